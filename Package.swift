@@ -1,0 +1,90 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "CloudSandbox",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "CloudSandbox", targets: ["CloudSandbox"]),
+        .library(name: "MySQLWire", targets: ["MySQLWire"]),
+        .library(name: "MySQLNIO", targets: ["MySQLNIO"]),
+        .library(name: "ScriptedMySQL", targets: ["ScriptedMySQL"]),
+        .library(name: "MariaDBClient", targets: ["MariaDBClient"]),
+        .executable(name: "sandbox", targets: ["sandbox"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+    ],
+    targets: [
+        // MySQL protocol: packets, messages, auth-plugin math and both connection state machines. No sockets.
+        .target(name: "MySQLWire", dependencies: [
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "_CryptoExtras", package: "swift-crypto"),
+        ]),
+        // In-memory certificate authorities and leaf certificates for every TLS endpoint of a sandbox.
+        .target(name: "SandboxPKI", dependencies: [
+            .product(name: "X509", package: "swift-certificates"),
+            .product(name: "SwiftASN1", package: "swift-asn1"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "_CryptoExtras", package: "swift-crypto"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        ]),
+        // SwiftNIO handlers that run the MySQLWire state machines: server listener and async client.
+        .target(name: "MySQLNIO", dependencies: [
+            "MySQLWire",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOTLS", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        // The scripted MySQL backend: users, SQLite-backed SQL, scripted rules, query log, limits.
+        .target(name: "ScriptedMySQL", dependencies: [
+            "MySQLWire", "MySQLNIO", "CSQLite",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Yams", package: "Yams"),
+        ]),
+        .systemLibrary(name: "CMariaDB", pkgConfig: "libmariadb", providers: [.apt(["libmariadb-dev"])]),
+        // A thin Swift wrapper over MariaDB Connector/C: the independent real client.
+        .target(name: "MariaDBClient", dependencies: ["CMariaDB"]),
+        // The composition root: topology, loaders, runtime, endpoints file.
+        .target(name: "CloudSandbox", dependencies: [
+            "ScriptedMySQL", "MySQLNIO", "SandboxPKI",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Yams", package: "Yams"),
+        ]),
+        .executableTarget(name: "sandbox", dependencies: [
+            "CloudSandbox",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "SandboxBench", dependencies: [
+            "CloudSandbox", "MySQLNIO", "ScriptedMySQL", "MariaDBClient",
+        ]),
+        .testTarget(name: "MySQLWireTests", dependencies: ["MySQLWire"]),
+        .testTarget(name: "ScriptedMySQLTests", dependencies: [
+            "ScriptedMySQL", "MySQLNIO", "MariaDBClient", "SandboxPKI",
+            .product(name: "NIOEmbedded", package: "swift-nio"),
+        ]),
+        .testTarget(name: "CloudSandboxTests", dependencies: ["CloudSandbox", "MariaDBClient"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,136 @@
+import MySQLWire
+import NIOCore
+import NIOPosix
+import NIOSSL
+
+/// An async MySQL client connection: TLS, any of the three auth plugins, queries and prepared statements.
+/// This is the client the RDS Proxy uses to reach its targets.
+public final class MySQLConnection: Sendable {
+    /// TLS settings for the upgrade: the trusted roots and the name the certificate must carry.
+    public struct TLS: Sendable {
+        public var configuration: TLSConfiguration
+        /// The host name checked against the certificate; `nil` checks the peer's IP address.
+        public var serverHostname: String?
+
+        public init(configuration: TLSConfiguration, serverHostname: String? = nil) {
+            self.configuration = configuration
+            self.serverHostname = serverHostname
+        }
+
+        /// Trust `caPEM` and verify the certificate fully (chain and host name or IP).
+        public static func trusting(caPEM: String, serverHostname: String? = nil) throws -> TLS {
+            var configuration = TLSConfiguration.makeClientConfiguration()
+            configuration.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(Array(caPEM.utf8)))
+            return TLS(configuration: configuration, serverHostname: serverHostname)
+        }
+    }
+
+    public let channel: any Channel
+    /// The server's greeting (version, connection id).
+    public let greeting: HandshakeV10
+
+    private init(channel: any Channel, greeting: HandshakeV10) {
+        self.channel = channel
+        self.greeting = greeting
+    }
+
+    /// Connects and logs in; throws `MySQLClientError` (with the server's ERR packet) or a NIO/TLS error.
+    public static func connect(
+        host: String, port: Int, configuration: MySQLClientConfiguration, tls: TLS? = nil,
+        sourceAddress: SocketAddress? = nil, connectTimeout: TimeAmount = .seconds(10),
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) async throws -> MySQLConnection {
+        let sslContext = try tls.map { try NIOSSLContext(configuration: $0.configuration) }
+        var configuration = configuration
+        if sslContext == nil, configuration.tls == .preferred { configuration.tls = .disabled }
+        let eventLoop = group.next()
+        let login = eventLoop.makePromise(of: HandshakeV10.self)
+        let hostname = tls?.serverHostname
+        let finalConfiguration = configuration
+        var bootstrap = ClientBootstrap(group: eventLoop)
+            .connectTimeout(connectTimeout)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+        if let sourceAddress { bootstrap = bootstrap.bind(to: sourceAddress) }
+        let channel = try await bootstrap.channelInitializer { channel in
+            channel.eventLoop.makeCompletedFuture {
+                let handler = MySQLClientChannelHandler(configuration: finalConfiguration, login: login) {
+                    guard let sslContext else { throw MySQLClientError.tlsUnavailable }
+                    return try NIOSSLClientHandler(context: sslContext, serverHostname: hostname)
+                }
+                try channel.pipeline.syncOperations.addHandler(handler)
+            }
+        }.connect(host: host, port: port).get()
+        channel.closeFuture.whenComplete { _ in login.fail(MySQLClientError.connectionClosed) }
+        do {
+            let greeting = try await login.futureResult.get()
+            return MySQLConnection(channel: channel, greeting: greeting)
+        } catch {
+            try? await channel.close()
+            throw error
+        }
+    }
+
+    /// Runs one command and returns what it returned.
+    public func send(_ command: MySQLCommand) async throws -> ClientConnectionStateMachine.CommandResult {
+        let promise = self.channel.eventLoop.makePromise(of: ClientConnectionStateMachine.CommandResult.self)
+        let request = MySQLClientChannelHandler.Request(command: command, promise: promise)
+        self.channel.eventLoop.execute {
+            do {
+                let handler = try self.channel.pipeline.syncOperations.handler(type: MySQLClientChannelHandler.self)
+                handler.enqueue(request)
+            } catch {
+                promise.fail(MySQLClientError.connectionClosed)
+            }
+        }
+        return try await promise.futureResult.get()
+    }
+
+    public func query(_ sql: String) async throws -> MySQLQueryResult {
+        try MySQLQueryResult(try await self.send(.query(sql)))
+    }
+
+    public func prepare(_ sql: String) async throws -> PreparedStatement {
+        guard case let .prepared(statement) = try await self.send(.statementPrepare(sql)) else {
+            throw MySQLClientError.protocolViolation("COM_STMT_PREPARE did not return a statement")
+        }
+        return statement
+    }
+
+    public func execute(_ statement: PreparedStatement, _ parameters: [MySQLValue] = []) async throws -> MySQLQueryResult {
+        try MySQLQueryResult(try await self.send(.statementExecute(.init(statementID: statement.id, parameters: parameters))))
+    }
+
+    public func closeStatement(_ statement: PreparedStatement) async throws {
+        _ = try await self.send(.statementClose(statement.id))
+    }
+
+    public func ping() async throws { _ = try await self.send(.ping) }
+
+    /// Sends COM_QUIT and closes.
+    public func close() async {
+        _ = try? await self.send(.quit)
+        try? await self.channel.close()
+    }
+}
+
+/// Rows or an OK, as a query returns them.
+public struct MySQLQueryResult: Sendable, Equatable {
+    public var columns: [ColumnDefinition41]
+    public var rows: [[MySQLValue]]
+    public var affectedRows: UInt64
+    public var lastInsertID: UInt64
+
+    init(_ result: ClientConnectionStateMachine.CommandResult) throws {
+        switch result {
+        case let .ok(ok):
+            self.columns = []; self.rows = []; self.affectedRows = ok.affectedRows; self.lastInsertID = ok.lastInsertID
+        case let .resultSet(set):
+            self.columns = set.columns; self.rows = set.rows; self.affectedRows = 0; self.lastInsertID = 0
+        case .prepared, .none:
+            throw MySQLClientError.protocolViolation("expected rows or OK")
+        }
+    }
+
+    /// Rows as text (NULL as `nil`), handy in tests.
+    public var textRows: [[String?]] { self.rows.map { $0.map(\.textValue) } }
+}

@@ -1,0 +1,44 @@
+import MySQLWire
+import NIOCore
+import NIOSSL
+
+/// Where a server connection comes from.
+public struct MySQLConnectionInfo: Sendable {
+    public var id: UInt32
+    public var remoteAddress: SocketAddress?
+    public var localAddress: SocketAddress?
+
+    /// The peer's IP as MySQL names hosts in errors ('user'@'host').
+    public var remoteHost: String { self.remoteAddress?.ipAddress ?? "localhost" }
+}
+
+/// The business logic behind one server connection: who may log in, and what commands answer.
+public protocol MySQLServerSession: AnyObject, Sendable {
+    /// Which plugin `request.username` must authenticate with, or the error that refuses them.
+    func authMethod(for request: ServerAuthRequest) async -> Result<MySQLAuthPlugin, ErrorPacket>
+    /// Whether `proof` is good for `request` (also where an unknown database is refused).
+    func verify(_ request: ServerAuthRequest, proof: AuthProof) async -> AuthVerdict
+    /// The login (or COM_CHANGE_USER) succeeded.
+    func authenticated(_ request: ServerAuthRequest)
+    func execute(_ command: MySQLCommand) async -> CommandResponse
+    /// The connection is gone.
+    func closed()
+}
+
+/// What a server needs to run a new connection.
+public struct MySQLSessionSetup: Sendable {
+    public var machine: ServerConnectionStateMachine.Configuration
+    public var tls: NIOSSLContext?
+    public var session: any MySQLServerSession
+
+    public init(machine: ServerConnectionStateMachine.Configuration, tls: NIOSSLContext?, session: any MySQLServerSession) {
+        self.machine = machine
+        self.tls = tls
+        self.session = session
+    }
+}
+
+/// Makes the session for each accepted connection, or refuses it (e.g. 1040 Too many connections).
+public protocol MySQLServerSessionFactory: Sendable {
+    func accept(_ connection: MySQLConnectionInfo) -> Result<MySQLSessionSetup, ErrorPacket>
+}

@@ -1,0 +1,62 @@
+/// How a client logs in.
+public struct MySQLClientConfiguration: Sendable {
+    public enum TLSMode: String, Sendable, Codable {
+        /// Never upgrade.
+        case disabled
+        /// Upgrade when the server offers TLS.
+        case preferred
+        /// Fail unless the server offers TLS.
+        case required
+    }
+
+    public var username: String
+    public var password: String
+    public var database: String?
+    /// The plugin of the first response; the server may switch to another.
+    public var authPlugin: MySQLAuthPlugin
+    public var tls: TLSMode
+    /// A PEM public key for caching_sha2_password's RSA exchange, so the key need not be requested.
+    public var serverPublicKeyPEM: String?
+    /// Whether to send a cleartext password on a connection without TLS when the server asks for one.
+    public var allowsCleartextWithoutTLS: Bool
+    public var connectAttributes: [String: String]
+
+    public init(username: String, password: String, database: String? = nil,
+                authPlugin: MySQLAuthPlugin = .cachingSHA2Password, tls: TLSMode = .preferred,
+                serverPublicKeyPEM: String? = nil, allowsCleartextWithoutTLS: Bool = false,
+                connectAttributes: [String: String] = ["_client_name": "CloudSandbox"]) {
+        self.username = username
+        self.password = password
+        self.database = database
+        self.authPlugin = authPlugin
+        self.tls = tls
+        self.serverPublicKeyPEM = serverPublicKeyPEM
+        self.allowsCleartextWithoutTLS = allowsCleartextWithoutTLS
+        self.connectAttributes = connectAttributes
+    }
+}
+
+/// A failure on the client side: either the server's ERR packet or something the client itself refused.
+public enum MySQLClientError: Error, Sendable, Equatable, CustomStringConvertible {
+    case server(ErrorPacket)
+    case tlsUnavailable
+    case cleartextRefused
+    case protocolViolation(String)
+    case connectionClosed
+
+    public var description: String {
+        switch self {
+        case let .server(error): error.description
+        case .tlsUnavailable: "the server does not offer TLS but the client requires it; set tls to .preferred or enable TLS on the server"
+        case .cleartextRefused: "the server asked for a cleartext password on a connection without TLS; connect with TLS or set allowsCleartextWithoutTLS"
+        case let .protocolViolation(what): "protocol violation: \(what)"
+        case .connectionClosed: "the server closed the connection"
+        }
+    }
+
+    /// The server's error packet, if this failure is one.
+    public var serverError: ErrorPacket? {
+        if case let .server(error) = self { return error }
+        return nil
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import MySQLWire
+
+/// One client's view of the database: current schema, autocommit, variables, transaction, SQLite
+/// connections. Used by one task at a time (the connection state machine never overlaps commands).
+final class SQLSession: @unchecked Sendable {
+    struct Prepared { var sql: String; var parameterCount: Int }
+
+    let connectionID: UInt32
+    let catalog: Catalog
+    let server: ServerControl
+    var user: String = ""
+    var host: String = ""
+    var database: String?
+    var autocommit = true
+    var variables: [String: String]
+    var lastInsertID: UInt64 = 0
+    var lastAffectedRows: Int64 = 0
+    var lastFoundRows: Int = 0
+    var prepared: [UInt32: Prepared] = [:]
+    var nextStatementID: UInt32 = 1
+    private var connections: [String: SQLiteConnection] = [:]
+
+    init(connectionID: UInt32, catalog: Catalog, server: ServerControl, variables: [String: String]) {
+        self.connectionID = connectionID
+        self.catalog = catalog
+        self.server = server
+        self.variables = variables
+    }
+
+    /// The SQLite connection of the current schema, or the "No database selected" error.
+    func connection() throws(ErrorPacket) -> SQLiteConnection {
+        guard let database else { throw .noDatabaseSelected }
+        return try self.connection(for: database)
+    }
+
+    func connection(for database: String) throws(ErrorPacket) -> SQLiteConnection {
+        if let open = self.connections[database] { return open }
+        guard self.catalog.exists(database) else { throw .unknownDatabase(database) }
+        do {
+            let connection = try SQLiteConnection(path: self.catalog.path(of: database))
+            self.connections[database] = connection
+            return connection
+        } catch {
+            throw ErrorPacket(code: 1105, sqlState: "HY000", message: "cannot open database '\(database)': \(error.message)")
+        }
+    }
+
+    var inTransaction: Bool { self.database.flatMap { self.connections[$0]?.isInTransaction } ?? false }
+
+    var status: ServerStatus {
+        var status: ServerStatus = []
+        if self.autocommit { status.insert(.autocommit) }
+        if self.inTransaction { status.insert(.inTransaction) }
+        return status
+    }
+
+    /// Switches schema (USE / COM_INIT_DB / the handshake's database).
+    func use(_ name: String) throws(ErrorPacket) {
+        guard self.catalog.exists(name) else { throw .unknownDatabase(name) }
+        self.database = name
+    }
+
+    /// Ends any open transaction and forgets session state (COM_RESET_CONNECTION, COM_CHANGE_USER).
+    func reset(variables: [String: String]) {
+        self.rollbackAll()
+        self.autocommit = true
+        self.variables = variables
+        self.prepared.removeAll()
+        self.lastInsertID = 0
+    }
+
+    func rollbackAll() {
+        for connection in self.connections.values where connection.isInTransaction {
+            _ = try? connection.execute("ROLLBACK")
+        }
+    }
+
+    func close() {
+        self.rollbackAll()
+        self.connections.removeAll()
+    }
+}
+
+/// What a session may ask of its server.
+protocol ServerControl: AnyObject, Sendable {
+    func kill(connectionID: UInt32) -> Bool
+    func flushPrivileges()
+    var connectionCount: Int { get }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import MySQLWire
+
+/// A scripted answer: when a statement matches, answer rows, an error or OK, wait, or drop the connection,
+/// once, N times or always. Statements are compared case-insensitively with whitespace collapsed.
+public struct ScriptRule: Sendable, Codable, Equatable {
+    public enum Match: Sendable, Codable, Equatable {
+        case exact(String)
+        case prefix(String)
+        case regex(String)
+    }
+
+    /// What to do; `delay` applies first, then the answer (or, with `.execute`, the real execution).
+    public struct Response: Sendable, Codable, Equatable {
+        public enum Answer: Sendable, Codable, Equatable {
+            case execute
+            case rows(columns: [String], rows: [[String?]])
+            case error(code: UInt16, sqlState: String, message: String)
+            case ok(affectedRows: UInt64)
+            case drop
+        }
+
+        public var delay: Double?
+        public var answer: Answer
+
+        public init(delay: Double? = nil, answer: Answer) {
+            self.delay = delay
+            self.answer = answer
+        }
+    }
+
+    public enum Times: Sendable, Codable, Equatable {
+        case always
+        case count(Int)
+    }
+
+    public var match: Match
+    public var response: Response
+    public var times: Times
+
+    public init(match: Match, response: Response, times: Times = .always) {
+        self.match = match
+        self.response = response
+        self.times = times
+    }
+
+    public static func error(_ match: Match, code: UInt16, sqlState: String, message: String, times: Times = .always) -> Self {
+        .init(match: match, response: .init(answer: .error(code: code, sqlState: sqlState, message: message)), times: times)
+    }
+    public static func rows(_ match: Match, columns: [String], rows: [[String?]], times: Times = .always) -> Self {
+        .init(match: match, response: .init(answer: .rows(columns: columns, rows: rows)), times: times)
+    }
+    public static func delay(_ match: Match, seconds: Double, times: Times = .always) -> Self {
+        .init(match: match, response: .init(delay: seconds, answer: .execute), times: times)
+    }
+    public static func drop(_ match: Match, times: Times = .always) -> Self {
+        .init(match: match, response: .init(answer: .drop), times: times)
+    }
+
+    /// Whether `statement` (already normalized) matches.
+    func matches(_ statement: String) -> Bool {
+        switch self.match {
+        case let .exact(text): Self.normalize(text) == statement
+        case let .prefix(text): statement.hasPrefix(Self.normalize(text))
+        case let .regex(pattern): statement.range(of: pattern, options: [.regularExpression, .caseInsensitive]) != nil
+        }
+    }
+
+    /// Lower-cased, whitespace collapsed, trailing semicolons dropped.
+    static func normalize(_ statement: String) -> String {
+        SQLText.normalized(statement).lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")
+    }
+}

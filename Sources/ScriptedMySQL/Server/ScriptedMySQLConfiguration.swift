@@ -1,0 +1,53 @@
+import Logging
+import MySQLWire
+import NIOSSL
+
+/// How a scripted MySQL server starts.
+public struct ScriptedMySQLConfiguration: Sendable {
+    public var host: String
+    /// 0 picks an ephemeral port; a restart keeps the port first bound.
+    public var port: Int
+    public var serverVersion: String
+    public var users: [MySQLUser]
+    /// Schemas created at first start.
+    public var databases: [String]
+    /// SQL run at first start, each in its schema (e.g. the contents of a Fixtures/*.sql file).
+    public var seedSQL: [(database: String, sql: String)]
+    /// Like `max_connections`: one more connection is refused with 1040 Too many connections.
+    public var maxConnections: Int
+    /// Like `require_secure_transport=ON`: plain connections are refused with 3159.
+    public var requireSecureTransport: Bool
+    /// The certificate the server presents on TLS upgrade; `nil` offers no TLS.
+    public var tls: TLSConfiguration?
+    public var rules: [ScriptRule]
+    public var defaultAuthPlugin: MySQLAuthPlugin
+    /// Like MySQL, caching_sha2_password needs one full authentication per user before the fast path works.
+    public var cachingSHA2RequiresFullAuthFirst: Bool
+    /// Where schema files live; `nil` uses a new temporary directory, removed at shutdown.
+    public var dataDirectory: String?
+    public var maxPacketSize: Int
+    public var logger: Logger
+
+    public init(host: String = "127.0.0.1", port: Int = 0, serverVersion: String = "8.0.36", users: [MySQLUser] = [],
+                databases: [String] = [], seedSQL: [(database: String, sql: String)] = [], maxConnections: Int = 151,
+                requireSecureTransport: Bool = false, tls: TLSConfiguration? = nil, rules: [ScriptRule] = [],
+                defaultAuthPlugin: MySQLAuthPlugin = .cachingSHA2Password, cachingSHA2RequiresFullAuthFirst: Bool = true,
+                dataDirectory: String? = nil, maxPacketSize: Int = 64 * 1024 * 1024,
+                logger: Logger = Logger(label: "cloudsandbox.mysql")) {
+        self.host = host
+        self.port = port
+        self.serverVersion = serverVersion
+        self.users = users
+        self.databases = databases
+        self.seedSQL = seedSQL
+        self.maxConnections = maxConnections
+        self.requireSecureTransport = requireSecureTransport
+        self.tls = tls
+        self.rules = rules
+        self.defaultAuthPlugin = defaultAuthPlugin
+        self.cachingSHA2RequiresFullAuthFirst = cachingSHA2RequiresFullAuthFirst
+        self.dataDirectory = dataDirectory
+        self.maxPacketSize = maxPacketSize
+        self.logger = logger
+    }
+}

@@ -1,0 +1,208 @@
+import Foundation
+import Logging
+import MySQLNIO
+import MySQLWire
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+import NIOSSL
+
+/// A MySQL-compatible server that real clients log into unmodified: users and auth plugins, real SQL on
+/// SQLite, scripted answers/errors/delays/drops, a query log, connection limits, TLS, kill, stop and restart.
+public final class ScriptedMySQLServer: MySQLServerSessionFactory, ServerControl, @unchecked Sendable {
+    public let configuration: ScriptedMySQLConfiguration
+    public let queryLog = QueryLog()
+    let script = ScriptBook()
+    let catalog: Catalog
+    let defaultVariables: [String: String]
+    private let ownsDataDirectory: Bool
+    private let tlsContext: NIOSSLContext?
+    private let rsaKey: CachingSHA2RSA.KeyPair?
+    private let state = NIOLockedValueBox(State())
+
+    /// Blocking SQLite work (busy waits, SLEEP()) runs here, never on event loops or the cooperative pool.
+    private static let blockingPool: NIOThreadPool = {
+        let pool = NIOThreadPool(numberOfThreads: 16)
+        pool.start()
+        return pool
+    }()
+
+    private struct State {
+        var listener: MySQLServerListener?
+        var boundPort: Int?
+        var sessions = 0
+        var fastAuthCache: Set<String> = []
+        var users: [String: MySQLUser] = [:]
+        var requireSecureTransport = false
+        var seeded = false
+    }
+
+    /// One RSA key per process: generating a 2048-bit key takes tens of milliseconds.
+    private static let sharedRSAKey = try? CachingSHA2RSA.KeyPair()
+
+    public init(configuration: ScriptedMySQLConfiguration) throws {
+        self.configuration = configuration
+        if let directory = configuration.dataDirectory {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            self.catalog = Catalog(directory: directory)
+            self.ownsDataDirectory = false
+        } else {
+            let directory = NSTemporaryDirectory() + "cloudsandbox-mysql-\(UUID().uuidString.prefix(8))"
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            self.catalog = Catalog(directory: directory)
+            self.ownsDataDirectory = true
+        }
+        self.tlsContext = try configuration.tls.map { try NIOSSLContext(configuration: $0) }
+        self.rsaKey = Self.sharedRSAKey
+        var variables = SystemVariables.defaults(version: configuration.serverVersion, port: configuration.port)
+        variables["max_connections"] = String(configuration.maxConnections)
+        variables["require_secure_transport"] = configuration.requireSecureTransport ? "ON" : "OFF"
+        variables["have_ssl"] = configuration.tls == nil ? "DISABLED" : "YES"
+        self.defaultVariables = variables
+        self.state.withLockedValue {
+            $0.users = Dictionary(configuration.users.map { ($0.name, $0) }, uniquingKeysWith: { _, last in last })
+            $0.requireSecureTransport = configuration.requireSecureTransport
+        }
+        for rule in configuration.rules { self.script.add(rule) }
+    }
+
+    public var host: String { self.configuration.host }
+    /// The bound port (after `start()`).
+    public var port: Int { self.state.withLockedValue { $0.boundPort } ?? self.configuration.port }
+    public var isRunning: Bool { self.state.withLockedValue { $0.listener != nil } }
+    public var connectionCount: Int { self.state.withLockedValue { $0.sessions } }
+    public var connectionIDs: [UInt32] { self.state.withLockedValue { $0.listener?.connectionIDs } ?? [] }
+
+    /// Creates schemas and runs seed SQL (first start only), then listens.
+    public func start() async throws {
+        let firstStart = self.state.withLockedValue { state in
+            defer { state.seeded = true }
+            return !state.seeded
+        }
+        if firstStart {
+            for database in self.configuration.databases { try self.catalog.create(database) }
+            for (database, sql) in self.configuration.seedSQL { try self.apply(sql: sql, to: database) }
+        }
+        let port = self.state.withLockedValue { $0.boundPort } ?? self.configuration.port
+        let listener = try await MySQLServerListener.bind(host: self.configuration.host, port: port, factory: self,
+                                                          logger: self.configuration.logger)
+        self.state.withLockedValue {
+            $0.listener = listener
+            $0.boundPort = listener.port
+        }
+        self.configuration.logger.info("scripted MySQL listening", metadata: ["mysql.address": "\(self.configuration.host):\(listener.port)"])
+    }
+
+    /// Stops listening and drops every connection; data stays for `start()` (a restart on the same port).
+    public func stop() async {
+        let listener = self.state.withLockedValue { state -> MySQLServerListener? in
+            defer { state.listener = nil; state.fastAuthCache.removeAll() }
+            return state.listener
+        }
+        await listener?.close()
+    }
+
+    public func restart() async throws {
+        await self.stop()
+        try await self.start()
+    }
+
+    /// Stops and releases everything, removing a temporary data directory.
+    public func shutdown() async {
+        await self.stop()
+        if self.ownsDataDirectory { try? FileManager.default.removeItem(atPath: self.catalog.directory) }
+    }
+
+    /// Closes one connection, as `KILL <id>` does.
+    @discardableResult
+    public func kill(connectionID: UInt32) -> Bool {
+        self.state.withLockedValue { $0.listener }?.kill(connectionID: connectionID) ?? false
+    }
+
+    public func killAll() async {
+        await self.state.withLockedValue { $0.listener }?.killAll()
+    }
+
+    public func addRule(_ rule: ScriptRule) { self.script.add(rule) }
+    public func removeAllRules() { self.script.removeAll() }
+
+    /// Adds or replaces an account (e.g. to rotate a password).
+    public func setUser(_ user: MySQLUser) {
+        self.state.withLockedValue {
+            $0.users[user.name] = user
+            $0.fastAuthCache.remove(user.name)
+        }
+    }
+
+    public func setRequireSecureTransport(_ required: Bool) {
+        self.state.withLockedValue { $0.requireSecureTransport = required }
+    }
+
+    /// Runs SQL (e.g. a fixture file's contents) in `database`, creating it if needed.
+    public func load(sql: String, into database: String) async throws {
+        try await Self.blockingPool.runIfActive { try self.apply(sql: sql, to: database) }
+    }
+
+    public struct SeedError: Error, CustomStringConvertible {
+        public var database: String
+        public var statement: String
+        public var error: ErrorPacket
+        public var description: String { "seed SQL for '\(self.database)' failed at `\(self.statement.prefix(120))`: \(self.error)" }
+    }
+
+    // MARK: Internal
+
+    private func apply(sql: String, to database: String) throws {
+        try self.catalog.create(database)
+        let session = SQLSession(connectionID: 0, catalog: self.catalog, server: self, variables: self.defaultVariables)
+        defer { session.close() }
+        try session.use(database)
+        for statement in SQLText.statements(sql) {
+            if case let .failure(error) = session.execute(statement) {
+                throw SeedError(database: database, statement: statement, error: error)
+            }
+        }
+    }
+
+    public func accept(_ connection: MySQLConnectionInfo) -> Result<MySQLSessionSetup, ErrorPacket> {
+        let (admitted, requireTLS) = self.state.withLockedValue { state -> (Bool, Bool) in
+            guard state.sessions < self.configuration.maxConnections else { return (false, state.requireSecureTransport) }
+            state.sessions += 1
+            return (true, state.requireSecureTransport)
+        }
+        guard admitted else {
+            self.configuration.logger.info("connection refused: max_connections reached",
+                                           metadata: ["mysql.max_connections": "\(self.configuration.maxConnections)"])
+            return .failure(.tooManyConnections)
+        }
+        var logger = self.configuration.logger
+        logger[metadataKey: "mysql.connection_id"] = "\(connection.id)"
+        let sql = SQLSession(connectionID: connection.id, catalog: self.catalog, server: self, variables: self.defaultVariables)
+        let machine = ServerConnectionStateMachine.Configuration(
+            serverVersion: self.configuration.serverVersion, connectionID: connection.id,
+            defaultAuthPlugin: self.configuration.defaultAuthPlugin, tlsAvailable: self.tlsContext != nil,
+            insecureTransportError: requireTLS ? .insecureTransport : nil, rsaKey: self.rsaKey)
+        let session = ScriptedSession(server: self, info: connection, sql: sql, logger: logger)
+        return .success(MySQLSessionSetup(machine: machine, tls: self.tlsContext, session: session))
+    }
+
+    func sessionClosed(_ id: UInt32) {
+        self.state.withLockedValue { $0.sessions -= 1 }
+    }
+
+    func user(named name: String) -> MySQLUser? { self.state.withLockedValue { $0.users[name] } }
+    func isFastAuthCached(_ name: String) -> Bool {
+        !self.configuration.cachingSHA2RequiresFullAuthFirst || self.state.withLockedValue { $0.fastAuthCache.contains(name) }
+    }
+    func cacheFastAuth(_ name: String) { _ = self.state.withLockedValue { $0.fastAuthCache.insert(name) } }
+    public func flushPrivileges() { self.state.withLockedValue { $0.fastAuthCache.removeAll() } }
+
+    /// Runs blocking SQLite work off the event loops and the cooperative pool.
+    func runBlocking<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+        do {
+            return try await Self.blockingPool.runIfActive(work)
+        } catch {
+            return work()
+        }
+    }
+}

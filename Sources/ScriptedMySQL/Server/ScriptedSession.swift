@@ -1,0 +1,170 @@
+import Foundation
+import Logging
+import MySQLNIO
+import MySQLWire
+import NIOPosix
+
+/// One connection to the scripted server: checks logins against the server's users, consults the script
+/// for each statement, runs the rest on SQLite (on the server's thread pool), and logs every statement.
+final class ScriptedSession: MySQLServerSession, @unchecked Sendable {
+    private let server: ScriptedMySQLServer
+    private let info: MySQLConnectionInfo
+    private let sql: SQLSession
+    private let logger: Logger
+
+    init(server: ScriptedMySQLServer, info: MySQLConnectionInfo, sql: SQLSession, logger: Logger) {
+        self.server = server
+        self.info = info
+        self.sql = sql
+        self.logger = logger
+    }
+
+    func authMethod(for request: ServerAuthRequest) async -> Result<MySQLAuthPlugin, ErrorPacket> {
+        guard let user = self.server.user(named: request.username), user.admits(host: self.info.remoteHost) else {
+            // Unknown users still go through a scramble exchange, as MySQL does, and fail at verification.
+            return .success(self.server.configuration.defaultAuthPlugin)
+        }
+        return .success(user.plugin)
+    }
+
+    func verify(_ request: ServerAuthRequest, proof: AuthProof) async -> AuthVerdict {
+        let denied = AuthVerdict.rejected(.accessDenied(user: request.username, host: self.info.remoteHost, usingPassword: proof.usesPassword))
+        guard let user = self.server.user(named: request.username), user.admits(host: self.info.remoteHost) else {
+            self.logger.info("login refused: no such account", metadata: ["mysql.user": "\(request.username)"])
+            return denied
+        }
+        if case .scramble(.cachingSHA2Password, _, _) = proof, !self.server.isFastAuthCached(user.name) {
+            return .fullAuthenticationRequired
+        }
+        guard proof.matches(password: user.password) else {
+            self.logger.info("login refused: wrong password", metadata: ["mysql.user": "\(request.username)"])
+            return denied
+        }
+        if case .cleartext = proof, user.plugin == .cachingSHA2Password { self.server.cacheFastAuth(user.name) }
+        if let database = request.database {
+            let known = self.server.catalog.exists(database)
+            guard known else { return .rejected(.unknownDatabase(database)) }
+        }
+        return .accepted
+    }
+
+    func authenticated(_ request: ServerAuthRequest) {
+        if request.isChangeUser { self.sql.reset(variables: self.server.defaultVariables) }
+        self.sql.user = request.username
+        self.sql.host = self.info.remoteHost
+        self.sql.database = request.database
+    }
+
+    func execute(_ command: MySQLCommand) async -> CommandResponse {
+        switch command {
+        case let .initDB(name):
+            do throws(ErrorPacket) { try self.sql.use(name); return .ok(OKPacket(status: self.sql.status)) } catch { return .error(error) }
+        case let .query(text):
+            return await self.run(text, parameters: [], kind: .query)
+        case let .statementPrepare(text):
+            return await self.onPool { self.prepare(text) }
+        case let .statementExecute(execute):
+            guard let statement = self.sql.prepared[execute.statementID] else {
+                return .error(.unknownStatement(execute.statementID, in: "mysqld_stmt_execute"))
+            }
+            return await self.run(statement.sql, parameters: execute.parameters, kind: .execute)
+        case let .statementClose(id):
+            self.sql.prepared[id] = nil
+            return .noResponse
+        case .statementReset, .setOption:
+            return .ok(OKPacket(status: self.sql.status))
+        case .resetConnection:
+            self.sql.reset(variables: self.server.defaultVariables)
+            return .ok(OKPacket(status: self.sql.status))
+        case let .fieldList(table):
+            guard case let .rows(columns, _) = await self.onPool({ self.sql.execute("SELECT * FROM `\(table)` LIMIT 0") }) else {
+                return .error(SQLError.unknownTable(self.sql.database ?? "", table))
+            }
+            return .fieldList(columns)
+        case .quit, .ping, .changeUser:
+            return .ok(OKPacket(status: self.sql.status))
+        }
+    }
+
+    func closed() {
+        self.server.sessionClosed(self.info.id)
+        Task { await self.onPool { self.sql.close() } }
+    }
+
+    // MARK: Statements
+
+    private func run(_ text: String, parameters: [MySQLValue], kind: QueryLog.Entry.Kind) async -> CommandResponse {
+        let binary = kind == .execute
+        let rule = self.server.script.take(for: text)
+        if let delay = rule?.delay, delay > 0 { try? await Task.sleep(nanoseconds: UInt64(delay * 1_000_000_000)) }
+        let response: CommandResponse
+        switch rule?.answer ?? .execute {
+        case .execute:
+            response = await self.onPool { self.encode(self.sql.execute(text, parameters: parameters), binary: binary) }
+        case let .rows(columns, rows):
+            response = self.encode(.table(columns, rows), binary: binary)
+        case let .error(code, sqlState, message):
+            response = .error(ErrorPacket(code: code, sqlState: sqlState, message: message))
+        case let .ok(affected):
+            response = .ok(OKPacket(affectedRows: affected, status: self.sql.status))
+        case .drop:
+            response = .closeConnection(nil)
+        }
+        self.server.queryLog.record(.init(connectionID: self.info.id, user: self.sql.user, database: self.sql.database, kind: kind,
+                                          statement: text, outcome: Self.outcome(response), scripted: rule != nil && rule?.answer != .execute,
+                                          date: Date()))
+        return response
+    }
+
+    private func prepare(_ text: String) -> CommandResponse {
+        let parameterCount = SQLText.segments(text).reduce(0) { count, segment in
+            if case let .code(code) = segment { return count + code.filter { $0 == "?" }.count }
+            return count
+        }
+        var columns: [ColumnDefinition41] = []
+        let words = SQLText.leadingWords(text, count: 1)
+        if ["SELECT", "INSERT", "UPDATE", "DELETE", "REPLACE", "WITH"].contains(words.first ?? ""), let connection = try? self.sql.connection() {
+            let translated = MySQLToSQLite.translate(text) { self.sql.literal(for: $0) }
+            do {
+                columns = try connection.describe(translated).columns.map {
+                    ColumnDefinition41(name: $0.name, type: ColumnTypeMapping.columnType(declared: $0.declaredType, sample: nil))
+                }
+            } catch {
+                return .error(SQLError.from(error, database: self.sql.database ?? ""))
+            }
+        }
+        let id = self.sql.nextStatementID
+        self.sql.nextStatementID &+= 1
+        self.sql.prepared[id] = .init(sql: text, parameterCount: parameterCount)
+        self.server.queryLog.record(.init(connectionID: self.info.id, user: self.sql.user, database: self.sql.database, kind: .prepare,
+                                          statement: text, outcome: .ok(affectedRows: 0), scripted: false, date: Date()))
+        let parameters = (0..<parameterCount).map { _ in ColumnDefinition41(name: "?", type: .varString) }
+        return .prepared(PreparedStatement(id: id, parameters: parameters, columns: columns))
+    }
+
+    private func encode(_ result: StatementResult, binary: Bool) -> CommandResponse {
+        switch result {
+        case let .ok(affected, lastID, info):
+            return .ok(OKPacket(affectedRows: affected, lastInsertID: lastID, status: self.sql.status, info: info))
+        case let .rows(columns, rows):
+            let set = ResultSet(columns: columns, rows: rows, status: self.sql.status)
+            return binary ? .binaryResultSet(set) : .resultSet(set)
+        case let .failure(error):
+            return .error(error)
+        }
+    }
+
+    private func onPool<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+        await self.server.runBlocking(work)
+    }
+
+    private static func outcome(_ response: CommandResponse) -> QueryLog.Entry.Outcome {
+        switch response {
+        case let .ok(ok): .ok(affectedRows: ok.affectedRows)
+        case let .resultSet(set), let .binaryResultSet(set): .rows(set.rows.count)
+        case let .error(error): .error(code: error.code)
+        case .closeConnection: .dropped
+        default: .ok(affectedRows: 0)
+        }
+    }
+}
