@@ -18,8 +18,11 @@ public struct ServerConnectionStateMachine {
         public var allowsCleartextWithoutTLS: Bool
         /// The key for caching_sha2_password's RSA exchange on connections without TLS.
         public var rsaKey: CachingSHA2RSA.KeyPair?
+        /// The client's host as errors name it ('user'@'host').
+        public var clientHost: String
 
-        public init(serverVersion: String = "8.0.36", connectionID: UInt32, capabilities: CapabilityFlags = .serverDefault,
+        public init(serverVersion: String = "8.0.36", connectionID: UInt32, clientHost: String = "%",
+                    capabilities: CapabilityFlags = .serverDefault,
                     defaultAuthPlugin: MySQLAuthPlugin = .cachingSHA2Password, tlsAvailable: Bool = false,
                     insecureTransportError: ErrorPacket? = nil, allowsCleartextWithoutTLS: Bool = false,
                     rsaKey: CachingSHA2RSA.KeyPair? = nil) {
@@ -31,6 +34,7 @@ public struct ServerConnectionStateMachine {
             self.insecureTransportError = insecureTransportError
             self.allowsCleartextWithoutTLS = allowsCleartextWithoutTLS
             self.rsaKey = rsaKey
+            self.clientHost = clientHost
         }
     }
 
@@ -141,7 +145,7 @@ public struct ServerConnectionStateMachine {
         case let .success(found): plugin = found
         }
         if plugin == .clearPassword, !self.isTLS, !self.configuration.allowsCleartextWithoutTLS {
-            return self.fail(.accessDenied(user: request.username, host: "%", usingPassword: !initialResponse.isEmpty))
+            return self.fail(.accessDenied(user: request.username, host: self.configuration.clientHost, usingPassword: !initialResponse.isEmpty))
         }
         let clientPlugin = request.clientPluginName.flatMap(MySQLAuthPlugin.init(rawValue:))
             ?? (request.clientCapabilities.contains(.pluginAuth) ? nil : .nativePassword)
@@ -150,7 +154,7 @@ public struct ServerConnectionStateMachine {
         }
         guard request.clientCapabilities.contains(.pluginAuth) else {
             // Old-style clients (node `mysql`) cannot switch plugins.
-            return self.fail(.accessDenied(user: request.username, host: "%", usingPassword: !initialResponse.isEmpty))
+            return self.fail(.accessDenied(user: request.username, host: self.configuration.clientHost, usingPassword: !initialResponse.isEmpty))
         }
         self.state = .awaitingSwitchResponse(request, plugin)
         return .write([self.packet(.build {
@@ -177,7 +181,7 @@ public struct ServerConnectionStateMachine {
             return self.fail(error)
         case .fullAuthenticationRequired:
             guard plugin == .cachingSHA2Password, !self.fullAuthWasUsed else {
-                return self.fail(.accessDenied(user: request.username, host: "%", usingPassword: true))
+                return self.fail(.accessDenied(user: request.username, host: self.configuration.clientHost, usingPassword: true))
             }
             self.fullAuthWasUsed = true
             self.state = .awaitingFullAuth(request)
@@ -262,13 +266,13 @@ public struct ServerConnectionStateMachine {
             return .verify(request, .cleartext(String(decoding: bytes.last == 0 ? bytes.dropLast() : bytes[...], as: UTF8.self)))
         }
         guard let key = self.configuration.rsaKey else {
-            return self.fail(.accessDenied(user: request.username, host: "%", usingPassword: true))
+            return self.fail(.accessDenied(user: request.username, host: self.configuration.clientHost, usingPassword: true))
         }
         if bytes == [0x02] {
             return .write([self.packet(.build { $0.writeInteger(UInt8(0x01)); $0.writeString(key.publicKeyPEM) })])
         }
         guard let password = CachingSHA2RSA.decrypt(bytes, nonce: self.nonce, key: key) else {
-            return self.fail(.accessDenied(user: request.username, host: "%", usingPassword: true))
+            return self.fail(.accessDenied(user: request.username, host: self.configuration.clientHost, usingPassword: true))
         }
         self.state = .awaitingVerdict(request, .cachingSHA2Password)
         return .verify(request, .cleartext(password))

@@ -179,7 +179,7 @@ public final class ScriptedMySQLServer: MySQLServerSessionFactory, ServerControl
         logger[metadataKey: "mysql.connection_id"] = "\(connection.id)"
         let sql = SQLSession(connectionID: connection.id, catalog: self.catalog, server: self, variables: self.defaultVariables)
         let machine = ServerConnectionStateMachine.Configuration(
-            serverVersion: self.configuration.serverVersion, connectionID: connection.id,
+            serverVersion: self.configuration.serverVersion, connectionID: connection.id, clientHost: connection.remoteHost,
             defaultAuthPlugin: self.configuration.defaultAuthPlugin, tlsAvailable: self.tlsContext != nil,
             insecureTransportError: requireTLS ? .insecureTransport : nil, rsaKey: self.rsaKey)
         let session = ScriptedSession(server: self, info: connection, sql: sql, logger: logger)

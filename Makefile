@@ -1,0 +1,31 @@
+# CloudSandbox. On a fresh machine: `make run` starts the default topology, `make test` runs the tests.
+# Both install what they need (Debian packages) first; what is already present is skipped.
+
+SWIFT ?= swift
+APT_PACKAGES := libmariadb-dev mariadb-client mariadb-server libsqlite3-dev libssl-dev pkg-config
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+ENDPOINTS ?= .sandbox/endpoints.json
+
+.PHONY: deps build run test bench clean
+
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing Debian packages:$$missing"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+run: deps
+	$(SWIFT) run sandbox up Sandbox/default.yaml --endpoints-file $(ENDPOINTS)
+
+test: deps
+	$(SWIFT) test
+
+bench: deps
+	$(SWIFT) run -c release SandboxBench
+
+clean:
+	rm -rf .build .sandbox

@@ -1,0 +1,13 @@
+/// A human-readable list of where a sandbox's resources listen (never its passwords).
+public struct EndpointsReport: Sendable {
+    public let text: String
+
+    public init(_ endpoints: Endpoints) {
+        var lines = ["CloudSandbox is up."]
+        for (id, database) in endpoints.databases.sorted(by: { $0.key < $1.key }) {
+            lines.append("  database \(id): \(database.host):\(database.port)  (\(database.endpoint), TLS \(database.tls))")
+            lines.append("    users: \(database.users.keys.sorted().joined(separator: ", "))" + (database.caBundle.map { "; CA bundle \($0)" } ?? ""))
+        }
+        self.text = lines.joined(separator: "\n") + "\n"
+    }
+}

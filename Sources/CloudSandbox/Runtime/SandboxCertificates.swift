@@ -1,0 +1,31 @@
+import Foundation
+import SandboxPKI
+
+/// The sandbox's certificate authorities and where their bundles are written. DB instances chain to the
+/// "RDS" CA, as in AWS; later steps add the proxies' separate CA.
+struct SandboxCertificates: Sendable {
+    let rdsCA: CertificateAuthority
+    let rdsBundlePath: String
+
+    init(region: String, directory: URL) throws {
+        self.rdsCA = try CertificateAuthority(commonName: "CloudSandbox RDS \(region) Root CA", organization: "CloudSandbox RDS")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        self.rdsBundlePath = directory.appendingPathComponent("rds-ca-bundle.pem").path
+        try self.rdsCA.certificatePEM.write(toFile: self.rdsBundlePath, atomically: true, encoding: .utf8)
+    }
+}
+
+/// AWS-style names for sandbox resources.
+enum ResourceNames {
+    private static let alphabet = Array("abcdefghijklmnopqrstuvwxyz0123456789")
+
+    /// A random lower-case alphanumeric suffix, like the `c9akciq32.` in RDS endpoint names.
+    static func suffix(_ length: Int) -> String {
+        String((0..<length).map { _ in Self.alphabet.randomElement()! })
+    }
+
+    /// `<id>.<suffix>.<region>.rds.amazonaws.com`, an RDS instance endpoint.
+    static func instanceEndpoint(id: String, accountSuffix: String, region: String) -> String {
+        "\(id).\(accountSuffix).\(region).rds.amazonaws.com"
+    }
+}

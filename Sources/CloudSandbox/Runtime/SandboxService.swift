@@ -1,0 +1,40 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// Runs a sandbox as a `Service`: starts it, writes the endpoints file once everything listens, reports
+/// where things are, and shuts everything down on graceful shutdown (Ctrl-C in `sandbox up`).
+public struct SandboxService: Service {
+    public let topology: Topology
+    public let baseDirectory: URL
+    public let stateDirectory: URL?
+    public let endpointsFile: String?
+    public let logger: Logger
+    /// Called once the sandbox is up, before the endpoints file is written.
+    public let onReady: @Sendable (Sandbox) -> Void
+
+    public init(topology: Topology, baseDirectory: URL, stateDirectory: URL?, endpointsFile: String?, logger: Logger,
+                onReady: @escaping @Sendable (Sandbox) -> Void = { _ in }) {
+        self.topology = topology
+        self.baseDirectory = baseDirectory
+        self.stateDirectory = stateDirectory
+        self.endpointsFile = endpointsFile
+        self.logger = logger
+        self.onReady = onReady
+    }
+
+    public func run() async throws {
+        let sandbox = try await Sandbox.start(self.topology, baseDirectory: self.baseDirectory,
+                                              stateDirectory: self.stateDirectory, logger: self.logger)
+        self.onReady(sandbox)
+        if let endpointsFile {
+            try? FileManager.default.removeItem(atPath: endpointsFile)
+            try sandbox.endpoints.write(to: endpointsFile)
+            self.logger.info("endpoints written", metadata: ["sandbox.endpoints_file": "\(endpointsFile)"])
+        }
+        try? await gracefulShutdown()
+        self.logger.info("shutting down")
+        await sandbox.shutdown()
+        if let endpointsFile { try? FileManager.default.removeItem(atPath: endpointsFile) }
+    }
+}

@@ -1,0 +1,31 @@
+import Foundation
+
+extension Topology {
+    /// Checks what YAML decoding cannot: unique and well-formed ids, users, limits.
+    public func validate() throws(TopologyError) {
+        var seen: Set<String> = []
+        for (index, database) in self.databases.enumerated() {
+            let path = "databases[\(index)]"
+            guard database.id.range(of: #"^[a-z][a-z0-9-]{0,62}$"#, options: .regularExpression) != nil, !database.id.hasSuffix("-"),
+                  !database.id.contains("--") else {
+                throw TopologyError(path: "\(path).id", "'\(database.id)' is not a DB instance identifier: use 1-63 lower-case letters, digits and single hyphens, starting with a letter")
+            }
+            guard seen.insert(database.id).inserted else {
+                throw TopologyError(path: "\(path).id", "'\(database.id)' is used twice; give each instance its own id")
+            }
+            guard !database.users.isEmpty else {
+                throw TopologyError(path: "\(path).users", "an instance needs at least one user to log in with")
+            }
+            var names: Set<String> = []
+            for (userIndex, user) in database.users.enumerated() where !names.insert(user.name).inserted || user.name.isEmpty {
+                throw TopologyError(path: "\(path).users[\(userIndex)].name", "'\(user.name)' is empty or repeated; each user needs its own name")
+            }
+            if let limit = database.maxConnections, limit < 1 {
+                throw TopologyError(path: "\(path).maxConnections", "\(limit) admits nobody; use 1 or more (MySQL's default is 151)")
+            }
+            if database.schema != nil, database.schemaDatabase == nil, database.databases?.count != 1 {
+                throw TopologyError(path: "\(path).schemaDatabase", "name the schema the .sql file runs in")
+            }
+        }
+    }
+}

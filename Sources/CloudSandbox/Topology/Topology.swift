@@ -1,0 +1,64 @@
+import MySQLWire
+
+/// What a sandbox runs: for now its region and database instances. Built in Swift or loaded from YAML.
+public struct Topology: Sendable, Codable, Equatable {
+    public var region: String
+    public var databases: [DatabaseInstance]
+
+    public init(region: String = "us-east-1", databases: [DatabaseInstance] = []) {
+        self.region = region
+        self.databases = databases
+    }
+
+    /// One scripted MySQL instance.
+    public struct DatabaseInstance: Sendable, Codable, Equatable {
+        public enum TLSMode: String, Sendable, Codable {
+            /// TLS offered, plain connections refused (require_secure_transport=ON, error 3159).
+            case required
+            /// TLS offered, plain connections allowed.
+            case optional
+            /// No TLS offered.
+            case disabled
+        }
+
+        public struct User: Sendable, Codable, Equatable {
+            public var name: String
+            public var password: String
+            public var plugin: MySQLAuthPlugin?
+            public var host: String?
+
+            public init(name: String, password: String, plugin: MySQLAuthPlugin? = nil, host: String? = nil) {
+                self.name = name
+                self.password = password
+                self.plugin = plugin
+                self.host = host
+            }
+        }
+
+        public var id: String
+        public var engineVersion: String?
+        public var users: [User]
+        /// Schemas created empty.
+        public var databases: [String]?
+        /// A .sql file run at start in `schemaDatabase` (paths relative to the topology file).
+        public var schema: String?
+        public var schemaDatabase: String?
+        /// A YAML/JSON script of rules (see `ScriptFile`).
+        public var script: String?
+        public var maxConnections: Int?
+        public var tls: TLSMode?
+
+        public init(id: String, engineVersion: String? = nil, users: [User], databases: [String]? = nil, schema: String? = nil,
+                    schemaDatabase: String? = nil, script: String? = nil, maxConnections: Int? = nil, tls: TLSMode? = nil) {
+            self.id = id
+            self.engineVersion = engineVersion
+            self.users = users
+            self.databases = databases
+            self.schema = schema
+            self.schemaDatabase = schemaDatabase
+            self.script = script
+            self.maxConnections = maxConnections
+            self.tls = tls
+        }
+    }
+}

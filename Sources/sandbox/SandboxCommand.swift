@@ -1,0 +1,10 @@
+import ArgumentParser
+
+/// `sandbox`: the CloudSandbox command line. One command tree; the interactive shell will reuse it.
+@main
+struct SandboxCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sandbox",
+        abstract: "Run AWS RDS Proxy / Lambda / MySQL stacks on loopback, for tests and reproductions.",
+        subcommands: [UpCommand.self, ValidateCommand.self])
+}

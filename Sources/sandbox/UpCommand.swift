@@ -1,0 +1,55 @@
+import ArgumentParser
+import CloudSandbox
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// `sandbox up [TOPOLOGY] [--endpoints-file PATH]`: runs a topology in the foreground until Ctrl-C.
+struct UpCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "up", abstract: "Start a topology in the foreground; Ctrl-C stops it.")
+
+    @Argument(help: "The topology file (YAML).")
+    var topology: String = "Sandbox/default.yaml"
+
+    @Option(help: "Where to write the JSON endpoints file, once everything listens.")
+    var endpointsFile: String = ".sandbox/endpoints.json"
+
+    @Option(help: "Where certificates and CA bundles are written.")
+    var stateDirectory: String = ".sandbox"
+
+    @Option(help: "trace, debug, info, notice, warning, error or critical.")
+    var logLevel: String = "info"
+
+    func run() async throws {
+        let level = Logger.Level(rawValue: self.logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "cloudsandbox")
+        let (topology, base) = try TopologyLoader.load(path: self.topology)
+        let service = SandboxService(
+            topology: topology, baseDirectory: base, stateDirectory: URL(fileURLWithPath: self.stateDirectory),
+            endpointsFile: self.endpointsFile, logger: logger
+        ) { sandbox in
+            let report = EndpointsReport(sandbox.endpoints).text + "Endpoints file: \(self.endpointsFile). Press Ctrl-C to stop.\n"
+            FileHandle.standardOutput.write(Data(report.utf8))
+        }
+        let group = ServiceGroup(configuration: .init(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+}
+
+/// `sandbox validate TOPOLOGY`: checks a topology without starting it.
+struct ValidateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "validate", abstract: "Check a topology file and say what is wrong.")
+
+    @Argument(help: "The topology file (YAML).")
+    var topology: String = "Sandbox/default.yaml"
+
+    func run() throws {
+        let (topology, _) = try TopologyLoader.load(path: self.topology)
+        print("\(self.topology): OK (\(topology.databases.count) database instance(s) in \(topology.region))")
+    }
+}
