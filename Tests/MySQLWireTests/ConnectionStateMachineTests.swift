@@ -1,0 +1,164 @@
+import MySQLWire
+import NIOCore
+import XCTest
+
+/// The client and server state machines talking to each other as plain values, no sockets: every plugin
+/// path of the login and a command round trip.
+final class ConnectionStateMachineTests: XCTestCase {
+    /// A scripted server-side delegate: one user with `plugin` and `password`; caching_sha2 misses the cache.
+    struct Pair {
+        var server: ServerConnectionStateMachine
+        var client: ClientConnectionStateMachine
+        var userPlugin: MySQLAuthPlugin
+        var password = "pw"
+        var fastCache = false
+        var tlsUp = false
+        var loggedIn = false
+        var loginError: MySQLClientError?
+        var serverClosed = false
+
+        init(plugin: MySQLAuthPlugin, clientPlugin: MySQLAuthPlugin = .cachingSHA2Password, clientPassword: String = "pw",
+             tls: Bool = false, rsa: CachingSHA2RSA.KeyPair? = nil, allowClear: Bool = false) {
+            self.server = ServerConnectionStateMachine(configuration: .init(
+                connectionID: 1, tlsAvailable: tls, allowsCleartextWithoutTLS: allowClear, rsaKey: rsa))
+            self.client = ClientConnectionStateMachine(configuration: .init(
+                username: "u", password: clientPassword, authPlugin: clientPlugin, tls: tls ? .required : .disabled,
+                allowsCleartextWithoutTLS: allowClear))
+            self.userPlugin = plugin
+        }
+
+        mutating func toClient(_ action: ServerConnectionStateMachine.Action) {
+            switch action {
+            case let .write(packets): packets.forEach { self.feedClient($0) }
+            case let .writeAndClose(packets): packets.forEach { self.feedClient($0) }; self.serverClosed = true
+            case .startTLS: break
+            case let .askAuthMethod(request):
+                XCTAssertEqual(request.username, "u")
+                self.toClient(self.server.authMethodDetermined(.success(self.userPlugin)))
+            case let .verify(_, proof):
+                if case .scramble(.cachingSHA2Password, _, _) = proof, !self.fastCache {
+                    return self.toClient(self.server.verdictReceived(.fullAuthenticationRequired))
+                }
+                let verdict: AuthVerdict = proof.matches(password: self.password) ? .accepted
+                    : .rejected(.accessDenied(user: "u", host: "h", usingPassword: true))
+                self.toClient(self.server.verdictReceived(verdict))
+            case let .authenticated(_, packets): packets.forEach { self.feedClient($0) }
+            case .execute, .close, .none: break
+            }
+        }
+
+        mutating func feedClient(_ packet: MySQLPacket) {
+            self.toServer(self.client.packetReceived(packet))
+        }
+
+        mutating func toServer(_ action: ClientConnectionStateMachine.Action) {
+            switch action {
+            case let .write(packets): packets.forEach { self.toClient(self.server.packetReceived($0)) }
+            case let .writeSSLRequestAndStartTLS(packet):
+                XCTAssertEqual(self.server.packetReceived(packet), .startTLS)
+                self.tlsUp = true
+                _ = self.server.tlsEstablished()
+                self.toServer(self.client.tlsEstablished())
+            case .loggedIn: self.loggedIn = true
+            case let .loginFailed(error): self.loginError = error
+            case .commandCompleted, .commandFailed, .none: break
+            }
+        }
+
+        mutating func run() { self.toClient(self.server.connected()) }
+    }
+
+    func testNativePasswordDirect() {
+        var pair = Pair(plugin: .nativePassword, clientPlugin: .nativePassword)
+        pair.run()
+        XCTAssertTrue(pair.loggedIn)
+    }
+
+    func testPluginSwitchFromSHA2ToNative() {
+        var pair = Pair(plugin: .nativePassword, clientPlugin: .cachingSHA2Password)
+        pair.run()
+        XCTAssertTrue(pair.loggedIn)
+    }
+
+    func testCachingSHA2FastPath() {
+        var pair = Pair(plugin: .cachingSHA2Password)
+        pair.fastCache = true
+        pair.run()
+        XCTAssertTrue(pair.loggedIn)
+    }
+
+    func testCachingSHA2FullAuthOverTLSSendsCleartext() {
+        var pair = Pair(plugin: .cachingSHA2Password, tls: true)
+        pair.run()
+        XCTAssertTrue(pair.tlsUp)
+        XCTAssertTrue(pair.loggedIn)
+    }
+
+    func testCachingSHA2FullAuthWithoutTLSUsesRSA() throws {
+        var pair = Pair(plugin: .cachingSHA2Password, rsa: try CachingSHA2RSA.KeyPair())
+        pair.run()
+        XCTAssertTrue(pair.loggedIn)
+    }
+
+    func testCachingSHA2FullAuthWithoutTLSOrKeyIsDenied() {
+        var pair = Pair(plugin: .cachingSHA2Password)
+        pair.run()
+        XCTAssertEqual(pair.loginError?.serverError?.code, 1045)
+    }
+
+    func testClearPasswordRefusedWithoutTLSAndAcceptedWithIt() {
+        var plain = Pair(plugin: .clearPassword)
+        plain.run()
+        XCTAssertEqual(plain.loginError?.serverError?.code, 1045)
+        var tls = Pair(plugin: .clearPassword, tls: true)
+        tls.run()
+        XCTAssertTrue(tls.loggedIn)
+    }
+
+    func testWrongPasswordIsAccessDenied() {
+        var pair = Pair(plugin: .nativePassword, clientPlugin: .nativePassword, clientPassword: "bad")
+        pair.run()
+        XCTAssertEqual(pair.loginError?.serverError?.message, "Access denied for user 'u'@'h' (using password: YES)")
+        XCTAssertTrue(pair.serverClosed)
+    }
+
+    func testRequireSecureTransportRefusesPlainClients() {
+        var server = ServerConnectionStateMachine(configuration: .init(connectionID: 1, tlsAvailable: true, insecureTransportError: .insecureTransport))
+        _ = server.connected()
+        var response = ByteBuffer()
+        HandshakeResponse41(capabilities: .clientDefault, username: "u", authResponse: []).encode(into: &response)
+        guard case let .writeAndClose(packets) = server.packetReceived(MySQLPacket(sequenceID: 1, payload: response)) else {
+            return XCTFail("expected an error and close")
+        }
+        var payload = packets[0].payload
+        XCTAssertEqual(try ErrorPacket.decode(from: &payload).code, 3159)
+    }
+
+    func testCommandPhaseUnknownCommandKeepsConnectionAndOutOfOrderCloses() {
+        var pair = Pair(plugin: .nativePassword, clientPlugin: .nativePassword)
+        pair.run()
+        XCTAssertTrue(pair.loggedIn)
+        guard case let .write(packets) = pair.server.packetReceived(MySQLPacket(sequenceID: 0, payload: ByteBuffer(bytes: [0x99]))) else {
+            return XCTFail("unknown command should be answered, not closed")
+        }
+        XCTAssertEqual(packets[0].firstByte, 0xFF)
+        XCTAssertEqual(packets[0].sequenceID, 1)
+        XCTAssertEqual(pair.server.packetReceived(MySQLPacket(sequenceID: 0, payload: ByteBuffer(bytes: [0x0E]))),
+                       .write([MySQLPacket(sequenceID: 1, payload: ByteBuffer(hex: "00000002000000"))]))
+        guard case .writeAndClose = pair.server.packetReceived(MySQLPacket(sequenceID: 4, payload: ByteBuffer(bytes: [0x0E]))) else {
+            return XCTFail("a command with sequence id 4 is out of order")
+        }
+    }
+
+    func testQueryRoundTripThroughBothMachines() {
+        var pair = Pair(plugin: .nativePassword, clientPlugin: .nativePassword)
+        pair.run()
+        guard case let .write(query) = pair.client.send(.query("SELECT 1")) else { return XCTFail() }
+        XCTAssertEqual(pair.server.packetReceived(query[0]), .execute(.query("SELECT 1")))
+        let set = ResultSet(columns: [ColumnDefinition41(name: "1", type: .longlong)], rows: [[.text("1")]])
+        guard case let .write(packets) = pair.server.commandCompleted(.resultSet(set)) else { return XCTFail() }
+        var last: ClientConnectionStateMachine.Action = .none
+        for packet in packets { last = pair.client.packetReceived(packet) }
+        XCTAssertEqual(last, .commandCompleted(.resultSet(ResultSet(columns: set.columns, rows: [[.text("1")]]))))
+    }
+}
