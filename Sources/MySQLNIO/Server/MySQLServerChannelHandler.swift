@@ -14,7 +14,7 @@ final class MySQLServerChannelHandler: ChannelInboundHandler {
     typealias OutboundOut = ByteBuffer
 
     private var machine: ServerConnectionStateMachine
-    private var framer = MySQLPacketFramer()
+    private var framer: MySQLPacketFramer
     private var inbound = ByteBuffer()
     private let setup: MySQLSessionSetup
     private let logger: Logger
@@ -22,6 +22,7 @@ final class MySQLServerChannelHandler: ChannelInboundHandler {
     init(setup: MySQLSessionSetup, logger: Logger) {
         self.setup = setup
         self.machine = ServerConnectionStateMachine(configuration: setup.machine)
+        self.framer = MySQLPacketFramer(maxPacketSize: setup.maxPacketSize)
         self.logger = logger
     }
 

@@ -30,11 +30,15 @@ public struct MySQLSessionSetup: Sendable {
     public var machine: ServerConnectionStateMachine.Configuration
     public var tls: NIOSSLContext?
     public var session: any MySQLServerSession
+    /// Like `max_allowed_packet`: larger packets are refused with 1153.
+    public var maxPacketSize: Int
 
-    public init(machine: ServerConnectionStateMachine.Configuration, tls: NIOSSLContext?, session: any MySQLServerSession) {
+    public init(machine: ServerConnectionStateMachine.Configuration, tls: NIOSSLContext?, session: any MySQLServerSession,
+                maxPacketSize: Int = 64 * 1024 * 1024) {
         self.machine = machine
         self.tls = tls
         self.session = session
+        self.maxPacketSize = maxPacketSize
     }
 }
 

@@ -56,6 +56,7 @@ public final class ScriptedMySQLServer: MySQLServerSessionFactory, ServerControl
         self.rsaKey = Self.sharedRSAKey
         var variables = SystemVariables.defaults(version: configuration.serverVersion, port: configuration.port)
         variables["max_connections"] = String(configuration.maxConnections)
+        variables["max_allowed_packet"] = String(configuration.maxPacketSize)
         variables["require_secure_transport"] = configuration.requireSecureTransport ? "ON" : "OFF"
         variables["have_ssl"] = configuration.tls == nil ? "DISABLED" : "YES"
         self.defaultVariables = variables
@@ -183,7 +184,8 @@ public final class ScriptedMySQLServer: MySQLServerSessionFactory, ServerControl
             defaultAuthPlugin: self.configuration.defaultAuthPlugin, tlsAvailable: self.tlsContext != nil,
             insecureTransportError: requireTLS ? .insecureTransport : nil, rsaKey: self.rsaKey)
         let session = ScriptedSession(server: self, info: connection, sql: sql, logger: logger)
-        return .success(MySQLSessionSetup(machine: machine, tls: self.tlsContext, session: session))
+        return .success(MySQLSessionSetup(machine: machine, tls: self.tlsContext, session: session,
+                                          maxPacketSize: self.configuration.maxPacketSize))
     }
 
     func sessionClosed(_ id: UInt32) {
