@@ -100,3 +100,19 @@ final class QueryTests: XCTestCase {
         XCTAssertEqual(entries.first?.user, "native")
     }
 }
+
+/// Statements without a selected schema behave as on MySQL.
+final class NoDatabaseTests: XCTestCase {
+    func testSelectWithoutDatabaseWorksAndTablesNeedOne() async throws {
+        let server = try await TestServer.start()
+        defer { Task { await server.shutdown() } }
+        let db = try await server.mariadb("native", "native-pw", database: nil)
+        let one = try await MariaDB.offload { try db.query("SELECT 1, DATABASE()").rows }
+        XCTAssertEqual(one, [["1", nil]])
+        await assertMariaDBError(1046, "3D000") { _ = try await MariaDB.offload { try db.query("SELECT * FROM users") } }
+        await assertMariaDBError(1046, "3D000") { _ = try await MariaDB.offload { try db.query("SHOW TABLES") } }
+        try await MariaDB.offload { try db.selectDatabase("app") }
+        let count = try await MariaDB.offload { try db.query("SELECT COUNT(*) FROM users").rows }
+        XCTAssertEqual(count, [["3"]])
+    }
+}

@@ -33,6 +33,7 @@ enum SQLError {
             message.range(of: prefix).map { String(message[$0.upperBound...]).trimmingCharacters(in: .whitespaces) }
         }
         if let table = after("no such table:") {
+            if database.isEmpty { return .noDatabaseSelected }
             return unknownTable(database, table.split(separator: ".").last.map(String.init) ?? table)
         }
         if let column = after("no such column:") {

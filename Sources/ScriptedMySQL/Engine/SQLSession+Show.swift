@@ -11,14 +11,15 @@ extension SQLSession {
             let names = (Catalog.systemSchemas + self.catalog.schemas).filter { pattern?($0) ?? true }.sorted()
             return .table(["Database"], names.map { [$0] })
         case "TABLES":
+            guard let database = self.database else { throw .noDatabaseSelected }
             let connection = try self.connection()
             let rows = try self.query(connection, "SELECT name, type FROM sqlite_master WHERE type IN ('table','view') AND name NOT LIKE 'sqlite_%' ORDER BY name")
             let names = rows.compactMap { $0.first?.textValue }.filter { pattern?($0) ?? true }
             if words.contains("FULL") {
-                return .table(["Tables_in_\(self.database!)", "Table_type"],
+                return .table(["Tables_in_\(database)", "Table_type"],
                               rows.filter { pattern?($0[0].textValue ?? "") ?? true }.map { [$0[0].textValue, $0[1].textValue == "view" ? "VIEW" : "BASE TABLE"] })
             }
-            return .table(["Tables_in_\(self.database!)"], names.map { [$0] })
+            return .table(["Tables_in_\(database)"], names.map { [$0] })
         case "COLUMNS", "FIELDS":
             let raw = SQLText.leadingWordsPreservingCase(sql)
             guard let fromIndex = words.firstIndex(where: { $0 == "FROM" || $0 == "IN" }), fromIndex + 1 < raw.count else {
@@ -29,6 +30,7 @@ extension SQLSession {
             let raw = SQLText.leadingWordsPreservingCase(sql)
             guard words.count >= 4, words[2] == "TABLE" else { throw .syntaxError(near: sql) }
             let table = Self.unquote(raw[3])
+            guard self.database != nil else { throw .noDatabaseSelected }
             let rows = try self.query(try self.connection(), "SELECT sql FROM sqlite_master WHERE type='table' AND name=?", [.text(table)])
             guard let definition = rows.first?.first?.textValue else { throw SQLError.unknownTable(self.database ?? "", table) }
             return .table(["Table", "Create Table"], [[table, definition]])
@@ -52,6 +54,7 @@ extension SQLSession {
 
     /// DESCRIBE / SHOW COLUMNS: Field, Type, Null, Key, Default, Extra.
     func describe(table: String) throws(ErrorPacket) -> StatementResult {
+        guard self.database != nil else { throw .noDatabaseSelected }
         let connection = try self.connection()
         let sqls = try self.query(connection, "SELECT sql FROM sqlite_master WHERE type='table' AND name=?", [.text(table)])
         guard let definition = sqls.first?.first?.textValue else { throw SQLError.unknownTable(self.database ?? "", table) }

@@ -28,10 +28,25 @@ final class SQLSession: @unchecked Sendable {
         self.variables = variables
     }
 
-    /// The SQLite connection of the current schema, or the "No database selected" error.
+    /// The SQLite connection of the current schema; with none selected, an empty in-memory one, so that
+    /// `SELECT 1` works and naming a table fails with "No database selected".
     func connection() throws(ErrorPacket) -> SQLiteConnection {
-        guard let database else { throw .noDatabaseSelected }
+        guard let database else {
+            if let scratch = self.scratch { return scratch }
+            do {
+                let scratch = try SQLiteConnection(path: ":memory:")
+                self.scratch = scratch
+                return scratch
+            } catch {
+                throw ErrorPacket(code: 1105, sqlState: "HY000", message: error.message)
+            }
+        }
         return try self.connection(for: database)
+    }
+
+    private var scratch: SQLiteConnection? {
+        get { self.connections[""] }
+        set { self.connections[""] = newValue }
     }
 
     func connection(for database: String) throws(ErrorPacket) -> SQLiteConnection {

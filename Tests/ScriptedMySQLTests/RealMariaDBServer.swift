@@ -1,0 +1,91 @@
+import Foundation
+import MariaDBClient
+import SandboxPKI
+import XCTest
+
+/// A throwaway Debian `mariadbd` on a loopback port in a temporary data directory, with TLS from our CA.
+final class RealMariaDBServer: @unchecked Sendable {  // immutable after start; stop() is called once
+    let port: Int
+    let directory: String
+    private let process: Process
+
+    static func start() throws -> RealMariaDBServer {
+        for tool in ["/usr/sbin/mariadbd", "/usr/bin/mariadb-install-db", "/usr/bin/mariadb"] where !FileManager.default.isExecutableFile(atPath: tool) {
+            throw XCTSkip("\(tool) is missing; install mariadb-server (make deps) to run the real-server tests")
+        }
+        let directory = NSTemporaryDirectory() + "cloudsandbox-mariadbd-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let certificate = try TestServer.ca.issueServerCertificate(commonName: "mariadb", dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"])
+        try certificate.certificatePEM.write(toFile: "\(directory)/cert.pem", atomically: true, encoding: .utf8)
+        try certificate.privateKeyPEM.write(toFile: "\(directory)/key.pem", atomically: true, encoding: .utf8)
+        try TestServer.ca.certificatePEM.write(toFile: "\(directory)/ca.pem", atomically: true, encoding: .utf8)
+        let install = try Self.run("/usr/bin/mariadb-install-db", ["--no-defaults", "--datadir=\(directory)/data", "--user=\(NSUserName())",
+                                                                  "--auth-root-authentication-method=socket", "--skip-test-db"])
+        guard install == 0 else { throw XCTSkip("mariadb-install-db failed (\(install)); the real-server tests need a working mariadb-server") }
+        let port = try Self.freePort()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/sbin/mariadbd")
+        process.arguments = ["--no-defaults", "--datadir=\(directory)/data", "--socket=\(directory)/sock", "--port=\(port)",
+                             "--bind-address=127.0.0.1", "--user=\(NSUserName())", "--pid-file=\(directory)/pid", "--log-error=\(directory)/error.log",
+                             "--skip-log-bin", "--innodb-buffer-pool-size=16M", "--ssl-cert=\(directory)/cert.pem",
+                             "--ssl-key=\(directory)/key.pem", "--ssl-ca=\(directory)/ca.pem"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let server = RealMariaDBServer(port: port, directory: directory, process: process)
+        let setup = "CREATE USER 'native'@'%' IDENTIFIED BY 'native-pw'; CREATE DATABASE app; GRANT ALL ON app.* TO 'native'@'%';"
+        for _ in 0..<100 {
+            if try Self.run("/usr/bin/mariadb", ["--no-defaults", "--socket=\(directory)/sock", "-uroot", "-e", setup]) == 0 { return server }
+            guard process.isRunning else { break }
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        server.stop()
+        throw XCTSkip("mariadbd did not come up within 20 s; see \(directory)/error.log")
+    }
+
+    private init(port: Int, directory: String, process: Process) {
+        self.port = port
+        self.directory = directory
+        self.process = process
+    }
+
+    func stop() {
+        if self.process.isRunning {
+            self.process.terminate()
+            self.process.waitUntilExit()
+        }
+        try? FileManager.default.removeItem(atPath: self.directory)
+    }
+
+    private static func run(_ tool: String, _ arguments: [String]) throws -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: tool)
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    private static func freePort() throws -> Int {
+        let socket = try RawListener()
+        return socket.port
+    }
+}
+
+/// Binds 127.0.0.1:0 to learn a free port, then releases it.
+private struct RawListener {
+    let port: Int
+    init() throws {
+        let fd = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        self.port = Int(UInt16(bigEndian: address.sin_port))
+    }
+}
