@@ -62,3 +62,14 @@ public struct Topology: Sendable, Codable, Equatable {
         }
     }
 }
+
+extension Topology {
+    private enum CodingKeys: String, CodingKey { case region, databases }
+
+    /// `region` defaults to us-east-1 and `databases` to none, as in a minimal YAML file.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.region = try container.decodeIfPresent(String.self, forKey: .region) ?? "us-east-1"
+        self.databases = try container.decodeIfPresent([DatabaseInstance].self, forKey: .databases) ?? []
+    }
+}

@@ -1,0 +1,90 @@
+import CloudSandbox
+import Foundation
+import MariaDBClient
+import XCTest
+
+/// Sandboxes started from Swift values and from the command line, reached by real clients.
+final class SandboxTests: XCTestCase {
+    static func topology(tls: Topology.DatabaseInstance.TLSMode = .optional) -> Topology {
+        Topology(databases: [.init(id: "orders-db", users: [.init(name: "app", password: "app-pw", plugin: .nativePassword)],
+                                   databases: ["shop"], tls: tls)])
+    }
+
+    func testTwoSandboxesSideBySideWithTheirOwnAddressesAndCertificates() async throws {
+        let first = try await Sandbox.start(Self.topology())
+        let second = try await Sandbox.start(Self.topology(tls: .required))
+        defer { Task { await first.shutdown(); await second.shutdown() } }
+        let a = try XCTUnwrap(first.endpoints.databases["orders-db"])
+        let b = try XCTUnwrap(second.endpoints.databases["orders-db"])
+        XCTAssertNotEqual(a.host, b.host)
+        XCTAssertTrue(a.host.hasPrefix("127.") && a.host != "127.0.0.1")
+        XCTAssertTrue(a.endpoint.hasSuffix(".us-east-1.rds.amazonaws.com"), a.endpoint)
+
+        let plain = try await MariaDB.offload {
+            try MariaDBConnection(.init(host: a.host, port: a.port, user: "app", password: "app-pw", database: "shop"))
+        }
+        _ = try await MariaDB.offload { try plain.query("CREATE TABLE items (id INT)") }
+        // The second sandbox requires TLS and verifies against its own CA bundle, not the first one's.
+        do {
+            _ = try await MariaDB.offload { try MariaDBConnection(.init(host: b.host, port: b.port, user: "app", password: "app-pw")) }
+            XCTFail("plain connections to a TLS-required instance are refused")
+        } catch let error as MariaDBError {
+            XCTAssertEqual(error.code, 3159)
+        }
+        let tls = try await MariaDB.offload {
+            try MariaDBConnection(.init(host: b.host, port: b.port, user: "app", password: "app-pw", database: "shop", caFile: b.caBundle))
+        }
+        let tables = try await MariaDB.offload { try tls.query("SHOW TABLES").rows }
+        XCTAssertEqual(tables, [], "each sandbox has its own data")
+        do {
+            _ = try await MariaDB.offload { try MariaDBConnection(.init(host: b.host, port: b.port, user: "app", password: "app-pw", caFile: a.caBundle)) }
+            XCTFail("another sandbox's CA must not verify this one")
+        } catch let error as MariaDBError {
+            XCTAssertEqual(error.code, 2026)
+        }
+    }
+
+    func testSandboxUpWritesEndpointsServesTheCLIAndStopsOnSIGINT() async throws {
+        let binary = Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("sandbox").path
+        let fallback = TopologyTests.root.appendingPathComponent(".build/debug/sandbox").path
+        let executable = FileManager.default.isExecutableFile(atPath: binary) ? binary : fallback
+        try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: executable), "build the sandbox executable first (swift build)")
+        let state = NSTemporaryDirectory() + "cloudsandbox-cli-\(UUID().uuidString.prefix(8))"
+        let endpointsFile = state + "/endpoints.json"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = ["up", TopologyTests.root.appendingPathComponent("Sandbox/default.yaml").path,
+                             "--endpoints-file", endpointsFile, "--state-directory", state, "--log-level", "warning"]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+
+        var endpoints: Endpoints?
+        for _ in 0..<300 where endpoints == nil {
+            endpoints = try? Endpoints.read(from: endpointsFile)
+            if endpoints == nil { try await Task.sleep(nanoseconds: 50_000_000) }
+        }
+        let database = try XCTUnwrap(endpoints?.databases["app-db"], "the endpoints file appears once everything listens")
+        let password = try XCTUnwrap(database.users["app"])
+        let rows = try await MariaDB.offload {
+            try MariaDBConnection(.init(host: database.host, port: database.port, user: "app", password: password, database: "app",
+                                        caFile: database.caBundle)).query("SELECT name FROM users WHERE id = 1").rows
+        }
+        XCTAssertEqual(rows, [["Ada"]])
+        let attributes = try FileManager.default.attributesOfItem(atPath: endpointsFile)
+        XCTAssertEqual((attributes[.posixPermissions] as? NSNumber)?.intValue, 0o600, "the file holds passwords")
+
+        kill(process.processIdentifier, SIGINT)
+        let exited = try await MariaDB.offload { () -> Int32 in
+            process.waitUntilExit()
+            return process.terminationStatus
+        }
+        XCTAssertEqual(exited, 0)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: endpointsFile), "a stopped sandbox removes its endpoints file")
+        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        XCTAssertTrue(printed.contains("database app-db: \(database.host):\(database.port)"), printed)
+        XCTAssertFalse(printed.contains(password), "passwords are never printed")
+        try? FileManager.default.removeItem(atPath: state)
+    }
+}
