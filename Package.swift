@@ -76,13 +76,14 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // Helpers for tests (ours and users'): a throwaway real MariaDB server.
+        .target(name: "SandboxTesting", dependencies: ["SandboxPKI"]),
         .executableTarget(name: "SandboxBench", dependencies: [
-            "CloudSandbox", "MySQLNIO", "ScriptedMySQL", "MariaDBClient",
+            "CloudSandbox", "MySQLNIO", "ScriptedMySQL", "MariaDBClient", "SandboxTesting", "SandboxPKI",
         ]),
         .testTarget(name: "MySQLWireTests", dependencies: ["MySQLWire"]),
         .testTarget(name: "ScriptedMySQLTests", dependencies: [
-            "ScriptedMySQL", "MySQLNIO", "MariaDBClient", "SandboxPKI",
-            .product(name: "NIOEmbedded", package: "swift-nio"),
+            "ScriptedMySQL", "MySQLNIO", "MariaDBClient", "SandboxPKI", "SandboxTesting",
         ]),
         .testTarget(name: "CloudSandboxTests", dependencies: ["CloudSandbox", "MariaDBClient"]),
     ],

@@ -1,0 +1,82 @@
+import CloudSandbox
+import Foundation
+import MariaDBClient
+import MySQLNIO
+import MySQLWire
+import SandboxPKI
+import SandboxTesting
+import ScriptedMySQL
+
+/// `make bench`: query throughput of the scripted backend against a real MariaDB server, through our client
+/// and through libmariadb, side by side with the ratio; and how long a sandbox takes to start one instance.
+@main
+struct SandboxBench {
+    struct Target { var name: String; var host: String; var port: Int; var user: String; var password: String }
+
+    static func main() async throws {
+        print("CloudSandbox benchmarks (single connection, sequential queries; each figure ≤ 3000 queries or 2 s)\n")
+        let ca = try CertificateAuthority(commonName: "bench CA")
+        let scripted = try ScriptedMySQLServer(configuration: .init(users: [MySQLUser(name: "native", password: "native-pw", plugin: .nativePassword)],
+                                                                     databases: ["app"]))
+        try await scripted.start()
+        let real: LocalMariaDBServer?
+        do {
+            real = try await MariaDB.offload { try LocalMariaDBServer.start(ca: ca) }
+        } catch {
+            print("real MariaDB: not measured (\(error))")
+            real = nil
+        }
+        let targets = [Target(name: "scripted", host: scripted.host, port: scripted.port, user: "native", password: "native-pw")]
+            + (real.map { [Target(name: "mariadb", host: "127.0.0.1", port: $0.port, user: $0.user, password: $0.password)] } ?? [])
+        for target in targets { try await Self.seed(target) }
+
+        var report = Report(["query (queries/s)", "client", "scripted", "real MariaDB", "scripted / real"])
+        for (label, sql) in [("SELECT 1", "SELECT 1"), ("100-row SELECT", "SELECT id, name, score FROM bench100")] {
+            for client in ["ours", "libmariadb"] {
+                var figures: [Double] = []
+                for target in targets {
+                    figures.append(client == "ours" ? try await Self.ours(target, sql) : try await Self.libmariadb(target, sql))
+                }
+                let ratio = figures.count == 2 ? figures[0] / figures[1] : nil
+                report.add([label, client, format(figures[0]), format(figures.count == 2 ? figures[1] : nil), format(ratio)])
+            }
+        }
+        report.print()
+
+        let startup = try await Measure.medianMilliseconds(runs: 7) {
+            let sandbox = try await Sandbox.start(Topology(databases: [.init(id: "db", users: [.init(name: "u", password: "p")], databases: ["app"])]))
+            await sandbox.shutdown()
+        }
+        print("\nSandbox.start with one instance (CA, certificate, listener), median of 7: \(format(startup)) ms")
+        real?.stop()
+        await scripted.shutdown()
+    }
+
+    static func seed(_ target: Target) async throws {
+        let connection = try await Self.connect(target)
+        _ = try await connection.query("CREATE TABLE IF NOT EXISTS bench100 (id INT PRIMARY KEY, name VARCHAR(40), score DOUBLE)")
+        _ = try await connection.query("DELETE FROM bench100")
+        let values = (1...100).map { "(\($0), 'name-\($0)', \(Double($0) * 1.5))" }.joined(separator: ", ")
+        _ = try await connection.query("INSERT INTO bench100 VALUES \(values)")
+        await connection.close()
+    }
+
+    static func connect(_ target: Target) async throws -> MySQLConnection {
+        try await MySQLConnection.connect(host: target.host, port: target.port, configuration: .init(
+            username: target.user, password: target.password, database: "app", authPlugin: .nativePassword, tls: .disabled))
+    }
+
+    static func ours(_ target: Target, _ sql: String) async throws -> Double {
+        let connection = try await Self.connect(target)
+        defer { Task { await connection.close() } }
+        return try await Measure.rate { _ = try await connection.query(sql) }
+    }
+
+    static func libmariadb(_ target: Target, _ sql: String) async throws -> Double {
+        try await MariaDB.offload {
+            let connection = try MariaDBConnection(.init(host: target.host, port: target.port, user: target.user,
+                                                         password: target.password, database: "app"))
+            return try Measure.rate { _ = try connection.query(sql) }
+        }
+    }
+}
