@@ -18,9 +18,10 @@ final class ConnectionStateMachineTests: XCTestCase {
         var serverClosed = false
 
         init(plugin: MySQLAuthPlugin, clientPlugin: MySQLAuthPlugin = .cachingSHA2Password, clientPassword: String = "pw",
-             tls: Bool = false, rsa: CachingSHA2RSA.KeyPair? = nil, allowClear: Bool = false) {
+             tls: Bool = false, rsa: CachingSHA2RSA.KeyPair? = nil, allowClear: Bool = false,
+             serverCapabilities: CapabilityFlags = .serverDefault) {
             self.server = ServerConnectionStateMachine(configuration: .init(
-                connectionID: 1, tlsAvailable: tls, allowsCleartextWithoutTLS: allowClear, rsaKey: rsa))
+                connectionID: 1, capabilities: serverCapabilities, tlsAvailable: tls, allowsCleartextWithoutTLS: allowClear, rsaKey: rsa))
             self.client = ClientConnectionStateMachine(configuration: .init(
                 username: "u", password: clientPassword, authPlugin: clientPlugin, tls: tls ? .required : .disabled,
                 allowsCleartextWithoutTLS: allowClear))
@@ -160,5 +161,27 @@ final class ConnectionStateMachineTests: XCTestCase {
         var last: ClientConnectionStateMachine.Action = .none
         for packet in packets { last = pair.client.packetReceived(packet) }
         XCTAssertEqual(last, .commandCompleted(.resultSet(ResultSet(columns: set.columns, rows: [[.text("1")]]))))
+    }
+
+    func testPrepareRoundTripWithAndWithoutDeprecateEOF() {
+        for deprecateEOF in [true, false] {
+            var capabilities = CapabilityFlags.serverDefault
+            if !deprecateEOF { capabilities.remove(.deprecateEOF) }
+            var pair = Pair(plugin: .nativePassword, clientPlugin: .nativePassword, serverCapabilities: capabilities)
+            pair.run()
+            XCTAssertTrue(pair.loggedIn)
+            XCTAssertEqual(pair.client.deprecateEOF, deprecateEOF)
+            for (params, columns) in [(2, 3), (0, 1), (1, 0), (0, 0)] {
+                guard case let .write(command) = pair.client.send(.statementPrepare("SELECT ?")) else { return XCTFail() }
+                _ = pair.server.packetReceived(command[0])
+                let statement = PreparedStatement(
+                    id: 9, parameters: (0..<params).map { _ in ColumnDefinition41(name: "?", type: .varString) },
+                    columns: (0..<columns).map { ColumnDefinition41(name: "c\($0)", type: .longlong) })
+                guard case let .write(packets) = pair.server.commandCompleted(.prepared(statement)) else { return XCTFail() }
+                let actions = packets.map { pair.client.packetReceived($0) }
+                XCTAssertEqual(actions.last, .commandCompleted(.prepared(statement)), "deprecateEOF \(deprecateEOF), \(params)/\(columns)")
+                XCTAssertTrue(actions.dropLast().allSatisfy { $0 == .none })
+            }
+        }
     }
 }

@@ -52,3 +52,14 @@ final class LoginTests: XCTestCase {
         await assertMariaDBError(2026) { _ = try await server.mariadb("native", "native-pw", tls: true, caFile: TestServer.otherCAFile) }
     }
 }
+
+/// caching_sha2_password's first login without TLS, through libmariadb: RSA with the server's key.
+final class LibmariadbRSATests: XCTestCase {
+    func testFirstLoginWithoutTLSFetchesTheServerKey() async throws {
+        let server = try await TestServer.start()
+        defer { Task { await server.shutdown() } }
+        let db = try await server.mariadb("sha2", "sha2-pw")
+        XCTAssertNil(db.tlsCipher)
+        await assertMariaDBError(1045) { _ = try await server.mariadb("sha2", "not-it") }
+    }
+}

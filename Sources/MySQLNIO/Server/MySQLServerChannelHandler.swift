@@ -89,16 +89,16 @@ final class MySQLServerChannelHandler: ChannelInboundHandler {
             self.startTLS(context: context)
         case let .askAuthMethod(request):
             let session = self.setup.session
-            self.await(context: context, { await session.authMethod(for: request) }) { $0.machine.authMethodDetermined($1) }
+            self.runOffLoop(context: context, { await session.authMethod(for: request) }) { $0.machine.authMethodDetermined($1) }
         case let .verify(request, proof):
             let session = self.setup.session
-            self.await(context: context, { await session.verify(request, proof: proof) }) { $0.machine.verdictReceived($1) }
+            self.runOffLoop(context: context, { await session.verify(request, proof: proof) }) { $0.machine.verdictReceived($1) }
         case let .authenticated(request, packets):
             self.setup.session.authenticated(request)
             self.write(packets, context: context)
         case let .execute(command):
             let session = self.setup.session
-            self.await(context: context, { await session.execute(command) }) { $0.machine.commandCompleted($1) }
+            self.runOffLoop(context: context, { await session.execute(command) }) { $0.machine.commandCompleted($1) }
         case .close:
             context.close(promise: nil)
         case .none:
@@ -107,7 +107,7 @@ final class MySQLServerChannelHandler: ChannelInboundHandler {
     }
 
     /// Runs `work` off the event loop, then feeds its answer to the machine back on the loop.
-    private func await<T: Sendable>(
+    private func runOffLoop<T: Sendable>(
         context: ChannelHandlerContext, _ work: @escaping @Sendable () async -> T,
         then event: @escaping (MySQLServerChannelHandler, T) -> ServerConnectionStateMachine.Action
     ) {

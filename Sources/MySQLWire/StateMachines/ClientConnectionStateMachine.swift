@@ -40,6 +40,7 @@ public struct ClientConnectionStateMachine {
         var rows: [[MySQLValue]] = []
         var prepared: PreparedStatement?
         var parameterCount = 0
+        var sawParametersEOF = false
     }
 
     public let configuration: MySQLClientConfiguration
@@ -202,7 +203,8 @@ public struct ClientConnectionStateMachine {
         var partial = partial
         var payload = packet.payload
         let finish = { (result: CommandResult) -> Action in .commandCompleted(result) }
-        if packet.firstByte == 0xFF, partial.columnCount == 0 || !partial.rows.isEmpty || partial.sawColumnsEOF || kind == .simple || partial.columns.count == partial.columnCount {
+        // No column definition (lenenc "def"), text row (lenenc values) or binary row (0x00) starts with 0xFF.
+        if packet.firstByte == 0xFF {
             self.state = .ready(greeting)
             let error = (try? ErrorPacket.decode(from: &payload)) ?? .malformedPacket("bad ERR")
             return .commandFailed(.server(error))
@@ -239,34 +241,45 @@ public struct ClientConnectionStateMachine {
         return .none
     }
 
+    /// COM_STMT_PREPARE_OK, then the parameter definitions and the column definitions, each block followed
+    /// by an EOF unless CLIENT_DEPRECATE_EOF was negotiated.
     private mutating func prepareResponsePacketReceived(_ payload: inout ByteBuffer, _ packet: MySQLPacket,
                                                         _ greeting: HandshakeV10, _ partial: Partial) throws -> Action {
         var partial = partial
-        if var statement = partial.prepared {
-            let expectedParams = partial.parameterCount, expectedColumns = partial.columnCount
-            if statement.parameters.count < expectedParams, !partial.sawColumnsEOF {
-                statement.parameters.append(try ColumnDefinition41.decode(from: &payload))
-                if statement.parameters.count == expectedParams, self.deprecateEOF { partial.sawColumnsEOF = true }
-            } else if !partial.sawColumnsEOF, expectedParams > 0 {
-                partial.sawColumnsEOF = true  // EOF after parameters
-            } else if statement.columns.count < expectedColumns {
-                statement.columns.append(try ColumnDefinition41.decode(from: &payload))
-            }
-            partial.prepared = statement
-        } else {
+        guard var statement = partial.prepared else {
             guard payload.readInteger(as: UInt8.self) == 0x00, let id = payload.readMySQLInteger(as: UInt32.self),
                   let columns = payload.readMySQLInteger(as: UInt16.self), let params = payload.readMySQLInteger(as: UInt16.self)
             else { throw MySQLProtocolError.truncated("COM_STMT_PREPARE_OK") }
             partial.prepared = PreparedStatement(id: id, parameters: [], columns: [])
             partial.parameterCount = Int(params)
             partial.columnCount = Int(columns)
-            partial.sawColumnsEOF = params == 0
+            return self.prepareProgress(greeting, partial)
         }
+        if statement.parameters.count < partial.parameterCount {
+            statement.parameters.append(try ColumnDefinition41.decode(from: &payload))
+        } else if self.eofFollows(partial.parameterCount), !partial.sawParametersEOF {
+            guard EOFPacket.isEOF(packet) else { throw MySQLProtocolError.unexpectedPacket("missing EOF after parameters") }
+            partial.sawParametersEOF = true
+        } else if statement.columns.count < partial.columnCount {
+            statement.columns.append(try ColumnDefinition41.decode(from: &payload))
+        } else {
+            guard EOFPacket.isEOF(packet) else { throw MySQLProtocolError.unexpectedPacket("missing EOF after columns") }
+            partial.sawColumnsEOF = true
+        }
+        partial.prepared = statement
+        return self.prepareProgress(greeting, partial)
+    }
+
+    /// Whether a block of `count` definitions is followed by an EOF packet.
+    private func eofFollows(_ count: Int) -> Bool { count > 0 && !self.deprecateEOF }
+
+    private mutating func prepareProgress(_ greeting: HandshakeV10, _ partial: Partial) -> Action {
         let statement = partial.prepared!
-        let paramsDone = statement.parameters.count == partial.parameterCount && partial.sawColumnsEOF
-        let columnsDone = statement.columns.count == partial.columnCount
-        let needsTrailingEOF = !self.deprecateEOF && partial.columnCount > 0
-        if paramsDone, columnsDone, !needsTrailingEOF || (EOFPacket.isEOF(packet) && partial.columnCount > 0 && statement.columns.count == partial.columnCount && packet.firstByte == 0xFE) {
+        let done = statement.parameters.count == partial.parameterCount
+            && (!self.eofFollows(partial.parameterCount) || partial.sawParametersEOF)
+            && statement.columns.count == partial.columnCount
+            && (!self.eofFollows(partial.columnCount) || partial.sawColumnsEOF)
+        if done {
             self.state = .ready(greeting)
             return .commandCompleted(.prepared(statement))
         }

@@ -86,6 +86,8 @@ final class ScriptedSession: MySQLServerSession, @unchecked Sendable {
         }
     }
 
+    /// The client is gone, possibly mid-query: the statement in flight finishes first (the session lock),
+    /// then any open transaction is rolled back and the SQLite connections closed.
     func closed() {
         self.server.sessionClosed(self.info.id)
         Task { await self.onPool { self.sql.close() } }
@@ -154,9 +156,12 @@ final class ScriptedSession: MySQLServerSession, @unchecked Sendable {
         }
     }
 
+    /// Runs SQLite work on the server's blocking pool, one piece at a time per session.
     private func onPool<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
-        await self.server.runBlocking(work)
+        await self.server.runBlocking { self.lock.withLock(work) }
     }
+
+    private let lock = NSLock()
 
     private static func outcome(_ response: CommandResponse) -> QueryLog.Entry.Outcome {
         switch response {
