@@ -80,6 +80,7 @@ let package = Package(
         .target(name: "SandboxTesting", dependencies: ["SandboxPKI"]),
         .executableTarget(name: "SandboxBench", dependencies: [
             "CloudSandbox", "MySQLNIO", "ScriptedMySQL", "MariaDBClient", "SandboxTesting", "SandboxPKI",
+            .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "MySQLWireTests", dependencies: ["MySQLWire"]),
         .testTarget(name: "ScriptedMySQLTests", dependencies: [

@@ -1,5 +1,6 @@
 import CloudSandbox
 import Foundation
+import Logging
 import MariaDBClient
 import MySQLNIO
 import MySQLWire
@@ -16,8 +17,9 @@ struct SandboxBench {
     static func main() async throws {
         print("CloudSandbox benchmarks (single connection, sequential queries; each figure ≤ 3000 queries or 2 s)\n")
         let ca = try CertificateAuthority(commonName: "bench CA")
+        let quiet = { var logger = Logger(label: "bench"); logger.logLevel = .warning; return logger }()
         let scripted = try ScriptedMySQLServer(configuration: .init(users: [MySQLUser(name: "native", password: "native-pw", plugin: .nativePassword)],
-                                                                     databases: ["app"]))
+                                                                     databases: ["app"], logger: quiet))
         try await scripted.start()
         let real: LocalMariaDBServer?
         do {
@@ -44,7 +46,8 @@ struct SandboxBench {
         report.print()
 
         let startup = try await Measure.medianMilliseconds(runs: 7) {
-            let sandbox = try await Sandbox.start(Topology(databases: [.init(id: "db", users: [.init(name: "u", password: "p")], databases: ["app"])]))
+            let sandbox = try await Sandbox.start(Topology(databases: [.init(id: "db", users: [.init(name: "u", password: "p")], databases: ["app"])]),
+                                                  logger: quiet)
             await sandbox.shutdown()
         }
         print("\nSandbox.start with one instance (CA, certificate, listener), median of 7: \(format(startup)) ms")
