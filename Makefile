@@ -14,6 +14,7 @@ deps:
 		echo "installing Debian packages:$$missing"; \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
+	@python3 -c "import boto3, awscli" 2>/dev/null || python3 -m pip install -q boto3 awscli
 
 build: deps
 	$(SWIFT) build

@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "MySQLNIO", targets: ["MySQLNIO"]),
         .library(name: "ScriptedMySQL", targets: ["ScriptedMySQL"]),
         .library(name: "MariaDBClient", targets: ["MariaDBClient"]),
+        .library(name: "AWSSigV4", targets: ["AWSSigV4"]),
         .executable(name: "sandbox", targets: ["sandbox"]),
     ],
     dependencies: [
@@ -30,6 +31,8 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "_CryptoExtras", package: "swift-crypto"),
         ]),
+        // SigV4: canonical requests, signing, presigning, verification, RDS IAM auth tokens. No I/O.
+        .target(name: "AWSSigV4", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         // In-memory certificate authorities and leaf certificates for every TLS endpoint of a sandbox.
         .target(name: "SandboxPKI", dependencies: [
             .product(name: "X509", package: "swift-certificates"),
@@ -83,6 +86,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "MySQLWireTests", dependencies: ["MySQLWire"]),
+        .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4"]),
         .testTarget(name: "ScriptedMySQLTests", dependencies: [
             "ScriptedMySQL", "MySQLNIO", "MariaDBClient", "SandboxPKI", "SandboxTesting",
         ]),

@@ -1,0 +1,67 @@
+import Crypto
+import Foundation
+
+/// An HTTP request as SigV4 sees it, and its canonical form.
+public struct SigV4Request: Sendable {
+    public var method: String
+    /// The path as sent on the wire (already percent-encoded by the client); it is encoded once more.
+    public var path: String
+    /// The raw query string, without `?`.
+    public var query: String
+    /// Header names in any case; repeated names keep every value.
+    public var headers: [(name: String, value: String)]
+    public var body: [UInt8]
+
+    public init(method: String, path: String, query: String = "", headers: [(name: String, value: String)], body: [UInt8] = []) {
+        self.method = method
+        self.path = path
+        self.query = query
+        self.headers = headers
+        self.body = body
+    }
+
+    /// The first value of a header, by case-insensitive name.
+    public func header(_ name: String) -> String? {
+        self.headers.first { $0.name.lowercased() == name.lowercased() }?.value
+    }
+}
+
+public enum CanonicalRequest {
+    /// The hex SHA-256 of the payload, or the client's `x-amz-content-sha256` when it sent one.
+    public static func payloadHash(_ request: SigV4Request) -> String {
+        request.header("x-amz-content-sha256") ?? hex(SHA256.hash(data: request.body))
+    }
+
+    /// Canonical headers block and the signed-headers list for `names` (lower-case).
+    static func headers(_ request: SigV4Request, signed names: [String]) -> (block: String, signed: String) {
+        var values: [String: [String]] = [:]
+        for (name, value) in request.headers {
+            let key = name.lowercased()
+            guard names.contains(key) else { continue }
+            let trimmed = value.trimmingCharacters(in: .whitespaces).split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
+            values[key, default: []].append(trimmed)
+        }
+        let sorted = names.sorted()
+        let block = sorted.map { "\($0):\(values[$0, default: []].joined(separator: ","))\n" }.joined()
+        return (block, sorted.joined(separator: ";"))
+    }
+
+    /// The canonical query: each name and value encoded, sorted by name then value; `excluding` drops names.
+    static func query(_ raw: String, excluding: Set<String> = []) -> String {
+        let kept = SigV4Encoding.queryPairs(raw).filter { !excluding.contains($0.0) }
+        let encoded: [(name: String, value: String)] = kept.map { (SigV4Encoding.uriEncode($0.0), SigV4Encoding.uriEncode($0.1)) }
+        let sorted = encoded.sorted { (a, b) -> Bool in a.name == b.name ? a.value < b.value : a.name < b.name }
+        return sorted.map { "\($0.name)=\($0.value)" }.joined(separator: "&")
+    }
+
+    /// The canonical request string for `signedHeaders` (lower-case names).
+    public static func string(_ request: SigV4Request, signedHeaders: [String], payloadHash: String,
+                              excludingQuery: Set<String> = []) -> String {
+        let path = request.path.isEmpty ? "/" : SigV4Encoding.uriEncode(request.path, keepSlash: true)
+        let (block, signed) = Self.headers(request, signed: signedHeaders)
+        return [request.method.uppercased(), path, Self.query(request.query, excluding: excludingQuery), block, signed, payloadHash]
+            .joined(separator: "\n")
+    }
+
+    static func hex(_ digest: some Sequence<UInt8>) -> String { digest.map { String(format: "%02x", $0) }.joined() }
+}
