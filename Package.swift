@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "ScriptedMySQL", targets: ["ScriptedMySQL"]),
         .library(name: "MariaDBClient", targets: ["MariaDBClient"]),
         .library(name: "AWSSigV4", targets: ["AWSSigV4"]),
+        .library(name: "IAMPolicy", targets: ["IAMPolicy"]),
         .executable(name: "sandbox", targets: ["sandbox"]),
     ],
     dependencies: [
@@ -33,6 +34,8 @@ let package = Package(
         ]),
         // SigV4: canonical requests, signing, presigning, verification, RDS IAM auth tokens. No I/O.
         .target(name: "AWSSigV4", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        // IAM policy documents, matching, conditions and evaluation with the deciding statements. No I/O.
+        .target(name: "IAMPolicy"),
         // In-memory certificate authorities and leaf certificates for every TLS endpoint of a sandbox.
         .target(name: "SandboxPKI", dependencies: [
             .product(name: "X509", package: "swift-certificates"),
@@ -82,11 +85,12 @@ let package = Package(
         // Helpers for tests (ours and users'): a throwaway real MariaDB server.
         .target(name: "SandboxTesting", dependencies: ["SandboxPKI"]),
         .executableTarget(name: "SandboxBench", dependencies: [
-            "CloudSandbox", "MySQLNIO", "ScriptedMySQL", "MariaDBClient", "SandboxTesting", "SandboxPKI",
+            "CloudSandbox", "MySQLNIO", "ScriptedMySQL", "MariaDBClient", "SandboxTesting", "SandboxPKI", "AWSSigV4", "IAMPolicy",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "MySQLWireTests", dependencies: ["MySQLWire"]),
         .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4"]),
+        .testTarget(name: "IAMPolicyTests", dependencies: ["IAMPolicy"]),
         .testTarget(name: "ScriptedMySQLTests", dependencies: [
             "ScriptedMySQL", "MySQLNIO", "MariaDBClient", "SandboxPKI", "SandboxTesting",
         ]),

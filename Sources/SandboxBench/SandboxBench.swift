@@ -50,7 +50,8 @@ struct SandboxBench {
                                                   logger: quiet)
             await sandbox.shutdown()
         }
-        print("\nSandbox.start with one instance (CA, certificate, listener), median of 7: \(format(startup)) ms")
+        print("\nSandbox.start with one instance (CA, certificate, listener), median of 7: \(format(startup)) ms\n")
+        try AWSBench.run()
         real?.stop()
         await scripted.shutdown()
     }
