@@ -82,13 +82,13 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
         ]),
-        // Helpers for tests (ours and users'): a throwaway real MariaDB server.
+        // Helpers for tests (ours and users'): a throwaway real MariaDB server, a seeded random generator.
         .target(name: "SandboxTesting", dependencies: ["SandboxPKI"]),
         .executableTarget(name: "SandboxBench", dependencies: [
             "CloudSandbox", "MySQLNIO", "ScriptedMySQL", "MariaDBClient", "SandboxTesting", "SandboxPKI", "AWSSigV4", "IAMPolicy",
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .testTarget(name: "MySQLWireTests", dependencies: ["MySQLWire"]),
+        .testTarget(name: "MySQLWireTests", dependencies: ["MySQLWire", "SandboxTesting"]),
         .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4"]),
         .testTarget(name: "IAMPolicyTests", dependencies: ["IAMPolicy"]),
         .testTarget(name: "ScriptedMySQLTests", dependencies: [

@@ -1,6 +1,7 @@
 import Foundation
 import MySQLWire
 import NIOCore
+import SandboxTesting
 import XCTest
 
 /// A bounded randomized fuzz of the framer, the message decoders and the server state machine: random and
@@ -66,18 +67,5 @@ final class FuzzTests: XCTestCase {
         guard case .authenticated = server.verdictReceived(.accepted) else { return XCTFail("expected login") }
         XCTAssertNotNil(server.session)
         _ = server.packetReceived(MySQLPacket(sequenceID: 0, payload: ByteBuffer(bytes: payload)))
-    }
-}
-
-/// A small deterministic generator so a failing fuzz case can be reproduced.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { self.state = seed }
-    mutating func next() -> UInt64 {
-        self.state &+= 0x9E37_79B9_7F4A_7C15
-        var z = self.state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

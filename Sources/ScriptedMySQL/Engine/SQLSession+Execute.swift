@@ -14,7 +14,12 @@ extension SQLSession {
                 return .done
             case "SET": return try self.set(sql)
             case "SHOW": return try self.show(sql, words: words)
-            case "DESCRIBE", "DESC", "EXPLAIN" where words.count == 2:
+            case "DESCRIBE", "DESC", "EXPLAIN":
+                // `case a, b where c` guards only its last pattern: check the count for all three here.
+                guard words.count == 2 else {
+                    if first == "EXPLAIN" { return try self.runOnSQLite(sql, parameters: parameters, words: words) }
+                    throw .syntaxError(near: sql)
+                }
                 return try self.describe(table: Self.unquote(rawWords[1]))
             case "BEGIN", "START": return try self.begin()
             case "COMMIT": return try self.endTransaction("COMMIT")
