@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
     ],
     targets: [
         // MySQL protocol: packets, messages, auth-plugin math and both connection state machines. No sockets.
@@ -36,6 +37,14 @@ let package = Package(
         .target(name: "AWSSigV4", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         // IAM policy documents, matching, conditions and evaluation with the deciding statements. No I/O.
         .target(name: "IAMPolicy"),
+        // The fake AWS services behind one SigV4-verified HTTP endpoint (IAM, STS, Secrets Manager so far).
+        .target(name: "FakeAWS", dependencies: [
+            "AWSSigV4", "IAMPolicy",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+        ]),
         // In-memory certificate authorities and leaf certificates for every TLS endpoint of a sandbox.
         .target(name: "SandboxPKI", dependencies: [
             .product(name: "X509", package: "swift-certificates"),
@@ -91,6 +100,7 @@ let package = Package(
         .testTarget(name: "MySQLWireTests", dependencies: ["MySQLWire", "SandboxTesting"]),
         .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4"]),
         .testTarget(name: "IAMPolicyTests", dependencies: ["IAMPolicy"]),
+        .testTarget(name: "FakeAWSTests", dependencies: ["FakeAWS", "AWSSigV4"]),
         .testTarget(name: "ScriptedMySQLTests", dependencies: [
             "ScriptedMySQL", "MySQLNIO", "MariaDBClient", "SandboxPKI", "SandboxTesting",
         ]),

@@ -1,0 +1,17 @@
+import AWSSigV4
+import Foundation
+import IAMPolicy
+
+/// The authenticated principal of a request.
+public struct Caller: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable { case root, user, assumedRole }
+
+    public var kind: Kind
+    public var arn: String
+    /// GetCallerIdentity's UserId (`AIDA…`, `AROA…:session`, or the account id for root).
+    public var userID: String
+    public var accessKeyID: String
+    public var account: String
+    /// The identity policies that apply (none for root, which is allowed everything).
+    var policies: [NamedPolicy]
+}

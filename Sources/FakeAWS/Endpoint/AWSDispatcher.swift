@@ -1,0 +1,106 @@
+import AWSSigV4
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+
+/// Authenticates a request and hands it to its service; the only place that turns results and errors into
+/// HTTP responses.
+struct AWSDispatcher: Sendable {
+    let account: AccountState
+    let clock: @Sendable () -> Date
+    let logger: Logger
+    static let maxBody = 2 * 1024 * 1024
+
+    func respond(to request: Request, context: BasicRequestContext) async -> Response {
+        let requestID = IDs.requestID()
+        var request = request
+        let isJSON = request.headers[.init("X-Amz-Target")!] != nil
+        let body: ByteBuffer
+        do {
+            body = try await request.collectBody(upTo: Self.maxBody)
+        } catch {
+            return self.error(AWSError(code: "RequestEntityTooLarge", message: "Request body is larger than \(Self.maxBody) bytes.", status: 413),
+                              json: isJSON, requestID: requestID)
+        }
+        var headers = request.headers.map { (name: $0.name.rawName, value: $0.value) }
+        if let authority = request.head.authority { headers.append((name: "host", value: authority)) }
+        let awsRequest = AWSRequest(method: request.method.rawValue, path: request.uri.path, query: request.uri.query ?? "",
+                                    headers: headers, body: Array(body.readableBytesView))
+        do {
+            return try self.handle(awsRequest, requestID: requestID)
+        } catch {
+            self.logger.info("request refused", metadata: ["aws.error": "\(error.code)", "aws.request_id": "\(requestID)"])
+            return self.error(error, json: isJSON, requestID: requestID)
+        }
+    }
+
+    private func handle(_ request: AWSRequest, requestID: String) throws(AWSError) -> Response {
+        let now = self.clock()
+        let account = self.account
+        let verifier = SigV4Verifier(lookup: { account.credentials(for: $0, now: now) }, now: { now })
+        let isJSON = request.target != nil
+        let verified: SigV4Verifier.Verified
+        do {
+            verified = try verifier.verify(request.sigV4)
+        } catch {
+            throw Self.translate(error, json: isJSON)
+        }
+        let service = verified.scope.service
+        if service != "iam", verified.scope.region != account.region {
+            throw AWSError(code: isJSON ? "InvalidSignatureException" : "SignatureDoesNotMatch",
+                           message: "Credential should be scoped to a valid region. This sandbox serves \(account.region), not '\(verified.scope.region)'.")
+        }
+        let caller = try account.caller(accessKeyID: verified.accessKeyID)
+        let authorizer = Authorizer(logger: self.logger)
+        switch service {
+        case "sts", "iam":
+            let form = request.form
+            guard let action = form["Action"] else { throw AWSError.missingParameter("Action") }
+            let result = service == "sts"
+                ? try STSService(account: account, authorizer: authorizer).handle(action, form, caller: caller, now: now)
+                : try IAMService(account: account, authorizer: authorizer).handle(action, form, caller: caller)
+            let namespace = service == "sts" ? STSService.namespace : IAMService.namespace
+            return Self.response(XML.response(action: action, namespace: namespace, result: result, requestID: requestID),
+                                 contentType: "text/xml", requestID: requestID)
+        case "secretsmanager":
+            guard let target = request.target, target.prefix == "secretsmanager" else {
+                throw AWSError(code: "UnknownOperationException", message: "Secrets Manager requests need X-Amz-Target: secretsmanager.<Operation>.")
+            }
+            let output = try SecretsManagerService(account: account, authorizer: authorizer).handle(target.operation, try request.json(), caller: caller, now: now)
+            let data = (try? JSONSerialization.data(withJSONObject: output, options: [.sortedKeys])) ?? Data("{}".utf8)
+            return Self.response(Array(data), contentType: "application/x-amz-json-1.1", requestID: requestID)
+        default:
+            throw AWSError(code: isJSON ? "UnknownOperationException" : "InvalidAction",
+                           message: "This sandbox does not serve the '\(service)' service (yet): IAM, STS and Secrets Manager are available.")
+        }
+    }
+
+    /// SigV4 failures in the form each protocol's clients expect.
+    static func translate(_ failure: SigV4Failure, json: Bool) -> AWSError {
+        switch failure.reason {
+        case .unknownAccessKey, .invalidSessionToken:
+            return AWSError(code: json ? "UnrecognizedClientException" : "InvalidClientTokenId", message: failure.message, status: json ? 400 : 403)
+        case .missingAuthentication:
+            return AWSError(code: "MissingAuthenticationTokenException", message: failure.message, status: json ? 400 : 403)
+        case .signatureMismatch, .dateSkew, .wrongRegion, .wrongService, .malformed:
+            return AWSError(code: json ? "InvalidSignatureException" : "SignatureDoesNotMatch", message: failure.message, status: json ? 400 : 403)
+        case .expired:
+            return AWSError(code: json ? "ExpiredTokenException" : "ExpiredToken", message: failure.message, status: json ? 400 : 403)
+        case .incompleteSignature:
+            return AWSError(code: "IncompleteSignatureException", message: failure.message, status: json ? 400 : 403)
+        }
+    }
+
+    private func error(_ error: AWSError, json: Bool, requestID: String) -> Response {
+        var response = Self.response(json ? error.jsonBody : error.xmlBody(requestID: requestID),
+                                     contentType: json ? "application/x-amz-json-1.1" : "text/xml", requestID: requestID)
+        response.status = .init(code: error.status)
+        return response
+    }
+
+    private static func response(_ body: [UInt8], contentType: String, requestID: String) -> Response {
+        Response(status: .ok, headers: [.contentType: contentType, .init("x-amzn-RequestId")!: requestID],
+                 body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+}

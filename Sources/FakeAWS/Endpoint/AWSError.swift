@@ -1,0 +1,75 @@
+import Foundation
+
+/// An AWS error: the code (`__type` / `<Code>`), the message, the HTTP status and whether the fault is the
+/// sender's. Encoded in the protocol of the service that raised it.
+public struct AWSError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var code: String
+    public var message: String
+    public var status: Int
+
+    public init(code: String, message: String, status: Int = 400) {
+        self.code = code
+        self.message = message
+        self.status = status
+    }
+
+    public var description: String { "\(self.code): \(self.message)" }
+
+    /// `User: ARN is not authorized to perform: ACTION on resource: ARN`, as AWS words it.
+    public static func accessDenied(principal: String, action: String, resource: String, json: Bool, reason: String? = nil) -> AWSError {
+        AWSError(code: json ? "AccessDeniedException" : "AccessDenied",
+                 message: "User: \(principal) is not authorized to perform: \(action) on resource: \(resource)" + (reason.map { " because \($0)" } ?? ""),
+                 status: json ? 400 : 403)
+    }
+
+    public static func invalidAction(_ action: String, service: String) -> AWSError {
+        AWSError(code: "InvalidAction", message: "Could not find operation \(action) for \(service)")
+    }
+
+    public static func missingParameter(_ name: String) -> AWSError {
+        AWSError(code: "MissingParameter", message: "The request must contain the parameter \(name)")
+    }
+
+    /// `{"__type": "...", "message": "..."}` (JSON 1.1 services).
+    public var jsonBody: [UInt8] {
+        let object: [String: String] = ["__type": self.code, "message": self.message]
+        return Array((try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data())
+    }
+
+    /// `<ErrorResponse><Error><Type/><Code/><Message/></Error><RequestId/></ErrorResponse>` (query services).
+    public func xmlBody(requestID: String) -> [UInt8] {
+        let type = self.status >= 500 ? "Receiver" : "Sender"
+        return Array(("<ErrorResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\"><Error><Type>\(type)</Type><Code>\(XML.escape(self.code))</Code>"
+            + "<Message>\(XML.escape(self.message))</Message></Error><RequestId>\(requestID)</RequestId></ErrorResponse>").utf8)
+    }
+}
+
+/// A minimal XML writer for query-protocol responses.
+public enum XML {
+    public static func escape(_ text: String) -> String {
+        var out = ""
+        for char in text {
+            switch char {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&apos;"
+            default: out.append(char)
+            }
+        }
+        return out
+    }
+
+    /// `<Name>escaped value</Name>`
+    public static func element(_ name: String, _ value: String?) -> String {
+        guard let value else { return "" }
+        return "<\(name)>\(Self.escape(value))</\(name)>"
+    }
+
+    /// `<ActionResponse xmlns=...><ActionResult>body</ActionResult><ResponseMetadata>...</ResponseMetadata></ActionResponse>`
+    public static func response(action: String, namespace: String, result: String, requestID: String) -> [UInt8] {
+        Array(("<\(action)Response xmlns=\"\(namespace)\"><\(action)Result>\(result)</\(action)Result>"
+            + "<ResponseMetadata><RequestId>\(requestID)</RequestId></ResponseMetadata></\(action)Response>").utf8)
+    }
+}

@@ -1,0 +1,43 @@
+import AWSSigV4
+import Foundation
+
+/// One request to the AWS endpoint, collected: what SigV4 verification and the services read.
+public struct AWSRequest: Sendable {
+    public var method: String
+    public var path: String
+    public var query: String
+    public var headers: [(name: String, value: String)]
+    public var body: [UInt8]
+    /// The caller's address (for aws:SourceIp).
+    public var sourceIP: String?
+
+    public var sigV4: SigV4Request { SigV4Request(method: self.method, path: self.path, query: self.query, headers: self.headers, body: self.body) }
+
+    public func header(_ name: String) -> String? { self.sigV4.header(name) }
+
+    /// `X-Amz-Target: secretsmanager.GetSecretValue` → ("secretsmanager", "GetSecretValue").
+    public var target: (prefix: String, operation: String)? {
+        guard let target = self.header("x-amz-target"), let dot = target.lastIndex(of: ".") else { return nil }
+        return (String(target[..<dot]), String(target[target.index(after: dot)...]))
+    }
+
+    /// Form parameters of a query-protocol request (body, or URL query for GET).
+    public var form: [String: String] {
+        let text = self.method == "GET" ? self.query : String(decoding: self.body, as: UTF8.self)
+        var result: [String: String] = [:]
+        for item in text.split(separator: "&") {
+            let parts = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            result[SigV4Encoding.decode(String(parts[0]), plusIsSpace: true)] = parts.count > 1 ? SigV4Encoding.decode(String(parts[1]), plusIsSpace: true) : ""
+        }
+        return result
+    }
+
+    /// The JSON body of a JSON-protocol request as an object.
+    public func json() throws(AWSError) -> [String: Any] {
+        if self.body.isEmpty { return [:] }
+        guard let object = try? JSONSerialization.jsonObject(with: Data(self.body)) as? [String: Any] else {
+            throw AWSError(code: "SerializationException", message: "The request body is not a JSON object.", status: 400)
+        }
+        return object
+    }
+}

@@ -1,0 +1,140 @@
+import Foundation
+import IAMPolicy
+
+/// IAM (query protocol, 2010-05-08): roles, users, access keys, inline and managed policies.
+struct IAMService: Sendable {
+    static let namespace = "https://iam.amazonaws.com/doc/2010-05-08/"
+    let account: AccountState
+    let authorizer: Authorizer
+
+    func handle(_ action: String, _ form: [String: String], caller: Caller) throws(AWSError) -> String {
+        let arnOf = { (kind: String, name: String) in "arn:aws:iam::\(self.account.accountID):\(kind)/\(name)" }
+        func need(_ key: String) throws(AWSError) -> String {
+            guard let value = form[key], !value.isEmpty else { throw .missingParameter(key) }
+            return value
+        }
+        func policy(_ key: String, kind: PolicyDocument.Kind) throws(AWSError) -> String {
+            let json = try need(key)
+            do throws(MalformedPolicyDocument) { _ = try PolicyDocument.parse(json, kind: kind) } catch {
+                throw AWSError(code: "MalformedPolicyDocument", message: error.message)
+            }
+            return json
+        }
+        let resource: String
+        switch action {
+        case "CreateRole", "GetRole", "DeleteRole", "UpdateAssumeRolePolicy", "PutRolePolicy", "GetRolePolicy", "DeleteRolePolicy",
+             "AttachRolePolicy", "DetachRolePolicy", "ListAttachedRolePolicies":
+            resource = arnOf("role", try need("RoleName"))
+        case "CreateUser", "CreateAccessKey":
+            resource = arnOf("user", form["UserName"] ?? "")
+        case "CreatePolicy": resource = arnOf("policy", try need("PolicyName"))
+        case "GetPolicy": resource = try need("PolicyArn")
+        case "ListRoles": resource = "*"
+        default: throw AWSError.invalidAction(action, service: "iam")
+        }
+        try self.authorizer.authorize(caller, action: "iam:\(action)", resource: resource, json: false)
+
+        return try self.account.withState { (data: inout AccountState.Data) throws(AWSError) -> String in
+            func role(_ name: String) throws(AWSError) -> IAMRole {
+                guard let role = data.roles[name] else { throw AWSError(code: "NoSuchEntity", message: "The role with name \(name) cannot be found.", status: 404) }
+                return role
+            }
+            switch action {
+            case "CreateRole":
+                let name = try need("RoleName")
+                guard data.roles[name] == nil else { throw AWSError(code: "EntityAlreadyExists", message: "Role with name \(name) already exists.", status: 409) }
+                let created = IAMRole(name: name, arn: arnOf("role", name), id: IDs.uniqueID(prefix: "AROA"),
+                                      trustPolicy: try policy("AssumeRolePolicyDocument", kind: .trust),
+                                      maxSessionDuration: Int(form["MaxSessionDuration"] ?? "3600") ?? 3600)
+                data.roles[name] = created
+                return "<Role>\(Self.roleXML(created))</Role>"
+            case "GetRole": return "<Role>\(Self.roleXML(try role(try need("RoleName"))))</Role>"
+            case "DeleteRole":
+                let name = try need("RoleName")
+                let existing = try role(name)
+                guard existing.inlinePolicies.isEmpty, existing.attachedPolicies.isEmpty else {
+                    throw AWSError(code: "DeleteConflict", message: "Cannot delete entity, must delete policies first.", status: 409)
+                }
+                data.roles[name] = nil
+                return ""
+            case "ListRoles":
+                return "<Roles>" + data.roles.values.sorted { $0.name < $1.name }.map { "<member>\(Self.roleXML($0))</member>" }.joined() + "</Roles><IsTruncated>false</IsTruncated>"
+            case "UpdateAssumeRolePolicy":
+                let name = try need("RoleName")
+                _ = try role(name)
+                data.roles[name]?.trustPolicy = try policy("PolicyDocument", kind: .trust)
+                return ""
+            case "PutRolePolicy":
+                let name = try need("RoleName")
+                _ = try role(name)
+                data.roles[name]?.inlinePolicies[try need("PolicyName")] = try policy("PolicyDocument", kind: .identity)
+                return ""
+            case "GetRolePolicy":
+                let name = try need("RoleName"), policyName = try need("PolicyName")
+                guard let document = try role(name).inlinePolicies[policyName] else {
+                    throw AWSError(code: "NoSuchEntity", message: "The role policy with name \(policyName) cannot be found.", status: 404)
+                }
+                return XML.element("RoleName", name) + XML.element("PolicyName", policyName)
+                    + XML.element("PolicyDocument", SigV4URLEncoding.encode(document))
+            case "DeleteRolePolicy":
+                let name = try need("RoleName"), policyName = try need("PolicyName")
+                _ = try role(name)
+                guard data.roles[name]?.inlinePolicies.removeValue(forKey: policyName) != nil else {
+                    throw AWSError(code: "NoSuchEntity", message: "The role policy with name \(policyName) cannot be found.", status: 404)
+                }
+                return ""
+            case "CreatePolicy":
+                let name = try need("PolicyName")
+                let arn = arnOf("policy", name)
+                guard data.managedPolicies[arn] == nil else { throw AWSError(code: "EntityAlreadyExists", message: "A policy called \(name) already exists. Duplicate names are not allowed.", status: 409) }
+                data.managedPolicies[arn] = (name, try policy("PolicyDocument", kind: .identity))
+                return "<Policy>" + XML.element("PolicyName", name) + XML.element("Arn", arn) + XML.element("DefaultVersionId", "v1") + "</Policy>"
+            case "GetPolicy":
+                let arn = try need("PolicyArn")
+                guard let managed = data.managedPolicies[arn] else { throw AWSError(code: "NoSuchEntity", message: "Policy \(arn) does not exist or is not attachable.", status: 404) }
+                return "<Policy>" + XML.element("PolicyName", managed.name) + XML.element("Arn", arn) + XML.element("DefaultVersionId", "v1") + "</Policy>"
+            case "AttachRolePolicy", "DetachRolePolicy":
+                let name = try need("RoleName"), arn = try need("PolicyArn")
+                _ = try role(name)
+                guard data.managedPolicies[arn] != nil else { throw AWSError(code: "NoSuchEntity", message: "Policy \(arn) does not exist or is not attachable.", status: 404) }
+                data.roles[name]?.attachedPolicies.removeAll { $0 == arn }
+                if action == "AttachRolePolicy" { data.roles[name]?.attachedPolicies.append(arn) }
+                return ""
+            case "ListAttachedRolePolicies":
+                let attached = try role(try need("RoleName")).attachedPolicies
+                return "<AttachedPolicies>" + attached.map { arn in
+                    "<member>" + XML.element("PolicyName", data.managedPolicies[arn]?.name) + XML.element("PolicyArn", arn) + "</member>"
+                }.joined() + "</AttachedPolicies><IsTruncated>false</IsTruncated>"
+            case "CreateUser":
+                let name = try need("UserName")
+                guard data.users[name] == nil else { throw AWSError(code: "EntityAlreadyExists", message: "User with name \(name) already exists.", status: 409) }
+                let user = IAMUser(name: name, arn: arnOf("user", name), id: IDs.uniqueID(prefix: "AIDA"))
+                data.users[name] = user
+                return "<User>" + XML.element("UserName", name) + XML.element("UserId", user.id) + XML.element("Arn", user.arn) + XML.element("Path", "/") + "</User>"
+            case "CreateAccessKey":
+                let name = try need("UserName")
+                guard data.users[name] != nil else { throw AWSError(code: "NoSuchEntity", message: "The user with name \(name) cannot be found.", status: 404) }
+                let key = AccessKey(credentials: .init(accessKeyID: IDs.accessKeyID(prefix: "AKIA"), secretAccessKey: IDs.secret()), owner: .user(name))
+                data.accessKeys[key.credentials.accessKeyID] = key
+                return "<AccessKey>" + XML.element("UserName", name) + XML.element("AccessKeyId", key.credentials.accessKeyID)
+                    + XML.element("Status", "Active") + XML.element("SecretAccessKey", key.credentials.secretAccessKey) + "</AccessKey>"
+            default:
+                throw AWSError.invalidAction(action, service: "iam")
+            }
+        }
+    }
+
+    private static func roleXML(_ role: IAMRole) -> String {
+        XML.element("Path", "/") + XML.element("RoleName", role.name) + XML.element("RoleId", role.id) + XML.element("Arn", role.arn)
+            + XML.element("CreateDate", ISO8601DateFormatter().string(from: role.created))
+            + XML.element("AssumeRolePolicyDocument", SigV4URLEncoding.encode(role.trustPolicy))
+            + XML.element("MaxSessionDuration", String(role.maxSessionDuration))
+    }
+}
+
+/// IAM returns policy documents URL-encoded inside its XML.
+enum SigV4URLEncoding {
+    static func encode(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")) ?? text
+    }
+}

@@ -1,0 +1,73 @@
+import AWSSigV4
+import Foundation
+import IAMPolicy
+
+/// STS (query protocol, 2011-06-15): GetCallerIdentity and AssumeRole with the trust policy enforced.
+struct STSService: Sendable {
+    static let namespace = "https://sts.amazonaws.com/doc/2011-06-15/"
+    let account: AccountState
+    let authorizer: Authorizer
+
+    func handle(_ action: String, _ form: [String: String], caller: Caller, now: Date) throws(AWSError) -> String {
+        switch action {
+        case "GetCallerIdentity":
+            return XML.element("Arn", caller.arn) + XML.element("UserId", caller.userID) + XML.element("Account", caller.account)
+        case "AssumeRole":
+            return try self.assumeRole(form, caller: caller, now: now)
+        default:
+            throw AWSError.invalidAction(action, service: "sts")
+        }
+    }
+
+    private func assumeRole(_ form: [String: String], caller: Caller, now: Date) throws(AWSError) -> String {
+        guard let roleARN = form["RoleArn"] else { throw .missingParameter("RoleArn") }
+        guard let session = form["RoleSessionName"] else { throw .missingParameter("RoleSessionName") }
+        guard session.range(of: #"^[\w+=,.@-]{2,64}$"#, options: .regularExpression) != nil else {
+            throw AWSError(code: "ValidationError", message: "1 validation error detected: Value '\(session)' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*")
+        }
+        let duration = Int(form["DurationSeconds"] ?? "3600") ?? 3600
+        let roleName = String(roleARN.split(separator: "/").last ?? "")
+        guard let role = self.account.read({ $0.roles[roleName] }), role.arn == roleARN else {
+            throw AWSError.accessDenied(principal: caller.arn, action: "sts:AssumeRole", resource: roleARN, json: false)
+        }
+        guard (900...role.maxSessionDuration).contains(duration) else {
+            throw AWSError(code: "ValidationError", message: "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.")
+        }
+        try self.checkTrust(role, caller: caller)
+        let credentials = AWSCredentials(accessKeyID: IDs.accessKeyID(prefix: "ASIA"), secretAccessKey: IDs.secret(), sessionToken: IDs.sessionToken())
+        let expires = now.addingTimeInterval(TimeInterval(duration))
+        try self.account.withState { (data: inout AccountState.Data) throws(AWSError) in
+            data.accessKeys[credentials.accessKeyID] = AccessKey(credentials: credentials, owner: .session(role: roleName, session: session, expires: expires))
+        }
+        return "<Credentials>" + XML.element("AccessKeyId", credentials.accessKeyID) + XML.element("SecretAccessKey", credentials.secretAccessKey)
+            + XML.element("SessionToken", credentials.sessionToken) + XML.element("Expiration", ISO8601DateFormatter().string(from: expires))
+            + "</Credentials><AssumedRoleUser>" + XML.element("AssumedRoleId", "\(role.id):\(session)")
+            + XML.element("Arn", "arn:aws:sts::\(self.account.accountID):assumed-role/\(roleName)/\(session)") + "</AssumedRoleUser>"
+    }
+
+    /// The trust policy must allow the caller. When it names the caller's account rather than the caller,
+    /// the account delegates: root may assume the role, anyone else also needs an identity policy allowing
+    /// sts:AssumeRole on it, as in AWS.
+    private func checkTrust(_ role: IAMRole, caller: Caller) throws(AWSError) {
+        let denied = AWSError.accessDenied(principal: caller.arn, action: "sts:AssumeRole", resource: role.arn, json: false)
+        guard let trust = try? PolicyDocument.parse(role.trustPolicy, kind: .trust) else { throw denied }
+        let context = RequestContext(principalARN: caller.arn, action: "sts:AssumeRole", resource: role.arn)
+        let result = PolicyEvaluator.evaluate(context, identityPolicies: [], resourcePolicy: NamedPolicy(name: "trust-policy", document: trust))
+        switch result.decision {
+        case .allowed: return
+        case .explicitDeny: throw denied
+        case .implicitDeny:
+            guard Self.namesAccount(trust, self.account.accountID) else { throw denied }
+            try self.authorizer.authorize(caller, action: "sts:AssumeRole", resource: role.arn, json: false)
+        }
+    }
+
+    private static func namesAccount(_ trust: PolicyDocument, _ account: String) -> Bool {
+        trust.statements.contains { statement in
+            statement.effect == .allow && (statement.principals?.items ?? []).contains { principal in
+                if case let .aws(value) = principal { return value == account || value == "arn:aws:iam::\(account):root" }
+                return false
+            }
+        }
+    }
+}
