@@ -13,7 +13,7 @@ extension SQLSession {
                 try self.use(Self.unquote(words.count > 1 ? String(SQLText.normalized(sql).dropFirst(3)) : ""))
                 return .done
             case "SET": return try self.set(sql)
-            case "SHOW": return try self.show(sql, words: words)
+            case "SHOW": return try self.show(sql, words: words, rawWords: rawWords)
             case "DESCRIBE", "DESC", "EXPLAIN":
                 // `case a, b where c` guards only its last pattern: check the count for all three here.
                 guard words.count == 2 else {

@@ -3,7 +3,8 @@ import MySQLWire
 
 extension SQLSession {
     /// SHOW DATABASES / TABLES / COLUMNS / CREATE TABLE / VARIABLES / STATUS / WARNINGS.
-    func show(_ sql: String, words: [String]) throws(ErrorPacket) -> StatementResult {
+    /// `words` are the statement's leading words upper-cased, `rawWords` the same as written (for names).
+    func show(_ sql: String, words: [String], rawWords: [String]) throws(ErrorPacket) -> StatementResult {
         let subject = words.dropFirst().first { !["FULL", "GLOBAL", "SESSION"].contains($0) } ?? ""
         let pattern = Self.likePattern(sql)
         switch subject {
@@ -21,15 +22,13 @@ extension SQLSession {
             }
             return .table(["Tables_in_\(database)"], names.map { [$0] })
         case "COLUMNS", "FIELDS":
-            let raw = SQLText.leadingWordsPreservingCase(sql)
-            guard let fromIndex = words.firstIndex(where: { $0 == "FROM" || $0 == "IN" }), fromIndex + 1 < raw.count else {
+            guard let fromIndex = words.firstIndex(where: { $0 == "FROM" || $0 == "IN" }), fromIndex + 1 < rawWords.count else {
                 throw .syntaxError(near: sql)
             }
-            return try self.describe(table: Self.unquote(raw[fromIndex + 1]))
+            return try self.describe(table: Self.unquote(rawWords[fromIndex + 1]))
         case "CREATE":
-            let raw = SQLText.leadingWordsPreservingCase(sql)
             guard words.count >= 4, words[2] == "TABLE" else { throw .syntaxError(near: sql) }
-            let table = Self.unquote(raw[3])
+            let table = Self.unquote(rawWords[3])
             guard self.database != nil else { throw .noDatabaseSelected }
             let rows = try self.query(try self.connection(), "SELECT sql FROM sqlite_master WHERE type='table' AND name=?", [.text(table)])
             guard let definition = rows.first?.first?.textValue else { throw SQLError.unknownTable(self.database ?? "", table) }
