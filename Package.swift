@@ -91,16 +91,16 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
         ]),
-        // Helpers for tests (ours and users'): a throwaway real MariaDB server, a seeded random generator.
+        // Helpers for tests (ours and users'): a throwaway real MariaDB server, a seeded random generator, subprocesses.
         .target(name: "SandboxTesting", dependencies: ["SandboxPKI"]),
         .executableTarget(name: "SandboxBench", dependencies: [
             "CloudSandbox", "MySQLNIO", "ScriptedMySQL", "MariaDBClient", "SandboxTesting", "SandboxPKI", "AWSSigV4", "IAMPolicy",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "MySQLWireTests", dependencies: ["MySQLWire", "SandboxTesting"]),
-        .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4"]),
+        .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4", "SandboxTesting"]),
         .testTarget(name: "IAMPolicyTests", dependencies: ["IAMPolicy"]),
-        .testTarget(name: "FakeAWSTests", dependencies: ["FakeAWS", "AWSSigV4"]),
+        .testTarget(name: "FakeAWSTests", dependencies: ["FakeAWS", "AWSSigV4", "SandboxTesting"]),
         .testTarget(name: "ScriptedMySQLTests", dependencies: [
             "ScriptedMySQL", "MySQLNIO", "MariaDBClient", "SandboxPKI", "SandboxTesting",
         ]),

@@ -68,14 +68,7 @@ public final class LocalMariaDBServer: @unchecked Sendable {  // immutable after
     }
 
     private static func run(_ tool: String, _ arguments: [String]) throws -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        return process.terminationStatus
+        try Subprocess.run([tool] + arguments).status
     }
 
     private static func freePort() throws -> Int {

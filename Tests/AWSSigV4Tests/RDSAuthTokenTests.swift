@@ -1,5 +1,6 @@
 import AWSSigV4
 import Foundation
+import SandboxTesting
 import XCTest
 
 final class RDSAuthTokenTests: XCTestCase {
@@ -54,17 +55,10 @@ final class RDSAuthTokenTests: XCTestCase {
                               aws_session_token='session-token/+=')
         print(client.generate_db_auth_token(DBHostname='db.proxy-abc.eu-west-1.rds.amazonaws.com', Port=3306, DBUsername='lambda_user'))
         """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        try XCTSkipUnless(process.terminationStatus == 0, "boto3 is not installed; run `make deps`")
-        let token = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let result = try Subprocess.run(["python3", "-c", script])
+        try XCTSkipIf(result.stderr.contains("No module named 'boto3'"), "boto3 is not installed; run `make deps`")
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let token = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let credentials = AWSCredentials(accessKeyID: "AKIASANDBOX", secretAccessKey: "sandbox/secret+key", sessionToken: "session-token/+=")
         let claims = try RDSAuthToken.verify(token, using: SigV4Verifier(lookup: { $0 == "AKIASANDBOX" ? credentials : nil }))
         XCTAssertEqual(claims.user, "lambda_user")

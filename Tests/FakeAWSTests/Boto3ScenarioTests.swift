@@ -1,5 +1,6 @@
 import FakeAWS
 import Foundation
+import SandboxTesting
 import XCTest
 
 /// boto3 and the aws CLI, unmodified, against the endpoint: every call signed, verified and authorized.
@@ -7,10 +8,8 @@ final class Boto3ScenarioTests: XCTestCase {
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Fixtures/aws")
 
-    static func run(_ arguments: [String], endpoint: AWSEndpoint) throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
+    /// Runs a command with the endpoint's URL, region and root credentials, and no other AWS configuration.
+    static func run(_ arguments: [String], endpoint: AWSEndpoint) async throws -> Subprocess.Result {
         var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("AWS_") }
         environment["AWS_ENDPOINT_URL"] = endpoint.url
         environment["AWS_ACCESS_KEY_ID"] = endpoint.account.rootCredentials.accessKeyID
@@ -18,21 +17,14 @@ final class Boto3ScenarioTests: XCTestCase {
         environment["AWS_DEFAULT_REGION"] = endpoint.account.region
         environment["AWS_CONFIG_FILE"] = "/dev/null"
         environment["AWS_SHARED_CREDENTIALS_FILE"] = "/dev/null"
-        process.environment = environment
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile(), stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+        return try await Subprocess.runOffThread(arguments, environment: environment)
     }
 
     func testBoto3SecretsRolesAndRefusals() async throws {
         let endpoint = try await AWSEndpoint.start(account: AccountState())
         defer { Task { await endpoint.stop() } }
         let script = Self.fixtures.appendingPathComponent("secrets_scenario.py").path
-        let result = try await Self.offload { try Self.run(["python3", script], endpoint: endpoint) }
+        let result = try await Self.run(["python3", script], endpoint: endpoint)
         try XCTSkipIf(result.stderr.contains("No module named 'boto3'"), "boto3 is not installed; run `make deps`")
         XCTAssertEqual(result.status, 0, result.stderr)
         let out = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], result.stdout)
@@ -64,22 +56,14 @@ final class Boto3ScenarioTests: XCTestCase {
     func testAWSCLI() async throws {
         let endpoint = try await AWSEndpoint.start(account: AccountState())
         defer { Task { await endpoint.stop() } }
-        let identity = try await Self.offload { try Self.run(["aws", "sts", "get-caller-identity", "--output", "json"], endpoint: endpoint) }
+        let identity = try await Self.run(["aws", "sts", "get-caller-identity", "--output", "json"], endpoint: endpoint)
         try XCTSkipIf(identity.stderr.contains("No such file") || identity.status == 127, "the aws CLI is not installed; run `make deps`")
         XCTAssertEqual(identity.status, 0, identity.stderr)
         XCTAssertTrue(identity.stdout.contains("\"Arn\": \"arn:aws:iam::123456789012:root\""), identity.stdout)
-        let created = try await Self.offload {
-            try Self.run(["aws", "secretsmanager", "create-secret", "--name", "cli-secret", "--secret-string", "{\"password\":\"p\"}"], endpoint: endpoint)
-        }
+        let created = try await Self.run(["aws", "secretsmanager", "create-secret", "--name", "cli-secret", "--secret-string", "{\"password\":\"p\"}"], endpoint: endpoint)
         XCTAssertEqual(created.status, 0, created.stderr)
-        let missing = try await Self.offload { try Self.run(["aws", "secretsmanager", "get-secret-value", "--secret-id", "nope"], endpoint: endpoint) }
+        let missing = try await Self.run(["aws", "secretsmanager", "get-secret-value", "--secret-id", "nope"], endpoint: endpoint)
         XCTAssertNotEqual(missing.status, 0)
         XCTAssertTrue(missing.stderr.contains("(ResourceNotFoundException)"), missing.stderr)
-    }
-
-    static func offload<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
-        }
     }
 }

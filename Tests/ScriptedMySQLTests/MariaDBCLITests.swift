@@ -1,27 +1,13 @@
 import Foundation
 import MariaDBClient
+import SandboxTesting
 import ScriptedMySQL
 import XCTest
 
 /// The `mariadb` command-line client against the scripted server, as people use it.
 final class MariaDBCLITests: XCTestCase {
-    struct Run { var status: Int32; var stdout: String; var stderr: String }
-
-    static func mariadb(_ arguments: [String]) async throws -> Run {
-        try await MariaDB.offload {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/mariadb")
-            process.arguments = ["--no-defaults", "--batch", "--skip-column-names", "--connect-timeout=5"] + arguments
-            let out = Pipe(), err = Pipe()
-            process.standardOutput = out
-            process.standardError = err
-            try process.run()
-            let stdout = out.fileHandleForReading.readDataToEndOfFile()
-            let stderr = err.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                       stderr: String(decoding: stderr, as: UTF8.self))
-        }
+    static func mariadb(_ arguments: [String]) async throws -> Subprocess.Result {
+        try await Subprocess.runOffThread(["/usr/bin/mariadb", "--no-defaults", "--batch", "--skip-column-names", "--connect-timeout=5"] + arguments)
     }
 
     func testEachPluginAndTheErrorsPeopleSee() async throws {
