@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "MariaDBClient", targets: ["MariaDBClient"]),
         .library(name: "AWSSigV4", targets: ["AWSSigV4"]),
         .library(name: "IAMPolicy", targets: ["IAMPolicy"]),
+        .library(name: "FakeAWS", targets: ["FakeAWS"]),
         .executable(name: "sandbox", targets: ["sandbox"]),
     ],
     dependencies: [
@@ -77,7 +78,7 @@ let package = Package(
         .target(name: "MariaDBClient", dependencies: ["CMariaDB"]),
         // The composition root: topology, loaders, runtime, endpoints file.
         .target(name: "CloudSandbox", dependencies: [
-            "ScriptedMySQL", "MySQLNIO", "SandboxPKI",
+            "ScriptedMySQL", "MySQLNIO", "SandboxPKI", "FakeAWS", "IAMPolicy", "AWSSigV4",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),

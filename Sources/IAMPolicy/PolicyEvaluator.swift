@@ -41,9 +41,20 @@ public struct EvaluationResult: Sendable, Equatable, CustomStringConvertible {
 /// A resource policy Allow that names only the caller's account delegates to the account's identity policies
 /// and does not allow on its own.
 public enum PolicyEvaluator {
+    /// How the resource policy combines with identity policies.
+    public enum ResourcePolicyRole: Sendable {
+        /// Either may allow (S3 buckets, secrets, most services).
+        case either
+        /// The resource policy must allow, naming the principal or delegating to its account, in which case an
+        /// identity policy must allow too (KMS key policies, role trust policies).
+        case required
+    }
+
     public static func evaluate(_ context: RequestContext, identityPolicies: [NamedPolicy],
-                                resourcePolicy: NamedPolicy? = nil) -> EvaluationResult {
-        var allows: [EvaluationResult.MatchedStatement] = []
+                                resourcePolicy: NamedPolicy? = nil, resourcePolicyRole: ResourcePolicyRole = .either) -> EvaluationResult {
+        var identityAllows: [EvaluationResult.MatchedStatement] = []
+        var resourceAllows: [EvaluationResult.MatchedStatement] = []
+        var delegations: [EvaluationResult.MatchedStatement] = []
         var denies: [EvaluationResult.MatchedStatement] = []
         let all = identityPolicies.map { ($0, false) } + (resourcePolicy.map { [($0, true)] } ?? [])
         for (policy, isResourcePolicy) in all {
@@ -51,10 +62,23 @@ public enum PolicyEvaluator {
                 let scope = statement.scope(for: context, asResourcePolicy: isResourcePolicy)
                 guard scope != .none else { continue }
                 let match = EvaluationResult.MatchedStatement(policy: policy.name, index: index, sid: statement.sid, effect: statement.effect)
-                if statement.effect == .deny { denies.append(match) } else if scope == .principal { allows.append(match) }
+                switch (statement.effect, scope, isResourcePolicy) {
+                case (.deny, _, _): denies.append(match)
+                case (.allow, .principal, false): identityAllows.append(match)
+                case (.allow, .principal, true): resourceAllows.append(match)
+                case (.allow, .account, _): delegations.append(match)
+                case (_, .none, _): break
+                }
             }
         }
         if !denies.isEmpty { return EvaluationResult(decision: .explicitDeny, matchedStatements: denies) }
+        let allows: [EvaluationResult.MatchedStatement]
+        switch resourcePolicyRole {
+        case .either:
+            allows = identityAllows + resourceAllows
+        case .required:
+            allows = !resourceAllows.isEmpty ? resourceAllows : (delegations.isEmpty || identityAllows.isEmpty ? [] : delegations + identityAllows)
+        }
         if !allows.isEmpty { return EvaluationResult(decision: .allowed, matchedStatements: allows) }
         return EvaluationResult(decision: .implicitDeny, matchedStatements: [])
     }

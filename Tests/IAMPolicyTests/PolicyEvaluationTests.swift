@@ -52,6 +52,24 @@ final class PolicyEvaluationTests: XCTestCase {
         XCTAssertEqual(PolicyEvaluator.evaluate(other, identityPolicies: [], resourcePolicy: named).decision, .implicitDeny)
     }
 
+    func testKeyPolicyMustAllowDirectlyOrByDelegation() throws {
+        let delegating = try policy("key-policy", #"{"Version":"2012-10-17","Statement":{"Sid":"Enable IAM User Permissions","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"kms:*","Resource":"*"}}"#, kind: .resource)
+        let naming = try policy("key-policy", #"{"Version":"2012-10-17","Statement":{"Sid":"AppDecrypts","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:role/app-role"},"Action":"kms:Decrypt","Resource":"*"}}"#, kind: .resource)
+        let silent = try policy("key-policy", #"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:role/admin"},"Action":"kms:*","Resource":"*"}}"#, kind: .resource)
+        let identity = try policy("role/app-role/inline/kms", #"{"Version":"2012-10-17","Statement":{"Sid":"Decrypt","Effect":"Allow","Action":"kms:Decrypt","Resource":"*"}}"#)
+        let key = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+        let context = RequestContext(principalARN: self.role, action: "kms:Decrypt", resource: key)
+        func decide(_ identities: [NamedPolicy], _ keyPolicy: NamedPolicy) -> EvaluationResult {
+            PolicyEvaluator.evaluate(context, identityPolicies: identities, resourcePolicy: keyPolicy, resourcePolicyRole: .required)
+        }
+        XCTAssertEqual(decide([identity], delegating).matchedStatements.compactMap(\.sid), ["Enable IAM User Permissions", "Decrypt"])
+        XCTAssertEqual(decide([], delegating).decision, .implicitDeny, "delegation alone needs an identity allow")
+        XCTAssertEqual(decide([], naming).matchedStatements.compactMap(\.sid), ["AppDecrypts"], "a key policy naming the role is enough")
+        XCTAssertEqual(decide([identity], silent).decision, .implicitDeny, "an identity allow is useless when the key policy does not delegate")
+        XCTAssertEqual(PolicyEvaluator.evaluate(context, identityPolicies: [identity], resourcePolicy: silent).decision, .allowed,
+                       "the same policies allow where the resource policy is optional")
+    }
+
     func testTrustPolicyForAServicePrincipal() throws {
         let trust = try policy("trust", #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"rds.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#, kind: .trust)
         let rds = RequestContext(servicePrincipal: "rds.amazonaws.com", action: "sts:AssumeRole", resource: "arn:aws:iam::1:role/proxy-role")

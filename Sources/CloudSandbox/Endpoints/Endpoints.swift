@@ -1,3 +1,4 @@
+import AWSSigV4
 import Foundation
 
 /// Where everything in a running sandbox listens: the JSON endpoints file outside clients read.
@@ -14,10 +15,37 @@ public struct Endpoints: Sendable, Codable, Equatable {
         public var users: [String: String]
     }
 
-    public var databases: [String: Database]
+    /// The AWS endpoint (`--endpoint-url` / `AWS_ENDPOINT_URL`) and its account.
+    public struct AWS: Sendable, Codable, Equatable {
+        public var endpoint: String
+        public var region: String
+        public var accountId: String
+    }
 
-    public init(databases: [String: Database] = [:]) {
+    /// Credentials for a user (its access key), a role (session credentials) or `root`.
+    public struct Credentials: Sendable, Codable, Equatable {
+        public var accessKeyId: String
+        public var secretAccessKey: String
+        public var sessionToken: String?
+        /// ISO 8601, for session credentials.
+        public var expiration: String?
+
+        init(_ credentials: AWSCredentials, expires: Date? = nil) {
+            self.accessKeyId = credentials.accessKeyID
+            self.secretAccessKey = credentials.secretAccessKey
+            self.sessionToken = credentials.sessionToken
+            self.expiration = expires.map { ISO8601DateFormatter().string(from: $0) }
+        }
+    }
+
+    public var databases: [String: Database]
+    public var aws: AWS?
+    public var credentials: [String: Credentials]?
+
+    public init(databases: [String: Database] = [:], aws: AWS? = nil, credentials: [String: Credentials]? = nil) {
         self.databases = databases
+        self.aws = aws
+        self.credentials = credentials
     }
 
     /// Writes the file atomically, readable only by its owner (it holds passwords).

@@ -1,4 +1,4 @@
-/// A human-readable list of where a sandbox's resources listen (never its passwords).
+/// A human-readable list of where a sandbox's resources listen (never its passwords or keys).
 public struct EndpointsReport: Sendable {
     public let text: String
 
@@ -7,6 +7,10 @@ public struct EndpointsReport: Sendable {
         for (id, database) in endpoints.databases.sorted(by: { $0.key < $1.key }) {
             lines.append("  database \(id): \(database.host):\(database.port)  (\(database.endpoint), TLS \(database.tls))")
             lines.append("    users: \(database.users.keys.sorted().joined(separator: ", "))" + (database.caBundle.map { "; CA bundle \($0)" } ?? ""))
+        }
+        if let aws = endpoints.aws {
+            lines.append("  AWS endpoint: \(aws.endpoint)  (region \(aws.region), account \(aws.accountId))")
+            lines.append("    credentials: \((endpoints.credentials ?? [:]).keys.sorted().joined(separator: ", ")) (keys in the endpoints file)")
         }
         self.text = lines.joined(separator: "\n") + "\n"
     }

@@ -14,18 +14,3 @@ struct SandboxCertificates: Sendable {
         try self.rdsCA.certificatePEM.write(toFile: self.rdsBundlePath, atomically: true, encoding: .utf8)
     }
 }
-
-/// AWS-style names for sandbox resources.
-enum ResourceNames {
-    private static let alphabet = Array("abcdefghijklmnopqrstuvwxyz0123456789")
-
-    /// A random lower-case alphanumeric suffix, like the `c9akciq32.` in RDS endpoint names.
-    static func suffix(_ length: Int) -> String {
-        String((0..<length).map { _ in Self.alphabet.randomElement()! })
-    }
-
-    /// `<id>.<suffix>.<region>.rds.amazonaws.com`, an RDS instance endpoint.
-    static func instanceEndpoint(id: String, accountSuffix: String, region: String) -> String {
-        "\(id).\(accountSuffix).\(region).rds.amazonaws.com"
-    }
-}

@@ -1,8 +1,13 @@
 import Foundation
 
 extension Topology {
-    /// Checks what YAML decoding cannot: unique and well-formed ids, users, limits.
+    /// Checks what YAML decoding cannot: unique and well-formed ids, users, limits, references, policies.
     public func validate() throws(TopologyError) {
+        try self.validateDatabases()
+        try self.validateAWS()
+    }
+
+    private func validateDatabases() throws(TopologyError) {
         var seen: Set<String> = []
         for (index, database) in self.databases.enumerated() {
             let path = "databases[\(index)]"

@@ -1,13 +1,24 @@
 import MySQLWire
 
-/// What a sandbox runs: for now its region and database instances. Built in Swift or loaded from YAML.
+/// What a sandbox runs: its account and region, database instances, IAM, KMS keys and secrets.
+/// Built in Swift or loaded from YAML.
 public struct Topology: Sendable, Codable, Equatable {
     public var region: String
+    /// The 12-digit account id (123456789012 when absent).
+    public var accountId: String?
     public var databases: [DatabaseInstance]
+    public var iam: IAM?
+    public var kmsKeys: [KMSKey]?
+    public var secrets: [Secret]?
 
-    public init(region: String = "us-east-1", databases: [DatabaseInstance] = []) {
+    public init(region: String = "us-east-1", accountId: String? = nil, databases: [DatabaseInstance] = [], iam: IAM? = nil,
+                kmsKeys: [KMSKey]? = nil, secrets: [Secret]? = nil) {
         self.region = region
+        self.accountId = accountId
         self.databases = databases
+        self.iam = iam
+        self.kmsKeys = kmsKeys
+        self.secrets = secrets
     }
 
     /// One scripted MySQL instance.
@@ -64,12 +75,16 @@ public struct Topology: Sendable, Codable, Equatable {
 }
 
 extension Topology {
-    private enum CodingKeys: String, CodingKey { case region, databases }
+    private enum CodingKeys: String, CodingKey { case region, accountId, databases, iam, kmsKeys, secrets }
 
     /// `region` defaults to us-east-1 and `databases` to none, as in a minimal YAML file.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.region = try container.decodeIfPresent(String.self, forKey: .region) ?? "us-east-1"
+        self.accountId = try container.decodeIfPresent(String.self, forKey: .accountId)
         self.databases = try container.decodeIfPresent([DatabaseInstance].self, forKey: .databases) ?? []
+        self.iam = try container.decodeIfPresent(IAM.self, forKey: .iam)
+        self.kmsKeys = try container.decodeIfPresent([KMSKey].self, forKey: .kmsKeys)
+        self.secrets = try container.decodeIfPresent([Secret].self, forKey: .secrets)
     }
 }

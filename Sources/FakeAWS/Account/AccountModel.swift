@@ -56,6 +56,15 @@ struct Secret: Sendable {
     var tags: [String: String] = [:]
     var deletedDate: Date?
     var created = Date()
+    /// What RotateSecret recorded (running the function comes with Lambda).
+    var rotation: Rotation?
+
+    struct Rotation: Sendable {
+        var lambdaARN: String
+        var automaticallyAfterDays: Int?
+        var scheduleExpression: String?
+        var duration: String?
+    }
 
     func version(stage: String) -> Version? { self.versions.first { $0.stages.contains(stage) } }
 }

@@ -12,6 +12,11 @@ public final class AccountState: Sendable {
         var managedPolicies: [String: (name: String, document: String)] = [:]
         var accessKeys: [String: AccessKey] = [:]
         var secrets: [String: Secret] = [:]
+        var keys: [String: KMSKey] = [:]
+        /// `alias/name` → key id.
+        var aliases: [String: String] = [:]
+        var dbInstances: [String: DBInstanceRecord] = [:]
+        var proxies: [String: DBProxyRecord] = [:]
     }
 
     public let accountID: String
@@ -20,9 +25,16 @@ public final class AccountState: Sendable {
     public let rootCredentials: AWSCredentials
     private let data = NIOLockedValueBox(Data())
 
+    /// The account-and-region part of RDS endpoint names (`<id>.<suffix>.<region>.rds.amazonaws.com`).
+    public let rdsEndpointSuffix: String
+    /// The VPC that proxies and instances report until the topology declares VPCs.
+    public let defaultVpcID: String
+
     public init(accountID: String = "123456789012", region: String = "us-east-1") {
         self.accountID = accountID
         self.region = region
+        self.rdsEndpointSuffix = IDs.lowerCase(12)
+        self.defaultVpcID = "vpc-" + IDs.hex(17)
         self.rootCredentials = AWSCredentials(accessKeyID: IDs.accessKeyID(prefix: "AKIA"), secretAccessKey: IDs.secret())
         let root = AccessKey(credentials: self.rootCredentials, owner: .root)
         self.data.withLockedValue { $0.accessKeys[root.credentials.accessKeyID] = root }
@@ -53,7 +65,7 @@ public final class AccountState: Sendable {
             switch key.owner {
             case .root:
                 return Caller(kind: .root, arn: "arn:aws:iam::\(self.accountID):root", userID: self.accountID, accessKeyID: accessKeyID,
-                              account: self.accountID, policies: [])
+                              account: self.accountID, policies: [.allowEverything])
             case let .user(name):
                 guard let user = data.users[name] else { throw AWSError(code: "InvalidClientTokenId", message: "The security token included in the request is invalid.", status: 403) }
                 return Caller(kind: .user, arn: user.arn, userID: user.id, accessKeyID: accessKeyID, account: self.accountID,
@@ -67,6 +79,55 @@ public final class AccountState: Sendable {
                               policies: Self.policies(prefix: "role/\(roleName)", inline: role.inlinePolicies, attached: role.attachedPolicies, data: data))
             }
         }
+    }
+
+    /// The principal a user or role ARN names, with its identity policies (what the policy simulator evaluates).
+    func principal(arn: String) throws(AWSError) -> Caller {
+        let prefix = "arn:aws:iam::\(self.accountID):"
+        let local = arn.hasPrefix(prefix) ? arn.dropFirst(prefix.count) : ""
+        let name = String(local.split(separator: "/").last ?? "")
+        let found: Caller? = self.read { data in
+            if local.hasPrefix("user/"), let user = data.users[name] {
+                return Caller(kind: .user, arn: user.arn, userID: user.id, accessKeyID: "", account: self.accountID,
+                              policies: Self.policies(prefix: "user/\(name)", inline: user.inlinePolicies, attached: user.attachedPolicies, data: data))
+            }
+            if local.hasPrefix("role/"), let role = data.roles[name] {
+                return Caller(kind: .assumedRole, arn: role.arn, userID: role.id, accessKeyID: "", account: self.accountID,
+                              policies: Self.policies(prefix: "role/\(name)", inline: role.inlinePolicies, attached: role.attachedPolicies, data: data))
+            }
+            return nil
+        }
+        guard let found else {
+            throw AWSError(code: "NoSuchEntity", message: "The user or role \(arn) cannot be found: PolicySourceArn must name a user or role of account \(self.accountID).", status: 404)
+        }
+        return found
+    }
+
+    /// A KMS key by id, key ARN, `alias/name` or alias ARN.
+    func kmsKey(_ reference: String) throws(AWSError) -> KMSKey {
+        let prefix = "arn:aws:kms:\(self.region):\(self.accountID):"
+        let local = reference.hasPrefix(prefix) ? String(reference.dropFirst(prefix.count)) : reference
+        let found: KMSKey? = self.read { data in
+            if local.hasPrefix("alias/") { return data.aliases[local].flatMap { data.keys[$0] } }
+            return data.keys[local.hasPrefix("key/") ? String(local.dropFirst(4)) : local]
+        }
+        guard let found else {
+            throw AWSError(code: "NotFoundException", message: local.hasPrefix("alias/")
+                ? "Alias \(prefix)\(local) is not found." : "Key '\(prefix)key/\(local.replacingOccurrences(of: "key/", with: ""))' does not exist")
+        }
+        return found
+    }
+
+    /// Session credentials for `role` (what AssumeRole returns once the trust policy allowed the caller; what a
+    /// service hands to the function or proxy it runs as that role).
+    func issueSession(role roleName: String, session: String, duration: TimeInterval, now: Date) throws(AWSError) -> (credentials: AWSCredentials, expires: Date) {
+        let credentials = AWSCredentials(accessKeyID: IDs.accessKeyID(prefix: "ASIA"), secretAccessKey: IDs.secret(), sessionToken: IDs.sessionToken())
+        let expires = now.addingTimeInterval(duration)
+        try self.withState { (data: inout Data) throws(AWSError) in
+            guard data.roles[roleName] != nil else { throw AWSError(code: "NoSuchEntity", message: "The role with name \(roleName) cannot be found.", status: 404) }
+            data.accessKeys[credentials.accessKeyID] = AccessKey(credentials: credentials, owner: .session(role: roleName, session: session, expires: expires))
+        }
+        return (credentials, expires)
     }
 
     private static func policies(prefix: String, inline: [String: String], attached: [String], data: Data) -> [NamedPolicy] {
@@ -93,5 +154,8 @@ enum IDs {
     static func secret() -> String { String((0..<40).map { _ in mixed.randomElement()! }) }
     static func sessionToken() -> String { "IQoJb3JpZ2luX2VjE" + String((0..<120).map { _ in mixed.randomElement()! }) }
     static func suffix(_ count: Int) -> String { String((0..<count).map { _ in mixed.randomElement()! }) }
+    static func upperCase(_ count: Int) -> String { String((0..<count).map { _ in upper.randomElement()! }) }
+    static func lowerCase(_ count: Int) -> String { String((0..<count).map { _ in mixed[26..<62].randomElement()! }) }
+    static func hex(_ count: Int) -> String { String((0..<count).map { _ in "0123456789abcdef".randomElement()! }) }
     static func requestID() -> String { UUID().uuidString.lowercased() }
 }

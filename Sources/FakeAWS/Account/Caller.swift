@@ -12,6 +12,6 @@ public struct Caller: Sendable, Equatable {
     public var userID: String
     public var accessKeyID: String
     public var account: String
-    /// The identity policies that apply (none for root, which is allowed everything).
+    /// The identity policies that apply (root holds one allowing everything).
     var policies: [NamedPolicy]
 }

@@ -12,7 +12,7 @@ struct AWSDispatcher: Sendable {
     let logger: Logger
     static let maxBody = 2 * 1024 * 1024
 
-    func respond(to request: Request, context: BasicRequestContext) async -> Response {
+    func respond(to request: Request, context: AWSRequestContext) async -> Response {
         let requestID = IDs.requestID()
         var request = request
         let isJSON = request.headers[.init("X-Amz-Target")!] != nil
@@ -25,8 +25,9 @@ struct AWSDispatcher: Sendable {
         }
         var headers = request.headers.map { (name: $0.name.rawName, value: $0.value) }
         if let authority = request.head.authority { headers.append((name: "host", value: authority)) }
-        let awsRequest = AWSRequest(method: request.method.rawValue, path: request.uri.path, query: request.uri.query ?? "",
+        var awsRequest = AWSRequest(method: request.method.rawValue, path: request.uri.path, query: request.uri.query ?? "",
                                     headers: headers, body: Array(body.readableBytesView))
+        awsRequest.sourceIP = context.remoteAddress?.ipAddress
         do {
             return try self.handle(awsRequest, requestID: requestID)
         } catch {
@@ -52,27 +53,43 @@ struct AWSDispatcher: Sendable {
                            message: "Credential should be scoped to a valid region. This sandbox serves \(account.region), not '\(verified.scope.region)'.")
         }
         let caller = try account.caller(accessKeyID: verified.accessKeyID)
-        let authorizer = Authorizer(logger: self.logger)
+        var keys = ["aws:SecureTransport": ["false"], "aws:CurrentTime": [ISO8601DateFormatter().string(from: now)],
+                    "aws:EpochTime": [String(Int(now.timeIntervalSince1970))], "aws:RequestedRegion": [verified.scope.region]]
+        if let source = request.sourceIP { keys["aws:SourceIp"] = [source] }
+        let authorizer = Authorizer(logger: self.logger, requestKeys: keys)
         switch service {
-        case "sts", "iam":
+        case "sts", "iam", "rds":
             let form = request.form
             guard let action = form["Action"] else { throw AWSError.missingParameter("Action") }
-            let result = service == "sts"
-                ? try STSService(account: account, authorizer: authorizer).handle(action, form, caller: caller, now: now)
-                : try IAMService(account: account, authorizer: authorizer).handle(action, form, caller: caller)
-            let namespace = service == "sts" ? STSService.namespace : IAMService.namespace
+            let result: String
+            let namespace: String
+            switch service {
+            case "sts":
+                result = try STSService(account: account, authorizer: authorizer).handle(action, form, caller: caller, now: now)
+                namespace = STSService.namespace
+            case "iam":
+                result = try IAMService(account: account, authorizer: authorizer).handle(action, form, caller: caller)
+                namespace = IAMService.namespace
+            default:
+                result = try RDSService(account: account, authorizer: authorizer).handle(action, form, caller: caller, now: now)
+                namespace = RDSService.namespace
+            }
             return Self.response(XML.response(action: action, namespace: namespace, result: result, requestID: requestID),
                                  contentType: "text/xml", requestID: requestID)
-        case "secretsmanager":
-            guard let target = request.target, target.prefix == "secretsmanager" else {
-                throw AWSError(code: "UnknownOperationException", message: "Secrets Manager requests need X-Amz-Target: secretsmanager.<Operation>.")
+        case "secretsmanager", "kms":
+            let prefix = service == "kms" ? "TrentService" : "secretsmanager"
+            guard let target = request.target, target.prefix == prefix else {
+                throw AWSError(code: "UnknownOperationException", message: "\(service) requests need X-Amz-Target: \(prefix).<Operation>.")
             }
-            let output = try SecretsManagerService(account: account, authorizer: authorizer).handle(target.operation, try request.json(), caller: caller, now: now)
+            let input = try request.json()
+            let output = service == "kms"
+                ? try KMSService(account: account, authorizer: authorizer).handle(target.operation, input, caller: caller)
+                : try SecretsManagerService(account: account, authorizer: authorizer).handle(target.operation, input, caller: caller, now: now)
             let data = (try? JSONSerialization.data(withJSONObject: output, options: [.sortedKeys])) ?? Data("{}".utf8)
             return Self.response(Array(data), contentType: "application/x-amz-json-1.1", requestID: requestID)
         default:
             throw AWSError(code: isJSON ? "UnknownOperationException" : "InvalidAction",
-                           message: "This sandbox does not serve the '\(service)' service (yet): IAM, STS and Secrets Manager are available.")
+                           message: "This sandbox does not serve the '\(service)' service (yet): IAM, STS, KMS, RDS and Secrets Manager are available.")
         }
     }
 

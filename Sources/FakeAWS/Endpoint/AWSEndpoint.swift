@@ -31,7 +31,7 @@ public final class AWSEndpoint: Sendable {
     public static func start(account: AccountState, host: String = "127.0.0.1", port: Int = 0,
                              clock: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "cloudsandbox.aws")) async throws -> AWSEndpoint {
         let dispatcher = AWSDispatcher(account: account, clock: clock, logger: logger)
-        let router = Router()
+        let router = Router(context: AWSRequestContext.self)
         for method in [HTTPRequest.Method.get, .post] {
             router.on("/", method: method) { request, context in
                 await dispatcher.respond(to: request, context: context)
@@ -63,5 +63,16 @@ public final class AWSEndpoint: Sendable {
     public func stop() async {
         await self.group.triggerGracefulShutdown()
         _ = await self.task.result
+    }
+}
+
+/// Hummingbird's per-request context, carrying the peer address (aws:SourceIp).
+struct AWSRequestContext: RequestContext, RemoteAddressRequestContext {
+    var coreContext: CoreRequestContextStorage
+    let remoteAddress: SocketAddress?
+
+    init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+        self.remoteAddress = source.channel.remoteAddress
     }
 }

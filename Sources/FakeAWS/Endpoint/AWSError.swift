@@ -18,7 +18,7 @@ public struct AWSError: Error, Sendable, Equatable, CustomStringConvertible {
     /// `User: ARN is not authorized to perform: ACTION on resource: ARN`, as AWS words it.
     public static func accessDenied(principal: String, action: String, resource: String, json: Bool, reason: String? = nil) -> AWSError {
         AWSError(code: json ? "AccessDeniedException" : "AccessDenied",
-                 message: "User: \(principal) is not authorized to perform: \(action) on resource: \(resource)" + (reason.map { " because \($0)" } ?? ""),
+                 message: "User: \(principal) is not authorized to perform: \(action) on resource: \(resource)" + (reason.map { " \($0)" } ?? ""),
                  status: json ? 400 : 403)
     }
 

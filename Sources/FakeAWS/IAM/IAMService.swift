@@ -15,9 +15,7 @@ struct IAMService: Sendable {
         }
         func policy(_ key: String, kind: PolicyDocument.Kind) throws(AWSError) -> String {
             let json = try need(key)
-            do throws(MalformedPolicyDocument) { _ = try PolicyDocument.parse(json, kind: kind) } catch {
-                throw AWSError(code: "MalformedPolicyDocument", message: error.message)
-            }
+            _ = try Self.parse(json, kind: kind)
             return json
         }
         let resource: String
@@ -30,9 +28,13 @@ struct IAMService: Sendable {
         case "CreatePolicy": resource = arnOf("policy", try need("PolicyName"))
         case "GetPolicy": resource = try need("PolicyArn")
         case "ListRoles": resource = "*"
+        case "SimulatePrincipalPolicy": resource = try need("PolicySourceArn")
         default: throw AWSError.invalidAction(action, service: "iam")
         }
         try self.authorizer.authorize(caller, action: "iam:\(action)", resource: resource, json: false)
+        if action == "SimulatePrincipalPolicy" {
+            return try self.simulate(form, principal: try self.account.principal(arn: resource), authorizer: self.authorizer)
+        }
 
         return try self.account.withState { (data: inout AccountState.Data) throws(AWSError) -> String in
             func role(_ name: String) throws(AWSError) -> IAMRole {

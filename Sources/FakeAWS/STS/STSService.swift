@@ -34,40 +34,16 @@ struct STSService: Sendable {
             throw AWSError(code: "ValidationError", message: "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.")
         }
         try self.checkTrust(role, caller: caller)
-        let credentials = AWSCredentials(accessKeyID: IDs.accessKeyID(prefix: "ASIA"), secretAccessKey: IDs.secret(), sessionToken: IDs.sessionToken())
-        let expires = now.addingTimeInterval(TimeInterval(duration))
-        try self.account.withState { (data: inout AccountState.Data) throws(AWSError) in
-            data.accessKeys[credentials.accessKeyID] = AccessKey(credentials: credentials, owner: .session(role: roleName, session: session, expires: expires))
-        }
+        let (credentials, expires) = try self.account.issueSession(role: roleName, session: session, duration: TimeInterval(duration), now: now)
         return "<Credentials>" + XML.element("AccessKeyId", credentials.accessKeyID) + XML.element("SecretAccessKey", credentials.secretAccessKey)
             + XML.element("SessionToken", credentials.sessionToken) + XML.element("Expiration", ISO8601DateFormatter().string(from: expires))
             + "</Credentials><AssumedRoleUser>" + XML.element("AssumedRoleId", "\(role.id):\(session)")
             + XML.element("Arn", "arn:aws:sts::\(self.account.accountID):assumed-role/\(roleName)/\(session)") + "</AssumedRoleUser>"
     }
 
-    /// The trust policy must allow the caller. When it names the caller's account rather than the caller,
-    /// the account delegates: root may assume the role, anyone else also needs an identity policy allowing
-    /// sts:AssumeRole on it, as in AWS.
+    /// The trust policy must allow the caller. When it names the caller's account rather than the caller, the
+    /// account delegates: the caller also needs an identity policy allowing sts:AssumeRole on the role, as in AWS.
     private func checkTrust(_ role: IAMRole, caller: Caller) throws(AWSError) {
-        let denied = AWSError.accessDenied(principal: caller.arn, action: "sts:AssumeRole", resource: role.arn, json: false)
-        guard let trust = try? PolicyDocument.parse(role.trustPolicy, kind: .trust) else { throw denied }
-        let context = RequestContext(principalARN: caller.arn, action: "sts:AssumeRole", resource: role.arn)
-        let result = PolicyEvaluator.evaluate(context, identityPolicies: [], resourcePolicy: NamedPolicy(name: "trust-policy", document: trust))
-        switch result.decision {
-        case .allowed: return
-        case .explicitDeny: throw denied
-        case .implicitDeny:
-            guard Self.namesAccount(trust, self.account.accountID) else { throw denied }
-            try self.authorizer.authorize(caller, action: "sts:AssumeRole", resource: role.arn, json: false)
-        }
-    }
-
-    private static func namesAccount(_ trust: PolicyDocument, _ account: String) -> Bool {
-        trust.statements.contains { statement in
-            statement.effect == .allow && (statement.principals?.items ?? []).contains { principal in
-                if case let .aws(value) = principal { return value == account || value == "arn:aws:iam::\(account):root" }
-                return false
-            }
-        }
+        try self.authorizer.authorize(caller, action: "sts:AssumeRole", resource: role.arn, resourcePolicy: .trustPolicy(role.trustPolicy), json: false)
     }
 }

@@ -15,14 +15,20 @@ struct SecretsManagerService: Sendable {
             guard let name = input["Name"] as? String, !name.isEmpty else { throw Self.invalid("Name is required.") }
             let arn = "arn:aws:secretsmanager:\(self.account.region):\(self.account.accountID):secret:\(name)-\(IDs.suffix(6))"
             try self.authorizer.authorize(caller, action: action, resource: arn, json: true)
+            let versionID = input["ClientRequestToken"] as? String ?? UUID().uuidString.lowercased()
+            let keyARN = self.keyARN(input["KmsKeyId"] as? String)
+            if Self.carriesValue(input) {
+                let planned = Secret(name: name, arn: arn, kmsKeyID: keyARN)
+                try self.useKey(of: planned, version: versionID, action: "kms:GenerateDataKey", caller: caller)
+            }
             return try self.account.withState { (data: inout AccountState.Data) throws(AWSError) -> [String: Any] in
                 guard data.secrets[name] == nil else {
                     throw AWSError(code: "ResourceExistsException", message: "The operation failed because the secret \(name) already exists.")
                 }
-                var secret = Secret(name: name, arn: arn, description: input["Description"] as? String, kmsKeyID: input["KmsKeyId"] as? String)
+                var secret = Secret(name: name, arn: arn, description: input["Description"] as? String, kmsKeyID: keyARN)
                 secret.tags = Self.tags(input["Tags"])
                 var result: [String: Any] = ["ARN": arn, "Name": name]
-                if let version = try Self.newVersion(input, id: input["ClientRequestToken"] as? String, now: now) {
+                if let version = try Self.newVersion(input, id: versionID, now: now) {
                     secret.versions = [version]
                     result["VersionId"] = version.id
                 }
@@ -31,7 +37,7 @@ struct SecretsManagerService: Sendable {
             }
         case "GetRandomPassword":
             try self.authorizer.authorize(caller, action: action, resource: "*", json: true)
-            return ["RandomPassword": try PasswordGenerator.generate(input)]
+            return ["RandomPassword": try PasswordOptions.from(input).password()]
         case "ListSecrets":
             try self.authorizer.authorize(caller, action: action, resource: "*", json: true)
             let secrets = self.account.read { $0.secrets.values.filter { $0.deletedDate == nil }.sorted { $0.name < $1.name } }
@@ -41,20 +47,28 @@ struct SecretsManagerService: Sendable {
         }
         guard let id = input["SecretId"] as? String else { throw Self.invalid("SecretId is required.") }
         let secret = try self.find(id)
-        try self.authorizer.authorize(caller, action: action, resource: secret.arn, resourcePolicy: secret.resourcePolicy, json: true)
+        try self.authorizer.authorize(caller, action: action, resource: secret.arn, resourcePolicy: .optional(secret.resourcePolicy), json: true)
         if secret.deletedDate != nil, !["DescribeSecret", "RestoreSecret", "DeleteSecret"].contains(operation) {
             throw AWSError(code: "InvalidRequestException", message: "You can't perform this operation on the secret because it was marked for deletion.")
+        }
+        // KMS is asked before the state lock is taken (it reads the account's keys) and before anything changes.
+        let versionID = input["ClientRequestToken"] as? String ?? UUID().uuidString.lowercased()
+        switch operation {
+        case "GetSecretValue":
+            try self.useKey(of: secret, version: try Self.version(of: secret, input).id, action: "kms:Decrypt", caller: caller)
+        case "PutSecretValue", "UpdateSecret" where Self.carriesValue(input):
+            var planned = secret
+            if operation == "UpdateSecret", let key = self.keyARN(input["KmsKeyId"] as? String) { planned.kmsKeyID = key }
+            try self.useKey(of: planned, version: versionID, action: "kms:GenerateDataKey", caller: caller)
+        default:
+            break
         }
         return try self.account.withState { (data: inout AccountState.Data) throws(AWSError) -> [String: Any] in
             guard var secret = data.secrets[secret.name] else { throw Self.notFound }
             defer { data.secrets[secret.name] = secret }
             switch operation {
             case "GetSecretValue":
-                let stage = input["VersionStage"] as? String ?? (input["VersionId"] == nil ? "AWSCURRENT" : nil)
-                let version = (input["VersionId"] as? String).flatMap { id in secret.versions.first { $0.id == id } } ?? stage.flatMap { secret.version(stage: $0) }
-                guard let version, stage == nil || version.stages.contains(stage!) else {
-                    throw AWSError(code: "ResourceNotFoundException", message: "Secrets Manager can't find the specified secret value for staging label: \(stage ?? "AWSCURRENT")")
-                }
+                let version = try Self.version(of: secret, input)
                 var result: [String: Any] = ["ARN": secret.arn, "Name": secret.name, "VersionId": version.id, "VersionStages": version.stages,
                                              "CreatedDate": version.created.timeIntervalSince1970]
                 if let string = version.string { result["SecretString"] = string }
@@ -63,9 +77,9 @@ struct SecretsManagerService: Sendable {
             case "PutSecretValue", "UpdateSecret":
                 if operation == "UpdateSecret" {
                     if let description = input["Description"] as? String { secret.description = description }
-                    if let key = input["KmsKeyId"] as? String { secret.kmsKeyID = key }
+                    if let key = self.keyARN(input["KmsKeyId"] as? String) { secret.kmsKeyID = key }
                 }
-                guard var version = try Self.newVersion(input, id: input["ClientRequestToken"] as? String, now: now) else {
+                guard var version = try Self.newVersion(input, id: versionID, now: now) else {
                     if operation == "UpdateSecret" { return ["ARN": secret.arn, "Name": secret.name] }
                     throw Self.invalid("You must provide either SecretString or SecretBinary.")
                 }
@@ -113,6 +127,20 @@ struct SecretsManagerService: Sendable {
             case "DeleteResourcePolicy":
                 secret.resourcePolicy = nil
                 return ["ARN": secret.arn, "Name": secret.name]
+            case "RotateSecret":
+                let rules = input["RotationRules"] as? [String: Any] ?? [:]
+                guard let lambda = input["RotationLambdaARN"] as? String ?? secret.rotation?.lambdaARN else {
+                    throw AWSError(code: "InvalidRequestException", message: "No Lambda rotation function ARN is associated with this secret. Pass RotationLambdaARN.")
+                }
+                let days = rules["AutomaticallyAfterDays"] as? Int
+                if let days, !(1...1000).contains(days) { throw Self.invalid("AutomaticallyAfterDays must be between 1 and 1000.") }
+                secret.rotation = Secret.Rotation(lambdaARN: lambda, automaticallyAfterDays: days ?? secret.rotation?.automaticallyAfterDays,
+                                                  scheduleExpression: rules["ScheduleExpression"] as? String ?? secret.rotation?.scheduleExpression,
+                                                  duration: rules["Duration"] as? String ?? secret.rotation?.duration)
+                return ["ARN": secret.arn, "Name": secret.name]
+            case "CancelRotateSecret":
+                secret.rotation = nil
+                return ["ARN": secret.arn, "Name": secret.name]
             case "TagResource":
                 secret.tags.merge(Self.tags(input["Tags"]), uniquingKeysWith: { _, new in new })
                 return [:]
@@ -120,6 +148,37 @@ struct SecretsManagerService: Sendable {
                 throw AWSError(code: "UnknownOperationException", message: "Secrets Manager has no operation \(operation).")
             }
         }
+    }
+
+    /// Secrets Manager encrypts and decrypts each version under the secret's KMS key as the caller, through
+    /// the service (kms:ViaService) with the secret's ARN and version as encryption context. Without a key it
+    /// uses aws/secretsmanager, whose policy admits every principal of the account through the service.
+    private func useKey(of secret: Secret, version: String, action: String, caller: Caller) throws(AWSError) {
+        guard let reference = secret.kmsKeyID else { return }
+        let refused = AWSError(code: "AccessDeniedException", message: "Access to KMS is not allowed")
+        let key: KMSKey
+        do { key = try self.account.kmsKey(reference) } catch {
+            self.authorizer.logger.info("KMS key of secret not found", metadata: ["aws.secret": "\(secret.arn)", "kms.key": "\(reference)"])
+            throw refused
+        }
+        let keys = ["kms:ViaService": ["secretsmanager.\(self.account.region).amazonaws.com"], "kms:CallerAccount": [caller.account],
+                    "kms:EncryptionContext:SecretARN": [secret.arn], "kms:EncryptionContext:SecretVersionId": [version]]
+        do throws(AWSError) {
+            try self.authorizer.authorize(caller, action: action, resource: key.arn, resourcePolicy: .keyPolicy(key.policy), keys: keys, json: true)
+        } catch {
+            throw refused
+        }
+        guard key.enabled else {
+            throw action == "kms:Decrypt"
+                ? AWSError(code: "DecryptionFailure", message: "Secrets Manager can't decrypt the protected secret text using the provided KMS key: \(key.arn) is disabled.")
+                : AWSError(code: "EncryptionFailure", message: "Secrets Manager can't encrypt the protected secret text using the provided KMS key: \(key.arn) is disabled.")
+        }
+    }
+
+    /// A KmsKeyId as DescribeSecret reports it: the key's ARN, or the reference as given when no key has it
+    /// (reading or writing the value then fails as KMS access does).
+    private func keyARN(_ reference: String?) -> String? {
+        reference.map { reference in (try? self.account.kmsKey(reference).arn) ?? reference }
     }
 
     /// Finds a secret by name, full ARN, or ARN without the random suffix.
@@ -134,6 +193,18 @@ struct SecretsManagerService: Sendable {
     private static let notFound = AWSError(code: "ResourceNotFoundException", message: "Secrets Manager can't find the specified secret.")
 
     private static func invalid(_ message: String) -> AWSError { AWSError(code: "InvalidParameterException", message: message) }
+
+    /// The version GetSecretValue asks for: by VersionId, by VersionStage, or AWSCURRENT.
+    private static func version(of secret: Secret, _ input: [String: Any]) throws(AWSError) -> Secret.Version {
+        let stage = input["VersionStage"] as? String ?? (input["VersionId"] == nil ? "AWSCURRENT" : nil)
+        let version = (input["VersionId"] as? String).flatMap { id in secret.versions.first { $0.id == id } } ?? stage.flatMap { secret.version(stage: $0) }
+        guard let version, stage == nil || version.stages.contains(stage!) else {
+            throw AWSError(code: "ResourceNotFoundException", message: "Secrets Manager can't find the specified secret value for staging label: \(stage ?? "AWSCURRENT")")
+        }
+        return version
+    }
+
+    private static func carriesValue(_ input: [String: Any]) -> Bool { input["SecretString"] != nil || input["SecretBinary"] != nil }
 
     private static func newVersion(_ input: [String: Any], id: String?, now: Date) throws(AWSError) -> Secret.Version? {
         let string = input["SecretString"] as? String
@@ -157,29 +228,15 @@ struct SecretsManagerService: Sendable {
         result["Description"] = secret.description
         result["KmsKeyId"] = secret.kmsKeyID
         result["DeletedDate"] = secret.deletedDate?.timeIntervalSince1970
-        return result
-    }
-}
-
-/// GetRandomPassword with its options.
-enum PasswordGenerator {
-    static func generate(_ input: [String: Any]) throws(AWSError) -> String {
-        let length = input["PasswordLength"] as? Int ?? 32
-        guard (4...4096).contains(length) else {
-            throw AWSError(code: "InvalidParameterException", message: "PasswordLength must be between 4 and 4096.")
+        result["RotationEnabled"] = secret.rotation != nil
+        if let rotation = secret.rotation {
+            result["RotationLambdaARN"] = rotation.lambdaARN
+            var rules: [String: Any] = [:]
+            rules["AutomaticallyAfterDays"] = rotation.automaticallyAfterDays
+            rules["ScheduleExpression"] = rotation.scheduleExpression
+            rules["Duration"] = rotation.duration
+            result["RotationRules"] = rules
         }
-        let excluded = Set(input["ExcludeCharacters"] as? String ?? "")
-        var classes: [[Character]] = []
-        if input["ExcludeLowercase"] as? Bool != true { classes.append(Array("abcdefghijklmnopqrstuvwxyz")) }
-        if input["ExcludeUppercase"] as? Bool != true { classes.append(Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ")) }
-        if input["ExcludeNumbers"] as? Bool != true { classes.append(Array("0123456789")) }
-        if input["ExcludePunctuation"] as? Bool != true { classes.append(Array("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")) }
-        if input["IncludeSpace"] as? Bool == true { classes.append([" "]) }
-        classes = classes.map { $0.filter { !excluded.contains($0) } }.filter { !$0.isEmpty }
-        guard !classes.isEmpty else { throw AWSError(code: "InvalidParameterException", message: "Every character class is excluded; allow at least one.") }
-        var password = classes.map { $0.randomElement()! }  // RequireEachIncludedType (the default)
-        let all = classes.flatMap { $0 }
-        while password.count < length { password.append(all.randomElement()!) }
-        return String(password.prefix(length).shuffled())
+        return result
     }
 }

@@ -1,0 +1,58 @@
+import AWSSigV4
+import FakeAWS
+import Foundation
+
+/// Creates a topology's IAM principals, KMS keys and secrets in the sandbox's account, and returns the
+/// credentials clients use: each user's access key, each role's session credentials, and the root's.
+enum AccountProvisioner {
+    static func provision(_ topology: Topology, into account: AccountState,
+                          databases: [String: Endpoints.Database]) throws(TopologyError) -> [String: Endpoints.Credentials] {
+        var credentials: [String: Endpoints.Credentials] = ["root": .init(account.rootCredentials)]
+        let iam = topology.iam ?? Topology.IAM()
+        for (index, policy) in (iam.policies ?? []).enumerated() {
+            try Self.at("iam.policies[\(index)]") { () throws(AWSError) in try account.createManagedPolicy(name: policy.name, document: policy.document.text) }
+        }
+        for (index, user) in (iam.users ?? []).enumerated() {
+            let key = try Self.at("iam.users[\(index)]") { () throws(AWSError) in
+                try account.createUser(name: user.name, inlinePolicies: (user.policies ?? [:]).mapValues(\.text), managedPolicies: user.managedPolicies ?? [])
+            }
+            credentials[user.name] = .init(key)
+        }
+        for (index, role) in (iam.roles ?? []).enumerated() {
+            let session = try Self.at("iam.roles[\(index)]") { () throws(AWSError) in
+                try account.createRole(name: role.name, trustPolicy: role.trustPolicy.text, inlinePolicies: (role.policies ?? [:]).mapValues(\.text),
+                                       managedPolicies: role.managedPolicies ?? [], maxSessionDuration: role.maxSessionDuration ?? 3600)
+                return try account.sessionCredentials(role: role.name, session: "cloudsandbox")
+            }
+            credentials[role.name] = .init(session.credentials, expires: session.expires)
+        }
+        for (index, key) in (topology.kmsKeys ?? []).enumerated() {
+            try Self.at("kmsKeys[\(index)]") { () throws(AWSError) in
+                try account.createKey(alias: key.alias, description: key.description ?? "", policy: key.policy?.text)
+            }
+        }
+        for (index, secret) in (topology.secrets ?? []).enumerated() {
+            try Self.at("secrets[\(index)]") { () throws(AWSError) in
+                try account.createSecret(name: secret.name, value: try Self.value(of: secret, topology: topology, databases: databases),
+                                         kmsKey: secret.kmsKey, description: secret.description, resourcePolicy: secret.resourcePolicy?.text)
+            }
+        }
+        return credentials
+    }
+
+    private static func value(of secret: Topology.Secret, topology: Topology, databases: [String: Endpoints.Database]) throws(AWSError) -> String {
+        if let value = secret.value { return value.text }
+        if let generate = secret.generate { return try generate.secretString() }
+        let user = secret.database!
+        let database = databases[user.instance]!
+        let object: [String: Any] = ["username": user.user, "password": database.users[user.user] ?? "", "engine": "mysql",
+                                     "host": database.endpoint, "port": database.port, "dbInstanceIdentifier": user.instance]
+        return String(decoding: (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data(), as: UTF8.self)
+    }
+
+    /// Runs `body`, turning an AWS refusal into a topology error at `path`.
+    @discardableResult
+    private static func at<T>(_ path: String, _ body: () throws(AWSError) -> T) throws(TopologyError) -> T {
+        do throws(AWSError) { return try body() } catch { throw TopologyError(path: path, "\(error.code): \(error.message)") }
+    }
+}

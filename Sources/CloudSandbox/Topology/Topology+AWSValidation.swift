@@ -1,0 +1,103 @@
+import FakeAWS
+import Foundation
+import IAMPolicy
+
+extension Topology {
+    /// Checks the account, IAM, KMS and secrets: names, references and policy documents (with AWS's
+    /// MalformedPolicyDocument wording).
+    func validateAWS() throws(TopologyError) {
+        if let account = self.accountId, account.range(of: #"^\d{12}$"#, options: .regularExpression) == nil {
+            throw TopologyError(path: "accountId", "'\(account)' is not an account id: use 12 digits, quoted so YAML keeps it a string")
+        }
+        guard self.region.range(of: #"^[a-z]{2}(-[a-z]+)+-\d$"#, options: .regularExpression) != nil else {
+            throw TopologyError(path: "region", "'\(self.region)' is not a region name like us-east-1")
+        }
+        let iam = self.iam ?? IAM()
+        var policyNames: Set<String> = []
+        for (index, policy) in (iam.policies ?? []).enumerated() {
+            let path = "iam.policies[\(index)]"
+            try Self.checkName(policy.name, path: "\(path).name", unique: &policyNames)
+            try Self.checkPolicy(policy.document, kind: .identity, path: "\(path).document")
+        }
+        var principalNames: Set<String> = ["root"]
+        for (index, user) in (iam.users ?? []).enumerated() {
+            let path = "iam.users[\(index)]"
+            try Self.checkName(user.name, path: "\(path).name", unique: &principalNames)
+            try Self.checkAttached(inline: user.policies, managed: user.managedPolicies, declared: policyNames, path: path)
+        }
+        for (index, role) in (iam.roles ?? []).enumerated() {
+            let path = "iam.roles[\(index)]"
+            try Self.checkName(role.name, path: "\(path).name", unique: &principalNames)
+            try Self.checkPolicy(role.trustPolicy, kind: .trust, path: "\(path).trustPolicy")
+            try Self.checkAttached(inline: role.policies, managed: role.managedPolicies, declared: policyNames, path: path)
+            if let duration = role.maxSessionDuration, !(3600...43_200).contains(duration) {
+                throw TopologyError(path: "\(path).maxSessionDuration", "\(duration) is outside 3600...43200 seconds, IAM's range")
+            }
+        }
+        var aliases: Set<String> = []
+        for (index, key) in (self.kmsKeys ?? []).enumerated() {
+            let path = "kmsKeys[\(index)]"
+            let alias = key.alias.hasPrefix("alias/") ? String(key.alias.dropFirst(6)) : key.alias
+            guard alias.range(of: #"^[A-Za-z0-9/_-]{1,250}$"#, options: .regularExpression) != nil, !alias.hasPrefix("aws/") else {
+                throw TopologyError(path: "\(path).alias", "'\(key.alias)' is not an alias: use letters, digits, '/', '_' and '-', not starting with aws/")
+            }
+            guard aliases.insert(alias).inserted else { throw TopologyError(path: "\(path).alias", "'\(alias)' is used twice; give each key its own alias") }
+            if let policy = key.policy { try Self.checkPolicy(policy, kind: .resource, path: "\(path).policy") }
+        }
+        try self.validateSecrets(aliases: aliases)
+    }
+
+    private func validateSecrets(aliases: Set<String>) throws(TopologyError) {
+        var names: Set<String> = []
+        for (index, secret) in (self.secrets ?? []).enumerated() {
+            let path = "secrets[\(index)]"
+            guard secret.name.range(of: #"^[A-Za-z0-9/_+=.@-]{1,512}$"#, options: .regularExpression) != nil else {
+                throw TopologyError(path: "\(path).name", "'\(secret.name)' is not a secret name: use letters, digits and /_+=.@-")
+            }
+            guard names.insert(secret.name).inserted else { throw TopologyError(path: "\(path).name", "'\(secret.name)' is used twice") }
+            let sources = [secret.value != nil, secret.generate != nil, secret.database != nil].filter { $0 }.count
+            guard sources == 1 else {
+                throw TopologyError(path: path, "give exactly one of value (literal), generate (GenerateSecretString options) or database (instance and user)")
+            }
+            if let key = secret.kmsKey, !key.hasPrefix("arn:"), !aliases.contains(key.hasPrefix("alias/") ? String(key.dropFirst(6)) : key) {
+                throw TopologyError(path: "\(path).kmsKey", "'\(key)' is not the alias of a key under kmsKeys; declare the key or give its ARN")
+            }
+            if let generate = secret.generate {
+                do throws(AWSError) { _ = try generate.secretString() } catch { throw TopologyError(path: "\(path).generate", error.message) }
+            }
+            if let user = secret.database {
+                guard let instance = self.databases.first(where: { $0.id == user.instance }) else {
+                    throw TopologyError(path: "\(path).database.instance", "'\(user.instance)' is not a database id of this topology")
+                }
+                guard instance.users.contains(where: { $0.name == user.user }) else {
+                    throw TopologyError(path: "\(path).database.user", "'\(user.user)' is not a user of \(user.instance); its users are \(instance.users.map(\.name).joined(separator: ", "))")
+                }
+            }
+            if let policy = secret.resourcePolicy { try Self.checkPolicy(policy, kind: .resource, path: "\(path).resourcePolicy") }
+        }
+    }
+
+    private static func checkName(_ name: String, path: String, unique: inout Set<String>) throws(TopologyError) {
+        guard name.range(of: #"^[\w+=,.@-]{1,64}$"#, options: .regularExpression) != nil else {
+            throw TopologyError(path: path, "'\(name)' is not an IAM name: use 1-64 letters, digits and +=,.@_-")
+        }
+        guard unique.insert(name).inserted else {
+            throw TopologyError(path: path, "'\(name)' is used twice (users and roles share one namespace here, and 'root' is the account's own credentials)")
+        }
+    }
+
+    private static func checkAttached(inline: [String: JSONText]?, managed: [String]?, declared: Set<String>, path: String) throws(TopologyError) {
+        for (name, document) in (inline ?? [:]).sorted(by: { $0.key < $1.key }) {
+            try Self.checkPolicy(document, kind: .identity, path: "\(path).policies.\(name)")
+        }
+        for (index, name) in (managed ?? []).enumerated() where !name.hasPrefix("arn:") && !declared.contains(name) {
+            throw TopologyError(path: "\(path).managedPolicies[\(index)]", "'\(name)' is not declared under iam.policies; declare it or give its ARN")
+        }
+    }
+
+    private static func checkPolicy(_ document: JSONText, kind: PolicyDocument.Kind, path: String) throws(TopologyError) {
+        do throws(MalformedPolicyDocument) { _ = try PolicyDocument.parse(document.text, kind: kind) } catch {
+            throw TopologyError(path: path, "MalformedPolicyDocument: \(error.message)")
+        }
+    }
+}

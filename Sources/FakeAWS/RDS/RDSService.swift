@@ -1,0 +1,141 @@
+import Foundation
+
+/// RDS (query protocol, 2014-10-31): the DB proxy control plane and the DB instances the sandbox runs.
+/// Proxies are created `available`; their targets' health is what the proxy data plane reports.
+struct RDSService: Sendable {
+    static let namespace = "http://rds.amazonaws.com/doc/2014-10-31/"
+    let account: AccountState
+    let authorizer: Authorizer
+
+    func handle(_ action: String, _ form: [String: String], caller: Caller, now: Date) throws(AWSError) -> String {
+        switch action {
+        case "CreateDBProxy": return try self.createProxy(form, caller: caller, now: now)
+        case "DescribeDBInstances": return try self.describeInstances(form, caller: caller)
+        case "DescribeDBClusters":
+            try self.authorize(caller, action, resource: "*")
+            if let id = form["DBClusterIdentifier"] {
+                throw AWSError(code: "DBClusterNotFoundFault", message: "DBCluster \(id) not found.", status: 404)
+            }
+            return "<DBClusters></DBClusters>"
+        case "DescribeDBProxies":
+            try self.authorize(caller, action, resource: "*")
+            let proxies = try form["DBProxyName"].map { name throws(AWSError) in [try self.proxy(name)] }
+                ?? self.account.read { $0.proxies.values.sorted { $0.created < $1.created } }
+            return "<DBProxies>" + proxies.map { "<member>\(RDSXML.proxy($0))</member>" }.joined() + "</DBProxies>"
+        case "ModifyDBProxy", "DeleteDBProxy", "DescribeDBProxyTargetGroups", "ModifyDBProxyTargetGroup",
+             "RegisterDBProxyTargets", "DeregisterDBProxyTargets", "DescribeDBProxyTargets":
+            break
+        default:
+            throw AWSError.invalidAction(action, service: "rds")
+        }
+        let name = try Self.need(form, "DBProxyName")
+        let existing = try self.proxy(name)
+        try self.authorize(caller, action, resource: existing.arn)
+        if action != "DeleteDBProxy", action != "ModifyDBProxy", let group = form["TargetGroupName"], group != existing.targetGroup.name {
+            throw AWSError(code: "DBProxyTargetGroupNotFoundFault", message: "DBProxy \(name) has no target group \(group); its target group is named default.", status: 404)
+        }
+        if action == "ModifyDBProxy", let role = form["RoleArn"] { try self.authorize(caller, "iam:PassRole", resource: role, service: "iam") }
+        let instances = form.members("DBInstanceIdentifiers")
+        if !form.members("DBClusterIdentifiers").isEmpty {
+            throw AWSError(code: "DBClusterNotFoundFault", message: "DBCluster \(form.members("DBClusterIdentifiers")[0]) not found.", status: 404)
+        }
+        return try self.account.withState { (data: inout AccountState.Data) throws(AWSError) -> String in
+            guard var proxy = data.proxies[name] else { throw Self.notFound(name) }
+            switch action {
+            case "ModifyDBProxy":
+                try RDSProxyInput.modify(&proxy, form, now: now)
+                if proxy.name != name {
+                    guard data.proxies[proxy.name] == nil else { throw Self.alreadyExists(proxy.name) }
+                    data.proxies[name] = nil
+                }
+                data.proxies[proxy.name] = proxy
+                return "<DBProxy>\(RDSXML.proxy(proxy))</DBProxy>"
+            case "DeleteDBProxy":
+                data.proxies[name] = nil
+                proxy.status = "deleting"
+                return "<DBProxy>\(RDSXML.proxy(proxy))</DBProxy>"
+            case "DescribeDBProxyTargetGroups":
+                return "<TargetGroups><member>\(RDSXML.targetGroup(proxy))</member></TargetGroups>"
+            case "ModifyDBProxyTargetGroup":
+                try RDSProxyInput.modifyPool(&proxy.targetGroup, form.structure("ConnectionPoolConfig"), now: now)
+                data.proxies[name] = proxy
+                return "<DBProxyTargetGroup>\(RDSXML.targetGroup(proxy))</DBProxyTargetGroup>"
+            case "RegisterDBProxyTargets":
+                guard !instances.isEmpty else { throw RDSProxyInput.invalid("Name at least one DB instance in DBInstanceIdentifiers.") }
+                for id in instances {
+                    guard data.dbInstances[id] != nil else { throw AWSError(code: "DBInstanceNotFound", message: "DBInstance \(id) not found.", status: 404) }
+                    guard !proxy.targets.contains(where: { $0.instanceIdentifier == id }) else {
+                        throw AWSError(code: "DBProxyTargetAlreadyRegisteredFault", message: "DB instance \(id) is already registered with proxy \(name).")
+                    }
+                }
+                let added = instances.map { DBProxyRecord.Target(instanceIdentifier: $0) }
+                proxy.targets += added
+                data.proxies[name] = proxy
+                return "<DBProxyTargets>" + added.map { "<member>\(RDSXML.target($0, data.dbInstances[$0.instanceIdentifier]))</member>" }.joined() + "</DBProxyTargets>"
+            case "DeregisterDBProxyTargets":
+                for id in instances where !proxy.targets.contains(where: { $0.instanceIdentifier == id }) {
+                    throw AWSError(code: "DBProxyTargetNotFoundFault", message: "DB instance \(id) is not a target of proxy \(name).", status: 404)
+                }
+                proxy.targets.removeAll { instances.contains($0.instanceIdentifier) }
+                data.proxies[name] = proxy
+                return ""
+            default:  // DescribeDBProxyTargets
+                return "<Targets>" + proxy.targets.map { "<member>\(RDSXML.target($0, data.dbInstances[$0.instanceIdentifier]))</member>" }.joined() + "</Targets>"
+            }
+        }
+    }
+
+    private func createProxy(_ form: [String: String], caller: Caller, now: Date) throws(AWSError) -> String {
+        let resourceID = "prx-" + IDs.hex(17)
+        let arn = "arn:aws:rds:\(self.account.region):\(self.account.accountID):db-proxy:\(resourceID)"
+        try self.authorize(caller, "CreateDBProxy", resource: arn)
+        let roleARN = try Self.need(form, "RoleArn")
+        try self.authorize(caller, "iam:PassRole", resource: roleARN, service: "iam")
+        let proxy = try RDSProxyInput.create(form, resourceID: resourceID, arn: arn, account: self.account, now: now)
+        try self.account.withState { (data: inout AccountState.Data) throws(AWSError) in
+            guard data.proxies[proxy.name] == nil else { throw Self.alreadyExists(proxy.name) }
+            guard data.proxies.count < 20 else {
+                throw AWSError(code: "DBProxyQuotaExceededFault", message: "Your quota of DB proxies (20) is reached; delete one first.")
+            }
+            data.proxies[proxy.name] = proxy
+        }
+        return "<DBProxy>\(RDSXML.proxy(proxy))</DBProxy>"
+    }
+
+    private func describeInstances(_ form: [String: String], caller: Caller) throws(AWSError) -> String {
+        let instances: [DBInstanceRecord]
+        if let id = form["DBInstanceIdentifier"] {
+            guard let found = self.account.read({ $0.dbInstances[id] }) else {
+                throw AWSError(code: "DBInstanceNotFound", message: "DBInstance \(id) not found.", status: 404)
+            }
+            try self.authorize(caller, "DescribeDBInstances", resource: found.arn)
+            instances = [found]
+        } else {
+            try self.authorize(caller, "DescribeDBInstances", resource: "*")
+            instances = self.account.read { $0.dbInstances.values.sorted { $0.identifier < $1.identifier } }
+        }
+        return "<DBInstances>" + instances.map { "<DBInstance>\(RDSXML.instance($0, vpcID: self.account.defaultVpcID))</DBInstance>" }.joined() + "</DBInstances>"
+    }
+
+    private func proxy(_ name: String) throws(AWSError) -> DBProxyRecord {
+        guard let proxy = self.account.read({ $0.proxies[name] }) else { throw Self.notFound(name) }
+        return proxy
+    }
+
+    private func authorize(_ caller: Caller, _ action: String, resource: String, service: String = "rds") throws(AWSError) {
+        try self.authorizer.authorize(caller, action: action.contains(":") ? action : "\(service):\(action)", resource: resource, json: false)
+    }
+
+    private static func need(_ form: [String: String], _ key: String) throws(AWSError) -> String {
+        guard let value = form[key], !value.isEmpty else { throw .missingParameter(key) }
+        return value
+    }
+
+    private static func notFound(_ name: String) -> AWSError {
+        AWSError(code: "DBProxyNotFoundFault", message: "DBProxy \(name) not found.", status: 404)
+    }
+
+    private static func alreadyExists(_ name: String) -> AWSError {
+        AWSError(code: "DBProxyAlreadyExistsFault", message: "Cannot create the DBProxy because a DBProxy with the name \(name) already exists.")
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+
+/// RDS shapes rendered as the query protocol's XML (lists as `<member>` unless the model names the element).
+enum RDSXML {
+    static func proxy(_ proxy: DBProxyRecord) -> String {
+        let auth = proxy.auth.map { entry in
+            "<member>" + XML.element("Description", entry.description) + XML.element("UserName", entry.userName)
+                + XML.element("AuthScheme", entry.authScheme) + XML.element("SecretArn", entry.secretARN) + XML.element("IAMAuth", entry.iamAuth)
+                + XML.element("ClientPasswordAuthType", entry.clientPasswordAuthType) + "</member>"
+        }.joined()
+        return XML.element("DBProxyName", proxy.name) + XML.element("DBProxyArn", proxy.arn) + XML.element("Status", proxy.status)
+            + XML.element("EngineFamily", proxy.engineFamily) + XML.element("VpcId", proxy.vpcID)
+            + "<VpcSecurityGroupIds>" + Self.members(proxy.securityGroupIDs) + "</VpcSecurityGroupIds>"
+            + "<VpcSubnetIds>" + Self.members(proxy.subnetIDs) + "</VpcSubnetIds>"
+            + XML.element("DefaultAuthScheme", proxy.defaultAuthScheme) + "<Auth>\(auth)</Auth>" + XML.element("RoleArn", proxy.roleARN)
+            + XML.element("Endpoint", proxy.endpoint) + XML.element("RequireTLS", String(proxy.requireTLS))
+            + XML.element("IdleClientTimeout", String(proxy.idleClientTimeout)) + XML.element("DebugLogging", String(proxy.debugLogging))
+            + XML.element("CreatedDate", Self.date(proxy.created)) + XML.element("UpdatedDate", Self.date(proxy.updated))
+            + XML.element("EndpointNetworkType", "IPV4") + XML.element("TargetConnectionNetworkType", "IPV4")
+    }
+
+    static func targetGroup(_ proxy: DBProxyRecord) -> String {
+        let group = proxy.targetGroup
+        return XML.element("DBProxyName", proxy.name) + XML.element("TargetGroupName", group.name) + XML.element("TargetGroupArn", group.arn)
+            + XML.element("IsDefault", "true") + XML.element("Status", "available")
+            + "<ConnectionPoolConfig>" + XML.element("MaxConnectionsPercent", String(group.maxConnectionsPercent))
+            + XML.element("MaxIdleConnectionsPercent", String(group.maxIdleConnectionsPercent))
+            + XML.element("ConnectionBorrowTimeout", String(group.connectionBorrowTimeout))
+            + "<SessionPinningFilters>" + Self.members(group.sessionPinningFilters) + "</SessionPinningFilters>"
+            + XML.element("InitQuery", group.initQuery) + "</ConnectionPoolConfig>"
+            + XML.element("CreatedDate", Self.date(group.created)) + XML.element("UpdatedDate", Self.date(group.updated))
+    }
+
+    static func target(_ target: DBProxyRecord.Target, _ instance: DBInstanceRecord?) -> String {
+        XML.element("TargetArn", instance?.arn) + XML.element("Endpoint", instance?.address) + XML.element("RdsResourceId", target.instanceIdentifier)
+            + XML.element("Port", instance.map { String($0.port) }) + XML.element("Type", "RDS_INSTANCE") + XML.element("Role", "READ_WRITE")
+            + "<TargetHealth>" + XML.element("State", target.state) + XML.element("Reason", target.reason)
+            + XML.element("Description", target.healthDescription) + "</TargetHealth>"
+    }
+
+    static func instance(_ instance: DBInstanceRecord, vpcID: String) -> String {
+        XML.element("DBInstanceIdentifier", instance.identifier) + XML.element("DBInstanceClass", instance.instanceClass)
+            + XML.element("Engine", instance.engine) + XML.element("DBInstanceStatus", "available")
+            + XML.element("MasterUsername", instance.masterUsername) + XML.element("DBName", instance.dbName)
+            + "<Endpoint>" + XML.element("Address", instance.address) + XML.element("Port", String(instance.port))
+            + XML.element("HostedZoneId", "Z2R2ITUGPM61AM") + "</Endpoint>"
+            + XML.element("AllocatedStorage", "20") + XML.element("InstanceCreateTime", Self.date(instance.created))
+            + XML.element("BackupRetentionPeriod", "1")
+            + "<VpcSecurityGroups>" + instance.vpcSecurityGroupIDs.map {
+                "<VpcSecurityGroupMembership>" + XML.element("VpcSecurityGroupId", $0) + XML.element("Status", "active") + "</VpcSecurityGroupMembership>"
+            }.joined() + "</VpcSecurityGroups>"
+            + XML.element("AvailabilityZone", instance.availabilityZone)
+            + "<DBSubnetGroup>" + XML.element("DBSubnetGroupName", "default") + XML.element("VpcId", vpcID) + XML.element("SubnetGroupStatus", "Complete") + "</DBSubnetGroup>"
+            + XML.element("MultiAZ", "false") + XML.element("EngineVersion", instance.engineVersion) + XML.element("AutoMinorVersionUpgrade", "true")
+            + XML.element("PubliclyAccessible", "false") + XML.element("StorageType", "gp3") + XML.element("DbInstancePort", "0")
+            + XML.element("StorageEncrypted", "false") + XML.element("DbiResourceId", instance.resourceID)
+            + XML.element("CACertificateIdentifier", "rds-ca-rsa2048-g1") + XML.element("DBInstanceArn", instance.arn)
+            + XML.element("IAMDatabaseAuthenticationEnabled", String(instance.iamAuthenticationEnabled))
+            + XML.element("DeletionProtection", "false")
+    }
+
+    private static func members(_ values: [String]) -> String { values.map { XML.element("member", $0) }.joined() }
+
+    private static func date(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.string(from: date)
+    }
+}
