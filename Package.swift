@@ -105,7 +105,7 @@ let package = Package(
         .testTarget(name: "ScriptedMySQLTests", dependencies: [
             "ScriptedMySQL", "MySQLNIO", "MariaDBClient", "SandboxPKI", "SandboxTesting",
         ]),
-        .testTarget(name: "CloudSandboxTests", dependencies: ["CloudSandbox", "MariaDBClient"]),
+        .testTarget(name: "CloudSandboxTests", dependencies: ["CloudSandbox", "MariaDBClient", "SandboxTesting"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,29 +1,10 @@
 """boto3 against the sandbox's AWS endpoint: KMS key policies and kms:ViaService for CMK-encrypted secrets,
 the policy simulator, RotateSecret, and the RDS proxy control plane. Expects a DB instance 'app-db' registered.
 Reads AWS_ENDPOINT_URL and the root credentials from the environment; prints one JSON object of outcomes."""
-import base64, json, os
-import boto3
-from botocore.exceptions import ClientError
+import json
+from scenario import REGION, client, doc, error
 
-REGION = os.environ.get("AWS_DEFAULT_REGION", "us-east-1")
 out = {}
-
-def client(service, creds=None):
-    kwargs = dict(region_name=REGION, endpoint_url=os.environ["AWS_ENDPOINT_URL"])
-    if creds:
-        kwargs.update(aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
-                      aws_session_token=creds.get("SessionToken"))
-    return boto3.client(service, **kwargs)
-
-def error(call):
-    try:
-        call()
-        return None
-    except ClientError as e:
-        return {"code": e.response["Error"]["Code"], "message": e.response["Error"]["Message"]}
-
-def doc(*statements):
-    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
 
 sts, iam, sm, kms, rds = (client(s) for s in ("sts", "iam", "secretsmanager", "kms", "rds"))
 account = sts.get_caller_identity()["Account"]

@@ -1,26 +1,9 @@
 """boto3 against the sandbox's AWS endpoint: IAM roles, AssumeRole, Secrets Manager, with the refusals AWS gives.
 Reads AWS_ENDPOINT_URL and the root credentials from the environment; prints one JSON object of outcomes."""
-import json, os
-import boto3
-from botocore.exceptions import ClientError
+import json
+from scenario import REGION, client, error
 
-REGION = os.environ.get("AWS_DEFAULT_REGION", "us-east-1")
 out = {}
-
-def client(service, creds=None):
-    kwargs = dict(region_name=REGION, endpoint_url=os.environ["AWS_ENDPOINT_URL"])
-    if creds:
-        kwargs.update(aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
-                      aws_session_token=creds.get("SessionToken"))
-    return boto3.client(service, **kwargs)
-
-def error(call):
-    try:
-        call()
-        return None
-    except ClientError as e:
-        return {"code": e.response["Error"]["Code"], "message": e.response["Error"]["Message"],
-                "status": e.response["ResponseMetadata"]["HTTPStatusCode"]}
 
 sts, iam, sm = client("sts"), client("iam"), client("secretsmanager")
 account = sts.get_caller_identity()["Account"]

@@ -85,6 +85,10 @@ final class SandboxTests: XCTestCase {
         let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         XCTAssertTrue(printed.contains("database app-db: \(database.host):\(database.port)"), printed)
         XCTAssertFalse(printed.contains(password), "passwords are never printed")
+        XCTAssertTrue(printed.contains("AWS endpoint: \(try XCTUnwrap(endpoints?.aws?.endpoint))"), printed)
+        for (name, credentials) in endpoints?.credentials ?? [:] {
+            XCTAssertFalse(printed.contains(credentials.secretAccessKey), "the secret key of \(name) is never printed")
+        }
         try? FileManager.default.removeItem(atPath: state)
     }
 }

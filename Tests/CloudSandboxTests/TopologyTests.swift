@@ -11,6 +11,37 @@ final class TopologyTests: XCTestCase {
         XCTAssertEqual(topology.databases.map(\.id), ["app-db"])
         XCTAssertEqual(topology.databases[0].users.map(\.plugin), [.cachingSHA2Password, .nativePassword])
         XCTAssertEqual(base.lastPathComponent, "Sandbox")
+        XCTAssertEqual(topology.iam?.roles?.map(\.name), ["proxy-role", "app-role"])
+        XCTAssertEqual(topology.secrets?.map(\.database?.user), ["app", "admin"])
+        let policy = try XCTUnwrap(topology.iam?.policies?.first?.document.text)
+        let statements = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(policy.utf8)) as? [String: Any])?["Statement"] as? [[String: Any]])
+        XCTAssertEqual(statements.map { $0["Sid"] as? String }, ["ReadAppDbSecrets", "DecryptThroughSecretsManager"], "YAML mappings become JSON documents")
+    }
+
+    func testBadAWSSectionsNameThePathAndTheFix() {
+        let db = "databases:\n  - id: db\n    users: [{name: app, password: pw}]\n"
+        let trust = #"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"Service":"rds.amazonaws.com"},"Action":"sts:AssumeRole"}}"#
+        let cases: [(String, String, String)] = [
+            ("accountId: \"12345\"\n", "accountId", "12 digits"),
+            ("iam:\n  roles:\n    - name: r\n      trustPolicy: '{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"sts:AssumeRole\"}}'\n",
+             "iam.roles[0].trustPolicy", "MalformedPolicyDocument"),
+            ("iam:\n  users:\n    - name: u\n      managedPolicies: [missing]\n", "iam.users[0].managedPolicies[0]", "declare it"),
+            ("iam:\n  users: [{name: x}]\n  roles:\n    - name: x\n      trustPolicy: '\(trust)'\n", "iam.roles[0].name", "used twice"),
+            ("iam:\n  users:\n    - name: u\n      policies:\n        p: {Version: \"2012-10-17\", Statement: {Effect: Allow, Action: GetSecretValue, Resource: \"*\"}}\n",
+             "iam.users[0].policies.p", "MalformedPolicyDocument"),
+            ("kmsKeys: [{alias: aws/mine}]\n", "kmsKeys[0].alias", "aws/"),
+            ("secrets: [{name: s, kmsKey: nope, value: x}]\n", "secrets[0].kmsKey", "kmsKeys"),
+            ("secrets: [{name: s, value: x, generate: {PasswordLength: 12}}]\n", "secrets[0]", "exactly one"),
+            ("secrets: [{name: s, generate: {PasswordLength: 2}}]\n", "secrets[0].generate", "between 4 and 4096"),
+            (db + "secrets: [{name: s, database: {instance: db, user: root}}]\n", "secrets[0].database.user", "its users are app"),
+        ]
+        for (yaml, path, hint) in cases {
+            XCTAssertThrowsError(try TopologyLoader.parse(yaml), path) { error in
+                guard let error = error as? TopologyError else { return XCTFail("\(error)") }
+                XCTAssertEqual(error.path, path, "\(error)")
+                XCTAssertTrue(error.description.contains(hint), "\(error) should mention \(hint)")
+            }
+        }
     }
 
     func testBadTopologiesNameThePathAndTheFix() {

@@ -24,17 +24,29 @@ final class Boto3ScenarioTests: XCTestCase {
         return try await Subprocess.runOffThread(arguments, environment: environment)
     }
 
+    /// What a scenario script printed: its outcomes by key.
+    struct Outcomes {
+        let values: [String: Any]
+        subscript(_ key: String) -> Any? { self.values[key] }
+        /// The AWS error recorded under `key`, if the call failed.
+        func error(_ key: String) -> (code: String, message: String)? {
+            (self.values[key] as? [String: Any]).map { ($0["code"] as? String ?? "", $0["message"] as? String ?? "") }
+        }
+    }
+
+    /// Runs a boto3 scenario from Fixtures/aws against `endpoint` (skipping when boto3 is missing).
+    static func scenario(_ name: String, endpoint: AWSEndpoint) async throws -> Outcomes {
+        let result = try await Self.run(["python3", Self.fixtures.appendingPathComponent(name).path], endpoint: endpoint)
+        try XCTSkipIf(result.stderr.contains("No module named 'boto3'"), "boto3 is not installed; run `make deps`")
+        XCTAssertEqual(result.status, 0, result.stderr)
+        return Outcomes(values: try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], result.stdout))
+    }
+
     func testBoto3SecretsRolesAndRefusals() async throws {
         let endpoint = try await AWSEndpoint.start(account: AccountState())
         defer { Task { await endpoint.stop() } }
-        let script = Self.fixtures.appendingPathComponent("secrets_scenario.py").path
-        let result = try await Self.run(["python3", script], endpoint: endpoint)
-        try XCTSkipIf(result.stderr.contains("No module named 'boto3'"), "boto3 is not installed; run `make deps`")
-        XCTAssertEqual(result.status, 0, result.stderr)
-        let out = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], result.stdout)
-        func error(_ key: String) -> (code: String, message: String)? {
-            (out[key] as? [String: Any]).map { ($0["code"] as? String ?? "", $0["message"] as? String ?? "") }
-        }
+        let out = try await Self.scenario("secrets_scenario.py", endpoint: endpoint)
+        let error = out.error
         XCTAssertEqual(out["root"] as? String, "arn:aws:iam::123456789012:root")
         XCTAssertEqual(out["app_identity"] as? String, "arn:aws:sts::123456789012:assumed-role/app-role/lambda-1")
         XCTAssertEqual(out["app_read"] as? [String: String], ["username": "admin", "password": "hunter2"])
@@ -54,8 +66,7 @@ final class Boto3ScenarioTests: XCTestCase {
         XCTAssertEqual(error("missing_secret")?.code, "ResourceNotFoundException")
         XCTAssertEqual(error("deleted_read")?.code, "InvalidRequestException")
         XCTAssertEqual(out["restored"] as? Bool, true)
-        XCTAssertFalse(result.stdout.isEmpty)
-    }
+            }
 
     func testAWSCLI() async throws {
         let endpoint = try await AWSEndpoint.start(account: AccountState())
@@ -84,14 +95,8 @@ final class KMSAndRDSScenarioTests: XCTestCase {
     func testBoto3KMSSimulatorAndProxies() async throws {
         let endpoint = try await Self.endpointWithInstance()
         defer { Task { await endpoint.stop() } }
-        let script = Boto3ScenarioTests.fixtures.appendingPathComponent("kms_rds_scenario.py").path
-        let result = try await Boto3ScenarioTests.run(["python3", script], endpoint: endpoint)
-        try XCTSkipIf(result.stderr.contains("No module named 'boto3'"), "boto3 is not installed; run `make deps`")
-        XCTAssertEqual(result.status, 0, result.stderr)
-        let out = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], result.stdout)
-        func error(_ key: String) -> (code: String, message: String)? {
-            (out[key] as? [String: Any]).map { ($0["code"] as? String ?? "", $0["message"] as? String ?? "") }
-        }
+        let out = try await Boto3ScenarioTests.scenario("kms_rds_scenario.py", endpoint: endpoint)
+        let error = out.error
         XCTAssertEqual(out["key_state"] as? String, "Enabled")
         XCTAssertEqual(out["described_by_alias"] as? Bool, true)
         XCTAssertEqual(error("cmk_denied")?.code, "AccessDeniedException", "the role lacks kms:Decrypt on the secret's CMK")

@@ -34,7 +34,8 @@ enum AccountProvisioner {
         for (index, secret) in (topology.secrets ?? []).enumerated() {
             try Self.at("secrets[\(index)]") { () throws(AWSError) in
                 try account.createSecret(name: secret.name, value: try Self.value(of: secret, topology: topology, databases: databases),
-                                         kmsKey: secret.kmsKey, description: secret.description, resourcePolicy: secret.resourcePolicy?.text)
+                                         kmsKey: secret.kmsKey.map { $0.hasPrefix("arn:") || $0.hasPrefix("alias/") ? $0 : "alias/\($0)" },
+                                         description: secret.description, resourcePolicy: secret.resourcePolicy?.text)
             }
         }
         return credentials

@@ -14,7 +14,9 @@ extension AccountState {
         _ = try IAMService.parse(document, kind: .identity)
         let arn = self.managedPolicyARN(name)
         try self.withState { (data: inout Data) throws(AWSError) in
-            guard data.managedPolicies[arn] == nil else { throw AWSError(code: "EntityAlreadyExists", message: "A policy called \(name) already exists.", status: 409) }
+            guard data.managedPolicies[arn] == nil else {
+                throw AWSError(code: "EntityAlreadyExists", message: "A policy called \(name) already exists. Duplicate names are not allowed.", status: 409)
+            }
             data.managedPolicies[arn] = (name, document)
         }
         return arn
@@ -22,15 +24,28 @@ extension AccountState {
 
     /// Creates a user with inline and managed (by name) policies and one access key; returns the key.
     public func createUser(name: String, inlinePolicies: [String: String] = [:], managedPolicies: [String] = []) throws(AWSError) -> AWSCredentials {
+        try self.addUser(name: name, inlinePolicies: inlinePolicies, managedPolicies: managedPolicies)
+        return try self.createAccessKey(userName: name)
+    }
+
+    @discardableResult
+    func addUser(name: String, inlinePolicies: [String: String] = [:], managedPolicies: [String] = []) throws(AWSError) -> IAMUser {
         for document in inlinePolicies.values { _ = try IAMService.parse(document, kind: .identity) }
-        let credentials = AWSCredentials(accessKeyID: IDs.accessKeyID(prefix: "AKIA"), secretAccessKey: IDs.secret())
-        try self.withState { (data: inout Data) throws(AWSError) in
+        return try self.withState { (data: inout Data) throws(AWSError) -> IAMUser in
             guard data.users[name] == nil else { throw AWSError(code: "EntityAlreadyExists", message: "User with name \(name) already exists.", status: 409) }
             var user = IAMUser(name: name, arn: "arn:aws:iam::\(self.accountID):user/\(name)", id: IDs.uniqueID(prefix: "AIDA"))
             user.inlinePolicies = inlinePolicies
             user.attachedPolicies = try self.attachable(managedPolicies, data: data)
             data.users[name] = user
-            data.accessKeys[credentials.accessKeyID] = AccessKey(credentials: credentials, owner: .user(name))
+            return user
+        }
+    }
+
+    func createAccessKey(userName: String) throws(AWSError) -> AWSCredentials {
+        let credentials = AWSCredentials(accessKeyID: IDs.accessKeyID(prefix: "AKIA"), secretAccessKey: IDs.secret())
+        try self.withState { (data: inout Data) throws(AWSError) in
+            guard data.users[userName] != nil else { throw AWSError(code: "NoSuchEntity", message: "The user with name \(userName) cannot be found.", status: 404) }
+            data.accessKeys[credentials.accessKeyID] = AccessKey(credentials: credentials, owner: .user(userName))
         }
         return credentials
     }
@@ -39,17 +54,23 @@ extension AccountState {
     @discardableResult
     public func createRole(name: String, trustPolicy: String, inlinePolicies: [String: String] = [:], managedPolicies: [String] = [],
                            maxSessionDuration: Int = 3600) throws(AWSError) -> String {
+        try self.addRole(name: name, trustPolicy: trustPolicy, inlinePolicies: inlinePolicies, managedPolicies: managedPolicies,
+                         maxSessionDuration: maxSessionDuration).arn
+    }
+
+    func addRole(name: String, trustPolicy: String, inlinePolicies: [String: String] = [:], managedPolicies: [String] = [],
+                 maxSessionDuration: Int = 3600) throws(AWSError) -> IAMRole {
         _ = try IAMService.parse(trustPolicy, kind: .trust)
         for document in inlinePolicies.values { _ = try IAMService.parse(document, kind: .identity) }
-        let arn = "arn:aws:iam::\(self.accountID):role/\(name)"
-        try self.withState { (data: inout Data) throws(AWSError) in
+        return try self.withState { (data: inout Data) throws(AWSError) -> IAMRole in
             guard data.roles[name] == nil else { throw AWSError(code: "EntityAlreadyExists", message: "Role with name \(name) already exists.", status: 409) }
-            var role = IAMRole(name: name, arn: arn, id: IDs.uniqueID(prefix: "AROA"), trustPolicy: trustPolicy, maxSessionDuration: maxSessionDuration)
+            var role = IAMRole(name: name, arn: "arn:aws:iam::\(self.accountID):role/\(name)", id: IDs.uniqueID(prefix: "AROA"),
+                               trustPolicy: trustPolicy, maxSessionDuration: maxSessionDuration)
             role.inlinePolicies = inlinePolicies
             role.attachedPolicies = try self.attachable(managedPolicies, data: data)
             data.roles[name] = role
+            return role
         }
-        return arn
     }
 
     /// Creates a symmetric KMS key (with the default key policy unless one is given) and its alias; returns its ARN.

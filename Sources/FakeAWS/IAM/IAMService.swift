@@ -32,8 +32,27 @@ struct IAMService: Sendable {
         default: throw AWSError.invalidAction(action, service: "iam")
         }
         try self.authorizer.authorize(caller, action: "iam:\(action)", resource: resource, json: false)
-        if action == "SimulatePrincipalPolicy" {
+        switch action {
+        case "SimulatePrincipalPolicy":
             return try self.simulate(form, principal: try self.account.principal(arn: resource), authorizer: self.authorizer)
+        case "CreateRole":
+            let role = try self.account.addRole(name: try need("RoleName"), trustPolicy: try need("AssumeRolePolicyDocument"),
+                                                maxSessionDuration: Int(form["MaxSessionDuration"] ?? "3600") ?? 3600)
+            return "<Role>\(Self.roleXML(role))</Role>"
+        case "CreatePolicy":
+            let name = try need("PolicyName")
+            let arn = try self.account.createManagedPolicy(name: name, document: try need("PolicyDocument"))
+            return "<Policy>" + XML.element("PolicyName", name) + XML.element("Arn", arn) + XML.element("DefaultVersionId", "v1") + "</Policy>"
+        case "CreateUser":
+            let user = try self.account.addUser(name: try need("UserName"))
+            return "<User>" + XML.element("UserName", user.name) + XML.element("UserId", user.id) + XML.element("Arn", user.arn) + XML.element("Path", "/") + "</User>"
+        case "CreateAccessKey":
+            let name = try need("UserName")
+            let key = try self.account.createAccessKey(userName: name)
+            return "<AccessKey>" + XML.element("UserName", name) + XML.element("AccessKeyId", key.accessKeyID)
+                + XML.element("Status", "Active") + XML.element("SecretAccessKey", key.secretAccessKey) + "</AccessKey>"
+        default:
+            break
         }
 
         return try self.account.withState { (data: inout AccountState.Data) throws(AWSError) -> String in
@@ -42,14 +61,6 @@ struct IAMService: Sendable {
                 return role
             }
             switch action {
-            case "CreateRole":
-                let name = try need("RoleName")
-                guard data.roles[name] == nil else { throw AWSError(code: "EntityAlreadyExists", message: "Role with name \(name) already exists.", status: 409) }
-                let created = IAMRole(name: name, arn: arnOf("role", name), id: IDs.uniqueID(prefix: "AROA"),
-                                      trustPolicy: try policy("AssumeRolePolicyDocument", kind: .trust),
-                                      maxSessionDuration: Int(form["MaxSessionDuration"] ?? "3600") ?? 3600)
-                data.roles[name] = created
-                return "<Role>\(Self.roleXML(created))</Role>"
             case "GetRole": return "<Role>\(Self.roleXML(try role(try need("RoleName"))))</Role>"
             case "DeleteRole":
                 let name = try need("RoleName")
@@ -85,12 +96,6 @@ struct IAMService: Sendable {
                     throw AWSError(code: "NoSuchEntity", message: "The role policy with name \(policyName) cannot be found.", status: 404)
                 }
                 return ""
-            case "CreatePolicy":
-                let name = try need("PolicyName")
-                let arn = arnOf("policy", name)
-                guard data.managedPolicies[arn] == nil else { throw AWSError(code: "EntityAlreadyExists", message: "A policy called \(name) already exists. Duplicate names are not allowed.", status: 409) }
-                data.managedPolicies[arn] = (name, try policy("PolicyDocument", kind: .identity))
-                return "<Policy>" + XML.element("PolicyName", name) + XML.element("Arn", arn) + XML.element("DefaultVersionId", "v1") + "</Policy>"
             case "GetPolicy":
                 let arn = try need("PolicyArn")
                 guard let managed = data.managedPolicies[arn] else { throw AWSError(code: "NoSuchEntity", message: "Policy \(arn) does not exist or is not attachable.", status: 404) }
@@ -107,19 +112,6 @@ struct IAMService: Sendable {
                 return "<AttachedPolicies>" + attached.map { arn in
                     "<member>" + XML.element("PolicyName", data.managedPolicies[arn]?.name) + XML.element("PolicyArn", arn) + "</member>"
                 }.joined() + "</AttachedPolicies><IsTruncated>false</IsTruncated>"
-            case "CreateUser":
-                let name = try need("UserName")
-                guard data.users[name] == nil else { throw AWSError(code: "EntityAlreadyExists", message: "User with name \(name) already exists.", status: 409) }
-                let user = IAMUser(name: name, arn: arnOf("user", name), id: IDs.uniqueID(prefix: "AIDA"))
-                data.users[name] = user
-                return "<User>" + XML.element("UserName", name) + XML.element("UserId", user.id) + XML.element("Arn", user.arn) + XML.element("Path", "/") + "</User>"
-            case "CreateAccessKey":
-                let name = try need("UserName")
-                guard data.users[name] != nil else { throw AWSError(code: "NoSuchEntity", message: "The user with name \(name) cannot be found.", status: 404) }
-                let key = AccessKey(credentials: .init(accessKeyID: IDs.accessKeyID(prefix: "AKIA"), secretAccessKey: IDs.secret()), owner: .user(name))
-                data.accessKeys[key.credentials.accessKeyID] = key
-                return "<AccessKey>" + XML.element("UserName", name) + XML.element("AccessKeyId", key.credentials.accessKeyID)
-                    + XML.element("Status", "Active") + XML.element("SecretAccessKey", key.credentials.secretAccessKey) + "</AccessKey>"
             default:
                 throw AWSError.invalidAction(action, service: "iam")
             }
