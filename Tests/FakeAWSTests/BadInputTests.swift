@@ -48,6 +48,12 @@ final class BadInputTests: XCTestCase {
 
         let unknownAction = try await self.send(endpoint, body: Array("Action=Explode".utf8), service: "sts", signWith: root)
         XCTAssertTrue(unknownAction.body.contains("<Code>InvalidAction</Code>"), unknownAction.body)
+        XCTAssertTrue(unknownAction.body.contains("xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\""), "errors carry their service's namespace")
+        let rdsMissing = try await self.send(endpoint, body: Array("Action=CreateDBProxy&Version=2014-10-31&DBProxyName=p".utf8), service: "rds", signWith: root)
+        XCTAssertTrue(rdsMissing.body.contains("<Code>MissingParameter</Code>") && rdsMissing.body.contains("RoleArn")
+                      && rdsMissing.body.contains("xmlns=\"http://rds.amazonaws.com/doc/2014-10-31/\""), rdsMissing.body)
+        let kmsMissing = try await self.send(endpoint, body: Array("{}".utf8), target: "TrentService.DescribeKey", service: "kms", signWith: root)
+        XCTAssertTrue(kmsMissing.body.contains("\"__type\":\"ValidationException\"") && kmsMissing.body.contains("keyId"), kmsMissing.body)
 
         let badJSON = try await self.send(endpoint, body: Array("{not json".utf8), target: "secretsmanager.CreateSecret", service: "secretsmanager", signWith: root)
         XCTAssertEqual(badJSON.status, 400)

@@ -21,7 +21,7 @@ struct AWSDispatcher: Sendable {
             body = try await request.collectBody(upTo: Self.maxBody)
         } catch {
             return self.error(AWSError(code: "RequestEntityTooLarge", message: "Request body is larger than \(Self.maxBody) bytes.", status: 413),
-                              json: isJSON, requestID: requestID)
+                              json: isJSON, service: nil, requestID: requestID)
         }
         var headers = request.headers.map { (name: $0.name.rawName, value: $0.value) }
         if let authority = request.head.authority { headers.append((name: "host", value: authority)) }
@@ -32,7 +32,7 @@ struct AWSDispatcher: Sendable {
             return try self.handle(awsRequest, requestID: requestID)
         } catch {
             self.logger.info("request refused", metadata: ["aws.error": "\(error.code)", "aws.request_id": "\(requestID)"])
-            return self.error(error, json: isJSON, requestID: requestID)
+            return self.error(error, json: isJSON, service: awsRequest.scopeService, requestID: requestID)
         }
     }
 
@@ -61,20 +61,12 @@ struct AWSDispatcher: Sendable {
         case "sts", "iam", "rds":
             let form = request.form
             guard let action = form["Action"] else { throw AWSError.missingParameter("Action") }
-            let result: String
-            let namespace: String
-            switch service {
-            case "sts":
-                result = try STSService(account: account, authorizer: authorizer).handle(action, form, caller: caller, now: now)
-                namespace = STSService.namespace
-            case "iam":
-                result = try IAMService(account: account, authorizer: authorizer).handle(action, form, caller: caller)
-                namespace = IAMService.namespace
-            default:
-                result = try RDSService(account: account, authorizer: authorizer).handle(action, form, caller: caller, now: now)
-                namespace = RDSService.namespace
+            let result = switch service {
+            case "sts": try STSService(account: account, authorizer: authorizer).handle(action, form, caller: caller, now: now)
+            case "iam": try IAMService(account: account, authorizer: authorizer).handle(action, form, caller: caller)
+            default: try RDSService(account: account, authorizer: authorizer).handle(action, form, caller: caller, now: now)
             }
-            return Self.response(XML.response(action: action, namespace: namespace, result: result, requestID: requestID),
+            return Self.response(XML.response(action: action, namespace: Self.namespace(of: service), result: result, requestID: requestID),
                                  contentType: "text/xml", requestID: requestID)
         case "secretsmanager", "kms":
             let prefix = service == "kms" ? "TrentService" : "secretsmanager"
@@ -109,8 +101,17 @@ struct AWSDispatcher: Sendable {
         }
     }
 
-    private func error(_ error: AWSError, json: Bool, requestID: String) -> Response {
-        var response = Self.response(json ? error.jsonBody : error.xmlBody(requestID: requestID),
+    /// The XML namespace of a query-protocol service's responses and errors.
+    static func namespace(of service: String?) -> String {
+        switch service {
+        case "sts": STSService.namespace
+        case "rds": RDSService.namespace
+        default: IAMService.namespace
+        }
+    }
+
+    private func error(_ error: AWSError, json: Bool, service: String?, requestID: String) -> Response {
+        var response = Self.response(json ? error.jsonBody : error.xmlBody(requestID: requestID, namespace: Self.namespace(of: service)),
                                      contentType: json ? "application/x-amz-json-1.1" : "text/xml", requestID: requestID)
         response.status = .init(code: error.status)
         return response

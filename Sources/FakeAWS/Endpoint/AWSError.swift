@@ -37,9 +37,9 @@ public struct AWSError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     /// `<ErrorResponse><Error><Type/><Code/><Message/></Error><RequestId/></ErrorResponse>` (query services).
-    public func xmlBody(requestID: String) -> [UInt8] {
+    public func xmlBody(requestID: String, namespace: String) -> [UInt8] {
         let type = self.status >= 500 ? "Receiver" : "Sender"
-        return Array(("<ErrorResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\"><Error><Type>\(type)</Type><Code>\(XML.escape(self.code))</Code>"
+        return Array(("<ErrorResponse xmlns=\"\(namespace)\"><Error><Type>\(type)</Type><Code>\(XML.escape(self.code))</Code>"
             + "<Message>\(XML.escape(self.message))</Message></Error><RequestId>\(requestID)</RequestId></ErrorResponse>").utf8)
     }
 }

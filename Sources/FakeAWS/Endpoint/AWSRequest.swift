@@ -21,6 +21,13 @@ public struct AWSRequest: Sendable {
         return (String(target[..<dot]), String(target[target.index(after: dot)...]))
     }
 
+    /// The service named by the Authorization header's credential scope (before verification: for error shapes only).
+    public var scopeService: String? {
+        guard let authorization = self.header("authorization"), let start = authorization.range(of: "Credential=") else { return nil }
+        let parts = authorization[start.upperBound...].prefix { $0 != "," && $0 != " " }.split(separator: "/")
+        return parts.count == 5 ? String(parts[3]) : nil
+    }
+
     /// Form parameters of a query-protocol request (body, or URL query for GET).
     public var form: [String: String] {
         let text = self.method == "GET" ? self.query : String(decoding: self.body, as: UTF8.self)
