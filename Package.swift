@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "AWSSigV4", targets: ["AWSSigV4"]),
         .library(name: "IAMPolicy", targets: ["IAMPolicy"]),
         .library(name: "FakeAWS", targets: ["FakeAWS"]),
+        .library(name: "VirtualNetwork", targets: ["VirtualNetwork"]),
         .executable(name: "sandbox", targets: ["sandbox"]),
     ],
     dependencies: [
@@ -77,8 +78,15 @@ let package = Package(
         // A thin Swift wrapper over MariaDB Connector/C: the independent real client.
         .target(name: "MariaDBClient", dependencies: ["CMariaDB"]),
         // The composition root: topology, loaders, runtime, endpoints file.
+        // The virtual VPC: subnets, security groups, ACLs, ENIs on loopback aliases, enforcement on accept, reachability, toxics.
+        .target(name: "VirtualNetwork", dependencies: [
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .target(name: "CloudSandbox", dependencies: [
-            "ScriptedMySQL", "MySQLNIO", "SandboxPKI", "FakeAWS", "IAMPolicy", "AWSSigV4",
+            "ScriptedMySQL", "MySQLNIO", "SandboxPKI", "FakeAWS", "IAMPolicy", "AWSSigV4", "VirtualNetwork",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -105,6 +113,7 @@ let package = Package(
         .testTarget(name: "ScriptedMySQLTests", dependencies: [
             "ScriptedMySQL", "MySQLNIO", "MariaDBClient", "SandboxPKI", "SandboxTesting",
         ]),
+        .testTarget(name: "VirtualNetworkTests", dependencies: ["VirtualNetwork"]),
         .testTarget(name: "CloudSandboxTests", dependencies: ["CloudSandbox", "MariaDBClient", "SandboxTesting"]),
     ],
     swiftLanguageModes: [.v6]

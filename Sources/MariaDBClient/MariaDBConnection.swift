@@ -23,10 +23,13 @@ public final class MariaDBConnection: @unchecked Sendable {
         public var serverPublicKeyFile: String?
         public var connectTimeout: UInt32
         public var readTimeout: UInt32
+        /// The local address to connect from (MYSQL_OPT_BIND): a sandbox host's loopback alias.
+        public var bindAddress: String?
 
         public init(host: String, port: Int, user: String, password: String, database: String? = nil, tls: Bool = false,
                     caFile: String? = nil, authPlugin: String? = nil, serverPublicKeyFile: String? = nil,
-                    connectTimeout: UInt32 = 10, readTimeout: UInt32 = 30) {
+                    connectTimeout: UInt32 = 10, readTimeout: UInt32 = 30, bindAddress: String? = nil) {
+            self.bindAddress = bindAddress
             self.host = host
             self.port = port
             self.user = user
@@ -59,6 +62,7 @@ public final class MariaDBConnection: @unchecked Sendable {
             mysql_options(handle, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &yes)
         }
         if let plugin = options.authPlugin { plugin.withCString { _ = mysql_options(handle, MYSQL_DEFAULT_AUTH, $0) } }
+        if let address = options.bindAddress { address.withCString { _ = mysql_options(handle, MYSQL_OPT_BIND, $0) } }
         if let key = options.serverPublicKeyFile { key.withCString { _ = mysql_options(handle, MYSQL_SERVER_PUBLIC_KEY, $0) } }
         let connected = mysql_real_connect(handle, options.host, options.user, options.password, options.database,
                                            UInt32(options.port), nil, 0)

@@ -1,5 +1,6 @@
 import AWSSigV4
 import Foundation
+import VirtualNetwork
 
 /// Where everything in a running sandbox listens: the JSON endpoints file outside clients read.
 /// Later steps add keys beside `databases`; the shape of existing keys stays.
@@ -13,6 +14,30 @@ public struct Endpoints: Sendable, Codable, Equatable {
         public var caBundle: String?
         public var tls: String
         public var users: [String: String]
+        /// With a network: the instance's interface.
+        public var eni: Interface?
+    }
+
+    /// An ENI: its VPC address, subnet and groups, and the loopback alias that carries it here.
+    public struct Interface: Sendable, Codable, Equatable {
+        public var privateIp: String
+        public var subnet: String
+        public var securityGroups: [String]
+        /// Listeners bind it; clients acting as this interface bind it as their source address.
+        public var loopback: String
+
+        init(_ eni: ENI) {
+            self.privateIp = eni.privateIP.description
+            self.subnet = eni.subnet
+            self.securityGroups = eni.securityGroups
+            self.loopback = eni.loopback ?? ""
+        }
+    }
+
+    /// Where connections from this machine's 127.0.0.1 come from in the network.
+    public struct OperatorHost: Sendable, Codable, Equatable {
+        public var source: String
+        public var placement: String
     }
 
     /// The AWS endpoint (`--endpoint-url` / `AWS_ENDPOINT_URL`) and its account.
@@ -41,11 +66,17 @@ public struct Endpoints: Sendable, Codable, Equatable {
     public var databases: [String: Database]
     public var aws: AWS?
     public var credentials: [String: Credentials]?
+    /// With a network: the in-VPC client hosts (bind `loopback` to connect as them) and the operator's placement.
+    public var hosts: [String: Interface]?
+    public var operatorHost: OperatorHost?
 
-    public init(databases: [String: Database] = [:], aws: AWS? = nil, credentials: [String: Credentials]? = nil) {
+    public init(databases: [String: Database] = [:], aws: AWS? = nil, credentials: [String: Credentials]? = nil,
+                hosts: [String: Interface]? = nil, operatorHost: OperatorHost? = nil) {
         self.databases = databases
         self.aws = aws
         self.credentials = credentials
+        self.hosts = hosts
+        self.operatorHost = operatorHost
     }
 
     /// Writes the file atomically, readable only by its owner (it holds passwords).

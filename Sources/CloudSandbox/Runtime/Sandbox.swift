@@ -4,6 +4,7 @@ import Logging
 import MySQLWire
 import NIOConcurrencyHelpers
 import ScriptedMySQL
+import VirtualNetwork
 
 /// A running sandbox: every resource of a topology, listening on the sandbox's own loopback addresses.
 public final class Sandbox: Sendable {
@@ -15,12 +16,15 @@ public final class Sandbox: Sendable {
     public let account: AccountState
     /// The AWS endpoint serving `account`.
     public let aws: AWSEndpoint
+    /// The virtual VPC, enforcing its security groups and ACLs on every instance's listener (nil without one).
+    public let network: VirtualNetwork?
     private let block: LoopbackAddressBlock
     private let instances: [String: ScriptedMySQLServer]
     private let ownsStateDirectory: Bool
 
     private init(topology: Topology, endpoints: Endpoints, stateDirectory: URL, ownsStateDirectory: Bool, account: AccountState,
-                 aws: AWSEndpoint, block: LoopbackAddressBlock, instances: [String: ScriptedMySQLServer]) {
+                 aws: AWSEndpoint, network: VirtualNetwork?, block: LoopbackAddressBlock, instances: [String: ScriptedMySQLServer]) {
+        self.network = network
         self.topology = topology
         self.endpoints = endpoints
         self.stateDirectory = stateDirectory
@@ -44,20 +48,30 @@ public final class Sandbox: Sendable {
         var started: [String: ScriptedMySQLServer] = [:]
         var aws: AWSEndpoint?
         do {
+            let network = try NetworkPlan.model(for: topology, loopback: { try? block.address($0) })
+                .map { VirtualNetwork(model: $0, logger: logger) }
             var databases: [String: Endpoints.Database] = [:]
             for (index, spec) in topology.databases.enumerated() {
-                let (server, database) = try await Self.startDatabase(spec, index: index, host: try block.address(10 + index), account: account,
-                                                                      certificates: certificates, baseDirectory: baseDirectory, logger: logger)
+                let (server, database) = try await Self.startDatabase(
+                    spec, index: index, host: try block.address(try NetworkPlan.hostNumber(index)), network: network, account: account,
+                    certificates: certificates, baseDirectory: baseDirectory, logger: logger)
                 started[spec.id] = server
                 databases[spec.id] = database
             }
             let credentials = try AccountProvisioner.provision(topology, into: account, databases: databases)
             let endpoint = try await AWSEndpoint.start(account: account, host: try block.address(2), logger: logger)
             aws = endpoint
-            let endpoints = Endpoints(databases: databases, aws: .init(endpoint: endpoint.url, region: topology.region, accountId: account.accountID),
+            var endpoints = Endpoints(databases: databases, aws: .init(endpoint: endpoint.url, region: topology.region, accountId: account.accountID),
                                       credentials: credentials)
+            if let model = network?.model {
+                endpoints.hosts = Dictionary(uniqueKeysWithValues: (topology.network?.hosts ?? []).compactMap { host in
+                    model.eni(owner: host.id).map { (host.id, Endpoints.Interface($0)) }
+                })
+                endpoints.operatorHost = .init(source: "127.0.0.1", placement: model.operatorENI.map { "\($0.subnet) in \($0.securityGroups.joined(separator: ", "))" }
+                    ?? "outside the VPC (rules see \(model.operatorPublicAddress))")
+            }
             return Sandbox(topology: topology, endpoints: endpoints, stateDirectory: state, ownsStateDirectory: owns, account: account,
-                           aws: endpoint, block: block, instances: started)
+                           aws: endpoint, network: network, block: block, instances: started)
         } catch {
             for server in started.values { await server.shutdown() }
             await aws?.stop()
@@ -67,13 +81,17 @@ public final class Sandbox: Sendable {
     }
 
     /// Starts one scripted instance and registers it with RDS (DescribeDBInstances, proxy targets).
-    private static func startDatabase(_ spec: Topology.DatabaseInstance, index: Int, host: String, account: AccountState,
+    private static func startDatabase(_ spec: Topology.DatabaseInstance, index: Int, host: String, network: VirtualNetwork?, account: AccountState,
                                       certificates: SandboxCertificates, baseDirectory: URL,
                                       logger: Logger) async throws -> (ScriptedMySQLServer, Endpoints.Database) {
         let endpoint = "\(spec.id).\(account.rdsEndpointSuffix).\(account.region).rds.amazonaws.com"
-        let configuration = try DatabaseInstanceFactory.configuration(
+        var configuration = try DatabaseInstanceFactory.configuration(
             for: spec, path: "databases[\(index)]", host: host, endpoint: endpoint, certificates: certificates,
             baseDirectory: baseDirectory, logger: logger)
+        if let network {
+            let id = spec.id
+            configuration.connectionFront = { channel in try network.admit(channel, to: id, port: Topology.DatabaseInstance.port) }
+        }
         let server = try ScriptedMySQLServer(configuration: configuration)
         do { try await server.start() } catch {
             await server.shutdown()
@@ -86,8 +104,21 @@ public final class Sandbox: Sendable {
         let tlsMode = spec.tls ?? .optional
         let database = Endpoints.Database(host: host, port: server.port, endpoint: endpoint,
                                           caBundle: tlsMode == .disabled ? nil : certificates.rdsBundlePath, tls: tlsMode.rawValue,
-                                          users: Dictionary(spec.users.map { ($0.name, $0.password) }, uniquingKeysWith: { a, _ in a }))
+                                          users: Dictionary(spec.users.map { ($0.name, $0.password) }, uniquingKeysWith: { a, _ in a }),
+                                          eni: network?.model.eni(owner: spec.id).map(Endpoints.Interface.init))
         return (server, database)
+    }
+
+    /// The reachability analysis of the sandbox's network from `source` (a database, a host, or `operator`)
+    /// to the interface of `destination` on TCP `port`; nil when either is unknown or there is no network.
+    public func reach(from source: String, to destination: String, port: Int) -> Reachability? {
+        self.network.flatMap { NetworkPlan.analyze($0.model, from: source, to: destination, port: port) }
+    }
+
+    /// Takes instance `id` down as Toxiproxy disables a proxy (open connections reset, new ones refused) or up again.
+    public func setDown(_ id: String, _ down: Bool) async {
+        self.network?.faults.setDown(id, down)
+        if down { await self.instances[id]?.killAll() }
     }
 
     /// The scripted server behind database instance `id` (rules, query log, kill, restart).

@@ -1,4 +1,5 @@
 import MySQLWire
+import VirtualNetwork
 
 /// What a sandbox runs: its account and region, database instances, IAM, KMS keys and secrets.
 /// Built in Swift or loaded from YAML.
@@ -10,9 +11,12 @@ public struct Topology: Sendable, Codable, Equatable {
     public var iam: IAM?
     public var kmsKeys: [KMSKey]?
     public var secrets: [Secret]?
+    /// The virtual VPC; without one, nothing is enforced and every instance answers everyone.
+    public var network: NetworkSpec?
 
     public init(region: String = "us-east-1", accountId: String? = nil, databases: [DatabaseInstance] = [], iam: IAM? = nil,
-                kmsKeys: [KMSKey]? = nil, secrets: [Secret]? = nil) {
+                kmsKeys: [KMSKey]? = nil, secrets: [Secret]? = nil, network: NetworkSpec? = nil) {
+        self.network = network
         self.region = region
         self.accountId = accountId
         self.databases = databases
@@ -46,6 +50,9 @@ public struct Topology: Sendable, Codable, Equatable {
             }
         }
 
+        /// The port the instance serves in its VPC (what security group rules name); here it listens on an ephemeral one.
+        public static let port = 3306
+
         public var id: String
         public var engineVersion: String?
         public var users: [User]
@@ -58,9 +65,15 @@ public struct Topology: Sendable, Codable, Equatable {
         public var script: String?
         public var maxConnections: Int?
         public var tls: TLSMode?
+        /// With a network: the subnet of the instance's ENI and its security groups.
+        public var subnet: String?
+        public var securityGroups: [String]?
 
         public init(id: String, engineVersion: String? = nil, users: [User], databases: [String]? = nil, schema: String? = nil,
-                    schemaDatabase: String? = nil, script: String? = nil, maxConnections: Int? = nil, tls: TLSMode? = nil) {
+                    schemaDatabase: String? = nil, script: String? = nil, maxConnections: Int? = nil, tls: TLSMode? = nil,
+                    subnet: String? = nil, securityGroups: [String]? = nil) {
+            self.subnet = subnet
+            self.securityGroups = securityGroups
             self.id = id
             self.engineVersion = engineVersion
             self.users = users
@@ -75,7 +88,7 @@ public struct Topology: Sendable, Codable, Equatable {
 }
 
 extension Topology {
-    private enum CodingKeys: String, CodingKey { case region, accountId, databases, iam, kmsKeys, secrets }
+    private enum CodingKeys: String, CodingKey { case region, accountId, databases, iam, kmsKeys, secrets, network }
 
     /// `region` defaults to us-east-1 and `databases` to none, as in a minimal YAML file.
     public init(from decoder: any Decoder) throws {
@@ -86,5 +99,6 @@ extension Topology {
         self.iam = try container.decodeIfPresent(IAM.self, forKey: .iam)
         self.kmsKeys = try container.decodeIfPresent([KMSKey].self, forKey: .kmsKeys)
         self.secrets = try container.decodeIfPresent([Secret].self, forKey: .secrets)
+        self.network = try container.decodeIfPresent(NetworkSpec.self, forKey: .network)
     }
 }

@@ -4,6 +4,11 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 
+/// Runs first for every accepted connection, on its event loop, before MySQL sees it: it may add handlers in
+/// front (faults) and returns false to withhold the connection from MySQL (a security group dropping it),
+/// having installed whatever now owns the connection.
+public typealias ConnectionFront = @Sendable (any Channel) throws -> Bool
+
 /// A listening MySQL server socket: accepts connections and runs one `MySQLServerChannelHandler` each.
 /// A failing connection never affects the others or the listener.
 public final class MySQLServerListener: Sendable {
@@ -20,7 +25,7 @@ public final class MySQLServerListener: Sendable {
     }
 
     public static func bind(
-        host: String, port: Int, factory: any MySQLServerSessionFactory,
+        host: String, port: Int, factory: any MySQLServerSessionFactory, front: ConnectionFront? = nil,
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, logger: Logger
     ) async throws -> MySQLServerListener {
         let connections = NIOLockedValueBox<[UInt32: any Channel]>([:])
@@ -30,6 +35,11 @@ public final class MySQLServerListener: Sendable {
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { child in
+                do {
+                    if let front, try !front(child) { return child.eventLoop.makeSucceededVoidFuture() }
+                } catch {
+                    return child.eventLoop.makeFailedFuture(error)
+                }
                 let id = nextID.withLockedValue { $0 &+= 1; return $0 }
                 let info = MySQLConnectionInfo(id: id, remoteAddress: child.remoteAddress, localAddress: child.localAddress)
                 switch factory.accept(info) {

@@ -1,4 +1,5 @@
 import Logging
+import MySQLNIO
 import MySQLWire
 import NIOSSL
 
@@ -26,13 +27,15 @@ public struct ScriptedMySQLConfiguration: Sendable {
     /// Where schema files live; `nil` uses a new temporary directory, removed at shutdown.
     public var dataDirectory: String?
     public var maxPacketSize: Int
+    /// Runs first for every accepted connection (the virtual network's security groups and faults).
+    public var connectionFront: ConnectionFront?
     public var logger: Logger
 
     public init(host: String = "127.0.0.1", port: Int = 0, serverVersion: String = "8.0.36", users: [MySQLUser] = [],
                 databases: [String] = [], seedSQL: [(database: String, sql: String)] = [], maxConnections: Int = 151,
                 requireSecureTransport: Bool = false, tls: TLSConfiguration? = nil, rules: [ScriptRule] = [],
                 defaultAuthPlugin: MySQLAuthPlugin = .cachingSHA2Password, cachingSHA2RequiresFullAuthFirst: Bool = true,
-                dataDirectory: String? = nil, maxPacketSize: Int = 64 * 1024 * 1024,
+                dataDirectory: String? = nil, maxPacketSize: Int = 64 * 1024 * 1024, connectionFront: ConnectionFront? = nil,
                 logger: Logger = Logger(label: "cloudsandbox.mysql")) {
         self.host = host
         self.port = port
@@ -48,6 +51,7 @@ public struct ScriptedMySQLConfiguration: Sendable {
         self.cachingSHA2RequiresFullAuthFirst = cachingSHA2RequiresFullAuthFirst
         self.dataDirectory = dataDirectory
         self.maxPacketSize = maxPacketSize
+        self.connectionFront = connectionFront
         self.logger = logger
     }
 }

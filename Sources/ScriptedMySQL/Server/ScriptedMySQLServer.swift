@@ -86,7 +86,7 @@ public final class ScriptedMySQLServer: MySQLServerSessionFactory, ServerControl
         }
         let port = self.state.withLockedValue { $0.boundPort } ?? self.configuration.port
         let listener = try await MySQLServerListener.bind(host: self.configuration.host, port: port, factory: self,
-                                                          logger: self.configuration.logger)
+                                                          front: self.configuration.connectionFront, logger: self.configuration.logger)
         self.state.withLockedValue {
             $0.listener = listener
             $0.boundPort = listener.port

@@ -1,0 +1,60 @@
+import VirtualNetwork
+
+/// Where everything of a topology sits in its virtual network: the one order in which ENIs are attached
+/// (database instances, then hosts), shared by the running sandbox and the static `sandbox reach`.
+public enum NetworkPlan {
+    /// The loopback host number (in the sandbox's /24) of the `n`th interface: databases first, then hosts.
+    static func hostNumber(_ n: Int) throws(TopologyError) -> Int {
+        guard 10 + n <= 254 else {
+            throw TopologyError(path: "network", "a sandbox's /24 of loopback aliases holds 245 interfaces and this topology needs more; split it")
+        }
+        return 10 + n
+    }
+
+    /// The network model with every ENI attached (nil without a network); `loopback` gives each ENI's alias
+    /// from its host number (nil in a static analysis).
+    public static func model(for topology: Topology, loopback: (Int) -> String?) throws(TopologyError) -> NetworkModel? {
+        guard let spec = topology.network else {
+            for (index, database) in topology.databases.enumerated() where database.subnet != nil || database.securityGroups != nil {
+                throw TopologyError(path: "databases[\(index)].subnet", "names a subnet but the topology has no network; add network.vpcs or drop it")
+            }
+            return nil
+        }
+        do throws(NetworkSpecError) {
+            var model = try NetworkModel(spec)
+            for (index, database) in topology.databases.enumerated() {
+                guard let subnet = database.subnet else {
+                    throw NetworkSpecError(path: "databases[\(index)].subnet", "is missing: with a network, every instance sits in a subnet")
+                }
+                _ = try model.attach(owner: database.id, subnet: subnet, securityGroups: database.securityGroups ?? [],
+                                     loopback: loopback(try Self.host(index)), path: "databases[\(index)]")
+            }
+            for (index, host) in (spec.hosts ?? []).enumerated() {
+                guard model.eni(owner: host.id) == nil else { throw NetworkSpecError(path: "network.hosts[\(index)].id", "'\(host.id)' is already taken") }
+                _ = try model.attach(owner: host.id, subnet: host.subnet, securityGroups: host.securityGroups,
+                                     loopback: loopback(try Self.host(topology.databases.count + index)), path: "network.hosts[\(index)]")
+            }
+            return model
+        } catch {
+            throw TopologyError(path: error.path, error.reason)
+        }
+    }
+
+    /// `hostNumber` as a network error, inside the attaching loop.
+    private static func host(_ n: Int) throws(NetworkSpecError) -> Int {
+        do throws(TopologyError) { return try Self.hostNumber(n) } catch { throw NetworkSpecError(path: error.path, error.reason) }
+    }
+
+    /// The analysis from `source` (an ENI owner or `operator`) to `destination`'s ENI; nil when either is unknown.
+    public static func analyze(_ model: NetworkModel, from source: String, to destination: String, port: Int) -> Reachability? {
+        guard let target = model.eni(owner: destination) else { return nil }
+        let origin: NetworkEndpoint
+        if source == "operator" {
+            origin = model.operatorENI.map { .eni($0) } ?? .outside(model.operatorPublicAddress)
+        } else {
+            guard let eni = model.eni(owner: source) else { return nil }
+            origin = .eni(eni)
+        }
+        return model.analyze(from: origin, to: target, port: port)
+    }
+}

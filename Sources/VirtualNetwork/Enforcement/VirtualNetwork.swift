@@ -1,0 +1,73 @@
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+
+/// A running virtual network: the model with its attached ENIs, the faults in force, and the enforcement that
+/// every protected listener runs on accept. Denied connections are logged with the analysis's explanation.
+public final class VirtualNetwork: Sendable {
+    /// A connection the network refused, as the enforcement log records it.
+    public struct Denial: Sendable, Equatable {
+        public var source: String
+        public var destination: String
+        public var port: Int
+        public var explanations: [Reachability.Explanation]
+    }
+
+    private let state: NIOLockedValueBox<NetworkModel>
+    private let denials = NIOLockedValueBox<[Denial]>([])
+    public let faults = FaultTable()
+    private let logger: Logger
+    /// How long a dropped connection is held silent before the sandbox lets it go (clients time out sooner).
+    public let dropHoldLimit: TimeAmount
+
+    public init(model: NetworkModel, dropHoldLimit: TimeAmount = .seconds(300), logger: Logger) {
+        self.state = NIOLockedValueBox(model)
+        self.dropHoldLimit = dropHoldLimit
+        self.logger = logger
+    }
+
+    public var model: NetworkModel { self.state.withLockedValue { $0 } }
+
+    /// Attaches an ENI (see `NetworkModel.attach`).
+    public func attach(owner: String, subnet: String, securityGroups: [String], loopback: String, path: String) throws(NetworkSpecError) -> ENI {
+        let result: Result<ENI, NetworkSpecError> = self.state.withLockedValue { model in
+            Result { () throws(NetworkSpecError) -> ENI in
+                try model.attach(owner: owner, subnet: subnet, securityGroups: securityGroups, loopback: loopback, path: path)
+            }
+        }
+        return try result.get()
+    }
+
+    /// The denied connections so far (the latest 1,000).
+    public var deniedConnections: [Denial] { self.denials.withLockedValue { $0 } }
+
+    /// The check a listener owned by `owner` runs on every accepted connection: the path from the peer to the
+    /// service's port in the VPC (3306 for MySQL, whatever port the listener really has here) must exist, else
+    /// the connection is dropped (or reset); allowed connections get the path's toxics.
+    /// Returns whether MySQL (or whatever serves the listener) may have the connection.
+    public func admit(_ channel: any Channel, to owner: String, port: Int) throws -> Bool {
+        let model = self.model
+        guard let destination = model.eni(owner: owner) else { return true }
+        let peer = channel.remoteAddress
+        let source = model.endpoint(forPeer: peer?.ipAddress ?? "")
+        let sourceName = if case let .eni(eni) = source { eni.owner } else { "operator" }
+        if self.faults.isDown(owner) {
+            try channel.pipeline.syncOperations.addHandler(DeniedConnectionHandler(reset: true, holdLimit: .zero))
+            return false
+        }
+        let verdict = model.analyze(from: source, to: destination, port: port, sourcePort: peer?.port ?? PortRange.ephemeral.lower)
+        guard verdict.isReachable else {
+            let denial = Denial(source: sourceName, destination: owner, port: port, explanations: verdict.explanations)
+            self.denials.withLockedValue { $0.append(denial); if $0.count > 1_000 { $0.removeFirst() } }
+            self.logger.notice("connection denied by the virtual network", metadata: [
+                "net.source": "\(source)", "net.destination": "\(owner)", "net.port": "\(port)",
+                "net.explanation": "\(verdict.explanations.map(\.description).joined(separator: " | "))",
+            ])
+            try channel.pipeline.syncOperations.addHandler(
+                DeniedConnectionHandler(reset: model.deniedConnections == .reset, holdLimit: self.dropHoldLimit))
+            return false
+        }
+        try channel.pipeline.syncOperations.addHandler(ToxicHandler(table: self.faults, source: sourceName, destination: owner))
+        return true
+    }
+}

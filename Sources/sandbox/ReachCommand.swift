@@ -1,0 +1,31 @@
+import ArgumentParser
+import CloudSandbox
+
+/// `sandbox reach SOURCE DESTINATION PORT [--topology FILE]`: the reachability analysis of a topology's network,
+/// without starting anything. Exits 0 when a path exists, 1 when something blocks it.
+struct ReachCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reach", abstract: "Explain whether SOURCE reaches DESTINATION on a TCP port in the topology's network.")
+
+    @Argument(help: "A database id, a network host id, or 'operator' (this machine's 127.0.0.1).")
+    var source: String
+    @Argument(help: "A database id or network host id.")
+    var destination: String
+    @Argument(help: "The TCP port.")
+    var port: Int
+    @Option(help: "The topology file (YAML).")
+    var topology: String = "Sandbox/default.yaml"
+
+    func run() throws {
+        let (topology, _) = try TopologyLoader.load(path: self.topology)
+        guard let model = try NetworkPlan.model(for: topology, loopback: { _ in nil }) else {
+            throw ValidationError("\(self.topology) has no network section: without one, every instance answers everyone.")
+        }
+        guard let result = NetworkPlan.analyze(model, from: self.source, to: self.destination, port: self.port) else {
+            let names = (model.enis.map(\.owner) + ["operator"]).joined(separator: ", ")
+            throw ValidationError("'\(self.source)' or '\(self.destination)' is not in the network; its interfaces belong to: \(names)")
+        }
+        print(result)
+        if !result.isReachable { throw ExitCode(1) }
+    }
+}
