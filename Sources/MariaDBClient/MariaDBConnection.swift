@@ -84,7 +84,8 @@ public final class MariaDBConnection: @unchecked Sendable {
         defer { self.lock.unlock() }
         guard mysql_real_query(self.handle, sql, UInt(sql.utf8.count)) == 0 else { throw MariaDBError(self.handle) }
         guard let result = mysql_store_result(self.handle) else {
-            guard mysql_field_count(self.handle) == 0 else { throw MariaDBError(self.handle) }
+            // No result set: a statement without one, or a failure (a lost connection also clears the field count).
+            guard mysql_errno(self.handle) == 0, mysql_field_count(self.handle) == 0 else { throw MariaDBError(self.handle) }
             return MariaDBResult(columns: [], rows: [], affectedRows: mysql_affected_rows(self.handle), insertID: mysql_insert_id(self.handle))
         }
         defer { mysql_free_result(result) }
