@@ -87,6 +87,7 @@ let package = Package(
         ]),
         .target(name: "CloudSandbox", dependencies: [
             "ScriptedMySQL", "MySQLNIO", "SandboxPKI", "FakeAWS", "IAMPolicy", "AWSSigV4", "VirtualNetwork",
+            .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),

@@ -34,6 +34,12 @@ final class TopologyTests: XCTestCase {
             ("secrets: [{name: s, value: x, generate: {PasswordLength: 12}}]\n", "secrets[0]", "exactly one"),
             ("secrets: [{name: s, generate: {PasswordLength: 2}}]\n", "secrets[0].generate", "between 4 and 4096"),
             (db + "secrets: [{name: s, database: {instance: db, user: root}}]\n", "secrets[0].database.user", "its users are app"),
+            (db + "network:\n  vpcs: [{id: vpc-a, cidr: 10.0.0.0/16, subnets: [{id: subnet-a, cidr: 10.0.1.0/24}]}]\n",
+             "databases[0].subnet", "every instance sits in a subnet"),
+            ("network:\n  vpcs: [{id: vpc-a, cidr: 10.0.0.0/16, subnets: [], securityGroups: [{id: sg-a, ingress: [{ports: \"3310-3306\", source: vpc}]}]}]\n",
+             "network.vpcs[0].securityGroups[0].ingress[0].ports", "lower bound first"),
+            ("network:\n  vpcs: [{id: vpc-a, cidr: 10.0.0.0/16, subnets: []}]\n  hosts: [{id: h, subnet: subnet-z, securityGroups: []}]\n",
+             "network.hosts[0].subnet", "not a subnet"),
         ]
         for (yaml, path, hint) in cases {
             XCTAssertThrowsError(try TopologyLoader.parse(yaml), path) { error in

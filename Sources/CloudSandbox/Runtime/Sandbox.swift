@@ -59,7 +59,16 @@ public final class Sandbox: Sendable {
                 databases[spec.id] = database
             }
             let credentials = try AccountProvisioner.provision(topology, into: account, databases: databases)
-            let endpoint = try await AWSEndpoint.start(account: account, host: try block.address(2), logger: logger)
+            let instances = started
+            let toxiproxy = network.map { network in
+                ToxiproxyAPI(network: network, listeners: databases.mapValues { .init(listen: "\($0.host):\($0.port)", upstream: $0.endpoint) },
+                             setDown: { id, down in
+                                 network.faults.setDown(id, down)
+                                 if down { await instances[id]?.killAll() }
+                             })
+            }
+            let endpoint = try await AWSEndpoint.start(account: account, host: try block.address(2), logger: logger,
+                                                       routes: { router in toxiproxy?.install(on: router) })
             aws = endpoint
             var endpoints = Endpoints(databases: databases, aws: .init(endpoint: endpoint.url, region: topology.region, accountId: account.accountID),
                                       credentials: credentials)

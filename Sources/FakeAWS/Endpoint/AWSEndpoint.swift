@@ -28,10 +28,13 @@ public final class AWSEndpoint: Sendable {
     }
 
     /// Starts listening (port 0: ephemeral) and returns once the socket is bound.
+    /// `routes` adds the sandbox's own APIs beside AWS's `/` (as LocalStack serves its internals on its edge port).
     public static func start(account: AccountState, host: String = "127.0.0.1", port: Int = 0,
-                             clock: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "cloudsandbox.aws")) async throws -> AWSEndpoint {
+                             clock: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "cloudsandbox.aws"),
+                             routes: (Router<AWSRequestContext>) -> Void = { _ in }) async throws -> AWSEndpoint {
         let dispatcher = AWSDispatcher(account: account, clock: clock, logger: logger)
         let router = Router(context: AWSRequestContext.self)
+        routes(router)
         for method in [HTTPRequest.Method.get, .post] {
             router.on("/", method: method) { request, context in
                 await dispatcher.respond(to: request, context: context)
@@ -67,11 +70,11 @@ public final class AWSEndpoint: Sendable {
 }
 
 /// Hummingbird's per-request context, carrying the peer address (aws:SourceIp).
-struct AWSRequestContext: RequestContext, RemoteAddressRequestContext {
-    var coreContext: CoreRequestContextStorage
-    let remoteAddress: SocketAddress?
+public struct AWSRequestContext: RequestContext, RemoteAddressRequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public let remoteAddress: SocketAddress?
 
-    init(source: ApplicationRequestContextSource) {
+    public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
         self.remoteAddress = source.channel.remoteAddress
     }

@@ -1,0 +1,99 @@
+import FakeAWS
+import Foundation
+import Hummingbird
+import NIOCore
+import VirtualNetwork
+
+/// Toxiproxy's HTTP API over the sandbox's listeners, on the AWS endpoint's port: each database instance is a
+/// "proxy" named by its id; toxics apply to all its connections, or with `?source=<host>` to one path.
+/// Toxiproxy's own clients and `sandbox toxic` use it.
+struct ToxiproxyAPI: Sendable {
+    struct Listener: Sendable { var listen: String; var upstream: String }
+
+    let network: VirtualNetwork
+    let listeners: [String: Listener]
+    let setDown: @Sendable (String, Bool) async -> Void
+
+    func install(on router: Router<AWSRequestContext>) {
+        router.get("/proxies") { _, _ in
+            self.json(Dictionary(uniqueKeysWithValues: self.listeners.keys.map { ($0, self.proxy($0)) }))
+        }
+        router.get("/proxies/:proxy") { _, context in
+            try self.json(self.proxy(try self.name(context)))
+        }
+        router.post("/proxies/:proxy") { request, context in
+            let name = try self.name(context)
+            let body = try await self.body(request)
+            guard let enabled = body["enabled"] as? Bool else { throw Self.error(.badRequest, "send {\"enabled\": true|false}") }
+            await self.setDown(name, !enabled)
+            return self.json(self.proxy(name))
+        }
+        router.get("/proxies/:proxy/toxics") { request, context in
+            try self.json(self.network.faults.toxics(in: self.scope(try self.name(context), request)).map(\.toxiproxy))
+        }
+        router.post("/proxies/:proxy/toxics") { request, context in
+            let scope = self.scope(try self.name(context), request)
+            let toxic: Toxic
+            do { toxic = try Toxic(toxiproxy: try await self.body(request)) } catch let error as Toxic.Invalid {
+                throw Self.error(.badRequest, error.description)
+            }
+            guard !self.network.faults.toxics(in: scope).contains(where: { $0.name == toxic.name }) else {
+                throw Self.error(.conflict, "toxic already exists")
+            }
+            self.network.faults.add(toxic, to: scope)
+            return self.json(toxic.toxiproxy)
+        }
+        router.delete("/proxies/:proxy/toxics/:toxic") { request, context in
+            let toxic = context.parameters.get("toxic") ?? ""
+            guard self.network.faults.remove(toxic, from: self.scope(try self.name(context), request)) else {
+                throw Self.error(.notFound, "toxic not found")
+            }
+            return Response(status: .noContent)
+        }
+    }
+
+    private func proxy(_ name: String) -> [String: Any] {
+        ["name": name, "listen": self.listeners[name]?.listen ?? "", "upstream": self.listeners[name]?.upstream ?? "",
+         "enabled": !self.network.faults.isDown(name), "toxics": self.network.faults.toxics(in: .listener(name)).map(\.toxiproxy)]
+    }
+
+    private func name(_ context: AWSRequestContext) throws -> String {
+        let name = context.parameters.get("proxy") ?? ""
+        guard self.listeners[name] != nil else {
+            throw Self.error(.notFound, "proxy not found: the sandbox's are \(self.listeners.keys.sorted().joined(separator: ", "))")
+        }
+        return name
+    }
+
+    private func scope(_ name: String, _ request: Request) -> FaultScope {
+        request.uri.queryParameters.get("source").map { .path(from: $0, to: name) } ?? .listener(name)
+    }
+
+    private func body(_ request: Request) async throws -> [String: Any] {
+        var request = request
+        let buffer = try await request.collectBody(upTo: 64 * 1024)
+        guard let object = try? JSONSerialization.jsonObject(with: Data(buffer.readableBytesView)) as? [String: Any] else {
+            throw Self.error(.badRequest, "the body must be a JSON object")
+        }
+        return object
+    }
+
+    private func json(_ object: Any) -> Response {
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    private static func error(_ status: HTTPResponse.Status, _ message: String) -> APIError { APIError(status: status, message: message) }
+
+    /// Toxiproxy's error shape: `{"error": "...", "status": N}`.
+    struct APIError: HTTPResponseError {
+        var status: HTTPResponse.Status
+        var message: String
+
+        func response(from request: Request, context: some RequestContext) throws -> Response {
+            let object: [String: Any] = ["error": self.message, "status": self.status.code]
+            let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
+            return Response(status: self.status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import CloudSandbox
+import Foundation
+import MariaDBClient
+import SandboxTesting
+import XCTest
+
+/// `sandbox reach` on the default topology and `sandbox toxic` against a running sandbox.
+final class SandboxCLITests: XCTestCase {
+    static var executable: String? {
+        let built = Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("sandbox").path
+        let fallback = TopologyTests.root.appendingPathComponent(".build/debug/sandbox").path
+        return [built, fallback].first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    func sandbox(_ arguments: [String]) async throws -> Subprocess.Result {
+        let executable = try XCTUnwrap(Self.executable, "build the sandbox executable first (swift build)")
+        return try await Subprocess.runOffThread([executable] + arguments)
+    }
+
+    func testReachExplainsTheDefaultTopology() async throws {
+        let topology = TopologyTests.root.appendingPathComponent("Sandbox/default.yaml").path
+        let allowed = try await self.sandbox(["reach", "app-function", "app-db", "3306", "--topology", topology])
+        XCTAssertEqual(allowed.status, 0, allowed.stderr)
+        XCTAssertTrue(allowed.stdout.hasPrefix("path found: app-function (10.0.1.5 in subnet-app-a, sg-function) → app-db tcp/3306"), allowed.stdout)
+        let blocked = try await self.sandbox(["reach", "batch-job", "app-db", "3306", "--topology", topology])
+        XCTAssertEqual(blocked.status, 1)
+        XCTAssertTrue(blocked.stdout.contains("ENI_SG_RULES_MISMATCH: sg-db admits tcp/3306 only from sg-function, sg-operator; batch-job is 10.0.1.6 in sg-batch"),
+                      blocked.stdout)
+        let unknown = try await self.sandbox(["reach", "nobody", "app-db", "3306", "--topology", topology])
+        XCTAssertNotEqual(unknown.status, 0)
+        XCTAssertTrue(unknown.stderr.contains("its interfaces belong to: app-db, app-function, batch-job, operator"), unknown.stderr)
+    }
+
+    func testToxicsAtRunTimeThroughTheToxiproxyAPI() async throws {
+        let sandbox = try await Sandbox.start(NetworkEnforcementTests.topology(denied: .reset))
+        defer { Task { await sandbox.shutdown() } }
+        let file = NSTemporaryDirectory() + "cloudsandbox-cli-\(UUID().uuidString.prefix(8)).json"
+        try sandbox.endpoints.write(to: file)
+        defer { try? FileManager.default.removeItem(atPath: file) }
+
+        let added = try await self.sandbox(["toxic", "add", "app-db", "latency", "latency=300", "--endpoints-file", file])
+        XCTAssertEqual(added.status, 0, added.stderr)
+        XCTAssertTrue(added.stdout.contains("\"name\":\"latency_downstream\""), added.stdout)
+        let connection = try await NetworkEnforcementTests.libmariadb(sandbox, from: "fn")
+        let started = Date()
+        _ = try await MariaDB.offload { try connection.query("SELECT 1") }
+        XCTAssertGreaterThanOrEqual(Date().timeIntervalSince(started), 0.29)
+
+        let listed = try await self.sandbox(["toxic", "list", "--endpoints-file", file])
+        XCTAssertTrue(listed.stdout.contains("\"app-db\"") && listed.stdout.contains("latency_downstream"), listed.stdout)
+        let duplicate = try await self.sandbox(["toxic", "add", "app-db", "latency", "latency=1", "--endpoints-file", file])
+        XCTAssertTrue(duplicate.stderr.contains("HTTP 409") && duplicate.stderr.contains("toxic already exists"), duplicate.stderr)
+        let bad = try await self.sandbox(["toxic", "add", "app-db", "earthquake", "--endpoints-file", file])
+        XCTAssertTrue(bad.stderr.contains("unknown toxic type 'earthquake'"), bad.stderr)
+        let removed = try await self.sandbox(["toxic", "remove", "app-db", "latency_downstream", "--endpoints-file", file])
+        XCTAssertEqual(removed.status, 0, removed.stderr)
+        XCTAssertTrue(sandbox.network!.faults.toxics(in: .listener("app-db")).isEmpty)
+
+        let disabled = try await self.sandbox(["toxic", "disable", "app-db", "--endpoints-file", file])
+        XCTAssertTrue(disabled.stdout.contains("\"enabled\":false"), disabled.stdout + disabled.stderr)
+        XCTAssertThrowsError(try connection.query("SELECT 1"), "open connections are reset")
+        _ = try await self.sandbox(["toxic", "enable", "app-db", "--endpoints-file", file])
+        let again = try await NetworkEnforcementTests.libmariadb(sandbox, from: "fn")
+        XCTAssertEqual(try again.query("SELECT 1").rows, [["1"]])
+    }
+}
