@@ -69,6 +69,14 @@ final class TopologyTests: XCTestCase {
         }
     }
 
+    func testErrorsNameTheLine() {
+        let yaml = "region: us-east-1\nnetwork:\n  vpcs:\n    - id: vpc-a\n      cidr: 10.0.0.0/16\n      subnets:\n        - id: subnet-a\n          cidr: 10.9.0.0/24\n"
+        XCTAssertThrowsError(try TopologyLoader.parse(yaml)) { error in
+            XCTAssertEqual((error as? TopologyError)?.line, 8, "\(error)")
+            XCTAssertTrue("\(error)".hasPrefix("topology network.vpcs[0].subnets[0].cidr (line 8): 10.9.0.0/24 is outside its VPC's 10.0.0.0/16"), "\(error)")
+        }
+    }
+
     func testUnreadableFilesAreNamed() async {
         let topology = Topology(databases: [.init(id: "db", users: [.init(name: "a", password: "b")], databases: ["app"], schema: "missing.sql")])
         do {

@@ -19,7 +19,7 @@ struct ToxiproxyAPI: Sendable {
             self.json(Dictionary(uniqueKeysWithValues: self.listeners.keys.map { ($0, self.proxy($0)) }))
         }
         router.get("/proxies/:proxy") { _, context in
-            try self.json(self.proxy(try self.name(context)))
+            self.json(self.proxy(try self.name(context)))
         }
         router.post("/proxies/:proxy") { request, context in
             let name = try self.name(context)
@@ -29,7 +29,7 @@ struct ToxiproxyAPI: Sendable {
             return self.json(self.proxy(name))
         }
         router.get("/proxies/:proxy/toxics") { request, context in
-            try self.json(self.network.faults.toxics(in: self.scope(try self.name(context), request)).map(\.toxiproxy))
+            self.json(self.network.faults.toxics(in: self.scope(try self.name(context), request)).map(\.toxiproxy))
         }
         router.post("/proxies/:proxy/toxics") { request, context in
             let scope = self.scope(try self.name(context), request)

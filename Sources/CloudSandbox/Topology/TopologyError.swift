@@ -3,11 +3,14 @@ public struct TopologyError: Error, CustomStringConvertible, Equatable {
     /// Where in the topology, e.g. `databases[0].users[1].plugin`.
     public var path: String
     public var reason: String
+    /// The line of the YAML file where `path` is (or its nearest written parent), when loaded from a file.
+    public var line: Int?
 
-    public init(path: String, _ reason: String) {
+    public init(path: String, _ reason: String, line: Int? = nil) {
         self.path = path
         self.reason = reason
+        self.line = line
     }
 
-    public var description: String { "topology \(self.path): \(self.reason)" }
+    public var description: String { "topology \(self.path)\(self.line.map { " (line \($0))" } ?? ""): \(self.reason)" }
 }

@@ -12,6 +12,15 @@ public enum TopologyLoader {
     }
 
     public static func parse(_ text: String, source: String = "topology") throws -> Topology {
+        do {
+            return try self.decode(text, source: source)
+        } catch var error as TopologyError {
+            error.line = Self.line(of: error.path, in: text)
+            throw error
+        }
+    }
+
+    private static func decode(_ text: String, source: String) throws -> Topology {
         let topology: Topology
         do {
             topology = try YAMLDecoder().decode(Topology.self, from: text)
@@ -26,6 +35,24 @@ public enum TopologyLoader {
         }
         try topology.validate()
         return topology
+    }
+
+    /// The line of `path` (`network.vpcs[0].subnets[1].cidr`) in the YAML text, or of its deepest written parent.
+    static func line(of path: String, in text: String) -> Int? {
+        guard var node = try? Yams.compose(yaml: text) else { return nil }
+        var line = node.mark?.line
+        for token in path.split(whereSeparator: { $0 == "." || $0 == "[" }) {
+            let next: Node?
+            if token.hasSuffix("]"), let index = Int(token.dropLast()) {
+                if case let .sequence(sequence) = node, sequence.indices.contains(index) { next = sequence[index] } else { next = nil }
+            } else {
+                next = node[String(token)]
+            }
+            guard let next else { break }
+            node = next
+            line = next.mark?.line ?? line
+        }
+        return line
     }
 
     private static func describe(_ path: [any CodingKey]) -> String {

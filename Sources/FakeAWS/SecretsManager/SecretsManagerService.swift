@@ -56,7 +56,7 @@ struct SecretsManagerService: Sendable {
         switch operation {
         case "GetSecretValue":
             try self.useKey(of: secret, version: try Self.version(of: secret, input).id, action: "kms:Decrypt", caller: caller)
-        case "PutSecretValue", "UpdateSecret" where Self.carriesValue(input):
+        case "PutSecretValue" where Self.carriesValue(input), "UpdateSecret" where Self.carriesValue(input):
             var planned = secret
             if operation == "UpdateSecret", let key = self.keyARN(input["KmsKeyId"] as? String) { planned.kmsKeyID = key }
             try self.useKey(of: planned, version: versionID, action: "kms:GenerateDataKey", caller: caller)
