@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "IAMPolicy", targets: ["IAMPolicy"]),
         .library(name: "FakeAWS", targets: ["FakeAWS"]),
         .library(name: "VirtualNetwork", targets: ["VirtualNetwork"]),
+        .library(name: "RDSProxy", targets: ["RDSProxy"]),
         .executable(name: "sandbox", targets: ["sandbox"]),
     ],
     dependencies: [
@@ -85,8 +86,16 @@ let package = Package(
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // The RDS Proxy data plane: client auth (IAM tokens, secrets), the backend pool, pinning, target health.
+        .target(name: "RDSProxy", dependencies: [
+            "MySQLWire", "MySQLNIO", "FakeAWS", "AWSSigV4", "IAMPolicy",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .target(name: "CloudSandbox", dependencies: [
-            "ScriptedMySQL", "MySQLNIO", "SandboxPKI", "FakeAWS", "IAMPolicy", "AWSSigV4", "VirtualNetwork",
+            "ScriptedMySQL", "MySQLNIO", "SandboxPKI", "FakeAWS", "IAMPolicy", "AWSSigV4", "VirtualNetwork", "RDSProxy",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
@@ -116,6 +125,7 @@ let package = Package(
             "ScriptedMySQL", "MySQLNIO", "MariaDBClient", "SandboxPKI", "SandboxTesting",
         ]),
         .testTarget(name: "VirtualNetworkTests", dependencies: ["VirtualNetwork"]),
+        .testTarget(name: "RDSProxyTests", dependencies: ["CloudSandbox", "RDSProxy", "MariaDBClient", "MySQLNIO", "AWSSigV4", "SandboxTesting"]),
         .testTarget(name: "CloudSandboxTests", dependencies: ["CloudSandbox", "MariaDBClient", "SandboxTesting"]),
     ],
     swiftLanguageModes: [.v6]

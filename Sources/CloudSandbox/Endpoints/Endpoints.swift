@@ -34,6 +34,20 @@ public struct Endpoints: Sendable, Codable, Equatable {
         }
     }
 
+    /// An RDS Proxy: dial `host:port`, verify against `caBundle` with the name `endpoint`.
+    public struct Proxy: Sendable, Codable, Equatable {
+        public var endpoint: String
+        public var host: String
+        public var port: Int
+        public var requireTLS: Bool
+        /// Whether some auth entry requires IAM tokens.
+        public var iamAuth: Bool
+        /// `prx-…`: the resource of `rds-db:connect` policies (`dbuser:<resourceId>/<user>`).
+        public var resourceId: String
+        public var caBundle: String
+        public var eni: Interface?
+    }
+
     /// Where connections from this machine's 127.0.0.1 come from in the network.
     public struct OperatorHost: Sendable, Codable, Equatable {
         public var source: String
@@ -69,6 +83,7 @@ public struct Endpoints: Sendable, Codable, Equatable {
     /// With a network: the in-VPC client hosts (bind `loopback` to connect as them) and the operator's placement.
     public var hosts: [String: Interface]?
     public var operatorHost: OperatorHost?
+    public var proxies: [String: Proxy]?
 
     public init(databases: [String: Database] = [:], aws: AWS? = nil, credentials: [String: Credentials]? = nil,
                 hosts: [String: Interface]? = nil, operatorHost: OperatorHost? = nil) {

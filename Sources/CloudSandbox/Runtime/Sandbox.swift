@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import MySQLWire
 import NIOConcurrencyHelpers
+import RDSProxy
 import ScriptedMySQL
 import VirtualNetwork
 
@@ -20,11 +21,14 @@ public final class Sandbox: Sendable {
     public let network: VirtualNetwork?
     private let block: LoopbackAddressBlock
     private let instances: [String: ScriptedMySQLServer]
+    private let proxies: [String: RDSProxyServer]
     private let ownsStateDirectory: Bool
 
     private init(topology: Topology, endpoints: Endpoints, stateDirectory: URL, ownsStateDirectory: Bool, account: AccountState,
-                 aws: AWSEndpoint, network: VirtualNetwork?, block: LoopbackAddressBlock, instances: [String: ScriptedMySQLServer]) {
+                 aws: AWSEndpoint, network: VirtualNetwork?, block: LoopbackAddressBlock, instances: [String: ScriptedMySQLServer],
+                 proxies: [String: RDSProxyServer]) {
         self.network = network
+        self.proxies = proxies
         self.topology = topology
         self.endpoints = endpoints
         self.stateDirectory = stateDirectory
@@ -46,6 +50,7 @@ public final class Sandbox: Sendable {
         let certificates = try SandboxCertificates(region: topology.region, directory: state.appendingPathComponent("certs"))
         let account = AccountState(accountID: topology.accountId ?? "123456789012", region: topology.region)
         var started: [String: ScriptedMySQLServer] = [:]
+        var proxies: [String: RDSProxyServer] = [:]
         var aws: AWSEndpoint?
         do {
             let network = try NetworkPlan.model(for: topology, loopback: { try? block.address($0) })
@@ -59,6 +64,16 @@ public final class Sandbox: Sendable {
                 databases[spec.id] = database
             }
             let credentials = try AccountProvisioner.provision(topology, into: account, databases: databases)
+            var proxyEndpoints: [String: Endpoints.Proxy] = [:]
+            let context = ProxyFactory.Context(topology: topology, account: account, network: network, certificates: certificates,
+                                               databases: databases, logger: logger)
+            let before = topology.databases.count + (topology.network?.hosts ?? []).count
+            for (index, spec) in (topology.proxies ?? []).enumerated() {
+                let host = try network?.model.eni(owner: spec.name)?.loopback ?? block.address(try NetworkPlan.hostNumber(before + index))
+                let (server, endpoint) = try await ProxyFactory.start(spec, index: index, host: host, context: context)
+                proxies[spec.name] = server
+                proxyEndpoints[spec.name] = endpoint
+            }
             let instances = started
             let toxiproxy = network.map { network in
                 ToxiproxyAPI(network: network, listeners: databases.mapValues { .init(listen: "\($0.host):\($0.port)", upstream: $0.endpoint) },
@@ -72,6 +87,7 @@ public final class Sandbox: Sendable {
             aws = endpoint
             var endpoints = Endpoints(databases: databases, aws: .init(endpoint: endpoint.url, region: topology.region, accountId: account.accountID),
                                       credentials: credentials)
+            endpoints.proxies = proxyEndpoints.isEmpty ? nil : proxyEndpoints
             if let model = network?.model {
                 endpoints.hosts = Dictionary(uniqueKeysWithValues: (topology.network?.hosts ?? []).compactMap { host in
                     model.eni(owner: host.id).map { (host.id, Endpoints.Interface($0)) }
@@ -80,8 +96,9 @@ public final class Sandbox: Sendable {
                     ?? "outside the VPC (rules see \(model.operatorPublicAddress))")
             }
             return Sandbox(topology: topology, endpoints: endpoints, stateDirectory: state, ownsStateDirectory: owns, account: account,
-                           aws: endpoint, network: network, block: block, instances: started)
+                           aws: endpoint, network: network, block: block, instances: started, proxies: proxies)
         } catch {
+            for proxy in proxies.values { await proxy.shutdown() }
             for server in started.values { await server.shutdown() }
             await aws?.stop()
             block.release()
@@ -130,11 +147,15 @@ public final class Sandbox: Sendable {
         if down { await self.instances[id]?.killAll() }
     }
 
+    /// The RDS Proxy `name` (statistics, audit of logins, target health).
+    public func proxy(_ name: String) -> RDSProxyServer? { self.proxies[name] }
+
     /// The scripted server behind database instance `id` (rules, query log, kill, restart).
     public func database(_ id: String) -> ScriptedMySQLServer? { self.instances[id] }
 
     /// Stops everything and frees the sandbox's addresses.
     public func shutdown() async {
+        for proxy in self.proxies.values { await proxy.shutdown() }
         await self.aws.stop()
         for server in self.instances.values { await server.shutdown() }
         self.block.release()

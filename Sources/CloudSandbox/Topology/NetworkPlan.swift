@@ -3,7 +3,7 @@ import VirtualNetwork
 /// Where everything of a topology sits in its virtual network: the one order in which ENIs are attached
 /// (database instances, then hosts), shared by the running sandbox and the static `sandbox reach`.
 public enum NetworkPlan {
-    /// The loopback host number (in the sandbox's /24) of the `n`th interface: databases first, then hosts.
+    /// The loopback host number (in the sandbox's /24) of the `n`th interface: databases, then hosts, then proxies.
     static func hostNumber(_ n: Int) throws(TopologyError) -> Int {
         guard 10 + n <= 254 else {
             throw TopologyError(path: "network", "a sandbox's /24 of loopback aliases holds 245 interfaces and this topology needs more; split it")
@@ -17,6 +17,9 @@ public enum NetworkPlan {
         guard let spec = topology.network else {
             for (index, database) in topology.databases.enumerated() where database.subnet != nil || database.securityGroups != nil {
                 throw TopologyError(path: "databases[\(index)].subnet", "names a subnet but the topology has no network; add network.vpcs or drop it")
+            }
+            for (index, proxy) in (topology.proxies ?? []).enumerated() where proxy.subnets != nil || proxy.securityGroups != nil {
+                throw TopologyError(path: "proxies[\(index)].subnets", "names subnets but the topology has no network; add network.vpcs or drop them")
             }
             return nil
         }
@@ -33,6 +36,15 @@ public enum NetworkPlan {
                 guard model.eni(owner: host.id) == nil else { throw NetworkSpecError(path: "network.hosts[\(index)].id", "'\(host.id)' is already taken") }
                 _ = try model.attach(owner: host.id, subnet: host.subnet, securityGroups: host.securityGroups,
                                      loopback: loopback(try Self.host(topology.databases.count + index)), path: "network.hosts[\(index)]")
+            }
+            let before = topology.databases.count + (spec.hosts ?? []).count
+            for (index, proxy) in (topology.proxies ?? []).enumerated() {
+                guard let subnet = proxy.subnets?.first else {
+                    throw NetworkSpecError(path: "proxies[\(index)].subnets", "is missing: with a network, a proxy needs subnets for its ENIs")
+                }
+                guard model.eni(owner: proxy.name) == nil else { throw NetworkSpecError(path: "proxies[\(index)].name", "'\(proxy.name)' is already taken") }
+                _ = try model.attach(owner: proxy.name, subnet: subnet, securityGroups: proxy.securityGroups ?? [],
+                                     loopback: loopback(try Self.host(before + index)), path: "proxies[\(index)]")
             }
             return model
         } catch {

@@ -101,3 +101,29 @@ extension Topology {
         }
     }
 }
+
+extension Topology {
+    /// Proxies: names, a known role, secrets and target instance.
+    func validateProxies() throws(TopologyError) {
+        var names: Set<String> = []
+        let roles = Set((self.iam?.roles ?? []).map(\.name))
+        let secrets = Set((self.secrets ?? []).map(\.name))
+        for (index, proxy) in (self.proxies ?? []).enumerated() {
+            let path = "proxies[\(index)]"
+            guard proxy.name.range(of: "^[A-Za-z](?:[A-Za-z0-9]|-(?!-)){0,62}$", options: .regularExpression) != nil, !proxy.name.hasSuffix("-") else {
+                throw TopologyError(path: "\(path).name", "'\(proxy.name)' is not a proxy name: 1-63 letters, digits and single hyphens, starting with a letter")
+            }
+            guard names.insert(proxy.name).inserted else { throw TopologyError(path: "\(path).name", "'\(proxy.name)' is used twice") }
+            guard proxy.role.hasPrefix("arn:") || roles.contains(proxy.role) else {
+                throw TopologyError(path: "\(path).role", "'\(proxy.role)' is not a role under iam.roles; declare it (trusting rds.amazonaws.com) or give its ARN")
+            }
+            guard self.databases.contains(where: { $0.id == proxy.target }) else {
+                throw TopologyError(path: "\(path).target", "'\(proxy.target)' is not a database id of this topology")
+            }
+            guard !proxy.auth.isEmpty else { throw TopologyError(path: "\(path).auth", "a proxy needs at least one secret to log into its target with") }
+            for (a, auth) in proxy.auth.enumerated() where !auth.secret.hasPrefix("arn:") && !secrets.contains(auth.secret) {
+                throw TopologyError(path: "\(path).auth[\(a)].secret", "'\(auth.secret)' is not a secret under secrets; declare it or give its ARN")
+            }
+        }
+    }
+}

@@ -5,6 +5,7 @@ extension Topology {
     public func validate() throws(TopologyError) {
         try self.validateDatabases()
         try self.validateAWS()
+        try self.validateProxies()
         _ = try NetworkPlan.model(for: self, loopback: { _ in nil })
     }
 

@@ -13,10 +13,13 @@ public struct Topology: Sendable, Codable, Equatable {
     public var secrets: [Secret]?
     /// The virtual VPC; without one, nothing is enforced and every instance answers everyone.
     public var network: NetworkSpec?
+    /// RDS Proxies in front of the instances.
+    public var proxies: [Proxy]?
 
     public init(region: String = "us-east-1", accountId: String? = nil, databases: [DatabaseInstance] = [], iam: IAM? = nil,
-                kmsKeys: [KMSKey]? = nil, secrets: [Secret]? = nil, network: NetworkSpec? = nil) {
+                kmsKeys: [KMSKey]? = nil, secrets: [Secret]? = nil, network: NetworkSpec? = nil, proxies: [Proxy]? = nil) {
         self.network = network
+        self.proxies = proxies
         self.region = region
         self.accountId = accountId
         self.databases = databases
@@ -88,7 +91,7 @@ public struct Topology: Sendable, Codable, Equatable {
 }
 
 extension Topology {
-    private enum CodingKeys: String, CodingKey { case region, accountId, databases, iam, kmsKeys, secrets, network }
+    private enum CodingKeys: String, CodingKey { case region, accountId, databases, iam, kmsKeys, secrets, network, proxies }
 
     /// `region` defaults to us-east-1 and `databases` to none, as in a minimal YAML file.
     public init(from decoder: any Decoder) throws {
@@ -100,5 +103,6 @@ extension Topology {
         self.kmsKeys = try container.decodeIfPresent([KMSKey].self, forKey: .kmsKeys)
         self.secrets = try container.decodeIfPresent([Secret].self, forKey: .secrets)
         self.network = try container.decodeIfPresent(NetworkSpec.self, forKey: .network)
+        self.proxies = try container.decodeIfPresent([Proxy].self, forKey: .proxies)
     }
 }

@@ -1,0 +1,74 @@
+import FakeAWS
+import Foundation
+import Logging
+import MySQLNIO
+import RDSProxy
+import VirtualNetwork
+
+/// Turns a topology's proxy into a control-plane record (DescribeDBProxies) and a running RDS Proxy on its
+/// ENI, with a certificate from the proxy CA, in front of its instance.
+enum ProxyFactory {
+    struct Context {
+        var topology: Topology
+        var account: AccountState
+        var network: VirtualNetwork?
+        var certificates: SandboxCertificates
+        var databases: [String: Endpoints.Database]
+        var logger: Logger
+    }
+
+    static func start(_ spec: Topology.Proxy, index: Int, host: String, context: Context) async throws -> (RDSProxyServer, Endpoints.Proxy) {
+        let path = "proxies[\(index)]"
+        let account = context.account
+        let roleARN = spec.role.hasPrefix("arn:") ? spec.role : "arn:aws:iam::\(account.accountID):role/\(spec.role)"
+        let auth = try spec.auth.enumerated().map { a, entry throws(TopologyError) -> [String: String] in
+            guard let arn = entry.secret.hasPrefix("arn:") ? entry.secret : account.secretARN(named: entry.secret) else {
+                throw TopologyError(path: "\(path).auth[\(a)].secret", "no secret '\(entry.secret)' exists")
+            }
+            return ["AuthScheme": "SECRETS", "SecretArn": arn, "IAMAuth": entry.iamAuth ?? "DISABLED",
+                    "ClientPasswordAuthType": entry.clientPasswordAuthType ?? "MYSQL_NATIVE_PASSWORD"]
+        }
+        var pool: [String: String] = [:]
+        if let group = spec.targetGroup {
+            pool["MaxConnectionsPercent"] = group.maxConnectionsPercent.map(String.init)
+            pool["MaxIdleConnectionsPercent"] = group.maxIdleConnectionsPercent.map(String.init)
+            pool["ConnectionBorrowTimeout"] = group.connectionBorrowTimeout.map(String.init)
+            pool["InitQuery"] = group.initQuery
+            for (i, filter) in (group.sessionPinningFilters ?? []).enumerated() { pool["SessionPinningFilters.member.\(i + 1)"] = filter }
+        }
+        let record: DBProxyRecord
+        do throws(AWSError) {
+            record = try account.createDBProxy(name: spec.name, roleARN: roleARN, auth: auth, requireTLS: spec.requireTLS ?? false,
+                                               idleClientTimeout: spec.idleClientTimeout, subnets: spec.subnets ?? ["subnet-sandbox"],
+                                               securityGroups: spec.securityGroups ?? [], pool: pool, targets: [spec.target])
+        } catch {
+            throw TopologyError(path: path, "\(error.code): \(error.message)")
+        }
+        let wildcard = "*." + record.endpoint.split(separator: ".").dropFirst().joined(separator: ".")
+        let certificate = try context.certificates.proxyCA.issueServerCertificate(commonName: record.endpoint, dnsNames: [record.endpoint, wildcard],
+                                                                                  ipAddresses: [host])
+        let database = context.databases[spec.target]!
+        let instance = context.topology.databases.first { $0.id == spec.target }!
+        let targetTLS = try database.caBundle.map { _ in
+            try MySQLConnection.TLS.trusting(caPEM: context.certificates.rdsCA.certificatePEM, serverHostname: database.endpoint)
+        }
+        let network = context.network
+        let name = spec.name
+        var configuration = RDSProxyConfiguration(
+            record: record, account: account, host: host,
+            target: .init(instanceID: spec.target, host: database.host, port: database.port, maxConnections: instance.maxConnections ?? 151,
+                          tls: targetTLS, sourceAddress: network == nil ? nil : host),
+            tls: try certificate.serverTLSConfiguration(), maxClientConnections: spec.maxClientConnections ?? 4_000, logger: context.logger)
+        if let network { configuration.connectionFront = { channel in try network.admit(channel, to: name, port: 3306) } }
+        let server = try RDSProxyServer(configuration: configuration)
+        try await server.start()
+        let blocked = network.flatMap { NetworkPlan.analyze($0.model, from: name, to: spec.target, port: 3306) }.flatMap { result in
+            result.isReachable ? nil : result.explanations.map(\.text).joined(separator: "; ")
+        }
+        await server.checkTargetHealth(reachability: blocked)
+        let endpoint = Endpoints.Proxy(endpoint: record.endpoint, host: host, port: server.port, requireTLS: record.requireTLS,
+                                       iamAuth: record.auth.contains { $0.iamAuth == "REQUIRED" }, resourceId: record.resourceID,
+                                       caBundle: context.certificates.proxyBundlePath, eni: network?.model.eni(owner: name).map(Endpoints.Interface.init))
+        return (server, endpoint)
+    }
+}

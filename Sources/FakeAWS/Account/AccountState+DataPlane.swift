@@ -1,0 +1,108 @@
+import AWSSigV4
+import Foundation
+import IAMPolicy
+import Logging
+
+/// What the sandbox's data planes (the RDS Proxy) ask of the account, through the same policy evaluation as
+/// the API: a service acting as a role, reading a secret as that role, IAM database authentication.
+extension AccountState {
+    /// Whether an access key exists, and whether its session has expired (for telling the two apart in logs).
+    public enum KeyStatus: Sendable, Equatable { case valid, unknown, expired }
+
+    public func keyStatus(_ accessKeyID: String, now: Date = Date()) -> KeyStatus {
+        self.read { data in
+            guard let key = data.accessKeys[accessKeyID] else { return .unknown }
+            if case let .session(_, _, expires) = key.owner, expires < now { return .expired }
+            return .valid
+        }
+    }
+
+    /// The secret key of a valid access key, for SigV4 verification (nil for unknown keys and expired sessions).
+    public func secretCredentials(for accessKeyID: String, now: Date = Date()) -> AWSCredentials? {
+        self.credentials(for: accessKeyID, now: now)
+    }
+
+    /// `service` (e.g. rds.amazonaws.com) assumes `roleARN`: the role's trust policy must name the service.
+    /// Returns the session's principal; AccessDenied names what refused it.
+    public func serviceSession(role roleARN: String, service: String, session: String) throws(AWSError) -> Caller {
+        let name = String(roleARN.split(separator: "/").last ?? "")
+        guard let role = self.read({ $0.roles[name] }), role.arn == roleARN else {
+            throw AWSError(code: "NoSuchEntity", message: "The role \(roleARN) does not exist in account \(self.accountID).", status: 404)
+        }
+        let context = RequestContext(servicePrincipal: service, action: "sts:AssumeRole", resource: role.arn)
+        let trust = try IAMService.parse(role.trustPolicy, kind: .trust)
+        guard PolicyEvaluator.evaluate(context, identityPolicies: [], resourcePolicy: NamedPolicy(name: "trust-policy", document: trust)).isAllowed else {
+            throw AWSError(code: "AccessDenied", message: "\(service) is not authorized to perform: sts:AssumeRole on resource: \(role.arn): its trust policy does not name \(service)")
+        }
+        var caller = try self.principal(arn: role.arn)
+        caller.arn = "arn:aws:sts::\(self.accountID):assumed-role/\(name)/\(session)"
+        caller.userID = "\(role.id):\(session)"
+        return caller
+    }
+
+    /// GetSecretValue (AWSCURRENT) as `caller`, with everything the API checks: identity and resource policies,
+    /// deletion, and kms:Decrypt through Secrets Manager for a customer key.
+    public func secretValue(_ secretID: String, as caller: Caller, logger: Logger, now: Date = Date()) throws(AWSError) -> String {
+        let service = SecretsManagerService(account: self, authorizer: Authorizer(logger: logger, requestKeys: ["aws:SecureTransport": ["true"]]))
+        let output = try service.handle("GetSecretValue", ["SecretId": secretID], caller: caller, now: now)
+        guard let value = output["SecretString"] as? String else {
+            throw AWSError(code: "InvalidRequestException", message: "Secret \(secretID) holds binary data, not the JSON {\"username\", \"password\"} a proxy reads.")
+        }
+        return value
+    }
+
+    /// `rds-db:connect` for the principal of `accessKeyID` on `resource` (`arn:aws:rds-db:…:dbuser:<id>/<user>`):
+    /// the caller's ARN and the evaluation with its deciding statements.
+    public func evaluateDBConnect(accessKeyID: String, resource: String, sourceIP: String?, logger: Logger) throws(AWSError) -> (principal: String, result: EvaluationResult) {
+        let caller = try self.caller(accessKeyID: accessKeyID)
+        var keys = ["aws:SecureTransport": ["true"]]
+        if let sourceIP { keys["aws:SourceIp"] = [sourceIP] }
+        let result = Authorizer(logger: logger).evaluate(caller, action: "rds-db:connect", resource: resource, keys: keys)
+        return (caller.arn, result)
+    }
+
+    /// The ARN of the secret named `name`.
+    public func secretARN(named name: String) -> String? { self.read { $0.secrets[name]?.arn } }
+
+    /// The proxy's record, as DescribeDBProxies shows it.
+    public func dbProxy(named name: String) -> DBProxyRecord? { self.read { $0.proxies[name] } }
+
+    /// The registered DB instance `id`.
+    public func dbInstance(_ id: String) -> DBInstanceRecord? { self.read { $0.dbInstances[id] } }
+
+    /// Records a target's health as the proxy sees it (DescribeDBProxyTargets reports it).
+    public func setTargetHealth(proxy: String, instance: String, state: String, reason: String?, description: String?) {
+        try? self.withState { (data: inout Data) throws(AWSError) in
+            guard let index = data.proxies[proxy]?.targets.firstIndex(where: { $0.instanceIdentifier == instance }) else { return }
+            data.proxies[proxy]?.targets[index].state = state
+            data.proxies[proxy]?.targets[index].reason = reason
+            data.proxies[proxy]?.targets[index].healthDescription = description
+        }
+    }
+
+    /// Creates a proxy from the topology (validated as CreateDBProxy and ModifyDBProxyTargetGroup validate)
+    /// and registers its targets.
+    public func createDBProxy(name: String, engineFamily: String = "MYSQL", roleARN: String, auth: [[String: String]], requireTLS: Bool,
+                              idleClientTimeout: Int?, subnets: [String], securityGroups: [String], pool: [String: String],
+                              targets: [String]) throws(AWSError) -> DBProxyRecord {
+        var form = ["DBProxyName": name, "EngineFamily": engineFamily, "RoleArn": roleARN, "RequireTLS": String(requireTLS)]
+        if let idleClientTimeout { form["IdleClientTimeout"] = String(idleClientTimeout) }
+        for (index, subnet) in subnets.enumerated() { form["VpcSubnetIds.member.\(index + 1)"] = subnet }
+        for (index, group) in securityGroups.enumerated() { form["VpcSecurityGroupIds.member.\(index + 1)"] = group }
+        for (index, entry) in auth.enumerated() { for (key, value) in entry { form["Auth.member.\(index + 1).\(key)"] = value } }
+        let resourceID = "prx-" + IDs.hex(17)
+        var proxy = try RDSProxyInput.create(form, resourceID: resourceID, arn: "arn:aws:rds:\(self.region):\(self.accountID):db-proxy:\(resourceID)",
+                                             account: self, now: Date())
+        try RDSProxyInput.modifyPool(&proxy.targetGroup, pool, now: Date())
+        for target in targets {
+            guard self.dbInstance(target) != nil else { throw AWSError(code: "DBInstanceNotFound", message: "DBInstance \(target) not found.", status: 404) }
+            proxy.targets.append(.init(instanceIdentifier: target))
+        }
+        let created = proxy
+        try self.withState { (data: inout Data) throws(AWSError) in
+            guard data.proxies[created.name] == nil else { throw AWSError(code: "DBProxyAlreadyExistsFault", message: "DBProxy \(created.name) already exists.") }
+            data.proxies[created.name] = created
+        }
+        return created
+    }
+}

@@ -1,0 +1,49 @@
+import FakeAWS
+import Foundation
+import MySQLWire
+
+extension RDSProxyServer {
+    /// A target's health as DescribeDBProxyTargets reports it.
+    public struct TargetHealth: Sendable, Equatable {
+        public var state: String
+        public var reason: String?
+        public var description: String?
+    }
+
+    /// Checks the target as the proxy sees it (credentials readable as its role, the network path, a login with
+    /// the secret) and records the result with the account, for DescribeDBProxyTargets.
+    @discardableResult
+    public func checkTargetHealth(reachability: String? = nil) async -> TargetHealth {
+        let health = await self.probe(reachability: reachability)
+        if let instance = self.configuration.target.instanceID {
+            self.configuration.account.setTargetHealth(proxy: self.configuration.record.name, instance: instance, state: health.state,
+                                                       reason: health.reason, description: health.description)
+        }
+        self.configuration.logger.info("target health", metadata: ["rdsproxy.target_state": "\(health.state)", "rdsproxy.target_reason": "\(health.reason ?? "")",
+                                                                   "rdsproxy.target_description": "\(health.description ?? "")"])
+        return health
+    }
+
+    /// `reachability`: why the network blocks the proxy from its target (nil: the path exists).
+    private func probe(reachability: String?) async -> TargetHealth {
+        let snapshot = self.credentials.refresh()
+        guard let login = snapshot.logins.values.sorted(by: { $0.username < $1.username }).first else {
+            let why = snapshot.failures.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: "; ")
+            return TargetHealth(state: "UNAVAILABLE", reason: "AUTH_FAILURE",
+                                description: "Proxy does not have any registered credentials." + (why.isEmpty ? "" : " \(why)"))
+        }
+        if let reachability {
+            return TargetHealth(state: "UNAVAILABLE", reason: "UNREACHABLE", description: "The proxy can't reach the target: \(reachability)")
+        }
+        do {
+            let connection = try await Self.connect(self.configuration.target, login: login, timeout: self.configuration.targetConnectTimeout)
+            await connection.close()
+            return TargetHealth(state: "AVAILABLE", reason: nil, description: nil)
+        } catch let MySQLClientError.server(error) where error.code == 1045 {
+            return TargetHealth(state: "UNAVAILABLE", reason: "AUTH_FAILURE",
+                                description: "Database authentication failed for user \(login.username) with the credentials in \(login.entry.secretARN ?? "its secret"): \(error.message)")
+        } catch {
+            return TargetHealth(state: "UNAVAILABLE", reason: "CONNECTION_FAILED", description: "Database connection failed: \(error)")
+        }
+    }
+}

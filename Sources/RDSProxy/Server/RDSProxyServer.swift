@@ -1,0 +1,160 @@
+import FakeAWS
+import Foundation
+import Logging
+import MySQLNIO
+import MySQLWire
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOSSL
+
+/// An RDS Proxy: a MySQL listener that authenticates clients as RDS Proxy does and multiplexes them over a
+/// bounded pool of connections to its target, logged in with the secrets it reads as its role.
+public final class RDSProxyServer: MySQLServerSessionFactory, Sendable {
+    /// What the proxy reports about itself (CloudWatch's ClientConnections, DatabaseConnections, ...).
+    public struct Statistics: Sendable, Equatable {
+        public var clientConnections: Int
+        public var databaseConnections: Int
+        public var idleDatabaseConnections: Int
+        public var pinnedClients: Int
+        public var borrowWaits: Int
+        public var borrowTimeouts: Int
+    }
+
+    private struct State {
+        var listener: MySQLServerListener?
+        var sessions: [UInt32: ProxySession] = [:]
+        var sweeper: Task<Void, Never>?
+    }
+
+    public let configuration: RDSProxyConfiguration
+    public let audit = ProxyAudit()
+    let authenticator: ProxyAuthenticator
+    let credentials: ProxyCredentials
+    let pool: BackendPool
+    let metrics = ProxyMetrics()
+    let excludeVariableSets: Bool
+    private let tlsContext: NIOSSLContext?
+    private let state = NIOLockedValueBox(State())
+    private static let rsaKey = try? CachingSHA2RSA.KeyPair()
+
+    public init(configuration: RDSProxyConfiguration) throws {
+        self.configuration = configuration
+        let record = configuration.record
+        var logger = configuration.logger
+        logger[metadataKey: "rdsproxy.name"] = "\(record.name)"
+        self.credentials = ProxyCredentials(record: record, account: configuration.account, logger: logger)
+        self.authenticator = ProxyAuthenticator(record: record, account: configuration.account, credentials: self.credentials,
+                                                virtualPort: configuration.virtualPort, audit: self.audit, logger: logger)
+        self.tlsContext = try configuration.tls.map { try NIOSSLContext(configuration: $0) }
+        self.excludeVariableSets = record.targetGroup.sessionPinningFilters.contains("EXCLUDE_VARIABLE_SETS")
+        let group = record.targetGroup
+        let maxConnections = max(1, configuration.target.maxConnections * group.maxConnectionsPercent / 100)
+        let credentials = self.credentials
+        let target = configuration.target
+        let timeout = configuration.targetConnectTimeout
+        self.pool = BackendPool(maxConnections: maxConnections, maxIdle: configuration.target.maxConnections * group.maxIdleConnectionsPercent / 100,
+                                borrowTimeout: .seconds(group.connectionBorrowTimeout)) { user in
+            // Each new target connection reads the secrets again: a rotated password is picked up here.
+            guard let login = credentials.refresh().logins[user] else { throw ProxyFailure.noCredentials(user) }
+            let connection = try await Self.connect(target, login: login, timeout: timeout)
+            if let initQuery = group.initQuery { _ = try await connection.query(initQuery) }
+            return connection
+        }
+    }
+
+    public var port: Int { self.state.withLockedValue { $0.listener?.port } ?? self.configuration.port }
+
+    /// Binds the listener and starts closing idle clients (`checkTargetHealth` reports on the target).
+    public func start() async throws {
+        let listener = try await MySQLServerListener.bind(host: self.configuration.host, port: self.configuration.port, factory: self,
+                                                          front: self.configuration.connectionFront, logger: self.configuration.logger)
+        self.authenticator.listening(on: listener.port)
+        let idleLimit = TimeInterval(self.configuration.record.idleClientTimeout)
+        let sweeper = Task { [weak self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(Int(min(1, idleLimit / 4) * 1000)))
+                self?.closeIdleClients(olderThan: idleLimit)
+            }
+        }
+        self.state.withLockedValue { $0.listener = listener; $0.sweeper = sweeper }
+    }
+
+    public func shutdown() async {
+        let (listener, sweeper) = self.state.withLockedValue { ($0.listener, $0.sweeper) }
+        sweeper?.cancel()
+        await listener?.close()
+        await self.pool.drain()
+    }
+
+    public func accept(_ connection: MySQLConnectionInfo) -> Result<MySQLSessionSetup, ErrorPacket> {
+        let limit = self.configuration.maxClientConnections
+        var logger = self.configuration.logger
+        logger[metadataKey: "mysql.connection_id"] = "\(connection.id)"
+        let session = ProxySession(server: self, info: connection, logger: logger)
+        let admitted = self.state.withLockedValue { state -> Bool in
+            guard state.sessions.count < limit else { return false }
+            state.sessions[connection.id] = session
+            return true
+        }
+        guard admitted else {
+            logger.info("client refused: the proxy's connection limit is reached", metadata: ["rdsproxy.limit": "\(limit)"])
+            return .failure(.proxyConnectionsExceeded(limit))
+        }
+        let machine = ServerConnectionStateMachine.Configuration(
+            serverVersion: "8.0.28", connectionID: connection.id, clientHost: "%", defaultAuthPlugin: .nativePassword,
+            tlsAvailable: self.tlsContext != nil, insecureTransportError: self.configuration.record.requireTLS ? .proxyRequiresTLS : nil,
+            rsaKey: Self.rsaKey)
+        return .success(MySQLSessionSetup(machine: machine, tls: self.tlsContext, session: session))
+    }
+
+    func sessionClosed(_ id: UInt32) {
+        self.state.withLockedValue { _ = $0.sessions.removeValue(forKey: id) }
+        self.metrics.forget(id)
+    }
+
+    /// Client and database connection counts, pinning and borrow waits.
+    public func statistics() async -> Statistics {
+        let pool = await self.pool.metrics
+        return Statistics(clientConnections: self.state.withLockedValue { $0.sessions.count }, databaseConnections: pool.open,
+                          idleDatabaseConnections: pool.idle, pinnedClients: self.metrics.pinned, borrowWaits: pool.borrowWaits,
+                          borrowTimeouts: pool.borrowTimeouts)
+    }
+
+    private func closeIdleClients(olderThan limit: TimeInterval) {
+        let now = Date()
+        let (listener, idle) = self.state.withLockedValue { state in
+            (state.listener, state.sessions.filter { _, session in session.idleSince.map { now.timeIntervalSince($0) > limit } ?? false }.map(\.key))
+        }
+        for id in idle {
+            self.configuration.logger.info("closing idle client", metadata: ["mysql.connection_id": "\(id)", "rdsproxy.idle_client_timeout": "\(Int(limit))"])
+            listener?.kill(connectionID: id)
+        }
+    }
+
+    /// A connection to the target as `login`, from the proxy's ENI.
+    static func connect(_ target: RDSProxyConfiguration.Target, login: ProxyCredentials.Login, timeout: TimeAmount) async throws -> MySQLConnection {
+        try await MySQLConnection.connect(
+            host: target.host, port: target.port,
+            configuration: .init(username: login.username, password: login.password, tls: target.tls == nil ? .disabled : .required),
+            tls: target.tls, sourceAddress: try target.sourceAddress.map { try SocketAddress(ipAddress: $0, port: 0) }, connectTimeout: timeout)
+    }
+}
+
+enum ProxyFailure: Error, CustomStringConvertible {
+    case noCredentials(String)
+    var description: String {
+        switch self {
+        case let .noCredentials(user): "the proxy has no readable secret for '\(user)'"
+        }
+    }
+}
+
+/// Which clients are pinned.
+final class ProxyMetrics: Sendable {
+    private let pinnedSessions = NIOLockedValueBox<Set<UInt32>>([])
+    var pinned: Int { self.pinnedSessions.withLockedValue { $0.count } }
+    func update(pinned: Bool, session: UInt32) {
+        self.pinnedSessions.withLockedValue { _ = pinned ? $0.insert(session).inserted : ($0.remove(session) != nil) }
+    }
+    func forget(_ session: UInt32) { self.pinnedSessions.withLockedValue { _ = $0.remove(session) } }
+}

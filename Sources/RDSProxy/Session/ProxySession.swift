@@ -1,0 +1,185 @@
+import Foundation
+import Logging
+import MySQLNIO
+import MySQLWire
+import NIOConcurrencyHelpers
+
+/// One client connection to the proxy: authenticates it (IAM or secret password), then runs each command on a
+/// backend connection borrowed for that statement, or held for a transaction, or pinned until the client leaves.
+/// Tracked session state is replayed on whatever connection a statement gets.
+final class ProxySession: MySQLServerSession, @unchecked Sendable {
+    private struct State {
+        var user = ""
+        var wanted = SessionState()
+        /// Held for an open transaction, or pinned.
+        var held: BackendLease?
+        var pinReason: String?
+        var busy = false
+        var closed = false
+        var lastActive = Date()
+    }
+
+    private let server: RDSProxyServer
+    private let info: MySQLConnectionInfo
+    private let logger: Logger
+    private let state = NIOLockedValueBox(State())
+
+    init(server: RDSProxyServer, info: MySQLConnectionInfo, logger: Logger) {
+        self.server = server
+        self.info = info
+        self.logger = logger
+    }
+
+    var idleSince: Date? { self.state.withLockedValue { $0.busy ? nil : $0.lastActive } }
+    var isPinned: Bool { self.state.withLockedValue { $0.pinReason != nil } }
+
+    func authMethod(for request: ServerAuthRequest) async -> Result<MySQLAuthPlugin, ErrorPacket> {
+        self.server.authenticator.method(for: request)
+    }
+
+    func verify(_ request: ServerAuthRequest, proof: AuthProof) async -> AuthVerdict {
+        self.server.authenticator.verify(request, proof: proof, sourceIP: self.info.remoteAddress?.ipAddress)
+    }
+
+    func authenticated(_ request: ServerAuthRequest) {
+        let previous = self.state.withLockedValue { state -> BackendLease? in
+            defer {
+                state.user = request.username
+                state.wanted = SessionState(database: request.database)
+                state.held = nil
+                state.pinReason = nil
+            }
+            return state.held
+        }
+        if let previous { Task { await self.server.pool.giveBack(previous, reusable: false) } }  // COM_CHANGE_USER: a new session
+    }
+
+    func execute(_ command: MySQLCommand) async -> CommandResponse {
+        self.state.withLockedValue { $0.busy = true; $0.lastActive = Date() }
+        defer { self.finishCommand() }
+        var effect = StatementEffect()
+        switch command {
+        case let .query(sql):
+            effect = StatementEffect.of(sql, excludeVariableSets: self.server.excludeVariableSets)
+        case let .initDB(name):
+            effect.database = name
+        case .statementPrepare:
+            effect.pinReason = "a prepared statement"
+        case .statementExecute, .statementClose, .statementReset:
+            guard self.state.withLockedValue({ $0.pinReason != nil }) else {
+                return .error(.unknownStatement(0, in: "mysqld_stmt_execute"))
+            }
+        case .resetConnection:
+            let held = self.state.withLockedValue { state -> BackendLease? in
+                defer { state.held = nil; state.pinReason = nil; state.wanted = SessionState(database: state.wanted.database) }
+                return state.held
+            }
+            if let held { await self.server.pool.giveBack(held, reusable: false) }
+            return .ok(OKPacket(status: .autocommit))
+        default:
+            break
+        }
+        return await self.run(command, effect: effect)
+    }
+
+    private func run(_ command: MySQLCommand, effect: StatementEffect) async -> CommandResponse {
+        let (held, user, wanted) = self.state.withLockedValue { ($0.held, $0.user, $0.wanted) }
+        let lease: BackendLease
+        if let held {
+            lease = held
+        } else {
+            do { lease = try await self.server.pool.borrow(user: user) } catch {
+                self.logger.warning("no database connection", metadata: ["rdsproxy.reason": "\(error)"])
+                return .error(.borrowTimeout)
+            }
+            do { try await Self.bring(lease, to: wanted) } catch {
+                await self.server.pool.giveBack(lease, reusable: false)
+                return Self.response(to: error)
+            }
+        }
+        let response: CommandResponse
+        var status: ServerStatus?
+        var reusable = true
+        do {
+            let result = try await lease.connection.send(command)
+            switch result {
+            case let .ok(ok): response = .ok(ok); status = ok.status
+            case let .resultSet(set):
+                if case .statementExecute = command { response = .binaryResultSet(set) } else { response = .resultSet(set) }
+                status = set.status
+            case let .prepared(statement): response = .prepared(statement)
+            case .none: response = .noResponse
+            }
+            lease.state.variables.merge(effect.changes) { _, new in new }
+            if let database = effect.database { lease.state.database = database }
+        } catch let error as MySQLClientError {
+            if case let .server(packet) = error { response = .error(packet) } else { response = .closeConnection(nil); reusable = false }
+        } catch {
+            response = .closeConnection(nil)
+            reusable = false
+        }
+        await self.settle(lease, effect: effect, inTransaction: status?.contains(.inTransaction) ?? (held != nil), reusable: reusable, ok: status != nil)
+        return response
+    }
+
+    /// After a statement: keep the connection (transaction, pin) or give it back; track what the client set.
+    private func settle(_ lease: BackendLease, effect: StatementEffect, inTransaction: Bool, reusable: Bool, ok: Bool) async {
+        let giveBack = self.state.withLockedValue { state -> Bool in
+            if ok {
+                state.wanted.variables.merge(effect.changes) { _, new in new }
+                if let database = effect.database { state.wanted.database = database }
+            }
+            if ok, let reason = effect.pinReason, state.pinReason == nil {
+                state.pinReason = reason
+                self.logger.debug("client pinned", metadata: ["rdsproxy.pin_reason": "\(reason)"])
+            }
+            guard reusable, !state.closed, state.pinReason != nil || inTransaction else {
+                state.held = nil
+                return true
+            }
+            state.held = lease
+            return false
+        }
+        if giveBack {
+            let closed = self.state.withLockedValue { $0.closed }
+            await self.server.pool.giveBack(lease, reusable: reusable && !(closed && (inTransaction || self.isPinned)))
+        }
+        self.server.metrics.update(pinned: self.isPinned, session: self.info.id)
+    }
+
+    /// Replays the client's tracked state on a borrowed connection.
+    private static func bring(_ lease: BackendLease, to wanted: SessionState) async throws {
+        let plan = wanted.replay(from: lease.state)
+        if plan.reset {
+            _ = try await lease.connection.send(.resetConnection)
+            lease.state.variables = [:]
+        }
+        if let database = plan.database {
+            _ = try await lease.connection.send(.initDB(database))
+            lease.state.database = database
+        }
+        for statement in plan.statements { _ = try await lease.connection.query(statement) }
+        lease.state.variables = wanted.variables
+    }
+
+    private static func response(to error: any Error) -> CommandResponse {
+        if case let .server(packet) = error as? MySQLClientError { return .error(packet) }
+        return .closeConnection(nil)
+    }
+
+    private func finishCommand() {
+        self.state.withLockedValue { $0.busy = false; $0.lastActive = Date() }
+    }
+
+    func closed() {
+        let held = self.state.withLockedValue { state -> (BackendLease, Bool)? in
+            state.closed = true
+            guard !state.busy, let held = state.held else { return nil }
+            state.held = nil
+            return (held, state.pinReason == nil)
+        }
+        self.server.sessionClosed(self.info.id)
+        // A vanished client's connection is reset before anyone else gets it: discarded, never leaked.
+        if let (lease, _) = held { Task { await self.server.pool.giveBack(lease, reusable: false) } }
+    }
+}

@@ -1,0 +1,107 @@
+import AWSSigV4
+import CloudSandbox
+import Foundation
+import MariaDBClient
+import XCTest
+
+/// Client authentication through libmariadb: IAM tokens over TLS, every bad token refused with 1045 and the
+/// real reason in the audit, TLS rules, passwords, the proxy CA, and the proxy's own access to its secret.
+final class ProxyAuthTests: XCTestCase {
+    var sandbox: Sandbox!
+
+    override func setUp() async throws { self.sandbox = try await Sandbox.start(ProxyFixture.topology()) }
+    override func tearDown() async throws { await self.sandbox?.shutdown() }
+
+    func refusal(proxy: String = "iam-proxy", user: String = "app", password: String, tls: Bool = true, file: StaticString = #filePath,
+                 line: UInt = #line) async -> String? {
+        do {
+            _ = try await ProxyFixture.connect(self.sandbox, proxy: proxy, user: user, password: password, tls: tls)
+            XCTFail("the login must be refused", file: file, line: line)
+        } catch let error as MariaDBError {
+            XCTAssertEqual(error.code, 1045, "\(error)", file: file, line: line)
+            XCTAssertEqual(error.message, "Access denied for user '\(user)'@'%' (using password: YES)", file: file, line: line)
+        } catch {
+            XCTFail("\(error)", file: file, line: line)
+        }
+        return self.sandbox.proxy(proxy)?.audit.all.last?.reason
+    }
+
+    func testIAMTokenOverTLS() async throws {
+        let connection = try await ProxyFixture.connect(self.sandbox, proxy: "iam-proxy", password: ProxyFixture.token(self.sandbox))
+        XCTAssertNotNil(connection.tlsCipher)
+        XCTAssertEqual(try connection.query("SELECT CURRENT_USER()").rows.first?.first??.hasPrefix("app@"), true, "the proxy logs in as the secret's user")
+        let audit = try XCTUnwrap(self.sandbox.proxy("iam-proxy")?.audit.all.last)
+        XCTAssertEqual(audit.outcome, "accepted")
+        XCTAssertTrue(audit.reason.contains("arn:aws:sts::123456789012:assumed-role/app-role/cloudsandbox"), audit.reason)
+        let proxies = try XCTUnwrap(self.sandbox.endpoints.proxies)
+        XCTAssertTrue(proxies["iam-proxy"]!.endpoint.hasPrefix("iam-proxy.proxy-") && proxies["iam-proxy"]!.resourceId.hasPrefix("prx-"))
+        XCTAssertEqual(self.sandbox.account.dbProxy(named: "iam-proxy")?.targets.first?.state, "AVAILABLE")
+    }
+
+    func testEveryBadTokenIsRefusedWithItsReason() async throws {
+        let good = ProxyFixture.token(self.sandbox)
+        let tampered = String(good.dropLast()) + (good.hasSuffix("0") ? "1" : "0")
+        let cases: [(String, String)] = [
+            (tampered, "signatureMismatch"),
+            (String(good.prefix(good.count / 2)), "IAM token refused"),
+            (ProxyFixture.token(self.sandbox, date: Date().addingTimeInterval(-1_200)), "expired"),
+            (ProxyFixture.token(self.sandbox, host: "other.proxy-abc.us-east-1.rds.amazonaws.com"), "was made for other.proxy-abc"),
+            (ProxyFixture.token(self.sandbox, region: "eu-west-1"), "eu-west-1"),
+            (ProxyFixture.token(self.sandbox, user: "admin"), "made for DB user 'admin'"),
+            (ProxyFixture.token(self.sandbox, credentials: AWSCredentials(accessKeyID: "AKIAUNKNOWN000000000", secretAccessKey: "x")), "unknownAccessKey"),
+            (ProxyFixture.token(self.sandbox, as: "no-connect-role"), "is not allowed rds-db:connect"),
+            (ProxyFixture.token(self.sandbox, as: "wrong-arn-role"), "implicitly denied"),
+        ]
+        for (token, reason) in cases {
+            let logged = await self.refusal(password: token)
+            XCTAssertTrue(logged?.contains(reason) ?? false, "expected '\(reason)' in: \(logged ?? "nothing")")
+        }
+        let expired = try self.sandbox.account.sessionCredentials(role: "app-role", session: "old", now: Date().addingTimeInterval(-7_200)).credentials
+        let logged = await self.refusal(password: ProxyFixture.token(self.sandbox, date: Date().addingTimeInterval(-60), credentials: expired))
+        XCTAssertTrue(logged?.contains("expired session credentials") ?? false, logged ?? "")
+    }
+
+    func testTLSRules() async throws {
+        do {
+            _ = try await ProxyFixture.connect(self.sandbox, proxy: "iam-proxy", password: ProxyFixture.token(self.sandbox), tls: false)
+            XCTFail("RequireTLS")
+        } catch let error as MariaDBError {
+            XCTAssertEqual(error.code, 3159)
+            XCTAssertEqual(error.message, "This RDS Proxy requires TLS connections.")
+        }
+        do {
+            _ = try await ProxyFixture.connect(self.sandbox, proxy: "iam-proxy", password: ProxyFixture.token(self.sandbox),
+                                               caFile: self.sandbox.endpoints.databases["app-db"]!.caBundle)
+            XCTFail("the instances' CA does not sign the proxy's certificate")
+        } catch let error as MariaDBError {
+            XCTAssertEqual(error.code, 2026, "\(error)")
+        }
+    }
+
+    func testPasswordPathWithoutTLS() async throws {
+        let connection = try await ProxyFixture.connect(self.sandbox, proxy: "pw-proxy", password: "app-Passw0rd", tls: false)
+        XCTAssertEqual(try connection.query("SELECT 40 + 2").rows, [["42"]])
+        let wrong = await self.refusal(proxy: "pw-proxy", password: "nope", tls: false)
+        XCTAssertTrue(wrong?.contains("does not match the secret") ?? false, wrong ?? "")
+        let unknown = await self.refusal(proxy: "pw-proxy", user: "admin", password: "admin-pw", tls: false)
+        XCTAssertTrue(unknown?.contains("no secret registered with the proxy has the username 'admin'") ?? false, unknown ?? "")
+    }
+
+    func testProxyRoleWithoutGetSecretValue() async throws {
+        let denied = try await Sandbox.start(ProxyFixture.topology(proxyRolePolicy: #"{"Effect":"Allow","Action":"kms:Decrypt","Resource":"*"}"#))
+        defer { Task { await denied.shutdown() } }
+        let target = try XCTUnwrap(denied.account.dbProxy(named: "pw-proxy")?.targets.first)
+        XCTAssertEqual(target.state, "UNAVAILABLE")
+        XCTAssertEqual(target.reason, "AUTH_FAILURE")
+        XCTAssertTrue(target.healthDescription?.hasPrefix("Proxy does not have any registered credentials.") ?? false, target.healthDescription ?? "")
+        XCTAssertTrue(target.healthDescription?.contains("is not authorized to perform: secretsmanager:GetSecretValue") ?? false, target.healthDescription ?? "")
+    }
+
+    func testSecretWithTheWrongPassword() async throws {
+        let stale = try await Sandbox.start(ProxyFixture.topology(secretPassword: "stale-password"))
+        defer { Task { await stale.shutdown() } }
+        let target = try XCTUnwrap(stale.account.dbProxy(named: "pw-proxy")?.targets.first)
+        XCTAssertEqual([target.state, target.reason], ["UNAVAILABLE", "AUTH_FAILURE"])
+        XCTAssertTrue(target.healthDescription?.contains("Database authentication failed for user app") ?? false, target.healthDescription ?? "")
+    }
+}
