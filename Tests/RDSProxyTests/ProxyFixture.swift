@@ -50,7 +50,7 @@ enum ProxyFixture {
                         caFile: String? = nil, timeout: UInt32 = 5) async throws -> MariaDBConnection {
         let endpoint = sandbox.endpoints.proxies![proxy]!
         return try await MariaDB.offload {
-            try MariaDBConnection(.init(host: endpoint.host, port: endpoint.port, user: user, password: password, tls: tls,
+            try MariaDBConnection(.init(host: endpoint.host, port: endpoint.port, user: user, password: password, database: "app", tls: tls,
                                         caFile: tls ? (caFile ?? endpoint.caBundle) : nil, connectTimeout: timeout, readTimeout: timeout))
         }
     }

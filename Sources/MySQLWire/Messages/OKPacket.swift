@@ -53,6 +53,16 @@ public struct EOFPacket: Sendable, Equatable {
         buffer.writeMySQLInteger(self.status.rawValue)
     }
 
+    /// The status and warnings a result set ends with: a classic EOF, or with CLIENT_DEPRECATE_EOF an OK packet
+    /// headed 0xFE.
+    public static func endStatus(of payload: ByteBuffer, deprecateEOF: Bool) -> (status: ServerStatus, warnings: UInt16) {
+        var payload = payload
+        if deprecateEOF, let ok = try? OKPacket.decode(from: &payload) { return (ok.status, ok.warnings) }
+        payload.moveReaderIndex(forwardBy: 1)
+        let warnings = payload.readMySQLInteger(as: UInt16.self) ?? 0
+        return (ServerStatus(rawValue: payload.readMySQLInteger(as: UInt16.self) ?? 0), warnings)
+    }
+
     /// A packet is an EOF (or a DEPRECATE_EOF OK) marker when it starts with 0xFE and is shorter than 16 MiB;
     /// a longer 0xFE-headed packet is a row whose first value has an 8-byte length.
     public static func isEOF(_ packet: MySQLPacket) -> Bool {

@@ -227,7 +227,8 @@ public struct ClientConnectionStateMachine {
                 partial.sawColumnsEOF = true
             } else if EOFPacket.isEOF(packet) {
                 self.state = .ready(greeting)
-                return finish(.resultSet(ResultSet(columns: partial.columns, rows: partial.rows)))
+                let end = EOFPacket.endStatus(of: packet.payload, deprecateEOF: self.deprecateEOF)
+                return finish(.resultSet(ResultSet(columns: partial.columns, rows: partial.rows, status: end.status, warnings: end.warnings)))
             } else {
                 partial.rows.append(kind == .binaryRows
                     ? try BinaryRow.decode(from: &payload, columns: partial.columns)

@@ -100,6 +100,7 @@ final class ProxySession: MySQLServerSession, @unchecked Sendable {
         let response: CommandResponse
         var status: ServerStatus?
         var reusable = true
+        var succeeded = false
         do {
             let result = try await lease.connection.send(command)
             switch result {
@@ -112,13 +113,14 @@ final class ProxySession: MySQLServerSession, @unchecked Sendable {
             }
             lease.state.variables.merge(effect.changes) { _, new in new }
             if let database = effect.database { lease.state.database = database }
+            succeeded = true
         } catch let error as MySQLClientError {
             if case let .server(packet) = error { response = .error(packet) } else { response = .closeConnection(nil); reusable = false }
         } catch {
             response = .closeConnection(nil)
             reusable = false
         }
-        await self.settle(lease, effect: effect, inTransaction: status?.contains(.inTransaction) ?? (held != nil), reusable: reusable, ok: status != nil)
+        await self.settle(lease, effect: effect, inTransaction: status?.contains(.inTransaction) ?? (held != nil), reusable: reusable, ok: succeeded)
         return response
     }
 

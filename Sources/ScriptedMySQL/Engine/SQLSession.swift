@@ -61,7 +61,7 @@ final class SQLSession: @unchecked Sendable {
         }
     }
 
-    var inTransaction: Bool { self.database.flatMap { self.connections[$0]?.isInTransaction } ?? false }
+    var inTransaction: Bool { self.connections[self.database ?? ""]?.isInTransaction ?? false }
 
     var status: ServerStatus {
         var status: ServerStatus = []
