@@ -2,6 +2,7 @@ import AWSSigV4
 import Crypto
 import Foundation
 import IAMPolicy
+import Logging
 
 /// Creating resources directly, as the sandbox does from its topology (the way CloudFormation would, with the
 /// same validation as the API and no caller to authorize).
@@ -108,6 +109,16 @@ extension AccountState {
             data.secrets[name] = secret
         }
         return arn
+    }
+
+    /// Stores a new AWSCURRENT version of a secret (what a rotation does; the old one becomes AWSPREVIOUS), as the
+    /// account's root through PutSecretValue itself; returns the version id.
+    @discardableResult
+    public func putSecretValue(_ secretID: String, value: String) throws(AWSError) -> String {
+        let root = try self.caller(accessKeyID: self.rootCredentials.accessKeyID)
+        let output = try SecretsManagerService(account: self, authorizer: Authorizer(logger: Logger(label: "cloudsandbox.aws")))
+            .handle("PutSecretValue", ["SecretId": secretID, "SecretString": value], caller: root, now: Date())
+        return output["VersionId"] as? String ?? ""
     }
 
     /// Makes a DB instance visible to DescribeDBInstances and registrable as a proxy target.

@@ -62,7 +62,8 @@ final class ProxyAuthenticator: Sendable {
         if case .scramble(.cachingSHA2Password, _, _) = proof, !self.fastAuthCache.withLockedValue({ $0.contains(user) }) {
             return .fullAuthenticationRequired
         }
-        guard proof.matches(password: login.password) else {
+        // A rotated secret: read the secrets again before refusing.
+        guard proof.matches(password: login.password) || self.credentials.refresh().logins[user].map({ proof.matches(password: $0.password) }) == true else {
             return self.refuse(user, "the password does not match the secret \(login.entry.secretARN ?? "")", usingPassword: proof.usesPassword)
         }
         if case .cleartext = proof { self.fastAuthCache.withLockedValue { _ = $0.insert(user) } }

@@ -52,6 +52,7 @@ final class ProxySession: MySQLServerSession, @unchecked Sendable {
             return state.held
         }
         if let previous { Task { await self.server.pool.giveBack(previous, reusable: false) } }  // COM_CHANGE_USER: a new session
+        self.server.metrics.update(pinned: false, session: self.info.id)
     }
 
     func execute(_ command: MySQLCommand) async -> CommandResponse {
@@ -75,6 +76,7 @@ final class ProxySession: MySQLServerSession, @unchecked Sendable {
                 return state.held
             }
             if let held { await self.server.pool.giveBack(held, reusable: false) }
+            self.server.metrics.update(pinned: false, session: self.info.id)
             return .ok(OKPacket(status: .autocommit))
         default:
             break
@@ -88,13 +90,9 @@ final class ProxySession: MySQLServerSession, @unchecked Sendable {
         if let held {
             lease = held
         } else {
-            do { lease = try await self.server.pool.borrow(user: user) } catch {
-                self.logger.warning("no database connection", metadata: ["rdsproxy.reason": "\(error)"])
-                return .error(.borrowTimeout)
-            }
-            do { try await Self.bring(lease, to: wanted) } catch {
-                await self.server.pool.giveBack(lease, reusable: false)
-                return Self.response(to: error)
+            switch await self.borrow(user: user, wanted: wanted) {
+            case let .lease(borrowed): lease = borrowed
+            case let .refused(response): return response
             }
         }
         let response: CommandResponse
@@ -149,9 +147,39 @@ final class ProxySession: MySQLServerSession, @unchecked Sendable {
         self.server.metrics.update(pinned: self.isPinned, session: self.info.id)
     }
 
+    /// A connection in the client's state. An idle connection the target has dropped meanwhile is discarded
+    /// and replaced once, so a restarted or failed-over target costs a client nothing between transactions.
+    private enum Borrowed { case lease(BackendLease), refused(CommandResponse) }
+
+    private func borrow(user: String, wanted: SessionState) async -> Borrowed {
+        for attempt in 0..<2 {
+            let lease: BackendLease
+            do { lease = try await self.server.pool.borrow(user: user) } catch {
+                self.logger.warning("no database connection", metadata: ["rdsproxy.reason": "\(error)"])
+                return .refused(.error(.borrowTimeout))
+            }
+            do {
+                try await Self.bring(lease, to: wanted)
+                return .lease(lease)
+            } catch {
+                await self.server.pool.giveBack(lease, reusable: false)
+                if attempt == 1 || !Self.isConnectionLoss(error) { return .refused(Self.response(to: error)) }
+            }
+        }
+        return .refused(.error(.borrowTimeout))
+    }
+
+    private static func isConnectionLoss(_ error: any Error) -> Bool {
+        if case .server = error as? MySQLClientError { return false }
+        return true
+    }
+
     /// Replays the client's tracked state on a borrowed connection.
     private static func bring(_ lease: BackendLease, to wanted: SessionState) async throws {
         let plan = wanted.replay(from: lease.state)
+        if !plan.reset, plan.database == nil, plan.statements.isEmpty, !lease.connection.channel.isActive {
+            throw MySQLClientError.connectionClosed
+        }
         if plan.reset {
             _ = try await lease.connection.send(.resetConnection)
             lease.state.variables = [:]
