@@ -126,7 +126,7 @@ let package = Package(
         ]),
         .testTarget(name: "VirtualNetworkTests", dependencies: ["VirtualNetwork"]),
         .testTarget(name: "RDSProxyTests", dependencies: ["CloudSandbox", "RDSProxy", "MariaDBClient", "MySQLNIO", "AWSSigV4", "SandboxTesting"]),
-        .testTarget(name: "CloudSandboxTests", dependencies: ["CloudSandbox", "MariaDBClient", "SandboxTesting"]),
+        .testTarget(name: "CloudSandboxTests", dependencies: ["CloudSandbox", "MariaDBClient", "SandboxTesting", "AWSSigV4"]),
     ],
     swiftLanguageModes: [.v6]
 )

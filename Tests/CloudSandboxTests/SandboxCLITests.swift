@@ -24,11 +24,11 @@ final class SandboxCLITests: XCTestCase {
         XCTAssertTrue(allowed.stdout.hasPrefix("path found: app-function (10.0.1.5 in subnet-app-a, sg-function) → app-db tcp/3306"), allowed.stdout)
         let blocked = try await self.sandbox(["reach", "batch-job", "app-db", "3306", "--topology", topology])
         XCTAssertEqual(blocked.status, 1)
-        XCTAssertTrue(blocked.stdout.contains("ENI_SG_RULES_MISMATCH: sg-db admits tcp/3306 only from sg-function, sg-operator; batch-job is 10.0.1.6 in sg-batch"),
+        XCTAssertTrue(blocked.stdout.contains("ENI_SG_RULES_MISMATCH: sg-db admits tcp/3306 only from sg-proxy, sg-function, sg-operator; batch-job is 10.0.1.6 in sg-batch"),
                       blocked.stdout)
         let unknown = try await self.sandbox(["reach", "nobody", "app-db", "3306", "--topology", topology])
         XCTAssertNotEqual(unknown.status, 0)
-        XCTAssertTrue(unknown.stderr.contains("its interfaces belong to: app-db, app-function, batch-job, operator"), unknown.stderr)
+        XCTAssertTrue(unknown.stderr.contains("its interfaces belong to: app-db, app-function, batch-job, app-proxy, operator"), unknown.stderr)
     }
 
     func testToxicsAtRunTimeThroughTheToxiproxyAPI() async throws {

@@ -1,3 +1,4 @@
+import AWSSigV4
 import CloudSandbox
 import Foundation
 import MariaDBClient
@@ -72,6 +73,17 @@ final class SandboxTests: XCTestCase {
                                         caFile: database.caBundle)).query("SELECT name FROM users WHERE id = 1").rows
         }
         XCTAssertEqual(rows, [["Ada"]])
+        // Through the RDS Proxy with an IAM token made from the endpoints file's app-role credentials.
+        let proxy = try XCTUnwrap(endpoints?.proxies?["app-proxy"])
+        let role = try XCTUnwrap(endpoints?.credentials?["app-role"])
+        let token = RDSAuthToken.generate(host: proxy.endpoint, port: 3306, region: "us-east-1", user: "app",
+                                          credentials: AWSCredentials(accessKeyID: role.accessKeyId, secretAccessKey: role.secretAccessKey,
+                                                                      sessionToken: role.sessionToken))
+        let proxied = try await MariaDB.offload {
+            try MariaDBConnection(.init(host: proxy.host, port: proxy.port, user: "app", password: token, database: "app", tls: true,
+                                        caFile: proxy.caBundle)).query("SELECT COUNT(*) FROM users").rows
+        }
+        XCTAssertEqual(proxied, [["3"]])
         let attributes = try FileManager.default.attributesOfItem(atPath: endpointsFile)
         XCTAssertEqual((attributes[.posixPermissions] as? NSNumber)?.intValue, 0o600, "the file holds passwords")
 
