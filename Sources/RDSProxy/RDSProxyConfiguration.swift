@@ -46,11 +46,18 @@ public struct RDSProxyConfiguration: Sendable {
     public var targetConnectTimeout: TimeAmount
     /// Runs first on every accepted client connection (the proxy's security groups).
     public var connectionFront: ConnectionFront?
+    /// Why the network keeps the proxy from its target, or nil when the path exists (the health check asks).
+    public var reachability: (@Sendable () -> String?)?
+    /// How often target health is checked again.
+    public var healthCheckInterval: Duration
     public var logger: Logger
 
     public init(record: DBProxyRecord, account: AccountState, host: String, port: Int = 0, virtualPort: Int = 3306, target: Target,
                 tls: TLSConfiguration?, maxClientConnections: Int = 4_000, targetConnectTimeout: TimeAmount = .seconds(5),
-                connectionFront: ConnectionFront? = nil, logger: Logger = Logger(label: "cloudsandbox.rdsproxy")) {
+                connectionFront: ConnectionFront? = nil, reachability: (@Sendable () -> String?)? = nil, healthCheckInterval: Duration = .seconds(10),
+                logger: Logger = Logger(label: "cloudsandbox.rdsproxy")) {
+        self.reachability = reachability
+        self.healthCheckInterval = healthCheckInterval
         self.record = record
         self.account = account
         self.host = host

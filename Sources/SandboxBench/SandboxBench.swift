@@ -53,6 +53,8 @@ struct SandboxBench {
         print("\nSandbox.start with one instance (CA, certificate, listener), median of 7: \(format(startup)) ms\n")
         try await NetworkBench.run(logger: quiet)
         print()
+        try await ProxyBench.run(logger: quiet)
+        print()
         try AWSBench.run()
         real?.stop()
         await scripted.shutdown()

@@ -2,6 +2,7 @@ import AWSSigV4
 import CloudSandbox
 import Foundation
 import MariaDBClient
+import MySQLNIO
 import XCTest
 
 /// Client authentication through libmariadb: IAM tokens over TLS, every bad token refused with 1045 and the
@@ -76,6 +77,29 @@ final class ProxyAuthTests: XCTestCase {
         } catch let error as MariaDBError {
             XCTAssertEqual(error.code, 2026, "\(error)")
         }
+    }
+
+    func testIAMWithoutTLSIsRefusedEvenWhenTheProxyAllowsPlainConnections() async throws {
+        let logged = await self.refusal(proxy: "iam-plain-proxy", password: ProxyFixture.token(self.sandbox, proxy: "iam-plain-proxy"), tls: false)
+        XCTAssertTrue(logged?.contains("IAM authentication requires TLS") ?? false, logged ?? "")
+        let overTLS = try await ProxyFixture.connect(self.sandbox, proxy: "iam-plain-proxy", password: ProxyFixture.token(self.sandbox, proxy: "iam-plain-proxy"))
+        XCTAssertEqual(try overTLS.query("SELECT 1").rows, [["1"]])
+    }
+
+    func testCachingSHA2Clients() async throws {
+        let endpoint = try XCTUnwrap(self.sandbox.endpoints.proxies?["sha2-proxy"])
+        let tls = try MySQLConnection.TLS.trusting(caPEM: String(contentsOfFile: endpoint.caBundle, encoding: .utf8), serverHostname: endpoint.endpoint)
+        // The first login needs the full password (over TLS); later ones take the fast path, even without TLS.
+        let full = try await MySQLConnection.connect(host: endpoint.host, port: endpoint.port,
+                                                     configuration: .init(username: "app", password: "app-Passw0rd", database: "app", tls: .required), tls: tls)
+        await full.close()
+        let fast = try await MySQLConnection.connect(host: endpoint.host, port: endpoint.port,
+                                                     configuration: .init(username: "app", password: "app-Passw0rd", database: "app", tls: .disabled))
+        let rows = try await fast.query("SELECT 5").textRows
+        XCTAssertEqual(rows, [["5"]])
+        await fast.close()
+        let logged = await self.refusal(proxy: "sha2-proxy", password: "wrong", tls: true)
+        XCTAssertTrue(logged?.contains("does not match") ?? false, logged ?? "")
     }
 
     func testPasswordPathWithoutTLS() async throws {

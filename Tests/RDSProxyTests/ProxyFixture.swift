@@ -3,8 +3,9 @@ import CloudSandbox
 import Foundation
 import MariaDBClient
 
-/// A sandbox with one instance behind two proxies: `iam-proxy` (IAM REQUIRED, RequireTLS) and `pw-proxy`
-/// (password, no TLS required, a one-connection pool with a 1 s borrow timeout and a 3-client limit).
+/// A sandbox with one instance behind four proxies: `iam-proxy` (IAM REQUIRED, RequireTLS), `pw-proxy` (password,
+/// no TLS required, a one-connection pool with a 1 s borrow timeout and a 3-client limit), `sha2-proxy`
+/// (caching_sha2_password clients) and `iam-plain-proxy` (IAM REQUIRED without RequireTLS).
 /// Roles: proxy-role (reads the secret), app-role (rds-db:connect on the proxy), wrong-arn-role (rds-db:connect
 /// on the instance's resource id instead), no-connect-role (nothing).
 enum ProxyFixture {
@@ -31,6 +32,10 @@ enum ProxyFixture {
                 .init(name: "iam-proxy", role: "proxy-role", auth: [.init(secret: "app-db/app", iamAuth: "REQUIRED")], target: "app-db", requireTLS: true),
                 .init(name: "pw-proxy", role: "proxy-role", auth: [.init(secret: "app-db/app")], target: "app-db", requireTLS: false,
                       targetGroup: .init(maxConnectionsPercent: 5, maxIdleConnectionsPercent: 5, connectionBorrowTimeout: 1), maxClientConnections: 3),
+                .init(name: "sha2-proxy", role: "proxy-role", auth: [.init(secret: "app-db/app", clientPasswordAuthType: "MYSQL_CACHING_SHA2_PASSWORD")],
+                      target: "app-db", requireTLS: false),
+                .init(name: "iam-plain-proxy", role: "proxy-role", auth: [.init(secret: "app-db/app", iamAuth: "REQUIRED")], target: "app-db",
+                      requireTLS: false),
             ])
     }
 

@@ -59,13 +59,18 @@ enum ProxyFactory {
             target: .init(instanceID: spec.target, host: database.host, port: database.port, maxConnections: instance.maxConnections ?? 151,
                           tls: targetTLS, sourceAddress: network == nil ? nil : host),
             tls: try certificate.serverTLSConfiguration(), maxClientConnections: spec.maxClientConnections ?? 4_000, logger: context.logger)
-        if let network { configuration.connectionFront = { channel in try network.admit(channel, to: name, port: 3306) } }
+        if let network {
+            let target = spec.target
+            configuration.connectionFront = { channel in try network.admit(channel, to: name, port: 3306) }
+            configuration.reachability = {
+                NetworkPlan.analyze(network.model, from: name, to: target, port: 3306).flatMap { result in
+                    result.isReachable ? nil : result.explanations.map(\.text).joined(separator: "; ")
+                }
+            }
+        }
         let server = try RDSProxyServer(configuration: configuration)
         try await server.start()
-        let blocked = network.flatMap { NetworkPlan.analyze($0.model, from: name, to: spec.target, port: 3306) }.flatMap { result in
-            result.isReachable ? nil : result.explanations.map(\.text).joined(separator: "; ")
-        }
-        await server.checkTargetHealth(reachability: blocked)
+        await server.checkTargetHealth()
         let endpoint = Endpoints.Proxy(endpoint: record.endpoint, host: host, port: server.port, requireTLS: record.requireTLS,
                                        iamAuth: record.auth.contains { $0.iamAuth == "REQUIRED" }, resourceId: record.resourceID,
                                        caBundle: context.certificates.proxyBundlePath, eni: network?.model.eni(owner: name).map(Endpoints.Interface.init))

@@ -129,9 +129,9 @@ actor BackendPool {
         Task {
             do {
                 let connection = try await self.open(waiter.user)
-                waiter.continuation.resume(returning: await self.lend(BackendLease(connection: connection, user: waiter.user)))
+                waiter.continuation.resume(returning: self.lend(BackendLease(connection: connection, user: waiter.user)))
             } catch {
-                await self.failedOpen()
+                self.failedOpen()
                 waiter.continuation.resume(throwing: error)
             }
         }

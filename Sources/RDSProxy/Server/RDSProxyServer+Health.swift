@@ -13,8 +13,8 @@ extension RDSProxyServer {
     /// Checks the target as the proxy sees it (credentials readable as its role, the network path, a login with
     /// the secret) and records the result with the account, for DescribeDBProxyTargets.
     @discardableResult
-    public func checkTargetHealth(reachability: String? = nil) async -> TargetHealth {
-        let health = await self.probe(reachability: reachability)
+    public func checkTargetHealth() async -> TargetHealth {
+        let health = await self.probe(reachability: self.configuration.reachability?())
         if let instance = self.configuration.target.instanceID {
             self.configuration.account.setTargetHealth(proxy: self.configuration.record.name, instance: instance, state: health.state,
                                                        reason: health.reason, description: health.description)

@@ -64,16 +64,23 @@ public final class RDSProxyServer: MySQLServerSessionFactory, Sendable {
 
     public var port: Int { self.state.withLockedValue { $0.listener?.port } ?? self.configuration.port }
 
-    /// Binds the listener and starts closing idle clients (`checkTargetHealth` reports on the target).
+    /// Binds the listener, then closes idle clients and checks the target's health every `healthCheckInterval`.
     public func start() async throws {
         let listener = try await MySQLServerListener.bind(host: self.configuration.host, port: self.configuration.port, factory: self,
                                                           front: self.configuration.connectionFront, logger: self.configuration.logger)
         self.authenticator.listening(on: listener.port)
         let idleLimit = TimeInterval(self.configuration.record.idleClientTimeout)
+        let healthEvery = self.configuration.healthCheckInterval
         let sweeper = Task { [weak self] in
+            let clock = ContinuousClock()
+            var lastHealth = clock.now
             while !Task.isCancelled {
                 try? await Task.sleep(for: .milliseconds(Int(min(1, idleLimit / 4) * 1000)))
                 self?.closeIdleClients(olderThan: idleLimit)
+                if clock.now - lastHealth >= healthEvery {
+                    lastHealth = clock.now
+                    await self?.checkTargetHealth()
+                }
             }
         }
         self.state.withLockedValue { $0.listener = listener; $0.sweeper = sweeper }
