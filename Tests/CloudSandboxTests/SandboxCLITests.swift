@@ -31,6 +31,29 @@ final class SandboxCLITests: XCTestCase {
         XCTAssertTrue(unknown.stderr.contains("its interfaces belong to: app-db, app-function, batch-job, app-proxy, operator"), unknown.stderr)
     }
 
+    func testProxyStatusCarriesTheReasonsOfRefusals() async throws {
+        let (topology, base) = try TopologyLoader.load(path: TopologyTests.root.appendingPathComponent("Sandbox/default.yaml").path)
+        let sandbox = try await Sandbox.start(topology, baseDirectory: base)
+        defer { Task { await sandbox.shutdown() } }
+        let file = NSTemporaryDirectory() + "cloudsandbox-cli-\(UUID().uuidString.prefix(8)).json"
+        try sandbox.endpoints.write(to: file)
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let proxy = try XCTUnwrap(sandbox.endpoints.proxies?["app-proxy"])
+        do {
+            _ = try await MariaDB.offload {
+                try MariaDBConnection(.init(host: proxy.host, port: proxy.port, user: "admin", password: "wrong", tls: true, caFile: proxy.caBundle))
+            }
+            XCTFail("wrong password")
+        } catch let error as MariaDBError {
+            XCTAssertEqual(error.code, 1045)
+        }
+        let status = try await self.sandbox(["proxy", "app-proxy", "--endpoints-file", file])
+        XCTAssertEqual(status.status, 0, status.stderr)
+        XCTAssertTrue(status.stdout.contains("the password does not match the secret arn:aws:secretsmanager:us-east-1:123456789012:secret:app-db/admin"), status.stdout)
+        XCTAssertTrue(status.stdout.contains("\"state\" : \"AVAILABLE\""), status.stdout)
+        XCTAssertFalse(status.stdout.contains("admin-Passw0rd"), "no password in the status")
+    }
+
     func testToxicsAtRunTimeThroughTheToxiproxyAPI() async throws {
         let sandbox = try await Sandbox.start(NetworkEnforcementTests.topology(denied: .reset))
         defer { Task { await sandbox.shutdown() } }

@@ -134,6 +134,16 @@ final class LimitsAndFaultsTests: XCTestCase {
         XCTAssertEqual(rows, [["3"]], "other connections carry on")
     }
 
+    func testOurClientFailsCleanlyWhenNothingListens() async throws {
+        // Port 1 on loopback: refused at once. The client must throw, not leave its login promise pending.
+        do {
+            _ = try await MySQLConnection.connect(host: "127.0.0.1", port: 1, configuration: .init(username: "u", password: "p", tls: .disabled))
+            XCTFail("nothing listens on port 1")
+        } catch {
+            XCTAssertFalse(error is MySQLClientError, "a connect error, not a protocol one: \(error)")
+        }
+    }
+
     func testChangeUserAndResetConnection() async throws {
         let server = try await TestServer.start()
         defer { Task { await server.shutdown() } }

@@ -82,8 +82,12 @@ public final class Sandbox: Sendable {
                                  if down { await instances[id]?.killAll() }
                              })
             }
+            let status = ProxyStatusAPI(proxies: proxies, account: account)
             let endpoint = try await AWSEndpoint.start(account: account, host: try block.address(2), logger: logger,
-                                                       routes: { router in toxiproxy?.install(on: router) })
+                                                       routes: { router in
+                                                           toxiproxy?.install(on: router)
+                                                           status.install(on: router)
+                                                       })
             aws = endpoint
             var endpoints = Endpoints(databases: databases, aws: .init(endpoint: endpoint.url, region: topology.region, accountId: account.accountID),
                                       credentials: credentials)

@@ -51,15 +51,21 @@ public final class MySQLConnection: Sendable {
             .connectTimeout(connectTimeout)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
         if let sourceAddress { bootstrap = bootstrap.bind(to: sourceAddress) }
-        let channel = try await bootstrap.channelInitializer { channel in
-            channel.eventLoop.makeCompletedFuture {
-                let handler = MySQLClientChannelHandler(configuration: finalConfiguration, login: login) {
-                    guard let sslContext else { throw MySQLClientError.tlsUnavailable }
-                    return try NIOSSLClientHandler(context: sslContext, serverHostname: hostname)
+        let channel: any Channel
+        do {
+            channel = try await bootstrap.channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let handler = MySQLClientChannelHandler(configuration: finalConfiguration, login: login) {
+                        guard let sslContext else { throw MySQLClientError.tlsUnavailable }
+                        return try NIOSSLClientHandler(context: sslContext, serverHostname: hostname)
+                    }
+                    try channel.pipeline.syncOperations.addHandler(handler)
                 }
-                try channel.pipeline.syncOperations.addHandler(handler)
-            }
-        }.connect(host: host, port: port).get()
+            }.connect(host: host, port: port).get()
+        } catch {
+            login.fail(error)  // no connection: the login promise must not be left pending
+            throw error
+        }
         channel.closeFuture.whenComplete { _ in login.fail(MySQLClientError.connectionClosed) }
         do {
             let greeting = try await login.futureResult.get()

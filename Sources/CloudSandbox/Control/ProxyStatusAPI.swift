@@ -1,0 +1,37 @@
+import FakeAWS
+import Foundation
+import Hummingbird
+import NIOCore
+import RDSProxy
+
+/// `GET /sandbox/proxies` on the AWS endpoint's port: each proxy's connections, target health and latest login
+/// decisions with their reasons (what `sandbox proxy` prints). Never a token or password: reasons only.
+struct ProxyStatusAPI: Sendable {
+    let proxies: [String: RDSProxyServer]
+    let account: AccountState
+
+    func install(on router: Router<AWSRequestContext>) {
+        router.get("/sandbox/proxies") { _, _ in
+            var status: [String: Any] = [:]
+            for (name, proxy) in self.proxies {
+                let statistics = await proxy.statistics()
+                let targets = self.account.dbProxy(named: name)?.targets ?? []
+                status[name] = [
+                    "endpoint": proxy.configuration.record.endpoint,
+                    "clientConnections": statistics.clientConnections, "databaseConnections": statistics.databaseConnections,
+                    "idleDatabaseConnections": statistics.idleDatabaseConnections, "pinnedClients": statistics.pinnedClients,
+                    "borrowWaits": statistics.borrowWaits, "borrowTimeouts": statistics.borrowTimeouts,
+                    "targets": targets.map { target -> [String: Any] in
+                        var entry: [String: Any] = ["instance": target.instanceIdentifier, "state": target.state]
+                        entry["reason"] = target.reason
+                        entry["description"] = target.healthDescription
+                        return entry
+                    },
+                    "logins": proxy.audit.all.suffix(50).map { ["user": $0.user, "outcome": $0.outcome, "reason": $0.reason] },
+                ] as [String: Any]
+            }
+            let data = (try? JSONSerialization.data(withJSONObject: status, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])) ?? Data("{}".utf8)
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        }
+    }
+}

@@ -1,0 +1,64 @@
+extension Topology {
+    /// An RDS Proxy in front of one of the topology's instances.
+    public struct Proxy: Sendable, Codable, Equatable {
+        public struct Auth: Sendable, Codable, Equatable {
+            /// A secret of `secrets` (name) or any secret ARN.
+            public var secret: String
+            /// DISABLED (default), REQUIRED or ENABLED.
+            public var iamAuth: String?
+            /// MYSQL_NATIVE_PASSWORD (default) or MYSQL_CACHING_SHA2_PASSWORD.
+            public var clientPasswordAuthType: String?
+            public init(secret: String, iamAuth: String? = nil, clientPasswordAuthType: String? = nil) {
+                self.secret = secret
+                self.iamAuth = iamAuth
+                self.clientPasswordAuthType = clientPasswordAuthType
+            }
+        }
+
+        /// ModifyDBProxyTargetGroup's ConnectionPoolConfig.
+        public struct TargetGroup: Sendable, Codable, Equatable {
+            public var maxConnectionsPercent: Int?
+            public var maxIdleConnectionsPercent: Int?
+            public var connectionBorrowTimeout: Int?
+            public var initQuery: String?
+            public var sessionPinningFilters: [String]?
+            public init(maxConnectionsPercent: Int? = nil, maxIdleConnectionsPercent: Int? = nil, connectionBorrowTimeout: Int? = nil,
+                        initQuery: String? = nil, sessionPinningFilters: [String]? = nil) {
+                self.maxConnectionsPercent = maxConnectionsPercent
+                self.maxIdleConnectionsPercent = maxIdleConnectionsPercent
+                self.connectionBorrowTimeout = connectionBorrowTimeout
+                self.initQuery = initQuery
+                self.sessionPinningFilters = sessionPinningFilters
+            }
+        }
+
+        public var name: String
+        /// The role (name or ARN) the proxy reads its secrets as.
+        public var role: String
+        public var auth: [Auth]
+        /// The database instance id behind the proxy.
+        public var target: String
+        public var requireTLS: Bool?
+        public var idleClientTimeout: Int?
+        public var targetGroup: TargetGroup?
+        /// With a network: the subnets of the proxy's ENIs (the first carries its listener) and its security groups.
+        public var subnets: [String]?
+        public var securityGroups: [String]?
+        /// Client connections past this get 1040.
+        public var maxClientConnections: Int?
+
+        public init(name: String, role: String, auth: [Auth], target: String, requireTLS: Bool? = nil, idleClientTimeout: Int? = nil,
+                    targetGroup: TargetGroup? = nil, subnets: [String]? = nil, securityGroups: [String]? = nil, maxClientConnections: Int? = nil) {
+            self.name = name
+            self.role = role
+            self.auth = auth
+            self.target = target
+            self.requireTLS = requireTLS
+            self.idleClientTimeout = idleClientTimeout
+            self.targetGroup = targetGroup
+            self.subnets = subnets
+            self.securityGroups = securityGroups
+            self.maxClientConnections = maxClientConnections
+        }
+    }
+}

@@ -1,0 +1,27 @@
+import ArgumentParser
+import CloudSandbox
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// `sandbox proxy [NAME]`: a running sandbox's proxies: connections, target health, and why recent logins
+/// were accepted or refused.
+struct ProxyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "proxy", abstract: "Show a running sandbox's RDS Proxies: connections, target health, login decisions.")
+
+    @Argument(help: "Only this proxy.") var name: String?
+    @Option(help: "The running sandbox's endpoints file.") var endpointsFile: String = ".sandbox/endpoints.json"
+
+    func run() async throws {
+        let endpoints = try Endpoints.read(from: self.endpointsFile)
+        guard let base = endpoints.aws?.endpoint else { throw ValidationError("\(self.endpointsFile) names no endpoint; is the sandbox up?") }
+        let (data, _) = try await URLSession.shared.data(from: URL(string: base + "/sandbox/proxies")!)
+        guard var status = try JSONSerialization.jsonObject(with: data) as? [String: Any] else { throw ValidationError("unexpected answer: \(String(decoding: data, as: UTF8.self))") }
+        if let name = self.name {
+            guard let one = status[name] else { throw ValidationError("no proxy '\(name)'; the sandbox has: \(status.keys.sorted().joined(separator: ", "))") }
+            status = [name: one]
+        }
+        print(String(decoding: try JSONSerialization.data(withJSONObject: status, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]), as: UTF8.self))
+    }
+}
