@@ -48,6 +48,18 @@ final class ProxyNetworkTests: XCTestCase {
         }
     }
 
+    func testToxicsOnTheProxysListener() async throws {
+        let sandbox = try await Sandbox.start(Self.topology(proxyGroup: "sg-proxy", dbGroup: "sg-db"))
+        defer { Task { await sandbox.shutdown() } }
+        let client = try await self.connect(sandbox, from: "fn")
+        sandbox.network?.faults.add(Toxic(name: "slow", .latency(milliseconds: 300)), to: .listener("net-proxy"))
+        let started = Date()
+        _ = try await MariaDB.offload { try client.query("SELECT 1") }
+        XCTAssertGreaterThanOrEqual(Date().timeIntervalSince(started), 0.29)
+        await sandbox.setDown("net-proxy", true)
+        XCTAssertThrowsError(try client.query("SELECT 2"), "a proxy taken down resets its clients")
+    }
+
     func testSharedSecurityGroupThatDoesNotAdmitItself() async throws {
         let sandbox = try await Sandbox.start(Self.topology(proxyGroup: "sg-shared", dbGroup: "sg-shared"))
         defer { Task { await sandbox.shutdown() } }

@@ -74,13 +74,16 @@ public final class Sandbox: Sendable {
                 proxies[spec.name] = server
                 proxyEndpoints[spec.name] = endpoint
             }
-            let instances = started
+            let (instances, running) = (started, proxies)
+            let listeners = databases.mapValues { ToxiproxyAPI.Listener(listen: "\($0.host):\($0.port)", upstream: $0.endpoint) }
+                .merging(proxyEndpoints.mapValues { .init(listen: "\($0.host):\($0.port)", upstream: $0.endpoint) }) { first, _ in first }
             let toxiproxy = network.map { network in
-                ToxiproxyAPI(network: network, listeners: databases.mapValues { .init(listen: "\($0.host):\($0.port)", upstream: $0.endpoint) },
-                             setDown: { id, down in
-                                 network.faults.setDown(id, down)
-                                 if down { await instances[id]?.killAll() }
-                             })
+                ToxiproxyAPI(network: network, listeners: listeners, setDown: { id, down in
+                    network.faults.setDown(id, down)
+                    guard down else { return }
+                    await instances[id]?.killAll()
+                    await running[id]?.closeAllClients()
+                })
             }
             let status = ProxyStatusAPI(proxies: proxies, account: account)
             let endpoint = try await AWSEndpoint.start(account: account, host: try block.address(2), logger: logger,
@@ -145,10 +148,13 @@ public final class Sandbox: Sendable {
         self.network.flatMap { NetworkPlan.analyze($0.model, from: source, to: destination, port: port) }
     }
 
-    /// Takes instance `id` down as Toxiproxy disables a proxy (open connections reset, new ones refused) or up again.
+    /// Takes instance or proxy `id` down as Toxiproxy disables a proxy (open connections reset, new ones refused)
+    /// or up again.
     public func setDown(_ id: String, _ down: Bool) async {
         self.network?.faults.setDown(id, down)
-        if down { await self.instances[id]?.killAll() }
+        guard down else { return }
+        await self.instances[id]?.killAll()
+        await self.proxies[id]?.closeAllClients()
     }
 
     /// The RDS Proxy `name` (statistics, audit of logins, target health).

@@ -127,6 +127,11 @@ public final class RDSProxyServer: MySQLServerSessionFactory, Sendable {
                           borrowTimeouts: pool.borrowTimeouts)
     }
 
+    /// Closes every client connection (a listener taken down); the proxy keeps accepting.
+    public func closeAllClients() async {
+        await self.state.withLockedValue { $0.listener }?.killAll()
+    }
+
     private func closeIdleClients(olderThan limit: TimeInterval) {
         let now = Date()
         let (listener, idle) = self.state.withLockedValue { state in
