@@ -40,6 +40,9 @@ final class TopologyTests: XCTestCase {
              "network.vpcs[0].securityGroups[0].ingress[0].ports", "lower bound first"),
             ("network:\n  vpcs: [{id: vpc-a, cidr: 10.0.0.0/16, subnets: []}]\n  hosts: [{id: h, subnet: subnet-z, securityGroups: []}]\n",
              "network.hosts[0].subnet", "not a subnet"),
+            ("databases:\n  - id: ext\n    users: [{name: a, password: b}]\n    external: {host: 10.0.0.5, port: 3306}\n", "databases[0].external", "127.0.0.0/8"),
+            ("databases:\n  - id: ext\n    users: [{name: a, password: b}]\n    schema: x.sql\n    schemaDatabase: app\n    external: {host: 127.0.0.1, port: 3306}\n",
+             "databases[0].schema", "external server keeps its own"),
         ]
         for (yaml, path, hint) in cases {
             XCTAssertThrowsError(try TopologyLoader.parse(yaml), path) { error in

@@ -1,11 +1,6 @@
-import AWSSigV4
 import CloudSandbox
-import FakeAWS
 import Foundation
-import Logging
 import MariaDBClient
-import MySQLNIO
-import RDSProxy
 import SandboxPKI
 import SandboxTesting
 import XCTest
@@ -43,38 +38,36 @@ final class ProxyClientsTests: XCTestCase {
     }
 
     func testProxyInFrontOfARealMariaDBServer() async throws {
-        let ca = try CertificateAuthority(commonName: "proxy test CA")
         let server: LocalMariaDBServer
         do {
-            server = try await MariaDB.offload { try LocalMariaDBServer.start(ca: ca) }
+            server = try await MariaDB.offload { try LocalMariaDBServer.start(ca: try CertificateAuthority(commonName: "proxy test CA")) }
         } catch let unavailable as LocalMariaDBServer.Unavailable {
             throw XCTSkip(unavailable.description)
         }
         defer { server.stop() }
-        let account = AccountState()
-        try account.createRole(name: "proxy-role", trustPolicy: ProxyFixture.trust("rds.amazonaws.com").text,
-                               inlinePolicies: ["read": ProxyFixture.doc(#"{"Effect":"Allow","Action":"secretsmanager:GetSecretValue","Resource":"*"}"#).text])
-        let secret = try account.createSecret(name: "real", value: #"{"username":"\#(server.user)","password":"\#(server.password)"}"#)
-        account.registerDBInstance(DBInstanceRecord(identifier: "real-db", engineVersion: "10.11", address: "127.0.0.1", port: server.port,
-                                                    masterUsername: server.user, region: account.region, accountID: account.accountID))
-        let record = try account.createDBProxy(name: "real-proxy", roleARN: "arn:aws:iam::123456789012:role/proxy-role",
-                                               auth: [["SecretArn": secret]], requireTLS: false, idleClientTimeout: nil, subnets: ["subnet-a"],
-                                               securityGroups: [], pool: [:], targets: ["real-db"])
-        var quiet = Logger(label: "test")
-        quiet.logLevel = .warning
-        let proxy = try RDSProxyServer(configuration: .init(record: record, account: account, host: "127.0.0.1",
-                                                            target: .init(instanceID: "real-db", host: "127.0.0.1", port: server.port), tls: nil, logger: quiet))
-        try await proxy.start()
-        defer { Task { await proxy.shutdown() } }
-        let health = await proxy.checkTargetHealth()
-        XCTAssertEqual(health.state, "AVAILABLE", "\(health)")
+        var topology = ProxyFixture.topology()
+        topology.databases.append(.init(id: "real-db", users: [.init(name: server.user, password: server.password)], databases: ["app"],
+                                        external: .init(host: "127.0.0.1", port: server.port)))
+        topology.secrets?.append(.init(name: "real-db/native", database: .init(instance: "real-db", user: server.user)))
+        topology.proxies = [.init(name: "real-proxy", role: "proxy-role", auth: [.init(secret: "real-db/native")], target: "real-db")]
+        let sandbox = try await Sandbox.start(topology)
+        defer { Task { await sandbox.shutdown() } }
+        XCTAssertEqual(sandbox.account.dbProxy(named: "real-proxy")?.targets.first?.state, "AVAILABLE")
+        let proxy = try XCTUnwrap(sandbox.endpoints.proxies?["real-proxy"])
         let client = try await MariaDB.offload {
-            try MariaDBConnection(.init(host: "127.0.0.1", port: proxy.port, user: server.user, password: server.password, database: "app"))
+            try MariaDBConnection(.init(host: proxy.host, port: proxy.port, user: server.user, password: server.password, database: "app"))
         }
         XCTAssertTrue(try client.query("SELECT VERSION()").rows.first?.first??.contains("MariaDB") ?? false)
         _ = try client.query("CREATE TABLE IF NOT EXISTS proxied (id INT PRIMARY KEY)")
         _ = try client.query("REPLACE INTO proxied VALUES (1)")
         XCTAssertEqual(try client.query("SELECT COUNT(*) FROM proxied").rows, [["1"]])
+        _ = try client.query("BEGIN")
+        _ = try client.query("INSERT INTO proxied VALUES (2)")
+        let other = try await MariaDB.offload {
+            try MariaDBConnection(.init(host: proxy.host, port: proxy.port, user: server.user, password: server.password, database: "app"))
+        }
+        XCTAssertEqual(try other.query("SELECT COUNT(*) FROM proxied").rows, [["1"]], "mariadbd's transaction stays on its connection")
+        _ = try client.query("ROLLBACK")
     }
 
     func testRotationChangeUserResetAndIdleClients() async throws {

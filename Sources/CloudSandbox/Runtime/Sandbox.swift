@@ -57,6 +57,10 @@ public final class Sandbox: Sendable {
                 .map { VirtualNetwork(model: $0, logger: logger) }
             var databases: [String: Endpoints.Database] = [:]
             for (index, spec) in topology.databases.enumerated() {
+                if let external = spec.external {
+                    databases[spec.id] = Self.register(external: external, spec, account: account)
+                    continue
+                }
                 let (server, database) = try await Self.startDatabase(
                     spec, index: index, host: try block.address(try NetworkPlan.hostNumber(index)), network: network, account: account,
                     certificates: certificates, baseDirectory: baseDirectory, logger: logger)
@@ -159,6 +163,17 @@ public final class Sandbox: Sendable {
 
     /// The RDS Proxy `name` (statistics, audit of logins, target health).
     public func proxy(_ name: String) -> RDSProxyServer? { self.proxies[name] }
+
+    /// An external server: registered with RDS (so a proxy can target it) and listed, not run.
+    private static func register(external: Topology.DatabaseInstance.External, _ spec: Topology.DatabaseInstance,
+                                 account: AccountState) -> Endpoints.Database {
+        let endpoint = "\(spec.id).\(account.rdsEndpointSuffix).\(account.region).rds.amazonaws.com"
+        account.registerDBInstance(DBInstanceRecord(identifier: spec.id, engineVersion: spec.engineVersion ?? "external", address: endpoint,
+                                                    port: external.port, masterUsername: spec.users[0].name, dbName: spec.databases?.first,
+                                                    region: account.region, accountID: account.accountID))
+        return Endpoints.Database(host: external.host, port: external.port, endpoint: endpoint, caBundle: nil, tls: "disabled",
+                                  users: Dictionary(spec.users.map { ($0.name, $0.password) }, uniquingKeysWith: { a, _ in a }))
+    }
 
     /// The scripted server behind database instance `id` (rules, query log, kill, restart).
     public func database(_ id: String) -> ScriptedMySQLServer? { self.instances[id] }

@@ -25,7 +25,7 @@ public enum NetworkPlan {
         }
         do throws(NetworkSpecError) {
             var model = try NetworkModel(spec)
-            for (index, database) in topology.databases.enumerated() {
+            for (index, database) in topology.databases.enumerated() where database.external == nil {
                 guard let subnet = database.subnet else {
                     throw NetworkSpecError(path: "databases[\(index)].subnet", "is missing: with a network, every instance sits in a subnet")
                 }

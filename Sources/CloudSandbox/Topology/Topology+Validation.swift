@@ -30,6 +30,16 @@ extension Topology {
             if let limit = database.maxConnections, limit < 1 {
                 throw TopologyError(path: "\(path).maxConnections", "\(limit) admits nobody; use 1 or more (MySQL's default is 151)")
             }
+            if let external = database.external {
+                guard external.host.hasPrefix("127.") || external.host == "localhost", (1...65_535).contains(external.port) else {
+                    throw TopologyError(path: "\(path).external", "'\(external.host):\(external.port)' is not a loopback address and port; the sandbox only talks to 127.0.0.0/8")
+                }
+                let runOnly = [("schema", database.schema != nil), ("script", database.script != nil), ("subnet", database.subnet != nil),
+                               ("securityGroups", database.securityGroups != nil), ("tls", database.tls != nil && database.tls != .disabled)]
+                if let (field, _) = runOnly.first(where: { $0.1 }) {
+                    throw TopologyError(path: "\(path).\(field)", "applies to instances the sandbox runs; an external server keeps its own (drop it)")
+                }
+            }
             if database.schema != nil, database.schemaDatabase == nil, database.databases?.count != 1 {
                 throw TopologyError(path: "\(path).schemaDatabase", "name the schema the .sql file runs in")
             }

@@ -71,10 +71,23 @@ public struct Topology: Sendable, Codable, Equatable {
         /// With a network: the subnet of the instance's ENI and its security groups.
         public var subnet: String?
         public var securityGroups: [String]?
+        /// A MySQL/MariaDB server the sandbox does not run (on this machine's loopback), for proxies to target;
+        /// `users` then lists accounts it already has.
+        public var external: External?
+
+        public struct External: Sendable, Codable, Equatable {
+            public var host: String
+            public var port: Int
+            public init(host: String, port: Int) {
+                self.host = host
+                self.port = port
+            }
+        }
 
         public init(id: String, engineVersion: String? = nil, users: [User], databases: [String]? = nil, schema: String? = nil,
                     schemaDatabase: String? = nil, script: String? = nil, maxConnections: Int? = nil, tls: TLSMode? = nil,
-                    subnet: String? = nil, securityGroups: [String]? = nil) {
+                    subnet: String? = nil, securityGroups: [String]? = nil, external: External? = nil) {
+            self.external = external
             self.subnet = subnet
             self.securityGroups = securityGroups
             self.id = id
