@@ -66,10 +66,12 @@ final class ProxySession: MySQLServerSession, @unchecked Sendable {
             effect.database = name
         case .statementPrepare:
             effect.pinReason = "a prepared statement"
-        case .statementExecute, .statementClose, .statementReset:
-            guard self.state.withLockedValue({ $0.pinReason != nil }) else {
-                return .error(.unknownStatement(0, in: "mysqld_stmt_execute"))
-            }
+        case let .statementExecute(execute) where !self.isPinned:
+            return .error(.unknownStatement(execute.statementID, in: "mysqld_stmt_execute"))  // never prepared here
+        case .statementClose where !self.isPinned:
+            return .noResponse
+        case let .statementReset(id) where !self.isPinned:
+            return .error(.unknownStatement(id, in: "mysqld_stmt_reset"))
         case .resetConnection:
             let held = self.state.withLockedValue { state -> BackendLease? in
                 defer { state.held = nil; state.pinReason = nil; state.wanted = SessionState(database: state.wanted.database) }
