@@ -54,9 +54,7 @@ actor BackendPool {
             return self.lend(self.idle.remove(at: index))
         }
         if self.total >= self.maxConnections, let index = self.idle.indices.first {
-            let stale = self.idle.remove(at: index)
-            self.total -= 1
-            Task { await stale.connection.close() }
+            self.retire(self.idle.remove(at: index))  // another user's idle connection makes room once it is closed
         }
         if self.total < self.maxConnections {
             self.total += 1
@@ -87,9 +85,7 @@ actor BackendPool {
     func giveBack(_ lease: BackendLease, reusable: Bool) {
         self.metrics.borrowed -= 1
         guard reusable else {
-            self.total -= 1
-            Task { await lease.connection.close() }
-            self.serveWaiterWithNewConnection()
+            self.retire(lease)
             return self.refreshMetrics()
         }
         if let index = self.waiters.firstIndex(where: { $0.user == lease.user }) {
@@ -98,11 +94,20 @@ actor BackendPool {
         } else if self.waiters.isEmpty, self.idle.count < self.maxIdle {
             self.idle.append(lease)
         } else {
-            self.total -= 1
-            Task { await lease.connection.close() }
-            self.serveWaiterWithNewConnection()
+            self.retire(lease)
         }
         self.refreshMetrics()
+    }
+
+    /// Closes a connection; its slot counts until the close is done, so the target never sees more than the
+    /// pool's limit (a new login racing the old one's close would meet max_connections).
+    private func retire(_ lease: BackendLease) {
+        Task {
+            await lease.connection.close()
+            self.total -= 1
+            self.serveWaiterWithNewConnection()
+            self.refreshMetrics()
+        }
     }
 
     /// Closes every idle connection (shutdown, target failover).

@@ -56,7 +56,7 @@ public final class RDSProxyServer: MySQLServerSessionFactory, Sendable {
                                 borrowTimeout: .seconds(group.connectionBorrowTimeout)) { user in
             // Each new target connection reads the secrets again: a rotated password is picked up here.
             guard let login = credentials.refresh().logins[user] else { throw ProxyFailure.noCredentials(user) }
-            let connection = try await Self.connect(target, login: login, timeout: timeout)
+            let connection = try await Self.connectRetryingWhileFull(target, login: login, timeout: timeout)
             if let initQuery = group.initQuery { _ = try await connection.query(initQuery) }
             return connection
         }
@@ -141,6 +141,20 @@ public final class RDSProxyServer: MySQLServerSessionFactory, Sendable {
             self.configuration.logger.info("closing idle client", metadata: ["mysql.connection_id": "\(id)", "rdsproxy.idle_client_timeout": "\(Int(limit))"])
             listener?.kill(connectionID: id)
         }
+    }
+
+    /// `connect`, retried for up to a second while the target answers 1040: a connection the pool just closed
+    /// may still count on the target's side for a moment.
+    static func connectRetryingWhileFull(_ target: RDSProxyConfiguration.Target, login: ProxyCredentials.Login,
+                                         timeout: TimeAmount) async throws -> MySQLConnection {
+        for _ in 0..<20 {
+            do {
+                return try await Self.connect(target, login: login, timeout: timeout)
+            } catch let MySQLClientError.server(error) where error.code == 1040 {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+        }
+        return try await Self.connect(target, login: login, timeout: timeout)
     }
 
     /// A connection to the target as `login`, from the proxy's ENI.
