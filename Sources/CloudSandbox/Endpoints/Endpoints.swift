@@ -94,6 +94,13 @@ public struct Endpoints: Sendable, Codable, Equatable {
         self.operatorHost = operatorHost
     }
 
+    /// Adds the network's view: the hosts' interfaces and where the operator host sits.
+    mutating func describe(_ model: NetworkModel, hosts: [NetworkSpec.Host]) {
+        self.hosts = Dictionary(uniqueKeysWithValues: hosts.compactMap { host in model.eni(owner: host.id).map { (host.id, Interface($0)) } })
+        self.operatorHost = OperatorHost(source: "127.0.0.1", placement: model.operatorENI.map { "\($0.subnet) in \($0.securityGroups.joined(separator: ", "))" }
+            ?? "outside the VPC (rules see \(model.operatorPublicAddress))")
+    }
+
     /// Writes the file atomically, readable only by its owner (it holds passwords).
     public func write(to path: String) throws {
         let encoder = JSONEncoder()

@@ -1,10 +1,12 @@
+import FakeAWS
 import Foundation
 import Logging
 import MySQLWire
 import NIOSSL
 import ScriptedMySQL
+import VirtualNetwork
 
-/// Turns a topology's database instance into a scripted server's configuration.
+/// Turns a topology's database instance into a running scripted server (or registers an external one).
 enum DatabaseInstanceFactory {
     static func configuration(for spec: Topology.DatabaseInstance, path: String, host: String, endpoint: String,
                               certificates: SandboxCertificates, baseDirectory: URL, logger: Logger) throws -> ScriptedMySQLConfiguration {
@@ -40,5 +42,45 @@ enum DatabaseInstanceFactory {
             users: spec.users.map { MySQLUser(name: $0.name, password: $0.password, plugin: $0.plugin ?? .cachingSHA2Password, host: $0.host ?? "%") },
             databases: spec.databases ?? [], seedSQL: seed, maxConnections: spec.maxConnections ?? 151,
             requireSecureTransport: tlsMode == .required, tls: tls, rules: rules, logger: instanceLogger)
+    }
+
+    /// Starts one scripted instance and registers it with RDS (DescribeDBInstances, proxy targets).
+    static func start(_ spec: Topology.DatabaseInstance, index: Int, host: String, network: VirtualNetwork?, account: AccountState,
+                                      certificates: SandboxCertificates, baseDirectory: URL,
+                                      logger: Logger) async throws -> (ScriptedMySQLServer, Endpoints.Database) {
+        let endpoint = "\(spec.id).\(account.rdsEndpointSuffix).\(account.region).rds.amazonaws.com"
+        var configuration = try DatabaseInstanceFactory.configuration(
+            for: spec, path: "databases[\(index)]", host: host, endpoint: endpoint, certificates: certificates,
+            baseDirectory: baseDirectory, logger: logger)
+        if let network {
+            let id = spec.id
+            configuration.connectionFront = { channel in try network.admit(channel, to: id, port: Topology.DatabaseInstance.port) }
+        }
+        let server = try ScriptedMySQLServer(configuration: configuration)
+        do { try await server.start() } catch {
+            await server.shutdown()
+            throw error
+        }
+        let engineVersion = spec.engineVersion ?? "8.0.36"
+        account.registerDBInstance(DBInstanceRecord(identifier: spec.id, engineVersion: engineVersion, address: endpoint, port: server.port,
+                                                    masterUsername: spec.users[0].name, dbName: spec.databases?.first,
+                                                    region: account.region, accountID: account.accountID))
+        let tlsMode = spec.tls ?? .optional
+        let database = Endpoints.Database(host: host, port: server.port, endpoint: endpoint,
+                                          caBundle: tlsMode == .disabled ? nil : certificates.rdsBundlePath, tls: tlsMode.rawValue,
+                                          users: Dictionary(spec.users.map { ($0.name, $0.password) }, uniquingKeysWith: { a, _ in a }),
+                                          eni: network?.model.eni(owner: spec.id).map(Endpoints.Interface.init))
+        return (server, database)
+    }
+
+    /// An external server: registered with RDS (so a proxy can target it) and listed, not run.
+    static func register(external: Topology.DatabaseInstance.External, _ spec: Topology.DatabaseInstance,
+                                 account: AccountState) -> Endpoints.Database {
+        let endpoint = "\(spec.id).\(account.rdsEndpointSuffix).\(account.region).rds.amazonaws.com"
+        account.registerDBInstance(DBInstanceRecord(identifier: spec.id, engineVersion: spec.engineVersion ?? "external", address: endpoint,
+                                                    port: external.port, masterUsername: spec.users[0].name, dbName: spec.databases?.first,
+                                                    region: account.region, accountID: account.accountID))
+        return Endpoints.Database(host: external.host, port: external.port, endpoint: endpoint, caBundle: nil, tls: "disabled",
+                                  users: Dictionary(spec.users.map { ($0.name, $0.password) }, uniquingKeysWith: { a, _ in a }))
     }
 }

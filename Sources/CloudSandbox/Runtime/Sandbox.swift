@@ -58,10 +58,10 @@ public final class Sandbox: Sendable {
             var databases: [String: Endpoints.Database] = [:]
             for (index, spec) in topology.databases.enumerated() {
                 if let external = spec.external {
-                    databases[spec.id] = Self.register(external: external, spec, account: account)
+                    databases[spec.id] = DatabaseInstanceFactory.register(external: external, spec, account: account)
                     continue
                 }
-                let (server, database) = try await Self.startDatabase(
+                let (server, database) = try await DatabaseInstanceFactory.start(
                     spec, index: index, host: try block.address(try NetworkPlan.hostNumber(index)), network: network, account: account,
                     certificates: certificates, baseDirectory: baseDirectory, logger: logger)
                 started[spec.id] = server
@@ -78,34 +78,14 @@ public final class Sandbox: Sendable {
                 proxies[spec.name] = server
                 proxyEndpoints[spec.name] = endpoint
             }
-            let (instances, running) = (started, proxies)
-            let listeners = databases.mapValues { ToxiproxyAPI.Listener(listen: "\($0.host):\($0.port)", upstream: $0.endpoint) }
-                .merging(proxyEndpoints.mapValues { .init(listen: "\($0.host):\($0.port)", upstream: $0.endpoint) }) { first, _ in first }
-            let toxiproxy = network.map { network in
-                ToxiproxyAPI(network: network, listeners: listeners, setDown: { id, down in
-                    network.faults.setDown(id, down)
-                    guard down else { return }
-                    await instances[id]?.killAll()
-                    await running[id]?.closeAllClients()
-                })
-            }
-            let status = ProxyStatusAPI(proxies: proxies, account: account)
-            let endpoint = try await AWSEndpoint.start(account: account, host: try block.address(2), logger: logger,
-                                                       routes: { router in
-                                                           toxiproxy?.install(on: router)
-                                                           status.install(on: router)
-                                                       })
+            let routes = ControlRoutes(network: network, databases: databases, proxyEndpoints: proxyEndpoints, instances: started,
+                                       proxies: proxies, account: account)
+            let endpoint = try await AWSEndpoint.start(account: account, host: try block.address(2), logger: logger, routes: routes.install)
             aws = endpoint
             var endpoints = Endpoints(databases: databases, aws: .init(endpoint: endpoint.url, region: topology.region, accountId: account.accountID),
                                       credentials: credentials)
             endpoints.proxies = proxyEndpoints.isEmpty ? nil : proxyEndpoints
-            if let model = network?.model {
-                endpoints.hosts = Dictionary(uniqueKeysWithValues: (topology.network?.hosts ?? []).compactMap { host in
-                    model.eni(owner: host.id).map { (host.id, Endpoints.Interface($0)) }
-                })
-                endpoints.operatorHost = .init(source: "127.0.0.1", placement: model.operatorENI.map { "\($0.subnet) in \($0.securityGroups.joined(separator: ", "))" }
-                    ?? "outside the VPC (rules see \(model.operatorPublicAddress))")
-            }
+            if let model = network?.model { endpoints.describe(model, hosts: topology.network?.hosts ?? []) }
             return Sandbox(topology: topology, endpoints: endpoints, stateDirectory: state, ownsStateDirectory: owns, account: account,
                            aws: endpoint, network: network, block: block, instances: started, proxies: proxies)
         } catch {
@@ -115,35 +95,6 @@ public final class Sandbox: Sendable {
             block.release()
             throw error
         }
-    }
-
-    /// Starts one scripted instance and registers it with RDS (DescribeDBInstances, proxy targets).
-    private static func startDatabase(_ spec: Topology.DatabaseInstance, index: Int, host: String, network: VirtualNetwork?, account: AccountState,
-                                      certificates: SandboxCertificates, baseDirectory: URL,
-                                      logger: Logger) async throws -> (ScriptedMySQLServer, Endpoints.Database) {
-        let endpoint = "\(spec.id).\(account.rdsEndpointSuffix).\(account.region).rds.amazonaws.com"
-        var configuration = try DatabaseInstanceFactory.configuration(
-            for: spec, path: "databases[\(index)]", host: host, endpoint: endpoint, certificates: certificates,
-            baseDirectory: baseDirectory, logger: logger)
-        if let network {
-            let id = spec.id
-            configuration.connectionFront = { channel in try network.admit(channel, to: id, port: Topology.DatabaseInstance.port) }
-        }
-        let server = try ScriptedMySQLServer(configuration: configuration)
-        do { try await server.start() } catch {
-            await server.shutdown()
-            throw error
-        }
-        let engineVersion = spec.engineVersion ?? "8.0.36"
-        account.registerDBInstance(DBInstanceRecord(identifier: spec.id, engineVersion: engineVersion, address: endpoint, port: server.port,
-                                                    masterUsername: spec.users[0].name, dbName: spec.databases?.first,
-                                                    region: account.region, accountID: account.accountID))
-        let tlsMode = spec.tls ?? .optional
-        let database = Endpoints.Database(host: host, port: server.port, endpoint: endpoint,
-                                          caBundle: tlsMode == .disabled ? nil : certificates.rdsBundlePath, tls: tlsMode.rawValue,
-                                          users: Dictionary(spec.users.map { ($0.name, $0.password) }, uniquingKeysWith: { a, _ in a }),
-                                          eni: network?.model.eni(owner: spec.id).map(Endpoints.Interface.init))
-        return (server, database)
     }
 
     /// The reachability analysis of the sandbox's network from `source` (a database, a host, or `operator`)
@@ -163,17 +114,6 @@ public final class Sandbox: Sendable {
 
     /// The RDS Proxy `name` (statistics, audit of logins, target health).
     public func proxy(_ name: String) -> RDSProxyServer? { self.proxies[name] }
-
-    /// An external server: registered with RDS (so a proxy can target it) and listed, not run.
-    private static func register(external: Topology.DatabaseInstance.External, _ spec: Topology.DatabaseInstance,
-                                 account: AccountState) -> Endpoints.Database {
-        let endpoint = "\(spec.id).\(account.rdsEndpointSuffix).\(account.region).rds.amazonaws.com"
-        account.registerDBInstance(DBInstanceRecord(identifier: spec.id, engineVersion: spec.engineVersion ?? "external", address: endpoint,
-                                                    port: external.port, masterUsername: spec.users[0].name, dbName: spec.databases?.first,
-                                                    region: account.region, accountID: account.accountID))
-        return Endpoints.Database(host: external.host, port: external.port, endpoint: endpoint, caBundle: nil, tls: "disabled",
-                                  users: Dictionary(spec.users.map { ($0.name, $0.password) }, uniquingKeysWith: { a, _ in a }))
-    }
 
     /// The scripted server behind database instance `id` (rules, query log, kill, restart).
     public func database(_ id: String) -> ScriptedMySQLServer? { self.instances[id] }

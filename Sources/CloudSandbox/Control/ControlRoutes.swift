@@ -1,0 +1,32 @@
+import FakeAWS
+import Hummingbird
+import RDSProxy
+import ScriptedMySQL
+import VirtualNetwork
+
+/// The sandbox's own APIs beside AWS's on the endpoint's port: Toxiproxy's (with a network) over every
+/// instance and proxy listener, and the proxies' status.
+struct ControlRoutes: Sendable {
+    let toxiproxy: ToxiproxyAPI?
+    let status: ProxyStatusAPI
+
+    init(network: VirtualNetwork?, databases: [String: Endpoints.Database], proxyEndpoints: [String: Endpoints.Proxy],
+         instances: [String: ScriptedMySQLServer], proxies: [String: RDSProxyServer], account: AccountState) {
+        let listeners = databases.mapValues { ToxiproxyAPI.Listener(listen: "\($0.host):\($0.port)", upstream: $0.endpoint) }
+            .merging(proxyEndpoints.mapValues { .init(listen: "\($0.host):\($0.port)", upstream: $0.endpoint) }) { first, _ in first }
+        self.toxiproxy = network.map { network in
+            ToxiproxyAPI(network: network, listeners: listeners, setDown: { id, down in
+                network.faults.setDown(id, down)
+                guard down else { return }
+                await instances[id]?.killAll()
+                await proxies[id]?.closeAllClients()
+            })
+        }
+        self.status = ProxyStatusAPI(proxies: proxies, account: account)
+    }
+
+    func install(on router: Router<AWSRequestContext>) {
+        self.toxiproxy?.install(on: router)
+        self.status.install(on: router)
+    }
+}
