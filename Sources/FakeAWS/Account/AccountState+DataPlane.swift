@@ -34,10 +34,7 @@ extension AccountState {
         guard PolicyEvaluator.evaluate(context, identityPolicies: [], resourcePolicy: NamedPolicy(name: "trust-policy", document: trust)).isAllowed else {
             throw AWSError(code: "AccessDenied", message: "\(service) is not authorized to perform: sts:AssumeRole on resource: \(role.arn): its trust policy does not name \(service)")
         }
-        var caller = try self.principal(arn: role.arn)
-        caller.arn = "arn:aws:sts::\(self.accountID):assumed-role/\(name)/\(session)"
-        caller.userID = "\(role.id):\(session)"
-        return caller
+        return self.read { self.caller(role, session: session, accessKeyID: "", data: $0) }
     }
 
     /// GetSecretValue (AWSCURRENT) as `caller`, with everything the API checks: identity and resource policies,

@@ -68,15 +68,12 @@ public final class AccountState: Sendable {
                               account: self.accountID, policies: [.allowEverything])
             case let .user(name):
                 guard let user = data.users[name] else { throw AWSError(code: "InvalidClientTokenId", message: "The security token included in the request is invalid.", status: 403) }
-                return Caller(kind: .user, arn: user.arn, userID: user.id, accessKeyID: accessKeyID, account: self.accountID,
-                              policies: Self.policies(prefix: "user/\(name)", inline: user.inlinePolicies, attached: user.attachedPolicies, data: data))
+                return self.caller(user, accessKeyID: accessKeyID, data: data)
             case let .session(roleName, session, _):
                 guard let role = data.roles[roleName] else {
                     throw AWSError(code: "InvalidClientTokenId", message: "The security token included in the request is invalid.", status: 403)
                 }
-                return Caller(kind: .assumedRole, arn: "arn:aws:sts::\(self.accountID):assumed-role/\(roleName)/\(session)",
-                              userID: "\(role.id):\(session)", accessKeyID: accessKeyID, account: self.accountID,
-                              policies: Self.policies(prefix: "role/\(roleName)", inline: role.inlinePolicies, attached: role.attachedPolicies, data: data))
+                return self.caller(role, session: session, accessKeyID: accessKeyID, data: data)
             }
         }
     }
@@ -87,14 +84,8 @@ public final class AccountState: Sendable {
         let local = arn.hasPrefix(prefix) ? arn.dropFirst(prefix.count) : ""
         let name = String(local.split(separator: "/").last ?? "")
         let found: Caller? = self.read { data in
-            if local.hasPrefix("user/"), let user = data.users[name] {
-                return Caller(kind: .user, arn: user.arn, userID: user.id, accessKeyID: "", account: self.accountID,
-                              policies: Self.policies(prefix: "user/\(name)", inline: user.inlinePolicies, attached: user.attachedPolicies, data: data))
-            }
-            if local.hasPrefix("role/"), let role = data.roles[name] {
-                return Caller(kind: .assumedRole, arn: role.arn, userID: role.id, accessKeyID: "", account: self.accountID,
-                              policies: Self.policies(prefix: "role/\(name)", inline: role.inlinePolicies, attached: role.attachedPolicies, data: data))
-            }
+            if local.hasPrefix("user/"), let user = data.users[name] { return self.caller(user, accessKeyID: "", data: data) }
+            if local.hasPrefix("role/"), let role = data.roles[name] { return self.caller(role, session: nil, accessKeyID: "", data: data) }
             return nil
         }
         guard let found else {
@@ -128,6 +119,20 @@ public final class AccountState: Sendable {
             data.accessKeys[credentials.accessKeyID] = AccessKey(credentials: credentials, owner: .session(role: roleName, session: session, expires: expires))
         }
         return (credentials, expires)
+    }
+
+    /// A user as a principal, with its identity policies.
+    private func caller(_ user: IAMUser, accessKeyID: String, data: Data) -> Caller {
+        Caller(kind: .user, arn: user.arn, userID: user.id, accessKeyID: accessKeyID, account: self.accountID,
+               policies: Self.policies(prefix: "user/\(user.name)", inline: user.inlinePolicies, attached: user.attachedPolicies, data: data))
+    }
+
+    /// A session of `role` (`assumed-role/<role>/<session>`), or with no session the role itself, as the policy
+    /// simulator evaluates it; with the role's identity policies.
+    func caller(_ role: IAMRole, session: String?, accessKeyID: String, data: Data) -> Caller {
+        Caller(kind: .assumedRole, arn: session.map { "arn:aws:sts::\(self.accountID):assumed-role/\(role.name)/\($0)" } ?? role.arn,
+               userID: session.map { "\(role.id):\($0)" } ?? role.id, accessKeyID: accessKeyID, account: self.accountID,
+               policies: Self.policies(prefix: "role/\(role.name)", inline: role.inlinePolicies, attached: role.attachedPolicies, data: data))
     }
 
     private static func policies(prefix: String, inline: [String: String], attached: [String], data: Data) -> [NamedPolicy] {
