@@ -126,7 +126,8 @@ final class ProxySession: MySQLServerSession, @unchecked Sendable {
 
     /// After a statement: keep the connection (transaction, pin) or give it back; track what the client set.
     private func settle(_ lease: BackendLease, effect: StatementEffect, inTransaction: Bool, reusable: Bool, ok: Bool) async {
-        let giveBack = self.state.withLockedValue { state -> Bool in
+        // nil: the session keeps the connection; otherwise give it back, reusable or not.
+        let giveBack = self.state.withLockedValue { state -> Bool? in
             if ok {
                 state.wanted.variables.merge(effect.changes) { _, new in new }
                 if let database = effect.database { state.wanted.database = database }
@@ -137,15 +138,13 @@ final class ProxySession: MySQLServerSession, @unchecked Sendable {
             }
             guard reusable, !state.closed, state.pinReason != nil || inTransaction else {
                 state.held = nil
-                return true
+                // A client gone mid-transaction or pinned leaves state behind: its connection is discarded.
+                return reusable && !(state.closed && (inTransaction || state.pinReason != nil))
             }
             state.held = lease
-            return false
+            return nil
         }
-        if giveBack {
-            let closed = self.state.withLockedValue { $0.closed }
-            await self.server.pool.giveBack(lease, reusable: reusable && !(closed && (inTransaction || self.isPinned)))
-        }
+        if let reusable = giveBack { await self.server.pool.giveBack(lease, reusable: reusable) }
         self.server.metrics.update(pinned: self.isPinned, session: self.info.id)
     }
 
@@ -204,14 +203,14 @@ final class ProxySession: MySQLServerSession, @unchecked Sendable {
     }
 
     func closed() {
-        let held = self.state.withLockedValue { state -> (BackendLease, Bool)? in
+        let held = self.state.withLockedValue { state -> BackendLease? in
             state.closed = true
             guard !state.busy, let held = state.held else { return nil }
             state.held = nil
-            return (held, state.pinReason == nil)
+            return held
         }
         self.server.sessionClosed(self.info.id)
         // A vanished client's connection is reset before anyone else gets it: discarded, never leaked.
-        if let (lease, _) = held { Task { await self.server.pool.giveBack(lease, reusable: false) } }
+        if let held { Task { await self.server.pool.giveBack(held, reusable: false) } }
     }
 }
