@@ -30,8 +30,7 @@ struct ProxyStatusAPI: Sendable {
                     "logins": proxy.audit.all.suffix(50).map { ["user": $0.user, "outcome": $0.outcome, "reason": $0.reason] },
                 ] as [String: Any]
             }
-            let data = (try? JSONSerialization.data(withJSONObject: status, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])) ?? Data("{}".utf8)
-            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+            return Response.json(status, pretty: true)
         }
     }
 }

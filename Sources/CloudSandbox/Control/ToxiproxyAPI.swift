@@ -16,20 +16,20 @@ struct ToxiproxyAPI: Sendable {
 
     func install(on router: Router<AWSRequestContext>) {
         router.get("/proxies") { _, _ in
-            self.json(Dictionary(uniqueKeysWithValues: self.listeners.keys.map { ($0, self.proxy($0)) }))
+            Response.json(Dictionary(uniqueKeysWithValues: self.listeners.keys.map { ($0, self.proxy($0)) }))
         }
         router.get("/proxies/:proxy") { _, context in
-            self.json(self.proxy(try self.name(context)))
+            Response.json(self.proxy(try self.name(context)))
         }
         router.post("/proxies/:proxy") { request, context in
             let name = try self.name(context)
             let body = try await self.body(request)
             guard let enabled = body["enabled"] as? Bool else { throw Self.error(.badRequest, "send {\"enabled\": true|false}") }
             await self.setDown(name, !enabled)
-            return self.json(self.proxy(name))
+            return Response.json(self.proxy(name))
         }
         router.get("/proxies/:proxy/toxics") { request, context in
-            self.json(self.network.faults.toxics(in: self.scope(try self.name(context), request)).map(\.toxiproxy))
+            Response.json(self.network.faults.toxics(in: self.scope(try self.name(context), request)).map(\.toxiproxy))
         }
         router.post("/proxies/:proxy/toxics") { request, context in
             let scope = self.scope(try self.name(context), request)
@@ -41,7 +41,7 @@ struct ToxiproxyAPI: Sendable {
                 throw Self.error(.conflict, "toxic already exists")
             }
             self.network.faults.add(toxic, to: scope)
-            return self.json(toxic.toxiproxy)
+            return Response.json(toxic.toxiproxy)
         }
         router.delete("/proxies/:proxy/toxics/:toxic") { request, context in
             let toxic = context.parameters.get("toxic") ?? ""
@@ -78,10 +78,6 @@ struct ToxiproxyAPI: Sendable {
         return object
     }
 
-    private func json(_ object: Any) -> Response {
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
-        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
-    }
 
     private static func error(_ status: HTTPResponse.Status, _ message: String) -> APIError { APIError(status: status, message: message) }
 
@@ -91,9 +87,7 @@ struct ToxiproxyAPI: Sendable {
         var message: String
 
         func response(from request: Request, context: some RequestContext) throws -> Response {
-            let object: [String: Any] = ["error": self.message, "status": self.status.code]
-            let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
-            return Response(status: self.status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+            .json(["error": self.message, "status": self.status.code], status: self.status)
         }
     }
 }

@@ -1,0 +1,12 @@
+import Foundation
+import Hummingbird
+import NIOCore
+
+extension Response {
+    /// A JSON answer of the control APIs (keys sorted, so answers are stable).
+    static func json(_ object: Any, status: HTTPResponse.Status = .ok, pretty: Bool = false) -> Response {
+        let options: JSONSerialization.WritingOptions = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys]
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: options)) ?? Data("{}".utf8)
+        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
