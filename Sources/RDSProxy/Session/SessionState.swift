@@ -1,4 +1,5 @@
 import Foundation
+import MySQLWire
 
 /// The session state RDS Proxy tracks without pinning: the database, autocommit, character sets and
 /// collation, sql_mode, time_zone and the session isolation level. `nil` / absent means the server's default.
@@ -58,7 +59,7 @@ struct StatementEffect: Sendable, Equatable {
             return StatementEffect(changes: ["transaction_isolation": String(body.dropFirst(prefix.count))])
         }
         var effect = StatementEffect()
-        for assignment in Self.assignments(body) {
+        for assignment in SQLStatementText.splitTopLevel(body) where !assignment.isEmpty {
             guard let equals = assignment.firstIndex(of: "=") else { return StatementEffect(pinReason: "SET \(assignment)") }
             var name = assignment[..<equals].trimmingCharacters(in: .whitespaces).lowercased()
             for prefix in ["session ", "local ", "@@session.", "@@local.", "@@"] where name.hasPrefix(prefix) { name = String(name.dropFirst(prefix.count)) }
@@ -71,22 +72,6 @@ struct StatementEffect: Sendable, Equatable {
             }
         }
         return effect
-    }
-
-    /// `a = 1, b = 'x,y'` → the two assignments (commas inside quotes or parentheses do not split).
-    private static func assignments(_ body: String) -> [String] {
-        var parts: [String] = []
-        var current = ""
-        var quote: Character?
-        var depth = 0
-        for char in body {
-            if let open = quote { if char == open { quote = nil } } else if char == "'" || char == "\"" || char == "`" { quote = char }
-            else if char == "(" { depth += 1 } else if char == ")" { depth -= 1 }
-            else if char == ",", depth == 0 { parts.append(current); current = ""; continue }
-            current.append(char)
-        }
-        parts.append(current)
-        return parts.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
     private static func unquote(_ name: String) -> String { name.trimmingCharacters(in: CharacterSet(charactersIn: "`'\";")) }

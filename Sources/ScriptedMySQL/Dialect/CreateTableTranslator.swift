@@ -1,3 +1,4 @@
+import MySQLWire
 import Foundation
 
 /// Rewrites a MySQL CREATE TABLE: AUTO_INCREMENT columns become SQLite's `INTEGER PRIMARY KEY AUTOINCREMENT`,
@@ -14,7 +15,7 @@ enum CreateTableTranslator {
         var autoIncrementColumn: String?
         var primaryKeyDefinition: (index: Int, columns: [String])?
 
-        for definition in SQLText.splitTopLevel(String(chars[(open + 1)..<close])) {
+        for definition in SQLStatementText.splitTopLevel(String(chars[(open + 1)..<close])) {
             let upper = definition.uppercased()
             if upper.hasPrefix("PRIMARY KEY") {
                 primaryKeyDefinition = (definitions.count, Self.columnList(definition))
@@ -50,7 +51,7 @@ enum CreateTableTranslator {
     private static func columnList(_ definition: String) -> [String] {
         let chars = Array(definition)
         guard let open = chars.firstIndex(of: "("), let close = SQLText.matchingParenthesis(in: chars, from: open) else { return [] }
-        return SQLText.splitTopLevel(String(chars[(open + 1)..<close])).map {
+        return SQLStatementText.splitTopLevel(String(chars[(open + 1)..<close])).map {
             Self.stripIndexLengths($0).replacingOccurrences(of: #"(?i)\s+(ASC|DESC)$"#, with: "", options: .regularExpression)
         }
     }

@@ -108,24 +108,6 @@ enum SQLText {
         return code.split(whereSeparator: { $0.isWhitespace || $0 == "(" || $0 == ";" || $0 == "=" }).prefix(count).map(String.init)
     }
 
-    /// Splits on `separator` at nesting depth zero, outside quotes.
-    static func splitTopLevel(_ text: String, on separator: Character = ",") -> [String] {
-        var parts: [String] = [], current = "", depth = 0
-        var quote: Character?
-        for char in text {
-            if let open = quote {
-                if char == open { quote = nil }
-            } else if char == "'" || char == "\"" || char == "`" {
-                quote = char
-            } else if char == "(" { depth += 1 } else if char == ")" { depth -= 1 } else if char == separator, depth == 0 {
-                parts.append(current); current = ""; continue
-            }
-            current.append(char)
-        }
-        if !current.trimmingCharacters(in: .whitespaces).isEmpty { parts.append(current) }
-        return parts.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
-    }
-
     /// The index just past the parenthesis that closes the one at `open`, outside quotes.
     static func matchingParenthesis(in chars: [Character], from open: Int) -> Int? {
         var depth = 0

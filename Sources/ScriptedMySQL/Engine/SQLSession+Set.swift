@@ -19,7 +19,7 @@ extension SQLSession {
             }
             return .done
         }
-        for assignment in SQLText.splitTopLevel(body) {
+        for assignment in SQLStatementText.splitTopLevel(body) {
             guard let equals = assignment.firstIndex(of: "=") else { throw .syntaxError(near: assignment) }
             var name = assignment[..<equals].trimmingCharacters(in: .whitespaces).replacingOccurrences(of: ":", with: "")
             let value = Self.unquote(String(assignment[assignment.index(after: equals)...]))
