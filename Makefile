@@ -2,11 +2,11 @@
 # Both install what they need (Debian packages) first; what is already present is skipped.
 
 SWIFT ?= swift
-APT_PACKAGES := libmariadb-dev mariadb-client mariadb-server libsqlite3-dev libssl-dev pkg-config
+APT_PACKAGES := libmariadb-dev mariadb-client mariadb-server libsqlite3-dev libssl-dev pkg-config curl jq
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 ENDPOINTS ?= .sandbox/endpoints.json
 
-.PHONY: deps build run test bench clean
+.PHONY: deps build preload run test bench clean
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -14,18 +14,23 @@ deps:
 		echo "installing Debian packages:$$missing"; \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
-	@python3 -c "import boto3, awscli" 2>/dev/null || python3 -m pip install -q boto3 awscli
+	@python3 -c "import boto3, awscli, awslambdaric, pymysql" 2>/dev/null || python3 -m pip install -q boto3 awscli awslambdaric PyMySQL
 
 build: deps
 	$(SWIFT) build
 
-run: deps
+# Process functions load libSandboxPreload.so (LD_PRELOAD) from beside the executable or test bundle.
+preload: deps
+	$(SWIFT) build --product SandboxPreload
+
+run: preload
 	$(SWIFT) run sandbox up Sandbox/default.yaml --endpoints-file $(ENDPOINTS)
 
-test: deps
+test: preload
 	$(SWIFT) test
 
 bench: deps
+	$(SWIFT) build -c release --product SandboxPreload
 	$(SWIFT) run -c release SandboxBench
 
 clean:

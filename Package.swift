@@ -15,6 +15,10 @@ let package = Package(
         .library(name: "FakeAWS", targets: ["FakeAWS"]),
         .library(name: "VirtualNetwork", targets: ["VirtualNetwork"]),
         .library(name: "RDSProxy", targets: ["RDSProxy"]),
+        .library(name: "Lambda", targets: ["Lambda"]),
+        .library(name: "APIGateway", targets: ["APIGateway"]),
+        // LD_PRELOAD'ed into process functions: the sandbox's DNS names, ports and source addresses.
+        .library(name: "SandboxPreload", type: .dynamic, targets: ["SandboxPreload"]),
         .executable(name: "sandbox", targets: ["sandbox"]),
     ],
     dependencies: [
@@ -94,8 +98,25 @@ let package = Package(
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // Lambda: functions (Swift closures, built-in handlers, Runtime API processes), instances, concurrency, timeouts, the REST API.
+        .target(name: "Lambda", dependencies: [
+            "FakeAWS", "AWSSigV4", "MySQLWire", "MySQLNIO",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // API Gateway HTTP APIs: routes, payload formats 1.0/2.0, a listener per API, the apigatewayv2 read API.
+        .target(name: "APIGateway", dependencies: [
+            "Lambda", "FakeAWS",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "SandboxPreload"),
         .target(name: "CloudSandbox", dependencies: [
-            "ScriptedMySQL", "MySQLNIO", "SandboxPKI", "FakeAWS", "IAMPolicy", "AWSSigV4", "VirtualNetwork", "RDSProxy",
+            "Lambda", "APIGateway", "ScriptedMySQL", "MySQLNIO", "SandboxPKI", "FakeAWS", "IAMPolicy", "AWSSigV4", "VirtualNetwork", "RDSProxy",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
@@ -113,7 +134,7 @@ let package = Package(
         // Helpers for tests (ours and users'): a throwaway real MariaDB server, a seeded random generator, subprocesses.
         .target(name: "SandboxTesting", dependencies: ["SandboxPKI"]),
         .executableTarget(name: "SandboxBench", dependencies: [
-            "CloudSandbox", "MySQLNIO", "ScriptedMySQL", "MariaDBClient", "SandboxTesting", "SandboxPKI", "AWSSigV4", "IAMPolicy", "VirtualNetwork",
+            "CloudSandbox", "MySQLNIO", "ScriptedMySQL", "MariaDBClient", "SandboxTesting", "SandboxPKI", "AWSSigV4", "IAMPolicy", "VirtualNetwork", "Lambda",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -126,6 +147,8 @@ let package = Package(
         ]),
         .testTarget(name: "VirtualNetworkTests", dependencies: ["VirtualNetwork"]),
         .testTarget(name: "RDSProxyTests", dependencies: ["CloudSandbox", "RDSProxy", "MariaDBClient", "MySQLNIO", "AWSSigV4", "SandboxTesting"]),
+        .testTarget(name: "APIGatewayTests", dependencies: ["APIGateway", "Lambda"]),
+        .testTarget(name: "LambdaTests", dependencies: ["Lambda"]),
         .testTarget(name: "CloudSandboxTests", dependencies: ["CloudSandbox", "MariaDBClient", "SandboxTesting", "AWSSigV4"]),
     ],
     swiftLanguageModes: [.v6]

@@ -19,3 +19,10 @@ CREATE TABLE `orders` (
 
 INSERT INTO `users` (`email`, `name`) VALUES ('ada@example.com', 'Ada'), ('alan@example.com', "Alan"), ('grace@example.com', NULL);
 INSERT INTO `orders` (`user_id`, `total`, `status`) VALUES (1, 12.50, 'paid'), (1, 3.00, 'new'), (2, 99.99, 'shipped');
+
+-- What the default sandbox's functions write on every request (the seeds' "insert the current time, return all rows").
+CREATE TABLE `visits` (
+  `id` BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
+  `route` VARCHAR(100) NOT NULL,
+  `at` DATETIME NOT NULL
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;

@@ -54,6 +54,8 @@ struct SandboxBench {
         try await NetworkBench.run(logger: quiet)
         print()
         try await ProxyBench.run(logger: quiet)
+        print("")
+        try await LambdaBench.run(logger: quiet)
         print()
         try AWSBench.run()
         real?.stop()

@@ -26,7 +26,7 @@ final class SandboxAWSTests: XCTestCase {
         defer { Task { await sandbox.shutdown() } }
         let endpoints = sandbox.endpoints
         XCTAssertEqual(endpoints.aws?.accountId, "123456789012")
-        XCTAssertEqual(endpoints.credentials.map { $0.keys.sorted() }, ["app-role", "developer", "proxy-role", "root"])
+        XCTAssertEqual(endpoints.credentials.map { $0.keys.sorted() }, ["app-role", "developer", "password-function-role", "proxy-role", "root"])
         XCTAssertNotNil(endpoints.credentials?["proxy-role"]?.sessionToken, "role credentials are session credentials")
 
         let identity = try await self.aws(["sts", "get-caller-identity"], as: "proxy-role", in: endpoints)

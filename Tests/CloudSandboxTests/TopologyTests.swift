@@ -11,7 +11,7 @@ final class TopologyTests: XCTestCase {
         XCTAssertEqual(topology.databases.map(\.id), ["app-db"])
         XCTAssertEqual(topology.databases[0].users.map(\.plugin), [.cachingSHA2Password, .nativePassword])
         XCTAssertEqual(base.lastPathComponent, "Sandbox")
-        XCTAssertEqual(topology.iam?.roles?.map(\.name), ["proxy-role", "app-role"])
+        XCTAssertEqual(topology.iam?.roles?.map(\.name), ["proxy-role", "app-role", "password-function-role"])
         XCTAssertEqual(topology.secrets?.map(\.database?.user), ["app", "admin"])
         let policy = try XCTUnwrap(topology.iam?.policies?.first?.document.text)
         let statements = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(policy.utf8)) as? [String: Any])?["Statement"] as? [[String: Any]])

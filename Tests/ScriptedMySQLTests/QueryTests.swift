@@ -65,7 +65,7 @@ final class QueryTests: XCTestCase {
 
     func testShowDescribeUseAndDatabases() async throws {
         let tables = try await self.query("SHOW TABLES")
-        XCTAssertEqual(tables.rows, [["orders"], ["users"]])
+        XCTAssertEqual(tables.rows, [["orders"], ["users"], ["visits"]])
         let describe = try await self.query("DESCRIBE users")
         XCTAssertEqual(describe.columns, ["Field", "Type", "Null", "Key", "Default", "Extra"])
         XCTAssertEqual(describe.rows.first, ["id", "integer", "NO", "PRI", nil, "auto_increment"])

@@ -1,5 +1,7 @@
+import APIGateway
 import AWSSigV4
 import Foundation
+import Lambda
 import VirtualNetwork
 
 /// Where everything in a running sandbox listens: the JSON endpoints file outside clients read.
@@ -77,7 +79,27 @@ public struct Endpoints: Sendable, Codable, Equatable {
         }
     }
 
+    /// An HTTP API: its URL here, its id and the execute-api name it would have in AWS.
+    public struct API: Sendable, Codable, Equatable {
+        public var url: String
+        public var id: String
+        public var endpoint: String
+        public var routes: [String]
+    }
+
+    /// A Lambda function: its ARN, execution role and where its traffic leaves from.
+    public struct Function: Sendable, Codable, Equatable {
+        public var arn: String
+        public var role: String
+        /// swift, builtin or process.
+        public var kind: String
+        /// With VpcConfig: its ENI; without, it runs outside every VPC.
+        public var eni: Interface?
+    }
+
     public var databases: [String: Database]
+    public var apis: [String: API]?
+    public var functions: [String: Function]?
     public var aws: AWS?
     public var credentials: [String: Credentials]?
     /// With a network: the in-VPC client hosts (bind `loopback` to connect as them) and the operator's placement.
@@ -99,6 +121,20 @@ public struct Endpoints: Sendable, Codable, Equatable {
         self.hosts = Dictionary(uniqueKeysWithValues: hosts.compactMap { host in model.eni(owner: host.id).map { (host.id, Interface($0)) } })
         self.operatorHost = OperatorHost(source: "127.0.0.1", placement: model.operatorENI.map { "\($0.subnet) in \($0.securityGroups.joined(separator: ", "))" }
             ?? "outside the VPC (rules see \(model.operatorPublicAddress))")
+    }
+
+    /// Adds the functions and APIs.
+    mutating func describe(_ lambda: LambdaService, apis: [String: HTTPAPIServer], model: NetworkModel?) async {
+        var functions: [String: Function] = [:]
+        for (name, definition) in await lambda.functions {
+            functions[name] = Function(arn: await lambda.arn(of: name), role: definition.roleARN, kind: definition.code.kind,
+                                       eni: definition.vpc == nil ? nil : model?.eni(owner: name).map(Interface.init))
+        }
+        self.functions = functions.isEmpty ? nil : functions
+        self.apis = apis.isEmpty ? nil : apis.mapValues { server in
+            API(url: server.url, id: server.definition.id, endpoint: server.definition.domainName(region: self.aws?.region ?? "us-east-1"),
+                routes: server.definition.routes.map(\.routeKey))
+        }
     }
 
     /// Writes the file atomically, readable only by its owner (it holds passwords).

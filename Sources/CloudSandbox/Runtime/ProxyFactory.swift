@@ -8,6 +8,7 @@ import VirtualNetwork
 /// Turns a topology's proxy into a control-plane record (DescribeDBProxies) and a running RDS Proxy on its
 /// ENI, with a certificate from the proxy CA, in front of its instance.
 enum ProxyFactory {
+    /// What every factory builds from: the topology, the account, the network, the CAs, the instances started.
     struct Context {
         var topology: Topology
         var account: AccountState
@@ -20,7 +21,7 @@ enum ProxyFactory {
     static func start(_ spec: Topology.Proxy, index: Int, host: String, context: Context) async throws -> (RDSProxyServer, Endpoints.Proxy) {
         let path = "proxies[\(index)]"
         let account = context.account
-        let roleARN = spec.role.hasPrefix("arn:") ? spec.role : "arn:aws:iam::\(account.accountID):role/\(spec.role)"
+        let roleARN = account.roleARN(spec.role)
         let auth = try spec.auth.enumerated().map { a, entry throws(TopologyError) -> [String: String] in
             guard let arn = entry.secret.hasPrefix("arn:") ? entry.secret : account.secretARN(named: entry.secret) else {
                 throw TopologyError(path: "\(path).auth[\(a)].secret", "no secret '\(entry.secret)' exists")

@@ -1,5 +1,7 @@
+import APIGateway
 import FakeAWS
 import Foundation
+import Lambda
 import Logging
 import MySQLWire
 import NIOConcurrencyHelpers
@@ -22,11 +24,18 @@ public final class Sandbox: Sendable {
     private let block: LoopbackAddressBlock
     private let instances: [String: ScriptedMySQLServer]
     private let proxies: [String: RDSProxyServer]
+    /// The Lambda service: its functions, their logs, configuration changes.
+    public let lambda: LambdaService
+    private let apis: [String: HTTPAPIServer]
+    private let blackHole: BlackHole?
     private let ownsStateDirectory: Bool
 
     private init(topology: Topology, endpoints: Endpoints, stateDirectory: URL, ownsStateDirectory: Bool, account: AccountState,
                  aws: AWSEndpoint, network: VirtualNetwork?, block: LoopbackAddressBlock, instances: [String: ScriptedMySQLServer],
-                 proxies: [String: RDSProxyServer]) {
+                 proxies: [String: RDSProxyServer], lambda: LambdaService, apis: [String: HTTPAPIServer], blackHole: BlackHole?) {
+        self.lambda = lambda
+        self.blackHole = blackHole
+        self.apis = apis
         self.network = network
         self.proxies = proxies
         self.topology = topology
@@ -40,9 +49,11 @@ public final class Sandbox: Sendable {
     }
 
     /// Starts everything; on any failure what was started is stopped again and the error says what to fix.
-    /// Relative file paths in the topology are resolved against `baseDirectory`.
+    /// Relative file paths in the topology are resolved against `baseDirectory`; `handlers` are the Swift
+    /// functions that topology functions name in `handler`.
     public static func start(_ topology: Topology, baseDirectory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
-                             stateDirectory: URL? = nil, logger: Logger = Logger(label: "cloudsandbox")) async throws -> Sandbox {
+                             stateDirectory: URL? = nil, handlers: [String: LambdaHandler] = [:],
+                             logger: Logger = Logger(label: "cloudsandbox")) async throws -> Sandbox {
         try topology.validate()
         let owns = stateDirectory == nil
         let state = stateDirectory ?? URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("cloudsandbox-\(UUID().uuidString.prefix(8))")
@@ -52,6 +63,9 @@ public final class Sandbox: Sendable {
         var started: [String: ScriptedMySQLServer] = [:]
         var proxies: [String: RDSProxyServer] = [:]
         var aws: AWSEndpoint?
+        var lambda: LambdaService?
+        var blackHole: BlackHole?
+        var apis: [String: HTTPAPIServer] = [:]
         do {
             let network = try NetworkPlan.model(for: topology, loopback: { try? block.address($0) })
                 .map { VirtualNetwork(model: $0, logger: logger) }
@@ -78,17 +92,31 @@ public final class Sandbox: Sendable {
                 proxies[spec.name] = server
                 proxyEndpoints[spec.name] = endpoint
             }
+            let (functions, hole) = try await FunctionFactory.start(
+                .init(shared: context, proxies: proxyEndpoints, block: block, baseDirectory: baseDirectory), handlers: handlers)
+            lambda = functions
+            blackHole = hole
+            apis = try await APIFactory.start(topology, lambda: functions, block: block, account: account, logger: logger)
             let routes = ControlRoutes(network: network, databases: databases, proxyEndpoints: proxyEndpoints, instances: started,
                                        proxies: proxies, account: account)
-            let endpoint = try await AWSEndpoint.start(account: account, host: try block.address(2), logger: logger, routes: routes.install)
+            let endpoint = try await AWSEndpoint.start(
+                account: account, host: try block.address(2), logger: logger,
+                restServices: ["lambda": LambdaAPI(service: functions),
+                               "apigateway": APIGatewayV2API(apis: APIFactory.published(apis), region: account.region, accountID: account.accountID)],
+                routes: routes.install)
             aws = endpoint
+            await functions.setAWSEndpoint(endpoint.url)
             var endpoints = Endpoints(databases: databases, aws: .init(endpoint: endpoint.url, region: topology.region, accountId: account.accountID),
                                       credentials: credentials)
             endpoints.proxies = proxyEndpoints.isEmpty ? nil : proxyEndpoints
             if let model = network?.model { endpoints.describe(model, hosts: topology.network?.hosts ?? []) }
+            await endpoints.describe(functions, apis: apis, model: network?.model)
             return Sandbox(topology: topology, endpoints: endpoints, stateDirectory: state, ownsStateDirectory: owns, account: account,
-                           aws: endpoint, network: network, block: block, instances: started, proxies: proxies)
+                           aws: endpoint, network: network, block: block, instances: started, proxies: proxies, lambda: functions, apis: apis, blackHole: hole)
         } catch {
+            await lambda?.shutdown()
+            for api in apis.values { await api.stop() }
+            blackHole?.close()
             for proxy in proxies.values { await proxy.shutdown() }
             for server in started.values { await server.shutdown() }
             await aws?.stop()
@@ -115,11 +143,17 @@ public final class Sandbox: Sendable {
     /// The RDS Proxy `name` (statistics, audit of logins, target health).
     public func proxy(_ name: String) -> RDSProxyServer? { self.proxies[name] }
 
+    /// The HTTP API `name` (its URL, its definition).
+    public func api(_ name: String) -> HTTPAPIServer? { self.apis[name] }
+
     /// The scripted server behind database instance `id` (rules, query log, kill, restart).
     public func database(_ id: String) -> ScriptedMySQLServer? { self.instances[id] }
 
     /// Stops everything and frees the sandbox's addresses.
     public func shutdown() async {
+        await self.lambda.shutdown()
+        for api in self.apis.values { await api.stop() }
+        self.blackHole?.close()
         for proxy in self.proxies.values { await proxy.shutdown() }
         await self.aws.stop()
         for server in self.instances.values { await server.shutdown() }

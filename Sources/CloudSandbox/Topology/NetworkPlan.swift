@@ -3,7 +3,8 @@ import VirtualNetwork
 /// Where everything of a topology sits in its virtual network: the one order in which ENIs are attached
 /// (database instances, then hosts), shared by the running sandbox and the static `sandbox reach`.
 public enum NetworkPlan {
-    /// The loopback host number (in the sandbox's /24) of the `n`th interface: databases, then hosts, then proxies.
+    /// The loopback host number (in the sandbox's /24) of the `n`th interface: databases, then hosts, then proxies,
+    /// then functions (whether in a VPC or not), then APIs.
     static func hostNumber(_ n: Int) throws(TopologyError) -> Int {
         guard 10 + n <= 254 else {
             throw TopologyError(path: "network", "a sandbox's /24 of loopback aliases holds 245 interfaces and this topology needs more; split it")
@@ -20,6 +21,9 @@ public enum NetworkPlan {
             }
             for (index, proxy) in (topology.proxies ?? []).enumerated() where proxy.subnets != nil || proxy.securityGroups != nil {
                 throw TopologyError(path: "proxies[\(index)].subnets", "names subnets but the topology has no network; add network.vpcs or drop them")
+            }
+            for (index, function) in (topology.functions ?? []).enumerated() where function.vpc != nil {
+                throw TopologyError(path: "functions[\(index)].vpc", "names subnets but the topology has no network; add network.vpcs or drop it")
             }
             return nil
         }
@@ -46,10 +50,26 @@ public enum NetworkPlan {
                 _ = try model.attach(owner: proxy.name, subnet: subnet, securityGroups: proxy.securityGroups ?? [],
                                      loopback: loopback(try Self.host(before + index)), path: "proxies[\(index)]")
             }
+            let functionsStart = before + (topology.proxies ?? []).count
+            for (index, function) in (topology.functions ?? []).enumerated() {
+                guard let vpc = function.vpc else { continue }
+                guard model.eni(owner: function.name) == nil else { throw NetworkSpecError(path: "functions[\(index)].name", "'\(function.name)' is already taken") }
+                _ = try model.attach(owner: function.name, subnet: vpc.subnets[0], securityGroups: vpc.securityGroups,
+                                     loopback: loopback(try Self.host(functionsStart + index)), path: "functions[\(index)].vpc")
+            }
             return model
         } catch {
             throw TopologyError(path: error.path, error.reason)
         }
+    }
+
+    /// The host number of function `index`'s alias, and of API `index`'s listener.
+    static func functionHost(_ topology: Topology, _ index: Int) throws(TopologyError) -> Int {
+        try Self.hostNumber(topology.databases.count + (topology.network?.hosts ?? []).count + (topology.proxies ?? []).count + index)
+    }
+
+    static func apiHost(_ topology: Topology, _ index: Int) throws(TopologyError) -> Int {
+        try Self.functionHost(topology, (topology.functions ?? []).count + index)
     }
 
     /// `hostNumber` as a network error, inside the attaching loop.

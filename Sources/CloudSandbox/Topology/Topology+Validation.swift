@@ -6,6 +6,7 @@ extension Topology {
         try self.validateDatabases()
         try self.validateAWS()
         try self.validateProxies()
+        try self.validateFunctions()
         _ = try NetworkPlan.model(for: self, loopback: { _ in nil })
     }
 

@@ -15,9 +15,16 @@ public struct Topology: Sendable, Codable, Equatable {
     public var network: NetworkSpec?
     /// RDS Proxies in front of the instances.
     public var proxies: [Proxy]?
+    /// Lambda functions.
+    public var functions: [Function]?
+    /// API Gateway HTTP APIs routing to the functions.
+    public var apis: [API]?
 
     public init(region: String = "us-east-1", accountId: String? = nil, databases: [DatabaseInstance] = [], iam: IAM? = nil,
-                kmsKeys: [KMSKey]? = nil, secrets: [Secret]? = nil, network: NetworkSpec? = nil, proxies: [Proxy]? = nil) {
+                kmsKeys: [KMSKey]? = nil, secrets: [Secret]? = nil, network: NetworkSpec? = nil, proxies: [Proxy]? = nil,
+                functions: [Function]? = nil, apis: [API]? = nil) {
+        self.functions = functions
+        self.apis = apis
         self.network = network
         self.proxies = proxies
         self.region = region
@@ -104,7 +111,7 @@ public struct Topology: Sendable, Codable, Equatable {
 }
 
 extension Topology {
-    private enum CodingKeys: String, CodingKey { case region, accountId, databases, iam, kmsKeys, secrets, network, proxies }
+    private enum CodingKeys: String, CodingKey { case region, accountId, databases, iam, kmsKeys, secrets, network, proxies, functions, apis }
 
     /// `region` defaults to us-east-1 and `databases` to none, as in a minimal YAML file.
     public init(from decoder: any Decoder) throws {
@@ -117,5 +124,7 @@ extension Topology {
         self.secrets = try container.decodeIfPresent([Secret].self, forKey: .secrets)
         self.network = try container.decodeIfPresent(NetworkSpec.self, forKey: .network)
         self.proxies = try container.decodeIfPresent([Proxy].self, forKey: .proxies)
+        self.functions = try container.decodeIfPresent([Function].self, forKey: .functions)
+        self.apis = try container.decodeIfPresent([API].self, forKey: .apis)
     }
 }

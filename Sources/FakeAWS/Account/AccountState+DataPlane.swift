@@ -37,6 +37,20 @@ extension AccountState {
         return self.read { self.caller(role, session: session, accessKeyID: "", data: $0) }
     }
 
+    /// `service` (e.g. lambda.amazonaws.com) assumes `roleARN` and gets session credentials for the code it runs,
+    /// as Lambda hands AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN to a function.
+    public func serviceCredentials(role roleARN: String, service: String, session: String, duration: TimeInterval = 3600,
+                                   now: Date = Date()) throws(AWSError) -> (credentials: AWSCredentials, expires: Date) {
+        let caller = try self.serviceSession(role: roleARN, service: service, session: session)
+        let roleName = String(caller.arn.split(separator: "/").dropFirst().first ?? "")
+        return try self.issueSession(role: roleName, session: session, duration: duration, now: now)
+    }
+
+    /// The role ARN for a name or ARN.
+    public func roleARN(_ nameOrARN: String) -> String {
+        nameOrARN.hasPrefix("arn:") ? nameOrARN : "arn:aws:iam::\(self.accountID):role/\(nameOrARN)"
+    }
+
     /// GetSecretValue (AWSCURRENT) as `caller`, with everything the API checks: identity and resource policies,
     /// deletion, and kms:Decrypt through Secrets Manager for a customer key.
     public func secretValue(_ secretID: String, as caller: Caller, logger: Logger, now: Date = Date()) throws(AWSError) -> String {
@@ -46,6 +60,11 @@ extension AccountState {
             throw AWSError(code: "InvalidRequestException", message: "Secret \(secretID) holds binary data, not the JSON {\"username\", \"password\"} a proxy reads.")
         }
         return value
+    }
+
+    /// GetSecretValue as the principal of `accessKeyID` (a function reading a secret with its role's session).
+    public func secretValue(_ secretID: String, accessKeyID: String, logger: Logger, now: Date = Date()) throws(AWSError) -> String {
+        try self.secretValue(secretID, as: try self.caller(accessKeyID: accessKeyID), logger: logger, now: now)
     }
 
     /// `rds-db:connect` for the principal of `accessKeyID` on `resource` (`arn:aws:rds-db:…:dbuser:<id>/<user>`):

@@ -10,7 +10,11 @@ struct AWSDispatcher: Sendable {
     let account: AccountState
     let clock: @Sendable () -> Date
     let logger: Logger
-    static let maxBody = 2 * 1024 * 1024
+    /// Services with AWS's REST protocol, by signing name.
+    var restServices: [String: any RESTService] = [:]
+    /// Lambda's Invoke takes 6 MB payloads (REST services); the query and JSON services 2 MiB.
+    static let maxBody = 7 * 1024 * 1024
+    static let maxServiceBody = 2 * 1024 * 1024
 
     func respond(to request: Request, context: AWSRequestContext) async -> Response {
         let requestID = IDs.requestID()
@@ -28,6 +32,13 @@ struct AWSDispatcher: Sendable {
         var awsRequest = AWSRequest(method: request.method.rawValue, path: request.uri.path, query: request.uri.query ?? "",
                                     headers: headers, body: Array(body.readableBytesView))
         awsRequest.sourceIP = context.remoteAddress?.ipAddress
+        if let name = awsRequest.scopeService, let service = self.restServices[name], !isJSON, awsRequest.path != "/" {
+            return await self.respond(to: awsRequest, rest: service, requestID: requestID)
+        }
+        guard awsRequest.body.count <= Self.maxServiceBody else {
+            return self.error(AWSError(code: "RequestEntityTooLarge", message: "Request body is larger than \(Self.maxServiceBody) bytes.", status: 413),
+                              json: isJSON, service: nil, requestID: requestID)
+        }
         do {
             return try self.handle(awsRequest, requestID: requestID)
         } catch {
@@ -36,19 +47,38 @@ struct AWSDispatcher: Sendable {
         }
     }
 
-    private func handle(_ request: AWSRequest, requestID: String) throws(AWSError) -> Response {
+    /// A REST-protocol request: authenticated here, answered by its service; errors as `x-amzn-ErrorType` + JSON.
+    private func respond(to request: AWSRequest, rest service: any RESTService, requestID: String) async -> Response {
+        do {
+            let call = try self.authenticate(request, json: true, requestID: requestID)
+            let answer = try await service.respond(to: request, call: call)
+            var headers: HTTPFields = [.init("x-amzn-RequestId")!: requestID]
+            for (name, value) in answer.headers { headers[.init(name)!] = value }
+            return Response(status: .init(code: answer.status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: answer.body)))
+        } catch {
+            self.logger.info("request refused", metadata: ["aws.error": "\(error.code)", "aws.request_id": "\(requestID)"])
+            var fields = error.fields
+            fields["Type"] = error.status >= 500 ? "Service" : "User"
+            fields["message"] = error.message
+            let body = (try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys])) ?? Data()
+            return Response(status: .init(code: error.status),
+                            headers: [.contentType: "application/json", .init("x-amzn-RequestId")!: requestID, .init("x-amzn-ErrorType")!: error.code],
+                            body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        }
+    }
+
+    /// SigV4 verification, the region check and the caller's principal, with the request's condition keys.
+    private func authenticate(_ request: AWSRequest, json isJSON: Bool, requestID: String) throws(AWSError) -> AWSCall {
         let now = self.clock()
         let account = self.account
         let verifier = SigV4Verifier(lookup: { account.credentials(for: $0, now: now) }, now: { now })
-        let isJSON = request.target != nil
         let verified: SigV4Verifier.Verified
         do {
             verified = try verifier.verify(request.sigV4)
         } catch {
             throw Self.translate(error, json: isJSON)
         }
-        let service = verified.scope.service
-        if service != "iam", verified.scope.region != account.region {
+        if verified.scope.service != "iam", verified.scope.region != account.region {
             throw AWSError(code: isJSON ? "InvalidSignatureException" : "SignatureDoesNotMatch",
                            message: "Credential should be scoped to a valid region. This sandbox serves \(account.region), not '\(verified.scope.region)'.")
         }
@@ -56,7 +86,15 @@ struct AWSDispatcher: Sendable {
         var keys = ["aws:SecureTransport": ["false"], "aws:CurrentTime": [ISO8601DateFormatter().string(from: now)],
                     "aws:EpochTime": [String(Int(now.timeIntervalSince1970))], "aws:RequestedRegion": [verified.scope.region]]
         if let source = request.sourceIP { keys["aws:SourceIp"] = [source] }
-        let authorizer = Authorizer(logger: self.logger, requestKeys: keys)
+        return AWSCall(caller: caller, service: verified.scope.service, requestID: requestID, now: now,
+                       authorizer: Authorizer(logger: self.logger, requestKeys: keys))
+    }
+
+    private func handle(_ request: AWSRequest, requestID: String) throws(AWSError) -> Response {
+        let account = self.account
+        let isJSON = request.target != nil
+        let call = try self.authenticate(request, json: isJSON, requestID: requestID)
+        let (service, caller, authorizer, now) = (call.service, call.caller, call.authorizer, call.now)
         switch service {
         case "sts", "iam", "rds":
             let form = request.form
@@ -81,7 +119,7 @@ struct AWSDispatcher: Sendable {
             return Self.response(Array(data), contentType: "application/x-amz-json-1.1", requestID: requestID)
         default:
             throw AWSError(code: isJSON ? "UnknownOperationException" : "InvalidAction",
-                           message: "This sandbox does not serve the '\(service)' service (yet): IAM, STS, KMS, RDS and Secrets Manager are available.")
+                           message: "This sandbox does not serve the '\(service)' service (yet): IAM, STS, KMS, RDS, Secrets Manager\(self.restServices.keys.sorted().map { ", \($0)" }.joined()) are available.")
         }
     }
 

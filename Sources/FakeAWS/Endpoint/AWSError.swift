@@ -6,11 +6,14 @@ public struct AWSError: Error, Sendable, Equatable, CustomStringConvertible {
     public var code: String
     public var message: String
     public var status: Int
+    /// Extra members of a REST-JSON error body (Lambda's `Reason`).
+    public var fields: [String: String]
 
-    public init(code: String, message: String, status: Int = 400) {
+    public init(code: String, message: String, status: Int = 400, fields: [String: String] = [:]) {
         self.code = code
         self.message = message
         self.status = status
+        self.fields = fields
     }
 
     public var description: String { "\(self.code): \(self.message)" }

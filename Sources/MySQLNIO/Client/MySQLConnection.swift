@@ -37,7 +37,7 @@ public final class MySQLConnection: Sendable {
     /// Connects and logs in; throws `MySQLClientError` (with the server's ERR packet) or a NIO/TLS error.
     public static func connect(
         host: String, port: Int, configuration: MySQLClientConfiguration, tls: TLS? = nil,
-        sourceAddress: SocketAddress? = nil, connectTimeout: TimeAmount = .seconds(10),
+        sourceAddress: SocketAddress? = nil, connectTimeout: TimeAmount = .seconds(10), loginTimeout: TimeAmount? = nil,
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> MySQLConnection {
         let sslContext = try tls.map { try NIOSSLContext(configuration: $0.configuration) }
@@ -67,6 +67,12 @@ public final class MySQLConnection: Sendable {
             throw error
         }
         channel.closeFuture.whenComplete { _ in login.fail(MySQLClientError.connectionClosed) }
+        if let loginTimeout {
+            let timer = channel.eventLoop.scheduleTask(in: loginTimeout) {
+                login.fail(MySQLClientError.timedOut("waiting for the server's greeting and login answer after \(loginTimeout.nanoseconds / 1_000_000) ms"))
+            }
+            login.futureResult.whenComplete { _ in timer.cancel() }
+        }
         do {
             let greeting = try await login.futureResult.get()
             return MySQLConnection(channel: channel, greeting: greeting)

@@ -43,6 +43,8 @@ public enum MySQLClientError: Error, Sendable, Equatable, CustomStringConvertibl
     case cleartextRefused
     case protocolViolation(String)
     case connectionClosed
+    /// No greeting or login answer within the time allowed (a security group dropping the connection looks like this).
+    case timedOut(String)
 
     public var description: String {
         switch self {
@@ -51,6 +53,7 @@ public enum MySQLClientError: Error, Sendable, Equatable, CustomStringConvertibl
         case .cleartextRefused: "the server asked for a cleartext password on a connection without TLS; connect with TLS or set allowsCleartextWithoutTLS"
         case let .protocolViolation(what): "protocol violation: \(what)"
         case .connectionClosed: "the server closed the connection"
+        case let .timedOut(what): "timed out \(what)"
         }
     }
 

@@ -15,6 +15,8 @@ public final class VirtualNetwork: Sendable {
 
     private let state: NIOLockedValueBox<NetworkModel>
     private let denials = NIOLockedValueBox<[Denial]>([])
+    /// Loopback aliases of things outside every VPC, by alias.
+    private let outside = NIOLockedValueBox<[String: String]>([:])
     public let faults = FaultTable()
     private let logger: Logger
     /// How long a dropped connection is held silent before the sandbox lets it go (clients time out sooner).
@@ -38,6 +40,36 @@ public final class VirtualNetwork: Sendable {
         return try result.get()
     }
 
+    /// Removes `owner`'s ENI.
+    public func detach(owner: String) {
+        self.state.withLockedValue { $0.detach(owner: owner) }
+    }
+
+    /// Marks a loopback alias as something running outside every VPC (a Lambda function without VpcConfig):
+    /// it has no route to any ENI's private address. nil `owner` clears the mark.
+    public func setOutsideVPC(_ loopback: String, owner: String?) {
+        self.outside.withLockedValue { $0[loopback] = owner }
+    }
+
+    /// Whether a connection from `loopback` to `owner`'s ENI on `port` would be denied (nil: `owner` has no ENI).
+    public func isDenied(from loopback: String, to owner: String, port: Int) -> Bool? {
+        let model = self.model
+        guard let destination = model.eni(owner: owner) else { return nil }
+        let outsider = self.outside.withLockedValue { $0[loopback] }
+        return !self.verdict(model, from: model.endpoint(forPeer: loopback), outsider: outsider, to: destination, port: port,
+                             sourcePort: PortRange.ephemeral.lower).isReachable
+    }
+
+    /// The analysis, where something outside every VPC has no path at all.
+    private func verdict(_ model: NetworkModel, from source: NetworkEndpoint, outsider: String?, to destination: ENI, port: Int, sourcePort: Int) -> Reachability {
+        var verdict = model.analyze(from: source, to: destination, port: port, sourcePort: sourcePort)
+        if let outsider {
+            verdict.explanations = [.init(code: "NO_PATH", direction: nil, components: [outsider, destination.vpc],
+                                          text: "\(outsider) runs outside every VPC: \(destination.owner)'s private address \(destination.privateIP) in \(destination.vpc) has no route from it; attach it to subnets of \(destination.vpc) (VpcConfig) with a security group \(destination.owner) admits")]
+        }
+        return verdict
+    }
+
     /// The denied connections so far (the latest 1,000).
     public var deniedConnections: [Denial] { self.denials.withLockedValue { $0 } }
 
@@ -55,9 +87,10 @@ public final class VirtualNetwork: Sendable {
             try channel.pipeline.syncOperations.addHandler(DeniedConnectionHandler(reset: true, holdLimit: .zero))
             return false
         }
-        let verdict = model.analyze(from: source, to: destination, port: port, sourcePort: peer?.port ?? PortRange.ephemeral.lower)
+        let outsider = self.outside.withLockedValue { $0[peer?.ipAddress ?? ""] }
+        let verdict = self.verdict(model, from: source, outsider: outsider, to: destination, port: port, sourcePort: peer?.port ?? PortRange.ephemeral.lower)
         guard verdict.isReachable else {
-            let denial = Denial(source: sourceName, destination: owner, port: port, explanations: verdict.explanations)
+            let denial = Denial(source: outsider ?? sourceName, destination: owner, port: port, explanations: verdict.explanations)
             self.denials.withLockedValue { $0.append(denial); if $0.count > 1_000 { $0.removeFirst() } }
             self.logger.notice("connection denied by the virtual network", metadata: [
                 "net.source": "\(source)", "net.destination": "\(owner)", "net.port": "\(port)",

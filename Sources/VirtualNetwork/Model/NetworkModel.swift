@@ -49,15 +49,20 @@ public struct NetworkModel: Sendable {
         for (index, group) in securityGroups.enumerated() where self.groups[group]?.vpc != home.vpc {
             throw NetworkSpecError(path: "\(path).securityGroups[\(index)]", "'\(group)' is not a security group of \(home.vpc), the VPC of \(subnet)")
         }
-        let used = self.enis.filter { $0.subnet == subnet }.count + (self.operatorENI?.subnet == subnet ? 1 : 0)
-        guard UInt64(used) + 5 < home.block.size else {
+        let taken = Set((self.enis + (self.operatorENI.map { [$0] } ?? [])).filter { $0.subnet == subnet }.map(\.privateIP))
+        guard let used = (0..<UInt32(max(0, Int64(home.block.size) - 5))).first(where: { !taken.contains(home.block.address(4 + $0)) }) else {
             throw NetworkSpecError(path: "\(path).subnet", "\(subnet) (\(home.block)) has no free address left; use a larger subnet")
         }
         let hex = String((UInt64(self.enis.count + 1) &* 0x9E37_79B9_7F4A_7C15) >> 4, radix: 16)
         let eni = ENI(id: "eni-0" + String(repeating: "0", count: max(0, 16 - hex.count)) + hex,
-                      owner: owner, vpc: home.vpc, subnet: subnet, privateIP: home.block.address(UInt32(4 + used)),
+                      owner: owner, vpc: home.vpc, subnet: subnet, privateIP: home.block.address(4 + used),
                       securityGroups: securityGroups, loopback: loopback)
         if owner == "operator" { self.operatorENI = eni } else { self.enis.append(eni) }
         return eni
+    }
+
+    /// Removes `owner`'s ENI (a function moved to other subnets or out of the VPC).
+    public mutating func detach(owner: String) {
+        self.enis.removeAll { $0.owner == owner }
     }
 }

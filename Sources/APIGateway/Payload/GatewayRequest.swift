@@ -1,0 +1,66 @@
+import Foundation
+import Lambda
+
+/// An HTTP request as the API's listener received it: what both payload formats are built from.
+public struct GatewayRequest: Sendable {
+    public var method: String
+    /// As sent, percent-encoded, without the query.
+    public var rawPath: String
+    public var rawQueryString: String
+    /// In the order received, names as sent.
+    public var headers: [(name: String, value: String)]
+    public var body: [UInt8]
+    public var sourceIP: String
+    public var requestID: String
+    public var time: Date
+
+    public init(method: String, rawPath: String, rawQueryString: String, headers: [(name: String, value: String)], body: [UInt8],
+                sourceIP: String, requestID: String, time: Date) {
+        self.method = method
+        self.rawPath = rawPath
+        self.rawQueryString = rawQueryString
+        self.headers = headers
+        self.body = body
+        self.sourceIP = sourceIP
+        self.requestID = requestID
+        self.time = time
+    }
+
+    func header(_ name: String) -> String? { self.headers.first { $0.name.lowercased() == name }?.value }
+
+    /// Query parameters decoded, in order, with repeats.
+    var queryPairs: [(String, String)] {
+        self.rawQueryString.split(separator: "&").map { item in
+            let parts = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            return (Self.decode(parts[0]), parts.count > 1 ? Self.decode(parts[1]) : "")
+        }
+    }
+
+    static func decode(_ text: Substring) -> String {
+        text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(text)
+    }
+
+    /// Whether the body travels as text; otherwise it is base64 and `isBase64Encoded` is true.
+    var bodyIsText: Bool {
+        let type = (self.header("content-type") ?? "").lowercased()
+        if type.hasPrefix("text/") || ["json", "xml", "javascript", "x-www-form-urlencoded"].contains(where: type.contains) { return true }
+        return type.isEmpty && String(validating: self.body, as: UTF8.self) != nil
+    }
+
+    /// `12/Mar/2020:19:03:58 +0000`, as requestContext.time reads.
+    var clfTime: String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "dd/MMM/yyyy:HH:mm:ss Z"
+        return formatter.string(from: self.time)
+    }
+
+    var epochMillis: Int64 { Int64((self.time.timeIntervalSince1970 * 1000).rounded()) }
+
+    var bodyValue: (JSONValue, Bool) {
+        if self.body.isEmpty { return (.null, false) }
+        return self.bodyIsText ? (.string(String(decoding: self.body, as: UTF8.self)), false) : (.string(Data(self.body).base64EncodedString()), true)
+    }
+}
+

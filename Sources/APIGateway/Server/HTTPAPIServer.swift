@@ -1,0 +1,150 @@
+import FakeAWS
+import Foundation
+import Hummingbird
+import Lambda
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+
+/// One HTTP API listening on its own loopback address: routes each request, builds the event in the route's
+/// payload format, invokes the function and maps its answer, with API Gateway's own errors where it fails.
+public final class HTTPAPIServer: Sendable {
+    public let definition: HTTPAPIDefinition
+    private let listener: HTTPListener
+    private let gateway: Gateway
+
+    public var url: String { self.listener.url }
+    public var host: String { self.listener.host }
+    public var port: Int { self.listener.port }
+
+    private init(definition: HTTPAPIDefinition, listener: HTTPListener, gateway: Gateway) {
+        self.definition = definition
+        self.listener = listener
+        self.gateway = gateway
+    }
+
+    public static func start(_ definition: HTTPAPIDefinition, lambda: LambdaService, host: String, accountID: String, region: String,
+                             logger: Logger) async throws -> HTTPAPIServer {
+        let gateway = Gateway(definition: definition, table: try RouteTable(definition.routes), lambda: lambda, accountID: accountID,
+                              region: region, logger: logger)
+        let responder = CallbackResponder<AWSRequestContext> { request, context in await gateway.respond(request, context: context) }
+        let listener = try await HTTPListener.start(responder: responder, host: host, logger: logger)
+        logger.info("HTTP API listening", metadata: ["apigw.api": "\(definition.name)", "apigw.url": "\(listener.url)"])
+        return HTTPAPIServer(definition: definition, listener: listener, gateway: gateway)
+    }
+
+    public func stop() async {
+        await self.listener.stop()
+        await self.gateway.drain()
+    }
+}
+
+/// The request path of one API.
+struct Gateway: Sendable {
+    static let maxBody = 10 * 1024 * 1024
+    let definition: HTTPAPIDefinition
+    let table: RouteTable
+    let lambda: LambdaService
+    let accountID: String
+    let region: String
+    let logger: Logger
+    /// Invocations still running after their integration timed out (the function runs on, as in AWS).
+    let abandoned = NIOLockedValueBox<[UUID: Task<Void, Never>]>([:])
+
+    func respond(_ request: Request, context: AWSRequestContext) async -> Response {
+        let requestID = Self.requestID()
+        let answer = await self.answer(request, context: context, requestID: requestID)
+        var headers: HTTPFields = [.init("apigw-requestid")!: requestID]
+        for (name, value) in answer.headers {
+            guard let field = HTTPFields.Element.Name(name) else { continue }
+            if headers[field] == nil || name.lowercased() == "set-cookie" { headers.append(.init(name: field, value: value)) } else { headers[field] = value }
+        }
+        return Response(status: .init(code: answer.status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: answer.body)))
+    }
+
+    private func answer(_ request: Request, context: AWSRequestContext, requestID: String) async -> GatewayResponse {
+        var request = request
+        guard let body = try? await request.collectBody(upTo: Self.maxBody) else { return .message(413, "Request Entity Too Large") }
+        let gatewayRequest = GatewayRequest(
+            method: request.method.rawValue, rawPath: request.uri.path, rawQueryString: request.uri.query ?? "",
+            headers: request.headers.map { ($0.name.rawName, $0.value) } + (request.head.authority.map { [("host", $0)] } ?? []),
+            body: Array(body.readableBytesView), sourceIP: context.remoteAddress?.ipAddress ?? "127.0.0.1", requestID: requestID, time: Date())
+        guard let match = self.table.match(method: gatewayRequest.method, path: gatewayRequest.rawPath) else {
+            self.log(gatewayRequest, route: nil, status: 404, why: "no route matches")
+            return .message(404, "Not Found")
+        }
+        let v1 = match.route.payloadFormatVersion == "1.0"
+        let event = v1 ? PayloadV1.event(gatewayRequest, match: match, api: self.definition, accountID: self.accountID, region: self.region)
+            : PayloadV2.event(gatewayRequest, match: match, api: self.definition, accountID: self.accountID, region: self.region)
+        let outcome = await self.invoke(match.route, payload: event.bytes)
+        let response: GatewayResponse
+        let why: String
+        switch outcome {
+        case .timedOut:
+            (response, why) = (.message(503, "Service Unavailable"), "the integration timed out after \(match.route.timeoutInMillis) ms")
+        case let .refused(error):
+            (response, why) = (.message(500, "Internal Server Error"), "Lambda refused the invocation: \(error)")
+        case let .invoked(result) where result.functionError != nil:
+            (response, why) = (.message(502, "Internal Server Error"), "the function failed: \(String(decoding: result.payload.prefix(300), as: UTF8.self))")
+        case let .invoked(result):
+            do throws(MalformedResponse) {
+                response = v1 ? try PayloadV1.response(result.payload) : try PayloadV2.response(result.payload)
+                why = "ok"
+            } catch {
+                (response, why) = (.message(502, "Internal Server Error"), "malformed Lambda proxy response: \(error)")
+            }
+        }
+        self.log(gatewayRequest, route: match.key.description, status: response.status, why: why)
+        return response
+    }
+
+    enum Outcome: Sendable {
+        case invoked(InvokeResult)
+        case refused(AWSError)
+        case timedOut
+    }
+
+    /// Invokes the route's function, waiting at most the integration timeout.
+    private func invoke(_ route: HTTPAPIDefinition.Route, payload: [UInt8]) async -> Outcome {
+        let once = NIOLockedValueBox<CheckedContinuation<Outcome, Never>?>(nil)
+        let id = UUID()
+        let lambda = self.lambda
+        return await withCheckedContinuation { continuation in
+            once.withLockedValue { $0 = continuation }
+            let finish: @Sendable (Outcome) -> Void = { outcome in
+                once.withLockedValue { pending in pending?.resume(returning: outcome); pending = nil }
+            }
+            let timer = Task {
+                try? await Task.sleep(for: .milliseconds(route.timeoutInMillis))
+                if !Task.isCancelled { finish(.timedOut) }
+            }
+            let task = Task {
+                do throws(AWSError) {
+                    finish(.invoked(try await lambda.invoke(route.function, payload: payload)))
+                } catch {
+                    finish(.refused(error))
+                }
+                timer.cancel()
+                _ = self.abandoned.withLockedValue { $0.removeValue(forKey: id) }
+            }
+            self.abandoned.withLockedValue { $0[id] = task }
+        }
+    }
+
+    /// Waits for invocations that outlived their requests.
+    func drain() async {
+        for task in self.abandoned.withLockedValue({ Array($0.values) }) { await task.value }
+    }
+
+    private func log(_ request: GatewayRequest, route: String?, status: Int, why: String) {
+        self.logger.info("HTTP API request", metadata: [
+            "apigw.api": "\(self.definition.name)", "apigw.request_id": "\(request.requestID)", "apigw.route": "\(route ?? "-")",
+            "http.method": "\(request.method)", "http.path": "\(request.rawPath)", "http.status": "\(status)", "apigw.reason": "\(why)",
+        ])
+    }
+
+    /// `RL2XYiwjPHcEMEQ=`-style ids.
+    static func requestID() -> String {
+        Data((0..<10).map { _ in UInt8.random(in: 0...255) }).base64EncodedString()
+    }
+}

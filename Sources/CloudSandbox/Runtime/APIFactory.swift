@@ -1,0 +1,32 @@
+import APIGateway
+import FakeAWS
+import Foundation
+import Lambda
+import Logging
+
+/// Starts the topology's HTTP APIs, each on its own loopback address, in front of the Lambda service.
+enum APIFactory {
+    static func start(_ topology: Topology, lambda: LambdaService, block: LoopbackAddressBlock, account: AccountState,
+                      logger: Logger) async throws -> [String: HTTPAPIServer] {
+        var servers: [String: HTTPAPIServer] = [:]
+        do {
+            for (index, api) in (topology.apis ?? []).enumerated() {
+                let definition = HTTPAPIDefinition(
+                    name: api.name, id: String((0..<10).map { _ in "abcdefghijklmnopqrstuvwxyz0123456789".randomElement()! }),
+                    routes: api.routes.map { .init(routeKey: $0.route, function: $0.function, payloadFormatVersion: $0.payloadFormatVersion ?? "2.0",
+                                                   timeoutInMillis: $0.timeoutInMillis ?? 30_000) })
+                servers[api.name] = try await HTTPAPIServer.start(definition, lambda: lambda, host: try block.address(try NetworkPlan.apiHost(topology, index)),
+                                                                  accountID: account.accountID, region: account.region, logger: logger)
+            }
+        } catch {
+            for server in servers.values { await server.stop() }
+            throw error
+        }
+        return servers
+    }
+
+    /// The APIs as the apigatewayv2 API lists them.
+    static func published(_ servers: [String: HTTPAPIServer]) -> [APIGatewayV2API.Published] {
+        servers.values.sorted { $0.definition.name < $1.definition.name }.map { .init(definition: $0.definition, endpoint: $0.url) }
+    }
+}

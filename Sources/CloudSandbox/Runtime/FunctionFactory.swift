@@ -1,0 +1,155 @@
+import FakeAWS
+import Foundation
+import Lambda
+import Logging
+import VirtualNetwork
+
+/// Turns the topology's functions into a running Lambda service: definitions, where each one's traffic leaves
+/// from (its ENI, or an address outside every VPC), and what it can dial.
+enum FunctionFactory {
+    /// The proxies' context, plus what functions need besides.
+    @dynamicMemberLookup
+    struct Context {
+        var shared: ProxyFactory.Context
+        var proxies: [String: Endpoints.Proxy]
+        var block: LoopbackAddressBlock
+        var baseDirectory: URL
+
+        subscript<T>(dynamicMember path: KeyPath<ProxyFactory.Context, T>) -> T { self.shared[keyPath: path] }
+    }
+
+    /// The service, and the address denied connections of process functions are sent to (close it at shutdown).
+    static func start(_ context: Context, handlers: [String: LambdaHandler]) async throws -> (LambdaService, BlackHole?) {
+        let topology = context.topology
+        var aliases: [String: String] = [:]
+        for (index, function) in (topology.functions ?? []).enumerated() {
+            aliases[function.name] = try context.block.address(try NetworkPlan.functionHost(topology, index))
+        }
+        let targets = self.targets(context)
+        var hosts: [String: String] = [:], ports: [String: Int] = [:]
+        for target in Set(targets.values.map { "\($0.endpoint)|\($0.host)|\($0.port)" }).sorted() {
+            let parts = target.split(separator: "|").map(String.init)
+            hosts[parts[0]] = parts[1]
+            ports["\(parts[1]):3306"] = Int(parts[2])
+        }
+        let network = context.network
+        let fixedAliases = aliases
+        let blackHole = try network.flatMap { $0.model.deniedConnections == .drop ? try BlackHole(address: try context.block.address(4)) : nil }
+        let owners = context.databases.map { ($0.key, $0.value.host, $0.value.port) } + context.proxies.map { ($0.key, $0.value.host, $0.value.port) }
+        let environment = LambdaService.Environment(
+            account: context.account, awsEndpoint: "", targets: targets,
+            place: { name, vpc throws(AWSError) in try Self.place(name, vpc, alias: fixedAliases[name] ?? "127.0.0.1", network: network) },
+            processNetwork: ProcessNetwork(
+                preloadLibrary: PreloadLibrary.path, hosts: hosts, ports: ports, runtimeAPIHost: try context.block.address(3),
+                blackHole: blackHole.map { "\($0.address):\($0.port)" },
+                dropped: { source in
+                    owners.filter { network?.isDenied(from: source, to: $0.0, port: 3306) == true }.flatMap { ["\($0.1):3306", "\($0.1):\($0.2)"] }
+                }),
+            logger: context.logger)
+        let service = LambdaService(environment: environment)
+        do {
+            for (index, function) in (topology.functions ?? []).enumerated() {
+                let definition = try self.definition(function, index: index, context: context, handlers: handlers)
+                do throws(AWSError) {
+                    try await service.register(definition)
+                } catch {
+                    throw TopologyError(path: "functions[\(index)]", "\(error.code): \(error.message)")
+                }
+            }
+        } catch {
+            blackHole?.close()
+            throw error
+        }
+        return (service, blackHole)
+    }
+
+    /// Attaches (or replaces) the function's ENI, or marks its alias as outside every VPC.
+    static func place(_ name: String, _ vpc: FunctionDefinition.VPCConfig?, alias: String, network: VirtualNetwork?) throws(AWSError) -> LambdaService.Placement {
+        guard let network else { return .init(sourceAddress: alias) }
+        network.detach(owner: name)
+        guard let vpc else {
+            network.setOutsideVPC(alias, owner: "function \(name)")
+            return .init(sourceAddress: alias)
+        }
+        network.setOutsideVPC(alias, owner: nil)
+        do throws(NetworkSpecError) {
+            let eni = try network.attach(owner: name, subnet: vpc.subnetIDs.first ?? "", securityGroups: vpc.securityGroupIDs, loopback: alias, path: "VpcConfig")
+            return .init(sourceAddress: alias, eniID: eni.id, vpcID: eni.vpc)
+        } catch {
+            throw AWSError(code: "InvalidParameterValueException", message: "\(error.path): \(error.reason)")
+        }
+    }
+
+    /// What functions can dial, by proxy name, instance id and DNS name.
+    static func targets(_ context: Context) -> [String: DatabaseTarget] {
+        var targets: [String: DatabaseTarget] = [:]
+        for (id, database) in context.databases {
+            let target = DatabaseTarget(endpoint: database.endpoint, host: database.host, port: database.port,
+                                        caPEM: database.caBundle == nil ? nil : context.certificates.rdsCA.certificatePEM)
+            targets[id] = target
+            targets[database.endpoint] = target
+        }
+        for (name, proxy) in context.proxies {
+            let target = DatabaseTarget(endpoint: proxy.endpoint, host: proxy.host, port: proxy.port, caPEM: context.certificates.proxyCA.certificatePEM)
+            targets[name] = target
+            targets[proxy.endpoint] = target
+        }
+        return targets
+    }
+
+    private static func definition(_ function: Topology.Function, index: Int, context: Context,
+                                   handlers: [String: LambdaHandler]) throws -> FunctionDefinition {
+        let path = "functions[\(index)]"
+        let code: FunctionCode
+        if let builtin = function.builtin {
+            if let sql = builtin.sql {
+                code = .builtin(.sql(SQLFunction(
+                    target: sql.target, user: sql.user, auth: sql.auth == "iam" ? .iam : .secret(sql.secret ?? ""), database: sql.database,
+                    tls: sql.tls ?? true, statements: sql.statements.map { .init(sql: $0.sql, parameters: $0.parameters ?? []) })))
+            } else {
+                code = .builtin(.echo)
+            }
+        } else if let command = function.command {
+            let directory = function.workingDirectory.map { context.baseDirectory.appendingPathComponent($0).standardizedFileURL.path }
+            code = .process(ProcessCode(command: command, workingDirectory: directory))
+        } else {
+            let name = function.handler ?? ""
+            guard let handler = handlers[name] else {
+                throw TopologyError(path: "\(path).handler", "no Swift handler '\(name)' is registered; pass it in Sandbox.start(handlers:) or give the function `builtin` or `command`")
+            }
+            code = .swift(handler)
+        }
+        return FunctionDefinition(
+            name: function.name, runtime: function.runtime ?? "provided.al2023",
+            handler: function.handler ?? (function.builtin != nil ? "builtin" : "bootstrap"), memorySize: function.memorySize ?? 128,
+            timeout: function.timeout ?? 3, environment: (function.environment ?? [:]).mapValues { Self.substitute($0, context) },
+            roleARN: context.account.roleARN(function.role),
+            vpc: function.vpc.map { .init(subnetIDs: $0.subnets, securityGroupIDs: $0.securityGroups) },
+            reservedConcurrency: function.reservedConcurrency, code: code)
+    }
+
+    /// `${proxy:NAME}` and `${database:ID}` → their DNS names; `${proxy-ca-bundle}`, `${rds-ca-bundle}` → the CA files.
+    static func substitute(_ value: String, _ context: Context) -> String {
+        var result = value.replacingOccurrences(of: "${proxy-ca-bundle}", with: context.certificates.proxyBundlePath)
+            .replacingOccurrences(of: "${rds-ca-bundle}", with: context.certificates.rdsBundlePath)
+        for (name, proxy) in context.proxies { result = result.replacingOccurrences(of: "${proxy:\(name)}", with: proxy.endpoint) }
+        for (id, database) in context.databases { result = result.replacingOccurrences(of: "${database:\(id)}", with: database.endpoint) }
+        return result
+    }
+}
+
+/// Where `libSandboxPreload.so` is: `CLOUDSANDBOX_PRELOAD`, else beside the running executable or test bundle.
+enum PreloadLibrary {
+    static let path: String? = {
+        if let explicit = ProcessInfo.processInfo.environment["CLOUDSANDBOX_PRELOAD"] { return explicit }
+        let executable = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath()
+        var candidates = [executable.deletingLastPathComponent()]
+        for build in [".build/debug", ".build/release"] { candidates.append(URL(fileURLWithPath: build)) }
+        var directory = executable.deletingLastPathComponent()
+        for _ in 0..<4 {
+            candidates.append(directory)
+            directory.deleteLastPathComponent()
+        }
+        return candidates.map { $0.appendingPathComponent("libSandboxPreload.so").path }.first { FileManager.default.fileExists(atPath: $0) }
+    }()
+}

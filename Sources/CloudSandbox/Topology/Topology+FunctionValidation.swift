@@ -1,0 +1,71 @@
+import APIGateway
+import Foundation
+
+extension Topology {
+    /// Functions and APIs: names, exactly one kind of code, what built-in handlers and routes refer to.
+    func validateFunctions() throws(TopologyError) {
+        var names: Set<String> = []
+        for (index, function) in (self.functions ?? []).enumerated() {
+            let path = "functions[\(index)]"
+            guard function.name.range(of: #"^[A-Za-z0-9_-]{1,64}$"#, options: .regularExpression) != nil else {
+                throw TopologyError(path: "\(path).name", "'\(function.name)' is not a function name: use 1-64 letters, digits, hyphens and underscores")
+            }
+            guard names.insert(function.name).inserted else { throw TopologyError(path: "\(path).name", "'\(function.name)' is used twice") }
+            let kinds = [function.builtin != nil, function.command != nil].filter { $0 }.count
+            guard kinds <= 1 else { throw TopologyError(path: path, "give a function either `builtin` or `command` (or a Swift `handler`), not both") }
+            guard kinds == 1 || function.handler != nil else {
+                throw TopologyError(path: path, "has no code: add `builtin` (echo or sql), `command` (a Runtime API process) or a Swift `handler` name")
+            }
+            if let command = function.command, command.isEmpty { throw TopologyError(path: "\(path).command", "is empty; name the program to run") }
+            if let timeout = function.timeout, !(1...900).contains(timeout) {
+                throw TopologyError(path: "\(path).timeout", "\(timeout) s is outside Lambda's 1-900 seconds")
+            }
+            if let memory = function.memorySize, !(128...10_240).contains(memory) {
+                throw TopologyError(path: "\(path).memorySize", "\(memory) MB is outside Lambda's 128-10240 MB")
+            }
+            if let builtin = function.builtin { try self.validate(builtin, path: "\(path).builtin") }
+            if function.vpc != nil, self.network == nil {
+                throw TopologyError(path: "\(path).vpc", "names subnets but the topology has no network; add network.vpcs or drop it")
+            }
+            if let vpc = function.vpc, vpc.subnets.isEmpty { throw TopologyError(path: "\(path).vpc.subnets", "is empty; a VPC function needs a subnet") }
+        }
+        var apiNames: Set<String> = []
+        for (index, api) in (self.apis ?? []).enumerated() {
+            guard apiNames.insert(api.name).inserted else { throw TopologyError(path: "apis[\(index)].name", "'\(api.name)' is used twice") }
+            var keys: Set<String> = []
+            for (r, route) in api.routes.enumerated() {
+                let path = "apis[\(index)].routes[\(r)]"
+                do throws(RouteKeyError) { _ = try RouteKey(route.route) } catch { throw TopologyError(path: "\(path).route", error.reason) }
+                guard keys.insert(route.route).inserted else { throw TopologyError(path: "\(path).route", "'\(route.route)' is routed twice") }
+                guard names.contains(route.function) else {
+                    throw TopologyError(path: "\(path).function", "no function '\(route.function)'; functions: \(names.sorted().joined(separator: ", "))")
+                }
+                if let version = route.payloadFormatVersion, !["1.0", "2.0"].contains(version) {
+                    throw TopologyError(path: "\(path).payloadFormatVersion", "'\(version)' is not a payload format: use 1.0 or 2.0")
+                }
+                if let timeout = route.timeoutInMillis, !(50...30_000).contains(timeout) {
+                    throw TopologyError(path: "\(path).timeoutInMillis", "\(timeout) ms is outside HTTP APIs' 50-30000 ms")
+                }
+            }
+        }
+    }
+
+    private func validate(_ builtin: Function.Builtin, path: String) throws(TopologyError) {
+        guard (builtin.echo != nil) != (builtin.sql != nil) else { throw TopologyError(path: path, "name exactly one built-in handler: echo or sql") }
+        guard let sql = builtin.sql else { return }
+        let targets = Set(self.databases.map(\.id) + (self.proxies ?? []).map(\.name))
+        guard targets.contains(sql.target) else {
+            throw TopologyError(path: "\(path).sql.target", "no proxy or instance '\(sql.target)'; known: \(targets.sorted().joined(separator: ", "))")
+        }
+        switch sql.auth {
+        case "iam": break
+        case "secret":
+            guard let secret = sql.secret, secret.hasPrefix("arn:") || (self.secrets ?? []).contains(where: { $0.name == secret }) else {
+                throw TopologyError(path: "\(path).sql.secret", "auth: secret needs `secret`, the name of one of `secrets` (or an ARN)")
+            }
+        default:
+            throw TopologyError(path: "\(path).sql.auth", "'\(sql.auth)' is not a way to log in: use iam or secret")
+        }
+        guard !sql.statements.isEmpty else { throw TopologyError(path: "\(path).sql.statements", "is empty; give the statements to run") }
+    }
+}

@@ -1,0 +1,47 @@
+import Foundation
+
+/// One event on its way to a function instance.
+struct Invocation: Sendable {
+    var requestID: String
+    var payload: [UInt8]
+    var deadline: Date
+    var functionARN: String
+    var traceID: String
+}
+
+/// How an invocation ended inside the instance.
+enum InvocationOutcome: Sendable, Equatable {
+    case response([UInt8])
+    case error(FunctionError)
+    /// The instance could not start or died (init error, process exit); the instance is gone.
+    case crashed(FunctionError)
+    case timedOut
+}
+
+/// A warm execution environment: runs one invocation at a time until stopped.
+protocol FunctionInstance: Sendable {
+    /// Runs the invocation; returns `.timedOut` promptly once `stop` is called while it runs.
+    func invoke(_ invocation: Invocation, log: InvocationLog) async -> InvocationOutcome
+    /// Ends the environment (kills a process, abandons a Swift task).
+    func stop() async
+}
+
+/// Lambda's invocation types (X-Amz-Invocation-Type).
+public enum InvocationType: String, Sendable {
+    case requestResponse = "RequestResponse"
+    case event = "Event"
+    case dryRun = "DryRun"
+}
+
+/// What Invoke returns: status, payload, whether it is a function error, and the log tail.
+public struct InvokeResult: Sendable {
+    public var status: Int
+    public var payload: [UInt8]
+    /// `Unhandled` when the function failed (X-Amz-Function-Error).
+    public var functionError: String?
+    /// The last 4 KB of the invocation's log, base64 (X-Amz-Log-Result), with LogType Tail.
+    public var logResult: String?
+    public var requestID: String
+    /// Whether the invocation ran out of time (API Gateway answers 504 for its own timeout, not this).
+    public var timedOut: Bool
+}

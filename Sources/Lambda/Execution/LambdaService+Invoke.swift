@@ -1,0 +1,153 @@
+import AWSSigV4
+import FakeAWS
+import Foundation
+import Logging
+
+extension LambdaService {
+    /// Invoke: checks the payload and concurrency, takes a warm instance or starts one, enforces the timeout,
+    /// and answers as Lambda does (200 with the payload or a function error, 202 for Event, 204 for DryRun).
+    public func invoke(_ reference: String, payload: [UInt8], type: InvocationType = .requestResponse, tail: Bool = false) async throws(AWSError) -> InvokeResult {
+        let name = try self.slotName(reference)
+        guard !self.isStopped else { throw AWSError(code: "ServiceException", message: "The sandbox is shutting down.", status: 500) }
+        guard payload.count <= Self.maxPayload else {
+            throw AWSError(code: "RequestTooLargeException", message: "Request must be smaller than \(Self.maxPayload) bytes for the InvokeFunction operation", status: 413)
+        }
+        let payload = payload.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) ? Array("{}".utf8) : payload
+        do {
+            _ = try JSONValue(parsing: payload)
+        } catch {
+            throw AWSError(code: "InvalidRequestContentException", message: "Could not parse request body into json: the payload is not valid JSON", status: 400)
+        }
+        let requestID = UUID().uuidString.lowercased()
+        if type == .dryRun { return InvokeResult(status: 204, payload: [], requestID: requestID, timedOut: false) }
+        try self.reserve(name)
+        if type == .event {
+            self.track { _ = try? await self.run(name, payload: payload, requestID: requestID, tail: false) }
+            return InvokeResult(status: 202, payload: [], requestID: requestID, timedOut: false)
+        }
+        return try await self.run(name, payload: payload, requestID: requestID, tail: tail)
+    }
+
+    /// Takes one unit of concurrency or throws Lambda's throttling error.
+    private func reserve(_ name: String) throws(AWSError) {
+        guard let slot = self.slots[name] else { return }
+        if let reserved = slot.definition.reservedConcurrency, slot.running >= reserved {
+            throw AWSError(code: "TooManyRequestsException", message: "Rate Exceeded.", status: 429,
+                           fields: ["Reason": "ReservedFunctionConcurrentInvocationLimitExceeded"])
+        }
+        if self.slots.values.reduce(0, { $0 + $1.running }) >= Self.accountConcurrency {
+            throw AWSError(code: "TooManyRequestsException", message: "Rate Exceeded.", status: 429, fields: ["Reason": "ConcurrentInvocationLimitExceeded"])
+        }
+        self.slots[name]?.running += 1
+    }
+
+    private func run(_ name: String, payload: [UInt8], requestID: String, tail: Bool) async throws(AWSError) -> InvokeResult {
+        let log = InvocationLog(function: name, requestID: requestID, logger: self.environment.logger)
+        guard let slot = self.slots[name] else { throw AWSError(code: "ResourceNotFoundException", message: "Function not found: \(self.arn(of: name))", status: 404) }
+        let started = Date()
+        var warm = self.slots[name]?.idle.popLast()
+        var initMillis: Double?
+        if warm == nil || warm!.generation != slot.generation {
+            if let stale = warm { await stale.instance.stop() }
+            do throws(ColdStartFailure) {
+                warm = Warm(instance: try await self.coldStart(slot, requestID: requestID, log: log), generation: slot.generation)
+                initMillis = Date().timeIntervalSince(started) * 1000
+            } catch {
+                await self.release(name, nil)
+                switch error {
+                case let .rejected(refusal):
+                    self.environment.logger.notice("invoke refused", metadata: ["lambda.function": "\(name)", "lambda.reason": "\(refusal)"])
+                    log.append("\(LambdaTimestamp.string(from: Date()))\t\(requestID)\tINVOKE refused: \(refusal)")
+                    self.remember(name, log)
+                    throw refusal
+                case let .initError(failure):
+                    log.append("\(LambdaTimestamp.string(from: Date()))\t\(requestID)\tINIT_REPORT failed: \(failure.errorType): \(failure.errorMessage)")
+                    self.remember(name, log)
+                    return Self.failure(failure, log, requestID, tail: tail)
+                }
+            }
+        }
+        let instance = warm!
+        log.append("START RequestId: \(requestID) Version: $LATEST")
+        let timeout = slot.definition.timeout
+        let invocation = Invocation(requestID: requestID, payload: payload, deadline: Date().addingTimeInterval(timeout),
+                                    functionARN: self.arn(of: name), traceID: "Root=1-\(String(Int(Date().timeIntervalSince1970), radix: 16))-\(requestID.replacingOccurrences(of: "-", with: "").prefix(24))")
+        let begun = Date()
+        let busyID = UUID()
+        self.busy[busyID] = instance.instance
+        var outcome = await Self.race(instance.instance, invocation, log: log, timeout: timeout)
+        self.busy[busyID] = nil
+        let millis = Date().timeIntervalSince(begun) * 1000
+        if case let .response(bytes) = outcome, bytes.count > Self.maxPayload {
+            outcome = .error(FunctionError(errorType: "Function.ResponseSizeTooLarge",
+                                           errorMessage: "Response payload size exceeded maximum allowed payload size (\(Self.maxPayload) bytes)."))
+        }
+        let result: InvokeResult
+        switch outcome {
+        case let .response(bytes):
+            result = InvokeResult(status: 200, payload: bytes, functionError: nil, requestID: requestID, timedOut: false)
+            await self.release(name, instance)
+        case let .error(error):
+            log.append("\(LambdaTimestamp.string(from: Date()))\t\(requestID)\tERROR\t\(error.errorType): \(error.errorMessage)")
+            result = InvokeResult(status: 200, payload: error.payload.bytes, functionError: "Unhandled", requestID: requestID, timedOut: false)
+            await self.release(name, instance)
+        case let .crashed(error):
+            log.append("\(LambdaTimestamp.string(from: Date()))\t\(requestID)\t\(error.errorType): \(error.errorMessage)")
+            result = InvokeResult(status: 200, payload: error.payload.bytes, functionError: "Unhandled", requestID: requestID, timedOut: false)
+            await instance.instance.stop()
+            await self.release(name, nil)
+        case .timedOut:
+            let message = "\(LambdaTimestamp.string(from: Date())) \(requestID) Task timed out after \(String(format: "%.2f", timeout)) seconds"
+            log.append(message)
+            result = InvokeResult(status: 200, payload: (["errorMessage": .string(message)] as JSONValue).bytes, functionError: "Unhandled",
+                                  requestID: requestID, timedOut: true)
+            await self.release(name, nil)
+        }
+        log.append("END RequestId: \(requestID)")
+        log.append("REPORT RequestId: \(requestID)\tDuration: \(String(format: "%.2f", millis)) ms\tBilled Duration: \(Int(millis.rounded(.up))) ms"
+            + "\tMemory Size: \(slot.definition.memorySize) MB" + (initMillis.map { "\tInit Duration: \(String(format: "%.2f", $0)) ms" } ?? ""))
+        self.remember(name, log)
+        var answer = result
+        if tail { answer.logResult = log.tail }
+        return answer
+    }
+
+    /// The invocation against the function's timeout: on expiry the instance is stopped.
+    private static func race(_ instance: any FunctionInstance, _ invocation: Invocation, log: InvocationLog, timeout: Double) async -> InvocationOutcome {
+        await withTaskGroup(of: InvocationOutcome?.self) { group in
+            group.addTask { await instance.invoke(invocation, log: log) }
+            group.addTask {
+                try? await Task.sleep(for: .milliseconds(Int64(timeout * 1000)))
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            guard let first else {
+                await instance.stop()
+                return .timedOut
+            }
+            return first
+        }
+    }
+
+    /// Gives back the unit of concurrency, and the instance to the warm pool when it may be reused.
+    private func release(_ name: String, _ warm: Warm?) async {
+        self.slots[name]?.running -= 1
+        guard let warm else { return }
+        if let slot = self.slots[name], slot.generation == warm.generation, !self.isStopped {
+            self.slots[name]?.idle.append(warm)
+        } else {
+            await warm.instance.stop()
+        }
+    }
+
+    private func remember(_ name: String, _ log: InvocationLog) {
+        let lines = log.text.split(separator: "\n").map(String.init)
+        self.slots[name]?.recentLogs.append(contentsOf: lines)
+        if let count = self.slots[name]?.recentLogs.count, count > 500 { self.slots[name]?.recentLogs.removeFirst(count - 500) }
+    }
+
+    private static func failure(_ error: FunctionError, _ log: InvocationLog, _ requestID: String, tail: Bool) -> InvokeResult {
+        InvokeResult(status: 200, payload: error.payload.bytes, functionError: "Unhandled", logResult: tail ? log.tail : nil, requestID: requestID, timedOut: false)
+    }
+}

@@ -1,0 +1,45 @@
+/// How a process function's sockets are steered, by the preload library (`libSandboxPreload.so`, interposing
+/// getaddrinfo and connect): the sandbox's DNS names resolve to their loopback aliases, a proxy's or instance's
+/// port 3306 becomes the port it really listens on, and every connection leaves from the function's address.
+/// Statically linked programs (Go binaries built with CGO_ENABLED=0) resolve and connect on their own and
+/// bypass it; they must dial the endpoints file's addresses.
+public struct ProcessNetwork: Sendable {
+    /// The preload library's path; nil runs processes without it (names then do not resolve).
+    public var preloadLibrary: String?
+    /// DNS name → loopback address.
+    public var hosts: [String: String]
+    /// `address:virtual port` → the port it listens on.
+    public var ports: [String: Int]
+    /// Where each instance's Runtime API listens.
+    public var runtimeAPIHost: String
+    /// `address:port` where connection attempts go unanswered (SYNs dropped), and the `address:virtual port`s
+    /// a source may not reach: the library sends those there after a probe lets the listener log the denial,
+    /// so the client's own connect timeout fires as it would against a security group.
+    public var blackHole: String?
+    public var dropped: @Sendable (_ source: String) -> [String]
+
+    public init(preloadLibrary: String?, hosts: [String: String], ports: [String: Int], runtimeAPIHost: String, blackHole: String? = nil,
+                dropped: @escaping @Sendable (String) -> [String] = { _ in [] }) {
+        self.preloadLibrary = preloadLibrary
+        self.hosts = hosts
+        self.ports = ports
+        self.runtimeAPIHost = runtimeAPIHost
+        self.blackHole = blackHole
+        self.dropped = dropped
+    }
+
+    /// The variables the preload library reads.
+    func variables(source: String?) -> [String: String] {
+        var variables = [
+            "CLOUDSANDBOX_HOSTS": self.hosts.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ","),
+            "CLOUDSANDBOX_PORTS": self.ports.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ","),
+        ]
+        if let blackHole, let source {
+            variables["CLOUDSANDBOX_BLACKHOLE"] = blackHole
+            variables["CLOUDSANDBOX_DROPPED"] = self.dropped(source).sorted().joined(separator: ",")
+        }
+        if let source { variables["CLOUDSANDBOX_SOURCE"] = source }
+        if let library = self.preloadLibrary { variables["LD_PRELOAD"] = library }
+        return variables
+    }
+}
