@@ -63,6 +63,13 @@ except urllib.error.HTTPError as http:
     check("throttled route is API Gateway's 500", http.code == 500 and json.loads(http.read()) == {"message": "Internal Server Error"}, http.code)
 lam.delete_function_concurrency(FunctionName="echo")
 
+error, status, response = code(lambda: lam.update_function_configuration(
+    FunctionName="items-iam", VpcConfig={"SubnetIds": ["subnet-nope"], "SecurityGroupIds": ["sg-function"]}))
+check("a subnet that does not exist", error == "InvalidParameterValueException" and "subnet-nope" in response["Error"]["Message"], response)
+check("the function kept its VPC", lam.get_function_configuration(FunctionName="items-iam")["VpcConfig"]["SubnetIds"] == ["subnet-app-a"])
+with urllib.request.urlopen(endpoints["apis"]["app-api"]["url"] + "/iam", timeout=10) as still:
+    check("and still reaches the proxy", still.status == 200)
+
 trust = iam.get_role(RoleName="app-role")["Role"]["AssumeRolePolicyDocument"]
 iam.update_assume_role_policy(RoleName="app-role", PolicyDocument=json.dumps(
     {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]}))

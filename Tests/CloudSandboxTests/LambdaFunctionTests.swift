@@ -25,6 +25,7 @@ final class LambdaFunctionTests: XCTestCase {
       - {name: echo, role: fn-role, builtin: {echo: {}}}
       - {name: py-raises, role: fn-role, command: [python3, -m, awslambdaric, faulty.raises], workingDirectory: ../Fixtures/lambda/python}
       - {name: py-exits, role: fn-role, command: [python3, -m, awslambdaric, faulty.exits], workingDirectory: ../Fixtures/lambda/python}
+      - {name: py-exits-later, role: fn-role, command: [python3, -m, awslambdaric, faulty.exits_later], workingDirectory: ../Fixtures/lambda/python}
       - {name: py-chatty, role: fn-role, command: [python3, -m, awslambdaric, faulty.chatty], workingDirectory: ../Fixtures/lambda/python}
       - {name: py-hangs, role: fn-role, timeout: 2, command: [python3, -m, awslambdaric, faulty.hangs], workingDirectory: ../Fixtures/lambda/python}
       - {name: py-oversized, role: fn-role, timeout: 10, command: [python3, -m, awslambdaric, faulty.oversized], workingDirectory: ../Fixtures/lambda/python}
@@ -138,6 +139,12 @@ final class LambdaFunctionTests: XCTestCase {
         XCTAssertEqual(try self.json(oversized)["errorType"], "Function.ResponseSizeTooLarge")
         let silent = try await lambda.invoke("never-polls", payload: [])
         XCTAssertTrue(self.message(silent).contains("did not poll"), self.message(silent))
+
+        let answered = try await lambda.invoke("py-exits-later", payload: [])
+        XCTAssertEqual(try self.json(answered), "answered, then gone")
+        try await Task.sleep(for: .milliseconds(600))
+        let replaced = try await lambda.invoke("py-exits-later", payload: [])
+        XCTAssertNil(replaced.functionError, "an environment that died while idle is replaced, not invoked: \(self.message(replaced))")
 
         let still = try await lambda.invoke("py-chatty", payload: [])
         XCTAssertNil(still.functionError, "after all that, functions still run")

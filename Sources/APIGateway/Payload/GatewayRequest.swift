@@ -47,13 +47,14 @@ public struct GatewayRequest: Sendable {
         return type.isEmpty && String(validating: self.body, as: UTF8.self) != nil
     }
 
-    /// `12/Mar/2020:19:03:58 +0000`, as requestContext.time reads.
+    /// `12/Mar/2020:19:03:58 +0000`, as requestContext.time reads (gmtime_r: no formatter per request).
     var clfTime: String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "dd/MMM/yyyy:HH:mm:ss Z"
-        return formatter.string(from: self.time)
+        var seconds = time_t(self.time.timeIntervalSince1970.rounded(.down))
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        return String(format: "%02d/", Int(parts.tm_mday)) + months[Int(parts.tm_mon)]
+            + String(format: "/%04d:%02d:%02d:%02d +0000", Int(parts.tm_year) + 1900, Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec))
     }
 
     var epochMillis: Int64 { Int64((self.time.timeIntervalSince1970 * 1000).rounded()) }

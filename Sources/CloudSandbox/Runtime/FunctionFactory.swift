@@ -66,14 +66,14 @@ enum FunctionFactory {
     /// Attaches (or replaces) the function's ENI, or marks its alias as outside every VPC.
     static func place(_ name: String, _ vpc: FunctionDefinition.VPCConfig?, alias: String, network: VirtualNetwork?) throws(AWSError) -> LambdaService.Placement {
         guard let network else { return .init(sourceAddress: alias) }
-        network.detach(owner: name)
         guard let vpc else {
+            network.detach(owner: name)
             network.setOutsideVPC(alias, owner: "function \(name)")
             return .init(sourceAddress: alias)
         }
-        network.setOutsideVPC(alias, owner: nil)
         do throws(NetworkSpecError) {
-            let eni = try network.attach(owner: name, subnet: vpc.subnetIDs.first ?? "", securityGroups: vpc.securityGroupIDs, loopback: alias, path: "VpcConfig")
+            let eni = try network.reattach(owner: name, subnet: vpc.subnetIDs.first ?? "", securityGroups: vpc.securityGroupIDs, loopback: alias, path: "VpcConfig")
+            network.setOutsideVPC(alias, owner: nil)
             return .init(sourceAddress: alias, eniID: eni.id, vpcID: eni.vpc)
         } catch {
             throw AWSError(code: "InvalidParameterValueException", message: "\(error.path): \(error.reason)")

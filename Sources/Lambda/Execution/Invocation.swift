@@ -20,6 +20,8 @@ enum InvocationOutcome: Sendable, Equatable {
 
 /// A warm execution environment: runs one invocation at a time until stopped.
 protocol FunctionInstance: Sendable {
+    /// False once the environment is gone (its process exited while idle): it is replaced, not invoked.
+    var isUsable: Bool { get }
     /// Runs the invocation; returns `.timedOut` promptly once `stop` is called while it runs.
     func invoke(_ invocation: Invocation, log: InvocationLog) async -> InvocationOutcome
     /// Ends the environment (kills a process, abandons a Swift task).

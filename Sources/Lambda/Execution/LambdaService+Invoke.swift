@@ -47,7 +47,7 @@ extension LambdaService {
         let started = Date()
         var warm = self.slots[name]?.idle.popLast()
         var initMillis: Double?
-        if warm == nil || warm!.generation != slot.generation {
+        if warm == nil || warm!.generation != slot.generation || !warm!.instance.isUsable {
             if let stale = warm { await stale.instance.stop() }
             do throws(ColdStartFailure) {
                 warm = Warm(instance: try await self.coldStart(slot, requestID: requestID, log: log), generation: slot.generation)

@@ -19,6 +19,8 @@ final class SwiftFunctionInstance: FunctionInstance {
         self.context = context
     }
 
+    var isUsable: Bool { true }
+
     func invoke(_ invocation: Invocation, log: InvocationLog) async -> InvocationOutcome {
         await withCheckedContinuation { continuation in
             self.running.withLockedValue { $0 = Running(task: nil, continuation: continuation) }

@@ -118,6 +118,8 @@ final class ProcessFunctionInstance: FunctionInstance {
         }
     }
 
+    var isUsable: Bool { self.core.withLockedValue { $0.state.phase == .ready } }
+
     func invoke(_ invocation: Invocation, log: InvocationLog) async -> InvocationOutcome {
         await withCheckedContinuation { continuation in
             let (action, poller) = self.core.withLockedValue { core in

@@ -40,6 +40,16 @@ public final class VirtualNetwork: Sendable {
         return try result.get()
     }
 
+    /// Replaces `owner`'s ENI (see `NetworkModel.reattach`): all or nothing.
+    public func reattach(owner: String, subnet: String, securityGroups: [String], loopback: String, path: String) throws(NetworkSpecError) -> ENI {
+        let result: Result<ENI, NetworkSpecError> = self.state.withLockedValue { model in
+            Result { () throws(NetworkSpecError) -> ENI in
+                try model.reattach(owner: owner, subnet: subnet, securityGroups: securityGroups, loopback: loopback, path: path)
+            }
+        }
+        return try result.get()
+    }
+
     /// Removes `owner`'s ENI.
     public func detach(owner: String) {
         self.state.withLockedValue { $0.detach(owner: owner) }

@@ -61,6 +61,18 @@ public struct NetworkModel: Sendable {
         return eni
     }
 
+    /// Replaces `owner`'s ENI with one in `subnet` with `securityGroups`; on failure the old one stays.
+    public mutating func reattach(owner: String, subnet: String, securityGroups: [String], loopback: String?, path: String) throws(NetworkSpecError) -> ENI {
+        let old = self.enis
+        self.detach(owner: owner)
+        do throws(NetworkSpecError) {
+            return try self.attach(owner: owner, subnet: subnet, securityGroups: securityGroups, loopback: loopback, path: path)
+        } catch {
+            self.enis = old
+            throw error
+        }
+    }
+
     /// Removes `owner`'s ENI (a function moved to other subnets or out of the VPC).
     public mutating func detach(owner: String) {
         self.enis.removeAll { $0.owner == owner }
