@@ -25,6 +25,8 @@ public final class MariaDBConnection: @unchecked Sendable {
         public var readTimeout: UInt32
         /// The local address to connect from (MYSQL_OPT_BIND): a sandbox host's loopback alias.
         public var bindAddress: String?
+        /// The largest packet the client takes (MYSQL_OPT_MAX_ALLOWED_PACKET); rows over 16 MB need more.
+        public var maxAllowedPacket: UInt = 64 * 1024 * 1024
 
         public init(host: String, port: Int, user: String, password: String, database: String? = nil, tls: Bool = false,
                     caFile: String? = nil, authPlugin: String? = nil, serverPublicKeyFile: String? = nil,
@@ -63,6 +65,8 @@ public final class MariaDBConnection: @unchecked Sendable {
         }
         if let plugin = options.authPlugin { plugin.withCString { _ = mysql_options(handle, MYSQL_DEFAULT_AUTH, $0) } }
         if let address = options.bindAddress { address.withCString { _ = mysql_options(handle, MYSQL_OPT_BIND, $0) } }
+        var maxPacket = options.maxAllowedPacket
+        mysql_options(handle, MYSQL_OPT_MAX_ALLOWED_PACKET, &maxPacket)
         if let key = options.serverPublicKeyFile { key.withCString { _ = mysql_options(handle, MYSQL_SERVER_PUBLIC_KEY, $0) } }
         let connected = mysql_real_connect(handle, options.host, options.user, options.password, options.database,
                                            UInt32(options.port), nil, 0)
@@ -86,20 +90,20 @@ public final class MariaDBConnection: @unchecked Sendable {
         guard let result = mysql_store_result(self.handle) else {
             // No result set: a statement without one, or a failure (a lost connection also clears the field count).
             guard mysql_errno(self.handle) == 0, mysql_field_count(self.handle) == 0 else { throw MariaDBError(self.handle) }
-            return MariaDBResult(columns: [], rows: [], affectedRows: mysql_affected_rows(self.handle), insertID: mysql_insert_id(self.handle))
+            return MariaDBResult(columns: [], bytes: [], affectedRows: mysql_affected_rows(self.handle), insertID: mysql_insert_id(self.handle))
         }
         defer { mysql_free_result(result) }
         let count = Int(mysql_num_fields(result))
         let fields = mysql_fetch_fields(result)!
         let columns = (0..<count).map { String(cString: fields[$0].name) }
-        var rows: [[String?]] = []
+        var rows: [[[UInt8]?]] = []
         while let row = mysql_fetch_row(result) {
             let lengths = mysql_fetch_lengths(result)!
             rows.append((0..<count).map { index in
-                row[index].map { String(decoding: UnsafeRawBufferPointer(start: $0, count: Int(lengths[index])), as: UTF8.self) }
+                row[index].map { Array(UnsafeRawBufferPointer(start: $0, count: Int(lengths[index]))) }
             })
         }
-        return MariaDBResult(columns: columns, rows: rows, affectedRows: 0, insertID: 0)
+        return MariaDBResult(columns: columns, bytes: rows, affectedRows: 0, insertID: 0)
     }
 
     public func ping() throws(MariaDBError) {
@@ -137,12 +141,23 @@ public final class MariaDBConnection: @unchecked Sendable {
     var rawHandle: UnsafeMutablePointer<MYSQL> { self.handle }
 }
 
-/// Rows (as text) or the counts of a statement without rows.
+/// Rows (as bytes, and decoded as text) or the counts of a statement without rows.
 public struct MariaDBResult: Sendable, Equatable {
     public var columns: [String]
-    public var rows: [[String?]]
+    /// Each value exactly as the server sent it; nil for NULL.
+    public var bytes: [[[UInt8]?]]
     public var affectedRows: UInt64
     public var insertID: UInt64
+
+    public init(columns: [String], bytes: [[[UInt8]?]], affectedRows: UInt64, insertID: UInt64) {
+        self.columns = columns
+        self.bytes = bytes
+        self.affectedRows = affectedRows
+        self.insertID = insertID
+    }
+
+    /// The values as UTF-8 text (bytes that are not UTF-8 become U+FFFD: use `bytes` for binary data).
+    public var rows: [[String?]] { self.bytes.map { $0.map { $0.map { String(decoding: $0, as: UTF8.self) } } } }
 }
 
 /// The error libmariadb reports: server errors carry the server's code and SQLSTATE; 2000-2999 are the

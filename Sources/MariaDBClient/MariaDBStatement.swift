@@ -41,7 +41,7 @@ final class MariaDBStatement {
 
     private func fetchAll() throws(MariaDBError) -> MariaDBResult {
         guard let metadata = mysql_stmt_result_metadata(self.statement) else {
-            return MariaDBResult(columns: [], rows: [], affectedRows: mysql_stmt_affected_rows(self.statement),
+            return MariaDBResult(columns: [], bytes: [], affectedRows: mysql_stmt_affected_rows(self.statement),
                                  insertID: mysql_stmt_insert_id(self.statement))
         }
         defer { mysql_free_result(metadata) }
@@ -62,15 +62,33 @@ final class MariaDBStatement {
             binds[index].is_null = nulls + index
         }
         guard mysql_stmt_bind_result(self.statement, &binds) == 0, mysql_stmt_store_result(self.statement) == 0 else { throw self.error }
-        var rows: [[String?]] = []
+        var rows: [[[UInt8]?]] = []
         while true {
             let status = mysql_stmt_fetch(self.statement)
             if status == MYSQL_NO_DATA { break }
             guard status == 0 || status == MYSQL_DATA_TRUNCATED else { throw self.error }
-            rows.append((0..<count).map { index in
-                nulls[index] != 0 ? nil : String(decoding: UnsafeRawBufferPointer(start: buffers[index], count: Int(min(lengths[index], UInt(capacity)))), as: UTF8.self)
-            })
+            var row: [[UInt8]?] = []
+            for index in 0..<count {
+                guard nulls[index] == 0 else { row.append(nil); continue }
+                let length = Int(lengths[index])
+                guard length > capacity else {
+                    row.append(Array(UnsafeRawBufferPointer(start: buffers[index], count: length)))
+                    continue
+                }
+                // Longer than the buffer: fetch the whole column into one of its size.
+                let pointer = UnsafeMutableRawPointer.allocate(byteCount: length, alignment: 1)
+                defer { pointer.deallocate() }
+                var bind = MYSQL_BIND()
+                bind.buffer_type = MYSQL_TYPE_STRING
+                bind.buffer = pointer
+                bind.buffer_length = UInt(length)
+                bind.length = lengths + index
+                guard mysql_stmt_fetch_column(self.statement, &bind, UInt32(index), 0) == 0 else { throw self.error }
+                let whole = Array(UnsafeRawBufferPointer(start: pointer, count: length))
+                row.append(whole)
+            }
+            rows.append(row)
         }
-        return MariaDBResult(columns: columns, rows: rows, affectedRows: 0, insertID: 0)
+        return MariaDBResult(columns: columns, bytes: rows, affectedRows: 0, insertID: 0)
     }
 }

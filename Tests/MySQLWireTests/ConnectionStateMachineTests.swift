@@ -69,6 +69,28 @@ final class ConnectionStateMachineTests: XCTestCase {
         mutating func run() { self.toClient(self.server.connected()) }
     }
 
+    /// A client without CLIENT_PLUGIN_AUTH (node `mysql`) logging in as a caching_sha2 user: MySQL 8's 1251.
+    func testOldClientAndAnSHA2UserGet1251() throws {
+        var server = ServerConnectionStateMachine(configuration: .init(connectionID: 1, capabilities: .serverDefault, tlsAvailable: false))
+        _ = server.connected()
+        let old = HandshakeResponse41(capabilities: [.protocol41, .secureConnection, .longPassword], username: "node", authResponse: Array(repeating: 1, count: 20))
+        var payload = ByteBuffer()
+        old.encode(into: &payload)
+        guard case .askAuthMethod = server.packetReceived(MySQLPacket(sequenceID: 1, payload: payload)) else { return XCTFail("the server looks the user up") }
+        guard case let .writeAndClose(packets) = server.authMethodDetermined(.success(.cachingSHA2Password)) else { return XCTFail("refused") }
+        var error = try XCTUnwrap(packets.first).payload
+        XCTAssertEqual(error.getInteger(at: error.readerIndex, as: UInt8.self), 0xFF)
+        let decoded = try ErrorPacket.decode(from: &error)
+        XCTAssertEqual(decoded, .authProtocolUnsupported)
+        XCTAssertEqual(decoded.code, 1251)
+        XCTAssertEqual(decoded.sqlState, "08004")
+        var native = ServerConnectionStateMachine(configuration: .init(connectionID: 2, capabilities: .serverDefault, tlsAvailable: false))
+        _ = native.connected()
+        old.encode(into: &payload)
+        guard case .askAuthMethod = native.packetReceived(MySQLPacket(sequenceID: 1, payload: payload)) else { return XCTFail() }
+        guard case .verify = native.authMethodDetermined(.success(.nativePassword)) else { return XCTFail("a native user is verified as before") }
+    }
+
     func testNativePasswordDirect() {
         var pair = Pair(plugin: .nativePassword, clientPlugin: .nativePassword)
         pair.run()

@@ -62,6 +62,9 @@ extension ErrorPacket {
         .init(code: 1047, sqlState: "08S01", message: "Unknown command 0x\(String(byte, radix: 16))")
     }
     public static let badHandshake = Self(code: 1043, sqlState: "08S01", message: "Bad handshake")
+    /// MySQL 8 to a client without CLIENT_PLUGIN_AUTH whose user needs another plugin than mysql_native_password.
+    public static let authProtocolUnsupported = Self(
+        code: 1251, sqlState: "08004", message: "Client does not support authentication protocol requested by server; consider upgrading MySQL client")
     public static func malformedPacket(_ reason: String) -> Self {
         .init(code: 1835, sqlState: "HY000", message: "Malformed communication packet: \(reason)")
     }

@@ -72,6 +72,13 @@ extension ByteBuffer {
         return bytes.readString(length: bytes.readableBytes)
     }
 
+    /// A length-encoded value, byte for byte: text when it is valid UTF-8, bytes otherwise (a BLOB, `x'FF00'`).
+    package mutating func readLengthEncodedValue() -> MySQLValue? {
+        guard var slice = self.readLengthEncodedBytes() else { return nil }
+        let bytes = slice.readBytes(length: slice.readableBytes) ?? []
+        return String(validating: bytes, as: UTF8.self).map(MySQLValue.text) ?? .bytes(bytes)
+    }
+
     package mutating func writeLengthEncodedString(_ string: String) {
         self.writeLengthEncodedInteger(UInt64(string.utf8.count))
         self.writeString(string)

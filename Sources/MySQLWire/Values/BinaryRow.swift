@@ -86,7 +86,7 @@ public enum BinaryRow {
             var bytes = try need(buffer.readLengthEncodedBytes())
             return .bytes(bytes.readBytes(length: bytes.readableBytes)!)
         default:
-            return .text(try need(buffer.readLengthEncodedString()))
+            return try need(buffer.readLengthEncodedValue())
         }
     }
 

@@ -19,6 +19,12 @@ public enum MySQLValue: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// The value's bytes as the text protocol carries them (exact for `.bytes`); `nil` for NULL.
+    public var bytesValue: [UInt8]? {
+        if case let .bytes(bytes) = self { return bytes }
+        return self.textValue.map { Array($0.utf8) }
+    }
+
     public var description: String { self.textValue ?? "NULL" }
 
     /// Doubles print like MySQL prints them: integral values without a fraction.

@@ -1,10 +1,14 @@
 import NIOCore
 
-/// Rows of the text protocol: each value a length-encoded string, NULL as 0xFB.
+/// Rows of the text protocol: each value a length-encoded string, NULL as 0xFB. Bytes travel as they are.
 public enum TextRow {
     public static func encode(_ values: [MySQLValue], into buffer: inout ByteBuffer) {
         for value in values {
-            if let text = value.textValue { buffer.writeLengthEncodedString(text) } else { buffer.writeInteger(UInt8(0xFB)) }
+            switch value {
+            case .null: buffer.writeInteger(UInt8(0xFB))
+            case let .bytes(bytes): buffer.writeLengthEncodedBytes(bytes)
+            default: buffer.writeLengthEncodedString(value.textValue ?? "")
+            }
         }
     }
 
@@ -16,8 +20,8 @@ public enum TextRow {
                 buffer.moveReaderIndex(forwardBy: 1)
                 values.append(.null)
             } else {
-                guard let text = buffer.readLengthEncodedString() else { throw .truncated("text row") }
-                values.append(.text(text))
+                guard let value = buffer.readLengthEncodedValue() else { throw .truncated("text row") }
+                values.append(value)
             }
         }
         return values

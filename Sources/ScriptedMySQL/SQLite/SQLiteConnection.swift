@@ -116,7 +116,12 @@ final class SQLiteConnection {
         switch sqlite3_column_type(statement, index) {
         case SQLITE_INTEGER: return .integer(sqlite3_column_int64(statement, index))
         case SQLITE_FLOAT: return .double(sqlite3_column_double(statement, index))
-        case SQLITE_TEXT: return .text(String(cString: sqlite3_column_text(statement, index)))
+        case SQLITE_TEXT:
+            // By length, not to the first NUL; bytes that are not UTF-8 stay bytes.
+            let count = Int(sqlite3_column_bytes(statement, index))
+            guard count > 0, let pointer = sqlite3_column_text(statement, index) else { return .text("") }
+            let bytes = Array(UnsafeRawBufferPointer(start: pointer, count: count))
+            return String(validating: bytes, as: UTF8.self).map(MySQLValue.text) ?? .bytes(bytes)
         case SQLITE_BLOB:
             let count = Int(sqlite3_column_bytes(statement, index))
             guard count > 0, let pointer = sqlite3_column_blob(statement, index) else { return .bytes([]) }

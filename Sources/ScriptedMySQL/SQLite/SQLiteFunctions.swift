@@ -1,7 +1,7 @@
 import CSQLite
 import Foundation
 
-/// MySQL functions SQLite lacks, registered on every connection: NOW(), SLEEP(), CONCAT(), UNIX_TIMESTAMP().
+/// MySQL functions SQLite lacks, registered on every connection: NOW(), SLEEP(), CONCAT(), UNIX_TIMESTAMP(), UNHEX().
 enum SQLiteFunctions {
     static func register(on handle: OpaquePointer) {
         let flags = SQLITE_UTF8
@@ -16,6 +16,11 @@ enum SQLiteFunctions {
             Thread.sleep(forTimeInterval: seconds)
             sqlite3_result_int64(context, 0)
         }, nil, nil, nil)
+        sqlite3_create_function_v2(handle, "UNHEX", 1, flags, nil, { context, _, arguments in
+            guard let argument = arguments![0], sqlite3_value_type(argument) != SQLITE_NULL,
+                  let bytes = SQLiteFunctions.unhex(String(cString: sqlite3_value_text(argument))) else { return sqlite3_result_null(context) }
+            bytes.withUnsafeBytes { sqlite3_result_blob(context, $0.baseAddress, Int32($0.count), unsafeBitCast(-1, to: sqlite3_destructor_type.self)) }
+        }, nil, nil, nil)
         sqlite3_create_function_v2(handle, "CONCAT", -1, flags, nil, { context, count, arguments in
             var text = ""
             for index in 0..<Int(count) {
@@ -26,6 +31,28 @@ enum SQLiteFunctions {
             }
             sqlite3_result_text(context, text, -1, unsafeBitCast(-1, to: sqlite3_destructor_type.self))
         }, nil, nil, nil)
+    }
+
+    /// MySQL's UNHEX: pairs of hex digits to bytes (an odd count gets a leading 0); nil for anything else.
+    static func unhex(_ text: String) -> [UInt8]? {
+        var digits = Array(text.utf8)
+        if digits.count % 2 == 1 { digits.insert(UInt8(ascii: "0"), at: 0) }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(digits.count / 2)
+        for index in stride(from: 0, to: digits.count, by: 2) {
+            guard let high = Self.nibble(digits[index]), let low = Self.nibble(digits[index + 1]) else { return nil }
+            bytes.append(high << 4 | low)
+        }
+        return bytes
+    }
+
+    private static func nibble(_ digit: UInt8) -> UInt8? {
+        switch digit {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): digit - UInt8(ascii: "A") + 10
+        default: nil
+        }
     }
 
     /// UTC "YYYY-MM-DD HH:MM:SS", like MySQL's NOW() with time_zone '+00:00'.

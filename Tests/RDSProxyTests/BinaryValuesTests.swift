@@ -1,0 +1,61 @@
+import CloudSandbox
+import Foundation
+import MariaDBClient
+import MySQLNIO
+import MySQLWire
+import XCTest
+
+/// Values are bytes end to end: all 256 byte values, `x''`, `UNHEX()`, `_binary` and a 20 MB BLOB (several
+/// 16 MB frames) come back byte for byte, through libmariadb and our client, directly and through the proxy,
+/// in the text and the binary protocol.
+final class BinaryValuesTests: XCTestCase {
+    func testBinaryValuesRoundTripDirectAndThroughTheProxy() async throws {
+        var topology = ProxyFixture.topology()
+        topology.proxies?.append(.init(name: "blob-proxy", role: "proxy-role", auth: [.init(secret: "app-db/app")], target: "app-db"))
+        let sandbox = try await Sandbox.start(topology)
+        defer { Task { await sandbox.shutdown() } }
+        let database = try XCTUnwrap(sandbox.endpoints.databases["app-db"])
+        let proxy = try XCTUnwrap(sandbox.endpoints.proxies?["blob-proxy"])
+        let all = [UInt8](0...255)
+        let hex = all.map { String(format: "%02X", $0) }.joined()
+        func mariadb(_ host: String, _ port: Int) async throws -> MariaDBConnection {
+            try await MariaDB.offload { try MariaDBConnection(.init(host: host, port: port, user: "app", password: "app-Passw0rd", database: "app")) }
+        }
+        let direct = try await mariadb(database.host, database.port)
+        let proxied = try await mariadb(proxy.host, proxy.port)
+        try await MariaDB.offload { try direct.query("CREATE TABLE blobs (id INT PRIMARY KEY, b LONGBLOB)") }
+        try await MariaDB.offload { try direct.query("INSERT INTO blobs VALUES (1, x'\(hex)')") }
+
+        for (label, connection) in [("direct", direct), ("through the proxy", proxied)] {
+            let text = try await MariaDB.offload { try connection.query("SELECT b FROM blobs WHERE id = 1") }
+            XCTAssertEqual(text.bytes, [[all]], "text protocol, \(label)")
+            let literals = try await MariaDB.offload { try connection.query("SELECT x'FF00FE80', UNHEX('ff00'), _binary'abc', HEX(b) FROM blobs WHERE id = 1") }
+            XCTAssertEqual(literals.bytes, [[[0xFF, 0x00, 0xFE, 0x80], [0xFF, 0x00], Array("abc".utf8), Array(hex.utf8)]], label)
+            let prepared = try await MariaDB.offload { try connection.execute("SELECT b FROM blobs WHERE id = ?", ["1"]) }
+            XCTAssertEqual(prepared.bytes, [[all]], "binary protocol, \(label)")
+        }
+
+        let big = (0..<(20 * 1024 * 1024)).map { UInt8(truncatingIfNeeded: ($0 &* 131) >> 3) }
+        let ours = try await MySQLConnection.connect(host: proxy.host, port: proxy.port, configuration: .init(
+            username: "app", password: "app-Passw0rd", database: "app", authPlugin: .nativePassword, tls: .disabled))
+        let insert = try await ours.prepare("INSERT INTO blobs VALUES (2, ?)")
+        _ = try await ours.execute(insert, [.bytes(big)])
+        let back = try await ours.query("SELECT b FROM blobs WHERE id = 2")
+        XCTAssertTrue(back.rows.first?.first == .bytes(big), "20 MB through the proxy with our client")
+        let small = try await ours.query("SELECT b FROM blobs WHERE id = 1")
+        XCTAssertEqual(small.rows, [[.bytes(all)]])
+        await ours.close()
+        let oursDirect = try await MySQLConnection.connect(host: database.host, port: database.port, configuration: .init(
+            username: "app", password: "app-Passw0rd", database: "app", authPlugin: .nativePassword, tls: .disabled))
+        let directRows = try await oursDirect.query("SELECT b, x'FF00FE80' FROM blobs WHERE id = 1")
+        XCTAssertEqual(directRows.rows, [[.bytes(all), .bytes([0xFF, 0x00, 0xFE, 0x80])]], "our client, direct")
+        await oursDirect.close()
+        for (label, connection) in [("direct", direct), ("through the proxy", proxied)] {
+            let read = try await MariaDB.offload { try connection.query("SELECT b, LENGTH(b) FROM blobs WHERE id = 2") }
+            XCTAssertTrue(read.bytes.first?.first == .some(big), "20 MB with libmariadb, \(label)")
+            XCTAssertEqual(read.rows.first?.last, String(big.count))
+            let prepared = try await MariaDB.offload { try connection.execute("SELECT b FROM blobs WHERE id = ?", ["2"]) }
+            XCTAssertTrue(prepared.bytes.first?.first == .some(big), "20 MB, binary protocol, \(label)")
+        }
+    }
+}
