@@ -48,7 +48,12 @@ public enum CanonicalRequest {
 
     /// The canonical query: each name and value encoded, sorted by name then value; `excluding` drops names.
     static func query(_ raw: String, excluding: Set<String> = []) -> String {
-        let kept = SigV4Encoding.queryPairs(raw).filter { !excluding.contains($0.0) }
+        Self.query(pairs: SigV4Encoding.queryPairs(raw), excluding: excluding)
+    }
+
+    /// The canonical query of already decoded pairs.
+    static func query(pairs: [(String, String)], excluding: Set<String> = []) -> String {
+        let kept = pairs.filter { !excluding.contains($0.0) }
         let encoded: [(name: String, value: String)] = kept.map { (SigV4Encoding.uriEncode($0.0), SigV4Encoding.uriEncode($0.1)) }
         let sorted = encoded.sorted { (a, b) -> Bool in a.name == b.name ? a.value < b.value : a.name < b.name }
         return sorted.map { "\($0.name)=\($0.value)" }.joined(separator: "&")
@@ -56,11 +61,11 @@ public enum CanonicalRequest {
 
     /// The canonical request string for `signedHeaders` (lower-case names).
     public static func string(_ request: SigV4Request, signedHeaders: [String], payloadHash: String,
-                              excludingQuery: Set<String> = []) -> String {
+                              excludingQuery: Set<String> = [], queryPairs: [(String, String)]? = nil) -> String {
         let path = request.path.isEmpty ? "/" : SigV4Encoding.uriEncode(request.path, keepSlash: true)
         let (block, signed) = Self.headers(request, signed: signedHeaders)
-        return [request.method.uppercased(), path, Self.query(request.query, excluding: excludingQuery), block, signed, payloadHash]
-            .joined(separator: "\n")
+        let query = Self.query(pairs: queryPairs ?? SigV4Encoding.queryPairs(request.query), excluding: excludingQuery)
+        return [request.method.uppercased(), path, query, block, signed, payloadHash].joined(separator: "\n")
     }
 
     private static let hexDigits = Array("0123456789abcdef".utf8)

@@ -43,12 +43,13 @@ public enum RDSAuthToken {
         var endpoint = String(token[..<mark])
         if endpoint.hasSuffix("/") { endpoint.removeLast() }
         let query = String(token[token.index(after: mark)...])
-        let pairs = Dictionary(SigV4Encoding.queryPairs(query), uniquingKeysWith: { first, _ in first })
+        let ordered = SigV4Encoding.queryPairs(query)
+        let pairs = Dictionary(ordered, uniquingKeysWith: { first, _ in first })
         guard pairs["Action"] == "connect", let user = pairs["DBUser"], !endpoint.isEmpty else {
             throw SigV4Failure(.malformed, code: "InvalidToken", "an RDS auth token needs Action=connect and DBUser")
         }
         let request = SigV4Request(method: "GET", path: "/", query: query, headers: [("host", endpoint)])
-        let verified = try verifier.verify(request, service: "rds-db")
+        let verified = try verifier.verify(request, queryPairs: ordered, service: "rds-db")
         let expires = Int(pairs["X-Amz-Expires"] ?? "") ?? Self.lifetime
         return Claims(accessKeyID: verified.accessKeyID, region: verified.scope.region, user: user, endpoint: endpoint,
                       expiresAt: verified.signedAt.addingTimeInterval(TimeInterval(expires)), sessionToken: verified.sessionToken)

@@ -25,17 +25,44 @@ public enum SigV4Encoding {
 
     private static let upperHex = Array("0123456789ABCDEF".utf8)
 
-    /// Percent-decoding (and `+` as space when `plusIsSpace`, as in form bodies).
-    public static func decode(_ text: String, plusIsSpace: Bool = false) -> String {
-        let text = plusIsSpace ? text.replacingOccurrences(of: "+", with: " ") : text
-        return text.removingPercentEncoding ?? text
+    /// Percent-decoding (and `+` as space when `plusIsSpace`, as in form bodies); a malformed escape or a
+    /// result that is not UTF-8 leaves the text as it was.
+    public static func decode(_ text: some StringProtocol, plusIsSpace: Bool = false) -> String {
+        let utf8 = text.utf8
+        guard utf8.contains(where: { $0 == UInt8(ascii: "%") || (plusIsSpace && $0 == UInt8(ascii: "+")) }) else { return String(text) }
+        var out: [UInt8] = []
+        out.reserveCapacity(utf8.count)
+        var index = utf8.startIndex
+        while index != utf8.endIndex {
+            let byte = utf8[index]
+            if byte == UInt8(ascii: "%") {
+                let first = utf8.index(after: index)
+                guard first != utf8.endIndex, utf8.index(after: first) != utf8.endIndex,
+                      let high = Self.hexValue(utf8[first]), let low = Self.hexValue(utf8[utf8.index(after: first)]) else { return String(text) }
+                out.append(high << 4 | low)
+                index = utf8.index(first, offsetBy: 2)
+                continue
+            }
+            out.append(plusIsSpace && byte == UInt8(ascii: "+") ? UInt8(ascii: " ") : byte)
+            index = utf8.index(after: index)
+        }
+        return String(validating: out, as: UTF8.self) ?? String(text)
+    }
+
+    private static func hexValue(_ digit: UInt8) -> UInt8? {
+        switch digit {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): digit - UInt8(ascii: "A") + 10
+        default: nil
+        }
     }
 
     /// Splits a raw query string into decoded name/value pairs, in order.
     public static func queryPairs(_ query: String) -> [(String, String)] {
         query.split(separator: "&", omittingEmptySubsequences: true).map { item in
             let parts = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            return (decode(String(parts[0])), parts.count > 1 ? decode(String(parts[1])) : "")
+            return (decode(parts[0]), parts.count > 1 ? decode(parts[1]) : "")
         }
     }
 

@@ -5,14 +5,20 @@ import Foundation
 public enum SigV4Signer {
     public static let algorithm = "AWS4-HMAC-SHA256"
 
-    /// kDate = HMAC("AWS4" + secret, date) → region → service → "aws4_request".
+    /// kDate = HMAC("AWS4" + secret, date) → region → service → "aws4_request"; kept per (secret, scope) as the
+    /// SDKs keep it, since it changes once a day.
     public static func signingKey(secret: String, scope: CredentialScope) -> SymmetricKey {
+        let cacheKey = "\(secret)\u{0}\(scope)"
+        if let key = Self.keys.get(cacheKey) { return key }
         var key = SymmetricKey(data: Array("AWS4\(secret)".utf8))
         for part in [scope.date, scope.region, scope.service, "aws4_request"] {
             key = SymmetricKey(data: Data(HMAC<SHA256>.authenticationCode(for: Array(part.utf8), using: key)))
         }
+        Self.keys.set(cacheKey, key)
         return key
     }
+
+    private static let keys = SigningKeyCache()
 
     public static func stringToSign(amzDate: String, scope: CredentialScope, canonicalRequest: String) -> String {
         [Self.algorithm, amzDate, scope.description, CanonicalRequest.hex(SHA256.hash(data: Array(canonicalRequest.utf8)))]

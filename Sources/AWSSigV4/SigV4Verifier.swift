@@ -28,10 +28,15 @@ public struct SigV4Verifier: Sendable {
         if let authorization = request.header("authorization") {
             return try self.verifyHeader(request, authorization: authorization, region: region, service: service)
         }
-        if SigV4Encoding.queryPairs(request.query).contains(where: { $0.0 == "X-Amz-Signature" }) {
-            return try self.verifyPresigned(request, region: region, service: service)
+        return try self.verify(request, queryPairs: SigV4Encoding.queryPairs(request.query), region: region, service: service)
+    }
+
+    /// A presigned request whose query the caller has already split (the query is parsed once).
+    func verify(_ request: SigV4Request, queryPairs pairs: [(String, String)], region: String? = nil, service: String? = nil) throws(SigV4Failure) -> Verified {
+        guard pairs.contains(where: { $0.0 == "X-Amz-Signature" }) else {
+            throw SigV4Failure(.missingAuthentication, code: "MissingAuthenticationToken", "Request is missing Authentication Token")
         }
-        throw SigV4Failure(.missingAuthentication, code: "MissingAuthenticationToken", "Request is missing Authentication Token")
+        return try self.verifyPresigned(request, pairs: pairs, region: region, service: service)
     }
 
     private func verifyHeader(_ request: SigV4Request, authorization: String, region: String?, service: String?) throws(SigV4Failure) -> Verified {
@@ -61,8 +66,8 @@ public struct SigV4Verifier: Sendable {
                               sessionToken: request.header("x-amz-security-token"), region: region, service: service)
     }
 
-    private func verifyPresigned(_ request: SigV4Request, region: String?, service: String?) throws(SigV4Failure) -> Verified {
-        let query = Dictionary(SigV4Encoding.queryPairs(request.query), uniquingKeysWith: { first, _ in first })
+    private func verifyPresigned(_ request: SigV4Request, pairs: [(String, String)], region: String?, service: String?) throws(SigV4Failure) -> Verified {
+        let query = Dictionary(pairs, uniquingKeysWith: { first, _ in first })
         guard query["X-Amz-Algorithm"] == SigV4Signer.algorithm, let credential = query["X-Amz-Credential"],
               let amzDate = query["X-Amz-Date"], let expiresText = query["X-Amz-Expires"],
               let signedHeaders = query["X-Amz-SignedHeaders"], let signature = query["X-Amz-Signature"]
@@ -80,11 +85,12 @@ public struct SigV4Verifier: Sendable {
         return try self.check(request, credential: credential, amzDate: amzDate, date: date,
                               signedHeaders: signedHeaders.split(separator: ";").map { String($0).lowercased() },
                               signature: signature, payloadHash: SigV4Signer.emptyPayloadHash, excludingQuery: ["X-Amz-Signature"],
-                              sessionToken: query["X-Amz-Security-Token"], region: region, service: service)
+                              queryPairs: pairs, sessionToken: query["X-Amz-Security-Token"], region: region, service: service)
     }
 
     private func check(_ request: SigV4Request, credential: String, amzDate: String, date: Date, signedHeaders: [String], signature: String,
-                       payloadHash: String, excludingQuery: Set<String>, sessionToken: String?, region: String?, service: String?) throws(SigV4Failure) -> Verified {
+                       payloadHash: String, excludingQuery: Set<String>, queryPairs: [(String, String)]? = nil, sessionToken: String?,
+                       region: String?, service: String?) throws(SigV4Failure) -> Verified {
         guard let (accessKeyID, scope) = CredentialScope.parseCredential(credential) else {
             throw .incomplete("Credential should be scoped to a valid region, service and date: AKID/yyyymmdd/region/service/aws4_request")
         }
@@ -101,7 +107,8 @@ public struct SigV4Verifier: Sendable {
         if credentials.sessionToken != nil, credentials.sessionToken != sessionToken {
             throw SigV4Failure(.invalidSessionToken, code: "InvalidClientTokenId", "The security token included in the request is invalid.")
         }
-        let canonical = CanonicalRequest.string(request, signedHeaders: signedHeaders, payloadHash: payloadHash, excludingQuery: excludingQuery)
+        let canonical = CanonicalRequest.string(request, signedHeaders: signedHeaders, payloadHash: payloadHash, excludingQuery: excludingQuery,
+                                                queryPairs: queryPairs)
         let expected = SigV4Signer.signature(secret: credentials.secretAccessKey, scope: scope,
                                              stringToSign: SigV4Signer.stringToSign(amzDate: amzDate, scope: scope, canonicalRequest: canonical))
         guard Self.constantTimeEqual(expected, signature.lowercased()) else { throw .mismatch() }

@@ -60,7 +60,10 @@ public struct ClientConnectionStateMachine {
         switch self.state {
         case .awaitingGreeting: return self.greetingReceived(packet)
         case let .authenticating(greeting, plugin, awaitingKey): return self.authPacketReceived(packet, greeting, plugin, awaitingKey)
-        case let .awaitingResponse(greeting, kind, partial): return self.responsePacketReceived(packet, greeting, kind, partial)
+        case .awaitingResponse(let greeting, let kind, var partial):
+            // The state lets go of the partial result first, so appending a row does not copy all earlier ones.
+            self.state = .failed
+            return self.responsePacketReceived(packet, greeting, kind, &partial)
         case .upgradingTLS, .ready, .failed: return self.loginFail(.protocolViolation("unexpected packet from the server"))
         }
     }
@@ -199,8 +202,7 @@ public struct ClientConnectionStateMachine {
     // MARK: Command responses
 
     private mutating func responsePacketReceived(_ packet: MySQLPacket, _ greeting: HandshakeV10,
-                                                 _ kind: ResponseKind, _ partial: Partial) -> Action {
-        var partial = partial
+                                                 _ kind: ResponseKind, _ partial: inout Partial) -> Action {
         var payload = packet.payload
         let finish = { (result: CommandResult) -> Action in .commandCompleted(result) }
         // No column definition (lenenc "def"), text row (lenenc values) or binary row (0x00) starts with 0xFF.
