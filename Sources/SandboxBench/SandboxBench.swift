@@ -44,7 +44,8 @@ struct SandboxBench {
             }
         }
         report.print()
-
+        print()
+        try await SysbenchBench.run(targets)
         let startup = try await Measure.medianMilliseconds(runs: 7) {
             let sandbox = try await Sandbox.start(Topology(databases: [.init(id: "db", users: [.init(name: "u", password: "p")], databases: ["app"])]),
                                                   logger: quiet)

@@ -97,6 +97,18 @@ enum SQLText {
     }
 
     /// The leading words as written; quoted names keep their quotes.
+    /// Whether a statement writes (or takes write locks, as `SELECT … FOR UPDATE`): it needs the schema's write lock.
+    static func isWrite(_ sql: String) -> Bool {
+        let words = Self.leadingWords(sql, count: 1)
+        switch words.first ?? "" {
+        case "INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER", "TRUNCATE", "RENAME", "LOAD": return true
+        case "SELECT", "WITH":
+            let upper = Self.normalized(sql).uppercased()
+            return upper.contains(" FOR UPDATE") || upper.contains(" LOCK IN SHARE MODE") || upper.contains(" FOR SHARE")
+        default: return false
+        }
+    }
+
     static func leadingWordsPreservingCase(_ sql: String, count: Int = 8) -> [String] {
         let code = segments(sql).map { segment -> String in
             switch segment {

@@ -61,6 +61,13 @@ extension SQLSession {
         if !self.autocommit, !connection.isInTransaction, isWrite || words[0] == "SELECT" {
             _ = try? connection.execute("BEGIN")
         }
+        if isWrite, connection.hasReadOnlySnapshot {
+            // The first write of a transaction that has only read: it holds the schema's write lock now, so it
+            // starts again from the latest commit (SQLite cannot upgrade a stale read snapshot; InnoDB's writes
+            // act on the latest rows too). Consistent reads after this see the new snapshot.
+            _ = try? connection.execute("ROLLBACK")
+            _ = try? connection.execute("BEGIN IMMEDIATE")
+        }
         let result: SQLiteConnection.Result
         do {
             result = try connection.execute(translated, parameters: parameters)

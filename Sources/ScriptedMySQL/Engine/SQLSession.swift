@@ -63,6 +63,9 @@ final class SQLSession: @unchecked Sendable {
 
     var inTransaction: Bool { self.connections[self.database ?? ""]?.isInTransaction ?? false }
 
+    /// Whether a transaction is open in any schema (its write locks are kept until it ends).
+    var anyTransactionOpen: Bool { self.connections.values.contains { $0.isInTransaction } }
+
     var status: ServerStatus {
         var status: ServerStatus = []
         if self.autocommit { status.insert(.autocommit) }

@@ -38,6 +38,9 @@ final class SQLiteConnection {
 
     var isInTransaction: Bool { sqlite3_get_autocommit(self.handle) == 0 }
 
+    /// A transaction that has read (holding a snapshot) and not written yet.
+    var hasReadOnlySnapshot: Bool { self.isInTransaction && sqlite3_txn_state(self.handle, "main") == SQLITE_TXN_READ }
+
     /// Runs every statement in `sql` (binding `parameters` to the last one); returns the last one's result.
     @discardableResult
     func execute(_ sql: String, parameters: [MySQLValue] = []) throws(Failure) -> Result {

@@ -13,6 +13,8 @@ public final class ScriptedMySQLServer: MySQLServerSessionFactory, ServerControl
     public let configuration: ScriptedMySQLConfiguration
     public let queryLog = QueryLog()
     let script = ScriptBook()
+    /// One writing transaction per schema at a time; the others wait (innodb_lock_wait_timeout) or deadlock.
+    let writeLocks = WriteLocks()
     let catalog: Catalog
     let defaultVariables: [String: String]
     private let ownsDataDirectory: Bool

@@ -90,7 +90,11 @@ final class ScriptedSession: MySQLServerSession, @unchecked Sendable {
     /// then any open transaction is rolled back and the SQLite connections closed.
     func closed() {
         self.server.sessionClosed(self.info.id)
-        Task { await self.onPool { self.sql.close() } }
+        let locks = self.server.writeLocks, id = self.info.id
+        Task {
+            await self.onPool { self.sql.close() }
+            locks.release(session: id)  // its transaction is rolled back: the sessions waiting behind it proceed
+        }
     }
 
     // MARK: Statements
@@ -102,7 +106,13 @@ final class ScriptedSession: MySQLServerSession, @unchecked Sendable {
         let response: CommandResponse
         switch rule?.answer ?? .execute {
         case .execute:
-            response = await self.onPool { self.encode(self.sql.execute(text, parameters: parameters), binary: binary) }
+            if let refusal = await self.takeWriteLock(for: text) {
+                response = refusal
+            } else {
+                let (answer, open) = await self.onPool { (self.encode(self.sql.execute(text, parameters: parameters), binary: binary), self.sql.anyTransactionOpen) }
+                if !open { self.server.writeLocks.release(session: self.info.id) }
+                response = answer
+            }
         case let .rows(columns, rows):
             response = self.encode(.table(columns, rows), binary: binary)
         case let .error(code, sqlState, message):
@@ -116,6 +126,24 @@ final class ScriptedSession: MySQLServerSession, @unchecked Sendable {
                                           statement: text, outcome: Self.outcome(response), scripted: rule != nil && rule?.answer != .execute,
                                           date: Date()))
         return response
+    }
+
+    /// A statement that writes needs the schema's write lock, kept until its transaction ends: it waits for the
+    /// writing transaction ahead of it up to innodb_lock_wait_timeout (1205), and a real cycle is a deadlock (1213,
+    /// the transaction rolled back). Reads never wait.
+    private func takeWriteLock(for text: String) async -> CommandResponse? {
+        guard let schema = self.sql.database, SQLText.isWrite(text) else { return nil }
+        let seconds = Double(self.sql.variables["innodb_lock_wait_timeout"] ?? "") ?? 50
+        switch await self.server.writeLocks.acquire(schema, session: self.info.id, timeout: .milliseconds(Int64(max(0, seconds) * 1000))) {
+        case .granted:
+            return nil
+        case .timedOut:
+            return .error(ErrorPacket(code: 1205, sqlState: "HY000", message: "Lock wait timeout exceeded; try restarting transaction"))
+        case .deadlock:
+            await self.onPool { self.sql.rollbackAll() }
+            self.server.writeLocks.release(session: self.info.id)
+            return .error(ErrorPacket(code: 1213, sqlState: "40001", message: "Deadlock found when trying to get lock; try restarting transaction"))
+        }
     }
 
     private func prepare(_ text: String) -> CommandResponse {
