@@ -27,7 +27,7 @@ public struct CredentialScope: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses `AKID/yyyymmdd/region/service/aws4_request` into the key id and the scope.
     public static func parseCredential(_ text: String) -> (accessKeyID: String, scope: CredentialScope)? {
-        let parts = text.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        let parts = text.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).map { String(Substring($0)) }
         guard parts.count == 5, parts[4] == "aws4_request", parts[1].count == 8, !parts[0].isEmpty else { return nil }
         return (parts[0], CredentialScope(date: parts[1], region: parts[2], service: parts[3]))
     }

@@ -38,8 +38,7 @@ public enum CanonicalRequest {
         for (name, value) in request.headers {
             let key = name.lowercased()
             guard names.contains(key) else { continue }
-            let trimmed = value.trimmingCharacters(in: .whitespaces).split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
-            values[key, default: []].append(trimmed)
+            values[key, default: []].append(Self.trimmed(value))
         }
         let sorted = names.sorted()
         let block = sorted.map { "\($0):\(values[$0, default: []].joined(separator: ","))\n" }.joined()
@@ -55,7 +54,10 @@ public enum CanonicalRequest {
     static func query(pairs: [(String, String)], excluding: Set<String> = []) -> String {
         let kept = pairs.filter { !excluding.contains($0.0) }
         let encoded: [(name: String, value: String)] = kept.map { (SigV4Encoding.uriEncode($0.0), SigV4Encoding.uriEncode($0.1)) }
-        let sorted = encoded.sorted { (a, b) -> Bool in a.name == b.name ? a.value < b.value : a.name < b.name }
+        // By byte (the encoded names are ASCII): SigV4 sorts by code point, and String's `<` is slower.
+        let sorted = encoded.sorted { (a, b) -> Bool in
+            a.name == b.name ? a.value.utf8.lexicographicallyPrecedes(b.value.utf8) : a.name.utf8.lexicographicallyPrecedes(b.name.utf8)
+        }
         return sorted.map { "\($0.name)=\($0.value)" }.joined(separator: "&")
     }
 
@@ -66,6 +68,23 @@ public enum CanonicalRequest {
         let (block, signed) = Self.headers(request, signed: signedHeaders)
         let query = Self.query(pairs: queryPairs ?? SigV4Encoding.queryPairs(request.query), excluding: excludingQuery)
         return [request.method.uppercased(), path, query, block, signed, payloadHash].joined(separator: "\n")
+    }
+
+    /// A header value as SigV4 canonicalizes it: trimmed, runs of spaces and tabs collapsed into one space.
+    static func trimmed(_ value: String) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(value.utf8.count)
+        var pendingSpace = false
+        for byte in value.utf8 {
+            if byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") {
+                pendingSpace = !out.isEmpty
+                continue
+            }
+            if pendingSpace { out.append(UInt8(ascii: " ")) }
+            pendingSpace = false
+            out.append(byte)
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     private static let hexDigits = Array("0123456789abcdef".utf8)

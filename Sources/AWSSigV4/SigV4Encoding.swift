@@ -60,9 +60,10 @@ public enum SigV4Encoding {
 
     /// Splits a raw query string into decoded name/value pairs, in order.
     public static func queryPairs(_ query: String) -> [(String, String)] {
-        query.split(separator: "&", omittingEmptySubsequences: true).map { item in
-            let parts = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            return (decode(parts[0]), parts.count > 1 ? decode(parts[1]) : "")
+        // Split on bytes: `&` and `=` are ASCII, and walking a String by Character is slow.
+        query.utf8.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true).map { item in
+            guard let equals = item.firstIndex(of: UInt8(ascii: "=")) else { return (decode(Substring(item)), "") }
+            return (decode(Substring(item[..<equals])), decode(Substring(item[item.index(after: equals)...])))
         }
     }
 

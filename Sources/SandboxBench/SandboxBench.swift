@@ -15,6 +15,9 @@ struct SandboxBench {
     struct Target { var name: String; var host: String; var port: Int; var user: String; var password: String }
 
     static func main() async throws {
+        // `BENCH_ONLY=aws` runs the SigV4 and policy figures alone (for profiling them).
+        let only = ProcessInfo.processInfo.environment["BENCH_ONLY"].map { Set($0.split(separator: ",").map(String.init)) }
+        if only == ["aws"] { return try AWSBench.run() }
         print("CloudSandbox benchmarks (single connection, sequential queries; each figure ≤ 3000 queries or 2 s)\n")
         let ca = try CertificateAuthority(commonName: "bench CA")
         let quiet = { var logger = Logger(label: "bench"); logger.logLevel = .warning; return logger }()
