@@ -6,7 +6,7 @@ APT_PACKAGES := libmariadb-dev mariadb-client mariadb-server libsqlite3-dev libs
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 ENDPOINTS ?= .sandbox/endpoints.json
 
-.PHONY: deps build preload run test bench clean
+.PHONY: deps build preload run test bench fuzz clean
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -33,5 +33,9 @@ bench: deps
 	$(SWIFT) build -c release --product SandboxPreload
 	$(SWIFT) run -c release SandboxBench
 
+# libFuzzer targets with the address sanitizer (not in CI): FUZZ_RUNS, FUZZ_TOKEN_RUNS, FUZZ_SECONDS, FUZZ_TARGETS.
+fuzz: deps
+	Fuzz/run.sh
+
 clean:
-	rm -rf .build .sandbox
+	rm -rf .build .build-fuzz .sandbox

@@ -1,4 +1,5 @@
 // swift-tools-version:6.0
+import Foundation
 import PackageDescription
 
 let package = Package(
@@ -153,3 +154,21 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// `make fuzz`: libFuzzer targets (Fuzz/), declared only when CLOUDSANDBOX_FUZZ is set and built with
+// -sanitize=fuzzer,address in their own build folder; never part of `swift build` or `swift test`.
+if ProcessInfo.processInfo.environment["CLOUDSANDBOX_FUZZ"] != nil {
+    let fuzzTargets: [(String, [Target.Dependency])] = [
+        ("FuzzServerPackets", ["MySQLWire", .product(name: "NIOCore", package: "swift-nio")]),
+        ("FuzzClientPackets", ["MySQLWire", .product(name: "NIOCore", package: "swift-nio")]),
+        ("FuzzAuthToken", ["AWSSigV4"]),
+        ("FuzzPolicy", ["IAMPolicy"]),
+        ("FuzzTopology", ["CloudSandbox"]),
+    ]
+    package.targets.append(.target(name: "FuzzerEntry", path: "Fuzz/FuzzerEntry"))
+    for (name, dependencies) in fuzzTargets {
+        package.targets.append(.executableTarget(name: name, dependencies: dependencies + ["FuzzerEntry"], path: "Fuzz/\(name)",
+                                                 swiftSettings: [.unsafeFlags(["-parse-as-library"])]))
+        package.products.append(.executable(name: name, targets: [name]))
+    }
+}
