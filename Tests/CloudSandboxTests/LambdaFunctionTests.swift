@@ -23,11 +23,11 @@ final class LambdaFunctionTests: XCTestCase {
       - {name: sleeps, role: fn-role, handler: sleeps, timeout: 1}
       - {name: single, role: fn-role, handler: slow, reservedConcurrency: 1}
       - {name: echo, role: fn-role, builtin: {echo: {}}}
-      - {name: py-raises, role: fn-role, command: [python3, -m, awslambdaric, faulty.raises], workingDirectory: ../Fixtures/lambda/python}
-      - {name: py-exits, role: fn-role, command: [python3, -m, awslambdaric, faulty.exits], workingDirectory: ../Fixtures/lambda/python}
-      - {name: py-exits-later, role: fn-role, command: [python3, -m, awslambdaric, faulty.exits_later], workingDirectory: ../Fixtures/lambda/python}
-      - {name: py-chatty, role: fn-role, command: [python3, -m, awslambdaric, faulty.chatty], workingDirectory: ../Fixtures/lambda/python}
-      - {name: py-hangs, role: fn-role, timeout: 2, command: [python3, -m, awslambdaric, faulty.hangs], workingDirectory: ../Fixtures/lambda/python}
+      - {name: py-raises, role: fn-role, timeout: 10, command: [python3, -m, awslambdaric, faulty.raises], workingDirectory: ../Fixtures/lambda/python}
+      - {name: py-exits, role: fn-role, timeout: 10, command: [python3, -m, awslambdaric, faulty.exits], workingDirectory: ../Fixtures/lambda/python}
+      - {name: py-exits-later, role: fn-role, timeout: 10, command: [python3, -m, awslambdaric, faulty.exits_later], workingDirectory: ../Fixtures/lambda/python}
+      - {name: py-chatty, role: fn-role, timeout: 10, command: [python3, -m, awslambdaric, faulty.chatty], workingDirectory: ../Fixtures/lambda/python}
+      - {name: py-hangs, role: fn-role, timeout: 4, command: [python3, -m, awslambdaric, faulty.hangs], workingDirectory: ../Fixtures/lambda/python}
       - {name: py-oversized, role: fn-role, timeout: 10, command: [python3, -m, awslambdaric, faulty.oversized], workingDirectory: ../Fixtures/lambda/python}
       - {name: never-polls, role: fn-role, timeout: 1, command: [sleep, "30"]}
     apis:
@@ -50,7 +50,7 @@ final class LambdaFunctionTests: XCTestCase {
             return "late"
         },
         "slow": { _, _ in
-            try await Task.sleep(for: .milliseconds(600))
+            try await Task.sleep(for: .seconds(2))
             return "done"
         },
     ]
@@ -84,7 +84,7 @@ final class LambdaFunctionTests: XCTestCase {
         XCTAssertTrue(self.message(slept).hasSuffix("Task timed out after 1.00 seconds"), self.message(slept))
 
         let one = Task { try await lambda.invoke("single", payload: []) }
-        try await Task.sleep(for: .milliseconds(150))
+        try await Task.sleep(for: .milliseconds(400))
         do {
             _ = try await lambda.invoke("single", payload: [])
             XCTFail("a second concurrent invoke exceeds the reserved concurrency of 1")
@@ -134,7 +134,7 @@ final class LambdaFunctionTests: XCTestCase {
         XCTAssertTrue(String(decoding: Data(base64Encoded: chatty.logResult ?? "") ?? Data(), as: UTF8.self).contains("garbage"))
 
         let hung = try await lambda.invoke("py-hangs", payload: [])
-        XCTAssertTrue(self.message(hung).hasSuffix("Task timed out after 2.00 seconds"), self.message(hung))
+        XCTAssertTrue(self.message(hung).hasSuffix("Task timed out after 4.00 seconds"), self.message(hung))
         let oversized = try await lambda.invoke("py-oversized", payload: [])
         XCTAssertEqual(try self.json(oversized)["errorType"], "Function.ResponseSizeTooLarge")
         let silent = try await lambda.invoke("never-polls", payload: [])
