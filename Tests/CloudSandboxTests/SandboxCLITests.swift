@@ -54,6 +54,26 @@ final class SandboxCLITests: XCTestCase {
         XCTAssertFalse(status.stdout.contains("admin-Passw0rd"), "no password in the status")
     }
 
+    /// `sandbox logs FUNCTION` prints an invocation's START/REPORT lines and what the code logged; an unknown
+    /// function is named with the ones that exist.
+    func testLogsOfAFunction() async throws {
+        let (topology, base) = try TopologyLoader.load(path: TopologyTests.root.appendingPathComponent("Sandbox/default.yaml").path)
+        let sandbox = try await Sandbox.start(topology, baseDirectory: base)
+        defer { Task { await sandbox.shutdown() } }
+        let file = NSTemporaryDirectory() + "cloudsandbox-cli-\(UUID().uuidString.prefix(8)).json"
+        try sandbox.endpoints.write(to: file)
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let result = try await sandbox.lambda.invoke("items-password", payload: Array(#"{"rawPath":"/cli"}"#.utf8))
+        let logs = try await self.sandbox(["logs", "items-password", "--endpoints-file", file])
+        XCTAssertEqual(logs.status, 0, logs.stderr)
+        XCTAssertTrue(logs.stdout.contains("START RequestId: \(result.requestID)") && logs.stdout.contains("REPORT RequestId: \(result.requestID)"), logs.stdout)
+        XCTAssertTrue(logs.stdout.contains("connecting to app-proxy as admin with the password of the secret"), logs.stdout)
+        XCTAssertFalse(logs.stdout.contains("admin-Passw0rd"), "no password in the logs")
+        let unknown = try await self.sandbox(["logs", "nope", "--endpoints-file", file])
+        XCTAssertNotEqual(unknown.status, 0)
+        XCTAssertTrue(unknown.stderr.contains("functions: echo, items-iam, items-password, items-python"), unknown.stderr)
+    }
+
     func testToxicsAtRunTimeThroughTheToxiproxyAPI() async throws {
         let sandbox = try await Sandbox.start(NetworkEnforcementTests.topology(denied: .reset))
         defer { Task { await sandbox.shutdown() } }

@@ -1,17 +1,20 @@
 import FakeAWS
 import Hummingbird
+import Lambda
 import RDSProxy
 import ScriptedMySQL
 import VirtualNetwork
 
 /// The sandbox's own APIs beside AWS's on the endpoint's port: Toxiproxy's (with a network) over every
-/// instance and proxy listener, and the proxies' status.
+/// instance and proxy listener, the proxies' status and the functions' logs.
 struct ControlRoutes: Sendable {
     let toxiproxy: ToxiproxyAPI?
     let status: ProxyStatusAPI
+    let logs: FunctionLogsAPI
 
     init(network: VirtualNetwork?, databases: [String: Endpoints.Database], proxyEndpoints: [String: Endpoints.Proxy],
-         instances: [String: ScriptedMySQLServer], proxies: [String: RDSProxyServer], account: AccountState) {
+         instances: [String: ScriptedMySQLServer], proxies: [String: RDSProxyServer], account: AccountState, lambda: LambdaService) {
+        self.logs = FunctionLogsAPI(lambda: lambda)
         let listeners = databases.mapValues { ToxiproxyAPI.Listener(listen: "\($0.host):\($0.port)", upstream: $0.endpoint) }
             .merging(proxyEndpoints.mapValues { .init(listen: "\($0.host):\($0.port)", upstream: $0.endpoint) }) { first, _ in first }
         self.toxiproxy = network.map { network in
@@ -28,5 +31,6 @@ struct ControlRoutes: Sendable {
     func install(on router: Router<AWSRequestContext>) {
         self.toxiproxy?.install(on: router)
         self.status.install(on: router)
+        self.logs.install(on: router)
     }
 }

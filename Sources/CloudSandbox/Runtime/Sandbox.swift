@@ -98,7 +98,7 @@ public final class Sandbox: Sendable {
             blackHole = hole
             apis = try await APIFactory.start(topology, lambda: functions, block: block, account: account, logger: logger)
             let routes = ControlRoutes(network: network, databases: databases, proxyEndpoints: proxyEndpoints, instances: started,
-                                       proxies: proxies, account: account)
+                                       proxies: proxies, account: account, lambda: functions)
             let endpoint = try await AWSEndpoint.start(
                 account: account, host: try block.address(2), logger: logger,
                 restServices: ["lambda": LambdaAPI(service: functions),
