@@ -31,12 +31,18 @@ final class SandboxCLITests: XCTestCase {
         XCTAssertTrue(unknown.stderr.contains("its interfaces belong to: app-db, app-function, batch-job, app-proxy, items-iam, items-password, items-python, operator"), unknown.stderr)
     }
 
-    func testProxyStatusCarriesTheReasonsOfRefusals() async throws {
+    /// The default topology running, and its endpoints file.
+    private func defaultSandbox() async throws -> (Sandbox, String) {
         let (topology, base) = try TopologyLoader.load(path: TopologyTests.root.appendingPathComponent("Sandbox/default.yaml").path)
         let sandbox = try await Sandbox.start(topology, baseDirectory: base)
-        defer { Task { await sandbox.shutdown() } }
         let file = NSTemporaryDirectory() + "cloudsandbox-cli-\(UUID().uuidString.prefix(8)).json"
         try sandbox.endpoints.write(to: file)
+        return (sandbox, file)
+    }
+
+    func testProxyStatusCarriesTheReasonsOfRefusals() async throws {
+        let (sandbox, file) = try await self.defaultSandbox()
+        defer { Task { await sandbox.shutdown() } }
         defer { try? FileManager.default.removeItem(atPath: file) }
         let proxy = try XCTUnwrap(sandbox.endpoints.proxies?["app-proxy"])
         do {
@@ -57,11 +63,8 @@ final class SandboxCLITests: XCTestCase {
     /// `sandbox logs FUNCTION` prints an invocation's START/REPORT lines and what the code logged; an unknown
     /// function is named with the ones that exist.
     func testLogsOfAFunction() async throws {
-        let (topology, base) = try TopologyLoader.load(path: TopologyTests.root.appendingPathComponent("Sandbox/default.yaml").path)
-        let sandbox = try await Sandbox.start(topology, baseDirectory: base)
+        let (sandbox, file) = try await self.defaultSandbox()
         defer { Task { await sandbox.shutdown() } }
-        let file = NSTemporaryDirectory() + "cloudsandbox-cli-\(UUID().uuidString.prefix(8)).json"
-        try sandbox.endpoints.write(to: file)
         defer { try? FileManager.default.removeItem(atPath: file) }
         let result = try await sandbox.lambda.invoke("items-password", payload: Array(#"{"rawPath":"/cli"}"#.utf8))
         let logs = try await self.sandbox(["logs", "items-password", "--endpoints-file", file])
