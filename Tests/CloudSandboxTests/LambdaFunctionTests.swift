@@ -152,6 +152,21 @@ final class LambdaFunctionTests: XCTestCase {
         XCTAssertEqual(fresh.functionError, "Unhandled", "a fresh instance replaced the one that exited")
     }
 
+    /// Every retired or crashed process instance gives back its pipe, its Runtime API socket and its process.
+    func testColdStartsLeaveNoDescriptorsBehind() async throws {
+        let sandbox = try await self.start()
+        defer { Task { await sandbox.shutdown() } }
+        func descriptors() -> Int { (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count) ?? 0 }
+        _ = try await sandbox.lambda.invoke("py-chatty", payload: [])
+        let before = descriptors()
+        for round in 1...8 {
+            _ = try await sandbox.lambda.update("py-chatty", .init(memorySize: 128 + round))  // retires the warm instance
+            _ = try await sandbox.lambda.invoke("py-chatty", payload: [])
+            _ = try await sandbox.lambda.invoke("py-exits", payload: [])  // an instance that dies mid-invocation
+        }
+        XCTAssertLessThanOrEqual(descriptors() - before, 4, "16 instances came and went; their descriptors must not stay open")
+    }
+
     /// API Gateway's own answers when the function or the request is at fault; the API keeps serving.
     func testHTTPAPIErrorsAreAPIGatewaysOwn() async throws {
         let sandbox = try await self.start()

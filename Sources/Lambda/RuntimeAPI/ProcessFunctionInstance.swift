@@ -18,6 +18,8 @@ final class ProcessFunctionInstance: FunctionInstance {
 
     private let core = NIOLockedValueBox(Core())
     private let process = Process()
+    /// The process's stdout and stderr; its read end is closed with the instance.
+    private let output = Pipe()
     private let listener = NIOLockedValueBox<HTTPListener?>(nil)
     private let function: String
 
@@ -43,6 +45,8 @@ final class ProcessFunctionInstance: FunctionInstance {
             try instance.launch(code, variables: variables, directory: directory)
         } catch {
             await listener.stop()
+            try? instance.output.fileHandleForReading.close()
+            try? instance.output.fileHandleForWriting.close()
             throw FunctionError(errorType: "Runtime.InvalidEntrypoint", errorMessage: "cannot run \(code.command.joined(separator: " ")): \(error)")
         }
         enum Start: Sendable { case initialized(FunctionError?), timedOut }
@@ -72,7 +76,7 @@ final class ProcessFunctionInstance: FunctionInstance {
         self.process.arguments = [executable] + code.command.dropFirst()
         self.process.environment = variables
         self.process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        let output = Pipe()
+        let output = self.output
         self.process.standardOutput = output
         self.process.standardError = output
         self.process.standardInput = FileHandle.nullDevice
@@ -185,6 +189,8 @@ final class ProcessFunctionInstance: FunctionInstance {
         }
         let poller = self.core.withLockedValue { core in defer { core.poller = nil }; return core.poller }
         poller?.resume(returning: nil)
+        self.output.fileHandleForReading.readabilityHandler = nil
+        try? self.output.fileHandleForReading.close()
         let listener = self.listener.withLockedValue { listener in defer { listener = nil }; return listener }
         await listener?.stop()
     }
