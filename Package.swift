@@ -101,7 +101,7 @@ let package = Package(
         ]),
         // Lambda: functions (Swift closures, built-in handlers, Runtime API processes), instances, concurrency, timeouts, the REST API.
         .target(name: "Lambda", dependencies: [
-            "FakeAWS", "AWSSigV4", "MySQLWire", "MySQLNIO",
+            "FakeAWS", "AWSSigV4", "IAMPolicy", "MySQLWire", "MySQLNIO",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

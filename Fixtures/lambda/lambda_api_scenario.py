@@ -79,6 +79,27 @@ check("a role Lambda cannot assume", error == "InvalidParameterValueException" a
 iam.update_assume_role_policy(RoleName="app-role", PolicyDocument=trust if isinstance(trust, str) else json.dumps(trust))
 check("trust restored", lam.invoke(FunctionName="echo", Payload=b"[]")["StatusCode"] == 200)
 
+# API Gateway may invoke echo through the function's resource-based policy (added for each API, as SAM does);
+# without it the route answers 500, the customer's "Invalid permissions on Lambda function".
+policy = json.loads(lam.get_policy(FunctionName="echo")["Policy"])
+statement = policy["Statement"][0]
+check("GetPolicy", statement["Principal"] == {"Service": "apigateway.amazonaws.com"} and statement["Action"] == "lambda:InvokeFunction"
+      and statement["Condition"]["ArnLike"]["AWS:SourceArn"].startswith("arn:aws:execute-api:us-east-1:123456789012:"), policy)
+lam.remove_permission(FunctionName="echo", StatementId=statement["Sid"])
+try:
+    urllib.request.urlopen(endpoints["apis"]["app-api"]["url"] + "/anything", timeout=10)
+    check("route without permission", False)
+except urllib.error.HTTPError as http:
+    check("no permission: API Gateway's 500", http.code == 500 and json.loads(http.read()) == {"message": "Internal Server Error"}, http.code)
+error, status, _ = code(lambda: lam.get_policy(FunctionName="echo"))
+check("no policy left", (error, status) == ("ResourceNotFoundException", 404), error)
+lam.add_permission(FunctionName="echo", StatementId="back", Action="lambda:InvokeFunction", Principal="apigateway.amazonaws.com",
+                   SourceArn=statement["Condition"]["ArnLike"]["AWS:SourceArn"])
+with urllib.request.urlopen(endpoints["apis"]["app-api"]["url"] + "/anything", timeout=10) as back:
+    check("permission back", back.status == 200)
+error, status, _ = code(lambda: lam.add_permission(FunctionName="echo", StatementId="back", Action="lambda:InvokeFunction", Principal="apigateway.amazonaws.com"))
+check("a statement id twice", (error, status) == ("ResourceConflictException", 409), error)
+
 apis = apigw.get_apis()["Items"]
 check("GetApis", [a["Name"] for a in apis] == ["app-api"] and apis[0]["ProtocolType"] == "HTTP", apis)
 routes = sorted(r["RouteKey"] for r in apigw.get_routes(ApiId=apis[0]["ApiId"])["Items"])

@@ -76,7 +76,8 @@ struct Gateway: Sendable {
         let v1 = match.route.payloadFormatVersion == "1.0"
         let event = v1 ? PayloadV1.event(gatewayRequest, match: match, api: self.definition, accountID: self.accountID, region: self.region)
             : PayloadV2.event(gatewayRequest, match: match, api: self.definition, accountID: self.accountID, region: self.region)
-        let outcome = await self.invoke(match.route, payload: event.bytes)
+        let source = "arn:aws:execute-api:\(self.region):\(self.accountID):\(self.definition.id)/$default/\(gatewayRequest.method)\(gatewayRequest.rawPath)"
+        let outcome = await self.invoke(match.route, payload: event.bytes, sourceARN: source)
         let response: GatewayResponse
         let why: String
         switch outcome {
@@ -105,7 +106,7 @@ struct Gateway: Sendable {
     }
 
     /// Invokes the route's function, waiting at most the integration timeout.
-    private func invoke(_ route: HTTPAPIDefinition.Route, payload: [UInt8]) async -> Outcome {
+    private func invoke(_ route: HTTPAPIDefinition.Route, payload: [UInt8], sourceARN: String) async -> Outcome {
         let once = NIOLockedValueBox<CheckedContinuation<Outcome, Never>?>(nil)
         let id = UUID()
         let lambda = self.lambda
@@ -120,7 +121,7 @@ struct Gateway: Sendable {
             }
             let task = Task {
                 do throws(AWSError) {
-                    finish(.invoked(try await lambda.invoke(route.function, payload: payload)))
+                    finish(.invoked(try await lambda.invoke(route.function, payload: payload, asService: "apigateway.amazonaws.com", sourceARN: sourceARN)))
                 } catch {
                     finish(.refused(error))
                 }

@@ -48,6 +48,27 @@ public struct LambdaAPI: RESTService {
             try call.authorize("lambda:GetFunctionConcurrency", on: arn)
             let reserved = try await self.service.reservedConcurrency(of: name)
             return .json(reserved.map { ["ReservedConcurrentExecutions": $0] } ?? [String: Int]())
+        case ("GET", "policy"):
+            try call.authorize("lambda:GetPolicy", on: arn)
+            guard let policy = try await self.service.policy(of: name) else {
+                throw AWSError(code: "ResourceNotFoundException", message: "The resource you requested does not exist.", status: 404)
+            }
+            return .json(["Policy": policy, "RevisionId": UUID().uuidString.lowercased()])
+        case ("POST", "policy"):
+            try call.authorize("lambda:AddPermission", on: arn)
+            let body = try Self.body(request)
+            guard let sid = body["StatementId"]?.stringValue, let action = body["Action"]?.stringValue, let principal = body["Principal"]?.stringValue else {
+                throw AWSError.missingParameter("StatementId, Action and Principal")
+            }
+            let permission = LambdaService.Permission(statementID: sid, action: action, principal: principal, sourceARN: body["SourceArn"]?.stringValue)
+            try await self.service.addPermission(name, permission)
+            let statement = LambdaService.document([permission], resource: arn)["Statement"].flatMap { if case let .array(s) = $0 { s.first } else { nil } }
+            return RESTResponse(status: 201, headers: [("Content-Type", "application/json")],
+                                body: (["Statement": .string(statement?.text ?? "{}")] as JSONValue).bytes)
+        case ("DELETE", let sub) where sub == "policy" && parts.count == 5:
+            try call.authorize("lambda:RemovePermission", on: arn)
+            try await self.service.removePermission(name, statementID: parts[4])
+            return RESTResponse(status: 204)
         case ("DELETE", "concurrency"):
             try call.authorize("lambda:DeleteFunctionConcurrency", on: arn)
             try await self.service.setReservedConcurrency(name, nil)
@@ -100,7 +121,8 @@ public struct LambdaAPI: RESTService {
 
     private static func unknown(_ request: AWSRequest) -> AWSError {
         AWSError(code: "UnknownOperationException", message: "Lambda has no operation \(request.method) \(request.path) in this sandbox "
-            + "(Invoke, GetFunction, GetFunctionConfiguration, ListFunctions, UpdateFunctionConfiguration, Put/Get/DeleteFunctionConcurrency)", status: 404)
+            + "(Invoke, GetFunction, GetFunctionConfiguration, ListFunctions, UpdateFunctionConfiguration, Put/Get/DeleteFunctionConcurrency, "
+            + "AddPermission, RemovePermission, GetPolicy)", status: 404)
     }
 }
 

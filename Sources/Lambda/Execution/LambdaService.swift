@@ -56,6 +56,8 @@ public actor LambdaService {
         var generation = 0
         var lastModified = Date()
         var recentLogs: [String] = []
+        /// The resource-based policy's statements (AddPermission).
+        var permissions: [Permission] = []
     }
 
     public static let maxPayload = 6 * 1024 * 1024
