@@ -21,6 +21,10 @@ sources = {"FuzzServerPackets": framed, "FuzzClientPackets": framed,
            "FuzzAuthToken": [f.read_bytes() for f in sorted((seeds / "tokens").glob("*"))],
            "FuzzPolicy": [f.read_bytes() for f in sorted((seeds / "policies").glob("*"))],
            "FuzzTopology": [f.read_bytes() for f in sorted(pathlib.Path("Sandbox").glob("*.yaml"))]}
+# Inputs that once crashed a target (Fixtures/fuzz/regressions/<client|server|token|policy|topology>-*) stay in its corpus.
+prefixes = {"client": "FuzzClientPackets", "server": "FuzzServerPackets", "token": "FuzzAuthToken", "policy": "FuzzPolicy", "topology": "FuzzTopology"}
+for f in sorted((seeds / "regressions").glob("*")):
+    sources[prefixes[f.name.split("-")[0]]].append(f.read_bytes())
 for target, inputs in sources.items():
     directory = root / target
     directory.mkdir(parents=True, exist_ok=True)

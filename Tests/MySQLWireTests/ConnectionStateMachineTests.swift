@@ -91,6 +91,20 @@ final class ConnectionStateMachineTests: XCTestCase {
         guard case .verify = native.authMethodDetermined(.success(.nativePassword)) else { return XCTFail("a native user is verified as before") }
     }
 
+    /// Found by `make fuzz` (FuzzClientPackets): a result's column count of 2^64 - 1 trapped converting to Int.
+    /// A server that sends it now fails the command with a protocol violation.
+    func testAnAbsurdColumnCountFailsTheCommand() {
+        var pair = Pair(plugin: .nativePassword, clientPlugin: .nativePassword)
+        pair.run()
+        XCTAssertTrue(pair.loggedIn)
+        _ = pair.client.send(.query("SELECT 1"))
+        let count = ByteBuffer(bytes: [0xFE, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF])
+        guard case let .commandFailed(error) = pair.client.packetReceived(MySQLPacket(sequenceID: 1, payload: count)) else {
+            return XCTFail("the command fails")
+        }
+        XCTAssertEqual(error, .protocolViolation("malformed column count"))
+    }
+
     func testNativePasswordDirect() {
         var pair = Pair(plugin: .nativePassword, clientPlugin: .nativePassword)
         pair.run()

@@ -220,7 +220,8 @@ public struct ClientConnectionStateMachine {
                     self.state = .ready(greeting)
                     return finish(.ok(try OKPacket.decode(from: &payload)))
                 }
-                guard let count = payload.readLengthEncodedInteger(), count > 0 else { throw MySQLProtocolError.malformed("column count") }
+                // MySQL's tables hold at most 4,096 columns; a larger count (up to 2^64) is a broken or hostile server.
+                guard let count = payload.readLengthEncodedInteger(), count > 0, count <= 4_096 else { throw MySQLProtocolError.malformed("column count") }
                 partial.columnCount = Int(count)
             } else if partial.columns.count < partial.columnCount {
                 partial.columns.append(try ColumnDefinition41.decode(from: &payload))
