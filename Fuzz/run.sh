@@ -3,6 +3,8 @@
 # seeded from Fixtures/fuzz: FUZZ_RUNS executions (10 M; FUZZ_TOKEN_RUNS, 1 M, for tokens), at most FUZZ_SECONDS
 # each. A crash leaves libFuzzer's crash-* input in .build-fuzz/findings: turn it into a regression test.
 set -euo pipefail
+# A crashing target must not wait for Swift's backtracer holding the pipe: libFuzzer reports the crash.
+export SWIFT_BACKTRACE=enable=no
 cd "$(dirname "$0")/.."
 RUNS=${FUZZ_RUNS:-10000000}
 TOKEN_RUNS=${FUZZ_TOKEN_RUNS:-1000000}
