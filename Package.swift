@@ -109,7 +109,7 @@ let package = Package(
         ]),
         // API Gateway HTTP APIs: routes, payload formats 1.0/2.0, a listener per API, the apigatewayv2 read API.
         .target(name: "APIGateway", dependencies: [
-            "Lambda", "FakeAWS",
+            "Lambda", "FakeAWS", "AWSSigV4",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

@@ -58,12 +58,13 @@ public enum SigV4Encoding {
         }
     }
 
-    /// Splits a raw query string into decoded name/value pairs, in order.
-    public static func queryPairs(_ query: String) -> [(String, String)] {
+    /// Splits a raw query string (or a form body, with `plusIsSpace`) into decoded name/value pairs, in order.
+    public static func queryPairs(_ query: String, plusIsSpace: Bool = false) -> [(String, String)] {
         // Split on bytes: `&` and `=` are ASCII, and walking a String by Character is slow.
         query.utf8.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true).map { item in
-            guard let equals = item.firstIndex(of: UInt8(ascii: "=")) else { return (decode(Substring(item)), "") }
-            return (decode(Substring(item[..<equals])), decode(Substring(item[item.index(after: equals)...])))
+            guard let equals = item.firstIndex(of: UInt8(ascii: "=")) else { return (decode(Substring(item), plusIsSpace: plusIsSpace), "") }
+            return (decode(Substring(item[..<equals]), plusIsSpace: plusIsSpace),
+                    decode(Substring(item[item.index(after: equals)...]), plusIsSpace: plusIsSpace))
         }
     }
 

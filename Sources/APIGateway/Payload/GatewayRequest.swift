@@ -1,3 +1,4 @@
+import AWSSigV4
 import Foundation
 import Lambda
 
@@ -29,16 +30,10 @@ public struct GatewayRequest: Sendable {
     func header(_ name: String) -> String? { self.headers.first { $0.name.lowercased() == name }?.value }
 
     /// Query parameters decoded, in order, with repeats.
-    var queryPairs: [(String, String)] {
-        self.rawQueryString.split(separator: "&").map { item in
-            let parts = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            return (Self.decode(parts[0]), parts.count > 1 ? Self.decode(parts[1]) : "")
-        }
-    }
+    var queryPairs: [(String, String)] { SigV4Encoding.queryPairs(self.rawQueryString, plusIsSpace: true) }
 
-    static func decode(_ text: Substring) -> String {
-        text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(text)
-    }
+    /// The path as API Gateway decodes it for `requestContext.http.path` and `path`.
+    var decodedPath: String { SigV4Encoding.decode(self.rawPath, plusIsSpace: true) }
 
     /// Whether the body travels as text; otherwise it is base64 and `isBase64Encoded` is true.
     var bodyIsText: Bool {

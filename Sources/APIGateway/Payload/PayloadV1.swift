@@ -15,7 +15,7 @@ public enum PayloadV1 {
             query[name] = .string(value)
             multiQuery[name, default: []].append(.string(value))
         }
-        let path = GatewayRequest.decode(Substring(request.rawPath))
+        let path = request.decodedPath
         let resource = match.key.isDefault ? "$default" : "/" + match.key.segments.map { segment in
             switch segment {
             case let .literal(text): text

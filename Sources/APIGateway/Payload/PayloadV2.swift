@@ -15,7 +15,7 @@ public enum PayloadV2 {
             headers[key] = headers[key].map { "\($0),\(value)" } ?? value
         }
         let domain = api.domainName(region: region)
-        let path = GatewayRequest.decode(Substring(request.rawPath))
+        let path = request.decodedPath
         var event: [String: JSONValue] = [
             "version": "2.0", "routeKey": .string(match.key.description), "rawPath": .string(request.rawPath),
             "rawQueryString": .string(request.rawQueryString), "headers": .object(headers.mapValues(JSONValue.string)),

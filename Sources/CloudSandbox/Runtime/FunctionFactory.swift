@@ -21,24 +21,22 @@ enum FunctionFactory {
     /// The service, and the address denied connections of process functions are sent to (close it at shutdown).
     static func start(_ context: Context, handlers: [String: LambdaHandler]) async throws -> (LambdaService, BlackHole?) {
         let topology = context.topology
-        var aliases: [String: String] = [:]
-        for (index, function) in (topology.functions ?? []).enumerated() {
-            aliases[function.name] = try context.block.address(try NetworkPlan.functionHost(topology, index))
-        }
+        let aliases = Dictionary(uniqueKeysWithValues: try (topology.functions ?? []).enumerated().map { index, function in
+            (function.name, try context.block.address(try NetworkPlan.functionHost(topology, index)))
+        })
         let targets = self.targets(context)
+        // Each target's DNS name → its alias, and its alias's port 3306 → the port it listens on.
         var hosts: [String: String] = [:], ports: [String: Int] = [:]
-        for target in Set(targets.values.map { "\($0.endpoint)|\($0.host)|\($0.port)" }).sorted() {
-            let parts = target.split(separator: "|").map(String.init)
-            hosts[parts[0]] = parts[1]
-            ports["\(parts[1]):3306"] = Int(parts[2])
+        for target in targets.values {
+            hosts[target.endpoint] = target.host
+            ports["\(target.host):3306"] = target.port
         }
         let network = context.network
-        let fixedAliases = aliases
         let blackHole = try network.flatMap { $0.model.deniedConnections == .drop ? try BlackHole(address: try context.block.address(4)) : nil }
         let owners = context.databases.map { ($0.key, $0.value.host, $0.value.port) } + context.proxies.map { ($0.key, $0.value.host, $0.value.port) }
         let environment = LambdaService.Environment(
             account: context.account, awsEndpoint: "", targets: targets,
-            place: { name, vpc throws(AWSError) in try Self.place(name, vpc, alias: fixedAliases[name] ?? "127.0.0.1", network: network) },
+            place: { name, vpc throws(AWSError) in try Self.place(name, vpc, alias: aliases[name] ?? "127.0.0.1", network: network) },
             processNetwork: ProcessNetwork(
                 preloadLibrary: PreloadLibrary.path, hosts: hosts, ports: ports, runtimeAPIHost: try context.block.address(3),
                 blackHole: blackHole.map { "\($0.address):\($0.port)" },

@@ -31,12 +31,7 @@ public struct AWSRequest: Sendable {
     /// Form parameters of a query-protocol request (body, or URL query for GET).
     public var form: [String: String] {
         let text = self.method == "GET" ? self.query : String(decoding: self.body, as: UTF8.self)
-        var result: [String: String] = [:]
-        for item in text.split(separator: "&") {
-            let parts = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            result[SigV4Encoding.decode(String(parts[0]), plusIsSpace: true)] = parts.count > 1 ? SigV4Encoding.decode(String(parts[1]), plusIsSpace: true) : ""
-        }
-        return result
+        return Dictionary(SigV4Encoding.queryPairs(text, plusIsSpace: true), uniquingKeysWith: { _, last in last })
     }
 
     /// The JSON body of a JSON-protocol request as an object.

@@ -18,7 +18,7 @@ public struct LambdaAPI: RESTService {
             try call.authorize("lambda:ListFunctions", on: "*")
             var documents: [JSONValue] = []
             for name in await self.service.names { documents.append(try await self.service.configuration(of: name)) }
-            return .json(JSONValue.object(["Functions": .array(documents)]).foundation)
+            return .json(JSONValue.object(["Functions": .array(documents)]))
         }
         let name = try await self.service.slotName(parts[2])
         let arn = await self.service.arn(of: name)
@@ -30,15 +30,15 @@ public struct LambdaAPI: RESTService {
             var document: [String: JSONValue] = ["Configuration": try await self.service.configuration(of: name),
                                                  "Code": ["RepositoryType": "S3", "Location": .string("\(request.header("host") ?? "")/code/\(name)")]]
             if let reserved = try await self.service.reservedConcurrency(of: name) { document["Concurrency"] = ["ReservedConcurrentExecutions": .int(Int64(reserved))] }
-            return .json(JSONValue.object(document).foundation)
+            return .json(JSONValue.object(document))
         case ("GET", "configuration"):
             try call.authorize("lambda:GetFunctionConfiguration", on: arn)
-            return .json(try await self.service.configuration(of: name).foundation)
+            return .json(try await self.service.configuration(of: name))
         case ("PUT", "configuration"):
             try call.authorize("lambda:UpdateFunctionConfiguration", on: arn)
             let change = try Self.change(from: request)
             if let role = change.roleARN { try call.authorize("iam:PassRole", on: role) }
-            return .json(try await self.service.update(name, change).foundation)
+            return .json(try await self.service.update(name, change))
         case ("PUT", "concurrency"):
             try call.authorize("lambda:PutFunctionConcurrency", on: arn)
             guard let value = try Self.body(request)["ReservedConcurrentExecutions"]?.intValue else { throw AWSError.missingParameter("ReservedConcurrentExecutions") }
@@ -126,17 +126,9 @@ public struct LambdaAPI: RESTService {
     }
 }
 
-extension JSONValue {
-    /// The value as Foundation objects (for `RESTResponse.json`).
-    public var foundation: Any {
-        switch self {
-        case .null: NSNull()
-        case let .bool(value): value
-        case let .int(value): value
-        case let .double(value): value
-        case let .string(value): value
-        case let .array(items): items.map(\.foundation)
-        case let .object(members): members.mapValues(\.foundation)
-        }
+extension RESTResponse {
+    /// A JSON body written from the value (sorted keys), without a detour through Foundation objects.
+    public static func json(_ value: JSONValue, status: Int = 200) -> RESTResponse {
+        RESTResponse(status: status, headers: [("Content-Type", "application/json")], body: value.bytes)
     }
 }

@@ -4,6 +4,8 @@ import Foundation
 struct Invocation: Sendable {
     var requestID: String
     var payload: [UInt8]
+    /// `payload` parsed (Invoke checks it is JSON; Swift handlers get it as it is).
+    var event: JSONValue
     var deadline: Date
     var functionARN: String
     var traceID: String
@@ -44,6 +46,4 @@ public struct InvokeResult: Sendable {
     /// The last 4 KB of the invocation's log, base64 (X-Amz-Log-Result), with LogType Tail.
     public var logResult: String?
     public var requestID: String
-    /// Whether the invocation ran out of time (API Gateway answers 504 for its own timeout, not this).
-    public var timedOut: Bool
 }

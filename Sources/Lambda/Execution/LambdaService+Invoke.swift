@@ -13,19 +13,20 @@ extension LambdaService {
             throw AWSError(code: "RequestTooLargeException", message: "Request must be smaller than \(Self.maxPayload) bytes for the InvokeFunction operation", status: 413)
         }
         let payload = payload.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) ? Array("{}".utf8) : payload
+        let event: JSONValue
         do {
-            _ = try JSONValue(parsing: payload)
+            event = try JSONValue(parsing: payload)
         } catch {
             throw AWSError(code: "InvalidRequestContentException", message: "Could not parse request body into json: the payload is not valid JSON", status: 400)
         }
         let requestID = UUID().uuidString.lowercased()
-        if type == .dryRun { return InvokeResult(status: 204, payload: [], requestID: requestID, timedOut: false) }
+        if type == .dryRun { return InvokeResult(status: 204, payload: [], requestID: requestID) }
         try self.reserve(name)
         if type == .event {
-            self.track { _ = try? await self.run(name, payload: payload, requestID: requestID, tail: false) }
-            return InvokeResult(status: 202, payload: [], requestID: requestID, timedOut: false)
+            self.track { _ = try? await self.run(name, payload: payload, event: event, requestID: requestID, tail: false) }
+            return InvokeResult(status: 202, payload: [], requestID: requestID)
         }
-        return try await self.run(name, payload: payload, requestID: requestID, tail: tail)
+        return try await self.run(name, payload: payload, event: event, requestID: requestID, tail: tail)
     }
 
     /// Takes one unit of concurrency or throws Lambda's throttling error.
@@ -41,7 +42,7 @@ extension LambdaService {
         self.slots[name]?.running += 1
     }
 
-    private func run(_ name: String, payload: [UInt8], requestID: String, tail: Bool) async throws(AWSError) -> InvokeResult {
+    private func run(_ name: String, payload: [UInt8], event: JSONValue, requestID: String, tail: Bool) async throws(AWSError) -> InvokeResult {
         let log = InvocationLog(function: name, requestID: requestID, logger: self.environment.logger)
         guard let slot = self.slots[name] else { throw AWSError(code: "ResourceNotFoundException", message: "Function not found: \(self.arn(of: name))", status: 404) }
         let started = Date()
@@ -70,7 +71,7 @@ extension LambdaService {
         let instance = warm!
         log.append("START RequestId: \(requestID) Version: $LATEST")
         let timeout = slot.definition.timeout
-        let invocation = Invocation(requestID: requestID, payload: payload, deadline: Date().addingTimeInterval(timeout),
+        let invocation = Invocation(requestID: requestID, payload: payload, event: event, deadline: Date().addingTimeInterval(timeout),
                                     functionARN: self.arn(of: name), traceID: "Root=1-\(String(Int(Date().timeIntervalSince1970), radix: 16))-\(requestID.replacingOccurrences(of: "-", with: "").prefix(24))")
         let begun = Date()
         let busyID = UUID()
@@ -85,22 +86,22 @@ extension LambdaService {
         let result: InvokeResult
         switch outcome {
         case let .response(bytes):
-            result = InvokeResult(status: 200, payload: bytes, functionError: nil, requestID: requestID, timedOut: false)
+            result = InvokeResult(status: 200, payload: bytes, functionError: nil, requestID: requestID)
             await self.release(name, instance)
         case let .error(error):
             log.append("\(LambdaTimestamp.string(from: Date()))\t\(requestID)\tERROR\t\(error.errorType): \(error.errorMessage)")
-            result = InvokeResult(status: 200, payload: error.payload.bytes, functionError: "Unhandled", requestID: requestID, timedOut: false)
+            result = InvokeResult(status: 200, payload: error.payload.bytes, functionError: "Unhandled", requestID: requestID)
             await self.release(name, instance)
         case let .crashed(error):
             log.append("\(LambdaTimestamp.string(from: Date()))\t\(requestID)\t\(error.errorType): \(error.errorMessage)")
-            result = InvokeResult(status: 200, payload: error.payload.bytes, functionError: "Unhandled", requestID: requestID, timedOut: false)
+            result = InvokeResult(status: 200, payload: error.payload.bytes, functionError: "Unhandled", requestID: requestID)
             await instance.instance.stop()
             await self.release(name, nil)
         case .timedOut:
             let message = "\(LambdaTimestamp.string(from: Date())) \(requestID) Task timed out after \(String(format: "%.2f", timeout)) seconds"
             log.append(message)
             result = InvokeResult(status: 200, payload: (["errorMessage": .string(message)] as JSONValue).bytes, functionError: "Unhandled",
-                                  requestID: requestID, timedOut: true)
+                                  requestID: requestID)
             await self.release(name, nil)
         }
         log.append("END RequestId: \(requestID)")
@@ -148,6 +149,6 @@ extension LambdaService {
     }
 
     private static func failure(_ error: FunctionError, _ log: InvocationLog, _ requestID: String, tail: Bool) -> InvokeResult {
-        InvokeResult(status: 200, payload: error.payload.bytes, functionError: "Unhandled", logResult: tail ? log.tail : nil, requestID: requestID, timedOut: false)
+        InvokeResult(status: 200, payload: error.payload.bytes, functionError: "Unhandled", logResult: tail ? log.tail : nil, requestID: requestID)
     }
 }

@@ -29,8 +29,7 @@ final class SwiftFunctionInstance: FunctionInstance {
             let task = Task {
                 let outcome: InvocationOutcome
                 do {
-                    let event = try JSONValue(parsing: invocation.payload)
-                    outcome = .response(try await handler(event, context).bytes)
+                    outcome = .response(try await handler(invocation.event, context).bytes)
                 } catch {
                     outcome = .error(FunctionError(error))
                 }

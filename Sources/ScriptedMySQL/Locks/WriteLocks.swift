@@ -68,6 +68,4 @@ final class WriteLocks: Sendable {
         }
         for (continuation, outcome) in wake { continuation.resume(returning: outcome) }
     }
-
-    func holdsAny(session: UInt32) -> Bool { self.state.withLockedValue { $0.table.holdsAny(session: session) } }
 }
