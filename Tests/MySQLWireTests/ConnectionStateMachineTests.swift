@@ -62,7 +62,7 @@ final class ConnectionStateMachineTests: XCTestCase {
                 self.toServer(self.client.tlsEstablished())
             case .loggedIn: self.loggedIn = true
             case let .loginFailed(error): self.loginError = error
-            case .commandCompleted, .commandFailed, .none: break
+            case .commandCompleted, .commandFailed, .relayed, .none: break
             }
         }
 

@@ -85,16 +85,27 @@ public final class MySQLConnection: Sendable {
     /// Runs one command and returns what it returned.
     public func send(_ command: MySQLCommand) async throws -> ClientConnectionStateMachine.CommandResult {
         let promise = self.channel.eventLoop.makePromise(of: ClientConnectionStateMachine.CommandResult.self)
-        let request = MySQLClientChannelHandler.Request(command: command, promise: promise)
+        self.enqueue(.init(command: command, reply: .result(promise)))
+        return try await promise.futureResult.get()
+    }
+
+    /// Runs one command whose response goes to `target` packet by packet as it arrives, reading from the
+    /// server only as fast as the target takes it. Returns how the response ended (an ERR was relayed too).
+    public func relay(_ command: MySQLCommand, to target: any MySQLRelayTarget) async throws -> ResponseRelay.End {
+        let promise = self.channel.eventLoop.makePromise(of: ResponseRelay.End.self)
+        self.enqueue(.init(command: command, reply: .relay(target, promise)))
+        return try await promise.futureResult.get()
+    }
+
+    private func enqueue(_ request: MySQLClientChannelHandler.Request) {
         self.channel.eventLoop.execute {
             do {
                 let handler = try self.channel.pipeline.syncOperations.handler(type: MySQLClientChannelHandler.self)
                 handler.enqueue(request)
             } catch {
-                promise.fail(MySQLClientError.connectionClosed)
+                request.fail(MySQLClientError.connectionClosed)
             }
         }
-        return try await promise.futureResult.get()
     }
 
     public func query(_ sql: String) async throws -> MySQLQueryResult {

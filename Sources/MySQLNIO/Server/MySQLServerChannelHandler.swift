@@ -98,7 +98,9 @@ final class MySQLServerChannelHandler: ChannelInboundHandler {
             self.write(packets, context: context)
         case let .execute(command):
             let session = self.setup.session
-            self.runOffLoop(context: context, { await session.execute(command) }) { $0.machine.commandCompleted($1) }
+            let writer = MySQLResponseWriter(channel: context.channel, firstSequenceID: self.machine.nextSequenceID,
+                                             deprecateEOF: self.machine.deprecateEOF)
+            self.runOffLoop(context: context, { await session.execute(command, writer: writer) }) { $0.machine.commandCompleted($1) }
         case .close:
             context.close(promise: nil)
         case .none:

@@ -2,6 +2,7 @@ import Logging
 import MySQLWire
 import NIOConcurrencyHelpers
 import NIOCore
+import NIOSSL
 import NIOPosix
 
 /// Runs first for every accepted connection, on its event loop, before MySQL sees it: it may add handlers in
@@ -69,7 +70,14 @@ public final class MySQLServerListener: Sendable {
     @discardableResult
     public func kill(connectionID: UInt32) -> Bool {
         guard let child = self.connections.withLockedValue({ $0[connectionID] }) else { return false }
-        child.close(promise: nil)
+        // Abrupt, as mysqld's KILL: through the TLS handler, its close_notify would wait behind every pending write.
+        child.eventLoop.execute {
+            if let tls = try? child.pipeline.syncOperations.context(handlerType: NIOSSLServerHandler.self) {
+                tls.close(promise: nil)
+            } else {
+                child.close(promise: nil)
+            }
+        }
         return true
     }
 

@@ -21,8 +21,17 @@ public protocol MySQLServerSession: AnyObject, Sendable {
     /// The login (or COM_CHANGE_USER) succeeded.
     func authenticated(_ request: ServerAuthRequest)
     func execute(_ command: MySQLCommand) async -> CommandResponse
+    /// Like `execute(_:)`, for a session that may write the response itself through `writer` as it relays it
+    /// (then it answers `.relayed`). By default, `execute(_:)`.
+    func execute(_ command: MySQLCommand, writer: MySQLResponseWriter) async -> CommandResponse
     /// The connection is gone.
     func closed()
+}
+
+extension MySQLServerSession {
+    public func execute(_ command: MySQLCommand, writer: MySQLResponseWriter) async -> CommandResponse {
+        await self.execute(command)
+    }
 }
 
 /// What a server needs to run a new connection.

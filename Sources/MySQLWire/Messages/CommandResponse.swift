@@ -13,6 +13,8 @@ public enum CommandResponse: Sendable, Equatable {
     case fieldList([ColumnDefinition41])
     /// COM_STMT_CLOSE and friends are not answered.
     case noResponse
+    /// The session already wrote the response, packet by packet, as it relayed it from elsewhere.
+    case relayed
     /// Drop the connection, after sending the error if one is given.
     case closeConnection(ErrorPacket?)
 }
@@ -54,7 +56,7 @@ extension CommandResponse {
         switch self {
         case let .ok(ok): return [ByteBuffer.build { ok.encode(into: &$0) }]
         case let .error(error): return [ByteBuffer.build { error.encode(into: &$0) }]
-        case .noResponse: return []
+        case .noResponse, .relayed: return []
         case let .closeConnection(error): return error.map { error in [ByteBuffer.build { error.encode(into: &$0) }] } ?? []
         case let .resultSet(set), let .binaryResultSet(set):
             let binary = if case .binaryResultSet = self { true } else { false }

@@ -65,7 +65,9 @@ public struct EOFPacket: Sendable, Equatable {
 
     /// A packet is an EOF (or a DEPRECATE_EOF OK) marker when it starts with 0xFE and is shorter than 16 MiB;
     /// a longer 0xFE-headed packet is a row whose first value has an 8-byte length.
-    public static func isEOF(_ packet: MySQLPacket) -> Bool {
-        packet.firstByte == 0xFE && packet.payload.readableBytes < 0xFF_FFFF
+    public static func isEOF(_ packet: MySQLPacket) -> Bool { Self.isEOF(packet.payload) }
+
+    public static func isEOF(_ payload: ByteBuffer) -> Bool {
+        payload.getInteger(at: payload.readerIndex, as: UInt8.self) == 0xFE && payload.readableBytes < 0xFF_FFFF
     }
 }

@@ -11,6 +11,8 @@ public struct ClientConnectionStateMachine {
         case loginFailed(MySQLClientError)
         case commandCompleted(CommandResult)
         case commandFailed(MySQLClientError)
+        /// A packet of a relayed response, to pass on (see `relay(_:clientDeprecatesEOF:)`).
+        case relayed(ResponseRelay.Action)
         case none
     }
 
@@ -30,6 +32,7 @@ public struct ClientConnectionStateMachine {
         case authenticating(HandshakeV10, plugin: MySQLAuthPlugin, awaitingKey: Bool)
         case ready(HandshakeV10)
         case awaitingResponse(HandshakeV10, ResponseKind, Partial)
+        case relaying(HandshakeV10, ResponseRelay)
         case failed
     }
 
@@ -56,7 +59,7 @@ public struct ClientConnectionStateMachine {
     public var deprecateEOF: Bool { self.capabilities.contains(.deprecateEOF) }
 
     public mutating func packetReceived(_ packet: MySQLPacket) -> Action {
-        self.nextSequenceID = packet.sequenceID &+ 1
+        self.nextSequenceID = packet.sequenceID &+ packet.frameCount
         switch self.state {
         case .awaitingGreeting: return self.greetingReceived(packet)
         case let .authenticating(greeting, plugin, awaitingKey): return self.authPacketReceived(packet, greeting, plugin, awaitingKey)
@@ -64,6 +67,15 @@ public struct ClientConnectionStateMachine {
             // The state lets go of the partial result first, so appending a row does not copy all earlier ones.
             self.state = .failed
             return self.responsePacketReceived(packet, greeting, kind, &partial)
+        case .relaying(let greeting, var relay):
+            do {
+                let action = try relay.packetReceived(packet.payload)
+                if case .finished = action { self.state = .ready(greeting) } else { self.state = .relaying(greeting, relay) }
+                return .relayed(action)
+            } catch {
+                self.state = .failed
+                return .commandFailed(.protocolViolation("\(error)"))
+            }
         case .upgradingTLS, .ready, .failed: return self.loginFail(.protocolViolation("unexpected packet from the server"))
         }
     }
@@ -90,12 +102,28 @@ public struct ClientConnectionStateMachine {
         return .write([packet])
     }
 
+    /// Sends a command whose response is passed on packet by packet (`.relayed` actions) instead of assembled,
+    /// rewritten where needed for a client that does (or does not) want CLIENT_DEPRECATE_EOF.
+    public mutating func relay(_ command: MySQLCommand, clientDeprecatesEOF: Bool) -> Action {
+        guard case let .ready(greeting) = self.state else { return .commandFailed(.protocolViolation("connection is not ready for a command")) }
+        self.nextSequenceID = 0
+        let kind: ResponseRelay.Kind
+        switch command {
+        case .query, .statementExecute: kind = .rows
+        case .statementPrepare, .statementClose, .quit, .fieldList:
+            return .commandFailed(.protocolViolation("only commands answered by rows or OK are relayed"))
+        default: kind = .simple
+        }
+        self.state = .relaying(greeting, ResponseRelay(kind: kind, serverDeprecatesEOF: self.deprecateEOF, clientDeprecatesEOF: clientDeprecatesEOF))
+        return .write([self.packet(.build { command.encode(into: &$0) })])
+    }
+
     public mutating func connectionClosed() -> Action {
         switch self.state {
         case .awaitingGreeting, .upgradingTLS, .authenticating:
             self.state = .failed
             return .loginFailed(.connectionClosed)
-        case .awaitingResponse:
+        case .awaitingResponse, .relaying:
             self.state = .failed
             return .commandFailed(.connectionClosed)
         case .ready, .failed:
@@ -292,7 +320,8 @@ public struct ClientConnectionStateMachine {
     }
 
     private mutating func packet(_ payload: ByteBuffer) -> MySQLPacket {
-        defer { self.nextSequenceID &+= 1 }
-        return MySQLPacket(sequenceID: self.nextSequenceID, payload: payload)
+        let packet = MySQLPacket(sequenceID: self.nextSequenceID, payload: payload)
+        self.nextSequenceID &+= packet.frameCount
+        return packet
     }
 }

@@ -69,7 +69,8 @@ public struct ServerConnectionStateMachine {
     private(set) var state: State = .initial
     public private(set) var nonce: [UInt8]
     private(set) var isTLS = false
-    private var nextSequenceID: UInt8 = 0
+    /// The sequence id the next packet to the client takes (a relayed response starts here).
+    public private(set) var nextSequenceID: UInt8 = 0
     private var statements: [UInt32: MySQLCommand.PreparedShape] = [:]
 
     public init(configuration: Configuration, nonce: [UInt8] = MySQLAuthPlugin.makeNonce()) {
@@ -122,7 +123,7 @@ public struct ServerConnectionStateMachine {
         case .greeted:
             return self.handshakeResponseReceived(packet)
         case let .awaitingSwitchResponse(request, plugin):
-            self.nextSequenceID = packet.sequenceID &+ 1
+            self.nextSequenceID = packet.sequenceID &+ packet.frameCount
             var payload = packet.payload
             let response = payload.readBytes(length: payload.readableBytes) ?? []
             return self.proofReceived(request, plugin: plugin, response: response)
@@ -221,7 +222,7 @@ public struct ServerConnectionStateMachine {
 
     private mutating func handshakeResponseReceived(_ packet: MySQLPacket) -> Action {
         var payload = packet.payload
-        self.nextSequenceID = packet.sequenceID &+ 1
+        self.nextSequenceID = packet.sequenceID &+ packet.frameCount
         let capabilities = HandshakeResponse41.peekCapabilities(payload) ?? []
         if payload.readableBytes == HandshakeResponse41.sslRequestLength, capabilities.contains(.ssl), !self.isTLS {
             guard self.configuration.tlsAvailable else { return self.fail(.badHandshake) }
@@ -258,7 +259,7 @@ public struct ServerConnectionStateMachine {
     }
 
     private mutating func fullAuthPacketReceived(_ request: ServerAuthRequest, _ packet: MySQLPacket) -> Action {
-        self.nextSequenceID = packet.sequenceID &+ 1
+        self.nextSequenceID = packet.sequenceID &+ packet.frameCount
         var payload = packet.payload
         let bytes = payload.readBytes(length: payload.readableBytes) ?? []
         if self.isTLS {
@@ -279,7 +280,7 @@ public struct ServerConnectionStateMachine {
     }
 
     private mutating func commandReceived(_ session: ServerAuthRequest, _ packet: MySQLPacket) -> Action {
-        self.nextSequenceID = packet.sequenceID &+ 1
+        self.nextSequenceID = packet.sequenceID &+ packet.frameCount
         guard packet.sequenceID == 0 else {
             return self.fail(ErrorPacket(code: 1156, sqlState: "08S01", message: "Got packets out of order"))
         }
@@ -317,7 +318,8 @@ public struct ServerConnectionStateMachine {
     }
 
     private mutating func packet(_ payload: ByteBuffer) -> MySQLPacket {
-        defer { self.nextSequenceID &+= 1 }
-        return MySQLPacket(sequenceID: self.nextSequenceID, payload: payload)
+        let packet = MySQLPacket(sequenceID: self.nextSequenceID, payload: payload)
+        self.nextSequenceID &+= packet.frameCount
+        return packet
     }
 }

@@ -18,6 +18,8 @@ public final class RDSProxyServer: MySQLServerSessionFactory, Sendable {
         public var pinnedClients: Int
         public var borrowWaits: Int
         public var borrowTimeouts: Int
+        /// Bytes of relayed results queued for clients and not yet written to their sockets (bounded per client).
+        public var queuedClientBytes: Int
     }
 
     private struct State {
@@ -122,9 +124,10 @@ public final class RDSProxyServer: MySQLServerSessionFactory, Sendable {
     /// Client and database connection counts, pinning and borrow waits.
     public func statistics() async -> Statistics {
         let pool = await self.pool.metrics
-        return Statistics(clientConnections: self.state.withLockedValue { $0.sessions.count }, databaseConnections: pool.open,
+        let sessions = self.state.withLockedValue { Array($0.sessions.values) }
+        return Statistics(clientConnections: sessions.count, databaseConnections: pool.open,
                           idleDatabaseConnections: pool.idle, pinnedClients: self.metrics.pinned, borrowWaits: pool.borrowWaits,
-                          borrowTimeouts: pool.borrowTimeouts)
+                          borrowTimeouts: pool.borrowTimeouts, queuedClientBytes: sessions.reduce(0) { $0 + $1.queuedBytes })
     }
 
     /// Closes every client connection (a listener taken down); the proxy keeps accepting.

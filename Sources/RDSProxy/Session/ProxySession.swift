@@ -16,6 +16,8 @@ final class ProxySession: MySQLServerSession, @unchecked Sendable {
         var pinReason: String?
         var busy = false
         var closed = false
+        /// The response being relayed to this client.
+        var relaying: MySQLResponseWriter?
         var lastActive = Date()
     }
 
@@ -32,6 +34,8 @@ final class ProxySession: MySQLServerSession, @unchecked Sendable {
 
     var idleSince: Date? { self.state.withLockedValue { $0.busy ? nil : $0.lastActive } }
     var isPinned: Bool { self.state.withLockedValue { $0.pinReason != nil } }
+    /// Bytes of a relayed response queued for this client and not yet written.
+    var queuedBytes: Int { self.state.withLockedValue { $0.relaying?.queuedBytes ?? 0 } }
 
     func authMethod(for request: ServerAuthRequest) async -> Result<MySQLAuthPlugin, ErrorPacket> {
         self.server.authenticator.method(for: request)
@@ -56,6 +60,16 @@ final class ProxySession: MySQLServerSession, @unchecked Sendable {
     }
 
     func execute(_ command: MySQLCommand) async -> CommandResponse {
+        await self.execute(command, relayingTo: nil)
+    }
+
+    func execute(_ command: MySQLCommand, writer: MySQLResponseWriter) async -> CommandResponse {
+        await self.execute(command, relayingTo: writer)
+    }
+
+    /// Runs a command on a target connection; rows and OKs of queries and executes are relayed to `writer`
+    /// as they arrive (when there is one), everything else is assembled and answered.
+    private func execute(_ command: MySQLCommand, relayingTo writer: MySQLResponseWriter?) async -> CommandResponse {
         self.state.withLockedValue { $0.busy = true; $0.lastActive = Date() }
         defer { self.finishCommand() }
         var effect = StatementEffect()
@@ -83,10 +97,10 @@ final class ProxySession: MySQLServerSession, @unchecked Sendable {
         default:
             break
         }
-        return await self.run(command, effect: effect)
+        return await self.run(command, effect: effect, writer: writer)
     }
 
-    private func run(_ command: MySQLCommand, effect: StatementEffect) async -> CommandResponse {
+    private func run(_ command: MySQLCommand, effect: StatementEffect, writer: MySQLResponseWriter?) async -> CommandResponse {
         let (held, user, wanted) = self.state.withLockedValue { ($0.held, $0.user, $0.wanted) }
         let lease: BackendLease
         if let held {
@@ -102,18 +116,22 @@ final class ProxySession: MySQLServerSession, @unchecked Sendable {
         var reusable = true
         var succeeded = false
         do {
-            let result = try await lease.connection.send(command)
-            switch result {
-            case let .ok(ok): response = .ok(ok); status = ok.status
-            case let .resultSet(set):
-                if case .statementExecute = command { response = .binaryResultSet(set) } else { response = .resultSet(set) }
-                status = set.status
-            case let .prepared(statement): response = .prepared(statement)
-            case .none: response = .noResponse
+            switch (command, writer) {
+            case let (.query, writer?), let (.statementExecute, writer?):
+                // Rows stream through as they come; an ERR is relayed like any other answer.
+                self.state.withLockedValue { $0.relaying = writer }
+                defer { self.state.withLockedValue { $0.relaying = nil } }
+                let end = try await lease.connection.relay(command, to: writer)
+                response = .relayed
+                if case let .ok(endStatus) = end { status = endStatus; succeeded = true }
+            default:
+                (response, status) = Self.assembled(try await lease.connection.send(command), for: command)
+                succeeded = true
             }
-            lease.state.variables.merge(effect.changes) { _, new in new }
-            if let database = effect.database { lease.state.database = database }
-            succeeded = true
+            if succeeded {
+                lease.state.variables.merge(effect.changes) { _, new in new }
+                if let database = effect.database { lease.state.database = database }
+            }
         } catch let error as MySQLClientError {
             if case let .server(packet) = error { response = .error(packet) } else { response = .closeConnection(nil); reusable = false }
         } catch {
@@ -122,6 +140,16 @@ final class ProxySession: MySQLServerSession, @unchecked Sendable {
         }
         await self.settle(lease, effect: effect, inTransaction: status?.contains(.inTransaction) ?? (held != nil), reusable: reusable, ok: succeeded)
         return response
+    }
+
+    private static func assembled(_ result: ClientConnectionStateMachine.CommandResult, for command: MySQLCommand) -> (CommandResponse, ServerStatus?) {
+        switch result {
+        case let .ok(ok): (.ok(ok), ok.status)
+        case let .resultSet(set):
+            if case .statementExecute = command { (.binaryResultSet(set), set.status) } else { (.resultSet(set), set.status) }
+        case let .prepared(statement): (.prepared(statement), nil)
+        case .none: (.noResponse, nil)
+        }
     }
 
     /// After a statement: keep the connection (transaction, pin) or give it back; track what the client set.

@@ -1,7 +1,8 @@
 import CSQLite
 import Foundation
 
-/// MySQL functions SQLite lacks, registered on every connection: NOW(), SLEEP(), CONCAT(), UNIX_TIMESTAMP(), UNHEX().
+/// MySQL functions SQLite lacks, registered on every connection: NOW(), SLEEP(), CONCAT(), UNIX_TIMESTAMP(), UNHEX(),
+/// REPEAT().
 enum SQLiteFunctions {
     static func register(on handle: OpaquePointer) {
         let flags = SQLITE_UTF8
@@ -21,6 +22,19 @@ enum SQLiteFunctions {
                   let bytes = SQLiteFunctions.unhex(String(cString: sqlite3_value_text(argument))) else { return sqlite3_result_null(context) }
             bytes.withUnsafeBytes { sqlite3_result_blob(context, $0.baseAddress, Int32($0.count), unsafeBitCast(-1, to: sqlite3_destructor_type.self)) }
         }, nil, nil, nil)
+        sqlite3_create_function_v2(handle, "REPEAT", 2, flags, nil, { context, _, arguments in
+            guard let text = arguments![0], let times = arguments![1], sqlite3_value_type(text) != SQLITE_NULL,
+                  sqlite3_value_type(times) != SQLITE_NULL else { return sqlite3_result_null(context) }
+            let unit = Array(UnsafeBufferPointer(start: sqlite3_value_text(text), count: Int(sqlite3_value_bytes(text))))
+            let count = max(0, sqlite3_value_int64(times))
+            // MySQL answers NULL (with a warning) past max_allowed_packet.
+            guard Int64(unit.count) * count <= 64 * 1024 * 1024 else { return sqlite3_result_null(context) }
+            let out = SQLiteFunctions.repeated(unit, Int(count))
+            out.withUnsafeBytes { buffer in
+                sqlite3_result_text(context, buffer.baseAddress!.assumingMemoryBound(to: CChar.self), Int32(buffer.count - 1),
+                                    unsafeBitCast(-1, to: sqlite3_destructor_type.self))
+            }
+        }, nil, nil, nil)
         sqlite3_create_function_v2(handle, "CONCAT", -1, flags, nil, { context, count, arguments in
             var text = ""
             for index in 0..<Int(count) {
@@ -31,6 +45,23 @@ enum SQLiteFunctions {
             }
             sqlite3_result_text(context, text, -1, unsafeBitCast(-1, to: sqlite3_destructor_type.self))
         }, nil, nil, nil)
+    }
+
+    /// `unit` `count` times, NUL-terminated; copies double what is filled, so a long repeat is a few copies.
+    static func repeated(_ unit: [UInt8], _ count: Int) -> [UInt8] {
+        let total = unit.count * count
+        return [UInt8](unsafeUninitializedCapacity: total + 1) { buffer, initialized in
+            let base = buffer.baseAddress!
+            var filled = min(unit.count, total)
+            unit.withUnsafeBufferPointer { base.update(from: $0.baseAddress!, count: filled) }
+            while filled < total {
+                let chunk = min(filled, total - filled)
+                (base + filled).update(from: base, count: chunk)
+                filled += chunk
+            }
+            base[total] = 0
+            initialized = total + 1
+        }
     }
 
     /// MySQL's UNHEX: pairs of hex digits to bytes (an odd count gets a leading 0); nil for anything else.

@@ -44,23 +44,25 @@ final class ToxicHandler: ChannelDuplexHandler {
                     bound.value.fireChannelReadComplete()
                 }
             }
-        } done: { _ in }
+        }
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         let loop = context.eventLoop.assumeIsolated()
         let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
-        self.pass(self.unwrapOutboundIn(data), .downstream, context: context) { piece, delay in
+        var pieces: [(ByteBuffer, TimeAmount)] = []
+        self.pass(self.unwrapOutboundIn(data), .downstream, context: context) { pieces.append(($0, $1)) }
+        guard !pieces.isEmpty else { promise?.succeed(); return }  // a timeout toxic swallowed the data
+        // The write's promise goes with its last piece: it completes when the bytes are written (backpressure).
+        for (index, (piece, delay)) in pieces.enumerated() {
+            let piecePromise = index == pieces.count - 1 ? promise : nil
             if delay == .zero {
-                context.writeAndFlush(NIOAny(piece), promise: nil)
+                context.writeAndFlush(NIOAny(piece), promise: piecePromise)
             } else {
-                loop.scheduleTask(in: delay) { if bound.value.channel.isActive { bound.value.writeAndFlush(NIOAny(piece), promise: nil) } }
-            }
-        } done: { last in
-            if let last {
-                loop.scheduleTask(in: last) { promise?.succeed() }
-            } else {
-                promise?.succeed()
+                loop.scheduleTask(in: delay) {
+                    guard bound.value.channel.isActive else { piecePromise?.fail(ChannelError.ioOnClosedChannel); return }
+                    bound.value.writeAndFlush(NIOAny(piece), promise: piecePromise)
+                }
             }
         }
     }
@@ -75,13 +77,13 @@ final class ToxicHandler: ChannelDuplexHandler {
         context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(Int64(delay))) { bound.value.close(mode: mode, promise: promise) }
     }
 
-    /// Runs one chunk through the stream's toxics: `deliver` each piece after its delay from now; `done` with
-    /// the delay of the last piece (nil when nothing was delivered).
+    /// Runs one chunk through the stream's toxics: `deliver` each piece after its delay from now (nothing when
+    /// a timeout toxic stops the data).
     private func pass(_ buffer: ByteBuffer, _ stream: Toxic.Stream, context: ChannelHandlerContext,
-                      deliver: (ByteBuffer, TimeAmount) -> Void, done: (TimeAmount?) -> Void) {
+                      deliver: (ByteBuffer, TimeAmount) -> Void) {
         let toxics = self.active(stream)
         self.startTimers(context: context, toxics)
-        if toxics.contains(where: { if case .timeout = $0.kind { return true } else { return false } }) { return done(nil) }  // data stops
+        if toxics.contains(where: { if case .timeout = $0.kind { return true } else { return false } }) { return }  // data stops
         var buffer = buffer
         var lane = self.lanes[stream]!
         var closeAfter = false
@@ -115,7 +117,6 @@ final class ToxicHandler: ChannelDuplexHandler {
             deliver(piece, at - now)
         }
         self.lanes[stream] = lane
-        done(last)
         if closeAfter {
             let channel = context.channel
             context.eventLoop.scheduleTask(in: (last ?? .zero) + .milliseconds(1)) { channel.close(promise: nil) }
