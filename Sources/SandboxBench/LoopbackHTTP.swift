@@ -11,7 +11,7 @@ final class LoopbackHTTP {
 
     init(url: String) throws {
         let parts = url.replacingOccurrences(of: "http://", with: "").split(separator: ":")
-        guard parts.count == 2, parts[0].hasPrefix("127."), let port = UInt16(parts[1]) else { throw Failure("not a loopback URL: \(url)") }
+        guard parts.count == 2, parts[0].hasPrefix("127."), let port = UInt16(parts[1]) else { throw BenchFailure("not a loopback URL: \(url)") }
         self.host = String(parts[0])
         self.fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_in()
@@ -21,20 +21,15 @@ final class LoopbackHTTP {
         var timeout = timeval(tv_sec: 30, tv_usec: 0)
         setsockopt(self.fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         let connected = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(self.fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-        guard connected == 0 else { throw Failure("cannot connect to \(url)") }
+        guard connected == 0 else { throw BenchFailure("cannot connect to \(url)") }
     }
 
     deinit { close(self.fd) }
 
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
-        init(_ description: String) { self.description = description }
-    }
-
     /// GET `path`; returns the status code.
     func get(_ path: String) throws -> Int {
         let request = Array("GET \(path) HTTP/1.1\r\nHost: \(self.host)\r\n\r\n".utf8)
-        guard request.withUnsafeBytes({ send(self.fd, $0.baseAddress, $0.count, 0) }) == request.count else { throw Failure("send failed") }
+        guard request.withUnsafeBytes({ send(self.fd, $0.baseAddress, $0.count, 0) }) == request.count else { throw BenchFailure("send failed") }
         var buffer: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 65_536)
         while true {
@@ -47,7 +42,7 @@ final class LoopbackHTTP {
                 }
             }
             let count = chunk.withUnsafeMutableBytes { recv(self.fd, $0.baseAddress, $0.count, 0) }
-            guard count > 0 else { throw Failure("connection closed or timed out") }
+            guard count > 0 else { throw BenchFailure("connection closed or timed out") }
             buffer += chunk[..<count]
         }
     }

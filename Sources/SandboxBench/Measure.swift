@@ -67,3 +67,9 @@ func format(_ value: Double?) -> String {
     guard let value else { return "n/a" }
     return value >= 100 ? String(format: "%.0f", value) : String(format: "%.2f", value)
 }
+
+/// A benchmark that could not run, and why.
+struct BenchFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}

@@ -18,9 +18,14 @@ struct SandboxBench {
         // `BENCH_ONLY=aws` runs the SigV4 and policy figures alone (for profiling them).
         let only = ProcessInfo.processInfo.environment["BENCH_ONLY"].map { Set($0.split(separator: ",").map(String.init)) }
         if only == ["aws"] { return try AWSBench.run() }
+        let quiet = { var logger = Logger(label: "bench"); logger.logLevel = .warning; return logger }()
+        if only == ["stream"] {  // `BENCH_ONLY=stream`: the 1 GB result alone
+            let real = try await MariaDB.offload { try LocalMariaDBServer.start(ca: try CertificateAuthority(commonName: "bench CA")) }
+            defer { real.stop() }
+            return try await StreamingBench.run(real: real, logger: quiet)
+        }
         print("CloudSandbox benchmarks (single connection, sequential queries; each figure ≤ 3000 queries or 2 s)\n")
         let ca = try CertificateAuthority(commonName: "bench CA")
-        let quiet = { var logger = Logger(label: "bench"); logger.logLevel = .warning; return logger }()
         let scripted = try ScriptedMySQLServer(configuration: .init(users: [MySQLUser(name: "native", password: "native-pw", plugin: .nativePassword)],
                                                                      databases: ["app"], logger: quiet))
         try await scripted.start()
@@ -58,6 +63,8 @@ struct SandboxBench {
         try await NetworkBench.run(logger: quiet)
         print()
         try await ProxyBench.run(logger: quiet)
+        print()
+        if let real { try await StreamingBench.run(real: real, logger: quiet) } else { print("1 GB result: not measured (no MariaDB)") }
         print("")
         try await LambdaBench.run(logger: quiet)
         print()

@@ -5,19 +5,24 @@ import NIOSSL
 import NIOTLS
 
 /// Runs a `ServerConnectionStateMachine` on a channel. `run(_:)` is the only place with side effects.
+/// While a command runs, reading stops once 64 KB wait behind it (a client flooding the connection is held
+/// by TCP, not buffered here).
 ///
 /// Framing is done here rather than in a separate decoder so that, on an SSLRequest, the bytes already
 /// read behind it (the ClientHello often arrives in the same read) can be handed to the TLS handler that
 /// is inserted synchronously in front of this one.
-final class MySQLServerChannelHandler: ChannelInboundHandler {
+final class MySQLServerChannelHandler: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
+    typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
+    private static let maxBufferedWhileBusy = 64 * 1024
 
     private var machine: ServerConnectionStateMachine
     private var framer: MySQLPacketFramer
     private var inbound = ByteBuffer()
     private let setup: MySQLSessionSetup
     private let logger: Logger
+    private var readPending = false
 
     init(setup: MySQLSessionSetup, logger: Logger) {
         self.setup = setup
@@ -41,6 +46,14 @@ final class MySQLServerChannelHandler: ChannelInboundHandler {
         var bytes = self.unwrapInboundIn(data)
         self.inbound.writeBuffer(&bytes)
         self.drain(context: context)
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if !self.machine.isReadyForPacket, self.inbound.readableBytes >= Self.maxBufferedWhileBusy {
+            self.readPending = true
+        } else {
+            context.read()
+        }
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
@@ -72,6 +85,10 @@ final class MySQLServerChannelHandler: ChannelInboundHandler {
             self.run(self.machine.packetReceived(packet), context: context)
         }
         self.inbound.discardReadBytes()
+        if self.readPending, self.machine.isReadyForPacket || self.inbound.readableBytes < Self.maxBufferedWhileBusy {
+            self.readPending = false
+            context.read()
+        }
     }
 
     private func run(_ action: ServerConnectionStateMachine.Action, context: ChannelHandlerContext) {
