@@ -131,8 +131,17 @@ public final class MySQLConnection: Sendable {
 
     /// Sends COM_QUIT and closes.
     public func close() async {
-        _ = try? await self.send(.quit)
-        try? await self.channel.close()
+        try? await self.quit().get()
+    }
+
+    /// Sends COM_QUIT and closes, without waiting: the future completes once the channel is closed.
+    public func quit() -> EventLoopFuture<Void> {
+        let sent = self.channel.eventLoop.makePromise(of: ClientConnectionStateMachine.CommandResult.self)
+        self.enqueue(.init(command: .quit, reply: .result(sent)))
+        let channel = self.channel
+        return sent.futureResult.map { _ in () }.recover { _ in () }.flatMap {
+            channel.close(mode: .all).recover { _ in () }  // already closed is closed
+        }
     }
 }
 

@@ -1,159 +1,143 @@
-import Foundation
 import MySQLNIO
+import NIOConcurrencyHelpers
 import NIOCore
+import NIOPosix
 
-/// A backend connection lent to one client, with the session state last applied to it.
+/// A target connection lent to one client, with the session state last applied to it.
 final class BackendLease: @unchecked Sendable {
+    let id: BackendPoolState.ConnectionID
     let connection: MySQLConnection
     let user: String
     /// The tracked session state this connection is in (what the proxy applied or saw applied).
     var state = SessionState()
 
-    init(connection: MySQLConnection, user: String) {
+    init(id: BackendPoolState.ConnectionID, connection: MySQLConnection, user: String) {
+        self.id = id
         self.connection = connection
         self.user = user
     }
 }
 
-/// The proxy's connections to its target: at most `maxConnections` (MaxConnectionsPercent of the target's
-/// max_connections), at most `maxIdle` kept idle; a borrower waits up to `borrowTimeout`, then gets 9501.
-/// Connections are per database user: an idle connection of another user is closed to make room.
-actor BackendPool {
-    struct Metrics: Sendable, Equatable {
-        var open = 0
-        var idle = 0
-        var borrowed = 0
-        var waiting = 0
-        var borrowWaits = 0
-        var borrowTimeouts = 0
-        var opened = 0
+/// Runs a `BackendPoolState`: `dispatch(_:)` feeds it one event and is the only place with side effects.
+/// Opens run as child tasks of `run()` (the proxy runs it for its lifetime); closes are NIO futures and the
+/// borrow timer a task scheduled on an event loop, so nothing runs loose. A borrow is cancellable.
+final class BackendPool: Sendable {
+    typealias Metrics = BackendPoolState.Metrics
+
+    private struct Inner {
+        var machine: BackendPoolState
+        var leases: [BackendPoolState.ConnectionID: BackendLease] = [:]
+        var waiting: [BackendPoolState.RequestID: CheckedContinuation<BackendLease, any Error>] = [:]
+        var nextRequest = 0
+        var timer: Scheduled<Void>?
     }
 
-    enum Failure: Error { case borrowTimeout }
+    private enum Effect {
+        case open(BackendPoolState.ConnectionID, user: String)
+        case resume(CheckedContinuation<BackendLease, any Error>?, Result<BackendLease, any Error>)
+        case close(BackendPoolState.ConnectionID, MySQLConnection?)
+    }
 
-    private let maxConnections: Int
-    private let maxIdle: Int
-    private let borrowTimeout: Duration
+    private let inner: NIOLockedValueBox<Inner>
+    private let opens: AsyncStream<(BackendPoolState.ConnectionID, String)>
+    private let requestOpen: AsyncStream<(BackendPoolState.ConnectionID, String)>.Continuation
     private let open: @Sendable (String) async throws -> MySQLConnection
-    private var idle: [BackendLease] = []
-    private var total = 0
-    private var waiters: [(id: UInt64, user: String, continuation: CheckedContinuation<BackendLease, any Error>)] = []
-    private var nextWaiter: UInt64 = 0
-    private(set) var metrics = Metrics()
+    private let eventLoop: any EventLoop
 
-    init(maxConnections: Int, maxIdle: Int, borrowTimeout: Duration, open: @escaping @Sendable (String) async throws -> MySQLConnection) {
-        self.maxConnections = max(1, maxConnections)
-        self.maxIdle = max(0, maxIdle)
-        self.borrowTimeout = borrowTimeout
+    init(_ configuration: BackendPoolState.Configuration, eventLoop: any EventLoop = MultiThreadedEventLoopGroup.singleton.any(),
+         open: @escaping @Sendable (String) async throws -> MySQLConnection) {
+        self.inner = NIOLockedValueBox(Inner(machine: BackendPoolState(configuration)))
+        (self.opens, self.requestOpen) = AsyncStream.makeStream()
         self.open = open
+        self.eventLoop = eventLoop
     }
 
-    /// A connection logged in as `user`: an idle one, a new one while under the limit, or the next one given back.
+    var metrics: Metrics { self.inner.withLockedValue { $0.machine.metrics } }
+
+    /// Opens connections as the pool asks, until cancelled.
+    func run() async {
+        await withDiscardingTaskGroup { group in
+            for await (id, user) in self.opens {
+                group.addTask {
+                    do {
+                        let connection = try await self.open(user)
+                        self.dispatch { inner in
+                            inner.leases[id] = BackendLease(id: id, connection: connection, user: user)
+                            return inner.machine.opened(id)
+                        }
+                    } catch {
+                        self.dispatch(error: error) { $0.machine.openFailed(id) }
+                    }
+                }
+            }
+        }
+    }
+
+    /// A connection logged in as `user`: an idle one, a new one while under the limit, or the next one given back
+    /// within the borrow timeout (then `BackendPoolState.Failure.borrowTimeout`).
     func borrow(user: String) async throws -> BackendLease {
-        if let index = self.idle.firstIndex(where: { $0.user == user }) {
-            return self.lend(self.idle.remove(at: index))
+        let request = self.inner.withLockedValue { inner in
+            inner.nextRequest += 1
+            return inner.nextRequest
         }
-        if self.total >= self.maxConnections, let index = self.idle.indices.first {
-            self.retire(self.idle.remove(at: index))  // another user's idle connection makes room once it is closed
-        }
-        if self.total < self.maxConnections {
-            self.total += 1
-            self.metrics.opened += 1
-            do {
-                return self.lend(BackendLease(connection: try await self.open(user), user: user))
-            } catch {
-                self.total -= 1
-                throw error
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                self.dispatch { inner in
+                    inner.waiting[request] = continuation
+                    return inner.machine.borrow(request, user: user, now: .now)
+                }
             }
-        }
-        self.metrics.borrowWaits += 1
-        self.nextWaiter += 1
-        let id = self.nextWaiter
-        let timeout = self.borrowTimeout
-        let timer = Task { [weak self] in
-            try? await Task.sleep(for: timeout)
-            await self?.expire(id)
-        }
-        defer { timer.cancel() }
-        return try await withCheckedThrowingContinuation { continuation in
-            self.waiters.append((id, user, continuation))
-            self.refreshMetrics()
+        } onCancel: {
+            self.dispatch { $0.machine.cancel(request) }
         }
     }
 
-    /// Takes a connection back: to a waiter, to the idle set, or closed (not reusable, or too many idle).
+    /// Takes a connection back: to a waiter, to the idle set, or closed (not reusable, or not needed).
     func giveBack(_ lease: BackendLease, reusable: Bool) {
-        self.metrics.borrowed -= 1
-        guard reusable else {
-            self.retire(lease)
-            return self.refreshMetrics()
+        self.dispatch { $0.machine.giveBack(lease.id, reusable: reusable) }
+    }
+
+    /// Fails waiters and closes idle connections; lent ones close as they come back.
+    func shutdown() {
+        self.dispatch { $0.machine.shutdown() }
+        self.requestOpen.finish()
+    }
+
+    private func dispatch(error: (any Error)? = nil, _ event: (inout Inner) -> (request: BackendPoolState.RequestID?, actions: [BackendPoolState.Action])) {
+        let effects = self.inner.withLockedValue { inner -> [Effect] in
+            let (failed, actions) = event(&inner)
+            var effects = failed.map { [Effect.resume(inner.waiting.removeValue(forKey: $0), .failure(error ?? BackendPoolState.Failure.shutDown))] } ?? []
+            for action in actions {
+                switch action {
+                case let .open(id, user): effects.append(.open(id, user: user))
+                case let .lease(request, id): effects.append(.resume(inner.waiting.removeValue(forKey: request), .success(inner.leases[id]!)))
+                case let .fail(request, failure): effects.append(.resume(inner.waiting.removeValue(forKey: request), .failure(failure)))
+                case let .close(id): effects.append(.close(id, inner.leases.removeValue(forKey: id)?.connection))
+                case let .scheduleTimer(deadline):
+                    inner.timer?.cancel()
+                    inner.timer = self.eventLoop.scheduleTask(in: .nanoseconds(Int64((deadline - .now).nanoseconds))) {
+                        self.dispatch { $0.machine.timerFired(now: .now) }
+                    }
+                }
+            }
+            return effects
         }
-        if let index = self.waiters.firstIndex(where: { $0.user == lease.user }) {
-            let waiter = self.waiters.remove(at: index)
-            waiter.continuation.resume(returning: self.lend(lease))
-        } else if self.waiters.isEmpty, self.idle.count < self.maxIdle {
-            self.idle.append(lease)
-        } else {
-            self.retire(lease)
-        }
-        self.refreshMetrics()
-    }
-
-    /// Closes a connection; its slot counts until the close is done, so the target never sees more than the
-    /// pool's limit (a new login racing the old one's close would meet max_connections).
-    private func retire(_ lease: BackendLease) {
-        Task {
-            await lease.connection.close()
-            self.total -= 1
-            self.serveWaiterWithNewConnection()
-            self.refreshMetrics()
-        }
-    }
-
-    /// Closes every idle connection (shutdown, target failover).
-    func drain() async {
-        let closing = self.idle
-        self.idle.removeAll()
-        self.total -= closing.count
-        for lease in closing { await lease.connection.close() }
-        self.refreshMetrics()
-    }
-
-    private func lend(_ lease: BackendLease) -> BackendLease {
-        self.metrics.borrowed += 1
-        self.refreshMetrics()
-        return lease
-    }
-
-    /// A slot freed up: open a connection for the first waiter (of any user).
-    private func serveWaiterWithNewConnection() {
-        guard !self.waiters.isEmpty, self.total < self.maxConnections else { return }
-        let waiter = self.waiters.removeFirst()
-        self.total += 1
-        self.metrics.opened += 1
-        Task {
-            do {
-                let connection = try await self.open(waiter.user)
-                waiter.continuation.resume(returning: self.lend(BackendLease(connection: connection, user: waiter.user)))
-            } catch {
-                self.failedOpen()
-                waiter.continuation.resume(throwing: error)
+        for effect in effects {
+            switch effect {
+            case let .open(id, user): self.requestOpen.yield((id, user))
+            case let .resume(continuation, result): continuation?.resume(with: result)
+            case let .close(id, connection):
+                guard let connection else { self.dispatch { $0.machine.closed(id) }; continue }
+                connection.quit().whenComplete { _ in self.dispatch { $0.machine.closed(id) } }
             }
         }
     }
 
-    private func failedOpen() { self.total -= 1; self.refreshMetrics() }
-
-    private func expire(_ id: UInt64) {
-        guard let index = self.waiters.firstIndex(where: { $0.id == id }) else { return }
-        self.waiters.remove(at: index).continuation.resume(throwing: Failure.borrowTimeout)
-        self.metrics.borrowTimeouts += 1
-        self.refreshMetrics()
+    private func dispatch(_ event: (inout Inner) -> [BackendPoolState.Action]) {
+        self.dispatch { (request: nil, actions: event(&$0)) }
     }
+}
 
-    private func refreshMetrics() {
-        self.metrics.open = self.total
-        self.metrics.idle = self.idle.count
-        self.metrics.waiting = self.waiters.count
-    }
+extension Duration {
+    var nanoseconds: Int { Int(self.components.seconds) * 1_000_000_000 + Int(self.components.attoseconds / 1_000_000_000) }
 }

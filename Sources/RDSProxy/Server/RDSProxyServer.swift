@@ -25,7 +25,8 @@ public final class RDSProxyServer: MySQLServerSessionFactory, Sendable {
     private struct State {
         var listener: MySQLServerListener?
         var sessions: [UInt32: ProxySession] = [:]
-        var sweeper: Task<Void, Never>?
+        /// The pool's opens, the idle-client sweep and the health checks.
+        var runner: Task<Void, Never>?
     }
 
     public let configuration: RDSProxyConfiguration
@@ -54,8 +55,8 @@ public final class RDSProxyServer: MySQLServerSessionFactory, Sendable {
         let credentials = self.credentials
         let target = configuration.target
         let timeout = configuration.targetConnectTimeout
-        self.pool = BackendPool(maxConnections: maxConnections, maxIdle: configuration.target.maxConnections * group.maxIdleConnectionsPercent / 100,
-                                borrowTimeout: .seconds(group.connectionBorrowTimeout)) { user in
+        self.pool = BackendPool(.init(maxConnections: maxConnections, maxIdle: configuration.target.maxConnections * group.maxIdleConnectionsPercent / 100,
+                                      borrowTimeout: .seconds(group.connectionBorrowTimeout))) { user in
             // Each new target connection reads the secrets again: a rotated password is picked up here.
             guard let login = credentials.refresh().logins[user] else { throw ProxyFailure.noCredentials(user) }
             let connection = try await Self.connectRetryingWhileFull(target, login: login, timeout: timeout)
@@ -66,33 +67,41 @@ public final class RDSProxyServer: MySQLServerSessionFactory, Sendable {
 
     public var port: Int { self.state.withLockedValue { $0.listener?.port } ?? self.configuration.port }
 
-    /// Binds the listener, then closes idle clients and checks the target's health every `healthCheckInterval`.
+    /// Binds the listener, then runs the pool (its connection opens), closes idle clients and checks the target's
+    /// health every `healthCheckInterval`, in one task that `shutdown()` ends.
     public func start() async throws {
         let listener = try await MySQLServerListener.bind(host: self.configuration.host, port: self.configuration.port, factory: self,
                                                           front: self.configuration.connectionFront, logger: self.configuration.logger)
         self.authenticator.listening(on: listener.port)
         let idleLimit = TimeInterval(self.configuration.record.idleClientTimeout)
         let healthEvery = self.configuration.healthCheckInterval
-        let sweeper = Task { [weak self] in
-            let clock = ContinuousClock()
-            var lastHealth = clock.now
-            while !Task.isCancelled {
-                try? await Task.sleep(for: .milliseconds(Int(min(1, idleLimit / 4) * 1000)))
-                self?.closeIdleClients(olderThan: idleLimit)
-                if clock.now - lastHealth >= healthEvery {
-                    lastHealth = clock.now
-                    await self?.checkTargetHealth()
+        let pool = self.pool
+        let runner = Task { [weak self] in
+            await withDiscardingTaskGroup { group in
+                group.addTask { await pool.run() }
+                group.addTask { [weak self] in
+                    let clock = ContinuousClock()
+                    var lastHealth = clock.now
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: .milliseconds(Int(min(1, idleLimit / 4) * 1000)))
+                        self?.closeIdleClients(olderThan: idleLimit)
+                        if clock.now - lastHealth >= healthEvery {
+                            lastHealth = clock.now
+                            await self?.checkTargetHealth()
+                        }
+                    }
                 }
             }
         }
-        self.state.withLockedValue { $0.listener = listener; $0.sweeper = sweeper }
+        self.state.withLockedValue { $0.listener = listener; $0.runner = runner }
     }
 
     public func shutdown() async {
-        let (listener, sweeper) = self.state.withLockedValue { ($0.listener, $0.sweeper) }
-        sweeper?.cancel()
+        let (listener, runner) = self.state.withLockedValue { ($0.listener, $0.runner) }
         await listener?.close()
-        await self.pool.drain()
+        self.pool.shutdown()
+        runner?.cancel()
+        await runner?.value
     }
 
     public func accept(_ connection: MySQLConnectionInfo) -> Result<MySQLSessionSetup, ErrorPacket> {
@@ -123,7 +132,7 @@ public final class RDSProxyServer: MySQLServerSessionFactory, Sendable {
 
     /// Client and database connection counts, pinning and borrow waits.
     public func statistics() async -> Statistics {
-        let pool = await self.pool.metrics
+        let pool = self.pool.metrics
         let sessions = self.state.withLockedValue { Array($0.sessions.values) }
         return Statistics(clientConnections: sessions.count, databaseConnections: pool.open,
                           idleDatabaseConnections: pool.idle, pinnedClients: self.metrics.pinned, borrowWaits: pool.borrowWaits,

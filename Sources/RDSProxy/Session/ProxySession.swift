@@ -55,7 +55,7 @@ final class ProxySession: MySQLServerSession, @unchecked Sendable {
             }
             return state.held
         }
-        if let previous { Task { await self.server.pool.giveBack(previous, reusable: false) } }  // COM_CHANGE_USER: a new session
+        if let previous { self.server.pool.giveBack(previous, reusable: false) }  // COM_CHANGE_USER: a new session
         self.server.metrics.update(pinned: false, session: self.info.id)
     }
 
@@ -91,7 +91,7 @@ final class ProxySession: MySQLServerSession, @unchecked Sendable {
                 defer { state.held = nil; state.pinReason = nil; state.wanted = SessionState(database: state.wanted.database) }
                 return state.held
             }
-            if let held { await self.server.pool.giveBack(held, reusable: false) }
+            if let held { self.server.pool.giveBack(held, reusable: false) }
             self.server.metrics.update(pinned: false, session: self.info.id)
             return .ok(OKPacket(status: .autocommit))
         default:
@@ -138,7 +138,7 @@ final class ProxySession: MySQLServerSession, @unchecked Sendable {
             response = .closeConnection(nil)
             reusable = false
         }
-        await self.settle(lease, effect: effect, inTransaction: status?.contains(.inTransaction) ?? (held != nil), reusable: reusable, ok: succeeded)
+        self.settle(lease, effect: effect, inTransaction: status?.contains(.inTransaction) ?? (held != nil), reusable: reusable, ok: succeeded)
         return response
     }
 
@@ -153,7 +153,7 @@ final class ProxySession: MySQLServerSession, @unchecked Sendable {
     }
 
     /// After a statement: keep the connection (transaction, pin) or give it back; track what the client set.
-    private func settle(_ lease: BackendLease, effect: StatementEffect, inTransaction: Bool, reusable: Bool, ok: Bool) async {
+    private func settle(_ lease: BackendLease, effect: StatementEffect, inTransaction: Bool, reusable: Bool, ok: Bool) {
         // nil: the session keeps the connection; otherwise give it back, reusable or not.
         let giveBack = self.state.withLockedValue { state -> Bool? in
             if ok {
@@ -172,7 +172,7 @@ final class ProxySession: MySQLServerSession, @unchecked Sendable {
             state.held = lease
             return nil
         }
-        if let reusable = giveBack { await self.server.pool.giveBack(lease, reusable: reusable) }
+        if let reusable = giveBack { self.server.pool.giveBack(lease, reusable: reusable) }
         self.server.metrics.update(pinned: self.isPinned, session: self.info.id)
     }
 
@@ -191,7 +191,7 @@ final class ProxySession: MySQLServerSession, @unchecked Sendable {
                 try await Self.bring(lease, to: wanted)
                 return .lease(lease)
             } catch {
-                await self.server.pool.giveBack(lease, reusable: false)
+                self.server.pool.giveBack(lease, reusable: false)
                 if attempt == 1 || !Self.isConnectionLoss(error) { return .refused(Self.response(to: error)) }
             }
         }
@@ -239,6 +239,6 @@ final class ProxySession: MySQLServerSession, @unchecked Sendable {
         }
         self.server.sessionClosed(self.info.id)
         // A vanished client's connection is reset before anyone else gets it: discarded, never leaked.
-        if let held { Task { await self.server.pool.giveBack(held, reusable: false) } }
+        if let held { self.server.pool.giveBack(held, reusable: false) }
     }
 }

@@ -1,0 +1,190 @@
+/// The proxy's pool of target connections as a value: events in, actions out, no I/O (postgres-nio's
+/// `PoolStateMachine` is the model). At most `maxConnections` exist (opening, idle, lent or closing: a closing
+/// connection keeps its slot until it is gone, so the target never sees more than the limit), at most
+/// `maxIdle` wait idle; connections belong to one database user; a request waits up to `borrowTimeout`.
+struct BackendPoolState: Sendable {
+    typealias ConnectionID = Int
+    typealias RequestID = Int
+
+    struct Configuration: Sendable {
+        var maxConnections: Int
+        var maxIdle: Int
+        var borrowTimeout: Duration
+    }
+
+    enum Failure: Error, Equatable, Sendable { case borrowTimeout, cancelled, shutDown }
+
+    enum Action: Equatable, Sendable {
+        /// Open a connection as `user`; report `opened` or `openFailed`.
+        case open(ConnectionID, user: String)
+        case lease(RequestID, ConnectionID)
+        case fail(RequestID, Failure)
+        /// Close the connection; report `closed`.
+        case close(ConnectionID)
+        /// Report `timerFired` at this instant (replaces any earlier timer).
+        case scheduleTimer(ContinuousClock.Instant)
+    }
+
+    struct Metrics: Sendable, Equatable {
+        var open = 0
+        var idle = 0
+        var borrowed = 0
+        var waiting = 0
+        var borrowWaits = 0
+        var borrowTimeouts = 0
+        var opened = 0
+    }
+
+    private enum Phase: Equatable { case opening(for: RequestID?), idle, lent, closing }
+    private struct Waiter { var id: RequestID; var user: String; var deadline: ContinuousClock.Instant }
+
+    let configuration: Configuration
+    private var connections: [ConnectionID: (user: String, phase: Phase)] = [:]
+    /// Idle connections, oldest first.
+    private var idle: [ConnectionID] = []
+    private var waiters: [Waiter] = []
+    private var timer: ContinuousClock.Instant?
+    private var nextConnectionID = 0
+    private var shutDown = false
+    private var counts = (borrowWaits: 0, borrowTimeouts: 0, opened: 0)
+
+    init(_ configuration: Configuration) {
+        self.configuration = Configuration(maxConnections: max(1, configuration.maxConnections), maxIdle: max(0, configuration.maxIdle),
+                                           borrowTimeout: configuration.borrowTimeout)
+    }
+
+    var metrics: Metrics {
+        Metrics(open: self.connections.count, idle: self.idle.count, borrowed: self.connections.values.count { $0.phase == .lent },
+                waiting: self.waiters.count, borrowWaits: self.counts.borrowWaits, borrowTimeouts: self.counts.borrowTimeouts,
+                opened: self.counts.opened)
+    }
+
+    var isDrained: Bool { self.shutDown && self.connections.isEmpty }
+
+    // MARK: Events
+
+    /// A client needs a connection as `user`: an idle one, a new one while under the limit, else it waits.
+    mutating func borrow(_ request: RequestID, user: String, now: ContinuousClock.Instant) -> [Action] {
+        guard !self.shutDown else { return [.fail(request, .shutDown)] }
+        if let index = self.idle.firstIndex(where: { self.connections[$0]?.user == user }) {
+            return [self.lend(self.idle.remove(at: index), to: request)]
+        }
+        var actions: [Action] = []
+        if self.connections.count >= self.configuration.maxConnections, !self.idle.isEmpty {
+            actions.append(self.retire(self.idle.removeFirst()))  // another user's idle connection makes room once it is closed
+        }
+        if self.connections.count < self.configuration.maxConnections {
+            return actions + [self.open(user, for: request)]
+        }
+        self.counts.borrowWaits += 1
+        let deadline = now + self.configuration.borrowTimeout
+        self.waiters.append(Waiter(id: request, user: user, deadline: deadline))
+        return actions + self.schedule(deadline)
+    }
+
+    /// The requester gave up (its task was cancelled).
+    mutating func cancel(_ request: RequestID) -> [Action] {
+        if let index = self.waiters.firstIndex(where: { $0.id == request }) {
+            self.waiters.remove(at: index)
+            return [.fail(request, .cancelled)]
+        }
+        for (id, connection) in self.connections where connection.phase == .opening(for: request) {
+            self.connections[id]?.phase = .opening(for: nil)  // opens on; goes to the next waiter or idle
+            return [.fail(request, .cancelled)]
+        }
+        return []
+    }
+
+    mutating func opened(_ id: ConnectionID) -> [Action] {
+        guard case let .opening(request)? = self.connections[id]?.phase else { return [] }
+        if let request { return [self.lend(id, to: request)] }
+        return self.available(id)
+    }
+
+    /// The open failed: the runner fails the request it was for (returned) with the error it got.
+    mutating func openFailed(_ id: ConnectionID) -> (request: RequestID?, actions: [Action]) {
+        guard case let .opening(request)? = self.connections.removeValue(forKey: id)?.phase else { return (nil, []) }
+        return (request, self.serveWaiterWithNewConnection())
+    }
+
+    /// A lent connection comes back: to a waiter of its user, to the idle set, or closed.
+    mutating func giveBack(_ id: ConnectionID, reusable: Bool) -> [Action] {
+        guard self.connections[id]?.phase == .lent else { return [] }
+        guard reusable, !self.shutDown else { return [self.retire(id)] }
+        return self.available(id)
+    }
+
+    mutating func closed(_ id: ConnectionID) -> [Action] {
+        guard self.connections.removeValue(forKey: id) != nil else { return [] }
+        return self.serveWaiterWithNewConnection()
+    }
+
+    mutating func timerFired(now: ContinuousClock.Instant) -> [Action] {
+        self.timer = nil
+        var actions: [Action] = []
+        self.waiters.removeAll { waiter in
+            guard waiter.deadline <= now else { return false }
+            self.counts.borrowTimeouts += 1
+            actions.append(.fail(waiter.id, .borrowTimeout))
+            return true
+        }
+        if let next = self.waiters.map(\.deadline).min() { actions += self.schedule(next) }
+        return actions
+    }
+
+    /// Shutdown (or the target failing over): waiters fail, idle connections close, lent ones close when given back.
+    mutating func shutdown() -> [Action] {
+        self.shutDown = true
+        let failed = self.waiters.map { Action.fail($0.id, .shutDown) }
+        self.waiters.removeAll()
+        let closing = self.idle.map { self.retire($0) }
+        self.idle.removeAll()
+        return failed + closing
+    }
+
+    // MARK: Internals
+
+    private mutating func lend(_ id: ConnectionID, to request: RequestID) -> Action {
+        self.connections[id]?.phase = .lent
+        return .lease(request, id)
+    }
+
+    private mutating func retire(_ id: ConnectionID) -> Action {
+        self.connections[id]?.phase = .closing
+        return .close(id)
+    }
+
+    private mutating func open(_ user: String, for request: RequestID?) -> Action {
+        self.nextConnectionID += 1
+        self.counts.opened += 1
+        self.connections[self.nextConnectionID] = (user, .opening(for: request))
+        return .open(self.nextConnectionID, user: user)
+    }
+
+    /// A connection free for anyone of its user.
+    private mutating func available(_ id: ConnectionID) -> [Action] {
+        let user = self.connections[id]!.user
+        if let index = self.waiters.firstIndex(where: { $0.user == user }) {
+            return [self.lend(id, to: self.waiters.remove(at: index).id)]
+        }
+        guard self.waiters.isEmpty, self.idle.count < self.configuration.maxIdle, !self.shutDown else {
+            return [self.retire(id)]  // a waiter of another user needs the slot, or too many are idle
+        }
+        self.connections[id]?.phase = .idle
+        self.idle.append(id)
+        return []
+    }
+
+    /// A slot freed up: open a connection for the first waiter (of any user).
+    private mutating func serveWaiterWithNewConnection() -> [Action] {
+        guard !self.waiters.isEmpty, self.connections.count < self.configuration.maxConnections else { return [] }
+        let waiter = self.waiters.removeFirst()
+        return [self.open(waiter.user, for: waiter.id)]
+    }
+
+    private mutating func schedule(_ deadline: ContinuousClock.Instant) -> [Action] {
+        if let timer = self.timer, timer <= deadline { return [] }
+        self.timer = deadline
+        return [.scheduleTimer(deadline)]
+    }
+}
