@@ -11,8 +11,8 @@ final class BackendPoolStateTests: XCTestCase {
 
     func testOpensUpToTheLimitThenWaitersAreServedInTurnOrTimeOut() {
         var pool = self.pool()
-        XCTAssertEqual(pool.borrow(1, user: "app", now: t0), [.open(1, user: "app")])
-        XCTAssertEqual(pool.borrow(2, user: "app", now: t0), [.open(2, user: "app")])
+        XCTAssertEqual(pool.borrow(1, user: "app", now: t0), [.open(1, user: "app", for: 1)])
+        XCTAssertEqual(pool.borrow(2, user: "app", now: t0), [.open(2, user: "app", for: 2)])
         XCTAssertEqual(pool.opened(1), [.lease(1, 1)])
         XCTAssertEqual(pool.opened(2), [.lease(2, 2)])
         XCTAssertEqual(pool.borrow(3, user: "app", now: t0), [.scheduleTimer(t0 + .seconds(1))])
@@ -32,7 +32,7 @@ final class BackendPoolStateTests: XCTestCase {
         XCTAssertEqual(pool.giveBack(1, reusable: true), [])
         XCTAssertEqual(pool.borrow(2, user: "admin", now: t0), [.close(1), .scheduleTimer(t0 + .seconds(1))])
         XCTAssertEqual(pool.metrics.open, 1, "the closing connection keeps its slot: the target never sees more than the limit")
-        XCTAssertEqual(pool.closed(1), [.open(2, user: "admin")])
+        XCTAssertEqual(pool.closed(1), [.open(2, user: "admin", for: 2)])
         XCTAssertEqual(pool.opened(2), [.lease(2, 2)])
     }
 
@@ -65,7 +65,7 @@ final class BackendPoolStateTests: XCTestCase {
         _ = pool.borrow(2, user: "app", now: t0)
         let failed = pool.openFailed(1)
         XCTAssertEqual(failed.request, 1)
-        XCTAssertEqual(failed.actions, [.open(2, user: "app")])
+        XCTAssertEqual(failed.actions, [.open(2, user: "app", for: 2)])
     }
 
     func testShutdownFailsWaitersAndClosesEverything() {

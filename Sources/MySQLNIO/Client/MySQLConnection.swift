@@ -92,9 +92,14 @@ public final class MySQLConnection: Sendable {
     /// Runs one command whose response goes to `target` packet by packet as it arrives, reading from the
     /// server only as fast as the target takes it. Returns how the response ended (an ERR was relayed too).
     public func relay(_ command: MySQLCommand, to target: any MySQLRelayTarget) async throws -> ResponseRelay.End {
+        try await self.startRelay(command, to: target).get()
+    }
+
+    /// `relay(_:to:)` without suspending: the future completes (on this connection's event loop) when it ends.
+    public func startRelay(_ command: MySQLCommand, to target: any MySQLRelayTarget) -> EventLoopFuture<ResponseRelay.End> {
         let promise = self.channel.eventLoop.makePromise(of: ResponseRelay.End.self)
         self.enqueue(.init(command: command, reply: .relay(target, promise)))
-        return try await promise.futureResult.get()
+        return promise.futureResult
     }
 
     private func enqueue(_ request: MySQLClientChannelHandler.Request) {

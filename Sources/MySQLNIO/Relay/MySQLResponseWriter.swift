@@ -17,6 +17,8 @@ public final class MySQLResponseWriter: MySQLRelayTarget {
     }
 
     public let deprecateEOF: Bool
+    /// The client connection's event loop.
+    public var eventLoop: any EventLoop { self.channel.eventLoop }
     private let channel: any Channel
     private let state: NIOLockedValueBox<State>
 

@@ -117,7 +117,14 @@ final class MySQLServerChannelHandler: ChannelDuplexHandler {
             let session = self.setup.session
             let writer = MySQLResponseWriter(channel: context.channel, firstSequenceID: self.machine.nextSequenceID,
                                              deprecateEOF: self.machine.deprecateEOF)
-            self.runOffLoop(context: context, { await session.execute(command, writer: writer) }) { $0.machine.commandCompleted($1) }
+            if let started = session.startExecute(command, writer: writer) {
+                started.hop(to: context.eventLoop).assumeIsolated().whenSuccess { response in
+                    self.run(self.machine.commandCompleted(response), context: context)
+                    self.drain(context: context)
+                }
+            } else {
+                self.runOffLoop(context: context, { await session.execute(command, writer: writer) }) { $0.machine.commandCompleted($1) }
+            }
         case .close:
             context.close(promise: nil)
         case .none:

@@ -24,6 +24,9 @@ public protocol MySQLServerSession: AnyObject, Sendable {
     /// Like `execute(_:)`, for a session that may write the response itself through `writer` as it relays it
     /// (then it answers `.relayed`). By default, `execute(_:)`.
     func execute(_ command: MySQLCommand, writer: MySQLResponseWriter) async -> CommandResponse
+    /// A command the session can start at once, on the connection's event loop, answering through a future;
+    /// `nil` takes the async path. By default, `nil`.
+    func startExecute(_ command: MySQLCommand, writer: MySQLResponseWriter) -> EventLoopFuture<CommandResponse>?
     /// The connection is gone.
     func closed()
 }
@@ -32,6 +35,8 @@ extension MySQLServerSession {
     public func execute(_ command: MySQLCommand, writer: MySQLResponseWriter) async -> CommandResponse {
         await self.execute(command)
     }
+
+    public func startExecute(_ command: MySQLCommand, writer: MySQLResponseWriter) -> EventLoopFuture<CommandResponse>? { nil }
 }
 
 /// What a server needs to run a new connection.

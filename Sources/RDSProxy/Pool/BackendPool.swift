@@ -20,7 +20,9 @@ final class BackendLease: @unchecked Sendable {
 
 /// Runs a `BackendPoolState`: `dispatch(_:)` feeds it one event and is the only place with side effects.
 /// Opens run as child tasks of `run()` (the proxy runs it for its lifetime); closes are NIO futures and the
-/// borrow timer a task scheduled on an event loop, so nothing runs loose. A borrow is cancellable.
+/// borrow timer a task scheduled on an event loop, so nothing runs loose. A borrow is cancellable. A borrower
+/// may name its client's event loop: a new connection opens on it and idle ones on it are preferred, so a
+/// relayed answer goes from target to client without changing threads.
 final class BackendPool: Sendable {
     typealias Metrics = BackendPoolState.Metrics
 
@@ -28,24 +30,27 @@ final class BackendPool: Sendable {
         var machine: BackendPoolState
         var leases: [BackendPoolState.ConnectionID: BackendLease] = [:]
         var waiting: [BackendPoolState.RequestID: CheckedContinuation<BackendLease, any Error>] = [:]
+        /// The event loop each waiting request would like its connection on.
+        var loops: [BackendPoolState.RequestID: any EventLoop] = [:]
         var nextRequest = 0
         var timer: Scheduled<Void>?
     }
 
     private enum Effect {
-        case open(BackendPoolState.ConnectionID, user: String)
+        case open(BackendPoolState.ConnectionID, user: String, on: (any EventLoop)?)
         case resume(CheckedContinuation<BackendLease, any Error>?, Result<BackendLease, any Error>)
         case close(BackendPoolState.ConnectionID, MySQLConnection?)
     }
 
     private let inner: NIOLockedValueBox<Inner>
-    private let opens: AsyncStream<(BackendPoolState.ConnectionID, String)>
-    private let requestOpen: AsyncStream<(BackendPoolState.ConnectionID, String)>.Continuation
-    private let open: @Sendable (String) async throws -> MySQLConnection
+    private typealias Open = (id: BackendPoolState.ConnectionID, user: String, loop: (any EventLoop)?)
+    private let opens: AsyncStream<Open>
+    private let requestOpen: AsyncStream<Open>.Continuation
+    private let open: @Sendable (String, (any EventLoop)?) async throws -> MySQLConnection
     private let eventLoop: any EventLoop
 
     init(_ configuration: BackendPoolState.Configuration, eventLoop: any EventLoop = MultiThreadedEventLoopGroup.singleton.any(),
-         open: @escaping @Sendable (String) async throws -> MySQLConnection) {
+         open: @escaping @Sendable (_ user: String, _ eventLoop: (any EventLoop)?) async throws -> MySQLConnection) {
         self.inner = NIOLockedValueBox(Inner(machine: BackendPoolState(configuration)))
         (self.opens, self.requestOpen) = AsyncStream.makeStream()
         self.open = open
@@ -57,10 +62,10 @@ final class BackendPool: Sendable {
     /// Opens connections as the pool asks, until cancelled.
     func run() async {
         await withDiscardingTaskGroup { group in
-            for await (id, user) in self.opens {
+            for await (id, user, loop) in self.opens {
                 group.addTask {
                     do {
-                        let connection = try await self.open(user)
+                        let connection = try await self.open(user, loop)
                         self.dispatch { inner in
                             inner.leases[id] = BackendLease(id: id, connection: connection, user: user)
                             return inner.machine.opened(id)
@@ -75,7 +80,7 @@ final class BackendPool: Sendable {
 
     /// A connection logged in as `user`: an idle one, a new one while under the limit, or the next one given back
     /// within the borrow timeout (then `BackendPoolState.Failure.borrowTimeout`).
-    func borrow(user: String) async throws -> BackendLease {
+    func borrow(user: String, on eventLoop: (any EventLoop)? = nil) async throws -> BackendLease {
         let request = self.inner.withLockedValue { inner in
             inner.nextRequest += 1
             return inner.nextRequest
@@ -84,11 +89,21 @@ final class BackendPool: Sendable {
             try await withCheckedThrowingContinuation { continuation in
                 self.dispatch { inner in
                     inner.waiting[request] = continuation
+                    inner.loops[request] = eventLoop
                     return inner.machine.borrow(request, user: user, now: .now)
                 }
             }
         } onCancel: {
             self.dispatch { $0.machine.cancel(request) }
+        }
+    }
+
+    /// An idle connection of `user` at once (on `eventLoop` if one is), or nil.
+    func borrowIdle(user: String, on eventLoop: (any EventLoop)? = nil) -> BackendLease? {
+        self.inner.withLockedValue { inner in
+            let leases = inner.leases
+            let id = inner.machine.lendIdle(user: user) { id in eventLoop.map { leases[id]?.connection.channel.eventLoop === $0 } ?? true }
+            return id.flatMap { leases[$0] }
         }
     }
 
@@ -106,12 +121,20 @@ final class BackendPool: Sendable {
     private func dispatch(error: (any Error)? = nil, _ event: (inout Inner) -> (request: BackendPoolState.RequestID?, actions: [BackendPoolState.Action])) {
         let effects = self.inner.withLockedValue { inner -> [Effect] in
             let (failed, actions) = event(&inner)
-            var effects = failed.map { [Effect.resume(inner.waiting.removeValue(forKey: $0), .failure(error ?? BackendPoolState.Failure.shutDown))] } ?? []
+            var effects: [Effect] = []
+            if let failed {
+                inner.loops[failed] = nil
+                effects.append(.resume(inner.waiting.removeValue(forKey: failed), .failure(error ?? BackendPoolState.Failure.shutDown)))
+            }
             for action in actions {
                 switch action {
-                case let .open(id, user): effects.append(.open(id, user: user))
-                case let .lease(request, id): effects.append(.resume(inner.waiting.removeValue(forKey: request), .success(inner.leases[id]!)))
-                case let .fail(request, failure): effects.append(.resume(inner.waiting.removeValue(forKey: request), .failure(failure)))
+                case let .open(id, user, request): effects.append(.open(id, user: user, on: request.flatMap { inner.loops[$0] }))
+                case let .lease(request, id):
+                    inner.loops[request] = nil
+                    effects.append(.resume(inner.waiting.removeValue(forKey: request), .success(inner.leases[id]!)))
+                case let .fail(request, failure):
+                    inner.loops[request] = nil
+                    effects.append(.resume(inner.waiting.removeValue(forKey: request), .failure(failure)))
                 case let .close(id): effects.append(.close(id, inner.leases.removeValue(forKey: id)?.connection))
                 case let .scheduleTimer(deadline):
                     inner.timer?.cancel()
@@ -124,7 +147,7 @@ final class BackendPool: Sendable {
         }
         for effect in effects {
             switch effect {
-            case let .open(id, user): self.requestOpen.yield((id, user))
+            case let .open(id, user, loop): self.requestOpen.yield((id, user, loop))
             case let .resume(continuation, result): continuation?.resume(with: result)
             case let .close(id, connection):
                 guard let connection else { self.dispatch { $0.machine.closed(id) }; continue }

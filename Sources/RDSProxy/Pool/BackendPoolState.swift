@@ -15,8 +15,8 @@ struct BackendPoolState: Sendable {
     enum Failure: Error, Equatable, Sendable { case borrowTimeout, cancelled, shutDown }
 
     enum Action: Equatable, Sendable {
-        /// Open a connection as `user`; report `opened` or `openFailed`.
-        case open(ConnectionID, user: String)
+        /// Open a connection as `user` (for `request`, if one waits on it); report `opened` or `openFailed`.
+        case open(ConnectionID, user: String, for: RequestID?)
         case lease(RequestID, ConnectionID)
         case fail(RequestID, Failure)
         /// Close the connection; report `closed`.
@@ -80,6 +80,15 @@ struct BackendPoolState: Sendable {
         let deadline = now + self.configuration.borrowTimeout
         self.waiters.append(Waiter(id: request, user: user, deadline: deadline))
         return actions + self.schedule(deadline)
+    }
+
+    /// An idle connection of `user`, lent at once (one that `preferred` picks, if any), or nil (then `borrow`).
+    mutating func lendIdle(user: String, preferred: (ConnectionID) -> Bool = { _ in true }) -> ConnectionID? {
+        let mine = self.idle.indices.filter { self.connections[self.idle[$0]]?.user == user }
+        guard !self.shutDown, let index = mine.first(where: { preferred(self.idle[$0]) }) ?? mine.first else { return nil }
+        let id = self.idle.remove(at: index)
+        self.connections[id]?.phase = .lent
+        return id
     }
 
     /// The requester gave up (its task was cancelled).
@@ -158,7 +167,7 @@ struct BackendPoolState: Sendable {
         self.nextConnectionID += 1
         self.counts.opened += 1
         self.connections[self.nextConnectionID] = (user, .opening(for: request))
-        return .open(self.nextConnectionID, user: user)
+        return .open(self.nextConnectionID, user: user, for: request)
     }
 
     /// A connection free for anyone of its user.

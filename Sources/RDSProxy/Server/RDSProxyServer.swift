@@ -5,6 +5,7 @@ import MySQLNIO
 import MySQLWire
 import NIOConcurrencyHelpers
 import NIOCore
+import NIOPosix
 import NIOSSL
 
 /// An RDS Proxy: a MySQL listener that authenticates clients as RDS Proxy does and multiplexes them over a
@@ -56,10 +57,10 @@ public final class RDSProxyServer: MySQLServerSessionFactory, Sendable {
         let target = configuration.target
         let timeout = configuration.targetConnectTimeout
         self.pool = BackendPool(.init(maxConnections: maxConnections, maxIdle: configuration.target.maxConnections * group.maxIdleConnectionsPercent / 100,
-                                      borrowTimeout: .seconds(group.connectionBorrowTimeout))) { user in
+                                      borrowTimeout: .seconds(group.connectionBorrowTimeout))) { user, eventLoop in
             // Each new target connection reads the secrets again: a rotated password is picked up here.
             guard let login = credentials.refresh().logins[user] else { throw ProxyFailure.noCredentials(user) }
-            let connection = try await Self.connectRetryingWhileFull(target, login: login, timeout: timeout)
+            let connection = try await Self.connectRetryingWhileFull(target, login: login, timeout: timeout, on: eventLoop)
             if let initQuery = group.initQuery { _ = try await connection.query(initQuery) }
             return connection
         }
@@ -158,23 +159,25 @@ public final class RDSProxyServer: MySQLServerSessionFactory, Sendable {
     /// `connect`, retried for up to a second while the target answers 1040: a connection the pool just closed
     /// may still count on the target's side for a moment.
     static func connectRetryingWhileFull(_ target: RDSProxyConfiguration.Target, login: ProxyCredentials.Login,
-                                         timeout: TimeAmount) async throws -> MySQLConnection {
+                                         timeout: TimeAmount, on eventLoop: (any EventLoop)? = nil) async throws -> MySQLConnection {
         for _ in 0..<20 {
             do {
-                return try await Self.connect(target, login: login, timeout: timeout)
+                return try await Self.connect(target, login: login, timeout: timeout, on: eventLoop)
             } catch let MySQLClientError.server(error) where error.code == 1040 {
                 try await Task.sleep(for: .milliseconds(50))
             }
         }
-        return try await Self.connect(target, login: login, timeout: timeout)
+        return try await Self.connect(target, login: login, timeout: timeout, on: eventLoop)
     }
 
     /// A connection to the target as `login`, from the proxy's ENI.
-    static func connect(_ target: RDSProxyConfiguration.Target, login: ProxyCredentials.Login, timeout: TimeAmount) async throws -> MySQLConnection {
+    static func connect(_ target: RDSProxyConfiguration.Target, login: ProxyCredentials.Login, timeout: TimeAmount,
+                        on eventLoop: (any EventLoop)? = nil) async throws -> MySQLConnection {
         try await MySQLConnection.connect(
             host: target.host, port: target.port,
             configuration: .init(username: login.username, password: login.password, tls: target.tls == nil ? .disabled : .required),
-            tls: target.tls, sourceAddress: try target.sourceAddress.map { try SocketAddress(ipAddress: $0, port: 0) }, connectTimeout: timeout)
+            tls: target.tls, sourceAddress: try target.sourceAddress.map { try SocketAddress(ipAddress: $0, port: 0) }, connectTimeout: timeout,
+            group: eventLoop ?? MultiThreadedEventLoopGroup.singleton)
     }
 }
 

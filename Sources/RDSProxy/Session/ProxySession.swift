@@ -3,6 +3,7 @@ import Logging
 import MySQLNIO
 import MySQLWire
 import NIOConcurrencyHelpers
+import NIOCore
 
 /// One client connection to the proxy: authenticates it (IAM or secret password), then runs each command on a
 /// backend connection borrowed for that statement, or held for a transaction, or pinned until the client leaves.
@@ -67,6 +68,31 @@ final class ProxySession: MySQLServerSession, @unchecked Sendable {
         await self.execute(command, relayingTo: writer)
     }
 
+    /// A query that can start at once, without suspending: the client holds a connection, or an idle one needs
+    /// no replay of session state. Saves the thread hops of the async path on the common case.
+    func startExecute(_ command: MySQLCommand, writer: MySQLResponseWriter) -> EventLoopFuture<CommandResponse>? {
+        guard case let .query(sql) = command else { return nil }
+        let effect = StatementEffect.of(sql, excludeVariableSets: self.server.excludeVariableSets)
+        let (held, user, wanted) = self.state.withLockedValue { ($0.held, $0.user, $0.wanted) }
+        let lease: BackendLease
+        if let held {
+            lease = held
+        } else {
+            guard let idle = self.server.pool.borrowIdle(user: user, on: writer.eventLoop) else { return nil }
+            let plan = wanted.replay(from: idle.state)
+            guard !plan.reset, plan.database == nil, plan.statements.isEmpty, idle.connection.channel.isActive else {
+                self.server.pool.giveBack(idle, reusable: idle.connection.channel.isActive)
+                return nil
+            }
+            lease = idle
+        }
+        self.state.withLockedValue { $0.busy = true; $0.lastActive = Date(); $0.relaying = writer }
+        return lease.connection.startRelay(command, to: writer).map { .success($0) }.recover { .failure($0) }.map { outcome in
+            defer { self.finishCommand() }
+            return self.relayed(outcome, lease: lease, held: held, effect: effect)
+        }
+    }
+
     /// Runs a command on a target connection; rows and OKs of queries and executes are relayed to `writer`
     /// as they arrive (when there is one), everything else is assembled and answered.
     private func execute(_ command: MySQLCommand, relayingTo writer: MySQLResponseWriter?) async -> CommandResponse {
@@ -106,9 +132,17 @@ final class ProxySession: MySQLServerSession, @unchecked Sendable {
         if let held {
             lease = held
         } else {
-            switch await self.borrow(user: user, wanted: wanted) {
+            switch await self.borrow(user: user, wanted: wanted, on: writer?.eventLoop) {
             case let .lease(borrowed): lease = borrowed
             case let .refused(response): return response
+            }
+        }
+        if let writer, Self.isRelayed(command) {
+            self.state.withLockedValue { $0.relaying = writer }
+            do {
+                return self.relayed(.success(try await lease.connection.relay(command, to: writer)), lease: lease, held: held, effect: effect)
+            } catch {
+                return self.relayed(.failure(error), lease: lease, held: held, effect: effect)
             }
         }
         let response: CommandResponse
@@ -116,22 +150,9 @@ final class ProxySession: MySQLServerSession, @unchecked Sendable {
         var reusable = true
         var succeeded = false
         do {
-            switch (command, writer) {
-            case let (.query, writer?), let (.statementExecute, writer?):
-                // Rows stream through as they come; an ERR is relayed like any other answer.
-                self.state.withLockedValue { $0.relaying = writer }
-                defer { self.state.withLockedValue { $0.relaying = nil } }
-                let end = try await lease.connection.relay(command, to: writer)
-                response = .relayed
-                if case let .ok(endStatus) = end { status = endStatus; succeeded = true }
-            default:
-                (response, status) = Self.assembled(try await lease.connection.send(command), for: command)
-                succeeded = true
-            }
-            if succeeded {
-                lease.state.variables.merge(effect.changes) { _, new in new }
-                if let database = effect.database { lease.state.database = database }
-            }
+            (response, status) = Self.assembled(try await lease.connection.send(command), for: command)
+            succeeded = true
+            self.track(effect, on: lease)
         } catch let error as MySQLClientError {
             if case let .server(packet) = error { response = .error(packet) } else { response = .closeConnection(nil); reusable = false }
         } catch {
@@ -140,6 +161,38 @@ final class ProxySession: MySQLServerSession, @unchecked Sendable {
         }
         self.settle(lease, effect: effect, inTransaction: status?.contains(.inTransaction) ?? (held != nil), reusable: reusable, ok: succeeded)
         return response
+    }
+
+    /// Rows and OKs of queries and executes stream through as they come; an ERR is relayed like any other answer.
+    private static func isRelayed(_ command: MySQLCommand) -> Bool {
+        switch command {
+        case .query, .statementExecute: true
+        default: false
+        }
+    }
+
+    /// After a relayed response (or the connection lost during it): settles the connection and answers the
+    /// server machine (`.relayed`, or close when the response could not be completed).
+    private func relayed(_ outcome: Result<ResponseRelay.End, any Error>, lease: BackendLease, held: BackendLease?,
+                         effect: StatementEffect) -> CommandResponse {
+        self.state.withLockedValue { $0.relaying = nil }
+        switch outcome {
+        case let .success(.ok(status)):
+            self.track(effect, on: lease)
+            self.settle(lease, effect: effect, inTransaction: status.contains(.inTransaction), reusable: true, ok: true)
+            return .relayed
+        case .success(.error):
+            self.settle(lease, effect: effect, inTransaction: held != nil, reusable: true, ok: false)
+            return .relayed
+        case .failure:
+            self.settle(lease, effect: effect, inTransaction: held != nil, reusable: false, ok: false)
+            return .closeConnection(nil)
+        }
+    }
+
+    private func track(_ effect: StatementEffect, on lease: BackendLease) {
+        lease.state.variables.merge(effect.changes) { _, new in new }
+        if let database = effect.database { lease.state.database = database }
     }
 
     private static func assembled(_ result: ClientConnectionStateMachine.CommandResult, for command: MySQLCommand) -> (CommandResponse, ServerStatus?) {
@@ -180,10 +233,10 @@ final class ProxySession: MySQLServerSession, @unchecked Sendable {
     /// and replaced once, so a restarted or failed-over target costs a client nothing between transactions.
     private enum Borrowed { case lease(BackendLease), refused(CommandResponse) }
 
-    private func borrow(user: String, wanted: SessionState) async -> Borrowed {
+    private func borrow(user: String, wanted: SessionState, on eventLoop: (any EventLoop)?) async -> Borrowed {
         for attempt in 0..<2 {
             let lease: BackendLease
-            do { lease = try await self.server.pool.borrow(user: user) } catch {
+            do { lease = try await self.server.pool.borrow(user: user, on: eventLoop) } catch {
                 self.logger.warning("no database connection", metadata: ["rdsproxy.reason": "\(error)"])
                 return .refused(.error(.borrowTimeout))
             }
