@@ -31,6 +31,7 @@ test: preload
 
 bench: deps
 	$(SWIFT) build -c release --product SandboxPreload
+	$(SWIFT) build -c release --product SandboxLoad
 	$(SWIFT) run -c release SandboxBench
 
 # libFuzzer targets with the address sanitizer (not in CI): FUZZ_RUNS, FUZZ_TOKEN_RUNS, FUZZ_SECONDS, FUZZ_TARGETS.

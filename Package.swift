@@ -139,6 +139,12 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // The load client of `make bench`'s scale and churn figures: its own process, so the proxy is measured alone.
+        .executableTarget(name: "SandboxLoad", dependencies: [
+            "MySQLNIO", "AWSSigV4",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
         .testTarget(name: "MySQLWireTests", dependencies: ["MySQLWire", "SandboxTesting"]),
         .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4", "SandboxTesting"]),
         .testTarget(name: "IAMPolicyTests", dependencies: ["IAMPolicy"]),

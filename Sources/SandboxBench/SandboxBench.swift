@@ -14,61 +14,67 @@ import ScriptedMySQL
 struct SandboxBench {
     struct Target { var name: String; var host: String; var port: Int; var user: String; var password: String }
 
+    /// `BENCH_ONLY=queries,sysbench,startup,network,proxy,stream,scale,lambda,aws` (any of them) runs those parts
+    /// alone; `SCALE_CLIENTS` and `SCALE_CYCLES` make the scale part smaller.
     static func main() async throws {
-        // `BENCH_ONLY=aws` runs the SigV4 and policy figures alone (for profiling them).
-        let only = ProcessInfo.processInfo.environment["BENCH_ONLY"].map { Set($0.split(separator: ",").map(String.init)) }
-        if only == ["aws"] { return try AWSBench.run() }
+        let environment = ProcessInfo.processInfo.environment
+        let only = environment["BENCH_ONLY"].map { Set($0.split(separator: ",").map(String.init)) }
+        let wants = { (part: String) in only?.contains(part) ?? true }
         let quiet = { var logger = Logger(label: "bench"); logger.logLevel = .warning; return logger }()
-        if only == ["stream"] {  // `BENCH_ONLY=stream`: the 1 GB result alone
-            let real = try await MariaDB.offload { try LocalMariaDBServer.start(ca: try CertificateAuthority(commonName: "bench CA")) }
-            defer { real.stop() }
-            return try await StreamingBench.run(real: real, logger: quiet)
-        }
         print("CloudSandbox benchmarks (single connection, sequential queries; each figure ≤ 3000 queries or 2 s)\n")
         let ca = try CertificateAuthority(commonName: "bench CA")
         let scripted = try ScriptedMySQLServer(configuration: .init(users: [MySQLUser(name: "native", password: "native-pw", plugin: .nativePassword)],
                                                                      databases: ["app"], logger: quiet))
         try await scripted.start()
-        let real: LocalMariaDBServer?
-        do {
-            real = try await MariaDB.offload { try LocalMariaDBServer.start(ca: ca) }
-        } catch {
-            print("real MariaDB: not measured (\(error))")
-            real = nil
+        var real: LocalMariaDBServer?
+        if wants("queries") || wants("sysbench") || wants("stream") {
+            do {
+                real = try await MariaDB.offload { try LocalMariaDBServer.start(ca: ca) }
+            } catch {
+                print("real MariaDB: not measured (\(error))")
+            }
         }
         let targets = [Target(name: "scripted", host: scripted.host, port: scripted.port, user: "native", password: "native-pw")]
             + (real.map { [Target(name: "mariadb", host: "127.0.0.1", port: $0.port, user: $0.user, password: $0.password)] } ?? [])
         for target in targets { try await Self.seed(target) }
 
-        var report = Report(["query (queries/s)", "client", "scripted", "real MariaDB", "scripted / real"])
-        for (label, sql) in [("SELECT 1", "SELECT 1"), ("100-row SELECT", "SELECT id, name, score FROM bench100")] {
-            for client in ["ours", "libmariadb"] {
-                var figures: [Double] = []
-                for target in targets {
-                    figures.append(client == "ours" ? try await Self.ours(target, sql) : try await Self.libmariadb(target, sql))
+        if wants("queries") {
+            var report = Report(["query (queries/s)", "client", "scripted", "real MariaDB", "scripted / real"])
+            for (label, sql) in [("SELECT 1", "SELECT 1"), ("100-row SELECT", "SELECT id, name, score FROM bench100")] {
+                for client in ["ours", "libmariadb"] {
+                    var figures: [Double] = []
+                    for target in targets {
+                        figures.append(client == "ours" ? try await Self.ours(target, sql) : try await Self.libmariadb(target, sql))
+                    }
+                    let ratio = figures.count == 2 ? figures[0] / figures[1] : nil
+                    report.add([label, client, format(figures[0]), format(figures.count == 2 ? figures[1] : nil), format(ratio)])
                 }
-                let ratio = figures.count == 2 ? figures[0] / figures[1] : nil
-                report.add([label, client, format(figures[0]), format(figures.count == 2 ? figures[1] : nil), format(ratio)])
             }
+            report.print()
+            print()
         }
-        report.print()
-        print()
-        try await SysbenchBench.run(targets)
-        let startup = try await Measure.medianMilliseconds(runs: 7) {
-            let sandbox = try await Sandbox.start(Topology(databases: [.init(id: "db", users: [.init(name: "u", password: "p")], databases: ["app"])]),
-                                                  logger: quiet)
-            await sandbox.shutdown()
+        if wants("sysbench") { try await SysbenchBench.run(targets) }
+        if wants("startup") {
+            let startup = try await Measure.medianMilliseconds(runs: 7) {
+                let sandbox = try await Sandbox.start(Topology(databases: [.init(id: "db", users: [.init(name: "u", password: "p")], databases: ["app"])]),
+                                                      logger: quiet)
+                await sandbox.shutdown()
+            }
+            print("\nSandbox.start with one instance (CA, certificate, listener), median of 7: \(format(startup)) ms\n")
         }
-        print("\nSandbox.start with one instance (CA, certificate, listener), median of 7: \(format(startup)) ms\n")
-        try await NetworkBench.run(logger: quiet)
-        print()
-        try await ProxyBench.run(logger: quiet)
-        print()
-        if let real { try await StreamingBench.run(real: real, logger: quiet) } else { print("1 GB result: not measured (no MariaDB)") }
-        print("")
-        try await LambdaBench.run(logger: quiet)
-        print()
-        try AWSBench.run()
+        if wants("network") { try await NetworkBench.run(logger: quiet); print() }
+        if wants("proxy") { try await ProxyBench.run(logger: quiet); print() }
+        if wants("stream") {
+            if let real { try await StreamingBench.run(real: real, logger: quiet) } else { print("1 GB result: not measured (no MariaDB)") }
+            print()
+        }
+        if wants("scale") {
+            try await ScaleBench.run(logger: quiet, idleClients: Int(environment["SCALE_CLIENTS"] ?? "") ?? 10_000,
+                                     cycles: Int(environment["SCALE_CYCLES"] ?? "") ?? 100_000)
+            print()
+        }
+        if wants("lambda") { try await LambdaBench.run(logger: quiet); print() }
+        if wants("aws") { try AWSBench.run() }
         real?.stop()
         await scripted.shutdown()
     }
