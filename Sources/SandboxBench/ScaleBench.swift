@@ -8,7 +8,7 @@ import Logging
 /// process's (the proxy's): resident memory, descriptors and target connections before, while held and after;
 /// after each round `malloc_trim` tells memory the allocator kept (it gives it back) from memory still in use.
 enum ScaleBench {
-    struct Sample { var residentKiB: Int; var descriptors: Int; var clients: Int; var targets: Int }
+    struct Sample { var residentKiB: Int; var descriptors: Int; var clients: Int; var targets: Int; var idleTargets: Int }
 
     static func run(logger: Logger, idleClients: Int = 10_000, rounds: Int = 3, cycles: Int = 100_000) async throws {
         let trust = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"SERVICE"},"Action":"sts:AssumeRole"}]}"#
@@ -39,7 +39,7 @@ enum ScaleBench {
             let statistics = await sandbox.proxy("pw")!.statistics()
             let other = await sandbox.proxy("iam")!.statistics()
             return Sample(residentKiB: ProxyBench.residentKiB(), descriptors: Self.descriptors(), clients: statistics.clientConnections + other.clientConnections,
-                          targets: sandbox.database("db")!.connectionCount)
+                          targets: sandbox.database("db")!.connectionCount, idleTargets: statistics.idleDatabaseConnections + other.idleDatabaseConnections)
         }
         func settled() async throws -> Sample {
             for _ in 0..<300 where await sample().clients > 0 { try await Task.sleep(for: .milliseconds(100)) }
@@ -77,7 +77,8 @@ enum ScaleBench {
         let trimmed = ProxyBench.residentKiB()
         print("\n\(cycles) connect/disconnect cycles (every 4th IAM over TLS, every 10th with a query, every 20th abandoned mid-handshake): \(outcome.trimmingCharacters(in: .whitespacesAndNewlines)), "
               + "\(format(Double(cycles) / seconds)) per second")
-        print("  descriptors \(before.descriptors) → \(after.descriptors), target connections \(before.targets) → \(after.targets), client connections left \(after.clients)")
+        print("  descriptors \(before.descriptors) → \(after.descriptors), target connections \(before.targets) → \(after.targets) "
+              + "(\(after.idleTargets) of them idle in the pools, within MaxIdleConnectionsPercent: 2 descriptors each), client connections left \(after.clients)")
         print("  resident memory \(mib(before.residentKiB)) → \(mib(after.residentKiB)) MiB (\(format(Double(after.residentKiB) / Double(before.residentKiB))) of before), "
               + "\(mib(trimmed)) MiB after malloc_trim")
     }
