@@ -2,19 +2,24 @@ import FuzzerEntry
 import MySQLWire
 import NIOCore
 
-/// libFuzzer: bytes from a server, framed, through the client state machine (greeting, auth, a query's result).
+/// libFuzzer: bytes from a server, framed, through the client state machine (greeting, auth, then queries'
+/// results, assembled or relayed as the proxy relays them: the first byte's low bits pick relaying and the
+/// client's CLIENT_DEPRECATE_EOF).
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzClientPackets(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     guard let data else { return 0 }
+    let relaying = size > 0 && data[0] & 1 == 1
+    let clientDeprecatesEOF = size > 0 && data[0] & 2 == 2
     var stream = ByteBuffer(bytes: UnsafeBufferPointer(start: data, count: size))
     var framer = MySQLPacketFramer(maxPacketSize: 1 << 20)
     var client = ClientConnectionStateMachine(configuration: .init(username: "u", password: "p", tls: .disabled))
-    var sentQuery = false
     for _ in 0..<64 {
         guard let packet = try? framer.nextPacket(from: &stream) else { break }
-        if case .loggedIn = client.packetReceived(packet), !sentQuery {
-            sentQuery = true
-            _ = client.send(.query("SELECT 1"))
+        switch client.packetReceived(packet) {
+        case .loggedIn, .commandCompleted, .relayed(.finished):
+            _ = relaying ? client.relay(.query("SELECT 1"), clientDeprecatesEOF: clientDeprecatesEOF) : client.send(.query("SELECT 1"))
+        default:
+            break
         }
     }
     return 0
