@@ -90,6 +90,18 @@ final class QueryTests: XCTestCase {
         XCTAssertEqual(value76, [["2"]])
     }
 
+    /// Reads run on the event loop within an instruction budget; a longer one is interrupted there and runs again
+    /// on the blocking pool: the client sees one complete answer, the log one statement.
+    func testALongReadMovesOffTheEventLoopAndCompletes() async throws {
+        self.server.queryLog.clear()
+        let long = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200000) SELECT COUNT(*), SUM(i) FROM n"
+        let answer = try await self.query(long)
+        XCTAssertEqual(answer.rows, [["200000", "20000100000"]])
+        let short = try await self.query("SELECT 1 + 1")
+        XCTAssertEqual(short.rows, [["2"]])
+        XCTAssertEqual(self.server.queryLog.all.map(\.statement), [long, "SELECT 1 + 1"])
+    }
+
     func testQueryLogRecordsStatementsAndOutcomes() async throws {
         self.server.queryLog.clear()
         try await self.query("SELECT id FROM users")

@@ -20,6 +20,7 @@ final class SQLSession: @unchecked Sendable {
     var prepared: [UInt32: Prepared] = [:]
     var nextStatementID: UInt32 = 1
     private var connections: [String: SQLiteConnection] = [:]
+    private var instructionBudget: Int32?
 
     init(connectionID: UInt32, catalog: Catalog, server: ServerControl, variables: [String: String]) {
         self.connectionID = connectionID
@@ -30,7 +31,23 @@ final class SQLSession: @unchecked Sendable {
 
     /// The SQLite connection of the current schema; with none selected, an empty in-memory one, so that
     /// `SELECT 1` works and naming a table fails with "No database selected".
+    /// Runs `body` with every SQLite statement limited to `budget` instructions (see `SQLiteConnection.instructionBudget`).
+    func withInstructionBudget<T>(_ budget: Int32, _ body: () -> T) -> T {
+        self.instructionBudget = budget
+        defer {
+            self.instructionBudget = nil
+            for connection in self.connections.values { connection.instructionBudget = nil }
+        }
+        return body()
+    }
+
     func connection() throws(ErrorPacket) -> SQLiteConnection {
+        let connection = try self.currentConnection()
+        connection.instructionBudget = self.instructionBudget
+        return connection
+    }
+
+    private func currentConnection() throws(ErrorPacket) -> SQLiteConnection {
         guard let database else {
             if let scratch = self.scratch { return scratch }
             do {

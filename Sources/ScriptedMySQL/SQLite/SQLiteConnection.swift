@@ -38,6 +38,19 @@ final class SQLiteConnection {
 
     var isInTransaction: Bool { sqlite3_get_autocommit(self.handle) == 0 }
 
+    /// With a budget, a statement is interrupted (SQLITE_INTERRUPT) once it has run about that many virtual
+    /// machine instructions.
+    var instructionBudget: Int32? {
+        didSet {
+            guard self.instructionBudget != oldValue else { return }
+            if let budget = self.instructionBudget {
+                sqlite3_progress_handler(self.handle, budget, { _ in 1 }, nil)
+            } else {
+                sqlite3_progress_handler(self.handle, 0, nil, nil)
+            }
+        }
+    }
+
     /// A transaction that has read (holding a snapshot) and not written yet.
     var hasReadOnlySnapshot: Bool { self.isInTransaction && sqlite3_txn_state(self.handle, "main") == SQLITE_TXN_READ }
 

@@ -13,6 +13,8 @@ final class ScriptBook: Sendable {
     func removeAll() { self.rules.withLockedValue { $0.removeAll() } }
 
     /// The first live rule matching `statement`, using up one of its uses.
+    var isEmpty: Bool { self.rules.withLockedValue { $0.isEmpty } }
+
     func take(for statement: String) -> ScriptRule.Response? {
         let normalized = ScriptRule.normalize(statement)
         return self.rules.withLockedValue { rules in

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import MySQLNIO
 import MySQLWire
+import NIOCore
 import NIOPosix
 
 /// One connection to the scripted server: checks logins against the server's users, consults the script
@@ -122,10 +123,33 @@ final class ScriptedSession: MySQLServerSession, @unchecked Sendable {
         case .drop:
             response = .closeConnection(nil)
         }
-        self.server.queryLog.record(.init(connectionID: self.info.id, user: self.sql.user, database: self.sql.database, kind: kind,
-                                          statement: text, outcome: Self.outcome(response), scripted: rule != nil && rule?.answer != .execute,
-                                          date: Date()))
+        self.record(text, kind: kind, response, scripted: rule != nil && rule?.answer != .execute)
         return response
+    }
+
+    private func record(_ text: String, kind: QueryLog.Entry.Kind, _ response: CommandResponse, scripted: Bool) {
+        self.server.queryLog.record(.init(connectionID: self.info.id, user: self.sql.user, database: self.sql.database, kind: kind,
+                                          statement: text, outcome: Self.outcome(response), scripted: scripted, date: Date()))
+    }
+
+    /// About a millisecond of SQLite work: what a statement may run on an event loop before it moves to the pool.
+    private static let inlineBudget: Int32 = 200_000
+
+    /// A read, with no script rules to consult, runs at once on the connection's event loop within an instruction
+    /// budget, which most reads end well within: no thread hop. A longer read (interrupted, nothing changed, it
+    /// runs again), a write (it may wait for a lock), SLEEP() and scripts take the async path to the blocking pool.
+    func startExecute(_ command: MySQLCommand, writer: MySQLResponseWriter) -> EventLoopFuture<CommandResponse>? {
+        guard case let .query(text) = command, self.server.script.isEmpty, !SQLText.isWrite(text),
+              text.range(of: "SLEEP(", options: .caseInsensitive) == nil else { return nil }
+        let outcome = self.lock.withLock { () -> (CommandResponse, open: Bool)? in
+            let result = self.sql.withInstructionBudget(Self.inlineBudget) { self.sql.execute(text) }
+            if case let .failure(error) = result, error == .queryInterrupted { return nil }
+            return (self.encode(result, binary: false), self.sql.anyTransactionOpen)
+        }
+        guard let (response, open) = outcome else { return nil }
+        if !open { self.server.writeLocks.release(session: self.info.id) }
+        self.record(text, kind: .query, response, scripted: false)
+        return writer.eventLoop.makeSucceededFuture(response)
     }
 
     /// A statement that writes needs the schema's write lock, kept until its transaction ends: it waits for the
