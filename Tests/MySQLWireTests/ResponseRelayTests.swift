@@ -85,6 +85,17 @@ final class ResponseRelayTests: XCTestCase {
         guard case .finished = try relay.packetReceived(payloads.last!) else { return XCTFail("the OK ends it") }
     }
 
+    /// Found by `make fuzz` (FuzzClientPackets, relaying): an OK-as-EOF whose lengths run past its end trapped
+    /// reading the end status (the failed OK decode had moved the reader). It now reads as far as it goes.
+    func testATruncatedEndDoesNotTrap() throws {
+        var relay = ResponseRelay(kind: .rows, serverDeprecatesEOF: true, clientDeprecatesEOF: false)
+        _ = try relay.packetReceived(ByteBuffer(bytes: [0x01]))
+        _ = try relay.packetReceived(ByteBuffer.build { ColumnDefinition41(name: "a", type: .long).encode(into: &$0) })
+        let truncated = ByteBuffer(bytes: [0xFE, 0x05])  // affected rows 5, then nothing: the OK decode read to the end
+        guard case .finished(_, .ok) = try relay.packetReceived(truncated) else { return XCTFail("it ends the response") }
+        XCTAssertEqual(EOFPacket.endStatus(of: ByteBuffer(), deprecateEOF: true).status, [], "even an empty one")
+    }
+
     func testAServerBreakingTheProtocolIsAnError() {
         var relay = ResponseRelay(kind: .rows, serverDeprecatesEOF: false, clientDeprecatesEOF: true)
         XCTAssertThrowsError(try relay.packetReceived(ByteBuffer(bytes: [0xFB, 0x41])), "LOCAL INFILE is not relayed")

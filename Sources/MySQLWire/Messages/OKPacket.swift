@@ -55,10 +55,12 @@ public struct EOFPacket: Sendable, Equatable {
 
     /// The status and warnings a result set ends with: a classic EOF, or with CLIENT_DEPRECATE_EOF an OK packet
     /// headed 0xFE.
+    /// A malformed end reads as far as it goes (missing fields are 0).
     public static func endStatus(of payload: ByteBuffer, deprecateEOF: Bool) -> (status: ServerStatus, warnings: UInt16) {
-        var payload = payload
-        if deprecateEOF, let ok = try? OKPacket.decode(from: &payload) { return (ok.status, ok.warnings) }
-        payload.moveReaderIndex(forwardBy: 1)
+        var ok = payload
+        if deprecateEOF, let decoded = try? OKPacket.decode(from: &ok) { return (decoded.status, decoded.warnings) }
+        var payload = payload  // decoding the OK above may have read part of it: start again
+        _ = payload.readInteger(as: UInt8.self)
         let warnings = payload.readMySQLInteger(as: UInt16.self) ?? 0
         return (ServerStatus(rawValue: payload.readMySQLInteger(as: UInt16.self) ?? 0), warnings)
     }
