@@ -9,6 +9,32 @@ import XCTest
 /// 16 MB frames) come back byte for byte, through libmariadb and our client, directly and through the proxy,
 /// in the text and the binary protocol.
 final class BinaryValuesTests: XCTestCase {
+    /// A client that sends a `_binary'…'` literal raw (bytes that are not UTF-8 in the COM_QUERY itself): the proxy
+    /// forwards the bytes as they are and the scripted backend stores and returns them exactly.
+    func testRawBytesInQueryTextArriveExactly() async throws {
+        var topology = ProxyFixture.topology()
+        topology.proxies?.append(.init(name: "blob-proxy", role: "proxy-role", auth: [.init(secret: "app-db/app")], target: "app-db"))
+        let sandbox = try await Sandbox.start(topology)
+        defer { Task { await sandbox.shutdown() } }
+        let raw: [UInt8] = [0xFF, 0x00, 0xFE, 0x27, 0x5C, 0x80]  // ' and \ among them, escaped below
+        let literal = [0xFF, 0x5C, 0x30, 0xFE, 0x27, 0x27, 0x5C, 0x5C, 0x80] as [UInt8]  // \0 for NUL, '' and \\
+        let login = MySQLClientConfiguration(username: "app", password: "app-Passw0rd", database: "app", authPlugin: .nativePassword, tls: .disabled)
+        for (id, name) in [(1, "direct"), (2, "through the proxy")] {
+            let (host, port) = id == 1 ? (sandbox.endpoints.databases["app-db"]!.host, sandbox.endpoints.databases["app-db"]!.port)
+                : (sandbox.endpoints.proxies!["blob-proxy"]!.host, sandbox.endpoints.proxies!["blob-proxy"]!.port)
+            let connection = try await MySQLConnection.connect(host: host, port: port, configuration: login)
+            if id == 1 { _ = try await connection.query("CREATE TABLE raw (id INT PRIMARY KEY, b BLOB, `it's` TEXT)") }
+            let insert = Array("INSERT INTO raw VALUES (\(id), _binary'".utf8) + literal + Array("', 'plain')".utf8)
+            _ = try await connection.send(.query(QueryText(bytes: insert)))
+            let echoed = try await connection.send(.query(QueryText(bytes: Array("SELECT _binary'".utf8) + literal + Array("', `it's` FROM raw WHERE id = \(id)".utf8))))
+            guard case let .resultSet(set) = echoed else { return XCTFail("rows, \(name)") }
+            XCTAssertEqual(set.rows.first?.first, .bytes(raw), "the literal, \(name)")
+            let stored = try await connection.query("SELECT b FROM raw WHERE id = \(id)")
+            XCTAssertEqual(stored.rows, [[.bytes(raw)]], "stored, \(name)")
+            await connection.close()
+        }
+    }
+
     func testBinaryValuesRoundTripDirectAndThroughTheProxy() async throws {
         var topology = ProxyFixture.topology()
         topology.proxies?.append(.init(name: "blob-proxy", role: "proxy-role", auth: [.init(secret: "app-db/app")], target: "app-db"))

@@ -57,7 +57,7 @@ final class ProxyStreamingTests: XCTestCase {
     }
 
     private static func startRelay(_ client: MySQLConnection, _ reader: SlowReader, rows: Int) -> Task<ResponseRelay.End, any Error> {
-        let command = MySQLCommand.query(Self.bigSelect(rows: rows))
+        let command = MySQLCommand.query(QueryText(Self.bigSelect(rows: rows)))
         return Task { try await client.relay(command, to: reader) }
     }
 

@@ -114,7 +114,7 @@ public final class MySQLConnection: Sendable {
     }
 
     public func query(_ sql: String) async throws -> MySQLQueryResult {
-        try MySQLQueryResult(try await self.send(.query(sql)))
+        try MySQLQueryResult(try await self.send(.query(QueryText(sql))))
     }
 
     public func prepare(_ sql: String) async throws -> PreparedStatement {

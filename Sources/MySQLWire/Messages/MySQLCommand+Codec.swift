@@ -22,7 +22,7 @@ extension MySQLCommand {
         case .ping: return .ping
         case .resetConnection: return .resetConnection
         case .initDB: return .initDB(buffer.readRemainingString())
-        case .query: return .query(buffer.readRemainingString())
+        case .query: return .query(QueryText(bytes: buffer.readBytes(length: buffer.readableBytes) ?? []))
         case .fieldList: return .fieldList(buffer.readNullTerminatedString() ?? buffer.readRemainingString())
         case .statementPrepare: return .statementPrepare(buffer.readRemainingString())
         case .statementClose, .statementReset:
@@ -92,7 +92,7 @@ extension MySQLCommand {
         case .ping: buffer.writeInteger(Code.ping.rawValue)
         case .resetConnection: buffer.writeInteger(Code.resetConnection.rawValue)
         case let .initDB(name): buffer.writeInteger(Code.initDB.rawValue); buffer.writeString(name)
-        case let .query(sql): buffer.writeInteger(Code.query.rawValue); buffer.writeString(sql)
+        case let .query(sql): buffer.writeInteger(Code.query.rawValue); buffer.writeBytes(sql.bytes)
         case let .fieldList(table): buffer.writeInteger(Code.fieldList.rawValue); buffer.writeNullTerminatedString(table)
         case let .statementPrepare(sql): buffer.writeInteger(Code.statementPrepare.rawValue); buffer.writeString(sql)
         case let .statementClose(id): buffer.writeInteger(Code.statementClose.rawValue); buffer.writeMySQLInteger(id)

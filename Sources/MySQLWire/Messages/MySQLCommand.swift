@@ -4,7 +4,7 @@ import NIOCore
 public enum MySQLCommand: Sendable, Equatable {
     case quit
     case initDB(String)
-    case query(String)
+    case query(QueryText)
     case fieldList(String)
     case ping
     case changeUser(ChangeUser)

@@ -72,7 +72,7 @@ final class ProxySession: MySQLServerSession, @unchecked Sendable {
     /// no replay of session state. Saves the thread hops of the async path on the common case.
     func startExecute(_ command: MySQLCommand, writer: MySQLResponseWriter) -> EventLoopFuture<CommandResponse>? {
         guard case let .query(sql) = command else { return nil }
-        let effect = StatementEffect.of(sql, excludeVariableSets: self.server.excludeVariableSets)
+        let effect = StatementEffect.of(sql.text, excludeVariableSets: self.server.excludeVariableSets)
         let (held, user, wanted) = self.state.withLockedValue { ($0.held, $0.user, $0.wanted) }
         let lease: BackendLease
         if let held {
@@ -101,7 +101,7 @@ final class ProxySession: MySQLServerSession, @unchecked Sendable {
         var effect = StatementEffect()
         switch command {
         case let .query(sql):
-            effect = StatementEffect.of(sql, excludeVariableSets: self.server.excludeVariableSets)
+            effect = StatementEffect.of(sql.text, excludeVariableSets: self.server.excludeVariableSets)
         case let .initDB(name):
             effect.database = name
         case .statementPrepare:

@@ -45,8 +45,9 @@ enum MySQLToSQLite {
     private static let codeRewrites: [(NSRegularExpression, String)] = [
         (#"(?i)\bLIMIT\s+(\d+)\s*,\s*(\d+)"#, "LIMIT $2 OFFSET $1"),
         (#"(?i)\bINSERT\s+IGNORE\b"#, "INSERT OR IGNORE"),
-        // Character-set introducers (`_binary'…'`, `_utf8mb4'…'`): SQLite keeps the literal's bytes as they are.
-        (#"(?i)\b_(binary|utf8mb4|utf8mb3|utf8|latin1|ascii)\s*(?=$|['"]|[xX]')"#, ""),
+        // Character-set introducers (`_binary'…'`, `_utf8mb4'…'`, `_binary x'…'`; the literal itself is the next
+        // segment): SQLite keeps the literal's bytes as they are.
+        (#"(?i)\b_(binary|utf8mb4|utf8mb3|utf8|latin1|ascii)\s*(?=$|['"]|[xX]'|[xX]$)"#, ""),
         (#"(?i)\b(CURRENT_TIMESTAMP|NOW)\s*\(\s*\d*\s*\)"#, "CURRENT_TIMESTAMP"),
         (#"(?i)\bLOCK\s+IN\s+SHARE\s+MODE\b"#, ""),
         (#"(?i)\bFOR\s+UPDATE(\s+(NOWAIT|SKIP\s+LOCKED))?\b"#, ""),

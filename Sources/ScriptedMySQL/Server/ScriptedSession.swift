@@ -61,7 +61,7 @@ final class ScriptedSession: MySQLServerSession, @unchecked Sendable {
         case let .initDB(name):
             do throws(ErrorPacket) { try self.sql.use(name); return .ok(OKPacket(status: self.sql.status)) } catch { return .error(error) }
         case let .query(text):
-            return await self.run(text, parameters: [], kind: .query)
+            return await self.run(BinaryLiterals.text(of: text), parameters: [], kind: .query)
         case let .statementPrepare(text):
             return await self.onPool { self.prepare(text) }
         case let .statementExecute(execute):
@@ -139,7 +139,7 @@ final class ScriptedSession: MySQLServerSession, @unchecked Sendable {
     /// budget, which most reads end well within: no thread hop. A longer read (interrupted, nothing changed, it
     /// runs again), a write (it may wait for a lock), SLEEP() and scripts take the async path to the blocking pool.
     func startExecute(_ command: MySQLCommand, writer: MySQLResponseWriter) -> EventLoopFuture<CommandResponse>? {
-        guard case let .query(text) = command, self.server.script.isEmpty, !SQLText.isWrite(text),
+        guard case let .query(query) = command, case let text = BinaryLiterals.text(of: query), self.server.script.isEmpty, !SQLText.isWrite(text),
               text.range(of: "SLEEP(", options: .caseInsensitive) == nil else { return nil }
         let outcome = self.lock.withLock { () -> (CommandResponse, open: Bool)? in
             let result = self.sql.withInstructionBudget(Self.inlineBudget) { self.sql.execute(text) }
