@@ -75,7 +75,7 @@ public struct CIDR: Sendable, Equatable {
 
     public init?(_ text: String) {
         let parts = text.split(separator: "/", maxSplits: 1)
-        guard let address = Self.parse(String(parts[0])) else { return nil }
+        guard let first = parts.first, let address = Self.parse(String(first)) else { return nil }  // "" and "/" split to nothing
         let prefix = parts.count == 2 ? Int(parts[1]) : 32
         guard let prefix, (0...32).contains(prefix) else { return nil }
         self.prefix = prefix

@@ -67,4 +67,15 @@ final class ConditionOperatorTests: XCTestCase {
         XCTAssertFalse(Wildcard.matches("a*b*c", "aXXbYY"))
         XCTAssertFalse(Wildcard.matches("arn:aws:rds-db:*:*:dbuser:prx-1/*", "arn:aws:rds-db:us-east-1:1:dbuser:db-ABC/app"))
     }
+
+    /// Found by `make fuzz` (FuzzPolicy): an IpAddress condition value of "" or "/" trapped (index out of range)
+    /// while the policy was evaluated. It is no CIDR, and matches nothing.
+    func testAnEmptyCIDRIsNoneAndMatchesNothing() {
+        XCTAssertNil(CIDR(""))
+        XCTAssertNil(CIDR("/"))
+        XCTAssertNil(CIDR("/16"))
+        XCTAssertEqual(CIDR("10.0.0.0/16")?.prefix, 16)
+        let empty = self.row(.ipAddress, ["", "/"], ["10.0.0.1"], false)
+        XCTAssertFalse(empty.condition.holds(in: RequestContext(action: "s3:GetObject", resource: "*", keys: empty.keys)))
+    }
 }
