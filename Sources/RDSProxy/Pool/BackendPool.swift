@@ -138,7 +138,7 @@ final class BackendPool: Sendable {
                 case let .close(id): effects.append(.close(id, inner.leases.removeValue(forKey: id)?.connection))
                 case let .scheduleTimer(deadline):
                     inner.timer?.cancel()
-                    inner.timer = self.eventLoop.scheduleTask(in: .nanoseconds(Int64((deadline - .now).nanoseconds))) {
+                    inner.timer = self.eventLoop.scheduleTask(in: TimeAmount(deadline - .now)) {
                         self.dispatch { $0.machine.timerFired(now: .now) }
                     }
                 }
@@ -159,8 +159,4 @@ final class BackendPool: Sendable {
     private func dispatch(_ event: (inout Inner) -> [BackendPoolState.Action]) {
         self.dispatch { (request: nil, actions: event(&$0)) }
     }
-}
-
-extension Duration {
-    var nanoseconds: Int { Int(self.components.seconds) * 1_000_000_000 + Int(self.components.attoseconds / 1_000_000_000) }
 }

@@ -79,8 +79,7 @@ final class ProxySession: MySQLServerSession, @unchecked Sendable {
             lease = held
         } else {
             guard let idle = self.server.pool.borrowIdle(user: user, on: writer.eventLoop) else { return nil }
-            let plan = wanted.replay(from: idle.state)
-            guard !plan.reset, plan.database == nil, plan.statements.isEmpty, idle.connection.channel.isActive else {
+            guard !wanted.needsReplay(from: idle.state), idle.connection.channel.isActive else {
                 self.server.pool.giveBack(idle, reusable: idle.connection.channel.isActive)
                 return nil
             }

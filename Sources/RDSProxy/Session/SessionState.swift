@@ -23,6 +23,12 @@ struct SessionState: Sendable, Equatable {
         }
         return (reset, statements, self.database != current.database ? self.database : nil)
     }
+
+    /// Whether a connection in `current` state needs anything replayed to be in this one.
+    func needsReplay(from current: SessionState) -> Bool {
+        let plan = self.replay(from: current)
+        return plan.reset || plan.database != nil || !plan.statements.isEmpty
+    }
 }
 
 /// What a statement does to the proxy's handling of its session: which tracked settings it changes, or why
