@@ -146,7 +146,7 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
         .testTarget(name: "MySQLWireTests", dependencies: ["MySQLWire", "SandboxTesting"]),
-        .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4", "SandboxTesting"]),
+        .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4", "SandboxTesting", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "IAMPolicyTests", dependencies: ["IAMPolicy"]),
         .testTarget(name: "FakeAWSTests", dependencies: ["FakeAWS", "AWSSigV4", "SandboxTesting"]),
         .testTarget(name: "ScriptedMySQLTests", dependencies: [

@@ -25,10 +25,27 @@ public struct CredentialScope: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { "\(self.date)/\(self.region)/\(self.service)/aws4_request" }
 
+    /// Appends `description`'s UTF-8 without making the string.
+    func write(into out: inout [UInt8]) {
+        for part in [self.date, self.region, self.service] {
+            out += part.utf8
+            out.append(UInt8(ascii: "/"))
+        }
+        out += "aws4_request".utf8
+    }
+
     /// Parses `AKID/yyyymmdd/region/service/aws4_request` into the key id and the scope.
     public static func parseCredential(_ text: String) -> (accessKeyID: String, scope: CredentialScope)? {
-        let parts = text.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).map { String(Substring($0)) }
-        guard parts.count == 5, parts[4] == "aws4_request", parts[1].count == 8, !parts[0].isEmpty else { return nil }
-        return (parts[0], CredentialScope(date: parts[1], region: parts[2], service: parts[3]))
+        let utf8 = text.utf8
+        var parts: [Substring] = []
+        parts.reserveCapacity(5)
+        var start = utf8.startIndex
+        for index in utf8.indices where utf8[index] == UInt8(ascii: "/") {
+            parts.append(text[start..<index])
+            start = utf8.index(after: index)
+        }
+        parts.append(text[start...])
+        guard parts.count == 5, parts[4] == "aws4_request", parts[1].utf8.count == 8, !parts[0].isEmpty else { return nil }
+        return (String(parts[0]), CredentialScope(date: String(parts[1]), region: String(parts[2]), service: String(parts[3])))
     }
 }

@@ -22,7 +22,7 @@ public struct SigV4Request: Sendable {
 
     /// The first value of a header, by case-insensitive name.
     public func header(_ name: String) -> String? {
-        self.headers.first { $0.name.lowercased() == name.lowercased() }?.value
+        self.headers.first { CanonicalRequest.sameName($0.name, name) }?.value
     }
 }
 
@@ -32,70 +32,90 @@ public enum CanonicalRequest {
         request.header("x-amz-content-sha256") ?? hex(SHA256.hash(data: request.body))
     }
 
-    /// Canonical headers block and the signed-headers list for `names` (lower-case).
-    static func headers(_ request: SigV4Request, signed names: [String]) -> (block: String, signed: String) {
-        var values: [String: [String]] = [:]
-        for (name, value) in request.headers {
-            let key = name.lowercased()
-            guard names.contains(key) else { continue }
-            values[key, default: []].append(Self.trimmed(value))
-        }
+    /// Appends the canonical headers block and the signed-headers list for `names` (lower-case), sorted.
+    static func writeHeaders(_ request: SigV4Request, signed names: [String], block: inout [UInt8], signed: inout [UInt8]) {
         let sorted = names.sorted()
-        let block = sorted.map { "\($0):\(values[$0, default: []].joined(separator: ","))\n" }.joined()
-        return (block, sorted.joined(separator: ";"))
-    }
-
-    /// The canonical query: each name and value encoded, sorted by name then value; `excluding` drops names.
-    static func query(_ raw: String, excluding: Set<String> = []) -> String {
-        Self.query(pairs: SigV4Encoding.queryPairs(raw), excluding: excluding)
-    }
-
-    /// The canonical query of already decoded pairs.
-    static func query(pairs: [(String, String)], excluding: Set<String> = []) -> String {
-        let kept = pairs.filter { !excluding.contains($0.0) }
-        let encoded: [(name: String, value: String)] = kept.map { (SigV4Encoding.uriEncode($0.0), SigV4Encoding.uriEncode($0.1)) }
-        // By byte (the encoded names are ASCII): SigV4 sorts by code point, and String's `<` is slower.
-        let sorted = encoded.sorted { (a, b) -> Bool in
-            a.name == b.name ? a.value.utf8.lexicographicallyPrecedes(b.value.utf8) : a.name.utf8.lexicographicallyPrecedes(b.name.utf8)
+        for name in sorted {
+            block += name.utf8
+            block.append(UInt8(ascii: ":"))
+            var first = true
+            for header in request.headers where Self.sameName(header.name, name) {
+                if !first { block.append(UInt8(ascii: ",")) }
+                Self.writeTrimmed(header.value, into: &block)
+                first = false
+            }
+            block.append(UInt8(ascii: "\n"))
         }
-        return sorted.map { "\($0.name)=\($0.value)" }.joined(separator: "&")
+        for (index, name) in sorted.enumerated() {
+            if index > 0 { signed.append(UInt8(ascii: ";")) }
+            signed += name.utf8
+        }
     }
 
     /// The canonical request string for `signedHeaders` (lower-case names).
-    public static func string(_ request: SigV4Request, signedHeaders: [String], payloadHash: String,
-                              excludingQuery: Set<String> = [], queryPairs: [(String, String)]? = nil) -> String {
-        let path = request.path.isEmpty ? "/" : SigV4Encoding.uriEncode(request.path, keepSlash: true)
-        let (block, signed) = Self.headers(request, signed: signedHeaders)
-        let query = Self.query(pairs: queryPairs ?? SigV4Encoding.queryPairs(request.query), excluding: excludingQuery)
-        return [request.method.uppercased(), path, query, block, signed, payloadHash].joined(separator: "\n")
+    public static func string(_ request: SigV4Request, signedHeaders: [String], payloadHash: String) -> String {
+        String(decoding: Self.bytes(request, signedHeaders: signedHeaders, payloadHash: payloadHash), as: UTF8.self)
     }
 
-    /// A header value as SigV4 canonicalizes it: trimmed, runs of spaces and tabs collapsed into one space.
-    static func trimmed(_ value: String) -> String {
+    /// The canonical request as UTF-8, built in one buffer: what is hashed for the string to sign. `query` is the
+    /// request's query when the caller has parsed it; `excludingQuery` names a pair left out (a presigned signature).
+    static func bytes(_ request: SigV4Request, signedHeaders: [String], payloadHash: String,
+                      query: CanonicalQuery? = nil, excludingQuery: String? = nil) -> [UInt8] {
+        let newline = UInt8(ascii: "\n")
         var out: [UInt8] = []
-        out.reserveCapacity(value.utf8.count)
+        out.reserveCapacity(1024)
+        out += request.method.utf8.map { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") ? $0 - 32 : $0 }
+        out.append(newline)
+        if request.path.isEmpty { out.append(UInt8(ascii: "/")) } else { SigV4Encoding.uriEncode(request.path.utf8, keepSlash: true, into: &out) }
+        out.append(newline)
+        (query ?? CanonicalQuery(request.query)).write(excluding: excludingQuery, into: &out)
+        out.append(newline)
+        var signed: [UInt8] = []
+        Self.writeHeaders(request, signed: signedHeaders, block: &out, signed: &signed)
+        out.append(newline)
+        out += signed
+        out.append(newline)
+        out += payloadHash.utf8
+        return out
+    }
+
+    /// Header names compare without regard to ASCII case.
+    static func sameName(_ a: String, _ b: String) -> Bool {
+        a.utf8.elementsEqual(b.utf8) { Self.lower($0) == Self.lower($1) }
+    }
+
+    private static func lower(_ byte: UInt8) -> UInt8 {
+        byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte + 32 : byte
+    }
+
+    /// Appends a header value as SigV4 canonicalizes it: trimmed, runs of spaces and tabs collapsed into one space.
+    static func writeTrimmed(_ value: String, into out: inout [UInt8]) {
+        let start = out.count
         var pendingSpace = false
         for byte in value.utf8 {
             if byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") {
-                pendingSpace = !out.isEmpty
+                pendingSpace = out.count > start
                 continue
             }
             if pendingSpace { out.append(UInt8(ascii: " ")) }
             pendingSpace = false
             out.append(byte)
         }
-        return String(decoding: out, as: UTF8.self)
     }
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
     static func hex(_ digest: some Sequence<UInt8>) -> String {
         var out: [UInt8] = []
-        out.reserveCapacity(64)
+        Self.writeHex(digest, into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends lower-case hex digits of `digest`.
+    static func writeHex(_ digest: some Sequence<UInt8>, into out: inout [UInt8]) {
         for byte in digest {
             out.append(Self.hexDigits[Int(byte >> 4)])
             out.append(Self.hexDigits[Int(byte & 0x0F)])
         }
-        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -37,20 +37,19 @@ public enum RDSAuthToken {
     /// Verifies a token: shape, signature (recomputed with the key's secret), expiry, service, and that
     /// Action is `connect`. The caller checks the endpoint, user and region against what it serves.
     public static func verify(_ token: String, using verifier: SigV4Verifier) throws(SigV4Failure) -> Claims {
-        guard let mark = token.firstIndex(of: "?") else {
+        guard let mark = token.utf8.firstIndex(of: UInt8(ascii: "?")) else {
             throw SigV4Failure(.malformed, code: "InvalidToken", "not an RDS auth token: no query string (is the token truncated?)")
         }
         var endpoint = String(token[..<mark])
         if endpoint.hasSuffix("/") { endpoint.removeLast() }
-        let query = String(token[token.index(after: mark)...])
-        let ordered = SigV4Encoding.queryPairs(query)
-        let pairs = Dictionary(ordered, uniquingKeysWith: { first, _ in first })
-        guard pairs["Action"] == "connect", let user = pairs["DBUser"], !endpoint.isEmpty else {
+        let query = String(token[token.utf8.index(after: mark)...])
+        let parsed = CanonicalQuery(query)
+        guard parsed.value("Action") == "connect", let user = parsed.value("DBUser"), !endpoint.isEmpty else {
             throw SigV4Failure(.malformed, code: "InvalidToken", "an RDS auth token needs Action=connect and DBUser")
         }
         let request = SigV4Request(method: "GET", path: "/", query: query, headers: [("host", endpoint)])
-        let verified = try verifier.verify(request, queryPairs: ordered, service: "rds-db")
-        let expires = Int(pairs["X-Amz-Expires"] ?? "") ?? Self.lifetime
+        let verified = try verifier.verify(request, query: parsed, service: "rds-db")
+        let expires = Int(parsed.value("X-Amz-Expires") ?? "") ?? Self.lifetime
         return Claims(accessKeyID: verified.accessKeyID, region: verified.scope.region, user: user, endpoint: endpoint,
                       expiresAt: verified.signedAt.addingTimeInterval(TimeInterval(expires)), sessionToken: verified.sessionToken)
     }

@@ -9,18 +9,33 @@ public enum SigV4Encoding {
     public static func uriEncode(_ text: String, keepSlash: Bool = false) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(text.utf8.count)
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
-                out.append(byte)
-            case UInt8(ascii: "/") where keepSlash:
-                out.append(byte)
-            default:
-                out += [UInt8(ascii: "%"), Self.upperHex[Int(byte >> 4)], Self.upperHex[Int(byte & 0x0F)]]
-            }
-        }
+        Self.uriEncode(text.utf8, keepSlash: keepSlash, into: &out)
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends the percent-encoding of the UTF-8 `text` to `out`.
+    static func uriEncode(_ text: some Sequence<UInt8>, keepSlash: Bool = false, into out: inout [UInt8]) {
+        for byte in text { Self.uriEncode(byte, keepSlash: keepSlash, into: &out) }
+    }
+
+    @inline(__always)
+    static func uriEncode(_ byte: UInt8, keepSlash: Bool = false, into out: inout [UInt8]) {
+        if Self.unreserved[Int(byte)] || (keepSlash && byte == UInt8(ascii: "/")) {
+            out.append(byte)
+        } else {
+            out.append(UInt8(ascii: "%"))
+            out.append(Self.upperHex[Int(byte >> 4)])
+            out.append(Self.upperHex[Int(byte & 0x0F)])
+        }
+    }
+
+    /// RFC 3986's unreserved characters, by byte.
+    private static let unreserved: [Bool] = (0...255).map { byte in
+        switch UInt8(byte) {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+             UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"): true
+        default: false
+        }
     }
 
     private static let upperHex = Array("0123456789ABCDEF".utf8)
@@ -49,7 +64,7 @@ public enum SigV4Encoding {
         return String(validating: out, as: UTF8.self) ?? String(text)
     }
 
-    private static func hexValue(_ digit: UInt8) -> UInt8? {
+    static func hexValue(_ digit: UInt8) -> UInt8? {
         switch digit {
         case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
         case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
@@ -83,7 +98,11 @@ public enum SigV4Encoding {
 
     /// Parses `yyyyMMddTHHmmssZ`; `nil` for anything else.
     public static func parseAmzDate(_ text: String) -> Date? {
-        let bytes = Array(text.utf8)
+        var text = text
+        return text.withUTF8(Self.parseAmzDate)
+    }
+
+    private static func parseAmzDate(_ bytes: UnsafeBufferPointer<UInt8>) -> Date? {
         guard bytes.count == 16, bytes[8] == UInt8(ascii: "T"), bytes[15] == UInt8(ascii: "Z") else { return nil }
         func number(_ range: Range<Int>) -> Int32? {
             var value: Int32 = 0

@@ -28,15 +28,15 @@ public struct SigV4Verifier: Sendable {
         if let authorization = request.header("authorization") {
             return try self.verifyHeader(request, authorization: authorization, region: region, service: service)
         }
-        return try self.verify(request, queryPairs: SigV4Encoding.queryPairs(request.query), region: region, service: service)
+        return try self.verify(request, query: CanonicalQuery(request.query), region: region, service: service)
     }
 
-    /// A presigned request whose query the caller has already split (the query is parsed once).
-    func verify(_ request: SigV4Request, queryPairs pairs: [(String, String)], region: String? = nil, service: String? = nil) throws(SigV4Failure) -> Verified {
-        guard pairs.contains(where: { $0.0 == "X-Amz-Signature" }) else {
+    /// A presigned request whose query the caller has already parsed (it is parsed once).
+    func verify(_ request: SigV4Request, query: CanonicalQuery, region: String? = nil, service: String? = nil) throws(SigV4Failure) -> Verified {
+        guard query.contains("X-Amz-Signature") else {
             throw SigV4Failure(.missingAuthentication, code: "MissingAuthenticationToken", "Request is missing Authentication Token")
         }
-        return try self.verifyPresigned(request, pairs: pairs, region: region, service: service)
+        return try self.verifyPresigned(request, query: query, region: region, service: service)
     }
 
     private func verifyHeader(_ request: SigV4Request, authorization: String, region: String?, service: String?) throws(SigV4Failure) -> Verified {
@@ -62,15 +62,14 @@ public struct SigV4Verifier: Sendable {
         let names = signedHeaders.split(separator: ";").map { String($0).lowercased() }
         guard names.contains("host") else { throw .incomplete("'Host' must be a 'SignedHeader' in the AWS Authorization.") }
         return try self.check(request, credential: credential, amzDate: amzDate, date: date, signedHeaders: names,
-                              signature: signature, payloadHash: CanonicalRequest.payloadHash(request), excludingQuery: [],
+                              signature: signature.utf8, payloadHash: CanonicalRequest.payloadHash(request),
                               sessionToken: request.header("x-amz-security-token"), region: region, service: service)
     }
 
-    private func verifyPresigned(_ request: SigV4Request, pairs: [(String, String)], region: String?, service: String?) throws(SigV4Failure) -> Verified {
-        let query = Dictionary(pairs, uniquingKeysWith: { first, _ in first })
-        guard query["X-Amz-Algorithm"] == SigV4Signer.algorithm, let credential = query["X-Amz-Credential"],
-              let amzDate = query["X-Amz-Date"], let expiresText = query["X-Amz-Expires"],
-              let signedHeaders = query["X-Amz-SignedHeaders"], let signature = query["X-Amz-Signature"]
+    private func verifyPresigned(_ request: SigV4Request, query: CanonicalQuery, region: String?, service: String?) throws(SigV4Failure) -> Verified {
+        guard query.value("X-Amz-Algorithm") == SigV4Signer.algorithm, let credential = query.value("X-Amz-Credential"),
+              let amzDate = query.value("X-Amz-Date"), let expiresText = query.value("X-Amz-Expires"),
+              let signedHeaders = query.value("X-Amz-SignedHeaders"), let signature = query.encodedValue("X-Amz-Signature")
         else { throw .incomplete("A presigned request needs X-Amz-Algorithm=\(SigV4Signer.algorithm), X-Amz-Credential, X-Amz-Date, X-Amz-Expires, X-Amz-SignedHeaders and X-Amz-Signature.") }
         guard let date = SigV4Encoding.parseAmzDate(amzDate), let expires = Int(expiresText), (1...604_800).contains(expires) else {
             throw SigV4Failure(.malformed, code: "AuthorizationQueryParametersError", "X-Amz-Date must be yyyyMMddTHHmmssZ and X-Amz-Expires 1 to 604800 seconds.")
@@ -84,13 +83,13 @@ public struct SigV4Verifier: Sendable {
         }
         return try self.check(request, credential: credential, amzDate: amzDate, date: date,
                               signedHeaders: signedHeaders.split(separator: ";").map { String($0).lowercased() },
-                              signature: signature, payloadHash: SigV4Signer.emptyPayloadHash, excludingQuery: ["X-Amz-Signature"],
-                              queryPairs: pairs, sessionToken: query["X-Amz-Security-Token"], region: region, service: service)
+                              signature: signature, payloadHash: SigV4Signer.emptyPayloadHash, query: query, excludingQuery: "X-Amz-Signature",
+                              sessionToken: query.value("X-Amz-Security-Token"), region: region, service: service)
     }
 
-    private func check(_ request: SigV4Request, credential: String, amzDate: String, date: Date, signedHeaders: [String], signature: String,
-                       payloadHash: String, excludingQuery: Set<String>, queryPairs: [(String, String)]? = nil, sessionToken: String?,
-                       region: String?, service: String?) throws(SigV4Failure) -> Verified {
+    private func check(_ request: SigV4Request, credential: String, amzDate: String, date: Date, signedHeaders: [String],
+                       signature: some Collection<UInt8>, payloadHash: String, query: CanonicalQuery? = nil, excludingQuery: String? = nil,
+                       sessionToken: String?, region: String?, service: String?) throws(SigV4Failure) -> Verified {
         guard let (accessKeyID, scope) = CredentialScope.parseCredential(credential) else {
             throw .incomplete("Credential should be scoped to a valid region, service and date: AKID/yyyymmdd/region/service/aws4_request")
         }
@@ -107,17 +106,23 @@ public struct SigV4Verifier: Sendable {
         if credentials.sessionToken != nil, credentials.sessionToken != sessionToken {
             throw SigV4Failure(.invalidSessionToken, code: "InvalidClientTokenId", "The security token included in the request is invalid.")
         }
-        let canonical = CanonicalRequest.string(request, signedHeaders: signedHeaders, payloadHash: payloadHash, excludingQuery: excludingQuery,
-                                                queryPairs: queryPairs)
+        let canonical = CanonicalRequest.bytes(request, signedHeaders: signedHeaders, payloadHash: payloadHash, query: query,
+                                               excludingQuery: excludingQuery)
         let expected = SigV4Signer.signature(secret: credentials.secretAccessKey, scope: scope,
                                              stringToSign: SigV4Signer.stringToSign(amzDate: amzDate, scope: scope, canonicalRequest: canonical))
-        guard Self.constantTimeEqual(expected, signature.lowercased()) else { throw .mismatch() }
+        guard Self.constantTimeEqual(expected, signature) else { throw .mismatch() }
         return Verified(accessKeyID: accessKeyID, scope: scope, sessionToken: sessionToken, signedAt: date)
     }
 
-    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
-        guard x.count == y.count else { return false }
-        return zip(x, y).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
+    /// Compares the expected lower-case hex signature with the one sent (hex digits in either case), in time
+    /// that does not depend on where they differ.
+    static func constantTimeEqual(_ expected: [UInt8], _ sent: some Collection<UInt8>) -> Bool {
+        guard sent.count == expected.count else { return false }
+        var difference: UInt8 = 0
+        for (byte, other) in zip(expected, sent) {
+            let lowered = other >= UInt8(ascii: "A") && other <= UInt8(ascii: "F") ? other + 32 : other
+            difference |= byte ^ lowered
+        }
+        return difference == 0
     }
 }

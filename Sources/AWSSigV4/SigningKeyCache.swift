@@ -1,18 +1,24 @@
 import Crypto
 import Foundation
 
-/// Derived signing keys by secret and scope, bounded (cleared when full): one HMAC instead of five per signature.
+/// Keyed signing HMACs by secret and scope, bounded (cleared when full).
 final class SigningKeyCache: @unchecked Sendable {
+    /// What a signing key is derived from.
+    struct ID: Hashable {
+        var secret: String
+        var scope: CredentialScope
+    }
+
     private let lock = NSLock()
-    private var keys: [String: SymmetricKey] = [:]
+    private var macs: [ID: HMAC<SHA256>] = [:]
     private let limit = 4_096
 
-    func get(_ name: String) -> SymmetricKey? { self.lock.withLock { self.keys[name] } }
+    func get(_ id: ID) -> HMAC<SHA256>? { self.lock.withLock { self.macs[id] } }
 
-    func set(_ name: String, _ key: SymmetricKey) {
+    func set(_ id: ID, _ mac: HMAC<SHA256>) {
         self.lock.withLock {
-            if self.keys.count >= self.limit { self.keys.removeAll(keepingCapacity: true) }
-            self.keys[name] = key
+            if self.macs.count >= self.limit { self.macs.removeAll(keepingCapacity: true) }
+            self.macs[id] = mac
         }
     }
 }

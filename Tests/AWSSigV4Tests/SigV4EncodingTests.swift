@@ -1,4 +1,5 @@
 import AWSSigV4
+import Crypto
 import XCTest
 
 /// Percent-decoding as SigV4 and form bodies need it: escapes, `+` in forms, and malformed input left alone.
@@ -21,5 +22,11 @@ final class SigV4EncodingTests: XCTestCase {
         let other = SigV4Signer.signature(secret: "another", scope: scope, stringToSign: "x")
         XCTAssertEqual(first, again)
         XCTAssertNotEqual(first, other)
+        // AWS's worked example of deriving a signing key (IAM user guide, "Create a signed AWS API request").
+        let key = SigV4Signer.signingKey(secret: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", scope: scope)
+        XCTAssertEqual(key.withUnsafeBytes { $0.map { String(format: "%02x", $0) }.joined() },
+                       "c4afb1cc5771d871763a393e44b703571b55cc28424d1a5e86da6ed3c154a4b9")
+        let direct = HMAC<SHA256>.authenticationCode(for: Array("x".utf8), using: key).map { String(format: "%02x", $0) }.joined()
+        XCTAssertEqual(first, direct, "the cached keyed HMAC signs as a fresh one")
     }
 }
