@@ -1,7 +1,7 @@
 @testable import RDSProxy
 import XCTest
 
-/// The pool as a plain value: limits, waiters, the borrow timeout, users, cancellation and shutdown.
+/// The pool as a plain value: limits, waiters, the borrow timeout, users, cancellation, failover and shutdown.
 final class BackendPoolStateTests: XCTestCase {
     private let t0 = ContinuousClock.now
 
@@ -85,5 +85,28 @@ final class BackendPoolStateTests: XCTestCase {
         _ = idle.opened(1)
         _ = idle.giveBack(1, reusable: true)
         XCTAssertEqual(idle.shutdown(), [.close(1)], "idle connections close at once")
+    }
+
+    /// The writer failing over: requests wait, nothing opens, no connection to the old writer is lent again, and
+    /// the new writer serves the waiters (or the borrow timeout fails them).
+    func testWhileTheTargetFailsOverRequestsWaitAndOldConnectionsNeverReturn() {
+        var pool = self.pool(max: 3)
+        for request in 1...2 { _ = pool.borrow(request, user: "app", now: t0); _ = pool.opened(request) }
+        _ = pool.borrow(3, user: "app", now: t0)  // opening when the failover begins
+        XCTAssertEqual(pool.giveBack(1, reusable: true), [])
+        XCTAssertEqual(pool.targetDown(), [.close(1)], "idle connections go to the old writer")
+        XCTAssertEqual(pool.borrow(4, user: "app", now: t0), [.scheduleTimer(t0 + .seconds(1))], "nothing opens while it is down")
+        XCTAssertEqual(pool.opened(3), [.close(3)], "an open that finishes now went to the old writer; its request waits")
+        XCTAssertEqual(pool.giveBack(2, reusable: true), [.close(2)], "a lent one is closed when it comes back")
+        XCTAssertEqual(pool.metrics.waiting, 2)
+        for id in [1, 2, 3] { _ = pool.closed(id) }
+        XCTAssertEqual(pool.targetUp(), [.open(4, user: "app", for: 4), .open(5, user: "app", for: 3)], "the new writer serves them in turn")
+        XCTAssertEqual(pool.opened(4), [.lease(4, 4)])
+        XCTAssertEqual(pool.openFailed(5).request, 3, "after the failover an open that fails fails its request again")
+
+        _ = pool.targetDown()
+        XCTAssertEqual(pool.borrow(6, user: "app", now: t0 + .seconds(2)), [], "the timer set for request 4 is still due first")
+        XCTAssertEqual(pool.timerFired(now: t0 + .seconds(2)), [.scheduleTimer(t0 + .seconds(3))])
+        XCTAssertEqual(pool.timerFired(now: t0 + .seconds(3)), [.fail(6, .borrowTimeout)], "a writer that does not come back: 9501")
     }
 }

@@ -17,6 +17,7 @@ public final class AccountState: Sendable {
         var aliases: [String: String] = [:]
         var dbInstances: [String: DBInstanceRecord] = [:]
         var proxies: [String: DBProxyRecord] = [:]
+        var dbClusters: [String: DBClusterRecord] = [:]
     }
 
     public let accountID: String
@@ -24,6 +25,7 @@ public final class AccountState: Sendable {
     /// The account's root credentials (allowed everything, as AWS's root user is).
     public let rootCredentials: AWSCredentials
     private let data = NIOLockedValueBox(Data())
+    let clusterFailoverRunner = NIOLockedValueBox<ClusterFailoverRunner?>(nil)
 
     /// The account-and-region part of RDS endpoint names (`<id>.<suffix>.<region>.rds.amazonaws.com`).
     public let rdsEndpointSuffix: String

@@ -12,11 +12,23 @@ struct RDSService: Sendable {
         case "CreateDBProxy": return try self.createProxy(form, caller: caller, now: now)
         case "DescribeDBInstances": return try self.describeInstances(form, caller: caller)
         case "DescribeDBClusters":
-            try self.authorize(caller, action, resource: "*")
+            let clusters: [DBClusterRecord]
             if let id = form["DBClusterIdentifier"] {
-                throw AWSError(code: "DBClusterNotFoundFault", message: "DBCluster \(id) not found.", status: 404)
+                guard let found = self.account.dbCluster(id) else {
+                    throw AWSError(code: "DBClusterNotFoundFault", message: "DBCluster \(id) not found.", status: 404)
+                }
+                try self.authorize(caller, action, resource: found.arn)
+                clusters = [found]
+            } else {
+                try self.authorize(caller, action, resource: "*")
+                clusters = self.account.read { $0.dbClusters.values.sorted { $0.identifier < $1.identifier } }
             }
-            return "<DBClusters></DBClusters>"
+            return "<DBClusters>" + clusters.map { "<DBCluster>\(RDSXML.cluster($0))</DBCluster>" }.joined() + "</DBClusters>"
+        case "FailoverDBCluster":
+            let id = try Self.need(form, "DBClusterIdentifier")
+            try self.authorize(caller, action, resource: self.account.dbCluster(id)?.arn ?? "arn:aws:rds:\(self.account.region):\(self.account.accountID):cluster:\(id)")
+            let (cluster, _) = try self.account.beginClusterFailover(id, target: form["TargetDBInstanceIdentifier"])
+            return "<DBCluster>\(RDSXML.cluster(cluster))</DBCluster>"
         case "DescribeDBProxies":
             try self.authorize(caller, action, resource: "*")
             let proxies = try form["DBProxyName"].map { name throws(AWSError) in [try self.proxy(name)] }

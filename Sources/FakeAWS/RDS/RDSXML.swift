@@ -19,6 +19,20 @@ enum RDSXML {
             + XML.element("EndpointNetworkType", "IPV4") + XML.element("TargetConnectionNetworkType", "IPV4")
     }
 
+    static func cluster(_ cluster: DBClusterRecord) -> String {
+        let members = cluster.members.map { member in
+            "<DBClusterMember>" + XML.element("DBInstanceIdentifier", member.instanceIdentifier) + XML.element("IsClusterWriter", String(member.isWriter))
+                + XML.element("DBClusterParameterGroupStatus", "in-sync") + XML.element("PromotionTier", String(member.promotionTier)) + "</DBClusterMember>"
+        }.joined()
+        return XML.element("DBClusterIdentifier", cluster.identifier) + XML.element("DBClusterArn", cluster.arn)
+            + XML.element("DbClusterResourceId", cluster.resourceID) + XML.element("Status", cluster.status)
+            + XML.element("Engine", cluster.engine) + XML.element("EngineVersion", cluster.engineVersion) + XML.element("EngineMode", "provisioned")
+            + XML.element("Endpoint", cluster.endpoint) + XML.element("ReaderEndpoint", cluster.readerEndpoint) + XML.element("Port", String(cluster.port))
+            + XML.element("MasterUsername", cluster.masterUsername) + XML.element("DatabaseName", cluster.databaseName)
+            + XML.element("MultiAZ", String(cluster.members.count > 1)) + "<DBClusterMembers>\(members)</DBClusterMembers>"
+            + XML.element("IAMDatabaseAuthenticationEnabled", "false") + XML.element("ClusterCreateTime", Self.date(cluster.created))
+    }
+
     static func targetGroup(_ proxy: DBProxyRecord) -> String {
         let group = proxy.targetGroup
         return XML.element("DBProxyName", proxy.name) + XML.element("TargetGroupName", group.name) + XML.element("TargetGroupArn", group.arn)

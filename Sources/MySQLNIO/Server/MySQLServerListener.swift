@@ -27,10 +27,12 @@ public final class MySQLServerListener: Sendable {
 
     public static func bind(
         host: String, port: Int, factory: any MySQLServerSessionFactory, front: ConnectionFront? = nil,
+        connectionIDs: (@Sendable () -> UInt32)? = nil,
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, logger: Logger
     ) async throws -> MySQLServerListener {
         let connections = NIOLockedValueBox<[UInt32: any Channel]>([:])
-        let nextID = NIOLockedValueBox<UInt32>(0)
+        let counter = NIOLockedValueBox<UInt32>(0)
+        let nextID = connectionIDs ?? { counter.withLockedValue { $0 &+= 1; return $0 } }
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -41,7 +43,7 @@ public final class MySQLServerListener: Sendable {
                 } catch {
                     return child.eventLoop.makeFailedFuture(error)
                 }
-                let id = nextID.withLockedValue { $0 &+= 1; return $0 }
+                let id = nextID()
                 let info = MySQLConnectionInfo(id: id, remoteAddress: child.remoteAddress, localAddress: child.localAddress)
                 switch factory.accept(info) {
                 case let .failure(error):

@@ -58,6 +58,7 @@ final class BackendPool: Sendable {
     }
 
     var metrics: Metrics { self.inner.withLockedValue { $0.machine.metrics } }
+    var isTargetDown: Bool { self.inner.withLockedValue { $0.machine.isTargetDown } }
 
     /// Opens connections as the pool asks, until cancelled.
     func run() async {
@@ -111,6 +112,12 @@ final class BackendPool: Sendable {
     func giveBack(_ lease: BackendLease, reusable: Bool) {
         self.dispatch { $0.machine.giveBack(lease.id, reusable: reusable) }
     }
+
+    /// The target is failing over: borrows wait, idle connections close, nothing opens (`BackendPoolState.targetDown`).
+    func targetDown() { self.dispatch { $0.machine.targetDown() } }
+
+    /// The target is back (another address, maybe): waiting borrows get new connections.
+    func targetUp() { self.dispatch { $0.machine.targetUp() } }
 
     /// Fails waiters and closes idle connections; lent ones close as they come back.
     func shutdown() {

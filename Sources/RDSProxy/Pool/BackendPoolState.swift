@@ -2,6 +2,8 @@
 /// `PoolStateMachine` is the model). At most `maxConnections` exist (opening, idle, lent or closing: a closing
 /// connection keeps its slot until it is gone, so the target never sees more than the limit), at most
 /// `maxIdle` wait idle; connections belong to one database user; a request waits up to `borrowTimeout`.
+/// While the target fails over (`targetDown` to `targetUp`) requests wait and nothing opens; connections made
+/// before it (to the old writer) are closed as they become free, never lent again.
 struct BackendPoolState: Sendable {
     typealias ConnectionID = Int
     typealias RequestID = Int
@@ -39,19 +41,25 @@ struct BackendPoolState: Sendable {
     private struct Waiter { var id: RequestID; var user: String; var deadline: ContinuousClock.Instant }
 
     let configuration: Configuration
-    private var connections: [ConnectionID: (user: String, phase: Phase)] = [:]
+    private var connections: [ConnectionID: (user: String, phase: Phase, generation: Int)] = [:]
     /// Idle connections, oldest first.
     private var idle: [ConnectionID] = []
     private var waiters: [Waiter] = []
     private var timer: ContinuousClock.Instant?
     private var nextConnectionID = 0
     private var shutDown = false
+    /// Between `targetDown` and `targetUp`: nothing opens, requests wait.
+    private var targetIsDown = false
+    /// Bumped by `targetDown`: connections of an older generation go to the old target.
+    private var generation = 0
     private var counts = (borrowWaits: 0, borrowTimeouts: 0, opened: 0)
 
     init(_ configuration: Configuration) {
         self.configuration = Configuration(maxConnections: max(1, configuration.maxConnections), maxIdle: max(0, configuration.maxIdle),
                                            borrowTimeout: configuration.borrowTimeout)
     }
+
+    var isTargetDown: Bool { self.targetIsDown }
 
     var metrics: Metrics {
         Metrics(open: self.connections.count, idle: self.idle.count, borrowed: self.connections.values.count { $0.phase == .lent },
@@ -73,13 +81,10 @@ struct BackendPoolState: Sendable {
         if self.connections.count >= self.configuration.maxConnections, !self.idle.isEmpty {
             actions.append(self.retire(self.idle.removeFirst()))  // another user's idle connection makes room once it is closed
         }
-        if self.connections.count < self.configuration.maxConnections {
+        if self.connections.count < self.configuration.maxConnections, !self.targetIsDown {
             return actions + [self.open(user, for: request)]
         }
-        self.counts.borrowWaits += 1
-        let deadline = now + self.configuration.borrowTimeout
-        self.waiters.append(Waiter(id: request, user: user, deadline: deadline))
-        return actions + self.schedule(deadline)
+        return actions + self.wait(request, user: user, now: now)
     }
 
     /// An idle connection of `user`, lent at once (one that `preferred` picks, if any), or nil (then `borrow`).
@@ -104,22 +109,56 @@ struct BackendPoolState: Sendable {
         return []
     }
 
-    mutating func opened(_ id: ConnectionID) -> [Action] {
-        guard case let .opening(request)? = self.connections[id]?.phase else { return [] }
+    mutating func opened(_ id: ConnectionID, now: ContinuousClock.Instant = .now) -> [Action] {
+        guard let connection = self.connections[id], case let .opening(request) = connection.phase else { return [] }
+        guard connection.generation == self.generation else {
+            // Opened to the target that failed over: closed; its request waits for (or opens) a connection to the new one.
+            let user = connection.user
+            var actions = [self.retire(id)]
+            if let request { actions += self.borrowAgain(request, user: user, now: now) }
+            return actions
+        }
         if let request { return [self.lend(id, to: request)] }
         return self.available(id)
     }
 
-    /// The open failed: the runner fails the request it was for (returned) with the error it got.
-    mutating func openFailed(_ id: ConnectionID) -> (request: RequestID?, actions: [Action]) {
-        guard case let .opening(request)? = self.connections.removeValue(forKey: id)?.phase else { return (nil, []) }
+    /// The open failed: the runner fails the request it was for (returned) with the error it got. While the target
+    /// is down (or the open went to the old one) the request waits instead, and `request` is nil.
+    mutating func openFailed(_ id: ConnectionID, now: ContinuousClock.Instant = .now) -> (request: RequestID?, actions: [Action]) {
+        guard let connection = self.connections.removeValue(forKey: id), case let .opening(request) = connection.phase else { return (nil, []) }
+        if let request, self.targetIsDown || connection.generation != self.generation {
+            return (nil, self.borrowAgain(request, user: connection.user, now: now))
+        }
         return (request, self.serveWaiterWithNewConnection())
+    }
+
+    /// The target went away (the writer failing over): requests wait, idle connections close, lent ones close
+    /// when given back, and nothing opens until `targetUp`.
+    mutating func targetDown() -> [Action] {
+        guard !self.shutDown else { return [] }
+        self.targetIsDown = true
+        self.generation += 1
+        let closing = self.idle.map { self.retire($0) }
+        self.idle.removeAll()
+        return closing
+    }
+
+    /// The target is back (the new writer): waiters get new connections as far as the limit allows.
+    mutating func targetUp() -> [Action] {
+        guard self.targetIsDown else { return [] }
+        self.targetIsDown = false
+        var actions: [Action] = []
+        while !self.waiters.isEmpty, self.connections.count < self.configuration.maxConnections {
+            let waiter = self.waiters.removeFirst()
+            actions.append(self.open(waiter.user, for: waiter.id))
+        }
+        return actions
     }
 
     /// A lent connection comes back: to a waiter of its user, to the idle set, or closed.
     mutating func giveBack(_ id: ConnectionID, reusable: Bool) -> [Action] {
-        guard self.connections[id]?.phase == .lent else { return [] }
-        guard reusable, !self.shutDown else { return [self.retire(id)] }
+        guard let connection = self.connections[id], connection.phase == .lent else { return [] }
+        guard reusable, !self.shutDown, connection.generation == self.generation else { return [self.retire(id)] }
         return self.available(id)
     }
 
@@ -166,8 +205,21 @@ struct BackendPoolState: Sendable {
     private mutating func open(_ user: String, for request: RequestID?) -> Action {
         self.nextConnectionID += 1
         self.counts.opened += 1
-        self.connections[self.nextConnectionID] = (user, .opening(for: request))
+        self.connections[self.nextConnectionID] = (user, .opening(for: request), self.generation)
         return .open(self.nextConnectionID, user: user, for: request)
+    }
+
+    private mutating func wait(_ request: RequestID, user: String, now: ContinuousClock.Instant) -> [Action] {
+        self.counts.borrowWaits += 1
+        let deadline = now + self.configuration.borrowTimeout
+        self.waiters.append(Waiter(id: request, user: user, deadline: deadline))
+        return self.schedule(deadline)
+    }
+
+    /// A request whose connection went to the old target: a new open, or a wait while the target is down or full.
+    private mutating func borrowAgain(_ request: RequestID, user: String, now: ContinuousClock.Instant) -> [Action] {
+        guard !self.targetIsDown, self.connections.count < self.configuration.maxConnections else { return self.wait(request, user: user, now: now) }
+        return [self.open(user, for: request)]
     }
 
     /// A connection free for anyone of its user.
@@ -186,7 +238,7 @@ struct BackendPoolState: Sendable {
 
     /// A slot freed up: open a connection for the first waiter (of any user).
     private mutating func serveWaiterWithNewConnection() -> [Action] {
-        guard !self.waiters.isEmpty, self.connections.count < self.configuration.maxConnections else { return [] }
+        guard !self.waiters.isEmpty, !self.targetIsDown, self.connections.count < self.configuration.maxConnections else { return [] }
         let waiter = self.waiters.removeFirst()
         return [self.open(waiter.user, for: waiter.id)]
     }

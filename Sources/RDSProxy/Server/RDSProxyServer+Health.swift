@@ -14,14 +14,21 @@ extension RDSProxyServer {
     /// the secret) and records the result with the account, for DescribeDBProxyTargets.
     @discardableResult
     public func checkTargetHealth() async -> TargetHealth {
-        let health = await self.probe(reachability: self.configuration.reachability?())
-        if let instance = self.configuration.target.instanceID {
+        let health = self.pool.isTargetDown
+            ? TargetHealth(state: "UNAVAILABLE", reason: "CONNECTION_FAILED", description: "The writer is failing over; requests wait for the new writer.")
+            : await self.probe(reachability: self.configuration.reachability?())
+        self.recordTargetHealth(health)
+        return health
+    }
+
+    /// Records the current target's health with the account, for DescribeDBProxyTargets.
+    func recordTargetHealth(_ health: TargetHealth) {
+        if let instance = self.target.instanceID {
             self.configuration.account.setTargetHealth(proxy: self.configuration.record.name, instance: instance, state: health.state,
                                                        reason: health.reason, description: health.description)
         }
         self.configuration.logger.info("target health", metadata: ["rdsproxy.target_state": "\(health.state)", "rdsproxy.target_reason": "\(health.reason ?? "")",
                                                                    "rdsproxy.target_description": "\(health.description ?? "")"])
-        return health
     }
 
     /// `reachability`: why the network blocks the proxy from its target (nil: the path exists).
@@ -36,7 +43,7 @@ extension RDSProxyServer {
             return TargetHealth(state: "UNAVAILABLE", reason: "UNREACHABLE", description: "The proxy can't reach the target: \(reachability)")
         }
         do {
-            let connection = try await Self.connect(self.configuration.target, login: login, timeout: self.configuration.targetConnectTimeout)
+            let connection = try await Self.connect(self.target, login: login, timeout: self.configuration.targetConnectTimeout)
             await connection.close()
             return TargetHealth(state: "AVAILABLE", reason: nil, description: nil)
         } catch let MySQLClientError.server(error) where error.code == 1045 {

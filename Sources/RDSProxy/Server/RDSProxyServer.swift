@@ -37,6 +37,8 @@ public final class RDSProxyServer: MySQLServerSessionFactory, Sendable {
     let pool: BackendPool
     let metrics = ProxyMetrics()
     let excludeVariableSets: Bool
+    /// Where target connections go: the configured target, or a cluster's writer after failover.
+    private let currentTarget: NIOLockedValueBox<RDSProxyConfiguration.Target>
     private let tlsContext: NIOSSLContext?
     private let state = NIOLockedValueBox(State())
     private static let rsaKey = try? CachingSHA2RSA.KeyPair()
@@ -54,12 +56,14 @@ public final class RDSProxyServer: MySQLServerSessionFactory, Sendable {
         let group = record.targetGroup
         let maxConnections = max(1, configuration.target.maxConnections * group.maxConnectionsPercent / 100)
         let credentials = self.credentials
-        let target = configuration.target
+        let currentTarget = NIOLockedValueBox(configuration.target)
+        self.currentTarget = currentTarget
         let timeout = configuration.targetConnectTimeout
         self.pool = BackendPool(.init(maxConnections: maxConnections, maxIdle: configuration.target.maxConnections * group.maxIdleConnectionsPercent / 100,
                                       borrowTimeout: .seconds(group.connectionBorrowTimeout))) { user, eventLoop in
             // Each new target connection reads the secrets again: a rotated password is picked up here.
             guard let login = credentials.refresh().logins[user] else { throw ProxyFailure.noCredentials(user) }
+            let target = currentTarget.withLockedValue { $0 }
             let connection = try await Self.connectRetryingWhileFull(target, login: login, timeout: timeout, on: eventLoop)
             if let initQuery = group.initQuery { _ = try await connection.query(initQuery) }
             return connection
@@ -67,6 +71,28 @@ public final class RDSProxyServer: MySQLServerSessionFactory, Sendable {
     }
 
     public var port: Int { self.state.withLockedValue { $0.listener?.port } ?? self.configuration.port }
+
+    /// The target connections go to now.
+    public var target: RDSProxyConfiguration.Target { self.currentTarget.withLockedValue { $0 } }
+
+    /// The writer behind the proxy is failing over (RDS Proxy's failover handling): client connections stay open,
+    /// statements in flight on the old writer fail as its connections drop, new requests wait (up to
+    /// ConnectionBorrowTimeout, then 9501) and the target shows UNAVAILABLE until `retarget(_:)`.
+    public func targetFailingOver() {
+        self.pool.targetDown()
+        self.recordTargetHealth(TargetHealth(state: "UNAVAILABLE", reason: "CONNECTION_FAILED",
+                                             description: "The writer is failing over; requests wait for the new writer."))
+    }
+
+    /// The new writer: connections open to it and waiting requests go on.
+    public func retarget(_ target: RDSProxyConfiguration.Target) async {
+        self.currentTarget.withLockedValue { $0 = target }
+        if let instance = target.instanceID {
+            self.configuration.account.setProxyTarget(proxy: self.configuration.record.name, instance: instance)
+        }
+        self.pool.targetUp()
+        await self.checkTargetHealth()
+    }
 
     /// Binds the listener, then runs the pool (its connection opens), closes idle clients and checks the target's
     /// health every `healthCheckInterval`, in one task that `shutdown()` ends.

@@ -22,6 +22,10 @@ enum SQLError {
         ErrorPacket(code: 1235, sqlState: "42000",
                     message: "This version of MySQL doesn't yet support '\(what)'; declare it in the sandbox topology instead")
     }
+    /// What an Aurora reader (or a server with read_only=ON) answers a statement that changes data.
+    static let readOnly = ErrorPacket(code: 1290, sqlState: "HY000",
+                                      message: "The MySQL server is running with the --read-only option so it cannot execute this statement")
+
     static func unknownThread(_ id: UInt64) -> ErrorPacket {
         ErrorPacket(code: 1094, sqlState: "HY000", message: "Unknown thread id: \(id)")
     }

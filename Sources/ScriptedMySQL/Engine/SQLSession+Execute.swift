@@ -7,6 +7,7 @@ extension SQLSession {
         let rawWords = SQLText.leadingWordsPreservingCase(sql)
         let words = rawWords.map { $0.uppercased() }
         guard let first = words.first else { return .failure(.emptyQuery) }
+        if self.server.isReadOnly, self.connectionID != 0, Self.changesData(words) { return .failure(SQLError.readOnly) }
         do throws(ErrorPacket) {
             switch first {
             case "USE":
@@ -105,8 +106,23 @@ extension SQLSession {
         default:
             guard token.hasPrefix("@@") else { return nil }
             let name = Self.variableName(token)
-            guard let value = name == "autocommit" ? (self.autocommit ? "1" : "0") : self.variables[name] else { return nil }
+            let value: String? = switch name {
+            case "autocommit": self.autocommit ? "1" : "0"
+            case "read_only", "innodb_read_only": self.server.isReadOnly ? "1" : "0"
+            default: self.variables[name]
+            }
+            guard let value else { return nil }
             return SystemVariables.isNumeric(value) ? value : quoted(value)
+        }
+    }
+
+    /// What a read-only server refuses: statements that change data or schemas (temporary tables excepted).
+    /// Connection 0 is the server's own (seed SQL, `load`), which read-only does not bind.
+    static func changesData(_ words: [String]) -> Bool {
+        switch words.first ?? "" {
+        case "INSERT", "UPDATE", "DELETE", "REPLACE", "TRUNCATE", "RENAME", "LOAD", "ALTER": true
+        case "CREATE", "DROP": words.dropFirst().first != "TEMPORARY"
+        default: false
         }
     }
 

@@ -120,6 +120,8 @@ final class SQLSession: @unchecked Sendable {
 /// What a session may ask of its server.
 protocol ServerControl: AnyObject, Sendable {
     func kill(connectionID: UInt32) -> Bool
+    /// An Aurora reader: statements that change data get 1290.
+    var isReadOnly: Bool { get }
     func flushPrivileges()
     var connectionCount: Int { get }
 }

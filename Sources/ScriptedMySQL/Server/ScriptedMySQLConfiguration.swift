@@ -26,6 +26,10 @@ public struct ScriptedMySQLConfiguration: Sendable {
     public var cachingSHA2RequiresFullAuthFirst: Bool
     /// Where schema files live; `nil` uses a new temporary directory, removed at shutdown.
     public var dataDirectory: String?
+    /// A volume shared with other servers (an Aurora-style cluster); it wins over `dataDirectory`.
+    public var volume: StorageVolume?
+    /// Starts as a reader: statements that change data get 1290 until `setReadOnly(false)`.
+    public var readOnly: Bool
     public var maxPacketSize: Int
     /// Runs first for every accepted connection (the virtual network's security groups and faults).
     public var connectionFront: ConnectionFront?
@@ -35,7 +39,7 @@ public struct ScriptedMySQLConfiguration: Sendable {
                 databases: [String] = [], seedSQL: [(database: String, sql: String)] = [], maxConnections: Int = 151,
                 requireSecureTransport: Bool = false, tls: TLSConfiguration? = nil, rules: [ScriptRule] = [],
                 defaultAuthPlugin: MySQLAuthPlugin = .cachingSHA2Password, cachingSHA2RequiresFullAuthFirst: Bool = true,
-                dataDirectory: String? = nil, maxPacketSize: Int = 64 * 1024 * 1024, connectionFront: ConnectionFront? = nil,
+                dataDirectory: String? = nil, volume: StorageVolume? = nil, readOnly: Bool = false, maxPacketSize: Int = 64 * 1024 * 1024, connectionFront: ConnectionFront? = nil,
                 logger: Logger = Logger(label: "cloudsandbox.mysql")) {
         self.host = host
         self.port = port
@@ -50,6 +54,8 @@ public struct ScriptedMySQLConfiguration: Sendable {
         self.defaultAuthPlugin = defaultAuthPlugin
         self.cachingSHA2RequiresFullAuthFirst = cachingSHA2RequiresFullAuthFirst
         self.dataDirectory = dataDirectory
+        self.volume = volume
+        self.readOnly = readOnly
         self.maxPacketSize = maxPacketSize
         self.connectionFront = connectionFront
         self.logger = logger

@@ -13,11 +13,13 @@ public final class ScriptedMySQLServer: MySQLServerSessionFactory, ServerControl
     public let configuration: ScriptedMySQLConfiguration
     public let queryLog = QueryLog()
     let script = ScriptBook()
+    /// The schemas, write locks and connection ids: the server's own, or its cluster's.
+    public let volume: StorageVolume
+    private let ownsVolume: Bool
+    var catalog: Catalog { self.volume.catalog }
     /// One writing transaction per schema at a time; the others wait (innodb_lock_wait_timeout) or deadlock.
-    let writeLocks = WriteLocks()
-    let catalog: Catalog
+    var writeLocks: WriteLocks { self.volume.writeLocks }
     let defaultVariables: [String: String]
-    private let ownsDataDirectory: Bool
     private let tlsContext: NIOSSLContext?
     private let rsaKey: CachingSHA2RSA.KeyPair?
     private let state = NIOLockedValueBox(State())
@@ -36,7 +38,7 @@ public final class ScriptedMySQLServer: MySQLServerSessionFactory, ServerControl
         var fastAuthCache: Set<String> = []
         var users: [String: MySQLUser] = [:]
         var requireSecureTransport = false
-        var seeded = false
+        var readOnly = false
     }
 
     /// One RSA key per process: generating a 2048-bit key takes tens of milliseconds.
@@ -44,16 +46,8 @@ public final class ScriptedMySQLServer: MySQLServerSessionFactory, ServerControl
 
     public init(configuration: ScriptedMySQLConfiguration) throws {
         self.configuration = configuration
-        if let directory = configuration.dataDirectory {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            self.catalog = Catalog(directory: directory)
-            self.ownsDataDirectory = false
-        } else {
-            let directory = NSTemporaryDirectory() + "cloudsandbox-mysql-\(UUID().uuidString.prefix(8))"
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            self.catalog = Catalog(directory: directory)
-            self.ownsDataDirectory = true
-        }
+        self.volume = try configuration.volume ?? StorageVolume(directory: configuration.dataDirectory)
+        self.ownsVolume = configuration.volume == nil
         self.tlsContext = try configuration.tls.map { try NIOSSLContext(configuration: $0) }
         self.rsaKey = Self.sharedRSAKey
         var variables = SystemVariables.defaults(version: configuration.serverVersion, port: configuration.port)
@@ -65,6 +59,7 @@ public final class ScriptedMySQLServer: MySQLServerSessionFactory, ServerControl
         self.state.withLockedValue {
             $0.users = Dictionary(configuration.users.map { ($0.name, $0) }, uniquingKeysWith: { _, last in last })
             $0.requireSecureTransport = configuration.requireSecureTransport
+            $0.readOnly = configuration.readOnly
         }
         for rule in configuration.rules { self.script.add(rule) }
     }
@@ -76,19 +71,17 @@ public final class ScriptedMySQLServer: MySQLServerSessionFactory, ServerControl
     public var connectionCount: Int { self.state.withLockedValue { $0.sessions } }
     public var connectionIDs: [UInt32] { self.state.withLockedValue { $0.listener?.connectionIDs } ?? [] }
 
-    /// Creates schemas and runs seed SQL (first start only), then listens.
+    /// Creates schemas and runs seed SQL (first start on the volume only), then listens.
     public func start() async throws {
-        let firstStart = self.state.withLockedValue { state in
-            defer { state.seeded = true }
-            return !state.seeded
-        }
-        if firstStart {
+        if self.volume.claimSeeding() {
             for database in self.configuration.databases { try self.catalog.create(database) }
             for (database, sql) in self.configuration.seedSQL { try self.apply(sql: sql, to: database) }
         }
         let port = self.state.withLockedValue { $0.boundPort } ?? self.configuration.port
+        let volume = self.volume
         let listener = try await MySQLServerListener.bind(host: self.configuration.host, port: port, factory: self,
-                                                          front: self.configuration.connectionFront, logger: self.configuration.logger)
+                                                          front: self.configuration.connectionFront,
+                                                          connectionIDs: { volume.nextConnectionID() }, logger: self.configuration.logger)
         self.state.withLockedValue {
             $0.listener = listener
             $0.boundPort = listener.port
@@ -110,10 +103,10 @@ public final class ScriptedMySQLServer: MySQLServerSessionFactory, ServerControl
         try await self.start()
     }
 
-    /// Stops and releases everything, removing a temporary data directory.
+    /// Stops and releases everything, removing a temporary data directory (a shared volume's owner removes it).
     public func shutdown() async {
         await self.stop()
-        if self.ownsDataDirectory { try? FileManager.default.removeItem(atPath: self.catalog.directory) }
+        if self.ownsVolume { self.volume.remove() }
     }
 
     /// Closes one connection, as `KILL <id>` does.
@@ -140,6 +133,13 @@ public final class ScriptedMySQLServer: MySQLServerSessionFactory, ServerControl
     public func setRequireSecureTransport(_ required: Bool) {
         self.state.withLockedValue { $0.requireSecureTransport = required }
     }
+
+    /// Like an Aurora reader (innodb_read_only): statements that change data get 1290; a promoted reader is set writable.
+    public func setReadOnly(_ readOnly: Bool) {
+        self.state.withLockedValue { $0.readOnly = readOnly }
+    }
+
+    public var isReadOnly: Bool { self.state.withLockedValue { $0.readOnly } }
 
     /// Runs SQL (e.g. a fixture file's contents) in `database`, creating it if needed.
     public func load(sql: String, into database: String) async throws {

@@ -156,7 +156,7 @@ final class ScriptedSession: MySQLServerSession, @unchecked Sendable {
     /// writing transaction ahead of it up to innodb_lock_wait_timeout (1205), and a real cycle is a deadlock (1213,
     /// the transaction rolled back). Reads never wait.
     private func takeWriteLock(for text: String) async -> CommandResponse? {
-        guard let schema = self.sql.database, SQLText.isWrite(text) else { return nil }
+        guard let schema = self.sql.database, !self.server.isReadOnly, SQLText.isWrite(text) else { return nil }  // a reader answers 1290
         let seconds = Double(self.sql.variables["innodb_lock_wait_timeout"] ?? "") ?? 50
         switch await self.server.writeLocks.acquire(schema, session: self.info.id, timeout: .milliseconds(Int64(max(0, seconds) * 1000))) {
         case .granted:
