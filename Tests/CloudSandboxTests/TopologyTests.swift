@@ -62,6 +62,13 @@ final class TopologyTests: XCTestCase {
             ("databases:\n  - id: db\n    maxConnections: 0\n    users: [{name: a, password: b}]\n", "databases[0].maxConnections", "151"),
             ("databases:\n  - id: db\n    users: [{name: a}]\n", "databases[0].users[0].password", "missing"),
             ("databases:\n  - id: db\n    tls: sometimes\n    users: [{name: a, password: b}]\n", "databases[0].tls", "required, optional, disabled"),
+            ("clusters:\n  - id: c\n    users: [{name: a, password: b}]\n    instances: []\n", "clusters[0].instances", "at least one instance"),
+            ("databases:\n  - id: c\n    users: [{name: a, password: b}]\nclusters:\n  - id: c\n    users: [{name: a, password: b}]\n    instances: [{id: c-1}]\n",
+             "clusters[0].id", "already an instance or cluster id"),
+            ("clusters:\n  - id: c\n    users: [{name: a, password: b}]\n    instances: [{id: c-1}, {id: c-1}]\n", "clusters[0].instances[1].id", "used twice"),
+            ("clusters:\n  - id: c\n    users: [{name: a, password: b}]\n    instances: [{id: c-1}]\n    failover: {promotionSeconds: -1}\n",
+             "clusters[0].failover.promotionSeconds", "0 to 3600"),
+            ("clusters:\n  - id: c\n    users: [{name: a, password: b}]\n    instances: [{id: c-1, subnet: s}]\n", "clusters[0].instances[0].subnet", "no network"),
         ]
         for (yaml, path, hint) in cases {
             XCTAssertThrowsError(try TopologyLoader.parse(yaml), path) { error in

@@ -6,31 +6,29 @@ import ScriptedMySQL
 import VirtualNetwork
 
 /// The sandbox's own APIs beside AWS's on the endpoint's port: Toxiproxy's (with a network) over every
-/// instance and proxy listener, the proxies' status and the functions' logs.
+/// instance and proxy listener, the proxies' status, the clusters' failover and the functions' logs.
 struct ControlRoutes: Sendable {
     let toxiproxy: ToxiproxyAPI?
     let status: ProxyStatusAPI
+    let clusters: ClusterAPI
     let logs: FunctionLogsAPI
 
     init(network: VirtualNetwork?, databases: [String: Endpoints.Database], proxyEndpoints: [String: Endpoints.Proxy],
-         instances: [String: ScriptedMySQLServer], proxies: [String: RDSProxyServer], account: AccountState, lambda: LambdaService) {
+         faults: SandboxFaults, proxies: [String: RDSProxyServer], clusters: [String], account: AccountState, lambda: LambdaService) {
         self.logs = FunctionLogsAPI(lambda: lambda)
         let listeners = databases.mapValues { ToxiproxyAPI.Listener(listen: "\($0.host):\($0.port)", upstream: $0.endpoint) }
             .merging(proxyEndpoints.mapValues { .init(listen: "\($0.host):\($0.port)", upstream: $0.endpoint) }) { first, _ in first }
         self.toxiproxy = network.map { network in
-            ToxiproxyAPI(network: network, listeners: listeners, setDown: { id, down in
-                network.faults.setDown(id, down)
-                guard down else { return }
-                await instances[id]?.killAll()
-                await proxies[id]?.closeAllClients()
-            })
+            ToxiproxyAPI(network: network, listeners: listeners, setDown: faults.setDown)
         }
         self.status = ProxyStatusAPI(proxies: proxies, account: account)
+        self.clusters = ClusterAPI(clusters: clusters, account: account)
     }
 
     func install(on router: Router<AWSRequestContext>) {
         self.toxiproxy?.install(on: router)
         self.status.install(on: router)
+        self.clusters.install(on: router)
         self.logs.install(on: router)
     }
 }

@@ -79,6 +79,16 @@ public struct Endpoints: Sendable, Codable, Equatable {
         }
     }
 
+    /// An Aurora-style cluster: its endpoints' names, the port every member serves, its members (and the writer
+    /// when the sandbox started; DescribeDBClusters says which it is now). Each member is under `databases`.
+    public struct Cluster: Sendable, Codable, Equatable {
+        public var endpoint: String
+        public var readerEndpoint: String
+        public var port: Int
+        public var members: [String]
+        public var writer: String
+    }
+
     /// An HTTP API: its URL here, its id and the execute-api name it would have in AWS.
     public struct API: Sendable, Codable, Equatable {
         public var url: String
@@ -106,6 +116,7 @@ public struct Endpoints: Sendable, Codable, Equatable {
     public var hosts: [String: Interface]?
     public var operatorHost: OperatorHost?
     public var proxies: [String: Proxy]?
+    public var clusters: [String: Cluster]?
 
     public init(databases: [String: Database] = [:], aws: AWS? = nil, credentials: [String: Credentials]? = nil,
                 hosts: [String: Interface]? = nil, operatorHost: OperatorHost? = nil) {

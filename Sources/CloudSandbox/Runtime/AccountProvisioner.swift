@@ -33,7 +33,7 @@ enum AccountProvisioner {
         }
         for (index, secret) in (topology.secrets ?? []).enumerated() {
             try Self.at("secrets[\(index)]") { () throws(AWSError) in
-                try account.createSecret(name: secret.name, value: try Self.value(of: secret, topology: topology, databases: databases),
+                try account.createSecret(name: secret.name, value: try Self.value(of: secret, topology: topology, databases: databases, account: account),
                                          kmsKey: secret.kmsKey.map { $0.hasPrefix("arn:") || $0.hasPrefix("alias/") ? $0 : "alias/\($0)" },
                                          description: secret.description, resourcePolicy: secret.resourcePolicy?.text)
             }
@@ -41,13 +41,21 @@ enum AccountProvisioner {
         return credentials
     }
 
-    private static func value(of secret: Topology.Secret, topology: Topology, databases: [String: Endpoints.Database]) throws(AWSError) -> String {
+    /// A database secret as RDS writes one: for a cluster, its (writer) endpoint and `dbClusterIdentifier`.
+    private static func value(of secret: Topology.Secret, topology: Topology, databases: [String: Endpoints.Database],
+                              account: AccountState) throws(AWSError) -> String {
         if let value = secret.value { return value.text }
         if let generate = secret.generate { return try generate.secretString() }
         let user = secret.database!
-        let database = databases[user.instance]!
-        let object: [String: Any] = ["username": user.user, "password": database.users[user.user] ?? "", "engine": "mysql",
-                                     "host": database.endpoint, "port": database.port, "dbInstanceIdentifier": user.instance]
+        var object: [String: Any] = ["username": user.user, "engine": "mysql"]
+        if let cluster = account.dbCluster(user.instance), let writer = cluster.writer, let database = databases[writer] {
+            object.merge(["password": database.users[user.user] ?? "", "host": cluster.endpoint, "port": database.port,
+                          "dbClusterIdentifier": user.instance]) { _, new in new }
+        } else {
+            let database = databases[user.instance]!
+            object.merge(["password": database.users[user.user] ?? "", "host": database.endpoint, "port": database.port,
+                          "dbInstanceIdentifier": user.instance]) { _, new in new }
+        }
         return String(decoding: (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data(), as: UTF8.self)
     }
 

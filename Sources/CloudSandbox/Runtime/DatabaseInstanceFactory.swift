@@ -8,8 +8,18 @@ import VirtualNetwork
 
 /// Turns a topology's database instance into a running scripted server (or registers an external one).
 enum DatabaseInstanceFactory {
+    /// Where a cluster member runs: on the cluster's volume, on the port every member shares (so the cluster
+    /// endpoint is only an address), read-only unless it is the writer, with the cluster's names in its certificate.
+    struct ClusterPlacement {
+        var volume: StorageVolume
+        var port: Int
+        var readOnly: Bool
+        var names: [String]
+    }
+
     static func configuration(for spec: Topology.DatabaseInstance, path: String, host: String, endpoint: String,
-                              certificates: SandboxCertificates, baseDirectory: URL, logger: Logger) throws -> ScriptedMySQLConfiguration {
+                              certificates: SandboxCertificates, baseDirectory: URL, cluster: ClusterPlacement? = nil,
+                              logger: Logger) throws -> ScriptedMySQLConfiguration {
         var seed: [(database: String, sql: String)] = []
         if let schema = spec.schema {
             let file = baseDirectory.appendingPathComponent(schema).standardizedFileURL.path
@@ -31,27 +41,28 @@ enum DatabaseInstanceFactory {
         var tls: TLSConfiguration?
         if tlsMode != .disabled {
             let certificate = try certificates.rdsCA.issueServerCertificate(
-                commonName: endpoint, dnsNames: [endpoint, "*." + endpoint.split(separator: ".").dropFirst().joined(separator: ".")],
+                commonName: endpoint, dnsNames: [endpoint, "*." + endpoint.split(separator: ".").dropFirst().joined(separator: ".")] + (cluster?.names ?? []),
                 ipAddresses: [host])
             tls = try certificate.serverTLSConfiguration()
         }
         var instanceLogger = logger
         instanceLogger[metadataKey: "db.instance"] = "\(spec.id)"
         return ScriptedMySQLConfiguration(
-            host: host, serverVersion: spec.engineVersion ?? "8.0.36",
+            host: host, port: cluster?.port ?? 0, serverVersion: spec.engineVersion ?? "8.0.36",
             users: spec.users.map { MySQLUser(name: $0.name, password: $0.password, plugin: $0.plugin ?? .cachingSHA2Password, host: $0.host ?? "%") },
             databases: spec.databases ?? [], seedSQL: seed, maxConnections: spec.maxConnections ?? 151,
-            requireSecureTransport: tlsMode == .required, tls: tls, rules: rules, logger: instanceLogger)
+            requireSecureTransport: tlsMode == .required, tls: tls, rules: rules, volume: cluster?.volume, readOnly: cluster?.readOnly ?? false,
+            logger: instanceLogger)
     }
 
     /// Starts one scripted instance and registers it with RDS (DescribeDBInstances, proxy targets).
-    static func start(_ spec: Topology.DatabaseInstance, index: Int, host: String, network: VirtualNetwork?, account: AccountState,
-                                      certificates: SandboxCertificates, baseDirectory: URL,
-                                      logger: Logger) async throws -> (ScriptedMySQLServer, Endpoints.Database) {
+    static func start(_ spec: Topology.DatabaseInstance, path: String, host: String, network: VirtualNetwork?, account: AccountState,
+                      certificates: SandboxCertificates, baseDirectory: URL, cluster: ClusterPlacement? = nil,
+                      logger: Logger) async throws -> (ScriptedMySQLServer, Endpoints.Database) {
         let endpoint = "\(spec.id).\(account.rdsEndpointSuffix).\(account.region).rds.amazonaws.com"
         var configuration = try DatabaseInstanceFactory.configuration(
-            for: spec, path: "databases[\(index)]", host: host, endpoint: endpoint, certificates: certificates,
-            baseDirectory: baseDirectory, logger: logger)
+            for: spec, path: path, host: host, endpoint: endpoint, certificates: certificates,
+            baseDirectory: baseDirectory, cluster: cluster, logger: logger)
         if let network {
             let id = spec.id
             configuration.connectionFront = { channel in try network.admit(channel, to: id, port: Topology.DatabaseInstance.port) }

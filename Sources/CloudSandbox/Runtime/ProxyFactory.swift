@@ -15,6 +15,7 @@ enum ProxyFactory {
         var network: VirtualNetwork?
         var certificates: SandboxCertificates
         var databases: [String: Endpoints.Database]
+        var clusters: ClusterRuntime
         var logger: Logger
     }
 
@@ -37,19 +38,22 @@ enum ProxyFactory {
             pool["InitQuery"] = group.initQuery
             for (i, filter) in (group.sessionPinningFilters ?? []).enumerated() { pool["SessionPinningFilters.member.\(i + 1)"] = filter }
         }
+        // A proxy in front of a cluster targets its writer and follows it through failover.
+        let cluster = context.clusters.clusters[spec.target]
+        let targetID = cluster.flatMap { context.clusters.writer(of: $0.spec.id) } ?? spec.target
         let record: DBProxyRecord
         do throws(AWSError) {
             record = try account.createDBProxy(name: spec.name, roleARN: roleARN, auth: auth, requireTLS: spec.requireTLS ?? false,
                                                idleClientTimeout: spec.idleClientTimeout, subnets: spec.subnets ?? ["subnet-sandbox"],
-                                               securityGroups: spec.securityGroups ?? [], pool: pool, targets: [spec.target])
+                                               securityGroups: spec.securityGroups ?? [], pool: pool, targets: [targetID])
         } catch {
             throw TopologyError(path: path, "\(error.code): \(error.message)")
         }
         let wildcard = "*." + record.endpoint.split(separator: ".").dropFirst().joined(separator: ".")
         let certificate = try context.certificates.proxyCA.issueServerCertificate(commonName: record.endpoint, dnsNames: [record.endpoint, wildcard],
                                                                                   ipAddresses: [host])
-        let database = context.databases[spec.target]!
-        let instance = context.topology.databases.first { $0.id == spec.target }!
+        let database = context.databases[targetID]!
+        let instance = context.topology.instances.first { $0.id == targetID }!
         let targetTLS = try database.caBundle.map { _ in
             try MySQLConnection.TLS.trusting(caPEM: context.certificates.rdsCA.certificatePEM, serverHostname: database.endpoint)
         }
@@ -57,19 +61,21 @@ enum ProxyFactory {
         let name = spec.name
         var configuration = RDSProxyConfiguration(
             record: record, account: account, host: host,
-            target: .init(instanceID: spec.target, host: database.host, port: database.port, maxConnections: instance.maxConnections ?? 151,
+            target: .init(instanceID: targetID, host: database.host, port: database.port, maxConnections: instance.maxConnections ?? 151,
                           tls: targetTLS, sourceAddress: network == nil ? nil : host),
             tls: try certificate.serverTLSConfiguration(), maxClientConnections: spec.maxClientConnections ?? 4_000, logger: context.logger)
         if let network {
-            let target = spec.target
+            let clusters = context.clusters, clusterID = cluster?.spec.id
             configuration.connectionFront = { channel in try network.admit(channel, to: name, port: 3306) }
             configuration.reachability = {
-                NetworkPlan.analyze(network.model, from: name, to: target, port: 3306).flatMap { result in
+                let target = clusterID.flatMap { clusters.writer(of: $0) } ?? targetID
+                return NetworkPlan.analyze(network.model, from: name, to: target, port: 3306).flatMap { result in
                     result.isReachable ? nil : result.explanations.map(\.text).joined(separator: "; ")
                 }
             }
         }
         let server = try RDSProxyServer(configuration: configuration)
+        if let cluster { context.clusters.attach(server, to: cluster.spec.id) }
         try await server.start()
         await server.checkTargetHealth()
         let endpoint = Endpoints.Proxy(endpoint: record.endpoint, host: host, port: server.port, requireTLS: record.requireTLS,

@@ -28,11 +28,17 @@ public final class Sandbox: Sendable {
     public let lambda: LambdaService
     private let apis: [String: HTTPAPIServer]
     private let blackHole: BlackHole?
+    private let clusters: ClusterRuntime
+    /// Runs the clusters' failovers; `shutdown()` cancels and awaits it.
+    private let clusterRunner: Task<Void, Never>
     private let ownsStateDirectory: Bool
 
     private init(topology: Topology, endpoints: Endpoints, stateDirectory: URL, ownsStateDirectory: Bool, account: AccountState,
                  aws: AWSEndpoint, network: VirtualNetwork?, block: LoopbackAddressBlock, instances: [String: ScriptedMySQLServer],
-                 proxies: [String: RDSProxyServer], lambda: LambdaService, apis: [String: HTTPAPIServer], blackHole: BlackHole?) {
+                 proxies: [String: RDSProxyServer], lambda: LambdaService, apis: [String: HTTPAPIServer], blackHole: BlackHole?,
+                 clusters: ClusterRuntime) {
+        self.clusters = clusters
+        self.clusterRunner = Task { await clusters.run() }
         self.lambda = lambda
         self.blackHole = blackHole
         self.apis = apis
@@ -66,26 +72,41 @@ public final class Sandbox: Sendable {
         var lambda: LambdaService?
         var blackHole: BlackHole?
         var apis: [String: HTTPAPIServer] = [:]
+        var volumes: [StorageVolume] = []
         do {
             let network = try NetworkPlan.model(for: topology, loopback: { try? block.address($0) })
                 .map { VirtualNetwork(model: $0, logger: logger) }
             var databases: [String: Endpoints.Database] = [:]
+            var hosts: [String: String] = [:]
+            for (index, (_, spec)) in topology.placedInstances.enumerated() { hosts[spec.id] = try block.address(try NetworkPlan.hostNumber(index)) }
             for (index, spec) in topology.databases.enumerated() {
                 if let external = spec.external {
                     databases[spec.id] = DatabaseInstanceFactory.register(external: external, spec, account: account)
                     continue
                 }
                 let (server, database) = try await DatabaseInstanceFactory.start(
-                    spec, index: index, host: try block.address(try NetworkPlan.hostNumber(index)), network: network, account: account,
+                    spec, path: "databases[\(index)]", host: hosts[spec.id]!, network: network, account: account,
                     certificates: certificates, baseDirectory: baseDirectory, logger: logger)
                 started[spec.id] = server
                 databases[spec.id] = database
             }
+            var clusterRuns: [String: ClusterRuntime.Cluster] = [:]
+            for (index, spec) in (topology.clusters ?? []).enumerated() {
+                let volume = try StorageVolume()
+                volumes.append(volume)
+                let cluster = try await ClusterRuntime.startMembers(
+                    of: spec, at: "clusters[\(index)]", on: volume, hosts: hosts, network: network, account: account,
+                    certificates: certificates, baseDirectory: baseDirectory, logger: logger, started: &started)
+                clusterRuns[spec.id] = cluster
+                databases.merge(cluster.databases) { first, _ in first }
+            }
+            let clusters = ClusterRuntime(clusters: clusterRuns, account: account, logger: logger)
+            account.setClusterFailoverRunner { clusters.failoverBegun(cluster: $0, target: $1) }
             let credentials = try AccountProvisioner.provision(topology, into: account, databases: databases)
             var proxyEndpoints: [String: Endpoints.Proxy] = [:]
             let context = ProxyFactory.Context(topology: topology, account: account, network: network, certificates: certificates,
-                                               databases: databases, logger: logger)
-            let before = topology.databases.count + (topology.network?.hosts ?? []).count
+                                               databases: databases, clusters: clusters, logger: logger)
+            let before = topology.instances.count + (topology.network?.hosts ?? []).count
             for (index, spec) in (topology.proxies ?? []).enumerated() {
                 let host = try network?.model.eni(owner: spec.name)?.loopback ?? block.address(try NetworkPlan.hostNumber(before + index))
                 let (server, endpoint) = try await ProxyFactory.start(spec, index: index, host: host, context: context)
@@ -97,8 +118,9 @@ public final class Sandbox: Sendable {
             lambda = functions
             blackHole = hole
             apis = try await APIFactory.start(topology, lambda: functions, block: block, account: account, logger: logger)
-            let routes = ControlRoutes(network: network, databases: databases, proxyEndpoints: proxyEndpoints, instances: started,
-                                       proxies: proxies, account: account, lambda: functions)
+            let faults = SandboxFaults(network: network, instances: started, proxies: proxies, clusters: clusters)
+            let routes = ControlRoutes(network: network, databases: databases, proxyEndpoints: proxyEndpoints, faults: faults,
+                                       proxies: proxies, clusters: Array(clusterRuns.keys), account: account, lambda: functions)
             let endpoint = try await AWSEndpoint.start(
                 account: account, host: try block.address(2), logger: logger,
                 restServices: ["lambda": LambdaAPI(service: functions),
@@ -109,16 +131,23 @@ public final class Sandbox: Sendable {
             var endpoints = Endpoints(databases: databases, aws: .init(endpoint: endpoint.url, region: topology.region, accountId: account.accountID),
                                       credentials: credentials)
             endpoints.proxies = proxyEndpoints.isEmpty ? nil : proxyEndpoints
+            let clusterRecords = clusterRuns.keys.compactMap { account.dbCluster($0) }
+            endpoints.clusters = clusterRecords.isEmpty ? nil : Dictionary(uniqueKeysWithValues: clusterRecords.map {
+                ($0.identifier, Endpoints.Cluster(endpoint: $0.endpoint, readerEndpoint: $0.readerEndpoint, port: $0.port,
+                                                  members: $0.members.map(\.instanceIdentifier), writer: $0.writer ?? ""))
+            })
             if let model = network?.model { endpoints.describe(model, hosts: topology.network?.hosts ?? []) }
             await endpoints.describe(functions, apis: apis, model: network?.model)
             return Sandbox(topology: topology, endpoints: endpoints, stateDirectory: state, ownsStateDirectory: owns, account: account,
-                           aws: endpoint, network: network, block: block, instances: started, proxies: proxies, lambda: functions, apis: apis, blackHole: hole)
+                           aws: endpoint, network: network, block: block, instances: started, proxies: proxies, lambda: functions, apis: apis,
+                           blackHole: hole, clusters: clusters)
         } catch {
             await lambda?.shutdown()
             for api in apis.values { await api.stop() }
             blackHole?.close()
             for proxy in proxies.values { await proxy.shutdown() }
             for server in started.values { await server.shutdown() }
+            for volume in volumes { volume.remove() }
             await aws?.stop()
             block.release()
             throw error
@@ -133,12 +162,19 @@ public final class Sandbox: Sendable {
 
     /// Takes instance or proxy `id` down as Toxiproxy disables a proxy (open connections reset, new ones refused)
     /// or up again.
+    /// A cluster's writer taken down fails over after the cluster's detection time.
     public func setDown(_ id: String, _ down: Bool) async {
-        self.network?.faults.setDown(id, down)
-        guard down else { return }
-        await self.instances[id]?.killAll()
-        await self.proxies[id]?.closeAllClients()
+        await SandboxFaults(network: self.network, instances: self.instances, proxies: self.proxies, clusters: self.clusters).setDown(id, down)
     }
+
+    /// FailoverDBCluster: promotes `target` (else the first reader) as the API does; the failover then runs on
+    /// its own (see `ClusterRuntime`), and DescribeDBClusters shows `failing-over` until it is over.
+    public func failover(cluster: String, to target: String? = nil) throws(AWSError) {
+        try self.account.beginClusterFailover(cluster, target: target)
+    }
+
+    /// The current writer of `cluster`.
+    public func writer(of cluster: String) -> String? { self.clusters.writer(of: cluster) }
 
     /// The RDS Proxy `name` (statistics, audit of logins, target health).
     public func proxy(_ name: String) -> RDSProxyServer? { self.proxies[name] }
@@ -151,12 +187,17 @@ public final class Sandbox: Sendable {
 
     /// Stops everything and frees the sandbox's addresses.
     public func shutdown() async {
+        self.account.setClusterFailoverRunner(nil)
+        self.clusters.stop()
+        self.clusterRunner.cancel()
+        await self.clusterRunner.value
         await self.lambda.shutdown()
         for api in self.apis.values { await api.stop() }
         self.blackHole?.close()
         for proxy in self.proxies.values { await proxy.shutdown() }
         await self.aws.stop()
         for server in self.instances.values { await server.shutdown() }
+        for cluster in self.clusters.clusters.values { cluster.volume.remove() }
         self.block.release()
         if self.ownsStateDirectory { try? FileManager.default.removeItem(at: self.stateDirectory) }
     }

@@ -16,8 +16,8 @@ public enum NetworkPlan {
     /// from its host number (nil in a static analysis).
     public static func model(for topology: Topology, loopback: (Int) -> String?) throws(TopologyError) -> NetworkModel? {
         guard let spec = topology.network else {
-            for (index, database) in topology.databases.enumerated() where database.subnet != nil || database.securityGroups != nil {
-                throw TopologyError(path: "databases[\(index)].subnet", "names a subnet but the topology has no network; add network.vpcs or drop it")
+            for (path, database) in topology.placedInstances where database.subnet != nil || database.securityGroups != nil {
+                throw TopologyError(path: "\(path).subnet", "names a subnet but the topology has no network; add network.vpcs or drop it")
             }
             for (index, proxy) in (topology.proxies ?? []).enumerated() where proxy.subnets != nil || proxy.securityGroups != nil {
                 throw TopologyError(path: "proxies[\(index)].subnets", "names subnets but the topology has no network; add network.vpcs or drop them")
@@ -29,19 +29,19 @@ public enum NetworkPlan {
         }
         do throws(NetworkSpecError) {
             var model = try NetworkModel(spec)
-            for (index, database) in topology.databases.enumerated() where database.external == nil {
+            for (index, (path, database)) in topology.placedInstances.enumerated() where database.external == nil {
                 guard let subnet = database.subnet else {
-                    throw NetworkSpecError(path: "databases[\(index)].subnet", "is missing: with a network, every instance sits in a subnet")
+                    throw NetworkSpecError(path: "\(path).subnet", "is missing: with a network, every instance sits in a subnet")
                 }
                 _ = try model.attach(owner: database.id, subnet: subnet, securityGroups: database.securityGroups ?? [],
-                                     loopback: loopback(try Self.host(index)), path: "databases[\(index)]")
+                                     loopback: loopback(try Self.host(index)), path: path)
             }
             for (index, host) in (spec.hosts ?? []).enumerated() {
                 guard model.eni(owner: host.id) == nil else { throw NetworkSpecError(path: "network.hosts[\(index)].id", "'\(host.id)' is already taken") }
                 _ = try model.attach(owner: host.id, subnet: host.subnet, securityGroups: host.securityGroups,
-                                     loopback: loopback(try Self.host(topology.databases.count + index)), path: "network.hosts[\(index)]")
+                                     loopback: loopback(try Self.host(topology.instances.count + index)), path: "network.hosts[\(index)]")
             }
-            let before = topology.databases.count + (spec.hosts ?? []).count
+            let before = topology.instances.count + (spec.hosts ?? []).count
             for (index, proxy) in (topology.proxies ?? []).enumerated() {
                 guard let subnet = proxy.subnets?.first else {
                     throw NetworkSpecError(path: "proxies[\(index)].subnets", "is missing: with a network, a proxy needs subnets for its ENIs")
@@ -65,7 +65,7 @@ public enum NetworkPlan {
 
     /// The host number of function `index`'s alias, and of API `index`'s listener.
     static func functionHost(_ topology: Topology, _ index: Int) throws(TopologyError) -> Int {
-        try Self.hostNumber(topology.databases.count + (topology.network?.hosts ?? []).count + (topology.proxies ?? []).count + index)
+        try Self.hostNumber(topology.instances.count + (topology.network?.hosts ?? []).count + (topology.proxies ?? []).count + index)
     }
 
     static func apiHost(_ topology: Topology, _ index: Int) throws(TopologyError) -> Int {

@@ -66,11 +66,12 @@ extension Topology {
                 do throws(AWSError) { _ = try generate.secretString() } catch { throw TopologyError(path: "\(path).generate", error.message) }
             }
             if let user = secret.database {
-                guard let instance = self.databases.first(where: { $0.id == user.instance }) else {
-                    throw TopologyError(path: "\(path).database.instance", "'\(user.instance)' is not a database id of this topology")
+                guard let users = self.instances.first(where: { $0.id == user.instance })?.users
+                        ?? self.clusters?.first(where: { $0.id == user.instance })?.users else {
+                    throw TopologyError(path: "\(path).database.instance", "'\(user.instance)' is not a database instance or cluster id of this topology")
                 }
-                guard instance.users.contains(where: { $0.name == user.user }) else {
-                    throw TopologyError(path: "\(path).database.user", "'\(user.user)' is not a user of \(user.instance); its users are \(instance.users.map(\.name).joined(separator: ", "))")
+                guard users.contains(where: { $0.name == user.user }) else {
+                    throw TopologyError(path: "\(path).database.user", "'\(user.user)' is not a user of \(user.instance); its users are \(users.map(\.name).joined(separator: ", "))")
                 }
             }
             if let policy = secret.resourcePolicy { try Self.checkPolicy(policy, kind: .resource, path: "\(path).resourcePolicy") }
@@ -117,8 +118,8 @@ extension Topology {
             guard proxy.role.hasPrefix("arn:") || roles.contains(proxy.role) else {
                 throw TopologyError(path: "\(path).role", "'\(proxy.role)' is not a role under iam.roles; declare it (trusting rds.amazonaws.com) or give its ARN")
             }
-            guard self.databases.contains(where: { $0.id == proxy.target }) else {
-                throw TopologyError(path: "\(path).target", "'\(proxy.target)' is not a database id of this topology")
+            guard self.instances.contains(where: { $0.id == proxy.target }) || self.clusters?.contains(where: { $0.id == proxy.target }) == true else {
+                throw TopologyError(path: "\(path).target", "'\(proxy.target)' is not a database instance or cluster id of this topology")
             }
             guard !proxy.auth.isEmpty else { throw TopologyError(path: "\(path).auth", "a proxy needs at least one secret to log into its target with") }
             for (a, auth) in proxy.auth.enumerated() where !auth.secret.hasPrefix("arn:") && !secrets.contains(auth.secret) {

@@ -53,7 +53,7 @@ extension Topology {
     private func validate(_ builtin: Function.Builtin, path: String) throws(TopologyError) {
         guard (builtin.echo != nil) != (builtin.sql != nil) else { throw TopologyError(path: path, "name exactly one built-in handler: echo or sql") }
         guard let sql = builtin.sql else { return }
-        let targets = Set(self.databases.map(\.id) + (self.proxies ?? []).map(\.name))
+        let targets = Set(self.instances.map(\.id) + (self.proxies ?? []).map(\.name))
         guard targets.contains(sql.target) else {
             throw TopologyError(path: "\(path).sql.target", "no proxy or instance '\(sql.target)'; known: \(targets.sorted().joined(separator: ", "))")
         }

@@ -12,12 +12,9 @@ extension Topology {
 
     private func validateDatabases() throws(TopologyError) {
         var seen: Set<String> = []
-        for (index, database) in self.databases.enumerated() {
-            let path = "databases[\(index)]"
-            guard database.id.range(of: #"^[a-z][a-z0-9-]{0,62}$"#, options: .regularExpression) != nil, !database.id.hasSuffix("-"),
-                  !database.id.contains("--") else {
-                throw TopologyError(path: "\(path).id", "'\(database.id)' is not a DB instance identifier: use 1-63 lower-case letters, digits and single hyphens, starting with a letter")
-            }
+        try self.validateClusters()
+        for (path, database) in self.placedInstances {
+            try Self.checkIdentifier(database.id, at: "\(path).id", of: "DB instance")
             guard seen.insert(database.id).inserted else {
                 throw TopologyError(path: "\(path).id", "'\(database.id)' is used twice; give each instance its own id")
             }
@@ -44,6 +41,32 @@ extension Topology {
             if database.schema != nil, database.schemaDatabase == nil, database.databases?.count != 1 {
                 throw TopologyError(path: "\(path).schemaDatabase", "name the schema the .sql file runs in")
             }
+        }
+    }
+
+    private func validateClusters() throws(TopologyError) {
+        var seen = Set(self.instances.map(\.id))
+        for (index, cluster) in (self.clusters ?? []).enumerated() {
+            let path = "clusters[\(index)]"
+            try Self.checkIdentifier(cluster.id, at: "\(path).id", of: "DB cluster")
+            guard seen.insert(cluster.id).inserted else {
+                throw TopologyError(path: "\(path).id", "'\(cluster.id)' is already an instance or cluster id; give the cluster its own")
+            }
+            guard !cluster.instances.isEmpty else {
+                throw TopologyError(path: "\(path).instances", "a cluster needs at least one instance (the writer); add readers to fail over to")
+            }
+            let timings = cluster.failover?.timings ?? Cluster.Failover().timings
+            for (field, value) in [("detectionSeconds", timings.detection), ("promotionSeconds", timings.promotion), ("rebootSeconds", timings.reboot)]
+            where !(0...3_600).contains(value) {
+                throw TopologyError(path: "\(path).failover.\(field)", "\(value) is not 0 to 3600 seconds")
+            }
+        }
+    }
+
+    /// RDS identifiers: 1-63 lower-case letters, digits and single hyphens, starting with a letter.
+    private static func checkIdentifier(_ id: String, at path: String, of kind: String) throws(TopologyError) {
+        guard id.range(of: #"^[a-z][a-z0-9-]{0,62}$"#, options: .regularExpression) != nil, !id.hasSuffix("-"), !id.contains("--") else {
+            throw TopologyError(path: path, "'\(id)' is not a \(kind) identifier: use 1-63 lower-case letters, digits and single hyphens, starting with a letter")
         }
     }
 }

@@ -8,6 +8,8 @@ public struct Topology: Sendable, Codable, Equatable {
     /// The 12-digit account id (123456789012 when absent).
     public var accountId: String?
     public var databases: [DatabaseInstance]
+    /// Aurora-style clusters of instances on one volume.
+    public var clusters: [Cluster]?
     public var iam: IAM?
     public var kmsKeys: [KMSKey]?
     public var secrets: [Secret]?
@@ -20,9 +22,10 @@ public struct Topology: Sendable, Codable, Equatable {
     /// API Gateway HTTP APIs routing to the functions.
     public var apis: [API]?
 
-    public init(region: String = "us-east-1", accountId: String? = nil, databases: [DatabaseInstance] = [], iam: IAM? = nil,
-                kmsKeys: [KMSKey]? = nil, secrets: [Secret]? = nil, network: NetworkSpec? = nil, proxies: [Proxy]? = nil,
+    public init(region: String = "us-east-1", accountId: String? = nil, databases: [DatabaseInstance] = [], clusters: [Cluster]? = nil,
+                iam: IAM? = nil, kmsKeys: [KMSKey]? = nil, secrets: [Secret]? = nil, network: NetworkSpec? = nil, proxies: [Proxy]? = nil,
                 functions: [Function]? = nil, apis: [API]? = nil) {
+        self.clusters = clusters
         self.functions = functions
         self.apis = apis
         self.network = network
@@ -111,7 +114,7 @@ public struct Topology: Sendable, Codable, Equatable {
 }
 
 extension Topology {
-    private enum CodingKeys: String, CodingKey { case region, accountId, databases, iam, kmsKeys, secrets, network, proxies, functions, apis }
+    private enum CodingKeys: String, CodingKey { case region, accountId, databases, clusters, iam, kmsKeys, secrets, network, proxies, functions, apis }
 
     /// `region` defaults to us-east-1 and `databases` to none, as in a minimal YAML file.
     public init(from decoder: any Decoder) throws {
@@ -119,6 +122,7 @@ extension Topology {
         self.region = try container.decodeIfPresent(String.self, forKey: .region) ?? "us-east-1"
         self.accountId = try container.decodeIfPresent(String.self, forKey: .accountId)
         self.databases = try container.decodeIfPresent([DatabaseInstance].self, forKey: .databases) ?? []
+        self.clusters = try container.decodeIfPresent([Cluster].self, forKey: .clusters)
         self.iam = try container.decodeIfPresent(IAM.self, forKey: .iam)
         self.kmsKeys = try container.decodeIfPresent([KMSKey].self, forKey: .kmsKeys)
         self.secrets = try container.decodeIfPresent([Secret].self, forKey: .secrets)

@@ -1,0 +1,161 @@
+import FakeAWS
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+import RDSProxy
+import ScriptedMySQL
+import VirtualNetwork
+
+/// The sandbox's Aurora-style clusters on the data plane: their instances, which is the writer, the proxies in
+/// front of them, and failover. `run()` (the sandbox runs it for its lifetime) carries out each failover that
+/// FailoverDBCluster or a writer going down began: the proxies hold new requests, the old writer restarts (its
+/// connections drop: statements in flight fail), a reader is promoted after `promotionSeconds`, the proxies move
+/// to it, and the old writer comes back as a reader after `rebootSeconds`.
+final class ClusterRuntime: Sendable {
+    struct Cluster: Sendable {
+        var spec: Topology.Cluster
+        var volume: StorageVolume
+        var members: [String: ScriptedMySQLServer]
+        var databases: [String: Endpoints.Database]
+    }
+
+    private enum Request: Sendable {
+        /// The account began a failover of the cluster to this reader.
+        case begun(cluster: String, target: String)
+        /// The cluster's writer went down.
+        case writerDown(cluster: String)
+    }
+
+    private struct State {
+        var writers: [String: String] = [:]
+        var proxies: [String: [RDSProxyServer]] = [:]
+    }
+
+    let clusters: [String: Cluster]
+    private let account: AccountState
+    private let logger: Logger
+    private let state: NIOLockedValueBox<State>
+    private let requests: AsyncStream<Request>
+    private let request: AsyncStream<Request>.Continuation
+
+    init(clusters: [String: Cluster], account: AccountState, logger: Logger) {
+        self.clusters = clusters
+        self.account = account
+        self.logger = logger
+        self.state = NIOLockedValueBox(State(writers: clusters.mapValues { $0.spec.instances[0].id }))
+        (self.requests, self.request) = AsyncStream.makeStream()
+    }
+
+    /// Starts every cluster's members (the writer first, then the readers on its port) on one volume per cluster
+    /// and registers the cluster with RDS. Each member started is in `started` (to stop on a failure).
+    static func startMembers(of cluster: Topology.Cluster, at path: String, on volume: StorageVolume, hosts: [String: String], network: VirtualNetwork?,
+                             account: AccountState, certificates: SandboxCertificates, baseDirectory: URL, logger: Logger,
+                             started: inout [String: ScriptedMySQLServer]) async throws -> Cluster {
+        let suffix = "\(account.rdsEndpointSuffix).\(account.region).rds.amazonaws.com"
+        let names = ["\(cluster.id).cluster-\(suffix)", "\(cluster.id).cluster-ro-\(suffix)"]
+        var members: [String: ScriptedMySQLServer] = [:]
+        var databases: [String: Endpoints.Database] = [:]
+        var port = 0
+        for (index, spec) in cluster.memberInstances.enumerated() {
+            let placement = DatabaseInstanceFactory.ClusterPlacement(volume: volume, port: port, readOnly: index > 0, names: names)
+            let (server, database) = try await DatabaseInstanceFactory.start(
+                spec, path: "\(path).instances[\(index)]", host: hosts[spec.id]!, network: network, account: account,
+                certificates: certificates, baseDirectory: baseDirectory, cluster: placement, logger: logger)
+            started[spec.id] = server
+            members[spec.id] = server
+            databases[spec.id] = database
+            port = server.port
+        }
+        account.registerDBCluster(DBClusterRecord(identifier: cluster.id, engineVersion: cluster.engineVersion ?? "8.0.mysql_aurora.3.05.2",
+                                                  endpoint: names[0], readerEndpoint: names[1], port: port, masterUsername: cluster.users[0].name,
+                                                  databaseName: cluster.databases?.first, members: cluster.instances.map(\.id),
+                                                  region: account.region, accountID: account.accountID))
+        return Cluster(spec: cluster, volume: volume, members: members, databases: databases)
+    }
+
+    /// The instance that is the writer of `cluster` now.
+    func writer(of cluster: String) -> String? { self.state.withLockedValue { $0.writers[cluster] } }
+
+    /// The cluster `instance` belongs to.
+    func cluster(of instance: String) -> String? {
+        self.clusters.first { $0.value.members[instance] != nil }?.key
+    }
+
+    /// `proxy` targets `cluster`'s writer and follows it through failover.
+    func attach(_ proxy: RDSProxyServer, to cluster: String) {
+        self.state.withLockedValue { $0.proxies[cluster, default: []].append(proxy) }
+    }
+
+    /// Carries out a failover that the account has begun (its `ClusterFailoverRunner`).
+    func failoverBegun(cluster: String, target: String) {
+        self.request.yield(.begun(cluster: cluster, target: target))
+    }
+
+    /// Instance `id` was taken down (a crash, a `down` toxic): if it is a writer, failover starts after the
+    /// cluster's detection time, as Aurora notices a failed writer.
+    func instanceWentDown(_ id: String) {
+        guard let cluster = self.cluster(of: id), self.writer(of: cluster) == id else { return }
+        self.request.yield(.writerDown(cluster: cluster))
+    }
+
+    /// Runs failovers until cancelled (the sandbox's shutdown).
+    func run() async {
+        await withDiscardingTaskGroup { group in
+            for await request in self.requests {
+                switch request {
+                case let .begun(cluster, target): group.addTask { await self.failover(cluster, to: target) }
+                case let .writerDown(cluster): group.addTask { await self.detectFailedWriter(of: cluster) }
+                }
+            }
+        }
+    }
+
+    func stop() { self.request.finish() }
+
+    /// The writer went down: after the detection time, failover begins as FailoverDBCluster begins it.
+    private func detectFailedWriter(of id: String) async {
+        guard let cluster = self.clusters[id], await Self.pause((cluster.spec.failover ?? .init()).timings.detection) else { return }
+        do {
+            try self.account.beginClusterFailover(id, target: nil)  // calls back with the reader it picked
+        } catch {
+            self.logger.warning("the writer went down and the cluster cannot fail over", metadata: ["db.cluster": "\(id)", "error": "\(error)"])
+        }
+    }
+
+    private func failover(_ id: String, to target: String) async {
+        guard let cluster = self.clusters[id] else { return }
+        let timings = (cluster.spec.failover ?? .init()).timings
+        guard let old = self.writer(of: id), let promoted = cluster.members[target], let oldServer = cluster.members[old],
+              let database = cluster.databases[target] else { return }
+        self.logger.info("failover begins", metadata: ["db.cluster": "\(id)", "db.writer": "\(old)", "db.promoting": "\(target)"])
+        let proxies = self.state.withLockedValue { $0.proxies[id] ?? [] }
+        for proxy in proxies { proxy.targetFailingOver() }
+        await oldServer.stop()
+        guard await Self.pause(timings.promotion) else { return }
+        promoted.setReadOnly(false)
+        oldServer.setReadOnly(true)
+        self.state.withLockedValue { $0.writers[id] = target }
+        self.account.setClusterWriter(id, writer: target)
+        for proxy in proxies {
+            var moved = proxy.target
+            moved.instanceID = target
+            moved.host = database.host
+            moved.port = database.port
+            await proxy.retarget(moved)
+        }
+        self.logger.info("failover: new writer", metadata: ["db.cluster": "\(id)", "db.writer": "\(target)"])
+        guard await Self.pause(timings.reboot) else { return }
+        do {
+            try await oldServer.start()
+        } catch {
+            self.logger.error("the old writer did not come back as a reader", metadata: ["db.instance": "\(old)", "error": "\(error)"])
+        }
+        self.account.completeClusterFailover(id)
+    }
+
+    /// Sleeps `seconds`; false when the sandbox is shutting down.
+    private static func pause(_ seconds: Double) async -> Bool {
+        try? await Task.sleep(for: .milliseconds(Int64(seconds * 1000)))
+        return !Task.isCancelled
+    }
+}

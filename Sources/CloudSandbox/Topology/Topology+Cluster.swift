@@ -1,0 +1,97 @@
+extension Topology {
+    /// An Aurora-style cluster: instances on one shared volume (a write committed on the writer is on every
+    /// reader), the first the writer and the others readers (1290 for writes), a cluster endpoint that follows the
+    /// writer, and failover (FailoverDBCluster, or the writer going down) that promotes a reader.
+    public struct Cluster: Sendable, Codable, Equatable {
+        /// One instance of the cluster and where it sits in the network.
+        public struct Member: Sendable, Codable, Equatable {
+            public var id: String
+            public var subnet: String?
+            public var securityGroups: [String]?
+            public init(id: String, subnet: String? = nil, securityGroups: [String]? = nil) {
+                self.id = id
+                self.subnet = subnet
+                self.securityGroups = securityGroups
+            }
+        }
+
+        /// How failover runs. The defaults keep tests fast; `profile: aws` takes timings like Aurora's.
+        public struct Failover: Sendable, Codable, Equatable {
+            public enum Profile: String, Sendable, Codable { case fast, aws }
+            public var profile: Profile?
+            /// How long a writer that went down goes unnoticed before failover starts.
+            public var detectionSeconds: Double?
+            /// How long the cluster has no writer while a reader is promoted.
+            public var promotionSeconds: Double?
+            /// How long the old writer takes to come back, as a reader.
+            public var rebootSeconds: Double?
+            public init(profile: Profile? = nil, detectionSeconds: Double? = nil, promotionSeconds: Double? = nil, rebootSeconds: Double? = nil) {
+                self.profile = profile
+                self.detectionSeconds = detectionSeconds
+                self.promotionSeconds = promotionSeconds
+                self.rebootSeconds = rebootSeconds
+            }
+
+            /// The timings in effect: what is written, else the profile's (fast: 0.2, 0.3, 0.5 s; aws: 10, 15, 30 s).
+            public var timings: (detection: Double, promotion: Double, reboot: Double) {
+                let base = self.profile == .aws ? (10.0, 15.0, 30.0) : (0.2, 0.3, 0.5)
+                return (self.detectionSeconds ?? base.0, self.promotionSeconds ?? base.1, self.rebootSeconds ?? base.2)
+            }
+        }
+
+        public var id: String
+        public var engineVersion: String?
+        public var users: [DatabaseInstance.User]
+        public var databases: [String]?
+        public var schema: String?
+        public var schemaDatabase: String?
+        public var script: String?
+        public var maxConnections: Int?
+        public var tls: DatabaseInstance.TLSMode?
+        /// The writer first, then the readers.
+        public var instances: [Member]
+        public var failover: Failover?
+
+        public init(id: String, engineVersion: String? = nil, users: [DatabaseInstance.User], databases: [String]? = nil,
+                    schema: String? = nil, schemaDatabase: String? = nil, script: String? = nil, maxConnections: Int? = nil,
+                    tls: DatabaseInstance.TLSMode? = nil, instances: [Member], failover: Failover? = nil) {
+            self.id = id
+            self.engineVersion = engineVersion
+            self.users = users
+            self.databases = databases
+            self.schema = schema
+            self.schemaDatabase = schemaDatabase
+            self.script = script
+            self.maxConnections = maxConnections
+            self.tls = tls
+            self.instances = instances
+            self.failover = failover
+        }
+
+        /// Each member as an instance with the cluster's users, schemas and settings.
+        var memberInstances: [DatabaseInstance] {
+            self.instances.map { member in
+                DatabaseInstance(id: member.id, engineVersion: self.engineVersion, users: self.users, databases: self.databases,
+                                 schema: self.schema, schemaDatabase: self.schemaDatabase, script: self.script,
+                                 maxConnections: self.maxConnections, tls: self.tls, subnet: member.subnet, securityGroups: member.securityGroups)
+            }
+        }
+    }
+
+    /// Every instance the sandbox runs or registers, with the path it is written at: `databases`, then each
+    /// cluster's members (writer first).
+    var placedInstances: [(path: String, instance: DatabaseInstance)] {
+        self.databases.enumerated().map { ("databases[\($0.offset)]", $0.element) }
+            + (self.clusters ?? []).enumerated().flatMap { c, cluster in
+                cluster.memberInstances.enumerated().map { ("clusters[\(c)].instances[\($0.offset)]", $0.element) }
+            }
+    }
+
+    /// Every instance: `databases`, then each cluster's members.
+    public var instances: [DatabaseInstance] { self.placedInstances.map(\.instance) }
+
+    /// The cluster instance `id` belongs to.
+    public func cluster(of id: String) -> Cluster? {
+        self.clusters?.first { $0.instances.contains { $0.id == id } }
+    }
+}

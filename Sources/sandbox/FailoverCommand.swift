@@ -1,0 +1,39 @@
+import ArgumentParser
+import CloudSandbox
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// `sandbox failover CLUSTER [--to INSTANCE] [--wait]`: FailoverDBCluster on a running sandbox's cluster.
+struct FailoverCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "failover", abstract: "Fail a running sandbox's cluster over to a reader (FailoverDBCluster).")
+
+    @Argument(help: "The cluster id.") var cluster: String
+    @Option(help: "The reader to promote (default: the first reader).") var to: String?
+    @Flag(help: "Wait until the failover is over (at most 5 minutes) and print the cluster then.") var wait = false
+    @Option(help: "The running sandbox's endpoints file.") var endpointsFile: String = ".sandbox/endpoints.json"
+
+    func run() async throws {
+        let endpoints = try Endpoints.read(from: self.endpointsFile)
+        guard let base = endpoints.aws?.endpoint else { throw ValidationError("\(self.endpointsFile) names no endpoint; is the sandbox up?") }
+        var path = "/sandbox/clusters/\(self.cluster)/failover"
+        if let to { path += "?target=\(to.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? to)" }
+        var request = URLRequest(url: URL(string: base + path)!)
+        request.httpMethod = "POST"
+        let (data, response) = try await URLSession.shared.data(for: request)
+        let text = String(decoding: data, as: UTF8.self)
+        guard (response as? HTTPURLResponse)?.statusCode == 200 else { throw ValidationError(text) }
+        print(text)
+        guard self.wait else { return }
+        for _ in 0..<3_000 {
+            try await Task.sleep(for: .milliseconds(100))
+            let (data, _) = try await URLSession.shared.data(from: URL(string: base + "/sandbox/clusters")!)
+            let clusters = try JSONSerialization.jsonObject(with: data) as? [String: [String: Any]]
+            guard let state = clusters?[self.cluster], state["status"] as? String == "available" else { continue }
+            print(String(decoding: try JSONSerialization.data(withJSONObject: state, options: [.sortedKeys, .prettyPrinted]), as: UTF8.self))
+            return
+        }
+        throw ValidationError("the failover of \(self.cluster) did not finish within 5 minutes")
+    }
+}

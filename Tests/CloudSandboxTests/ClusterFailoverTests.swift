@@ -1,0 +1,165 @@
+import CloudSandbox
+import FakeAWS
+import Foundation
+import MariaDBClient
+import SandboxTesting
+import XCTest
+
+/// Aurora-style clusters: one volume under every instance, readers that refuse writes (1290), and failover —
+/// through the proxy idle clients survive and new statements wait for the new writer, a statement in flight on
+/// the old writer fails, and a client that keeps dialing the old writer's address meets 1290.
+final class ClusterFailoverTests: XCTestCase {
+    static let yaml = """
+    clusters:
+      - id: orders
+        users: [{name: app, password: app-pw, plugin: mysql_native_password}]
+        databases: [shop]
+        instances: [{id: orders-1}, {id: orders-2}]
+        failover: {promotionSeconds: 0.4, rebootSeconds: 0.4}
+      - id: solo
+        users: [{name: app, password: app-pw, plugin: mysql_native_password}]
+        instances: [{id: solo-1}]
+    secrets:
+      - name: orders/app
+        database: {instance: orders, user: app}
+    iam:
+      roles:
+        - name: proxy-role
+          trustPolicy:
+            Version: "2012-10-17"
+            Statement: [{Effect: Allow, Principal: {Service: rds.amazonaws.com}, Action: "sts:AssumeRole"}]
+          policies:
+            read-secrets:
+              Version: "2012-10-17"
+              Statement: [{Effect: Allow, Action: secretsmanager:GetSecretValue, Resource: "*"}]
+    proxies:
+      - name: orders-proxy
+        role: proxy-role
+        auth: [{secret: orders/app}]
+        target: orders
+        targetGroup: {connectionBorrowTimeout: 10}
+    """
+
+    private func connect(_ host: String, _ port: Int, readTimeout: UInt32 = 30) async throws -> MariaDBConnection {
+        try await MariaDB.offload {
+            try MariaDBConnection(.init(host: host, port: port, user: "app", password: "app-pw", database: "shop", readTimeout: readTimeout))
+        }
+    }
+
+    private static func expectError(_ code: UInt32, _ body: @escaping @Sendable () throws -> Void, file: StaticString = #filePath, line: UInt = #line) async {
+        do {
+            try await MariaDB.offload(body)
+            XCTFail("expected error \(code)", file: file, line: line)
+        } catch let error as MariaDBError {
+            XCTAssertEqual(error.code, code, "\(error)", file: file, line: line)
+        } catch {
+            XCTFail("\(error)", file: file, line: line)
+        }
+    }
+
+    func testFailoverKeepsIdleProxyClientsFailsInFlightOnesAndDemotesTheOldWriter() async throws {
+        let sandbox = try await Sandbox.start(try TopologyLoader.parse(Self.yaml))
+        defer { Task { await sandbox.shutdown() } }
+        let cluster = try XCTUnwrap(sandbox.endpoints.clusters?["orders"])
+        XCTAssertEqual(cluster.writer, "orders-1")
+        XCTAssertTrue(cluster.endpoint.hasPrefix("orders.cluster-") && cluster.readerEndpoint.hasPrefix("orders.cluster-ro-"), cluster.endpoint)
+        let first = try XCTUnwrap(sandbox.endpoints.databases["orders-1"]), second = try XCTUnwrap(sandbox.endpoints.databases["orders-2"])
+        XCTAssertEqual(first.port, second.port, "members share a port: the cluster endpoint is only an address")
+        let proxy = try XCTUnwrap(sandbox.endpoints.proxies?["orders-proxy"])
+
+        // One volume: the reader sees the writer's commit at once, and refuses writes.
+        let writer = try await self.connect(first.host, first.port)
+        _ = try await MariaDB.offload { try writer.query("CREATE TABLE items (id INT PRIMARY KEY, note TEXT)") }
+        _ = try await MariaDB.offload { try writer.query("INSERT INTO items VALUES (1, 'before')") }
+        let reader = try await self.connect(second.host, second.port)
+        let seen = try await MariaDB.offload { try reader.query("SELECT COUNT(*), @@innodb_read_only FROM items").rows }
+        XCTAssertEqual(seen, [["1", "1"]])
+        await Self.expectError(1290) { _ = try reader.query("INSERT INTO items VALUES (2, 'on a reader')") }
+
+        // Through the proxy: one client idle, one in the middle of a statement when the failover starts.
+        let idle = try await self.connect(proxy.host, proxy.port)
+        _ = try await MariaDB.offload { try idle.query("SELECT 1") }
+        let busy = try await self.connect(proxy.host, proxy.port)
+        async let inFlight: Void = Self.expectError(2013) { _ = try busy.query("SELECT SLEEP(5)") }
+        try await Task.sleep(for: .milliseconds(300))
+
+        try sandbox.failover(cluster: "orders")
+        XCTAssertEqual(sandbox.account.dbCluster("orders")?.status, "failing-over")
+        XCTAssertThrowsError(try sandbox.failover(cluster: "orders")) {
+            XCTAssertEqual(($0 as? AWSError)?.code, "InvalidDBClusterStateFault", "\($0)")
+        }
+        await inFlight
+
+        // The idle client's next statement waits for the new writer and commits there.
+        _ = try await MariaDB.offload { try idle.query("INSERT INTO items VALUES (2, 'through the proxy')") }
+        XCTAssertEqual(sandbox.writer(of: "orders"), "orders-2")
+        XCTAssertEqual(sandbox.proxy("orders-proxy")?.target.instanceID, "orders-2")
+
+        // A client that cached the old writer's address: once it is back (as a reader), its writes get 1290.
+        try await self.waitUntil { sandbox.account.dbCluster("orders")?.status == "available" }
+        let stale = try await self.connect(first.host, first.port)
+        await Self.expectError(1290) { _ = try stale.query("INSERT INTO items VALUES (3, 'stale writer')") }
+        let promoted = try await self.connect(second.host, second.port)
+        _ = try await MariaDB.offload { try promoted.query("INSERT INTO items VALUES (3, 'new writer')") }
+        let rows = try await MariaDB.offload { try stale.query("SELECT id, note FROM items ORDER BY id").rows }
+        XCTAssertEqual(rows, [["1", "before"], ["2", "through the proxy"], ["3", "new writer"]], "no acknowledged write lost")
+        XCTAssertEqual(sandbox.account.dbCluster("orders")?.writer, "orders-2")
+        XCTAssertEqual(sandbox.account.dbProxy(named: "orders-proxy")?.targets.map(\.instanceIdentifier), ["orders-2"])
+    }
+
+    func testClustersThroughTheAWSCLI() async throws {
+        let sandbox = try await Sandbox.start(try TopologyLoader.parse(Self.yaml))
+        defer { Task { await sandbox.shutdown() } }
+        let described = try await SandboxAWSTests.aws(["rds", "describe-db-clusters", "--db-cluster-identifier", "orders"], as: "root", in: sandbox.endpoints)
+        XCTAssertEqual(described.status, 0, described.stderr)
+        let json = try JSONSerialization.jsonObject(with: Data(described.stdout.utf8)) as? [String: Any]
+        let clusters = try XCTUnwrap(json?["DBClusters"] as? [[String: Any]])
+        XCTAssertEqual(clusters.first?["Status"] as? String, "available")
+        let members = try XCTUnwrap(clusters.first?["DBClusterMembers"] as? [[String: Any]])
+        XCTAssertEqual(members.map { "\($0["DBInstanceIdentifier"]!)=\($0["IsClusterWriter"]!)" }, ["orders-1=1", "orders-2=0"])
+
+        let solo = try await SandboxAWSTests.aws(["rds", "failover-db-cluster", "--db-cluster-identifier", "solo"], as: "root", in: sandbox.endpoints)
+        XCTAssertNotEqual(solo.status, 0)
+        XCTAssertTrue(solo.stderr.contains("InvalidDBClusterStateFault") && solo.stderr.contains("no reader"), solo.stderr)
+        let writerAsTarget = try await SandboxAWSTests.aws(["rds", "failover-db-cluster", "--db-cluster-identifier", "orders",
+                                                            "--target-db-instance-identifier", "orders-1"], as: "root", in: sandbox.endpoints)
+        XCTAssertTrue(writerAsTarget.stderr.contains("InvalidDBInstanceState") && writerAsTarget.stderr.contains("already the writer"), writerAsTarget.stderr)
+        let missing = try await SandboxAWSTests.aws(["rds", "failover-db-cluster", "--db-cluster-identifier", "nope"], as: "root", in: sandbox.endpoints)
+        XCTAssertTrue(missing.stderr.contains("DBClusterNotFoundFault"), missing.stderr)
+
+        let failover = try await SandboxAWSTests.aws(["rds", "failover-db-cluster", "--db-cluster-identifier", "orders"], as: "root", in: sandbox.endpoints)
+        XCTAssertEqual(failover.status, 0, failover.stderr)
+        XCTAssertTrue(failover.stdout.contains(#""Status": "failing-over""#), failover.stdout)
+        try await self.waitUntil { sandbox.account.dbCluster("orders")?.status == "available" }
+        XCTAssertEqual(sandbox.account.dbCluster("orders")?.writer, "orders-2")
+    }
+
+    /// The writer taken down (Toxiproxy's `enabled: false`) fails over after the detection time, on its own;
+    /// `sandbox failover --to` then moves the writer back.
+    func testAWriterTakenDownFailsOverAndTheCLIFailsBack() async throws {
+        let sandbox = try await Sandbox.start(try TopologyLoader.parse(Self.yaml))
+        defer { Task { await sandbox.shutdown() } }
+        await sandbox.setDown("orders-1", true)
+        try await self.waitUntil { sandbox.writer(of: "orders") == "orders-2" }
+        try await self.waitUntil { sandbox.account.dbCluster("orders")?.status == "available" }
+        await sandbox.setDown("solo-1", true)  // no reader: the cluster keeps its (down) writer, and the sandbox runs on
+        try await Task.sleep(for: .milliseconds(400))
+        XCTAssertEqual(sandbox.writer(of: "solo"), "solo-1")
+
+        let file = sandbox.stateDirectory.appendingPathComponent("endpoints.json").path
+        try sandbox.endpoints.write(to: file)
+        let executable = try XCTUnwrap(SandboxCLITests.executable, "build the sandbox executable first (swift build)")
+        let back = try await Subprocess.runOffThread([executable, "failover", "orders", "--to", "orders-1", "--wait", "--endpoints-file", file])
+        XCTAssertEqual(back.status, 0, back.stderr)
+        XCTAssertTrue(back.stdout.contains(#""promoting" : "orders-1""#) && back.stdout.contains(#""writer" : "orders-1""#), back.stdout)
+        let refused = try await Subprocess.runOffThread([executable, "failover", "solo", "--endpoints-file", file])
+        XCTAssertNotEqual(refused.status, 0)
+        XCTAssertTrue(refused.stderr.contains("InvalidDBClusterStateFault") && refused.stderr.contains("no reader"), refused.stderr)
+    }
+
+    /// Polls (every 50 ms, at most 10 s) until `condition` holds.
+    private func waitUntil(_ condition: @Sendable () -> Bool, file: StaticString = #filePath, line: UInt = #line) async throws {
+        for _ in 0..<200 where !condition() { try await Task.sleep(for: .milliseconds(50)) }
+        XCTAssertTrue(condition(), "timed out waiting", file: file, line: line)
+    }
+}
