@@ -181,10 +181,14 @@ public struct MariaDBError: Error, Sendable, Equatable, CustomStringConvertible 
 }
 
 public enum MariaDB {
-    /// Runs blocking libmariadb work on a GCD thread so the Swift cooperative pool stays free for servers.
+    /// Runs blocking libmariadb work on a thread of its own, so the Swift cooperative pool stays free for servers.
+    /// Not GCD's global queue: on Linux it runs as many blocks at once as there are cores, so a few clients
+    /// waiting on the network would hold up every other offloaded call.
     public static func offload<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
+            let thread = Thread { continuation.resume(with: Result { try work() }) }
+            thread.stackSize = 1 << 20
+            thread.start()
         }
     }
 }
