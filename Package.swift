@@ -133,7 +133,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         // Helpers for tests (ours and users'): a throwaway real MariaDB server, a seeded random generator, subprocesses.
-        .target(name: "SandboxTesting", dependencies: ["SandboxPKI"]),
+        .target(name: "SandboxTesting", dependencies: ["SandboxPKI", "MariaDBClient", .product(name: "NIOConcurrencyHelpers", package: "swift-nio")]),
         .executableTarget(name: "SandboxBench", dependencies: [
             "CloudSandbox", "MySQLNIO", "ScriptedMySQL", "MariaDBClient", "SandboxTesting", "SandboxPKI", "AWSSigV4", "IAMPolicy", "VirtualNetwork", "Lambda",
             .product(name: "NIOCore", package: "swift-nio"),

@@ -14,8 +14,9 @@ import ScriptedMySQL
 struct SandboxBench {
     struct Target { var name: String; var host: String; var port: Int; var user: String; var password: String }
 
-    /// `BENCH_ONLY=queries,sysbench,startup,network,proxy,stream,scale,lambda,aws` (any of them) runs those parts
-    /// alone; `SCALE_CLIENTS` and `SCALE_CYCLES` make the scale part smaller.
+    /// `BENCH_ONLY=queries,sysbench,startup,network,proxy,stream,scale,lambda,failover,aws` (any of them) runs those
+    /// parts alone; `SCALE_CLIENTS` and `SCALE_CYCLES` make the scale part smaller; `FAILOVER_PROFILE=aws` takes
+    /// Aurora-like failover timings.
     static func main() async throws {
         let environment = ProcessInfo.processInfo.environment
         let only = environment["BENCH_ONLY"].map { Set($0.split(separator: ",").map(String.init)) }
@@ -74,6 +75,7 @@ struct SandboxBench {
             print()
         }
         if wants("lambda") { try await LambdaBench.run(logger: quiet); print() }
+        if wants("failover") { try await FailoverBench.run(logger: quiet, profile: environment["FAILOVER_PROFILE"] ?? "fast"); print() }
         if wants("aws") { try AWSBench.run() }
         real?.stop()
         await scripted.shutdown()

@@ -9,40 +9,18 @@ import XCTest
 /// through the proxy idle clients survive and new statements wait for the new writer, a statement in flight on
 /// the old writer fails, and a client that keeps dialing the old writer's address meets 1290.
 final class ClusterFailoverTests: XCTestCase {
-    static let yaml = """
-    clusters:
-      - id: orders
-        users: [{name: app, password: app-pw, plugin: mysql_native_password}]
-        databases: [shop]
-        instances: [{id: orders-1}, {id: orders-2}]
-        failover: {promotionSeconds: 0.4, rebootSeconds: 0.4}
-      - id: solo
-        users: [{name: app, password: app-pw, plugin: mysql_native_password}]
-        instances: [{id: solo-1}]
-    secrets:
-      - name: orders/app
-        database: {instance: orders, user: app}
-    iam:
-      roles:
-        - name: proxy-role
-          trustPolicy:
-            Version: "2012-10-17"
-            Statement: [{Effect: Allow, Principal: {Service: rds.amazonaws.com}, Action: "sts:AssumeRole"}]
-          policies:
-            read-secrets:
-              Version: "2012-10-17"
-              Statement: [{Effect: Allow, Action: secretsmanager:GetSecretValue, Resource: "*"}]
-    proxies:
-      - name: orders-proxy
-        role: proxy-role
-        auth: [{secret: orders/app}]
-        target: orders
-        targetGroup: {connectionBorrowTimeout: 10}
-    """
+    /// Sandbox/aurora-failover.yaml started, with `edit` applied (and a cluster without a reader beside it).
+    static func start(_ edit: (inout Topology) -> Void = { _ in }) async throws -> Sandbox {
+        var (topology, base) = try TopologyLoader.load(path: TopologyTests.root.appendingPathComponent("Sandbox/aurora-failover.yaml").path)
+        topology.clusters?.append(.init(id: "solo", users: [.init(name: "app", password: "app-Passw0rd", plugin: .nativePassword)],
+                                        instances: [.init(id: "solo-1")]))
+        edit(&topology)
+        return try await Sandbox.start(topology, baseDirectory: base)
+    }
 
     private func connect(_ host: String, _ port: Int, readTimeout: UInt32 = 30) async throws -> MariaDBConnection {
         try await MariaDB.offload {
-            try MariaDBConnection(.init(host: host, port: port, user: "app", password: "app-pw", database: "shop", readTimeout: readTimeout))
+            try MariaDBConnection(.init(host: host, port: port, user: "app", password: "app-Passw0rd", database: "shop", readTimeout: readTimeout))
         }
     }
 
@@ -58,7 +36,7 @@ final class ClusterFailoverTests: XCTestCase {
     }
 
     func testFailoverKeepsIdleProxyClientsFailsInFlightOnesAndDemotesTheOldWriter() async throws {
-        let sandbox = try await Sandbox.start(try TopologyLoader.parse(Self.yaml))
+        let sandbox = try await Self.start { $0.clusters?[0].failover = .init(promotionSeconds: 0.4, rebootSeconds: 0.4) }
         defer { Task { await sandbox.shutdown() } }
         let cluster = try XCTUnwrap(sandbox.endpoints.clusters?["orders"])
         XCTAssertEqual(cluster.writer, "orders-1")
@@ -69,7 +47,7 @@ final class ClusterFailoverTests: XCTestCase {
 
         // One volume: the reader sees the writer's commit at once, and refuses writes.
         let writer = try await self.connect(first.host, first.port)
-        _ = try await MariaDB.offload { try writer.query("CREATE TABLE items (id INT PRIMARY KEY, note TEXT)") }
+        _ = try await MariaDB.offload { try writer.query("CREATE TABLE items (id INT PRIMARY KEY, note TEXT)") }  // beside the file's writes
         _ = try await MariaDB.offload { try writer.query("INSERT INTO items VALUES (1, 'before')") }
         let reader = try await self.connect(second.host, second.port)
         let seen = try await MariaDB.offload { try reader.query("SELECT COUNT(*), @@innodb_read_only FROM items").rows }
@@ -108,7 +86,7 @@ final class ClusterFailoverTests: XCTestCase {
     }
 
     func testClustersThroughTheAWSCLI() async throws {
-        let sandbox = try await Sandbox.start(try TopologyLoader.parse(Self.yaml))
+        let sandbox = try await Self.start()
         defer { Task { await sandbox.shutdown() } }
         let described = try await SandboxAWSTests.aws(["rds", "describe-db-clusters", "--db-cluster-identifier", "orders"], as: "root", in: sandbox.endpoints)
         XCTAssertEqual(described.status, 0, described.stderr)
@@ -137,7 +115,7 @@ final class ClusterFailoverTests: XCTestCase {
     /// The writer taken down (Toxiproxy's `enabled: false`) fails over after the detection time, on its own;
     /// `sandbox failover --to` then moves the writer back.
     func testAWriterTakenDownFailsOverAndTheCLIFailsBack() async throws {
-        let sandbox = try await Sandbox.start(try TopologyLoader.parse(Self.yaml))
+        let sandbox = try await Self.start()
         defer { Task { await sandbox.shutdown() } }
         await sandbox.setDown("orders-1", true)
         try await self.waitUntil { sandbox.writer(of: "orders") == "orders-2" }

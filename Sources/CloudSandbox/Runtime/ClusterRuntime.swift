@@ -10,10 +10,14 @@ import VirtualNetwork
 /// front of them, and failover. `run()` (the sandbox runs it for its lifetime) carries out each failover that
 /// FailoverDBCluster or a writer going down began: the proxies hold new requests, the old writer restarts (its
 /// connections drop: statements in flight fail), a reader is promoted after `promotionSeconds`, the proxies move
-/// to it, and the old writer comes back as a reader after `rebootSeconds`.
+/// to it, and the old writer comes back as a reader after `rebootSeconds`. The cluster endpoint's name resolves to
+/// the old writer for `dnsTTLSeconds` after a promotion, as cached DNS answers do.
 final class ClusterRuntime: Sendable {
     struct Cluster: Sendable {
         var spec: Topology.Cluster
+        /// The cluster (writer) endpoint's and the reader endpoint's names.
+        var endpoint: String
+        var readerEndpoint: String
         var volume: StorageVolume
         var members: [String: ScriptedMySQLServer]
         var databases: [String: Endpoints.Database]
@@ -29,6 +33,8 @@ final class ClusterRuntime: Sendable {
     private struct State {
         var writers: [String: String] = [:]
         var proxies: [String: [RDSProxyServer]] = [:]
+        /// The writer each cluster endpoint named before its last promotion, and when that was.
+        var promotions: [String: (previous: String, at: ContinuousClock.Instant)] = [:]
     }
 
     let clusters: [String: Cluster]
@@ -70,11 +76,26 @@ final class ClusterRuntime: Sendable {
                                                   endpoint: names[0], readerEndpoint: names[1], port: port, masterUsername: cluster.users[0].name,
                                                   databaseName: cluster.databases?.first, members: cluster.instances.map(\.id),
                                                   region: account.region, accountID: account.accountID))
-        return Cluster(spec: cluster, volume: volume, members: members, databases: databases)
+        return Cluster(spec: cluster, endpoint: names[0], readerEndpoint: names[1], volume: volume, members: members, databases: databases)
     }
 
     /// The instance that is the writer of `cluster` now.
     func writer(of cluster: String) -> String? { self.state.withLockedValue { $0.writers[cluster] } }
+
+    /// The address a cluster endpoint's name resolves to now: the writer's (the old writer's until the TTL has passed
+    /// since a promotion), or a reader's for the reader endpoint; nil for other names.
+    func resolve(_ name: String, now: ContinuousClock.Instant = .now) -> String? {
+        guard let (id, cluster) = self.clusters.first(where: { $0.value.endpoint == name || $0.value.readerEndpoint == name }) else { return nil }
+        let (writer, promotion) = self.state.withLockedValue { ($0.writers[id], $0.promotions[id]) }
+        guard let writer else { return nil }
+        if name == cluster.readerEndpoint {
+            let reader = cluster.spec.instances.map(\.id).first { $0 != writer } ?? writer
+            return cluster.databases[reader]?.host
+        }
+        let ttl = Duration.milliseconds(Int64((cluster.spec.failover ?? .init()).timings.dnsTTL * 1000))
+        if let promotion, now - promotion.at < ttl { return cluster.databases[promotion.previous]?.host }
+        return cluster.databases[writer]?.host
+    }
 
     /// The cluster `instance` belongs to.
     func cluster(of instance: String) -> String? {
@@ -134,7 +155,10 @@ final class ClusterRuntime: Sendable {
         guard await Self.pause(timings.promotion) else { return }
         promoted.setReadOnly(false)
         oldServer.setReadOnly(true)
-        self.state.withLockedValue { $0.writers[id] = target }
+        self.state.withLockedValue {
+            $0.writers[id] = target
+            $0.promotions[id] = (old, .now)
+        }
         self.account.setClusterWriter(id, writer: target)
         for proxy in proxies {
             var moved = proxy.target

@@ -173,6 +173,13 @@ public final class Sandbox: Sendable {
         try self.account.beginClusterFailover(cluster, target: target)
     }
 
+    /// What an in-sandbox client's DNS lookup of `name` answers: the loopback address of an instance, proxy or
+    /// cluster endpoint (which follows the writer once its TTL has passed after a failover); nil for other names.
+    public func resolve(_ name: String) -> String? {
+        if let address = self.clusters.resolve(name) { return address }
+        return self.endpoints.databases.values.first { $0.endpoint == name }?.host ?? self.endpoints.proxies?.values.first { $0.endpoint == name }?.host
+    }
+
     /// The current writer of `cluster`.
     public func writer(of cluster: String) -> String? { self.clusters.writer(of: cluster) }
 

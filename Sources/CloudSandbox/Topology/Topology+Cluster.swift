@@ -25,17 +25,31 @@ extension Topology {
             public var promotionSeconds: Double?
             /// How long the old writer takes to come back, as a reader.
             public var rebootSeconds: Double?
-            public init(profile: Profile? = nil, detectionSeconds: Double? = nil, promotionSeconds: Double? = nil, rebootSeconds: Double? = nil) {
+            /// How long the cluster endpoint's name still resolves to the old writer after a promotion (its DNS TTL).
+            public var dnsTTLSeconds: Double?
+            public init(profile: Profile? = nil, detectionSeconds: Double? = nil, promotionSeconds: Double? = nil, rebootSeconds: Double? = nil,
+                        dnsTTLSeconds: Double? = nil) {
                 self.profile = profile
                 self.detectionSeconds = detectionSeconds
                 self.promotionSeconds = promotionSeconds
                 self.rebootSeconds = rebootSeconds
+                self.dnsTTLSeconds = dnsTTLSeconds
             }
 
-            /// The timings in effect: what is written, else the profile's (fast: 0.2, 0.3, 0.5 s; aws: 10, 15, 30 s).
-            public var timings: (detection: Double, promotion: Double, reboot: Double) {
-                let base = self.profile == .aws ? (10.0, 15.0, 30.0) : (0.2, 0.3, 0.5)
-                return (self.detectionSeconds ?? base.0, self.promotionSeconds ?? base.1, self.rebootSeconds ?? base.2)
+            public struct Timings: Sendable, Equatable {
+                public var detection: Double
+                public var promotion: Double
+                public var reboot: Double
+                public var dnsTTL: Double
+            }
+
+            /// The timings in effect: what is written, else the profile's (fast: 0.2, 0.3, 0.3 s and a 1 s TTL;
+            /// aws: 10, 15, 10 s and AWS's 5 s TTL).
+            public var timings: Timings {
+                let base = self.profile == .aws ? Timings(detection: 10, promotion: 15, reboot: 10, dnsTTL: 5)
+                                                : Timings(detection: 0.2, promotion: 0.3, reboot: 0.3, dnsTTL: 1)
+                return Timings(detection: self.detectionSeconds ?? base.detection, promotion: self.promotionSeconds ?? base.promotion,
+                               reboot: self.rebootSeconds ?? base.reboot, dnsTTL: self.dnsTTLSeconds ?? base.dnsTTL)
             }
         }
 

@@ -56,7 +56,8 @@ extension Topology {
                 throw TopologyError(path: "\(path).instances", "a cluster needs at least one instance (the writer); add readers to fail over to")
             }
             let timings = cluster.failover?.timings ?? Cluster.Failover().timings
-            for (field, value) in [("detectionSeconds", timings.detection), ("promotionSeconds", timings.promotion), ("rebootSeconds", timings.reboot)]
+            for (field, value) in [("detectionSeconds", timings.detection), ("promotionSeconds", timings.promotion), ("rebootSeconds", timings.reboot),
+                                   ("dnsTTLSeconds", timings.dnsTTL)]
             where !(0...3_600).contains(value) {
                 throw TopologyError(path: "\(path).failover.\(field)", "\(value) is not 0 to 3600 seconds")
             }

@@ -1,0 +1,80 @@
+import CloudSandbox
+import Foundation
+import MariaDBClient
+import SandboxTesting
+import XCTest
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// Writes acknowledged through a failover, checked against what the cluster holds afterwards: through API Gateway,
+/// a function and the proxy nothing acknowledged is lost and no client meets a read-only writer; clients that dial
+/// the cluster endpoint themselves meet 1290 until its TTL passes.
+final class FailoverWorkloadTests: XCTestCase {
+    private static func writer(port: Int, address: @escaping @Sendable () -> String?) -> MySQLRowWriter {
+        MySQLRowWriter(port: port, user: "app", password: "app-Passw0rd", database: "shop", table: "writes", address: address)
+    }
+
+    private func stored(_ sandbox: Sandbox) async throws -> [RowID] {
+        let writer = try XCTUnwrap(sandbox.writer(of: "orders").flatMap { sandbox.endpoints.databases[$0] })
+        return try await Self.writer(port: writer.port) { nil }.stored(host: writer.host)
+    }
+
+    /// The file's cluster with a DNS TTL long enough to see, and room for a slow CI machine.
+    private func start() async throws -> Sandbox {
+        try await ClusterFailoverTests.start { $0.clusters?[0].failover = .init(promotionSeconds: 0.3, rebootSeconds: 0.2, dnsTTLSeconds: 1.5) }
+    }
+
+    private static func failover(_ sandbox: Sandbox, after delay: Duration) -> @Sendable () async throws -> Void {
+        { try await Task.sleep(for: delay); try sandbox.failover(cluster: "orders") }
+    }
+
+    func testThroughTheAPIAndTheProxyNoAcknowledgedWriteIsLost() async throws {
+        let sandbox = try await self.start()
+        defer { Task { await sandbox.shutdown() } }
+        let proxy = try XCTUnwrap(sandbox.endpoints.proxies?["orders-proxy"])
+        let idle = try await MariaDB.offload { try MariaDBConnection(.init(host: proxy.host, port: proxy.port, user: "app", password: "app-Passw0rd", database: "shop")) }
+        _ = try await MariaDB.offload { try idle.query("SELECT 1") }
+        let url = try XCTUnwrap(sandbox.endpoints.apis?["orders-api"]?.url)
+
+        let events = try await WriteWorkload(clients: 4, duration: .seconds(3)).run(write: { row in
+            var request = URLRequest(url: URL(string: "\(url)/write?client=\(row.client)&seq=\(row.seq)")!, timeoutInterval: 15)
+            request.httpMethod = "POST"
+            let (_, response) = try await URLSession.shared.data(for: request)
+            let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+            guard status == 200 else { throw MySQLRowWriter.Failure(description: "HTTP \(status)") }
+        }, describe: { "\($0)" }, during: Self.failover(sandbox, after: .milliseconds(800)))
+
+        let report = WorkloadReport(events: events, stored: try await self.stored(sandbox))
+        XCTAssertEqual(sandbox.writer(of: "orders"), "orders-2")
+        XCTAssertGreaterThan(report.acknowledged, 20, "\(report)")
+        XCTAssertEqual(report.lost, [], "\(report)")
+        XCTAssertLessThanOrEqual(report.duplicates.count + report.storedUnacknowledged.count, report.errors.values.reduce(0, +), "\(report)")
+        XCTAssertEqual(Set(report.errors.keys).subtracting(["HTTP 502"]), [], "only statements in flight on the old writer fail: \(report)")
+        let count = try await MariaDB.offload { try idle.query("SELECT COUNT(*) FROM writes").rows }
+        XCTAssertEqual(count.first?.first.flatMap { $0 }.flatMap { Int($0) }, report.acknowledged + report.storedUnacknowledged.count
+                       + report.duplicates.count, "the idle proxy client survived the failover and reads the new writer")
+    }
+
+    func testClientsOfTheClusterEndpointMeet1290UntilItsTTLPassesAndProxyClientsDoNot() async throws {
+        let sandbox = try await self.start()
+        defer { Task { await sandbox.shutdown() } }
+        let cluster = try XCTUnwrap(sandbox.endpoints.clusters?["orders"])
+        let proxy = try XCTUnwrap(sandbox.endpoints.proxies?["orders-proxy"])
+        async let direct = WriteWorkload(clients: 2, duration: .seconds(3)).run(write: Self.writer(port: cluster.port) { sandbox.resolve(cluster.endpoint) }.write, describe: { "\($0)" },
+                                        during: Self.failover(sandbox, after: .milliseconds(600)))
+        async let proxied = WriteWorkload(clients: 2, firstClient: 100, duration: .seconds(3)).run(write: Self.writer(port: proxy.port) { proxy.host }.write, describe: { "\($0)" })
+        let (directEvents, proxyEvents) = try await (direct, proxied)
+        let stored = try await self.stored(sandbox)
+        let directReport = WorkloadReport(events: directEvents, stored: stored.filter { $0.client < 2 })
+        let proxyReport = WorkloadReport(events: proxyEvents, stored: stored.filter { $0.client >= 100 })
+
+        XCTAssertGreaterThan(directReport.errors["MySQL 1290"] ?? 0, 0, "the endpoint still named the old writer, now a reader: \(directReport)")
+        let last1290 = try XCTUnwrap(directEvents.last { $0.outcome == .failed("MySQL 1290") }?.at)
+        XCTAssertLessThan(last1290, .milliseconds(600 + 300 + 1_500 + 700), "1290 stops once the TTL has passed after the promotion")
+        XCTAssertTrue(directEvents.contains { $0.outcome == .acknowledged && $0.at > last1290 }, "then the endpoint names the new writer: \(directReport)")
+        XCTAssertNil(proxyReport.errors["MySQL 1290"], "through the proxy nobody meets the read-only writer: \(proxyReport)")
+        XCTAssertEqual(directReport.lost, [], "\(directReport)")
+        XCTAssertEqual(proxyReport.lost, [], "\(proxyReport)")
+    }
+}
