@@ -156,7 +156,7 @@ let package = Package(
         .testTarget(name: "RDSProxyTests", dependencies: ["CloudSandbox", "RDSProxy", "MariaDBClient", "MySQLNIO", "AWSSigV4", "SandboxTesting"]),
         .testTarget(name: "APIGatewayTests", dependencies: ["APIGateway", "Lambda"]),
         .testTarget(name: "LambdaTests", dependencies: ["Lambda"]),
-        .testTarget(name: "CloudSandboxTests", dependencies: ["CloudSandbox", "MariaDBClient", "SandboxTesting", "AWSSigV4", "FakeAWS"]),
+        .testTarget(name: "CloudSandboxTests", dependencies: ["CloudSandbox", "MariaDBClient", "SandboxTesting", "AWSSigV4", "FakeAWS", "ScriptedMySQL"]),
     ],
     swiftLanguageModes: [.v6]
 )

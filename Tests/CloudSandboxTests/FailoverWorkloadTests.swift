@@ -1,4 +1,5 @@
 import CloudSandbox
+import ScriptedMySQL
 import Foundation
 import MariaDBClient
 import SandboxTesting
@@ -76,5 +77,52 @@ final class FailoverWorkloadTests: XCTestCase {
         XCTAssertNil(proxyReport.errors["MySQL 1290"], "through the proxy nobody meets the read-only writer: \(proxyReport)")
         XCTAssertEqual(directReport.lost, [], "\(directReport)")
         XCTAssertEqual(proxyReport.lost, [], "\(proxyReport)")
+    }
+
+    /// Asynchronous replication: a reader misses a write for the lag; a failover loses exactly the acknowledged writes
+    /// the promoted reader had not applied, and the old writer comes back rebuilt without them.
+    func testWithAsynchronousReplicationTheCheckerFindsExactlyTheLostTail() async throws {
+        let sandbox = try await ClusterFailoverTests.start {
+            $0.clusters?[0].replicaLagSeconds = 0.5
+            $0.clusters?[0].failover = .init(promotionSeconds: 0.3, rebootSeconds: 0.3)
+        }
+        defer { Task { await sandbox.shutdown() } }
+        let first = try XCTUnwrap(sandbox.endpoints.databases["orders-1"]), second = try XCTUnwrap(sandbox.endpoints.databases["orders-2"])
+        let direct = Self.writer(port: first.port) { first.host }
+        try await direct.write(RowID(client: 900, seq: 1))
+        let onReader = try await Self.writer(port: second.port) { nil }.stored(host: second.host)
+        XCTAssertFalse(onReader.contains(RowID(client: 900, seq: 1)), "the reader has not applied it yet")
+        try await Task.sleep(for: .milliseconds(800))
+        let later = try await Self.writer(port: second.port) { nil }.stored(host: second.host)
+        XCTAssertTrue(later.contains(RowID(client: 900, seq: 1)), "it has after the lag")
+
+        let proxy = try XCTUnwrap(sandbox.endpoints.proxies?["orders-proxy"])
+        let events = try await WriteWorkload(clients: 2, duration: .milliseconds(2_500)).run(
+            write: Self.writer(port: proxy.port) { proxy.host }.write, describe: { "\($0)" },
+            during: Self.failover(sandbox, after: .seconds(1)))
+        let stored = try await self.stored(sandbox)
+        let report = WorkloadReport(events: events, stored: stored)
+        let lostRows = Set(sandbox.lostTransactions(of: "orders").flatMap(\.statements).compactMap { Self.row(inserted: $0.sql) })
+        let acknowledged = Set(events.filter { $0.outcome == .acknowledged }.map(\.row))
+        XCTAssertFalse(report.lost.isEmpty, "a lag of 0.5 s at this rate loses a tail: \(report)")
+        XCTAssertEqual(Set(report.lost), lostRows.intersection(acknowledged), "the checker finds exactly the tail the promotion dropped")
+
+        try await self.waitUntil { sandbox.account.dbCluster("orders")?.status == "available" }
+        try await Task.sleep(for: .milliseconds(800))
+        let rebuilt = try await Self.writer(port: first.port) { nil }.stored(host: first.host)
+        let current = try await self.stored(sandbox)
+        XCTAssertEqual(rebuilt.sorted(), current.sorted(), "the old writer came back as a copy of the new one, without the lost tail")
+    }
+
+    /// The row of `INSERT INTO writes (client, seq) VALUES (c, s)`.
+    private static func row(inserted sql: String) -> RowID? {
+        let numbers = sql.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
+        return numbers.count == 2 ? RowID(client: numbers[0], seq: numbers[1]) : nil
+    }
+
+    /// Polls (every 50 ms, at most 10 s) until `condition` holds.
+    private func waitUntil(_ condition: @Sendable () -> Bool, file: StaticString = #filePath, line: UInt = #line) async throws {
+        for _ in 0..<200 where !condition() { try await Task.sleep(for: .milliseconds(50)) }
+        XCTAssertTrue(condition(), "timed out waiting", file: file, line: line)
     }
 }

@@ -18,9 +18,10 @@ final class ClusterRuntime: Sendable {
         /// The cluster (writer) endpoint's and the reader endpoint's names.
         var endpoint: String
         var readerEndpoint: String
-        var volume: StorageVolume
         var members: [String: ScriptedMySQLServer]
         var databases: [String: Endpoints.Database]
+        /// With `replicaLagSeconds`: the members' replication (each on its own volume); nil: one shared volume.
+        var replication: ClusterReplication?
     }
 
     private enum Request: Sendable {
@@ -52,9 +53,10 @@ final class ClusterRuntime: Sendable {
         (self.requests, self.request) = AsyncStream.makeStream()
     }
 
-    /// Starts every cluster's members (the writer first, then the readers on its port) on one volume per cluster
-    /// and registers the cluster with RDS. Each member started is in `started` (to stop on a failure).
-    static func startMembers(of cluster: Topology.Cluster, at path: String, on volume: StorageVolume, hosts: [String: String], network: VirtualNetwork?,
+    /// Starts a cluster's members (the writer first, then the readers on its port) on one shared volume, or each on
+    /// its own with asynchronous replication, and registers the cluster with RDS. Each member started is in
+    /// `started`, each volume made in `volumes` (to stop and remove on a failure).
+    static func startMembers(of cluster: Topology.Cluster, at path: String, volumes: inout [StorageVolume], hosts: [String: String], network: VirtualNetwork?,
                              account: AccountState, certificates: SandboxCertificates, baseDirectory: URL, logger: Logger,
                              started: inout [String: ScriptedMySQLServer]) async throws -> Cluster {
         let suffix = "\(account.rdsEndpointSuffix).\(account.region).rds.amazonaws.com"
@@ -62,7 +64,11 @@ final class ClusterRuntime: Sendable {
         var members: [String: ScriptedMySQLServer] = [:]
         var databases: [String: Endpoints.Database] = [:]
         var port = 0
+        let shared = cluster.replicatesAsynchronously ? nil : try StorageVolume()
+        if let shared { volumes.append(shared) }
         for (index, spec) in cluster.memberInstances.enumerated() {
+            let volume = try shared ?? StorageVolume()
+            if shared == nil { volumes.append(volume) }
             let placement = DatabaseInstanceFactory.ClusterPlacement(volume: volume, port: port, readOnly: index > 0, names: names)
             let (server, database) = try await DatabaseInstanceFactory.start(
                 spec, path: "\(path).instances[\(index)]", host: hosts[spec.id]!, network: network, account: account,
@@ -76,7 +82,10 @@ final class ClusterRuntime: Sendable {
                                                   endpoint: names[0], readerEndpoint: names[1], port: port, masterUsername: cluster.users[0].name,
                                                   databaseName: cluster.databases?.first, members: cluster.instances.map(\.id),
                                                   region: account.region, accountID: account.accountID))
-        return Cluster(spec: cluster, endpoint: names[0], readerEndpoint: names[1], volume: volume, members: members, databases: databases)
+        let replication = cluster.replicaLagSeconds.flatMap { lag in
+            lag > 0 ? ClusterReplication(lag: .milliseconds(Int64(lag * 1000)), members: members, writer: cluster.instances[0].id, logger: logger) : nil
+        }
+        return Cluster(spec: cluster, endpoint: names[0], readerEndpoint: names[1], members: members, databases: databases, replication: replication)
     }
 
     /// The instance that is the writer of `cluster` now.
@@ -119,9 +128,13 @@ final class ClusterRuntime: Sendable {
         self.request.yield(.writerDown(cluster: cluster))
     }
 
-    /// Runs failovers until cancelled (the sandbox's shutdown).
+    /// What the last failover of `cluster` lost (asynchronous replication only).
+    func lostTransactions(of cluster: String) -> [CommittedTransaction] { self.clusters[cluster]?.replication?.lostTransactions ?? [] }
+
+    /// Runs failovers and replication until cancelled (the sandbox's shutdown).
     func run() async {
         await withDiscardingTaskGroup { group in
+            for replication in self.clusters.values.compactMap(\.replication) { group.addTask { await replication.run() } }
             for await request in self.requests {
                 switch request {
                 case let .begun(cluster, target): group.addTask { await self.failover(cluster, to: target) }
@@ -153,6 +166,7 @@ final class ClusterRuntime: Sendable {
         for proxy in proxies { proxy.targetFailingOver() }
         await oldServer.stop()
         guard await Self.pause(timings.promotion) else { return }
+        cluster.replication?.promote(target)
         promoted.setReadOnly(false)
         oldServer.setReadOnly(true)
         self.state.withLockedValue {
@@ -170,6 +184,7 @@ final class ClusterRuntime: Sendable {
         self.logger.info("failover: new writer", metadata: ["db.cluster": "\(id)", "db.writer": "\(target)"])
         guard await Self.pause(timings.reboot) else { return }
         do {
+            try await cluster.replication?.rebuild(old, from: target)
             try await oldServer.start()
         } catch {
             self.logger.error("the old writer did not come back as a reader", metadata: ["db.instance": "\(old)", "error": "\(error)"])

@@ -92,10 +92,8 @@ public final class Sandbox: Sendable {
             }
             var clusterRuns: [String: ClusterRuntime.Cluster] = [:]
             for (index, spec) in (topology.clusters ?? []).enumerated() {
-                let volume = try StorageVolume()
-                volumes.append(volume)
                 let cluster = try await ClusterRuntime.startMembers(
-                    of: spec, at: "clusters[\(index)]", on: volume, hosts: hosts, network: network, account: account,
+                    of: spec, at: "clusters[\(index)]", volumes: &volumes, hosts: hosts, network: network, account: account,
                     certificates: certificates, baseDirectory: baseDirectory, logger: logger, started: &started)
                 clusterRuns[spec.id] = cluster
                 databases.merge(cluster.databases) { first, _ in first }
@@ -180,6 +178,10 @@ public final class Sandbox: Sendable {
         return self.endpoints.databases.values.first { $0.endpoint == name }?.host ?? self.endpoints.proxies?.values.first { $0.endpoint == name }?.host
     }
 
+    /// The transactions the last failover of `cluster` lost: committed on the old writer, not yet applied on the
+    /// reader it promoted (only with `replicaLagSeconds`; none with a shared volume).
+    public func lostTransactions(of cluster: String) -> [CommittedTransaction] { self.clusters.lostTransactions(of: cluster) }
+
     /// The current writer of `cluster`.
     public func writer(of cluster: String) -> String? { self.clusters.writer(of: cluster) }
 
@@ -204,7 +206,7 @@ public final class Sandbox: Sendable {
         for proxy in self.proxies.values { await proxy.shutdown() }
         await self.aws.stop()
         for server in self.instances.values { await server.shutdown() }
-        for cluster in self.clusters.clusters.values { cluster.volume.remove() }
+        for cluster in self.clusters.clusters.values { for member in cluster.members.values { member.volume.remove() } }
         self.block.release()
         if self.ownsStateDirectory { try? FileManager.default.removeItem(at: self.stateDirectory) }
     }

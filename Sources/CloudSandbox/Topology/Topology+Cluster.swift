@@ -65,10 +65,16 @@ extension Topology {
         /// The writer first, then the readers.
         public var instances: [Member]
         public var failover: Failover?
+        /// Without it (or 0) the instances share one volume, as Aurora's do. With it each has its own and readers
+        /// apply the writer's committed transactions this long after they commit (asynchronous replication): a
+        /// read on a reader may miss a recent write, and a failover loses the writes not yet applied on the reader
+        /// it promotes.
+        public var replicaLagSeconds: Double?
 
         public init(id: String, engineVersion: String? = nil, users: [DatabaseInstance.User], databases: [String]? = nil,
                     schema: String? = nil, schemaDatabase: String? = nil, script: String? = nil, maxConnections: Int? = nil,
-                    tls: DatabaseInstance.TLSMode? = nil, instances: [Member], failover: Failover? = nil) {
+                    tls: DatabaseInstance.TLSMode? = nil, instances: [Member], failover: Failover? = nil, replicaLagSeconds: Double? = nil) {
+            self.replicaLagSeconds = replicaLagSeconds
             self.id = id
             self.engineVersion = engineVersion
             self.users = users
@@ -81,6 +87,9 @@ extension Topology {
             self.instances = instances
             self.failover = failover
         }
+
+        /// Whether readers replicate asynchronously (each instance on its own volume).
+        var replicatesAsynchronously: Bool { (self.replicaLagSeconds ?? 0) > 0 }
 
         /// Each member as an instance with the cluster's users, schemas and settings.
         var memberInstances: [DatabaseInstance] {

@@ -55,6 +55,9 @@ extension Topology {
             guard !cluster.instances.isEmpty else {
                 throw TopologyError(path: "\(path).instances", "a cluster needs at least one instance (the writer); add readers to fail over to")
             }
+            if let lag = cluster.replicaLagSeconds, !(0...3_600).contains(lag) {
+                throw TopologyError(path: "\(path).replicaLagSeconds", "\(lag) is not 0 to 3600 seconds (0 or none: one shared volume)")
+            }
             let timings = cluster.failover?.timings ?? Cluster.Failover().timings
             for (field, value) in [("detectionSeconds", timings.detection), ("promotionSeconds", timings.promotion), ("rebootSeconds", timings.reboot),
                                    ("dnsTTLSeconds", timings.dnsTTL)]

@@ -31,6 +31,9 @@ final class Catalog: Sendable {
         return true
     }
 
+    /// Takes in a schema whose file was put in the directory (a restored copy).
+    func adopt(_ name: String) { _ = self.names.withLockedValue { $0.insert(name) } }
+
     /// Drops the schema's file; returns false if it did not exist.
     @discardableResult
     func drop(_ name: String) -> Bool {

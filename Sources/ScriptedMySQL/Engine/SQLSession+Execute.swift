@@ -2,12 +2,28 @@ import Foundation
 import MySQLWire
 
 extension SQLSession {
-    /// Runs one statement: the MySQL-only ones here, everything else translated and run on SQLite.
+    /// Runs one statement: the MySQL-only ones here, everything else translated and run on SQLite. A statement
+    /// that changed data is kept for the server's replicas, handed over when its transaction commits.
     func execute(_ sql: String, parameters: [MySQLValue] = []) -> StatementResult {
         let rawWords = SQLText.leadingWordsPreservingCase(sql)
         let words = rawWords.map { $0.uppercased() }
         guard let first = words.first else { return .failure(.emptyQuery) }
         if self.server.isReadOnly, self.connectionID != 0, Self.changesData(words) { return .failure(SQLError.readOnly) }
+        let database = self.database
+        let result = self.run(sql, parameters: parameters, words: words, rawWords: rawWords)
+        if case .failure = result { return result }
+        if Self.changesData(words) { self.uncommitted.append(.init(database: database, sql: sql, parameters: parameters)) }
+        if first == "ROLLBACK", !words.contains("TO") {
+            self.uncommitted.removeAll()
+        } else if !self.anyTransactionOpen, !self.uncommitted.isEmpty {
+            self.server.committed(CommittedTransaction(statements: self.uncommitted))
+            self.uncommitted.removeAll()
+        }
+        return result
+    }
+
+    private func run(_ sql: String, parameters: [MySQLValue], words: [String], rawWords: [String]) -> StatementResult {
+        guard let first = words.first else { return .failure(.emptyQuery) }
         do throws(ErrorPacket) {
             switch first {
             case "USE":
@@ -141,7 +157,11 @@ extension SQLSession {
 
     private func begin() throws(ErrorPacket) -> StatementResult {
         let connection = try self.connection()
-        if connection.isInTransaction { _ = try? connection.execute("COMMIT") }  // MySQL commits implicitly
+        if connection.isInTransaction {  // MySQL commits implicitly
+            _ = try? connection.execute("COMMIT")
+            if !self.uncommitted.isEmpty { self.server.committed(CommittedTransaction(statements: self.uncommitted)) }
+            self.uncommitted.removeAll()
+        }
         do { try connection.execute("BEGIN") } catch { throw SQLError.from(error, database: self.database ?? "") }
         return .done
     }

@@ -21,6 +21,8 @@ final class SQLSession: @unchecked Sendable {
     var nextStatementID: UInt32 = 1
     private var connections: [String: SQLiteConnection] = [:]
     private var instructionBudget: Int32?
+    /// The statements that changed data in the open transaction, for the server's replicas once it commits.
+    var uncommitted: [CommittedTransaction.Statement] = []
 
     init(connectionID: UInt32, catalog: Catalog, server: ServerControl, variables: [String: String]) {
         self.connectionID = connectionID
@@ -109,6 +111,7 @@ final class SQLSession: @unchecked Sendable {
         for connection in self.connections.values where connection.isInTransaction {
             _ = try? connection.execute("ROLLBACK")
         }
+        self.uncommitted.removeAll()
     }
 
     func close() {
@@ -122,6 +125,8 @@ protocol ServerControl: AnyObject, Sendable {
     func kill(connectionID: UInt32) -> Bool
     /// An Aurora reader: statements that change data get 1290.
     var isReadOnly: Bool { get }
+    /// A transaction that changed data committed (its replicas apply it).
+    func committed(_ transaction: CommittedTransaction)
     func flushPrivileges()
     var connectionCount: Int { get }
 }

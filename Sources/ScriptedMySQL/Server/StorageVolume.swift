@@ -37,6 +37,21 @@ public final class StorageVolume: Sendable {
         }
     }
 
+    /// Replaces this volume's schemas with consistent copies of `source`'s (SQLite's VACUUM INTO), as a replica is
+    /// rebuilt from the writer. The servers on this volume must be stopped.
+    public func restore(from source: StorageVolume) throws {
+        for name in self.catalog.schemas { self.catalog.drop(name) }
+        for name in source.catalog.schemas {
+            do {
+                let connection = try SQLiteConnection(path: source.catalog.path(of: name))
+                _ = try connection.execute("VACUUM INTO '\(self.catalog.path(of: name).replacingOccurrences(of: "'", with: "''"))'")
+            } catch {
+                throw SQLError.from(error, database: name)
+            }
+            self.catalog.adopt(name)
+        }
+    }
+
     /// Removes a temporary directory.
     public func remove() {
         if self.ownsDirectory { try? FileManager.default.removeItem(atPath: self.catalog.directory) }
