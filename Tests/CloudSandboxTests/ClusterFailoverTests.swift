@@ -105,6 +105,16 @@ final class ClusterFailoverTests: XCTestCase {
         let missing = try await SandboxAWSTests.aws(["rds", "failover-db-cluster", "--db-cluster-identifier", "nope"], as: "root", in: sandbox.endpoints)
         XCTAssertTrue(missing.stderr.contains("DBClusterNotFoundFault"), missing.stderr)
 
+        let delete = try await SandboxAWSTests.aws(["rds", "delete-db-cluster", "--db-cluster-identifier", "orders", "--skip-final-snapshot"],
+                                                   as: "root", in: sandbox.endpoints)
+        XCTAssertTrue(delete.stderr.contains("InvalidDBClusterStateFault") && delete.stderr.contains("still contains DB instances"), delete.stderr)
+        let register = try await SandboxAWSTests.aws(["rds", "register-db-proxy-targets", "--db-proxy-name", "orders-proxy",
+                                                      "--db-cluster-identifiers", "gone"], as: "root", in: sandbox.endpoints)
+        XCTAssertTrue(register.stderr.contains("DBClusterNotFoundFault"), register.stderr)
+        let already = try await SandboxAWSTests.aws(["rds", "register-db-proxy-targets", "--db-proxy-name", "orders-proxy",
+                                                     "--db-cluster-identifiers", "orders"], as: "root", in: sandbox.endpoints)
+        XCTAssertTrue(already.stderr.contains("DBProxyTargetAlreadyRegisteredFault"), "the cluster registers as its writer: \(already.stderr)")
+
         let failover = try await SandboxAWSTests.aws(["rds", "failover-db-cluster", "--db-cluster-identifier", "orders"], as: "root", in: sandbox.endpoints)
         XCTAssertEqual(failover.status, 0, failover.stderr)
         XCTAssertTrue(failover.stdout.contains(#""Status": "failing-over""#), failover.stdout)

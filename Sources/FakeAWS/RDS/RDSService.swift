@@ -29,6 +29,15 @@ struct RDSService: Sendable {
             try self.authorize(caller, action, resource: self.account.dbCluster(id)?.arn ?? "arn:aws:rds:\(self.account.region):\(self.account.accountID):cluster:\(id)")
             let (cluster, _) = try self.account.beginClusterFailover(id, target: form["TargetDBInstanceIdentifier"])
             return "<DBCluster>\(RDSXML.cluster(cluster))</DBCluster>"
+        case "DeleteDBCluster":
+            let id = try Self.need(form, "DBClusterIdentifier")
+            guard let cluster = self.account.dbCluster(id) else {
+                throw AWSError(code: "DBClusterNotFoundFault", message: "DBCluster \(id) not found.", status: 404)
+            }
+            try self.authorize(caller, action, resource: cluster.arn)
+            // The sandbox's clusters always hold their instances, and there is no DeleteDBInstance to remove them.
+            throw AWSError(code: "InvalidDBClusterStateFault",
+                           message: "Cluster cannot be deleted, it still contains DB instances in non-deleting state: \(cluster.members.map(\.instanceIdentifier).joined(separator: ", ")).")
         case "DescribeDBProxies":
             try self.authorize(caller, action, resource: "*")
             let proxies = try form["DBProxyName"].map { name throws(AWSError) in [try self.proxy(name)] }
@@ -47,9 +56,13 @@ struct RDSService: Sendable {
             throw AWSError(code: "DBProxyTargetGroupNotFoundFault", message: "DBProxy \(name) has no target group \(group); its target group is named default.", status: 404)
         }
         if action == "ModifyDBProxy", let role = form["RoleArn"] { try self.authorize(caller, "iam:PassRole", resource: role, service: "iam") }
-        let instances = form.members("DBInstanceIdentifiers")
-        if !form.members("DBClusterIdentifiers").isEmpty {
-            throw AWSError(code: "DBClusterNotFoundFault", message: "DBCluster \(form.members("DBClusterIdentifiers")[0]) not found.", status: 404)
+        var instances = form.members("DBInstanceIdentifiers")
+        for id in form.members("DBClusterIdentifiers") {
+            // A cluster registers as its writer, which the proxy follows.
+            guard let writer = self.account.dbCluster(id)?.writer else {
+                throw AWSError(code: "DBClusterNotFoundFault", message: "DBCluster \(id) not found.", status: 404)
+            }
+            instances.append(writer)
         }
         return try self.account.withState { (data: inout AccountState.Data) throws(AWSError) -> String in
             guard var proxy = data.proxies[name] else { throw Self.notFound(name) }
@@ -73,7 +86,7 @@ struct RDSService: Sendable {
                 data.proxies[name] = proxy
                 return "<DBProxyTargetGroup>\(RDSXML.targetGroup(proxy))</DBProxyTargetGroup>"
             case "RegisterDBProxyTargets":
-                guard !instances.isEmpty else { throw RDSProxyInput.invalid("Name at least one DB instance in DBInstanceIdentifiers.") }
+                guard !instances.isEmpty else { throw RDSProxyInput.invalid("Name at least one DB instance in DBInstanceIdentifiers or DB cluster in DBClusterIdentifiers.") }
                 for id in instances {
                     guard data.dbInstances[id] != nil else { throw AWSError(code: "DBInstanceNotFound", message: "DBInstance \(id) not found.", status: 404) }
                     guard !proxy.targets.contains(where: { $0.instanceIdentifier == id }) else {
