@@ -122,14 +122,19 @@ final class ClusterFailoverTests: XCTestCase {
         XCTAssertEqual(sandbox.account.dbCluster("orders")?.writer, "orders-2")
     }
 
-    /// The writer taken down (Toxiproxy's `enabled: false`) fails over after the detection time, on its own;
-    /// `sandbox failover --to` then moves the writer back.
+    /// The writer taken down (Toxiproxy's `enabled: false`) or stopped fails over after the detection time, on its
+    /// own; `sandbox failover --to` moves the writer where it is told.
     func testAWriterTakenDownFailsOverAndTheCLIFailsBack() async throws {
         let sandbox = try await Self.start()
         defer { Task { await sandbox.shutdown() } }
         await sandbox.setDown("orders-1", true)
         try await self.waitUntil { sandbox.writer(of: "orders") == "orders-2" }
         try await self.waitUntil { sandbox.account.dbCluster("orders")?.status == "available" }
+        await sandbox.setDown("orders-1", false)
+        await sandbox.database("orders-2")?.stop()  // the new writer stops (a crash): noticed, failed over back
+        try await self.waitUntil { sandbox.writer(of: "orders") == "orders-1" }
+        try await self.waitUntil { sandbox.account.dbCluster("orders")?.status == "available" }
+        try await self.waitUntil { sandbox.database("orders-2")?.isRunning == true }
         await sandbox.setDown("solo-1", true)  // no reader: the cluster keeps its (down) writer, and the sandbox runs on
         try await Task.sleep(for: .milliseconds(400))
         XCTAssertEqual(sandbox.writer(of: "solo"), "solo-1")
@@ -137,9 +142,9 @@ final class ClusterFailoverTests: XCTestCase {
         let file = sandbox.stateDirectory.appendingPathComponent("endpoints.json").path
         try sandbox.endpoints.write(to: file)
         let executable = try XCTUnwrap(SandboxCLITests.executable, "build the sandbox executable first (swift build)")
-        let back = try await Subprocess.runOffThread([executable, "failover", "orders", "--to", "orders-1", "--wait", "--endpoints-file", file])
+        let back = try await Subprocess.runOffThread([executable, "failover", "orders", "--to", "orders-2", "--wait", "--endpoints-file", file])
         XCTAssertEqual(back.status, 0, back.stderr)
-        XCTAssertTrue(back.stdout.contains(#""promoting" : "orders-1""#) && back.stdout.contains(#""writer" : "orders-1""#), back.stdout)
+        XCTAssertTrue(back.stdout.contains(#""promoting" : "orders-2""#) && back.stdout.contains(#""writer" : "orders-2""#), back.stdout)
         let refused = try await Subprocess.runOffThread([executable, "failover", "solo", "--endpoints-file", file])
         XCTAssertNotEqual(refused.status, 0)
         XCTAssertTrue(refused.stderr.contains("InvalidDBClusterStateFault") && refused.stderr.contains("no reader"), refused.stderr)

@@ -135,6 +135,7 @@ final class ClusterRuntime: Sendable {
     func run() async {
         await withDiscardingTaskGroup { group in
             for replication in self.clusters.values.compactMap(\.replication) { group.addTask { await replication.run() } }
+            for id in self.clusters.keys { group.addTask { await self.watchWriter(of: id) } }
             for await request in self.requests {
                 switch request {
                 case let .begun(cluster, target): group.addTask { await self.failover(cluster, to: target) }
@@ -145,6 +146,20 @@ final class ClusterRuntime: Sendable {
     }
 
     func stop() { self.request.finish() }
+
+    /// Notices a writer that stopped (`ScriptedMySQLServer.stop()`, a crash) outside a failover, as Aurora's health
+    /// checks do, every 50 ms until cancelled.
+    private func watchWriter(of id: String) async {
+        guard let cluster = self.clusters[id] else { return }
+        var reported: String?
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .milliseconds(50))
+            guard let writer = self.writer(of: id), let server = cluster.members[writer] else { continue }
+            let down = !server.isRunning && self.account.dbCluster(id)?.status == "available"
+            if down, reported != writer { await self.detectFailedWriter(of: id) }
+            reported = down ? writer : nil
+        }
+    }
 
     /// The writer went down: after the detection time, failover begins as FailoverDBCluster begins it.
     private func detectFailedWriter(of id: String) async {
