@@ -8,6 +8,10 @@ public struct EndpointsReport: Sendable {
             lines.append("  database \(id): \(database.host):\(database.port)  (\(database.endpoint), TLS \(database.tls))")
             lines.append("    users: \(database.users.keys.sorted().joined(separator: ", "))" + (database.caBundle.map { "; CA bundle \($0)" } ?? ""))
         }
+        for (id, cluster) in (endpoints.clusters ?? [:]).sorted(by: { $0.key < $1.key }) {
+            lines.append("  cluster \(id): writer \(cluster.writer), readers \(cluster.members.filter { $0 != cluster.writer }.joined(separator: ", ")); "
+                + "\(cluster.endpoint), \(cluster.readerEndpoint); fail over with `sandbox failover \(id)`")
+        }
         for (name, proxy) in (endpoints.proxies ?? [:]).sorted(by: { $0.key < $1.key }) {
             lines.append("  proxy \(name): \(proxy.host):\(proxy.port)  (\(proxy.endpoint), \(proxy.resourceId), TLS \(proxy.requireTLS ? "required" : "optional")"
                 + (proxy.iamAuth ? ", IAM auth" : "") + "; CA bundle \(proxy.caBundle))")
