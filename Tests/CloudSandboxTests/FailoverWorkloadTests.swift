@@ -16,6 +16,17 @@ final class FailoverWorkloadTests: XCTestCase {
         MySQLRowWriter(port: port, user: "app", password: "app-Passw0rd", database: "shop", table: "writes", address: address)
     }
 
+    /// Writes a row as the API's client: `POST /write?client=&seq=`, through API Gateway, the function and the proxy.
+    private static func httpWriter(_ url: String) -> @Sendable (RowID) async throws -> Void {
+        { row in
+            var request = URLRequest(url: URL(string: "\(url)/write?client=\(row.client)&seq=\(row.seq)")!, timeoutInterval: 15)
+            request.httpMethod = "POST"
+            let (_, response) = try await URLSession.shared.data(for: request)
+            let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+            guard status == 200 else { throw MySQLRowWriter.Failure(description: "HTTP \(status)") }
+        }
+    }
+
     private func stored(_ sandbox: Sandbox) async throws -> [RowID] {
         let writer = try XCTUnwrap(sandbox.writer(of: "orders").flatMap { sandbox.endpoints.databases[$0] })
         return try await Self.writer(port: writer.port) { nil }.stored(host: writer.host)
@@ -38,13 +49,8 @@ final class FailoverWorkloadTests: XCTestCase {
         _ = try await MariaDB.offload { try idle.query("SELECT 1") }
         let url = try XCTUnwrap(sandbox.endpoints.apis?["orders-api"]?.url)
 
-        let events = try await WriteWorkload(clients: 4, duration: .seconds(3)).run(write: { row in
-            var request = URLRequest(url: URL(string: "\(url)/write?client=\(row.client)&seq=\(row.seq)")!, timeoutInterval: 15)
-            request.httpMethod = "POST"
-            let (_, response) = try await URLSession.shared.data(for: request)
-            let status = (response as? HTTPURLResponse)?.statusCode ?? 0
-            guard status == 200 else { throw MySQLRowWriter.Failure(description: "HTTP \(status)") }
-        }, describe: { "\($0)" }, during: Self.failover(sandbox, after: .milliseconds(800)))
+        let events = try await WriteWorkload(clients: 4, duration: .seconds(3)).run(
+            write: Self.httpWriter(url), describe: { "\($0)" }, during: Self.failover(sandbox, after: .milliseconds(800)))
 
         let report = WorkloadReport(events: events, stored: try await self.stored(sandbox))
         XCTAssertEqual(sandbox.writer(of: "orders"), "orders-2")
@@ -79,8 +85,9 @@ final class FailoverWorkloadTests: XCTestCase {
         XCTAssertEqual(proxyReport.lost, [], "\(proxyReport)")
     }
 
-    /// Asynchronous replication: a reader misses a write for the lag; a failover loses exactly the acknowledged writes
-    /// the promoted reader had not applied, and the old writer comes back rebuilt without them.
+    /// Asynchronous replication: a reader misses a write for the lag; a failover during writes through the API loses
+    /// exactly the acknowledged writes the promoted reader had not applied, and the old writer comes back rebuilt
+    /// without them.
     func testWithAsynchronousReplicationTheCheckerFindsExactlyTheLostTail() async throws {
         let sandbox = try await ClusterFailoverTests.start {
             $0.clusters?[0].replicaLagSeconds = 0.5
@@ -96,13 +103,12 @@ final class FailoverWorkloadTests: XCTestCase {
         let later = try await Self.writer(port: second.port) { nil }.stored(host: second.host)
         XCTAssertTrue(later.contains(RowID(client: 900, seq: 1)), "it has after the lag")
 
-        let proxy = try XCTUnwrap(sandbox.endpoints.proxies?["orders-proxy"])
-        let events = try await WriteWorkload(clients: 2, duration: .milliseconds(2_500)).run(
-            write: Self.writer(port: proxy.port) { proxy.host }.write, describe: { "\($0)" },
-            during: Self.failover(sandbox, after: .seconds(1)))
+        let url = try XCTUnwrap(sandbox.endpoints.apis?["orders-api"]?.url)
+        let events = try await WriteWorkload(clients: 4, duration: .milliseconds(2_500)).run(
+            write: Self.httpWriter(url), describe: { "\($0)" }, during: Self.failover(sandbox, after: .seconds(1)))
         let stored = try await self.stored(sandbox)
         let report = WorkloadReport(events: events, stored: stored)
-        let lostRows = Set(sandbox.lostTransactions(of: "orders").flatMap(\.statements).compactMap { Self.row(inserted: $0.sql) })
+        let lostRows = Set(sandbox.lostTransactions(of: "orders").flatMap(\.statements).compactMap(Self.row(inserted:)))
         let acknowledged = Set(events.filter { $0.outcome == .acknowledged }.map(\.row))
         XCTAssertFalse(report.lost.isEmpty, "a lag of 0.5 s at this rate loses a tail: \(report)")
         XCTAssertEqual(Set(report.lost), lostRows.intersection(acknowledged), "the checker finds exactly the tail the promotion dropped")
@@ -114,9 +120,15 @@ final class FailoverWorkloadTests: XCTestCase {
         XCTAssertEqual(rebuilt.sorted(), current.sorted(), "the old writer came back as a copy of the new one, without the lost tail")
     }
 
-    /// The row of `INSERT INTO writes (client, seq) VALUES (c, s)`.
-    private static func row(inserted sql: String) -> RowID? {
-        let numbers = sql.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
+    /// The row of `INSERT INTO writes (client, seq) VALUES (?, ?)` and its two parameters (the function's statement).
+    private static func row(inserted statement: CommittedTransaction.Statement) -> RowID? {
+        let numbers = statement.parameters.compactMap { value -> Int? in
+            switch value {
+            case let .integer(number): Int(number)
+            case let .text(text): Int(text)
+            default: nil
+            }
+        }
         return numbers.count == 2 ? RowID(client: numbers[0], seq: numbers[1]) : nil
     }
 
