@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "RDSProxy", targets: ["RDSProxy"]),
         .library(name: "Lambda", targets: ["Lambda"]),
         .library(name: "APIGateway", targets: ["APIGateway"]),
+        .library(name: "SandboxTesting", targets: ["SandboxTesting"]),
         // LD_PRELOAD'ed into process functions: the sandbox's DNS names, ports and source addresses.
         .library(name: "SandboxPreload", type: .dynamic, targets: ["SandboxPreload"]),
         .executable(name: "sandbox", targets: ["sandbox"]),
@@ -133,7 +134,9 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         // Helpers for tests (ours and users'): a throwaway real MariaDB server, a seeded random generator, subprocesses.
-        .target(name: "SandboxTesting", dependencies: ["SandboxPKI", "MariaDBClient", .product(name: "NIOConcurrencyHelpers", package: "swift-nio")]),
+        // For tests of this stack: a sandbox per test, assertions that carry the sandbox's explanation, failover workloads.
+        .target(name: "SandboxTesting", dependencies: ["CloudSandbox", "SandboxPKI", "MariaDBClient", "AWSSigV4",
+                                                       .product(name: "NIOConcurrencyHelpers", package: "swift-nio")]),
         .executableTarget(name: "SandboxBench", dependencies: [
             "CloudSandbox", "MySQLNIO", "ScriptedMySQL", "MariaDBClient", "SandboxTesting", "SandboxPKI", "AWSSigV4", "IAMPolicy", "VirtualNetwork", "Lambda",
             .product(name: "NIOCore", package: "swift-nio"),

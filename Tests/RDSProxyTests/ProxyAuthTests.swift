@@ -3,6 +3,7 @@ import CloudSandbox
 import Foundation
 import MariaDBClient
 import MySQLNIO
+import SandboxTesting
 import XCTest
 
 /// Client authentication through libmariadb: IAM tokens over TLS, every bad token refused with 1045 and the
@@ -15,20 +16,16 @@ final class ProxyAuthTests: XCTestCase {
 
     func refusal(proxy: String = "iam-proxy", user: String = "app", password: String, tls: Bool = true, file: StaticString = #filePath,
                  line: UInt = #line) async -> String? {
-        do {
-            _ = try await ProxyFixture.connect(self.sandbox, proxy: proxy, user: user, password: password, tls: tls)
-            XCTFail("the login must be refused", file: file, line: line)
-        } catch let error as MariaDBError {
-            XCTAssertEqual(error.code, 1045, "\(error)", file: file, line: line)
-            XCTAssertEqual(error.message, "Access denied for user '\(user)'@'%' (using password: YES)", file: file, line: line)
-        } catch {
-            XCTFail("\(error)", file: file, line: line)
+        let error = await assertMySQLError(1045, "28000", explainedBy: self.sandbox, file: file, line: line) {
+            _ = try await self.sandbox.connect(through: proxy, as: .password(user: user, password: password), database: "app", tls: tls)
         }
+        XCTAssertEqual(error?.message, "Access denied for user '\(user)'@'%' (using password: YES)", file: file, line: line)
         return self.sandbox.proxy(proxy)?.audit.all.last?.reason
     }
 
     func testIAMTokenOverTLS() async throws {
-        let connection = try await ProxyFixture.connect(self.sandbox, proxy: "iam-proxy", password: ProxyFixture.token(self.sandbox))
+        let login = await assertLogin(self.sandbox, through: "iam-proxy", as: .iam(role: "app-role", user: "app"), database: "app")
+        let connection = try XCTUnwrap(login)
         XCTAssertNotNil(connection.tlsCipher)
         XCTAssertEqual(try connection.query("SELECT CURRENT_USER()").rows.first?.first??.hasPrefix("app@"), true, "the proxy logs in as the secret's user")
         let audit = try XCTUnwrap(self.sandbox.proxy("iam-proxy")?.audit.all.last)

@@ -2,6 +2,7 @@ import MariaDBClient
 import MySQLNIO
 import MySQLWire
 import ScriptedMySQL
+import SandboxTesting
 import XCTest
 
 /// Connection limits, TLS requirement, kill, restart, scripted faults and malformed input.
@@ -11,7 +12,7 @@ final class LimitsAndFaultsTests: XCTestCase {
         defer { Task { await server.shutdown() } }
         var first: MariaDBConnection? = try await server.mariadb("native", "native-pw")
         let second = try await server.mariadb("native", "native-pw")
-        await assertMariaDBError(1040) { _ = try await server.mariadb("native", "native-pw") }
+        await assertMySQLError(1040) { _ = try await server.mariadb("native", "native-pw") }
         first = nil
         // Closing one frees its slot (the server notices the close asynchronously).
         var admitted: MariaDBConnection?
@@ -27,7 +28,7 @@ final class LimitsAndFaultsTests: XCTestCase {
     func testRequireSecureTransportRefusesPlainWith3159() async throws {
         let server = try await TestServer.start { $0.requireSecureTransport = true }
         defer { Task { await server.shutdown() } }
-        let error = await assertMariaDBError(3159, "HY000") { _ = try await server.mariadb("native", "native-pw") }
+        let error = await assertMySQLError(3159, "HY000") { _ = try await server.mariadb("native", "native-pw") }
         XCTAssertEqual(error?.message, "Connections using insecure transport are prohibited while --require_secure_transport=ON.")
         _ = try await server.mariadb("native", "native-pw", tls: true, caFile: TestServer.caFile)
     }
@@ -45,12 +46,12 @@ final class LimitsAndFaultsTests: XCTestCase {
         } catch let error as MySQLClientError {
             XCTAssertEqual(error, .connectionClosed)
         }
-        await assertMariaDBError(1094) { _ = try await MariaDB.offload { try killer.query("KILL 999999") } }
+        await assertMySQLError(1094) { _ = try await MariaDB.offload { try killer.query("KILL 999999") } }
 
         let port = server.port
         _ = try await MariaDB.offload { try killer.query("INSERT INTO users (email) VALUES ('survives@example.com')") }
         await server.stop()
-        await assertMariaDBError(2002) { _ = try await server.mariadb("native", "native-pw") }
+        await assertMySQLError(2002) { _ = try await server.mariadb("native", "native-pw") }
         try await server.start()
         XCTAssertEqual(server.port, port)
         let again = try await server.mariadb("native", "native-pw")
@@ -65,7 +66,7 @@ final class LimitsAndFaultsTests: XCTestCase {
         let db = try await server.mariadb("native", "native-pw")
         _ = try await MariaDB.offload { try db.query("CREATE TABLE inventory (sku TEXT)") }
         // times: 1 — the first read is a deadlock, the retry succeeds.
-        await assertMariaDBError(1213, "40001") { _ = try await MariaDB.offload { try db.query("SELECT * FROM inventory") } }
+        await assertMySQLError(1213, "40001") { _ = try await MariaDB.offload { try db.query("SELECT * FROM inventory") } }
         let retry = try await MariaDB.offload { try db.query("SELECT * FROM inventory") }
         XCTAssertEqual(retry.rows, [])
         let answer = try await MariaDB.offload { try db.query("SELECT   answer") }
@@ -75,7 +76,7 @@ final class LimitsAndFaultsTests: XCTestCase {
         XCTAssertEqual(slow.rows, [["done"]])
         XCTAssertGreaterThanOrEqual(Date().timeIntervalSince(started), 0.3, "the scripted delay was applied")
         // A dropped connection is "lost connection" on the client.
-        await assertMariaDBError(2013) { _ = try await MariaDB.offload { try db.query("SELECT 'drop me'") } }
+        await assertMySQLError(2013) { _ = try await MariaDB.offload { try db.query("SELECT 'drop me'") } }
         XCTAssertTrue(server.queryLog.all.contains { $0.statement == "SELECT 'drop me'" && $0.outcome == .dropped })
     }
 
@@ -155,6 +156,6 @@ final class LimitsAndFaultsTests: XCTestCase {
         try await MariaDB.offload { try db.resetConnection() }
         let autocommit = try await MariaDB.offload { try db.query("SELECT @@autocommit").rows }
         XCTAssertEqual(autocommit, [["1"]])
-        await assertMariaDBError(1045) { try await MariaDB.offload { try db.changeUser("sha2", password: "wrong") } }
+        await assertMySQLError(1045) { try await MariaDB.offload { try db.changeUser("sha2", password: "wrong") } }
     }
 }

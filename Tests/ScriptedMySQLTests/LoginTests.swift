@@ -1,6 +1,7 @@
 import MariaDBClient
 import MySQLWire
 import ScriptedMySQL
+import SandboxTesting
 import XCTest
 
 /// Logging in through MariaDB Connector/C with each plugin, over TLS and without.
@@ -39,17 +40,17 @@ final class LoginTests: XCTestCase {
         defer { Task { await server.shutdown() } }
         let db = try await server.mariadb("clear", "clear-pw", tls: true, caFile: TestServer.caFile)
         XCTAssertNotNil(db.tlsCipher)
-        await assertMariaDBError(1045, "28000") { _ = try await server.mariadb("clear", "clear-pw") }
+        await assertMySQLError(1045, "28000") { _ = try await server.mariadb("clear", "clear-pw") }
     }
 
     func testWrongPasswordUnknownDatabaseAndWrongCA() async throws {
         let server = try await TestServer.start()
         defer { Task { await server.shutdown() } }
-        let denied = await assertMariaDBError(1045, "28000") { _ = try await server.mariadb("native", "nope") }
+        let denied = await assertMySQLError(1045, "28000") { _ = try await server.mariadb("native", "nope") }
         XCTAssertEqual(denied?.message, "Access denied for user 'native'@'127.0.0.1' (using password: YES)")
-        await assertMariaDBError(1049, "42000") { _ = try await server.mariadb("native", "native-pw", database: "nope") }
+        await assertMySQLError(1049, "42000") { _ = try await server.mariadb("native", "native-pw", database: "nope") }
         // A CA bundle that did not sign the server's certificate fails verification on the client (2026).
-        await assertMariaDBError(2026) { _ = try await server.mariadb("native", "native-pw", tls: true, caFile: TestServer.otherCAFile) }
+        await assertMySQLError(2026) { _ = try await server.mariadb("native", "native-pw", tls: true, caFile: TestServer.otherCAFile) }
     }
 }
 
@@ -60,6 +61,6 @@ final class LibmariadbRSATests: XCTestCase {
         defer { Task { await server.shutdown() } }
         let db = try await server.mariadb("sha2", "sha2-pw")
         XCTAssertNil(db.tlsCipher)
-        await assertMariaDBError(1045) { _ = try await server.mariadb("sha2", "not-it") }
+        await assertMySQLError(1045) { _ = try await server.mariadb("sha2", "not-it") }
     }
 }

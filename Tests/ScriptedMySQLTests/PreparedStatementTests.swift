@@ -2,6 +2,7 @@ import MariaDBClient
 import MySQLNIO
 import MySQLWire
 import ScriptedMySQL
+import SandboxTesting
 import XCTest
 
 /// Prepared statements (COM_STMT_PREPARE/EXECUTE/CLOSE and the binary row protocol) from both clients.
@@ -17,7 +18,7 @@ final class PreparedStatementTests: XCTestCase {
         XCTAssertEqual(rows.columns, ["id", "email", "name", "created_at"])
         XCTAssertEqual(rows.rows.map { Array($0.prefix(3)) }, [["3", "grace@example.com", nil], ["4", "new@example.com", nil]])
         XCTAssertEqual(rows.rows.first?[3]?.count, 19, "datetime in the binary protocol: \(rows.rows)")
-        await assertMariaDBError(1146) { _ = try await MariaDB.offload { try db.execute("SELECT * FROM nope WHERE id = ?", ["1"]) } }
+        await assertMySQLError(1146) { _ = try await MariaDB.offload { try db.execute("SELECT * FROM nope WHERE id = ?", ["1"]) } }
     }
 
     func testOurClientPreparedStatementsWithTypedParameters() async throws {

@@ -1,6 +1,7 @@
 import MariaDBClient
 import MySQLWire
 import ScriptedMySQL
+import SandboxTesting
 import XCTest
 
 /// Real SQL through libmariadb: DDL, DML, transactions, the MySQL-only statements and their errors.
@@ -80,12 +81,12 @@ final class QueryTests: XCTestCase {
     }
 
     func testErrorsCarryMySQLCodesAndTheConnectionSurvives() async throws {
-        await assertMariaDBError(1146, "42S02") { try await self.query("SELECT * FROM nope") }
-        await assertMariaDBError(1062, "23000") { try await self.query("INSERT INTO users (email) VALUES ('ada@example.com')") }
-        await assertMariaDBError(1064, "42000") { try await self.query("SELEKT 1") }
-        await assertMariaDBError(1049, "42000") { try await self.query("USE nowhere") }
-        await assertMariaDBError(1193, "HY000") { try await self.query("SELECT @@no_such_variable") }
-        await assertMariaDBError(1048, "23000") { try await self.query("INSERT INTO users (email) VALUES (NULL)") }
+        await assertMySQLError(1146, "42S02") { try await self.query("SELECT * FROM nope") }
+        await assertMySQLError(1062, "23000") { try await self.query("INSERT INTO users (email) VALUES ('ada@example.com')") }
+        await assertMySQLError(1064, "42000") { try await self.query("SELEKT 1") }
+        await assertMySQLError(1049, "42000") { try await self.query("USE nowhere") }
+        await assertMySQLError(1193, "HY000") { try await self.query("SELECT @@no_such_variable") }
+        await assertMySQLError(1048, "23000") { try await self.query("INSERT INTO users (email) VALUES (NULL)") }
         let value76 = try await self.query("SELECT 1 + 1").rows
         XCTAssertEqual(value76, [["2"]])
     }
@@ -105,7 +106,7 @@ final class QueryTests: XCTestCase {
     func testQueryLogRecordsStatementsAndOutcomes() async throws {
         self.server.queryLog.clear()
         try await self.query("SELECT id FROM users")
-        await assertMariaDBError(1146) { try await self.query("SELECT * FROM missing") }
+        await assertMySQLError(1146) { try await self.query("SELECT * FROM missing") }
         let entries = self.server.queryLog.all
         XCTAssertEqual(entries.map(\.statement), ["SELECT id FROM users", "SELECT * FROM missing"])
         XCTAssertEqual(entries.map(\.outcome), [.rows(3), .error(code: 1146)])
@@ -121,8 +122,8 @@ final class NoDatabaseTests: XCTestCase {
         let db = try await server.mariadb("native", "native-pw", database: nil)
         let one = try await MariaDB.offload { try db.query("SELECT 1, DATABASE()").rows }
         XCTAssertEqual(one, [["1", nil]])
-        await assertMariaDBError(1046, "3D000") { _ = try await MariaDB.offload { try db.query("SELECT * FROM users") } }
-        await assertMariaDBError(1046, "3D000") { _ = try await MariaDB.offload { try db.query("SHOW TABLES") } }
+        await assertMySQLError(1046, "3D000") { _ = try await MariaDB.offload { try db.query("SELECT * FROM users") } }
+        await assertMySQLError(1046, "3D000") { _ = try await MariaDB.offload { try db.query("SHOW TABLES") } }
         try await MariaDB.offload { try db.selectDatabase("app") }
         let count = try await MariaDB.offload { try db.query("SELECT COUNT(*) FROM users").rows }
         XCTAssertEqual(count, [["3"]])

@@ -55,20 +55,3 @@ extension ScriptedMySQLServer {
                                                  tls: tls ? try .trusting(caPEM: TestServer.ca.certificatePEM) : nil)
     }
 }
-
-/// Asserts that `body` throws a libmariadb error with `code` (and SQLSTATE), returning it.
-@discardableResult
-func assertMariaDBError(_ code: UInt32, _ sqlState: String? = nil, file: StaticString = #filePath, line: UInt = #line,
-                        _ body: () async throws -> Void) async -> MariaDBError? {
-    do {
-        try await body()
-        XCTFail("expected MySQL error \(code)", file: file, line: line)
-    } catch let error as MariaDBError {
-        XCTAssertEqual(error.code, code, "\(error)", file: file, line: line)
-        if let sqlState { XCTAssertEqual(error.sqlState, sqlState, "\(error)", file: file, line: line) }
-        return error
-    } catch {
-        XCTFail("unexpected error \(error)", file: file, line: line)
-    }
-    return nil
-}

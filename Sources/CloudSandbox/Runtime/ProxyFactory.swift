@@ -54,8 +54,10 @@ enum ProxyFactory {
                                                                                   ipAddresses: [host])
         let database = context.databases[targetID]!
         let instance = context.topology.instances.first { $0.id == targetID }!
+        // A cluster's proxy dials the cluster endpoint's name, which every member's certificate carries.
+        let targetName = cluster?.endpoint ?? database.endpoint
         let targetTLS = try database.caBundle.map { _ in
-            try MySQLConnection.TLS.trusting(caPEM: context.certificates.rdsCA.certificatePEM, serverHostname: database.endpoint)
+            try MySQLConnection.TLS.trusting(caPEM: context.certificates.rdsCA.certificatePEM, serverHostname: targetName)
         }
         let network = context.network
         let name = spec.name

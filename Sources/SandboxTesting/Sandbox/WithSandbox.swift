@@ -1,0 +1,25 @@
+import CloudSandbox
+import Foundation
+import Lambda
+
+/// Runs `body` with a sandbox of its own, started from `topology` and shut down afterwards whatever `body` does.
+/// Every sandbox has its own loopback addresses and state directory, so tests that each take one run in parallel.
+public func withSandbox<T: Sendable>(_ topology: Topology, baseDirectory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
+                                     handlers: [String: LambdaHandler] = [:], _ body: (Sandbox) async throws -> T) async throws -> T {
+    let sandbox = try await Sandbox.start(topology, baseDirectory: baseDirectory, handlers: handlers)
+    do {
+        let result = try await body(sandbox)
+        await sandbox.shutdown()
+        return result
+    } catch {
+        await sandbox.shutdown()
+        throw error
+    }
+}
+
+/// `withSandbox` for a topology file (paths in it relative to the file).
+public func withSandbox<T: Sendable>(file path: String, handlers: [String: LambdaHandler] = [:],
+                                     _ body: (Sandbox) async throws -> T) async throws -> T {
+    let (topology, base) = try TopologyLoader.load(path: path)
+    return try await withSandbox(topology, baseDirectory: base, handlers: handlers, body)
+}
