@@ -14,6 +14,8 @@ final class ProcessFunctionInstance: FunctionInstance {
         var invocations: [String: Invocation] = [:]
         var log: InvocationLog?
         var partialLine: [UInt8] = []
+        /// Output handler runs under way (read from the pipe, not yet in the log).
+        var reading = 0
     }
 
     private let core = NIOLockedValueBox(Core())
@@ -81,9 +83,11 @@ final class ProcessFunctionInstance: FunctionInstance {
         self.process.standardError = output
         self.process.standardInput = FileHandle.nullDevice
         output.fileHandleForReading.readabilityHandler = { [weak self] handle in
+            self?.core.withLockedValue { $0.reading += 1 }
             let data = handle.availableData
             if data.isEmpty { handle.readabilityHandler = nil }
             self?.printed(Array(data))
+            self?.core.withLockedValue { $0.reading -= 1 }
         }
         self.process.terminationHandler = { [weak self] process in
             let status = process.terminationReason == .uncaughtSignal ? "signal \(process.terminationStatus)" : "exit status \(process.terminationStatus)"
@@ -124,7 +128,26 @@ final class ProcessFunctionInstance: FunctionInstance {
 
     var isUsable: Bool { self.core.withLockedValue { $0.state.phase == .ready } }
 
+    /// Delivers the invocation and waits for its answer; what the process printed before answering is in `log`
+    /// before this returns (the pipe and the answer are separate channels).
     func invoke(_ invocation: Invocation, log: InvocationLog) async -> InvocationOutcome {
+        let outcome = await self.deliver(invocation, log: log)
+        await self.drainOutput()
+        return outcome
+    }
+
+    /// Waits (at most 200 ms) until nothing written to the output pipe is still unread or being logged.
+    private func drainOutput() async {
+        let descriptor = self.output.fileHandleForReading.fileDescriptor
+        for _ in 0..<200 {
+            var pending: Int32 = 0
+            let unread = ioctl(descriptor, UInt(FIONREAD), &pending) == 0 && pending > 0
+            guard unread || self.core.withLockedValue({ $0.reading > 0 }) else { return }
+            try? await Task.sleep(for: .milliseconds(1))
+        }
+    }
+
+    private func deliver(_ invocation: Invocation, log: InvocationLog) async -> InvocationOutcome {
         await withCheckedContinuation { continuation in
             let (action, poller) = self.core.withLockedValue { core in
                 core.outcome = continuation
