@@ -1,9 +1,11 @@
 import Foundation
 import NIOConcurrencyHelpers
 
-/// The server's rules, consulted in order, with how many uses each has left.
+/// The server's rules, consulted in order, with how many uses each has left; and the test's expectations, which
+/// come first when set.
 final class ScriptBook: Sendable {
     private let rules = NIOLockedValueBox<[(rule: ScriptRule, remaining: Int?)]>([])
+    private let expectations = NIOLockedValueBox<StatementExpectations?>(nil)
 
     func add(_ rule: ScriptRule) {
         let remaining: Int? = if case let .count(count) = rule.times { count } else { nil }
@@ -12,10 +14,18 @@ final class ScriptBook: Sendable {
 
     func removeAll() { self.rules.withLockedValue { $0.removeAll() } }
 
-    /// The first live rule matching `statement`, using up one of its uses.
-    var isEmpty: Bool { self.rules.withLockedValue { $0.isEmpty } }
+    /// Replaces the expectations (nil: none).
+    func expect(_ expectations: StatementExpectations?) { self.expectations.withLockedValue { $0 = expectations } }
 
+    /// What the expectations missed or did not expect.
+    var expectationFailures: [String] { self.expectations.withLockedValue { $0?.failures ?? [] } }
+
+    /// No rules and no expectations: statements run as they are.
+    var isEmpty: Bool { self.rules.withLockedValue { $0.isEmpty } && self.expectations.withLockedValue { $0 == nil } }
+
+    /// The expectation's answer for `statement`, else the first live rule matching it (using up one of its uses).
     func take(for statement: String) -> ScriptRule.Response? {
+        if let answer = self.expectations.withLockedValue({ $0?.take(statement) }) { return .init(answer: answer) }
         let normalized = ScriptRule.normalize(statement)
         return self.rules.withLockedValue { rules in
             guard let index = rules.firstIndex(where: { ($0.remaining ?? 1) > 0 && $0.rule.matches(normalized) }) else { return nil }

@@ -123,6 +123,12 @@ public final class ScriptedMySQLServer: MySQLServerSessionFactory, ServerControl
     }
 
     public func addRule(_ rule: ScriptRule) { self.script.add(rule) }
+
+    /// From now on statements are checked against `expectations` (before any rule); nil stops checking.
+    public func expect(_ expectations: StatementExpectations?) { self.script.expect(expectations) }
+
+    /// What the expectations missed or did not expect so far (empty: everything as expected).
+    public var expectationFailures: [String] { self.script.expectationFailures }
     public func removeAllRules() { self.script.removeAll() }
 
     /// Adds or replaces an account (e.g. to rotate a password).
