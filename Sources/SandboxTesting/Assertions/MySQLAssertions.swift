@@ -1,6 +1,5 @@
 import CloudSandbox
 import MariaDBClient
-import XCTest
 
 /// Expects `body` to fail with MySQL error `code` (and `sqlState`); returns the error. When it does not, the failure
 /// message carries `sandbox`'s explanation (its proxies' login decisions, the network's drops).
@@ -11,13 +10,14 @@ public func assertMySQLError(_ code: UInt32, _ sqlState: String? = nil, explaine
     let why = { sandbox.map { "\n\($0.explanation())" } ?? "" }
     do {
         try await body()
-        XCTFail("expected MySQL error \(code), but it succeeded\(why())", file: file, line: line)
+        recordFailure("expected MySQL error \(code), but it succeeded\(why())", file: file, line: line)
     } catch let error as MariaDBError {
-        XCTAssertEqual(error.code, code, "\(error)\(why())", file: file, line: line)
-        if let sqlState { XCTAssertEqual(error.sqlState, sqlState, "\(error)", file: file, line: line) }
+        if error.code != code || (sqlState.map { $0 != error.sqlState } ?? false) {
+            recordFailure("expected MySQL error \(code)\(sqlState.map { " (\($0))" } ?? ""), got \(error)\(why())", file: file, line: line)
+        }
         return error
     } catch {
-        XCTFail("expected MySQL error \(code), got \(error)\(why())", file: file, line: line)
+        recordFailure("expected MySQL error \(code), got \(error)\(why())", file: file, line: line)
     }
     return nil
 }
@@ -29,7 +29,7 @@ public func assertLogin(_ sandbox: Sandbox, through proxy: String, as login: Pro
     do {
         return try await sandbox.connect(through: proxy, as: login, database: database, tls: tls)
     } catch {
-        XCTFail("\(login) through \(proxy) failed: \(error)\n\(sandbox.explanation(proxy: proxy))", file: file, line: line)
+        recordFailure("\(login) through \(proxy) failed: \(error)\n\(sandbox.explanation(proxy: proxy))", file: file, line: line)
         return nil
     }
 }
