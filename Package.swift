@@ -135,7 +135,7 @@ let package = Package(
         ]),
         // Helpers for tests (ours and users'): a throwaway real MariaDB server, a seeded random generator, subprocesses.
         // For tests of this stack: a sandbox per test, assertions that carry the sandbox's explanation, failover workloads.
-        .target(name: "SandboxTesting", dependencies: ["CloudSandbox", "ScriptedMySQL", "SandboxPKI", "MariaDBClient", "AWSSigV4",
+        .target(name: "SandboxTesting", dependencies: ["CloudSandbox", "ScriptedMySQL", "VirtualNetwork", "SandboxPKI", "MariaDBClient", "AWSSigV4",
                                                        .product(name: "NIOConcurrencyHelpers", package: "swift-nio")]),
         .executableTarget(name: "SandboxBench", dependencies: [
             "CloudSandbox", "MySQLNIO", "ScriptedMySQL", "MariaDBClient", "SandboxTesting", "SandboxPKI", "AWSSigV4", "IAMPolicy", "VirtualNetwork", "Lambda",
