@@ -53,41 +53,6 @@ final class ClusterRuntime: Sendable {
         (self.requests, self.request) = AsyncStream.makeStream()
     }
 
-    /// Starts a cluster's members (the writer first, then the readers on its port) on one shared volume, or each on
-    /// its own with asynchronous replication, and registers the cluster with RDS. Each member started is in
-    /// `started`, each volume made in `volumes` (to stop and remove on a failure).
-    static func startMembers(of cluster: Topology.Cluster, at path: String, volumes: inout [StorageVolume], hosts: [String: String], network: VirtualNetwork?,
-                             account: AccountState, certificates: SandboxCertificates, baseDirectory: URL, logger: Logger,
-                             started: inout [String: ScriptedMySQLServer]) async throws -> Cluster {
-        let suffix = "\(account.rdsEndpointSuffix).\(account.region).rds.amazonaws.com"
-        let names = ["\(cluster.id).cluster-\(suffix)", "\(cluster.id).cluster-ro-\(suffix)"]
-        var members: [String: ScriptedMySQLServer] = [:]
-        var databases: [String: Endpoints.Database] = [:]
-        var port = 0
-        let shared = cluster.replicatesAsynchronously ? nil : try StorageVolume()
-        if let shared { volumes.append(shared) }
-        for (index, spec) in cluster.memberInstances.enumerated() {
-            let volume = try shared ?? StorageVolume()
-            if shared == nil { volumes.append(volume) }
-            let placement = DatabaseInstanceFactory.ClusterPlacement(volume: volume, port: port, readOnly: index > 0, names: names)
-            let (server, database) = try await DatabaseInstanceFactory.start(
-                spec, path: "\(path).instances[\(index)]", host: hosts[spec.id]!, network: network, account: account,
-                certificates: certificates, baseDirectory: baseDirectory, cluster: placement, logger: logger)
-            started[spec.id] = server
-            members[spec.id] = server
-            databases[spec.id] = database
-            port = server.port
-        }
-        account.registerDBCluster(DBClusterRecord(identifier: cluster.id, engineVersion: cluster.engineVersion ?? "8.0.mysql_aurora.3.05.2",
-                                                  endpoint: names[0], readerEndpoint: names[1], port: port, masterUsername: cluster.users[0].name,
-                                                  databaseName: cluster.databases?.first, members: cluster.instances.map(\.id),
-                                                  region: account.region, accountID: account.accountID))
-        let replication = cluster.replicaLagSeconds.flatMap { lag in
-            lag > 0 ? ClusterReplication(lag: .milliseconds(Int64(lag * 1000)), members: members, writer: cluster.instances[0].id, logger: logger) : nil
-        }
-        return Cluster(spec: cluster, endpoint: names[0], readerEndpoint: names[1], members: members, databases: databases, replication: replication)
-    }
-
     /// The instance that is the writer of `cluster` now.
     func writer(of cluster: String) -> String? { self.state.withLockedValue { $0.writers[cluster] } }
 

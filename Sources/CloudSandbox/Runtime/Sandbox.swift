@@ -92,7 +92,7 @@ public final class Sandbox: Sendable {
             }
             var clusterRuns: [String: ClusterRuntime.Cluster] = [:]
             for (index, spec) in (topology.clusters ?? []).enumerated() {
-                let cluster = try await ClusterRuntime.startMembers(
+                let cluster = try await ClusterFactory.start(
                     of: spec, at: "clusters[\(index)]", volumes: &volumes, hosts: hosts, network: network, account: account,
                     certificates: certificates, baseDirectory: baseDirectory, logger: logger, started: &started)
                 clusterRuns[spec.id] = cluster

@@ -22,7 +22,7 @@ public final class ScriptedMySQLServer: MySQLServerSessionFactory, ServerControl
     let defaultVariables: [String: String]
     private let tlsContext: NIOSSLContext?
     private let rsaKey: CachingSHA2RSA.KeyPair?
-    private let state = NIOLockedValueBox(State())
+    let state = NIOLockedValueBox(State())
 
     /// Blocking SQLite work (busy waits, SLEEP()) runs here, never on event loops or the cooperative pool.
     private static let blockingPool: NIOThreadPool = {
@@ -31,7 +31,7 @@ public final class ScriptedMySQLServer: MySQLServerSessionFactory, ServerControl
         return pool
     }()
 
-    private struct State {
+    struct State {
         var listener: MySQLServerListener?
         var boundPort: Int?
         var sessions = 0
@@ -149,64 +149,6 @@ public final class ScriptedMySQLServer: MySQLServerSessionFactory, ServerControl
     }
 
     public var isReadOnly: Bool { self.state.withLockedValue { $0.readOnly } }
-
-    /// Called with every transaction that changed data, as it commits (a writer's replication stream); nil stops it.
-    public func setCommitObserver(_ observer: (@Sendable (CommittedTransaction) -> Void)?) {
-        self.state.withLockedValue { $0.commitObserver = observer }
-    }
-
-    func committed(_ transaction: CommittedTransaction) {
-        self.state.withLockedValue { $0.commitObserver }?(transaction)
-    }
-
-    /// Applies a transaction another server committed (as a replica's SQL thread does), statement by statement in
-    /// one transaction; a statement that fails is reported and the rest of the transaction rolled back.
-    public func apply(_ transaction: CommittedTransaction) async throws {
-        let error: ErrorPacket? = await self.runBlocking {
-            let session = self.state.withLockedValue { state -> SQLSession in
-                if let applier = state.applier { return applier }
-                let applier = SQLSession(connectionID: 0, catalog: self.catalog, server: self, variables: self.defaultVariables)
-                state.applier = applier
-                return applier
-            }
-            return Self.apply(transaction, in: session)
-        }
-        if let error { throw error }
-    }
-
-    /// Replaces this (stopped) server's volume with a copy of `source` (a replica rebuilt from the writer).
-    public func restoreVolume(from source: StorageVolume) throws {
-        let applier = self.state.withLockedValue { state in
-            defer { state.applier = nil }
-            return state.applier
-        }
-        applier?.close()
-        try self.volume.restore(from: source)
-    }
-
-    /// Runs `body` while no transaction of this server can write (the server holds every schema's write lock,
-    /// after the transactions ahead of it end): a consistent point to copy its volume from.
-    public func withWritesPaused(_ body: @Sendable () throws -> Void) async throws {
-        let session = UInt32.max  // never a connection id
-        for schema in self.catalog.schemas { _ = await self.writeLocks.acquire(schema, session: session, timeout: .seconds(30)) }
-        defer { self.writeLocks.release(session: session) }
-        try body()
-    }
-
-    private static func apply(_ transaction: CommittedTransaction, in session: SQLSession) -> ErrorPacket? {
-        let wrapped = transaction.statements.count > 1
-        if wrapped { _ = session.execute("BEGIN") }
-        for statement in transaction.statements {
-            if let database = statement.database, session.database != database { try? session.use(database) }
-            if case let .failure(error) = session.execute(statement.sql, parameters: statement.parameters) {
-                session.rollbackAll()
-                return error
-            }
-        }
-        if wrapped { _ = session.execute("COMMIT") }
-        session.uncommitted.removeAll()
-        return nil
-    }
 
     /// Runs SQL (e.g. a fixture file's contents) in `database`, creating it if needed.
     public func load(sql: String, into database: String) async throws {
