@@ -12,11 +12,10 @@ struct FailoverCommand: AsyncParsableCommand {
     @Argument(help: "The cluster id.") var cluster: String
     @Option(help: "The reader to promote (default: the first reader).") var to: String?
     @Flag(help: "Wait until the failover is over (at most 5 minutes) and print the cluster then.") var wait = false
-    @Option(help: "The running sandbox's endpoints file.") var endpointsFile: String = ".sandbox/endpoints.json"
+    @OptionGroup var sandbox: RunningSandbox
 
     func run() async throws {
-        let endpoints = try Endpoints.read(from: self.endpointsFile)
-        guard let base = endpoints.aws?.endpoint else { throw ValidationError("\(self.endpointsFile) names no endpoint; is the sandbox up?") }
+        let base = try self.sandbox.awsEndpoint()
         var path = "/sandbox/clusters/\(self.cluster)/failover"
         if let to { path += "?target=\(to.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? to)" }
         var request = URLRequest(url: URL(string: base + path)!)

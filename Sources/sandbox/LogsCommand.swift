@@ -11,11 +11,11 @@ struct LogsCommand: AsyncParsableCommand {
 
     @Argument(help: "The function.") var function: String
     @Option(help: "How many lines (the newest).") var lines: Int = 100
-    @Option(help: "The running sandbox's endpoints file.") var endpointsFile: String = ".sandbox/endpoints.json"
+    @OptionGroup var sandbox: RunningSandbox
 
     func run() async throws {
-        let endpoints = try Endpoints.read(from: self.endpointsFile)
-        guard let base = endpoints.aws?.endpoint else { throw ValidationError("\(self.endpointsFile) names no endpoint; is the sandbox up?") }
+        let endpoints = try self.sandbox.endpoints()
+        let base = try self.sandbox.awsEndpoint()
         let name = self.function.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? self.function
         let (data, response) = try await URLSession.shared.data(from: URL(string: base + "/sandbox/functions/\(name)/logs")!)
         let object = try JSONSerialization.jsonObject(with: data) as? [String: Any]

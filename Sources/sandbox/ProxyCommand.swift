@@ -11,11 +11,10 @@ struct ProxyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "proxy", abstract: "Show a running sandbox's RDS Proxies: connections, target health, login decisions.")
 
     @Argument(help: "Only this proxy.") var name: String?
-    @Option(help: "The running sandbox's endpoints file.") var endpointsFile: String = ".sandbox/endpoints.json"
+    @OptionGroup var sandbox: RunningSandbox
 
     func run() async throws {
-        let endpoints = try Endpoints.read(from: self.endpointsFile)
-        guard let base = endpoints.aws?.endpoint else { throw ValidationError("\(self.endpointsFile) names no endpoint; is the sandbox up?") }
+        let base = try self.sandbox.awsEndpoint()
         let (data, _) = try await URLSession.shared.data(from: URL(string: base + "/sandbox/proxies")!)
         guard var status = try JSONSerialization.jsonObject(with: data) as? [String: Any] else { throw ValidationError("unexpected answer: \(String(decoding: data, as: UTF8.self))") }
         if let name = self.name {

@@ -6,6 +6,6 @@ struct SandboxCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sandbox",
         abstract: "Run AWS RDS Proxy / Lambda / MySQL stacks on loopback, for tests and reproductions.",
-        subcommands: [UpCommand.self, ValidateCommand.self, ReachCommand.self, ToxicCommand.self, ProxyCommand.self, FailoverCommand.self,
+        subcommands: [UpCommand.self, ValidateCommand.self, EnvCommand.self, ReachCommand.self, ToxicCommand.self, ProxyCommand.self, FailoverCommand.self,
                       LogsCommand.self])
 }

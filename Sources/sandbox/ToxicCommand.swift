@@ -12,14 +12,12 @@ struct ToxicCommand: AsyncParsableCommand {
         subcommands: [Add.self, Remove.self, List.self, Disable.self, Enable.self])
 
     struct Target: ParsableArguments {
-        @Option(help: "The running sandbox's endpoints file.")
-        var endpointsFile: String = ".sandbox/endpoints.json"
+        @OptionGroup var sandbox: RunningSandbox
         @Option(help: "Only connections from this network host (a path), instead of every connection to the listener.")
         var source: String?
 
         func url(_ path: String) throws -> URL {
-            let endpoints = try Endpoints.read(from: self.endpointsFile)
-            guard let base = endpoints.aws?.endpoint else { throw ValidationError("\(self.endpointsFile) names no endpoint; is the sandbox up?") }
+            let base = try self.sandbox.awsEndpoint()
             let query = self.source.map { "?source=\($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? $0)" } ?? ""
             return URL(string: base + path + query)!
         }

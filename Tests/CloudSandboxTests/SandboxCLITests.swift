@@ -40,6 +40,33 @@ final class SandboxCLITests: XCTestCase {
         return (sandbox, file)
     }
 
+    /// `eval "$(sandbox env ...)"`: the aws CLI acts as the user, the mariadb client finds the instance.
+    func testEnvExportsAPrincipalForTheAWSCLIAndAnInstanceForMariaDB() async throws {
+        let (sandbox, file) = try await self.defaultSandbox()
+        defer { Task { await sandbox.shutdown() } }
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let executable = try XCTUnwrap(Self.executable, "build the sandbox executable first (swift build)")
+        let script = """
+            set -e
+            eval "$('\(executable)' env --as developer --database app-db --db-user app)"
+            aws sts get-caller-identity --output text --query Arn
+            mariadb -u app -N -e 'SELECT CURRENT_USER()' app
+            """
+        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("AWS_") && !$0.key.hasPrefix("MYSQL_") }
+        environment["SANDBOX_ENDPOINTS"] = file  // found without --endpoints-file
+        environment["AWS_CONFIG_FILE"] = "/dev/null"
+        environment["AWS_SHARED_CREDENTIALS_FILE"] = "/dev/null"
+        let result = try await Subprocess.runOffThread(["bash", "-c", script], environment: environment)
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        XCTAssertTrue(result.stdout.contains("arn:aws:iam::123456789012:user/developer"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("app@"), result.stdout)
+        let unknown = try await self.sandbox(["env", "--as", "nobody", "--endpoints-file", file])
+        XCTAssertNotEqual(unknown.status, 0)
+        XCTAssertTrue(unknown.stderr.contains("no credentials for 'nobody'") && unknown.stderr.contains("developer"), unknown.stderr)
+        let which = try await self.sandbox(["env", "--database", "app-db", "--endpoints-file", file])
+        XCTAssertTrue(which.stderr.contains("name one of app-db's users with --db-user: admin, app"), which.stderr)
+    }
+
     func testProxyStatusCarriesTheReasonsOfRefusals() async throws {
         let (sandbox, file) = try await self.defaultSandbox()
         defer { Task { await sandbox.shutdown() } }

@@ -1,0 +1,26 @@
+import ArgumentParser
+import CloudSandbox
+import Foundation
+
+/// How a command finds the running sandbox: `--endpoints-file`, else `SANDBOX_ENDPOINTS`, else
+/// `.sandbox/endpoints.json` (where `sandbox up` writes it).
+struct RunningSandbox: ParsableArguments {
+    @Option(help: "The running sandbox's endpoints file (default: $SANDBOX_ENDPOINTS, else .sandbox/endpoints.json).")
+    var endpointsFile: String?
+
+    var path: String { self.endpointsFile ?? ProcessInfo.processInfo.environment["SANDBOX_ENDPOINTS"] ?? ".sandbox/endpoints.json" }
+
+    func endpoints() throws -> Endpoints {
+        do {
+            return try Endpoints.read(from: self.path)
+        } catch {
+            throw ValidationError("cannot read the endpoints file \(self.path) (\(error)); is the sandbox up (`sandbox up`), or is it elsewhere (--endpoints-file)?")
+        }
+    }
+
+    /// The sandbox's AWS endpoint, which also serves its control APIs.
+    func awsEndpoint() throws -> String {
+        guard let base = try self.endpoints().aws?.endpoint else { throw ValidationError("\(self.path) names no endpoint; is the sandbox up?") }
+        return base
+    }
+}
