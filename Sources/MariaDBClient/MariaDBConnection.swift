@@ -48,7 +48,18 @@ public final class MariaDBConnection: @unchecked Sendable {
 
     private let handle: UnsafeMutablePointer<MYSQL>
 
+    /// libmariadb loads its authentication plugins on first use, and two threads loading the same one at once race
+    /// (one fails: "Plugin mysql_clear_password could not be loaded: it is already loaded"): load them once, first.
+    private static let pluginsLoaded: Void = {
+        guard let handle = mysql_init(nil) else { return }
+        for name in ["mysql_clear_password", "caching_sha2_password", "sha256_password", "client_ed25519"] {
+            _ = withVaList([]) { mysql_load_plugin_v(handle, name, -1, 0, $0) }
+        }
+        mysql_close(handle)
+    }()
+
     public init(_ options: Options) throws(MariaDBError) {
+        Self.pluginsLoaded
         guard let handle = mysql_init(nil) else { throw MariaDBError(code: 2008, sqlState: "HY000", message: "out of memory") }
         self.handle = handle
         var connectTimeout = options.connectTimeout, readTimeout = options.readTimeout
