@@ -8,15 +8,17 @@ extension RDSProxyServer {
         public var state: String
         public var reason: String?
         public var description: String?
+
+        /// While the writer behind the proxy fails over.
+        static let failingOver = TargetHealth(state: "UNAVAILABLE", reason: "CONNECTION_FAILED",
+                                              description: "The writer is failing over; requests wait for the new writer.")
     }
 
     /// Checks the target as the proxy sees it (credentials readable as its role, the network path, a login with
     /// the secret) and records the result with the account, for DescribeDBProxyTargets.
     @discardableResult
     public func checkTargetHealth() async -> TargetHealth {
-        let health = self.pool.isTargetDown
-            ? TargetHealth(state: "UNAVAILABLE", reason: "CONNECTION_FAILED", description: "The writer is failing over; requests wait for the new writer.")
-            : await self.probe(reachability: self.configuration.reachability?())
+        let health = self.pool.isTargetDown ? .failingOver : await self.probe(reachability: self.configuration.reachability?())
         self.recordTargetHealth(health)
         return health
     }

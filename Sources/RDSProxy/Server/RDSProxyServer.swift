@@ -80,8 +80,7 @@ public final class RDSProxyServer: MySQLServerSessionFactory, Sendable {
     /// ConnectionBorrowTimeout, then 9501) and the target shows UNAVAILABLE until `retarget(_:)`.
     public func targetFailingOver() {
         self.pool.targetDown()
-        self.recordTargetHealth(TargetHealth(state: "UNAVAILABLE", reason: "CONNECTION_FAILED",
-                                             description: "The writer is failing over; requests wait for the new writer."))
+        self.recordTargetHealth(.failingOver)
     }
 
     /// The new writer: connections open to it and waiting requests go on.

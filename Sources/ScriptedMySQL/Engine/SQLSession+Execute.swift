@@ -12,7 +12,7 @@ extension SQLSession {
         let database = self.database
         let result = self.run(sql, parameters: parameters, words: words, rawWords: rawWords)
         if case .failure = result { return result }
-        if Self.changesData(words) { self.uncommitted.append(.init(database: database, sql: sql, parameters: parameters)) }
+        if Self.changesData(words), self.server.reportsCommits { self.uncommitted.append(.init(database: database, sql: sql, parameters: parameters)) }
         if first == "ROLLBACK", !words.contains("TO") {
             self.uncommitted.removeAll()
         } else if !self.anyTransactionOpen, !self.uncommitted.isEmpty {

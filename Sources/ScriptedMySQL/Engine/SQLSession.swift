@@ -125,6 +125,8 @@ protocol ServerControl: AnyObject, Sendable {
     func kill(connectionID: UInt32) -> Bool
     /// An Aurora reader: statements that change data get 1290.
     var isReadOnly: Bool { get }
+    /// Whether anything (a replication stream) wants the transactions that change data.
+    var reportsCommits: Bool { get }
     /// A transaction that changed data committed (its replicas apply it).
     func committed(_ transaction: CommittedTransaction)
     func flushPrivileges()

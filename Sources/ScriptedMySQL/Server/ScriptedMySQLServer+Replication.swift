@@ -8,6 +8,8 @@ extension ScriptedMySQLServer {
         self.state.withLockedValue { $0.commitObserver = observer }
     }
 
+    var reportsCommits: Bool { self.state.withLockedValue { $0.commitObserver != nil } }
+
     func committed(_ transaction: CommittedTransaction) {
         self.state.withLockedValue { $0.commitObserver }?(transaction)
     }
