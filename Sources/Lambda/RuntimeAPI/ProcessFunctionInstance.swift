@@ -14,13 +14,16 @@ final class ProcessFunctionInstance: FunctionInstance {
         var invocations: [String: Invocation] = [:]
         var log: InvocationLog?
         var partialLine: [UInt8] = []
-        /// Output handler runs under way (read from the pipe, not yet in the log).
-        var reading = 0
+        /// Bytes read from the pipe and not yet in the log.
+        var reading = false
+        /// The output reader has seen the pipe's end and closed it.
+        var readerDone = false
     }
 
     private let core = NIOLockedValueBox(Core())
     private let process = Process()
-    /// The process's stdout and stderr; its read end is closed with the instance.
+    /// The process's stdout and stderr. The parent's write end is closed once the process runs; a reader thread
+    /// reads until the pipe's end (the process and its children gone) and then closes the read end.
     private let output = Pipe()
     private let listener = NIOLockedValueBox<HTTPListener?>(nil)
     private let function: String
@@ -82,18 +85,35 @@ final class ProcessFunctionInstance: FunctionInstance {
         self.process.standardOutput = output
         self.process.standardError = output
         self.process.standardInput = FileHandle.nullDevice
-        output.fileHandleForReading.readabilityHandler = { [weak self] handle in
-            self?.core.withLockedValue { $0.reading += 1 }
-            let data = handle.availableData
-            if data.isEmpty { handle.readabilityHandler = nil }
-            self?.printed(Array(data))
-            self?.core.withLockedValue { $0.reading -= 1 }
-        }
         self.process.terminationHandler = { [weak self] process in
             let status = process.terminationReason == .uncaughtSignal ? "signal \(process.terminationStatus)" : "exit status \(process.terminationStatus)"
             self?.exited(FunctionError(errorType: "Runtime.ExitError", errorMessage: "Runtime exited with error: \(status)"))
         }
         try self.process.run()
+        try? output.fileHandleForWriting.close()
+        // A thread of its own, not a dispatch source: closing a descriptor a dispatch source still watches crashed
+        // libdispatch's event loop ("Bad pointer dereference" in _dispatch_event_loop_drain).
+        let reader = Thread { [self] in self.readOutput() }
+        reader.stackSize = 256 * 1024
+        reader.start()
+    }
+
+    /// Reads the output pipe until its end, line by line into the log; then closes it.
+    private func readOutput() {
+        let handle = self.output.fileHandleForReading
+        let descriptor = handle.fileDescriptor
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let count = read(descriptor, &buffer, buffer.count)
+            if count < 0, errno == EINTR { continue }
+            guard count > 0 else { break }
+            self.core.withLockedValue { $0.reading = true }
+            self.printed(Array(buffer[0..<count]))
+            self.core.withLockedValue { $0.reading = false }
+        }
+        self.printed([])
+        try? handle.close()
+        self.core.withLockedValue { $0.readerDone = true }
     }
 
     /// What the process printed, line by line, into the log of the invocation in flight (or of its start).
@@ -142,7 +162,7 @@ final class ProcessFunctionInstance: FunctionInstance {
         for _ in 0..<200 {
             var pending: Int32 = 0
             let unread = ioctl(descriptor, UInt(FIONREAD), &pending) == 0 && pending > 0
-            guard unread || self.core.withLockedValue({ $0.reading > 0 }) else { return }
+            guard unread || self.core.withLockedValue({ $0.reading }) else { return }
             try? await Task.sleep(for: .milliseconds(1))
         }
     }
@@ -212,10 +232,18 @@ final class ProcessFunctionInstance: FunctionInstance {
         }
         let poller = self.core.withLockedValue { core in defer { core.poller = nil }; return core.poller }
         poller?.resume(returning: nil)
-        self.output.fileHandleForReading.readabilityHandler = nil
-        try? self.output.fileHandleForReading.close()
+        await self.outputClosed(within: .seconds(1))
         let listener = self.listener.withLockedValue { listener in defer { listener = nil }; return listener }
         await listener?.stop()
+    }
+
+    /// Waits until the output reader has closed the pipe (the process gone), at most `limit`: a child the process
+    /// left behind may hold the pipe open longer.
+    private func outputClosed(within limit: Duration) async {
+        let deadline = ContinuousClock.now + limit
+        while !self.core.withLockedValue({ $0.readerDone }), ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(5))
+        }
     }
 
     private func run(_ action: RuntimeAPIState.Action) {
