@@ -48,7 +48,9 @@ public struct WriteWorkload: Sendable {
             for client in self.firstClient..<(self.firstClient + self.clients) {
                 group.addTask {
                     var seq = 1
-                    for _ in 0..<self.maxWritesPerClient where clock.now - start < self.duration {
+                    var attempts = 0
+                    while attempts < self.maxWritesPerClient, clock.now - start < self.duration {
+                        attempts += 1
                         let row = RowID(client: client, seq: seq)
                         do {
                             try await write(row)
