@@ -60,22 +60,11 @@ struct CanonicalQuery {
 
     private mutating func appendEncodedPastASCII(_ part: Slice<UnsafeBufferPointer<UInt8>>, from start: Int, scratch: inout [UInt8]) {
         scratch.removeAll(keepingCapacity: true)
-        guard Self.percentDecode(part, into: &scratch), String(validating: scratch, as: UTF8.self) != nil else {
+        guard SigV4Encoding.percentDecode(part, into: &scratch), String(validating: scratch, as: UTF8.self) != nil else {
             return self.appendEncodedAsItCame(part, from: start)
         }
         self.bytes.removeSubrange(start...)
         SigV4Encoding.uriEncode(scratch, into: &self.bytes)
-    }
-
-    /// Appends the decoding of `text`; `false` when an escape is malformed.
-    private static func percentDecode(_ text: some Collection<UInt8>, into out: inout [UInt8]) -> Bool {
-        var iterator = text.makeIterator()
-        while let byte = iterator.next() {
-            guard byte == UInt8(ascii: "%") else { out.append(byte); continue }
-            guard let high = iterator.next().flatMap(SigV4Encoding.hexValue), let low = iterator.next().flatMap(SigV4Encoding.hexValue) else { return false }
-            out.append(high << 4 | low)
-        }
-        return true
     }
 
     /// The encoded value of the first pair named `name` (an unreserved ASCII name, which encodes as itself).
@@ -93,7 +82,7 @@ struct CanonicalQuery {
         guard encoded.contains(UInt8(ascii: "%")) else { return String(decoding: encoded, as: UTF8.self) }
         var decoded: [UInt8] = []
         decoded.reserveCapacity(encoded.count)
-        _ = Self.percentDecode(encoded, into: &decoded)
+        _ = SigV4Encoding.percentDecode(encoded, into: &decoded)
         return String(decoding: decoded, as: UTF8.self)
     }
 

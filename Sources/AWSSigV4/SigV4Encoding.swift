@@ -47,21 +47,22 @@ public enum SigV4Encoding {
         guard utf8.contains(where: { $0 == UInt8(ascii: "%") || (plusIsSpace && $0 == UInt8(ascii: "+")) }) else { return String(text) }
         var out: [UInt8] = []
         out.reserveCapacity(utf8.count)
-        var index = utf8.startIndex
-        while index != utf8.endIndex {
-            let byte = utf8[index]
-            if byte == UInt8(ascii: "%") {
-                let first = utf8.index(after: index)
-                guard first != utf8.endIndex, utf8.index(after: first) != utf8.endIndex,
-                      let high = Self.hexValue(utf8[first]), let low = Self.hexValue(utf8[utf8.index(after: first)]) else { return String(text) }
-                out.append(high << 4 | low)
-                index = utf8.index(first, offsetBy: 2)
+        guard Self.percentDecode(utf8, plusIsSpace: plusIsSpace, into: &out) else { return String(text) }
+        return String(validating: out, as: UTF8.self) ?? String(text)
+    }
+
+    /// Appends the percent-decoding of `text` (and `+` as space when `plusIsSpace`); `false` when an escape is malformed.
+    static func percentDecode(_ text: some Collection<UInt8>, plusIsSpace: Bool = false, into out: inout [UInt8]) -> Bool {
+        var iterator = text.makeIterator()
+        while let byte = iterator.next() {
+            guard byte == UInt8(ascii: "%") else {
+                out.append(plusIsSpace && byte == UInt8(ascii: "+") ? UInt8(ascii: " ") : byte)
                 continue
             }
-            out.append(plusIsSpace && byte == UInt8(ascii: "+") ? UInt8(ascii: " ") : byte)
-            index = utf8.index(after: index)
+            guard let high = iterator.next().flatMap(Self.hexValue), let low = iterator.next().flatMap(Self.hexValue) else { return false }
+            out.append(high << 4 | low)
         }
-        return String(validating: out, as: UTF8.self) ?? String(text)
+        return true
     }
 
     static func hexValue(_ digit: UInt8) -> UInt8? {

@@ -38,7 +38,7 @@ enum ProxyBench {
         let proxiedConcurrent = try await Self.concurrentRate(host: pw.host, port: pw.port, login: login)
 
         let credentials = sandbox.endpoints.credentials!["app-role"]!
-        let keys = AWSCredentials(accessKeyID: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey, sessionToken: credentials.sessionToken)
+        let keys = credentials.awsCredentials
         let tls = try MySQLConnection.TLS.trusting(caPEM: String(contentsOfFile: iam.caBundle, encoding: .utf8), serverHostname: iam.endpoint)
         let passwordLogins = try await Measure.rate(count: 1_000) {
             await (try await MySQLConnection.connect(host: pw.host, port: pw.port, configuration: login)).close()

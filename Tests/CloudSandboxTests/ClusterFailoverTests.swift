@@ -24,17 +24,6 @@ final class ClusterFailoverTests: XCTestCase {
         }
     }
 
-    private static func expectError(_ code: UInt32, _ body: @escaping @Sendable () throws -> Void, file: StaticString = #filePath, line: UInt = #line) async {
-        do {
-            try await MariaDB.offload(body)
-            XCTFail("expected error \(code)", file: file, line: line)
-        } catch let error as MariaDBError {
-            XCTAssertEqual(error.code, code, "\(error)", file: file, line: line)
-        } catch {
-            XCTFail("\(error)", file: file, line: line)
-        }
-    }
-
     func testFailoverKeepsIdleProxyClientsFailsInFlightOnesAndDemotesTheOldWriter() async throws {
         let sandbox = try await Self.start { $0.clusters?[0].failover = .init(promotionSeconds: 0.4, rebootSeconds: 0.4) }
         defer { Task { await sandbox.shutdown() } }
@@ -52,13 +41,13 @@ final class ClusterFailoverTests: XCTestCase {
         let reader = try await self.connect(second.host, second.port)
         let seen = try await MariaDB.offload { try reader.query("SELECT COUNT(*), @@innodb_read_only FROM items").rows }
         XCTAssertEqual(seen, [["1", "1"]])
-        await Self.expectError(1290) { _ = try reader.query("INSERT INTO items VALUES (2, 'on a reader')") }
+        await assertMySQLError(1290) { _ = try await MariaDB.offload { try reader.query("INSERT INTO items VALUES (2, 'on a reader')") } }
 
         // Through the proxy: one client idle, one in the middle of a statement when the failover starts.
         let idle = try await self.connect(proxy.host, proxy.port)
         _ = try await MariaDB.offload { try idle.query("SELECT 1") }
         let busy = try await self.connect(proxy.host, proxy.port)
-        async let inFlight: Void = Self.expectError(2013) { _ = try busy.query("SELECT SLEEP(5)") }
+        async let inFlight = assertMySQLError(2013) { _ = try await MariaDB.offload { try busy.query("SELECT SLEEP(5)") } }
         try await Task.sleep(for: .milliseconds(300))
 
         try sandbox.failover(cluster: "orders")
@@ -66,7 +55,7 @@ final class ClusterFailoverTests: XCTestCase {
         XCTAssertThrowsError(try sandbox.failover(cluster: "orders")) {
             XCTAssertEqual(($0 as? AWSError)?.code, "InvalidDBClusterStateFault", "\($0)")
         }
-        await inFlight
+        _ = await inFlight
 
         // The idle client's next statement waits for the new writer and commits there.
         _ = try await MariaDB.offload { try idle.query("INSERT INTO items VALUES (2, 'through the proxy')") }
@@ -74,9 +63,9 @@ final class ClusterFailoverTests: XCTestCase {
         XCTAssertEqual(sandbox.proxy("orders-proxy")?.target.instanceID, "orders-2")
 
         // A client that cached the old writer's address: once it is back (as a reader), its writes get 1290.
-        try await self.waitUntil { sandbox.account.dbCluster("orders")?.status == "available" }
+        try await Self.waitUntil { sandbox.account.dbCluster("orders")?.status == "available" }
         let stale = try await self.connect(first.host, first.port)
-        await Self.expectError(1290) { _ = try stale.query("INSERT INTO items VALUES (3, 'stale writer')") }
+        await assertMySQLError(1290) { _ = try await MariaDB.offload { try stale.query("INSERT INTO items VALUES (3, 'stale writer')") } }
         let promoted = try await self.connect(second.host, second.port)
         _ = try await MariaDB.offload { try promoted.query("INSERT INTO items VALUES (3, 'new writer')") }
         let rows = try await MariaDB.offload { try stale.query("SELECT id, note FROM items ORDER BY id").rows }
@@ -118,7 +107,7 @@ final class ClusterFailoverTests: XCTestCase {
         let failover = try await SandboxAWSTests.aws(["rds", "failover-db-cluster", "--db-cluster-identifier", "orders"], as: "root", in: sandbox.endpoints)
         XCTAssertEqual(failover.status, 0, failover.stderr)
         XCTAssertTrue(failover.stdout.contains(#""Status": "failing-over""#), failover.stdout)
-        try await self.waitUntil { sandbox.account.dbCluster("orders")?.status == "available" }
+        try await Self.waitUntil { sandbox.account.dbCluster("orders")?.status == "available" }
         XCTAssertEqual(sandbox.account.dbCluster("orders")?.writer, "orders-2")
     }
 
@@ -128,13 +117,13 @@ final class ClusterFailoverTests: XCTestCase {
         let sandbox = try await Self.start()
         defer { Task { await sandbox.shutdown() } }
         await sandbox.setDown("orders-1", true)
-        try await self.waitUntil { sandbox.writer(of: "orders") == "orders-2" }
-        try await self.waitUntil { sandbox.account.dbCluster("orders")?.status == "available" }
+        try await Self.waitUntil { sandbox.writer(of: "orders") == "orders-2" }
+        try await Self.waitUntil { sandbox.account.dbCluster("orders")?.status == "available" }
         await sandbox.setDown("orders-1", false)
         await sandbox.database("orders-2")?.stop()  // the new writer stops (a crash): noticed, failed over back
-        try await self.waitUntil { sandbox.writer(of: "orders") == "orders-1" }
-        try await self.waitUntil { sandbox.account.dbCluster("orders")?.status == "available" }
-        try await self.waitUntil { sandbox.database("orders-2")?.isRunning == true }
+        try await Self.waitUntil { sandbox.writer(of: "orders") == "orders-1" }
+        try await Self.waitUntil { sandbox.account.dbCluster("orders")?.status == "available" }
+        try await Self.waitUntil { sandbox.database("orders-2")?.isRunning == true }
         await sandbox.setDown("solo-1", true)  // no reader: the cluster keeps its (down) writer, and the sandbox runs on
         try await Task.sleep(for: .milliseconds(400))
         XCTAssertEqual(sandbox.writer(of: "solo"), "solo-1")
@@ -151,7 +140,7 @@ final class ClusterFailoverTests: XCTestCase {
     }
 
     /// Polls (every 50 ms, at most 10 s) until `condition` holds.
-    private func waitUntil(_ condition: @Sendable () -> Bool, file: StaticString = #filePath, line: UInt = #line) async throws {
+    static func waitUntil(_ condition: @Sendable () -> Bool, file: StaticString = #filePath, line: UInt = #line) async throws {
         for _ in 0..<200 where !condition() { try await Task.sleep(for: .milliseconds(50)) }
         XCTAssertTrue(condition(), "timed out waiting", file: file, line: line)
     }

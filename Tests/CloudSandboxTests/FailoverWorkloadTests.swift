@@ -116,7 +116,7 @@ final class FailoverWorkloadTests: XCTestCase {
         XCTAssertEqual(Set(report.lost), lostRows.intersection(acknowledged).subtracting(stored), "the checker finds exactly the tail the promotion dropped")
         XCTAssertTrue(Set(report.lost).isSubset(of: lostRows), "every lost write is one the promotion dropped")
 
-        try await self.waitUntil { sandbox.account.dbCluster("orders")?.status == "available" }
+        try await ClusterFailoverTests.waitUntil { sandbox.account.dbCluster("orders")?.status == "available" }
         try await Task.sleep(for: .milliseconds(800))
         let rebuilt = try await Self.writer(port: first.port) { nil }.stored(host: first.host)
         let current = try await self.stored(sandbox)
@@ -133,11 +133,5 @@ final class FailoverWorkloadTests: XCTestCase {
             }
         }
         return numbers.count == 2 ? RowID(client: numbers[0], seq: numbers[1]) : nil
-    }
-
-    /// Polls (every 50 ms, at most 10 s) until `condition` holds.
-    private func waitUntil(_ condition: @Sendable () -> Bool, file: StaticString = #filePath, line: UInt = #line) async throws {
-        for _ in 0..<200 where !condition() { try await Task.sleep(for: .milliseconds(50)) }
-        XCTAssertTrue(condition(), "timed out waiting", file: file, line: line)
     }
 }

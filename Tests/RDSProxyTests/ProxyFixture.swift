@@ -40,8 +40,7 @@ enum ProxyFixture {
     }
 
     static func credentials(_ name: String, _ sandbox: Sandbox) -> AWSCredentials {
-        let found = sandbox.endpoints.credentials![name]!
-        return AWSCredentials(accessKeyID: found.accessKeyId, secretAccessKey: found.secretAccessKey, sessionToken: found.sessionToken)
+        sandbox.endpoints.credentials![name]!.awsCredentials
     }
 
     /// A token for `user` on the proxy (as botocore's generate_db_auth_token makes one).

@@ -71,6 +71,11 @@ public struct Endpoints: Sendable, Codable, Equatable {
         /// ISO 8601, for session credentials.
         public var expiration: String?
 
+        /// The keys as a signer takes them.
+        public var awsCredentials: AWSCredentials {
+            AWSCredentials(accessKeyID: self.accessKeyId, secretAccessKey: self.secretAccessKey, sessionToken: self.sessionToken)
+        }
+
         init(_ credentials: AWSCredentials, expires: Date? = nil) {
             self.accessKeyId = credentials.accessKeyID
             self.secretAccessKey = credentials.secretAccessKey

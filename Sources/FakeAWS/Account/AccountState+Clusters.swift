@@ -1,5 +1,11 @@
 import Foundation
 
+extension AWSError {
+    static func dbClusterNotFound(_ id: String) -> AWSError {
+        AWSError(code: "DBClusterNotFoundFault", message: "DBCluster \(id) not found.", status: 404)
+    }
+}
+
 /// DB clusters: registered by the sandbox, failed over by the API or by the data plane (a writer gone down).
 extension AccountState {
     public func registerDBCluster(_ record: DBClusterRecord) {
@@ -20,7 +26,7 @@ extension AccountState {
     public func beginClusterFailover(_ id: String, target: String?) throws(AWSError) -> (cluster: DBClusterRecord, target: String) {
         let begun = try self.withState { (data: inout Data) throws(AWSError) -> (DBClusterRecord, String) in
             guard var cluster = data.dbClusters[id] else {
-                throw AWSError(code: "DBClusterNotFoundFault", message: "DBCluster \(id) not found.", status: 404)
+                throw AWSError.dbClusterNotFound(id)
             }
             guard cluster.status == "available" else {
                 throw AWSError(code: "InvalidDBClusterStateFault", message: "DBCluster \(id) is \(cluster.status), not available; wait for the failover under way to finish.")

@@ -15,7 +15,7 @@ struct RDSService: Sendable {
             let clusters: [DBClusterRecord]
             if let id = form["DBClusterIdentifier"] {
                 guard let found = self.account.dbCluster(id) else {
-                    throw AWSError(code: "DBClusterNotFoundFault", message: "DBCluster \(id) not found.", status: 404)
+                    throw AWSError.dbClusterNotFound(id)
                 }
                 try self.authorize(caller, action, resource: found.arn)
                 clusters = [found]
@@ -32,7 +32,7 @@ struct RDSService: Sendable {
         case "DeleteDBCluster":
             let id = try Self.need(form, "DBClusterIdentifier")
             guard let cluster = self.account.dbCluster(id) else {
-                throw AWSError(code: "DBClusterNotFoundFault", message: "DBCluster \(id) not found.", status: 404)
+                throw AWSError.dbClusterNotFound(id)
             }
             try self.authorize(caller, action, resource: cluster.arn)
             // The sandbox's clusters always hold their instances, and there is no DeleteDBInstance to remove them.
@@ -60,7 +60,7 @@ struct RDSService: Sendable {
         for id in form.members("DBClusterIdentifiers") {
             // A cluster registers as its writer, which the proxy follows.
             guard let writer = self.account.dbCluster(id)?.writer else {
-                throw AWSError(code: "DBClusterNotFoundFault", message: "DBCluster \(id) not found.", status: 404)
+                throw AWSError.dbClusterNotFound(id)
             }
             instances.append(writer)
         }

@@ -30,8 +30,7 @@ extension Sandbox {
     /// port 3306, as an SDK signs it); nil when the proxy or the role's credentials are unknown.
     public func authToken(proxy: String, role: String, user: String, date: Date = Date()) -> String? {
         guard let endpoint = self.endpoints.proxies?[proxy]?.endpoint, let found = self.endpoints.credentials?[role] else { return nil }
-        let credentials = AWSCredentials(accessKeyID: found.accessKeyId, secretAccessKey: found.secretAccessKey, sessionToken: found.sessionToken)
-        return RDSAuthToken.generate(host: endpoint, port: 3306, region: self.topology.region, user: user, credentials: credentials, date: date)
+        return RDSAuthToken.generate(host: endpoint, port: 3306, region: self.topology.region, user: user, credentials: found.awsCredentials, date: date)
     }
 
     /// A libmariadb connection through proxy `proxy` as `login`, from this machine (the operator host), verifying

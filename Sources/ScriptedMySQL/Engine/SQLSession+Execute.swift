@@ -8,11 +8,12 @@ extension SQLSession {
         let rawWords = SQLText.leadingWordsPreservingCase(sql)
         let words = rawWords.map { $0.uppercased() }
         guard let first = words.first else { return .failure(.emptyQuery) }
-        if self.server.isReadOnly, self.connectionID != 0, Self.changesData(words) { return .failure(SQLError.readOnly) }
+        let changesData = Self.changesData(words)
+        if changesData, self.server.isReadOnly, self.connectionID != 0 { return .failure(SQLError.readOnly) }
         let database = self.database
         let result = self.run(sql, parameters: parameters, words: words, rawWords: rawWords)
         if case .failure = result { return result }
-        if Self.changesData(words), self.server.reportsCommits { self.uncommitted.append(.init(database: database, sql: sql, parameters: parameters)) }
+        if changesData, self.server.reportsCommits { self.uncommitted.append(.init(database: database, sql: sql, parameters: parameters)) }
         if first == "ROLLBACK", !words.contains("TO") {
             self.uncommitted.removeAll()
         } else if !self.anyTransactionOpen, !self.uncommitted.isEmpty {

@@ -8,6 +8,15 @@ public struct ScriptRule: Sendable, Codable, Equatable {
         case exact(String)
         case prefix(String)
         case regex(String)
+
+        /// Whether `statement` (already normalized) matches.
+        func matches(_ statement: String) -> Bool {
+            switch self {
+            case let .exact(text): ScriptRule.normalize(text) == statement
+            case let .prefix(text): statement.hasPrefix(ScriptRule.normalize(text))
+            case let .regex(pattern): statement.range(of: pattern, options: [.regularExpression, .caseInsensitive]) != nil
+            }
+        }
     }
 
     /// What to do; `delay` applies first, then the answer (or, with `.execute`, the real execution).
@@ -58,13 +67,7 @@ public struct ScriptRule: Sendable, Codable, Equatable {
     }
 
     /// Whether `statement` (already normalized) matches.
-    func matches(_ statement: String) -> Bool {
-        switch self.match {
-        case let .exact(text): Self.normalize(text) == statement
-        case let .prefix(text): statement.hasPrefix(Self.normalize(text))
-        case let .regex(pattern): statement.range(of: pattern, options: [.regularExpression, .caseInsensitive]) != nil
-        }
-    }
+    func matches(_ statement: String) -> Bool { self.match.matches(statement) }
 
     /// Lower-cased, whitespace collapsed, trailing semicolons dropped.
     static func normalize(_ statement: String) -> String {

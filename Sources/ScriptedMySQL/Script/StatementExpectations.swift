@@ -40,7 +40,7 @@ public struct StatementExpectations: Sendable {
     mutating func take(_ statement: String) -> ScriptRule.Response.Answer? {
         let normalized = ScriptRule.normalize(statement)
         let candidates = self.order == .inOrder ? Array(self.expected.indices.prefix(1)) : Array(self.expected.indices)
-        if let index = candidates.first(where: { self.expected[$0].expectation.matchesNormalized(normalized) }) {
+        if let index = candidates.first(where: { self.expected[$0].expectation.match.matches(normalized) }) {
             self.expected[index].remaining -= 1
             let answer = self.expected[index].expectation.answer
             if self.expected[index].remaining == 0 { self.expected.remove(at: index) }
@@ -56,11 +56,5 @@ public struct StatementExpectations: Sendable {
     public var failures: [String] {
         self.expected.map { "expected \($0.expectation)\($0.expectation.times > 1 ? " \($0.remaining) more time(s)" : ""), not received" }
             + self.unexpected.map { "received '\($0.prefix(200))', not expected" }
-    }
-}
-
-extension StatementExpectations.Expectation {
-    func matchesNormalized(_ statement: String) -> Bool {
-        ScriptRule(match: self.match, response: .init(answer: self.answer)).matches(statement)
     }
 }
