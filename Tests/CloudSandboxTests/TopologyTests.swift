@@ -87,6 +87,28 @@ final class TopologyTests: XCTestCase {
         }
     }
 
+
+    func testUnknownKeysAreRefusedWithTheNearestKnownKey() {
+        let cases: [(yaml: String, starts: String)] = [
+            ("region: us-east-1\ndatabasez:\n  - id: db\n", "topology databasez (line 2): is not a key of the topology; did you mean databases?"),
+            ("databases:\n  - id: db\n    users: [{name: a, password: b, plugn: mysql_native_password}]\n",
+             "topology databases[0].users[0].plugn (line 3): is not a key of the topology; did you mean plugin?"),
+            ("network:\n  vpcs:\n    - id: v\n      cidr: 10.0.0.0/16\n      subnets: [{id: s, cidr: 10.0.1.0/24}]\n      securityGroups:\n        - id: g\n          ingres: []\n",
+             "topology network.vpcs[0].securityGroups[0].ingres (line 8): is not a key of the topology; did you mean ingress?"),
+            ("AWSTemplateFormatVersion: '2010-09-09'\nResources: {}\n",
+             "topology AWSTemplateFormatVersion (line 1): is not a key of the topology; the keys there are accountId, apis"),
+        ]
+        for (yaml, starts) in cases {
+            XCTAssertThrowsError(try TopologyLoader.parse(yaml), starts) { error in
+                XCTAssertTrue("\(error)".hasPrefix(starts), "\(error)")
+            }
+        }
+        XCTAssertThrowsError(try TopologyLoader.parse("AWSTemplateFormatVersion: '2010-09-09'\nResources: {}\n")) { error in
+            XCTAssertTrue("\(error)".contains("(this is a CloudFormation/SAM template, not a topology); also unknown: Resources (line 2)"), "\(error)")
+        }
+        // Free-form structure (a policy document) and dictionaries (environment) are not checked against the model.
+        XCTAssertNoThrow(try TopologyLoader.parse("iam:\n  roles:\n    - name: r\n      trustPolicy: {Version: '2012-10-17', Statement: [{Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: 'sts:AssumeRole'}]}\n      policies: {p: {Version: '2012-10-17', Statement: {Effect: Allow, Action: 's3:*', Resource: '*'}}}\n"))
+    }
     func testUnreadableFilesAreNamed() async {
         let topology = Topology(databases: [.init(id: "db", users: [.init(name: "a", password: "b")], databases: ["app"], schema: "missing.sql")])
         do {

@@ -15,7 +15,7 @@ public enum TopologyLoader {
         do {
             return try self.decode(text, source: source)
         } catch var error as TopologyError {
-            error.line = Self.line(of: error.path, in: text)
+            error.line = error.line ?? Self.line(of: error.path, in: text)
             throw error
         }
     }
@@ -33,8 +33,25 @@ public enum TopologyLoader {
         } catch {
             throw TopologyError(path: source, "is not valid YAML: \(error)")
         }
+        try self.refuseUnknownKeys(in: text, for: topology)
         try topology.validate()
         return topology
+    }
+
+    /// A typo (`databasez:`) or another kind of document must not read as a valid, emptier topology.
+    static func refuseUnknownKeys(in text: String, for topology: Topology) throws {
+        let findings = UnknownKeys.find(in: text, for: topology)
+        guard let first = findings.first else { return }
+        var reason = "is not a key of the topology" + (first.nearest.map { "; did you mean \($0)?" } ?? "; the keys there are \(first.known.joined(separator: ", "))")
+        if ["AWSTemplateFormatVersion", "Resources", "Transform"].contains(first.path) {
+            reason += " (this is a CloudFormation/SAM template, not a topology)"
+        } else if ["format_version", "values", "planned_values"].contains(first.path) {
+            reason += " (this is Terraform JSON, not a topology)"
+        }
+        if findings.count > 1 {
+            reason += "; also unknown: " + findings.dropFirst().map { "\($0.path)" + ($0.line.map { " (line \($0))" } ?? "") }.joined(separator: ", ")
+        }
+        throw TopologyError(path: first.path, reason, line: first.line)
     }
 
     /// The line of `path` (`network.vpcs[0].subnets[1].cidr`) in the YAML text, or of its deepest written parent.
