@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "RDSProxy", targets: ["RDSProxy"]),
         .library(name: "Lambda", targets: ["Lambda"]),
         .library(name: "APIGateway", targets: ["APIGateway"]),
+        .library(name: "SandboxScenarios", targets: ["SandboxScenarios"]),
         .library(name: "SandboxTesting", targets: ["SandboxTesting"]),
         // LD_PRELOAD'ed into process functions: the sandbox's DNS names, ports and source addresses.
         .library(name: "SandboxPreload", type: .dynamic, targets: ["SandboxPreload"]),
@@ -127,15 +128,21 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Yams", package: "Yams"),
         ]),
+        // Clients against a running sandbox (a login as a role, a route), probes, and the misconfiguration catalog with its runner.
+        .target(name: "SandboxScenarios", dependencies: [
+            "CloudSandbox", "MariaDBClient", "AWSSigV4", "Lambda",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Yams", package: "Yams"),
+        ]),
         .executableTarget(name: "sandbox", dependencies: [
-            "CloudSandbox",
+            "CloudSandbox", "SandboxScenarios",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         // Helpers for tests (ours and users'): a throwaway real MariaDB server, a seeded random generator, subprocesses.
         // For tests of this stack: a sandbox per test, assertions that carry the sandbox's explanation, failover workloads.
-        .target(name: "SandboxTesting", dependencies: ["CloudSandbox", "ScriptedMySQL", "VirtualNetwork", "SandboxPKI", "MariaDBClient", "AWSSigV4",
+        .target(name: "SandboxTesting", dependencies: ["CloudSandbox", "SandboxScenarios", "ScriptedMySQL", "VirtualNetwork", "SandboxPKI", "MariaDBClient", "AWSSigV4",
                                                        .product(name: "NIOConcurrencyHelpers", package: "swift-nio")]),
         .executableTarget(name: "SandboxBench", dependencies: [
             "CloudSandbox", "MySQLNIO", "ScriptedMySQL", "MariaDBClient", "SandboxTesting", "SandboxPKI", "AWSSigV4", "IAMPolicy", "VirtualNetwork", "Lambda",

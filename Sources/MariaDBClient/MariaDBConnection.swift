@@ -27,6 +27,8 @@ public final class MariaDBConnection: @unchecked Sendable {
         public var bindAddress: String?
         /// The largest packet the client takes (MYSQL_OPT_MAX_ALLOWED_PACKET); rows over 16 MB need more.
         public var maxAllowedPacket: UInt = 64 * 1024 * 1024
+        /// Whether the clear-text plugin may send the password (MYSQL_ENABLE_CLEARTEXT_PLUGIN), as IAM logins need.
+        public var enableClearText = true
 
         public init(host: String, port: Int, user: String, password: String, database: String? = nil, tls: Bool = false,
                     caFile: String? = nil, authPlugin: String? = nil, serverPublicKeyFile: String? = nil,
@@ -66,7 +68,8 @@ public final class MariaDBConnection: @unchecked Sendable {
         mysql_options(handle, MYSQL_OPT_CONNECT_TIMEOUT, &connectTimeout)
         mysql_options(handle, MYSQL_OPT_READ_TIMEOUT, &readTimeout)
         var yes: my_bool = 1
-        mysql_options(handle, MYSQL_ENABLE_CLEARTEXT_PLUGIN, &yes)
+        var clearText: my_bool = options.enableClearText ? 1 : 0
+        mysql_options(handle, MYSQL_ENABLE_CLEARTEXT_PLUGIN, &clearText)
         if options.tls {
             mysql_options(handle, MYSQL_OPT_SSL_ENFORCE, &yes)
         }

@@ -33,6 +33,9 @@ public final class HTTPAPIServer: Sendable {
         return HTTPAPIServer(definition: definition, listener: listener, gateway: gateway)
     }
 
+    /// The latest requests (at most 200), newest last: what API Gateway's access log would show, with why.
+    public var recentRequests: [AccessLogEntry] { self.gateway.accessLog.withLockedValue { $0 } }
+
     public func stop() async {
         await self.listener.stop()
         await self.gateway.drain()
@@ -50,6 +53,7 @@ struct Gateway: Sendable {
     let logger: Logger
     /// Invocations still running after their integration timed out (the function runs on, as in AWS).
     let abandoned = NIOLockedValueBox<[UUID: Task<Void, Never>]>([:])
+    let accessLog = NIOLockedValueBox<[AccessLogEntry]>([])
 
     func respond(_ request: Request, context: AWSRequestContext) async -> Response {
         let requestID = Self.requestID()
@@ -138,6 +142,11 @@ struct Gateway: Sendable {
     }
 
     private func log(_ request: GatewayRequest, route: String?, status: Int, why: String) {
+        let entry = AccessLogEntry(method: request.method, path: request.rawPath, route: route, status: status, reason: why)
+        self.accessLog.withLockedValue { log in
+            log.append(entry)
+            if log.count > 200 { log.removeFirst(log.count - 200) }
+        }
         self.logger.info("HTTP API request", metadata: [
             "apigw.api": "\(self.definition.name)", "apigw.request_id": "\(request.requestID)", "apigw.route": "\(route ?? "-")",
             "http.method": "\(request.method)", "http.path": "\(request.rawPath)", "http.status": "\(status)", "apigw.reason": "\(why)",
@@ -148,4 +157,15 @@ struct Gateway: Sendable {
     static func requestID() -> String {
         Data((0..<10).map { _ in UInt8.random(in: 0...255) }).base64EncodedString()
     }
+}
+
+/// One request as the API answered it.
+public struct AccessLogEntry: Sendable, Equatable {
+    public var method: String
+    public var path: String
+    /// The matched route key (`GET /items`), nil when none matched.
+    public var route: String?
+    public var status: Int
+    /// Why: `ok`, `the integration timed out after 300 ms`, `the function failed: …`.
+    public var reason: String
 }

@@ -86,7 +86,7 @@ public enum UnknownKeys {
     private static func join(_ path: String, _ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
     /// The known key within a third of the key's length in edits (at least 2), the closest first.
-    static func nearest(to key: String, in known: [String]) -> String? {
+    public static func nearest(to key: String, in known: [String]) -> String? {
         let limit = max(2, key.count / 3)
         return known.map { ($0, self.distance(key.lowercased(), $0.lowercased())) }
             .filter { $0.1 <= limit }.min { $0.1 < $1.1 }?.0

@@ -66,6 +66,7 @@ final class MySQLServerChannelHandler: ChannelDuplexHandler {
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
         self.logger.debug("mysql connection error, closing", metadata: ["mysql.error": "\(error)"])
+        self.setup.session.failed(error)
         context.close(promise: nil)
     }
 

@@ -27,6 +27,8 @@ public protocol MySQLServerSession: AnyObject, Sendable {
     /// A command the session can start at once, on the connection's event loop, answering through a future;
     /// `nil` takes the async path. By default, `nil`.
     func startExecute(_ command: MySQLCommand, writer: MySQLResponseWriter) -> EventLoopFuture<CommandResponse>?
+    /// The connection failed before it closed (a TLS handshake the client gave up, a reset).
+    func failed(_ error: any Error)
     /// The connection is gone.
     func closed()
 }
@@ -37,6 +39,8 @@ extension MySQLServerSession {
     }
 
     public func startExecute(_ command: MySQLCommand, writer: MySQLResponseWriter) -> EventLoopFuture<CommandResponse>? { nil }
+
+    public func failed(_ error: any Error) {}
 }
 
 /// What a server needs to run a new connection.

@@ -53,10 +53,15 @@ final class ProxyAuthenticator: Sendable {
     func verify(_ request: ServerAuthRequest, proof: AuthProof, sourceIP: String?) -> AuthVerdict {
         let user = request.username
         guard let login = self.credentials.login(for: user) else {
-            return self.refuse(user, "no secret registered with the proxy has the username '\(user)'", usingPassword: proof.usesPassword)
+            let unusable = self.credentials.snapshot.failures.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }
+            return self.refuse(user, "no secret registered with the proxy has the username '\(user)'"
+                               + (unusable.isEmpty ? "" : "; secrets it cannot use: " + unusable.joined(separator: "; ")), usingPassword: proof.usesPassword)
         }
         if login.entry.iamAuth == "REQUIRED" {
             guard case let .cleartext(token) = proof else { return self.refuse(user, "IAM authentication expects a token in cleartext") }
+            guard token.contains("X-Amz-") else {
+                return self.refuse(user, "IAMAuth is REQUIRED for '\(user)': the client sent a password (or other text), not an IAM auth token")
+            }
             return self.verifyToken(token, user: user, sourceIP: sourceIP)
         }
         if case .scramble(.cachingSHA2Password, _, _) = proof, !self.fastAuthCache.withLockedValue({ $0.contains(user) }) {

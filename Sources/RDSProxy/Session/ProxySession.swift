@@ -4,6 +4,7 @@ import MySQLNIO
 import MySQLWire
 import NIOConcurrencyHelpers
 import NIOCore
+import NIOSSL
 
 /// One client connection to the proxy: authenticates it (IAM or secret password), then runs each command on a
 /// backend connection borrowed for that statement, or held for a transaction, or pinned until the client leaves.
@@ -280,6 +281,15 @@ final class ProxySession: MySQLServerSession, @unchecked Sendable {
 
     private func finishCommand() {
         self.state.withLockedValue { $0.busy = false; $0.lastActive = Date() }
+    }
+
+    /// A TLS handshake the client broke off goes to the audit: a client that distrusts the proxy's certificate
+    /// only closes the connection (or sends an alert).
+    func failed(_ error: any Error) {
+        guard case let .handshakeFailed(cause) = error as? NIOSSLError else { return }
+        self.server.audit.record(user: "-", outcome: "refused", reason: "TLS handshake failed: the client broke it off after the proxy's certificate "
+            + "(\(cause)); a client that does not trust the certificate does this: verify a proxy with its own CA bundle (Amazon Root CA), "
+            + "not the RDS instance CA bundle")
     }
 
     func closed() {

@@ -1,0 +1,51 @@
+import CloudSandbox
+import Foundation
+import MariaDBClient
+
+extension Probe {
+    /// Does what the probe says against `sandbox` and reports what the customer would see; never throws: a failure
+    /// is an observation.
+    public func run(in sandbox: Sandbox, timeout: UInt32 = 5) async -> Observation {
+        switch self {
+        case let .invoke(function, event):
+            do {
+                let result = try await sandbox.lambda.invoke(function, payload: Array(event.utf8))
+                let text = String(decoding: result.payload, as: UTF8.self)
+                return Observation(succeeded: result.functionError == nil && result.status == 200, text: text, httpStatus: result.status)
+            } catch {
+                return Observation(succeeded: false, text: "\(error.code): \(error.message)", httpStatus: error.status)
+            }
+        case let .call(api, route):
+            let parts = route.split(separator: " ", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let name = api ?? sandbox.endpoints.apis?.keys.sorted().first else {
+                return Observation(succeeded: false, text: "write the route as 'METHOD /path' of an API of the sandbox")
+            }
+            do {
+                let (status, body) = try await sandbox.call(name, parts[0], parts[1])
+                return Observation(succeeded: (200..<300).contains(status), text: body, httpStatus: status)
+            } catch {
+                return Observation(succeeded: false, text: "\(error)")
+            }
+        case let .connect(probe):
+            do {
+                let connection = try await sandbox.connect(probe, timeout: timeout)
+                _ = try await MariaDB.offload { try connection.query("SELECT 1") }
+                return Observation(succeeded: true, text: "connected; SELECT 1 answered")
+            } catch let error as MariaDBError {
+                return Observation(succeeded: false, text: "ERROR \(error.code) (\(error.sqlState)): \(error.message)", mysqlError: error.code)
+            } catch {
+                return Observation(succeeded: false, text: "\(error)")
+            }
+        case let .targetHealth(proxy):
+            guard let server = sandbox.proxy(proxy) else { return Observation(succeeded: false, text: "no proxy '\(proxy)' in this sandbox") }
+            let health = await server.checkTargetHealth()
+            return Observation(succeeded: health.state == "AVAILABLE", text: [health.state, health.reason, health.description].compactMap { $0 }.joined(separator: " "),
+                               targetState: health.state, targetReason: health.reason)
+        case let .reach(from, to, port):
+            guard let result = sandbox.reach(from: from, to: to, port: port) else {
+                return Observation(succeeded: false, text: "no network path to analyse from \(from) to \(to)")
+            }
+            return Observation(succeeded: result.isReachable, text: "\(result)")
+        }
+    }
+}

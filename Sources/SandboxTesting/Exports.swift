@@ -1,0 +1,2 @@
+// Tests that import SandboxTesting get the clients, probes and catalog too.
+@_exported import SandboxScenarios

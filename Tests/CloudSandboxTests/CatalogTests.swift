@@ -1,0 +1,41 @@
+import SandboxTesting
+import XCTest
+
+/// Every entry of Sandbox/misconfigurations: the symptom appears on the broken topology, the explanation names the
+/// cause, the fix turns the probe green. A new entry needs no Swift: it is a file in the folder.
+final class CatalogTests: XCTestCase {
+    static let folder = "Sandbox/misconfigurations"
+
+    func testEveryEntryShowsItsSymptomExplainsItAndIsFixed() async throws {
+        let catalog = try Catalog.load(folder: Self.folder)
+        XCTAssertGreaterThanOrEqual(catalog.entries.count, 10)
+        let reports = try await ScenarioRunner().runAll(catalog.entries, parallel: 4)
+        for report in reports where !report.passed {
+            XCTFail("\(report.id):\n" + report.failures.joined(separator: "\n"))
+        }
+    }
+
+    func testBadCatalogFilesNameTheFileAndLine() throws {
+        let base = FileManager.default.currentDirectoryPath + "/Sandbox/default.yaml"
+        let good = "id: x\ntitle: t\ncustomerSees: s\nbase: \(base)\nprobe: {invoke: items-iam}\nsymptom: {contains: [x]}\nfixText: f\n"
+        let cases: [(String, Int?, String)] = [
+            ("id: x\ntitel: t\n", 2, "titel is not a key of the entry; did you mean title?"),
+            (good, 1, "an entry has a fix (edits of the topology) or a fixedProbe"),
+            (good + "fix:\n  - set: proxies[nope].role\n    value: r\n", 9, "fix: set proxies[nope].role: no element nope; there are app-proxy"),
+            (good + "fix:\n  - set: databasez\n    value: []\n", nil, "databasez: is not a key of the topology; did you mean databases?"),
+            (good + "break:\n  - remove: apis\n  - remove: functions[items-iam]\nfix:\n  - set: region\n    value: us-east-1\n", nil, "probe names an unknown function items-iam"),
+            (good + "fix:\n  - set: region\n", 9, "set needs a value"),
+            (good.replacingOccurrences(of: "{invoke: items-iam}", with: "{invoke: items-iam, targetHealth: p}") + "fixedProbe: {invoke: x}\n", 5,
+             "probe has exactly one of invoke, call, connect, targetHealth, reach"),
+            ("id: [unclosed\n", nil, "is not valid YAML"),
+        ]
+        for (text, line, reason) in cases {
+            XCTAssertThrowsError(try CatalogEntry.parse(text, file: "x.yaml").topologies(), reason) { error in
+                guard let error = error as? CatalogError else { return XCTFail("\(error)") }
+                XCTAssertEqual(error.file, "x.yaml")
+                XCTAssertEqual(error.line, line, "\(error)")
+                XCTAssertTrue(error.reason.contains(reason), "\(error)")
+            }
+        }
+    }
+}
