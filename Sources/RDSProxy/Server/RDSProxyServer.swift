@@ -170,6 +170,14 @@ public final class RDSProxyServer: MySQLServerSessionFactory, Sendable {
         await self.state.withLockedValue { $0.listener }?.killAll()
     }
 
+    /// A request that got 9501, with the pool's limits that made it wait.
+    func auditBorrowTimeout(user: String) {
+        let group = self.configuration.record.targetGroup
+        let limit = max(1, self.configuration.target.maxConnections * group.maxConnectionsPercent / 100)
+        self.audit.record(user: user, outcome: "refused", reason: "no target connection within ConnectionBorrowTimeout (\(group.connectionBorrowTimeout) s): "
+            + "all \(limit) the pool may open (MaxConnectionsPercent \(group.maxConnectionsPercent)% of max_connections \(self.configuration.target.maxConnections)) are in use")
+    }
+
     private func closeIdleClients(olderThan limit: TimeInterval) {
         let now = Date()
         let (listener, idle) = self.state.withLockedValue { state in
@@ -177,6 +185,7 @@ public final class RDSProxyServer: MySQLServerSessionFactory, Sendable {
         }
         for id in idle {
             self.configuration.logger.info("closing idle client", metadata: ["mysql.connection_id": "\(id)", "rdsproxy.idle_client_timeout": "\(Int(limit))"])
+            self.audit.record(user: "-", outcome: "closed", reason: "client connection \(id) closed: idle longer than IdleClientTimeout (\(Int(limit)) s)")
             listener?.kill(connectionID: id)
         }
     }

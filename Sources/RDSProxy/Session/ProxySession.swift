@@ -238,6 +238,7 @@ final class ProxySession: MySQLServerSession, @unchecked Sendable {
             let lease: BackendLease
             do { lease = try await self.server.pool.borrow(user: user, on: eventLoop) } catch {
                 self.logger.warning("no database connection", metadata: ["rdsproxy.reason": "\(error)"])
+                self.server.auditBorrowTimeout(user: user)
                 return .refused(.error(.borrowTimeout))
             }
             do {

@@ -153,7 +153,8 @@ struct NodeReader {
     }
 
     private func connect(_ node: Node) throws(CatalogError) -> ConnectProbe {
-        let keys = ["target", "user", "iamRole", "password", "tls", "caBundle", "clearText", "tokenHost", "tokenPort", "tokenRegion", "tokenAgeSeconds", "from"]
+        let keys = ["target", "user", "iamRole", "password", "tls", "caBundle", "clearText", "tokenHost", "tokenPort", "tokenRegion", "tokenAgeSeconds", "from",
+                    "clients", "inTransaction", "idleSeconds"]
         let connect = try self.mapping(node, "connect", keys: keys)
         var probe = ConnectProbe(target: try self.string(connect, "target"), user: try self.string(connect, "user"))
         probe.iamRole = try self.optionalString(connect, "iamRole")
@@ -172,6 +173,10 @@ struct NodeReader {
         probe.tokenRegion = try self.optionalString(connect, "tokenRegion")
         probe.tokenAgeSeconds = try self.int(connect, "tokenAgeSeconds").map(Double.init)
         probe.from = try self.optionalString(connect, "from")
+        probe.clients = try self.int(connect, "clients") ?? 1
+        guard (1...1_000).contains(probe.clients) else { throw self.fail(connect["clients"], "clients is between 1 and 1000") }
+        probe.inTransaction = try self.bool(connect, "inTransaction") ?? false
+        probe.idleSeconds = try self.int(connect, "idleSeconds").map(Double.init)
         return probe
     }
 

@@ -98,7 +98,7 @@ extension Sandbox {
     }
 
     /// What the sandbox can say about a failure: the latest login decisions of the proxies (or of `proxy`) with
-    /// their reasons, the APIs' failed requests with why, and the connections the network dropped with its
+    /// their reasons, the instances' refused connections, the APIs' failed requests with why, and the connections the network dropped with its
     /// explanation. Never a password or token.
     public func explanation(proxy: String? = nil, last count: Int = 5) -> String {
         var lines: [String] = []
@@ -106,6 +106,9 @@ extension Sandbox {
             for entry in self.proxy(name)?.audit.all.suffix(count) ?? [] {
                 lines.append("proxy \(name): \(entry.user) \(entry.outcome): \(entry.reason)")
             }
+        }
+        for id in self.endpoints.databases.keys.sorted() {
+            for refusal in (self.database(id)?.refusals ?? []).suffix(count) { lines.append("instance \(id): \(refusal)") }
         }
         for name in self.endpoints.apis?.keys.sorted() ?? [] {
             for request in (self.api(name)?.recentRequests ?? []).filter({ $0.status >= 400 }).suffix(count) {

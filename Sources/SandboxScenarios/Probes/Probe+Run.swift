@@ -27,15 +27,7 @@ extension Probe {
                 return Observation(succeeded: false, text: "\(error)")
             }
         case let .connect(probe):
-            do {
-                let connection = try await sandbox.connect(probe, timeout: timeout)
-                _ = try await MariaDB.offload { try connection.query("SELECT 1") }
-                return Observation(succeeded: true, text: "connected; SELECT 1 answered")
-            } catch let error as MariaDBError {
-                return Observation(succeeded: false, text: "ERROR \(error.code) (\(error.sqlState)): \(error.message)", mysqlError: error.code)
-            } catch {
-                return Observation(succeeded: false, text: "\(error)")
-            }
+            return await Self.connect(probe, in: sandbox, timeout: timeout)
         case let .targetHealth(proxy):
             guard let server = sandbox.proxy(proxy) else { return Observation(succeeded: false, text: "no proxy '\(proxy)' in this sandbox") }
             let health = await server.checkTargetHealth()
@@ -46,6 +38,31 @@ extension Probe {
                 return Observation(succeeded: false, text: "no network path to analyse from \(from) to \(to)")
             }
             return Observation(succeeded: result.isReachable, text: "\(result)")
+        }
+    }
+
+    /// `probe.clients` clients log in one after another and stay connected (each in a transaction if asked), then
+    /// each runs SELECT 1 (again after `idleSeconds`); the first failure is the observation.
+    private static func connect(_ probe: ConnectProbe, in sandbox: Sandbox, timeout: UInt32) async -> Observation {
+        var connections: [MariaDBConnection] = []
+        defer { connections.removeAll() }
+        do {
+            for _ in 0..<max(1, min(probe.clients, 1_000)) {
+                let connection = try await sandbox.connect(probe, timeout: timeout)
+                connections.append(connection)
+                _ = try await MariaDB.offload { try connection.query(probe.inTransaction ? "BEGIN" : "SELECT 1") }
+                if probe.inTransaction { _ = try await MariaDB.offload { try connection.query("SELECT 1") } }
+            }
+            if let idle = probe.idleSeconds {
+                try await Task.sleep(for: .milliseconds(Int(min(idle, 600) * 1000)))
+                for connection in connections { _ = try await MariaDB.offload { try connection.query("SELECT 1") } }
+            }
+            return Observation(succeeded: true, text: connections.count == 1 ? "connected; SELECT 1 answered" : "\(connections.count) clients connected; SELECT 1 answered")
+        } catch let error as MariaDBError {
+            let which = probe.clients > 1 ? "client \(connections.count + (connections.count < probe.clients ? 1 : 0)) of \(probe.clients): " : ""
+            return Observation(succeeded: false, text: "\(which)ERROR \(error.code) (\(error.sqlState)): \(error.message)", mysqlError: error.code)
+        } catch {
+            return Observation(succeeded: false, text: "\(error)")
         }
     }
 }

@@ -54,6 +54,13 @@ public struct ConnectProbe: Sendable, Equatable, CustomStringConvertible {
     public var tokenAgeSeconds: Double?
     /// The network host (or function) the client connects from; default this machine, the operator host.
     public var from: String?
+    /// How many clients log in at once and stay connected until all have (Lambda's concurrency).
+    public var clients: Int = 1
+    /// Each client keeps a transaction open (BEGIN) while the others log in: a pinned target connection each.
+    public var inTransaction = false
+    /// After its first SELECT 1 a client waits this long, then runs SELECT 1 again (an application pool's idle
+    /// connection reused).
+    public var idleSeconds: Double?
 
     public init(target: String, user: String, iamRole: String? = nil, password: String? = nil, tls: Bool = true, caBundle: CABundle = .matching,
                 clearText: Bool = true, tokenHost: String? = nil, tokenPort: Int? = nil, tokenRegion: String? = nil, tokenAgeSeconds: Double? = nil,
@@ -74,7 +81,8 @@ public struct ConnectProbe: Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         "\(self.target) as \(self.user)" + (self.iamRole.map { " with an IAM token signed as \($0)" } ?? " with a password")
-            + (self.tls ? "" : " without TLS") + (self.from.map { " from \($0)" } ?? "")
+            + (self.tls ? "" : " without TLS") + (self.from.map { " from \($0)" } ?? "") + (self.clients > 1 ? ", \(self.clients) clients at once" : "")
+            + (self.inTransaction ? " each in a transaction" : "") + (self.idleSeconds.map { ", idle \($0) s between queries" } ?? "")
     }
 }
 

@@ -42,7 +42,12 @@ public final class ScriptedMySQLServer: MySQLServerSessionFactory, ServerControl
         var commitObserver: (@Sendable (CommittedTransaction) -> Void)?
         /// The session that applies replicated transactions (connection 0: read-only does not bind it).
         var applier: SQLSession?
+        /// Why connections were refused, newest last (at most 100).
+        var refusals: [String] = []
     }
+
+    /// Why the latest connections were refused before their handshake (max_connections), newest last.
+    public var refusals: [String] { self.state.withLockedValue { $0.refusals } }
 
     /// One RSA key per process: generating a 2048-bit key takes tens of milliseconds.
     private static let sharedRSAKey = try? CachingSHA2RSA.KeyPair()
@@ -178,7 +183,12 @@ public final class ScriptedMySQLServer: MySQLServerSessionFactory, ServerControl
 
     public func accept(_ connection: MySQLConnectionInfo) -> Result<MySQLSessionSetup, ErrorPacket> {
         let (admitted, requireTLS) = self.state.withLockedValue { state -> (Bool, Bool) in
-            guard state.sessions < self.configuration.maxConnections else { return (false, state.requireSecureTransport) }
+            guard state.sessions < self.configuration.maxConnections else {
+                state.refusals.append("a connection from \(connection.remoteHost) refused with 1040: max_connections (\(self.configuration.maxConnections)) "
+                                      + "reached, \(state.sessions) connections open")
+                if state.refusals.count > 100 { state.refusals.removeFirst() }
+                return (false, state.requireSecureTransport)
+            }
             state.sessions += 1
             return (true, state.requireSecureTransport)
         }
