@@ -130,7 +130,7 @@ let package = Package(
         ]),
         // Clients against a running sandbox (a login as a role, a route), probes, and the misconfiguration catalog with its runner.
         .target(name: "SandboxScenarios", dependencies: [
-            "CloudSandbox", "MariaDBClient", "AWSSigV4", "Lambda",
+            "CloudSandbox", "MariaDBClient", "AWSSigV4", "Lambda", "FakeAWS", "VirtualNetwork",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Yams", package: "Yams"),
         ]),

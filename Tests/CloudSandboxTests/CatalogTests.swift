@@ -1,3 +1,4 @@
+import CloudSandbox
 import SandboxTesting
 import XCTest
 
@@ -12,6 +13,26 @@ final class CatalogTests: XCTestCase {
         let reports = try await ScenarioRunner().runAll(catalog.entries, parallel: 4)
         for report in reports where !report.passed {
             XCTFail("\(report.id):\n" + report.failures.joined(separator: "\n"))
+        }
+    }
+
+    /// Diagnose finds exactly each entry's fault in its broken topology, and nothing in the healthy default one.
+    func testDiagnoseFindsExactlyTheKnownFaults() async throws {
+        let catalog = try Catalog.load(folder: Self.folder)
+        let diagnosis = Diagnosis(catalog: catalog)
+        let (healthy, base) = try TopologyLoader.load(path: "Sandbox/default.yaml")
+        let clean = try await diagnosis.run(healthy, baseDirectory: base)
+        XCTAssertEqual(clean.findings, [], clean.text)
+        XCTAssertFalse(clean.isBroken, clean.text)
+        let diagnosable = catalog.entries.filter { $0.undiagnosable == nil }
+        XCTAssertGreaterThanOrEqual(diagnosable.count, 12)
+        for entry in diagnosable {
+            let topologies = try entry.topologies()
+            let started = Date()
+            let report = try await diagnosis.run(topologies.broken, baseDirectory: topologies.baseDirectory)
+            print("diagnose \(entry.id): \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
+            XCTAssertEqual(report.ids, [entry.id], "\(entry.id):\n\(report.text)")
+            XCTAssertTrue(report.isBroken, entry.id)
         }
     }
 

@@ -170,6 +170,9 @@ public final class RDSProxyServer: MySQLServerSessionFactory, Sendable {
         await self.state.withLockedValue { $0.listener }?.killAll()
     }
 
+    /// The secrets of the proxy's auth entries that it cannot use now (read again), by ARN, with why.
+    public var unusableSecrets: [String: String] { self.credentials.refresh().failures }
+
     /// A request that got 9501, with the pool's limits that made it wait.
     func auditBorrowTimeout(user: String) {
         let group = self.configuration.record.targetGroup

@@ -18,7 +18,7 @@ public struct CatalogError: Error, Sendable, Equatable, CustomStringConvertible 
 }
 
 extension CatalogEntry {
-    static let keys = ["id", "title", "customerSees", "base", "break", "probe", "symptom", "explanation", "fix", "fixedProbe", "fixText"]
+    static let keys = ["id", "title", "customerSees", "base", "break", "probe", "symptom", "explanation", "fix", "fixedProbe", "fixText", "undiagnosable"]
 
     /// Reads a catalog file; unknown keys, missing fields and malformed values are refused with their line.
     public static func load(file: String) throws(CatalogError) -> CatalogEntry {
@@ -50,7 +50,9 @@ extension CatalogEntry {
             symptom: try reader.symptom(try reader.required(entry, "symptom")), explanation: try reader.strings(entry, "explanation"),
             fixes: try reader.edits(entry, "fix"),
             fixedProbe: try entry["fixedProbe"].map { (node) throws(CatalogError) in try reader.probe(node) },
-            fixText: try reader.string(entry, "fixText"), file: file)
+            fixText: try reader.string(entry, "fixText"),
+            undiagnosable: try reader.optionalString(entry, "undiagnosable") ?? (entry["break"] == nil ? "the mistake is in the client, not the topology" : nil),
+            file: file)
     }
 }
 

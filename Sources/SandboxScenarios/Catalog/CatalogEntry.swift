@@ -23,11 +23,15 @@ public struct CatalogEntry: Sendable, Equatable {
     public var fixedProbe: Probe?
     /// The fix in words.
     public var fixText: String
+    /// Why `sandbox diagnose` cannot find this from a topology (the mistake is in a client's code or its load);
+    /// nil when it can.
+    public var undiagnosable: String?
     /// The catalog file.
     public var file: String
 
     public init(id: String, title: String, customerSees: String, base: String, breaks: [TopologyEdit], probe: Probe, symptom: Symptom,
-                explanation: [String], fixes: [TopologyEdit], fixedProbe: Probe? = nil, fixText: String, file: String) {
+                explanation: [String], fixes: [TopologyEdit], fixedProbe: Probe? = nil, fixText: String,
+                undiagnosable: String? = nil, file: String) {
         self.id = id
         self.title = title
         self.customerSees = customerSees
@@ -39,6 +43,7 @@ public struct CatalogEntry: Sendable, Equatable {
         self.fixes = fixes
         self.fixedProbe = fixedProbe
         self.fixText = fixText
+        self.undiagnosable = undiagnosable
         self.file = file
     }
 }

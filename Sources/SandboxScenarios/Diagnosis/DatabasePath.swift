@@ -1,0 +1,83 @@
+import CloudSandbox
+import Foundation
+import VirtualNetwork
+
+/// How a function logs in to its database, read from its configuration: a built-in SQL handler's settings, or a
+/// process's environment (`DB_HOST: ${proxy:NAME}`, `DB_USER` for an IAM token, `DB_SECRET` for a password).
+struct DatabasePath: Sendable, Equatable {
+    enum Auth: Sendable, Equatable {
+        case iam
+        case secret(String)
+    }
+
+    var function: Topology.Function
+    /// A proxy name, an instance id or a cluster id.
+    var target: String
+    var user: String?
+    var auth: Auth
+    var tls: Bool
+
+    var description: String { "function \(self.function.name) → \(self.target)" }
+
+    static func all(in topology: Topology) -> [DatabasePath] {
+        (topology.functions ?? []).compactMap { Self.path(of: $0) }
+    }
+
+    private static func path(of function: Topology.Function) -> DatabasePath? {
+        let environment = function.environment ?? [:]
+        let tlsOff = environment["DB_TLS"].map { ["false", "0", "no", "off"].contains($0.lowercased()) } ?? false
+        if let sql = function.builtin?.sql {
+            let auth: Auth = sql.auth == "iam" ? .iam : .secret(sql.secret ?? "")
+            return DatabasePath(function: function, target: sql.target, user: sql.user, auth: auth, tls: (sql.tls ?? true) && !tlsOff)
+        }
+        guard let host = environment["DB_HOST"], host.hasPrefix("${"), host.hasSuffix("}"), let colon = host.firstIndex(of: ":") else { return nil }
+        let target = String(host[host.index(after: colon)..<host.index(before: host.endIndex)])
+        if let secret = environment["DB_SECRET"] { return DatabasePath(function: function, target: target, user: nil, auth: .secret(secret), tls: !tlsOff) }
+        guard let user = environment["DB_USER"] else { return nil }
+        return DatabasePath(function: function, target: target, user: user, auth: .iam, tls: !tlsOff)
+    }
+}
+
+extension Topology {
+    /// The VPC of a subnet.
+    func vpc(ofSubnet subnet: String?) -> String? {
+        guard let subnet else { return nil }
+        return self.network?.vpcs.first { vpc in vpc.subnets.contains { $0.id == subnet } }?.id
+    }
+
+    func securityGroup(_ id: String) -> NetworkSpec.SecurityGroup? {
+        self.network?.vpcs.lazy.compactMap { $0.securityGroups?.first { $0.id == id } }.first
+    }
+
+    /// The instance a proxy's target names (a cluster's writer for a cluster).
+    func instance(behind target: String) -> DatabaseInstance? {
+        if let instance = self.databases.first(where: { $0.id == target }) { return instance }
+        let writer = self.clusters?.first { $0.id == target }?.instances.first?.id
+        return self.instances.first { $0.id == writer }
+    }
+
+    /// The statements of a role's policies (inline and managed), as JSON objects.
+    func statements(ofRole name: String) -> [[String: Any]] {
+        guard let role = self.iam?.roles?.first(where: { $0.name == name }) else { return [] }
+        let managed = (role.managedPolicies ?? []).compactMap { policy in self.iam?.policies?.first { $0.name == policy }?.document }
+        return (Array((role.policies ?? [:]).values) + managed).flatMap { document -> [[String: Any]] in
+            guard let object = (try? JSONSerialization.jsonObject(with: Data(document.text.utf8))) as? [String: Any] else { return [] }
+            if let one = object["Statement"] as? [String: Any] { return [one] }
+            return object["Statement"] as? [[String: Any]] ?? []
+        }
+    }
+
+    /// The username a secret holds, as written in the topology.
+    func username(inSecret name: String) -> String? {
+        guard let secret = self.secrets?.first(where: { $0.name == name || name.hasSuffix(":secret:\($0.name)") }) else { return nil }
+        if let database = secret.database { return database.user }
+        guard let text = secret.value?.text, let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] else { return nil }
+        return object["username"] as? String
+    }
+}
+
+/// A policy value written as one string or a list.
+func strings(_ value: Any?) -> [String] {
+    if let one = value as? String { return [one] }
+    return value as? [String] ?? []
+}

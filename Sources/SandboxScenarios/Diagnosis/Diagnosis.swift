@@ -1,0 +1,96 @@
+import CloudSandbox
+import Foundation
+import Logging
+
+/// `sandbox diagnose`: checks a topology for each catalog condition it can decide (the model, and the running
+/// sandbox's analysis: reachability, IAM evaluation, the proxies' secrets) and tries every path live (each
+/// function invoked, each proxy's target health), reporting findings with the catalog's ids, evidence and fixes.
+public struct Diagnosis: Sendable {
+    /// Titles and fixes come from here; entries whose mistake sits in a client's code are listed as not checked.
+    public var catalog: Catalog
+    public var logger: Logger
+
+    public init(catalog: Catalog, logger: Logger = Logger(label: "cloudsandbox.diagnose", factory: { _ in SwiftLogNoOpLogHandler() })) {
+        self.catalog = catalog
+        self.logger = logger
+    }
+
+    /// Denied connections are reset rather than dropped, so a blocked path fails at once instead of when its
+    /// client times out; the analysis says why either way.
+    public func run(_ topology: Topology, baseDirectory: URL) async throws -> DiagnosisReport {
+        var topology = topology
+        topology.network?.deniedConnections = .reset
+        let sandbox = try await Sandbox.start(topology, baseDirectory: baseDirectory, logger: self.logger)
+        var checks = DiagnosisChecks(topology: topology, sandbox: sandbox, catalog: self.catalog)
+        let paths = await checks.tryPaths()
+        checks.checkNetwork()
+        checks.checkIAM()
+        checks.checkLogins()
+        await checks.checkProxySecrets()
+        checks.checkAPIs()
+        checks.explainRemaining(paths)
+        await sandbox.shutdown()
+        let notChecked = self.catalog.entries.compactMap { entry in entry.undiagnosable.map { "\(entry.id): \($0)" } }
+        return DiagnosisReport(findings: checks.findings, paths: paths, notChecked: notChecked)
+    }
+}
+
+/// The checks of one diagnosis, each adding findings under a catalog id.
+struct DiagnosisChecks {
+    let topology: Topology
+    let sandbox: Sandbox
+    let catalog: Catalog
+    var findings: [Finding] = []
+    var failedFunctions: [String: String] = [:]
+
+    init(topology: Topology, sandbox: Sandbox, catalog: Catalog) {
+        self.topology = topology
+        self.sandbox = sandbox
+        self.catalog = catalog
+    }
+
+    mutating func add(_ id: String, _ subject: String, _ evidence: [String]) {
+        let entry = self.catalog.entry(id)
+        var evidence = evidence
+        for path in self.failedPaths(of: subject) { evidence.append("tried: \(path)") }
+        self.findings.append(Finding(id: id, title: entry?.title ?? id, subject: subject, evidence: evidence,
+                                     fix: entry?.fixText ?? "see the evidence"))
+    }
+
+    private func failedPaths(of subject: String) -> [String] {
+        self.failedFunctions.filter { subject.contains("function \($0.key) ") || subject.hasSuffix("function \($0.key)") }.map { "\($0.key) failed: \($0.value.prefix(300))" }
+    }
+
+    /// Invokes every function with a database path and every proxy's target health.
+    mutating func tryPaths() async -> [PathResult] {
+        var results: [PathResult] = []
+        for path in DatabasePath.all(in: self.topology) {
+            let observation = await Probe.invoke(function: path.function.name, event: #"{"rawPath": "/diagnose"}"#).run(in: self.sandbox)
+            results.append(PathResult(path: "invoke \(path.function.name) (\(path.target) as \(path.user ?? "its secret's user"))", works: observation.succeeded,
+                                      observed: observation.text))
+            if !observation.succeeded { self.failedFunctions[path.function.name] = observation.text }
+        }
+        for proxy in self.topology.proxies ?? [] {
+            let observation = await Probe.targetHealth(proxy: proxy.name).run(in: self.sandbox)
+            results.append(PathResult(path: "target health of \(proxy.name) (\(proxy.target))", works: observation.succeeded, observed: observation.text))
+        }
+        return results
+    }
+
+    /// A broken function path no finding names (by the function or its target) gets one of its own, with the
+    /// sandbox's explanation.
+    mutating func explainRemaining(_ paths: [PathResult]) {
+        let targets = Dictionary(DatabasePath.all(in: self.topology).map { ($0.function.name, $0.target) }, uniquingKeysWith: { first, _ in first })
+        for (function, observed) in self.failedFunctions.sorted(by: { $0.key < $1.key }) {
+            let target = targets[function] ?? ""
+            let named = self.findings.contains { finding in
+                let words = finding.subject.split(separator: " ").map(String.init)
+                return words.contains(function) || words.contains(target)
+            }
+            if !named {
+                self.findings.append(Finding(id: "broken-path", title: "A path fails for a reason the catalog does not name", subject: "function \(function)",
+                                             evidence: [observed, self.sandbox.explanation()], fix: "read the evidence; `sandbox scenario list` shows the known causes"))
+            }
+        }
+    }
+}

@@ -1,0 +1,111 @@
+import CloudSandbox
+import FakeAWS
+import Foundation
+import Logging
+
+/// The checks that read the model and ask the running sandbox's analysis (reachability, IAM evaluation).
+extension DiagnosisChecks {
+    private var hasNetwork: Bool { self.topology.network != nil }
+
+    private func isProxy(_ name: String) -> Bool { (self.topology.proxies ?? []).contains { $0.name == name } }
+
+    /// Functions that cannot reach their target, and proxies that cannot reach theirs.
+    mutating func checkNetwork() {
+        guard self.hasNetwork else { return }
+        for path in DatabasePath.all(in: self.topology) {
+            let kind = self.isProxy(path.target) ? "proxy" : "instance"
+            let subject = "function \(path.function.name) → \(kind) \(path.target)"
+            guard path.function.vpc != nil else {
+                self.add("function-outside-vpc", subject, ["\(path.function.name) has no VpcConfig; \(path.target) has only a private address in the VPC"])
+                continue
+            }
+            if kind == "proxy", let result = self.sandbox.reach(from: path.function.name, to: path.target, port: 3306), !result.isReachable {
+                self.add("proxy-missing-function-ingress", subject, result.explanations.map(\.description))
+            }
+        }
+        for proxy in self.topology.proxies ?? [] {
+            guard let instance = self.topology.instance(behind: proxy.target),
+                  let result = self.sandbox.reach(from: proxy.name, to: instance.id, port: 3306), !result.isReachable else { continue }
+            let subject = "proxy \(proxy.name) → instance \(instance.id)"
+            let evidence = result.explanations.map(\.description)
+            let proxyVPC = self.topology.vpc(ofSubnet: proxy.subnets?.first), instanceVPC = self.topology.vpc(ofSubnet: instance.subnet)
+            if proxyVPC != instanceVPC {
+                self.add("proxy-and-database-in-different-vpcs", subject, ["\(proxy.name) is in \(proxyVPC ?? "no VPC"), \(instance.id) in \(instanceVPC ?? "no VPC")"] + evidence)
+            } else if let shared = Set(proxy.securityGroups ?? []).intersection(instance.securityGroups ?? []).sorted().first,
+                      !(self.topology.securityGroup(shared)?.ingress ?? []).contains(where: { $0.source == shared }) {
+                self.add("shared-group-without-self-rule", subject, ["\(proxy.name) and \(instance.id) are both in \(shared), which has no inbound rule from itself"] + evidence)
+            } else {
+                self.add("database-admits-function-not-proxy", subject, evidence)
+            }
+        }
+    }
+
+    /// IAM logins: rds-db:connect for the function's role on the proxy's resource, and TLS.
+    mutating func checkIAM() {
+        for path in DatabasePath.all(in: self.topology) where path.auth == .iam && self.isProxy(path.target) {
+            let subject = "function \(path.function.name) → proxy \(path.target)"
+            if !path.tls { self.add("iam-without-tls", subject, ["\(path.function.name) logs in with an IAM token without TLS (DB_TLS or tls: false)"]) }
+            let role = path.function.role.split(separator: "/").last.map(String.init) ?? path.function.role
+            guard let user = path.user, let key = self.sandbox.endpoints.credentials?[role]?.accessKeyId,
+                  let resourceID = self.sandbox.endpoints.proxies?[path.target]?.resourceId else { continue }
+            let resource = "arn:aws:rds-db:\(self.topology.region):\(self.sandbox.account.accountID):dbuser:\(resourceID)/\(user)"
+            guard let (principal, result) = try? self.sandbox.account.evaluateDBConnect(accessKeyID: key, resource: resource, sourceIP: nil,
+                                                                                      logger: Logger(label: "diagnose")), !result.isAllowed else { continue }
+            let evidence = ["\(principal) is not allowed rds-db:connect on \(resource): \(result)"]
+            let resources = self.topology.statements(ofRole: role)
+                .filter { ($0["Effect"] as? String) == "Allow" && strings($0["Action"]).contains { ["rds-db:connect", "rds-db:*", "*"].contains($0) } }
+                .flatMap { strings($0["Resource"]) }
+            if resources.contains(where: { $0.contains(":dbuser:db-") || $0.contains(":dbuser:cluster-") }) {
+                self.add("connect-names-instance-resource", subject, evidence + ["the role's rds-db:connect names \(resources.joined(separator: ", "))"])
+            } else if let other = resources.first(where: { resource in
+                let last = resource.split(separator: "/").last.map(String.init) ?? ""
+                return last != user && last != "*" && resource.contains(":dbuser:")
+            }) {
+                self.add("connect-names-other-user", subject, evidence + ["the role's rds-db:connect names \(other), not user \(user)"])
+            } else {
+                self.add("function-role-without-connect", subject, evidence)
+            }
+        }
+    }
+
+    /// Password logins through a proxy, CA bundles, and direct connections against max_connections.
+    mutating func checkLogins() {
+        for path in DatabasePath.all(in: self.topology) {
+            let kind = self.isProxy(path.target) ? "proxy" : "instance"
+            let subject = "function \(path.function.name) → \(kind) \(path.target)"
+            if let proxy = self.topology.proxies?.first(where: { $0.name == path.target }) {
+                if path.function.environment?["DB_CA_BUNDLE"] == "${rds-ca-bundle}" {
+                    self.add("instance-ca-bundle-for-proxy", subject, ["\(path.function.name)'s DB_CA_BUNDLE is the RDS instance bundle, its DB_HOST a proxy"])
+                }
+                guard case let .secret(secret) = path.auth, let user = self.topology.username(inSecret: secret) else { continue }
+                let entries = proxy.auth.filter { self.topology.username(inSecret: $0.secret) == user }
+                if entries.isEmpty {
+                    self.add("password-user-without-secret", subject, ["\(path.function.name) logs in as \(user); no auth entry of \(proxy.name) has a secret for \(user)"])
+                } else if entries.allSatisfy({ $0.iamAuth == "REQUIRED" }) {
+                    self.add("password-where-iam-required", subject, ["\(path.function.name) sends \(user)'s password; \(proxy.name)'s entry for \(user) has IAMAuth REQUIRED"])
+                }
+            } else if let instance = self.topology.instance(behind: path.target) {
+                let limit = instance.maxConnections ?? 151
+                if (path.function.reservedConcurrency ?? 1_000) > limit {
+                    self.add("concurrency-exhausts-max-connections", subject, [
+                        "\(path.function.name) connects to \(instance.id) directly with up to \(path.function.reservedConcurrency.map(String.init) ?? "1000 (the account's default)") concurrent executions; max_connections is \(limit)",
+                    ])
+                }
+            }
+        }
+    }
+
+    /// Routes whose integration timeout is shorter than their function's timeout.
+    mutating func checkAPIs() {
+        for api in self.topology.apis ?? [] {
+            for route in api.routes {
+                guard let function = self.topology.functions?.first(where: { $0.name == route.function }) else { continue }
+                let integration = route.timeoutInMillis ?? 30_000, worst = Int((function.timeout ?? 3) * 1000)
+                if integration < worst {
+                    self.add("api-timeout-shorter-than-function", "api \(api.name) route \(route.route) → function \(function.name)",
+                             ["the integration times out after \(integration) ms; \(function.name) may run \(worst) ms"])
+                }
+            }
+        }
+    }
+}
