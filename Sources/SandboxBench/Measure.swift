@@ -36,8 +36,10 @@ enum Measure {
             try await body()
             samples.append(Self.seconds(clock.now - start) * 1000)
         }
-        return samples.sorted()[samples.count / 2]
+        return Self.median(samples) ?? 0
     }
+
+    static func median(_ samples: [Double]) -> Double? { samples.isEmpty ? nil : samples.sorted()[samples.count / 2] }
 
     static func seconds(_ duration: Duration) -> Double {
         Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18

@@ -5,7 +5,7 @@ import SandboxScenarios
 /// `sandbox scenario list|run ID`: the misconfiguration catalog (Sandbox/misconfigurations).
 struct ScenarioCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "scenario", abstract: "List and run the misconfiguration catalog's entries.", subcommands: [List.self, Run.self])
+        commandName: "scenario", abstract: "List and run the misconfiguration catalog's entries.", subcommands: [List.self, Run.self, Docs.self])
 
     struct CatalogOption: ParsableArguments {
         @Option(help: "The catalog folder.") var catalog: String = "Sandbox/misconfigurations"
@@ -48,5 +48,12 @@ struct ScenarioCommand: AsyncParsableCommand {
             print(report.passed ? "\nthe entry holds (\(String(format: "%.1f", report.seconds)) s)" : "\nthe entry does not hold:\n" + report.failures.joined(separator: "\n"))
             if !report.passed { throw ExitCode(1) }
         }
+    }
+
+    struct Docs: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print the catalog as Markdown (docs/misconfigurations.md).")
+        @OptionGroup var catalog: CatalogOption
+
+        func run() throws { print(try self.catalog.load().markdown, terminator: "") }
     }
 }

@@ -36,6 +36,13 @@ final class CatalogTests: XCTestCase {
         }
     }
 
+    /// docs/misconfigurations.md is the catalog's Markdown: regenerate it with `sandbox scenario docs`.
+    func testTheDocsPageIsTheCatalog() throws {
+        let page = try String(contentsOfFile: "docs/misconfigurations.md", encoding: .utf8)
+        XCTAssertEqual(page, try Catalog.load(folder: Self.folder).markdown,
+                       "docs/misconfigurations.md is stale: run `swift run sandbox scenario docs > docs/misconfigurations.md`")
+    }
+
     func testBadCatalogFilesNameTheFileAndLine() throws {
         let base = FileManager.default.currentDirectoryPath + "/Sandbox/default.yaml"
         let good = "id: x\ntitle: t\ncustomerSees: s\nbase: \(base)\nprobe: {invoke: items-iam}\nsymptom: {contains: [x]}\nfixText: f\n"

@@ -31,6 +31,41 @@ final class SandboxCLITests: XCTestCase {
         XCTAssertTrue(unknown.stderr.contains("its interfaces belong to: app-db, app-function, batch-job, app-proxy, items-iam, items-password, items-python, operator"), unknown.stderr)
     }
 
+    /// `sandbox scenario list/run` and `sandbox diagnose` with their exit codes: 0 when it holds (or nothing is wrong),
+    /// 1 when not; a broken topology's finding in --json.
+    func testScenarioAndDiagnoseCommands() async throws {
+        let catalog = TopologyTests.root.appendingPathComponent("Sandbox/misconfigurations").path
+        let list = try await self.sandbox(["scenario", "list", "--catalog", catalog])
+        XCTAssertEqual(list.status, 0, list.stderr)
+        XCTAssertTrue(list.stdout.split(separator: "\n").contains { $0.hasPrefix("proxy-missing-function-ingress ") && $0.hasSuffix(" The proxy's security group does not admit the function's") },
+                      list.stdout)
+        let run = try await self.sandbox(["scenario", "run", "token-for-another-region", "--catalog", catalog])
+        XCTAssertEqual(run.status, 0, run.stdout + run.stderr)
+        XCTAssertTrue(run.stdout.contains("the customer sees: ERROR 1045 (28000): Access denied for user 'app'@'%'"), run.stdout)
+        XCTAssertTrue(run.stdout.contains("IAM token is for region us-west-2, the proxy is in us-east-1"), run.stdout)
+        XCTAssertTrue(run.stdout.contains("then: works"), run.stdout)
+        let unknown = try await self.sandbox(["scenario", "run", "nope", "--catalog", catalog])
+        XCTAssertNotEqual(unknown.status, 0)
+        XCTAssertTrue(unknown.stderr.contains("no entry 'nope'"), unknown.stderr)
+
+        let healthy = try await self.sandbox(["diagnose", TopologyTests.root.appendingPathComponent("Sandbox/default.yaml").path, "--catalog", catalog])
+        XCTAssertEqual(healthy.status, 0, healthy.stdout + healthy.stderr)
+        XCTAssertTrue(healthy.stdout.contains("no misconfiguration found"), healthy.stdout)
+        let entry = try XCTUnwrap(try Catalog.load(folder: catalog).entry("function-role-without-connect"))
+        let broken = NSTemporaryDirectory() + "cloudsandbox-diagnose-\(UUID().uuidString.prefix(8)).yaml"
+        var topology = try entry.topologies().broken
+        topology.databases[0].schema = TopologyTests.root.appendingPathComponent("Fixtures/sql/app.sql").path
+        topology.databases[0].script = TopologyTests.root.appendingPathComponent("Fixtures/scripts/faults.yaml").path
+        topology.functions = topology.functions?.filter { $0.command == nil }
+        topology.apis = nil
+        try JSONEncoder().encode(topology).write(to: URL(fileURLWithPath: broken))
+        let found = try await self.sandbox(["diagnose", broken, "--json", "--catalog", catalog])
+        XCTAssertEqual(found.status, 1, found.stdout + found.stderr)
+        guard let report = try? JSONDecoder().decode(DiagnosisReport.self, from: Data(found.stdout.utf8)) else { return XCTFail(found.stdout + found.stderr) }
+        XCTAssertEqual(report.ids, ["function-role-without-connect"], found.stdout)
+        XCTAssertTrue(report.findings[0].evidence[0].contains("is not allowed rds-db:connect on arn:aws:rds-db:us-east-1:123456789012:dbuser:prx-"), found.stdout)
+    }
+
     /// The default topology running, and its endpoints file.
     private func defaultSandbox() async throws -> (Sandbox, String) {
         let (topology, base) = try TopologyLoader.load(path: TopologyTests.root.appendingPathComponent("Sandbox/default.yaml").path)

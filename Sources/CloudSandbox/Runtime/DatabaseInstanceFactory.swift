@@ -22,7 +22,7 @@ enum DatabaseInstanceFactory {
                               logger: Logger) throws -> ScriptedMySQLConfiguration {
         var seed: [(database: String, sql: String)] = []
         if let schema = spec.schema {
-            let file = baseDirectory.appendingPathComponent(schema).standardizedFileURL.path
+            let file = URL(fileURLWithPath: schema, relativeTo: baseDirectory).standardizedFileURL.path
             guard let sql = try? String(contentsOfFile: file, encoding: .utf8) else {
                 throw TopologyError(path: "\(path).schema", "cannot read '\(file)'; paths are relative to the topology file")
             }
@@ -30,7 +30,7 @@ enum DatabaseInstanceFactory {
         }
         var rules: [ScriptRule] = []
         if let script = spec.script {
-            let file = baseDirectory.appendingPathComponent(script).standardizedFileURL.path
+            let file = URL(fileURLWithPath: script, relativeTo: baseDirectory).standardizedFileURL.path
             do {
                 rules = try ScriptFile.load(path: file)
             } catch {

@@ -108,7 +108,7 @@ enum FunctionFactory {
                 code = .builtin(.echo)
             }
         } else if let command = function.command {
-            let directory = function.workingDirectory.map { context.baseDirectory.appendingPathComponent($0).standardizedFileURL.path }
+            let directory = function.workingDirectory.map { URL(fileURLWithPath: $0, relativeTo: context.baseDirectory).standardizedFileURL.path }
             code = .process(ProcessCode(command: command, workingDirectory: directory))
         } else {
             let name = function.handler ?? ""
