@@ -28,7 +28,7 @@ final class SandboxCLITests: XCTestCase {
                       blocked.stdout)
         let unknown = try await self.sandbox(["reach", "nobody", "app-db", "3306", "--topology", topology])
         XCTAssertNotEqual(unknown.status, 0)
-        XCTAssertTrue(unknown.stderr.contains("its interfaces belong to: app-db, app-function, batch-job, app-proxy, items-iam, items-password, items-python, operator"), unknown.stderr)
+        XCTAssertTrue(unknown.stderr.contains("its interfaces belong to: vpce-secrets, app-db, app-function, batch-job, app-proxy, items-iam, items-password, items-python, operator"), unknown.stderr)
     }
 
     /// `sandbox scenario list/run` and `sandbox diagnose` with their exit codes: 0 when it holds (or nothing is wrong),

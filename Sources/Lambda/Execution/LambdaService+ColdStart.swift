@@ -35,7 +35,14 @@ extension LambdaService {
         case let .swift(handler):
             return SwiftFunctionInstance(handler: handler, context: makeContext)
         case let .builtin(builtin):
-            let handler = builtin.handler { secretID, context throws in
+            let awsAccess = self.environment.awsAccess, source = slot.placement.sourceAddress, region = self.region
+            let handler = builtin.handler { secretID, context in
+                if let blocked = awsAccess(source, "secretsmanager") {
+                    // As in a VPC without a route to the service: the SDK's connect waits until the function times out.
+                    context.logger.error("GetSecretValue \(secretID): connecting to secretsmanager.\(region).amazonaws.com:443 does not answer")
+                    logger.info("AWS call unanswered", metadata: ["lambda.function": "\(context.functionName)", "aws.service": "secretsmanager", "network.reason": "\(blocked)"])
+                    try await Task.sleep(until: .now + .seconds(max(0, context.deadline.timeIntervalSinceNow) + 5))
+                }
                 do throws(AWSError) {
                     return try account.secretValue(secretID, accessKeyID: context.credentials.accessKeyID, logger: logger)
                 } catch {
@@ -45,8 +52,14 @@ extension LambdaService {
             }
             return SwiftFunctionInstance(handler: handler, context: makeContext)
         case let .process(code):
-            guard let network = self.environment.processNetwork else {
+            guard var network = self.environment.processNetwork else {
                 throw .initError(FunctionError(errorType: "Runtime.Unavailable", errorMessage: "this sandbox was started without process support"))
+            }
+            // A process's AWS calls leave for the one sandbox endpoint: unanswered when its ENI cannot reach Secrets Manager.
+            if self.environment.awsAccess(slot.placement.sourceAddress, "secretsmanager") != nil,
+               let url = URL(string: self.environment.awsEndpoint), let host = url.host, let port = url.port {
+                let dropped = network.dropped
+                network.dropped = { dropped($0) + ["\(host):\(port)"] }
             }
             do {
                 return try await ProcessFunctionInstance.start(code, function: definition.name, environment: environment,

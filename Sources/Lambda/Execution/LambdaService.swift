@@ -28,11 +28,15 @@ public actor LambdaService {
         public var place: @Sendable (_ function: String, FunctionDefinition.VPCConfig?) throws(AWSError) -> Placement
         /// How process functions' names and ports are rewritten (nil: process functions cannot run).
         public var processNetwork: ProcessNetwork?
+        /// Why a function leaving from `source` cannot reach AWS's `service` endpoint (no NAT gateway, no interface
+        /// endpoint, an endpoint's security group); nil when it can.
+        public var awsAccess: @Sendable (_ source: String, _ service: String) -> String?
         public var logger: Logger
 
         public init(account: AccountState, awsEndpoint: String, targets: [String: DatabaseTarget],
                     place: @escaping @Sendable (String, FunctionDefinition.VPCConfig?) throws(AWSError) -> Placement,
-                    processNetwork: ProcessNetwork? = nil, logger: Logger) {
+                    processNetwork: ProcessNetwork? = nil, awsAccess: @escaping @Sendable (String, String) -> String? = { _, _ in nil }, logger: Logger) {
+            self.awsAccess = awsAccess
             self.account = account
             self.awsEndpoint = awsEndpoint
             self.targets = targets

@@ -51,7 +51,7 @@ public struct SQLFunction: Sendable, Equatable {
 
 extension BuiltinFunction {
     /// The closure that runs it; `secret` reads a secret as the function's role.
-    func handler(secret: @escaping @Sendable (String, LambdaContext) throws -> String) -> LambdaHandler {
+    func handler(secret: @escaping @Sendable (String, LambdaContext) async throws -> String) -> LambdaHandler {
         switch self {
         case .echo:
             return { event, _ in event }
@@ -62,18 +62,18 @@ extension BuiltinFunction {
 }
 
 extension SQLFunction {
-    func run(_ event: JSONValue, context: LambdaContext, secret: @Sendable (String, LambdaContext) throws -> String) async throws -> JSONValue {
+    func run(_ event: JSONValue, context: LambdaContext, secret: @Sendable (String, LambdaContext) async throws -> String) async throws -> JSONValue {
         var function = self
         if let tls = context.environment["DB_TLS"] { function.tls = !["false", "0", "no", "off"].contains(tls.lowercased()) }
         return try await function.connectAndRun(event, context: context, secret: secret)
     }
 
-    private func connectAndRun(_ event: JSONValue, context: LambdaContext, secret: @Sendable (String, LambdaContext) throws -> String) async throws -> JSONValue {
+    private func connectAndRun(_ event: JSONValue, context: LambdaContext, secret: @Sendable (String, LambdaContext) async throws -> String) async throws -> JSONValue {
         let auth: DatabaseConnector.Auth
         switch self.auth {
         case .iam: auth = .iam
         case let .secret(id):
-            let text = try secret(id, context)
+            let text = try await secret(id, context)
             guard let password = (try? JSONValue(parsing: Array(text.utf8)))?["password"]?.stringValue else {
                 throw FunctionError(errorType: "SecretFormatError", errorMessage: "secret \(id) is not JSON with a \"password\"")
             }

@@ -24,6 +24,7 @@ public struct Diagnosis: Sendable {
         var checks = DiagnosisChecks(topology: topology, sandbox: sandbox, catalog: self.catalog)
         let paths = await checks.tryPaths()
         checks.checkNetwork()
+        checks.checkAWSAccess()
         checks.checkIAM()
         checks.checkLogins()
         await checks.checkProxySecrets()

@@ -40,6 +40,18 @@ extension DiagnosisChecks {
         }
     }
 
+    /// Functions that read a secret themselves must reach Secrets Manager: an interface endpoint whose group admits
+    /// them, or a NAT gateway.
+    mutating func checkAWSAccess() {
+        guard let model = self.sandbox.network?.model else { return }
+        for path in DatabasePath.all(in: self.topology) where path.auth != .iam && path.function.vpc != nil {
+            let name = "secretsmanager.\(self.topology.region).amazonaws.com"
+            guard let eni = model.eni(owner: path.function.name), case let .blocked(why) = model.access(from: eni, toService: "secretsmanager", name: name) else { continue }
+            let id = why.contains { $0.code == "VPC_ENDPOINT" } ? "endpoint-group-without-function-ingress" : "private-subnet-without-route-to-secrets-manager"
+            self.add(id, "function \(path.function.name) → \(name):443", why.map(\.description))
+        }
+    }
+
     /// IAM logins: rds-db:connect for the function's role on the proxy's resource, and TLS.
     mutating func checkIAM() {
         for path in DatabasePath.all(in: self.topology) where path.auth == .iam && self.isProxy(path.target) {

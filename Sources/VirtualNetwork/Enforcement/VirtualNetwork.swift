@@ -83,6 +83,19 @@ public final class VirtualNetwork: Sendable {
     /// The denied connections so far (the latest 1,000).
     public var deniedConnections: [Denial] { self.denials.withLockedValue { $0 } }
 
+    /// Whether the interface with loopback alias `source` (outside every VPC when none has it) reaches AWS's
+    /// `service` at `name`:443; a blocked call is logged as a denial, with why.
+    public func awsAccess(from source: String, service: String, name: String) -> ServiceAccess {
+        let model = self.model
+        let eni = model.eni(loopback: source)
+        let access = model.access(from: eni, toService: service, name: name)
+        if case let .blocked(why) = access {
+            self.denials.withLockedValue { $0.append(Denial(source: eni?.owner ?? source, destination: name, port: 443, explanations: why)) }
+            self.logger.notice("AWS call denied by the virtual network", metadata: ["net.source": "\(eni?.owner ?? source)", "net.destination": "\(name)"])
+        }
+        return access
+    }
+
     /// The check a listener owned by `owner` runs on every accepted connection: the path from the peer to the
     /// service's port in the VPC (3306 for MySQL, whatever port the listener really has here) must exist, else
     /// the connection is dropped (or reset); allowed connections get the path's toxics.

@@ -44,6 +44,7 @@ extension NetworkModel {
             for (a, acl) in (vpc.networkAcls ?? []).enumerated() {
                 self.acls.append(try self.acl(acl, vpc: vpc.id, path: "\(at).networkAcls[\(a)]"))
             }
+            if let routing = vpc.routing { try self.addRouting(routing, vpc: vpc.id, path: "\(at).routing") }
         }
         if let placement = spec.operatorHost {
             if let subnet = placement.subnet {

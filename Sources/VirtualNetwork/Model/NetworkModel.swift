@@ -28,6 +28,8 @@ public struct NetworkModel: Sendable {
     var subnets: [String: Subnet] = [:]
     var groups: [String: SecurityGroup] = [:]
     var acls: [ACL] = []
+    /// By VPC; a VPC without is not modelled.
+    var routing: [String: Routing] = [:]
     public private(set) var enis: [ENI] = []
     /// Where the operator host sits: an ENI, or outside every VPC with this address.
     public private(set) var operatorENI: ENI?

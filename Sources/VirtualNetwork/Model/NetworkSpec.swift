@@ -24,8 +24,12 @@ public struct NetworkSpec: Sendable, Codable, Equatable {
         public var subnets: [Subnet]
         public var securityGroups: [SecurityGroup]?
         public var networkAcls: [NetworkACL]?
+        /// How it reaches AWS's endpoints; not modelled when absent.
+        public var routing: Routing?
 
-        public init(id: String, cidr: String, subnets: [Subnet], securityGroups: [SecurityGroup]? = nil, networkAcls: [NetworkACL]? = nil) {
+        public init(id: String, cidr: String, subnets: [Subnet], securityGroups: [SecurityGroup]? = nil, networkAcls: [NetworkACL]? = nil,
+                    routing: Routing? = nil) {
+            self.routing = routing
             self.id = id
             self.cidr = cidr
             self.subnets = subnets
