@@ -42,47 +42,47 @@ final class FailoverWorkloadTests: XCTestCase {
     }
 
     func testThroughTheAPIAndTheProxyNoAcknowledgedWriteIsLost() async throws {
-        let sandbox = try await self.start()
-        defer { Task { await sandbox.shutdown() } }
-        let proxy = try XCTUnwrap(sandbox.endpoints.proxies?["orders-proxy"])
-        let idle = try await MariaDB.offload { try MariaDBConnection(.init(host: proxy.host, port: proxy.port, user: "app", password: "app-Passw0rd", database: "shop")) }
-        _ = try await MariaDB.offload { try idle.query("SELECT 1") }
-        let url = try XCTUnwrap(sandbox.endpoints.apis?["orders-api"]?.url)
+        try await withSandbox(try await self.start()) { sandbox in
+            let proxy = try XCTUnwrap(sandbox.endpoints.proxies?["orders-proxy"])
+            let idle = try await MariaDB.offload { try MariaDBConnection(.init(host: proxy.host, port: proxy.port, user: "app", password: "app-Passw0rd", database: "shop")) }
+            _ = try await MariaDB.offload { try idle.query("SELECT 1") }
+            let url = try XCTUnwrap(sandbox.endpoints.apis?["orders-api"]?.url)
 
-        let events = try await WriteWorkload(clients: 4, duration: .seconds(3)).run(
-            write: Self.httpWriter(url), describe: { "\($0)" }, during: Self.failover(sandbox, after: .milliseconds(800)))
+            let events = try await WriteWorkload(clients: 4, duration: .seconds(3)).run(
+                write: Self.httpWriter(url), describe: { "\($0)" }, during: Self.failover(sandbox, after: .milliseconds(800)))
 
-        let report = WorkloadReport(events: events, stored: try await self.stored(sandbox))
-        XCTAssertEqual(sandbox.writer(of: "orders"), "orders-2")
-        XCTAssertGreaterThan(report.acknowledged, 20, "\(report)")
-        XCTAssertEqual(report.lost, [], "\(report)")
-        XCTAssertLessThanOrEqual(report.duplicates.count + report.storedUnacknowledged.count, report.errors.values.reduce(0, +), "\(report)")
-        XCTAssertEqual(Set(report.errors.keys).subtracting(["HTTP 502"]), [], "only statements in flight on the old writer fail: \(report)")
-        let count = try await MariaDB.offload { try idle.query("SELECT COUNT(*) FROM writes").rows }
-        XCTAssertEqual(count.first?.first.flatMap { $0 }.flatMap { Int($0) }, report.acknowledged + report.storedUnacknowledged.count
-                       + report.duplicates.count, "the idle proxy client survived the failover and reads the new writer")
+            let report = WorkloadReport(events: events, stored: try await self.stored(sandbox))
+            XCTAssertEqual(sandbox.writer(of: "orders"), "orders-2")
+            XCTAssertGreaterThan(report.acknowledged, 20, "\(report)")
+            XCTAssertEqual(report.lost, [], "\(report)")
+            XCTAssertLessThanOrEqual(report.duplicates.count + report.storedUnacknowledged.count, report.errors.values.reduce(0, +), "\(report)")
+            XCTAssertEqual(Set(report.errors.keys).subtracting(["HTTP 502"]), [], "only statements in flight on the old writer fail: \(report)")
+            let count = try await MariaDB.offload { try idle.query("SELECT COUNT(*) FROM writes").rows }
+            XCTAssertEqual(count.first?.first.flatMap { $0 }.flatMap { Int($0) }, report.acknowledged + report.storedUnacknowledged.count
+                           + report.duplicates.count, "the idle proxy client survived the failover and reads the new writer")
+        }
     }
 
     func testClientsOfTheClusterEndpointMeet1290UntilItsTTLPassesAndProxyClientsDoNot() async throws {
-        let sandbox = try await self.start()
-        defer { Task { await sandbox.shutdown() } }
-        let cluster = try XCTUnwrap(sandbox.endpoints.clusters?["orders"])
-        let proxy = try XCTUnwrap(sandbox.endpoints.proxies?["orders-proxy"])
-        async let direct = WriteWorkload(clients: 2, duration: .seconds(3)).run(write: Self.writer(port: cluster.port) { sandbox.resolve(cluster.endpoint) }.write, describe: { "\($0)" },
-                                        during: Self.failover(sandbox, after: .milliseconds(600)))
-        async let proxied = WriteWorkload(clients: 2, firstClient: 100, duration: .seconds(3)).run(write: Self.writer(port: proxy.port) { proxy.host }.write, describe: { "\($0)" })
-        let (directEvents, proxyEvents) = try await (direct, proxied)
-        let stored = try await self.stored(sandbox)
-        let directReport = WorkloadReport(events: directEvents, stored: stored.filter { $0.client < 2 })
-        let proxyReport = WorkloadReport(events: proxyEvents, stored: stored.filter { $0.client >= 100 })
+        try await withSandbox(try await self.start()) { sandbox in
+            let cluster = try XCTUnwrap(sandbox.endpoints.clusters?["orders"])
+            let proxy = try XCTUnwrap(sandbox.endpoints.proxies?["orders-proxy"])
+            async let direct = WriteWorkload(clients: 2, duration: .seconds(3)).run(write: Self.writer(port: cluster.port) { sandbox.resolve(cluster.endpoint) }.write, describe: { "\($0)" },
+                                            during: Self.failover(sandbox, after: .milliseconds(600)))
+            async let proxied = WriteWorkload(clients: 2, firstClient: 100, duration: .seconds(3)).run(write: Self.writer(port: proxy.port) { proxy.host }.write, describe: { "\($0)" })
+            let (directEvents, proxyEvents) = try await (direct, proxied)
+            let stored = try await self.stored(sandbox)
+            let directReport = WorkloadReport(events: directEvents, stored: stored.filter { $0.client < 2 })
+            let proxyReport = WorkloadReport(events: proxyEvents, stored: stored.filter { $0.client >= 100 })
 
-        XCTAssertGreaterThan(directReport.errors["MySQL 1290"] ?? 0, 0, "the endpoint still named the old writer, now a reader: \(directReport)")
-        let last1290 = try XCTUnwrap(directEvents.last { $0.outcome == .failed("MySQL 1290") }?.at)
-        XCTAssertLessThan(last1290, .milliseconds(600 + 300 + 1_500 + 700), "1290 stops once the TTL has passed after the promotion")
-        XCTAssertTrue(directEvents.contains { $0.outcome == .acknowledged && $0.at > last1290 }, "then the endpoint names the new writer: \(directReport)")
-        XCTAssertNil(proxyReport.errors["MySQL 1290"], "through the proxy nobody meets the read-only writer: \(proxyReport)")
-        XCTAssertEqual(directReport.lost, [], "\(directReport)")
-        XCTAssertEqual(proxyReport.lost, [], "\(proxyReport)")
+            XCTAssertGreaterThan(directReport.errors["MySQL 1290"] ?? 0, 0, "the endpoint still named the old writer, now a reader: \(directReport)")
+            let last1290 = try XCTUnwrap(directEvents.last { $0.outcome == .failed("MySQL 1290") }?.at)
+            XCTAssertLessThan(last1290, .milliseconds(600 + 300 + 1_500 + 700), "1290 stops once the TTL has passed after the promotion")
+            XCTAssertTrue(directEvents.contains { $0.outcome == .acknowledged && $0.at > last1290 }, "then the endpoint names the new writer: \(directReport)")
+            XCTAssertNil(proxyReport.errors["MySQL 1290"], "through the proxy nobody meets the read-only writer: \(proxyReport)")
+            XCTAssertEqual(directReport.lost, [], "\(directReport)")
+            XCTAssertEqual(proxyReport.lost, [], "\(proxyReport)")
+        }
     }
 
     /// Asynchronous replication: a reader misses a write for the lag; a failover during writes through the API loses
@@ -93,34 +93,35 @@ final class FailoverWorkloadTests: XCTestCase {
             $0.clusters?[0].replicaLagSeconds = 0.5
             $0.clusters?[0].failover = .init(promotionSeconds: 0.3, rebootSeconds: 0.3)
         }
-        defer { Task { await sandbox.shutdown() } }
-        let first = try XCTUnwrap(sandbox.endpoints.databases["orders-1"]), second = try XCTUnwrap(sandbox.endpoints.databases["orders-2"])
-        let direct = Self.writer(port: first.port) { first.host }
-        try await direct.write(RowID(client: 900, seq: 1))
-        let onReader = try await Self.writer(port: second.port) { nil }.stored(host: second.host)
-        XCTAssertFalse(onReader.contains(RowID(client: 900, seq: 1)), "the reader has not applied it yet")
-        try await Task.sleep(for: .milliseconds(800))
-        let later = try await Self.writer(port: second.port) { nil }.stored(host: second.host)
-        XCTAssertTrue(later.contains(RowID(client: 900, seq: 1)), "it has after the lag")
+        try await withSandbox(sandbox) { sandbox in
+            let first = try XCTUnwrap(sandbox.endpoints.databases["orders-1"]), second = try XCTUnwrap(sandbox.endpoints.databases["orders-2"])
+            let direct = Self.writer(port: first.port) { first.host }
+            try await direct.write(RowID(client: 900, seq: 1))
+            let onReader = try await Self.writer(port: second.port) { nil }.stored(host: second.host)
+            XCTAssertFalse(onReader.contains(RowID(client: 900, seq: 1)), "the reader has not applied it yet")
+            try await Task.sleep(for: .milliseconds(800))
+            let later = try await Self.writer(port: second.port) { nil }.stored(host: second.host)
+            XCTAssertTrue(later.contains(RowID(client: 900, seq: 1)), "it has after the lag")
 
-        let url = try XCTUnwrap(sandbox.endpoints.apis?["orders-api"]?.url)
-        let events = try await WriteWorkload(clients: 4, duration: .milliseconds(2_500)).run(
-            write: Self.httpWriter(url), describe: { "\($0)" }, during: Self.failover(sandbox, after: .seconds(1)))
-        let stored = try await self.stored(sandbox)
-        let report = WorkloadReport(events: events, stored: stored)
-        let lostRows = Set(sandbox.lostTransactions(of: "orders").flatMap(\.statements).compactMap(Self.row(inserted:)))
-        let acknowledged = Set(events.filter { $0.outcome == .acknowledged }.map(\.row))
-        XCTAssertFalse(report.lost.isEmpty, "a lag of 0.5 s at this rate loses a tail: \(report)")
-        // Lost: acknowledged, committed only in the dropped tail (a row whose first attempt failed but committed there, and
-        // whose retry was acknowledged by the new writer, is stored and so not lost).
-        XCTAssertEqual(Set(report.lost), lostRows.intersection(acknowledged).subtracting(stored), "the checker finds exactly the tail the promotion dropped")
-        XCTAssertTrue(Set(report.lost).isSubset(of: lostRows), "every lost write is one the promotion dropped")
+            let url = try XCTUnwrap(sandbox.endpoints.apis?["orders-api"]?.url)
+            let events = try await WriteWorkload(clients: 4, duration: .milliseconds(2_500)).run(
+                write: Self.httpWriter(url), describe: { "\($0)" }, during: Self.failover(sandbox, after: .seconds(1)))
+            let stored = try await self.stored(sandbox)
+            let report = WorkloadReport(events: events, stored: stored)
+            let lostRows = Set(sandbox.lostTransactions(of: "orders").flatMap(\.statements).compactMap(Self.row(inserted:)))
+            let acknowledged = Set(events.filter { $0.outcome == .acknowledged }.map(\.row))
+            XCTAssertFalse(report.lost.isEmpty, "a lag of 0.5 s at this rate loses a tail: \(report)")
+            // Lost: acknowledged, committed only in the dropped tail (a row whose first attempt failed but committed there, and
+            // whose retry was acknowledged by the new writer, is stored and so not lost).
+            XCTAssertEqual(Set(report.lost), lostRows.intersection(acknowledged).subtracting(stored), "the checker finds exactly the tail the promotion dropped")
+            XCTAssertTrue(Set(report.lost).isSubset(of: lostRows), "every lost write is one the promotion dropped")
 
-        try await ClusterFailoverTests.waitUntil { sandbox.account.dbCluster("orders")?.status == "available" }
-        try await Task.sleep(for: .milliseconds(800))
-        let rebuilt = try await Self.writer(port: first.port) { nil }.stored(host: first.host)
-        let current = try await self.stored(sandbox)
-        XCTAssertEqual(rebuilt.sorted(), current.sorted(), "the old writer came back as a copy of the new one, without the lost tail")
+            try await ClusterFailoverTests.waitUntil { sandbox.account.dbCluster("orders")?.status == "available" }
+            try await Task.sleep(for: .milliseconds(800))
+            let rebuilt = try await Self.writer(port: first.port) { nil }.stored(host: first.host)
+            let current = try await self.stored(sandbox)
+            XCTAssertEqual(rebuilt.sorted(), current.sorted(), "the old writer came back as a copy of the new one, without the lost tail")
+        }
     }
 
     /// The row of `INSERT INTO writes (client, seq) VALUES (?, ?)` and its two parameters (the function's statement).

@@ -5,6 +5,7 @@ import Foundation
 import FoundationNetworking
 #endif
 import Lambda
+import SandboxTesting
 import XCTest
 
 /// Functions of all three kinds through the Lambda service: context and credentials, warm reuse, errors,
@@ -64,143 +65,143 @@ final class LambdaFunctionTests: XCTestCase {
     private func message(_ result: InvokeResult) -> String { (try? JSONValue(parsing: result.payload))?["errorMessage"]?.stringValue ?? "" }
 
     func testSwiftFunctionsContextErrorsTimeoutsAndThrottling() async throws {
-        let sandbox = try await self.start()
-        defer { Task { await sandbox.shutdown() } }
-        let lambda = sandbox.lambda
-        let first = try await lambda.invoke("context", payload: Array(#"{"a":1}"#.utf8), tail: true)
-        XCTAssertNil(first.functionError)
-        XCTAssertEqual(try self.json(first), ["function": "context", "keyPrefix": "ASIA", "region": "us-east-1", "remaining": true, "event": ["a": 1]])
-        let tail = String(decoding: Data(base64Encoded: try XCTUnwrap(first.logResult)) ?? Data(), as: UTF8.self)
-        XCTAssertTrue(tail.contains("START RequestId: \(first.requestID)") && tail.contains("Init Duration"), tail)
-        let warm = try await lambda.invoke("context", payload: [], tail: true)
-        XCTAssertFalse(String(decoding: Data(base64Encoded: warm.logResult ?? "") ?? Data(), as: UTF8.self).contains("Init Duration"), "the second invoke is warm")
+        try await withSandbox(try await self.start()) { sandbox in
+            let lambda = sandbox.lambda
+            let first = try await lambda.invoke("context", payload: Array(#"{"a":1}"#.utf8), tail: true)
+            XCTAssertNil(first.functionError)
+            XCTAssertEqual(try self.json(first), ["function": "context", "keyPrefix": "ASIA", "region": "us-east-1", "remaining": true, "event": ["a": 1]])
+            let tail = String(decoding: Data(base64Encoded: try XCTUnwrap(first.logResult)) ?? Data(), as: UTF8.self)
+            XCTAssertTrue(tail.contains("START RequestId: \(first.requestID)") && tail.contains("Init Duration"), tail)
+            let warm = try await lambda.invoke("context", payload: [], tail: true)
+            XCTAssertFalse(String(decoding: Data(base64Encoded: warm.logResult ?? "") ?? Data(), as: UTF8.self).contains("Init Duration"), "the second invoke is warm")
 
-        let failed = try await lambda.invoke("fails", payload: [])
-        XCTAssertEqual(failed.functionError, "Unhandled")
-        XCTAssertEqual(try self.json(failed)["errorType"], "Oops")
+            let failed = try await lambda.invoke("fails", payload: [])
+            XCTAssertEqual(failed.functionError, "Unhandled")
+            XCTAssertEqual(try self.json(failed)["errorType"], "Oops")
 
-        let slept = try await lambda.invoke("sleeps", payload: [])
-        XCTAssertEqual(slept.functionError, "Unhandled")
-        XCTAssertTrue(self.message(slept).hasSuffix("Task timed out after 1.00 seconds"), self.message(slept))
+            let slept = try await lambda.invoke("sleeps", payload: [])
+            XCTAssertEqual(slept.functionError, "Unhandled")
+            XCTAssertTrue(self.message(slept).hasSuffix("Task timed out after 1.00 seconds"), self.message(slept))
 
-        let one = Task { try await lambda.invoke("single", payload: []) }
-        try await Task.sleep(for: .milliseconds(400))
-        do {
-            _ = try await lambda.invoke("single", payload: [])
-            XCTFail("a second concurrent invoke exceeds the reserved concurrency of 1")
-        } catch {
-            XCTAssertEqual(error.code, "TooManyRequestsException")
-            XCTAssertEqual(error.status, 429)
-            XCTAssertEqual(error.fields["Reason"], "ReservedFunctionConcurrentInvocationLimitExceeded")
+            let one = Task { try await lambda.invoke("single", payload: []) }
+            try await Task.sleep(for: .milliseconds(400))
+            do throws(AWSError) {
+                _ = try await lambda.invoke("single", payload: [])
+                XCTFail("a second concurrent invoke exceeds the reserved concurrency of 1")
+            } catch {
+                XCTAssertEqual(error.code, "TooManyRequestsException")
+                XCTAssertEqual(error.status, 429)
+                XCTAssertEqual(error.fields["Reason"], "ReservedFunctionConcurrentInvocationLimitExceeded")
+            }
+            let held = try await one.value
+            XCTAssertEqual(try self.json(held), "done")
+            let again = try await lambda.invoke("single", payload: [])
+            XCTAssertEqual(try self.json(again), "done", "the unit of concurrency came back")
         }
-        let held = try await one.value
-        XCTAssertEqual(try self.json(held), "done")
-        let again = try await lambda.invoke("single", payload: [])
-        XCTAssertEqual(try self.json(again), "done", "the unit of concurrency came back")
     }
 
     func testBadRequestsAreRefusedWithLambdasErrors() async throws {
-        let sandbox = try await self.start()
-        defer { Task { await sandbox.shutdown() } }
-        let lambda = sandbox.lambda
-        await self.assertRefused("InvalidRequestContentException", 400) { _ = try await lambda.invoke("echo", payload: Array("{nope".utf8)) }
-        await self.assertRefused("RequestTooLargeException", 413) { _ = try await lambda.invoke("echo", payload: [UInt8](repeating: 0x20, count: 6 * 1024 * 1024 + 1)) }
-        await self.assertRefused("ResourceNotFoundException", 404) { _ = try await lambda.invoke("nope", payload: []) }
-        await self.assertRefused("ValidationException", 400) { _ = try await lambda.update("echo", .init(timeout: 901)) }
-        await self.assertRefused("InvalidParameterValueException", 400) { _ = try await lambda.update("echo", .init(roleARN: "arn:aws:iam::123456789012:role/missing")) }
-        let echoed = try await lambda.invoke("echo", payload: Array("[1,2]".utf8))
-        XCTAssertEqual(try self.json(echoed), [1, 2], "refusals left the function as it was")
+        try await withSandbox(try await self.start()) { sandbox in
+            let lambda = sandbox.lambda
+            await self.assertRefused("InvalidRequestContentException", 400) { _ = try await lambda.invoke("echo", payload: Array("{nope".utf8)) }
+            await self.assertRefused("RequestTooLargeException", 413) { _ = try await lambda.invoke("echo", payload: [UInt8](repeating: 0x20, count: 6 * 1024 * 1024 + 1)) }
+            await self.assertRefused("ResourceNotFoundException", 404) { _ = try await lambda.invoke("nope", payload: []) }
+            await self.assertRefused("ValidationException", 400) { _ = try await lambda.update("echo", .init(timeout: 901)) }
+            await self.assertRefused("InvalidParameterValueException", 400) { _ = try await lambda.update("echo", .init(roleARN: "arn:aws:iam::123456789012:role/missing")) }
+            let echoed = try await lambda.invoke("echo", payload: Array("[1,2]".utf8))
+            XCTAssertEqual(try self.json(echoed), [1, 2], "refusals left the function as it was")
+        }
     }
 
     func testProcessFunctionsThatGoWrong() async throws {
-        let sandbox = try await self.start()
-        defer { Task { await sandbox.shutdown() } }
-        let lambda = sandbox.lambda
-        let raised = try await lambda.invoke("py-raises", payload: [])
-        XCTAssertEqual(raised.functionError, "Unhandled")
-        XCTAssertEqual(try self.json(raised)["errorType"], "ValueError")
-        XCTAssertEqual(try self.json(raised)["errorMessage"], "the order id is missing")
+        try await withSandbox(try await self.start()) { sandbox in
+            let lambda = sandbox.lambda
+            let raised = try await lambda.invoke("py-raises", payload: [])
+            XCTAssertEqual(raised.functionError, "Unhandled")
+            XCTAssertEqual(try self.json(raised)["errorType"], "ValueError")
+            XCTAssertEqual(try self.json(raised)["errorMessage"], "the order id is missing")
 
-        let exited = try await lambda.invoke("py-exits", payload: [])
-        XCTAssertEqual(try self.json(exited)["errorType"], "Runtime.ExitError")
-        XCTAssertTrue(self.message(exited).contains("exit status 3"), self.message(exited))
+            let exited = try await lambda.invoke("py-exits", payload: [])
+            XCTAssertEqual(try self.json(exited)["errorType"], "Runtime.ExitError")
+            XCTAssertTrue(self.message(exited).contains("exit status 3"), self.message(exited))
 
-        let chatty = try await lambda.invoke("py-chatty", payload: [], tail: true)
-        XCTAssertNil(chatty.functionError)
-        let body = try self.json(chatty)
-        XCTAssertEqual(body["requestId"], .string(chatty.requestID))
-        XCTAssertEqual(body["keyPrefix"], "ASIA")
-        XCTAssertEqual(body["remaining"], true)
-        XCTAssertTrue(String(decoding: Data(base64Encoded: chatty.logResult ?? "") ?? Data(), as: UTF8.self).contains("garbage"))
+            let chatty = try await lambda.invoke("py-chatty", payload: [], tail: true)
+            XCTAssertNil(chatty.functionError)
+            let body = try self.json(chatty)
+            XCTAssertEqual(body["requestId"], .string(chatty.requestID))
+            XCTAssertEqual(body["keyPrefix"], "ASIA")
+            XCTAssertEqual(body["remaining"], true)
+            XCTAssertTrue(String(decoding: Data(base64Encoded: chatty.logResult ?? "") ?? Data(), as: UTF8.self).contains("garbage"))
 
-        let hung = try await lambda.invoke("py-hangs", payload: [])
-        XCTAssertTrue(self.message(hung).hasSuffix("Task timed out after 4.00 seconds"), self.message(hung))
-        let oversized = try await lambda.invoke("py-oversized", payload: [])
-        XCTAssertEqual(try self.json(oversized)["errorType"], "Function.ResponseSizeTooLarge")
-        let silent = try await lambda.invoke("never-polls", payload: [])
-        XCTAssertTrue(self.message(silent).contains("did not poll"), self.message(silent))
+            let hung = try await lambda.invoke("py-hangs", payload: [])
+            XCTAssertTrue(self.message(hung).hasSuffix("Task timed out after 4.00 seconds"), self.message(hung))
+            let oversized = try await lambda.invoke("py-oversized", payload: [])
+            XCTAssertEqual(try self.json(oversized)["errorType"], "Function.ResponseSizeTooLarge")
+            let silent = try await lambda.invoke("never-polls", payload: [])
+            XCTAssertTrue(self.message(silent).contains("did not poll"), self.message(silent))
 
-        let answered = try await lambda.invoke("py-exits-later", payload: [])
-        XCTAssertEqual(try self.json(answered), "answered, then gone")
-        try await Task.sleep(for: .milliseconds(600))
-        let replaced = try await lambda.invoke("py-exits-later", payload: [])
-        XCTAssertNil(replaced.functionError, "an environment that died while idle is replaced, not invoked: \(self.message(replaced))")
+            let answered = try await lambda.invoke("py-exits-later", payload: [])
+            XCTAssertEqual(try self.json(answered), "answered, then gone")
+            try await Task.sleep(for: .milliseconds(600))
+            let replaced = try await lambda.invoke("py-exits-later", payload: [])
+            XCTAssertNil(replaced.functionError, "an environment that died while idle is replaced, not invoked: \(self.message(replaced))")
 
-        let still = try await lambda.invoke("py-chatty", payload: [])
-        XCTAssertNil(still.functionError, "after all that, functions still run")
-        let fresh = try await lambda.invoke("py-exits", payload: [])
-        XCTAssertEqual(fresh.functionError, "Unhandled", "a fresh instance replaced the one that exited")
+            let still = try await lambda.invoke("py-chatty", payload: [])
+            XCTAssertNil(still.functionError, "after all that, functions still run")
+            let fresh = try await lambda.invoke("py-exits", payload: [])
+            XCTAssertEqual(fresh.functionError, "Unhandled", "a fresh instance replaced the one that exited")
+        }
     }
 
     /// Every retired or crashed process instance gives back its pipe, its Runtime API socket and its process.
     func testColdStartsLeaveNoDescriptorsBehind() async throws {
-        let sandbox = try await self.start()
-        defer { Task { await sandbox.shutdown() } }
-        func descriptors() -> Int { (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count) ?? 0 }
-        _ = try await sandbox.lambda.invoke("py-chatty", payload: [])
-        let before = descriptors()
-        for round in 1...8 {
-            _ = try await sandbox.lambda.update("py-chatty", .init(memorySize: 128 + round))  // retires the warm instance
+        try await withSandbox(try await self.start()) { sandbox in
+            func descriptors() -> Int { (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count) ?? 0 }
             _ = try await sandbox.lambda.invoke("py-chatty", payload: [])
-            _ = try await sandbox.lambda.invoke("py-exits", payload: [])  // an instance that dies mid-invocation
+            let before = descriptors()
+            for round in 1...8 {
+                _ = try await sandbox.lambda.update("py-chatty", .init(memorySize: 128 + round))  // retires the warm instance
+                _ = try await sandbox.lambda.invoke("py-chatty", payload: [])
+                _ = try await sandbox.lambda.invoke("py-exits", payload: [])  // an instance that dies mid-invocation
+            }
+            XCTAssertLessThanOrEqual(descriptors() - before, 4, "16 instances came and went; their descriptors must not stay open")
         }
-        XCTAssertLessThanOrEqual(descriptors() - before, 4, "16 instances came and went; their descriptors must not stay open")
     }
 
     /// API Gateway's own answers when the function or the request is at fault; the API keeps serving.
     func testHTTPAPIErrorsAreAPIGatewaysOwn() async throws {
-        let sandbox = try await self.start()
-        defer { Task { await sandbox.shutdown() } }
-        let url = try XCTUnwrap(sandbox.api("errors")?.url)
-        func call(_ method: String, _ path: String, body: Data? = nil) async throws -> (Int, String, String?) {
-            var request = URLRequest(url: URL(string: url + path)!)
-            request.httpMethod = method
-            request.httpBody = body
-            let (data, response) = try await URLSession.shared.data(for: request)
-            let http = response as! HTTPURLResponse
-            return (http.statusCode, String(decoding: data, as: UTF8.self), http.value(forHTTPHeaderField: "apigw-requestid"))
+        try await withSandbox(try await self.start()) { sandbox in
+            let url = try XCTUnwrap(sandbox.api("errors")?.url)
+            func call(_ method: String, _ path: String, body: Data? = nil) async throws -> (Int, String, String?) {
+                var request = URLRequest(url: URL(string: url + path)!)
+                request.httpMethod = method
+                request.httpBody = body
+                let (data, response) = try await URLSession.shared.data(for: request)
+                let http = response as! HTTPURLResponse
+                return (http.statusCode, String(decoding: data, as: UTF8.self), http.value(forHTTPHeaderField: "apigw-requestid"))
+            }
+            let notFound = try await call("GET", "/nothing")
+            XCTAssertEqual(notFound.0, 404)
+            XCTAssertEqual(notFound.1, #"{"message":"Not Found"}"#)
+            XCTAssertNotNil(notFound.2)
+            let wrongMethod = try await call("DELETE", "/v1")
+            XCTAssertEqual(wrongMethod.0, 404)
+            let malformed = try await call("GET", "/v1")
+            XCTAssertEqual(malformed.0, 502, "a 1.0 answer without statusCode is malformed")
+            XCTAssertEqual(malformed.1, #"{"message":"Internal Server Error"}"#)
+            let failed = try await call("GET", "/fails")
+            XCTAssertEqual(failed.0, 502)
+            let slow = try await call("GET", "/slow")
+            XCTAssertEqual(slow.0, 503)
+            XCTAssertEqual(slow.1, #"{"message":"Service Unavailable"}"#)
+            let tooBigForLambda = try await call("POST", "/echo", body: Data(repeating: 0x61, count: 7 * 1024 * 1024))
+            XCTAssertEqual(tooBigForLambda.0, 500, "an event over 6 MB is refused by Lambda")
+            let tooBigForTheAPI = try await call("POST", "/echo", body: Data(repeating: 0x61, count: 11 * 1024 * 1024))
+            XCTAssertEqual(tooBigForTheAPI.0, 413)
+            let echoed = try await call("POST", "/echo", body: Data("hi".utf8))
+            XCTAssertEqual(echoed.0, 200)
+            XCTAssertTrue(echoed.1.contains(#""body":"hi""#) && echoed.1.contains(#""routeKey":"POST /echo""#), echoed.1)
         }
-        let notFound = try await call("GET", "/nothing")
-        XCTAssertEqual(notFound.0, 404)
-        XCTAssertEqual(notFound.1, #"{"message":"Not Found"}"#)
-        XCTAssertNotNil(notFound.2)
-        let wrongMethod = try await call("DELETE", "/v1")
-        XCTAssertEqual(wrongMethod.0, 404)
-        let malformed = try await call("GET", "/v1")
-        XCTAssertEqual(malformed.0, 502, "a 1.0 answer without statusCode is malformed")
-        XCTAssertEqual(malformed.1, #"{"message":"Internal Server Error"}"#)
-        let failed = try await call("GET", "/fails")
-        XCTAssertEqual(failed.0, 502)
-        let slow = try await call("GET", "/slow")
-        XCTAssertEqual(slow.0, 503)
-        XCTAssertEqual(slow.1, #"{"message":"Service Unavailable"}"#)
-        let tooBigForLambda = try await call("POST", "/echo", body: Data(repeating: 0x61, count: 7 * 1024 * 1024))
-        XCTAssertEqual(tooBigForLambda.0, 500, "an event over 6 MB is refused by Lambda")
-        let tooBigForTheAPI = try await call("POST", "/echo", body: Data(repeating: 0x61, count: 11 * 1024 * 1024))
-        XCTAssertEqual(tooBigForTheAPI.0, 413)
-        let echoed = try await call("POST", "/echo", body: Data("hi".utf8))
-        XCTAssertEqual(echoed.0, 200)
-        XCTAssertTrue(echoed.1.contains(#""body":"hi""#) && echoed.1.contains(#""routeKey":"POST /echo""#), echoed.1)
     }
 
     private func assertRefused(_ code: String, _ status: Int, _ body: () async throws -> Void, file: StaticString = #filePath, line: UInt = #line) async {

@@ -78,97 +78,100 @@ final class SandboxCLITests: XCTestCase {
     /// `eval "$(sandbox env ...)"`: the aws CLI acts as the user, the mariadb client finds the instance.
     func testEnvExportsAPrincipalForTheAWSCLIAndAnInstanceForMariaDB() async throws {
         let (sandbox, file) = try await self.defaultSandbox()
-        defer { Task { await sandbox.shutdown() } }
-        defer { try? FileManager.default.removeItem(atPath: file) }
-        let executable = try XCTUnwrap(Self.executable, "build the sandbox executable first (swift build)")
-        let script = """
-            set -e
-            eval "$('\(executable)' env --as developer --database app-db --db-user app)"
-            aws sts get-caller-identity --output text --query Arn
-            mariadb -u app -N -e 'SELECT CURRENT_USER()' app
-            """
-        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("AWS_") && !$0.key.hasPrefix("MYSQL_") }
-        environment["SANDBOX_ENDPOINTS"] = file  // found without --endpoints-file
-        environment["AWS_CONFIG_FILE"] = "/dev/null"
-        environment["AWS_SHARED_CREDENTIALS_FILE"] = "/dev/null"
-        let result = try await Subprocess.runOffThread(["bash", "-c", script], environment: environment)
-        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
-        XCTAssertTrue(result.stdout.contains("arn:aws:iam::123456789012:user/developer"), result.stdout)
-        XCTAssertTrue(result.stdout.contains("app@"), result.stdout)
-        let unknown = try await self.sandbox(["env", "--as", "nobody", "--endpoints-file", file])
-        XCTAssertNotEqual(unknown.status, 0)
-        XCTAssertTrue(unknown.stderr.contains("no credentials for 'nobody'") && unknown.stderr.contains("developer"), unknown.stderr)
-        let which = try await self.sandbox(["env", "--database", "app-db", "--endpoints-file", file])
-        XCTAssertTrue(which.stderr.contains("name one of app-db's users with --db-user: admin, app"), which.stderr)
+        try await withSandbox(sandbox) { sandbox in
+            defer { try? FileManager.default.removeItem(atPath: file) }
+            let executable = try XCTUnwrap(Self.executable, "build the sandbox executable first (swift build)")
+            let script = """
+                set -e
+                eval "$('\(executable)' env --as developer --database app-db --db-user app)"
+                aws sts get-caller-identity --output text --query Arn
+                mariadb -u app -N -e 'SELECT CURRENT_USER()' app
+                """
+            var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("AWS_") && !$0.key.hasPrefix("MYSQL_") }
+            environment["SANDBOX_ENDPOINTS"] = file  // found without --endpoints-file
+            environment["AWS_CONFIG_FILE"] = "/dev/null"
+            environment["AWS_SHARED_CREDENTIALS_FILE"] = "/dev/null"
+            let result = try await Subprocess.runOffThread(["bash", "-c", script], environment: environment)
+            XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+            XCTAssertTrue(result.stdout.contains("arn:aws:iam::123456789012:user/developer"), result.stdout)
+            XCTAssertTrue(result.stdout.contains("app@"), result.stdout)
+            let unknown = try await self.sandbox(["env", "--as", "nobody", "--endpoints-file", file])
+            XCTAssertNotEqual(unknown.status, 0)
+            XCTAssertTrue(unknown.stderr.contains("no credentials for 'nobody'") && unknown.stderr.contains("developer"), unknown.stderr)
+            let which = try await self.sandbox(["env", "--database", "app-db", "--endpoints-file", file])
+            XCTAssertTrue(which.stderr.contains("name one of app-db's users with --db-user: admin, app"), which.stderr)
+        }
     }
 
     func testProxyStatusCarriesTheReasonsOfRefusals() async throws {
         let (sandbox, file) = try await self.defaultSandbox()
-        defer { Task { await sandbox.shutdown() } }
-        defer { try? FileManager.default.removeItem(atPath: file) }
-        let proxy = try XCTUnwrap(sandbox.endpoints.proxies?["app-proxy"])
-        do {
-            _ = try await MariaDB.offload {
-                try MariaDBConnection(.init(host: proxy.host, port: proxy.port, user: "admin", password: "wrong", tls: true, caFile: proxy.caBundle))
+        try await withSandbox(sandbox) { sandbox in
+            defer { try? FileManager.default.removeItem(atPath: file) }
+            let proxy = try XCTUnwrap(sandbox.endpoints.proxies?["app-proxy"])
+            do {
+                _ = try await MariaDB.offload {
+                    try MariaDBConnection(.init(host: proxy.host, port: proxy.port, user: "admin", password: "wrong", tls: true, caFile: proxy.caBundle))
+                }
+                XCTFail("wrong password")
+            } catch let error as MariaDBError {
+                XCTAssertEqual(error.code, 1045)
             }
-            XCTFail("wrong password")
-        } catch let error as MariaDBError {
-            XCTAssertEqual(error.code, 1045)
+            let status = try await self.sandbox(["proxy", "app-proxy", "--endpoints-file", file])
+            XCTAssertEqual(status.status, 0, status.stderr)
+            XCTAssertTrue(status.stdout.contains("the password does not match the secret arn:aws:secretsmanager:us-east-1:123456789012:secret:app-db/admin"), status.stdout)
+            XCTAssertTrue(status.stdout.contains("\"state\" : \"AVAILABLE\""), status.stdout)
+            XCTAssertFalse(status.stdout.contains("admin-Passw0rd"), "no password in the status")
         }
-        let status = try await self.sandbox(["proxy", "app-proxy", "--endpoints-file", file])
-        XCTAssertEqual(status.status, 0, status.stderr)
-        XCTAssertTrue(status.stdout.contains("the password does not match the secret arn:aws:secretsmanager:us-east-1:123456789012:secret:app-db/admin"), status.stdout)
-        XCTAssertTrue(status.stdout.contains("\"state\" : \"AVAILABLE\""), status.stdout)
-        XCTAssertFalse(status.stdout.contains("admin-Passw0rd"), "no password in the status")
     }
 
     /// `sandbox logs FUNCTION` prints an invocation's START/REPORT lines and what the code logged; an unknown
     /// function is named with the ones that exist.
     func testLogsOfAFunction() async throws {
         let (sandbox, file) = try await self.defaultSandbox()
-        defer { Task { await sandbox.shutdown() } }
-        defer { try? FileManager.default.removeItem(atPath: file) }
-        let result = try await sandbox.lambda.invoke("items-password", payload: Array(#"{"rawPath":"/cli"}"#.utf8))
-        let logs = try await self.sandbox(["logs", "items-password", "--endpoints-file", file])
-        XCTAssertEqual(logs.status, 0, logs.stderr)
-        XCTAssertTrue(logs.stdout.contains("START RequestId: \(result.requestID)") && logs.stdout.contains("REPORT RequestId: \(result.requestID)"), logs.stdout)
-        XCTAssertTrue(logs.stdout.contains("connecting to app-proxy as admin with the password of the secret"), logs.stdout)
-        XCTAssertFalse(logs.stdout.contains("admin-Passw0rd"), "no password in the logs")
-        let unknown = try await self.sandbox(["logs", "nope", "--endpoints-file", file])
-        XCTAssertNotEqual(unknown.status, 0)
-        XCTAssertTrue(unknown.stderr.contains("functions: echo, items-iam, items-password, items-python"), unknown.stderr)
+        try await withSandbox(sandbox) { sandbox in
+            defer { try? FileManager.default.removeItem(atPath: file) }
+            let result = try await sandbox.lambda.invoke("items-password", payload: Array(#"{"rawPath":"/cli"}"#.utf8))
+            let logs = try await self.sandbox(["logs", "items-password", "--endpoints-file", file])
+            XCTAssertEqual(logs.status, 0, logs.stderr)
+            XCTAssertTrue(logs.stdout.contains("START RequestId: \(result.requestID)") && logs.stdout.contains("REPORT RequestId: \(result.requestID)"), logs.stdout)
+            XCTAssertTrue(logs.stdout.contains("connecting to app-proxy as admin with the password of the secret"), logs.stdout)
+            XCTAssertFalse(logs.stdout.contains("admin-Passw0rd"), "no password in the logs")
+            let unknown = try await self.sandbox(["logs", "nope", "--endpoints-file", file])
+            XCTAssertNotEqual(unknown.status, 0)
+            XCTAssertTrue(unknown.stderr.contains("functions: echo, items-iam, items-password, items-python"), unknown.stderr)
+        }
     }
 
     func testToxicsAtRunTimeThroughTheToxiproxyAPI() async throws {
-        let sandbox = try await Sandbox.start(NetworkEnforcementTests.topology(denied: .reset))
-        defer { Task { await sandbox.shutdown() } }
-        let file = NSTemporaryDirectory() + "cloudsandbox-cli-\(UUID().uuidString.prefix(8)).json"
-        try sandbox.endpoints.write(to: file)
-        defer { try? FileManager.default.removeItem(atPath: file) }
+        try await withSandbox(NetworkEnforcementTests.topology(denied: .reset)) { sandbox in
+            let file = NSTemporaryDirectory() + "cloudsandbox-cli-\(UUID().uuidString.prefix(8)).json"
+            try sandbox.endpoints.write(to: file)
+            defer { try? FileManager.default.removeItem(atPath: file) }
 
-        let added = try await self.sandbox(["toxic", "add", "app-db", "latency", "latency=300", "--endpoints-file", file])
-        XCTAssertEqual(added.status, 0, added.stderr)
-        XCTAssertTrue(added.stdout.contains("\"name\":\"latency_downstream\""), added.stdout)
-        let connection = try await NetworkEnforcementTests.libmariadb(sandbox, from: "fn")
-        let started = Date()
-        _ = try await MariaDB.offload { try connection.query("SELECT 1") }
-        XCTAssertGreaterThanOrEqual(Date().timeIntervalSince(started), 0.29)
+            let added = try await self.sandbox(["toxic", "add", "app-db", "latency", "latency=300", "--endpoints-file", file])
+            XCTAssertEqual(added.status, 0, added.stderr)
+            XCTAssertTrue(added.stdout.contains("\"name\":\"latency_downstream\""), added.stdout)
+            let connection = try await NetworkEnforcementTests.libmariadb(sandbox, from: "fn")
+            let started = Date()
+            _ = try await MariaDB.offload { try connection.query("SELECT 1") }
+            XCTAssertGreaterThanOrEqual(Date().timeIntervalSince(started), 0.29)
 
-        let listed = try await self.sandbox(["toxic", "list", "--endpoints-file", file])
-        XCTAssertTrue(listed.stdout.contains("\"app-db\"") && listed.stdout.contains("latency_downstream"), listed.stdout)
-        let duplicate = try await self.sandbox(["toxic", "add", "app-db", "latency", "latency=1", "--endpoints-file", file])
-        XCTAssertTrue(duplicate.stderr.contains("HTTP 409") && duplicate.stderr.contains("toxic already exists"), duplicate.stderr)
-        let bad = try await self.sandbox(["toxic", "add", "app-db", "earthquake", "--endpoints-file", file])
-        XCTAssertTrue(bad.stderr.contains("unknown toxic type 'earthquake'"), bad.stderr)
-        let removed = try await self.sandbox(["toxic", "remove", "app-db", "latency_downstream", "--endpoints-file", file])
-        XCTAssertEqual(removed.status, 0, removed.stderr)
-        XCTAssertTrue(sandbox.network!.faults.toxics(in: .listener("app-db")).isEmpty)
+            let listed = try await self.sandbox(["toxic", "list", "--endpoints-file", file])
+            XCTAssertTrue(listed.stdout.contains("\"app-db\"") && listed.stdout.contains("latency_downstream"), listed.stdout)
+            let duplicate = try await self.sandbox(["toxic", "add", "app-db", "latency", "latency=1", "--endpoints-file", file])
+            XCTAssertTrue(duplicate.stderr.contains("HTTP 409") && duplicate.stderr.contains("toxic already exists"), duplicate.stderr)
+            let bad = try await self.sandbox(["toxic", "add", "app-db", "earthquake", "--endpoints-file", file])
+            XCTAssertTrue(bad.stderr.contains("unknown toxic type 'earthquake'"), bad.stderr)
+            let removed = try await self.sandbox(["toxic", "remove", "app-db", "latency_downstream", "--endpoints-file", file])
+            XCTAssertEqual(removed.status, 0, removed.stderr)
+            XCTAssertTrue(sandbox.network!.faults.toxics(in: .listener("app-db")).isEmpty)
 
-        let disabled = try await self.sandbox(["toxic", "disable", "app-db", "--endpoints-file", file])
-        XCTAssertTrue(disabled.stdout.contains("\"enabled\":false"), disabled.stdout + disabled.stderr)
-        XCTAssertThrowsError(try connection.query("SELECT 1"), "open connections are reset")
-        _ = try await self.sandbox(["toxic", "enable", "app-db", "--endpoints-file", file])
-        let again = try await NetworkEnforcementTests.libmariadb(sandbox, from: "fn")
-        XCTAssertEqual(try again.query("SELECT 1").rows, [["1"]])
+            let disabled = try await self.sandbox(["toxic", "disable", "app-db", "--endpoints-file", file])
+            XCTAssertTrue(disabled.stdout.contains("\"enabled\":false"), disabled.stdout + disabled.stderr)
+            XCTAssertThrowsError(try connection.query("SELECT 1"), "open connections are reset")
+            _ = try await self.sandbox(["toxic", "enable", "app-db", "--endpoints-file", file])
+            let again = try await NetworkEnforcementTests.libmariadb(sandbox, from: "fn")
+            XCTAssertEqual(try again.query("SELECT 1").rows, [["1"]])
+        }
     }
 }

@@ -2,6 +2,7 @@ import AWSSigV4
 import CloudSandbox
 import Foundation
 import MariaDBClient
+import SandboxTesting
 import XCTest
 
 /// Sandboxes started from Swift values and from the command line, reached by real clients.
@@ -14,34 +15,37 @@ final class SandboxTests: XCTestCase {
     func testTwoSandboxesSideBySideWithTheirOwnAddressesAndCertificates() async throws {
         let first = try await Sandbox.start(Self.topology())
         let second = try await Sandbox.start(Self.topology(tls: .required))
-        defer { Task { await first.shutdown(); await second.shutdown() } }
-        let a = try XCTUnwrap(first.endpoints.databases["orders-db"])
-        let b = try XCTUnwrap(second.endpoints.databases["orders-db"])
-        XCTAssertNotEqual(a.host, b.host)
-        XCTAssertTrue(a.host.hasPrefix("127.") && a.host != "127.0.0.1")
-        XCTAssertTrue(a.endpoint.hasSuffix(".us-east-1.rds.amazonaws.com"), a.endpoint)
+        try await withSandbox(first) { first in
+            try await withSandbox(second) { second in
+                let a = try XCTUnwrap(first.endpoints.databases["orders-db"])
+                let b = try XCTUnwrap(second.endpoints.databases["orders-db"])
+                XCTAssertNotEqual(a.host, b.host)
+                XCTAssertTrue(a.host.hasPrefix("127.") && a.host != "127.0.0.1")
+                XCTAssertTrue(a.endpoint.hasSuffix(".us-east-1.rds.amazonaws.com"), a.endpoint)
 
-        let plain = try await MariaDB.offload {
-            try MariaDBConnection(.init(host: a.host, port: a.port, user: "app", password: "app-pw", database: "shop"))
-        }
-        _ = try await MariaDB.offload { try plain.query("CREATE TABLE items (id INT)") }
-        // The second sandbox requires TLS and verifies against its own CA bundle, not the first one's.
-        do {
-            _ = try await MariaDB.offload { try MariaDBConnection(.init(host: b.host, port: b.port, user: "app", password: "app-pw")) }
-            XCTFail("plain connections to a TLS-required instance are refused")
-        } catch let error as MariaDBError {
-            XCTAssertEqual(error.code, 3159)
-        }
-        let tls = try await MariaDB.offload {
-            try MariaDBConnection(.init(host: b.host, port: b.port, user: "app", password: "app-pw", database: "shop", caFile: b.caBundle))
-        }
-        let tables = try await MariaDB.offload { try tls.query("SHOW TABLES").rows }
-        XCTAssertEqual(tables, [], "each sandbox has its own data")
-        do {
-            _ = try await MariaDB.offload { try MariaDBConnection(.init(host: b.host, port: b.port, user: "app", password: "app-pw", caFile: a.caBundle)) }
-            XCTFail("another sandbox's CA must not verify this one")
-        } catch let error as MariaDBError {
-            XCTAssertEqual(error.code, 2026)
+                let plain = try await MariaDB.offload {
+                    try MariaDBConnection(.init(host: a.host, port: a.port, user: "app", password: "app-pw", database: "shop"))
+                }
+                _ = try await MariaDB.offload { try plain.query("CREATE TABLE items (id INT)") }
+                // The second sandbox requires TLS and verifies against its own CA bundle, not the first one's.
+                do {
+                    _ = try await MariaDB.offload { try MariaDBConnection(.init(host: b.host, port: b.port, user: "app", password: "app-pw")) }
+                    XCTFail("plain connections to a TLS-required instance are refused")
+                } catch let error as MariaDBError {
+                    XCTAssertEqual(error.code, 3159)
+                }
+                let tls = try await MariaDB.offload {
+                    try MariaDBConnection(.init(host: b.host, port: b.port, user: "app", password: "app-pw", database: "shop", caFile: b.caBundle))
+                }
+                let tables = try await MariaDB.offload { try tls.query("SHOW TABLES").rows }
+                XCTAssertEqual(tables, [], "each sandbox has its own data")
+                do {
+                    _ = try await MariaDB.offload { try MariaDBConnection(.init(host: b.host, port: b.port, user: "app", password: "app-pw", caFile: a.caBundle)) }
+                    XCTFail("another sandbox's CA must not verify this one")
+                } catch let error as MariaDBError {
+                    XCTAssertEqual(error.code, 2026)
+                }
+            }
         }
     }
 

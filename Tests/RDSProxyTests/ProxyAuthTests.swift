@@ -109,20 +109,20 @@ final class ProxyAuthTests: XCTestCase {
     }
 
     func testProxyRoleWithoutGetSecretValue() async throws {
-        let denied = try await Sandbox.start(ProxyFixture.topology(proxyRolePolicy: #"{"Effect":"Allow","Action":"kms:Decrypt","Resource":"*"}"#))
-        defer { Task { await denied.shutdown() } }
-        let target = try XCTUnwrap(denied.account.dbProxy(named: "pw-proxy")?.targets.first)
-        XCTAssertEqual(target.state, "UNAVAILABLE")
-        XCTAssertEqual(target.reason, "AUTH_FAILURE")
-        XCTAssertTrue(target.healthDescription?.hasPrefix("Proxy does not have any registered credentials.") ?? false, target.healthDescription ?? "")
-        XCTAssertTrue(target.healthDescription?.contains("is not authorized to perform: secretsmanager:GetSecretValue") ?? false, target.healthDescription ?? "")
+        try await withSandbox(ProxyFixture.topology(proxyRolePolicy: #"{"Effect":"Allow","Action":"kms:Decrypt","Resource":"*"}"#)) { denied in
+            let target = try XCTUnwrap(denied.account.dbProxy(named: "pw-proxy")?.targets.first)
+            XCTAssertEqual(target.state, "UNAVAILABLE")
+            XCTAssertEqual(target.reason, "AUTH_FAILURE")
+            XCTAssertTrue(target.healthDescription?.hasPrefix("Proxy does not have any registered credentials.") ?? false, target.healthDescription ?? "")
+            XCTAssertTrue(target.healthDescription?.contains("is not authorized to perform: secretsmanager:GetSecretValue") ?? false, target.healthDescription ?? "")
+        }
     }
 
     func testSecretWithTheWrongPassword() async throws {
-        let stale = try await Sandbox.start(ProxyFixture.topology(secretPassword: "stale-password"))
-        defer { Task { await stale.shutdown() } }
-        let target = try XCTUnwrap(stale.account.dbProxy(named: "pw-proxy")?.targets.first)
-        XCTAssertEqual([target.state, target.reason], ["UNAVAILABLE", "AUTH_FAILURE"])
-        XCTAssertTrue(target.healthDescription?.contains("Database authentication failed for user app") ?? false, target.healthDescription ?? "")
+        try await withSandbox(ProxyFixture.topology(secretPassword: "stale-password")) { stale in
+            let target = try XCTUnwrap(stale.account.dbProxy(named: "pw-proxy")?.targets.first)
+            XCTAssertEqual([target.state, target.reason], ["UNAVAILABLE", "AUTH_FAILURE"])
+            XCTAssertTrue(target.healthDescription?.contains("Database authentication failed for user app") ?? false, target.healthDescription ?? "")
+        }
     }
 }

@@ -2,6 +2,7 @@ import CloudSandbox
 import Foundation
 import MariaDBClient
 import VirtualNetwork
+import SandboxTesting
 import XCTest
 
 /// The proxy inside the VPC: its own security groups in front, the database's behind, and the shared-group
@@ -34,46 +35,46 @@ final class ProxyNetworkTests: XCTestCase {
     }
 
     func testFunctionThroughProxyToDatabase() async throws {
-        let sandbox = try await Sandbox.start(Self.topology(proxyGroup: "sg-proxy", dbGroup: "sg-db"))
-        defer { Task { await sandbox.shutdown() } }
-        XCTAssertEqual(sandbox.endpoints.proxies?["net-proxy"]?.eni?.securityGroups, ["sg-proxy"])
-        XCTAssertEqual(sandbox.account.dbProxy(named: "net-proxy")?.targets.first?.state, "AVAILABLE")
-        let client = try await self.connect(sandbox, from: "fn")
-        XCTAssertEqual(try client.query("SELECT 1").rows, [["1"]])
-        do {
-            _ = try await self.connect(sandbox, from: nil)
-            XCTFail("sg-proxy admits sg-function only; the operator is outside the VPC")
-        } catch let error as MariaDBError {
-            XCTAssertTrue([2002, 2013].contains(error.code), "\(error)")
+        try await withSandbox(Self.topology(proxyGroup: "sg-proxy", dbGroup: "sg-db")) { sandbox in
+            XCTAssertEqual(sandbox.endpoints.proxies?["net-proxy"]?.eni?.securityGroups, ["sg-proxy"])
+            XCTAssertEqual(sandbox.account.dbProxy(named: "net-proxy")?.targets.first?.state, "AVAILABLE")
+            let client = try await self.connect(sandbox, from: "fn")
+            XCTAssertEqual(try client.query("SELECT 1").rows, [["1"]])
+            do {
+                _ = try await self.connect(sandbox, from: nil)
+                XCTFail("sg-proxy admits sg-function only; the operator is outside the VPC")
+            } catch let error as MariaDBError {
+                XCTAssertTrue([2002, 2013].contains(error.code), "\(error)")
+            }
         }
     }
 
     func testToxicsOnTheProxysListener() async throws {
-        let sandbox = try await Sandbox.start(Self.topology(proxyGroup: "sg-proxy", dbGroup: "sg-db"))
-        defer { Task { await sandbox.shutdown() } }
-        let client = try await self.connect(sandbox, from: "fn")
-        sandbox.network?.faults.add(Toxic(name: "slow", .latency(milliseconds: 300)), to: .listener("net-proxy"))
-        let started = Date()
-        _ = try await MariaDB.offload { try client.query("SELECT 1") }
-        XCTAssertGreaterThanOrEqual(Date().timeIntervalSince(started), 0.29)
-        await sandbox.setDown("net-proxy", true)
-        XCTAssertThrowsError(try client.query("SELECT 2"), "a proxy taken down resets its clients")
+        try await withSandbox(Self.topology(proxyGroup: "sg-proxy", dbGroup: "sg-db")) { sandbox in
+            let client = try await self.connect(sandbox, from: "fn")
+            sandbox.network?.faults.add(Toxic(name: "slow", .latency(milliseconds: 300)), to: .listener("net-proxy"))
+            let started = Date()
+            _ = try await MariaDB.offload { try client.query("SELECT 1") }
+            XCTAssertGreaterThanOrEqual(Date().timeIntervalSince(started), 0.29)
+            await sandbox.setDown("net-proxy", true)
+            XCTAssertThrowsError(try client.query("SELECT 2"), "a proxy taken down resets its clients")
+        }
     }
 
     func testSharedSecurityGroupThatDoesNotAdmitItself() async throws {
-        let sandbox = try await Sandbox.start(Self.topology(proxyGroup: "sg-shared", dbGroup: "sg-shared"))
-        defer { Task { await sandbox.shutdown() } }
-        let target = try XCTUnwrap(sandbox.account.dbProxy(named: "net-proxy")?.targets.first)
-        XCTAssertEqual([target.state, target.reason], ["UNAVAILABLE", "UNREACHABLE"])
-        XCTAssertTrue(target.healthDescription?.contains("sg-shared admits tcp/3306 only from sg-function; net-proxy is 10.0.1.5 in sg-shared") ?? false,
-                      target.healthDescription ?? "")
-        let client = try await self.connect(sandbox, from: "fn")
-        do {
-            _ = try await MariaDB.offload { try client.query("SELECT 1") }
-            XCTFail("the proxy cannot reach its target")
-        } catch let error as MariaDBError {
-            XCTAssertEqual(error.code, 9501, "\(error)")
+        try await withSandbox(Self.topology(proxyGroup: "sg-shared", dbGroup: "sg-shared")) { sandbox in
+            let target = try XCTUnwrap(sandbox.account.dbProxy(named: "net-proxy")?.targets.first)
+            XCTAssertEqual([target.state, target.reason], ["UNAVAILABLE", "UNREACHABLE"])
+            XCTAssertTrue(target.healthDescription?.contains("sg-shared admits tcp/3306 only from sg-function; net-proxy is 10.0.1.5 in sg-shared") ?? false,
+                          target.healthDescription ?? "")
+            let client = try await self.connect(sandbox, from: "fn")
+            do {
+                _ = try await MariaDB.offload { try client.query("SELECT 1") }
+                XCTFail("the proxy cannot reach its target")
+            } catch let error as MariaDBError {
+                XCTAssertEqual(error.code, 9501, "\(error)")
+            }
+            XCTAssertEqual(sandbox.network?.deniedConnections.last?.source, "net-proxy", "the database's listener dropped the proxy")
         }
-        XCTAssertEqual(sandbox.network?.deniedConnections.last?.source, "net-proxy", "the database's listener dropped the proxy")
     }
 }

@@ -4,6 +4,7 @@ import MySQLWire
 import NIOConcurrencyHelpers
 import NIOCore
 import RDSProxy
+import SandboxTesting
 import XCTest
 
 /// Results stream through the proxy packet by packet with backpressure: a client that stops reading holds the
@@ -78,62 +79,62 @@ final class ProxyStreamingTests: XCTestCase {
     }
 
     func testALargeResultStreamsWithBackpressureAndArrivesWhole() async throws {
-        let sandbox = try await self.start()
-        defer { Task { await sandbox.shutdown() } }
-        let proxy = try XCTUnwrap(sandbox.proxy("stream-proxy"))
-        let client = try await self.connect(sandbox)
-        let reader = SlowReader()
-        let rows = 2_000  // 20 MB
-        let relay = Self.startRelay(client, reader, rows: rows)
-        let largestQueue = try await self.settle(reader, proxy)
-        let total = rows * 10_000
-        XCTAssertGreaterThan(reader.bytes, 0, "the first packets arrived")
-        XCTAssertLessThan(reader.bytes, total / 2, "the client stopped reading: most of the result is still at the target")
-        XCTAssertLessThanOrEqual(largestQueue, MySQLResponseWriter.highWater + 256 * 1024, "the proxy queues a bounded amount for a stalled client")
-        // Another client is served meanwhile.
-        let other = try await self.connect(sandbox)
-        let one = try await other.query("SELECT 1")
-        XCTAssertEqual(one.textRows, [["1"]])
-        reader.readOn()
-        let end = try await relay.value
-        XCTAssertEqual(end, .ok(.autocommit))
-        XCTAssertGreaterThan(reader.bytes, total, "every row arrived")
-        let count = try await client.query("SELECT COUNT(*) FROM (\(Self.bigSelect(rows: rows))) t")
-        XCTAssertEqual(count.textRows, [["\(rows)"]], "the connection is in step for the next command")
-        await client.close()
-        await other.close()
+        try await withSandbox(try await self.start()) { sandbox in
+            let proxy = try XCTUnwrap(sandbox.proxy("stream-proxy"))
+            let client = try await self.connect(sandbox)
+            let reader = SlowReader()
+            let rows = 2_000  // 20 MB
+            let relay = Self.startRelay(client, reader, rows: rows)
+            let largestQueue = try await self.settle(reader, proxy)
+            let total = rows * 10_000
+            XCTAssertGreaterThan(reader.bytes, 0, "the first packets arrived")
+            XCTAssertLessThan(reader.bytes, total / 2, "the client stopped reading: most of the result is still at the target")
+            XCTAssertLessThanOrEqual(largestQueue, MySQLResponseWriter.highWater + 256 * 1024, "the proxy queues a bounded amount for a stalled client")
+            // Another client is served meanwhile.
+            let other = try await self.connect(sandbox)
+            let one = try await other.query("SELECT 1")
+            XCTAssertEqual(one.textRows, [["1"]])
+            reader.readOn()
+            let end = try await relay.value
+            XCTAssertEqual(end, .ok(.autocommit))
+            XCTAssertGreaterThan(reader.bytes, total, "every row arrived")
+            let count = try await client.query("SELECT COUNT(*) FROM (\(Self.bigSelect(rows: rows))) t")
+            XCTAssertEqual(count.textRows, [["\(rows)"]], "the connection is in step for the next command")
+            await client.close()
+            await other.close()
+        }
     }
 
     /// The target connection dies mid-result (KILL from another session): the client's connection is closed,
     /// which libmariadb reports as 2013; the proxy and its other clients go on.
     func testATargetDyingMidResultClosesThatClientOnly() async throws {
-        let sandbox = try await self.start()
-        defer { Task { await sandbox.shutdown() } }
-        let proxy = try XCTUnwrap(sandbox.proxy("stream-proxy"))
-        let client = try await self.connect(sandbox)
-        _ = try await client.query("BEGIN")  // keeps this client on one target connection, whose id we learn
-        let found = try await client.query("SELECT CONNECTION_ID()").textRows.first?.first ?? nil
-        let id = try XCTUnwrap(found)
-        let reader = SlowReader()
-        // 64 MB: more than the kernel's buffers between target, proxy and client hold (tcp_rmem's 32 MB maximum,
-        // the 4 MB send buffers), so the target is still writing when it dies.
-        let relay = Self.startRelay(client, reader, rows: 6_400)
-        _ = try await self.settle(reader, proxy)
-        let database = try XCTUnwrap(sandbox.endpoints.databases["app-db"])
-        let admin = try await MySQLConnection.connect(host: database.host, port: database.port, configuration: self.login)
-        _ = try await admin.query("KILL \(id)")
-        reader.readOn()
-        do {
-            _ = try await relay.value
-            XCTFail("the result cannot complete")
-        } catch {
-            XCTAssertEqual(error as? MySQLClientError, .connectionClosed, "\(error)")
+        try await withSandbox(try await self.start()) { sandbox in
+            let proxy = try XCTUnwrap(sandbox.proxy("stream-proxy"))
+            let client = try await self.connect(sandbox)
+            _ = try await client.query("BEGIN")  // keeps this client on one target connection, whose id we learn
+            let found = try await client.query("SELECT CONNECTION_ID()").textRows.first?.first ?? nil
+            let id = try XCTUnwrap(found)
+            let reader = SlowReader()
+            // 64 MB: more than the kernel's buffers between target, proxy and client hold (tcp_rmem's 32 MB maximum,
+            // the 4 MB send buffers), so the target is still writing when it dies.
+            let relay = Self.startRelay(client, reader, rows: 6_400)
+            _ = try await self.settle(reader, proxy)
+            let database = try XCTUnwrap(sandbox.endpoints.databases["app-db"])
+            let admin = try await MySQLConnection.connect(host: database.host, port: database.port, configuration: self.login)
+            _ = try await admin.query("KILL \(id)")
+            reader.readOn()
+            do {
+                _ = try await relay.value
+                XCTFail("the result cannot complete")
+            } catch {
+                XCTAssertEqual(error as? MySQLClientError, .connectionClosed, "\(error)")
+            }
+            XCTAssertFalse(client.channel.isActive, "the proxy closed the client's connection")
+            let other = try await self.connect(sandbox)
+            let one = try await other.query("SELECT 1")
+            XCTAssertEqual(one.textRows, [["1"]])
+            await other.close()
+            await admin.close()
         }
-        XCTAssertFalse(client.channel.isActive, "the proxy closed the client's connection")
-        let other = try await self.connect(sandbox)
-        let one = try await other.query("SELECT 1")
-        XCTAssertEqual(one.textRows, [["1"]])
-        await other.close()
-        await admin.close()
     }
 }

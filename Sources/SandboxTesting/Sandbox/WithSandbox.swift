@@ -6,7 +6,12 @@ import Lambda
 /// Every sandbox has its own loopback addresses and state directory, so tests that each take one run in parallel.
 public func withSandbox<T: Sendable>(_ topology: Topology, baseDirectory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
                                      handlers: [String: LambdaHandler] = [:], _ body: (Sandbox) async throws -> T) async throws -> T {
-    let sandbox = try await Sandbox.start(topology, baseDirectory: baseDirectory, handlers: handlers)
+    try await withSandbox(try await Sandbox.start(topology, baseDirectory: baseDirectory, handlers: handlers), body)
+}
+
+/// Runs `body` with a sandbox already started (by a test's own helper), and shuts it down afterwards, awaited,
+/// whatever `body` does: `try await withSandbox(try await Self.start()) { sandbox in … }`.
+public func withSandbox<T: Sendable>(_ sandbox: Sandbox, _ body: (Sandbox) async throws -> T) async throws -> T {
     do {
         let result = try await body(sandbox)
         await sandbox.shutdown()
