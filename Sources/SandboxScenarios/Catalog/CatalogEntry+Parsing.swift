@@ -156,7 +156,7 @@ struct NodeReader {
 
     private func connect(_ node: Node) throws(CatalogError) -> ConnectProbe {
         let keys = ["target", "user", "iamRole", "password", "tls", "caBundle", "clearText", "tokenHost", "tokenPort", "tokenRegion", "tokenAgeSeconds", "from",
-                    "clients", "inTransaction", "idleSeconds"]
+                    "clients", "inTransaction", "idleSeconds", "sql", "database", "failover", "resolveOnce"]
         let connect = try self.mapping(node, "connect", keys: keys)
         var probe = ConnectProbe(target: try self.string(connect, "target"), user: try self.string(connect, "user"))
         probe.iamRole = try self.optionalString(connect, "iamRole")
@@ -179,6 +179,10 @@ struct NodeReader {
         guard (1...1_000).contains(probe.clients) else { throw self.fail(connect["clients"], "clients is between 1 and 1000") }
         probe.inTransaction = try self.bool(connect, "inTransaction") ?? false
         probe.idleSeconds = try self.int(connect, "idleSeconds").map(Double.init)
+        probe.sql = try self.optionalString(connect, "sql")
+        probe.database = try self.optionalString(connect, "database")
+        probe.failover = try self.optionalString(connect, "failover")
+        probe.resolveOnce = try self.bool(connect, "resolveOnce") ?? false
         return probe
     }
 

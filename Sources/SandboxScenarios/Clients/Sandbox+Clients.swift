@@ -47,7 +47,8 @@ extension Sandbox {
 
     /// A libmariadb connection configured as `probe` says: to a proxy, an instance or a cluster's endpoint, with an
     /// IAM token (signed as `probe` asks, even wrongly) or a password, from the operator host or another host.
-    public func connect(_ probe: ConnectProbe, database: String? = nil, timeout: UInt32 = 5) async throws -> MariaDBConnection {
+    /// `host` overrides where the client dials (an address it resolved earlier).
+    public func connect(_ probe: ConnectProbe, database: String? = nil, timeout: UInt32 = 5, host: String? = nil) async throws -> MariaDBConnection {
         guard let target = self.address(of: probe.target) else {
             let known = (self.endpoints.proxies?.keys.sorted() ?? []) + self.endpoints.databases.keys.sorted() + (self.endpoints.clusters?.keys.sorted() ?? [])
             throw MariaDBError(code: 2005, sqlState: "HY000", message: "no proxy, instance or cluster '\(probe.target)' in this sandbox; it has \(known.joined(separator: ", "))")
@@ -66,7 +67,7 @@ extension Sandbox {
         case .instance: self.endpoints.databases.values.lazy.compactMap(\.caBundle).first
         case .none: nil
         }
-        var options = MariaDBConnection.Options(host: target.host, port: target.port, user: probe.user, password: password, database: database,
+        var options = MariaDBConnection.Options(host: host ?? target.host, port: target.port, user: probe.user, password: password, database: database ?? probe.database,
                                                 tls: probe.tls, caFile: probe.tls ? caFile : nil, connectTimeout: timeout, readTimeout: timeout,
                                                 bindAddress: try probe.from.map(self.loopback(of:)))
         options.enableClearText = probe.clearText
@@ -81,7 +82,7 @@ extension Sandbox {
         return self.address(of: name)?.endpoint ?? text
     }
 
-    private func address(of name: String) -> (host: String, port: Int, endpoint: String, caBundle: String?)? {
+    func address(of name: String) -> (host: String, port: Int, endpoint: String, caBundle: String?)? {
         if let proxy = self.endpoints.proxies?[name] { return (proxy.host, proxy.port, proxy.endpoint, proxy.caBundle) }
         if let instance = self.endpoints.databases[name] { return (instance.host, instance.port, instance.endpoint, instance.caBundle) }
         if let cluster = self.endpoints.clusters?[name], let writer = self.endpoints.databases[cluster.writer] {

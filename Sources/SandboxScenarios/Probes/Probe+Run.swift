@@ -27,6 +27,7 @@ extension Probe {
                 return Observation(succeeded: false, text: "\(error)")
             }
         case let .connect(probe):
+            if let cluster = probe.failover { return await Self.connect(probe, acrossFailoverOf: cluster, in: sandbox, timeout: timeout) }
             return await Self.connect(probe, in: sandbox, timeout: timeout)
         case let .targetHealth(proxy):
             guard let server = sandbox.proxy(proxy) else { return Observation(succeeded: false, text: "no proxy '\(proxy)' in this sandbox") }
@@ -50,7 +51,7 @@ extension Probe {
             for _ in 0..<max(1, min(probe.clients, 1_000)) {
                 let connection = try await sandbox.connect(probe, timeout: timeout)
                 connections.append(connection)
-                _ = try await MariaDB.offload { try connection.query(probe.inTransaction ? "BEGIN" : "SELECT 1") }
+                _ = try await MariaDB.offload { try connection.query(probe.inTransaction ? "BEGIN" : probe.sql ?? "SELECT 1") }
                 if probe.inTransaction { _ = try await MariaDB.offload { try connection.query("SELECT 1") } }
             }
             if let idle = probe.idleSeconds {
@@ -63,6 +64,32 @@ extension Probe {
             return Observation(succeeded: false, text: "\(which)ERROR \(error.code) (\(error.sqlState)): \(error.message)", mysqlError: error.code)
         } catch {
             return Observation(succeeded: false, text: "\(error)")
+        }
+    }
+
+    /// Logs in through the target's name and runs the statement; fails the cluster over and waits until its name
+    /// answers the new writer (at most 30 s); logs in again (to the first address when `resolveOnce`) and runs it.
+    private static func connect(_ probe: ConnectProbe, acrossFailoverOf cluster: String, in sandbox: Sandbox, timeout: UInt32) async -> Observation {
+        let sql = probe.sql ?? "SELECT 1"
+        guard let name = sandbox.address(of: probe.target)?.endpoint, let first = sandbox.resolve(name) else {
+            return Observation(succeeded: false, text: "\(probe.target) has no name the sandbox resolves")
+        }
+        var stage = "before the failover"
+        do {
+            let before = try await sandbox.connect(probe, timeout: timeout, host: first)
+            _ = try await MariaDB.offload { try before.query(sql) }
+            try sandbox.failover(cluster: cluster)
+            stage = "after the failover"
+            let clock = ContinuousClock(), deadline = clock.now + .seconds(30)
+            while sandbox.resolve(name) == first, clock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
+            let host = probe.resolveOnce ? first : sandbox.resolve(name) ?? first
+            let after = try await sandbox.connect(probe, timeout: timeout, host: host)
+            _ = try await MariaDB.offload { try after.query(sql) }
+            return Observation(succeeded: true, text: "\(sql) answered before and after the failover")
+        } catch let error as MariaDBError {
+            return Observation(succeeded: false, text: "\(stage): ERROR \(error.code) (\(error.sqlState)): \(error.message)", mysqlError: error.code)
+        } catch {
+            return Observation(succeeded: false, text: "\(stage): \(error)")
         }
     }
 }

@@ -61,6 +61,15 @@ public struct ConnectProbe: Sendable, Equatable, CustomStringConvertible {
     /// After its first SELECT 1 a client waits this long, then runs SELECT 1 again (an application pool's idle
     /// connection reused).
     public var idleSeconds: Double?
+    /// The statement each client runs (default SELECT 1), in `database` when given.
+    public var sql: String?
+    public var database: String?
+    /// A cluster failed over between the client's first login and its second (FailoverDBCluster, then the wait
+    /// until the cluster's DNS answers the new writer).
+    public var failover: String?
+    /// Whether the client resolves the target's name once and keeps the address (a JVM's DNS cache, a pool
+    /// holding the IP) instead of on every new connection.
+    public var resolveOnce = false
 
     public init(target: String, user: String, iamRole: String? = nil, password: String? = nil, tls: Bool = true, caBundle: CABundle = .matching,
                 clearText: Bool = true, tokenHost: String? = nil, tokenPort: Int? = nil, tokenRegion: String? = nil, tokenAgeSeconds: Double? = nil,
@@ -83,6 +92,7 @@ public struct ConnectProbe: Sendable, Equatable, CustomStringConvertible {
         "\(self.target) as \(self.user)" + (self.iamRole.map { " with an IAM token signed as \($0)" } ?? " with a password")
             + (self.tls ? "" : " without TLS") + (self.from.map { " from \($0)" } ?? "") + (self.clients > 1 ? ", \(self.clients) clients at once" : "")
             + (self.inTransaction ? " each in a transaction" : "") + (self.idleSeconds.map { ", idle \($0) s between queries" } ?? "")
+            + (self.failover.map { ", again after \($0) fails over" + (self.resolveOnce ? " to the address it resolved first" : "") } ?? "")
     }
 }
 

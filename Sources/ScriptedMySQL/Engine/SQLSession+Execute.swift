@@ -9,7 +9,10 @@ extension SQLSession {
         let words = rawWords.map { $0.uppercased() }
         guard let first = words.first else { return .failure(.emptyQuery) }
         let changesData = Self.changesData(words)
-        if changesData, self.server.isReadOnly, self.connectionID != 0 { return .failure(SQLError.readOnly) }
+        if changesData, self.server.isReadOnly, self.connectionID != 0 {
+            self.server.refusedWrite(connectionID: self.connectionID)
+            return .failure(SQLError.readOnly)
+        }
         let database = self.database
         let result = self.run(sql, parameters: parameters, words: words, rawWords: rawWords)
         if case .failure = result { return result }

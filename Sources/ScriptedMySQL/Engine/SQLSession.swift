@@ -125,6 +125,8 @@ protocol ServerControl: AnyObject, Sendable {
     func kill(connectionID: UInt32) -> Bool
     /// An Aurora reader: statements that change data get 1290.
     var isReadOnly: Bool { get }
+    /// A statement that changes data was refused with 1290 (the server keeps why, for explanations).
+    func refusedWrite(connectionID: UInt32)
     /// Whether anything (a replication stream) wants the transactions that change data.
     var reportsCommits: Bool { get }
     /// A transaction that changed data committed (its replicas apply it).

@@ -46,8 +46,20 @@ public final class ScriptedMySQLServer: MySQLServerSessionFactory, ServerControl
         var refusals: [String] = []
     }
 
-    /// Why the latest connections were refused before their handshake (max_connections), newest last.
+    /// Why the latest connections or statements were refused (max_connections, a write on a reader), newest last.
     public var refusals: [String] { self.state.withLockedValue { $0.refusals } }
+
+    func refuse(_ reason: String) {
+        self.state.withLockedValue { state in
+            state.refusals.append(reason)
+            if state.refusals.count > 100 { state.refusals.removeFirst() }
+        }
+    }
+
+    func refusedWrite(connectionID: UInt32) {
+        self.refuse("a write on connection \(connectionID) refused with 1290: this instance is a reader (innodb_read_only); "
+                    + "a client still on the address of a writer that failed over?")
+    }
 
     /// One RSA key per process: generating a 2048-bit key takes tens of milliseconds.
     private static let sharedRSAKey = try? CachingSHA2RSA.KeyPair()
@@ -184,15 +196,14 @@ public final class ScriptedMySQLServer: MySQLServerSessionFactory, ServerControl
     public func accept(_ connection: MySQLConnectionInfo) -> Result<MySQLSessionSetup, ErrorPacket> {
         let (admitted, requireTLS) = self.state.withLockedValue { state -> (Bool, Bool) in
             guard state.sessions < self.configuration.maxConnections else {
-                state.refusals.append("a connection from \(connection.remoteHost) refused with 1040: max_connections (\(self.configuration.maxConnections)) "
-                                      + "reached, \(state.sessions) connections open")
-                if state.refusals.count > 100 { state.refusals.removeFirst() }
                 return (false, state.requireSecureTransport)
             }
             state.sessions += 1
             return (true, state.requireSecureTransport)
         }
         guard admitted else {
+            self.refuse("a connection from \(connection.remoteHost) refused with 1040: max_connections (\(self.configuration.maxConnections)) reached, "
+                        + "\(self.connectionCount) connections open")
             self.configuration.logger.info("connection refused: max_connections reached",
                                            metadata: ["mysql.max_connections": "\(self.configuration.maxConnections)"])
             return .failure(.tooManyConnections)
