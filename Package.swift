@@ -130,8 +130,10 @@ let package = Package(
         ]),
         // Clients against a running sandbox (a login as a role, a route), probes, and the misconfiguration catalog with its runner.
         .target(name: "SandboxScenarios", dependencies: [
-            "CloudSandbox", "MariaDBClient", "AWSSigV4", "Lambda", "FakeAWS", "VirtualNetwork",
+            "CloudSandbox", "MariaDBClient", "AWSSigV4", "Lambda", "FakeAWS", "VirtualNetwork", "MySQLNIO", "MySQLWire",
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "Yams", package: "Yams"),
         ]),
         .executableTarget(name: "sandbox", dependencies: [

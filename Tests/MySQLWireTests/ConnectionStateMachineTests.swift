@@ -111,6 +111,19 @@ final class ConnectionStateMachineTests: XCTestCase {
         XCTAssertTrue(pair.loggedIn)
     }
 
+    /// Our client as a driver without authentication plugins: a native user logs in, a caching_sha2 user gets 1251.
+    func testClientWithoutPluginAuth() {
+        for (plugin, logsIn) in [(MySQLAuthPlugin.nativePassword, true), (.cachingSHA2Password, false)] {
+            var pair = Pair(plugin: plugin)
+            var configuration = MySQLClientConfiguration(username: "u", password: "pw", tls: .disabled)
+            configuration.pluginAuth = false
+            pair.client = ClientConnectionStateMachine(configuration: configuration)
+            pair.run()
+            XCTAssertEqual(pair.loggedIn, logsIn, "\(plugin)")
+            if !logsIn { XCTAssertEqual(pair.loginError?.serverError?.code, 1251, "\(String(describing: pair.loginError))") }
+        }
+    }
+
     func testPluginSwitchFromSHA2ToNative() {
         var pair = Pair(plugin: .nativePassword, clientPlugin: .cachingSHA2Password)
         pair.run()

@@ -20,6 +20,9 @@ public struct MySQLClientConfiguration: Sendable {
     /// Whether to send a cleartext password on a connection without TLS when the server asks for one.
     public var allowsCleartextWithoutTLS: Bool
     public var connectAttributes: [String: String]
+    /// false: a client from before pluggable authentication (node's `mysql`): no CLIENT_PLUGIN_AUTH, a
+    /// mysql_native_password scramble; MySQL 8 answers 1251 for users of another plugin.
+    public var pluginAuth = true
 
     public init(username: String, password: String, database: String? = nil,
                 authPlugin: MySQLAuthPlugin = .cachingSHA2Password, tls: TLSMode = .preferred,

@@ -140,6 +140,7 @@ public struct ClientConnectionStateMachine {
         guard let greeting = try? HandshakeV10.decode(from: &payload) else { return self.loginFail(.protocolViolation("bad greeting")) }
         var wanted = CapabilityFlags.clientDefault
         if self.configuration.database != nil { wanted.insert(.connectWithDB) }
+        if !self.configuration.pluginAuth { wanted.subtract([.pluginAuth, .pluginAuthLenencClientData, .connectAttrs]) }
         self.capabilities = wanted.intersection(greeting.capabilities).union([.protocol41, .longPassword])
         let serverTLS = greeting.capabilities.contains(.ssl)
         switch self.configuration.tls {
@@ -156,7 +157,7 @@ public struct ClientConnectionStateMachine {
     }
 
     private mutating func handshakeResponse(_ greeting: HandshakeV10) -> MySQLPacket {
-        let plugin = self.configuration.authPlugin
+        let plugin = self.configuration.pluginAuth ? self.configuration.authPlugin : .nativePassword
         self.state = .authenticating(greeting, plugin: plugin, awaitingKey: false)
         let response = HandshakeResponse41(
             capabilities: self.capabilities, username: self.configuration.username,

@@ -47,7 +47,12 @@ final class ProxyAuthenticator: Sendable {
             }
             return .success(.clearPassword)
         }
-        return .success(login.entry.clientPasswordAuthType == "MYSQL_CACHING_SHA2_PASSWORD" ? .cachingSHA2Password : .nativePassword)
+        let plugin: MySQLAuthPlugin = login.entry.clientPasswordAuthType == "MYSQL_CACHING_SHA2_PASSWORD" ? .cachingSHA2Password : .nativePassword
+        if plugin != .nativePassword, !request.clientCapabilities.contains(.pluginAuth) {
+            self.refuse(request.username, "ClientPasswordAuthType \(login.entry.clientPasswordAuthType ?? "") needs a client with authentication plugins; "
+                        + "this one (no CLIENT_PLUGIN_AUTH) sends only mysql_native_password scrambles: 1251")
+        }
+        return .success(plugin)
     }
 
     func verify(_ request: ServerAuthRequest, proof: AuthProof, sourceIP: String?) -> AuthVerdict {

@@ -67,6 +67,8 @@ public struct ConnectProbe: Sendable, Equatable, CustomStringConvertible {
     /// A cluster failed over between the client's first login and its second (FailoverDBCluster, then the wait
     /// until the cluster's DNS answers the new writer).
     public var failover: String?
+    /// A driver from before pluggable authentication (node's `mysql`) instead of libmariadb; password logins only.
+    public var legacyClient = false
     /// Whether the client resolves the target's name once and keeps the address (a JVM's DNS cache, a pool
     /// holding the IP) instead of on every new connection.
     public var resolveOnce = false
@@ -90,6 +92,7 @@ public struct ConnectProbe: Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         "\(self.target) as \(self.user)" + (self.iamRole.map { " with an IAM token signed as \($0)" } ?? " with a password")
+            + (self.legacyClient ? " (a driver without authentication plugins)" : "")
             + (self.tls ? "" : " without TLS") + (self.from.map { " from \($0)" } ?? "") + (self.clients > 1 ? ", \(self.clients) clients at once" : "")
             + (self.inTransaction ? " each in a transaction" : "") + (self.idleSeconds.map { ", idle \($0) s between queries" } ?? "")
             + (self.failover.map { ", again after \($0) fails over" + (self.resolveOnce ? " to the address it resolved first" : "") } ?? "")

@@ -25,6 +25,10 @@ final class ScriptedSession: MySQLServerSession, @unchecked Sendable {
             // Unknown users still go through a scramble exchange, as MySQL does, and fail at verification.
             return .success(self.server.configuration.defaultAuthPlugin)
         }
+        if !request.clientCapabilities.contains(.pluginAuth), user.plugin != .nativePassword {
+            self.server.refuse("\(user.name) logs in with \(user.plugin.rawValue); the client (no CLIENT_PLUGIN_AUTH, a driver without authentication "
+                               + "plugins) sends only a mysql_native_password scramble: 1251")
+        }
         return .success(user.plugin)
     }
 
