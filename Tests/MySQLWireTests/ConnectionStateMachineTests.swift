@@ -165,6 +165,17 @@ final class ConnectionStateMachineTests: XCTestCase {
         XCTAssertTrue(tls.loggedIn)
     }
 
+    /// As MySQL's libmysqlclient without MYSQL_ENABLE_CLEARTEXT_PLUGIN: even over TLS, no password in clear text.
+    func testClearPasswordWithTheCleartextPluginDisabled() {
+        var pair = Pair(plugin: .clearPassword, tls: true)
+        var configuration = MySQLClientConfiguration(username: "u", password: "pw", tls: .required)
+        configuration.enablesCleartextPlugin = false
+        pair.client = ClientConnectionStateMachine(configuration: configuration)
+        pair.run()
+        XCTAssertFalse(pair.loggedIn)
+        XCTAssertEqual(pair.loginError, .cleartextPluginDisabled)
+    }
+
     func testWrongPasswordIsAccessDenied() {
         var pair = Pair(plugin: .nativePassword, clientPlugin: .nativePassword, clientPassword: "bad")
         pair.run()

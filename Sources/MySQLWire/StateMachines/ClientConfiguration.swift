@@ -23,6 +23,9 @@ public struct MySQLClientConfiguration: Sendable {
     /// false: a client from before pluggable authentication (node's `mysql`): no CLIENT_PLUGIN_AUTH, a
     /// mysql_native_password scramble; MySQL 8 answers 1251 for users of another plugin.
     public var pluginAuth = true
+    /// false: as MySQL's libmysqlclient without MYSQL_ENABLE_CLEARTEXT_PLUGIN, refuse to send the password in clear
+    /// text even over TLS (2059); MariaDB Connector/C always sends it.
+    public var enablesCleartextPlugin = true
 
     public init(username: String, password: String, database: String? = nil,
                 authPlugin: MySQLAuthPlugin = .cachingSHA2Password, tls: TLSMode = .preferred,
@@ -44,6 +47,8 @@ public enum MySQLClientError: Error, Sendable, Equatable, CustomStringConvertibl
     case server(ErrorPacket)
     case tlsUnavailable
     case cleartextRefused
+    /// The server asked for mysql_clear_password and the client does not enable it (CR_AUTH_PLUGIN_CANNOT_LOAD).
+    case cleartextPluginDisabled
     case protocolViolation(String)
     case connectionClosed
     /// No greeting or login answer within the time allowed (a security group dropping the connection looks like this).
@@ -54,6 +59,7 @@ public enum MySQLClientError: Error, Sendable, Equatable, CustomStringConvertibl
         case let .server(error): error.description
         case .tlsUnavailable: "the server does not offer TLS but the client requires it; set tls to .preferred or enable TLS on the server"
         case .cleartextRefused: "the server asked for a cleartext password on a connection without TLS; connect with TLS or set allowsCleartextWithoutTLS"
+        case .cleartextPluginDisabled: "ERROR 2059 (HY000): Authentication plugin 'mysql_clear_password' cannot be loaded: plugin not enabled"
         case let .protocolViolation(what): "protocol violation: \(what)"
         case .connectionClosed: "the server closed the connection"
         case let .timedOut(what): "timed out \(what)"

@@ -183,6 +183,7 @@ public struct ClientConnectionStateMachine {
             else { return self.loginFail(.protocolViolation("server asked for an unsupported auth plugin")) }
             var nonce = payload.readRemainingBytesDroppingNUL()
             if nonce.isEmpty { nonce = greeting.nonce }
+            if switched == .clearPassword, !self.configuration.enablesCleartextPlugin { return self.loginFail(.cleartextPluginDisabled) }
             if switched == .clearPassword, !self.isTLS, !self.configuration.allowsCleartextWithoutTLS {
                 return self.loginFail(.cleartextRefused)
             }

@@ -18,6 +18,8 @@ final class ProxySession: MySQLServerSession, @unchecked Sendable {
         var pinReason: String?
         var busy = false
         var closed = false
+        /// The proxy asked for mysql_clear_password (an IAM token) and no answer came yet.
+        var awaitingToken: String?
         /// The response being relayed to this client.
         var relaying: MySQLResponseWriter?
         var lastActive = Date()
@@ -40,11 +42,14 @@ final class ProxySession: MySQLServerSession, @unchecked Sendable {
     var queuedBytes: Int { self.state.withLockedValue { $0.relaying?.queuedBytes ?? 0 } }
 
     func authMethod(for request: ServerAuthRequest) async -> Result<MySQLAuthPlugin, ErrorPacket> {
-        self.server.authenticator.method(for: request)
+        let method = self.server.authenticator.method(for: request)
+        if case .success(.clearPassword) = method { self.state.withLockedValue { $0.awaitingToken = request.username } }
+        return method
     }
 
     func verify(_ request: ServerAuthRequest, proof: AuthProof) async -> AuthVerdict {
-        self.server.authenticator.verify(request, proof: proof, sourceIP: self.info.remoteAddress?.ipAddress)
+        self.state.withLockedValue { $0.awaitingToken = nil }
+        return self.server.authenticator.verify(request, proof: proof, sourceIP: self.info.remoteAddress?.ipAddress)
     }
 
     func authenticated(_ request: ServerAuthRequest) {
@@ -294,6 +299,10 @@ final class ProxySession: MySQLServerSession, @unchecked Sendable {
     }
 
     func closed() {
+        if let user = self.state.withLockedValue({ $0.awaitingToken }) {
+            self.server.audit.record(user: user, outcome: "refused", reason: "the client closed the connection when asked for mysql_clear_password (the IAM token): "
+                                     + "a client that does not enable the clear-text plugin does this")
+        }
         let held = self.state.withLockedValue { state -> BackendLease? in
             state.closed = true
             guard !state.busy, let held = state.held else { return nil }

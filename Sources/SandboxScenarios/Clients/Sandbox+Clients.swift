@@ -53,15 +53,7 @@ extension Sandbox {
             let known = (self.endpoints.proxies?.keys.sorted() ?? []) + self.endpoints.databases.keys.sorted() + (self.endpoints.clusters?.keys.sorted() ?? [])
             throw MariaDBError(code: 2005, sqlState: "HY000", message: "no proxy, instance or cluster '\(probe.target)' in this sandbox; it has \(known.joined(separator: ", "))")
         }
-        var password = probe.password ?? ""
-        if let role = probe.iamRole {
-            guard let credentials = self.endpoints.credentials?[role] else {
-                throw MariaDBError(code: 2005, sqlState: "HY000", message: "no credentials for '\(role)' in the endpoints file")
-            }
-            let host = probe.tokenHost.map(self.substitute) ?? target.endpoint
-            password = RDSAuthToken.generate(host: host, port: probe.tokenPort ?? 3306, region: probe.tokenRegion ?? self.topology.region, user: probe.user,
-                                             credentials: credentials.awsCredentials, date: Date().addingTimeInterval(-(probe.tokenAgeSeconds ?? 0)))
-        }
+        let password = try self.password(for: probe, endpoint: target.endpoint)
         let caFile: String? = switch probe.caBundle {
         case .matching: target.caBundle
         case .instance: self.endpoints.databases.values.lazy.compactMap(\.caBundle).first
@@ -73,6 +65,18 @@ extension Sandbox {
         options.enableClearText = probe.clearText
         let configured = options
         return try await MariaDB.offload { try MariaDBConnection(configured) }
+    }
+
+    /// What the client sends as its password: `probe.password`, or an IAM token signed with `probe.iamRole`'s
+    /// credentials for the host, port and region the probe says (by default the target's endpoint, 3306, the region).
+    func password(for probe: ConnectProbe, endpoint: String) throws(MariaDBError) -> String {
+        guard let role = probe.iamRole else { return probe.password ?? "" }
+        guard let credentials = self.endpoints.credentials?[role] else {
+            throw MariaDBError(code: 2005, sqlState: "HY000", message: "no credentials for '\(role)' in the endpoints file")
+        }
+        let host = probe.tokenHost.map(self.substitute) ?? endpoint
+        return RDSAuthToken.generate(host: host, port: probe.tokenPort ?? 3306, region: probe.tokenRegion ?? self.topology.region, user: probe.user,
+                                     credentials: credentials.awsCredentials, date: Date().addingTimeInterval(-(probe.tokenAgeSeconds ?? 0)))
     }
 
     /// `${proxy:NAME}`, `${database:ID}`, `${cluster:ID}` → the DNS name; anything else as written (an IP, a CNAME).

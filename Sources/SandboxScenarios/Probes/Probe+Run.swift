@@ -27,7 +27,7 @@ extension Probe {
                 return Observation(succeeded: false, text: "\(error)")
             }
         case let .connect(probe):
-            if probe.legacyClient { return await Self.connectLegacy(probe, in: sandbox, timeout: timeout) }
+            if probe.legacyClient || !probe.clearText { return await Self.connectWithOwnClient(probe, in: sandbox, timeout: timeout) }
             if let cluster = probe.failover { return await Self.connect(probe, acrossFailoverOf: cluster, in: sandbox, timeout: timeout) }
             return await Self.connect(probe, in: sandbox, timeout: timeout)
         case let .targetHealth(proxy):

@@ -44,7 +44,8 @@ public struct ConnectProbe: Sendable, Equatable, CustomStringConvertible {
     public var password: String?
     public var tls: Bool
     public var caBundle: CABundle
-    /// Whether the client enables the clear-text plugin (MYSQL_ENABLE_CLEARTEXT_PLUGIN, --enable-cleartext-plugin).
+    /// Whether the client enables the clear-text plugin (MYSQL_ENABLE_CLEARTEXT_PLUGIN, --enable-cleartext-plugin); a
+    /// client that does not is our own, acting as MySQL's libmysqlclient (libmariadb always sends it).
     public var clearText: Bool
     /// The host, port and region the token is signed for (default: the target's DNS name, 3306, the sandbox's region).
     public var tokenHost: String?
@@ -92,7 +93,7 @@ public struct ConnectProbe: Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         "\(self.target) as \(self.user)" + (self.iamRole.map { " with an IAM token signed as \($0)" } ?? " with a password")
-            + (self.legacyClient ? " (a driver without authentication plugins)" : "")
+            + (self.legacyClient ? " (a driver without authentication plugins)" : "") + (self.clearText ? "" : " (the clear-text plugin not enabled)")
             + (self.tls ? "" : " without TLS") + (self.from.map { " from \($0)" } ?? "") + (self.clients > 1 ? ", \(self.clients) clients at once" : "")
             + (self.inTransaction ? " each in a transaction" : "") + (self.idleSeconds.map { ", idle \($0) s between queries" } ?? "")
             + (self.failover.map { ", again after \($0) fails over" + (self.resolveOnce ? " to the address it resolved first" : "") } ?? "")

@@ -5,14 +5,17 @@ import NIOCore
 import NIOSSL
 
 extension Probe {
-    /// A login with a driver from before pluggable authentication (node's `mysql`): our own client without
-    /// CLIENT_PLUGIN_AUTH, sending a mysql_native_password scramble, over TLS verified with the target's CA bundle.
-    static func connectLegacy(_ probe: ConnectProbe, in sandbox: Sandbox, timeout: UInt32) async -> Observation {
-        guard let target = sandbox.address(of: probe.target), let password = probe.password else {
-            return Observation(succeeded: false, text: "a legacy client logs in with a password to a proxy or instance of the sandbox")
+    /// A login with our own client, for what libmariadb does not do: a driver from before pluggable authentication
+    /// (node's `mysql`: no CLIENT_PLUGIN_AUTH, a mysql_native_password scramble), or one that, as MySQL's
+    /// libmysqlclient, sends no clear-text password unless the plugin is enabled; over TLS verified with the
+    /// target's CA bundle.
+    static func connectWithOwnClient(_ probe: ConnectProbe, in sandbox: Sandbox, timeout: UInt32) async -> Observation {
+        guard let target = sandbox.address(of: probe.target), let password = try? sandbox.password(for: probe, endpoint: target.endpoint) else {
+            return Observation(succeeded: false, text: "no proxy, instance or cluster '\(probe.target)', or no credentials for the probe's role")
         }
         var configuration = MySQLClientConfiguration(username: probe.user, password: password, database: probe.database, tls: probe.tls ? .required : .disabled)
-        configuration.pluginAuth = false
+        configuration.pluginAuth = !probe.legacyClient
+        configuration.enablesCleartextPlugin = probe.clearText
         var tls: MySQLConnection.TLS?
         if probe.tls, let bundle = target.caBundle {
             var settings = TLSConfiguration.makeClientConfiguration()
@@ -25,9 +28,11 @@ extension Probe {
                                                                connectTimeout: .seconds(Int64(timeout)), loginTimeout: .seconds(Int64(timeout)))
             _ = try await connection.query(probe.sql ?? "SELECT 1")
             await connection.close()
-            return Observation(succeeded: true, text: "connected (a driver without authentication plugins); \(probe.sql ?? "SELECT 1") answered")
+            return Observation(succeeded: true, text: "connected; \(probe.sql ?? "SELECT 1") answered")
         } catch let MySQLClientError.server(error) {
             return Observation(succeeded: false, text: "ERROR \(error.code) (\(error.sqlState)): \(error.message)", mysqlError: UInt32(error.code))
+        } catch MySQLClientError.cleartextPluginDisabled {
+            return Observation(succeeded: false, text: "\(MySQLClientError.cleartextPluginDisabled)", mysqlError: 2059)
         } catch {
             return Observation(succeeded: false, text: "\(error)")
         }
