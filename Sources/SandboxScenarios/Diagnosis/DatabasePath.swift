@@ -24,14 +24,13 @@ struct DatabasePath: Sendable, Equatable {
     }
 
     private static func path(of function: Topology.Function) -> DatabasePath? {
+        guard let target = function.databaseTarget else { return nil }
         let environment = function.environment ?? [:]
         let tlsOff = environment["DB_TLS"].map { ["false", "0", "no", "off"].contains($0.lowercased()) } ?? false
         if let sql = function.builtin?.sql {
             let auth: Auth = sql.auth == "iam" ? .iam : .secret(sql.secret ?? "")
-            return DatabasePath(function: function, target: sql.target, user: sql.user, auth: auth, tls: (sql.tls ?? true) && !tlsOff)
+            return DatabasePath(function: function, target: target, user: sql.user, auth: auth, tls: (sql.tls ?? true) && !tlsOff)
         }
-        guard let host = environment["DB_HOST"], host.hasPrefix("${"), host.hasSuffix("}"), let colon = host.firstIndex(of: ":") else { return nil }
-        let target = String(host[host.index(after: colon)..<host.index(before: host.endIndex)])
         if let secret = environment["DB_SECRET"] { return DatabasePath(function: function, target: target, user: nil, auth: .secret(secret), tls: !tlsOff) }
         guard let user = environment["DB_USER"] else { return nil }
         return DatabasePath(function: function, target: target, user: user, auth: .iam, tls: !tlsOff)
