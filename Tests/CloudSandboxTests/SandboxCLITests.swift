@@ -126,6 +126,32 @@ final class SandboxCLITests: XCTestCase {
 
     /// `sandbox logs FUNCTION` prints an invocation's START/REPORT lines and what the code logged; an unknown
     /// function is named with the ones that exist.
+    /// `sandbox sql` as a role (an IAM token) or with a password, and `sandbox token` for the mariadb CLI; exit 1 with
+    /// the server's error.
+    func testSQLAndTokenAgainstARunningSandbox() async throws {
+        let (sandbox, file) = try await self.defaultSandbox()
+        try await withSandbox(sandbox) { sandbox in
+            defer { try? FileManager.default.removeItem(atPath: file) }
+            let iam = try await self.sandbox(["sql", "app-proxy", "--user", "app", "--as", "app-role", "--database", "app", "-e", "SELECT CURRENT_USER()",
+                                              "--endpoints-file", file])
+            XCTAssertEqual(iam.status, 0, iam.stderr)
+            XCTAssertEqual(iam.stdout, "CURRENT_USER()\napp@%\n")
+            let refused = try await self.sandbox(["sql", "app-proxy", "--user", "app", "--as", "password-function-role", "-e", "SELECT 1", "--endpoints-file", file])
+            XCTAssertEqual(refused.status, 1)
+            XCTAssertEqual(refused.stderr, "ERROR 1045 (28000): Access denied for user 'app'@'%' (using password: YES)\n")
+            let json = try await self.sandbox(["sql", "app-db", "--user", "admin", "--password", "admin-Passw0rd", "-e", "SELECT 1 AS one", "--json", "--endpoints-file", file])
+            XCTAssertEqual(json.stdout, #"[{"affectedRows":0,"columns":["one"],"rows":[["1"]]}]"# + "\n", json.stderr)
+            let token = try await self.sandbox(["token", "app-proxy", "--user", "app", "--as", "app-role", "--endpoints-file", file])
+            XCTAssertEqual(token.status, 0, token.stderr)
+            let proxy = try XCTUnwrap(sandbox.endpoints.proxies?["app-proxy"])
+            XCTAssertTrue(token.stdout.hasPrefix("\(proxy.endpoint):3306/?Action=connect&DBUser=app&X-Amz-Algorithm=AWS4-HMAC-SHA256"), token.stdout)
+            let cli = try await Subprocess.runOffThread(["mariadb", "-h", proxy.host, "-P", String(proxy.port), "-u", "app",
+                                                         "--password=\(token.stdout.trimmingCharacters(in: .whitespacesAndNewlines))",
+                                                         "--ssl", "--ssl-ca=\(proxy.caBundle)", "-N", "-e", "SELECT CURRENT_USER()"])
+            XCTAssertEqual(cli.stdout, "app@%\n", cli.stderr)
+        }
+    }
+
     func testLogsOfAFunction() async throws {
         let (sandbox, file) = try await self.defaultSandbox()
         try await withSandbox(sandbox) { sandbox in

@@ -47,12 +47,12 @@ public enum MySQLClientError: Error, Sendable, Equatable, CustomStringConvertibl
     case server(ErrorPacket)
     case tlsUnavailable
     case cleartextRefused
-    /// The server asked for mysql_clear_password and the client does not enable it (CR_AUTH_PLUGIN_CANNOT_LOAD).
-    case cleartextPluginDisabled
     case protocolViolation(String)
     case connectionClosed
     /// No greeting or login answer within the time allowed (a security group dropping the connection looks like this).
     case timedOut(String)
+    /// The server asked for mysql_clear_password and the client does not enable it (CR_AUTH_PLUGIN_CANNOT_LOAD).
+    case cleartextPluginDisabled
 
     public var description: String {
         switch self {

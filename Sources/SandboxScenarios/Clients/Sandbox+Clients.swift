@@ -45,62 +45,14 @@ extension Sandbox {
         return try await self.connect(probe, database: database, timeout: timeout)
     }
 
-    /// A libmariadb connection configured as `probe` says: to a proxy, an instance or a cluster's endpoint, with an
-    /// IAM token (signed as `probe` asks, even wrongly) or a password, from the operator host or another host.
-    /// `host` overrides where the client dials (an address it resolved earlier).
+    /// A libmariadb connection configured as `probe` says (see `Endpoints.connect`).
     public func connect(_ probe: ConnectProbe, database: String? = nil, timeout: UInt32 = 5, host: String? = nil) async throws -> MariaDBConnection {
-        guard let target = self.address(of: probe.target) else {
-            let known = (self.endpoints.proxies?.keys.sorted() ?? []) + self.endpoints.databases.keys.sorted() + (self.endpoints.clusters?.keys.sorted() ?? [])
-            throw MariaDBError(code: 2005, sqlState: "HY000", message: "no proxy, instance or cluster '\(probe.target)' in this sandbox; it has \(known.joined(separator: ", "))")
-        }
-        let password = try self.password(for: probe, endpoint: target.endpoint)
-        let caFile: String? = switch probe.caBundle {
-        case .matching: target.caBundle
-        case .instance: self.endpoints.databases.values.lazy.compactMap(\.caBundle).first
-        case .none: nil
-        }
-        var options = MariaDBConnection.Options(host: host ?? target.host, port: target.port, user: probe.user, password: password, database: database ?? probe.database,
-                                                tls: probe.tls, caFile: probe.tls ? caFile : nil, connectTimeout: timeout, readTimeout: timeout,
-                                                bindAddress: try probe.from.map(self.loopback(of:)))
-        options.enableClearText = probe.clearText
-        let configured = options
-        return try await MariaDB.offload { try MariaDBConnection(configured) }
+        try await self.endpoints.connect(probe, database: database, timeout: timeout, host: host)
     }
 
-    /// What the client sends as its password: `probe.password`, or an IAM token signed with `probe.iamRole`'s
-    /// credentials for the host, port and region the probe says (by default the target's endpoint, 3306, the region).
-    func password(for probe: ConnectProbe, endpoint: String) throws(MariaDBError) -> String {
-        guard let role = probe.iamRole else { return probe.password ?? "" }
-        guard let credentials = self.endpoints.credentials?[role] else {
-            throw MariaDBError(code: 2005, sqlState: "HY000", message: "no credentials for '\(role)' in the endpoints file")
-        }
-        let host = probe.tokenHost.map(self.substitute) ?? endpoint
-        return RDSAuthToken.generate(host: host, port: probe.tokenPort ?? 3306, region: probe.tokenRegion ?? self.topology.region, user: probe.user,
-                                     credentials: credentials.awsCredentials, date: Date().addingTimeInterval(-(probe.tokenAgeSeconds ?? 0)))
-    }
+    func password(for probe: ConnectProbe, endpoint: String) throws(MariaDBError) -> String { try self.endpoints.password(for: probe, endpoint: endpoint) }
 
-    /// `${proxy:NAME}`, `${database:ID}`, `${cluster:ID}` → the DNS name; anything else as written (an IP, a CNAME).
-    func substitute(_ text: String) -> String {
-        guard text.hasPrefix("${"), text.hasSuffix("}"), let colon = text.firstIndex(of: ":") else { return text }
-        let name = String(text[text.index(after: colon)..<text.index(before: text.endIndex)])
-        return self.address(of: name)?.endpoint ?? text
-    }
-
-    func address(of name: String) -> (host: String, port: Int, endpoint: String, caBundle: String?)? {
-        if let proxy = self.endpoints.proxies?[name] { return (proxy.host, proxy.port, proxy.endpoint, proxy.caBundle) }
-        if let instance = self.endpoints.databases[name] { return (instance.host, instance.port, instance.endpoint, instance.caBundle) }
-        if let cluster = self.endpoints.clusters?[name], let writer = self.endpoints.databases[cluster.writer] {
-            return (writer.host, writer.port, cluster.endpoint, writer.caBundle)
-        }
-        return nil
-    }
-
-    /// The loopback address a network host or a function's ENI connects from.
-    func loopback(of source: String) throws -> String {
-        if let host = self.endpoints.hosts?[source] { return host.loopback }
-        if let eni = self.endpoints.functions?[source]?.eni { return eni.loopback }
-        throw MariaDBError(code: 2005, sqlState: "HY000", message: "no network host or VPC function '\(source)' to connect from")
-    }
+    func address(of name: String) -> Endpoints.Address? { self.endpoints.address(of: name) }
 
     /// What the sandbox can say about a failure: the latest login decisions of the proxies (or of `proxy`) with
     /// their reasons, the instances' refused connections, the APIs' failed requests with why, and the connections the network dropped with its
