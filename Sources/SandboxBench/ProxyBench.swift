@@ -19,7 +19,7 @@ enum ProxyBench {
                       policies: ["connect": #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"rds-db:connect","Resource":"*"}]}"#]),
             ]),
             secrets: [.init(name: "db/app", database: .init(instance: "db", user: "app"))],
-            proxies: [.init(name: "iam", role: "proxy-role", auth: [.init(secret: "db/app", iamAuth: "REQUIRED")], target: "db", requireTLS: true),
+            proxies: [.init(name: "iam", role: "proxy-role", auth: [.init(secret: "db/app", iamAuth: .required)], target: "db", requireTLS: true),
                       .init(name: "pw", role: "proxy-role", auth: [.init(secret: "db/app")], target: "db")])
         let sandbox = try await Sandbox.start(topology, logger: logger)
         defer { Task { await sandbox.shutdown() } }

@@ -23,7 +23,7 @@ enum ScaleBench {
             ]),
             secrets: [.init(name: "db/app", database: .init(instance: "db", user: "app"))],
             proxies: [.init(name: "pw", role: "proxy-role", auth: [.init(secret: "db/app")], target: "db", maxClientConnections: 12_000),
-                      .init(name: "iam", role: "proxy-role", auth: [.init(secret: "db/app", iamAuth: "REQUIRED")], target: "db", requireTLS: true,
+                      .init(name: "iam", role: "proxy-role", auth: [.init(secret: "db/app", iamAuth: .required)], target: "db", requireTLS: true,
                             maxClientConnections: 12_000)])
         let sandbox = try await Sandbox.start(topology, logger: logger)
         defer { Task { await sandbox.shutdown() } }

@@ -106,6 +106,11 @@ final class TopologyTests: XCTestCase {
         XCTAssertThrowsError(try TopologyLoader.parse("AWSTemplateFormatVersion: '2010-09-09'\nResources: {}\n")) { error in
             XCTAssertTrue("\(error)".contains("(this is a CloudFormation/SAM template, not a topology); also unknown: Resources (line 2)"), "\(error)")
         }
+        // Enum-like keys name their values.
+        XCTAssertThrowsError(try TopologyLoader.parse("databases: []\nproxies:\n  - {name: p, role: r, target: db, auth: [{secret: s, iamAuth: required}]}\n")) { error in
+            XCTAssertTrue("\(error)".hasPrefix("topology proxies[0].auth[0].iamAuth (line 3): "), "\(error)")
+            XCTAssertTrue("\(error)".hasSuffix("; use one of DISABLED, REQUIRED, ENABLED"), "\(error)")
+        }
         // Free-form structure (a policy document) and dictionaries (environment) are not checked against the model.
         XCTAssertNoThrow(try TopologyLoader.parse("iam:\n  roles:\n    - name: r\n      trustPolicy: {Version: '2012-10-17', Statement: [{Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: 'sts:AssumeRole'}]}\n      policies: {p: {Version: '2012-10-17', Statement: {Effect: Allow, Action: 's3:*', Resource: '*'}}}\n"))
     }

@@ -29,12 +29,12 @@ enum ProxyFixture {
             ]),
             secrets: [secret],
             proxies: [
-                .init(name: "iam-proxy", role: "proxy-role", auth: [.init(secret: "app-db/app", iamAuth: "REQUIRED")], target: "app-db", requireTLS: true),
+                .init(name: "iam-proxy", role: "proxy-role", auth: [.init(secret: "app-db/app", iamAuth: .required)], target: "app-db", requireTLS: true),
                 .init(name: "pw-proxy", role: "proxy-role", auth: [.init(secret: "app-db/app")], target: "app-db", requireTLS: false,
                       targetGroup: .init(maxConnectionsPercent: 5, maxIdleConnectionsPercent: 5, connectionBorrowTimeout: 1), maxClientConnections: 3),
-                .init(name: "sha2-proxy", role: "proxy-role", auth: [.init(secret: "app-db/app", clientPasswordAuthType: "MYSQL_CACHING_SHA2_PASSWORD")],
+                .init(name: "sha2-proxy", role: "proxy-role", auth: [.init(secret: "app-db/app", clientPasswordAuthType: .cachingSHA2Password)],
                       target: "app-db", requireTLS: false),
-                .init(name: "iam-plain-proxy", role: "proxy-role", auth: [.init(secret: "app-db/app", iamAuth: "REQUIRED")], target: "app-db",
+                .init(name: "iam-plain-proxy", role: "proxy-role", auth: [.init(secret: "app-db/app", iamAuth: .required)], target: "app-db",
                       requireTLS: false),
             ])
     }

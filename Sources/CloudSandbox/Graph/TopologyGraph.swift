@@ -136,5 +136,5 @@ extension Topology.Function {
     }
 
     /// Whether it reads a secret itself (a built-in handler with `auth: secret`, or a process with `DB_SECRET`).
-    public var readsSecrets: Bool { self.builtin?.sql?.auth == "secret" || self.environment?["DB_SECRET"] != nil }
+    public var readsSecrets: Bool { self.builtin?.sql?.auth == .secret || self.environment?["DB_SECRET"] != nil }
 }

@@ -106,7 +106,7 @@ enum FunctionFactory {
         if let builtin = function.builtin {
             if let sql = builtin.sql {
                 code = .builtin(.sql(SQLFunction(
-                    target: sql.target, user: sql.user, auth: sql.auth == "iam" ? .iam : .secret(sql.secret ?? ""), database: sql.database,
+                    target: sql.target, user: sql.user, auth: sql.auth == .iam ? .iam : .secret(sql.secret ?? ""), database: sql.database,
                     tls: sql.tls ?? true, statements: sql.statements.map { .init(sql: $0.sql, parameters: $0.parameters ?? []) })))
             } else {
                 code = .builtin(.echo)

@@ -27,8 +27,8 @@ enum ProxyFactory {
             guard let arn = entry.secret.hasPrefix("arn:") ? entry.secret : account.secretARN(named: entry.secret) else {
                 throw TopologyError(path: "\(path).auth[\(a)].secret", "no secret '\(entry.secret)' exists")
             }
-            return ["AuthScheme": "SECRETS", "SecretArn": arn, "IAMAuth": entry.iamAuth ?? "DISABLED",
-                    "ClientPasswordAuthType": entry.clientPasswordAuthType ?? "MYSQL_NATIVE_PASSWORD"]
+            return ["AuthScheme": "SECRETS", "SecretArn": arn, "IAMAuth": (entry.iamAuth ?? .disabled).rawValue,
+                    "ClientPasswordAuthType": (entry.clientPasswordAuthType ?? .nativePassword).rawValue]
         }
         var pool: [String: String] = [:]
         if let group = spec.targetGroup {

@@ -17,7 +17,7 @@ extension Topology {
 
         /// How failover runs. The defaults keep tests fast; `profile: aws` takes timings like Aurora's.
         public struct Failover: Sendable, Codable, Equatable {
-            public enum Profile: String, Sendable, Codable { case fast, aws }
+            public enum Profile: String, Sendable, Codable, CaseIterable { case fast, aws }
             public var profile: Profile?
             /// How long a writer that went down goes unnoticed before failover starts.
             public var detectionSeconds: Double?

@@ -25,14 +25,17 @@ extension Topology {
         /// The built-in SQL handler: log in to `target` (a proxy or instance) as `user` with `auth: iam` or
         /// `auth: secret` (`secret` names it), run `statements`, return the last one's rows.
         public struct SQL: Sendable, Codable, Equatable {
+            /// How the handler logs in: an IAM token from the execution role, or the password of `secret`.
+            public enum Auth: String, Sendable, Codable, CaseIterable { case iam, secret }
+
             public var target: String
             public var user: String
-            public var auth: String
+            public var auth: Auth
             public var secret: String?
             public var database: String?
             public var tls: Bool?
             public var statements: [Statement]
-            public init(target: String, user: String, auth: String, secret: String? = nil, database: String? = nil, tls: Bool? = nil,
+            public init(target: String, user: String, auth: Auth, secret: String? = nil, database: String? = nil, tls: Bool? = nil,
                         statements: [Statement]) {
                 self.target = target
                 self.user = user

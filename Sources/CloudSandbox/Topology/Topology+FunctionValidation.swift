@@ -57,14 +57,10 @@ extension Topology {
         guard targets.contains(sql.target) else {
             throw TopologyError(path: "\(path).sql.target", "no proxy or instance '\(sql.target)'; known: \(targets.sorted().joined(separator: ", "))")
         }
-        switch sql.auth {
-        case "iam": break
-        case "secret":
+        if sql.auth == .secret {
             guard let secret = sql.secret, secret.hasPrefix("arn:") || (self.secrets ?? []).contains(where: { $0.name == secret }) else {
                 throw TopologyError(path: "\(path).sql.secret", "auth: secret needs `secret`, the name of one of `secrets` (or an ARN)")
             }
-        default:
-            throw TopologyError(path: "\(path).sql.auth", "'\(sql.auth)' is not a way to log in: use iam or secret")
         }
         guard !sql.statements.isEmpty else { throw TopologyError(path: "\(path).sql.statements", "is empty; give the statements to run") }
     }

@@ -2,13 +2,23 @@ extension Topology {
     /// An RDS Proxy in front of one of the topology's instances.
     public struct Proxy: Sendable, Codable, Equatable {
         public struct Auth: Sendable, Codable, Equatable {
+            /// UserAuthConfig's IAMAuth.
+            public enum IAMAuth: String, Sendable, Codable, CaseIterable {
+                case disabled = "DISABLED", required = "REQUIRED", enabled = "ENABLED"
+            }
+
+            /// UserAuthConfig's ClientPasswordAuthType (the MySQL ones): what clients speak to the proxy.
+            public enum ClientPasswordAuthType: String, Sendable, Codable, CaseIterable {
+                case nativePassword = "MYSQL_NATIVE_PASSWORD", cachingSHA2Password = "MYSQL_CACHING_SHA2_PASSWORD"
+            }
+
             /// A secret of `secrets` (name) or any secret ARN.
             public var secret: String
-            /// DISABLED (default), REQUIRED or ENABLED.
-            public var iamAuth: String?
-            /// MYSQL_NATIVE_PASSWORD (default) or MYSQL_CACHING_SHA2_PASSWORD.
-            public var clientPasswordAuthType: String?
-            public init(secret: String, iamAuth: String? = nil, clientPasswordAuthType: String? = nil) {
+            /// DISABLED by default.
+            public var iamAuth: IAMAuth?
+            /// MYSQL_NATIVE_PASSWORD by default.
+            public var clientPasswordAuthType: ClientPasswordAuthType?
+            public init(secret: String, iamAuth: IAMAuth? = nil, clientPasswordAuthType: ClientPasswordAuthType? = nil) {
                 self.secret = secret
                 self.iamAuth = iamAuth
                 self.clientPasswordAuthType = clientPasswordAuthType

@@ -40,7 +40,7 @@ public struct Topology: Sendable, Codable, Equatable {
 
     /// One scripted MySQL instance.
     public struct DatabaseInstance: Sendable, Codable, Equatable {
-        public enum TLSMode: String, Sendable, Codable {
+        public enum TLSMode: String, Sendable, Codable, CaseIterable {
             /// TLS offered, plain connections refused (require_secure_transport=ON, error 3159).
             case required
             /// TLS offered, plain connections allowed.

@@ -1,4 +1,5 @@
 import Foundation
+import MySQLWire
 import Yams
 
 /// Reads a topology from YAML (or JSON, which is YAML), resolving file paths against the file's folder.
@@ -29,7 +30,8 @@ public enum TopologyLoader {
         } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
             throw TopologyError(path: Self.describe(context.codingPath), context.debugDescription)
         } catch let DecodingError.dataCorrupted(context) {
-            throw TopologyError(path: Self.describe(context.codingPath), "\(context.debugDescription) (plugins: mysql_native_password, caching_sha2_password, mysql_clear_password; tls: required, optional, disabled)")
+            let allowed = context.codingPath.last.flatMap { Self.allowedValues[$0.stringValue] }
+            throw TopologyError(path: Self.describe(context.codingPath), context.debugDescription + (allowed.map { "; use one of \($0.joined(separator: ", "))" } ?? ""))
         } catch {
             throw TopologyError(path: source, "is not valid YAML: \(error)")
         }
@@ -53,6 +55,17 @@ public enum TopologyLoader {
         }
         throw TopologyError(path: first.path, reason, line: first.line)
     }
+
+    /// The values of the topology's enum-like keys, for the error that names a wrong one.
+    static let allowedValues: [String: [String]] = [
+        "plugin": MySQLAuthPlugin.allCases.map(\.rawValue),
+        "tls": Topology.DatabaseInstance.TLSMode.allCases.map(\.rawValue),
+        "iamAuth": Topology.Proxy.Auth.IAMAuth.allCases.map(\.rawValue),
+        "clientPasswordAuthType": Topology.Proxy.Auth.ClientPasswordAuthType.allCases.map(\.rawValue),
+        "auth": Topology.Function.SQL.Auth.allCases.map(\.rawValue),
+        "profile": Topology.Cluster.Failover.Profile.allCases.map(\.rawValue),
+        "deniedConnections": ["drop", "reset"],
+    ]
 
     /// The line of `path` (`network.vpcs[0].subnets[1].cidr`) in the YAML text, or of its deepest written parent.
     static func line(of path: String, in text: String) -> Int? {

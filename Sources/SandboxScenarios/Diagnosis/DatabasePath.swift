@@ -28,7 +28,7 @@ struct DatabasePath: Sendable, Equatable {
         let environment = function.environment ?? [:]
         let tlsOff = environment["DB_TLS"].map { ["false", "0", "no", "off"].contains($0.lowercased()) } ?? false
         if let sql = function.builtin?.sql {
-            let auth: Auth = sql.auth == "iam" ? .iam : .secret(sql.secret ?? "")
+            let auth: Auth = sql.auth == .iam ? .iam : .secret(sql.secret ?? "")
             return DatabasePath(function: function, target: target, user: sql.user, auth: auth, tls: (sql.tls ?? true) && !tlsOff)
         }
         if let secret = environment["DB_SECRET"] { return DatabasePath(function: function, target: target, user: nil, auth: .secret(secret), tls: !tlsOff) }

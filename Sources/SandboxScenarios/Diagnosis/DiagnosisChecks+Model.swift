@@ -93,7 +93,7 @@ extension DiagnosisChecks {
                 let entries = proxy.auth.filter { self.topology.username(inSecret: $0.secret) == user }
                 if entries.isEmpty {
                     self.add("password-user-without-secret", subject, ["\(path.function.name) logs in as \(user); no auth entry of \(proxy.name) has a secret for \(user)"])
-                } else if entries.allSatisfy({ $0.iamAuth == "REQUIRED" }) {
+                } else if entries.allSatisfy({ $0.iamAuth == .required }) {
                     self.add("password-where-iam-required", subject, ["\(path.function.name) sends \(user)'s password; \(proxy.name)'s entry for \(user) has IAMAuth REQUIRED"])
                 }
             } else if let instance = self.topology.instance(behind: path.target) {
