@@ -43,8 +43,8 @@ extension Probe {
         }
     }
 
-    /// `probe.clients` clients log in one after another and stay connected (each in a transaction if asked), then
-    /// each runs SELECT 1 (again after `idleSeconds`); the first failure is the observation.
+    /// `probe.clients` clients log in one after another and stay connected, each running its statement (or BEGIN
+    /// and SELECT 1, in a transaction), and SELECT 1 again after `idleSeconds`; the first failure is the observation.
     private static func connect(_ probe: ConnectProbe, in sandbox: Sandbox, timeout: UInt32) async -> Observation {
         var connections: [MariaDBConnection] = []
         defer { connections.removeAll() }
@@ -59,9 +59,10 @@ extension Probe {
                 try await Task.sleep(for: .milliseconds(Int(min(idle, 600) * 1000)))
                 for connection in connections { _ = try await MariaDB.offload { try connection.query("SELECT 1") } }
             }
-            return Observation(succeeded: true, text: connections.count == 1 ? "connected; SELECT 1 answered" : "\(connections.count) clients connected; SELECT 1 answered")
+            let sql = probe.sql ?? "SELECT 1"
+            return Observation(succeeded: true, text: connections.count == 1 ? "connected; \(sql) answered" : "\(connections.count) clients connected; \(sql) answered")
         } catch let error as MariaDBError {
-            let which = probe.clients > 1 ? "client \(connections.count + (connections.count < probe.clients ? 1 : 0)) of \(probe.clients): " : ""
+            let which = probe.clients > 1 ? "a client of \(probe.clients) (\(connections.count) connected): " : ""
             return Observation(succeeded: false, text: "\(which)ERROR \(error.code) (\(error.sqlState)): \(error.message)", mysqlError: error.code)
         } catch {
             return Observation(succeeded: false, text: "\(error)")
