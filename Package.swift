@@ -137,7 +137,7 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ]),
         .executableTarget(name: "sandbox", dependencies: [
-            "CloudSandbox", "SandboxScenarios", "MariaDBClient",
+            "CloudSandbox", "SandboxScenarios", "MariaDBClient", "AWSSigV4",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),

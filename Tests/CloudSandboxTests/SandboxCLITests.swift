@@ -152,6 +152,29 @@ final class SandboxCLITests: XCTestCase {
         }
     }
 
+    /// `sandbox invoke` (Lambda's Invoke, SigV4-signed as a principal) and `sandbox call` (a route), with exit codes.
+    func testInvokeAndCallAgainstARunningSandbox() async throws {
+        let (sandbox, file) = try await self.defaultSandbox()
+        try await withSandbox(sandbox) { _ in
+            defer { try? FileManager.default.removeItem(atPath: file) }
+            let invoked = try await self.sandbox(["invoke", "echo", "--payload", #"{"hello":"sandbox"}"#, "--endpoints-file", file])
+            XCTAssertEqual(invoked.status, 0, invoked.stderr)
+            XCTAssertEqual(invoked.stdout, #"{"hello":"sandbox"}"# + "\n")
+            let denied = try await self.sandbox(["invoke", "echo", "--as", "developer", "--endpoints-file", file])
+            XCTAssertEqual(denied.status, 1)
+            XCTAssertTrue(denied.stderr.hasPrefix("AccessDeniedException (403): "), denied.stderr)
+            XCTAssertTrue(denied.stderr.contains("is not authorized to perform: lambda:InvokeFunction"), denied.stderr)
+            let missing = try await self.sandbox(["invoke", "nope", "--endpoints-file", file])
+            XCTAssertTrue(missing.status == 1 && missing.stderr.hasPrefix("ResourceNotFoundException (404): "), missing.stderr)
+            let called = try await self.sandbox(["call", "GET /iam", "--include", "--endpoints-file", file])
+            XCTAssertEqual(called.status, 0, called.stderr)
+            XCTAssertTrue(called.stdout.hasPrefix("HTTP 200\n{\"affectedRows\":0,\"rows\":[{"), called.stdout)
+            let badRoute = try await self.sandbox(["call", "iam", "--endpoints-file", file])
+            XCTAssertNotEqual(badRoute.status, 0)
+            XCTAssertTrue(badRoute.stderr.contains("write the route as \"METHOD /path\""), badRoute.stderr)
+        }
+    }
+
     func testLogsOfAFunction() async throws {
         let (sandbox, file) = try await self.defaultSandbox()
         try await withSandbox(sandbox) { sandbox in
