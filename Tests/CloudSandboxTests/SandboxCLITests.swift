@@ -175,6 +175,28 @@ final class SandboxCLITests: XCTestCase {
         }
     }
 
+    /// `sandbox describe`: proxies with target health, secrets, roles, security groups, functions, APIs.
+    func testDescribeARunningSandbox() async throws {
+        let (sandbox, file) = try await self.defaultSandbox()
+        try await withSandbox(sandbox) { sandbox in
+            defer { try? FileManager.default.removeItem(atPath: file) }
+            let text = try await self.sandbox(["describe", "--endpoints-file", file])
+            XCTAssertEqual(text.status, 0, text.stderr)
+            for line in ["    targets: instance=app-db state=AVAILABLE", "    requireTLS: true",
+                         "    ingress: tcp/3306 from sg-proxy; tcp/3306 from sg-function; tcp/3306 from sg-operator",
+                         "    placement: 10.0.1.8 in subnet-app-a, sg-function", "    routes: GET /iam → items-iam; GET /password → items-password"] {
+                XCTAssertTrue(text.stdout.contains(line), "no '\(line)' in:\n\(text.stdout)")
+            }
+            XCTAssertFalse(text.stdout.contains("admin-Passw0rd"), "no secret value")
+            let json = try await self.sandbox(["describe", "secrets", "--json", "--endpoints-file", file])
+            let secrets = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: [String: [String: String]]])
+            XCTAssertEqual(secrets["secrets"]?["app-db/app"]?["arn"], sandbox.account.secretARN(named: "app-db/app"))
+            let wrong = try await self.sandbox(["describe", "tables", "--endpoints-file", file])
+            XCTAssertNotEqual(wrong.status, 0)
+            XCTAssertTrue(wrong.stderr.contains("use one of apis, functions, proxies, roles, secrets, security-groups"), wrong.stderr)
+        }
+    }
+
     func testLogsOfAFunction() async throws {
         let (sandbox, file) = try await self.defaultSandbox()
         try await withSandbox(sandbox) { sandbox in

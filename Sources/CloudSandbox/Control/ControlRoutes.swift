@@ -6,16 +6,19 @@ import ScriptedMySQL
 import VirtualNetwork
 
 /// The sandbox's own APIs beside AWS's on the endpoint's port: Toxiproxy's (with a network) over every
-/// instance and proxy listener, the proxies' status, the clusters' failover and the functions' logs.
+/// instance and proxy listener, the proxies' status, the clusters' failover, the functions' logs and the description.
 struct ControlRoutes: Sendable {
     let toxiproxy: ToxiproxyAPI?
     let status: ProxyStatusAPI
     let clusters: ClusterAPI
     let logs: FunctionLogsAPI
+    let describe: DescribeAPI
 
-    init(network: VirtualNetwork?, databases: [String: Endpoints.Database], proxyEndpoints: [String: Endpoints.Proxy],
-         faults: SandboxFaults, proxies: [String: RDSProxyServer], clusters: [String], account: AccountState, lambda: LambdaService) {
+    init(topology: Topology, endpoints: @escaping @Sendable () -> Endpoints, network: VirtualNetwork?, databases: [String: Endpoints.Database],
+         proxyEndpoints: [String: Endpoints.Proxy], faults: SandboxFaults, proxies: [String: RDSProxyServer], clusters: [String], account: AccountState,
+         lambda: LambdaService) {
         self.logs = FunctionLogsAPI(lambda: lambda)
+        self.describe = DescribeAPI(topology: topology, endpoints: endpoints, account: account)
         let listeners = databases.mapValues { ToxiproxyAPI.Listener(listen: "\($0.host):\($0.port)", upstream: $0.endpoint) }
             .merging(proxyEndpoints.mapValues { .init(listen: "\($0.host):\($0.port)", upstream: $0.endpoint) }) { first, _ in first }
         self.toxiproxy = network.map { network in
@@ -30,5 +33,6 @@ struct ControlRoutes: Sendable {
         self.status.install(on: router)
         self.clusters.install(on: router)
         self.logs.install(on: router)
+        self.describe.install(on: router)
     }
 }

@@ -117,8 +117,11 @@ public final class Sandbox: Sendable {
             blackHole = hole
             apis = try await APIFactory.start(topology, lambda: functions, block: block, account: account, logger: logger)
             let faults = SandboxFaults(network: network, instances: started, proxies: proxies, clusters: clusters)
-            let routes = ControlRoutes(network: network, databases: databases, proxyEndpoints: proxyEndpoints, faults: faults,
-                                       proxies: proxies, clusters: Array(clusterRuns.keys), account: account, lambda: functions)
+            // The description route reads the endpoints, known once the AWS endpoint it is served on listens.
+            let described = NIOLockedValueBox(Endpoints())
+            let routes = ControlRoutes(topology: topology, endpoints: { described.withLockedValue { $0 } }, network: network, databases: databases,
+                                       proxyEndpoints: proxyEndpoints, faults: faults, proxies: proxies, clusters: Array(clusterRuns.keys),
+                                       account: account, lambda: functions)
             let endpoint = try await AWSEndpoint.start(
                 account: account, host: try block.address(2), logger: logger,
                 restServices: ["lambda": LambdaAPI(service: functions),
@@ -136,6 +139,7 @@ public final class Sandbox: Sendable {
             })
             if let model = network?.model { endpoints.describe(model, hosts: topology.network?.hosts ?? []) }
             await endpoints.describe(functions, apis: apis, model: network?.model)
+            described.withLockedValue { [endpoints] in $0 = endpoints }
             return Sandbox(topology: topology, endpoints: endpoints, stateDirectory: state, ownsStateDirectory: owns, account: account,
                            aws: endpoint, network: network, block: block, instances: started, proxies: proxies, lambda: functions, apis: apis,
                            blackHole: hole, clusters: clusters)
