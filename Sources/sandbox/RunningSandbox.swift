@@ -11,6 +11,9 @@ struct RunningSandbox: ParsableArguments {
     var path: String { self.endpointsFile ?? ProcessInfo.processInfo.environment["SANDBOX_ENDPOINTS"] ?? ".sandbox/endpoints.json" }
 
     func endpoints() throws -> Endpoints {
+        guard FileManager.default.fileExists(atPath: self.path) else {
+            throw ValidationError("no sandbox is running here: no endpoints file at \(self.path); start one with `sandbox up`, or point --endpoints-file at it")
+        }
         do {
             return try Endpoints.read(from: self.path)
         } catch {

@@ -31,7 +31,7 @@ struct UpCommand: AsyncParsableCommand {
         let (topology, base) = try TopologyLoader.load(path: self.topology)
         let service = SandboxService(
             topology: topology, baseDirectory: base, stateDirectory: URL(fileURLWithPath: self.stateDirectory),
-            endpointsFile: self.endpointsFile, logger: logger
+            endpointsFile: self.endpointsFile, topologyPath: URL(fileURLWithPath: self.topology).standardizedFileURL.path, logger: logger
         ) { sandbox in
             let report = EndpointsReport(sandbox.endpoints).text + "Endpoints file: \(self.endpointsFile). Press Ctrl-C to stop.\n"
             FileHandle.standardOutput.write(Data(report.utf8))

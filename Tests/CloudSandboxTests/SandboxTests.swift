@@ -49,7 +49,7 @@ final class SandboxTests: XCTestCase {
         }
     }
 
-    func testSandboxUpWritesEndpointsServesTheCLIAndStopsOnSIGINT() async throws {
+    func testSandboxUpWritesEndpointsServesTheCLIAndStopsOnSandboxDown() async throws {
         let binary = Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("sandbox").path
         let fallback = TopologyTests.root.appendingPathComponent(".build/debug/sandbox").path
         let executable = FileManager.default.isExecutableFile(atPath: binary) ? binary : fallback
@@ -91,13 +91,24 @@ final class SandboxTests: XCTestCase {
         let attributes = try FileManager.default.attributesOfItem(atPath: endpointsFile)
         XCTAssertEqual((attributes[.posixPermissions] as? NSNumber)?.intValue, 0o600, "the file holds passwords")
 
-        kill(process.processIdentifier, SIGINT)
+        let status = try await Subprocess.runOffThread([executable, "status", "--endpoints-file", endpointsFile])
+        XCTAssertEqual(status.status, 0, status.stderr)
+        XCTAssertTrue(status.stdout.hasPrefix("running (pid \(process.processIdentifier), since "), status.stdout)
+        XCTAssertTrue(status.stdout.hasSuffix("1 instances, 0 clusters, 1 proxies, 4 functions, 1 apis\n"), status.stdout)
+        // `sandbox down`: SIGTERM to the process, its graceful shutdown, as Ctrl-C's.
+        let down = try await Subprocess.runOffThread([executable, "down", "--endpoints-file", endpointsFile])
+        XCTAssertEqual(down.stdout, "stopped (pid \(process.processIdentifier))\n", down.stderr)
         let exited = try await MariaDB.offload { () -> Int32 in
             process.waitUntilExit()
             return process.terminationStatus
         }
         XCTAssertEqual(exited, 0)
         XCTAssertFalse(FileManager.default.fileExists(atPath: endpointsFile), "a stopped sandbox removes its endpoints file")
+        let stopped = try await Subprocess.runOffThread([executable, "status", "--endpoints-file", endpointsFile])
+        XCTAssertEqual(stopped.status, 1)
+        XCTAssertTrue(stopped.stdout.hasPrefix("not running: no endpoints file at "), stopped.stdout)
+        let again = try await Subprocess.runOffThread([executable, "down", "--endpoints-file", endpointsFile])
+        XCTAssertEqual(again.status, 1)
         let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         XCTAssertTrue(printed.contains("database app-db: \(database.host):\(database.port)"), printed)
         XCTAssertFalse(printed.contains(password), "passwords are never printed")

@@ -112,6 +112,20 @@ public struct Endpoints: Sendable, Codable, Equatable {
         public var eni: Interface?
     }
 
+    /// The process serving the sandbox (`sandbox up`), for `sandbox status` and `sandbox down`.
+    public struct Process: Sendable, Codable, Equatable {
+        public var pid: Int32
+        /// ISO 8601.
+        public var started: String
+        public var topology: String
+        public init(pid: Int32, started: String, topology: String) {
+            self.pid = pid
+            self.started = started
+            self.topology = topology
+        }
+    }
+
+    public var process: Process?
     public var databases: [String: Database]
     public var apis: [String: API]?
     public var functions: [String: Function]?

@@ -9,12 +9,15 @@ public struct SandboxService: Service {
     public let baseDirectory: URL
     public let stateDirectory: URL?
     public let endpointsFile: String?
+    /// Recorded in the endpoints file with this process's id, for `sandbox status` and `sandbox down`.
+    public let topologyPath: String?
     public let logger: Logger
     /// Called once the sandbox is up, before the endpoints file is written.
     public let onReady: @Sendable (Sandbox) -> Void
 
-    public init(topology: Topology, baseDirectory: URL, stateDirectory: URL?, endpointsFile: String?, logger: Logger,
+    public init(topology: Topology, baseDirectory: URL, stateDirectory: URL?, endpointsFile: String?, topologyPath: String? = nil, logger: Logger,
                 onReady: @escaping @Sendable (Sandbox) -> Void = { _ in }) {
+        self.topologyPath = topologyPath
         self.topology = topology
         self.baseDirectory = baseDirectory
         self.stateDirectory = stateDirectory
@@ -29,7 +32,10 @@ public struct SandboxService: Service {
         self.onReady(sandbox)
         if let endpointsFile {
             try? FileManager.default.removeItem(atPath: endpointsFile)
-            try sandbox.endpoints.write(to: endpointsFile)
+            var endpoints = sandbox.endpoints
+            endpoints.process = .init(pid: ProcessInfo.processInfo.processIdentifier, started: ISO8601DateFormatter().string(from: Date()),
+                                      topology: self.topologyPath ?? "")
+            try endpoints.write(to: endpointsFile)
             self.logger.info("endpoints written", metadata: ["sandbox.endpoints_file": "\(endpointsFile)"])
         }
         try? await gracefulShutdown()

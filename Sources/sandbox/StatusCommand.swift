@@ -1,0 +1,84 @@
+import ArgumentParser
+import CloudSandbox
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// `sandbox status`: whether the sandbox the endpoints file names runs (its process alive, its endpoint answering),
+/// and what it holds. Exits 0 when it runs, 1 when not (no file, or a stale one).
+struct StatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "status", abstract: "Say whether the sandbox runs and what it holds; exit 1 when it does not run.")
+
+    @Flag(help: "JSON: {running, pid, started, topology, counts}.") var json = false
+    @OptionGroup var sandbox: RunningSandbox
+
+    func run() async throws {
+        guard FileManager.default.fileExists(atPath: self.sandbox.path) else {
+            self.report(["running": false, "reason": "no endpoints file at \(self.sandbox.path); start one with `sandbox up`"])
+            throw ExitCode(1)
+        }
+        let endpoints = try self.sandbox.endpoints()
+        var answering = false
+        if let base = endpoints.aws?.endpoint, let url = URL(string: base + "/sandbox/proxies") {
+            var request = URLRequest(url: url, timeoutInterval: 3)
+            request.httpMethod = "GET"
+            answering = (try? await URLSession.shared.data(for: request)).map { ($0.1 as? HTTPURLResponse)?.statusCode == 200 } ?? false
+        }
+        var status: [String: Any] = ["running": answering, "endpointsFile": self.sandbox.path,
+                                     "instances": endpoints.databases.count, "proxies": endpoints.proxies?.count ?? 0,
+                                     "clusters": endpoints.clusters?.count ?? 0, "functions": endpoints.functions?.count ?? 0, "apis": endpoints.apis?.count ?? 0]
+        if let process = endpoints.process {
+            status["pid"] = Int(process.pid)
+            status["started"] = process.started
+            status["topology"] = process.topology
+        }
+        if !answering { status["reason"] = "the endpoints file is stale: nothing answers at \(endpoints.aws?.endpoint ?? "its endpoint")" }
+        self.report(status)
+        if !answering { throw ExitCode(1) }
+    }
+
+    private func report(_ status: [String: Any]) {
+        if self.json {
+            print(String(decoding: (try? JSONSerialization.data(withJSONObject: status, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data(), as: UTF8.self))
+        } else if status["running"] as? Bool == true {
+            print("running" + (status["pid"].map { " (pid \($0), since \(status["started"] ?? ""))" } ?? "") + (status["topology"].map { ": \($0)" } ?? ""))
+            print(["instances", "clusters", "proxies", "functions", "apis"].map { "\(status[$0] ?? 0) \($0)" }.joined(separator: ", "))
+        } else {
+            print("not running: \(status["reason"] ?? "")")
+        }
+    }
+}
+
+/// `sandbox down`: stops the sandbox `sandbox up` runs (SIGTERM to its process, its graceful shutdown) and waits until
+/// it has removed its endpoints file (at most 30 s). Exits 1 when none runs.
+struct DownCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "down", abstract: "Stop the sandbox `sandbox up` runs; exit 1 when none runs.")
+
+    @OptionGroup var sandbox: RunningSandbox
+
+    func run() async throws {
+        guard FileManager.default.fileExists(atPath: self.sandbox.path) else {
+            print("not running: no endpoints file at \(self.sandbox.path)")
+            throw ExitCode(1)
+        }
+        let endpoints = try self.sandbox.endpoints()
+        guard let process = endpoints.process else {
+            throw ValidationError("\(self.sandbox.path) was not written by `sandbox up` (no process in it); stop that sandbox where it runs")
+        }
+        guard kill(process.pid, 0) == 0 else {
+            try? FileManager.default.removeItem(atPath: self.sandbox.path)
+            print("not running (pid \(process.pid) is gone); removed the stale \(self.sandbox.path)")
+            throw ExitCode(1)
+        }
+        guard kill(process.pid, SIGTERM) == 0 else { throw ValidationError("cannot signal pid \(process.pid): \(String(cString: strerror(errno)))") }
+        for _ in 0..<300 {
+            if !FileManager.default.fileExists(atPath: self.sandbox.path) {
+                print("stopped (pid \(process.pid))")
+                return
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw ValidationError("pid \(process.pid) did not stop within 30 s")
+    }
+}
