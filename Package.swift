@@ -168,7 +168,8 @@ let package = Package(
         .testTarget(name: "RDSProxyTests", dependencies: ["CloudSandbox", "RDSProxy", "MariaDBClient", "MySQLNIO", "AWSSigV4", "SandboxTesting"]),
         .testTarget(name: "APIGatewayTests", dependencies: ["APIGateway", "Lambda"]),
         .testTarget(name: "LambdaTests", dependencies: ["Lambda"]),
-        .testTarget(name: "CloudSandboxTests", dependencies: ["CloudSandbox", "MariaDBClient", "SandboxTesting", "AWSSigV4", "FakeAWS", "ScriptedMySQL"]),
+        .testTarget(name: "CloudSandboxTests", dependencies: ["CloudSandbox", "MariaDBClient", "SandboxTesting", "AWSSigV4", "FakeAWS", "ScriptedMySQL",
+                                                          .product(name: "Yams", package: "Yams")]),
     ],
     swiftLanguageModes: [.v6]
 )
