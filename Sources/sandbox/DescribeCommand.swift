@@ -5,16 +5,16 @@ import Foundation
 import FoundationNetworking
 #endif
 
-/// `sandbox describe [proxies|secrets|roles|security-groups|functions|apis] [--json]`: what a running sandbox holds,
-/// with its proxies' target health, from its control API.
+/// `sandbox describe [proxies|targets|secrets|roles|security-groups|functions|apis] [--json]`: what a running sandbox
+/// holds, with its proxies' target health, from its control API.
 struct DescribeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "describe", abstract: "Describe a running sandbox's proxies (with target health), secrets, roles, security groups, functions and APIs.")
 
-    static let sections = ["proxies": "proxies", "secrets": "secrets", "roles": "roles", "security-groups": "securityGroups",
+    static let sections = ["proxies": "proxies", "targets": "targets", "secrets": "secrets", "roles": "roles", "security-groups": "securityGroups",
                            "functions": "functions", "apis": "apis"]
 
-    @Argument(help: "Only this: proxies, secrets, roles, security-groups, functions or apis.") var what: String?
+    @Argument(help: "Only this: proxies, targets, secrets, roles, security-groups, functions or apis.") var what: String?
     @Flag(help: "JSON, by section and name.") var json = false
     @OptionGroup var sandbox: RunningSandbox
 
@@ -28,6 +28,15 @@ struct DescribeCommand: AsyncParsableCommand {
         if let what, let key = Self.sections[what] { all = [key: all[key] ?? [:]] }
         if self.json {
             print(String(decoding: try JSONSerialization.data(withJSONObject: all, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]), as: UTF8.self))
+            return
+        }
+        if self.what == "targets", let targets = all["targets"] as? [String: [[String: Any]]] {
+            for (proxy, list) in targets.sorted(by: { $0.key < $1.key }) {
+                for target in list {
+                    print("\(proxy) → \(target["instance"] ?? ""): \(target["state"] ?? "")" + (target["reason"].map { " (\($0))" } ?? "")
+                          + (target["description"].map { " \($0)" } ?? ""))
+                }
+            }
             return
         }
         for key in ["proxies", "secrets", "roles", "securityGroups", "functions", "apis"] {

@@ -37,7 +37,7 @@ struct SQLCommand: AsyncParsableCommand {
         do {
             connection = try await endpoints.connect(try self.login.probe(target: self.target), database: self.database)
         } catch let error as MariaDBError {
-            Self.fail(error)
+            try Self.fail(error)
         }
         var results: [[String: Any]] = []
         for statement in self.execute {
@@ -50,15 +50,16 @@ struct SQLCommand: AsyncParsableCommand {
                     for row in result.rows { print(row.map { $0 ?? "NULL" }.joined(separator: "\t")) }
                 }
             } catch let error as MariaDBError {
-                Self.fail(error)
+                try Self.fail(error)
             }
         }
         if self.json { print(String(decoding: try JSONSerialization.data(withJSONObject: results, options: [.sortedKeys]), as: UTF8.self)) }
     }
 
-    static func fail(_ error: MariaDBError) -> Never {
+    /// The server's error on stderr, as the mariadb client prints it; exit status 1 (the shell goes on).
+    static func fail(_ error: MariaDBError) throws -> Never {
         FileHandle.standardError.write(Data("ERROR \(error.code) (\(error.sqlState)): \(error.message)\n".utf8))
-        Foundation.exit(1)
+        throw ExitCode(1)
     }
 }
 

@@ -193,7 +193,7 @@ final class SandboxCLITests: XCTestCase {
             XCTAssertEqual(secrets["secrets"]?["app-db/app"]?["arn"], sandbox.account.secretARN(named: "app-db/app"))
             let wrong = try await self.sandbox(["describe", "tables", "--endpoints-file", file])
             XCTAssertNotEqual(wrong.status, 0)
-            XCTAssertTrue(wrong.stderr.contains("use one of apis, functions, proxies, roles, secrets, security-groups"), wrong.stderr)
+            XCTAssertTrue(wrong.stderr.contains("use one of apis, functions, proxies, roles, secrets, security-groups, targets"), wrong.stderr)
         }
     }
 

@@ -3,8 +3,8 @@ import Foundation
 import Hummingbird
 import VirtualNetwork
 
-/// `GET /sandbox/describe` on the AWS endpoint's port: what `sandbox describe` prints — proxies with their targets'
-/// health, secrets, roles, security groups, functions and APIs, by name. ARNs and settings only, never a secret value.
+/// `GET /sandbox/describe` on the AWS endpoint's port: what `sandbox describe` prints — proxies, their targets with
+/// health (also by proxy under `targets`), secrets, roles, security groups, functions and APIs, by name. ARNs and settings only, never a secret value.
 struct DescribeAPI: Sendable {
     let topology: Topology
     let endpoints: @Sendable () -> Endpoints
@@ -55,7 +55,8 @@ struct DescribeAPI: Sendable {
         let apis = Dictionary((self.topology.apis ?? []).map { api in
             (api.name, ["url": endpoints.apis?[api.name]?.url ?? "", "routes": api.routes.map { "\($0.route) → \($0.function)" }] as [String: Any])
         }, uniquingKeysWith: { first, _ in first })
-        return ["proxies": proxies, "secrets": secrets, "roles": roles, "securityGroups": groups, "functions": functions, "apis": apis]
+        let targets = proxies.mapValues { ($0 as? [String: Any])?["targets"] ?? [] }
+        return ["proxies": proxies, "targets": targets, "secrets": secrets, "roles": roles, "securityGroups": groups, "functions": functions, "apis": apis]
     }
 
     private static func rule(_ rule: NetworkSpec.Rule, peer: String?, _ word: String) -> String {
