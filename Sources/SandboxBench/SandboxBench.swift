@@ -14,7 +14,7 @@ import ScriptedMySQL
 struct SandboxBench {
     struct Target { var name: String; var host: String; var port: Int; var user: String; var password: String }
 
-    /// `BENCH_ONLY=queries,sysbench,startup,network,proxy,stream,scale,lambda,failover,aws,catalog` (any of them) runs those
+    /// `BENCH_ONLY=queries,sysbench,startup,network,proxy,stream,scale,lambda,failover,aws,catalog,sandboxes` (any of them) runs those
     /// parts alone; `SCALE_CLIENTS` and `SCALE_CYCLES` make the scale part smaller; `FAILOVER_PROFILE=aws` takes
     /// Aurora-like failover timings.
     static func main() async throws {
@@ -78,6 +78,7 @@ struct SandboxBench {
         if wants("failover") { try await FailoverBench.run(logger: quiet, profile: environment["FAILOVER_PROFILE"] ?? "fast"); print() }
         if wants("aws") { try AWSBench.run() }
         if wants("catalog") { print(); try await CatalogBench.run() }
+        if wants("sandboxes") { print(); try await StartupBench.run(logger: quiet) }
         real?.stop()
         await scripted.shutdown()
     }
