@@ -1,6 +1,9 @@
 import ArgumentParser
 import CloudSandbox
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 
 /// How a command finds the running sandbox: `--endpoints-file`, else `SANDBOX_ENDPOINTS`, else
 /// `.sandbox/endpoints.json` (where `sandbox up` writes it).
@@ -25,5 +28,13 @@ struct RunningSandbox: ParsableArguments {
     func awsEndpoint() throws -> String {
         guard let base = try self.endpoints().aws?.endpoint else { throw ValidationError("\(self.path) names no endpoint; is the sandbox up?") }
         return base
+    }
+
+    /// Whether a sandbox answers at the endpoint the file names (its control API, within `timeout` seconds).
+    func answers(timeout: TimeInterval) async -> Bool {
+        guard let base = try? self.endpoints().aws?.endpoint, let url = URL(string: base + "/sandbox/proxies") else { return false }
+        var request = URLRequest(url: url, timeoutInterval: timeout)
+        request.httpMethod = "GET"
+        return (try? await URLSession.shared.data(for: request)).map { ($0.1 as? HTTPURLResponse)?.statusCode == 200 } ?? false
     }
 }

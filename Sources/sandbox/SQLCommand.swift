@@ -58,7 +58,7 @@ struct SQLCommand: AsyncParsableCommand {
 
     /// The server's error on stderr, as the mariadb client prints it; exit status 1 (the shell goes on).
     static func fail(_ error: MariaDBError) throws -> Never {
-        FileHandle.standardError.write(Data("ERROR \(error.code) (\(error.sqlState)): \(error.message)\n".utf8))
+        FileHandle.standardError.write(Data("\(error)\n".utf8))
         throw ExitCode(1)
     }
 }

@@ -1,9 +1,6 @@
 import ArgumentParser
 import CloudSandbox
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 /// `sandbox status`: whether the sandbox the endpoints file names runs (its process alive, its endpoint answering),
 /// and what it holds. Exits 0 when it runs, 1 when not (no file, or a stale one).
@@ -19,12 +16,7 @@ struct StatusCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         let endpoints = try self.sandbox.endpoints()
-        var answering = false
-        if let base = endpoints.aws?.endpoint, let url = URL(string: base + "/sandbox/proxies") {
-            var request = URLRequest(url: url, timeoutInterval: 3)
-            request.httpMethod = "GET"
-            answering = (try? await URLSession.shared.data(for: request)).map { ($0.1 as? HTTPURLResponse)?.statusCode == 200 } ?? false
-        }
+        let answering = await self.sandbox.answers(timeout: 3)
         var status: [String: Any] = ["running": answering, "endpointsFile": self.sandbox.path,
                                      "instances": endpoints.databases.count, "proxies": endpoints.proxies?.count ?? 0,
                                      "clusters": endpoints.clusters?.count ?? 0, "functions": endpoints.functions?.count ?? 0, "apis": endpoints.apis?.count ?? 0]

@@ -24,12 +24,7 @@ struct DescribeAPI: Sendable {
                 "idleClientTimeout": proxy.idleClientTimeout ?? 1800, "role": proxy.role,
                 "auth": proxy.auth.map { ["secret": $0.secret, "iamAuth": ($0.iamAuth ?? .disabled).rawValue,
                                           "clientPasswordAuthType": ($0.clientPasswordAuthType ?? .nativePassword).rawValue] },
-                "targets": (record?.targets ?? []).map { target -> [String: Any] in
-                    var entry: [String: Any] = ["instance": target.instanceIdentifier, "state": target.state]
-                    entry["reason"] = target.reason
-                    entry["description"] = target.healthDescription
-                    return entry
-                },
+                "targets": (record?.targets ?? []).map(\.json),
             ] as [String: Any]
         }
         let secrets = Dictionary((self.topology.secrets ?? []).map { secret in

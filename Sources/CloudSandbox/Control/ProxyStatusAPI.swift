@@ -21,12 +21,7 @@ struct ProxyStatusAPI: Sendable {
                     "clientConnections": statistics.clientConnections, "databaseConnections": statistics.databaseConnections,
                     "idleDatabaseConnections": statistics.idleDatabaseConnections, "pinnedClients": statistics.pinnedClients,
                     "borrowWaits": statistics.borrowWaits, "borrowTimeouts": statistics.borrowTimeouts,
-                    "targets": targets.map { target -> [String: Any] in
-                        var entry: [String: Any] = ["instance": target.instanceIdentifier, "state": target.state]
-                        entry["reason"] = target.reason
-                        entry["description"] = target.healthDescription
-                        return entry
-                    },
+                    "targets": targets.map(\.json),
                     "logins": proxy.audit.all.suffix(50).map { ["user": $0.user, "outcome": $0.outcome, "reason": $0.reason] },
                 ] as [String: Any]
             }

@@ -1,3 +1,4 @@
+import FakeAWS
 import Foundation
 import Hummingbird
 import NIOCore
@@ -8,5 +9,15 @@ extension Response {
         let options: JSONSerialization.WritingOptions = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys]
         let data = (try? JSONSerialization.data(withJSONObject: object, options: options)) ?? Data("{}".utf8)
         return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+extension DBProxyRecord.Target {
+    /// As the control APIs show it: instance, state, and the reason and description when there are.
+    var json: [String: Any] {
+        var entry: [String: Any] = ["instance": self.instanceIdentifier, "state": self.state]
+        entry["reason"] = self.reason
+        entry["description"] = self.healthDescription
+        return entry
     }
 }

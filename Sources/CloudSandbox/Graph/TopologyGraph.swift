@@ -48,7 +48,7 @@ public struct TopologyGraph: Sendable {
             if let target = function.databaseTarget { paths.append(tcp(function.name, target)) }
             if function.readsSecrets, let model {
                 let eni = model.eni(owner: function.name)
-                let access = model.access(from: eni, toService: "secretsmanager", name: "secretsmanager.\(topology.region).amazonaws.com")
+                let access = model.access(from: eni, toService: "secretsmanager", name: ServiceAccess.endpointName("secretsmanager", region: topology.region))
                 switch access {
                 case let .open(how): paths.append(Path(from: function.name, to: "aws:secretsmanager", label: "tcp/443 \(how)", blocked: nil))
                 case let .blocked(why): paths.append(Path(from: function.name, to: "aws:secretsmanager", label: "tcp/443", blocked: why.map(\.description).joined(separator: "; ")))

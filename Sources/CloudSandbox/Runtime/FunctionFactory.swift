@@ -44,7 +44,7 @@ enum FunctionFactory {
                     owners.filter { network?.isDenied(from: source, to: $0.0, port: 3306) == true }.flatMap { ["\($0.1):3306", "\($0.1):\($0.2)"] }
                 }),
             awsAccess: { source, service in
-                guard case let .blocked(why)? = network?.awsAccess(from: source, service: service, name: "\(service).\(topology.region).amazonaws.com") else { return nil }
+                guard case let .blocked(why)? = network?.awsAccess(from: source, service: service, name: ServiceAccess.endpointName(service, region: topology.region)) else { return nil }
                 return why.map(\.description).joined(separator: "; ")
             },
             logger: context.logger)

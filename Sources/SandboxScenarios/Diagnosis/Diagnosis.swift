@@ -27,7 +27,7 @@ public struct Diagnosis: Sendable {
         checks.checkAWSAccess()
         checks.checkIAM()
         checks.checkLogins()
-        await checks.checkProxySecrets()
+        checks.checkProxySecrets()
         checks.checkAPIs()
         checks.explainRemaining(paths)
         await sandbox.shutdown()
@@ -43,6 +43,8 @@ struct DiagnosisChecks {
     let catalog: Catalog
     var findings: [Finding] = []
     var failedFunctions: [String: String] = [:]
+    /// Each proxy's target health as `tryPaths` found it.
+    var targetHealth: [String: Observation] = [:]
 
     init(topology: Topology, sandbox: Sandbox, catalog: Catalog) {
         self.topology = topology
@@ -73,6 +75,7 @@ struct DiagnosisChecks {
         }
         for proxy in self.topology.proxies ?? [] {
             let observation = await Probe.targetHealth(proxy: proxy.name).run(in: self.sandbox)
+            self.targetHealth[proxy.name] = observation
             results.append(PathResult(path: "target health of \(proxy.name) (\(proxy.target))", works: observation.succeeded, observed: observation.text))
         }
         return results

@@ -2,6 +2,7 @@ import CloudSandbox
 import FakeAWS
 import Foundation
 import Logging
+import VirtualNetwork
 
 /// The checks that read the model and ask the running sandbox's analysis (reachability, IAM evaluation).
 extension DiagnosisChecks {
@@ -45,7 +46,7 @@ extension DiagnosisChecks {
     mutating func checkAWSAccess() {
         guard let model = self.sandbox.network?.model else { return }
         for path in DatabasePath.all(in: self.topology) where path.auth != .iam && path.function.vpc != nil {
-            let name = "secretsmanager.\(self.topology.region).amazonaws.com"
+            let name = ServiceAccess.endpointName("secretsmanager", region: self.topology.region)
             guard let eni = model.eni(owner: path.function.name), case let .blocked(why) = model.access(from: eni, toService: "secretsmanager", name: name) else { continue }
             let id = why.contains { $0.code == "VPC_ENDPOINT" } ? "endpoint-group-without-function-ingress" : "private-subnet-without-route-to-secrets-manager"
             self.add(id, "function \(path.function.name) → \(name):443", why.map(\.description))

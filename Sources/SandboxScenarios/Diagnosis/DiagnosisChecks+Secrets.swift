@@ -3,9 +3,9 @@ import Foundation
 
 /// The checks that read what the proxies found when they read their secrets and tried their targets.
 extension DiagnosisChecks {
-    /// Why each proxy's secrets are unusable (its role's trust, GetSecretValue, KMS, the JSON), and target
-    /// health's authentication failures.
-    mutating func checkProxySecrets() async {
+    /// Why each proxy's secrets are unusable (its role's trust, GetSecretValue, KMS, the JSON), and the
+    /// authentication failures of the target health `tryPaths` checked.
+    mutating func checkProxySecrets() {
         for proxy in self.topology.proxies ?? [] {
             guard let server = self.sandbox.proxy(proxy.name) else { continue }
             var found: [String: [String]] = [:]
@@ -14,9 +14,8 @@ extension DiagnosisChecks {
                 found[id, default: []].append("\(arn): \(reason)")
             }
             for (id, evidence) in found.sorted(by: { $0.key < $1.key }) { self.add(id, "proxy \(proxy.name) (role \(proxy.role))", evidence) }
-            let health = await server.checkTargetHealth()
-            if health.reason == "AUTH_FAILURE", let description = health.description, description.contains("Database authentication failed") {
-                self.add("secret-password-changed-outside", "proxy \(proxy.name) → \(proxy.target)", [description])
+            if let health = self.targetHealth[proxy.name], health.targetReason == "AUTH_FAILURE", health.text.contains("Database authentication failed") {
+                self.add("secret-password-changed-outside", "proxy \(proxy.name) → \(proxy.target)", [health.text])
             }
         }
         for (function, observed) in self.failedFunctions.sorted(by: { $0.key < $1.key }) where observed.contains("Access to KMS is not allowed") {

@@ -30,7 +30,7 @@ extension Probe {
             await connection.close()
             return Observation(succeeded: true, text: "connected; \(probe.sql ?? "SELECT 1") answered")
         } catch let MySQLClientError.server(error) {
-            return Observation(succeeded: false, text: "ERROR \(error.code) (\(error.sqlState)): \(error.message)", mysqlError: UInt32(error.code))
+            return Observation(succeeded: false, text: "\(error)", mysqlError: UInt32(error.code))
         } catch MySQLClientError.cleartextPluginDisabled {
             return Observation(succeeded: false, text: "\(MySQLClientError.cleartextPluginDisabled)", mysqlError: 2059)
         } catch {

@@ -63,7 +63,7 @@ extension Probe {
             return Observation(succeeded: true, text: connections.count == 1 ? "connected; \(sql) answered" : "\(connections.count) clients connected; \(sql) answered")
         } catch let error as MariaDBError {
             let which = probe.clients > 1 ? "a client of \(probe.clients) (\(connections.count) connected): " : ""
-            return Observation(succeeded: false, text: "\(which)ERROR \(error.code) (\(error.sqlState)): \(error.message)", mysqlError: error.code)
+            return Observation(succeeded: false, text: "\(which)\(error)", mysqlError: error.code)
         } catch {
             return Observation(succeeded: false, text: "\(error)")
         }
@@ -89,7 +89,7 @@ extension Probe {
             _ = try await MariaDB.offload { try after.query(sql) }
             return Observation(succeeded: true, text: "\(sql) answered before and after the failover")
         } catch let error as MariaDBError {
-            return Observation(succeeded: false, text: "\(stage): ERROR \(error.code) (\(error.sqlState)): \(error.message)", mysqlError: error.code)
+            return Observation(succeeded: false, text: "\(stage): \(error)", mysqlError: error.code)
         } catch {
             return Observation(succeeded: false, text: "\(stage): \(error)")
         }

@@ -100,6 +100,9 @@ public enum ServiceAccess: Sendable, Equatable, CustomStringConvertible {
 
     public var isOpen: Bool { if case .open = self { true } else { false } }
 
+    /// The public DNS name of AWS's `service` endpoint in `region`: `secretsmanager.us-east-1.amazonaws.com`.
+    public static func endpointName(_ service: String, region: String) -> String { "\(service).\(region).amazonaws.com" }
+
     public var description: String {
         switch self {
         case let .open(how): "reachable \(how)"

@@ -2,9 +2,6 @@ import ArgumentParser
 import CloudSandbox
 import Foundation
 import Logging
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 /// `sandbox shell [TOPOLOGY]`: reads commands of the same tree (`describe proxies`, `sql …`, `reach …`) with line
 /// editing, history and Tab completion of commands and resource names, against the running sandbox — attached
@@ -19,8 +16,7 @@ struct ShellCommand: AsyncParsableCommand {
     func run() async throws {
         let colour = isatty(STDOUT_FILENO) == 1
         var started: Sandbox?
-        let running = (try? self.sandbox.endpoints()) != nil ? await Self.answers(try? self.sandbox.awsEndpoint()) : false
-        if !running {
+        if await !self.sandbox.answers(timeout: 2) {
             let (topology, base) = try TopologyLoader.load(path: self.topology)
             let sandbox = try await Sandbox.start(topology, baseDirectory: base, logger: Logger(label: "cloudsandbox", factory: { _ in SwiftLogNoOpLogHandler() }))
             try? FileManager.default.createDirectory(atPath: (self.sandbox.path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
@@ -109,12 +105,5 @@ struct ShellCommand: AsyncParsableCommand {
             names += Array(endpoints?.credentials?.keys ?? [:].keys) + DescribeCommand.sections.keys
         }
         return Array(Set(names.filter { $0.hasPrefix(word) })).sorted()
-    }
-
-    private static func answers(_ base: String?) async -> Bool {
-        guard let base, let url = URL(string: base + "/sandbox/proxies") else { return false }
-        var request = URLRequest(url: url, timeoutInterval: 2)
-        request.httpMethod = "GET"
-        return (try? await URLSession.shared.data(for: request)).map { ($0.1 as? HTTPURLResponse)?.statusCode == 200 } ?? false
     }
 }
