@@ -1,7 +1,14 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Runs a command to completion and captures its output; for tests that drive real clients (`mariadb`,
 /// `aws`, `python3` with boto3) and set-up tools.
+///
+/// Spawned with `posix_spawn` and every inherited descriptor above stderr closed, then reaped with `waitpid`:
+/// Foundation's `Process` learns of an exit from a socket its children inherit, so a child that leaves a
+/// daemon behind (`tmux new-session -d`) or a process spawned meanwhile keeps `waitUntilExit()` waiting forever.
 public enum Subprocess {
     public struct Result: Sendable {
         public var status: Int32
@@ -9,27 +16,31 @@ public enum Subprocess {
         public var stderr: String
     }
 
+    public struct SpawnError: Error, CustomStringConvertible {
+        public var arguments: [String]
+        public var code: Int32
+        public var description: String { "cannot run \(self.arguments.joined(separator: " ")): \(String(cString: strerror(self.code)))" }
+    }
+
     /// Runs `arguments` (looked up on PATH) and waits. Blocking: see `runOffThread` from async code.
     /// stderr is drained on its own thread so a chatty stderr cannot fill its pipe while stdout is read.
     public static func run(_ arguments: [String], environment: [String: String]? = nil) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        if let environment { process.environment = environment }
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
+        let (outRead, outWrite) = try self.pipe(), (errRead, errWrite) = try self.pipe()
+        let spawned = Swift.Result { try self.spawn(arguments, environment: environment ?? ProcessInfo.processInfo.environment,
+                                                    stdout: outWrite, stderr: errWrite) }
+        close(outWrite)
+        close(errWrite)
+        let out = FileHandle(fileDescriptor: outRead, closeOnDealloc: true), err = FileHandle(fileDescriptor: errRead, closeOnDealloc: true)
+        let pid = try spawned.get()
         let stderrData = LockedData()
         let drained = DispatchSemaphore(value: 0)
         DispatchQueue.global().async {
-            stderrData.set(err.fileHandleForReading.readDataToEndOfFile())
+            stderrData.set(err.readDataToEndOfFile())
             drained.signal()
         }
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stdout = out.readDataToEndOfFile()
         drained.wait()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+        return Result(status: self.wait(pid), stdout: String(decoding: stdout, as: UTF8.self),
                       stderr: String(decoding: stderrData.get(), as: UTF8.self))
     }
 
@@ -38,6 +49,53 @@ public enum Subprocess {
         try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async { continuation.resume(with: Swift.Result { try run(arguments, environment: environment) }) }
         }
+    }
+
+    /// A pipe whose ends no other child inherits (close-on-exec; `posix_spawn`'s dup2 clears it on 1 and 2).
+    private static func pipe() throws -> (read: Int32, write: Int32) {
+        var fds: [Int32] = [0, 0]
+        guard Glibc.pipe(&fds) == 0 else { throw SpawnError(arguments: ["pipe"], code: errno) }
+        for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        return (fds[0], fds[1])
+    }
+
+    private static func spawn(_ arguments: [String], environment: [String: String], stdout: Int32, stderr: Int32) throws -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, stdout, 1)
+        posix_spawn_file_actions_adddup2(&actions, stderr, 2)
+        self.closeInheritedDescriptors(&actions)
+        let argv = (["/usr/bin/env"] + arguments).map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { for pointer in argv + envp { free(pointer) } }
+        var pid: pid_t = 0
+        let code = posix_spawn(&pid, "/usr/bin/env", &actions, nil, argv, envp)
+        guard code == 0 else { throw SpawnError(arguments: arguments, code: code) }
+        return pid
+    }
+
+    /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34+, not in the Swift module), else every
+    /// descriptor open now.
+    private static func closeInheritedDescriptors(_ actions: inout posix_spawn_file_actions_t) {
+        typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+        if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") {
+            _ = unsafeBitCast(symbol, to: CloseFrom.self)(&actions, 3)
+            return
+        }
+        let open = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+        for fd in open.compactMap(Int32.init) where fd > 2 { posix_spawn_file_actions_addclose(&actions, fd) }
+    }
+
+    /// The exit status, or 128 + the signal that ended it (as a shell reports it).
+    private static func wait(_ pid: pid_t) -> Int32 {
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 {
+            guard errno == EINTR else { return -1 }
+        }
+        let signal = status & 0x7f
+        return signal == 0 ? (status >> 8) & 0xff : 128 + signal
     }
 
     private final class LockedData: @unchecked Sendable {
