@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "RDSProxy", targets: ["RDSProxy"]),
         .library(name: "Lambda", targets: ["Lambda"]),
         .library(name: "APIGateway", targets: ["APIGateway"]),
+        .library(name: "TemplateImport", targets: ["TemplateImport"]),
         .library(name: "SandboxScenarios", targets: ["SandboxScenarios"]),
         .library(name: "SandboxTesting", targets: ["SandboxTesting"]),
         // LD_PRELOAD'ed into process functions: the sandbox's DNS names, ports and source addresses.
@@ -128,6 +129,12 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Yams", package: "Yams"),
         ]),
+        // CloudFormation/SAM templates (intrinsics, nested stacks) and Terraform JSON into a topology; `sandbox up PATH` tells them apart.
+        .target(name: "TemplateImport", dependencies: [
+            "CloudSandbox", "FakeAWS", "VirtualNetwork",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Yams", package: "Yams"),
+        ]),
         // Clients against a running sandbox (a login as a role, a route), probes, and the misconfiguration catalog with its runner.
         .target(name: "SandboxScenarios", dependencies: [
             "CloudSandbox", "MariaDBClient", "AWSSigV4", "Lambda", "FakeAWS", "VirtualNetwork", "MySQLNIO", "MySQLWire",
@@ -137,14 +144,14 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ]),
         .executableTarget(name: "sandbox", dependencies: [
-            "CloudSandbox", "SandboxScenarios", "MariaDBClient", "AWSSigV4",
+            "CloudSandbox", "SandboxScenarios", "TemplateImport", "MariaDBClient", "AWSSigV4",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         // Helpers for tests (ours and users'): a throwaway real MariaDB server, a seeded random generator, subprocesses.
         // For tests of this stack: a sandbox per test, assertions that carry the sandbox's explanation, failover workloads.
-        .target(name: "SandboxTesting", dependencies: ["CloudSandbox", "SandboxScenarios", "ScriptedMySQL", "VirtualNetwork", "SandboxPKI", "MariaDBClient", "AWSSigV4",
+        .target(name: "SandboxTesting", dependencies: ["CloudSandbox", "SandboxScenarios", "TemplateImport", "ScriptedMySQL", "VirtualNetwork", "SandboxPKI", "MariaDBClient", "AWSSigV4",
                                                        .product(name: "NIOConcurrencyHelpers", package: "swift-nio")]),
         .executableTarget(name: "SandboxBench", dependencies: [
             "CloudSandbox", "MySQLNIO", "ScriptedMySQL", "MariaDBClient", "SandboxTesting", "SandboxPKI", "AWSSigV4", "IAMPolicy", "VirtualNetwork", "Lambda",
@@ -168,6 +175,7 @@ let package = Package(
         .testTarget(name: "RDSProxyTests", dependencies: ["CloudSandbox", "RDSProxy", "MariaDBClient", "MySQLNIO", "AWSSigV4", "SandboxTesting"]),
         .testTarget(name: "APIGatewayTests", dependencies: ["APIGateway", "Lambda"]),
         .testTarget(name: "LambdaTests", dependencies: ["Lambda"]),
+        .testTarget(name: "TemplateImportTests", dependencies: ["TemplateImport", "CloudSandbox", "SandboxTesting"]),
         .testTarget(name: "CloudSandboxTests", dependencies: ["CloudSandbox", "MariaDBClient", "SandboxTesting", "AWSSigV4", "FakeAWS", "ScriptedMySQL",
                                                           .product(name: "Yams", package: "Yams")]),
     ],

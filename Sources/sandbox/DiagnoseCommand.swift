@@ -10,11 +10,13 @@ struct DiagnoseCommand: AsyncParsableCommand {
         commandName: "diagnose", abstract: "Find the catalog's misconfigurations in a topology: static checks and every path tried live. Exits 1 when something is broken.")
 
     @Argument(help: "A topology file.") var topology: String
+    @OptionGroup var source: TopologyArguments
     @Flag(help: "JSON: {findings: [{id, title, subject, evidence, fix}], paths, notChecked}.") var json = false
     @OptionGroup var catalog: ScenarioCommand.CatalogOption
 
     func run() async throws {
-        let (topology, base) = try TopologyLoader.load(path: self.topology)
+        let loaded = try self.source.load(self.topology, quiet: self.json)
+        let (topology, base) = (loaded.topology, loaded.baseDirectory)
         let report = try await Diagnosis(catalog: try self.catalog.load()).run(topology, baseDirectory: base)
         if self.json {
             let encoder = JSONEncoder()

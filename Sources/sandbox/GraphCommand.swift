@@ -10,11 +10,12 @@ struct GraphCommand: ParsableCommand {
         commandName: "graph", abstract: "Draw the topology and its open and blocked paths (Graphviz DOT, or SVG with --svg); --paths lists them, exiting 1 when one is blocked.")
 
     @Argument(help: "The topology file.") var topology: String = "Sandbox/default.yaml"
+    @OptionGroup var source: TopologyArguments
     @Option(help: "Write SVG here (needs Graphviz's dot) instead of printing DOT.") var svg: String?
     @Flag(help: "List the paths (open or blocked, and why) instead of drawing; exit 1 when one is blocked.") var paths = false
 
     func run() throws {
-        let (topology, _) = try TopologyLoader.load(path: self.topology)
+        let topology = try self.source.load(self.topology).topology
         let graph = try TopologyGraph(topology)
         if self.paths {
             for path in graph.paths { print("\(path.blocked == nil ? "open   " : "blocked") \(path.from) → \(path.to) \(path.label)" + (path.blocked.map { ": \($0)" } ?? "")) }

@@ -15,9 +15,10 @@ struct ReachCommand: ParsableCommand {
     var port: Int
     @Option(help: "The topology file (YAML).")
     var topology: String = "Sandbox/default.yaml"
+    @OptionGroup var importing: TopologyArguments
 
     func run() throws {
-        let (topology, _) = try TopologyLoader.load(path: self.topology)
+        let topology = try self.importing.load(self.topology).topology
         guard let model = try NetworkPlan.model(for: topology, loopback: { _ in nil }) else {
             throw ValidationError("\(self.topology) has no network section: without one, every instance answers everyone.")
         }

@@ -2,14 +2,17 @@ import ArgumentParser
 import CloudSandbox
 import Foundation
 import Logging
+import TemplateImport
 import ServiceLifecycle
 
 /// `sandbox up [TOPOLOGY] [--endpoints-file PATH]`: runs a topology in the foreground until Ctrl-C.
 struct UpCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "up", abstract: "Start a topology in the foreground; Ctrl-C stops it.")
 
-    @Argument(help: "The topology file (YAML).")
+    @Argument(help: "A topology (YAML), a CloudFormation/SAM template or `terraform show -json` output, told apart by content.")
     var topology: String = "Sandbox/default.yaml"
+
+    @OptionGroup var source: TopologyArguments
 
     @Option(help: "Where to write the JSON endpoints file, once everything listens.")
     var endpointsFile: String = ".sandbox/endpoints.json"
@@ -28,7 +31,8 @@ struct UpCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "cloudsandbox")
-        let (topology, base) = try TopologyLoader.load(path: self.topology)
+        let loaded = try self.source.load(self.topology)
+        let (topology, base) = (loaded.topology, loaded.baseDirectory)
         let service = SandboxService(
             topology: topology, baseDirectory: base, stateDirectory: URL(fileURLWithPath: self.stateDirectory),
             endpointsFile: self.endpointsFile, topologyPath: URL(fileURLWithPath: self.topology).standardizedFileURL.path, logger: logger
@@ -45,11 +49,13 @@ struct UpCommand: AsyncParsableCommand {
 struct ValidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "validate", abstract: "Check a topology file and say what is wrong.")
 
-    @Argument(help: "The topology file (YAML).")
+    @Argument(help: "A topology (YAML), a CloudFormation/SAM template or `terraform show -json` output, told apart by content.")
     var topology: String = "Sandbox/default.yaml"
 
+    @OptionGroup var source: TopologyArguments
+
     func run() throws {
-        let (topology, _) = try TopologyLoader.load(path: self.topology)
-        print("\(self.topology): OK (\(topology.databases.count) database instance(s) in \(topology.region))")
+        let topology = try self.source.load(self.topology).topology
+        print("\(self.topology): OK (\(topology.summary) in \(topology.region))")
     }
 }

@@ -28,14 +28,14 @@ enum AccountProvisioner {
         }
         for (index, key) in (topology.kmsKeys ?? []).enumerated() {
             try Self.at("kmsKeys[\(index)]") { () throws(AWSError) in
-                try account.createKey(alias: key.alias, description: key.description ?? "", policy: key.policy?.text)
+                try account.createKey(alias: key.alias, description: key.description ?? "", policy: key.policy?.text, id: key.keyId)
             }
         }
         for (index, secret) in (topology.secrets ?? []).enumerated() {
             try Self.at("secrets[\(index)]") { () throws(AWSError) in
                 try account.createSecret(name: secret.name, value: try Self.value(of: secret, topology: topology, databases: databases, account: account),
                                          kmsKey: secret.kmsKey.map { $0.hasPrefix("arn:") || $0.hasPrefix("alias/") ? $0 : "alias/\($0)" },
-                                         description: secret.description, resourcePolicy: secret.resourcePolicy?.text)
+                                         description: secret.description, resourcePolicy: secret.resourcePolicy?.text, arnSuffix: secret.arnSuffix)
             }
         }
         return credentials

@@ -104,7 +104,9 @@ enum FunctionFactory {
         let path = "functions[\(index)]"
         let code: FunctionCode
         if let builtin = function.builtin {
-            if let sql = builtin.sql {
+            if let unbound = builtin.unbound {
+                code = .swift(handlers[unbound.logicalId] ?? { _, _ in throw CodeNotBound(function: function.name, unbound: unbound) })
+            } else if let sql = builtin.sql {
                 code = .builtin(.sql(SQLFunction(
                     target: sql.target, user: sql.user, auth: sql.auth == .iam ? .iam : .secret(sql.secret ?? ""), database: sql.database,
                     tls: sql.tls ?? true, statements: sql.statements.map { .init(sql: $0.sql, parameters: $0.parameters ?? []) })))
@@ -137,6 +139,19 @@ enum FunctionFactory {
         for (name, proxy) in context.proxies { result = result.replacingOccurrences(of: "${proxy:\(name)}", with: proxy.endpoint) }
         for (id, database) in context.databases { result = result.replacingOccurrences(of: "${database:\(id)}", with: database.endpoint) }
         return result
+    }
+}
+
+/// What an invocation of a function without runnable code answers: how to bind code to it.
+struct CodeNotBound: Error, CustomStringConvertible {
+    var function: String
+    var unbound: Topology.Function.Unbound
+
+    var description: String {
+        "function \(self.function) (\(self.unbound.logicalId)) has no code the sandbox can run: \(self.unbound.reason). Bind code to it: "
+            + "pass a Swift handler named '\(self.unbound.logicalId)' in Sandbox.start(handlers:), or write the topology out with "
+            + "`sandbox import` and give the function `builtin` (echo, sql) or `command` (a Runtime API process such as "
+            + "`[python3, -m, awslambdaric, app.handler]`)"
     }
 }
 

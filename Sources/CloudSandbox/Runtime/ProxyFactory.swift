@@ -45,7 +45,8 @@ enum ProxyFactory {
         do throws(AWSError) {
             record = try account.createDBProxy(name: spec.name, roleARN: roleARN, auth: auth, requireTLS: spec.requireTLS ?? false,
                                                idleClientTimeout: spec.idleClientTimeout, subnets: spec.subnets ?? ["subnet-sandbox"],
-                                               securityGroups: spec.securityGroups ?? [], pool: pool, targets: [targetID])
+                                               securityGroups: spec.securityGroups ?? [], pool: pool, targets: [targetID],
+                                               resourceID: spec.resourceId)
         } catch {
             throw TopologyError(path: path, "\(error.code): \(error.message)")
         }

@@ -58,7 +58,10 @@ extension Topology {
         public var description: String?
         /// The key policy; AWS's default (the account root, delegating to IAM) when absent.
         public var policy: JSONText?
-        public init(alias: String, description: String? = nil, policy: JSONText? = nil) {
+        /// The key id (a random UUID when absent); an imported template fixes it so references to the key match.
+        public var keyId: String?
+        public init(alias: String, description: String? = nil, policy: JSONText? = nil, keyId: String? = nil) {
+            self.keyId = keyId
             self.alias = alias
             self.description = description
             self.policy = policy
@@ -86,9 +89,13 @@ extension Topology {
         public var generate: PasswordOptions?
         public var database: DatabaseUser?
         public var resourcePolicy: JSONText?
+        /// The six characters after the name in the secret's ARN (random when absent); an imported template
+        /// fixes them so policies and proxies naming the ARN find the secret.
+        public var arnSuffix: String?
 
         public init(name: String, description: String? = nil, kmsKey: String? = nil, value: JSONText? = nil, generate: PasswordOptions? = nil,
-                    database: DatabaseUser? = nil, resourcePolicy: JSONText? = nil) {
+                    database: DatabaseUser? = nil, resourcePolicy: JSONText? = nil, arnSuffix: String? = nil) {
+            self.arnSuffix = arnSuffix
             self.name = name
             self.description = description
             self.kmsKey = kmsKey

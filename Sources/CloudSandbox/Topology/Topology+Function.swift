@@ -11,14 +11,29 @@ extension Topology {
             }
         }
 
-        /// `builtin: {echo: {}}` or `builtin: {sql: {...}}`.
+        /// `builtin: {echo: {}}`, `builtin: {sql: {...}}` or `builtin: {unbound: {...}}`.
         public struct Builtin: Sendable, Codable, Equatable {
             public struct Empty: Sendable, Codable, Equatable { public init() {} }
             public var echo: Empty?
             public var sql: SQL?
-            public init(echo: Empty? = nil, sql: SQL? = nil) {
+            /// Code the sandbox cannot run (a template's Node.js or Java function): a Swift handler registered
+            /// under `logicalId` runs instead, else every invocation fails saying how to bind code to it.
+            public var unbound: Unbound?
+            public init(echo: Empty? = nil, sql: SQL? = nil, unbound: Unbound? = nil) {
                 self.echo = echo
                 self.sql = sql
+                self.unbound = unbound
+            }
+        }
+
+        public struct Unbound: Sendable, Codable, Equatable {
+            /// The template's logical id (the name a Swift handler binds to).
+            public var logicalId: String
+            /// What the template gave as code, and why it cannot run here.
+            public var reason: String
+            public init(logicalId: String, reason: String) {
+                self.logicalId = logicalId
+                self.reason = reason
             }
         }
 

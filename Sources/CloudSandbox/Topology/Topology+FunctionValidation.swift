@@ -51,7 +51,9 @@ extension Topology {
     }
 
     private func validate(_ builtin: Function.Builtin, path: String) throws(TopologyError) {
-        guard (builtin.echo != nil) != (builtin.sql != nil) else { throw TopologyError(path: path, "name exactly one built-in handler: echo or sql") }
+        guard [builtin.echo != nil, builtin.sql != nil, builtin.unbound != nil].filter({ $0 }).count == 1 else {
+            throw TopologyError(path: path, "name exactly one built-in handler: echo, sql or unbound")
+        }
         guard let sql = builtin.sql else { return }
         let targets = Set(self.instances.map(\.id) + (self.proxies ?? []).map(\.name))
         guard targets.contains(sql.target) else {

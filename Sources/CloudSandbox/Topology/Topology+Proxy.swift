@@ -56,9 +56,14 @@ extension Topology {
         public var securityGroups: [String]?
         /// Client connections past this get 1040.
         public var maxClientConnections: Int?
+        /// The `prx-…` resource id (random when absent); an imported template fixes it so its `rds-db:connect`
+        /// policies name the proxy they were written for.
+        public var resourceId: String?
 
         public init(name: String, role: String, auth: [Auth], target: String, requireTLS: Bool? = nil, idleClientTimeout: Int? = nil,
-                    targetGroup: TargetGroup? = nil, subnets: [String]? = nil, securityGroups: [String]? = nil, maxClientConnections: Int? = nil) {
+                    targetGroup: TargetGroup? = nil, subnets: [String]? = nil, securityGroups: [String]? = nil, maxClientConnections: Int? = nil,
+                    resourceId: String? = nil) {
+            self.resourceId = resourceId
             self.name = name
             self.role = role
             self.auth = auth

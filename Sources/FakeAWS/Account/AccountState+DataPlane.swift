@@ -100,13 +100,13 @@ extension AccountState {
     /// and registers its targets.
     public func createDBProxy(name: String, engineFamily: String = "MYSQL", roleARN: String, auth: [[String: String]], requireTLS: Bool,
                               idleClientTimeout: Int?, subnets: [String], securityGroups: [String], pool: [String: String],
-                              targets: [String]) throws(AWSError) -> DBProxyRecord {
+                              targets: [String], resourceID: String? = nil) throws(AWSError) -> DBProxyRecord {
         var form = ["DBProxyName": name, "EngineFamily": engineFamily, "RoleArn": roleARN, "RequireTLS": String(requireTLS)]
         if let idleClientTimeout { form["IdleClientTimeout"] = String(idleClientTimeout) }
         for (index, subnet) in subnets.enumerated() { form["VpcSubnetIds.member.\(index + 1)"] = subnet }
         for (index, group) in securityGroups.enumerated() { form["VpcSecurityGroupIds.member.\(index + 1)"] = group }
         for (index, entry) in auth.enumerated() { for (key, value) in entry { form["Auth.member.\(index + 1).\(key)"] = value } }
-        let resourceID = "prx-" + IDs.hex(17)
+        let resourceID = resourceID ?? "prx-" + IDs.hex(17)
         var proxy = try RDSProxyInput.create(form, resourceID: resourceID, arn: "arn:aws:rds:\(self.region):\(self.accountID):db-proxy:\(resourceID)",
                                              account: self, now: Date())
         try RDSProxyInput.modifyPool(&proxy.targetGroup, pool, now: Date())

@@ -76,9 +76,9 @@ extension AccountState {
 
     /// Creates a symmetric KMS key (with the default key policy unless one is given) and its alias; returns its ARN.
     @discardableResult
-    public func createKey(alias: String?, description: String = "", policy: String? = nil) throws(AWSError) -> String {
+    public func createKey(alias: String?, description: String = "", policy: String? = nil, id: String? = nil) throws(AWSError) -> String {
         if let policy { _ = try IAMService.parse(policy, kind: .resource) }
-        let id = UUID().uuidString.lowercased()
+        let id = id ?? UUID().uuidString.lowercased()
         let key = KMSKey(id: id, arn: "arn:aws:kms:\(self.region):\(self.accountID):key/\(id)", description: description,
                          policy: policy ?? KMSKey.defaultPolicy(account: self.accountID), created: Date(), material: SymmetricKey(size: .bits256))
         try self.withState { (data: inout Data) throws(AWSError) in
@@ -95,10 +95,10 @@ extension AccountState {
     /// Creates a secret holding `value` as its AWSCURRENT version; returns its ARN.
     @discardableResult
     public func createSecret(name: String, value: String, kmsKey: String? = nil, description: String? = nil,
-                             resourcePolicy: String? = nil) throws(AWSError) -> String {
+                             resourcePolicy: String? = nil, arnSuffix: String? = nil) throws(AWSError) -> String {
         if let resourcePolicy { _ = try IAMService.parse(resourcePolicy, kind: .resource) }
         let keyARN = try kmsKey.map { reference throws(AWSError) in try self.kmsKey(reference).arn }
-        let arn = "arn:aws:secretsmanager:\(self.region):\(self.accountID):secret:\(name)-\(IDs.suffix(6))"
+        let arn = "arn:aws:secretsmanager:\(self.region):\(self.accountID):secret:\(name)-\(arnSuffix ?? IDs.suffix(6))"
         try self.withState { (data: inout Data) throws(AWSError) in
             guard data.secrets[name] == nil else {
                 throw AWSError(code: "ResourceExistsException", message: "The operation failed because the secret \(name) already exists.")

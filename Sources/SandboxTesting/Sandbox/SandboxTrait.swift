@@ -1,4 +1,5 @@
 import CloudSandbox
+import TemplateImport
 import Foundation
 import Testing
 
@@ -31,11 +32,11 @@ extension Trait where Self == SandboxTrait {
         SandboxTrait { try await Sandbox.start(topology, baseDirectory: baseDirectory) }
     }
 
-    /// A sandbox of a topology file (paths in it relative to the file).
-    public static func sandbox(file path: String) -> SandboxTrait {
+    /// A sandbox of a topology file, a CloudFormation/SAM template or Terraform JSON (paths relative to the file).
+    public static func sandbox(file path: String, importing options: TopologySource.Options = .init()) -> SandboxTrait {
         SandboxTrait {
-            let (topology, base) = try TopologyLoader.load(path: path)
-            return try await Sandbox.start(topology, baseDirectory: base)
+            let loaded = try TopologySource.load(path: path, options: options)
+            return try await Sandbox.start(loaded.topology, baseDirectory: loaded.baseDirectory)
         }
     }
 }

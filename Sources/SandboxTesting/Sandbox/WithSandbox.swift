@@ -1,6 +1,7 @@
 import CloudSandbox
 import Foundation
 import Lambda
+@_exported import TemplateImport
 
 /// Runs `body` with a sandbox of its own, started from `topology` and shut down afterwards whatever `body` does.
 /// Every sandbox has its own loopback addresses and state directory, so tests that each take one run in parallel.
@@ -22,9 +23,11 @@ public func withSandbox<T: Sendable>(_ sandbox: Sandbox, _ body: (Sandbox) async
     }
 }
 
-/// `withSandbox` for a topology file (paths in it relative to the file).
-public func withSandbox<T: Sendable>(file path: String, handlers: [String: LambdaHandler] = [:],
+/// `withSandbox` for a topology file, a CloudFormation/SAM template or Terraform JSON (paths in it relative to the
+/// file); `handlers` bind Swift code to functions by name, or by logical id for a template's function the sandbox
+/// cannot run.
+public func withSandbox<T: Sendable>(file path: String, importing options: TopologySource.Options = .init(), handlers: [String: LambdaHandler] = [:],
                                      _ body: (Sandbox) async throws -> T) async throws -> T {
-    let (topology, base) = try TopologyLoader.load(path: path)
-    return try await withSandbox(topology, baseDirectory: base, handlers: handlers, body)
+    let loaded = try TopologySource.load(path: path, options: options)
+    return try await withSandbox(loaded.topology, baseDirectory: loaded.baseDirectory, handlers: handlers, body)
 }

@@ -11,13 +11,15 @@ struct ShellCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "shell", abstract: "An interactive shell on a running sandbox (started from TOPOLOGY when none runs).")
 
     @Argument(help: "The topology to start when no sandbox runs.") var topology: String = "Sandbox/default.yaml"
+    @OptionGroup var source: TopologyArguments
     @OptionGroup var sandbox: RunningSandbox
 
     func run() async throws {
         let colour = isatty(STDOUT_FILENO) == 1
         var started: Sandbox?
         if await !self.sandbox.answers(timeout: 2) {
-            let (topology, base) = try TopologyLoader.load(path: self.topology)
+            let loaded = try self.source.load(self.topology, quiet: false)
+            let (topology, base) = (loaded.topology, loaded.baseDirectory)
             let sandbox = try await Sandbox.start(topology, baseDirectory: base, logger: Logger(label: "cloudsandbox", factory: { _ in SwiftLogNoOpLogHandler() }))
             try? FileManager.default.createDirectory(atPath: (self.sandbox.path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             try sandbox.endpoints.write(to: self.sandbox.path)

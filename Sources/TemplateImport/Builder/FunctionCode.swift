@@ -1,0 +1,29 @@
+import CloudSandbox
+import Foundation
+
+/// What code an imported function runs: a Python handler in a local folder runs as it is under awslambdaric; a
+/// custom runtime's `bootstrap` runs as its command; anything else is `unbound` (an invocation says how to bind it).
+enum FunctionCode {
+    /// `code` is the template's CodeUri / Code (a local folder, a zip, an S3 location), `directory` what a relative
+    /// folder is relative to.
+    static func bind(_ function: inout Topology.Function, logicalId: String, code: TemplateValue?, directory: URL) {
+        let runtime = function.runtime ?? ""
+        let folder = code?.string.flatMap { path -> URL? in
+            guard !path.hasPrefix("s3://"), !path.hasPrefix("(") else { return nil }
+            let url = URL(fileURLWithPath: path, relativeTo: directory).standardizedFileURL
+            var isDirectory: ObjCBool = false
+            return FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) && isDirectory.boolValue ? url : nil
+        }
+        if let folder, runtime.hasPrefix("python3"), let handler = function.handler {
+            function.command = ["python3", "-m", "awslambdaric", handler]
+            function.workingDirectory = folder.path
+        } else if let folder, runtime.hasPrefix("provided"), FileManager.default.isExecutableFile(atPath: folder.appendingPathComponent("bootstrap").path) {
+            function.command = [folder.appendingPathComponent("bootstrap").path]
+            function.workingDirectory = folder.path
+        } else {
+            let written = code?.string ?? (code?["S3Bucket"] != nil || code?["Bucket"] != nil ? "an S3 object" : "no code")
+            let why = folder == nil ? "its code (\(written)) is not a local folder" : "runtime \(runtime.isEmpty ? "(none)" : runtime) is not one the sandbox runs (python3.x, provided.*)"
+            function.builtin = .init(unbound: .init(logicalId: logicalId, reason: why))
+        }
+    }
+}
