@@ -31,6 +31,25 @@ final class SandboxCLITests: XCTestCase {
         XCTAssertTrue(unknown.stderr.contains("its interfaces belong to: vpce-secrets, app-db, app-function, batch-job, app-proxy, items-iam, items-password, items-python, operator"), unknown.stderr)
     }
 
+    /// `sandbox validate` and `sandbox import` on a template: the import's report on stderr, the topology on stdout
+    /// with the generated password redacted, `reach` in the imported network; a broken parameter exits non-zero.
+    func testValidateImportAndReachATemplate() async throws {
+        let template = TopologyTests.root.appendingPathComponent("Fixtures/templates/sam/template.yaml").path
+        let validate = try await self.sandbox(["validate", template])
+        XCTAssertEqual(validate.status, 0, validate.stderr)
+        XCTAssertTrue(validate.stderr.contains("CloudFormation/SAM template imported (1 database, 1 proxy, 1 function, 1 API, 1 secret, 2 roles)"), validate.stderr)
+        XCTAssertTrue(validate.stderr.contains("takes the network placement of function items-dev: subnet-privatesubneta with sg-functionsecuritygroup"), validate.stderr)
+        let imported = try await self.sandbox(["import", template, "--param", "Stage=prod"])
+        XCTAssertEqual(imported.status, 0, imported.stderr)
+        XCTAssertTrue(imported.stdout.contains("name: items-prod") && imported.stdout.contains("memorySize: 1024"), imported.stdout)
+        XCTAssertTrue(imported.stdout.contains("password: <redacted>"), imported.stdout)
+        let reach = try await self.sandbox(["reach", "items-dev", "items-proxy", "3306", "--topology", template])
+        XCTAssertEqual(reach.status, 0, reach.stdout + reach.stderr)
+        let wrong = try await self.sandbox(["validate", template, "--param", "Stage=test"])
+        XCTAssertNotEqual(wrong.status, 0)
+        XCTAssertTrue(wrong.stderr.contains("Parameters.Stage: 'test' is not one of its AllowedValues: dev, prod"), wrong.stderr)
+    }
+
     /// `sandbox scenario list/run` and `sandbox diagnose` with their exit codes: 0 when it holds (or nothing is wrong),
     /// 1 when not; a broken topology's finding in --json.
     func testScenarioAndDiagnoseCommands() async throws {
