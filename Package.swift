@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "Lambda", targets: ["Lambda"]),
         .library(name: "APIGateway", targets: ["APIGateway"]),
         .library(name: "TemplateImport", targets: ["TemplateImport"]),
+        .library(name: "SandboxAudit", targets: ["SandboxAudit"]),
         .library(name: "SandboxScenarios", targets: ["SandboxScenarios"]),
         .library(name: "SandboxTesting", targets: ["SandboxTesting"]),
         // LD_PRELOAD'ed into process functions: the sandbox's DNS names, ports and source addresses.
@@ -119,8 +120,14 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "SandboxPreload"),
+        // The audit log: every decision in SQLite (in memory, or a file the sqlite3 CLI reads), fed by a log handler.
+        .target(name: "SandboxAudit", dependencies: [
+            "CSQLite",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+        ]),
         .target(name: "CloudSandbox", dependencies: [
-            "Lambda", "APIGateway", "ScriptedMySQL", "MySQLNIO", "SandboxPKI", "FakeAWS", "IAMPolicy", "AWSSigV4", "VirtualNetwork", "RDSProxy",
+            "SandboxAudit", "Lambda", "APIGateway", "ScriptedMySQL", "MySQLNIO", "SandboxPKI", "FakeAWS", "IAMPolicy", "AWSSigV4", "VirtualNetwork", "RDSProxy",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
@@ -151,7 +158,7 @@ let package = Package(
         ]),
         // Helpers for tests (ours and users'): a throwaway real MariaDB server, a seeded random generator, subprocesses.
         // For tests of this stack: a sandbox per test, assertions that carry the sandbox's explanation, failover workloads.
-        .target(name: "SandboxTesting", dependencies: ["CloudSandbox", "SandboxScenarios", "TemplateImport", "ScriptedMySQL", "VirtualNetwork", "SandboxPKI", "MariaDBClient", "AWSSigV4",
+        .target(name: "SandboxTesting", dependencies: ["CloudSandbox", "SandboxScenarios", "TemplateImport", "FakeAWS", "ScriptedMySQL", "VirtualNetwork", "SandboxPKI", "MariaDBClient", "AWSSigV4",
                                                        .product(name: "NIOConcurrencyHelpers", package: "swift-nio")]),
         .executableTarget(name: "SandboxBench", dependencies: [
             "CloudSandbox", "MySQLNIO", "ScriptedMySQL", "MariaDBClient", "SandboxTesting", "SandboxPKI", "AWSSigV4", "IAMPolicy", "VirtualNetwork", "Lambda",
@@ -175,6 +182,7 @@ let package = Package(
         .testTarget(name: "RDSProxyTests", dependencies: ["CloudSandbox", "RDSProxy", "MariaDBClient", "MySQLNIO", "AWSSigV4", "SandboxTesting"]),
         .testTarget(name: "APIGatewayTests", dependencies: ["APIGateway", "Lambda"]),
         .testTarget(name: "LambdaTests", dependencies: ["Lambda"]),
+        .testTarget(name: "SandboxAuditTests", dependencies: ["SandboxAudit", "SandboxTesting", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "TemplateImportTests", dependencies: ["TemplateImport", "CloudSandbox", "SandboxTesting"]),
         .testTarget(name: "CloudSandboxTests", dependencies: ["CloudSandbox", "MariaDBClient", "SandboxTesting", "AWSSigV4", "FakeAWS", "ScriptedMySQL",
                                                           .product(name: "Yams", package: "Yams")]),

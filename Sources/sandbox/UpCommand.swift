@@ -20,6 +20,9 @@ struct UpCommand: AsyncParsableCommand {
     @Option(help: "Where certificates and CA bundles are written.")
     var stateDirectory: String = ".sandbox"
 
+    @Option(help: "The audit log's SQLite file (in memory when absent), readable with the sqlite3 CLI while the sandbox runs; one sandbox at a time.")
+    var state: String?
+
     @Option(help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "info"
 
@@ -35,7 +38,8 @@ struct UpCommand: AsyncParsableCommand {
         let (topology, base) = (loaded.topology, loaded.baseDirectory)
         let service = SandboxService(
             topology: topology, baseDirectory: base, stateDirectory: URL(fileURLWithPath: self.stateDirectory),
-            endpointsFile: self.endpointsFile, topologyPath: URL(fileURLWithPath: self.topology).standardizedFileURL.path, logger: logger
+            endpointsFile: self.endpointsFile, topologyPath: URL(fileURLWithPath: self.topology).standardizedFileURL.path,
+            auditFile: self.state, logger: logger
         ) { sandbox in
             let report = EndpointsReport(sandbox.endpoints).text + "Endpoints file: \(self.endpointsFile). Press Ctrl-C to stop.\n"
             FileHandle.standardOutput.write(Data(report.utf8))

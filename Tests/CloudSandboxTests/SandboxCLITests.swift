@@ -265,3 +265,31 @@ final class SandboxCLITests: XCTestCase {
         }
     }
 }
+
+extension SandboxCLITests {
+    /// The audit log of a running sandbox, through `sandbox log` and the library: a route's path recorded decision by
+    /// decision (the network, the proxy's IAM verdict, IAM's statements, the invocation, the request), a refused
+    /// login with why, filters, JSON.
+    func testTheAuditLogOfARunningSandbox() async throws {
+        try await withSandbox(file: TopologyTests.root.appendingPathComponent("Sandbox/default.yaml").path) { sandbox in
+            let endpoints = NSTemporaryDirectory() + "audit-\(UUID().uuidString.prefix(8)).json"
+            try sandbox.endpoints.write(to: endpoints)
+            defer { try? FileManager.default.removeItem(atPath: endpoints) }
+            let (status, _) = try await sandbox.call("app-api", "GET", "/iam")
+            XCTAssertEqual(status, 200)
+            _ = try? await sandbox.connect(through: "app-proxy", as: .iam(role: "password-function-role", user: "app"))
+            let kinds = Set(sandbox.audit.events().map(\.kind))
+            XCTAssertEqual(kinds, [.connection, .login, .authorization, .invocation, .request], "\(sandbox.audit.events().map(\.line))")
+            let refused = try await self.sandbox(["log", "--kind", "login", "--outcome", "refused", "--endpoints-file", endpoints])
+            XCTAssertEqual(refused.status, 0, refused.stderr)
+            XCTAssertTrue(refused.stdout.contains("RDSProxy login app refused: ") && refused.stdout.contains("is not allowed rds-db:connect"), refused.stdout)
+            XCTAssertEqual(refused.stdout.split(separator: "\n").count, 1, refused.stdout)
+            let json = try await self.sandbox(["log", "--component", "APIGateway", "--json", "--endpoints-file", endpoints])
+            let event = try JSONDecoder().decode(AuditEvent.self, from: Data(json.stdout.utf8))
+            XCTAssertEqual([event.subject, event.outcome], ["app-api GET /iam", "200"])
+            let wrong = try await self.sandbox(["log", "--kind", "logins", "--endpoints-file", endpoints])
+            XCTAssertNotEqual(wrong.status, 0)
+            XCTAssertTrue(wrong.stderr.contains("use one of connection, login, authorization, api-call, invocation, request"), wrong.stderr)
+        }
+    }
+}

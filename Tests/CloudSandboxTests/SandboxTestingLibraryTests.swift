@@ -42,7 +42,7 @@ final class SandboxTestingLibraryTests: XCTestCase {
             assertReachable(sandbox, from: "app-function", to: "app-db")
             let blocked = assertBlocked(sandbox, from: "batch-job", to: "app-db", because: "ENI_SG_RULES_MISMATCH")
             XCTAssertEqual(blocked?.explanations.first?.code, "ENI_SG_RULES_MISMATCH")
-            await assertTargetHealth(sandbox, proxy: "app-proxy", "AVAILABLE")
+            await assertTargetHealth(sandbox, proxy: "app-proxy", .available)
             let body = await assertRoute(sandbox, "app-api", "GET", "/iam", status: 200, bodyContains: "/iam")
             XCTAssertNotNil(body)
             await assertRoute(sandbox, "app-api", "GET", "/nowhere/at/all", status: 200, bodyContains: "/nowhere/at/all")  // the echo route

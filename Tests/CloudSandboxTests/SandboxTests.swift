@@ -59,7 +59,7 @@ final class SandboxTests: XCTestCase {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = ["up", TopologyTests.root.appendingPathComponent("Sandbox/default.yaml").path,
-                             "--endpoints-file", endpointsFile, "--state-directory", state, "--log-level", "warning"]
+                             "--endpoints-file", endpointsFile, "--state-directory", state, "--state", state + "/audit.db", "--log-level", "warning"]
         let output = Pipe()
         process.standardOutput = output
         try process.run()
@@ -88,6 +88,13 @@ final class SandboxTests: XCTestCase {
                                         caFile: proxy.caBundle)).query("SELECT COUNT(*) FROM users").rows
         }
         XCTAssertEqual(proxied, [["3"]])
+        // The audit log's file, read with the sqlite3 CLI while the sandbox runs; a second sandbox on it is refused.
+        let audit = try await Subprocess.runOffThread(["sqlite3", state + "/audit.db", "SELECT subject, outcome FROM events WHERE kind = 'login'"])
+        XCTAssertEqual(audit.stdout, "app|accepted\n", audit.stderr)
+        let second = try await Subprocess.runOffThread([executable, "up", TopologyTests.root.appendingPathComponent("Sandbox/default.yaml").path,
+                                                        "--endpoints-file", state + "/second.json", "--state", state + "/audit.db"])
+        XCTAssertNotEqual(second.status, 0)
+        XCTAssertTrue(second.stderr.contains("is in use by another sandbox (pid \(process.processIdentifier))"), second.stderr)
         let attributes = try FileManager.default.attributesOfItem(atPath: endpointsFile)
         XCTAssertEqual((attributes[.posixPermissions] as? NSNumber)?.intValue, 0o600, "the file holds passwords")
 

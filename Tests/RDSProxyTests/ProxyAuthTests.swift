@@ -1,5 +1,6 @@
 import AWSSigV4
 import CloudSandbox
+import FakeAWS
 import Foundation
 import MariaDBClient
 import MySQLNIO
@@ -33,7 +34,7 @@ final class ProxyAuthTests: XCTestCase {
         XCTAssertTrue(audit.reason.contains("arn:aws:sts::123456789012:assumed-role/app-role/cloudsandbox"), audit.reason)
         let proxies = try XCTUnwrap(self.sandbox.endpoints.proxies)
         XCTAssertTrue(proxies["iam-proxy"]!.endpoint.hasPrefix("iam-proxy.proxy-") && proxies["iam-proxy"]!.resourceId.hasPrefix("prx-"))
-        XCTAssertEqual(self.sandbox.account.dbProxy(named: "iam-proxy")?.targets.first?.state, "AVAILABLE")
+        XCTAssertEqual(self.sandbox.account.dbProxy(named: "iam-proxy")?.targets.first?.state, .available)
     }
 
     func testEveryBadTokenIsRefusedWithItsReason() async throws {
@@ -111,8 +112,8 @@ final class ProxyAuthTests: XCTestCase {
     func testProxyRoleWithoutGetSecretValue() async throws {
         try await withSandbox(ProxyFixture.topology(proxyRolePolicy: #"{"Effect":"Allow","Action":"kms:Decrypt","Resource":"*"}"#)) { denied in
             let target = try XCTUnwrap(denied.account.dbProxy(named: "pw-proxy")?.targets.first)
-            XCTAssertEqual(target.state, "UNAVAILABLE")
-            XCTAssertEqual(target.reason, "AUTH_FAILURE")
+            XCTAssertEqual(target.state, .unavailable)
+            XCTAssertEqual(target.reason, .authFailure)
             XCTAssertTrue(target.healthDescription?.hasPrefix("Proxy does not have any registered credentials.") ?? false, target.healthDescription ?? "")
             XCTAssertTrue(target.healthDescription?.contains("is not authorized to perform: secretsmanager:GetSecretValue") ?? false, target.healthDescription ?? "")
         }
@@ -121,7 +122,8 @@ final class ProxyAuthTests: XCTestCase {
     func testSecretWithTheWrongPassword() async throws {
         try await withSandbox(ProxyFixture.topology(secretPassword: "stale-password")) { stale in
             let target = try XCTUnwrap(stale.account.dbProxy(named: "pw-proxy")?.targets.first)
-            XCTAssertEqual([target.state, target.reason], ["UNAVAILABLE", "AUTH_FAILURE"])
+            XCTAssertEqual(target.state, .unavailable)
+            XCTAssertEqual(target.reason, .authFailure)
             XCTAssertTrue(target.healthDescription?.contains("Database authentication failed for user app") ?? false, target.healthDescription ?? "")
         }
     }

@@ -1,4 +1,5 @@
 import CloudSandbox
+import FakeAWS
 import Foundation
 import MariaDBClient
 import SandboxPKI
@@ -51,7 +52,7 @@ final class ProxyClientsTests: XCTestCase {
         topology.secrets?.append(.init(name: "real-db/native", database: .init(instance: "real-db", user: server.user)))
         topology.proxies = [.init(name: "real-proxy", role: "proxy-role", auth: [.init(secret: "real-db/native")], target: "real-db")]
         try await withSandbox(topology) { sandbox in
-            XCTAssertEqual(sandbox.account.dbProxy(named: "real-proxy")?.targets.first?.state, "AVAILABLE")
+            XCTAssertEqual(sandbox.account.dbProxy(named: "real-proxy")?.targets.first?.state, .available)
             let proxy = try XCTUnwrap(sandbox.endpoints.proxies?["real-proxy"])
             let client = try await MariaDB.offload {
                 try MariaDBConnection(.init(host: proxy.host, port: proxy.port, user: server.user, password: server.password, database: "app"))

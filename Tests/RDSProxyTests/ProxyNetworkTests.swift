@@ -1,4 +1,5 @@
 import CloudSandbox
+import FakeAWS
 import Foundation
 import MariaDBClient
 import VirtualNetwork
@@ -37,7 +38,7 @@ final class ProxyNetworkTests: XCTestCase {
     func testFunctionThroughProxyToDatabase() async throws {
         try await withSandbox(Self.topology(proxyGroup: "sg-proxy", dbGroup: "sg-db")) { sandbox in
             XCTAssertEqual(sandbox.endpoints.proxies?["net-proxy"]?.eni?.securityGroups, ["sg-proxy"])
-            XCTAssertEqual(sandbox.account.dbProxy(named: "net-proxy")?.targets.first?.state, "AVAILABLE")
+            XCTAssertEqual(sandbox.account.dbProxy(named: "net-proxy")?.targets.first?.state, .available)
             let client = try await self.connect(sandbox, from: "fn")
             XCTAssertEqual(try client.query("SELECT 1").rows, [["1"]])
             do {
@@ -64,7 +65,8 @@ final class ProxyNetworkTests: XCTestCase {
     func testSharedSecurityGroupThatDoesNotAdmitItself() async throws {
         try await withSandbox(Self.topology(proxyGroup: "sg-shared", dbGroup: "sg-shared")) { sandbox in
             let target = try XCTUnwrap(sandbox.account.dbProxy(named: "net-proxy")?.targets.first)
-            XCTAssertEqual([target.state, target.reason], ["UNAVAILABLE", "UNREACHABLE"])
+            XCTAssertEqual(target.state, .unavailable)
+            XCTAssertEqual(target.reason, .unreachable)
             XCTAssertTrue(target.healthDescription?.contains("sg-shared admits tcp/3306 only from sg-function; net-proxy is 10.0.1.5 in sg-shared") ?? false,
                           target.healthDescription ?? "")
             let client = try await self.connect(sandbox, from: "fn")

@@ -150,6 +150,8 @@ struct Gateway: Sendable {
         self.logger.info("HTTP API request", metadata: [
             "apigw.api": "\(self.definition.name)", "apigw.request_id": "\(request.requestID)", "apigw.route": "\(route ?? "-")",
             "http.method": "\(request.method)", "http.path": "\(request.rawPath)", "http.status": "\(status)", "apigw.reason": "\(why)",
+            "audit": "request", "audit.subject": "\(self.definition.name) \(request.method) \(request.rawPath)", "audit.outcome": "\(status)",
+            "audit.reason": "\(route.map { "route \($0): " } ?? "no route: ")\(why)",
         ])
     }
 

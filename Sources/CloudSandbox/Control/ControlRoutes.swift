@@ -2,6 +2,7 @@ import FakeAWS
 import Hummingbird
 import Lambda
 import RDSProxy
+import SandboxAudit
 import ScriptedMySQL
 import VirtualNetwork
 
@@ -13,10 +14,12 @@ struct ControlRoutes: Sendable {
     let clusters: ClusterAPI
     let logs: FunctionLogsAPI
     let describe: DescribeAPI
+    let audit: AuditAPI
 
     init(topology: Topology, endpoints: @escaping @Sendable () -> Endpoints, network: VirtualNetwork?, databases: [String: Endpoints.Database],
          proxyEndpoints: [String: Endpoints.Proxy], faults: SandboxFaults, proxies: [String: RDSProxyServer], clusters: [String], account: AccountState,
-         lambda: LambdaService) {
+         lambda: LambdaService, audit: AuditLog) {
+        self.audit = AuditAPI(audit: audit)
         self.logs = FunctionLogsAPI(lambda: lambda)
         self.describe = DescribeAPI(topology: topology, endpoints: endpoints, account: account)
         let listeners = databases.mapValues { ToxiproxyAPI.Listener(listen: "\($0.host):\($0.port)", upstream: $0.endpoint) }
@@ -34,5 +37,6 @@ struct ControlRoutes: Sendable {
         self.clusters.install(on: router)
         self.logs.install(on: router)
         self.describe.install(on: router)
+        self.audit.install(on: router)
     }
 }

@@ -15,8 +15,8 @@ extension Response {
 extension DBProxyRecord.Target {
     /// As the control APIs show it: instance, state, and the reason and description when there are.
     var json: [String: Any] {
-        var entry: [String: Any] = ["instance": self.instanceIdentifier, "state": self.state]
-        entry["reason"] = self.reason
+        var entry: [String: Any] = ["instance": self.instanceIdentifier, "state": self.state.rawValue]
+        entry["reason"] = self.reason?.rawValue
         entry["description"] = self.healthDescription
         return entry
     }

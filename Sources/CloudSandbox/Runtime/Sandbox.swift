@@ -6,6 +6,7 @@ import Logging
 import MySQLWire
 import NIOConcurrencyHelpers
 import RDSProxy
+@_exported import SandboxAudit
 import ScriptedMySQL
 import VirtualNetwork
 
@@ -19,6 +20,8 @@ public final class Sandbox: Sendable {
     public let account: AccountState
     /// The AWS endpoint serving `account`.
     public let aws: AWSEndpoint
+    /// Every decision the sandbox made (connections, logins, IAM evaluations, API calls, invocations, requests).
+    public let audit: AuditLog
     /// The virtual VPC, enforcing its security groups and ACLs on every instance's listener (nil without one).
     public let network: VirtualNetwork?
     private let block: LoopbackAddressBlock
@@ -36,7 +39,8 @@ public final class Sandbox: Sendable {
     private init(topology: Topology, endpoints: Endpoints, stateDirectory: URL, ownsStateDirectory: Bool, account: AccountState,
                  aws: AWSEndpoint, network: VirtualNetwork?, block: LoopbackAddressBlock, instances: [String: ScriptedMySQLServer],
                  proxies: [String: RDSProxyServer], lambda: LambdaService, apis: [String: HTTPAPIServer], blackHole: BlackHole?,
-                 clusters: ClusterRuntime) {
+                 clusters: ClusterRuntime, audit: AuditLog) {
+        self.audit = audit
         self.clusters = clusters
         self.clusterRunner = Task { await clusters.run() }
         self.lambda = lambda
@@ -56,15 +60,27 @@ public final class Sandbox: Sendable {
 
     /// Starts everything; on any failure what was started is stopped again and the error says what to fix.
     /// Relative file paths in the topology are resolved against `baseDirectory`; `handlers` are the Swift
-    /// functions that topology functions name in `handler`.
+    /// functions that topology functions name in `handler`. Decisions go to `audit` (in memory when absent; the
+    /// sandbox closes it at shutdown) besides `logger`.
     public static func start(_ topology: Topology, baseDirectory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
                              stateDirectory: URL? = nil, handlers: [String: LambdaHandler] = [:],
-                             logger: Logger = Logger(label: "cloudsandbox")) async throws -> Sandbox {
-        try topology.validate()
+                             logger: Logger = Logger(label: "cloudsandbox"), audit: AuditLog? = nil) async throws -> Sandbox {
+        let audit = try audit ?? AuditLog()
+        var logger = logger
+        logger.handler = MultiplexLogHandler([logger.handler, AuditLogHandler(audit)])
         let owns = stateDirectory == nil
         let state = stateDirectory ?? URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("cloudsandbox-\(UUID().uuidString.prefix(8))")
-        let block = try LoopbackAddressBlock.reserve()
-        let certificates = try SandboxCertificates(region: topology.region, directory: state.appendingPathComponent("certs"))
+        var reserved: LoopbackAddressBlock?
+        let (block, certificates): (LoopbackAddressBlock, SandboxCertificates)
+        do {
+            try topology.validate()
+            reserved = try LoopbackAddressBlock.reserve()
+            (block, certificates) = (reserved!, try SandboxCertificates(region: topology.region, directory: state.appendingPathComponent("certs")))
+        } catch {
+            reserved?.release()
+            audit.close()
+            throw error
+        }
         let account = AccountState(accountID: topology.accountId ?? "123456789012", region: topology.region)
         var started: [String: ScriptedMySQLServer] = [:]
         var proxies: [String: RDSProxyServer] = [:]
@@ -121,7 +137,7 @@ public final class Sandbox: Sendable {
             let described = NIOLockedValueBox(Endpoints())
             let routes = ControlRoutes(topology: topology, endpoints: { described.withLockedValue { $0 } }, network: network, databases: databases,
                                        proxyEndpoints: proxyEndpoints, faults: faults, proxies: proxies, clusters: Array(clusterRuns.keys),
-                                       account: account, lambda: functions)
+                                       account: account, lambda: functions, audit: audit)
             let endpoint = try await AWSEndpoint.start(
                 account: account, host: try block.address(2), logger: logger,
                 restServices: ["lambda": LambdaAPI(service: functions),
@@ -142,7 +158,7 @@ public final class Sandbox: Sendable {
             described.withLockedValue { [endpoints] in $0 = endpoints }
             return Sandbox(topology: topology, endpoints: endpoints, stateDirectory: state, ownsStateDirectory: owns, account: account,
                            aws: endpoint, network: network, block: block, instances: started, proxies: proxies, lambda: functions, apis: apis,
-                           blackHole: hole, clusters: clusters)
+                           blackHole: hole, clusters: clusters, audit: audit)
         } catch {
             await lambda?.shutdown()
             for api in apis.values { await api.stop() }
@@ -152,6 +168,7 @@ public final class Sandbox: Sendable {
             for volume in volumes { volume.remove() }
             await aws?.stop()
             block.release()
+            audit.close()
             throw error
         }
     }
@@ -212,6 +229,7 @@ public final class Sandbox: Sendable {
         for server in self.instances.values { await server.shutdown() }
         for cluster in self.clusters.clusters.values { for member in cluster.members.values { member.volume.remove() } }
         self.block.release()
+        self.audit.close()
         if self.ownsStateDirectory { try? FileManager.default.removeItem(at: self.stateDirectory) }
     }
 }

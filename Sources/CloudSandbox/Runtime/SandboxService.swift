@@ -12,11 +12,14 @@ public struct SandboxService: Service {
     /// Recorded in the endpoints file with this process's id, for `sandbox status` and `sandbox down`.
     public let topologyPath: String?
     public let logger: Logger
+    /// The audit log's file (`--state PATH`); in memory when nil.
+    public let auditFile: String?
     /// Called once the sandbox is up, before the endpoints file is written.
     public let onReady: @Sendable (Sandbox) -> Void
 
-    public init(topology: Topology, baseDirectory: URL, stateDirectory: URL?, endpointsFile: String?, topologyPath: String? = nil, logger: Logger,
-                onReady: @escaping @Sendable (Sandbox) -> Void = { _ in }) {
+    public init(topology: Topology, baseDirectory: URL, stateDirectory: URL?, endpointsFile: String?, topologyPath: String? = nil,
+                auditFile: String? = nil, logger: Logger, onReady: @escaping @Sendable (Sandbox) -> Void = { _ in }) {
+        self.auditFile = auditFile
         self.topologyPath = topologyPath
         self.topology = topology
         self.baseDirectory = baseDirectory
@@ -27,8 +30,8 @@ public struct SandboxService: Service {
     }
 
     public func run() async throws {
-        let sandbox = try await Sandbox.start(self.topology, baseDirectory: self.baseDirectory,
-                                              stateDirectory: self.stateDirectory, logger: self.logger)
+        let sandbox = try await Sandbox.start(self.topology, baseDirectory: self.baseDirectory, stateDirectory: self.stateDirectory,
+                                              logger: self.logger, audit: try self.auditFile.map { try AuditLog(path: $0) })
         self.onReady(sandbox)
         if let endpointsFile {
             try? FileManager.default.removeItem(atPath: endpointsFile)

@@ -87,7 +87,7 @@ extension AccountState {
     public func dbInstance(_ id: String) -> DBInstanceRecord? { self.read { $0.dbInstances[id] } }
 
     /// Records a target's health as the proxy sees it (DescribeDBProxyTargets reports it).
-    public func setTargetHealth(proxy: String, instance: String, state: String, reason: String?, description: String?) {
+    public func setTargetHealth(proxy: String, instance: String, state: TargetHealthState, reason: TargetHealthReason?, description: String?) {
         try? self.withState { (data: inout Data) throws(AWSError) in
             guard let index = data.proxies[proxy]?.targets.firstIndex(where: { $0.instanceIdentifier == instance }) else { return }
             data.proxies[proxy]?.targets[index].state = state

@@ -40,11 +40,24 @@ struct AWSDispatcher: Sendable {
                               json: isJSON, service: nil, requestID: requestID)
         }
         do {
-            return try self.handle(awsRequest, requestID: requestID)
+            let response = try self.handle(awsRequest, requestID: requestID)
+            self.audit(awsRequest, requestID: requestID, refusal: nil)
+            return response
         } catch {
-            self.logger.info("request refused", metadata: ["aws.error": "\(error.code)", "aws.request_id": "\(requestID)"])
+            self.audit(awsRequest, requestID: requestID, refusal: error)
             return self.error(error, json: isJSON, service: awsRequest.scopeService, requestID: requestID)
         }
+    }
+
+    /// Every API call, answered or refused (with AWS's error), for the audit log.
+    private func audit(_ request: AWSRequest, requestID: String, refusal: AWSError?) {
+        let operation = request.target?.operation ?? request.form["Action"] ?? "\(request.method) \(request.path)"
+        var metadata: Logger.Metadata = ["aws.request_id": "\(requestID)", "audit": "api-call", "audit.subject": "\(request.scopeService ?? "?"):\(operation)",
+                                         "audit.outcome": "\(refusal == nil ? "ok" : "refused")"]
+        guard let refusal else { return self.logger.debug("request answered", metadata: metadata) }
+        metadata["aws.error"] = "\(refusal.code)"
+        metadata["audit.reason"] = "\(refusal.code): \(refusal.message)"
+        self.logger.info("request refused", metadata: metadata)
     }
 
     /// A REST-protocol request: authenticated here, answered by its service; errors as `x-amzn-ErrorType` + JSON.
@@ -52,11 +65,12 @@ struct AWSDispatcher: Sendable {
         do {
             let call = try self.authenticate(request, json: true, requestID: requestID)
             let answer = try await service.respond(to: request, call: call)
+            self.audit(request, requestID: requestID, refusal: nil)
             var headers: HTTPFields = [.init("x-amzn-RequestId")!: requestID]
             for (name, value) in answer.headers { headers[.init(name)!] = value }
             return Response(status: .init(code: answer.status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: answer.body)))
         } catch {
-            self.logger.info("request refused", metadata: ["aws.error": "\(error.code)", "aws.request_id": "\(requestID)"])
+            self.audit(request, requestID: requestID, refusal: error)
             var fields = error.fields
             fields["Type"] = error.status >= 500 ? "Service" : "User"
             fields["message"] = error.message

@@ -37,9 +37,11 @@ struct Authorizer: Sendable {
     func authorize(_ caller: Caller, action: String, resource: String, resourcePolicy: ResourcePolicy? = nil,
                    keys: [String: [String]] = [:], json: Bool) throws(AWSError) {
         let result = self.evaluate(caller, action: action, resource: resource, resourcePolicy: resourcePolicy, keys: keys)
-        let metadata: Logger.Metadata = ["aws.principal": "\(caller.arn)", "aws.action": "\(action)", "aws.resource": "\(resource)",
-                                         "iam.decision": "\(result)"]
+        var metadata: Logger.Metadata = ["aws.principal": "\(caller.arn)", "aws.action": "\(action)", "aws.resource": "\(resource)",
+                                         "iam.decision": "\(result)", "audit": "authorization", "audit.subject": "\(caller.arn)",
+                                         "audit.outcome": "\(result.isAllowed ? "allowed" : "denied")", "audit.reason": "\(action) on \(resource): \(result)"]
         guard result.isAllowed else {
+            metadata["audit.outcome"] = "denied"
             self.logger.info("access denied", metadata: metadata)
             throw AWSError.accessDenied(principal: caller.arn, action: action, resource: resource, json: json,
                                         reason: self.reason(result, caller: caller, action: action, resource: resource,

@@ -68,8 +68,8 @@ public struct DBProxyRecord: Sendable, Equatable {
     /// A registered DB instance and its health, which the proxy's data plane reports.
     public struct Target: Sendable, Equatable {
         public var instanceIdentifier: String
-        public var state = "REGISTERING"
-        public var reason: String?
+        public var state = TargetHealthState.registering
+        public var reason: TargetHealthReason?
         public var healthDescription: String?
     }
 

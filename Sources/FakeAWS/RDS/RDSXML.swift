@@ -48,7 +48,7 @@ enum RDSXML {
     static func target(_ target: DBProxyRecord.Target, _ instance: DBInstanceRecord?) -> String {
         XML.element("TargetArn", instance?.arn) + XML.element("Endpoint", instance?.address) + XML.element("RdsResourceId", target.instanceIdentifier)
             + XML.element("Port", instance.map { String($0.port) }) + XML.element("Type", "RDS_INSTANCE") + XML.element("Role", "READ_WRITE")
-            + "<TargetHealth>" + XML.element("State", target.state) + XML.element("Reason", target.reason)
+            + "<TargetHealth>" + XML.element("State", target.state.rawValue) + XML.element("Reason", target.reason?.rawValue)
             + XML.element("Description", target.healthDescription) + "</TargetHealth>"
     }
 

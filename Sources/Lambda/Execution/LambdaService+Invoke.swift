@@ -57,7 +57,10 @@ extension LambdaService {
                 await self.release(name, nil)
                 switch error {
                 case let .rejected(refusal):
-                    self.environment.logger.notice("invoke refused", metadata: ["lambda.function": "\(name)", "lambda.reason": "\(refusal)"])
+                    self.environment.logger.notice("invoke refused", metadata: [
+                        "lambda.function": "\(name)", "lambda.reason": "\(refusal)", "audit": "invocation", "audit.subject": "\(name)",
+                        "audit.outcome": "refused", "audit.reason": "\(refusal.code): \(refusal.message)",
+                    ])
                     log.append("\(LambdaTimestamp.string(from: Date()))\t\(requestID)\tINVOKE refused: \(refusal)")
                     self.remember(name, log)
                     throw refusal
@@ -108,6 +111,15 @@ extension LambdaService {
         log.append("REPORT RequestId: \(requestID)\tDuration: \(String(format: "%.2f", millis)) ms\tBilled Duration: \(Int(millis.rounded(.up))) ms"
             + "\tMemory Size: \(slot.definition.memorySize) MB" + (initMillis.map { "\tInit Duration: \(String(format: "%.2f", $0)) ms" } ?? ""))
         self.remember(name, log)
+        let (verdict, why): (String, String) = switch outcome {
+        case .response: ("ok", "")
+        case let .error(error), let .crashed(error): ("error", "\(error.errorType): \(error.errorMessage)")
+        case .timedOut: ("timeout", "timed out after \(String(format: "%.2f", timeout)) seconds")
+        }
+        self.environment.logger.debug("invocation ended", metadata: [
+            "lambda.function": "\(name)", "lambda.request_id": "\(requestID)", "audit": "invocation", "audit.subject": "\(name)",
+            "audit.outcome": "\(verdict)", "audit.reason": "\(why)", "lambda.duration_ms": "\(String(format: "%.2f", millis))",
+        ])
         var answer = result
         if tail { answer.logResult = log.tail }
         return answer

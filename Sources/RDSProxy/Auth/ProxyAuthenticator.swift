@@ -118,7 +118,6 @@ final class ProxyAuthenticator: Sendable {
 
     @discardableResult
     private func refuse(_ user: String, _ reason: String, usingPassword: Bool = true) -> AuthVerdict {
-        self.logger.info("login refused", metadata: ["mysql.user": "\(user)", "rdsproxy.reason": "\(reason)"])
         self.audit.record(user: user, outcome: "refused", reason: reason)
         return .rejected(Self.denied(user, usingPassword: usingPassword))
     }
@@ -143,12 +142,17 @@ public final class ProxyAudit: Sendable {
     }
 
     private let entries = NIOLockedValueBox<[Entry]>([])
+    private let logger: Logger
 
-    public init() {}
+    public init(logger: Logger = Logger(label: "cloudsandbox.rdsproxy")) { self.logger = logger }
 
     public var all: [Entry] { self.entries.withLockedValue { $0 } }
 
+    /// Keeps the decision and logs it as one (the audit log records it): refusals at info, the rest at debug.
     func record(user: String, outcome: String, reason: String) {
         self.entries.withLockedValue { $0.append(Entry(user: user, outcome: outcome, reason: reason)); if $0.count > 1_000 { $0.removeFirst() } }
+        let metadata: Logger.Metadata = ["mysql.user": "\(user)", "rdsproxy.reason": "\(reason)", "audit": "login", "audit.subject": "\(user)",
+                                         "audit.outcome": "\(outcome)", "audit.reason": "\(reason)"]
+        if outcome == "accepted" { self.logger.debug("login \(outcome)", metadata: metadata) } else { self.logger.info("login \(outcome)", metadata: metadata) }
     }
 }

@@ -5,12 +5,15 @@ import MySQLWire
 extension RDSProxyServer {
     /// A target's health as DescribeDBProxyTargets reports it.
     public struct TargetHealth: Sendable, Equatable {
-        public var state: String
-        public var reason: String?
+        public var state: TargetHealthState
+        public var reason: TargetHealthReason?
         public var description: String?
 
+        /// `UNAVAILABLE CONNECTION_FAILED Database connection failed: …`, as the aws CLI's table shows it.
+        public var text: String { [self.state.rawValue, self.reason?.rawValue, self.description].compactMap { $0 }.joined(separator: " ") }
+
         /// While the writer behind the proxy fails over.
-        static let failingOver = TargetHealth(state: "UNAVAILABLE", reason: "CONNECTION_FAILED",
+        static let failingOver = TargetHealth(state: .unavailable, reason: .connectionFailed,
                                               description: "The writer is failing over; requests wait for the new writer.")
     }
 
@@ -29,7 +32,7 @@ extension RDSProxyServer {
             self.configuration.account.setTargetHealth(proxy: self.configuration.record.name, instance: instance, state: health.state,
                                                        reason: health.reason, description: health.description)
         }
-        self.configuration.logger.info("target health", metadata: ["rdsproxy.target_state": "\(health.state)", "rdsproxy.target_reason": "\(health.reason ?? "")",
+        self.configuration.logger.info("target health", metadata: ["rdsproxy.target_state": "\(health.state.rawValue)", "rdsproxy.target_reason": "\(health.reason?.rawValue ?? "")",
                                                                    "rdsproxy.target_description": "\(health.description ?? "")"])
     }
 
@@ -38,21 +41,21 @@ extension RDSProxyServer {
         let snapshot = self.credentials.refresh()
         guard let login = snapshot.logins.values.sorted(by: { $0.username < $1.username }).first else {
             let why = snapshot.failures.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: "; ")
-            return TargetHealth(state: "UNAVAILABLE", reason: "AUTH_FAILURE",
+            return TargetHealth(state: .unavailable, reason: .authFailure,
                                 description: "Proxy does not have any registered credentials." + (why.isEmpty ? "" : " \(why)"))
         }
         if let reachability {
-            return TargetHealth(state: "UNAVAILABLE", reason: "UNREACHABLE", description: "The proxy can't reach the target: \(reachability)")
+            return TargetHealth(state: .unavailable, reason: .unreachable, description: "The proxy can't reach the target: \(reachability)")
         }
         do {
             let connection = try await Self.connect(self.target, login: login, timeout: self.configuration.targetConnectTimeout)
             await connection.close()
-            return TargetHealth(state: "AVAILABLE", reason: nil, description: nil)
+            return TargetHealth(state: .available, reason: nil, description: nil)
         } catch let MySQLClientError.server(error) where error.code == 1045 {
-            return TargetHealth(state: "UNAVAILABLE", reason: "AUTH_FAILURE",
+            return TargetHealth(state: .unavailable, reason: .authFailure,
                                 description: "Database authentication failed for user \(login.username) with the credentials in \(login.entry.secretARN ?? "its secret"): \(error.message)")
         } catch {
-            return TargetHealth(state: "UNAVAILABLE", reason: "CONNECTION_FAILED", description: "Database connection failed: \(error)")
+            return TargetHealth(state: .unavailable, reason: .connectionFailed, description: "Database connection failed: \(error)")
         }
     }
 }

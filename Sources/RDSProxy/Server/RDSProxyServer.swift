@@ -31,7 +31,7 @@ public final class RDSProxyServer: MySQLServerSessionFactory, Sendable {
     }
 
     public let configuration: RDSProxyConfiguration
-    public let audit = ProxyAudit()
+    public let audit: ProxyAudit
     let authenticator: ProxyAuthenticator
     let credentials: ProxyCredentials
     let pool: BackendPool
@@ -48,6 +48,7 @@ public final class RDSProxyServer: MySQLServerSessionFactory, Sendable {
         let record = configuration.record
         var logger = configuration.logger
         logger[metadataKey: "rdsproxy.name"] = "\(record.name)"
+        self.audit = ProxyAudit(logger: logger)
         self.credentials = ProxyCredentials(record: record, account: configuration.account, logger: logger)
         self.authenticator = ProxyAuthenticator(record: record, account: configuration.account, credentials: self.credentials,
                                                 virtualPort: configuration.virtualPort, audit: self.audit, logger: logger)

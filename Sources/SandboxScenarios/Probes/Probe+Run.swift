@@ -33,8 +33,8 @@ extension Probe {
         case let .targetHealth(proxy):
             guard let server = sandbox.proxy(proxy) else { return Observation(succeeded: false, text: "no proxy '\(proxy)' in this sandbox") }
             let health = await server.checkTargetHealth()
-            return Observation(succeeded: health.state == "AVAILABLE", text: [health.state, health.reason, health.description].compactMap { $0 }.joined(separator: " "),
-                               targetState: health.state, targetReason: health.reason)
+            return Observation(succeeded: health.state == .available, text: health.text, targetState: health.state.rawValue,
+                               targetReason: health.reason?.rawValue)
         case let .reach(from, to, port):
             guard let result = sandbox.reach(from: from, to: to, port: port) else {
                 return Observation(succeeded: false, text: "no network path to analyse from \(from) to \(to)")

@@ -66,7 +66,7 @@ extension Sandbox {
         var health: [String] = []
         for name in self.endpoints.proxies?.keys.sorted() ?? [] {
             guard let found = await self.proxy(name)?.checkTargetHealth() else { continue }
-            health.append("proxy \(name) target health: " + [found.state, found.reason, found.description].compactMap { $0 }.joined(separator: " "))
+            health.append("proxy \(name) target health: " + found.text)
         }
         try? await Task.sleep(for: .milliseconds(100))
         return ([self.explanation(last: 10)] + health).joined(separator: "\n")

@@ -1,4 +1,5 @@
 import CloudSandbox
+import FakeAWS
 import VirtualNetwork
 import Foundation
 #if canImport(FoundationNetworking)
@@ -32,15 +33,14 @@ public func assertBlocked(_ sandbox: Sandbox, from source: String, to destinatio
     return result
 }
 
-/// Checks proxy `proxy`'s target health now and expects `state` (AVAILABLE, UNAVAILABLE) and, if given, `reason`
-/// (AUTH_FAILURE, UNREACHABLE, CONNECTION_FAILED), as DescribeDBProxyTargets would show them.
-public func assertTargetHealth(_ sandbox: Sandbox, proxy: String, _ state: String, reason: String? = nil,
+/// Checks proxy `proxy`'s target health now and expects `state` (`.available`, `.unavailable`) and, if given,
+/// `reason` (`.authFailure`, `.unreachable`, `.connectionFailed`), as DescribeDBProxyTargets would show them.
+public func assertTargetHealth(_ sandbox: Sandbox, proxy: String, _ state: TargetHealthState, reason: TargetHealthReason? = nil,
                                file: StaticString = #filePath, line: UInt = #line) async {
     guard let server = sandbox.proxy(proxy) else { return recordFailure("no proxy '\(proxy)' in this sandbox", file: file, line: line) }
     let health = await server.checkTargetHealth()
     if health.state != state || (reason.map { $0 != health.reason } ?? false) {
-        recordFailure("expected target health \(state)\(reason.map { " (\($0))" } ?? ""), got \(health.state)"
-                      + (health.reason.map { " (\($0))" } ?? "") + (health.description.map { ": \($0)" } ?? ""), file: file, line: line)
+        recordFailure("expected target health \(state.rawValue)\(reason.map { " (\($0.rawValue))" } ?? ""), got \(health.text)", file: file, line: line)
     }
 }
 

@@ -1,0 +1,43 @@
+import Foundation
+import Logging
+
+/// Records into an `AuditLog` every log message a component tags as a decision (`audit: <kind>` metadata, with
+/// `audit.subject`, `audit.outcome`, `audit.reason`); the sandbox adds it beside its own log handler, so the
+/// decisions are logged and recorded in one call, at any console log level.
+public struct AuditLogHandler: LogHandler {
+    public var metadata: Logger.Metadata = [:]
+    public var logLevel: Logger.Level = .debug
+    private let log: AuditLog
+
+    public init(_ log: AuditLog) { self.log = log }
+
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { self.metadata[key] }
+        set { self.metadata[key] = newValue }
+    }
+
+    public func log(event: LogEvent) {
+        let all = self.metadata.merging(event.metadata ?? [:]) { $1 }
+        guard let kind = all["audit"].flatMap({ AuditEvent.Kind(rawValue: "\($0)") }) else { return }
+        var details: [String: String] = [:]
+        for (key, value) in all where !key.hasPrefix("audit") { details[key] = Redaction.redact(key: key, value: "\(value)") }
+        details["message"] = Redaction.redact(key: "message", value: "\(event.message)")
+        self.log.record(AuditEvent(
+            component: event.source, kind: kind, subject: all["audit.subject"].map { "\($0)" } ?? "",
+            outcome: all["audit.outcome"].map { "\($0)" } ?? "", reason: Redaction.redact(key: "reason", value: all["audit.reason"].map { "\($0)" } ?? ""),
+            details: details))
+    }
+}
+
+/// What never reaches the audit log: values under keys that name a secret, and tokens or passwords inside text.
+enum Redaction {
+    static let sensitiveKeys = ["password", "secret_string", "secretstring", "token", "credential", "secretaccesskey", "signature"]
+
+    static func redact(key: String, value: String) -> String {
+        let lower = key.lowercased()
+        if self.sensitiveKeys.contains(where: { lower.contains($0) }) { return "<redacted>" }
+        // An RDS IAM token or presigned URL inside a message: keep the host and action, drop the signature and credentials.
+        guard value.contains("X-Amz-Signature=") || value.contains("X-Amz-Security-Token=") || value.contains("X-Amz-Credential=") else { return value }
+        return value.replacingOccurrences(of: #"X-Amz-(Signature|Security-Token|Credential)=[^&\s"]*"#, with: "X-Amz-$1=<redacted>", options: .regularExpression)
+    }
+}

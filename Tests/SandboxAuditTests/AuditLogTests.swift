@@ -1,0 +1,47 @@
+import Foundation
+import Logging
+@testable import SandboxAudit
+import SandboxTesting
+import XCTest
+
+/// The audit log on its own: what the handler records (only tagged decisions, secrets redacted), queries, the
+/// state file shared with the sqlite3 CLI, and a second sandbox refused on a file in use.
+final class AuditLogTests: XCTestCase {
+    func testTheHandlerRecordsTaggedDecisionsWithSecretsRedacted() throws {
+        let log = try AuditLog()
+        defer { log.close() }
+        let logger = Logger(label: "test") { _ in AuditLogHandler(log) }
+        logger.info("HTTP API listening")  // not a decision
+        logger.info("login refused", metadata: ["audit": "login", "audit.subject": "app", "audit.outcome": "refused",
+                                                "audit.reason": "the IAM token is for another host", "mysql.password": "hunter2"])
+        logger.debug("token seen https://db:3306/?Action=connect&X-Amz-Credential=AKIA/x&X-Amz-Signature=abcdef", metadata: ["audit": "login",
+                     "audit.subject": "app", "audit.outcome": "accepted"])
+        logger.debug("connection admitted", metadata: ["audit": "connection", "audit.subject": "a → b:3306", "audit.outcome": "accepted"])
+        let events = log.events()
+        XCTAssertEqual(events.map(\.kind), [.login, .login, .connection])
+        XCTAssertEqual(events.map(\.id), [1, 2, 3])
+        XCTAssertEqual(events[0].reason, "the IAM token is for another host")
+        XCTAssertEqual(events[0].details["mysql.password"], "<redacted>")
+        XCTAssertEqual(events[1].details["message"], "token seen https://db:3306/?Action=connect&X-Amz-Credential=<redacted>&X-Amz-Signature=<redacted>")
+        XCTAssertEqual(events[0].component, "SandboxAuditTests")
+        XCTAssertEqual(log.events(.init(kind: .login, outcome: "refused")).map(\.id), [1])
+        XCTAssertEqual(log.events(.init(after: 1, containing: "a → b")).map(\.id), [3])
+        XCTAssertEqual(log.events(.init(limit: 2)).map(\.id), [2, 3], "the newest, oldest first")
+    }
+
+    func testAStateFileIsReadWithTheSQLiteCLIAndHeldByOneSandbox() throws {
+        let path = NSTemporaryDirectory() + "audit-\(UUID().uuidString.prefix(8)).db"
+        defer { for suffix in ["", "-wal", "-shm", ".lock"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let log = try AuditLog(path: path)
+        log.record(AuditEvent(component: "RDSProxy", kind: .login, subject: "app", outcome: "refused", reason: "no rds-db:connect"))
+        XCTAssertThrowsError(try AuditLog(path: path)) { error in
+            XCTAssertTrue("\(error)".contains("is in use by another sandbox (pid \(getpid())); stop it with `sandbox down` or choose another --state"), "\(error)")
+        }
+        let cli = try Subprocess.run(["sqlite3", path, "SELECT component, kind, subject, outcome, reason FROM events"])
+        XCTAssertEqual(cli.stdout, "RDSProxy|login|app|refused|no rds-db:connect\n", cli.stderr)
+        log.close()
+        let again = try AuditLog(path: path)
+        XCTAssertEqual(again.events().map(\.reason), ["no rds-db:connect"], "a stopped sandbox's file is reopened with its events")
+        again.close()
+    }
+}
