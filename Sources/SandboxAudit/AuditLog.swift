@@ -19,9 +19,12 @@ public final class AuditLog: Sendable {
     /// The file, when not in memory.
     public let path: String?
     private let lock: StateFileLock?
+    /// The newest events kept; older ones are deleted as new ones arrive (a sandbox under load runs for hours).
+    public let capacity: Int
 
     /// `path` nil: in memory. A file another running sandbox holds is refused.
-    public init(path: String? = nil) throws {
+    public init(path: String? = nil, capacity: Int = 200_000) throws {
+        self.capacity = max(1, capacity)
         let lock = try path.map { try StateFileLock(path: $0) }
         self.path = path
         self.lock = lock
@@ -69,6 +72,12 @@ public final class AuditLog: Sendable {
             guard let handle = connection?.handle else { return }
             let sql = "INSERT INTO events (at, component, kind, subject, outcome, reason, details) VALUES (?, ?, ?, ?, ?, ?, ?)"
             Self.run(handle, sql, [time, event.component, event.kind.rawValue, event.subject, event.outcome, event.reason, details]) { _ in }
+            let id = sqlite3_last_insert_rowid(handle)
+            // Trimmed in steps of a tenth of the capacity, so a delete runs once per that many inserts.
+            let step = Int64(max(1, self.capacity / 10))
+            if id > Int64(self.capacity), id % step == 0 {
+                Self.run(handle, "DELETE FROM events WHERE id <= ?", [String(id - Int64(self.capacity))]) { _ in }
+            }
         }
     }
 

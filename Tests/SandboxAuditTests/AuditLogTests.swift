@@ -29,6 +29,16 @@ final class AuditLogTests: XCTestCase {
         XCTAssertEqual(log.events(.init(limit: 2)).map(\.id), [2, 3], "the newest, oldest first")
     }
 
+    func testTheOldestEventsGoPastTheCapacity() throws {
+        let log = try AuditLog(capacity: 20)
+        defer { log.close() }
+        for index in 1...55 { log.record(AuditEvent(component: "T", kind: .request, subject: "\(index)", outcome: "200", reason: "")) }
+        let ids = log.events().map(\.id)
+        XCTAssertEqual(ids.last, 55)
+        XCTAssertTrue((20...22).contains(ids.count), "\(ids)")
+        XCTAssertEqual(ids.first, 55 - Int64(ids.count) + 1, "the newest are kept")
+    }
+
     func testAStateFileIsReadWithTheSQLiteCLIAndHeldByOneSandbox() throws {
         let path = NSTemporaryDirectory() + "audit-\(UUID().uuidString.prefix(8)).db"
         defer { for suffix in ["", "-wal", "-shm", ".lock"] { try? FileManager.default.removeItem(atPath: path + suffix) } }

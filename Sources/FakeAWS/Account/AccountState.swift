@@ -25,6 +25,9 @@ public final class AccountState: Sendable {
     /// The account's root credentials (allowed everything, as AWS's root user is).
     public let rootCredentials: AWSCredentials
     private let data = NIOLockedValueBox(Data())
+    /// Identity policies by their JSON text, parsed the first time a request needs them and kept: a request's
+    /// caller carries parsed documents without parsing its policies again.
+    private let documents = NIOLockedValueBox<[String: PolicyDocument]>([:])
     let clusterFailoverRunner = NIOLockedValueBox<ClusterFailoverRunner?>(nil)
 
     /// The account-and-region part of RDS endpoint names (`<id>.<suffix>.<region>.rds.amazonaws.com`).
@@ -126,7 +129,7 @@ public final class AccountState: Sendable {
     /// A user as a principal, with its identity policies.
     private func caller(_ user: IAMUser, accessKeyID: String, data: Data) -> Caller {
         Caller(kind: .user, arn: user.arn, userID: user.id, accessKeyID: accessKeyID, account: self.accountID,
-               policies: Self.policies(prefix: "user/\(user.name)", inline: user.inlinePolicies, attached: user.attachedPolicies, data: data))
+               policies: self.policies(prefix: "user/\(user.name)", inline: user.inlinePolicies, attached: user.attachedPolicies, data: data))
     }
 
     /// A session of `role` (`assumed-role/<role>/<session>`), or with no session the role itself, as the policy
@@ -134,20 +137,30 @@ public final class AccountState: Sendable {
     func caller(_ role: IAMRole, session: String?, accessKeyID: String, data: Data) -> Caller {
         Caller(kind: .assumedRole, arn: session.map { "arn:aws:sts::\(self.accountID):assumed-role/\(role.name)/\($0)" } ?? role.arn,
                userID: session.map { "\(role.id):\($0)" } ?? role.id, accessKeyID: accessKeyID, account: self.accountID,
-               policies: Self.policies(prefix: "role/\(role.name)", inline: role.inlinePolicies, attached: role.attachedPolicies, data: data))
+               policies: self.policies(prefix: "role/\(role.name)", inline: role.inlinePolicies, attached: role.attachedPolicies, data: data))
     }
 
-    private static func policies(prefix: String, inline: [String: String], attached: [String], data: Data) -> [NamedPolicy] {
+    private func policies(prefix: String, inline: [String: String], attached: [String], data: Data) -> [NamedPolicy] {
         var result: [NamedPolicy] = []
         for (name, json) in inline.sorted(by: { $0.key < $1.key }) {
-            if let document = try? PolicyDocument.parse(json) { result.append(NamedPolicy(name: "\(prefix)/inline/\(name)", document: document)) }
+            if let document = self.document(json) { result.append(NamedPolicy(name: "\(prefix)/inline/\(name)", document: document)) }
         }
         for arn in attached {
-            if let managed = data.managedPolicies[arn], let document = try? PolicyDocument.parse(managed.document) {
+            if let managed = data.managedPolicies[arn], let document = self.document(managed.document) {
                 result.append(NamedPolicy(name: "managed/\(managed.name)", document: document))
             }
         }
         return result
+    }
+}
+
+extension AccountState {
+    /// The parsed identity policy of `json` (nil when it does not parse, which a stored policy always does).
+    func document(_ json: String) -> PolicyDocument? {
+        if let known = self.documents.withLockedValue({ $0[json] }) { return known }
+        guard let document = try? PolicyDocument.parse(json) else { return nil }
+        self.documents.withLockedValue { $0[json] = document }
+        return document
     }
 }
 

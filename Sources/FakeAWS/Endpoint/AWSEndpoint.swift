@@ -32,18 +32,21 @@ public final class AWSEndpoint: Sendable {
                              clock: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "cloudsandbox.aws"),
                              restServices: [String: any RESTService] = [:],
                              routes: (Router<AWSRequestContext>) -> Void = { _ in }) async throws -> AWSEndpoint {
-        var dispatcher = AWSDispatcher(account: account, clock: clock, logger: logger)
+        let responses = AWSResponses(logger: logger)
+        var dispatcher = AWSDispatcher(account: account, responses: responses)
         dispatcher.restServices = restServices
         let router = Router(context: AWSRequestContext.self)
         routes(router)
+        // AWS's routes, behind SigV4; the sandbox's own (above) are not signed.
+        let aws = router.group().add(middleware: SigV4Middleware(account: account, clock: clock, responses: responses, restServices: Set(restServices.keys)))
         for method in [HTTPRequest.Method.get, .post] {
-            router.on("/", method: method) { [dispatcher] request, context in
+            aws.on("/", method: method) { [dispatcher] request, context in
                 await dispatcher.respond(to: request, context: context)
             }
         }
         if !restServices.isEmpty {
             for method in [HTTPRequest.Method.get, .post, .put, .delete, .patch] {
-                router.on("/**", method: method) { [dispatcher] request, context in
+                aws.on("/**", method: method) { [dispatcher] request, context in
                     await dispatcher.respond(to: request, context: context)
                 }
             }
@@ -59,10 +62,20 @@ public final class AWSEndpoint: Sendable {
     }
 }
 
-/// Hummingbird's per-request context, carrying the peer address (aws:SourceIp).
+/// Hummingbird's per-request context, carrying the peer address (aws:SourceIp) and, once `SigV4Middleware` has
+/// verified the request, the request as AWS sees it and its caller.
 public struct AWSRequestContext: RequestContext, RemoteAddressRequestContext {
+    /// A request whose signature checked out: its parts, the caller and the protocol to answer in.
+    public struct Verified: Sendable {
+        var request: AWSRequest
+        var call: AWSCall
+        var form: AWSResponses.Form
+    }
+
     public var coreContext: CoreRequestContextStorage
     public let remoteAddress: SocketAddress?
+    /// Set by `SigV4Middleware` on AWS's routes (nil on the sandbox's own).
+    public internal(set) var aws: Verified?
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)

@@ -56,7 +56,6 @@ extension CloudFormationStack {
         "AWS::IAM::Policy": "PolicyName", "AWS::RDS::DBInstance": "DBInstanceIdentifier", "AWS::RDS::DBCluster": "DBClusterIdentifier",
         "AWS::RDS::DBSubnetGroup": "DBSubnetGroupName", "AWS::RDS::DBProxy": "DBProxyName", "AWS::RDS::DBProxyEndpoint": "DBProxyEndpointName",
         "AWS::Lambda::Function": "FunctionName", "AWS::Serverless::Function": "FunctionName", "AWS::KMS::Alias": "AliasName",
-        "AWS::EC2::SecurityGroup": "GroupName",
     ]
 
     func refValue(of id: String, at path: String) throws -> TemplateValue {
