@@ -51,7 +51,7 @@ let package = Package(
         .target(name: "IAMPolicy"),
         // The fake AWS services behind one SigV4-verified HTTP endpoint (IAM, STS, Secrets Manager so far).
         .target(name: "FakeAWS", dependencies: [
-            "AWSSigV4", "IAMPolicy",
+            "AWSSigV4", "IAMPolicy", "SandboxAudit",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
@@ -90,6 +90,7 @@ let package = Package(
         // The composition root: topology, loaders, runtime, endpoints file.
         // The virtual VPC: subnets, security groups, ACLs, ENIs on loopback aliases, enforcement on accept, reachability, toxics.
         .target(name: "VirtualNetwork", dependencies: [
+            "SandboxAudit",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -97,7 +98,7 @@ let package = Package(
         ]),
         // The RDS Proxy data plane: client auth (IAM tokens, secrets), the backend pool, pinning, target health.
         .target(name: "RDSProxy", dependencies: [
-            "MySQLWire", "MySQLNIO", "FakeAWS", "AWSSigV4", "IAMPolicy",
+            "MySQLWire", "MySQLNIO", "FakeAWS", "AWSSigV4", "IAMPolicy", "SandboxAudit",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -105,7 +106,7 @@ let package = Package(
         ]),
         // Lambda: functions (Swift closures, built-in handlers, Runtime API processes), instances, concurrency, timeouts, the REST API.
         .target(name: "Lambda", dependencies: [
-            "FakeAWS", "AWSSigV4", "IAMPolicy", "MySQLWire", "MySQLNIO",
+            "FakeAWS", "AWSSigV4", "IAMPolicy", "MySQLWire", "MySQLNIO", "SandboxAudit",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -113,7 +114,7 @@ let package = Package(
         ]),
         // API Gateway HTTP APIs: routes, payload formats 1.0/2.0, a listener per API, the apigatewayv2 read API.
         .target(name: "APIGateway", dependencies: [
-            "Lambda", "FakeAWS", "AWSSigV4",
+            "Lambda", "FakeAWS", "AWSSigV4", "SandboxAudit",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

@@ -1,8 +1,8 @@
 import Foundation
 import Logging
 
-/// Records into an `AuditLog` every log message a component tags as a decision (`audit: <kind>` metadata, with
-/// `audit.subject`, `audit.outcome`, `audit.reason`); the sandbox adds it beside its own log handler, so the
+/// Records into an `AuditLog` every log message a component marks as a decision (`Logger.Metadata.adding(decision:…)`);
+/// the sandbox adds it beside its own log handler, so the
 /// decisions are logged and recorded in one call, at any console log level.
 public struct AuditLogHandler: LogHandler {
     public var metadata: Logger.Metadata = [:]
@@ -18,13 +18,13 @@ public struct AuditLogHandler: LogHandler {
 
     public func log(event: LogEvent) {
         let all = self.metadata.merging(event.metadata ?? [:]) { $1 }
-        guard let kind = all["audit"].flatMap({ AuditEvent.Kind(rawValue: "\($0)") }) else { return }
+        guard let kind = all[AuditKey.kind].flatMap({ AuditEvent.Kind(rawValue: "\($0)") }) else { return }
         var details: [String: String] = [:]
-        for (key, value) in all where !key.hasPrefix("audit") { details[key] = Redaction.redact(key: key, value: "\(value)") }
+        for (key, value) in all where ![AuditKey.kind, AuditKey.subject, AuditKey.outcome, AuditKey.reason].contains(key) { details[key] = Redaction.redact(key: key, value: "\(value)") }
         details["message"] = Redaction.redact(key: "message", value: "\(event.message)")
         self.log.record(AuditEvent(
-            component: event.source, kind: kind, subject: all["audit.subject"].map { "\($0)" } ?? "",
-            outcome: all["audit.outcome"].map { "\($0)" } ?? "", reason: Redaction.redact(key: "reason", value: all["audit.reason"].map { "\($0)" } ?? ""),
+            component: event.source, kind: kind, subject: all[AuditKey.subject].map { "\($0)" } ?? "",
+            outcome: all[AuditKey.outcome].map { "\($0)" } ?? "", reason: Redaction.redact(key: "reason", value: all[AuditKey.reason].map { "\($0)" } ?? ""),
             details: details))
     }
 }

@@ -12,11 +12,11 @@ final class AuditLogTests: XCTestCase {
         defer { log.close() }
         let logger = Logger(label: "test") { _ in AuditLogHandler(log) }
         logger.info("HTTP API listening")  // not a decision
-        logger.info("login refused", metadata: ["audit": "login", "audit.subject": "app", "audit.outcome": "refused",
-                                                "audit.reason": "the IAM token is for another host", "mysql.password": "hunter2"])
-        logger.debug("token seen https://db:3306/?Action=connect&X-Amz-Credential=AKIA/x&X-Amz-Signature=abcdef", metadata: ["audit": "login",
-                     "audit.subject": "app", "audit.outcome": "accepted"])
-        logger.debug("connection admitted", metadata: ["audit": "connection", "audit.subject": "a → b:3306", "audit.outcome": "accepted"])
+        logger.info("login refused", metadata: ["mysql.password": "hunter2"].adding(decision: .login, subject: "app", outcome: "refused",
+                                                                                      reason: "the IAM token is for another host"))
+        logger.debug("token seen https://db:3306/?Action=connect&X-Amz-Credential=AKIA/x&X-Amz-Signature=abcdef",
+                     metadata: Logger.Metadata().adding(decision: .login, subject: "app", outcome: "accepted"))
+        logger.debug("connection admitted", metadata: Logger.Metadata().adding(decision: .connection, subject: "a → b:3306", outcome: "accepted"))
         let events = log.events()
         XCTAssertEqual(events.map(\.kind), [.login, .login, .connection])
         XCTAssertEqual(events.map(\.id), [1, 2, 3])

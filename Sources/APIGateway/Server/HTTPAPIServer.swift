@@ -5,6 +5,7 @@ import Lambda
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
+import SandboxAudit
 
 /// One HTTP API listening on its own loopback address: routes each request, builds the event in the route's
 /// payload format, invokes the function and maps its answer, with API Gateway's own errors where it fails.
@@ -147,12 +148,11 @@ struct Gateway: Sendable {
             log.append(entry)
             if log.count > 200 { log.removeFirst(log.count - 200) }
         }
-        self.logger.info("HTTP API request", metadata: [
+        self.logger.info("HTTP API request", metadata: ([
             "apigw.api": "\(self.definition.name)", "apigw.request_id": "\(request.requestID)", "apigw.route": "\(route ?? "-")",
             "http.method": "\(request.method)", "http.path": "\(request.rawPath)", "http.status": "\(status)", "apigw.reason": "\(why)",
-            "audit": "request", "audit.subject": "\(self.definition.name) \(request.method) \(request.rawPath)", "audit.outcome": "\(status)",
-            "audit.reason": "\(route.map { "route \($0): " } ?? "no route: ")\(why)",
-        ])
+        ] as Logger.Metadata).adding(decision: .request, subject: "\(self.definition.name) \(request.method) \(request.rawPath)", outcome: "\(status)",
+                                     reason: "\(route.map { "route \($0): " } ?? "no route: ")\(why)"))
     }
 
     /// `RL2XYiwjPHcEMEQ=`-style ids.

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import SandboxAudit
 
 /// How AWS answers, in each protocol's form: the one place results and errors become HTTP responses, and every
 /// API call is logged for the audit log.
@@ -49,11 +50,12 @@ struct AWSResponses: Sendable {
     /// Every API call, answered or refused (with AWS's error), for the audit log.
     func audit(_ request: AWSRequest, requestID: String, refusal: AWSError?) {
         let operation = request.target?.operation ?? request.form["Action"] ?? "\(request.method) \(request.path)"
-        var metadata: Logger.Metadata = ["aws.request_id": "\(requestID)", "audit": "api-call", "audit.subject": "\(request.scopeService ?? "?"):\(operation)",
-                                         "audit.outcome": "\(refusal == nil ? "ok" : "refused")"]
-        guard let refusal else { return self.logger.debug("request answered", metadata: metadata) }
-        metadata["aws.error"] = "\(refusal.code)"
-        metadata["audit.reason"] = "\(refusal.code): \(refusal.message)"
-        self.logger.info("request refused", metadata: metadata)
+        let subject = "\(request.scopeService ?? "?"):\(operation)"
+        guard let refusal else {
+            return self.logger.debug("request answered", metadata: (["aws.request_id": "\(requestID)"] as Logger.Metadata)
+                .adding(decision: .apiCall, subject: subject, outcome: "ok"))
+        }
+        self.logger.info("request refused", metadata: (["aws.request_id": "\(requestID)", "aws.error": "\(refusal.code)"] as Logger.Metadata)
+            .adding(decision: .apiCall, subject: subject, outcome: "refused", reason: "\(refusal.code): \(refusal.message)"))
     }
 }

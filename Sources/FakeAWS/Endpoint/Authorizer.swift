@@ -1,6 +1,7 @@
 import Foundation
 import IAMPolicy
 import Logging
+import SandboxAudit
 
 /// Decides whether a caller may perform an action on a resource, as IAM would, and logs the deciding statements.
 struct Authorizer: Sendable {
@@ -37,11 +38,10 @@ struct Authorizer: Sendable {
     func authorize(_ caller: Caller, action: String, resource: String, resourcePolicy: ResourcePolicy? = nil,
                    keys: [String: [String]] = [:], json: Bool) throws(AWSError) {
         let result = self.evaluate(caller, action: action, resource: resource, resourcePolicy: resourcePolicy, keys: keys)
-        var metadata: Logger.Metadata = ["aws.principal": "\(caller.arn)", "aws.action": "\(action)", "aws.resource": "\(resource)",
-                                         "iam.decision": "\(result)", "audit": "authorization", "audit.subject": "\(caller.arn)",
-                                         "audit.outcome": "\(result.isAllowed ? "allowed" : "denied")", "audit.reason": "\(action) on \(resource): \(result)"]
+        let metadata = (["aws.principal": "\(caller.arn)", "aws.action": "\(action)", "aws.resource": "\(resource)", "iam.decision": "\(result)"]
+            as Logger.Metadata).adding(decision: .authorization, subject: caller.arn, outcome: result.isAllowed ? "allowed" : "denied",
+                                       reason: "\(action) on \(resource): \(result)")
         guard result.isAllowed else {
-            metadata["audit.outcome"] = "denied"
             self.logger.info("access denied", metadata: metadata)
             throw AWSError.accessDenied(principal: caller.arn, action: action, resource: resource, json: json,
                                         reason: self.reason(result, caller: caller, action: action, resource: resource,

@@ -2,6 +2,7 @@ import AWSSigV4
 import FakeAWS
 import Foundation
 import Logging
+import SandboxAudit
 
 extension LambdaService {
     /// Invoke: checks the payload and concurrency, takes a warm instance or starts one, enforces the timeout,
@@ -57,10 +58,8 @@ extension LambdaService {
                 await self.release(name, nil)
                 switch error {
                 case let .rejected(refusal):
-                    self.environment.logger.notice("invoke refused", metadata: [
-                        "lambda.function": "\(name)", "lambda.reason": "\(refusal)", "audit": "invocation", "audit.subject": "\(name)",
-                        "audit.outcome": "refused", "audit.reason": "\(refusal.code): \(refusal.message)",
-                    ])
+                    self.environment.logger.notice("invoke refused", metadata: (["lambda.function": "\(name)", "lambda.reason": "\(refusal)"] as Logger.Metadata)
+                        .adding(decision: .invocation, subject: name, outcome: "refused", reason: "\(refusal.code): \(refusal.message)"))
                     log.append("\(LambdaTimestamp.string(from: Date()))\t\(requestID)\tINVOKE refused: \(refusal)")
                     self.remember(name, log)
                     throw refusal
@@ -116,10 +115,9 @@ extension LambdaService {
         case let .error(error), let .crashed(error): ("error", "\(error.errorType): \(error.errorMessage)")
         case .timedOut: ("timeout", "timed out after \(String(format: "%.2f", timeout)) seconds")
         }
-        self.environment.logger.debug("invocation ended", metadata: [
-            "lambda.function": "\(name)", "lambda.request_id": "\(requestID)", "audit": "invocation", "audit.subject": "\(name)",
-            "audit.outcome": "\(verdict)", "audit.reason": "\(why)", "lambda.duration_ms": "\(String(format: "%.2f", millis))",
-        ])
+        self.environment.logger.debug("invocation ended", metadata: ([
+            "lambda.function": "\(name)", "lambda.request_id": "\(requestID)", "lambda.duration_ms": "\(String(format: "%.2f", millis))",
+        ] as Logger.Metadata).adding(decision: .invocation, subject: name, outcome: verdict, reason: why))
         var answer = result
         if tail { answer.logResult = log.tail }
         return answer

@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import MySQLWire
 import NIOConcurrencyHelpers
+import SandboxAudit
 
 /// Client authentication as RDS Proxy does it: IAM tokens (REQUIRED entries) checked as AWS checks them and
 /// authorized with rds-db:connect on the proxy's resource id, or passwords checked against the secrets.
@@ -151,8 +152,8 @@ public final class ProxyAudit: Sendable {
     /// Keeps the decision and logs it as one (the audit log records it): refusals at info, the rest at debug.
     func record(user: String, outcome: String, reason: String) {
         self.entries.withLockedValue { $0.append(Entry(user: user, outcome: outcome, reason: reason)); if $0.count > 1_000 { $0.removeFirst() } }
-        let metadata: Logger.Metadata = ["mysql.user": "\(user)", "rdsproxy.reason": "\(reason)", "audit": "login", "audit.subject": "\(user)",
-                                         "audit.outcome": "\(outcome)", "audit.reason": "\(reason)"]
+        let metadata = (["mysql.user": "\(user)", "rdsproxy.reason": "\(reason)"] as Logger.Metadata)
+            .adding(decision: .login, subject: user, outcome: outcome, reason: reason)
         if outcome == "accepted" { self.logger.debug("login \(outcome)", metadata: metadata) } else { self.logger.info("login \(outcome)", metadata: metadata) }
     }
 }
