@@ -67,11 +67,8 @@ public enum TopologySource {
         guard let text = try? String(contentsOf: url, encoding: .utf8) else {
             throw TopologyError(path: path, "cannot read the file; check the path")
         }
-        if (try? Yams.compose(yaml: text)) == nil {
-            var reader = TemplateReader()
-            _ = try reader.read(text, file: url.path)  // throws the parser's error, with the file
-        }
-        switch self.detect(text) {
+        let node = try TemplateReader.compose(text, file: url.path)
+        switch self.detect(node) {
         case .topology:
             let (topology, base) = try TopologyLoader.load(path: path)
             return Loaded(topology: topology, baseDirectory: base, format: .topology, warnings: [], operatorNote: nil)
@@ -80,7 +77,7 @@ public enum TopologySource {
         case .terraform:
             var reader = TemplateReader()
             var importer = TerraformImporter(file: url, region: options.region)
-            var topology = try importer.importDocument(try reader.read(text, file: url.path))
+            var topology = try importer.importDocument(try reader.read(node!, file: url.path))
             let note = try self.placeOperator(&topology, placements: importer.functionPlacements, options.operatorPlacement, file: url.path)
             self.setEnvironment(&topology, options.environment)
             try self.validate(topology, file: url.path)
@@ -90,8 +87,10 @@ public enum TopologySource {
 
     /// A template has `Resources` (or AWSTemplateFormatVersion/Transform); Terraform JSON has `format_version` and
     /// `values` or `planned_values`; anything else is read as a topology (and refused there if it is none).
-    public static func detect(_ text: String) -> Format {
-        guard let node = try? Yams.compose(yaml: text), case let .mapping(mapping) = node else { return .topology }
+    public static func detect(_ text: String) -> Format { self.detect(try? Yams.compose(yaml: text)) }
+
+    private static func detect(_ node: Node?) -> Format {
+        guard case let .mapping(mapping)? = node else { return .topology }
         let keys = Set(mapping.keys.compactMap(\.string))
         if keys.contains("format_version") && (keys.contains("values") || keys.contains("planned_values")) { return .terraform }
         if keys.contains("Resources") || keys.contains("AWSTemplateFormatVersion") || keys.contains("Transform") { return .cloudFormation }
@@ -108,7 +107,8 @@ public enum TopologySource {
         let stacks = [root] + (try root.loadNestedStacks())
         var importer = CloudFormationImporter(session: session)
         try importer.importStacks(stacks)
-        var topology = importer.builder.build(operatorHost: nil)
+        var (topology, unfinished) = importer.builder.build()
+        for warning in unfinished { session.warn(warning.resource, warning.type, warning.message) }
         let note = try self.placeOperator(&topology, placements: importer.functionPlacements, options.operatorPlacement, file: url.path)
         self.setEnvironment(&topology, options.environment)
         try self.validate(topology, file: url.path)

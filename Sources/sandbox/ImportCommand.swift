@@ -29,14 +29,15 @@ extension Topology {
     /// Every password and secret value replaced by a placeholder.
     mutating func redactSecrets() {
         let hidden = "<redacted>"
+        let redacted = { (users: [DatabaseInstance.User]) in users.map { DatabaseInstance.User(name: $0.name, password: hidden, plugin: $0.plugin, host: $0.host) } }
         self.databases = self.databases.map { database in
             var database = database
-            database.users = database.users.map { .init(name: $0.name, password: hidden, plugin: $0.plugin, host: $0.host) }
+            database.users = redacted(database.users)
             return database
         }
         self.clusters = self.clusters?.map { cluster in
             var cluster = cluster
-            cluster.users = cluster.users.map { .init(name: $0.name, password: hidden, plugin: $0.plugin, host: $0.host) }
+            cluster.users = redacted(cluster.users)
             return cluster
         }
         self.secrets = self.secrets?.map { secret in

@@ -18,6 +18,15 @@ struct TopologyBuilder {
     var keyAliases: [String: String] = [:]
     /// Secret ARN → secret name.
     var secretNames: [String: String] = [:]
+    /// What waits to be completed (see TopologyBuilder+Completed.swift): subnet groups, clusters and their
+    /// placement, proxies until their target, APIs until their routes.
+    var subnetGroups: [String: [String]] = [:]
+    var clusterOrder: [String] = []
+    var clusters: [String: (cluster: Topology.Cluster, subnetGroup: String?, securityGroups: [String]?)] = [:]
+    var proxyOrder: [String] = []
+    var proxies: [String: (proxy: Topology.Proxy, untargeted: ImportWarning)] = [:]
+    var apiOrder: [String] = []
+    var apis: [String: Topology.API] = [:]
 
     init(region: String, accountId: String) {
         self.topology = Topology(region: region, accountId: accountId)
@@ -97,8 +106,6 @@ struct TopologyBuilder {
         self.vpcs[vpc]?.routing = routing
     }
 
-    func vpc(ofSubnet subnet: String) -> String? { self.subnetVPC[subnet] }
-
     // MARK: IAM, KMS, secrets
 
     mutating func addRole(_ role: Topology.Role) {
@@ -167,8 +174,10 @@ struct TopologyBuilder {
 
     // MARK: Build
 
-    /// The topology, with rules of their own resources in their groups; the network only when a VPC was seen.
-    func build(operatorHost: NetworkSpec.OperatorHost?) -> Topology {
+    /// The topology, with rules of their own resources in their groups (the network only when a VPC was seen),
+    /// clusters, proxies with a target, APIs with routes, secrets naming their keys by alias; and a warning for each
+    /// proxy left out for want of a target.
+    func build() -> (Topology, [ImportWarning]) {
         var vpcs = self.vpcs
         for pending in self.pendingRules {
             guard let vpc = self.groupVPC[pending.group], var groups = vpcs[vpc]?.securityGroups,
@@ -190,15 +199,12 @@ struct TopologyBuilder {
             }
         }
         var topology = self.topology
-        if !self.vpcOrder.isEmpty {
-            topology.network = NetworkSpec(vpcs: self.vpcOrder.compactMap { vpcs[$0] }, operatorHost: operatorHost)
-        }
-        return topology
+        if !self.vpcOrder.isEmpty { topology.network = NetworkSpec(vpcs: self.vpcOrder.compactMap { vpcs[$0] }) }
+        return self.completed(into: topology)
     }
 
     private static func unique(_ rules: [NetworkSpec.Rule]) -> [NetworkSpec.Rule] {
         rules.enumerated().filter { entry in !rules[..<entry.offset].contains(entry.element) }.map(\.element)
     }
 
-    func securityGroupExists(_ id: String) -> Bool { self.groupVPC[id] != nil }
 }

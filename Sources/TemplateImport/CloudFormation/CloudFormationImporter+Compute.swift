@@ -41,7 +41,7 @@ extension CloudFormationImporter {
         case "AWS::Lambda::Permission":
             return  // API Gateway's permission to invoke: the sandbox's APIs invoke their functions without it
         case "AWS::Serverless::HttpApi":
-            self.addAPI(name, label: properties["Name"]?.string ?? item.label.replacingOccurrences(of: ".", with: "-"))
+            self.builder.addAPI(name, name: properties["Name"]?.string ?? item.label.replacingOccurrences(of: ".", with: "-"))
             if let stage = properties["StageName"]?.string, stage != "$default" {
                 self.session.warn(item.label, item.type, "stage \(stage) is served as $default (the sandbox serves one stage per API, at its root)")
             }
@@ -51,9 +51,9 @@ extension CloudFormationImporter {
                 self.session.warn(item.label, item.type, "ProtocolType \(properties["ProtocolType"]?.string ?? "") is not modelled (HTTP is); the API is left out")
                 return
             }
-            self.addAPI(name, label: properties["Name"]?.string ?? item.id)
+            self.builder.addAPI(name, name: properties["Name"]?.string ?? item.id)
             if let target = properties["Target"]?.string, let function = Self.functionName(fromURI: target) {
-                self.apis[name]?.routes.append(.init(route: properties["RouteKey"]?.string ?? "$default", function: function))
+                self.builder.addRoute(.init(route: properties["RouteKey"]?.string ?? "$default", function: function), to: name)
             }
             self.unread(item, properties, read: ["Name", "ProtocolType", "Target", "RouteKey", "CorsConfiguration"])
         case "AWS::ApiGatewayV2::Integration":
@@ -81,12 +81,6 @@ extension CloudFormationImporter {
         }
     }
 
-    private mutating func addAPI(_ id: String, label: String) {
-        guard self.apis[id] == nil else { return }
-        self.apiOrder.append(id)
-        self.apis[id] = Topology.API(name: label, routes: [])
-    }
-
     /// SAM's HttpApi events become routes; other event sources are listed as warnings.
     private mutating func mapEvent(_ event: String, _ definition: TemplateValue, function: String, item: Item) throws {
         guard definition["Type"]?.string == "HttpApi" else {
@@ -95,18 +89,18 @@ extension CloudFormationImporter {
         }
         let properties = definition["Properties"] ?? .map([:])
         let api = try properties["ApiId"]?.string ?? item.stack.physicalName("ServerlessHttpApi")
-        if properties["ApiId"] == nil { self.addAPI(api, label: item.stack.prefix.replacingOccurrences(of: ".", with: "-") + "ServerlessHttpApi") }
+        if properties["ApiId"] == nil { self.builder.addAPI(api, name: item.stack.prefix.replacingOccurrences(of: ".", with: "-") + "ServerlessHttpApi") }
         let key: String
         if let method = properties["Method"]?.string, let route = properties["Path"]?.string {
             key = "\(method.uppercased() == "ANY" ? "ANY" : method.uppercased()) \(route)"
         } else {
             key = "$default"
         }
-        guard self.apis[api] != nil else {
+        guard self.builder.hasAPI(api) else {
             throw item.stack.error("Resources.\(item.id).Properties.Events.\(event).Properties.ApiId", "names no AWS::Serverless::HttpApi of the template")
         }
-        self.apis[api]?.routes.append(.init(route: key, function: function, payloadFormatVersion: properties["PayloadFormatVersion"]?.string,
-                                            timeoutInMillis: properties["TimeoutInMillis"]?.int))
+        self.builder.addRoute(.init(route: key, function: function, payloadFormatVersion: properties["PayloadFormatVersion"]?.string,
+                                    timeoutInMillis: properties["TimeoutInMillis"]?.int), to: api)
     }
 
     /// The role SAM creates for a function without `Role`: Lambda's trust, AWSLambdaBasicExecutionRole (and the

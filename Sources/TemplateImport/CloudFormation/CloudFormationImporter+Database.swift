@@ -8,33 +8,29 @@ extension CloudFormationImporter {
         let path = "Resources.\(item.id).Properties"
         switch item.type {
         case "AWS::RDS::DBSubnetGroup":
-            self.subnetGroups[name] = properties["SubnetIds"]?.strings ?? []
+            self.builder.addSubnetGroup(name, subnets: properties["SubnetIds"]?.strings ?? [])
             self.unread(item, properties, read: ["SubnetIds", "DBSubnetGroupName", "DBSubnetGroupDescription"])
         case "AWS::RDS::DBCluster":
             guard try self.supportedEngine(item, properties) else { return }
-            self.clusterOrder.append(name)
-            self.clusters[name] = Topology.Cluster(
-                id: name, engineVersion: properties["EngineVersion"]?.string, users: try self.masterUser(item, properties),
-                databases: properties["DatabaseName"]?.string.map { [$0] }, instances: [])
-            self.clusterPlacement[name] = (properties["DBSubnetGroupName"]?.string, properties["VpcSecurityGroupIds"]?.strings)
+            self.builder.addCluster(Topology.Cluster(id: name, engineVersion: properties["EngineVersion"]?.string, users: try self.masterUser(item, properties),
+                                                     databases: properties["DatabaseName"]?.string.map { [$0] }, instances: []),
+                                    subnetGroup: properties["DBSubnetGroupName"]?.string, securityGroups: properties["VpcSecurityGroupIds"]?.strings)
             self.unread(item, properties, read: ["Engine", "EngineVersion", "MasterUsername", "MasterUserPassword", "DatabaseName", "DBSubnetGroupName",
                                                  "VpcSecurityGroupIds", "EnableIAMDatabaseAuthentication", "DBClusterIdentifier", "Port",
                                                  "ManageMasterUserPassword", "StorageEncrypted", "KmsKeyId", "BackupRetentionPeriod"])
         case "AWS::RDS::DBInstance":
             if let cluster = properties["DBClusterIdentifier"]?.string {
-                guard self.clusters[cluster] != nil else {
+                guard self.builder.hasCluster(cluster) else {
                     throw item.stack.error("\(path).DBClusterIdentifier", "names \(cluster), which is not a DBCluster of the loaded stacks")
                 }
-                let (group, groups) = self.clusterPlacement[cluster] ?? (nil, nil)
-                self.clusters[cluster]?.instances.append(.init(id: name, subnet: group.flatMap { self.subnetGroups[$0]?.first }, securityGroups: groups))
+                self.builder.addMember(name, to: cluster)
                 self.unread(item, properties, read: ["DBClusterIdentifier", "Engine", "DBInstanceClass", "DBInstanceIdentifier", "PubliclyAccessible"])
                 return
             }
             guard try self.supportedEngine(item, properties) else { return }
-            let group = properties["DBSubnetGroupName"]?.string
             self.builder.topology.databases.append(Topology.DatabaseInstance(
                 id: name, engineVersion: properties["EngineVersion"]?.string, users: try self.masterUser(item, properties),
-                databases: properties["DBName"]?.string.map { [$0] }, subnet: group.flatMap { self.subnetGroups[$0]?.first },
+                databases: properties["DBName"]?.string.map { [$0] }, subnet: self.builder.firstSubnet(ofGroup: properties["DBSubnetGroupName"]?.string),
                 securityGroups: properties["VPCSecurityGroups"]?.strings ?? properties["VpcSecurityGroupIds"]?.strings))
             self.unread(item, properties, read: ["Engine", "EngineVersion", "MasterUsername", "MasterUserPassword", "DBName", "DBSubnetGroupName",
                                                  "VPCSecurityGroups", "EnableIAMDatabaseAuthentication", "DBInstanceIdentifier", "DBInstanceClass",
@@ -56,24 +52,27 @@ extension CloudFormationImporter {
                     clientPasswordAuthType: try Self.enumValue(entry["ClientPasswordAuthType"]?.string, at: "\(path).Auth[\(index)].ClientPasswordAuthType", in: item.stack)))
             }
             guard let role = properties["RoleArn"]?.string else { throw item.stack.error(path, "a proxy needs RoleArn") }
-            self.proxyOrder.append(name)
-            self.proxies[name] = (Topology.Proxy(name: name, role: Self.roleName(role), auth: auth, target: "", requireTLS: properties["RequireTLS"]?.bool,
+            self.builder.addProxy(Topology.Proxy(name: name, role: Self.roleName(role), auth: auth, target: "", requireTLS: properties["RequireTLS"]?.bool,
                                                  idleClientTimeout: properties["IdleClientTimeout"]?.int, subnets: properties["VpcSubnetIds"]?.strings,
                                                  securityGroups: properties["VpcSecurityGroupIds"]?.strings,
-                                                 resourceId: item.stack.proxyResourceID(item.id)), item.label)
+                                                 resourceId: item.stack.proxyResourceID(item.id)),
+                                  untargeted: ImportWarning(resource: item.label, type: item.type,
+                                                            "has no DBProxyTargetGroup naming an instance or cluster, so it is left out"))
             self.unread(item, properties, read: ["EngineFamily", "Auth", "RoleArn", "RequireTLS", "IdleClientTimeout", "VpcSubnetIds",
                                                  "VpcSecurityGroupIds", "DBProxyName", "DebugLogging"])
         case "AWS::RDS::DBProxyTargetGroup":
-            guard let proxy = properties["DBProxyName"]?.string, self.proxies[proxy] != nil else {
+            guard let proxy = properties["DBProxyName"]?.string, self.builder.hasProxy(proxy) else {
                 throw item.stack.error("\(path).DBProxyName", "names no DBProxy of the loaded stacks")
             }
             guard let target = properties["DBClusterIdentifiers"]?.strings.first ?? properties["DBInstanceIdentifiers"]?.strings.first else { return }
             let pool = properties["ConnectionPoolConfigurationInfo"]
-            self.proxies[proxy]?.proxy.target = target
-            self.proxies[proxy]?.proxy.targetGroup = pool.map {
-                .init(maxConnectionsPercent: $0["MaxConnectionsPercent"]?.int, maxIdleConnectionsPercent: $0["MaxIdleConnectionsPercent"]?.int,
-                      connectionBorrowTimeout: $0["ConnectionBorrowTimeout"]?.int, initQuery: $0["InitQuery"]?.string,
-                      sessionPinningFilters: $0["SessionPinningFilters"]?.strings)
+            self.builder.changeProxy(proxy) { proxy in
+                proxy.target = target
+                proxy.targetGroup = pool.map {
+                    .init(maxConnectionsPercent: $0["MaxConnectionsPercent"]?.int, maxIdleConnectionsPercent: $0["MaxIdleConnectionsPercent"]?.int,
+                          connectionBorrowTimeout: $0["ConnectionBorrowTimeout"]?.int, initQuery: $0["InitQuery"]?.string,
+                          sessionPinningFilters: $0["SessionPinningFilters"]?.strings)
+                }
             }
             self.unread(item, properties, read: ["DBProxyName", "DBClusterIdentifiers", "DBInstanceIdentifiers", "ConnectionPoolConfigurationInfo", "TargetGroupName"])
         default:

@@ -20,7 +20,7 @@ extension CloudFormationImporter {
         case "AWS::EC2::SecurityGroup":
             let ingress = (properties["SecurityGroupIngress"]?.items ?? []).compactMap { Self.rule($0, peer: "Source") }
             let egress = properties["SecurityGroupEgress"].map { $0.items.compactMap { Self.rule($0, peer: "Destination") } }
-            self.builder.addSecurityGroup("sg-" + item.id.lowercased(), vpc: text("VpcId"), ingress: ingress, egress: egress)
+            self.builder.addSecurityGroup(name, vpc: text("VpcId"), ingress: ingress, egress: egress)
             self.unread(item, properties, read: ["VpcId", "SecurityGroupIngress", "SecurityGroupEgress", "GroupDescription", "GroupName"])
         case "AWS::EC2::SecurityGroupIngress", "AWS::EC2::SecurityGroupEgress":
             let ingress = item.type.hasSuffix("Ingress")
@@ -63,7 +63,7 @@ extension CloudFormationImporter {
     /// A rule written as CloudFormation writes one (`IpProtocol`, `FromPort`/`ToPort`, `CidrIp` or a group).
     static func rule(_ value: TemplateValue, peer: String) -> NetworkSpec.Rule? {
         let text = { (key: String) in value[key]?.string }
-        guard let peerValue = text("\(peer)SecurityGroupId") ?? text(peer == "Source" ? "CidrIp" : "CidrIp") ?? text("DestinationPrefixListId") else { return nil }
+        guard let peerValue = text("\(peer)SecurityGroupId") ?? text("CidrIp") ?? text("DestinationPrefixListId") else { return nil }
         return NetworkSpec.Rule(protocol: Self.ipProtocol(text("IpProtocol")), ports: Self.ports(from: value["FromPort"]?.int, to: value["ToPort"]?.int),
                                 source: peer == "Source" ? peerValue : nil, destination: peer == "Destination" ? peerValue : nil)
     }

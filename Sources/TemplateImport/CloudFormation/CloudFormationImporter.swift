@@ -17,17 +17,7 @@ struct CloudFormationImporter {
 
     var builder: TopologyBuilder
     let session: ImportSession
-    /// Proxies wait for their target group; instances for the cluster they belong to.
-    var proxies: [String: (proxy: Topology.Proxy, label: String)] = [:]
-    var proxyOrder: [String] = []
-    var subnetGroups: [String: [String]] = [:]
-    var clusters: [String: Topology.Cluster] = [:]
-    var clusterOrder: [String] = []
-    /// A cluster's subnet group and security groups, which its instances take.
-    var clusterPlacement: [String: (subnetGroup: String?, securityGroups: [String]?)] = [:]
-    /// HTTP APIs by id: name and routes; integrations by id: the function and options.
-    var apis: [String: Topology.API] = [:]
-    var apiOrder: [String] = []
+    /// Integrations by id (the function and options), for the routes that name them.
     var integrations: [String: Topology.API.Route] = [:]
     var pendingRoutes: [(api: String, key: String, integration: String, label: String)] = []
     /// Where functions sit, in template order: the operator host takes the first one's placement.
@@ -94,15 +84,6 @@ struct CloudFormationImporter {
     }
 
     private mutating func finish() throws {
-        self.builder.topology.clusters = self.clusterOrder.compactMap { self.clusters[$0] }.nilIfEmpty
-        for name in self.proxyOrder {
-            guard let (proxy, label) = self.proxies[name] else { continue }
-            guard !proxy.target.isEmpty else {
-                self.session.warn(label, "AWS::RDS::DBProxy", "has no DBProxyTargetGroup naming an instance or cluster, so it is left out")
-                continue
-            }
-            self.builder.topology.proxies = (self.builder.topology.proxies ?? []) + [proxy]
-        }
         for route in self.pendingRoutes {
             guard let integration = self.integrations[route.integration] else {
                 self.session.warn(route.label, "AWS::ApiGatewayV2::Route", "its Target names no Lambda integration of the template, so the route is left out")
@@ -110,14 +91,7 @@ struct CloudFormationImporter {
             }
             var target = integration
             target.route = route.key
-            self.apis[route.api]?.routes.append(target)
-        }
-        self.builder.topology.apis = self.apiOrder.compactMap { self.apis[$0] }.filter { !$0.routes.isEmpty }.nilIfEmpty
-        let builder = self.builder
-        self.builder.topology.secrets = builder.topology.secrets?.map { secret in
-            var secret = secret
-            secret.kmsKey = secret.kmsKey.map(builder.keyReference)
-            return secret
+            self.builder.addRoute(target, to: route.api)
         }
     }
 }

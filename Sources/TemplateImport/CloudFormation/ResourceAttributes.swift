@@ -62,7 +62,6 @@ extension CloudFormationStack {
         let name = try self.physicalName(id)
         let region = self.session.region, account = self.session.accountId
         switch self.type(of: id) ?? "" {
-        case "AWS::EC2::SecurityGroup": return .string("sg-" + id.lowercased())
         case "AWS::SecretsManager::Secret": return .string(try self.secretARN(id))
         case "AWS::SecretsManager::SecretTargetAttachment":
             return try self.resolve(self.resources[id]?.properties["SecretId"] ?? .null, at: "\(path).SecretId") ?? .null
@@ -96,7 +95,7 @@ extension CloudFormationStack {
             return try child.output(String(attribute.dropFirst("Outputs.".count)), at: path)
         }
         let value: String? = switch (type, attribute) {
-        case ("AWS::EC2::SecurityGroup", "GroupId"): "sg-" + id.lowercased()
+        case ("AWS::EC2::SecurityGroup", "GroupId"): name
         case ("AWS::EC2::SecurityGroup", "VpcId"), ("AWS::EC2::Subnet", "VpcId"):
             try self.properties(id)["VpcId"]?.string
         case ("AWS::EC2::Subnet", "SubnetId"), ("AWS::EC2::VPC", "VpcId"): name

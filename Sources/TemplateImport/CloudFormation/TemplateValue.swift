@@ -73,14 +73,19 @@ struct TemplateReader {
     ]
 
     mutating func read(_ text: String, file: String) throws -> TemplateValue {
-        let node: Node?
+        guard let node = try Self.compose(text, file: file) else { throw ImportError(file: file, path: "(document)", "is empty") }
+        return try self.read(node, file: file)
+    }
+
+    mutating func read(_ node: Node, file: String) throws -> TemplateValue { try self.convert(node, path: "", file: file) }
+
+    /// The YAML (or JSON) document of `text`; nil when it is empty.
+    static func compose(_ text: String, file: String) throws -> Node? {
         do {
-            node = try Yams.compose(yaml: text)
+            return try Yams.compose(yaml: text)
         } catch {
             throw ImportError(file: file, path: "(document)", "is not valid YAML or JSON: \(error)")
         }
-        guard let node else { throw ImportError(file: file, path: "(document)", "is empty") }
-        return try self.convert(node, path: "", file: file)
     }
 
     private mutating func convert(_ node: Node, path: String, file: String) throws -> TemplateValue {

@@ -20,15 +20,7 @@ struct TerraformImporter {
     var builder: TopologyBuilder
     var warnings: [ImportWarning] = []
     var functionPlacements: [(name: String, vpc: Topology.Function.VPC)] = []
-    private var proxies: [String: Topology.Proxy] = [:]
-    private var proxyOrder: [String] = []
-    private var subnetGroups: [String: [String]] = [:]
-    private var clusters: [String: Topology.Cluster] = [:]
-    private var clusterOrder: [String] = []
-    private var clusterPlacements: [String: (subnetGroup: String?, securityGroups: [String]?)] = [:]
     private var archives: [String: String] = [:]
-    private var apis: [String: Topology.API] = [:]
-    private var apiOrder: [String] = []
     private var integrations: [String: Topology.API.Route] = [:]
     /// Endpoint names Terraform recorded → the sandbox's placeholders for them.
     private var endpoints: [String: String] = [:]
@@ -141,20 +133,18 @@ struct TerraformImporter {
                 self.builder.attach(arn, to: name) { self.warnings.append(.init(resource: r.address, type: r.type, $0)) }
             }
         case "aws_db_subnet_group":
-            self.subnetGroups[r.string("name") ?? r.address] = r.strings("subnet_ids")
+            self.builder.addSubnetGroup(r.string("name") ?? r.address, subnets: r.strings("subnet_ids"))
         case "aws_rds_cluster":
             guard let id = r.string("cluster_identifier"), let user = r.string("master_username") else { throw self.error(r, "needs cluster_identifier and master_username") }
-            self.clusterOrder.append(id)
-            self.clusters[id] = .init(id: id, engineVersion: r.string("engine_version"), users: [.init(name: user, password: r.string("master_password") ?? "")],
-                                      databases: r.string("database_name").map { [$0] }, instances: [])
-            self.clusterPlacements[id] = (r.string("db_subnet_group_name"), r.strings("vpc_security_group_ids"))
+            self.builder.addCluster(.init(id: id, engineVersion: r.string("engine_version"), users: [.init(name: user, password: r.string("master_password") ?? "")],
+                                          databases: r.string("database_name").map { [$0] }, instances: []),
+                                    subnetGroup: r.string("db_subnet_group_name"), securityGroups: r.strings("vpc_security_group_ids"))
             for key in ["endpoint", "reader_endpoint"] { if let name = r.string(key) { self.endpoints[name] = "${database:\(id)}" } }
         case "aws_rds_cluster_instance":
-            guard let id = r.string("identifier"), let cluster = r.string("cluster_identifier"), self.clusters[cluster] != nil else {
+            guard let id = r.string("identifier"), let cluster = r.string("cluster_identifier"), self.builder.hasCluster(cluster) else {
                 throw self.error(r, "names no aws_rds_cluster of the state")
             }
-            let (group, groups) = self.clusterPlacements[cluster] ?? (nil, nil)
-            self.clusters[cluster]?.instances.append(.init(id: id, subnet: group.flatMap { self.subnetGroups[$0]?.first }, securityGroups: groups))
+            self.builder.addMember(id, to: cluster)
         case "aws_db_instance":
             guard let id = r.string("identifier"), let user = r.string("username") else { throw self.error(r, "needs identifier and username") }
             guard ["mysql", "mariadb"].contains(r.string("engine") ?? "mysql") else {
@@ -164,13 +154,13 @@ struct TerraformImporter {
             if r.string("password") == nil { self.warn(r, "the state holds no password (manage_master_user_password?); the master user gets an empty one") }
             self.builder.topology.databases.append(.init(
                 id: id, engineVersion: r.string("engine_version"), users: [.init(name: user, password: r.string("password") ?? "")],
-                databases: r.string("db_name").map { [$0] }, subnet: r.string("db_subnet_group_name").flatMap { self.subnetGroups[$0]?.first },
+                databases: r.string("db_name").map { [$0] }, subnet: self.builder.firstSubnet(ofGroup: r.string("db_subnet_group_name")),
                 securityGroups: r.values["vpc_security_group_ids"]?.strings))
             if let address = r.string("address") { self.endpoints[address] = "${database:\(id)}" }
         case "aws_secretsmanager_secret":
             guard let name = r.string("name"), let arn = r.string("arn") else { throw self.error(r, "needs name and arn") }
             let suffix = arn.split(separator: "-").last.map(String.init).flatMap { $0.count == 6 ? $0 : nil }
-            self.builder.addSecret(.init(name: name, description: r.string("description"), kmsKey: r.string("kms_key_id").map { self.builder.keyReference($0) },
+            self.builder.addSecret(.init(name: name, description: r.string("description"), kmsKey: r.string("kms_key_id"),
                                          value: JSONText("{}"), arnSuffix: suffix), arn: arn)
         case "aws_secretsmanager_secret_version":
             guard let secret = r.string("secret_id"), let value = r.string("secret_string") else {
@@ -181,18 +171,21 @@ struct TerraformImporter {
         case "aws_db_proxy":
             try self.mapProxy(r)
         case "aws_db_proxy_default_target_group":
-            guard let name = r.string("db_proxy_name"), self.proxies[name] != nil else { throw self.error(r, "names no aws_db_proxy of the state") }
-            self.proxies[name]?.targetGroup = r.block("connection_pool_config").map {
-                .init(maxConnectionsPercent: $0["max_connections_percent"]?.int, maxIdleConnectionsPercent: $0["max_idle_connections_percent"]?.int,
-                      connectionBorrowTimeout: $0["connection_borrow_timeout"]?.int, initQuery: $0["init_query"]?.string.flatMap { $0.isEmpty ? nil : $0 },
-                      sessionPinningFilters: $0["session_pinning_filters"]?.strings.nilIfEmpty)
+            guard let name = r.string("db_proxy_name"), self.builder.hasProxy(name) else { throw self.error(r, "names no aws_db_proxy of the state") }
+            let pool = r.block("connection_pool_config")
+            self.builder.changeProxy(name) { proxy in
+                proxy.targetGroup = pool.map {
+                    .init(maxConnectionsPercent: $0["max_connections_percent"]?.int, maxIdleConnectionsPercent: $0["max_idle_connections_percent"]?.int,
+                          connectionBorrowTimeout: $0["connection_borrow_timeout"]?.int, initQuery: $0["init_query"]?.string.flatMap { $0.isEmpty ? nil : $0 },
+                          sessionPinningFilters: $0["session_pinning_filters"]?.strings.nilIfEmpty)
+                }
             }
         case "aws_db_proxy_target":
-            guard let name = r.string("db_proxy_name"), self.proxies[name] != nil,
+            guard let name = r.string("db_proxy_name"), self.builder.hasProxy(name),
                   let target = r.string("db_cluster_identifier") ?? r.string("db_instance_identifier") else {
                 throw self.error(r, "names no aws_db_proxy of the state, or no instance or cluster")
             }
-            self.proxies[name]?.target = target
+            self.builder.changeProxy(name) { $0.target = target }
         case "aws_lambda_function":
             try self.mapFunction(r)
         case "aws_apigatewayv2_api":
@@ -200,8 +193,7 @@ struct TerraformImporter {
                 self.warn(r, "only HTTP APIs are modelled; this one is left out")
                 return
             }
-            self.apiOrder.append(id)
-            self.apis[id] = .init(name: r.string("name") ?? id, routes: [])
+            self.builder.addAPI(id, name: r.string("name") ?? id)
         case "aws_apigatewayv2_integration":
             guard let id = r.string("id"), let function = r.string("integration_uri").flatMap(CloudFormationImporter.functionName(fromURI:)) else {
                 self.warn(r, "only AWS_PROXY integrations with a Lambda function are modelled; this one is left out")
@@ -216,7 +208,7 @@ struct TerraformImporter {
                 return
             }
             route.route = key
-            self.apis[api]?.routes.append(route)
+            self.builder.addRoute(route, to: api)
         case "aws_lambda_permission":
             return  // API Gateway's permission to invoke: the sandbox's APIs invoke their functions without it
         case "aws_apigatewayv2_stage":
@@ -239,11 +231,11 @@ struct TerraformImporter {
                               iamAuth: entry["iam_auth"]?.string.flatMap(Topology.Proxy.Auth.IAMAuth.init(rawValue:)),
                               clientPasswordAuthType: entry["client_password_auth_type"]?.string.flatMap(Topology.Proxy.Auth.ClientPasswordAuthType.init(rawValue:))))
         }
-        self.proxyOrder.append(name)
-        self.proxies[name] = .init(name: name, role: CloudFormationImporter.roleName(role), auth: auth, target: "", requireTLS: r.values["require_tls"]?.bool,
-                                   idleClientTimeout: r.values["idle_client_timeout"]?.int, subnets: r.strings("vpc_subnet_ids").nilIfEmpty,
-                                   securityGroups: r.strings("vpc_security_group_ids").nilIfEmpty,
-                                   resourceId: r.string("arn")?.split(separator: ":").last.map(String.init))
+        self.builder.addProxy(.init(name: name, role: CloudFormationImporter.roleName(role), auth: auth, target: "", requireTLS: r.values["require_tls"]?.bool,
+                                    idleClientTimeout: r.values["idle_client_timeout"]?.int, subnets: r.strings("vpc_subnet_ids").nilIfEmpty,
+                                    securityGroups: r.strings("vpc_security_group_ids").nilIfEmpty,
+                                    resourceId: r.string("arn")?.split(separator: ":").last.map(String.init)),
+                              untargeted: ImportWarning(resource: r.address, type: r.type, "has no aws_db_proxy_target, so it is left out"))
         if let endpoint = r.string("endpoint") { self.endpoints[endpoint] = "${proxy:\(name)}" }
     }
 
@@ -266,16 +258,6 @@ struct TerraformImporter {
     }
 
     private mutating func finish() -> Topology {
-        self.builder.topology.clusters = self.clusterOrder.compactMap { self.clusters[$0] }.nilIfEmpty
-        for name in self.proxyOrder {
-            guard let proxy = self.proxies[name] else { continue }
-            guard !proxy.target.isEmpty else {
-                self.warnings.append(.init(resource: "aws_db_proxy.\(name)", type: "aws_db_proxy", "has no aws_db_proxy_target, so it is left out"))
-                continue
-            }
-            self.builder.topology.proxies = (self.builder.topology.proxies ?? []) + [proxy]
-        }
-        self.builder.topology.apis = self.apiOrder.compactMap { self.apis[$0] }.filter { !$0.routes.isEmpty }.nilIfEmpty
         // The endpoints Terraform recorded become the sandbox's own names, longest first (a proxy's is not a prefix of another's).
         let names = self.endpoints.keys.sorted { $0.count > $1.count }
         let endpoints = self.endpoints
@@ -286,7 +268,9 @@ struct TerraformImporter {
             }
             return function
         }
-        return self.builder.build(operatorHost: nil)
+        let (topology, warnings) = self.builder.build()
+        self.warnings += warnings
+        return topology
     }
 
     /// Terraform's inline or standalone rule: ports, protocol and any of cidr_blocks, security_groups, self.
