@@ -6,7 +6,7 @@ APT_PACKAGES := libmariadb-dev mariadb-client mariadb-server libsqlite3-dev libs
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 ENDPOINTS ?= .sandbox/endpoints.json
 
-.PHONY: deps build preload run test bench fuzz clean
+.PHONY: deps build run test bench fuzz clean
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -19,18 +19,13 @@ deps:
 build: deps
 	$(SWIFT) build
 
-# Process functions load libSandboxPreload.so (LD_PRELOAD) from beside the executable or test bundle.
-preload: deps
-	$(SWIFT) build --product SandboxPreload
-
-run: preload
+run: deps
 	$(SWIFT) run sandbox up Sandbox/default.yaml --endpoints-file $(ENDPOINTS)
 
-test: preload
+test: deps
 	$(SWIFT) test
 
 bench: deps
-	$(SWIFT) build -c release --product SandboxPreload
 	$(SWIFT) build -c release --product SandboxLoad
 	$(SWIFT) run -c release SandboxBench
 

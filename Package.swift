@@ -22,8 +22,6 @@ let package = Package(
         .library(name: "SandboxAudit", targets: ["SandboxAudit"]),
         .library(name: "SandboxScenarios", targets: ["SandboxScenarios"]),
         .library(name: "SandboxTesting", targets: ["SandboxTesting"]),
-        // LD_PRELOAD'ed into process functions: the sandbox's DNS names, ports and source addresses.
-        .library(name: "SandboxPreload", type: .dynamic, targets: ["SandboxPreload"]),
         .executable(name: "sandbox", targets: ["sandbox"]),
     ],
     dependencies: [
@@ -105,13 +103,16 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         // Lambda: functions (Swift closures, built-in handlers, Runtime API processes), instances, concurrency, timeouts, the REST API.
+        // The C source of the library preloaded into process functions (names, ports, source addresses) is a
+        // resource, compiled on first use into a per-user cache (PreloadLibrary), so dependents need no build step.
         .target(name: "Lambda", dependencies: [
             "FakeAWS", "AWSSigV4", "IAMPolicy", "MySQLWire", "MySQLNIO", "SandboxAudit",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
-        ]),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ], resources: [.copy("RuntimeAPI/Preload/SandboxPreload.c")]),
         // API Gateway HTTP APIs: routes, payload formats 1.0/2.0, a listener per API, the apigatewayv2 read API.
         .target(name: "APIGateway", dependencies: [
             "Lambda", "FakeAWS", "AWSSigV4", "SandboxAudit",
@@ -120,7 +121,6 @@ let package = Package(
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .target(name: "SandboxPreload"),
         // The audit log: every decision in SQLite (in memory, or a file the sqlite3 CLI reads), fed by a log handler.
         .target(name: "SandboxAudit", dependencies: [
             "CSQLite",

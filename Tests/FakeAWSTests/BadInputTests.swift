@@ -31,7 +31,7 @@ final class BadInputTests: XCTestCase {
     func testRefusals() async throws {
         let account = AccountState()
         let endpoint = try await AWSEndpoint.start(account: account)
-        defer { Task { await endpoint.stop() } }
+        addTeardownBlock { await endpoint.stop() }
         let root = account.rootCredentials
         let form = Array("Action=GetCallerIdentity&Version=2011-06-15".utf8)
 
@@ -75,7 +75,7 @@ final class BadInputTests: XCTestCase {
         let clock = Clock()
         let account = AccountState()
         let endpoint = try await AWSEndpoint.start(account: account, clock: { clock.now })
-        defer { Task { await endpoint.stop() } }
+        addTeardownBlock { await endpoint.stop() }
         let root = account.rootCredentials
         let trust = #"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"AWS":"123456789012"},"Action":"sts:AssumeRole"}}"#
         let create = "Action=CreateRole&RoleName=r&AssumeRolePolicyDocument=" + trust.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!

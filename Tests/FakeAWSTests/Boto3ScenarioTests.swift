@@ -44,7 +44,7 @@ final class Boto3ScenarioTests: XCTestCase {
 
     func testBoto3SecretsRolesAndRefusals() async throws {
         let endpoint = try await AWSEndpoint.start(account: AccountState())
-        defer { Task { await endpoint.stop() } }
+        addTeardownBlock { await endpoint.stop() }
         let out = try await Self.scenario("secrets_scenario.py", endpoint: endpoint)
         let error = out.error
         XCTAssertEqual(out["root"] as? String, "arn:aws:iam::123456789012:root")
@@ -70,7 +70,7 @@ final class Boto3ScenarioTests: XCTestCase {
 
     func testAWSCLI() async throws {
         let endpoint = try await AWSEndpoint.start(account: AccountState())
-        defer { Task { await endpoint.stop() } }
+        addTeardownBlock { await endpoint.stop() }
         let identity = try await Self.run(["aws", "sts", "get-caller-identity", "--output", "json"], endpoint: endpoint)
         try XCTSkipIf(identity.stderr.contains("No such file") || identity.status == 127, "the aws CLI is not installed; run `make deps`")
         XCTAssertEqual(identity.status, 0, identity.stderr)
@@ -94,7 +94,7 @@ final class KMSAndRDSScenarioTests: XCTestCase {
 
     func testBoto3KMSSimulatorAndProxies() async throws {
         let endpoint = try await Self.endpointWithInstance()
-        defer { Task { await endpoint.stop() } }
+        addTeardownBlock { await endpoint.stop() }
         let out = try await Boto3ScenarioTests.scenario("kms_rds_scenario.py", endpoint: endpoint)
         let error = out.error
         XCTAssertEqual(out["key_state"] as? String, "Enabled")
@@ -137,7 +137,7 @@ final class KMSAndRDSScenarioTests: XCTestCase {
 
     func testAWSCLICreatesAndDescribesAProxy() async throws {
         let endpoint = try await Self.endpointWithInstance()
-        defer { Task { await endpoint.stop() } }
+        addTeardownBlock { await endpoint.stop() }
         let role = try await Boto3ScenarioTests.run(["aws", "iam", "create-role", "--role-name", "proxy-role", "--assume-role-policy-document",
                                                      #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"rds.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#],
                                                     endpoint: endpoint)

@@ -15,7 +15,7 @@ final class EngineFuzzTests: XCTestCase {
 
     func testOddStatementsAlwaysGetAnAnswer() async throws {
         let server = try await TestServer.start()
-        defer { Task { await server.shutdown() } }
+        addTeardownBlock { await server.shutdown() }
         let db = try await server.mariadb("native", "native-pw")
         var generator = SplitMix64(seed: 0x5EED_F00D)
         var statements = Self.fragments + ["SHOW CREATE TABLE", "SHOW COLUMNS", "SHOW COLUMNS FROM", "SET NAMES", "SET @@", "KILL QUERY",

@@ -8,7 +8,7 @@ import XCTest
 final class ExpectationTests: XCTestCase {
     func testInOrderExpectationsAnswerAndReportWhatWasMissedOrUnexpected() async throws {
         let server = try await TestServer.start()
-        defer { Task { await server.shutdown() } }
+        addTeardownBlock { await server.shutdown() }
         var expectations = StatementExpectations()
         expectations.expect(.prefix("SELECT balance FROM accounts"), answer: .rows(columns: ["balance"], rows: [["100"]]))
         expectations.expect(.regex("^update accounts set balance"), answer: .ok(affectedRows: 1))
@@ -33,7 +33,7 @@ final class ExpectationTests: XCTestCase {
 
     func testAnyOrderAndLenientExpectations() async throws {
         let server = try await TestServer.start()
-        defer { Task { await server.shutdown() } }
+        addTeardownBlock { await server.shutdown() }
         var expectations = StatementExpectations(order: .anyOrder, strict: false)
         expectations.expect(.exact("SELECT 1"), times: 2)
         expectations.expect(.exact("SELECT 2"), answer: .error(code: 1213, sqlState: "40001", message: "Deadlock found when trying to get lock; try restarting transaction"))
@@ -50,7 +50,7 @@ final class ExpectationTests: XCTestCase {
 
     func testExpectationsAllMet() async throws {
         let server = try await TestServer.start()
-        defer { Task { await server.shutdown() } }
+        addTeardownBlock { await server.shutdown() }
         var expectations = StatementExpectations()
         expectations.expect(.prefix("INSERT INTO users"))
         expectations.expect(.exact("SELECT COUNT(*) FROM users"))

@@ -9,7 +9,7 @@ import XCTest
 final class LimitsAndFaultsTests: XCTestCase {
     func testMaxConnectionsAnswers1040AndFreesOnClose() async throws {
         let server = try await TestServer.start { $0.maxConnections = 2 }
-        defer { Task { await server.shutdown() } }
+        addTeardownBlock { await server.shutdown() }
         var first: MariaDBConnection? = try await server.mariadb("native", "native-pw")
         let second = try await server.mariadb("native", "native-pw")
         await assertMySQLError(1040) { _ = try await server.mariadb("native", "native-pw") }
@@ -27,7 +27,7 @@ final class LimitsAndFaultsTests: XCTestCase {
 
     func testRequireSecureTransportRefusesPlainWith3159() async throws {
         let server = try await TestServer.start { $0.requireSecureTransport = true }
-        defer { Task { await server.shutdown() } }
+        addTeardownBlock { await server.shutdown() }
         let error = await assertMySQLError(3159, "HY000") { _ = try await server.mariadb("native", "native-pw") }
         XCTAssertEqual(error?.message, "Connections using insecure transport are prohibited while --require_secure_transport=ON.")
         _ = try await server.mariadb("native", "native-pw", tls: true, caFile: TestServer.caFile)
@@ -35,7 +35,7 @@ final class LimitsAndFaultsTests: XCTestCase {
 
     func testKillStopAndRestartOnTheSameAddress() async throws {
         let server = try await TestServer.start()
-        defer { Task { await server.shutdown() } }
+        addTeardownBlock { await server.shutdown() }
         let victim = try await server.ours("native", "native-pw", plugin: .nativePassword)
         let killer = try await server.mariadb("native", "native-pw")
         let id = victim.greeting.connectionID
@@ -62,7 +62,7 @@ final class LimitsAndFaultsTests: XCTestCase {
     func testScriptedErrorDelayRowsAndDropAsClientsSeeThem() async throws {
         let rules = try ScriptFile.load(path: TestServer.fixtures.appendingPathComponent("scripts/faults.yaml").path)
         let server = try await TestServer.start { $0.rules = rules }
-        defer { Task { await server.shutdown() } }
+        addTeardownBlock { await server.shutdown() }
         let db = try await server.mariadb("native", "native-pw")
         _ = try await MariaDB.offload { try db.query("CREATE TABLE inventory (sku TEXT)") }
         // times: 1 — the first read is a deadlock, the retry succeeds.
@@ -82,7 +82,7 @@ final class LimitsAndFaultsTests: XCTestCase {
 
     func testRulesAddedFromSwiftWithCounts() async throws {
         let server = try await TestServer.start()
-        defer { Task { await server.shutdown() } }
+        addTeardownBlock { await server.shutdown() }
         server.addRule(.error(.regex("^update users"), code: 1205, sqlState: "HY000", message: "Lock wait timeout exceeded; try restarting transaction", times: .count(2)))
         let db = try await server.ours("native", "native-pw", plugin: .nativePassword)
         for _ in 0..<2 {
@@ -100,7 +100,7 @@ final class LimitsAndFaultsTests: XCTestCase {
 
     func testMalformedInputGetsErrorsAndNeverDisturbsOthers() async throws {
         let server = try await TestServer.start { $0.maxPacketSize = 1 << 20 }
-        defer { Task { await server.shutdown() } }
+        addTeardownBlock { await server.shutdown() }
         let bystander = try await server.mariadb("native", "native-pw")
         let host = server.host, port = server.port
 
@@ -147,7 +147,7 @@ final class LimitsAndFaultsTests: XCTestCase {
 
     func testChangeUserAndResetConnection() async throws {
         let server = try await TestServer.start()
-        defer { Task { await server.shutdown() } }
+        addTeardownBlock { await server.shutdown() }
         let db = try await server.mariadb("native", "native-pw")
         try await MariaDB.offload { try db.changeUser("sha2", password: "sha2-pw", database: "app") }
         let who = try await MariaDB.offload { try db.query("SELECT CURRENT_USER()").rows }

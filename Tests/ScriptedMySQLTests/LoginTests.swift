@@ -8,7 +8,7 @@ import XCTest
 final class LoginTests: XCTestCase {
     func testNativePasswordPlain() async throws {
         let server = try await TestServer.start()
-        defer { Task { await server.shutdown() } }
+        addTeardownBlock { await server.shutdown() }
         let db = try await server.mariadb("native", "native-pw")
         let rows = try await MariaDB.offload { try db.query("SELECT email FROM users ORDER BY id").rows }
         XCTAssertEqual(rows, [["ada@example.com"], ["alan@example.com"], ["grace@example.com"]])
@@ -17,7 +17,7 @@ final class LoginTests: XCTestCase {
 
     func testCachingSHA2FullAuthOverTLSThenFastPath() async throws {
         let server = try await TestServer.start()
-        defer { Task { await server.shutdown() } }
+        addTeardownBlock { await server.shutdown() }
         let first = try await server.mariadb("sha2", "sha2-pw", tls: true, caFile: TestServer.caFile)
         XCTAssertNotNil(first.tlsCipher)
         // The first login filled the cache: the next one takes the fast path, even without TLS.
@@ -28,7 +28,7 @@ final class LoginTests: XCTestCase {
 
     func testCachingSHA2RSAKeyExchangeWithoutTLS() async throws {
         let server = try await TestServer.start()
-        defer { Task { await server.shutdown() } }
+        addTeardownBlock { await server.shutdown() }
         let db = try await server.ours("sha2", "sha2-pw")
         let rows = try await db.query("SELECT CURRENT_USER()").textRows
         XCTAssertEqual(rows, [["sha2@%"]])
@@ -37,7 +37,7 @@ final class LoginTests: XCTestCase {
 
     func testClearPasswordOnlyOverTLS() async throws {
         let server = try await TestServer.start()
-        defer { Task { await server.shutdown() } }
+        addTeardownBlock { await server.shutdown() }
         let db = try await server.mariadb("clear", "clear-pw", tls: true, caFile: TestServer.caFile)
         XCTAssertNotNil(db.tlsCipher)
         await assertMySQLError(1045, "28000") { _ = try await server.mariadb("clear", "clear-pw") }
@@ -45,7 +45,7 @@ final class LoginTests: XCTestCase {
 
     func testWrongPasswordUnknownDatabaseAndWrongCA() async throws {
         let server = try await TestServer.start()
-        defer { Task { await server.shutdown() } }
+        addTeardownBlock { await server.shutdown() }
         let denied = await assertMySQLError(1045, "28000") { _ = try await server.mariadb("native", "nope") }
         XCTAssertEqual(denied?.message, "Access denied for user 'native'@'127.0.0.1' (using password: YES)")
         await assertMySQLError(1049, "42000") { _ = try await server.mariadb("native", "native-pw", database: "nope") }
@@ -58,7 +58,7 @@ final class LoginTests: XCTestCase {
 final class LibmariadbRSATests: XCTestCase {
     func testFirstLoginWithoutTLSFetchesTheServerKey() async throws {
         let server = try await TestServer.start()
-        defer { Task { await server.shutdown() } }
+        addTeardownBlock { await server.shutdown() }
         let db = try await server.mariadb("sha2", "sha2-pw")
         XCTAssertNil(db.tlsCipher)
         await assertMySQLError(1045) { _ = try await server.mariadb("sha2", "not-it") }

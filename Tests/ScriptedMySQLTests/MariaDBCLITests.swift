@@ -14,7 +14,7 @@ final class MariaDBCLITests: XCTestCase {
         try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: "/usr/bin/mariadb"), "mariadb-client is not installed; run `make deps`")
         let rules = try ScriptFile.load(path: TestServer.fixtures.appendingPathComponent("scripts/faults.yaml").path)
         let server = try await TestServer.start { $0.rules = rules }
-        defer { Task { await server.shutdown() } }
+        addTeardownBlock { await server.shutdown() }
         let address = ["-h", server.host, "-P", String(server.port)]
         let tls = ["--ssl", "--ssl-ca=\(TestServer.caFile)", "--ssl-verify-server-cert"]
 

@@ -9,7 +9,7 @@ import XCTest
 final class PreparedStatementTests: XCTestCase {
     func testLibmariadbPreparedStatements() async throws {
         let server = try await TestServer.start()
-        defer { Task { await server.shutdown() } }
+        addTeardownBlock { await server.shutdown() }
         let db = try await server.mariadb("native", "native-pw")
         let inserted = try await MariaDB.offload { try db.execute("INSERT INTO users (email, name) VALUES (?, ?)", ["new@example.com", nil]) }
         XCTAssertEqual(inserted.affectedRows, 1)
@@ -23,7 +23,7 @@ final class PreparedStatementTests: XCTestCase {
 
     func testOurClientPreparedStatementsWithTypedParameters() async throws {
         let server = try await TestServer.start()
-        defer { Task { await server.shutdown() } }
+        addTeardownBlock { await server.shutdown() }
         let db = try await server.ours("sha2", "sha2-pw", tls: true)
         let statement = try await db.prepare("SELECT total, status FROM orders WHERE user_id = ? AND total > ? ORDER BY id")
         XCTAssertEqual(statement.parameters.count, 2)

@@ -118,7 +118,7 @@ final class QueryTests: XCTestCase {
 final class NoDatabaseTests: XCTestCase {
     func testSelectWithoutDatabaseWorksAndTablesNeedOne() async throws {
         let server = try await TestServer.start()
-        defer { Task { await server.shutdown() } }
+        addTeardownBlock { await server.shutdown() }
         let db = try await server.mariadb("native", "native-pw", database: nil)
         let one = try await MariaDB.offload { try db.query("SELECT 1, DATABASE()").rows }
         XCTAssertEqual(one, [["1", nil]])

@@ -9,7 +9,7 @@ import XCTest
 final class SysbenchTests: XCTestCase {
     func testOLTPWorkloadsRunWithoutErrors() async throws {
         let server = try await TestServer.start()
-        defer { Task { await server.shutdown() } }
+        addTeardownBlock { await server.shutdown() }
         for (workload, threads) in [("oltp_read_write", 1), ("oltp_read_write", 8), ("oltp_point_select", 8)] {
             let figures = try await MariaDB.offload {
                 try Sysbench.run(workload, host: server.host, port: server.port, user: "native", password: "native-pw", database: "app",

@@ -18,7 +18,7 @@ final class TransactionConcurrencyTests: XCTestCase {
 
     func testAWriterWaitsInsteadOfDeadlocking() async throws {
         let (server, a, b) = try await self.pair()
-        defer { Task { await server.shutdown() } }
+        addTeardownBlock { await server.shutdown() }
         _ = try await a.query("BEGIN")
         _ = try await a.query("SELECT n FROM counters WHERE id = 1")
         _ = try await b.query("BEGIN")
@@ -38,7 +38,7 @@ final class TransactionConcurrencyTests: XCTestCase {
 
     func testAStaleReadSnapshotCanStillWrite() async throws {
         let (server, a, b) = try await self.pair()
-        defer { Task { await server.shutdown() } }
+        addTeardownBlock { await server.shutdown() }
         _ = try await a.query("BEGIN")
         _ = try await a.query("SELECT n FROM counters WHERE id = 1")
         _ = try await b.query("UPDATE counters SET n = 5 WHERE id = 1")  // autocommit, after a's snapshot
@@ -50,7 +50,7 @@ final class TransactionConcurrencyTests: XCTestCase {
 
     func testLockWaitTimeoutAndAKilledHolder() async throws {
         let (server, a, b) = try await self.pair()
-        defer { Task { await server.shutdown() } }
+        addTeardownBlock { await server.shutdown() }
         _ = try await a.query("BEGIN")
         _ = try await a.query("UPDATE counters SET n = 9 WHERE id = 1")
         _ = try await b.query("SET innodb_lock_wait_timeout = 1")

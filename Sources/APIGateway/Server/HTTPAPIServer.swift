@@ -58,7 +58,19 @@ struct Gateway: Sendable {
 
     func respond(_ request: Request, context: AWSRequestContext) async -> Response {
         let requestID = Self.requestID()
-        let answer = await self.answer(request, context: context, requestID: requestID)
+        var request = request
+        let body: ByteBuffer
+        do {
+            guard !request.declaresBody(longerThan: Self.maxBody) else { throw HTTPError(.contentTooLarge) }
+            body = try await request.collectBody(upTo: Self.maxBody)
+        } catch {
+            // API Gateway's 10 MB payload limit: refused at once, the rest of the body never read.
+            return Self.response(.message(413, "Request Entity Too Large"), requestID: requestID).closingConnection(context.channel)
+        }
+        return Self.response(await self.answer(request, body: body, context: context, requestID: requestID), requestID: requestID)
+    }
+
+    private static func response(_ answer: GatewayResponse, requestID: String) -> Response {
         var headers: HTTPFields = [.init("apigw-requestid")!: requestID]
         for (name, value) in answer.headers {
             guard let field = HTTPFields.Element.Name(name) else { continue }
@@ -67,9 +79,7 @@ struct Gateway: Sendable {
         return Response(status: .init(code: answer.status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: answer.body)))
     }
 
-    private func answer(_ request: Request, context: AWSRequestContext, requestID: String) async -> GatewayResponse {
-        var request = request
-        guard let body = try? await request.collectBody(upTo: Self.maxBody) else { return .message(413, "Request Entity Too Large") }
+    private func answer(_ request: Request, body: ByteBuffer, context: AWSRequestContext, requestID: String) async -> GatewayResponse {
         let gatewayRequest = GatewayRequest(
             method: request.method.rawValue, rawPath: request.uri.path, rawQueryString: request.uri.query ?? "",
             headers: request.headers.map { ($0.name.rawName, $0.value) } + (request.head.authority.map { [("host", $0)] } ?? []),

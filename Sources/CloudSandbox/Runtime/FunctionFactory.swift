@@ -38,7 +38,7 @@ enum FunctionFactory {
             account: context.account, awsEndpoint: "", targets: targets,
             place: { name, vpc throws(AWSError) in try Self.place(name, vpc, alias: aliases[name] ?? "127.0.0.1", network: network) },
             processNetwork: ProcessNetwork(
-                preloadLibrary: PreloadLibrary.path, hosts: hosts, ports: ports, runtimeAPIHost: try context.block.address(3),
+                hosts: hosts, ports: ports, runtimeAPIHost: try context.block.address(3),
                 blackHole: blackHole.map { "\($0.address):\($0.port)" },
                 dropped: { source in
                     owners.filter { network?.isDenied(from: source, to: $0.0, port: 3306) == true }.flatMap { ["\($0.1):3306", "\($0.1):\($0.2)"] }
@@ -49,6 +49,9 @@ enum FunctionFactory {
             },
             logger: context.logger)
         let service = LambdaService(environment: environment)
+        if (topology.functions ?? []).contains(where: { $0.command != nil }), let missing = PreloadLibrary.shared.functionError {
+            context.logger.warning("process functions will fail to start: \(missing.errorMessage)")
+        }
         do {
             for (index, function) in (topology.functions ?? []).enumerated() {
                 let definition = try self.definition(function, index: index, context: context, handlers: handlers)
@@ -153,20 +156,4 @@ struct CodeNotBound: Error, CustomStringConvertible {
             + "`sandbox import` and give the function `builtin` (echo, sql) or `command` (a Runtime API process such as "
             + "`[python3, -m, awslambdaric, app.handler]`)"
     }
-}
-
-/// Where `libSandboxPreload.so` is: `CLOUDSANDBOX_PRELOAD`, else beside the running executable or test bundle.
-enum PreloadLibrary {
-    static let path: String? = {
-        if let explicit = ProcessInfo.processInfo.environment["CLOUDSANDBOX_PRELOAD"] { return explicit }
-        let executable = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath()
-        var candidates = [executable.deletingLastPathComponent()]
-        for build in [".build/debug", ".build/release"] { candidates.append(URL(fileURLWithPath: build)) }
-        var directory = executable.deletingLastPathComponent()
-        for _ in 0..<4 {
-            candidates.append(directory)
-            directory.deleteLastPathComponent()
-        }
-        return candidates.map { $0.appendingPathComponent("libSandboxPreload.so").path }.first { FileManager.default.fileExists(atPath: $0) }
-    }()
 }

@@ -61,12 +61,13 @@ public final class Sandbox: Sendable {
     /// Starts everything; on any failure what was started is stopped again and the error says what to fix.
     /// Relative file paths in the topology are resolved against `baseDirectory`; `handlers` are the Swift
     /// functions that topology functions name in `handler`. Decisions go to `audit` (in memory when absent; the
-    /// sandbox closes it at shutdown) besides `logger`.
+    /// sandbox closes it at shutdown) besides `logger` (by default `SandboxLogging.defaultLogger()`: warning and
+    /// above, or `SANDBOX_LOG_LEVEL`).
     public static func start(_ topology: Topology, baseDirectory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
                              stateDirectory: URL? = nil, handlers: [String: LambdaHandler] = [:],
-                             logger: Logger = Logger(label: "cloudsandbox"), audit: AuditLog? = nil) async throws -> Sandbox {
+                             logger: Logger? = nil, audit: AuditLog? = nil) async throws -> Sandbox {
         let audit = try audit ?? AuditLog()
-        var logger = logger
+        var logger = logger ?? SandboxLogging.defaultLogger()
         logger.handler = MultiplexLogHandler([logger.handler, AuditLogHandler(audit)])
         let owns = stateDirectory == nil
         let state = stateDirectory ?? URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("cloudsandbox-\(UUID().uuidString.prefix(8))")
@@ -74,6 +75,7 @@ public final class Sandbox: Sendable {
         let (block, certificates): (LoopbackAddressBlock, SandboxCertificates)
         do {
             try topology.validate()
+            try topology.validateProcessFunctions(baseDirectory: baseDirectory)
             reserved = try LoopbackAddressBlock.reserve()
             (block, certificates) = (reserved!, try SandboxCertificates(region: topology.region, directory: state.appendingPathComponent("certs")))
         } catch {

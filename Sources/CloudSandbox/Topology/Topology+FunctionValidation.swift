@@ -67,3 +67,27 @@ extension Topology {
         guard !sql.statements.isEmpty else { throw TopologyError(path: "\(path).sql.statements", "is empty; give the statements to run") }
     }
 }
+
+extension Topology {
+    /// Process functions can start: each `workingDirectory` (relative to `baseDirectory`) is a folder and each
+    /// `command`'s program is on `PATH` (or, with a slash, a file relative to the working directory).
+    public func validateProcessFunctions(baseDirectory: URL, path searchPath: String = ProcessInfo.processInfo.environment["PATH"] ?? "") throws(TopologyError) {
+        for (index, function) in (self.functions ?? []).enumerated() {
+            guard let program = function.command?.first else { continue }
+            let path = "functions[\(index)]"
+            let directory = function.workingDirectory.map { URL(fileURLWithPath: $0, relativeTo: baseDirectory).standardizedFileURL } ?? baseDirectory
+            var isFolder: ObjCBool = false
+            if function.workingDirectory != nil, !(FileManager.default.fileExists(atPath: directory.path, isDirectory: &isFolder) && isFolder.boolValue) {
+                throw TopologyError(path: "\(path).workingDirectory", "\(directory.path) is not a folder; give the function's code folder, "
+                    + "relative to the topology file's (\(baseDirectory.path))")
+            }
+            let found = program.contains("/")
+                ? FileManager.default.isExecutableFile(atPath: URL(fileURLWithPath: program, relativeTo: directory).path)
+                : searchPath.split(separator: ":").contains { FileManager.default.isExecutableFile(atPath: "\($0)/\(program)") }
+            guard found else {
+                throw TopologyError(path: "\(path).command", "'\(program)' is not " + (program.contains("/") ? "an executable file under \(directory.path)"
+                    : "on PATH (\(searchPath)); install it or name it by its full path"))
+            }
+        }
+    }
+}

@@ -5,12 +5,17 @@ public struct TopologyError: Error, CustomStringConvertible, Equatable {
     public var reason: String
     /// The line of the YAML file where `path` is (or its nearest written parent), when loaded from a file.
     public var line: Int?
+    /// The topology file, when loaded from one.
+    public var file: String?
 
-    public init(path: String, _ reason: String, line: Int? = nil) {
+    public init(path: String, _ reason: String, line: Int? = nil, file: String? = nil) {
         self.path = path
         self.reason = reason
         self.line = line
+        self.file = file
     }
 
-    public var description: String { "topology \(self.path)\(self.line.map { " (line \($0))" } ?? ""): \(self.reason)" }
+    public var description: String {
+        "topology \(self.path)\(self.file.map { " in \($0)" } ?? "")\(self.line.map { " (line \($0))" } ?? ""): \(self.reason)"
+    }
 }

@@ -9,7 +9,16 @@ public enum TopologyLoader {
         guard let text = try? String(contentsOf: url, encoding: .utf8) else {
             throw TopologyError(path: path, "cannot read the file; check the path")
         }
-        return (try self.parse(text, source: path), url.deletingLastPathComponent())
+        let base = url.deletingLastPathComponent()
+        do {
+            let topology = try self.parse(text, source: path)
+            try topology.validateProcessFunctions(baseDirectory: base)
+            return (topology, base)
+        } catch var error as TopologyError {
+            error.line = error.line ?? Self.line(of: error.path, in: text)
+            error.file = error.file ?? (error.path == path ? nil : path)
+            throw error
+        }
     }
 
     public static func parse(_ text: String, source: String = "topology") throws -> Topology {

@@ -74,11 +74,14 @@ public struct AWSRequestContext: RequestContext, RemoteAddressRequestContext {
 
     public var coreContext: CoreRequestContextStorage
     public let remoteAddress: SocketAddress?
+    /// The connection, closed after a refusal that must not read the rest of the request.
+    public let channel: any Channel
     /// Set by `SigV4Middleware` on AWS's routes (nil on the sandbox's own).
     public internal(set) var aws: Verified?
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
         self.remoteAddress = source.channel.remoteAddress
+        self.channel = source.channel
     }
 }

@@ -55,6 +55,10 @@ extension LambdaService {
             guard var network = self.environment.processNetwork else {
                 throw .initError(FunctionError(errorType: "Runtime.Unavailable", errorMessage: "this sandbox was started without process support"))
             }
+            if let missing = network.preload().functionError {
+                self.environment.logger.error("process function cannot start", metadata: ["lambda.function": "\(definition.name)", "lambda.error": "\(missing.errorMessage)"])
+                throw .initError(missing)
+            }
             // A process's AWS calls leave for the one sandbox endpoint: unanswered when its ENI cannot reach Secrets Manager.
             if self.environment.awsAccess(slot.placement.sourceAddress, "secretsmanager") != nil,
                let url = URL(string: self.environment.awsEndpoint), let host = url.host, let port = url.port {
@@ -64,7 +68,7 @@ extension LambdaService {
             do {
                 return try await ProcessFunctionInstance.start(code, function: definition.name, environment: environment,
                                                                network: network, source: slot.placement.sourceAddress, log: log,
-                                                               initTimeout: min(10, definition.timeout))
+                                                               initTimeout: min(10, definition.timeout), logger: logger)
             } catch let error as FunctionError {
                 throw .initError(error)
             } catch {

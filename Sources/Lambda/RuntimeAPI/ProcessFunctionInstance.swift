@@ -34,11 +34,11 @@ final class ProcessFunctionInstance: FunctionInstance {
 
     /// Starts the Runtime API and the process, and returns once the process polled for its first invocation.
     static func start(_ code: ProcessCode, function: String, environment: [String: String], network: ProcessNetwork, source: String?,
-                      log: InvocationLog, initTimeout: Double) async throws -> ProcessFunctionInstance {
+                      log: InvocationLog, initTimeout: Double, logger: Logger) async throws -> ProcessFunctionInstance {
         let instance = ProcessFunctionInstance(function: function)
         instance.core.withLockedValue { $0.log = log }
         let listener = try await HTTPListener.start(responder: RuntimeAPIRoutes.router(for: instance).buildResponder(),
-                                                    host: network.runtimeAPIHost, logger: Logger(label: "lambda.runtime-api"))
+                                                    host: network.runtimeAPIHost, logger: logger)
         instance.listener.withLockedValue { $0 = listener }
         var variables = environment.merging(network.variables(source: source)) { _, steering in steering }
         variables["AWS_LAMBDA_RUNTIME_API"] = "\(listener.host):\(listener.port)"

@@ -4,8 +4,9 @@
 /// Statically linked programs (Go binaries built with CGO_ENABLED=0) resolve and connect on their own and
 /// bypass it; they must dial the endpoints file's addresses.
 public struct ProcessNetwork: Sendable {
-    /// The preload library's path; nil runs processes without it (names then do not resolve).
-    public var preloadLibrary: String?
+    /// The preload library, found or built on first use; while it is unavailable, process functions fail to
+    /// start with the reason.
+    public var preload: @Sendable () -> PreloadLibrary
     /// DNS name → loopback address.
     public var hosts: [String: String]
     /// `address:virtual port` → the port it listens on.
@@ -18,9 +19,9 @@ public struct ProcessNetwork: Sendable {
     public var blackHole: String?
     public var dropped: @Sendable (_ source: String) -> [String]
 
-    public init(preloadLibrary: String?, hosts: [String: String], ports: [String: Int], runtimeAPIHost: String, blackHole: String? = nil,
+    public init(preload: @escaping @Sendable () -> PreloadLibrary = { PreloadLibrary.shared }, hosts: [String: String], ports: [String: Int], runtimeAPIHost: String, blackHole: String? = nil,
                 dropped: @escaping @Sendable (String) -> [String] = { _ in [] }) {
-        self.preloadLibrary = preloadLibrary
+        self.preload = preload
         self.hosts = hosts
         self.ports = ports
         self.runtimeAPIHost = runtimeAPIHost
@@ -39,7 +40,7 @@ public struct ProcessNetwork: Sendable {
             variables["CLOUDSANDBOX_DROPPED"] = self.dropped(source).sorted().joined(separator: ",")
         }
         if let source { variables["CLOUDSANDBOX_SOURCE"] = source }
-        if let library = self.preloadLibrary { variables["LD_PRELOAD"] = library }
+        if let library = self.preload().path { variables["LD_PRELOAD"] = library }
         return variables
     }
 }

@@ -25,6 +25,12 @@ public final class MySQLConnection: Sendable {
         }
     }
 
+    /// Reads per read cycle and the largest read: so at most `maxBytesPerReadCycle` arrive between a relay
+    /// target asking to pause and the connection holding back its reads.
+    public static let maxMessagesPerRead: UInt = 4
+    public static let maxReadSize = 64 * 1024
+    public static var maxBytesPerReadCycle: Int { Int(Self.maxMessagesPerRead) * Self.maxReadSize }
+
     public let channel: any Channel
     /// The server's greeting (version, connection id).
     public let greeting: HandshakeV10
@@ -50,6 +56,8 @@ public final class MySQLConnection: Sendable {
         var bootstrap = ClientBootstrap(group: eventLoop)
             .connectTimeout(connectTimeout)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelOption(.maxMessagesPerRead, value: Self.maxMessagesPerRead)
+            .channelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 2048, maximum: Self.maxReadSize))
         if let sourceAddress { bootstrap = bootstrap.bind(to: sourceAddress) }
         let channel: any Channel
         do {

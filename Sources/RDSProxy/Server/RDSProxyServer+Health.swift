@@ -1,5 +1,6 @@
 import FakeAWS
 import Foundation
+import Logging
 import MySQLWire
 
 extension RDSProxyServer {
@@ -32,8 +33,14 @@ extension RDSProxyServer {
             self.configuration.account.setTargetHealth(proxy: self.configuration.record.name, instance: instance, state: health.state,
                                                        reason: health.reason, description: health.description)
         }
-        self.configuration.logger.info("target health", metadata: ["rdsproxy.target_state": "\(health.state.rawValue)", "rdsproxy.target_reason": "\(health.reason?.rawValue ?? "")",
-                                                                   "rdsproxy.target_description": "\(health.description ?? "")"])
+        let changed = self.lastHealth.withLockedValue { last in
+            defer { last = health }
+            return last != health
+        }
+        var metadata: Logger.Metadata = ["rdsproxy.target_state": "\(health.state.rawValue)"]
+        if let reason = health.reason { metadata["rdsproxy.target_reason"] = "\(reason.rawValue)" }
+        if let description = health.description { metadata["rdsproxy.target_description"] = "\(description)" }
+        self.configuration.logger.log(level: changed ? .info : .debug, changed ? "target health changed" : "target health", metadata: metadata)
     }
 
     /// `reachability`: why the network blocks the proxy from its target (nil: the path exists).

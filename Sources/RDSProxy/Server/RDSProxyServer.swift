@@ -41,6 +41,8 @@ public final class RDSProxyServer: MySQLServerSessionFactory, Sendable {
     private let currentTarget: NIOLockedValueBox<RDSProxyConfiguration.Target>
     private let tlsContext: NIOSSLContext?
     private let state = NIOLockedValueBox(State())
+    /// The target health last recorded: a change is logged at info, a check that finds the same at debug.
+    let lastHealth = NIOLockedValueBox<TargetHealth?>(nil)
     private static let rsaKey = try? CachingSHA2RSA.KeyPair()
 
     public init(configuration: RDSProxyConfiguration) throws {
