@@ -22,8 +22,11 @@ build: deps
 run: deps
 	$(SWIFT) run sandbox up Sandbox/default.yaml --endpoints-file $(ENDPOINTS)
 
+# Then the downstream example (Fixtures/Downstream), a package of its own depending on this checkout by path,
+# built in the same scratch folder so it reuses what the first build made.
 test: deps
 	$(SWIFT) test
+	$(SWIFT) test --package-path Fixtures/Downstream --scratch-path $(CURDIR)/.build
 
 bench: deps
 	$(SWIFT) build -c release --product SandboxLoad
