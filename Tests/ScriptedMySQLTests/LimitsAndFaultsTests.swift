@@ -40,6 +40,9 @@ final class LimitsAndFaultsTests: XCTestCase {
         let killer = try await server.mariadb("native", "native-pw")
         let id = victim.greeting.connectionID
         _ = try await MariaDB.offload { try killer.query("KILL \(id)") }
+        // KILL answers once the close is under way on the victim's event loop; wait (≤ 5 s) until it is done, or a
+        // query sent meanwhile may still be read and answered.
+        for _ in 0..<250 where victim.channel.isActive { try await Task.sleep(for: .milliseconds(20)) }
         do {
             _ = try await victim.query("SELECT 1")
             XCTFail("a killed connection cannot run queries")
