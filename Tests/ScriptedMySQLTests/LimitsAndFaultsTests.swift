@@ -42,7 +42,11 @@ final class LimitsAndFaultsTests: XCTestCase {
         _ = try await MariaDB.offload { try killer.query("KILL \(id)") }
         // KILL answers once the close is under way on the victim's event loop; wait (≤ 5 s) until it is done, or a
         // query sent meanwhile may still be read and answered.
-        for _ in 0..<250 where victim.channel.isActive { try await Task.sleep(for: .milliseconds(20)) }
+        let closed = victim.channel.eventLoop.makePromise(of: Void.self)
+        victim.channel.closeFuture.cascade(to: closed)
+        let deadline = victim.channel.eventLoop.scheduleTask(in: .seconds(5)) { closed.fail(MySQLClientError.timedOut("the killed connection did not close")) }
+        try await closed.futureResult.get()
+        deadline.cancel()
         do {
             _ = try await victim.query("SELECT 1")
             XCTFail("a killed connection cannot run queries")

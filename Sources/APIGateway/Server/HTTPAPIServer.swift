@@ -61,8 +61,7 @@ struct Gateway: Sendable {
         var request = request
         let body: ByteBuffer
         do {
-            guard !request.declaresBody(longerThan: Self.maxBody) else { throw HTTPError(.contentTooLarge) }
-            body = try await request.collectBody(upTo: Self.maxBody)
+            body = try await request.collectBody(within: Self.maxBody)
         } catch {
             // API Gateway's 10 MB payload limit: refused at once, the rest of the body never read.
             return Self.response(.message(413, "Request Entity Too Large"), requestID: requestID).closingConnection(context.channel)

@@ -26,8 +26,7 @@ struct SigV4Middleware: RouterMiddleware {
         let isJSON = request.headers[.init("X-Amz-Target")!] != nil
         let body: ByteBuffer
         do {
-            guard !request.declaresBody(longerThan: Self.maxBody) else { throw HTTPError(.contentTooLarge) }
-            body = try await request.collectBody(upTo: Self.maxBody)
+            body = try await request.collectBody(within: Self.maxBody)
         } catch {
             return self.responses.error(AWSError(code: "RequestEntityTooLarge", message: "Request body is larger than \(Self.maxBody) bytes.", status: 413),
                                         form: isJSON ? .json : .query(service: nil), requestID: requestID).closingConnection(context.channel)
