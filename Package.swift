@@ -75,7 +75,7 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         // The scripted MySQL backend: users, SQLite-backed SQL, scripted rules, query log, limits.
         .target(name: "ScriptedMySQL", dependencies: [
-            "MySQLWire", "MySQLNIO", "CSQLite",
+            "MySQLWire", "MySQLNIO", "CSQLite", "SandboxAudit",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),

@@ -1,5 +1,6 @@
 import FakeAWS
 import Logging
+import SandboxAudit
 import MySQLNIO
 import MySQLWire
 import NIOCore
@@ -55,7 +56,7 @@ public struct RDSProxyConfiguration: Sendable {
     public init(record: DBProxyRecord, account: AccountState, host: String, port: Int = 0, virtualPort: Int = 3306, target: Target,
                 tls: TLSConfiguration?, maxClientConnections: Int = 4_000, targetConnectTimeout: TimeAmount = .seconds(5),
                 connectionFront: ConnectionFront? = nil, reachability: (@Sendable () -> String?)? = nil, healthCheckInterval: Duration = .seconds(10),
-                logger: Logger = Logger(label: "cloudsandbox.rdsproxy")) {
+                logger: Logger = SandboxLogging.defaultLogger(label: "cloudsandbox.rdsproxy")) {
         self.reachability = reachability
         self.healthCheckInterval = healthCheckInterval
         self.record = record

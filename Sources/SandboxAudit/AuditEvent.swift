@@ -2,11 +2,11 @@ import Foundation
 
 /// One decision the sandbox made: a connection admitted or denied by the network, a login accepted or refused by a
 /// proxy (and why: the token's verdict, the policy's), an IAM evaluation with the statements that decided, an AWS
-/// API call, an invocation, an HTTP API request.
+/// API call, an invocation, an HTTP API request, a cluster's failover begun or refused.
 public struct AuditEvent: Sendable, Codable, Equatable {
     /// Where the decision was made.
     public enum Kind: String, Sendable, Codable, CaseIterable {
-        case connection, login, authorization, apiCall = "api-call", invocation, request
+        case connection, login, authorization, apiCall = "api-call", invocation, request, failover
     }
 
     /// Increasing; `events(after:)` reads on from the last one seen.

@@ -13,7 +13,7 @@ struct LogCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "log", abstract: "The running sandbox's audit log: every decision and why (filterable; --follow).")
 
-    @Option(help: "connection, login, authorization, api-call, invocation or request.") var kind: String?
+    @Option(help: "connection, login, authorization, api-call, invocation, request or failover.") var kind: String?
     @Option(help: "The module that decided: VirtualNetwork, RDSProxy, FakeAWS, Lambda, APIGateway.") var component: String?
     @Option(help: "accepted, denied, refused, allowed, ok, error, timeout, an HTTP status, …") var outcome: String?
     @Option(name: .customLong("grep"), help: "Only events whose subject, reason or details contain this text.") var containing: String?

@@ -47,7 +47,8 @@ final class ClusterFailoverTests: XCTestCase {
             _ = try await MariaDB.offload { try idle.query("SELECT 1") }
             let busy = try await self.connect(proxy.host, proxy.port)
             async let inFlight = assertMySQLError(2013) { _ = try await MariaDB.offload { try busy.query("SELECT SLEEP(5)") } }
-            try await Task.sleep(for: .milliseconds(300))
+            let writer1 = try XCTUnwrap(sandbox.database("orders-1"))
+            try await waitUntil("the SLEEP reached the writer") { writer1.queryLog.running.contains { $0.statement.contains("SLEEP(5)") } }
 
             try sandbox.failover(cluster: "orders")
             XCTAssertEqual(sandbox.account.dbCluster("orders")?.status, "failing-over")
@@ -62,7 +63,7 @@ final class ClusterFailoverTests: XCTestCase {
             XCTAssertEqual(sandbox.proxy("orders-proxy")?.target.instanceID, "orders-2")
 
             // A client that cached the old writer's address: once it is back (as a reader), its writes get 1290.
-            try await Self.waitUntil { sandbox.account.dbCluster("orders")?.status == "available" }
+            try await waitUntil("the cluster is available") { sandbox.account.dbCluster("orders")?.status == "available" }
             let stale = try await self.connect(first.host, first.port)
             await assertMySQLError(1290) { _ = try await MariaDB.offload { try stale.query("INSERT INTO items VALUES (3, 'stale writer')") } }
             let promoted = try await self.connect(second.host, second.port)
@@ -106,7 +107,7 @@ final class ClusterFailoverTests: XCTestCase {
             let failover = try await SandboxAWSTests.aws(["rds", "failover-db-cluster", "--db-cluster-identifier", "orders"], as: "root", in: sandbox.endpoints)
             XCTAssertEqual(failover.status, 0, failover.stderr)
             XCTAssertTrue(failover.stdout.contains(#""Status": "failing-over""#), failover.stdout)
-            try await Self.waitUntil { sandbox.account.dbCluster("orders")?.status == "available" }
+            try await waitUntil("the cluster is available") { sandbox.account.dbCluster("orders")?.status == "available" }
             XCTAssertEqual(sandbox.account.dbCluster("orders")?.writer, "orders-2")
         }
     }
@@ -116,15 +117,16 @@ final class ClusterFailoverTests: XCTestCase {
     func testAWriterTakenDownFailsOverAndTheCLIFailsBack() async throws {
         try await withSandbox(try await Self.start()) { sandbox in
             await sandbox.setDown("orders-1", true)
-            try await Self.waitUntil { sandbox.writer(of: "orders") == "orders-2" }
-            try await Self.waitUntil { sandbox.account.dbCluster("orders")?.status == "available" }
+            try await waitUntil("orders-2 is the writer") { sandbox.writer(of: "orders") == "orders-2" }
+            try await waitUntil("the cluster is available") { sandbox.account.dbCluster("orders")?.status == "available" }
             await sandbox.setDown("orders-1", false)
             await sandbox.database("orders-2")?.stop()  // the new writer stops (a crash): noticed, failed over back
-            try await Self.waitUntil { sandbox.writer(of: "orders") == "orders-1" }
-            try await Self.waitUntil { sandbox.account.dbCluster("orders")?.status == "available" }
-            try await Self.waitUntil { sandbox.database("orders-2")?.isRunning == true }
-            await sandbox.setDown("solo-1", true)  // no reader: the cluster keeps its (down) writer, and the sandbox runs on
-            try await Task.sleep(for: .milliseconds(400))
+            try await waitUntil("orders-1 is the writer") { sandbox.writer(of: "orders") == "orders-1" }
+            try await waitUntil("the cluster is available") { sandbox.account.dbCluster("orders")?.status == "available" }
+            try await waitUntil("orders-2 runs again") { sandbox.database("orders-2")?.isRunning == true }
+            XCTAssertEqual(sandbox.audit.events(AuditQuery(kind: .failover, outcome: "begun")).map(\.subject), ["orders", "orders"], "both detections are recorded")
+            await sandbox.setDown("solo-1", true)  // no reader: failover is refused, the cluster keeps its (down) writer, and the sandbox runs on
+            try await waitUntil("the refused failover is recorded") { !sandbox.audit.events(AuditQuery(kind: .failover, outcome: "refused", containing: "solo")).isEmpty }
             XCTAssertEqual(sandbox.writer(of: "solo"), "solo-1")
 
             let file = sandbox.stateDirectory.appendingPathComponent("endpoints.json").path
@@ -139,9 +141,4 @@ final class ClusterFailoverTests: XCTestCase {
         }
     }
 
-    /// Polls (every 50 ms, at most 10 s) until `condition` holds.
-    static func waitUntil(_ condition: @Sendable () -> Bool, file: StaticString = #filePath, line: UInt = #line) async throws {
-        for _ in 0..<200 where !condition() { try await Task.sleep(for: .milliseconds(50)) }
-        XCTAssertTrue(condition(), "timed out waiting", file: file, line: line)
-    }
 }

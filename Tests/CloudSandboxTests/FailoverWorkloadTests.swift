@@ -67,17 +67,25 @@ final class FailoverWorkloadTests: XCTestCase {
         try await withSandbox(try await self.start()) { sandbox in
             let cluster = try XCTUnwrap(sandbox.endpoints.clusters?["orders"])
             let proxy = try XCTUnwrap(sandbox.endpoints.proxies?["orders-proxy"])
-            async let direct = WriteWorkload(clients: 2, duration: .seconds(3)).run(write: Self.writer(port: cluster.port) { sandbox.resolve(cluster.endpoint) }.write, describe: { "\($0)" },
-                                            during: Self.failover(sandbox, after: .milliseconds(600)))
+            let start = ContinuousClock.now
+            async let direct = WriteWorkload(clients: 2, duration: .seconds(3)).run(startingAt: start, write: Self.writer(port: cluster.port) { sandbox.resolve(cluster.endpoint) }.write,
+                                                                                     describe: { "\($0)" })
             async let proxied = WriteWorkload(clients: 2, firstClient: 100, duration: .seconds(3)).run(write: Self.writer(port: proxy.port) { proxy.host }.write, describe: { "\($0)" })
-            let (directEvents, proxyEvents) = try await (direct, proxied)
+            async let promotedAt: Duration = {
+                try await Self.failover(sandbox, after: .milliseconds(600))()
+                try await waitUntil("orders-2 is promoted", every: .milliseconds(5)) { sandbox.writer(of: "orders") == "orders-2" }
+                return ContinuousClock.now - start
+            }()
+            let (directEvents, proxyEvents, promoted) = try await (direct, proxied, promotedAt)
             let stored = try await self.stored(sandbox)
             let directReport = WorkloadReport(events: directEvents, stored: stored.filter { $0.client < 2 })
             let proxyReport = WorkloadReport(events: proxyEvents, stored: stored.filter { $0.client >= 100 })
 
             XCTAssertGreaterThan(directReport.errors["MySQL 1290"] ?? 0, 0, "the endpoint still named the old writer, now a reader: \(directReport)")
             let last1290 = try XCTUnwrap(directEvents.last { $0.outcome == .failed("MySQL 1290") }?.at)
-            XCTAssertLessThan(last1290, .milliseconds(600 + 300 + 1_500 + 700), "1290 stops once the TTL has passed after the promotion")
+            // A write that resolved the name just before the TTL ran out may be answered after it: one write's time
+            // (a few ms, far more on a loaded machine), so the bound is generous.
+            XCTAssertLessThan(last1290, promoted + .milliseconds(1_500 + 1_000), "1290 stops once the TTL (1.5 s) has passed after the promotion")
             XCTAssertTrue(directEvents.contains { $0.outcome == .acknowledged && $0.at > last1290 }, "then the endpoint names the new writer: \(directReport)")
             XCTAssertNil(proxyReport.errors["MySQL 1290"], "through the proxy nobody meets the read-only writer: \(proxyReport)")
             XCTAssertEqual(directReport.lost, [], "\(directReport)")
@@ -99,9 +107,9 @@ final class FailoverWorkloadTests: XCTestCase {
             try await direct.write(RowID(client: 900, seq: 1))
             let onReader = try await Self.writer(port: second.port) { nil }.stored(host: second.host)
             XCTAssertFalse(onReader.contains(RowID(client: 900, seq: 1)), "the reader has not applied it yet")
-            try await Task.sleep(for: .milliseconds(800))
-            let later = try await Self.writer(port: second.port) { nil }.stored(host: second.host)
-            XCTAssertTrue(later.contains(RowID(client: 900, seq: 1)), "it has after the lag")
+            try await waitUntil("the reader applies the write after the lag") {
+                try await Self.writer(port: second.port) { nil }.stored(host: second.host).contains(RowID(client: 900, seq: 1))
+            }
 
             let url = try XCTUnwrap(sandbox.endpoints.apis?["orders-api"]?.url)
             let events = try await WriteWorkload(clients: 4, duration: .milliseconds(2_500)).run(
@@ -116,11 +124,12 @@ final class FailoverWorkloadTests: XCTestCase {
             XCTAssertEqual(Set(report.lost), lostRows.intersection(acknowledged).subtracting(stored), "the checker finds exactly the tail the promotion dropped")
             XCTAssertTrue(Set(report.lost).isSubset(of: lostRows), "every lost write is one the promotion dropped")
 
-            try await ClusterFailoverTests.waitUntil { sandbox.account.dbCluster("orders")?.status == "available" }
-            try await Task.sleep(for: .milliseconds(800))
-            let rebuilt = try await Self.writer(port: first.port) { nil }.stored(host: first.host)
+            try await waitUntil("the cluster is available") { sandbox.account.dbCluster("orders")?.status == "available" }
             let current = try await self.stored(sandbox)
-            XCTAssertEqual(rebuilt.sorted(), current.sorted(), "the old writer came back as a copy of the new one, without the lost tail")
+            // The rebuilt reader applies the last writes after the lag.
+            try await waitUntil("the old writer came back as a copy of the new one, without the lost tail") {
+                try await Self.writer(port: first.port) { nil }.stored(host: first.host).sorted() == current.sorted()
+            }
         }
     }
 

@@ -51,10 +51,14 @@ final class LambdaFunctionTests: XCTestCase {
             return "late"
         },
         "slow": { _, _ in
-            try await Task.sleep(for: .seconds(2))
+            held.started.continuation.yield()
+            for await _ in held.released.stream {}  // until the test finishes the stream
             return "done"
         },
     ]
+
+    /// `single`'s first invocation says it has started and holds its unit of concurrency until the test lets it go.
+    static let held = (started: AsyncStream.makeStream(of: Void.self), released: AsyncStream.makeStream(of: Void.self))
 
     private func start() async throws -> Sandbox {
         let topology = try TopologyLoader.parse(Self.yaml)
@@ -84,7 +88,7 @@ final class LambdaFunctionTests: XCTestCase {
             XCTAssertTrue(self.message(slept).hasSuffix("Task timed out after 1.00 seconds"), self.message(slept))
 
             let one = Task { try await lambda.invoke("single", payload: []) }
-            try await Task.sleep(for: .milliseconds(400))
+            for await _ in Self.held.started.stream { break }
             do throws(AWSError) {
                 _ = try await lambda.invoke("single", payload: [])
                 XCTFail("a second concurrent invoke exceeds the reserved concurrency of 1")
@@ -93,6 +97,7 @@ final class LambdaFunctionTests: XCTestCase {
                 XCTAssertEqual(error.status, 429)
                 XCTAssertEqual(error.fields["Reason"], "ReservedFunctionConcurrentInvocationLimitExceeded")
             }
+            Self.held.released.continuation.finish()
             let held = try await one.value
             XCTAssertEqual(try self.json(held), "done")
             let again = try await lambda.invoke("single", payload: [])
@@ -142,7 +147,7 @@ final class LambdaFunctionTests: XCTestCase {
 
             let answered = try await lambda.invoke("py-exits-later", payload: [])
             XCTAssertEqual(try self.json(answered), "answered, then gone")
-            try await Task.sleep(for: .milliseconds(600))
+            try await waitUntil("the idle process has exited") { await lambda.warmEnvironments(of: "py-exits-later") == 0 }
             let replaced = try await lambda.invoke("py-exits-later", payload: [])
             XCTAssertNil(replaced.functionError, "an environment that died while idle is replaced, not invoked: \(self.message(replaced))")
 

@@ -65,12 +65,9 @@ final class SandboxTests: XCTestCase {
         try process.run()
         defer { if process.isRunning { process.terminate() } }
 
-        var endpoints: Endpoints?
-        for _ in 0..<300 where endpoints == nil {
-            endpoints = try? Endpoints.read(from: endpointsFile)
-            if endpoints == nil { try await Task.sleep(nanoseconds: 50_000_000) }
-        }
-        let database = try XCTUnwrap(endpoints?.databases["app-db"], "the endpoints file appears once everything listens")
+        try await waitUntil("the endpoints file appears (once everything listens)", within: .seconds(30)) { (try? Endpoints.read(from: endpointsFile)) != nil }
+        let endpoints = try Endpoints.read(from: endpointsFile)
+        let database = try XCTUnwrap(endpoints.databases["app-db"])
         let password = try XCTUnwrap(database.users["app"])
         let rows = try await MariaDB.offload {
             try MariaDBConnection(.init(host: database.host, port: database.port, user: "app", password: password, database: "app",
@@ -78,8 +75,8 @@ final class SandboxTests: XCTestCase {
         }
         XCTAssertEqual(rows, [["Ada"]])
         // Through the RDS Proxy with an IAM token made from the endpoints file's app-role credentials.
-        let proxy = try XCTUnwrap(endpoints?.proxies?["app-proxy"])
-        let role = try XCTUnwrap(endpoints?.credentials?["app-role"])
+        let proxy = try XCTUnwrap(endpoints.proxies?["app-proxy"])
+        let role = try XCTUnwrap(endpoints.credentials?["app-role"])
         let token = RDSAuthToken.generate(host: proxy.endpoint, port: 3306, region: "us-east-1", user: "app",
                                           credentials: AWSCredentials(accessKeyID: role.accessKeyId, secretAccessKey: role.secretAccessKey,
                                                                       sessionToken: role.sessionToken))
@@ -119,8 +116,8 @@ final class SandboxTests: XCTestCase {
         let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         XCTAssertTrue(printed.contains("database app-db: \(database.host):\(database.port)"), printed)
         XCTAssertFalse(printed.contains(password), "passwords are never printed")
-        XCTAssertTrue(printed.contains("AWS endpoint: \(try XCTUnwrap(endpoints?.aws?.endpoint))"), printed)
-        for (name, credentials) in endpoints?.credentials ?? [:] {
+        XCTAssertTrue(printed.contains("AWS endpoint: \(try XCTUnwrap(endpoints.aws?.endpoint))"), printed)
+        for (name, credentials) in endpoints.credentials ?? [:] {
             XCTAssertFalse(printed.contains(credentials.secretAccessKey), "the secret key of \(name) is never printed")
         }
         try? FileManager.default.removeItem(atPath: state)

@@ -3,6 +3,7 @@ import Foundation
 import MariaDBClient
 import MySQLNIO
 import MySQLWire
+import SandboxTesting
 import XCTest
 
 /// Multiplexing: many clients over few backend connections, transactions hold a connection, pinning,
@@ -64,26 +65,14 @@ final class ProxyPoolTests: XCTestCase {
         XCTAssertEqual(inside, [["1"]])
 
         // The answer streams to the client as the proxy books the statement: the figures follow a moment later.
-        func pinned(becomes expected: Int) async throws -> Int {
-            var count = -1
-            for _ in 0..<40 {
-                count = await proxy.statistics().pinnedClients
-                if count == expected { break }
-                try await Task.sleep(for: .milliseconds(25))
-            }
-            return count
-        }
         _ = try await b.query("SET @marker = 7")
-        var count = try await pinned(becomes: 1)
-        XCTAssertEqual(count, 1, "a user variable pins")
+        try await waitUntil("a user variable pins") { await proxy.statistics().pinnedClients == 1 }
         let statement = try await a.prepare("SELECT ? + 1")
         let executed = try await a.execute(statement, [.integer(41)])
         XCTAssertEqual(executed.rows, [[.integer(42)]])
-        count = try await pinned(becomes: 2)
-        XCTAssertEqual(count, 2, "a prepared statement pins")
+        try await waitUntil("a prepared statement pins") { await proxy.statistics().pinnedClients == 2 }
         await b.close()
-        count = try await pinned(becomes: 1)
-        XCTAssertEqual(count, 1, "a pinned client's connection goes when it does")
+        try await waitUntil("a pinned client's connection goes when it does") { await proxy.statistics().pinnedClients == 1 }
     }
 
     func testTrackedSessionStateFollowsTheClient() async throws {
@@ -128,6 +117,8 @@ final class ProxyPoolTests: XCTestCase {
     }
 
     func testAVanishedClientsTransactionIsNotLeaked() async throws {
+        let proxy = try XCTUnwrap(self.sandbox.proxy("pw-proxy"))
+        let before = await proxy.statistics().clientConnections
         do {  // the client goes away (its handle closed) with a transaction open
             let vanishing = try await ProxyFixture.connect(self.sandbox, proxy: "pw-proxy", password: "app-Passw0rd", tls: false)
             _ = try await MariaDB.offload {
@@ -136,7 +127,7 @@ final class ProxyPoolTests: XCTestCase {
                 return try vanishing.query("INSERT INTO v VALUES (1)")
             }
         }
-        try await Task.sleep(nanoseconds: 200_000_000)
+        try await waitUntil("the proxy noticed the client left") { await proxy.statistics().clientConnections == before }
         let next = try await ProxyFixture.connect(self.sandbox, proxy: "pw-proxy", password: "app-Passw0rd", tls: false)
         XCTAssertEqual(try next.query("SELECT COUNT(*) FROM v").rows, [["0"]], "the uncommitted insert went with its connection")
     }

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import NIOConcurrencyHelpers
 import RDSProxy
+import SandboxAudit
 import ScriptedMySQL
 import VirtualNetwork
 
@@ -126,13 +127,18 @@ final class ClusterRuntime: Sendable {
         }
     }
 
-    /// The writer went down: after the detection time, failover begins as FailoverDBCluster begins it.
+    /// The writer went down: after the detection time, failover begins as FailoverDBCluster begins it (or, with no
+    /// reader to promote, is refused: the audit log records which).
     private func detectFailedWriter(of id: String) async {
         guard let cluster = self.clusters[id], await Self.pause((cluster.spec.failover ?? .init()).timings.detection) else { return }
+        let writer = self.writer(of: id) ?? ""
         do {
             try self.account.beginClusterFailover(id, target: nil)  // calls back with the reader it picked
+            self.logger.info("the writer went down: failover begins", metadata: (["db.writer": "\(writer)"] as Logger.Metadata)
+                .adding(decision: .failover, subject: id, outcome: "begun", reason: "writer \(writer) stopped answering"))
         } catch {
-            self.logger.warning("the writer went down and the cluster cannot fail over", metadata: ["db.cluster": "\(id)", "error": "\(error)"])
+            self.logger.warning("the writer went down and the cluster cannot fail over", metadata: (["db.writer": "\(writer)"] as Logger.Metadata)
+                .adding(decision: .failover, subject: id, outcome: "refused", reason: "\(error)"))
         }
     }
 

@@ -3,6 +3,7 @@ import Crypto
 import Foundation
 import IAMPolicy
 import Logging
+import SandboxAudit
 
 /// Creating resources directly, as the sandbox does from its topology (the way CloudFormation would, with the
 /// same validation as the API and no caller to authorize).
@@ -116,7 +117,7 @@ extension AccountState {
     @discardableResult
     public func putSecretValue(_ secretID: String, value: String) throws(AWSError) -> String {
         let root = try self.caller(accessKeyID: self.rootCredentials.accessKeyID)
-        let output = try SecretsManagerService(account: self, authorizer: Authorizer(logger: Logger(label: "cloudsandbox.aws")))
+        let output = try SecretsManagerService(account: self, authorizer: Authorizer(logger: SandboxLogging.defaultLogger(label: "cloudsandbox.aws")))
             .handle("PutSecretValue", ["SecretId": secretID, "SecretString": value], caller: root, now: Date())
         return output["VersionId"] as? String ?? ""
     }

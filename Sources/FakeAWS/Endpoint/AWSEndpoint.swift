@@ -2,6 +2,7 @@ import AWSSigV4
 import Foundation
 import Hummingbird
 import Logging
+import SandboxAudit
 import NIOConcurrencyHelpers
 import NIOCore
 import ServiceLifecycle
@@ -29,7 +30,7 @@ public final class AWSEndpoint: Sendable {
     /// `routes` adds the sandbox's own APIs beside AWS's `/` (as LocalStack serves its internals on its edge port);
     /// `restServices` are REST-protocol services (Lambda, API Gateway) by signing name, served on every other path.
     public static func start(account: AccountState, host: String = "127.0.0.1", port: Int = 0,
-                             clock: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "cloudsandbox.aws"),
+                             clock: @escaping @Sendable () -> Date = { Date() }, logger: Logger = SandboxLogging.defaultLogger(label: "cloudsandbox.aws"),
                              restServices: [String: any RESTService] = [:],
                              routes: (Router<AWSRequestContext>) -> Void = { _ in }) async throws -> AWSEndpoint {
         let responses = AWSResponses(logger: logger)

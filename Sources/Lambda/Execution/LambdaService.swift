@@ -117,6 +117,10 @@ public actor LambdaService {
     /// The latest log lines of every invocation of `name` (at most 500).
     public func logs(of name: String) -> [String] { self.slots[name]?.recentLogs ?? [] }
 
+    /// How many warm environments of `name` could take an invoke now: idle and still alive (one whose process
+    /// exited while idle no longer counts).
+    public func warmEnvironments(of name: String) -> Int { self.slots[name]?.idle.filter(\.instance.isUsable).count ?? 0 }
+
     func checkRole(_ roleARN: String) throws(AWSError) {
         do throws(AWSError) {
             _ = try self.environment.account.serviceSession(role: roleARN, service: "lambda.amazonaws.com", session: "validation")

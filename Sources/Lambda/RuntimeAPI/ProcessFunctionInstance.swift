@@ -14,8 +14,6 @@ final class ProcessFunctionInstance: FunctionInstance {
         var invocations: [String: Invocation] = [:]
         var log: InvocationLog?
         var partialLine: [UInt8] = []
-        /// Bytes read from the pipe and not yet in the log.
-        var reading = false
         /// The output reader has seen the pipe's end and closed it.
         var readerDone = false
     }
@@ -25,6 +23,9 @@ final class ProcessFunctionInstance: FunctionInstance {
     /// The process's stdout and stderr. The parent's write end is closed once the process runs; a reader thread
     /// reads until the pipe's end (the process and its children gone) and then closes the read end.
     private let output = Pipe()
+    /// Held while bytes are read from the pipe and logged: by the reader thread, one chunk at a time, and by an
+    /// invoke that drains what its process printed before answering.
+    private let outputLock = NIOLock()
     private let listener = NIOLockedValueBox<HTTPListener?>(nil)
     private let function: String
 
@@ -98,22 +99,44 @@ final class ProcessFunctionInstance: FunctionInstance {
         reader.start()
     }
 
-    /// Reads the output pipe until its end, line by line into the log; then closes it.
+    /// Reads the output pipe until its end, line by line into the log; then closes it. It waits for bytes without
+    /// the output lock and reads them with it, so a drain never finds bytes read and not yet logged.
     private func readOutput() {
         let handle = self.output.fileHandleForReading
-        let descriptor = handle.fileDescriptor
-        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
-        while true {
+        var ended = false
+        while !ended {
+            var descriptor = pollfd(fd: handle.fileDescriptor, events: Int16(POLLIN), revents: 0)
+            if poll(&descriptor, 1, -1) < 0 {
+                if errno == EINTR { continue }
+                break
+            }
+            self.outputLock.withLock {
+                // Nothing pending after a wake-up: a drain took it, or the pipe's end (every writer gone).
+                if self.readPending() == 0, descriptor.revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 { ended = true }
+            }
+        }
+        self.outputLock.withLock {
+            self.printed([])
+            try? handle.close()
+            self.core.withLockedValue { $0.readerDone = true }
+        }
+    }
+
+    /// Reads and logs what the pipe holds now, without blocking (the output lock held); the byte count.
+    @discardableResult
+    private func readPending() -> Int {
+        let descriptor = self.output.fileHandleForReading.fileDescriptor
+        var total = 0
+        var pending: Int32 = 0
+        while ioctl(descriptor, UInt(FIONREAD), &pending) == 0, pending > 0 {
+            var buffer = [UInt8](repeating: 0, count: Int(min(pending, 64 * 1024)))
             let count = read(descriptor, &buffer, buffer.count)
             if count < 0, errno == EINTR { continue }
             guard count > 0 else { break }
-            self.core.withLockedValue { $0.reading = true }
             self.printed(Array(buffer[0..<count]))
-            self.core.withLockedValue { $0.reading = false }
+            total += count
         }
-        self.printed([])
-        try? handle.close()
-        self.core.withLockedValue { $0.readerDone = true }
+        return total
     }
 
     /// What the process printed, line by line, into the log of the invocation in flight (or of its start).
@@ -156,14 +179,12 @@ final class ProcessFunctionInstance: FunctionInstance {
         return outcome
     }
 
-    /// Waits (at most 200 ms) until nothing written to the output pipe is still unread or being logged.
+    /// Logs whatever the process wrote to the output pipe before it answered (the reader thread may be between a
+    /// wake-up and its read: the lock waits for that chunk, then the rest is read here).
     private func drainOutput() async {
-        let descriptor = self.output.fileHandleForReading.fileDescriptor
-        for _ in 0..<200 {
-            var pending: Int32 = 0
-            let unread = ioctl(descriptor, UInt(FIONREAD), &pending) == 0 && pending > 0
-            guard unread || self.core.withLockedValue({ $0.reading }) else { return }
-            try? await Task.sleep(for: .milliseconds(1))
+        self.outputLock.withLock {
+            guard !self.core.withLockedValue({ $0.readerDone }) else { return }
+            self.readPending()
         }
     }
 

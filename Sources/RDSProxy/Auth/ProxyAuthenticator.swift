@@ -145,7 +145,7 @@ public final class ProxyAudit: Sendable {
     private let entries = NIOLockedValueBox<[Entry]>([])
     private let logger: Logger
 
-    public init(logger: Logger = Logger(label: "cloudsandbox.rdsproxy")) { self.logger = logger }
+    public init(logger: Logger = SandboxLogging.defaultLogger(label: "cloudsandbox.rdsproxy")) { self.logger = logger }
 
     public var all: [Entry] { self.entries.withLockedValue { $0 } }
 

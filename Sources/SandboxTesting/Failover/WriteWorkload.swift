@@ -38,11 +38,11 @@ public struct WriteWorkload: Sendable {
     }
 
     /// Runs the clients side by side. `write` stores the row (or throws what the client saw, which `describe` names);
-    /// `during`, if given, runs meanwhile (the failover) and is awaited.
-    public func run(write: @escaping @Sendable (RowID) async throws -> Void, describe: @escaping @Sendable (any Error) -> String,
-                    during: (@Sendable () async throws -> Void)? = nil) async throws -> [Event] {
+    /// `during`, if given, runs meanwhile (the failover) and is awaited. Events are timed from `start` (now by
+    /// default; pass the instant something else measured from, to compare their times).
+    public func run(startingAt start: ContinuousClock.Instant = .now, write: @escaping @Sendable (RowID) async throws -> Void,
+                    describe: @escaping @Sendable (any Error) -> String, during: (@Sendable () async throws -> Void)? = nil) async throws -> [Event] {
         let clock = ContinuousClock()
-        let start = clock.now
         let events = NIOLockedValueBox<[Event]>([])
         try await withThrowingTaskGroup(of: Void.self) { group in
             for client in self.firstClient..<(self.firstClient + self.clients) {

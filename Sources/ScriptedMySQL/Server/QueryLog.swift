@@ -1,8 +1,16 @@
 import Foundation
 import NIOConcurrencyHelpers
 
-/// Every statement the server received, for tests to assert on.
+/// Every statement the server received, for tests to assert on, and those running now (what `SHOW PROCESSLIST` lists).
 public final class QueryLog: Sendable {
+    /// A statement that has arrived and not yet been answered (it may be waiting for a lock or sleeping).
+    public struct Running: Sendable, Equatable {
+        public var connectionID: UInt32
+        public var user: String
+        public var statement: String
+        public var since: ContinuousClock.Instant
+    }
+
     public struct Entry: Sendable, Equatable {
         public enum Kind: String, Sendable { case query, prepare, execute }
         public enum Outcome: Sendable, Equatable {
@@ -24,6 +32,7 @@ public final class QueryLog: Sendable {
     }
 
     private let entries = NIOLockedValueBox<[Entry]>([])
+    private let inFlight = NIOLockedValueBox<[UInt32: Running]>([:])
     private let limit: Int
 
     init(limit: Int = 100_000) { self.limit = limit }
@@ -31,9 +40,21 @@ public final class QueryLog: Sendable {
     public var all: [Entry] { self.entries.withLockedValue { $0 } }
     public var statements: [String] { self.all.map(\.statement) }
 
+    /// The statements running now, oldest first.
+    public var running: [Running] { self.inFlight.withLockedValue { Array($0.values) }.sorted { $0.since < $1.since } }
+
     public func clear() { self.entries.withLockedValue { $0.removeAll() } }
 
+    /// A statement arrived on `connectionID` (a connection runs one at a time); `record` ends it.
+    func started(_ statement: String, connectionID: UInt32, user: String) {
+        self.inFlight.withLockedValue { $0[connectionID] = Running(connectionID: connectionID, user: user, statement: statement, since: .now) }
+    }
+
+    /// The connection closed with its statement unanswered.
+    func abandoned(connectionID: UInt32) { _ = self.inFlight.withLockedValue { $0.removeValue(forKey: connectionID) } }
+
     func record(_ entry: Entry) {
+        self.abandoned(connectionID: entry.connectionID)
         self.entries.withLockedValue {
             if $0.count >= self.limit { $0.removeFirst($0.count / 2) }
             $0.append(entry)

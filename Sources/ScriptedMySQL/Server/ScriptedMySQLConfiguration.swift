@@ -1,4 +1,5 @@
 import Logging
+import SandboxAudit
 import MySQLNIO
 import MySQLWire
 import NIOSSL
@@ -40,7 +41,7 @@ public struct ScriptedMySQLConfiguration: Sendable {
                 requireSecureTransport: Bool = false, tls: TLSConfiguration? = nil, rules: [ScriptRule] = [],
                 defaultAuthPlugin: MySQLAuthPlugin = .cachingSHA2Password, cachingSHA2RequiresFullAuthFirst: Bool = true,
                 dataDirectory: String? = nil, volume: StorageVolume? = nil, readOnly: Bool = false, maxPacketSize: Int = 64 * 1024 * 1024, connectionFront: ConnectionFront? = nil,
-                logger: Logger = Logger(label: "cloudsandbox.mysql")) {
+                logger: Logger = SandboxLogging.defaultLogger(label: "cloudsandbox.mysql")) {
         self.host = host
         self.port = port
         self.serverVersion = serverVersion

@@ -95,9 +95,10 @@ final class ScriptedSession: MySQLServerSession, @unchecked Sendable {
     /// then any open transaction is rolled back and the SQLite connections closed.
     func closed() {
         self.server.sessionClosed(self.info.id)
-        let locks = self.server.writeLocks, id = self.info.id
+        let locks = self.server.writeLocks, log = self.server.queryLog, id = self.info.id
         Task {
             await self.onPool { self.sql.close() }
+            log.abandoned(connectionID: id)
             locks.release(session: id)  // its transaction is rolled back: the sessions waiting behind it proceed
         }
     }
@@ -106,6 +107,7 @@ final class ScriptedSession: MySQLServerSession, @unchecked Sendable {
 
     private func run(_ text: String, parameters: [MySQLValue], kind: QueryLog.Entry.Kind) async -> CommandResponse {
         let binary = kind == .execute
+        self.server.queryLog.started(text, connectionID: self.info.id, user: self.sql.user)
         let rule = self.server.script.take(for: text)
         if let delay = rule?.delay, delay > 0 { try? await Task.sleep(nanoseconds: UInt64(delay * 1_000_000_000)) }
         let response: CommandResponse
