@@ -3,9 +3,10 @@ import Foundation
 import SandboxTesting
 import XCTest
 
-/// API Gateway's payload limit as AWS has it: a body over 10 MB gets 413 `{"message":"Request Entity Too Large"}`
-/// and the connection is closed without reading the rest, whether the length is declared or the body is chunked.
-/// curl is the client: it reads an early answer while it is still sending.
+/// API Gateway's limits as AWS has them: a body over 10 MB gets 413 `{"message":"Request Entity Too Large"}` and
+/// the connection is closed without reading the rest, whether the length is declared or the body is chunked;
+/// a request line and headers over 10,240 bytes get 431. curl is the client: it reads an early answer while it is
+/// still sending.
 final class HTTPAPILimitsTests: XCTestCase {
     static let yaml = """
     iam:
@@ -44,6 +45,26 @@ final class HTTPAPILimitsTests: XCTestCase {
             // The API still answers, and a body within the limit goes through.
             let small = try await self.post(url, megabytes: 1, chunked: false)
             XCTAssertEqual(small.status, "200", "\(small)")
+        }
+    }
+
+    func testHeadersOverTheQuotaGet431() async throws {
+        try await withSandbox(try TopologyLoader.parse(Self.yaml)) { sandbox in
+            let url = try XCTUnwrap(sandbox.endpoints.apis?["limits"]?.url)
+            // curl reads the header from a file: a value this long does not fit on a command line.
+            func post(headerBytes: Int) async throws -> String {
+                let file = NSTemporaryDirectory() + "header-\(UUID().uuidString.prefix(8))"
+                try ("X-Big: " + String(repeating: "a", count: headerBytes) + "\n").write(toFile: file, atomically: true, encoding: .utf8)
+                defer { try? FileManager.default.removeItem(atPath: file) }
+                return try await Subprocess.runOffThread(["curl", "-sS", "--max-time", "30", "-o", "/dev/stdout", "-w", "\n%{http_code}",
+                                                          "-H", "@\(file)", "--data", "{}", "\(url)/echo"]).stdout
+            }
+            let within = try await post(headerBytes: 9_000)
+            XCTAssertTrue(within.hasSuffix("\n200"), within)
+            for size in [11_000, 70_000] {
+                let over = try await post(headerBytes: size)
+                XCTAssertEqual(over, #"{"message":"Request Header Fields Too Large"}"# + "\n431", "\(size) bytes of header")
+            }
         }
     }
 }

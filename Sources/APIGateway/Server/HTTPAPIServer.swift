@@ -46,6 +46,8 @@ public final class HTTPAPIServer: Sendable {
 /// The request path of one API.
 struct Gateway: Sendable {
     static let maxBody = 10 * 1024 * 1024
+    /// HTTP APIs' quota on the request line and header values together.
+    static let maxRequestLineAndHeaders = 10_240
     let definition: HTTPAPIDefinition
     let table: RouteTable
     let lambda: LambdaService
@@ -59,6 +61,9 @@ struct Gateway: Sendable {
     func respond(_ request: Request, context: AWSRequestContext) async -> Response {
         let requestID = Self.requestID()
         var request = request
+        guard Self.requestLineAndHeaderSize(request) <= Self.maxRequestLineAndHeaders else {
+            return Self.response(.message(431, "Request Header Fields Too Large"), requestID: requestID).closingConnection(context.channel)
+        }
         let body: ByteBuffer
         do {
             body = try await request.collectBody(within: Self.maxBody)
@@ -67,6 +72,12 @@ struct Gateway: Sendable {
             return Self.response(.message(413, "Request Entity Too Large"), requestID: requestID).closingConnection(context.channel)
         }
         return Self.response(await self.answer(request, body: body, context: context, requestID: requestID), requestID: requestID)
+    }
+
+    /// The bytes of the request line (method, target, version) and of the header values, as the quota counts them.
+    static func requestLineAndHeaderSize(_ request: Request) -> Int {
+        request.method.rawValue.utf8.count + request.uri.description.utf8.count + "HTTP/1.1".utf8.count + 2
+            + request.headers.reduce(0) { $0 + $1.value.utf8.count }
     }
 
     private static func response(_ answer: GatewayResponse, requestID: String) -> Response {
