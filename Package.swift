@@ -51,6 +51,8 @@ let package = Package(
         .target(name: "FakeAWS", dependencies: [
             "AWSSigV4", "IAMPolicy", "SandboxAudit",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -67,6 +69,7 @@ let package = Package(
         .target(name: "MySQLNIO", dependencies: [
             "MySQLWire",
             .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "NIOTLS", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -77,6 +80,7 @@ let package = Package(
         .target(name: "ScriptedMySQL", dependencies: [
             "MySQLWire", "MySQLNIO", "CSQLite", "SandboxAudit",
             .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "Logging", package: "swift-log"),
@@ -98,6 +102,7 @@ let package = Package(
         .target(name: "RDSProxy", dependencies: [
             "MySQLWire", "MySQLNIO", "FakeAWS", "AWSSigV4", "IAMPolicy", "SandboxAudit",
             .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
@@ -128,8 +133,9 @@ let package = Package(
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         ]),
         .target(name: "CloudSandbox", dependencies: [
-            "SandboxAudit", "Lambda", "APIGateway", "ScriptedMySQL", "MySQLNIO", "SandboxPKI", "FakeAWS", "IAMPolicy", "AWSSigV4", "VirtualNetwork", "RDSProxy",
+            "SandboxAudit", "Lambda", "APIGateway", "ScriptedMySQL", "MySQLWire", "MySQLNIO", "SandboxPKI", "FakeAWS", "IAMPolicy", "AWSSigV4", "VirtualNetwork", "RDSProxy",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -154,16 +160,18 @@ let package = Package(
         .executableTarget(name: "sandbox", dependencies: [
             "CloudSandbox", "SandboxScenarios", "TemplateImport", "MariaDBClient", "AWSSigV4",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Yams", package: "Yams"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         // Helpers for tests (ours and users'): a throwaway real MariaDB server, a seeded random generator, subprocesses.
         // For tests of this stack: a sandbox per test, assertions that carry the sandbox's explanation, failover workloads.
-        .target(name: "SandboxTesting", dependencies: ["CloudSandbox", "SandboxScenarios", "TemplateImport", "FakeAWS", "ScriptedMySQL", "VirtualNetwork", "SandboxPKI", "MariaDBClient", "AWSSigV4",
-                                                       .product(name: "NIOConcurrencyHelpers", package: "swift-nio")]),
+        .target(name: "SandboxTesting", dependencies: ["CloudSandbox", "SandboxScenarios", "TemplateImport", "FakeAWS", "Lambda", "ScriptedMySQL", "VirtualNetwork", "SandboxPKI", "MariaDBClient",
+                                                       "AWSSigV4", .product(name: "NIOConcurrencyHelpers", package: "swift-nio")]),
         .executableTarget(name: "SandboxBench", dependencies: [
-            "CloudSandbox", "MySQLNIO", "ScriptedMySQL", "MariaDBClient", "SandboxTesting", "SandboxPKI", "AWSSigV4", "IAMPolicy", "VirtualNetwork", "Lambda",
+            "CloudSandbox", "MySQLWire", "MySQLNIO", "ScriptedMySQL", "MariaDBClient", "SandboxTesting", "SandboxPKI", "AWSSigV4", "IAMPolicy", "VirtualNetwork", "Lambda",
             .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         // The load client of `make bench`'s scale and churn figures: its own process, so the proxy is measured alone.
@@ -172,21 +180,26 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
-        .testTarget(name: "MySQLWireTests", dependencies: ["MySQLWire", "SandboxTesting"]),
+        .testTarget(name: "MySQLWireTests", dependencies: ["MySQLWire", "SandboxTesting", .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4", "SandboxTesting", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "IAMPolicyTests", dependencies: ["IAMPolicy"]),
         .testTarget(name: "FakeAWSTests", dependencies: ["FakeAWS", "AWSSigV4", "SandboxTesting"]),
         .testTarget(name: "ScriptedMySQLTests", dependencies: [
-            "ScriptedMySQL", "MySQLNIO", "MariaDBClient", "SandboxPKI", "SandboxTesting",
+            "ScriptedMySQL", "MySQLWire", "MySQLNIO", "MariaDBClient", "SandboxPKI", "SandboxTesting",
         ]),
         .testTarget(name: "VirtualNetworkTests", dependencies: ["VirtualNetwork"]),
-        .testTarget(name: "RDSProxyTests", dependencies: ["CloudSandbox", "RDSProxy", "MariaDBClient", "MySQLNIO", "AWSSigV4", "SandboxTesting"]),
+        .testTarget(name: "RDSProxyTests", dependencies: [
+            "CloudSandbox", "RDSProxy", "FakeAWS", "VirtualNetwork", "SandboxPKI", "MariaDBClient", "MySQLWire", "MySQLNIO", "AWSSigV4", "SandboxTesting",
+            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+        ]),
         .testTarget(name: "APIGatewayTests", dependencies: ["APIGateway", "Lambda"]),
         .testTarget(name: "LambdaTests", dependencies: ["Lambda"]),
         .testTarget(name: "SandboxAuditTests", dependencies: ["SandboxAudit", "SandboxTesting", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "TemplateImportTests", dependencies: ["TemplateImport", "CloudSandbox", "SandboxTesting"]),
-        .testTarget(name: "CloudSandboxTests", dependencies: ["CloudSandbox", "MariaDBClient", "SandboxTesting", "AWSSigV4", "FakeAWS", "ScriptedMySQL",
-                                                          .product(name: "Yams", package: "Yams")]),
+        .testTarget(name: "CloudSandboxTests", dependencies: [
+            "CloudSandbox", "MariaDBClient", "SandboxTesting", "AWSSigV4", "FakeAWS", "ScriptedMySQL", "Lambda", "MySQLNIO", "VirtualNetwork",
+            .product(name: "NIOCore", package: "swift-nio"), .product(name: "Yams", package: "Yams"),
+        ]),
     ],
     swiftLanguageModes: [.v6]
 )
