@@ -11,6 +11,7 @@ final class TemplateImportTests: XCTestCase {
     static let templates = root.appendingPathComponent("Fixtures/templates")
     static let sam = templates.appendingPathComponent("sam/template.yaml").path
     static let terraform = templates.appendingPathComponent("terraform/state.json").path
+    static let terraformPlan = templates.appendingPathComponent("terraform/plan.json").path
 
     func testSAMParentStackWithNestedApplicationsServesItsRouteThroughIAMAuth() async throws {
         let loaded = try TopologySource.load(path: Self.sam, options: .init(parameters: ["DatabaseCABundle": "${proxy-ca-bundle}"]))
@@ -56,6 +57,34 @@ final class TemplateImportTests: XCTestCase {
             let (status, body) = try await sandbox.call("items-tf-api", "GET", "/items")
             XCTAssertEqual(status, 200, body + "\n" + sandbox.explanation())
             XCTAssertTrue(body.contains(#""user": "app@%""#) && body.contains(#""stage": "tf""#), body)
+        }
+    }
+
+    /// The same stack as a plan (`terraform show -json` of `terraform plan -out`): ids, ARNs and endpoints known only
+    /// after apply become the sandbox's own, found through the configuration's references (across the module's
+    /// variables and outputs); a policy computed from a new proxy's ARN cannot be rebuilt and is a warning.
+    func testTerraformPlanResolvesWhatApplyWouldLearnAndServesItsRoute() async throws {
+        let options = TopologySource.Options(environment: ["DB_CA_BUNDLE": "${proxy-ca-bundle}"])
+        let loaded = try TopologySource.load(path: Self.terraformPlan, options: options)
+        XCTAssertEqual(loaded.format, .terraform)
+        XCTAssertEqual(loaded.warnings.map(\.resource), ["aws_iam_role_policy.function_connect_exact"], "\(loaded.warnings)")
+        XCTAssertTrue(loaded.warnings.first?.message.contains("module.database.proxy_arn") ?? false, "\(loaded.warnings)")
+        let topology = loaded.topology
+        XCTAssertEqual(try TopologySource.load(path: Self.terraformPlan, options: options).topology, topology, "the sandbox's ids are the same on every import")
+        XCTAssertTrue(topology.proxies?.first?.resourceId?.hasPrefix("prx-") ?? false, "\(String(describing: topology.proxies))")
+        XCTAssertEqual(topology.proxies?.first?.target, "items-db")
+        XCTAssertEqual(topology.functions?.first?.environment?["DB_HOST"], "${proxy:items-proxy}", "the module output's endpoint becomes the sandbox's")
+        XCTAssertEqual(topology.functions?.first?.role, "items-function")
+        let vpc = try XCTUnwrap(topology.network?.vpcs.first)
+        XCTAssertEqual(Set(vpc.subnets.map(\.id)), Set(topology.functions?.first?.vpc?.subnets ?? []).union(topology.proxies?.first?.subnets ?? []),
+                       "the function's and the proxy's subnets (a splat through a module variable) are the planned subnets")
+        let proxyGroup = try XCTUnwrap(topology.proxies?.first?.securityGroups?.first)
+        XCTAssertTrue((vpc.securityGroups ?? []).contains { $0.id == proxyGroup && $0.ingress?.contains { $0.source == topology.functions?.first?.vpc?.securityGroups.first } == true })
+
+        try await withSandbox(topology, baseDirectory: loaded.baseDirectory) { sandbox in
+            let (status, body) = try await sandbox.call("items-tf-api", "GET", "/items")
+            XCTAssertEqual(status, 200, body + "\n" + sandbox.explanation())
+            XCTAssertTrue(body.contains(#""user": "app@%""#), body)
         }
     }
 

@@ -2,9 +2,9 @@ import CloudSandbox
 import Foundation
 import VirtualNetwork
 
-/// Turns `terraform show -json` output (state, or a plan's planned values) into a topology. Values in state are
-/// concrete, so ids and ARNs are kept as Terraform recorded them (secret ARN suffixes, `prx-` ids, key ids), and
-/// endpoints the functions were given are rewritten to the sandbox's own.
+/// Turns `terraform show -json` output (state, or a plan: `TerraformPlan` resolves what is known only after apply)
+/// into a topology. Values in state are concrete, so ids and ARNs are kept as Terraform recorded them (secret ARN
+/// suffixes, `prx-` ids, key ids), and endpoints the functions were given are rewritten to the sandbox's own.
 struct TerraformImporter {
     struct Resource {
         var address: String
@@ -35,7 +35,14 @@ struct TerraformImporter {
     }
 
     mutating func importDocument(_ document: TemplateValue) throws -> Topology {
-        guard let root = (document["values"] ?? document["planned_values"])?["root_module"] else {
+        var document = document
+        if TerraformPlan.isPlan(document) {
+            if let region = TerraformPlan.providerRegion(document) { self.builder.topology.region = region }
+            var plan = TerraformPlan(region: self.builder.topology.region, accountId: self.builder.topology.accountId ?? "123456789012")
+            document = plan.stateDocument(from: document)
+            self.warnings += plan.warnings
+        }
+        guard let root = document["values"]?["root_module"] else {
             throw ImportError(file: self.file.path, path: "values.root_module", "is missing; give `terraform show -json` output of a state or a plan")
         }
         var resources: [Resource] = []
@@ -203,7 +210,7 @@ struct TerraformImporter {
                                           timeoutInMillis: r.values["timeout_milliseconds"]?.int)
         case "aws_apigatewayv2_route":
             guard let api = r.string("api_id"), let key = r.string("route_key"),
-                  var route = r.string("target").flatMap({ self.integrations[String($0.dropFirst("integrations/".count))] }) else {
+                  var route = r.string("target").flatMap({ self.integrations[$0.hasPrefix("integrations/") ? String($0.dropFirst("integrations/".count)) : $0] }) else {
                 self.warn(r, "its target names no Lambda integration of the state, so the route is left out")
                 return
             }
