@@ -21,11 +21,15 @@ final class ClusterReplication: Sendable {
     private let members: [String: ScriptedMySQLServer]
     private let logger: Logger
     private let state = NIOLockedValueBox(State())
+    /// A transaction was queued (at most one wake-up waits: `run` reads the queue whole).
+    private let queued: AsyncStream<Void>
+    private let wake: AsyncStream<Void>.Continuation
 
     init(lag: Duration, members: [String: ScriptedMySQLServer], writer: String, logger: Logger) {
         self.lag = lag
         self.members = members
         self.logger = logger
+        (self.queued, self.wake) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
         self.follow(writer: writer)
     }
 
@@ -43,19 +47,34 @@ final class ClusterReplication: Sendable {
         self.state.withLockedValue { state in
             for id in self.members.keys where id != writer { state.pending[id, default: []].append(entry) }
         }
+        self.wake.yield()
     }
 
-    /// Applies due transactions on each member, in order, every 10 ms until cancelled.
+    /// Applies each transaction on each member, in order, when it falls due, until cancelled: it sleeps until the
+    /// earliest is due (the lag is one for all, so later ones are never due sooner), or until one is queued.
     func run() async {
+        var wakeUps = self.queued.makeAsyncIterator()
         while !Task.isCancelled {
-            try? await Task.sleep(for: .milliseconds(10))
-            for (id, server) in self.members {
-                while let transaction = self.nextDue(for: id) {
-                    do {
-                        try await server.apply(transaction)
-                    } catch {
-                        self.logger.error("a replicated transaction failed on a reader", metadata: ["db.instance": "\(id)", "error": "\(error)"])
-                    }
+            await self.applyDue()
+            if let due = self.earliestDue() {
+                try? await Task.sleep(until: due, clock: .continuous)
+            } else if await wakeUps.next() == nil {
+                return
+            }
+        }
+    }
+
+    private func earliestDue() -> ContinuousClock.Instant? {
+        self.state.withLockedValue { $0.pending.values.compactMap(\.first?.due).min() }
+    }
+
+    private func applyDue() async {
+        for (id, server) in self.members {
+            while let transaction = self.nextDue(for: id) {
+                do {
+                    try await server.apply(transaction)
+                } catch {
+                    self.logger.error("a replicated transaction failed on a reader", metadata: ["db.instance": "\(id)", "error": "\(error)"])
                 }
             }
         }

@@ -29,7 +29,8 @@ final class ClusterRuntime: Sendable {
         /// The account began a failover of the cluster to this reader.
         case begun(cluster: String, target: String)
         /// The cluster's writer went down.
-        case writerDown(cluster: String)
+        /// The cluster's writer went down (`stopped`: it stopped listening; else the network took it down).
+        case writerDown(cluster: String, stopped: Bool)
     }
 
     private struct State {
@@ -52,6 +53,10 @@ final class ClusterRuntime: Sendable {
         self.logger = logger
         self.state = NIOLockedValueBox(State(writers: clusters.mapValues { $0.spec.instances[0].id }))
         (self.requests, self.request) = AsyncStream.makeStream()
+        // A writer that stops outside a failover (a crash) is noticed when it stops, as Aurora's health checks notice it.
+        for (id, server) in clusters.values.flatMap(\.members) {
+            server.setStopObserver { [weak self] in self?.writerMayHaveStopped(id) }
+        }
     }
 
     /// The instance that is the writer of `cluster` now.
@@ -91,7 +96,7 @@ final class ClusterRuntime: Sendable {
     /// cluster's detection time, as Aurora notices a failed writer.
     func instanceWentDown(_ id: String) {
         guard let cluster = self.cluster(of: id), self.writer(of: cluster) == id else { return }
-        self.request.yield(.writerDown(cluster: cluster))
+        self.request.yield(.writerDown(cluster: cluster, stopped: false))
     }
 
     /// What the last failover of `cluster` lost (asynchronous replication only).
@@ -101,11 +106,10 @@ final class ClusterRuntime: Sendable {
     func run() async {
         await withDiscardingTaskGroup { group in
             for replication in self.clusters.values.compactMap(\.replication) { group.addTask { await replication.run() } }
-            for id in self.clusters.keys { group.addTask { await self.watchWriter(of: id) } }
             for await request in self.requests {
                 switch request {
                 case let .begun(cluster, target): group.addTask { await self.failover(cluster, to: target) }
-                case let .writerDown(cluster): group.addTask { await self.detectFailedWriter(of: cluster) }
+                case let .writerDown(cluster, stopped): group.addTask { await self.detectFailedWriter(of: cluster, stopped: stopped) }
                 }
             }
         }
@@ -113,25 +117,21 @@ final class ClusterRuntime: Sendable {
 
     func stop() { self.request.finish() }
 
-    /// Notices a writer that stopped (`ScriptedMySQLServer.stop()`, a crash) outside a failover, as Aurora's health
-    /// checks do, every 50 ms until cancelled.
-    private func watchWriter(of id: String) async {
-        guard let cluster = self.clusters[id] else { return }
-        var reported: String?
-        while !Task.isCancelled {
-            try? await Task.sleep(for: .milliseconds(50))
-            guard let writer = self.writer(of: id), let server = cluster.members[writer] else { continue }
-            let down = !server.isRunning && self.account.dbCluster(id)?.status == "available"
-            if down, reported != writer { await self.detectFailedWriter(of: id) }
-            reported = down ? writer : nil
-        }
+    /// Instance `id` stopped listening: if it is a cluster's writer and no failover is under way, failover starts after
+    /// the detection time (a failover stops the old writer itself; one that ends with its writer stopped checks again).
+    private func writerMayHaveStopped(_ id: String) {
+        guard let cluster = self.cluster(of: id), self.writer(of: cluster) == id,
+              self.account.dbCluster(cluster)?.status == "available" else { return }
+        self.request.yield(.writerDown(cluster: cluster, stopped: true))
     }
 
     /// The writer went down: after the detection time, failover begins as FailoverDBCluster begins it (or, with no
     /// reader to promote, is refused: the audit log records which).
-    private func detectFailedWriter(of id: String) async {
+    private func detectFailedWriter(of id: String, stopped: Bool) async {
         guard let cluster = self.clusters[id], await Self.pause((cluster.spec.failover ?? .init()).timings.detection) else { return }
         let writer = self.writer(of: id) ?? ""
+        // A writer that was restarted within the detection time passes the next health check: nothing to fail over.
+        if stopped, cluster.members[writer]?.isRunning == true { return }
         do {
             try self.account.beginClusterFailover(id, target: nil)  // calls back with the reader it picked
             self.logger.info("the writer went down: failover begins", metadata: (["db.writer": "\(writer)"] as Logger.Metadata)
@@ -176,6 +176,7 @@ final class ClusterRuntime: Sendable {
             self.logger.error("the old writer did not come back as a reader", metadata: ["db.instance": "\(old)", "error": "\(error)"])
         }
         self.account.completeClusterFailover(id)
+        if let writer = self.writer(of: id), cluster.members[writer]?.isRunning == false { self.writerMayHaveStopped(writer) }
     }
 
     /// Sleeps `seconds`; false when the sandbox is shutting down.

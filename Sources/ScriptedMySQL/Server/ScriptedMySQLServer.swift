@@ -40,6 +40,8 @@ public final class ScriptedMySQLServer: MySQLServerSessionFactory, ServerControl
         var requireSecureTransport = false
         var readOnly = false
         var commitObserver: (@Sendable (CommittedTransaction) -> Void)?
+        /// Told each time the server stops listening (a crash, a restart's first half).
+        var stopObserver: (@Sendable () -> Void)?
         /// The session that applies replicated transactions (connection 0: read-only does not bind it).
         var applier: SQLSession?
         /// Why connections were refused, newest last (at most 100).
@@ -111,11 +113,17 @@ public final class ScriptedMySQLServer: MySQLServerSessionFactory, ServerControl
 
     /// Stops listening and drops every connection; data stays for `start()` (a restart on the same port).
     public func stop() async {
-        let listener = self.state.withLockedValue { state -> MySQLServerListener? in
+        let (listener, observer) = self.state.withLockedValue { state -> (MySQLServerListener?, (@Sendable () -> Void)?) in
             defer { state.listener = nil; state.fastAuthCache.removeAll() }
-            return state.listener
+            return (state.listener, state.listener == nil ? nil : state.stopObserver)
         }
         await listener?.close()
+        observer?()
+    }
+
+    /// `observer` is called each time the server stops listening (nil: no longer).
+    public func setStopObserver(_ observer: (@Sendable () -> Void)?) {
+        self.state.withLockedValue { $0.stopObserver = observer }
     }
 
     public func restart() async throws {
