@@ -40,7 +40,8 @@ public final class QueryLog: Sendable {
     public var all: [Entry] { self.entries.withLockedValue { $0 } }
     public var statements: [String] { self.all.map(\.statement) }
 
-    /// The statements running now, oldest first.
+    /// The statements running now, oldest first: those that wait (a lock, SLEEP(), a script's delay) or run on the
+    /// blocking pool; a read answered at once on its connection's event loop is over before anyone could look.
     public var running: [Running] { self.inFlight.withLockedValue { Array($0.values) }.sorted { $0.since < $1.since } }
 
     public func clear() { self.entries.withLockedValue { $0.removeAll() } }
