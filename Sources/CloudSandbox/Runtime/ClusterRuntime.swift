@@ -55,7 +55,7 @@ final class ClusterRuntime: Sendable {
         (self.requests, self.request) = AsyncStream.makeStream()
         // A writer that stops outside a failover (a crash) is noticed when it stops, as Aurora's health checks notice it.
         for (id, server) in clusters.values.flatMap(\.members) {
-            server.setStopObserver { [weak self] in self?.writerMayHaveStopped(id) }
+            server.setStopObserver { [weak self] in self?.instanceWentDown(id, stopped: true) }
         }
     }
 
@@ -92,11 +92,13 @@ final class ClusterRuntime: Sendable {
         self.request.yield(.begun(cluster: cluster, target: target))
     }
 
-    /// Instance `id` was taken down (a crash, a `down` toxic): if it is a writer, failover starts after the
-    /// cluster's detection time, as Aurora notices a failed writer.
-    func instanceWentDown(_ id: String) {
+    /// Instance `id` went down — taken down by the network (a `down` toxic), or `stopped` listening (a crash): if it
+    /// is a writer, failover starts after the cluster's detection time, as Aurora notices a failed writer. A stop
+    /// during a failover is the failover's own (one that ends with its writer stopped checks again).
+    func instanceWentDown(_ id: String, stopped: Bool = false) {
         guard let cluster = self.cluster(of: id), self.writer(of: cluster) == id else { return }
-        self.request.yield(.writerDown(cluster: cluster, stopped: false))
+        if stopped, self.account.dbCluster(cluster)?.status != "available" { return }
+        self.request.yield(.writerDown(cluster: cluster, stopped: stopped))
     }
 
     /// What the last failover of `cluster` lost (asynchronous replication only).
@@ -117,13 +119,6 @@ final class ClusterRuntime: Sendable {
 
     func stop() { self.request.finish() }
 
-    /// Instance `id` stopped listening: if it is a cluster's writer and no failover is under way, failover starts after
-    /// the detection time (a failover stops the old writer itself; one that ends with its writer stopped checks again).
-    private func writerMayHaveStopped(_ id: String) {
-        guard let cluster = self.cluster(of: id), self.writer(of: cluster) == id,
-              self.account.dbCluster(cluster)?.status == "available" else { return }
-        self.request.yield(.writerDown(cluster: cluster, stopped: true))
-    }
 
     /// The writer went down: after the detection time, failover begins as FailoverDBCluster begins it (or, with no
     /// reader to promote, is refused: the audit log records which).
@@ -176,7 +171,7 @@ final class ClusterRuntime: Sendable {
             self.logger.error("the old writer did not come back as a reader", metadata: ["db.instance": "\(old)", "error": "\(error)"])
         }
         self.account.completeClusterFailover(id)
-        if let writer = self.writer(of: id), cluster.members[writer]?.isRunning == false { self.writerMayHaveStopped(writer) }
+        if let writer = self.writer(of: id), cluster.members[writer]?.isRunning == false { self.instanceWentDown(writer, stopped: true) }
     }
 
     /// Sleeps `seconds`; false when the sandbox is shutting down.

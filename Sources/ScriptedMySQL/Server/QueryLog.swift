@@ -51,11 +51,11 @@ public final class QueryLog: Sendable {
         self.inFlight.withLockedValue { $0[connectionID] = Running(connectionID: connectionID, user: user, statement: statement, since: .now) }
     }
 
-    /// The connection closed with its statement unanswered.
-    func abandoned(connectionID: UInt32) { _ = self.inFlight.withLockedValue { $0.removeValue(forKey: connectionID) } }
+    /// The statement on `connectionID` was answered, or its connection closed.
+    func ended(connectionID: UInt32) { _ = self.inFlight.withLockedValue { $0.removeValue(forKey: connectionID) } }
 
     func record(_ entry: Entry) {
-        self.abandoned(connectionID: entry.connectionID)
+        self.ended(connectionID: entry.connectionID)
         self.entries.withLockedValue {
             if $0.count >= self.limit { $0.removeFirst($0.count / 2) }
             $0.append(entry)

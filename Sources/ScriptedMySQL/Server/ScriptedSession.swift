@@ -98,7 +98,7 @@ final class ScriptedSession: MySQLServerSession, @unchecked Sendable {
         let locks = self.server.writeLocks, log = self.server.queryLog, id = self.info.id
         Task {
             await self.onPool { self.sql.close() }
-            log.abandoned(connectionID: id)
+            log.ended(connectionID: id)
             locks.release(session: id)  // its transaction is rolled back: the sessions waiting behind it proceed
         }
     }

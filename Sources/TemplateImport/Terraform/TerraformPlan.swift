@@ -140,11 +140,11 @@ struct TerraformPlan {
         if unknown.bool == true {
             let attribute = path.last(where: { Int($0) == nil }) ?? ""
             let references = Self.references(expressions)
-            if !Self.documents.contains(attribute), let value = self.value(following: references, module: instance.module, key: path.last) {
-                return (value, [])
-            }
-            // The resource's own id, ARN or endpoint (what Terraform learns when it creates it).
-            if path.count == 1, let own = self.identity(instance, attribute) { return (own, []) }
+            // A resource's own attribute resolves as other resources' references to it do (once); a part of a block
+            // (an environment variable, a list element) follows its expression's references.
+            let value = path.count == 1 ? self.attribute(attribute, of: instance)
+                : Self.documents.contains(attribute) ? nil : self.value(following: references, module: instance.module, key: path.last)
+            if let value { return (value, []) }
             return (.null, [Missing(attribute: attribute, path: path.joined(separator: "."), references: references)])
         }
         var missing: [Missing] = []
