@@ -47,15 +47,20 @@ public struct RDSProxyConfiguration: Sendable {
     public var targetConnectTimeout: TimeAmount
     /// Runs first on every accepted client connection (the proxy's security groups).
     public var connectionFront: ConnectionFront?
-    /// Why the network keeps the proxy from its target, or nil when the path exists (the health check asks).
-    public var reachability: (@Sendable () -> String?)?
+    /// Why the network keeps the proxy from a target, or nil when the path exists (the health check asks).
+    public var reachability: (@Sendable (Target) -> String?)?
     /// How often target health is checked again.
     public var healthCheckInterval: Duration
+    /// The DNS name clients dial and sign IAM tokens for: an additional endpoint's (CreateDBProxyEndpoint), or nil
+    /// for the proxy's own.
+    public var endpointName: String?
+    /// Targets whose health each check records besides the target's own: a tracked cluster's other members.
+    public var otherTargets: (@Sendable () -> [Target])?
     public var logger: Logger
 
     public init(record: DBProxyRecord, account: AccountState, host: String, port: Int = 0, virtualPort: Int = 3306, target: Target,
                 tls: TLSConfiguration?, maxClientConnections: Int = 4_000, targetConnectTimeout: TimeAmount = .seconds(5),
-                connectionFront: ConnectionFront? = nil, reachability: (@Sendable () -> String?)? = nil, healthCheckInterval: Duration = .seconds(10),
+                connectionFront: ConnectionFront? = nil, reachability: (@Sendable (Target) -> String?)? = nil, healthCheckInterval: Duration = .seconds(10),
                 logger: Logger = SandboxLogging.defaultLogger(label: "cloudsandbox.rdsproxy")) {
         self.reachability = reachability
         self.healthCheckInterval = healthCheckInterval

@@ -71,7 +71,8 @@ final class ClusterFailoverTests: XCTestCase {
             let rows = try await MariaDB.offload { try stale.query("SELECT id, note FROM items ORDER BY id").rows }
             XCTAssertEqual(rows, [["1", "before"], ["2", "through the proxy"], ["3", "new writer"]], "no acknowledged write lost")
             XCTAssertEqual(sandbox.account.dbCluster("orders")?.writer, "orders-2")
-            XCTAssertEqual(sandbox.account.dbProxy(named: "orders-proxy")?.targets.map(\.instanceIdentifier), ["orders-2"])
+            XCTAssertEqual(sandbox.account.dbProxy(named: "orders-proxy")?.targets.map(\.instanceIdentifier), ["orders-1", "orders-2"],
+                           "the proxy tracks the cluster: a row per member, whose roles follow the writer")
         }
     }
 
@@ -102,7 +103,7 @@ final class ClusterFailoverTests: XCTestCase {
             XCTAssertTrue(register.stderr.contains("DBClusterNotFoundFault"), register.stderr)
             let already = try await SandboxAWSTests.aws(["rds", "register-db-proxy-targets", "--db-proxy-name", "orders-proxy",
                                                          "--db-cluster-identifiers", "orders"], as: "root", in: sandbox.endpoints)
-            XCTAssertTrue(already.stderr.contains("DBProxyTargetAlreadyRegisteredFault"), "the cluster registers as its writer: \(already.stderr)")
+            XCTAssertTrue(already.stderr.contains("DBProxyTargetAlreadyRegisteredFault"), "the proxy already tracks the cluster: \(already.stderr)")
 
             let failover = try await SandboxAWSTests.aws(["rds", "failover-db-cluster", "--db-cluster-identifier", "orders"], as: "root", in: sandbox.endpoints)
             XCTAssertEqual(failover.status, 0, failover.stderr)

@@ -7,17 +7,26 @@ import XCTest
 /// gets exactly what its policies allow, and the database secrets hold the instances' real credentials.
 final class SandboxAWSTests: XCTestCase {
     static func aws(_ arguments: [String], as name: String, in endpoints: Endpoints) async throws -> Subprocess.Result {
+        let environment = try Self.environment(as: name, in: endpoints)
+        // --endpoint-url, not AWS_ENDPOINT_URL: aws CLI v1 replaces an unset --endpoint-url for rds in us-east-1.
+        return try await Subprocess.runOffThread(["aws", "--endpoint-url", environment["AWS_ENDPOINT_URL"]!, "--output", "json"] + arguments,
+                                                 environment: environment)
+    }
+
+    /// This process's environment with `name`'s credentials, the region and the endpoint (for boto3) and no other AWS
+    /// configuration.
+    static func environment(as name: String, in endpoints: Endpoints) throws -> [String: String] {
         let aws = try XCTUnwrap(endpoints.aws)
         let credentials = try XCTUnwrap(endpoints.credentials?[name], "credentials for \(name)")
         var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("AWS_") }
+        environment["AWS_ENDPOINT_URL"] = aws.endpoint
         environment["AWS_ACCESS_KEY_ID"] = credentials.accessKeyId
         environment["AWS_SECRET_ACCESS_KEY"] = credentials.secretAccessKey
         environment["AWS_SESSION_TOKEN"] = credentials.sessionToken
         environment["AWS_DEFAULT_REGION"] = aws.region
         environment["AWS_CONFIG_FILE"] = "/dev/null"
         environment["AWS_SHARED_CREDENTIALS_FILE"] = "/dev/null"
-        // --endpoint-url, not AWS_ENDPOINT_URL: aws CLI v1 replaces an unset --endpoint-url for rds in us-east-1.
-        return try await Subprocess.runOffThread(["aws", "--endpoint-url", aws.endpoint, "--output", "json"] + arguments, environment: environment)
+        return environment
     }
 
     func testDefaultTopologyPrincipalsKeysAndSecrets() async throws {

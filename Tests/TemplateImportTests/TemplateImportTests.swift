@@ -1,5 +1,6 @@
 import CloudSandbox
 import Foundation
+import MariaDBClient
 import SandboxTesting
 import XCTest
 
@@ -38,6 +39,17 @@ final class TemplateImportTests: XCTestCase {
             XCTAssertEqual(answer?["database"], "items")
             let logins = sandbox.proxy("items-proxy")?.audit.all ?? []
             XCTAssertTrue(logins.contains { $0.user == "app" && $0.outcome == "accepted" && $0.reason.contains("IAM") }, "\(logins)")
+
+            // The AWS::RDS::DBProxyEndpoint listens on its own name: IAM tokens are made for that name, not the proxy's.
+            XCTAssertEqual(proxy.endpoints?.map(\.name), ["items-admin"])
+            let admin = try await sandbox.connect(through: "items-admin", as: .iam(role: role.name, user: "app"), database: "items")
+            let user = try await MariaDB.offload { try admin.query("SELECT CURRENT_USER()").rows }
+            XCTAssertEqual(user, [["app@%"]])
+            var misdirected = ConnectProbe(target: "items-admin", user: "app", iamRole: role.name, tokenHost: "${proxy:items-proxy}")
+            misdirected.database = "items"
+            await assertMySQLError(1045) { _ = try await sandbox.connect(misdirected) }
+            let refusal = sandbox.proxy("items-admin")?.audit.all.last?.reason ?? ""
+            XCTAssertTrue(refusal.contains("IAM token was made for items-proxy.proxy-") && refusal.contains("not this proxy endpoint (items-admin.endpoint.proxy-"), refusal)
         }
     }
 

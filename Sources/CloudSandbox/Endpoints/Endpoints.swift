@@ -48,6 +48,17 @@ public struct Endpoints: Sendable, Codable, Equatable {
         public var resourceId: String
         public var caBundle: String
         public var eni: Interface?
+        /// Its additional endpoints by name (each dialled and verified as the proxy is, with its own name).
+        public var endpoints: [String: ProxyEndpoint]?
+    }
+
+    /// An additional endpoint of a proxy: READ_ONLY ones reach the cluster's readers.
+    public struct ProxyEndpoint: Sendable, Codable, Equatable {
+        public var endpoint: String
+        public var host: String
+        public var port: Int
+        public var targetRole: String
+        public var eni: Interface?
     }
 
     /// Where connections from this machine's 127.0.0.1 come from in the network.

@@ -35,7 +35,9 @@ final class ClusterRuntime: Sendable {
 
     private struct State {
         var writers: [String: String] = [:]
+        /// The proxy listeners in front of each cluster: READ_WRITE ones follow the writer, READ_ONLY ones a reader.
         var proxies: [String: [RDSProxyServer]] = [:]
+        var readerProxies: [String: [RDSProxyServer]] = [:]
         /// The writer each cluster endpoint named before its last promotion, and when that was.
         var promotions: [String: (previous: String, at: ContinuousClock.Instant)] = [:]
     }
@@ -82,9 +84,29 @@ final class ClusterRuntime: Sendable {
         self.clusters.first { $0.value.members[instance] != nil }?.key
     }
 
-    /// `proxy` targets `cluster`'s writer and follows it through failover.
-    func attach(_ proxy: RDSProxyServer, to cluster: String) {
-        self.state.withLockedValue { $0.proxies[cluster, default: []].append(proxy) }
+    /// The readers of `cluster` now (running members other than the writer), in the cluster's order.
+    func readers(of cluster: String) -> [String] {
+        guard let spec = self.clusters[cluster] else { return [] }
+        let writer = self.writer(of: cluster)
+        return spec.spec.instances.map(\.id).filter { $0 != writer && spec.members[$0]?.isRunning == true }
+    }
+
+    /// `proxy` targets `cluster`'s writer (READ_WRITE) or one of its readers (READ_ONLY) and follows failover.
+    func attach(_ proxy: RDSProxyServer, to cluster: String, role: DBProxyEndpointTargetRole = .readWrite) {
+        self.state.withLockedValue {
+            switch role {
+            case .readWrite: $0.proxies[cluster, default: []].append(proxy)
+            case .readOnly: $0.readerProxies[cluster, default: []].append(proxy)
+            }
+        }
+    }
+
+    /// Stops following `proxy` (a deleted endpoint).
+    func detach(_ proxy: RDSProxyServer) {
+        self.state.withLockedValue { state in
+            for key in state.proxies.keys { state.proxies[key]?.removeAll { $0 === proxy } }
+            for key in state.readerProxies.keys { state.readerProxies[key]?.removeAll { $0 === proxy } }
+        }
     }
 
     /// Carries out a failover that the account has begun (its `ClusterFailoverRunner`).
@@ -145,6 +167,8 @@ final class ClusterRuntime: Sendable {
         self.logger.info("failover begins", metadata: ["db.cluster": "\(id)", "db.writer": "\(old)", "db.promoting": "\(target)"])
         let proxies = self.state.withLockedValue { $0.proxies[id] ?? [] }
         for proxy in proxies { proxy.targetFailingOver() }
+        // Read-only endpoints leave the reader being promoted: for another reader, or they wait for one.
+        await self.moveReaderEndpoints(of: id, avoiding: [target])
         await oldServer.stop()
         guard await Self.pause(timings.promotion) else { return }
         cluster.replication?.promote(target)
@@ -155,13 +179,7 @@ final class ClusterRuntime: Sendable {
             $0.promotions[id] = (old, .now)
         }
         self.account.setClusterWriter(id, writer: target)
-        for proxy in proxies {
-            var moved = proxy.target
-            moved.instanceID = target
-            moved.host = database.host
-            moved.port = database.port
-            await proxy.retarget(moved)
-        }
+        for proxy in proxies { await proxy.retarget(Self.target(proxy.target, movedTo: target, database)) }
         self.logger.info("failover: new writer", metadata: ["db.cluster": "\(id)", "db.writer": "\(target)"])
         guard await Self.pause(timings.reboot) else { return }
         do {
@@ -170,8 +188,36 @@ final class ClusterRuntime: Sendable {
         } catch {
             self.logger.error("the old writer did not come back as a reader", metadata: ["db.instance": "\(old)", "error": "\(error)"])
         }
+        await self.moveReaderEndpoints(of: id, avoiding: [])
         self.account.completeClusterFailover(id)
         if let writer = self.writer(of: id), cluster.members[writer]?.isRunning == false { self.instanceWentDown(writer, stopped: true) }
+    }
+
+    /// Points each read-only endpoint of `cluster` that waits, or targets the writer, a stopped instance or one of
+    /// `avoiding`, at the first reader that is none of these; with no such reader it waits (RDS Proxy holds requests
+    /// for a reader up to ConnectionBorrowTimeout).
+    private func moveReaderEndpoints(of id: String, avoiding: Set<String>) async {
+        guard let cluster = self.clusters[id] else { return }
+        let proxies = self.state.withLockedValue { $0.readerProxies[id] ?? [] }
+        let candidates = self.readers(of: id).filter { !avoiding.contains($0) }
+        for proxy in proxies {
+            let current = proxy.target.instanceID ?? ""
+            guard proxy.isWaitingForTarget || !candidates.contains(current) else { continue }
+            // Its connections to the instance it leaves close (idle ones now, lent ones as they come back).
+            proxy.targetFailingOver()
+            guard let reader = candidates.first, let database = cluster.databases[reader] else { continue }
+            self.logger.info("read-only proxy endpoint moves", metadata: ["db.cluster": "\(id)", "db.reader": "\(reader)"])
+            await proxy.retarget(Self.target(proxy.target, movedTo: reader, database))
+        }
+    }
+
+    /// `target` with `instance`'s identity and address (its TLS name, the cluster endpoint's, stays).
+    static func target(_ target: RDSProxyConfiguration.Target, movedTo instance: String, _ database: Endpoints.Database) -> RDSProxyConfiguration.Target {
+        var moved = target
+        moved.instanceID = instance
+        moved.host = database.host
+        moved.port = database.port
+        return moved
     }
 
     /// Sleeps `seconds`; false when the sandbox is shutting down.

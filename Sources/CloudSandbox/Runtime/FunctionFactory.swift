@@ -12,7 +12,6 @@ enum FunctionFactory {
     struct Context {
         var shared: ProxyFactory.Context
         var proxies: [String: Endpoints.Proxy]
-        var block: LoopbackAddressBlock
         var baseDirectory: URL
 
         subscript<T>(dynamicMember path: KeyPath<ProxyFactory.Context, T>) -> T { self.shared[keyPath: path] }
@@ -34,6 +33,7 @@ enum FunctionFactory {
         let network = context.network
         let blackHole = try network.flatMap { $0.model.deniedConnections == .drop ? try BlackHole(address: try context.block.address(4)) : nil }
         let owners = context.databases.map { ($0.key, $0.value.host, $0.value.port) } + context.proxies.map { ($0.key, $0.value.host, $0.value.port) }
+            + context.proxies.values.flatMap { ($0.endpoints ?? [:]).map { ($0.key, $0.value.host, $0.value.port) } }
         let environment = LambdaService.Environment(
             account: context.account, awsEndpoint: "", targets: targets,
             place: { name, vpc throws(AWSError) in try Self.place(name, vpc, alias: aliases[name] ?? "127.0.0.1", network: network) },
@@ -85,7 +85,7 @@ enum FunctionFactory {
         }
     }
 
-    /// What functions can dial, by proxy name, instance id and DNS name.
+    /// What functions can dial, by proxy (or proxy endpoint) name, instance id and DNS name.
     static func targets(_ context: Context) -> [String: DatabaseTarget] {
         var targets: [String: DatabaseTarget] = [:]
         for (id, database) in context.databases {
@@ -98,6 +98,11 @@ enum FunctionFactory {
             let target = DatabaseTarget(endpoint: proxy.endpoint, host: proxy.host, port: proxy.port, caPEM: context.certificates.proxyCA.certificatePEM)
             targets[name] = target
             targets[proxy.endpoint] = target
+            for (endpointName, endpoint) in proxy.endpoints ?? [:] {
+                let target = DatabaseTarget(endpoint: endpoint.endpoint, host: endpoint.host, port: endpoint.port, caPEM: target.caPEM)
+                targets[endpointName] = target
+                targets[endpoint.endpoint] = target
+            }
         }
         return targets
     }
@@ -135,11 +140,15 @@ enum FunctionFactory {
             reservedConcurrency: function.reservedConcurrency, code: code)
     }
 
-    /// `${proxy:NAME}` and `${database:ID}` → their DNS names; `${proxy-ca-bundle}`, `${rds-ca-bundle}` → the CA files.
+    /// `${proxy:NAME}` (a proxy or proxy endpoint) and `${database:ID}` → their DNS names; `${proxy-ca-bundle}`,
+    /// `${rds-ca-bundle}` → the CA files.
     static func substitute(_ value: String, _ context: Context) -> String {
         var result = value.replacingOccurrences(of: "${proxy-ca-bundle}", with: context.certificates.proxyBundlePath)
             .replacingOccurrences(of: "${rds-ca-bundle}", with: context.certificates.rdsBundlePath)
-        for (name, proxy) in context.proxies { result = result.replacingOccurrences(of: "${proxy:\(name)}", with: proxy.endpoint) }
+        for (name, proxy) in context.proxies {
+            result = result.replacingOccurrences(of: "${proxy:\(name)}", with: proxy.endpoint)
+            for (endpointName, endpoint) in proxy.endpoints ?? [:] { result = result.replacingOccurrences(of: "${proxy:\(endpointName)}", with: endpoint.endpoint) }
+        }
         for (id, database) in context.databases { result = result.replacingOccurrences(of: "${database:\(id)}", with: database.endpoint) }
         return result
     }

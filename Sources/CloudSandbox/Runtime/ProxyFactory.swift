@@ -6,7 +6,7 @@ import RDSProxy
 import VirtualNetwork
 
 /// Turns a topology's proxy into a control-plane record (DescribeDBProxies) and a running RDS Proxy on its
-/// ENI, with a certificate from the proxy CA, in front of its instance.
+/// ENI, with a certificate from the proxy CA, in front of its instance or cluster; then its additional endpoints.
 enum ProxyFactory {
     /// What every factory builds from: the topology, the account, the network, the CAs, the instances started.
     struct Context {
@@ -16,10 +16,22 @@ enum ProxyFactory {
         var certificates: SandboxCertificates
         var databases: [String: Endpoints.Database]
         var clusters: ClusterRuntime
+        var block: LoopbackAddressBlock
         var logger: Logger
     }
 
-    static func start(_ spec: Topology.Proxy, index: Int, host: String, context: Context) async throws -> (RDSProxyServer, Endpoints.Proxy) {
+    /// Why the network keeps proxy `name`'s ENI from a target's instance on 3306 (nil: the path exists).
+    static func reachability(from name: String, in network: VirtualNetwork) -> @Sendable (RDSProxyConfiguration.Target) -> String? {
+        { target in
+            target.instanceID.flatMap { NetworkPlan.analyze(network.model, from: name, to: $0, port: 3306) }.flatMap { result in
+                result.isReachable ? nil : result.explanations.map(\.text).joined(separator: "; ")
+            }
+        }
+    }
+
+    /// Starts the proxy and its additional endpoints (each in `endpointServers` as it starts, to stop on a failure).
+    static func start(_ spec: Topology.Proxy, index: Int, host: String, context: Context,
+                      endpointServers: inout [String: RDSProxyServer]) async throws -> (RDSProxyServer, Endpoints.Proxy) {
         let path = "proxies[\(index)]"
         let account = context.account
         let roleARN = account.roleARN(spec.role)
@@ -45,8 +57,8 @@ enum ProxyFactory {
         do throws(AWSError) {
             record = try account.createDBProxy(name: spec.name, roleARN: roleARN, auth: auth, requireTLS: spec.requireTLS ?? false,
                                                idleClientTimeout: spec.idleClientTimeout, subnets: spec.subnets ?? ["subnet-sandbox"],
-                                               securityGroups: spec.securityGroups ?? [], pool: pool, targets: [targetID],
-                                               resourceID: spec.resourceId)
+                                               securityGroups: spec.securityGroups ?? [], pool: pool, targets: cluster == nil ? [targetID] : [],
+                                               trackedCluster: cluster?.spec.id, resourceID: spec.resourceId)
         } catch {
             throw TopologyError(path: path, "\(error.code): \(error.message)")
         }
@@ -68,12 +80,16 @@ enum ProxyFactory {
                           tls: targetTLS, sourceAddress: network == nil ? nil : host),
             tls: try certificate.serverTLSConfiguration(), maxClientConnections: spec.maxClientConnections ?? 4_000, logger: context.logger)
         if let network {
-            let clusters = context.clusters, clusterID = cluster?.spec.id
             configuration.connectionFront = { channel in try network.admit(channel, to: name, port: 3306) }
-            configuration.reachability = {
-                let target = clusterID.flatMap { clusters.writer(of: $0) } ?? targetID
-                return NetworkPlan.analyze(network.model, from: name, to: target, port: 3306).flatMap { result in
-                    result.isReachable ? nil : result.explanations.map(\.text).joined(separator: "; ")
+            configuration.reachability = Self.reachability(from: name, in: network)
+        }
+        if let cluster {
+            // The tracked cluster's readers are health-checked too (DescribeDBProxyTargets' READ_ONLY rows).
+            let clusters = context.clusters, base = configuration.target
+            configuration.otherTargets = {
+                let writer = clusters.writer(of: cluster.spec.id)
+                return cluster.spec.instances.map(\.id).filter { $0 != writer }.compactMap { id in
+                    cluster.databases[id].map { ClusterRuntime.target(base, movedTo: id, $0) }
                 }
             }
         }
@@ -81,9 +97,24 @@ enum ProxyFactory {
         if let cluster { context.clusters.attach(server, to: cluster.spec.id) }
         try await server.start()
         await server.checkTargetHealth()
-        let endpoint = Endpoints.Proxy(endpoint: record.endpoint, host: host, port: server.port, requireTLS: record.requireTLS,
+        var endpoint = Endpoints.Proxy(endpoint: record.endpoint, host: host, port: server.port, requireTLS: record.requireTLS,
                                        iamAuth: record.auth.contains { $0.iamAuth == "REQUIRED" }, resourceId: record.resourceID,
                                        caBundle: context.certificates.proxyBundlePath, eni: network?.model.eni(owner: name).map(Endpoints.Interface.init))
+        for (offset, (path, _, endpointSpec)) in context.topology.placedProxyEndpoints.enumerated() where path.hasPrefix("proxies[\(index)].") {
+            let listener = try network?.model.eni(owner: endpointSpec.name)?.loopback
+                ?? context.block.address(try NetworkPlan.proxyEndpointHost(context.topology, offset))
+            let created: DBProxyEndpointRecord
+            do throws(AWSError) {
+                created = try account.createDBProxyEndpoint(proxy: record.name, name: endpointSpec.name, targetRole: endpointSpec.targetRole ?? .readWrite,
+                                                            subnets: endpointSpec.subnets ?? spec.subnets ?? ["subnet-sandbox"],
+                                                            securityGroups: endpointSpec.securityGroups ?? [])
+            } catch {
+                throw TopologyError(path: path, "\(error.code): \(error.message)")
+            }
+            let (endpointServer, described) = try await ProxyEndpointFactory.start(created, of: server, host: listener, context: context)
+            endpointServers[created.name] = endpointServer
+            endpoint.endpoints = (endpoint.endpoints ?? [:]).merging([created.name: described]) { _, new in new }
+        }
         return (server, endpoint)
     }
 }

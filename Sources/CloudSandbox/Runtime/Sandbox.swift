@@ -32,17 +32,23 @@ public final class Sandbox: Sendable {
     private let apis: [String: HTTPAPIServer]
     private let blackHole: BlackHole?
     private let clusters: ClusterRuntime
-    /// Runs the clusters' failovers; `shutdown()` cancels and awaits it.
-    private let clusterRunner: Task<Void, Never>
+    private let proxyEndpoints: ProxyEndpointRuntime
+    /// Runs the clusters' failovers and the proxy endpoints' changes; `shutdown()` cancels and awaits it.
+    private let runtimeTask: Task<Void, Never>
     private let ownsStateDirectory: Bool
 
     private init(topology: Topology, endpoints: Endpoints, stateDirectory: URL, ownsStateDirectory: Bool, account: AccountState,
                  aws: AWSEndpoint, network: VirtualNetwork?, block: LoopbackAddressBlock, instances: [String: ScriptedMySQLServer],
                  proxies: [String: RDSProxyServer], lambda: LambdaService, apis: [String: HTTPAPIServer], blackHole: BlackHole?,
-                 clusters: ClusterRuntime, audit: AuditLog) {
+                 clusters: ClusterRuntime, proxyEndpoints: ProxyEndpointRuntime, audit: AuditLog) {
         self.audit = audit
         self.clusters = clusters
-        self.clusterRunner = Task { await clusters.run() }
+        self.proxyEndpoints = proxyEndpoints
+        self.runtimeTask = Task {
+            async let endpoints: Void = proxyEndpoints.run()
+            await clusters.run()
+            await endpoints
+        }
         self.lambda = lambda
         self.blackHole = blackHole
         self.apis = apis
@@ -86,6 +92,7 @@ public final class Sandbox: Sendable {
         let account = AccountState(accountID: topology.accountId ?? "123456789012", region: topology.region)
         var started: [String: ScriptedMySQLServer] = [:]
         var proxies: [String: RDSProxyServer] = [:]
+        var endpointServers: [String: RDSProxyServer] = [:]
         var aws: AWSEndpoint?
         var lambda: LambdaService?
         var blackHole: BlackHole?
@@ -121,16 +128,18 @@ public final class Sandbox: Sendable {
             let credentials = try AccountProvisioner.provision(topology, into: account, databases: databases)
             var proxyEndpoints: [String: Endpoints.Proxy] = [:]
             let context = ProxyFactory.Context(topology: topology, account: account, network: network, certificates: certificates,
-                                               databases: databases, clusters: clusters, logger: logger)
+                                               databases: databases, clusters: clusters, block: block, logger: logger)
             let before = topology.instances.count + (topology.network?.hosts ?? []).count
             for (index, spec) in (topology.proxies ?? []).enumerated() {
                 let host = try network?.model.eni(owner: spec.name)?.loopback ?? block.address(try NetworkPlan.hostNumber(before + index))
-                let (server, endpoint) = try await ProxyFactory.start(spec, index: index, host: host, context: context)
+                let (server, endpoint) = try await ProxyFactory.start(spec, index: index, host: host, context: context, endpointServers: &endpointServers)
                 proxies[spec.name] = server
                 proxyEndpoints[spec.name] = endpoint
             }
+            let endpointRuntime = ProxyEndpointRuntime(context: context, proxies: proxies, started: endpointServers)
+            account.setProxyEndpointRunner { endpointRuntime.enqueue($0) }
             let (functions, hole) = try await FunctionFactory.start(
-                .init(shared: context, proxies: proxyEndpoints, block: block, baseDirectory: baseDirectory), handlers: handlers)
+                .init(shared: context, proxies: proxyEndpoints, baseDirectory: baseDirectory), handlers: handlers)
             lambda = functions
             blackHole = hole
             apis = try await APIFactory.start(topology, lambda: functions, block: block, account: account, logger: logger)
@@ -160,12 +169,14 @@ public final class Sandbox: Sendable {
             described.withLockedValue { [endpoints] in $0 = endpoints }
             return Sandbox(topology: topology, endpoints: endpoints, stateDirectory: state, ownsStateDirectory: owns, account: account,
                            aws: endpoint, network: network, block: block, instances: started, proxies: proxies, lambda: functions, apis: apis,
-                           blackHole: hole, clusters: clusters, audit: audit)
+                           blackHole: hole, clusters: clusters, proxyEndpoints: endpointRuntime, audit: audit)
         } catch {
+            account.setProxyEndpointRunner(nil)
             await lambda?.shutdown()
             for api in apis.values { await api.stop() }
             blackHole?.close()
             for proxy in proxies.values { await proxy.shutdown() }
+            for endpoint in endpointServers.values { await endpoint.shutdown() }
             for server in started.values { await server.shutdown() }
             for volume in volumes { volume.remove() }
             await aws?.stop()
@@ -185,7 +196,8 @@ public final class Sandbox: Sendable {
     /// or up again.
     /// A cluster's writer taken down fails over after the cluster's detection time.
     public func setDown(_ id: String, _ down: Bool) async {
-        await SandboxFaults(network: self.network, instances: self.instances, proxies: self.proxies, clusters: self.clusters).setDown(id, down)
+        let proxies = self.proxies.merging(self.proxyEndpoints.servers) { own, _ in own }
+        await SandboxFaults(network: self.network, instances: self.instances, proxies: proxies, clusters: self.clusters).setDown(id, down)
     }
 
     /// FailoverDBCluster: promotes `target` (else the first reader) as the API does; the failover then runs on
@@ -197,7 +209,7 @@ public final class Sandbox: Sendable {
     /// What an in-sandbox client's DNS lookup of `name` answers: the loopback address of an instance, proxy or
     /// cluster endpoint (which follows the writer once its TTL has passed after a failover); nil for other names.
     public func resolve(_ name: String) -> String? {
-        if let address = self.clusters.resolve(name) { return address }
+        if let address = self.clusters.resolve(name) ?? self.proxyEndpoints.address(of: name) { return address }
         return self.endpoints.databases.values.first { $0.endpoint == name }?.host ?? self.endpoints.proxies?.values.first { $0.endpoint == name }?.host
     }
 
@@ -208,8 +220,8 @@ public final class Sandbox: Sendable {
     /// The current writer of `cluster`.
     public func writer(of cluster: String) -> String? { self.clusters.writer(of: cluster) }
 
-    /// The RDS Proxy `name` (statistics, audit of logins, target health).
-    public func proxy(_ name: String) -> RDSProxyServer? { self.proxies[name] }
+    /// The RDS Proxy `name`, or the listener of its additional endpoint `name` (statistics, audit of logins, target health).
+    public func proxy(_ name: String) -> RDSProxyServer? { self.proxies[name] ?? self.proxyEndpoints.server(name) }
 
     /// The HTTP API `name` (its URL, its definition).
     public func api(_ name: String) -> HTTPAPIServer? { self.apis[name] }
@@ -220,9 +232,11 @@ public final class Sandbox: Sendable {
     /// Stops everything and frees the sandbox's addresses.
     public func shutdown() async {
         self.account.setClusterFailoverRunner(nil)
+        self.account.setProxyEndpointRunner(nil)
+        self.proxyEndpoints.stop()
         self.clusters.stop()
-        self.clusterRunner.cancel()
-        await self.clusterRunner.value
+        self.runtimeTask.cancel()
+        await self.runtimeTask.value
         await self.lambda.shutdown()
         for api in self.apis.values { await api.stop() }
         self.blackHole?.close()

@@ -4,7 +4,7 @@ import VirtualNetwork
 /// (database instances, then hosts), shared by the running sandbox and the static `sandbox reach`.
 public enum NetworkPlan {
     /// The loopback host number (in the sandbox's /24) of the `n`th interface: databases, then hosts, then proxies,
-    /// then functions (whether in a VPC or not), then APIs.
+    /// then functions (whether in a VPC or not), then APIs, then proxy endpoints.
     static func hostNumber(_ n: Int) throws(TopologyError) -> Int {
         guard 10 + n <= 254 else {
             throw TopologyError(path: "network", "a sandbox's /24 of loopback aliases holds 245 interfaces and this topology needs more; split it")
@@ -21,6 +21,9 @@ public enum NetworkPlan {
             }
             for (index, proxy) in (topology.proxies ?? []).enumerated() where proxy.subnets != nil || proxy.securityGroups != nil {
                 throw TopologyError(path: "proxies[\(index)].subnets", "names subnets but the topology has no network; add network.vpcs or drop them")
+            }
+            for (path, _, endpoint) in topology.placedProxyEndpoints where endpoint.subnets != nil || endpoint.securityGroups != nil {
+                throw TopologyError(path: "\(path).subnets", "names subnets but the topology has no network; add network.vpcs or drop them")
             }
             for (index, function) in (topology.functions ?? []).enumerated() where function.vpc != nil {
                 throw TopologyError(path: "functions[\(index)].vpc", "names subnets but the topology has no network; add network.vpcs or drop it")
@@ -57,6 +60,15 @@ public enum NetworkPlan {
                 _ = try model.attach(owner: function.name, subnet: vpc.subnets[0], securityGroups: vpc.securityGroups,
                                      loopback: loopback(try Self.host(functionsStart + index)), path: "functions[\(index)].vpc")
             }
+            for (index, (path, proxy, endpoint)) in topology.placedProxyEndpoints.enumerated() {
+                // The proxy's subnets and groups unless the endpoint names its own (CreateDBProxyEndpoint's defaults).
+                guard let subnet = endpoint.subnets?.first ?? proxy.subnets?.first else {
+                    throw NetworkSpecError(path: "\(path).subnets", "is missing: with a network, an endpoint needs subnets for its ENIs")
+                }
+                guard model.eni(owner: endpoint.name) == nil else { throw NetworkSpecError(path: "\(path).name", "'\(endpoint.name)' is already taken") }
+                _ = try model.attach(owner: endpoint.name, subnet: subnet, securityGroups: endpoint.securityGroups ?? proxy.securityGroups ?? [],
+                                     loopback: loopback(try Self.host(try Self.proxyEndpointIndex(topology, index))), path: path)
+            }
             return model
         } catch {
             throw TopologyError(path: error.path, error.reason)
@@ -70,6 +82,18 @@ public enum NetworkPlan {
 
     static func apiHost(_ topology: Topology, _ index: Int) throws(TopologyError) -> Int {
         try Self.functionHost(topology, (topology.functions ?? []).count + index)
+    }
+
+    /// The host number of proxy endpoint `index` (of `placedProxyEndpoints`): after the APIs, so that adding an
+    /// endpoint moves no other address.
+    static func proxyEndpointHost(_ topology: Topology, _ index: Int) throws(TopologyError) -> Int {
+        try Self.hostNumber(Self.proxyEndpointIndex(topology, index))
+    }
+
+    /// The interface number of proxy endpoint `index`, before `hostNumber` turns it into a host number.
+    private static func proxyEndpointIndex(_ topology: Topology, _ index: Int) -> Int {
+        topology.instances.count + (topology.network?.hosts ?? []).count + (topology.proxies ?? []).count + (topology.functions ?? []).count
+            + (topology.apis ?? []).count + index
     }
 
     /// `hostNumber` as a network error, inside the attaching loop.

@@ -126,5 +126,27 @@ extension Topology {
                 throw TopologyError(path: "\(path).auth[\(a)].secret", "'\(auth.secret)' is not a secret under secrets; declare it or give its ARN")
             }
         }
+        try self.validateProxyEndpoints(proxyNames: names)
+    }
+
+    /// Proxy endpoints: names of their own (not `default`, no proxy's), and READ_ONLY only on a cluster with a reader.
+    private func validateProxyEndpoints(proxyNames: Set<String>) throws(TopologyError) {
+        var names: Set<String> = ["default"]
+        for (path, proxy, endpoint) in self.placedProxyEndpoints {
+            guard endpoint.name.range(of: "^[A-Za-z](?:[A-Za-z0-9]|-(?!-)){0,62}$", options: .regularExpression) != nil, !endpoint.name.hasSuffix("-") else {
+                throw TopologyError(path: "\(path).name", "'\(endpoint.name)' is not an endpoint name: 1-63 letters, digits and single hyphens, starting with a letter")
+            }
+            guard !proxyNames.contains(endpoint.name), names.insert(endpoint.name).inserted else {
+                throw TopologyError(path: "\(path).name", "'\(endpoint.name)' is already a proxy or endpoint name (or 'default'); give the endpoint its own")
+            }
+            if endpoint.targetRole == .readOnly {
+                guard let cluster = self.clusters?.first(where: { $0.id == proxy.target }) else {
+                    throw TopologyError(path: "\(path).targetRole", "READ_ONLY routes to a cluster's readers, and proxy \(proxy.name) targets DB instance \(proxy.target); target a cluster or use READ_WRITE")
+                }
+                guard cluster.instances.count > 1 else {
+                    throw TopologyError(path: "\(path).targetRole", "READ_ONLY routes to a cluster's readers, and cluster \(cluster.id) has only its writer; add a reader instance or use READ_WRITE")
+                }
+            }
+        }
     }
 }

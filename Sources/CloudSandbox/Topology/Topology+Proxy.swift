@@ -1,3 +1,5 @@
+import FakeAWS
+
 extension Topology {
     /// An RDS Proxy in front of one of the topology's instances.
     public struct Proxy: Sendable, Codable, Equatable {
@@ -42,6 +44,24 @@ extension Topology {
             }
         }
 
+        /// An additional endpoint (CreateDBProxyEndpoint, `AWS::RDS::DBProxyEndpoint`): its own DNS name, listener and
+        /// security groups. READ_ONLY ones route to the target cluster's readers (writes get 1290) and follow failover.
+        public struct Endpoint: Sendable, Codable, Equatable {
+            public var name: String
+            /// READ_WRITE by default.
+            public var targetRole: DBProxyEndpointTargetRole?
+            /// With a network: the subnets of its ENIs (the first carries its listener) and its security groups; the
+            /// proxy's by default.
+            public var subnets: [String]?
+            public var securityGroups: [String]?
+            public init(name: String, targetRole: DBProxyEndpointTargetRole? = nil, subnets: [String]? = nil, securityGroups: [String]? = nil) {
+                self.name = name
+                self.targetRole = targetRole
+                self.subnets = subnets
+                self.securityGroups = securityGroups
+            }
+        }
+
         public var name: String
         /// The role (name or ARN) the proxy reads its secrets as.
         public var role: String
@@ -59,10 +79,13 @@ extension Topology {
         /// The `prx-…` resource id (random when absent); an imported template fixes it so its `rds-db:connect`
         /// policies name the proxy they were written for.
         public var resourceId: String?
+        /// Endpoints besides the proxy's own.
+        public var endpoints: [Endpoint]?
 
         public init(name: String, role: String, auth: [Auth], target: String, requireTLS: Bool? = nil, idleClientTimeout: Int? = nil,
                     targetGroup: TargetGroup? = nil, subnets: [String]? = nil, securityGroups: [String]? = nil, maxClientConnections: Int? = nil,
-                    resourceId: String? = nil) {
+                    resourceId: String? = nil, endpoints: [Endpoint]? = nil) {
+            self.endpoints = endpoints
             self.resourceId = resourceId
             self.name = name
             self.role = role
@@ -74,6 +97,15 @@ extension Topology {
             self.subnets = subnets
             self.securityGroups = securityGroups
             self.maxClientConnections = maxClientConnections
+        }
+    }
+}
+
+extension Topology {
+    /// Every proxy endpoint with the proxy it belongs to and its path, in the order their listeners are placed.
+    var placedProxyEndpoints: [(path: String, proxy: Proxy, endpoint: Proxy.Endpoint)] {
+        (self.proxies ?? []).enumerated().flatMap { p, proxy in
+            (proxy.endpoints ?? []).enumerated().map { ("proxies[\(p)].endpoints[\($0.offset)]", proxy, $0.element) }
         }
     }
 }

@@ -70,9 +70,11 @@ extension AccountState {
         try? self.withState { (data: inout Data) throws(AWSError) in data.dbClusters[id]?.status = "available" }
     }
 
-    /// Points a proxy's registered target at `instance` (a cluster target group follows the writer).
+    /// Points a proxy's registered target at `instance`. A proxy tracking a cluster keeps a row per member, whose
+    /// roles follow the cluster's writer.
     public func setProxyTarget(proxy: String, instance: String) {
         try? self.withState { (data: inout Data) throws(AWSError) in
+            guard data.proxies[proxy]?.trackedCluster == nil else { return }
             data.proxies[proxy]?.targets = [DBProxyRecord.Target(instanceIdentifier: instance)]
         }
     }

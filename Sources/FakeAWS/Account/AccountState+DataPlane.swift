@@ -97,10 +97,10 @@ extension AccountState {
     }
 
     /// Creates a proxy from the topology (validated as CreateDBProxy and ModifyDBProxyTargetGroup validate)
-    /// and registers its targets.
+    /// and registers its targets: DB instances, or the cluster it tracks.
     public func createDBProxy(name: String, engineFamily: String = "MYSQL", roleARN: String, auth: [[String: String]], requireTLS: Bool,
                               idleClientTimeout: Int?, subnets: [String], securityGroups: [String], pool: [String: String],
-                              targets: [String], resourceID: String? = nil) throws(AWSError) -> DBProxyRecord {
+                              targets: [String], trackedCluster: String? = nil, resourceID: String? = nil) throws(AWSError) -> DBProxyRecord {
         var form = ["DBProxyName": name, "EngineFamily": engineFamily, "RoleArn": roleARN, "RequireTLS": String(requireTLS)]
         if let idleClientTimeout { form["IdleClientTimeout"] = String(idleClientTimeout) }
         for (index, subnet) in subnets.enumerated() { form["VpcSubnetIds.member.\(index + 1)"] = subnet }
@@ -110,15 +110,15 @@ extension AccountState {
         var proxy = try RDSProxyInput.create(form, resourceID: resourceID, arn: "arn:aws:rds:\(self.region):\(self.accountID):db-proxy:\(resourceID)",
                                              account: self, now: Date())
         try RDSProxyInput.modifyPool(&proxy.targetGroup, pool, now: Date())
-        for target in targets {
-            guard self.dbInstance(target) != nil else { throw AWSError(code: "DBInstanceNotFound", message: "DBInstance \(target) not found.", status: 404) }
-            proxy.targets.append(.init(instanceIdentifier: target))
-        }
-        let created = proxy
-        try self.withState { (data: inout Data) throws(AWSError) in
-            guard data.proxies[created.name] == nil else { throw AWSError(code: "DBProxyAlreadyExistsFault", message: "DBProxy \(created.name) already exists.") }
+        let unregistered = proxy
+        return try self.withState { (data: inout Data) throws(AWSError) -> DBProxyRecord in
+            guard data.proxies[unregistered.name] == nil else {
+                throw AWSError(code: "DBProxyAlreadyExistsFault", message: "DBProxy \(unregistered.name) already exists.")
+            }
+            var created = unregistered
+            _ = try RDSService.register(instances: targets, clusters: trackedCluster.map { [$0] } ?? [], to: &created, data: data)
             data.proxies[created.name] = created
+            return created
         }
-        return created
     }
 }

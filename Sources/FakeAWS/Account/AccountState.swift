@@ -18,6 +18,7 @@ public final class AccountState: Sendable {
         var dbInstances: [String: DBInstanceRecord] = [:]
         var proxies: [String: DBProxyRecord] = [:]
         var dbClusters: [String: DBClusterRecord] = [:]
+        var proxyEndpoints: [String: DBProxyEndpointRecord] = [:]
     }
 
     public let accountID: String
@@ -29,6 +30,7 @@ public final class AccountState: Sendable {
     /// caller carries parsed documents without parsing its policies again.
     private let documents = NIOLockedValueBox<[String: PolicyDocument]>([:])
     let clusterFailoverRunner = NIOLockedValueBox<ClusterFailoverRunner?>(nil)
+    let proxyEndpointRunner = NIOLockedValueBox<DBProxyEndpointRunner?>(nil)
 
     /// The account-and-region part of RDS endpoint names (`<id>.<suffix>.<region>.rds.amazonaws.com`).
     public let rdsEndpointSuffix: String

@@ -65,7 +65,7 @@ public struct DBProxyRecord: Sendable, Equatable {
         public var updated: Date
     }
 
-    /// A registered DB instance and its health, which the proxy's data plane reports.
+    /// A registered DB instance (or a tracked cluster's member) and its health, which the proxy's data plane reports.
     public struct Target: Sendable, Equatable {
         public var instanceIdentifier: String
         public var state = TargetHealthState.registering
@@ -93,5 +93,8 @@ public struct DBProxyRecord: Sendable, Equatable {
     public var created: Date
     public var updated: Date
     public var targetGroup: TargetGroup
+    /// The registered DB instances; with a tracked cluster, each of its members (their roles follow its writer).
     public var targets: [Target] = []
+    /// The Aurora DB cluster the target group tracks (RegisterDBProxyTargets' DBClusterIdentifiers), if any.
+    public var trackedCluster: String?
 }

@@ -79,9 +79,9 @@ enum RDSProxyInput {
     static func invalid(_ message: String) -> AWSError { AWSError(code: "InvalidParameterValue", message: message) }
 
     /// 1 to 63 letters, digits and hyphens; a letter first; no trailing or double hyphen.
-    private static func proxyName(_ name: String) throws(AWSError) -> String {
+    static func proxyName(_ name: String, parameter: String = "DBProxyName") throws(AWSError) -> String {
         guard name.range(of: "^[A-Za-z](?:[A-Za-z0-9]|-(?!-)){0,62}$", options: .regularExpression) != nil, !name.hasSuffix("-") else {
-            throw Self.invalid("DBProxyName '\(name)' is not valid: use 1 to 63 letters, digits or hyphens, starting with a letter, with no two hyphens in a row and no trailing hyphen.")
+            throw Self.invalid("\(parameter) '\(name)' is not valid: use 1 to 63 letters, digits or hyphens, starting with a letter, with no two hyphens in a row and no trailing hyphen.")
         }
         return name.lowercased()
     }

@@ -38,6 +38,8 @@ struct RDSService: Sendable {
             // The sandbox's clusters always hold their instances, and there is no DeleteDBInstance to remove them.
             throw AWSError(code: "InvalidDBClusterStateFault",
                            message: "Cluster cannot be deleted, it still contains DB instances in non-deleting state: \(cluster.members.map(\.instanceIdentifier).joined(separator: ", ")).")
+        case "CreateDBProxyEndpoint", "DescribeDBProxyEndpoints", "ModifyDBProxyEndpoint", "DeleteDBProxyEndpoint":
+            return try self.handleEndpoint(action, form, caller: caller, now: now)
         case "DescribeDBProxies":
             try self.authorize(caller, action, resource: "*")
             let proxies = try form["DBProxyName"].map { name throws(AWSError) in [try self.proxy(name)] }
@@ -56,14 +58,9 @@ struct RDSService: Sendable {
             throw AWSError(code: "DBProxyTargetGroupNotFoundFault", message: "DBProxy \(name) has no target group \(group); its target group is named default.", status: 404)
         }
         if action == "ModifyDBProxy", let role = form["RoleArn"] { try self.authorize(caller, "iam:PassRole", resource: role, service: "iam") }
-        var instances = form.members("DBInstanceIdentifiers")
-        for id in form.members("DBClusterIdentifiers") {
-            // A cluster registers as its writer, which the proxy follows.
-            guard let writer = self.account.dbCluster(id)?.writer else {
-                throw AWSError.dbClusterNotFound(id)
-            }
-            instances.append(writer)
-        }
+        let instances = form.members("DBInstanceIdentifiers"), clusters = form.members("DBClusterIdentifiers")
+        for id in clusters where self.account.dbCluster(id) == nil { throw AWSError.dbClusterNotFound(id) }
+        if action == "DeleteDBProxy" { _ = try self.account.deleteDBProxyEndpoints(proxy: name) }
         return try self.account.withState { (data: inout AccountState.Data) throws(AWSError) -> String in
             guard var proxy = data.proxies[name] else { throw Self.notFound(name) }
             switch action {
@@ -86,26 +83,15 @@ struct RDSService: Sendable {
                 data.proxies[name] = proxy
                 return "<DBProxyTargetGroup>\(RDSXML.targetGroup(proxy))</DBProxyTargetGroup>"
             case "RegisterDBProxyTargets":
-                guard !instances.isEmpty else { throw RDSProxyInput.invalid("Name at least one DB instance in DBInstanceIdentifiers or DB cluster in DBClusterIdentifiers.") }
-                for id in instances {
-                    guard data.dbInstances[id] != nil else { throw AWSError(code: "DBInstanceNotFound", message: "DBInstance \(id) not found.", status: 404) }
-                    guard !proxy.targets.contains(where: { $0.instanceIdentifier == id }) else {
-                        throw AWSError(code: "DBProxyTargetAlreadyRegisteredFault", message: "DB instance \(id) is already registered with proxy \(name).")
-                    }
-                }
-                let added = instances.map { DBProxyRecord.Target(instanceIdentifier: $0) }
-                proxy.targets += added
+                let added = try Self.register(instances: instances, clusters: clusters, to: &proxy, data: data)
                 data.proxies[name] = proxy
-                return "<DBProxyTargets>" + added.map { "<member>\(RDSXML.target($0, data.dbInstances[$0.instanceIdentifier]))</member>" }.joined() + "</DBProxyTargets>"
+                return "<DBProxyTargets>" + RDSXML.targets(of: proxy, only: added, data: data) + "</DBProxyTargets>"
             case "DeregisterDBProxyTargets":
-                for id in instances where !proxy.targets.contains(where: { $0.instanceIdentifier == id }) {
-                    throw AWSError(code: "DBProxyTargetNotFoundFault", message: "DB instance \(id) is not a target of proxy \(name).", status: 404)
-                }
-                proxy.targets.removeAll { instances.contains($0.instanceIdentifier) }
+                try Self.deregister(instances: instances, clusters: clusters, from: &proxy)
                 data.proxies[name] = proxy
                 return ""
             default:  // DescribeDBProxyTargets
-                return "<Targets>" + proxy.targets.map { "<member>\(RDSXML.target($0, data.dbInstances[$0.instanceIdentifier]))</member>" }.joined() + "</Targets>"
+                return "<Targets>" + RDSXML.targets(of: proxy, data: data) + "</Targets>"
             }
         }
     }
@@ -142,21 +128,21 @@ struct RDSService: Sendable {
         return "<DBInstances>" + instances.map { "<DBInstance>\(RDSXML.instance($0, vpcID: self.account.defaultVpcID))</DBInstance>" }.joined() + "</DBInstances>"
     }
 
-    private func proxy(_ name: String) throws(AWSError) -> DBProxyRecord {
+    func proxy(_ name: String) throws(AWSError) -> DBProxyRecord {
         guard let proxy = self.account.read({ $0.proxies[name] }) else { throw Self.notFound(name) }
         return proxy
     }
 
-    private func authorize(_ caller: Caller, _ action: String, resource: String, service: String = "rds") throws(AWSError) {
+    func authorize(_ caller: Caller, _ action: String, resource: String, service: String = "rds") throws(AWSError) {
         try self.authorizer.authorize(caller, action: action.contains(":") ? action : "\(service):\(action)", resource: resource, json: false)
     }
 
-    private static func need(_ form: [String: String], _ key: String) throws(AWSError) -> String {
+    static func need(_ form: [String: String], _ key: String) throws(AWSError) -> String {
         guard let value = form[key], !value.isEmpty else { throw .missingParameter(key) }
         return value
     }
 
-    private static func notFound(_ name: String) -> AWSError {
+    static func notFound(_ name: String) -> AWSError {
         AWSError(code: "DBProxyNotFoundFault", message: "DBProxy \(name) not found.", status: 404)
     }
 

@@ -45,11 +45,47 @@ enum RDSXML {
             + XML.element("CreatedDate", Self.date(group.created)) + XML.element("UpdatedDate", Self.date(group.updated))
     }
 
-    static func target(_ target: DBProxyRecord.Target, _ instance: DBInstanceRecord?) -> String {
-        XML.element("TargetArn", instance?.arn) + XML.element("Endpoint", instance?.address) + XML.element("RdsResourceId", target.instanceIdentifier)
-            + XML.element("Port", instance.map { String($0.port) }) + XML.element("Type", "RDS_INSTANCE") + XML.element("Role", "READ_WRITE")
-            + "<TargetHealth>" + XML.element("State", target.state.rawValue) + XML.element("Reason", target.reason?.rawValue)
-            + XML.element("Description", target.healthDescription) + "</TargetHealth>"
+    /// DescribeDBProxyTargets' rows: a tracked cluster as TRACKED_CLUSTER, then each member with the role it has now
+    /// (READ_WRITE for the writer, READ_ONLY for readers); or each registered instance. `only`: just these instances' rows.
+    static func targets(of proxy: DBProxyRecord, only: [String]? = nil, data: AccountState.Data) -> String {
+        let cluster = proxy.trackedCluster.flatMap { data.dbClusters[$0] }
+        let tracked = cluster.map { cluster in
+            XML.element("TargetArn", cluster.arn) + XML.element("Endpoint", cluster.endpoint) + XML.element("TrackedClusterId", cluster.identifier)
+                + XML.element("RdsResourceId", cluster.identifier) + XML.element("Port", String(cluster.port)) + XML.element("Type", "TRACKED_CLUSTER")
+        }
+        let rows = proxy.targets.filter { only?.contains($0.instanceIdentifier) ?? true }.map { target in
+            let instance = data.dbInstances[target.instanceIdentifier]
+            let role = cluster.map { $0.writer == target.instanceIdentifier ? "READ_WRITE" : "READ_ONLY" } ?? "READ_WRITE"
+            return XML.element("TargetArn", instance?.arn) + XML.element("Endpoint", instance?.address) + XML.element("TrackedClusterId", cluster?.identifier)
+                + XML.element("RdsResourceId", target.instanceIdentifier) + XML.element("Port", instance.map { String($0.port) })
+                + XML.element("Type", "RDS_INSTANCE") + XML.element("Role", role)
+                + "<TargetHealth>" + XML.element("State", target.state.rawValue) + XML.element("Reason", target.reason?.rawValue)
+                + XML.element("Description", target.healthDescription) + "</TargetHealth>"
+        }
+        return ((tracked.map { [$0] } ?? []) + rows).map { "<member>\($0)</member>" }.joined()
+    }
+
+    static func endpoint(_ endpoint: DBProxyEndpointRecord) -> String {
+        Self.endpointFields(name: endpoint.name, arn: endpoint.arn, proxy: endpoint.proxyName, status: endpoint.status.rawValue, vpcID: endpoint.vpcID,
+                            securityGroups: endpoint.securityGroupIDs, subnets: endpoint.subnetIDs, address: endpoint.endpoint, created: endpoint.created,
+                            role: endpoint.targetRole, isDefault: false)
+    }
+
+    /// The proxy's own endpoint, as DescribeDBProxyEndpoints lists it.
+    static func defaultEndpoint(of proxy: DBProxyRecord) -> String {
+        Self.endpointFields(name: "default", arn: proxy.arn.replacingOccurrences(of: ":db-proxy:", with: ":db-proxy-endpoint:"), proxy: proxy.name,
+                            status: proxy.status, vpcID: proxy.vpcID, securityGroups: proxy.securityGroupIDs, subnets: proxy.subnetIDs,
+                            address: proxy.endpoint, created: proxy.created, role: .readWrite, isDefault: true)
+    }
+
+    private static func endpointFields(name: String, arn: String, proxy: String, status: String, vpcID: String, securityGroups: [String], subnets: [String],
+                                       address: String, created: Date, role: DBProxyEndpointTargetRole, isDefault: Bool) -> String {
+        XML.element("DBProxyEndpointName", name) + XML.element("DBProxyEndpointArn", arn) + XML.element("DBProxyName", proxy)
+            + XML.element("Status", status) + XML.element("VpcId", vpcID)
+            + "<VpcSecurityGroupIds>" + Self.members(securityGroups) + "</VpcSecurityGroupIds>"
+            + "<VpcSubnetIds>" + Self.members(subnets) + "</VpcSubnetIds>"
+            + XML.element("Endpoint", address) + XML.element("CreatedDate", Self.date(created)) + XML.element("TargetRole", role.rawValue)
+            + XML.element("IsDefault", String(isDefault)) + XML.element("EndpointNetworkType", "IPV4")
     }
 
     static func instance(_ instance: DBInstanceRecord, vpcID: String) -> String {

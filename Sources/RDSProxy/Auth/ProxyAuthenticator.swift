@@ -13,14 +13,18 @@ final class ProxyAuthenticator: Sendable {
     private let record: DBProxyRecord
     private let account: AccountState
     private let credentials: ProxyCredentials
+    /// The DNS name tokens must be made for: the proxy's endpoint, or the additional endpoint this listener serves.
+    private let endpoint: String
     private let virtualPort: Int
     private let realPort: NIOLockedValueBox<Int>
     private let fastAuthCache = NIOLockedValueBox<Set<String>>([])
     private let audit: ProxyAudit
     private let logger: Logger
 
-    init(record: DBProxyRecord, account: AccountState, credentials: ProxyCredentials, virtualPort: Int, audit: ProxyAudit, logger: Logger) {
+    init(record: DBProxyRecord, endpoint: String? = nil, account: AccountState, credentials: ProxyCredentials, virtualPort: Int, audit: ProxyAudit,
+         logger: Logger) {
         self.record = record
+        self.endpoint = endpoint ?? record.endpoint
         self.account = account
         self.credentials = credentials
         self.virtualPort = virtualPort
@@ -100,8 +104,8 @@ final class ProxyAuthenticator: Sendable {
         }
         guard claims.region == account.region else { return self.refuse(user, "IAM token is for region \(claims.region), the proxy is in \(account.region)") }
         let (host, port) = Self.split(claims.endpoint)
-        guard host == self.record.endpoint, port == self.virtualPort || port == self.realPort.withLockedValue({ $0 }) else {
-            return self.refuse(user, "IAM token was made for \(claims.endpoint), not this proxy (\(self.record.endpoint):\(self.virtualPort))")
+        guard host == self.endpoint, port == self.virtualPort || port == self.realPort.withLockedValue({ $0 }) else {
+            return self.refuse(user, "IAM token was made for \(claims.endpoint), not this proxy endpoint (\(self.endpoint):\(self.virtualPort))")
         }
         guard claims.user == user else { return self.refuse(user, "IAM token was made for DB user '\(claims.user)', not '\(user)'") }
         let resource = "arn:aws:rds-db:\(account.region):\(account.accountID):dbuser:\(self.record.resourceID)/\(user)"

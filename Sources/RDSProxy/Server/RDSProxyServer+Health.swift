@@ -15,24 +15,25 @@ extension RDSProxyServer {
 
         /// While the writer behind the proxy fails over.
         static let failingOver = TargetHealth(state: .unavailable, reason: .connectionFailed,
-                                              description: "The writer is failing over; requests wait for the new writer.")
+                                              description: "The cluster is failing over; requests wait for the instance to route to.")
     }
 
     /// Checks the target as the proxy sees it (credentials readable as its role, the network path, a login with
-    /// the secret) and records the result with the account, for DescribeDBProxyTargets.
+    /// the secret) and records the result with the account, for DescribeDBProxyTargets; then the other targets.
     @discardableResult
     public func checkTargetHealth() async -> TargetHealth {
-        let health = self.pool.isTargetDown ? .failingOver : await self.probe(reachability: self.configuration.reachability?())
+        let target = self.target
+        let health = self.pool.isTargetDown ? .failingOver : await self.probe(target, reachability: self.configuration.reachability?(target))
         self.recordTargetHealth(health)
+        for other in self.configuration.otherTargets?() ?? [] where other.instanceID != target.instanceID {
+            self.record(await self.probe(other, reachability: self.configuration.reachability?(other)), of: other)
+        }
         return health
     }
 
-    /// Records the current target's health with the account, for DescribeDBProxyTargets.
+    /// Records the current target's health with the account, for DescribeDBProxyTargets, and logs a change.
     func recordTargetHealth(_ health: TargetHealth) {
-        if let instance = self.target.instanceID {
-            self.configuration.account.setTargetHealth(proxy: self.configuration.record.name, instance: instance, state: health.state,
-                                                       reason: health.reason, description: health.description)
-        }
+        self.record(health, of: self.target)
         let changed = self.lastHealth.withLockedValue { last in
             defer { last = health }
             return last != health
@@ -43,8 +44,16 @@ extension RDSProxyServer {
         self.configuration.logger.log(level: changed ? .info : .debug, changed ? "target health changed" : "target health", metadata: metadata)
     }
 
-    /// `reachability`: why the network blocks the proxy from its target (nil: the path exists).
-    private func probe(reachability: String?) async -> TargetHealth {
+    /// The proxy's own listener keeps DescribeDBProxyTargets' rows; an additional endpoint's only logs what it sees
+    /// (while it waits for a reader, its target is not one it routes to).
+    private func record(_ health: TargetHealth, of target: RDSProxyConfiguration.Target) {
+        guard let instance = target.instanceID, self.configuration.endpointName == nil else { return }
+        self.configuration.account.setTargetHealth(proxy: self.configuration.record.name, instance: instance, state: health.state,
+                                                   reason: health.reason, description: health.description)
+    }
+
+    /// `reachability`: why the network blocks the proxy from `target` (nil: the path exists).
+    private func probe(_ target: RDSProxyConfiguration.Target, reachability: String?) async -> TargetHealth {
         let snapshot = self.credentials.refresh()
         guard let login = snapshot.logins.values.sorted(by: { $0.username < $1.username }).first else {
             let why = snapshot.failures.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: "; ")
@@ -55,7 +64,7 @@ extension RDSProxyServer {
             return TargetHealth(state: .unavailable, reason: .unreachable, description: "The proxy can't reach the target: \(reachability)")
         }
         do {
-            let connection = try await Self.connect(self.target, login: login, timeout: self.configuration.targetConnectTimeout)
+            let connection = try await Self.connect(target, login: login, timeout: self.configuration.targetConnectTimeout)
             await connection.close()
             return TargetHealth(state: .available, reason: nil, description: nil)
         } catch let MySQLClientError.server(error) where error.code == 1045 {

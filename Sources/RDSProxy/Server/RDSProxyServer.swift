@@ -50,9 +50,10 @@ public final class RDSProxyServer: MySQLServerSessionFactory, Sendable {
         let record = configuration.record
         var logger = configuration.logger
         logger[metadataKey: "rdsproxy.name"] = "\(record.name)"
+        if let endpoint = configuration.endpointName { logger[metadataKey: "rdsproxy.endpoint"] = "\(endpoint)" }
         self.audit = ProxyAudit(logger: logger)
         self.credentials = ProxyCredentials(record: record, account: configuration.account, logger: logger)
-        self.authenticator = ProxyAuthenticator(record: record, account: configuration.account, credentials: self.credentials,
+        self.authenticator = ProxyAuthenticator(record: record, endpoint: configuration.endpointName, account: configuration.account, credentials: self.credentials,
                                                 virtualPort: configuration.virtualPort, audit: self.audit, logger: logger)
         self.tlsContext = try configuration.tls.map { try NIOSSLContext(configuration: $0) }
         self.excludeVariableSets = record.targetGroup.sessionPinningFilters.contains("EXCLUDE_VARIABLE_SETS")
@@ -78,15 +79,18 @@ public final class RDSProxyServer: MySQLServerSessionFactory, Sendable {
     /// The target connections go to now.
     public var target: RDSProxyConfiguration.Target { self.currentTarget.withLockedValue { $0 } }
 
-    /// The writer behind the proxy is failing over (RDS Proxy's failover handling): client connections stay open,
-    /// statements in flight on the old writer fail as its connections drop, new requests wait (up to
-    /// ConnectionBorrowTimeout, then 9501) and the target shows UNAVAILABLE until `retarget(_:)`.
+    /// The target is failing over (RDS Proxy's failover handling): client connections stay open, statements in flight
+    /// on the old writer fail as its connections drop, new requests wait (up to ConnectionBorrowTimeout, then 9501)
+    /// and the target shows UNAVAILABLE until `retarget(_:)`. A read-only endpoint waits so for a reader.
     public func targetFailingOver() {
         self.pool.targetDown()
         self.recordTargetHealth(.failingOver)
     }
 
-    /// The new writer: connections open to it and waiting requests go on.
+    /// Whether requests wait for a target (`targetFailingOver()` until `retarget(_:)`).
+    public var isWaitingForTarget: Bool { self.pool.isTargetDown }
+
+    /// The new target (a new writer, or another reader): connections open to it and waiting requests go on.
     public func retarget(_ target: RDSProxyConfiguration.Target) async {
         self.currentTarget.withLockedValue { $0 = target }
         if let instance = target.instanceID {

@@ -72,7 +72,8 @@ extension CatalogEntry {
     private func checkProbeNames(in topology: Topology) throws(CatalogError) {
         let functions = (topology.functions ?? []).map(\.name)
         let proxies = (topology.proxies ?? []).map(\.name)
-        let targets = proxies + topology.databases.map(\.id) + (topology.clusters ?? []).map(\.id)
+        let endpoints = (topology.proxies ?? []).flatMap { ($0.endpoints ?? []).map(\.name) }
+        let targets = proxies + endpoints + topology.databases.map(\.id) + (topology.clusters ?? []).map(\.id)
         let hosts = (topology.network?.hosts ?? []).map(\.id) + functions
         let missing: String? = switch self.probe {
         case let .invoke(function, _): functions.contains(function) ? nil : "function \(function); functions: \(functions.joined(separator: ", "))"

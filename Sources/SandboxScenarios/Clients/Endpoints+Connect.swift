@@ -49,7 +49,7 @@ extension Endpoints {
         return self.address(of: name)?.endpoint ?? text
     }
 
-    /// Where a proxy, instance or cluster (its writer) listens, its DNS name and CA bundle.
+    /// Where a proxy (or one of its endpoints), instance or cluster (its writer) listens, its DNS name and CA bundle.
     public struct Address: Sendable, Equatable {
         public var host: String
         public var port: Int
@@ -59,6 +59,9 @@ extension Endpoints {
 
     public func address(of name: String) -> Address? {
         if let proxy = self.proxies?[name] { return Address(host: proxy.host, port: proxy.port, endpoint: proxy.endpoint, caBundle: proxy.caBundle) }
+        for proxy in (self.proxies ?? [:]).values {
+            if let endpoint = proxy.endpoints?[name] { return Address(host: endpoint.host, port: endpoint.port, endpoint: endpoint.endpoint, caBundle: proxy.caBundle) }
+        }
         if let instance = self.databases[name] { return Address(host: instance.host, port: instance.port, endpoint: instance.endpoint, caBundle: instance.caBundle) }
         if let cluster = self.clusters?[name], let writer = self.databases[cluster.writer] {
             return Address(host: writer.host, port: writer.port, endpoint: cluster.endpoint, caBundle: writer.caBundle)

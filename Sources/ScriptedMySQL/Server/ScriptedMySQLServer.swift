@@ -60,7 +60,7 @@ public final class ScriptedMySQLServer: MySQLServerSessionFactory, ServerControl
 
     func refusedWrite(connectionID: UInt32) {
         self.refuse("a write on connection \(connectionID) refused with 1290: this instance is a reader (innodb_read_only); "
-                    + "a client still on the address of a writer that failed over?")
+                    + "a client still on the address of a writer that failed over, or writing through a read-only proxy endpoint?")
     }
 
     /// One RSA key per process: generating a 2048-bit key takes tens of milliseconds.

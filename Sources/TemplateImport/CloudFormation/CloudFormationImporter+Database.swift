@@ -1,4 +1,5 @@
 import CloudSandbox
+import FakeAWS
 
 /// RDS: subnet groups, clusters and their instances, standalone instances, proxies and their target groups.
 extension CloudFormationImporter {
@@ -75,8 +76,16 @@ extension CloudFormationImporter {
                 }
             }
             self.unread(item, properties, read: ["DBProxyName", "DBClusterIdentifiers", "DBInstanceIdentifiers", "ConnectionPoolConfigurationInfo", "TargetGroupName"])
-        default:
-            self.session.warn(item.label, item.type, "additional proxy endpoints are not modelled; clients reach the proxy on its default endpoint")
+        default:  // AWS::RDS::DBProxyEndpoint
+            guard let proxy = properties["DBProxyName"]?.string, self.builder.hasProxy(proxy) else {
+                throw item.stack.error("\(path).DBProxyName", "names no DBProxy of the loaded stacks")
+            }
+            let role = try Self.enumValue(properties["TargetRole"]?.string, at: "\(path).TargetRole", in: item.stack) as DBProxyEndpointTargetRole?
+            self.builder.changeProxy(proxy) { proxy in
+                proxy.endpoints = (proxy.endpoints ?? []) + [Topology.Proxy.Endpoint(
+                    name: name, targetRole: role, subnets: properties["VpcSubnetIds"]?.strings, securityGroups: properties["VpcSecurityGroupIds"]?.strings)]
+            }
+            self.unread(item, properties, read: ["DBProxyName", "DBProxyEndpointName", "TargetRole", "VpcSubnetIds", "VpcSecurityGroupIds"])
         }
     }
 

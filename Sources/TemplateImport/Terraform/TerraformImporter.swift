@@ -1,4 +1,5 @@
 import CloudSandbox
+import FakeAWS
 import Foundation
 import VirtualNetwork
 
@@ -76,7 +77,7 @@ struct TerraformImporter {
         "aws_vpc_security_group_egress_rule", "aws_kms_key", "aws_kms_alias", "aws_iam_role", "aws_iam_policy", "aws_iam_role_policy",
         "aws_iam_role_policy_attachment", "aws_db_subnet_group", "aws_rds_cluster", "aws_rds_cluster_instance", "aws_db_instance",
         "aws_secretsmanager_secret", "aws_secretsmanager_secret_version", "aws_db_proxy", "aws_db_proxy_default_target_group",
-        "aws_db_proxy_target", "aws_lambda_function", "aws_apigatewayv2_api", "aws_apigatewayv2_integration", "aws_apigatewayv2_route",
+        "aws_db_proxy_target", "aws_db_proxy_endpoint", "aws_lambda_function", "aws_apigatewayv2_api", "aws_apigatewayv2_integration", "aws_apigatewayv2_route",
         "aws_apigatewayv2_stage",
     ]
 
@@ -193,6 +194,19 @@ struct TerraformImporter {
                 throw self.error(r, "names no aws_db_proxy of the state, or no instance or cluster")
             }
             self.builder.changeProxy(name) { $0.target = target }
+        case "aws_db_proxy_endpoint":
+            guard let proxy = r.string("db_proxy_name"), self.builder.hasProxy(proxy), let name = r.string("db_proxy_endpoint_name") else {
+                throw self.error(r, "names no aws_db_proxy of the state, or has no db_proxy_endpoint_name")
+            }
+            let role = try r.string("target_role").map { text in
+                guard let role = DBProxyEndpointTargetRole(rawValue: text) else { throw self.error(r, "target_role '\(text)' is not READ_WRITE or READ_ONLY") }
+                return role
+            }
+            self.builder.changeProxy(proxy) { proxy in
+                proxy.endpoints = (proxy.endpoints ?? []) + [.init(name: name, targetRole: role, subnets: r.strings("vpc_subnet_ids").nilIfEmpty,
+                                                                   securityGroups: r.strings("vpc_security_group_ids").nilIfEmpty)]
+            }
+            if let endpoint = r.string("endpoint") { self.endpoints[endpoint] = "${proxy:\(name)}" }
         case "aws_lambda_function":
             try self.mapFunction(r)
         case "aws_apigatewayv2_api":
