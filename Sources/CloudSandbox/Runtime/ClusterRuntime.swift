@@ -12,7 +12,8 @@ import VirtualNetwork
 /// FailoverDBCluster or a writer going down began: the proxies hold new requests, the old writer restarts (its
 /// connections drop: statements in flight fail), a reader is promoted after `promotionSeconds`, the proxies move
 /// to it, and the old writer comes back as a reader after `rebootSeconds`. The cluster endpoint's name resolves to
-/// the old writer for `dnsTTLSeconds` after a promotion, as cached DNS answers do.
+/// the old writer for `dnsTTLSeconds` after a promotion, as cached DNS answers do; `hostsFile` holds what the
+/// cluster names resolve to now, rewritten as that changes, for the process functions' resolver.
 final class ClusterRuntime: Sendable {
     struct Cluster: Sendable {
         var spec: Topology.Cluster
@@ -28,9 +29,10 @@ final class ClusterRuntime: Sendable {
     private enum Request: Sendable {
         /// The account began a failover of the cluster to this reader.
         case begun(cluster: String, target: String)
-        /// The cluster's writer went down.
         /// The cluster's writer went down (`stopped`: it stopped listening; else the network took it down).
         case writerDown(cluster: String, stopped: Bool)
+        /// A reader was promoted: what the names resolve to changes now (the reader endpoint) and once the TTL passed.
+        case promoted(cluster: String)
     }
 
     private struct State {
@@ -38,23 +40,29 @@ final class ClusterRuntime: Sendable {
         /// The proxy listeners in front of each cluster: READ_WRITE ones follow the writer, READ_ONLY ones a reader.
         var proxies: [String: [RDSProxyServer]] = [:]
         var readerProxies: [String: [RDSProxyServer]] = [:]
-        /// The writer each cluster endpoint named before its last promotion, and when that was.
-        var promotions: [String: (previous: String, at: ContinuousClock.Instant)] = [:]
+        /// What each cluster's names resolve to: its endpoint and its reader endpoint → an instance's address.
+        var answers: [String: String] = [:]
     }
 
     let clusters: [String: Cluster]
+    /// `name=address` lines: each cluster endpoint's and reader endpoint's name and what it resolves to now.
+    let hostsFile: URL
     private let account: AccountState
     private let logger: Logger
     private let state: NIOLockedValueBox<State>
+    /// Held while DNS answers are written to `hostsFile` and then published, so the file never goes back in time.
+    private let publishing = NIOLock()
     private let requests: AsyncStream<Request>
     private let request: AsyncStream<Request>.Continuation
 
-    init(clusters: [String: Cluster], account: AccountState, logger: Logger) {
+    init(clusters: [String: Cluster], account: AccountState, hostsFile: URL, logger: Logger) {
         self.clusters = clusters
+        self.hostsFile = hostsFile
         self.account = account
         self.logger = logger
         self.state = NIOLockedValueBox(State(writers: clusters.mapValues { $0.spec.instances[0].id }))
         (self.requests, self.request) = AsyncStream.makeStream()
+        for (id, cluster) in clusters { self.publish(id, endpointTo: cluster.spec.instances[0].id) }
         // A writer that stops outside a failover (a crash) is noticed when it stops, as Aurora's health checks notice it.
         for (id, server) in clusters.values.flatMap(\.members) {
             server.setStopObserver { [weak self] in self?.instanceWentDown(id, stopped: true) }
@@ -66,18 +74,7 @@ final class ClusterRuntime: Sendable {
 
     /// The address a cluster endpoint's name resolves to now: the writer's (the old writer's until the TTL has passed
     /// since a promotion), or a reader's for the reader endpoint; nil for other names.
-    func resolve(_ name: String, now: ContinuousClock.Instant = .now) -> String? {
-        guard let (id, cluster) = self.clusters.first(where: { $0.value.endpoint == name || $0.value.readerEndpoint == name }) else { return nil }
-        let (writer, promotion) = self.state.withLockedValue { ($0.writers[id], $0.promotions[id]) }
-        guard let writer else { return nil }
-        if name == cluster.readerEndpoint {
-            let reader = cluster.spec.instances.map(\.id).first { $0 != writer } ?? writer
-            return cluster.databases[reader]?.host
-        }
-        let ttl = Duration.milliseconds(Int64((cluster.spec.failover ?? .init()).timings.dnsTTL * 1000))
-        if let promotion, now - promotion.at < ttl { return cluster.databases[promotion.previous]?.host }
-        return cluster.databases[writer]?.host
-    }
+    func resolve(_ name: String) -> String? { self.state.withLockedValue { $0.answers[name] } }
 
     /// The cluster `instance` belongs to.
     func cluster(of instance: String) -> String? {
@@ -134,6 +131,12 @@ final class ClusterRuntime: Sendable {
                 switch request {
                 case let .begun(cluster, target): group.addTask { await self.failover(cluster, to: target) }
                 case let .writerDown(cluster, stopped): group.addTask { await self.detectFailedWriter(of: cluster, stopped: stopped) }
+                case let .promoted(cluster):
+                    let ttl = (self.clusters[cluster]?.spec.failover ?? .init()).timings.dnsTTL
+                    group.addTask {
+                        guard await Self.pause(ttl), let writer = self.writer(of: cluster) else { return }
+                        self.publish(cluster, endpointTo: writer)
+                    }
                 }
             }
         }
@@ -174,10 +177,10 @@ final class ClusterRuntime: Sendable {
         cluster.replication?.promote(target)
         promoted.setReadOnly(false)
         oldServer.setReadOnly(true)
-        self.state.withLockedValue {
-            $0.writers[id] = target
-            $0.promotions[id] = (old, .now)
-        }
+        self.state.withLockedValue { $0.writers[id] = target }
+        // The reader endpoint's answer changes now; the cluster endpoint's still names the old writer until the TTL passes.
+        self.publish(id, endpointTo: old)
+        self.request.yield(.promoted(cluster: id))
         self.account.setClusterWriter(id, writer: target)
         for proxy in proxies { await proxy.retarget(Self.target(proxy.target, movedTo: target, database)) }
         self.logger.info("failover: new writer", metadata: ["db.cluster": "\(id)", "db.writer": "\(target)"])
@@ -191,6 +194,26 @@ final class ClusterRuntime: Sendable {
         await self.moveReaderEndpoints(of: id, avoiding: [])
         self.account.completeClusterFailover(id)
         if let writer = self.writer(of: id), cluster.members[writer]?.isRunning == false { self.instanceWentDown(writer, stopped: true) }
+    }
+
+    /// Makes `id`'s endpoint resolve to `writer` and its reader endpoint to its first reader now, writing `hostsFile`
+    /// (replaced whole) before `resolve(_:)` answers so: a process never resolves an older answer than the sandbox gives.
+    private func publish(_ id: String, endpointTo writer: String) {
+        guard let cluster = self.clusters[id] else { return }
+        let current = self.writer(of: id) ?? writer
+        let reader = cluster.spec.instances.map(\.id).first { $0 != current } ?? current
+        self.publishing.withLock {
+            var answers = self.state.withLockedValue { $0.answers }
+            answers[cluster.endpoint] = cluster.databases[writer]?.host
+            answers[cluster.readerEndpoint] = cluster.databases[reader]?.host
+            let lines = answers.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)\n" }.joined()
+            do {
+                try Data(lines.utf8).write(to: self.hostsFile, options: .atomic)
+            } catch {
+                self.logger.warning("the cluster names' DNS file cannot be written", metadata: ["file": "\(self.hostsFile.path)", "error": "\(error)"])
+            }
+            self.state.withLockedValue { $0.answers = answers }
+        }
     }
 
     /// Points each read-only endpoint of `cluster` that waits, or targets the writer, a stopped instance or one of

@@ -38,7 +38,8 @@ enum FunctionFactory {
             account: context.account, awsEndpoint: "", targets: targets,
             place: { name, vpc throws(AWSError) in try Self.place(name, vpc, alias: aliases[name] ?? "127.0.0.1", network: network) },
             processNetwork: ProcessNetwork(
-                hosts: hosts, ports: ports, runtimeAPIHost: try context.block.address(3),
+                hosts: hosts, hostsFile: context.clusters.clusters.isEmpty ? nil : context.clusters.hostsFile.path, ports: ports,
+                runtimeAPIHost: try context.block.address(3),
                 blackHole: blackHole.map { "\($0.address):\($0.port)" },
                 dropped: { source in
                     owners.filter { network?.isDenied(from: source, to: $0.0, port: 3306) == true }.flatMap { ["\($0.1):3306", "\($0.1):\($0.2)"] }
@@ -140,8 +141,8 @@ enum FunctionFactory {
             reservedConcurrency: function.reservedConcurrency, code: code)
     }
 
-    /// `${proxy:NAME}` (a proxy or proxy endpoint) and `${database:ID}` → their DNS names; `${proxy-ca-bundle}`,
-    /// `${rds-ca-bundle}` → the CA files.
+    /// `${proxy:NAME}` (a proxy or proxy endpoint), `${database:ID}` (an instance or cluster), `${cluster:ID}` and
+    /// `${cluster-ro:ID}` (a cluster's reader endpoint) → their DNS names; `${proxy-ca-bundle}`, `${rds-ca-bundle}` → the CA files.
     static func substitute(_ value: String, _ context: Context) -> String {
         var result = value.replacingOccurrences(of: "${proxy-ca-bundle}", with: context.certificates.proxyBundlePath)
             .replacingOccurrences(of: "${rds-ca-bundle}", with: context.certificates.rdsBundlePath)
@@ -150,6 +151,10 @@ enum FunctionFactory {
             for (endpointName, endpoint) in proxy.endpoints ?? [:] { result = result.replacingOccurrences(of: "${proxy:\(endpointName)}", with: endpoint.endpoint) }
         }
         for (id, database) in context.databases { result = result.replacingOccurrences(of: "${database:\(id)}", with: database.endpoint) }
+        for (id, cluster) in context.clusters.clusters {
+            result = result.replacingOccurrences(of: "${database:\(id)}", with: cluster.endpoint).replacingOccurrences(of: "${cluster:\(id)}", with: cluster.endpoint)
+                .replacingOccurrences(of: "${cluster-ro:\(id)}", with: cluster.readerEndpoint)
+        }
         return result
     }
 }

@@ -123,7 +123,7 @@ public final class Sandbox: Sendable {
                 clusterRuns[spec.id] = cluster
                 databases.merge(cluster.databases) { first, _ in first }
             }
-            let clusters = ClusterRuntime(clusters: clusterRuns, account: account, logger: logger)
+            let clusters = ClusterRuntime(clusters: clusterRuns, account: account, hostsFile: state.appendingPathComponent("cluster-hosts"), logger: logger)
             account.setClusterFailoverRunner { clusters.failoverBegun(cluster: $0, target: $1) }
             let credentials = try AccountProvisioner.provision(topology, into: account, databases: databases)
             var proxyEndpoints: [String: Endpoints.Proxy] = [:]

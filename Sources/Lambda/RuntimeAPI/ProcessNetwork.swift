@@ -9,6 +9,9 @@ public struct ProcessNetwork: Sendable {
     public var preload: @Sendable () -> PreloadLibrary
     /// DNS name → loopback address.
     public var hosts: [String: String]
+    /// A file of `name=address` lines the sandbox rewrites as answers change (cluster endpoints after failover), read
+    /// on every lookup before `hosts`.
+    public var hostsFile: String?
     /// `address:virtual port` → the port it listens on.
     public var ports: [String: Int]
     /// Where each instance's Runtime API listens.
@@ -19,10 +22,11 @@ public struct ProcessNetwork: Sendable {
     public var blackHole: String?
     public var dropped: @Sendable (_ source: String) -> [String]
 
-    public init(preload: @escaping @Sendable () -> PreloadLibrary = { PreloadLibrary.shared }, hosts: [String: String], ports: [String: Int], runtimeAPIHost: String, blackHole: String? = nil,
-                dropped: @escaping @Sendable (String) -> [String] = { _ in [] }) {
+    public init(preload: @escaping @Sendable () -> PreloadLibrary = { PreloadLibrary.shared }, hosts: [String: String], hostsFile: String? = nil,
+                ports: [String: Int], runtimeAPIHost: String, blackHole: String? = nil, dropped: @escaping @Sendable (String) -> [String] = { _ in [] }) {
         self.preload = preload
         self.hosts = hosts
+        self.hostsFile = hostsFile
         self.ports = ports
         self.runtimeAPIHost = runtimeAPIHost
         self.blackHole = blackHole
@@ -40,6 +44,7 @@ public struct ProcessNetwork: Sendable {
             variables["CLOUDSANDBOX_DROPPED"] = self.dropped(source).sorted().joined(separator: ",")
         }
         if let source { variables["CLOUDSANDBOX_SOURCE"] = source }
+        if let hostsFile { variables["CLOUDSANDBOX_HOSTS_FILE"] = hostsFile }
         if let library = self.preload().path { variables["LD_PRELOAD"] = library }
         return variables
     }

@@ -109,7 +109,7 @@ extension CloudFormationStack {
         case ("AWS::SecretsManager::Secret", "Id"): try self.secretARN(id)
         case ("AWS::RDS::DBInstance", "Endpoint.Address"), ("AWS::RDS::DBCluster", "Endpoint.Address"): "${database:\(name)}"
         case ("AWS::RDS::DBInstance", "Endpoint.Port"), ("AWS::RDS::DBCluster", "Endpoint.Port"): "3306"
-        case ("AWS::RDS::DBCluster", "ReadEndpoint.Address"): "${database:\(name)}"
+        case ("AWS::RDS::DBCluster", "ReadEndpoint.Address"): "${cluster-ro:\(name)}"
         case ("AWS::RDS::DBInstance", "DBInstanceArn"): "arn:aws:rds:\(region):\(account):db:\(name)"
         case ("AWS::RDS::DBCluster", "DBClusterArn"): "arn:aws:rds:\(region):\(account):cluster:\(name)"
         case ("AWS::RDS::DBInstance", "DbiResourceId"): "db-" + ImportSession.id(name, count: 26, alphabet: "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")

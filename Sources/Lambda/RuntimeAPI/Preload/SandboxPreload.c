@@ -1,6 +1,8 @@
 /*
  * Steers a process function's sockets into the sandbox, as its VPC would:
- *  - getaddrinfo: names in CLOUDSANDBOX_HOSTS ("name=127.a.b.c,...") resolve to their loopback alias;
+ *  - getaddrinfo: names in CLOUDSANDBOX_HOSTS_FILE ("name=127.a.b.c" lines the sandbox rewrites as answers change,
+ *    read on every lookup, as a resolver without a cache asks again) or CLOUDSANDBOX_HOSTS ("name=127.a.b.c,...")
+ *    resolve to their loopback alias;
  *  - connect: an IPv4 destination in CLOUDSANDBOX_PORTS ("127.a.b.c:3306=40123,...") goes to the port it really
  *    listens on, and a loopback destination is dialed from CLOUDSANDBOX_SOURCE (the function's ENI alias);
  *  - a destination in CLOUDSANDBOX_DROPPED (the network denies it) is probed once on the real path, so its listener
@@ -43,11 +45,26 @@ static int lookup(const char *list, const char *key, char *out, size_t size) {
     return 0;
 }
 
+/* Finds `key` in a file of "key=value" lines. */
+static int lookup_file(const char *path, const char *key, char *out, size_t size) {
+    FILE *file = path == NULL || key == NULL ? NULL : fopen(path, "r");
+    if (file == NULL) return 0;
+    char line[512];
+    int found = 0;
+    while (!found && fgets(line, sizeof line, file) != NULL) {
+        line[strcspn(line, "\n")] = '\0';
+        found = lookup(line, key, out, size);
+    }
+    fclose(file);
+    return found;
+}
+
 int getaddrinfo(const char *node, const char *service, const struct addrinfo *hints, struct addrinfo **res) {
     static getaddrinfo_fn real = NULL;
     if (real == NULL) real = (getaddrinfo_fn)dlsym(RTLD_NEXT, "getaddrinfo");
     char address[64];
-    if (node != NULL && lookup(getenv("CLOUDSANDBOX_HOSTS"), node, address, sizeof address)) {
+    if (node != NULL && (lookup_file(getenv("CLOUDSANDBOX_HOSTS_FILE"), node, address, sizeof address)
+                         || lookup(getenv("CLOUDSANDBOX_HOSTS"), node, address, sizeof address))) {
         return real(address, service, hints, res);
     }
     return real(node, service, hints, res);
