@@ -125,16 +125,3 @@ public struct TopologyGraph: Sendable {
     /// A DOT string, quotes escaped (labels keep their `\n` line breaks).
     private static func quoted(_ text: String) -> String { "\"" + text.replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
 }
-
-extension Topology.Function {
-    /// The proxy, instance or cluster the function logs in to: a built-in SQL handler's target, or a process's
-    /// `DB_HOST: ${proxy:NAME}` (or `${database:ID}`).
-    public var databaseTarget: String? {
-        if let sql = self.builtin?.sql { return sql.target }
-        guard let host = self.environment?["DB_HOST"], host.hasPrefix("${"), host.hasSuffix("}"), let colon = host.firstIndex(of: ":") else { return nil }
-        return String(host[host.index(after: colon)..<host.index(before: host.endIndex)])
-    }
-
-    /// Whether it reads a secret itself (a built-in handler with `auth: secret`, or a process with `DB_SECRET`).
-    public var readsSecrets: Bool { self.builtin?.sql?.auth == .secret || self.environment?["DB_SECRET"] != nil }
-}

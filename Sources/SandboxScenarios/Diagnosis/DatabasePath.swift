@@ -2,8 +2,9 @@ import CloudSandbox
 import Foundation
 import VirtualNetwork
 
-/// How a function logs in to its database, read from its configuration: a built-in SQL handler's settings, or a
-/// process's environment (`DB_HOST: ${proxy:NAME}`, `DB_USER` for an IAM token, `DB_SECRET` for a password).
+/// How a function logs in to its database, read from its configuration (`Topology.Function.database`): a built-in
+/// SQL handler's settings, or a process's environment (`DB_HOST: ${proxy:NAME}`, a user for an IAM token, a secret
+/// for a password, as the customer named them).
 struct DatabasePath: Sendable, Equatable {
     enum Auth: Sendable, Equatable {
         case iam
@@ -20,20 +21,11 @@ struct DatabasePath: Sendable, Equatable {
     var description: String { "function \(self.function.name) → \(self.target)" }
 
     static func all(in topology: Topology) -> [DatabasePath] {
-        (topology.functions ?? []).compactMap { Self.path(of: $0) }
-    }
-
-    private static func path(of function: Topology.Function) -> DatabasePath? {
-        guard let target = function.databaseTarget else { return nil }
-        let environment = function.environment ?? [:]
-        let tlsOff = environment["DB_TLS"].map { ["false", "0", "no", "off"].contains($0.lowercased()) } ?? false
-        if let sql = function.builtin?.sql {
-            let auth: Auth = sql.auth == .iam ? .iam : .secret(sql.secret ?? "")
-            return DatabasePath(function: function, target: target, user: sql.user, auth: auth, tls: (sql.tls ?? true) && !tlsOff)
+        (topology.functions ?? []).compactMap { function in
+            guard let settings = function.database else { return nil }
+            return DatabasePath(function: function, target: settings.target, user: settings.user,
+                                auth: settings.secret.map { .secret($0) } ?? .iam, tls: settings.tls)
         }
-        if let secret = environment["DB_SECRET"] { return DatabasePath(function: function, target: target, user: nil, auth: .secret(secret), tls: !tlsOff) }
-        guard let user = environment["DB_USER"] else { return nil }
-        return DatabasePath(function: function, target: target, user: user, auth: .iam, tls: !tlsOff)
     }
 }
 
@@ -66,9 +58,11 @@ extension Topology {
         }
     }
 
-    /// The username a secret holds, as written in the topology.
+    /// The username a secret (a name, or an ARN with or without its suffix) holds, as written in the topology.
     func username(inSecret name: String) -> String? {
-        guard let secret = self.secrets?.first(where: { $0.name == name || name.hasSuffix(":secret:\($0.name)") }) else { return nil }
+        guard let secret = self.secrets?.first(where: { secret in
+            name == secret.name || name.hasSuffix(":secret:\(secret.name)") || name.range(of: ":secret:\(NSRegularExpression.escapedPattern(for: secret.name))-[A-Za-z0-9]{6}$", options: .regularExpression) != nil
+        }) else { return nil }
         if let database = secret.database { return database.user }
         guard let text = secret.value?.text, let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] else { return nil }
         return object["username"] as? String

@@ -3,8 +3,9 @@ import Foundation
 import Logging
 
 /// `sandbox diagnose`: checks a topology for each catalog condition it can decide (the model, and the running
-/// sandbox's analysis: reachability, IAM evaluation, the proxies' secrets) and tries every path live (each
-/// function invoked, each proxy's target health), reporting findings with the catalog's ids, evidence and fixes.
+/// sandbox's analysis: reachability, IAM evaluation, the proxies' secrets) and tries every path live (each route
+/// called, each other function invoked, each proxy's target health), then reads what the proxies decided during
+/// the tries, reporting findings with the catalog's ids, evidence and fixes.
 public struct Diagnosis: Sendable {
     /// Titles and fixes come from here; entries whose mistake sits in a client's code are listed as not checked.
     public var catalog: Catalog
@@ -29,6 +30,7 @@ public struct Diagnosis: Sendable {
         checks.checkLogins()
         checks.checkProxySecrets()
         checks.checkAPIs()
+        checks.checkObservedRefusals()
         checks.explainRemaining(paths)
         await sandbox.shutdown()
         let notChecked = self.catalog.entries.compactMap { entry in entry.undiagnosable.map { "\(entry.id): \($0)" } }
@@ -64,14 +66,28 @@ struct DiagnosisChecks {
         self.failedFunctions.filter { subject.contains("function \($0.key) ") || subject.hasSuffix("function \($0.key)") }.map { "\($0.key) failed: \($0.value.prefix(300))" }
     }
 
-    /// Invokes every function with a database path and every proxy's target health.
+    /// Calls every route, invokes every function no route reaches (process functions too: the customer's code runs),
+    /// then asks each proxy's target health.
     mutating func tryPaths() async -> [PathResult] {
         var results: [PathResult] = []
-        for path in DatabasePath.all(in: self.topology) {
-            let observation = await Probe.invoke(function: path.function.name, event: #"{"rawPath": "/diagnose"}"#).run(in: self.sandbox)
-            results.append(PathResult(path: "invoke \(path.function.name) (\(path.target) as \(path.user ?? "its secret's user"))", works: observation.succeeded,
-                                      observed: observation.text))
-            if !observation.succeeded { self.failedFunctions[path.function.name] = observation.text }
+        let paths = Dictionary(DatabasePath.all(in: self.topology).map { ($0.function.name, $0) }, uniquingKeysWith: { first, _ in first })
+        func described(_ function: String) -> String {
+            paths[function].map { " (\($0.target) as \($0.user ?? "its secret's user"))" } ?? ""
+        }
+        var routed: Set<String> = []
+        for api in self.topology.apis ?? [] {
+            for route in api.routes {
+                let observation = await Probe.call(api: api.name, route: Self.request(for: route.route)).run(in: self.sandbox)
+                results.append(PathResult(path: "call \(api.name) \(route.route) → \(route.function)\(described(route.function))", works: observation.succeeded,
+                                          observed: observation.text))
+                routed.insert(route.function)
+                if !observation.succeeded { self.failedFunctions[route.function] = observation.text }
+            }
+        }
+        for function in self.topology.functions ?? [] where !routed.contains(function.name) {
+            let observation = await Probe.invoke(function: function.name, event: #"{"rawPath": "/diagnose"}"#).run(in: self.sandbox)
+            results.append(PathResult(path: "invoke \(function.name)\(described(function.name))", works: observation.succeeded, observed: observation.text))
+            if !observation.succeeded { self.failedFunctions[function.name] = observation.text }
         }
         for proxy in self.topology.proxies ?? [] {
             let observation = await Probe.targetHealth(proxy: proxy.name).run(in: self.sandbox)
@@ -79,6 +95,15 @@ struct DiagnosisChecks {
             results.append(PathResult(path: "target health of \(proxy.name) (\(proxy.target))", works: observation.succeeded, observed: observation.text))
         }
         return results
+    }
+
+    /// A request a route matches: `$default` as `GET /`, `ANY` as GET, path parameters as `diagnose`.
+    private static func request(for route: String) -> String {
+        guard route != "$default" else { return "GET /" }
+        let parts = route.split(separator: " ", maxSplits: 1).map(String.init)
+        let method = parts.first == "ANY" ? "GET" : parts.first ?? "GET"
+        let path = (parts.last ?? "/").replacingOccurrences(of: #"\{[^}]*\}"#, with: "diagnose", options: .regularExpression)
+        return "\(method) \(path)"
     }
 
     /// A broken function path no finding names (by the function or its target) gets one of its own, with the

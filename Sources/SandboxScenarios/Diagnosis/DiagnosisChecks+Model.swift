@@ -64,20 +64,25 @@ extension DiagnosisChecks {
             let resource = "arn:aws:rds-db:\(self.topology.region):\(self.sandbox.account.accountID):dbuser:\(resourceID)/\(user)"
             guard let (principal, result) = try? self.sandbox.account.evaluateDBConnect(accessKeyID: key, resource: resource, sourceIP: nil,
                                                                                       logger: Logger(label: "diagnose")), !result.isAllowed else { continue }
-            let evidence = ["\(principal) is not allowed rds-db:connect on \(resource): \(result)"]
-            let resources = self.topology.statements(ofRole: role)
-                .filter { ($0["Effect"] as? String) == "Allow" && strings($0["Action"]).contains { ["rds-db:connect", "rds-db:*", "*"].contains($0) } }
-                .flatMap { strings($0["Resource"]) }
-            if resources.contains(where: { $0.contains(":dbuser:db-") || $0.contains(":dbuser:cluster-") }) {
-                self.add("connect-names-instance-resource", subject, evidence + ["the role's rds-db:connect names \(resources.joined(separator: ", "))"])
-            } else if let other = resources.first(where: { resource in
-                let last = resource.split(separator: "/").last.map(String.init) ?? ""
-                return last != user && last != "*" && resource.contains(":dbuser:")
-            }) {
-                self.add("connect-names-other-user", subject, evidence + ["the role's rds-db:connect names \(other), not user \(user)"])
-            } else {
-                self.add("function-role-without-connect", subject, evidence)
-            }
+            self.classifyConnectDenial(role: role, user: user, subject: subject, evidence: ["\(principal) is not allowed rds-db:connect on \(resource): \(result)"])
+        }
+    }
+
+    /// Which catalog condition keeps `role` from rds-db:connect as `user`: its statements name an instance's or
+    /// cluster's resource id, another user, or no connect at all.
+    mutating func classifyConnectDenial(role: String, user: String, subject: String, evidence: [String]) {
+        let resources = self.topology.statements(ofRole: role)
+            .filter { ($0["Effect"] as? String) == "Allow" && strings($0["Action"]).contains { ["rds-db:connect", "rds-db:*", "*"].contains($0) } }
+            .flatMap { strings($0["Resource"]) }
+        if resources.contains(where: { $0.contains(":dbuser:db-") || $0.contains(":dbuser:cluster-") }) {
+            self.add("connect-names-instance-resource", subject, evidence + ["the role's rds-db:connect names \(resources.joined(separator: ", "))"])
+        } else if let other = resources.first(where: { resource in
+            let last = resource.split(separator: "/").last.map(String.init) ?? ""
+            return last != user && last != "*" && resource.contains(":dbuser:")
+        }) {
+            self.add("connect-names-other-user", subject, evidence + ["the role's rds-db:connect names \(other), not user \(user)"])
+        } else {
+            self.add("function-role-without-connect", subject, evidence)
         }
     }
 

@@ -1,0 +1,38 @@
+import CloudSandbox
+import Foundation
+import SandboxTesting
+import XCTest
+
+/// `sandbox diagnose` on a customer's template and code: nothing on the healthy SAM fixture, and the fault a
+/// customer's own handler meets (its DATABASE_URL names the proxy and user, which no static check reads) found from
+/// what the proxy decided while the route was called.
+final class DiagnoseTemplateTests: XCTestCase {
+    private static let catalog = TemplateImportTests.root.appendingPathComponent("Sandbox/misconfigurations").path
+
+    func testDiagnoseCallsTheCustomersRouteAndNamesTheRefusalItsCodeMet() async throws {
+        let loaded = try TopologySource.load(path: TemplateImportTests.sam, options: .init(parameters: ["DatabaseCABundle": "${proxy-ca-bundle}"]))
+        let diagnosis = Diagnosis(catalog: try Catalog.load(folder: Self.catalog))
+        let healthy = try await diagnosis.run(loaded.topology, baseDirectory: loaded.baseDirectory)
+        XCTAssertEqual(healthy.findings.map(\.id), [], healthy.text)
+        XCTAssertTrue(healthy.paths.contains { $0.path.hasPrefix("call ItemsApi GET /items") && $0.works }, healthy.text)
+
+        // The handler reads DATABASE_URL, and the role's rds-db:connect names an Aurora cluster's resource id, not the proxy's.
+        var topology = loaded.topology
+        let index = try XCTUnwrap(topology.functions?.firstIndex { $0.name == "items-dev" })
+        topology.functions?[index].environment = ["DATABASE_URL": "mysql://app@${proxy:items-proxy}:3306/items", "DB_CA_BUNDLE": "${proxy-ca-bundle}"]
+        topology.functions?[index].command = ["python3", "-m", "awslambdaric", "database_url.handler"]
+        topology.functions?[index].workingDirectory = TemplateImportTests.root.appendingPathComponent("Fixtures/lambda/python").path
+        let resourceID = try XCTUnwrap(topology.proxies?.first?.resourceId)
+        let role = try XCTUnwrap(topology.iam?.roles?.firstIndex { $0.name.contains("ItemsFunctionRole") })
+        for (name, document) in topology.iam?.roles?[role].policies ?? [:] {
+            topology.iam?.roles?[role].policies?[name] = JSONText(document.text.replacingOccurrences(of: "dbuser:\(resourceID)/", with: "dbuser:cluster-ABCDEFGHIJKLMNOPQRSTUVWXYZ/"))
+        }
+        XCTAssertNil(topology.functions?[index].database, "no static check can see this function's database")
+        let broken = try await diagnosis.run(topology, baseDirectory: loaded.baseDirectory)
+        XCTAssertEqual(broken.findings.map(\.id), ["connect-names-instance-resource"], broken.text)
+        let evidence = broken.findings.first?.evidence.joined(separator: "\n") ?? ""
+        XCTAssertTrue(evidence.contains("items-proxy refused app while the paths were tried") && evidence.contains("dbuser:cluster-ABCDEFGHIJKLMNOPQRSTUVWXYZ/app"), evidence)
+        XCTAssertTrue(broken.findings.first?.subject.hasPrefix("function ") == true && broken.findings.first?.subject.hasSuffix("→ proxy items-proxy") == true,
+                      broken.findings.first?.subject ?? "")
+    }
+}
