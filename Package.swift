@@ -195,7 +195,7 @@ let package = Package(
         .testTarget(name: "APIGatewayTests", dependencies: ["APIGateway", "Lambda"]),
         .testTarget(name: "LambdaTests", dependencies: ["Lambda"]),
         .testTarget(name: "SandboxAuditTests", dependencies: ["SandboxAudit", "SandboxTesting", .product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "TemplateImportTests", dependencies: ["TemplateImport", "CloudSandbox", "SandboxTesting", "MariaDBClient"]),
+        .testTarget(name: "TemplateImportTests", dependencies: ["TemplateImport", "CloudSandbox", "SandboxTesting", "SandboxScenarios", "MariaDBClient"]),
         .testTarget(name: "CloudSandboxTests", dependencies: [
             "CloudSandbox", "MariaDBClient", "SandboxTesting", "AWSSigV4", "FakeAWS", "ScriptedMySQL", "Lambda", "MySQLNIO", "VirtualNetwork",
             .product(name: "NIOCore", package: "swift-nio"), .product(name: "Yams", package: "Yams"),

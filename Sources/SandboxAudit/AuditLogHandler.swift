@@ -29,15 +29,25 @@ public struct AuditLogHandler: LogHandler {
     }
 }
 
-/// What never reaches the audit log: values under keys that name a secret, and tokens or passwords inside text.
-enum Redaction {
+/// What never reaches the audit log (or a report): values under keys that name a secret, and tokens or passwords
+/// inside text.
+public enum Redaction {
     static let sensitiveKeys = ["password", "secret_string", "secretstring", "token", "credential", "secretaccesskey", "signature"]
 
-    static func redact(key: String, value: String) -> String {
+    public static func redact(key: String, value: String) -> String {
         let lower = key.lowercased()
         if self.sensitiveKeys.contains(where: { lower.contains($0) }) { return "<redacted>" }
         // An RDS IAM token or presigned URL inside a message: keep the host and action, drop the signature and credentials.
         guard value.contains("X-Amz-Signature=") || value.contains("X-Amz-Security-Token=") || value.contains("X-Amz-Credential=") else { return value }
         return value.replacingOccurrences(of: #"X-Amz-(Signature|Security-Token|Credential)=[^&\s"]*"#, with: "X-Amz-$1=<redacted>", options: .regularExpression)
+    }
+}
+
+extension Redaction {
+    /// `text` with each of `secrets` (at least 4 characters) and every token signature or credential replaced.
+    public static func redact(_ text: String, secrets: [String]) -> String {
+        secrets.filter { $0.count >= 4 }.sorted { $0.count > $1.count }.reduce(Self.redact(key: "text", value: text)) { text, secret in
+            text.replacingOccurrences(of: secret, with: "<redacted>")
+        }
     }
 }

@@ -1,5 +1,6 @@
 import CloudSandbox
 import Foundation
+@testable import SandboxScenarios
 import SandboxTesting
 import XCTest
 
@@ -34,5 +35,32 @@ final class DiagnoseTemplateTests: XCTestCase {
         XCTAssertTrue(evidence.contains("items-proxy refused app while the paths were tried") && evidence.contains("dbuser:cluster-ABCDEFGHIJKLMNOPQRSTUVWXYZ/app"), evidence)
         XCTAssertTrue(broken.findings.first?.subject.hasPrefix("function ") == true && broken.findings.first?.subject.hasSuffix("→ proxy items-proxy") == true,
                       broken.findings.first?.subject ?? "")
+
+        // The ticket's report: the failing path marked in the picture, the finding, the paths, the refusals (tools/diagnose-report.sh
+        // opens one in headless Chromium).
+        let document = try DiagnosisDocument(source: "template.yaml", report: broken, topology: topology, warnings: loaded.warnings.map(\.description))
+        // The function's database is unknown to the model: the route's edge is marked.
+        XCTAssertTrue(document.graph.paths.contains { $0.from == "api:ItemsApi" && $0.to == "items-dev" && $0.blocked?.hasPrefix("failed when tried") == true })
+        let html = document.html(svg: nil)
+        for expected in ["<!DOCTYPE html>", "<code>connect-names-instance-resource</code>", "<td>FAIL</td>", "items-proxy refused app while the paths were tried",
+                         "&quot;api:ItemsApi&quot; -&gt; &quot;items-dev&quot; [color=&quot;#c0392b&quot;"] {
+            XCTAssertTrue(html.contains(expected), "the HTML report lacks \(expected)")
+        }
+        XCTAssertTrue(document.markdown.contains("### `connect-names-instance-resource`") && document.markdown.contains("```dot\ndigraph topology {"), document.markdown)
+        let passwords = topology.instances.flatMap { $0.users.map(\.password) }.filter { $0.count >= 4 }
+        XCTAssertFalse(passwords.isEmpty)
+        for password in passwords { XCTAssertFalse(html.contains(password) || document.markdown.contains(password), "a password is in the report") }
+    }
+
+    /// What a function printed or a client was told reaches a report only redacted: secret values and token signatures.
+    func testReportsRedactSecretsAndTokens() {
+        let leaky = DiagnosisReport(
+            findings: [Finding(id: "broken-path", title: "t", subject: "function f", evidence: ["printed hunter2-Passw0rd"], fix: "f")],
+            paths: [PathResult(path: "invoke f", works: false, observed: "host:3306/?Action=connect&DBUser=app&X-Amz-Signature=abcdef0123&X-Amz-Credential=AKIA/x")],
+            notChecked: [], audit: ["login app refused: password hunter2-Passw0rd"])
+        let clean = leaky.redacting(["hunter2-Passw0rd"])
+        let text = clean.text + clean.audit.joined()
+        XCTAssertFalse(text.contains("hunter2") || text.contains("abcdef0123") || text.contains("AKIA/x"), text)
+        XCTAssertTrue(text.contains("X-Amz-Signature=<redacted>") && text.contains("printed <redacted>"), text)
     }
 }

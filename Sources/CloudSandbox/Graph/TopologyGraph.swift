@@ -21,7 +21,7 @@ public struct TopologyGraph: Sendable {
     }
 
     public let topology: Topology
-    public let paths: [Path]
+    public private(set) var paths: [Path]
     private let model: NetworkModel?
 
     public init(_ topology: Topology) throws(TopologyError) {
@@ -66,6 +66,16 @@ public struct TopologyGraph: Sendable {
         return paths
     }
 
+    /// Marks the path `from` → `to` failed with `why` (a live attempt failed on it), adding it when the model has no
+    /// such path.
+    public mutating func markFailed(from: String, to: String, why: String) {
+        if let index = self.paths.firstIndex(where: { $0.from == from && $0.to == to }) {
+            self.paths[index].blocked = self.paths[index].blocked ?? why
+        } else {
+            self.paths.append(Path(from: from, to: to, label: "tried", blocked: why))
+        }
+    }
+
     /// Graphviz DOT: `dot -Tsvg` draws it.
     public var dot: String {
         var lines = ["digraph topology {", "  rankdir=LR; compound=true; fontname=\"Helvetica\";",
@@ -108,6 +118,8 @@ public struct TopologyGraph: Sendable {
             (shape, label) = ("cylinder", name)
         } else if (self.topology.proxies ?? []).contains(where: { $0.name == name }) {
             (shape, label) = ("box3d", "RDS Proxy \(name)")
+        } else if let proxy = (self.topology.proxies ?? []).first(where: { ($0.endpoints ?? []).contains { $0.name == name } }) {
+            (shape, label) = ("box3d", "endpoint \(name) of \(proxy.name)")
         } else if (self.topology.functions ?? []).contains(where: { $0.name == name }) {
             (shape, label) = ("component", "λ \(name)")
         } else if name.hasPrefix("vpce-") {

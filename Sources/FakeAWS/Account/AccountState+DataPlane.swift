@@ -122,3 +122,14 @@ extension AccountState {
         }
     }
 }
+
+extension AccountState {
+    /// Every secret string the account holds (each version) and the `password` inside a JSON one: what a report
+    /// meant for someone else must never show (`Redaction`).
+    public var secretStrings: [String] {
+        let strings = self.read { data in data.secrets.values.flatMap { $0.versions.compactMap(\.string) } }
+        return strings + strings.compactMap { text in
+            (try? JSONSerialization.jsonObject(with: Foundation.Data(text.utf8)) as? [String: Any])?["password"] as? String
+        }
+    }
+}

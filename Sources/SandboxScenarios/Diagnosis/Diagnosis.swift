@@ -32,9 +32,13 @@ public struct Diagnosis: Sendable {
         checks.checkAPIs()
         checks.checkObservedRefusals()
         checks.explainRemaining(paths)
+        let audit = sandbox.audit.events(AuditQuery(limit: 5_000)).filter { ["refused", "denied"].contains($0.outcome) }.suffix(60)
+            .map { "\($0.kind.rawValue) \($0.subject) \($0.outcome): \($0.reason)" }
+        let secrets = sandbox.account.secretStrings + topology.instances.flatMap { $0.users.map(\.password) }
         await sandbox.shutdown()
         let notChecked = self.catalog.entries.compactMap { entry in entry.undiagnosable.map { "\(entry.id): \($0)" } }
-        return DiagnosisReport(findings: checks.findings, paths: paths, notChecked: notChecked)
+        // What a function printed or a client was told goes into a report others read: no secret value survives.
+        return DiagnosisReport(findings: checks.findings, paths: paths, notChecked: notChecked, audit: Array(audit)).redacting(secrets)
     }
 }
 
@@ -79,20 +83,24 @@ struct DiagnosisChecks {
             for route in api.routes {
                 let observation = await Probe.call(api: api.name, route: Self.request(for: route.route)).run(in: self.sandbox)
                 results.append(PathResult(path: "call \(api.name) \(route.route) → \(route.function)\(described(route.function))", works: observation.succeeded,
-                                          observed: observation.text))
+                                          observed: observation.text, from: paths[route.function] == nil ? "api:\(api.name)" : route.function,
+                                          to: paths[route.function]?.target ?? route.function))
                 routed.insert(route.function)
                 if !observation.succeeded { self.failedFunctions[route.function] = observation.text }
             }
         }
         for function in self.topology.functions ?? [] where !routed.contains(function.name) {
             let observation = await Probe.invoke(function: function.name, event: #"{"rawPath": "/diagnose"}"#).run(in: self.sandbox)
-            results.append(PathResult(path: "invoke \(function.name)\(described(function.name))", works: observation.succeeded, observed: observation.text))
+            results.append(PathResult(path: "invoke \(function.name)\(described(function.name))", works: observation.succeeded, observed: observation.text,
+                                      from: function.name, to: paths[function.name]?.target))
             if !observation.succeeded { self.failedFunctions[function.name] = observation.text }
         }
         for proxy in self.topology.proxies ?? [] {
             let observation = await Probe.targetHealth(proxy: proxy.name).run(in: self.sandbox)
             self.targetHealth[proxy.name] = observation
-            results.append(PathResult(path: "target health of \(proxy.name) (\(proxy.target))", works: observation.succeeded, observed: observation.text))
+            let instance = self.topology.instance(behind: proxy.target)?.id ?? proxy.target
+            results.append(PathResult(path: "target health of \(proxy.name) (\(proxy.target))", works: observation.succeeded, observed: observation.text,
+                                      from: proxy.name, to: instance))
         }
         return results
     }
