@@ -151,7 +151,7 @@ let package = Package(
         ]),
         // Clients against a running sandbox (a login as a role, a route), probes, and the misconfiguration catalog with its runner.
         .target(name: "SandboxScenarios", dependencies: [
-            "CloudSandbox", "MariaDBClient", "AWSSigV4", "Lambda", "FakeAWS", "VirtualNetwork", "MySQLNIO", "MySQLWire",
+            "CloudSandbox", "TemplateImport", "MariaDBClient", "AWSSigV4", "Lambda", "FakeAWS", "VirtualNetwork", "MySQLNIO", "MySQLWire",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -195,7 +195,9 @@ let package = Package(
         .testTarget(name: "APIGatewayTests", dependencies: ["APIGateway", "Lambda"]),
         .testTarget(name: "LambdaTests", dependencies: ["Lambda"]),
         .testTarget(name: "SandboxAuditTests", dependencies: ["SandboxAudit", "SandboxTesting", .product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "TemplateImportTests", dependencies: ["TemplateImport", "CloudSandbox", "SandboxTesting", "SandboxScenarios", "MariaDBClient"]),
+        .testTarget(name: "TemplateImportTests", dependencies: [
+            "TemplateImport", "CloudSandbox", "SandboxTesting", "SandboxScenarios", "MariaDBClient", .product(name: "Yams", package: "Yams"),
+        ]),
         .testTarget(name: "CloudSandboxTests", dependencies: [
             "CloudSandbox", "MariaDBClient", "SandboxTesting", "AWSSigV4", "FakeAWS", "ScriptedMySQL", "Lambda", "MySQLNIO", "VirtualNetwork",
             .product(name: "NIOCore", package: "swift-nio"), .product(name: "Yams", package: "Yams"),

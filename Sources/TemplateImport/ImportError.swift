@@ -23,11 +23,15 @@ public struct ImportWarning: Sendable, Equatable, CustomStringConvertible {
     public var resource: String
     public var type: String
     public var message: String
+    /// The resource refers to something the stacks (or state) do not define, so a path a client takes is missing
+    /// (a route to a function that is not there); `sandbox diagnose` reports it as a finding.
+    public var breaksAPath: Bool
 
-    public init(resource: String, type: String, _ message: String) {
+    public init(resource: String, type: String, _ message: String, breaksAPath: Bool = false) {
         self.resource = resource
         self.type = type
         self.message = message
+        self.breaksAPath = breaksAPath
     }
 
     public var description: String { "\(self.resource) (\(self.type)): \(self.message)" }

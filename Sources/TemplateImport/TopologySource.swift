@@ -60,6 +60,10 @@ public enum TopologySource {
         public var warnings: [ImportWarning]
         /// Where the operator host was put and why (imports only), for the person starting it.
         public var operatorNote: String?
+        /// The file loaded.
+        public var file: String = ""
+        /// Each imported function's resource: its logical id (with the nested stack's path) or Terraform address.
+        public var functionSources: [String: String] = [:]
     }
 
     public static func load(path: String, options: Options = .init()) throws -> Loaded {
@@ -71,7 +75,7 @@ public enum TopologySource {
         switch self.detect(node) {
         case .topology:
             let (topology, base) = try TopologyLoader.load(path: path)
-            return Loaded(topology: topology, baseDirectory: base, format: .topology, warnings: [], operatorNote: nil)
+            return Loaded(topology: topology, baseDirectory: base, format: .topology, warnings: [], operatorNote: nil, file: url.path)
         case .cloudFormation:
             return try self.importTemplate(url, options: options)
         case .terraform:
@@ -81,7 +85,8 @@ public enum TopologySource {
             let note = try self.placeOperator(&topology, placements: importer.functionPlacements, options.operatorPlacement, file: url.path)
             self.setEnvironment(&topology, options.environment)
             try self.validate(topology, file: url.path)
-            return Loaded(topology: topology, baseDirectory: url.deletingLastPathComponent(), format: .terraform, warnings: importer.warnings, operatorNote: note)
+            return Loaded(topology: topology, baseDirectory: url.deletingLastPathComponent(), format: .terraform, warnings: importer.warnings, operatorNote: note,
+                          file: url.path, functionSources: importer.builder.functionSources)
         }
     }
 
@@ -108,12 +113,12 @@ public enum TopologySource {
         var importer = CloudFormationImporter(session: session)
         try importer.importStacks(stacks)
         var (topology, unfinished) = importer.builder.build()
-        for warning in unfinished { session.warn(warning.resource, warning.type, warning.message) }
+        for warning in unfinished { session.add(warning) }
         let note = try self.placeOperator(&topology, placements: importer.functionPlacements, options.operatorPlacement, file: url.path)
         self.setEnvironment(&topology, options.environment)
         try self.validate(topology, file: url.path)
         return Loaded(topology: topology, baseDirectory: url.deletingLastPathComponent(), format: .cloudFormation, warnings: session.warnings,
-                      operatorNote: note)
+                      operatorNote: note, file: url.path, functionSources: importer.builder.functionSources)
     }
 
     private static func setEnvironment(_ topology: inout Topology, _ environment: [String: String]) {

@@ -21,6 +21,11 @@ extension Catalog {
             if !entry.fixes.isEmpty { lines += entry.fixes.map { "- `\($0.operation.rawValue) \($0.path)`" + ($0.value.map { " = `\(Self.oneLine($0))`" } ?? "") } }
             lines.append("")
             lines.append(entry.undiagnosable.map { "`sandbox diagnose` cannot see it: \($0)." } ?? "`sandbox diagnose` finds it.")
+            if let form = entry.templateForm {
+                let base = form.base.components(separatedBy: "/Sandbox/").last.map { "Sandbox/\($0)" } ?? form.base
+                lines += ["", "In a customer's template (edits of `\(base)`, diagnosed in the tests):"]
+                lines += form.breaks.map { "- `\($0.operation.rawValue) \($0.path)`" + ($0.value.map { " = `\(Self.oneLine($0))`" } ?? "") }
+            }
         }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -18,7 +18,7 @@ public struct CatalogError: Error, Sendable, Equatable, CustomStringConvertible 
 }
 
 extension CatalogEntry {
-    static let keys = ["id", "title", "customerSees", "base", "break", "probe", "symptom", "explanation", "fix", "fixedProbe", "fixText", "undiagnosable"]
+    static let keys = ["id", "title", "customerSees", "base", "break", "probe", "symptom", "explanation", "fix", "fixedProbe", "fixText", "undiagnosable", "templateForm"]
 
     /// Reads a catalog file; unknown keys, missing fields and malformed values are refused with their line.
     public static func load(file: String) throws(CatalogError) -> CatalogEntry {
@@ -52,6 +52,7 @@ extension CatalogEntry {
             fixedProbe: try entry["fixedProbe"].map { (node) throws(CatalogError) in try reader.probe(node) },
             fixText: try reader.string(entry, "fixText"),
             undiagnosable: try reader.optionalString(entry, "undiagnosable") ?? (entry["break"] == nil ? "the mistake is in the client, not the topology" : nil),
+            templateForm: try entry["templateForm"].map { (node) throws(CatalogError) in try reader.templateForm(node, folder: folder) },
             file: file)
     }
 }
@@ -115,6 +116,40 @@ struct NodeReader {
         return phrases
     }
 
+    /// Whether `node` or a node inside it has a local tag (`!Ref`, `!Sub`).
+    static func hasLocalTag(_ node: Node) -> Bool {
+        if node.tag.rawValue.hasPrefix("!") && !node.tag.rawValue.hasPrefix("!!") { return true }
+        switch node {
+        case let .sequence(sequence): return sequence.contains(where: Self.hasLocalTag)
+        case let .mapping(mapping): return mapping.contains { Self.hasLocalTag($0.key) || Self.hasLocalTag($0.value) }
+        case .scalar, .alias: return false
+        }
+    }
+
+    /// `node` as flow-style YAML with its local tags: plain scalars stay plain where flow style allows, others are
+    /// double-quoted.
+    static func flowText(_ node: Node) -> String {
+        let tag = node.tag.rawValue.hasPrefix("!") && !node.tag.rawValue.hasPrefix("!!") ? node.tag.rawValue + " " : ""
+        switch node {
+        case let .scalar(scalar):
+            let special = scalar.string.isEmpty || scalar.string.contains(where: { ",[]{}#&*!|>'\"%@`:\n".contains($0) }) || scalar.string.first == " " || scalar.string.last == " "
+            guard scalar.style != .plain || special else { return tag + scalar.string }
+            let escaped = scalar.string.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "\n", with: "\\n")
+            return tag + "\"" + escaped + "\""
+        case let .sequence(sequence): return tag + "[" + sequence.map(Self.flowText).joined(separator: ", ") + "]"
+        case let .mapping(mapping): return tag + "{" + mapping.map { "\(Self.flowText($0.key)): \(Self.flowText($0.value))" }.joined(separator: ", ") + "}"
+        case .alias: return "null"
+        }
+    }
+
+    /// `templateForm: {base: TEMPLATE, break: [edits]}`, the base relative to the catalog file.
+    func templateForm(_ node: Node, folder: URL) throws(CatalogError) -> CatalogEntry.TemplateForm {
+        let form = try self.mapping(node, "templateForm", keys: ["base", "break"])
+        guard form["break"] != nil else { throw self.fail(node, "templateForm needs break: the edits of the template") }
+        return CatalogEntry.TemplateForm(base: URL(fileURLWithPath: try self.string(form, "base"), relativeTo: folder).standardizedFileURL.path,
+                                         breaks: try self.edits(form, "break"))
+    }
+
     /// The edits under `key`; none when it is absent (a mistake on the client's side leaves the topology as it is).
     func edits(_ mapping: Node.Mapping, _ key: String) throws(CatalogError) -> [TopologyEdit] {
         guard let node = mapping[key] else { return [] }
@@ -127,6 +162,8 @@ struct NodeReader {
             let operations = TopologyEdit.Operation.allCases.filter { edit[$0.rawValue] != nil }
             guard operations.count == 1, let operation = operations.first else { throw self.fail(element, "an edit has exactly one of set, remove, append") }
             let value = try edit["value"].map { (node) throws(CatalogError) -> String in
+                // Yams writes a scalar without its tag: a value with `!Ref X` (a template form's) is written by hand.
+                if Self.hasLocalTag(node) { return Self.flowText(node) }
                 do { return try Yams.serialize(node: node) } catch { throw self.fail(node, "value cannot be written back as YAML: \(error)") }
             }
             guard (operation == .remove) == (value == nil) else {

@@ -26,12 +26,23 @@ public struct CatalogEntry: Sendable, Equatable {
     /// Why `sandbox diagnose` cannot find this from a topology (the mistake is in a client's code or its load);
     /// nil when it can.
     public var undiagnosable: String?
+    /// The misconfiguration as it lives in a customer's template: edits of a healthy SAM template (nil: it cannot
+    /// live in one, or has no form yet).
+    public var templateForm: TemplateForm?
     /// The catalog file.
     public var file: String
 
+    /// A healthy template and the edits that break it as the entry says.
+    public struct TemplateForm: Sendable, Equatable {
+        /// The template file (absolute once loaded).
+        public var base: String
+        public var breaks: [TopologyEdit]
+    }
+
     public init(id: String, title: String, customerSees: String, base: String, breaks: [TopologyEdit], probe: Probe, symptom: Symptom,
                 explanation: [String], fixes: [TopologyEdit], fixedProbe: Probe? = nil, fixText: String,
-                undiagnosable: String? = nil, file: String) {
+                undiagnosable: String? = nil, templateForm: TemplateForm? = nil, file: String) {
+        self.templateForm = templateForm
         self.id = id
         self.title = title
         self.customerSees = customerSees

@@ -1,6 +1,7 @@
 import CloudSandbox
 import Foundation
 import Logging
+import TemplateImport
 
 /// `sandbox diagnose`: checks a topology for each catalog condition it can decide (the model, and the running
 /// sandbox's analysis: reachability, IAM evaluation, the proxies' secrets) and tries every path live (each route
@@ -19,10 +20,29 @@ public struct Diagnosis: Sendable {
     /// Denied connections are reset rather than dropped, so a blocked path fails at once instead of when its
     /// client times out; the analysis says why either way.
     public func run(_ topology: Topology, baseDirectory: URL) async throws -> DiagnosisReport {
+        try await self.run(topology, baseDirectory: baseDirectory, origin: nil)
+    }
+
+    /// Diagnoses what `TopologySource.load` loaded (a topology, a template, Terraform JSON): besides the checks, each
+    /// reference the template makes to something it does not define is a finding, and a function's findings name
+    /// its resource and file.
+    public func run(_ loaded: TopologySource.Loaded) async throws -> DiagnosisReport {
+        let origin = DiagnosisChecks.Origin(file: loaded.file, functions: loaded.functionSources)
+        var report = try await self.run(loaded.topology, baseDirectory: loaded.baseDirectory, origin: origin)
+        report.findings = loaded.warnings.filter(\.breaksAPath).map { warning in
+            Finding(id: "template-broken-reference", title: "The template refers to something it does not define",
+                    subject: "\(warning.resource) (\(warning.type)) in \(loaded.file)", evidence: [warning.message],
+                    fix: "Define what it names in the stack (or state), or correct the reference.")
+        } + report.findings
+        return report
+    }
+
+    private func run(_ topology: Topology, baseDirectory: URL, origin: DiagnosisChecks.Origin?) async throws -> DiagnosisReport {
         var topology = topology
         topology.network?.deniedConnections = .reset
         let sandbox = try await Sandbox.start(topology, baseDirectory: baseDirectory, logger: self.logger)
         var checks = DiagnosisChecks(topology: topology, sandbox: sandbox, catalog: self.catalog)
+        checks.origin = origin
         let paths = await checks.tryPaths()
         checks.checkNetwork()
         checks.checkAWSAccess()
@@ -51,6 +71,13 @@ struct DiagnosisChecks {
     var failedFunctions: [String: String] = [:]
     /// Each proxy's target health as `tryPaths` found it.
     var targetHealth: [String: Observation] = [:]
+    /// The file the topology came from and each function's resource in it (imports), for naming where a fault is.
+    var origin: Origin?
+
+    struct Origin {
+        var file: String
+        var functions: [String: String]
+    }
 
     init(topology: Topology, sandbox: Sandbox, catalog: Catalog) {
         self.topology = topology
@@ -86,7 +113,10 @@ struct DiagnosisChecks {
                                           observed: observation.text, from: paths[route.function] == nil ? "api:\(api.name)" : route.function,
                                           to: paths[route.function]?.target ?? route.function))
                 routed.insert(route.function)
-                if !observation.succeeded { self.failedFunctions[route.function] = observation.text }
+                guard !observation.succeeded, self.failedFunctions[route.function] == nil else { continue }
+                // The route answers what API Gateway does (502, "Internal Server Error"); the function's own error says why.
+                let direct = await Probe.invoke(function: route.function, event: #"{"rawPath": "/diagnose"}"#).run(in: self.sandbox)
+                self.failedFunctions[route.function] = observation.text + (direct.succeeded ? "" : "; invoked directly: \(direct.text)")
             }
         }
         for function in self.topology.functions ?? [] where !routed.contains(function.name) {
@@ -124,8 +154,16 @@ struct DiagnosisChecks {
                 let words = finding.subject.split(separator: " ").map(String.init)
                 return words.contains(function) || words.contains(target)
             }
-            if !named {
-                self.findings.append(Finding(id: "broken-path", title: "A path fails for a reason the catalog does not name", subject: "function \(function)",
+            guard !named else { continue }
+            let subject = "function \(function)" + (self.origin.map { origin in " (\(origin.functions[function].map { "\($0) in " } ?? "")\(origin.file))" } ?? "")
+            if observed.contains("has no code the sandbox can run") {
+                self.findings.append(Finding(id: "function-code-missing", title: "The function's code is not where the template says", subject: subject,
+                                             evidence: [observed], fix: "Point CodeUri (or Code, or filename) at the function's code folder, relative to the template."))
+            } else if observed.contains("Runtime.ImportModuleError") {
+                self.findings.append(Finding(id: "handler-does-not-import", title: "The function's handler module does not import", subject: subject,
+                                             evidence: [observed], fix: "Make Handler name a module of the code folder (module.function) and ship what it imports with it."))
+            } else {
+                self.findings.append(Finding(id: "broken-path", title: "A path fails for a reason the catalog does not name", subject: subject,
                                              evidence: [observed, self.sandbox.explanation()], fix: "read the evidence; `sandbox scenario list` shows the known causes"))
             }
         }

@@ -45,7 +45,18 @@ extension TopologyBuilder {
 
     func hasAPI(_ id: String) -> Bool { self.apis[id] != nil }
 
-    mutating func addRoute(_ route: Topology.API.Route, to api: String) { self.apis[api]?.routes.append(route) }
+    /// A route of API `api`, from the resource (logical id or address) and type that declared it.
+    mutating func addRoute(_ route: Topology.API.Route, to api: String, from resource: String, type: String) {
+        guard self.apis[api] != nil else { return }
+        self.apis[api]?.routes.append(route)
+        self.routeOrigins["\(api) \(route.route)"] = (resource, type)
+    }
+
+    /// A function, from the resource (logical id or address) that declared it.
+    mutating func addFunction(_ function: Topology.Function, from resource: String) {
+        self.topology.functions = (self.topology.functions ?? []) + [function]
+        self.functionSources[function.name] = resource
+    }
 
     func completed(into topology: Topology) -> (Topology, [ImportWarning]) {
         var topology = topology
@@ -59,7 +70,19 @@ extension TopologyBuilder {
             }
             return proxy
         }.nilIfEmpty
-        topology.apis = self.apiOrder.compactMap { self.apis[$0] }.filter { !$0.routes.isEmpty }.nilIfEmpty
+        // A route to a function no stack defines is left out, and said: a client's path is missing.
+        let functions = Set((topology.functions ?? []).map(\.name))
+        topology.apis = self.apiOrder.compactMap { id -> Topology.API? in
+            guard var api = self.apis[id] else { return nil }
+            api.routes = api.routes.filter { route in
+                guard !functions.contains(route.function) else { return true }
+                let (resource, type) = self.routeOrigins["\(id) \(route.route)"] ?? (id, "route")
+                warnings.append(ImportWarning(resource: resource, type: type, "route \(route.route) targets function \(route.function), which no loaded stack "
+                                              + "or state defines; the route is left out (clients calling it get 404)", breaksAPath: true))
+                return false
+            }
+            return api
+        }.filter { !$0.routes.isEmpty }.nilIfEmpty
         topology.secrets = topology.secrets?.map { secret in
             var secret = secret
             secret.kmsKey = secret.kmsKey.map(self.keyReference)

@@ -27,6 +27,9 @@ struct TopologyBuilder {
     var proxies: [String: (proxy: Topology.Proxy, untargeted: ImportWarning)] = [:]
     var apiOrder: [String] = []
     var apis: [String: Topology.API] = [:]
+    /// Where each route was declared (`<api> <route key>` → resource and type), and each function (name → resource).
+    var routeOrigins: [String: (resource: String, type: String)] = [:]
+    var functionSources: [String: String] = [:]
 
     init(region: String, accountId: String) {
         self.topology = Topology(region: region, accountId: accountId)
@@ -36,7 +39,10 @@ struct TopologyBuilder {
 
     mutating func addVPC(_ id: String, cidr: String) {
         if self.vpcs[id] == nil { self.vpcOrder.append(id) }
-        self.vpcs[id] = NetworkSpec.VPC(id: id, cidr: cidr, subnets: self.vpcs[id]?.subnets ?? [], securityGroups: self.vpcs[id]?.securityGroups)
+        // A template's VPC has a main route table with only its local route: what reaches AWS is what its routes say.
+        var vpc = NetworkSpec.VPC(id: id, cidr: cidr, subnets: self.vpcs[id]?.subnets ?? [], securityGroups: self.vpcs[id]?.securityGroups)
+        vpc.routing = self.vpcs[id]?.routing ?? NetworkSpec.Routing()
+        self.vpcs[id] = vpc
     }
 
     mutating func addSubnet(_ id: String, vpc: String, cidr: String, az: String?) {

@@ -54,8 +54,12 @@ extension CloudFormationImporter {
                 throw item.stack.error(path, "an attachment needs SecretId and TargetId")
             }
             // RDS's form: the secret then holds the instance's (or cluster's) endpoint, port and engine, as RDS writes it.
+            // The attachment adds those and changes no credential: a secret whose password is not the database user's
+            // (typed in twice and changed in one place, or missing) keeps what it holds.
+            let users = self.builder.clusters[target]?.cluster.users ?? self.builder.topology.databases.first { $0.id == target }?.users ?? []
             self.builder.changeSecret(arn: secret) { stored in
-                guard let user = stored.value.flatMap({ TemplateValue(json: $0.text)?["username"]?.string }) else { return }
+                guard let value = stored.value.flatMap({ TemplateValue(json: $0.text) }), let user = value["username"]?.string,
+                      let password = value["password"]?.string, users.contains(where: { $0.name == user && $0.password == password }) else { return }
                 stored.value = nil
                 stored.database = .init(instance: target, user: user)
             }

@@ -30,7 +30,7 @@ extension CloudFormationImporter {
                 reservedConcurrency: properties["ReservedConcurrentExecutions"]?.int)
             FunctionCode.bind(&function, logicalId: item.id, code: properties[codeKey] ?? (properties["InlineCode"].map { _ in .string("(inline)") }),
                               directory: item.stack.file.deletingLastPathComponent())
-            self.builder.topology.functions = (self.builder.topology.functions ?? []) + [function]
+            self.builder.addFunction(function, from: item.label)
             if let vpc { self.functionPlacements.append((name, vpc)) }
             for (event, definition) in (properties["Events"]?.map ?? [:]).sorted(by: { $0.key < $1.key }) {
                 try self.mapEvent(event, definition, function: name, item: item)
@@ -53,7 +53,7 @@ extension CloudFormationImporter {
             }
             self.builder.addAPI(name, name: properties["Name"]?.string ?? item.id)
             if let target = properties["Target"]?.string, let function = Self.functionName(fromURI: target) {
-                self.builder.addRoute(.init(route: properties["RouteKey"]?.string ?? "$default", function: function), to: name)
+                self.builder.addRoute(.init(route: properties["RouteKey"]?.string ?? "$default", function: function), to: name, from: item.label, type: item.type)
             }
             self.unread(item, properties, read: ["Name", "ProtocolType", "Target", "RouteKey", "CorsConfiguration"])
         case "AWS::ApiGatewayV2::Integration":
@@ -100,7 +100,7 @@ extension CloudFormationImporter {
             throw item.stack.error("Resources.\(item.id).Properties.Events.\(event).Properties.ApiId", "names no AWS::Serverless::HttpApi of the template")
         }
         self.builder.addRoute(.init(route: key, function: function, payloadFormatVersion: properties["PayloadFormatVersion"]?.string,
-                                    timeoutInMillis: properties["TimeoutInMillis"]?.int), to: api)
+                                    timeoutInMillis: properties["TimeoutInMillis"]?.int), to: api, from: item.label, type: item.type)
     }
 
     /// The role SAM creates for a function without `Role`: Lambda's trust, AWSLambdaBasicExecutionRole (and the

@@ -86,12 +86,13 @@ struct CloudFormationImporter {
     private mutating func finish() throws {
         for route in self.pendingRoutes {
             guard let integration = self.integrations[route.integration] else {
-                self.session.warn(route.label, "AWS::ApiGatewayV2::Route", "its Target names no Lambda integration of the template, so the route is left out")
+                self.session.warn(route.label, "AWS::ApiGatewayV2::Route", "its Target names no Lambda integration of the template, so the route is left out",
+                                  breaksAPath: true)
                 continue
             }
             var target = integration
             target.route = route.key
-            self.builder.addRoute(target, to: route.api)
+            self.builder.addRoute(target, to: route.api, from: route.label, type: "AWS::ApiGatewayV2::Route")
         }
     }
 }

@@ -20,8 +20,11 @@ final class ImportSession {
         self.parameters = parameters
     }
 
-    func warn(_ resource: String, _ type: String, _ message: String) {
-        let warning = ImportWarning(resource: resource, type: type, message)
+    func warn(_ resource: String, _ type: String, _ message: String, breaksAPath: Bool = false) {
+        self.add(ImportWarning(resource: resource, type: type, message, breaksAPath: breaksAPath))
+    }
+
+    func add(_ warning: ImportWarning) {
         if !self.warnings.contains(warning) { self.warnings.append(warning) }
     }
 

@@ -81,8 +81,8 @@ struct TerraformImporter {
         "aws_apigatewayv2_stage",
     ]
 
-    private mutating func warn(_ resource: Resource, _ message: String) {
-        self.warnings.append(ImportWarning(resource: resource.address, type: resource.type, message))
+    private mutating func warn(_ resource: Resource, _ message: String, breaksAPath: Bool = false) {
+        self.warnings.append(ImportWarning(resource: resource.address, type: resource.type, message, breaksAPath: breaksAPath))
     }
 
     private func error(_ resource: Resource, _ reason: String) -> ImportError {
@@ -225,11 +225,11 @@ struct TerraformImporter {
         case "aws_apigatewayv2_route":
             guard let api = r.string("api_id"), let key = r.string("route_key"),
                   var route = r.string("target").flatMap({ self.integrations[$0.hasPrefix("integrations/") ? String($0.dropFirst("integrations/".count)) : $0] }) else {
-                self.warn(r, "its target names no Lambda integration of the state, so the route is left out")
+                self.warn(r, "its target names no Lambda integration of the state, so the route is left out", breaksAPath: true)
                 return
             }
             route.route = key
-            self.builder.addRoute(route, to: api)
+            self.builder.addRoute(route, to: api, from: r.address, type: r.type)
         case "aws_lambda_permission":
             return  // API Gateway's permission to invoke: the sandbox's APIs invoke their functions without it
         case "aws_apigatewayv2_stage":
@@ -274,7 +274,7 @@ struct TerraformImporter {
         let filename = r.string("filename")
         FunctionCode.bind(&function, logicalId: name, code: (filename.flatMap { self.archives[$0] } ?? filename).map(TemplateValue.string),
                           directory: self.file.deletingLastPathComponent())
-        self.builder.topology.functions = (self.builder.topology.functions ?? []) + [function]
+        self.builder.addFunction(function, from: r.address)
         if let vpc { self.functionPlacements.append((name, vpc)) }
     }
 
