@@ -18,10 +18,9 @@ struct DiagnoseCommand: AsyncParsableCommand {
 
     func run() async throws {
         let loaded = try self.source.load(self.topology, quiet: self.json)
-        let (topology, base) = (loaded.topology, loaded.baseDirectory)
         let report = try await Diagnosis(catalog: try self.catalog.load()).run(loaded)
         if let file = self.report {
-            let document = try DiagnosisDocument(source: self.topology, report: report, topology: topology, warnings: loaded.warnings.map(\.description))
+            let document = try DiagnosisDocument(source: self.topology, report: report, topology: loaded.topology, warnings: loaded.warnings.map(\.description))
             let text = file.hasSuffix(".md") ? document.markdown : document.html(svg: Self.svg(of: document.graph.dot))
             try text.write(toFile: file, atomically: true, encoding: .utf8)
             FileHandle.standardError.write(Data("wrote \(file)\n".utf8))

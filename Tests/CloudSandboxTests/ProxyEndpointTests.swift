@@ -87,12 +87,27 @@ final class ProxyEndpointTests: XCTestCase {
             XCTAssertEqual((through["endpoints"] as? [[String: Any]])?.map { $0["DBProxyEndpointName"] as? String },
                            ["default", "orders-reader", "orders-reader-extra"])
 
-            let deleted = try await SandboxAWSTests.aws(["rds", "delete-db-proxy-endpoint", "--db-proxy-endpoint-name", "orders-reader-extra"],
+            // Renamed: it answers on its new name once moved, and the old name is gone.
+            let renamed = try await SandboxAWSTests.aws(["rds", "modify-db-proxy-endpoint", "--db-proxy-endpoint-name", "orders-reader-extra",
+                                                         "--new-db-proxy-endpoint-name", "orders-reads"], as: "root", in: sandbox.endpoints)
+            XCTAssertEqual(renamed.status, 0, renamed.stderr)
+            XCTAssertTrue(renamed.stdout.contains(#""DBProxyEndpointName": "orders-reads""#) && renamed.stdout.contains(#""Status": "modifying""#), renamed.stdout)
+            try await waitUntil("orders-reads is available") { sandbox.account.dbProxyEndpoint("orders-reads")?.status == .available }
+            let moved = try XCTUnwrap(sandbox.account.dbProxyEndpoint("orders-reads"))
+            XCTAssertTrue(moved.endpoint.hasPrefix("orders-reads.endpoint.proxy-"), moved.endpoint)
+            XCTAssertNil(sandbox.proxy("orders-reader-extra"))
+            XCTAssertNil(sandbox.resolve(record.endpoint))
+            let newHost = try XCTUnwrap(sandbox.resolve(moved.endpoint))
+            let newPort = try XCTUnwrap(sandbox.proxy("orders-reads")?.port)
+            let again = try await self.scenario(sandbox, endpoint: "orders-reads", host: newHost, port: newPort)
+            XCTAssertEqual(again.error("write")?.code, "1290", "\(again.values)")
+
+            let deleted = try await SandboxAWSTests.aws(["rds", "delete-db-proxy-endpoint", "--db-proxy-endpoint-name", "orders-reads"],
                                                         as: "root", in: sandbox.endpoints)
             XCTAssertEqual(deleted.status, 0, deleted.stderr)
             XCTAssertTrue(deleted.stdout.contains(#""Status": "deleting""#), deleted.stdout)
-            try await waitUntil("its listener is gone") { sandbox.proxy("orders-reader-extra") == nil }
-            XCTAssertNil(sandbox.resolve(record.endpoint))
+            try await waitUntil("its listener is gone") { sandbox.proxy("orders-reads") == nil }
+            XCTAssertNil(sandbox.resolve(moved.endpoint))
         }
     }
 

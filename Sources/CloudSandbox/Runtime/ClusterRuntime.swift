@@ -35,7 +35,7 @@ final class ClusterRuntime: Sendable {
         case promoted(cluster: String)
     }
 
-    private struct State {
+    struct State {
         var writers: [String: String] = [:]
         /// The proxy listeners in front of each cluster: READ_WRITE ones follow the writer, READ_ONLY ones a reader.
         var proxies: [String: [RDSProxyServer]] = [:]
@@ -48,10 +48,10 @@ final class ClusterRuntime: Sendable {
     /// `name=address` lines: each cluster endpoint's and reader endpoint's name and what it resolves to now.
     let hostsFile: URL
     private let account: AccountState
-    private let logger: Logger
-    private let state: NIOLockedValueBox<State>
+    let logger: Logger
+    let state: NIOLockedValueBox<State>
     /// Held while DNS answers are written to `hostsFile` and then published, so the file never goes back in time.
-    private let publishing = NIOLock()
+    let publishing = NIOLock()
     private let requests: AsyncStream<Request>
     private let request: AsyncStream<Request>.Continuation
 
@@ -194,53 +194,6 @@ final class ClusterRuntime: Sendable {
         await self.moveReaderEndpoints(of: id, avoiding: [])
         self.account.completeClusterFailover(id)
         if let writer = self.writer(of: id), cluster.members[writer]?.isRunning == false { self.instanceWentDown(writer, stopped: true) }
-    }
-
-    /// Makes `id`'s endpoint resolve to `writer` and its reader endpoint to its first reader now, writing `hostsFile`
-    /// (replaced whole) before `resolve(_:)` answers so: a process never resolves an older answer than the sandbox gives.
-    private func publish(_ id: String, endpointTo writer: String) {
-        guard let cluster = self.clusters[id] else { return }
-        let current = self.writer(of: id) ?? writer
-        let reader = cluster.spec.instances.map(\.id).first { $0 != current } ?? current
-        self.publishing.withLock {
-            var answers = self.state.withLockedValue { $0.answers }
-            answers[cluster.endpoint] = cluster.databases[writer]?.host
-            answers[cluster.readerEndpoint] = cluster.databases[reader]?.host
-            let lines = answers.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)\n" }.joined()
-            do {
-                try Data(lines.utf8).write(to: self.hostsFile, options: .atomic)
-            } catch {
-                self.logger.warning("the cluster names' DNS file cannot be written", metadata: ["file": "\(self.hostsFile.path)", "error": "\(error)"])
-            }
-            self.state.withLockedValue { $0.answers = answers }
-        }
-    }
-
-    /// Points each read-only endpoint of `cluster` that waits, or targets the writer, a stopped instance or one of
-    /// `avoiding`, at the first reader that is none of these; with no such reader it waits (RDS Proxy holds requests
-    /// for a reader up to ConnectionBorrowTimeout).
-    private func moveReaderEndpoints(of id: String, avoiding: Set<String>) async {
-        guard let cluster = self.clusters[id] else { return }
-        let proxies = self.state.withLockedValue { $0.readerProxies[id] ?? [] }
-        let candidates = self.readers(of: id).filter { !avoiding.contains($0) }
-        for proxy in proxies {
-            let current = proxy.target.instanceID ?? ""
-            guard proxy.isWaitingForTarget || !candidates.contains(current) else { continue }
-            // Its connections to the instance it leaves close (idle ones now, lent ones as they come back).
-            proxy.targetFailingOver()
-            guard let reader = candidates.first, let database = cluster.databases[reader] else { continue }
-            self.logger.info("read-only proxy endpoint moves", metadata: ["db.cluster": "\(id)", "db.reader": "\(reader)"])
-            await proxy.retarget(Self.target(proxy.target, movedTo: reader, database))
-        }
-    }
-
-    /// `target` with `instance`'s identity and address (its TLS name, the cluster endpoint's, stays).
-    static func target(_ target: RDSProxyConfiguration.Target, movedTo instance: String, _ database: Endpoints.Database) -> RDSProxyConfiguration.Target {
-        var moved = target
-        moved.instanceID = instance
-        moved.host = database.host
-        moved.port = database.port
-        return moved
     }
 
     /// Sleeps `seconds`; false when the sandbox is shutting down.

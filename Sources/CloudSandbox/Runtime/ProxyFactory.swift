@@ -100,7 +100,7 @@ enum ProxyFactory {
         var endpoint = Endpoints.Proxy(endpoint: record.endpoint, host: host, port: server.port, requireTLS: record.requireTLS,
                                        iamAuth: record.auth.contains { $0.iamAuth == "REQUIRED" }, resourceId: record.resourceID,
                                        caBundle: context.certificates.proxyBundlePath, eni: network?.model.eni(owner: name).map(Endpoints.Interface.init))
-        for (offset, (path, _, endpointSpec)) in context.topology.placedProxyEndpoints.enumerated() where path.hasPrefix("proxies[\(index)].") {
+        for (offset, (path, owner, endpointSpec)) in context.topology.placedProxyEndpoints.enumerated() where owner.name == spec.name {
             let listener = try network?.model.eni(owner: endpointSpec.name)?.loopback
                 ?? context.block.address(try NetworkPlan.proxyEndpointHost(context.topology, offset))
             let created: DBProxyEndpointRecord
@@ -113,7 +113,7 @@ enum ProxyFactory {
             }
             let (endpointServer, described) = try await ProxyEndpointFactory.start(created, of: server, host: listener, context: context)
             endpointServers[created.name] = endpointServer
-            endpoint.endpoints = (endpoint.endpoints ?? [:]).merging([created.name: described]) { _, new in new }
+            endpoint.endpoints = (endpoint.endpoints ?? [:]).merging([created.name: described]) { $1 }
         }
         return (server, endpoint)
     }
