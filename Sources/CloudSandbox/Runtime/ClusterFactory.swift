@@ -1,5 +1,6 @@
 import FakeAWS
 import Foundation
+import NIOPosix
 import Logging
 import ScriptedMySQL
 import VirtualNetwork
@@ -11,7 +12,7 @@ enum ClusterFactory {
     /// its own with asynchronous replication, and registers the cluster with RDS. Each member started is in
     /// `started`, each volume made in `volumes` (to stop and remove on a failure).
     static func start(of cluster: Topology.Cluster, at path: String, volumes: inout [StorageVolume], hosts: [String: String], network: VirtualNetwork?,
-                      account: AccountState, certificates: SandboxCertificates, baseDirectory: URL, logger: Logger,
+                      account: AccountState, certificates: SandboxCertificates, baseDirectory: URL, threadPool: NIOThreadPool, logger: Logger,
                       started: inout [String: ScriptedMySQLServer]) async throws -> ClusterRuntime.Cluster {
         let suffix = "\(account.rdsEndpointSuffix).\(account.region).rds.amazonaws.com"
         let names = ["\(cluster.id).cluster-\(suffix)", "\(cluster.id).cluster-ro-\(suffix)"]
@@ -26,7 +27,7 @@ enum ClusterFactory {
             let placement = DatabaseInstanceFactory.ClusterPlacement(volume: volume, port: port, readOnly: index > 0, names: names)
             let (server, database) = try await DatabaseInstanceFactory.start(
                 spec, path: "\(path).instances[\(index)]", host: hosts[spec.id]!, network: network, account: account,
-                certificates: certificates, baseDirectory: baseDirectory, cluster: placement, logger: logger)
+                certificates: certificates, baseDirectory: baseDirectory, cluster: placement, threadPool: threadPool, logger: logger)
             started[spec.id] = server
             members[spec.id] = server
             databases[spec.id] = database

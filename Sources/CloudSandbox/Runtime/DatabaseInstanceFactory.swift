@@ -1,5 +1,6 @@
 import FakeAWS
 import Foundation
+import NIOPosix
 import Logging
 import MySQLWire
 import NIOSSL
@@ -58,11 +59,12 @@ enum DatabaseInstanceFactory {
     /// Starts one scripted instance and registers it with RDS (DescribeDBInstances, proxy targets).
     static func start(_ spec: Topology.DatabaseInstance, path: String, host: String, network: VirtualNetwork?, account: AccountState,
                       certificates: SandboxCertificates, baseDirectory: URL, cluster: ClusterPlacement? = nil,
-                      logger: Logger) async throws -> (ScriptedMySQLServer, Endpoints.Database) {
+                      threadPool: NIOThreadPool, logger: Logger) async throws -> (ScriptedMySQLServer, Endpoints.Database) {
         let endpoint = "\(spec.id).\(account.rdsEndpointSuffix).\(account.region).rds.amazonaws.com"
         var configuration = try DatabaseInstanceFactory.configuration(
             for: spec, path: path, host: host, endpoint: endpoint, certificates: certificates,
             baseDirectory: baseDirectory, cluster: cluster, logger: logger)
+        configuration.threadPool = threadPool
         if let network {
             let id = spec.id
             configuration.connectionFront = { channel in try network.admit(channel, to: id, port: Topology.DatabaseInstance.port) }

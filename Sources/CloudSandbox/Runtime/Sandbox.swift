@@ -5,6 +5,7 @@ import Lambda
 import Logging
 import MySQLWire
 import NIOConcurrencyHelpers
+import NIOPosix
 import RDSProxy
 @_exported import SandboxAudit
 import ScriptedMySQL
@@ -33,6 +34,8 @@ public final class Sandbox: Sendable {
     private let blackHole: BlackHole?
     private let clusters: ClusterRuntime
     private let proxyEndpoints: ProxyEndpointRuntime
+    /// Where the instances' blocking SQLite work runs, for the sandbox's lifetime.
+    private let threadPool: NIOThreadPool
     /// Runs the clusters' failovers and the proxy endpoints' changes; `shutdown()` cancels and awaits it.
     private let runtimeTask: Task<Void, Never>
     private let ownsStateDirectory: Bool
@@ -40,7 +43,8 @@ public final class Sandbox: Sendable {
     private init(topology: Topology, endpoints: Endpoints, stateDirectory: URL, ownsStateDirectory: Bool, account: AccountState,
                  aws: AWSEndpoint, network: VirtualNetwork?, block: LoopbackAddressBlock, instances: [String: ScriptedMySQLServer],
                  proxies: [String: RDSProxyServer], lambda: LambdaService, apis: [String: HTTPAPIServer], blackHole: BlackHole?,
-                 clusters: ClusterRuntime, proxyEndpoints: ProxyEndpointRuntime, audit: AuditLog) {
+                 clusters: ClusterRuntime, proxyEndpoints: ProxyEndpointRuntime, threadPool: NIOThreadPool, audit: AuditLog) {
+        self.threadPool = threadPool
         self.audit = audit
         self.clusters = clusters
         self.proxyEndpoints = proxyEndpoints
@@ -98,6 +102,8 @@ public final class Sandbox: Sendable {
         var blackHole: BlackHole?
         var apis: [String: HTTPAPIServer] = [:]
         var volumes: [StorageVolume] = []
+        // The instances' blocking SQLite work (lock waits, SLEEP()) runs on the sandbox's own threads, stopped with it.
+        let threadPool = ScriptedMySQLServer.startedPool()
         do {
             let network = try NetworkPlan.model(for: topology, loopback: { try? block.address($0) })
                 .map { VirtualNetwork(model: $0, logger: logger) }
@@ -111,7 +117,7 @@ public final class Sandbox: Sendable {
                 }
                 let (server, database) = try await DatabaseInstanceFactory.start(
                     spec, path: "databases[\(index)]", host: hosts[spec.id]!, network: network, account: account,
-                    certificates: certificates, baseDirectory: baseDirectory, logger: logger)
+                    certificates: certificates, baseDirectory: baseDirectory, threadPool: threadPool, logger: logger)
                 started[spec.id] = server
                 databases[spec.id] = database
             }
@@ -119,7 +125,7 @@ public final class Sandbox: Sendable {
             for (index, spec) in (topology.clusters ?? []).enumerated() {
                 let cluster = try await ClusterFactory.start(
                     of: spec, at: "clusters[\(index)]", volumes: &volumes, hosts: hosts, network: network, account: account,
-                    certificates: certificates, baseDirectory: baseDirectory, logger: logger, started: &started)
+                    certificates: certificates, baseDirectory: baseDirectory, threadPool: threadPool, logger: logger, started: &started)
                 clusterRuns[spec.id] = cluster
                 databases.merge(cluster.databases) { first, _ in first }
             }
@@ -169,7 +175,7 @@ public final class Sandbox: Sendable {
             described.withLockedValue { [endpoints] in $0 = endpoints }
             return Sandbox(topology: topology, endpoints: endpoints, stateDirectory: state, ownsStateDirectory: owns, account: account,
                            aws: endpoint, network: network, block: block, instances: started, proxies: proxies, lambda: functions, apis: apis,
-                           blackHole: hole, clusters: clusters, proxyEndpoints: endpointRuntime, audit: audit)
+                           blackHole: hole, clusters: clusters, proxyEndpoints: endpointRuntime, threadPool: threadPool, audit: audit)
         } catch {
             account.setProxyEndpointRunner(nil)
             await lambda?.shutdown()
@@ -179,6 +185,7 @@ public final class Sandbox: Sendable {
             for endpoint in endpointServers.values { await endpoint.shutdown() }
             for server in started.values { await server.shutdown() }
             for volume in volumes { volume.remove() }
+            try? await threadPool.shutdownGracefully()
             await aws?.stop()
             block.release()
             audit.close()
@@ -244,6 +251,7 @@ public final class Sandbox: Sendable {
         await self.aws.stop()
         for server in self.instances.values { await server.shutdown() }
         for cluster in self.clusters.clusters.values { for member in cluster.members.values { member.volume.remove() } }
+        try? await self.threadPool.shutdownGracefully()
         self.block.release()
         self.audit.close()
         if self.ownsStateDirectory { try? FileManager.default.removeItem(at: self.stateDirectory) }

@@ -2,6 +2,7 @@ import Logging
 import SandboxAudit
 import MySQLNIO
 import MySQLWire
+import NIOPosix
 import NIOSSL
 
 /// How a scripted MySQL server starts.
@@ -34,6 +35,9 @@ public struct ScriptedMySQLConfiguration: Sendable {
     public var maxPacketSize: Int
     /// Runs first for every accepted connection (the virtual network's security groups and faults).
     public var connectionFront: ConnectionFront?
+    /// Where blocking SQLite work runs (busy waits, SLEEP()), never on event loops or the cooperative pool: the
+    /// sandbox's pool, shared by its instances for its lifetime; nil: the server starts one and stops it at shutdown.
+    public var threadPool: NIOThreadPool?
     public var logger: Logger
 
     public init(host: String = "127.0.0.1", port: Int = 0, serverVersion: String = "8.0.36", users: [MySQLUser] = [],

@@ -25,11 +25,9 @@ public final class ScriptedMySQLServer: MySQLServerSessionFactory, ServerControl
     let state = NIOLockedValueBox(State())
 
     /// Blocking SQLite work (busy waits, SLEEP()) runs here, never on event loops or the cooperative pool.
-    private static let blockingPool: NIOThreadPool = {
-        let pool = NIOThreadPool(numberOfThreads: 16)
-        pool.start()
-        return pool
-    }()
+    private let blockingPool: NIOThreadPool
+    /// Whether the pool is this server's own, stopped at `shutdown()` (else the sandbox's).
+    private let ownsPool: Bool
 
     struct State {
         var listener: MySQLServerListener?
@@ -70,6 +68,8 @@ public final class ScriptedMySQLServer: MySQLServerSessionFactory, ServerControl
         self.configuration = configuration
         self.volume = try configuration.volume ?? StorageVolume(directory: configuration.dataDirectory)
         self.ownsVolume = configuration.volume == nil
+        self.ownsPool = configuration.threadPool == nil
+        self.blockingPool = configuration.threadPool ?? Self.startedPool()
         self.tlsContext = try configuration.tls.map { try NIOSSLContext(configuration: $0) }
         self.rsaKey = Self.sharedRSAKey
         var variables = SystemVariables.defaults(version: configuration.serverVersion, port: configuration.port)
@@ -135,6 +135,14 @@ public final class ScriptedMySQLServer: MySQLServerSessionFactory, ServerControl
     public func shutdown() async {
         await self.stop()
         if self.ownsVolume { self.volume.remove() }
+        if self.ownsPool { try? await self.blockingPool.shutdownGracefully() }
+    }
+
+    /// A pool for blocking SQLite work: 16 threads, so that as many sessions may wait in a lock or SLEEP() at once.
+    public static func startedPool() -> NIOThreadPool {
+        let pool = NIOThreadPool(numberOfThreads: 16)
+        pool.start()
+        return pool
     }
 
     /// Closes one connection, as `KILL <id>` does.
@@ -177,7 +185,7 @@ public final class ScriptedMySQLServer: MySQLServerSessionFactory, ServerControl
 
     /// Runs SQL (e.g. a fixture file's contents) in `database`, creating it if needed.
     public func load(sql: String, into database: String) async throws {
-        try await Self.blockingPool.runIfActive { try self.apply(sql: sql, to: database) }
+        try await self.blockingPool.runIfActive { try self.apply(sql: sql, to: database) }
     }
 
     public struct SeedError: Error, CustomStringConvertible {
@@ -242,7 +250,7 @@ public final class ScriptedMySQLServer: MySQLServerSessionFactory, ServerControl
     /// Runs blocking SQLite work off the event loops and the cooperative pool.
     func runBlocking<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
         do {
-            return try await Self.blockingPool.runIfActive(work)
+            return try await self.blockingPool.runIfActive(work)
         } catch {
             return work()
         }
