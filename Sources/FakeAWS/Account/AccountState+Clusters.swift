@@ -1,11 +1,5 @@
 import Foundation
 
-extension AWSError {
-    static func dbClusterNotFound(_ id: String) -> AWSError {
-        AWSError(code: "DBClusterNotFoundFault", message: "DBCluster \(id) not found.", status: 404)
-    }
-}
-
 /// DB clusters: registered by the sandbox, failed over by the API or by the data plane (a writer gone down).
 extension AccountState {
     public func registerDBCluster(_ record: DBClusterRecord) {
@@ -35,7 +29,7 @@ extension AccountState {
             let chosen: String
             if let target {
                 guard data.dbInstances[target] != nil else {
-                    throw AWSError(code: "DBInstanceNotFound", message: "DBInstance \(target) not found.", status: 404)
+                    throw AWSError.dbInstanceNotFound(target)
                 }
                 guard readers.contains(target) else {
                     let why = cluster.writer == target ? "is already the writer" : "is not a member of the cluster"

@@ -113,7 +113,7 @@ extension AccountState {
         let unregistered = proxy
         return try self.withState { (data: inout Data) throws(AWSError) -> DBProxyRecord in
             guard data.proxies[unregistered.name] == nil else {
-                throw AWSError(code: "DBProxyAlreadyExistsFault", message: "DBProxy \(unregistered.name) already exists.")
+                throw AWSError.dbProxyAlreadyExists(unregistered.name)
             }
             var created = unregistered
             _ = try RDSService.register(instances: targets, clusters: trackedCluster.map { [$0] } ?? [], to: &created, data: data)

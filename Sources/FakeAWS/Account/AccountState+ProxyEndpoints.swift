@@ -1,11 +1,5 @@
 import Foundation
 
-extension AWSError {
-    static func dbProxyEndpointNotFound(_ name: String) -> AWSError {
-        AWSError(code: "DBProxyEndpointNotFoundFault", message: "DBProxyEndpoint \(name) not found.", status: 404)
-    }
-}
-
 /// A proxy's additional endpoints: created from the topology or by CreateDBProxyEndpoint, run by the data plane.
 extension AccountState {
     /// Where proxy endpoints run (the sandbox); without one they are only recorded.
@@ -24,10 +18,10 @@ extension AccountState {
         let runner = self.proxyEndpointRunner.withLockedValue { $0 }
         let created = try self.withState { (data: inout Data) throws(AWSError) -> DBProxyEndpointRecord in
             guard let proxy = data.proxies[proxyName] else {
-                throw AWSError(code: "DBProxyNotFoundFault", message: "DBProxy \(proxyName) not found.", status: 404)
+                throw AWSError.dbProxyNotFound(proxyName)
             }
             guard data.proxyEndpoints[name] == nil, name != "default" else {
-                throw AWSError(code: "DBProxyEndpointAlreadyExistsFault", message: "Cannot create the DBProxyEndpoint because a DBProxyEndpoint with the name \(name) already exists.")
+                throw AWSError.dbProxyEndpointAlreadyExists(name)
             }
             guard data.proxyEndpoints.values.filter({ $0.proxyName == proxyName }).count < 20 else {
                 throw AWSError(code: "DBProxyEndpointQuotaExceededFault", message: "DBProxy \(proxyName) already has 20 endpoints; delete one first.")
@@ -77,7 +71,7 @@ extension AccountState {
             if !securityGroups.isEmpty { new.securityGroupIDs = securityGroups }
             if let newName, newName != name {
                 guard data.proxyEndpoints[newName] == nil, newName != "default" else {
-                    throw AWSError(code: "DBProxyEndpointAlreadyExistsFault", message: "A DBProxyEndpoint with the name \(newName) already exists.")
+                    throw AWSError.dbProxyEndpointAlreadyExists(newName)
                 }
                 new.name = newName
                 new.endpoint = newName + old.endpoint.dropFirst(name.count)

@@ -13,7 +13,7 @@ extension RDSService {
         }
         if let cluster = clusters.first {
             guard proxy.targets.isEmpty else {
-                throw AWSError(code: "DBProxyTargetAlreadyRegisteredFault", message: "DBProxy \(proxy.name) already has targets; deregister them before registering DB cluster \(cluster).")
+                throw AWSError.dbProxyTargetAlreadyRegistered("DBProxy \(proxy.name) already has targets; deregister them before registering DB cluster \(cluster).")
             }
             let members = data.dbClusters[cluster]?.members.map(\.instanceIdentifier) ?? []
             proxy.trackedCluster = cluster
@@ -21,12 +21,12 @@ extension RDSService {
             return members
         }
         guard proxy.trackedCluster == nil else {
-            throw AWSError(code: "DBProxyTargetAlreadyRegisteredFault", message: "DBProxy \(proxy.name) tracks DB cluster \(proxy.trackedCluster!); it cannot take DB instances besides.")
+            throw AWSError.dbProxyTargetAlreadyRegistered("DBProxy \(proxy.name) tracks DB cluster \(proxy.trackedCluster!); it cannot take DB instances besides.")
         }
         for id in instances {
-            guard data.dbInstances[id] != nil else { throw AWSError(code: "DBInstanceNotFound", message: "DBInstance \(id) not found.", status: 404) }
+            guard data.dbInstances[id] != nil else { throw AWSError.dbInstanceNotFound(id) }
             guard !proxy.targets.contains(where: { $0.instanceIdentifier == id }) else {
-                throw AWSError(code: "DBProxyTargetAlreadyRegisteredFault", message: "DB instance \(id) is already registered with proxy \(proxy.name).")
+                throw AWSError.dbProxyTargetAlreadyRegistered("DB instance \(id) is already registered with proxy \(proxy.name).")
             }
         }
         proxy.targets += instances.map { DBProxyRecord.Target(instanceIdentifier: $0) }
@@ -35,14 +35,14 @@ extension RDSService {
 
     static func deregister(instances: [String], clusters: [String], from proxy: inout DBProxyRecord) throws(AWSError) {
         for id in clusters where proxy.trackedCluster != id {
-            throw AWSError(code: "DBProxyTargetNotFoundFault", message: "DB cluster \(id) is not a target of proxy \(proxy.name).", status: 404)
+            throw AWSError.dbProxyTargetNotFound("DB cluster \(id)", proxy: proxy.name)
         }
         if !clusters.isEmpty {
             proxy.trackedCluster = nil
             proxy.targets = []
         }
         for id in instances where proxy.trackedCluster != nil || !proxy.targets.contains(where: { $0.instanceIdentifier == id }) {
-            throw AWSError(code: "DBProxyTargetNotFoundFault", message: "DB instance \(id) is not a target of proxy \(proxy.name).", status: 404)
+            throw AWSError.dbProxyTargetNotFound("DB instance \(id)", proxy: proxy.name)
         }
         proxy.targets.removeAll { instances.contains($0.instanceIdentifier) }
     }

@@ -62,12 +62,12 @@ struct RDSService: Sendable {
         for id in clusters where self.account.dbCluster(id) == nil { throw AWSError.dbClusterNotFound(id) }
         if action == "DeleteDBProxy" { _ = try self.account.deleteDBProxyEndpoints(proxy: name) }
         return try self.account.withState { (data: inout AccountState.Data) throws(AWSError) -> String in
-            guard var proxy = data.proxies[name] else { throw Self.notFound(name) }
+            guard var proxy = data.proxies[name] else { throw .dbProxyNotFound(name) }
             switch action {
             case "ModifyDBProxy":
                 try RDSProxyInput.modify(&proxy, form, now: now)
                 if proxy.name != name {
-                    guard data.proxies[proxy.name] == nil else { throw Self.alreadyExists(proxy.name) }
+                    guard data.proxies[proxy.name] == nil else { throw .dbProxyAlreadyExists(proxy.name) }
                     data.proxies[name] = nil
                 }
                 data.proxies[proxy.name] = proxy
@@ -104,7 +104,7 @@ struct RDSService: Sendable {
         try self.authorize(caller, "iam:PassRole", resource: roleARN, service: "iam")
         let proxy = try RDSProxyInput.create(form, resourceID: resourceID, arn: arn, account: self.account, now: now)
         try self.account.withState { (data: inout AccountState.Data) throws(AWSError) in
-            guard data.proxies[proxy.name] == nil else { throw Self.alreadyExists(proxy.name) }
+            guard data.proxies[proxy.name] == nil else { throw .dbProxyAlreadyExists(proxy.name) }
             guard data.proxies.count < 20 else {
                 throw AWSError(code: "DBProxyQuotaExceededFault", message: "Your quota of DB proxies (20) is reached; delete one first.")
             }
@@ -117,7 +117,7 @@ struct RDSService: Sendable {
         let instances: [DBInstanceRecord]
         if let id = form["DBInstanceIdentifier"] {
             guard let found = self.account.read({ $0.dbInstances[id] }) else {
-                throw AWSError(code: "DBInstanceNotFound", message: "DBInstance \(id) not found.", status: 404)
+                throw AWSError.dbInstanceNotFound(id)
             }
             try self.authorize(caller, "DescribeDBInstances", resource: found.arn)
             instances = [found]
@@ -129,7 +129,7 @@ struct RDSService: Sendable {
     }
 
     func proxy(_ name: String) throws(AWSError) -> DBProxyRecord {
-        guard let proxy = self.account.read({ $0.proxies[name] }) else { throw Self.notFound(name) }
+        guard let proxy = self.account.read({ $0.proxies[name] }) else { throw .dbProxyNotFound(name) }
         return proxy
     }
 
@@ -142,11 +142,5 @@ struct RDSService: Sendable {
         return value
     }
 
-    static func notFound(_ name: String) -> AWSError {
-        AWSError(code: "DBProxyNotFoundFault", message: "DBProxy \(name) not found.", status: 404)
-    }
 
-    private static func alreadyExists(_ name: String) -> AWSError {
-        AWSError(code: "DBProxyAlreadyExistsFault", message: "Cannot create the DBProxy because a DBProxy with the name \(name) already exists.")
-    }
 }
