@@ -15,9 +15,8 @@ final class CatalogTemplateFormTests: XCTestCase {
     private static func diagnose(_ edits: [TopologyEdit], base: String, diagnosis: Diagnosis) async throws -> DiagnosisReport {
         var node = try XCTUnwrap(try Yams.compose(yaml: String(contentsOfFile: base, encoding: .utf8)))
         for edit in edits { node = try edit.applied(to: node) }
-        node = CloudFormationLongForm.expand(node)
         let file = URL(fileURLWithPath: base).deletingLastPathComponent().appendingPathComponent(".form-\(UUID().uuidString.prefix(8)).yaml").path
-        try Yams.serialize(node: node).write(toFile: file, atomically: true, encoding: .utf8)
+        try TaggedYAML.flowText(node).write(toFile: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: file) }
         let loaded = try TopologySource.load(path: file, options: .init(stackName: "orders"))
         return try await diagnosis.run(loaded)

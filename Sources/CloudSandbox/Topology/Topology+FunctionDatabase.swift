@@ -44,7 +44,7 @@ extension Topology.Function {
     /// Whether `key` has one of `words` as an underscore-separated part (`DB_HOST`, `PROXY_ENDPOINT`, `SecretArn`).
     private static func keyNames(_ key: String, _ words: [String]) -> Bool {
         let upper = key.uppercased()
-        return words.contains { word in upper.split(separator: "_").contains { $0 == word || $0.hasPrefix(word) || $0.hasSuffix(word) } }
+        return words.contains { word in upper.split(separator: "_").contains { $0.hasPrefix(word) || $0.hasSuffix(word) } }
     }
 
     /// `NAME` of a value `${proxy:NAME}`, `${database:NAME}`, `${cluster:NAME}` or `${cluster-ro:NAME}`.

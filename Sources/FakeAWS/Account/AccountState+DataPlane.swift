@@ -128,8 +128,6 @@ extension AccountState {
     /// meant for someone else must never show (`Redaction`).
     public var secretStrings: [String] {
         let strings = self.read { data in data.secrets.values.flatMap { $0.versions.compactMap(\.string) } }
-        return strings + strings.compactMap { text in
-            (try? JSONSerialization.jsonObject(with: Foundation.Data(text.utf8)) as? [String: Any])?["password"] as? String
-        }
+        return strings + strings.compactMap { DatabaseSecretFields(json: $0)?.password }
     }
 }

@@ -47,8 +47,7 @@ final class ProxyCredentials: Sendable {
             guard let arn = entry.secretARN else { continue }
             do throws(AWSError) {
                 let text = try self.account.secretValue(arn, as: caller, logger: self.logger)
-                guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
-                      let username = object["username"] as? String, let password = object["password"] as? String else {
+                guard let fields = DatabaseSecretFields(json: text), let username = fields.username, let password = fields.password else {
                     snapshot.failures[arn] = "the secret is not JSON with \"username\" and \"password\""
                     continue
                 }

@@ -116,32 +116,6 @@ struct NodeReader {
         return phrases
     }
 
-    /// Whether `node` or a node inside it has a local tag (`!Ref`, `!Sub`).
-    static func hasLocalTag(_ node: Node) -> Bool {
-        if node.tag.rawValue.hasPrefix("!") && !node.tag.rawValue.hasPrefix("!!") { return true }
-        switch node {
-        case let .sequence(sequence): return sequence.contains(where: Self.hasLocalTag)
-        case let .mapping(mapping): return mapping.contains { Self.hasLocalTag($0.key) || Self.hasLocalTag($0.value) }
-        case .scalar, .alias: return false
-        }
-    }
-
-    /// `node` as flow-style YAML with its local tags: plain scalars stay plain where flow style allows, others are
-    /// double-quoted.
-    static func flowText(_ node: Node) -> String {
-        let tag = node.tag.rawValue.hasPrefix("!") && !node.tag.rawValue.hasPrefix("!!") ? node.tag.rawValue + " " : ""
-        switch node {
-        case let .scalar(scalar):
-            let special = scalar.string.isEmpty || scalar.string.contains(where: { ",[]{}#&*!|>'\"%@`:\n".contains($0) }) || scalar.string.first == " " || scalar.string.last == " "
-            guard scalar.style != .plain || special else { return tag + scalar.string }
-            let escaped = scalar.string.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "\n", with: "\\n")
-            return tag + "\"" + escaped + "\""
-        case let .sequence(sequence): return tag + "[" + sequence.map(Self.flowText).joined(separator: ", ") + "]"
-        case let .mapping(mapping): return tag + "{" + mapping.map { "\(Self.flowText($0.key)): \(Self.flowText($0.value))" }.joined(separator: ", ") + "}"
-        case .alias: return "null"
-        }
-    }
-
     /// `templateForm: {base: TEMPLATE, break: [edits]}`, the base relative to the catalog file.
     func templateForm(_ node: Node, folder: URL) throws(CatalogError) -> CatalogEntry.TemplateForm {
         let form = try self.mapping(node, "templateForm", keys: ["base", "break"])
@@ -163,7 +137,7 @@ struct NodeReader {
             guard operations.count == 1, let operation = operations.first else { throw self.fail(element, "an edit has exactly one of set, remove, append") }
             let value = try edit["value"].map { (node) throws(CatalogError) -> String in
                 // Yams writes a scalar without its tag: a value with `!Ref X` (a template form's) is written by hand.
-                if Self.hasLocalTag(node) { return Self.flowText(node) }
+                if TaggedYAML.hasLocalTag(node) { return TaggedYAML.flowText(node) }
                 do { return try Yams.serialize(node: node) } catch { throw self.fail(node, "value cannot be written back as YAML: \(error)") }
             }
             guard (operation == .remove) == (value == nil) else {
