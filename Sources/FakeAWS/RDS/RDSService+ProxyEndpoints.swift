@@ -32,14 +32,13 @@ extension RDSService {
             try self.authorize(caller, action, resource: "*")
             let proxies = try form["DBProxyName"].map { name throws(AWSError) in [try self.proxy(name)] }
                 ?? self.account.read { $0.proxies.values.sorted { $0.created < $1.created } }
-            // Each proxy's own endpoint is listed first, as `default`.
-            var rows = proxies.flatMap { proxy in [RDSXML.defaultEndpoint(of: proxy)] + self.account.dbProxyEndpoints(proxy: proxy.name).map(RDSXML.endpoint) }
-            if let name = form["DBProxyEndpointName"] {
-                let named = proxies.flatMap { proxy in name == "default" ? [RDSXML.defaultEndpoint(of: proxy)]
-                                                                         : self.account.dbProxyEndpoints(proxy: proxy.name).filter { $0.name == name }.map(RDSXML.endpoint) }
-                guard !named.isEmpty else { throw .dbProxyEndpointNotFound(name) }
-                rows = named
+            // Each proxy's own endpoint is listed first, as `default`; DBProxyEndpointName keeps only the one so named.
+            let name = form["DBProxyEndpointName"]
+            let rows = proxies.flatMap { proxy in
+                ((name ?? "default") == "default" ? [RDSXML.defaultEndpoint(of: proxy)] : [])
+                    + self.account.dbProxyEndpoints(proxy: proxy.name).filter { name == nil || $0.name == name }.map(RDSXML.endpoint)
             }
+            if let name, rows.isEmpty { throw .dbProxyEndpointNotFound(name) }
             return "<DBProxyEndpoints>" + rows.map { "<member>\($0)</member>" }.joined() + "</DBProxyEndpoints>"
         }
     }
