@@ -43,13 +43,19 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "_CryptoExtras", package: "swift-crypto"),
         ]),
+        // What every server needs to run as a swift-service-lifecycle Service: readiness, and running one on its own.
+        .target(name: "SandboxLifecycle", dependencies: [
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         // SigV4: canonical requests, signing, presigning, verification, RDS IAM auth tokens. No I/O.
         .target(name: "AWSSigV4", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         // IAM policy documents, matching, conditions and evaluation with the deciding statements. No I/O.
         .target(name: "IAMPolicy"),
         // The fake AWS services behind one SigV4-verified HTTP endpoint (IAM, STS, Secrets Manager so far).
         .target(name: "FakeAWS", dependencies: [
-            "AWSSigV4", "IAMPolicy", "SandboxAudit",
+            "SandboxLifecycle", "AWSSigV4", "IAMPolicy", "SandboxAudit",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -78,7 +84,7 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         // The scripted MySQL backend: users, SQLite-backed SQL, scripted rules, query log, limits.
         .target(name: "ScriptedMySQL", dependencies: [
-            "MySQLWire", "MySQLNIO", "CSQLite", "SandboxAudit",
+            "SandboxLifecycle", "MySQLWire", "MySQLNIO", "CSQLite", "SandboxAudit",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
@@ -100,7 +106,7 @@ let package = Package(
         ]),
         // The RDS Proxy data plane: client auth (IAM tokens, secrets), the backend pool, pinning, target health.
         .target(name: "RDSProxy", dependencies: [
-            "MySQLWire", "MySQLNIO", "FakeAWS", "AWSSigV4", "IAMPolicy", "SandboxAudit",
+            "SandboxLifecycle", "MySQLWire", "MySQLNIO", "FakeAWS", "AWSSigV4", "IAMPolicy", "SandboxAudit",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -111,7 +117,8 @@ let package = Package(
         // The C source of the library preloaded into process functions (names, ports, source addresses) is a
         // resource, compiled on first use into a per-user cache (PreloadLibrary), so dependents need no build step.
         .target(name: "Lambda", dependencies: [
-            "FakeAWS", "AWSSigV4", "IAMPolicy", "MySQLWire", "MySQLNIO", "SandboxAudit",
+            "SandboxLifecycle", "FakeAWS", "AWSSigV4", "IAMPolicy", "MySQLWire", "MySQLNIO", "SandboxAudit",
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -120,7 +127,7 @@ let package = Package(
         ], resources: [.copy("RuntimeAPI/Preload/SandboxPreload.c")]),
         // API Gateway HTTP APIs: routes, payload formats 1.0/2.0, a listener per API, the apigatewayv2 read API.
         .target(name: "APIGateway", dependencies: [
-            "Lambda", "FakeAWS", "AWSSigV4", "SandboxAudit",
+            "SandboxLifecycle", "Lambda", "FakeAWS", "AWSSigV4", "SandboxAudit",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -133,7 +140,7 @@ let package = Package(
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         ]),
         .target(name: "CloudSandbox", dependencies: [
-            "SandboxAudit", "Lambda", "APIGateway", "ScriptedMySQL", "MySQLWire", "MySQLNIO", "SandboxPKI", "FakeAWS", "IAMPolicy", "AWSSigV4", "VirtualNetwork", "RDSProxy",
+            "SandboxLifecycle", "SandboxAudit", "Lambda", "APIGateway", "ScriptedMySQL", "MySQLWire", "MySQLNIO", "SandboxPKI", "FakeAWS", "IAMPolicy", "AWSSigV4", "VirtualNetwork", "RDSProxy",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -183,7 +190,9 @@ let package = Package(
         .testTarget(name: "MySQLWireTests", dependencies: ["MySQLWire", "SandboxTesting", .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4", "SandboxTesting", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "IAMPolicyTests", dependencies: ["IAMPolicy"]),
-        .testTarget(name: "FakeAWSTests", dependencies: ["FakeAWS", "AWSSigV4", "SandboxTesting"]),
+        .testTarget(name: "FakeAWSTests", dependencies: [
+            "FakeAWS", "AWSSigV4", "SandboxLifecycle", "SandboxTesting", .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "ScriptedMySQLTests", dependencies: [
             "ScriptedMySQL", "MySQLWire", "MySQLNIO", "MariaDBClient", "SandboxPKI", "SandboxTesting",
         ]),
@@ -200,7 +209,8 @@ let package = Package(
         ]),
         .testTarget(name: "CloudSandboxTests", dependencies: [
             "CloudSandbox", "MariaDBClient", "SandboxTesting", "AWSSigV4", "FakeAWS", "ScriptedMySQL", "Lambda", "MySQLNIO", "VirtualNetwork",
-            .product(name: "NIOCore", package: "swift-nio"), .product(name: "Yams", package: "Yams"),
+            "SandboxLifecycle", .product(name: "NIOCore", package: "swift-nio"), .product(name: "Yams", package: "Yams"),
+            .product(name: "Logging", package: "swift-log"), .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         ]),
     ],
     swiftLanguageModes: [.v6]

@@ -30,8 +30,7 @@ final class BadInputTests: XCTestCase {
 
     func testRefusals() async throws {
         let account = AccountState()
-        let endpoint = try await AWSEndpoint.start(account: account)
-        addTeardownBlock { await endpoint.stop() }
+        let endpoint = try await self.serve(AWSEndpoint(account: account))
         let root = account.rootCredentials
         let form = Array("Action=GetCallerIdentity&Version=2011-06-15".utf8)
 
@@ -74,8 +73,7 @@ final class BadInputTests: XCTestCase {
     func testExpiredSessionCredentialsAreRefused() async throws {
         let clock = Clock()
         let account = AccountState()
-        let endpoint = try await AWSEndpoint.start(account: account, clock: { clock.now })
-        addTeardownBlock { await endpoint.stop() }
+        let endpoint = try await self.serve(AWSEndpoint(account: account, clock: { clock.now }))
         let root = account.rootCredentials
         let trust = #"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"AWS":"123456789012"},"Action":"sts:AssumeRole"}}"#
         let create = "Action=CreateRole&RoleName=r&AssumeRolePolicyDocument=" + trust.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!

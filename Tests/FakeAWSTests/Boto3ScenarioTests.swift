@@ -43,8 +43,7 @@ final class Boto3ScenarioTests: XCTestCase {
     }
 
     func testBoto3SecretsRolesAndRefusals() async throws {
-        let endpoint = try await AWSEndpoint.start(account: AccountState())
-        addTeardownBlock { await endpoint.stop() }
+        let endpoint = try await self.serve(AWSEndpoint(account: AccountState()))
         let out = try await Self.scenario("secrets_scenario.py", endpoint: endpoint)
         let error = out.error
         XCTAssertEqual(out["root"] as? String, "arn:aws:iam::123456789012:root")
@@ -69,8 +68,7 @@ final class Boto3ScenarioTests: XCTestCase {
             }
 
     func testAWSCLI() async throws {
-        let endpoint = try await AWSEndpoint.start(account: AccountState())
-        addTeardownBlock { await endpoint.stop() }
+        let endpoint = try await self.serve(AWSEndpoint(account: AccountState()))
         let identity = try await Self.run(["aws", "sts", "get-caller-identity", "--output", "json"], endpoint: endpoint)
         try XCTSkipIf(identity.stderr.contains("No such file") || identity.status == 127, "the aws CLI is not installed; run `make deps`")
         XCTAssertEqual(identity.status, 0, identity.stderr)
@@ -85,16 +83,15 @@ final class Boto3ScenarioTests: XCTestCase {
 
 /// KMS, the policy simulator, rotation records and the RDS proxy API through boto3 and the aws CLI.
 final class KMSAndRDSScenarioTests: XCTestCase {
-    static func endpointWithInstance() async throws -> AWSEndpoint {
+    static func endpointWithInstance() -> AWSEndpoint {
         let account = AccountState()
         account.registerDBInstance(DBInstanceRecord(identifier: "app-db", engineVersion: "8.0.36", address: "app-db.abc.us-east-1.rds.amazonaws.com",
                                                     port: 3306, masterUsername: "admin", region: account.region, accountID: account.accountID))
-        return try await AWSEndpoint.start(account: account)
+        return AWSEndpoint(account: account)
     }
 
     func testBoto3KMSSimulatorAndProxies() async throws {
-        let endpoint = try await Self.endpointWithInstance()
-        addTeardownBlock { await endpoint.stop() }
+        let endpoint = try await self.serve(Self.endpointWithInstance())
         let out = try await Boto3ScenarioTests.scenario("kms_rds_scenario.py", endpoint: endpoint)
         let error = out.error
         XCTAssertEqual(out["key_state"] as? String, "Enabled")
@@ -136,8 +133,7 @@ final class KMSAndRDSScenarioTests: XCTestCase {
     }
 
     func testAWSCLICreatesAndDescribesAProxy() async throws {
-        let endpoint = try await Self.endpointWithInstance()
-        addTeardownBlock { await endpoint.stop() }
+        let endpoint = try await self.serve(Self.endpointWithInstance())
         let role = try await Boto3ScenarioTests.run(["aws", "iam", "create-role", "--role-name", "proxy-role", "--assume-role-policy-document",
                                                      #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"rds.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#],
                                                     endpoint: endpoint)

@@ -6,10 +6,12 @@ import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import SandboxAudit
+import SandboxLifecycle
 
 /// One HTTP API listening on its own loopback address: routes each request, builds the event in the route's
 /// payload format, invokes the function and maps its answer, with API Gateway's own errors where it fails.
-public final class HTTPAPIServer: Sendable {
+/// A `ListeningService`: it binds when run, and at shutdown waits for invocations that outlived their requests.
+public struct HTTPAPIServer: ListeningService {
     public let definition: HTTPAPIDefinition
     private let listener: HTTPListener
     private let gateway: Gateway
@@ -17,29 +19,30 @@ public final class HTTPAPIServer: Sendable {
     public var url: String { self.listener.url }
     public var host: String { self.listener.host }
     public var port: Int { self.listener.port }
+    public var listening: Readiness<Int> { self.listener.listening }
 
-    private init(definition: HTTPAPIDefinition, listener: HTTPListener, gateway: Gateway) {
-        self.definition = definition
-        self.listener = listener
-        self.gateway = gateway
-    }
-
-    public static func start(_ definition: HTTPAPIDefinition, lambda: LambdaService, host: String, accountID: String, region: String,
-                             logger: Logger) async throws -> HTTPAPIServer {
+    /// Serves `definition` on `host` (an ephemeral port) once run; throws when a route key is malformed.
+    public init(_ definition: HTTPAPIDefinition, lambda: LambdaService, host: String, accountID: String, region: String, logger: Logger) throws {
         let gateway = Gateway(definition: definition, table: try RouteTable(definition.routes), lambda: lambda, accountID: accountID,
                               region: region, logger: logger)
         let responder = CallbackResponder<AWSRequestContext> { request, context in await gateway.respond(request, context: context) }
-        let listener = try await HTTPListener.start(responder: responder, host: host, logger: logger)
-        logger.info("HTTP API listening", metadata: ["apigw.api": "\(definition.name)", "apigw.url": "\(listener.url)"])
-        return HTTPAPIServer(definition: definition, listener: listener, gateway: gateway)
+        self.definition = definition
+        self.gateway = gateway
+        self.listener = HTTPListener(responder: responder, host: host, logger: logger)
     }
 
     /// The latest requests (at most 200), newest last: what API Gateway's access log would show, with why.
     public var recentRequests: [AccessLogEntry] { self.gateway.accessLog.withLockedValue { $0 } }
 
-    public func stop() async {
-        await self.listener.stop()
-        await self.gateway.drain()
+    /// Serves until graceful shutdown; invocations whose integration timed out run on (as in AWS) and are waited for
+    /// once the listener has stopped.
+    public func run() async throws {
+        let invocations = self.gateway.invocations
+        async let invoked: Void = invocations.run()
+        defer { invocations.finish() }  // the listener failed: what still runs is cancelled
+        try await self.listener.run()
+        invocations.finish()
+        await invoked
     }
 }
 
@@ -54,8 +57,8 @@ struct Gateway: Sendable {
     let accountID: String
     let region: String
     let logger: Logger
-    /// Invocations still running after their integration timed out (the function runs on, as in AWS).
-    let abandoned = NIOLockedValueBox<[UUID: Task<Void, Never>]>([:])
+    /// Invocations, run by the server's task group (one that outlives its request's integration timeout runs on, as in AWS).
+    let invocations = BackgroundWork()
     let accessLog = NIOLockedValueBox<[AccessLogEntry]>([])
 
     func respond(_ request: Request, context: AWSRequestContext) async -> Response {
@@ -130,36 +133,28 @@ struct Gateway: Sendable {
         case timedOut
     }
 
-    /// Invokes the route's function, waiting at most the integration timeout.
+    /// Invokes the route's function, waiting at most the integration timeout; the invocation itself runs in the
+    /// server's task group, so it outlives a request that timed out.
     private func invoke(_ route: HTTPAPIDefinition.Route, payload: [UInt8], sourceARN: String) async -> Outcome {
-        let once = NIOLockedValueBox<CheckedContinuation<Outcome, Never>?>(nil)
-        let id = UUID()
+        let outcome = Readiness<Outcome>()
         let lambda = self.lambda
-        return await withCheckedContinuation { continuation in
-            once.withLockedValue { $0 = continuation }
-            let finish: @Sendable (Outcome) -> Void = { outcome in
-                once.withLockedValue { pending in pending?.resume(returning: outcome); pending = nil }
+        self.invocations.add {
+            do throws(AWSError) {
+                outcome.succeed(.invoked(try await lambda.invoke(route.function, payload: payload, asService: "apigateway.amazonaws.com", sourceARN: sourceARN)))
+            } catch {
+                outcome.succeed(.refused(error))
             }
-            let timer = Task {
-                try? await Task.sleep(for: .milliseconds(route.timeoutInMillis))
-                if !Task.isCancelled { finish(.timedOut) }
-            }
-            let task = Task {
-                do throws(AWSError) {
-                    finish(.invoked(try await lambda.invoke(route.function, payload: payload, asService: "apigateway.amazonaws.com", sourceARN: sourceARN)))
-                } catch {
-                    finish(.refused(error))
-                }
-                timer.cancel()
-                _ = self.abandoned.withLockedValue { $0.removeValue(forKey: id) }
-            }
-            self.abandoned.withLockedValue { $0[id] = task }
         }
-    }
-
-    /// Waits for invocations that outlived their requests.
-    func drain() async {
-        for task in self.abandoned.withLockedValue({ Array($0.values) }) { await task.value }
+        return await withTaskGroup(of: Outcome.self) { group in
+            group.addTask { (try? await outcome.value) ?? .timedOut }
+            group.addTask {
+                try? await Task.sleep(for: .milliseconds(route.timeoutInMillis))
+                return .timedOut
+            }
+            let first = await group.next() ?? .timedOut
+            group.cancelAll()
+            return first
+        }
     }
 
     private func log(_ request: GatewayRequest, route: String?, status: Int, why: String) {

@@ -10,24 +10,22 @@ import VirtualNetwork
 enum ClusterFactory {
     /// Starts a cluster's members (the writer first, then the readers on its port) on one shared volume, or each on
     /// its own with asynchronous replication, and registers the cluster with RDS. Each member started is in
-    /// `started`, each volume made in `volumes` (to stop and remove on a failure).
-    static func start(of cluster: Topology.Cluster, at path: String, volumes: inout [StorageVolume], hosts: [String: String], network: VirtualNetwork?,
-                      account: AccountState, certificates: SandboxCertificates, baseDirectory: URL, threadPool: NIOThreadPool, logger: Logger,
-                      started: inout [String: ScriptedMySQLServer]) async throws -> ClusterRuntime.Cluster {
+    /// `started`; the volumes are held by the sandbox's services and removed after the members have stopped.
+    static func start(of cluster: Topology.Cluster, at path: String, hosts: [String: String], network: VirtualNetwork?,
+                      account: AccountState, certificates: SandboxCertificates, baseDirectory: URL, threadPool: NIOThreadPool,
+                      services: SandboxServices, logger: Logger, started: inout [String: ScriptedMySQLServer]) async throws -> ClusterRuntime.Cluster {
         let suffix = "\(account.rdsEndpointSuffix).\(account.region).rds.amazonaws.com"
         let names = ["\(cluster.id).cluster-\(suffix)", "\(cluster.id).cluster-ro-\(suffix)"]
         var members: [String: ScriptedMySQLServer] = [:]
         var databases: [String: Endpoints.Database] = [:]
         var port = 0
-        let shared = cluster.replicatesAsynchronously ? nil : try StorageVolume()
-        if let shared { volumes.append(shared) }
+        let shared = cluster.replicatesAsynchronously ? nil : try await Self.volume(of: cluster, held: services)
         for (index, spec) in cluster.memberInstances.enumerated() {
-            let volume = try shared ?? StorageVolume()
-            if shared == nil { volumes.append(volume) }
+            let volume = if let shared { shared } else { try await Self.volume(of: cluster, held: services) }
             let placement = DatabaseInstanceFactory.ClusterPlacement(volume: volume, port: port, readOnly: index > 0, names: names)
             let (server, database) = try await DatabaseInstanceFactory.start(
                 spec, path: "\(path).instances[\(index)]", host: hosts[spec.id]!, network: network, account: account,
-                certificates: certificates, baseDirectory: baseDirectory, cluster: placement, threadPool: threadPool, logger: logger)
+                certificates: certificates, baseDirectory: baseDirectory, cluster: placement, threadPool: threadPool, services: services, logger: logger)
             started[spec.id] = server
             members[spec.id] = server
             databases[spec.id] = database
@@ -41,5 +39,12 @@ enum ClusterFactory {
             lag > 0 ? ClusterReplication(lag: .milliseconds(Int64(lag * 1000)), members: members, writer: cluster.instances[0].id, logger: logger) : nil
         }
         return ClusterRuntime.Cluster(spec: cluster, endpoint: names[0], readerEndpoint: names[1], members: members, databases: databases, replication: replication)
+    }
+
+    /// A new volume, removed when the sandbox has stopped the members on it.
+    private static func volume(of cluster: Topology.Cluster, held services: SandboxServices) async throws -> StorageVolume {
+        let volume = try StorageVolume()
+        await services.hold("volume of cluster \(cluster.id)") { volume.remove() }
+        return volume
     }
 }

@@ -5,16 +5,17 @@ import NIOConcurrencyHelpers
 import RDSProxy
 import SandboxAudit
 import ScriptedMySQL
+import ServiceLifecycle
 import VirtualNetwork
 
 /// The sandbox's Aurora-style clusters on the data plane: their instances, which is the writer, the proxies in
-/// front of them, and failover. `run()` (the sandbox runs it for its lifetime) carries out each failover that
+/// front of them, and failover. As a `Service` of the sandbox, it runs replication and carries out each failover that
 /// FailoverDBCluster or a writer going down began: the proxies hold new requests, the old writer restarts (its
 /// connections drop: statements in flight fail), a reader is promoted after `promotionSeconds`, the proxies move
 /// to it, and the old writer comes back as a reader after `rebootSeconds`. The cluster endpoint's name resolves to
 /// the old writer for `dnsTTLSeconds` after a promotion, as cached DNS answers do; `hostsFile` holds what the
 /// cluster names resolve to now, rewritten as that changes, for the process functions' resolver.
-final class ClusterRuntime: Sendable {
+final class ClusterRuntime: Service {
     struct Cluster: Sendable {
         var spec: Topology.Cluster
         /// The cluster (writer) endpoint's and the reader endpoint's names.
@@ -123,8 +124,14 @@ final class ClusterRuntime: Sendable {
     /// What the last failover of `cluster` lost (asynchronous replication only).
     func lostTransactions(of cluster: String) -> [CommittedTransaction] { self.clusters[cluster]?.replication?.lostTransactions ?? [] }
 
-    /// Runs failovers and replication until cancelled (the sandbox's shutdown).
-    func run() async {
+    /// Runs failovers and replication until graceful shutdown or cancellation; then the account has no one to
+    /// carry out a failover.
+    func run() async throws {
+        await cancelWhenGracefulShutdown { await self.serve() }
+        self.account.setClusterFailoverRunner(nil)
+    }
+
+    private func serve() async {
         await withDiscardingTaskGroup { group in
             for replication in self.clusters.values.compactMap(\.replication) { group.addTask { await replication.run() } }
             for await request in self.requests {
@@ -141,9 +148,6 @@ final class ClusterRuntime: Sendable {
             }
         }
     }
-
-    func stop() { self.request.finish() }
-
 
     /// The writer went down: after the detection time, failover begins as FailoverDBCluster begins it (or, with no
     /// reader to promote, is refused: the audit log records which).

@@ -56,10 +56,10 @@ enum DatabaseInstanceFactory {
             logger: instanceLogger)
     }
 
-    /// Starts one scripted instance and registers it with RDS (DescribeDBInstances, proxy targets).
+    /// Starts one scripted instance, as a service of the sandbox, and registers it with RDS (DescribeDBInstances, proxy targets).
     static func start(_ spec: Topology.DatabaseInstance, path: String, host: String, network: VirtualNetwork?, account: AccountState,
                       certificates: SandboxCertificates, baseDirectory: URL, cluster: ClusterPlacement? = nil,
-                      threadPool: NIOThreadPool, logger: Logger) async throws -> (ScriptedMySQLServer, Endpoints.Database) {
+                      threadPool: NIOThreadPool, services: SandboxServices, logger: Logger) async throws -> (ScriptedMySQLServer, Endpoints.Database) {
         let endpoint = "\(spec.id).\(account.rdsEndpointSuffix).\(account.region).rds.amazonaws.com"
         var configuration = try DatabaseInstanceFactory.configuration(
             for: spec, path: path, host: host, endpoint: endpoint, certificates: certificates,
@@ -70,10 +70,7 @@ enum DatabaseInstanceFactory {
             configuration.connectionFront = { channel in try network.admit(channel, to: id, port: Topology.DatabaseInstance.port) }
         }
         let server = try ScriptedMySQLServer(configuration: configuration)
-        do { try await server.start() } catch {
-            await server.shutdown()
-            throw error
-        }
+        try await services.start(server, name: "database \(spec.id)")
         let engineVersion = spec.engineVersion ?? "8.0.36"
         account.registerDBInstance(DBInstanceRecord(identifier: spec.id, engineVersion: engineVersion, address: endpoint, port: server.port,
                                                     masterUsername: spec.users[0].name, dbName: spec.databases?.first,

@@ -17,8 +17,8 @@ enum FunctionFactory {
         subscript<T>(dynamicMember path: KeyPath<ProxyFactory.Context, T>) -> T { self.shared[keyPath: path] }
     }
 
-    /// The service, and the address denied connections of process functions are sent to (close it at shutdown).
-    static func start(_ context: Context, handlers: [String: LambdaHandler]) async throws -> (LambdaService, BlackHole?) {
+    /// The service, run by the sandbox's services with the address denied connections of process functions are sent to.
+    static func start(_ context: Context, handlers: [String: LambdaHandler]) async throws -> LambdaService {
         let topology = context.topology
         let aliases = Dictionary(uniqueKeysWithValues: try (topology.functions ?? []).enumerated().map { index, function in
             (function.name, try context.block.address(try NetworkPlan.functionHost(topology, index)))
@@ -32,6 +32,7 @@ enum FunctionFactory {
         }
         let network = context.network
         let blackHole = try network.flatMap { $0.model.deniedConnections == .drop ? try BlackHole(address: try context.block.address(4)) : nil }
+        if let blackHole { await context.services.hold("dropped-connection address") { blackHole.close() } }
         let owners = context.databases.map { ($0.key, $0.value.host, $0.value.port) } + context.proxies.map { ($0.key, $0.value.host, $0.value.port) }
             + context.proxies.values.flatMap { ($0.endpoints ?? [:]).map { ($0.key, $0.value.host, $0.value.port) } }
         let environment = LambdaService.Environment(
@@ -53,20 +54,16 @@ enum FunctionFactory {
         if (topology.functions ?? []).contains(where: { $0.command != nil }), let missing = PreloadLibrary.shared.functionError {
             context.logger.warning("process functions will fail to start: \(missing.errorMessage)")
         }
-        do {
-            for (index, function) in (topology.functions ?? []).enumerated() {
-                let definition = try self.definition(function, index: index, context: context, handlers: handlers)
-                do throws(AWSError) {
-                    try await service.register(definition)
-                } catch {
-                    throw TopologyError(path: "functions[\(index)]", "\(error.code): \(error.message)")
-                }
+        await context.services.run(service, name: "Lambda")
+        for (index, function) in (topology.functions ?? []).enumerated() {
+            let definition = try self.definition(function, index: index, context: context, handlers: handlers)
+            do throws(AWSError) {
+                try await service.register(definition)
+            } catch {
+                throw TopologyError(path: "functions[\(index)]", "\(error.code): \(error.message)")
             }
-        } catch {
-            blackHole?.close()
-            throw error
         }
-        return (service, blackHole)
+        return service
     }
 
     /// Attaches (or replaces) the function's ENI, or marks its alias as outside every VPC.

@@ -8,8 +8,9 @@ import VirtualNetwork
 /// READ_WRITE, a reader of the tracked cluster for READ_ONLY (following failover). Its target connections leave
 /// from the proxy's ENI, as RDS Proxy's do.
 enum ProxyEndpointFactory {
+    /// `endsAlone`: an endpoint created while the sandbox runs, which its deletion stops.
     static func start(_ record: DBProxyEndpointRecord, of proxy: RDSProxyServer, host: String,
-                      context: ProxyFactory.Context) async throws -> (RDSProxyServer, Endpoints.ProxyEndpoint) {
+                      context: ProxyFactory.Context, endsAlone: Bool = false) async throws -> (RDSProxyServer, Endpoints.ProxyEndpoint) {
         let clusterID = proxy.configuration.record.trackedCluster
         var target = proxy.target
         if record.targetRole == .readOnly, let clusterID, let cluster = context.clusters.clusters[clusterID],
@@ -33,8 +34,7 @@ enum ProxyEndpointFactory {
         let server = try RDSProxyServer(configuration: configuration)
         if let clusterID { context.clusters.attach(server, to: clusterID, role: record.targetRole) }
         if record.targetRole == .readOnly, target.instanceID == proxy.target.instanceID { server.targetFailingOver() }  // no reader up yet
-        try await server.start()
-        await server.checkTargetHealth()
+        try await context.services.start(server, name: "proxy endpoint \(record.name)", endsAlone: endsAlone)
         context.account.setProxyEndpointStatus(record.name, .available)
         let described = Endpoints.ProxyEndpoint(endpoint: record.endpoint, host: host, port: server.port, targetRole: record.targetRole.rawValue,
                                                 eni: context.network?.model.eni(owner: record.name).map(Endpoints.Interface.init))

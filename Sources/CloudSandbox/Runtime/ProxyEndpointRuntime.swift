@@ -3,11 +3,12 @@ import Foundation
 import Logging
 import NIOConcurrencyHelpers
 import RDSProxy
+import ServiceLifecycle
 
 /// The proxies' additional endpoints on the data plane: the topology's, started with their proxies, and those that
-/// CreateDBProxyEndpoint adds while the sandbox runs. `run()` (the sandbox runs it for its lifetime) starts a
-/// listener for each endpoint created and stops the listener of each one deleted; a renamed endpoint is both.
-final class ProxyEndpointRuntime: Sendable {
+/// CreateDBProxyEndpoint adds while the sandbox runs. As a `Service` of the sandbox, it starts a listener (a service
+/// of the sandbox's own) for each endpoint created and stops the listener of each one deleted; a renamed endpoint is both.
+final class ProxyEndpointRuntime: Service {
     private struct State {
         var servers: [String: RDSProxyServer]
         /// Endpoint addresses handed out so far (the topology's first).
@@ -40,18 +41,19 @@ final class ProxyEndpointRuntime: Sendable {
     /// What the account's runner calls: the change is carried out by `run()`, in order.
     func enqueue(_ change: DBProxyEndpointChange) { self.change.yield(change) }
 
-    /// Carries out endpoint changes until `stop()`, then stops every endpoint's listener.
-    func run() async {
-        for await change in self.changes {
-            switch change {
-            case let .created(record): await self.start(record)
-            case let .deleted(record): await self.remove(record.name)
+    /// Carries out endpoint changes, in order, until graceful shutdown or cancellation (the listeners stop with the sandbox).
+    func run() async throws {
+        let changes = self.changes
+        await cancelWhenGracefulShutdown {
+            for await change in changes {
+                switch change {
+                case let .created(record): await self.start(record)
+                case let .deleted(record): await self.remove(record.name)
+                }
             }
         }
-        for server in self.servers.values { await server.shutdown() }
+        self.context.account.setProxyEndpointRunner(nil)
     }
-
-    func stop() { self.change.finish() }
 
     private func start(_ record: DBProxyEndpointRecord) async {
         guard let proxy = self.proxies[record.proxyName] else { return }
@@ -62,7 +64,7 @@ final class ProxyEndpointRuntime: Sendable {
                 _ = try network.attach(owner: record.name, subnet: record.subnetIDs[0], securityGroups: record.securityGroupIDs, loopback: host,
                                        path: "CreateDBProxyEndpoint \(record.name)")
             }
-            let (server, _) = try await ProxyEndpointFactory.start(record, of: proxy, host: host, context: self.context)
+            let (server, _) = try await ProxyEndpointFactory.start(record, of: proxy, host: host, context: self.context, endsAlone: true)
             self.state.withLockedValue { $0.servers[record.name] = server }
         } catch {
             // The endpoint cannot listen (a subnet or group the network does not have, no address left): it goes.
@@ -75,7 +77,7 @@ final class ProxyEndpointRuntime: Sendable {
     private func remove(_ name: String) async {
         guard let server = self.state.withLockedValue({ $0.servers.removeValue(forKey: name) }) else { return }
         self.context.clusters.detach(server)
-        await server.shutdown()
+        await server.stop()
         self.context.network?.detach(owner: name)
     }
 }

@@ -17,6 +17,8 @@ enum ProxyFactory {
         var databases: [String: Endpoints.Database]
         var clusters: ClusterRuntime
         var block: LoopbackAddressBlock
+        /// The sandbox's services, which each listener joins.
+        var services: SandboxServices
         var logger: Logger
     }
 
@@ -29,7 +31,7 @@ enum ProxyFactory {
         }
     }
 
-    /// Starts the proxy and its additional endpoints (each in `endpointServers` as it starts, to stop on a failure).
+    /// Starts the proxy and its additional endpoints (each in `endpointServers`), as services of the sandbox.
     static func start(_ spec: Topology.Proxy, index: Int, host: String, context: Context,
                       endpointServers: inout [String: RDSProxyServer]) async throws -> (RDSProxyServer, Endpoints.Proxy) {
         let path = "proxies[\(index)]"
@@ -95,8 +97,7 @@ enum ProxyFactory {
         }
         let server = try RDSProxyServer(configuration: configuration)
         if let cluster { context.clusters.attach(server, to: cluster.spec.id) }
-        try await server.start()
-        await server.checkTargetHealth()
+        try await context.services.start(server, name: "proxy \(spec.name)")
         var endpoint = Endpoints.Proxy(endpoint: record.endpoint, host: host, port: server.port, requireTLS: record.requireTLS,
                                        iamAuth: record.auth.contains { $0.iamAuth == "REQUIRED" }, resourceId: record.resourceID,
                                        caBundle: context.certificates.proxyBundlePath, eni: network?.model.eni(owner: name).map(Endpoints.Interface.init))

@@ -4,14 +4,13 @@ import Foundation
 import Lambda
 import Logging
 import MySQLWire
-import NIOConcurrencyHelpers
-import NIOPosix
 import RDSProxy
 @_exported import SandboxAudit
 import ScriptedMySQL
 import VirtualNetwork
 
-/// A running sandbox: every resource of a topology, listening on the sandbox's own loopback addresses.
+/// A running sandbox: every resource of a topology, listening on the sandbox's own loopback addresses, each server
+/// a service of the sandbox's one service group (see `SandboxServices`).
 public final class Sandbox: Sendable {
     public let topology: Topology
     public let endpoints: Endpoints
@@ -25,47 +24,32 @@ public final class Sandbox: Sendable {
     public let audit: AuditLog
     /// The virtual VPC, enforcing its security groups and ACLs on every instance's listener (nil without one).
     public let network: VirtualNetwork?
-    private let block: LoopbackAddressBlock
-    private let instances: [String: ScriptedMySQLServer]
-    private let proxies: [String: RDSProxyServer]
     /// The Lambda service: its functions, their logs, configuration changes.
     public let lambda: LambdaService
-    private let apis: [String: HTTPAPIServer]
-    private let blackHole: BlackHole?
-    private let clusters: ClusterRuntime
-    private let proxyEndpoints: ProxyEndpointRuntime
-    /// Where the instances' blocking SQLite work runs, for the sandbox's lifetime.
-    private let threadPool: NIOThreadPool
-    /// Runs the clusters' failovers and the proxy endpoints' changes; `shutdown()` cancels and awaits it.
-    private let runtimeTask: Task<Void, Never>
-    private let ownsStateDirectory: Bool
+    let instances: [String: ScriptedMySQLServer]
+    let proxies: [String: RDSProxyServer]
+    let apis: [String: HTTPAPIServer]
+    let clusters: ClusterRuntime
+    let proxyEndpoints: ProxyEndpointRuntime
+    private let services: SandboxServices
 
-    private init(topology: Topology, endpoints: Endpoints, stateDirectory: URL, ownsStateDirectory: Bool, account: AccountState,
-                 aws: AWSEndpoint, network: VirtualNetwork?, block: LoopbackAddressBlock, instances: [String: ScriptedMySQLServer],
-                 proxies: [String: RDSProxyServer], lambda: LambdaService, apis: [String: HTTPAPIServer], blackHole: BlackHole?,
-                 clusters: ClusterRuntime, proxyEndpoints: ProxyEndpointRuntime, threadPool: NIOThreadPool, audit: AuditLog) {
-        self.threadPool = threadPool
-        self.audit = audit
-        self.clusters = clusters
-        self.proxyEndpoints = proxyEndpoints
-        self.runtimeTask = Task {
-            async let endpoints: Void = proxyEndpoints.run()
-            await clusters.run()
-            await endpoints
-        }
-        self.lambda = lambda
-        self.blackHole = blackHole
-        self.apis = apis
-        self.network = network
-        self.proxies = proxies
+    init(topology: Topology, endpoints: Endpoints, stateDirectory: URL, account: AccountState, aws: AWSEndpoint, audit: AuditLog,
+         network: VirtualNetwork?, lambda: LambdaService, instances: [String: ScriptedMySQLServer], proxies: [String: RDSProxyServer],
+         apis: [String: HTTPAPIServer], clusters: ClusterRuntime, proxyEndpoints: ProxyEndpointRuntime, services: SandboxServices) {
         self.topology = topology
         self.endpoints = endpoints
         self.stateDirectory = stateDirectory
-        self.ownsStateDirectory = ownsStateDirectory
         self.account = account
         self.aws = aws
-        self.block = block
+        self.audit = audit
+        self.network = network
+        self.lambda = lambda
         self.instances = instances
+        self.proxies = proxies
+        self.apis = apis
+        self.clusters = clusters
+        self.proxyEndpoints = proxyEndpoints
+        self.services = services
     }
 
     /// Starts everything; on any failure what was started is stopped again and the error says what to fix.
@@ -81,114 +65,27 @@ public final class Sandbox: Sendable {
         logger.handler = MultiplexLogHandler([logger.handler, AuditLogHandler(audit)])
         let owns = stateDirectory == nil
         let state = stateDirectory ?? URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("cloudsandbox-\(UUID().uuidString.prefix(8))")
-        var reserved: LoopbackAddressBlock?
-        let (block, certificates): (LoopbackAddressBlock, SandboxCertificates)
+        let block: LoopbackAddressBlock
         do {
             try topology.validate()
             try topology.validateProcessFunctions(baseDirectory: baseDirectory)
-            reserved = try LoopbackAddressBlock.reserve()
-            (block, certificates) = (reserved!, try SandboxCertificates(region: topology.region, directory: state.appendingPathComponent("certs")))
+            block = try LoopbackAddressBlock.reserve()
         } catch {
-            reserved?.release()
             audit.close()
             throw error
         }
-        let account = AccountState(accountID: topology.accountId ?? "123456789012", region: topology.region)
-        var started: [String: ScriptedMySQLServer] = [:]
-        var proxies: [String: RDSProxyServer] = [:]
-        var endpointServers: [String: RDSProxyServer] = [:]
-        var aws: AWSEndpoint?
-        var lambda: LambdaService?
-        var blackHole: BlackHole?
-        var apis: [String: HTTPAPIServer] = [:]
-        var volumes: [StorageVolume] = []
-        // The instances' blocking SQLite work (lock waits, SLEEP()) runs on the sandbox's own threads, stopped with it.
-        let threadPool = ScriptedMySQLServer.startedPool()
-        do {
-            let network = try NetworkPlan.model(for: topology, loopback: { try? block.address($0) })
-                .map { VirtualNetwork(model: $0, logger: logger) }
-            var databases: [String: Endpoints.Database] = [:]
-            var hosts: [String: String] = [:]
-            for (index, (_, spec)) in topology.placedInstances.enumerated() { hosts[spec.id] = try block.address(try NetworkPlan.hostNumber(index)) }
-            for (index, spec) in topology.databases.enumerated() {
-                if let external = spec.external {
-                    databases[spec.id] = DatabaseInstanceFactory.register(external: external, spec, account: account)
-                    continue
-                }
-                let (server, database) = try await DatabaseInstanceFactory.start(
-                    spec, path: "databases[\(index)]", host: hosts[spec.id]!, network: network, account: account,
-                    certificates: certificates, baseDirectory: baseDirectory, threadPool: threadPool, logger: logger)
-                started[spec.id] = server
-                databases[spec.id] = database
-            }
-            var clusterRuns: [String: ClusterRuntime.Cluster] = [:]
-            for (index, spec) in (topology.clusters ?? []).enumerated() {
-                let cluster = try await ClusterFactory.start(
-                    of: spec, at: "clusters[\(index)]", volumes: &volumes, hosts: hosts, network: network, account: account,
-                    certificates: certificates, baseDirectory: baseDirectory, threadPool: threadPool, logger: logger, started: &started)
-                clusterRuns[spec.id] = cluster
-                databases.merge(cluster.databases) { first, _ in first }
-            }
-            let clusters = ClusterRuntime(clusters: clusterRuns, account: account, hostsFile: state.appendingPathComponent("cluster-hosts"), logger: logger)
-            account.setClusterFailoverRunner { clusters.failoverBegun(cluster: $0, target: $1) }
-            let credentials = try AccountProvisioner.provision(topology, into: account, databases: databases)
-            var proxyEndpoints: [String: Endpoints.Proxy] = [:]
-            let context = ProxyFactory.Context(topology: topology, account: account, network: network, certificates: certificates,
-                                               databases: databases, clusters: clusters, block: block, logger: logger)
-            let before = topology.instances.count + (topology.network?.hosts ?? []).count
-            for (index, spec) in (topology.proxies ?? []).enumerated() {
-                let host = try network?.model.eni(owner: spec.name)?.loopback ?? block.address(try NetworkPlan.hostNumber(before + index))
-                let (server, endpoint) = try await ProxyFactory.start(spec, index: index, host: host, context: context, endpointServers: &endpointServers)
-                proxies[spec.name] = server
-                proxyEndpoints[spec.name] = endpoint
-            }
-            let endpointRuntime = ProxyEndpointRuntime(context: context, proxies: proxies, started: endpointServers)
-            account.setProxyEndpointRunner { endpointRuntime.enqueue($0) }
-            let (functions, hole) = try await FunctionFactory.start(
-                .init(shared: context, proxies: proxyEndpoints, baseDirectory: baseDirectory), handlers: handlers)
-            lambda = functions
-            blackHole = hole
-            apis = try await APIFactory.start(topology, lambda: functions, block: block, account: account, logger: logger)
-            let faults = SandboxFaults(network: network, instances: started, proxies: proxies, clusters: clusters)
-            // The description route reads the endpoints, known once the AWS endpoint it is served on listens.
-            let described = NIOLockedValueBox(Endpoints())
-            let routes = ControlRoutes(topology: topology, endpoints: { described.withLockedValue { $0 } }, network: network, databases: databases,
-                                       proxyEndpoints: proxyEndpoints, faults: faults, proxies: proxies, clusters: Array(clusterRuns.keys),
-                                       account: account, lambda: functions, audit: audit)
-            let endpoint = try await AWSEndpoint.start(
-                account: account, host: try block.address(2), logger: logger,
-                restServices: ["lambda": LambdaAPI(service: functions),
-                               "apigateway": APIGatewayV2API(apis: APIFactory.published(apis), region: account.region, accountID: account.accountID)],
-                routes: routes.install)
-            aws = endpoint
-            await functions.setAWSEndpoint(endpoint.url)
-            var endpoints = Endpoints(databases: databases, aws: .init(endpoint: endpoint.url, region: topology.region, accountId: account.accountID),
-                                      credentials: credentials)
-            endpoints.proxies = proxyEndpoints.isEmpty ? nil : proxyEndpoints
-            let clusterRecords = clusterRuns.keys.compactMap { account.dbCluster($0) }
-            endpoints.clusters = clusterRecords.isEmpty ? nil : Dictionary(uniqueKeysWithValues: clusterRecords.map {
-                ($0.identifier, Endpoints.Cluster(endpoint: $0.endpoint, readerEndpoint: $0.readerEndpoint, port: $0.port,
-                                                  members: $0.members.map(\.instanceIdentifier), writer: $0.writer ?? ""))
-            })
-            if let model = network?.model { endpoints.describe(model, hosts: topology.network?.hosts ?? []) }
-            await endpoints.describe(functions, apis: apis, model: network?.model)
-            described.withLockedValue { [endpoints] in $0 = endpoints }
-            return Sandbox(topology: topology, endpoints: endpoints, stateDirectory: state, ownsStateDirectory: owns, account: account,
-                           aws: endpoint, network: network, block: block, instances: started, proxies: proxies, lambda: functions, apis: apis,
-                           blackHole: hole, clusters: clusters, proxyEndpoints: endpointRuntime, threadPool: threadPool, audit: audit)
-        } catch {
-            account.setProxyEndpointRunner(nil)
-            await lambda?.shutdown()
-            for api in apis.values { await api.stop() }
-            blackHole?.close()
-            for proxy in proxies.values { await proxy.shutdown() }
-            for endpoint in endpointServers.values { await endpoint.shutdown() }
-            for server in started.values { await server.shutdown() }
-            for volume in volumes { volume.remove() }
-            try? await threadPool.shutdownGracefully()
-            await aws?.stop()
+        // From here on, all the sandbox holds is released by its services, in the reverse order of their start.
+        let services = SandboxServices(resources: HeldResource(name: "addresses, audit log, state directory") {
             block.release()
             audit.close()
+            if owns { try? FileManager.default.removeItem(at: state) }
+        }, logger: logger)
+        do {
+            let assembly = SandboxAssembly(topology: topology, baseDirectory: baseDirectory, stateDirectory: state, block: block,
+                                           services: services, audit: audit, logger: logger)
+            return try await assembly.start(handlers: handlers)
+        } catch {
+            await services.shutdown()
             throw error
         }
     }
@@ -236,24 +133,12 @@ public final class Sandbox: Sendable {
     /// The scripted server behind database instance `id` (rules, query log, kill, restart).
     public func database(_ id: String) -> ScriptedMySQLServer? { self.instances[id] }
 
-    /// Stops everything and frees the sandbox's addresses.
-    public func shutdown() async {
-        self.account.setClusterFailoverRunner(nil)
-        self.account.setProxyEndpointRunner(nil)
-        self.proxyEndpoints.stop()
-        self.clusters.stop()
-        self.runtimeTask.cancel()
-        await self.runtimeTask.value
-        await self.lambda.shutdown()
-        for api in self.apis.values { await api.stop() }
-        self.blackHole?.close()
-        for proxy in self.proxies.values { await proxy.shutdown() }
-        await self.aws.stop()
-        for server in self.instances.values { await server.shutdown() }
-        for cluster in self.clusters.clusters.values { for member in cluster.members.values { member.volume.remove() } }
-        try? await self.threadPool.shutdownGracefully()
-        self.block.release()
-        self.audit.close()
-        if self.ownsStateDirectory { try? FileManager.default.removeItem(at: self.stateDirectory) }
-    }
+    /// Stops everything, in the reverse order of the start, and frees the sandbox's addresses.
+    public func shutdown() async { await self.services.shutdown() }
+
+    /// What took the sandbox down by itself: a server that failed or stopped while it ran (nil while it runs).
+    public var failure: (any Error)? { self.services.failure }
+
+    /// Waits until the sandbox stops by itself — a server failed, taking the rest down — and returns why.
+    public func untilStopped() async throws -> (any Error)? { try await self.services.untilStopped() }
 }

@@ -3,7 +3,8 @@ import Logging
 import ServiceLifecycle
 
 /// Runs a sandbox as a `Service`: starts it, writes the endpoints file once everything listens, reports
-/// where things are, and shuts everything down on graceful shutdown (Ctrl-C in `sandbox up`).
+/// where things are, and shuts everything down on graceful shutdown (Ctrl-C in `sandbox up`). A server of the
+/// sandbox that fails takes it down, and `run()` throws that failure (`sandbox up` exits with it).
 public struct SandboxService: Service {
     public let topology: Topology
     public let baseDirectory: URL
@@ -41,9 +42,10 @@ public struct SandboxService: Service {
             try endpoints.write(to: endpointsFile)
             self.logger.info("endpoints written", metadata: ["sandbox.endpoints_file": "\(endpointsFile)"])
         }
-        try? await gracefulShutdown()
+        let failure = try? await cancelWhenGracefulShutdown { try await sandbox.untilStopped() }
         self.logger.info("shutting down")
         await sandbox.shutdown()
         if let endpointsFile { try? FileManager.default.removeItem(atPath: endpointsFile) }
+        if let failure = failure ?? nil { throw failure }
     }
 }

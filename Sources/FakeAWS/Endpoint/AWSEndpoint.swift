@@ -3,36 +3,33 @@ import Foundation
 import Hummingbird
 import Logging
 import SandboxAudit
+import SandboxLifecycle
 import NIOConcurrencyHelpers
 import NIOCore
 import ServiceLifecycle
 
 /// One HTTP endpoint for every fake AWS service (like LocalStack's edge port). Every request is verified
 /// with SigV4, its caller resolved to a principal, routed by the credential scope's service, and authorized
-/// with IAM policy evaluation inside the service.
-public final class AWSEndpoint: Sendable {
+/// with IAM policy evaluation inside the service. A `ListeningService`: it binds when run.
+public struct AWSEndpoint: ListeningService {
     public let account: AccountState
-    public let host: String
-    public let port: Int
     private let listener: HTTPListener
 
-    /// The URL clients pass as `--endpoint-url` / `AWS_ENDPOINT_URL`.
-    public var url: String { "http://\(self.host):\(self.port)" }
+    public var host: String { self.listener.host }
+    /// The bound port (0 until it listens).
+    public var port: Int { self.listener.port }
+    public var listening: Readiness<Int> { self.listener.listening }
 
-    private init(account: AccountState, listener: HTTPListener) {
-        self.account = account
-        self.host = listener.host
-        self.port = listener.port
-        self.listener = listener
-    }
+    /// The URL clients pass as `--endpoint-url` / `AWS_ENDPOINT_URL` (once it listens).
+    public var url: String { self.listener.url }
 
-    /// Starts listening (port 0: ephemeral) and returns once the socket is bound.
+    /// Serves `account` on `host:port` (port 0: ephemeral) once run.
     /// `routes` adds the sandbox's own APIs beside AWS's `/` (as LocalStack serves its internals on its edge port);
     /// `restServices` are REST-protocol services (Lambda, API Gateway) by signing name, served on every other path.
-    public static func start(account: AccountState, host: String = "127.0.0.1", port: Int = 0,
-                             clock: @escaping @Sendable () -> Date = { Date() }, logger: Logger = SandboxLogging.defaultLogger(label: "cloudsandbox.aws"),
-                             restServices: [String: any RESTService] = [:],
-                             routes: (Router<AWSRequestContext>) -> Void = { _ in }) async throws -> AWSEndpoint {
+    public init(account: AccountState, host: String = "127.0.0.1", port: Int = 0,
+                clock: @escaping @Sendable () -> Date = { Date() }, logger: Logger = SandboxLogging.defaultLogger(label: "cloudsandbox.aws"),
+                restServices: [String: any RESTService] = [:],
+                routes: (Router<AWSRequestContext>) -> Void = { _ in }) {
         let responses = AWSResponses(logger: logger)
         var dispatcher = AWSDispatcher(account: account, responses: responses)
         dispatcher.restServices = restServices
@@ -52,15 +49,11 @@ public final class AWSEndpoint: Sendable {
                 }
             }
         }
-        let listener = try await HTTPListener.start(responder: router.buildResponder(), host: host, port: port, logger: logger)
-        logger.info("AWS endpoint listening", metadata: ["aws.endpoint": "\(listener.url)"])
-        return AWSEndpoint(account: account, listener: listener)
+        self.account = account
+        self.listener = HTTPListener(responder: router.buildResponder(), host: host, port: port, logger: logger)
     }
 
-    /// Stops listening (gracefully: requests in flight finish).
-    public func stop() async {
-        await self.listener.stop()
-    }
+    public func run() async throws { try await self.listener.run() }
 }
 
 /// Hummingbird's per-request context, carrying the peer address (aws:SourceIp) and, once `SigV4Middleware` has

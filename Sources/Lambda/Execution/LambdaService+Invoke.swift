@@ -24,7 +24,7 @@ extension LambdaService {
         if type == .dryRun { return InvokeResult(status: 204, payload: [], requestID: requestID) }
         try self.reserve(name)
         if type == .event {
-            self.track { _ = try? await self.run(name, payload: payload, event: event, requestID: requestID, tail: false) }
+            self.eventInvocations.add { _ = try? await self.run(name, payload: payload, event: event, requestID: requestID, tail: false) }
             return InvokeResult(status: 202, payload: [], requestID: requestID)
         }
         return try await self.run(name, payload: payload, event: event, requestID: requestID, tail: tail)

@@ -2,6 +2,7 @@ import AWSSigV4
 import FakeAWS
 import Foundation
 import Logging
+import SandboxLifecycle
 
 /// The Lambda service of a sandbox: its functions, their warm instances, concurrency and timeouts. Invoke
 /// assumes the execution role as lambda.amazonaws.com for each cold start and hands the function its session.
@@ -69,8 +70,8 @@ public actor LambdaService {
 
     var environment: Environment
     var slots: [String: Slot] = [:]
-    /// Event (asynchronous) invocations in flight, awaited at shutdown.
-    private var background: [UUID: Task<Void, Never>] = [:]
+    /// Event (asynchronous) invocations, run by the service's `run()` and awaited when it stops.
+    let eventInvocations = BackgroundWork()
     /// Instances running an invocation, stopped at shutdown.
     var busy: [UUID: any FunctionInstance] = [:]
     private var stopped = false
@@ -129,30 +130,16 @@ public actor LambdaService {
         }
     }
 
-    /// Stops every instance (invocations in flight end as timed out) and waits for Event invocations.
+    /// Stops every instance (invocations in flight end as timed out) and refuses invocations from now on.
     public func shutdown() async {
         self.stopped = true
         for instance in self.busy.values { await instance.stop() }
-        for task in self.background.values { task.cancel() }
-        for task in self.background.values { await task.value }
-        self.background = [:]
         for name in self.slots.keys {
             let idle = self.slots[name]?.idle ?? []
             self.slots[name]?.idle = []
             for warm in idle { await warm.instance.stop() }
         }
     }
-
-    /// Runs an Event invocation in the background, tracked until it ends.
-    func track(_ body: @escaping @Sendable () async -> Void) {
-        let id = UUID()
-        self.background[id] = Task {
-            await body()
-            await self.untrack(id)
-        }
-    }
-
-    private func untrack(_ id: UUID) { self.background[id] = nil }
 
     var isStopped: Bool { self.stopped }
 }

@@ -2,6 +2,7 @@ import FakeAWS
 import Foundation
 import Logging
 import NIOConcurrencyHelpers
+import SandboxLifecycle
 
 /// An execution environment running the customer's code as a child process that speaks the Runtime API on its
 /// own port. The process is killed when the instance stops (timeout, crash, configuration change, shutdown).
@@ -26,7 +27,7 @@ final class ProcessFunctionInstance: FunctionInstance {
     /// Held while bytes are read from the pipe and logged: by the reader thread, one chunk at a time, and by an
     /// invoke that drains what its process printed before answering.
     private let outputLock = NIOLock()
-    private let listener = NIOLockedValueBox<HTTPListener?>(nil)
+    private let listener = NIOLockedValueBox<RunningService<HTTPListener>?>(nil)
     private let function: String
 
     private init(function: String) {
@@ -38,9 +39,10 @@ final class ProcessFunctionInstance: FunctionInstance {
                       log: InvocationLog, initTimeout: Double, logger: Logger) async throws -> ProcessFunctionInstance {
         let instance = ProcessFunctionInstance(function: function)
         instance.core.withLockedValue { $0.log = log }
-        let listener = try await HTTPListener.start(responder: RuntimeAPIRoutes.router(for: instance).buildResponder(),
-                                                    host: network.runtimeAPIHost, logger: logger)
-        instance.listener.withLockedValue { $0 = listener }
+        let running = try await RunningService(HTTPListener(responder: RuntimeAPIRoutes.router(for: instance).buildResponder(),
+                                                            host: network.runtimeAPIHost, logger: logger), logger: logger)
+        let listener = running.service
+        instance.listener.withLockedValue { $0 = running }
         var variables = environment.merging(network.variables(source: source)) { _, steering in steering }
         variables["AWS_LAMBDA_RUNTIME_API"] = "\(listener.host):\(listener.port)"
         let inherited = ProcessInfo.processInfo.environment
@@ -50,7 +52,7 @@ final class ProcessFunctionInstance: FunctionInstance {
         do {
             try instance.launch(code, variables: variables, directory: directory)
         } catch {
-            await listener.stop()
+            await running.stop()
             try? instance.output.fileHandleForReading.close()
             try? instance.output.fileHandleForWriting.close()
             throw FunctionError(errorType: "Runtime.InvalidEntrypoint", errorMessage: "cannot run \(code.command.joined(separator: " ")): \(error)")

@@ -7,10 +7,11 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import NIOSSL
+import SandboxLifecycle
 
 /// An RDS Proxy: a MySQL listener that authenticates clients as RDS Proxy does and multiplexes them over a
 /// bounded pool of connections to its target, logged in with the secrets it reads as its role.
-public final class RDSProxyServer: MySQLServerSessionFactory, Sendable {
+public final class RDSProxyServer: MySQLServerSessionFactory, ListeningService, Sendable {
     /// What the proxy reports about itself (CloudWatch's ClientConnections, DatabaseConnections, ...).
     public struct Statistics: Sendable, Equatable {
         public var clientConnections: Int
@@ -26,8 +27,6 @@ public final class RDSProxyServer: MySQLServerSessionFactory, Sendable {
     private struct State {
         var listener: MySQLServerListener?
         var sessions: [UInt32: ProxySession] = [:]
-        /// The pool's opens, the idle-client sweep and the health checks.
-        var runner: Task<Void, Never>?
     }
 
     public let configuration: RDSProxyConfiguration
@@ -41,6 +40,10 @@ public final class RDSProxyServer: MySQLServerSessionFactory, Sendable {
     private let currentTarget: NIOLockedValueBox<RDSProxyConfiguration.Target>
     private let tlsContext: NIOSSLContext?
     private let state = NIOLockedValueBox(State())
+    /// Completes once `run()` accepts clients (the bound port).
+    public let listening = Readiness<Int>()
+    private let stopping = Readiness<Void>()
+    private let finished = Readiness<Void>()
     /// The target health last recorded: a change is logged at info, a check that finds the same at debug.
     let lastHealth = NIOLockedValueBox<TargetHealth?>(nil)
     private static let rsaKey = try? CachingSHA2RSA.KeyPair()
@@ -100,41 +103,51 @@ public final class RDSProxyServer: MySQLServerSessionFactory, Sendable {
         await self.checkTargetHealth()
     }
 
-    /// Binds the listener, then runs the pool (its connection opens), closes idle clients and checks the target's
-    /// health every `healthCheckInterval`, in one task that `shutdown()` ends.
-    public func start() async throws {
-        let listener = try await MySQLServerListener.bind(host: self.configuration.host, port: self.configuration.port, factory: self,
+    /// Binds the listener, checks the target's health, and says so through `listening`; then runs the pool (its
+    /// connection opens), closes idle clients and checks the target's health every `healthCheckInterval` until
+    /// graceful shutdown, cancellation or `stop()`, and closes the listener and the pool.
+    public func run() async throws {
+        defer { self.finished.succeed(()) }
+        let listener: MySQLServerListener
+        do {
+            listener = try await MySQLServerListener.bind(host: self.configuration.host, port: self.configuration.port, factory: self,
                                                           front: self.configuration.connectionFront, logger: self.configuration.logger)
+        } catch {
+            self.listening.fail(error)
+            throw error
+        }
         self.authenticator.listening(on: listener.port)
+        self.state.withLockedValue { $0.listener = listener }
+        await self.checkTargetHealth()
+        self.listening.succeed(listener.port)
         let idleLimit = TimeInterval(self.configuration.record.idleClientTimeout)
         let healthEvery = self.configuration.healthCheckInterval
         let pool = self.pool
-        let runner = Task { [weak self] in
-            await withDiscardingTaskGroup { group in
-                group.addTask { await pool.run() }
-                group.addTask { [weak self] in
-                    let clock = ContinuousClock()
-                    var lastHealth = clock.now
-                    while !Task.isCancelled {
-                        try? await Task.sleep(for: .milliseconds(Int(min(1, idleLimit / 4) * 1000)))
-                        self?.closeIdleClients(olderThan: idleLimit)
-                        if clock.now - lastHealth >= healthEvery {
-                            lastHealth = clock.now
-                            await self?.checkTargetHealth()
-                        }
+        await withDiscardingTaskGroup { group in
+            group.addTask { await pool.run() }
+            group.addTask {
+                let clock = ContinuousClock()
+                var lastHealth = clock.now
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .milliseconds(Int(min(1, idleLimit / 4) * 1000)))
+                    self.closeIdleClients(olderThan: idleLimit)
+                    if clock.now - lastHealth >= healthEvery {
+                        lastHealth = clock.now
+                        await self.checkTargetHealth()
                     }
                 }
             }
+            await untilShutdown(or: self.stopping)
+            await listener.close()
+            pool.shutdown()
+            group.cancelAll()
         }
-        self.state.withLockedValue { $0.listener = listener; $0.runner = runner }
     }
 
-    public func shutdown() async {
-        let (listener, runner) = self.state.withLockedValue { ($0.listener, $0.runner) }
-        await listener?.close()
-        self.pool.shutdown()
-        runner?.cancel()
-        await runner?.value
+    /// Ends `run()` and waits until it has closed everything (an endpoint deleted while the sandbox runs).
+    public func stop() async {
+        self.stopping.succeed(())
+        _ = try? await self.finished.value
     }
 
     public func accept(_ connection: MySQLConnectionInfo) -> Result<MySQLSessionSetup, ErrorPacket> {

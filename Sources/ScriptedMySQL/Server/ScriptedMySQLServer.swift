@@ -6,10 +6,11 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import NIOSSL
+import SandboxLifecycle
 
 /// A MySQL-compatible server that real clients log into unmodified: users and auth plugins, real SQL on
 /// SQLite, scripted answers/errors/delays/drops, a query log, connection limits, TLS, kill, stop and restart.
-public final class ScriptedMySQLServer: MySQLServerSessionFactory, ServerControl, @unchecked Sendable {
+public final class ScriptedMySQLServer: MySQLServerSessionFactory, ServerControl, ListeningService, @unchecked Sendable {
     public let configuration: ScriptedMySQLConfiguration
     public let queryLog = QueryLog()
     let script = ScriptBook()
@@ -131,6 +132,22 @@ public final class ScriptedMySQLServer: MySQLServerSessionFactory, ServerControl
         try await self.start()
     }
 
+    /// Completes once `run()` has started the server (the bound port).
+    public let listening = Readiness<Int>()
+
+    /// The server as a sandbox runs it: `start()`, then serves (through stops and restarts, which are faults) until
+    /// graceful shutdown or cancellation, then `shutdown()`.
+    public func run() async throws {
+        do { try await self.start() } catch {
+            self.listening.fail(error)
+            await self.shutdown()
+            throw error
+        }
+        self.listening.succeed(self.port)
+        await untilShutdown()
+        await self.shutdown()
+    }
+
     /// Stops and releases everything, removing a temporary data directory (a shared volume's owner removes it).
     public func shutdown() async {
         await self.stop()
@@ -246,6 +263,12 @@ public final class ScriptedMySQLServer: MySQLServerSessionFactory, ServerControl
     }
     func cacheFastAuth(_ name: String) { _ = self.state.withLockedValue { $0.fastAuthCache.insert(name) } }
     public func flushPrivileges() { self.state.withLockedValue { $0.fastAuthCache.removeAll() } }
+
+    /// Starts blocking SQLite work off the event loops and the cooperative pool, without waiting for it (a stopping
+    /// pool still runs it, on the thread that stops it).
+    func startBlocking(_ work: @escaping @Sendable () -> Void) {
+        self.blockingPool.submit { _ in work() }
+    }
 
     /// Runs blocking SQLite work off the event loops and the cooperative pool.
     func runBlocking<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {

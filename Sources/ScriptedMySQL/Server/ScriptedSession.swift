@@ -96,8 +96,8 @@ final class ScriptedSession: MySQLServerSession, @unchecked Sendable {
     func closed() {
         self.server.sessionClosed(self.info.id)
         let locks = self.server.writeLocks, log = self.server.queryLog, id = self.info.id
-        Task {
-            await self.onPool { self.sql.close() }
+        self.server.startBlocking {
+            self.lock.withLock { self.sql.close() }
             log.ended(connectionID: id)
             locks.release(session: id)  // its transaction is rolled back: the sessions waiting behind it proceed
         }
