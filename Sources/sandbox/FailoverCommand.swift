@@ -21,16 +21,19 @@ struct FailoverCommand: AsyncParsableCommand {
         var request = URLRequest(url: URL(string: base + path)!)
         request.httpMethod = "POST"
         let (data, response) = try await URLSession.shared.data(for: request)
-        let text = String(decoding: data, as: UTF8.self)
-        guard (response as? HTTPURLResponse)?.statusCode == 200 else { throw ValidationError(text) }
-        print(text)
+        guard (response as? HTTPURLResponse)?.statusCode == 200 else {
+            // RDS refused (no such cluster, a failover under way): its error, exit 1.
+            let refusal = (try? JSONDecoder().decode(ControlError.self, from: data))?.description ?? String(decoding: data, as: UTF8.self)
+            FileHandle.standardError.write(Data("\(refusal)\n".utf8))
+            throw ExitCode(1)
+        }
+        print(try ControlJSON.text(try JSONDecoder().decode(ClusterSummary.self, from: data)))
         guard self.wait else { return }
         for _ in 0..<3_000 {
             try await Task.sleep(for: .milliseconds(100))
             let (data, _) = try await URLSession.shared.data(from: URL(string: base + "/sandbox/clusters")!)
-            let clusters = try JSONSerialization.jsonObject(with: data) as? [String: [String: Any]]
-            guard let state = clusters?[self.cluster], state["status"] as? String == "available" else { continue }
-            print(String(decoding: try JSONSerialization.data(withJSONObject: state, options: [.sortedKeys, .prettyPrinted]), as: UTF8.self))
+            guard let cluster = try JSONDecoder().decode([String: ClusterSummary].self, from: data)[self.cluster], cluster.isAvailable else { continue }
+            print(try ControlJSON.text(cluster))
             return
         }
         throw ValidationError("the failover of \(self.cluster) did not finish within 5 minutes")

@@ -16,11 +16,11 @@ struct ProxyCommand: AsyncParsableCommand {
     func run() async throws {
         let base = try self.sandbox.awsEndpoint()
         let (data, _) = try await URLSession.shared.data(from: URL(string: base + "/sandbox/proxies")!)
-        guard var status = try JSONSerialization.jsonObject(with: data) as? [String: Any] else { throw ValidationError("unexpected answer: \(String(decoding: data, as: UTF8.self))") }
+        var status = try JSONDecoder().decode([String: ProxyStatus].self, from: data)
         if let name = self.name {
             guard let one = status[name] else { throw ValidationError("no proxy '\(name)'; the sandbox has: \(status.keys.sorted().joined(separator: ", "))") }
             status = [name: one]
         }
-        print(String(decoding: try JSONSerialization.data(withJSONObject: status, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]), as: UTF8.self))
+        print(try ControlJSON.text(status))
     }
 }

@@ -33,7 +33,7 @@ final class ClusterDNSTests: XCTestCase {
             XCTAssertEqual(before, Answer(address: first, outcome: "written"))
 
             try sandbox.failover(cluster: "orders")
-            try await waitUntil("the cluster is available") { sandbox.account.dbCluster("orders")?.status == "available" }
+            try await waitUntil("the cluster is available") { sandbox.account.dbCluster("orders")?.status == .available }
             // Within the TTL the name still answers the old writer, now a reader: the write is refused. What the sandbox
             // resolves before and after the call brackets what the function saw.
             let staleBefore = sandbox.resolve(cluster.endpoint) == first

@@ -51,9 +51,9 @@ final class ClusterFailoverTests: XCTestCase {
             try await waitUntil("the SLEEP reached the writer") { writer1.queryLog.running.contains { $0.statement.contains("SLEEP(5)") } }
 
             try sandbox.failover(cluster: "orders")
-            XCTAssertEqual(sandbox.account.dbCluster("orders")?.status, "failing-over")
+            XCTAssertEqual(sandbox.account.dbCluster("orders")?.status, .failingOver)
             XCTAssertThrowsError(try sandbox.failover(cluster: "orders")) {
-                XCTAssertEqual(($0 as? AWSError)?.code, "InvalidDBClusterStateFault", "\($0)")
+                XCTAssertEqual(($0 as? AWSError)?.code, .invalidDBClusterStateFault, "\($0)")
             }
             _ = await inFlight
 
@@ -63,7 +63,7 @@ final class ClusterFailoverTests: XCTestCase {
             XCTAssertEqual(sandbox.proxy("orders-proxy")?.target.instanceID, "orders-2")
 
             // A client that cached the old writer's address: once it is back (as a reader), its writes get 1290.
-            try await waitUntil("the cluster is available") { sandbox.account.dbCluster("orders")?.status == "available" }
+            try await waitUntil("the cluster is available") { sandbox.account.dbCluster("orders")?.status == .available }
             let stale = try await self.connect(first.host, first.port)
             await assertMySQLError(1290) { _ = try await MariaDB.offload { try stale.query("INSERT INTO items VALUES (3, 'stale writer')") } }
             let promoted = try await self.connect(second.host, second.port)
@@ -108,7 +108,7 @@ final class ClusterFailoverTests: XCTestCase {
             let failover = try await SandboxAWSTests.aws(["rds", "failover-db-cluster", "--db-cluster-identifier", "orders"], as: "root", in: sandbox.endpoints)
             XCTAssertEqual(failover.status, 0, failover.stderr)
             XCTAssertTrue(failover.stdout.contains(#""Status": "failing-over""#), failover.stdout)
-            try await waitUntil("the cluster is available") { sandbox.account.dbCluster("orders")?.status == "available" }
+            try await waitUntil("the cluster is available") { sandbox.account.dbCluster("orders")?.status == .available }
             XCTAssertEqual(sandbox.account.dbCluster("orders")?.writer, "orders-2")
         }
     }
@@ -119,11 +119,11 @@ final class ClusterFailoverTests: XCTestCase {
         try await withSandbox(try await Self.start()) { sandbox in
             await sandbox.setDown("orders-1", true)
             try await waitUntil("orders-2 is the writer") { sandbox.writer(of: "orders") == "orders-2" }
-            try await waitUntil("the cluster is available") { sandbox.account.dbCluster("orders")?.status == "available" }
+            try await waitUntil("the cluster is available") { sandbox.account.dbCluster("orders")?.status == .available }
             await sandbox.setDown("orders-1", false)
             await sandbox.database("orders-2")?.stop()  // the new writer stops (a crash): noticed, failed over back
             try await waitUntil("orders-1 is the writer") { sandbox.writer(of: "orders") == "orders-1" }
-            try await waitUntil("the cluster is available") { sandbox.account.dbCluster("orders")?.status == "available" }
+            try await waitUntil("the cluster is available") { sandbox.account.dbCluster("orders")?.status == .available }
             try await waitUntil("orders-2 runs again") { sandbox.database("orders-2")?.isRunning == true }
             XCTAssertEqual(sandbox.audit.events(AuditQuery(kind: .failover, outcome: "begun")).map(\.subject), ["orders", "orders"], "both detections are recorded")
             await sandbox.setDown("solo-1", true)  // no reader: failover is refused, the cluster keeps its (down) writer, and the sandbox runs on

@@ -124,7 +124,7 @@ final class FailoverWorkloadTests: XCTestCase {
             XCTAssertEqual(Set(report.lost), lostRows.intersection(acknowledged).subtracting(stored), "the checker finds exactly the tail the promotion dropped")
             XCTAssertTrue(Set(report.lost).isSubset(of: lostRows), "every lost write is one the promotion dropped")
 
-            try await waitUntil("the cluster is available") { sandbox.account.dbCluster("orders")?.status == "available" }
+            try await waitUntil("the cluster is available") { sandbox.account.dbCluster("orders")?.status == .available }
             let current = try await self.stored(sandbox)
             // The rebuilt reader applies the last writes after the lag.
             try await waitUntil("the old writer came back as a copy of the new one, without the lost tail") {

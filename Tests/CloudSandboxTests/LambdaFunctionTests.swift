@@ -93,7 +93,7 @@ final class LambdaFunctionTests: XCTestCase {
                 _ = try await lambda.invoke("single", payload: [])
                 XCTFail("a second concurrent invoke exceeds the reserved concurrency of 1")
             } catch {
-                XCTAssertEqual(error.code, "TooManyRequestsException")
+                XCTAssertEqual(error.code, .tooManyRequestsException)
                 XCTAssertEqual(error.status, 429)
                 XCTAssertEqual(error.fields["Reason"], "ReservedFunctionConcurrentInvocationLimitExceeded")
             }
@@ -108,11 +108,11 @@ final class LambdaFunctionTests: XCTestCase {
     func testBadRequestsAreRefusedWithLambdasErrors() async throws {
         try await withSandbox(try await self.start()) { sandbox in
             let lambda = sandbox.lambda
-            await self.assertRefused("InvalidRequestContentException", 400) { _ = try await lambda.invoke("echo", payload: Array("{nope".utf8)) }
-            await self.assertRefused("RequestTooLargeException", 413) { _ = try await lambda.invoke("echo", payload: [UInt8](repeating: 0x20, count: 6 * 1024 * 1024 + 1)) }
-            await self.assertRefused("ResourceNotFoundException", 404) { _ = try await lambda.invoke("nope", payload: []) }
-            await self.assertRefused("ValidationException", 400) { _ = try await lambda.update("echo", .init(timeout: 901)) }
-            await self.assertRefused("InvalidParameterValueException", 400) { _ = try await lambda.update("echo", .init(roleARN: "arn:aws:iam::123456789012:role/missing")) }
+            await self.assertRefused(.invalidRequestContentException, 400) { _ = try await lambda.invoke("echo", payload: Array("{nope".utf8)) }
+            await self.assertRefused(.requestTooLargeException, 413) { _ = try await lambda.invoke("echo", payload: [UInt8](repeating: 0x20, count: 6 * 1024 * 1024 + 1)) }
+            await self.assertRefused(.resourceNotFoundException, 404) { _ = try await lambda.invoke("nope", payload: []) }
+            await self.assertRefused(.validationException, 400) { _ = try await lambda.update("echo", .init(timeout: 901)) }
+            await self.assertRefused(.invalidParameterValueException, 400) { _ = try await lambda.update("echo", .init(roleARN: "arn:aws:iam::123456789012:role/missing")) }
             let echoed = try await lambda.invoke("echo", payload: Array("[1,2]".utf8))
             XCTAssertEqual(try self.json(echoed), [1, 2], "refusals left the function as it was")
         }
@@ -209,7 +209,7 @@ final class LambdaFunctionTests: XCTestCase {
         }
     }
 
-    private func assertRefused(_ code: String, _ status: Int, _ body: () async throws -> Void, file: StaticString = #filePath, line: UInt = #line) async {
+    private func assertRefused(_ code: AWSErrorCode, _ status: Int, _ body: () async throws -> Void, file: StaticString = #filePath, line: UInt = #line) async {
         do {
             try await body()
             XCTFail("expected \(code)", file: file, line: line)

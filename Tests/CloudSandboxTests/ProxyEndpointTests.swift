@@ -55,7 +55,7 @@ final class ProxyEndpointTests: XCTestCase {
             // Failover promotes orders-2: the read-only endpoint leaves it, waits for a reader, and reaches orders-1 once
             // it is back as one; the roles in DescribeDBProxyTargets follow.
             try sandbox.failover(cluster: "orders")
-            try await waitUntil("the cluster is available") { sandbox.account.dbCluster("orders")?.status == "available" }
+            try await waitUntil("the cluster is available") { sandbox.account.dbCluster("orders")?.status == .available }
             try await waitUntil("the read-only endpoint reaches orders-1") { sandbox.proxy("orders-reader")?.target.instanceID == "orders-1" }
             let after = try await self.scenario(sandbox, endpoint: "orders-reader", host: reader.host, port: reader.port)
             XCTAssertEqual(after.error("write")?.code, "1290", "still a reader after failover: \(after.values)")

@@ -94,6 +94,27 @@ final class SandboxCLITests: XCTestCase {
         return (sandbox, file)
     }
 
+    /// `sandbox failover CLUSTER --wait` begins FailoverDBCluster through the control API, prints the reader it
+    /// promotes, then the cluster once it is available again; a cluster that does not exist is RDS's error, exit 1.
+    func testFailoverThroughTheCommandLineWaitsForTheNewWriter() async throws {
+        let sandbox = try await ClusterFailoverTests.start()
+        let file = NSTemporaryDirectory() + "cloudsandbox-cli-\(UUID().uuidString.prefix(8)).json"
+        try sandbox.endpoints.write(to: file)
+        try await withSandbox(sandbox) { sandbox in
+            defer { try? FileManager.default.removeItem(atPath: file) }
+            let failover = try await self.sandbox(["failover", "orders", "--wait", "--endpoints-file", file])
+            XCTAssertEqual(failover.status, 0, failover.stderr)
+            XCTAssertTrue(failover.stdout.contains(#""promoting" : "orders-2""#), failover.stdout)
+            let last = try XCTUnwrap(failover.stdout.range(of: #""promoting""#, options: .backwards)).upperBound
+            XCTAssertTrue(failover.stdout[last...].contains(#""status" : "available""#) && failover.stdout[last...].contains(#""writer" : "orders-2""#),
+                          failover.stdout)
+            XCTAssertEqual(sandbox.writer(of: "orders"), "orders-2")
+            let missing = try await self.sandbox(["failover", "nosuch", "--endpoints-file", file])
+            XCTAssertEqual(missing.status, 1)
+            XCTAssertTrue(missing.stderr.contains("DBClusterNotFoundFault: DBCluster nosuch not found."), missing.stderr)
+        }
+    }
+
     /// `eval "$(sandbox env ...)"`: the aws CLI acts as the user, the mariadb client finds the instance.
     func testEnvExportsAPrincipalForTheAWSCLIAndAnInstanceForMariaDB() async throws {
         let (sandbox, file) = try await self.defaultSandbox()
@@ -139,6 +160,7 @@ final class SandboxCLITests: XCTestCase {
             XCTAssertEqual(status.status, 0, status.stderr)
             XCTAssertTrue(status.stdout.contains("the password does not match the secret arn:aws:secretsmanager:us-east-1:123456789012:secret:app-db/admin"), status.stdout)
             XCTAssertTrue(status.stdout.contains("\"state\" : \"AVAILABLE\""), status.stdout)
+            XCTAssertTrue(status.stdout.contains("\"clientConnections\" : ") && status.stdout.contains("\"borrowTimeouts\" : 0"), status.stdout)
             XCTAssertFalse(status.stdout.contains("admin-Passw0rd"), "no password in the status")
         }
     }

@@ -58,6 +58,13 @@ final class BadInputTests: XCTestCase {
         XCTAssertEqual(badJSON.status, 400)
         XCTAssertTrue(badJSON.body.contains("\"__type\":\"SerializationException\""), badJSON.body)
 
+        let wrongType = try await self.send(endpoint, body: Array(#"{"Name":"typed","SecretString":{"password":"p"}}"#.utf8),
+                                            target: "secretsmanager.CreateSecret", service: "secretsmanager", signWith: root)
+        XCTAssertEqual(wrongType.status, 400)
+        XCTAssertTrue(wrongType.body.contains("\"__type\":\"SerializationException\"") && wrongType.body.contains("SecretString must be a String"), wrongType.body)
+        let unknownOperation = try await self.send(endpoint, body: Array("{}".utf8), target: "secretsmanager.Explode", service: "secretsmanager", signWith: root)
+        XCTAssertTrue(unknownOperation.body.contains("\"__type\":\"UnknownOperationException\""), unknownOperation.body)
+
         let huge = try await self.send(endpoint, body: [UInt8](repeating: 0x61, count: 3 * 1024 * 1024), target: "secretsmanager.CreateSecret",
                                        service: "secretsmanager", signWith: root)
         XCTAssertEqual(huge.status, 413)

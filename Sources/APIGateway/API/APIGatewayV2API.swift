@@ -30,19 +30,19 @@ public struct APIGatewayV2API: RESTService {
     public func respond(to request: AWSRequest, call: AWSCall) async throws(AWSError) -> RESTResponse {
         let parts = request.path.split(separator: "/").map(String.init)
         guard request.method == "GET", parts.count >= 2, parts[0] == "v2", parts[1] == "apis" else {
-            throw AWSError(code: "NotFoundException", message: "apigatewayv2 \(request.method) \(request.path) is not served here (GetApis, GetApi, GetRoutes, GetStages, GetIntegrations)", status: 404)
+            throw AWSError(.notFoundException, "apigatewayv2 \(request.method) \(request.path) is not served here (GetApis, GetApi, GetRoutes, GetStages, GetIntegrations)")
         }
         try call.authorize("apigateway:GET", on: "arn:aws:apigateway:\(self.region)::/" + parts.dropFirst().joined(separator: "/"))
         if parts.count == 2 { return .json(JSONValue.object(["items": .array(self.apis.map(self.document))])) }
         guard let api = self.apis.first(where: { $0.definition.id == parts[2] }) else {
-            throw AWSError(code: "NotFoundException", message: "Invalid API identifier specified \(self.accountID):\(parts[2])", status: 404)
+            throw AWSError(.notFoundException, "Invalid API identifier specified \(self.accountID):\(parts[2])")
         }
         switch parts.count > 3 ? parts[3] : "" {
         case "": return .json(self.document(api))
         case "routes": return .json(JSONValue.object(["items": .array(Self.routes(api.definition))]))
         case "stages": return .json(["items": [["stageName": "$default", "autoDeploy": true, "apiGatewayManaged": false]]])
         case "integrations": return .json(JSONValue.object(["items": .array(self.integrations(api.definition))]))
-        default: throw AWSError(code: "NotFoundException", message: "Unknown resource \(parts[3])", status: 404)
+        default: throw AWSError(.notFoundException, "Unknown resource \(parts[3])")
         }
     }
 

@@ -11,25 +11,19 @@ struct ClusterAPI: Sendable {
 
     func install(on router: Router<AWSRequestContext>) {
         router.get("/sandbox/clusters") { _, _ in
-            Response.json(Dictionary(uniqueKeysWithValues: self.clusters.compactMap { self.account.dbCluster($0) }.map { ($0.identifier, Self.summary($0)) }),
-                          pretty: true)
+            Response.json(encoding: Dictionary(uniqueKeysWithValues: self.clusters.compactMap { self.account.dbCluster($0) }.map {
+                ($0.identifier, ClusterSummary($0))
+            }))
         }
         router.post("/sandbox/clusters/:cluster/failover") { request, context in
             let id = context.parameters.get("cluster") ?? ""
             do throws(AWSError) {
                 let target: String? = request.uri.queryParameters.get("target").map { String($0) }
                 let (cluster, promoting) = try self.account.beginClusterFailover(id, target: target)
-                var summary = Self.summary(cluster)
-                summary["promoting"] = promoting
-                return Response.json(summary, pretty: true)
+                return Response.json(encoding: ClusterSummary(cluster, promoting: promoting))
             } catch {
-                return Response.json(["code": error.code, "message": error.message], status: .init(code: error.status))
+                return Response.json(encoding: ControlError(code: error.code.rawValue, message: error.message), status: .init(code: error.status))
             }
         }
-    }
-
-    private static func summary(_ cluster: DBClusterRecord) -> [String: Any] {
-        ["status": cluster.status, "writer": cluster.writer ?? "", "members": cluster.members.map(\.instanceIdentifier),
-         "endpoint": cluster.endpoint, "readerEndpoint": cluster.readerEndpoint]
     }
 }

@@ -12,20 +12,14 @@ struct ProxyStatusAPI: Sendable {
 
     func install(on router: Router<AWSRequestContext>) {
         router.get("/sandbox/proxies") { _, _ in
-            var status: [String: Any] = [:]
+            var status: [String: ProxyStatus] = [:]
             for (name, proxy) in self.proxies {
-                let statistics = await proxy.statistics()
-                let targets = self.account.dbProxy(named: name)?.targets ?? []
-                status[name] = [
-                    "endpoint": proxy.configuration.record.endpoint,
-                    "clientConnections": statistics.clientConnections, "databaseConnections": statistics.databaseConnections,
-                    "idleDatabaseConnections": statistics.idleDatabaseConnections, "pinnedClients": statistics.pinnedClients,
-                    "borrowWaits": statistics.borrowWaits, "borrowTimeouts": statistics.borrowTimeouts,
-                    "targets": targets.map(\.json),
-                    "logins": proxy.audit.all.suffix(50).map { ["user": $0.user, "outcome": $0.outcome, "reason": $0.reason] },
-                ] as [String: Any]
+                status[name] = ProxyStatus(
+                    endpoint: proxy.configuration.record.endpoint, statistics: await proxy.statistics(),
+                    targets: (self.account.dbProxy(named: name)?.targets ?? []).map(TargetStatus.init),
+                    logins: proxy.audit.all.suffix(50).map { .init(user: $0.user, outcome: $0.outcome, reason: $0.reason) })
             }
-            return Response.json(status, pretty: true)
+            return Response.json(encoding: status)
         }
     }
 }

@@ -12,12 +12,21 @@ extension Response {
     }
 }
 
+extension Response {
+    /// A control API's answer of a `ControlModels` type.
+    static func json(encoding value: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
+        let data = (try? ControlJSON.encoder().encode(value)) ?? Data("{}".utf8)
+        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
 extension DBProxyRecord.Target {
-    /// As the control APIs show it: instance, state, and the reason and description when there are.
+    /// As the untyped control APIs show it: instance, state, and the reason and description when there are.
     var json: [String: Any] {
-        var entry: [String: Any] = ["instance": self.instanceIdentifier, "state": self.state.rawValue]
-        entry["reason"] = self.reason?.rawValue
-        entry["description"] = self.healthDescription
+        let status = TargetStatus(self)
+        var entry: [String: Any] = ["instance": status.instance, "state": status.state]
+        entry["reason"] = status.reason
+        entry["description"] = status.description
         return entry
     }
 }

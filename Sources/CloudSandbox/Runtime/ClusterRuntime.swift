@@ -117,7 +117,7 @@ final class ClusterRuntime: Service {
     /// during a failover is the failover's own (one that ends with its writer stopped checks again).
     func instanceWentDown(_ id: String, stopped: Bool = false) {
         guard let cluster = self.cluster(of: id), self.writer(of: cluster) == id else { return }
-        if stopped, self.account.dbCluster(cluster)?.status != "available" { return }
+        if stopped, self.account.dbCluster(cluster)?.status != .available { return }
         self.request.yield(.writerDown(cluster: cluster, stopped: stopped))
     }
 

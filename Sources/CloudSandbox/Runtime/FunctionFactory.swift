@@ -79,7 +79,7 @@ enum FunctionFactory {
             network.setOutsideVPC(alias, owner: nil)
             return .init(sourceAddress: alias, eniID: eni.id, vpcID: eni.vpc)
         } catch {
-            throw AWSError(code: "InvalidParameterValueException", message: "\(error.path): \(error.reason)")
+            throw AWSError(.invalidParameterValueException, "\(error.path): \(error.reason)")
         }
     }
 

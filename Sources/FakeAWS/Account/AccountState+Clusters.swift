@@ -22,8 +22,8 @@ extension AccountState {
             guard var cluster = data.dbClusters[id] else {
                 throw AWSError.dbClusterNotFound(id)
             }
-            guard cluster.status == "available" else {
-                throw AWSError(code: "InvalidDBClusterStateFault", message: "DBCluster \(id) is \(cluster.status), not available; wait for the failover under way to finish.")
+            guard cluster.status == .available else {
+                throw AWSError(.invalidDBClusterStateFault, "DBCluster \(id) is \(cluster.status), not available; wait for the failover under way to finish.")
             }
             let readers = cluster.members.filter { !$0.isWriter }.map(\.instanceIdentifier)
             let chosen: String
@@ -33,16 +33,16 @@ extension AccountState {
                 }
                 guard readers.contains(target) else {
                     let why = cluster.writer == target ? "is already the writer" : "is not a member of the cluster"
-                    throw AWSError(code: "InvalidDBInstanceState", message: "DB instance \(target) \(why) of DBCluster \(id); name one of its readers: \(readers.joined(separator: ", ")).")
+                    throw AWSError(.invalidDBInstanceState, "DB instance \(target) \(why) of DBCluster \(id); name one of its readers: \(readers.joined(separator: ", ")).")
                 }
                 chosen = target
             } else {
                 guard let first = readers.first else {
-                    throw AWSError(code: "InvalidDBClusterStateFault", message: "DBCluster \(id) has no reader to fail over to; add a reader instance to the cluster first.")
+                    throw AWSError(.invalidDBClusterStateFault, "DBCluster \(id) has no reader to fail over to; add a reader instance to the cluster first.")
                 }
                 chosen = first
             }
-            cluster.status = "failing-over"
+            cluster.status = .failingOver
             data.dbClusters[id] = cluster
             return (cluster, chosen)
         }
@@ -61,7 +61,7 @@ extension AccountState {
 
     /// The failover is over: the cluster is available (and may fail over again).
     public func completeClusterFailover(_ id: String) {
-        try? self.withState { (data: inout Data) throws(AWSError) in data.dbClusters[id]?.status = "available" }
+        try? self.withState { (data: inout Data) throws(AWSError) in data.dbClusters[id]?.status = .available }
     }
 
     /// Points a proxy's registered target at `instance`. A proxy tracking a cluster keeps a row per member, whose

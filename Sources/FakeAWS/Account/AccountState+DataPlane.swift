@@ -27,12 +27,12 @@ extension AccountState {
     public func serviceSession(role roleARN: String, service: String, session: String) throws(AWSError) -> Caller {
         let name = String(roleARN.split(separator: "/").last ?? "")
         guard let role = self.read({ $0.roles[name] }), role.arn == roleARN else {
-            throw AWSError(code: "NoSuchEntity", message: "The role \(roleARN) does not exist in account \(self.accountID).", status: 404)
+            throw AWSError(.noSuchEntity, "The role \(roleARN) does not exist in account \(self.accountID).")
         }
         let context = RequestContext(servicePrincipal: service, action: "sts:AssumeRole", resource: role.arn)
         let trust = try IAMService.parse(role.trustPolicy, kind: .trust)
         guard PolicyEvaluator.evaluate(context, identityPolicies: [], resourcePolicy: NamedPolicy(name: "trust-policy", document: trust)).isAllowed else {
-            throw AWSError(code: "AccessDenied", message: "\(service) is not authorized to perform: sts:AssumeRole on resource: \(role.arn): its trust policy does not name \(service)")
+            throw AWSError(.accessDenied, "\(service) is not authorized to perform: sts:AssumeRole on resource: \(role.arn): its trust policy does not name \(service)")
         }
         return self.read { self.caller(role, session: session, accessKeyID: "", data: $0) }
     }
@@ -55,9 +55,9 @@ extension AccountState {
     /// deletion, and kms:Decrypt through Secrets Manager for a customer key.
     public func secretValue(_ secretID: String, as caller: Caller, logger: Logger, now: Date = Date()) throws(AWSError) -> String {
         let service = SecretsManagerService(account: self, authorizer: Authorizer(logger: logger, requestKeys: ["aws:SecureTransport": ["true"]]))
-        let output = try service.handle("GetSecretValue", ["SecretId": secretID], caller: caller, now: now)
-        guard let value = output["SecretString"] as? String else {
-            throw AWSError(code: "InvalidRequestException", message: "Secret \(secretID) holds binary data, not the JSON {\"username\", \"password\"} a proxy reads.")
+        let output = try service.handle(.getSecretValue, SecretsManagerInput(secretID: secretID), caller: caller, now: now)
+        guard let value = (output as? SecretValue)?.secretString else {
+            throw AWSError(.invalidRequestException, "Secret \(secretID) holds binary data, not the JSON {\"username\", \"password\"} a proxy reads.")
         }
         return value
     }

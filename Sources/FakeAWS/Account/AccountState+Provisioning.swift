@@ -17,7 +17,7 @@ extension AccountState {
         let arn = self.managedPolicyARN(name)
         try self.withState { (data: inout Data) throws(AWSError) in
             guard data.managedPolicies[arn] == nil else {
-                throw AWSError(code: "EntityAlreadyExists", message: "A policy called \(name) already exists. Duplicate names are not allowed.", status: 409)
+                throw AWSError(.entityAlreadyExists, "A policy called \(name) already exists. Duplicate names are not allowed.")
             }
             data.managedPolicies[arn] = (name, document)
         }
@@ -34,7 +34,7 @@ extension AccountState {
     func addUser(name: String, inlinePolicies: [String: String] = [:], managedPolicies: [String] = []) throws(AWSError) -> IAMUser {
         for document in inlinePolicies.values { _ = try IAMService.parse(document, kind: .identity) }
         return try self.withState { (data: inout Data) throws(AWSError) -> IAMUser in
-            guard data.users[name] == nil else { throw AWSError(code: "EntityAlreadyExists", message: "User with name \(name) already exists.", status: 409) }
+            guard data.users[name] == nil else { throw AWSError(.entityAlreadyExists, "User with name \(name) already exists.") }
             var user = IAMUser(name: name, arn: "arn:aws:iam::\(self.accountID):user/\(name)", id: IDs.uniqueID(prefix: "AIDA"))
             user.inlinePolicies = inlinePolicies
             user.attachedPolicies = try self.attachable(managedPolicies, data: data)
@@ -46,7 +46,7 @@ extension AccountState {
     func createAccessKey(userName: String) throws(AWSError) -> AWSCredentials {
         let credentials = AWSCredentials(accessKeyID: IDs.accessKeyID(prefix: "AKIA"), secretAccessKey: IDs.secret())
         try self.withState { (data: inout Data) throws(AWSError) in
-            guard data.users[userName] != nil else { throw AWSError(code: "NoSuchEntity", message: "The user with name \(userName) cannot be found.", status: 404) }
+            guard data.users[userName] != nil else { throw AWSError(.noSuchEntity, "The user with name \(userName) cannot be found.") }
             data.accessKeys[credentials.accessKeyID] = AccessKey(credentials: credentials, owner: .user(userName))
         }
         return credentials
@@ -65,7 +65,7 @@ extension AccountState {
         _ = try IAMService.parse(trustPolicy, kind: .trust)
         for document in inlinePolicies.values { _ = try IAMService.parse(document, kind: .identity) }
         return try self.withState { (data: inout Data) throws(AWSError) -> IAMRole in
-            guard data.roles[name] == nil else { throw AWSError(code: "EntityAlreadyExists", message: "Role with name \(name) already exists.", status: 409) }
+            guard data.roles[name] == nil else { throw AWSError(.entityAlreadyExists, "Role with name \(name) already exists.") }
             var role = IAMRole(name: name, arn: "arn:aws:iam::\(self.accountID):role/\(name)", id: IDs.uniqueID(prefix: "AROA"),
                                trustPolicy: trustPolicy, maxSessionDuration: maxSessionDuration)
             role.inlinePolicies = inlinePolicies
@@ -85,7 +85,7 @@ extension AccountState {
         try self.withState { (data: inout Data) throws(AWSError) in
             if let alias {
                 let name = alias.hasPrefix("alias/") ? alias : "alias/\(alias)"
-                guard data.aliases[name] == nil else { throw AWSError(code: "AlreadyExistsException", message: "An alias with the name \(name) already exists") }
+                guard data.aliases[name] == nil else { throw AWSError(.alreadyExistsException, "An alias with the name \(name) already exists") }
                 data.aliases[name] = id
             }
             data.keys[id] = key
@@ -102,7 +102,7 @@ extension AccountState {
         let arn = "arn:aws:secretsmanager:\(self.region):\(self.accountID):secret:\(name)-\(arnSuffix ?? IDs.suffix(6))"
         try self.withState { (data: inout Data) throws(AWSError) in
             guard data.secrets[name] == nil else {
-                throw AWSError(code: "ResourceExistsException", message: "The operation failed because the secret \(name) already exists.")
+                throw AWSError.secretExists(name)
             }
             var secret = Secret(name: name, arn: arn, description: description, kmsKeyID: keyARN)
             secret.resourcePolicy = resourcePolicy
@@ -118,8 +118,8 @@ extension AccountState {
     public func putSecretValue(_ secretID: String, value: String) throws(AWSError) -> String {
         let root = try self.caller(accessKeyID: self.rootCredentials.accessKeyID)
         let output = try SecretsManagerService(account: self, authorizer: Authorizer(logger: SandboxLogging.defaultLogger(label: "cloudsandbox.aws")))
-            .handle("PutSecretValue", ["SecretId": secretID, "SecretString": value], caller: root, now: Date())
-        return output["VersionId"] as? String ?? ""
+            .handle(.putSecretValue, SecretsManagerInput(secretID: secretID, secretString: value), caller: root, now: Date())
+        return (output as? SecretReference)?.versionID ?? ""
     }
 
     /// Makes a DB instance visible to DescribeDBInstances and registrable as a proxy target.
@@ -137,7 +137,7 @@ extension AccountState {
         var arns: [String] = []
         for name in names {
             let arn = name.hasPrefix("arn:") ? name : self.managedPolicyARN(name)
-            guard data.managedPolicies[arn] != nil else { throw AWSError(code: "NoSuchEntity", message: "Policy \(arn) does not exist or is not attachable.", status: 404) }
+            guard data.managedPolicies[arn] != nil else { throw AWSError.noSuchPolicy(arn) }
             arns.append(arn)
         }
         return arns

@@ -24,15 +24,14 @@ extension AccountState {
                 throw AWSError.dbProxyEndpointAlreadyExists(name)
             }
             guard data.proxyEndpoints.values.filter({ $0.proxyName == proxyName }).count < 20 else {
-                throw AWSError(code: "DBProxyEndpointQuotaExceededFault", message: "DBProxy \(proxyName) already has 20 endpoints; delete one first.")
+                throw AWSError(.dbProxyEndpointQuotaExceededFault, "DBProxy \(proxyName) already has 20 endpoints; delete one first.")
             }
             if targetRole == .readOnly {
                 let readers = proxy.trackedCluster.flatMap { data.dbClusters[$0] }?.members.filter { !$0.isWriter } ?? []
                 guard !readers.isEmpty else {
                     let what = proxy.trackedCluster.map { "DB cluster \($0) has no reader instance" }
                         ?? "DBProxy \(proxyName) targets a DB instance, not an Aurora DB cluster"
-                    throw AWSError(code: "InvalidParameterCombination",
-                                   message: "A READ_ONLY endpoint routes to a cluster's reader instances, and \(what). Add a reader, or create the endpoint with TargetRole READ_WRITE.")
+                    throw AWSError(.invalidParameterCombination, "A READ_ONLY endpoint routes to a cluster's reader instances, and \(what). Add a reader, or create the endpoint with TargetRole READ_WRITE.")
                 }
             }
             let endpoint = DBProxyEndpointRecord(
@@ -94,7 +93,7 @@ extension AccountState {
             if let name {
                 guard let endpoint = data.proxyEndpoints.removeValue(forKey: name) else {
                     guard name != "default" else {
-                        throw AWSError(code: "InvalidDBProxyEndpointStateFault", message: "The default endpoint of a DBProxy cannot be deleted; delete the DBProxy instead.")
+                        throw AWSError(.invalidDBProxyEndpointStateFault, "The default endpoint of a DBProxy cannot be deleted; delete the DBProxy instead.")
                     }
                     throw .dbProxyEndpointNotFound(name)
                 }

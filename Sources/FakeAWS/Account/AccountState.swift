@@ -67,18 +67,18 @@ public final class AccountState: Sendable {
     func caller(accessKeyID: String) throws(AWSError) -> Caller {
         try self.withState { (data: inout Data) throws(AWSError) -> Caller in
             guard let key = data.accessKeys[accessKeyID] else {
-                throw AWSError(code: "InvalidClientTokenId", message: "The security token included in the request is invalid.", status: 403)
+                throw AWSError.invalidSecurityToken
             }
             switch key.owner {
             case .root:
                 return Caller(kind: .root, arn: "arn:aws:iam::\(self.accountID):root", userID: self.accountID, accessKeyID: accessKeyID,
                               account: self.accountID, policies: [.allowEverything])
             case let .user(name):
-                guard let user = data.users[name] else { throw AWSError(code: "InvalidClientTokenId", message: "The security token included in the request is invalid.", status: 403) }
+                guard let user = data.users[name] else { throw AWSError.invalidSecurityToken }
                 return self.caller(user, accessKeyID: accessKeyID, data: data)
             case let .session(roleName, session, _):
                 guard let role = data.roles[roleName] else {
-                    throw AWSError(code: "InvalidClientTokenId", message: "The security token included in the request is invalid.", status: 403)
+                    throw AWSError.invalidSecurityToken
                 }
                 return self.caller(role, session: session, accessKeyID: accessKeyID, data: data)
             }
@@ -96,7 +96,7 @@ public final class AccountState: Sendable {
             return nil
         }
         guard let found else {
-            throw AWSError(code: "NoSuchEntity", message: "The user or role \(arn) cannot be found: PolicySourceArn must name a user or role of account \(self.accountID).", status: 404)
+            throw AWSError(.noSuchEntity, "The user or role \(arn) cannot be found: PolicySourceArn must name a user or role of account \(self.accountID).")
         }
         return found
     }
@@ -110,8 +110,8 @@ public final class AccountState: Sendable {
             return data.keys[local.hasPrefix("key/") ? String(local.dropFirst(4)) : local]
         }
         guard let found else {
-            throw AWSError(code: "NotFoundException", message: local.hasPrefix("alias/")
-                ? "Alias \(prefix)\(local) is not found." : "Key '\(prefix)key/\(local.replacingOccurrences(of: "key/", with: ""))' does not exist")
+            throw AWSError(.notFoundException, local.hasPrefix("alias/")
+                ? "Alias \(prefix)\(local) is not found." : "Key '\(prefix)key/\(local.replacingOccurrences(of: "key/", with: ""))' does not exist", status: 400)
         }
         return found
     }
@@ -122,7 +122,7 @@ public final class AccountState: Sendable {
         let credentials = AWSCredentials(accessKeyID: IDs.accessKeyID(prefix: "ASIA"), secretAccessKey: IDs.secret(), sessionToken: IDs.sessionToken())
         let expires = now.addingTimeInterval(duration)
         try self.withState { (data: inout Data) throws(AWSError) in
-            guard data.roles[roleName] != nil else { throw AWSError(code: "NoSuchEntity", message: "The role with name \(roleName) cannot be found.", status: 404) }
+            guard data.roles[roleName] != nil else { throw AWSError.noSuchRole(roleName) }
             data.accessKeys[credentials.accessKeyID] = AccessKey(credentials: credentials, owner: .session(role: roleName, session: session, expires: expires))
         }
         return (credentials, expires)

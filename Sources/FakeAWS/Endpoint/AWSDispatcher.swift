@@ -14,7 +14,7 @@ struct AWSDispatcher: Sendable {
 
     func respond(to request: Request, context: AWSRequestContext) async -> Response {
         guard let verified = context.aws else {
-            return self.responses.error(AWSError(code: "InternalFailure", message: "The request was not authenticated.", status: 500),
+            return self.responses.error(AWSError(.internalFailure, "The request was not authenticated."),
                                         form: .json, requestID: IDs.requestID())
         }
         let (awsRequest, call) = (verified.request, verified.call)
@@ -56,17 +56,22 @@ struct AWSDispatcher: Sendable {
         case "secretsmanager", "kms":
             let prefix = service == "kms" ? "TrentService" : "secretsmanager"
             guard let target = request.target, target.prefix == prefix else {
-                throw AWSError(code: "UnknownOperationException", message: "\(service) requests need X-Amz-Target: \(prefix).<Operation>.")
+                throw AWSError(.unknownOperationException, "\(service) requests need X-Amz-Target: \(prefix).<Operation>.")
             }
-            let input = try request.json()
-            let output = service == "kms"
-                ? try KMSService(account: account, authorizer: authorizer).handle(target.operation, input, caller: caller)
-                : try SecretsManagerService(account: account, authorizer: authorizer).handle(target.operation, input, caller: caller, now: now)
-            let data = (try? JSONSerialization.data(withJSONObject: output, options: [.sortedKeys])) ?? Data("{}".utf8)
-            return AWSResponses.body(Array(data), contentType: "application/x-amz-json-1.1", requestID: requestID)
+            let body: [UInt8]
+            if service == "kms" {
+                let output = try KMSService(account: account, authorizer: authorizer).handle(target.operation, try request.json(), caller: caller)
+                body = Array((try? JSONSerialization.data(withJSONObject: output, options: [.sortedKeys])) ?? Data("{}".utf8))
+            } else {
+                guard let operation = SecretsManagerOperation(rawValue: target.operation) else {
+                    throw AWSError(.unknownOperationException, "Secrets Manager has no operation \(target.operation).")
+                }
+                let output = try SecretsManagerService(account: account, authorizer: authorizer).handle(operation, body: request.body, caller: caller, now: now)
+                body = AWSJSON.encode(output)
+            }
+            return AWSResponses.body(body, contentType: "application/x-amz-json-1.1", requestID: requestID)
         default:
-            throw AWSError(code: isJSON ? "UnknownOperationException" : "InvalidAction",
-                           message: "This sandbox does not serve the '\(service)' service (yet): IAM, STS, KMS, RDS, Secrets Manager\(self.restServices.keys.sorted().map { ", \($0)" }.joined()) are available.")
+            throw AWSError(isJSON ? .unknownOperationException : .invalidAction, "This sandbox does not serve the '\(service)' service (yet): IAM, STS, KMS, RDS, Secrets Manager\(self.restServices.keys.sorted().map { ", \($0)" }.joined()) are available.", status: 400)
         }
     }
 }

@@ -38,7 +38,7 @@ public struct AWSRequest: Sendable {
     public func json() throws(AWSError) -> [String: Any] {
         if self.body.isEmpty { return [:] }
         guard let object = try? JSONSerialization.jsonObject(with: Data(self.body)) as? [String: Any] else {
-            throw AWSError(code: "SerializationException", message: "The request body is not a JSON object.", status: 400)
+            throw AWSError(.serializationException, "The request body is not a JSON object.")
         }
         return object
     }

@@ -20,7 +20,7 @@ struct AWSResponses: Sendable {
             fields["message"] = error.message
             let body = (try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys])) ?? Data()
             return Response(status: .init(code: error.status),
-                            headers: [.contentType: "application/json", .init("x-amzn-RequestId")!: requestID, .init("x-amzn-ErrorType")!: error.code],
+                            headers: [.contentType: "application/json", .init("x-amzn-RequestId")!: requestID, .init("x-amzn-ErrorType")!: error.code.rawValue],
                             body: .init(byteBuffer: ByteBuffer(bytes: body)))
         case .json:
             var response = Self.body(error.jsonBody, contentType: "application/x-amz-json-1.1", requestID: requestID)

@@ -28,7 +28,7 @@ struct SigV4Middleware: RouterMiddleware {
         do {
             body = try await request.collectBody(within: Self.maxBody)
         } catch {
-            return self.responses.error(AWSError(code: "RequestEntityTooLarge", message: "Request body is larger than \(Self.maxBody) bytes.", status: 413),
+            return self.responses.error(AWSError.bodyTooLarge(limit: Self.maxBody),
                                         form: isJSON ? .json : .query(service: nil), requestID: requestID).closingConnection(context.channel)
         }
         var headers = request.headers.map { (name: $0.name.rawName, value: $0.value) }
@@ -39,7 +39,7 @@ struct SigV4Middleware: RouterMiddleware {
         let isREST = awsRequest.scopeService.map { self.restServices.contains($0) } == true && !isJSON && awsRequest.path != "/"
         let form: AWSResponses.Form = isREST ? .rest : isJSON ? .json : .query(service: awsRequest.scopeService)
         guard isREST || awsRequest.body.count <= Self.maxServiceBody else {
-            return self.responses.error(AWSError(code: "RequestEntityTooLarge", message: "Request body is larger than \(Self.maxServiceBody) bytes.", status: 413),
+            return self.responses.error(AWSError.bodyTooLarge(limit: Self.maxServiceBody),
                                         form: form, requestID: requestID)
         }
         do {
@@ -65,8 +65,7 @@ struct SigV4Middleware: RouterMiddleware {
             throw Self.translate(error, json: isJSON)
         }
         if verified.scope.service != "iam", verified.scope.region != account.region {
-            throw AWSError(code: isJSON ? "InvalidSignatureException" : "SignatureDoesNotMatch",
-                           message: "Credential should be scoped to a valid region. This sandbox serves \(account.region), not '\(verified.scope.region)'.")
+            throw AWSError(isJSON ? .invalidSignatureException : .signatureDoesNotMatch, "Credential should be scoped to a valid region. This sandbox serves \(account.region), not '\(verified.scope.region)'.", status: 400)
         }
         let caller = try account.caller(accessKeyID: verified.accessKeyID)
         var keys = ["aws:SecureTransport": ["false"], "aws:CurrentTime": [ISO8601DateFormatter().string(from: now)],
@@ -80,15 +79,15 @@ struct SigV4Middleware: RouterMiddleware {
     static func translate(_ failure: SigV4Failure, json: Bool) -> AWSError {
         switch failure.reason {
         case .unknownAccessKey, .invalidSessionToken:
-            return AWSError(code: json ? "UnrecognizedClientException" : "InvalidClientTokenId", message: failure.message, status: json ? 400 : 403)
+            return AWSError(json ? .unrecognizedClientException : .invalidClientTokenId, failure.message, status: json ? 400 : 403)
         case .missingAuthentication:
-            return AWSError(code: "MissingAuthenticationTokenException", message: failure.message, status: json ? 400 : 403)
+            return AWSError(.missingAuthenticationTokenException, failure.message, status: json ? 400 : 403)
         case .signatureMismatch, .dateSkew, .wrongRegion, .wrongService, .malformed:
-            return AWSError(code: json ? "InvalidSignatureException" : "SignatureDoesNotMatch", message: failure.message, status: json ? 400 : 403)
+            return AWSError(json ? .invalidSignatureException : .signatureDoesNotMatch, failure.message, status: json ? 400 : 403)
         case .expired:
-            return AWSError(code: json ? "ExpiredTokenException" : "ExpiredToken", message: failure.message, status: json ? 400 : 403)
+            return AWSError(json ? .expiredTokenException : .expiredToken, failure.message, status: json ? 400 : 403)
         case .incompleteSignature:
-            return AWSError(code: "IncompleteSignatureException", message: failure.message, status: json ? 400 : 403)
+            return AWSError(.incompleteSignatureException, failure.message, status: json ? 400 : 403)
         }
     }
 }

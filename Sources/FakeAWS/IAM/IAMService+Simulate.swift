@@ -40,7 +40,7 @@ extension IAMService {
     /// A policy document, or IAM's MalformedPolicyDocument error naming the problem.
     static func parse(_ json: String, kind: PolicyDocument.Kind) throws(AWSError) -> PolicyDocument {
         do throws(MalformedPolicyDocument) { return try PolicyDocument.parse(json, kind: kind) } catch {
-            throw AWSError(code: "MalformedPolicyDocument", message: error.message)
+            throw AWSError(.malformedPolicyDocument, error.message)
         }
     }
 }

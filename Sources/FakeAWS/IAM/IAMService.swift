@@ -57,7 +57,7 @@ struct IAMService: Sendable {
 
         return try self.account.withState { (data: inout AccountState.Data) throws(AWSError) -> String in
             func role(_ name: String) throws(AWSError) -> IAMRole {
-                guard let role = data.roles[name] else { throw AWSError(code: "NoSuchEntity", message: "The role with name \(name) cannot be found.", status: 404) }
+                guard let role = data.roles[name] else { throw AWSError.noSuchRole(name) }
                 return role
             }
             switch action {
@@ -66,7 +66,7 @@ struct IAMService: Sendable {
                 let name = try need("RoleName")
                 let existing = try role(name)
                 guard existing.inlinePolicies.isEmpty, existing.attachedPolicies.isEmpty else {
-                    throw AWSError(code: "DeleteConflict", message: "Cannot delete entity, must delete policies first.", status: 409)
+                    throw AWSError(.deleteConflict, "Cannot delete entity, must delete policies first.")
                 }
                 data.roles[name] = nil
                 return ""
@@ -85,7 +85,7 @@ struct IAMService: Sendable {
             case "GetRolePolicy":
                 let name = try need("RoleName"), policyName = try need("PolicyName")
                 guard let document = try role(name).inlinePolicies[policyName] else {
-                    throw AWSError(code: "NoSuchEntity", message: "The role policy with name \(policyName) cannot be found.", status: 404)
+                    throw AWSError.noSuchRolePolicy(policyName)
                 }
                 return XML.element("RoleName", name) + XML.element("PolicyName", policyName)
                     + XML.element("PolicyDocument", SigV4URLEncoding.encode(document))
@@ -93,17 +93,17 @@ struct IAMService: Sendable {
                 let name = try need("RoleName"), policyName = try need("PolicyName")
                 _ = try role(name)
                 guard data.roles[name]?.inlinePolicies.removeValue(forKey: policyName) != nil else {
-                    throw AWSError(code: "NoSuchEntity", message: "The role policy with name \(policyName) cannot be found.", status: 404)
+                    throw AWSError.noSuchRolePolicy(policyName)
                 }
                 return ""
             case "GetPolicy":
                 let arn = try need("PolicyArn")
-                guard let managed = data.managedPolicies[arn] else { throw AWSError(code: "NoSuchEntity", message: "Policy \(arn) does not exist or is not attachable.", status: 404) }
+                guard let managed = data.managedPolicies[arn] else { throw AWSError.noSuchPolicy(arn) }
                 return "<Policy>" + XML.element("PolicyName", managed.name) + XML.element("Arn", arn) + XML.element("DefaultVersionId", "v1") + "</Policy>"
             case "AttachRolePolicy", "DetachRolePolicy":
                 let name = try need("RoleName"), arn = try need("PolicyArn")
                 _ = try role(name)
-                guard data.managedPolicies[arn] != nil else { throw AWSError(code: "NoSuchEntity", message: "Policy \(arn) does not exist or is not attachable.", status: 404) }
+                guard data.managedPolicies[arn] != nil else { throw AWSError.noSuchPolicy(arn) }
                 data.roles[name]?.attachedPolicies.removeAll { $0 == arn }
                 if action == "AttachRolePolicy" { data.roles[name]?.attachedPolicies.append(arn) }
                 return ""

@@ -45,7 +45,7 @@ struct KMSService: Sendable {
             return ["Policy": key.policy, "PolicyName": "default"]
         case "PutKeyPolicy":
             guard (input["PolicyName"] as? String ?? "default") == "default" else {
-                throw AWSError(code: "ValidationException", message: "PolicyName must be 'default', the only key policy name KMS supports.")
+                throw AWSError(.validationException, "PolicyName must be 'default', the only key policy name KMS supports.")
             }
             let policy = try self.checkPolicy(try Self.string(input, "Policy"), caller: caller, keyARN: key.arn,
                                               bypass: input["BypassPolicyLockoutSafetyCheck"] as? Bool ?? false)
@@ -57,11 +57,11 @@ struct KMSService: Sendable {
         case "CreateAlias":
             let name = try Self.string(input, "AliasName")
             guard name.hasPrefix("alias/"), !name.hasPrefix("alias/aws/"), name.count > 6 else {
-                throw AWSError(code: "ValidationException", message: "Alias must start with the prefix \"alias/\" and may not use the reserved prefix \"alias/aws/\".")
+                throw AWSError(.validationException, "Alias must start with the prefix \"alias/\" and may not use the reserved prefix \"alias/aws/\".")
             }
             try self.account.withState { (data: inout AccountState.Data) throws(AWSError) in
                 guard data.aliases[name] == nil else {
-                    throw AWSError(code: "AlreadyExistsException", message: "An alias with the name \(self.aliasARN(name)) already exists")
+                    throw AWSError(.alreadyExistsException, "An alias with the name \(self.aliasARN(name)) already exists")
                 }
                 data.aliases[name] = key.id
             }
@@ -69,25 +69,25 @@ struct KMSService: Sendable {
         case "Encrypt":
             guard key.enabled else { throw Self.disabled(key) }
             guard let plaintext = (input["Plaintext"] as? String).flatMap({ Data(base64Encoded: $0) }), (1...4096).contains(plaintext.count) else {
-                throw AWSError(code: "ValidationException", message: "Plaintext must be base64-encoded bytes, 1 to 4096 of them.")
+                throw AWSError(.validationException, "Plaintext must be base64-encoded bytes, 1 to 4096 of them.")
             }
             guard let blob = try? KMSCiphertext.seal(Array(plaintext), key: key, context: Self.context(input)) else {
-                throw AWSError(code: "KMSInternalException", message: "Encryption failed.", status: 500)
+                throw AWSError(.kmsInternalException, "Encryption failed.")
             }
             return ["CiphertextBlob": Data(blob).base64EncodedString(), "KeyId": key.arn, "EncryptionAlgorithm": "SYMMETRIC_DEFAULT"]
         default:
-            throw AWSError(code: "UnknownOperationException", message: "KMS has no operation \(operation) in this sandbox.")
+            throw AWSError(.unknownOperationException, "KMS has no operation \(operation) in this sandbox.")
         }
     }
 
     /// Decrypt finds its key in the blob; a KeyId, when given, must be that key.
     private func decrypt(_ input: [String: Any], caller: Caller) throws(AWSError) -> [String: Any] {
-        let invalid = AWSError(code: "InvalidCiphertextException", message: "The ciphertext is invalid, was tampered with, or was made under a different encryption context.")
+        let invalid = AWSError(.invalidCiphertextException, "The ciphertext is invalid, was tampered with, or was made under a different encryption context.")
         guard let blob = (input["CiphertextBlob"] as? String).flatMap({ Data(base64Encoded: $0) }).map(Array.init),
               let keyID = KMSCiphertext.keyID(of: blob) else { throw invalid }
         let key = try self.account.kmsKey(keyID)
         if let named = input["KeyId"] as? String, try self.account.kmsKey(named).id != key.id {
-            throw AWSError(code: "IncorrectKeyException", message: "The key ID in the request does not identify a KMS key that can perform this operation.")
+            throw AWSError(.incorrectKeyException, "The key ID in the request does not identify a KMS key that can perform this operation.")
         }
         try self.authorizer.authorize(caller, action: "kms:Decrypt", resource: key.arn, resourcePolicy: .keyPolicy(key.policy), json: true)
         guard key.enabled else { throw Self.disabled(key) }
@@ -98,24 +98,23 @@ struct KMSService: Sendable {
     /// A key policy must parse, and (unless bypassed) must still let the caller change it: KMS's lockout check.
     private func checkPolicy(_ json: String, caller: Caller, keyARN: String, bypass: Bool) throws(AWSError) -> String {
         do throws(MalformedPolicyDocument) { _ = try PolicyDocument.parse(json, kind: .resource) } catch {
-            throw AWSError(code: "MalformedPolicyDocumentException", message: error.message)
+            throw AWSError(.malformedPolicyDocumentException, error.message)
         }
         if !bypass, !self.authorizer.evaluate(caller, action: "kms:PutKeyPolicy", resource: keyARN, resourcePolicy: .keyPolicy(json)).isAllowed {
-            throw AWSError(code: "MalformedPolicyDocumentException",
-                           message: "The new key policy will not allow you to update the key policy in the future. Add a statement allowing \(caller.arn) kms:PutKeyPolicy, or set BypassPolicyLockoutSafetyCheck.")
+            throw AWSError(.malformedPolicyDocumentException, "The new key policy will not allow you to update the key policy in the future. Add a statement allowing \(caller.arn) kms:PutKeyPolicy, or set BypassPolicyLockoutSafetyCheck.")
         }
         return json
     }
 
     private func aliasARN(_ name: String) -> String { "arn:aws:kms:\(self.account.region):\(self.account.accountID):\(name)" }
 
-    private static func disabled(_ key: KMSKey) -> AWSError { AWSError(code: "DisabledException", message: "\(key.arn) is disabled.") }
+    private static func disabled(_ key: KMSKey) -> AWSError { AWSError(.disabledException, "\(key.arn) is disabled.") }
 
     private static func context(_ input: [String: Any]) -> [String: String] { input["EncryptionContext"] as? [String: String] ?? [:] }
 
     private static func string(_ input: [String: Any], _ name: String) throws(AWSError) -> String {
         guard let value = input[name] as? String, !value.isEmpty else {
-            throw AWSError(code: "ValidationException", message: "1 validation error detected: Value null at '\(name.prefix(1).lowercased() + name.dropFirst())' failed to satisfy constraint: Member must not be null")
+            throw AWSError(.validationException, "1 validation error detected: Value null at '\(name.prefix(1).lowercased() + name.dropFirst())' failed to satisfy constraint: Member must not be null")
         }
         return value
     }

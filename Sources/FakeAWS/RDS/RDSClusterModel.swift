@@ -23,8 +23,7 @@ public struct DBClusterRecord: Sendable, Equatable {
     /// `cluster-` and 26 upper-case characters.
     public var resourceID: String
     public var arn: String
-    /// available, or failing-over while a reader is promoted.
-    public var status = "available"
+    public var status = DBClusterStatus.available
     public var members: [Member]
     public var created: Date
 
@@ -49,3 +48,12 @@ public struct DBClusterRecord: Sendable, Equatable {
 /// What runs a cluster's failover on the data plane once FailoverDBCluster (or a writer going down) has begun it:
 /// it reports the end with `AccountState.completeClusterFailover`.
 public typealias ClusterFailoverRunner = @Sendable (_ cluster: String, _ target: String) -> Void
+
+/// DescribeDBClusters' Status, as far as the sandbox changes it.
+public enum DBClusterStatus: String, Sendable, Equatable, CustomStringConvertible {
+    case available
+    /// While a reader is promoted.
+    case failingOver = "failing-over"
+
+    public var description: String { self.rawValue }
+}

@@ -77,7 +77,7 @@ public struct DBProxyRecord: Sendable, Equatable {
     /// `prx-` and 17 hex digits.
     public var resourceID: String
     public var arn: String
-    public var status = "available"
+    public var status = DBProxyStatus.available
     public var engineFamily: String
     public var defaultAuthScheme: String?
     public var auth: [UserAuth]
@@ -97,4 +97,11 @@ public struct DBProxyRecord: Sendable, Equatable {
     public var targets: [Target] = []
     /// The Aurora DB cluster the target group tracks (RegisterDBProxyTargets' DBClusterIdentifiers), if any.
     public var trackedCluster: String?
+}
+
+/// DescribeDBProxies' Status, as far as the sandbox changes it.
+public enum DBProxyStatus: String, Sendable, Equatable {
+    case available
+    /// DeleteDBProxy's answer: the proxy is gone once it returns.
+    case deleting
 }

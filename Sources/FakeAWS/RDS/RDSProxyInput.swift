@@ -76,7 +76,7 @@ enum RDSProxyInput {
         group.updated = now
     }
 
-    static func invalid(_ message: String) -> AWSError { AWSError(code: "InvalidParameterValue", message: message) }
+    static func invalid(_ message: String) -> AWSError { AWSError(.invalidParameterValue, message) }
 
     /// 1 to 63 letters, digits and hyphens; a letter first; no trailing or double hyphen.
     static func proxyName(_ name: String, parameter: String = "DBProxyName") throws(AWSError) -> String {

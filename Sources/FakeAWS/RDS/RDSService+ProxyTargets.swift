@@ -9,7 +9,7 @@ extension RDSService {
             throw RDSProxyInput.invalid("Name at least one DB instance in DBInstanceIdentifiers or DB cluster in DBClusterIdentifiers.")
         }
         guard clusters.isEmpty || (instances.isEmpty && clusters.count == 1) else {
-            throw AWSError(code: "InvalidParameterCombination", message: "A target group holds one DB cluster or DB instances; register a single cluster on its own.")
+            throw AWSError(.invalidParameterCombination, "A target group holds one DB cluster or DB instances; register a single cluster on its own.")
         }
         if let cluster = clusters.first {
             guard proxy.targets.isEmpty else {

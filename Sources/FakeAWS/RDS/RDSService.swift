@@ -36,8 +36,7 @@ struct RDSService: Sendable {
             }
             try self.authorize(caller, action, resource: cluster.arn)
             // The sandbox's clusters always hold their instances, and there is no DeleteDBInstance to remove them.
-            throw AWSError(code: "InvalidDBClusterStateFault",
-                           message: "Cluster cannot be deleted, it still contains DB instances in non-deleting state: \(cluster.members.map(\.instanceIdentifier).joined(separator: ", ")).")
+            throw AWSError(.invalidDBClusterStateFault, "Cluster cannot be deleted, it still contains DB instances in non-deleting state: \(cluster.members.map(\.instanceIdentifier).joined(separator: ", ")).")
         case "CreateDBProxyEndpoint", "DescribeDBProxyEndpoints", "ModifyDBProxyEndpoint", "DeleteDBProxyEndpoint":
             return try self.handleEndpoint(action, form, caller: caller, now: now)
         case "DescribeDBProxies":
@@ -55,7 +54,7 @@ struct RDSService: Sendable {
         let existing = try self.proxy(name)
         try self.authorize(caller, action, resource: existing.arn)
         if action != "DeleteDBProxy", action != "ModifyDBProxy", let group = form["TargetGroupName"], group != existing.targetGroup.name {
-            throw AWSError(code: "DBProxyTargetGroupNotFoundFault", message: "DBProxy \(name) has no target group \(group); its target group is named default.", status: 404)
+            throw AWSError(.dbProxyTargetGroupNotFoundFault, "DBProxy \(name) has no target group \(group); its target group is named default.")
         }
         if action == "ModifyDBProxy", let role = form["RoleArn"] { try self.authorize(caller, "iam:PassRole", resource: role, service: "iam") }
         let instances = form.members("DBInstanceIdentifiers"), clusters = form.members("DBClusterIdentifiers")
@@ -74,7 +73,7 @@ struct RDSService: Sendable {
                 return "<DBProxy>\(RDSXML.proxy(proxy))</DBProxy>"
             case "DeleteDBProxy":
                 data.proxies[name] = nil
-                proxy.status = "deleting"
+                proxy.status = .deleting
                 return "<DBProxy>\(RDSXML.proxy(proxy))</DBProxy>"
             case "DescribeDBProxyTargetGroups":
                 return "<TargetGroups><member>\(RDSXML.targetGroup(proxy))</member></TargetGroups>"
@@ -106,7 +105,7 @@ struct RDSService: Sendable {
         try self.account.withState { (data: inout AccountState.Data) throws(AWSError) in
             guard data.proxies[proxy.name] == nil else { throw .dbProxyAlreadyExists(proxy.name) }
             guard data.proxies.count < 20 else {
-                throw AWSError(code: "DBProxyQuotaExceededFault", message: "Your quota of DB proxies (20) is reached; delete one first.")
+                throw AWSError(.dbProxyQuotaExceededFault, "Your quota of DB proxies (20) is reached; delete one first.")
             }
             data.proxies[proxy.name] = proxy
         }

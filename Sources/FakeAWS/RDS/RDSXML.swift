@@ -8,7 +8,7 @@ enum RDSXML {
                 + XML.element("AuthScheme", entry.authScheme) + XML.element("SecretArn", entry.secretARN) + XML.element("IAMAuth", entry.iamAuth)
                 + XML.element("ClientPasswordAuthType", entry.clientPasswordAuthType) + "</member>"
         }.joined()
-        return XML.element("DBProxyName", proxy.name) + XML.element("DBProxyArn", proxy.arn) + XML.element("Status", proxy.status)
+        return XML.element("DBProxyName", proxy.name) + XML.element("DBProxyArn", proxy.arn) + XML.element("Status", proxy.status.rawValue)
             + XML.element("EngineFamily", proxy.engineFamily) + XML.element("VpcId", proxy.vpcID)
             + "<VpcSecurityGroupIds>" + Self.members(proxy.securityGroupIDs) + "</VpcSecurityGroupIds>"
             + "<VpcSubnetIds>" + Self.members(proxy.subnetIDs) + "</VpcSubnetIds>"
@@ -25,7 +25,7 @@ enum RDSXML {
                 + XML.element("DBClusterParameterGroupStatus", "in-sync") + XML.element("PromotionTier", String(member.promotionTier)) + "</DBClusterMember>"
         }.joined()
         return XML.element("DBClusterIdentifier", cluster.identifier) + XML.element("DBClusterArn", cluster.arn)
-            + XML.element("DbClusterResourceId", cluster.resourceID) + XML.element("Status", cluster.status)
+            + XML.element("DbClusterResourceId", cluster.resourceID) + XML.element("Status", cluster.status.rawValue)
             + XML.element("Engine", cluster.engine) + XML.element("EngineVersion", cluster.engineVersion) + XML.element("EngineMode", "provisioned")
             + XML.element("Endpoint", cluster.endpoint) + XML.element("ReaderEndpoint", cluster.readerEndpoint) + XML.element("Port", String(cluster.port))
             + XML.element("MasterUsername", cluster.masterUsername) + XML.element("DatabaseName", cluster.databaseName)
@@ -74,7 +74,7 @@ enum RDSXML {
     /// The proxy's own endpoint, as DescribeDBProxyEndpoints lists it.
     static func defaultEndpoint(of proxy: DBProxyRecord) -> String {
         Self.endpointFields(name: "default", arn: proxy.arn.replacingOccurrences(of: ":db-proxy:", with: ":db-proxy-endpoint:"), proxy: proxy.name,
-                            status: proxy.status, vpcID: proxy.vpcID, securityGroups: proxy.securityGroupIDs, subnets: proxy.subnetIDs,
+                            status: proxy.status.rawValue, vpcID: proxy.vpcID, securityGroups: proxy.securityGroupIDs, subnets: proxy.subnetIDs,
                             address: proxy.endpoint, created: proxy.created, role: .readWrite, isDefault: true)
     }
 

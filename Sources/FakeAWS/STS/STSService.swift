@@ -23,7 +23,7 @@ struct STSService: Sendable {
         guard let roleARN = form["RoleArn"] else { throw .missingParameter("RoleArn") }
         guard let session = form["RoleSessionName"] else { throw .missingParameter("RoleSessionName") }
         guard session.range(of: #"^[\w+=,.@-]{2,64}$"#, options: .regularExpression) != nil else {
-            throw AWSError(code: "ValidationError", message: "1 validation error detected: Value '\(session)' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*")
+            throw AWSError(.validationError, "1 validation error detected: Value '\(session)' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*")
         }
         let duration = Int(form["DurationSeconds"] ?? "3600") ?? 3600
         let roleName = String(roleARN.split(separator: "/").last ?? "")
@@ -31,7 +31,7 @@ struct STSService: Sendable {
             throw AWSError.accessDenied(principal: caller.arn, action: "sts:AssumeRole", resource: roleARN, json: false)
         }
         guard (900...role.maxSessionDuration).contains(duration) else {
-            throw AWSError(code: "ValidationError", message: "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.")
+            throw AWSError(.validationError, "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.")
         }
         try self.checkTrust(role, caller: caller)
         let (credentials, expires) = try self.account.issueSession(role: roleName, session: session, duration: TimeInterval(duration), now: now)

@@ -58,13 +58,5 @@ public struct PasswordOptions: Sendable, Codable, Equatable {
         return String(decoding: (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data(), as: UTF8.self)
     }
 
-    /// Decodes the options from a JSON request object.
-    static func from(_ input: [String: Any]) throws(AWSError) -> PasswordOptions {
-        guard let data = try? JSONSerialization.data(withJSONObject: input), let options = try? JSONDecoder().decode(PasswordOptions.self, from: data) else {
-            throw Self.invalid("The password options have the wrong types: PasswordLength is a number, the Exclude*/Include*/Require* options are booleans.")
-        }
-        return options
-    }
-
-    private static func invalid(_ message: String) -> AWSError { AWSError(code: "InvalidParameterException", message: message) }
+    private static func invalid(_ message: String) -> AWSError { AWSError(.invalidParameterException, message) }
 }

@@ -6,7 +6,7 @@ extension SecretsManagerService {
     /// uses aws/secretsmanager, whose policy admits every principal of the account through the service.
     func useKey(of secret: Secret, version: String, action: String, caller: Caller) throws(AWSError) {
         guard let reference = secret.kmsKeyID else { return }
-        let refused = AWSError(code: "AccessDeniedException", message: "Access to KMS is not allowed")
+        let refused = AWSError(.accessDeniedException, "Access to KMS is not allowed")
         let key: KMSKey
         do { key = try self.account.kmsKey(reference) } catch {
             self.authorizer.logger.info("KMS key of secret not found", metadata: ["aws.secret": "\(secret.arn)", "kms.key": "\(reference)"])
@@ -21,8 +21,8 @@ extension SecretsManagerService {
         }
         guard key.enabled else {
             throw action == "kms:Decrypt"
-                ? AWSError(code: "DecryptionFailure", message: "Secrets Manager can't decrypt the protected secret text using the provided KMS key: \(key.arn) is disabled.")
-                : AWSError(code: "EncryptionFailure", message: "Secrets Manager can't encrypt the protected secret text using the provided KMS key: \(key.arn) is disabled.")
+                ? AWSError(.decryptionFailure, "Secrets Manager can't decrypt the protected secret text using the provided KMS key: \(key.arn) is disabled.")
+                : AWSError(.encryptionFailure, "Secrets Manager can't encrypt the protected secret text using the provided KMS key: \(key.arn) is disabled.")
         }
     }
 

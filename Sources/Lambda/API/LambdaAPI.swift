@@ -51,7 +51,7 @@ public struct LambdaAPI: RESTService {
         case ("GET", "policy"):
             try call.authorize("lambda:GetPolicy", on: arn)
             guard let policy = try await self.service.policy(of: name) else {
-                throw AWSError(code: "ResourceNotFoundException", message: "The resource you requested does not exist.", status: 404)
+                throw AWSError(.resourceNotFoundException, "The resource you requested does not exist.")
             }
             return .json(["Policy": policy, "RevisionId": UUID().uuidString.lowercased()])
         case ("POST", "policy"):
@@ -82,7 +82,7 @@ public struct LambdaAPI: RESTService {
         try call.authorize("lambda:InvokeFunction", on: arn)
         let typeName = request.header("x-amz-invocation-type") ?? "RequestResponse"
         guard let type = InvocationType(rawValue: typeName) else {
-            throw AWSError(code: "InvalidParameterValueException", message: "Unsupported invocation type \(typeName): use RequestResponse, Event or DryRun")
+            throw AWSError(.invalidParameterValueException, "Unsupported invocation type \(typeName): use RequestResponse, Event or DryRun")
         }
         let result = try await self.service.invoke(name, payload: request.body, type: type, tail: request.header("x-amz-log-type") == "Tail")
         var headers: [(name: String, value: String)] = [("Content-Type", "application/json"), ("X-Amz-Executed-Version", "$LATEST")]
@@ -114,13 +114,13 @@ public struct LambdaAPI: RESTService {
     private static func body(_ request: AWSRequest) throws(AWSError) -> JSONValue {
         guard !request.body.isEmpty else { return [:] }
         guard let value = try? JSONValue(parsing: request.body), value.objectValue != nil else {
-            throw AWSError(code: "InvalidRequestContentException", message: "Could not parse request body into json: the body is not a JSON object")
+            throw AWSError(.invalidRequestContentException, "Could not parse request body into json: the body is not a JSON object")
         }
         return value
     }
 
     private static func unknown(_ request: AWSRequest) -> AWSError {
-        AWSError(code: "UnknownOperationException", message: "Lambda has no operation \(request.method) \(request.path) in this sandbox "
+        AWSError(.unknownOperationException, "Lambda has no operation \(request.method) \(request.path) in this sandbox "
             + "(Invoke, GetFunction, GetFunctionConfiguration, ListFunctions, UpdateFunctionConfiguration, Put/Get/DeleteFunctionConcurrency, "
             + "AddPermission, RemovePermission, GetPolicy)", status: 404)
     }

@@ -19,8 +19,7 @@ extension LambdaService {
         do throws(AWSError) {
             session = try account.serviceCredentials(role: definition.roleARN, service: "lambda.amazonaws.com", session: definition.name)
         } catch {
-            throw .rejected(AWSError(code: "InvalidParameterValueException",
-                                     message: "The role defined for the function cannot be assumed by Lambda. (\(error.message))"))
+            throw .rejected(AWSError.roleCannotBeAssumed(error.message))
         }
         let environment = self.variables(for: definition, credentials: session.credentials)
         let connector = DatabaseConnector(targets: self.environment.targets, sourceAddress: slot.placement.sourceAddress,
@@ -47,7 +46,7 @@ extension LambdaService {
                     return try account.secretValue(secretID, accessKeyID: context.credentials.accessKeyID, logger: logger)
                 } catch {
                     context.logger.error("GetSecretValue \(secretID) failed: \(error)")
-                    throw FunctionError(errorType: error.code, errorMessage: error.message)
+                    throw FunctionError(errorType: error.code.rawValue, errorMessage: error.message)
                 }
             }
             return SwiftFunctionInstance(handler: handler, context: makeContext)

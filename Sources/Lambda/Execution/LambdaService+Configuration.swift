@@ -35,13 +35,13 @@ extension LambdaService {
         var slot = self.slots[name]!
         if let timeout = change.timeout {
             guard (1...900).contains(timeout) else {
-                throw AWSError(code: "ValidationException", message: "1 validation error detected: Value '\(Int(timeout))' at 'timeout' failed to satisfy constraint: Member must have value \(timeout < 1 ? "greater than or equal to 1" : "less than or equal to 900")")
+                throw AWSError(.validationException, "1 validation error detected: Value '\(Int(timeout))' at 'timeout' failed to satisfy constraint: Member must have value \(timeout < 1 ? "greater than or equal to 1" : "less than or equal to 900")")
             }
             slot.definition.timeout = timeout
         }
         if let memory = change.memorySize {
             guard (128...10_240).contains(memory) else {
-                throw AWSError(code: "ValidationException", message: "1 validation error detected: Value '\(memory)' at 'memorySize' failed to satisfy constraint: Member must have value \(memory < 128 ? "greater than or equal to 128" : "less than or equal to 10240")")
+                throw AWSError(.validationException, "1 validation error detected: Value '\(memory)' at 'memorySize' failed to satisfy constraint: Member must have value \(memory < 128 ? "greater than or equal to 128" : "less than or equal to 10240")")
             }
             slot.definition.memorySize = memory
         }
@@ -67,7 +67,7 @@ extension LambdaService {
     public func setReservedConcurrency(_ reference: String, _ value: Int?) throws(AWSError) {
         let name = try self.slotName(reference)
         if let value, !(0...Self.accountConcurrency).contains(value) {
-            throw AWSError(code: "InvalidParameterValueException", message: "Specified ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [0].")
+            throw AWSError(.invalidParameterValueException, "Specified ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [0].")
         }
         self.slots[name]?.definition.reservedConcurrency = value
     }

@@ -9,16 +9,16 @@ extension LambdaService {
     /// and answers as Lambda does (200 with the payload or a function error, 202 for Event, 204 for DryRun).
     public func invoke(_ reference: String, payload: [UInt8], type: InvocationType = .requestResponse, tail: Bool = false) async throws(AWSError) -> InvokeResult {
         let name = try self.slotName(reference)
-        guard !self.isStopped else { throw AWSError(code: "ServiceException", message: "The sandbox is shutting down.", status: 500) }
+        guard !self.isStopped else { throw AWSError(.serviceException, "The sandbox is shutting down.") }
         guard payload.count <= Self.maxPayload else {
-            throw AWSError(code: "RequestTooLargeException", message: "Request must be smaller than \(Self.maxPayload) bytes for the InvokeFunction operation", status: 413)
+            throw AWSError(.requestTooLargeException, "Request must be smaller than \(Self.maxPayload) bytes for the InvokeFunction operation")
         }
         let payload = payload.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) ? Array("{}".utf8) : payload
         let event: JSONValue
         do {
             event = try JSONValue(parsing: payload)
         } catch {
-            throw AWSError(code: "InvalidRequestContentException", message: "Could not parse request body into json: the payload is not valid JSON", status: 400)
+            throw AWSError(.invalidRequestContentException, "Could not parse request body into json: the payload is not valid JSON")
         }
         let requestID = UUID().uuidString.lowercased()
         if type == .dryRun { return InvokeResult(status: 204, payload: [], requestID: requestID) }
@@ -34,18 +34,17 @@ extension LambdaService {
     private func reserve(_ name: String) throws(AWSError) {
         guard let slot = self.slots[name] else { return }
         if let reserved = slot.definition.reservedConcurrency, slot.running >= reserved {
-            throw AWSError(code: "TooManyRequestsException", message: "Rate Exceeded.", status: 429,
-                           fields: ["Reason": "ReservedFunctionConcurrentInvocationLimitExceeded"])
+            throw AWSError.rateExceeded("ReservedFunctionConcurrentInvocationLimitExceeded")
         }
         if self.slots.values.reduce(0, { $0 + $1.running }) >= Self.accountConcurrency {
-            throw AWSError(code: "TooManyRequestsException", message: "Rate Exceeded.", status: 429, fields: ["Reason": "ConcurrentInvocationLimitExceeded"])
+            throw AWSError.rateExceeded("ConcurrentInvocationLimitExceeded")
         }
         self.slots[name]?.running += 1
     }
 
     private func run(_ name: String, payload: [UInt8], event: JSONValue, requestID: String, tail: Bool) async throws(AWSError) -> InvokeResult {
         let log = InvocationLog(function: name, requestID: requestID, logger: self.environment.logger)
-        guard let slot = self.slots[name] else { throw AWSError(code: "ResourceNotFoundException", message: "Function not found: \(self.arn(of: name))", status: 404) }
+        guard let slot = self.slots[name] else { throw AWSError.functionNotFound(self.arn(of: name)) }
         let started = Date()
         var warm = self.slots[name]?.idle.popLast()
         var initMillis: Double?

@@ -25,10 +25,10 @@ extension LambdaService {
     public func addPermission(_ reference: String, _ permission: Permission) throws(AWSError) {
         let name = try self.slotName(reference)
         guard permission.statementID.range(of: #"^[a-zA-Z0-9_-]{1,100}$"#, options: .regularExpression) != nil else {
-            throw AWSError(code: "ValidationException", message: "1 validation error detected: Value '\(permission.statementID)' at 'statementId' failed to satisfy constraint: Member must satisfy regular expression pattern: ([a-zA-Z0-9-_]+)")
+            throw AWSError(.validationException, "1 validation error detected: Value '\(permission.statementID)' at 'statementId' failed to satisfy constraint: Member must satisfy regular expression pattern: ([a-zA-Z0-9-_]+)")
         }
         guard !(self.slots[name]?.permissions.contains { $0.statementID == permission.statementID } ?? false) else {
-            throw AWSError(code: "ResourceConflictException", message: "The statement id (\(permission.statementID)) provided already exists. Please provide a new statement id, or remove the existing statement.", status: 409)
+            throw AWSError(.resourceConflictException, "The statement id (\(permission.statementID)) provided already exists. Please provide a new statement id, or remove the existing statement.")
         }
         self.slots[name]?.permissions.append(permission)
     }
@@ -36,7 +36,7 @@ extension LambdaService {
     public func removePermission(_ reference: String, statementID: String) throws(AWSError) {
         let name = try self.slotName(reference)
         guard let index = self.slots[name]?.permissions.firstIndex(where: { $0.statementID == statementID }) else {
-            throw AWSError(code: "ResourceNotFoundException", message: "Statement \(statementID) is not found in resource policy.", status: 404)
+            throw AWSError(.resourceNotFoundException, "Statement \(statementID) is not found in resource policy.")
         }
         self.slots[name]?.permissions.remove(at: index)
     }
@@ -61,7 +61,7 @@ extension LambdaService {
             PolicyEvaluator.evaluate(context, identityPolicies: [], resourcePolicy: NamedPolicy(name: "function-policy", document: $0)).isAllowed
         } ?? false
         guard allowed else {
-            throw AWSError(code: "AccessDeniedException", message: "\(service) is not authorized to perform: lambda:InvokeFunction on resource: \(arn) for \(sourceARN): the function's resource-based policy has no statement that allows it (AddPermission)", status: 403)
+            throw AWSError(.accessDeniedException, "\(service) is not authorized to perform: lambda:InvokeFunction on resource: \(arn) for \(sourceARN): the function's resource-based policy has no statement that allows it (AddPermission)", status: 403)
         }
         return try await self.invoke(name, payload: payload)
     }

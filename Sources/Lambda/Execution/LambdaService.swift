@@ -91,7 +91,7 @@ public actor LambdaService {
     /// Adds a function (as CreateFunction does: the role must be one Lambda can assume).
     public func register(_ definition: FunctionDefinition) throws(AWSError) {
         guard self.slots[definition.name] == nil else {
-            throw AWSError(code: "ResourceConflictException", message: "Function already exist: \(definition.name)", status: 409)
+            throw AWSError(.resourceConflictException, "Function already exist: \(definition.name)")
         }
         try self.checkRole(definition.roleARN)
         let placement = try self.environment.place(definition.name, definition.vpc)
@@ -104,7 +104,7 @@ public actor LambdaService {
         if let range = name.range(of: ":function:") { name = String(name[range.upperBound...]) }
         if let colon = name.firstIndex(of: ":") { name = String(name[..<colon]) }
         guard self.slots[name] != nil else {
-            throw AWSError(code: "ResourceNotFoundException", message: "Function not found: \(self.arn(of: name))", status: 404)
+            throw AWSError.functionNotFound(self.arn(of: name))
         }
         return name
     }
@@ -126,7 +126,7 @@ public actor LambdaService {
         do throws(AWSError) {
             _ = try self.environment.account.serviceSession(role: roleARN, service: "lambda.amazonaws.com", session: "validation")
         } catch {
-            throw AWSError(code: "InvalidParameterValueException", message: "The role defined for the function cannot be assumed by Lambda. (\(error.message))")
+            throw AWSError.roleCannotBeAssumed(error.message)
         }
     }
 

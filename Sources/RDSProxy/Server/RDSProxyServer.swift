@@ -13,7 +13,7 @@ import SandboxLifecycle
 /// bounded pool of connections to its target, logged in with the secrets it reads as its role.
 public final class RDSProxyServer: MySQLServerSessionFactory, ListeningService, Sendable {
     /// What the proxy reports about itself (CloudWatch's ClientConnections, DatabaseConnections, ...).
-    public struct Statistics: Sendable, Equatable {
+    public struct Statistics: Sendable, Equatable, Codable {
         public var clientConnections: Int
         public var databaseConnections: Int
         public var idleDatabaseConnections: Int

@@ -1,0 +1,158 @@
+import Foundation
+
+/// Secrets Manager's operations (`X-Amz-Target: secretsmanager.<Operation>`).
+enum SecretsManagerOperation: String, Sendable, CaseIterable {
+    case createSecret = "CreateSecret", getRandomPassword = "GetRandomPassword", listSecrets = "ListSecrets"
+    case getSecretValue = "GetSecretValue", putSecretValue = "PutSecretValue", updateSecret = "UpdateSecret"
+    case describeSecret = "DescribeSecret", deleteSecret = "DeleteSecret", restoreSecret = "RestoreSecret"
+    case putResourcePolicy = "PutResourcePolicy", getResourcePolicy = "GetResourcePolicy", deleteResourcePolicy = "DeleteResourcePolicy"
+    case rotateSecret = "RotateSecret", cancelRotateSecret = "CancelRotateSecret", tagResource = "TagResource"
+
+    /// The IAM action it is authorized as.
+    var action: String { "secretsmanager:\(self.rawValue)" }
+
+    /// Operations on a secret marked for deletion that still work.
+    var worksOnDeletedSecrets: Bool { [.describeSecret, .restoreSecret, .deleteSecret].contains(self) }
+}
+
+/// The request members of Secrets Manager's operations (each reads its own), decoded from the JSON body.
+struct SecretsManagerInput: Decodable, Sendable {
+    var name: String?
+    var secretID: String?
+    var clientRequestToken: String?
+    var kmsKeyID: String?
+    var description: String?
+    var secretString: String?
+    /// Base64 in the request.
+    var secretBinary: Data?
+    var tags: [SecretTag]?
+    var versionID: String?
+    var versionStage: String?
+    var versionStages: [String]?
+    var forceDeleteWithoutRecovery: Bool?
+    var recoveryWindowInDays: Int?
+    var resourcePolicy: String?
+    var rotationLambdaARN: String?
+    var rotationRules: SecretRotationRules?
+
+    enum CodingKeys: String, CodingKey {
+        case name = "Name", secretID = "SecretId", clientRequestToken = "ClientRequestToken", kmsKeyID = "KmsKeyId"
+        case description = "Description", secretString = "SecretString", secretBinary = "SecretBinary", tags = "Tags"
+        case versionID = "VersionId", versionStage = "VersionStage", versionStages = "VersionStages"
+        case forceDeleteWithoutRecovery = "ForceDeleteWithoutRecovery", recoveryWindowInDays = "RecoveryWindowInDays"
+        case resourcePolicy = "ResourcePolicy", rotationLambdaARN = "RotationLambdaARN", rotationRules = "RotationRules"
+    }
+
+    /// Whether it carries a secret value (string or binary).
+    var carriesValue: Bool { self.secretString != nil || self.secretBinary != nil }
+}
+
+struct SecretTag: Codable, Sendable {
+    var key: String
+    var value: String?
+
+    enum CodingKeys: String, CodingKey { case key = "Key", value = "Value" }
+}
+
+struct SecretRotationRules: Codable, Sendable {
+    var automaticallyAfterDays: Int?
+    var scheduleExpression: String?
+    var duration: String?
+
+    enum CodingKeys: String, CodingKey {
+        case automaticallyAfterDays = "AutomaticallyAfterDays", scheduleExpression = "ScheduleExpression", duration = "Duration"
+    }
+}
+
+/// What most operations answer: the secret, and the version or deletion date the operation made.
+struct SecretReference: Encodable, Sendable {
+    var arn: String
+    var name: String
+    var versionID: String?
+    var versionStages: [String]?
+    var deletionDate: Date?
+
+    enum CodingKeys: String, CodingKey {
+        case arn = "ARN", name = "Name", versionID = "VersionId", versionStages = "VersionStages", deletionDate = "DeletionDate"
+    }
+
+    init(_ secret: Secret, versionID: String? = nil, versionStages: [String]? = nil, deletionDate: Date? = nil) {
+        (self.arn, self.name, self.versionID, self.versionStages, self.deletionDate) = (secret.arn, secret.name, versionID, versionStages, deletionDate)
+    }
+}
+
+/// GetSecretValue's answer.
+struct SecretValue: Encodable, Sendable {
+    var arn: String
+    var name: String
+    var versionID: String
+    var versionStages: [String]
+    var createdDate: Date
+    var secretString: String?
+    var secretBinary: Data?
+
+    enum CodingKeys: String, CodingKey {
+        case arn = "ARN", name = "Name", versionID = "VersionId", versionStages = "VersionStages", createdDate = "CreatedDate"
+        case secretString = "SecretString", secretBinary = "SecretBinary"
+    }
+}
+
+/// DescribeSecret's answer, and each entry of ListSecrets'.
+struct SecretDescription: Encodable, Sendable {
+    var arn: String
+    var name: String
+    var description: String?
+    var kmsKeyID: String?
+    var createdDate: Date
+    var deletedDate: Date?
+    var rotationEnabled: Bool
+    var rotationLambdaARN: String?
+    var rotationRules: SecretRotationRules?
+    var versionIDsToStages: [String: [String]]
+    var tags: [SecretTag]
+
+    enum CodingKeys: String, CodingKey {
+        case arn = "ARN", name = "Name", description = "Description", kmsKeyID = "KmsKeyId", createdDate = "CreatedDate"
+        case deletedDate = "DeletedDate", rotationEnabled = "RotationEnabled", rotationLambdaARN = "RotationLambdaARN"
+        case rotationRules = "RotationRules", versionIDsToStages = "VersionIdsToStages", tags = "Tags"
+    }
+
+    init(_ secret: Secret) {
+        self.arn = secret.arn
+        self.name = secret.name
+        self.description = secret.description
+        self.kmsKeyID = secret.kmsKeyID
+        self.createdDate = secret.created
+        self.deletedDate = secret.deletedDate
+        self.rotationEnabled = secret.rotation != nil
+        self.rotationLambdaARN = secret.rotation?.lambdaARN
+        self.rotationRules = secret.rotation.map {
+            SecretRotationRules(automaticallyAfterDays: $0.automaticallyAfterDays, scheduleExpression: $0.scheduleExpression, duration: $0.duration)
+        }
+        self.versionIDsToStages = Dictionary(secret.versions.map { ($0.id, $0.stages) }, uniquingKeysWith: { first, _ in first })
+        self.tags = secret.tags.sorted { $0.key < $1.key }.map { SecretTag(key: $0.key, value: $0.value) }
+    }
+}
+
+struct SecretList: Encodable, Sendable {
+    var secretList: [SecretDescription]
+
+    enum CodingKeys: String, CodingKey { case secretList = "SecretList" }
+}
+
+struct RandomPassword: Encodable, Sendable {
+    var randomPassword: String
+
+    enum CodingKeys: String, CodingKey { case randomPassword = "RandomPassword" }
+}
+
+struct SecretResourcePolicy: Encodable, Sendable {
+    var arn: String
+    var name: String
+    var resourcePolicy: String?
+
+    enum CodingKeys: String, CodingKey { case arn = "ARN", name = "Name", resourcePolicy = "ResourcePolicy" }
+}
+
+/// An answer with no members (`{}`).
+struct EmptyAnswer: Encodable, Sendable {}
