@@ -1,6 +1,7 @@
 import CloudSandbox
 import Foundation
 import Logging
+import SandboxTesting
 import MySQLNIO
 import NIOCore
 import VirtualNetwork
@@ -19,28 +20,30 @@ enum NetworkBench {
             deniedConnections: .reset)
         let plain = try await Sandbox.start(open, logger: logger)
         let enforced = try await Sandbox.start(guarded, logger: logger)
-        defer { Task { await plain.shutdown(); await enforced.shutdown() } }
+        return try await withSandbox(plain) { plain in
+            try await withSandbox(enforced) { enforced in
+                @Sendable func connect(_ sandbox: Sandbox, from host: String?) async throws -> MySQLConnection {
+                    let database = sandbox.endpoints.databases["db"]!
+                    let source = try host.map { try SocketAddress(ipAddress: sandbox.endpoints.hosts![$0]!.loopback, port: 0) }
+                    return try await MySQLConnection.connect(host: database.host, port: database.port,
+                                                             configuration: .init(username: "app", password: "app-pw", tls: .disabled), sourceAddress: source)
+                }
+                let loginsOpen = try await Measure.rate(count: 2_000) { await (try await connect(plain, from: nil)).close() }
+                let loginsEnforced = try await Measure.rate(count: 2_000) { await (try await connect(enforced, from: "app")).close() }
+                let refusals = await Measure.rate(count: 2_000) { _ = try? await connect(enforced, from: "other") }
+                let openConnection = try await connect(plain, from: nil)
+                let enforcedConnection = try await connect(enforced, from: "app")
+                let queriesOpen = try await Measure.rate { _ = try await openConnection.query("SELECT 1") }
+                let queriesEnforced = try await Measure.rate { _ = try await enforcedConnection.query("SELECT 1") }
+                await openConnection.close()
+                await enforcedConnection.close()
 
-        @Sendable func connect(_ sandbox: Sandbox, from host: String?) async throws -> MySQLConnection {
-            let database = sandbox.endpoints.databases["db"]!
-            let source = try host.map { try SocketAddress(ipAddress: sandbox.endpoints.hosts![$0]!.loopback, port: 0) }
-            return try await MySQLConnection.connect(host: database.host, port: database.port,
-                                                     configuration: .init(username: "app", password: "app-pw", tls: .disabled), sourceAddress: source)
+                var report = Report(["virtual network (our client, sequential)", "open", "enforced", "enforced / open"])
+                report.add(["logins per second (connect, handshake, auth, quit)", format(loginsOpen), format(loginsEnforced), format(loginsEnforced / loginsOpen)])
+                report.add(["SELECT 1 per second on one connection", format(queriesOpen), format(queriesEnforced), format(queriesEnforced / queriesOpen)])
+                report.add(["refused connections per second (reset mode)", "", format(refusals), ""])
+                report.print()
+            }
         }
-        let loginsOpen = try await Measure.rate(count: 2_000) { await (try await connect(plain, from: nil)).close() }
-        let loginsEnforced = try await Measure.rate(count: 2_000) { await (try await connect(enforced, from: "app")).close() }
-        let refusals = await Measure.rate(count: 2_000) { _ = try? await connect(enforced, from: "other") }
-        let openConnection = try await connect(plain, from: nil)
-        let enforcedConnection = try await connect(enforced, from: "app")
-        let queriesOpen = try await Measure.rate { _ = try await openConnection.query("SELECT 1") }
-        let queriesEnforced = try await Measure.rate { _ = try await enforcedConnection.query("SELECT 1") }
-        await openConnection.close()
-        await enforcedConnection.close()
-
-        var report = Report(["virtual network (our client, sequential)", "open", "enforced", "enforced / open"])
-        report.add(["logins per second (connect, handshake, auth, quit)", format(loginsOpen), format(loginsEnforced), format(loginsEnforced / loginsOpen)])
-        report.add(["SELECT 1 per second on one connection", format(queriesOpen), format(queriesEnforced), format(queriesEnforced / queriesOpen)])
-        report.add(["refused connections per second (reset mode)", "", format(refusals), ""])
-        report.print()
     }
 }

@@ -2,6 +2,7 @@ import AWSSigV4
 import CloudSandbox
 import Foundation
 import Logging
+import SandboxTesting
 import MySQLNIO
 import MySQLWire
 
@@ -22,42 +23,43 @@ enum ProxyBench {
             proxies: [.init(name: "iam", role: "proxy-role", auth: [.init(secret: "db/app", iamAuth: .required)], target: "db", requireTLS: true),
                       .init(name: "pw", role: "proxy-role", auth: [.init(secret: "db/app")], target: "db")])
         let sandbox = try await Sandbox.start(topology, logger: logger)
-        defer { Task { await sandbox.shutdown() } }
-        let database = sandbox.endpoints.databases["db"]!
-        let pw = sandbox.endpoints.proxies!["pw"]!
-        let iam = sandbox.endpoints.proxies!["iam"]!
-        let login = MySQLClientConfiguration(username: "app", password: "app-pw", database: "app", tls: .disabled)
+        return try await withSandbox(sandbox) { sandbox in
+            let database = sandbox.endpoints.databases["db"]!
+            let pw = sandbox.endpoints.proxies!["pw"]!
+            let iam = sandbox.endpoints.proxies!["iam"]!
+            let login = MySQLClientConfiguration(username: "app", password: "app-pw", database: "app", tls: .disabled)
 
-        let direct = try await MySQLConnection.connect(host: database.host, port: database.port, configuration: login)
-        let proxied = try await MySQLConnection.connect(host: pw.host, port: pw.port, configuration: login)
-        let directLatency = try await Self.latencies(direct)
-        let proxiedLatency = try await Self.latencies(proxied)
-        await direct.close()
-        await proxied.close()
-        let directConcurrent = try await Self.concurrentRate(host: database.host, port: database.port, login: login)
-        let proxiedConcurrent = try await Self.concurrentRate(host: pw.host, port: pw.port, login: login)
+            let direct = try await MySQLConnection.connect(host: database.host, port: database.port, configuration: login)
+            let proxied = try await MySQLConnection.connect(host: pw.host, port: pw.port, configuration: login)
+            let directLatency = try await Self.latencies(direct)
+            let proxiedLatency = try await Self.latencies(proxied)
+            await direct.close()
+            await proxied.close()
+            let directConcurrent = try await Self.concurrentRate(host: database.host, port: database.port, login: login)
+            let proxiedConcurrent = try await Self.concurrentRate(host: pw.host, port: pw.port, login: login)
 
-        let credentials = sandbox.endpoints.credentials!["app-role"]!
-        let keys = credentials.awsCredentials
-        let tls = try MySQLConnection.TLS.trusting(caPEM: String(contentsOfFile: iam.caBundle, encoding: .utf8), serverHostname: iam.endpoint)
-        let passwordLogins = try await Measure.rate(count: 1_000) {
-            await (try await MySQLConnection.connect(host: pw.host, port: pw.port, configuration: login)).close()
+            let credentials = sandbox.endpoints.credentials!["app-role"]!
+            let keys = credentials.awsCredentials
+            let tls = try MySQLConnection.TLS.trusting(caPEM: String(contentsOfFile: iam.caBundle, encoding: .utf8), serverHostname: iam.endpoint)
+            let passwordLogins = try await Measure.rate(count: 1_000) {
+                await (try await MySQLConnection.connect(host: pw.host, port: pw.port, configuration: login)).close()
+            }
+            let iamLogins = try await Measure.rate(count: 1_000) {
+                let token = RDSAuthToken.generate(host: iam.endpoint, port: 3306, region: "us-east-1", user: "app", credentials: keys)
+                await (try await MySQLConnection.connect(host: iam.host, port: iam.port,
+                                                         configuration: .init(username: "app", password: token, database: "app", tls: .required), tls: tls)).close()
+            }
+            let perClient = try await Self.memoryPerIdleClient(host: pw.host, port: pw.port, login: login)
+
+            var report = Report(["RDS Proxy (our client, sequential)", "direct", "through the proxy", "proxy / direct"])
+            report.add(["SELECT 1 latency p50 (µs)", format(directLatency.p50), format(proxiedLatency.p50), format(proxiedLatency.p50 / directLatency.p50)])
+            report.add(["SELECT 1 latency p99 (µs)", format(directLatency.p99), format(proxiedLatency.p99), format(proxiedLatency.p99 / directLatency.p99)])
+            report.add(["SELECT 1 per second", format(directLatency.rate), format(proxiedLatency.rate), format(proxiedLatency.rate / directLatency.rate)])
+            report.add(["SELECT 1 per second, 16 clients", format(directConcurrent), format(proxiedConcurrent), format(proxiedConcurrent / directConcurrent)])
+            report.print()
+            print("logins per second through the proxy: password \(format(passwordLogins)), IAM token over TLS \(format(iamLogins)) (ratio \(format(iamLogins / passwordLogins)))")
+            print("resident memory per idle client connection: \(format(perClient)) KiB (500 clients; both ends, client and proxy, live in this process)")
         }
-        let iamLogins = try await Measure.rate(count: 1_000) {
-            let token = RDSAuthToken.generate(host: iam.endpoint, port: 3306, region: "us-east-1", user: "app", credentials: keys)
-            await (try await MySQLConnection.connect(host: iam.host, port: iam.port,
-                                                     configuration: .init(username: "app", password: token, database: "app", tls: .required), tls: tls)).close()
-        }
-        let perClient = try await Self.memoryPerIdleClient(host: pw.host, port: pw.port, login: login)
-
-        var report = Report(["RDS Proxy (our client, sequential)", "direct", "through the proxy", "proxy / direct"])
-        report.add(["SELECT 1 latency p50 (µs)", format(directLatency.p50), format(proxiedLatency.p50), format(proxiedLatency.p50 / directLatency.p50)])
-        report.add(["SELECT 1 latency p99 (µs)", format(directLatency.p99), format(proxiedLatency.p99), format(proxiedLatency.p99 / directLatency.p99)])
-        report.add(["SELECT 1 per second", format(directLatency.rate), format(proxiedLatency.rate), format(proxiedLatency.rate / directLatency.rate)])
-        report.add(["SELECT 1 per second, 16 clients", format(directConcurrent), format(proxiedConcurrent), format(proxiedConcurrent / directConcurrent)])
-        report.print()
-        print("logins per second through the proxy: password \(format(passwordLogins)), IAM token over TLS \(format(iamLogins)) (ratio \(format(iamLogins / passwordLogins)))")
-        print("resident memory per idle client connection: \(format(perClient)) KiB (500 clients; both ends, client and proxy, live in this process)")
     }
 
     /// Sequential SELECT 1: p50 and p99 in microseconds and queries per second (≤ 3,000 queries or 2 s).

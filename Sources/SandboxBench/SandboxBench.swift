@@ -99,8 +99,14 @@ struct SandboxBench {
 
     static func ours(_ target: Target, _ sql: String) async throws -> Double {
         let connection = try await Self.connect(target)
-        defer { Task { await connection.close() } }
-        return try await Measure.rate { _ = try await connection.query(sql) }
+        do {
+            let rate = try await Measure.rate { _ = try await connection.query(sql) }
+            await connection.close()
+            return rate
+        } catch {
+            await connection.close()
+            throw error
+        }
     }
 
     static func libmariadb(_ target: Target, _ sql: String) async throws -> Double {

@@ -2,6 +2,7 @@ import CloudSandbox
 import Foundation
 import Glibc
 import Logging
+import SandboxTesting
 
 /// 10,000 idle TLS clients through one proxy, three rounds, and 100,000 connect/disconnect cycles (mixed IAM and
 /// password, some with a query, every 20th abandoned mid-handshake), driven by SandboxLoad in its own process. Figures are this
@@ -26,61 +27,62 @@ enum ScaleBench {
                       .init(name: "iam", role: "proxy-role", auth: [.init(secret: "db/app", iamAuth: .required)], target: "db", requireTLS: true,
                             maxClientConnections: 12_000)])
         let sandbox = try await Sandbox.start(topology, logger: logger)
-        defer { Task { await sandbox.shutdown() } }
-        let pw = sandbox.endpoints.proxies!["pw"]!, iam = sandbox.endpoints.proxies!["iam"]!
-        let keys = sandbox.endpoints.credentials!["app-role"]!
-        let environment = [
-            "LOAD_PW_HOST": pw.host, "LOAD_PW_PORT": "\(pw.port)", "LOAD_PW_ENDPOINT": pw.endpoint,
-            "LOAD_IAM_HOST": iam.host, "LOAD_IAM_PORT": "\(iam.port)", "LOAD_IAM_ENDPOINT": iam.endpoint,
-            "LOAD_CA": pw.caBundle, "LOAD_USER": "app", "LOAD_PASSWORD": "app-pw",
-            "AWS_ACCESS_KEY_ID": keys.accessKeyId, "AWS_SECRET_ACCESS_KEY": keys.secretAccessKey, "AWS_SESSION_TOKEN": keys.sessionToken ?? "",
-        ]
-        func sample() async -> Sample {
-            let statistics = await sandbox.proxy("pw")!.statistics()
-            let other = await sandbox.proxy("iam")!.statistics()
-            return Sample(residentKiB: ProxyBench.residentKiB(), descriptors: Self.descriptors(), clients: statistics.clientConnections + other.clientConnections,
-                          targets: sandbox.database("db")!.connectionCount, idleTargets: statistics.idleDatabaseConnections + other.idleDatabaseConnections)
-        }
-        func settled() async throws -> Sample {
-            for _ in 0..<300 where await sample().clients > 0 { try await Task.sleep(for: .milliseconds(100)) }
-            try await Task.sleep(for: .milliseconds(500))
-            return await sample()
-        }
+        return try await withSandbox(sandbox) { sandbox in
+            let pw = sandbox.endpoints.proxies!["pw"]!, iam = sandbox.endpoints.proxies!["iam"]!
+            let keys = sandbox.endpoints.credentials!["app-role"]!
+            let environment = [
+                "LOAD_PW_HOST": pw.host, "LOAD_PW_PORT": "\(pw.port)", "LOAD_PW_ENDPOINT": pw.endpoint,
+                "LOAD_IAM_HOST": iam.host, "LOAD_IAM_PORT": "\(iam.port)", "LOAD_IAM_ENDPOINT": iam.endpoint,
+                "LOAD_CA": pw.caBundle, "LOAD_USER": "app", "LOAD_PASSWORD": "app-pw",
+                "AWS_ACCESS_KEY_ID": keys.accessKeyId, "AWS_SECRET_ACCESS_KEY": keys.secretAccessKey, "AWS_SESSION_TOKEN": keys.sessionToken ?? "",
+            ]
+            func sample() async -> Sample {
+                let statistics = await sandbox.proxy("pw")!.statistics()
+                let other = await sandbox.proxy("iam")!.statistics()
+                return Sample(residentKiB: ProxyBench.residentKiB(), descriptors: Self.descriptors(), clients: statistics.clientConnections + other.clientConnections,
+                              targets: sandbox.database("db")!.connectionCount, idleTargets: statistics.idleDatabaseConnections + other.idleDatabaseConnections)
+            }
+            func settled() async throws -> Sample {
+                for _ in 0..<300 where await sample().clients > 0 { try await Task.sleep(for: .milliseconds(100)) }
+                try await Task.sleep(for: .milliseconds(500))
+                return await sample()
+            }
 
-        var report = Report(["\(idleClients) idle TLS clients", "RSS MiB", "KiB per client", "descriptors", "target connections", "RSS after", "after malloc_trim", "descriptors after"])
-        let start = await sample()
-        report.add(["before", mib(start.residentKiB), "-", "\(start.descriptors)", "\(start.targets)", "-", "-", "-"])
-        for round in 1...rounds {
-            let load = try LoadProcess(environment.merging(["LOAD_MODE": "idle", "LOAD_COUNT": "\(idleClients)"]) { $1 })
-            let line = try await load.readLine(timeout: 600)
-            let held = await sample()
-            guard line.hasPrefix("held"), held.clients >= idleClients else { throw BenchFailure("round \(round): \(line), \(held.clients) clients") }
-            load.send("close")
-            _ = try await load.finish(timeout: 120)
+            var report = Report(["\(idleClients) idle TLS clients", "RSS MiB", "KiB per client", "descriptors", "target connections", "RSS after", "after malloc_trim", "descriptors after"])
+            let start = await sample()
+            report.add(["before", mib(start.residentKiB), "-", "\(start.descriptors)", "\(start.targets)", "-", "-", "-"])
+            for round in 1...rounds {
+                let load = try LoadProcess(environment.merging(["LOAD_MODE": "idle", "LOAD_COUNT": "\(idleClients)"]) { $1 })
+                let line = try await load.readLine(timeout: 600)
+                let held = await sample()
+                guard line.hasPrefix("held"), held.clients >= idleClients else { throw BenchFailure("round \(round): \(line), \(held.clients) clients") }
+                load.send("close")
+                _ = try await load.finish(timeout: 120)
+                let after = try await settled()
+                Self.trimMalloc()
+                let trimmed = ProxyBench.residentKiB()
+                report.add(["round \(round), held", mib(held.residentKiB), format(Double(held.residentKiB - start.residentKiB) / Double(idleClients)),
+                            "\(held.descriptors)", "\(held.targets)", mib(after.residentKiB), mib(trimmed), "\(after.descriptors)"])
+            }
+            report.print()
+
+            Self.trimMalloc()
+            let before = await sample()
+            let churn = try LoadProcess(environment.merging(["LOAD_MODE": "churn", "LOAD_COUNT": "\(cycles)"]) { $1 })
+            let clock = ContinuousClock()
+            let began = clock.now
+            let outcome = try await churn.finish(timeout: 1_200)
+            let seconds = Measure.seconds(clock.now - began)
             let after = try await settled()
             Self.trimMalloc()
             let trimmed = ProxyBench.residentKiB()
-            report.add(["round \(round), held", mib(held.residentKiB), format(Double(held.residentKiB - start.residentKiB) / Double(idleClients)),
-                        "\(held.descriptors)", "\(held.targets)", mib(after.residentKiB), mib(trimmed), "\(after.descriptors)"])
+            print("\n\(cycles) connect/disconnect cycles (every 4th IAM over TLS, every 10th with a query, every 20th abandoned mid-handshake): \(outcome.trimmingCharacters(in: .whitespacesAndNewlines)), "
+                  + "\(format(Double(cycles) / seconds)) per second")
+            print("  descriptors \(before.descriptors) → \(after.descriptors), target connections \(before.targets) → \(after.targets) "
+                  + "(\(after.idleTargets) of them idle in the pools, within MaxIdleConnectionsPercent: 2 descriptors each), client connections left \(after.clients)")
+            print("  resident memory \(mib(before.residentKiB)) → \(mib(after.residentKiB)) MiB (\(format(Double(after.residentKiB) / Double(before.residentKiB))) of before), "
+                  + "\(mib(trimmed)) MiB after malloc_trim")
         }
-        report.print()
-
-        Self.trimMalloc()
-        let before = await sample()
-        let churn = try LoadProcess(environment.merging(["LOAD_MODE": "churn", "LOAD_COUNT": "\(cycles)"]) { $1 })
-        let clock = ContinuousClock()
-        let began = clock.now
-        let outcome = try await churn.finish(timeout: 1_200)
-        let seconds = Measure.seconds(clock.now - began)
-        let after = try await settled()
-        Self.trimMalloc()
-        let trimmed = ProxyBench.residentKiB()
-        print("\n\(cycles) connect/disconnect cycles (every 4th IAM over TLS, every 10th with a query, every 20th abandoned mid-handshake): \(outcome.trimmingCharacters(in: .whitespacesAndNewlines)), "
-              + "\(format(Double(cycles) / seconds)) per second")
-        print("  descriptors \(before.descriptors) → \(after.descriptors), target connections \(before.targets) → \(after.targets) "
-              + "(\(after.idleTargets) of them idle in the pools, within MaxIdleConnectionsPercent: 2 descriptors each), client connections left \(after.clients)")
-        print("  resident memory \(mib(before.residentKiB)) → \(mib(after.residentKiB)) MiB (\(format(Double(after.residentKiB) / Double(before.residentKiB))) of before), "
-              + "\(mib(trimmed)) MiB after malloc_trim")
     }
 
     /// glibc's malloc_trim(0): hands free heap pages back to the system (looked up, as <malloc.h> is not imported).

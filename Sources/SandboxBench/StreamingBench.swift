@@ -22,19 +22,20 @@ enum StreamingBench {
             secrets: [.init(name: "real/app", database: .init(instance: "real", user: real.user))],
             proxies: [.init(name: "stream", role: "proxy-role", auth: [.init(secret: "real/app")], target: "real")])
         let sandbox = try await Sandbox.start(topology, logger: logger)
-        defer { Task { await sandbox.shutdown() } }
-        let proxy = sandbox.endpoints.proxies!["stream"]!
+        return try await withSandbox(sandbox) { sandbox in
+            let proxy = sandbox.endpoints.proxies!["stream"]!
 
-        let direct = try await Self.read(host: "127.0.0.1", port: real.port, user: real.user, password: real.password)
-        let baseline = ProxyBench.residentKiB()
-        let proxied = try await Self.read(host: proxy.host, port: proxy.port, user: real.user, password: real.password)
-        let gigabytes = Double(Self.rows) * 1_000 / 1e9
-        var report = Report(["1 GB result, mariadb --quick", "seconds", "MB/s", "peak growth of this process (MiB)"])
-        report.add(["straight from MariaDB", format(direct.seconds), format(gigabytes * 1_000 / direct.seconds), "-"])
-        report.add(["through the proxy", format(proxied.seconds), format(gigabytes * 1_000 / proxied.seconds),
-                    format(Double(proxied.peakKiB - baseline) / 1024)])
-        report.print()
-        print("proxy / direct time: \(format(proxied.seconds / direct.seconds)) (resident memory before: \(baseline / 1024) MiB)")
+            let direct = try await Self.read(host: "127.0.0.1", port: real.port, user: real.user, password: real.password)
+            let baseline = ProxyBench.residentKiB()
+            let proxied = try await Self.read(host: proxy.host, port: proxy.port, user: real.user, password: real.password)
+            let gigabytes = Double(Self.rows) * 1_000 / 1e9
+            var report = Report(["1 GB result, mariadb --quick", "seconds", "MB/s", "peak growth of this process (MiB)"])
+            report.add(["straight from MariaDB", format(direct.seconds), format(gigabytes * 1_000 / direct.seconds), "-"])
+            report.add(["through the proxy", format(proxied.seconds), format(gigabytes * 1_000 / proxied.seconds),
+                        format(Double(proxied.peakKiB - baseline) / 1024)])
+            report.print()
+            print("proxy / direct time: \(format(proxied.seconds / direct.seconds)) (resident memory before: \(baseline / 1024) MiB)")
+        }
     }
 
     /// Runs the CLI with its output counted by `wc -c` (≤ 300 s), sampling this process's resident memory every 20 ms.

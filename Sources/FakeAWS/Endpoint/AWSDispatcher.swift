@@ -46,10 +46,14 @@ struct AWSDispatcher: Sendable {
         case "sts", "iam", "rds":
             let form = request.form
             guard let action = form["Action"] else { throw AWSError.missingParameter("Action") }
+            func operation<Operation: RawRepresentable<String>>(_: Operation.Type) throws(AWSError) -> Operation {
+                guard let operation = Operation(rawValue: action) else { throw AWSError.invalidAction(action, service: service) }
+                return operation
+            }
             let result = switch service {
-            case "sts": try STSService(account: account, authorizer: authorizer).handle(action, form, caller: caller, now: now)
-            case "iam": try IAMService(account: account, authorizer: authorizer).handle(action, form, caller: caller)
-            default: try RDSService(account: account, authorizer: authorizer).handle(action, form, caller: caller, now: now)
+            case "sts": try STSService(account: account, authorizer: authorizer).handle(try operation(STSOperation.self), form, caller: caller, now: now)
+            case "iam": try IAMService(account: account, authorizer: authorizer).handle(try operation(IAMOperation.self), form, caller: caller)
+            default: try RDSService(account: account, authorizer: authorizer).handle(try operation(RDSOperation.self), form, caller: caller, now: now)
             }
             return AWSResponses.body(XML.response(action: action, namespace: AWSResponses.namespace(of: service), result: result, requestID: requestID),
                                  contentType: "text/xml", requestID: requestID)
@@ -58,18 +62,19 @@ struct AWSDispatcher: Sendable {
             guard let target = request.target, target.prefix == prefix else {
                 throw AWSError(.unknownOperationException, "\(service) requests need X-Amz-Target: \(prefix).<Operation>.")
             }
-            let body: [UInt8]
+            let output: any Encodable & Sendable
             if service == "kms" {
-                let output = try KMSService(account: account, authorizer: authorizer).handle(target.operation, try request.json(), caller: caller)
-                body = Array((try? JSONSerialization.data(withJSONObject: output, options: [.sortedKeys])) ?? Data("{}".utf8))
+                guard let operation = KMSOperation(rawValue: target.operation) else {
+                    throw AWSError(.unknownOperationException, "KMS has no operation \(target.operation) in this sandbox.")
+                }
+                output = try KMSService(account: account, authorizer: authorizer).handle(operation, try AWSJSON.decode(KMSInput.self, from: request.body), caller: caller)
             } else {
                 guard let operation = SecretsManagerOperation(rawValue: target.operation) else {
                     throw AWSError(.unknownOperationException, "Secrets Manager has no operation \(target.operation).")
                 }
-                let output = try SecretsManagerService(account: account, authorizer: authorizer).handle(operation, body: request.body, caller: caller, now: now)
-                body = AWSJSON.encode(output)
+                output = try SecretsManagerService(account: account, authorizer: authorizer).handle(operation, body: request.body, caller: caller, now: now)
             }
-            return AWSResponses.body(body, contentType: "application/x-amz-json-1.1", requestID: requestID)
+            return AWSResponses.body(AWSJSON.encode(output), contentType: "application/x-amz-json-1.1", requestID: requestID)
         default:
             throw AWSError(isJSON ? .unknownOperationException : .invalidAction, "This sandbox does not serve the '\(service)' service (yet): IAM, STS, KMS, RDS, Secrets Manager\(self.restServices.keys.sorted().map { ", \($0)" }.joined()) are available.", status: 400)
         }

@@ -35,3 +35,6 @@ enum AWSJSON {
         return "\(path) is not valid: \(context.debugDescription)"
     }
 }
+
+/// A JSON-protocol answer with no members (`{}`).
+struct EmptyAnswer: Encodable, Sendable {}

@@ -33,15 +33,6 @@ public struct AWSRequest: Sendable {
         let text = self.method == "GET" ? self.query : String(decoding: self.body, as: UTF8.self)
         return Dictionary(SigV4Encoding.queryPairs(text, plusIsSpace: true), uniquingKeysWith: { _, last in last })
     }
-
-    /// The JSON body of a JSON-protocol request as an object.
-    public func json() throws(AWSError) -> [String: Any] {
-        if self.body.isEmpty { return [:] }
-        guard let object = try? JSONSerialization.jsonObject(with: Data(self.body)) as? [String: Any] else {
-            throw AWSError(.serializationException, "The request body is not a JSON object.")
-        }
-        return object
-    }
 }
 
 /// Lists and structures in query-protocol forms: `Ids.member.1=a&Ids.member.2=b`,

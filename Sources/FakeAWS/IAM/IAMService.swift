@@ -7,7 +7,7 @@ struct IAMService: Sendable {
     let account: AccountState
     let authorizer: Authorizer
 
-    func handle(_ action: String, _ form: [String: String], caller: Caller) throws(AWSError) -> String {
+    func handle(_ action: IAMOperation, _ form: [String: String], caller: Caller) throws(AWSError) -> String {
         let arnOf = { (kind: String, name: String) in "arn:aws:iam::\(self.account.accountID):\(kind)/\(name)" }
         func need(_ key: String) throws(AWSError) -> String {
             guard let value = form[key], !value.isEmpty else { throw .missingParameter(key) }
@@ -20,33 +20,32 @@ struct IAMService: Sendable {
         }
         let resource: String
         switch action {
-        case "CreateRole", "GetRole", "DeleteRole", "UpdateAssumeRolePolicy", "PutRolePolicy", "GetRolePolicy", "DeleteRolePolicy",
-             "AttachRolePolicy", "DetachRolePolicy", "ListAttachedRolePolicies":
+        case .createRole, .getRole, .deleteRole, .updateAssumeRolePolicy, .putRolePolicy, .getRolePolicy, .deleteRolePolicy,
+             .attachRolePolicy, .detachRolePolicy, .listAttachedRolePolicies:
             resource = arnOf("role", try need("RoleName"))
-        case "CreateUser", "CreateAccessKey":
+        case .createUser, .createAccessKey:
             resource = arnOf("user", form["UserName"] ?? "")
-        case "CreatePolicy": resource = arnOf("policy", try need("PolicyName"))
-        case "GetPolicy": resource = try need("PolicyArn")
-        case "ListRoles": resource = "*"
-        case "SimulatePrincipalPolicy": resource = try need("PolicySourceArn")
-        default: throw AWSError.invalidAction(action, service: "iam")
+        case .createPolicy: resource = arnOf("policy", try need("PolicyName"))
+        case .getPolicy: resource = try need("PolicyArn")
+        case .listRoles: resource = "*"
+        case .simulatePrincipalPolicy: resource = try need("PolicySourceArn")
         }
-        try self.authorizer.authorize(caller, action: "iam:\(action)", resource: resource, json: false)
+        try self.authorizer.authorize(caller, action: action.action, resource: resource, json: false)
         switch action {
-        case "SimulatePrincipalPolicy":
+        case .simulatePrincipalPolicy:
             return try self.simulate(form, principal: try self.account.principal(arn: resource), authorizer: self.authorizer)
-        case "CreateRole":
+        case .createRole:
             let role = try self.account.addRole(name: try need("RoleName"), trustPolicy: try need("AssumeRolePolicyDocument"),
                                                 maxSessionDuration: Int(form["MaxSessionDuration"] ?? "3600") ?? 3600)
             return "<Role>\(Self.roleXML(role))</Role>"
-        case "CreatePolicy":
+        case .createPolicy:
             let name = try need("PolicyName")
             let arn = try self.account.createManagedPolicy(name: name, document: try need("PolicyDocument"))
             return "<Policy>" + XML.element("PolicyName", name) + XML.element("Arn", arn) + XML.element("DefaultVersionId", "v1") + "</Policy>"
-        case "CreateUser":
+        case .createUser:
             let user = try self.account.addUser(name: try need("UserName"))
             return "<User>" + XML.element("UserName", user.name) + XML.element("UserId", user.id) + XML.element("Arn", user.arn) + XML.element("Path", "/") + "</User>"
-        case "CreateAccessKey":
+        case .createAccessKey:
             let name = try need("UserName")
             let key = try self.account.createAccessKey(userName: name)
             return "<AccessKey>" + XML.element("UserName", name) + XML.element("AccessKeyId", key.accessKeyID)
@@ -61,8 +60,8 @@ struct IAMService: Sendable {
                 return role
             }
             switch action {
-            case "GetRole": return "<Role>\(Self.roleXML(try role(try need("RoleName"))))</Role>"
-            case "DeleteRole":
+            case .getRole: return "<Role>\(Self.roleXML(try role(try need("RoleName"))))</Role>"
+            case .deleteRole:
                 let name = try need("RoleName")
                 let existing = try role(name)
                 guard existing.inlinePolicies.isEmpty, existing.attachedPolicies.isEmpty else {
@@ -70,50 +69,50 @@ struct IAMService: Sendable {
                 }
                 data.roles[name] = nil
                 return ""
-            case "ListRoles":
+            case .listRoles:
                 return "<Roles>" + data.roles.values.sorted { $0.name < $1.name }.map { "<member>\(Self.roleXML($0))</member>" }.joined() + "</Roles><IsTruncated>false</IsTruncated>"
-            case "UpdateAssumeRolePolicy":
+            case .updateAssumeRolePolicy:
                 let name = try need("RoleName")
                 _ = try role(name)
                 data.roles[name]?.trustPolicy = try policy("PolicyDocument", kind: .trust)
                 return ""
-            case "PutRolePolicy":
+            case .putRolePolicy:
                 let name = try need("RoleName")
                 _ = try role(name)
                 data.roles[name]?.inlinePolicies[try need("PolicyName")] = try policy("PolicyDocument", kind: .identity)
                 return ""
-            case "GetRolePolicy":
+            case .getRolePolicy:
                 let name = try need("RoleName"), policyName = try need("PolicyName")
                 guard let document = try role(name).inlinePolicies[policyName] else {
                     throw AWSError.noSuchRolePolicy(policyName)
                 }
                 return XML.element("RoleName", name) + XML.element("PolicyName", policyName)
                     + XML.element("PolicyDocument", SigV4URLEncoding.encode(document))
-            case "DeleteRolePolicy":
+            case .deleteRolePolicy:
                 let name = try need("RoleName"), policyName = try need("PolicyName")
                 _ = try role(name)
                 guard data.roles[name]?.inlinePolicies.removeValue(forKey: policyName) != nil else {
                     throw AWSError.noSuchRolePolicy(policyName)
                 }
                 return ""
-            case "GetPolicy":
+            case .getPolicy:
                 let arn = try need("PolicyArn")
                 guard let managed = data.managedPolicies[arn] else { throw AWSError.noSuchPolicy(arn) }
                 return "<Policy>" + XML.element("PolicyName", managed.name) + XML.element("Arn", arn) + XML.element("DefaultVersionId", "v1") + "</Policy>"
-            case "AttachRolePolicy", "DetachRolePolicy":
+            case .attachRolePolicy, .detachRolePolicy:
                 let name = try need("RoleName"), arn = try need("PolicyArn")
                 _ = try role(name)
                 guard data.managedPolicies[arn] != nil else { throw AWSError.noSuchPolicy(arn) }
                 data.roles[name]?.attachedPolicies.removeAll { $0 == arn }
-                if action == "AttachRolePolicy" { data.roles[name]?.attachedPolicies.append(arn) }
+                if action == .attachRolePolicy { data.roles[name]?.attachedPolicies.append(arn) }
                 return ""
-            case "ListAttachedRolePolicies":
+            case .listAttachedRolePolicies:
                 let attached = try role(try need("RoleName")).attachedPolicies
                 return "<AttachedPolicies>" + attached.map { arn in
                     "<member>" + XML.element("PolicyName", data.managedPolicies[arn]?.name) + XML.element("PolicyArn", arn) + "</member>"
                 }.joined() + "</AttachedPolicies><IsTruncated>false</IsTruncated>"
             default:
-                throw AWSError.invalidAction(action, service: "iam")
+                throw AWSError.invalidAction(action.rawValue, service: "iam")
             }
         }
     }

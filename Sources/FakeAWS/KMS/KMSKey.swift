@@ -16,15 +16,6 @@ struct KMSKey: Sendable {
         #"{"Version":"2012-10-17","Id":"key-default-1","Statement":[{"Sid":"Enable IAM User Permissions","Effect":"Allow","#
             + #""Principal":{"AWS":"arn:aws:iam::\#(account):root"},"Action":"kms:*","Resource":"*"}]}"#
     }
-
-    /// DescribeKey's KeyMetadata.
-    func metadata(account: String) -> [String: Any] {
-        ["AWSAccountId": account, "KeyId": self.id, "Arn": self.arn, "CreationDate": self.created.timeIntervalSince1970,
-         "Enabled": self.enabled, "Description": self.description, "KeyUsage": "ENCRYPT_DECRYPT",
-         "KeyState": self.enabled ? "Enabled" : "Disabled", "Origin": "AWS_KMS", "KeyManager": "CUSTOMER",
-         "CustomerMasterKeySpec": "SYMMETRIC_DEFAULT", "KeySpec": "SYMMETRIC_DEFAULT", "EncryptionAlgorithms": ["SYMMETRIC_DEFAULT"],
-         "MultiRegion": false]
-    }
 }
 
 /// KMS ciphertext blobs: `0x01`, the key id (36 ASCII bytes), then AES-256-GCM's nonce, ciphertext and tag,

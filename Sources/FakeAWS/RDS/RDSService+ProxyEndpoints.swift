@@ -2,9 +2,9 @@ import Foundation
 
 /// CreateDBProxyEndpoint, DescribeDBProxyEndpoints, ModifyDBProxyEndpoint and DeleteDBProxyEndpoint.
 extension RDSService {
-    func handleEndpoint(_ action: String, _ form: [String: String], caller: Caller, now: Date) throws(AWSError) -> String {
+    func handleEndpoint(_ action: RDSOperation, _ form: [String: String], caller: Caller, now: Date) throws(AWSError) -> String {
         switch action {
-        case "CreateDBProxyEndpoint":
+        case .createDBProxyEndpoint:
             let proxy = try self.proxy(try Self.need(form, "DBProxyName"))
             try self.authorize(caller, action, resource: proxy.arn)
             let role = try form["TargetRole"].map { text throws(AWSError) -> DBProxyEndpointTargetRole in
@@ -17,13 +17,13 @@ extension RDSService {
                 proxy: proxy.name, name: try Self.need(form, "DBProxyEndpointName"), targetRole: role, subnets: form.members("VpcSubnetIds"),
                 securityGroups: form.members("VpcSecurityGroupIds"), now: now)
             return "<DBProxyEndpoint>\(RDSXML.endpoint(endpoint))</DBProxyEndpoint>"
-        case "ModifyDBProxyEndpoint":
+        case .modifyDBProxyEndpoint:
             let name = try Self.need(form, "DBProxyEndpointName")
             guard let existing = self.account.dbProxyEndpoint(name) else { throw .dbProxyEndpointNotFound(name) }
             try self.authorize(caller, action, resource: existing.arn)
             let endpoint = try self.account.modifyDBProxyEndpoint(name, newName: form["NewDBProxyEndpointName"], securityGroups: form.members("VpcSecurityGroupIds"))
             return "<DBProxyEndpoint>\(RDSXML.endpoint(endpoint))</DBProxyEndpoint>"
-        case "DeleteDBProxyEndpoint":
+        case .deleteDBProxyEndpoint:
             let name = try Self.need(form, "DBProxyEndpointName")
             try self.authorize(caller, action, resource: self.account.dbProxyEndpoint(name)?.arn ?? "*")
             let removed = try self.account.deleteDBProxyEndpoints(named: name)

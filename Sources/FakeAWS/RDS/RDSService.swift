@@ -7,11 +7,11 @@ struct RDSService: Sendable {
     let account: AccountState
     let authorizer: Authorizer
 
-    func handle(_ action: String, _ form: [String: String], caller: Caller, now: Date) throws(AWSError) -> String {
+    func handle(_ action: RDSOperation, _ form: [String: String], caller: Caller, now: Date) throws(AWSError) -> String {
         switch action {
-        case "CreateDBProxy": return try self.createProxy(form, caller: caller, now: now)
-        case "DescribeDBInstances": return try self.describeInstances(form, caller: caller)
-        case "DescribeDBClusters":
+        case .createDBProxy: return try self.createProxy(form, caller: caller, now: now)
+        case .describeDBInstances: return try self.describeInstances(form, caller: caller)
+        case .describeDBClusters:
             let clusters: [DBClusterRecord]
             if let id = form["DBClusterIdentifier"] {
                 guard let found = self.account.dbCluster(id) else {
@@ -24,12 +24,12 @@ struct RDSService: Sendable {
                 clusters = self.account.read { $0.dbClusters.values.sorted { $0.identifier < $1.identifier } }
             }
             return "<DBClusters>" + clusters.map { "<DBCluster>\(RDSXML.cluster($0))</DBCluster>" }.joined() + "</DBClusters>"
-        case "FailoverDBCluster":
+        case .failoverDBCluster:
             let id = try Self.need(form, "DBClusterIdentifier")
             try self.authorize(caller, action, resource: self.account.dbCluster(id)?.arn ?? "arn:aws:rds:\(self.account.region):\(self.account.accountID):cluster:\(id)")
             let (cluster, _) = try self.account.beginClusterFailover(id, target: form["TargetDBInstanceIdentifier"])
             return "<DBCluster>\(RDSXML.cluster(cluster))</DBCluster>"
-        case "DeleteDBCluster":
+        case .deleteDBCluster:
             let id = try Self.need(form, "DBClusterIdentifier")
             guard let cluster = self.account.dbCluster(id) else {
                 throw AWSError.dbClusterNotFound(id)
@@ -37,33 +37,31 @@ struct RDSService: Sendable {
             try self.authorize(caller, action, resource: cluster.arn)
             // The sandbox's clusters always hold their instances, and there is no DeleteDBInstance to remove them.
             throw AWSError(.invalidDBClusterStateFault, "Cluster cannot be deleted, it still contains DB instances in non-deleting state: \(cluster.members.map(\.instanceIdentifier).joined(separator: ", ")).")
-        case "CreateDBProxyEndpoint", "DescribeDBProxyEndpoints", "ModifyDBProxyEndpoint", "DeleteDBProxyEndpoint":
+        case .createDBProxyEndpoint, .describeDBProxyEndpoints, .modifyDBProxyEndpoint, .deleteDBProxyEndpoint:
             return try self.handleEndpoint(action, form, caller: caller, now: now)
-        case "DescribeDBProxies":
+        case .describeDBProxies:
             try self.authorize(caller, action, resource: "*")
             let proxies = try form["DBProxyName"].map { name throws(AWSError) in [try self.proxy(name)] }
                 ?? self.account.read { $0.proxies.values.sorted { $0.created < $1.created } }
             return "<DBProxies>" + proxies.map { "<member>\(RDSXML.proxy($0))</member>" }.joined() + "</DBProxies>"
-        case "ModifyDBProxy", "DeleteDBProxy", "DescribeDBProxyTargetGroups", "ModifyDBProxyTargetGroup",
-             "RegisterDBProxyTargets", "DeregisterDBProxyTargets", "DescribeDBProxyTargets":
+        case .modifyDBProxy, .deleteDBProxy, .describeDBProxyTargetGroups, .modifyDBProxyTargetGroup,
+             .registerDBProxyTargets, .deregisterDBProxyTargets, .describeDBProxyTargets:
             break
-        default:
-            throw AWSError.invalidAction(action, service: "rds")
         }
         let name = try Self.need(form, "DBProxyName")
         let existing = try self.proxy(name)
         try self.authorize(caller, action, resource: existing.arn)
-        if action != "DeleteDBProxy", action != "ModifyDBProxy", let group = form["TargetGroupName"], group != existing.targetGroup.name {
+        if action != .deleteDBProxy, action != .modifyDBProxy, let group = form["TargetGroupName"], group != existing.targetGroup.name {
             throw AWSError(.dbProxyTargetGroupNotFoundFault, "DBProxy \(name) has no target group \(group); its target group is named default.")
         }
-        if action == "ModifyDBProxy", let role = form["RoleArn"] { try self.authorize(caller, "iam:PassRole", resource: role, service: "iam") }
+        if action == .modifyDBProxy, let role = form["RoleArn"] { try self.authorizer.authorize(caller, action: "iam:PassRole", resource: role, json: false) }
         let instances = form.members("DBInstanceIdentifiers"), clusters = form.members("DBClusterIdentifiers")
         for id in clusters where self.account.dbCluster(id) == nil { throw AWSError.dbClusterNotFound(id) }
-        if action == "DeleteDBProxy" { _ = try self.account.deleteDBProxyEndpoints(proxy: name) }
+        if action == .deleteDBProxy { _ = try self.account.deleteDBProxyEndpoints(proxy: name) }
         return try self.account.withState { (data: inout AccountState.Data) throws(AWSError) -> String in
             guard var proxy = data.proxies[name] else { throw .dbProxyNotFound(name) }
             switch action {
-            case "ModifyDBProxy":
+            case .modifyDBProxy:
                 try RDSProxyInput.modify(&proxy, form, now: now)
                 if proxy.name != name {
                     guard data.proxies[proxy.name] == nil else { throw .dbProxyAlreadyExists(proxy.name) }
@@ -71,21 +69,21 @@ struct RDSService: Sendable {
                 }
                 data.proxies[proxy.name] = proxy
                 return "<DBProxy>\(RDSXML.proxy(proxy))</DBProxy>"
-            case "DeleteDBProxy":
+            case .deleteDBProxy:
                 data.proxies[name] = nil
                 proxy.status = .deleting
                 return "<DBProxy>\(RDSXML.proxy(proxy))</DBProxy>"
-            case "DescribeDBProxyTargetGroups":
+            case .describeDBProxyTargetGroups:
                 return "<TargetGroups><member>\(RDSXML.targetGroup(proxy))</member></TargetGroups>"
-            case "ModifyDBProxyTargetGroup":
+            case .modifyDBProxyTargetGroup:
                 try RDSProxyInput.modifyPool(&proxy.targetGroup, form.structure("ConnectionPoolConfig"), now: now)
                 data.proxies[name] = proxy
                 return "<DBProxyTargetGroup>\(RDSXML.targetGroup(proxy))</DBProxyTargetGroup>"
-            case "RegisterDBProxyTargets":
+            case .registerDBProxyTargets:
                 let added = try Self.register(instances: instances, clusters: clusters, to: &proxy, data: data)
                 data.proxies[name] = proxy
                 return "<DBProxyTargets>" + RDSXML.targets(of: proxy, only: added, data: data) + "</DBProxyTargets>"
-            case "DeregisterDBProxyTargets":
+            case .deregisterDBProxyTargets:
                 try Self.deregister(instances: instances, clusters: clusters, from: &proxy)
                 data.proxies[name] = proxy
                 return ""
@@ -98,9 +96,9 @@ struct RDSService: Sendable {
     private func createProxy(_ form: [String: String], caller: Caller, now: Date) throws(AWSError) -> String {
         let resourceID = "prx-" + IDs.hex(17)
         let arn = "arn:aws:rds:\(self.account.region):\(self.account.accountID):db-proxy:\(resourceID)"
-        try self.authorize(caller, "CreateDBProxy", resource: arn)
+        try self.authorize(caller, .createDBProxy, resource: arn)
         let roleARN = try Self.need(form, "RoleArn")
-        try self.authorize(caller, "iam:PassRole", resource: roleARN, service: "iam")
+        try self.authorizer.authorize(caller, action: "iam:PassRole", resource: roleARN, json: false)
         let proxy = try RDSProxyInput.create(form, resourceID: resourceID, arn: arn, account: self.account, now: now)
         try self.account.withState { (data: inout AccountState.Data) throws(AWSError) in
             guard data.proxies[proxy.name] == nil else { throw .dbProxyAlreadyExists(proxy.name) }
@@ -118,10 +116,10 @@ struct RDSService: Sendable {
             guard let found = self.account.read({ $0.dbInstances[id] }) else {
                 throw AWSError.dbInstanceNotFound(id)
             }
-            try self.authorize(caller, "DescribeDBInstances", resource: found.arn)
+            try self.authorize(caller, .describeDBInstances, resource: found.arn)
             instances = [found]
         } else {
-            try self.authorize(caller, "DescribeDBInstances", resource: "*")
+            try self.authorize(caller, .describeDBInstances, resource: "*")
             instances = self.account.read { $0.dbInstances.values.sorted { $0.identifier < $1.identifier } }
         }
         return "<DBInstances>" + instances.map { "<DBInstance>\(RDSXML.instance($0, vpcID: self.account.defaultVpcID))</DBInstance>" }.joined() + "</DBInstances>"
@@ -132,8 +130,8 @@ struct RDSService: Sendable {
         return proxy
     }
 
-    func authorize(_ caller: Caller, _ action: String, resource: String, service: String = "rds") throws(AWSError) {
-        try self.authorizer.authorize(caller, action: action.contains(":") ? action : "\(service):\(action)", resource: resource, json: false)
+    func authorize(_ caller: Caller, _ action: RDSOperation, resource: String) throws(AWSError) {
+        try self.authorizer.authorize(caller, action: action.action, resource: resource, json: false)
     }
 
     static func need(_ form: [String: String], _ key: String) throws(AWSError) -> String {

@@ -8,14 +8,12 @@ struct STSService: Sendable {
     let account: AccountState
     let authorizer: Authorizer
 
-    func handle(_ action: String, _ form: [String: String], caller: Caller, now: Date) throws(AWSError) -> String {
+    func handle(_ action: STSOperation, _ form: [String: String], caller: Caller, now: Date) throws(AWSError) -> String {
         switch action {
-        case "GetCallerIdentity":
+        case .getCallerIdentity:
             return XML.element("Arn", caller.arn) + XML.element("UserId", caller.userID) + XML.element("Account", caller.account)
-        case "AssumeRole":
+        case .assumeRole:
             return try self.assumeRole(form, caller: caller, now: now)
-        default:
-            throw AWSError.invalidAction(action, service: "sts")
         }
     }
 

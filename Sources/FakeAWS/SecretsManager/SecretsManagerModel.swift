@@ -153,6 +153,3 @@ struct SecretResourcePolicy: Encodable, Sendable {
 
     enum CodingKeys: String, CodingKey { case arn = "ARN", name = "Name", resourcePolicy = "ResourcePolicy" }
 }
-
-/// An answer with no members (`{}`).
-struct EmptyAnswer: Encodable, Sendable {}

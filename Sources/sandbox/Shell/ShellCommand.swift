@@ -104,7 +104,7 @@ struct ShellCommand: AsyncParsableCommand {
         } else {
             names = Array(endpoints?.proxies?.keys ?? [:].keys) + Array(endpoints?.databases.keys ?? [:].keys) + Array(endpoints?.clusters?.keys ?? [:].keys)
             names += Array(endpoints?.functions?.keys ?? [:].keys) + Array(endpoints?.apis?.keys ?? [:].keys) + Array(endpoints?.hosts?.keys ?? [:].keys)
-            names += Array(endpoints?.credentials?.keys ?? [:].keys) + DescribeCommand.sections.keys
+            names += Array(endpoints?.credentials?.keys ?? [:].keys) + SandboxDescription.Section.allCases.map(\.rawValue)
         }
         return Array(Set(names.filter { $0.hasPrefix(word) })).sorted()
     }
