@@ -15,6 +15,9 @@ public struct SandboxDescription: Codable, Sendable, Equatable {
     /// The parts `sandbox describe WHAT` shows, by the name on its command line.
     public enum Section: String, CaseIterable, Sendable {
         case proxies, targets, secrets, roles, securityGroups = "security-groups", functions, apis
+
+        /// Its member's name in the JSON answer (`securityGroups`).
+        var key: String { self == .securityGroups ? "securityGroups" : self.rawValue }
     }
 
     public struct Proxy: Codable, Sendable, Equatable {
@@ -72,13 +75,13 @@ public struct SandboxDescription: Codable, Sendable, Equatable {
         let encoder = ControlJSON.encoder()
         guard let section else { return String(decoding: try encoder.encode(self), as: UTF8.self) }
         let data = switch section {
-        case .proxies: try encoder.encode(["proxies": self.proxies])
-        case .targets: try encoder.encode(["targets": self.targets])
-        case .secrets: try encoder.encode(["secrets": self.secrets])
-        case .roles: try encoder.encode(["roles": self.roles])
-        case .securityGroups: try encoder.encode(["securityGroups": self.securityGroups])
-        case .functions: try encoder.encode(["functions": self.functions])
-        case .apis: try encoder.encode(["apis": self.apis])
+        case .proxies: try encoder.encode([section.key: self.proxies])
+        case .targets: try encoder.encode([section.key: self.targets])
+        case .secrets: try encoder.encode([section.key: self.secrets])
+        case .roles: try encoder.encode([section.key: self.roles])
+        case .securityGroups: try encoder.encode([section.key: self.securityGroups])
+        case .functions: try encoder.encode([section.key: self.functions])
+        case .apis: try encoder.encode([section.key: self.apis])
         }
         return String(decoding: data, as: UTF8.self)
     }
@@ -87,7 +90,7 @@ public struct SandboxDescription: Codable, Sendable, Equatable {
     /// `key: value` lines (lists on one line).
     public func text(only: Section? = nil) -> String {
         func section(_ title: String, _ entries: [String: [(String, String)]]) -> [String] {
-            guard !entries.isEmpty, only == nil || only.map({ $0 == .securityGroups ? "securityGroups" : $0.rawValue }) == title else { return [] }
+            guard !entries.isEmpty, only == nil || only?.key == title else { return [] }
             return ["\(title):"] + entries.keys.sorted().flatMap { name in
                 ["  \(name)"] + entries[name]!.sorted { $0.0 < $1.0 }.map { "    \($0.0): \($0.1)" }
             }
