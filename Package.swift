@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "MariaDBClient", targets: ["MariaDBClient"]),
         .library(name: "AWSSigV4", targets: ["AWSSigV4"]),
         .library(name: "IAMPolicy", targets: ["IAMPolicy"]),
+        .library(name: "AWSCore", targets: ["AWSCore"]),
         .library(name: "FakeAWS", targets: ["FakeAWS"]),
         .library(name: "VirtualNetwork", targets: ["VirtualNetwork"]),
         .library(name: "RDSProxy", targets: ["RDSProxy"]),
@@ -53,11 +54,26 @@ let package = Package(
         .target(name: "AWSSigV4", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         // IAM policy documents, matching, conditions and evaluation with the deciding statements. No I/O.
         .target(name: "IAMPolicy"),
-        // The fake AWS services behind one SigV4-verified HTTP endpoint (IAM, STS, Secrets Manager so far).
-        .target(name: "FakeAWS", dependencies: [
-            "SandboxLifecycle", "AWSSigV4", "IAMPolicy", "SandboxAudit",
-            .product(name: "Hummingbird", package: "hummingbird"),
+        // What every fake AWS service shares, with no HTTP server: the account's state and resources, callers,
+        // the error catalogue, authenticated requests and the REST service protocol.
+        .target(name: "AWSCore", dependencies: [
+            "AWSSigV4", "IAMPolicy", "SandboxAudit",
             .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // Serving HTTP as a sandbox Service: a Hummingbird listener that binds in run(), and connection-closing answers.
+        .target(name: "SandboxHTTP", dependencies: [
+            "SandboxLifecycle",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+        ]),
+        // The AWS endpoint: one SigV4-verified HTTP listener dispatching to IAM, STS, KMS, Secrets Manager, RDS and the REST services.
+        .target(name: "FakeAWS", dependencies: [
+            "AWSCore", "SandboxHTTP", "SandboxLifecycle", "AWSSigV4", "SandboxAudit",
+            .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
@@ -68,7 +84,6 @@ let package = Package(
             .product(name: "X509", package: "swift-certificates"),
             .product(name: "SwiftASN1", package: "swift-asn1"),
             .product(name: "Crypto", package: "swift-crypto"),
-            .product(name: "_CryptoExtras", package: "swift-crypto"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),
         // SwiftNIO handlers that run the MySQLWire state machines: server listener and async client.
@@ -106,7 +121,7 @@ let package = Package(
         ]),
         // The RDS Proxy data plane: client auth (IAM tokens, secrets), the backend pool, pinning, target health.
         .target(name: "RDSProxy", dependencies: [
-            "SandboxLifecycle", "MySQLWire", "MySQLNIO", "FakeAWS", "AWSSigV4", "IAMPolicy", "SandboxAudit",
+            "SandboxLifecycle", "MySQLWire", "MySQLNIO", "AWSCore", "AWSSigV4", "SandboxAudit",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -117,7 +132,7 @@ let package = Package(
         // The C source of the library preloaded into process functions (names, ports, source addresses) is a
         // resource, compiled on first use into a per-user cache (PreloadLibrary), so dependents need no build step.
         .target(name: "Lambda", dependencies: [
-            "SandboxLifecycle", "FakeAWS", "AWSSigV4", "IAMPolicy", "MySQLWire", "MySQLNIO", "SandboxAudit",
+            "SandboxLifecycle", "AWSCore", "SandboxHTTP", "AWSSigV4", "IAMPolicy", "MySQLWire", "MySQLNIO", "SandboxAudit",
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -127,7 +142,7 @@ let package = Package(
         ], resources: [.copy("RuntimeAPI/Preload/SandboxPreload.c")]),
         // API Gateway HTTP APIs: routes, payload formats 1.0/2.0, a listener per API, the apigatewayv2 read API.
         .target(name: "APIGateway", dependencies: [
-            "SandboxLifecycle", "Lambda", "FakeAWS", "AWSSigV4", "SandboxAudit",
+            "SandboxLifecycle", "Lambda", "AWSCore", "SandboxHTTP", "AWSSigV4", "SandboxAudit",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -140,7 +155,7 @@ let package = Package(
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         ]),
         .target(name: "CloudSandbox", dependencies: [
-            "SandboxLifecycle", "SandboxAudit", "Lambda", "APIGateway", "ScriptedMySQL", "MySQLWire", "MySQLNIO", "SandboxPKI", "FakeAWS", "IAMPolicy", "AWSSigV4", "VirtualNetwork", "RDSProxy",
+            "SandboxLifecycle", "SandboxAudit", "Lambda", "APIGateway", "ScriptedMySQL", "MySQLWire", "MySQLNIO", "SandboxPKI", "AWSCore", "FakeAWS", "IAMPolicy", "AWSSigV4", "VirtualNetwork", "RDSProxy",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -152,13 +167,13 @@ let package = Package(
         ]),
         // CloudFormation/SAM templates (intrinsics, nested stacks) and Terraform JSON into a topology; `sandbox up PATH` tells them apart.
         .target(name: "TemplateImport", dependencies: [
-            "CloudSandbox", "FakeAWS", "VirtualNetwork",
+            "CloudSandbox", "AWSCore", "VirtualNetwork",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Yams", package: "Yams"),
         ]),
         // Clients against a running sandbox (a login as a role, a route), probes, and the misconfiguration catalog with its runner.
         .target(name: "SandboxScenarios", dependencies: [
-            "CloudSandbox", "TemplateImport", "MariaDBClient", "AWSSigV4", "Lambda", "FakeAWS", "VirtualNetwork", "MySQLNIO", "MySQLWire",
+            "CloudSandbox", "TemplateImport", "MariaDBClient", "AWSSigV4", "Lambda", "AWSCore", "VirtualNetwork", "MySQLNIO", "MySQLWire",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -173,8 +188,8 @@ let package = Package(
         ]),
         // Helpers for tests (ours and users'): a throwaway real MariaDB server, a seeded random generator, subprocesses.
         // For tests of this stack: a sandbox per test, assertions that carry the sandbox's explanation, failover workloads.
-        .target(name: "SandboxTesting", dependencies: ["CloudSandbox", "SandboxScenarios", "TemplateImport", "FakeAWS", "Lambda", "ScriptedMySQL", "VirtualNetwork", "SandboxPKI", "MariaDBClient",
-                                                       "AWSSigV4", .product(name: "NIOConcurrencyHelpers", package: "swift-nio")]),
+        .target(name: "SandboxTesting", dependencies: ["CloudSandbox", "SandboxScenarios", "TemplateImport", "AWSCore", "Lambda", "ScriptedMySQL", "VirtualNetwork", "SandboxPKI", "MariaDBClient",
+                                                       .product(name: "NIOConcurrencyHelpers", package: "swift-nio")]),
         .executableTarget(name: "SandboxBench", dependencies: [
             "CloudSandbox", "MySQLWire", "MySQLNIO", "ScriptedMySQL", "MariaDBClient", "SandboxTesting", "SandboxPKI", "AWSSigV4", "IAMPolicy", "VirtualNetwork", "Lambda",
             .product(name: "NIOCore", package: "swift-nio"),
@@ -191,14 +206,14 @@ let package = Package(
         .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4", "SandboxTesting", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "IAMPolicyTests", dependencies: ["IAMPolicy"]),
         .testTarget(name: "FakeAWSTests", dependencies: [
-            "FakeAWS", "AWSSigV4", "SandboxLifecycle", "SandboxTesting", .product(name: "Logging", package: "swift-log"),
+            "FakeAWS", "AWSCore", "AWSSigV4", "SandboxLifecycle", "SandboxTesting", .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "ScriptedMySQLTests", dependencies: [
             "ScriptedMySQL", "MySQLWire", "MySQLNIO", "MariaDBClient", "SandboxPKI", "SandboxTesting",
         ]),
         .testTarget(name: "VirtualNetworkTests", dependencies: ["VirtualNetwork"]),
         .testTarget(name: "RDSProxyTests", dependencies: [
-            "CloudSandbox", "RDSProxy", "FakeAWS", "VirtualNetwork", "SandboxPKI", "MariaDBClient", "MySQLWire", "MySQLNIO", "AWSSigV4", "SandboxTesting",
+            "CloudSandbox", "RDSProxy", "AWSCore", "VirtualNetwork", "SandboxPKI", "MariaDBClient", "MySQLWire", "MySQLNIO", "AWSSigV4", "SandboxTesting",
             .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         ]),
         .testTarget(name: "APIGatewayTests", dependencies: ["APIGateway", "Lambda"]),
@@ -208,7 +223,7 @@ let package = Package(
             "TemplateImport", "CloudSandbox", "SandboxTesting", "SandboxScenarios", "MariaDBClient", .product(name: "Yams", package: "Yams"),
         ]),
         .testTarget(name: "CloudSandboxTests", dependencies: [
-            "CloudSandbox", "MariaDBClient", "SandboxTesting", "AWSSigV4", "FakeAWS", "ScriptedMySQL", "Lambda", "MySQLNIO", "VirtualNetwork",
+            "CloudSandbox", "MariaDBClient", "SandboxTesting", "AWSSigV4", "AWSCore", "ScriptedMySQL", "Lambda", "MySQLNIO", "VirtualNetwork",
             "SandboxLifecycle", .product(name: "NIOCore", package: "swift-nio"), .product(name: "Yams", package: "Yams"),
             .product(name: "Logging", package: "swift-log"), .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         ]),

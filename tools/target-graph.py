@@ -3,7 +3,8 @@
 
 Each target sits one layer above the highest target it depends on, so every arrow points down; the script
 fails if one does not. `--svg FILE` writes the picture with graphviz's `dot` (default docs/targets.svg, next to
-its .dot source); `--check-imports` lists the modules a target's sources import without declaring them.
+its .dot source); `--check-imports` lists the modules a target's sources import without declaring them, and declared ones
+they never import.
 """
 import argparse
 import json
@@ -72,8 +73,8 @@ def dot(targets, layer, deps):
     return "\n".join(lines) + "\n"
 
 
-def undeclared_imports(targets):
-    """Per target, modules its sources import that it does not declare (ours or a product's)."""
+def import_mismatches(targets):
+    """Per target, modules its sources import without declaring them, and declared ones none of its sources import."""
     found = {}
     for target in targets:
         if target["type"] == "system":
@@ -91,8 +92,9 @@ def undeclared_imports(targets):
                         if text.count('"""', 0, match.start()) % 2 == 0:  # not inside a multi-line string literal
                             imported.add(match.group(1))
         missing = sorted(imported - declared)
-        if missing:
-            found[target["name"]] = missing
+        unused = sorted(set(own + products) - imported)
+        if missing or unused:
+            found[target["name"]] = (missing, unused)
     return found
 
 
@@ -103,11 +105,14 @@ def main():
     arguments = parser.parse_args()
     package = load_package()
     if arguments.check_imports:
-        missing = undeclared_imports(package["targets"])
-        for name, modules in sorted(missing.items()):
-            print(f"{name} imports without declaring: {', '.join(modules)}")
-        print(f"{len(missing)} target(s) import modules they do not declare")
-        return 1 if missing else 0
+        mismatches = import_mismatches(package["targets"])
+        for name, (missing, unused) in sorted(mismatches.items()):
+            if missing:
+                print(f"{name} imports without declaring: {', '.join(missing)}")
+            if unused:
+                print(f"{name} declares without importing: {', '.join(unused)}")
+        print(f"{len(mismatches)} target(s) whose imports and declared dependencies differ")
+        return 1 if mismatches else 0
     targets = [t for t in package["targets"] if t["type"] != "test"]
     layer, deps = layers(targets)
     source = dot(targets, layer, deps)

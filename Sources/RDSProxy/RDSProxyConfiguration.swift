@@ -1,10 +1,10 @@
-import FakeAWS
+import AWSCore
 import Logging
-import SandboxAudit
 import MySQLNIO
 import MySQLWire
 import NIOCore
 import NIOSSL
+import SandboxAudit
 
 /// Everything one RDS Proxy runs with: its control-plane record (auth entries, TLS, timeouts, pool settings),
 /// where it listens, its target, the account it reads secrets from as its role, and its TLS identity.

@@ -1,5 +1,5 @@
+import AWSCore
 import CloudSandbox
-import FakeAWS
 import Foundation
 import MariaDBClient
 import SandboxTesting

@@ -1,3 +1,4 @@
+import AWSCore
 import AWSSigV4
 import FakeAWS
 import Foundation

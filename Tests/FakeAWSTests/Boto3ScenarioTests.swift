@@ -1,3 +1,4 @@
+import AWSCore
 import FakeAWS
 import Foundation
 import SandboxTesting

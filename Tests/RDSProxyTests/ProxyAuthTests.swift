@@ -1,6 +1,6 @@
+import AWSCore
 import AWSSigV4
 import CloudSandbox
-import FakeAWS
 import Foundation
 import MariaDBClient
 import MySQLNIO

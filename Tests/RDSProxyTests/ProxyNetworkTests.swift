@@ -1,9 +1,9 @@
+import AWSCore
 import CloudSandbox
-import FakeAWS
 import Foundation
 import MariaDBClient
-import VirtualNetwork
 import SandboxTesting
+import VirtualNetwork
 import XCTest
 
 /// The proxy inside the VPC: its own security groups in front, the database's behind, and the shared-group

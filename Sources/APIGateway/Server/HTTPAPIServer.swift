@@ -1,4 +1,4 @@
-import FakeAWS
+import AWSCore
 import Foundation
 import Hummingbird
 import Lambda
@@ -6,6 +6,7 @@ import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import SandboxAudit
+import SandboxHTTP
 import SandboxLifecycle
 
 /// One HTTP API listening on its own loopback address: routes each request, builds the event in the route's
@@ -25,7 +26,7 @@ public struct HTTPAPIServer: ListeningService {
     public init(_ definition: HTTPAPIDefinition, lambda: LambdaService, host: String, accountID: String, region: String, logger: Logger) throws {
         let gateway = Gateway(definition: definition, table: try RouteTable(definition.routes), lambda: lambda, accountID: accountID,
                               region: region, logger: logger)
-        let responder = CallbackResponder<AWSRequestContext> { request, context in await gateway.respond(request, context: context) }
+        let responder = CallbackResponder<PeerRequestContext> { request, context in await gateway.respond(request, context: context) }
         self.definition = definition
         self.gateway = gateway
         self.listener = HTTPListener(responder: responder, host: host, logger: logger)
@@ -61,7 +62,7 @@ struct Gateway: Sendable {
     let invocations = BackgroundWork()
     let accessLog = NIOLockedValueBox<[AccessLogEntry]>([])
 
-    func respond(_ request: Request, context: AWSRequestContext) async -> Response {
+    func respond(_ request: Request, context: PeerRequestContext) async -> Response {
         let requestID = Self.requestID()
         var request = request
         guard Self.requestLineAndHeaderSize(request) <= Self.maxRequestLineAndHeaders else {
@@ -92,7 +93,7 @@ struct Gateway: Sendable {
         return Response(status: .init(code: answer.status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: answer.body)))
     }
 
-    private func answer(_ request: Request, body: ByteBuffer, context: AWSRequestContext, requestID: String) async -> GatewayResponse {
+    private func answer(_ request: Request, body: ByteBuffer, context: PeerRequestContext, requestID: String) async -> GatewayResponse {
         let gatewayRequest = GatewayRequest(
             method: request.method.rawValue, rawPath: request.uri.path, rawQueryString: request.uri.query ?? "",
             headers: request.headers.map { ($0.name.rawName, $0.value) } + (request.head.authority.map { [("host", $0)] } ?? []),

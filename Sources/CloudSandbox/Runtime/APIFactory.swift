@@ -1,5 +1,5 @@
 import APIGateway
-import FakeAWS
+import AWSCore
 import Foundation
 import Lambda
 import Logging

@@ -1,5 +1,5 @@
+import AWSCore
 import AWSSigV4
-import FakeAWS
 import Foundation
 
 /// Creates a topology's IAM principals, KMS keys and secrets in the sandbox's account, and returns the

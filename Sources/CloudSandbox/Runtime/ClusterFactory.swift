@@ -1,7 +1,7 @@
-import FakeAWS
+import AWSCore
 import Foundation
-import NIOPosix
 import Logging
+import NIOPosix
 import ScriptedMySQL
 import VirtualNetwork
 

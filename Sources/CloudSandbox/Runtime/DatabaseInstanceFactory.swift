@@ -1,8 +1,8 @@
-import FakeAWS
+import AWSCore
 import Foundation
-import NIOPosix
 import Logging
 import MySQLWire
+import NIOPosix
 import NIOSSL
 import ScriptedMySQL
 import VirtualNetwork

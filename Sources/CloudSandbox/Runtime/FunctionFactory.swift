@@ -1,4 +1,4 @@
-import FakeAWS
+import AWSCore
 import Foundation
 import Lambda
 import Logging

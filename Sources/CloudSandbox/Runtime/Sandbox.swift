@@ -1,4 +1,5 @@
 import APIGateway
+import AWSCore
 import FakeAWS
 import Foundation
 import Lambda

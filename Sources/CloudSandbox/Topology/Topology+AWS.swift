@@ -1,4 +1,4 @@
-import FakeAWS
+import AWSCore
 
 extension Topology {
     /// IAM: managed policies, users (each gets an access key) and roles.

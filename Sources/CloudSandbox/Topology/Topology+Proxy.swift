@@ -1,4 +1,4 @@
-import FakeAWS
+import AWSCore
 
 extension Topology {
     /// An RDS Proxy in front of one of the topology's instances.

@@ -1,3 +1,4 @@
+import AWSCore
 import AWSSigV4
 import Foundation
 import Hummingbird
@@ -38,45 +39,7 @@ struct AWSDispatcher: Sendable {
 
     /// A query or JSON protocol request, answered by its service.
     private func handle(_ request: AWSRequest, call: AWSCall) throws(AWSError) -> Response {
-        let account = self.account
-        let isJSON = request.target != nil
-        let requestID = call.requestID
-        let (service, caller, authorizer, now) = (call.service, call.caller, call.authorizer, call.now)
-        switch service {
-        case "sts", "iam", "rds":
-            let form = request.form
-            guard let action = form["Action"] else { throw AWSError.missingParameter("Action") }
-            func operation<Operation: RawRepresentable<String>>(_: Operation.Type) throws(AWSError) -> Operation {
-                guard let operation = Operation(rawValue: action) else { throw AWSError.invalidAction(action, service: service) }
-                return operation
-            }
-            let result = switch service {
-            case "sts": try STSService(account: account, authorizer: authorizer).handle(try operation(STSOperation.self), form, caller: caller, now: now)
-            case "iam": try IAMService(account: account, authorizer: authorizer).handle(try operation(IAMOperation.self), form, caller: caller)
-            default: try RDSService(account: account, authorizer: authorizer).handle(try operation(RDSOperation.self), form, caller: caller, now: now)
-            }
-            return AWSResponses.body(XML.response(action: action, namespace: AWSResponses.namespace(of: service), result: result, requestID: requestID),
-                                 contentType: "text/xml", requestID: requestID)
-        case "secretsmanager", "kms":
-            let prefix = service == "kms" ? "TrentService" : "secretsmanager"
-            guard let target = request.target, target.prefix == prefix else {
-                throw AWSError(.unknownOperationException, "\(service) requests need X-Amz-Target: \(prefix).<Operation>.")
-            }
-            let output: any Encodable & Sendable
-            if service == "kms" {
-                guard let operation = KMSOperation(rawValue: target.operation) else {
-                    throw AWSError(.unknownOperationException, "KMS has no operation \(target.operation) in this sandbox.")
-                }
-                output = try KMSService(account: account, authorizer: authorizer).handle(operation, try AWSJSON.decode(KMSInput.self, from: request.body), caller: caller)
-            } else {
-                guard let operation = SecretsManagerOperation(rawValue: target.operation) else {
-                    throw AWSError(.unknownOperationException, "Secrets Manager has no operation \(target.operation).")
-                }
-                output = try SecretsManagerService(account: account, authorizer: authorizer).handle(operation, body: request.body, caller: caller, now: now)
-            }
-            return AWSResponses.body(AWSJSON.encode(output), contentType: "application/x-amz-json-1.1", requestID: requestID)
-        default:
-            throw AWSError(isJSON ? .unknownOperationException : .invalidAction, "This sandbox does not serve the '\(service)' service (yet): IAM, STS, KMS, RDS, Secrets Manager\(self.restServices.keys.sorted().map { ", \($0)" }.joined()) are available.", status: 400)
-        }
+        let answer = try AWSServiceRouter(account: self.account, restServices: Array(self.restServices.keys)).answer(request, call: call)
+        return AWSResponses.body(answer.body, contentType: answer.contentType, requestID: call.requestID)
     }
 }

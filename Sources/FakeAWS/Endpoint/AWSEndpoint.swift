@@ -1,7 +1,9 @@
+import AWSCore
 import AWSSigV4
 import Foundation
 import Hummingbird
 import Logging
+import SandboxHTTP
 import SandboxAudit
 import SandboxLifecycle
 import NIOConcurrencyHelpers

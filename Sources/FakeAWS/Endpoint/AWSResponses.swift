@@ -1,3 +1,4 @@
+import AWSCore
 import Foundation
 import Hummingbird
 import Logging
@@ -27,7 +28,7 @@ struct AWSResponses: Sendable {
             response.status = .init(code: error.status)
             return response
         case let .query(service):
-            var response = Self.body(error.xmlBody(requestID: requestID, namespace: Self.namespace(of: service)), contentType: "text/xml", requestID: requestID)
+            var response = Self.body(error.xmlBody(requestID: requestID, namespace: AWSServiceRouter.namespace(of: service)), contentType: "text/xml", requestID: requestID)
             response.status = .init(code: error.status)
             return response
         }
@@ -36,15 +37,6 @@ struct AWSResponses: Sendable {
     static func body(_ body: [UInt8], contentType: String, requestID: String) -> Response {
         Response(status: .ok, headers: [.contentType: contentType, .init("x-amzn-RequestId")!: requestID],
                  body: .init(byteBuffer: ByteBuffer(bytes: body)))
-    }
-
-    /// The XML namespace of a query-protocol service's responses and errors.
-    static func namespace(of service: String?) -> String {
-        switch service {
-        case "sts": STSService.namespace
-        case "rds": RDSService.namespace
-        default: IAMService.namespace
-        }
     }
 
     /// Every API call, answered or refused (with AWS's error), for the audit log.

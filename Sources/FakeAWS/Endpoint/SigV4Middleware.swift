@@ -1,7 +1,9 @@
+import AWSCore
 import AWSSigV4
 import Foundation
 import Hummingbird
 import Logging
+import SandboxHTTP
 import NIOCore
 
 /// SigV4 verification and caller resolution for every AWS request, as Hummingbird middleware: the body is

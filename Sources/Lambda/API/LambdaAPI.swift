@@ -1,4 +1,4 @@
-import FakeAWS
+import AWSCore
 import Foundation
 
 /// The Lambda REST API (2015-03-31) on the AWS endpoint: Invoke, GetFunction, GetFunctionConfiguration,

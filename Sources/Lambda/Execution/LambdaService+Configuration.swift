@@ -1,4 +1,4 @@
-import FakeAWS
+import AWSCore
 import Foundation
 
 /// GetFunctionConfiguration's document and the changes UpdateFunctionConfiguration / PutFunctionConcurrency make.

@@ -1,4 +1,4 @@
-import FakeAWS
+import AWSCore
 
 /// Lambda's errors that more than one operation answers, with its statuses and words.
 extension AWSError {

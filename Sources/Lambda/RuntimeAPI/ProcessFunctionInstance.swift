@@ -1,7 +1,8 @@
-import FakeAWS
+import AWSCore
 import Foundation
 import Logging
 import NIOConcurrencyHelpers
+import SandboxHTTP
 import SandboxLifecycle
 
 /// An execution environment running the customer's code as a child process that speaks the Runtime API on its

@@ -1,5 +1,5 @@
+import AWSCore
 import AWSSigV4
-import FakeAWS
 import Foundation
 import Logging
 import MySQLWire

@@ -1,7 +1,7 @@
+import AWSCore
 import CloudSandbox
-import FakeAWS
-import VirtualNetwork
 import Foundation
+import VirtualNetwork
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif

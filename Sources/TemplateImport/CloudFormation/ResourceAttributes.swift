@@ -1,4 +1,4 @@
-import FakeAWS
+import AWSCore
 import Foundation
 
 /// What `Ref` and `Fn::GetAtt` return for each resource type: the physical ids the sandbox will use. Endpoints

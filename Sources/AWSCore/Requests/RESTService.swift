@@ -32,7 +32,15 @@ public struct AWSCall: Sendable {
     public let service: String
     public let requestID: String
     public let now: Date
-    let authorizer: Authorizer
+    package let authorizer: Authorizer
+
+    package init(caller: Caller, service: String, requestID: String, now: Date, authorizer: Authorizer) {
+        self.caller = caller
+        self.service = service
+        self.requestID = requestID
+        self.now = now
+        self.authorizer = authorizer
+    }
 
     /// Throws AWS's AccessDeniedException (HTTP 403, as REST services answer it) unless `caller` may do `action` on `resource`.
     public func authorize(_ action: String, on resource: String) throws(AWSError) {

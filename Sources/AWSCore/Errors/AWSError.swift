@@ -29,7 +29,7 @@ public struct AWSError: Error, Sendable, Equatable, CustomStringConvertible {
         AWSError(.invalidAction, "Could not find operation \(action) for \(service)")
     }
 
-    static func bodyTooLarge(limit: Int) -> AWSError { AWSError(.requestEntityTooLarge, "Request body is larger than \(limit) bytes.") }
+    package static func bodyTooLarge(limit: Int) -> AWSError { AWSError(.requestEntityTooLarge, "Request body is larger than \(limit) bytes.") }
 
     public static func missingParameter(_ name: String) -> AWSError {
         AWSError(.missingParameter, "The request must contain the parameter \(name)")

@@ -11,6 +11,15 @@ public struct AWSRequest: Sendable {
     /// The caller's address (for aws:SourceIp).
     public var sourceIP: String?
 
+    package init(method: String, path: String, query: String, headers: [(name: String, value: String)], body: [UInt8], sourceIP: String? = nil) {
+        self.method = method
+        self.path = path
+        self.query = query
+        self.headers = headers
+        self.body = body
+        self.sourceIP = sourceIP
+    }
+
     public var sigV4: SigV4Request { SigV4Request(method: self.method, path: self.path, query: self.query, headers: self.headers, body: self.body) }
 
     public func header(_ name: String) -> String? { self.sigV4.header(name) }

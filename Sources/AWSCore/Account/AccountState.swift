@@ -55,7 +55,7 @@ public final class AccountState: Sendable {
     func read<T>(_ body: (Data) -> T) -> T { self.data.withLockedValue { body($0) } }
 
     /// The credentials of an access key, for SigV4 verification; expired session keys are unknown.
-    func credentials(for accessKeyID: String, now: Date) -> AWSCredentials? {
+    package func credentials(for accessKeyID: String, now: Date) -> AWSCredentials? {
         self.read { data in
             guard let key = data.accessKeys[accessKeyID] else { return nil }
             if case let .session(_, _, expires) = key.owner, expires < now { return nil }
@@ -64,7 +64,7 @@ public final class AccountState: Sendable {
     }
 
     /// Resolves a verified access key to its principal and the identity policies that apply.
-    func caller(accessKeyID: String) throws(AWSError) -> Caller {
+    package func caller(accessKeyID: String) throws(AWSError) -> Caller {
         try self.withState { (data: inout Data) throws(AWSError) -> Caller in
             guard let key = data.accessKeys[accessKeyID] else {
                 throw AWSError.invalidSecurityToken
@@ -167,7 +167,7 @@ extension AccountState {
 }
 
 /// AWS-shaped identifiers.
-enum IDs {
+package enum IDs {
     private static let upper = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
     private static let mixed = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
 
@@ -179,5 +179,5 @@ enum IDs {
     static func upperCase(_ count: Int) -> String { String((0..<count).map { _ in upper.randomElement()! }) }
     static func lowerCase(_ count: Int) -> String { String((0..<count).map { _ in mixed[26..<62].randomElement()! }) }
     static func hex(_ count: Int) -> String { String((0..<count).map { _ in "0123456789abcdef".randomElement()! }) }
-    static func requestID() -> String { UUID().uuidString.lowercased() }
+    package static func requestID() -> String { UUID().uuidString.lowercased() }
 }

@@ -4,10 +4,15 @@ import Logging
 import SandboxAudit
 
 /// Decides whether a caller may perform an action on a resource, as IAM would, and logs the deciding statements.
-struct Authorizer: Sendable {
+package struct Authorizer: Sendable {
     let logger: Logger
     /// The request's global condition keys (aws:SourceIp, aws:SecureTransport, aws:CurrentTime, aws:EpochTime).
     var requestKeys: [String: [String]] = [:]
+
+    package init(logger: Logger, requestKeys: [String: [String]] = [:]) {
+        self.logger = logger
+        self.requestKeys = requestKeys
+    }
 
     /// A resource policy and how it combines with the caller's identity policies.
     struct ResourcePolicy {
