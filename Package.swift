@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "VirtualNetwork", targets: ["VirtualNetwork"]),
         .library(name: "RDSProxy", targets: ["RDSProxy"]),
         .library(name: "Lambda", targets: ["Lambda"]),
+        .library(name: "LambdaDatabase", targets: ["LambdaDatabase"]),
         .library(name: "APIGateway", targets: ["APIGateway"]),
         .library(name: "TemplateImport", targets: ["TemplateImport"]),
         .library(name: "SandboxAudit", targets: ["SandboxAudit"]),
@@ -38,6 +39,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
     ],
     targets: [
+        // JSONValue: the one JSON value type of the package (events, payloads, policy documents, control answers). No I/O.
+        .target(name: "SandboxJSON"),
         // MySQL protocol: packets, messages, auth-plugin math and both connection state machines. No sockets.
         .target(name: "MySQLWire", dependencies: [
             .product(name: "NIOCore", package: "swift-nio"),
@@ -110,7 +113,6 @@ let package = Package(
         .systemLibrary(name: "CMariaDB", pkgConfig: "libmariadb", providers: [.apt(["libmariadb-dev"])]),
         // A thin Swift wrapper over MariaDB Connector/C: the independent real client.
         .target(name: "MariaDBClient", dependencies: ["CMariaDB"]),
-        // The composition root: topology, loaders, runtime, endpoints file.
         // The virtual VPC: subnets, security groups, ACLs, ENIs on loopback aliases, enforcement on accept, reachability, toxics.
         .target(name: "VirtualNetwork", dependencies: [
             "SandboxAudit",
@@ -132,7 +134,7 @@ let package = Package(
         // The C source of the library preloaded into process functions (names, ports, source addresses) is a
         // resource, compiled on first use into a per-user cache (PreloadLibrary), so dependents need no build step.
         .target(name: "Lambda", dependencies: [
-            "SandboxLifecycle", "AWSCore", "SandboxHTTP", "AWSSigV4", "IAMPolicy", "MySQLWire", "MySQLNIO", "SandboxAudit",
+            "SandboxLifecycle", "AWSCore", "SandboxHTTP", "SandboxJSON", "AWSSigV4", "IAMPolicy", "SandboxAudit",
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -140,6 +142,12 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Crypto", package: "swift-crypto"),
         ], resources: [.copy("RuntimeAPI/Preload/SandboxPreload.c")]),
+        // Functions' database clients: `context.database` (connect from the function's ENI with an IAM token or a
+        // password, TLS verified) and the built-in SQL function that runs on it.
+        .target(name: "LambdaDatabase", dependencies: [
+            "Lambda", "MySQLNIO", "MySQLWire",
+            .product(name: "NIOCore", package: "swift-nio"),
+        ]),
         // API Gateway HTTP APIs: routes, payload formats 1.0/2.0, a listener per API, the apigatewayv2 read API.
         .target(name: "APIGateway", dependencies: [
             "SandboxLifecycle", "Lambda", "AWSCore", "SandboxHTTP", "AWSSigV4", "SandboxAudit",
@@ -154,8 +162,23 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         ]),
+        // A sandbox's topology, with no server: the model, its YAML loader, validation (errors name the YAML path),
+        // the network plan and reachability questions, and the graph `sandbox graph` draws.
+        .target(name: "SandboxTopology", dependencies: [
+            "AWSCore", "AWSSigV4", "SandboxJSON", "MySQLWire", "IAMPolicy", "VirtualNetwork",
+            .product(name: "Yams", package: "Yams"),
+        ]),
+        // Aurora-style clusters on the data plane: which member writes, failover (proxies hold, a reader is promoted,
+        // the old writer comes back as a reader), replication with lag, and what the cluster names resolve to.
+        .target(name: "ClusterFailover", dependencies: [
+            "SandboxTopology", "AWSCore", "RDSProxy", "ScriptedMySQL", "SandboxAudit", "VirtualNetwork",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
+        // The composition root: the runtime that starts a topology's servers, the endpoints file, the control APIs.
         .target(name: "CloudSandbox", dependencies: [
-            "SandboxLifecycle", "SandboxAudit", "Lambda", "APIGateway", "ScriptedMySQL", "MySQLWire", "MySQLNIO", "SandboxPKI", "AWSCore", "FakeAWS", "IAMPolicy", "AWSSigV4", "VirtualNetwork", "RDSProxy",
+            "SandboxTopology", "ClusterFailover", "SandboxLifecycle", "SandboxAudit", "Lambda", "LambdaDatabase", "APIGateway", "ScriptedMySQL", "MySQLWire", "MySQLNIO", "SandboxPKI", "AWSCore", "FakeAWS", "AWSSigV4", "VirtualNetwork", "RDSProxy",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -163,11 +186,10 @@ let package = Package(
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            .product(name: "Yams", package: "Yams"),
         ]),
         // CloudFormation/SAM templates (intrinsics, nested stacks) and Terraform JSON into a topology; `sandbox up PATH` tells them apart.
         .target(name: "TemplateImport", dependencies: [
-            "CloudSandbox", "AWSCore", "VirtualNetwork",
+            "SandboxTopology", "AWSCore", "VirtualNetwork",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Yams", package: "Yams"),
         ]),
@@ -216,7 +238,7 @@ let package = Package(
             "CloudSandbox", "RDSProxy", "AWSCore", "VirtualNetwork", "SandboxPKI", "MariaDBClient", "MySQLWire", "MySQLNIO", "AWSSigV4", "SandboxTesting",
             .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         ]),
-        .testTarget(name: "APIGatewayTests", dependencies: ["APIGateway", "Lambda"]),
+        .testTarget(name: "APIGatewayTests", dependencies: ["APIGateway", "AWSCore", "Lambda"]),
         .testTarget(name: "LambdaTests", dependencies: ["Lambda"]),
         .testTarget(name: "SandboxAuditTests", dependencies: ["SandboxAudit", "SandboxTesting", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "TemplateImportTests", dependencies: [
@@ -239,7 +261,7 @@ if ProcessInfo.processInfo.environment["CLOUDSANDBOX_FUZZ"] != nil {
         ("FuzzClientPackets", ["MySQLWire", .product(name: "NIOCore", package: "swift-nio")]),
         ("FuzzAuthToken", ["AWSSigV4"]),
         ("FuzzPolicy", ["IAMPolicy"]),
-        ("FuzzTopology", ["CloudSandbox"]),
+        ("FuzzTopology", ["SandboxTopology"]),
     ]
     package.targets.append(.target(name: "FuzzerEntry", path: "Fuzz/FuzzerEntry"))
     for (name, dependencies) in fuzzTargets {

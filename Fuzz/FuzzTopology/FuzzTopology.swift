@@ -1,5 +1,5 @@
 import FuzzerEntry
-import CloudSandbox
+import SandboxTopology
 
 /// libFuzzer: any text as a topology file (YAML), loaded and validated as `sandbox validate` does.
 @_cdecl("LLVMFuzzerTestOneInput")

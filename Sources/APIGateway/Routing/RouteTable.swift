@@ -1,3 +1,4 @@
+import AWSCore
 /// An API's routes in the order API Gateway tries them: the most specific match wins, `$default` catches the rest.
 public struct RouteTable: Sendable {
     public struct Match: Sendable, Equatable {

@@ -1,6 +1,7 @@
 import AWSCore
 import Foundation
 import Lambda
+import LambdaDatabase
 import Logging
 import VirtualNetwork
 
@@ -49,7 +50,7 @@ enum FunctionFactory {
                 guard case let .blocked(why)? = network?.awsAccess(from: source, service: service, name: ServiceAccess.endpointName(service, region: topology.region)) else { return nil }
                 return why.map(\.description).joined(separator: "; ")
             },
-            logger: context.logger)
+            sqlRunner: SQLFunction.run, logger: context.logger)
         let service = LambdaService(environment: environment)
         if (topology.functions ?? []).contains(where: { $0.command != nil }), let missing = PreloadLibrary.shared.functionError {
             context.logger.warning("process functions will fail to start: \(missing.errorMessage)")

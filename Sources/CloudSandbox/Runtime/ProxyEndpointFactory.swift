@@ -1,3 +1,4 @@
+import ClusterFailover
 import AWSCore
 import Foundation
 import RDSProxy

@@ -1,3 +1,4 @@
+import ClusterFailover
 import APIGateway
 import AWSCore
 import FakeAWS

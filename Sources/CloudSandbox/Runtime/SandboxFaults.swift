@@ -1,3 +1,4 @@
+import ClusterFailover
 import RDSProxy
 import ScriptedMySQL
 import VirtualNetwork

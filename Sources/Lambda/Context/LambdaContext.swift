@@ -16,8 +16,9 @@ public struct LambdaContext: Sendable {
     public let credentials: AWSCredentials
     /// Lines logged here land in the invocation's log (LogType: Tail) and the sandbox's log.
     public let logger: Logger
-    /// Dials databases and proxies from the function's ENI: security groups apply.
-    public let database: DatabaseConnector
+    /// The databases and proxies it may dial, from its ENI (security groups apply): `LambdaDatabase`'s
+    /// `context.database` connects to them.
+    public let databases: FunctionDatabases
 
     public var remainingTime: TimeInterval { max(0, self.deadline.timeIntervalSinceNow) }
 }

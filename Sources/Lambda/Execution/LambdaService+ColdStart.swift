@@ -22,20 +22,20 @@ extension LambdaService {
             throw .rejected(AWSError.roleCannotBeAssumed(error.message))
         }
         let environment = self.variables(for: definition, credentials: session.credentials)
-        let connector = DatabaseConnector(targets: self.environment.targets, sourceAddress: slot.placement.sourceAddress,
+        let databases = FunctionDatabases(targets: self.environment.targets, sourceAddress: slot.placement.sourceAddress,
                                           credentials: session.credentials, region: self.region)
         let logger = self.environment.logger
         let makeContext: @Sendable (Invocation, Logger) -> LambdaContext = { invocation, invocationLogger in
             LambdaContext(requestID: invocation.requestID, functionName: definition.name, functionARN: invocation.functionARN,
                           memoryLimitInMB: definition.memorySize, deadline: invocation.deadline, environment: environment,
-                          credentials: session.credentials, logger: invocationLogger, database: connector)
+                          credentials: session.credentials, logger: invocationLogger, databases: databases)
         }
         switch definition.code {
         case let .swift(handler):
             return SwiftFunctionInstance(handler: handler, context: makeContext)
         case let .builtin(builtin):
             let awsAccess = self.environment.awsAccess, source = slot.placement.sourceAddress, region = self.region
-            let handler = builtin.handler { secretID, context in
+            let handler = builtin.handler(sql: self.environment.sqlRunner) { secretID, context in
                 if let blocked = awsAccess(source, "secretsmanager") {
                     // As in a VPC without a route to the service: the SDK's connect waits until the function times out.
                     context.logger.error("GetSecretValue \(secretID): connecting to secretsmanager.\(region).amazonaws.com:443 does not answer")

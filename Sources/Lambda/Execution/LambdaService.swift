@@ -32,12 +32,16 @@ public actor LambdaService {
         /// Why a function leaving from `source` cannot reach AWS's `service` endpoint (no NAT gateway, no interface
         /// endpoint, an endpoint's security group); nil when it can.
         public var awsAccess: @Sendable (_ source: String, _ service: String) -> String?
+        /// Runs built-in SQL functions (`LambdaDatabase`'s `SQLFunction.run`); without one they fail with Runtime.Unavailable.
+        public var sqlRunner: SQLFunction.Runner?
         public var logger: Logger
 
         public init(account: AccountState, awsEndpoint: String, targets: [String: DatabaseTarget],
                     place: @escaping @Sendable (String, FunctionDefinition.VPCConfig?) throws(AWSError) -> Placement,
-                    processNetwork: ProcessNetwork? = nil, awsAccess: @escaping @Sendable (String, String) -> String? = { _, _ in nil }, logger: Logger) {
+                    processNetwork: ProcessNetwork? = nil, awsAccess: @escaping @Sendable (String, String) -> String? = { _, _ in nil },
+                    sqlRunner: SQLFunction.Runner? = nil, logger: Logger) {
             self.awsAccess = awsAccess
+            self.sqlRunner = sqlRunner
             self.account = account
             self.awsEndpoint = awsEndpoint
             self.targets = targets

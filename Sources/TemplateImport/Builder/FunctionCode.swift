@@ -1,4 +1,4 @@
-import CloudSandbox
+import SandboxTopology
 import Foundation
 
 /// What code an imported function runs: a Python handler in a local folder runs as it is under awslambdaric; a

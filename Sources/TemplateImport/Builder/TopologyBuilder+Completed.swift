@@ -1,4 +1,4 @@
-import CloudSandbox
+import SandboxTopology
 
 /// What a resource names before the resource that completes it comes: a cluster's members (placed by its
 /// subnet group), a proxy's target (from its target group), an API's routes.

@@ -1,5 +1,5 @@
 import AWSCore
-import CloudSandbox
+import SandboxTopology
 import VirtualNetwork
 
 /// Assembles a topology from resources as templates and Terraform describe them, whatever order they come in

@@ -1,4 +1,4 @@
-import CloudSandbox
+import SandboxTopology
 
 /// KMS keys and aliases, IAM roles and policies, Secrets Manager secrets and their attachments to databases.
 extension CloudFormationImporter {

@@ -1,4 +1,4 @@
-import CloudSandbox
+import SandboxTopology
 import Foundation
 
 /// Lambda and SAM functions (code, role, policies, VPC, HttpApi events) and HTTP APIs (SAM's and ApiGatewayV2's).

@@ -1,5 +1,5 @@
 import AWSCore
-import CloudSandbox
+import SandboxTopology
 
 /// RDS: subnet groups, clusters and their instances, standalone instances, proxies and their target groups.
 extension CloudFormationImporter {

@@ -1,4 +1,4 @@
-import CloudSandbox
+import SandboxTopology
 import VirtualNetwork
 
 /// VPCs, subnets, security groups and their rules, route tables, gateways and interface endpoints.

@@ -1,4 +1,4 @@
-import CloudSandbox
+import SandboxTopology
 import Foundation
 import VirtualNetwork
 

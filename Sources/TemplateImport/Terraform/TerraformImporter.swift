@@ -1,5 +1,5 @@
 import AWSCore
-import CloudSandbox
+import SandboxTopology
 import Foundation
 import VirtualNetwork
 

@@ -1,4 +1,4 @@
-import APIGateway
+import AWSCore
 import Foundation
 
 extension Topology {

@@ -89,10 +89,10 @@ extension Topology {
         }
 
         /// Whether readers replicate asynchronously (each instance on its own volume).
-        var replicatesAsynchronously: Bool { (self.replicaLagSeconds ?? 0) > 0 }
+        package var replicatesAsynchronously: Bool { (self.replicaLagSeconds ?? 0) > 0 }
 
         /// Each member as an instance with the cluster's users, schemas and settings.
-        var memberInstances: [DatabaseInstance] {
+        package var memberInstances: [DatabaseInstance] {
             self.instances.map { member in
                 DatabaseInstance(id: member.id, engineVersion: self.engineVersion, users: self.users, databases: self.databases,
                                  schema: self.schema, schemaDatabase: self.schemaDatabase, script: self.script,
@@ -103,7 +103,7 @@ extension Topology {
 
     /// Every instance the sandbox runs or registers, with the path it is written at: `databases`, then each
     /// cluster's members (writer first).
-    var placedInstances: [(path: String, instance: DatabaseInstance)] {
+    package var placedInstances: [(path: String, instance: DatabaseInstance)] {
         self.databases.enumerated().map { ("databases[\($0.offset)]", $0.element) }
             + (self.clusters ?? []).enumerated().flatMap { c, cluster in
                 cluster.memberInstances.enumerated().map { ("clusters[\(c)].instances[\($0.offset)]", $0.element) }

@@ -1,5 +1,5 @@
 import Foundation
-import Lambda
+import SandboxJSON
 
 /// JSON held as text: written in YAML either as a string of JSON or as YAML structure (a policy document as
 /// a mapping), and handed to AWS as the JSON text.

@@ -47,7 +47,7 @@ public struct RouteKey: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The path parameters when `method path` matches, else nil.
-    func match(method: String, path: [Substring]) -> [String: String]? {
+    package func match(method: String, path: [Substring]) -> [String: String]? {
         if self.isDefault { return [:] }
         if let own = self.method, own != method { return nil }
         var parameters: [String: String] = [:]
@@ -69,7 +69,7 @@ public struct RouteKey: Sendable, Equatable, CustomStringConvertible {
 
     /// Sorts before `other` when more specific: literal over `{param}` over `{greedy+}`, segment by segment,
     /// then a method over ANY; `$default` last.
-    func isMoreSpecific(than other: RouteKey) -> Bool {
+    package func isMoreSpecific(than other: RouteKey) -> Bool {
         if self.isDefault != other.isDefault { return other.isDefault }
         for (mine, theirs) in zip(self.segments, other.segments) where Self.rank(mine) != Self.rank(theirs) {
             return Self.rank(mine) < Self.rank(theirs)
@@ -91,4 +91,9 @@ public struct RouteKeyError: Error, Sendable, Equatable, CustomStringConvertible
     public var key: String
     public var reason: String
     public var description: String { "route key '\(self.key)': \(self.reason)" }
+
+    package init(key: String, reason: String) {
+        self.key = key
+        self.reason = reason
+    }
 }

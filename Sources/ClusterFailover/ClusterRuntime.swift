@@ -1,3 +1,4 @@
+import SandboxTopology
 import AWSCore
 import Foundation
 import Logging
@@ -15,16 +16,26 @@ import VirtualNetwork
 /// to it, and the old writer comes back as a reader after `rebootSeconds`. The cluster endpoint's name resolves to
 /// the old writer for `dnsTTLSeconds` after a promotion, as cached DNS answers do; `hostsFile` holds what the
 /// cluster names resolve to now, rewritten as that changes, for the process functions' resolver.
-final class ClusterRuntime: Service {
-    struct Cluster: Sendable {
-        var spec: Topology.Cluster
+package final class ClusterRuntime: Service {
+    package struct Cluster: Sendable {
+        package var spec: Topology.Cluster
         /// The cluster (writer) endpoint's and the reader endpoint's names.
-        var endpoint: String
-        var readerEndpoint: String
-        var members: [String: ScriptedMySQLServer]
-        var databases: [String: Endpoints.Database]
+        package var endpoint: String
+        package var readerEndpoint: String
+        package var members: [String: ScriptedMySQLServer]
+        package var databases: [String: Endpoints.Database]
         /// With `replicaLagSeconds`: the members' replication (each on its own volume); nil: one shared volume.
-        var replication: ClusterReplication?
+        package var replication: ClusterReplication?
+
+        package init(spec: Topology.Cluster, endpoint: String, readerEndpoint: String, members: [String: ScriptedMySQLServer],
+                     databases: [String: Endpoints.Database], replication: ClusterReplication?) {
+            self.spec = spec
+            self.endpoint = endpoint
+            self.readerEndpoint = readerEndpoint
+            self.members = members
+            self.databases = databases
+            self.replication = replication
+        }
     }
 
     private enum Request: Sendable {
@@ -45,9 +56,9 @@ final class ClusterRuntime: Service {
         var answers: [String: String] = [:]
     }
 
-    let clusters: [String: Cluster]
+    package let clusters: [String: Cluster]
     /// `name=address` lines: each cluster endpoint's and reader endpoint's name and what it resolves to now.
-    let hostsFile: URL
+    package let hostsFile: URL
     private let account: AccountState
     let logger: Logger
     let state: NIOLockedValueBox<State>
@@ -56,7 +67,7 @@ final class ClusterRuntime: Service {
     private let requests: AsyncStream<Request>
     private let request: AsyncStream<Request>.Continuation
 
-    init(clusters: [String: Cluster], account: AccountState, hostsFile: URL, logger: Logger) {
+    package init(clusters: [String: Cluster], account: AccountState, hostsFile: URL, logger: Logger) {
         self.clusters = clusters
         self.hostsFile = hostsFile
         self.account = account
@@ -71,11 +82,11 @@ final class ClusterRuntime: Service {
     }
 
     /// The instance that is the writer of `cluster` now.
-    func writer(of cluster: String) -> String? { self.state.withLockedValue { $0.writers[cluster] } }
+    package func writer(of cluster: String) -> String? { self.state.withLockedValue { $0.writers[cluster] } }
 
     /// The address a cluster endpoint's name resolves to now: the writer's (the old writer's until the TTL has passed
     /// since a promotion), or a reader's for the reader endpoint; nil for other names.
-    func resolve(_ name: String) -> String? { self.state.withLockedValue { $0.answers[name] } }
+    package func resolve(_ name: String) -> String? { self.state.withLockedValue { $0.answers[name] } }
 
     /// The cluster `instance` belongs to.
     func cluster(of instance: String) -> String? {
@@ -83,14 +94,14 @@ final class ClusterRuntime: Service {
     }
 
     /// The readers of `cluster` now (running members other than the writer), in the cluster's order.
-    func readers(of cluster: String) -> [String] {
+    package func readers(of cluster: String) -> [String] {
         guard let spec = self.clusters[cluster] else { return [] }
         let writer = self.writer(of: cluster)
         return spec.spec.instances.map(\.id).filter { $0 != writer && spec.members[$0]?.isRunning == true }
     }
 
     /// `proxy` targets `cluster`'s writer (READ_WRITE) or one of its readers (READ_ONLY) and follows failover.
-    func attach(_ proxy: RDSProxyServer, to cluster: String, role: DBProxyEndpointTargetRole = .readWrite) {
+    package func attach(_ proxy: RDSProxyServer, to cluster: String, role: DBProxyEndpointTargetRole = .readWrite) {
         self.state.withLockedValue {
             switch role {
             case .readWrite: $0.proxies[cluster, default: []].append(proxy)
@@ -100,7 +111,7 @@ final class ClusterRuntime: Service {
     }
 
     /// Stops following `proxy` (a deleted endpoint).
-    func detach(_ proxy: RDSProxyServer) {
+    package func detach(_ proxy: RDSProxyServer) {
         self.state.withLockedValue { state in
             for key in state.proxies.keys { state.proxies[key]?.removeAll { $0 === proxy } }
             for key in state.readerProxies.keys { state.readerProxies[key]?.removeAll { $0 === proxy } }
@@ -108,25 +119,25 @@ final class ClusterRuntime: Service {
     }
 
     /// Carries out a failover that the account has begun (its `ClusterFailoverRunner`).
-    func failoverBegun(cluster: String, target: String) {
+    package func failoverBegun(cluster: String, target: String) {
         self.request.yield(.begun(cluster: cluster, target: target))
     }
 
     /// Instance `id` went down — taken down by the network (a `down` toxic), or `stopped` listening (a crash): if it
     /// is a writer, failover starts after the cluster's detection time, as Aurora notices a failed writer. A stop
     /// during a failover is the failover's own (one that ends with its writer stopped checks again).
-    func instanceWentDown(_ id: String, stopped: Bool = false) {
+    package func instanceWentDown(_ id: String, stopped: Bool = false) {
         guard let cluster = self.cluster(of: id), self.writer(of: cluster) == id else { return }
         if stopped, self.account.dbCluster(cluster)?.status != .available { return }
         self.request.yield(.writerDown(cluster: cluster, stopped: stopped))
     }
 
     /// What the last failover of `cluster` lost (asynchronous replication only).
-    func lostTransactions(of cluster: String) -> [CommittedTransaction] { self.clusters[cluster]?.replication?.lostTransactions ?? [] }
+    package func lostTransactions(of cluster: String) -> [CommittedTransaction] { self.clusters[cluster]?.replication?.lostTransactions ?? [] }
 
     /// Runs failovers and replication until graceful shutdown or cancellation; then the account has no one to
     /// carry out a failover.
-    func run() async throws {
+    package func run() async throws {
         await cancelWhenGracefulShutdown { await self.serve() }
         self.account.setClusterFailoverRunner(nil)
     }

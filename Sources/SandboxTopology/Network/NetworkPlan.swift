@@ -5,7 +5,7 @@ import VirtualNetwork
 public enum NetworkPlan {
     /// The loopback host number (in the sandbox's /24) of the `n`th interface: databases, then hosts, then proxies,
     /// then functions (whether in a VPC or not), then APIs, then proxy endpoints.
-    static func hostNumber(_ n: Int) throws(TopologyError) -> Int {
+    package static func hostNumber(_ n: Int) throws(TopologyError) -> Int {
         guard 10 + n <= 254 else {
             throw TopologyError(path: "network", "a sandbox's /24 of loopback aliases holds 245 interfaces and this topology needs more; split it")
         }
@@ -76,17 +76,17 @@ public enum NetworkPlan {
     }
 
     /// The host number of function `index`'s alias, and of API `index`'s listener.
-    static func functionHost(_ topology: Topology, _ index: Int) throws(TopologyError) -> Int {
+    package static func functionHost(_ topology: Topology, _ index: Int) throws(TopologyError) -> Int {
         try Self.hostNumber(topology.instances.count + (topology.network?.hosts ?? []).count + (topology.proxies ?? []).count + index)
     }
 
-    static func apiHost(_ topology: Topology, _ index: Int) throws(TopologyError) -> Int {
+    package static func apiHost(_ topology: Topology, _ index: Int) throws(TopologyError) -> Int {
         try Self.functionHost(topology, (topology.functions ?? []).count + index)
     }
 
     /// The host number of proxy endpoint `index` (of `placedProxyEndpoints`): after the APIs, so that adding an
     /// endpoint moves no other address.
-    static func proxyEndpointHost(_ topology: Topology, _ index: Int) throws(TopologyError) -> Int {
+    package static func proxyEndpointHost(_ topology: Topology, _ index: Int) throws(TopologyError) -> Int {
         try Self.hostNumber(Self.proxyEndpointIndex(topology, index))
     }
 

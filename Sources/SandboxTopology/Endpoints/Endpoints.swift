@@ -1,7 +1,5 @@
-import APIGateway
 import AWSSigV4
 import Foundation
-import Lambda
 import VirtualNetwork
 
 /// Where everything in a running sandbox listens: the JSON endpoints file outside clients read.
@@ -18,6 +16,16 @@ public struct Endpoints: Sendable, Codable, Equatable {
         public var users: [String: String]
         /// With a network: the instance's interface.
         public var eni: Interface?
+
+        package init(host: String, port: Int, endpoint: String, caBundle: String? = nil, tls: String, users: [String: String], eni: Interface? = nil) {
+            self.host = host
+            self.port = port
+            self.endpoint = endpoint
+            self.caBundle = caBundle
+            self.tls = tls
+            self.users = users
+            self.eni = eni
+        }
     }
 
     /// An ENI: its VPC address, subnet and groups, and the loopback alias that carries it here.
@@ -28,7 +36,7 @@ public struct Endpoints: Sendable, Codable, Equatable {
         /// Listeners bind it; clients acting as this interface bind it as their source address.
         public var loopback: String
 
-        init(_ eni: ENI) {
+        package init(_ eni: ENI) {
             self.privateIp = eni.privateIP.description
             self.subnet = eni.subnet
             self.securityGroups = eni.securityGroups
@@ -50,6 +58,18 @@ public struct Endpoints: Sendable, Codable, Equatable {
         public var eni: Interface?
         /// Its additional endpoints by name (each dialled and verified as the proxy is, with its own name).
         public var endpoints: [String: ProxyEndpoint]?
+
+        package init(endpoint: String, host: String, port: Int, requireTLS: Bool, iamAuth: Bool, resourceId: String, caBundle: String, eni: Interface? = nil, endpoints: [String: ProxyEndpoint]? = nil) {
+            self.endpoint = endpoint
+            self.host = host
+            self.port = port
+            self.requireTLS = requireTLS
+            self.iamAuth = iamAuth
+            self.resourceId = resourceId
+            self.caBundle = caBundle
+            self.eni = eni
+            self.endpoints = endpoints
+        }
     }
 
     /// An additional endpoint of a proxy: READ_ONLY ones reach the cluster's readers.
@@ -59,12 +79,25 @@ public struct Endpoints: Sendable, Codable, Equatable {
         public var port: Int
         public var targetRole: String
         public var eni: Interface?
+
+        package init(endpoint: String, host: String, port: Int, targetRole: String, eni: Interface? = nil) {
+            self.endpoint = endpoint
+            self.host = host
+            self.port = port
+            self.targetRole = targetRole
+            self.eni = eni
+        }
     }
 
     /// Where connections from this machine's 127.0.0.1 come from in the network.
     public struct OperatorHost: Sendable, Codable, Equatable {
         public var source: String
         public var placement: String
+
+        package init(source: String, placement: String) {
+            self.source = source
+            self.placement = placement
+        }
     }
 
     /// The AWS endpoint (`--endpoint-url` / `AWS_ENDPOINT_URL`) and its account.
@@ -72,6 +105,12 @@ public struct Endpoints: Sendable, Codable, Equatable {
         public var endpoint: String
         public var region: String
         public var accountId: String
+
+        package init(endpoint: String, region: String, accountId: String) {
+            self.endpoint = endpoint
+            self.region = region
+            self.accountId = accountId
+        }
     }
 
     /// Credentials for a user (its access key), a role (session credentials) or `root`.
@@ -87,7 +126,7 @@ public struct Endpoints: Sendable, Codable, Equatable {
             AWSCredentials(accessKeyID: self.accessKeyId, secretAccessKey: self.secretAccessKey, sessionToken: self.sessionToken)
         }
 
-        init(_ credentials: AWSCredentials, expires: Date? = nil) {
+        package init(_ credentials: AWSCredentials, expires: Date? = nil) {
             self.accessKeyId = credentials.accessKeyID
             self.secretAccessKey = credentials.secretAccessKey
             self.sessionToken = credentials.sessionToken
@@ -103,6 +142,14 @@ public struct Endpoints: Sendable, Codable, Equatable {
         public var port: Int
         public var members: [String]
         public var writer: String
+
+        package init(endpoint: String, readerEndpoint: String, port: Int, members: [String], writer: String) {
+            self.endpoint = endpoint
+            self.readerEndpoint = readerEndpoint
+            self.port = port
+            self.members = members
+            self.writer = writer
+        }
     }
 
     /// An HTTP API: its URL here, its id and the execute-api name it would have in AWS.
@@ -111,6 +158,13 @@ public struct Endpoints: Sendable, Codable, Equatable {
         public var id: String
         public var endpoint: String
         public var routes: [String]
+
+        package init(url: String, id: String, endpoint: String, routes: [String]) {
+            self.url = url
+            self.id = id
+            self.endpoint = endpoint
+            self.routes = routes
+        }
     }
 
     /// A Lambda function: its ARN, execution role and where its traffic leaves from.
@@ -121,6 +175,13 @@ public struct Endpoints: Sendable, Codable, Equatable {
         public var kind: String
         /// With VpcConfig: its ENI; without, it runs outside every VPC.
         public var eni: Interface?
+
+        package init(arn: String, role: String, kind: String, eni: Interface? = nil) {
+            self.arn = arn
+            self.role = role
+            self.kind = kind
+            self.eni = eni
+        }
     }
 
     /// The process serving the sandbox (`sandbox up`), for `sandbox status` and `sandbox down`.
@@ -158,24 +219,10 @@ public struct Endpoints: Sendable, Codable, Equatable {
     }
 
     /// Adds the network's view: the hosts' interfaces and where the operator host sits.
-    mutating func describe(_ model: NetworkModel, hosts: [NetworkSpec.Host]) {
+    package mutating func describe(_ model: NetworkModel, hosts: [NetworkSpec.Host]) {
         self.hosts = Dictionary(uniqueKeysWithValues: hosts.compactMap { host in model.eni(owner: host.id).map { (host.id, Interface($0)) } })
         self.operatorHost = OperatorHost(source: "127.0.0.1", placement: model.operatorENI.map { "\($0.subnet) in \($0.securityGroups.joined(separator: ", "))" }
             ?? "outside the VPC (rules see \(model.operatorPublicAddress))")
-    }
-
-    /// Adds the functions and APIs.
-    mutating func describe(_ lambda: LambdaService, apis: [String: HTTPAPIServer], model: NetworkModel?) async {
-        var functions: [String: Function] = [:]
-        for (name, definition) in await lambda.functions {
-            functions[name] = Function(arn: await lambda.arn(of: name), role: definition.roleARN, kind: definition.code.kind,
-                                       eni: definition.vpc == nil ? nil : model?.eni(owner: name).map(Interface.init))
-        }
-        self.functions = functions.isEmpty ? nil : functions
-        self.apis = apis.isEmpty ? nil : apis.mapValues { server in
-            API(url: server.url, id: server.definition.id, endpoint: server.definition.domainName(region: self.aws?.region ?? "us-east-1"),
-                routes: server.definition.routes.map(\.routeKey))
-        }
     }
 
     /// Writes the file atomically, readable only by its owner (it holds passwords).

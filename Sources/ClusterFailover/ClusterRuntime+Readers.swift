@@ -1,3 +1,4 @@
+import SandboxTopology
 import AWSCore
 import Foundation
 import RDSProxy
@@ -44,7 +45,7 @@ extension ClusterRuntime {
     }
 
     /// `target` with `instance`'s identity and address (its TLS name, the cluster endpoint's, stays).
-    static func target(_ target: RDSProxyConfiguration.Target, movedTo instance: String, _ database: Endpoints.Database) -> RDSProxyConfiguration.Target {
+    package static func target(_ target: RDSProxyConfiguration.Target, movedTo instance: String, _ database: Endpoints.Database) -> RDSProxyConfiguration.Target {
         var moved = target
         moved.instanceID = instance
         moved.host = database.host

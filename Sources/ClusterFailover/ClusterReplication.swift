@@ -1,3 +1,4 @@
+import SandboxTopology
 import Logging
 import NIOConcurrencyHelpers
 import ScriptedMySQL
@@ -6,7 +7,7 @@ import ScriptedMySQL
 /// every other member and is applied there, in commit order, once the lag has passed. A promotion loses what the
 /// promoted reader had not applied (recorded, for checking what a client was told was committed); a member that
 /// comes back after a failover is rebuilt from the new writer's volume.
-final class ClusterReplication: Sendable {
+package final class ClusterReplication: Sendable {
     private struct Entry: Sendable {
         var due: ContinuousClock.Instant
         var transaction: CommittedTransaction
@@ -25,7 +26,7 @@ final class ClusterReplication: Sendable {
     private let queued: AsyncStream<Void>
     private let wake: AsyncStream<Void>.Continuation
 
-    init(lag: Duration, members: [String: ScriptedMySQLServer], writer: String, logger: Logger) {
+    package init(lag: Duration, members: [String: ScriptedMySQLServer], writer: String, logger: Logger) {
         self.lag = lag
         self.members = members
         self.logger = logger
@@ -34,7 +35,7 @@ final class ClusterReplication: Sendable {
     }
 
     /// What the last promotion lost.
-    var lostTransactions: [CommittedTransaction] { self.state.withLockedValue { $0.lost } }
+    package var lostTransactions: [CommittedTransaction] { self.state.withLockedValue { $0.lost } }
 
     /// `writer`'s commits go to every other member from now on.
     private func follow(writer: String) {

@@ -103,7 +103,7 @@ extension Topology {
 
 extension Topology {
     /// Every proxy endpoint with the proxy it belongs to and its path, in the order their listeners are placed.
-    var placedProxyEndpoints: [(path: String, proxy: Proxy, endpoint: Proxy.Endpoint)] {
+    package var placedProxyEndpoints: [(path: String, proxy: Proxy, endpoint: Proxy.Endpoint)] {
         (self.proxies ?? []).enumerated().flatMap { p, proxy in
             (proxy.endpoints ?? []).enumerated().map { ("proxies[\(p)].endpoints[\($0.offset)]", proxy, $0.element) }
         }
