@@ -56,11 +56,11 @@ let package = Package(
         // SigV4: canonical requests, signing, presigning, verification, RDS IAM auth tokens. No I/O.
         .target(name: "AWSSigV4", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         // IAM policy documents, matching, conditions and evaluation with the deciding statements. No I/O.
-        .target(name: "IAMPolicy"),
+        .target(name: "IAMPolicy", dependencies: ["SandboxJSON"]),
         // What every fake AWS service shares, with no HTTP server: the account's state and resources, callers,
         // the error catalogue, authenticated requests and the REST service protocol.
         .target(name: "AWSCore", dependencies: [
-            "AWSSigV4", "IAMPolicy", "SandboxAudit",
+            "AWSSigV4", "IAMPolicy", "SandboxAudit", "SandboxJSON",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
@@ -115,7 +115,7 @@ let package = Package(
         .target(name: "MariaDBClient", dependencies: ["CMariaDB"]),
         // The virtual VPC: subnets, security groups, ACLs, ENIs on loopback aliases, enforcement on accept, reachability, toxics.
         .target(name: "VirtualNetwork", dependencies: [
-            "SandboxAudit",
+            "SandboxAudit", "SandboxJSON",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -178,7 +178,7 @@ let package = Package(
         ]),
         // The composition root: the runtime that starts a topology's servers, the endpoints file, the control APIs.
         .target(name: "CloudSandbox", dependencies: [
-            "SandboxTopology", "ClusterFailover", "SandboxLifecycle", "SandboxAudit", "Lambda", "LambdaDatabase", "APIGateway", "ScriptedMySQL", "MySQLWire", "MySQLNIO", "SandboxPKI", "AWSCore", "FakeAWS", "AWSSigV4", "VirtualNetwork", "RDSProxy",
+            "SandboxTopology", "ClusterFailover", "SandboxLifecycle", "SandboxAudit", "SandboxJSON", "Lambda", "LambdaDatabase", "APIGateway", "ScriptedMySQL", "MySQLWire", "MySQLNIO", "SandboxPKI", "AWSCore", "FakeAWS", "AWSSigV4", "VirtualNetwork", "RDSProxy",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -189,20 +189,20 @@ let package = Package(
         ]),
         // CloudFormation/SAM templates (intrinsics, nested stacks) and Terraform JSON into a topology; `sandbox up PATH` tells them apart.
         .target(name: "TemplateImport", dependencies: [
-            "SandboxTopology", "AWSCore", "VirtualNetwork",
+            "SandboxTopology", "AWSCore", "SandboxJSON", "VirtualNetwork",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Yams", package: "Yams"),
         ]),
         // Clients against a running sandbox (a login as a role, a route), probes, and the misconfiguration catalog with its runner.
         .target(name: "SandboxScenarios", dependencies: [
-            "CloudSandbox", "TemplateImport", "MariaDBClient", "AWSSigV4", "Lambda", "AWSCore", "VirtualNetwork", "MySQLNIO", "MySQLWire",
+            "CloudSandbox", "TemplateImport", "MariaDBClient", "AWSSigV4", "Lambda", "AWSCore", "SandboxJSON", "VirtualNetwork", "MySQLNIO", "MySQLWire",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "Yams", package: "Yams"),
         ]),
         .executableTarget(name: "sandbox", dependencies: [
-            "CloudSandbox", "SandboxScenarios", "TemplateImport", "MariaDBClient", "AWSSigV4",
+            "CloudSandbox", "SandboxJSON", "SandboxScenarios", "TemplateImport", "MariaDBClient", "AWSSigV4",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Yams", package: "Yams"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -1,4 +1,5 @@
 import Foundation
+import SandboxJSON
 
 /// A policy AWS would refuse, with AWS's wording (`MalformedPolicyDocument`).
 public struct MalformedPolicyDocument: Error, Sendable, Equatable, CustomStringConvertible {
@@ -12,19 +13,20 @@ extension PolicyDocument {
 
     /// Parses JSON as IAM does, refusing what IAM refuses for a policy of `kind`.
     public static func parse(_ json: String, kind: Kind = .identity) throws(MalformedPolicyDocument) -> PolicyDocument {
-        guard let data = json.data(using: .utf8), let object = try? JSONSerialization.jsonObject(with: data),
-              let root = object as? [String: Any] else {
+        guard let root = (try? JSONValue(parsing: Array(json.utf8)))?.objectValue else {
             throw MalformedPolicyDocument("Syntax errors in policy.")
         }
         for key in root.keys where !["Version", "Id", "Statement"].contains(key) {
             throw MalformedPolicyDocument("Policy document contains an unknown key '\(key)'; use Version, Id and Statement.")
         }
-        let version = root["Version"] as? String ?? "2008-10-17"
+        let version = root["Version"]?.stringValue ?? "2008-10-17"
         guard ["2012-10-17", "2008-10-17"].contains(version) else {
             throw MalformedPolicyDocument("The policy failed legacy parsing: Version must be 2012-10-17 or 2008-10-17.")
         }
-        let raw: [[String: Any]]
-        if let list = root["Statement"] as? [[String: Any]] { raw = list } else if let one = root["Statement"] as? [String: Any] { raw = [one] } else {
+        let raw: [[String: JSONValue]]
+        if let list = root["Statement"]?.arrayValue, case let objects = list.compactMap(\.objectValue), objects.count == list.count {
+            raw = objects
+        } else if let one = root["Statement"]?.objectValue { raw = [one] } else {
             throw MalformedPolicyDocument("Policy document must contain a Statement (an object or a list of objects).")
         }
         guard !raw.isEmpty else { throw MalformedPolicyDocument("Policy document must contain at least one Statement.") }
@@ -33,12 +35,12 @@ extension PolicyDocument {
         })
     }
 
-    private static func statement(_ item: [String: Any], index: Int, kind: Kind) throws(MalformedPolicyDocument) -> Statement {
+    private static func statement(_ item: [String: JSONValue], index: Int, kind: Kind) throws(MalformedPolicyDocument) -> Statement {
         let known: Set = ["Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Principal", "NotPrincipal", "Condition"]
         for key in item.keys where !known.contains(key) {
             throw MalformedPolicyDocument("Statement \(index + 1) has an unknown key '\(key)'.")
         }
-        guard let effectText = item["Effect"] as? String, let effect = Statement.Effect(rawValue: effectText) else {
+        guard let effectText = item["Effect"]?.stringValue, let effect = Statement.Effect(rawValue: effectText) else {
             throw MalformedPolicyDocument("Statement \(index + 1): Effect must be \"Allow\" or \"Deny\".")
         }
         let actions = try Self.patterns(item, "Action", "NotAction", index: index, required: true)!
@@ -54,17 +56,17 @@ extension PolicyDocument {
         } else if kind != .identity {
             throw MalformedPolicyDocument("Statement \(index + 1) of a resource or trust policy must name a Principal.")
         }
-        return Statement(sid: item["Sid"] as? String, effect: effect, actions: actions, resources: resources, principals: principals,
+        return Statement(sid: item["Sid"]?.stringValue, effect: effect, actions: actions, resources: resources, principals: principals,
                          conditions: try Self.conditions(item["Condition"], index: index))
     }
 
-    private static func strings(_ value: Any) -> [String]? {
-        if let one = value as? String { return [one] }
-        if let list = value as? [Any] { return list.allSatisfy({ $0 is String }) ? list as? [String] : nil }
-        return nil
+    private static func strings(_ value: JSONValue) -> [String]? {
+        if let one = value.stringValue { return [one] }
+        guard let list = value.arrayValue, case let strings = list.compactMap(\.stringValue), strings.count == list.count else { return nil }
+        return strings
     }
 
-    private static func patterns(_ item: [String: Any], _ key: String, _ notKey: String, index: Int,
+    private static func patterns(_ item: [String: JSONValue], _ key: String, _ notKey: String, index: Int,
                                  required: Bool) throws(MalformedPolicyDocument) -> Statement.Patterns<String>? {
         switch (item[key], item[notKey]) {
         case (.some, .some): throw MalformedPolicyDocument("Statement \(index + 1) has both \(key) and \(notKey); use one.")
@@ -79,9 +81,9 @@ extension PolicyDocument {
         }
     }
 
-    private static func principals(_ value: Any, index: Int) throws(MalformedPolicyDocument) -> [Principal] {
-        if let star = value as? String, star == "*" { return [.everyone] }
-        guard let map = value as? [String: Any] else {
+    private static func principals(_ value: JSONValue, index: Int) throws(MalformedPolicyDocument) -> [Principal] {
+        if value.stringValue == "*" { return [.everyone] }
+        guard let map = value.objectValue else {
             throw MalformedPolicyDocument("Statement \(index + 1): Principal must be \"*\" or an object like {\"Service\": \"rds.amazonaws.com\"}.")
         }
         var result: [Principal] = []
@@ -97,9 +99,9 @@ extension PolicyDocument {
         return result
     }
 
-    private static func conditions(_ value: Any?, index: Int) throws(MalformedPolicyDocument) -> [Condition] {
+    private static func conditions(_ value: JSONValue?, index: Int) throws(MalformedPolicyDocument) -> [Condition] {
         guard let value else { return [] }
-        guard let block = value as? [String: Any] else { throw MalformedPolicyDocument("Statement \(index + 1): Condition must be an object.") }
+        guard let block = value.objectValue else { throw MalformedPolicyDocument("Statement \(index + 1): Condition must be an object.") }
         var result: [Condition] = []
         for (name, raw) in block.sorted(by: { $0.key < $1.key }) {
             var text = name
@@ -113,12 +115,11 @@ extension PolicyDocument {
             guard let op = ConditionOperator(rawValue: text) else {
                 throw MalformedPolicyDocument("Statement \(index + 1): Invalid Condition type : \(name).")
             }
-            guard let keys = raw as? [String: Any] else { throw MalformedPolicyDocument("Statement \(index + 1): \(name) must map keys to values.") }
+            guard let keys = raw.objectValue else { throw MalformedPolicyDocument("Statement \(index + 1): \(name) must map keys to values.") }
             for (key, values) in keys.sorted(by: { $0.key < $1.key }) {
                 let list: [String]
-                if let strings = Self.strings(values) { list = strings } else if let bool = values as? Bool { list = [bool ? "true" : "false"] }
-                else if let number = values as? NSNumber { list = [number.stringValue] }
-                else if let mixed = values as? [Any] { list = mixed.map { "\($0)" } }
+                if let one = values.scalarText { list = [one] }
+                else if let many = values.arrayValue, case let texts = many.compactMap(\.scalarText), texts.count == many.count { list = texts }
                 else { throw MalformedPolicyDocument("Statement \(index + 1): values of \(name) \(key) must be strings, numbers or booleans.") }
                 result.append(Condition(qualifier: qualifier, op, ifExists: ifExists, key: key, values: list))
             }

@@ -70,6 +70,36 @@ public enum JSONValue: Sendable, Hashable, Codable {
         if case let .object(value) = self { return value }
         return nil
     }
+
+    public var arrayValue: [JSONValue]? {
+        if case let .array(value) = self { return value }
+        return nil
+    }
+
+    /// An integer or a float as a Double.
+    public var numberValue: Double? {
+        switch self {
+        case let .int(value): Double(value)
+        case let .double(value): value
+        default: nil
+        }
+    }
+
+    public var boolValue: Bool? {
+        if case let .bool(value) = self { return value }
+        return nil
+    }
+
+    /// A string, number or boolean as text (`"a"` → a, `5` → 5, `true` → true); nil for null, arrays and objects.
+    public var scalarText: String? {
+        switch self {
+        case let .string(value): value
+        case let .int(value): String(value)
+        case let .double(value): value.rounded() == value && abs(value) < 1e15 ? String(Int64(value)) : String(value)
+        case let .bool(value): value ? "true" : "false"
+        case .null, .array, .object: nil
+        }
+    }
 }
 
 extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral,

@@ -18,8 +18,7 @@ struct LogsCommand: AsyncParsableCommand {
         let base = try self.sandbox.awsEndpoint()
         let name = self.function.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? self.function
         let (data, response) = try await URLSession.shared.data(from: URL(string: base + "/sandbox/functions/\(name)/logs")!)
-        let object = try JSONSerialization.jsonObject(with: data) as? [String: Any]
-        guard (response as? HTTPURLResponse)?.statusCode == 200, let found = object?["lines"] as? [String] else {
+        guard (response as? HTTPURLResponse)?.statusCode == 200, let found = (try? JSONDecoder().decode(FunctionLogs.self, from: data))?.lines else {
             let known = (endpoints.functions ?? [:]).keys.sorted().joined(separator: ", ")
             throw ValidationError("no function '\(self.function)' in the running sandbox; functions: \(known)")
         }

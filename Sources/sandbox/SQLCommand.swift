@@ -2,6 +2,7 @@ import ArgumentParser
 import CloudSandbox
 import Foundation
 import MariaDBClient
+import SandboxJSON
 import SandboxScenarios
 
 /// The login options `sql` and `token` share: who, and how.
@@ -39,12 +40,14 @@ struct SQLCommand: AsyncParsableCommand {
         } catch let error as MariaDBError {
             try Self.fail(error)
         }
-        var results: [[String: Any]] = []
+        var results: [JSONValue] = []
         for statement in self.execute {
             do {
                 let result = try await MariaDB.offload { try connection.query(statement) }
                 if self.json {
-                    results.append(["columns": result.columns, "rows": result.rows.map { $0.map { $0 ?? NSNull() as Any } }, "affectedRows": result.affectedRows])
+                    results.append(["columns": .array(result.columns.map(JSONValue.string)),
+                                    "rows": .array(result.rows.map { row in .array(row.map { $0.map(JSONValue.string) ?? .null }) }),
+                                    "affectedRows": .int(Int64(result.affectedRows))])
                 } else if !result.columns.isEmpty {
                     print(result.columns.joined(separator: "\t"))
                     for row in result.rows { print(row.map { $0 ?? "NULL" }.joined(separator: "\t")) }
@@ -53,7 +56,7 @@ struct SQLCommand: AsyncParsableCommand {
                 try Self.fail(error)
             }
         }
-        if self.json { print(String(decoding: try JSONSerialization.data(withJSONObject: results, options: [.sortedKeys]), as: UTF8.self)) }
+        if self.json { print(JSONValue.array(results).text) }
     }
 
     /// The server's error on stderr, as the mariadb client prints it; exit status 1 (the shell goes on).

@@ -24,7 +24,9 @@ struct ScenarioCommand: AsyncParsableCommand {
             let entries = try self.catalog.load().entries
             if self.json {
                 let rows = entries.map { ["id": $0.id, "title": $0.title, "customerSees": $0.customerSees, "fix": $0.fixText] }
-                print(String(decoding: try JSONSerialization.data(withJSONObject: rows, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]), as: UTF8.self))
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+                print(String(decoding: try encoder.encode(rows), as: UTF8.self))
                 return
             }
             let width = entries.map(\.id.count).max() ?? 0

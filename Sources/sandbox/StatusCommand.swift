@@ -12,32 +12,42 @@ struct StatusCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard FileManager.default.fileExists(atPath: self.sandbox.path) else {
-            self.report(["running": false, "reason": "no endpoints file at \(self.sandbox.path); start one with `sandbox up`"])
+            self.report(Status(running: false, reason: "no endpoints file at \(self.sandbox.path); start one with `sandbox up`"))
             throw ExitCode(1)
         }
         let endpoints = try self.sandbox.endpoints()
         let answering = await self.sandbox.answers(timeout: 3)
-        var status: [String: Any] = ["running": answering, "endpointsFile": self.sandbox.path,
-                                     "instances": endpoints.databases.count, "proxies": endpoints.proxies?.count ?? 0,
-                                     "clusters": endpoints.clusters?.count ?? 0, "functions": endpoints.functions?.count ?? 0, "apis": endpoints.apis?.count ?? 0]
-        if let process = endpoints.process {
-            status["pid"] = Int(process.pid)
-            status["started"] = process.started
-            status["topology"] = process.topology
-        }
-        if !answering { status["reason"] = "the endpoints file is stale: nothing answers at \(endpoints.aws?.endpoint ?? "its endpoint")" }
+        var status = Status(running: answering, endpointsFile: self.sandbox.path, instances: endpoints.databases.count,
+                            proxies: endpoints.proxies?.count ?? 0, clusters: endpoints.clusters?.count ?? 0,
+                            functions: endpoints.functions?.count ?? 0, apis: endpoints.apis?.count ?? 0,
+                            pid: endpoints.process.map { Int($0.pid) }, started: endpoints.process?.started, topology: endpoints.process?.topology)
+        if !answering { status.reason = "the endpoints file is stale: nothing answers at \(endpoints.aws?.endpoint ?? "its endpoint")" }
         self.report(status)
         if !answering { throw ExitCode(1) }
     }
 
-    private func report(_ status: [String: Any]) {
+    /// What `--json` prints; absent keys are left out.
+    struct Status: Encodable {
+        var running: Bool
+        var endpointsFile: String?
+        var instances: Int?, proxies: Int?, clusters: Int?, functions: Int?, apis: Int?
+        var pid: Int?
+        var started: String?
+        var topology: String?
+        var reason: String?
+    }
+
+    private func report(_ status: Status) {
         if self.json {
-            print(String(decoding: (try? JSONSerialization.data(withJSONObject: status, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data(), as: UTF8.self))
-        } else if status["running"] as? Bool == true {
-            print("running" + (status["pid"].map { " (pid \($0), since \(status["started"] ?? ""))" } ?? "") + (status["topology"].map { ": \($0)" } ?? ""))
-            print(["instances", "clusters", "proxies", "functions", "apis"].map { "\(status[$0] ?? 0) \($0)" }.joined(separator: ", "))
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            print(String(decoding: (try? encoder.encode(status)) ?? Data(), as: UTF8.self))
+        } else if status.running {
+            print("running" + (status.pid.map { " (pid \($0), since \(status.started ?? ""))" } ?? "") + (status.topology.map { ": \($0)" } ?? ""))
+            let counts = [("instances", status.instances), ("clusters", status.clusters), ("proxies", status.proxies), ("functions", status.functions), ("apis", status.apis)]
+            print(counts.map { "\($0.1 ?? 0) \($0.0)" }.joined(separator: ", "))
         } else {
-            print("not running: \(status["reason"] ?? "")")
+            print("not running: \(status.reason ?? "")")
         }
     }
 }

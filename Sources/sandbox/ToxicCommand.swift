@@ -1,6 +1,7 @@
 import ArgumentParser
 import CloudSandbox
 import Foundation
+import SandboxJSON
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -23,10 +24,10 @@ struct ToxicCommand: AsyncParsableCommand {
         }
 
         /// Sends the request; prints the JSON answer, or fails with the API's error.
-        func send(_ method: String, _ path: String, body: [String: Any]? = nil) async throws {
+        func send(_ method: String, _ path: String, body: JSONValue? = nil) async throws {
             var request = URLRequest(url: try self.url(path))
             request.httpMethod = method
-            if let body { request.httpBody = try JSONSerialization.data(withJSONObject: body) }
+            if let body { request.httpBody = Data(body.bytes) }
             let (data, response) = try await URLSession.shared.data(for: request)
             let status = (response as? HTTPURLResponse)?.statusCode ?? 0
             let text = String(decoding: data, as: UTF8.self)
@@ -53,9 +54,10 @@ struct ToxicCommand: AsyncParsableCommand {
                 guard parts.count == 2, let value = Int(parts[1]) else { throw ValidationError("'\(pair)' is not key=number") }
                 values[String(parts[0])] = value
             }
-            var body: [String: Any] = ["type": self.type, "stream": self.stream, "toxicity": self.toxicity, "attributes": values]
-            body["name"] = self.name
-            try await self.target.send("POST", "/proxies/\(self.listener)/toxics", body: body)
+            var body: [String: JSONValue] = ["type": .string(self.type), "stream": .string(self.stream), "toxicity": .double(self.toxicity),
+                                             "attributes": .object(values.mapValues { .int(Int64($0)) })]
+            body["name"] = self.name.map(JSONValue.string)
+            try await self.target.send("POST", "/proxies/\(self.listener)/toxics", body: .object(body))
         }
     }
 

@@ -40,7 +40,7 @@ public struct APIGatewayV2API: RESTService {
         switch parts.count > 3 ? parts[3] : "" {
         case "": return .json(self.document(api))
         case "routes": return .json(JSONValue.object(["items": .array(Self.routes(api.definition))]))
-        case "stages": return .json(["items": [["stageName": "$default", "autoDeploy": true, "apiGatewayManaged": false]]])
+        case "stages": return .json(["items": [["stageName": "$default", "autoDeploy": true, "apiGatewayManaged": false]]] as JSONValue)
         case "integrations": return .json(JSONValue.object(["items": .array(self.integrations(api.definition))]))
         default: throw AWSError(.notFoundException, "Unknown resource \(parts[3])")
         }

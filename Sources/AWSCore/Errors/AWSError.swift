@@ -37,8 +37,7 @@ public struct AWSError: Error, Sendable, Equatable, CustomStringConvertible {
 
     /// `{"__type": "...", "message": "..."}` (JSON 1.1 services).
     public var jsonBody: [UInt8] {
-        let object: [String: String] = ["__type": self.code.rawValue, "message": self.message]
-        return Array((try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data())
+        AWSJSON.encode(["__type": self.code.rawValue, "message": self.message])
     }
 
     /// `<ErrorResponse><Error><Type/><Code/><Message/></Error><RequestId/></ErrorResponse>` (query services).

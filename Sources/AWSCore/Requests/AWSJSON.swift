@@ -2,7 +2,7 @@ import Foundation
 
 /// JSON-protocol bodies as Codable values: requests decoded (a member of the wrong type is a SerializationException
 /// that names it), answers encoded with keys sorted, dates as epoch seconds and binary as base64, as AWS writes them.
-enum AWSJSON {
+package enum AWSJSON {
     static func decode<T: Decodable>(_ type: T.Type, from body: [UInt8]) throws(AWSError) -> T {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .secondsSince1970
@@ -15,7 +15,7 @@ enum AWSJSON {
         }
     }
 
-    static func encode(_ value: some Encodable) -> [UInt8] {
+    package static func encode(_ value: some Encodable) -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .secondsSince1970

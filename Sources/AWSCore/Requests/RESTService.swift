@@ -18,10 +18,9 @@ public struct RESTResponse: Sendable {
         self.body = body
     }
 
-    /// A JSON body from Foundation objects (sorted keys).
-    public static func json(_ object: Any, status: Int = 200) -> RESTResponse {
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
-        return RESTResponse(status: status, headers: [("Content-Type", "application/json")], body: Array(data))
+    /// A JSON body (sorted keys).
+    public static func json(_ value: some Encodable, status: Int = 200) -> RESTResponse {
+        RESTResponse(status: status, headers: [("Content-Type", "application/json")], body: AWSJSON.encode(value))
     }
 }
 

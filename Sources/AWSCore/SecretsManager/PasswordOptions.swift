@@ -1,4 +1,5 @@
 import Foundation
+import SandboxJSON
 
 /// GetRandomPassword's options, also GenerateSecretString's (with a JSON template and the key to fill in).
 public struct PasswordOptions: Sendable, Codable, Equatable {
@@ -51,11 +52,11 @@ public struct PasswordOptions: Sendable, Codable, Equatable {
         let password = try self.password()
         guard let template = self.secretStringTemplate else { return password }
         guard let key = self.generateStringKey, !key.isEmpty,
-              var object = (try? JSONSerialization.jsonObject(with: Data(template.utf8))) as? [String: Any] else {
+              var object = (try? JSONValue(parsing: Array(template.utf8)))?.objectValue else {
             throw Self.invalid("SecretStringTemplate must be a JSON object and GenerateStringKey must name the key to add.")
         }
-        object[key] = password
-        return String(decoding: (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data(), as: UTF8.self)
+        object[key] = .string(password)
+        return JSONValue.object(object).text
     }
 
     private static func invalid(_ message: String) -> AWSError { AWSError(.invalidParameterException, message) }

@@ -14,16 +14,13 @@ struct AuditAPI: Sendable {
             let parameters = request.uri.queryParameters
             let text = { (key: String) in parameters[Substring(key)].map(String.init).flatMap { $0.isEmpty ? nil : $0 } }
             if let kind = text("kind"), AuditEvent.Kind(rawValue: kind) == nil {
-                return Response.json(["message": "no kind '\(kind)'; use one of \(AuditEvent.Kind.allCases.map(\.rawValue).joined(separator: ", "))"],
-                                     status: .badRequest, pretty: true)
+                return Response.json(ControlMessage(message: "no kind '\(kind)'; use one of \(AuditEvent.Kind.allCases.map(\.rawValue).joined(separator: ", "))"),
+                                     status: .badRequest)
             }
             let query = AuditQuery(after: text("after").flatMap { Int64($0) } ?? 0, kind: text("kind").flatMap(AuditEvent.Kind.init(rawValue:)),
                                    component: text("component"), outcome: text("outcome"), containing: text("contains"),
                                    limit: text("limit").flatMap { Int($0) } ?? 1_000)
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            let body = (try? encoder.encode(["events": self.audit.events(query)])) ?? Data("{}".utf8)
-            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
+            return Response.json(["events": self.audit.events(query)], pretty: false)
         }
     }
 }

@@ -12,7 +12,7 @@ struct ClusterAPI: Sendable {
 
     func install(on router: Router<AWSRequestContext>) {
         router.get("/sandbox/clusters") { _, _ in
-            Response.json(encoding: Dictionary(uniqueKeysWithValues: self.clusters.compactMap { self.account.dbCluster($0) }.map {
+            Response.json(Dictionary(uniqueKeysWithValues: self.clusters.compactMap { self.account.dbCluster($0) }.map {
                 ($0.identifier, ClusterSummary($0))
             }))
         }
@@ -21,9 +21,9 @@ struct ClusterAPI: Sendable {
             do throws(AWSError) {
                 let target: String? = request.uri.queryParameters.get("target").map { String($0) }
                 let (cluster, promoting) = try self.account.beginClusterFailover(id, target: target)
-                return Response.json(encoding: ClusterSummary(cluster, promoting: promoting))
+                return Response.json(ClusterSummary(cluster, promoting: promoting))
             } catch {
-                return Response.json(encoding: ControlError(code: error.code.rawValue, message: error.message), status: .init(code: error.status))
+                return Response.json(ControlError(code: error.code.rawValue, message: error.message), status: .init(code: error.status))
             }
         }
     }

@@ -89,10 +89,44 @@ public struct ControlError: Codable, Sendable, Error, CustomStringConvertible {
 }
 
 /// How the control APIs and the `sandbox` command write JSON: keys sorted, so answers are stable.
+/// A function as `GET /sandbox/functions` lists it: never its environment (it holds the role's session credentials).
+public struct FunctionSummary: Codable, Sendable, Equatable {
+    /// swift, builtin or process.
+    public var kind: String
+    public var role: String
+    /// Seconds.
+    public var timeout: Double
+    /// Its ENI's id; nil outside every VPC.
+    public var eni: String?
+    /// Its VPC's id, or "outside every VPC".
+    public var vpc: String
+
+    /// Every key, `eni` as null outside every VPC.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(self.kind, forKey: .kind)
+        try container.encode(self.role, forKey: .role)
+        try container.encode(self.timeout, forKey: .timeout)
+        try container.encode(self.eni, forKey: .eni)
+        try container.encode(self.vpc, forKey: .vpc)
+    }
+}
+
+/// `GET /sandbox/functions/NAME/logs`: its latest log lines (START, what the code printed, END, REPORT).
+public struct FunctionLogs: Codable, Sendable, Equatable {
+    public var function: String
+    public var lines: [String]
+}
+
+/// A control API's refusal that is not AWS's: what was wrong.
+public struct ControlMessage: Codable, Sendable, Equatable {
+    public var message: String
+}
+
 public enum ControlJSON {
     public static func encoder(pretty: Bool = true) -> JSONEncoder {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys]
+        encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
         return encoder
     }
 

@@ -12,7 +12,7 @@ struct DescribeAPI: Sendable {
     let account: AccountState
 
     func install(on router: Router<AWSRequestContext>) {
-        router.get("/sandbox/describe") { _, _ in Response.json(encoding: self.describe()) }
+        router.get("/sandbox/describe") { _, _ in Response.json(self.describe()) }
     }
 
     func describe() -> SandboxDescription {

@@ -12,20 +12,20 @@ struct FunctionLogsAPI: Sendable {
 
     func install(on router: Router<AWSRequestContext>) {
         router.get("/sandbox/functions") { _, _ in
-            var functions: [String: Any] = [:]
+            var functions: [String: FunctionSummary] = [:]
             for (name, definition) in await self.lambda.functions {
                 let placement = await self.lambda.placement(of: name)
-                functions[name] = ["kind": definition.code.kind, "role": definition.roleARN, "timeout": definition.timeout,
-                                   "eni": placement?.eniID ?? NSNull(), "vpc": placement?.vpcID ?? "outside every VPC"] as [String: Any]
+                functions[name] = FunctionSummary(kind: definition.code.kind, role: definition.roleARN, timeout: definition.timeout,
+                                                  eni: placement?.eniID, vpc: placement?.vpcID ?? "outside every VPC")
             }
-            return Response.json(functions, pretty: true)
+            return Response.json(functions)
         }
         router.get("/sandbox/functions/:name/logs") { _, context in
             let name = context.parameters.get("name") ?? ""
             guard await self.lambda.functions[name] != nil else {
-                return Response.json(["message": "no function '\(name)'"], status: .notFound, pretty: true)
+                return Response.json(ControlMessage(message: "no function '\(name)'"), status: .notFound)
             }
-            return Response.json(["function": name, "lines": await self.lambda.logs(of: name)], pretty: true)
+            return Response.json(FunctionLogs(function: name, lines: await self.lambda.logs(of: name)))
         }
     }
 }

@@ -20,7 +20,7 @@ struct ProxyStatusAPI: Sendable {
                     targets: (self.account.dbProxy(named: name)?.targets ?? []).map(TargetStatus.init),
                     logins: proxy.audit.all.suffix(50).map { .init(user: $0.user, outcome: $0.outcome, reason: $0.reason) })
             }
-            return Response.json(encoding: status)
+            return Response.json(status)
         }
     }
 }

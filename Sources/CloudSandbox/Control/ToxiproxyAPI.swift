@@ -3,6 +3,7 @@ import FakeAWS
 import Foundation
 import Hummingbird
 import NIOCore
+import SandboxJSON
 import VirtualNetwork
 
 /// Toxiproxy's HTTP API over the sandbox's listeners, on the AWS endpoint's port: each database instance is a
@@ -17,20 +18,20 @@ struct ToxiproxyAPI: Sendable {
 
     func install(on router: Router<AWSRequestContext>) {
         router.get("/proxies") { _, _ in
-            Response.json(Dictionary(uniqueKeysWithValues: self.listeners.keys.map { ($0, self.proxy($0)) }))
+            Response.json(Dictionary(uniqueKeysWithValues: self.listeners.keys.map { ($0, self.proxy($0)) }), pretty: false)
         }
         router.get("/proxies/:proxy") { _, context in
-            Response.json(self.proxy(try self.name(context)))
+            Response.json(self.proxy(try self.name(context)), pretty: false)
         }
         router.post("/proxies/:proxy") { request, context in
             let name = try self.name(context)
             let body = try await self.body(request)
-            guard let enabled = body["enabled"] as? Bool else { throw Self.error(.badRequest, "send {\"enabled\": true|false}") }
+            guard let enabled = body["enabled"]?.boolValue else { throw Self.error(.badRequest, "send {\"enabled\": true|false}") }
             await self.setDown(name, !enabled)
-            return Response.json(self.proxy(name))
+            return Response.json(self.proxy(name), pretty: false)
         }
         router.get("/proxies/:proxy/toxics") { request, context in
-            Response.json(self.network.faults.toxics(in: self.scope(try self.name(context), request)).map(\.toxiproxy))
+            Response.json(self.network.faults.toxics(in: self.scope(try self.name(context), request)).map(\.toxiproxy), pretty: false)
         }
         router.post("/proxies/:proxy/toxics") { request, context in
             let scope = self.scope(try self.name(context), request)
@@ -42,7 +43,7 @@ struct ToxiproxyAPI: Sendable {
                 throw Self.error(.conflict, "toxic already exists")
             }
             self.network.faults.add(toxic, to: scope)
-            return Response.json(toxic.toxiproxy)
+            return Response.json(toxic.toxiproxy, pretty: false)
         }
         router.delete("/proxies/:proxy/toxics/:toxic") { request, context in
             let toxic = context.parameters.get("toxic") ?? ""
@@ -53,9 +54,9 @@ struct ToxiproxyAPI: Sendable {
         }
     }
 
-    private func proxy(_ name: String) -> [String: Any] {
-        ["name": name, "listen": self.listeners[name]?.listen ?? "", "upstream": self.listeners[name]?.upstream ?? "",
-         "enabled": !self.network.faults.isDown(name), "toxics": self.network.faults.toxics(in: .listener(name)).map(\.toxiproxy)]
+    private func proxy(_ name: String) -> JSONValue {
+        ["name": .string(name), "listen": .string(self.listeners[name]?.listen ?? ""), "upstream": .string(self.listeners[name]?.upstream ?? ""),
+         "enabled": .bool(!self.network.faults.isDown(name)), "toxics": .array(self.network.faults.toxics(in: .listener(name)).map(\.toxiproxy))]
     }
 
     private func name(_ context: AWSRequestContext) throws -> String {
@@ -70,10 +71,10 @@ struct ToxiproxyAPI: Sendable {
         request.uri.queryParameters.get("source").map { .path(from: $0, to: name) } ?? .listener(name)
     }
 
-    private func body(_ request: Request) async throws -> [String: Any] {
+    private func body(_ request: Request) async throws -> JSONValue {
         var request = request
         let buffer = try await request.collectBody(upTo: 64 * 1024)
-        guard let object = try? JSONSerialization.jsonObject(with: Data(buffer.readableBytesView)) as? [String: Any] else {
+        guard let object = try? JSONValue(parsing: buffer.readableBytesView), object.objectValue != nil else {
             throw Self.error(.badRequest, "the body must be a JSON object")
         }
         return object
@@ -88,7 +89,7 @@ struct ToxiproxyAPI: Sendable {
         var message: String
 
         func response(from request: Request, context: some RequestContext) throws -> Response {
-            .json(["error": self.message, "status": self.status.code], status: self.status)
+            .json(["error": .string(self.message), "status": .int(Int64(self.status.code))] as JSONValue, status: self.status, pretty: false)
         }
     }
 }

@@ -1,6 +1,7 @@
 import AWSCore
 import AWSSigV4
 import Foundation
+import SandboxJSON
 
 /// Creates a topology's IAM principals, KMS keys and secrets in the sandbox's account, and returns the
 /// credentials clients use: each user's access key, each role's session credentials, and the root's.
@@ -47,16 +48,16 @@ enum AccountProvisioner {
         if let value = secret.value { return value.text }
         if let generate = secret.generate { return try generate.secretString() }
         let user = secret.database!
-        var object: [String: Any] = ["username": user.user, "engine": "mysql"]
+        var object: [String: JSONValue] = ["username": .string(user.user), "engine": "mysql"]
         if let cluster = account.dbCluster(user.instance), let writer = cluster.writer, let database = databases[writer] {
-            object.merge(["password": database.users[user.user] ?? "", "host": cluster.endpoint, "port": database.port,
-                          "dbClusterIdentifier": user.instance]) { _, new in new }
+            object.merge(["password": .string(database.users[user.user] ?? ""), "host": .string(cluster.endpoint), "port": .int(Int64(database.port)),
+                          "dbClusterIdentifier": .string(user.instance)]) { _, new in new }
         } else {
             let database = databases[user.instance]!
-            object.merge(["password": database.users[user.user] ?? "", "host": database.endpoint, "port": database.port,
-                          "dbInstanceIdentifier": user.instance]) { _, new in new }
+            object.merge(["password": .string(database.users[user.user] ?? ""), "host": .string(database.endpoint), "port": .int(Int64(database.port)),
+                          "dbInstanceIdentifier": .string(user.instance)]) { _, new in new }
         }
-        return String(decoding: (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data(), as: UTF8.self)
+        return JSONValue.object(object).text
     }
 
     /// Runs `body`, turning an AWS refusal into a topology error at `path`.

@@ -19,7 +19,7 @@ struct AWSResponses: Sendable {
             var fields = error.fields
             fields["Type"] = error.status >= 500 ? "Service" : "User"
             fields["message"] = error.message
-            let body = (try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys])) ?? Data()
+            let body = AWSJSON.encode(fields)
             return Response(status: .init(code: error.status),
                             headers: [.contentType: "application/json", .init("x-amzn-RequestId")!: requestID, .init("x-amzn-ErrorType")!: error.code.rawValue],
                             body: .init(byteBuffer: ByteBuffer(bytes: body)))

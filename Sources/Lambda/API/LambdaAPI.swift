@@ -125,10 +125,3 @@ public struct LambdaAPI: RESTService {
             + "AddPermission, RemovePermission, GetPolicy)", status: 404)
     }
 }
-
-extension RESTResponse {
-    /// A JSON body written from the value (sorted keys), without a detour through Foundation objects.
-    public static func json(_ value: JSONValue, status: Int = 200) -> RESTResponse {
-        RESTResponse(status: status, headers: [("Content-Type", "application/json")], body: value.bytes)
-    }
-}

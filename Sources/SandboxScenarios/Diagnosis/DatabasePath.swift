@@ -1,5 +1,6 @@
 import CloudSandbox
 import Foundation
+import SandboxJSON
 import VirtualNetwork
 
 /// How a function logs in to its database, read from its configuration (`Topology.Function.database`): a built-in
@@ -48,13 +49,13 @@ extension Topology {
     }
 
     /// The statements of a role's policies (inline and managed), as JSON objects.
-    func statements(ofRole name: String) -> [[String: Any]] {
+    func statements(ofRole name: String) -> [[String: JSONValue]] {
         guard let role = self.iam?.roles?.first(where: { $0.name == name }) else { return [] }
         let managed = (role.managedPolicies ?? []).compactMap { policy in self.iam?.policies?.first { $0.name == policy }?.document }
-        return (Array((role.policies ?? [:]).values) + managed).flatMap { document -> [[String: Any]] in
-            guard let object = (try? JSONSerialization.jsonObject(with: Data(document.text.utf8))) as? [String: Any] else { return [] }
-            if let one = object["Statement"] as? [String: Any] { return [one] }
-            return object["Statement"] as? [[String: Any]] ?? []
+        return (Array((role.policies ?? [:]).values) + managed).flatMap { document -> [[String: JSONValue]] in
+            guard let statement = (try? JSONValue(parsing: Array(document.text.utf8)))?["Statement"] else { return [] }
+            if let one = statement.objectValue { return [one] }
+            return (statement.arrayValue ?? []).compactMap(\.objectValue)
         }
     }
 
@@ -64,13 +65,13 @@ extension Topology {
             name == secret.name || name.hasSuffix(":secret:\(secret.name)") || name.range(of: ":secret:\(NSRegularExpression.escapedPattern(for: secret.name))-[A-Za-z0-9]{6}$", options: .regularExpression) != nil
         }) else { return nil }
         if let database = secret.database { return database.user }
-        guard let text = secret.value?.text, let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] else { return nil }
-        return object["username"] as? String
+        guard let text = secret.value?.text else { return nil }
+        return (try? JSONValue(parsing: Array(text.utf8)))?["username"]?.stringValue
     }
 }
 
 /// A policy value written as one string or a list.
-func strings(_ value: Any?) -> [String] {
-    if let one = value as? String { return [one] }
-    return value as? [String] ?? []
+func strings(_ value: JSONValue?) -> [String] {
+    if let one = value?.stringValue { return [one] }
+    return (value?.arrayValue ?? []).compactMap(\.stringValue)
 }

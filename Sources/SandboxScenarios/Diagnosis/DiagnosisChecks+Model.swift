@@ -72,7 +72,7 @@ extension DiagnosisChecks {
     /// cluster's resource id, another user, or no connect at all.
     mutating func classifyConnectDenial(role: String, user: String, subject: String, evidence: [String]) {
         let resources = self.topology.statements(ofRole: role)
-            .filter { ($0["Effect"] as? String) == "Allow" && strings($0["Action"]).contains { ["rds-db:connect", "rds-db:*", "*"].contains($0) } }
+            .filter { $0["Effect"]?.stringValue == "Allow" && strings($0["Action"]).contains { ["rds-db:connect", "rds-db:*", "*"].contains($0) } }
             .flatMap { strings($0["Resource"]) }
         if resources.contains(where: { $0.contains(":dbuser:db-") || $0.contains(":dbuser:cluster-") }) {
             self.add("connect-names-instance-resource", subject, evidence + ["the role's rds-db:connect names \(resources.joined(separator: ", "))"])

@@ -1,4 +1,5 @@
 import Foundation
+import SandboxJSON
 import Yams
 
 /// A CloudFormation value with the YAML short forms expanded (`!Ref X` is `{"Ref": "X"}`, `!GetAtt A.B` is
@@ -28,34 +29,30 @@ indirect enum TemplateValue: Equatable, Sendable {
     }
 
     /// JSON text, for policy documents and secret strings (numbers and booleans stay text, as IAM reads them).
-    var json: String {
-        let data = try? JSONSerialization.data(withJSONObject: self.foundation, options: [.sortedKeys, .fragmentsAllowed, .withoutEscapingSlashes])
-        return data.map { String(decoding: $0, as: UTF8.self) } ?? "null"
-    }
+    var json: String { self.jsonValue.text }
 
-    private var foundation: Any {
+    private var jsonValue: JSONValue {
         switch self {
-        case let .string(text): text
-        case let .list(items): items.map(\.foundation)
-        case let .map(entries): entries.mapValues(\.foundation)
-        case .null: NSNull()
+        case let .string(text): .string(text)
+        case let .list(items): .array(items.map(\.jsonValue))
+        case let .map(entries): .object(entries.mapValues(\.jsonValue))
+        case .null: .null
         }
     }
 
     /// Parses JSON text (a secret string) into a value; nil when it is not JSON.
     init?(json text: String) {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed]) else { return nil }
-        self.init(foundation: object)
+        guard let value = try? JSONValue(parsing: Array(text.utf8)) else { return nil }
+        self.init(json: value)
     }
 
-    init(foundation object: Any) {
-        switch object {
-        case let text as String: self = .string(text)
-        case let number as NSNumber:
-            self = .string(String(cString: number.objCType) == "c" ? (number.boolValue ? "true" : "false") : number.stringValue)
-        case let items as [Any]: self = .list(items.map(TemplateValue.init(foundation:)))
-        case let entries as [String: Any]: self = .map(entries.mapValues(TemplateValue.init(foundation:)))
-        default: self = .null
+    /// A JSON value with its numbers and booleans as text.
+    init(json value: JSONValue) {
+        switch value {
+        case let .array(items): self = .list(items.map(TemplateValue.init(json:)))
+        case let .object(entries): self = .map(entries.mapValues(TemplateValue.init(json:)))
+        case .null: self = .null
+        default: self = .string(value.scalarText ?? "")
         }
     }
 }

@@ -1,3 +1,5 @@
+import SandboxJSON
+
 /// Toxics in Toxiproxy's JSON: `{"name", "type", "stream", "toxicity", "attributes": {...}}`.
 extension Toxic {
     /// A toxic that cannot be made, with Toxiproxy-style wording.
@@ -6,15 +8,16 @@ extension Toxic {
     }
 
     /// Parses Toxiproxy's JSON; `name` defaults to `<type>_<stream>` and `stream` to downstream, as in Toxiproxy.
-    public init(toxiproxy json: [String: Any]) throws(Invalid) {
-        guard let type = json["type"] as? String else { throw Invalid(description: "missing toxic type: one of \(Self.types.joined(separator: ", "))") }
-        let streamName = json["stream"] as? String ?? "downstream"
+    public init(toxiproxy json: JSONValue) throws(Invalid) {
+        guard let type = json["type"]?.stringValue else { throw Invalid(description: "missing toxic type: one of \(Self.types.joined(separator: ", "))") }
+        let streamName = json["stream"]?.stringValue ?? "downstream"
         guard let stream = Stream(rawValue: streamName) else { throw Invalid(description: "stream must be upstream or downstream, not '\(streamName)'") }
-        let toxicity = (json["toxicity"] as? Double) ?? (json["toxicity"] as? Int).map(Double.init) ?? 1
+        let toxicity = json["toxicity"].map(\.numberValue) ?? 1
+        guard let toxicity else { throw Invalid(description: "toxicity must be a number between 0 and 1") }
         guard (0...1).contains(toxicity) else { throw Invalid(description: "toxicity must be between 0 and 1") }
-        let attributes = json["attributes"] as? [String: Any] ?? [:]
+        let attributes = json["attributes"]?.objectValue ?? [:]
         func int(_ key: String) throws(Invalid) -> Int {
-            guard let value = attributes[key] as? Int ?? (attributes[key] as? Double).map({ Int($0) }) ?? (attributes[key] == nil ? 0 : nil), value >= 0 else {
+            guard let value = attributes[key] == nil ? 0 : attributes[key]?.numberValue.map({ Int($0) }), value >= 0 else {
                 throw Invalid(description: "attribute \(key) of a \(type) toxic must be a non-negative number")
             }
             return value
@@ -30,13 +33,13 @@ extension Toxic {
         case "limit_data": kind = .limitData(bytes: try int("bytes"))
         default: throw Invalid(description: "unknown toxic type '\(type)': use one of \(Self.types.joined(separator: ", "))")
         }
-        self.init(name: json["name"] as? String ?? "\(type)_\(stream.rawValue)", kind, stream: stream, toxicity: toxicity)
+        self.init(name: json["name"]?.stringValue ?? "\(type)_\(stream.rawValue)", kind, stream: stream, toxicity: toxicity)
     }
 
     static let types = ["latency", "bandwidth", "slow_close", "timeout", "reset_peer", "slicer", "limit_data"]
 
     /// The toxic as Toxiproxy's JSON.
-    public var toxiproxy: [String: Any] {
+    public var toxiproxy: JSONValue {
         let (type, attributes): (String, [String: Int]) = switch self.kind {
         case let .latency(milliseconds, jitter): ("latency", ["latency": milliseconds, "jitter": jitter])
         case let .bandwidth(rate): ("bandwidth", ["rate": rate])
@@ -46,6 +49,7 @@ extension Toxic {
         case let .slicer(average, variation, delay): ("slicer", ["average_size": average, "size_variation": variation, "delay": delay])
         case let .limitData(bytes): ("limit_data", ["bytes": bytes])
         }
-        return ["name": self.name, "type": type, "stream": self.stream.rawValue, "toxicity": self.toxicity, "attributes": attributes]
+        return ["name": .string(self.name), "type": .string(type), "stream": .string(self.stream.rawValue), "toxicity": .double(self.toxicity),
+                "attributes": .object(attributes.mapValues { .int(Int64($0)) })]
     }
 }
