@@ -54,7 +54,10 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         // SigV4: canonical requests, signing, presigning, verification, RDS IAM auth tokens. No I/O.
-        .target(name: "AWSSigV4", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "AWSSigV4", dependencies: [
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+        ]),
         // IAM policy documents, matching, conditions and evaluation with the deciding statements. No I/O.
         .target(name: "IAMPolicy", dependencies: ["SandboxJSON"]),
         // What every fake AWS service shares, with no HTTP server: the account's state and resources, callers,

@@ -1,24 +1,24 @@
 import Crypto
 import Foundation
+import NIOConcurrencyHelpers
 
 /// Keyed signing HMACs by secret and scope, bounded (cleared when full).
-final class SigningKeyCache: @unchecked Sendable {
+final class SigningKeyCache: Sendable {
     /// What a signing key is derived from.
-    struct ID: Hashable {
+    struct ID: Hashable, Sendable {
         var secret: String
         var scope: CredentialScope
     }
 
-    private let lock = NSLock()
-    private var macs: [ID: HMAC<SHA256>] = [:]
+    private let macs = NIOLockedValueBox<[ID: HMAC<SHA256>]>([:])
     private let limit = 4_096
 
-    func get(_ id: ID) -> HMAC<SHA256>? { self.lock.withLock { self.macs[id] } }
+    func get(_ id: ID) -> HMAC<SHA256>? { self.macs.withLockedValue { $0[id] } }
 
     func set(_ id: ID, _ mac: HMAC<SHA256>) {
-        self.lock.withLock {
-            if self.macs.count >= self.limit { self.macs.removeAll(keepingCapacity: true) }
-            self.macs[id] = mac
+        self.macs.withLockedValue { macs in
+            if macs.count >= self.limit { macs.removeAll(keepingCapacity: true) }
+            macs[id] = mac
         }
     }
 }

@@ -8,8 +8,12 @@ public struct BackgroundWork: Sendable {
 
     public init() { (self.items, self.continuation) = AsyncStream.makeStream() }
 
-    /// Queues `item` for `run()`; after `finish()` it is dropped.
-    public func add(_ item: @escaping Item) { self.continuation.yield(item) }
+    /// Queues `item` for `run()`; after `finish()` it is dropped, and the answer is false.
+    @discardableResult
+    public func add(_ item: @escaping Item) -> Bool {
+        if case .terminated = self.continuation.yield(item) { return false }
+        return true
+    }
 
     /// No more items: `run()` returns once those started have ended.
     public func finish() { self.continuation.finish() }

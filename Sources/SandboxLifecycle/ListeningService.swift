@@ -22,8 +22,8 @@ public func untilShutdown(or stop: Readiness<Void>? = nil) async {
     _ = try? await cancelWhenGracefulShutdown { try await stop.value }
 }
 
-/// One `ListeningService` run outside a sandbox, on a group of its own (an AWS endpoint in a test, a process
-/// function's Runtime API): started once it listens, shut down gracefully by `stop()`.
+/// One `ListeningService` run outside a sandbox, on a group of its own (an AWS endpoint in a test): started once it
+/// listens, shut down gracefully by `stop()`.
 public final class RunningService<Wrapped: ListeningService>: Sendable {
     public let service: Wrapped
     private let group: ServiceGroup

@@ -1,4 +1,5 @@
 import Foundation
+import NIOConcurrencyHelpers
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -98,10 +99,9 @@ public enum Subprocess {
         return signal == 0 ? (status >> 8) & 0xff : 128 + signal
     }
 
-    private final class LockedData: @unchecked Sendable {
-        private let lock = NSLock()
-        private var data = Data()
-        func set(_ value: Data) { self.lock.withLock { self.data = value } }
-        func get() -> Data { self.lock.withLock { self.data } }
+    private final class LockedData: Sendable {
+        private let data = NIOLockedValueBox(Data())
+        func set(_ value: Data) { self.data.withLockedValue { $0 = value } }
+        func get() -> Data { self.data.withLockedValue { $0 } }
     }
 }

@@ -67,7 +67,7 @@ extension LambdaService {
             do {
                 return try await ProcessFunctionInstance.start(code, function: definition.name, environment: environment,
                                                                network: network, source: slot.placement.sourceAddress, log: log,
-                                                               initTimeout: min(10, definition.timeout), logger: logger)
+                                                               initTimeout: min(10, definition.timeout), runtimeAPIs: self.runtimeAPIs, logger: logger)
             } catch let error as FunctionError {
                 throw .initError(error)
             } catch {

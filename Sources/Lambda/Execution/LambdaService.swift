@@ -76,6 +76,8 @@ public actor LambdaService {
     var slots: [String: Slot] = [:]
     /// Event (asynchronous) invocations, run by the service's `run()` and awaited when it stops.
     let eventInvocations = BackgroundWork()
+    /// Process functions' Runtime API listeners, run by the service's `run()` until their instance stops.
+    let runtimeAPIs = BackgroundWork()
     /// Instances running an invocation, stopped at shutdown.
     var busy: [UUID: any FunctionInstance] = [:]
     private var stopped = false

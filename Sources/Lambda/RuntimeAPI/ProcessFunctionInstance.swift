@@ -28,7 +28,7 @@ final class ProcessFunctionInstance: FunctionInstance {
     /// Held while bytes are read from the pipe and logged: by the reader thread, one chunk at a time, and by an
     /// invoke that drains what its process printed before answering.
     private let outputLock = NIOLock()
-    private let listener = NIOLockedValueBox<RunningService<HTTPListener>?>(nil)
+    private let listener = NIOLockedValueBox<ChildService<HTTPListener>?>(nil)
     private let function: String
 
     private init(function: String) {
@@ -36,12 +36,13 @@ final class ProcessFunctionInstance: FunctionInstance {
     }
 
     /// Starts the Runtime API and the process, and returns once the process polled for its first invocation.
+    /// `runtimeAPIs` runs its Runtime API listener (Lambda's, as a child of its service).
     static func start(_ code: ProcessCode, function: String, environment: [String: String], network: ProcessNetwork, source: String?,
-                      log: InvocationLog, initTimeout: Double, logger: Logger) async throws -> ProcessFunctionInstance {
+                      log: InvocationLog, initTimeout: Double, runtimeAPIs: BackgroundWork, logger: Logger) async throws -> ProcessFunctionInstance {
         let instance = ProcessFunctionInstance(function: function)
         instance.core.withLockedValue { $0.log = log }
-        let running = try await RunningService(HTTPListener(responder: RuntimeAPIRoutes.router(for: instance).buildResponder(),
-                                                            host: network.runtimeAPIHost, logger: logger), logger: logger)
+        let running = try await ChildService(HTTPListener(responder: RuntimeAPIRoutes.router(for: instance).buildResponder(),
+                                                          host: network.runtimeAPIHost, logger: logger), on: runtimeAPIs, logger: logger)
         let listener = running.service
         instance.listener.withLockedValue { $0 = running }
         var variables = environment.merging(network.variables(source: source)) { _, steering in steering }
