@@ -3,17 +3,23 @@
 
 SWIFT ?= swift
 APT_PACKAGES := libmariadb-dev mariadb-client mariadb-server libsqlite3-dev libssl-dev pkg-config curl jq sysbench graphviz tmux sqlite3
+BENCH_PACKAGES := wrk nginx-light
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 ENDPOINTS ?= .sandbox/endpoints.json
 
 .PHONY: deps build run test bench fuzz clean
 
-deps:
-	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+# Installs the Debian packages of $(1) that are missing.
+define install_missing
+	@missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 		echo "installing Debian packages:$$missing"; \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
+endef
+
+deps:
+	$(call install_missing,$(APT_PACKAGES))
 	@python3 -c "import boto3, awscli, awslambdaric, pymysql" 2>/dev/null || python3 -m pip install -q boto3 awscli awslambdaric PyMySQL
 
 build: deps
@@ -28,7 +34,9 @@ test: deps
 	$(SWIFT) test
 	$(SWIFT) test --package-path Fixtures/Downstream --scratch-path $(CURDIR)/.build
 
+# The HTTP table's load generator and its nginx anchor. BENCH_QUICK=1: the headline figures only.
 bench: deps
+	$(call install_missing,$(BENCH_PACKAGES))
 	$(SWIFT) build -c release --product SandboxLoad
 	$(SWIFT) run -c release SandboxBench
 

@@ -159,11 +159,13 @@ let package = Package(
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
-        // The audit log: every decision in SQLite (in memory, or a file the sqlite3 CLI reads), fed by a log handler.
+        // The audit log: every decision in SQLite (in memory, or a file the sqlite3 CLI reads), fed by a log handler,
+        // written in batches by its service.
         .target(name: "SandboxAudit", dependencies: [
             "CSQLite",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         // A sandbox's topology, with no server: the model, its YAML loader, validation (errors name the YAML path),
         // the network plan and reachability questions, and the graph `sandbox graph` draws.
@@ -217,6 +219,8 @@ let package = Package(
                                                        .product(name: "NIOConcurrencyHelpers", package: "swift-nio")]),
         .executableTarget(name: "SandboxBench", dependencies: [
             "CloudSandbox", "MySQLWire", "MySQLNIO", "ScriptedMySQL", "MariaDBClient", "SandboxTesting", "SandboxPKI", "AWSSigV4", "IAMPolicy", "VirtualNetwork", "Lambda",
+            "SandboxHTTP", "SandboxLifecycle",
+            .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
@@ -243,6 +247,7 @@ let package = Package(
         ]),
         .testTarget(name: "APIGatewayTests", dependencies: ["APIGateway", "AWSCore", "Lambda"]),
         .testTarget(name: "LambdaTests", dependencies: ["Lambda"]),
+        .testTarget(name: "SandboxJSONTests", dependencies: ["SandboxJSON"]),
         .testTarget(name: "SandboxAuditTests", dependencies: ["SandboxAudit", "SandboxTesting", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "TemplateImportTests", dependencies: [
             "TemplateImport", "CloudSandbox", "SandboxTesting", "SandboxScenarios", "MariaDBClient", .product(name: "Yams", package: "Yams"),

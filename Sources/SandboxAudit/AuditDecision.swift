@@ -11,4 +11,6 @@ extension Logger.Metadata {
 /// The keys of a decision's metadata.
 enum AuditKey {
     static let kind = "audit", subject = "audit.subject", outcome = "audit.outcome", reason = "audit.reason"
+    /// The keys that make the event itself rather than its details.
+    static let decision: Set = [kind, subject, outcome, reason]
 }

@@ -1,151 +1,139 @@
-import CSQLite
 import Foundation
 import NIOConcurrencyHelpers
+import ServiceLifecycle
 
 /// The sandbox's audit log: every decision as an `AuditEvent`, in SQLite — in memory by default, or a file
 /// (`sandbox up --state PATH`) that the `sqlite3` CLI reads while the sandbox runs (WAL):
 /// `sqlite3 PATH "SELECT at, component, kind, subject, outcome, reason FROM events"`.
-/// One connection behind one lock: recording is the only writer.
+///
+/// Recording only numbers the event and queues it (a decision costs a lock and an append on the request path).
+/// Run as a `Service`, the log writes what is queued in batches, one transaction each, a few milliseconds after the
+/// first of a batch arrives; `events(_:)`, `flush()` and `close()` write what is queued first, so a read sees
+/// every event recorded before it. The queue is bounded by bytes: a recorder that finds it over `queueLimit` writes
+/// it itself. Secrets are redacted when written.
 public final class AuditLog: Sendable {
     public struct Failure: Error, CustomStringConvertible {
         public var description: String
     }
 
-    private struct Connection: @unchecked Sendable {
-        let handle: OpaquePointer
+    /// Events recorded and not yet written.
+    private struct Queue {
+        var events: [AuditEvent] = []
+        var bytes = 0
+        var nextID: Int64
+        var closed = false
     }
 
-    private let connection: NIOLockedValueBox<Connection?>
+    /// The bytes of queued events (their text, roughly) past which a recorder writes them itself.
+    public static let queueLimit = 4 << 20
+    /// How long the writer lets a batch gather after its first event.
+    static let batchDelay = Duration.milliseconds(20)
+
+    private let queue: NIOLockedValueBox<Queue>
+    /// The write lock: held while a batch is taken from the queue and written, so batches land in order.
+    private let store: NIOLockedValueBox<AuditStore?>
+    private let due: AsyncStream<Void>
+    private let wake: AsyncStream<Void>.Continuation
     /// The file, when not in memory.
     public let path: String?
     private let lock: StateFileLock?
     /// The newest events kept; older ones are deleted as new ones arrive (a sandbox under load runs for hours).
     public let capacity: Int
+    /// The bytes of the newest events kept (their text, roughly; SQLite's pages take about half as much again):
+    /// what bounds the log's memory when events are long.
+    public let byteLimit: Int
 
-    /// `path` nil: in memory. A file another running sandbox holds is refused.
-    public init(path: String? = nil, capacity: Int = 200_000) throws {
-        self.capacity = max(1, capacity)
+    /// `path` nil: in memory. A file another running sandbox holds is refused. The log keeps the newest `capacity`
+    /// events, and no more than about `byteLimit` bytes of them.
+    public init(path: String? = nil, capacity: Int = 200_000, byteLimit: Int = 16 << 20) throws {
         let lock = try path.map { try StateFileLock(path: $0) }
+        let store: AuditStore
+        do { store = try AuditStore(path: path, capacity: capacity, byteLimit: byteLimit) } catch {
+            lock?.release()
+            throw error
+        }
+        self.capacity = Int(store.capacity)
+        self.byteLimit = store.byteLimit
         self.path = path
         self.lock = lock
-        var handle: OpaquePointer?
-        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
-        guard sqlite3_open_v2(path ?? ":memory:", &handle, flags, nil) == SQLITE_OK, let handle else {
-            let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open it"
-            sqlite3_close(handle)
-            lock?.release()
-            throw Failure(description: "the state file \(path ?? ":memory:") cannot be opened: \(message); choose another --state")
-        }
-        self.connection = NIOLockedValueBox(Connection(handle: handle))
-        let schema = """
-            PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;
-            CREATE TABLE IF NOT EXISTS events (
-              id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, component TEXT NOT NULL, kind TEXT NOT NULL,
-              subject TEXT NOT NULL, outcome TEXT NOT NULL, reason TEXT NOT NULL, details TEXT NOT NULL);
-            CREATE INDEX IF NOT EXISTS events_kind ON events (kind, outcome);
-            """
-        guard sqlite3_exec(handle, schema, nil, nil, nil) == SQLITE_OK else {
-            let message = String(cString: sqlite3_errmsg(handle))
-            self.close()
-            throw Failure(description: "the state file \(path ?? ":memory:") is not an audit log: \(message); choose another --state")
-        }
+        self.queue = NIOLockedValueBox(Queue(nextID: store.lastID + 1))
+        self.store = NIOLockedValueBox(store)
+        (self.due, self.wake) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
     }
 
     deinit { self.close() }
 
-    /// Closes the database and releases the state file for the next sandbox.
-    public func close() {
-        let wasOpen = self.connection.withLockedValue { connection -> Bool in
-            guard let handle = connection?.handle else { return false }
-            sqlite3_close_v2(handle)
-            connection = nil
-            return true
+    /// Queues `event`, numbered here; what a closed log is given is dropped.
+    public func record(_ event: AuditEvent) {
+        var event = event
+        let (first, full) = self.queue.withLockedValue { queue -> (Bool, Bool) in
+            guard !queue.closed else { return (false, false) }
+            event.id = queue.nextID
+            queue.nextID += 1
+            queue.events.append(event)
+            queue.bytes += event.approximateBytes
+            return (queue.events.count == 1, queue.bytes > Self.queueLimit)
         }
-        if wasOpen { self.lock?.release() }
+        if full { self.flush() } else if first { self.wake.yield() }
     }
 
-    /// Stores `event` (its id and time are assigned here); what a closed log is given is dropped.
-    public func record(_ event: AuditEvent) {
-        let details = (try? JSONEncoder().encode(event.details)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
-        let time = AuditEvent.timeFormat.format(event.time)
-        self.connection.withLockedValue { connection in
-            guard let handle = connection?.handle else { return }
-            let sql = "INSERT INTO events (at, component, kind, subject, outcome, reason, details) VALUES (?, ?, ?, ?, ?, ?, ?)"
-            Self.run(handle, sql, [time, event.component, event.kind.rawValue, event.subject, event.outcome, event.reason, details]) { _ in }
-            let id = sqlite3_last_insert_rowid(handle)
-            // Trimmed in steps of a tenth of the capacity, so a delete runs once per that many inserts.
-            let step = Int64(max(1, self.capacity / 10))
-            if id > Int64(self.capacity), id % step == 0 {
-                Self.run(handle, "DELETE FROM events WHERE id <= ?", [String(id - Int64(self.capacity))]) { _ in }
+    /// Writes every queued event now.
+    public func flush() {
+        self.store.withLockedValue { store in
+            let batch = self.queue.withLockedValue { queue in
+                defer { (queue.events, queue.bytes) = ([], 0) }
+                return queue.events
             }
+            store?.write(batch.map(\.redacted))
         }
     }
 
     /// The events `query` selects, oldest first.
     public func events(_ query: AuditQuery = AuditQuery()) -> [AuditEvent] {
-        var sql = "SELECT id, at, component, kind, subject, outcome, reason, details FROM events WHERE id > ?"
-        var parameters = [String(query.after)]
-        if let kind = query.kind { sql += " AND kind = ?"; parameters.append(kind.rawValue) }
-        if let component = query.component { sql += " AND component = ? COLLATE NOCASE"; parameters.append(component) }
-        if let outcome = query.outcome { sql += " AND outcome = ?"; parameters.append(outcome) }
-        if let text = query.containing {
-            sql += " AND (instr(subject, ?) OR instr(reason, ?) OR instr(details, ?))"
-            parameters += [text, text, text]
-        }
-        sql = "SELECT * FROM (\(sql) ORDER BY id DESC LIMIT \(max(0, query.limit))) ORDER BY id"
-        var events: [AuditEvent] = []
-        self.connection.withLockedValue { connection in
-            guard let handle = connection?.handle else { return }
-            Self.run(handle, sql, parameters) { row in
-                let text = { (column: Int32) in sqlite3_column_text(row, column).map { String(cString: $0) } ?? "" }
-                guard let kind = AuditEvent.Kind(rawValue: text(3)) else { return }
-                let details = (try? JSONDecoder().decode([String: String].self, from: Data(text(7).utf8))) ?? [:]
-                let time = (try? AuditEvent.timeFormat.parse(text(1))) ?? Date(timeIntervalSince1970: 0)
-                events.append(AuditEvent(id: sqlite3_column_int64(row, 0), time: time, component: text(2), kind: kind, subject: text(4),
-                                         outcome: text(5), reason: text(6), details: details))
-            }
-        }
-        return events
+        self.flush()
+        return self.store.withLockedValue { $0?.events(query) ?? [] }
     }
 
-    /// Prepares `sql`, binds `parameters` as text, and calls `row` for each row.
-    private static func run(_ handle: OpaquePointer, _ sql: String, _ parameters: [String], row: (OpaquePointer) -> Void) {
-        var statement: OpaquePointer?
-        guard sqlite3_prepare_v2(handle, sql, -1, &statement, nil) == SQLITE_OK, let statement else { return }
-        defer { sqlite3_finalize(statement) }
-        let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
-        for (index, parameter) in parameters.enumerated() { sqlite3_bind_text(statement, Int32(index + 1), parameter, -1, transient) }
-        while sqlite3_step(statement) == SQLITE_ROW { row(statement) }
+    /// Writes what is queued, closes the database and releases the state file for the next sandbox.
+    public func close() {
+        self.queue.withLockedValue { $0.closed = true }
+        self.flush()
+        let wasOpen = self.store.withLockedValue { store -> Bool in
+            defer { store = nil }
+            store?.close()
+            return store != nil
+        }
+        self.wake.finish()
+        if wasOpen { self.lock?.release() }
     }
 }
 
-/// `PATH.lock`, held (flock) while a sandbox records into PATH, with its pid: a second `sandbox up --state PATH`
-/// is refused instead of writing into the first one's log.
-struct StateFileLock: Sendable {
-    let path: String
-    private let descriptor: Int32
+extension AuditLog: Service {
+    /// Writes queued events in batches until graceful shutdown or cancellation (`close()` writes the rest).
+    public func run() async {
+        let due = self.due
+        try? await cancelWhenGracefulShutdown {
+            for await _ in due {
+                try await Task.sleep(for: Self.batchDelay)
+                self.flush()
+            }
+        }
+    }
+}
 
-    init(path: String) throws {
-        self.path = path + ".lock"
-        try? FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        let descriptor = open(self.path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else {
-            throw AuditLog.Failure(description: "the state file \(path) cannot be locked (\(String(cString: strerror(errno)))); choose another --state")
+extension AuditEvent {
+    /// The bytes of its text, roughly: what the queue's bound counts.
+    var approximateBytes: Int {
+        self.details.reduce(96 + self.component.utf8.count + self.subject.utf8.count + self.outcome.utf8.count + self.reason.utf8.count) {
+            $0 + $1.key.utf8.count + $1.value.utf8.count
         }
-        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
-            let holder = (try? String(contentsOfFile: self.path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-            close(descriptor)
-            throw AuditLog.Failure(description: "the state file \(path) is in use by another sandbox\(holder.isEmpty ? "" : " (pid \(holder))"); "
-                                   + "stop it with `sandbox down` or choose another --state")
-        }
-        ftruncate(descriptor, 0)
-        let pid = "\(getpid())\n"
-        _ = pid.withCString { write(descriptor, $0, strlen($0)) }
-        self.descriptor = descriptor
     }
 
-    func release() {
-        unlink(self.path)
-        close(self.descriptor)
+    /// With secrets redacted from its reason and details.
+    var redacted: AuditEvent {
+        var event = self
+        event.reason = Redaction.redact(key: "reason", value: self.reason)
+        event.details = self.details.reduce(into: [:]) { $0[$1.key] = Redaction.redact(key: $1.key, value: $1.value) }
+        return event
     }
 }

@@ -17,15 +17,17 @@ public struct AuditLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
+        // Most messages are not decisions: told apart before anything is merged or copied.
+        guard let tag = event.metadata?[AuditKey.kind] ?? self.metadata[AuditKey.kind], case let .string(raw) = tag,
+              let kind = AuditEvent.Kind(rawValue: raw) else { return }
         let all = self.metadata.merging(event.metadata ?? [:]) { $1 }
-        guard let kind = all[AuditKey.kind].flatMap({ AuditEvent.Kind(rawValue: "\($0)") }) else { return }
         var details: [String: String] = [:]
-        for (key, value) in all where ![AuditKey.kind, AuditKey.subject, AuditKey.outcome, AuditKey.reason].contains(key) { details[key] = Redaction.redact(key: key, value: "\(value)") }
-        details["message"] = Redaction.redact(key: "message", value: "\(event.message)")
-        self.log.record(AuditEvent(
-            component: event.source, kind: kind, subject: all[AuditKey.subject].map { "\($0)" } ?? "",
-            outcome: all[AuditKey.outcome].map { "\($0)" } ?? "", reason: Redaction.redact(key: "reason", value: all[AuditKey.reason].map { "\($0)" } ?? ""),
-            details: details))
+        for (key, value) in all where !AuditKey.decision.contains(key) { details[key] = "\(value)" }
+        details["message"] = "\(event.message)"
+        // Redacted when the log writes it, off the request path.
+        self.log.record(AuditEvent(component: event.source, kind: kind, subject: all[AuditKey.subject].map { "\($0)" } ?? "",
+                                   outcome: all[AuditKey.outcome].map { "\($0)" } ?? "", reason: all[AuditKey.reason].map { "\($0)" } ?? "",
+                                   details: details))
     }
 }
 

@@ -14,14 +14,16 @@ import ScriptedMySQL
 struct SandboxBench {
     struct Target { var name: String; var host: String; var port: Int; var user: String; var password: String }
 
-    /// `BENCH_ONLY=queries,sysbench,startup,network,proxy,stream,scale,lambda,failover,aws,catalog,sandboxes` (any of them) runs those
-    /// parts alone; `SCALE_CLIENTS` and `SCALE_CYCLES` make the scale part smaller; `FAILOVER_PROFILE=aws` takes
-    /// Aurora-like failover timings.
+    /// `BENCH_ONLY=queries,sysbench,startup,network,http,proxy,stream,scale,lambda,failover,aws,catalog,sandboxes` (any of
+    /// them) runs those parts alone; `BENCH_QUICK=1` the headline parts (`quickParts`); `SCALE_CLIENTS` and
+    /// `SCALE_CYCLES` make the scale part smaller; `FAILOVER_PROFILE=aws` takes Aurora-like failover timings.
     static func main() async throws {
         let environment = ProcessInfo.processInfo.environment
-        let only = environment["BENCH_ONLY"].map { Set($0.split(separator: ",").map(String.init)) }
-        let wants = { (part: String) in only?.contains(part) ?? true }
         let quiet = { var logger = Logger(label: "bench"); logger.logLevel = .warning; return logger }()
+        if let part = environment["BENCH_CHILD"] { return try await StartupBench.child(part, logger: quiet) }
+        let quick = environment["BENCH_QUICK"].map { !["", "0"].contains($0) } ?? false
+        let only = environment["BENCH_ONLY"].map { Set($0.split(separator: ",").map(String.init)) } ?? (quick ? Self.quickParts : nil)
+        let wants = { (part: String) in only?.contains(part) ?? true }
         print("CloudSandbox benchmarks (single connection, sequential queries; each figure ≤ 3000 queries or 2 s)\n")
         let ca = try CertificateAuthority(commonName: "bench CA")
         let scripted = try ScriptedMySQLServer(configuration: .init(users: [MySQLUser(name: "native", password: "native-pw", plugin: .nativePassword)],
@@ -64,6 +66,7 @@ struct SandboxBench {
             print("\nSandbox.start with one instance (CA, certificate, listener), median of 7: \(format(startup)) ms\n")
         }
         if wants("network") { try await NetworkBench.run(logger: quiet); print() }
+        if wants("http") { try await HTTPBench.run(logger: quiet); print() }
         if wants("proxy") { try await ProxyBench.run(logger: quiet); print() }
         if wants("stream") {
             if let real { try await StreamingBench.run(real: real, logger: quiet) } else { print("1 GB result: not measured (no MariaDB)") }
@@ -82,6 +85,9 @@ struct SandboxBench {
         real?.stop()
         await scripted.shutdown()
     }
+
+    /// What `BENCH_QUICK=1` runs: the headline figures, a few minutes after the build.
+    static let quickParts: Set = ["queries", "sysbench", "http", "proxy", "aws", "sandboxes"]
 
     static func seed(_ target: Target) async throws {
         let connection = try await Self.connect(target)

@@ -1,31 +1,21 @@
 import CloudSandbox
 import Foundation
 import Logging
+import SandboxTesting
 
-/// Starting the default topology: the memory an idle default sandbox takes, 50 running side by side in this process,
-/// the time to every endpoint listening (median of 5), and 20 sandboxes started and stopped one after another.
+/// Starting the default topology: the memory an idle default sandbox takes and 50 running side by side (each
+/// measured in a fresh process), the time to every endpoint listening (median of 5), and 20 sandboxes started and
+/// stopped one after another.
 enum StartupBench {
     static func run(logger: Logger) async throws {
         let (topology, base) = try TopologyLoader.load(path: "Sandbox/default.yaml")
         let start = { try await Sandbox.start(topology, baseDirectory: base, logger: logger) }
         let clock = ContinuousClock()
-        // Memory first, before earlier sandboxes' freed memory could hide what a new one takes.
-        let before = ProxyBench.residentKiB()
-        let one = try await start()
-        try await Task.sleep(for: .seconds(1))
-        let idle = ProxyBench.residentKiB() - before
-        await one.shutdown()
-        print("one idle default sandbox: \(format(Double(idle) / 1024)) MiB resident")
-
-        let baseline = ProxyBench.residentKiB()
-        let sideBySide = clock.now
-        var running: [Sandbox] = []
-        for _ in 0..<50 { running.append(try await start()) }
-        let startSeconds = Measure.seconds(clock.now - sideBySide)
-        let resident = ProxyBench.residentKiB() - baseline
-        for sandbox in running { await sandbox.shutdown() }
-        print("50 side by side in one process: started in \(format(startSeconds)) s (\(format(startSeconds * 1000 / 50)) ms each), "
-              + "\(format(Double(resident) / 1024)) MiB resident for all, \(format(Double(resident) / 1024 / 50)) MiB each")
+        // Memory in fresh processes of this bench: in this one, memory earlier parts freed would hold a new sandbox.
+        for part in ["one", "fifty"] {
+            let child = try await Subprocess.runOffThread([Self.executable], environment: ProcessInfo.processInfo.environment.merging(["BENCH_CHILD": part]) { $1 })
+            print(child.status == 0 ? child.stdout.trimmingCharacters(in: .whitespacesAndNewlines) : "memory (\(part)): not measured (\(child.stderr))")
+        }
 
         var samples: [Double] = []
         for _ in 0..<5 {
@@ -41,6 +31,37 @@ enum StartupBench {
         for _ in 0..<20 { try await start().shutdown() }
         let sequenceSeconds = Measure.seconds(clock.now - sequence)
         print("20 started and stopped in sequence: \(format(sequenceSeconds)) s, \(format(sequenceSeconds * 1000 / 20)) ms each")
-
     }
+
+    /// `BENCH_CHILD=one`: the resident memory the first idle default sandbox of a fresh process takes (with the
+    /// process's one-time costs: code pages, event loops, thread pools) and a second beside it; `fifty`: 50 more
+    /// beside a first one. Printed as one line for the parent.
+    static func child(_ part: String, logger: Logger) async throws {
+        let (topology, base) = try TopologyLoader.load(path: "Sandbox/default.yaml")
+        let start = { try await Sandbox.start(topology, baseDirectory: base, logger: logger) }
+        let settle = { try await Task.sleep(for: .seconds(1)) }
+        let empty = ProxyBench.residentKiB()
+        let first = try await start()
+        try await settle()
+        let withFirst = ProxyBench.residentKiB()
+        var others: [Sandbox] = []
+        let clock = ContinuousClock()
+        let began = clock.now
+        for _ in 0..<(part == "one" ? 1 : 50) { others.append(try await start()) }
+        let startSeconds = Measure.seconds(clock.now - began)
+        try await settle()
+        let withOthers = ProxyBench.residentKiB()
+        for sandbox in others + [first] { await sandbox.shutdown() }
+        let mib = { (kib: Int) in format(Double(kib) / 1024) }
+        if part == "one" {
+            print("one idle default sandbox, fresh process: \(mib(withFirst - empty)) MiB resident (the first, with the process's one-time costs), "
+                  + "\(mib(withOthers - withFirst)) MiB for a second beside it")
+        } else {
+            print("50 side by side in one process (beside a first): started in \(format(startSeconds)) s (\(format(startSeconds * 1000 / 50)) ms each), "
+                  + "\(mib(withOthers - withFirst)) MiB resident for all, \(format(Double(withOthers - withFirst) / 1024 / 50)) MiB each")
+        }
+    }
+
+    /// This bench's own executable, run again for the memory figures.
+    static var executable: String { URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path }
 }

@@ -1,6 +1,5 @@
-import Foundation
-
-/// A JSON value that can cross tasks: what events, responses and built-in handlers' rows are made of.
+/// A JSON value that can cross tasks: what events, responses and built-in handlers' rows are made of. Parsed and
+/// written on bytes (`init(parsing:)`, `bytes`); Codable to sit inside other Codable types.
 public enum JSONValue: Sendable, Hashable, Codable {
     case null
     case bool(Bool)
@@ -9,11 +8,6 @@ public enum JSONValue: Sendable, Hashable, Codable {
     case string(String)
     case array([JSONValue])
     case object([String: JSONValue])
-
-    /// Parses JSON text; throws when it is not JSON.
-    public init(parsing bytes: some Collection<UInt8>) throws {
-        self = try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
-    }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
@@ -39,15 +33,6 @@ public enum JSONValue: Sendable, Hashable, Codable {
         }
     }
 
-    /// Compact JSON text with sorted keys.
-    public var bytes: [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return Array((try? encoder.encode(self)) ?? Data("null".utf8))
-    }
-
-    public var text: String { String(decoding: self.bytes, as: UTF8.self) }
-
     public subscript(key: String) -> JSONValue? {
         if case let .object(object) = self { return object[key] }
         return nil
@@ -61,7 +46,7 @@ public enum JSONValue: Sendable, Hashable, Codable {
     public var intValue: Int? {
         switch self {
         case let .int(value): Int(value)
-        case let .double(value) where value.rounded() == value: Int(value)
+        case let .double(value): Int(exactly: value)
         default: nil
         }
     }

@@ -71,24 +71,5 @@ public final class LocalMariaDBServer: @unchecked Sendable {  // immutable after
         try Subprocess.run([tool] + arguments).status
     }
 
-    private static func freePort() throws -> Int {
-        let socket = try RawListener()
-        return socket.port
-    }
-}
-
-/// Binds 127.0.0.1:0 to learn a free port, then releases it.
-private struct RawListener {
-    let port: Int
-    init() throws {
-        let fd = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-        self.port = Int(UInt16(bigEndian: address.sin_port))
-    }
+    private static func freePort() throws -> Int { LoopbackPort.free() }
 }

@@ -85,7 +85,11 @@ final class SandboxTests: XCTestCase {
                                         caFile: proxy.caBundle)).query("SELECT COUNT(*) FROM users").rows
         }
         XCTAssertEqual(proxied, [["3"]])
-        // The audit log's file, read with the sqlite3 CLI while the sandbox runs; a second sandbox on it is refused.
+        // The audit log's file, read with the sqlite3 CLI while the sandbox runs (written in batches, within
+        // milliseconds); a second sandbox on it is refused.
+        try await waitUntil("the sqlite3 CLI sees the login") {
+            try await Subprocess.runOffThread(["sqlite3", state + "/audit.db", "SELECT subject, outcome FROM events WHERE kind = 'login'"]).stdout != ""
+        }
         let audit = try await Subprocess.runOffThread(["sqlite3", state + "/audit.db", "SELECT subject, outcome FROM events WHERE kind = 'login'"])
         XCTAssertEqual(audit.stdout, "app|accepted\n", audit.stderr)
         let second = try await Subprocess.runOffThread([executable, "up", TopologyTests.root.appendingPathComponent("Sandbox/default.yaml").path,

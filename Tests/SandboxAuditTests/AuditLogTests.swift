@@ -39,19 +39,74 @@ final class AuditLogTests: XCTestCase {
         XCTAssertEqual(ids.first, 55 - Int64(ids.count) + 1, "the newest are kept")
     }
 
+    func testTheOldestBatchesGoPastTheByteLimit() throws {
+        let log = try AuditLog(byteLimit: 10_000)
+        defer { log.close() }
+        let reason = String(repeating: "r", count: 1_000)
+        for index in 1...100 {
+            log.record(AuditEvent(component: "T", kind: .request, subject: "\(index)", outcome: "200", reason: reason))
+            log.flush()  // one batch each
+        }
+        let ids = log.events().map(\.id)
+        XCTAssertEqual(ids.last, 100, "the newest are kept")
+        XCTAssertTrue((8...10).contains(ids.count), "about 10,000 bytes of 1,100-byte events: \(ids)")
+        XCTAssertEqual(ids, Array(ids.first!...100))
+    }
+
     func testAStateFileIsReadWithTheSQLiteCLIAndHeldByOneSandbox() throws {
-        let path = NSTemporaryDirectory() + "audit-\(UUID().uuidString.prefix(8)).db"
-        defer { for suffix in ["", "-wal", "-shm", ".lock"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let path = Self.temporaryStateFile()
+        defer { Self.remove(path) }
         let log = try AuditLog(path: path)
         log.record(AuditEvent(component: "RDSProxy", kind: .login, subject: "app", outcome: "refused", reason: "no rds-db:connect"))
         XCTAssertThrowsError(try AuditLog(path: path)) { error in
             XCTAssertTrue("\(error)".contains("is in use by another sandbox (pid \(getpid())); stop it with `sandbox down` or choose another --state"), "\(error)")
         }
+        log.flush()
         let cli = try Subprocess.run(["sqlite3", path, "SELECT component, kind, subject, outcome, reason FROM events"])
         XCTAssertEqual(cli.stdout, "RDSProxy|login|app|refused|no rds-db:connect\n", cli.stderr)
+        log.record(AuditEvent(component: "RDSProxy", kind: .login, subject: "app", outcome: "accepted", reason: "written at close"))
         log.close()
         let again = try AuditLog(path: path)
-        XCTAssertEqual(again.events().map(\.reason), ["no rds-db:connect"], "a stopped sandbox's file is reopened with its events")
+        XCTAssertEqual(again.events().map(\.reason), ["no rds-db:connect", "written at close"], "a stopped sandbox's file is reopened with its events")
+        again.record(AuditEvent(component: "T", kind: .request, subject: "after reopening", outcome: "200", reason: ""))
+        XCTAssertEqual(again.events().map(\.id), [1, 2, 3], "ids go on from the file's")
         again.close()
+    }
+
+    /// Run as a service, the log writes what is recorded without a read asking for it.
+    func testTheWriterServiceWritesBatchesByItself() async throws {
+        let path = Self.temporaryStateFile()
+        defer { Self.remove(path) }
+        let log = try AuditLog(path: path)
+        defer { log.close() }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await log.run() }
+            defer { group.cancelAll() }
+            for index in 1...3 { log.record(AuditEvent(component: "T", kind: .request, subject: "\(index)", outcome: "200", reason: "")) }
+            try await waitUntil("the sqlite3 CLI sees three events") {
+                try await Subprocess.runOffThread(["sqlite3", path, "SELECT COUNT(*) FROM events"]).stdout == "3\n"
+            }
+        }
+    }
+
+    /// With no writer running, the queue stays within its bound: the recorder that fills it writes it.
+    func testAFullQueueIsWrittenByTheRecorder() throws {
+        let path = Self.temporaryStateFile()
+        defer { Self.remove(path) }
+        let log = try AuditLog(path: path)
+        defer { log.close() }
+        let reason = String(repeating: "r", count: 1_024)
+        let count = AuditLog.queueLimit / 1_024 + 10
+        for index in 1...count { log.record(AuditEvent(component: "T", kind: .request, subject: "\(index)", outcome: "200", reason: reason)) }
+        let written = Int(try Subprocess.run(["sqlite3", path, "SELECT COUNT(*) FROM events"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+        XCTAssertGreaterThan(written, 0, "written once the queue passed \(AuditLog.queueLimit) bytes")
+        XCTAssertLessThan(count - written, AuditLog.queueLimit / 1_024, "what is still queued fits the bound")
+        XCTAssertEqual(log.events(.init(limit: 1)).map(\.id), [Int64(count)], "a read writes the rest first")
+    }
+
+    private static func temporaryStateFile() -> String { NSTemporaryDirectory() + "audit-\(UUID().uuidString.prefix(8)).db" }
+
+    private static func remove(_ path: String) {
+        for suffix in ["", "-wal", "-shm", ".lock"] { try? FileManager.default.removeItem(atPath: path + suffix) }
     }
 }

@@ -106,7 +106,7 @@ struct Gateway: Sendable {
         let event = v1 ? PayloadV1.event(gatewayRequest, match: match, api: self.definition, accountID: self.accountID, region: self.region)
             : PayloadV2.event(gatewayRequest, match: match, api: self.definition, accountID: self.accountID, region: self.region)
         let source = "arn:aws:execute-api:\(self.region):\(self.accountID):\(self.definition.id)/$default/\(gatewayRequest.method)\(gatewayRequest.rawPath)"
-        let outcome = await self.invoke(match.route, payload: event.bytes, sourceARN: source)
+        let outcome = await self.invoke(match.route, event: event, sourceARN: source, on: context.channel.eventLoop)
         let response: GatewayResponse
         let why: String
         switch outcome {
@@ -134,28 +134,26 @@ struct Gateway: Sendable {
         case timedOut
     }
 
-    /// Invokes the route's function, waiting at most the integration timeout; the invocation itself runs in the
-    /// server's task group, so it outlives a request that timed out.
-    private func invoke(_ route: HTTPAPIDefinition.Route, payload: [UInt8], sourceARN: String) async -> Outcome {
+    /// Invokes the route's function with `event`, waiting at most the integration timeout (one deadline on the
+    /// request's event loop); the invocation itself runs in the server's task group, so it outlives a request that
+    /// timed out.
+    private func invoke(_ route: HTTPAPIDefinition.Route, event: JSONValue, sourceARN: String, on eventLoop: any EventLoop) async -> Outcome {
         let outcome = Readiness<Outcome>()
+        let deadline = eventLoop.scheduleTask(in: .milliseconds(Int64(route.timeoutInMillis))) { outcome.succeed(.timedOut) }
         let lambda = self.lambda
-        self.invocations.add {
+        let added = self.invocations.add {
             do throws(AWSError) {
-                outcome.succeed(.invoked(try await lambda.invoke(route.function, payload: payload, asService: "apigateway.amazonaws.com", sourceARN: sourceARN)))
+                outcome.succeed(.invoked(try await lambda.invoke(route.function, event: event, asService: "apigateway.amazonaws.com", sourceARN: sourceARN)))
             } catch {
                 outcome.succeed(.refused(error))
             }
+            deadline.cancel()
         }
-        return await withTaskGroup(of: Outcome.self) { group in
-            group.addTask { (try? await outcome.value) ?? .timedOut }
-            group.addTask {
-                try? await Task.sleep(for: .milliseconds(route.timeoutInMillis))
-                return .timedOut
-            }
-            let first = await group.next() ?? .timedOut
-            group.cancelAll()
-            return first
+        guard added else {
+            deadline.cancel()
+            return .refused(AWSError(.serviceException, "The sandbox is shutting down."))
         }
+        return (try? await outcome.value) ?? .timedOut
     }
 
     private func log(_ request: GatewayRequest, route: String?, status: Int, why: String) {
@@ -164,7 +162,7 @@ struct Gateway: Sendable {
             log.append(entry)
             if log.count > 200 { log.removeFirst(log.count - 200) }
         }
-        self.logger.info("HTTP API request", metadata: ([
+        self.logger.debug("HTTP API request", metadata: ([
             "apigw.api": "\(self.definition.name)", "apigw.request_id": "\(request.requestID)", "apigw.route": "\(route ?? "-")",
             "http.method": "\(request.method)", "http.path": "\(request.rawPath)", "http.status": "\(status)", "apigw.reason": "\(why)",
         ] as Logger.Metadata).adding(decision: .request, subject: "\(self.definition.name) \(request.method) \(request.rawPath)", outcome: "\(status)",

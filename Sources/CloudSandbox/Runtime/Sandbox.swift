@@ -82,6 +82,7 @@ public final class Sandbox: Sendable {
             audit.close()
             if owns { try? FileManager.default.removeItem(at: state) }
         }, logger: logger)
+        await services.run(audit, name: "audit log writer")
         do {
             let assembly = SandboxAssembly(topology: topology, baseDirectory: baseDirectory, stateDirectory: state, block: block,
                                            services: services, audit: audit, logger: logger)

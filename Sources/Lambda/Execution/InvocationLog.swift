@@ -3,7 +3,8 @@ import Logging
 import NIOConcurrencyHelpers
 
 /// The log lines of one invocation (START, what the code printed or logged, END, REPORT): LogType Tail returns
-/// its last 4 KB; the sandbox's log gets every line with the function's name.
+/// its last 4 KB, `sandbox logs` the latest invocations'; the sandbox's log gets every line with the function's name
+/// at debug (per-request lines stay out of a console at info).
 final class InvocationLog: Sendable {
     private let lines = NIOLockedValueBox<[String]>([])
     let function: String
@@ -18,7 +19,7 @@ final class InvocationLog: Sendable {
 
     func append(_ line: String) {
         self.lines.withLockedValue { $0.append(line) }
-        self.logger.info("\(line)", metadata: ["lambda.function": "\(self.function)", "lambda.request_id": "\(self.requestID)"])
+        self.logger.debug("\(line)", metadata: ["lambda.function": "\(self.function)", "lambda.request_id": "\(self.requestID)"])
     }
 
     var text: String { self.lines.withLockedValue { $0.map { $0 + "\n" }.joined() } }

@@ -31,6 +31,7 @@ extension LambdaService {
             throw AWSError(.resourceConflictException, "The statement id (\(permission.statementID)) provided already exists. Please provide a new statement id, or remove the existing statement.")
         }
         self.slots[name]?.permissions.append(permission)
+        self.parseResourcePolicy(name)
     }
 
     public func removePermission(_ reference: String, statementID: String) throws(AWSError) {
@@ -39,6 +40,14 @@ extension LambdaService {
             throw AWSError(.resourceNotFoundException, "Statement \(statementID) is not found in resource policy.")
         }
         self.slots[name]?.permissions.remove(at: index)
+        self.parseResourcePolicy(name)
+    }
+
+    /// Keeps the slot's resource policy parsed, once per change rather than once per invocation.
+    private func parseResourcePolicy(_ name: String) {
+        guard let permissions = self.slots[name]?.permissions else { return }
+        self.slots[name]?.resourcePolicy = permissions.isEmpty ? nil
+            : try? PolicyDocument.parse(Self.document(permissions, resource: self.arn(of: name)).text, kind: .resource)
     }
 
     /// The policy document GetPolicy returns; nil when the function has none.
@@ -49,21 +58,20 @@ extension LambdaService {
         return Self.document(permissions, resource: self.arn(of: name)).text
     }
 
-    /// Invoke on behalf of `service` (API Gateway): the function's resource policy must allow it for `sourceARN`.
-    public func invoke(_ reference: String, payload: [UInt8], asService service: String, sourceARN: String) async throws(AWSError) -> InvokeResult {
+    /// Invoke on behalf of `service` (API Gateway) with the event it built: the function's resource policy must
+    /// allow it for `sourceARN`.
+    public func invoke(_ reference: String, event: JSONValue, asService service: String, sourceARN: String) async throws(AWSError) -> InvokeResult {
         let name = try self.slotName(reference)
         let arn = self.arn(of: name)
-        let permissions = self.slots[name]?.permissions ?? []
         let context = RequestContext(servicePrincipal: service, action: "lambda:InvokeFunction", resource: arn,
                                      keys: ["aws:SourceArn": [sourceARN], "aws:SourceAccount": [self.accountID]])
-        let document = permissions.isEmpty ? nil : try? PolicyDocument.parse(Self.document(permissions, resource: arn).text, kind: .resource)
-        let allowed = document.map {
+        let allowed = self.slots[name]?.resourcePolicy.map {
             PolicyEvaluator.evaluate(context, identityPolicies: [], resourcePolicy: NamedPolicy(name: "function-policy", document: $0)).isAllowed
         } ?? false
         guard allowed else {
             throw AWSError(.accessDeniedException, "\(service) is not authorized to perform: lambda:InvokeFunction on resource: \(arn) for \(sourceARN): the function's resource-based policy has no statement that allows it (AddPermission)", status: 403)
         }
-        return try await self.invoke(name, payload: payload)
+        return try await self.invoke(name, payload: event.bytes, event: event)
     }
 
     static func document(_ permissions: [Permission], resource: String) -> JSONValue {

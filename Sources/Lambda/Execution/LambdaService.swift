@@ -1,6 +1,7 @@
 import AWSCore
 import AWSSigV4
 import Foundation
+import IAMPolicy
 import Logging
 import SandboxLifecycle
 
@@ -67,6 +68,8 @@ public actor LambdaService {
         var recentLogs: [String] = []
         /// The resource-based policy's statements (AddPermission).
         var permissions: [Permission] = []
+        /// `permissions` as the policy document evaluated on each invocation by a service.
+        var resourcePolicy: PolicyDocument?
     }
 
     public static let maxPayload = 6 * 1024 * 1024

@@ -151,11 +151,16 @@ public final class ProxyAudit: Sendable {
 
     public init(logger: Logger = SandboxLogging.defaultLogger(label: "cloudsandbox.rdsproxy")) { self.logger = logger }
 
-    public var all: [Entry] { self.entries.withLockedValue { $0 } }
+    /// The latest 1,000 decisions.
+    public var all: [Entry] { self.entries.withLockedValue { Array($0.suffix(Self.kept)) } }
+    static let kept = 1_000
 
     /// Keeps the decision and logs it as one (the audit log records it): refusals at info, the rest at debug.
     func record(user: String, outcome: String, reason: String) {
-        self.entries.withLockedValue { $0.append(Entry(user: user, outcome: outcome, reason: reason)); if $0.count > 1_000 { $0.removeFirst() } }
+        self.entries.withLockedValue { entries in
+            entries.append(Entry(user: user, outcome: outcome, reason: reason))
+            if entries.count >= 2 * Self.kept { entries.removeFirst(entries.count - Self.kept) }  // trimmed once per 1,000 logins
+        }
         let metadata = (["mysql.user": "\(user)", "rdsproxy.reason": "\(reason)"] as Logger.Metadata)
             .adding(decision: .login, subject: user, outcome: outcome, reason: reason)
         if outcome == "accepted" { self.logger.debug("login \(outcome)", metadata: metadata) } else { self.logger.info("login \(outcome)", metadata: metadata) }

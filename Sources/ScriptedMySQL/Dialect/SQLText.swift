@@ -103,6 +103,8 @@ enum SQLText {
         switch words.first ?? "" {
         case "INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER", "TRUNCATE", "RENAME", "LOAD": return true
         case "SELECT", "WITH":
+            // Most reads have neither word: no normalizing pass for them.
+            guard Self.containsIgnoringCase(sql, "FOR") || Self.containsIgnoringCase(sql, "LOCK") else { return false }
             let upper = Self.normalized(sql).uppercased()
             return upper.contains(" FOR UPDATE") || upper.contains(" LOCK IN SHARE MODE") || upper.contains(" FOR SHARE")
         default: return false

@@ -5,8 +5,8 @@ extension SQLSession {
     /// Runs one statement: the MySQL-only ones here, everything else translated and run on SQLite. A statement
     /// that changed data is kept for the server's replicas, handed over when its transaction commits.
     func execute(_ sql: String, parameters: [MySQLValue] = []) -> StatementResult {
-        let rawWords = SQLText.leadingWordsPreservingCase(sql)
-        let words = rawWords.map { $0.uppercased() }
+        let shape = StatementShape.of(sql)
+        let (rawWords, words) = (shape.rawWords, shape.words)
         guard let first = words.first else { return .failure(.emptyQuery) }
         let changesData = Self.changesData(words)
         if changesData, self.server.isReadOnly, self.connectionID != 0 {

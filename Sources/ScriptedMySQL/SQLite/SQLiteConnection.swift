@@ -19,6 +19,10 @@ final class SQLiteConnection {
     }
 
     private let handle: OpaquePointer
+    /// Prepared single statements by their text, reused as MySQL's own statement cache would (reset and rebound
+    /// each time); finalized all at once when full, and at close.
+    private var prepared: [String: OpaquePointer] = [:]
+    static let preparedLimit = 256
 
     init(path: String) throws(Failure) {
         var handle: OpaquePointer?
@@ -34,7 +38,15 @@ final class SQLiteConnection {
         _ = try? self.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF; PRAGMA foreign_keys=ON")
     }
 
-    deinit { sqlite3_close_v2(self.handle) }
+    deinit {
+        self.finalizePrepared()
+        sqlite3_close_v2(self.handle)
+    }
+
+    private func finalizePrepared() {
+        for statement in self.prepared.values { sqlite3_finalize(statement) }
+        self.prepared.removeAll()
+    }
 
     var isInTransaction: Bool { sqlite3_get_autocommit(self.handle) == 0 }
 
@@ -57,17 +69,34 @@ final class SQLiteConnection {
     /// Runs every statement in `sql` (binding `parameters` to the last one); returns the last one's result.
     @discardableResult
     func execute(_ sql: String, parameters: [MySQLValue] = []) throws(Failure) -> Result {
+        if let statement = self.prepared[sql] { return try self.run(statement, parameters: parameters) }
         var remaining = sql
         var result = Result(columns: [], rows: [], changes: 0, lastInsertRowID: 0)
         while !remaining.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             let (statement, tail) = try self.prepare(remaining)
+            guard let statement else { remaining = tail; continue }
+            let last = tail.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+            if last, remaining == sql {  // one statement: kept for the next time this text comes
+                if self.prepared.count >= Self.preparedLimit { self.finalizePrepared() }
+                self.prepared[sql] = statement
+                return try self.run(statement, parameters: parameters)
+            }
             remaining = tail
-            guard let statement else { continue }
             defer { sqlite3_finalize(statement) }
-            if tail.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { try self.bind(parameters, to: statement) }
+            if last { try self.bind(parameters, to: statement) }
             result = try self.step(statement)
         }
         return result
+    }
+
+    /// Binds `parameters` to a kept statement, runs it, and resets it (releasing what it holds) whatever happened.
+    private func run(_ statement: OpaquePointer, parameters: [MySQLValue]) throws(Failure) -> Result {
+        defer {
+            sqlite3_reset(statement)
+            sqlite3_clear_bindings(statement)
+        }
+        try self.bind(parameters, to: statement)
+        return try self.step(statement)
     }
 
     /// The parameter count and result columns of `sql` without running it.

@@ -145,8 +145,8 @@ final class ScriptedSession: MySQLServerSession, @unchecked Sendable {
     /// budget, which most reads end well within: no thread hop. A longer read (interrupted, nothing changed, it
     /// runs again), a write (it may wait for a lock), SLEEP() and scripts take the async path to the blocking pool.
     func startExecute(_ command: MySQLCommand, writer: MySQLResponseWriter) -> EventLoopFuture<CommandResponse>? {
-        guard case let .query(query) = command, case let text = BinaryLiterals.text(of: query), self.server.script.isEmpty, !SQLText.isWrite(text),
-              text.range(of: "SLEEP(", options: .caseInsensitive) == nil else { return nil }
+        guard case let .query(query) = command, case let text = BinaryLiterals.text(of: query), self.server.script.isEmpty,
+              case let shape = StatementShape.of(text), !shape.isWrite, !shape.sleeps else { return nil }
         let outcome = self.lock.withLock { () -> (CommandResponse, open: Bool)? in
             let result = self.sql.withInstructionBudget(Self.inlineBudget) { self.sql.execute(text) }
             if case let .failure(error) = result, error == .queryInterrupted { return nil }
@@ -162,7 +162,7 @@ final class ScriptedSession: MySQLServerSession, @unchecked Sendable {
     /// writing transaction ahead of it up to innodb_lock_wait_timeout (1205), and a real cycle is a deadlock (1213,
     /// the transaction rolled back). Reads never wait.
     private func takeWriteLock(for text: String) async -> CommandResponse? {
-        guard let schema = self.sql.database, !self.server.isReadOnly, SQLText.isWrite(text) else { return nil }  // a reader answers 1290
+        guard let schema = self.sql.database, !self.server.isReadOnly, StatementShape.of(text).isWrite else { return nil }  // a reader answers 1290
         let seconds = Double(self.sql.variables["innodb_lock_wait_timeout"] ?? "") ?? 50
         switch await self.server.writeLocks.acquire(schema, session: self.info.id, timeout: .milliseconds(Int64(max(0, seconds) * 1000))) {
         case .granted:
