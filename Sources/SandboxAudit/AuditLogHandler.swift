@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 
 /// Records into an `AuditLog` every log message a component marks as a decision (`Logger.Metadata.adding(decision:…)`);
 /// the sandbox adds it beside its own log handler, so the
@@ -37,15 +38,45 @@ public enum Redaction {
     static let sensitiveKeys = ["password", "secret_string", "secretstring", "token", "credential", "secretaccesskey", "signature"]
 
     public static func redact(key: String, value: String) -> String {
-        let lower = key.lowercased()
-        if self.sensitiveKeys.contains(where: { lower.contains($0) }) { return "<redacted>" }
-        // An RDS IAM token or presigned URL inside a message: keep the host and action, drop the signature and credentials.
-        guard value.contains("X-Amz-Signature=") || value.contains("X-Amz-Security-Token=") || value.contains("X-Amz-Credential=") else { return value }
+        if self.isSensitive(key) { return "<redacted>" }
+        // An RDS IAM token or presigned URL inside a message: keep the host and action, drop the signature and
+        // credentials. Most text has no `X-Amz-` at all, told on its bytes before any pattern runs.
+        guard Self.contains(value, "X-Amz-"),
+              value.contains("X-Amz-Signature=") || value.contains("X-Amz-Security-Token=") || value.contains("X-Amz-Credential=") else { return value }
         return value.replacingOccurrences(of: #"X-Amz-(Signature|Security-Token|Credential)=[^&\s"]*"#, with: "X-Amz-$1=<redacted>", options: .regularExpression)
     }
 }
 
 extension Redaction {
+    /// Keys seen so far and whether they name a secret: the same few keys come with every decision.
+    private static let keys = NIOLockedValueBox<[String: Bool]>([:])
+
+    static func isSensitive(_ key: String) -> Bool {
+        if let known = Self.keys.withLockedValue({ $0[key] }) { return known }
+        let lower = key.lowercased()
+        let sensitive = Self.sensitiveKeys.contains { lower.contains($0) }
+        Self.keys.withLockedValue { keys in
+            if keys.count >= 1_024 { keys.removeAll(keepingCapacity: true) }
+            keys[key] = sensitive
+        }
+        return sensitive
+    }
+
+    /// Whether `text`'s UTF-8 bytes contain `needle`'s.
+    static func contains(_ text: String, _ needle: StaticString) -> Bool {
+        let pattern = UnsafeBufferPointer(start: needle.utf8Start, count: needle.utf8CodeUnitCount)
+        var text = text
+        return text.withUTF8 { bytes in
+            guard bytes.count >= pattern.count, let first = pattern.first else { return pattern.isEmpty }
+            var start = 0
+            while start <= bytes.count - pattern.count {
+                if bytes[start] == first, (1..<pattern.count).allSatisfy({ bytes[start + $0] == pattern[$0] }) { return true }
+                start += 1
+            }
+            return false
+        }
+    }
+
     /// `text` with each of `secrets` (at least 4 characters) and every token signature or credential replaced.
     public static func redact(_ text: String, secrets: [String]) -> String {
         secrets.filter { $0.count >= 4 }.sorted { $0.count > $1.count }.reduce(Self.redact(key: "text", value: text)) { text, secret in

@@ -1,4 +1,5 @@
 import MySQLWire
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import NIOSSL
@@ -8,13 +9,33 @@ import NIOSSL
 public final class MySQLConnection: Sendable {
     /// TLS settings for the upgrade: the trusted roots and the name the certificate must carry.
     public struct TLS: Sendable {
-        public var configuration: TLSConfiguration
+        public var configuration: TLSConfiguration {
+            didSet { self.context = ContextCache() }
+        }
         /// The host name checked against the certificate; `nil` checks the peer's IP address.
         public var serverHostname: String?
+        /// The context built from `configuration` (its trust roots loaded), once for every connection that uses
+        /// these settings rather than once per connection.
+        private var context = ContextCache()
 
         public init(configuration: TLSConfiguration, serverHostname: String? = nil) {
             self.configuration = configuration
             self.serverHostname = serverHostname
+        }
+
+        func sslContext() throws -> NIOSSLContext { try self.context.get(self.configuration) }
+
+        private final class ContextCache: Sendable {
+            private let context = NIOLockedValueBox<NIOSSLContext?>(nil)
+
+            func get(_ configuration: TLSConfiguration) throws -> NIOSSLContext {
+                try self.context.withLockedValue { context in
+                    if let context { return context }
+                    let made = try NIOSSLContext(configuration: configuration)
+                    context = made
+                    return made
+                }
+            }
         }
 
         /// Trust `caPEM` and verify the certificate fully (chain and host name or IP).
@@ -46,7 +67,7 @@ public final class MySQLConnection: Sendable {
         sourceAddress: SocketAddress? = nil, connectTimeout: TimeAmount = .seconds(10), loginTimeout: TimeAmount? = nil,
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> MySQLConnection {
-        let sslContext = try tls.map { try NIOSSLContext(configuration: $0.configuration) }
+        let sslContext = try tls.map { try $0.sslContext() }
         var configuration = configuration
         if sslContext == nil, configuration.tls == .preferred { configuration.tls = .disabled }
         let eventLoop = group.next()
