@@ -162,7 +162,7 @@ let package = Package(
         // The audit log: every decision in SQLite (in memory, or a file the sqlite3 CLI reads), fed by a log handler,
         // written in batches by its service.
         .target(name: "SandboxAudit", dependencies: [
-            "CSQLite",
+            "CSQLite", "SandboxJSON",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -1,5 +1,6 @@
 import CSQLite
 import Foundation
+import SandboxJSON
 
 /// The audit log's SQLite database: one connection, used under `AuditLog`'s write lock only. Writes a batch of
 /// events in one transaction through a statement prepared once, keeps the newest `capacity`, and answers queries.
@@ -58,10 +59,8 @@ struct AuditStore: @unchecked Sendable {  // an OpaquePointer, confined to the o
     mutating func write(_ events: [AuditEvent]) {
         guard let last = events.last?.id else { return }
         sqlite3_exec(self.handle, "BEGIN", nil, nil, nil)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
         for event in events {
-            let details = (try? encoder.encode(event.details)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+            let details = JSONValue.object(event.details.mapValues(JSONValue.string)).text
             sqlite3_bind_int64(self.insert, 1, event.id)
             for (index, text) in [AuditEvent.timeFormat.format(event.time), event.component, event.kind.rawValue, event.subject, event.outcome,
                                   event.reason, details].enumerated() {
@@ -100,7 +99,7 @@ struct AuditStore: @unchecked Sendable {  // an OpaquePointer, confined to the o
         self.select(sql, parameters) { row in
             let text = { (column: Int32) in sqlite3_column_text(row, column).map { String(cString: $0) } ?? "" }
             guard let kind = AuditEvent.Kind(rawValue: text(3)) else { return }
-            let details = (try? JSONDecoder().decode([String: String].self, from: Data(text(7).utf8))) ?? [:]
+            let details = ((try? JSONValue(parsing: Array(text(7).utf8)))?.objectValue ?? [:]).compactMapValues(\.stringValue)
             let time = (try? AuditEvent.timeFormat.parse(text(1))) ?? Date(timeIntervalSince1970: 0)
             events.append(AuditEvent(id: sqlite3_column_int64(row, 0), time: time, component: text(2), kind: kind, subject: text(4),
                                      outcome: text(5), reason: text(6), details: details))

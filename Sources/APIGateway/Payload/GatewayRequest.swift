@@ -1,3 +1,4 @@
+import AWSCore
 import AWSSigV4
 import Foundation
 import Lambda
@@ -48,8 +49,9 @@ public struct GatewayRequest: Sendable {
         var parts = tm()
         gmtime_r(&seconds, &parts)
         let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        return String(format: "%02d/", Int(parts.tm_mday)) + months[Int(parts.tm_mon)]
-            + String(format: "/%04d:%02d:%02d:%02d +0000", Int(parts.tm_year) + 1900, Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec))
+        let pad = TextFormat.padded
+        return "\(pad(Int(parts.tm_mday), 2))/\(months[Int(parts.tm_mon)])/\(pad(Int(parts.tm_year) + 1900, 4)):"
+            + "\(pad(Int(parts.tm_hour), 2)):\(pad(Int(parts.tm_min), 2)):\(pad(Int(parts.tm_sec), 2)) +0000"
     }
 
     var epochMillis: Int64 { Int64((self.time.timeIntervalSince1970 * 1000).rounded()) }

@@ -1,3 +1,4 @@
+import AWSCore
 import Foundation
 import Logging
 import NIOConcurrencyHelpers
@@ -54,7 +55,8 @@ enum LambdaTimestamp {
         var parts = tm()
         gmtime_r(&seconds, &parts)
         let millis = Int((date.timeIntervalSince1970 - Double(seconds)) * 1000)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
-                      Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), millis)
+        let pad = TextFormat.padded
+        return "\(pad(Int(parts.tm_year) + 1900, 4))-\(pad(Int(parts.tm_mon) + 1, 2))-\(pad(Int(parts.tm_mday), 2))T"
+            + "\(pad(Int(parts.tm_hour), 2)):\(pad(Int(parts.tm_min), 2)):\(pad(Int(parts.tm_sec), 2)).\(pad(millis, 3))Z"
     }
 }

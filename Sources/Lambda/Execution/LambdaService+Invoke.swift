@@ -112,23 +112,23 @@ extension LambdaService {
             await instance.instance.stop()
             await self.release(name, nil)
         case .timedOut:
-            let message = "\(LambdaTimestamp.string(from: Date())) \(requestID) Task timed out after \(String(format: "%.2f", timeout)) seconds"
+            let message = "\(LambdaTimestamp.string(from: Date())) \(requestID) Task timed out after \(TextFormat.fixed(timeout)) seconds"
             log.append(message)
             result = InvokeResult(status: 200, payload: (["errorMessage": .string(message)] as JSONValue).bytes, functionError: "Unhandled",
                                   requestID: requestID)
             await self.release(name, nil)
         }
         log.append("END RequestId: \(requestID)")
-        log.append("REPORT RequestId: \(requestID)\tDuration: \(String(format: "%.2f", millis)) ms\tBilled Duration: \(Int(millis.rounded(.up))) ms"
-            + "\tMemory Size: \(slot.definition.memorySize) MB" + (initMillis.map { "\tInit Duration: \(String(format: "%.2f", $0)) ms" } ?? ""))
+        log.append("REPORT RequestId: \(requestID)\tDuration: \(TextFormat.fixed(millis)) ms\tBilled Duration: \(Int(millis.rounded(.up))) ms"
+            + "\tMemory Size: \(slot.definition.memorySize) MB" + (initMillis.map { "\tInit Duration: \(TextFormat.fixed($0)) ms" } ?? ""))
         self.remember(name, log)
         let (verdict, why): (String, String) = switch outcome {
         case .response: ("ok", "")
         case let .error(error), let .crashed(error): ("error", "\(error.errorType): \(error.errorMessage)")
-        case .timedOut: ("timeout", "timed out after \(String(format: "%.2f", timeout)) seconds")
+        case .timedOut: ("timeout", "timed out after \(TextFormat.fixed(timeout)) seconds")
         }
         self.environment.logger.debug("invocation ended", metadata: ([
-            "lambda.function": "\(name)", "lambda.request_id": "\(requestID)", "lambda.duration_ms": "\(String(format: "%.2f", millis))",
+            "lambda.function": "\(name)", "lambda.request_id": "\(requestID)", "lambda.duration_ms": "\(TextFormat.fixed(millis))",
         ] as Logger.Metadata).adding(decision: .invocation, subject: name, outcome: verdict, reason: why))
         var answer = result
         if tail { answer.logResult = log.tail }

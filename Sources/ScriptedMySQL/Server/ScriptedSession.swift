@@ -144,17 +144,25 @@ final class ScriptedSession: MySQLServerSession, @unchecked Sendable {
     /// A read, with no script rules to consult, runs at once on the connection's event loop within an instruction
     /// budget, which most reads end well within: no thread hop. A longer read (interrupted, nothing changed, it
     /// runs again), a write (it may wait for a lock), SLEEP() and scripts take the async path to the blocking pool.
+    /// Prepared statements' executes (`COM_STMT_EXECUTE`, as sysbench and most drivers send) take the same path.
     func startExecute(_ command: MySQLCommand, writer: MySQLResponseWriter) -> EventLoopFuture<CommandResponse>? {
-        guard case let .query(query) = command, case let text = BinaryLiterals.text(of: query), self.server.script.isEmpty,
-              case let shape = StatementShape.of(text), !shape.isWrite, !shape.sleeps else { return nil }
+        let (text, parameters, kind): (String, [MySQLValue], QueryLog.Entry.Kind)
+        switch command {
+        case let .query(query): (text, parameters, kind) = (BinaryLiterals.text(of: query), [], .query)
+        case let .statementExecute(execute):
+            guard let statement = self.sql.prepared[execute.statementID] else { return nil }
+            (text, parameters, kind) = (statement.sql, execute.parameters, .execute)
+        default: return nil
+        }
+        guard self.server.script.isEmpty, case let shape = StatementShape.of(text), !shape.isWrite, !shape.sleeps else { return nil }
         let outcome = self.lock.withLock { () -> (CommandResponse, open: Bool)? in
-            let result = self.sql.withInstructionBudget(Self.inlineBudget) { self.sql.execute(text) }
+            let result = self.sql.withInstructionBudget(Self.inlineBudget) { self.sql.execute(text, parameters: parameters) }
             if case let .failure(error) = result, error == .queryInterrupted { return nil }
-            return (self.encode(result, binary: false), self.sql.anyTransactionOpen)
+            return (self.encode(result, binary: kind == .execute), self.sql.anyTransactionOpen)
         }
         guard let (response, open) = outcome else { return nil }
         if !open { self.server.writeLocks.release(session: self.info.id) }
-        self.record(text, kind: .query, response, scripted: false)
+        self.record(text, kind: kind, response, scripted: false)
         return writer.eventLoop.makeSucceededFuture(response)
     }
 
