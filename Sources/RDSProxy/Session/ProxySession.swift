@@ -75,11 +75,16 @@ final class ProxySession: MySQLServerSession, @unchecked Sendable {
     }
 
     /// A query that can start at once, without suspending: the client holds a connection, or an idle one needs
-    /// no replay of session state. Saves the thread hops of the async path on the common case.
+    /// no replay of session state. Saves the thread hops of the async path on the common case. A prepared
+    /// statement's execute starts at once on the connection its session is pinned to.
     func startExecute(_ command: MySQLCommand, writer: MySQLResponseWriter) -> EventLoopFuture<CommandResponse>? {
-        guard case let .query(sql) = command else { return nil }
-        let effect = StatementEffect.of(sql.text, excludeVariableSets: self.server.excludeVariableSets)
         let (held, user, wanted) = self.state.withLockedValue { ($0.held, $0.user, $0.wanted) }
+        let effect: StatementEffect
+        switch command {
+        case let .query(sql): effect = StatementEffect.of(sql.text, excludeVariableSets: self.server.excludeVariableSets)
+        case .statementExecute where held != nil && self.isPinned: effect = StatementEffect()
+        default: return nil
+        }
         let lease: BackendLease
         if let held {
             lease = held
