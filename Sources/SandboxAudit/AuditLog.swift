@@ -34,6 +34,8 @@ public final class AuditLog: Sendable {
     private let store: NIOLockedValueBox<AuditStore?>
     private let due: AsyncStream<Void>
     private let wake: AsyncStream<Void>.Continuation
+    /// Whether a `run()` iterates `due` (an AsyncStream has one reader at a time).
+    private let writing = NIOLockedValueBox(false)
     /// The file, when not in memory.
     public let path: String?
     private let lock: StateFileLock?
@@ -109,9 +111,14 @@ public final class AuditLog: Sendable {
 }
 
 extension AuditLog: Service {
-    /// Writes queued events in batches until graceful shutdown or cancellation (`close()` writes the rest).
+    /// Writes queued events in batches until graceful shutdown or cancellation (`close()` writes the rest). One
+    /// run writes: a log handed to a second group at the same time leaves the writing to the first.
     public func run() async {
         let due = self.due
+        guard self.writing.withLockedValue({ writing in defer { writing = true }; return !writing }) else {
+            return (try? await gracefulShutdown()) ?? ()
+        }
+        defer { self.writing.withLockedValue { $0 = false } }
         try? await cancelWhenGracefulShutdown {
             for await _ in due {
                 try await Task.sleep(for: Self.batchDelay)

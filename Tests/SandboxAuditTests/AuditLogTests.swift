@@ -73,13 +73,15 @@ final class AuditLogTests: XCTestCase {
         again.close()
     }
 
-    /// Run as a service, the log writes what is recorded without a read asking for it.
+    /// Run as a service, the log writes what is recorded without a read asking for it; run twice at once (one log
+    /// handed to two groups), one run writes and the other waits.
     func testTheWriterServiceWritesBatchesByItself() async throws {
         let path = Self.temporaryStateFile()
         defer { Self.remove(path) }
         let log = try AuditLog(path: path)
         defer { log.close() }
         try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await log.run() }
             group.addTask { await log.run() }
             defer { group.cancelAll() }
             for index in 1...3 { log.record(AuditEvent(component: "T", kind: .request, subject: "\(index)", outcome: "200", reason: "")) }
