@@ -82,11 +82,11 @@ public final class AuditLog: Sendable {
     /// Writes every queued event now.
     public func flush() {
         self.store.withLockedValue { store in
-            let batch = self.queue.withLockedValue { queue in
+            let (batch, bytes) = self.queue.withLockedValue { queue in
                 defer { (queue.events, queue.bytes) = ([], 0) }
-                return queue.events
+                return (queue.events, queue.bytes)
             }
-            store?.write(batch.map(\.redacted))
+            store?.write(batch.map(\.redacted), bytes: bytes)
         }
     }
 

@@ -54,9 +54,9 @@ struct AuditStore: @unchecked Sendable {  // an OpaquePointer, confined to the o
         return last
     }
 
-    /// Stores `events` (ids assigned, secrets already redacted) in one transaction, then deletes what fell past the
-    /// capacity or the byte limit.
-    mutating func write(_ events: [AuditEvent]) {
+    /// Stores `events` (ids assigned, secrets already redacted; `bytes` of text as the queue counted them) in one
+    /// transaction, then deletes what fell past the capacity or the byte limit.
+    mutating func write(_ events: [AuditEvent], bytes: Int) {
         guard let last = events.last?.id else { return }
         sqlite3_exec(self.handle, "BEGIN", nil, nil, nil)
         for event in events {
@@ -72,7 +72,7 @@ struct AuditStore: @unchecked Sendable {  // an OpaquePointer, confined to the o
         let first = events[0].id
         var through: Int64?
         if last > self.capacity, (first - 1) / self.trimStep != last / self.trimStep { through = last - self.capacity }
-        self.batches.append((last, events.reduce(0) { $0 + $1.approximateBytes }))
+        self.batches.append((last, bytes))
         self.bytes += self.batches[self.batches.count - 1].bytes
         while self.bytes > self.byteLimit, self.batches.count > 1 {
             let oldest = self.batches.removeFirst()

@@ -14,7 +14,7 @@ enum HTTPBench {
     static let duration = 3
 
     static func run(logger: Logger) async throws {
-        guard Self.installed("wrk") else { return print("HTTP table: not measured (wrk is not installed; `make bench` installs it)") }
+        guard Self.executable("wrk") != nil else { return print("HTTP table: not measured (wrk is not installed; `make bench` installs it)") }
         let nginx = try? NginxAnchor.start()
         defer { nginx?.stop() }
         let hello = try await RunningService(HTTPListener(responder: Router().get("/hello") { _, _ in "hello" }.buildResponder(), host: "127.0.0.1", logger: logger),
@@ -72,10 +72,10 @@ enum HTTPBench {
         return nil
     }
 
-    static func installed(_ program: String) -> Bool {
-        (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin").split(separator: ":").contains {
-            FileManager.default.isExecutableFile(atPath: "\($0)/\(program)")
-        } || FileManager.default.isExecutableFile(atPath: "/usr/sbin/\(program)")
+    /// Where `program` is installed: on PATH, or in /usr/sbin (nginx), which a non-root PATH may lack.
+    static func executable(_ program: String) -> String? {
+        ((ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin").split(separator: ":") + ["/usr/sbin"]).map { "\($0)/\(program)" }
+            .first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 }
 
@@ -86,7 +86,7 @@ struct NginxAnchor {
     let url: String
 
     static func start() throws -> NginxAnchor {
-        guard HTTPBench.installed("nginx") else { throw BenchFailure("nginx is not installed") }
+        guard let nginx = HTTPBench.executable("nginx") else { throw BenchFailure("nginx is not installed") }
         let folder = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("bench-nginx-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("www"), withIntermediateDirectories: true)
         try Data(#"{"message":"hello","items":[1,2,3]}"#.utf8).write(to: folder.appendingPathComponent("www/hello.json"))
@@ -99,7 +99,7 @@ struct NginxAnchor {
             """
         try Data(configuration.utf8).write(to: folder.appendingPathComponent("nginx.conf"))
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: FileManager.default.isExecutableFile(atPath: "/usr/sbin/nginx") ? "/usr/sbin/nginx" : "/usr/bin/nginx")
+        process.executableURL = URL(fileURLWithPath: nginx)
         process.arguments = ["-p", folder.path, "-c", folder.appendingPathComponent("nginx.conf").path]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice

@@ -32,7 +32,7 @@ public final class LocalMariaDBServer: @unchecked Sendable {  // immutable after
         let install = try Self.run("/usr/bin/mariadb-install-db", ["--no-defaults", "--datadir=\(directory)/data", "--user=\(NSUserName())",
                                                                   "--auth-root-authentication-method=socket", "--skip-test-db"])
         guard install == 0 else { throw Unavailable(description: "mariadb-install-db failed (\(install)); a working mariadb-server is needed") }
-        let port = try Self.freePort()
+        let port = LoopbackPort.free()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/sbin/mariadbd")
         process.arguments = ["--no-defaults", "--datadir=\(directory)/data", "--socket=\(directory)/sock", "--port=\(port)",
@@ -70,6 +70,4 @@ public final class LocalMariaDBServer: @unchecked Sendable {  // immutable after
     private static func run(_ tool: String, _ arguments: [String]) throws -> Int32 {
         try Subprocess.run([tool] + arguments).status
     }
-
-    private static func freePort() throws -> Int { LoopbackPort.free() }
 }

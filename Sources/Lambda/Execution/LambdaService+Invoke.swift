@@ -8,7 +8,8 @@ extension LambdaService {
     /// Invoke: checks the payload and concurrency, takes a warm instance or starts one, enforces the timeout,
     /// and answers as Lambda does (200 with the payload or a function error, 202 for Event, 204 for DryRun).
     public func invoke(_ reference: String, payload: [UInt8], type: InvocationType = .requestResponse, tail: Bool = false) async throws(AWSError) -> InvokeResult {
-        try self.admit(reference, payload: payload)
+        let name = try self.slotName(reference)
+        try self.admit(payload)
         let payload = payload.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) ? Array("{}".utf8) : payload
         let event: JSONValue
         do {
@@ -16,12 +17,11 @@ extension LambdaService {
         } catch {
             throw AWSError(.invalidRequestContentException, "Could not parse request body into json: the payload is not valid JSON (\(error))")
         }
-        return try await self.invoke(reference, payload: payload, event: event, type: type, tail: tail)
+        return try await self.start(name, payload: payload, event: event, type: type, tail: tail)
     }
 
-    /// Invoke with `event` already built (an HTTP API's): `payload` is its JSON text.
-    func invoke(_ reference: String, payload: [UInt8], event: JSONValue, type: InvocationType = .requestResponse, tail: Bool = false) async throws(AWSError) -> InvokeResult {
-        let name = try self.admit(reference, payload: payload)
+    /// Starts the invocation of function `name` once admitted, with `event` already built: `payload` is its JSON text.
+    func start(_ name: String, payload: [UInt8], event: JSONValue, type: InvocationType = .requestResponse, tail: Bool = false) async throws(AWSError) -> InvokeResult {
         let requestID = UUID().uuidString.lowercased()
         if type == .dryRun { return InvokeResult(status: 204, payload: [], requestID: requestID) }
         try self.reserve(name)
@@ -32,15 +32,12 @@ extension LambdaService {
         return try await self.run(name, payload: payload, event: event, requestID: requestID, tail: tail)
     }
 
-    /// The function's name, once it exists, the service runs and the payload fits.
-    @discardableResult
-    private func admit(_ reference: String, payload: [UInt8]) throws(AWSError) -> String {
-        let name = try self.slotName(reference)
+    /// Admits an invocation once the service runs and the payload fits.
+    func admit(_ payload: [UInt8]) throws(AWSError) {
         guard !self.isStopped else { throw AWSError(.serviceException, "The sandbox is shutting down.") }
         guard payload.count <= Self.maxPayload else {
             throw AWSError(.requestTooLargeException, "Request must be smaller than \(Self.maxPayload) bytes for the InvokeFunction operation")
         }
-        return name
     }
 
     /// Takes one unit of concurrency or throws Lambda's throttling error.

@@ -71,7 +71,9 @@ extension LambdaService {
         guard allowed else {
             throw AWSError(.accessDeniedException, "\(service) is not authorized to perform: lambda:InvokeFunction on resource: \(arn) for \(sourceARN): the function's resource-based policy has no statement that allows it (AddPermission)", status: 403)
         }
-        return try await self.invoke(name, payload: event.bytes, event: event)
+        let payload = event.bytes
+        try self.admit(payload)
+        return try await self.start(name, payload: payload, event: event)
     }
 
     static func document(_ permissions: [Permission], resource: String) -> JSONValue {

@@ -78,11 +78,11 @@ final class ProxySession: MySQLServerSession, @unchecked Sendable {
     /// no replay of session state. Saves the thread hops of the async path on the common case. A prepared
     /// statement's execute starts at once on the connection its session is pinned to.
     func startExecute(_ command: MySQLCommand, writer: MySQLResponseWriter) -> EventLoopFuture<CommandResponse>? {
-        let (held, user, wanted) = self.state.withLockedValue { ($0.held, $0.user, $0.wanted) }
+        let (held, user, wanted, pinned) = self.state.withLockedValue { ($0.held, $0.user, $0.wanted, $0.pinReason != nil) }
         let effect: StatementEffect
         switch command {
         case let .query(sql): effect = StatementEffect.of(sql.text, excludeVariableSets: self.server.excludeVariableSets)
-        case .statementExecute where held != nil && self.isPinned: effect = StatementEffect()
+        case .statementExecute where held != nil && pinned: effect = StatementEffect()
         default: return nil
         }
         let lease: BackendLease

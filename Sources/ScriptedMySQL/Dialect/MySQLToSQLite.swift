@@ -1,26 +1,19 @@
 import Foundation
-import NIOConcurrencyHelpers
 
 /// Rewrites the MySQL dialect typical applications send into SQL that SQLite runs. Applications send the same
 /// statements over and over: a translation without session values in it is kept (up to 4,096 statements).
 enum MySQLToSQLite {
-    private static let cache = NIOLockedValueBox<[String: String]>([:])
-    private static let cacheLimit = 4_096
+    private static let cache = StatementTextCache<String>()
 
     /// Translates one statement. `substitutions` replace session functions and @@variables by literals.
     static func translate(_ sql: String, substitutions: (String) -> String? = { _ in nil }) -> String {
-        if let known = Self.cache.withLockedValue({ $0[sql] }) { return known }
+        if let known = Self.cache[sql] { return known }
         var substituted = false
         let text = Self.translateAnew(sql) { token in
             substituted = true
             return substitutions(token)
         }
-        if !substituted {
-            Self.cache.withLockedValue { cache in
-                if cache.count >= Self.cacheLimit { cache.removeAll(keepingCapacity: true) }
-                cache[sql] = text
-            }
-        }
+        if !substituted { Self.cache.keep(text, for: sql) }
         return text
     }
 

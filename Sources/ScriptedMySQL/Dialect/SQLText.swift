@@ -156,3 +156,21 @@ extension SQLText {
         return statements.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
     }
 }
+
+extension SQLText {
+    /// Whether `text` contains the ASCII `needle`, letters compared without case, on UTF-8 bytes.
+    static func containsIgnoringCase(_ text: String, _ needle: StaticString) -> Bool {
+        let pattern = UnsafeBufferPointer(start: needle.utf8Start, count: needle.utf8CodeUnitCount).map(Self.upper)
+        guard let first = pattern.first else { return true }
+        let bytes = Array(text.utf8)
+        guard bytes.count >= pattern.count else { return false }
+        for start in 0...(bytes.count - pattern.count) where Self.upper(bytes[start]) == first {
+            var index = 1
+            while index < pattern.count, Self.upper(bytes[start + index]) == pattern[index] { index += 1 }
+            if index == pattern.count { return true }
+        }
+        return false
+    }
+
+    private static func upper(_ byte: UInt8) -> UInt8 { (0x61...0x7A).contains(byte) ? byte - 0x20 : byte }
+}
