@@ -29,6 +29,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
@@ -47,10 +48,13 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "_CryptoExtras", package: "swift-crypto"),
         ]),
-        // What every server needs to run as a swift-service-lifecycle Service: readiness, and running one on its own.
+        // What every server needs to run as a swift-service-lifecycle Service: readiness, deadlines, and running one on its own.
         .target(name: "SandboxLifecycle", dependencies: [
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "HeapModule", package: "swift-collections"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         // SigV4: canonical requests, signing, presigning, verification, RDS IAM auth tokens. No I/O.
@@ -159,7 +163,7 @@ let package = Package(
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
-        // The audit log: every decision in SQLite (in memory, or a file the sqlite3 CLI reads), fed by a log handler,
+        // The audit log: every decision in SQLite (in memory, or a file the sqlite3 CLI reads), fed by Logger.decide,
         // written in batches by its service.
         .target(name: "SandboxAudit", dependencies: [
             "CSQLite", "SandboxJSON",
@@ -246,7 +250,7 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         ]),
         .testTarget(name: "APIGatewayTests", dependencies: ["APIGateway", "AWSCore", "Lambda"]),
-        .testTarget(name: "LambdaTests", dependencies: ["Lambda"]),
+        .testTarget(name: "LambdaTests", dependencies: ["Lambda", "SandboxLifecycle"]),
         .testTarget(name: "SandboxJSONTests", dependencies: ["SandboxJSON"]),
         .testTarget(name: "SandboxAuditTests", dependencies: ["SandboxAudit", "SandboxTesting", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "TemplateImportTests", dependencies: [

@@ -169,11 +169,11 @@ package final class ClusterRuntime: Service {
         if stopped, cluster.members[writer]?.isRunning == true { return }
         do {
             try self.account.beginClusterFailover(id, target: nil)  // calls back with the reader it picked
-            self.logger.info("the writer went down: failover begins", metadata: (["db.writer": "\(writer)"] as Logger.Metadata)
-                .adding(decision: .failover, subject: id, outcome: "begun", reason: "writer \(writer) stopped answering"))
+            self.logger.decide(.failover, subject: id, outcome: "begun", reason: "writer \(writer) stopped answering", level: .info,
+                               "the writer went down: failover begins", metadata: ["db.writer": "\(writer)"])
         } catch {
-            self.logger.warning("the writer went down and the cluster cannot fail over", metadata: (["db.writer": "\(writer)"] as Logger.Metadata)
-                .adding(decision: .failover, subject: id, outcome: "refused", reason: "\(error)"))
+            self.logger.decide(.failover, subject: id, outcome: "refused", reason: "\(error)", level: .warning,
+                               "the writer went down and the cluster cannot fail over", metadata: ["db.writer": "\(writer)"])
         }
     }
 

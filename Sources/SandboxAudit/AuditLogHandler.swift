@@ -2,9 +2,9 @@ import Foundation
 import Logging
 import NIOConcurrencyHelpers
 
-/// Records into an `AuditLog` every log message a component marks as a decision (`Logger.Metadata.adding(decision:…)`);
-/// the sandbox adds it beside its own log handler, so the
-/// decisions are logged and recorded in one call, at any console log level.
+/// Records into an `AuditLog` every log message marked as a decision in its metadata (`Logger.Metadata.adding(decision:…)`,
+/// what `Logger.decide` logs on a logger that is not a sandbox's): for components run on their own with a logger
+/// of the user's. A sandbox's own logger records decisions typed (`SandboxLogHandler`).
 public struct AuditLogHandler: LogHandler {
     public var metadata: Logger.Metadata = [:]
     public var logLevel: Logger.Level = .debug

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 @testable import SandboxAudit
 import SandboxTesting
+import Synchronization
 import XCTest
 
 /// The audit log on its own: what the handler records (only tagged decisions, secrets redacted), queries, the
@@ -27,6 +28,28 @@ final class AuditLogTests: XCTestCase {
         XCTAssertEqual(log.events(.init(kind: .login, outcome: "refused")).map(\.id), [1])
         XCTAssertEqual(log.events(.init(after: 1, containing: "a → b")).map(\.id), [3])
         XCTAssertEqual(log.events(.init(limit: 2)).map(\.id), [2, 3], "the newest, oldest first")
+    }
+
+    func testASandboxLoggerRecordsEveryDecisionTypedAndShowsTheConsoleOnlyItsLevel() throws {
+        let log = try AuditLog()
+        defer { log.close() }
+        let console = ConsoleRecorder()
+        var logger = Logger(label: "test") { _ in SandboxLogHandler(console: console, audit: log) }
+        logger.logLevel = .info
+        logger.decide(.login, subject: "app", outcome: "accepted", "login accepted", metadata: ["mysql.user": "app", "token": "secret-token"])
+        logger.decide(.login, subject: "app", outcome: "refused", reason: "the IAM token expired", level: .info, "login refused")
+        logger.debug("a per-request line")  // below the console's level: not formatted, not recorded
+        let events = log.events()
+        XCTAssertEqual(events.map(\.outcome), ["accepted", "refused"], "a decision is recorded whatever the console's level")
+        XCTAssertEqual(events[0].details["mysql.user"], "app")
+        XCTAssertEqual(events[0].details["token"], "<redacted>")
+        XCTAssertEqual(events[0].details["message"], "login accepted")
+        XCTAssertEqual(events[1].component, "SandboxAuditTests")
+        XCTAssertEqual(console.messages, ["login refused"], "the console shows only what reaches its level")
+        // On a logger that is not a sandbox's, the decision travels in the metadata to an AuditLogHandler.
+        let plain = Logger(label: "plain") { _ in AuditLogHandler(log) }
+        plain.decide(.request, subject: "api GET /", outcome: "200", "HTTP API request")
+        XCTAssertEqual(log.events(.init(kind: .request)).map(\.subject), ["api GET /"])
     }
 
     func testTheOldestEventsGoPastTheCapacity() throws {
@@ -111,4 +134,23 @@ final class AuditLogTests: XCTestCase {
     private static func remove(_ path: String) {
         for suffix in ["", "-wal", "-shm", ".lock"] { try? FileManager.default.removeItem(atPath: path + suffix) }
     }
+}
+
+/// A console handler that keeps the messages it was given.
+private struct ConsoleRecorder: LogHandler {
+    final class Lines: Sendable {
+        let all = Mutex<[String]>([])
+    }
+
+    let lines = Lines()
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .info
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { self.metadata[key] }
+        set { self.metadata[key] = newValue }
+    }
+
+    var messages: [String] { self.lines.all.withLock { $0 } }
+
+    func log(event: LogEvent) { self.lines.all.withLock { $0.append("\(event.message)") } }
 }

@@ -36,6 +36,11 @@ public struct GatewayRequest: Sendable {
     /// The path as API Gateway decodes it for `requestContext.http.path` and `path`.
     var decodedPath: String { SigV4Encoding.decode(self.rawPath, plusIsSpace: true) }
 
+    /// A path parameter decoded (as sent when it is not valid percent-encoding); most have no `%` to decode.
+    static func percentDecoded(_ text: String) -> String {
+        text.utf8.contains(UInt8(ascii: "%")) ? text.removingPercentEncoding ?? text : text
+    }
+
     /// Whether the body travels as text; otherwise it is base64 and `isBase64Encoded` is true.
     var bodyIsText: Bool {
         let type = (self.header("content-type") ?? "").lowercased()

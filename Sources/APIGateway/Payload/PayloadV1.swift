@@ -40,14 +40,14 @@ public enum PayloadV1 {
                 "requestTime": .string(request.clfTime), "requestTimeEpoch": .int(request.epochMillis), "resourceId": .string(match.key.description),
                 "resourcePath": .string(resource), "stage": "$default",
             ],
-            "pathParameters": match.pathParameters.isEmpty ? .null : .object(match.pathParameters.mapValues { .string($0.removingPercentEncoding ?? $0) }),
+            "pathParameters": match.pathParameters.isEmpty ? .null : .object(match.pathParameters.mapValues { .string(GatewayRequest.percentDecoded($0)) }),
             "stageVariables": nil, "body": body, "isBase64Encoded": .bool(base64),
         ]
     }
 
     /// The HTTP response; a 1.0 answer without a numeric `statusCode` is malformed (502).
-    public static func response(_ payload: [UInt8]) throws(MalformedResponse) -> GatewayResponse {
-        guard let object = (try? JSONValue(parsing: payload))?.objectValue else {
+    public static func response(_ payload: [UInt8], answer: JSONValue? = nil) throws(MalformedResponse) -> GatewayResponse {
+        guard let object = (answer ?? (try? JSONValue(parsing: payload)))?.objectValue else {
             throw MalformedResponse(reason: "the function's response is not a JSON object")
         }
         return try GatewayResponse.proxyResponse(object, cookies: false)

@@ -35,15 +35,16 @@ public enum PayloadV2 {
         for (name, value) in request.queryPairs { query[name] = query[name].map { "\($0),\(value)" } ?? value }
         if !query.isEmpty { event["queryStringParameters"] = .object(query.mapValues(JSONValue.string)) }
         if !match.pathParameters.isEmpty {
-            event["pathParameters"] = .object(match.pathParameters.mapValues { .string($0.removingPercentEncoding ?? $0) })
+            event["pathParameters"] = .object(match.pathParameters.mapValues { .string(GatewayRequest.percentDecoded($0)) })
         }
         return .object(event)
     }
 
     /// The HTTP response for a function's answer. Without `statusCode`, valid JSON is a 200 `application/json`
-    /// response whose body is the answer; anything else malformed is a 502.
-    public static func response(_ payload: [UInt8]) throws(MalformedResponse) -> GatewayResponse {
-        guard let value = try? JSONValue(parsing: payload) else {
+    /// response whose body is the answer; anything else malformed is a 502. `answer` is `payload` already parsed,
+    /// when the function returned it in process.
+    public static func response(_ payload: [UInt8], answer: JSONValue? = nil) throws(MalformedResponse) -> GatewayResponse {
+        guard let value = answer ?? (try? JSONValue(parsing: payload)) else {
             throw MalformedResponse(reason: "the function's response is not JSON")
         }
         guard let object = value.objectValue, object["statusCode"] != nil else {

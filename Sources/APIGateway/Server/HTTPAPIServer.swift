@@ -60,6 +60,8 @@ struct Gateway: Sendable {
     let logger: Logger
     /// Invocations, run by the server's task group (one that outlives its request's integration timeout runs on, as in AWS).
     let invocations = BackgroundWork()
+    /// Integration timeouts: one deadline per request on a shared timer.
+    let deadlines = DeadlineTimer()
     let accessLog = NIOLockedValueBox<[AccessLogEntry]>([])
 
     func respond(_ request: Request, context: PeerRequestContext) async -> Response {
@@ -106,7 +108,7 @@ struct Gateway: Sendable {
         let event = v1 ? PayloadV1.event(gatewayRequest, match: match, api: self.definition, accountID: self.accountID, region: self.region)
             : PayloadV2.event(gatewayRequest, match: match, api: self.definition, accountID: self.accountID, region: self.region)
         let source = "arn:aws:execute-api:\(self.region):\(self.accountID):\(self.definition.id)/$default/\(gatewayRequest.method)\(gatewayRequest.rawPath)"
-        let outcome = await self.invoke(match.route, event: event, sourceARN: source, on: context.channel.eventLoop)
+        let outcome = await self.invoke(match.route, event: event, sourceARN: source)
         let response: GatewayResponse
         let why: String
         switch outcome {
@@ -118,7 +120,7 @@ struct Gateway: Sendable {
             (response, why) = (.message(502, "Internal Server Error"), "the function failed: \(String(decoding: result.payload.prefix(300), as: UTF8.self))")
         case let .invoked(result):
             do throws(MalformedResponse) {
-                response = v1 ? try PayloadV1.response(result.payload) : try PayloadV2.response(result.payload)
+                response = v1 ? try PayloadV1.response(result.payload, answer: result.answer) : try PayloadV2.response(result.payload, answer: result.answer)
                 why = "ok"
             } catch {
                 (response, why) = (.message(502, "Internal Server Error"), "malformed Lambda proxy response: \(error)")
@@ -135,22 +137,21 @@ struct Gateway: Sendable {
     }
 
     /// Invokes the route's function with `event`, waiting at most the integration timeout (one deadline on the
-    /// request's event loop); the invocation itself runs in the server's task group, so it outlives a request that
-    /// timed out.
-    private func invoke(_ route: HTTPAPIDefinition.Route, event: JSONValue, sourceARN: String, on eventLoop: any EventLoop) async -> Outcome {
+    /// API's timer); the invocation itself runs in the server's task group, so it outlives a request that timed out.
+    private func invoke(_ route: HTTPAPIDefinition.Route, event: JSONValue, sourceARN: String) async -> Outcome {
         let outcome = Readiness<Outcome>()
-        let deadline = eventLoop.scheduleTask(in: .milliseconds(Int64(route.timeoutInMillis))) { outcome.succeed(.timedOut) }
-        let lambda = self.lambda
+        let deadline = self.deadlines.schedule(in: .milliseconds(Int64(route.timeoutInMillis))) { outcome.succeed(.timedOut) }
+        let (lambda, deadlines) = (self.lambda, self.deadlines)
         let added = self.invocations.add {
             do throws(AWSError) {
                 outcome.succeed(.invoked(try await lambda.invoke(route.function, event: event, asService: "apigateway.amazonaws.com", sourceARN: sourceARN)))
             } catch {
                 outcome.succeed(.refused(error))
             }
-            deadline.cancel()
+            deadlines.cancel(deadline)
         }
         guard added else {
-            deadline.cancel()
+            self.deadlines.cancel(deadline)
             return .refused(AWSError(.serviceException, "The sandbox is shutting down."))
         }
         return (try? await outcome.value) ?? .timedOut
@@ -162,16 +163,18 @@ struct Gateway: Sendable {
             log.append(entry)
             if log.count > 200 { log.removeFirst(log.count - 200) }
         }
-        self.logger.debug("HTTP API request", metadata: ([
-            "apigw.api": "\(self.definition.name)", "apigw.request_id": "\(request.requestID)", "apigw.route": "\(route ?? "-")",
-            "http.method": "\(request.method)", "http.path": "\(request.rawPath)", "http.status": "\(status)", "apigw.reason": "\(why)",
-        ] as Logger.Metadata).adding(decision: .request, subject: "\(self.definition.name) \(request.method) \(request.rawPath)", outcome: "\(status)",
-                                     reason: "\(route.map { "route \($0): " } ?? "no route: ")\(why)"))
+        self.logger.decide(.request, subject: "\(self.definition.name) \(request.method) \(request.rawPath)", outcome: "\(status)",
+                           reason: "\(route.map { "route \($0): " } ?? "no route: ")\(why)", "HTTP API request", metadata: [
+                               "apigw.api": "\(self.definition.name)", "apigw.request_id": "\(request.requestID)", "apigw.route": "\(route ?? "-")",
+                               "http.method": "\(request.method)", "http.path": "\(request.rawPath)", "http.status": "\(status)", "apigw.reason": "\(why)",
+                           ])
     }
 
     /// `RL2XYiwjPHcEMEQ=`-style ids.
     static func requestID() -> String {
-        Data((0..<10).map { _ in UInt8.random(in: 0...255) }).base64EncodedString()
+        var random = SystemRandomNumberGenerator()
+        let bits = (random.next() as UInt64, random.next() as UInt16)
+        return withUnsafeBytes(of: bits) { Data($0.prefix(10)).base64EncodedString() }
     }
 }
 

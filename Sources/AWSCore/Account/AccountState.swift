@@ -179,5 +179,18 @@ package enum IDs {
     static func upperCase(_ count: Int) -> String { String((0..<count).map { _ in upper.randomElement()! }) }
     static func lowerCase(_ count: Int) -> String { String((0..<count).map { _ in mixed[26..<62].randomElement()! }) }
     static func hex(_ count: Int) -> String { String((0..<count).map { _ in "0123456789abcdef".randomElement()! }) }
-    package static func requestID() -> String { UUID().uuidString.lowercased() }
+    /// A random (version 4) UUID in lowercase, as AWS's request ids: from the system's generator directly, not
+    /// Foundation's `UUID()`, which opens /dev/urandom each time on Linux.
+    package static func requestID() -> String {
+        var random = SystemRandomNumberGenerator()
+        let high = (random.next() as UInt64) & 0xFFFF_FFFF_FFFF_0FFF | 0x4000, low = (random.next() as UInt64) & 0x3FFF_FFFF_FFFF_FFFF | 0x8000_0000_0000_0000
+        var text = [UInt8](repeating: 0x2D, count: 36)
+        var at = 0
+        for (index, nibble) in (0..<32).map({ $0 < 16 ? high >> (60 - 4 * $0) & 0xF : low >> (60 - 4 * ($0 - 16)) & 0xF }).enumerated() {
+            if index == 8 || index == 12 || index == 16 || index == 20 { at += 1 }
+            text[at] = UInt8(nibble < 10 ? 0x30 + nibble : 0x57 + nibble)
+            at += 1
+        }
+        return String(decoding: text, as: UTF8.self)
+    }
 }

@@ -43,16 +43,14 @@ package struct Authorizer: Sendable {
     func authorize(_ caller: Caller, action: String, resource: String, resourcePolicy: ResourcePolicy? = nil,
                    keys: [String: [String]] = [:], json: Bool) throws(AWSError) {
         let result = self.evaluate(caller, action: action, resource: resource, resourcePolicy: resourcePolicy, keys: keys)
-        let metadata = (["aws.principal": "\(caller.arn)", "aws.action": "\(action)", "aws.resource": "\(resource)", "iam.decision": "\(result)"]
-            as Logger.Metadata).adding(decision: .authorization, subject: caller.arn, outcome: result.isAllowed ? "allowed" : "denied",
-                                       reason: "\(action) on \(resource): \(result)")
+        self.logger.decide(.authorization, subject: caller.arn, outcome: result.isAllowed ? "allowed" : "denied", reason: "\(action) on \(resource): \(result)",
+                           level: result.isAllowed ? .debug : .info, result.isAllowed ? "access allowed" : "access denied",
+                           metadata: ["aws.principal": "\(caller.arn)", "aws.action": "\(action)", "aws.resource": "\(resource)", "iam.decision": "\(result)"])
         guard result.isAllowed else {
-            self.logger.info("access denied", metadata: metadata)
             throw AWSError.accessDenied(principal: caller.arn, action: action, resource: resource, json: json,
                                         reason: self.reason(result, caller: caller, action: action, resource: resource,
                                                             resourcePolicy: resourcePolicy, keys: keys))
         }
-        self.logger.debug("access allowed", metadata: metadata)
     }
 
     /// AWS's explanation suffix: "with an explicit deny in a resource-based policy", "because no identity-based

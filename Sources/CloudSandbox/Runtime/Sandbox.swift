@@ -64,7 +64,7 @@ public final class Sandbox: Sendable {
                              logger: Logger? = nil, audit: AuditLog? = nil) async throws -> Sandbox {
         let audit = try audit ?? AuditLog()
         var logger = logger ?? SandboxLogging.defaultLogger()
-        logger.handler = MultiplexLogHandler([logger.handler, AuditLogHandler(audit)])
+        logger.handler = SandboxLogHandler(console: logger.handler, audit: audit)
         let owns = stateDirectory == nil
         let state = stateDirectory ?? URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("cloudsandbox-\(UUID().uuidString.prefix(8))")
         let block: LoopbackAddressBlock

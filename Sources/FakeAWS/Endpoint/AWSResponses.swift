@@ -44,10 +44,9 @@ struct AWSResponses: Sendable {
         let operation = request.target?.operation ?? request.form["Action"] ?? "\(request.method) \(request.path)"
         let subject = "\(request.scopeService ?? "?"):\(operation)"
         guard let refusal else {
-            return self.logger.debug("request answered", metadata: (["aws.request_id": "\(requestID)"] as Logger.Metadata)
-                .adding(decision: .apiCall, subject: subject, outcome: "ok"))
+            return self.logger.decide(.apiCall, subject: subject, outcome: "ok", "request answered", metadata: ["aws.request_id": "\(requestID)"])
         }
-        self.logger.info("request refused", metadata: (["aws.request_id": "\(requestID)", "aws.error": "\(refusal.code)"] as Logger.Metadata)
-            .adding(decision: .apiCall, subject: subject, outcome: "refused", reason: "\(refusal.code): \(refusal.message)"))
+        self.logger.decide(.apiCall, subject: subject, outcome: "refused", reason: "\(refusal.code): \(refusal.message)", level: .info, "request refused",
+                           metadata: ["aws.request_id": "\(requestID)", "aws.error": "\(refusal.code)"])
     }
 }

@@ -13,7 +13,8 @@ struct Invocation: Sendable {
 
 /// How an invocation ended inside the instance.
 enum InvocationOutcome: Sendable, Equatable {
-    case response([UInt8])
+    /// The answer's JSON text, and the answer itself when a Swift handler returned it (nothing to parse again).
+    case response([UInt8], JSONValue? = nil)
     case error(FunctionError)
     /// The instance could not start or died (init error, process exit); the instance is gone.
     case crashed(FunctionError)
@@ -46,4 +47,6 @@ public struct InvokeResult: Sendable {
     /// The last 4 KB of the invocation's log, base64 (X-Amz-Log-Result), with LogType Tail.
     public var logResult: String?
     public var requestID: String
+    /// `payload` as a value, when the function answered in process (a Swift handler): no need to parse it again.
+    public var answer: JSONValue?
 }

@@ -7,7 +7,7 @@ import NIOConcurrencyHelpers
 /// its last 4 KB, `sandbox logs` the latest invocations'; the sandbox's log gets every line with the function's name
 /// at debug (per-request lines stay out of a console at info).
 final class InvocationLog: Sendable {
-    private let lines = NIOLockedValueBox<[String]>([])
+    private let entries = NIOLockedValueBox<[String]>([])
     let function: String
     let requestID: String
     private let logger: Logger
@@ -19,11 +19,14 @@ final class InvocationLog: Sendable {
     }
 
     func append(_ line: String) {
-        self.lines.withLockedValue { $0.append(line) }
+        self.entries.withLockedValue { $0.append(line) }
         self.logger.debug("\(line)", metadata: ["lambda.function": "\(self.function)", "lambda.request_id": "\(self.requestID)"])
     }
 
-    var text: String { self.lines.withLockedValue { $0.map { $0 + "\n" }.joined() } }
+    /// Its lines so far, oldest first.
+    var lines: [String] { self.entries.withLockedValue { $0 } }
+
+    var text: String { self.lines.map { $0 + "\n" }.joined() }
 
     /// The last 4 KB, base64, as `X-Amz-Log-Result` carries it.
     var tail: String { Data(Array(self.text.utf8).suffix(4096)).base64EncodedString() }

@@ -3,6 +3,7 @@ import AWSSigV4
 import Foundation
 import Logging
 import SandboxAudit
+import SandboxLifecycle
 
 extension LambdaService {
     /// Invoke: checks the payload and concurrency, takes a warm instance or starts one, enforces the timeout,
@@ -22,7 +23,7 @@ extension LambdaService {
 
     /// Starts the invocation of function `name` once admitted, with `event` already built: `payload` is its JSON text.
     func start(_ name: String, payload: [UInt8], event: JSONValue, type: InvocationType = .requestResponse, tail: Bool = false) async throws(AWSError) -> InvokeResult {
-        let requestID = UUID().uuidString.lowercased()
+        let requestID = IDs.requestID()
         if type == .dryRun { return InvokeResult(status: 204, payload: [], requestID: requestID) }
         try self.reserve(name)
         if type == .event {
@@ -67,8 +68,8 @@ extension LambdaService {
                 await self.release(name, nil)
                 switch error {
                 case let .rejected(refusal):
-                    self.environment.logger.notice("invoke refused", metadata: (["lambda.function": "\(name)", "lambda.reason": "\(refusal)"] as Logger.Metadata)
-                        .adding(decision: .invocation, subject: name, outcome: "refused", reason: "\(refusal.code): \(refusal.message)"))
+                    self.environment.logger.decide(.invocation, subject: name, outcome: "refused", reason: "\(refusal.code): \(refusal.message)",
+                                                   level: .notice, "invoke refused", metadata: ["lambda.function": "\(name)", "lambda.reason": "\(refusal)"])
                     log.append("\(LambdaTimestamp.string(from: Date()))\t\(requestID)\tINVOKE refused: \(refusal)")
                     self.remember(name, log)
                     throw refusal
@@ -83,26 +84,32 @@ extension LambdaService {
         log.append("START RequestId: \(requestID) Version: $LATEST")
         let timeout = slot.definition.timeout
         let invocation = Invocation(requestID: requestID, payload: payload, event: event, deadline: Date().addingTimeInterval(timeout),
-                                    functionARN: self.arn(of: name), traceID: "Root=1-\(String(Int(Date().timeIntervalSince1970), radix: 16))-\(requestID.replacingOccurrences(of: "-", with: "").prefix(24))")
+                                    functionARN: self.arn(of: name), traceID: Self.traceID(requestID))
         let begun = Date()
-        let busyID = UUID()
+        let busyID = self.nextBusyID
+        self.nextBusyID += 1
         self.busy[busyID] = instance.instance
-        var outcome = await Self.race(instance.instance, invocation, log: log, timeout: timeout)
+        // The timeout is one deadline on the service's timer: on expiry the instance is stopped, and its invoke
+        // answers timed out.
+        let deadline = self.deadlines.schedule(in: .milliseconds(Int64(timeout * 1000))) { [instance] in Task { await instance.instance.stop() } }
+        var outcome = await instance.instance.invoke(invocation, log: log)
+        // Past the deadline the instance is being stopped: whatever it answered, it is not reused.
+        let reusable = self.deadlines.cancel(deadline)
         self.busy[busyID] = nil
         let millis = Date().timeIntervalSince(begun) * 1000
-        if case let .response(bytes) = outcome, bytes.count > Self.maxPayload {
+        if case let .response(bytes, _) = outcome, bytes.count > Self.maxPayload {
             outcome = .error(FunctionError(errorType: "Function.ResponseSizeTooLarge",
                                            errorMessage: "Response payload size exceeded maximum allowed payload size (\(Self.maxPayload) bytes)."))
         }
         let result: InvokeResult
         switch outcome {
-        case let .response(bytes):
-            result = InvokeResult(status: 200, payload: bytes, functionError: nil, requestID: requestID)
-            await self.release(name, instance)
+        case let .response(bytes, answer):
+            result = InvokeResult(status: 200, payload: bytes, functionError: nil, requestID: requestID, answer: answer)
+            await self.release(name, reusable ? instance : nil)
         case let .error(error):
             log.append("\(LambdaTimestamp.string(from: Date()))\t\(requestID)\tERROR\t\(error.errorType): \(error.errorMessage)")
             result = InvokeResult(status: 200, payload: error.payload.bytes, functionError: "Unhandled", requestID: requestID)
-            await self.release(name, instance)
+            await self.release(name, reusable ? instance : nil)
         case let .crashed(error):
             log.append("\(LambdaTimestamp.string(from: Date()))\t\(requestID)\t\(error.errorType): \(error.errorMessage)")
             result = InvokeResult(status: 200, payload: error.payload.bytes, functionError: "Unhandled", requestID: requestID)
@@ -124,30 +131,17 @@ extension LambdaService {
         case let .error(error), let .crashed(error): ("error", "\(error.errorType): \(error.errorMessage)")
         case .timedOut: ("timeout", "timed out after \(TextFormat.fixed(timeout)) seconds")
         }
-        self.environment.logger.debug("invocation ended", metadata: ([
+        self.environment.logger.decide(.invocation, subject: name, outcome: verdict, reason: why, "invocation ended", metadata: [
             "lambda.function": "\(name)", "lambda.request_id": "\(requestID)", "lambda.duration_ms": "\(TextFormat.fixed(millis))",
-        ] as Logger.Metadata).adding(decision: .invocation, subject: name, outcome: verdict, reason: why))
+        ])
         var answer = result
         if tail { answer.logResult = log.tail }
         return answer
     }
 
-    /// The invocation against the function's timeout: on expiry the instance is stopped.
-    private static func race(_ instance: any FunctionInstance, _ invocation: Invocation, log: InvocationLog, timeout: Double) async -> InvocationOutcome {
-        await withTaskGroup(of: InvocationOutcome?.self) { group in
-            group.addTask { await instance.invoke(invocation, log: log) }
-            group.addTask {
-                try? await Task.sleep(for: .milliseconds(Int64(timeout * 1000)))
-                return nil
-            }
-            let first = await group.next() ?? nil
-            group.cancelAll()
-            guard let first else {
-                await instance.stop()
-                return .timedOut
-            }
-            return first
-        }
+    /// X-Amzn-Trace-Id's root: `Root=1-<epoch seconds, hex>-<24 hex digits>`, the digits from the request id.
+    static func traceID(_ requestID: String) -> String {
+        "Root=1-\(String(Int(Date().timeIntervalSince1970), radix: 16))-\(String(decoding: requestID.utf8.lazy.filter { $0 != UInt8(ascii: "-") }.prefix(24), as: UTF8.self))"
     }
 
     /// Gives back the unit of concurrency, and the instance to the warm pool when it may be reused.
@@ -161,10 +155,20 @@ extension LambdaService {
         }
     }
 
+    /// Keeps the invocation's lines among the function's latest: trimmed to the newest `keptLogLines` once twice
+    /// as many have gathered, not on every invocation.
     private func remember(_ name: String, _ log: InvocationLog) {
-        let lines = log.text.split(separator: "\n").map(String.init)
-        self.slots[name]?.recentLogs.append(contentsOf: lines)
-        if let count = self.slots[name]?.recentLogs.count, count > 500 { self.slots[name]?.recentLogs.removeFirst(count - 500) }
+        for line in log.lines {
+            // What a function printed may span lines: kept as `sandbox logs` prints them, one per line.
+            if line.utf8.contains(UInt8(ascii: "\n")) {
+                self.slots[name]?.recentLogs.append(contentsOf: line.split(separator: "\n").map(String.init))
+            } else {
+                self.slots[name]?.recentLogs.append(line)
+            }
+        }
+        if let count = self.slots[name]?.recentLogs.count, count >= 2 * Self.keptLogLines {
+            self.slots[name]?.recentLogs.removeFirst(count - Self.keptLogLines)
+        }
     }
 
     private static func failure(_ error: FunctionError, _ log: InvocationLog, _ requestID: String, tail: Bool) -> InvokeResult {

@@ -82,7 +82,10 @@ public actor LambdaService {
     /// Process functions' Runtime API listeners, run by the service's `run()` until their instance stops.
     let runtimeAPIs = BackgroundWork()
     /// Instances running an invocation, stopped at shutdown.
-    var busy: [UUID: any FunctionInstance] = [:]
+    var busy: [Int: any FunctionInstance] = [:]
+    var nextBusyID = 0
+    /// Functions' timeouts.
+    let deadlines = DeadlineTimer()
     private var stopped = false
 
     public init(environment: Environment) {
@@ -125,7 +128,8 @@ public actor LambdaService {
     public func placement(of name: String) -> Placement? { self.slots[name]?.placement }
 
     /// The latest log lines of every invocation of `name` (at most 500).
-    public func logs(of name: String) -> [String] { self.slots[name]?.recentLogs ?? [] }
+    public func logs(of name: String) -> [String] { Array((self.slots[name]?.recentLogs ?? []).suffix(Self.keptLogLines)) }
+    static let keptLogLines = 500
 
     /// How many warm environments of `name` could take an invoke now: idle and still alive (one whose process
     /// exited while idle no longer counts).

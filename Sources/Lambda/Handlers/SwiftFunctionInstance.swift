@@ -29,7 +29,8 @@ final class SwiftFunctionInstance: FunctionInstance {
             let task = Task {
                 let outcome: InvocationOutcome
                 do {
-                    outcome = .response(try await handler(invocation.event, context).bytes)
+                    let answer = try await handler(invocation.event, context)
+                    outcome = .response(answer.bytes, answer)
                 } catch {
                     outcome = .error(FunctionError(error))
                 }

@@ -161,8 +161,7 @@ public final class ProxyAudit: Sendable {
             entries.append(Entry(user: user, outcome: outcome, reason: reason))
             if entries.count >= 2 * Self.kept { entries.removeFirst(entries.count - Self.kept) }  // trimmed once per 1,000 logins
         }
-        let metadata = (["mysql.user": "\(user)", "rdsproxy.reason": "\(reason)"] as Logger.Metadata)
-            .adding(decision: .login, subject: user, outcome: outcome, reason: reason)
-        if outcome == "accepted" { self.logger.debug("login \(outcome)", metadata: metadata) } else { self.logger.info("login \(outcome)", metadata: metadata) }
+        self.logger.decide(.login, subject: user, outcome: outcome, reason: reason, level: outcome == "accepted" ? .debug : .info, "login \(outcome)",
+                           metadata: ["mysql.user": "\(user)", "rdsproxy.reason": "\(reason)"])
     }
 }

@@ -92,9 +92,9 @@ public final class VirtualNetwork: Sendable {
         let access = model.access(from: eni, toService: service, name: name)
         if case let .blocked(why) = access {
             self.denials.withLockedValue { $0.append(Denial(source: eni?.owner ?? source, destination: name, port: 443, explanations: why)) }
-            self.logger.notice("AWS call denied by the virtual network", metadata: (["net.source": "\(eni?.owner ?? source)", "net.destination": "\(name)"] as Logger.Metadata)
-                .adding(decision: .connection, subject: "\(eni?.owner ?? source) → \(name):443", outcome: "denied",
-                        reason: why.map(\.description).joined(separator: " | ")))
+            self.logger.decide(.connection, subject: "\(eni?.owner ?? source) → \(name):443", outcome: "denied",
+                               reason: why.map(\.description).joined(separator: " | "), level: .notice, "AWS call denied by the virtual network",
+                               metadata: ["net.source": "\(eni?.owner ?? source)", "net.destination": "\(name)"])
         }
         return access
     }
@@ -119,17 +119,17 @@ public final class VirtualNetwork: Sendable {
             let denial = Denial(source: outsider ?? sourceName, destination: owner, port: port, explanations: verdict.explanations)
             self.denials.withLockedValue { $0.append(denial); if $0.count > 1_000 { $0.removeFirst() } }
             let explanation = verdict.explanations.map(\.description).joined(separator: " | ")
-            self.logger.notice("connection denied by the virtual network", metadata: ([
-                "net.source": "\(source)", "net.destination": "\(owner)", "net.port": "\(port)", "net.explanation": "\(explanation)",
-            ] as Logger.Metadata).adding(decision: .connection, subject: "\(outsider ?? sourceName) → \(owner):\(port)", outcome: "denied", reason: explanation))
+            self.logger.decide(.connection, subject: "\(outsider ?? sourceName) → \(owner):\(port)", outcome: "denied", reason: explanation,
+                               level: .notice, "connection denied by the virtual network", metadata: [
+                                   "net.source": "\(source)", "net.destination": "\(owner)", "net.port": "\(port)", "net.explanation": "\(explanation)",
+                               ])
             try channel.pipeline.syncOperations.addHandler(
                 DeniedConnectionHandler(reset: model.deniedConnections == .reset, holdLimit: self.dropHoldLimit))
             return false
         }
         try channel.pipeline.syncOperations.addHandler(ToxicHandler(table: self.faults, source: sourceName, destination: owner))
-        self.logger.debug("connection admitted by the virtual network", metadata: Logger.Metadata().adding(
-            decision: .connection, subject: "\(outsider ?? sourceName) → \(owner):\(port)", outcome: "accepted",
-            reason: verdict.explanations.map(\.description).joined(separator: " | ")))
+        self.logger.decide(.connection, subject: "\(outsider ?? sourceName) → \(owner):\(port)", outcome: "accepted",
+                           reason: verdict.explanations.map(\.description).joined(separator: " | "), "connection admitted by the virtual network")
         return true
     }
 }
