@@ -74,7 +74,8 @@ enum HTTPBench {
 
     /// Where `program` is installed: on PATH, or in /usr/sbin (nginx), which a non-root PATH may lack.
     static func executable(_ program: String) -> String? {
-        ((ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin").split(separator: ":") + ["/usr/sbin"]).map { "\($0)/\(program)" }
+        let folders: [String] = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin").split(separator: ":").map(String.init) + ["/usr/sbin"]
+        return folders.map { "\($0)/\(program)" }
             .first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 }
