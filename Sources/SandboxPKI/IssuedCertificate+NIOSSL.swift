@@ -8,6 +8,14 @@ extension IssuedCertificate {
         var configuration = TLSConfiguration.makeServerConfiguration(
             certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
         configuration.minimumTLSVersion = .tlsv12
+        configuration.curves = TLSConfiguration.classicalGroups
         return configuration
     }
+}
+
+extension TLSConfiguration {
+    /// The key-exchange groups sandbox endpoints and clients offer: the classical ECDHE groups every MySQL client and
+    /// AWS SDK negotiates. BoringSSL's default adds the post-quantum hybrid X25519MLKEM768, whose key share made up
+    /// most of the key-exchange work of each login over loopback.
+    public static let classicalGroups: [NIOTLSCurve] = [.x25519, .secp256r1, .secp384r1]
 }

@@ -42,6 +42,9 @@ public final class MySQLConnection: Sendable {
         public static func trusting(caPEM: String, serverHostname: String? = nil) throws -> TLS {
             var configuration = TLSConfiguration.makeClientConfiguration()
             configuration.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(Array(caPEM.utf8)))
+            // Classical ECDHE only: BoringSSL's default also makes a post-quantum (ML-KEM) key share for every login,
+            // most of a loopback handshake's key-exchange work.
+            configuration.curves = [.x25519, .secp256r1, .secp384r1]
             return TLS(configuration: configuration, serverHostname: serverHostname)
         }
     }

@@ -4,12 +4,15 @@ import NIOConcurrencyHelpers
 /// The server's rules, consulted in order, with how many uses each has left; and the test's expectations, which
 /// come first when set.
 final class ScriptBook: Sendable {
-    private let rules = NIOLockedValueBox<[(rule: ScriptRule, remaining: Int?)]>([])
+    private let rules = NIOLockedValueBox<[(rule: ScriptRule, matcher: ScriptMatcher, remaining: Int?)]>([])
     private let expectations = NIOLockedValueBox<StatementExpectations?>(nil)
+    /// Statements as rules compare them, by their text as sent.
+    private let normalized = StatementTextCache<String>()
 
     func add(_ rule: ScriptRule) {
         let remaining: Int? = if case let .count(count) = rule.times { count } else { nil }
-        self.rules.withLockedValue { $0.append((rule, remaining)) }
+        let matcher = ScriptMatcher(rule.match)
+        self.rules.withLockedValue { $0.append((rule, matcher, remaining)) }
     }
 
     func removeAll() { self.rules.withLockedValue { $0.removeAll() } }
@@ -26,11 +29,45 @@ final class ScriptBook: Sendable {
     /// The expectation's answer for `statement`, else the first live rule matching it (using up one of its uses).
     func take(for statement: String) -> ScriptRule.Response? {
         if let answer = self.expectations.withLockedValue({ $0?.take(statement) }) { return .init(answer: answer) }
-        let normalized = ScriptRule.normalize(statement)
+        guard !self.rules.withLockedValue({ $0.isEmpty }) else { return nil }
+        let normalized = self.normalized[statement] ?? {
+            let text = ScriptRule.normalize(statement)
+            self.normalized.keep(text, for: statement)
+            return text
+        }()
         return self.rules.withLockedValue { rules in
-            guard let index = rules.firstIndex(where: { ($0.remaining ?? 1) > 0 && $0.rule.matches(normalized) }) else { return nil }
+            guard let index = rules.firstIndex(where: { ($0.remaining ?? 1) > 0 && $0.matcher.matches(normalized) }) else { return nil }
             if let remaining = rules[index].remaining { rules[index].remaining = remaining - 1 }
             return rules[index].rule.response
+        }
+    }
+}
+
+/// A rule's match made ready once: its text normalized, its pattern compiled.
+struct ScriptMatcher: Sendable {
+    private enum Compiled: Sendable {
+        case exact(String)
+        case prefix(String)
+        /// nil: a pattern that does not compile, which matches nothing.
+        case regex(NSRegularExpression?)
+    }
+
+    private let compiled: Compiled
+
+    init(_ match: ScriptRule.Match) {
+        switch match {
+        case let .exact(text): self.compiled = .exact(ScriptRule.normalize(text))
+        case let .prefix(text): self.compiled = .prefix(ScriptRule.normalize(text))
+        case let .regex(pattern): self.compiled = .regex(try? NSRegularExpression(pattern: pattern, options: [.caseInsensitive]))
+        }
+    }
+
+    /// Whether `statement` (already normalized) matches, as `ScriptRule.Match.matches` says.
+    func matches(_ statement: String) -> Bool {
+        switch self.compiled {
+        case let .exact(text): return text == statement
+        case let .prefix(text): return statement.hasPrefix(text)
+        case let .regex(expression): return expression?.firstMatch(in: statement, range: NSRange(statement.startIndex..., in: statement)) != nil
         }
     }
 }

@@ -9,14 +9,8 @@ public struct ScriptRule: Sendable, Codable, Equatable {
         case prefix(String)
         case regex(String)
 
-        /// Whether `statement` (already normalized) matches.
-        func matches(_ statement: String) -> Bool {
-            switch self {
-            case let .exact(text): ScriptRule.normalize(text) == statement
-            case let .prefix(text): statement.hasPrefix(ScriptRule.normalize(text))
-            case let .regex(pattern): statement.range(of: pattern, options: [.regularExpression, .caseInsensitive]) != nil
-            }
-        }
+        /// Whether `statement` (already normalized) matches; a `ScriptBook` keeps its rules' matchers made once.
+        func matches(_ statement: String) -> Bool { ScriptMatcher(self).matches(statement) }
     }
 
     /// What to do; `delay` applies first, then the answer (or, with `.execute`, the real execution).
