@@ -85,7 +85,7 @@ public final class MySQLConnection: Sendable {
         if let sourceAddress { bootstrap = bootstrap.bind(to: sourceAddress) }
         let channel: any Channel
         do {
-            channel = try await bootstrap.channelInitializer { channel in
+            let initialized = bootstrap.channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let handler = MySQLClientChannelHandler(configuration: finalConfiguration, login: login) {
                         guard let sslContext else { throw MySQLClientError.tlsUnavailable }
@@ -93,7 +93,13 @@ public final class MySQLConnection: Sendable {
                     }
                     try channel.pipeline.syncOperations.addHandler(handler)
                 }
-            }.connect(host: host, port: port).get()
+            }
+            // An address connects at once; a name goes through NIO's resolver (getaddrinfo on a thread of its own).
+            if let address = try? SocketAddress(ipAddress: host, port: port) {
+                channel = try await initialized.connect(to: address).get()
+            } else {
+                channel = try await initialized.connect(host: host, port: port).get()
+            }
         } catch {
             login.fail(error)  // no connection: the login promise must not be left pending
             throw error

@@ -106,11 +106,10 @@ final class MySQLServerChannelHandler: ChannelDuplexHandler {
         case .startTLS:
             self.startTLS(context: context)
         case let .askAuthMethod(request):
-            let session = self.setup.session
-            self.runOffLoop(context: context, { await session.authMethod(for: request) }) { $0.machine.authMethodDetermined($1) }
+            // Logins are decided on the loop (no hop to a task and back per step).
+            self.run(self.machine.authMethodDetermined(self.setup.session.authMethod(for: request)), context: context)
         case let .verify(request, proof):
-            let session = self.setup.session
-            self.runOffLoop(context: context, { await session.verify(request, proof: proof) }) { $0.machine.verdictReceived($1) }
+            self.run(self.machine.verdictReceived(self.setup.session.verify(request, proof: proof)), context: context)
         case let .authenticated(request, packets):
             self.setup.session.authenticated(request)
             self.write(packets, context: context)

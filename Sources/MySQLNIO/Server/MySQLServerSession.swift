@@ -14,10 +14,12 @@ public struct MySQLConnectionInfo: Sendable {
 
 /// The business logic behind one server connection: who may log in, and what commands answer.
 public protocol MySQLServerSession: AnyObject, Sendable {
-    /// Which plugin `request.username` must authenticate with, or the error that refuses them.
-    func authMethod(for request: ServerAuthRequest) async -> Result<MySQLAuthPlugin, ErrorPacket>
-    /// Whether `proof` is good for `request` (also where an unknown database is refused).
-    func verify(_ request: ServerAuthRequest, proof: AuthProof) async -> AuthVerdict
+    /// Which plugin `request.username` must authenticate with, or the error that refuses them. Called on the
+    /// connection's event loop: a decision from what the session holds, without waiting on anything.
+    func authMethod(for request: ServerAuthRequest) -> Result<MySQLAuthPlugin, ErrorPacket>
+    /// Whether `proof` is good for `request` (also where an unknown database is refused); on the event loop, as
+    /// `authMethod(for:)`.
+    func verify(_ request: ServerAuthRequest, proof: AuthProof) -> AuthVerdict
     /// The login (or COM_CHANGE_USER) succeeded.
     func authenticated(_ request: ServerAuthRequest)
     func execute(_ command: MySQLCommand) async -> CommandResponse

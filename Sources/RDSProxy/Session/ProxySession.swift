@@ -41,13 +41,13 @@ final class ProxySession: MySQLServerSession, @unchecked Sendable {
     /// Bytes of a relayed response queued for this client and not yet written.
     var queuedBytes: Int { self.state.withLockedValue { $0.relaying?.queuedBytes ?? 0 } }
 
-    func authMethod(for request: ServerAuthRequest) async -> Result<MySQLAuthPlugin, ErrorPacket> {
+    func authMethod(for request: ServerAuthRequest) -> Result<MySQLAuthPlugin, ErrorPacket> {
         let method = self.server.authenticator.method(for: request)
         if case .success(.clearPassword) = method { self.state.withLockedValue { $0.awaitingToken = request.username } }
         return method
     }
 
-    func verify(_ request: ServerAuthRequest, proof: AuthProof) async -> AuthVerdict {
+    func verify(_ request: ServerAuthRequest, proof: AuthProof) -> AuthVerdict {
         self.state.withLockedValue { $0.awaitingToken = nil }
         return self.server.authenticator.verify(request, proof: proof, sourceIP: self.info.remoteAddress?.ipAddress)
     }

@@ -20,7 +20,7 @@ final class ScriptedSession: MySQLServerSession, @unchecked Sendable {
         self.logger = logger
     }
 
-    func authMethod(for request: ServerAuthRequest) async -> Result<MySQLAuthPlugin, ErrorPacket> {
+    func authMethod(for request: ServerAuthRequest) -> Result<MySQLAuthPlugin, ErrorPacket> {
         guard let user = self.server.user(named: request.username), user.admits(host: self.info.remoteHost) else {
             // Unknown users still go through a scramble exchange, as MySQL does, and fail at verification.
             return .success(self.server.configuration.defaultAuthPlugin)
@@ -32,7 +32,7 @@ final class ScriptedSession: MySQLServerSession, @unchecked Sendable {
         return .success(user.plugin)
     }
 
-    func verify(_ request: ServerAuthRequest, proof: AuthProof) async -> AuthVerdict {
+    func verify(_ request: ServerAuthRequest, proof: AuthProof) -> AuthVerdict {
         let denied = AuthVerdict.rejected(.accessDenied(user: request.username, host: self.info.remoteHost, usingPassword: proof.usesPassword))
         guard let user = self.server.user(named: request.username), user.admits(host: self.info.remoteHost) else {
             self.logger.info("login refused: no such account", metadata: ["mysql.user": "\(request.username)"])

@@ -34,7 +34,10 @@ public final class FaultTable: Sendable {
 
     /// The toxics of a connection from `source` to `destination`: the listener's, then the path's.
     func toxics(from source: String, to destination: String) -> [Toxic] {
-        self.state.withLockedValue { ($0.toxics[.listener(destination)] ?? []) + ($0.toxics[.path(from: source, to: destination)] ?? []) }
+        self.state.withLockedValue { state in
+            guard !state.toxics.isEmpty else { return [] }  // most sandboxes: no lookups per read and write
+            return (state.toxics[.listener(destination)] ?? []) + (state.toxics[.path(from: source, to: destination)] ?? [])
+        }
     }
 
     /// Marks a listener down (Toxiproxy's disabled proxy: connections reset) or up again.
