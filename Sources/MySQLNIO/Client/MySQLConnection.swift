@@ -83,41 +83,39 @@ public final class MySQLConnection: Sendable {
             .channelOption(.maxMessagesPerRead, value: Self.maxMessagesPerRead)
             .channelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 2048, maximum: Self.maxReadSize))
         if let sourceAddress { bootstrap = bootstrap.bind(to: sourceAddress) }
-        let channel: any Channel
-        do {
-            let initialized = bootstrap.channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    let handler = MySQLClientChannelHandler(configuration: finalConfiguration, login: login) {
-                        guard let sslContext else { throw MySQLClientError.tlsUnavailable }
-                        return try NIOSSLClientHandler(context: sslContext, serverHostname: hostname)
-                    }
-                    try channel.pipeline.syncOperations.addHandler(handler)
+        let initialized = bootstrap.channelInitializer { channel in
+            channel.eventLoop.makeCompletedFuture {
+                let handler = MySQLClientChannelHandler(configuration: finalConfiguration, login: login) {
+                    guard let sslContext else { throw MySQLClientError.tlsUnavailable }
+                    return try NIOSSLClientHandler(context: sslContext, serverHostname: hostname)
                 }
+                try channel.pipeline.syncOperations.addHandler(handler)
             }
-            // An address connects at once; a name goes through NIO's resolver (getaddrinfo on a thread of its own).
-            if let address = try? SocketAddress(ipAddress: host, port: port) {
-                channel = try await initialized.connect(to: address).get()
-            } else {
-                channel = try await initialized.connect(host: host, port: port).get()
+        }
+        // An address connects at once; a name goes through NIO's resolver (getaddrinfo on a thread of its own).
+        let connecting = if let address = try? SocketAddress(ipAddress: host, port: port) {
+            initialized.connect(to: address)
+        } else {
+            initialized.connect(host: host, port: port)
+        }
+        connecting.whenFailure { login.fail($0) }  // no connection: the login promise must not be left pending
+        // Connected, then logged in, on the channel's event loop: the caller resumes once, with the answer.
+        let loggedIn = connecting.flatMap { channel -> EventLoopFuture<MySQLConnection> in
+            channel.closeFuture.whenComplete { _ in login.fail(MySQLClientError.connectionClosed) }
+            if let loginTimeout {
+                let timer = channel.eventLoop.scheduleTask(in: loginTimeout) {
+                    login.fail(MySQLClientError.timedOut("waiting for the server's greeting and login answer after \(loginTimeout.nanoseconds / 1_000_000) ms"))
+                }
+                login.futureResult.whenComplete { _ in timer.cancel() }
             }
-        } catch {
-            login.fail(error)  // no connection: the login promise must not be left pending
-            throw error
-        }
-        channel.closeFuture.whenComplete { _ in login.fail(MySQLClientError.connectionClosed) }
-        if let loginTimeout {
-            let timer = channel.eventLoop.scheduleTask(in: loginTimeout) {
-                login.fail(MySQLClientError.timedOut("waiting for the server's greeting and login answer after \(loginTimeout.nanoseconds / 1_000_000) ms"))
+            return login.futureResult.map { MySQLConnection(channel: channel, greeting: $0) }.flatMapError { error in
+                // A refused or failed login closes its connection before the error reaches the caller.
+                let closed = channel.eventLoop.makePromise(of: Void.self)
+                channel.close(promise: closed)
+                return closed.futureResult.flatMapErrorThrowing { _ in }.flatMapThrowing { throw error }
             }
-            login.futureResult.whenComplete { _ in timer.cancel() }
         }
-        do {
-            let greeting = try await login.futureResult.get()
-            return MySQLConnection(channel: channel, greeting: greeting)
-        } catch {
-            try? await channel.close()
-            throw error
-        }
+        return try await loggedIn.get()
     }
 
     /// Runs one command and returns what it returned.

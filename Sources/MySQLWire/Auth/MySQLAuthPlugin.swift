@@ -42,7 +42,10 @@ public enum MySQLAuthPlugin: String, Sendable, CaseIterable, Codable {
 
     /// A fresh 20-byte nonce of printable bytes (never NUL), as servers send.
     public static func makeNonce() -> [UInt8] {
-        (0..<20).map { _ in UInt8.random(in: 0x21...0x7E) }
+        // Three draws from the system generator (one getrandom each), not one or more per byte.
+        var random = SystemRandomNumberGenerator()
+        let words = [random.next() as UInt64, random.next() as UInt64, random.next() as UInt64]
+        return (0..<20).map { UInt8(0x21 + (words[$0 / 8] >> (8 * UInt64($0 % 8)) & 0xFF) % 94) }
     }
 }
 
