@@ -42,32 +42,3 @@ final class ScriptBook: Sendable {
         }
     }
 }
-
-/// A rule's match made ready once: its text normalized, its pattern compiled.
-struct ScriptMatcher: Sendable {
-    private enum Compiled: Sendable {
-        case exact(String)
-        case prefix(String)
-        /// nil: a pattern that does not compile, which matches nothing.
-        case regex(NSRegularExpression?)
-    }
-
-    private let compiled: Compiled
-
-    init(_ match: ScriptRule.Match) {
-        switch match {
-        case let .exact(text): self.compiled = .exact(ScriptRule.normalize(text))
-        case let .prefix(text): self.compiled = .prefix(ScriptRule.normalize(text))
-        case let .regex(pattern): self.compiled = .regex(try? NSRegularExpression(pattern: pattern, options: [.caseInsensitive]))
-        }
-    }
-
-    /// Whether `statement` (already normalized) matches, as `ScriptRule.Match.matches` says.
-    func matches(_ statement: String) -> Bool {
-        switch self.compiled {
-        case let .exact(text): return text == statement
-        case let .prefix(text): return statement.hasPrefix(text)
-        case let .regex(expression): return expression?.firstMatch(in: statement, range: NSRange(statement.startIndex..., in: statement)) != nil
-        }
-    }
-}
