@@ -13,10 +13,8 @@ extension Logger {
                             file: file, function: function, line: line)
         }
         let (text, fields) = (message(), metadata())
-        var details: [String: String] = ["message": text.description]
-        for (key, value) in fields { details[key] = "\(value)" }
         sandbox.audit.record(AuditEvent(component: String(file.prefix { $0 != "/" }), kind: kind, subject: subject(), outcome: outcome,
-                                        reason: reason(), details: details))
+                                        reason: reason(), details: AuditEvent.details(text, fields)))
         if level >= self.logLevel { self.log(level: level, text, metadata: fields, file: file, function: function, line: line) }
     }
 }
@@ -26,6 +24,17 @@ extension Logger.Metadata {
     /// logs on a logger that is not a sandbox's).
     public func adding(decision kind: AuditEvent.Kind, subject: String, outcome: String, reason: String = "") -> Logger.Metadata {
         self.merging([AuditKey.kind: "\(kind.rawValue)", AuditKey.subject: "\(subject)", AuditKey.outcome: "\(outcome)", AuditKey.reason: "\(reason)"]) { $1 }
+    }
+}
+
+extension AuditEvent {
+    /// A decision's details, however it was recorded: its message's metadata as text (the decision's own keys left
+    /// out) and the message.
+    static func details(_ message: Logger.Message, _ metadata: Logger.Metadata) -> [String: String] {
+        var details: [String: String] = [:]
+        for (key, value) in metadata where !AuditKey.decision.contains(key) { details[key] = "\(value)" }
+        details["message"] = "\(message)"
+        return details
     }
 }
 

@@ -22,13 +22,10 @@ public struct AuditLogHandler: LogHandler {
         guard let tag = event.metadata?[AuditKey.kind] ?? self.metadata[AuditKey.kind], case let .string(raw) = tag,
               let kind = AuditEvent.Kind(rawValue: raw) else { return }
         let all = self.metadata.merging(event.metadata ?? [:]) { $1 }
-        var details: [String: String] = [:]
-        for (key, value) in all where !AuditKey.decision.contains(key) { details[key] = "\(value)" }
-        details["message"] = "\(event.message)"
         // Redacted when the log writes it, off the request path.
         self.log.record(AuditEvent(component: event.source, kind: kind, subject: all[AuditKey.subject].map { "\($0)" } ?? "",
                                    outcome: all[AuditKey.outcome].map { "\($0)" } ?? "", reason: all[AuditKey.reason].map { "\($0)" } ?? "",
-                                   details: details))
+                                   details: AuditEvent.details(event.message, all)))
     }
 }
 
