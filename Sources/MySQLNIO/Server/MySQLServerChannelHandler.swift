@@ -11,6 +11,9 @@ import NIOTLS
 /// Framing is done here rather than in a separate decoder so that, on an SSLRequest, the bytes already
 /// read behind it (the ClientHello often arrives in the same read) can be handed to the TLS handler that
 /// is inserted synchronously in front of this one.
+///
+/// A read is framed where it lies (no copy); only the bytes of an unfinished packet are kept, copied, so an idle
+/// connection holds no buffer and the channel's (or TLS's) read buffer is free for its next read.
 final class MySQLServerChannelHandler: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundIn = ByteBuffer
@@ -19,16 +22,23 @@ final class MySQLServerChannelHandler: ChannelDuplexHandler {
 
     private var machine: ServerConnectionStateMachine
     private var framer: MySQLPacketFramer
-    private var inbound = ByteBuffer()
+    /// Bytes read and not yet framed: a read being framed, or the start of a packet still arriving.
+    private var inbound = MySQLServerChannelHandler.nothingRead
+    /// Whether `inbound` is the channel's read buffer itself rather than a copy this handler owns.
+    private var inboundIsBorrowed = false
+    private static let nothingRead = ByteBufferAllocator().buffer(capacity: 0)
     private let setup: MySQLSessionSetup
-    private let logger: Logger
+    private let info: MySQLConnectionInfo
+    private let baseLogger: Logger
+    private var logger: Logger { self.info.logger(from: self.baseLogger) }
     private var readPending = false
 
-    init(setup: MySQLSessionSetup, logger: Logger) {
+    init(setup: MySQLSessionSetup, info: MySQLConnectionInfo, logger: Logger) {
         self.setup = setup
         self.machine = ServerConnectionStateMachine(configuration: setup.machine)
         self.framer = MySQLPacketFramer(maxPacketSize: setup.maxPacketSize)
-        self.logger = logger
+        self.info = info
+        self.baseLogger = logger
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -44,7 +54,12 @@ final class MySQLServerChannelHandler: ChannelDuplexHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var bytes = self.unwrapInboundIn(data)
-        self.inbound.writeBuffer(&bytes)
+        if self.inbound.readableBytes == 0 {
+            self.inbound = bytes
+            self.inboundIsBorrowed = true
+        } else {
+            self.inbound.writeBuffer(&bytes)
+        }
         self.drain(context: context)
     }
 
@@ -85,11 +100,25 @@ final class MySQLServerChannelHandler: ChannelDuplexHandler {
             guard let packet else { break }
             self.run(self.machine.packetReceived(packet), context: context)
         }
-        self.inbound.discardReadBytes()
+        self.keepUnframed(context: context)
         if self.readPending, self.machine.isReadyForPacket || self.inbound.readableBytes < Self.maxBufferedWhileBusy {
             self.readPending = false
             context.read()
         }
+    }
+
+    /// Lets go of what is framed: nothing kept when all is, else the rest in a buffer of this handler's own.
+    private func keepUnframed(context: ChannelHandlerContext) {
+        if self.inbound.readableBytes == 0 {
+            self.inbound = Self.nothingRead
+        } else if self.inboundIsBorrowed {
+            var rest = context.channel.allocator.buffer(capacity: self.inbound.readableBytes)
+            rest.writeBuffer(&self.inbound)
+            self.inbound = rest
+        } else {
+            self.inbound.discardReadBytes()
+        }
+        self.inboundIsBorrowed = false
     }
 
     private func run(_ action: ServerConnectionStateMachine.Action, context: ChannelHandlerContext) {
@@ -154,7 +183,8 @@ final class MySQLServerChannelHandler: ChannelDuplexHandler {
         }
         // Bytes read behind the SSLRequest belong to the TLS handshake: send them through the TLS handler.
         let leftover = self.inbound.readSlice(length: self.inbound.readableBytes)!
-        self.inbound.clear()
+        self.inbound = Self.nothingRead
+        self.inboundIsBorrowed = false
         if leftover.readableBytes > 0 { context.pipeline.syncOperations.fireChannelRead(NIOAny(leftover)) }
     }
 

@@ -53,11 +53,8 @@ public final class MySQLServerListener: Sendable {
                 case let .success(setup):
                     connections.withLockedValue { $0[id] = child }
                     child.closeFuture.whenComplete { _ in _ = connections.withLockedValue { $0.removeValue(forKey: id) } }
-                    var connectionLogger = logger
-                    connectionLogger[metadataKey: "mysql.connection_id"] = "\(id)"
-                    connectionLogger[metadataKey: "mysql.peer"] = "\(info.remoteHost)"
                     return child.eventLoop.makeCompletedFuture {
-                        try child.pipeline.syncOperations.addHandler(MySQLServerChannelHandler(setup: setup, logger: connectionLogger))
+                        try child.pipeline.syncOperations.addHandler(MySQLServerChannelHandler(setup: setup, info: info, logger: logger))
                     }
                 }
             }

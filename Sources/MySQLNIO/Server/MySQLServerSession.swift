@@ -1,3 +1,4 @@
+import Logging
 import MySQLWire
 import NIOCore
 import NIOSSL
@@ -10,6 +11,15 @@ public struct MySQLConnectionInfo: Sendable {
 
     /// The peer's IP as MySQL names hosts in errors ('user'@'host').
     public var remoteHost: String { self.remoteAddress?.ipAddress ?? "localhost" }
+
+    /// `base` with this connection's id and peer in its metadata. Built when a line is logged, not per connection:
+    /// most connections log nothing, and a copy of the metadata each was an allocation storm on every login.
+    public func logger(from base: Logger) -> Logger {
+        var logger = base
+        logger[metadataKey: "mysql.connection_id"] = "\(self.id)"
+        logger[metadataKey: "mysql.peer"] = "\(self.remoteHost)"
+        return logger
+    }
 }
 
 /// The business logic behind one server connection: who may log in, and what commands answer.

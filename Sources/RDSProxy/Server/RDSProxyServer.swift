@@ -152,16 +152,14 @@ public final class RDSProxyServer: MySQLServerSessionFactory, ListeningService, 
 
     public func accept(_ connection: MySQLConnectionInfo) -> Result<MySQLSessionSetup, ErrorPacket> {
         let limit = self.configuration.maxClientConnections
-        var logger = self.configuration.logger
-        logger[metadataKey: "mysql.connection_id"] = "\(connection.id)"
-        let session = ProxySession(server: self, info: connection, logger: logger)
+        let session = ProxySession(server: self, info: connection)
         let admitted = self.state.withLockedValue { state -> Bool in
             guard state.sessions.count < limit else { return false }
             state.sessions[connection.id] = session
             return true
         }
         guard admitted else {
-            logger.info("client refused: the proxy's connection limit is reached", metadata: ["rdsproxy.limit": "\(limit)"])
+            connection.logger(from: self.configuration.logger).info("client refused: the proxy's connection limit is reached", metadata: ["rdsproxy.limit": "\(limit)"])
             return .failure(.proxyConnectionsExceeded(limit))
         }
         let machine = ServerConnectionStateMachine.Configuration(

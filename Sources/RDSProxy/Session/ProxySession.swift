@@ -27,13 +27,12 @@ final class ProxySession: MySQLServerSession, @unchecked Sendable {
 
     private let server: RDSProxyServer
     private let info: MySQLConnectionInfo
-    private let logger: Logger
+    private var logger: Logger { self.info.logger(from: self.server.configuration.logger) }
     private let state = NIOLockedValueBox(State())
 
-    init(server: RDSProxyServer, info: MySQLConnectionInfo, logger: Logger) {
+    init(server: RDSProxyServer, info: MySQLConnectionInfo) {
         self.server = server
         self.info = info
-        self.logger = logger
     }
 
     var idleSince: Date? { self.state.withLockedValue { $0.busy ? nil : $0.lastActive } }

@@ -241,14 +241,12 @@ public final class ScriptedMySQLServer: MySQLServerSessionFactory, ServerControl
                                            metadata: ["mysql.max_connections": "\(self.configuration.maxConnections)"])
             return .failure(.tooManyConnections)
         }
-        var logger = self.configuration.logger
-        logger[metadataKey: "mysql.connection_id"] = "\(connection.id)"
         let sql = SQLSession(connectionID: connection.id, catalog: self.catalog, server: self, variables: self.defaultVariables)
         let machine = ServerConnectionStateMachine.Configuration(
             serverVersion: self.configuration.serverVersion, connectionID: connection.id, clientHost: connection.remoteHost,
             defaultAuthPlugin: self.configuration.defaultAuthPlugin, tlsAvailable: self.tlsContext != nil,
             insecureTransportError: requireTLS ? .insecureTransport : nil, rsaKey: self.rsaKey)
-        let session = ScriptedSession(server: self, info: connection, sql: sql, logger: logger)
+        let session = ScriptedSession(server: self, info: connection, sql: sql)
         return .success(MySQLSessionSetup(machine: machine, tls: self.tlsContext, session: session,
                                           maxPacketSize: self.configuration.maxPacketSize))
     }

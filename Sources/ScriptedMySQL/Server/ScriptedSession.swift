@@ -11,13 +11,12 @@ final class ScriptedSession: MySQLServerSession, @unchecked Sendable {
     private let server: ScriptedMySQLServer
     private let info: MySQLConnectionInfo
     private let sql: SQLSession
-    private let logger: Logger
+    private var logger: Logger { self.info.logger(from: self.server.configuration.logger) }
 
-    init(server: ScriptedMySQLServer, info: MySQLConnectionInfo, sql: SQLSession, logger: Logger) {
+    init(server: ScriptedMySQLServer, info: MySQLConnectionInfo, sql: SQLSession) {
         self.server = server
         self.info = info
         self.sql = sql
-        self.logger = logger
     }
 
     func authMethod(for request: ServerAuthRequest) -> Result<MySQLAuthPlugin, ErrorPacket> {
