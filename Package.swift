@@ -42,8 +42,11 @@ let package = Package(
     targets: [
         // JSONValue: the one JSON value type of the package (events, payloads, policy documents, control answers). No I/O.
         .target(name: "SandboxJSON"),
+        // RedactedWhenRendered: types that hold secrets render them as <redacted> (print, dump, logs, XCTest). No I/O.
+        .target(name: "SandboxRedaction"),
         // MySQL protocol: packets, messages, auth-plugin math and both connection state machines. No sockets.
         .target(name: "MySQLWire", dependencies: [
+            "SandboxRedaction",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "_CryptoExtras", package: "swift-crypto"),
@@ -59,6 +62,7 @@ let package = Package(
         ]),
         // SigV4: canonical requests, signing, presigning, verification, RDS IAM auth tokens. No I/O.
         .target(name: "AWSSigV4", dependencies: [
+            "SandboxRedaction",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         ]),
@@ -67,7 +71,7 @@ let package = Package(
         // What every fake AWS service shares, with no HTTP server: the account's state and resources, callers,
         // the error catalogue, authenticated requests and the REST service protocol.
         .target(name: "AWSCore", dependencies: [
-            "AWSSigV4", "IAMPolicy", "SandboxAudit", "SandboxJSON",
+            "AWSSigV4", "IAMPolicy", "SandboxAudit", "SandboxJSON", "SandboxRedaction",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
@@ -109,7 +113,7 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         // The scripted MySQL backend: users, SQLite-backed SQL, scripted rules, query log, limits.
         .target(name: "ScriptedMySQL", dependencies: [
-            "SandboxLifecycle", "MySQLWire", "MySQLNIO", "CSQLite", "SandboxAudit",
+            "SandboxLifecycle", "MySQLWire", "MySQLNIO", "CSQLite", "SandboxAudit", "SandboxRedaction",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
@@ -119,7 +123,7 @@ let package = Package(
         ]),
         .systemLibrary(name: "CMariaDB", pkgConfig: "libmariadb", providers: [.apt(["libmariadb-dev"])]),
         // A thin Swift wrapper over MariaDB Connector/C: the independent real client.
-        .target(name: "MariaDBClient", dependencies: ["CMariaDB"]),
+        .target(name: "MariaDBClient", dependencies: ["CMariaDB", "SandboxRedaction"]),
         // The virtual VPC: subnets, security groups, ACLs, ENIs on loopback aliases, enforcement on accept, reachability, toxics.
         .target(name: "VirtualNetwork", dependencies: [
             "SandboxAudit", "SandboxJSON",
@@ -130,7 +134,7 @@ let package = Package(
         ]),
         // The RDS Proxy data plane: client auth (IAM tokens, secrets), the backend pool, pinning, target health.
         .target(name: "RDSProxy", dependencies: [
-            "SandboxLifecycle", "MySQLWire", "MySQLNIO", "AWSCore", "AWSSigV4", "SandboxAudit",
+            "SandboxLifecycle", "MySQLWire", "MySQLNIO", "AWSCore", "AWSSigV4", "SandboxAudit", "SandboxRedaction",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -166,7 +170,7 @@ let package = Package(
         // The audit log: every decision in SQLite (in memory, or a file the sqlite3 CLI reads), fed by Logger.decide,
         // written in batches by its service.
         .target(name: "SandboxAudit", dependencies: [
-            "CSQLite", "SandboxJSON",
+            "CSQLite", "SandboxJSON", "SandboxRedaction",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -174,7 +178,7 @@ let package = Package(
         // A sandbox's topology, with no server: the model, its YAML loader, validation (errors name the YAML path),
         // the network plan and reachability questions, and the graph `sandbox graph` draws.
         .target(name: "SandboxTopology", dependencies: [
-            "AWSCore", "AWSSigV4", "SandboxJSON", "MySQLWire", "IAMPolicy", "VirtualNetwork",
+            "AWSCore", "AWSSigV4", "SandboxJSON", "MySQLWire", "IAMPolicy", "VirtualNetwork", "SandboxRedaction",
             .product(name: "Yams", package: "Yams"),
         ]),
         // Aurora-style clusters on the data plane: which member writes, failover (proxies hold, a reader is promoted,
@@ -204,14 +208,14 @@ let package = Package(
         ]),
         // Clients against a running sandbox (a login as a role, a route), probes, and the misconfiguration catalog with its runner.
         .target(name: "SandboxScenarios", dependencies: [
-            "CloudSandbox", "TemplateImport", "MariaDBClient", "AWSSigV4", "Lambda", "AWSCore", "SandboxJSON", "VirtualNetwork", "MySQLNIO", "MySQLWire",
+            "CloudSandbox", "TemplateImport", "MariaDBClient", "AWSSigV4", "Lambda", "AWSCore", "SandboxJSON", "VirtualNetwork", "MySQLNIO", "MySQLWire", "SandboxRedaction",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "Yams", package: "Yams"),
         ]),
         .executableTarget(name: "sandbox", dependencies: [
-            "CloudSandbox", "SandboxJSON", "SandboxScenarios", "TemplateImport", "MariaDBClient", "AWSSigV4",
+            "CloudSandbox", "SandboxJSON", "SandboxScenarios", "TemplateImport", "MariaDBClient", "AWSSigV4", "SandboxRedaction",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Yams", package: "Yams"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -220,7 +224,7 @@ let package = Package(
         // Helpers for tests (ours and users'): a throwaway real MariaDB server, a seeded random generator, subprocesses.
         // For tests of this stack: a sandbox per test, assertions that carry the sandbox's explanation, failover workloads.
         .target(name: "SandboxTesting", dependencies: ["CloudSandbox", "SandboxScenarios", "TemplateImport", "AWSCore", "Lambda", "ScriptedMySQL", "VirtualNetwork", "SandboxPKI", "MariaDBClient",
-                                                       .product(name: "NIOConcurrencyHelpers", package: "swift-nio")]),
+                                                       "SandboxRedaction", .product(name: "NIOConcurrencyHelpers", package: "swift-nio")]),
         .executableTarget(name: "SandboxBench", dependencies: [
             "CloudSandbox", "MySQLWire", "MySQLNIO", "ScriptedMySQL", "MariaDBClient", "SandboxTesting", "SandboxPKI", "AWSSigV4", "IAMPolicy", "VirtualNetwork", "Lambda",
             "SandboxHTTP", "SandboxLifecycle",
@@ -257,7 +261,7 @@ let package = Package(
             "TemplateImport", "CloudSandbox", "SandboxTesting", "SandboxScenarios", "MariaDBClient", .product(name: "Yams", package: "Yams"),
         ]),
         .testTarget(name: "CloudSandboxTests", dependencies: [
-            "CloudSandbox", "MariaDBClient", "SandboxTesting", "AWSSigV4", "AWSCore", "ScriptedMySQL", "Lambda", "MySQLNIO", "VirtualNetwork",
+            "CloudSandbox", "MariaDBClient", "SandboxTesting", "AWSSigV4", "AWSCore", "ScriptedMySQL", "Lambda", "MySQLNIO", "MySQLWire", "SandboxScenarios", "VirtualNetwork",
             "SandboxLifecycle", .product(name: "NIOCore", package: "swift-nio"), .product(name: "Yams", package: "Yams"),
             .product(name: "Logging", package: "swift-log"), .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         ]),

@@ -1,3 +1,5 @@
+import SandboxRedaction
+
 /// An access key, its secret and (for temporary credentials) the session token.
 public struct AWSCredentials: Sendable, Hashable {
     public var accessKeyID: String
@@ -8,6 +10,12 @@ public struct AWSCredentials: Sendable, Hashable {
         self.accessKeyID = accessKeyID
         self.secretAccessKey = secretAccessKey
         self.sessionToken = sessionToken
+    }
+}
+
+extension AWSCredentials: RedactedWhenRendered {
+    public var renderedFields: KeyValuePairs<String, Any> {
+        ["accessKeyID": self.accessKeyID, "secretAccessKey": Redacted(), "sessionToken": Redacted(self.sessionToken) as Any]
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import SandboxRedaction
 
 /// RDS IAM database authentication tokens: a presigned `GET /?Action=connect&DBUser=...` for service
 /// `rds-db`, with the scheme stripped (`host:port/?...`; Go SDKs write `host:port?...`). Valid 15 minutes.
@@ -52,5 +53,12 @@ public enum RDSAuthToken {
         let expires = Int(parsed.value("X-Amz-Expires") ?? "") ?? Self.lifetime
         return Claims(accessKeyID: verified.accessKeyID, region: verified.scope.region, user: user, endpoint: endpoint,
                       expiresAt: verified.signedAt.addingTimeInterval(TimeInterval(expires)), sessionToken: verified.sessionToken)
+    }
+}
+
+extension RDSAuthToken.Claims: RedactedWhenRendered {
+    public var renderedFields: KeyValuePairs<String, Any> {
+        ["accessKeyID": self.accessKeyID, "region": self.region, "user": self.user, "endpoint": self.endpoint, "expiresAt": self.expiresAt,
+         "sessionToken": Redacted(self.sessionToken) as Any]
     }
 }

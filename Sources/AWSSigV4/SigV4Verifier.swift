@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import SandboxRedaction
 
 /// Checks SigV4 signatures the way AWS does: finds the key, recomputes the signature over the signed parts
 /// of the request, and checks date, expiry, region and service. The clock is injected.
@@ -124,5 +125,11 @@ public struct SigV4Verifier: Sendable {
             difference |= byte ^ lowered
         }
         return difference == 0
+    }
+}
+
+extension SigV4Verifier.Verified: RedactedWhenRendered {
+    public var renderedFields: KeyValuePairs<String, Any> {
+        ["accessKeyID": self.accessKeyID, "scope": self.scope, "sessionToken": Redacted(self.sessionToken) as Any, "signedAt": self.signedAt]
     }
 }

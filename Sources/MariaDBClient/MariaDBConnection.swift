@@ -1,5 +1,6 @@
 import CMariaDB
 import Foundation
+import SandboxRedaction
 
 /// A connection through MariaDB Connector/C (libmariadb): the independent real client tests use.
 /// Calls block; run them off the Swift cooperative pool (see `MariaDB.offload`). A lock serializes calls,
@@ -204,5 +205,11 @@ public enum MariaDB {
             thread.stackSize = 1 << 20
             thread.start()
         }
+    }
+}
+
+extension MariaDBConnection.Options: RedactedWhenRendered {
+    public var renderedFields: KeyValuePairs<String, Any> {
+        ["host": self.host, "port": self.port, "user": self.user, "password": Redacted(), "database": self.database as Any, "tls": self.tls]
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import NIOConcurrencyHelpers
+import SandboxRedaction
 
 /// Records into an `AuditLog` every log message marked as a decision in its metadata (`Logger.Metadata.adding(decision:…)`,
 /// what `Logger.decide` logs on a logger that is not a sandbox's): for components run on their own with a logger
@@ -35,12 +36,12 @@ public enum Redaction {
     static let sensitiveKeys = ["password", "secret_string", "secretstring", "token", "credential", "secretaccesskey", "signature"]
 
     public static func redact(key: String, value: String) -> String {
-        if self.isSensitive(key) { return "<redacted>" }
+        if self.isSensitive(key) { return Redacted.text }
         // An RDS IAM token or presigned URL inside a message: keep the host and action, drop the signature and
         // credentials. Most text has no `X-Amz-` at all, told on its bytes before any pattern runs.
         guard Self.contains(value, "X-Amz-"),
               value.contains("X-Amz-Signature=") || value.contains("X-Amz-Security-Token=") || value.contains("X-Amz-Credential=") else { return value }
-        return value.replacingOccurrences(of: #"X-Amz-(Signature|Security-Token|Credential)=[^&\s"]*"#, with: "X-Amz-$1=<redacted>", options: .regularExpression)
+        return value.replacingOccurrences(of: #"X-Amz-(Signature|Security-Token|Credential)=[^&\s"]*"#, with: "X-Amz-$1=\(Redacted.text)", options: .regularExpression)
     }
 }
 
@@ -77,7 +78,7 @@ extension Redaction {
     /// `text` with each of `secrets` (at least 4 characters) and every token signature or credential replaced.
     public static func redact(_ text: String, secrets: [String]) -> String {
         secrets.filter { $0.count >= 4 }.sorted { $0.count > $1.count }.reduce(Self.redact(key: "text", value: text)) { text, secret in
-            text.replacingOccurrences(of: secret, with: "<redacted>")
+            text.replacingOccurrences(of: secret, with: Redacted.text)
         }
     }
 }

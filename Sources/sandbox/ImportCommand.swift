@@ -1,6 +1,7 @@
 import ArgumentParser
 import CloudSandbox
 import Foundation
+import SandboxRedaction
 import TemplateImport
 import Yams
 
@@ -28,7 +29,7 @@ struct ImportCommand: ParsableCommand {
 extension Topology {
     /// Every password and secret value replaced by a placeholder.
     mutating func redactSecrets() {
-        let hidden = "<redacted>"
+        let hidden = Redacted.text
         let redacted = { (users: [DatabaseInstance.User]) in users.map { DatabaseInstance.User(name: $0.name, password: hidden, plugin: $0.plugin, host: $0.host) } }
         self.databases = self.databases.map { database in
             var database = database

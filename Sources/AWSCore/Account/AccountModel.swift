@@ -1,6 +1,7 @@
 import AWSSigV4
 import Foundation
 import IAMPolicy
+import SandboxRedaction
 
 /// An IAM user with its policies.
 struct IAMUser: Sendable {
@@ -67,4 +68,10 @@ struct Secret: Sendable {
     }
 
     func version(stage: String) -> Version? { self.versions.first { $0.stages.contains(stage) } }
+}
+
+extension Secret.Version: RedactedWhenRendered {
+    var renderedFields: KeyValuePairs<String, Any> {
+        ["id": self.id, "string": Redacted(self.string) as Any, "binary": Redacted(self.binary) as Any, "stages": self.stages, "created": self.created]
+    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SandboxRedaction
 
 /// The credentials in a database secret's JSON, as RDS writes it (`{"username": …, "password": …, "host": …}`);
 /// the other keys are not read.
@@ -11,4 +12,8 @@ public struct DatabaseSecretFields: Decodable, Sendable, Equatable {
         guard let fields = try? JSONDecoder().decode(Self.self, from: Data(json.utf8)) else { return nil }
         self = fields
     }
+}
+
+extension DatabaseSecretFields: RedactedWhenRendered {
+    public var renderedFields: KeyValuePairs<String, Any> { ["username": self.username as Any, "password": Redacted(self.password) as Any] }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SandboxRedaction
 
 /// Secrets Manager's operations (`X-Amz-Target: secretsmanager.<Operation>`).
 enum SecretsManagerOperation: String, Sendable, CaseIterable {
@@ -152,4 +153,18 @@ struct SecretResourcePolicy: Encodable, Sendable {
     var resourcePolicy: String?
 
     enum CodingKeys: String, CodingKey { case arn = "ARN", name = "Name", resourcePolicy = "ResourcePolicy" }
+}
+
+extension SecretsManagerInput: RedactedWhenRendered {
+    var renderedFields: KeyValuePairs<String, Any> {
+        ["name": self.name as Any, "secretID": self.secretID as Any, "versionID": self.versionID as Any,
+         "secretString": Redacted(self.secretString) as Any, "secretBinary": Redacted(self.secretBinary) as Any]
+    }
+}
+
+extension SecretValue: RedactedWhenRendered {
+    var renderedFields: KeyValuePairs<String, Any> {
+        ["arn": self.arn, "versionID": self.versionID, "versionStages": self.versionStages,
+         "secretString": Redacted(self.secretString) as Any, "secretBinary": Redacted(self.secretBinary) as Any]
+    }
 }

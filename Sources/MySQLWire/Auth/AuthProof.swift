@@ -1,3 +1,5 @@
+import SandboxRedaction
+
 /// What a client proved about its password, for the server side to check against what it knows.
 public enum AuthProof: Sendable, Equatable {
     /// A scramble made with `plugin` over `nonce` (native or caching_sha2 fast path).
@@ -30,4 +32,13 @@ public enum AuthVerdict: Sendable, Equatable {
     case rejected(ErrorPacket)
     /// caching_sha2_password only: the fast path missed the cache; ask for the full password.
     case fullAuthenticationRequired
+}
+
+extension AuthProof: RedactedWhenRendered {
+    public var renderedFields: KeyValuePairs<String, Any> {
+        switch self {
+        case let .scramble(plugin, _, _): ["scramble": plugin, "response": Redacted()]
+        case .cleartext: ["cleartext": Redacted()]
+        }
+    }
 }

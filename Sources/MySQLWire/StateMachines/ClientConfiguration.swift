@@ -1,3 +1,5 @@
+import SandboxRedaction
+
 /// How a client logs in.
 public struct MySQLClientConfiguration: Sendable {
     public enum TLSMode: String, Sendable, Codable {
@@ -70,5 +72,11 @@ public enum MySQLClientError: Error, Sendable, Equatable, CustomStringConvertibl
     public var serverError: ErrorPacket? {
         if case let .server(error) = self { return error }
         return nil
+    }
+}
+
+extension MySQLClientConfiguration: RedactedWhenRendered {
+    public var renderedFields: KeyValuePairs<String, Any> {
+        ["username": self.username, "password": Redacted(), "database": self.database as Any, "authPlugin": self.authPlugin, "tls": self.tls]
     }
 }

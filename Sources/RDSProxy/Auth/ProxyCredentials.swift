@@ -2,6 +2,7 @@ import AWSCore
 import Foundation
 import Logging
 import NIOConcurrencyHelpers
+import SandboxRedaction
 
 /// The database logins the proxy holds: each auth entry's secret, read with GetSecretValue as the proxy's
 /// role (assumed as rds.amazonaws.com, so the trust policy, identity and resource policies and KMS all apply).
@@ -72,4 +73,8 @@ final class ProxyCredentials: Sendable {
         self.current.withLockedValue { $0 = snapshot }
         return snapshot
     }
+}
+
+extension ProxyCredentials.Login: RedactedWhenRendered {
+    var renderedFields: KeyValuePairs<String, Any> { ["username": self.username, "password": Redacted(), "entry": self.entry] }
 }

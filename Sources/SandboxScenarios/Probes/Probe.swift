@@ -1,4 +1,5 @@
 import Foundation
+import SandboxRedaction
 
 /// What a customer does against the stack, that works or fails.
 public enum Probe: Sendable, Equatable, CustomStringConvertible {
@@ -25,7 +26,7 @@ public enum Probe: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// A MySQL login through a proxy or to an instance, as a client configures it.
-public struct ConnectProbe: Sendable, Equatable, CustomStringConvertible {
+public struct ConnectProbe: Sendable, Equatable, RedactedWhenRendered {
     /// Which CA bundle the client verifies the server with.
     public enum CABundle: String, Sendable, Equatable, CaseIterable {
         /// The proxy's (Amazon Root CA-like) bundle for a proxy, the instance's for an instance: what is right.
@@ -89,6 +90,12 @@ public struct ConnectProbe: Sendable, Equatable, CustomStringConvertible {
         self.tokenRegion = tokenRegion
         self.tokenAgeSeconds = tokenAgeSeconds
         self.from = from
+    }
+
+    /// Its fields for `dump` and the like, the password redacted (`description` says what the probe does).
+    public var renderedFields: KeyValuePairs<String, Any> {
+        ["target": self.target, "user": self.user, "iamRole": self.iamRole as Any, "password": Redacted(self.password) as Any, "tls": self.tls,
+         "caBundle": self.caBundle, "from": self.from as Any]
     }
 
     public var description: String {

@@ -1,5 +1,6 @@
 import MariaDBClient
 import NIOConcurrencyHelpers
+import SandboxRedaction
 
 /// Writes a workload's rows with libmariadb as an application does: a connection per client, opened to wherever
 /// `address()` says at that moment (a DNS lookup of an endpoint), dropped after any error so the next attempt
@@ -57,5 +58,11 @@ public struct MySQLRowWriter: Sendable {
                 return RowID(client: client, seq: seq)
             }
         }
+    }
+}
+
+extension MySQLRowWriter: RedactedWhenRendered {
+    public var renderedFields: KeyValuePairs<String, Any> {
+        ["port": self.port, "user": self.user, "password": Redacted(), "database": self.database, "table": self.table]
     }
 }

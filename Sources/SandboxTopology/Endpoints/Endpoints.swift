@@ -1,5 +1,6 @@
 import AWSSigV4
 import Foundation
+import SandboxRedaction
 import VirtualNetwork
 
 /// Where everything in a running sandbox listens: the JSON endpoints file outside clients read.
@@ -237,5 +238,12 @@ public struct Endpoints: Sendable, Codable, Equatable {
 
     public static func read(from path: String) throws -> Endpoints {
         try JSONDecoder().decode(Endpoints.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+    }
+}
+
+extension Endpoints.Credentials: RedactedWhenRendered {
+    public var renderedFields: KeyValuePairs<String, Any> {
+        ["accessKeyId": self.accessKeyId, "secretAccessKey": Redacted(), "sessionToken": Redacted(self.sessionToken) as Any,
+         "expiration": self.expiration as Any]
     }
 }

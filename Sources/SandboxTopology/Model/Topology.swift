@@ -1,4 +1,5 @@
 import MySQLWire
+import SandboxRedaction
 import VirtualNetwork
 
 /// What a sandbox runs: its account and region, database instances, IAM, KMS keys and secrets.
@@ -130,5 +131,11 @@ extension Topology {
         self.proxies = try container.decodeIfPresent([Proxy].self, forKey: .proxies)
         self.functions = try container.decodeIfPresent([Function].self, forKey: .functions)
         self.apis = try container.decodeIfPresent([API].self, forKey: .apis)
+    }
+}
+
+extension Topology.DatabaseInstance.User: RedactedWhenRendered {
+    public var renderedFields: KeyValuePairs<String, Any> {
+        ["name": self.name, "password": Redacted(), "plugin": self.plugin as Any, "host": self.host as Any]
     }
 }

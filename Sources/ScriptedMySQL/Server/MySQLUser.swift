@@ -1,4 +1,5 @@
 import MySQLWire
+import SandboxRedaction
 
 /// A database account: name, password, the plugin it authenticates with and the hosts it may come from.
 public struct MySQLUser: Sendable, Codable, Equatable {
@@ -29,4 +30,8 @@ public struct MySQLUser: Sendable, Codable, Equatable {
         }.joined() + "$"
         return address.range(of: regex, options: .regularExpression) != nil
     }
+}
+
+extension MySQLUser: RedactedWhenRendered {
+    public var renderedFields: KeyValuePairs<String, Any> { ["name": self.name, "password": Redacted(), "plugin": self.plugin, "host": self.host] }
 }
