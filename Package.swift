@@ -48,6 +48,7 @@ let package = Package(
         .target(name: "MySQLWire", dependencies: [
             "SandboxRedaction",
             .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "_CryptoExtras", package: "swift-crypto"),
         ]),

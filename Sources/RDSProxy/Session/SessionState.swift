@@ -1,6 +1,5 @@
 import Foundation
 import MySQLWire
-import NIOConcurrencyHelpers
 
 /// The session state RDS Proxy tracks without pinning: the database, autocommit, character sets and
 /// collation, sql_mode, time_zone and the session isolation level. `nil` / absent means the server's default.
@@ -42,20 +41,16 @@ struct StatementEffect: Sendable, Equatable {
     static let tracked: Set<String> = ["autocommit", "character_set_client", "character_set_connection", "character_set_results",
                                        "character_set_server", "collation_connection", "sql_mode", "time_zone", "transaction_isolation"]
 
-    /// Effects by statement text and filter: clients send the same texts over and over, so each is classified once
-    /// (up to 4,096 kept).
-    private static let known = NIOLockedValueBox<[Key: StatementEffect]>([:])
-    private struct Key: Hashable { var sql: String; var excludeVariableSets: Bool }
+    /// Effects by statement text, one cache per value of the EXCLUDE_VARIABLE_SETS filter: clients send the same texts
+    /// over and over, so each is classified once.
+    private static let known = (pinning: StatementTextCache<StatementEffect>(), excludingVariableSets: StatementTextCache<StatementEffect>())
 
     /// Classifies one COM_QUERY; `excludeVariableSets` is the EXCLUDE_VARIABLE_SETS pinning filter.
     static func of(_ sql: String, excludeVariableSets: Bool) -> StatementEffect {
-        let key = Key(sql: sql, excludeVariableSets: excludeVariableSets)
-        if let effect = Self.known.withLockedValue({ $0[key] }) { return effect }
+        let cache = excludeVariableSets ? Self.known.excludingVariableSets : Self.known.pinning
+        if let effect = cache[sql] { return effect }
         let effect = Self.classify(sql, excludeVariableSets: excludeVariableSets)
-        Self.known.withLockedValue { known in
-            if known.count >= 4_096 { known.removeAll(keepingCapacity: true) }
-            known[key] = effect
-        }
+        cache.keep(effect, for: sql)
         return effect
     }
 

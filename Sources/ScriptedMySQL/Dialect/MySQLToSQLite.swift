@@ -1,4 +1,5 @@
 import Foundation
+import MySQLWire
 
 /// Rewrites the MySQL dialect typical applications send into SQL that SQLite runs. Applications send the same
 /// statements over and over: a translation without session values in it is kept (up to 4,096 statements).

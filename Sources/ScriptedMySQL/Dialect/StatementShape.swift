@@ -1,3 +1,5 @@
+import MySQLWire
+
 /// What the server needs to know of a statement's text before running it: its leading words, whether it writes
 /// (and so needs the schema's write lock), whether it may sleep. Applications send the same texts over and over,
 /// so shapes are kept by text (up to 4,096) and the lexical pass runs once per distinct statement.

@@ -1,4 +1,5 @@
 import Foundation
+import MySQLWire
 import NIOConcurrencyHelpers
 
 /// The server's rules, consulted in order, with how many uses each has left; and the test's expectations, which
