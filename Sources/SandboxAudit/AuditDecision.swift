@@ -31,9 +31,11 @@ extension AuditEvent {
     /// A decision's details, however it was recorded: its message's metadata as text (the decision's own keys left
     /// out) and the message.
     static func details(_ message: Logger.Message, _ metadata: Logger.Metadata) -> [String: String] {
-        var details: [String: String] = [:]
-        for (key, value) in metadata where !AuditKey.decision.contains(key) { details[key] = "\(value)" }
-        details["message"] = "\(message)"
+        var details = [String: String](minimumCapacity: metadata.count + 1)
+        for (key, value) in metadata where !AuditKey.isDecision(key) {
+            if case let .string(text) = value { details[key] = text } else { details[key] = value.description }
+        }
+        details["message"] = message.description
         return details
     }
 }
@@ -43,4 +45,7 @@ enum AuditKey {
     static let kind = "audit", subject = "audit.subject", outcome = "audit.outcome", reason = "audit.reason"
     /// The keys that make the event itself rather than its details.
     static let decision: Set = [kind, subject, outcome, reason]
+
+    /// Whether `key` is one of `decision` (told by its first bytes first: details' keys are not hashed twice).
+    static func isDecision(_ key: String) -> Bool { key.utf8.starts(with: kind.utf8) && Self.decision.contains(key) }
 }

@@ -55,14 +55,18 @@ extension LambdaService {
 
     private func run(_ name: String, payload: [UInt8], event: JSONValue, requestID: String, tail: Bool) async throws(AWSError) -> InvokeResult {
         let log = InvocationLog(function: name, requestID: requestID, logger: self.environment.logger)
-        guard let slot = self.slots[name] else { throw AWSError.functionNotFound(self.arn(of: name)) }
+        // The fields it needs, not a copy of the slot: a copy held across the invocation would share the slot's arrays,
+        // and the warm pool's pop and the log's append below would each copy theirs.
+        guard let (definition, generation) = self.slots[name].map({ ($0.definition, $0.generation) }) else {
+            throw AWSError.functionNotFound(self.arn(of: name))
+        }
         let started = Date()
         var warm = self.slots[name]?.idle.popLast()
         var initMillis: Double?
-        if warm == nil || warm!.generation != slot.generation || !warm!.instance.isUsable {
+        if warm == nil || warm!.generation != generation || !warm!.instance.isUsable, let slot = self.slots[name] {
             if let stale = warm { await stale.instance.stop() }
             do throws(ColdStartFailure) {
-                warm = Warm(instance: try await self.coldStart(slot, requestID: requestID, log: log), generation: slot.generation)
+                warm = Warm(instance: try await self.coldStart(slot, requestID: requestID, log: log), generation: generation)
                 initMillis = Date().timeIntervalSince(started) * 1000
             } catch {
                 await self.release(name, nil)
@@ -82,7 +86,7 @@ extension LambdaService {
         }
         let instance = warm!
         log.append("START RequestId: \(requestID) Version: $LATEST")
-        let timeout = slot.definition.timeout
+        let timeout = definition.timeout
         let invocation = Invocation(requestID: requestID, payload: payload, event: event, deadline: Date().addingTimeInterval(timeout),
                                     functionARN: self.arn(of: name), traceID: Self.traceID(requestID))
         let begun = Date()
@@ -124,7 +128,7 @@ extension LambdaService {
         }
         log.append("END RequestId: \(requestID)")
         log.append("REPORT RequestId: \(requestID)\tDuration: \(TextFormat.fixed(millis)) ms\tBilled Duration: \(Int(millis.rounded(.up))) ms"
-            + "\tMemory Size: \(slot.definition.memorySize) MB" + (initMillis.map { "\tInit Duration: \(TextFormat.fixed($0)) ms" } ?? ""))
+            + "\tMemory Size: \(definition.memorySize) MB" + (initMillis.map { "\tInit Duration: \(TextFormat.fixed($0)) ms" } ?? ""))
         self.remember(name, log)
         let (verdict, why): (String, String) = switch outcome {
         case .response: ("ok", "")
@@ -148,7 +152,7 @@ extension LambdaService {
     private func release(_ name: String, _ warm: Warm?) async {
         self.slots[name]?.running -= 1
         guard let warm else { return }
-        if let slot = self.slots[name], slot.generation == warm.generation, !self.isStopped {
+        if self.slots[name]?.generation == warm.generation, !self.isStopped {
             self.slots[name]?.idle.append(warm)
         } else {
             await warm.instance.stop()
