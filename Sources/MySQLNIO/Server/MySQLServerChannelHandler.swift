@@ -183,8 +183,7 @@ final class MySQLServerChannelHandler: ChannelDuplexHandler {
         }
         // Bytes read behind the SSLRequest belong to the TLS handshake: send them through the TLS handler.
         let leftover = self.inbound.readSlice(length: self.inbound.readableBytes)!
-        self.inbound = Self.nothingRead
-        self.inboundIsBorrowed = false
+        self.keepUnframed(context: context)
         if leftover.readableBytes > 0 { context.pipeline.syncOperations.fireChannelRead(NIOAny(leftover)) }
     }
 
