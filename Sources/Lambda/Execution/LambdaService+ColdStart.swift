@@ -12,8 +12,7 @@ enum ColdStartFailure: Error {
 extension LambdaService {
     /// A new execution environment: the execution role assumed as lambda.amazonaws.com (its trust policy must
     /// allow it), the environment Lambda sets, and the code started.
-    func coldStart(_ slot: Slot, requestID: String, log: InvocationLog) async throws(ColdStartFailure) -> any FunctionInstance {
-        let definition = slot.definition
+    func coldStart(_ definition: FunctionDefinition, placement: Placement, requestID: String, log: InvocationLog) async throws(ColdStartFailure) -> any FunctionInstance {
         let account = self.environment.account
         let session: (credentials: AWSCredentials, expires: Date)
         do throws(AWSError) {
@@ -22,7 +21,7 @@ extension LambdaService {
             throw .rejected(AWSError.roleCannotBeAssumed(error.message))
         }
         let environment = self.variables(for: definition, credentials: session.credentials)
-        let databases = FunctionDatabases(targets: self.environment.targets, sourceAddress: slot.placement.sourceAddress,
+        let databases = FunctionDatabases(targets: self.environment.targets, sourceAddress: placement.sourceAddress,
                                           credentials: session.credentials, region: self.region)
         let logger = self.environment.logger
         let makeContext: @Sendable (Invocation, Logger) -> LambdaContext = { invocation, invocationLogger in
@@ -34,7 +33,7 @@ extension LambdaService {
         case let .swift(handler):
             return SwiftFunctionInstance(handler: handler, context: makeContext)
         case let .builtin(builtin):
-            let awsAccess = self.environment.awsAccess, source = slot.placement.sourceAddress, region = self.region
+            let awsAccess = self.environment.awsAccess, source = placement.sourceAddress, region = self.region
             let handler = builtin.handler(sql: self.environment.sqlRunner) { secretID, context in
                 if let blocked = awsAccess(source, "secretsmanager") {
                     // As in a VPC without a route to the service: the SDK's connect waits until the function times out.
@@ -59,14 +58,14 @@ extension LambdaService {
                 throw .initError(missing)
             }
             // A process's AWS calls leave for the one sandbox endpoint: unanswered when its ENI cannot reach Secrets Manager.
-            if self.environment.awsAccess(slot.placement.sourceAddress, "secretsmanager") != nil,
+            if self.environment.awsAccess(placement.sourceAddress, "secretsmanager") != nil,
                let url = URL(string: self.environment.awsEndpoint), let host = url.host, let port = url.port {
                 let dropped = network.dropped
                 network.dropped = { dropped($0) + ["\(host):\(port)"] }
             }
             do {
                 return try await ProcessFunctionInstance.start(code, function: definition.name, environment: environment,
-                                                               network: network, source: slot.placement.sourceAddress, log: log,
+                                                               network: network, source: placement.sourceAddress, log: log,
                                                                initTimeout: min(10, definition.timeout), runtimeAPIs: self.runtimeAPIs, logger: logger)
             } catch let error as FunctionError {
                 throw .initError(error)

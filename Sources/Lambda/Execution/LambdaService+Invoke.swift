@@ -57,16 +57,16 @@ extension LambdaService {
         let log = InvocationLog(function: name, requestID: requestID, logger: self.environment.logger)
         // The fields it needs, not a copy of the slot: a copy held across the invocation would share the slot's arrays,
         // and the warm pool's pop and the log's append below would each copy theirs.
-        guard let (definition, generation) = self.slots[name].map({ ($0.definition, $0.generation) }) else {
+        guard let (definition, placement, generation) = self.slots[name].map({ ($0.definition, $0.placement, $0.generation) }) else {
             throw AWSError.functionNotFound(self.arn(of: name))
         }
         let started = Date()
         var warm = self.slots[name]?.idle.popLast()
         var initMillis: Double?
-        if warm == nil || warm!.generation != generation || !warm!.instance.isUsable, let slot = self.slots[name] {
+        if warm == nil || warm!.generation != generation || !warm!.instance.isUsable {
             if let stale = warm { await stale.instance.stop() }
             do throws(ColdStartFailure) {
-                warm = Warm(instance: try await self.coldStart(slot, requestID: requestID, log: log), generation: generation)
+                warm = Warm(instance: try await self.coldStart(definition, placement: placement, requestID: requestID, log: log), generation: generation)
                 initMillis = Date().timeIntervalSince(started) * 1000
             } catch {
                 await self.release(name, nil)
