@@ -2,12 +2,23 @@
 # Both install what they need (Debian packages) first; what is already present is skipped.
 
 SWIFT ?= swift
-APT_PACKAGES := libmariadb-dev mariadb-client mariadb-server libsqlite3-dev libssl-dev pkg-config curl jq sysbench graphviz tmux sqlite3
+APT_PACKAGES := libmariadb-dev mariadb-client mariadb-server libsqlite3-dev libssl-dev pkg-config curl jq sysbench graphviz tmux sqlite3 \
+	python3 python3-venv
 BENCH_PACKAGES := wrk nginx-light
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 ENDPOINTS ?= .sandbox/endpoints.json
 
-.PHONY: deps build run test bench fuzz clean
+# The Python tools the sandbox and its tests run (boto3, the aws CLI, awslambdaric, PyMySQL) live in a virtual
+# environment under the build folder, made from the machine's python3, so a distribution's externally managed
+# interpreter (PEP 668) is never installed into. Its bin/ comes first on PATH for every recipe, and process
+# functions whose command is a bare `python3` run with its interpreter (CLOUDSANDBOX_PYTHON), as Lambda's image
+# provides boto3 and awslambdaric.
+PYTHON_ENV := $(CURDIR)/.build/python
+PYTHON_PACKAGES := boto3 awscli awslambdaric PyMySQL
+export PATH := $(PYTHON_ENV)/bin:$(PATH)
+export CLOUDSANDBOX_PYTHON := $(PYTHON_ENV)/bin/python3
+
+.PHONY: deps build run test bench fuzz docs clean
 
 # Installs the Debian packages of $(1) that are missing.
 define install_missing
@@ -20,7 +31,11 @@ endef
 
 deps:
 	$(call install_missing,$(APT_PACKAGES))
-	@python3 -c "import boto3, awscli, awslambdaric, pymysql" 2>/dev/null || python3 -m pip install -q boto3 awscli awslambdaric PyMySQL
+	@command -v python3 >/dev/null || { echo "python3 is missing and apt-get could not install it: install Python 3 with its venv module" \
+		"(Debian/Ubuntu: apt-get install python3 python3-venv), then run make again" >&2; exit 1; }
+	@$(PYTHON_ENV)/bin/python3 -c "import boto3, awscli, awslambdaric, pymysql" 2>/dev/null || { \
+		echo "making the Python environment $(PYTHON_ENV): $(PYTHON_PACKAGES)"; \
+		rm -rf $(PYTHON_ENV) && python3 -m venv $(PYTHON_ENV) && $(PYTHON_ENV)/bin/python3 -m pip install -q --disable-pip-version-check $(PYTHON_PACKAGES); }
 
 build: deps
 	$(SWIFT) build
@@ -28,9 +43,11 @@ build: deps
 run: deps
 	$(SWIFT) run sandbox up Sandbox/default.yaml --endpoints-file $(ENDPOINTS)
 
-# Then the downstream example (Fixtures/Downstream), a package of its own depending on this checkout by path,
-# built in the same scratch folder so it reuses what the first build made.
+# First the stand-in app's package graph (seconds: no build); then the suite; then the downstream example
+# (Fixtures/Downstream), a package of its own depending on this checkout by path, built in the same scratch folder so
+# it reuses what the first build made.
 test: deps
+	tools/check-stand-in-app.sh
 	$(SWIFT) test
 	$(SWIFT) test --package-path Fixtures/Downstream --scratch-path $(CURDIR)/.build
 
@@ -43,6 +60,13 @@ bench: deps
 # libFuzzer targets with the address sanitizer (not in CI): FUZZ_RUNS, FUZZ_TOKEN_RUNS, FUZZ_SECONDS, FUZZ_TARGETS.
 fuzz: deps
 	Fuzz/run.sh
+
+# DocC archives of CloudSandbox and SandboxTesting (swift-docc-plugin, declared only under CLOUDSANDBOX_DOCS), in
+# .build/docs/<Target>.doccarchive; warnings fail the build.
+docs:
+	CLOUDSANDBOX_DOCS=1 $(SWIFT) package --allow-writing-to-directory .build/docs generate-documentation \
+		--target CloudSandbox --target SandboxTesting --output-path .build/docs --warnings-as-errors
+	@ls -d .build/docs/*.doccarchive
 
 clean:
 	rm -rf .build .build-fuzz .sandbox

@@ -5,26 +5,12 @@ import PackageDescription
 let package = Package(
     name: "CloudSandbox",
     platforms: [.macOS(.v14)],
+    // Few products, named for users: every target carries the package's prefix (Sandbox*, CSandbox*), so none
+    // clashes with a module of an app's own graph (vapor/mysql-nio's MySQLNIO, an app's Lambda or APIGateway target).
     products: [
         .library(name: "CloudSandbox", targets: ["CloudSandbox"]),
-        .library(name: "MySQLWire", targets: ["MySQLWire"]),
-        .library(name: "MySQLNIO", targets: ["MySQLNIO"]),
-        .library(name: "ScriptedMySQL", targets: ["ScriptedMySQL"]),
-        .library(name: "MariaDBClient", targets: ["MariaDBClient"]),
-        .library(name: "AWSSigV4", targets: ["AWSSigV4"]),
-        .library(name: "IAMPolicy", targets: ["IAMPolicy"]),
-        .library(name: "AWSCore", targets: ["AWSCore"]),
-        .library(name: "FakeAWS", targets: ["FakeAWS"]),
-        .library(name: "VirtualNetwork", targets: ["VirtualNetwork"]),
-        .library(name: "RDSProxy", targets: ["RDSProxy"]),
-        .library(name: "Lambda", targets: ["Lambda"]),
-        .library(name: "LambdaDatabase", targets: ["LambdaDatabase"]),
-        .library(name: "APIGateway", targets: ["APIGateway"]),
-        .library(name: "TemplateImport", targets: ["TemplateImport"]),
-        .library(name: "SandboxAudit", targets: ["SandboxAudit"]),
-        .library(name: "SandboxScenarios", targets: ["SandboxScenarios"]),
         .library(name: "SandboxTesting", targets: ["SandboxTesting"]),
-        .executable(name: "sandbox", targets: ["sandbox"]),
+        .executable(name: "sandbox", targets: ["SandboxCLI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -45,7 +31,7 @@ let package = Package(
         // RedactedWhenRendered: types that hold secrets render them as <redacted> (print, dump, logs, XCTest). No I/O.
         .target(name: "SandboxRedaction"),
         // MySQL protocol: packets, messages, auth-plugin math and both connection state machines. No sockets.
-        .target(name: "MySQLWire", dependencies: [
+        .target(name: "SandboxMySQLWire", dependencies: [
             "SandboxRedaction",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -62,17 +48,17 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         // SigV4: canonical requests, signing, presigning, verification, RDS IAM auth tokens. No I/O.
-        .target(name: "AWSSigV4", dependencies: [
+        .target(name: "SandboxSigV4", dependencies: [
             "SandboxRedaction",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         ]),
         // IAM policy documents, matching, conditions and evaluation with the deciding statements. No I/O.
-        .target(name: "IAMPolicy", dependencies: ["SandboxJSON"]),
+        .target(name: "SandboxIAMPolicy", dependencies: ["SandboxJSON"]),
         // What every fake AWS service shares, with no HTTP server: the account's state and resources, callers,
         // the error catalogue, authenticated requests and the REST service protocol.
-        .target(name: "AWSCore", dependencies: [
-            "AWSSigV4", "IAMPolicy", "SandboxAudit", "SandboxJSON", "SandboxRedaction",
+        .target(name: "SandboxAWSCore", dependencies: [
+            "SandboxSigV4", "SandboxIAMPolicy", "SandboxAudit", "SandboxJSON", "SandboxRedaction",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
@@ -86,8 +72,8 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
         ]),
         // The AWS endpoint: one SigV4-verified HTTP listener dispatching to IAM, STS, KMS, Secrets Manager, RDS and the REST services.
-        .target(name: "FakeAWS", dependencies: [
-            "AWSCore", "SandboxHTTP", "SandboxLifecycle", "AWSSigV4", "SandboxAudit",
+        .target(name: "SandboxFakeAWS", dependencies: [
+            "SandboxAWSCore", "SandboxHTTP", "SandboxLifecycle", "SandboxSigV4", "SandboxAudit",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -102,8 +88,8 @@ let package = Package(
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),
         // SwiftNIO handlers that run the MySQLWire state machines: server listener and async client.
-        .target(name: "MySQLNIO", dependencies: [
-            "MySQLWire",
+        .target(name: "SandboxMySQLNIO", dependencies: [
+            "SandboxMySQLWire",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "NIOTLS", package: "swift-nio"),
@@ -111,10 +97,10 @@ let package = Package(
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CSandboxSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         // The scripted MySQL backend: users, SQLite-backed SQL, scripted rules, query log, limits.
-        .target(name: "ScriptedMySQL", dependencies: [
-            "SandboxLifecycle", "MySQLWire", "MySQLNIO", "CSQLite", "SandboxAudit", "SandboxRedaction",
+        .target(name: "SandboxScriptedMySQL", dependencies: [
+            "SandboxLifecycle", "SandboxMySQLWire", "SandboxMySQLNIO", "CSandboxSQLite", "SandboxAudit", "SandboxRedaction",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
@@ -122,11 +108,11 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Yams", package: "Yams"),
         ]),
-        .systemLibrary(name: "CMariaDB", pkgConfig: "libmariadb", providers: [.apt(["libmariadb-dev"])]),
+        .systemLibrary(name: "CSandboxMariaDB", pkgConfig: "libmariadb", providers: [.apt(["libmariadb-dev"])]),
         // A thin Swift wrapper over MariaDB Connector/C: the independent real client.
-        .target(name: "MariaDBClient", dependencies: ["CMariaDB", "SandboxRedaction"]),
+        .target(name: "SandboxMariaDBClient", dependencies: ["CSandboxMariaDB", "SandboxRedaction"]),
         // The virtual VPC: subnets, security groups, ACLs, ENIs on loopback aliases, enforcement on accept, reachability, toxics.
-        .target(name: "VirtualNetwork", dependencies: [
+        .target(name: "SandboxVirtualNetwork", dependencies: [
             "SandboxAudit", "SandboxJSON",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
@@ -134,8 +120,8 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         // The RDS Proxy data plane: client auth (IAM tokens, secrets), the backend pool, pinning, target health.
-        .target(name: "RDSProxy", dependencies: [
-            "SandboxLifecycle", "MySQLWire", "MySQLNIO", "AWSCore", "AWSSigV4", "SandboxAudit", "SandboxRedaction",
+        .target(name: "SandboxRDSProxy", dependencies: [
+            "SandboxLifecycle", "SandboxMySQLWire", "SandboxMySQLNIO", "SandboxAWSCore", "SandboxSigV4", "SandboxAudit", "SandboxRedaction",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -145,8 +131,8 @@ let package = Package(
         // Lambda: functions (Swift closures, built-in handlers, Runtime API processes), instances, concurrency, timeouts, the REST API.
         // The C source of the library preloaded into process functions (names, ports, source addresses) is a
         // resource, compiled on first use into a per-user cache (PreloadLibrary), so dependents need no build step.
-        .target(name: "Lambda", dependencies: [
-            "SandboxLifecycle", "AWSCore", "SandboxHTTP", "SandboxJSON", "AWSSigV4", "IAMPolicy", "SandboxAudit",
+        .target(name: "SandboxLambda", dependencies: [
+            "SandboxLifecycle", "SandboxAWSCore", "SandboxHTTP", "SandboxJSON", "SandboxSigV4", "SandboxIAMPolicy", "SandboxAudit",
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -156,13 +142,13 @@ let package = Package(
         ], resources: [.copy("RuntimeAPI/Preload/SandboxPreload.c")]),
         // Functions' database clients: `context.database` (connect from the function's ENI with an IAM token or a
         // password, TLS verified) and the built-in SQL function that runs on it.
-        .target(name: "LambdaDatabase", dependencies: [
-            "Lambda", "MySQLNIO", "MySQLWire",
+        .target(name: "SandboxLambdaDatabase", dependencies: [
+            "SandboxLambda", "SandboxMySQLNIO", "SandboxMySQLWire",
             .product(name: "NIOCore", package: "swift-nio"),
         ]),
         // API Gateway HTTP APIs: routes, payload formats 1.0/2.0, a listener per API, the apigatewayv2 read API.
-        .target(name: "APIGateway", dependencies: [
-            "SandboxLifecycle", "Lambda", "AWSCore", "SandboxHTTP", "AWSSigV4", "SandboxAudit",
+        .target(name: "SandboxAPIGateway", dependencies: [
+            "SandboxLifecycle", "SandboxLambda", "SandboxAWSCore", "SandboxHTTP", "SandboxSigV4", "SandboxAudit",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -171,7 +157,7 @@ let package = Package(
         // The audit log: every decision in SQLite (in memory, or a file the sqlite3 CLI reads), fed by Logger.decide,
         // written in batches by its service.
         .target(name: "SandboxAudit", dependencies: [
-            "CSQLite", "SandboxJSON", "SandboxRedaction",
+            "CSandboxSQLite", "SandboxJSON", "SandboxRedaction",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -179,20 +165,20 @@ let package = Package(
         // A sandbox's topology, with no server: the model, its YAML loader, validation (errors name the YAML path),
         // the network plan and reachability questions, and the graph `sandbox graph` draws.
         .target(name: "SandboxTopology", dependencies: [
-            "AWSCore", "AWSSigV4", "SandboxJSON", "MySQLWire", "IAMPolicy", "VirtualNetwork", "SandboxRedaction",
+            "SandboxAWSCore", "SandboxSigV4", "SandboxJSON", "SandboxMySQLWire", "SandboxIAMPolicy", "SandboxVirtualNetwork", "SandboxRedaction",
             .product(name: "Yams", package: "Yams"),
         ]),
         // Aurora-style clusters on the data plane: which member writes, failover (proxies hold, a reader is promoted,
         // the old writer comes back as a reader), replication with lag, and what the cluster names resolve to.
-        .target(name: "ClusterFailover", dependencies: [
-            "SandboxTopology", "AWSCore", "RDSProxy", "ScriptedMySQL", "SandboxAudit", "VirtualNetwork",
+        .target(name: "SandboxClusterFailover", dependencies: [
+            "SandboxTopology", "SandboxAWSCore", "SandboxRDSProxy", "SandboxScriptedMySQL", "SandboxAudit", "SandboxVirtualNetwork",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         // The composition root: the runtime that starts a topology's servers, the endpoints file, the control APIs.
         .target(name: "CloudSandbox", dependencies: [
-            "SandboxTopology", "ClusterFailover", "SandboxLifecycle", "SandboxAudit", "SandboxJSON", "Lambda", "LambdaDatabase", "APIGateway", "ScriptedMySQL", "MySQLWire", "MySQLNIO", "SandboxPKI", "AWSCore", "FakeAWS", "AWSSigV4", "VirtualNetwork", "RDSProxy",
+            "SandboxTopology", "SandboxClusterFailover", "SandboxLifecycle", "SandboxAudit", "SandboxJSON", "SandboxLambda", "SandboxLambdaDatabase", "SandboxAPIGateway", "SandboxScriptedMySQL", "SandboxMySQLWire", "SandboxMySQLNIO", "SandboxPKI", "SandboxAWSCore", "SandboxFakeAWS", "SandboxSigV4", "SandboxVirtualNetwork", "SandboxRDSProxy",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -202,21 +188,21 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         // CloudFormation/SAM templates (intrinsics, nested stacks) and Terraform JSON into a topology; `sandbox up PATH` tells them apart.
-        .target(name: "TemplateImport", dependencies: [
-            "SandboxTopology", "AWSCore", "SandboxJSON", "VirtualNetwork",
+        .target(name: "SandboxTemplateImport", dependencies: [
+            "SandboxTopology", "SandboxAWSCore", "SandboxJSON", "SandboxVirtualNetwork",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Yams", package: "Yams"),
         ]),
         // Clients against a running sandbox (a login as a role, a route), probes, and the misconfiguration catalog with its runner.
         .target(name: "SandboxScenarios", dependencies: [
-            "CloudSandbox", "TemplateImport", "MariaDBClient", "AWSSigV4", "Lambda", "AWSCore", "SandboxJSON", "VirtualNetwork", "MySQLNIO", "MySQLWire", "SandboxRedaction",
+            "CloudSandbox", "SandboxTemplateImport", "SandboxMariaDBClient", "SandboxSigV4", "SandboxLambda", "SandboxAWSCore", "SandboxJSON", "SandboxVirtualNetwork", "SandboxMySQLNIO", "SandboxMySQLWire", "SandboxRedaction",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "Yams", package: "Yams"),
         ]),
-        .executableTarget(name: "sandbox", dependencies: [
-            "CloudSandbox", "SandboxJSON", "SandboxScenarios", "TemplateImport", "MariaDBClient", "AWSSigV4", "SandboxRedaction",
+        .executableTarget(name: "SandboxCLI", dependencies: [
+            "CloudSandbox", "SandboxVirtualNetwork", "SandboxJSON", "SandboxScenarios", "SandboxTemplateImport", "SandboxMariaDBClient", "SandboxSigV4", "SandboxRedaction",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Yams", package: "Yams"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -224,10 +210,10 @@ let package = Package(
         ]),
         // Helpers for tests (ours and users'): a throwaway real MariaDB server, a seeded random generator, subprocesses.
         // For tests of this stack: a sandbox per test, assertions that carry the sandbox's explanation, failover workloads.
-        .target(name: "SandboxTesting", dependencies: ["CloudSandbox", "SandboxScenarios", "TemplateImport", "AWSCore", "Lambda", "ScriptedMySQL", "VirtualNetwork", "SandboxPKI", "MariaDBClient",
+        .target(name: "SandboxTesting", dependencies: ["CloudSandbox", "SandboxScenarios", "SandboxTemplateImport", "SandboxAWSCore", "SandboxLambda", "SandboxScriptedMySQL", "SandboxVirtualNetwork", "SandboxPKI", "SandboxMariaDBClient",
                                                        "SandboxRedaction", .product(name: "NIOConcurrencyHelpers", package: "swift-nio")]),
         .executableTarget(name: "SandboxBench", dependencies: [
-            "CloudSandbox", "MySQLWire", "MySQLNIO", "ScriptedMySQL", "MariaDBClient", "SandboxTesting", "SandboxPKI", "AWSSigV4", "IAMPolicy", "VirtualNetwork", "Lambda",
+            "CloudSandbox", "SandboxMySQLWire", "SandboxMySQLNIO", "SandboxScriptedMySQL", "SandboxMariaDBClient", "SandboxTesting", "SandboxPKI", "SandboxSigV4", "SandboxIAMPolicy", "SandboxVirtualNetwork", "SandboxLambda",
             "SandboxHTTP", "SandboxLifecycle",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -236,33 +222,33 @@ let package = Package(
         ]),
         // The load client of `make bench`'s scale and churn figures: its own process, so the proxy is measured alone.
         .executableTarget(name: "SandboxLoad", dependencies: [
-            "MySQLNIO", "AWSSigV4",
+            "SandboxMySQLNIO", "SandboxSigV4",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
-        .testTarget(name: "MySQLWireTests", dependencies: ["MySQLWire", "SandboxTesting", .product(name: "NIOCore", package: "swift-nio")]),
-        .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4", "SandboxTesting", .product(name: "Crypto", package: "swift-crypto")]),
-        .testTarget(name: "IAMPolicyTests", dependencies: ["IAMPolicy"]),
-        .testTarget(name: "FakeAWSTests", dependencies: [
-            "FakeAWS", "AWSCore", "AWSSigV4", "SandboxLifecycle", "SandboxTesting", .product(name: "Logging", package: "swift-log"),
+        .testTarget(name: "SandboxMySQLWireTests", dependencies: ["SandboxMySQLWire", "SandboxTesting", .product(name: "NIOCore", package: "swift-nio")]),
+        .testTarget(name: "SandboxSigV4Tests", dependencies: ["SandboxSigV4", "SandboxTesting", .product(name: "Crypto", package: "swift-crypto")]),
+        .testTarget(name: "SandboxIAMPolicyTests", dependencies: ["SandboxIAMPolicy"]),
+        .testTarget(name: "SandboxFakeAWSTests", dependencies: [
+            "SandboxFakeAWS", "SandboxAWSCore", "SandboxSigV4", "SandboxLifecycle", "SandboxTesting", .product(name: "Logging", package: "swift-log"),
         ]),
-        .testTarget(name: "ScriptedMySQLTests", dependencies: [
-            "ScriptedMySQL", "MySQLWire", "MySQLNIO", "MariaDBClient", "SandboxPKI", "SandboxTesting",
+        .testTarget(name: "SandboxScriptedMySQLTests", dependencies: [
+            "SandboxScriptedMySQL", "SandboxMySQLWire", "SandboxMySQLNIO", "SandboxMariaDBClient", "SandboxPKI", "SandboxTesting",
         ]),
-        .testTarget(name: "VirtualNetworkTests", dependencies: ["VirtualNetwork"]),
-        .testTarget(name: "RDSProxyTests", dependencies: [
-            "CloudSandbox", "RDSProxy", "AWSCore", "VirtualNetwork", "SandboxPKI", "MariaDBClient", "MySQLWire", "MySQLNIO", "AWSSigV4", "SandboxTesting",
+        .testTarget(name: "SandboxVirtualNetworkTests", dependencies: ["SandboxVirtualNetwork"]),
+        .testTarget(name: "SandboxRDSProxyTests", dependencies: [
+            "CloudSandbox", "SandboxRDSProxy", "SandboxAWSCore", "SandboxVirtualNetwork", "SandboxPKI", "SandboxMariaDBClient", "SandboxMySQLWire", "SandboxMySQLNIO", "SandboxSigV4", "SandboxTesting",
             .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         ]),
-        .testTarget(name: "APIGatewayTests", dependencies: ["APIGateway", "AWSCore", "Lambda"]),
-        .testTarget(name: "LambdaTests", dependencies: ["Lambda", "SandboxLifecycle"]),
+        .testTarget(name: "SandboxAPIGatewayTests", dependencies: ["SandboxAPIGateway", "SandboxAWSCore", "SandboxLambda"]),
+        .testTarget(name: "SandboxLambdaTests", dependencies: ["SandboxLambda", "SandboxLifecycle"]),
         .testTarget(name: "SandboxJSONTests", dependencies: ["SandboxJSON"]),
         .testTarget(name: "SandboxAuditTests", dependencies: ["SandboxAudit", "SandboxTesting", .product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "TemplateImportTests", dependencies: [
-            "TemplateImport", "CloudSandbox", "SandboxTesting", "SandboxScenarios", "MariaDBClient", .product(name: "Yams", package: "Yams"),
+        .testTarget(name: "SandboxTemplateImportTests", dependencies: [
+            "SandboxTemplateImport", "CloudSandbox", "SandboxTesting", "SandboxScenarios", "SandboxMariaDBClient", .product(name: "Yams", package: "Yams"),
         ]),
         .testTarget(name: "CloudSandboxTests", dependencies: [
-            "CloudSandbox", "MariaDBClient", "SandboxTesting", "AWSSigV4", "AWSCore", "ScriptedMySQL", "Lambda", "MySQLNIO", "MySQLWire", "SandboxScenarios", "VirtualNetwork",
+            "CloudSandbox", "SandboxMariaDBClient", "SandboxTesting", "SandboxSigV4", "SandboxAWSCore", "SandboxScriptedMySQL", "SandboxLambda", "SandboxMySQLNIO", "SandboxMySQLWire", "SandboxScenarios", "SandboxVirtualNetwork",
             "SandboxLifecycle", .product(name: "NIOCore", package: "swift-nio"), .product(name: "Yams", package: "Yams"),
             .product(name: "Logging", package: "swift-log"), .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         ]),
@@ -274,16 +260,22 @@ let package = Package(
 // -sanitize=fuzzer,address in their own build folder; never part of `swift build` or `swift test`.
 if ProcessInfo.processInfo.environment["CLOUDSANDBOX_FUZZ"] != nil {
     let fuzzTargets: [(String, [Target.Dependency])] = [
-        ("FuzzServerPackets", ["MySQLWire", .product(name: "NIOCore", package: "swift-nio")]),
-        ("FuzzClientPackets", ["MySQLWire", .product(name: "NIOCore", package: "swift-nio")]),
-        ("FuzzAuthToken", ["AWSSigV4"]),
-        ("FuzzPolicy", ["IAMPolicy"]),
-        ("FuzzTopology", ["SandboxTopology"]),
+        ("SandboxFuzzServerPackets", ["SandboxMySQLWire", .product(name: "NIOCore", package: "swift-nio")]),
+        ("SandboxFuzzClientPackets", ["SandboxMySQLWire", .product(name: "NIOCore", package: "swift-nio")]),
+        ("SandboxFuzzAuthToken", ["SandboxSigV4"]),
+        ("SandboxFuzzPolicy", ["SandboxIAMPolicy"]),
+        ("SandboxFuzzTopology", ["SandboxTopology"]),
     ]
-    package.targets.append(.target(name: "FuzzerEntry", path: "Fuzz/FuzzerEntry"))
+    package.targets.append(.target(name: "SandboxFuzzerEntry", path: "Fuzz/FuzzerEntry"))
     for (name, dependencies) in fuzzTargets {
-        package.targets.append(.executableTarget(name: name, dependencies: dependencies + ["FuzzerEntry"], path: "Fuzz/\(name)",
+        package.targets.append(.executableTarget(name: name, dependencies: dependencies + ["SandboxFuzzerEntry"], path: "Fuzz/\(name)",
                                                  swiftSettings: [.unsafeFlags(["-parse-as-library"])]))
         package.products.append(.executable(name: name, targets: [name]))
     }
+}
+
+// `make docs`: the DocC catalogs of CloudSandbox and SandboxTesting, built with swift-docc-plugin, which is declared
+// only when CLOUDSANDBOX_DOCS is set, so a package that depends on this one never resolves it.
+if ProcessInfo.processInfo.environment["CLOUDSANDBOX_DOCS"] != nil {
+    package.dependencies.append(.package(url: "https://github.com/swiftlang/swift-docc-plugin.git", from: "1.5.0"))
 }

@@ -13,7 +13,7 @@ RUNS=${FUZZ_RUNS:-10000000}
 TOKEN_RUNS=${FUZZ_TOKEN_RUNS:-1000000}
 LIMIT=${FUZZ_SECONDS:-3600}
 BUILD=.build-fuzz
-TARGETS=${FUZZ_TARGETS:-"FuzzServerPackets FuzzClientPackets FuzzAuthToken FuzzPolicy FuzzTopology"}
+TARGETS=${FUZZ_TARGETS:-"SandboxFuzzServerPackets SandboxFuzzClientPackets SandboxFuzzAuthToken SandboxFuzzPolicy SandboxFuzzTopology"}
 for target in $TARGETS; do
     CLOUDSANDBOX_FUZZ=1 swift build -c release --build-path "$BUILD" -Xswiftc -sanitize=fuzzer,address --product "$target"
 done
@@ -22,12 +22,12 @@ import pathlib, sys
 root, seeds = pathlib.Path(sys.argv[1]), pathlib.Path("Fixtures/fuzz")
 packets = [bytes.fromhex("".join(c for c in f.read_text() if c in "0123456789abcdefABCDEF")) for f in sorted(seeds.glob("*.hex"))]
 framed = [len(p).to_bytes(3, "little") + bytes([1]) + p for p in packets]
-sources = {"FuzzServerPackets": framed, "FuzzClientPackets": framed,
-           "FuzzAuthToken": [f.read_bytes() for f in sorted((seeds / "tokens").glob("*"))],
-           "FuzzPolicy": [f.read_bytes() for f in sorted((seeds / "policies").glob("*"))],
-           "FuzzTopology": [f.read_bytes() for f in sorted(pathlib.Path("Sandbox").glob("*.yaml"))]}
+sources = {"SandboxFuzzServerPackets": framed, "SandboxFuzzClientPackets": framed,
+           "SandboxFuzzAuthToken": [f.read_bytes() for f in sorted((seeds / "tokens").glob("*"))],
+           "SandboxFuzzPolicy": [f.read_bytes() for f in sorted((seeds / "policies").glob("*"))],
+           "SandboxFuzzTopology": [f.read_bytes() for f in sorted(pathlib.Path("Sandbox").glob("*.yaml"))]}
 # Inputs that once crashed a target (Fixtures/fuzz/regressions/<client|server|token|policy|topology>-*) stay in its corpus.
-prefixes = {"client": "FuzzClientPackets", "server": "FuzzServerPackets", "token": "FuzzAuthToken", "policy": "FuzzPolicy", "topology": "FuzzTopology"}
+prefixes = {"client": "SandboxFuzzClientPackets", "server": "SandboxFuzzServerPackets", "token": "SandboxFuzzAuthToken", "policy": "SandboxFuzzPolicy", "topology": "SandboxFuzzTopology"}
 for f in sorted((seeds / "regressions").glob("*")):
     sources[prefixes[f.name.split("-")[0]]].append(f.read_bytes())
 for target, inputs in sources.items():
@@ -40,8 +40,8 @@ mkdir -p "$BUILD/findings"
 for target in $TARGETS; do
     runs=$RUNS
     options=""
-    [ "$target" = FuzzAuthToken ] && runs=$TOKEN_RUNS
-    [ "$target" = FuzzTopology ] && options="-max_len=${FUZZ_TOPOLOGY_MAX_LEN:-1024}"
+    [ "$target" = SandboxFuzzAuthToken ] && runs=$TOKEN_RUNS
+    [ "$target" = SandboxFuzzTopology ] && options="-max_len=${FUZZ_TOPOLOGY_MAX_LEN:-1024}"
     echo "== $target: $runs executions (at most $LIMIT s)"
     "$BUILD/release/$target" -runs="$runs" -max_total_time="$LIMIT" $options -print_final_stats=1 -artifact_prefix="$BUILD/findings/$target-" \
         "$BUILD/corpus/$target" 2>&1 | grep -E "stat::number_of_executed_units|stat::peak_rss_mb|Done|ERROR|SUMMARY" || true

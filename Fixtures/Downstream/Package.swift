@@ -1,6 +1,7 @@
 // swift-tools-version:6.0
-// A downstream package as a team writes one: it depends on CloudSandbox (here by path, to this checkout) and
-// tests its own stack, its own Lambda code included, with `swift test` and nothing else. `make test` runs it.
+// A downstream app as a team writes one: a Hummingbird server whose route reads the orders database through an RDS
+// Proxy with IAM, and a Python function behind an HTTP API. Its tests depend on CloudSandbox (here by path, to this
+// checkout) and run the whole stack with `swift test` and nothing else. `make test` runs them.
 import PackageDescription
 
 let package = Package(
@@ -8,10 +9,17 @@ let package = Package(
     platforms: [.macOS(.v14)],
     dependencies: [
         .package(name: "CloudSandbox", path: "../.."),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
     ],
     targets: [
-        .testTarget(name: "OrdersStackTests", dependencies: [.product(name: "SandboxTesting", package: "CloudSandbox")],
-                    resources: [.copy("Resources")]),
+        // The app: routes over a database it is given (in production, a MySQL client pool; in tests, the sandbox's proxy).
+        .target(name: "OrdersApp", dependencies: [.product(name: "Hummingbird", package: "hummingbird")]),
+        .executableTarget(name: "OrdersServer", dependencies: ["OrdersApp", .product(name: "Hummingbird", package: "hummingbird")]),
+        .testTarget(name: "OrdersServiceTests", dependencies: [
+            "OrdersApp",
+            .product(name: "SandboxTesting", package: "CloudSandbox"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ], resources: [.copy("Resources")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -13,7 +13,7 @@ extension Logger {
                             file: file, function: function, line: line)
         }
         let (text, fields) = (message(), metadata())
-        sandbox.audit.record(AuditEvent(component: String(file.prefix { $0 != "/" }), kind: kind, subject: subject(), outcome: outcome,
+        sandbox.audit.record(AuditEvent(component: AuditEvent.component(ofModule: file.prefix { $0 != "/" }), kind: kind, subject: subject(), outcome: outcome,
                                         reason: reason(), details: AuditEvent.details(text, fields)))
         if level >= self.logLevel { self.log(level: level, text, metadata: fields, file: file, function: function, line: line) }
     }

@@ -35,6 +35,13 @@ public struct AuditEvent: Sendable, Codable, Equatable {
         self.details = details
     }
 
+    /// The component a decision is filed under: the deciding module's name without the package's prefix
+    /// (`SandboxRDSProxy` → `RDSProxy`), the service users know it as.
+    public static func component(ofModule module: Substring) -> String {
+        guard module.hasPrefix("Sandbox"), let next = module.dropFirst(7).first, next.isUppercase else { return String(module) }
+        return String(module.dropFirst(7))
+    }
+
     /// `2026-12-01T21:40:03.120Z RDSProxy login app refused: …`.
     public var line: String {
         "\(Self.timeFormat.format(self.time)) \(self.component) \(self.kind.rawValue) \(self.subject) \(self.outcome)" + (self.reason.isEmpty ? "" : ": \(self.reason)")

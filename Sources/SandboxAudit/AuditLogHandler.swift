@@ -24,7 +24,7 @@ public struct AuditLogHandler: LogHandler {
               let kind = AuditEvent.Kind(rawValue: raw) else { return }
         let all = self.metadata.merging(event.metadata ?? [:]) { $1 }
         // Redacted when the log writes it, off the request path.
-        self.log.record(AuditEvent(component: event.source, kind: kind, subject: all[AuditKey.subject].map { "\($0)" } ?? "",
+        self.log.record(AuditEvent(component: AuditEvent.component(ofModule: event.source[...]), kind: kind, subject: all[AuditKey.subject].map { "\($0)" } ?? "",
                                    outcome: all[AuditKey.outcome].map { "\($0)" } ?? "", reason: all[AuditKey.reason].map { "\($0)" } ?? "",
                                    details: AuditEvent.details(event.message, all)))
     }

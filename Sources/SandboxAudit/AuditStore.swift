@@ -1,4 +1,4 @@
-import CSQLite
+import CSandboxSQLite
 import Foundation
 import SandboxJSON
 

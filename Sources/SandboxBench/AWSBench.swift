@@ -1,6 +1,6 @@
-import AWSSigV4
+import SandboxSigV4
 import Foundation
-import IAMPolicy
+import SandboxIAMPolicy
 
 /// SigV4 verification and IAM policy evaluation throughput.
 enum AWSBench {

@@ -1,6 +1,6 @@
 import CloudSandbox
 import Foundation
-import Lambda
+import SandboxLambda
 import Logging
 import SandboxTesting
 

@@ -2,9 +2,9 @@ import CloudSandbox
 import Foundation
 import Logging
 import SandboxTesting
-import MySQLNIO
+import SandboxMySQLNIO
 import NIOCore
-import VirtualNetwork
+import SandboxVirtualNetwork
 
 /// The cost of the virtual network: logins per second and SELECT 1 per second to the same instance with and
 /// without security-group enforcement (and the toxic stage it installs), and how fast refusals are.

@@ -1,10 +1,10 @@
-import AWSSigV4
+import SandboxSigV4
 import CloudSandbox
 import Foundation
 import Logging
 import SandboxTesting
-import MySQLNIO
-import MySQLWire
+import SandboxMySQLNIO
+import SandboxMySQLWire
 
 /// What the RDS Proxy costs: per-query latency through it versus straight to the instance (p50, p99), the
 /// throughput ratio, logins per second with IAM tokens versus passwords. (Memory per idle client is the scale

@@ -1,12 +1,12 @@
 import CloudSandbox
 import Foundation
 import Logging
-import MariaDBClient
-import MySQLNIO
-import MySQLWire
+import SandboxMariaDBClient
+import SandboxMySQLNIO
+import SandboxMySQLWire
 import SandboxPKI
 import SandboxTesting
-import ScriptedMySQL
+import SandboxScriptedMySQL
 
 /// `make bench`: query throughput of the scripted backend against a real MariaDB server, through our client
 /// and through libmariadb, side by side with the ratio; and how long a sandbox takes to start one instance.

@@ -1,5 +1,5 @@
 import Foundation
-import MariaDBClient
+import SandboxMariaDBClient
 import SandboxTesting
 
 /// Debian's sysbench against the scripted backend and a real MariaDB in the same run: transactions per second

@@ -1,6 +1,6 @@
-import AWSSigV4
+import SandboxSigV4
 import Foundation
-import MySQLNIO
+import SandboxMySQLNIO
 
 /// What the load client is told, through its environment (LOAD_*, and the AWS_* keys for IAM tokens).
 struct LoadSettings {

@@ -1,6 +1,6 @@
-import AWSSigV4
+import SandboxSigV4
 import Foundation
-import MySQLNIO
+import SandboxMySQLNIO
 import NIOCore
 import NIOPosix
 

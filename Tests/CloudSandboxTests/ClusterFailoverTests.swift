@@ -1,7 +1,7 @@
-import AWSCore
+import SandboxAWSCore
 import CloudSandbox
 import Foundation
-import MariaDBClient
+import SandboxMariaDBClient
 import SandboxTesting
 import XCTest
 

@@ -1,7 +1,7 @@
 import CloudSandbox
-import ScriptedMySQL
+import SandboxScriptedMySQL
 import Foundation
-import MariaDBClient
+import SandboxMariaDBClient
 import SandboxTesting
 import XCTest
 #if canImport(FoundationNetworking)

@@ -1,10 +1,10 @@
-import AWSCore
+import SandboxAWSCore
 import CloudSandbox
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
-import Lambda
+import SandboxLambda
 import SandboxTesting
 import XCTest
 

@@ -1,9 +1,9 @@
 import CloudSandbox
 import Foundation
-import MariaDBClient
-import MySQLNIO
+import SandboxMariaDBClient
+import SandboxMySQLNIO
 import NIOCore
-import VirtualNetwork
+import SandboxVirtualNetwork
 import SandboxTesting
 import XCTest
 

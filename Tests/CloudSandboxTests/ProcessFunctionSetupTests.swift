@@ -1,6 +1,6 @@
 import CloudSandbox
 import Foundation
-@testable import Lambda
+@testable import SandboxLambda
 import XCTest
 
 /// What a process function needs before it can run, found at start: the preload library (found or compiled

@@ -1,4 +1,4 @@
-import AWSCore
+import SandboxAWSCore
 import CloudSandbox
 import Foundation
 import SandboxTesting

@@ -1,6 +1,6 @@
 import CloudSandbox
 import Foundation
-import MariaDBClient
+import SandboxMariaDBClient
 import SandboxTesting
 import XCTest
 
@@ -12,9 +12,11 @@ final class SandboxCLITests: XCTestCase {
         return [built, fallback].first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
-    func sandbox(_ arguments: [String]) async throws -> Subprocess.Result {
+    /// Runs the `sandbox` executable; `environment` adds to (or overrides) this process's variables.
+    func sandbox(_ arguments: [String], environment: [String: String] = [:]) async throws -> Subprocess.Result {
         let executable = try XCTUnwrap(Self.executable, "build the sandbox executable first (swift build)")
-        return try await Subprocess.runOffThread([executable] + arguments)
+        let inherited = ProcessInfo.processInfo.environment.filter { $0.key != "COLUMNS" }
+        return try await Subprocess.runOffThread([executable] + arguments, environment: inherited.merging(environment) { $1 })
     }
 
     func testReachExplainsTheDefaultTopology() async throws {
@@ -26,6 +28,10 @@ final class SandboxCLITests: XCTestCase {
         XCTAssertEqual(blocked.status, 1)
         XCTAssertTrue(blocked.stdout.contains("ENI_SG_RULES_MISMATCH: sg-db admits tcp/3306 only from sg-proxy, sg-function, sg-operator; batch-job is 10.0.1.6 in sg-batch"),
                       blocked.stdout)
+        let json = try await self.sandbox(["reach", "batch-job", "app-db", "3306", "--topology", topology, "--json"])
+        let answer = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any], json.stdout + json.stderr)
+        XCTAssertEqual(answer["reachable"] as? Bool, false)
+        XCTAssertEqual((answer["explanations"] as? [[String: Any]])?.first?["code"] as? String, "ENI_SG_RULES_MISMATCH")
         let unknown = try await self.sandbox(["reach", "nobody", "app-db", "3306", "--topology", topology])
         XCTAssertNotEqual(unknown.status, 0)
         XCTAssertTrue(unknown.stderr.contains("its interfaces belong to: vpce-secrets, app-db, app-function, batch-job, app-proxy, items-iam, items-password, items-python, operator"), unknown.stderr)
@@ -156,7 +162,14 @@ final class SandboxCLITests: XCTestCase {
             } catch let error as MariaDBError {
                 XCTAssertEqual(error.code, 1045)
             }
-            let status = try await self.sandbox(["proxy", "app-proxy", "--endpoints-file", file])
+            let table = try await self.sandbox(["proxy", "app-proxy", "--endpoints-file", file], environment: ["COLUMNS": "80"])
+            XCTAssertEqual(table.status, 0, table.stderr)
+            let rows = table.stdout.split(separator: "\n")
+            XCTAssertEqual(rows.first, "app-proxy  \(proxy.endpoint)")
+            XCTAssertTrue(rows.contains("  TARGET  STATE      REASON  DESCRIPTION") && rows.contains("  app-db  AVAILABLE  -"), table.stdout)
+            XCTAssertTrue(rows.contains { $0.hasPrefix("  admin  refused  the password does not match the secret") }, table.stdout)
+            XCTAssertTrue(rows.allSatisfy { $0.count <= 80 }, "wrapped at 80 columns:\n\(table.stdout)")
+            let status = try await self.sandbox(["proxy", "app-proxy", "--json", "--endpoints-file", file])
             XCTAssertEqual(status.status, 0, status.stderr)
             XCTAssertTrue(status.stdout.contains("the password does not match the secret arn:aws:secretsmanager:us-east-1:123456789012:secret:app-db/admin"), status.stdout)
             XCTAssertTrue(status.stdout.contains("\"state\" : \"AVAILABLE\""), status.stdout)
@@ -223,11 +236,15 @@ final class SandboxCLITests: XCTestCase {
             defer { try? FileManager.default.removeItem(atPath: file) }
             let text = try await self.sandbox(["describe", "--endpoints-file", file])
             XCTAssertEqual(text.status, 0, text.stderr)
-            for line in ["    targets: instance=app-db state=AVAILABLE", "    requireTLS: true",
-                         "    ingress: tcp/3306 from sg-proxy; tcp/3306 from sg-function; tcp/3306 from sg-operator",
-                         "    placement: 10.0.1.8 in subnet-app-a, sg-function", "    routes: GET /iam → items-iam; GET /password → items-password"] {
-                XCTAssertTrue(text.stdout.contains(line), "no '\(line)' in:\n\(text.stdout)")
+            let lines = text.stdout.split(separator: "\n").map(String.init)
+            for (key, value) in [("targets", "instance=app-db state=AVAILABLE"), ("requireTLS", "true"),
+                                 ("ingress", "tcp/3306 from sg-proxy; tcp/3306 from sg-function; tcp/3306 from sg-operator"),
+                                 ("placement", "10.0.1.8 in subnet-app-a, sg-function"), ("routes", "GET /iam → items-iam; GET /password → items-password")] {
+                XCTAssertTrue(lines.contains { $0.hasPrefix("    \(key)  ") && $0.dropFirst(4 + key.count).drop(while: { $0 == " " }).hasPrefix(value) },
+                              "no '\(key)  \(value)' in:\n\(text.stdout)")
             }
+            let targets = try await self.sandbox(["describe", "targets", "--endpoints-file", file])
+            XCTAssertEqual(targets.stdout, "PROXY      TARGET  STATE      REASON  DESCRIPTION\napp-proxy  app-db  AVAILABLE  -\n", targets.stderr)
             XCTAssertFalse(text.stdout.contains("admin-Passw0rd"), "no secret value")
             let json = try await self.sandbox(["describe", "secrets", "--json", "--endpoints-file", file])
             let secrets = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: [String: [String: String]]])
@@ -248,6 +265,10 @@ final class SandboxCLITests: XCTestCase {
             XCTAssertTrue(logs.stdout.contains("START RequestId: \(result.requestID)") && logs.stdout.contains("REPORT RequestId: \(result.requestID)"), logs.stdout)
             XCTAssertTrue(logs.stdout.contains("connecting to app-proxy as admin with the password of the secret"), logs.stdout)
             XCTAssertFalse(logs.stdout.contains("admin-Passw0rd"), "no password in the logs")
+            let json = try await self.sandbox(["logs", "items-password", "--lines", "3", "--json", "--endpoints-file", file])
+            let logged = try JSONDecoder().decode(FunctionLogs.self, from: Data(json.stdout.utf8))
+            XCTAssertEqual(logged.function, "items-password")
+            XCTAssertEqual(logged.lines.count, 3, json.stdout)
             let unknown = try await self.sandbox(["logs", "nope", "--endpoints-file", file])
             XCTAssertNotEqual(unknown.status, 0)
             XCTAssertTrue(unknown.stderr.contains("functions: echo, items-iam, items-password, items-python"), unknown.stderr)
@@ -304,8 +325,10 @@ extension SandboxCLITests {
             XCTAssertEqual(kinds, [.connection, .login, .authorization, .invocation, .request], "\(sandbox.audit.events().map(\.line))")
             let refused = try await self.sandbox(["log", "--kind", "login", "--outcome", "refused", "--endpoints-file", endpoints])
             XCTAssertEqual(refused.status, 0, refused.stderr)
-            XCTAssertTrue(refused.stdout.contains("RDSProxy login app refused: ") && refused.stdout.contains("is not allowed rds-db:connect"), refused.stdout)
-            XCTAssertEqual(refused.stdout.split(separator: "\n").count, 1, refused.stdout)
+            let rows = refused.stdout.split(separator: "\n")
+            XCTAssertEqual(rows.count, 2, refused.stdout)
+            XCTAssertEqual(rows.first, "TIME          COMPONENT       KIND           OUTCOME    SUBJECT: REASON")
+            XCTAssertTrue(rows.last?.contains("  RDSProxy        login          refused    app: ") == true && refused.stdout.contains("is not allowed rds-db:connect"), refused.stdout)
             let json = try await self.sandbox(["log", "--component", "APIGateway", "--json", "--endpoints-file", endpoints])
             let event = try JSONDecoder().decode(AuditEvent.self, from: Data(json.stdout.utf8))
             XCTAssertEqual([event.subject, event.outcome], ["app-api GET /iam", "200"])

@@ -1,7 +1,7 @@
-import AWSSigV4
+import SandboxSigV4
 import CloudSandbox
 import Foundation
-import MariaDBClient
+import SandboxMariaDBClient
 import SandboxTesting
 import XCTest
 
@@ -101,8 +101,10 @@ final class SandboxTests: XCTestCase {
 
         let status = try await Subprocess.runOffThread([executable, "status", "--endpoints-file", endpointsFile])
         XCTAssertEqual(status.status, 0, status.stderr)
-        XCTAssertTrue(status.stdout.hasPrefix("running (pid \(process.processIdentifier), since "), status.stdout)
-        XCTAssertTrue(status.stdout.hasSuffix("1 instances, 0 clusters, 1 proxies, 4 functions, 1 apis\n"), status.stdout)
+        XCTAssertTrue(status.stdout.hasPrefix("state      running\npid        \(process.processIdentifier), since "), status.stdout)
+        XCTAssertTrue(status.stdout.hasSuffix("holds      1 instances, 0 clusters, 1 proxies, 4 functions, 1 apis\n"), status.stdout)
+        let statusJSON = try await Subprocess.runOffThread([executable, "status", "--json", "--endpoints-file", endpointsFile])
+        XCTAssertTrue(statusJSON.stdout.hasPrefix("{\"apis\":1,\"clusters\":0,"), statusJSON.stdout)
         // `sandbox down`: SIGTERM to the process, its graceful shutdown, as Ctrl-C's.
         let down = try await Subprocess.runOffThread([executable, "down", "--endpoints-file", endpointsFile])
         XCTAssertEqual(down.stdout, "stopped (pid \(process.processIdentifier))\n", down.stderr)
@@ -114,7 +116,7 @@ final class SandboxTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: endpointsFile), "a stopped sandbox removes its endpoints file")
         let stopped = try await Subprocess.runOffThread([executable, "status", "--endpoints-file", endpointsFile])
         XCTAssertEqual(stopped.status, 1)
-        XCTAssertTrue(stopped.stdout.hasPrefix("not running: no endpoints file at "), stopped.stdout)
+        XCTAssertTrue(stopped.stdout.hasPrefix("state   not running\nreason  no endpoints file at "), stopped.stdout)
         let again = try await Subprocess.runOffThread([executable, "down", "--endpoints-file", endpointsFile])
         XCTAssertEqual(again.status, 1)
         let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)

@@ -1,10 +1,10 @@
-import AWSCore
-import AWSSigV4
+import SandboxAWSCore
+import SandboxSigV4
 import CloudSandbox
 import Foundation
-import MariaDBClient
-import MySQLWire
-import ScriptedMySQL
+import SandboxMariaDBClient
+import SandboxMySQLWire
+import SandboxScriptedMySQL
 import SandboxScenarios
 import XCTest
 

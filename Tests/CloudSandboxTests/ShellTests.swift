@@ -26,7 +26,7 @@ final class ShellTests: XCTestCase {
 
         try await waitFor("`help` lists the commands, `exit` stops it")
         try await type("describe targets", "Enter")
-        try await waitFor("app-proxy → app-db: AVAILABLE")
+        try await waitFor("app-proxy  app-db  AVAILABLE")
         try await type("sql app-proxy --user app --as app-role -e 'SELECT CURRENT_USER()'", "Enter")
         try await waitFor("app@%")
         try await type("reach batch-job app-db 3306", "Enter")

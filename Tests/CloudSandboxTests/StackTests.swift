@@ -1,6 +1,6 @@
 import CloudSandbox
 import Foundation
-import Lambda
+import SandboxLambda
 import SandboxTesting
 import XCTest
 

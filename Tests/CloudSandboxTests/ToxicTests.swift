@@ -1,8 +1,8 @@
 import CloudSandbox
 import Foundation
-import MariaDBClient
+import SandboxMariaDBClient
 import SandboxTesting
-import VirtualNetwork
+import SandboxVirtualNetwork
 import XCTest
 
 /// Each toxic as a libmariadb client observes it, with Toxiproxy's semantics. Durations are lower bounds on

@@ -24,7 +24,7 @@ final class AuditLogTests: XCTestCase {
         XCTAssertEqual(events[0].reason, "the IAM token is for another host")
         XCTAssertEqual(events[0].details["mysql.password"], "<redacted>")
         XCTAssertEqual(events[1].details["message"], "token seen https://db:3306/?Action=connect&X-Amz-Credential=<redacted>&X-Amz-Signature=<redacted>")
-        XCTAssertEqual(events[0].component, "SandboxAuditTests")
+        XCTAssertEqual(events[0].component, "AuditTests", "the module without the package prefix")
         XCTAssertEqual(log.events(.init(kind: .login, outcome: "refused")).map(\.id), [1])
         XCTAssertEqual(log.events(.init(after: 1, containing: "a → b")).map(\.id), [3])
         XCTAssertEqual(log.events(.init(limit: 2)).map(\.id), [2, 3], "the newest, oldest first")
@@ -44,7 +44,7 @@ final class AuditLogTests: XCTestCase {
         XCTAssertEqual(events[0].details["mysql.user"], "app")
         XCTAssertEqual(events[0].details["token"], "<redacted>")
         XCTAssertEqual(events[0].details["message"], "login accepted")
-        XCTAssertEqual(events[1].component, "SandboxAuditTests")
+        XCTAssertEqual(events[1].component, "AuditTests")
         XCTAssertEqual(console.messages, ["login refused"], "the console shows only what reaches its level")
         // On a logger that is not a sandbox's, the decision travels in the metadata to an AuditLogHandler.
         let plain = Logger(label: "plain") { _ in AuditLogHandler(log) }

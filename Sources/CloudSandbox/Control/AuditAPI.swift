@@ -1,5 +1,5 @@
-import AWSCore
-import FakeAWS
+import SandboxAWSCore
+import SandboxFakeAWS
 import Foundation
 import Hummingbird
 import SandboxAudit

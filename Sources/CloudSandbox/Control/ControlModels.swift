@@ -1,6 +1,6 @@
-import AWSCore
+import SandboxAWSCore
 import Foundation
-import RDSProxy
+import SandboxRDSProxy
 
 /// What the control APIs answer and the `sandbox` command reads: one Codable type per answer, shared by both.
 

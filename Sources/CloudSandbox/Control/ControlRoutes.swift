@@ -1,11 +1,11 @@
-import AWSCore
-import FakeAWS
+import SandboxAWSCore
+import SandboxFakeAWS
 import Hummingbird
-import Lambda
-import RDSProxy
+import SandboxLambda
+import SandboxRDSProxy
 import SandboxAudit
-import ScriptedMySQL
-import VirtualNetwork
+import SandboxScriptedMySQL
+import SandboxVirtualNetwork
 
 /// The sandbox's own APIs beside AWS's on the endpoint's port: Toxiproxy's (with a network) over every
 /// instance and proxy listener, the proxies' status, the clusters' failover, the functions' logs and the description.

@@ -1,8 +1,8 @@
-import AWSCore
-import FakeAWS
+import SandboxAWSCore
+import SandboxFakeAWS
 import Foundation
 import Hummingbird
-import VirtualNetwork
+import SandboxVirtualNetwork
 
 /// `GET /sandbox/describe` on the AWS endpoint's port: what `sandbox describe` prints — proxies, their targets with
 /// health (also by proxy under `targets`), secrets, roles, security groups, functions and APIs, by name. ARNs and settings only, never a secret value.

@@ -1,8 +1,8 @@
-import AWSCore
-import FakeAWS
+import SandboxAWSCore
+import SandboxFakeAWS
 import Foundation
 import Hummingbird
-import Lambda
+import SandboxLambda
 
 /// `GET /sandbox/functions` and `GET /sandbox/functions/NAME/logs` on the AWS endpoint's port: each function's
 /// kind, role and placement, and its latest log lines (START, what the code printed, END, REPORT), as

@@ -1,9 +1,9 @@
-import AWSCore
-import FakeAWS
+import SandboxAWSCore
+import SandboxFakeAWS
 import Foundation
 import Hummingbird
 import NIOCore
-import RDSProxy
+import SandboxRDSProxy
 
 /// `GET /sandbox/proxies` on the AWS endpoint's port: each proxy's connections, target health and latest login
 /// decisions with their reasons (what `sandbox proxy` prints). Never a token or password: reasons only.

@@ -86,13 +86,13 @@ public struct SandboxDescription: Codable, Sendable, Equatable {
         return String(decoding: data, as: UTF8.self)
     }
 
-    /// What `sandbox describe [WHAT]` prints: each section's (or `only` that one's) entries by name, with
-    /// `key: value` lines (lists on one line).
-    public func text(only: Section? = nil) -> String {
+    /// What `sandbox describe [WHAT]` prints: each section's (or `only` that one's) entries by name, with their
+    /// keys and values aligned (lists on one line, wrapped to `width`).
+    public func text(only: Section? = nil, width: Int? = nil) -> String {
         func section(_ title: String, _ entries: [String: [(String, String)]]) -> [String] {
             guard !entries.isEmpty, only == nil || only?.key == title else { return [] }
             return ["\(title):"] + entries.keys.sorted().flatMap { name in
-                ["  \(name)"] + entries[name]!.sorted { $0.0 < $1.0 }.map { "    \($0.0): \($0.1)" }
+                ["  \(name)"] + TextTable([], rows: entries[name]!.sorted { $0.0 < $1.0 }.map { [$0.0, $0.1] }, indent: 4).lines(width: width)
             }
         }
         let targetLine = { (target: TargetStatus) in
@@ -120,10 +120,10 @@ public struct SandboxDescription: Codable, Sendable, Equatable {
             .joined(separator: "\n")
     }
 
-    /// `sandbox describe targets`: one line per proxy target.
-    public var targetLines: [String] {
-        self.targets.sorted { $0.key < $1.key }.flatMap { proxy, list in
-            list.map { "\(proxy) → \($0.instance): \($0.state)" + ($0.reason.map { " (\($0))" } ?? "") + ($0.description.map { " \($0)" } ?? "") }
-        }
+    /// `sandbox describe targets`: a table with a row per proxy target.
+    public var targetTable: TextTable {
+        TextTable(["proxy", "target", "state", "reason", "description"], rows: self.targets.sorted { $0.key < $1.key }.flatMap { proxy, list in
+            list.map { [proxy, $0.instance, $0.state, $0.reason ?? "-", $0.description ?? ""] }
+        })
     }
 }

@@ -1,10 +1,10 @@
-import AWSCore
-import FakeAWS
+import SandboxAWSCore
+import SandboxFakeAWS
 import Foundation
 import Hummingbird
 import NIOCore
 import SandboxJSON
-import VirtualNetwork
+import SandboxVirtualNetwork
 
 /// Toxiproxy's HTTP API over the sandbox's listeners, on the AWS endpoint's port: each database instance is a
 /// "proxy" named by its id; toxics apply to all its connections, or with `?source=<host>` to one path.

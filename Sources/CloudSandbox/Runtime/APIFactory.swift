@@ -1,7 +1,7 @@
-import APIGateway
-import AWSCore
+import SandboxAPIGateway
+import SandboxAWSCore
 import Foundation
-import Lambda
+import SandboxLambda
 import Logging
 
 /// Starts the topology's HTTP APIs, each on its own loopback address, in front of the Lambda service.

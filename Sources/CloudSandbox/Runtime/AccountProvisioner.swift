@@ -1,5 +1,5 @@
-import AWSCore
-import AWSSigV4
+import SandboxAWSCore
+import SandboxSigV4
 import Foundation
 import SandboxJSON
 

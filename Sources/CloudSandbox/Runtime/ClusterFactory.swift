@@ -1,10 +1,10 @@
-import ClusterFailover
-import AWSCore
+import SandboxClusterFailover
+import SandboxAWSCore
 import Foundation
 import Logging
 import NIOPosix
-import ScriptedMySQL
-import VirtualNetwork
+import SandboxScriptedMySQL
+import SandboxVirtualNetwork
 
 /// Turns a topology's cluster into running members registered with RDS: the writer first, then the readers on
 /// its port, on one shared volume or (with asynchronous replication) each on its own.

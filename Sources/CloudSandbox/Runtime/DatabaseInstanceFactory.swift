@@ -1,11 +1,11 @@
-import AWSCore
+import SandboxAWSCore
 import Foundation
 import Logging
-import MySQLWire
+import SandboxMySQLWire
 import NIOPosix
 import NIOSSL
-import ScriptedMySQL
-import VirtualNetwork
+import SandboxScriptedMySQL
+import SandboxVirtualNetwork
 
 /// Turns a topology's database instance into a running scripted server (or registers an external one).
 enum DatabaseInstanceFactory {

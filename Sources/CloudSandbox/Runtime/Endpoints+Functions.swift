@@ -1,6 +1,6 @@
-import APIGateway
-import Lambda
-import VirtualNetwork
+import SandboxAPIGateway
+import SandboxLambda
+import SandboxVirtualNetwork
 
 extension Endpoints {
     /// Adds the functions and APIs.

@@ -1,9 +1,9 @@
-import AWSCore
+import SandboxAWSCore
 import Foundation
-import Lambda
-import LambdaDatabase
+import SandboxLambda
+import SandboxLambdaDatabase
 import Logging
-import VirtualNetwork
+import SandboxVirtualNetwork
 
 /// Turns the topology's functions into a running Lambda service: definitions, where each one's traffic leaves
 /// from (its ENI, or an address outside every VPC), and what it can dial.

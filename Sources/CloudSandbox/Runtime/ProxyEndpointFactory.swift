@@ -1,8 +1,8 @@
-import ClusterFailover
-import AWSCore
+import SandboxClusterFailover
+import SandboxAWSCore
 import Foundation
-import RDSProxy
-import VirtualNetwork
+import SandboxRDSProxy
+import SandboxVirtualNetwork
 
 /// Turns a proxy endpoint's record into a listener of its own: the proxy's auth, pool settings and TLS CA, with a
 /// certificate for the endpoint's name, its ENI's security groups, and a target by role — the writer for

@@ -1,8 +1,8 @@
-import AWSCore
+import SandboxAWSCore
 import Foundation
 import Logging
 import NIOConcurrencyHelpers
-import RDSProxy
+import SandboxRDSProxy
 import ServiceLifecycle
 
 /// The proxies' additional endpoints on the data plane: the topology's, started with their proxies, and those that

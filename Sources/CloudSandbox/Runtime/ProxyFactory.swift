@@ -1,10 +1,10 @@
-import ClusterFailover
-import AWSCore
+import SandboxClusterFailover
+import SandboxAWSCore
 import Foundation
 import Logging
-import MySQLNIO
-import RDSProxy
-import VirtualNetwork
+import SandboxMySQLNIO
+import SandboxRDSProxy
+import SandboxVirtualNetwork
 
 /// Turns a topology's proxy into a control-plane record (DescribeDBProxies) and a running RDS Proxy on its
 /// ENI, with a certificate from the proxy CA, in front of its instance or cluster; then its additional endpoints.

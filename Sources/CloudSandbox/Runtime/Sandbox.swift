@@ -1,15 +1,15 @@
-import ClusterFailover
-import APIGateway
-import AWSCore
-import FakeAWS
+import SandboxClusterFailover
+import SandboxAPIGateway
+import SandboxAWSCore
+import SandboxFakeAWS
 import Foundation
-import Lambda
+import SandboxLambda
 import Logging
-import MySQLWire
-import RDSProxy
+import SandboxMySQLWire
+import SandboxRDSProxy
 @_exported import SandboxAudit
-import ScriptedMySQL
-import VirtualNetwork
+import SandboxScriptedMySQL
+import SandboxVirtualNetwork
 
 /// A running sandbox: every resource of a topology, listening on the sandbox's own loopback addresses, each server
 /// a service of the sandbox's one service group (see `SandboxServices`).

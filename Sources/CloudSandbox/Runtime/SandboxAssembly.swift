@@ -1,15 +1,15 @@
-import ClusterFailover
-import APIGateway
-import AWSCore
-import FakeAWS
+import SandboxClusterFailover
+import SandboxAPIGateway
+import SandboxAWSCore
+import SandboxFakeAWS
 import Foundation
-import Lambda
+import SandboxLambda
 import Logging
 import NIOConcurrencyHelpers
-import RDSProxy
+import SandboxRDSProxy
 import SandboxAudit
-import ScriptedMySQL
-import VirtualNetwork
+import SandboxScriptedMySQL
+import SandboxVirtualNetwork
 
 /// Starts a topology's servers as services of the sandbox, in dependency order — what each needs listens before it
 /// starts — and describes where everything is. Nothing here stops anything: the services do, in reverse order.

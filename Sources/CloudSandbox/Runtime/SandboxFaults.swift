@@ -1,7 +1,7 @@
-import ClusterFailover
-import RDSProxy
-import ScriptedMySQL
-import VirtualNetwork
+import SandboxClusterFailover
+import SandboxRDSProxy
+import SandboxScriptedMySQL
+import SandboxVirtualNetwork
 
 /// Taking a listener down and up, as Toxiproxy disables a proxy: the network refuses its connections, open ones
 /// reset; a cluster's writer taken down fails over. `Sandbox.setDown` and the Toxiproxy API's `enabled` both use it.

@@ -1,7 +1,7 @@
-import AWSSigV4
+import SandboxSigV4
 import CloudSandbox
 import Foundation
-import MariaDBClient
+import SandboxMariaDBClient
 
 /// Logging in to a running sandbox from what its endpoints file says (in this process or another: `sandbox sql`).
 extension Endpoints {

@@ -1,7 +1,7 @@
-import AWSSigV4
+import SandboxSigV4
 import CloudSandbox
 import Foundation
-import MariaDBClient
+import SandboxMariaDBClient
 
 /// How an application logs in through an RDS Proxy.
 public enum ProxyLogin: Sendable, CustomStringConvertible {

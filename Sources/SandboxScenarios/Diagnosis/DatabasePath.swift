@@ -1,7 +1,7 @@
 import CloudSandbox
 import Foundation
 import SandboxJSON
-import VirtualNetwork
+import SandboxVirtualNetwork
 
 /// How a function logs in to its database, read from its configuration (`Topology.Function.database`): a built-in
 /// SQL handler's settings, or a process's environment (`DB_HOST: ${proxy:NAME}`, a user for an IAM token, a secret

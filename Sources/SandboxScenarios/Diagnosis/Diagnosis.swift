@@ -1,7 +1,7 @@
 import CloudSandbox
 import Foundation
 import Logging
-import TemplateImport
+import SandboxTemplateImport
 
 /// `sandbox diagnose`: checks a topology for each catalog condition it can decide (the model, and the running
 /// sandbox's analysis: reachability, IAM evaluation, the proxies' secrets) and tries every path live (each route

@@ -1,8 +1,8 @@
-import AWSCore
+import SandboxAWSCore
 import CloudSandbox
 import Foundation
 import Logging
-import VirtualNetwork
+import SandboxVirtualNetwork
 
 /// The checks that read the model and ask the running sandbox's analysis (reachability, IAM evaluation).
 extension DiagnosisChecks {

@@ -1,6 +1,6 @@
 import CloudSandbox
-import MySQLNIO
-import MySQLWire
+import SandboxMySQLNIO
+import SandboxMySQLWire
 import NIOCore
 import NIOSSL
 

@@ -1,6 +1,6 @@
 import CloudSandbox
 import Foundation
-import MariaDBClient
+import SandboxMariaDBClient
 
 extension Probe {
     /// Does what the probe says against `sandbox` and reports what the customer would see; never throws: a failure

@@ -1,6 +1,6 @@
 import CloudSandbox
 import Foundation
-import Lambda
+import SandboxLambda
 import Logging
 
 /// What running a catalog entry showed: the symptom on the broken topology, the sandbox's explanation, and the

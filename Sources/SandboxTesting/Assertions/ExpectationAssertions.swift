@@ -1,4 +1,4 @@
-import ScriptedMySQL
+import SandboxScriptedMySQL
 
 /// Expects every statement `server`'s expectations named to have come, and nothing they did not name.
 public func assertExpectationsMet(_ server: ScriptedMySQLServer, file: StaticString = #filePath, line: UInt = #line) {

@@ -1,5 +1,5 @@
 import CloudSandbox
-import MariaDBClient
+import SandboxMariaDBClient
 
 /// Expects `body` to fail with MySQL error `code` (and `sqlState`); returns the error. When it does not, the failure
 /// message carries `sandbox`'s explanation (its proxies' login decisions, the network's drops).

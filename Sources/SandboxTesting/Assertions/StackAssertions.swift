@@ -1,7 +1,7 @@
-import AWSCore
+import SandboxAWSCore
 import CloudSandbox
 import Foundation
-import VirtualNetwork
+import SandboxVirtualNetwork
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif

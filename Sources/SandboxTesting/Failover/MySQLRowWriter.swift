@@ -1,4 +1,4 @@
-import MariaDBClient
+import SandboxMariaDBClient
 import NIOConcurrencyHelpers
 import SandboxRedaction
 

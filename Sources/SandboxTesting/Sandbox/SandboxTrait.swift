@@ -1,5 +1,5 @@
 import CloudSandbox
-import TemplateImport
+import SandboxTemplateImport
 import Foundation
 import Testing
 

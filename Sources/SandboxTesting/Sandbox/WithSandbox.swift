@@ -1,7 +1,7 @@
 import CloudSandbox
 import Foundation
-import Lambda
-@_exported import TemplateImport
+import SandboxLambda
+@_exported import SandboxTemplateImport
 
 /// Runs `body` with a sandbox of its own, started from `topology` and shut down afterwards whatever `body` does.
 /// Every sandbox has its own loopback addresses and state directory, so tests that each take one run in parallel.

@@ -1,7 +1,7 @@
-import AWSSigV4
+import SandboxSigV4
 import Foundation
 import SandboxRedaction
-import VirtualNetwork
+import SandboxVirtualNetwork
 
 /// Where everything in a running sandbox listens: the JSON endpoints file outside clients read.
 /// Later steps add keys beside `databases`; the shape of existing keys stays.

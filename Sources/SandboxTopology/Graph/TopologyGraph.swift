@@ -1,4 +1,4 @@
-import VirtualNetwork
+import SandboxVirtualNetwork
 
 /// The picture of a topology, as Graphviz DOT: its VPCs and subnets with what sits in them, the APIs' routes, and
 /// every path a client takes (a function to its database, a proxy to its instance, hosts and the operator to each

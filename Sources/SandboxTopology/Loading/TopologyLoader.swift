@@ -1,5 +1,5 @@
 import Foundation
-import MySQLWire
+import SandboxMySQLWire
 import Yams
 
 /// Reads a topology from YAML (or JSON, which is YAML), resolving file paths against the file's folder.

@@ -1,4 +1,4 @@
-import AWSCore
+import SandboxAWSCore
 import Yams
 
 /// A value written in YAML as free-form structure (a policy document, JSON held as text): its keys are not

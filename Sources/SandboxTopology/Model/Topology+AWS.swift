@@ -1,4 +1,4 @@
-import AWSCore
+import SandboxAWSCore
 
 extension Topology {
     /// IAM: managed policies, users (each gets an access key) and roles.

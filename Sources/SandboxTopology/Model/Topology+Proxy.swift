@@ -1,4 +1,4 @@
-import AWSCore
+import SandboxAWSCore
 
 extension Topology {
     /// An RDS Proxy in front of one of the topology's instances.

@@ -1,6 +1,6 @@
-import MySQLWire
+import SandboxMySQLWire
 import SandboxRedaction
-import VirtualNetwork
+import SandboxVirtualNetwork
 
 /// What a sandbox runs: its account and region, database instances, IAM, KMS keys and secrets.
 /// Built in Swift or loaded from YAML.

@@ -1,4 +1,4 @@
-import VirtualNetwork
+import SandboxVirtualNetwork
 
 /// Where everything of a topology sits in its virtual network: the one order in which ENIs are attached
 /// (database instances, then hosts), shared by the running sandbox and the static `sandbox reach`.

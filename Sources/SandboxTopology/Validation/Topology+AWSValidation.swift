@@ -1,6 +1,6 @@
-import AWSCore
+import SandboxAWSCore
 import Foundation
-import IAMPolicy
+import SandboxIAMPolicy
 
 extension Topology {
     /// Checks the account, IAM, KMS and secrets: names, references and policy documents (with AWS's

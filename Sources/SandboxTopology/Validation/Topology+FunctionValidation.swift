@@ -1,4 +1,4 @@
-import AWSCore
+import SandboxAWSCore
 import Foundation
 
 extension Topology {

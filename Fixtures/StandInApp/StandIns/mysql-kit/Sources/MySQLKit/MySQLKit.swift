@@ -1,0 +1,2 @@
+/// Stands in for mysql-kit's `MySQLKit` module.
+public enum MySQLKitStandIn {}

@@ -1,0 +1,2 @@
+/// Stands in for mysql-nio's `MySQLNIO` module.
+public enum MySQLNIOStandIn {}

@@ -1,0 +1,2 @@
+/// Stands in for soto-core's `SotoCore` module.
+public enum SotoCoreStandIn {}

@@ -1,0 +1,78 @@
+import SandboxSigV4
+import Foundation
+
+/// One request to the AWS endpoint, collected: what SigV4 verification and the services read.
+public struct AWSRequest: Sendable {
+    public var method: String
+    public var path: String
+    public var query: String
+    public var headers: [(name: String, value: String)]
+    public var body: [UInt8]
+    /// The caller's address (for aws:SourceIp).
+    public var sourceIP: String?
+
+    package init(method: String, path: String, query: String, headers: [(name: String, value: String)], body: [UInt8], sourceIP: String? = nil) {
+        self.method = method
+        self.path = path
+        self.query = query
+        self.headers = headers
+        self.body = body
+        self.sourceIP = sourceIP
+    }
+
+    public var sigV4: SigV4Request { SigV4Request(method: self.method, path: self.path, query: self.query, headers: self.headers, body: self.body) }
+
+    public func header(_ name: String) -> String? { self.sigV4.header(name) }
+
+    /// `X-Amz-Target: secretsmanager.GetSecretValue` → ("secretsmanager", "GetSecretValue").
+    public var target: (prefix: String, operation: String)? {
+        guard let target = self.header("x-amz-target"), let dot = target.lastIndex(of: ".") else { return nil }
+        return (String(target[..<dot]), String(target[target.index(after: dot)...]))
+    }
+
+    /// The service named by the Authorization header's credential scope (before verification: for error shapes only).
+    public var scopeService: String? {
+        guard let authorization = self.header("authorization"), let start = authorization.range(of: "Credential=") else { return nil }
+        let parts = authorization[start.upperBound...].prefix { $0 != "," && $0 != " " }.split(separator: "/")
+        return parts.count == 5 ? String(parts[3]) : nil
+    }
+
+    /// Form parameters of a query-protocol request (body, or URL query for GET).
+    public var form: [String: String] {
+        let text = self.method == "GET" ? self.query : String(decoding: self.body, as: UTF8.self)
+        return Dictionary(SigV4Encoding.queryPairs(text, plusIsSpace: true), uniquingKeysWith: { _, last in last })
+    }
+}
+
+/// Lists and structures in query-protocol forms: `Ids.member.1=a&Ids.member.2=b`,
+/// `Auth.member.1.SecretArn=...&Auth.member.1.IAMAuth=REQUIRED`.
+extension Dictionary where Key == String, Value == String {
+    /// The values of `name.member.N`, in N's order.
+    func members(_ name: String) -> [String] {
+        self.indexed("\(name).member.").compactMap { $0.fields[""] }
+    }
+
+    /// The structures `name.member.N.Field`, in N's order.
+    func memberStructures(_ name: String) -> [[String: String]] {
+        self.indexed("\(name).member.").map(\.fields).map { $0.filter { !$0.key.isEmpty } }
+    }
+
+    /// The fields of `name.Field` (a nested structure).
+    func structure(_ name: String) -> [String: String] {
+        Dictionary(uniqueKeysWithValues: self.compactMap { key, value in
+            key.hasPrefix(name + ".") ? (String(key.dropFirst(name.count + 1)), value) : nil
+        })
+    }
+
+    private func indexed(_ prefix: String) -> [(index: Int, fields: [String: String])] {
+        var groups: [Int: [String: String]] = [:]
+        for (key, value) in self where key.hasPrefix(prefix) {
+            let rest = key.dropFirst(prefix.count)
+            let number = rest.prefix { $0.isNumber }
+            guard let index = Int(number) else { continue }
+            let field = rest.dropFirst(number.count)
+            groups[index, default: [:]][field.hasPrefix(".") ? String(field.dropFirst()) : ""] = value
+        }
+        return groups.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+    }
+}

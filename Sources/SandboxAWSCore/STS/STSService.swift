@@ -1,0 +1,47 @@
+import SandboxSigV4
+import Foundation
+import SandboxIAMPolicy
+
+/// STS (query protocol, 2011-06-15): GetCallerIdentity and AssumeRole with the trust policy enforced.
+struct STSService: Sendable {
+    static let namespace = "https://sts.amazonaws.com/doc/2011-06-15/"
+    let account: AccountState
+    let authorizer: Authorizer
+
+    func handle(_ action: STSOperation, _ form: [String: String], caller: Caller, now: Date) throws(AWSError) -> String {
+        switch action {
+        case .getCallerIdentity:
+            return XML.element("Arn", caller.arn) + XML.element("UserId", caller.userID) + XML.element("Account", caller.account)
+        case .assumeRole:
+            return try self.assumeRole(form, caller: caller, now: now)
+        }
+    }
+
+    private func assumeRole(_ form: [String: String], caller: Caller, now: Date) throws(AWSError) -> String {
+        guard let roleARN = form["RoleArn"] else { throw .missingParameter("RoleArn") }
+        guard let session = form["RoleSessionName"] else { throw .missingParameter("RoleSessionName") }
+        guard session.range(of: #"^[\w+=,.@-]{2,64}$"#, options: .regularExpression) != nil else {
+            throw AWSError(.validationError, "1 validation error detected: Value '\(session)' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*")
+        }
+        let duration = Int(form["DurationSeconds"] ?? "3600") ?? 3600
+        let roleName = String(roleARN.split(separator: "/").last ?? "")
+        guard let role = self.account.read({ $0.roles[roleName] }), role.arn == roleARN else {
+            throw AWSError.accessDenied(principal: caller.arn, action: "sts:AssumeRole", resource: roleARN, json: false)
+        }
+        guard (900...role.maxSessionDuration).contains(duration) else {
+            throw AWSError(.validationError, "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.")
+        }
+        try self.checkTrust(role, caller: caller)
+        let (credentials, expires) = try self.account.issueSession(role: roleName, session: session, duration: TimeInterval(duration), now: now)
+        return "<Credentials>" + XML.element("AccessKeyId", credentials.accessKeyID) + XML.element("SecretAccessKey", credentials.secretAccessKey)
+            + XML.element("SessionToken", credentials.sessionToken) + XML.element("Expiration", ISO8601DateFormatter().string(from: expires))
+            + "</Credentials><AssumedRoleUser>" + XML.element("AssumedRoleId", "\(role.id):\(session)")
+            + XML.element("Arn", "arn:aws:sts::\(self.account.accountID):assumed-role/\(roleName)/\(session)") + "</AssumedRoleUser>"
+    }
+
+    /// The trust policy must allow the caller. When it names the caller's account rather than the caller, the
+    /// account delegates: the caller also needs an identity policy allowing sts:AssumeRole on the role, as in AWS.
+    private func checkTrust(_ role: IAMRole, caller: Caller) throws(AWSError) {
+        try self.authorizer.authorize(caller, action: "sts:AssumeRole", resource: role.arn, resourcePolicy: .trustPolicy(role.trustPolicy), json: false)
+    }
+}

@@ -1,0 +1,63 @@
+import Crypto
+import Foundation
+
+/// The library preloaded into process functions (`libSandboxPreload.so`, see `Preload/SandboxPreload.c`).
+///
+/// Any package that depends on CloudSandbox gets it with `swift build`/`swift test` alone: the C source ships
+/// as a resource of this target and is compiled once, with the first C compiler found (`$CC`, `clang` — the
+/// Swift toolchain has one —, `cc`, `gcc`), into a per-user cache (`$CLOUDSANDBOX_CACHE`, else
+/// `$XDG_CACHE_HOME/cloudsandbox`, else `~/.cache/cloudsandbox`) under a name that carries the source's hash:
+/// a changed source gets a new file, and concurrent test processes each rename a finished file into place.
+/// `CLOUDSANDBOX_PRELOAD=/path/to/lib.so` skips all of that.
+public enum PreloadLibrary: Sendable, Equatable {
+    case available(path: String)
+    /// Why it cannot be had, and what to do about it.
+    case unavailable(reason: String)
+
+    /// Found or made once per process, on first use.
+    public static let shared: PreloadLibrary = locate(environment: ProcessInfo.processInfo.environment)
+
+    public var path: String? {
+        if case let .available(path) = self { return path }
+        return nil
+    }
+
+    /// How the absence shows in a process function's failed start.
+    public var functionError: FunctionError? {
+        guard case let .unavailable(reason) = self else { return nil }
+        return FunctionError(errorType: "Sandbox.PreloadUnavailable", errorMessage: "process functions need libSandboxPreload.so to resolve the "
+            + "sandbox's DNS names and leave from their ENI, and it is missing: \(reason)")
+    }
+
+    static func locate(environment: [String: String]) -> PreloadLibrary {
+        if let explicit = environment["CLOUDSANDBOX_PRELOAD"], !explicit.isEmpty {
+            guard FileManager.default.isReadableFile(atPath: explicit) else {
+                return .unavailable(reason: "CLOUDSANDBOX_PRELOAD names \(explicit), which does not exist; unset it to let the sandbox build the library")
+            }
+            return .available(path: explicit)
+        }
+        guard let source = self.sourceCandidates.first(where: { FileManager.default.isReadableFile(atPath: $0.path) }),
+              let text = try? Data(contentsOf: source) else {
+            return .unavailable(reason: "the C source (resource SandboxPreload.c of CloudSandbox's SandboxLambda target) is not beside the build; "
+                + "rebuild, or set CLOUDSANDBOX_PRELOAD to a built libSandboxPreload.so")
+        }
+        let cache = self.cacheDirectory(environment)
+        let library = cache.appendingPathComponent("libSandboxPreload-\(SHA256.hash(data: text).prefix(8).map { String(format: "%02x", $0) }.joined()).so")
+        if FileManager.default.fileExists(atPath: library.path) { return .available(path: library.path) }
+        return PreloadCompiler.compile(source: source, into: library, environment: environment)
+    }
+
+    /// The resource bundle beside the executable or test bundle (found without `Bundle.module`, which stops the
+    /// process when it is missing), else the source file in the package's checkout.
+    private static var sourceCandidates: [URL] {
+        [Bundle.main.bundleURL.appendingPathComponent("CloudSandbox_SandboxLambda.resources/SandboxPreload.c"),
+         URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Preload/SandboxPreload.c")]
+    }
+
+    static func cacheDirectory(_ environment: [String: String]) -> URL {
+        if let explicit = environment["CLOUDSANDBOX_CACHE"], !explicit.isEmpty { return URL(fileURLWithPath: explicit) }
+        if let xdg = environment["XDG_CACHE_HOME"], !xdg.isEmpty { return URL(fileURLWithPath: xdg).appendingPathComponent("cloudsandbox") }
+        let home = environment["HOME"].map { URL(fileURLWithPath: $0) } ?? FileManager.default.temporaryDirectory
+        return home.appendingPathComponent(".cache/cloudsandbox")
+    }
+}

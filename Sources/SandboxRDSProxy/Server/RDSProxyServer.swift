@@ -1,0 +1,246 @@
+import SandboxAWSCore
+import Foundation
+import Logging
+import SandboxMySQLNIO
+import SandboxMySQLWire
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+import NIOSSL
+import SandboxLifecycle
+
+/// An RDS Proxy: a MySQL listener that authenticates clients as RDS Proxy does and multiplexes them over a
+/// bounded pool of connections to its target, logged in with the secrets it reads as its role.
+public final class RDSProxyServer: MySQLServerSessionFactory, ListeningService, Sendable {
+    /// What the proxy reports about itself (CloudWatch's ClientConnections, DatabaseConnections, ...).
+    public struct Statistics: Sendable, Equatable, Codable {
+        public var clientConnections: Int
+        public var databaseConnections: Int
+        public var idleDatabaseConnections: Int
+        public var pinnedClients: Int
+        public var borrowWaits: Int
+        public var borrowTimeouts: Int
+        /// Bytes of relayed results queued for clients and not yet written to their sockets (bounded per client).
+        public var queuedClientBytes: Int
+    }
+
+    private struct State {
+        var listener: MySQLServerListener?
+        var sessions: [UInt32: ProxySession] = [:]
+    }
+
+    public let configuration: RDSProxyConfiguration
+    public let audit: ProxyAudit
+    let authenticator: ProxyAuthenticator
+    let credentials: ProxyCredentials
+    let pool: BackendPool
+    let metrics = ProxyMetrics()
+    let excludeVariableSets: Bool
+    /// Where target connections go: the configured target, or a cluster's writer after failover.
+    private let currentTarget: NIOLockedValueBox<RDSProxyConfiguration.Target>
+    private let tlsContext: NIOSSLContext?
+    private let state = NIOLockedValueBox(State())
+    /// Completes once `run()` accepts clients (the bound port).
+    public let listening = Readiness<Int>()
+    private let stopping = Readiness<Void>()
+    private let finished = Readiness<Void>()
+    /// The target health last recorded: a change is logged at info, a check that finds the same at debug.
+    let lastHealth = NIOLockedValueBox<TargetHealth?>(nil)
+    private static let rsaKey = try? CachingSHA2RSA.KeyPair()
+
+    public init(configuration: RDSProxyConfiguration) throws {
+        self.configuration = configuration
+        let record = configuration.record
+        var logger = configuration.logger
+        logger[metadataKey: "rdsproxy.name"] = "\(record.name)"
+        if let endpoint = configuration.endpointName { logger[metadataKey: "rdsproxy.endpoint"] = "\(endpoint)" }
+        self.audit = ProxyAudit(logger: logger)
+        self.credentials = ProxyCredentials(record: record, account: configuration.account, logger: logger)
+        self.authenticator = ProxyAuthenticator(record: record, endpoint: configuration.endpointName, account: configuration.account, credentials: self.credentials,
+                                                virtualPort: configuration.virtualPort, audit: self.audit, logger: logger)
+        self.tlsContext = try configuration.tls.map { try NIOSSLContext(configuration: $0) }
+        self.excludeVariableSets = record.targetGroup.sessionPinningFilters.contains("EXCLUDE_VARIABLE_SETS")
+        let group = record.targetGroup
+        let maxConnections = max(1, configuration.target.maxConnections * group.maxConnectionsPercent / 100)
+        let credentials = self.credentials
+        let currentTarget = NIOLockedValueBox(configuration.target)
+        self.currentTarget = currentTarget
+        let timeout = configuration.targetConnectTimeout
+        self.pool = BackendPool(.init(maxConnections: maxConnections, maxIdle: configuration.target.maxConnections * group.maxIdleConnectionsPercent / 100,
+                                      borrowTimeout: .seconds(group.connectionBorrowTimeout))) { user, eventLoop in
+            // Each new target connection reads the secrets again: a rotated password is picked up here.
+            guard let login = credentials.refresh().logins[user] else { throw ProxyFailure.noCredentials(user) }
+            let target = currentTarget.withLockedValue { $0 }
+            let connection = try await Self.connectRetryingWhileFull(target, login: login, timeout: timeout, on: eventLoop)
+            if let initQuery = group.initQuery { _ = try await connection.query(initQuery) }
+            return connection
+        }
+    }
+
+    public var port: Int { self.state.withLockedValue { $0.listener?.port } ?? self.configuration.port }
+
+    /// The target connections go to now.
+    public var target: RDSProxyConfiguration.Target { self.currentTarget.withLockedValue { $0 } }
+
+    /// The target is failing over (RDS Proxy's failover handling): client connections stay open, statements in flight
+    /// on the old writer fail as its connections drop, new requests wait (up to ConnectionBorrowTimeout, then 9501)
+    /// and the target shows UNAVAILABLE until `retarget(_:)`. A read-only endpoint waits so for a reader.
+    public func targetFailingOver() {
+        self.pool.targetDown()
+        self.recordTargetHealth(.failingOver)
+    }
+
+    /// Whether requests wait for a target (`targetFailingOver()` until `retarget(_:)`).
+    public var isWaitingForTarget: Bool { self.pool.isTargetDown }
+
+    /// The new target (a new writer, or another reader): connections open to it and waiting requests go on.
+    public func retarget(_ target: RDSProxyConfiguration.Target) async {
+        self.currentTarget.withLockedValue { $0 = target }
+        if let instance = target.instanceID {
+            self.configuration.account.setProxyTarget(proxy: self.configuration.record.name, instance: instance)
+        }
+        self.pool.targetUp()
+        await self.checkTargetHealth()
+    }
+
+    /// Binds the listener, checks the target's health, and says so through `listening`; then runs the pool (its
+    /// connection opens), closes idle clients and checks the target's health every `healthCheckInterval` until
+    /// graceful shutdown, cancellation or `stop()`, and closes the listener and the pool.
+    public func run() async throws {
+        defer { self.finished.succeed(()) }
+        let listener: MySQLServerListener
+        do {
+            listener = try await MySQLServerListener.bind(host: self.configuration.host, port: self.configuration.port, factory: self,
+                                                          front: self.configuration.connectionFront, logger: self.configuration.logger)
+        } catch {
+            self.listening.fail(error)
+            throw error
+        }
+        self.authenticator.listening(on: listener.port)
+        self.state.withLockedValue { $0.listener = listener }
+        await self.checkTargetHealth()
+        self.listening.succeed(listener.port)
+        let idleLimit = TimeInterval(self.configuration.record.idleClientTimeout)
+        let healthEvery = self.configuration.healthCheckInterval
+        let pool = self.pool
+        await withDiscardingTaskGroup { group in
+            group.addTask { await pool.run() }
+            group.addTask {
+                let clock = ContinuousClock()
+                var lastHealth = clock.now
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .milliseconds(Int(min(1, idleLimit / 4) * 1000)))
+                    self.closeIdleClients(olderThan: idleLimit)
+                    if clock.now - lastHealth >= healthEvery {
+                        lastHealth = clock.now
+                        await self.checkTargetHealth()
+                    }
+                }
+            }
+            await untilShutdown(or: self.stopping)
+            await listener.close()
+            pool.shutdown()
+            group.cancelAll()
+        }
+    }
+
+    /// Ends `run()` and waits until it has closed everything (an endpoint deleted while the sandbox runs).
+    public func stop() async {
+        self.stopping.succeed(())
+        _ = try? await self.finished.value
+    }
+
+    public func accept(_ connection: MySQLConnectionInfo) -> Result<MySQLSessionSetup, ErrorPacket> {
+        let limit = self.configuration.maxClientConnections
+        let session = ProxySession(server: self, info: connection)
+        let admitted = self.state.withLockedValue { state -> Bool in
+            guard state.sessions.count < limit else { return false }
+            state.sessions[connection.id] = session
+            return true
+        }
+        guard admitted else {
+            connection.logger(from: self.configuration.logger).info("client refused: the proxy's connection limit is reached", metadata: ["rdsproxy.limit": "\(limit)"])
+            return .failure(.proxyConnectionsExceeded(limit))
+        }
+        let machine = ServerConnectionStateMachine.Configuration(
+            serverVersion: "8.0.28", connectionID: connection.id, clientHost: "%", defaultAuthPlugin: .nativePassword,
+            tlsAvailable: self.tlsContext != nil, insecureTransportError: self.configuration.record.requireTLS ? .proxyRequiresTLS : nil,
+            rsaKey: Self.rsaKey)
+        return .success(MySQLSessionSetup(machine: machine, tls: self.tlsContext, session: session))
+    }
+
+    func sessionClosed(_ id: UInt32) {
+        self.state.withLockedValue { _ = $0.sessions.removeValue(forKey: id) }
+        self.metrics.forget(id)
+    }
+
+    /// Client and database connection counts, pinning and borrow waits.
+    public func statistics() async -> Statistics {
+        let pool = self.pool.metrics
+        let sessions = self.state.withLockedValue { Array($0.sessions.values) }
+        return Statistics(clientConnections: sessions.count, databaseConnections: pool.open,
+                          idleDatabaseConnections: pool.idle, pinnedClients: self.metrics.pinned, borrowWaits: pool.borrowWaits,
+                          borrowTimeouts: pool.borrowTimeouts, queuedClientBytes: sessions.reduce(0) { $0 + $1.queuedBytes })
+    }
+
+    /// Closes every client connection (a listener taken down); the proxy keeps accepting.
+    public func closeAllClients() async {
+        await self.state.withLockedValue { $0.listener }?.killAll()
+    }
+
+    /// The secrets of the proxy's auth entries that it cannot use now (read again), by ARN, with why.
+    public var unusableSecrets: [String: String] { self.credentials.refresh().failures }
+
+    /// A request that got 9501, with the pool's limits that made it wait.
+    func auditBorrowTimeout(user: String) {
+        let group = self.configuration.record.targetGroup
+        let limit = max(1, self.configuration.target.maxConnections * group.maxConnectionsPercent / 100)
+        self.audit.record(user: user, outcome: "refused", reason: "no target connection within ConnectionBorrowTimeout (\(group.connectionBorrowTimeout) s): "
+            + "all \(limit) the pool may open (MaxConnectionsPercent \(group.maxConnectionsPercent)% of max_connections \(self.configuration.target.maxConnections)) are in use")
+    }
+
+    private func closeIdleClients(olderThan limit: TimeInterval) {
+        let now = Date()
+        let (listener, idle) = self.state.withLockedValue { state in
+            (state.listener, state.sessions.filter { _, session in session.idleSince.map { now.timeIntervalSince($0) > limit } ?? false }.map(\.key))
+        }
+        for id in idle {
+            self.configuration.logger.info("closing idle client", metadata: ["mysql.connection_id": "\(id)", "rdsproxy.idle_client_timeout": "\(Int(limit))"])
+            self.audit.record(user: "-", outcome: "closed", reason: "client connection \(id) closed: idle longer than IdleClientTimeout (\(Int(limit)) s)")
+            listener?.kill(connectionID: id)
+        }
+    }
+
+    /// `connect`, retried for up to a second while the target answers 1040: a connection the pool just closed
+    /// may still count on the target's side for a moment.
+    static func connectRetryingWhileFull(_ target: RDSProxyConfiguration.Target, login: ProxyCredentials.Login,
+                                         timeout: TimeAmount, on eventLoop: (any EventLoop)? = nil) async throws -> MySQLConnection {
+        for _ in 0..<20 {
+            do {
+                return try await Self.connect(target, login: login, timeout: timeout, on: eventLoop)
+            } catch let MySQLClientError.server(error) where error.code == 1040 {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+        }
+        return try await Self.connect(target, login: login, timeout: timeout, on: eventLoop)
+    }
+
+    /// A connection to the target as `login`, from the proxy's ENI.
+    static func connect(_ target: RDSProxyConfiguration.Target, login: ProxyCredentials.Login, timeout: TimeAmount,
+                        on eventLoop: (any EventLoop)? = nil) async throws -> MySQLConnection {
+        try await MySQLConnection.connect(
+            host: target.host, port: target.port,
+            configuration: .init(username: login.username, password: login.password, tls: target.tls == nil ? .disabled : .required),
+            tls: target.tls, sourceAddress: try target.sourceAddress.map { try SocketAddress(ipAddress: $0, port: 0) }, connectTimeout: timeout,
+            group: eventLoop ?? MultiThreadedEventLoopGroup.singleton)
+    }
+}
+
+enum ProxyFailure: Error, CustomStringConvertible {
+    case noCredentials(String)
+    var description: String {
+        switch self {
+        case let .noCredentials(user): "the proxy has no readable secret for '\(user)'"
+        }
+    }
+}
