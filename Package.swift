@@ -266,7 +266,7 @@ if ProcessInfo.processInfo.environment["CLOUDSANDBOX_FUZZ"] != nil {
         ("SandboxFuzzPolicy", ["SandboxIAMPolicy"]),
         ("SandboxFuzzTopology", ["SandboxTopology"]),
     ]
-    package.targets.append(.target(name: "SandboxFuzzerEntry", path: "Fuzz/FuzzerEntry"))
+    package.targets.append(.target(name: "SandboxFuzzerEntry", path: "Fuzz/SandboxFuzzerEntry"))
     for (name, dependencies) in fuzzTargets {
         package.targets.append(.executableTarget(name: name, dependencies: dependencies + ["SandboxFuzzerEntry"], path: "Fuzz/\(name)",
                                                  swiftSettings: [.unsafeFlags(["-parse-as-library"])]))
