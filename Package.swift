@@ -130,7 +130,8 @@ let package = Package(
         ]),
         // Lambda: functions (Swift closures, built-in handlers, Runtime API processes), instances, concurrency, timeouts, the REST API.
         // The C source of the library preloaded into process functions (names, ports, source addresses) is a
-        // resource, compiled on first use into a per-user cache (PreloadLibrary), so dependents need no build step.
+        // resource, compiled on first use into a per-user cache (PreloadLibrary), so dependents need no build step;
+        // so is the Runtime API client Node.js functions run with (NodeRuntime).
         .target(name: "SandboxLambda", dependencies: [
             "SandboxLifecycle", "SandboxAWSCore", "SandboxHTTP", "SandboxJSON", "SandboxSigV4", "SandboxIAMPolicy", "SandboxAudit",
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -139,7 +140,7 @@ let package = Package(
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Crypto", package: "swift-crypto"),
-        ], resources: [.copy("RuntimeAPI/Preload/SandboxPreload.c")]),
+        ], resources: [.copy("RuntimeAPI/Preload/SandboxPreload.c"), .copy("RuntimeAPI/Node/SandboxNodeRuntime.js")]),
         // Functions' database clients: `context.database` (connect from the function's ENI with an IAM token or a
         // password, TLS verified) and the built-in SQL function that runs on it.
         .target(name: "SandboxLambdaDatabase", dependencies: [

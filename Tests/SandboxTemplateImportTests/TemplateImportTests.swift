@@ -100,6 +100,38 @@ final class TemplateImportTests: XCTestCase {
         }
     }
 
+    /// A Node.js function from SAM (`Runtime: nodejs20.x`, `Handler: index.handler`, a local CodeUri) runs under the
+    /// sandbox's Node runtime client and answers its HTTP API route.
+    func testANodeFunctionFromSAMAnswersItsRoute() async throws {
+        let code = Self.root.appendingPathComponent("Fixtures/lambda/node").path
+        let template = try self.write("""
+            Transform: AWS::Serverless-2016-10-31
+            Resources:
+              NodeApi:
+                Type: AWS::Serverless::HttpApi
+              OrdersFunction:
+                Type: AWS::Serverless::Function
+                Properties:
+                  Runtime: nodejs20.x
+                  Handler: index.handler
+                  CodeUri: \(code)
+                  Events:
+                    Orders:
+                      Type: HttpApi
+                      Properties: {ApiId: !Ref NodeApi, Method: GET, Path: /orders}
+            """)
+        let loaded = try TopologySource.load(path: template)
+        let function = try XCTUnwrap(loaded.topology.functions?.first)
+        XCTAssertEqual([function.runtime, function.handler, function.workingDirectory], ["nodejs20.x", "index.handler", code])
+        XCTAssertNil(function.command, "the runtime's client is the sandbox's, found when it starts")
+        XCTAssertEqual(function.managedRuntime, .nodejs)
+        try await withSandbox(loaded.topology, baseDirectory: loaded.baseDirectory) { sandbox in
+            let (status, body) = try await sandbox.call("NodeApi", "GET", "/orders")
+            XCTAssertEqual(status, 200, body)
+            XCTAssertTrue(body.contains(#""runtime":"node""#) && body.contains(#""path":"/orders""#), body)
+        }
+    }
+
     /// A function the sandbox cannot run says at invoke time how to bind code to it; a Swift handler bound by its
     /// logical id then runs instead. Unsupported types and properties are warnings naming the resource.
     func testUnrunnableCodeUnsupportedTypesAndProperties() async throws {

@@ -52,7 +52,7 @@ enum FunctionFactory {
             },
             sqlRunner: SQLFunction.run, logger: context.logger)
         let service = LambdaService(environment: environment)
-        if (topology.functions ?? []).contains(where: { $0.command != nil }), let missing = PreloadLibrary.shared.functionError {
+        if (topology.functions ?? []).contains(where: { $0.command != nil || $0.managedRuntime != nil }), let missing = PreloadLibrary.shared.functionError {
             context.logger.warning("process functions will fail to start: \(missing.errorMessage)")
         }
         await context.services.run(service, name: "Lambda")
@@ -106,6 +106,11 @@ enum FunctionFactory {
         return targets
     }
 
+    /// A process function's working directory (its code folder, LAMBDA_TASK_ROOT), relative to the topology's folder.
+    private static func codeFolder(_ function: Topology.Function, _ context: Context) -> String? {
+        function.workingDirectory.map { URL(fileURLWithPath: $0, relativeTo: context.baseDirectory).standardizedFileURL.path }
+    }
+
     private static func definition(_ function: Topology.Function, index: Int, context: Context,
                                    handlers: [String: LambdaHandler]) throws -> FunctionDefinition {
         let path = "functions[\(index)]"
@@ -121,8 +126,13 @@ enum FunctionFactory {
                 code = .builtin(.echo)
             }
         } else if let command = function.command {
-            let directory = function.workingDirectory.map { URL(fileURLWithPath: $0, relativeTo: context.baseDirectory).standardizedFileURL.path }
-            code = .process(ProcessCode(command: command, workingDirectory: directory))
+            code = .process(ProcessCode(command: command, workingDirectory: self.codeFolder(function, context)))
+        } else if function.managedRuntime == .nodejs, handlers[function.handler ?? ""] == nil {
+            guard let command = NodeRuntime.command else {
+                throw TopologyError(path: "\(path).runtime", "the sandbox's Node.js runtime client (resource SandboxNodeRuntime.js of its SandboxLambda "
+                    + "target) is not beside the build; rebuild, or give the function a `command`")
+            }
+            code = .process(ProcessCode(command: command, workingDirectory: self.codeFolder(function, context)))
         } else {
             let name = function.handler ?? ""
             guard let handler = handlers[name] else {

@@ -36,8 +36,7 @@ public enum PreloadLibrary: Sendable, Equatable {
             }
             return .available(path: explicit)
         }
-        guard let source = self.sourceCandidates.first(where: { FileManager.default.isReadableFile(atPath: $0.path) }),
-              let text = try? Data(contentsOf: source) else {
+        guard let source = LambdaResources.url("SandboxPreload.c", inSourceFolder: "Preload"), let text = try? Data(contentsOf: source) else {
             return .unavailable(reason: "the C source (resource SandboxPreload.c of CloudSandbox's SandboxLambda target) is not beside the build; "
                 + "rebuild, or set CLOUDSANDBOX_PRELOAD to a built libSandboxPreload.so")
         }
@@ -45,13 +44,6 @@ public enum PreloadLibrary: Sendable, Equatable {
         let library = cache.appendingPathComponent("libSandboxPreload-\(SHA256.hash(data: text).prefix(8).map { String(format: "%02x", $0) }.joined()).so")
         if FileManager.default.fileExists(atPath: library.path) { return .available(path: library.path) }
         return PreloadCompiler.compile(source: source, into: library, environment: environment)
-    }
-
-    /// The resource bundle beside the executable or test bundle (found without `Bundle.module`, which stops the
-    /// process when it is missing), else the source file in the package's checkout.
-    private static var sourceCandidates: [URL] {
-        [Bundle.main.bundleURL.appendingPathComponent("CloudSandbox_SandboxLambda.resources/SandboxPreload.c"),
-         URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Preload/SandboxPreload.c")]
     }
 
     static func cacheDirectory(_ environment: [String: String]) -> URL {

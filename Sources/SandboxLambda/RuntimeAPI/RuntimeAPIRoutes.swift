@@ -44,7 +44,7 @@ enum RuntimeAPIRoutes {
         return router
     }
 
-    /// The runtime's error document (`errorMessage`, `errorType`, `stackTrace`), or what it sent instead.
+    /// The runtime's error document (`errorMessage`, `errorType`, `stackTrace` or Node's `trace`), or what it sent instead.
     private static func functionError(_ request: Request) async -> FunctionError {
         var request = request
         let type = request.headers[.init("Lambda-Runtime-Function-Error-Type")!]
@@ -52,9 +52,10 @@ enum RuntimeAPIRoutes {
         guard let document = try? JSONValue(parsing: body), document.objectValue != nil else {
             return FunctionError(errorType: type ?? "Runtime.Unknown", errorMessage: String(decoding: body, as: UTF8.self))
         }
-        let trace: [String] = if case let .array(lines)? = document["stackTrace"] { lines.map { $0.stringValue ?? $0.text } } else { [] }
+        let traceKey = document["trace"]?.arrayValue != nil ? "trace" : "stackTrace"
+        let trace: [String] = if case let .array(lines)? = document[traceKey] { lines.map { $0.stringValue ?? $0.text } } else { [] }
         return FunctionError(errorType: document["errorType"]?.stringValue ?? type ?? "Runtime.Unknown",
-                             errorMessage: document["errorMessage"]?.stringValue ?? "", stackTrace: trace)
+                             errorMessage: document["errorMessage"]?.stringValue ?? "", stackTrace: trace, traceKey: traceKey)
     }
 
     private static func accepted(_ known: Bool) -> Response {

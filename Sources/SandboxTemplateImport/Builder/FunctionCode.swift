@@ -1,8 +1,9 @@
 import SandboxTopology
 import Foundation
 
-/// What code an imported function runs: a Python handler in a local folder runs as it is under awslambdaric; a
-/// custom runtime's `bootstrap` runs as its command; anything else is `unbound` (an invocation says how to bind it).
+/// What code an imported function runs: a Python handler in a local folder runs as it is under awslambdaric, a
+/// Node.js one under the sandbox's Node runtime client; a custom runtime's `bootstrap` runs as its command; anything
+/// else is `unbound` (an invocation says how to bind it).
 enum FunctionCode {
     /// `code` is the template's CodeUri / Code (a local folder, a zip, an S3 location), `directory` what a relative
     /// folder is relative to.
@@ -17,12 +18,14 @@ enum FunctionCode {
         if let folder, runtime.hasPrefix("python3"), let handler = function.handler {
             function.command = ["python3", "-m", "awslambdaric", handler]
             function.workingDirectory = folder.path
+        } else if let folder, Topology.Function.ManagedRuntime(runtime: runtime) != nil, function.handler != nil {
+            function.workingDirectory = folder.path    // the sandbox runs it with its own client, as Lambda's managed runtime does
         } else if let folder, runtime.hasPrefix("provided"), FileManager.default.isExecutableFile(atPath: folder.appendingPathComponent("bootstrap").path) {
             function.command = [folder.appendingPathComponent("bootstrap").path]
             function.workingDirectory = folder.path
         } else {
             let written = code?.string ?? (code?["S3Bucket"] != nil || code?["Bucket"] != nil ? "an S3 object" : "no code")
-            let why = folder == nil ? "its code (\(written)) is not a local folder" : "runtime \(runtime.isEmpty ? "(none)" : runtime) is not one the sandbox runs (python3.x, provided.*)"
+            let why = folder == nil ? "its code (\(written)) is not a local folder" : "runtime \(runtime.isEmpty ? "(none)" : runtime) is not one the sandbox runs (python3.x, nodejs18.x-22.x, provided.*)"
             function.builtin = .init(unbound: .init(logicalId: logicalId, reason: why))
         }
     }

@@ -70,10 +70,11 @@ extension Topology {
 
 extension Topology {
     /// Process functions can start: each `workingDirectory` (relative to `baseDirectory`) is a folder and each
-    /// `command`'s program is on `PATH` (or, with a slash, a file relative to the working directory).
+    /// `command`'s program (or a managed runtime's, `node`) is on `PATH` (or, with a slash, a file relative to the
+    /// working directory).
     public func validateProcessFunctions(baseDirectory: URL, path searchPath: String = ProcessInfo.processInfo.environment["PATH"] ?? "") throws(TopologyError) {
         for (index, function) in (self.functions ?? []).enumerated() {
-            guard let program = function.command?.first else { continue }
+            guard let program = function.command?.first ?? function.managedRuntime?.program else { continue }
             let path = "functions[\(index)]"
             let directory = function.workingDirectory.map { URL(fileURLWithPath: $0, relativeTo: baseDirectory).standardizedFileURL } ?? baseDirectory
             var isFolder: ObjCBool = false
@@ -85,7 +86,8 @@ extension Topology {
                 ? FileManager.default.isExecutableFile(atPath: URL(fileURLWithPath: program, relativeTo: directory).path)
                 : searchPath.split(separator: ":").contains { FileManager.default.isExecutableFile(atPath: "\($0)/\(program)") }
             guard found else {
-                throw TopologyError(path: "\(path).command", "'\(program)' is not " + (program.contains("/") ? "an executable file under \(directory.path)"
+                let key = function.command == nil ? "runtime" : "command"
+                throw TopologyError(path: "\(path).\(key)", "'\(program)' is not " + (program.contains("/") ? "an executable file under \(directory.path)"
                     : "on PATH (\(searchPath)); install it or name it by its full path"))
             }
         }
