@@ -45,7 +45,8 @@ enum FunctionFactory {
                 blackHole: blackHole.map { "\($0.address):\($0.port)" },
                 dropped: { source in
                     owners.filter { network?.isDenied(from: source, to: $0.0, port: 3306) == true }.flatMap { ["\($0.1):3306", "\($0.1):\($0.2)"] }
-                }),
+                },
+                trust: context.certificates.functionTrustVariables),
             awsAccess: { source, service in
                 guard case let .blocked(why)? = network?.awsAccess(from: source, service: service, name: ServiceAccess.endpointName(service, region: topology.region)) else { return nil }
                 return why.map(\.description).joined(separator: "; ")

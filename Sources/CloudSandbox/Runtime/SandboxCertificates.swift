@@ -8,6 +8,13 @@ struct SandboxCertificates: Sendable {
     let rdsBundlePath: String
     let proxyCA: CertificateAuthority
     let proxyBundlePath: String
+    /// What process functions trust when they trust "the system store": this machine's roots and the proxy CA, as
+    /// Lambda's image holds Amazon's roots. Not the RDS CA: an instance's certificate verifies only against the RDS
+    /// bundle given explicitly, as in AWS.
+    let functionTrustPath: String
+
+    /// Where Debian/Ubuntu, Fedora/RHEL and Alpine keep the system's roots.
+    static let systemRoots = ["/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt", "/etc/ssl/cert.pem"]
 
     init(region: String, directory: URL) throws {
         self.rdsCA = try CertificateAuthority(commonName: "CloudSandbox RDS \(region) Root CA", organization: "CloudSandbox RDS")
@@ -17,5 +24,16 @@ struct SandboxCertificates: Sendable {
         self.proxyBundlePath = directory.appendingPathComponent("proxy-ca-bundle.pem").path
         try self.rdsCA.certificatePEM.write(toFile: self.rdsBundlePath, atomically: true, encoding: .utf8)
         try self.proxyCA.certificatePEM.write(toFile: self.proxyBundlePath, atomically: true, encoding: .utf8)
+        self.functionTrustPath = directory.appendingPathComponent("function-trust-bundle.pem").path
+        let roots = Self.systemRoots.lazy.compactMap { try? String(contentsOfFile: $0, encoding: .utf8) }.first ?? ""
+        try (roots + (roots.hasSuffix("\n") || roots.isEmpty ? "" : "\n") + self.proxyCA.certificatePEM)
+            .write(toFile: self.functionTrustPath, atomically: true, encoding: .utf8)
+    }
+
+    /// The variables that point a process function's "system" trust at `functionTrustPath` (OpenSSL and Go, Python's
+    /// requests and botocore) and add the proxy CA to Node's; a function's own values win.
+    var functionTrustVariables: [String: String] {
+        ["SSL_CERT_FILE": self.functionTrustPath, "REQUESTS_CA_BUNDLE": self.functionTrustPath, "AWS_CA_BUNDLE": self.functionTrustPath,
+         "NODE_EXTRA_CA_CERTS": self.proxyBundlePath]
     }
 }

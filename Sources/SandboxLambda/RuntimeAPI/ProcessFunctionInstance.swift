@@ -45,7 +45,7 @@ final class ProcessFunctionInstance: FunctionInstance {
                                                           host: network.runtimeAPIHost, logger: logger), on: runtimeAPIs, logger: logger)
         let listener = running.service
         instance.listener.withLockedValue { $0 = running }
-        var variables = environment.merging(network.variables(source: source)) { _, steering in steering }
+        var variables = environment.merging(network.variables(source: source)) { _, steering in steering }.merging(network.trust) { own, _ in own }
         variables["AWS_LAMBDA_RUNTIME_API"] = "\(listener.host):\(listener.port)"
         let inherited = ProcessInfo.processInfo.environment
         for key in ["PATH", "HOME", "PYTHONPATH", "VIRTUAL_ENV", "NODE_PATH"] where variables[key] == nil { variables[key] = inherited[key] }

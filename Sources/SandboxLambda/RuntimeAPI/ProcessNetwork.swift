@@ -21,9 +21,13 @@ public struct ProcessNetwork: Sendable {
     /// so the client's own connect timeout fires as it would against a security group.
     public var blackHole: String?
     public var dropped: @Sendable (_ source: String) -> [String]
+    /// Variables that set what the process trusts as its system's certificate store (`SSL_CERT_FILE`,
+    /// `NODE_EXTRA_CA_CERTS`, ...); the function's own environment wins over them.
+    public var trust: [String: String]
 
     public init(preload: @escaping @Sendable () -> PreloadLibrary = { PreloadLibrary.shared }, hosts: [String: String], hostsFile: String? = nil,
-                ports: [String: Int], runtimeAPIHost: String, blackHole: String? = nil, dropped: @escaping @Sendable (String) -> [String] = { _ in [] }) {
+                ports: [String: Int], runtimeAPIHost: String, blackHole: String? = nil, dropped: @escaping @Sendable (String) -> [String] = { _ in [] },
+                trust: [String: String] = [:]) {
         self.preload = preload
         self.hosts = hosts
         self.hostsFile = hostsFile
@@ -31,6 +35,7 @@ public struct ProcessNetwork: Sendable {
         self.runtimeAPIHost = runtimeAPIHost
         self.blackHole = blackHole
         self.dropped = dropped
+        self.trust = trust
     }
 
     /// The variables the preload library reads.
