@@ -1,4 +1,5 @@
 import CloudSandbox
+import SandboxLambda
 import Foundation
 import SandboxTesting
 import XCTest
@@ -28,6 +29,27 @@ final class FunctionTrustTests: XCTestCase {
             XCTAssertEqual(status, 502)
             let log = await sandbox.lambda.logs(of: "items-python").joined(separator: "\n")
             XCTAssertTrue(log.contains("CERTIFICATE_VERIFY_FAILED"), log)
+        }
+    }
+
+    /// A Node.js handler with the mysql package, in the VPC: the proxy's DNS name on port 3306 (the preload library),
+    /// TLS verified with Node's own CAs plus the proxy CA (`NODE_EXTRA_CA_CERTS`).
+    func testANodeHandlerWithTheMySQLPackageLogsInThroughTheProxy() async throws {
+        guard FileManager.default.fileExists(atPath: "/usr/share/nodejs/mysql/index.js") else {
+            throw XCTSkip("Debian's node-mysql is not installed (make deps installs it)")
+        }
+        var (topology, folder) = try TopologyLoader.load(path: TopologyTests.root.appendingPathComponent("Sandbox/default.yaml").path)
+        let python = try XCTUnwrap(topology.functions?.first { $0.name == "items-python" })
+        topology.functions?.append(Topology.Function(
+            name: "orders-node", runtime: "nodejs20.x", handler: "orders.handler", timeout: 10, role: python.role,
+            environment: ["DB_HOST": "${proxy:app-proxy}", "DB_USER": "admin", "DB_PASSWORD": "admin-Passw0rd", "NODE_PATH": "/usr/share/nodejs"],
+            vpc: python.vpc, workingDirectory: "../Fixtures/lambda/node"))
+        try await withSandbox(topology, baseDirectory: folder) { sandbox in
+            let result = try await sandbox.lambda.invoke("orders-node", payload: Array("{}".utf8))
+            let log = await sandbox.lambda.logs(of: "orders-node").suffix(20).joined(separator: "\n")
+            XCTAssertNil(result.functionError, String(decoding: result.payload, as: UTF8.self) + "\n" + log)
+            let answer = try JSONValue(parsing: result.payload)
+            XCTAssertEqual(try JSONValue(parsing: Array((answer["body"]?.stringValue ?? "").utf8)), ["user": "admin@%", "runtime": "node"])
         }
     }
 }
