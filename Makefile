@@ -3,7 +3,7 @@
 
 SWIFT ?= swift
 APT_PACKAGES := libmariadb-dev mariadb-client mariadb-server libsqlite3-dev libssl-dev pkg-config curl jq sysbench graphviz tmux sqlite3 \
-	python3 python3-venv nodejs node-mysql
+	python3 python3-venv nodejs node-mysql file golang-go golang-github-go-sql-driver-mysql-dev golang-github-aws-aws-sdk-go-dev
 BENCH_PACKAGES := wrk nginx-light
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 ENDPOINTS ?= .sandbox/endpoints.json
@@ -46,10 +46,12 @@ run: deps
 # First the stand-in app's package graph (seconds: no build); then the suite; then the downstream example
 # (Fixtures/Downstream), a package of its own depending on this checkout by path, built in the same scratch folder so
 # it reuses what the first build made.
+# The two share the scratch folder, so neither may reuse the other's cached build plan (SwiftPM would run the wrong
+# package's tests): --disable-build-manifest-caching.
 test: deps
 	tools/check-stand-in-app.sh
-	$(SWIFT) test
-	$(SWIFT) test --package-path Fixtures/Downstream --scratch-path $(CURDIR)/.build
+	$(SWIFT) test --disable-build-manifest-caching
+	$(SWIFT) test --package-path Fixtures/Downstream --scratch-path $(CURDIR)/.build --disable-build-manifest-caching
 
 # The HTTP table's load generator and its nginx anchor. BENCH_QUICK=1: the headline figures only.
 bench: deps

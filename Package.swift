@@ -129,9 +129,10 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         // Lambda: functions (Swift closures, built-in handlers, Runtime API processes), instances, concurrency, timeouts, the REST API.
-        // The C source of the library preloaded into process functions (names, ports, source addresses) is a
-        // resource, compiled on first use into a per-user cache (PreloadLibrary), so dependents need no build step;
-        // so is the Runtime API client Node.js functions run with (NodeRuntime).
+        // The C sources of the library preloaded into process functions (names, ports, source addresses) and of the
+        // launcher that supervises their connect calls (for programs that bypass libc) are resources, compiled on
+        // first use into a per-user cache (PreloadLibrary, ProcessLauncher), so dependents need no build step; so
+        // is the Runtime API client Node.js functions run with (NodeRuntime).
         .target(name: "SandboxLambda", dependencies: [
             "SandboxLifecycle", "SandboxAWSCore", "SandboxHTTP", "SandboxJSON", "SandboxSigV4", "SandboxIAMPolicy", "SandboxAudit",
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -140,7 +141,8 @@ let package = Package(
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Crypto", package: "swift-crypto"),
-        ], resources: [.copy("RuntimeAPI/Preload/SandboxPreload.c"), .copy("RuntimeAPI/Node/SandboxNodeRuntime.js")]),
+        ], resources: [.copy("RuntimeAPI/Steering/SandboxPreload.c"), .copy("RuntimeAPI/Steering/SandboxLaunch.c"),
+                       .copy("RuntimeAPI/Steering/SandboxSteering.h"), .copy("RuntimeAPI/Node/SandboxNodeRuntime.js")]),
         // Functions' database clients: `context.database` (connect from the function's ENI with an IAM token or a
         // password, TLS verified) and the built-in SQL function that runs on it.
         .target(name: "SandboxLambdaDatabase", dependencies: [

@@ -34,28 +34,35 @@ enum FunctionFactory {
         let network = context.network
         let blackHole = try network.flatMap { $0.model.deniedConnections == .drop ? try BlackHole(address: try context.block.address(4)) : nil }
         if let blackHole { await context.services.hold("dropped-connection address") { blackHole.close() } }
+        let processes = (topology.functions ?? []).contains { $0.command != nil || $0.managedRuntime != nil }
+        let hostsFile = context.clusters.clusters.isEmpty ? nil : context.clusters.hostsFile.path
+        let dns = processes ? try await DNSResponder(host: try context.block.address(3)) { [hosts] name in
+            hostsFile.flatMap { Self.lookup(name, inHostsFile: $0) } ?? hosts[name]
+        } : nil
+        if let dns { await context.services.hold("DNS responder") { await dns.close() } }
         let owners = context.databases.map { ($0.key, $0.value.host, $0.value.port) } + context.proxies.map { ($0.key, $0.value.host, $0.value.port) }
             + context.proxies.values.flatMap { ($0.endpoints ?? [:]).map { ($0.key, $0.value.host, $0.value.port) } }
         let environment = LambdaService.Environment(
             account: context.account, awsEndpoint: "", targets: targets,
             place: { name, vpc throws(AWSError) in try Self.place(name, vpc, alias: aliases[name] ?? "127.0.0.1", network: network) },
             processNetwork: ProcessNetwork(
-                hosts: hosts, hostsFile: context.clusters.clusters.isEmpty ? nil : context.clusters.hostsFile.path, ports: ports,
+                hosts: hosts, hostsFile: hostsFile, ports: ports,
                 runtimeAPIHost: try context.block.address(3),
                 blackHole: blackHole.map { "\($0.address):\($0.port)" },
                 dropped: { source in
                     owners.filter { network?.isDenied(from: source, to: $0.0, port: 3306) == true }.flatMap { ["\($0.1):3306", "\($0.1):\($0.2)"] }
                 },
-                trust: context.certificates.functionTrustVariables),
+                trust: context.certificates.functionTrustVariables, dns: dns.map { "\($0.host):\($0.port)" }),
             awsAccess: { source, service in
                 guard case let .blocked(why)? = network?.awsAccess(from: source, service: service, name: ServiceAccess.endpointName(service, region: topology.region)) else { return nil }
                 return why.map(\.description).joined(separator: "; ")
             },
             sqlRunner: SQLFunction.run, logger: context.logger)
         let service = LambdaService(environment: environment)
-        if (topology.functions ?? []).contains(where: { $0.command != nil || $0.managedRuntime != nil }), let missing = PreloadLibrary.shared.functionError {
+        if processes, let missing = PreloadLibrary.shared.functionError {
             context.logger.warning("process functions will fail to start: \(missing.errorMessage)")
         }
+        if processes, let warning = ProcessLauncher.shared.warning { context.logger.warning("\(warning)") }
         await context.services.run(service, name: "Lambda")
         for (index, function) in (topology.functions ?? []).enumerated() {
             let definition = try self.definition(function, index: index, context: context, handlers: handlers)
@@ -105,6 +112,15 @@ enum FunctionFactory {
             }
         }
         return targets
+    }
+
+    /// `name`'s address in the cluster hosts file (`name=address` lines), as the preload library reads it.
+    private static func lookup(_ name: String, inHostsFile path: String) -> String? {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
+        return text.split(separator: "\n").lazy.compactMap { line -> String? in
+            let parts = line.split(separator: "=", maxSplits: 1)
+            return parts.count == 2 && parts[0].lowercased() == name ? String(parts[1]) : nil
+        }.first
     }
 
     /// A process function's working directory (its code folder, LAMBDA_TASK_ROOT), relative to the topology's folder.

@@ -1,7 +1,6 @@
-import Crypto
 import Foundation
 
-/// The library preloaded into process functions (`libSandboxPreload.so`, see `Preload/SandboxPreload.c`).
+/// The library preloaded into process functions (`libSandboxPreload.so`, see `Steering/SandboxPreload.c`).
 ///
 /// Any package that depends on CloudSandbox gets it with `swift build`/`swift test` alone: the C source ships
 /// as a resource of this target and is compiled once, with the first C compiler found (`$CC`, `clang` — the
@@ -36,14 +35,17 @@ public enum PreloadLibrary: Sendable, Equatable {
             }
             return .available(path: explicit)
         }
-        guard let source = LambdaResources.url("SandboxPreload.c", inSourceFolder: "Preload"), let text = try? Data(contentsOf: source) else {
-            return .unavailable(reason: "the C source (resource SandboxPreload.c of CloudSandbox's SandboxLambda target) is not beside the build; "
-                + "rebuild, or set CLOUDSANDBOX_PRELOAD to a built libSandboxPreload.so")
+        guard let (source, name) = SteeringCompiler.cachedName("libSandboxPreload", suffix: ".so", sources: ["SandboxPreload.c", "SandboxSteering.h"]) else {
+            return .unavailable(reason: "the C source (resources SandboxPreload.c and SandboxSteering.h of CloudSandbox's SandboxLambda target) is not "
+                + "beside the build; rebuild, or set CLOUDSANDBOX_PRELOAD to a built libSandboxPreload.so")
         }
-        let cache = self.cacheDirectory(environment)
-        let library = cache.appendingPathComponent("libSandboxPreload-\(SHA256.hash(data: text).prefix(8).map { String(format: "%02x", $0) }.joined()).so")
+        let library = self.cacheDirectory(environment).appendingPathComponent(name)
         if FileManager.default.fileExists(atPath: library.path) { return .available(path: library.path) }
-        return PreloadCompiler.compile(source: source, into: library, environment: environment)
+        switch SteeringCompiler.compile(source: source, into: library, flags: ["-shared", "-fPIC"], libraries: ["-ldl"], override: "CLOUDSANDBOX_PRELOAD",
+                                       environment: environment) {
+        case let .success(path): return .available(path: path)
+        case let .failure(failure): return .unavailable(reason: failure.reason)
+        }
     }
 
     static func cacheDirectory(_ environment: [String: String]) -> URL {

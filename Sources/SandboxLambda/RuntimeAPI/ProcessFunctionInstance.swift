@@ -52,7 +52,7 @@ final class ProcessFunctionInstance: FunctionInstance {
         let directory = code.workingDirectory ?? FileManager.default.currentDirectoryPath
         variables["LAMBDA_TASK_ROOT"] = directory
         do {
-            try instance.launch(code, variables: variables, directory: directory)
+            try instance.launch(code, variables: variables, directory: directory, launcher: network.launcher().path)
         } catch {
             await running.stop()
             try? instance.output.fileHandleForReading.close()
@@ -80,10 +80,11 @@ final class ProcessFunctionInstance: FunctionInstance {
         return instance
     }
 
-    private func launch(_ code: ProcessCode, variables: [String: String], directory: String) throws {
+    /// Starts `code`'s command under `launcher` (which supervises its connects) when there is one, else through env.
+    private func launch(_ code: ProcessCode, variables: [String: String], directory: String, launcher: String?) throws {
         let command = PythonInterpreter.command(code.command, environment: ProcessInfo.processInfo.environment)
         guard !command.isEmpty else { throw FunctionError(errorType: "Runtime.InvalidEntrypoint", errorMessage: "command is empty") }
-        self.process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        self.process.executableURL = URL(fileURLWithPath: launcher ?? "/usr/bin/env")
         self.process.arguments = command
         self.process.environment = variables
         self.process.currentDirectoryURL = URL(fileURLWithPath: directory)

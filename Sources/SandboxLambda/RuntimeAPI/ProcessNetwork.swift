@@ -1,8 +1,8 @@
 /// How a process function's sockets are steered, by the preload library (`libSandboxPreload.so`, interposing
 /// getaddrinfo and connect): the sandbox's DNS names resolve to their loopback aliases, a proxy's or instance's
 /// port 3306 becomes the port it really listens on, and every connection leaves from the function's address.
-/// Statically linked programs (Go binaries built with CGO_ENABLED=0) resolve and connect on their own and
-/// bypass it; they must dial the endpoints file's addresses.
+/// Programs that bypass libc (Go makes its own connect; static Go resolves names itself) are steered the same way by
+/// the launcher they run under, whose DNS queries go to the sandbox's responder.
 public struct ProcessNetwork: Sendable {
     /// The preload library, found or built on first use; while it is unavailable, process functions fail to
     /// start with the reason.
@@ -24,11 +24,17 @@ public struct ProcessNetwork: Sendable {
     /// Variables that set what the process trusts as its system's certificate store (`SSL_CERT_FILE`,
     /// `NODE_EXTRA_CA_CERTS`, ...); the function's own environment wins over them.
     public var trust: [String: String]
+    /// The launcher that supervises `connect` for programs that bypass libc, found or built on first use.
+    public var launcher: @Sendable () -> ProcessLauncher
+    /// `address:port` of the sandbox's DNS responder, where the launcher sends DNS queries.
+    public var dns: String?
 
     public init(preload: @escaping @Sendable () -> PreloadLibrary = { PreloadLibrary.shared }, hosts: [String: String], hostsFile: String? = nil,
                 ports: [String: Int], runtimeAPIHost: String, blackHole: String? = nil, dropped: @escaping @Sendable (String) -> [String] = { _ in [] },
-                trust: [String: String] = [:]) {
+                trust: [String: String] = [:], launcher: @escaping @Sendable () -> ProcessLauncher = { ProcessLauncher.shared }, dns: String? = nil) {
         self.preload = preload
+        self.launcher = launcher
+        self.dns = dns
         self.hosts = hosts
         self.hostsFile = hostsFile
         self.ports = ports
@@ -38,7 +44,7 @@ public struct ProcessNetwork: Sendable {
         self.trust = trust
     }
 
-    /// The variables the preload library reads.
+    /// The variables the preload library and the launcher read.
     func variables(source: String?) -> [String: String] {
         var variables = [
             "CLOUDSANDBOX_HOSTS": self.hosts.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ","),
@@ -50,6 +56,7 @@ public struct ProcessNetwork: Sendable {
         }
         if let source { variables["CLOUDSANDBOX_SOURCE"] = source }
         if let hostsFile { variables["CLOUDSANDBOX_HOSTS_FILE"] = hostsFile }
+        if let dns { variables["CLOUDSANDBOX_DNS"] = dns }
         if let library = self.preload().path { variables["LD_PRELOAD"] = library }
         return variables
     }

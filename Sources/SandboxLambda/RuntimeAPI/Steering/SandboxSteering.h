@@ -1,28 +1,21 @@
 /*
- * Steers a process function's sockets into the sandbox, as its VPC would:
- *  - getaddrinfo: names in CLOUDSANDBOX_HOSTS_FILE ("name=127.a.b.c" lines the sandbox rewrites as answers change,
- *    read on every lookup, as a resolver without a cache asks again) or CLOUDSANDBOX_HOSTS ("name=127.a.b.c,...")
- *    resolve to their loopback alias;
- *  - connect: an IPv4 destination in CLOUDSANDBOX_PORTS ("127.a.b.c:3306=40123,...") goes to the port it really
- *    listens on, and a loopback destination is dialed from CLOUDSANDBOX_SOURCE (the function's ENI alias);
- *  - a destination in CLOUDSANDBOX_DROPPED (the network denies it) is probed once on the real path, so its listener
- *    logs the denial, then dialed at CLOUDSANDBOX_BLACKHOLE, where SYNs go unanswered: the caller's own connect
- *    timeout fires, as against a security group that drops.
- * Everything else passes through unchanged. Statically linked programs do not load it.
+ * What the preload library (SandboxPreload.c) and the launcher (SandboxLaunch.c) both decide: where a process
+ * function's IPv4 connection goes, from the variables the sandbox sets (CLOUDSANDBOX_PORTS, _SOURCE, _BLACKHOLE,
+ * _DROPPED, _HOSTS, _HOSTS_FILE). Included by each; every function is static.
  */
-#define _GNU_SOURCE
+#ifndef SANDBOX_STEERING_H
+#define SANDBOX_STEERING_H
+
 #include <arpa/inet.h>
-#include <dlfcn.h>
-#include <netdb.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-typedef int (*getaddrinfo_fn)(const char *, const char *, const struct addrinfo *, struct addrinfo **);
-typedef int (*connect_fn)(int, const struct sockaddr *, socklen_t);
+typedef int (*steer_connect_fn)(int, const struct sockaddr *, socklen_t);
 
 /* Finds `key` in a "key=value,key=value" list; copies the value into `out`. */
 static int lookup(const char *list, const char *key, char *out, size_t size) {
@@ -46,7 +39,7 @@ static int lookup(const char *list, const char *key, char *out, size_t size) {
 }
 
 /* Finds `key` in a file of "key=value" lines. */
-static int lookup_file(const char *path, const char *key, char *out, size_t size) {
+__attribute__((unused)) static int lookup_file(const char *path, const char *key, char *out, size_t size) {
     FILE *file = path == NULL || key == NULL ? NULL : fopen(path, "r");
     if (file == NULL) return 0;
     char line[512];
@@ -57,17 +50,6 @@ static int lookup_file(const char *path, const char *key, char *out, size_t size
     }
     fclose(file);
     return found;
-}
-
-int getaddrinfo(const char *node, const char *service, const struct addrinfo *hints, struct addrinfo **res) {
-    static getaddrinfo_fn real = NULL;
-    if (real == NULL) real = (getaddrinfo_fn)dlsym(RTLD_NEXT, "getaddrinfo");
-    char address[64];
-    if (node != NULL && (lookup_file(getenv("CLOUDSANDBOX_HOSTS_FILE"), node, address, sizeof address)
-                         || lookup(getenv("CLOUDSANDBOX_HOSTS"), node, address, sizeof address))) {
-        return real(address, service, hints, res);
-    }
-    return real(node, service, hints, res);
 }
 
 /* Parses "a.b.c.d:port" into `out`. */
@@ -102,16 +84,18 @@ static void bind_source(int fd, const char *source) {
     if (source != NULL && inet_pton(AF_INET, source, &local.sin_addr) == 1) (void)bind(fd, (struct sockaddr *)&local, sizeof local);
 }
 
-int connect(int fd, const struct sockaddr *addr, socklen_t len) {
-    static connect_fn real = NULL;
-    if (real == NULL) real = (connect_fn)dlsym(RTLD_NEXT, "connect");
-    if (addr == NULL || addr->sa_family != AF_INET || len < (socklen_t)sizeof(struct sockaddr_in)) return real(fd, addr, len);
-    struct sockaddr_in target;
-    memcpy(&target, addr, sizeof target);
+/*
+ * Where a TCP connection to `destination` goes: a destination in CLOUDSANDBOX_PORTS to the port it really listens
+ * on; one the network denies (CLOUDSANDBOX_DROPPED) is probed once on the real path with `dial`, so its listener
+ * logs the denial, then sent to CLOUDSANDBOX_BLACKHOLE, where SYNs go unanswered; a loopback target is dialed from
+ * CLOUDSANDBOX_SOURCE (the function's ENI alias) unless `fd` is bound already.
+ */
+static void steer_stream(int fd, const struct sockaddr_in *destination, struct sockaddr_in *target, steer_connect_fn dial) {
+    memcpy(target, destination, sizeof *target);
     char host[INET_ADDRSTRLEN], key[INET_ADDRSTRLEN + 8], port[16];
-    if (inet_ntop(AF_INET, &target.sin_addr, host, sizeof host) == NULL) return real(fd, addr, len);
-    snprintf(key, sizeof key, "%s:%u", host, (unsigned)ntohs(target.sin_port));
-    if (lookup(getenv("CLOUDSANDBOX_PORTS"), key, port, sizeof port)) target.sin_port = htons((unsigned short)atoi(port));
+    if (inet_ntop(AF_INET, &target->sin_addr, host, sizeof host) == NULL) return;
+    snprintf(key, sizeof key, "%s:%u", host, (unsigned)ntohs(target->sin_port));
+    if (lookup(getenv("CLOUDSANDBOX_PORTS"), key, port, sizeof port)) target->sin_port = htons((unsigned short)atoi(port));
     const char *source = getenv("CLOUDSANDBOX_SOURCE");
     struct sockaddr_in hole;
     const char *black = getenv("CLOUDSANDBOX_BLACKHOLE");
@@ -119,15 +103,16 @@ int connect(int fd, const struct sockaddr *addr, socklen_t len) {
         int probe = socket(AF_INET, SOCK_STREAM, 0);
         if (probe >= 0) {
             bind_source(probe, source);
-            (void)real(probe, (struct sockaddr *)&target, sizeof target);
+            (void)dial(probe, (struct sockaddr *)target, sizeof *target);
             close(probe);
         }
-        target = hole;
+        *target = hole;
     }
-    if (source != NULL && (ntohl(target.sin_addr.s_addr) >> 24) == 127) {
+    if (source != NULL && (ntohl(target->sin_addr.s_addr) >> 24) == 127) {
         struct sockaddr_in bound;
         socklen_t size = sizeof bound;
         if (getsockname(fd, (struct sockaddr *)&bound, &size) == 0 && bound.sin_family == AF_INET && bound.sin_port == 0) bind_source(fd, source);
     }
-    return real(fd, (struct sockaddr *)&target, sizeof target);
 }
+
+#endif
