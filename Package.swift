@@ -248,7 +248,7 @@ let package = Package(
         .testTarget(name: "SandboxJSONTests", dependencies: ["SandboxJSON"]),
         .testTarget(name: "SandboxAuditTests", dependencies: ["SandboxAudit", "SandboxTesting", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "SandboxTemplateImportTests", dependencies: [
-            "SandboxTemplateImport", "CloudSandbox", "SandboxTesting", "SandboxScenarios", "SandboxMariaDBClient", .product(name: "Yams", package: "Yams"),
+            "SandboxTemplateImport", "CloudSandbox", "SandboxTesting", "SandboxScenarios", "SandboxMariaDBClient", "SandboxLambda", .product(name: "Yams", package: "Yams"),
         ]),
         .testTarget(name: "CloudSandboxTests", dependencies: [
             "CloudSandbox", "SandboxMariaDBClient", "SandboxTesting", "SandboxSigV4", "SandboxAWSCore", "SandboxScriptedMySQL", "SandboxLambda", "SandboxMySQLNIO", "SandboxMySQLWire", "SandboxScenarios", "SandboxVirtualNetwork",

@@ -32,7 +32,7 @@ def code(call):
 
 
 names = sorted(f["FunctionName"] for f in lam.list_functions()["Functions"])
-check("ListFunctions", names == ["echo", "items-iam", "items-password", "items-python"], names)
+check("ListFunctions", names == ["echo", "items-go", "items-iam", "items-password", "items-python"], names)
 config = lam.get_function_configuration(FunctionName="items-iam")
 check("GetFunctionConfiguration", config["Timeout"] == 5 and config["VpcConfig"]["SecurityGroupIds"] == ["sg-function"]
       and config["Environment"]["Variables"]["DB_HOST"].startswith("app-proxy.proxy-"), config)
@@ -103,7 +103,7 @@ check("a statement id twice", (error, status) == ("ResourceConflictException", 4
 apis = apigw.get_apis()["Items"]
 check("GetApis", [a["Name"] for a in apis] == ["app-api"] and apis[0]["ProtocolType"] == "HTTP", apis)
 routes = sorted(r["RouteKey"] for r in apigw.get_routes(ApiId=apis[0]["ApiId"])["Items"])
-check("GetRoutes", routes == ["ANY /{proxy+}", "GET /iam", "GET /password", "GET /python"], routes)
+check("GetRoutes", routes == ["ANY /{proxy+}", "GET /go", "GET /iam", "GET /password", "GET /python"], routes)
 integrations = apigw.get_integrations(ApiId=apis[0]["ApiId"])["Items"]
 check("GetIntegrations", all(i["IntegrationType"] == "AWS_PROXY" and i["PayloadFormatVersion"] == "2.0" for i in integrations), integrations)
 check("GetStages", apigw.get_stages(ApiId=apis[0]["ApiId"])["Items"][0]["StageName"] == "$default")

@@ -14,7 +14,7 @@ import SandboxScriptedMySQL
 struct SandboxBench {
     struct Target { var name: String; var host: String; var port: Int; var user: String; var password: String }
 
-    /// `BENCH_ONLY=queries,sysbench,startup,network,http,proxy,stream,scale,lambda,failover,aws,catalog,sandboxes` (any of
+    /// `BENCH_ONLY=queries,sysbench,startup,network,http,proxy,stream,scale,lambda,interception,failover,aws,catalog,sandboxes` (any of
     /// them) runs those parts alone; `BENCH_QUICK=1` the headline parts (`quickParts`); `SCALE_CLIENTS` and
     /// `SCALE_CYCLES` make the scale part smaller; `FAILOVER_PROFILE=aws` takes Aurora-like failover timings.
     static func main() async throws {
@@ -78,6 +78,7 @@ struct SandboxBench {
             print()
         }
         if wants("lambda") { try await LambdaBench.run(logger: quiet); print() }
+        if wants("interception") { try await InterceptionBench.run(logger: quiet); print() }
         if wants("failover") { try await FailoverBench.run(logger: quiet, profile: environment["FAILOVER_PROFILE"] ?? "fast"); print() }
         if wants("aws") { try AWSBench.run() }
         if wants("catalog") { print(); try await CatalogBench.run() }

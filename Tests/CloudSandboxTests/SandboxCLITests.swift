@@ -34,7 +34,7 @@ final class SandboxCLITests: XCTestCase {
         XCTAssertEqual((answer["explanations"] as? [[String: Any]])?.first?["code"] as? String, "ENI_SG_RULES_MISMATCH")
         let unknown = try await self.sandbox(["reach", "nobody", "app-db", "3306", "--topology", topology])
         XCTAssertNotEqual(unknown.status, 0)
-        XCTAssertTrue(unknown.stderr.contains("its interfaces belong to: vpce-secrets, app-db, app-function, batch-job, app-proxy, items-iam, items-password, items-python, operator"), unknown.stderr)
+        XCTAssertTrue(unknown.stderr.contains("its interfaces belong to: vpce-secrets, app-db, app-function, batch-job, app-proxy, items-iam, items-password, items-python, items-go, operator"), unknown.stderr)
     }
 
     /// `sandbox validate` and `sandbox import` on a template: the import's report on stderr, the topology on stdout
@@ -81,7 +81,7 @@ final class SandboxCLITests: XCTestCase {
         var topology = try entry.topologies().broken
         topology.databases[0].schema = TopologyTests.root.appendingPathComponent("Fixtures/sql/app.sql").path
         topology.databases[0].script = TopologyTests.root.appendingPathComponent("Fixtures/scripts/faults.yaml").path
-        topology.functions = topology.functions?.filter { $0.command == nil }
+        topology.functions = topology.functions?.filter { $0.command == nil && $0.managedRuntime == nil }
         topology.apis = nil
         try JSONEncoder().encode(topology).write(to: URL(fileURLWithPath: broken))
         let found = try await self.sandbox(["diagnose", broken, "--json", "--catalog", catalog])
@@ -271,7 +271,7 @@ final class SandboxCLITests: XCTestCase {
             XCTAssertEqual(logged.lines.count, 3, json.stdout)
             let unknown = try await self.sandbox(["logs", "nope", "--endpoints-file", file])
             XCTAssertNotEqual(unknown.status, 0)
-            XCTAssertTrue(unknown.stderr.contains("functions: echo, items-iam, items-password, items-python"), unknown.stderr)
+            XCTAssertTrue(unknown.stderr.contains("functions: echo, items-go, items-iam, items-password, items-python"), unknown.stderr)
         }
     }
 

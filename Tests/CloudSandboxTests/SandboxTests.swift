@@ -102,7 +102,7 @@ final class SandboxTests: XCTestCase {
         let status = try await Subprocess.runOffThread([executable, "status", "--endpoints-file", endpointsFile])
         XCTAssertEqual(status.status, 0, status.stderr)
         XCTAssertTrue(status.stdout.hasPrefix("state      running\npid        \(process.processIdentifier), since "), status.stdout)
-        XCTAssertTrue(status.stdout.hasSuffix("holds      1 instances, 0 clusters, 1 proxies, 4 functions, 1 apis\n"), status.stdout)
+        XCTAssertTrue(status.stdout.hasSuffix("holds      1 instances, 0 clusters, 1 proxies, 5 functions, 1 apis\n"), status.stdout)
         let statusJSON = try await Subprocess.runOffThread([executable, "status", "--json", "--endpoints-file", endpointsFile])
         XCTAssertTrue(statusJSON.stdout.hasPrefix("{\"apis\":1,\"clusters\":0,"), statusJSON.stdout)
         // `sandbox down`: SIGTERM to the process, its graceful shutdown, as Ctrl-C's.

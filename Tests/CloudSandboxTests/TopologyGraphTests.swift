@@ -36,7 +36,7 @@ final class TopologyGraphTests: XCTestCase {
         let topology = TopologyTests.root.appendingPathComponent("Sandbox/default.yaml").path
         let drawn = try await Subprocess.runOffThread([executable, "graph", topology, "--svg", file])
         XCTAssertEqual(drawn.status, 0, drawn.stderr)
-        XCTAssertEqual(drawn.stdout, "wrote \(file) (2 blocked of 15 paths)\n")
+        XCTAssertEqual(drawn.stdout, "wrote \(file) (2 blocked of 17 paths)\n")
         let svg = try String(contentsOfFile: file, encoding: .utf8)
         XCTAssertTrue(svg.contains("<svg") && svg.contains("RDS Proxy app&#45;proxy"), String(svg.prefix(500)))
         let listed = try await Subprocess.runOffThread([executable, "graph", topology, "--paths"])

@@ -1,6 +1,7 @@
 import CloudSandbox
 import Foundation
 import SandboxMariaDBClient
+import SandboxLambda
 import SandboxTesting
 import XCTest
 
@@ -100,36 +101,51 @@ final class TemplateImportTests: XCTestCase {
         }
     }
 
-    /// A Node.js function from SAM (`Runtime: nodejs20.x`, `Handler: index.handler`, a local CodeUri) runs under the
-    /// sandbox's Node runtime client and answers its HTTP API route.
-    func testANodeFunctionFromSAMAnswersItsRoute() async throws {
+    /// The seeds' other languages from SAM, on the same nested network and database: a go1.x function
+    /// (`Handler: main`, CodeUri its Go sources, built by the sandbox as `sam build` would) logs in to the proxy with
+    /// an IAM token and TLS, and a Node.js one (`nodejs20.x`, `index.handler`) runs under the sandbox's Node client;
+    /// both answer through the HTTP API.
+    func testGoAndNodeFunctionsFromSAMAnswerThroughTheHTTPAPI() async throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/go") else { throw XCTSkip("go is not installed (make deps installs golang-go)") }
+        guard ProcessLauncher.shared.path != nil else { throw XCTSkip(ProcessLauncher.shared.warning ?? "no launcher") }
+        let loaded = try TopologySource.load(path: Self.templates.appendingPathComponent("sam/polyglot.yaml").path)
+        XCTAssertEqual(loaded.warnings, [])
+        let go = try XCTUnwrap(loaded.topology.functions?.first { $0.name == "items-go" })
+        XCTAssertEqual([go.runtime, go.handler, go.workingDirectory], ["go1.x", "main", Self.root.appendingPathComponent("Fixtures/lambda/go").path])
+        XCTAssertEqual(go.managedRuntime, .go)
+        let node = try XCTUnwrap(loaded.topology.functions?.first { $0.name == "orders-node" })
+        XCTAssertNil(node.command, "the runtime's client is the sandbox's, found when it starts")
+        XCTAssertEqual(node.managedRuntime, .nodejs)
+        try await withSandbox(loaded.topology, baseDirectory: loaded.baseDirectory) { sandbox in
+            let (status, body) = try await sandbox.call("ItemsApi", "GET", "/items-go")
+            let log = await sandbox.lambda.logs(of: "items-go").joined(separator: "\n")
+            XCTAssertEqual(status, 200, body + "\n" + log + "\n" + sandbox.explanation())
+            XCTAssertEqual(try JSONValue(parsing: Array(body.utf8)), ["user": "app@%", "runtime": "go"])
+            let (nodeStatus, nodeBody) = try await sandbox.call("ItemsApi", "GET", "/orders")
+            XCTAssertEqual(nodeStatus, 200, nodeBody)
+            XCTAssertTrue(nodeBody.contains(#""runtime":"node""#) && nodeBody.contains(#""path":"/orders""#), nodeBody)
+        }
+    }
+
+    /// java*, dotnet* and ruby* functions import unbound with the runtime client they need and what to do instead.
+    func testRuntimesWithoutAClientSayWhatTheyNeed() throws {
         let code = Self.root.appendingPathComponent("Fixtures/lambda/node").path
         let template = try self.write("""
             Transform: AWS::Serverless-2016-10-31
             Resources:
-              NodeApi:
-                Type: AWS::Serverless::HttpApi
-              OrdersFunction:
+              JavaFunction:
                 Type: AWS::Serverless::Function
-                Properties:
-                  Runtime: nodejs20.x
-                  Handler: index.handler
-                  CodeUri: \(code)
-                  Events:
-                    Orders:
-                      Type: HttpApi
-                      Properties: {ApiId: !Ref NodeApi, Method: GET, Path: /orders}
+                Properties: {Runtime: java21, Handler: "example.Handler::handleRequest", CodeUri: \(code)}
+              DotnetFunction:
+                Type: AWS::Serverless::Function
+                Properties: {Runtime: dotnet8, Handler: "Orders::Orders.Function::Handler", CodeUri: \(code)}
             """)
         let loaded = try TopologySource.load(path: template)
-        let function = try XCTUnwrap(loaded.topology.functions?.first)
-        XCTAssertEqual([function.runtime, function.handler, function.workingDirectory], ["nodejs20.x", "index.handler", code])
-        XCTAssertNil(function.command, "the runtime's client is the sandbox's, found when it starts")
-        XCTAssertEqual(function.managedRuntime, .nodejs)
-        try await withSandbox(loaded.topology, baseDirectory: loaded.baseDirectory) { sandbox in
-            let (status, body) = try await sandbox.call("NodeApi", "GET", "/orders")
-            XCTAssertEqual(status, 200, body)
-            XCTAssertTrue(body.contains(#""runtime":"node""#) && body.contains(#""path":"/orders""#), body)
-        }
+        let reasons = (loaded.topology.functions ?? []).compactMap { $0.builtin?.unbound?.reason }.sorted()
+        XCTAssertEqual(reasons.count, 2)
+        XCTAssertTrue(reasons[0].hasPrefix("runtime dotnet8 needs AWS's .NET runtime support (Amazon.Lambda.RuntimeSupport)"), reasons[0])
+        XCTAssertTrue(reasons[1].hasPrefix("runtime java21 needs AWS's Java runtime interface client"), reasons[1])
+        XCTAssertTrue(reasons.allSatisfy { $0.contains("give the function a `command` that starts its Runtime API client") }, "\(reasons)")
     }
 
     /// A function the sandbox cannot run says at invoke time how to bind code to it; a Swift handler bound by its

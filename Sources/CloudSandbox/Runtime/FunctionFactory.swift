@@ -65,7 +65,8 @@ enum FunctionFactory {
         if processes, let warning = ProcessLauncher.shared.warning { context.logger.warning("\(warning)") }
         await context.services.run(service, name: "Lambda")
         for (index, function) in (topology.functions ?? []).enumerated() {
-            let definition = try self.definition(function, index: index, context: context, handlers: handlers)
+            let go = function.managedRuntime == .go && handlers[function.handler ?? ""] == nil ? await self.goExecutable(function, context) : nil
+            let definition = try self.definition(function, index: index, context: context, handlers: handlers, go: go)
             do throws(AWSError) {
                 try await service.register(definition)
             } catch {
@@ -128,8 +129,26 @@ enum FunctionFactory {
         function.workingDirectory.map { URL(fileURLWithPath: $0, relativeTo: context.baseDirectory).standardizedFileURL.path }
     }
 
+    /// A go1.x function's executable, built from its folder's sources when it is not there (off the caller's thread:
+    /// a first build takes seconds); the build, or why it cannot run, is logged.
+    private static func goExecutable(_ function: Topology.Function, _ context: Context) async -> GoFunctionBuild.Outcome {
+        let folder = URL(fileURLWithPath: self.codeFolder(function, context) ?? context.baseDirectory.path)
+        let handler = function.handler ?? "main"
+        let outcome = await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(returning: GoFunctionBuild.resolve(folder: folder, handler: handler, environment: ProcessInfo.processInfo.environment))
+            }
+        }
+        switch outcome {
+        case let .executable(_, built?): context.logger.info("function \(function.name) (go1.x): \(built)")
+        case .executable: break
+        case let .unrunnable(reason): context.logger.warning("function \(function.name) (go1.x) cannot run: \(reason)")
+        }
+        return outcome
+    }
+
     private static func definition(_ function: Topology.Function, index: Int, context: Context,
-                                   handlers: [String: LambdaHandler]) throws -> FunctionDefinition {
+                                   handlers: [String: LambdaHandler], go: GoFunctionBuild.Outcome?) throws -> FunctionDefinition {
         let path = "functions[\(index)]"
         let code: FunctionCode
         if let builtin = function.builtin {
@@ -150,9 +169,20 @@ enum FunctionFactory {
                     + "target) is not beside the build; rebuild, or give the function a `command`")
             }
             code = .process(ProcessCode(command: command, workingDirectory: self.codeFolder(function, context)))
+        } else if let go {
+            switch go {
+            case let .executable(path, _):
+                code = .process(ProcessCode(command: [path], workingDirectory: self.codeFolder(function, context)))
+            case let .unrunnable(reason):
+                let error = FunctionNotRunnable(function: function.name, runtime: function.runtime ?? "go1.x", reason: reason)
+                code = .swift { _, _ in throw error }
+            }
         } else {
             let name = function.handler ?? ""
             guard let handler = handlers[name] else {
+                if let reason = Topology.Function.ManagedRuntime.missingClientReason(runtime: function.runtime ?? "") {
+                    throw TopologyError(path: "\(path).runtime", reason)
+                }
                 throw TopologyError(path: "\(path).handler", "no Swift handler '\(name)' is registered; pass it in Sandbox.start(handlers:) or give the function `builtin` or `command`")
             }
             code = .swift(handler)
@@ -182,6 +212,15 @@ enum FunctionFactory {
         }
         return result
     }
+}
+
+/// What an invocation of a managed-runtime function whose code cannot run answers: why, and what to do.
+struct FunctionNotRunnable: Error, CustomStringConvertible {
+    var function: String
+    var runtime: String
+    var reason: String
+
+    var description: String { "function \(self.function) (\(self.runtime)) cannot run: \(self.reason)" }
 }
 
 /// What an invocation of a function without runnable code answers: how to bind code to it.

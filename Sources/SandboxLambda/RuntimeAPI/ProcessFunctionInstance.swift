@@ -51,8 +51,22 @@ final class ProcessFunctionInstance: FunctionInstance {
         for key in ["PATH", "HOME", "PYTHONPATH", "VIRTUAL_ENV", "NODE_PATH"] where variables[key] == nil { variables[key] = inherited[key] }
         let directory = code.workingDirectory ?? FileManager.default.currentDirectoryPath
         variables["LAMBDA_TASK_ROOT"] = directory
+        // The function's own CLOUDSANDBOX_LAUNCHER=off runs it without interception (the preload library alone).
+        let launcher = variables["CLOUDSANDBOX_LAUNCHER"] == "off"
+            ? ProcessLauncher.unavailable(reason: "the function's environment sets CLOUDSANDBOX_LAUNCHER=off") : network.launcher()
+        if case let .unavailable(reason) = launcher, let program = code.command.first.flatMap({ StaticProgram.resolve($0, directory: directory, path: variables["PATH"] ?? "") }),
+           StaticProgram.isStaticallyLinked(program) {
+            await running.stop()
+            try? instance.output.fileHandleForReading.close()
+            try? instance.output.fileHandleForWriting.close()
+            throw FunctionError(errorType: "Sandbox.InterceptionUnavailable", errorMessage: "\(program) is statically linked: it resolves names and "
+                + "connects without libc, so the preload library cannot steer it and only the sandbox's launcher can, which is unavailable "
+                + "(\(reason)). Started, it would ask this machine's nameserver for the sandbox's names and dial ports nothing listens on, so "
+                + "the sandbox does not start it. Let the launcher run (Linux 5.9 or later, seccomp user notification allowed, "
+                + "CLOUDSANDBOX_LAUNCHER unset)")
+        }
         do {
-            try instance.launch(code, variables: variables, directory: directory, launcher: network.launcher().path)
+            try instance.launch(code, variables: variables, directory: directory, launcher: launcher.path)
         } catch {
             await running.stop()
             try? instance.output.fileHandleForReading.close()

@@ -19,13 +19,13 @@ enum SteeringCompiler {
             return .failure(Failure(reason: "cannot create the cache folder \(directory.path) (\(error.localizedDescription)); set CLOUDSANDBOX_CACHE to a writable folder"))
         }
         let candidates = [environment["CC"]].compactMap { $0 }.filter { !$0.isEmpty } + ["clang", "cc", "gcc"]
-        guard let compiler = candidates.lazy.compactMap({ self.executable($0, path: environment["PATH"] ?? "") }).first else {
+        guard let compiler = candidates.lazy.compactMap({ BuildTool.executable($0, path: environment["PATH"] ?? "") }).first else {
             return .failure(Failure(reason: "no C compiler to build it from its source (looked for \(candidates.joined(separator: ", ")) on PATH); "
                 + "put the Swift toolchain's clang on PATH, install gcc, or set \(override) to a built one"))
         }
         let partial = directory.appendingPathComponent(".\(output.lastPathComponent).\(getpid()).partial")
         let arguments = flags + ["-O2", "-o", partial.path, source.path] + libraries
-        let (status, printed) = self.run(compiler, arguments)
+        let (status, printed) = BuildTool.run(compiler, arguments)
         guard status == 0 else {
             try? FileManager.default.removeItem(at: partial)
             return .failure(Failure(reason: "\(compiler) \(arguments.joined(separator: " ")) failed (status \(status)): \(printed.suffix(2000)); "
@@ -46,31 +46,5 @@ enum SteeringCompiler {
         guard urls.count == sources.count, let first = urls.first else { return nil }
         let text = urls.reduce(into: Data()) { $0 += (try? Data(contentsOf: $1)) ?? Data() }
         return (first, "\(prefix)-\(SHA256.hash(data: text).prefix(8).map { String(format: "%02x", $0) }.joined())\(suffix)")
-    }
-
-    /// `name` itself when it has a slash, else the first executable of that name on `path`.
-    private static func executable(_ name: String, path: String) -> String? {
-        if name.contains("/") { return FileManager.default.isExecutableFile(atPath: name) ? name : nil }
-        return path.split(separator: ":").map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
-    }
-
-    /// Runs the compiler to its end; its exit status and what it printed. It starts no daemon, so waiting on
-    /// Foundation's Process is safe here.
-    private static func run(_ executable: String, _ arguments: [String]) -> (Int32, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        process.standardInput = FileHandle.nullDevice
-        do {
-            try process.run()
-        } catch {
-            return (-1, "\(error)")
-        }
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
     }
 }

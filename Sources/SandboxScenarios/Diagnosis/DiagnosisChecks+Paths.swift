@@ -65,6 +65,8 @@ extension DiagnosisChecks {
             if observed.contains("has no code the sandbox can run") {
                 self.findings.append(Finding(id: "function-code-missing", title: "The function's code is not where the template says", subject: subject,
                                              evidence: [observed], fix: "Point CodeUri (or Code, or filename) at the function's code folder, relative to the template."))
+            } else if let id = Self.runtimeFindings.first(where: { observed.contains($0.key) })?.value {
+                self.add(id, subject, [observed])
             } else if observed.contains("Runtime.ImportModuleError") {
                 self.findings.append(Finding(id: "handler-does-not-import", title: "The function's handler module does not import", subject: subject,
                                              evidence: [observed], fix: "Make Handler name a module of the code folder (module.function) and ship what it imports with it."))
@@ -74,4 +76,11 @@ extension DiagnosisChecks {
             }
         }
     }
+
+    /// What a function's failure says → the catalog entry that explains it.
+    private static let runtimeFindings: KeyValuePairs = [
+        "Runtime.HandlerNotFound": "handler-not-exported",
+        "(go1.x) cannot run: its handler": "go1x-folder-without-main",
+        "Sandbox.InterceptionUnavailable": "static-binary-without-interception",
+    ]
 }

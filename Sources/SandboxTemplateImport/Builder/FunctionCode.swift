@@ -2,8 +2,9 @@ import SandboxTopology
 import Foundation
 
 /// What code an imported function runs: a Python handler in a local folder runs as it is under awslambdaric, a
-/// Node.js one under the sandbox's Node runtime client; a custom runtime's `bootstrap` runs as its command; anything
-/// else is `unbound` (an invocation says how to bind it).
+/// Node.js one under the sandbox's Node runtime client, a go1.x one as the executable its handler names (built from
+/// the folder's Go sources when it is not there), a Ruby one under aws_lambda_ric where that is installed; a custom
+/// runtime's `bootstrap` runs as its command; anything else is `unbound` (an invocation says why and how to bind it).
 enum FunctionCode {
     /// `code` is the template's CodeUri / Code (a local folder, a zip, an S3 location), `directory` what a relative
     /// folder is relative to.
@@ -20,12 +21,19 @@ enum FunctionCode {
             function.workingDirectory = folder.path
         } else if let folder, Topology.Function.ManagedRuntime(runtime: runtime) != nil, function.handler != nil {
             function.workingDirectory = folder.path    // the sandbox runs it with its own client, as Lambda's managed runtime does
+        } else if let folder, runtime.hasPrefix("ruby"), let handler = function.handler,
+                  let client = ProcessInfo.processInfo.environment["PATH"]?.split(separator: ":").map({ "\($0)/aws_lambda_ric" })
+                    .first(where: FileManager.default.isExecutableFile(atPath:)) {
+            function.command = [client, handler]    // AWS's Ruby runtime interface client, where it is installed
+            function.workingDirectory = folder.path
         } else if let folder, runtime.hasPrefix("provided"), FileManager.default.isExecutableFile(atPath: folder.appendingPathComponent("bootstrap").path) {
             function.command = [folder.appendingPathComponent("bootstrap").path]
             function.workingDirectory = folder.path
         } else {
             let written = code?.string ?? (code?["S3Bucket"] != nil || code?["Bucket"] != nil ? "an S3 object" : "no code")
-            let why = folder == nil ? "its code (\(written)) is not a local folder" : "runtime \(runtime.isEmpty ? "(none)" : runtime) is not one the sandbox runs (python3.x, nodejs18.x-22.x, provided.*)"
+            let why = folder == nil ? "its code (\(written)) is not a local folder"
+                : Topology.Function.ManagedRuntime.missingClientReason(runtime: runtime)
+                ?? "runtime \(runtime.isEmpty ? "(none)" : runtime) is not one the sandbox runs (python3.x, nodejs18.x-22.x, go1.x, provided.*)"
             function.builtin = .init(unbound: .init(logicalId: logicalId, reason: why))
         }
     }

@@ -69,12 +69,13 @@ extension Topology {
 }
 
 extension Topology {
-    /// Process functions can start: each `workingDirectory` (relative to `baseDirectory`) is a folder and each
+    /// Process functions can start: each `workingDirectory` (relative to `baseDirectory`) is a folder, each
     /// `command`'s program (or a managed runtime's, `node`) is on `PATH` (or, with a slash, a file relative to the
-    /// working directory).
+    /// working directory), and a program file (a go1.x handler's too, when it is in its folder) is one this machine
+    /// runs: an executable for its architecture or a script.
     public func validateProcessFunctions(baseDirectory: URL, path searchPath: String = ProcessInfo.processInfo.environment["PATH"] ?? "") throws(TopologyError) {
         for (index, function) in (self.functions ?? []).enumerated() {
-            guard let program = function.command?.first ?? function.managedRuntime?.program else { continue }
+            guard function.command != nil || function.managedRuntime != nil else { continue }
             let path = "functions[\(index)]"
             let directory = function.workingDirectory.map { URL(fileURLWithPath: $0, relativeTo: baseDirectory).standardizedFileURL } ?? baseDirectory
             var isFolder: ObjCBool = false
@@ -82,14 +83,27 @@ extension Topology {
                 throw TopologyError(path: "\(path).workingDirectory", "\(directory.path) is not a folder; give the function's code folder, "
                     + "relative to the topology file's (\(baseDirectory.path))")
             }
-            let found = program.contains("/")
-                ? FileManager.default.isExecutableFile(atPath: URL(fileURLWithPath: program, relativeTo: directory).path)
-                : searchPath.split(separator: ":").contains { FileManager.default.isExecutableFile(atPath: "\($0)/\(program)") }
-            guard found else {
-                let key = function.command == nil ? "runtime" : "command"
-                throw TopologyError(path: "\(path).\(key)", "'\(program)' is not " + (program.contains("/") ? "an executable file under \(directory.path)"
-                    : "on PATH (\(searchPath)); install it or name it by its full path"))
+            if function.managedRuntime == .go, let handler = function.handler {
+                // A missing executable is built from the folder's sources when the sandbox starts, or the function says why it cannot run.
+                if let problem = ExecutableFile.problem(at: directory.appendingPathComponent(handler).path) { throw TopologyError(path: "\(path).handler", problem) }
+                continue
             }
+            guard let program = function.command?.first ?? function.managedRuntime?.program else { continue }
+            let key = function.command == nil ? "runtime" : "command"
+            guard program.contains("/") else {
+                guard searchPath.split(separator: ":").contains(where: { FileManager.default.isExecutableFile(atPath: "\($0)/\(program)") }) else {
+                    throw TopologyError(path: "\(path).\(key)", "'\(program)' is not on PATH (\(searchPath)); install it or name it by its full path")
+                }
+                continue
+            }
+            let file = URL(fileURLWithPath: program, relativeTo: directory).path
+            guard FileManager.default.fileExists(atPath: file) else {
+                throw TopologyError(path: "\(path).\(key)", "'\(program)' is not a file under \(directory.path)")
+            }
+            guard FileManager.default.isExecutableFile(atPath: file) else {
+                throw TopologyError(path: "\(path).\(key)", "\(file) is not executable; `chmod +x` it")
+            }
+            if let problem = ExecutableFile.problem(at: file) { throw TopologyError(path: "\(path).\(key)", problem) }
         }
     }
 }
