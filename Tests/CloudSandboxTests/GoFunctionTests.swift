@@ -85,4 +85,18 @@ final class GoFunctionTests: XCTestCase {
             XCTAssertTrue(reach.explanations.contains { $0.code == "ENI_SG_RULES_MISMATCH" && $0.description.contains("sg-proxy") }, "\(reach.explanations)")
         }
     }
+
+    /// A go1.x folder with neither the executable nor Go sources answers as Lambda does a handler it cannot start.
+    func testAFolderWithoutMainOrSourcesSaysWhatToBuild() async throws {
+        var (topology, folder) = try TopologyLoader.load(path: TopologyTests.root.appendingPathComponent("Sandbox/default.yaml").path)
+        let index = try XCTUnwrap(topology.functions?.firstIndex { $0.name == "items-go" })
+        topology.functions?[index].workingDirectory = "../Fixtures/lambda"
+        try await withSandbox(topology, baseDirectory: folder) { sandbox in
+            let result = try await sandbox.lambda.invoke("items-go", payload: Array("{}".utf8))
+            let error = try JSONValue(parsing: result.payload)
+            XCTAssertEqual(result.functionError, "Unhandled")
+            XCTAssertEqual(error["errorType"], "Runtime.InvalidEntrypoint")
+            XCTAssertTrue(error["errorMessage"]?.stringValue?.contains("its handler 'main' is not in the code folder") == true, "\(error)")
+        }
+    }
 }

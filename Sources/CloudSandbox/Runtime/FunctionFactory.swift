@@ -174,7 +174,9 @@ enum FunctionFactory {
             case let .executable(path, _):
                 code = .process(ProcessCode(command: [path], workingDirectory: self.codeFolder(function, context)))
             case let .unrunnable(reason):
-                let error = FunctionNotRunnable(function: function.name, runtime: function.runtime ?? "go1.x", reason: reason)
+                // As Lambda answers a handler it cannot start; the message says why and what to do.
+                let error = FunctionError(errorType: "Runtime.InvalidEntrypoint",
+                                          errorMessage: "function \(function.name) (\(function.runtime ?? "go1.x")) cannot run: \(reason)")
                 code = .swift { _, _ in throw error }
             }
         } else {
@@ -212,15 +214,6 @@ enum FunctionFactory {
         }
         return result
     }
-}
-
-/// What an invocation of a managed-runtime function whose code cannot run answers: why, and what to do.
-struct FunctionNotRunnable: Error, CustomStringConvertible {
-    var function: String
-    var runtime: String
-    var reason: String
-
-    var description: String { "function \(self.function) (\(self.runtime)) cannot run: \(self.reason)" }
 }
 
 /// What an invocation of a function without runnable code answers: how to bind code to it.
