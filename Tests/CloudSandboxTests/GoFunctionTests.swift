@@ -86,6 +86,21 @@ final class GoFunctionTests: XCTestCase {
         }
     }
 
+    /// The same binary outside every VPC: the proxy has only a private address, so the dial times out as in AWS.
+    func testOutsideTheVPCTheDialTimesOut() async throws {
+        var (topology, folder) = try self.defaultTopology()
+        let index = try XCTUnwrap(topology.functions?.firstIndex { $0.name == "items-go" })
+        topology.functions?[index].vpc = nil
+        try await withSandbox(topology, baseDirectory: folder) { sandbox in
+            let result = try await sandbox.lambda.invoke("items-go", payload: Array("{}".utf8))
+            let message = String(decoding: result.payload, as: UTF8.self)
+            XCTAssertEqual(result.functionError, "Unhandled", message)
+            XCTAssertTrue(message.contains("i/o timeout"), message)
+            let denials = sandbox.network?.deniedConnections ?? []
+            XCTAssertTrue(denials.contains { $0.source.hasSuffix("items-go") && $0.explanations.contains { $0.code == "NO_PATH" } }, "\(denials)")
+        }
+    }
+
     /// A go1.x folder with neither the executable nor Go sources answers as Lambda does a handler it cannot start.
     func testAFolderWithoutMainOrSourcesSaysWhatToBuild() async throws {
         var (topology, folder) = try TopologyLoader.load(path: TopologyTests.root.appendingPathComponent("Sandbox/default.yaml").path)
