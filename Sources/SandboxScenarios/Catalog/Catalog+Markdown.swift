@@ -22,7 +22,10 @@ extension Catalog {
             lines.append("")
             lines.append(entry.undiagnosable.map { "`sandbox diagnose` cannot see it: \($0)." } ?? "`sandbox diagnose` finds it.")
             if let form = entry.templateForm {
-                let base = form.base.components(separatedBy: "/Sandbox/").last.map { "Sandbox/\($0)" } ?? form.base
+                // The base's path in the repository (Sandbox/templates/… or Fixtures/templates/…), never the checkout's.
+                let base = ["/Sandbox/", "/Fixtures/"].lazy.compactMap { folder in
+                    form.base.range(of: folder, options: .backwards).map { String(folder.dropFirst()) + form.base[$0.upperBound...] }
+                }.first ?? form.base
                 lines += ["", "In a customer's template (edits of `\(base)`, diagnosed in the tests):"]
                 lines += form.breaks.map { "- `\($0.operation.rawValue) \($0.path)`" + ($0.value.map { " = `\(Self.oneLine($0))`" } ?? "") }
             }
