@@ -74,12 +74,7 @@ final class GoFunctionTests: XCTestCase {
     func testFromAGroupTheProxyDoesNotAdmitTheConnectionIsDroppedAndExplained() async throws {
         let (topology, folder) = try self.defaultTopology(group: "sg-batch")
         try await withSandbox(topology, baseDirectory: folder) { sandbox in
-            let result = try await sandbox.lambda.invoke("items-go", payload: Array("{}".utf8))
-            let message = String(decoding: result.payload, as: UTF8.self)
-            XCTAssertEqual(result.functionError, "Unhandled", message)
-            XCTAssertTrue(message.contains("i/o timeout"), message)
-            let denials = sandbox.network?.deniedConnections ?? []
-            XCTAssertTrue(denials.contains { $0.source == "items-go" && $0.explanations.contains { $0.code == "ENI_SG_RULES_MISMATCH" } }, "\(denials)")
+            try await self.assertDialTimesOut(in: sandbox, droppedFrom: "items-go", explainedBy: "ENI_SG_RULES_MISMATCH")
             let reach = try XCTUnwrap(sandbox.reach(from: "items-go", to: "app-proxy", port: 3306))
             XCTAssertFalse(reach.isReachable)
             XCTAssertTrue(reach.explanations.contains { $0.code == "ENI_SG_RULES_MISMATCH" && $0.description.contains("sg-proxy") }, "\(reach.explanations)")
@@ -92,13 +87,19 @@ final class GoFunctionTests: XCTestCase {
         let index = try XCTUnwrap(topology.functions?.firstIndex { $0.name == "items-go" })
         topology.functions?[index].vpc = nil
         try await withSandbox(topology, baseDirectory: folder) { sandbox in
-            let result = try await sandbox.lambda.invoke("items-go", payload: Array("{}".utf8))
-            let message = String(decoding: result.payload, as: UTF8.self)
-            XCTAssertEqual(result.functionError, "Unhandled", message)
-            XCTAssertTrue(message.contains("i/o timeout"), message)
-            let denials = sandbox.network?.deniedConnections ?? []
-            XCTAssertTrue(denials.contains { $0.source.hasSuffix("items-go") && $0.explanations.contains { $0.code == "NO_PATH" } }, "\(denials)")
+            try await self.assertDialTimesOut(in: sandbox, droppedFrom: "function items-go", explainedBy: "NO_PATH")
         }
+    }
+
+    /// items-go's invocation fails with go-sql-driver's dial timeout, and the network recorded the dropped connection
+    /// from `source` with `code`.
+    private func assertDialTimesOut(in sandbox: Sandbox, droppedFrom source: String, explainedBy code: String) async throws {
+        let result = try await sandbox.lambda.invoke("items-go", payload: Array("{}".utf8))
+        let message = String(decoding: result.payload, as: UTF8.self)
+        XCTAssertEqual(result.functionError, "Unhandled", message)
+        XCTAssertTrue(message.contains("i/o timeout"), message)
+        let denials = sandbox.network?.deniedConnections ?? []
+        XCTAssertTrue(denials.contains { $0.source == source && $0.explanations.contains { $0.code == code } }, "\(denials)")
     }
 
     /// A go1.x folder with neither the executable nor Go sources answers as Lambda does a handler it cannot start.
