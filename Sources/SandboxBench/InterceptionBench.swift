@@ -33,17 +33,17 @@ enum InterceptionBench {
         try await withSandbox(sandbox) { sandbox in
             let lambda = sandbox.lambda
             let payload = Array(#"{"rawPath": "/bench"}"#.utf8)
-            var cold = Report(["cold start, median of 7 (ms)", "launcher", "preload only", "launcher / preload"])
+            var cold = Report(["cold start, median of 11 (ms)", "launcher", "preload only", "launcher / preload"])
             for kind in ["python", "node"] {
-                var figures: [Double] = []
-                for launcher in ["on", "off"] {
-                    let name = "\(kind)-\(launcher)"
-                    figures.append(try await Measure.medianMilliseconds(runs: 7) {
-                        _ = try await lambda.update(name, .init(memorySize: 256))    // retires the warm instance: the next invoke starts a new one
+                let names = ["on", "off"].map { "\(kind)-\($0)" }
+                let starts: [@Sendable () async throws -> Void] = names.map { name in
+                    {
                         let result = try await lambda.invoke(name, payload: payload)
                         if let error = result.functionError { throw BenchFailure("\(name): \(error) \(String(decoding: result.payload, as: UTF8.self))") }
-                    })
+                    }
                 }
+                // An update retires the warm instance (and waits for it to exit): the next invoke starts a new one.
+                let figures = try await Measure.interleavedMedianMilliseconds(runs: 11, untimed: { _ = try await lambda.update(names[$0], .init(memorySize: 256)) }, starts)
                 cold.add([kind == "python" ? "Python awslambdaric + boto3/PyMySQL imports" : "Node.js index.handler", format(figures[0]), format(figures[1]),
                           format(figures[0] / figures[1])])
             }

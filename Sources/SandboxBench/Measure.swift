@@ -28,15 +28,26 @@ enum Measure {
     }
 
     /// The median duration of `runs` runs of `body`, in milliseconds.
-    static func medianMilliseconds(runs: Int, _ body: @Sendable () async throws -> Void) async rethrows -> Double {
-        var samples: [Double] = []
+    static func medianMilliseconds(runs: Int, _ body: @escaping @Sendable () async throws -> Void) async throws -> Double {
+        try await Self.interleavedMedianMilliseconds(runs: runs, [body])[0]
+    }
+
+    /// The median durations, in milliseconds, of `runs` runs of each of `bodies`, taken in turn (one run of each, then
+    /// the next round), so that the machine's slow and fast moments fall on every case alike; `untimed(i)` runs before
+    /// each run of `bodies[i]`, outside the measurement.
+    static func interleavedMedianMilliseconds(runs: Int, untimed: @Sendable (Int) async throws -> Void = { _ in },
+                                              _ bodies: [@Sendable () async throws -> Void]) async throws -> [Double] {
+        var samples = Array(repeating: [Double](), count: bodies.count)
         let clock = ContinuousClock()
         for _ in 0..<runs {
-            let start = clock.now
-            try await body()
-            samples.append(Self.seconds(clock.now - start) * 1000)
+            for (index, body) in bodies.enumerated() {
+                try await untimed(index)
+                let start = clock.now
+                try await body()
+                samples[index].append(Self.seconds(clock.now - start) * 1000)
+            }
         }
-        return Self.median(samples) ?? 0
+        return samples.map { Self.median($0) ?? 0 }
     }
 
     static func median(_ samples: [Double]) -> Double? { samples.isEmpty ? nil : samples.sorted()[samples.count / 2] }

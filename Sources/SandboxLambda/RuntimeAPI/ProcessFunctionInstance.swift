@@ -110,7 +110,7 @@ final class ProcessFunctionInstance: FunctionInstance {
             let status = process.terminationReason == .uncaughtSignal ? "signal \(process.terminationStatus)" : "exit status \(process.terminationStatus)"
             self?.exited(FunctionError(errorType: "Runtime.ExitError", errorMessage: "Runtime exited with error: \(status)"))
         }
-        try self.process.run()
+        try SpawnSignalMask.unblocked { try self.process.run() }
         try? output.fileHandleForWriting.close()
         // A thread of its own, not a dispatch source: closing a descriptor a dispatch source still watches crashed
         // libdispatch's event loop ("Bad pointer dereference" in _dispatch_event_loop_drain).

@@ -7,8 +7,8 @@
  * process over a socketpair, and executes PROGRAM. This process supervises: for an IPv4 TCP connect it takes a
  * duplicate of the caller's socket (pidfd_getfd), steers it as the preload library does (SandboxSteering.h: the
  * real port, the ENI source address, the dropped-connection address) and connects it itself, answering with that
- * connect's result (EINPROGRESS for a non-blocking socket, whose flags the duplicate shares; a blocking one is
- * connected on a thread of its own, so an unanswered SYN stalls only its caller); a UDP connect to port 53 goes to
+ * connect's result (EINPROGRESS for a non-blocking socket, whose flags the duplicate shares; a blocking one that may
+ * wait on unanswered SYNs is connected on a thread of its own, so it stalls only its caller); a UDP connect to port 53 goes to
  * the sandbox's DNS responder (CLOUDSANDBOX_DNS, "a.b.c.d:port"); anything else continues unchanged. The program
  * runs with CLOUDSANDBOX_LAUNCHED set, so the preload library leaves connect to this process.
  * It exits with the child's status, and the child dies with it.
@@ -61,7 +61,9 @@ static int receive_fd(int channel) {
     return fd;
 }
 
-/* A filter that notifies this process of every connect(2) of the x86_64 or aarch64 ABI and allows the rest. */
+/* A filter that notifies this process of every connect(2) of the x86_64 or aarch64 ABI and allows the rest. With
+ * SPEC_ALLOW, a kernel whose speculative-store-bypass mitigation is "prctl and seccomp" leaves the program's speed
+ * as it was: the filter guards no secret, it only routes connects. */
 static int install_filter(void) {
     struct sock_filter code[] = {
         BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
@@ -71,45 +73,51 @@ static int install_filter(void) {
     };
     struct sock_fprog program = {.len = sizeof code / sizeof code[0], .filter = code};
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return -1;
-    return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER, &program);
+    return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER | SECCOMP_FILTER_FLAG_SPEC_ALLOW, &program);
 }
 
 /* connect(2) itself: this process runs with the preload library in LD_PRELOAD (for the program it starts), whose
  * connect must not steer the connections this process makes. */
 static int plain_connect(int fd, const struct sockaddr *address, socklen_t length) { return (int)syscall(SYS_connect, fd, address, length); }
 
-/* Connects `socket` (a duplicate of the caller's) where the sandbox says; returns 0 or -errno. */
-static int steer(int socket_fd, const struct sockaddr_in *destination) {
+/* What the supervisor does with one caller's connect. */
+enum action { CONTINUE, CONNECT_HERE, CONNECT_ON_THREAD };
+
+/* Decides where `socket_fd` (a duplicate of the caller's) goes: CONTINUE lets the call through unchanged; otherwise
+ * `target` is set. A connect that completes at once (a blocking socket to a loopback listener, or any non-blocking
+ * one) is made on the supervisor's thread; one whose SYNs may go unanswered (the dropped-connection address, or
+ * beyond loopback) on a thread of its own, so it stalls only its caller, as it would without the launcher. */
+static enum action plan(int socket_fd, const struct sockaddr_in *destination, struct sockaddr_in *target) {
     int type = 0;
     socklen_t size = sizeof type;
-    if (getsockopt(socket_fd, SOL_SOCKET, SO_TYPE, &type, &size) != 0) return -errno;
-    struct sockaddr_in target;
+    if (getsockopt(socket_fd, SOL_SOCKET, SO_TYPE, &type, &size) != 0) return CONTINUE;
     if (type == SOCK_DGRAM) {
-        if (ntohs(destination->sin_port) != 53 || getenv("CLOUDSANDBOX_DNS") == NULL || !parse_address(getenv("CLOUDSANDBOX_DNS"), &target)) return 1;
-    } else if (type == SOCK_STREAM) {
-        steer_stream(socket_fd, destination, &target, plain_connect);
-    } else {
-        return 1;
+        const char *dns = getenv("CLOUDSANDBOX_DNS");
+        return ntohs(destination->sin_port) == 53 && dns != NULL && parse_address(dns, target) ? CONNECT_HERE : CONTINUE;
     }
-    return plain_connect(socket_fd, (struct sockaddr *)&target, sizeof target) == 0 ? 0 : -errno;
+    if (type != SOCK_STREAM) return CONTINUE;
+    steer_stream(socket_fd, destination, target, plain_connect);
+    if (fcntl(socket_fd, F_GETFL) & O_NONBLOCK) return CONNECT_HERE;
+    struct sockaddr_in hole;
+    const char *black = getenv("CLOUDSANDBOX_BLACKHOLE");
+    int dropped = black != NULL && parse_address(black, &hole) && hole.sin_addr.s_addr == target->sin_addr.s_addr && hole.sin_port == target->sin_port;
+    return !dropped && (ntohl(target->sin_addr.s_addr) >> 24) == 127 ? CONNECT_HERE : CONNECT_ON_THREAD;
 }
 
-/* One notification being answered: a blocking connect is answered from a thread of its own, so a connection whose
- * SYNs go unanswered stalls only its caller, as it would without the launcher. */
+/* One notification being answered. */
 struct pending {
     int listener;
     int socket_fd;
-    struct sockaddr_in destination;
+    struct sockaddr_in target;
     struct seccomp_notif_resp *response;
 };
 
+/* Connects the duplicate where `plan` said and answers the caller with that connect's result (EINPROGRESS for a
+ * non-blocking socket, whose flags the duplicate shares). */
 static void answer(struct pending *work) {
-    int result = steer(work->socket_fd, &work->destination);
-    if (result <= 0) {
-        work->response->flags = 0;
-        work->response->error = result;
-        work->response->val = 0;
-    }
+    work->response->flags = 0;
+    work->response->error = plain_connect(work->socket_fd, (struct sockaddr *)&work->target, sizeof work->target) == 0 ? 0 : -errno;
+    work->response->val = 0;
     close(work->socket_fd);
     (void)ioctl(work->listener, SECCOMP_IOCTL_NOTIF_SEND, work->response);
     free(work->response);
@@ -121,7 +129,7 @@ static void *answer_in_thread(void *work) {
     return NULL;
 }
 
-/* The process (thread group) of thread `tid`: pidfd_open takes a process, and a notification names the thread. */
+/* The process (thread group) of thread `tid`, from /proc. */
 static pid_t process_of(pid_t tid) {
     char path[64], line[128];
     snprintf(path, sizeof path, "/proc/%d/status", (int)tid);
@@ -136,6 +144,20 @@ static pid_t process_of(pid_t tid) {
     }
     fclose(status);
     return tgid;
+}
+
+#ifndef PIDFD_THREAD
+#define PIDFD_THREAD O_EXCL
+#endif
+
+/* A pidfd through which pidfd_getfd reaches the descriptors of thread `tid`, the one a notification names: Linux 6.9
+ * and later open any thread with PIDFD_THREAD; before that, pidfd_open takes a process (its main thread's id), and
+ * another thread's process comes from /proc. */
+static int pidfd_of(pid_t tid) {
+    int pidfd = (int)syscall(SYS_pidfd_open, tid, PIDFD_THREAD);
+    if (pidfd < 0) pidfd = (int)syscall(SYS_pidfd_open, tid, 0);
+    if (pidfd < 0) pidfd = (int)syscall(SYS_pidfd_open, process_of(tid), 0);
+    return pidfd;
 }
 
 static void supervise(int listener) {
@@ -165,31 +187,33 @@ static void supervise(int listener) {
         response->id = request->id;
         response->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
         *work = (struct pending){.listener = listener, .socket_fd = -1, .response = response};
+        struct sockaddr_in destination = {0};
         size_t length = (size_t)request->data.args[2];
-        struct iovec local = {.iov_base = &work->destination, .iov_len = sizeof work->destination};
-        struct iovec remote = {.iov_base = (void *)(uintptr_t)request->data.args[1], .iov_len = sizeof work->destination};
+        struct iovec local = {.iov_base = &destination, .iov_len = sizeof destination};
+        struct iovec remote = {.iov_base = (void *)(uintptr_t)request->data.args[1], .iov_len = sizeof destination};
         int pidfd = -1;
-        if (length >= sizeof work->destination
-            && process_vm_readv((pid_t)request->pid, &local, 1, &remote, 1, 0) == (ssize_t)sizeof work->destination
-            && work->destination.sin_family == AF_INET && ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &request->id) == 0
-            && (pidfd = (int)syscall(SYS_pidfd_open, process_of((pid_t)request->pid), 0)) >= 0) {
+        if (length >= sizeof destination && process_vm_readv((pid_t)request->pid, &local, 1, &remote, 1, 0) == (ssize_t)sizeof destination
+            && destination.sin_family == AF_INET && ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &request->id) == 0
+            && (pidfd = pidfd_of((pid_t)request->pid)) >= 0) {
             work->socket_fd = (int)syscall(SYS_pidfd_getfd, pidfd, (int)request->data.args[0], 0);
         }
         if (pidfd >= 0) close(pidfd);
-        if (work->socket_fd < 0 && work->destination.sin_family == AF_INET && ntohs(work->destination.sin_port) == 53) {
+        int dns = destination.sin_family == AF_INET && ntohs(destination.sin_port) == 53;
+        enum action action = work->socket_fd < 0 ? CONTINUE : plan(work->socket_fd, &destination, &work->target);
+        if (action == CONTINUE) {
             /* A DNS query that cannot be steered never leaves for the machine's nameserver: fail it. */
-            response->flags = 0;
-            response->error = -ENETUNREACH;
-        }
-        if (work->socket_fd < 0) {
+            if (work->socket_fd < 0 && dns) {
+                response->flags = 0;
+                response->error = -ENETUNREACH;
+            }
+            if (work->socket_fd >= 0) close(work->socket_fd);
             (void)ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, response);
             free(response);
             free(work);
             continue;
         }
         pthread_t thread;
-        int blocking = !(fcntl(work->socket_fd, F_GETFL) & O_NONBLOCK);
-        if (!blocking || pthread_create(&thread, &detached, answer_in_thread, work) != 0) answer(work);
+        if (action == CONNECT_HERE || pthread_create(&thread, &detached, answer_in_thread, work) != 0) answer(work);
     }
 }
 
@@ -202,6 +226,10 @@ int main(int argc, char **argv) {
         fprintf(stderr, "usage: %s PROGRAM [ARGS...]\n", argv[0]);
         return 2;
     }
+    /* Whoever started this process may have blocked signals; SIGTERM must reach the forwarder and PROGRAM. */
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
     int channel[2];
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, channel) != 0) return 127;
     pid_t parent = getpid();
@@ -220,6 +248,11 @@ int main(int argc, char **argv) {
             close(listener);
         }
         close(channel[1]);
+        /* PROGRAM starts as Lambda's processes do: no signal ignored that the sandbox ignores (SIGPIPE). */
+        for (int number = 1; number < NSIG; number++) {
+            struct sigaction current;
+            if (number != SIGKILL && number != SIGSTOP && sigaction(number, NULL, &current) == 0 && current.sa_handler == SIG_IGN) signal(number, SIG_DFL);
+        }
         setenv("CLOUDSANDBOX_LAUNCHED", "1", 1);
         execvp(argv[1], argv + 1);
         fprintf(stderr, "sandbox-launch: cannot run %s: %s\n", argv[1], strerror(errno));
