@@ -47,6 +47,8 @@ public struct RDSProxyConfiguration: Sendable {
     public var targetConnectTimeout: TimeAmount
     /// Runs first on every accepted client connection (the proxy's security groups).
     public var connectionFront: ConnectionFront?
+    /// Who a client's address is in the VPC (a function's ENI), for the audit; nil where nobody is known.
+    public var peerName: (@Sendable (String) -> String?)?
     /// Why the network keeps the proxy from a target, or nil when the path exists (the health check asks).
     public var reachability: (@Sendable (Target) -> String?)?
     /// How often target health is checked again.

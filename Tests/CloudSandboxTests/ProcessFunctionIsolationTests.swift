@@ -42,12 +42,17 @@ final class ProcessFunctionIsolationTests: XCTestCase {
     func testAFunctionStartsWithNoSignalBlockedAndItsChildrenShareItsNetworkView() async throws {
         let (topology, folder) = try self.topology()
         try await withSandbox(topology, baseDirectory: folder) { sandbox in
+            var resolved: [String: JSONValue] = [:]
             for name in ["view-on", "view-off"] {
                 if name == "view-on", ProcessLauncher.shared.path == nil { continue }
                 let answer = try await self.view(sandbox, name)
                 XCTAssertEqual(answer["blocked_signals"]?.numberValue, 0, "\(name): \(answer)")
                 self.assertChildSharesTheView(answer, name)
+                resolved[name] = answer["resolved"]
             }
+            // Side by side: the launcher and the preload library alone resolve the proxy's name to the same address.
+            let proxy = try XCTUnwrap(sandbox.endpoints.proxies?["app-proxy"]?.host)
+            for (name, addresses) in resolved { XCTAssertEqual(addresses, [.string(proxy)], name) }
         }
     }
 

@@ -1,11 +1,14 @@
 // A Go function in the shape of the seeds' go1.x handler: an IAM auth token from aws-sdk-go's rdsutils, go-sql-driver
 // with tls=true (the system's roots) and allowCleartextPasswords, the proxy by its DNS name on port 3306. It runs its
 // own Lambda Runtime API loop (aws-lambda-go is not packaged here) and answers CURRENT_USER(). Built as AWS documents
-// Go functions: CGO_ENABLED=0, a static binary that resolves names and connects without libc.
+// Go functions: CGO_ENABLED=0, a static binary that resolves names and connects without libc. With DB_CA_FILE set it
+// verifies the proxy with that PEM file alone, as the seed's registered "custom" TLS config (AmazonRootCA1.pem) does.
 package main
 
 import (
 	"bytes"
+	"crypto/tls"
+	"crypto/x509"
 	"database/sql"
 	"encoding/json"
 	"fmt"
@@ -29,6 +32,20 @@ func currentUser() (string, error) {
 	config := mysql.NewConfig()
 	config.User, config.Passwd, config.Net, config.Addr = user, token, "tcp", endpoint
 	config.TLSConfig, config.AllowCleartextPasswords = "true", true
+	if file := os.Getenv("DB_CA_FILE"); file != "" {
+		pem, err := os.ReadFile(file)
+		if err != nil {
+			return "", err
+		}
+		roots := x509.NewCertPool()
+		if !roots.AppendCertsFromPEM(pem) {
+			return "", fmt.Errorf("%s holds no PEM certificate", file)
+		}
+		if err := mysql.RegisterTLSConfig("custom", &tls.Config{RootCAs: roots, ServerName: host}); err != nil {
+			return "", err
+		}
+		config.TLSConfig = "custom"
+	}
 	config.DBName = os.Getenv("DB_NAME")
 	config.Timeout = 3 * time.Second
 	db, err := sql.Open("mysql", config.FormatDSN())

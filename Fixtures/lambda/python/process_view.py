@@ -1,5 +1,5 @@
-"""What a function's process sees of how it was started: its blocked signals, and whether a child it spawns shares its
-network view (the proxy's DNS name resolves, the connection leaves from the function's ENI and reaches the proxy).
+"""What a function's process sees of how it was started: its blocked signals, the addresses the proxy's DNS name
+resolves to, and whether a child it spawns shares its network view (the proxy's DNS name resolves, the connection leaves from the function's ENI and reaches the proxy).
 With {"odd_descriptors": N} it first races N connects against another thread that puts a UDP socket in the connecting
 socket's descriptor, as buggy or clever code can."""
 import os
@@ -53,5 +53,6 @@ def handler(event, context):
     races = odd_descriptors(int(event.get("odd_descriptors", 0)))
     child = subprocess.run([sys.executable, "-c", CHILD], capture_output=True, text=True, timeout=20)
     source, _, protocol = child.stdout.strip().partition(" ")
-    return {"blocked_signals": blocked_signals(), "eni": os.environ.get("CLOUDSANDBOX_SOURCE"), "child_source": source,
+    resolved = sorted({info[4][0] for info in socket.getaddrinfo(os.environ["DB_HOST"], 3306, socket.AF_INET, socket.SOCK_STREAM)})
+    return {"blocked_signals": blocked_signals(), "eni": os.environ.get("CLOUDSANDBOX_SOURCE"), "resolved": resolved, "child_source": source,
             "child_greeting_protocol": int(protocol) if protocol else None, "child_error": child.stderr[-400:], "races": races}

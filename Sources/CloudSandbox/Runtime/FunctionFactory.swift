@@ -189,6 +189,11 @@ enum FunctionFactory {
             }
             code = .swift(handler)
         }
+        if case let .process(process) = code {
+            for file in EmbeddedAmazonRoot.files(in: process.workingDirectory, environment: function.environment ?? [:]) {
+                context.logger.notice("\(EmbeddedAmazonRoot.explanation(function: function.name, file: file))")
+            }
+        }
         return FunctionDefinition(
             name: function.name, runtime: function.runtime ?? "provided.al2023",
             handler: function.handler ?? (function.builtin != nil ? "builtin" : "bootstrap"), memorySize: function.memorySize ?? 128,

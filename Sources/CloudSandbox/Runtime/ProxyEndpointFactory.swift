@@ -30,6 +30,7 @@ enum ProxyEndpointFactory {
         if let network = context.network {
             let name = record.name
             configuration.connectionFront = { channel in try network.admit(channel, to: name, port: 3306) }
+            configuration.peerName = { network.owner(ofPeer: $0) }
             configuration.reachability = ProxyFactory.reachability(from: record.proxyName, in: network)
         }
         let server = try RDSProxyServer(configuration: configuration)

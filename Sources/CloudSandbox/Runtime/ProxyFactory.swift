@@ -84,6 +84,7 @@ enum ProxyFactory {
             tls: try certificate.serverTLSConfiguration(), maxClientConnections: spec.maxClientConnections ?? 4_000, logger: context.logger)
         if let network {
             configuration.connectionFront = { channel in try network.admit(channel, to: name, port: 3306) }
+            configuration.peerName = { network.owner(ofPeer: $0) }
             configuration.reachability = Self.reachability(from: name, in: network)
         }
         if let cluster {

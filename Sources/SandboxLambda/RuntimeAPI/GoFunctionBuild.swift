@@ -32,7 +32,7 @@ public enum GoFunctionBuild {
                 + "install Go (golang-go) or build it as `sam build` does (`\(sam)`)")
         }
         let inputs = sources + names.filter { ["go.mod", "go.sum"].contains($0) }
-        let hash = SHA256.hash(data: inputs.reduce(into: Data("\(handler)\n\(go)\n".utf8)) {
+        let hash = SHA256.hash(data: inputs.reduce(into: Data("\(handler)\n\(go)\n\(self.toolchainStamp(go))\n".utf8)) {
             $0 += Data("\($1)\n".utf8) + ((try? Data(contentsOf: folder.appendingPathComponent($1))) ?? Data())
         }).prefix(8).map { String(format: "%02x", $0) }.joined()
         let output = PreloadLibrary.cacheDirectory(environment).appendingPathComponent("go1.x-\(hash)").appendingPathComponent(handler)
@@ -41,6 +41,15 @@ public enum GoFunctionBuild {
         return self.build(go: go, folder: folder, output: output, modules: names.contains("go.mod"), environment: environment).map {
             .unrunnable(reason: "\($0); fix the build, or build it as `sam build` does (`\(sam)`) and put `\(handler)` in the folder")
         } ?? .executable(path: output.path, built: said)
+    }
+
+    /// The installed `go` itself (the file its path resolves to, its size and time), so that Go upgraded in place
+    /// builds afresh instead of reusing what the old one built; no process is started to ask it its version.
+    private static func toolchainStamp(_ go: String) -> String {
+        let real = URL(fileURLWithPath: go).resolvingSymlinksInPath().path
+        let attributes = (try? FileManager.default.attributesOfItem(atPath: real)) ?? [:]
+        let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+        return "\(real) \((attributes[.size] as? NSNumber)?.intValue ?? 0) \(modified)"
     }
 
     /// Builds into a file beside `output` renamed into place (racing builds each install a whole file); nil when built.

@@ -294,12 +294,15 @@ final class ProxySession: MySQLServerSession, @unchecked Sendable {
     }
 
     /// A TLS handshake the client broke off goes to the audit: a client that distrusts the proxy's certificate
-    /// only closes the connection (or sends an alert).
+    /// only closes the connection (or sends an alert). The client is named where the network knows its address.
     func failed(_ error: any Error) {
         guard case let .handshakeFailed(cause) = error as? NIOSSLError else { return }
-        self.server.audit.record(user: "-", outcome: "refused", reason: "TLS handshake failed: the client broke it off after the proxy's certificate "
-            + "(\(cause)); a client that does not trust the certificate does this: verify a proxy with its own CA bundle (Amazon Root CA), "
-            + "not the RDS instance CA bundle")
+        let client = self.info.remoteAddress?.ipAddress.flatMap { self.server.configuration.peerName?($0) }.map { "the client (\($0))" } ?? "the client"
+        self.server.audit.record(user: "-", outcome: "refused", reason: "TLS handshake failed: \(client) broke it off after the proxy's certificate "
+            + "(\(cause)); a client that does not trust the certificate's CA does this. The proxy's certificate chains to the sandbox's proxy CA "
+            + "(in AWS, Amazon Root CA 1): verify it with the proxy CA bundle (${proxy-ca-bundle} in a function's environment, the endpoints "
+            + "file's proxy caBundle) or a function's system store, which the sandbox extends; not the RDS instance CA bundle, and not an "
+            + "AmazonRootCA1.pem shipped with the code")
     }
 
     func closed() {

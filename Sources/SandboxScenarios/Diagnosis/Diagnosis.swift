@@ -41,7 +41,7 @@ public struct Diagnosis: Sendable {
         var topology = topology
         topology.network?.deniedConnections = .reset
         let sandbox = try await Sandbox.start(topology, baseDirectory: baseDirectory, logger: self.logger)
-        var checks = DiagnosisChecks(topology: topology, sandbox: sandbox, catalog: self.catalog)
+        var checks = DiagnosisChecks(topology: topology, baseDirectory: baseDirectory, sandbox: sandbox, catalog: self.catalog)
         checks.origin = origin
         let paths = await checks.tryPaths()
         checks.checkNetwork()
@@ -65,6 +65,8 @@ public struct Diagnosis: Sendable {
 /// The checks of one diagnosis, each adding findings under a catalog id.
 struct DiagnosisChecks {
     let topology: Topology
+    /// The folder the topology's relative paths (functions' code) start from.
+    let baseDirectory: URL
     let sandbox: Sandbox
     let catalog: Catalog
     var findings: [Finding] = []
@@ -79,8 +81,9 @@ struct DiagnosisChecks {
         var functions: [String: String]
     }
 
-    init(topology: Topology, sandbox: Sandbox, catalog: Catalog) {
+    init(topology: Topology, baseDirectory: URL, sandbox: Sandbox, catalog: Catalog) {
         self.topology = topology
+        self.baseDirectory = baseDirectory
         self.sandbox = sandbox
         self.catalog = catalog
     }

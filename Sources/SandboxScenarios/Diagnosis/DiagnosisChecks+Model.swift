@@ -1,4 +1,5 @@
 import SandboxAWSCore
+import SandboxLambda
 import CloudSandbox
 import Foundation
 import Logging
@@ -94,6 +95,9 @@ extension DiagnosisChecks {
             if let proxy = self.topology.proxies?.first(where: { $0.name == path.target }) {
                 if path.function.environment?["DB_CA_BUNDLE"] == "${rds-ca-bundle}" {
                     self.add("instance-ca-bundle-for-proxy", subject, ["\(path.function.name)'s DB_CA_BUNDLE is the RDS instance bundle, its DB_HOST a proxy"])
+                }
+                if let file = EmbeddedAmazonRoot.files(in: self.codeFolder(of: path.function), environment: path.function.environment ?? [:], shipped: false).first {
+                    self.add("embedded-amazon-root", subject, [EmbeddedAmazonRoot.explanation(function: path.function.name, file: file)])
                 }
                 guard case let .secret(secret) = path.auth, let user = self.topology.username(inSecret: secret) else { continue }
                 let entries = proxy.auth.filter { self.topology.username(inSecret: $0.secret) == user }

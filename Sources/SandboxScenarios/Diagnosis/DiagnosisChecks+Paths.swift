@@ -1,5 +1,6 @@
 import CloudSandbox
 import Foundation
+import SandboxLambda
 
 /// The paths tried live, and what a failed one that no check explains is reported as.
 extension DiagnosisChecks {
@@ -67,6 +68,9 @@ extension DiagnosisChecks {
                                              evidence: [observed], fix: "Point CodeUri (or Code, or filename) at the function's code folder, relative to the template."))
             } else if let id = Self.runtimeFindings.first(where: { observed.contains($0.key) })?.value {
                 self.add(id, subject, [observed])
+            } else if observed.contains("certificate signed by unknown authority") || observed.contains("CERTIFICATE_VERIFY_FAILED"),
+                      let file = self.shippedAmazonRoot(of: function) {
+                self.add("embedded-amazon-root", subject, [observed, EmbeddedAmazonRoot.explanation(function: function, file: file)])
             } else if observed.contains("Runtime.ImportModuleError") {
                 self.findings.append(Finding(id: "handler-does-not-import", title: "The function's handler module does not import", subject: subject,
                                              evidence: [observed], fix: "Make Handler name a module of the code folder (module.function) and ship what it imports with it."))
@@ -75,6 +79,17 @@ extension DiagnosisChecks {
                                              evidence: [observed, self.sandbox.explanation()], fix: "read the evidence; `sandbox scenario list` shows the known causes"))
             }
         }
+    }
+
+    /// An Amazon root CA file that function `name` names in its environment or ships at the top of its code folder.
+    private func shippedAmazonRoot(of name: String) -> String? {
+        guard let function = self.topology.functions?.first(where: { $0.name == name }) else { return nil }
+        return EmbeddedAmazonRoot.files(in: self.codeFolder(of: function), environment: function.environment ?? [:]).first
+    }
+
+    /// A function's code folder, its `workingDirectory` from the topology's folder.
+    func codeFolder(of function: Topology.Function) -> String? {
+        function.workingDirectory.map { URL(fileURLWithPath: $0, relativeTo: self.baseDirectory).standardizedFileURL.path }
     }
 
     /// What a function's failure says → the catalog entry that explains it.

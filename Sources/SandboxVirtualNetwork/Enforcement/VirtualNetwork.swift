@@ -99,6 +99,13 @@ public final class VirtualNetwork: Sendable {
         return access
     }
 
+    /// Who a peer `address` is in the VPC: the owner of the ENI it is the alias of, or the function outside every VPC
+    /// it stands for; nil for the operator's own address.
+    public func owner(ofPeer address: String) -> String? {
+        if let outsider = self.outside.withLockedValue({ $0[address] }) { return outsider }
+        return self.model.eni(loopback: address)?.owner
+    }
+
     /// The check a listener owned by `owner` runs on every accepted connection: the path from the peer to the
     /// service's port in the VPC (3306 for MySQL, whatever port the listener really has here) must exist, else
     /// the connection is dropped (or reset); allowed connections get the path's toxics.
