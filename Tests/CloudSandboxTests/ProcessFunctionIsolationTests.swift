@@ -2,6 +2,7 @@ import CloudSandbox
 import Foundation
 import SandboxLambda
 import SandboxTesting
+import SandboxVirtualNetwork
 import XCTest
 
 /// What a process function inherits and what it cannot disturb, under the launcher and under the preload library
@@ -53,6 +54,25 @@ final class ProcessFunctionIsolationTests: XCTestCase {
             // Side by side: the launcher and the preload library alone resolve the proxy's name to the same address.
             let proxy = try XCTUnwrap(sandbox.endpoints.proxies?["app-proxy"]?.host)
             for (name, addresses) in resolved { XCTAssertEqual(addresses, [.string(proxy)], name) }
+        }
+    }
+
+    /// A name the sandbox does not hold is NXDOMAIN inside the function, or, with `network.dnsForwarder`, the answer of
+    /// that server (here another responder on loopback, standing for the VPC's upstream resolver).
+    func testOtherNamesAreRefusedOrForwardedAsTheNetworkSays() async throws {
+        guard ProcessLauncher.shared.path != nil else { throw XCTSkip(ProcessLauncher.shared.warning ?? "no launcher") }
+        let upstream = try await DNSResponder(host: "127.0.0.1") { $0 == "api.partner.example" ? "127.66.0.1" : nil }
+        addTeardownBlock { await upstream.close() }
+        var (topology, folder) = try self.topology()
+        let lookup = #"{"lookup": "api.partner.example"}"#
+        try await withSandbox(topology, baseDirectory: folder) { sandbox in
+            let refused = try await self.view(sandbox, "view-on", lookup)
+            XCTAssertEqual(refused, ["lookup": "EAI_NONAME"])
+        }
+        topology.network?.dnsForwarder = "127.0.0.1:\(upstream.port)"
+        try await withSandbox(topology, baseDirectory: folder) { sandbox in
+            let forwarded = try await self.view(sandbox, "view-on", lookup)
+            XCTAssertEqual(forwarded, ["lookup": ["127.66.0.1"]])
         }
     }
 

@@ -1,6 +1,6 @@
 """What a function's process sees of how it was started: its blocked signals, the addresses the proxy's DNS name
 resolves to, and whether a child it spawns shares its network view (the proxy's DNS name resolves, the connection leaves from the function's ENI and reaches the proxy).
-With {"odd_descriptors": N} it first races N connects against another thread that puts a UDP socket in the connecting
+With {"lookup": NAME} it answers only what libc's resolver finds for NAME. With {"odd_descriptors": N} it first races N connects against another thread that puts a UDP socket in the connecting
 socket's descriptor, as buggy or clever code can."""
 import os
 import socket
@@ -49,7 +49,17 @@ def odd_descriptors(rounds):
     return outcomes
 
 
+def lookup(name):
+    """The IPv4 addresses libc's resolver finds for `name`, or the error's name."""
+    try:
+        return sorted({info[4][0] for info in socket.getaddrinfo(name, 443, socket.AF_INET, socket.SOCK_STREAM)})
+    except socket.gaierror as error:
+        return {socket.EAI_NONAME: "EAI_NONAME", socket.EAI_AGAIN: "EAI_AGAIN"}.get(error.errno, str(error))
+
+
 def handler(event, context):
+    if "lookup" in event:
+        return {"lookup": lookup(event["lookup"])}
     races = odd_descriptors(int(event.get("odd_descriptors", 0)))
     child = subprocess.run([sys.executable, "-c", CHILD], capture_output=True, text=True, timeout=20)
     source, _, protocol = child.stdout.strip().partition(" ")

@@ -1,5 +1,6 @@
 import SandboxAWSCore
 import Foundation
+import NIOCore
 import SandboxLambda
 import SandboxLambdaDatabase
 import Logging
@@ -36,10 +37,14 @@ enum FunctionFactory {
         if let blackHole { await context.services.hold("dropped-connection address") { blackHole.close() } }
         let processes = (topology.functions ?? []).contains { $0.command != nil || $0.managedRuntime != nil }
         let hostsFile = context.clusters.clusters.isEmpty ? nil : context.clusters.hostsFile.path
-        let dns = processes ? try await DNSResponder(host: try context.block.address(3)) { [hosts] name in
+        let forwarder = try network?.model.dnsForwarder.map { try SocketAddress(ipAddress: $0.host, port: $0.port) }
+        let dns = processes ? try await DNSResponder(host: try context.block.address(3), forwarder: forwarder) { [hosts] name in
             hostsFile.flatMap { Self.lookup(name, inHostsFile: $0) } ?? hosts[name]
         } : nil
-        if let dns { await context.services.hold("DNS responder") { await dns.close() } }
+        if let dns {
+            await context.services.hold("DNS responder") { await dns.close() }
+            context.logger.debug("functions' DNS: the sandbox's names, and \(forwarder.map { "other names forwarded to \($0)" } ?? "NXDOMAIN for other names (network.dnsForwarder forwards them)")")
+        }
         let owners = context.databases.map { ($0.key, $0.value.host, $0.value.port) } + context.proxies.map { ($0.key, $0.value.host, $0.value.port) }
             + context.proxies.values.flatMap { ($0.endpoints ?? [:]).map { ($0.key, $0.value.host, $0.value.port) } }
         let environment = LambdaService.Environment(

@@ -7,6 +7,7 @@ extension NetworkModel {
         }
         self.operatorPublicAddress = address
         self.deniedConnections = spec.deniedConnections ?? .drop
+        self.dnsForwarder = try spec.dnsForwarder.map { text throws(NetworkSpecError) in try DNSForwarder(text, path: "\(path).dnsForwarder") }
         for (v, vpc) in spec.vpcs.enumerated() {
             let at = "\(path).vpcs[\(v)]"
             try Self.unique(vpc.id, prefix: "vpc-", among: self.vpcs.keys, path: "\(at).id")

@@ -35,6 +35,8 @@ public struct NetworkModel: Sendable {
     public private(set) var operatorENI: ENI?
     public let operatorPublicAddress: IPv4Address
     public let deniedConnections: NetworkSpec.DeniedConnectionMode
+    /// Where the VPC's resolver forwards names the sandbox does not hold; nil: NXDOMAIN.
+    public let dnsForwarder: DNSForwarder?
 
     /// The ENI of `owner`.
     public func eni(owner: String) -> ENI? { self.enis.first { $0.owner == owner } }

@@ -8,12 +8,17 @@ public struct NetworkSpec: Sendable, Codable, Equatable {
     public var operatorHost: OperatorHost?
     /// What a denied connection sees: `drop` (no answer until the client gives up, as in AWS) or `reset`.
     public var deniedConnections: DeniedConnectionMode?
+    /// Where the VPC's resolver asks for names the sandbox does not hold: `"a.b.c.d:port"`, or `system` (this machine's
+    /// first IPv4 nameserver in /etc/resolv.conf). Absent: they are NXDOMAIN, and no query leaves the sandbox.
+    public var dnsForwarder: String?
 
-    public init(vpcs: [VPC], hosts: [Host]? = nil, operatorHost: OperatorHost? = nil, deniedConnections: DeniedConnectionMode? = nil) {
+    public init(vpcs: [VPC], hosts: [Host]? = nil, operatorHost: OperatorHost? = nil, deniedConnections: DeniedConnectionMode? = nil,
+                dnsForwarder: String? = nil) {
         self.vpcs = vpcs
         self.hosts = hosts
         self.operatorHost = operatorHost
         self.deniedConnections = deniedConnections
+        self.dnsForwarder = dnsForwarder
     }
 
     public enum DeniedConnectionMode: String, Sendable, Codable { case drop, reset }

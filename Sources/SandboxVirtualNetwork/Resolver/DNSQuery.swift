@@ -1,6 +1,7 @@
 /// The VPC's resolver as DNS messages (RFC 1035), without sockets: a query's question, and the answer to it from
-/// the sandbox's names. A names an IPv4 address; every other type of a known name is answered with no records, as a
-/// name with only an A record is; a name the sandbox does not hold is NXDOMAIN. What cannot be parsed gets no answer.
+/// the sandbox's names. A names an IPv4 address; every other type of a known name (AAAA: the sandbox's names are
+/// IPv4 only, as an RDS endpoint of an IPv4 VPC is) is answered with no records, as a name with only an A record is;
+/// a name the sandbox does not hold is NXDOMAIN unless it is forwarded. What cannot be parsed gets no answer.
 public struct DNSQuery: Sendable, Equatable {
     public var id: UInt16
     public var name: String
@@ -31,6 +32,24 @@ public struct DNSQuery: Sendable, Equatable {
         self.name = labels.joined(separator: ".").lowercased()
         self.type = UInt16(bytes[index + 1]) << 8 | UInt16(bytes[index + 2])
         self.question = bytes[12..<(index + 5)]
+    }
+
+    /// SERVFAIL with the question: what a client gets when a forwarded query finds no upstream answer in time.
+    public func serverFailure() -> [UInt8] {
+        [UInt8(self.id >> 8), UInt8(self.id & 0xFF), 0x80 | (self.recursionDesired ? 0x01 : 0), 0x82, 0, 1, 0, 0, 0, 0, 0, 0] + self.question
+    }
+
+    /// The id of a DNS message's header, and whether the message is a response (QR set); nil for less than a header.
+    public static func header(of message: [UInt8]) -> (id: UInt16, isResponse: Bool)? {
+        message.count >= 12 ? (UInt16(message[0]) << 8 | UInt16(message[1]), message[2] & 0x80 != 0) : nil
+    }
+
+    /// `message` (a whole header at least) with its id replaced by `id`: a query sent upstream, its answer sent back.
+    public static func message(_ message: [UInt8], withID id: UInt16) -> [UInt8] {
+        var bytes = message
+        bytes[0] = UInt8(id >> 8)
+        bytes[1] = UInt8(id & 0xFF)
+        return bytes
     }
 
     /// The response: `address` (dotted IPv4) as an A record with `ttl` seconds, no record for another type of a

@@ -3,15 +3,22 @@ import NIOPosix
 
 /// The sandbox's DNS server for its VPC, on a loopback address: process functions' name lookups that bypass libc
 /// (static Go sends DNS packets itself) are sent here by the launcher. `resolve` maps a name to its loopback alias;
-/// it is asked on every query, so answers that change (a cluster endpoint after failover) are seen at once.
+/// it is asked on every query, so answers that change (a cluster endpoint after failover) are seen at once. A name it
+/// does not hold is NXDOMAIN, or, with a `forwarder`, asked of that server (as the VPC's resolver answers public
+/// names): its answer goes back to the client, or SERVFAIL when none comes within `forwardTimeout`; never a hang.
 public final class DNSResponder: Sendable {
     public let host: String
     public let port: Int
     private let channel: any Channel
 
-    public init(host: String, ttl: UInt32 = 1, resolve: @escaping @Sendable (String) -> String?) async throws {
+    public init(host: String, ttl: UInt32 = 1, forwarder: SocketAddress? = nil, forwardTimeout: TimeAmount = .seconds(2),
+                resolve: @escaping @Sendable (String) -> String?) async throws {
         self.channel = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .channelInitializer { channel in channel.pipeline.addHandler(Handler(ttl: ttl, resolve: resolve)) }
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(Handler(ttl: ttl, forwarder: forwarder, timeout: forwardTimeout, resolve: resolve))
+                }
+            }
             .bind(host: host, port: 0).get()
         self.host = host
         self.port = self.channel.localAddress?.port ?? 0
@@ -21,22 +28,52 @@ public final class DNSResponder: Sendable {
         try? await self.channel.close()
     }
 
-    private final class Handler: ChannelInboundHandler, Sendable {
+    /// Confined to the channel's event loop: the forward table is changed only there.
+    private final class Handler: ChannelInboundHandler {
         typealias InboundIn = AddressedEnvelope<ByteBuffer>
         typealias OutboundOut = AddressedEnvelope<ByteBuffer>
         let ttl: UInt32
+        let forwarder: SocketAddress?
+        let timeout: TimeAmount
         let resolve: @Sendable (String) -> String?
+        var forwarded = DNSForwardTable<(client: SocketAddress, query: DNSQuery)>()
 
-        init(ttl: UInt32, resolve: @escaping @Sendable (String) -> String?) {
-            (self.ttl, self.resolve) = (ttl, resolve)
+        init(ttl: UInt32, forwarder: SocketAddress?, timeout: TimeAmount, resolve: @escaping @Sendable (String) -> String?) {
+            (self.ttl, self.forwarder, self.timeout, self.resolve) = (ttl, forwarder, timeout, resolve)
         }
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             let envelope = self.unwrapInboundIn(data)
-            guard let query = DNSQuery(Array(envelope.data.readableBytesView)) else { return }
-            let answer = query.answer(address: self.resolve(query.name), ttl: self.ttl)
-            let buffer = context.channel.allocator.buffer(bytes: answer)
-            context.writeAndFlush(self.wrapOutboundOut(AddressedEnvelope(remoteAddress: envelope.remoteAddress, data: buffer)), promise: nil)
+            let bytes = Array(envelope.data.readableBytesView)
+            if let forwarder = self.forwarder, envelope.remoteAddress == forwarder {
+                return self.upstreamAnswered(bytes, context: context)
+            }
+            guard let query = DNSQuery(bytes) else { return }
+            let address = self.resolve(query.name)
+            guard address == nil, let forwarder = self.forwarder else {
+                return self.send(query.answer(address: address, ttl: self.ttl), to: envelope.remoteAddress, context: context)
+            }
+            guard let upstream = self.forwarded.forward(id: query.id, client: (envelope.remoteAddress, query)) else {
+                return self.send(query.serverFailure(), to: envelope.remoteAddress, context: context)
+            }
+            self.send(DNSQuery.message(bytes, withID: upstream), to: forwarder, context: context)
+            let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+            let channel = context.channel
+            context.eventLoop.scheduleTask(in: self.timeout) {
+                guard let pending = handler.value.forwarded.settle(upstream) else { return }
+                let buffer = channel.allocator.buffer(bytes: pending.client.query.serverFailure())
+                channel.writeAndFlush(AddressedEnvelope(remoteAddress: pending.client.client, data: buffer), promise: nil)
+            }
+        }
+
+        private func upstreamAnswered(_ bytes: [UInt8], context: ChannelHandlerContext) {
+            guard let header = DNSQuery.header(of: bytes), header.isResponse, let pending = self.forwarded.settle(header.id) else { return }
+            self.send(DNSQuery.message(bytes, withID: pending.id), to: pending.client.client, context: context)
+        }
+
+        private func send(_ bytes: [UInt8], to address: SocketAddress, context: ChannelHandlerContext) {
+            let buffer = context.channel.allocator.buffer(bytes: bytes)
+            context.writeAndFlush(self.wrapOutboundOut(AddressedEnvelope(remoteAddress: address, data: buffer)), promise: nil)
         }
     }
 }

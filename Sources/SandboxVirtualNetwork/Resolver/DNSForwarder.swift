@@ -1,0 +1,29 @@
+import Foundation
+
+/// The DNS server the VPC's resolver asks for names the sandbox does not hold (`network.dnsForwarder`): an IPv4
+/// address and port, or `system`, this machine's first IPv4 nameserver in /etc/resolv.conf.
+public struct DNSForwarder: Sendable, Equatable {
+    public var host: String
+    public var port: Int
+
+    /// Parses `text`; errors name `path` and what to write instead.
+    public init(_ text: String, path: String, resolvConf: String = "/etc/resolv.conf") throws(NetworkSpecError) {
+        if text == "system" {
+            let lines = ((try? String(contentsOfFile: resolvConf, encoding: .utf8)) ?? "").split(separator: "\n")
+            let servers = lines.compactMap { line -> String? in
+                let words = line.split(whereSeparator: \.isWhitespace)
+                return words.count >= 2 && words[0] == "nameserver" && IPv4Address(String(words[1])) != nil ? String(words[1]) : nil
+            }
+            guard let first = servers.first else {
+                throw NetworkSpecError(path: path, "'system' names this machine's nameserver, and \(resolvConf) lists no IPv4 nameserver; give one as \"a.b.c.d:53\"")
+            }
+            (self.host, self.port) = (first, 53)
+            return
+        }
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 2, IPv4Address(String(parts[0])) != nil, let port = Int(parts[1]), (1...65_535).contains(port) else {
+            throw NetworkSpecError(path: path, "'\(text)' is not a DNS server; write \"a.b.c.d:port\" (an IPv4 address and port), or system")
+        }
+        (self.host, self.port) = (String(parts[0]), port)
+    }
+}
