@@ -88,6 +88,11 @@ let package = Package(
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),
         // SwiftNIO handlers that run the MySQLWire state machines: server listener and async client.
+        // PostgreSQL protocol (v3): framing, messages, SCRAM-SHA-256 and MD5 math. No sockets.
+        .target(name: "SandboxPostgresWire", dependencies: [
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .target(name: "SandboxMySQLNIO", dependencies: [
             "SandboxMySQLWire",
             .product(name: "NIOCore", package: "swift-nio"),
@@ -239,6 +244,7 @@ let package = Package(
             "SandboxScriptedMySQL", "SandboxMySQLWire", "SandboxMySQLNIO", "SandboxMariaDBClient", "SandboxPKI", "SandboxTesting",
         ]),
         .testTarget(name: "SandboxVirtualNetworkTests", dependencies: ["SandboxVirtualNetwork"]),
+        .testTarget(name: "SandboxPostgresWireTests", dependencies: ["SandboxPostgresWire", .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(name: "SandboxRDSProxyTests", dependencies: [
             "CloudSandbox", "SandboxRDSProxy", "SandboxAWSCore", "SandboxVirtualNetwork", "SandboxPKI", "SandboxMariaDBClient", "SandboxMySQLWire", "SandboxMySQLNIO", "SandboxSigV4", "SandboxTesting",
             .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
