@@ -196,6 +196,12 @@ static void supervise(int listener) {
             && destination.sin_family == AF_INET && ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &request->id) == 0
             && (pidfd = pidfd_of((pid_t)request->pid)) >= 0) {
             work->socket_fd = (int)syscall(SYS_pidfd_getfd, pidfd, (int)request->data.args[0], 0);
+            /* The caller may have died and its thread id been reused between the check and pidfd_open: a descriptor
+             * taken from whoever holds the id now is never connected. */
+            if (work->socket_fd >= 0 && ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &request->id) != 0) {
+                close(work->socket_fd);
+                work->socket_fd = -1;
+            }
         }
         if (pidfd >= 0) close(pidfd);
         int dns = destination.sin_family == AF_INET && ntohs(destination.sin_port) == 53;
