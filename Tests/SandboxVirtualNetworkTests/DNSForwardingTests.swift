@@ -46,14 +46,19 @@ final class DNSForwardingTests: XCTestCase {
         XCTAssertEqual(Array(failure[0..<4]), [0x33, 0x33, 0x81, 0x82], "SERVFAIL")
     }
 
-    func testTheForwarderIsAnAddressAndPortOrTheSystemsNameserver() throws {
+    func testTheForwarderIsALoopbackAddressAndPortOrTheSystemsLoopbackNameserver() throws {
         XCTAssertEqual(try DNSForwarder("127.0.0.53:5353", path: "network.dnsForwarder"), try DNSForwarder("127.0.0.53:5353", path: "x"))
         let conf = FileManager.default.temporaryDirectory.appendingPathComponent("resolv-\(UUID().uuidString).conf")
-        try "search example\nnameserver ::1\nnameserver 192.0.2.53\n".write(to: conf, atomically: true, encoding: .utf8)
         addTeardownBlock { try? FileManager.default.removeItem(at: conf) }
+        try "search example\nnameserver ::1\nnameserver 127.0.0.53\nnameserver 192.0.2.53\n".write(to: conf, atomically: true, encoding: .utf8)
         let system = try DNSForwarder("system", path: "network.dnsForwarder", resolvConf: conf.path)
-        XCTAssertEqual([system.host, String(system.port)], ["192.0.2.53", "53"], "the first IPv4 nameserver")
-        for (text, reason) in [("10.0.0.2", "write \"a.b.c.d:port\""), ("resolver:53", "is not a DNS server"), ("10.0.0.2:0", "is not a DNS server")] {
+        XCTAssertEqual([system.host, String(system.port)], ["127.0.0.53", "53"], "the first IPv4 nameserver")
+        try "nameserver 192.0.2.53\n".write(to: conf, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try DNSForwarder("system", path: "network.dnsForwarder", resolvConf: conf.path)) { error in
+            XCTAssertTrue("\(error)".contains("'system' is 192.0.2.53") && "\(error)".contains("run a local forwarder"), "\(error)")
+        }
+        for (text, reason) in [("127.0.0.2", "write \"a.b.c.d:port\""), ("resolver:53", "is not a DNS server"), ("127.0.0.2:0", "is not a DNS server"),
+                               ("192.0.2.53:53", "is not on loopback")] {
             XCTAssertThrowsError(try DNSForwarder(text, path: "network.dnsForwarder")) { error in
                 XCTAssertTrue("\(error)".hasPrefix("network.dnsForwarder: '\(text)'") && "\(error)".contains(reason), "\(error)")
             }

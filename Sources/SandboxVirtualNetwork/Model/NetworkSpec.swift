@@ -8,8 +8,9 @@ public struct NetworkSpec: Sendable, Codable, Equatable {
     public var operatorHost: OperatorHost?
     /// What a denied connection sees: `drop` (no answer until the client gives up, as in AWS) or `reset`.
     public var deniedConnections: DeniedConnectionMode?
-    /// Where the VPC's resolver asks for names the sandbox does not hold: `"a.b.c.d:port"`, or `system` (this machine's
-    /// first IPv4 nameserver in /etc/resolv.conf). Absent: they are NXDOMAIN, and no query leaves the sandbox.
+    /// Where the VPC's resolver asks for names the sandbox does not hold: `"127.a.b.c:port"` (a forwarder on loopback),
+    /// or `system` (this machine's first IPv4 nameserver in /etc/resolv.conf, when on loopback). Absent: they are
+    /// NXDOMAIN, and no query leaves the sandbox.
     public var dnsForwarder: String?
 
     public init(vpcs: [VPC], hosts: [Host]? = nil, operatorHost: OperatorHost? = nil, deniedConnections: DeniedConnectionMode? = nil,

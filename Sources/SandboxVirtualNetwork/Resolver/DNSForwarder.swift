@@ -1,7 +1,9 @@
 import Foundation
 
-/// The DNS server the VPC's resolver asks for names the sandbox does not hold (`network.dnsForwarder`): an IPv4
-/// address and port, or `system`, this machine's first IPv4 nameserver in /etc/resolv.conf.
+/// The DNS server the VPC's resolver asks for names the sandbox does not hold (`network.dnsForwarder`): a loopback
+/// IPv4 address and port, or `system`, this machine's first IPv4 nameserver in /etc/resolv.conf when that is on
+/// loopback (systemd-resolved's 127.0.0.53, a local dnsmasq). The resolver sends from its own loopback address, and
+/// Linux routes no packet from a loopback source to another network.
 public struct DNSForwarder: Sendable, Equatable {
     public var host: String
     public var port: Int
@@ -17,12 +19,20 @@ public struct DNSForwarder: Sendable, Equatable {
             guard let first = servers.first else {
                 throw NetworkSpecError(path: path, "'system' names this machine's nameserver, and \(resolvConf) lists no IPv4 nameserver; give one as \"a.b.c.d:53\"")
             }
+            guard first.hasPrefix("127.") else {
+                throw NetworkSpecError(path: path, "'system' is \(first) (\(resolvConf)), not on loopback: the sandbox's resolver sends from a loopback "
+                    + "address, which cannot reach it; run a local forwarder (systemd-resolved, dnsmasq) and name it as \"127.0.0.53:53\"")
+            }
             (self.host, self.port) = (first, 53)
             return
         }
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)
         guard parts.count == 2, IPv4Address(String(parts[0])) != nil, let port = Int(parts[1]), (1...65_535).contains(port) else {
             throw NetworkSpecError(path: path, "'\(text)' is not a DNS server; write \"a.b.c.d:port\" (an IPv4 address and port), or system")
+        }
+        guard parts[0].hasPrefix("127.") else {
+            throw NetworkSpecError(path: path, "'\(text)' is not on loopback: the sandbox's resolver sends from a loopback address, which cannot reach it; "
+                + "run a local forwarder (systemd-resolved, dnsmasq) and name it, as \"127.0.0.53:53\"")
         }
         (self.host, self.port) = (String(parts[0]), port)
     }
