@@ -131,7 +131,7 @@ enum FunctionFactory {
 
     /// A process function's working directory (its code folder, LAMBDA_TASK_ROOT), relative to the topology's folder.
     private static func codeFolder(_ function: Topology.Function, _ context: Context) -> String? {
-        function.workingDirectory.map { URL(fileURLWithPath: $0, relativeTo: context.baseDirectory).standardizedFileURL.path }
+        function.codeFolder(relativeTo: context.baseDirectory)?.path
     }
 
     /// A go1.x function's executable, built from its folder's sources when it is not there (off the caller's thread:

@@ -96,7 +96,7 @@ extension DiagnosisChecks {
                 if path.function.environment?["DB_CA_BUNDLE"] == "${rds-ca-bundle}" {
                     self.add("instance-ca-bundle-for-proxy", subject, ["\(path.function.name)'s DB_CA_BUNDLE is the RDS instance bundle, its DB_HOST a proxy"])
                 }
-                if let file = EmbeddedAmazonRoot.files(in: self.codeFolder(of: path.function), environment: path.function.environment ?? [:], shipped: false).first {
+                if let file = EmbeddedAmazonRoot.files(in: path.function.codeFolder(relativeTo: self.baseDirectory)?.path, environment: path.function.environment ?? [:], shipped: false).first {
                     self.add("embedded-amazon-root", subject, [EmbeddedAmazonRoot.explanation(function: path.function.name, file: file)])
                 }
                 guard case let .secret(secret) = path.auth, let user = self.topology.username(inSecret: secret) else { continue }

@@ -84,12 +84,7 @@ extension DiagnosisChecks {
     /// An Amazon root CA file that function `name` names in its environment or ships at the top of its code folder.
     private func shippedAmazonRoot(of name: String) -> String? {
         guard let function = self.topology.functions?.first(where: { $0.name == name }) else { return nil }
-        return EmbeddedAmazonRoot.files(in: self.codeFolder(of: function), environment: function.environment ?? [:]).first
-    }
-
-    /// A function's code folder, its `workingDirectory` from the topology's folder.
-    func codeFolder(of function: Topology.Function) -> String? {
-        function.workingDirectory.map { URL(fileURLWithPath: $0, relativeTo: self.baseDirectory).standardizedFileURL.path }
+        return EmbeddedAmazonRoot.files(in: function.codeFolder(relativeTo: self.baseDirectory)?.path, environment: function.environment ?? [:]).first
     }
 
     /// What a function's failure says → the catalog entry that explains it.

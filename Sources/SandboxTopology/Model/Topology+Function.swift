@@ -1,3 +1,5 @@
+import Foundation
+
 extension Topology {
     /// A Lambda function: Swift (`handler` names a closure passed to `Sandbox.start`), built-in (`builtin`) or a
     /// process speaking the Runtime API (`command`).
@@ -139,5 +141,13 @@ extension Topology {
             self.name = name
             self.routes = routes
         }
+    }
+}
+
+extension Topology.Function {
+    /// The function's code folder (its `workingDirectory`, LAMBDA_TASK_ROOT) from `base`, the topology's folder; nil
+    /// when it names none.
+    public func codeFolder(relativeTo base: URL) -> URL? {
+        self.workingDirectory.map { URL(fileURLWithPath: $0, relativeTo: base).standardizedFileURL }
     }
 }

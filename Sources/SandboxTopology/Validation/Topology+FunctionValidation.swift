@@ -77,7 +77,7 @@ extension Topology {
         for (index, function) in (self.functions ?? []).enumerated() {
             guard function.command != nil || function.managedRuntime != nil else { continue }
             let path = "functions[\(index)]"
-            let directory = function.workingDirectory.map { URL(fileURLWithPath: $0, relativeTo: baseDirectory).standardizedFileURL } ?? baseDirectory
+            let directory = function.codeFolder(relativeTo: baseDirectory) ?? baseDirectory
             var isFolder: ObjCBool = false
             if function.workingDirectory != nil, !(FileManager.default.fileExists(atPath: directory.path, isDirectory: &isFolder) && isFolder.boolValue) {
                 throw TopologyError(path: "\(path).workingDirectory", "\(directory.path) is not a folder; give the function's code folder, "

@@ -19,10 +19,7 @@ public struct DNSForwarder: Sendable, Equatable {
             guard let first = servers.first else {
                 throw NetworkSpecError(path: path, "'system' names this machine's nameserver, and \(resolvConf) lists no IPv4 nameserver; give one as \"a.b.c.d:53\"")
             }
-            guard first.hasPrefix("127.") else {
-                throw NetworkSpecError(path: path, "'system' is \(first) (\(resolvConf)), not on loopback: the sandbox's resolver sends from a loopback "
-                    + "address, which cannot reach it; run a local forwarder (systemd-resolved, dnsmasq) and name it as \"127.0.0.53:53\"")
-            }
+            try Self.requireLoopback(first, said: "'system' is \(first) (\(resolvConf))", path: path)
             (self.host, self.port) = (first, 53)
             return
         }
@@ -30,10 +27,14 @@ public struct DNSForwarder: Sendable, Equatable {
         guard parts.count == 2, IPv4Address(String(parts[0])) != nil, let port = Int(parts[1]), (1...65_535).contains(port) else {
             throw NetworkSpecError(path: path, "'\(text)' is not a DNS server; write \"a.b.c.d:port\" (an IPv4 address and port), or system")
         }
-        guard parts[0].hasPrefix("127.") else {
-            throw NetworkSpecError(path: path, "'\(text)' is not on loopback: the sandbox's resolver sends from a loopback address, which cannot reach it; "
-                + "run a local forwarder (systemd-resolved, dnsmasq) and name it, as \"127.0.0.53:53\"")
-        }
+        try Self.requireLoopback(String(parts[0]), said: "'\(text)' is", path: path)
         (self.host, self.port) = (String(parts[0]), port)
+    }
+
+    /// The resolver sends from a loopback address, so its upstream must be on loopback too.
+    private static func requireLoopback(_ host: String, said: String, path: String) throws(NetworkSpecError) {
+        guard !host.hasPrefix("127.") else { return }
+        throw NetworkSpecError(path: path, "\(said) not on loopback: the sandbox's resolver sends from a loopback address, which cannot reach it; "
+            + "run a local forwarder (systemd-resolved, dnsmasq) and name it, as \"127.0.0.53:53\"")
     }
 }

@@ -31,7 +31,6 @@ public final class DNSResponder: Sendable {
     /// Confined to the channel's event loop: the forward table is changed only there.
     private final class Handler: ChannelInboundHandler {
         typealias InboundIn = AddressedEnvelope<ByteBuffer>
-        typealias OutboundOut = AddressedEnvelope<ByteBuffer>
         let ttl: UInt32
         let forwarder: SocketAddress?
         let timeout: TimeAmount
@@ -51,29 +50,28 @@ public final class DNSResponder: Sendable {
             guard let query = DNSQuery(bytes) else { return }
             let address = self.resolve(query.name)
             guard address == nil, let forwarder = self.forwarder else {
-                return self.send(query.answer(address: address, ttl: self.ttl), to: envelope.remoteAddress, context: context)
+                return Self.send(query.answer(address: address, ttl: self.ttl), to: envelope.remoteAddress, on: context.channel)
             }
             guard let upstream = self.forwarded.forward(id: query.id, client: (envelope.remoteAddress, query)) else {
-                return self.send(query.serverFailure(), to: envelope.remoteAddress, context: context)
+                return Self.send(query.serverFailure(), to: envelope.remoteAddress, on: context.channel)
             }
-            self.send(DNSQuery.message(bytes, withID: upstream), to: forwarder, context: context)
+            Self.send(DNSQuery.message(bytes, withID: upstream), to: forwarder, on: context.channel)
             let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
             let channel = context.channel
             context.eventLoop.scheduleTask(in: self.timeout) {
                 guard let pending = handler.value.forwarded.settle(upstream) else { return }
-                let buffer = channel.allocator.buffer(bytes: pending.client.query.serverFailure())
-                channel.writeAndFlush(AddressedEnvelope(remoteAddress: pending.client.client, data: buffer), promise: nil)
+                Self.send(pending.client.query.serverFailure(), to: pending.client.client, on: channel)
             }
         }
 
         private func upstreamAnswered(_ bytes: [UInt8], context: ChannelHandlerContext) {
             guard let header = DNSQuery.header(of: bytes), header.isResponse, let pending = self.forwarded.settle(header.id) else { return }
-            self.send(DNSQuery.message(bytes, withID: pending.id), to: pending.client.client, context: context)
+            Self.send(DNSQuery.message(bytes, withID: pending.id), to: pending.client.client, on: context.channel)
         }
 
-        private func send(_ bytes: [UInt8], to address: SocketAddress, context: ChannelHandlerContext) {
-            let buffer = context.channel.allocator.buffer(bytes: bytes)
-            context.writeAndFlush(self.wrapOutboundOut(AddressedEnvelope(remoteAddress: address, data: buffer)), promise: nil)
+        /// Through the channel, not a handler's context: a deadline may fire after the handler is gone.
+        private static func send(_ bytes: [UInt8], to address: SocketAddress, on channel: any Channel) {
+            channel.writeAndFlush(AddressedEnvelope(remoteAddress: address, data: channel.allocator.buffer(bytes: bytes)), promise: nil)
         }
     }
 }
