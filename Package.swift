@@ -83,18 +83,29 @@ let package = Package(
         // In-memory certificate authorities and leaf certificates for every TLS endpoint of a sandbox.
         .target(name: "SandboxPKI", dependencies: [
             .product(name: "X509", package: "swift-certificates"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "SwiftASN1", package: "swift-asn1"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),
-        // SwiftNIO handlers that run the MySQLWire state machines: server listener and async client.
-        // PostgreSQL protocol (v3): framing, messages, SCRAM-SHA-256 and MD5 math. No sockets.
+        // PostgreSQL protocol (v3): framing, messages, SCRAM-SHA-256 and MD5 math, the server's state machine. No sockets.
         .target(name: "SandboxPostgresWire", dependencies: [
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        // SwiftNIO handlers that run the PostgresWire state machine: the server listener.
+        .target(name: "SandboxPostgresNIO", dependencies: [
+            "SandboxPostgresWire", "SandboxLifecycle", "SandboxPKI",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOTLS", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // SwiftNIO handlers that run the MySQLWire state machines: server listener and async client.
         .target(name: "SandboxMySQLNIO", dependencies: [
-            "SandboxMySQLWire",
+            "SandboxMySQLWire", "SandboxLifecycle", "SandboxPKI",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "NIOTLS", package: "swift-nio"),
@@ -103,15 +114,26 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .systemLibrary(name: "CSandboxSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        // One SQLite connection with prepared-statement reuse: where both scripted backends keep their data.
+        .target(name: "SandboxSQLite", dependencies: ["CSandboxSQLite"]),
         // The scripted MySQL backend: users, SQLite-backed SQL, scripted rules, query log, limits.
         .target(name: "SandboxScriptedMySQL", dependencies: [
-            "SandboxLifecycle", "SandboxMySQLWire", "SandboxMySQLNIO", "CSandboxSQLite", "SandboxAudit", "SandboxRedaction",
+            "SandboxLifecycle", "SandboxMySQLWire", "SandboxMySQLNIO", "CSandboxSQLite", "SandboxSQLite", "SandboxAudit", "SandboxRedaction",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Yams", package: "Yams"),
+        ]),
+        // The scripted PostgreSQL backend: SCRAM/MD5/cleartext accounts, SQLite-backed SQL in PostgreSQL's dialect, query log, limits.
+        .target(name: "SandboxScriptedPostgres", dependencies: [
+            "SandboxLifecycle", "SandboxPostgresWire", "SandboxPostgresNIO", "SandboxSQLite", "CSandboxSQLite", "SandboxRedaction",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
         .systemLibrary(name: "CSandboxMariaDB", pkgConfig: "libmariadb", providers: [.apt(["libmariadb-dev"])]),
         // A thin Swift wrapper over MariaDB Connector/C: the independent real client.
@@ -222,7 +244,7 @@ let package = Package(
                                                        "SandboxRedaction", .product(name: "NIOConcurrencyHelpers", package: "swift-nio")]),
         .executableTarget(name: "SandboxBench", dependencies: [
             "CloudSandbox", "SandboxMySQLWire", "SandboxMySQLNIO", "SandboxScriptedMySQL", "SandboxMariaDBClient", "SandboxTesting", "SandboxPKI", "SandboxSigV4", "SandboxIAMPolicy", "SandboxVirtualNetwork", "SandboxLambda",
-            "SandboxHTTP", "SandboxLifecycle",
+            "SandboxHTTP", "SandboxLifecycle", "SandboxJSON",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -245,6 +267,10 @@ let package = Package(
         ]),
         .testTarget(name: "SandboxVirtualNetworkTests", dependencies: ["SandboxVirtualNetwork"]),
         .testTarget(name: "SandboxPostgresWireTests", dependencies: ["SandboxPostgresWire", .product(name: "NIOCore", package: "swift-nio")]),
+        .testTarget(name: "SandboxScriptedPostgresTests", dependencies: [
+            "SandboxScriptedPostgres", "SandboxPostgresWire", "SandboxPostgresNIO", "SandboxPKI", "SandboxTesting",
+            .product(name: "NIOCore", package: "swift-nio"),
+        ]),
         .testTarget(name: "SandboxRDSProxyTests", dependencies: [
             "CloudSandbox", "SandboxRDSProxy", "SandboxAWSCore", "SandboxVirtualNetwork", "SandboxPKI", "SandboxMariaDBClient", "SandboxMySQLWire", "SandboxMySQLNIO", "SandboxSigV4", "SandboxTesting",
             .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -274,6 +300,7 @@ if ProcessInfo.processInfo.environment["CLOUDSANDBOX_FUZZ"] != nil {
         ("SandboxFuzzAuthToken", ["SandboxSigV4"]),
         ("SandboxFuzzPolicy", ["SandboxIAMPolicy"]),
         ("SandboxFuzzTopology", ["SandboxTopology"]),
+        ("SandboxFuzzPostgresMessages", ["SandboxPostgresWire", .product(name: "NIOCore", package: "swift-nio")]),
     ]
     package.targets.append(.target(name: "SandboxFuzzerEntry", path: "Fuzz/SandboxFuzzerEntry"))
     for (name, dependencies) in fuzzTargets {

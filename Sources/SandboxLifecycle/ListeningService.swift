@@ -51,3 +51,28 @@ public final class RunningService<Wrapped: ListeningService>: Sendable {
         await self.task.value
     }
 }
+
+/// A server with a `start()` and `shutdown()` of its own (a scripted database): stopped and started again while it
+/// runs, as faults, without leaving its service group.
+public protocol StartableServer: ListeningService {
+    /// The bound port once started.
+    var port: Int { get }
+    func start() async throws
+    /// Stops and releases everything.
+    func shutdown() async
+}
+
+extension StartableServer {
+    /// The server as a sandbox runs it: `start()`, then serves (through stops and restarts, which are faults) until
+    /// graceful shutdown or cancellation, then `shutdown()`.
+    public func run() async throws {
+        do { try await self.start() } catch {
+            self.listening.fail(error)
+            await self.shutdown()
+            throw error
+        }
+        self.listening.succeed(self.port)
+        await untilShutdown()
+        await self.shutdown()
+    }
+}

@@ -1,5 +1,6 @@
 import SandboxAWSCore
 import Logging
+import SandboxLifecycle
 import SandboxMySQLNIO
 import SandboxMySQLWire
 import NIOCore

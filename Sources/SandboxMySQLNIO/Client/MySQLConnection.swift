@@ -3,51 +3,13 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import NIOSSL
+import SandboxPKI
 
 /// An async MySQL client connection: TLS, any of the three auth plugins, queries and prepared statements.
 /// This is the client the RDS Proxy uses to reach its targets.
 public final class MySQLConnection: Sendable {
     /// TLS settings for the upgrade: the trusted roots and the name the certificate must carry.
-    public struct TLS: Sendable {
-        public var configuration: TLSConfiguration {
-            didSet { self.context = ContextCache() }
-        }
-        /// The host name checked against the certificate; `nil` checks the peer's IP address.
-        public var serverHostname: String?
-        /// The context built from `configuration` (its trust roots loaded), once for every connection that uses
-        /// these settings rather than once per connection.
-        private var context = ContextCache()
-
-        public init(configuration: TLSConfiguration, serverHostname: String? = nil) {
-            self.configuration = configuration
-            self.serverHostname = serverHostname
-        }
-
-        func sslContext() throws -> NIOSSLContext { try self.context.get(self.configuration) }
-
-        private final class ContextCache: Sendable {
-            private let context = NIOLockedValueBox<NIOSSLContext?>(nil)
-
-            func get(_ configuration: TLSConfiguration) throws -> NIOSSLContext {
-                try self.context.withLockedValue { context in
-                    if let context { return context }
-                    let made = try NIOSSLContext(configuration: configuration)
-                    context = made
-                    return made
-                }
-            }
-        }
-
-        /// Trust `caPEM` and verify the certificate fully (chain and host name or IP).
-        public static func trusting(caPEM: String, serverHostname: String? = nil) throws -> TLS {
-            var configuration = TLSConfiguration.makeClientConfiguration()
-            configuration.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(Array(caPEM.utf8)))
-            // Classical ECDHE only: BoringSSL's default also makes a post-quantum (ML-KEM) key share for every login,
-            // most of a loopback handshake's key-exchange work.
-            configuration.curves = [.x25519, .secp256r1, .secp384r1]
-            return TLS(configuration: configuration, serverHostname: serverHostname)
-        }
-    }
+    public typealias TLS = ClientTLS
 
     /// Reads per read cycle and the largest read: so at most `maxBytesPerReadCycle` arrive between a relay
     /// target asking to pause and the connection holding back its reads.

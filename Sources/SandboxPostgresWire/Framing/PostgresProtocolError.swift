@@ -6,6 +6,8 @@ public enum PostgresProtocolError: Error, Equatable, Sendable, CustomStringConve
     case truncated(String)
     case malformed(String)
     case unexpectedMessage(String)
+    /// A type byte the protocol does not define (PostgreSQL's words: "invalid frontend message type 120").
+    case invalidMessageType(UInt8)
 
     public var description: String {
         switch self {
@@ -14,6 +16,7 @@ public enum PostgresProtocolError: Error, Equatable, Sendable, CustomStringConve
         case let .truncated(what): "truncated \(what)"
         case let .malformed(what): "malformed \(what)"
         case let .unexpectedMessage(what): "unexpected message: \(what)"
+        case let .invalidMessageType(type): "invalid frontend message type \(type)"
         }
     }
 }

@@ -105,3 +105,78 @@ public enum BackendMessage: Sendable, Equatable {
         PostgresMessageFramer.write(type: self.type, body: body, into: &out)
     }
 }
+
+extension BackendMessage {
+    /// Reads a server's message, as a client (or a proxy's target connection) receives it.
+    public init(_ frame: PostgresFrame) throws(PostgresProtocolError) {
+        var body = frame.body
+        let type = frame.type ?? 0
+        let name = String(UnicodeScalar(type))
+        func int32() throws(PostgresProtocolError) -> Int32 {
+            guard let value = body.readInteger(as: Int32.self) else { throw .truncated("\(name) message") }
+            return value
+        }
+        func int16() throws(PostgresProtocolError) -> Int16 {
+            guard let value = body.readInteger(as: Int16.self) else { throw .truncated("\(name) message") }
+            return value
+        }
+        func string() throws(PostgresProtocolError) -> String {
+            guard let value = body.readPostgresString() else { throw .malformed("\(name) message: a string is not terminated") }
+            return value
+        }
+        func rest() -> [UInt8] { body.readBytes(length: body.readableBytes) ?? [] }
+        switch type {
+        case UInt8(ascii: "R"):
+            switch try int32() {
+            case 0: self = .authentication(.ok)
+            case 3: self = .authentication(.cleartextPassword)
+            case 5: self = .authentication(.md5Password(salt: rest()))
+            case 10:
+                var mechanisms: [String] = []
+                while let mechanism = body.readPostgresString(), !mechanism.isEmpty { mechanisms.append(mechanism) }
+                self = .authentication(.sasl(mechanisms: mechanisms))
+            case 11: self = .authentication(.saslContinue(data: rest()))
+            case 12: self = .authentication(.saslFinal(data: rest()))
+            case let code: throw .unexpectedMessage("authentication request \(code) (only cleartext, MD5 and SCRAM-SHA-256 are supported)")
+            }
+        case UInt8(ascii: "S"): self = .parameterStatus(name: try string(), value: try string())
+        case UInt8(ascii: "K"): self = .backendKeyData(processID: try int32(), secretKey: try int32())
+        case UInt8(ascii: "Z"):
+            guard let raw = body.readInteger(as: UInt8.self), let status = TransactionStatus(rawValue: raw) else { throw .malformed("ReadyForQuery status") }
+            self = .readyForQuery(status)
+        case UInt8(ascii: "E"): self = .error(try PostgresError(parsingFields: body))
+        case UInt8(ascii: "N"): self = .notice(try PostgresError(parsingFields: body))
+        case UInt8(ascii: "T"):
+            var columns: [Column] = []
+            for _ in 0..<max(0, Int(try int16())) {
+                let columnName = try string()
+                let (table, attribute, oid, size, modifier, format) = (try int32(), try int16(), try int32(), try int16(), try int32(), try int16())
+                var column = Column(name: columnName, typeOID: oid, typeSize: size, format: format)
+                (column.tableOID, column.attributeNumber, column.typeModifier) = (table, attribute, modifier)
+                columns.append(column)
+            }
+            self = .rowDescription(columns)
+        case UInt8(ascii: "D"):
+            var values: [[UInt8]?] = []
+            for _ in 0..<max(0, Int(try int16())) {
+                let length = try int32()
+                if length < 0 { values.append(nil); continue }
+                guard let value = body.readBytes(length: Int(length)) else { throw .truncated("DataRow value") }
+                values.append(value)
+            }
+            self = .dataRow(values)
+        case UInt8(ascii: "C"): self = .commandComplete(tag: try string())
+        case UInt8(ascii: "I"): self = .emptyQueryResponse
+        case UInt8(ascii: "1"): self = .parseComplete
+        case UInt8(ascii: "2"): self = .bindComplete
+        case UInt8(ascii: "3"): self = .closeComplete
+        case UInt8(ascii: "n"): self = .noData
+        case UInt8(ascii: "s"): self = .portalSuspended
+        case UInt8(ascii: "t"):
+            var types: [Int32] = []
+            for _ in 0..<max(0, Int(try int16())) { types.append(try int32()) }
+            self = .parameterDescription(typeOIDs: types)
+        default: throw .unexpectedMessage("server message type \(type)")
+        }
+    }
+}

@@ -74,7 +74,7 @@ public enum FrontendMessage: Sendable, Equatable {
         case UInt8(ascii: "X"): self = .terminate
         case UInt8(ascii: "p"): self = .authenticationResponse(body)
         case UInt8(ascii: "d"), UInt8(ascii: "c"), UInt8(ascii: "f"), UInt8(ascii: "F"): self = .unsupported(type: type)
-        default: throw .unexpectedMessage("message type \(type < 0x80 && type >= 0x20 ? "'\(Character(Unicode.Scalar(type)))'" : "0x\(String(type, radix: 16))")")
+        default: throw .invalidMessageType(type)
         }
     }
 }
@@ -94,5 +94,57 @@ public enum PasswordResponse {
         guard let mechanism = body.readPostgresString(), let length = body.readInteger(as: Int32.self) else { throw .truncated("SASLInitialResponse") }
         guard length >= 0, let data = body.readBytes(length: Int(length)) else { throw .malformed("SASLInitialResponse: the response length \(length) is wrong") }
         return (mechanism, data)
+    }
+}
+
+extension FrontendMessage {
+    /// The type byte.
+    public var type: UInt8 {
+        switch self {
+        case .query: UInt8(ascii: "Q")
+        case .parse: UInt8(ascii: "P")
+        case .bind: UInt8(ascii: "B")
+        case .describe: UInt8(ascii: "D")
+        case .execute: UInt8(ascii: "E")
+        case .close: UInt8(ascii: "C")
+        case .sync: UInt8(ascii: "S")
+        case .flush: UInt8(ascii: "H")
+        case .terminate: UInt8(ascii: "X")
+        case .authenticationResponse: UInt8(ascii: "p")
+        case let .unsupported(type): type
+        }
+    }
+
+    /// Appends the whole message (type, length, body) to `out`, as a client sends it.
+    public func write(into out: inout ByteBuffer) {
+        var body = ByteBuffer()
+        switch self {
+        case let .query(text): body.writePostgresString(text)
+        case let .parse(statement, query, types):
+            body.writePostgresString(statement)
+            body.writePostgresString(query)
+            body.writeInteger(Int16(types.count))
+            for type in types { body.writeInteger(type) }
+        case let .bind(portal, statement, formats, parameters, results):
+            body.writePostgresString(portal)
+            body.writePostgresString(statement)
+            body.writeInteger(Int16(formats.count))
+            for format in formats { body.writeInteger(format) }
+            body.writeInteger(Int16(parameters.count))
+            for parameter in parameters {
+                if let parameter { body.writeInteger(Int32(parameter.count)); body.writeBytes(parameter) } else { body.writeInteger(Int32(-1)) }
+            }
+            body.writeInteger(Int16(results.count))
+            for format in results { body.writeInteger(format) }
+        case let .describe(target, name), let .close(target, name):
+            body.writeInteger(target.rawValue)
+            body.writePostgresString(name)
+        case let .execute(portal, maxRows):
+            body.writePostgresString(portal)
+            body.writeInteger(maxRows)
+        case let .authenticationResponse(data): body.writeImmutableBuffer(data)
+        case .sync, .flush, .terminate, .unsupported: break
+        }
+        PostgresMessageFramer.write(type: self.type, body: body, into: &out)
     }
 }

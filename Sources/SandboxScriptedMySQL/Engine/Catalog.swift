@@ -27,7 +27,7 @@ final class Catalog: Sendable {
     func create(_ name: String) throws -> Bool {
         guard Self.isValidName(name) else { throw SQLError.invalidSchemaName(name) }
         guard self.names.withLockedValue({ $0.insert(name).inserted }) else { return false }
-        _ = try SQLiteConnection(path: self.path(of: name))
+        _ = try SQLiteConnection(path: self.path(of: name), functions: SQLiteFunctions.register(on:))
         return true
     }
 

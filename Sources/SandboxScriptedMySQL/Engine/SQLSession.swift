@@ -53,7 +53,7 @@ final class SQLSession: @unchecked Sendable {
         guard let database else {
             if let scratch = self.scratch { return scratch }
             do {
-                let scratch = try SQLiteConnection(path: ":memory:")
+                let scratch = try SQLiteConnection(path: ":memory:", functions: SQLiteFunctions.register(on:))
                 self.scratch = scratch
                 return scratch
             } catch {
@@ -72,7 +72,7 @@ final class SQLSession: @unchecked Sendable {
         if let open = self.connections[database] { return open }
         guard self.catalog.exists(database) else { throw .unknownDatabase(database) }
         do {
-            let connection = try SQLiteConnection(path: self.catalog.path(of: database))
+            let connection = try SQLiteConnection(path: self.catalog.path(of: database), functions: SQLiteFunctions.register(on:))
             self.connections[database] = connection
             return connection
         } catch {

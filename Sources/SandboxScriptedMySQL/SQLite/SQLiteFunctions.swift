@@ -1,5 +1,6 @@
 import CSandboxSQLite
 import Foundation
+import SandboxSQLite
 
 /// MySQL functions SQLite lacks, registered on every connection: NOW(), SLEEP(), CONCAT(), UNIX_TIMESTAMP(), UNHEX(),
 /// REPEAT().
@@ -66,24 +67,7 @@ enum SQLiteFunctions {
 
     /// MySQL's UNHEX: pairs of hex digits to bytes (an odd count gets a leading 0); nil for anything else.
     static func unhex(_ text: String) -> [UInt8]? {
-        var digits = Array(text.utf8)
-        if digits.count % 2 == 1 { digits.insert(UInt8(ascii: "0"), at: 0) }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(digits.count / 2)
-        for index in stride(from: 0, to: digits.count, by: 2) {
-            guard let high = Self.nibble(digits[index]), let low = Self.nibble(digits[index + 1]) else { return nil }
-            bytes.append(high << 4 | low)
-        }
-        return bytes
-    }
-
-    private static func nibble(_ digit: UInt8) -> UInt8? {
-        switch digit {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): digit - UInt8(ascii: "A") + 10
-        default: nil
-        }
+        Hex.bytes(text.utf8.count % 2 == 1 ? "0" + text : text)
     }
 
     /// UTC "YYYY-MM-DD HH:MM:SS", like MySQL's NOW() with time_zone '+00:00'.

@@ -1,5 +1,6 @@
 import Logging
 import SandboxAudit
+import SandboxLifecycle
 import SandboxMySQLNIO
 import SandboxMySQLWire
 import NIOPosix

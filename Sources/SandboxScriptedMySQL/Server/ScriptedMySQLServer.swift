@@ -10,7 +10,7 @@ import SandboxLifecycle
 
 /// A MySQL-compatible server that real clients log into unmodified: users and auth plugins, real SQL on
 /// SQLite, scripted answers/errors/delays/drops, a query log, connection limits, TLS, kill, stop and restart.
-public final class ScriptedMySQLServer: MySQLServerSessionFactory, ServerControl, ListeningService, @unchecked Sendable {
+public final class ScriptedMySQLServer: MySQLServerSessionFactory, ServerControl, StartableServer, @unchecked Sendable {
     public let configuration: ScriptedMySQLConfiguration
     public let queryLog = QueryLog()
     let script = ScriptBook()
@@ -134,19 +134,6 @@ public final class ScriptedMySQLServer: MySQLServerSessionFactory, ServerControl
 
     /// Completes once `run()` has started the server (the bound port).
     public let listening = Readiness<Int>()
-
-    /// The server as a sandbox runs it: `start()`, then serves (through stops and restarts, which are faults) until
-    /// graceful shutdown or cancellation, then `shutdown()`.
-    public func run() async throws {
-        do { try await self.start() } catch {
-            self.listening.fail(error)
-            await self.shutdown()
-            throw error
-        }
-        self.listening.succeed(self.port)
-        await untilShutdown()
-        await self.shutdown()
-    }
 
     /// Stops and releases everything, removing a temporary data directory (a shared volume's owner removes it).
     public func shutdown() async {

@@ -3,11 +3,11 @@ import Foundation
 import Glibc
 #endif
 
-/// A plain blocking TCP socket to loopback for sending malformed bytes, with a receive timeout.
-final class RawSocket {
+/// A plain blocking TCP socket to loopback for tests that send a server malformed bytes, with a receive timeout.
+public final class RawSocket {
     private let descriptor: Int32
 
-    init(host: String, port: Int, timeout: TimeInterval = 2) throws {
+    public init(host: String, port: Int, timeout: TimeInterval = 2) throws {
         self.descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var time = timeval(tv_sec: Int(timeout), tv_usec: 0)
         setsockopt(self.descriptor, SOL_SOCKET, SO_RCVTIMEO, &time, socklen_t(MemoryLayout<timeval>.size))
@@ -23,10 +23,10 @@ final class RawSocket {
 
     deinit { close(self.descriptor) }
 
-    func send(_ bytes: [UInt8]) { _ = bytes.withUnsafeBytes { Glibc.send(self.descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) } }
+    public func send(_ bytes: [UInt8]) { _ = bytes.withUnsafeBytes { Glibc.send(self.descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) } }
 
     /// Reads until the peer closes or the timeout passes; returns the bytes and whether the peer closed.
-    func readAll() -> (bytes: [UInt8], closed: Bool) {
+    public func readAll() -> (bytes: [UInt8], closed: Bool) {
         var all: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)
         while true {
@@ -36,25 +36,4 @@ final class RawSocket {
             all += buffer[0..<count]
         }
     }
-}
-
-extension Array where Element == UInt8 {
-    /// The MySQL packets in these bytes (payloads only).
-    var mysqlPayloads: [[UInt8]] {
-        var payloads: [[UInt8]] = []
-        var index = 0
-        while index + 4 <= self.count {
-            let length = Int(self[index]) | Int(self[index + 1]) << 8 | Int(self[index + 2]) << 16
-            guard index + 4 + length <= self.count else { break }
-            payloads.append(Array(self[(index + 4)..<(index + 4 + length)]))
-            index += 4 + length
-        }
-        return payloads
-    }
-}
-
-/// The message of an ERR payload.
-func errorMessage(_ payload: [UInt8]) -> (code: UInt16, text: String)? {
-    guard payload.first == 0xFF, payload.count >= 3 else { return nil }
-    return (UInt16(payload[1]) | UInt16(payload[2]) << 8, String(decoding: payload.dropFirst(3), as: UTF8.self))
 }

@@ -1,30 +1,35 @@
 import CSandboxSQLite
 import Foundation
-import SandboxMySQLWire
 
-/// One SQLite connection (a schema's file), used by one session at a time.
-final class SQLiteConnection {
-    struct Column { var name: String; var declaredType: String? }
-
-    struct Result {
-        var columns: [Column]
-        var rows: [[MySQLValue]]
-        var changes: Int
-        var lastInsertRowID: Int64
+/// One SQLite connection (a database's file), used by one session at a time, reading and binding values as the
+/// server's own `Value` type. The scripted MySQL and PostgreSQL backends keep their data this way.
+public final class SQLiteConnection<Value: SQLiteValueConvertible> {
+    public struct Column: Sendable {
+        public var name: String
+        /// The type the column was declared with (`INTEGER`, `TIMESTAMPTZ`), nil for an expression.
+        public var declaredType: String?
     }
 
-    struct Failure: Error {
-        var code: Int32
-        var message: String
+    public struct Result {
+        public var columns: [Column]
+        public var rows: [[Value]]
+        public var changes: Int
+        public var lastInsertRowID: Int64
+    }
+
+    public struct Failure: Error {
+        public var code: Int32
+        public var message: String
     }
 
     private let handle: OpaquePointer
     /// Prepared single statements by their text, reused as MySQL's own statement cache would (reset and rebound
     /// each time); finalized all at once when full, and at close.
     private var prepared: [String: OpaquePointer] = [:]
-    static let preparedLimit = 256
+    static var preparedLimit: Int { 256 }
 
-    init(path: String) throws(Failure) {
+    /// Opens (creating) the file at `path`; `functions` registers the dialect's SQL functions on the handle.
+    public init(path: String, functions: (OpaquePointer) -> Void = { _ in }) throws(Failure) {
         var handle: OpaquePointer?
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
         guard sqlite3_open_v2(path, &handle, flags, nil) == SQLITE_OK, let handle else {
@@ -34,7 +39,7 @@ final class SQLiteConnection {
         }
         self.handle = handle
         sqlite3_busy_timeout(handle, 10_000)
-        SQLiteFunctions.register(on: handle)
+        functions(handle)
         _ = try? self.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF; PRAGMA foreign_keys=ON")
     }
 
@@ -48,11 +53,14 @@ final class SQLiteConnection {
         self.prepared.removeAll()
     }
 
-    var isInTransaction: Bool { sqlite3_get_autocommit(self.handle) == 0 }
+    /// Stops the statement running now (from any thread): it fails with SQLITE_INTERRUPT. A CancelRequest does this.
+    public func interrupt() { sqlite3_interrupt(self.handle) }
+
+    public var isInTransaction: Bool { sqlite3_get_autocommit(self.handle) == 0 }
 
     /// With a budget, a statement is interrupted (SQLITE_INTERRUPT) once it has run about that many virtual
     /// machine instructions.
-    var instructionBudget: Int32? {
+    public var instructionBudget: Int32? {
         didSet {
             guard self.instructionBudget != oldValue else { return }
             if let budget = self.instructionBudget {
@@ -64,11 +72,11 @@ final class SQLiteConnection {
     }
 
     /// A transaction that has read (holding a snapshot) and not written yet.
-    var hasReadOnlySnapshot: Bool { self.isInTransaction && sqlite3_txn_state(self.handle, "main") == SQLITE_TXN_READ }
+    public var hasReadOnlySnapshot: Bool { self.isInTransaction && sqlite3_txn_state(self.handle, "main") == SQLITE_TXN_READ }
 
     /// Runs every statement in `sql` (binding `parameters` to the last one); returns the last one's result.
     @discardableResult
-    func execute(_ sql: String, parameters: [MySQLValue] = []) throws(Failure) -> Result {
+    public func execute(_ sql: String, parameters: [Value] = []) throws(Failure) -> Result {
         if let statement = self.prepared[sql] { return try self.run(statement, parameters: parameters) }
         var remaining = sql
         var result = Result(columns: [], rows: [], changes: 0, lastInsertRowID: 0)
@@ -90,7 +98,7 @@ final class SQLiteConnection {
     }
 
     /// Binds `parameters` to a kept statement, runs it, and resets it (releasing what it holds) whatever happened.
-    private func run(_ statement: OpaquePointer, parameters: [MySQLValue]) throws(Failure) -> Result {
+    private func run(_ statement: OpaquePointer, parameters: [Value]) throws(Failure) -> Result {
         defer {
             sqlite3_reset(statement)
             sqlite3_clear_bindings(statement)
@@ -100,7 +108,7 @@ final class SQLiteConnection {
     }
 
     /// The parameter count and result columns of `sql` without running it.
-    func describe(_ sql: String) throws(Failure) -> (parameterCount: Int, columns: [Column]) {
+    public func describe(_ sql: String) throws(Failure) -> (parameterCount: Int, columns: [Column]) {
         let (statement, _) = try self.prepare(sql)
         guard let statement else { return (0, []) }
         defer { sqlite3_finalize(statement) }
@@ -121,14 +129,13 @@ final class SQLiteConnection {
         return (statement, String(decoding: utf8[min(tailOffset, utf8.count)...], as: UTF8.self))
     }
 
-    private func bind(_ parameters: [MySQLValue], to statement: OpaquePointer) throws(Failure) {
+    private func bind(_ parameters: [Value], to statement: OpaquePointer) throws(Failure) {
         let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
         for (index, value) in parameters.enumerated() {
             let position = Int32(index + 1)
-            let code: Int32 = switch value {
+            let code: Int32 = switch value.sqliteValue {
             case .null: sqlite3_bind_null(statement, position)
             case let .integer(v): sqlite3_bind_int64(statement, position, v)
-            case let .unsignedInteger(v): sqlite3_bind_int64(statement, position, Int64(bitPattern: v))
             case let .double(v): sqlite3_bind_double(statement, position, v)
             case let .text(v): sqlite3_bind_text(statement, position, v, -1, transient)
             case let .bytes(v): v.withUnsafeBytes { sqlite3_bind_blob(statement, position, $0.baseAddress, Int32($0.count), transient) }
@@ -139,12 +146,12 @@ final class SQLiteConnection {
 
     private func step(_ statement: OpaquePointer) throws(Failure) -> Result {
         let columns = Self.columns(of: statement)
-        var rows: [[MySQLValue]] = []
+        var rows: [[Value]] = []
         while true {
             let code = sqlite3_step(statement)
             if code == SQLITE_DONE { break }
             guard code == SQLITE_ROW else { throw self.failure(code) }
-            rows.append((0..<Int32(columns.count)).map { Self.value(statement, $0) })
+            rows.append((0..<Int32(columns.count)).map { Value(sqlite: Self.value(statement, $0)) })
         }
         let changes = sqlite3_stmt_readonly(statement) == 0 ? Int(sqlite3_changes(self.handle)) : 0
         return Result(columns: columns, rows: rows, changes: changes, lastInsertRowID: sqlite3_last_insert_rowid(self.handle))
@@ -157,7 +164,7 @@ final class SQLiteConnection {
         }
     }
 
-    private static func value(_ statement: OpaquePointer, _ index: Int32) -> MySQLValue {
+    private static func value(_ statement: OpaquePointer, _ index: Int32) -> SQLiteValue {
         switch sqlite3_column_type(statement, index) {
         case SQLITE_INTEGER: return .integer(sqlite3_column_int64(statement, index))
         case SQLITE_FLOAT: return .double(sqlite3_column_double(statement, index))
@@ -166,7 +173,7 @@ final class SQLiteConnection {
             let count = Int(sqlite3_column_bytes(statement, index))
             guard count > 0, let pointer = sqlite3_column_text(statement, index) else { return .text("") }
             let bytes = Array(UnsafeRawBufferPointer(start: pointer, count: count))
-            return String(validating: bytes, as: UTF8.self).map(MySQLValue.text) ?? .bytes(bytes)
+            return String(validating: bytes, as: UTF8.self).map(SQLiteValue.text) ?? .bytes(bytes)
         case SQLITE_BLOB:
             let count = Int(sqlite3_column_bytes(statement, index))
             guard count > 0, let pointer = sqlite3_column_blob(statement, index) else { return .bytes([]) }

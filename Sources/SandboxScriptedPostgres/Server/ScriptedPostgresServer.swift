@@ -1,0 +1,179 @@
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+import NIOSSL
+import SandboxLifecycle
+import SandboxPostgresNIO
+import SandboxPostgresWire
+
+/// A PostgreSQL-compatible server that real clients (libpq and psql, psycopg2, pg8000, JDBC, postgres-nio) log into
+/// unmodified: SCRAM-SHA-256, MD5 and cleartext accounts, TLS, real SQL on SQLite in PostgreSQL's dialect, the simple
+/// and extended query protocols, `max_connections`, a query log, kill, stop and restart.
+public final class ScriptedPostgresServer: PostgresServerSessionFactory, StartableServer, @unchecked Sendable {
+    public let configuration: ScriptedPostgresConfiguration
+    public let queryLog = PostgresQueryLog()
+    /// Completes once `run()` has started the server (the bound port).
+    public let listening = Readiness<Int>()
+    let directory: URL
+    private let ownsDirectory: Bool
+    private let tlsContext: NIOSSLContext?
+    private let blockingPool: NIOThreadPool
+    private let state = NIOLockedValueBox(State())
+
+    struct State {
+        var listener: PostgresServerListener?
+        var boundPort: Int?
+        var sessions = 0
+        var users: [String: PostgresUser] = [:]
+        var databases: Set<String> = ["postgres"]
+        var seeded = false
+        var nextProcessID: Int32 = 1000
+        /// Secret keys and cancel hooks of the running sessions, by process id.
+        var cancellers: [Int32: (secretKey: Int32, cancel: @Sendable () -> Void)] = [:]
+    }
+
+    public init(configuration: ScriptedPostgresConfiguration) throws {
+        self.configuration = configuration
+        if let path = configuration.dataDirectory {
+            self.directory = URL(fileURLWithPath: path)
+            self.ownsDirectory = false
+        } else {
+            self.directory = FileManager.default.temporaryDirectory.appendingPathComponent("scripted-postgres-\(UUID().uuidString)")
+            self.ownsDirectory = true
+        }
+        try FileManager.default.createDirectory(at: self.directory, withIntermediateDirectories: true)
+        self.tlsContext = try configuration.tls.map { try NIOSSLContext(configuration: $0) }
+        self.blockingPool = NIOThreadPool(numberOfThreads: 8)
+        self.blockingPool.start()
+        self.state.withLockedValue { state in
+            state.users = Dictionary(configuration.users.map { ($0.name, $0) }, uniquingKeysWith: { _, last in last })
+            state.databases.formUnion(configuration.databases)
+            state.databases.formUnion(configuration.seedSQL.map(\.database))
+        }
+    }
+
+    public var host: String { self.configuration.host }
+    public var port: Int { self.state.withLockedValue { $0.boundPort } ?? self.configuration.port }
+    public var isRunning: Bool { self.state.withLockedValue { $0.listener != nil } }
+    public var connectionCount: Int { self.state.withLockedValue { $0.sessions } }
+    public var processIDs: [Int32] { self.state.withLockedValue { $0.listener?.processIDs } ?? [] }
+
+    /// Runs the seed SQL (first start only), then listens.
+    public func start() async throws {
+        let seed = self.state.withLockedValue { state -> Bool in
+            defer { state.seeded = true }
+            return !state.seeded
+        }
+        if seed {
+            for (database, sql) in self.configuration.seedSQL { try await self.load(sql: sql, into: database) }
+        }
+        let port = self.port
+        let listener = try await PostgresServerListener.bind(
+            host: self.configuration.host, port: port, factory: self, front: self.configuration.connectionFront,
+            processIDs: { [state] in state.withLockedValue { $0.nextProcessID += 1; return $0.nextProcessID } },
+            logger: self.configuration.logger)
+        self.state.withLockedValue {
+            $0.listener = listener
+            $0.boundPort = listener.port
+        }
+        self.configuration.logger.info("scripted PostgreSQL listening", metadata: ["postgres.address": "\(self.configuration.host):\(listener.port)"])
+    }
+
+    /// Stops listening and drops every connection; data stays for `start()`.
+    public func stop() async {
+        let listener = self.state.withLockedValue { state -> PostgresServerListener? in
+            defer { state.listener = nil }
+            return state.listener
+        }
+        await listener?.close()
+    }
+
+    public func restart() async throws {
+        await self.stop()
+        try await self.start()
+    }
+
+    /// Stops and releases everything, removing a temporary data directory.
+    public func shutdown() async {
+        await self.stop()
+        try? await self.blockingPool.shutdownGracefully()
+        if self.ownsDirectory { try? FileManager.default.removeItem(at: self.directory) }
+    }
+
+    /// Closes one connection, as `pg_terminate_backend(pid)` does.
+    @discardableResult
+    public func kill(processID: Int32) -> Bool {
+        self.state.withLockedValue { $0.listener }?.kill(processID: processID) ?? false
+    }
+
+    public func killAll() async {
+        await self.state.withLockedValue { $0.listener }?.killAll()
+    }
+
+    /// Adds or replaces an account (to rotate a password).
+    public func setUser(_ user: PostgresUser) {
+        self.state.withLockedValue { $0.users[user.name] = user }
+    }
+
+    /// Runs SQL (a schema, fixture rows) in `database`, creating it if needed.
+    public func load(sql: String, into database: String) async throws {
+        self.state.withLockedValue { _ = $0.databases.insert(database) }
+        try await self.blockingPool.runIfActive {
+            let session = try self.openSQL(user: "postgres", database: database, processID: 0)
+            for statement in PostgresSQLText.statements(sql) { _ = try session.run(statement) }
+        }
+    }
+
+    // MARK: Sessions
+
+    public func accept(_ connection: PostgresConnectionInfo) -> PostgresSessionSetup {
+        let machine = PostgresServerStateMachine.Configuration(tlsAvailable: self.tlsContext != nil, processID: connection.processID,
+                                                               secretKey: connection.secretKey)
+        return PostgresSessionSetup(machine: machine, tls: self.tlsContext, session: ScriptedPostgresSession(server: self, info: connection))
+    }
+
+    public func cancel(processID: Int32, secretKey: Int32) {
+        let canceller = self.state.withLockedValue { $0.cancellers[processID] }
+        guard let canceller, canceller.secretKey == secretKey else { return }
+        canceller.cancel()
+    }
+
+    /// Admits one more session, or says why not (53300).
+    func admit() -> Bool {
+        self.state.withLockedValue { state in
+            guard state.sessions < self.configuration.maxConnections else { return false }
+            state.sessions += 1
+            return true
+        }
+    }
+
+    func sessionEnded(processID: Int32, admitted: Bool) {
+        self.state.withLockedValue { state in
+            if admitted { state.sessions -= 1 }
+            state.cancellers[processID] = nil
+        }
+    }
+
+    func registerCancel(processID: Int32, secretKey: Int32, _ cancel: @escaping @Sendable () -> Void) {
+        self.state.withLockedValue { $0.cancellers[processID] = (secretKey, cancel) }
+    }
+
+    func user(named name: String) -> PostgresUser? { self.state.withLockedValue { $0.users[name] } }
+    func databaseExists(_ name: String) -> Bool { self.state.withLockedValue { $0.databases.contains(name) } }
+
+    func openSQL(user: String, database: String, processID: Int32, tls: Bool = false) throws(PostgresError) -> PostgresSQLSession {
+        let path = self.directory.appendingPathComponent("\(database).sqlite").path
+        let superuser = self.user(named: user)?.superuser ?? (user == "postgres")
+        let settings = SessionSettings(serverVersion: self.configuration.serverVersion, user: user, superuser: superuser,
+                                       maxConnections: self.configuration.maxConnections, port: self.port, tls: tls, readOnly: self.configuration.readOnly)
+        return try PostgresSQLSession(path: path, user: user, database: database, settings: settings, readOnly: self.configuration.readOnly,
+                                      functions: PostgresFunctions.register(version: self.configuration.serverVersion, processID: processID))
+    }
+
+    /// Runs blocking SQLite work off the event loops and the cooperative pool.
+    func runBlocking<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+        do { return try await self.blockingPool.runIfActive(work) } catch { return work() }
+    }
+}

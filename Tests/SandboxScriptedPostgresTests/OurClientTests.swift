@@ -1,0 +1,38 @@
+import SandboxPKI
+import SandboxPostgresNIO
+import SandboxPostgresWire
+import SandboxScriptedPostgres
+import XCTest
+
+/// The sandbox's own PostgreSQL client (the RDS Proxy's way to its targets) against the scripted server: each
+/// authentication method, TLS with the certificate verified, exchanges up to ReadyForQuery, and a refusal.
+final class OurClientTests: XCTestCase {
+    func testEachMethodOverTLSAndTheServersRefusal() async throws {
+        let server = try await PostgresTestServer.start()
+        defer { Task { await server.shutdown() } }
+        let tls = try ClientTLS.trusting(caPEM: PostgresTestServer.ca.certificatePEM, serverHostname: "localhost")
+        for (user, password) in [("scram", "scram-pw"), ("md5user", "md5-pw"), ("clear", "clear-pw")] {
+            let connection = try await PostgresClientConnection.connect(
+                host: server.host, port: server.port,
+                configuration: .init(user: user, password: password, database: "items", parameters: [("application_name", "ours")]), tls: tls)
+            XCTAssertEqual(connection.parameters["server_version"], "15.8")
+            XCTAssertEqual(connection.parameters["application_name"], "ours")
+            let answer = try await connection.exchange([
+                .parse(statement: "", query: "SELECT name FROM items WHERE id = $1", parameterTypes: [PostgresType.int4.rawValue]),
+                .bind(portal: "", statement: "", parameterFormats: [1], parameters: [[0, 0, 0, 2]], resultFormats: [0]),
+                .execute(portal: "", maxRows: 0), .sync,
+            ])
+            XCTAssertEqual(answer, [.parseComplete, .bindComplete, .dataRow([Array("pear".utf8)]), .commandComplete(tag: "SELECT 1"), .readyForQuery(.idle)], user)
+            let ssl = try await connection.query("SHOW ssl")
+            XCTAssertTrue(ssl.contains(.dataRow([Array("on".utf8)])), "\(ssl)")
+            await connection.close()
+        }
+        do {
+            _ = try await PostgresClientConnection.connect(host: server.host, port: server.port,
+                                                           configuration: .init(user: "scram", password: "wrong", database: "items"))
+            XCTFail("logged in with a wrong password")
+        } catch let error as PostgresClientError {
+            XCTAssertEqual(error.serverError?.sqlState, "28P01")
+        }
+    }
+}
