@@ -148,7 +148,8 @@ let package = Package(
         ]),
         // The RDS Proxy data plane: client auth (IAM tokens, secrets), the backend pool, pinning, target health.
         .target(name: "SandboxRDSProxy", dependencies: [
-            "SandboxLifecycle", "SandboxMySQLWire", "SandboxMySQLNIO", "SandboxAWSCore", "SandboxSigV4", "SandboxAudit", "SandboxRedaction",
+            "SandboxLifecycle", "SandboxMySQLWire", "SandboxMySQLNIO", "SandboxPostgresWire", "SandboxPostgresNIO", "SandboxAWSCore", "SandboxSigV4",
+            "SandboxAudit", "SandboxRedaction",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -273,6 +274,7 @@ let package = Package(
         ]),
         .testTarget(name: "SandboxRDSProxyTests", dependencies: [
             "CloudSandbox", "SandboxRDSProxy", "SandboxAWSCore", "SandboxVirtualNetwork", "SandboxPKI", "SandboxMariaDBClient", "SandboxMySQLWire", "SandboxMySQLNIO", "SandboxSigV4", "SandboxTesting",
+            "SandboxScriptedPostgres", "SandboxPostgresNIO", "SandboxPostgresWire", "SandboxLifecycle",
             .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         ]),
         .testTarget(name: "SandboxAPIGatewayTests", dependencies: ["SandboxAPIGateway", "SandboxAWSCore", "SandboxLambda"]),

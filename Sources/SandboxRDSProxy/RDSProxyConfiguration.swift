@@ -1,3 +1,4 @@
+import Foundation
 import SandboxAWSCore
 import Logging
 import SandboxLifecycle
@@ -87,5 +88,29 @@ extension ErrorPacket {
     public static let borrowTimeout = ErrorPacket(code: 9501, sqlState: "HY000", message: "Timed-out waiting to acquire database connection")
     public static func proxyConnectionsExceeded(_ limit: Int) -> ErrorPacket {
         ErrorPacket(code: 1040, sqlState: "HY000", message: "Number simultaneous connections exceeded (\(limit))")
+    }
+}
+
+extension RDSProxyConfiguration {
+    /// How many target connections the pool may open: MaxConnectionsPercent of the target's max_connections.
+    var poolLimit: Int { max(1, self.target.maxConnections * self.record.targetGroup.maxConnectionsPercent / 100) }
+    /// How many may stay idle: MaxIdleConnectionsPercent of it.
+    var idlePoolLimit: Int { self.target.maxConnections * self.record.targetGroup.maxIdleConnectionsPercent / 100 }
+
+    /// Why a request got no target connection within ConnectionBorrowTimeout, for the audit.
+    var borrowTimeoutReason: String {
+        let group = self.record.targetGroup
+        return "no target connection within ConnectionBorrowTimeout (\(group.connectionBorrowTimeout) s): all \(self.poolLimit) the pool may open "
+            + "(MaxConnectionsPercent \(group.maxConnectionsPercent)% of max_connections \(self.target.maxConnections)) are in use"
+    }
+
+    /// The clients of `sessions` idle longer than IdleClientTimeout, each recorded in `audit` as closed.
+    func idleClients<ID>(_ sessions: [ID: Date?], audit: ProxyAudit, now: Date = Date()) -> [ID] {
+        let limit = TimeInterval(self.record.idleClientTimeout)
+        let idle = sessions.filter { _, since in since.map { now.timeIntervalSince($0) > limit } ?? false }.map(\.key)
+        for id in idle {
+            audit.record(user: "-", outcome: "closed", reason: "client connection \(id) closed: idle longer than IdleClientTimeout (\(Int(limit)) s)")
+        }
+        return idle
     }
 }

@@ -33,17 +33,11 @@ enum PostgresTestServer {
 }
 
 extension ScriptedPostgresServer {
-    /// `psql` with `sql` as one -c command each; stdout unaligned, tuples only.
+    /// `psql` with each of `commands` as one -c.
     func psql(_ user: String, _ password: String, database: String = "items", sslmode: String = "disable",
-              _ commands: [String], extra: [String] = []) async throws -> Subprocess.Result {
-        var environment = ProcessInfo.processInfo.environment
-        environment["PGPASSWORD"] = password
-        environment["PGSSLMODE"] = sslmode
-        environment["PGSSLROOTCERT"] = PostgresTestServer.caFile
-        environment["PGCONNECT_TIMEOUT"] = "10"
-        let arguments = ["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", self.host, "-p", String(self.port), "-U", user, "-d", database]
-            + extra + commands.flatMap { ["-c", $0] }
-        return try await Subprocess.runOffThread(arguments, environment: environment)
+              _ commands: [String]) async throws -> Subprocess.Result {
+        try await Psql.run(.init(host: self.host, port: self.port, user: user, password: password, database: database, sslMode: sslmode,
+                                 rootCertificate: PostgresTestServer.caFile), commands)
     }
 
     /// Fixtures/postgres/client.py with `driver` (psycopg2, pg8000): its JSON answer.

@@ -46,9 +46,9 @@ final class RealClientTests: XCTestCase {
         XCTAssertTrue(duplicate.stderr.contains("duplicate key value violates unique constraint \"items_name_key\""), duplicate.stderr)
         // One connection allowed: a second, while the first sleeps, gets 53300. (The connections above are gone first:
         // psql exits before the server has seen its socket close.)
-        try await Self.waitUntil { server.connectionCount == 0 }
+        try await waitUntil("the earlier connections are closed") { server.connectionCount == 0 }
         async let sleeper = server.psql("scram", "scram-pw", ["SELECT pg_sleep(1.5)"])
-        try await Self.waitUntil { server.connectionCount == 1 }
+        try await waitUntil("the sleeping connection is in") { server.connectionCount == 1 }
         let second = try await server.psql("scram", "scram-pw", ["SELECT 1"])
         XCTAssertTrue(second.stderr.contains("sorry, too many clients already"), second.stderr)
         _ = try await sleeper
@@ -66,13 +66,5 @@ final class RealClientTests: XCTestCase {
         }
         let count = try await server.psql("scram", "scram-pw", ["SELECT count(*) FROM items"])
         XCTAssertEqual(count.stdout, "6\n")
-    }
-
-    static func waitUntil(_ condition: @escaping () -> Bool) async throws {
-        let deadline = ContinuousClock.now + .seconds(10)
-        while !condition() {
-            guard ContinuousClock.now < deadline else { throw XCTSkip("condition not met in 10 s") }
-            try await Task.sleep(for: .milliseconds(20))
-        }
     }
 }

@@ -106,9 +106,15 @@ public final class PostgresClientConnection: Sendable {
 
     /// Sends Terminate and closes.
     public func close() async {
+        try? await self.quit().get()
+    }
+}
+
+extension PostgresClientConnection {
+    /// Sends Terminate and closes, without waiting (a pool closing a connection it no longer needs).
+    public func quit() -> EventLoopFuture<Void> {
         var bytes = ByteBuffer()
         FrontendMessage.terminate.write(into: &bytes)
-        try? await self.channel.writeAndFlush(bytes)
-        try? await self.channel.close()
+        return self.channel.writeAndFlush(bytes).flatMap { self.channel.close() }.recover { _ in }
     }
 }

@@ -1,14 +1,15 @@
 import SandboxAWSCore
+import SandboxPostgresWire
 import SandboxSigV4
 import Foundation
 import Logging
-import SandboxMySQLWire
 import NIOConcurrencyHelpers
 import SandboxAudit
 
-/// Client authentication as RDS Proxy does it: IAM tokens (REQUIRED entries) checked as AWS checks them and
-/// authorized with rds-db:connect on the proxy's resource id, or passwords checked against the secrets.
-/// Clients only ever see 1045 `'<user>'@'%'`; the reason goes to the log and the audit.
+/// Client authentication as RDS Proxy does it, for either engine: IAM tokens (REQUIRED entries) checked as AWS checks
+/// them and authorized with rds-db:connect on the proxy's resource id, or passwords checked against the secrets.
+/// Clients see only the engine's refusal (see the MySQL and PostgreSQL extensions); the reason goes to the log and
+/// the audit.
 final class ProxyAuthenticator: Sendable {
     private let record: DBProxyRecord
     private let account: AccountState
@@ -17,8 +18,10 @@ final class ProxyAuthenticator: Sendable {
     private let endpoint: String
     private let virtualPort: Int
     private let realPort: NIOLockedValueBox<Int>
-    private let fastAuthCache = NIOLockedValueBox<Set<String>>([])
-    private let audit: ProxyAudit
+    let fastAuthCache = NIOLockedValueBox<Set<String>>([])
+    /// PostgreSQL's SCRAM verifiers of the secrets' passwords, by user (with the password they were derived from).
+    let scramVerifiers = NIOLockedValueBox<[String: (String, SCRAMSHA256Verifier)]>([:])
+    let audit: ProxyAudit
     private let logger: Logger
 
     init(record: DBProxyRecord, endpoint: String? = nil, account: AccountState, credentials: ProxyCredentials, virtualPort: Int, audit: ProxyAudit,
@@ -35,60 +38,38 @@ final class ProxyAuthenticator: Sendable {
 
     func listening(on port: Int) { self.realPort.withLockedValue { $0 = port } }
 
-    static func denied(_ user: String, usingPassword: Bool = true) -> ErrorPacket {
-        .accessDenied(user: user, host: "%", usingPassword: usingPassword)
+    /// The login `user` has through the proxy's secrets (read again when not known yet).
+    func login(for user: String) -> ProxyCredentials.Login? { self.credentials.login(for: user) }
+
+    /// Why no login exists for `user`, for the audit.
+    func noLoginReason(_ user: String) -> String {
+        let unusable = self.credentials.snapshot.failures.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }
+        return "no secret registered with the proxy has the username '\(user)'" + (unusable.isEmpty ? "" : "; secrets it cannot use: " + unusable.joined(separator: "; "))
     }
 
-    /// The plugin a user logs in with: clear password for IAM, else the entry's ClientPasswordAuthType.
-    func method(for request: ServerAuthRequest) -> Result<MySQLAuthPlugin, ErrorPacket> {
-        guard let login = self.credentials.login(for: request.username) else {
-            // Unknown users go through a scramble exchange and fail at verification, as MySQL does.
-            return .success(.nativePassword)
+    /// Whether a password the client proved (`matches` checks a candidate) is `login`'s, reading the secrets again for
+    /// a rotated one; the decision goes to the audit.
+    func checkPassword(_ login: ProxyCredentials.Login, matches: (String) -> Bool) -> Bool {
+        guard matches(login.password) || self.credentials.refresh().logins[login.username].map({ matches($0.password) }) == true else {
+            self.refuse(login.username, "the password does not match the secret \(login.entry.secretARN ?? "")")
+            return false
         }
-        if login.entry.iamAuth == "REQUIRED" {
-            guard request.isTLS else {
-                self.refuse(request.username, "IAM authentication requires TLS; connect with TLS (--ssl)")
-                return .failure(Self.denied(request.username))
-            }
-            return .success(.clearPassword)
-        }
-        let plugin: MySQLAuthPlugin = login.entry.clientPasswordAuthType == "MYSQL_CACHING_SHA2_PASSWORD" ? .cachingSHA2Password : .nativePassword
-        if plugin != .nativePassword, !request.clientCapabilities.contains(.pluginAuth) {
-            self.refuse(request.username, "ClientPasswordAuthType \(login.entry.clientPasswordAuthType ?? "") needs a client with authentication plugins; "
-                        + "this one (no CLIENT_PLUGIN_AUTH) sends only mysql_native_password scrambles: 1251")
-        }
-        return .success(plugin)
+        self.audit.record(user: login.username, outcome: "accepted", reason: "password of \(login.entry.secretARN ?? "")")
+        return true
     }
 
-    func verify(_ request: ServerAuthRequest, proof: AuthProof, sourceIP: String?) -> AuthVerdict {
-        let user = request.username
-        guard let login = self.credentials.login(for: user) else {
-            let unusable = self.credentials.snapshot.failures.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }
-            return self.refuse(user, "no secret registered with the proxy has the username '\(user)'"
-                               + (unusable.isEmpty ? "" : "; secrets it cannot use: " + unusable.joined(separator: "; ")), usingPassword: proof.usesPassword)
+    /// Whether `token` is a good IAM token for `user` at this proxy (see `verifyToken`); the decision goes to the audit.
+    func checkToken(_ token: String, user: String, sourceIP: String?) -> Bool {
+        guard token.contains("X-Amz-") else {
+            self.refuse(user, "IAMAuth is REQUIRED for '\(user)': the client sent a password (or other text), not an IAM auth token")
+            return false
         }
-        if login.entry.iamAuth == "REQUIRED" {
-            guard case let .cleartext(token) = proof else { return self.refuse(user, "IAM authentication expects a token in cleartext") }
-            guard token.contains("X-Amz-") else {
-                return self.refuse(user, "IAMAuth is REQUIRED for '\(user)': the client sent a password (or other text), not an IAM auth token")
-            }
-            return self.verifyToken(token, user: user, sourceIP: sourceIP)
-        }
-        if case .scramble(.cachingSHA2Password, _, _) = proof, !self.fastAuthCache.withLockedValue({ $0.contains(user) }) {
-            return .fullAuthenticationRequired
-        }
-        // A rotated secret: read the secrets again before refusing.
-        guard proof.matches(password: login.password) || self.credentials.refresh().logins[user].map({ proof.matches(password: $0.password) }) == true else {
-            return self.refuse(user, "the password does not match the secret \(login.entry.secretARN ?? "")", usingPassword: proof.usesPassword)
-        }
-        if case .cleartext = proof { self.fastAuthCache.withLockedValue { _ = $0.insert(user) } }
-        self.audit.record(user: user, outcome: "accepted", reason: "password of \(login.entry.secretARN ?? "")")
-        return .accepted
+        return self.verifyToken(token, user: user, sourceIP: sourceIP)
     }
 
     /// The token: SigV4 recomputed with the key's secret, not expired, for rds-db in this region, for this proxy's
     /// endpoint and for this user; then rds-db:connect on `dbuser:<prx-id>/<user>` for its principal.
-    private func verifyToken(_ token: String, user: String, sourceIP: String?) -> AuthVerdict {
+    private func verifyToken(_ token: String, user: String, sourceIP: String?) -> Bool {
         let account = self.account
         let now = Date()
         let verifier = SigV4Verifier(lookup: { account.secretCredentials(for: $0, now: now) }, now: { now })
@@ -115,16 +96,17 @@ final class ProxyAuthenticator: Sendable {
                 return self.refuse(user, "\(principal) is not allowed rds-db:connect on \(resource): \(result)")
             }
             self.audit.record(user: user, outcome: "accepted", reason: "IAM token of \(principal), \(result)")
-            return .accepted
+            return true
         } catch {
             return self.refuse(user, "IAM token's key cannot be resolved: \(error)")
         }
     }
 
+    /// Records a refusal in the audit; always false.
     @discardableResult
-    private func refuse(_ user: String, _ reason: String, usingPassword: Bool = true) -> AuthVerdict {
+    func refuse(_ user: String, _ reason: String) -> Bool {
         self.audit.record(user: user, outcome: "refused", reason: reason)
-        return .rejected(Self.denied(user, usingPassword: usingPassword))
+        return false
     }
 
     private static func split(_ endpoint: String) -> (String, Int?) {

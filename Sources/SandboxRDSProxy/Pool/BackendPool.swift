@@ -1,17 +1,27 @@
-import SandboxMySQLNIO
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 
+/// A target connection the pool can lend (MySQL's or PostgreSQL's client connection).
+protocol PooledConnection: AnyObject, Sendable {
+    /// What the proxy tracks of the session on such a connection (MySQL: the variables applied to it).
+    associatedtype TrackedState: Sendable
+    /// The state of a connection just opened.
+    static var freshState: TrackedState { get }
+    var eventLoop: any EventLoop { get }
+    /// Ends the session politely (COM_QUIT, Terminate) and closes.
+    func quit() -> EventLoopFuture<Void>
+}
+
 /// A target connection lent to one client, with the session state last applied to it.
-final class BackendLease: @unchecked Sendable {
+final class BackendLease<Connection: PooledConnection>: @unchecked Sendable {
     let id: BackendPoolState.ConnectionID
-    let connection: MySQLConnection
+    let connection: Connection
     let user: String
     /// The tracked session state this connection is in (what the proxy applied or saw applied).
-    var state = SessionState()
+    var state = Connection.freshState
 
-    init(id: BackendPoolState.ConnectionID, connection: MySQLConnection, user: String) {
+    init(id: BackendPoolState.ConnectionID, connection: Connection, user: String) {
         self.id = id
         self.connection = connection
         self.user = user
@@ -23,13 +33,13 @@ final class BackendLease: @unchecked Sendable {
 /// borrow timer a task scheduled on an event loop, so nothing runs loose. A borrow is cancellable. A borrower
 /// may name its client's event loop: a new connection opens on it and idle ones on it are preferred, so a
 /// relayed answer goes from target to client without changing threads.
-final class BackendPool: Sendable {
+final class BackendPool<Connection: PooledConnection>: Sendable {
     typealias Metrics = BackendPoolState.Metrics
 
     private struct Inner {
         var machine: BackendPoolState
-        var leases: [BackendPoolState.ConnectionID: BackendLease] = [:]
-        var waiting: [BackendPoolState.RequestID: CheckedContinuation<BackendLease, any Error>] = [:]
+        var leases: [BackendPoolState.ConnectionID: BackendLease<Connection>] = [:]
+        var waiting: [BackendPoolState.RequestID: CheckedContinuation<BackendLease<Connection>, any Error>] = [:]
         /// The event loop each waiting request would like its connection on.
         var loops: [BackendPoolState.RequestID: any EventLoop] = [:]
         var nextRequest = 0
@@ -38,19 +48,19 @@ final class BackendPool: Sendable {
 
     private enum Effect {
         case open(BackendPoolState.ConnectionID, user: String, on: (any EventLoop)?)
-        case resume(CheckedContinuation<BackendLease, any Error>?, Result<BackendLease, any Error>)
-        case close(BackendPoolState.ConnectionID, MySQLConnection?)
+        case resume(CheckedContinuation<BackendLease<Connection>, any Error>?, Result<BackendLease<Connection>, any Error>)
+        case close(BackendPoolState.ConnectionID, Connection?)
     }
 
     private let inner: NIOLockedValueBox<Inner>
     private typealias Open = (id: BackendPoolState.ConnectionID, user: String, loop: (any EventLoop)?)
     private let opens: AsyncStream<Open>
     private let requestOpen: AsyncStream<Open>.Continuation
-    private let open: @Sendable (String, (any EventLoop)?) async throws -> MySQLConnection
+    private let open: @Sendable (String, (any EventLoop)?) async throws -> Connection
     private let eventLoop: any EventLoop
 
     init(_ configuration: BackendPoolState.Configuration, eventLoop: any EventLoop = MultiThreadedEventLoopGroup.singleton.any(),
-         open: @escaping @Sendable (_ user: String, _ eventLoop: (any EventLoop)?) async throws -> MySQLConnection) {
+         open: @escaping @Sendable (_ user: String, _ eventLoop: (any EventLoop)?) async throws -> Connection) {
         self.inner = NIOLockedValueBox(Inner(machine: BackendPoolState(configuration)))
         (self.opens, self.requestOpen) = AsyncStream.makeStream()
         self.open = open
@@ -81,7 +91,7 @@ final class BackendPool: Sendable {
 
     /// A connection logged in as `user`: an idle one, a new one while under the limit, or the next one given back
     /// within the borrow timeout (then `BackendPoolState.Failure.borrowTimeout`).
-    func borrow(user: String, on eventLoop: (any EventLoop)? = nil) async throws -> BackendLease {
+    func borrow(user: String, on eventLoop: (any EventLoop)? = nil) async throws -> BackendLease<Connection> {
         let request = self.inner.withLockedValue { inner in
             inner.nextRequest += 1
             return inner.nextRequest
@@ -100,16 +110,16 @@ final class BackendPool: Sendable {
     }
 
     /// An idle connection of `user` at once (on `eventLoop` if one is), or nil.
-    func borrowIdle(user: String, on eventLoop: (any EventLoop)? = nil) -> BackendLease? {
+    func borrowIdle(user: String, on eventLoop: (any EventLoop)? = nil) -> BackendLease<Connection>? {
         self.inner.withLockedValue { inner in
             let leases = inner.leases
-            let id = inner.machine.lendIdle(user: user) { id in eventLoop.map { leases[id]?.connection.channel.eventLoop === $0 } ?? true }
+            let id = inner.machine.lendIdle(user: user) { id in eventLoop.map { leases[id]?.connection.eventLoop === $0 } ?? true }
             return id.flatMap { leases[$0] }
         }
     }
 
     /// Takes a connection back: to a waiter, to the idle set, or closed (not reusable, or not needed).
-    func giveBack(_ lease: BackendLease, reusable: Bool) {
+    func giveBack(_ lease: BackendLease<Connection>, reusable: Bool) {
         self.dispatch { $0.machine.giveBack(lease.id, reusable: reusable) }
     }
 

@@ -33,7 +33,7 @@ public final class RDSProxyServer: MySQLServerSessionFactory, ListeningService, 
     public let audit: ProxyAudit
     let authenticator: ProxyAuthenticator
     let credentials: ProxyCredentials
-    let pool: BackendPool
+    let pool: BackendPool<MySQLConnection>
     let metrics = ProxyMetrics()
     let excludeVariableSets: Bool
     /// Where target connections go: the configured target, or a cluster's writer after failover.
@@ -42,8 +42,7 @@ public final class RDSProxyServer: MySQLServerSessionFactory, ListeningService, 
     private let state = NIOLockedValueBox(State())
     /// Completes once `run()` accepts clients (the bound port).
     public let listening = Readiness<Int>()
-    private let stopping = Readiness<Void>()
-    private let finished = Readiness<Void>()
+    private let loop = ProxyRunLoop()
     /// The target health last recorded: a change is logged at info, a check that finds the same at debug.
     let lastHealth = NIOLockedValueBox<TargetHealth?>(nil)
     private static let rsaKey = try? CachingSHA2RSA.KeyPair()
@@ -61,12 +60,11 @@ public final class RDSProxyServer: MySQLServerSessionFactory, ListeningService, 
         self.tlsContext = try configuration.tls.map { try NIOSSLContext(configuration: $0) }
         self.excludeVariableSets = record.targetGroup.sessionPinningFilters.contains("EXCLUDE_VARIABLE_SETS")
         let group = record.targetGroup
-        let maxConnections = max(1, configuration.target.maxConnections * group.maxConnectionsPercent / 100)
         let credentials = self.credentials
         let currentTarget = NIOLockedValueBox(configuration.target)
         self.currentTarget = currentTarget
         let timeout = configuration.targetConnectTimeout
-        self.pool = BackendPool(.init(maxConnections: maxConnections, maxIdle: configuration.target.maxConnections * group.maxIdleConnectionsPercent / 100,
+        self.pool = BackendPool(.init(maxConnections: configuration.poolLimit, maxIdle: configuration.idlePoolLimit,
                                       borrowTimeout: .seconds(group.connectionBorrowTimeout))) { user, eventLoop in
             // Each new target connection reads the secrets again: a rotated password is picked up here.
             guard let login = credentials.refresh().logins[user] else { throw ProxyFailure.noCredentials(user) }
@@ -107,7 +105,7 @@ public final class RDSProxyServer: MySQLServerSessionFactory, ListeningService, 
     /// connection opens), closes idle clients and checks the target's health every `healthCheckInterval` until
     /// graceful shutdown, cancellation or `stop()`, and closes the listener and the pool.
     public func run() async throws {
-        defer { self.finished.succeed(()) }
+        defer { self.loop.finish() }
         let listener: MySQLServerListener
         do {
             listener = try await MySQLServerListener.bind(host: self.configuration.host, port: self.configuration.port, factory: self,
@@ -120,35 +118,21 @@ public final class RDSProxyServer: MySQLServerSessionFactory, ListeningService, 
         self.state.withLockedValue { $0.listener = listener }
         await self.checkTargetHealth()
         self.listening.succeed(listener.port)
-        let idleLimit = TimeInterval(self.configuration.record.idleClientTimeout)
         let healthEvery = self.configuration.healthCheckInterval
-        let pool = self.pool
-        await withDiscardingTaskGroup { group in
-            group.addTask { await pool.run() }
-            group.addTask {
-                let clock = ContinuousClock()
-                var lastHealth = clock.now
-                while !Task.isCancelled {
-                    try? await Task.sleep(for: .milliseconds(Int(min(1, idleLimit / 4) * 1000)))
-                    self.closeIdleClients(olderThan: idleLimit)
-                    if clock.now - lastHealth >= healthEvery {
-                        lastHealth = clock.now
-                        await self.checkTargetHealth()
-                    }
-                }
+        let lastHealth = NIOLockedValueBox(ContinuousClock.now)
+        await self.loop.serve(pool: self.pool, idleClientTimeout: self.configuration.record.idleClientTimeout, tick: {
+            self.closeIdleClients()
+            let due = lastHealth.withLockedValue { last in
+                guard ContinuousClock.now - last >= healthEvery else { return false }
+                last = .now
+                return true
             }
-            await untilShutdown(or: self.stopping)
-            await listener.close()
-            pool.shutdown()
-            group.cancelAll()
-        }
+            if due { await self.checkTargetHealth() }
+        }, closeListener: { await listener.close() })
     }
 
     /// Ends `run()` and waits until it has closed everything (an endpoint deleted while the sandbox runs).
-    public func stop() async {
-        self.stopping.succeed(())
-        _ = try? await self.finished.value
-    }
+    public func stop() async { await self.loop.stop() }
 
     public func accept(_ connection: MySQLConnectionInfo) -> Result<MySQLSessionSetup, ErrorPacket> {
         let limit = self.configuration.maxClientConnections
@@ -193,20 +177,13 @@ public final class RDSProxyServer: MySQLServerSessionFactory, ListeningService, 
 
     /// A request that got 9501, with the pool's limits that made it wait.
     func auditBorrowTimeout(user: String) {
-        let group = self.configuration.record.targetGroup
-        let limit = max(1, self.configuration.target.maxConnections * group.maxConnectionsPercent / 100)
-        self.audit.record(user: user, outcome: "refused", reason: "no target connection within ConnectionBorrowTimeout (\(group.connectionBorrowTimeout) s): "
-            + "all \(limit) the pool may open (MaxConnectionsPercent \(group.maxConnectionsPercent)% of max_connections \(self.configuration.target.maxConnections)) are in use")
+        self.audit.record(user: user, outcome: "refused", reason: self.configuration.borrowTimeoutReason)
     }
 
-    private func closeIdleClients(olderThan limit: TimeInterval) {
-        let now = Date()
-        let (listener, idle) = self.state.withLockedValue { state in
-            (state.listener, state.sessions.filter { _, session in session.idleSince.map { now.timeIntervalSince($0) > limit } ?? false }.map(\.key))
-        }
-        for id in idle {
-            self.configuration.logger.info("closing idle client", metadata: ["mysql.connection_id": "\(id)", "rdsproxy.idle_client_timeout": "\(Int(limit))"])
-            self.audit.record(user: "-", outcome: "closed", reason: "client connection \(id) closed: idle longer than IdleClientTimeout (\(Int(limit)) s)")
+    private func closeIdleClients() {
+        let (listener, sessions) = self.state.withLockedValue { state in (state.listener, state.sessions.mapValues(\.idleSince)) }
+        for id in self.configuration.idleClients(sessions, audit: self.audit) {
+            self.configuration.logger.info("closing idle client", metadata: ["mysql.connection_id": "\(id)", "rdsproxy.idle_client_timeout": "\(self.configuration.record.idleClientTimeout)"])
             listener?.kill(connectionID: id)
         }
     }

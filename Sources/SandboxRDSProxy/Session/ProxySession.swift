@@ -14,7 +14,7 @@ final class ProxySession: MySQLServerSession, @unchecked Sendable {
         var user = ""
         var wanted = SessionState()
         /// Held for an open transaction, or pinned.
-        var held: BackendLease?
+        var held: MySQLBackendLease?
         var pinReason: String?
         var busy = false
         var closed = false
@@ -52,7 +52,7 @@ final class ProxySession: MySQLServerSession, @unchecked Sendable {
     }
 
     func authenticated(_ request: ServerAuthRequest) {
-        let previous = self.state.withLockedValue { state -> BackendLease? in
+        let previous = self.state.withLockedValue { state -> MySQLBackendLease? in
             defer {
                 state.user = request.username
                 state.wanted = SessionState(database: request.database)
@@ -84,7 +84,7 @@ final class ProxySession: MySQLServerSession, @unchecked Sendable {
         case .statementExecute where held != nil && pinned: effect = StatementEffect()
         default: return nil
         }
-        let lease: BackendLease
+        let lease: MySQLBackendLease
         if let held {
             lease = held
         } else {
@@ -122,7 +122,7 @@ final class ProxySession: MySQLServerSession, @unchecked Sendable {
         case let .statementReset(id) where !self.isPinned:
             return .error(.unknownStatement(id, in: "mysqld_stmt_reset"))
         case .resetConnection:
-            let held = self.state.withLockedValue { state -> BackendLease? in
+            let held = self.state.withLockedValue { state -> MySQLBackendLease? in
                 defer { state.held = nil; state.pinReason = nil; state.wanted = SessionState(database: state.wanted.database) }
                 return state.held
             }
@@ -137,7 +137,7 @@ final class ProxySession: MySQLServerSession, @unchecked Sendable {
 
     private func run(_ command: MySQLCommand, effect: StatementEffect, writer: MySQLResponseWriter?) async -> CommandResponse {
         let (held, user, wanted) = self.state.withLockedValue { ($0.held, $0.user, $0.wanted) }
-        let lease: BackendLease
+        let lease: MySQLBackendLease
         if let held {
             lease = held
         } else {
@@ -182,7 +182,7 @@ final class ProxySession: MySQLServerSession, @unchecked Sendable {
 
     /// After a relayed response (or the connection lost during it): settles the connection and answers the
     /// server machine (`.relayed`, or close when the response could not be completed).
-    private func relayed(_ outcome: Result<ResponseRelay.End, any Error>, lease: BackendLease, held: BackendLease?,
+    private func relayed(_ outcome: Result<ResponseRelay.End, any Error>, lease: MySQLBackendLease, held: MySQLBackendLease?,
                          effect: StatementEffect) -> CommandResponse {
         self.state.withLockedValue { $0.relaying = nil }
         switch outcome {
@@ -199,7 +199,7 @@ final class ProxySession: MySQLServerSession, @unchecked Sendable {
         }
     }
 
-    private func track(_ effect: StatementEffect, on lease: BackendLease) {
+    private func track(_ effect: StatementEffect, on lease: MySQLBackendLease) {
         lease.state.variables.merge(effect.changes) { _, new in new }
         if let database = effect.database { lease.state.database = database }
     }
@@ -215,7 +215,7 @@ final class ProxySession: MySQLServerSession, @unchecked Sendable {
     }
 
     /// After a statement: keep the connection (transaction, pin) or give it back; track what the client set.
-    private func settle(_ lease: BackendLease, effect: StatementEffect, inTransaction: Bool, reusable: Bool, ok: Bool) {
+    private func settle(_ lease: MySQLBackendLease, effect: StatementEffect, inTransaction: Bool, reusable: Bool, ok: Bool) {
         // nil: the session keeps the connection; otherwise give it back, reusable or not.
         let giveBack = self.state.withLockedValue { state -> Bool? in
             if ok {
@@ -240,11 +240,11 @@ final class ProxySession: MySQLServerSession, @unchecked Sendable {
 
     /// A connection in the client's state. An idle connection the target has dropped meanwhile is discarded
     /// and replaced once, so a restarted or failed-over target costs a client nothing between transactions.
-    private enum Borrowed { case lease(BackendLease), refused(CommandResponse) }
+    private enum Borrowed { case lease(MySQLBackendLease), refused(CommandResponse) }
 
     private func borrow(user: String, wanted: SessionState, on eventLoop: (any EventLoop)?) async -> Borrowed {
         for attempt in 0..<2 {
-            let lease: BackendLease
+            let lease: MySQLBackendLease
             do { lease = try await self.server.pool.borrow(user: user, on: eventLoop) } catch {
                 self.logger.warning("no database connection", metadata: ["rdsproxy.reason": "\(error)"])
                 self.server.auditBorrowTimeout(user: user)
@@ -267,7 +267,7 @@ final class ProxySession: MySQLServerSession, @unchecked Sendable {
     }
 
     /// Replays the client's tracked state on a borrowed connection.
-    private static func bring(_ lease: BackendLease, to wanted: SessionState) async throws {
+    private static func bring(_ lease: MySQLBackendLease, to wanted: SessionState) async throws {
         let plan = wanted.replay(from: lease.state)
         if !plan.reset, plan.database == nil, plan.statements.isEmpty, !lease.connection.channel.isActive {
             throw MySQLClientError.connectionClosed
@@ -310,7 +310,7 @@ final class ProxySession: MySQLServerSession, @unchecked Sendable {
             self.server.audit.record(user: user, outcome: "refused", reason: "the client closed the connection when asked for mysql_clear_password (the IAM token): "
                                      + "a client that does not enable the clear-text plugin does this")
         }
-        let held = self.state.withLockedValue { state -> BackendLease? in
+        let held = self.state.withLockedValue { state -> MySQLBackendLease? in
             state.closed = true
             guard !state.busy, let held = state.held else { return nil }
             state.held = nil

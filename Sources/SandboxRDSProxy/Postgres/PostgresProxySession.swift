@@ -1,0 +1,178 @@
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+import SandboxPostgresNIO
+import SandboxPostgresWire
+
+/// One PostgreSQL client of the proxy: logs it in (IAM or the secret's password), then runs each command on a target
+/// connection borrowed for it, held while a transaction is open, or pinned until the client leaves. The client's
+/// prepared statements and portals live in its own state machine, so the extended query protocol never pins: each
+/// Execute is sent to whichever connection the command gets, as Parse, Bind, Execute and Sync.
+final class PostgresProxySession: PostgresServerSession, @unchecked Sendable {
+    typealias Machine = PostgresServerStateMachine
+    private struct State {
+        var key = ""
+        var user = ""
+        var held: PostgresBackendLease?
+        var pinReason: String?
+        var busy = false
+        var closed = false
+        var admitted = false
+        var lastActive = Date()
+    }
+
+    private unowned let server: PostgresProxyServer
+    private let info: PostgresConnectionInfo
+    private var logger: Logger { self.info.logger(from: self.server.configuration.logger) }
+    private let state = NIOLockedValueBox(State())
+
+    init(server: PostgresProxyServer, info: PostgresConnectionInfo) {
+        (self.server, self.info) = (server, info)
+    }
+
+    var idleSince: Date? { self.state.withLockedValue { $0.busy ? nil : $0.lastActive } }
+
+    // MARK: Login
+
+    func authMethod(for startup: Machine.Startup) -> Result<Machine.AuthMethod, PostgresError> {
+        if startup.parameters["options"] != nil {
+            return .failure(PostgresError(.fatal, "0A000", "Feature not supported: RDS Proxy currently doesn't support command-line options."))
+        }
+        if let replication = startup.parameters["replication"], !["false", "off", "0", "no"].contains(replication.lowercased()) {
+            return .failure(PostgresError(.fatal, "0A000", "Feature not supported: RDS Proxy currently doesn't support streaming replication mode."))
+        }
+        if let option = startup.parameters.keys.sorted().first(where: { !PostgresProxyServer.acceptedStartupParameters.contains($0) }) {
+            return .failure(PostgresError(.fatal, "0A000", "Feature not supported: RDS Proxy currently doesn't support the option \(option)."))
+        }
+        if self.server.configuration.record.requireTLS, !startup.isTLS {
+            self.server.audit.record(user: startup.user, outcome: "refused", reason: "RequireTLS is on and the client connected without TLS (sslmode=disable)")
+            return .failure(PostgresError(.fatal, "08P01", "This RDS Proxy requires TLS connections."))
+        }
+        guard self.server.admit(self, processID: self.info.processID) else {
+            let limit = self.server.configuration.maxClientConnections
+            return .failure(PostgresError(.fatal, "53300", "The maximum number of client connections to the proxy exceeded \(limit)."))
+        }
+        self.state.withLockedValue { $0.admitted = true }
+        return self.server.authenticator.postgresMethod(for: startup)
+    }
+
+    func verify(_ startup: Machine.Startup, _ credential: Machine.Credential) -> Machine.Verdict {
+        if let error = self.server.authenticator.postgresVerify(startup, credential, sourceIP: self.info.remoteAddress?.ipAddress) {
+            return .rejected(error)
+        }
+        // The target's own parameters, then what this client asked for at startup.
+        var parameters = self.server.targetParameters
+        parameters["session_authorization"] = startup.user
+        for name in ["application_name", "client_encoding", "DateStyle", "TimeZone"] {
+            if let value = startup.parameters[name] { parameters[name] = value }
+        }
+        return .accepted(parameters: parameters.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+    }
+
+    func authenticated(_ startup: Machine.Startup) {
+        self.state.withLockedValue {
+            $0.user = startup.user
+            $0.key = PostgresProxyServer.key(user: startup.user, database: startup.database)
+        }
+    }
+
+    // MARK: Commands
+
+    func execute(_ command: Machine.Command) async -> Machine.CommandResult {
+        self.state.withLockedValue { $0.busy = true; $0.lastActive = Date() }
+        defer { self.state.withLockedValue { $0.busy = false; $0.lastActive = Date() } }
+        let (messages, sql): ([FrontendMessage], String) = switch command {
+        case let .simpleQuery(text): ([.query(text)], text)
+        case let .parse(query, types): ([.parse(statement: "", query: query, parameterTypes: types), .describe(.statement, name: ""), .sync], query)
+        case let .execute(execution):
+            ([.parse(statement: "", query: execution.query, parameterTypes: execution.parameterTypes),
+              .bind(portal: "", statement: "", parameterFormats: execution.parameterFormats, parameters: execution.parameters,
+                    resultFormats: execution.columns.map(\.format)),
+              .execute(portal: "", maxRows: 0), .sync], execution.query)
+        }
+        let lease: PostgresBackendLease
+        switch await self.connection() {
+        case let .success(borrowed): lease = borrowed
+        case let .failure(error): return .failed(error, .idle)
+        }
+        let answer: [BackendMessage]
+        do {
+            answer = try await lease.connection.exchange(messages)
+        } catch {
+            self.settle(lease, status: .idle, pinReason: nil, reusable: false)
+            return .terminate([.error(PostgresError(.fatal, "08006", "Request returned an error: the database connection was lost (\(error))."))])
+        }
+        guard case let .readyForQuery(status)? = answer.last else {
+            self.settle(lease, status: .idle, pinReason: nil, reusable: false)
+            return .terminate([.error(PostgresError(.fatal, "08P01", "Request returned an error: the database answered without ReadyForQuery."))])
+        }
+        let body = answer.dropLast()
+        let failed = body.contains { if case .error = $0 { true } else { false } }
+        let pinReason: String? = if case .parse = command { nil } else { failed ? nil : PostgresPinning.reason(for: sql) }
+        self.settle(lease, status: status, pinReason: pinReason, reusable: true)
+        switch command {
+        case .simpleQuery:
+            return .completed(Array(body), status)
+        case .parse:
+            if case let .error(error)? = body.first(where: { if case .error = $0 { true } else { false } }) { return .failed(error, status) }
+            var types: [Int32] = [], columns: [BackendMessage.Column]?
+            for message in body {
+                if case let .parameterDescription(oids) = message { types = oids }
+                if case let .rowDescription(described) = message { columns = described }
+            }
+            return .parsed(.init(parameterTypes: types, columns: columns))
+        case .execute:
+            if case let .error(error)? = body.first(where: { if case .error = $0 { true } else { false } }) { return .failed(error, status) }
+            return .completed(body.filter { $0 != .parseComplete && $0 != .bindComplete }, status)
+        }
+    }
+
+    /// The held connection, or one borrowed for this command.
+    private func connection() async -> Result<PostgresBackendLease, PostgresError> {
+        let (held, key, user) = self.state.withLockedValue { ($0.held, $0.key, $0.user) }
+        if let held { return .success(held) }
+        do {
+            return .success(try await self.server.pool.borrow(user: key))
+        } catch BackendPoolState.Failure.borrowTimeout {
+            self.server.auditBorrowTimeout(user: user)
+            return .failure(PostgresError(.error, "08000", "Timed-out waiting to acquire database connection."))
+        } catch let error as PostgresClientError {
+            return .failure(PostgresError(.error, error.serverError?.sqlState ?? "08006", "Request returned an error: \(error.serverError?.message ?? "\(error)")"))
+        } catch {
+            return .failure(PostgresError(.error, "08006", "Request returned an error: \(error)"))
+        }
+    }
+
+    /// After a command: keep the connection (an open transaction, a pin) or give it back.
+    private func settle(_ lease: PostgresBackendLease, status: BackendMessage.TransactionStatus, pinReason: String?, reusable: Bool) {
+        let giveBack = self.state.withLockedValue { state -> Bool? in
+            if let pinReason, state.pinReason == nil {
+                state.pinReason = pinReason
+                self.logger.info("""
+                    The client session was pinned to the database connection [dbConnection=\(lease.id)] for the remainder of the session. \
+                    The proxy can't reuse this connection until the session ends. Reason: \(pinReason). \
+                    Consider moving session configuration to the proxy's initialization query.
+                    """)
+            }
+            guard reusable, !state.closed, state.pinReason != nil || status != .idle else {
+                state.held = nil
+                return reusable && !(state.closed && (status != .idle || state.pinReason != nil))
+            }
+            state.held = lease
+            return nil
+        }
+        if let reusable = giveBack { self.server.pool.giveBack(lease, reusable: reusable) }
+        self.server.metrics.update(pinned: self.state.withLockedValue { $0.pinReason != nil }, session: UInt32(bitPattern: self.info.processID))
+    }
+
+    func closed() {
+        let (held, admitted) = self.state.withLockedValue { state -> (PostgresBackendLease?, Bool) in
+            state.closed = true
+            defer { if !state.busy { state.held = nil } }
+            return (state.busy ? nil : state.held, state.admitted)
+        }
+        if admitted { self.server.sessionClosed(self.info.processID) }
+        // A vanished client's connection may hold a transaction or session state: discarded, never lent again.
+        if let held { self.server.pool.giveBack(held, reusable: false) }
+    }
+}

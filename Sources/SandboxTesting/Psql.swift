@@ -1,0 +1,37 @@
+import Foundation
+
+/// Runs PostgreSQL's `psql` (libpq) against a server, as a user types it: for tests of the scripted PostgreSQL
+/// backend and of an RDS Proxy for PostgreSQL.
+public enum Psql {
+    /// What to connect to. The password goes through PGPASSWORD (never the command line); `sslMode` is libpq's
+    /// (`disable`, `require`, `verify-full` with `rootCertificate`); `options` is PGOPTIONS.
+    public struct Target: Sendable {
+        public var host: String
+        public var port: Int
+        public var user: String
+        public var password: String
+        public var database: String
+        public var sslMode: String
+        public var rootCertificate: String?
+        public var options: String?
+
+        public init(host: String, port: Int, user: String, password: String, database: String, sslMode: String = "disable",
+                    rootCertificate: String? = nil, options: String? = nil) {
+            (self.host, self.port, self.user, self.password, self.database) = (host, port, user, password, database)
+            (self.sslMode, self.rootCertificate, self.options) = (sslMode, rootCertificate, options)
+        }
+    }
+
+    /// Each of `commands` as one `-c`, stopping at the first error; output unaligned, tuples only, no command tags.
+    public static func run(_ target: Target, _ commands: [String]) async throws -> Subprocess.Result {
+        var environment = ProcessInfo.processInfo.environment
+        environment["PGPASSWORD"] = target.password
+        environment["PGSSLMODE"] = target.sslMode
+        environment["PGCONNECT_TIMEOUT"] = "10"
+        environment["PGSSLROOTCERT"] = target.rootCertificate ?? "/nonexistent"
+        environment["PGOPTIONS"] = target.options
+        let arguments = ["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", target.host, "-p", String(target.port),
+                         "-U", target.user, "-d", target.database] + commands.flatMap { ["-c", $0] }
+        return try await Subprocess.runOffThread(arguments, environment: environment)
+    }
+}
