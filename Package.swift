@@ -209,7 +209,7 @@ let package = Package(
         ]),
         // The composition root: the runtime that starts a topology's servers, the endpoints file, the control APIs.
         .target(name: "CloudSandbox", dependencies: [
-            "SandboxTopology", "SandboxClusterFailover", "SandboxLifecycle", "SandboxAudit", "SandboxJSON", "SandboxLambda", "SandboxLambdaDatabase", "SandboxAPIGateway", "SandboxScriptedMySQL", "SandboxMySQLWire", "SandboxMySQLNIO", "SandboxPKI", "SandboxAWSCore", "SandboxFakeAWS", "SandboxSigV4", "SandboxVirtualNetwork", "SandboxRDSProxy",
+            "SandboxTopology", "SandboxClusterFailover", "SandboxLifecycle", "SandboxAudit", "SandboxJSON", "SandboxLambda", "SandboxLambdaDatabase", "SandboxAPIGateway", "SandboxScriptedMySQL", "SandboxScriptedPostgres", "SandboxMySQLWire", "SandboxPKI", "SandboxAWSCore", "SandboxFakeAWS", "SandboxSigV4", "SandboxVirtualNetwork", "SandboxRDSProxy",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "NIOCore", package: "swift-nio"),

@@ -11,3 +11,8 @@ INSERT INTO items (name, price, in_stock, tags) VALUES
     ('apple', 1.25, TRUE, '{"colour": "red"}'),
     ('pear', 2.50, FALSE, NULL),
     ('plum', 0.75, TRUE, '["stone"]');
+CREATE TABLE visits (
+    id SERIAL PRIMARY KEY,
+    route TEXT NOT NULL,
+    at TIMESTAMPTZ NOT NULL DEFAULT now()
+);

@@ -3,14 +3,15 @@ import CloudSandbox
 import Foundation
 
 /// `sandbox env [--as PRINCIPAL] [--database ID --db-user USER]`: export lines for a shell, so the aws CLI and
-/// SDKs act as a user or role of the running sandbox against its endpoint, and the `mariadb` client finds an
-/// instance: `eval "$(sandbox env --as developer)"`.
+/// SDKs act as a user or role of the running sandbox against its endpoint, and the `mariadb` client (or, for a
+/// PostgreSQL instance, `psql`) finds an instance: `eval "$(sandbox env --as developer)"`.
 struct EnvCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "env", abstract: "Print export lines for the aws CLI/SDKs (as a user or role) and the mariadb client (an instance).")
+        commandName: "env", abstract: "Print export lines for the aws CLI/SDKs (as a user or role) and the mariadb client or psql (an instance).")
 
     @Option(name: .customLong("as"), help: "The user or role whose credentials to export (default: root).") var principal: String = "root"
-    @Option(help: "An instance for the mariadb client (MYSQL_HOST, MYSQL_TCP_PORT, MYSQL_PWD).") var database: String?
+    @Option(help: "An instance for the mariadb client (MYSQL_HOST, MYSQL_TCP_PORT, MYSQL_PWD) or psql (PGHOST, PGPORT, PGUSER, PGPASSWORD, PGSSLROOTCERT).")
+    var database: String?
     @Option(help: "The instance's user whose password to export (default: its only user).") var dbUser: String?
     @OptionGroup var sandbox: RunningSandbox
 
@@ -35,8 +36,15 @@ struct EnvCommand: AsyncParsableCommand {
             guard let name = user ?? (users.count == 1 ? users[0] : nil), let password = instance.users[name] else {
                 throw ValidationError("name one of \(database)'s users with --db-user: \(users.joined(separator: ", "))")
             }
-            lines += ["export MYSQL_HOST=\(instance.host)", "export MYSQL_TCP_PORT=\(instance.port)", "export MYSQL_PWD=\(Self.quoted(password))",
-                      "# then: mariadb -u \(name)"]
+            if instance.engine == "postgres" {
+                lines += ["export PGHOST=\(instance.host)", "export PGPORT=\(instance.port)", "export PGUSER=\(Self.quoted(name))",
+                          "export PGPASSWORD=\(Self.quoted(password))"]
+                lines += instance.caBundle.map { ["export PGSSLROOTCERT=\(Self.quoted($0))", "export PGSSLMODE=verify-full"] } ?? ["export PGSSLMODE=disable"]
+                lines.append("# then: psql -d <database>")
+            } else {
+                lines += ["export MYSQL_HOST=\(instance.host)", "export MYSQL_TCP_PORT=\(instance.port)", "export MYSQL_PWD=\(Self.quoted(password))",
+                          "# then: mariadb -u \(name)"]
+            }
         }
         return lines
     }

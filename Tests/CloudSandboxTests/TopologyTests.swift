@@ -69,6 +69,14 @@ final class TopologyTests: XCTestCase {
             ("clusters:\n  - id: c\n    users: [{name: a, password: b}]\n    instances: [{id: c-1}]\n    failover: {promotionSeconds: -1}\n",
              "clusters[0].failover.promotionSeconds", "0 to 3600"),
             ("clusters:\n  - id: c\n    users: [{name: a, password: b}]\n    instances: [{id: c-1, subnet: s}]\n", "clusters[0].instances[0].subnet", "no network"),
+            ("databases:\n  - id: pg\n    engine: postgres\n    users: [{name: a, password: b, plugin: mysql_native_password}]\n",
+             "databases[0].users[0].plugin", "method: scram-sha-256, md5 or password"),
+            ("databases:\n  - id: db\n    users: [{name: a, password: b, method: md5}]\n", "databases[0].users[0].method", "engine: postgres"),
+            ("databases:\n  - id: pg\n    engine: oracle\n    users: [{name: a, password: b}]\n", "databases[0].engine", "mysql, postgres"),
+            ("databases:\n  - id: pg\n    engine: postgres\n    users: [{name: a, password: b}]\niam:\n  roles: [{name: r, trustPolicy: {Version: \"2012-10-17\", Statement: [{Effect: Allow, Principal: {Service: rds.amazonaws.com}, Action: \"sts:AssumeRole\"}]}}]\nsecrets: [{name: s, database: {instance: pg, user: a}}]\nproxies: [{name: p, role: r, auth: [{secret: s}], target: pg, engineFamily: MYSQL}]\n",
+             "proxies[0].engineFamily", "databases[0].engine: postgres"),
+            ("databases:\n  - id: pg\n    engine: postgres\n    users: [{name: a, password: b}]\niam:\n  roles: [{name: r, trustPolicy: {Version: \"2012-10-17\", Statement: [{Effect: Allow, Principal: {Service: rds.amazonaws.com}, Action: \"sts:AssumeRole\"}]}}]\nsecrets: [{name: s, database: {instance: pg, user: a}}]\nproxies: [{name: p, role: r, auth: [{secret: s, clientPasswordAuthType: MYSQL_NATIVE_PASSWORD}], target: pg}]\n",
+             "proxies[0].auth[0].clientPasswordAuthType", "POSTGRES_SCRAM_SHA_256 or POSTGRES_MD5"),
         ]
         for (yaml, path, hint) in cases {
             XCTAssertThrowsError(try TopologyLoader.parse(yaml), path) { error in

@@ -48,7 +48,8 @@ enum AccountProvisioner {
         if let value = secret.value { return value.text }
         if let generate = secret.generate { return try generate.secretString() }
         let user = secret.database!
-        var object: [String: JSONValue] = ["username": .string(user.user), "engine": "mysql"]
+        let engine = databases[user.instance]?.engine ?? "mysql"
+        var object: [String: JSONValue] = ["username": .string(user.user), "engine": .string(engine)]
         if let cluster = account.dbCluster(user.instance), let writer = cluster.writer, let database = databases[writer] {
             object.merge(["password": .string(database.users[user.user] ?? ""), "host": .string(cluster.endpoint), "port": .int(Int64(database.port)),
                           "dbClusterIdentifier": .string(user.instance)]) { _, new in new }

@@ -67,7 +67,8 @@ enum DatabaseInstanceFactory {
         configuration.threadPool = threadPool
         if let network {
             let id = spec.id
-            configuration.connectionFront = { channel in try network.admit(channel, to: id, port: Topology.DatabaseInstance.port) }
+            let port = spec.port
+            configuration.connectionFront = { channel in try network.admit(channel, to: id, port: port) }
         }
         let server = try ScriptedMySQLServer(configuration: configuration)
         try await services.start(server, name: "database \(spec.id)")

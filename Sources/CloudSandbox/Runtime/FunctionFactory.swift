@@ -26,11 +26,15 @@ enum FunctionFactory {
             (function.name, try context.block.address(try NetworkPlan.functionHost(topology, index)))
         })
         let targets = self.targets(context)
-        // Each target's DNS name → its alias, and its alias's port 3306 → the port it listens on.
+        // Each server: its name in the VPC, its alias, its port in the VPC (3306, or 5432 for PostgreSQL) and the port it listens on.
+        let owners = context.databases.map { ($0.key, $0.value.endpoint, $0.value.host, $0.value.servicePort, $0.value.port) }
+            + context.proxies.map { ($0.key, $0.value.endpoint, $0.value.host, $0.value.servicePort, $0.value.port) }
+            + context.proxies.values.flatMap { proxy in (proxy.endpoints ?? [:]).map { ($0.key, $0.value.endpoint, $0.value.host, proxy.servicePort, $0.value.port) } }
+        // Each target's DNS name → its alias, and its alias's service port → the port it listens on.
         var hosts: [String: String] = [:], ports: [String: Int] = [:]
-        for target in targets.values {
-            hosts[target.endpoint] = target.host
-            ports["\(target.host):3306"] = target.port
+        for (_, endpoint, host, servicePort, port) in owners {
+            hosts[endpoint] = host
+            ports["\(host):\(servicePort)"] = port
         }
         let network = context.network
         let blackHole = try network.flatMap { $0.model.deniedConnections == .drop ? try BlackHole(address: try context.block.address(4)) : nil }
@@ -45,8 +49,6 @@ enum FunctionFactory {
             await context.services.hold("DNS responder") { await dns.close() }
             context.logger.debug("functions' DNS: the sandbox's names, and \(forwarder.map { "other names forwarded to \($0)" } ?? "NXDOMAIN for other names (network.dnsForwarder forwards them)")")
         }
-        let owners = context.databases.map { ($0.key, $0.value.host, $0.value.port) } + context.proxies.map { ($0.key, $0.value.host, $0.value.port) }
-            + context.proxies.values.flatMap { ($0.endpoints ?? [:]).map { ($0.key, $0.value.host, $0.value.port) } }
         let environment = LambdaService.Environment(
             account: context.account, awsEndpoint: "", targets: targets,
             place: { name, vpc throws(AWSError) in try Self.place(name, vpc, alias: aliases[name] ?? "127.0.0.1", network: network) },
@@ -55,7 +57,7 @@ enum FunctionFactory {
                 runtimeAPIHost: try context.block.address(3),
                 blackHole: blackHole.map { "\($0.address):\($0.port)" },
                 dropped: { source in
-                    owners.filter { network?.isDenied(from: source, to: $0.0, port: 3306) == true }.flatMap { ["\($0.1):3306", "\($0.1):\($0.2)"] }
+                    owners.filter { network?.isDenied(from: source, to: $0.0, port: $0.3) == true }.flatMap { ["\($0.2):\($0.3)", "\($0.2):\($0.4)"] }
                 },
                 trust: context.certificates.functionTrustVariables, dns: dns.map { "\($0.host):\($0.port)" }),
             awsAccess: { source, service in

@@ -2,7 +2,8 @@ import SandboxClusterFailover
 import SandboxAWSCore
 import Foundation
 import Logging
-import SandboxMySQLNIO
+import NIOSSL
+import SandboxPKI
 import SandboxRDSProxy
 import SandboxVirtualNetwork
 
@@ -32,18 +33,32 @@ enum ProxyFactory {
         }
     }
 
-    /// Starts the proxy and its additional endpoints (each in `endpointServers`), as services of the sandbox.
-    static func start(_ spec: Topology.Proxy, index: Int, host: String, context: Context,
-                      endpointServers: inout [String: RDSProxyServer]) async throws -> (RDSProxyServer, Endpoints.Proxy) {
-        let path = "proxies[\(index)]"
+    /// What both engines' proxies are made from: the control-plane record (CreateDBProxy validated), the certificate
+    /// from the proxy CA, and the target (a cluster's writer) with its endpoint and the trust to dial it with.
+    struct Prepared {
+        var record: DBProxyRecord
+        var certificate: TLSConfiguration
+        var targetID: String
+        var cluster: ClusterRuntime.Cluster?
+        var database: Endpoints.Database
+        var instance: Topology.DatabaseInstance
+        var targetTLS: ClientTLS?
+    }
+
+    static func prepare(_ spec: Topology.Proxy, path: String, host: String, context: Context) throws -> Prepared {
         let account = context.account
         let roleARN = account.roleARN(spec.role)
+        // A proxy in front of a cluster targets its writer and follows it through failover.
+        let cluster = context.clusters.clusters[spec.target]
+        let targetID = cluster.flatMap { context.clusters.writer(of: $0.spec.id) } ?? spec.target
+        let instance = context.topology.instances.first { $0.id == targetID }!
+        let engine = instance.resolvedEngine
         let auth = try spec.auth.enumerated().map { a, entry throws(TopologyError) -> [String: String] in
             guard let arn = entry.secret.hasPrefix("arn:") ? entry.secret : account.secretARN(named: entry.secret) else {
                 throw TopologyError(path: "\(path).auth[\(a)].secret", "no secret '\(entry.secret)' exists")
             }
-            return ["AuthScheme": "SECRETS", "SecretArn": arn, "IAMAuth": (entry.iamAuth ?? .disabled).rawValue,
-                    "ClientPasswordAuthType": (entry.clientPasswordAuthType ?? .nativePassword).rawValue]
+            let type = entry.clientPasswordAuthType ?? (engine == .postgres ? .scramSHA256 : .nativePassword)
+            return ["AuthScheme": "SECRETS", "SecretArn": arn, "IAMAuth": (entry.iamAuth ?? .disabled).rawValue, "ClientPasswordAuthType": type.rawValue]
         }
         var pool: [String: String] = [:]
         if let group = spec.targetGroup {
@@ -53,12 +68,9 @@ enum ProxyFactory {
             pool["InitQuery"] = group.initQuery
             for (i, filter) in (group.sessionPinningFilters ?? []).enumerated() { pool["SessionPinningFilters.member.\(i + 1)"] = filter }
         }
-        // A proxy in front of a cluster targets its writer and follows it through failover.
-        let cluster = context.clusters.clusters[spec.target]
-        let targetID = cluster.flatMap { context.clusters.writer(of: $0.spec.id) } ?? spec.target
         let record: DBProxyRecord
         do throws(AWSError) {
-            record = try account.createDBProxy(name: spec.name, roleARN: roleARN, auth: auth, requireTLS: spec.requireTLS ?? false,
+            record = try account.createDBProxy(name: spec.name, engineFamily: engine.family, roleARN: roleARN, auth: auth, requireTLS: spec.requireTLS ?? false,
                                                idleClientTimeout: spec.idleClientTimeout, subnets: spec.subnets ?? ["subnet-sandbox"],
                                                securityGroups: spec.securityGroups ?? [], pool: pool, targets: cluster == nil ? [targetID] : [],
                                                trackedCluster: cluster?.spec.id, resourceID: spec.resourceId)
@@ -69,19 +81,28 @@ enum ProxyFactory {
         let certificate = try context.certificates.proxyCA.issueServerCertificate(commonName: record.endpoint, dnsNames: [record.endpoint, wildcard],
                                                                                   ipAddresses: [host])
         let database = context.databases[targetID]!
-        let instance = context.topology.instances.first { $0.id == targetID }!
         // A cluster's proxy dials the cluster endpoint's name, which every member's certificate carries.
         let targetName = cluster?.endpoint ?? database.endpoint
-        let targetTLS = try database.caBundle.map { _ in
-            try MySQLConnection.TLS.trusting(caPEM: context.certificates.rdsCA.certificatePEM, serverHostname: targetName)
-        }
+        let targetTLS = try database.caBundle.map { _ in try ClientTLS.trusting(caPEM: context.certificates.rdsCA.certificatePEM, serverHostname: targetName) }
+        return Prepared(record: record, certificate: try certificate.serverTLSConfiguration(), targetID: targetID, cluster: cluster, database: database,
+                        instance: instance, targetTLS: targetTLS)
+    }
+
+    /// Starts the proxy and its additional endpoints (each in `endpointServers`), as services of the sandbox.
+    static func start(_ spec: Topology.Proxy, index: Int, host: String, context: Context,
+                      endpointServers: inout [String: RDSProxyServer]) async throws -> (RDSProxyServer, Endpoints.Proxy) {
+        let path = "proxies[\(index)]"
+        let account = context.account
+        let prepared = try Self.prepare(spec, path: path, host: host, context: context)
+        let (record, cluster, targetID, database, instance) = (prepared.record, prepared.cluster, prepared.targetID, prepared.database, prepared.instance)
+        let targetTLS = prepared.targetTLS
         let network = context.network
         let name = spec.name
         var configuration = RDSProxyConfiguration(
             record: record, account: account, host: host,
             target: .init(instanceID: targetID, host: database.host, port: database.port, maxConnections: instance.maxConnections ?? 151,
                           tls: targetTLS, sourceAddress: network == nil ? nil : host),
-            tls: try certificate.serverTLSConfiguration(), maxClientConnections: spec.maxClientConnections ?? 4_000, logger: context.logger)
+            tls: prepared.certificate, maxClientConnections: spec.maxClientConnections ?? 4_000, logger: context.logger)
         if let network {
             configuration.connectionFront = { channel in try network.admit(channel, to: name, port: 3306) }
             configuration.peerName = { network.owner(ofPeer: $0) }

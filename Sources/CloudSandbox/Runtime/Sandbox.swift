@@ -9,6 +9,7 @@ import SandboxMySQLWire
 import SandboxRDSProxy
 @_exported import SandboxAudit
 import SandboxScriptedMySQL
+import SandboxScriptedPostgres
 import SandboxVirtualNetwork
 
 /// A running sandbox: every resource of a topology, listening on the sandbox's own loopback addresses, each server
@@ -30,6 +31,8 @@ public final class Sandbox: Sendable {
     public let lambda: LambdaService
     let instances: [String: ScriptedMySQLServer]
     let proxies: [String: RDSProxyServer]
+    /// The PostgreSQL instances and proxies.
+    let postgres: PostgresServers
     let apis: [String: HTTPAPIServer]
     let clusters: ClusterRuntime
     let proxyEndpoints: ProxyEndpointRuntime
@@ -37,7 +40,7 @@ public final class Sandbox: Sendable {
 
     init(topology: Topology, endpoints: Endpoints, stateDirectory: URL, account: AccountState, aws: AWSEndpoint, audit: AuditLog,
          network: VirtualNetwork?, lambda: LambdaService, instances: [String: ScriptedMySQLServer], proxies: [String: RDSProxyServer],
-         apis: [String: HTTPAPIServer], clusters: ClusterRuntime, proxyEndpoints: ProxyEndpointRuntime, services: SandboxServices) {
+         postgres: PostgresServers, apis: [String: HTTPAPIServer], clusters: ClusterRuntime, proxyEndpoints: ProxyEndpointRuntime, services: SandboxServices) {
         self.topology = topology
         self.endpoints = endpoints
         self.stateDirectory = stateDirectory
@@ -48,6 +51,7 @@ public final class Sandbox: Sendable {
         self.lambda = lambda
         self.instances = instances
         self.proxies = proxies
+        self.postgres = postgres
         self.apis = apis
         self.clusters = clusters
         self.proxyEndpoints = proxyEndpoints
@@ -136,6 +140,12 @@ public final class Sandbox: Sendable {
     /// The scripted server behind database instance `id` (rules, query log, kill, restart).
     public func database(_ id: String) -> ScriptedMySQLServer? { self.instances[id] }
 
+    /// The scripted PostgreSQL server behind `engine: postgres` instance `id` (query log, kill, restart).
+    public func postgresDatabase(_ id: String) -> ScriptedPostgresServer? { self.postgres.instances[id] }
+
+    /// The RDS Proxy for PostgreSQL `name` (statistics, audit of logins).
+    public func postgresProxy(_ name: String) -> PostgresProxyServer? { self.postgres.proxies[name] }
+
     /// Stops everything, in the reverse order of the start, and frees the sandbox's addresses.
     public func shutdown() async { await self.services.shutdown() }
 
@@ -144,4 +154,10 @@ public final class Sandbox: Sendable {
 
     /// Waits until the sandbox stops by itself — a server failed, taking the rest down — and returns why.
     public func untilStopped() async throws -> (any Error)? { try await self.services.untilStopped() }
+}
+
+/// A sandbox's PostgreSQL servers: `engine: postgres` instances and the proxies in front of them.
+struct PostgresServers: Sendable {
+    var instances: [String: ScriptedPostgresServer] = [:]
+    var proxies: [String: PostgresProxyServer] = [:]
 }

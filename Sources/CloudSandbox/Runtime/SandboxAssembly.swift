@@ -9,6 +9,7 @@ import NIOConcurrencyHelpers
 import SandboxRDSProxy
 import SandboxAudit
 import SandboxScriptedMySQL
+import SandboxScriptedPostgres
 import SandboxVirtualNetwork
 
 /// Starts a topology's servers as services of the sandbox, in dependency order — what each needs listens before it
@@ -32,12 +33,21 @@ struct SandboxAssembly {
         let network = try NetworkPlan.model(for: topology, loopback: { try? block.address($0) })
             .map { VirtualNetwork(model: $0, logger: logger) }
         var instances: [String: ScriptedMySQLServer] = [:]
+        var postgresInstances: [String: ScriptedPostgresServer] = [:]
         var databases: [String: Endpoints.Database] = [:]
         var hosts: [String: String] = [:]
         for (index, (_, spec)) in topology.placedInstances.enumerated() { hosts[spec.id] = try block.address(try NetworkPlan.hostNumber(index)) }
         for (index, spec) in topology.databases.enumerated() {
             if let external = spec.external {
                 databases[spec.id] = DatabaseInstanceFactory.register(external: external, spec, account: account)
+                continue
+            }
+            if spec.resolvedEngine == .postgres {
+                let (server, database) = try await PostgresInstanceFactory.start(
+                    spec, path: "databases[\(index)]", host: hosts[spec.id]!, network: network, account: account, certificates: certificates,
+                    baseDirectory: self.baseDirectory, services: services, logger: logger)
+                postgresInstances[spec.id] = server
+                databases[spec.id] = database
                 continue
             }
             let (server, database) = try await DatabaseInstanceFactory.start(
@@ -62,11 +72,18 @@ struct SandboxAssembly {
         let context = ProxyFactory.Context(topology: topology, account: account, network: network, certificates: certificates, databases: databases,
                                            clusters: clusters, block: block, services: services, logger: logger)
         var proxies: [String: RDSProxyServer] = [:]
+        var postgresProxies: [String: PostgresProxyServer] = [:]
         var endpointServers: [String: RDSProxyServer] = [:]
         var proxyEndpoints: [String: Endpoints.Proxy] = [:]
         let before = topology.instances.count + (topology.network?.hosts ?? []).count
         for (index, spec) in (topology.proxies ?? []).enumerated() {
             let host = try network?.model.eni(owner: spec.name)?.loopback ?? block.address(try NetworkPlan.hostNumber(before + index))
+            if databases[spec.target]?.engine == "postgres" {
+                let (server, endpoint) = try await ProxyFactory.startPostgres(spec, index: index, host: host, context: context)
+                postgresProxies[spec.name] = server
+                proxyEndpoints[spec.name] = endpoint
+                continue
+            }
             let (server, endpoint) = try await ProxyFactory.start(spec, index: index, host: host, context: context, endpointServers: &endpointServers)
             proxies[spec.name] = server
             proxyEndpoints[spec.name] = endpoint
@@ -101,7 +118,8 @@ struct SandboxAssembly {
         await endpoints.describe(lambda, apis: apis, model: network?.model)
         described.withLockedValue { [endpoints] in $0 = endpoints }
         return Sandbox(topology: topology, endpoints: endpoints, stateDirectory: self.stateDirectory, account: account, aws: aws, audit: self.audit,
-                             network: network, lambda: lambda, instances: instances, proxies: proxies, apis: apis, clusters: clusters,
+                             network: network, lambda: lambda, instances: instances, proxies: proxies,
+                             postgres: .init(instances: postgresInstances, proxies: postgresProxies), apis: apis, clusters: clusters,
                              proxyEndpoints: endpointRuntime, services: services)
     }
 }

@@ -17,8 +17,15 @@ public struct Endpoints: Sendable, Codable, Equatable {
         public var users: [String: String]
         /// With a network: the instance's interface.
         public var eni: Interface?
+        /// `postgres` for a PostgreSQL instance; nil for MySQL.
+        public var engine: String?
 
-        package init(host: String, port: Int, endpoint: String, caBundle: String? = nil, tls: String, users: [String: String], eni: Interface? = nil) {
+        /// The port the instance serves in its VPC (3306 or 5432), which clients name in IAM tokens.
+        public var servicePort: Int { self.engine == "postgres" ? 5432 : 3306 }
+
+        package init(host: String, port: Int, endpoint: String, caBundle: String? = nil, tls: String, users: [String: String], eni: Interface? = nil,
+                     engine: String? = nil) {
+            self.engine = engine
             self.host = host
             self.port = port
             self.endpoint = endpoint
@@ -59,8 +66,15 @@ public struct Endpoints: Sendable, Codable, Equatable {
         public var eni: Interface?
         /// Its additional endpoints by name (each dialled and verified as the proxy is, with its own name).
         public var endpoints: [String: ProxyEndpoint]?
+        /// `POSTGRESQL` for a proxy in front of PostgreSQL; nil for MySQL.
+        public var engineFamily: String?
 
-        package init(endpoint: String, host: String, port: Int, requireTLS: Bool, iamAuth: Bool, resourceId: String, caBundle: String, eni: Interface? = nil, endpoints: [String: ProxyEndpoint]? = nil) {
+        /// The port the proxy serves in its VPC (3306 or 5432), which clients name in IAM tokens.
+        public var servicePort: Int { self.engineFamily == "POSTGRESQL" ? 5432 : 3306 }
+
+        package init(endpoint: String, host: String, port: Int, requireTLS: Bool, iamAuth: Bool, resourceId: String, caBundle: String, eni: Interface? = nil,
+                     endpoints: [String: ProxyEndpoint]? = nil, engineFamily: String? = nil) {
+            self.engineFamily = engineFamily
             self.endpoint = endpoint
             self.host = host
             self.port = port

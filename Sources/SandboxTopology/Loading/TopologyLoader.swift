@@ -68,6 +68,8 @@ public enum TopologyLoader {
     /// The values of the topology's enum-like keys, for the error that names a wrong one.
     static let allowedValues: [String: [String]] = [
         "plugin": MySQLAuthPlugin.allCases.map(\.rawValue),
+        "engine": Topology.DatabaseInstance.Engine.allCases.map(\.rawValue),
+        "method": Topology.DatabaseInstance.PostgresMethod.allCases.map(\.rawValue),
         "tls": Topology.DatabaseInstance.TLSMode.allCases.map(\.rawValue),
         "iamAuth": Topology.Proxy.Auth.IAMAuth.allCases.map(\.rawValue),
         "clientPasswordAuthType": Topology.Proxy.Auth.ClientPasswordAuthType.allCases.map(\.rawValue),

@@ -9,16 +9,20 @@ extension Topology {
                 case disabled = "DISABLED", required = "REQUIRED", enabled = "ENABLED"
             }
 
-            /// UserAuthConfig's ClientPasswordAuthType (the MySQL ones): what clients speak to the proxy.
+            /// UserAuthConfig's ClientPasswordAuthType: what clients speak to the proxy (MySQL's or PostgreSQL's).
             public enum ClientPasswordAuthType: String, Sendable, Codable, CaseIterable {
                 case nativePassword = "MYSQL_NATIVE_PASSWORD", cachingSHA2Password = "MYSQL_CACHING_SHA2_PASSWORD"
+                case scramSHA256 = "POSTGRES_SCRAM_SHA_256", md5 = "POSTGRES_MD5"
+
+                /// The engine family it belongs to.
+                public var family: String { self.rawValue.hasPrefix("POSTGRES") ? "POSTGRESQL" : "MYSQL" }
             }
 
             /// A secret of `secrets` (name) or any secret ARN.
             public var secret: String
             /// DISABLED by default.
             public var iamAuth: IAMAuth?
-            /// MYSQL_NATIVE_PASSWORD by default.
+            /// MYSQL_NATIVE_PASSWORD, or POSTGRES_SCRAM_SHA_256 for a PostgreSQL target, by default.
             public var clientPasswordAuthType: ClientPasswordAuthType?
             public init(secret: String, iamAuth: IAMAuth? = nil, clientPasswordAuthType: ClientPasswordAuthType? = nil) {
                 self.secret = secret
@@ -63,6 +67,8 @@ extension Topology {
         }
 
         public var name: String
+        /// MYSQL or POSTGRESQL; the target's engine decides it, and a different value here is refused.
+        public var engineFamily: String?
         /// The role (name or ARN) the proxy reads its secrets as.
         public var role: String
         public var auth: [Auth]
@@ -84,7 +90,8 @@ extension Topology {
 
         public init(name: String, role: String, auth: [Auth], target: String, requireTLS: Bool? = nil, idleClientTimeout: Int? = nil,
                     targetGroup: TargetGroup? = nil, subnets: [String]? = nil, securityGroups: [String]? = nil, maxClientConnections: Int? = nil,
-                    resourceId: String? = nil, endpoints: [Endpoint]? = nil) {
+                    resourceId: String? = nil, endpoints: [Endpoint]? = nil, engineFamily: String? = nil) {
+            self.engineFamily = engineFamily
             self.endpoints = endpoints
             self.resourceId = resourceId
             self.name = name

@@ -39,8 +39,23 @@ public struct Topology: Sendable, Codable, Equatable {
         self.secrets = secrets
     }
 
-    /// One scripted MySQL instance.
+    /// One scripted MySQL or PostgreSQL instance.
     public struct DatabaseInstance: Sendable, Codable, Equatable {
+        /// RDS's `Engine`: what the instance speaks.
+        public enum Engine: String, Sendable, Codable, CaseIterable {
+            case mysql, postgres
+
+            /// The port it serves in its VPC: 3306 or 5432.
+            public var port: Int { self == .postgres ? 5432 : 3306 }
+            /// The EngineFamily of a proxy in front of it.
+            public var family: String { self == .postgres ? "POSTGRESQL" : "MYSQL" }
+        }
+
+        /// How a PostgreSQL user logs in (`pg_hba.conf`'s method).
+        public enum PostgresMethod: String, Sendable, Codable, CaseIterable {
+            case scramSHA256 = "scram-sha-256", md5, password
+        }
+
         public enum TLSMode: String, Sendable, Codable, CaseIterable {
             /// TLS offered, plain connections refused (require_secure_transport=ON, error 3159).
             case required
@@ -53,21 +68,24 @@ public struct Topology: Sendable, Codable, Equatable {
         public struct User: Sendable, Codable, Equatable {
             public var name: String
             public var password: String
+            /// MySQL: the auth plugin (caching_sha2_password by default).
             public var plugin: MySQLAuthPlugin?
+            /// PostgreSQL: the method (scram-sha-256 by default).
+            public var method: PostgresMethod?
             public var host: String?
 
-            public init(name: String, password: String, plugin: MySQLAuthPlugin? = nil, host: String? = nil) {
+            public init(name: String, password: String, plugin: MySQLAuthPlugin? = nil, method: PostgresMethod? = nil, host: String? = nil) {
                 self.name = name
                 self.password = password
                 self.plugin = plugin
+                self.method = method
                 self.host = host
             }
         }
 
-        /// The port the instance serves in its VPC (what security group rules name); here it listens on an ephemeral one.
-        public static let port = 3306
-
         public var id: String
+        /// mysql by default.
+        public var engine: Engine?
         public var engineVersion: String?
         public var users: [User]
         /// Schemas created empty.
@@ -95,9 +113,15 @@ public struct Topology: Sendable, Codable, Equatable {
             }
         }
 
-        public init(id: String, engineVersion: String? = nil, users: [User], databases: [String]? = nil, schema: String? = nil,
+        /// The engine, mysql when not given.
+        public var resolvedEngine: Engine { self.engine ?? .mysql }
+        /// The port the instance serves in its VPC (what security group rules name); here it listens on an ephemeral one.
+        public var port: Int { self.resolvedEngine.port }
+
+        public init(id: String, engine: Engine? = nil, engineVersion: String? = nil, users: [User], databases: [String]? = nil, schema: String? = nil,
                     schemaDatabase: String? = nil, script: String? = nil, maxConnections: Int? = nil, tls: TLSMode? = nil,
                     subnet: String? = nil, securityGroups: [String]? = nil, external: External? = nil) {
+            self.engine = engine
             self.external = external
             self.subnet = subnet
             self.securityGroups = securityGroups
@@ -136,6 +160,6 @@ extension Topology {
 
 extension Topology.DatabaseInstance.User: RedactedWhenRendered {
     public var renderedFields: KeyValuePairs<String, Any> {
-        ["name": self.name, "password": Redacted(), "plugin": self.plugin as Any, "host": self.host as Any]
+        ["name": self.name, "password": Redacted(), "plugin": self.plugin as Any, "method": self.method as Any, "host": self.host as Any]
     }
 }

@@ -125,8 +125,26 @@ extension Topology {
             for (a, auth) in proxy.auth.enumerated() where !auth.secret.hasPrefix("arn:") && !secrets.contains(auth.secret) {
                 throw TopologyError(path: "\(path).auth[\(a)].secret", "'\(auth.secret)' is not a secret under secrets; declare it or give its ARN")
             }
+            try self.checkEngineFamily(of: proxy, at: path)
         }
         try self.validateProxyEndpoints(proxyNames: names)
+    }
+
+    /// A proxy speaks its target's engine: an `engineFamily` or a ClientPasswordAuthType of the other engine is refused,
+    /// naming the target's `engine`.
+    private func checkEngineFamily(of proxy: Proxy, at path: String) throws(TopologyError) {
+        let placed = self.placedInstances.first { $0.1.id == proxy.target }
+        let engine = placed?.1.resolvedEngine ?? .mysql  // a cluster is Aurora MySQL
+        let engineKey = placed.map { "\($0.0).engine" } ?? "the engine of cluster \(proxy.target)"
+        if let family = proxy.engineFamily, family != engine.family {
+            throw TopologyError(path: "\(path).engineFamily", "\(family) does not match its target \(proxy.target) (\(engineKey): \(engine.rawValue), family \(engine.family)); "
+                                + "one proxy serves one engine: drop engineFamily or target a \(family == "POSTGRESQL" ? "postgres" : "mysql") instance")
+        }
+        for (a, auth) in proxy.auth.enumerated() {
+            guard let type = auth.clientPasswordAuthType, type.family != engine.family else { continue }
+            throw TopologyError(path: "\(path).auth[\(a)].clientPasswordAuthType", "\(type.rawValue) is for \(type.family) and the target \(proxy.target) "
+                                + "is \(engine.rawValue) (\(engineKey)); use \(engine == .postgres ? "POSTGRES_SCRAM_SHA_256 or POSTGRES_MD5" : "MYSQL_NATIVE_PASSWORD or MYSQL_CACHING_SHA2_PASSWORD")")
+        }
     }
 
     /// Proxy endpoints: names of their own (not `default`, no proxy's), and READ_ONLY only on a cluster with a reader.

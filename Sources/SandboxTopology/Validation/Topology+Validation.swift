@@ -38,6 +38,7 @@ extension Topology {
                     throw TopologyError(path: "\(path).\(field)", "applies to instances the sandbox runs; an external server keeps its own (drop it)")
                 }
             }
+            try Self.checkEngine(of: database, at: path)
             if database.schema != nil, database.schemaDatabase == nil, database.databases?.count != 1 {
                 throw TopologyError(path: "\(path).schemaDatabase", "name the schema the .sql file runs in")
             }
@@ -64,6 +65,29 @@ extension Topology {
             where !(0...3_600).contains(value) {
                 throw TopologyError(path: "\(path).failover.\(field)", "\(value) is not 0 to 3600 seconds")
             }
+        }
+    }
+
+    /// A user's way to log in is its engine's: `plugin` for MySQL, `method` for PostgreSQL. A PostgreSQL instance
+    /// runs on its own (not in a cluster, not external, without a script) for now.
+    private static func checkEngine(of database: DatabaseInstance, at path: String) throws(TopologyError) {
+        let postgres = database.resolvedEngine == .postgres
+        for (index, user) in database.users.enumerated() {
+            if postgres, user.plugin != nil {
+                throw TopologyError(path: "\(path).users[\(index)].plugin", "is a MySQL auth plugin and this instance's engine is postgres; "
+                                    + "give method: scram-sha-256, md5 or password")
+            }
+            if !postgres, user.method != nil {
+                throw TopologyError(path: "\(path).users[\(index)].method", "is a PostgreSQL login method and this instance's engine is mysql; "
+                                    + "give plugin, or engine: postgres")
+            }
+        }
+        guard postgres else { return }
+        for (field, given) in [("script", database.script != nil), ("external", database.external != nil)] where given {
+            throw TopologyError(path: "\(path).\(field)", "is not supported for engine postgres yet; drop it (the scripted PostgreSQL backend runs the schema's SQL)")
+        }
+        if path.hasPrefix("clusters") {
+            throw TopologyError(path: "\(path).engine", "aurora-postgresql clusters are not supported yet; run a postgres instance under databases")
         }
     }
 

@@ -1,0 +1,53 @@
+import Foundation
+import Logging
+import NIOSSL
+import SandboxAWSCore
+import SandboxScriptedPostgres
+import SandboxVirtualNetwork
+
+/// Turns a topology's `engine: postgres` instance into a running scripted PostgreSQL server on its ENI, serving 5432 in
+/// its VPC, registered with RDS (engine postgres) so a proxy of family POSTGRESQL can target it.
+enum PostgresInstanceFactory {
+    static func start(_ spec: Topology.DatabaseInstance, path: String, host: String, network: VirtualNetwork?, account: AccountState,
+                      certificates: SandboxCertificates, baseDirectory: URL, services: SandboxServices,
+                      logger: Logger) async throws -> (ScriptedPostgresServer, Endpoints.Database) {
+        let endpoint = "\(spec.id).\(account.rdsEndpointSuffix).\(account.region).rds.amazonaws.com"
+        var seed: [(database: String, sql: String)] = []
+        if let schema = spec.schema {
+            let file = URL(fileURLWithPath: schema, relativeTo: baseDirectory).standardizedFileURL.path
+            guard let sql = try? String(contentsOfFile: file, encoding: .utf8) else {
+                throw TopologyError(path: "\(path).schema", "cannot read '\(file)'; paths are relative to the topology file")
+            }
+            seed.append((spec.schemaDatabase ?? spec.databases?.first ?? "postgres", sql))
+        }
+        let tlsMode = spec.tls ?? .optional
+        var tls: TLSConfiguration?
+        if tlsMode != .disabled {
+            let certificate = try certificates.rdsCA.issueServerCertificate(
+                commonName: endpoint, dnsNames: [endpoint, "*." + endpoint.split(separator: ".").dropFirst().joined(separator: ".")], ipAddresses: [host])
+            tls = try certificate.serverTLSConfiguration()
+        }
+        var instanceLogger = logger
+        instanceLogger[metadataKey: "db.instance"] = "\(spec.id)"
+        let users = spec.users.map { user in
+            PostgresUser(name: user.name, password: user.password, method: user.method.flatMap { PostgresUser.Method(rawValue: $0.rawValue) } ?? .scramSHA256,
+                         superuser: user.name == spec.users.first?.name)
+        }
+        var configuration = ScriptedPostgresConfiguration(
+            host: host, port: 0, serverVersion: spec.engineVersion ?? "15.8", users: users, databases: spec.databases ?? [], seedSQL: seed, tls: tls,
+            requireTLS: tlsMode == .required, maxConnections: spec.maxConnections ?? 100, logger: instanceLogger)
+        if let network {
+            let id = spec.id
+            configuration.connectionFront = { channel in try network.admit(channel, to: id, port: 5432) }
+        }
+        let server = try ScriptedPostgresServer(configuration: configuration)
+        try await services.start(server, name: "database \(spec.id)")
+        account.registerDBInstance(DBInstanceRecord(identifier: spec.id, engine: "postgres", engineVersion: spec.engineVersion ?? "15.8", address: endpoint,
+                                                    port: server.port, masterUsername: spec.users[0].name, dbName: spec.databases?.first,
+                                                    region: account.region, accountID: account.accountID))
+        let database = Endpoints.Database(host: host, port: server.port, endpoint: endpoint, caBundle: tlsMode == .disabled ? nil : certificates.rdsBundlePath,
+                                          tls: tlsMode.rawValue, users: Dictionary(spec.users.map { ($0.name, $0.password) }, uniquingKeysWith: { a, _ in a }),
+                                          eni: network?.model.eni(owner: spec.id).map(Endpoints.Interface.init), engine: "postgres")
+        return (server, database)
+    }
+}

@@ -1,0 +1,34 @@
+import Foundation
+import SandboxAWSCore
+import SandboxRDSProxy
+import SandboxTopology
+
+extension ProxyFactory {
+    /// Starts an RDS Proxy for PostgreSQL (its target's engine is postgres) on its ENI, serving 5432 in its VPC.
+    static func startPostgres(_ spec: Topology.Proxy, index: Int, host: String, context: Context) async throws -> (PostgresProxyServer, Endpoints.Proxy) {
+        let path = "proxies[\(index)]"
+        if spec.endpoints?.isEmpty == false {
+            throw TopologyError(path: "\(path).endpoints", "additional endpoints are not supported for a PostgreSQL proxy yet; drop them")
+        }
+        let prepared = try Self.prepare(spec, path: path, host: host, context: context)
+        let network = context.network
+        let name = spec.name
+        var configuration = RDSProxyConfiguration(
+            record: prepared.record, account: context.account, host: host, virtualPort: 5432,
+            target: .init(instanceID: prepared.targetID, host: prepared.database.host, port: prepared.database.port,
+                          maxConnections: prepared.instance.maxConnections ?? 100, tls: prepared.targetTLS, sourceAddress: network == nil ? nil : host),
+            tls: prepared.certificate, maxClientConnections: spec.maxClientConnections ?? 4_000, logger: context.logger)
+        if let network {
+            configuration.connectionFront = { channel in try network.admit(channel, to: name, port: 5432) }
+            configuration.peerName = { network.owner(ofPeer: $0) }
+        }
+        let server = try PostgresProxyServer(configuration: configuration)
+        try await context.services.start(server, name: "proxy \(spec.name)")
+        let record = prepared.record
+        let endpoint = Endpoints.Proxy(endpoint: record.endpoint, host: host, port: server.port, requireTLS: record.requireTLS,
+                                       iamAuth: record.auth.contains { $0.iamAuth == "REQUIRED" }, resourceId: record.resourceID,
+                                       caBundle: context.certificates.proxyBundlePath, eni: network?.model.eni(owner: name).map(Endpoints.Interface.init),
+                                       engineFamily: "POSTGRESQL")
+        return (server, endpoint)
+    }
+}
