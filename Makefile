@@ -4,18 +4,18 @@
 SWIFT ?= swift
 APT_PACKAGES := libmariadb-dev mariadb-client mariadb-server libsqlite3-dev libssl-dev pkg-config curl jq sysbench graphviz tmux sqlite3 \
 	python3 python3-venv nodejs node-mysql file golang-go golang-github-go-sql-driver-mysql-dev golang-github-aws-aws-sdk-go-dev \
-	postgresql-client
+	postgresql-client golang-github-lib-pq-dev
 BENCH_PACKAGES := wrk nginx-light
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 ENDPOINTS ?= .sandbox/endpoints.json
 
-# The Python tools the sandbox and its tests run (boto3, the aws CLI, awslambdaric, PyMySQL, pg8000, psycopg2) live in a virtual
+# The Python tools the sandbox and its tests run (boto3, the aws CLI, awslambdaric, PyMySQL, pg8000, psycopg2, asyncpg) live in a virtual
 # environment under the build folder, made from the machine's python3, so a distribution's externally managed
 # interpreter (PEP 668) is never installed into. Its bin/ comes first on PATH for every recipe, and process
 # functions whose command is a bare `python3` run with its interpreter (CLOUDSANDBOX_PYTHON), as Lambda's image
 # provides boto3 and awslambdaric.
 PYTHON_ENV := $(CURDIR)/.build/python
-PYTHON_PACKAGES := boto3 awscli awslambdaric PyMySQL pg8000 psycopg2-binary
+PYTHON_PACKAGES := boto3 awscli awslambdaric PyMySQL pg8000 psycopg2-binary asyncpg
 export PATH := $(PYTHON_ENV)/bin:$(PATH)
 export CLOUDSANDBOX_PYTHON := $(PYTHON_ENV)/bin/python3
 
@@ -34,7 +34,7 @@ deps:
 	$(call install_missing,$(APT_PACKAGES))
 	@command -v python3 >/dev/null || { echo "python3 is missing and apt-get could not install it: install Python 3 with its venv module" \
 		"(Debian/Ubuntu: apt-get install python3 python3-venv), then run make again" >&2; exit 1; }
-	@$(PYTHON_ENV)/bin/python3 -c "import boto3, awscli, awslambdaric, pymysql, pg8000, psycopg2" 2>/dev/null || { \
+	@$(PYTHON_ENV)/bin/python3 -c "import boto3, awscli, awslambdaric, pymysql, pg8000, psycopg2, asyncpg" 2>/dev/null || { \
 		echo "making the Python environment $(PYTHON_ENV): $(PYTHON_PACKAGES)"; \
 		rm -rf $(PYTHON_ENV) && python3 -m venv $(PYTHON_ENV) && $(PYTHON_ENV)/bin/python3 -m pip install -q --disable-pip-version-check $(PYTHON_PACKAGES); }
 

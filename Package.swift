@@ -245,7 +245,7 @@ let package = Package(
                                                        "SandboxRedaction", .product(name: "NIOConcurrencyHelpers", package: "swift-nio")]),
         .executableTarget(name: "SandboxBench", dependencies: [
             "CloudSandbox", "SandboxMySQLWire", "SandboxMySQLNIO", "SandboxScriptedMySQL", "SandboxMariaDBClient", "SandboxTesting", "SandboxPKI", "SandboxSigV4", "SandboxIAMPolicy", "SandboxVirtualNetwork", "SandboxLambda",
-            "SandboxHTTP", "SandboxLifecycle", "SandboxJSON",
+            "SandboxHTTP", "SandboxLifecycle", "SandboxJSON", "SandboxPostgresNIO",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

@@ -1,4 +1,5 @@
-"""One PostgreSQL client's view of a server, as an app writes it: psycopg2 (libpq) or pg8000 (pure Python).
+"""One PostgreSQL client's view of a server, as an app writes it: psycopg2 (libpq), pg8000 (pure Python) or asyncpg
+(binary formats, types from the server's ParameterDescription).
 
 Usage: DB_PASSWORD=... client.py DRIVER HOST PORT USER DATABASE [SSLROOTCERT]
 Prints one JSON object: what the queries returned, or the server's error (SQLSTATE and message).
@@ -28,7 +29,27 @@ def run(connection, placeholder):
 
 
 try:
-    if driver == "psycopg2":
+    if driver == "asyncpg":
+        import asyncio
+        import ssl
+        import asyncpg
+
+        async def asyncpg_run():
+            context = ssl.create_default_context(cafile=root) if root else False
+            connection = await asyncpg.connect(host=host, port=int(port), user=user, password=password, database=database, ssl=context,
+                                               server_settings={"application_name": "items-asyncpg"}, timeout=10)
+            try:
+                fetched = await connection.fetch("SELECT name, price, in_stock FROM items WHERE price > $1 AND price < $2 ORDER BY id", 1, 3)
+                rows = [[r[0], type(r[1]).__name__ + ":" + str(r[1]), type(r[2]).__name__ + ":" + str(r[2])] for r in fetched]
+                new_id = await connection.fetchval("INSERT INTO items (name, price) VALUES ($1, $2) RETURNING id", "asyncpg-" + user + "-fig", 3)
+                application = await connection.fetchval("SHOW application_name")
+                count = await connection.fetchval("SELECT count(*) FROM items")
+                return {"rows": rows, "new_id": new_id, "count": count, "application_name": application}
+            finally:
+                await connection.close()
+
+        result = asyncio.run(asyncpg_run())
+    elif driver == "psycopg2":
         import psycopg2
         options = {"sslmode": "verify-full", "sslrootcert": root} if root else {"sslmode": "disable"}
         connection = psycopg2.connect(host=host, port=int(port), user=user, password=password, dbname=database,

@@ -14,7 +14,7 @@ import SandboxScriptedMySQL
 struct SandboxBench {
     struct Target { var name: String; var host: String; var port: Int; var user: String; var password: String }
 
-    /// `BENCH_ONLY=queries,sysbench,startup,network,http,proxy,stream,scale,lambda,interception,failover,aws,catalog,sandboxes` (any of
+    /// `BENCH_ONLY=queries,sysbench,startup,network,http,proxy,postgres,stream,scale,lambda,interception,failover,aws,catalog,sandboxes` (any of
     /// them) runs those parts alone; `BENCH_QUICK=1` the headline parts (`quickParts`); `SCALE_CLIENTS` and
     /// `SCALE_CYCLES` make the scale part smaller; `FAILOVER_PROFILE=aws` takes Aurora-like failover timings.
     static func main() async throws {
@@ -68,6 +68,7 @@ struct SandboxBench {
         if wants("network") { try await NetworkBench.run(logger: quiet); print() }
         if wants("http") { try await HTTPBench.run(logger: quiet); print() }
         if wants("proxy") { try await ProxyBench.run(logger: quiet); print() }
+        if wants("postgres") { try await PostgresBench.run(logger: quiet); print() }
         if wants("stream") {
             if let real { try await StreamingBench.run(real: real, logger: quiet) } else { print("1 GB result: not measured (no MariaDB)") }
             print()

@@ -24,14 +24,27 @@ public enum Psql {
 
     /// Each of `commands` as one `-c`, stopping at the first error; output unaligned, tuples only, no command tags.
     public static func run(_ target: Target, _ commands: [String]) async throws -> Subprocess.Result {
+        try await Subprocess.runOffThread(Self.arguments(target, commands), environment: Self.environment(target))
+    }
+
+    /// `run` on the calling thread (blocking).
+    public static func runNow(_ target: Target, _ commands: [String]) throws -> Subprocess.Result {
+        try Subprocess.run(Self.arguments(target, commands), environment: Self.environment(target))
+    }
+
+    /// libpq's environment for `target` (PGPASSWORD, PGSSLMODE, PGSSLROOTCERT, PGOPTIONS), as psql and pgbench read it.
+    public static func environment(_ target: Target) -> [String: String] {
         var environment = ProcessInfo.processInfo.environment
         environment["PGPASSWORD"] = target.password
         environment["PGSSLMODE"] = target.sslMode
         environment["PGCONNECT_TIMEOUT"] = "10"
         environment["PGSSLROOTCERT"] = target.rootCertificate ?? "/nonexistent"
         environment["PGOPTIONS"] = target.options
-        let arguments = ["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", target.host, "-p", String(target.port),
-                         "-U", target.user, "-d", target.database] + commands.flatMap { ["-c", $0] }
-        return try await Subprocess.runOffThread(arguments, environment: environment)
+        return environment
+    }
+
+    private static func arguments(_ target: Target, _ commands: [String]) -> [String] {
+        ["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", target.host, "-p", String(target.port),
+         "-U", target.user, "-d", target.database] + commands.flatMap { ["-c", $0] }
     }
 }

@@ -47,8 +47,14 @@ public enum Subprocess {
 
     /// `run` on a GCD thread, so the Swift cooperative pool stays free for the servers under test.
     public static func runOffThread(_ arguments: [String], environment: [String: String]? = nil) async throws -> Result {
+        try await self.offThread { try run(arguments, environment: environment) }
+    }
+
+    /// Blocking `work` (a child process to wait for, a server to start) on a GCD thread: the cooperative pool has a
+    /// thread per core, and servers in the same process need them meanwhile.
+    public static func offThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(with: Swift.Result { try run(arguments, environment: environment) }) }
+            DispatchQueue.global().async { continuation.resume(with: Swift.Result { try work() }) }
         }
     }
 
@@ -71,8 +77,20 @@ public enum Subprocess {
         let argv = (["/usr/bin/env"] + arguments).map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { for pointer in argv + envp { free(pointer) } }
+        // The child starts as from a shell: no signal blocked (a GCD or concurrency thread blocks nearly all, and pgbench's
+        // -T waits for a SIGALRM), and SIGPIPE, which this process ignores, back to its default.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var none = sigset_t(), defaults = sigset_t()
+        sigemptyset(&none)
+        sigemptyset(&defaults)
+        sigaddset(&defaults, SIGPIPE)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         var pid: pid_t = 0
-        let code = posix_spawn(&pid, "/usr/bin/env", &actions, nil, argv, envp)
+        let code = posix_spawn(&pid, "/usr/bin/env", &actions, &attributes, argv, envp)
         guard code == 0 else { throw SpawnError(arguments: arguments, code: code) }
         return pid
     }

@@ -92,10 +92,39 @@ struct PostgresProxyFixture {
         return (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]) ?? ["error": result.stdout + result.stderr]
     }
 
+    /// Fixtures/postgres/go/libpq_client.go (lib/pq), built once, through the proxy: its JSON answer.
+    func libpq(_ user: String, _ password: String, tls: Bool) async throws -> [String: Any] {
+        var environment = ProcessInfo.processInfo.environment
+        environment["DB_PASSWORD"] = password
+        let result = try await Subprocess.runOffThread([try Self.libpqClient.get(), "127.0.0.1", String(self.proxy.port), user, "items"] + (tls ? [Self.caFile] : []),
+                                                       environment: environment)
+        let line = result.stdout.split(separator: "\n").last.map(String.init) ?? ""
+        return (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]) ?? ["error": result.stdout + result.stderr]
+    }
+
+    /// The Go client, built in GOPATH mode with Debian's lib/pq (once per test run).
+    static let libpqClient: Result<String, any Error> = Result {
+        let output = NSTemporaryDirectory() + "cloudsandbox-libpq-client-\(UUID().uuidString.prefix(6))"
+        var environment = ProcessInfo.processInfo.environment
+        environment["GO111MODULE"] = "off"
+        environment["GOPATH"] = "/usr/share/gocode"
+        environment["GOCACHE"] = NSTemporaryDirectory() + "cloudsandbox-go-cache"
+        let build = try Subprocess.run(["go", "build", "-o", output, Self.fixtures.appendingPathComponent("postgres/go/libpq_client.go").path],
+                                       environment: environment)
+        guard build.status == 0 else { throw BuildFailed(output: build.stderr) }
+        return output
+    }
+
     /// The sandbox's own client through the proxy (it stays connected, for pinning and pool figures).
     func connect(_ user: String, _ password: String) async throws -> PostgresClientConnection {
         try await PostgresClientConnection.connect(host: "127.0.0.1", port: self.proxy.port,
                                                    configuration: .init(user: user, password: password, database: "items"),
                                                    tls: try ClientTLS.trusting(caPEM: Self.ca.certificatePEM))
     }
+}
+
+/// `go build` of a fixture failed (is Debian's golang-github-lib-pq-dev installed? `make test` installs it).
+struct BuildFailed: Error, CustomStringConvertible {
+    var output: String
+    var description: String { "go build of Fixtures/postgres/go/libpq_client.go failed: \(self.output)" }
 }

@@ -21,12 +21,27 @@ final class PostgresProxyTests: XCTestCase {
             let result = try await fixture.psql(user, password, sslMode: "disable", ["SELECT current_user"])
             XCTAssertEqual(result.stdout, "\(user)\n", "\(user): \(result.stderr)")
         }
-        // Python drivers as functions use them: psycopg2 (libpq) with the password, pg8000 with an IAM token over TLS.
-        for (driver, user, password, tls) in [("psycopg2", "admin", "admin-pw", false), ("pg8000", "app", fixture.token(), true), ("pg8000", "legacy", "legacy-pw", false)] {
+        // Python drivers as functions use them: psycopg2 (libpq) with the password, pg8000 and asyncpg with an IAM token over TLS.
+        for (driver, user, password, tls) in [("psycopg2", "admin", "admin-pw", false), ("pg8000", "app", fixture.token(), true), ("pg8000", "legacy", "legacy-pw", false),
+                                            ("asyncpg", "app", fixture.token(), true)] {
             let answer = try await fixture.python(driver, user, password, tls: tls)
             let ok = try XCTUnwrap(answer["ok"] as? [String: Any], "\(driver) as \(user): \(answer)")
             XCTAssertEqual(ok["rows"] as? [[String]], [["apple", "Decimal:1.25", "bool:True"], ["pear", "Decimal:2.50", "bool:False"]], driver)
         }
+    }
+
+    func testLibPQFromGoWithAnIAMTokenAndWithAPassword() async throws {
+        let fixture = try await PostgresProxyFixture.start()
+        defer { Task { await fixture.stop() } }
+        for (user, password, tls) in [("app", fixture.token(), true), ("admin", "admin-pw", false), ("legacy", "legacy-pw", true)] {
+            let answer = try await fixture.libpq(user, password, tls: tls)
+            XCTAssertEqual(answer["user"] as? String, user, "\(answer)")
+            XCTAssertEqual(answer["names"] as? [String], ["apple", "pear"], "\(answer)")
+            XCTAssertNotNil(answer["id"] as? Int, "\(answer)")
+        }
+        let refused = try await fixture.libpq("app", "not-a-token", tls: true)
+        XCTAssertEqual(refused["sqlstate"] as? String, "28P01", "\(refused)")
+        XCTAssertTrue((refused["error"] as? String)?.contains("IAM authentication failed for user app") == true, "\(refused)")
     }
 
     func testEachRefusalInRDSProxysWords() async throws {

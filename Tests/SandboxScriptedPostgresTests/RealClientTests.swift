@@ -57,7 +57,8 @@ final class RealClientTests: XCTestCase {
     func testPythonDriversReadAndWriteWithParameters() async throws {
         let server = try await PostgresTestServer.start()
         defer { Task { await server.shutdown() } }
-        for (driver, user, password, tls) in [("psycopg2", "scram", "scram-pw", true), ("pg8000", "md5user", "md5-pw", false), ("pg8000", "scram", "scram-pw", true)] {
+        for (driver, user, password, tls) in [("psycopg2", "scram", "scram-pw", true), ("pg8000", "md5user", "md5-pw", false), ("pg8000", "scram", "scram-pw", true),
+                                                 ("asyncpg", "scram", "scram-pw", true), ("asyncpg", "clear", "clear-pw", false)] {
             let answer = try await server.python(driver, user, password, tls: tls)
             let ok = try XCTUnwrap(answer["ok"] as? [String: Any], "\(driver): \(answer)")
             XCTAssertEqual(ok["rows"] as? [[String]], [["apple", "Decimal:1.25", "bool:True"], ["pear", "Decimal:2.50", "bool:False"]], driver)
@@ -65,6 +66,6 @@ final class RealClientTests: XCTestCase {
             XCTAssertNotNil(ok["new_id"] as? Int)
         }
         let count = try await server.psql("scram", "scram-pw", ["SELECT count(*) FROM items"])
-        XCTAssertEqual(count.stdout, "6\n")
+        XCTAssertEqual(count.stdout, "8\n")
     }
 }

@@ -21,14 +21,7 @@ enum DatabaseInstanceFactory {
     static func configuration(for spec: Topology.DatabaseInstance, path: String, host: String, endpoint: String,
                               certificates: SandboxCertificates, baseDirectory: URL, cluster: ClusterPlacement? = nil,
                               logger: Logger) throws -> ScriptedMySQLConfiguration {
-        var seed: [(database: String, sql: String)] = []
-        if let schema = spec.schema {
-            let file = URL(fileURLWithPath: schema, relativeTo: baseDirectory).standardizedFileURL.path
-            guard let sql = try? String(contentsOfFile: file, encoding: .utf8) else {
-                throw TopologyError(path: "\(path).schema", "cannot read '\(file)'; paths are relative to the topology file")
-            }
-            seed.append((spec.schemaDatabase ?? spec.databases?.first ?? "app", sql))
-        }
+        let seed = try Self.schemaSeed(spec, path: path, baseDirectory: baseDirectory, defaultDatabase: "app")
         var rules: [ScriptRule] = []
         if let script = spec.script {
             let file = URL(fileURLWithPath: script, relativeTo: baseDirectory).standardizedFileURL.path
@@ -39,13 +32,7 @@ enum DatabaseInstanceFactory {
             }
         }
         let tlsMode = spec.tls ?? .optional
-        var tls: TLSConfiguration?
-        if tlsMode != .disabled {
-            let certificate = try certificates.rdsCA.issueServerCertificate(
-                commonName: endpoint, dnsNames: [endpoint, "*." + endpoint.split(separator: ".").dropFirst().joined(separator: ".")] + (cluster?.names ?? []),
-                ipAddresses: [host])
-            tls = try certificate.serverTLSConfiguration()
-        }
+        let tls = try Self.serverTLS(spec, endpoint: endpoint, host: host, otherNames: cluster?.names ?? [], certificates: certificates)
         var instanceLogger = logger
         instanceLogger[metadataKey: "db.instance"] = "\(spec.id)"
         return ScriptedMySQLConfiguration(
@@ -54,6 +41,27 @@ enum DatabaseInstanceFactory {
             databases: spec.databases ?? [], seedSQL: seed, maxConnections: spec.maxConnections ?? 151,
             requireSecureTransport: tlsMode == .required, tls: tls, rules: rules, volume: cluster?.volume, readOnly: cluster?.readOnly ?? false,
             logger: instanceLogger)
+    }
+
+    /// The schema file's SQL, run once in its database at first start (relative to the topology file).
+    static func schemaSeed(_ spec: Topology.DatabaseInstance, path: String, baseDirectory: URL,
+                           defaultDatabase: String) throws -> [(database: String, sql: String)] {
+        guard let schema = spec.schema else { return [] }
+        let file = URL(fileURLWithPath: schema, relativeTo: baseDirectory).standardizedFileURL.path
+        guard let sql = try? String(contentsOfFile: file, encoding: .utf8) else {
+            throw TopologyError(path: "\(path).schema", "cannot read '\(file)'; paths are relative to the topology file")
+        }
+        return [(spec.schemaDatabase ?? spec.databases?.first ?? defaultDatabase, sql)]
+    }
+
+    /// The instance's TLS identity from the RDS CA (its endpoint, the endpoints' wildcard, `otherNames`, its address);
+    /// nil when `tls: disabled`.
+    static func serverTLS(_ spec: Topology.DatabaseInstance, endpoint: String, host: String, otherNames: [String] = [],
+                          certificates: SandboxCertificates) throws -> TLSConfiguration? {
+        guard (spec.tls ?? .optional) != .disabled else { return nil }
+        let wildcard = "*." + endpoint.split(separator: ".").dropFirst().joined(separator: ".")
+        return try certificates.rdsCA.issueServerCertificate(commonName: endpoint, dnsNames: [endpoint, wildcard] + otherNames, ipAddresses: [host])
+            .serverTLSConfiguration()
     }
 
     /// Starts one scripted instance, as a service of the sandbox, and registers it with RDS (DescribeDBInstances, proxy targets).

@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import NIOSSL
 import SandboxAWSCore
 import SandboxScriptedPostgres
 import SandboxVirtualNetwork
@@ -12,21 +11,9 @@ enum PostgresInstanceFactory {
                       certificates: SandboxCertificates, baseDirectory: URL, services: SandboxServices,
                       logger: Logger) async throws -> (ScriptedPostgresServer, Endpoints.Database) {
         let endpoint = "\(spec.id).\(account.rdsEndpointSuffix).\(account.region).rds.amazonaws.com"
-        var seed: [(database: String, sql: String)] = []
-        if let schema = spec.schema {
-            let file = URL(fileURLWithPath: schema, relativeTo: baseDirectory).standardizedFileURL.path
-            guard let sql = try? String(contentsOfFile: file, encoding: .utf8) else {
-                throw TopologyError(path: "\(path).schema", "cannot read '\(file)'; paths are relative to the topology file")
-            }
-            seed.append((spec.schemaDatabase ?? spec.databases?.first ?? "postgres", sql))
-        }
+        let seed = try DatabaseInstanceFactory.schemaSeed(spec, path: path, baseDirectory: baseDirectory, defaultDatabase: "postgres")
         let tlsMode = spec.tls ?? .optional
-        var tls: TLSConfiguration?
-        if tlsMode != .disabled {
-            let certificate = try certificates.rdsCA.issueServerCertificate(
-                commonName: endpoint, dnsNames: [endpoint, "*." + endpoint.split(separator: ".").dropFirst().joined(separator: ".")], ipAddresses: [host])
-            tls = try certificate.serverTLSConfiguration()
-        }
+        let tls = try DatabaseInstanceFactory.serverTLS(spec, endpoint: endpoint, host: host, certificates: certificates)
         var instanceLogger = logger
         instanceLogger[metadataKey: "db.instance"] = "\(spec.id)"
         let users = spec.users.map { user in

@@ -34,8 +34,9 @@ public final class PostgresProxyServer: PostgresServerSessionFactory, ListeningS
     public let listening = Readiness<Int>()
     private let loop = ProxyRunLoop()
 
-    /// The startup parameters RDS Proxy accepts from a PostgreSQL client; any other is refused.
-    static let acceptedStartupParameters: Set<String> = ["user", "database", "application_name", "client_encoding", "DateStyle", "TimeZone",
+    /// The startup parameters RDS Proxy accepts from a PostgreSQL client, lower-cased (names are case-insensitive, and
+    /// lib/pq sends `datestyle`); any other is refused.
+    static let acceptedStartupParameters: Set<String> = ["user", "database", "application_name", "client_encoding", "datestyle", "timezone",
                                                          "extra_float_digits", "search_path"]
 
     public init(configuration: RDSProxyConfiguration) throws {

@@ -41,7 +41,7 @@ final class PostgresProxySession: PostgresServerSession, @unchecked Sendable {
         if let replication = startup.parameters["replication"], !["false", "off", "0", "no"].contains(replication.lowercased()) {
             return .failure(PostgresError(.fatal, "0A000", "Feature not supported: RDS Proxy currently doesn't support streaming replication mode."))
         }
-        if let option = startup.parameters.keys.sorted().first(where: { !PostgresProxyServer.acceptedStartupParameters.contains($0) }) {
+        if let option = startup.parameters.keys.sorted().first(where: { !PostgresProxyServer.acceptedStartupParameters.contains($0.lowercased()) }) {
             return .failure(PostgresError(.fatal, "0A000", "Feature not supported: RDS Proxy currently doesn't support the option \(option)."))
         }
         if self.server.configuration.record.requireTLS, !startup.isTLS {
@@ -64,7 +64,7 @@ final class PostgresProxySession: PostgresServerSession, @unchecked Sendable {
         var parameters = self.server.targetParameters
         parameters["session_authorization"] = startup.user
         for name in ["application_name", "client_encoding", "DateStyle", "TimeZone"] {
-            if let value = startup.parameters[name] { parameters[name] = value }
+            if let value = startup.parameters.first(where: { $0.key.lowercased() == name.lowercased() })?.value { parameters[name] = value }
         }
         return .accepted(parameters: parameters.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
     }

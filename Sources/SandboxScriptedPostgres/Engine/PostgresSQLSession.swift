@@ -142,6 +142,20 @@ final class PostgresSQLSession {
         return Outcome(columns: columns, rows: result.rows, tag: tag)
     }
 
+    /// The types of a statement's untyped parameters, from the declared types of the columns they meet (see
+    /// `ParameterTyping`); nil where nothing says.
+    func parameterTypes(_ statement: PostgresSQLText, count: Int) -> [PostgresType?] {
+        var declared: [String: PostgresType] = [:]
+        for table in ParameterTyping.tables(in: statement) {
+            guard let info = try? self.connection.execute("PRAGMA table_info(\"\(table.replacingOccurrences(of: "\"", with: "\"\""))\")") else { continue }
+            for row in info.rows {
+                guard row.count > 2, case let .text(name) = row[1], case let .text(type) = row[2] else { continue }
+                declared[name.lowercased()] = declared[name.lowercased()] ?? PostgresType(declared: type)
+            }
+        }
+        return ParameterTyping.infer(statement, count: count) { declared[$0] }
+    }
+
     /// The parameter count and columns of a statement, for Parse and Describe, without running it.
     func describe(_ statement: PostgresSQLText) throws(PostgresError) -> (parameterCount: Int, columns: [Column]?) {
         let words = statement.leadingWords(2)

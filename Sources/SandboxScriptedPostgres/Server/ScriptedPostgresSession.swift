@@ -151,7 +151,8 @@ final class ScriptedPostgresSession: PostgresServerSession, @unchecked Sendable 
             do {
                 let described = try sql.describe(statement)
                 let count = max(described.parameterCount, types.count)
-                let parameterTypes = (0..<count).map { $0 < types.count && types[$0] != 0 ? types[$0] : PostgresType.text.rawValue }
+                let inferred = sql.parameterTypes(statement, count: count)
+                let parameterTypes = (0..<count).map { $0 < types.count && types[$0] != 0 ? types[$0] : (inferred[$0] ?? .text).rawValue }
                 self.log(.parse, query, startup, nil)
                 return .parsed(.init(parameterTypes: parameterTypes, columns: described.columns?.map { Self.wire($0, format: 0) }))
             } catch {
