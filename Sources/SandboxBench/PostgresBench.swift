@@ -13,16 +13,10 @@ enum PostgresBench {
     static let seconds = 5, clients = 4
 
     static func run(logger: Logger) async throws {
-        let role = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"SERVICE"},"Action":"sts:AssumeRole"}]}"#
         let topology = Topology(
             databases: [.init(id: "db", engine: .postgres, users: [.init(name: "app", password: "app-pw")], databases: ["items"], maxConnections: 200,
                               tls: .disabled)],
-            iam: .init(roles: [
-                .init(name: "proxy-role", trustPolicy: JSONText(role.replacingOccurrences(of: "SERVICE", with: "rds.amazonaws.com")),
-                      policies: ["read": #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"secretsmanager:GetSecretValue","Resource":"*"}]}"#]),
-                .init(name: "app-role", trustPolicy: JSONText(role.replacingOccurrences(of: "SERVICE", with: "lambda.amazonaws.com")),
-                      policies: ["connect": #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"rds-db:connect","Resource":"*"}]}"#]),
-            ]),
+            iam: ProxyBench.roles,
             secrets: [.init(name: "db/app", database: .init(instance: "db", user: "app"))],
             proxies: [.init(name: "iam", role: "proxy-role", auth: [.init(secret: "db/app", iamAuth: .required)], target: "db", requireTLS: true),
                       .init(name: "pw", role: "proxy-role", auth: [.init(secret: "db/app")], target: "db",

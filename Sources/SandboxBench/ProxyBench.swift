@@ -10,16 +10,23 @@ import SandboxMySQLWire
 /// throughput ratio, logins per second with IAM tokens versus passwords. (Memory per idle client is the scale
 /// part's: its clients live in a process of their own, so the proxy's growth is not hidden by memory this one freed.)
 enum ProxyBench {
+    /// The roles the proxy benches run with: proxy-role reads every secret, app-role may rds-db:connect anywhere.
+    static var roles: Topology.IAM {
+        let trust = { (service: String) in
+            JSONText(#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"\#(service)"},"Action":"sts:AssumeRole"}]}"#)
+        }
+        return .init(roles: [
+            .init(name: "proxy-role", trustPolicy: trust("rds.amazonaws.com"),
+                  policies: ["read": #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"secretsmanager:GetSecretValue","Resource":"*"}]}"#]),
+            .init(name: "app-role", trustPolicy: trust("lambda.amazonaws.com"),
+                  policies: ["connect": #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"rds-db:connect","Resource":"*"}]}"#]),
+        ])
+    }
+
     static func run(logger: Logger) async throws {
-        let role = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"SERVICE"},"Action":"sts:AssumeRole"}]}"#
         let topology = Topology(
             databases: [.init(id: "db", users: [.init(name: "app", password: "app-pw", plugin: .nativePassword)], databases: ["app"], maxConnections: 200, tls: .disabled)],
-            iam: .init(roles: [
-                .init(name: "proxy-role", trustPolicy: JSONText(role.replacingOccurrences(of: "SERVICE", with: "rds.amazonaws.com")),
-                      policies: ["read": #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"secretsmanager:GetSecretValue","Resource":"*"}]}"#]),
-                .init(name: "app-role", trustPolicy: JSONText(role.replacingOccurrences(of: "SERVICE", with: "lambda.amazonaws.com")),
-                      policies: ["connect": #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"rds-db:connect","Resource":"*"}]}"#]),
-            ]),
+            iam: ProxyBench.roles,
             secrets: [.init(name: "db/app", database: .init(instance: "db", user: "app"))],
             proxies: [.init(name: "iam", role: "proxy-role", auth: [.init(secret: "db/app", iamAuth: .required)], target: "db", requireTLS: true),
                       .init(name: "pw", role: "proxy-role", auth: [.init(secret: "db/app")], target: "db")])

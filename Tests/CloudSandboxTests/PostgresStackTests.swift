@@ -26,6 +26,9 @@ final class PostgresStackTests: XCTestCase {
         let secret = try sandbox.account.secretValue("items-db/app", accessKeyID: sandbox.account.rootCredentials.accessKeyID, logger: Logger(label: "test"))
         let reachable = sandbox.network.map { NetworkPlan.analyze($0.model, from: "batch-job", to: "items-proxy", port: 5432) }
         let statistics = sandbox.postgresProxy("items-proxy")?.statistics()
+        // What `sandbox proxy` reads: the PostgreSQL proxy's connections and login decisions, beside the MySQL ones.
+        let (statusData, _) = try await URLSession.shared.data(from: URL(string: "\(sandbox.aws.url)/sandbox/proxies")!)
+        let status = try JSONSerialization.jsonObject(with: statusData) as? [String: Any]
         // From this machine (the operator host): psql to the instance with its password, and to the proxy with an IAM token.
         let database = try XCTUnwrap(sandbox.endpoints.databases["items-db"]), proxy = try XCTUnwrap(sandbox.endpoints.proxies?["items-proxy"])
         let direct = try await Psql.run(.init(host: database.host, port: database.port, user: "admin", password: "admin-Passw0rd", database: "items",
@@ -46,5 +49,7 @@ final class PostgresStackTests: XCTestCase {
         XCTAssertEqual(reachable??.isReachable, false)
         XCTAssertTrue(reachable??.explanations.contains { $0.code == "ENI_SG_RULES_MISMATCH" } == true, "\(String(describing: reachable))")
         XCTAssertEqual(statistics?.pinnedClients, 0)
+        let proxyStatus = status?["items-proxy"] as? [String: Any]
+        XCTAssertTrue((proxyStatus?["logins"] as? [[String: Any]])?.contains { $0["user"] as? String == "admin" } == true, "\(String(describing: status))")
     }
 }

@@ -18,8 +18,8 @@ struct ControlRoutes: Sendable {
     let audit: AuditAPI
 
     init(topology: Topology, endpoints: @escaping @Sendable () -> Endpoints, network: VirtualNetwork?, databases: [String: Endpoints.Database],
-         proxyEndpoints: [String: Endpoints.Proxy], faults: SandboxFaults, proxies: [String: RDSProxyServer], clusters: [String], account: AccountState,
-         lambda: LambdaService, audit: AuditLog) {
+         proxyEndpoints: [String: Endpoints.Proxy], faults: SandboxFaults, proxies: [String: RDSProxyServer],
+         postgresProxies: [String: PostgresProxyServer] = [:], clusters: [String], account: AccountState, lambda: LambdaService, audit: AuditLog) {
         self.audit = AuditAPI(audit: audit)
         self.logs = FunctionLogsAPI(lambda: lambda)
         self.describe = DescribeAPI(topology: topology, endpoints: endpoints, account: account)
@@ -28,7 +28,7 @@ struct ControlRoutes: Sendable {
         self.toxiproxy = network.map { network in
             ToxiproxyAPI(network: network, listeners: listeners, setDown: faults.setDown)
         }
-        self.status = ProxyStatusAPI(proxies: proxies, account: account)
+        self.status = ProxyStatusAPI(proxies: proxies, postgresProxies: postgresProxies, account: account)
         self.clusters = ClusterAPI(clusters: clusters, account: account)
     }
 

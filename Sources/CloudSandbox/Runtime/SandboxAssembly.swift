@@ -97,7 +97,8 @@ struct SandboxAssembly {
         // The description route reads the endpoints, known once the AWS endpoint it is served on listens.
         let described = NIOLockedValueBox(Endpoints())
         let routes = ControlRoutes(topology: topology, endpoints: { described.withLockedValue { $0 } }, network: network, databases: databases,
-                                   proxyEndpoints: proxyEndpoints, faults: faults, proxies: proxies, clusters: Array(clusterRuns.keys),
+                                   proxyEndpoints: proxyEndpoints, faults: faults, proxies: proxies, postgresProxies: postgresProxies,
+                                   clusters: Array(clusterRuns.keys),
                                    account: account, lambda: lambda, audit: self.audit)
         let aws = AWSEndpoint(account: account, host: try block.address(2), logger: logger,
                               restServices: ["lambda": LambdaAPI(service: lambda),

@@ -21,7 +21,7 @@ final class PostgresProxySession: PostgresServerSession, @unchecked Sendable {
         var lastActive = Date()
     }
 
-    private unowned let server: PostgresProxyServer
+    private let server: PostgresProxyServer
     private let info: PostgresConnectionInfo
     private var logger: Logger { self.info.logger(from: self.server.configuration.logger) }
     private let state = NIOLockedValueBox(State())

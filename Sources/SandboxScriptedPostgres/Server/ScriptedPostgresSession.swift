@@ -7,7 +7,7 @@ import SandboxSQLite
 /// each command run on the server's blocking pool against the connection's own SQLite session.
 final class ScriptedPostgresSession: PostgresServerSession, @unchecked Sendable {
     typealias Machine = PostgresServerStateMachine
-    private unowned let server: ScriptedPostgresServer
+    private let server: ScriptedPostgresServer
     private let info: PostgresConnectionInfo
     private let state = NIOLockedValueBox(State())
 
