@@ -37,7 +37,14 @@ final class PostgresStackTests: XCTestCase {
         let token = RDSAuthToken.generate(host: proxy.endpoint, port: 5432, region: "us-east-1", user: "app", credentials: appRole)
         let viaProxy = try await Psql.run(.init(host: proxy.host, port: proxy.port, user: "app", password: token, database: "items", sslMode: "verify-ca",
                                                 rootCertificate: proxy.caBundle), ["SELECT current_user"])
+        // `sandbox env` for psql, evaluated in a shell as a user would.
+        let file = sandbox.stateDirectory.appendingPathComponent("endpoints-postgres.json").path
+        try sandbox.endpoints.write(to: file)
+        let executable = try XCTUnwrap(SandboxCLITests.executable, "build the sandbox executable first (swift build)")
+        let shell = try await Subprocess.runOffThread(["bash", "-c", #"eval "$("$0" env --database items-db --db-user admin --endpoints-file "$1")" && psql -X -A -t -d items -c 'SELECT current_user'"#,
+                                                       executable, file])
         await sandbox.shutdown()
+        XCTAssertEqual(shell.stdout, "admin\n", shell.stderr)
         XCTAssertEqual(direct.stdout, "2\n", direct.stderr)
         XCTAssertEqual(viaProxy.stdout, "app\n", viaProxy.stderr)
         XCTAssertEqual(answers["iam"]?["user"] as? String, "app")
