@@ -33,6 +33,15 @@ final class ServerStateMachineTests: XCTestCase {
         return startup
     }
 
+    /// SASLInitialResponse choosing SCRAM-SHA-256 with `client`'s first message.
+    private static func saslInitial(_ client: SCRAMClientExchange) -> ByteBuffer {
+        var initial = ByteBuffer()
+        initial.writePostgresString("SCRAM-SHA-256")
+        initial.writeInteger(Int32(client.clientFirst.count))
+        initial.writeBytes(client.clientFirst)
+        return initial
+    }
+
     private func serverFirst(_ action: PostgresServerStateMachine.Action) throws -> [UInt8] {
         guard case let .write(messages) = action, messages.count == 1, case let .authentication(.saslContinue(data))? = messages.first else {
             throw XCTSkip("no server-first message: \(action)")
@@ -62,11 +71,7 @@ final class ServerStateMachineTests: XCTestCase {
                        .write([.authentication(.sasl(mechanisms: ["SCRAM-SHA-256"]))]))
         XCTAssertFalse(machine.expectsUntypedMessage)
         var client = SCRAMClientExchange(password: "s3cret", clientNonce: "CLIENTNONCE")
-        var initial = ByteBuffer()
-        initial.writePostgresString("SCRAM-SHA-256")
-        initial.writeInteger(Int32(client.clientFirst.count))
-        initial.writeBytes(client.clientFirst)
-        let serverFirst = try self.serverFirst(machine.frameReceived(try self.frame(.authenticationResponse(initial))))
+        let serverFirst = try self.serverFirst(machine.frameReceived(try self.frame(.authenticationResponse(Self.saslInitial(client)))))
         let clientFinal = try client.receiveServerFirst(serverFirst)
         XCTAssertEqual(machine.frameReceived(try self.frame(.authenticationResponse(ByteBuffer(bytes: clientFinal)))), .verify(startup, .scram(nil)))
         guard case let .authenticated(session, messages) = machine.verdictReceived(.accepted(parameters: self.parameters)),
@@ -84,11 +89,7 @@ final class ServerStateMachineTests: XCTestCase {
             let startup = try XCTUnwrap(self.startup(&machine))
             _ = machine.authMethodDetermined(.success(.scram(verifier, serverNonce: "N1")))
             var client = SCRAMClientExchange(password: "wrong", clientNonce: "C1")
-            var initial = ByteBuffer()
-            initial.writePostgresString("SCRAM-SHA-256")
-            initial.writeInteger(Int32(client.clientFirst.count))
-            initial.writeBytes(client.clientFirst)
-            let serverFirst = try self.serverFirst(machine.frameReceived(try self.frame(.authenticationResponse(initial))))
+            let serverFirst = try self.serverFirst(machine.frameReceived(try self.frame(.authenticationResponse(Self.saslInitial(client)))))
             let final = try client.receiveServerFirst(serverFirst)
             XCTAssertEqual(machine.frameReceived(try self.frame(.authenticationResponse(ByteBuffer(bytes: final)))), .verify(startup, .scram(.wrongProof)))
             let refusal = PostgresError(.fatal, "28P01", "password authentication failed for user \"app\"")
