@@ -1,4 +1,5 @@
 import Logging
+import SandboxLifecycle
 import SandboxMySQLWire
 import NIOCore
 import NIOSSL
@@ -18,7 +19,6 @@ final class MySQLServerChannelHandler: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
-    private static let maxBufferedWhileBusy = 64 * 1024
 
     private var machine: ServerConnectionStateMachine
     private var framer: MySQLPacketFramer
@@ -31,7 +31,7 @@ final class MySQLServerChannelHandler: ChannelDuplexHandler {
     private let info: MySQLConnectionInfo
     private let baseLogger: Logger
     private var logger: Logger { self.info.logger(from: self.baseLogger) }
-    private var readPending = false
+    private var readGate = BusyReadGate()
 
     init(setup: MySQLSessionSetup, info: MySQLConnectionInfo, logger: Logger) {
         self.setup = setup
@@ -64,11 +64,7 @@ final class MySQLServerChannelHandler: ChannelDuplexHandler {
     }
 
     func read(context: ChannelHandlerContext) {
-        if !self.machine.isReadyForPacket, self.inbound.readableBytes >= Self.maxBufferedWhileBusy {
-            self.readPending = true
-        } else {
-            context.read()
-        }
+        if self.readGate.read(busy: !self.machine.isReadyForPacket, buffered: self.inbound.readableBytes) { context.read() }
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
@@ -101,10 +97,7 @@ final class MySQLServerChannelHandler: ChannelDuplexHandler {
             self.run(self.machine.packetReceived(packet), context: context)
         }
         self.keepUnframed(context: context)
-        if self.readPending, self.machine.isReadyForPacket || self.inbound.readableBytes < Self.maxBufferedWhileBusy {
-            self.readPending = false
-            context.read()
-        }
+        if self.readGate.release(busy: !self.machine.isReadyForPacket, buffered: self.inbound.readableBytes) { context.read() }
     }
 
     /// Lets go of what is framed: nothing kept when all is, else the rest in a buffer of this handler's own.

@@ -1,4 +1,5 @@
 import Logging
+import SandboxLifecycle
 import NIOCore
 import NIOSSL
 import NIOTLS
@@ -9,7 +10,6 @@ import SandboxPostgresWire
 final class PostgresServerChannelHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
-    private static let maxBufferedWhileBusy = 64 * 1024
 
     private var machine: PostgresServerStateMachine
     private var framer: PostgresMessageFramer
@@ -19,7 +19,7 @@ final class PostgresServerChannelHandler: ChannelInboundHandler {
     private let cancel: @Sendable (Int32, Int32) -> Void
     private let baseLogger: Logger
     private var logger: Logger { self.info.logger(from: self.baseLogger) }
-    private var readPending = false
+    private var readGate = BusyReadGate()
 
     init(setup: PostgresSessionSetup, info: PostgresConnectionInfo, cancel: @escaping @Sendable (Int32, Int32) -> Void, logger: Logger) {
         self.setup = setup
@@ -41,11 +41,7 @@ final class PostgresServerChannelHandler: ChannelInboundHandler {
     }
 
     func read(context: ChannelHandlerContext) {
-        if !self.machine.isReadyForFrame, self.inbound.readableBytes >= Self.maxBufferedWhileBusy {
-            self.readPending = true
-        } else {
-            context.read()
-        }
+        if self.readGate.read(busy: !self.machine.isReadyForFrame, buffered: self.inbound.readableBytes) { context.read() }
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
@@ -78,10 +74,7 @@ final class PostgresServerChannelHandler: ChannelInboundHandler {
             self.run(self.machine.frameReceived(frame), context: context)
         }
         self.inbound.discardReadBytes()
-        if self.readPending, self.machine.isReadyForFrame || self.inbound.readableBytes < Self.maxBufferedWhileBusy {
-            self.readPending = false
-            context.read()
-        }
+        if self.readGate.release(busy: !self.machine.isReadyForFrame, buffered: self.inbound.readableBytes) { context.read() }
     }
 
     private func run(_ action: PostgresServerStateMachine.Action, context: ChannelHandlerContext) {

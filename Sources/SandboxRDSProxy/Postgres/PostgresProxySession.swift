@@ -145,7 +145,7 @@ final class PostgresProxySession: PostgresServerSession, @unchecked Sendable {
 
     /// After a command: keep the connection (an open transaction, a pin) or give it back.
     private func settle(_ lease: PostgresBackendLease, status: BackendMessage.TransactionStatus, pinReason: String?, reusable: Bool) {
-        let giveBack = self.state.withLockedValue { state -> Bool? in
+        let decision = self.state.withLockedValue { state -> LeaseDecision in
             if let pinReason, state.pinReason == nil {
                 state.pinReason = pinReason
                 self.logger.info("""
@@ -154,14 +154,11 @@ final class PostgresProxySession: PostgresServerSession, @unchecked Sendable {
                     Consider moving session configuration to the proxy's initialization query.
                     """)
             }
-            guard reusable, !state.closed, state.pinReason != nil || status != .idle else {
-                state.held = nil
-                return reusable && !(state.closed && (status != .idle || state.pinReason != nil))
-            }
-            state.held = lease
-            return nil
+            let decision = LeaseDecision.after(reusable: reusable, clientGone: state.closed, pinned: state.pinReason != nil, inTransaction: status != .idle)
+            state.held = decision == .hold ? lease : nil
+            return decision
         }
-        if let reusable = giveBack { self.server.pool.giveBack(lease, reusable: reusable) }
+        if case let .giveBack(reusable) = decision { self.server.pool.giveBack(lease, reusable: reusable) }
         self.server.metrics.update(pinned: self.state.withLockedValue { $0.pinReason != nil }, session: UInt32(bitPattern: self.info.processID))
     }
 

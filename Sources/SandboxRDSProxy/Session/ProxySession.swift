@@ -216,8 +216,7 @@ final class ProxySession: MySQLServerSession, @unchecked Sendable {
 
     /// After a statement: keep the connection (transaction, pin) or give it back; track what the client set.
     private func settle(_ lease: MySQLBackendLease, effect: StatementEffect, inTransaction: Bool, reusable: Bool, ok: Bool) {
-        // nil: the session keeps the connection; otherwise give it back, reusable or not.
-        let giveBack = self.state.withLockedValue { state -> Bool? in
+        let decision = self.state.withLockedValue { state -> LeaseDecision in
             if ok {
                 state.wanted.variables.merge(effect.changes) { _, new in new }
                 if let database = effect.database { state.wanted.database = database }
@@ -226,15 +225,11 @@ final class ProxySession: MySQLServerSession, @unchecked Sendable {
                 state.pinReason = reason
                 self.logger.debug("client pinned", metadata: ["rdsproxy.pin_reason": "\(reason)"])
             }
-            guard reusable, !state.closed, state.pinReason != nil || inTransaction else {
-                state.held = nil
-                // A client gone mid-transaction or pinned leaves state behind: its connection is discarded.
-                return reusable && !(state.closed && (inTransaction || state.pinReason != nil))
-            }
-            state.held = lease
-            return nil
+            let decision = LeaseDecision.after(reusable: reusable, clientGone: state.closed, pinned: state.pinReason != nil, inTransaction: inTransaction)
+            state.held = decision == .hold ? lease : nil
+            return decision
         }
-        if let reusable = giveBack { self.server.pool.giveBack(lease, reusable: reusable) }
+        if case let .giveBack(reusable) = decision { self.server.pool.giveBack(lease, reusable: reusable) }
         self.server.metrics.update(pinned: self.isPinned, session: self.info.id)
     }
 

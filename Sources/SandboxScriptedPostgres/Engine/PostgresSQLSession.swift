@@ -52,9 +52,6 @@ final class PostgresSQLSession {
         }
     }
 
-    /// Takes the settings the login established (startup parameters applied).
-    func adopt(_ settings: SessionSettings) { self.settings = settings }
-
     /// Stops the statement running now, from any thread (a CancelRequest).
     func interrupt() { self.connection.interrupt() }
 

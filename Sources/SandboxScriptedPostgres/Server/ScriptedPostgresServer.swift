@@ -121,7 +121,7 @@ public final class ScriptedPostgresServer: PostgresServerSessionFactory, Startab
     public func load(sql: String, into database: String) async throws {
         self.state.withLockedValue { _ = $0.databases.insert(database) }
         try await self.blockingPool.runIfActive {
-            let session = try self.openSQL(user: "postgres", database: database, processID: 0)
+            let session = try self.openSQL(user: "postgres", database: database, processID: 0, settings: self.sessionSettings(user: "postgres", tls: false))
             for statement in PostgresSQLText.statements(sql) { _ = try session.run(statement) }
         }
     }
@@ -163,11 +163,15 @@ public final class ScriptedPostgresServer: PostgresServerSessionFactory, Startab
     func user(named name: String) -> PostgresUser? { self.state.withLockedValue { $0.users[name] } }
     func databaseExists(_ name: String) -> Bool { self.state.withLockedValue { $0.databases.contains(name) } }
 
-    func openSQL(user: String, database: String, processID: Int32, tls: Bool = false) throws(PostgresError) -> PostgresSQLSession {
+    /// The run-time parameters a session of `user` starts with (before its startup parameters).
+    func sessionSettings(user: String, tls: Bool) -> SessionSettings {
+        SessionSettings(serverVersion: self.configuration.serverVersion, user: user, superuser: self.user(named: user)?.superuser ?? (user == "postgres"),
+                        maxConnections: self.configuration.maxConnections, port: self.port, tls: tls, readOnly: self.configuration.readOnly)
+    }
+
+    /// `database`'s SQLite file, opened for one session with `settings`.
+    func openSQL(user: String, database: String, processID: Int32, settings: SessionSettings) throws(PostgresError) -> PostgresSQLSession {
         let path = self.directory.appendingPathComponent("\(database).sqlite").path
-        let superuser = self.user(named: user)?.superuser ?? (user == "postgres")
-        let settings = SessionSettings(serverVersion: self.configuration.serverVersion, user: user, superuser: superuser,
-                                       maxConnections: self.configuration.maxConnections, port: self.port, tls: tls, readOnly: self.configuration.readOnly)
         return try PostgresSQLSession(path: path, user: user, database: database, settings: settings, readOnly: self.configuration.readOnly,
                                       functions: PostgresFunctions.register(version: self.configuration.serverVersion, processID: processID))
     }

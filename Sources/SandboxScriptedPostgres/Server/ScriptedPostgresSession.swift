@@ -58,9 +58,7 @@ final class ScriptedPostgresSession: PostgresServerSession, @unchecked Sendable 
         guard self.server.databaseExists(startup.database) else {
             return .rejected(PostgresError(.fatal, "3D000", "database \"\(startup.database)\" does not exist"))
         }
-        var settings = SessionSettings(serverVersion: self.server.configuration.serverVersion, user: user.name, superuser: user.superuser,
-                                       maxConnections: self.server.configuration.maxConnections, port: self.server.port, tls: startup.isTLS,
-                                       readOnly: self.server.configuration.readOnly)
+        var settings = self.server.sessionSettings(user: user.name, tls: startup.isTLS)
         do {
             for (name, value) in Self.sessionParameters(startup.parameters) { _ = try settings.set(name, value) }
         } catch {
@@ -190,8 +188,7 @@ final class ScriptedPostgresSession: PostgresServerSession, @unchecked Sendable 
         let (existing, startup, settings) = self.state.withLockedValue { ($0.sql, $0.startup, $0.settings) }
         guard let startup, let settings else { throw PostgresError(.fatal, "08P01", "a command arrived before the login completed") }
         if let existing { return (existing, startup) }
-        let sql = try self.server.openSQL(user: startup.user, database: startup.database, processID: self.info.processID, tls: startup.isTLS)
-        sql.adopt(settings)
+        let sql = try self.server.openSQL(user: startup.user, database: startup.database, processID: self.info.processID, settings: settings)
         self.state.withLockedValue { $0.sql = sql }
         return (sql, startup)
     }

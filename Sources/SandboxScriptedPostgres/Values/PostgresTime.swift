@@ -77,9 +77,8 @@ enum PostgresTime {
     }
 
     static func uuidBytes(_ text: String) -> [UInt8]? {
-        let hex = Array(text.utf8.filter { $0 != UInt8(ascii: "-") })
-        guard hex.count == 32 else { return nil }
-        return stride(from: 0, to: 32, by: 2).compactMap { UInt8(String(decoding: hex[$0..<$0 + 2], as: UTF8.self), radix: 16) }
+        let bytes = Hex.bytes(text.replacingOccurrences(of: "-", with: ""))
+        return bytes?.count == 16 ? bytes : nil
     }
 
     static func uuidText(_ bytes: [UInt8]) -> String {
