@@ -202,7 +202,8 @@ let package = Package(
         // Aurora-style clusters on the data plane: which member writes, failover (proxies hold, a reader is promoted,
         // the old writer comes back as a reader), replication with lag, and what the cluster names resolve to.
         .target(name: "SandboxClusterFailover", dependencies: [
-            "SandboxTopology", "SandboxAWSCore", "SandboxRDSProxy", "SandboxScriptedMySQL", "SandboxAudit", "SandboxVirtualNetwork",
+            "SandboxTopology", "SandboxAWSCore", "SandboxRDSProxy", "SandboxScriptedMySQL", "SandboxScriptedPostgres", "SandboxAudit",
+            "SandboxVirtualNetwork",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -242,7 +243,7 @@ let package = Package(
         // Helpers for tests (ours and users'): a throwaway real MariaDB server, a seeded random generator, subprocesses.
         // For tests of this stack: a sandbox per test, assertions that carry the sandbox's explanation, failover workloads.
         .target(name: "SandboxTesting", dependencies: ["CloudSandbox", "SandboxScenarios", "SandboxTemplateImport", "SandboxAWSCore", "SandboxLambda", "SandboxScriptedMySQL", "SandboxVirtualNetwork", "SandboxPKI", "SandboxMariaDBClient",
-                                                       "SandboxRedaction", .product(name: "NIOConcurrencyHelpers", package: "swift-nio")]),
+                                                       "SandboxPostgresNIO", "SandboxPostgresWire", "SandboxRedaction", .product(name: "NIOConcurrencyHelpers", package: "swift-nio")]),
         .executableTarget(name: "SandboxBench", dependencies: [
             "CloudSandbox", "SandboxMySQLWire", "SandboxMySQLNIO", "SandboxScriptedMySQL", "SandboxMariaDBClient", "SandboxTesting", "SandboxPKI", "SandboxSigV4", "SandboxIAMPolicy", "SandboxVirtualNetwork", "SandboxLambda",
             "SandboxHTTP", "SandboxLifecycle", "SandboxJSON", "SandboxPostgresNIO",
@@ -286,7 +287,7 @@ let package = Package(
         ]),
         .testTarget(name: "CloudSandboxTests", dependencies: [
             "CloudSandbox", "SandboxMariaDBClient", "SandboxTesting", "SandboxSigV4", "SandboxAWSCore", "SandboxScriptedMySQL", "SandboxLambda", "SandboxMySQLNIO", "SandboxMySQLWire", "SandboxScenarios", "SandboxVirtualNetwork",
-            "SandboxLifecycle", .product(name: "NIOCore", package: "swift-nio"), .product(name: "Yams", package: "Yams"),
+            "SandboxLifecycle", "SandboxPKI", .product(name: "NIOCore", package: "swift-nio"), .product(name: "Yams", package: "Yams"),
             .product(name: "Logging", package: "swift-log"), .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         ]),
     ],

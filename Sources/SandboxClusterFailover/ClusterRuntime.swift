@@ -22,12 +22,12 @@ package final class ClusterRuntime: Service {
         /// The cluster (writer) endpoint's and the reader endpoint's names.
         package var endpoint: String
         package var readerEndpoint: String
-        package var members: [String: ScriptedMySQLServer]
+        package var members: [String: any ClusterMember]
         package var databases: [String: Endpoints.Database]
         /// With `replicaLagSeconds`: the members' replication (each on its own volume); nil: one shared volume.
         package var replication: ClusterReplication?
 
-        package init(spec: Topology.Cluster, endpoint: String, readerEndpoint: String, members: [String: ScriptedMySQLServer],
+        package init(spec: Topology.Cluster, endpoint: String, readerEndpoint: String, members: [String: any ClusterMember],
                      databases: [String: Endpoints.Database], replication: ClusterReplication?) {
             self.spec = spec
             self.endpoint = endpoint
@@ -50,8 +50,8 @@ package final class ClusterRuntime: Service {
     struct State {
         var writers: [String: String] = [:]
         /// The proxy listeners in front of each cluster: READ_WRITE ones follow the writer, READ_ONLY ones a reader.
-        var proxies: [String: [RDSProxyServer]] = [:]
-        var readerProxies: [String: [RDSProxyServer]] = [:]
+        var proxies: [String: [any FailoverFollowing]] = [:]
+        var readerProxies: [String: [any FailoverFollowing]] = [:]
         /// What each cluster's names resolve to: its endpoint and its reader endpoint → an instance's address.
         var answers: [String: String] = [:]
     }
@@ -101,7 +101,7 @@ package final class ClusterRuntime: Service {
     }
 
     /// `proxy` targets `cluster`'s writer (READ_WRITE) or one of its readers (READ_ONLY) and follows failover.
-    package func attach(_ proxy: RDSProxyServer, to cluster: String, role: DBProxyEndpointTargetRole = .readWrite) {
+    package func attach(_ proxy: any FailoverFollowing, to cluster: String, role: DBProxyEndpointTargetRole = .readWrite) {
         self.state.withLockedValue {
             switch role {
             case .readWrite: $0.proxies[cluster, default: []].append(proxy)
@@ -111,7 +111,7 @@ package final class ClusterRuntime: Service {
     }
 
     /// Stops following `proxy` (a deleted endpoint).
-    package func detach(_ proxy: RDSProxyServer) {
+    package func detach(_ proxy: any FailoverFollowing) {
         self.state.withLockedValue { state in
             for key in state.proxies.keys { state.proxies[key]?.removeAll { $0 === proxy } }
             for key in state.readerProxies.keys { state.readerProxies[key]?.removeAll { $0 === proxy } }

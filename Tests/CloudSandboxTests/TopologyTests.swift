@@ -77,6 +77,12 @@ final class TopologyTests: XCTestCase {
              "proxies[0].engineFamily", "databases[0].engine: postgres"),
             ("databases:\n  - id: pg\n    engine: postgres\n    users: [{name: a, password: b}]\niam:\n  roles: [{name: r, trustPolicy: {Version: \"2012-10-17\", Statement: [{Effect: Allow, Principal: {Service: rds.amazonaws.com}, Action: \"sts:AssumeRole\"}]}}]\nsecrets: [{name: s, database: {instance: pg, user: a}}]\nproxies: [{name: p, role: r, auth: [{secret: s, clientPasswordAuthType: MYSQL_NATIVE_PASSWORD}], target: pg}]\n",
              "proxies[0].auth[0].clientPasswordAuthType", "POSTGRES_SCRAM_SHA_256 or POSTGRES_MD5"),
+            ("clusters:\n  - id: c\n    engine: aurora-postgresql\n    replicaLagSeconds: 0.5\n    users: [{name: a, password: b}]\n    instances: [{id: c-1}]\n",
+             "clusters[0].replicaLagSeconds", "aurora-mysql clusters"),
+            ("clusters:\n  - id: c\n    engine: aurora-postgresql\n    users: [{name: a, password: b, plugin: mysql_native_password}]\n    instances: [{id: c-1}]\n",
+             "clusters[0].users[0].plugin", "method: scram-sha-256"),
+            ("clusters:\n  - id: c\n    engine: aurora-postgresql\n    users: [{name: a, password: b}]\n    instances: [{id: c-1}]\niam:\n  roles: [{name: r, trustPolicy: {Version: \"2012-10-17\", Statement: [{Effect: Allow, Principal: {Service: rds.amazonaws.com}, Action: \"sts:AssumeRole\"}]}}]\nsecrets: [{name: s, database: {instance: c, user: a}}]\nproxies: [{name: p, role: r, auth: [{secret: s}], target: c, engineFamily: MYSQL}]\n",
+             "proxies[0].engineFamily", "clusters[0].engine: aurora-postgresql"),
         ]
         for (yaml, path, hint) in cases {
             XCTAssertThrowsError(try TopologyLoader.parse(yaml), path) { error in

@@ -48,7 +48,8 @@ enum AccountProvisioner {
         if let value = secret.value { return value.text }
         if let generate = secret.generate { return try generate.secretString() }
         let user = secret.database!
-        let engine = databases[user.instance]?.engine ?? "mysql"
+        let writer = account.dbCluster(user.instance)?.writer
+        let engine = databases[writer ?? user.instance]?.engine ?? "mysql"  // Aurora PostgreSQL's secrets say postgres, as RDS writes them
         var object: [String: JSONValue] = ["username": .string(user.user), "engine": .string(engine)]
         if let cluster = account.dbCluster(user.instance), let writer = cluster.writer, let database = databases[writer] {
             object.merge(["password": .string(database.users[user.user] ?? ""), "host": .string(cluster.endpoint), "port": .int(Int64(database.port)),

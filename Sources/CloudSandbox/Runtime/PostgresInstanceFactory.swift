@@ -4,33 +4,46 @@ import SandboxAWSCore
 import SandboxScriptedPostgres
 import SandboxVirtualNetwork
 
-/// Turns a topology's `engine: postgres` instance into a running scripted PostgreSQL server on its ENI, serving 5432 in
-/// its VPC, registered with RDS (engine postgres) so a proxy of family POSTGRESQL can target it.
+/// Turns a topology's `engine: postgres` instance (or an aurora-postgresql cluster's member) into a running scripted
+/// PostgreSQL server on its ENI, serving 5432 in its VPC, registered with RDS so a proxy of family POSTGRESQL can target it.
 enum PostgresInstanceFactory {
+    /// Where an aurora-postgresql member runs: on the cluster's data directory (its shared volume), on the port every
+    /// member shares, read-only unless it is the writer, with the cluster's names in its certificate. The writer runs
+    /// the schema once; the readers find its databases there.
+    struct ClusterPlacement {
+        var dataDirectory: URL
+        var port: Int
+        var readOnly: Bool
+        var names: [String]
+    }
+
     static func start(_ spec: Topology.DatabaseInstance, path: String, host: String, network: VirtualNetwork?, account: AccountState,
-                      certificates: SandboxCertificates, baseDirectory: URL, services: SandboxServices,
+                      certificates: SandboxCertificates, baseDirectory: URL, cluster: ClusterPlacement? = nil, services: SandboxServices,
                       logger: Logger) async throws -> (ScriptedPostgresServer, Endpoints.Database) {
         let endpoint = "\(spec.id).\(account.rdsEndpointSuffix).\(account.region).rds.amazonaws.com"
-        let seed = try DatabaseInstanceFactory.schemaSeed(spec, path: path, baseDirectory: baseDirectory, defaultDatabase: "postgres")
+        let schema = try DatabaseInstanceFactory.schemaSeed(spec, path: path, baseDirectory: baseDirectory, defaultDatabase: "postgres")
+        let seed = cluster?.readOnly == true ? [] : schema
         let tlsMode = spec.tls ?? .optional
-        let tls = try DatabaseInstanceFactory.serverTLS(spec, endpoint: endpoint, host: host, certificates: certificates)
+        let tls = try DatabaseInstanceFactory.serverTLS(spec, endpoint: endpoint, host: host, otherNames: cluster?.names ?? [], certificates: certificates)
         var instanceLogger = logger
         instanceLogger[metadataKey: "db.instance"] = "\(spec.id)"
         let users = spec.users.map { user in
             PostgresUser(name: user.name, password: user.password, method: user.method.flatMap { PostgresUser.Method(rawValue: $0.rawValue) } ?? .scramSHA256,
                          superuser: user.name == spec.users.first?.name)
         }
+        let engineVersion = spec.engineVersion ?? "15.8"
         var configuration = ScriptedPostgresConfiguration(
-            host: host, port: 0, serverVersion: spec.engineVersion ?? "15.8", users: users, databases: spec.databases ?? [], seedSQL: seed, tls: tls,
-            requireTLS: tlsMode == .required, maxConnections: spec.maxConnections ?? 100, logger: instanceLogger)
+            host: host, port: cluster?.port ?? 0, serverVersion: engineVersion, users: users, databases: (spec.databases ?? []) + schema.map(\.database),
+            seedSQL: seed, tls: tls, requireTLS: tlsMode == .required, maxConnections: spec.maxConnections ?? 100, readOnly: cluster?.readOnly ?? false,
+            dataDirectory: cluster?.dataDirectory.path, logger: instanceLogger)
         if let network {
             let id = spec.id
             configuration.connectionFront = { channel in try network.admit(channel, to: id, port: 5432) }
         }
         let server = try ScriptedPostgresServer(configuration: configuration)
         try await services.start(server, name: "database \(spec.id)")
-        account.registerDBInstance(DBInstanceRecord(identifier: spec.id, engine: "postgres", engineVersion: spec.engineVersion ?? "15.8", address: endpoint,
-                                                    port: server.port, masterUsername: spec.users[0].name, dbName: spec.databases?.first,
+        account.registerDBInstance(DBInstanceRecord(identifier: spec.id, engine: cluster == nil ? "postgres" : "aurora-postgresql", engineVersion: engineVersion,
+                                                    address: endpoint, port: server.port, masterUsername: spec.users[0].name, dbName: spec.databases?.first,
                                                     region: account.region, accountID: account.accountID))
         let database = Endpoints.Database(host: host, port: server.port, endpoint: endpoint, caBundle: tlsMode == .disabled ? nil : certificates.rdsBundlePath,
                                           tls: tlsMode.rawValue, users: Dictionary(spec.users.map { ($0.name, $0.password) }, uniquingKeysWith: { a, _ in a }),

@@ -4,7 +4,8 @@ import SandboxRDSProxy
 import SandboxTopology
 
 extension ProxyFactory {
-    /// Starts an RDS Proxy for PostgreSQL (its target's engine is postgres) on its ENI, serving 5432 in its VPC.
+    /// Starts an RDS Proxy for PostgreSQL (its target is a postgres instance or an aurora-postgresql cluster) on its ENI,
+    /// serving 5432 in its VPC.
     static func startPostgres(_ spec: Topology.Proxy, index: Int, host: String, context: Context) async throws -> (PostgresProxyServer, Endpoints.Proxy) {
         let path = "proxies[\(index)]"
         if spec.endpoints?.isEmpty == false {
@@ -24,6 +25,8 @@ extension ProxyFactory {
         }
         let server = try PostgresProxyServer(configuration: configuration)
         try await context.services.start(server, name: "proxy \(spec.name)")
+        // In front of an aurora-postgresql cluster it follows the writer through failover.
+        if let cluster = prepared.cluster { context.clusters.attach(server, to: cluster.spec.id) }
         let record = prepared.record
         let endpoint = Endpoints.Proxy(endpoint: record.endpoint, host: host, port: server.port, requireTLS: record.requireTLS,
                                        iamAuth: record.auth.contains { $0.iamAuth == "REQUIRED" }, resourceId: record.resourceID,

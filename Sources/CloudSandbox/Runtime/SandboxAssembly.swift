@@ -60,7 +60,8 @@ struct SandboxAssembly {
         for (index, spec) in (topology.clusters ?? []).enumerated() {
             let cluster = try await ClusterFactory.start(
                 of: spec, at: "clusters[\(index)]", hosts: hosts, network: network, account: account, certificates: certificates,
-                baseDirectory: self.baseDirectory, threadPool: threadPool, services: services, logger: logger, started: &instances)
+                baseDirectory: self.baseDirectory, threadPool: threadPool, services: services, logger: logger, started: &instances,
+                startedPostgres: &postgresInstances)
             clusterRuns[spec.id] = cluster
             databases.merge(cluster.databases) { first, _ in first }
         }
@@ -78,7 +79,8 @@ struct SandboxAssembly {
         let before = topology.instances.count + (topology.network?.hosts ?? []).count
         for (index, spec) in (topology.proxies ?? []).enumerated() {
             let host = try network?.model.eni(owner: spec.name)?.loopback ?? block.address(try NetworkPlan.hostNumber(before + index))
-            if databases[spec.target]?.engine == "postgres" {
+            // A cluster's proxy speaks its writer's engine.
+            if databases[clusters.writer(of: spec.target) ?? spec.target]?.engine == "postgres" {
                 let (server, endpoint) = try await ProxyFactory.startPostgres(spec, index: index, host: host, context: context)
                 postgresProxies[spec.name] = server
                 proxyEndpoints[spec.name] = endpoint

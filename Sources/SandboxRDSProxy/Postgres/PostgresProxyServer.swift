@@ -13,7 +13,7 @@ import SandboxPostgresWire
 /// Proxy does (IAM tokens over TLS, SCRAM-SHA-256 or MD5 against the secrets) and multiplexes them at transaction
 /// boundaries over a bounded pool of target connections, one pool per user and database, pinning a session where
 /// RDS Proxy does.
-public final class PostgresProxyServer: PostgresServerSessionFactory, ListeningService, Sendable {
+public final class PostgresProxyServer: PostgresServerSessionFactory, ListeningService, FailoverFollowing, Sendable {
     private struct State {
         var listener: PostgresServerListener?
         var sessions: [Int32: PostgresProxySession] = [:]
@@ -28,6 +28,8 @@ public final class PostgresProxyServer: PostgresServerSessionFactory, ListeningS
     let credentials: ProxyCredentials
     let pool: BackendPool<PostgresClientConnection>
     let metrics = ProxyMetrics()
+    /// Where target connections go: the configured target, or a cluster's writer after failover.
+    private let currentTarget: CurrentTarget
     private let tlsContext: NIOSSLContext?
     private let state = NIOLockedValueBox(State())
     /// Completes once `run()` accepts clients (the bound port).
@@ -52,7 +54,8 @@ public final class PostgresProxyServer: PostgresServerSessionFactory, ListeningS
                                                 credentials: credentials, virtualPort: configuration.virtualPort, audit: audit, logger: logger)
         self.tlsContext = try configuration.tls.map { try NIOSSLContext(configuration: $0) }
         let group = record.targetGroup
-        let target = configuration.target
+        let currentTarget = CurrentTarget(configuration)
+        self.currentTarget = currentTarget
         let timeout = configuration.targetConnectTimeout
         let state = self.state
         self.pool = BackendPool(.init(maxConnections: configuration.poolLimit, maxIdle: configuration.idlePoolLimit,
@@ -60,13 +63,24 @@ public final class PostgresProxyServer: PostgresServerSessionFactory, ListeningS
             let (user, database) = Self.split(key)
             // Each new target connection reads the secrets again: a rotated password is picked up here.
             guard let login = credentials.refresh().logins[user] else { throw ProxyFailure.noCredentials(user) }
-            let connection = try await Self.connect(target, login: login, database: database, timeout: timeout, on: eventLoop)
+            let connection = try await Self.connect(currentTarget.value, login: login, database: database, timeout: timeout, on: eventLoop)
             state.withLockedValue { $0.targetParameters = connection.parameters }
             return connection
         }
     }
 
     public var port: Int { self.state.withLockedValue { $0.listener?.port } ?? self.configuration.port }
+
+    public var target: RDSProxyConfiguration.Target { self.currentTarget.value }
+
+    public func targetFailingOver() { self.pool.targetDown() }
+
+    public var isWaitingForTarget: Bool { self.pool.isTargetDown }
+
+    public func retarget(_ target: RDSProxyConfiguration.Target) async {
+        self.currentTarget.move(to: target)
+        self.pool.targetUp()
+    }
 
     /// The pool's key for a user's connections to one database: a PostgreSQL connection is logged into one database.
     static func key(user: String, database: String) -> String { "\(user)\u{0}\(database)" }
@@ -156,7 +170,7 @@ public final class PostgresProxyServer: PostgresServerSessionFactory, ListeningS
     private func probeTarget() async {
         guard let login = self.credentials.refresh().logins.values.sorted(by: { $0.username < $1.username }).first else { return }
         do {
-            let connection = try await Self.connect(self.configuration.target, login: login, database: "postgres", timeout: self.configuration.targetConnectTimeout)
+            let connection = try await Self.connect(self.target, login: login, database: "postgres", timeout: self.configuration.targetConnectTimeout)
             self.state.withLockedValue { $0.targetParameters = connection.parameters }
             await connection.close()
         } catch {

@@ -90,6 +90,7 @@ final class PostgresProxySession: PostgresServerSession, @unchecked Sendable {
                     resultFormats: execution.columns.map(\.format)),
               .execute(portal: "", maxRows: 0), .sync], execution.query)
         }
+        let wasHeld = self.state.withLockedValue { $0.held != nil }
         let lease: PostgresBackendLease
         switch await self.connection() {
         case let .success(borrowed): lease = borrowed
@@ -100,7 +101,11 @@ final class PostgresProxySession: PostgresServerSession, @unchecked Sendable {
             answer = try await lease.connection.exchange(messages)
         } catch {
             self.settle(lease, status: .idle, pinReason: nil, reusable: false)
-            return .terminate([.error(PostgresError(.fatal, "08006", "Request returned an error: the database connection was lost (\(error))."))])
+            // A connection borrowed for this command held nothing of the client's: the client stays (its next command gets
+            // another, as after a failover). One that held its transaction or pinned state ends the session with it.
+            let message = "Request returned an error: the database connection was lost (\(error))."
+            if !wasHeld { return .failed(PostgresError(.error, "08006", message), .idle) }
+            return .terminate([.error(PostgresError(.fatal, "08006", message))])
         }
         guard case let .readyForQuery(status)? = answer.last else {
             self.settle(lease, status: .idle, pinReason: nil, reusable: false)

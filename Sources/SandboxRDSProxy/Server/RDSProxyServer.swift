@@ -37,7 +37,7 @@ public final class RDSProxyServer: MySQLServerSessionFactory, ListeningService, 
     let metrics = ProxyMetrics()
     let excludeVariableSets: Bool
     /// Where target connections go: the configured target, or a cluster's writer after failover.
-    private let currentTarget: NIOLockedValueBox<RDSProxyConfiguration.Target>
+    private let currentTarget: CurrentTarget
     private let tlsContext: NIOSSLContext?
     private let state = NIOLockedValueBox(State())
     /// Completes once `run()` accepts clients (the bound port).
@@ -61,14 +61,14 @@ public final class RDSProxyServer: MySQLServerSessionFactory, ListeningService, 
         self.excludeVariableSets = record.targetGroup.sessionPinningFilters.contains("EXCLUDE_VARIABLE_SETS")
         let group = record.targetGroup
         let credentials = self.credentials
-        let currentTarget = NIOLockedValueBox(configuration.target)
+        let currentTarget = CurrentTarget(configuration)
         self.currentTarget = currentTarget
         let timeout = configuration.targetConnectTimeout
         self.pool = BackendPool(.init(maxConnections: configuration.poolLimit, maxIdle: configuration.idlePoolLimit,
                                       borrowTimeout: .seconds(group.connectionBorrowTimeout))) { user, eventLoop in
             // Each new target connection reads the secrets again: a rotated password is picked up here.
             guard let login = credentials.refresh().logins[user] else { throw ProxyFailure.noCredentials(user) }
-            let target = currentTarget.withLockedValue { $0 }
+            let target = currentTarget.value
             let connection = try await Self.connectRetryingWhileFull(target, login: login, timeout: timeout, on: eventLoop)
             if let initQuery = group.initQuery { _ = try await connection.query(initQuery) }
             return connection
@@ -78,7 +78,7 @@ public final class RDSProxyServer: MySQLServerSessionFactory, ListeningService, 
     public var port: Int { self.state.withLockedValue { $0.listener?.port } ?? self.configuration.port }
 
     /// The target connections go to now.
-    public var target: RDSProxyConfiguration.Target { self.currentTarget.withLockedValue { $0 } }
+    public var target: RDSProxyConfiguration.Target { self.currentTarget.value }
 
     /// The target is failing over (RDS Proxy's failover handling): client connections stay open, statements in flight
     /// on the old writer fail as its connections drop, new requests wait (up to ConnectionBorrowTimeout, then 9501)
@@ -93,10 +93,7 @@ public final class RDSProxyServer: MySQLServerSessionFactory, ListeningService, 
 
     /// The new target (a new writer, or another reader): connections open to it and waiting requests go on.
     public func retarget(_ target: RDSProxyConfiguration.Target) async {
-        self.currentTarget.withLockedValue { $0 = target }
-        if let instance = target.instanceID {
-            self.configuration.account.setProxyTarget(proxy: self.configuration.record.name, instance: instance)
-        }
+        self.currentTarget.move(to: target)
         self.pool.targetUp()
         await self.checkTargetHealth()
     }

@@ -27,9 +27,10 @@ final class PostgresSQLSession {
     private let translator: PostgresToSQLite
     private(set) var settings: SessionSettings
     private(set) var transaction = TransactionState.idle
-    let readOnly: Bool
+    /// Whether the server is a reader now (a promotion changes it under open sessions).
+    let readOnly: @Sendable () -> Bool
 
-    init(path: String, user: String, database: String, settings: SessionSettings, readOnly: Bool,
+    init(path: String, user: String, database: String, settings: SessionSettings, readOnly: @escaping @Sendable () -> Bool,
          functions: @escaping (OpaquePointer) -> Void) throws(PostgresError) {
         do {
             self.connection = try SQLiteConnection(path: path, functions: functions)
@@ -115,7 +116,7 @@ final class PostgresSQLSession {
     }
 
     private func query(_ statement: PostgresSQLText, verb: String, parameters: [SQLiteValue]) throws(PostgresError) -> Outcome {
-        if self.readOnly, ["INSERT", "UPDATE", "DELETE", "CREATE", "DROP", "ALTER", "TRUNCATE"].contains(verb) {
+        if self.readOnly(), ["INSERT", "UPDATE", "DELETE", "CREATE", "DROP", "ALTER", "TRUNCATE"].contains(verb) {
             throw PostgresError(.error, "25006", "cannot execute \(verb) in a read-only transaction")
         }
         let result: SQLiteConnection<SQLiteValue>.Result

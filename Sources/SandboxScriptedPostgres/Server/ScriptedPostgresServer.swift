@@ -29,6 +29,9 @@ public final class ScriptedPostgresServer: PostgresServerSessionFactory, Startab
         var users: [String: PostgresUser] = [:]
         var databases: Set<String> = ["postgres"]
         var seeded = false
+        var readOnly = false
+        /// Told each time the server stops listening (a crash, a restart's first half).
+        var stopObserver: (@Sendable () -> Void)?
         var nextProcessID: Int32 = 1000
         /// Secret keys and cancel hooks of the running sessions, by process id.
         var cancellers: [Int32: (secretKey: Int32, cancel: @Sendable () -> Void)] = [:]
@@ -51,6 +54,7 @@ public final class ScriptedPostgresServer: PostgresServerSessionFactory, Startab
             state.users = Dictionary(configuration.users.map { ($0.name, $0) }, uniquingKeysWith: { _, last in last })
             state.databases.formUnion(configuration.databases)
             state.databases.formUnion(configuration.seedSQL.map(\.database))
+            state.readOnly = configuration.readOnly
         }
     }
 
@@ -83,12 +87,26 @@ public final class ScriptedPostgresServer: PostgresServerSessionFactory, Startab
 
     /// Stops listening and drops every connection; data stays for `start()`.
     public func stop() async {
-        let listener = self.state.withLockedValue { state -> PostgresServerListener? in
+        let (listener, observer) = self.state.withLockedValue { state -> (PostgresServerListener?, (@Sendable () -> Void)?) in
             defer { state.listener = nil }
-            return state.listener
+            return (state.listener, state.listener == nil ? nil : state.stopObserver)
         }
         await listener?.close()
+        observer?()
     }
+
+    /// `observer` is called each time the server stops listening (nil: no longer).
+    public func setStopObserver(_ observer: (@Sendable () -> Void)?) {
+        self.state.withLockedValue { $0.stopObserver = observer }
+    }
+
+    /// Like an Aurora PostgreSQL reader (a hot standby): statements that write get 25006; a promoted reader is set
+    /// writable. Sessions open now see the change at their next statement.
+    public func setReadOnly(_ readOnly: Bool) {
+        self.state.withLockedValue { $0.readOnly = readOnly }
+    }
+
+    public var isReadOnly: Bool { self.state.withLockedValue { $0.readOnly } }
 
     public func restart() async throws {
         await self.stop()
@@ -166,13 +184,13 @@ public final class ScriptedPostgresServer: PostgresServerSessionFactory, Startab
     /// The run-time parameters a session of `user` starts with (before its startup parameters).
     func sessionSettings(user: String, tls: Bool) -> SessionSettings {
         SessionSettings(serverVersion: self.configuration.serverVersion, user: user, superuser: self.user(named: user)?.superuser ?? (user == "postgres"),
-                        maxConnections: self.configuration.maxConnections, port: self.port, tls: tls, readOnly: self.configuration.readOnly)
+                        maxConnections: self.configuration.maxConnections, port: self.port, tls: tls, readOnly: self.isReadOnly)
     }
 
     /// `database`'s SQLite file, opened for one session with `settings`.
     func openSQL(user: String, database: String, processID: Int32, settings: SessionSettings) throws(PostgresError) -> PostgresSQLSession {
         let path = self.directory.appendingPathComponent("\(database).sqlite").path
-        return try PostgresSQLSession(path: path, user: user, database: database, settings: settings, readOnly: self.configuration.readOnly,
+        return try PostgresSQLSession(path: path, user: user, database: database, settings: settings, readOnly: { [state] in state.withLockedValue { $0.readOnly } },
                                       functions: PostgresFunctions.register(version: self.configuration.serverVersion, processID: processID))
     }
 

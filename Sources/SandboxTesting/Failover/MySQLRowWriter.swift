@@ -6,11 +6,7 @@ import SandboxRedaction
 /// `address()` says at that moment (a DNS lookup of an endpoint), dropped after any error so the next attempt
 /// connects again. Errors are named `MySQL <code>`.
 public struct MySQLRowWriter: Sendable {
-    /// What a client saw, named as the workload records it.
-    public struct Failure: Error, CustomStringConvertible {
-        public var description: String
-        public init(description: String) { self.description = description }
-    }
+    public typealias Failure = WriteFailure
 
     public var port: Int
     public var user: String

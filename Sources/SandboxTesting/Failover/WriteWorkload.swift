@@ -73,6 +73,12 @@ public struct WriteWorkload: Sendable {
     }
 }
 
+/// What a client saw when a write failed, named as the workload records it (`MySQL 1290`, `PostgreSQL 25006`, `HTTP 502`).
+public struct WriteFailure: Error, CustomStringConvertible {
+    public var description: String
+    public init(description: String) { self.description = description }
+}
+
 /// A row the workload writes: its client and that client's sequence number.
 public struct RowID: Sendable, Hashable, Comparable, CustomStringConvertible {
     public var client: Int

@@ -1,6 +1,6 @@
 extension Topology {
     /// An Aurora-style cluster: instances on one shared volume (a write committed on the writer is on every
-    /// reader), the first the writer and the others readers (1290 for writes), a cluster endpoint that follows the
+    /// reader), the first the writer and the others readers (1290 or 25006 for writes), a cluster endpoint that follows the
     /// writer, and failover (FailoverDBCluster, or the writer going down) that promotes a reader.
     public struct Cluster: Sendable, Codable, Equatable {
         /// One instance of the cluster and where it sits in the network.
@@ -53,7 +53,17 @@ extension Topology {
             }
         }
 
+        /// RDS's `Engine` for a cluster: Aurora MySQL (members speak MySQL on 3306) or Aurora PostgreSQL (5432).
+        public enum Engine: String, Sendable, Codable, CaseIterable {
+            case auroraMySQL = "aurora-mysql", auroraPostgreSQL = "aurora-postgresql"
+
+            /// What each member speaks.
+            public var instanceEngine: DatabaseInstance.Engine { self == .auroraPostgreSQL ? .postgres : .mysql }
+        }
+
         public var id: String
+        /// aurora-mysql by default.
+        public var engine: Engine?
         public var engineVersion: String?
         public var users: [DatabaseInstance.User]
         public var databases: [String]?
@@ -71,11 +81,12 @@ extension Topology {
         /// it promotes.
         public var replicaLagSeconds: Double?
 
-        public init(id: String, engineVersion: String? = nil, users: [DatabaseInstance.User], databases: [String]? = nil,
+        public init(id: String, engine: Engine? = nil, engineVersion: String? = nil, users: [DatabaseInstance.User], databases: [String]? = nil,
                     schema: String? = nil, schemaDatabase: String? = nil, script: String? = nil, maxConnections: Int? = nil,
                     tls: DatabaseInstance.TLSMode? = nil, instances: [Member], failover: Failover? = nil, replicaLagSeconds: Double? = nil) {
             self.replicaLagSeconds = replicaLagSeconds
             self.id = id
+            self.engine = engine
             self.engineVersion = engineVersion
             self.users = users
             self.databases = databases
@@ -91,10 +102,13 @@ extension Topology {
         /// Whether readers replicate asynchronously (each instance on its own volume).
         package var replicatesAsynchronously: Bool { (self.replicaLagSeconds ?? 0) > 0 }
 
+        /// The engine, aurora-mysql when not given.
+        public var resolvedEngine: Engine { self.engine ?? .auroraMySQL }
+
         /// Each member as an instance with the cluster's users, schemas and settings.
         package var memberInstances: [DatabaseInstance] {
             self.instances.map { member in
-                DatabaseInstance(id: member.id, engineVersion: self.engineVersion, users: self.users, databases: self.databases,
+                DatabaseInstance(id: member.id, engine: self.engine.map(\.instanceEngine), engineVersion: self.engineVersion, users: self.users, databases: self.databases,
                                  schema: self.schema, schemaDatabase: self.schemaDatabase, script: self.script,
                                  maxConnections: self.maxConnections, tls: self.tls, subnet: member.subnet, securityGroups: member.securityGroups)
             }

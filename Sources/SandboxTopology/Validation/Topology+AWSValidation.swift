@@ -134,10 +134,12 @@ extension Topology {
     /// naming the target's `engine`.
     private func checkEngineFamily(of proxy: Proxy, at path: String) throws(TopologyError) {
         let placed = self.placedInstances.first { $0.1.id == proxy.target }
-        let engine = placed?.1.resolvedEngine ?? .mysql  // a cluster is Aurora MySQL
-        let engineKey = placed.map { "\($0.0).engine" } ?? "the engine of cluster \(proxy.target)"
+        let cluster = self.clusters?.enumerated().first { $0.element.id == proxy.target }
+        let engine = placed?.1.resolvedEngine ?? cluster?.element.resolvedEngine.instanceEngine ?? .mysql
+        let engineKey = placed.map { "\($0.0).engine: \(engine.rawValue)" } ?? cluster.map { "clusters[\($0.offset)].engine: \($0.element.resolvedEngine.rawValue)" }
+            ?? "engine \(engine.rawValue)"
         if let family = proxy.engineFamily, family != engine.family {
-            throw TopologyError(path: "\(path).engineFamily", "\(family) does not match its target \(proxy.target) (\(engineKey): \(engine.rawValue), family \(engine.family)); "
+            throw TopologyError(path: "\(path).engineFamily", "\(family) does not match its target \(proxy.target) (\(engineKey), family \(engine.family)); "
                                 + "one proxy serves one engine: drop engineFamily or target a \(family == "POSTGRESQL" ? "postgres" : "mysql") instance")
         }
         for (a, auth) in proxy.auth.enumerated() {

@@ -59,6 +59,10 @@ extension Topology {
             if let lag = cluster.replicaLagSeconds, !(0...3_600).contains(lag) {
                 throw TopologyError(path: "\(path).replicaLagSeconds", "\(lag) is not 0 to 3600 seconds (0 or none: one shared volume)")
             }
+            if cluster.resolvedEngine == .auroraPostgreSQL, cluster.replicatesAsynchronously {
+                throw TopologyError(path: "\(path).replicaLagSeconds", "asynchronous replication is for aurora-mysql clusters for now; drop it "
+                                    + "(an aurora-postgresql cluster's members share one volume, as Aurora's do)")
+            }
             let timings = cluster.failover?.timings ?? Cluster.Failover().timings
             for (field, value) in [("detectionSeconds", timings.detection), ("promotionSeconds", timings.promotion), ("rebootSeconds", timings.reboot),
                                    ("dnsTTLSeconds", timings.dnsTTL)]
@@ -69,25 +73,24 @@ extension Topology {
     }
 
     /// A user's way to log in is its engine's: `plugin` for MySQL, `method` for PostgreSQL. A PostgreSQL instance
-    /// runs on its own (not in a cluster, not external, without a script) for now.
+    /// is not external and has no script for now.
     private static func checkEngine(of database: DatabaseInstance, at path: String) throws(TopologyError) {
         let postgres = database.resolvedEngine == .postgres
+        // A cluster member's users are written on its cluster.
+        let owner = path.range(of: ".instances[").map { String(path[..<$0.lowerBound]) } ?? path
         for (index, user) in database.users.enumerated() {
             if postgres, user.plugin != nil {
-                throw TopologyError(path: "\(path).users[\(index)].plugin", "is a MySQL auth plugin and this instance's engine is postgres; "
+                throw TopologyError(path: "\(owner).users[\(index)].plugin", "is a MySQL auth plugin and this instance's engine is postgres; "
                                     + "give method: scram-sha-256, md5 or password")
             }
             if !postgres, user.method != nil {
-                throw TopologyError(path: "\(path).users[\(index)].method", "is a PostgreSQL login method and this instance's engine is mysql; "
+                throw TopologyError(path: "\(owner).users[\(index)].method", "is a PostgreSQL login method and this instance's engine is mysql; "
                                     + "give plugin, or engine: postgres")
             }
         }
         guard postgres else { return }
         for (field, given) in [("script", database.script != nil), ("external", database.external != nil)] where given {
             throw TopologyError(path: "\(path).\(field)", "is not supported for engine postgres yet; drop it (the scripted PostgreSQL backend runs the schema's SQL)")
-        }
-        if path.hasPrefix("clusters") {
-            throw TopologyError(path: "\(path).engine", "aurora-postgresql clusters are not supported yet; run a postgres instance under databases")
         }
     }
 
