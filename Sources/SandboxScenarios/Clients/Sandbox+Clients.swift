@@ -27,10 +27,11 @@ public enum ProxyLogin: Sendable, CustomStringConvertible {
 
 extension Sandbox {
     /// An RDS auth token for `user` on proxy `proxy`, signed with `role`'s credentials (for the proxy's DNS name and
-    /// port 3306, as an SDK signs it); nil when the proxy or the role's credentials are unknown.
+    /// its engine's port, 3306 or 5432, as an SDK signs it); nil when the proxy or the role's credentials are unknown.
     public func authToken(proxy: String, role: String, user: String, date: Date = Date()) -> String? {
-        guard let endpoint = self.endpoints.proxies?[proxy]?.endpoint, let found = self.endpoints.credentials?[role] else { return nil }
-        return RDSAuthToken.generate(host: endpoint, port: 3306, region: self.topology.region, user: user, credentials: found.awsCredentials, date: date)
+        guard let found = self.endpoints.proxies?[proxy], let credentials = self.endpoints.credentials?[role] else { return nil }
+        let port = found.engineFamily == "POSTGRESQL" ? 5432 : 3306
+        return RDSAuthToken.generate(host: found.endpoint, port: port, region: self.topology.region, user: user, credentials: credentials.awsCredentials, date: date)
     }
 
     /// A libmariadb connection through proxy `proxy` as `login`, from this machine (the operator host), verifying
