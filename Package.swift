@@ -174,7 +174,7 @@ let package = Package(
         // Functions' database clients: `context.database` (connect from the function's ENI with an IAM token or a
         // password, TLS verified) and the built-in SQL function that runs on it.
         .target(name: "SandboxLambdaDatabase", dependencies: [
-            "SandboxLambda", "SandboxMySQLNIO", "SandboxMySQLWire",
+            "SandboxLambda", "SandboxMySQLNIO", "SandboxMySQLWire", "SandboxPostgresNIO", "SandboxPostgresWire", "SandboxPKI",
             .product(name: "NIOCore", package: "swift-nio"),
         ]),
         // API Gateway HTTP APIs: routes, payload formats 1.0/2.0, a listener per API, the apigatewayv2 read API.

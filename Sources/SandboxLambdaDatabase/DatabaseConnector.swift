@@ -3,6 +3,8 @@ import SandboxLambda
 import SandboxMySQLNIO
 import SandboxMySQLWire
 import NIOCore
+import SandboxPKI
+import SandboxPostgresNIO
 
 extension LambdaContext {
     /// Dials databases and proxies from the function's ENI: security groups apply.
@@ -24,12 +26,13 @@ public struct DatabaseConnector: Sendable {
         case password(String)
     }
 
-    /// The token `generate_db_auth_token` would make for `target` on port 3306 with the role's credentials.
+    /// The token `generate_db_auth_token` would make for `target` on its engine's port with the role's credentials.
     public func authToken(for target: String, user: String) throws -> String {
         try self.databases.authToken(for: target, user: user)
     }
 
-    /// Connects and logs in; `timeout` bounds the TCP connect and the login (a dropped connection waits that long).
+    /// Connects to a MySQL target and logs in; `timeout` bounds the TCP connect and the login (a dropped connection
+    /// waits that long).
     public func connect(_ target: String, user: String, auth: Auth, database: String? = nil, tls: Bool = true,
                         timeout: TimeInterval = 5) async throws -> MySQLConnection {
         let resolved = try self.databases.resolve(target)
@@ -47,5 +50,22 @@ public struct DatabaseConnector: Sendable {
         return try await MySQLConnection.connect(host: resolved.host, port: resolved.port, configuration: configuration, tls: tlsSettings,
                                                  sourceAddress: try self.databases.sourceAddress.map { try SocketAddress(ipAddress: $0, port: 0) },
                                                  connectTimeout: limit, loginTimeout: limit)
+    }
+
+    /// Connects to a PostgreSQL target (an RDS Proxy for PostgreSQL or a postgres instance) and logs in into
+    /// `database` (nil: the user's name), answering whatever the server asks (an IAM token goes as a cleartext
+    /// password, over TLS); `timeout` bounds the TCP connect (the function's timeout bounds the login).
+    public func connectPostgres(_ target: String, user: String, auth: Auth, database: String? = nil, tls: Bool = true,
+                                timeout: TimeInterval = 5) async throws -> PostgresClientConnection {
+        let resolved = try self.databases.resolve(target)
+        let password = switch auth {
+        case .iam: try self.authToken(for: target, user: user)
+        case let .password(secret): secret
+        }
+        let tlsSettings = try tls ? resolved.caPEM.map { try ClientTLS.trusting(caPEM: $0, serverHostname: resolved.endpoint) } : nil
+        return try await PostgresClientConnection.connect(
+            host: resolved.host, port: resolved.port, configuration: .init(user: user, password: password, database: database), tls: tlsSettings,
+            sourceAddress: try self.databases.sourceAddress.map { try SocketAddress(ipAddress: $0, port: 0) },
+            connectTimeout: .milliseconds(Int64(max(0.05, timeout) * 1000)))
     }
 }

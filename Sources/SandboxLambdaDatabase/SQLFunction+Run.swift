@@ -4,7 +4,8 @@ import SandboxMySQLNIO
 import SandboxMySQLWire
 
 extension SQLFunction {
-    /// Runs the function for `event`: logs in to its target, runs its statements, answers the last one's rows.
+    /// Runs the function for `event`: logs in to its target (MySQL or PostgreSQL, as the target speaks), runs its
+    /// statements, answers the last one's rows.
     /// The function's `DB_TLS=false` turns TLS off. This is the `SQLFunction.Runner` a sandbox gives Lambda.
     @Sendable public static func run(_ function: SQLFunction, event: JSONValue, context: LambdaContext, secret: SecretReader) async throws -> JSONValue {
         try await function.run(event, context: context, secret: secret)
@@ -29,17 +30,25 @@ extension SQLFunction {
         }
         let how = self.auth == .iam ? "an IAM token" : "the password of the secret"
         context.logger.info("connecting to \(self.target) as \(self.user) with \(how)\(self.tls ? " over TLS" : " without TLS")")
-        let connection: MySQLConnection
-        do {
-            connection = try await context.database.connect(self.target, user: self.user, auth: auth, database: self.database, tls: self.tls,
-                                                            timeout: min(5, max(0.1, context.remainingTime - 0.2)))
-        } catch {
-            context.logger.error("connection to \(self.target) failed: \(error)")
-            throw FunctionError(errorType: "DatabaseConnectionError", errorMessage: "cannot connect to \(self.target) as \(self.user): \(error)")
+        if (try? context.databases.resolve(self.target))?.engine == .postgres {
+            return try await self.runOnPostgres(event, auth: auth, context: context)
+        }
+        let connection = try await self.loggedIn(context) { timeout in
+            try await context.database.connect(self.target, user: self.user, auth: auth, database: self.database, tls: self.tls, timeout: timeout)
         }
         let result = await self.execute(on: connection, event: event, logger: context)
         await connection.close()
         return try result.get().json
+    }
+
+    /// Logs in with `connect` (given how long it may take); a failure is the function's DatabaseConnectionError.
+    func loggedIn<Connection>(_ context: LambdaContext, _ connect: (TimeInterval) async throws -> Connection) async throws -> Connection {
+        do {
+            return try await connect(min(5, max(0.1, context.remainingTime - 0.2)))
+        } catch {
+            context.logger.error("connection to \(self.target) failed: \(error)")
+            throw FunctionError(errorType: "DatabaseConnectionError", errorMessage: "cannot connect to \(self.target) as \(self.user): \(error)")
+        }
     }
 
     private func execute(on connection: MySQLConnection, event: JSONValue, logger context: LambdaContext) async -> Result<MySQLQueryResultJSON, FunctionError> {
@@ -62,11 +71,16 @@ extension SQLFunction {
         return .success(last)
     }
 
-    /// A dotted path into the event as a parameter value (missing: NULL).
-    static func lookup(_ path: String, in event: JSONValue) -> MySQLValue {
+    /// What a dotted path into the event names (nil: nothing).
+    static func value(at path: String, in event: JSONValue) -> JSONValue? {
         var value: JSONValue? = event
         for key in path.split(separator: ".") { value = value?[String(key)] }
-        switch value {
+        return value
+    }
+
+    /// A dotted path into the event as a parameter value (missing: NULL).
+    static func lookup(_ path: String, in event: JSONValue) -> MySQLValue {
+        switch Self.value(at: path, in: event) {
         case let .string(text)?: return .text(text)
         case let .int(number)?: return .integer(number)
         case let .double(number)?: return .double(number)

@@ -8,16 +8,22 @@ import SandboxSigV4
 import SandboxTesting
 import XCTest
 
-/// Sandbox/postgres.yaml end to end: requests through the HTTP API to Python functions in the VPC that log in to the
-/// RDS Proxy for PostgreSQL by its DNS name on 5432 (an IAM token, a secret's password), and its security groups on
-/// PostgreSQL's port.
+/// Sandbox/postgres.yaml end to end: requests through the HTTP API to functions in the VPC that log in to the RDS
+/// Proxy for PostgreSQL by its DNS name on 5432 — the built-in SQL function with an IAM token and with a secret's
+/// password, a Python handler (pg8000) with boto3's token — and its security groups on PostgreSQL's port.
 final class PostgresStackTests: XCTestCase {
     func testThePostgresStackAnswersThroughTheProxyAndItsSecurityGroups() async throws {
-        let (topology, base) = try TopologyLoader.load(path: TopologyTests.root.appendingPathComponent("Sandbox/postgres.yaml").path)
+        var (topology, base) = try TopologyLoader.load(path: TopologyTests.root.appendingPathComponent("Sandbox/postgres.yaml").path)
+        // The built-in SQL function with a statement PostgreSQL refuses: the error, with its SQLSTATE, is the function's.
+        var broken = try XCTUnwrap(topology.functions?.first { $0.name == "items-iam" })
+        broken.name = "items-broken"
+        broken.builtin?.sql?.statements = [.init(sql: "SELECT * FROM missing_table WHERE id = $1", parameters: ["id"])]
+        topology.functions?.append(broken)
         let sandbox = try await Sandbox.start(topology, baseDirectory: base)
+        let refused = try await sandbox.lambda.invoke("items-broken", payload: Array(#"{"id": 1}"#.utf8))
         let url = try XCTUnwrap(sandbox.api("items-api")?.url)
         var answers: [String: [String: Any]] = [:]
-        for route in ["iam", "password"] {
+        for route in ["iam", "password", "python"] {
             let (data, response) = try await URLSession.shared.data(from: URL(string: "\(url)/\(route)")!)
             XCTAssertEqual((response as? HTTPURLResponse)?.statusCode, 200, String(decoding: data, as: UTF8.self))
             answers[route] = try JSONSerialization.jsonObject(with: data) as? [String: Any]
@@ -45,12 +51,21 @@ final class PostgresStackTests: XCTestCase {
                                                        executable, file])
         await sandbox.shutdown()
         XCTAssertEqual(shell.stdout, "admin\n", shell.stderr)
-        XCTAssertEqual(direct.stdout, "2\n", direct.stderr)
+        XCTAssertEqual(direct.stdout, "3\n", direct.stderr)
         XCTAssertEqual(viaProxy.stdout, "app\n", viaProxy.stderr)
-        XCTAssertEqual(answers["iam"]?["user"] as? String, "app")
-        XCTAssertEqual(answers["password"]?["user"] as? String, "admin")
-        XCTAssertEqual((answers["password"]?["rows"] as? [Any])?.count, 2, "both visits, in one database behind the proxy")
-        XCTAssertTrue(logins.contains { $0.user == "app" && $0.outcome == "accepted" && $0.reason.contains("assumed-role/app-role/items-iam") }, "\(logins)")
+        let iamRows = answers["iam"]?["rows"] as? [[String: Any]], passwordRows = answers["password"]?["rows"] as? [[String: Any]]
+        XCTAssertEqual(iamRows?.last?["db_user"] as? String, "app")
+        XCTAssertEqual(iamRows?.last?["route"] as? String, "/iam")
+        XCTAssertEqual(passwordRows?.last?["db_user"] as? String, "admin")
+        XCTAssertEqual(passwordRows?.map { $0["id"] as? Int }, [1, 2], "both visits, in one database behind the proxy, ids as numbers")
+        XCTAssertEqual(answers["python"]?["user"] as? String, "app")
+        XCTAssertEqual(refused.functionError, "Unhandled")
+        XCTAssertTrue(String(decoding: refused.payload, as: UTF8.self).contains(#"ERROR 42P01: relation \"missing_table\" does not exist"#),
+                      String(decoding: refused.payload, as: UTF8.self))
+        XCTAssertEqual((answers["python"]?["rows"] as? [Any])?.count, 3)
+        for function in ["items-iam", "items-python"] {
+            XCTAssertTrue(logins.contains { $0.user == "app" && $0.outcome == "accepted" && $0.reason.contains("assumed-role/app-role/\(function)") }, "\(logins)")
+        }
         XCTAssertTrue(logins.contains { $0.user == "admin" && $0.outcome == "accepted" && $0.reason.contains("SCRAM-SHA-256") }, "\(logins)")
         XCTAssertTrue(secret.contains(#""engine":"postgres""#), "a database secret of a postgres instance says so")
         XCTAssertEqual(reachable??.isReachable, false)

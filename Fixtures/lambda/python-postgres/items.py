@@ -1,10 +1,9 @@
 """A customer's Lambda handlers for the PostgreSQL stack, unmodified: run by awslambdaric
 (`python3 -m awslambdaric items.iam_handler`).
 
-Both log in to the RDS Proxy for PostgreSQL by its DNS name on 5432 over TLS (the proxy CA bundle, else the
-system's store) with pg8000: `iam_handler` with an IAM token boto3 signs with the execution role's credentials,
-`password_handler` with the password of the secret it reads from Secrets Manager. Each records the request and
-returns every visit.
+`iam_handler` logs in to the RDS Proxy for PostgreSQL by its DNS name on 5432 over TLS (the proxy CA bundle, else
+the system's store) with pg8000 and an IAM token boto3 signs with the execution role's credentials; it records the
+request and returns every visit.
 """
 import json
 import os
@@ -39,11 +38,3 @@ def iam_handler(event, context):
     finally:
         connection.close()
 
-
-def password_handler(event, context):
-    secret = json.loads(boto3.client("secretsmanager").get_secret_value(SecretId=os.environ["DB_SECRET"])["SecretString"])
-    connection = _connect(secret["username"], secret["password"])
-    try:
-        return _visit(connection, event, "password")
-    finally:
-        connection.close()

@@ -105,16 +105,18 @@ enum FunctionFactory {
         var targets: [String: DatabaseTarget] = [:]
         for (id, database) in context.databases {
             let target = DatabaseTarget(endpoint: database.endpoint, host: database.host, port: database.port,
-                                        caPEM: database.caBundle == nil ? nil : context.certificates.rdsCA.certificatePEM)
+                                        caPEM: database.caBundle == nil ? nil : context.certificates.rdsCA.certificatePEM,
+                                        engine: database.engine == "postgres" ? .postgres : .mysql)
             targets[id] = target
             targets[database.endpoint] = target
         }
         for (name, proxy) in context.proxies {
-            let target = DatabaseTarget(endpoint: proxy.endpoint, host: proxy.host, port: proxy.port, caPEM: context.certificates.proxyCA.certificatePEM)
+            let target = DatabaseTarget(endpoint: proxy.endpoint, host: proxy.host, port: proxy.port, caPEM: context.certificates.proxyCA.certificatePEM,
+                                        engine: proxy.engineFamily == "POSTGRESQL" ? .postgres : .mysql)
             targets[name] = target
             targets[proxy.endpoint] = target
             for (endpointName, endpoint) in proxy.endpoints ?? [:] {
-                let target = DatabaseTarget(endpoint: endpoint.endpoint, host: endpoint.host, port: endpoint.port, caPEM: target.caPEM)
+                let target = DatabaseTarget(endpoint: endpoint.endpoint, host: endpoint.host, port: endpoint.port, caPEM: target.caPEM, engine: target.engine)
                 targets[endpointName] = target
                 targets[endpoint.endpoint] = target
             }

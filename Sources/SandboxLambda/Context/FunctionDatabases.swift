@@ -3,18 +3,28 @@ import Foundation
 
 /// A database or proxy a function can dial: its DNS name, where it listens here, and the CA that signed it.
 public struct DatabaseTarget: Sendable, Equatable {
+    /// The protocol it speaks (a proxy's engine family).
+    public enum Engine: String, Sendable {
+        case mysql, postgres
+
+        /// The port IAM tokens are signed for: the engine's port in the VPC.
+        public var port: Int { self == .postgres ? 5432 : 3306 }
+    }
+
     /// `<name>.proxy-<id>.<region>.rds.amazonaws.com` or the instance's endpoint.
     public var endpoint: String
     public var host: String
     public var port: Int
     /// The PEM of the CA bundle that verifies it; nil when it offers no TLS.
     public var caPEM: String?
+    public var engine: Engine
 
-    public init(endpoint: String, host: String, port: Int, caPEM: String?) {
+    public init(endpoint: String, host: String, port: Int, caPEM: String?, engine: Engine = .mysql) {
         self.endpoint = endpoint
         self.host = host
         self.port = port
         self.caPEM = caPEM
+        self.engine = engine
     }
 }
 
@@ -47,9 +57,9 @@ public struct FunctionDatabases: Sendable {
         return resolved
     }
 
-    /// The token `generate_db_auth_token` would make for `target` on port 3306 with the role's credentials.
+    /// The token `generate_db_auth_token` would make for `target` on its engine's port (3306 or 5432) with the role's credentials.
     public func authToken(for target: String, user: String) throws(UnknownTarget) -> String {
         let resolved = try self.resolve(target)
-        return RDSAuthToken.generate(host: resolved.endpoint, port: 3306, region: self.region, user: user, credentials: self.credentials)
+        return RDSAuthToken.generate(host: resolved.endpoint, port: resolved.engine.port, region: self.region, user: user, credentials: self.credentials)
     }
 }

@@ -1,0 +1,95 @@
+import SandboxLambda
+import SandboxPostgresNIO
+import SandboxPostgresWire
+
+extension SQLFunction {
+    /// Runs the statements on a PostgreSQL target (an RDS Proxy for PostgreSQL, a postgres instance): a statement with
+    /// parameters through the extended protocol (`$1`, `$2` … bound as text, typed by the server, as drivers bind
+    /// them), one without as a simple query; answers the last one's rows.
+    func runOnPostgres(_ event: JSONValue, auth: DatabaseConnector.Auth, context: LambdaContext) async throws -> JSONValue {
+        let connection = try await self.loggedIn(context) { timeout in
+            try await context.database.connectPostgres(self.target, user: self.user, auth: auth, database: self.database, tls: self.tls, timeout: timeout)
+        }
+        var last = PostgresResultJSON()
+        var failure: FunctionError?
+        for statement in self.statements {
+            let messages: [FrontendMessage] = if statement.parameters.isEmpty {
+                [.query(statement.sql)]
+            } else {
+                [.parse(statement: "", query: statement.sql, parameterTypes: []),
+                 .bind(portal: "", statement: "", parameterFormats: [], parameters: statement.parameters.map { Self.text(at: $0, in: event) }, resultFormats: []),
+                 .describe(.portal, name: ""), .execute(portal: "", maxRows: 0), .sync]
+            }
+            do {
+                let answer = try await connection.exchange(messages)
+                if case let .error(error)? = answer.first(where: { if case .error = $0 { true } else { false } }) {
+                    context.logger.error("statement failed: ERROR \(error.sqlState): \(error.message)")
+                    failure = FunctionError(errorType: "DatabaseError", errorMessage: "ERROR \(error.sqlState): \(error.message)")
+                    break
+                }
+                last = PostgresResultJSON(answer)
+            } catch {
+                context.logger.error("statement failed: \(error)")
+                failure = FunctionError(errorType: "DatabaseError", errorMessage: "\(error)")
+                break
+            }
+        }
+        await connection.close()
+        if let failure { throw failure }
+        return last.json
+    }
+
+    /// A parameter as PostgreSQL's text format (nil: NULL, for a missing path too).
+    static func text(at path: String, in event: JSONValue) -> [UInt8]? {
+        switch Self.value(at: path, in: event) {
+        case nil, .null?: nil
+        case let .string(text)?: Array(text.utf8)
+        case let .bool(flag)?: Array((flag ? "true" : "false").utf8)
+        case let other?: Array(other.text.utf8)
+        }
+    }
+}
+
+/// The last result of an exchange as JSON: rows keyed by column name, and the rows the command changed.
+struct PostgresResultJSON {
+    var columns: [BackendMessage.Column] = []
+    var rows: [[[UInt8]?]] = []
+    var affectedRows: Int64 = 0
+
+    init() {}
+
+    /// The last statement's columns, rows and command tag (a simple query may hold several).
+    init(_ answer: [BackendMessage]) {
+        for message in answer {
+            switch message {
+            case let .rowDescription(columns): (self.columns, self.rows) = (columns, [])
+            case let .dataRow(fields): self.rows.append(fields)
+            case let .commandComplete(tag):
+                let verb = tag.split(separator: " ").first ?? ""
+                self.affectedRows = ["INSERT", "UPDATE", "DELETE", "MERGE"].contains(verb) ? Int64(tag.split(separator: " ").last ?? "") ?? 0 : 0
+            default: break
+            }
+        }
+    }
+
+    var json: JSONValue {
+        let rows = self.rows.map { fields in
+            JSONValue.object(Dictionary(zip(self.columns, fields).map { ($0.name, Self.json($1, type: PostgresType(rawValue: $0.typeOID))) },
+                                        uniquingKeysWith: { first, _ in first }))
+        }
+        return ["rows": .array(rows), "affectedRows": .int(self.affectedRows)]
+    }
+
+    /// Integers, floats and booleans as JSON's own (as drivers decode them by column type), everything else as text.
+    static func json(_ field: [UInt8]?, type: PostgresType) -> JSONValue {
+        guard let field else { return .null }
+        let text = String(decoding: field, as: UTF8.self)
+        switch type {
+        case .int2, .int4, .int8, .oid: if let number = Int64(text) { return .int(number) }
+        case .float4, .float8: if let number = Double(text) { return .double(number) }
+        case .bool: return .bool(text == "t" || text == "true")
+        default: break
+        }
+        return .string(text)
+    }
+}
