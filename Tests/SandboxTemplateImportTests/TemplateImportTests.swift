@@ -183,6 +183,75 @@ final class TemplateImportTests: XCTestCase {
         }
     }
 
+    /// Aurora PostgreSQL and an RDS Proxy for PostgreSQL from a template: the cluster runs as aurora-postgresql, the proxy
+    /// speaks PostgreSQL, and psql logs in through it with the master secret's password over verified TLS.
+    func testAuroraPostgreSQLBehindAProxyFromATemplate() async throws {
+        let template = try self.write("""
+            Resources:
+              ProxyRole:
+                Type: AWS::IAM::Role
+                Properties:
+                  RoleName: proxy-role
+                  AssumeRolePolicyDocument: {Version: "2012-10-17", Statement: [{Effect: Allow, Principal: {Service: rds.amazonaws.com}, Action: "sts:AssumeRole"}]}
+                  Policies: [{PolicyName: secrets, PolicyDocument: {Version: "2012-10-17", Statement: [{Effect: Allow, Action: "secretsmanager:GetSecretValue", Resource: "*"}]}}]
+              Cluster:
+                Type: AWS::RDS::DBCluster
+                Properties: {DBClusterIdentifier: items, Engine: aurora-postgresql, EngineVersion: "15.4", MasterUsername: master, ManageMasterUserPassword: true, DatabaseName: items}
+              Writer:
+                Type: AWS::RDS::DBInstance
+                Properties: {DBClusterIdentifier: !Ref Cluster, Engine: aurora-postgresql, DBInstanceIdentifier: items-1, DBInstanceClass: db.r6g.large}
+              Reader:
+                Type: AWS::RDS::DBInstance
+                Properties: {DBClusterIdentifier: !Ref Cluster, Engine: aurora-postgresql, DBInstanceIdentifier: items-2, DBInstanceClass: db.r6g.large}
+              Proxy:
+                Type: AWS::RDS::DBProxy
+                Properties:
+                  DBProxyName: items-proxy
+                  EngineFamily: POSTGRESQL
+                  RoleArn: !GetAtt ProxyRole.Arn
+                  RequireTLS: true
+                  Auth: [{AuthScheme: SECRETS, SecretArn: !GetAtt Cluster.MasterUserSecret.SecretArn, IAMAuth: DISABLED, ClientPasswordAuthType: POSTGRES_SCRAM_SHA_256}]
+              TargetGroup:
+                Type: AWS::RDS::DBProxyTargetGroup
+                Properties: {DBProxyName: !Ref Proxy, TargetGroupName: default, DBClusterIdentifiers: [!Ref Cluster]}
+              Legacy:
+                Type: AWS::RDS::DBInstance
+                Properties: {DBInstanceIdentifier: legacy, Engine: oracle-ee, MasterUsername: admin, MasterUserPassword: x}
+            """)
+        let loaded = try TopologySource.load(path: template)
+        XCTAssertEqual(loaded.topology.clusters?.first?.engine, .auroraPostgreSQL)
+        XCTAssertEqual(loaded.topology.proxies?.first?.engineFamily, "POSTGRESQL")
+        XCTAssertTrue(loaded.warnings.map(\.description).contains { $0.hasPrefix("Legacy (AWS::RDS::DBInstance): Engine oracle-ee is not modelled") },
+                      "\(loaded.warnings)")
+        try await withSandbox(loaded.topology) { sandbox in
+            let proxy = try XCTUnwrap(sandbox.endpoints.proxies?["items-proxy"])
+            let password = try XCTUnwrap(sandbox.endpoints.databases["items-1"]?.users["master"])
+            let psql = try await Psql.run(.init(host: proxy.host, port: proxy.port, user: "master", password: password, database: "items",
+                                                sslMode: "verify-ca", rootCertificate: proxy.caBundle), ["SELECT current_user, pg_is_in_recovery()"])
+            XCTAssertEqual(psql.stdout, "master|f\n", psql.stderr)
+            XCTAssertEqual(sandbox.account.dbCluster("items")?.engine, "aurora-postgresql")
+        }
+    }
+
+    /// A Terraform state's PostgreSQL databases: an aurora-postgresql cluster and a postgres instance run as such, an
+    /// engine the sandbox does not run is left out with a warning.
+    func testPostgreSQLFromATerraformState() throws {
+        func resource(_ type: String, _ name: String, _ values: String) -> String {
+            #"{"address": "\#(type).\#(name)", "mode": "managed", "type": "\#(type)", "name": "\#(name)", "values": \#(values)}"#
+        }
+        let state = try self.write(#"{"format_version": "1.0", "terraform_version": "1.9.8", "values": {"root_module": {"resources": ["#
+            + [resource("aws_rds_cluster", "items", #"{"cluster_identifier": "items", "engine": "aurora-postgresql", "master_username": "master", "master_password": "m-Passw0rd"}"#),
+               resource("aws_rds_cluster_instance", "writer", #"{"identifier": "items-1", "cluster_identifier": "items"}"#),
+               resource("aws_db_instance", "reports", #"{"identifier": "reports", "engine": "postgres", "username": "admin", "password": "r-Passw0rd"}"#),
+               resource("aws_db_instance", "legacy", #"{"identifier": "legacy", "engine": "sqlserver-ex", "username": "sa", "password": "x"}"#)].joined(separator: ", ")
+            + "]}}}")
+        let loaded = try TopologySource.load(path: state)
+        XCTAssertEqual(loaded.topology.clusters?.map(\.engine), [.auroraPostgreSQL])
+        XCTAssertEqual(loaded.topology.databases.map(\.id), ["reports"])
+        XCTAssertEqual(loaded.topology.databases.first?.engine, .postgres)
+        XCTAssertTrue(loaded.warnings.contains { $0.description.contains("engine sqlserver-ex is not modelled") }, "\(loaded.warnings)")
+    }
+
     /// Broken templates are refused with the file, the line, what is wrong and what to change.
     func testBadTemplatesNameTheFileLineAndFix() throws {
         let cases: [(String, [String: String], String)] = [

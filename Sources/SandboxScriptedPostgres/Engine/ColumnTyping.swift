@@ -47,7 +47,7 @@ enum ColumnTyping {
                 case "version", "lower", "upper", "concat", "substr", "substring", "trim", "replace", "md5": .text
                 case "length", "char_length", "pg_backend_pid": .int4
                 case "avg": .numeric
-                case "exists": .bool
+                case "exists", "pg_is_in_recovery": .bool
                 default: nil
                 }
                 return (function, type)

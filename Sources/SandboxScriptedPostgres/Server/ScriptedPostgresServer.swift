@@ -190,8 +190,9 @@ public final class ScriptedPostgresServer: PostgresServerSessionFactory, Startab
     /// `database`'s SQLite file, opened for one session with `settings`.
     func openSQL(user: String, database: String, processID: Int32, settings: SessionSettings) throws(PostgresError) -> PostgresSQLSession {
         let path = self.directory.appendingPathComponent("\(database).sqlite").path
-        return try PostgresSQLSession(path: path, user: user, database: database, settings: settings, readOnly: { [state] in state.withLockedValue { $0.readOnly } },
-                                      functions: PostgresFunctions.register(version: self.configuration.serverVersion, processID: processID))
+        let readOnly: @Sendable () -> Bool = { [state] in state.withLockedValue { $0.readOnly } }
+        return try PostgresSQLSession(path: path, user: user, database: database, settings: settings, readOnly: readOnly,
+                                      functions: PostgresFunctions.register(version: self.configuration.serverVersion, processID: processID, readOnly: readOnly))
     }
 
     /// Runs blocking SQLite work off the event loops and the cooperative pool.

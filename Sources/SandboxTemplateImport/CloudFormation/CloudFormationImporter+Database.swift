@@ -12,8 +12,10 @@ extension CloudFormationImporter {
             self.builder.addSubnetGroup(name, subnets: properties["SubnetIds"]?.strings ?? [])
             self.unread(item, properties, read: ["SubnetIds", "DBSubnetGroupName", "DBSubnetGroupDescription"])
         case "AWS::RDS::DBCluster":
-            guard try self.supportedEngine(item, properties) else { return }
-            self.builder.addCluster(Topology.Cluster(id: name, engineVersion: properties["EngineVersion"]?.string, users: try self.masterUser(item, properties),
+            guard let engine = RDSEngine.cluster(properties["Engine"]?.string) else {
+                return self.session.warn(item.label, item.type, "Engine \(properties["Engine"]?.string ?? "") \(RDSEngine.notModelled); it is left out")
+            }
+            self.builder.addCluster(Topology.Cluster(id: name, engine: engine, engineVersion: properties["EngineVersion"]?.string, users: try self.masterUser(item, properties),
                                                      databases: properties["DatabaseName"]?.string.map { [$0] }, instances: []),
                                     subnetGroup: properties["DBSubnetGroupName"]?.string, securityGroups: properties["VpcSecurityGroupIds"]?.strings)
             self.unread(item, properties, read: ["Engine", "EngineVersion", "MasterUsername", "MasterUserPassword", "DatabaseName", "DBSubnetGroupName",
@@ -28,9 +30,11 @@ extension CloudFormationImporter {
                 self.unread(item, properties, read: ["DBClusterIdentifier", "Engine", "DBInstanceClass", "DBInstanceIdentifier", "PubliclyAccessible"])
                 return
             }
-            guard try self.supportedEngine(item, properties) else { return }
+            guard let engine = RDSEngine.instance(properties["Engine"]?.string) else {
+                return self.session.warn(item.label, item.type, "Engine \(properties["Engine"]?.string ?? "") \(RDSEngine.notModelled); it is left out")
+            }
             self.builder.topology.databases.append(Topology.DatabaseInstance(
-                id: name, engineVersion: properties["EngineVersion"]?.string, users: try self.masterUser(item, properties),
+                id: name, engine: engine, engineVersion: properties["EngineVersion"]?.string, users: try self.masterUser(item, properties),
                 databases: properties["DBName"]?.string.map { [$0] }, subnet: self.builder.firstSubnet(ofGroup: properties["DBSubnetGroupName"]?.string),
                 securityGroups: properties["VPCSecurityGroups"]?.strings ?? properties["VpcSecurityGroupIds"]?.strings))
             self.unread(item, properties, read: ["Engine", "EngineVersion", "MasterUsername", "MasterUserPassword", "DBName", "DBSubnetGroupName",
@@ -38,8 +42,8 @@ extension CloudFormationImporter {
                                                  "AllocatedStorage", "StorageType", "PubliclyAccessible", "MultiAZ", "Port", "ManageMasterUserPassword",
                                                  "StorageEncrypted", "KmsKeyId", "BackupRetentionPeriod"])
         case "AWS::RDS::DBProxy":
-            guard properties["EngineFamily"]?.string ?? "MYSQL" == "MYSQL" else {
-                self.session.warn(item.label, item.type, "EngineFamily \(properties["EngineFamily"]?.string ?? "") is not modelled (MYSQL is); the proxy is left out")
+            guard let family = RDSEngine.proxyFamily(properties["EngineFamily"]?.string) else {
+                self.session.warn(item.label, item.type, "EngineFamily \(properties["EngineFamily"]?.string ?? "") is not modelled (MYSQL and POSTGRESQL are); the proxy is left out")
                 return
             }
             var auth: [Topology.Proxy.Auth] = []
@@ -56,7 +60,7 @@ extension CloudFormationImporter {
             self.builder.addProxy(Topology.Proxy(name: name, role: Self.roleName(role), auth: auth, target: "", requireTLS: properties["RequireTLS"]?.bool,
                                                  idleClientTimeout: properties["IdleClientTimeout"]?.int, subnets: properties["VpcSubnetIds"]?.strings,
                                                  securityGroups: properties["VpcSecurityGroupIds"]?.strings,
-                                                 resourceId: item.stack.proxyResourceID(item.id)),
+                                                 resourceId: item.stack.proxyResourceID(item.id), engineFamily: family),
                                   untargeted: ImportWarning(resource: item.label, type: item.type,
                                                             "has no DBProxyTargetGroup naming an instance or cluster, so it is left out"))
             self.unread(item, properties, read: ["EngineFamily", "Auth", "RoleArn", "RequireTLS", "IdleClientTimeout", "VpcSubnetIds",
@@ -89,15 +93,6 @@ extension CloudFormationImporter {
         }
     }
 
-    private func supportedEngine(_ item: Item, _ properties: [String: TemplateValue]) throws -> Bool {
-        let engine = properties["Engine"]?.string ?? "mysql"
-        guard ["mysql", "mariadb", "aurora-mysql", "aurora"].contains(engine) else {
-            self.session.warn(item.label, item.type, "Engine \(engine) is not modelled (the sandbox runs MySQL-protocol databases); it is left out")
-            return false
-        }
-        return true
-    }
-
     /// The master user: MasterUsername and its password (as written, from a dynamic reference, or managed by RDS in a
     /// secret of its own).
     private mutating func masterUser(_ item: Item, _ properties: [String: TemplateValue]) throws -> [Topology.DatabaseInstance.User] {
@@ -109,7 +104,7 @@ extension CloudFormationImporter {
             throw item.stack.error("Resources.\(item.id).Properties", "gives neither MasterUserPassword nor ManageMasterUserPassword: true")
         }
         let name = try item.name()
-        let secretName = "rds!\(item.type.hasSuffix("Cluster") ? "cluster" : "db")-\(ImportSession.uuid(name))"
+        let secretName = ImportSession.managedSecretName(ofType: item.type, named: name)
         self.builder.addSecret(.init(name: secretName, description: "The master user's password, managed by RDS", database: .init(instance: name, user: user)),
                                arn: "arn:aws:secretsmanager:\(self.session.region):\(self.session.accountId):secret:\(secretName)")
         return [.init(name: user, password: ImportSession.id("\(name)/master", count: 28, alphabet: "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"))]

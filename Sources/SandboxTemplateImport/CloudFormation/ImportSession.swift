@@ -44,4 +44,10 @@ final class ImportSession {
         }
         return parts.joined(separator: "-")
     }
+
+    /// The secret RDS keeps a master password in (ManageMasterUserPassword) for a DBCluster or DBInstance `name`:
+    /// `rds!cluster-<uuid>` or `rds!db-<uuid>`.
+    static func managedSecretName(ofType type: String, named name: String) -> String {
+        "rds!\(type.hasSuffix("Cluster") ? "cluster" : "db")-\(Self.uuid(name))"
+    }
 }

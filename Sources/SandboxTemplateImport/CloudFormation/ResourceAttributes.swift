@@ -108,7 +108,12 @@ extension CloudFormationStack {
         case ("AWS::KMS::Key", "KeyId"): name
         case ("AWS::SecretsManager::Secret", "Id"): try self.secretARN(id)
         case ("AWS::RDS::DBInstance", "Endpoint.Address"), ("AWS::RDS::DBCluster", "Endpoint.Address"): "${database:\(name)}"
-        case ("AWS::RDS::DBInstance", "Endpoint.Port"), ("AWS::RDS::DBCluster", "Endpoint.Port"): "3306"
+        case ("AWS::RDS::DBInstance", "Endpoint.Port"), ("AWS::RDS::DBCluster", "Endpoint.Port"):
+            (try self.properties(id)["Engine"]?.string).map { $0.contains("postgres") } == true ? "5432" : "3306"
+        case ("AWS::RDS::DBInstance", "MasterUserSecret.SecretArn"), ("AWS::RDS::DBCluster", "MasterUserSecret.SecretArn"):
+            // The secret RDS keeps the master password in (ManageMasterUserPassword), named as the import names it.
+            try self.properties(id)["ManageMasterUserPassword"]?.bool == true
+                ? "arn:aws:secretsmanager:\(region):\(account):secret:\(ImportSession.managedSecretName(ofType: type, named: name))" : nil
         case ("AWS::RDS::DBCluster", "ReadEndpoint.Address"): "${cluster-ro:\(name)}"
         case ("AWS::RDS::DBInstance", "DBInstanceArn"): "arn:aws:rds:\(region):\(account):db:\(name)"
         case ("AWS::RDS::DBCluster", "DBClusterArn"): "arn:aws:rds:\(region):\(account):cluster:\(name)"

@@ -144,9 +144,10 @@ struct TerraformImporter {
             self.builder.addSubnetGroup(r.string("name") ?? r.address, subnets: r.strings("subnet_ids"))
         case "aws_rds_cluster":
             guard let id = r.string("cluster_identifier"), let user = r.string("master_username") else { throw self.error(r, "needs cluster_identifier and master_username") }
-            self.builder.addCluster(.init(id: id, engineVersion: r.string("engine_version"), users: [.init(name: user, password: r.string("master_password") ?? "")],
+            guard let engine = RDSEngine.cluster(r.string("engine")) else { return self.warn(r, "engine \(r.string("engine") ?? "") \(RDSEngine.notModelled); it is left out") }
+            self.builder.addCluster(.init(id: id, engine: engine, engineVersion: r.string("engine_version"), users: [.init(name: user, password: r.string("master_password") ?? "")],
                                           databases: r.string("database_name").map { [$0] }, instances: []),
-                                    subnetGroup: r.string("db_subnet_group_name"), securityGroups: r.strings("vpc_security_group_ids"))
+                                    subnetGroup: r.string("db_subnet_group_name"), securityGroups: r.strings("vpc_security_group_ids").nilIfEmpty)
             for key in ["endpoint", "reader_endpoint"] { if let name = r.string(key) { self.endpoints[name] = "${database:\(id)}" } }
         case "aws_rds_cluster_instance":
             guard let id = r.string("identifier"), let cluster = r.string("cluster_identifier"), self.builder.hasCluster(cluster) else {
@@ -155,13 +156,10 @@ struct TerraformImporter {
             self.builder.addMember(id, to: cluster)
         case "aws_db_instance":
             guard let id = r.string("identifier"), let user = r.string("username") else { throw self.error(r, "needs identifier and username") }
-            guard ["mysql", "mariadb"].contains(r.string("engine") ?? "mysql") else {
-                self.warn(r, "engine \(r.string("engine") ?? "") is not modelled (the sandbox runs MySQL-protocol databases); it is left out")
-                return
-            }
+            guard let engine = RDSEngine.instance(r.string("engine")) else { return self.warn(r, "engine \(r.string("engine") ?? "") \(RDSEngine.notModelled); it is left out") }
             if r.string("password") == nil { self.warn(r, "the state holds no password (manage_master_user_password?); the master user gets an empty one") }
             self.builder.topology.databases.append(.init(
-                id: id, engineVersion: r.string("engine_version"), users: [.init(name: user, password: r.string("password") ?? "")],
+                id: id, engine: engine, engineVersion: r.string("engine_version"), users: [.init(name: user, password: r.string("password") ?? "")],
                 databases: r.string("db_name").map { [$0] }, subnet: self.builder.firstSubnet(ofGroup: r.string("db_subnet_group_name")),
                 securityGroups: r.values["vpc_security_group_ids"]?.strings))
             if let address = r.string("address") { self.endpoints[address] = "${database:\(id)}" }
@@ -241,8 +239,8 @@ struct TerraformImporter {
 
     private mutating func mapProxy(_ r: Resource) throws {
         guard let name = r.string("name"), let role = r.string("role_arn") else { throw self.error(r, "a proxy needs name and role_arn") }
-        guard r.string("engine_family") ?? "MYSQL" == "MYSQL" else {
-            self.warn(r, "engine_family \(r.string("engine_family") ?? "") is not modelled (MYSQL is); the proxy is left out")
+        guard let family = RDSEngine.proxyFamily(r.string("engine_family")) else {
+            self.warn(r, "engine_family \(r.string("engine_family") ?? "") is not modelled (MYSQL and POSTGRESQL are); the proxy is left out")
             return
         }
         var auth: [Topology.Proxy.Auth] = []
@@ -255,7 +253,7 @@ struct TerraformImporter {
         self.builder.addProxy(.init(name: name, role: CloudFormationImporter.roleName(role), auth: auth, target: "", requireTLS: r.values["require_tls"]?.bool,
                                     idleClientTimeout: r.values["idle_client_timeout"]?.int, subnets: r.strings("vpc_subnet_ids").nilIfEmpty,
                                     securityGroups: r.strings("vpc_security_group_ids").nilIfEmpty,
-                                    resourceId: r.string("arn")?.split(separator: ":").last.map(String.init)),
+                                    resourceId: r.string("arn")?.split(separator: ":").last.map(String.init), engineFamily: family),
                               untargeted: ImportWarning(resource: r.address, type: r.type, "has no aws_db_proxy_target, so it is left out"))
         if let endpoint = r.string("endpoint") { self.endpoints[endpoint] = "${proxy:\(name)}" }
     }

@@ -51,7 +51,8 @@ extension Topology {
         var names: Set<String> = []
         for (index, secret) in (self.secrets ?? []).enumerated() {
             let path = "secrets[\(index)]"
-            guard secret.name.range(of: #"^[A-Za-z0-9/_+=.@-]{1,512}$"#, options: .regularExpression) != nil else {
+            // RDS names the secrets it manages for master passwords `rds!cluster-<uuid>` or `rds!db-<uuid>`.
+            guard secret.name.range(of: #"^(rds!(cluster|db)-)?[A-Za-z0-9/_+=.@-]{1,512}$"#, options: .regularExpression) != nil else {
                 throw TopologyError(path: "\(path).name", "'\(secret.name)' is not a secret name: use letters, digits and /_+=.@-")
             }
             guard names.insert(secret.name).inserted else { throw TopologyError(path: "\(path).name", "'\(secret.name)' is used twice") }
