@@ -114,3 +114,28 @@ final class PostgresProxyTests: XCTestCase {
         for client in clients { await client.close() }
     }
 }
+
+extension PostgresProxyTests {
+    /// A client's CancelRequest (its BackendKeyData from the proxy) reaches the target connection its statement runs on:
+    /// the statement ends with 57014, and the client's session goes on.
+    func testACancelRequestIsRelayedToTheTargetConnection() async throws {
+        let fixture = try await PostgresProxyFixture.start()
+        defer { Task { await fixture.stop() } }
+        let client = try await fixture.connect("admin", "admin-pw")
+        // Long enough to outlast any wait for the cancel (seconds), bounded: it ends by itself if the cancel never comes.
+        let long = Task { try await client.query("WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 20000000) SELECT count(*) FROM n") }
+        // The cancel is a no-op until the statement runs on a target connection: send it until the statement ends.
+        let sender = Task {
+            for _ in 0..<200 where !Task.isCancelled {
+                try await client.cancel()
+                try await Task.sleep(for: .milliseconds(50))
+            }
+        }
+        let answer = try await long.value
+        sender.cancel()
+        XCTAssertTrue(answer.contains(.error(PostgresError(.error, "57014", "canceling statement due to user request"))), "\(answer)")
+        let next = try await client.query("SELECT 1")
+        XCTAssertTrue(next.contains(.dataRow([Array("1".utf8)])), "the session goes on: \(next)")
+        await client.close()
+    }
+}

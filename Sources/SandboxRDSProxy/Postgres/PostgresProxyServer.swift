@@ -127,8 +127,11 @@ public final class PostgresProxyServer: PostgresServerSessionFactory, ListeningS
         return PostgresSessionSetup(machine: machine, tls: self.tlsContext, session: session)
     }
 
-    /// A CancelRequest is not relayed to the target: the statement runs to its end.
-    public func cancel(processID: Int32, secretKey: Int32) {}
+    /// A client's CancelRequest: relayed to the target connection that client's command runs on (if its key matches).
+    public func cancel(processID: Int32, secretKey: Int32) {
+        guard let session = self.state.withLockedValue({ $0.sessions[processID] }) else { return }
+        Task { await session.cancelRunning(secretKey) }
+    }
 
     /// Admits a logged-in session, or says no past MaxClientConnections.
     func admit(_ session: PostgresProxySession, processID: Int32) -> Bool {

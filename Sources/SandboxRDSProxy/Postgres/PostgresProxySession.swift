@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import NIOConcurrencyHelpers
+import NIOCore
 import SandboxPostgresNIO
 import SandboxPostgresWire
 
@@ -14,6 +15,8 @@ final class PostgresProxySession: PostgresServerSession, @unchecked Sendable {
         var key = ""
         var user = ""
         var held: PostgresBackendLease?
+        /// The target connection a command runs on now (what a CancelRequest cancels).
+        var running: PostgresBackendLease?
         var pinReason: String?
         var busy = false
         var closed = false
@@ -96,8 +99,10 @@ final class PostgresProxySession: PostgresServerSession, @unchecked Sendable {
         case let .success(borrowed): lease = borrowed
         case let .failure(error): return .failed(error, .idle)
         }
+        self.state.withLockedValue { $0.running = lease }
         let answer: [BackendMessage]
         do {
+            defer { self.state.withLockedValue { $0.running = nil } }
             answer = try await lease.connection.exchange(messages)
         } catch {
             self.settle(lease, status: .idle, pinReason: nil, reusable: false)
@@ -130,6 +135,16 @@ final class PostgresProxySession: PostgresServerSession, @unchecked Sendable {
             if case let .error(error)? = body.first(where: { if case .error = $0 { true } else { false } }) { return .failed(error, status) }
             return .completed(body.filter { $0 != .parseComplete && $0 != .bindComplete }, status)
         }
+    }
+
+    /// The client's CancelRequest (its BackendKeyData checked by the server): relayed, from the proxy's ENI, to the
+    /// target connection its command runs on now; nothing when none runs.
+    func cancelRunning(_ secretKey: Int32) async {
+        guard secretKey == self.info.secretKey, let lease = self.state.withLockedValue({ $0.running }),
+              let address = lease.connection.channel.remoteAddress else { return }
+        let source = try? self.server.target.sourceAddress.map { try SocketAddress(ipAddress: $0, port: 0) }
+        try? await PostgresClientConnection.sendCancel(to: address, processID: lease.connection.processID, secretKey: lease.connection.secretKey,
+                                                       sourceAddress: source ?? nil)
     }
 
     /// The held connection, or one borrowed for this command.
