@@ -227,7 +227,7 @@ let package = Package(
         ]),
         // Clients against a running sandbox (a login as a role, a route), probes, and the misconfiguration catalog with its runner.
         .target(name: "SandboxScenarios", dependencies: [
-            "CloudSandbox", "SandboxTemplateImport", "SandboxMariaDBClient", "SandboxSigV4", "SandboxLambda", "SandboxAWSCore", "SandboxJSON", "SandboxVirtualNetwork", "SandboxMySQLNIO", "SandboxMySQLWire", "SandboxRedaction",
+            "CloudSandbox", "SandboxTemplateImport", "SandboxMariaDBClient", "SandboxSigV4", "SandboxLambda", "SandboxAWSCore", "SandboxJSON", "SandboxVirtualNetwork", "SandboxMySQLNIO", "SandboxMySQLWire", "SandboxRedaction", "SandboxPostgresNIO", "SandboxPostgresWire", "SandboxPKI",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),

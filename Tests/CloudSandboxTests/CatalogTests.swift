@@ -16,7 +16,7 @@ final class CatalogTests: XCTestCase {
         }
     }
 
-    /// Diagnose finds exactly each entry's fault in its broken topology, and nothing in the healthy default one.
+    /// Diagnose finds exactly each entry's fault in its broken topology, and nothing in the healthy default ones.
     func testDiagnoseFindsExactlyTheKnownFaults() async throws {
         let catalog = try Catalog.load(folder: Self.folder)
         let diagnosis = Diagnosis(catalog: catalog)
@@ -24,6 +24,9 @@ final class CatalogTests: XCTestCase {
         let clean = try await diagnosis.run(healthy, baseDirectory: base)
         XCTAssertEqual(clean.findings, [], clean.text)
         XCTAssertFalse(clean.isBroken, clean.text)
+        let (postgres, postgresBase) = try TopologyLoader.load(path: "Sandbox/postgres.yaml")
+        let cleanPostgres = try await diagnosis.run(postgres, baseDirectory: postgresBase)
+        XCTAssertEqual(cleanPostgres.findings, [], "the PostgreSQL stack's paths are checked on 5432: \(cleanPostgres.text)")
         let diagnosable = catalog.entries.filter { $0.undiagnosable == nil }
         XCTAssertGreaterThanOrEqual(diagnosable.count, 12)
         for entry in diagnosable {

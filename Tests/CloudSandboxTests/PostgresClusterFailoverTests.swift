@@ -72,6 +72,8 @@ final class PostgresClusterFailoverTests: XCTestCase {
 
             // The old writer comes back as a reader: a client that kept its address meets 25006; the new writer takes writes.
             try await waitUntil("the cluster is available") { sandbox.account.dbCluster("orders")?.status == .available }
+            let writerRow = sandbox.account.dbProxy(named: "orders-proxy")?.targets.first { $0.instanceIdentifier == "orders-2" }
+            XCTAssertEqual(writerRow?.state, .available, "DescribeDBProxyTargets: the new writer, checked as the proxy moved to it")
             let stale = await Self.refusal(try await Self.writer(port: first.port, bundle: first.caBundle, name: cluster.endpoint) { first.host }
                 .write(RowID(client: 902, seq: 1)))
             XCTAssertEqual(stale, "PostgreSQL 25006")

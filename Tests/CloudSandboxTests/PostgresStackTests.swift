@@ -32,6 +32,7 @@ final class PostgresStackTests: XCTestCase {
         let secret = try sandbox.account.secretValue("items-db/app", accessKeyID: sandbox.account.rootCredentials.accessKeyID, logger: Logger(label: "test"))
         let reachable = sandbox.network.map { NetworkPlan.analyze($0.model, from: "batch-job", to: "items-proxy", port: 5432) }
         let statistics = sandbox.postgresProxy("items-proxy")?.statistics()
+        let targets = sandbox.account.dbProxy(named: "items-proxy")?.targets.map { "\($0.instanceIdentifier) \($0.state.rawValue)" }
         // What `sandbox proxy` reads: the PostgreSQL proxy's connections and login decisions, beside the MySQL ones.
         let (statusData, _) = try await URLSession.shared.data(from: URL(string: "\(sandbox.aws.url)/sandbox/proxies")!)
         let status = try JSONSerialization.jsonObject(with: statusData) as? [String: Any]
@@ -71,6 +72,7 @@ final class PostgresStackTests: XCTestCase {
         XCTAssertEqual(reachable??.isReachable, false)
         XCTAssertTrue(reachable??.explanations.contains { $0.code == "ENI_SG_RULES_MISMATCH" } == true, "\(String(describing: reachable))")
         XCTAssertEqual(statistics?.pinnedClients, 0)
+        XCTAssertEqual(targets, ["items-db AVAILABLE"], "DescribeDBProxyTargets: the proxy's health check logged in with a secret")
         let proxyStatus = status?["items-proxy"] as? [String: Any]
         XCTAssertTrue((proxyStatus?["logins"] as? [[String: Any]])?.contains { $0["user"] as? String == "admin" } == true, "\(String(describing: status))")
     }

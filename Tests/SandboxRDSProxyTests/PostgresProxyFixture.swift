@@ -30,7 +30,7 @@ struct PostgresProxyFixture {
     let running: RunningService<PostgresProxyServer>
     let appCredentials: AWSCredentials
 
-    static func start(requireTLS: Bool = false) async throws -> PostgresProxyFixture {
+    static func start(requireTLS: Bool = false, initQuery: String? = nil) async throws -> PostgresProxyFixture {
         let database = try ScriptedPostgresServer(configuration: .init(
             users: [PostgresUser(name: "app", password: "app-pw"), PostgresUser(name: "admin", password: "admin-pw"),
                     PostgresUser(name: "legacy", password: "legacy-pw", method: .md5)],
@@ -53,9 +53,10 @@ struct PostgresProxyFixture {
         }
         account.registerDBInstance(.init(identifier: "items-db", engine: "postgres", engineVersion: "15.8", address: database.host, port: database.port,
                                          masterUsername: "admin", dbName: "items", region: "us-east-1", accountID: account.accountID))
+        var pool = ["MaxConnectionsPercent": "10", "MaxIdleConnectionsPercent": "10", "ConnectionBorrowTimeout": "2"]
+        pool["InitQuery"] = initQuery
         let record = try account.createDBProxy(name: "items-proxy", engineFamily: "POSTGRESQL", roleARN: proxyRole, auth: auth, requireTLS: requireTLS,
-                                               idleClientTimeout: nil, subnets: ["subnet-a", "subnet-b"], securityGroups: ["sg-proxy"],
-                                               pool: ["MaxConnectionsPercent": "10", "MaxIdleConnectionsPercent": "10", "ConnectionBorrowTimeout": "2"],
+                                               idleClientTimeout: nil, subnets: ["subnet-a", "subnet-b"], securityGroups: ["sg-proxy"], pool: pool,
                                                targets: ["items-db"])
         let certificate = try Self.ca.issueServerCertificate(commonName: "proxy", dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"])
         let proxy = try PostgresProxyServer(configuration: .init(

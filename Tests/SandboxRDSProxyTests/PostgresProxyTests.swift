@@ -139,3 +139,17 @@ extension PostgresProxyTests {
         await client.close()
     }
 }
+
+extension PostgresProxyTests {
+    /// The target group's InitQuery runs on each connection the proxy opens: a SET there reaches every client without
+    /// pinning anyone (what RDS Proxy advises instead of the startup `options` it refuses).
+    func testTheInitQueryRunsOnEveryTargetConnectionWithoutPinning() async throws {
+        let fixture = try await PostgresProxyFixture.start(initQuery: "SET search_path = items, public")
+        defer { Task { await fixture.stop() } }
+        let client = try await fixture.connect("admin", "admin-pw")
+        let shown = try await client.query("SHOW search_path")
+        XCTAssertTrue(shown.contains(.dataRow([Array("items, public".utf8)])), "\(shown)")
+        XCTAssertEqual(fixture.proxy.statistics().pinnedClients, 0)
+        await client.close()
+    }
+}

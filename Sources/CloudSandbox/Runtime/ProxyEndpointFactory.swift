@@ -31,7 +31,7 @@ enum ProxyEndpointFactory {
             let name = record.name
             configuration.connectionFront = { channel in try network.admit(channel, to: name, port: 3306) }
             configuration.peerName = { network.owner(ofPeer: $0) }
-            configuration.reachability = ProxyFactory.reachability(from: record.proxyName, in: network)
+            configuration.reachability = ProxyFactory.reachability(from: record.proxyName, in: network, port: 3306)
         }
         let server = try RDSProxyServer(configuration: configuration)
         if let clusterID { context.clusters.attach(server, to: clusterID, role: record.targetRole) }

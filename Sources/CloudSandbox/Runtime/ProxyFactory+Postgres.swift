@@ -13,16 +13,7 @@ extension ProxyFactory {
         }
         let prepared = try Self.prepare(spec, path: path, host: host, context: context)
         let network = context.network
-        let name = spec.name
-        var configuration = RDSProxyConfiguration(
-            record: prepared.record, account: context.account, host: host, virtualPort: 5432,
-            target: .init(instanceID: prepared.targetID, host: prepared.database.host, port: prepared.database.port,
-                          maxConnections: prepared.instance.maxConnections ?? 100, tls: prepared.targetTLS, sourceAddress: network == nil ? nil : host),
-            tls: prepared.certificate, maxClientConnections: spec.maxClientConnections ?? 4_000, logger: context.logger)
-        if let network {
-            configuration.connectionFront = { channel in try network.admit(channel, to: name, port: 5432) }
-            configuration.peerName = { network.owner(ofPeer: $0) }
-        }
+        let configuration = Self.configuration(of: spec, prepared, host: host, port: 5432, context: context)
         let server = try PostgresProxyServer(configuration: configuration)
         try await context.services.start(server, name: "proxy \(spec.name)")
         // In front of an aurora-postgresql cluster it follows the writer through failover.
@@ -30,7 +21,7 @@ extension ProxyFactory {
         let record = prepared.record
         let endpoint = Endpoints.Proxy(endpoint: record.endpoint, host: host, port: server.port, requireTLS: record.requireTLS,
                                        iamAuth: record.auth.contains { $0.iamAuth == "REQUIRED" }, resourceId: record.resourceID,
-                                       caBundle: context.certificates.proxyBundlePath, eni: network?.model.eni(owner: name).map(Endpoints.Interface.init),
+                                       caBundle: context.certificates.proxyBundlePath, eni: network?.model.eni(owner: spec.name).map(Endpoints.Interface.init),
                                        engineFamily: "POSTGRESQL")
         return (server, endpoint)
     }

@@ -24,10 +24,10 @@ enum ProxyFactory {
         var logger: Logger
     }
 
-    /// Why the network keeps proxy `name`'s ENI from a target's instance on 3306 (nil: the path exists).
-    static func reachability(from name: String, in network: VirtualNetwork) -> @Sendable (RDSProxyConfiguration.Target) -> String? {
+    /// Why the network keeps proxy `name`'s ENI from a target's instance on `port` (nil: the path exists).
+    static func reachability(from name: String, in network: VirtualNetwork, port: Int) -> @Sendable (RDSProxyConfiguration.Target) -> String? {
         { target in
-            target.instanceID.flatMap { NetworkPlan.analyze(network.model, from: name, to: $0, port: 3306) }.flatMap { result in
+            target.instanceID.flatMap { NetworkPlan.analyze(network.model, from: name, to: $0, port: port) }.flatMap { result in
                 result.isReachable ? nil : result.explanations.map(\.text).joined(separator: "; ")
             }
         }
@@ -88,28 +88,23 @@ enum ProxyFactory {
                         instance: instance, targetTLS: targetTLS)
     }
 
-    /// Starts the proxy and its additional endpoints (each in `endpointServers`), as services of the sandbox.
-    static func start(_ spec: Topology.Proxy, index: Int, host: String, context: Context,
-                      endpointServers: inout [String: RDSProxyServer]) async throws -> (RDSProxyServer, Endpoints.Proxy) {
-        let path = "proxies[\(index)]"
-        let account = context.account
-        let prepared = try Self.prepare(spec, path: path, host: host, context: context)
-        let (record, cluster, targetID, database, instance) = (prepared.record, prepared.cluster, prepared.targetID, prepared.database, prepared.instance)
-        let targetTLS = prepared.targetTLS
-        let network = context.network
-        let name = spec.name
+    /// A proxy's run-time configuration, for either engine (`port`: 3306 or 5432 in its VPC): its target (a cluster's
+    /// writer), listening on its ENI with the network's rules, health-checking what the network lets it reach and, in
+    /// front of a cluster, its readers too (DescribeDBProxyTargets' READ_ONLY rows).
+    static func configuration(of spec: Topology.Proxy, _ prepared: Prepared, host: String, port: Int, context: Context) -> RDSProxyConfiguration {
+        let network = context.network, name = spec.name
         var configuration = RDSProxyConfiguration(
-            record: record, account: account, host: host,
-            target: .init(instanceID: targetID, host: database.host, port: database.port, maxConnections: instance.maxConnections ?? 151,
-                          tls: targetTLS, sourceAddress: network == nil ? nil : host),
+            record: prepared.record, account: context.account, host: host, virtualPort: port,
+            target: .init(instanceID: prepared.targetID, host: prepared.database.host, port: prepared.database.port,
+                          maxConnections: prepared.instance.maxConnections ?? (port == 5432 ? 100 : 151), tls: prepared.targetTLS,
+                          sourceAddress: network == nil ? nil : host),
             tls: prepared.certificate, maxClientConnections: spec.maxClientConnections ?? 4_000, logger: context.logger)
         if let network {
-            configuration.connectionFront = { channel in try network.admit(channel, to: name, port: 3306) }
+            configuration.connectionFront = { channel in try network.admit(channel, to: name, port: port) }
             configuration.peerName = { network.owner(ofPeer: $0) }
-            configuration.reachability = Self.reachability(from: name, in: network)
+            configuration.reachability = Self.reachability(from: name, in: network, port: port)
         }
-        if let cluster {
-            // The tracked cluster's readers are health-checked too (DescribeDBProxyTargets' READ_ONLY rows).
+        if let cluster = prepared.cluster {
             let clusters = context.clusters, base = configuration.target
             configuration.otherTargets = {
                 let writer = clusters.writer(of: cluster.spec.id)
@@ -118,6 +113,19 @@ enum ProxyFactory {
                 }
             }
         }
+        return configuration
+    }
+
+    /// Starts the proxy and its additional endpoints (each in `endpointServers`), as services of the sandbox.
+    static func start(_ spec: Topology.Proxy, index: Int, host: String, context: Context,
+                      endpointServers: inout [String: RDSProxyServer]) async throws -> (RDSProxyServer, Endpoints.Proxy) {
+        let path = "proxies[\(index)]"
+        let account = context.account
+        let prepared = try Self.prepare(spec, path: path, host: host, context: context)
+        let (record, cluster) = (prepared.record, prepared.cluster)
+        let network = context.network
+        let name = spec.name
+        let configuration = Self.configuration(of: spec, prepared, host: host, port: 3306, context: context)
         let server = try RDSProxyServer(configuration: configuration)
         if let cluster { context.clusters.attach(server, to: cluster.spec.id) }
         try await context.services.start(server, name: "proxy \(spec.name)")

@@ -30,6 +30,7 @@ public final class PostgresProxyServer: PostgresServerSessionFactory, ListeningS
     let metrics = ProxyMetrics()
     /// Where target connections go: the configured target, or a cluster's writer after failover.
     private let currentTarget: CurrentTarget
+    let health: TargetHealthChecks
     private let tlsContext: NIOSSLContext?
     private let state = NIOLockedValueBox(State())
     /// Completes once `run()` accepts clients (the bound port).
@@ -58,6 +59,15 @@ public final class PostgresProxyServer: PostgresServerSessionFactory, ListeningS
         self.currentTarget = currentTarget
         let timeout = configuration.targetConnectTimeout
         let state = self.state
+        // A health check's login also learns the target's ParameterStatus values (server_version, ...) for clients.
+        self.health = TargetHealthChecks(configuration: configuration, credentials: credentials, login: { target, login in
+            let connection = try await Self.connect(target, login: login, database: "postgres", timeout: timeout)
+            state.withLockedValue { $0.targetParameters = connection.parameters }
+            await connection.close()
+        }, authFailure: { error in
+            guard let refusal = (error as? PostgresClientError)?.serverError, refusal.sqlState.hasPrefix("28") else { return nil }
+            return refusal.message
+        })
         self.pool = BackendPool(.init(maxConnections: configuration.poolLimit, maxIdle: configuration.idlePoolLimit,
                                       borrowTimeout: .seconds(group.connectionBorrowTimeout))) { key, eventLoop in
             let (user, database) = Self.split(key)
@@ -65,6 +75,13 @@ public final class PostgresProxyServer: PostgresServerSessionFactory, ListeningS
             guard let login = credentials.refresh().logins[user] else { throw ProxyFailure.noCredentials(user) }
             let connection = try await Self.connect(currentTarget.value, login: login, database: database, timeout: timeout, on: eventLoop)
             state.withLockedValue { $0.targetParameters = connection.parameters }
+            // The target group's InitQuery runs on every connection the proxy opens (SET statements among them).
+            if let initQuery = group.initQuery {
+                for case let .error(error) in try await connection.query(initQuery) {
+                    await connection.close()
+                    throw PostgresClientError.login(.server(error))
+                }
+            }
             return connection
         }
     }
@@ -73,13 +90,24 @@ public final class PostgresProxyServer: PostgresServerSessionFactory, ListeningS
 
     public var target: RDSProxyConfiguration.Target { self.currentTarget.value }
 
-    public func targetFailingOver() { self.pool.targetDown() }
+    public func targetFailingOver() {
+        self.pool.targetDown()
+        self.health.record(.failingOver, current: self.target)
+    }
 
     public var isWaitingForTarget: Bool { self.pool.isTargetDown }
 
     public func retarget(_ target: RDSProxyConfiguration.Target) async {
         self.currentTarget.move(to: target)
         self.pool.targetUp()
+        await self.checkTargetHealth()
+    }
+
+    /// Checks the target as the proxy sees it (credentials, network path, a login with the secret) and records it
+    /// with the account, for DescribeDBProxyTargets; then the other targets.
+    @discardableResult
+    public func checkTargetHealth() async -> TargetHealth {
+        await self.health.check(self.target, targetDown: self.pool.isTargetDown)
     }
 
     /// The pool's key for a user's connections to one database: a PostgreSQL connection is logged into one database.
@@ -90,8 +118,9 @@ public final class PostgresProxyServer: PostgresServerSessionFactory, ListeningS
         return (String(parts[0]), parts.count > 1 ? String(parts[1]) : String(parts[0]))
     }
 
-    /// Binds, logs in to the target once (its server_version and health), and says so through `listening`; then runs
-    /// the pool and closes idle clients until graceful shutdown, cancellation or `stop()`.
+    /// Binds, checks the target's health (a login that learns its server_version), and says so through `listening`;
+    /// then runs the pool, closes idle clients and checks the target every `healthCheckInterval` until graceful
+    /// shutdown, cancellation or `stop()`.
     public func run() async throws {
         defer { self.loop.finish() }
         let listener: PostgresServerListener
@@ -105,10 +134,12 @@ public final class PostgresProxyServer: PostgresServerSessionFactory, ListeningS
         }
         self.authenticator.listening(on: listener.port)
         self.state.withLockedValue { $0.listener = listener }
-        await self.probeTarget()
+        await self.checkTargetHealth()
         self.listening.succeed(listener.port)
-        await self.loop.serve(pool: self.pool, idleClientTimeout: self.configuration.record.idleClientTimeout, tick: { self.closeIdleClients() },
-                              closeListener: { await listener.close() })
+        await self.loop.serve(pool: self.pool, idleClientTimeout: self.configuration.record.idleClientTimeout, tick: {
+            self.closeIdleClients()
+            await self.health.checkWhenDue(self.target, targetDown: self.pool.isTargetDown)
+        }, closeListener: { await listener.close() })
     }
 
     /// Ends `run()` and waits until it has closed everything.
@@ -166,19 +197,6 @@ public final class PostgresProxyServer: PostgresServerSessionFactory, ListeningS
     private func closeIdleClients() {
         let (listener, sessions) = self.state.withLockedValue { state in (state.listener, state.sessions.mapValues(\.idleSince)) }
         for id in self.configuration.idleClients(sessions, audit: self.audit) { listener?.kill(processID: id) }
-    }
-
-    /// Logs in to the target (its `postgres` database) with the first readable secret, so clients' ParameterStatus
-    /// carry its server_version.
-    private func probeTarget() async {
-        guard let login = self.credentials.refresh().logins.values.sorted(by: { $0.username < $1.username }).first else { return }
-        do {
-            let connection = try await Self.connect(self.target, login: login, database: "postgres", timeout: self.configuration.targetConnectTimeout)
-            self.state.withLockedValue { $0.targetParameters = connection.parameters }
-            await connection.close()
-        } catch {
-            self.configuration.logger.warning("target login failed", metadata: ["rdsproxy.reason": "\(error)"])
-        }
     }
 
     /// A connection to the target as `login`, from the proxy's ENI, into `database` (nil: the user's name).

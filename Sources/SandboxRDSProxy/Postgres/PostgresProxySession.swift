@@ -38,7 +38,9 @@ final class PostgresProxySession: PostgresServerSession, @unchecked Sendable {
     // MARK: Login
 
     func authMethod(for startup: Machine.Startup) -> Result<Machine.AuthMethod, PostgresError> {
-        if startup.parameters["options"] != nil {
+        if let options = startup.parameters["options"] {
+            self.server.audit.record(user: startup.user, outcome: "refused", reason: "the client sent the startup parameter options (\(options)), which "
+                                     + "RDS Proxy does not support: drop it, and set what it sets in the target group's InitQuery or with SET")
             return .failure(PostgresError(.fatal, "0A000", "Feature not supported: RDS Proxy currently doesn't support command-line options."))
         }
         if let replication = startup.parameters["replication"], !["false", "off", "0", "no"].contains(replication.lowercased()) {

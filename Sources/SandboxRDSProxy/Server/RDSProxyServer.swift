@@ -43,8 +43,7 @@ public final class RDSProxyServer: MySQLServerSessionFactory, ListeningService, 
     /// Completes once `run()` accepts clients (the bound port).
     public let listening = Readiness<Int>()
     private let loop = ProxyRunLoop()
-    /// The target health last recorded: a change is logged at info, a check that finds the same at debug.
-    let lastHealth = NIOLockedValueBox<TargetHealth?>(nil)
+    let health: TargetHealthChecks
     private static let rsaKey = try? CachingSHA2RSA.KeyPair()
 
     public init(configuration: RDSProxyConfiguration) throws {
@@ -59,6 +58,7 @@ public final class RDSProxyServer: MySQLServerSessionFactory, ListeningService, 
                                                 virtualPort: configuration.virtualPort, audit: self.audit, logger: logger)
         self.tlsContext = try configuration.tls.map { try NIOSSLContext(configuration: $0) }
         self.excludeVariableSets = record.targetGroup.sessionPinningFilters.contains("EXCLUDE_VARIABLE_SETS")
+        self.health = Self.healthChecks(configuration, credentials: self.credentials)
         let group = record.targetGroup
         let credentials = self.credentials
         let currentTarget = CurrentTarget(configuration)
@@ -85,7 +85,7 @@ public final class RDSProxyServer: MySQLServerSessionFactory, ListeningService, 
     /// and the target shows UNAVAILABLE until `retarget(_:)`. A read-only endpoint waits so for a reader.
     public func targetFailingOver() {
         self.pool.targetDown()
-        self.recordTargetHealth(.failingOver)
+        self.health.record(.failingOver, current: self.target)
     }
 
     /// Whether requests wait for a target (`targetFailingOver()` until `retarget(_:)`).
@@ -115,16 +115,9 @@ public final class RDSProxyServer: MySQLServerSessionFactory, ListeningService, 
         self.state.withLockedValue { $0.listener = listener }
         await self.checkTargetHealth()
         self.listening.succeed(listener.port)
-        let healthEvery = self.configuration.healthCheckInterval
-        let lastHealth = NIOLockedValueBox(ContinuousClock.now)
         await self.loop.serve(pool: self.pool, idleClientTimeout: self.configuration.record.idleClientTimeout, tick: {
             self.closeIdleClients()
-            let due = lastHealth.withLockedValue { last in
-                guard ContinuousClock.now - last >= healthEvery else { return false }
-                last = .now
-                return true
-            }
-            if due { await self.checkTargetHealth() }
+            await self.health.checkWhenDue(self.target, targetDown: self.pool.isTargetDown)
         }, closeListener: { await listener.close() })
     }
 

@@ -167,7 +167,7 @@ struct NodeReader {
 
     private func connect(_ node: Node) throws(CatalogError) -> ConnectProbe {
         let keys = ["target", "user", "iamRole", "password", "tls", "caBundle", "clearText", "tokenHost", "tokenPort", "tokenRegion", "tokenAgeSeconds", "from",
-                    "clients", "inTransaction", "idleSeconds", "sql", "database", "failover", "resolveOnce", "legacyClient"]
+                    "clients", "inTransaction", "idleSeconds", "sql", "database", "failover", "resolveOnce", "legacyClient", "options"]
         let connect = try self.mapping(node, "connect", keys: keys)
         var probe = ConnectProbe(target: try self.string(connect, "target"), user: try self.string(connect, "user"))
         probe.iamRole = try self.optionalString(connect, "iamRole")
@@ -195,6 +195,7 @@ struct NodeReader {
         probe.failover = try self.optionalString(connect, "failover")
         probe.resolveOnce = try self.bool(connect, "resolveOnce") ?? false
         probe.legacyClient = try self.bool(connect, "legacyClient") ?? false
+        probe.options = try self.optionalString(connect, "options")
         return probe
     }
 

@@ -61,7 +61,7 @@ extension Sandbox {
     public func explanation(proxy: String? = nil, last count: Int = 5) -> String {
         var lines: [String] = []
         for name in proxy.map({ [$0] }) ?? (self.endpoints.proxies?.keys.sorted() ?? []) {
-            for entry in self.proxy(name)?.audit.all.suffix(count) ?? [] {
+            for entry in (self.proxy(name)?.audit ?? self.postgresProxy(name)?.audit)?.all.suffix(count) ?? [] {
                 lines.append("proxy \(name): \(entry.user) \(entry.outcome): \(entry.reason)")
             }
         }

@@ -11,6 +11,12 @@ extension DiagnosisChecks {
 
     private func isProxy(_ name: String) -> Bool { (self.topology.proxies ?? []).contains { $0.name == name } }
 
+    /// The port a proxy or instance serves in its VPC: its engine's (a proxy's is its target's), 3306 or 5432.
+    private func servicePort(of name: String) -> Int {
+        let target = (self.topology.proxies ?? []).first { $0.name == name }?.target ?? name
+        return self.topology.instance(behind: target)?.port ?? 3306
+    }
+
     /// Functions that cannot reach their target, and proxies that cannot reach theirs.
     mutating func checkNetwork() {
         guard self.hasNetwork else { return }
@@ -21,13 +27,14 @@ extension DiagnosisChecks {
                 self.add("function-outside-vpc", subject, ["\(path.function.name) has no VpcConfig; \(path.target) has only a private address in the VPC"])
                 continue
             }
-            if kind == "proxy", let result = self.sandbox.reach(from: path.function.name, to: path.target, port: 3306), !result.isReachable {
+            if kind == "proxy", let result = self.sandbox.reach(from: path.function.name, to: path.target, port: self.servicePort(of: path.target)),
+               !result.isReachable {
                 self.add("proxy-missing-function-ingress", subject, result.explanations.map(\.description))
             }
         }
         for proxy in self.topology.proxies ?? [] {
             guard let instance = self.topology.instance(behind: proxy.target),
-                  let result = self.sandbox.reach(from: proxy.name, to: instance.id, port: 3306), !result.isReachable else { continue }
+                  let result = self.sandbox.reach(from: proxy.name, to: instance.id, port: instance.port), !result.isReachable else { continue }
             let subject = "proxy \(proxy.name) → instance \(instance.id)"
             let evidence = result.explanations.map(\.description)
             let proxyVPC = self.topology.vpc(ofSubnet: proxy.subnets?.first), instanceVPC = self.topology.vpc(ofSubnet: instance.subnet)

@@ -1,6 +1,8 @@
 import CloudSandbox
 import Foundation
 import SandboxMariaDBClient
+import SandboxPostgresNIO
+import SandboxPostgresWire
 
 extension Probe {
     /// Does what the probe says against `sandbox` and reports what the customer would see; never throws: a failure
@@ -27,6 +29,7 @@ extension Probe {
                 return Observation(succeeded: false, text: "\(error)")
             }
         case let .connect(probe):
+            if sandbox.endpoints.address(of: probe.target)?.postgres == true { return await Self.connectPostgres(probe, in: sandbox, timeout: timeout) }
             if probe.legacyClient || !probe.clearText { return await Self.connectWithOwnClient(probe, in: sandbox, timeout: timeout) }
             if let cluster = probe.failover { return await Self.connect(probe, acrossFailoverOf: cluster, in: sandbox, timeout: timeout) }
             return await Self.connect(probe, in: sandbox, timeout: timeout)
@@ -64,6 +67,26 @@ extension Probe {
         } catch let error as MariaDBError {
             let which = probe.clients > 1 ? "a client of \(probe.clients) (\(connections.count) connected): " : ""
             return Observation(succeeded: false, text: "\(which)\(error)", mysqlError: error.code)
+        } catch {
+            return Observation(succeeded: false, text: "\(error)")
+        }
+    }
+
+    /// A PostgreSQL client logs in and runs its statement; a refusal is what psql prints after its prefix
+    /// (`FATAL:  …`, `ERROR:  …`) with the SQLSTATE.
+    private static func connectPostgres(_ probe: ConnectProbe, in sandbox: Sandbox, timeout: UInt32) async -> Observation {
+        let sql = probe.sql ?? "SELECT 1"
+        do {
+            let connection = try await sandbox.endpoints.connectPostgres(probe, timeout: timeout)
+            let answer = try await connection.query(sql)
+            await connection.close()
+            if case let .error(error)? = answer.first(where: { if case .error = $0 { true } else { false } }) {
+                return Observation(succeeded: false, text: "\(error.severity.rawValue):  \(error.message) (SQLSTATE \(error.sqlState))")
+            }
+            return Observation(succeeded: true, text: "connected; \(sql) answered")
+        } catch let error as PostgresClientError {
+            guard let refusal = error.serverError else { return Observation(succeeded: false, text: "\(error)") }
+            return Observation(succeeded: false, text: "\(refusal.severity.rawValue):  \(refusal.message) (SQLSTATE \(refusal.sqlState))")
         } catch {
             return Observation(succeeded: false, text: "\(error)")
         }

@@ -7,7 +7,7 @@ public enum Probe: Sendable, Equatable, CustomStringConvertible {
     case invoke(function: String, event: String)
     /// Calls a route of an HTTP API: `GET /iam`.
     case call(api: String?, route: String)
-    /// A MySQL client logging in and running `SELECT 1`.
+    /// A client logging in and running `SELECT 1` (MySQL or PostgreSQL, as the target speaks).
     case connect(ConnectProbe)
     /// The proxy's target health, as DescribeDBProxyTargets reports it.
     case targetHealth(proxy: String)
@@ -25,7 +25,8 @@ public enum Probe: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-/// A MySQL login through a proxy or to an instance, as a client configures it.
+/// A login through a proxy or to an instance, as a client configures it: libmariadb for MySQL targets, the sandbox's
+/// PostgreSQL client (as libpq behaves) for PostgreSQL ones.
 public struct ConnectProbe: Sendable, Equatable, RedactedWhenRendered {
     /// Which CA bundle the client verifies the server with.
     public enum CABundle: String, Sendable, Equatable, CaseIterable {
@@ -74,6 +75,8 @@ public struct ConnectProbe: Sendable, Equatable, RedactedWhenRendered {
     /// Whether the client resolves the target's name once and keeps the address (a JVM's DNS cache, a pool
     /// holding the IP) instead of on every new connection.
     public var resolveOnce = false
+    /// PostgreSQL: the startup packet's `options` (`-c search_path=app`), as libpq's `options` or PGOPTIONS send it.
+    public var options: String?
 
     public init(target: String, user: String, iamRole: String? = nil, password: String? = nil, tls: Bool = true, caBundle: CABundle = .matching,
                 clearText: Bool = true, tokenHost: String? = nil, tokenPort: Int? = nil, tokenRegion: String? = nil, tokenAgeSeconds: Double? = nil,
