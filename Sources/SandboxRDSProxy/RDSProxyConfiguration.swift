@@ -97,11 +97,13 @@ extension RDSProxyConfiguration {
     /// How many may stay idle: MaxIdleConnectionsPercent of it.
     var idlePoolLimit: Int { self.target.maxConnections * self.record.targetGroup.maxIdleConnectionsPercent / 100 }
 
-    /// Why a request got no target connection within ConnectionBorrowTimeout, for the audit.
-    var borrowTimeoutReason: String {
+    /// Why a request got no target connection within ConnectionBorrowTimeout, for the audit: the pool's limits, and how
+    /// many of its connections pinned sessions hold.
+    func borrowTimeoutReason(pinned: Int) -> String {
         let group = self.record.targetGroup
         return "no target connection within ConnectionBorrowTimeout (\(group.connectionBorrowTimeout) s): all \(self.poolLimit) the pool may open "
             + "(MaxConnectionsPercent \(group.maxConnectionsPercent)% of max_connections \(self.target.maxConnections)) are in use"
+            + (pinned == 0 ? "" : "; \(pinned) of them held by pinned client sessions, each to its own connection until it disconnects (see the pinning log lines)")
     }
 
     /// The clients of `sessions` idle longer than IdleClientTimeout, each recorded in `audit` as closed.

@@ -191,7 +191,7 @@ public final class PostgresProxyServer: PostgresServerSessionFactory, ListeningS
 
     /// A request that got "Timed-out waiting to acquire database connection.", with the limits that made it wait.
     func auditBorrowTimeout(user: String) {
-        self.audit.record(user: user, outcome: "refused", reason: self.configuration.borrowTimeoutReason)
+        self.audit.record(user: user, outcome: "refused", reason: self.configuration.borrowTimeoutReason(pinned: self.metrics.pinned))
     }
 
     private func closeIdleClients() {

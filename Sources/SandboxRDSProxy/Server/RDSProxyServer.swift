@@ -167,7 +167,7 @@ public final class RDSProxyServer: MySQLServerSessionFactory, ListeningService, 
 
     /// A request that got 9501, with the pool's limits that made it wait.
     func auditBorrowTimeout(user: String) {
-        self.audit.record(user: user, outcome: "refused", reason: self.configuration.borrowTimeoutReason)
+        self.audit.record(user: user, outcome: "refused", reason: self.configuration.borrowTimeoutReason(pinned: self.metrics.pinned))
     }
 
     private func closeIdleClients() {

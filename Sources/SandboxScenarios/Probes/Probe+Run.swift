@@ -72,18 +72,26 @@ extension Probe {
         }
     }
 
-    /// A PostgreSQL client logs in and runs its statement; a refusal is what psql prints after its prefix
-    /// (`FATAL:  …`, `ERROR:  …`) with the SQLSTATE.
+    /// `probe.clients` PostgreSQL clients log in one after another and stay connected, each running its statement (in
+    /// a transaction it keeps open when `inTransaction`); the first refusal is the observation, as psql prints it
+    /// after its prefix (`FATAL:  …`, `ERROR:  …`) with the SQLSTATE.
     private static func connectPostgres(_ probe: ConnectProbe, in sandbox: Sandbox, timeout: UInt32) async -> Observation {
         let sql = probe.sql ?? "SELECT 1"
+        var connections: [PostgresClientConnection] = []
+        defer { for connection in connections { _ = connection.quit() } }
         do {
-            let connection = try await sandbox.endpoints.connectPostgres(probe, timeout: timeout)
-            let answer = try await connection.query(sql)
-            await connection.close()
-            if case let .error(error)? = answer.first(where: { if case .error = $0 { true } else { false } }) {
-                return Observation(succeeded: false, text: "\(error.severity.rawValue):  \(error.message) (SQLSTATE \(error.sqlState))")
+            for _ in 0..<max(1, min(probe.clients, 1_000)) {
+                let connection = try await sandbox.endpoints.connectPostgres(probe, timeout: timeout)
+                connections.append(connection)
+                for statement in probe.inTransaction ? ["BEGIN", sql] : [sql] {
+                    let answer = try await connection.query(statement)
+                    if case let .error(error)? = answer.first(where: { if case .error = $0 { true } else { false } }) {
+                        let which = probe.clients > 1 ? "a client of \(probe.clients) (\(connections.count) connected): " : ""
+                        return Observation(succeeded: false, text: "\(which)\(error.severity.rawValue):  \(error.message) (SQLSTATE \(error.sqlState))")
+                    }
+                }
             }
-            return Observation(succeeded: true, text: "connected; \(sql) answered")
+            return Observation(succeeded: true, text: connections.count == 1 ? "connected; \(sql) answered" : "\(connections.count) clients connected; \(sql) answered")
         } catch let error as PostgresClientError {
             guard let refusal = error.serverError else { return Observation(succeeded: false, text: "\(error)") }
             return Observation(succeeded: false, text: "\(refusal.severity.rawValue):  \(refusal.message) (SQLSTATE \(refusal.sqlState))")
