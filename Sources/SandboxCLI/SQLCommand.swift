@@ -3,6 +3,7 @@ import CloudSandbox
 import Foundation
 import SandboxMariaDBClient
 import SandboxJSON
+import SandboxPostgresNIO
 import SandboxScenarios
 
 /// The login options `sql` and `token` share: who, and how.
@@ -18,8 +19,8 @@ struct LoginOptions: ParsableArguments {
 }
 
 /// `sandbox sql TARGET --user U (--as ROLE | --password P) -e SQL …`: statements through a proxy or to an instance
-/// of the running sandbox with libmariadb (TLS verified with the target's CA bundle), printed as `mariadb -B` does.
-/// Exits 1 with the server's error.
+/// of the running sandbox with libmariadb, or the PostgreSQL client for a PostgreSQL target (TLS verified with the
+/// target's CA bundle), printed as `mariadb -B` does. Exits 1 with the server's error.
 struct SQLCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sql", abstract: "Run statements through a proxy or on an instance of the running sandbox, as a role (IAM token) or with a password.")
@@ -34,6 +35,7 @@ struct SQLCommand: AsyncParsableCommand {
     func run() async throws {
         guard !self.execute.isEmpty else { throw ValidationError("give a statement with -e \"SELECT …\"") }
         let endpoints = try self.sandbox.endpoints()
+        if endpoints.address(of: self.target)?.postgres == true { return try await self.runPostgres(endpoints) }
         let connection: MariaDBConnection
         do {
             connection = try await endpoints.connect(try self.login.probe(target: self.target), database: self.database)
@@ -59,15 +61,45 @@ struct SQLCommand: AsyncParsableCommand {
         if self.json { print(JSONValue.array(results).text) }
     }
 
+    /// The statements on a PostgreSQL target (an RDS Proxy for PostgreSQL, a postgres instance), over TLS verified
+    /// with its CA bundle, into `--database` (else `postgres`); printed as for MySQL, a refusal as psql prints it.
+    private func runPostgres(_ endpoints: Endpoints) async throws {
+        var probe = try self.login.probe(target: self.target)
+        probe.database = self.database
+        let connection: PostgresClientConnection
+        do {
+            connection = try await endpoints.connectPostgres(probe)
+        } catch let error as PostgresClientError {
+            try Self.fail(error.serverError.map { "\($0.severity.rawValue):  \($0.message) (SQLSTATE \($0.sqlState))" } ?? "\(error)")
+        }
+        var results: [JSONValue] = []
+        for statement in self.execute {
+            let result = try await connection.run(statement)
+            if let error = result.error { try Self.fail("\(error.severity.rawValue):  \(error.message) (SQLSTATE \(error.sqlState))") }
+            let rows = result.textRows
+            if self.json {
+                results.append(["columns": .array(result.columns.map { .string($0.name) }),
+                                "rows": .array(rows.map { row in .array(row.map { $0.map(JSONValue.string) ?? .null }) }),
+                                "affectedRows": .int(result.affectedRows)])
+            } else if !result.columns.isEmpty {
+                print(result.columns.map(\.name).joined(separator: "\t"))
+                for row in rows { print(row.map { $0 ?? "NULL" }.joined(separator: "\t")) }
+            }
+        }
+        await connection.close()
+        if self.json { print(JSONValue.array(results).text) }
+    }
+
     /// The server's error on stderr, as the mariadb client prints it; exit status 1 (the shell goes on).
-    static func fail(_ error: MariaDBError) throws -> Never {
+    static func fail(_ error: some CustomStringConvertible) throws -> Never {
         FileHandle.standardError.write(Data("\(error)\n".utf8))
         throw ExitCode(1)
     }
 }
 
 /// `sandbox token PROXY --user U --as ROLE`: an RDS IAM auth token, as `aws rds generate-db-auth-token` makes it,
-/// for the proxy's (or instance's) endpoint on 3306, signed with the role's credentials from the endpoints file.
+/// for the proxy's (or instance's) endpoint on its engine's port (3306, 5432), signed with the role's credentials from
+/// the endpoints file.
 struct TokenCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "token", abstract: "Print an IAM auth token for a proxy or instance, signed as a role of the running sandbox.")
 
@@ -80,7 +112,8 @@ struct TokenCommand: ParsableCommand {
         let endpoints = try self.sandbox.endpoints()
         guard let address = endpoints.address(of: self.target) else { throw ValidationError("no proxy, instance or cluster '\(self.target)' in the running sandbox") }
         do {
-            print(try endpoints.password(for: ConnectProbe(target: self.target, user: self.user, iamRole: self.role), endpoint: address.endpoint))
+            print(try endpoints.password(for: ConnectProbe(target: self.target, user: self.user, iamRole: self.role), endpoint: address.endpoint,
+                                         defaultPort: address.postgres ? 5432 : 3306))
         } catch {
             throw ValidationError(error.message)
         }

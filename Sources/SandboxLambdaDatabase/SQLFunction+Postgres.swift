@@ -21,13 +21,13 @@ extension SQLFunction {
                  .describe(.portal, name: ""), .execute(portal: "", maxRows: 0), .sync]
             }
             do {
-                let answer = try await connection.exchange(messages)
-                if case let .error(error)? = answer.first(where: { if case .error = $0 { true } else { false } }) {
+                let result = PostgresQueryResult(try await connection.exchange(messages))
+                if let error = result.error {
                     context.logger.error("statement failed: ERROR \(error.sqlState): \(error.message)")
                     failure = FunctionError(errorType: "DatabaseError", errorMessage: "ERROR \(error.sqlState): \(error.message)")
                     break
                 }
-                last = PostgresResultJSON(answer)
+                last = PostgresResultJSON(result)
             } catch {
                 context.logger.error("statement failed: \(error)")
                 failure = FunctionError(errorType: "DatabaseError", errorMessage: "\(error)")
@@ -50,34 +50,20 @@ extension SQLFunction {
     }
 }
 
-/// The last result of an exchange as JSON: rows keyed by column name, and the rows the command changed.
+/// A result as JSON: rows keyed by column name, and the rows the command changed.
 struct PostgresResultJSON {
-    var columns: [BackendMessage.Column] = []
-    var rows: [[[UInt8]?]] = []
-    var affectedRows: Int64 = 0
+    var result = PostgresQueryResult([])
 
     init() {}
 
-    /// The last statement's columns, rows and command tag (a simple query may hold several).
-    init(_ answer: [BackendMessage]) {
-        for message in answer {
-            switch message {
-            case let .rowDescription(columns): (self.columns, self.rows) = (columns, [])
-            case let .dataRow(fields): self.rows.append(fields)
-            case let .commandComplete(tag):
-                let verb = tag.split(separator: " ").first ?? ""
-                self.affectedRows = ["INSERT", "UPDATE", "DELETE", "MERGE"].contains(verb) ? Int64(tag.split(separator: " ").last ?? "") ?? 0 : 0
-            default: break
-            }
-        }
-    }
+    init(_ result: PostgresQueryResult) { self.result = result }
 
     var json: JSONValue {
-        let rows = self.rows.map { fields in
-            JSONValue.object(Dictionary(zip(self.columns, fields).map { ($0.name, Self.json($1, type: PostgresType(rawValue: $0.typeOID))) },
+        let rows = self.result.rows.map { fields in
+            JSONValue.object(Dictionary(zip(self.result.columns, fields).map { ($0.name, Self.json($1, type: PostgresType(rawValue: $0.typeOID))) },
                                         uniquingKeysWith: { first, _ in first }))
         }
-        return ["rows": .array(rows), "affectedRows": .int(self.affectedRows)]
+        return ["rows": .array(rows), "affectedRows": .int(self.result.affectedRows)]
     }
 
     /// Integers, floats and booleans as JSON's own (as drivers decode them by column type), everything else as text.

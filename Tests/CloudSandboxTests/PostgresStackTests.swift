@@ -50,7 +50,15 @@ final class PostgresStackTests: XCTestCase {
         let executable = try XCTUnwrap(SandboxCLITests.executable, "build the sandbox executable first (swift build)")
         let shell = try await Subprocess.runOffThread(["bash", "-c", #"eval "$("$0" env --database items-db --db-user admin --endpoints-file "$1")" && psql -X -A -t -d items -c 'SELECT current_user'"#,
                                                        executable, file])
+        // `sandbox sql` on the PostgreSQL proxy: an IAM token signed as app-role; a password where IAM is required is refused.
+        let sql = try await Subprocess.runOffThread([executable, "sql", "items-proxy", "--user", "app", "--as", "app-role", "--database", "items",
+                                                     "-e", "SELECT current_user, count(*) FROM visits", "--endpoints-file", file])
+        let sqlRefused = try await Subprocess.runOffThread([executable, "sql", "items-proxy", "--user", "app", "--password", "app-Passw0rd", "-e", "SELECT 1",
+                                                         "--endpoints-file", file])
         await sandbox.shutdown()
+        XCTAssertEqual(sql.stdout, "current_user\tcount\napp\t3\n", sql.stderr)
+        XCTAssertEqual(sqlRefused.status, 1)
+        XCTAssertTrue(sqlRefused.stderr.hasPrefix("FATAL:  IAM authentication failed for user app."), sqlRefused.stderr)
         XCTAssertEqual(shell.stdout, "admin\n", shell.stderr)
         XCTAssertEqual(direct.stdout, "3\n", direct.stderr)
         XCTAssertEqual(viaProxy.stdout, "app\n", viaProxy.stderr)

@@ -103,6 +103,19 @@ struct PostgresProxyFixture {
         return (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]) ?? ["error": result.stdout + result.stderr]
     }
 
+    /// Fixtures/postgres/java/JdbcClient.java (pgjdbc, Debian's libpostgresql-jdbc-java) logging in as each of
+    /// `logins` in one JVM, to `port` (the proxy's by default), verify-full with the proxy's CA when `tls`: a JSON
+    /// answer per login.
+    func jdbc(_ logins: [(user: String, password: String)], port: Int? = nil, tls: Bool = true) async throws -> [[String: Any]] {
+        var environment = ProcessInfo.processInfo.environment
+        for (index, login) in logins.enumerated() { environment["DB_PASSWORD_\(index + 1)"] = login.password }
+        let source = Self.fixtures.appendingPathComponent("postgres/java/JdbcClient.java").path
+        let result = try await Subprocess.runOffThread(["java", "-cp", "/usr/share/java/postgresql.jar", source, "127.0.0.1", String(port ?? self.proxy.port),
+                                                        "items", tls ? Self.caFile : "-"] + logins.map(\.user), environment: environment)
+        let answers = result.stdout.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        return answers.count == logins.count ? answers : [["error": result.stdout + result.stderr]]
+    }
+
     /// The Go client, built in GOPATH mode with Debian's lib/pq (once per test run).
     static let libpqClient: Result<String, any Error> = Result {
         let output = NSTemporaryDirectory() + "cloudsandbox-libpq-client-\(UUID().uuidString.prefix(6))"

@@ -153,3 +153,22 @@ extension PostgresProxyTests {
         await client.close()
     }
 }
+
+extension PostgresProxyTests {
+    /// JDBC (pgjdbc) through the proxy with an IAM token, SCRAM-SHA-256 and MD5 over verify-full TLS, a wrong token
+    /// refused with 28P01, and straight to the scripted backend: its prepared statement's parameter and results.
+    func testJDBCWithAnIAMTokenSCRAMAndMD5AndStraightToTheBackend() async throws {
+        let fixture = try await PostgresProxyFixture.start()
+        defer { Task { await fixture.stop() } }
+        let answers = try await fixture.jdbc([("app", fixture.token()), ("admin", "admin-pw"), ("legacy", "legacy-pw"), ("app", "not-a-token")])
+        XCTAssertEqual(answers.count, 4, "\(answers)")
+        for (answer, user) in zip(answers, ["app", "admin", "legacy"]) {
+            XCTAssertEqual(answer["user"] as? String, user, "\(answer)")
+            XCTAssertEqual(answer["items"] as? Int, 3, "\(answer)")
+        }
+        XCTAssertEqual(answers.last?["sqlState"] as? String, "28P01", "\(answers)")
+        XCTAssertTrue((answers.last?["message"] as? String)?.contains("IAM authentication failed for user app") == true, "\(answers)")
+        let direct = try await fixture.jdbc([("admin", "admin-pw")], port: fixture.database.port, tls: false)
+        XCTAssertEqual(direct.first?["user"] as? String, "admin", "\(direct)")
+    }
+}

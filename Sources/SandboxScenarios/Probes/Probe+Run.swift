@@ -84,8 +84,7 @@ extension Probe {
                 let connection = try await sandbox.endpoints.connectPostgres(probe, timeout: timeout)
                 connections.append(connection)
                 for statement in probe.inTransaction ? ["BEGIN", sql] : [sql] {
-                    let answer = try await connection.query(statement)
-                    if case let .error(error)? = answer.first(where: { if case .error = $0 { true } else { false } }) {
+                    if let error = try await connection.run(statement).error {
                         let which = probe.clients > 1 ? "a client of \(probe.clients) (\(connections.count) connected): " : ""
                         return Observation(succeeded: false, text: "\(which)\(error.severity.rawValue):  \(error.message) (SQLSTATE \(error.sqlState))")
                     }

@@ -16,6 +16,32 @@ struct PostgresToSQLite {
             return i < tokens.count ? i : nil
         }
         func literal(_ text: String) -> PostgresSQLText.Token { .init(kind: .string, text: "'" + text.replacingOccurrences(of: "'", with: "''") + "'") }
+        func previousSignificant(before position: Int) -> Int? {
+            var i = position - 1
+            while i >= 0, tokens[i].kind == .space { i -= 1 }
+            return i >= 0 ? i : nil
+        }
+        /// Whether the expression from `start` to `end` is a whole item of a SELECT list (`SELECT x,` … `x FROM`), at the
+        /// SELECT's own parenthesis depth: PostgreSQL names its column after a session function, SQLite after the literal.
+        func isSelectItem(_ start: Int, _ end: Int) -> Bool {
+            guard let before = previousSignificant(before: start), tokens[before].text == "," || ["SELECT", "DISTINCT"].contains(tokens[before].upper) else {
+                return false
+            }
+            let after = nextSignificant(after: end)
+            guard after.map({ tokens[$0].text == "," || tokens[$0].upper == "FROM" || tokens[$0].text == ";" }) ?? true else { return false }
+            var depth = 0, selectDepth: Int?
+            for i in 0..<start {
+                if tokens[i].text == "(" { depth += 1 } else if tokens[i].text == ")" { depth -= 1 }
+                if tokens[i].upper == "SELECT" { selectDepth = depth }
+            }
+            return selectDepth == depth
+        }
+        /// A session function's value as a literal, named as PostgreSQL names its column when it is a select item.
+        func sessionValue(_ value: String, from start: Int, to end: Int) -> [PostgresSQLText.Token] {
+            guard isSelectItem(start, end) else { return [literal(value)] }
+            return [literal(value), .init(kind: .space, text: " "), .init(kind: .word, text: "AS"), .init(kind: .space, text: " "),
+                    .init(kind: .quotedIdentifier, text: "\"\(tokens[start].text.lowercased())\"")]
+        }
         if statement.leadingWords(1) == ["TRUNCATE"] {
             tokens = PostgresSQLText("DELETE FROM ").tokens + tokens.drop { $0.upper == "TRUNCATE" || $0.upper == "TABLE" || $0.kind == .space }
         }
@@ -61,19 +87,20 @@ struct PostgresToSQLite {
                     continue
                 case "ILIKE": out.append(.init(kind: .word, text: "LIKE"))
                 case "CASCADE", "RESTRICT": break
-                case "CURRENT_USER", "SESSION_USER", "CURRENT_ROLE": out.append(literal(self.user))
-                case "CURRENT_SCHEMA":
-                    out.append(literal("public"))
-                    if let open = nextSignificant(after: index), tokens[open].text == "(", let close = nextSignificant(after: open), tokens[close].text == ")" {
-                        index = close + 1
-                        continue
+                case "CURRENT_USER", "SESSION_USER", "CURRENT_ROLE", "CURRENT_SCHEMA", "CURRENT_DATABASE", "CURRENT_CATALOG":
+                    let value = switch token.upper {
+                    case "CURRENT_SCHEMA": "public"
+                    case "CURRENT_DATABASE", "CURRENT_CATALOG": self.database
+                    default: self.user
                     }
-                case "CURRENT_DATABASE", "CURRENT_CATALOG":
-                    out.append(literal(self.database))
+                    // With empty parentheses (current_database(), current_schema()) the call is one item.
+                    var end = index
                     if let open = nextSignificant(after: index), tokens[open].text == "(", let close = nextSignificant(after: open), tokens[close].text == ")" {
-                        index = close + 1
-                        continue
+                        end = close
                     }
+                    out += sessionValue(value, from: index, to: end)
+                    index = end + 1
+                    continue
                 case "DEFAULT":
                     // SQLite takes a function call as a default only in parentheses.
                     out.append(token)
