@@ -4,7 +4,7 @@
 SWIFT ?= swift
 APT_PACKAGES := libmariadb-dev mariadb-client mariadb-server libsqlite3-dev libssl-dev pkg-config curl jq sysbench graphviz tmux sqlite3 \
 	python3 python3-venv nodejs node-mysql file golang-go golang-github-go-sql-driver-mysql-dev golang-github-aws-aws-sdk-go-dev \
-	postgresql-client golang-github-lib-pq-dev openjdk-17-jdk-headless libpostgresql-jdbc-java
+	postgresql postgresql-client golang-github-lib-pq-dev openjdk-17-jdk-headless libpostgresql-jdbc-java
 BENCH_PACKAGES := wrk nginx-light
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 ENDPOINTS ?= .sandbox/endpoints.json

@@ -92,14 +92,17 @@ enum DatabaseInstanceFactory {
         return (server, database)
     }
 
-    /// An external server: registered with RDS (so a proxy can target it) and listed, not run.
+    /// An external server (MySQL/MariaDB, or PostgreSQL with `engine: postgres`): registered with RDS (so a proxy can
+    /// target it) and listed, not run.
     static func register(external: Topology.DatabaseInstance.External, _ spec: Topology.DatabaseInstance,
                                  account: AccountState) -> Endpoints.Database {
         let endpoint = "\(spec.id).\(account.rdsEndpointSuffix).\(account.region).rds.amazonaws.com"
-        account.registerDBInstance(DBInstanceRecord(identifier: spec.id, engineVersion: spec.engineVersion ?? "external", address: endpoint,
-                                                    port: external.port, masterUsername: spec.users[0].name, dbName: spec.databases?.first,
-                                                    region: account.region, accountID: account.accountID))
+        let engine = spec.resolvedEngine
+        account.registerDBInstance(DBInstanceRecord(identifier: spec.id, engine: engine.rawValue, engineVersion: spec.engineVersion ?? "external",
+                                                    address: endpoint, port: external.port, masterUsername: spec.users[0].name,
+                                                    dbName: spec.databases?.first, region: account.region, accountID: account.accountID))
         return Endpoints.Database(host: external.host, port: external.port, endpoint: endpoint, caBundle: nil, tls: "disabled",
-                                  users: Dictionary(spec.users.map { ($0.name, $0.password) }, uniquingKeysWith: { a, _ in a }))
+                                  users: Dictionary(spec.users.map { ($0.name, $0.password) }, uniquingKeysWith: { a, _ in a }),
+                                  engine: engine == .postgres ? "postgres" : nil)
     }
 }

@@ -73,7 +73,7 @@ extension Topology {
     }
 
     /// A user's way to log in is its engine's: `plugin` for MySQL, `method` for PostgreSQL. A PostgreSQL instance
-    /// is not external and has no script for now.
+    /// has no script for now.
     private static func checkEngine(of database: DatabaseInstance, at path: String) throws(TopologyError) {
         let postgres = database.resolvedEngine == .postgres
         // A cluster member's users are written on its cluster.
@@ -89,8 +89,8 @@ extension Topology {
             }
         }
         guard postgres else { return }
-        for (field, given) in [("script", database.script != nil), ("external", database.external != nil)] where given {
-            throw TopologyError(path: "\(path).\(field)", "is not supported for engine postgres yet; drop it (the scripted PostgreSQL backend runs the schema's SQL)")
+        if database.script != nil {
+            throw TopologyError(path: "\(path).script", "is not supported for engine postgres yet; drop it (the scripted PostgreSQL backend runs the schema's SQL)")
         }
     }
 
