@@ -44,10 +44,16 @@ public struct PostgresRowWriter: Sendable {
     /// Every row the table holds, read from `host`.
     public func stored(host: String) async throws -> [RowID] {
         let connection = try await self.connect(host)
-        defer { Task { await connection.close() } }
-        return try await connection.query("SELECT client, seq FROM \(self.table)").compactMap { message in
-            guard case let .dataRow(fields) = message, fields.count == 2, let client = fields[0].flatMap({ Int(String(decoding: $0, as: UTF8.self)) }),
-                  let seq = fields[1].flatMap({ Int(String(decoding: $0, as: UTF8.self)) }) else { return nil }
+        let result: PostgresQueryResult
+        do {
+            result = try await connection.run("SELECT client, seq FROM \(self.table)")
+        } catch {
+            await connection.close()
+            throw error
+        }
+        await connection.close()
+        return result.textRows.compactMap { row in
+            guard row.count == 2, let client = row[0].flatMap({ Int($0) }), let seq = row[1].flatMap({ Int($0) }) else { return nil }
             return RowID(client: client, seq: seq)
         }
     }
