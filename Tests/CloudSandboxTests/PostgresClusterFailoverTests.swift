@@ -1,6 +1,7 @@
 import CloudSandbox
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import SandboxPKI
 import SandboxTesting
 import XCTest
@@ -57,8 +58,14 @@ final class PostgresClusterFailoverTests: XCTestCase {
 
             // Four clients write through the proxy (SCRAM over verify-full TLS) while the cluster fails over.
             let throughProxy = try Self.writer(port: proxy.port, bundle: proxy.caBundle, name: proxy.endpoint) { proxy.host }
-            let events = try await WriteWorkload(clients: 4, duration: .seconds(3)).run(write: throughProxy.write, describe: { "\($0)" }) {
-                try await Task.sleep(for: .milliseconds(800))
+            // The failover starts once the writers are under way (40 writes acknowledged), not after a fixed time.
+            let acknowledged = NIOLockedValueBox(0)
+            let write: @Sendable (RowID) async throws -> Void = { row in
+                try await throughProxy.write(row)
+                acknowledged.withLockedValue { $0 += 1 }
+            }
+            let events = try await WriteWorkload(clients: 4, duration: .seconds(3)).run(write: write, describe: { "\($0)" }) {
+                try await waitUntil("the writers are under way") { acknowledged.withLockedValue { $0 } >= 40 }
                 try sandbox.failover(cluster: "orders")
             }
             XCTAssertEqual(sandbox.writer(of: "orders"), "orders-2")

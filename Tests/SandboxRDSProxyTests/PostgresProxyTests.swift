@@ -1,4 +1,5 @@
 import Foundation
+import NIOConcurrencyHelpers
 import SandboxPostgresNIO
 import SandboxPostgresWire
 import SandboxRDSProxy
@@ -124,15 +125,18 @@ extension PostgresProxyTests {
         let client = try await fixture.connect("admin", "admin-pw")
         // Long enough to outlast any wait for the cancel (seconds), bounded: it ends by itself if the cancel never comes.
         let long = Task { try await client.query("WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 20000000) SELECT count(*) FROM n") }
-        // The cancel is a no-op until the statement runs on a target connection: send it until the statement ends.
-        let sender = Task {
-            for _ in 0..<200 where !Task.isCancelled {
-                try await client.cancel()
-                try await Task.sleep(for: .milliseconds(50))
-            }
+        // The cancel is a no-op until the statement runs on a target connection: send it until the statement has ended.
+        let ended = NIOLockedValueBox(false)
+        let answered = Task {
+            defer { ended.withLockedValue { $0 = true } }
+            return try await long.value
         }
-        let answer = try await long.value
-        sender.cancel()
+        try await waitUntil("the cancelled statement ends", every: .milliseconds(50)) {
+            if ended.withLockedValue({ $0 }) { return true }
+            try await client.cancel()
+            return false
+        }
+        let answer = try await answered.value
         XCTAssertTrue(answer.contains(.error(PostgresError(.error, "57014", "canceling statement due to user request"))), "\(answer)")
         let next = try await client.query("SELECT 1")
         XCTAssertTrue(next.contains(.dataRow([Array("1".utf8)])), "the session goes on: \(next)")
