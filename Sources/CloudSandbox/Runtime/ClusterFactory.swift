@@ -29,7 +29,7 @@ enum ClusterFactory {
         for (index, spec) in cluster.memberInstances.enumerated() {
             let memberPath = "\(path).instances[\(index)]"
             if let sharedDirectory {
-                let placement = PostgresInstanceFactory.ClusterPlacement(dataDirectory: sharedDirectory, port: port, readOnly: index > 0, names: names)
+                let placement = DatabaseInstanceFactory.ClusterPlacement(volume: sharedDirectory, port: port, readOnly: index > 0, names: names)
                 let (server, database) = try await PostgresInstanceFactory.start(
                     spec, path: memberPath, host: hosts[spec.id]!, network: network, account: account, certificates: certificates,
                     baseDirectory: baseDirectory, cluster: placement, services: services, logger: logger)

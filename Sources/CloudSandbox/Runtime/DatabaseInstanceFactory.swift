@@ -9,17 +9,18 @@ import SandboxVirtualNetwork
 
 /// Turns a topology's database instance into a running scripted server (or registers an external one).
 enum DatabaseInstanceFactory {
-    /// Where a cluster member runs: on the cluster's volume, on the port every member shares (so the cluster
-    /// endpoint is only an address), read-only unless it is the writer, with the cluster's names in its certificate.
-    struct ClusterPlacement {
-        var volume: StorageVolume
+    /// Where a cluster member runs: on the cluster's volume (a StorageVolume for MySQL, a data directory for
+    /// PostgreSQL, where the writer runs the schema once), on the port every member shares (so the cluster endpoint is
+    /// only an address), read-only unless it is the writer, with the cluster's names in its certificate.
+    struct ClusterPlacement<Volume> {
+        var volume: Volume
         var port: Int
         var readOnly: Bool
         var names: [String]
     }
 
     static func configuration(for spec: Topology.DatabaseInstance, path: String, host: String, endpoint: String,
-                              certificates: SandboxCertificates, baseDirectory: URL, cluster: ClusterPlacement? = nil,
+                              certificates: SandboxCertificates, baseDirectory: URL, cluster: ClusterPlacement<StorageVolume>? = nil,
                               logger: Logger) throws -> ScriptedMySQLConfiguration {
         let seed = try Self.schemaSeed(spec, path: path, baseDirectory: baseDirectory, defaultDatabase: "app")
         var rules: [ScriptRule] = []
@@ -66,7 +67,7 @@ enum DatabaseInstanceFactory {
 
     /// Starts one scripted instance, as a service of the sandbox, and registers it with RDS (DescribeDBInstances, proxy targets).
     static func start(_ spec: Topology.DatabaseInstance, path: String, host: String, network: VirtualNetwork?, account: AccountState,
-                      certificates: SandboxCertificates, baseDirectory: URL, cluster: ClusterPlacement? = nil,
+                      certificates: SandboxCertificates, baseDirectory: URL, cluster: ClusterPlacement<StorageVolume>? = nil,
                       threadPool: NIOThreadPool, services: SandboxServices, logger: Logger) async throws -> (ScriptedMySQLServer, Endpoints.Database) {
         let endpoint = "\(spec.id).\(account.rdsEndpointSuffix).\(account.region).rds.amazonaws.com"
         var configuration = try DatabaseInstanceFactory.configuration(

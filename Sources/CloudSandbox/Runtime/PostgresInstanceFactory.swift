@@ -7,18 +7,8 @@ import SandboxVirtualNetwork
 /// Turns a topology's `engine: postgres` instance (or an aurora-postgresql cluster's member) into a running scripted
 /// PostgreSQL server on its ENI, serving 5432 in its VPC, registered with RDS so a proxy of family POSTGRESQL can target it.
 enum PostgresInstanceFactory {
-    /// Where an aurora-postgresql member runs: on the cluster's data directory (its shared volume), on the port every
-    /// member shares, read-only unless it is the writer, with the cluster's names in its certificate. The writer runs
-    /// the schema once; the readers find its databases there.
-    struct ClusterPlacement {
-        var dataDirectory: URL
-        var port: Int
-        var readOnly: Bool
-        var names: [String]
-    }
-
     static func start(_ spec: Topology.DatabaseInstance, path: String, host: String, network: VirtualNetwork?, account: AccountState,
-                      certificates: SandboxCertificates, baseDirectory: URL, cluster: ClusterPlacement? = nil, services: SandboxServices,
+                      certificates: SandboxCertificates, baseDirectory: URL, cluster: DatabaseInstanceFactory.ClusterPlacement<URL>? = nil, services: SandboxServices,
                       logger: Logger) async throws -> (ScriptedPostgresServer, Endpoints.Database) {
         let endpoint = "\(spec.id).\(account.rdsEndpointSuffix).\(account.region).rds.amazonaws.com"
         let schema = try DatabaseInstanceFactory.schemaSeed(spec, path: path, baseDirectory: baseDirectory, defaultDatabase: "postgres")
@@ -35,7 +25,7 @@ enum PostgresInstanceFactory {
         var configuration = ScriptedPostgresConfiguration(
             host: host, port: cluster?.port ?? 0, serverVersion: engineVersion, users: users, databases: (spec.databases ?? []) + schema.map(\.database),
             seedSQL: seed, tls: tls, requireTLS: tlsMode == .required, maxConnections: spec.maxConnections ?? 100, readOnly: cluster?.readOnly ?? false,
-            dataDirectory: cluster?.dataDirectory.path, logger: instanceLogger)
+            dataDirectory: cluster?.volume.path, logger: instanceLogger)
         if let network {
             let id = spec.id
             configuration.connectionFront = { channel in try network.admit(channel, to: id, port: 5432) }

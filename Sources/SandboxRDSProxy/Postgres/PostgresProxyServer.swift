@@ -28,9 +28,8 @@ public final class PostgresProxyServer: PostgresServerSessionFactory, ListeningS
     let credentials: ProxyCredentials
     let pool: BackendPool<PostgresClientConnection>
     let metrics = ProxyMetrics()
-    /// Where target connections go: the configured target, or a cluster's writer after failover.
-    private let currentTarget: CurrentTarget
-    let health: TargetHealthChecks
+    /// Where target connections go (the configured target, or a cluster's writer after failover), and its health.
+    let following: TargetFollower
     private let tlsContext: NIOSSLContext?
     private let state = NIOLockedValueBox(State())
     /// Completes once `run()` accepts clients (the bound port).
@@ -56,11 +55,10 @@ public final class PostgresProxyServer: PostgresServerSessionFactory, ListeningS
         self.tlsContext = try configuration.tls.map { try NIOSSLContext(configuration: $0) }
         let group = record.targetGroup
         let currentTarget = CurrentTarget(configuration)
-        self.currentTarget = currentTarget
         let timeout = configuration.targetConnectTimeout
         let state = self.state
         // A health check's login also learns the target's ParameterStatus values (server_version, ...) for clients.
-        self.health = TargetHealthChecks(configuration: configuration, credentials: credentials, login: { target, login in
+        let health = TargetHealthChecks(configuration: configuration, credentials: credentials, login: { target, login in
             let connection = try await Self.connect(target, login: login, database: "postgres", timeout: timeout)
             state.withLockedValue { $0.targetParameters = connection.parameters }
             await connection.close()
@@ -84,30 +82,24 @@ public final class PostgresProxyServer: PostgresServerSessionFactory, ListeningS
             }
             return connection
         }
+        self.following = TargetFollower(current: currentTarget, health: health, gate: self.pool)
     }
 
     public var port: Int { self.state.withLockedValue { $0.listener?.port } ?? self.configuration.port }
 
-    public var target: RDSProxyConfiguration.Target { self.currentTarget.value }
+    public var target: RDSProxyConfiguration.Target { self.following.target }
 
-    public func targetFailingOver() {
-        self.pool.targetDown()
-        self.health.record(.failingOver, current: self.target)
-    }
+    public func targetFailingOver() { self.following.failingOver() }
 
-    public var isWaitingForTarget: Bool { self.pool.isTargetDown }
+    public var isWaitingForTarget: Bool { self.following.isWaiting }
 
-    public func retarget(_ target: RDSProxyConfiguration.Target) async {
-        self.currentTarget.move(to: target)
-        self.pool.targetUp()
-        await self.checkTargetHealth()
-    }
+    public func retarget(_ target: RDSProxyConfiguration.Target) async { await self.following.move(to: target) }
 
     /// Checks the target as the proxy sees it (credentials, network path, a login with the secret) and records it
     /// with the account, for DescribeDBProxyTargets; then the other targets.
     @discardableResult
     public func checkTargetHealth() async -> TargetHealth {
-        await self.health.check(self.target, targetDown: self.pool.isTargetDown)
+        await self.following.check()
     }
 
     /// The pool's key for a user's connections to one database: a PostgreSQL connection is logged into one database.
@@ -138,7 +130,7 @@ public final class PostgresProxyServer: PostgresServerSessionFactory, ListeningS
         self.listening.succeed(listener.port)
         await self.loop.serve(pool: self.pool, idleClientTimeout: self.configuration.record.idleClientTimeout, tick: {
             self.closeIdleClients()
-            await self.health.checkWhenDue(self.target, targetDown: self.pool.isTargetDown)
+            await self.following.checkWhenDue()
         }, closeListener: { await listener.close() })
     }
 

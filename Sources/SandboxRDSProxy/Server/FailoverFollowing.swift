@@ -36,3 +36,46 @@ final class CurrentTarget: Sendable {
         }
     }
 }
+
+/// What holds a pool's requests while its target fails over (the pool, for either engine's connections).
+protocol TargetGate: Sendable {
+    func targetDown()
+    func targetUp()
+    var isTargetDown: Bool { get }
+}
+
+extension BackendPool: TargetGate {}
+
+/// A proxy listener's target through failover, for either engine: where new target connections go, the pool's gate
+/// that holds requests while the target fails over, and the target's health checks (what DescribeDBProxyTargets shows).
+final class TargetFollower: Sendable {
+    let current: CurrentTarget
+    let health: TargetHealthChecks
+    private let gate: any TargetGate
+
+    init(current: CurrentTarget, health: TargetHealthChecks, gate: any TargetGate) {
+        (self.current, self.health, self.gate) = (current, health, gate)
+    }
+
+    var target: RDSProxyConfiguration.Target { self.current.value }
+    var isWaiting: Bool { self.gate.isTargetDown }
+
+    /// Requests wait, the old target's connections close, and the target shows UNAVAILABLE.
+    func failingOver() {
+        self.gate.targetDown()
+        self.health.record(.failingOver, current: self.target)
+    }
+
+    /// Connections open to `target` from now on, waiting requests go on, and its health is checked.
+    func move(to target: RDSProxyConfiguration.Target) async {
+        self.current.move(to: target)
+        self.gate.targetUp()
+        _ = await self.check()
+    }
+
+    /// Checks the target (failing over while the gate is down) and the other targets, and records them.
+    func check() async -> TargetHealth { await self.health.check(self.target, targetDown: self.gate.isTargetDown) }
+
+    /// As `check()`, once `healthCheckInterval` has passed since the last such check (the proxy's tick).
+    func checkWhenDue() async { await self.health.checkWhenDue(self.target, targetDown: self.gate.isTargetDown) }
+}

@@ -7,7 +7,7 @@ extension RDSProxyServer {
     /// the secret) and records the result with the account, for DescribeDBProxyTargets; then the other targets.
     @discardableResult
     public func checkTargetHealth() async -> TargetHealth {
-        await self.health.check(self.target, targetDown: self.pool.isTargetDown)
+        await self.following.check()
     }
 
     /// The checks a MySQL proxy runs: a login with the secret; 1045 is the secret's credentials refused.

@@ -36,14 +36,13 @@ public final class RDSProxyServer: MySQLServerSessionFactory, ListeningService, 
     let pool: BackendPool<MySQLConnection>
     let metrics = ProxyMetrics()
     let excludeVariableSets: Bool
-    /// Where target connections go: the configured target, or a cluster's writer after failover.
-    private let currentTarget: CurrentTarget
+    /// Where target connections go (the configured target, or a cluster's writer after failover), and its health.
+    let following: TargetFollower
     private let tlsContext: NIOSSLContext?
     private let state = NIOLockedValueBox(State())
     /// Completes once `run()` accepts clients (the bound port).
     public let listening = Readiness<Int>()
     private let loop = ProxyRunLoop()
-    let health: TargetHealthChecks
     private static let rsaKey = try? CachingSHA2RSA.KeyPair()
 
     public init(configuration: RDSProxyConfiguration) throws {
@@ -58,11 +57,9 @@ public final class RDSProxyServer: MySQLServerSessionFactory, ListeningService, 
                                                 virtualPort: configuration.virtualPort, audit: self.audit, logger: logger)
         self.tlsContext = try configuration.tls.map { try NIOSSLContext(configuration: $0) }
         self.excludeVariableSets = record.targetGroup.sessionPinningFilters.contains("EXCLUDE_VARIABLE_SETS")
-        self.health = Self.healthChecks(configuration, credentials: self.credentials)
         let group = record.targetGroup
         let credentials = self.credentials
         let currentTarget = CurrentTarget(configuration)
-        self.currentTarget = currentTarget
         let timeout = configuration.targetConnectTimeout
         self.pool = BackendPool(.init(maxConnections: configuration.poolLimit, maxIdle: configuration.idlePoolLimit,
                                       borrowTimeout: .seconds(group.connectionBorrowTimeout))) { user, eventLoop in
@@ -73,29 +70,27 @@ public final class RDSProxyServer: MySQLServerSessionFactory, ListeningService, 
             if let initQuery = group.initQuery { _ = try await connection.query(initQuery) }
             return connection
         }
+        self.following = TargetFollower(current: currentTarget, health: Self.healthChecks(configuration, credentials: self.credentials), gate: self.pool)
     }
 
     public var port: Int { self.state.withLockedValue { $0.listener?.port } ?? self.configuration.port }
 
     /// The target connections go to now.
-    public var target: RDSProxyConfiguration.Target { self.currentTarget.value }
+    public var target: RDSProxyConfiguration.Target { self.following.target }
 
     /// The target is failing over (RDS Proxy's failover handling): client connections stay open, statements in flight
     /// on the old writer fail as its connections drop, new requests wait (up to ConnectionBorrowTimeout, then 9501)
     /// and the target shows UNAVAILABLE until `retarget(_:)`. A read-only endpoint waits so for a reader.
     public func targetFailingOver() {
-        self.pool.targetDown()
-        self.health.record(.failingOver, current: self.target)
+        self.following.failingOver()
     }
 
     /// Whether requests wait for a target (`targetFailingOver()` until `retarget(_:)`).
-    public var isWaitingForTarget: Bool { self.pool.isTargetDown }
+    public var isWaitingForTarget: Bool { self.following.isWaiting }
 
     /// The new target (a new writer, or another reader): connections open to it and waiting requests go on.
     public func retarget(_ target: RDSProxyConfiguration.Target) async {
-        self.currentTarget.move(to: target)
-        self.pool.targetUp()
-        await self.checkTargetHealth()
+        await self.following.move(to: target)
     }
 
     /// Binds the listener, checks the target's health, and says so through `listening`; then runs the pool (its
@@ -117,7 +112,7 @@ public final class RDSProxyServer: MySQLServerSessionFactory, ListeningService, 
         self.listening.succeed(listener.port)
         await self.loop.serve(pool: self.pool, idleClientTimeout: self.configuration.record.idleClientTimeout, tick: {
             self.closeIdleClients()
-            await self.health.checkWhenDue(self.target, targetDown: self.pool.isTargetDown)
+            await self.following.checkWhenDue()
         }, closeListener: { await listener.close() })
     }
 
