@@ -36,3 +36,33 @@ final class OurClientTests: XCTestCase {
         }
     }
 }
+
+extension OurClientTests {
+    /// Short reads run on the connection's event loop within an instruction budget; a read that runs over it is
+    /// interrupted and run again on the pool, with its transaction left as it was and its answer whole.
+    func testAReadOverTheInlineBudgetRunsAgainOnThePoolInsideItsTransaction() async throws {
+        let server = try await PostgresTestServer.start()
+        defer { Task { await server.shutdown() } }
+        let connection = try await PostgresClientConnection.connect(host: server.host, port: server.port,
+                                                                    configuration: .init(user: "scram", password: "scram-pw", database: "items"))
+        let begun = try await connection.query("BEGIN")
+        XCTAssertEqual(begun.last, .readyForQuery(.inTransaction))
+        let long = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300000) SELECT count(*) FROM n"
+        let answer = try await connection.query(long)
+        XCTAssertTrue(answer.contains(.dataRow([Array("300000".utf8)])), "\(answer)")
+        XCTAssertEqual(answer.last, .readyForQuery(.inTransaction))
+        let prepared = try await connection.exchange([
+            .parse(statement: "", query: long.replacingOccurrences(of: "300000", with: "$1"), parameterTypes: [PostgresType.int4.rawValue]),
+            .bind(portal: "", statement: "", parameterFormats: [1], parameters: [[0x00, 0x03, 0xD0, 0x90]], resultFormats: [0]),
+            .execute(portal: "", maxRows: 0), .sync,
+        ])
+        XCTAssertTrue(prepared.contains(.dataRow([Array("250000".utf8)])), "\(prepared)")
+        let named = try await connection.query("SELECT 'naïve' AS \"été\"")
+        XCTAssertTrue(named.contains(.dataRow([Array("naïve".utf8)])), "\(named)")
+        let committed = try await connection.query("COMMIT")
+        XCTAssertEqual(committed.last, .readyForQuery(.idle))
+        let log = server.queryLog.all.filter { $0.statement == long }
+        XCTAssertEqual(log.count, 1, "an interrupted inline attempt is not logged: \(log)")
+        await connection.close()
+    }
+}

@@ -90,11 +90,18 @@ public final class PostgresClientConnection: Sendable {
     /// Sends `messages` and returns what the server answered, up to and including ReadyForQuery (a Sync or a
     /// Query must be among them). Exchanges on one connection run one after another.
     public func exchange(_ messages: [FrontendMessage]) async throws -> [BackendMessage] {
+        try await self.send(messages).get()
+    }
+
+    /// `exchange` as a future, on the connection's event loop: no thread hop when called there.
+    public func send(_ messages: [FrontendMessage]) -> EventLoopFuture<[BackendMessage]> {
         let promise = self.channel.eventLoop.makePromise(of: [BackendMessage].self)
-        self.channel.eventLoop.execute {
+        if self.channel.eventLoop.inEventLoop {
             self.handler.value.send(messages, promise: promise)
+        } else {
+            self.channel.eventLoop.execute { self.handler.value.send(messages, promise: promise) }
         }
-        return try await promise.futureResult.get()
+        return promise.futureResult
     }
 
     /// A simple query: every message up to ReadyForQuery.

@@ -20,6 +20,8 @@ final class PostgresServerChannelHandler: ChannelInboundHandler {
     private let baseLogger: Logger
     private var logger: Logger { self.info.logger(from: self.baseLogger) }
     private var readGate = BusyReadGate()
+    /// Replies written since the last flush: flushed once when `drain` has fed all it can (one write for a pipeline).
+    private var unflushed = false
 
     init(setup: PostgresSessionSetup, info: PostgresConnectionInfo, cancel: @escaping @Sendable (Int32, Int32) -> Void, logger: Logger) {
         self.setup = setup
@@ -68,12 +70,13 @@ final class PostgresServerChannelHandler: ChannelInboundHandler {
             } catch {
                 self.logger.info("malformed message stream, closing", metadata: ["postgres.error": "\(error)"])
                 self.run(self.machine.framingFailed(error), context: context)
-                return
+                return self.flushIfNeeded(context: context)
             }
             guard let frame else { break }
             self.run(self.machine.frameReceived(frame), context: context)
         }
         self.inbound.discardReadBytes()
+        self.flushIfNeeded(context: context)
         if self.readGate.release(busy: !self.machine.isReadyForFrame, buffered: self.inbound.readableBytes) { context.read() }
     }
 
@@ -85,6 +88,7 @@ final class PostgresServerChannelHandler: ChannelInboundHandler {
         case let .writeAndClose(messages):
             if case let .error(error)? = messages.first { self.logger.info("refused", metadata: ["postgres.error": "\(error)"]) }
             self.write(messages, context: context)
+            self.flushIfNeeded(context: context)
             context.close(promise: nil)
         case .startTLS:
             self.startTLS(context: context)
@@ -98,9 +102,18 @@ final class PostgresServerChannelHandler: ChannelInboundHandler {
             session.authenticated(startup)
             self.write(messages, context: context)
         case let .execute(command):
-            let promise = context.eventLoop.makePromise(of: PostgresServerStateMachine.CommandResult.self)
-            promise.completeWithTask { await session.execute(command) }
-            promise.futureResult.assumeIsolated().whenSuccess { result in
+            if let result = session.executeAtOnce(command) {
+                return self.run(self.machine.commandCompleted(result), context: context)  // drain's loop reads on
+            }
+            let result: EventLoopFuture<PostgresServerStateMachine.CommandResult>
+            if let started = session.startExecute(command, on: context.eventLoop) {
+                result = started.hop(to: context.eventLoop)
+            } else {
+                let promise = context.eventLoop.makePromise(of: PostgresServerStateMachine.CommandResult.self)
+                promise.completeWithTask { await session.execute(command) }
+                result = promise.futureResult
+            }
+            result.assumeIsolated().whenSuccess { result in
                 self.run(self.machine.commandCompleted(result), context: context)
                 self.drain(context: context)
             }
@@ -118,6 +131,7 @@ final class PostgresServerChannelHandler: ChannelInboundHandler {
         // Bytes behind an SSLRequest were sent before the server said S: in the clear (CVE-2021-23214). Refused.
         guard let tls = self.setup.tls, self.inbound.readableBytes == 0 else {
             self.write([.error(PostgresError(.fatal, "08P01", "received unencrypted data after SSL request"))], context: context)
+            self.flushIfNeeded(context: context)
             return context.close(promise: nil)
         }
         context.writeAndFlush(self.wrapOutboundOut(ByteBuffer(integer: UInt8(ascii: "S"))), promise: nil)
@@ -128,10 +142,17 @@ final class PostgresServerChannelHandler: ChannelInboundHandler {
         }
     }
 
+    private func flushIfNeeded(context: ChannelHandlerContext) {
+        guard self.unflushed else { return }
+        self.unflushed = false
+        context.flush()
+    }
+
     private func write(_ messages: [BackendMessage], context: ChannelHandlerContext) {
         guard !messages.isEmpty else { return }
         var out = context.channel.allocator.buffer(capacity: 256)
         for message in messages { message.write(into: &out) }
-        context.writeAndFlush(self.wrapOutboundOut(out), promise: nil)
+        context.write(self.wrapOutboundOut(out), promise: nil)
+        self.unflushed = true
     }
 }

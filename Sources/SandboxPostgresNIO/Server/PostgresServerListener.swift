@@ -22,7 +22,7 @@ public final class PostgresServerListener: Sendable {
     ) async throws -> PostgresServerListener {
         let socket = try await ServerSocket<Int32>.bind(host: host, port: port, front: front, nextID: processIDs, accept: { child, processID in
             let info = PostgresConnectionInfo(processID: processID, secretKey: Int32.random(in: .min ... .max),
-                                              remoteAddress: child.remoteAddress, localAddress: child.localAddress)
+                                              remoteAddress: child.remoteAddress, localAddress: child.localAddress, eventLoop: child.eventLoop)
             let handler = PostgresServerChannelHandler(setup: factory.accept(info), info: info, cancel: factory.cancel, logger: logger)
             try child.pipeline.syncOperations.addHandler(handler)
             return true

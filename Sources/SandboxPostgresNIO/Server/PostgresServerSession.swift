@@ -9,6 +9,8 @@ public struct PostgresConnectionInfo: Sendable {
     public var secretKey: Int32
     public var remoteAddress: SocketAddress?
     public var localAddress: SocketAddress?
+    /// The loop the connection runs on (a proxy opens its target connections there when it can).
+    public var eventLoop: (any EventLoop)?
 
     /// The peer's IP as PostgreSQL names hosts in errors (`no pg_hba.conf entry for host "…"`).
     public var remoteHost: String { self.remoteAddress?.ipAddress ?? "localhost" }
@@ -31,6 +33,12 @@ public protocol PostgresServerSession: AnyObject, Sendable {
     func verify(_ startup: PostgresServerStateMachine.Startup, _ credential: PostgresServerStateMachine.Credential) -> PostgresServerStateMachine.Verdict
     /// The login succeeded.
     func authenticated(_ startup: PostgresServerStateMachine.Startup)
+    /// A command's result when the session can give it at once on the event loop (a short read), or nil: then
+    /// `execute(_:)` runs it. Spares a command the hops to a task and a thread pool and back.
+    func executeAtOnce(_ command: PostgresServerStateMachine.Command) -> PostgresServerStateMachine.CommandResult?
+    /// A command started at once without suspending (a proxy's relay on a connection it can take now), its result
+    /// due on any event loop; nil: `execute(_:)` runs it.
+    func startExecute(_ command: PostgresServerStateMachine.Command, on eventLoop: any EventLoop) -> EventLoopFuture<PostgresServerStateMachine.CommandResult>?
     func execute(_ command: PostgresServerStateMachine.Command) async -> PostgresServerStateMachine.CommandResult
     /// The connection failed before it closed (a TLS handshake the client gave up, a reset).
     func failed(_ error: any Error)
@@ -40,6 +48,10 @@ public protocol PostgresServerSession: AnyObject, Sendable {
 
 extension PostgresServerSession {
     public func failed(_ error: any Error) {}
+    public func executeAtOnce(_ command: PostgresServerStateMachine.Command) -> PostgresServerStateMachine.CommandResult? { nil }
+    public func startExecute(_ command: PostgresServerStateMachine.Command, on eventLoop: any EventLoop) -> EventLoopFuture<PostgresServerStateMachine.CommandResult>? {
+        nil
+    }
 }
 
 /// What a server needs to run a new connection.

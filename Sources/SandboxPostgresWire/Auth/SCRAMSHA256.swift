@@ -155,13 +155,24 @@ enum SCRAM {
         Array(HMAC<SHA256>.authenticationCode(for: message, using: SymmetricKey(data: key)))
     }
 
-    /// Hi(password, salt, i) of RFC 5802: PBKDF2 with HMAC-SHA-256, one block.
+    /// Hi(password, salt, i) of RFC 5802: PBKDF2 with HMAC-SHA-256, one block. The HMAC's inner and outer hashes
+    /// of the key are computed once and copied for each of the 4,096 rounds, as PBKDF2 implementations do.
     static func saltedPassword(_ password: [UInt8], salt: [UInt8], iterations: Int) -> [UInt8] {
-        let key = SymmetricKey(data: password)
-        var block = Array(HMAC<SHA256>.authenticationCode(for: salt + [0, 0, 0, 1], using: key))
+        var key = password.count > SHA256.blockByteCount ? Array(SHA256.hash(data: password)) : password
+        key += [UInt8](repeating: 0, count: SHA256.blockByteCount - key.count)
+        var inner = SHA256(), outer = SHA256()
+        inner.update(data: key.map { $0 ^ 0x36 })
+        outer.update(data: key.map { $0 ^ 0x5C })
+        func hmac(_ message: [UInt8]) -> [UInt8] {
+            var innerHash = inner, outerHash = outer
+            innerHash.update(data: message)
+            outerHash.update(data: Array(innerHash.finalize()))
+            return Array(outerHash.finalize())
+        }
+        var block = hmac(salt + [0, 0, 0, 1])
         var result = block
         for _ in 1..<max(iterations, 1) {
-            block = Array(HMAC<SHA256>.authenticationCode(for: block, using: key))
+            block = hmac(block)
             for index in result.indices { result[index] ^= block[index] }
         }
         return result

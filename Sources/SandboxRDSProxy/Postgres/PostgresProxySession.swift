@@ -84,29 +84,82 @@ final class PostgresProxySession: PostgresServerSession, @unchecked Sendable {
     // MARK: Commands
 
     func execute(_ command: Machine.Command) async -> Machine.CommandResult {
-        self.state.withLockedValue { $0.busy = true; $0.lastActive = Date() }
-        defer { self.state.withLockedValue { $0.busy = false; $0.lastActive = Date() } }
-        let (messages, sql): ([FrontendMessage], String) = switch command {
-        case let .simpleQuery(text): ([.query(text)], text)
-        case let .parse(query, types): ([.parse(statement: "", query: query, parameterTypes: types), .describe(.statement, name: ""), .sync], query)
-        case let .execute(execution):
-            ([.parse(statement: "", query: execution.query, parameterTypes: execution.parameterTypes),
-              .bind(portal: "", statement: "", parameterFormats: execution.parameterFormats, parameters: execution.parameters,
-                    resultFormats: execution.columns.map(\.format)),
-              .execute(portal: "", maxRows: 0), .sync], execution.query)
-        }
-        let wasHeld = self.state.withLockedValue { $0.held != nil }
+        let wasHeld = self.started()
         let lease: PostgresBackendLease
         switch await self.connection() {
         case let .success(borrowed): lease = borrowed
-        case let .failure(error): return .failed(error, .idle)
+        case let .failure(error):
+            self.finished()
+            return .failed(error, .idle)
         }
         self.state.withLockedValue { $0.running = lease }
-        let answer: [BackendMessage]
+        let answer: Result<[BackendMessage], any Error>
         do {
-            defer { self.state.withLockedValue { $0.running = nil } }
-            answer = try await lease.connection.exchange(messages)
+            answer = .success(try await lease.connection.exchange(Self.messages(for: command)))
         } catch {
+            answer = .failure(error)
+        }
+        return self.answered(command, on: lease, wasHeld: wasHeld, answer)
+    }
+
+    /// A command on the connection the client holds, or on an idle one taken at once (preferably on the client's own
+    /// event loop): no suspension and no thread hop on the common path.
+    func startExecute(_ command: Machine.Command, on eventLoop: any EventLoop) -> EventLoopFuture<Machine.CommandResult>? {
+        let (held, key) = self.state.withLockedValue { ($0.held, $0.key) }
+        let lease: PostgresBackendLease
+        if let held {
+            lease = held
+        } else {
+            guard let idle = self.server.pool.borrowIdle(user: key, on: eventLoop) else { return nil }
+            guard idle.connection.isActive else {
+                self.server.pool.giveBack(idle, reusable: false)
+                return nil
+            }
+            lease = idle
+        }
+        let wasHeld = self.started()
+        self.state.withLockedValue { $0.running = lease }
+        return lease.connection.send(Self.messages(for: command)).map { .success($0) }.recover { .failure($0) }.map { answer in
+            self.answered(command, on: lease, wasHeld: wasHeld, answer)
+        }
+    }
+
+    /// The command's messages to the target: a simple query as it is; Parse with Describe and Sync; an Execute as
+    /// Parse, Bind, Execute and Sync on the unnamed statement and portal.
+    private static func messages(for command: Machine.Command) -> [FrontendMessage] {
+        switch command {
+        case let .simpleQuery(text): [.query(text)]
+        case let .parse(query, types): [.parse(statement: "", query: query, parameterTypes: types), .describe(.statement, name: ""), .sync]
+        case let .execute(execution):
+            [.parse(statement: "", query: execution.query, parameterTypes: execution.parameterTypes),
+             .bind(portal: "", statement: "", parameterFormats: execution.parameterFormats, parameters: execution.parameters,
+                   resultFormats: execution.columns.map(\.format)),
+             .execute(portal: "", maxRows: 0), .sync]
+        }
+    }
+
+    /// Marks the session busy; whether it held a connection before the command.
+    private func started() -> Bool {
+        self.state.withLockedValue { state in
+            (state.busy, state.lastActive) = (true, Date())
+            return state.held != nil
+        }
+    }
+
+    private func finished() {
+        self.state.withLockedValue { state in
+            (state.busy, state.lastActive, state.running) = (false, Date(), nil)
+        }
+    }
+
+    /// The client's answer from the target's, and the connection kept or given back.
+    private func answered(_ command: Machine.Command, on lease: PostgresBackendLease, wasHeld: Bool,
+                          _ answer: Result<[BackendMessage], any Error>) -> Machine.CommandResult {
+        defer { self.finished() }
+        let messages: [BackendMessage]
+        switch answer {
+        case let .success(answered): messages = answered
+        case let .failure(error):
             self.settle(lease, status: .idle, pinReason: nil, reusable: false)
             // A connection borrowed for this command held nothing of the client's: the client stays (its next command gets
             // another, as after a failover). One that held its transaction or pinned state ends the session with it.
@@ -114,19 +167,23 @@ final class PostgresProxySession: PostgresServerSession, @unchecked Sendable {
             if !wasHeld { return .failed(PostgresError(.error, "08006", message), .idle) }
             return .terminate([.error(PostgresError(.fatal, "08006", message))])
         }
-        guard case let .readyForQuery(status)? = answer.last else {
+        guard case let .readyForQuery(status)? = messages.last else {
             self.settle(lease, status: .idle, pinReason: nil, reusable: false)
             return .terminate([.error(PostgresError(.fatal, "08P01", "Request returned an error: the database answered without ReadyForQuery."))])
         }
-        let body = answer.dropLast()
-        let failed = body.contains { if case .error = $0 { true } else { false } }
-        let pinReason: String? = if case .parse = command { nil } else { failed ? nil : PostgresPinning.reason(for: sql) }
+        let body = messages.dropLast()
+        let failure = body.lazy.compactMap { if case let .error(error) = $0 { error } else { nil } }.first
+        let pinReason: String? = switch command {
+        case .parse: nil
+        case let .simpleQuery(sql): failure == nil ? PostgresPinning.reason(for: sql) : nil
+        case let .execute(execution): failure == nil ? PostgresPinning.reason(for: execution.query) : nil
+        }
         self.settle(lease, status: status, pinReason: pinReason, reusable: true)
         switch command {
         case .simpleQuery:
             return .completed(Array(body), status)
         case .parse:
-            if case let .error(error)? = body.first(where: { if case .error = $0 { true } else { false } }) { return .failed(error, status) }
+            if let failure { return .failed(failure, status) }
             var types: [Int32] = [], columns: [BackendMessage.Column]?
             for message in body {
                 if case let .parameterDescription(oids) = message { types = oids }
@@ -134,7 +191,7 @@ final class PostgresProxySession: PostgresServerSession, @unchecked Sendable {
             }
             return .parsed(.init(parameterTypes: types, columns: columns))
         case .execute:
-            if case let .error(error)? = body.first(where: { if case .error = $0 { true } else { false } }) { return .failed(error, status) }
+            if let failure { return .failed(failure, status) }
             return .completed(body.filter { $0 != .parseComplete && $0 != .bindComplete }, status)
         }
     }
@@ -154,7 +211,7 @@ final class PostgresProxySession: PostgresServerSession, @unchecked Sendable {
         let (held, key, user) = self.state.withLockedValue { ($0.held, $0.key, $0.user) }
         if let held { return .success(held) }
         do {
-            return .success(try await self.server.pool.borrow(user: key))
+            return .success(try await self.server.pool.borrow(user: key, on: self.info.eventLoop))
         } catch BackendPoolState.Failure.borrowTimeout {
             self.server.auditBorrowTimeout(user: user)
             return .failure(PostgresError(.error, "08000", "Timed-out waiting to acquire database connection."))

@@ -25,7 +25,7 @@ struct PostgresSQLText {
     var tokens: [Token]
 
     init(_ sql: String) {
-        self.tokens = Self.tokenize(Array(sql.unicodeScalars))
+        self.tokens = Self.tokenize(Array(sql.utf8))
     }
 
     init(tokens: [Token]) { self.tokens = tokens }
@@ -64,91 +64,100 @@ struct PostgresSQLText {
 
     // MARK: Tokenizer
 
-    private static func tokenize(_ s: [Unicode.Scalar]) -> [Token] {
+    /// Tokenised over UTF-8 bytes as PostgreSQL's own scanner reads them: a byte over 0x7F is part of a word, and
+    /// whitespace is ASCII's.
+    private static func tokenize(_ s: [UInt8]) -> [Token] {
         var tokens: [Token] = []
+        tokens.reserveCapacity(s.count / 3)
         var i = 0
-        func isWordStart(_ c: Unicode.Scalar) -> Bool { c == "_" || c.properties.isAlphabetic }
-        func isWord(_ c: Unicode.Scalar) -> Bool { isWordStart(c) || ("0"..."9").contains(c) || c == "$" }
-        func string(_ scalars: [Unicode.Scalar]) -> String { String(String.UnicodeScalarView(scalars)) }
-        func quoted(_ body: String) -> Token { Token(kind: .string, text: "'" + body.replacingOccurrences(of: "'", with: "''") + "'") }
+        func string(_ bytes: ArraySlice<UInt8>) -> String { String(decoding: bytes, as: UTF8.self) }
+        func quoted(_ body: [UInt8]) -> Token {
+            var text: [UInt8] = [.quote]
+            for byte in body {
+                if byte == .quote { text.append(.quote) }
+                text.append(byte)
+            }
+            text.append(.quote)
+            return Token(kind: .string, text: String(decoding: text, as: UTF8.self))
+        }
         while i < s.count {
             let c = s[i]
             let next = i + 1 < s.count ? s[i + 1] : nil
-            if c == "-", next == "-" {
-                while i < s.count, s[i] != "\n" { i += 1 }
+            if c == UInt8(ascii: "-"), next == UInt8(ascii: "-") {
+                while i < s.count, s[i] != UInt8(ascii: "\n") { i += 1 }
                 tokens.append(Token(kind: .space, text: " "))
-            } else if c == "/", next == "*" {
+            } else if c == UInt8(ascii: "/"), next == UInt8(ascii: "*") {
                 var depth = 0
                 repeat {
-                    if s[i] == "/", i + 1 < s.count, s[i + 1] == "*" { depth += 1; i += 2 }
-                    else if s[i] == "*", i + 1 < s.count, s[i + 1] == "/" { depth -= 1; i += 2 }
+                    if s[i] == UInt8(ascii: "/"), i + 1 < s.count, s[i + 1] == UInt8(ascii: "*") { depth += 1; i += 2 }
+                    else if s[i] == UInt8(ascii: "*"), i + 1 < s.count, s[i + 1] == UInt8(ascii: "/") { depth -= 1; i += 2 }
                     else { i += 1 }
                 } while depth > 0 && i < s.count
                 tokens.append(Token(kind: .space, text: " "))
-            } else if c.properties.isWhitespace {
+            } else if c.isSpace {
                 let start = i
-                while i < s.count, s[i].properties.isWhitespace { i += 1 }
-                tokens.append(Token(kind: .space, text: string(Array(s[start..<i]))))
-            } else if c == "'" || ((c == "E" || c == "e") && next == "'") {
-                let escapes = c != "'"
+                while i < s.count, s[i].isSpace { i += 1 }
+                tokens.append(Token(kind: .space, text: i - start == 1 && c == UInt8(ascii: " ") ? " " : string(s[start..<i])))
+            } else if c == .quote || ((c == UInt8(ascii: "E") || c == UInt8(ascii: "e")) && next == .quote) {
+                let escapes = c != .quote
                 i += escapes ? 2 : 1
-                var body: [Unicode.Scalar] = []
+                var body: [UInt8] = []
                 while i < s.count {
-                    if s[i] == "'" {
-                        if i + 1 < s.count, s[i + 1] == "'" { body.append("'"); i += 2; continue }
+                    if s[i] == .quote {
+                        if i + 1 < s.count, s[i + 1] == .quote { body.append(.quote); i += 2; continue }
                         i += 1
                         break
                     }
-                    if escapes, s[i] == "\\", i + 1 < s.count {
+                    if escapes, s[i] == UInt8(ascii: "\\"), i + 1 < s.count {
                         let e = s[i + 1]
-                        body.append(e == "n" ? "\n" : e == "t" ? "\t" : e == "r" ? "\r" : e)
+                        body.append(e == UInt8(ascii: "n") ? 10 : e == UInt8(ascii: "t") ? 9 : e == UInt8(ascii: "r") ? 13 : e)
                         i += 2
                         continue
                     }
                     body.append(s[i])
                     i += 1
                 }
-                tokens.append(quoted(string(body)))
-            } else if c == "\"" {
+                tokens.append(quoted(body))
+            } else if c == UInt8(ascii: "\"") {
                 let start = i
                 i += 1
                 while i < s.count {
-                    if s[i] == "\"" {
-                        if i + 1 < s.count, s[i + 1] == "\"" { i += 2; continue }
+                    if s[i] == UInt8(ascii: "\"") {
+                        if i + 1 < s.count, s[i + 1] == UInt8(ascii: "\"") { i += 2; continue }
                         i += 1
                         break
                     }
                     i += 1
                 }
-                tokens.append(Token(kind: .quotedIdentifier, text: string(Array(s[start..<i]))))
-            } else if c == "$", let n = next, ("0"..."9").contains(n) {
+                tokens.append(Token(kind: .quotedIdentifier, text: string(s[start..<i])))
+            } else if c == UInt8(ascii: "$"), let n = next, n.isDigit {
                 let start = i + 1
                 i += 1
-                while i < s.count, ("0"..."9").contains(s[i]) { i += 1 }
-                tokens.append(Token(kind: .parameter(Int(string(Array(s[start..<i]))) ?? 0), text: string(Array(s[start - 1..<i]))))
-            } else if c == "$", let end = Self.dollarTagEnd(s, from: i) {
-                let tag = Array(s[i...end])
+                while i < s.count, s[i].isDigit { i += 1 }
+                tokens.append(Token(kind: .parameter(Int(string(s[start..<i])) ?? 0), text: string(s[start - 1..<i])))
+            } else if c == UInt8(ascii: "$"), let end = Self.dollarTagEnd(s, from: i) {
+                let tag = s[i...end]
                 i = end + 1
-                var body: [Unicode.Scalar] = []
+                var body: [UInt8] = []
                 while i < s.count {
-                    if s[i] == "$", i + tag.count <= s.count, Array(s[i..<i + tag.count]) == tag { i += tag.count; break }
+                    if s[i] == UInt8(ascii: "$"), i + tag.count <= s.count, s[i..<i + tag.count].elementsEqual(tag) { i += tag.count; break }
                     body.append(s[i])
                     i += 1
                 }
-                tokens.append(quoted(string(body)))
-            } else if isWordStart(c) {
+                tokens.append(quoted(body))
+            } else if c.isWordStart {
                 let start = i
-                while i < s.count, isWord(s[i]) { i += 1 }
-                tokens.append(Token(kind: .word, text: string(Array(s[start..<i]))))
-            } else if ("0"..."9").contains(c) || (c == "." && next.map { ("0"..."9").contains($0) } == true) {
+                while i < s.count, s[i].isWordStart || s[i].isDigit || s[i] == UInt8(ascii: "$") { i += 1 }
+                tokens.append(Token(kind: .word, text: string(s[start..<i])))
+            } else if c.isDigit || (c == UInt8(ascii: ".") && next?.isDigit == true) {
                 let start = i
-                while i < s.count, ("0"..."9").contains(s[i]) || s[i] == "." || s[i] == "e" || s[i] == "E" { i += 1 }
-                tokens.append(Token(kind: .number, text: string(Array(s[start..<i]))))
-            } else if c == ":", next == ":" {
+                while i < s.count, s[i].isDigit || s[i] == UInt8(ascii: ".") || s[i] == UInt8(ascii: "e") || s[i] == UInt8(ascii: "E") { i += 1 }
+                tokens.append(Token(kind: .number, text: string(s[start..<i])))
+            } else if c == UInt8(ascii: ":"), next == UInt8(ascii: ":") {
                 tokens.append(Token(kind: .symbol, text: "::"))
                 i += 2
             } else {
-                tokens.append(Token(kind: .symbol, text: string([c])))
+                tokens.append(Token(kind: .symbol, text: String(UnicodeScalar(c))))
                 i += 1
             }
         }
@@ -156,13 +165,24 @@ struct PostgresSQLText {
     }
 
     /// The index of the closing `$` of a dollar-quote tag starting at `start` (`$$`, `$body$`), or nil.
-    private static func dollarTagEnd(_ s: [Unicode.Scalar], from start: Int) -> Int? {
+    private static func dollarTagEnd(_ s: [UInt8], from start: Int) -> Int? {
         var i = start + 1
         while i < s.count {
-            if s[i] == "$" { return i }
-            guard s[i] == "_" || s[i].properties.isAlphabetic || ("0"..."9").contains(s[i]) else { return nil }
+            if s[i] == UInt8(ascii: "$") { return i }
+            guard s[i].isWordStart || s[i].isDigit else { return nil }
             i += 1
         }
         return nil
     }
+}
+
+private extension UInt8 {
+    static let quote = UInt8(ascii: "'")
+    var isDigit: Bool { self >= UInt8(ascii: "0") && self <= UInt8(ascii: "9") }
+    /// A letter, `_`, or any byte of a multi-byte UTF-8 character (PostgreSQL's `ident_start`).
+    var isWordStart: Bool {
+        (self | 0x20) >= UInt8(ascii: "a") && (self | 0x20) <= UInt8(ascii: "z") || self == UInt8(ascii: "_") || self >= 0x80
+    }
+    /// PostgreSQL's whitespace: space, tab, newline, carriage return, form feed, vertical tab.
+    var isSpace: Bool { self == 32 || (self >= 9 && self <= 13) }
 }

@@ -6,6 +6,9 @@ import SandboxSQLite
 /// SQLite's failures in PostgreSQL's words and SQLSTATEs, as drivers and ORMs branch on them (23505 for a duplicate
 /// key, 42P01 for a missing table, 40001 for a serialization failure).
 enum PostgresSQLError {
+    /// query_canceled: a CancelRequest, or a statement run over its instruction budget.
+    static let interrupted = "57014"
+
     static func from(_ failure: SQLiteConnection<SQLiteValue>.Failure) -> PostgresError {
         let message = failure.message
         func after(_ prefix: String) -> String? {
@@ -49,7 +52,7 @@ enum PostgresSQLError {
         case SQLITE_BUSY, SQLITE_LOCKED:
             return PostgresError(.error, "40001", "could not serialize access due to concurrent update")
         case SQLITE_INTERRUPT:
-            return PostgresError(.error, "57014", "canceling statement due to user request")
+            return PostgresError(.error, Self.interrupted, "canceling statement due to user request")
         case SQLITE_READONLY:
             return PostgresError(.error, "25006", "cannot execute statement in a read-only transaction")
         default:

@@ -58,6 +58,33 @@ final class PostgresSQLSession {
 
     // MARK: Running
 
+    /// The statement of an extended-protocol query, tokenised once per text (drivers send the same few again and
+    /// again); forgotten all at once when full, as the SQLite statement cache is.
+    func statement(_ query: String) -> PostgresSQLText {
+        if let known = self.statements[query] { return known }
+        if self.statements.count >= 256 { self.statements.removeAll(keepingCapacity: true) }
+        let statement = PostgresSQLText(query).trimmed
+        self.statements[query] = statement
+        return statement
+    }
+
+    private var statements: [String: PostgresSQLText] = [:]
+
+    /// `run` within an instruction budget (nil: none); nil when the statement ran over it, with the transaction as
+    /// it was (only reads are run so: SQLite rolls nothing back for an interrupted read).
+    func run(_ statement: PostgresSQLText, parameters: [SQLiteValue] = [], within budget: Int32?) throws(PostgresError) -> Outcome? {
+        guard let budget else { return try self.run(statement, parameters: parameters) }
+        let transaction = self.transaction
+        self.connection.instructionBudget = budget
+        defer { self.connection.instructionBudget = nil }
+        do {
+            return try self.run(statement, parameters: parameters)
+        } catch where error.sqlState == PostgresSQLError.interrupted {
+            self.transaction = transaction
+            return nil
+        }
+    }
+
     func run(_ statement: PostgresSQLText, parameters: [SQLiteValue] = []) throws(PostgresError) -> Outcome {
         let words = statement.leadingWords(3)
         let verb = words.first ?? ""

@@ -109,17 +109,45 @@ final class ScriptedPostgresSession: PostgresServerSession, @unchecked Sendable 
     // MARK: Commands
 
     func execute(_ command: Machine.Command) async -> Machine.CommandResult {
-        await self.server.runBlocking { self.run(command) }
+        await self.server.runBlocking {
+            switch self.sqlSession() {
+            case let .success((sql, startup)): self.run(command, sql, startup, budget: nil) ?? .terminate([])
+            case let .failure(error): .terminate([.error(error)])
+            }
+        }
     }
 
-    private func run(_ command: Machine.Command) -> Machine.CommandResult {
-        let sql: PostgresSQLSession
-        let startup: Machine.Startup
-        do {
-            (sql, startup) = try self.sqlSession()
-        } catch {
-            return .terminate([.error(error)])
+    /// About a millisecond of SQLite work: what a read may run on the event loop before it moves to the pool.
+    private static let inlineBudget: Int32 = 200_000
+
+    /// A read (one SELECT or SHOW, a Parse, an Execute of a read) on a session already open runs at once on the
+    /// connection's event loop within an instruction budget, which most reads end well within. A longer one is
+    /// interrupted with nothing changed and runs again on the pool; writes (they may wait for a lock) and
+    /// `pg_sleep` always go there.
+    func executeAtOnce(_ command: Machine.Command) -> Machine.CommandResult? {
+        let (existing, startup) = self.state.withLockedValue { ($0.sql, $0.startup) }
+        guard let sql = existing, let startup else { return nil }
+        switch command {
+        case let .simpleQuery(text):
+            let statements = PostgresSQLText.statements(text)
+            guard statements.count == 1, Self.isShortRead(statements[0]) else { return nil }
+        case .parse: break
+        case let .execute(execution):
+            guard Self.isShortRead(sql.statement(execution.query)) else { return nil }
         }
+        return self.run(command, sql, startup, budget: Self.inlineBudget)
+    }
+
+    /// A statement that only reads and cannot wait: no data-modifying WITH, no SELECT INTO, no pg_sleep.
+    private static func isShortRead(_ statement: PostgresSQLText) -> Bool {
+        guard let verb = statement.leadingWords(1).first, ["SELECT", "SHOW", "VALUES", "TABLE", "WITH"].contains(verb) else { return false }
+        return !statement.tokens.contains { $0.kind == .word && Self.notReadOnly.contains($0.upper) }
+    }
+
+    private static let notReadOnly: Set = ["INTO", "INSERT", "UPDATE", "DELETE", "MERGE", "PG_SLEEP", "SET_CONFIG", "NEXTVAL", "SETVAL"]
+
+    /// The command's result; nil when it ran over `budget` (then nothing was changed or logged).
+    private func run(_ command: Machine.Command, _ sql: PostgresSQLSession, _ startup: Machine.Startup, budget: Int32?) -> Machine.CommandResult? {
         switch command {
         case let .simpleQuery(text):
             let statements = PostgresSQLText.statements(text)
@@ -127,7 +155,7 @@ final class ScriptedPostgresSession: PostgresServerSession, @unchecked Sendable 
             var messages: [BackendMessage] = []
             for statement in statements {
                 do {
-                    let outcome = try sql.run(statement)
+                    guard let outcome = try sql.run(statement, within: budget) else { return nil }
                     self.log(.simple, statement.text, startup, nil)
                     if let columns = outcome.columns {
                         messages.append(.rowDescription(columns.map { Self.wire($0, format: 0) }))
@@ -145,7 +173,7 @@ final class ScriptedPostgresSession: PostgresServerSession, @unchecked Sendable 
             }
             return .completed(messages, sql.status)
         case let .parse(query, types):
-            let statement = PostgresSQLText(query).trimmed
+            let statement = sql.statement(query)
             do {
                 let described = try sql.describe(statement)
                 let count = max(described.parameterCount, types.count)
@@ -164,7 +192,7 @@ final class ScriptedPostgresSession: PostgresServerSession, @unchecked Sendable 
                     let format = execution.parameterFormats.isEmpty ? 0 : execution.parameterFormats[execution.parameterFormats.count == 1 ? 0 : index]
                     parameters.append(try PostgresValueCodec.decode(bytes, as: PostgresType(rawValue: execution.parameterTypes[index]), format: format))
                 }
-                let outcome = try sql.run(PostgresSQLText(execution.query).trimmed, parameters: parameters)
+                guard let outcome = try sql.run(sql.statement(execution.query), parameters: parameters, within: budget) else { return nil }
                 self.log(.execute, execution.query, startup, nil)
                 var messages: [BackendMessage] = []
                 if outcome.columns != nil, !execution.columns.isEmpty {
@@ -184,13 +212,17 @@ final class ScriptedPostgresSession: PostgresServerSession, @unchecked Sendable 
         }
     }
 
-    private func sqlSession() throws(PostgresError) -> (PostgresSQLSession, Machine.Startup) {
+    private func sqlSession() -> Result<(PostgresSQLSession, Machine.Startup), PostgresError> {
         let (existing, startup, settings) = self.state.withLockedValue { ($0.sql, $0.startup, $0.settings) }
-        guard let startup, let settings else { throw PostgresError(.fatal, "08P01", "a command arrived before the login completed") }
-        if let existing { return (existing, startup) }
-        let sql = try self.server.openSQL(user: startup.user, database: startup.database, processID: self.info.processID, settings: settings)
-        self.state.withLockedValue { $0.sql = sql }
-        return (sql, startup)
+        guard let startup, let settings else { return .failure(PostgresError(.fatal, "08P01", "a command arrived before the login completed")) }
+        if let existing { return .success((existing, startup)) }
+        do {
+            let sql = try self.server.openSQL(user: startup.user, database: startup.database, processID: self.info.processID, settings: settings)
+            self.state.withLockedValue { $0.sql = sql }
+            return .success((sql, startup))
+        } catch {
+            return .failure(error)
+        }
     }
 
     private func log(_ kind: PostgresQueryLog.Entry.Kind, _ statement: String, _ startup: Machine.Startup, _ sqlState: String?) {
