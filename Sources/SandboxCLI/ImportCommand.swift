@@ -30,7 +30,7 @@ extension Topology {
     /// Every password and secret value replaced by a placeholder.
     mutating func redactSecrets() {
         let hidden = Redacted.text
-        let redacted = { (users: [DatabaseInstance.User]) in users.map { DatabaseInstance.User(name: $0.name, password: hidden, plugin: $0.plugin, host: $0.host) } }
+        let redacted = { (users: [DatabaseInstance.User]) in users.map { DatabaseInstance.User(name: $0.name, password: hidden, plugin: $0.plugin, method: $0.method, roles: $0.roles, host: $0.host) } }
         self.databases = self.databases.map { database in
             var database = database
             database.users = redacted(database.users)

@@ -85,3 +85,48 @@ final class PostgresStackTests: XCTestCase {
         XCTAssertTrue((proxyStatus?["logins"] as? [[String: Any]])?.contains { $0["user"] as? String == "admin" } == true, "\(String(describing: status))")
     }
 }
+
+extension PostgresStackTests {
+    /// IAM database authentication straight to an RDS for PostgreSQL instance, with psql (libpq): a member of rds_iam
+    /// logs in with a token over verified TLS and only so; a user not in rds_iam has its token taken as a wrong
+    /// password; a token made for another endpoint is refused. The instance's refusals say why, never with the token.
+    func testIAMDatabaseAuthenticationStraightToTheInstanceForMembersOfRDSIAM() async throws {
+        let trust = JSONText(#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#)
+        let connect = JSONText(#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"rds-db:connect","Resource":"arn:aws:rds-db:us-east-1:*:dbuser:*/*"}]}"#)
+        let topology = Topology(
+            databases: [.init(id: "items-db", engine: .postgres, users: [
+                .init(name: "admin", password: "admin-pw"), .init(name: "job", password: "job-pw", roles: ["rds_iam"]), .init(name: "app", password: "app-pw"),
+            ], databases: ["items"], tls: .optional, iamDatabaseAuthentication: true)],
+            iam: .init(roles: [.init(name: "job-role", trustPolicy: trust, policies: ["connect": connect])]))
+        let sandbox = try await Sandbox.start(topology)
+        let database = try XCTUnwrap(sandbox.endpoints.databases["items-db"])
+        let keys = try XCTUnwrap(sandbox.endpoints.credentials?["job-role"]?.awsCredentials)
+        func token(_ user: String, host: String? = nil) -> String {
+            RDSAuthToken.generate(host: host ?? database.endpoint, port: 5432, region: "us-east-1", user: user, credentials: keys)
+        }
+        func psql(_ user: String, _ password: String, sslMode: String = "verify-full") async throws -> Subprocess.Result {
+            try await Psql.run(.init(host: database.host, port: database.port, user: user, password: password, database: "items", sslMode: sslMode,
+                                     rootCertificate: database.caBundle), ["SELECT current_user"])
+        }
+        let member = try await psql("job", token("job"))
+        let memberInTheClear = try await psql("job", token("job"), sslMode: "disable")
+        let memberWithPassword = try await psql("job", "job-pw")
+        let nonMember = try await psql("app", token("app"))
+        let elsewhere = try await psql("job", token("job", host: "other-db.cluster-example.us-east-1.rds.amazonaws.com"))
+        let refusals = try XCTUnwrap(sandbox.postgresDatabase("items-db")).refusals
+        let described = sandbox.account.dbInstance("items-db")?.iamAuthenticationEnabled
+        await sandbox.shutdown()
+        XCTAssertEqual(member.stdout, "job\n", member.stderr)
+        XCTAssertTrue(memberInTheClear.stderr.contains(#"FATAL:  password authentication failed for user "job""#), memberInTheClear.stderr)
+        XCTAssertTrue(memberWithPassword.stderr.contains(#"FATAL:  PAM authentication failed for user "job""#), memberWithPassword.stderr)
+        XCTAssertTrue(nonMember.stderr.contains(#"FATAL:  password authentication failed for user "app""#), nonMember.stderr)
+        XCTAssertTrue(elsewhere.stderr.contains(#"FATAL:  PAM authentication failed for user "job""#), elsewhere.stderr)
+        XCTAssertEqual(refusals.count, 4, "\(refusals)")
+        XCTAssertTrue(refusals[0].contains("job is a member of rds_iam, which logs in with an IAM token only over TLS"), refusals[0])
+        XCTAssertTrue(refusals[1].contains("IAM token refused"), refusals[1])
+        XCTAssertTrue(refusals[2].contains("app is not a member of rds_iam: GRANT rds_iam TO app"), refusals[2])
+        XCTAssertTrue(refusals[3].contains("not this instance endpoint (\(database.endpoint):5432)"), refusals[3])
+        XCTAssertFalse(refusals.contains { $0.contains("X-Amz-") || $0.contains("job-pw") }, "\(refusals)")
+        XCTAssertEqual(described, true)
+    }
+}

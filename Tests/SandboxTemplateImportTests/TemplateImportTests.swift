@@ -242,13 +242,14 @@ final class TemplateImportTests: XCTestCase {
         let state = try self.write(#"{"format_version": "1.0", "terraform_version": "1.9.8", "values": {"root_module": {"resources": ["#
             + [resource("aws_rds_cluster", "items", #"{"cluster_identifier": "items", "engine": "aurora-postgresql", "master_username": "master", "master_password": "m-Passw0rd"}"#),
                resource("aws_rds_cluster_instance", "writer", #"{"identifier": "items-1", "cluster_identifier": "items"}"#),
-               resource("aws_db_instance", "reports", #"{"identifier": "reports", "engine": "postgres", "username": "admin", "password": "r-Passw0rd"}"#),
+               resource("aws_db_instance", "reports", #"{"identifier": "reports", "engine": "postgres", "username": "admin", "password": "r-Passw0rd", "iam_database_authentication_enabled": true}"#),
                resource("aws_db_instance", "legacy", #"{"identifier": "legacy", "engine": "sqlserver-ex", "username": "sa", "password": "x"}"#)].joined(separator: ", ")
             + "]}}}")
         let loaded = try TopologySource.load(path: state)
         XCTAssertEqual(loaded.topology.clusters?.map(\.engine), [.auroraPostgreSQL])
         XCTAssertEqual(loaded.topology.databases.map(\.id), ["reports"])
         XCTAssertEqual(loaded.topology.databases.first?.engine, .postgres)
+        XCTAssertEqual(loaded.topology.databases.first?.iamDatabaseAuthentication, true)
         XCTAssertTrue(loaded.warnings.contains { $0.description.contains("engine sqlserver-ex is not modelled") }, "\(loaded.warnings)")
     }
 

@@ -19,7 +19,7 @@ enum PostgresInstanceFactory {
         instanceLogger[metadataKey: "db.instance"] = "\(spec.id)"
         let users = spec.users.map { user in
             PostgresUser(name: user.name, password: user.password, method: user.method.flatMap { PostgresUser.Method(rawValue: $0.rawValue) } ?? .scramSHA256,
-                         superuser: user.name == spec.users.first?.name)
+                         superuser: user.name == spec.users.first?.name, rdsIAM: user.roles?.contains("rds_iam") == true)
         }
         let engineVersion = spec.engineVersion ?? "15.8"
         var configuration = ScriptedPostgresConfiguration(
@@ -30,11 +30,21 @@ enum PostgresInstanceFactory {
             let id = spec.id
             configuration.connectionFront = { channel in try network.admit(channel, to: id, port: 5432) }
         }
+        var record = DBInstanceRecord(identifier: spec.id, engine: cluster == nil ? "postgres" : "aurora-postgresql", engineVersion: engineVersion,
+                                      address: endpoint, port: 5432, masterUsername: spec.users[0].name, dbName: spec.databases?.first,
+                                      region: account.region, accountID: account.accountID, iamAuthenticationEnabled: spec.iamDatabaseAuthentication == true)
+        if spec.iamDatabaseAuthentication == true {
+            let audience = DBAuthTokenAudience(endpoint: endpoint, ports: [5432], resourceID: record.resourceID, kind: "instance")
+            let tokenLogger = instanceLogger
+            configuration.iamTokenCheck = { user, token, sourceIP in
+                account.checkDBAuthToken(token, user: user, at: audience, sourceIP: sourceIP, logger: tokenLogger)
+                    .map { _ in }.mapError { ScriptedPostgresConfiguration.IAMTokenRefusal($0.reason) }
+            }
+        }
         let server = try ScriptedPostgresServer(configuration: configuration)
         try await services.start(server, name: "database \(spec.id)")
-        account.registerDBInstance(DBInstanceRecord(identifier: spec.id, engine: cluster == nil ? "postgres" : "aurora-postgresql", engineVersion: engineVersion,
-                                                    address: endpoint, port: server.port, masterUsername: spec.users[0].name, dbName: spec.databases?.first,
-                                                    region: account.region, accountID: account.accountID))
+        record.port = server.port
+        account.registerDBInstance(record)
         let database = Endpoints.Database(host: host, port: server.port, endpoint: endpoint, caBundle: tlsMode == .disabled ? nil : certificates.rdsBundlePath,
                                           tls: tlsMode.rawValue, users: Dictionary(spec.users.map { ($0.name, $0.password) }, uniquingKeysWith: { a, _ in a }),
                                           eni: network?.model.eni(owner: spec.id).map(Endpoints.Interface.init), engine: "postgres")

@@ -67,38 +67,16 @@ final class ProxyAuthenticator: Sendable {
         return self.verifyToken(token, user: user, sourceIP: sourceIP)
     }
 
-    /// The token: SigV4 recomputed with the key's secret, not expired, for rds-db in this region, for this proxy's
-    /// endpoint and for this user; then rds-db:connect on `dbuser:<prx-id>/<user>` for its principal.
+    /// The token checked as RDS checks one (`AccountState.checkDBAuthToken`) for this proxy's endpoint and resource id.
     private func verifyToken(_ token: String, user: String, sourceIP: String?) -> Bool {
-        let account = self.account
-        let now = Date()
-        let verifier = SigV4Verifier(lookup: { account.secretCredentials(for: $0, now: now) }, now: { now })
-        let claims: RDSAuthToken.Claims
-        do throws(SigV4Failure) {
-            claims = try RDSAuthToken.verify(token, using: verifier)
-        } catch {
-            var reason = "\(error.reason.rawValue): \(error.message)"
-            if error.reason == .unknownAccessKey, let key = Self.accessKey(in: token), account.keyStatus(key, now: now) == .expired {
-                reason = "the token was signed with expired session credentials (\(key))"
-            }
-            return self.refuse(user, "IAM token refused: \(reason)")
-        }
-        guard claims.region == account.region else { return self.refuse(user, "IAM token is for region \(claims.region), the proxy is in \(account.region)") }
-        let (host, port) = Self.split(claims.endpoint)
-        guard host == self.endpoint, port == self.virtualPort || port == self.realPort.withLockedValue({ $0 }) else {
-            return self.refuse(user, "IAM token was made for \(claims.endpoint), not this proxy endpoint (\(self.endpoint):\(self.virtualPort))")
-        }
-        guard claims.user == user else { return self.refuse(user, "IAM token was made for DB user '\(claims.user)', not '\(user)'") }
-        let resource = "arn:aws:rds-db:\(account.region):\(account.accountID):dbuser:\(self.record.resourceID)/\(user)"
-        do throws(AWSError) {
-            let (principal, result) = try account.evaluateDBConnect(accessKeyID: claims.accessKeyID, resource: resource, sourceIP: sourceIP, logger: self.logger)
-            guard result.isAllowed else {
-                return self.refuse(user, "\(principal) is not allowed rds-db:connect on \(resource): \(result)")
-            }
-            self.audit.record(user: user, outcome: "accepted", reason: "IAM token of \(principal), \(result)")
+        let audience = DBAuthTokenAudience(endpoint: self.endpoint, ports: [self.virtualPort, self.realPort.withLockedValue { $0 }],
+                                           resourceID: self.record.resourceID, kind: "proxy")
+        switch self.account.checkDBAuthToken(token, user: user, at: audience, sourceIP: sourceIP, logger: self.logger) {
+        case let .success(accepted):
+            self.audit.record(user: user, outcome: "accepted", reason: accepted)
             return true
-        } catch {
-            return self.refuse(user, "IAM token's key cannot be resolved: \(error)")
+        case let .failure(refusal):
+            return self.refuse(user, refusal.reason)
         }
     }
 
@@ -107,16 +85,6 @@ final class ProxyAuthenticator: Sendable {
     func refuse(_ user: String, _ reason: String) -> Bool {
         self.audit.record(user: user, outcome: "refused", reason: reason)
         return false
-    }
-
-    private static func split(_ endpoint: String) -> (String, Int?) {
-        guard let colon = endpoint.lastIndex(of: ":") else { return (endpoint, nil) }
-        return (String(endpoint[..<colon]), Int(endpoint[endpoint.index(after: colon)...]))
-    }
-
-    private static func accessKey(in token: String) -> String? {
-        guard let range = token.range(of: "X-Amz-Credential=") else { return nil }
-        return token[range.upperBound...].prefix { $0 != "%" && $0 != "/" && $0 != "&" }.description
     }
 }
 

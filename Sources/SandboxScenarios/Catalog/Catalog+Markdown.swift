@@ -21,6 +21,7 @@ extension Catalog {
             if !entry.fixes.isEmpty { lines += entry.fixes.map { "- `\($0.operation.rawValue) \($0.path)`" + ($0.value.map { " = `\(Self.oneLine($0))`" } ?? "") } }
             lines.append("")
             lines.append(entry.undiagnosable.map { "`sandbox diagnose` cannot see it: \($0)." } ?? "`sandbox diagnose` finds it.")
+            if let reason = entry.noTemplateForm { lines += ["", "No template holds it: \(reason)."] }
             if let form = entry.templateForm {
                 // The base's path in the repository (Sandbox/templates/… or Fixtures/templates/…), never the checkout's.
                 let base = ["/Sandbox/", "/Fixtures/"].lazy.compactMap { folder in

@@ -18,7 +18,8 @@ public struct CatalogError: Error, Sendable, Equatable, CustomStringConvertible 
 }
 
 extension CatalogEntry {
-    static let keys = ["id", "title", "customerSees", "base", "break", "probe", "symptom", "explanation", "fix", "fixedProbe", "fixText", "undiagnosable", "templateForm"]
+    static let keys = ["id", "title", "customerSees", "base", "break", "probe", "symptom", "explanation", "fix", "fixedProbe", "fixText", "undiagnosable", "templateForm",
+                       "noTemplateForm"]
 
     /// Reads a catalog file; unknown keys, missing fields and malformed values are refused with their line.
     public static func load(file: String) throws(CatalogError) -> CatalogEntry {
@@ -53,7 +54,7 @@ extension CatalogEntry {
             fixText: try reader.string(entry, "fixText"),
             undiagnosable: try reader.optionalString(entry, "undiagnosable") ?? (entry["break"] == nil ? "the mistake is in the client, not the topology" : nil),
             templateForm: try entry["templateForm"].map { (node) throws(CatalogError) in try reader.templateForm(node, folder: folder) },
-            file: file)
+            noTemplateForm: try reader.optionalString(entry, "noTemplateForm"), file: file)
     }
 }
 

@@ -29,6 +29,8 @@ public struct CatalogEntry: Sendable, Equatable {
     /// The misconfiguration as it lives in a customer's template: edits of a healthy SAM template (nil: it cannot
     /// live in one, or has no form yet).
     public var templateForm: TemplateForm?
+    /// Why no template can hold the misconfiguration (it lives in the database's own SQL); nil when one can.
+    public var noTemplateForm: String?
     /// The catalog file.
     public var file: String
 
@@ -41,8 +43,9 @@ public struct CatalogEntry: Sendable, Equatable {
 
     public init(id: String, title: String, customerSees: String, base: String, breaks: [TopologyEdit], probe: Probe, symptom: Symptom,
                 explanation: [String], fixes: [TopologyEdit], fixedProbe: Probe? = nil, fixText: String,
-                undiagnosable: String? = nil, templateForm: TemplateForm? = nil, file: String) {
+                undiagnosable: String? = nil, templateForm: TemplateForm? = nil, noTemplateForm: String? = nil, file: String) {
         self.templateForm = templateForm
+        self.noTemplateForm = noTemplateForm
         self.id = id
         self.title = title
         self.customerSees = customerSees

@@ -66,7 +66,9 @@ extension Sandbox {
             }
         }
         for id in self.endpoints.databases.keys.sorted() {
-            for refusal in (self.database(id)?.refusals ?? []).suffix(count) { lines.append("instance \(id): \(refusal)") }
+            for refusal in (self.database(id)?.refusals ?? self.postgresDatabase(id)?.refusals ?? []).suffix(count) {
+                lines.append("instance \(id): \(refusal)")
+            }
         }
         for name in self.endpoints.apis?.keys.sorted() ?? [] {
             for request in (self.api(name)?.recentRequests ?? []).filter({ $0.status >= 400 }).suffix(count) {

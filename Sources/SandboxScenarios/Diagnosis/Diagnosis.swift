@@ -47,6 +47,7 @@ public struct Diagnosis: Sendable {
         checks.checkNetwork()
         checks.checkAWSAccess()
         checks.checkIAM()
+        checks.checkInstanceIAM()
         checks.checkLogins()
         checks.checkProxySecrets()
         checks.checkAPIs()

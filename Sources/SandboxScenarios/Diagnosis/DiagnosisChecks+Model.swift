@@ -76,6 +76,27 @@ extension DiagnosisChecks {
         }
     }
 
+    /// IAM database authentication straight to PostgreSQL instances: a role may rds-db:connect as a user who is not
+    /// in rds_iam, so its tokens are taken as a wrong password.
+    mutating func checkInstanceIAM() {
+        for instance in self.topology.databases where instance.resolvedEngine == .postgres && instance.iamDatabaseAuthentication == true {
+            guard let resourceID = self.sandbox.account.dbInstance(instance.id)?.resourceID else { continue }
+            for user in instance.users where user.roles?.contains("rds_iam") != true {
+                let resource = "arn:aws:rds-db:\(self.topology.region):\(self.sandbox.account.accountID):dbuser:\(resourceID)/\(user.name)"
+                let allowed = (self.sandbox.endpoints.credentials ?? [:]).sorted { $0.key < $1.key }.compactMap { role, credentials -> String? in
+                    guard let (principal, result) = try? self.sandbox.account.evaluateDBConnect(
+                        accessKeyID: credentials.accessKeyId, resource: resource, sourceIP: nil, logger: Logger(label: "diagnose")), result.isAllowed else { return nil }
+                    return principal
+                }
+                guard let principal = allowed.first else { continue }
+                self.add("postgres-iam-user-without-rds-iam", "instance \(instance.id) user \(user.name)", [
+                    "IAM database authentication is enabled on \(instance.id) and \(principal) may rds-db:connect as \(user.name)",
+                    "\(user.name) is not a member of rds_iam: the instance takes its IAM tokens as a wrong password (GRANT rds_iam TO \(user.name))",
+                ])
+            }
+        }
+    }
+
     /// Which catalog condition keeps `role` from rds-db:connect as `user`: its statements name an instance's or
     /// cluster's resource id, another user, or no connect at all.
     mutating func classifyConnectDenial(role: String, user: String, subject: String, evidence: [String]) {

@@ -43,19 +43,13 @@ public final class ScriptedMySQLServer: MySQLServerSessionFactory, ServerControl
         var stopObserver: (@Sendable () -> Void)?
         /// The session that applies replicated transactions (connection 0: read-only does not bind it).
         var applier: SQLSession?
-        /// Why connections were refused, newest last (at most 100).
-        var refusals: [String] = []
     }
 
     /// Why the latest connections or statements were refused (max_connections, a write on a reader), newest last.
-    public var refusals: [String] { self.state.withLockedValue { $0.refusals } }
+    public var refusals: [String] { self.recentRefusals.all }
+    private let recentRefusals = RecentRefusals()
 
-    func refuse(_ reason: String) {
-        self.state.withLockedValue { state in
-            state.refusals.append(reason)
-            if state.refusals.count > 100 { state.refusals.removeFirst() }
-        }
-    }
+    func refuse(_ reason: String) { self.recentRefusals.record(reason) }
 
     func refusedWrite(connectionID: UInt32) {
         self.refuse("a write on connection \(connectionID) refused with 1290: this instance is a reader (innodb_read_only); "

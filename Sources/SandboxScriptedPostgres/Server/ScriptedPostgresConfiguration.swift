@@ -23,7 +23,18 @@ public struct ScriptedPostgresConfiguration: Sendable {
     /// Where the databases' SQLite files live; nil makes a temporary folder removed at shutdown.
     public var dataDirectory: String?
     public var connectionFront: ConnectionFront?
+    /// RDS's IAM database authentication (`IAMDatabaseAuthenticationEnabled`): checks the token a member of `rds_iam`
+    /// sends (user, token, the client's address) and says why it is refused. Nil: disabled, and such logins fail.
+    public var iamTokenCheck: IAMTokenCheck?
     public var logger: Logger
+
+    public typealias IAMTokenCheck = @Sendable (_ user: String, _ token: String, _ sourceIP: String?) -> Result<Void, IAMTokenRefusal>
+
+    /// Why an IAM auth token was refused (for the instance's refusals, never the client).
+    public struct IAMTokenRefusal: Error, Sendable {
+        public var reason: String
+        public init(_ reason: String) { self.reason = reason }
+    }
 
     public init(host: String = "127.0.0.1", port: Int = 0, serverVersion: String = "15.8", users: [PostgresUser] = [],
                 databases: [String] = [], seedSQL: [(database: String, sql: String)] = [], tls: TLSConfiguration? = nil,

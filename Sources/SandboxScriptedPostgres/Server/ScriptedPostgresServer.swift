@@ -37,6 +37,13 @@ public final class ScriptedPostgresServer: PostgresServerSessionFactory, Startab
         var cancellers: [Int32: (secretKey: Int32, cancel: @Sendable () -> Void)] = [:]
     }
 
+    /// Why the latest logins were refused, in more words than the client gets (a wrong password, an IAM token a user
+    /// not in rds_iam sent), newest last. Never a password or token.
+    public var refusals: [String] { self.recentRefusals.all }
+    private let recentRefusals = RecentRefusals()
+
+    func refuse(_ reason: String) { self.recentRefusals.record(reason) }
+
     public init(configuration: ScriptedPostgresConfiguration) throws {
         self.configuration = configuration
         if let path = configuration.dataDirectory {

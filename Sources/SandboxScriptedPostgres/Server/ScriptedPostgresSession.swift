@@ -37,6 +37,7 @@ final class ScriptedPostgresSession: PostgresServerSession, @unchecked Sendable 
         }
         self.state.withLockedValue { $0.admitted = true }
         let nonce = (0..<18).map { _ in UInt8.random(in: 0 ... 255) }
+        if self.server.user(named: startup.user)?.rdsIAM == true, startup.isTLS { return .success(.cleartext) }  // RDS's `hostssl … +rds_iam … pam`
         switch self.server.user(named: startup.user)?.method {
         case .md5?: return .success(.md5(salt: (0..<4).map { _ in UInt8.random(in: 0 ... 255) }))
         case .password?: return .success(.cleartext)
@@ -47,14 +48,26 @@ final class ScriptedPostgresSession: PostgresServerSession, @unchecked Sendable 
 
     func verify(_ startup: Machine.Startup, _ credential: Machine.Credential) -> Machine.Verdict {
         let refused = PostgresError(.fatal, "28P01", "password authentication failed for user \"\(startup.user)\"")
-        guard let user = self.server.user(named: startup.user) else { return .rejected(refused) }
-        let good: Bool = switch credential {
-        case .trusted: true
-        case let .password(password): password == user.password
-        case let .md5(response, salt): response == MD5Password.response(user: user.name, password: user.password, salt: salt)
-        case let .scram(error): error == nil
+        guard let user = self.server.user(named: startup.user) else {
+            self.server.refuse("login as \(startup.user) refused: no such role")
+            return .rejected(refused)
         }
-        guard good else { return .rejected(refused) }
+        if user.rdsIAM, startup.isTLS {
+            guard case let .password(token) = credential, self.checkToken(token, user: user) else {
+                return .rejected(PostgresError(.fatal, "28P01", "PAM authentication failed for user \"\(startup.user)\""))
+            }
+        } else {
+            let good: Bool = switch credential {
+            case .trusted: true
+            case let .password(password): password == user.password
+            case let .md5(response, salt): response == MD5Password.response(user: user.name, password: user.password, salt: salt)
+            case let .scram(error): error == nil
+            }
+            guard good else {
+                self.server.refuse(self.passwordRefusal(user, tls: startup.isTLS))
+                return .rejected(refused)
+            }
+        }
         guard self.server.databaseExists(startup.database) else {
             return .rejected(PostgresError(.fatal, "3D000", "database \"\(startup.database)\" does not exist"))
         }
@@ -69,6 +82,30 @@ final class ScriptedPostgresSession: PostgresServerSession, @unchecked Sendable 
             $0.settings = settings
         }
         return .accepted(parameters: settings.reportedAtLogin)
+    }
+
+    /// An rds_iam member's token, checked as RDS checks one; the reason for a refusal goes to the instance's refusals.
+    private func checkToken(_ token: String, user: PostgresUser) -> Bool {
+        guard let check = self.server.configuration.iamTokenCheck else {
+            self.server.refuse("login as \(user.name) refused: \(user.name) is a member of rds_iam, but IAM database authentication is not enabled "
+                               + "on this instance (IAMDatabaseAuthenticationEnabled: false); enable it, or revoke rds_iam to log in with the password")
+            return false
+        }
+        switch check(user.name, token, self.info.remoteAddress?.ipAddress) {
+        case .success: return true
+        case let .failure(refusal):
+            self.server.refuse("login as \(user.name) with an IAM token refused: \(refusal.reason)")
+            return false
+        }
+    }
+
+    /// Why a password login failed, with the hint a customer needs when the instance takes IAM tokens.
+    private func passwordRefusal(_ user: PostgresUser, tls: Bool) -> String {
+        let refusal = "login as \(user.name) refused: the password (\(user.method.rawValue)) is not \(user.name)'s"
+        if user.rdsIAM { return refusal + "; \(user.name) is a member of rds_iam, which logs in with an IAM token only over TLS (sslmode=require)" }
+        guard self.server.configuration.iamTokenCheck != nil else { return refusal }
+        return refusal + "; an IAM auth token is taken only from members of rds_iam, and \(user.name) is not a member of rds_iam: "
+            + "GRANT rds_iam TO \(user.name) to log in with IAM tokens"
     }
 
     func authenticated(_ startup: Machine.Startup) {

@@ -36,7 +36,8 @@ extension CloudFormationImporter {
             self.builder.topology.databases.append(Topology.DatabaseInstance(
                 id: name, engine: engine, engineVersion: properties["EngineVersion"]?.string, users: try self.masterUser(item, properties),
                 databases: properties["DBName"]?.string.map { [$0] }, subnet: self.builder.firstSubnet(ofGroup: properties["DBSubnetGroupName"]?.string),
-                securityGroups: properties["VPCSecurityGroups"]?.strings ?? properties["VpcSecurityGroupIds"]?.strings))
+                securityGroups: properties["VPCSecurityGroups"]?.strings ?? properties["VpcSecurityGroupIds"]?.strings,
+                iamDatabaseAuthentication: engine == .postgres ? properties["EnableIAMDatabaseAuthentication"]?.bool : nil))
             self.unread(item, properties, read: ["Engine", "EngineVersion", "MasterUsername", "MasterUserPassword", "DBName", "DBSubnetGroupName",
                                                  "VPCSecurityGroups", "EnableIAMDatabaseAuthentication", "DBInstanceIdentifier", "DBInstanceClass",
                                                  "AllocatedStorage", "StorageType", "PubliclyAccessible", "MultiAZ", "Port", "ManageMasterUserPassword",

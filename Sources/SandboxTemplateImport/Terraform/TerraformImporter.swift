@@ -161,7 +161,8 @@ struct TerraformImporter {
             self.builder.topology.databases.append(.init(
                 id: id, engine: engine, engineVersion: r.string("engine_version"), users: [.init(name: user, password: r.string("password") ?? "")],
                 databases: r.string("db_name").map { [$0] }, subnet: self.builder.firstSubnet(ofGroup: r.string("db_subnet_group_name")),
-                securityGroups: r.values["vpc_security_group_ids"]?.strings))
+                securityGroups: r.values["vpc_security_group_ids"]?.strings,
+                iamDatabaseAuthentication: engine == .postgres ? r.values["iam_database_authentication_enabled"]?.bool : nil))
             if let address = r.string("address") { self.endpoints[address] = "${database:\(id)}" }
         case "aws_secretsmanager_secret":
             guard let name = r.string("name"), let arn = r.string("arn") else { throw self.error(r, "needs name and arn") }

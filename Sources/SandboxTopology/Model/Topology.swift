@@ -72,9 +72,13 @@ public struct Topology: Sendable, Codable, Equatable {
             public var plugin: MySQLAuthPlugin?
             /// PostgreSQL: the method (scram-sha-256 by default).
             public var method: PostgresMethod?
+            /// PostgreSQL: roles granted (`rds_iam`: the user logs in with IAM auth tokens over TLS, as `GRANT rds_iam`).
+            public var roles: [String]?
             public var host: String?
 
-            public init(name: String, password: String, plugin: MySQLAuthPlugin? = nil, method: PostgresMethod? = nil, host: String? = nil) {
+            public init(name: String, password: String, plugin: MySQLAuthPlugin? = nil, method: PostgresMethod? = nil, roles: [String]? = nil,
+                        host: String? = nil) {
+                self.roles = roles
                 self.name = name
                 self.password = password
                 self.plugin = plugin
@@ -97,6 +101,9 @@ public struct Topology: Sendable, Codable, Equatable {
         public var script: String?
         public var maxConnections: Int?
         public var tls: TLSMode?
+        /// RDS's `IAMDatabaseAuthenticationEnabled` (PostgreSQL): members of rds_iam log in with IAM auth tokens made for
+        /// the instance's endpoint, authorized by `rds-db:connect` on its `db-…` resource id.
+        public var iamDatabaseAuthentication: Bool?
         /// With a network: the subnet of the instance's ENI and its security groups.
         public var subnet: String?
         public var securityGroups: [String]?
@@ -120,7 +127,8 @@ public struct Topology: Sendable, Codable, Equatable {
 
         public init(id: String, engine: Engine? = nil, engineVersion: String? = nil, users: [User], databases: [String]? = nil, schema: String? = nil,
                     schemaDatabase: String? = nil, script: String? = nil, maxConnections: Int? = nil, tls: TLSMode? = nil,
-                    subnet: String? = nil, securityGroups: [String]? = nil, external: External? = nil) {
+                    subnet: String? = nil, securityGroups: [String]? = nil, external: External? = nil, iamDatabaseAuthentication: Bool? = nil) {
+            self.iamDatabaseAuthentication = iamDatabaseAuthentication
             self.engine = engine
             self.external = external
             self.subnet = subnet
@@ -160,6 +168,7 @@ extension Topology {
 
 extension Topology.DatabaseInstance.User: RedactedWhenRendered {
     public var renderedFields: KeyValuePairs<String, Any> {
-        ["name": self.name, "password": Redacted(), "plugin": self.plugin as Any, "method": self.method as Any, "host": self.host as Any]
+        ["name": self.name, "password": Redacted(), "plugin": self.plugin as Any, "method": self.method as Any, "roles": self.roles as Any,
+         "host": self.host as Any]
     }
 }

@@ -87,6 +87,14 @@ extension Topology {
                 throw TopologyError(path: "\(owner).users[\(index)].method", "is a PostgreSQL login method and this instance's engine is mysql; "
                                     + "give plugin, or engine: postgres")
             }
+            if let role = user.roles?.first(where: { !postgres || $0 != "rds_iam" }) {
+                throw TopologyError(path: "\(owner).users[\(index)].roles", postgres
+                                    ? "'\(role)' is not a role the sandbox knows; the one with a meaning here is rds_iam (log in with IAM tokens)"
+                                    : "are PostgreSQL roles and this instance's engine is mysql; drop them, or give engine: postgres")
+            }
+        }
+        if !postgres, database.iamDatabaseAuthentication != nil {
+            throw TopologyError(path: "\(path).iamDatabaseAuthentication", "is supported for engine postgres only for now; drop it, or give engine: postgres")
         }
         guard postgres else { return }
         if database.script != nil {
