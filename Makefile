@@ -49,13 +49,10 @@ run: deps
 # it reuses what the first build made.
 # The two share the scratch folder, so neither may reuse the other's cached build plan (SwiftPM would run the wrong
 # package's tests): --disable-build-manifest-caching.
-# Without debug information (TEST_FLAGS): the build from scratch is the larger part of the run; both invocations
-# pass the same flags, so the second reuses the first's build.
-TEST_FLAGS ?= -debug-info-format none
 test: deps
 	tools/check-stand-in-app.sh
-	$(SWIFT) test $(TEST_FLAGS) --disable-build-manifest-caching
-	$(SWIFT) test $(TEST_FLAGS) --package-path Fixtures/Downstream --scratch-path $(CURDIR)/.build --disable-build-manifest-caching
+	$(SWIFT) test --disable-build-manifest-caching
+	$(SWIFT) test --package-path Fixtures/Downstream --scratch-path $(CURDIR)/.build --disable-build-manifest-caching
 
 # The HTTP table's load generator and its nginx anchor. BENCH_QUICK=1: the headline figures only.
 bench: deps
