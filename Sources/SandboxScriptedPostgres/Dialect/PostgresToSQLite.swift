@@ -50,6 +50,17 @@ struct PostgresToSQLite {
             switch token.kind {
             case let .parameter(n):
                 out.append(.init(kind: .symbol, text: "?\(n)"))
+            case .symbol where token.text == "~" || (token.text == "!" && nextSignificant(after: index).map { tokens[$0].text == "~" } == true):
+                // PostgreSQL's regular-expression match (`~`, `!~`) as SQLite's REGEXP (PostgresCatalog registers it);
+                // a `~` with no operand before it is the bitwise NOT, left as it is.
+                guard token.text == "!" || previousSignificant(before: index).map({ [.word, .number, .string, .quotedIdentifier].contains(tokens[$0].kind) || tokens[$0].text == ")" }) == true else {
+                    out.append(token)
+                    index += 1
+                    continue
+                }
+                out.append(.init(kind: .word, text: token.text == "!" ? "NOT REGEXP" : "REGEXP"))
+                index = token.text == "!" ? (nextSignificant(after: index) ?? index) + 1 : index + 1
+                continue
             case .symbol where token.text == "::":
                 // Drop the cast and its type name (with a length like varchar(80), array brackets, multi-word names).
                 var i = nextSignificant(after: index) ?? tokens.count
@@ -84,6 +95,10 @@ struct PostgresToSQLite {
                     while i < tokens.count, tokens[i].upper != "IDENTITY" { i += 1 }
                     if let typeIndex = out.lastIndex(where: { $0.kind == .word }) { out[typeIndex].text = "INTEGER" }
                     index = i + 1
+                    continue
+                case "PG_CATALOG" where nextSignificant(after: index).map({ tokens[$0].text == "." }) == true:
+                    // `pg_catalog.pg_class`, `pg_catalog.pg_get_userbyid(…)`: the catalog's views and functions are unqualified here.
+                    index = (nextSignificant(after: index) ?? index) + 1
                     continue
                 case "ILIKE": out.append(.init(kind: .word, text: "LIKE"))
                 case "CASCADE", "RESTRICT": break

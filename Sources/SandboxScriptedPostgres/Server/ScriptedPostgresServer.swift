@@ -198,8 +198,10 @@ public final class ScriptedPostgresServer: PostgresServerSessionFactory, Startab
     func openSQL(user: String, database: String, processID: Int32, settings: SessionSettings) throws(PostgresError) -> PostgresSQLSession {
         let path = self.directory.appendingPathComponent("\(database).sqlite").path
         let readOnly: @Sendable () -> Bool = { [state] in state.withLockedValue { $0.readOnly } }
+        let functions = PostgresFunctions.register(version: self.configuration.serverVersion, processID: processID, readOnly: readOnly)
+        let catalog = PostgresCatalog.install(owner: self.configuration.users.first { $0.superuser }?.name ?? self.configuration.users.first?.name ?? user)
         return try PostgresSQLSession(path: path, user: user, database: database, settings: settings, readOnly: readOnly,
-                                      functions: PostgresFunctions.register(version: self.configuration.serverVersion, processID: processID, readOnly: readOnly))
+                                      functions: { functions($0); catalog($0) })
     }
 
     /// Runs blocking SQLite work off the event loops and the cooperative pool.
