@@ -270,8 +270,9 @@ let package = Package(
         .testTarget(name: "SandboxVirtualNetworkTests", dependencies: ["SandboxVirtualNetwork"]),
         .testTarget(name: "SandboxPostgresWireTests", dependencies: ["SandboxPostgresWire", .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(name: "SandboxScriptedPostgresTests", dependencies: [
-            "SandboxScriptedPostgres", "SandboxPostgresWire", "SandboxPostgresNIO", "SandboxPKI", "SandboxTesting",
+            "SandboxScriptedPostgres", "SandboxPostgresWire", "SandboxPostgresNIO", "SandboxPKI", "SandboxTesting", "SandboxLifecycle",
             .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
         ]),
         .testTarget(name: "SandboxRDSProxyTests", dependencies: [
             "CloudSandbox", "SandboxRDSProxy", "SandboxAWSCore", "SandboxVirtualNetwork", "SandboxPKI", "SandboxMariaDBClient", "SandboxMySQLWire", "SandboxMySQLNIO", "SandboxSigV4", "SandboxTesting",

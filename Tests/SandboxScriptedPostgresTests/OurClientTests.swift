@@ -1,3 +1,5 @@
+import NIOPosix
+import SandboxLifecycle
 import SandboxPKI
 import SandboxPostgresNIO
 import SandboxPostgresWire
@@ -64,5 +66,31 @@ extension OurClientTests {
         let log = server.queryLog.all.filter { $0.statement == long }
         XCTAssertEqual(log.count, 1, "an interrupted inline attempt is not logged: \(log)")
         await connection.close()
+    }
+}
+
+extension OurClientTests {
+    /// The server listens once more per event loop (what the RDS Proxy dials from that loop): each such port serves
+    /// the same databases and logins, and stopping the server closes them and forgets them.
+    func testALoopLocalListenerPerEventLoopServesTheSameServerAndStopsWithIt() async throws {
+        let server = try await PostgresTestServer.start()
+        let loops = Array(MultiThreadedEventLoopGroup.singleton.makeIterator())
+        let ports = loops.compactMap { LoopLocalListeners.port(host: server.host, port: server.port, on: $0) }
+        XCTAssertEqual(ports.count, loops.count)
+        XCTAssertEqual(Set(ports + [server.port]).count, loops.count + 1, "\(ports) beside \(server.port)")
+        for (loop, port) in zip(loops, ports) {
+            let connection = try await PostgresClientConnection.connect(host: server.host, port: port,
+                                                                        configuration: .init(user: "md5user", password: "md5-pw", database: "items"), group: loop)
+            let answer = try await connection.query("SELECT count(*) FROM items")
+            XCTAssertTrue(answer.contains(.dataRow([Array("3".utf8)])), "\(answer)")
+            await connection.close()
+        }
+        let main = server.port
+        await server.shutdown()
+        XCTAssertNil(LoopLocalListeners.port(host: server.host, port: main, on: loops[0]))
+        do {
+            _ = try await PostgresClientConnection.connect(host: server.host, port: ports[0], configuration: .init(user: "md5user", password: "md5-pw", database: "items"))
+            XCTFail("a stopped server's loop-local listener still accepted")
+        } catch {}
     }
 }

@@ -23,7 +23,12 @@ public final class ScriptedPostgresServer: PostgresServerSessionFactory, Startab
     private let state = NIOLockedValueBox(State())
 
     struct State {
+        /// The server's address first, then the per-loop ones.
+        var listeners: [PostgresServerListener] { (self.listener.map { [$0] } ?? []) + self.loopListeners }
+
         var listener: PostgresServerListener?
+        /// One more listener per event loop of the group, each accepting onto its own loop (see `LoopLocalListeners`).
+        var loopListeners: [PostgresServerListener] = []
         var boundPort: Int?
         var sessions = 0
         var users: [String: PostgresUser] = [:]
@@ -69,7 +74,7 @@ public final class ScriptedPostgresServer: PostgresServerSessionFactory, Startab
     public var port: Int { self.state.withLockedValue { $0.boundPort } ?? self.configuration.port }
     public var isRunning: Bool { self.state.withLockedValue { $0.listener != nil } }
     public var connectionCount: Int { self.state.withLockedValue { $0.sessions } }
-    public var processIDs: [Int32] { self.state.withLockedValue { $0.listener?.processIDs } ?? [] }
+    public var processIDs: [Int32] { self.state.withLockedValue { $0.listeners.flatMap(\.processIDs) } }
 
     /// Runs the seed SQL (first start only), then listens.
     public func start() async throws {
@@ -80,25 +85,33 @@ public final class ScriptedPostgresServer: PostgresServerSessionFactory, Startab
         if seed {
             for (database, sql) in self.configuration.seedSQL { try await self.load(sql: sql, into: database) }
         }
-        let port = self.port
-        let listener = try await PostgresServerListener.bind(
-            host: self.configuration.host, port: port, factory: self, front: self.configuration.connectionFront,
-            processIDs: { [state] in state.withLockedValue { $0.nextProcessID += 1; return $0.nextProcessID } },
-            logger: self.configuration.logger)
+        let host = self.configuration.host
+        func bind(_ port: Int, on group: any EventLoopGroup) async throws -> PostgresServerListener {
+            try await PostgresServerListener.bind(
+                host: host, port: port, factory: self, front: self.configuration.connectionFront,
+                processIDs: { [state] in state.withLockedValue { $0.nextProcessID += 1; return $0.nextProcessID } },
+                group: group, logger: self.configuration.logger)
+        }
+        let listener = try await bind(self.port, on: MultiThreadedEventLoopGroup.singleton)
+        var loopListeners: [(any EventLoop, PostgresServerListener)] = []
+        for loop in MultiThreadedEventLoopGroup.singleton.makeIterator() { loopListeners.append((loop, try await bind(0, on: loop))) }
         self.state.withLockedValue {
             $0.listener = listener
+            $0.loopListeners = loopListeners.map(\.1)
             $0.boundPort = listener.port
         }
-        self.configuration.logger.info("scripted PostgreSQL listening", metadata: ["postgres.address": "\(self.configuration.host):\(listener.port)"])
+        LoopLocalListeners.register(host: host, port: listener.port, loopListeners.map { ($0.0, $0.1.port) })
+        self.configuration.logger.info("scripted PostgreSQL listening", metadata: ["postgres.address": "\(host):\(listener.port)"])
     }
 
     /// Stops listening and drops every connection; data stays for `start()`.
     public func stop() async {
-        let (listener, observer) = self.state.withLockedValue { state -> (PostgresServerListener?, (@Sendable () -> Void)?) in
-            defer { state.listener = nil }
-            return (state.listener, state.listener == nil ? nil : state.stopObserver)
+        let (listeners, port, observer) = self.state.withLockedValue { state -> ([PostgresServerListener], Int?, (@Sendable () -> Void)?) in
+            defer { (state.listener, state.loopListeners) = (nil, []) }
+            return (state.listeners, state.listener?.port, state.listener == nil ? nil : state.stopObserver)
         }
-        await listener?.close()
+        if let port { LoopLocalListeners.remove(host: self.configuration.host, port: port) }
+        for listener in listeners { await listener.close() }
         observer?()
     }
 
@@ -130,11 +143,11 @@ public final class ScriptedPostgresServer: PostgresServerSessionFactory, Startab
     /// Closes one connection, as `pg_terminate_backend(pid)` does.
     @discardableResult
     public func kill(processID: Int32) -> Bool {
-        self.state.withLockedValue { $0.listener }?.kill(processID: processID) ?? false
+        self.state.withLockedValue { $0.listeners }.contains { $0.kill(processID: processID) }
     }
 
     public func killAll() async {
-        await self.state.withLockedValue { $0.listener }?.killAll()
+        for listener in self.state.withLockedValue({ $0.listeners }) { await listener.killAll() }
     }
 
     /// Adds or replaces an account (to rotate a password).

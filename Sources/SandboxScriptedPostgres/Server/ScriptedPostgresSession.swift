@@ -164,15 +164,16 @@ final class ScriptedPostgresSession: PostgresServerSession, @unchecked Sendable 
     func executeAtOnce(_ command: Machine.Command) -> Machine.CommandResult? {
         let (existing, startup) = self.state.withLockedValue { ($0.sql, $0.startup) }
         guard let sql = existing, let startup else { return nil }
+        var statements: [PostgresSQLText]?
         switch command {
         case let .simpleQuery(text):
-            let statements = PostgresSQLText.statements(text)
-            guard statements.count == 1, Self.isShortRead(statements[0]) else { return nil }
+            statements = PostgresSQLText.statements(text)
+            guard statements?.count == 1, let statement = statements?.first, Self.isShortRead(statement) else { return nil }
         case .parse: break
         case let .execute(execution):
             guard Self.isShortRead(sql.statement(execution.query)) else { return nil }
         }
-        return self.run(command, sql, startup, budget: Self.inlineBudget)
+        return self.run(command, sql, startup, budget: Self.inlineBudget, statements: statements)
     }
 
     /// A statement that only reads and cannot wait: no data-modifying WITH, no SELECT INTO, no pg_sleep.
@@ -183,11 +184,13 @@ final class ScriptedPostgresSession: PostgresServerSession, @unchecked Sendable 
 
     private static let notReadOnly: Set = ["INTO", "INSERT", "UPDATE", "DELETE", "MERGE", "PG_SLEEP", "SET_CONFIG", "NEXTVAL", "SETVAL"]
 
-    /// The command's result; nil when it ran over `budget` (then nothing was changed or logged).
-    private func run(_ command: Machine.Command, _ sql: PostgresSQLSession, _ startup: Machine.Startup, budget: Int32?) -> Machine.CommandResult? {
+    /// The command's result; nil when it ran over `budget` (then nothing was changed or logged). `statements`: a
+    /// simple query's, when already split.
+    private func run(_ command: Machine.Command, _ sql: PostgresSQLSession, _ startup: Machine.Startup, budget: Int32?,
+                     statements split: [PostgresSQLText]? = nil) -> Machine.CommandResult? {
         switch command {
         case let .simpleQuery(text):
-            let statements = PostgresSQLText.statements(text)
+            let statements = split ?? PostgresSQLText.statements(text)
             guard !statements.isEmpty else { return .completed([.emptyQueryResponse], sql.status) }
             var messages: [BackendMessage] = []
             for statement in statements {
