@@ -19,7 +19,7 @@ PYTHON_PACKAGES := boto3 awscli awslambdaric PyMySQL pg8000 psycopg2-binary asyn
 export PATH := $(PYTHON_ENV)/bin:$(PATH)
 export CLOUDSANDBOX_PYTHON := $(PYTHON_ENV)/bin/python3
 
-.PHONY: deps build run test bench fuzz docs clean
+.PHONY: deps build run test tsan bench fuzz docs clean
 
 # Installs the Debian packages of $(1) that are missing.
 define install_missing
@@ -54,6 +54,10 @@ test: deps
 	$(SWIFT) test --disable-build-manifest-caching
 	$(SWIFT) test --package-path Fixtures/Downstream --scratch-path $(CURDIR)/.build --disable-build-manifest-caching
 
+# The suite under ThreadSanitizer (not in CI, for time), in a build folder of its own; a data race fails the run.
+tsan: deps
+	$(SWIFT) test --sanitize=thread --scratch-path $(CURDIR)/.build-tsan
+
 # The HTTP table's load generator and its nginx anchor. BENCH_QUICK=1: the headline figures only.
 bench: deps
 	$(call install_missing,$(BENCH_PACKAGES))
@@ -72,4 +76,4 @@ docs:
 	@ls -d .build/docs/*.doccarchive
 
 clean:
-	rm -rf .build .build-fuzz .sandbox
+	rm -rf .build .build-fuzz .build-tsan .sandbox
