@@ -288,7 +288,8 @@ let package = Package(
         ]),
         .testTarget(name: "CloudSandboxTests", dependencies: [
             "CloudSandbox", "SandboxMariaDBClient", "SandboxTesting", "SandboxSigV4", "SandboxAWSCore", "SandboxScriptedMySQL", "SandboxLambda", "SandboxMySQLNIO", "SandboxMySQLWire", "SandboxScenarios", "SandboxVirtualNetwork",
-            "SandboxLifecycle", "SandboxPKI", .product(name: "NIOCore", package: "swift-nio"), .product(name: "Yams", package: "Yams"),
+            "SandboxLifecycle", "SandboxPKI", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Yams", package: "Yams"),
             .product(name: "Logging", package: "swift-log"), .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         ]),
     ],

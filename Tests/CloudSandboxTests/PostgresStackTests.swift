@@ -4,6 +4,8 @@ import Foundation
 import FoundationNetworking
 #endif
 import Logging
+import NIOPosix
+import SandboxLifecycle
 import SandboxSigV4
 import SandboxTesting
 import XCTest
@@ -128,5 +130,33 @@ extension PostgresStackTests {
         XCTAssertTrue(refusals[3].contains("not this instance endpoint (\(database.endpoint):5432)"), refusals[3])
         XCTAssertFalse(refusals.contains { $0.contains("X-Amz-") || $0.contains("job-pw") }, "\(refusals)")
         XCTAssertEqual(described, true)
+    }
+}
+
+extension PostgresStackTests {
+    /// The proxy dials its in-process target's listener on its own event loop (LoopLocalListeners); one that is gone
+    /// (here: registered as port 1, which nothing serves) costs a refused connect and the target's own port serves.
+    func testTheProxyFallsBackToTheTargetsPortWhenItsLoopListenerIsGone() async throws {
+        let trust = JSONText(#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"rds.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#)
+        let read = JSONText(#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"secretsmanager:GetSecretValue","Resource":"*"}]}"#)
+        let topology = Topology(
+            databases: [.init(id: "db", engine: .postgres, users: [.init(name: "app", password: "app-pw")], databases: ["items"], tls: .disabled)],
+            iam: .init(roles: [.init(name: "proxy-role", trustPolicy: trust, policies: ["read": read])]),
+            secrets: [.init(name: "db/app", database: .init(instance: "db", user: "app"))],
+            proxies: [.init(name: "pw", role: "proxy-role", auth: [.init(secret: "db/app")], target: "db")])
+        let sandbox = try await Sandbox.start(topology)
+        let database = try XCTUnwrap(sandbox.endpoints.databases["db"]), proxy = try XCTUnwrap(sandbox.endpoints.proxies?["pw"])
+        let loops = Array(MultiThreadedEventLoopGroup.singleton.makeIterator())
+        XCTAssertNotNil(LoopLocalListeners.port(host: database.host, port: database.port, on: loops[0]), "the instance registers its loop listeners")
+        LoopLocalListeners.register(host: database.host, port: database.port, loops.map { ($0, 1) })
+        var answers: [Subprocess.Result] = []
+        for _ in 0..<2 {
+            answers.append(try await Psql.run(.init(host: proxy.host, port: proxy.port, user: "app", password: "app-pw", database: "items"),
+                                              ["SELECT current_user"]))
+        }
+        let opened = sandbox.postgresProxy("pw")?.statistics().databaseConnections
+        await sandbox.shutdown()
+        for answer in answers { XCTAssertEqual(answer.stdout, "app\n", answer.stderr) }
+        XCTAssertEqual(opened, 1, "one target connection, opened on the target's own port and reused")
     }
 }

@@ -194,11 +194,21 @@ public final class PostgresProxyServer: PostgresServerSessionFactory, ListeningS
     /// A connection to the target as `login`, from the proxy's ENI, into `database` (nil: the user's name).
     static func connect(_ target: RDSProxyConfiguration.Target, login: ProxyCredentials.Login, database: String?, timeout: TimeAmount,
                         on eventLoop: (any EventLoop)? = nil) async throws -> PostgresClientConnection {
-        // An in-process target listening on the caller's loop too takes the connection there (see LoopLocalListeners).
-        let port = eventLoop.flatMap { LoopLocalListeners.port(host: target.host, port: target.port, on: $0) } ?? target.port
-        return try await PostgresClientConnection.connect(
-            host: target.host, port: port, configuration: .init(user: login.username, password: login.password, database: database),
-            tls: target.tls, sourceAddress: try target.sourceAddress.map { try SocketAddress(ipAddress: $0, port: 0) }, connectTimeout: timeout,
-            group: eventLoop ?? MultiThreadedEventLoopGroup.singleton)
+        func connect(to port: Int) async throws -> PostgresClientConnection {
+            try await PostgresClientConnection.connect(
+                host: target.host, port: port, configuration: .init(user: login.username, password: login.password, database: database),
+                tls: target.tls, sourceAddress: try target.sourceAddress.map { try SocketAddress(ipAddress: $0, port: 0) }, connectTimeout: timeout,
+                group: eventLoop ?? MultiThreadedEventLoopGroup.singleton)
+        }
+        // An in-process target listening on the caller's loop too takes the connection there (see LoopLocalListeners); a
+        // listener that is gone (its server left without stopping) falls back to the target's own port. A refusal is final.
+        if let port = eventLoop.flatMap({ LoopLocalListeners.port(host: target.host, port: target.port, on: $0) }) {
+            do {
+                return try await connect(to: port)
+            } catch let error as PostgresClientError {
+                throw error
+            } catch {}
+        }
+        return try await connect(to: target.port)
     }
 }
