@@ -64,7 +64,7 @@ final class ScriptedPostgresSession: PostgresServerSession, @unchecked Sendable 
             case let .scram(error): error == nil
             }
             guard good else {
-                self.server.refuse(self.passwordRefusal(user, tls: startup.isTLS))
+                self.server.refuse(self.passwordRefusal(user))
                 return .rejected(refused)
             }
         }
@@ -100,7 +100,7 @@ final class ScriptedPostgresSession: PostgresServerSession, @unchecked Sendable 
     }
 
     /// Why a password login failed, with the hint a customer needs when the instance takes IAM tokens.
-    private func passwordRefusal(_ user: PostgresUser, tls: Bool) -> String {
+    private func passwordRefusal(_ user: PostgresUser) -> String {
         let refusal = "login as \(user.name) refused: the password (\(user.method.rawValue)) is not \(user.name)'s"
         if user.rdsIAM { return refusal + "; \(user.name) is a member of rds_iam, which logs in with an IAM token only over TLS (sslmode=require)" }
         guard self.server.configuration.iamTokenCheck != nil else { return refusal }
