@@ -234,7 +234,7 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ]),
         .executableTarget(name: "SandboxCLI", dependencies: [
-            "CloudSandbox", "SandboxVirtualNetwork", "SandboxJSON", "SandboxScenarios", "SandboxTemplateImport", "SandboxMariaDBClient", "SandboxSigV4", "SandboxRedaction", "SandboxPostgresNIO",
+            "CloudSandbox", "SandboxVirtualNetwork", "SandboxJSON", "SandboxScenarios", "SandboxTemplateImport", "SandboxMariaDBClient", "SandboxSigV4", "SandboxRedaction", "SandboxPostgresNIO", "SandboxPostgresWire",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Yams", package: "Yams"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -4,6 +4,7 @@ import Foundation
 import SandboxMariaDBClient
 import SandboxJSON
 import SandboxPostgresNIO
+import SandboxPostgresWire
 import SandboxScenarios
 
 /// The login options `sql` and `token` share: who, and how.
@@ -70,12 +71,12 @@ struct SQLCommand: AsyncParsableCommand {
         do {
             connection = try await endpoints.connectPostgres(probe)
         } catch let error as PostgresClientError {
-            try Self.fail(error.serverError.map { "\($0.severity.rawValue):  \($0.message) (SQLSTATE \($0.sqlState))" } ?? "\(error)")
+            try Self.fail(error.serverError.map(Self.psqlText) ?? "\(error)")
         }
         var results: [JSONValue] = []
         for statement in self.execute {
             let result = try await connection.run(statement)
-            if let error = result.error { try Self.fail("\(error.severity.rawValue):  \(error.message) (SQLSTATE \(error.sqlState))") }
+            if let error = result.error { try Self.fail(Self.psqlText(error)) }
             let rows = result.textRows
             if self.json {
                 results.append(["columns": .array(result.columns.map { .string($0.name) }),
@@ -88,6 +89,11 @@ struct SQLCommand: AsyncParsableCommand {
         }
         await connection.close()
         if self.json { print(JSONValue.array(results).text) }
+    }
+
+    /// A PostgreSQL error as psql prints it (`FATAL:  message`), with its SQLSTATE.
+    private static func psqlText(_ error: PostgresError) -> String {
+        "\(error.severity.rawValue):  \(error.message) (SQLSTATE \(error.sqlState))"
     }
 
     /// The server's error on stderr, as the mariadb client prints it; exit status 1 (the shell goes on).

@@ -94,7 +94,13 @@ public final class ScriptedPostgresServer: PostgresServerSessionFactory, Startab
         }
         let listener = try await bind(self.port, on: MultiThreadedEventLoopGroup.singleton)
         var loopListeners: [(any EventLoop, PostgresServerListener)] = []
-        for loop in MultiThreadedEventLoopGroup.singleton.makeIterator() { loopListeners.append((loop, try await bind(0, on: loop))) }
+        do {
+            for loop in MultiThreadedEventLoopGroup.singleton.makeIterator() { loopListeners.append((loop, try await bind(0, on: loop))) }
+        } catch {
+            // Nothing half-started: the listeners bound so far close with the failure.
+            for bound in [listener] + loopListeners.map(\.1) { await bound.close() }
+            throw error
+        }
         self.state.withLockedValue {
             $0.listener = listener
             $0.loopListeners = loopListeners.map(\.1)
