@@ -4,7 +4,9 @@ import SandboxJSON
 
 /// The audit log's SQLite database: one connection, used under `AuditLog`'s write lock only. Writes a batch of
 /// events in one transaction through a statement prepared once, keeps the newest `capacity`, and answers queries.
-struct AuditStore: @unchecked Sendable {  // an OpaquePointer, confined to the owner's lock
+///
+/// `@unchecked Sendable`: it holds SQLite's connection and statement handles, used only under the owner's lock.
+struct AuditStore: @unchecked Sendable {
     private let handle: OpaquePointer
     private let insert: OpaquePointer
     /// How many of the newest events are kept.

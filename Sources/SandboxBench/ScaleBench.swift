@@ -96,7 +96,7 @@ enum ScaleBench {
 }
 
 /// SandboxLoad, next to this binary, with pipes to its stdin and stdout.
-final class LoadProcess: @unchecked Sendable {
+final class LoadProcess: Sendable {
     private let process = Process()
     private let input = Pipe(), output = Pipe()
 

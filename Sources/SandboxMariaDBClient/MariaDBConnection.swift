@@ -5,6 +5,8 @@ import SandboxRedaction
 /// A connection through MariaDB Connector/C (libmariadb): the independent real client tests use.
 /// Calls block; run them off the Swift cooperative pool (see `MariaDB.offload`). A lock serializes calls,
 /// so a connection may be handed between threads.
+///
+/// `@unchecked Sendable`: it holds libmariadb's `MYSQL *` handle, used only under its lock.
 public final class MariaDBConnection: @unchecked Sendable {
     private let lock = NSLock()
 

@@ -55,6 +55,8 @@ public struct RDSProxyConfiguration: Sendable {
     public var reachability: (@Sendable (Target) -> String?)?
     /// How often target health is checked again.
     public var healthCheckInterval: Duration
+    /// The time of idle-client timeouts, health checks and the borrow timeout (a test's `ManualClock`).
+    public var clock: any SandboxClock = SystemClock()
     /// The DNS name clients dial and sign IAM tokens for: an additional endpoint's (CreateDBProxyEndpoint), or nil
     /// for the proxy's own.
     public var endpointName: String?
@@ -107,11 +109,11 @@ extension RDSProxyConfiguration {
     }
 
     /// The clients of `sessions` idle longer than IdleClientTimeout, each recorded in `audit` as closed.
-    func idleClients<ID>(_ sessions: [ID: Date?], audit: ProxyAudit, now: Date = Date()) -> [ID] {
-        let limit = TimeInterval(self.record.idleClientTimeout)
-        let idle = sessions.filter { _, since in since.map { now.timeIntervalSince($0) > limit } ?? false }.map(\.key)
+    func idleClients<ID>(_ sessions: [ID: ContinuousClock.Instant?], audit: ProxyAudit) -> [ID] {
+        let limit = self.record.idleClientTimeout, now = self.clock.now
+        let idle = sessions.filter { _, since in since.map { now - $0 > .seconds(limit) } ?? false }.map(\.key)
         for id in idle {
-            audit.record(user: "-", outcome: "closed", reason: "client connection \(id) closed: idle longer than IdleClientTimeout (\(Int(limit)) s)")
+            audit.record(user: "-", outcome: "closed", reason: "client connection \(id) closed: idle longer than IdleClientTimeout (\(limit) s)")
         }
         return idle
     }

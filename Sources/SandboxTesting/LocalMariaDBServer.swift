@@ -7,7 +7,7 @@ import Glibc
 /// A throwaway Debian `mariadbd` on a loopback port in a temporary data directory, with TLS from `ca`, and
 /// one account (`user`/`password`, mysql_native_password) with all rights on schema `app`. Blocking: start
 /// it off the Swift cooperative pool.
-public final class LocalMariaDBServer: @unchecked Sendable {  // immutable after start; stop() is idempotent
+public final class LocalMariaDBServer: Sendable {  // immutable after start; stop() is idempotent
     public let port: Int
     public let directory: String
     public let user = "native"

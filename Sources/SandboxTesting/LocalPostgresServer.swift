@@ -3,7 +3,7 @@ import Foundation
 /// A throwaway Debian PostgreSQL 15 (`postgres`) on a loopback port in a temporary data directory, with one account
 /// (`user`/`password`, SCRAM-SHA-256) owning database `items`. Run as the `postgres` account when this process is
 /// root (initdb refuses root). Blocking: start it off the Swift cooperative pool.
-public final class LocalPostgresServer: @unchecked Sendable {  // immutable after start; stop() is idempotent
+public final class LocalPostgresServer: Sendable {  // immutable after start; stop() is idempotent
     public let port: Int
     public let directory: String
     public let user = "app"

@@ -52,9 +52,18 @@ final class HandshakeMessageTests: XCTestCase {
     func testTruncatedResponsesAreErrorsNotCrashes() {
         var full = ByteBuffer()
         HandshakeResponse41(capabilities: .clientDefault, username: "user", authResponse: [1, 2, 3]).encode(into: &full)
+        var whole = full
+        XCTAssertEqual(try HandshakeResponse41.decode(from: &whole).username, "user")
+        // Fixed header (32), "user\0" (5), the length-encoded auth response (4): a cut into these is an error; past
+        // them, the database and plugin name are optional and a response without them is read as the server does.
+        let required = 32 + 5 + 4
         for length in 0..<full.readableBytes {
             var prefix = full.getSlice(at: 0, length: length)!
-            _ = try? HandshakeResponse41.decode(from: &prefix)
+            if length < required {
+                XCTAssertThrowsError(try HandshakeResponse41.decode(from: &prefix), "\(length) of \(full.readableBytes) bytes")
+            } else {
+                XCTAssertEqual(try HandshakeResponse41.decode(from: &prefix).authResponse, [1, 2, 3], "\(length) bytes")
+            }
         }
     }
 

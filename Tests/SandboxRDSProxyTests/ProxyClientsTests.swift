@@ -74,7 +74,8 @@ final class ProxyClientsTests: XCTestCase {
     func testRotationChangeUserResetAndIdleClients() async throws {
         var topology = ProxyFixture.topology()
         topology.proxies?[1].idleClientTimeout = 1
-        try await withSandbox(topology) { sandbox in
+        let clock = ManualClock()
+        try await withSandbox(topology, clock: clock) { sandbox in
             let proxy = try XCTUnwrap(sandbox.endpoints.proxies?["pw-proxy"])
             func connect(_ password: String) async throws -> MariaDBConnection {
                 try await MariaDB.offload {
@@ -97,7 +98,13 @@ final class ProxyClientsTests: XCTestCase {
             XCTAssertEqual(try rotated.query("SELECT 2").rows, [["2"]])
 
             let server = try XCTUnwrap(sandbox.proxy("pw-proxy"))
-            try await waitUntil("IdleClientTimeout closed the idle clients") { await server.statistics().clientConnections == 0 }
+            let open = await server.statistics().clientConnections
+            XCTAssertEqual(open, 2, "idle, but not for longer than IdleClientTimeout on the proxy's clock")
+            // Each look moves the proxy's clock a second: the clients idle past 1 s are closed at the next tick.
+            try await waitUntil("IdleClientTimeout closed the idle clients") {
+                clock.advance(by: .seconds(1))
+                return await server.statistics().clientConnections == 0
+            }
             XCTAssertThrowsError(try rotated.query("SELECT 3"), "IdleClientTimeout (1 s) closed the idle client")
         }
     }

@@ -64,7 +64,7 @@ enum FunctionFactory {
                 guard case let .blocked(why)? = network?.awsAccess(from: source, service: service, name: ServiceAccess.endpointName(service, region: topology.region)) else { return nil }
                 return why.map(\.description).joined(separator: "; ")
             },
-            sqlRunner: SQLFunction.run, logger: context.logger)
+            deniedConnectionsReset: network?.model.deniedConnections == .reset, sqlRunner: SQLFunction.run, logger: context.logger)
         let service = LambdaService(environment: environment)
         if processes, let missing = PreloadLibrary.shared.functionError {
             context.logger.warning("process functions will fail to start: \(missing.errorMessage)")

@@ -2,6 +2,7 @@ import SandboxClusterFailover
 import SandboxAWSCore
 import Foundation
 import Logging
+import SandboxLifecycle
 import NIOSSL
 import SandboxPKI
 import SandboxRDSProxy
@@ -21,6 +22,8 @@ enum ProxyFactory {
         var block: LoopbackAddressBlock
         /// The sandbox's services, which each listener joins.
         var services: SandboxServices
+        /// The proxies' timers' time.
+        var clock: any SandboxClock
         var logger: Logger
     }
 
@@ -99,6 +102,7 @@ enum ProxyFactory {
                           maxConnections: prepared.instance.maxConnections ?? (port == 5432 ? 100 : 151), tls: prepared.targetTLS,
                           sourceAddress: network == nil ? nil : host),
             tls: prepared.certificate, maxClientConnections: spec.maxClientConnections ?? 4_000, logger: context.logger)
+        configuration.clock = context.clock
         if let network {
             configuration.connectionFront = { channel in try network.admit(channel, to: name, port: port) }
             configuration.peerName = { network.owner(ofPeer: $0) }

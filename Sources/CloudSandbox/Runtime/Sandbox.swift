@@ -62,10 +62,11 @@ public final class Sandbox: Sendable {
     /// Relative file paths in the topology are resolved against `baseDirectory`; `handlers` are the Swift
     /// functions that topology functions name in `handler`. Decisions go to `audit` (in memory when absent; the
     /// sandbox closes it at shutdown) besides `logger` (by default `SandboxLogging.defaultLogger()`: warning and
-    /// above, or `SANDBOX_LOG_LEVEL`).
+    /// above, or `SANDBOX_LOG_LEVEL`). The proxies' idle-client timeout, health checks and borrow timeout read
+    /// `clock`: a test passes a `ManualClock` and advances it instead of waiting.
     public static func start(_ topology: Topology, baseDirectory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
                              stateDirectory: URL? = nil, handlers: [String: LambdaHandler] = [:],
-                             logger: Logger? = nil, audit: AuditLog? = nil) async throws -> Sandbox {
+                             logger: Logger? = nil, audit: AuditLog? = nil, clock: any SandboxClock = SystemClock()) async throws -> Sandbox {
         let audit = try audit ?? AuditLog()
         var logger = logger ?? SandboxLogging.defaultLogger()
         logger.handler = SandboxLogHandler(console: logger.handler, audit: audit)
@@ -89,7 +90,7 @@ public final class Sandbox: Sendable {
         await services.run(audit, name: "audit log writer")
         do {
             let assembly = SandboxAssembly(topology: topology, baseDirectory: baseDirectory, stateDirectory: state, block: block,
-                                           services: services, audit: audit, logger: logger)
+                                           services: services, audit: audit, clock: clock, logger: logger)
             return try await assembly.start(handlers: handlers)
         } catch {
             await services.shutdown()

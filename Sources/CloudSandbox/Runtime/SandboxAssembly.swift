@@ -5,6 +5,7 @@ import SandboxFakeAWS
 import Foundation
 import SandboxLambda
 import Logging
+import SandboxLifecycle
 import NIOConcurrencyHelpers
 import SandboxRDSProxy
 import SandboxAudit
@@ -21,6 +22,8 @@ struct SandboxAssembly {
     var block: LoopbackAddressBlock
     var services: SandboxServices
     var audit: AuditLog
+    /// The proxies' timers' time.
+    var clock: any SandboxClock
     var logger: Logger
 
     func start(handlers: [String: LambdaHandler]) async throws -> Sandbox {
@@ -71,7 +74,7 @@ struct SandboxAssembly {
         await services.run(clusters, name: "cluster failover and replication")
         let credentials = try AccountProvisioner.provision(topology, into: account, databases: databases)
         let context = ProxyFactory.Context(topology: topology, account: account, network: network, certificates: certificates, databases: databases,
-                                           clusters: clusters, block: block, services: services, logger: logger)
+                                           clusters: clusters, block: block, services: services, clock: self.clock, logger: logger)
         var proxies: [String: RDSProxyServer] = [:]
         var postgresProxies: [String: PostgresProxyServer] = [:]
         var endpointServers: [String: RDSProxyServer] = [:]

@@ -34,11 +34,18 @@ extension LambdaService {
             return SwiftFunctionInstance(handler: handler, context: makeContext)
         case let .builtin(builtin):
             let awsAccess = self.environment.awsAccess, source = placement.sourceAddress, region = self.region
+            let reset = self.environment.deniedConnectionsReset
             let handler = builtin.handler(sql: self.environment.sqlRunner) { secretID, context in
                 if let blocked = awsAccess(source, "secretsmanager") {
-                    // As in a VPC without a route to the service: the SDK's connect waits until the function times out.
-                    context.logger.error("GetSecretValue \(secretID): connecting to secretsmanager.\(region).amazonaws.com:443 does not answer")
+                    let host = "secretsmanager.\(region).amazonaws.com"
                     logger.info("AWS call unanswered", metadata: ["lambda.function": "\(context.functionName)", "aws.service": "secretsmanager", "network.reason": "\(blocked)"])
+                    if reset {
+                        // The network resets what it denies: the SDK's connect fails at once, as botocore reports it.
+                        context.logger.error("GetSecretValue \(secretID): connecting to \(host):443 was reset")
+                        throw FunctionError(errorType: "EndpointConnectionError", errorMessage: "Could not connect to the endpoint URL: \"https://\(host)/\"")
+                    }
+                    // As in a VPC without a route to the service: the SDK's connect waits until the function times out.
+                    context.logger.error("GetSecretValue \(secretID): connecting to \(host):443 does not answer")
                     try await Task.sleep(until: .now + .seconds(max(0, context.deadline.timeIntervalSinceNow) + 5))
                 }
                 do throws(AWSError) {

@@ -33,6 +33,9 @@ public actor LambdaService {
         /// Why a function leaving from `source` cannot reach AWS's `service` endpoint (no NAT gateway, no interface
         /// endpoint, an endpoint's security group); nil when it can.
         public var awsAccess: @Sendable (_ source: String, _ service: String) -> String?
+        /// Whether the network resets denied connections (`sandbox diagnose`) instead of dropping them: then an AWS call
+        /// `awsAccess` blocks fails at once instead of waiting until the function times out.
+        public var deniedConnectionsReset: Bool
         /// Runs built-in SQL functions (`SandboxLambdaDatabase`'s `SQLFunction.run`); without one they fail with Runtime.Unavailable.
         public var sqlRunner: SQLFunction.Runner?
         public var logger: Logger
@@ -40,8 +43,9 @@ public actor LambdaService {
         public init(account: AccountState, awsEndpoint: String, targets: [String: DatabaseTarget],
                     place: @escaping @Sendable (String, FunctionDefinition.VPCConfig?) throws(AWSError) -> Placement,
                     processNetwork: ProcessNetwork? = nil, awsAccess: @escaping @Sendable (String, String) -> String? = { _, _ in nil },
-                    sqlRunner: SQLFunction.Runner? = nil, logger: Logger) {
+                    deniedConnectionsReset: Bool = false, sqlRunner: SQLFunction.Runner? = nil, logger: Logger) {
             self.awsAccess = awsAccess
+            self.deniedConnectionsReset = deniedConnectionsReset
             self.sqlRunner = sqlRunner
             self.account = account
             self.awsEndpoint = awsEndpoint

@@ -3,7 +3,10 @@ import Foundation
 
 /// caching_sha2_password's RSA exchange: the password (with its NUL) XOR the nonce, under RSA-OAEP (SHA-1).
 public enum CachingSHA2RSA {
-    /// The server's RSA key pair. BoringSSL keys are immutable once made, so sharing one is safe.
+    /// The server's RSA key pair.
+    ///
+    /// `@unchecked Sendable`: swift-crypto's `_RSA` key wraps a BoringSSL `RSA *` handle that is not marked
+    /// Sendable; the key is never changed once made, and BoringSSL allows concurrent use of a constant key.
     public struct KeyPair: @unchecked Sendable {
         public let privateKey: _RSA.Encryption.PrivateKey
         public let publicKeyPEM: String

@@ -1,6 +1,7 @@
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
+import SandboxLifecycle
 
 /// A target connection the pool can lend (MySQL's or PostgreSQL's client connection).
 protocol PooledConnection: AnyObject, Sendable {
@@ -14,12 +15,18 @@ protocol PooledConnection: AnyObject, Sendable {
 }
 
 /// A target connection lent to one client, with the session state last applied to it.
-final class BackendLease<Connection: PooledConnection>: @unchecked Sendable {
+final class BackendLease<Connection: PooledConnection>: Sendable {
     let id: BackendPoolState.ConnectionID
     let connection: Connection
     let user: String
-    /// The tracked session state this connection is in (what the proxy applied or saw applied).
-    var state = Connection.freshState
+    private let tracked = NIOLockedValueBox(Connection.freshState)
+
+    /// The tracked session state this connection is in (what the proxy applied or saw applied). Only the client
+    /// holding the lease reads or changes it; the lock orders a hand-over to a client on another thread.
+    var state: Connection.TrackedState {
+        get { self.tracked.withLockedValue { $0 } }
+        set { self.tracked.withLockedValue { $0 = newValue } }
+    }
 
     init(id: BackendPoolState.ConnectionID, connection: Connection, user: String) {
         self.id = id
@@ -30,7 +37,7 @@ final class BackendLease<Connection: PooledConnection>: @unchecked Sendable {
 
 /// Runs a `BackendPoolState`: `dispatch(_:)` feeds it one event and is the only place with side effects.
 /// Opens run as child tasks of `run()` (the proxy runs it for its lifetime); closes are NIO futures and the
-/// borrow timer a task scheduled on an event loop, so nothing runs loose. A borrow is cancellable. A borrower
+/// borrow timer an action of the proxy's clock on an event loop, so nothing runs loose. A borrow is cancellable. A borrower
 /// may name its client's event loop: a new connection opens on it and idle ones on it are preferred, so a
 /// relayed answer goes from target to client without changing threads.
 final class BackendPool<Connection: PooledConnection>: Sendable {
@@ -43,7 +50,7 @@ final class BackendPool<Connection: PooledConnection>: Sendable {
         /// The event loop each waiting request would like its connection on.
         var loops: [BackendPoolState.RequestID: any EventLoop] = [:]
         var nextRequest = 0
-        var timer: Scheduled<Void>?
+        var timer: ClockTimer?
     }
 
     private enum Effect {
@@ -58,13 +65,17 @@ final class BackendPool<Connection: PooledConnection>: Sendable {
     private let requestOpen: AsyncStream<Open>.Continuation
     private let open: @Sendable (String, (any EventLoop)?) async throws -> Connection
     private let eventLoop: any EventLoop
+    /// The borrow timeout's time.
+    private let clock: any SandboxClock
 
-    init(_ configuration: BackendPoolState.Configuration, eventLoop: any EventLoop = MultiThreadedEventLoopGroup.singleton.any(),
+    init(_ configuration: BackendPoolState.Configuration, clock: any SandboxClock = SystemClock(),
+         eventLoop: any EventLoop = MultiThreadedEventLoopGroup.singleton.any(),
          open: @escaping @Sendable (_ user: String, _ eventLoop: (any EventLoop)?) async throws -> Connection) {
         self.inner = NIOLockedValueBox(Inner(machine: BackendPoolState(configuration)))
         (self.opens, self.requestOpen) = AsyncStream.makeStream()
         self.open = open
         self.eventLoop = eventLoop
+        self.clock = clock
     }
 
     var metrics: Metrics { self.inner.withLockedValue { $0.machine.metrics } }
@@ -79,10 +90,10 @@ final class BackendPool<Connection: PooledConnection>: Sendable {
                         let connection = try await self.open(user, loop)
                         self.dispatch { inner in
                             inner.leases[id] = BackendLease(id: id, connection: connection, user: user)
-                            return inner.machine.opened(id)
+                            return inner.machine.opened(id, now: self.clock.now)
                         }
                     } catch {
-                        self.dispatch(error: error) { $0.machine.openFailed(id) }
+                        self.dispatch(error: error) { $0.machine.openFailed(id, now: self.clock.now) }
                     }
                 }
             }
@@ -101,7 +112,7 @@ final class BackendPool<Connection: PooledConnection>: Sendable {
                 self.dispatch { inner in
                     inner.waiting[request] = continuation
                     inner.loops[request] = eventLoop
-                    return inner.machine.borrow(request, user: user, now: .now)
+                    return inner.machine.borrow(request, user: user, now: self.clock.now)
                 }
             }
         } onCancel: {
@@ -155,8 +166,8 @@ final class BackendPool<Connection: PooledConnection>: Sendable {
                 case let .close(id): effects.append(.close(id, inner.leases.removeValue(forKey: id)?.connection))
                 case let .scheduleTimer(deadline):
                     inner.timer?.cancel()
-                    inner.timer = self.eventLoop.scheduleTask(in: TimeAmount(deadline - .now)) {
-                        self.dispatch { $0.machine.timerFired(now: .now) }
+                    inner.timer = self.clock.schedule(at: deadline, on: self.eventLoop) {
+                        self.dispatch { $0.machine.timerFired(now: self.clock.now) }
                     }
                 }
             }

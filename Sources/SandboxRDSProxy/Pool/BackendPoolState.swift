@@ -109,7 +109,7 @@ struct BackendPoolState: Sendable {
         return []
     }
 
-    mutating func opened(_ id: ConnectionID, now: ContinuousClock.Instant = .now) -> [Action] {
+    mutating func opened(_ id: ConnectionID, now: ContinuousClock.Instant) -> [Action] {
         guard let connection = self.connections[id], case let .opening(request) = connection.phase else { return [] }
         guard connection.generation == self.generation else {
             // Opened to the target that failed over: closed; its request waits for (or opens) a connection to the new one.
@@ -124,7 +124,7 @@ struct BackendPoolState: Sendable {
 
     /// The open failed: the runner fails the request it was for (returned) with the error it got. While the target
     /// is down (or the open went to the old one) the request waits instead, and `request` is nil.
-    mutating func openFailed(_ id: ConnectionID, now: ContinuousClock.Instant = .now) -> (request: RequestID?, actions: [Action]) {
+    mutating func openFailed(_ id: ConnectionID, now: ContinuousClock.Instant) -> (request: RequestID?, actions: [Action]) {
         guard let connection = self.connections.removeValue(forKey: id), case let .opening(request) = connection.phase else { return (nil, []) }
         if let request, self.targetIsDown || connection.generation != self.generation {
             return (nil, self.borrowAgain(request, user: connection.user, now: now))

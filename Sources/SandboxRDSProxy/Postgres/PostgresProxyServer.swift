@@ -67,7 +67,7 @@ public final class PostgresProxyServer: PostgresServerSessionFactory, ListeningS
             return refusal.message
         })
         self.pool = BackendPool(.init(maxConnections: configuration.poolLimit, maxIdle: configuration.idlePoolLimit,
-                                      borrowTimeout: .seconds(group.connectionBorrowTimeout))) { key, eventLoop in
+                                      borrowTimeout: .seconds(group.connectionBorrowTimeout)), clock: configuration.clock) { key, eventLoop in
             let (user, database) = Self.split(key)
             // Each new target connection reads the secrets again: a rotated password is picked up here.
             guard let login = credentials.refresh().logins[user] else { throw ProxyFailure.noCredentials(user) }
@@ -128,7 +128,8 @@ public final class PostgresProxyServer: PostgresServerSessionFactory, ListeningS
         self.state.withLockedValue { $0.listener = listener }
         await self.checkTargetHealth()
         self.listening.succeed(listener.port)
-        await self.loop.serve(pool: self.pool, idleClientTimeout: self.configuration.record.idleClientTimeout, tick: {
+        await self.loop.serve(pool: self.pool, idleClientTimeout: self.configuration.record.idleClientTimeout,
+                              clock: self.configuration.clock, tick: {
             self.closeIdleClients()
             await self.following.checkWhenDue()
         }, closeListener: { await listener.close() })

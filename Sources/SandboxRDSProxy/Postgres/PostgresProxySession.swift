@@ -9,7 +9,7 @@ import SandboxPostgresWire
 /// connection borrowed for it, held while a transaction is open, or pinned until the client leaves. The client's
 /// prepared statements and portals live in its own state machine, so the extended query protocol never pins: each
 /// Execute is sent to whichever connection the command gets, as Parse, Bind, Execute and Sync.
-final class PostgresProxySession: PostgresServerSession, @unchecked Sendable {
+final class PostgresProxySession: PostgresServerSession, Sendable {
     typealias Machine = PostgresServerStateMachine
     private struct State {
         var key = ""
@@ -21,19 +21,20 @@ final class PostgresProxySession: PostgresServerSession, @unchecked Sendable {
         var busy = false
         var closed = false
         var admitted = false
-        var lastActive = Date()
+        var lastActive: ContinuousClock.Instant
     }
 
     private let server: PostgresProxyServer
     private let info: PostgresConnectionInfo
     private var logger: Logger { self.info.logger(from: self.server.configuration.logger) }
-    private let state = NIOLockedValueBox(State())
+    private let state: NIOLockedValueBox<State>
 
     init(server: PostgresProxyServer, info: PostgresConnectionInfo) {
         (self.server, self.info) = (server, info)
+        self.state = NIOLockedValueBox(State(lastActive: server.configuration.clock.now))
     }
 
-    var idleSince: Date? { self.state.withLockedValue { $0.busy ? nil : $0.lastActive } }
+    var idleSince: ContinuousClock.Instant? { self.state.withLockedValue { $0.busy ? nil : $0.lastActive } }
 
     // MARK: Login
 
@@ -141,14 +142,14 @@ final class PostgresProxySession: PostgresServerSession, @unchecked Sendable {
     /// Marks the session busy; whether it held a connection before the command.
     private func started() -> Bool {
         self.state.withLockedValue { state in
-            (state.busy, state.lastActive) = (true, Date())
+            (state.busy, state.lastActive) = (true, self.server.configuration.clock.now)
             return state.held != nil
         }
     }
 
     private func finished() {
         self.state.withLockedValue { state in
-            (state.busy, state.lastActive, state.running) = (false, Date(), nil)
+            (state.busy, state.lastActive, state.running) = (false, self.server.configuration.clock.now, nil)
         }
     }
 

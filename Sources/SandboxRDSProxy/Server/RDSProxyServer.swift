@@ -62,7 +62,7 @@ public final class RDSProxyServer: MySQLServerSessionFactory, ListeningService, 
         let currentTarget = CurrentTarget(configuration)
         let timeout = configuration.targetConnectTimeout
         self.pool = BackendPool(.init(maxConnections: configuration.poolLimit, maxIdle: configuration.idlePoolLimit,
-                                      borrowTimeout: .seconds(group.connectionBorrowTimeout))) { user, eventLoop in
+                                      borrowTimeout: .seconds(group.connectionBorrowTimeout)), clock: configuration.clock) { user, eventLoop in
             // Each new target connection reads the secrets again: a rotated password is picked up here.
             guard let login = credentials.refresh().logins[user] else { throw ProxyFailure.noCredentials(user) }
             let target = currentTarget.value
@@ -110,7 +110,8 @@ public final class RDSProxyServer: MySQLServerSessionFactory, ListeningService, 
         self.state.withLockedValue { $0.listener = listener }
         await self.checkTargetHealth()
         self.listening.succeed(listener.port)
-        await self.loop.serve(pool: self.pool, idleClientTimeout: self.configuration.record.idleClientTimeout, tick: {
+        await self.loop.serve(pool: self.pool, idleClientTimeout: self.configuration.record.idleClientTimeout,
+                              clock: self.configuration.clock, tick: {
             self.closeIdleClients()
             await self.following.checkWhenDue()
         }, closeListener: { await listener.close() })

@@ -31,11 +31,12 @@ final class TargetHealthChecks: Sendable {
     private let authFailure: @Sendable (any Error) -> String?
     /// The health last recorded: a change is logged at info, a check that finds the same at debug.
     private let last = NIOLockedValueBox<TargetHealth?>(nil)
-    private let lastCheck = NIOLockedValueBox(ContinuousClock.now)
+    private let lastCheck: NIOLockedValueBox<ContinuousClock.Instant>
 
     init(configuration: RDSProxyConfiguration, credentials: ProxyCredentials, login: @escaping Login,
          authFailure: @escaping @Sendable (any Error) -> String?) {
         (self.configuration, self.credentials, self.login, self.authFailure) = (configuration, credentials, login, authFailure)
+        self.lastCheck = NIOLockedValueBox(configuration.clock.now)
     }
 
     /// Checks `target` (failing over while `targetDown`) and records it; then the other targets.
@@ -50,10 +51,10 @@ final class TargetHealthChecks: Sendable {
 
     /// Checks as `check` does once `healthCheckInterval` has passed since the last check this way (the proxy's tick).
     func checkWhenDue(_ target: RDSProxyConfiguration.Target, targetDown: Bool) async {
-        let every = self.configuration.healthCheckInterval
+        let every = self.configuration.healthCheckInterval, now = self.configuration.clock.now
         let due = self.lastCheck.withLockedValue { last in
-            guard ContinuousClock.now - last >= every else { return false }
-            last = .now
+            guard now - last >= every else { return false }
+            last = now
             return true
         }
         if due { _ = await self.check(target, targetDown: targetDown) }

@@ -9,7 +9,7 @@ import NIOSSL
 /// One client connection to the proxy: authenticates it (IAM or secret password), then runs each command on a
 /// backend connection borrowed for that statement, or held for a transaction, or pinned until the client leaves.
 /// Tracked session state is replayed on whatever connection a statement gets.
-final class ProxySession: MySQLServerSession, @unchecked Sendable {
+final class ProxySession: MySQLServerSession, Sendable {
     private struct State {
         var user = ""
         var wanted = SessionState()
@@ -22,20 +22,21 @@ final class ProxySession: MySQLServerSession, @unchecked Sendable {
         var awaitingToken: String?
         /// The response being relayed to this client.
         var relaying: MySQLResponseWriter?
-        var lastActive = Date()
+        var lastActive: ContinuousClock.Instant
     }
 
     private let server: RDSProxyServer
     private let info: MySQLConnectionInfo
     private var logger: Logger { self.info.logger(from: self.server.configuration.logger) }
-    private let state = NIOLockedValueBox(State())
+    private let state: NIOLockedValueBox<State>
 
     init(server: RDSProxyServer, info: MySQLConnectionInfo) {
         self.server = server
         self.info = info
+        self.state = NIOLockedValueBox(State(lastActive: server.configuration.clock.now))
     }
 
-    var idleSince: Date? { self.state.withLockedValue { $0.busy ? nil : $0.lastActive } }
+    var idleSince: ContinuousClock.Instant? { self.state.withLockedValue { $0.busy ? nil : $0.lastActive } }
     var isPinned: Bool { self.state.withLockedValue { $0.pinReason != nil } }
     /// Bytes of a relayed response queued for this client and not yet written.
     var queuedBytes: Int { self.state.withLockedValue { $0.relaying?.queuedBytes ?? 0 } }
@@ -95,7 +96,7 @@ final class ProxySession: MySQLServerSession, @unchecked Sendable {
             }
             lease = idle
         }
-        self.state.withLockedValue { $0.busy = true; $0.lastActive = Date(); $0.relaying = writer }
+        self.state.withLockedValue { $0.busy = true; $0.lastActive = self.server.configuration.clock.now; $0.relaying = writer }
         return lease.connection.startRelay(command, to: writer).map { .success($0) }.recover { .failure($0) }.map { outcome in
             defer { self.finishCommand() }
             return self.relayed(outcome, lease: lease, held: held, effect: effect)
@@ -105,7 +106,7 @@ final class ProxySession: MySQLServerSession, @unchecked Sendable {
     /// Runs a command on a target connection; rows and OKs of queries and executes are relayed to `writer`
     /// as they arrive (when there is one), everything else is assembled and answered.
     private func execute(_ command: MySQLCommand, relayingTo writer: MySQLResponseWriter?) async -> CommandResponse {
-        self.state.withLockedValue { $0.busy = true; $0.lastActive = Date() }
+        self.state.withLockedValue { $0.busy = true; $0.lastActive = self.server.configuration.clock.now }
         defer { self.finishCommand() }
         var effect = StatementEffect()
         switch command {
@@ -285,7 +286,7 @@ final class ProxySession: MySQLServerSession, @unchecked Sendable {
     }
 
     private func finishCommand() {
-        self.state.withLockedValue { $0.busy = false; $0.lastActive = Date() }
+        self.state.withLockedValue { $0.busy = false; $0.lastActive = self.server.configuration.clock.now }
     }
 
     /// A TLS handshake the client broke off goes to the audit: a client that distrusts the proxy's certificate

@@ -3,6 +3,9 @@ import SandboxMySQLWire
 
 /// One client's view of the database: current schema, autocommit, variables, transaction, SQLite
 /// connections. Used by one task at a time (the connection state machine never overlaps commands).
+///
+/// `@unchecked Sendable`: it owns SQLite connection handles, and the protocol's state machine never lets two
+/// commands of one connection overlap, so one command at a time touches it, whichever thread runs it.
 final class SQLSession: @unchecked Sendable {
     struct Prepared { var sql: String; var parameterCount: Int }
 

@@ -10,7 +10,7 @@ import SandboxLifecycle
 
 /// A MySQL-compatible server that real clients log into unmodified: users and auth plugins, real SQL on
 /// SQLite, scripted answers/errors/delays/drops, a query log, connection limits, TLS, kill, stop and restart.
-public final class ScriptedMySQLServer: MySQLServerSessionFactory, ServerControl, StartableServer, @unchecked Sendable {
+public final class ScriptedMySQLServer: MySQLServerSessionFactory, ServerControl, StartableServer, Sendable {
     public let configuration: ScriptedMySQLConfiguration
     public let queryLog = QueryLog()
     let script = ScriptBook()

@@ -7,7 +7,7 @@ import NIOPosix
 
 /// One connection to the scripted server: checks logins against the server's users, consults the script
 /// for each statement, runs the rest on SQLite (on the server's thread pool), and logs every statement.
-final class ScriptedSession: MySQLServerSession, @unchecked Sendable {
+final class ScriptedSession: MySQLServerSession, Sendable {
     private let server: ScriptedMySQLServer
     private let info: MySQLConnectionInfo
     private let sql: SQLSession

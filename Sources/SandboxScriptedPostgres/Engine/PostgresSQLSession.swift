@@ -5,7 +5,10 @@ import SandboxSQLite
 /// One connection's SQL: its database's SQLite file, its settings and its transaction, with PostgreSQL's statements
 /// that SQLite has no words for (SET, SHOW, RESET, DISCARD, LISTEN, transactions) handled here. Used by one thread at
 /// a time (the server's blocking pool).
-final class PostgresSQLSession {
+///
+/// `@unchecked Sendable`: it owns a SQLite connection handle, and the protocol's state machine never lets two
+/// commands of one connection overlap, so one command at a time touches it, whichever thread runs it.
+final class PostgresSQLSession: @unchecked Sendable {
     struct Column: Equatable {
         var name: String
         var type: PostgresType

@@ -11,7 +11,7 @@ import SandboxPostgresWire
 /// A PostgreSQL-compatible server that real clients (libpq and psql, psycopg2, pg8000, JDBC, postgres-nio) log into
 /// unmodified: SCRAM-SHA-256, MD5 and cleartext accounts, TLS, real SQL on SQLite in PostgreSQL's dialect, the simple
 /// and extended query protocols, `max_connections`, a query log, kill, stop and restart.
-public final class ScriptedPostgresServer: PostgresServerSessionFactory, StartableServer, @unchecked Sendable {
+public final class ScriptedPostgresServer: PostgresServerSessionFactory, StartableServer, Sendable {
     public let configuration: ScriptedPostgresConfiguration
     public let queryLog = PostgresQueryLog()
     /// Completes once `run()` has started the server (the bound port).

@@ -5,13 +5,13 @@ import SandboxSQLite
 
 /// One connection to the scripted PostgreSQL server: the login decided as `pg_hba.conf` and `pg_authid` would, then
 /// each command run on the server's blocking pool against the connection's own SQLite session.
-final class ScriptedPostgresSession: PostgresServerSession, @unchecked Sendable {
+final class ScriptedPostgresSession: PostgresServerSession, Sendable {
     typealias Machine = PostgresServerStateMachine
     private let server: ScriptedPostgresServer
     private let info: PostgresConnectionInfo
     private let state = NIOLockedValueBox(State())
 
-    struct State {
+    struct State: Sendable {
         var admitted = false
         var startup: Machine.Startup?
         var settings: SessionSettings?

@@ -6,8 +6,9 @@ import SandboxLambda
 /// Runs `body` with a sandbox of its own, started from `topology` and shut down afterwards whatever `body` does.
 /// Every sandbox has its own loopback addresses and state directory, so tests that each take one run in parallel.
 public func withSandbox<T: Sendable>(_ topology: Topology, baseDirectory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
-                                     handlers: [String: LambdaHandler] = [:], _ body: (Sandbox) async throws -> T) async throws -> T {
-    try await withSandbox(try await Sandbox.start(topology, baseDirectory: baseDirectory, handlers: handlers), body)
+                                     handlers: [String: LambdaHandler] = [:], clock: any SandboxClock = SystemClock(),
+                                     _ body: (Sandbox) async throws -> T) async throws -> T {
+    try await withSandbox(try await Sandbox.start(topology, baseDirectory: baseDirectory, handlers: handlers, clock: clock), body)
 }
 
 /// Runs `body` with a sandbox already started (by a test's own helper), and shuts it down afterwards, awaited,
