@@ -261,6 +261,17 @@ let package = Package(
         .testTarget(name: "SandboxMySQLWireTests", dependencies: ["SandboxMySQLWire", "SandboxTesting", .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(name: "SandboxSigV4Tests", dependencies: ["SandboxSigV4", "SandboxTesting", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "SandboxIAMPolicyTests", dependencies: ["SandboxIAMPolicy"]),
+        .testTarget(name: "SandboxAWSCoreTests", dependencies: ["SandboxAWSCore"]),
+        .testTarget(name: "SandboxLifecycleTests", dependencies: [
+            "SandboxLifecycle", .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+        ]),
+        .testTarget(name: "SandboxMySQLNIOTests", dependencies: [
+            "SandboxMySQLNIO", "SandboxMySQLWire", "SandboxLifecycle", "SandboxPKI", .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "NIOTLS", package: "swift-nio"), .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "SandboxFakeAWSTests", dependencies: [
             "SandboxFakeAWS", "SandboxAWSCore", "SandboxSigV4", "SandboxLifecycle", "SandboxTesting", .product(name: "Logging", package: "swift-log"),
         ]),
@@ -280,7 +291,7 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         ]),
         .testTarget(name: "SandboxAPIGatewayTests", dependencies: ["SandboxAPIGateway", "SandboxAWSCore", "SandboxLambda"]),
-        .testTarget(name: "SandboxLambdaTests", dependencies: ["SandboxLambda", "SandboxLifecycle"]),
+        .testTarget(name: "SandboxLambdaTests", dependencies: ["SandboxLambda"]),
         .testTarget(name: "SandboxJSONTests", dependencies: ["SandboxJSON"]),
         .testTarget(name: "SandboxAuditTests", dependencies: ["SandboxAudit", "SandboxTesting", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "SandboxTemplateImportTests", dependencies: [
@@ -306,6 +317,7 @@ if ProcessInfo.processInfo.environment["CLOUDSANDBOX_FUZZ"] != nil {
         ("SandboxFuzzPolicy", ["SandboxIAMPolicy"]),
         ("SandboxFuzzTopology", ["SandboxTopology"]),
         ("SandboxFuzzPostgresMessages", ["SandboxPostgresWire", .product(name: "NIOCore", package: "swift-nio")]),
+        ("SandboxFuzzQueryForm", ["SandboxAWSCore"]),
     ]
     package.targets.append(.target(name: "SandboxFuzzerEntry", path: "Fuzz/SandboxFuzzerEntry"))
     for (name, dependencies) in fuzzTargets {

@@ -13,7 +13,7 @@ RUNS=${FUZZ_RUNS:-10000000}
 TOKEN_RUNS=${FUZZ_TOKEN_RUNS:-1000000}
 LIMIT=${FUZZ_SECONDS:-3600}
 BUILD=.build-fuzz
-TARGETS=${FUZZ_TARGETS:-"SandboxFuzzServerPackets SandboxFuzzClientPackets SandboxFuzzAuthToken SandboxFuzzPolicy SandboxFuzzTopology SandboxFuzzPostgresMessages"}
+TARGETS=${FUZZ_TARGETS:-"SandboxFuzzServerPackets SandboxFuzzClientPackets SandboxFuzzAuthToken SandboxFuzzPolicy SandboxFuzzTopology SandboxFuzzPostgresMessages SandboxFuzzQueryForm"}
 for target in $TARGETS; do
     CLOUDSANDBOX_FUZZ=1 swift build -c release --build-path "$BUILD" -Xswiftc -sanitize=fuzzer,address --product "$target"
 done
@@ -27,10 +27,11 @@ sources = {"SandboxFuzzServerPackets": framed, "SandboxFuzzClientPackets": frame
            "SandboxFuzzPolicy": [f.read_bytes() for f in sorted((seeds / "policies").glob("*"))],
            "SandboxFuzzTopology": [f.read_bytes() for f in sorted(pathlib.Path("Sandbox").glob("*.yaml"))],
            "SandboxFuzzPostgresMessages": [bytes.fromhex("".join(c for c in f.read_text() if c in "0123456789abcdefABCDEF"))
-                                           for f in sorted((seeds / "postgres").glob("*.hex"))]}
+                                           for f in sorted((seeds / "postgres").glob("*.hex"))],
+           "SandboxFuzzQueryForm": [f.read_bytes() for f in sorted((seeds / "forms").glob("*"))]}
 # Inputs that once crashed a target (Fixtures/fuzz/regressions/<client|server|token|policy|topology>-*) stay in its corpus.
 prefixes = {"client": "SandboxFuzzClientPackets", "server": "SandboxFuzzServerPackets", "token": "SandboxFuzzAuthToken", "policy": "SandboxFuzzPolicy", "topology": "SandboxFuzzTopology",
-            "postgres": "SandboxFuzzPostgresMessages"}
+            "postgres": "SandboxFuzzPostgresMessages", "form": "SandboxFuzzQueryForm"}
 for f in sorted((seeds / "regressions").glob("*")):
     sources[prefixes[f.name.split("-")[0]]].append(f.read_bytes())
 for target, inputs in sources.items():

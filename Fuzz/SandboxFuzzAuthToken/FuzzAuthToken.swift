@@ -15,7 +15,7 @@ public func fuzzAuthToken(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
 }
 
 /// The executable's entry point (SwiftPM's name for `main`): libFuzzer's driver.
-@_cdecl("FuzzAuthToken_main")
+@_cdecl("SandboxFuzzAuthToken_main")
 public func fuzzAuthTokenMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
     cloudsandbox_fuzz_main(argc, argv, fuzzAuthToken)
 }

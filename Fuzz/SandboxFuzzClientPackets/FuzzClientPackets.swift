@@ -26,7 +26,7 @@ public func fuzzClientPackets(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CIn
 }
 
 /// The executable's entry point (SwiftPM's name for `main`): libFuzzer's driver.
-@_cdecl("FuzzClientPackets_main")
+@_cdecl("SandboxFuzzClientPackets_main")
 public func fuzzClientPacketsMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
     cloudsandbox_fuzz_main(argc, argv, fuzzClientPackets)
 }

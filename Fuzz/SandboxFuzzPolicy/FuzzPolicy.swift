@@ -16,7 +16,7 @@ public func fuzzPolicy(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
 }
 
 /// The executable's entry point (SwiftPM's name for `main`): libFuzzer's driver.
-@_cdecl("FuzzPolicy_main")
+@_cdecl("SandboxFuzzPolicy_main")
 public func fuzzPolicyMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
     cloudsandbox_fuzz_main(argc, argv, fuzzPolicy)
 }

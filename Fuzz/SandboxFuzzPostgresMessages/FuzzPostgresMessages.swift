@@ -35,7 +35,7 @@ public func fuzzPostgresMessages(_ data: UnsafePointer<UInt8>?, _ size: Int) -> 
 }
 
 /// The executable's entry point (SwiftPM's name for `main`): libFuzzer's driver.
-@_cdecl("FuzzPostgresMessages_main")
+@_cdecl("SandboxFuzzPostgresMessages_main")
 public func fuzzPostgresMessagesMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
     cloudsandbox_fuzz_main(argc, argv, fuzzPostgresMessages)
 }

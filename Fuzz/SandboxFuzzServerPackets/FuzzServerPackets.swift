@@ -33,7 +33,7 @@ public func fuzzServerPackets(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CIn
 }
 
 /// The executable's entry point (SwiftPM's name for `main`): libFuzzer's driver.
-@_cdecl("FuzzServerPackets_main")
+@_cdecl("SandboxFuzzServerPackets_main")
 public func fuzzServerPacketsMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
     cloudsandbox_fuzz_main(argc, argv, fuzzServerPackets)
 }

@@ -11,7 +11,7 @@ public func fuzzTopology(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
 }
 
 /// The executable's entry point (SwiftPM's name for `main`): libFuzzer's driver.
-@_cdecl("FuzzTopology_main")
+@_cdecl("SandboxFuzzTopology_main")
 public func fuzzTopologyMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
     cloudsandbox_fuzz_main(argc, argv, fuzzTopology)
 }

@@ -50,7 +50,7 @@ final class BadInputTests: XCTestCase {
         XCTAssertTrue(unknownAction.body.contains("<Code>InvalidAction</Code>"), unknownAction.body)
         XCTAssertTrue(unknownAction.body.contains("xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\""), "errors carry their service's namespace")
         let rdsMissing = try await self.send(endpoint, body: Array("Action=CreateDBProxy&Version=2014-10-31&DBProxyName=p".utf8), service: "rds", signWith: root)
-        XCTAssertTrue(rdsMissing.body.contains("<Code>MissingParameter</Code>") && rdsMissing.body.contains("RoleArn")
+        XCTAssertTrue(rdsMissing.body.contains("<Code>MissingParameter</Code>") && rdsMissing.body.contains("EngineFamily")
                       && rdsMissing.body.contains("xmlns=\"http://rds.amazonaws.com/doc/2014-10-31/\""), rdsMissing.body)
         let kmsMissing = try await self.send(endpoint, body: Array("{}".utf8), target: "TrentService.DescribeKey", service: "kms", signWith: root)
         XCTAssertTrue(kmsMissing.body.contains("\"__type\":\"ValidationException\"") && kmsMissing.body.contains("keyId"), kmsMissing.body)
@@ -76,6 +76,34 @@ final class BadInputTests: XCTestCase {
         // Nothing half-written: a refused CreateSecret left no secret behind.
         let list = try await self.send(endpoint, body: Array("{}".utf8), target: "secretsmanager.ListSecrets", service: "secretsmanager", signWith: root)
         XCTAssertEqual(list.body, "{\"SecretList\":[]}")
+    }
+
+    /// Query-protocol forms AWS refuses, refused with its codes in its XML (as boto3 and the CLI show them).
+    func testQueryFormsAreReadStrictly() async throws {
+        let account = AccountState()
+        let endpoint = try await self.serve(AWSEndpoint(account: account))
+        func send(_ service: String, _ form: String) async throws -> Reply {
+            try await self.send(endpoint, body: Array(form.utf8), service: service, signWith: account.rootCredentials)
+        }
+        let cases: [(String, String, String, String)] = [
+            ("sts", "Action=GetCallerIdentity&Version=2011-06-15&Colour=red", "UnknownParameter", "The parameter Colour is not recognized."),
+            ("sts", "Action=AssumeRole&Version=2011-06-15&RoleArn=a&RoleArn=b&RoleSessionName=s", "ValidationError",
+             "The parameter RoleArn is given more than once"),
+            ("sts", "Action=AssumeRole&Version=2011-06-15&RoleArn=a&RoleSessionName=s&DurationSeconds=soon", "ValidationError",
+             "Value &apos;soon&apos; for parameter DurationSeconds is not an integer."),
+            ("iam", "Action=CreateRole&Version=2010-05-08&RoleName=r", "MissingParameter", "AssumeRolePolicyDocument"),
+            ("iam", "Action=SimulatePrincipalPolicy&Version=2010-05-08&PolicySourceArn=arn:aws:iam::123456789012:root"
+             + "&ActionNames.member.1=s3:GetObject&ActionNames.member.3=s3:PutObject", "ValidationError", "The members of ActionNames are numbered 1, 3"),
+        ]
+        for (service, form, code, message) in cases {
+            let reply = try await send(service, form)
+            XCTAssertEqual(reply.status, 400, form)
+            XCTAssertTrue(reply.body.contains("<Code>\(code)</Code>") && reply.body.contains(message), "\(form): \(reply.body)")
+        }
+        let roles = try await send("iam", "Action=ListRoles&Version=2010-05-08")
+        XCTAssertTrue(roles.body.contains("<Roles></Roles>"), "nothing was created by a refused request: \(roles.body)")
+        let good = try await send("sts", "Action=GetCallerIdentity&Version=2011-06-15")
+        XCTAssertTrue(good.body.contains("<GetCallerIdentityResult><Arn>arn:aws:iam::123456789012:root</Arn>"), good.body)
     }
 
     func testExpiredSessionCredentialsAreRefused() async throws {

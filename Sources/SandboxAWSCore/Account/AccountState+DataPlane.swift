@@ -107,9 +107,11 @@ extension AccountState {
         for (index, group) in securityGroups.enumerated() { form["VpcSecurityGroupIds.member.\(index + 1)"] = group }
         for (index, entry) in auth.enumerated() { for (key, value) in entry { form["Auth.member.\(index + 1).\(key)"] = value } }
         let resourceID = resourceID ?? "prx-" + IDs.hex(17)
-        var proxy = try RDSProxyInput.create(form, resourceID: resourceID, arn: "arn:aws:rds:\(self.region):\(self.accountID):db-proxy:\(resourceID)",
+        let request = try QueryForm(values: form).decode(RDSInputs.CreateDBProxy.self, style: .invalidParameterValue)
+        var proxy = try RDSProxyInput.create(request, resourceID: resourceID, arn: "arn:aws:rds:\(self.region):\(self.accountID):db-proxy:\(resourceID)",
                                              account: self, now: Date())
-        try RDSProxyInput.modifyPool(&proxy.targetGroup, pool, now: Date())
+        let poolConfig = try QueryForm(values: pool).decode(RDSInputs.ConnectionPoolConfig.self, style: .invalidParameterValue)
+        try RDSProxyInput.modifyPool(&proxy.targetGroup, poolConfig, now: Date())
         let unregistered = proxy
         return try self.withState { (data: inout Data) throws(AWSError) -> DBProxyRecord in
             guard data.proxies[unregistered.name] == nil else {

@@ -48,7 +48,7 @@ public struct AWSError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-/// A minimal XML writer for query-protocol responses.
+/// The query protocol's XML envelope and text escaping (results are written by `QueryXMLEncoder`).
 public enum XML {
     public static func escape(_ text: String) -> String {
         var out = ""
@@ -63,12 +63,6 @@ public enum XML {
             }
         }
         return out
-    }
-
-    /// `<Name>escaped value</Name>`
-    public static func element(_ name: String, _ value: String?) -> String {
-        guard let value else { return "" }
-        return "<\(name)>\(Self.escape(value))</\(name)>"
     }
 
     /// `<ActionResponse xmlns=...><ActionResult>body</ActionResult><ResponseMetadata>...</ResponseMetadata></ActionResponse>`

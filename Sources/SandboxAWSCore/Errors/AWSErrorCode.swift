@@ -57,6 +57,7 @@ public enum AWSErrorCode: String, Sendable, CaseIterable, CustomStringConvertibl
     case signatureDoesNotMatch = "SignatureDoesNotMatch"
     case tooManyRequestsException = "TooManyRequestsException"
     case unknownOperationException = "UnknownOperationException"
+    case unknownParameter = "UnknownParameter"
     case unrecognizedClientException = "UnrecognizedClientException"
     case validationError = "ValidationError"
     case validationException = "ValidationException"

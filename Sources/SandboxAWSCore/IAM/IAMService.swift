@@ -7,122 +7,113 @@ struct IAMService: Sendable {
     let account: AccountState
     let authorizer: Authorizer
 
-    func handle(_ action: IAMOperation, _ form: [String: String], caller: Caller) throws(AWSError) -> String {
-        let arnOf = { (kind: String, name: String) in "arn:aws:iam::\(self.account.accountID):\(kind)/\(name)" }
-        func need(_ key: String) throws(AWSError) -> String {
-            guard let value = form[key], !value.isEmpty else { throw .missingParameter(key) }
-            return value
+    func handle(_ action: IAMOperation, _ form: QueryForm, caller: Caller) throws(AWSError) -> String {
+        typealias Shapes = IAMShapes
+        func input<Input: Decodable>(_ type: Input.Type) throws(AWSError) -> Input { try form.decode(type, style: .validationError) }
+        func authorize(_ resource: String) throws(AWSError) {
+            try self.authorizer.authorize(caller, action: action.action, resource: resource, json: false)
         }
-        func policy(_ key: String, kind: PolicyDocument.Kind) throws(AWSError) -> String {
-            let json = try need(key)
-            _ = try Self.parse(json, kind: kind)
-            return json
-        }
-        let resource: String
-        switch action {
-        case .createRole, .getRole, .deleteRole, .updateAssumeRolePolicy, .putRolePolicy, .getRolePolicy, .deleteRolePolicy,
-             .attachRolePolicy, .detachRolePolicy, .listAttachedRolePolicies:
-            resource = arnOf("role", try need("RoleName"))
-        case .createUser, .createAccessKey:
-            resource = arnOf("user", form["UserName"] ?? "")
-        case .createPolicy: resource = arnOf("policy", try need("PolicyName"))
-        case .getPolicy: resource = try need("PolicyArn")
-        case .listRoles: resource = "*"
-        case .simulatePrincipalPolicy: resource = try need("PolicySourceArn")
-        }
-        try self.authorizer.authorize(caller, action: action.action, resource: resource, json: false)
+        let result: any Encodable
         switch action {
         case .simulatePrincipalPolicy:
-            return try self.simulate(form, principal: try self.account.principal(arn: resource), authorizer: self.authorizer)
+            let request = try input(Shapes.SimulatePrincipalPolicyInput.self)
+            try authorize(request.policySourceArn)
+            result = try self.simulate(request, principal: try self.account.principal(arn: request.policySourceArn), authorizer: self.authorizer)
         case .createRole:
-            let role = try self.account.addRole(name: try need("RoleName"), trustPolicy: try need("AssumeRolePolicyDocument"),
-                                                maxSessionDuration: Int(form["MaxSessionDuration"] ?? "3600") ?? 3600)
-            return "<Role>\(Self.roleXML(role))</Role>"
+            let request = try input(Shapes.CreateRoleInput.self)
+            try authorize(self.arn("role", request.roleName))
+            let role = try self.account.addRole(name: request.roleName, trustPolicy: request.assumeRolePolicyDocument,
+                                                maxSessionDuration: request.maxSessionDuration ?? 3600)
+            result = Shapes.RoleResult(role: .init(role))
         case .createPolicy:
-            let name = try need("PolicyName")
-            let arn = try self.account.createManagedPolicy(name: name, document: try need("PolicyDocument"))
-            return "<Policy>" + XML.element("PolicyName", name) + XML.element("Arn", arn) + XML.element("DefaultVersionId", "v1") + "</Policy>"
+            let request = try input(Shapes.CreatePolicyInput.self)
+            try authorize(self.arn("policy", request.policyName))
+            let arn = try self.account.createManagedPolicy(name: request.policyName, document: request.policyDocument)
+            result = Shapes.PolicyResult(policy: .init(policyName: request.policyName, arn: arn))
         case .createUser:
-            let user = try self.account.addUser(name: try need("UserName"))
-            return "<User>" + XML.element("UserName", user.name) + XML.element("UserId", user.id) + XML.element("Arn", user.arn) + XML.element("Path", "/") + "</User>"
+            let request = try input(Shapes.CreateUserInput.self)
+            try authorize(self.arn("user", request.userName))
+            let user = try self.account.addUser(name: request.userName)
+            result = Shapes.UserResult(user: .init(userName: user.name, userId: user.id, arn: user.arn))
         case .createAccessKey:
-            let name = try need("UserName")
-            let key = try self.account.createAccessKey(userName: name)
-            return "<AccessKey>" + XML.element("UserName", name) + XML.element("AccessKeyId", key.accessKeyID)
-                + XML.element("Status", "Active") + XML.element("SecretAccessKey", key.secretAccessKey) + "</AccessKey>"
-        default:
-            break
+            let request = try input(Shapes.CreateAccessKeyInput.self)
+            try authorize(self.arn("user", request.userName))
+            let key = try self.account.createAccessKey(userName: request.userName)
+            result = Shapes.AccessKeyResult(accessKey: .init(userName: request.userName, accessKeyId: key.accessKeyID, secretAccessKey: key.secretAccessKey))
+        case .getPolicy:
+            let request = try input(Shapes.PolicyARNInput.self)
+            try authorize(request.policyArn)
+            guard let managed = self.account.read({ $0.managedPolicies[request.policyArn] }) else { throw AWSError.noSuchPolicy(request.policyArn) }
+            result = Shapes.PolicyResult(policy: .init(policyName: managed.name, arn: request.policyArn))
+        case .listRoles:
+            _ = try input(Shapes.ListRolesInput.self)
+            try authorize("*")
+            result = Shapes.RolesResult(roles: self.account.read { $0.roles.values.sorted { $0.name < $1.name }.map(Shapes.Role.init) })
+        case .getRole, .deleteRole, .listAttachedRolePolicies, .updateAssumeRolePolicy, .putRolePolicy, .getRolePolicy,
+             .deleteRolePolicy, .attachRolePolicy, .detachRolePolicy:
+            result = try self.handleRole(action, form, authorize: authorize)
         }
+        return try QueryXMLEncoder.encode(result)
+    }
 
-        return try self.account.withState { (data: inout AccountState.Data) throws(AWSError) -> String in
-            func role(_ name: String) throws(AWSError) -> IAMRole {
-                guard let role = data.roles[name] else { throw AWSError.noSuchRole(name) }
-                return role
-            }
+    /// The operations on one existing role: the request read, authorized on the role's ARN, then carried out
+    /// under the account's lock.
+    private func handleRole(_ action: IAMOperation, _ form: QueryForm, authorize: (String) throws(AWSError) -> Void) throws(AWSError) -> any Encodable {
+        typealias Shapes = IAMShapes
+        func input<Input: Decodable>(_ type: Input.Type) throws(AWSError) -> Input { try form.decode(type, style: .validationError) }
+        var roleName = "", policyName = "", policyArn = "", document = ""
+        switch action {
+        case .getRole, .deleteRole: roleName = try input(Shapes.RoleNameInput.self).roleName
+        case .listAttachedRolePolicies: roleName = try input(Shapes.ListAttachedRolePoliciesInput.self).roleName
+        case .updateAssumeRolePolicy:
+            let request = try input(Shapes.UpdateAssumeRolePolicyInput.self)
+            (roleName, document) = (request.roleName, request.policyDocument)
+        case .putRolePolicy:
+            let request = try input(Shapes.PutRolePolicyInput.self)
+            (roleName, policyName, document) = (request.roleName, request.policyName, request.policyDocument)
+        case .getRolePolicy, .deleteRolePolicy:
+            let request = try input(Shapes.RolePolicyInput.self)
+            (roleName, policyName) = (request.roleName, request.policyName)
+        default:  // AttachRolePolicy, DetachRolePolicy
+            let request = try input(Shapes.AttachedPolicyInput.self)
+            (roleName, policyArn) = (request.roleName, request.policyArn)
+        }
+        try authorize(self.arn("role", roleName))
+        if action == .updateAssumeRolePolicy { _ = try Self.parse(document, kind: .trust) }
+        if action == .putRolePolicy { _ = try Self.parse(document, kind: .identity) }
+        return try self.account.withState { (data: inout AccountState.Data) throws(AWSError) -> any Encodable in
+            guard let role = data.roles[roleName] else { throw AWSError.noSuchRole(roleName) }
             switch action {
-            case .getRole: return "<Role>\(Self.roleXML(try role(try need("RoleName"))))</Role>"
+            case .getRole:
+                return Shapes.RoleResult(role: .init(role))
             case .deleteRole:
-                let name = try need("RoleName")
-                let existing = try role(name)
-                guard existing.inlinePolicies.isEmpty, existing.attachedPolicies.isEmpty else {
+                guard role.inlinePolicies.isEmpty, role.attachedPolicies.isEmpty else {
                     throw AWSError(.deleteConflict, "Cannot delete entity, must delete policies first.")
                 }
-                data.roles[name] = nil
-                return ""
-            case .listRoles:
-                return "<Roles>" + data.roles.values.sorted { $0.name < $1.name }.map { "<member>\(Self.roleXML($0))</member>" }.joined() + "</Roles><IsTruncated>false</IsTruncated>"
+                data.roles[roleName] = nil
             case .updateAssumeRolePolicy:
-                let name = try need("RoleName")
-                _ = try role(name)
-                data.roles[name]?.trustPolicy = try policy("PolicyDocument", kind: .trust)
-                return ""
+                data.roles[roleName]?.trustPolicy = document
             case .putRolePolicy:
-                let name = try need("RoleName")
-                _ = try role(name)
-                data.roles[name]?.inlinePolicies[try need("PolicyName")] = try policy("PolicyDocument", kind: .identity)
-                return ""
+                data.roles[roleName]?.inlinePolicies[policyName] = document
             case .getRolePolicy:
-                let name = try need("RoleName"), policyName = try need("PolicyName")
-                guard let document = try role(name).inlinePolicies[policyName] else {
-                    throw AWSError.noSuchRolePolicy(policyName)
-                }
-                return XML.element("RoleName", name) + XML.element("PolicyName", policyName)
-                    + XML.element("PolicyDocument", SigV4URLEncoding.encode(document))
+                guard let document = role.inlinePolicies[policyName] else { throw AWSError.noSuchRolePolicy(policyName) }
+                return Shapes.RolePolicyResult(roleName: roleName, policyName: policyName, policyDocument: SigV4URLEncoding.encode(document))
             case .deleteRolePolicy:
-                let name = try need("RoleName"), policyName = try need("PolicyName")
-                _ = try role(name)
-                guard data.roles[name]?.inlinePolicies.removeValue(forKey: policyName) != nil else {
-                    throw AWSError.noSuchRolePolicy(policyName)
-                }
-                return ""
-            case .getPolicy:
-                let arn = try need("PolicyArn")
-                guard let managed = data.managedPolicies[arn] else { throw AWSError.noSuchPolicy(arn) }
-                return "<Policy>" + XML.element("PolicyName", managed.name) + XML.element("Arn", arn) + XML.element("DefaultVersionId", "v1") + "</Policy>"
-            case .attachRolePolicy, .detachRolePolicy:
-                let name = try need("RoleName"), arn = try need("PolicyArn")
-                _ = try role(name)
-                guard data.managedPolicies[arn] != nil else { throw AWSError.noSuchPolicy(arn) }
-                data.roles[name]?.attachedPolicies.removeAll { $0 == arn }
-                if action == .attachRolePolicy { data.roles[name]?.attachedPolicies.append(arn) }
-                return ""
+                guard data.roles[roleName]?.inlinePolicies.removeValue(forKey: policyName) != nil else { throw AWSError.noSuchRolePolicy(policyName) }
             case .listAttachedRolePolicies:
-                let attached = try role(try need("RoleName")).attachedPolicies
-                return "<AttachedPolicies>" + attached.map { arn in
-                    "<member>" + XML.element("PolicyName", data.managedPolicies[arn]?.name) + XML.element("PolicyArn", arn) + "</member>"
-                }.joined() + "</AttachedPolicies><IsTruncated>false</IsTruncated>"
-            default:
-                throw AWSError.invalidAction(action.rawValue, service: "iam")
+                return Shapes.AttachedPoliciesResult(attachedPolicies: role.attachedPolicies.map { arn in
+                    Shapes.AttachedPolicy(policyName: data.managedPolicies[arn]?.name, policyArn: arn)
+                })
+            default:  // AttachRolePolicy, DetachRolePolicy
+                guard data.managedPolicies[policyArn] != nil else { throw AWSError.noSuchPolicy(policyArn) }
+                data.roles[roleName]?.attachedPolicies.removeAll { $0 == policyArn }
+                if action == .attachRolePolicy { data.roles[roleName]?.attachedPolicies.append(policyArn) }
             }
+            return Shapes.Empty()
         }
     }
 
-    private static func roleXML(_ role: IAMRole) -> String {
-        XML.element("Path", "/") + XML.element("RoleName", role.name) + XML.element("RoleId", role.id) + XML.element("Arn", role.arn)
-            + XML.element("CreateDate", ISO8601DateFormatter().string(from: role.created))
-            + XML.element("AssumeRolePolicyDocument", SigV4URLEncoding.encode(role.trustPolicy))
-            + XML.element("MaxSessionDuration", String(role.maxSessionDuration))
-    }
+    private func arn(_ kind: String, _ name: String) -> String { "arn:aws:iam::\(self.account.accountID):\(kind)/\(name)" }
 }
 
 /// IAM returns policy documents URL-encoded inside its XML.

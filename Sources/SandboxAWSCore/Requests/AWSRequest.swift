@@ -38,41 +38,7 @@ public struct AWSRequest: Sendable {
     }
 
     /// Form parameters of a query-protocol request (body, or URL query for GET).
-    public var form: [String: String] {
-        let text = self.method == "GET" ? self.query : String(decoding: self.body, as: UTF8.self)
-        return Dictionary(SigV4Encoding.queryPairs(text, plusIsSpace: true), uniquingKeysWith: { _, last in last })
-    }
-}
-
-/// Lists and structures in query-protocol forms: `Ids.member.1=a&Ids.member.2=b`,
-/// `Auth.member.1.SecretArn=...&Auth.member.1.IAMAuth=REQUIRED`.
-extension Dictionary where Key == String, Value == String {
-    /// The values of `name.member.N`, in N's order.
-    func members(_ name: String) -> [String] {
-        self.indexed("\(name).member.").compactMap { $0.fields[""] }
-    }
-
-    /// The structures `name.member.N.Field`, in N's order.
-    func memberStructures(_ name: String) -> [[String: String]] {
-        self.indexed("\(name).member.").map(\.fields).map { $0.filter { !$0.key.isEmpty } }
-    }
-
-    /// The fields of `name.Field` (a nested structure).
-    func structure(_ name: String) -> [String: String] {
-        Dictionary(uniqueKeysWithValues: self.compactMap { key, value in
-            key.hasPrefix(name + ".") ? (String(key.dropFirst(name.count + 1)), value) : nil
-        })
-    }
-
-    private func indexed(_ prefix: String) -> [(index: Int, fields: [String: String])] {
-        var groups: [Int: [String: String]] = [:]
-        for (key, value) in self where key.hasPrefix(prefix) {
-            let rest = key.dropFirst(prefix.count)
-            let number = rest.prefix { $0.isNumber }
-            guard let index = Int(number) else { continue }
-            let field = rest.dropFirst(number.count)
-            groups[index, default: [:]][field.hasPrefix(".") ? String(field.dropFirst()) : ""] = value
-        }
-        return groups.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+    public var queryForm: QueryForm {
+        QueryForm(self.method == "GET" ? self.query : String(decoding: self.body, as: UTF8.self))
     }
 }

@@ -24,7 +24,7 @@ package struct AWSServiceRouter: Sendable {
         let (service, caller, authorizer, now) = (call.service, call.caller, call.authorizer, call.now)
         switch service {
         case "sts", "iam", "rds":
-            let form = request.form
+            let form = request.queryForm
             guard let action = form["Action"] else { throw AWSError.missingParameter("Action") }
             func operation<Operation: RawRepresentable<String>>(_: Operation.Type) throws(AWSError) -> Operation {
                 guard let operation = Operation(rawValue: action) else { throw AWSError.invalidAction(action, service: service) }

@@ -8,22 +8,22 @@ struct STSService: Sendable {
     let account: AccountState
     let authorizer: Authorizer
 
-    func handle(_ action: STSOperation, _ form: [String: String], caller: Caller, now: Date) throws(AWSError) -> String {
+    func handle(_ action: STSOperation, _ form: QueryForm, caller: Caller, now: Date) throws(AWSError) -> String {
         switch action {
         case .getCallerIdentity:
-            return XML.element("Arn", caller.arn) + XML.element("UserId", caller.userID) + XML.element("Account", caller.account)
+            _ = try form.decode(STSShapes.GetCallerIdentityInput.self, style: .validationError)
+            return try QueryXMLEncoder.encode(STSShapes.GetCallerIdentityResult(arn: caller.arn, userId: caller.userID, account: caller.account))
         case .assumeRole:
-            return try self.assumeRole(form, caller: caller, now: now)
+            return try QueryXMLEncoder.encode(try self.assumeRole(form.decode(STSShapes.AssumeRoleInput.self, style: .validationError), caller: caller, now: now))
         }
     }
 
-    private func assumeRole(_ form: [String: String], caller: Caller, now: Date) throws(AWSError) -> String {
-        guard let roleARN = form["RoleArn"] else { throw .missingParameter("RoleArn") }
-        guard let session = form["RoleSessionName"] else { throw .missingParameter("RoleSessionName") }
+    private func assumeRole(_ input: STSShapes.AssumeRoleInput, caller: Caller, now: Date) throws(AWSError) -> STSShapes.AssumeRoleResult {
+        let (roleARN, session) = (input.roleArn, input.roleSessionName)
         guard session.range(of: #"^[\w+=,.@-]{2,64}$"#, options: .regularExpression) != nil else {
             throw AWSError(.validationError, "1 validation error detected: Value '\(session)' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*")
         }
-        let duration = Int(form["DurationSeconds"] ?? "3600") ?? 3600
+        let duration = input.durationSeconds ?? 3600
         let roleName = String(roleARN.split(separator: "/").last ?? "")
         guard let role = self.account.read({ $0.roles[roleName] }), role.arn == roleARN else {
             throw AWSError.accessDenied(principal: caller.arn, action: "sts:AssumeRole", resource: roleARN, json: false)
@@ -33,10 +33,10 @@ struct STSService: Sendable {
         }
         try self.checkTrust(role, caller: caller)
         let (credentials, expires) = try self.account.issueSession(role: roleName, session: session, duration: TimeInterval(duration), now: now)
-        return "<Credentials>" + XML.element("AccessKeyId", credentials.accessKeyID) + XML.element("SecretAccessKey", credentials.secretAccessKey)
-            + XML.element("SessionToken", credentials.sessionToken) + XML.element("Expiration", ISO8601DateFormatter().string(from: expires))
-            + "</Credentials><AssumedRoleUser>" + XML.element("AssumedRoleId", "\(role.id):\(session)")
-            + XML.element("Arn", "arn:aws:sts::\(self.account.accountID):assumed-role/\(roleName)/\(session)") + "</AssumedRoleUser>"
+        return .init(credentials: .init(accessKeyId: credentials.accessKeyID, secretAccessKey: credentials.secretAccessKey,
+                                        sessionToken: credentials.sessionToken, expiration: expires),
+                     assumedRoleUser: .init(assumedRoleId: "\(role.id):\(session)",
+                                            arn: "arn:aws:sts::\(self.account.accountID):assumed-role/\(roleName)/\(session)"))
     }
 
     /// The trust policy must allow the caller. When it names the caller's account rather than the caller, the

@@ -41,7 +41,7 @@ struct AWSResponses: Sendable {
 
     /// Every API call, answered or refused (with AWS's error), for the audit log.
     func audit(_ request: AWSRequest, requestID: String, refusal: AWSError?) {
-        let operation = request.target?.operation ?? request.form["Action"] ?? "\(request.method) \(request.path)"
+        let operation = request.target?.operation ?? request.queryForm["Action"] ?? "\(request.method) \(request.path)"
         let subject = "\(request.scopeService ?? "?"):\(operation)"
         guard let refusal else {
             return self.logger.decide(.apiCall, subject: subject, outcome: "ok", "request answered", metadata: ["aws.request_id": "\(requestID)"])
