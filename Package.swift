@@ -203,9 +203,10 @@ let package = Package(
         // the old writer comes back as a reader), replication with lag, and what the cluster names resolve to.
         .target(name: "SandboxClusterFailover", dependencies: [
             "SandboxTopology", "SandboxAWSCore", "SandboxRDSProxy", "SandboxScriptedMySQL", "SandboxScriptedPostgres", "SandboxAudit",
-            "SandboxVirtualNetwork",
+            "SandboxVirtualNetwork", "SandboxLifecycle",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         // The composition root: the runtime that starts a topology's servers, the endpoints file, the control APIs.
@@ -262,6 +263,12 @@ let package = Package(
         .testTarget(name: "SandboxSigV4Tests", dependencies: ["SandboxSigV4", "SandboxTesting", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "SandboxIAMPolicyTests", dependencies: ["SandboxIAMPolicy"]),
         .testTarget(name: "SandboxAWSCoreTests", dependencies: ["SandboxAWSCore"]),
+        .testTarget(name: "SandboxScenariosTests", dependencies: ["SandboxScenarios", "CloudSandbox", "SandboxTesting"]),
+        .testTarget(name: "SandboxTopologyTests", dependencies: ["SandboxTopology", .product(name: "Yams", package: "Yams")]),
+        .testTarget(name: "SandboxClusterFailoverTests", dependencies: [
+            "SandboxClusterFailover", "SandboxScriptedMySQL", "SandboxMySQLNIO", "SandboxMySQLWire", "SandboxLifecycle", "SandboxTesting",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "SandboxLifecycleTests", dependencies: [
             "SandboxLifecycle", .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -300,7 +307,6 @@ let package = Package(
         .testTarget(name: "CloudSandboxTests", dependencies: [
             "CloudSandbox", "SandboxMariaDBClient", "SandboxTesting", "SandboxSigV4", "SandboxAWSCore", "SandboxScriptedMySQL", "SandboxLambda", "SandboxMySQLNIO", "SandboxMySQLWire", "SandboxScenarios", "SandboxVirtualNetwork",
             "SandboxLifecycle", "SandboxPKI", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
-            .product(name: "Yams", package: "Yams"),
             .product(name: "Logging", package: "swift-log"), .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         ]),
     ],

@@ -1,12 +1,15 @@
 import SandboxTopology
 import Logging
 import NIOConcurrencyHelpers
+import NIOPosix
+import SandboxLifecycle
 import SandboxScriptedMySQL
 
 /// Asynchronous replication in a cluster with `replicaLagSeconds`: each transaction the writer commits queues for
 /// every other member and is applied there, in commit order, once the lag has passed. A promotion loses what the
 /// promoted reader had not applied (recorded, for checking what a client was told was committed); a member that
-/// comes back after a failover is rebuilt from the new writer's volume.
+/// comes back after a failover is rebuilt from the new writer's volume. The lag runs on `clock` (a test's
+/// `ManualClock`).
 package final class ClusterReplication: Sendable {
     private struct Entry: Sendable {
         var due: ContinuousClock.Instant
@@ -19,6 +22,7 @@ package final class ClusterReplication: Sendable {
     }
 
     let lag: Duration
+    private let clock: any SandboxClock
     private let members: [String: ScriptedMySQLServer]
     private let logger: Logger
     private let state = NIOLockedValueBox(State())
@@ -26,8 +30,9 @@ package final class ClusterReplication: Sendable {
     private let queued: AsyncStream<Void>
     private let wake: AsyncStream<Void>.Continuation
 
-    package init(lag: Duration, members: [String: ScriptedMySQLServer], writer: String, logger: Logger) {
+    package init(lag: Duration, members: [String: ScriptedMySQLServer], writer: String, clock: any SandboxClock = SystemClock(), logger: Logger) {
         self.lag = lag
+        self.clock = clock
         self.members = members
         self.logger = logger
         (self.queued, self.wake) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
@@ -44,7 +49,7 @@ package final class ClusterReplication: Sendable {
     }
 
     private func enqueue(_ transaction: CommittedTransaction, from writer: String) {
-        let entry = Entry(due: .now + self.lag, transaction: transaction)
+        let entry = Entry(due: self.clock.now + self.lag, transaction: transaction)
         self.state.withLockedValue { state in
             for id in self.members.keys where id != writer { state.pending[id, default: []].append(entry) }
         }
@@ -55,10 +60,11 @@ package final class ClusterReplication: Sendable {
     /// earliest is due (the lag is one for all, so later ones are never due sooner), or until one is queued.
     func run() async {
         var wakeUps = self.queued.makeAsyncIterator()
+        let eventLoop = MultiThreadedEventLoopGroup.singleton.next()
         while !Task.isCancelled {
             await self.applyDue()
             if let due = self.earliestDue() {
-                try? await Task.sleep(until: due, clock: .continuous)
+                try? await self.clock.sleep(until: due, on: eventLoop)
             } else if await wakeUps.next() == nil {
                 return
             }
@@ -83,7 +89,7 @@ package final class ClusterReplication: Sendable {
 
     private func nextDue(for id: String) -> CommittedTransaction? {
         self.state.withLockedValue { state in
-            guard let first = state.pending[id]?.first, first.due <= .now else { return nil }
+            guard let first = state.pending[id]?.first, first.due <= self.clock.now else { return nil }
             state.pending[id]?.removeFirst()
             return first.transaction
         }

@@ -1,4 +1,5 @@
 import CloudSandbox
+import SandboxScenarios
 import SandboxTesting
 import XCTest
 

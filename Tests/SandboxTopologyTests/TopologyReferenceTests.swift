@@ -1,4 +1,4 @@
-import CloudSandbox
+import SandboxTopology
 import Foundation
 import XCTest
 import Yams
@@ -6,8 +6,10 @@ import Yams
 /// docs/topology.md shows every key of the model, and only keys it has: its example decodes with no unknown key,
 /// and every stored property of every model type is set in at least one place.
 final class TopologyReferenceTests: XCTestCase {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
     func testTheReferenceShowsEveryKeyOfTheModel() throws {
-        let page = try String(contentsOf: TopologyTests.root.appendingPathComponent("docs/topology.md"), encoding: .utf8)
+        let page = try String(contentsOf: Self.root.appendingPathComponent("docs/topology.md"), encoding: .utf8)
         let start = try XCTUnwrap(page.range(of: "```yaml\n")), end = try XCTUnwrap(page.range(of: "\n```", range: start.upperBound..<page.endIndex))
         let example = String(page[start.upperBound..<end.lowerBound])
         let topology = try YAMLDecoder().decode(Topology.self, from: example)
