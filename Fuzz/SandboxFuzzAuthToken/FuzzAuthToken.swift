@@ -1,9 +1,15 @@
+import Foundation
 import SandboxFuzzerEntry
 import SandboxSigV4
-import Foundation
 
-private let credentials = AWSCredentials(accessKeyID: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")
-private let verifier = SigV4Verifier(lookup: { $0 == "AKIDEXAMPLE" ? credentials : nil }, now: { Date(timeIntervalSince1970: 1_478_540_373) })
+private let credentials = AWSCredentials(
+    accessKeyID: "AKIDEXAMPLE",
+    secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
+)
+private let verifier = SigV4Verifier(
+    lookup: { $0 == "AKIDEXAMPLE" ? credentials : nil },
+    now: { Date(timeIntervalSince1970: 1_478_540_373) }
+)
 
 /// libFuzzer: any text as an RDS IAM auth token (the password a proxy receives).
 @_cdecl("LLVMFuzzerTestOneInput")

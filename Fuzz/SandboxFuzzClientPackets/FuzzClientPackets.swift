@@ -1,6 +1,6 @@
+import NIOCore
 import SandboxFuzzerEntry
 import SandboxMySQLWire
-import NIOCore
 
 /// libFuzzer: bytes from a server, framed, through the client state machine (greeting, auth, then queries'
 /// results, assembled or relayed as the proxy relays them: the first byte's low bits pick relaying and the
@@ -17,7 +17,10 @@ public func fuzzClientPackets(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CIn
         guard let packet = try? framer.nextPacket(from: &stream) else { break }
         switch client.packetReceived(packet) {
         case .loggedIn, .commandCompleted, .relayed(.finished):
-            _ = relaying ? client.relay(.query("SELECT 1"), clientDeprecatesEOF: clientDeprecatesEOF) : client.send(.query("SELECT 1"))
+            _ =
+                relaying
+                ? client.relay(.query("SELECT 1"), clientDeprecatesEOF: clientDeprecatesEOF)
+                : client.send(.query("SELECT 1"))
         default:
             break
         }

@@ -6,8 +6,12 @@ import SandboxIAMPolicy
 public func fuzzPolicy(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     guard let data else { return 0 }
     let text = String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self)
-    let request = RequestContext(principalARN: "arn:aws:iam::123456789012:user/u", action: "s3:GetObject", resource: "arn:aws:s3:::b/k",
-                                 keys: ["aws:SourceIp": ["10.0.0.1"], "aws:SecureTransport": ["true"]])
+    let request = RequestContext(
+        principalARN: "arn:aws:iam::123456789012:user/u",
+        action: "s3:GetObject",
+        resource: "arn:aws:s3:::b/k",
+        keys: ["aws:SourceIp": ["10.0.0.1"], "aws:SecureTransport": ["true"]]
+    )
     if let identity = try? PolicyDocument.parse(text) {
         _ = PolicyEvaluator.evaluate(request, identityPolicies: [NamedPolicy(name: "fuzz", document: identity)])
     }

@@ -4,8 +4,16 @@ import SandboxFuzzerEntry
 /// A query-protocol request's members of each kind the services' inputs use: scalars, lists, lists of structures,
 /// nested structures.
 private struct FuzzInput: Decodable {
-    struct Entry: Decodable { var key: String; var values: [String]; var type: String? }
-    struct Pool: Decodable { var maxConnectionsPercent: Int?; var initQuery: String?; var filters: [String] }
+    struct Entry: Decodable {
+        var key: String
+        var values: [String]
+        var type: String?
+    }
+    struct Pool: Decodable {
+        var maxConnectionsPercent: Int?
+        var initQuery: String?
+        var filters: [String]
+    }
     var roleArn: String
     var durationSeconds: Int?
     var requireTLS: Bool?

@@ -1,6 +1,6 @@
+import NIOCore
 import SandboxFuzzerEntry
 import SandboxMySQLWire
-import NIOCore
 
 /// libFuzzer: bytes from a client, framed, through the server state machine (handshake, then commands).
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -23,11 +23,19 @@ public func fuzzServerPackets(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CIn
     var loggedIn = ServerConnectionStateMachine(configuration: .init(connectionID: 2, tlsAvailable: false))
     _ = loggedIn.connected()
     var response = ByteBuffer()
-    HandshakeResponse41(capabilities: .clientDefault, username: "u", authResponse: [], authPluginName: "mysql_native_password").encode(into: &response)
+    HandshakeResponse41(
+        capabilities: .clientDefault,
+        username: "u",
+        authResponse: [],
+        authPluginName: "mysql_native_password"
+    ).encode(into: &response)
     if case .askAuthMethod = loggedIn.packetReceived(MySQLPacket(sequenceID: 1, payload: response)),
-       case .verify = loggedIn.authMethodDetermined(.success(.nativePassword)) {
+        case .verify = loggedIn.authMethodDetermined(.success(.nativePassword))
+    {
         _ = loggedIn.verdictReceived(.accepted)
-        _ = loggedIn.packetReceived(MySQLPacket(sequenceID: 0, payload: ByteBuffer(bytes: UnsafeBufferPointer(start: data, count: size))))
+        _ = loggedIn.packetReceived(
+            MySQLPacket(sequenceID: 0, payload: ByteBuffer(bytes: UnsafeBufferPointer(start: data, count: size)))
+        )
     }
     return 0
 }

@@ -6,7 +6,9 @@ import Foundation
 public struct AuditEvent: Sendable, Codable, Equatable {
     /// Where the decision was made.
     public enum Kind: String, Sendable, Codable, CaseIterable {
-        case connection, login, authorization, apiCall = "api-call", invocation, request, failover
+        case connection, login, authorization
+        case apiCall = "api-call"
+        case invocation, request, failover
     }
 
     /// Increasing; `events(after:)` reads on from the last one seen.
@@ -23,8 +25,16 @@ public struct AuditEvent: Sendable, Codable, Equatable {
     /// The rest of what was recorded (secrets redacted).
     public var details: [String: String]
 
-    public init(id: Int64 = 0, time: Date = Date(), component: String, kind: Kind, subject: String, outcome: String, reason: String,
-                details: [String: String] = [:]) {
+    public init(
+        id: Int64 = 0,
+        time: Date = Date(),
+        component: String,
+        kind: Kind,
+        subject: String,
+        outcome: String,
+        reason: String,
+        details: [String: String] = [:]
+    ) {
         self.id = id
         self.time = time
         self.component = component
@@ -38,13 +48,16 @@ public struct AuditEvent: Sendable, Codable, Equatable {
     /// The component a decision is filed under: the deciding module's name without the package's prefix
     /// (`SandboxRDSProxy` → `RDSProxy`), the service users know it as.
     public static func component(ofModule module: Substring) -> String {
-        guard module.hasPrefix("Sandbox"), let next = module.dropFirst(7).first, next.isUppercase else { return String(module) }
+        guard module.hasPrefix("Sandbox"), let next = module.dropFirst(7).first, next.isUppercase else {
+            return String(module)
+        }
         return String(module.dropFirst(7))
     }
 
     /// `2026-12-01T21:40:03.120Z RDSProxy login app refused: …`.
     public var line: String {
-        "\(Self.timeFormat.format(self.time)) \(self.component) \(self.kind.rawValue) \(self.subject) \(self.outcome)" + (self.reason.isEmpty ? "" : ": \(self.reason)")
+        "\(Self.timeFormat.format(self.time)) \(self.component) \(self.kind.rawValue) \(self.subject) \(self.outcome)"
+            + (self.reason.isEmpty ? "" : ": \(self.reason)")
     }
 
     /// ISO 8601 with milliseconds, in UTC: how times are stored, sent and printed.
@@ -55,10 +68,16 @@ public struct AuditEvent: Sendable, Codable, Equatable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let time = try container.decode(String.self, forKey: .time)
-        self.init(id: try container.decode(Int64.self, forKey: .id), time: (try? Self.timeFormat.parse(time)) ?? Date(timeIntervalSince1970: 0),
-                  component: try container.decode(String.self, forKey: .component), kind: try container.decode(Kind.self, forKey: .kind),
-                  subject: try container.decode(String.self, forKey: .subject), outcome: try container.decode(String.self, forKey: .outcome),
-                  reason: try container.decode(String.self, forKey: .reason), details: try container.decode([String: String].self, forKey: .details))
+        self.init(
+            id: try container.decode(Int64.self, forKey: .id),
+            time: (try? Self.timeFormat.parse(time)) ?? Date(timeIntervalSince1970: 0),
+            component: try container.decode(String.self, forKey: .component),
+            kind: try container.decode(Kind.self, forKey: .kind),
+            subject: try container.decode(String.self, forKey: .subject),
+            outcome: try container.decode(String.self, forKey: .outcome),
+            reason: try container.decode(String.self, forKey: .reason),
+            details: try container.decode([String: String].self, forKey: .details)
+        )
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -85,8 +104,14 @@ public struct AuditQuery: Sendable, Equatable {
     /// The last `limit` events that match.
     public var limit: Int
 
-    public init(after: Int64 = 0, kind: AuditEvent.Kind? = nil, component: String? = nil, outcome: String? = nil, containing: String? = nil,
-                limit: Int = 1_000) {
+    public init(
+        after: Int64 = 0,
+        kind: AuditEvent.Kind? = nil,
+        component: String? = nil,
+        outcome: String? = nil,
+        containing: String? = nil,
+        limit: Int = 1_000
+    ) {
         self.after = after
         self.kind = kind
         self.component = component

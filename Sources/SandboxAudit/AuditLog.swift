@@ -115,7 +115,12 @@ extension AuditLog: Service {
     /// run writes: a log handed to a second group at the same time leaves the writing to the first.
     public func run() async {
         let due = self.due
-        guard self.writing.withLockedValue({ writing in defer { writing = true }; return !writing }) else {
+        guard
+            self.writing.withLockedValue({ writing in
+                defer { writing = true }
+                return !writing
+            })
+        else {
             return (try? await gracefulShutdown()) ?? ()
         }
         defer { self.writing.withLockedValue { $0 = false } }
@@ -131,7 +136,9 @@ extension AuditLog: Service {
 extension AuditEvent {
     /// The bytes of its text, roughly: what the queue's bound counts.
     var approximateBytes: Int {
-        self.details.reduce(96 + self.component.utf8.count + self.subject.utf8.count + self.outcome.utf8.count + self.reason.utf8.count) {
+        self.details.reduce(
+            96 + self.component.utf8.count + self.subject.utf8.count + self.outcome.utf8.count + self.reason.utf8.count
+        ) {
             $0 + $1.key.utf8.count + $1.value.utf8.count
         }
     }

@@ -21,27 +21,43 @@ public struct AuditLogHandler: LogHandler {
     public func log(event: LogEvent) {
         // Most messages are not decisions: told apart before anything is merged or copied.
         guard let tag = event.metadata?[AuditKey.kind] ?? self.metadata[AuditKey.kind], case let .string(raw) = tag,
-              let kind = AuditEvent.Kind(rawValue: raw) else { return }
+            let kind = AuditEvent.Kind(rawValue: raw)
+        else { return }
         let all = self.metadata.merging(event.metadata ?? [:]) { $1 }
         // Redacted when the log writes it, off the request path.
-        self.log.record(AuditEvent(component: AuditEvent.component(ofModule: event.source[...]), kind: kind, subject: all[AuditKey.subject].map { "\($0)" } ?? "",
-                                   outcome: all[AuditKey.outcome].map { "\($0)" } ?? "", reason: all[AuditKey.reason].map { "\($0)" } ?? "",
-                                   details: AuditEvent.details(event.message, all)))
+        self.log.record(
+            AuditEvent(
+                component: AuditEvent.component(ofModule: event.source[...]),
+                kind: kind,
+                subject: all[AuditKey.subject].map { "\($0)" } ?? "",
+                outcome: all[AuditKey.outcome].map { "\($0)" } ?? "",
+                reason: all[AuditKey.reason].map { "\($0)" } ?? "",
+                details: AuditEvent.details(event.message, all)
+            )
+        )
     }
 }
 
 /// What never reaches the audit log (or a report): values under keys that name a secret, and tokens or passwords
 /// inside text.
 public enum Redaction {
-    static let sensitiveKeys = ["password", "secret_string", "secretstring", "token", "credential", "secretaccesskey", "signature"]
+    static let sensitiveKeys = [
+        "password", "secret_string", "secretstring", "token", "credential", "secretaccesskey", "signature",
+    ]
 
     public static func redact(key: String, value: String) -> String {
         if self.isSensitive(key) { return Redacted.text }
         // An RDS IAM token or presigned URL inside a message: keep the host and action, drop the signature and
         // credentials. Most text has no `X-Amz-` at all, told on its bytes before any pattern runs.
         guard Self.contains(value, "X-Amz-"),
-              value.contains("X-Amz-Signature=") || value.contains("X-Amz-Security-Token=") || value.contains("X-Amz-Credential=") else { return value }
-        return value.replacingOccurrences(of: #"X-Amz-(Signature|Security-Token|Credential)=[^&\s"]*"#, with: "X-Amz-$1=\(Redacted.text)", options: .regularExpression)
+            value.contains("X-Amz-Signature=") || value.contains("X-Amz-Security-Token=")
+                || value.contains("X-Amz-Credential=")
+        else { return value }
+        return value.replacingOccurrences(
+            of: #"X-Amz-(Signature|Security-Token|Credential)=[^&\s"]*"#,
+            with: "X-Amz-$1=\(Redacted.text)",
+            options: .regularExpression
+        )
     }
 }
 
@@ -68,7 +84,9 @@ extension Redaction {
             guard bytes.count >= pattern.count, let first = pattern.first else { return pattern.isEmpty }
             var start = 0
             while start <= bytes.count - pattern.count {
-                if bytes[start] == first, (1..<pattern.count).allSatisfy({ bytes[start + $0] == pattern[$0] }) { return true }
+                if bytes[start] == first, (1..<pattern.count).allSatisfy({ bytes[start + $0] == pattern[$0] }) {
+                    return true
+                }
                 start += 1
             }
             return false
@@ -77,7 +95,9 @@ extension Redaction {
 
     /// `text` with each of `secrets` (at least 4 characters) and every token signature or credential replaced.
     public static func redact(_ text: String, secrets: [String]) -> String {
-        secrets.filter { $0.count >= 4 }.sorted { $0.count > $1.count }.reduce(Self.redact(key: "text", value: text)) { text, secret in
+        secrets.filter { $0.count >= 4 }.sorted { $0.count > $1.count }.reduce(Self.redact(key: "text", value: text)) {
+            text,
+            secret in
             text.replacingOccurrences(of: secret, with: Redacted.text)
         }
     }

@@ -26,7 +26,9 @@ struct AuditStore: @unchecked Sendable {
         guard sqlite3_open_v2(path ?? ":memory:", &handle, flags, nil) == SQLITE_OK, let handle else {
             let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open it"
             sqlite3_close(handle)
-            throw AuditLog.Failure(description: "the state file \(path ?? ":memory:") cannot be opened: \(message); choose another --state")
+            throw AuditLog.Failure(
+                description: "the state file \(path ?? ":memory:") cannot be opened: \(message); choose another --state"
+            )
         }
         let schema = """
             PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;
@@ -36,11 +38,17 @@ struct AuditStore: @unchecked Sendable {
             CREATE INDEX IF NOT EXISTS events_kind ON events (kind, outcome);
             """
         var insert: OpaquePointer?
-        let sql = "INSERT INTO events (id, at, component, kind, subject, outcome, reason, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-        guard sqlite3_exec(handle, schema, nil, nil, nil) == SQLITE_OK, sqlite3_prepare_v2(handle, sql, -1, &insert, nil) == SQLITE_OK, let insert else {
+        let sql =
+            "INSERT INTO events (id, at, component, kind, subject, outcome, reason, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+        guard sqlite3_exec(handle, schema, nil, nil, nil) == SQLITE_OK,
+            sqlite3_prepare_v2(handle, sql, -1, &insert, nil) == SQLITE_OK, let insert
+        else {
             let message = String(cString: sqlite3_errmsg(handle))
             sqlite3_close_v2(handle)
-            throw AuditLog.Failure(description: "the state file \(path ?? ":memory:") is not an audit log: \(message); choose another --state")
+            throw AuditLog.Failure(
+                description:
+                    "the state file \(path ?? ":memory:") is not an audit log: \(message); choose another --state"
+            )
         }
         self.handle = handle
         self.insert = insert
@@ -64,8 +72,11 @@ struct AuditStore: @unchecked Sendable {
         for event in events {
             let details = JSONValue.object(event.details.mapValues(JSONValue.string)).text
             sqlite3_bind_int64(self.insert, 1, event.id)
-            for (index, text) in [AuditEvent.timeFormat.format(event.time), event.component, event.kind.rawValue, event.subject, event.outcome,
-                                  event.reason, details].enumerated() {
+            for (index, text) in [
+                AuditEvent.timeFormat.format(event.time), event.component, event.kind.rawValue, event.subject,
+                event.outcome,
+                event.reason, details,
+            ].enumerated() {
                 sqlite3_bind_text(self.insert, Int32(index + 2), text, -1, Self.transient)
             }
             sqlite3_step(self.insert)
@@ -89,9 +100,18 @@ struct AuditStore: @unchecked Sendable {
     func events(_ query: AuditQuery) -> [AuditEvent] {
         var sql = "SELECT id, at, component, kind, subject, outcome, reason, details FROM events WHERE id > ?"
         var parameters = [String(query.after)]
-        if let kind = query.kind { sql += " AND kind = ?"; parameters.append(kind.rawValue) }
-        if let component = query.component { sql += " AND component = ? COLLATE NOCASE"; parameters.append(component) }
-        if let outcome = query.outcome { sql += " AND outcome = ?"; parameters.append(outcome) }
+        if let kind = query.kind {
+            sql += " AND kind = ?"
+            parameters.append(kind.rawValue)
+        }
+        if let component = query.component {
+            sql += " AND component = ? COLLATE NOCASE"
+            parameters.append(component)
+        }
+        if let outcome = query.outcome {
+            sql += " AND outcome = ?"
+            parameters.append(outcome)
+        }
         if let text = query.containing {
             sql += " AND (instr(subject, ?) OR instr(reason, ?) OR instr(details, ?))"
             parameters += [text, text, text]
@@ -101,10 +121,22 @@ struct AuditStore: @unchecked Sendable {
         self.select(sql, parameters) { row in
             let text = { (column: Int32) in sqlite3_column_text(row, column).map { String(cString: $0) } ?? "" }
             guard let kind = AuditEvent.Kind(rawValue: text(3)) else { return }
-            let details = ((try? JSONValue(parsing: Array(text(7).utf8)))?.objectValue ?? [:]).compactMapValues(\.stringValue)
+            let details = ((try? JSONValue(parsing: Array(text(7).utf8)))?.objectValue ?? [:]).compactMapValues(
+                \.stringValue
+            )
             let time = (try? AuditEvent.timeFormat.parse(text(1))) ?? Date(timeIntervalSince1970: 0)
-            events.append(AuditEvent(id: sqlite3_column_int64(row, 0), time: time, component: text(2), kind: kind, subject: text(4),
-                                     outcome: text(5), reason: text(6), details: details))
+            events.append(
+                AuditEvent(
+                    id: sqlite3_column_int64(row, 0),
+                    time: time,
+                    component: text(2),
+                    kind: kind,
+                    subject: text(4),
+                    outcome: text(5),
+                    reason: text(6),
+                    details: details
+                )
+            )
         }
         return events
     }
@@ -121,7 +153,9 @@ struct AuditStore: @unchecked Sendable {
         var statement: OpaquePointer?
         guard sqlite3_prepare_v2(self.handle, sql, -1, &statement, nil) == SQLITE_OK, let statement else { return }
         defer { sqlite3_finalize(statement) }
-        for (index, parameter) in parameters.enumerated() { sqlite3_bind_text(statement, Int32(index + 1), parameter, -1, Self.transient) }
+        for (index, parameter) in parameters.enumerated() {
+            sqlite3_bind_text(statement, Int32(index + 1), parameter, -1, Self.transient)
+        }
         while sqlite3_step(statement) == SQLITE_ROW { row(statement) }
     }
 }

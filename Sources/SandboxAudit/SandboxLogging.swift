@@ -8,7 +8,10 @@ import Logging
 public enum SandboxLogging {
     public static let levelVariable = "SANDBOX_LOG_LEVEL"
 
-    public static func defaultLogger(label: String = "cloudsandbox", environment: [String: String] = ProcessInfo.processInfo.environment) -> Logger {
+    public static func defaultLogger(
+        label: String = "cloudsandbox",
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> Logger {
         var logger = Logger(label: label)
         logger.logLevel = self.level(environment: environment)
         return logger

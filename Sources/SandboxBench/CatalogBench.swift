@@ -16,7 +16,9 @@ enum CatalogBench {
             report.add([entry.id, result.passed ? "yes" : "NO", format(result.seconds)])
         }
         report.print()
-        print("\n\(catalog.entries.count) entries one at a time: \(format(total)) s in all, \(format(total / Double(max(1, catalog.entries.count)))) s per entry on average")
+        print(
+            "\n\(catalog.entries.count) entries one at a time: \(format(total)) s in all, \(format(total / Double(max(1, catalog.entries.count)))) s per entry on average"
+        )
         var parallel = Report(["entries at once", "wall s", "speed-up over 1 at a time", "all hold"])
         var one: Double?
         for width in [1, 2, 4, 8] {
@@ -24,7 +26,9 @@ enum CatalogBench {
             let reports = try await runner.runAll(catalog.entries, parallel: width)
             let wall = Date().timeIntervalSince(started)
             one = one ?? wall
-            parallel.add([String(width), format(wall), format(one.map { $0 / wall }), reports.allSatisfy(\.passed) ? "yes" : "NO"])
+            parallel.add([
+                String(width), format(wall), format(one.map { $0 / wall }), reports.allSatisfy(\.passed) ? "yes" : "NO",
+            ])
         }
         print()
         parallel.print()
@@ -37,6 +41,8 @@ enum CatalogBench {
             seconds.append(Date().timeIntervalSince(started))
             if found.ids != [entry.id] { print("diagnose \(entry.id): found \(found.ids)") }
         }
-        print("\nsandbox diagnose on \(seconds.count) broken topologies: median \(format(Measure.median(seconds))) s, slowest \(format(seconds.max())) s")
+        print(
+            "\nsandbox diagnose on \(seconds.count) broken topologies: median \(format(Measure.median(seconds))) s, slowest \(format(seconds.max())) s"
+        )
     }
 }

@@ -14,11 +14,19 @@ enum HTTPBench {
     static let duration = 3
 
     static func run(logger: Logger) async throws {
-        guard Self.executable("wrk") != nil else { return print("HTTP table: not measured (wrk is not installed; `make bench` installs it)") }
+        guard Self.executable("wrk") != nil else {
+            return print("HTTP table: not measured (wrk is not installed; `make bench` installs it)")
+        }
         let nginx = try? NginxAnchor.start()
         defer { nginx?.stop() }
-        let hello = try await RunningService(HTTPListener(responder: Router().get("/hello") { _, _ in "hello" }.buildResponder(), host: "127.0.0.1", logger: logger),
-                                             logger: logger)
+        let hello = try await RunningService(
+            HTTPListener(
+                responder: Router().get("/hello") { _, _ in "hello" }.buildResponder(),
+                host: "127.0.0.1",
+                logger: logger
+            ),
+            logger: logger
+        )
         var (topology, base) = try TopologyLoader.load(path: "Sandbox/default.yaml")
         for index in (topology.functions ?? []).indices where topology.functions?[index].builtin?.sql != nil {
             topology.functions?[index].builtin?.sql?.statements = [.init(sql: "SELECT 1")]
@@ -34,33 +42,53 @@ enum HTTPBench {
                 ("HTTP API → built-in SQL `SELECT 1` via the proxy (password)", api + "/password"),
                 ("AWS endpoint, unsigned request (403)", sandbox.endpoints.aws.map { $0.endpoint + "/" }),
             ]
-            var report = Report(["HTTP, wrk \(Self.duration) s each", "1 connection (req/s)", "p50 ms", "16 connections (req/s)", "vs nginx", "vs echo"])
+            var report = Report([
+                "HTTP, wrk \(Self.duration) s each", "1 connection (req/s)", "p50 ms", "16 connections (req/s)",
+                "vs nginx", "vs echo",
+            ])
             var figures: [String: (Double, Double)] = [:]
             for (label, url) in targets {
-                guard let url else { report.add([label, "not measured (no nginx)", "-", "-", "-", "-"]); continue }
+                guard let url else {
+                    report.add([label, "not measured (no nginx)", "-", "-", "-", "-"])
+                    continue
+                }
                 let one = try await Self.wrk(url, threads: 1, connections: 1)
                 let sixteen = try await Self.wrk(url, threads: 2, connections: 16)
                 figures[label] = (one.rate, sixteen.rate)
                 let nginxRate = figures[targets[0].0]?.1
                 let echoRate = figures[targets[3].0]?.1
-                report.add([label, format(one.rate), format(one.p50Millis), format(sixteen.rate), format(nginxRate.map { sixteen.rate / $0 }),
-                            format(echoRate.map { sixteen.rate / $0 })])
+                report.add([
+                    label, format(one.rate), format(one.p50Millis), format(sixteen.rate),
+                    format(nginxRate.map { sixteen.rate / $0 }),
+                    format(echoRate.map { sixteen.rate / $0 }),
+                ])
             }
             report.print()
         }
         await hello.stop()
     }
 
-    struct WrkResult { var rate: Double; var p50Millis: Double? }
+    struct WrkResult {
+        var rate: Double
+        var p50Millis: Double?
+    }
 
     /// `wrk --latency -tT -cC -dDs url`: requests per second and the median latency.
     static func wrk(_ url: String, threads: Int, connections: Int) async throws -> WrkResult {
-        let result = try await Subprocess.runOffThread(["wrk", "--latency", "-t\(threads)", "-c\(connections)", "-d\(Self.duration)s", url])
+        let result = try await Subprocess.runOffThread([
+            "wrk", "--latency", "-t\(threads)", "-c\(connections)", "-d\(Self.duration)s", url,
+        ])
         let lines = result.stdout.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
-        guard let rate = lines.first(where: { $0.hasPrefix("Requests/sec:") }).flatMap({ Double($0.dropFirst("Requests/sec:".count).trimmingCharacters(in: .whitespaces)) }) else {
+        guard
+            let rate = lines.first(where: { $0.hasPrefix("Requests/sec:") }).flatMap({
+                Double($0.dropFirst("Requests/sec:".count).trimmingCharacters(in: .whitespaces))
+            })
+        else {
             throw BenchFailure("wrk \(url): \(result.stdout) \(result.stderr)")
         }
-        let p50 = lines.first { $0.hasPrefix("50%") }.flatMap { Self.milliseconds(String($0.dropFirst(3)).trimmingCharacters(in: .whitespaces)) }
+        let p50 = lines.first { $0.hasPrefix("50%") }.flatMap {
+            Self.milliseconds(String($0.dropFirst(3)).trimmingCharacters(in: .whitespaces))
+        }
         return WrkResult(rate: rate, p50Millis: p50)
     }
 
@@ -74,7 +102,10 @@ enum HTTPBench {
 
     /// Where `program` is installed: on PATH, or in /usr/sbin (nginx), which a non-root PATH may lack.
     static func executable(_ program: String) -> String? {
-        let folders: [String] = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin").split(separator: ":").map(String.init) + ["/usr/sbin"]
+        let folders: [String] =
+            (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin").split(separator: ":").map(String.init) + [
+                "/usr/sbin"
+            ]
         return folders.map { "\($0)/\(program)" }
             .first { FileManager.default.isExecutableFile(atPath: $0) }
     }
@@ -88,9 +119,16 @@ struct NginxAnchor {
 
     static func start() throws -> NginxAnchor {
         guard let nginx = HTTPBench.executable("nginx") else { throw BenchFailure("nginx is not installed") }
-        let folder = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("bench-nginx-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: folder.appendingPathComponent("www"), withIntermediateDirectories: true)
-        try Data(#"{"message":"hello","items":[1,2,3]}"#.utf8).write(to: folder.appendingPathComponent("www/hello.json"))
+        let folder = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent(
+            "bench-nginx-\(UUID().uuidString.prefix(8))"
+        )
+        try FileManager.default.createDirectory(
+            at: folder.appendingPathComponent("www"),
+            withIntermediateDirectories: true
+        )
+        try Data(#"{"message":"hello","items":[1,2,3]}"#.utf8).write(
+            to: folder.appendingPathComponent("www/hello.json")
+        )
         let port = LoopbackPort.free()
         let configuration = """
             daemon off; worker_processes 2; pid \(folder.path)/nginx.pid; error_log \(folder.path)/error.log;

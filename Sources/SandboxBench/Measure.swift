@@ -3,7 +3,12 @@ import Foundation
 /// Timing helpers: every loop is bounded in count and in time.
 enum Measure {
     /// Runs `body` until `count` iterations or `seconds` pass (after `warmup` untimed ones); returns per second.
-    static func rate(count: Int = 3_000, seconds: Double = 2, warmup: Int = 50, _ body: () throws -> Void) rethrows -> Double {
+    static func rate(
+        count: Int = 3_000,
+        seconds: Double = 2,
+        warmup: Int = 50,
+        _ body: () throws -> Void
+    ) rethrows -> Double {
         for _ in 0..<warmup { try body() }
         let clock = ContinuousClock()
         let start = clock.now
@@ -15,7 +20,12 @@ enum Measure {
         return Double(done) / Self.seconds(clock.now - start)
     }
 
-    static func rate(count: Int = 3_000, seconds: Double = 2, warmup: Int = 50, _ body: @Sendable () async throws -> Void) async rethrows -> Double {
+    static func rate(
+        count: Int = 3_000,
+        seconds: Double = 2,
+        warmup: Int = 50,
+        _ body: @Sendable () async throws -> Void
+    ) async rethrows -> Double {
         for _ in 0..<warmup { try await body() }
         let clock = ContinuousClock()
         let start = clock.now
@@ -28,15 +38,21 @@ enum Measure {
     }
 
     /// The median duration of `runs` runs of `body`, in milliseconds.
-    static func medianMilliseconds(runs: Int, _ body: @escaping @Sendable () async throws -> Void) async throws -> Double {
+    static func medianMilliseconds(
+        runs: Int,
+        _ body: @escaping @Sendable () async throws -> Void
+    ) async throws -> Double {
         try await Self.interleavedMedianMilliseconds(runs: runs, [body])[0]
     }
 
     /// The median durations, in milliseconds, of `runs` runs of each of `bodies`, taken in turn (one run of each, then
     /// the next round), so that the machine's slow and fast moments fall on every case alike; `untimed(i)` runs before
     /// each run of `bodies[i]`, outside the measurement.
-    static func interleavedMedianMilliseconds(runs: Int, untimed: @Sendable (Int) async throws -> Void = { _ in },
-                                              _ bodies: [@Sendable () async throws -> Void]) async throws -> [Double] {
+    static func interleavedMedianMilliseconds(
+        runs: Int,
+        untimed: @Sendable (Int) async throws -> Void = { _ in },
+        _ bodies: [@Sendable () async throws -> Void]
+    ) async throws -> [Double] {
         var samples = Array(repeating: [Double](), count: bodies.count)
         let clock = ContinuousClock()
         for _ in 0..<runs {
@@ -70,7 +86,10 @@ struct Report {
         let all = [self.header] + self.rows
         let widths = self.header.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
         for (index, row) in all.enumerated() {
-            Swift.print(row.enumerated().map { $0.element.padding(toLength: widths[$0.offset], withPad: " ", startingAt: 0) }.joined(separator: "  "))
+            Swift.print(
+                row.enumerated().map { $0.element.padding(toLength: widths[$0.offset], withPad: " ", startingAt: 0) }
+                    .joined(separator: "  ")
+            )
             if index == 0 { Swift.print(widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")) }
         }
     }

@@ -1,10 +1,10 @@
-import SandboxSigV4
 import CloudSandbox
 import Foundation
 import Logging
-import SandboxTesting
 import SandboxMySQLNIO
 import SandboxMySQLWire
+import SandboxSigV4
+import SandboxTesting
 
 /// What the RDS Proxy costs: per-query latency through it versus straight to the instance (p50, p99), the
 /// throughput ratio, logins per second with IAM tokens versus passwords. (Memory per idle client is the scale
@@ -13,23 +13,54 @@ enum ProxyBench {
     /// The roles the proxy benches run with: proxy-role reads every secret, app-role may rds-db:connect anywhere.
     static var roles: Topology.IAM {
         let trust = { (service: String) in
-            JSONText(#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"\#(service)"},"Action":"sts:AssumeRole"}]}"#)
+            JSONText(
+                #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"\#(service)"},"Action":"sts:AssumeRole"}]}"#
+            )
         }
         return .init(roles: [
-            .init(name: "proxy-role", trustPolicy: trust("rds.amazonaws.com"),
-                  policies: ["read": #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"secretsmanager:GetSecretValue","Resource":"*"}]}"#]),
-            .init(name: "app-role", trustPolicy: trust("lambda.amazonaws.com"),
-                  policies: ["connect": #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"rds-db:connect","Resource":"*"}]}"#]),
+            .init(
+                name: "proxy-role",
+                trustPolicy: trust("rds.amazonaws.com"),
+                policies: [
+                    "read":
+                        #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"secretsmanager:GetSecretValue","Resource":"*"}]}"#
+                ]
+            ),
+            .init(
+                name: "app-role",
+                trustPolicy: trust("lambda.amazonaws.com"),
+                policies: [
+                    "connect":
+                        #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"rds-db:connect","Resource":"*"}]}"#
+                ]
+            ),
         ])
     }
 
     static func run(logger: Logger) async throws {
         let topology = Topology(
-            databases: [.init(id: "db", users: [.init(name: "app", password: "app-pw", plugin: .nativePassword)], databases: ["app"], maxConnections: 200, tls: .disabled)],
+            databases: [
+                .init(
+                    id: "db",
+                    users: [.init(name: "app", password: "app-pw", plugin: .nativePassword)],
+                    databases: ["app"],
+                    maxConnections: 200,
+                    tls: .disabled
+                )
+            ],
             iam: ProxyBench.roles,
             secrets: [.init(name: "db/app", database: .init(instance: "db", user: "app"))],
-            proxies: [.init(name: "iam", role: "proxy-role", auth: [.init(secret: "db/app", iamAuth: .required)], target: "db", requireTLS: true),
-                      .init(name: "pw", role: "proxy-role", auth: [.init(secret: "db/app")], target: "db")])
+            proxies: [
+                .init(
+                    name: "iam",
+                    role: "proxy-role",
+                    auth: [.init(secret: "db/app", iamAuth: .required)],
+                    target: "db",
+                    requireTLS: true
+                ),
+                .init(name: "pw", role: "proxy-role", auth: [.init(secret: "db/app")], target: "db"),
+            ]
+        )
         let sandbox = try await Sandbox.start(topology, logger: logger)
         return try await withSandbox(sandbox) { sandbox in
             let database = sandbox.endpoints.databases["db"]!
@@ -37,7 +68,11 @@ enum ProxyBench {
             let iam = sandbox.endpoints.proxies!["iam"]!
             let login = MySQLClientConfiguration(username: "app", password: "app-pw", database: "app", tls: .disabled)
 
-            let direct = try await MySQLConnection.connect(host: database.host, port: database.port, configuration: login)
+            let direct = try await MySQLConnection.connect(
+                host: database.host,
+                port: database.port,
+                configuration: login
+            )
             let proxied = try await MySQLConnection.connect(host: pw.host, port: pw.port, configuration: login)
             let directLatency = try await Self.latencies(direct)
             let proxiedLatency = try await Self.latencies(proxied)
@@ -48,23 +83,51 @@ enum ProxyBench {
 
             let credentials = sandbox.endpoints.credentials!["app-role"]!
             let keys = credentials.awsCredentials
-            let tls = try MySQLConnection.TLS.trusting(caPEM: String(contentsOfFile: iam.caBundle, encoding: .utf8), serverHostname: iam.endpoint)
+            let tls = try MySQLConnection.TLS.trusting(
+                caPEM: String(contentsOfFile: iam.caBundle, encoding: .utf8),
+                serverHostname: iam.endpoint
+            )
             let passwordLogins = try await Measure.rate(count: 1_000) {
                 await (try await MySQLConnection.connect(host: pw.host, port: pw.port, configuration: login)).close()
             }
             let iamLogins = try await Measure.rate(count: 1_000) {
-                let token = RDSAuthToken.generate(host: iam.endpoint, port: 3306, region: "us-east-1", user: "app", credentials: keys)
-                await (try await MySQLConnection.connect(host: iam.host, port: iam.port,
-                                                         configuration: .init(username: "app", password: token, database: "app", tls: .required), tls: tls)).close()
+                let token = RDSAuthToken.generate(
+                    host: iam.endpoint,
+                    port: 3306,
+                    region: "us-east-1",
+                    user: "app",
+                    credentials: keys
+                )
+                await
+                    (try await MySQLConnection.connect(
+                        host: iam.host,
+                        port: iam.port,
+                        configuration: .init(username: "app", password: token, database: "app", tls: .required),
+                        tls: tls
+                    )).close()
             }
 
             var report = Report(["RDS Proxy (our client, sequential)", "direct", "through the proxy", "proxy / direct"])
-            report.add(["SELECT 1 latency p50 (µs)", format(directLatency.p50), format(proxiedLatency.p50), format(proxiedLatency.p50 / directLatency.p50)])
-            report.add(["SELECT 1 latency p99 (µs)", format(directLatency.p99), format(proxiedLatency.p99), format(proxiedLatency.p99 / directLatency.p99)])
-            report.add(["SELECT 1 per second", format(directLatency.rate), format(proxiedLatency.rate), format(proxiedLatency.rate / directLatency.rate)])
-            report.add(["SELECT 1 per second, 16 clients", format(directConcurrent), format(proxiedConcurrent), format(proxiedConcurrent / directConcurrent)])
+            report.add([
+                "SELECT 1 latency p50 (µs)", format(directLatency.p50), format(proxiedLatency.p50),
+                format(proxiedLatency.p50 / directLatency.p50),
+            ])
+            report.add([
+                "SELECT 1 latency p99 (µs)", format(directLatency.p99), format(proxiedLatency.p99),
+                format(proxiedLatency.p99 / directLatency.p99),
+            ])
+            report.add([
+                "SELECT 1 per second", format(directLatency.rate), format(proxiedLatency.rate),
+                format(proxiedLatency.rate / directLatency.rate),
+            ])
+            report.add([
+                "SELECT 1 per second, 16 clients", format(directConcurrent), format(proxiedConcurrent),
+                format(proxiedConcurrent / directConcurrent),
+            ])
             report.print()
-            print("logins per second through the proxy: password \(format(passwordLogins)), IAM token over TLS \(format(iamLogins)) (ratio \(format(iamLogins / passwordLogins)))")
+            print(
+                "logins per second through the proxy: password \(format(passwordLogins)), IAM token over TLS \(format(iamLogins)) (ratio \(format(iamLogins / passwordLogins)))"
+            )
         }
     }
 
@@ -80,13 +143,23 @@ enum ProxyBench {
             samples.append(Measure.seconds(clock.now - begin) * 1e6)
         }
         let sorted = samples.sorted()
-        return (sorted[sorted.count / 2], sorted[min(sorted.count - 1, sorted.count * 99 / 100)], Double(samples.count) / Measure.seconds(clock.now - start))
+        return (
+            sorted[sorted.count / 2], sorted[min(sorted.count - 1, sorted.count * 99 / 100)],
+            Double(samples.count) / Measure.seconds(clock.now - start)
+        )
     }
 
     /// SELECT 1 from 16 connections at once for 2 s (each ≤ 20,000 queries): queries per second in all.
-    static func concurrentRate(host: String, port: Int, login: MySQLClientConfiguration, clients: Int = 16) async throws -> Double {
+    static func concurrentRate(
+        host: String,
+        port: Int,
+        login: MySQLClientConfiguration,
+        clients: Int = 16
+    ) async throws -> Double {
         var connections: [MySQLConnection] = []
-        for _ in 0..<clients { connections.append(try await MySQLConnection.connect(host: host, port: port, configuration: login)) }
+        for _ in 0..<clients {
+            connections.append(try await MySQLConnection.connect(host: host, port: port, configuration: login))
+        }
         let clock = ContinuousClock()
         let start = clock.now
         let total = try await withThrowingTaskGroup(of: Int.self) { group in
@@ -110,7 +183,8 @@ enum ProxyBench {
     /// VmRSS from /proc/self/status, in KiB (0 where unavailable).
     static func residentKiB() -> Int {
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }) else { return 0 }
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") })
+        else { return 0 }
         return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") ?? 0
     }
 }

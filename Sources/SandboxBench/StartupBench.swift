@@ -13,8 +13,15 @@ enum StartupBench {
         let clock = ContinuousClock()
         // Memory in fresh processes of this bench: in this one, memory earlier parts freed would hold a new sandbox.
         for part in ["one", "fifty"] {
-            let child = try await Subprocess.runOffThread([Self.executable], environment: ProcessInfo.processInfo.environment.merging(["BENCH_CHILD": part]) { $1 })
-            print(child.status == 0 ? child.stdout.trimmingCharacters(in: .whitespacesAndNewlines) : "memory (\(part)): not measured (\(child.stderr))")
+            let child = try await Subprocess.runOffThread(
+                [Self.executable],
+                environment: ProcessInfo.processInfo.environment.merging(["BENCH_CHILD": part]) { $1 }
+            )
+            print(
+                child.status == 0
+                    ? child.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+                    : "memory (\(part)): not measured (\(child.stderr))"
+            )
         }
 
         var samples: [Double] = []
@@ -24,13 +31,17 @@ enum StartupBench {
             samples.append(Measure.seconds(clock.now - began) * 1000)
             await sandbox.shutdown()
         }
-        print("default topology, Sandbox.start until every endpoint listens: median \(format(Measure.median(samples))) ms (of 5: "
-              + samples.map { format($0) }.joined(separator: ", ") + ")")
+        print(
+            "default topology, Sandbox.start until every endpoint listens: median \(format(Measure.median(samples))) ms (of 5: "
+                + samples.map { format($0) }.joined(separator: ", ") + ")"
+        )
 
         let sequence = clock.now
         for _ in 0..<20 { try await start().shutdown() }
         let sequenceSeconds = Measure.seconds(clock.now - sequence)
-        print("20 started and stopped in sequence: \(format(sequenceSeconds)) s, \(format(sequenceSeconds * 1000 / 20)) ms each")
+        print(
+            "20 started and stopped in sequence: \(format(sequenceSeconds)) s, \(format(sequenceSeconds * 1000 / 20)) ms each"
+        )
     }
 
     /// `BENCH_CHILD=one`: the resident memory the first idle default sandbox of a fresh process takes (with the
@@ -54,11 +65,15 @@ enum StartupBench {
         for sandbox in others + [first] { await sandbox.shutdown() }
         let mib = { (kib: Int) in format(Double(kib) / 1024) }
         if part == "one" {
-            print("one idle default sandbox, fresh process: \(mib(withFirst - empty)) MiB resident (the first, with the process's one-time costs), "
-                  + "\(mib(withOthers - withFirst)) MiB for a second beside it")
+            print(
+                "one idle default sandbox, fresh process: \(mib(withFirst - empty)) MiB resident (the first, with the process's one-time costs), "
+                    + "\(mib(withOthers - withFirst)) MiB for a second beside it"
+            )
         } else {
-            print("50 side by side in one process (beside a first): started in \(format(startSeconds)) s (\(format(startSeconds * 1000 / 50)) ms each), "
-                  + "\(mib(withOthers - withFirst)) MiB resident for all, \(format(Double(withOthers - withFirst) / 1024 / 50)) MiB each")
+            print(
+                "50 side by side in one process (beside a first): started in \(format(startSeconds)) s (\(format(startSeconds * 1000 / 50)) ms each), "
+                    + "\(mib(withOthers - withFirst)) MiB resident for all, \(format(Double(withOthers - withFirst) / 1024 / 50)) MiB each"
+            )
         }
     }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CloudSandbox
 import Foundation
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -9,16 +10,22 @@ import FoundationNetworking
 /// holds, with its proxies' target health, from its control API.
 struct DescribeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "describe", abstract: "Describe a running sandbox's proxies (with target health), secrets, roles, security groups, functions and APIs.")
+        commandName: "describe",
+        abstract:
+            "Describe a running sandbox's proxies (with target health), secrets, roles, security groups, functions and APIs."
+    )
 
-    @Argument(help: "Only this: proxies, targets, secrets, roles, security-groups, functions or apis.") var what: String?
+    @Argument(help: "Only this: proxies, targets, secrets, roles, security-groups, functions or apis.") var what:
+        String?
     @Flag(help: "JSON, by section and name.") var json = false
     @OptionGroup var sandbox: RunningSandbox
 
     func run() async throws {
         let section = try self.what.map { what in
             guard let section = SandboxDescription.Section(rawValue: what) else {
-                throw ValidationError("'\(what)' is not something to describe; use one of \(SandboxDescription.Section.allCases.map(\.rawValue).sorted().joined(separator: ", "))")
+                throw ValidationError(
+                    "'\(what)' is not something to describe; use one of \(SandboxDescription.Section.allCases.map(\.rawValue).sorted().joined(separator: ", "))"
+                )
             }
             return section
         }

@@ -1,13 +1,17 @@
 import ArgumentParser
 import CloudSandbox
 import Foundation
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
 
 /// `sandbox failover CLUSTER [--to INSTANCE] [--wait]`: FailoverDBCluster on a running sandbox's cluster.
 struct FailoverCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "failover", abstract: "Fail a running sandbox's cluster over to a reader (FailoverDBCluster).")
+    static let configuration = CommandConfiguration(
+        commandName: "failover",
+        abstract: "Fail a running sandbox's cluster over to a reader (FailoverDBCluster)."
+    )
 
     @Argument(help: "The cluster id.") var cluster: String
     @Option(help: "The reader to promote (default: the first reader).") var to: String?
@@ -23,7 +27,9 @@ struct FailoverCommand: AsyncParsableCommand {
         let (data, response) = try await URLSession.shared.data(for: request)
         guard (response as? HTTPURLResponse)?.statusCode == 200 else {
             // RDS refused (no such cluster, a failover under way): its error, exit 1.
-            let refusal = (try? JSONDecoder().decode(ControlError.self, from: data))?.description ?? String(decoding: data, as: UTF8.self)
+            let refusal =
+                (try? JSONDecoder().decode(ControlError.self, from: data))?.description
+                ?? String(decoding: data, as: UTF8.self)
             FileHandle.standardError.write(Data("\(refusal)\n".utf8))
             throw ExitCode(1)
         }
@@ -32,7 +38,9 @@ struct FailoverCommand: AsyncParsableCommand {
         for _ in 0..<3_000 {
             try await Task.sleep(for: .milliseconds(100))
             let (data, _) = try await URLSession.shared.data(from: URL(string: base + "/sandbox/clusters")!)
-            guard let cluster = try JSONDecoder().decode([String: ClusterSummary].self, from: data)[self.cluster], cluster.isAvailable else { continue }
+            guard let cluster = try JSONDecoder().decode([String: ClusterSummary].self, from: data)[self.cluster],
+                cluster.isAvailable
+            else { continue }
             print(try ControlJSON.text(cluster))
             return
         }

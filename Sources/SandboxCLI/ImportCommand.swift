@@ -9,7 +9,9 @@ import Yams
 /// stderr): what `up` would run, to read, edit (bind code to a function) and keep.
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "import", abstract: "Print the topology a CloudFormation/SAM template or Terraform JSON becomes (warnings on stderr).")
+        commandName: "import",
+        abstract: "Print the topology a CloudFormation/SAM template or Terraform JSON becomes (warnings on stderr)."
+    )
 
     @Argument(help: "A CloudFormation/SAM template or `terraform show -json` output.") var path: String
     @OptionGroup var source: TopologyArguments
@@ -30,7 +32,18 @@ extension Topology {
     /// Every password and secret value replaced by a placeholder.
     mutating func redactSecrets() {
         let hidden = Redacted.text
-        let redacted = { (users: [DatabaseInstance.User]) in users.map { DatabaseInstance.User(name: $0.name, password: hidden, plugin: $0.plugin, method: $0.method, roles: $0.roles, host: $0.host) } }
+        let redacted = { (users: [DatabaseInstance.User]) in
+            users.map {
+                DatabaseInstance.User(
+                    name: $0.name,
+                    password: hidden,
+                    plugin: $0.plugin,
+                    method: $0.method,
+                    roles: $0.roles,
+                    host: $0.host
+                )
+            }
+        }
         self.databases = self.databases.map { database in
             var database = database
             database.users = redacted(database.users)

@@ -1,8 +1,8 @@
 import ArgumentParser
 import CloudSandbox
 import Foundation
-import SandboxMariaDBClient
 import SandboxJSON
+import SandboxMariaDBClient
 import SandboxPostgresNIO
 import SandboxPostgresWire
 import SandboxScenarios
@@ -10,11 +10,14 @@ import SandboxScenarios
 /// The login options `sql` and `token` share: who, and how.
 struct LoginOptions: ParsableArguments {
     @Option(help: "The database user.") var user: String
-    @Option(name: .customLong("as"), help: "Log in with an IAM token signed as this role or user of the sandbox.") var role: String?
+    @Option(name: .customLong("as"), help: "Log in with an IAM token signed as this role or user of the sandbox.")
+    var role: String?
     @Option(help: "Log in with this password instead.") var password: String?
 
     func probe(target: String) throws -> ConnectProbe {
-        guard (self.role == nil) != (self.password == nil) else { throw ValidationError("give exactly one of --as ROLE (an IAM token) and --password") }
+        guard (self.role == nil) != (self.password == nil) else {
+            throw ValidationError("give exactly one of --as ROLE (an IAM token) and --password")
+        }
         return ConnectProbe(target: target, user: self.user, iamRole: self.role, password: self.password)
     }
 }
@@ -24,7 +27,10 @@ struct LoginOptions: ParsableArguments {
 /// target's CA bundle), printed as `mariadb -B` does. Exits 1 with the server's error.
 struct SQLCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "sql", abstract: "Run statements through a proxy or on an instance of the running sandbox, as a role (IAM token) or with a password.")
+        commandName: "sql",
+        abstract:
+            "Run statements through a proxy or on an instance of the running sandbox, as a role (IAM token) or with a password."
+    )
 
     @Argument(help: "A proxy name, instance id or cluster id.") var target: String
     @OptionGroup var login: LoginOptions
@@ -48,9 +54,13 @@ struct SQLCommand: AsyncParsableCommand {
             do {
                 let result = try await MariaDB.offload { try connection.query(statement) }
                 if self.json {
-                    results.append(["columns": .array(result.columns.map(JSONValue.string)),
-                                    "rows": .array(result.rows.map { row in .array(row.map { $0.map(JSONValue.string) ?? .null }) }),
-                                    "affectedRows": .int(Int64(result.affectedRows))])
+                    results.append([
+                        "columns": .array(result.columns.map(JSONValue.string)),
+                        "rows": .array(
+                            result.rows.map { row in .array(row.map { $0.map(JSONValue.string) ?? .null }) }
+                        ),
+                        "affectedRows": .int(Int64(result.affectedRows)),
+                    ])
                 } else if !result.columns.isEmpty {
                     print(result.columns.joined(separator: "\t"))
                     for row in result.rows { print(row.map { $0 ?? "NULL" }.joined(separator: "\t")) }
@@ -79,9 +89,11 @@ struct SQLCommand: AsyncParsableCommand {
             if let error = result.error { try Self.fail(Self.psqlText(error)) }
             let rows = result.textRows
             if self.json {
-                results.append(["columns": .array(result.columns.map { .string($0.name) }),
-                                "rows": .array(rows.map { row in .array(row.map { $0.map(JSONValue.string) ?? .null }) }),
-                                "affectedRows": .int(result.affectedRows)])
+                results.append([
+                    "columns": .array(result.columns.map { .string($0.name) }),
+                    "rows": .array(rows.map { row in .array(row.map { $0.map(JSONValue.string) ?? .null }) }),
+                    "affectedRows": .int(result.affectedRows),
+                ])
             } else if !result.columns.isEmpty {
                 print(result.columns.map(\.name).joined(separator: "\t"))
                 for row in rows { print(row.map { $0 ?? "NULL" }.joined(separator: "\t")) }
@@ -107,7 +119,10 @@ struct SQLCommand: AsyncParsableCommand {
 /// for the proxy's (or instance's) endpoint on its engine's port (3306, 5432), signed with the role's credentials from
 /// the endpoints file.
 struct TokenCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "token", abstract: "Print an IAM auth token for a proxy or instance, signed as a role of the running sandbox.")
+    static let configuration = CommandConfiguration(
+        commandName: "token",
+        abstract: "Print an IAM auth token for a proxy or instance, signed as a role of the running sandbox."
+    )
 
     @Argument(help: "A proxy name, instance id or cluster id.") var target: String
     @Option(help: "The database user.") var user: String
@@ -116,10 +131,17 @@ struct TokenCommand: ParsableCommand {
 
     func run() throws {
         let endpoints = try self.sandbox.endpoints()
-        guard let address = endpoints.address(of: self.target) else { throw ValidationError("no proxy, instance or cluster '\(self.target)' in the running sandbox") }
+        guard let address = endpoints.address(of: self.target) else {
+            throw ValidationError("no proxy, instance or cluster '\(self.target)' in the running sandbox")
+        }
         do {
-            print(try endpoints.password(for: ConnectProbe(target: self.target, user: self.user, iamRole: self.role), endpoint: address.endpoint,
-                                         defaultPort: address.postgres ? 5432 : 3306))
+            print(
+                try endpoints.password(
+                    for: ConnectProbe(target: self.target, user: self.user, iamRole: self.role),
+                    endpoint: address.endpoint,
+                    defaultPort: address.postgres ? 5432 : 3306
+                )
+            )
         } catch {
             throw ValidationError(error.message)
         }

@@ -9,12 +9,22 @@ struct TopologyArguments: ParsableArguments {
     @Option(name: .customLong("param"), help: ArgumentHelp("A template parameter, K=V (repeatable).", valueName: "K=V"))
     var parameters: [String] = []
 
-    @Option(name: .customLong("operator"),
-            help: ArgumentHelp("Where this machine sits in an imported network: a function's name, SUBNET:SG,SG, or outside (default: the first VPC function's placement).",
-                               valueName: "PLACEMENT"))
+    @Option(
+        name: .customLong("operator"),
+        help: ArgumentHelp(
+            "Where this machine sits in an imported network: a function's name, SUBNET:SG,SG, or outside (default: the first VPC function's placement).",
+            valueName: "PLACEMENT"
+        )
+    )
     var operatorPlacement: String?
 
-    @Option(name: .customLong("function-env"), help: ArgumentHelp("An environment variable set on every imported function, K=V (repeatable), e.g. DB_CA_BUNDLE='${proxy-ca-bundle}'.", valueName: "K=V"))
+    @Option(
+        name: .customLong("function-env"),
+        help: ArgumentHelp(
+            "An environment variable set on every imported function, K=V (repeatable), e.g. DB_CA_BUNDLE='${proxy-ca-bundle}'.",
+            valueName: "K=V"
+        )
+    )
     var functionEnvironment: [String] = []
 
     @Option(help: "AWS::StackName of an imported template (default: its file name).")
@@ -22,9 +32,13 @@ struct TopologyArguments: ParsableArguments {
 
     var options: TopologySource.Options {
         get throws {
-            TopologySource.Options(parameters: try Self.pairs(self.parameters, option: "--param"),
-                                   operatorPlacement: self.operatorPlacement.map(TopologySource.OperatorPlacement.init(parsing:)) ?? .firstFunction,
-                                   stackName: self.stackName, environment: try Self.pairs(self.functionEnvironment, option: "--function-env"))
+            TopologySource.Options(
+                parameters: try Self.pairs(self.parameters, option: "--param"),
+                operatorPlacement: self.operatorPlacement.map(TopologySource.OperatorPlacement.init(parsing:))
+                    ?? .firstFunction,
+                stackName: self.stackName,
+                environment: try Self.pairs(self.functionEnvironment, option: "--function-env")
+            )
         }
     }
 
@@ -54,8 +68,13 @@ struct TopologyArguments: ParsableArguments {
 extension Topology {
     /// `1 database, 1 proxy, 1 function, 1 API`.
     var summary: String {
-        let counts = [("database", self.instances.count), ("proxy", self.proxies?.count ?? 0), ("function", self.functions?.count ?? 0),
-                      ("API", self.apis?.count ?? 0), ("secret", self.secrets?.count ?? 0), ("role", self.iam?.roles?.count ?? 0)]
-        return counts.filter { $0.1 > 0 }.map { "\($0.1) \($0.1 > 1 && $0.0 == "proxy" ? "proxie" : $0.0)\($0.1 == 1 ? "" : "s")" }.joined(separator: ", ")
+        let counts = [
+            ("database", self.instances.count), ("proxy", self.proxies?.count ?? 0),
+            ("function", self.functions?.count ?? 0),
+            ("API", self.apis?.count ?? 0), ("secret", self.secrets?.count ?? 0), ("role", self.iam?.roles?.count ?? 0),
+        ]
+        return counts.filter { $0.1 > 0 }.map {
+            "\($0.1) \($0.1 > 1 && $0.0 == "proxy" ? "proxie" : $0.0)\($0.1 == 1 ? "" : "s")"
+        }.joined(separator: ", ")
     }
 }

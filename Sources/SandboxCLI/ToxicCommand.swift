@@ -2,6 +2,7 @@ import ArgumentParser
 import CloudSandbox
 import Foundation
 import SandboxJSON
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -9,8 +10,10 @@ import FoundationNetworking
 /// `sandbox toxic ...`: faults on a running sandbox's listeners, through its Toxiproxy-compatible API.
 struct ToxicCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "toxic", abstract: "Add, remove and list faults (Toxiproxy's toxics) on a running sandbox.",
-        subcommands: [Add.self, Remove.self, List.self, Disable.self, Enable.self])
+        commandName: "toxic",
+        abstract: "Add, remove and list faults (Toxiproxy's toxics) on a running sandbox.",
+        subcommands: [Add.self, Remove.self, List.self, Disable.self, Enable.self]
+    )
 
     struct Target: ParsableArguments {
         @OptionGroup var sandbox: RunningSandbox
@@ -19,7 +22,9 @@ struct ToxicCommand: AsyncParsableCommand {
 
         func url(_ path: String) throws -> URL {
             let base = try self.sandbox.awsEndpoint()
-            let query = self.source.map { "?source=\($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? $0)" } ?? ""
+            let query =
+                self.source.map { "?source=\($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? $0)" }
+                ?? ""
             return URL(string: base + path + query)!
         }
 
@@ -37,10 +42,15 @@ struct ToxicCommand: AsyncParsableCommand {
     }
 
     struct Add: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add a toxic: TYPE is latency, bandwidth, slow_close, timeout, reset_peer, slicer or limit_data.")
+        static let configuration = CommandConfiguration(
+            abstract: "Add a toxic: TYPE is latency, bandwidth, slow_close, timeout, reset_peer, slicer or limit_data."
+        )
         @Argument(help: "The database id.") var listener: String
         @Argument(help: "The toxic type.") var type: String
-        @Argument(help: "Attributes as key=value (latency=300 jitter=20, rate=64, delay=500, timeout=1000, bytes=2048, average_size=8).")
+        @Argument(
+            help:
+                "Attributes as key=value (latency=300 jitter=20, rate=64, delay=500, timeout=1000, bytes=2048, average_size=8)."
+        )
         var attributes: [String] = []
         @Option(help: "upstream (client to server) or downstream.") var stream: String = "downstream"
         @Option(help: "The probability (0-1) that a connection gets the toxic.") var toxicity: Double = 1
@@ -51,11 +61,15 @@ struct ToxicCommand: AsyncParsableCommand {
             var values: [String: Int] = [:]
             for pair in self.attributes {
                 let parts = pair.split(separator: "=", maxSplits: 1)
-                guard parts.count == 2, let value = Int(parts[1]) else { throw ValidationError("'\(pair)' is not key=number") }
+                guard parts.count == 2, let value = Int(parts[1]) else {
+                    throw ValidationError("'\(pair)' is not key=number")
+                }
                 values[String(parts[0])] = value
             }
-            var body: [String: JSONValue] = ["type": .string(self.type), "stream": .string(self.stream), "toxicity": .double(self.toxicity),
-                                             "attributes": .object(values.mapValues { .int(Int64($0)) })]
+            var body: [String: JSONValue] = [
+                "type": .string(self.type), "stream": .string(self.stream), "toxicity": .double(self.toxicity),
+                "attributes": .object(values.mapValues { .int(Int64($0)) }),
+            ]
             body["name"] = self.name.map(JSONValue.string)
             try await self.target.send("POST", "/proxies/\(self.listener)/toxics", body: .object(body))
         }
@@ -66,7 +80,9 @@ struct ToxicCommand: AsyncParsableCommand {
         @Argument var listener: String
         @Argument var name: String
         @OptionGroup var target: Target
-        func run() async throws { try await self.target.send("DELETE", "/proxies/\(self.listener)/toxics/\(self.name)") }
+        func run() async throws {
+            try await self.target.send("DELETE", "/proxies/\(self.listener)/toxics/\(self.name)")
+        }
     }
 
     struct List: AsyncParsableCommand {
@@ -76,16 +92,22 @@ struct ToxicCommand: AsyncParsableCommand {
     }
 
     struct Disable: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Take a listener down: open connections reset, new ones refused.")
+        static let configuration = CommandConfiguration(
+            abstract: "Take a listener down: open connections reset, new ones refused."
+        )
         @Argument var listener: String
         @OptionGroup var target: Target
-        func run() async throws { try await self.target.send("POST", "/proxies/\(self.listener)", body: ["enabled": false]) }
+        func run() async throws {
+            try await self.target.send("POST", "/proxies/\(self.listener)", body: ["enabled": false])
+        }
     }
 
     struct Enable: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Bring a listener back up.")
         @Argument var listener: String
         @OptionGroup var target: Target
-        func run() async throws { try await self.target.send("POST", "/proxies/\(self.listener)", body: ["enabled": true]) }
+        func run() async throws {
+            try await self.target.send("POST", "/proxies/\(self.listener)", body: ["enabled": true])
+        }
     }
 }

@@ -7,9 +7,15 @@ import ServiceLifecycle
 
 /// `sandbox up [TOPOLOGY] [--endpoints-file PATH]`: runs a topology in the foreground until Ctrl-C.
 struct UpCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "up", abstract: "Start a topology in the foreground; Ctrl-C stops it.")
+    static let configuration = CommandConfiguration(
+        commandName: "up",
+        abstract: "Start a topology in the foreground; Ctrl-C stops it."
+    )
 
-    @Argument(help: "A topology (YAML), a CloudFormation/SAM template or `terraform show -json` output, told apart by content.")
+    @Argument(
+        help:
+            "A topology (YAML), a CloudFormation/SAM template or `terraform show -json` output, told apart by content."
+    )
     var topology: String = "Sandbox/default.yaml"
 
     @OptionGroup var source: TopologyArguments
@@ -20,7 +26,10 @@ struct UpCommand: AsyncParsableCommand {
     @Option(help: "Where certificates and CA bundles are written.")
     var stateDirectory: String = ".sandbox"
 
-    @Option(help: "The audit log's SQLite file (in memory when absent), readable with the sqlite3 CLI while the sandbox runs; one sandbox at a time.")
+    @Option(
+        help:
+            "The audit log's SQLite file (in memory when absent), readable with the sqlite3 CLI while the sandbox runs; one sandbox at a time."
+    )
     var state: String?
 
     @Option(help: "trace, debug, info, notice, warning, error or critical.")
@@ -37,23 +46,37 @@ struct UpCommand: AsyncParsableCommand {
         let loaded = try self.source.load(self.topology)
         let (topology, base) = (loaded.topology, loaded.baseDirectory)
         let service = SandboxService(
-            topology: topology, baseDirectory: base, stateDirectory: URL(fileURLWithPath: self.stateDirectory),
-            endpointsFile: self.endpointsFile, topologyPath: URL(fileURLWithPath: self.topology).standardizedFileURL.path,
-            auditFile: self.state, logger: logger
+            topology: topology,
+            baseDirectory: base,
+            stateDirectory: URL(fileURLWithPath: self.stateDirectory),
+            endpointsFile: self.endpointsFile,
+            topologyPath: URL(fileURLWithPath: self.topology).standardizedFileURL.path,
+            auditFile: self.state,
+            logger: logger
         ) { sandbox in
-            let report = EndpointsReport(sandbox.endpoints).text + "Endpoints file: \(self.endpointsFile). Press Ctrl-C to stop.\n"
+            let report =
+                EndpointsReport(sandbox.endpoints).text
+                + "Endpoints file: \(self.endpointsFile). Press Ctrl-C to stop.\n"
             FileHandle.standardOutput.write(Data(report.utf8))
         }
-        let group = ServiceGroup(configuration: .init(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        let group = ServiceGroup(
+            configuration: .init(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        )
         try await group.run()
     }
 }
 
 /// `sandbox validate TOPOLOGY`: checks a topology without starting it.
 struct ValidateCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "validate", abstract: "Check a topology file and say what is wrong.")
+    static let configuration = CommandConfiguration(
+        commandName: "validate",
+        abstract: "Check a topology file and say what is wrong."
+    )
 
-    @Argument(help: "A topology (YAML), a CloudFormation/SAM template or `terraform show -json` output, told apart by content.")
+    @Argument(
+        help:
+            "A topology (YAML), a CloudFormation/SAM template or `terraform show -json` output, told apart by content."
+    )
     var topology: String = "Sandbox/default.yaml"
 
     @OptionGroup var source: TopologyArguments

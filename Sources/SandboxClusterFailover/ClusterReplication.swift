@@ -1,9 +1,9 @@
-import SandboxTopology
 import Logging
 import NIOConcurrencyHelpers
 import NIOPosix
 import SandboxLifecycle
 import SandboxScriptedMySQL
+import SandboxTopology
 
 /// Asynchronous replication in a cluster with `replicaLagSeconds`: each transaction the writer commits queues for
 /// every other member and is applied there, in commit order, once the lag has passed. A promotion loses what the
@@ -30,7 +30,13 @@ package final class ClusterReplication: Sendable {
     private let queued: AsyncStream<Void>
     private let wake: AsyncStream<Void>.Continuation
 
-    package init(lag: Duration, members: [String: ScriptedMySQLServer], writer: String, clock: any SandboxClock = SystemClock(), logger: Logger) {
+    package init(
+        lag: Duration,
+        members: [String: ScriptedMySQLServer],
+        writer: String,
+        clock: any SandboxClock = SystemClock(),
+        logger: Logger
+    ) {
         self.lag = lag
         self.clock = clock
         self.members = members
@@ -81,7 +87,10 @@ package final class ClusterReplication: Sendable {
                 do {
                     try await server.apply(transaction)
                 } catch {
-                    self.logger.error("a replicated transaction failed on a reader", metadata: ["db.instance": "\(id)", "error": "\(error)"])
+                    self.logger.error(
+                        "a replicated transaction failed on a reader",
+                        metadata: ["db.instance": "\(id)", "error": "\(error)"]
+                    )
                 }
             }
         }

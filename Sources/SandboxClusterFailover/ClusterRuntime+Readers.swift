@@ -1,7 +1,7 @@
-import SandboxTopology
-import SandboxAWSCore
 import Foundation
+import SandboxAWSCore
 import SandboxRDSProxy
+import SandboxTopology
 
 /// What follows a cluster's writer besides its proxies: the DNS answers of its names (published to the hosts file
 /// the process functions' resolver reads) and its read-only proxy endpoints.
@@ -20,7 +20,10 @@ extension ClusterRuntime {
             do {
                 try Data(lines.utf8).write(to: self.hostsFile, options: .atomic)
             } catch {
-                self.logger.warning("the cluster names' DNS file cannot be written", metadata: ["file": "\(self.hostsFile.path)", "error": "\(error)"])
+                self.logger.warning(
+                    "the cluster names' DNS file cannot be written",
+                    metadata: ["file": "\(self.hostsFile.path)", "error": "\(error)"]
+                )
             }
             self.state.withLockedValue { $0.answers = answers }
         }
@@ -39,13 +42,20 @@ extension ClusterRuntime {
             // Its connections to the instance it leaves close (idle ones now, lent ones as they come back).
             proxy.targetFailingOver()
             guard let reader = candidates.first, let database = cluster.databases[reader] else { continue }
-            self.logger.info("read-only proxy endpoint moves", metadata: ["db.cluster": "\(id)", "db.reader": "\(reader)"])
+            self.logger.info(
+                "read-only proxy endpoint moves",
+                metadata: ["db.cluster": "\(id)", "db.reader": "\(reader)"]
+            )
             await proxy.retarget(Self.target(proxy.target, movedTo: reader, database))
         }
     }
 
     /// `target` with `instance`'s identity and address (its TLS name, the cluster endpoint's, stays).
-    package static func target(_ target: RDSProxyConfiguration.Target, movedTo instance: String, _ database: Endpoints.Database) -> RDSProxyConfiguration.Target {
+    package static func target(
+        _ target: RDSProxyConfiguration.Target,
+        movedTo instance: String,
+        _ database: Endpoints.Database
+    ) -> RDSProxyConfiguration.Target {
         var moved = target
         moved.instanceID = instance
         moved.host = database.host

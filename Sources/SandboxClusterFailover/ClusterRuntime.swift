@@ -1,13 +1,13 @@
-import SandboxTopology
-import SandboxAWSCore
 import Foundation
 import Logging
 import NIOConcurrencyHelpers
-import SandboxRDSProxy
+import SandboxAWSCore
 import SandboxAudit
+import SandboxRDSProxy
 import SandboxScriptedMySQL
-import ServiceLifecycle
+import SandboxTopology
 import SandboxVirtualNetwork
+import ServiceLifecycle
 
 /// The sandbox's Aurora-style clusters on the data plane: their instances, which is the writer, the proxies in
 /// front of them, and failover. As a `Service` of the sandbox, it runs replication and carries out each failover that
@@ -27,8 +27,14 @@ package final class ClusterRuntime: Service {
         /// With `replicaLagSeconds`: the members' replication (each on its own volume); nil: one shared volume.
         package var replication: ClusterReplication?
 
-        package init(spec: Topology.Cluster, endpoint: String, readerEndpoint: String, members: [String: any ClusterMember],
-                     databases: [String: Endpoints.Database], replication: ClusterReplication?) {
+        package init(
+            spec: Topology.Cluster,
+            endpoint: String,
+            readerEndpoint: String,
+            members: [String: any ClusterMember],
+            databases: [String: Endpoints.Database],
+            replication: ClusterReplication?
+        ) {
             self.spec = spec
             self.endpoint = endpoint
             self.readerEndpoint = readerEndpoint
@@ -101,7 +107,11 @@ package final class ClusterRuntime: Service {
     }
 
     /// `proxy` targets `cluster`'s writer (READ_WRITE) or one of its readers (READ_ONLY) and follows failover.
-    package func attach(_ proxy: any FailoverFollowing, to cluster: String, role: DBProxyEndpointTargetRole = .readWrite) {
+    package func attach(
+        _ proxy: any FailoverFollowing,
+        to cluster: String,
+        role: DBProxyEndpointTargetRole = .readWrite
+    ) {
         self.state.withLockedValue {
             switch role {
             case .readWrite: $0.proxies[cluster, default: []].append(proxy)
@@ -133,7 +143,9 @@ package final class ClusterRuntime: Service {
     }
 
     /// What the last failover of `cluster` lost (asynchronous replication only).
-    package func lostTransactions(of cluster: String) -> [CommittedTransaction] { self.clusters[cluster]?.replication?.lostTransactions ?? [] }
+    package func lostTransactions(of cluster: String) -> [CommittedTransaction] {
+        self.clusters[cluster]?.replication?.lostTransactions ?? []
+    }
 
     /// Runs failovers and replication until graceful shutdown or cancellation; then the account has no one to
     /// carry out a failover.
@@ -144,11 +156,14 @@ package final class ClusterRuntime: Service {
 
     private func serve() async {
         await withDiscardingTaskGroup { group in
-            for replication in self.clusters.values.compactMap(\.replication) { group.addTask { await replication.run() } }
+            for replication in self.clusters.values.compactMap(\.replication) {
+                group.addTask { await replication.run() }
+            }
             for await request in self.requests {
                 switch request {
                 case let .begun(cluster, target): group.addTask { await self.failover(cluster, to: target) }
-                case let .writerDown(cluster, stopped): group.addTask { await self.detectFailedWriter(of: cluster, stopped: stopped) }
+                case let .writerDown(cluster, stopped):
+                    group.addTask { await self.detectFailedWriter(of: cluster, stopped: stopped) }
                 case let .promoted(cluster):
                     let ttl = (self.clusters[cluster]?.spec.failover ?? .init()).timings.dnsTTL
                     group.addTask {
@@ -163,26 +178,46 @@ package final class ClusterRuntime: Service {
     /// The writer went down: after the detection time, failover begins as FailoverDBCluster begins it (or, with no
     /// reader to promote, is refused: the audit log records which).
     private func detectFailedWriter(of id: String, stopped: Bool) async {
-        guard let cluster = self.clusters[id], await Self.pause((cluster.spec.failover ?? .init()).timings.detection) else { return }
+        guard let cluster = self.clusters[id], await Self.pause((cluster.spec.failover ?? .init()).timings.detection)
+        else { return }
         let writer = self.writer(of: id) ?? ""
         // A writer that was restarted within the detection time passes the next health check: nothing to fail over.
         if stopped, cluster.members[writer]?.isRunning == true { return }
         do {
             try self.account.beginClusterFailover(id, target: nil)  // calls back with the reader it picked
-            self.logger.decide(.failover, subject: id, outcome: "begun", reason: "writer \(writer) stopped answering", level: .info,
-                               "the writer went down: failover begins", metadata: ["db.writer": "\(writer)"])
+            self.logger.decide(
+                .failover,
+                subject: id,
+                outcome: "begun",
+                reason: "writer \(writer) stopped answering",
+                level: .info,
+                "the writer went down: failover begins",
+                metadata: ["db.writer": "\(writer)"]
+            )
         } catch {
-            self.logger.decide(.failover, subject: id, outcome: "refused", reason: "\(error)", level: .warning,
-                               "the writer went down and the cluster cannot fail over", metadata: ["db.writer": "\(writer)"])
+            self.logger.decide(
+                .failover,
+                subject: id,
+                outcome: "refused",
+                reason: "\(error)",
+                level: .warning,
+                "the writer went down and the cluster cannot fail over",
+                metadata: ["db.writer": "\(writer)"]
+            )
         }
     }
 
     private func failover(_ id: String, to target: String) async {
         guard let cluster = self.clusters[id] else { return }
         let timings = (cluster.spec.failover ?? .init()).timings
-        guard let old = self.writer(of: id), let promoted = cluster.members[target], let oldServer = cluster.members[old],
-              let database = cluster.databases[target] else { return }
-        self.logger.info("failover begins", metadata: ["db.cluster": "\(id)", "db.writer": "\(old)", "db.promoting": "\(target)"])
+        guard let old = self.writer(of: id), let promoted = cluster.members[target],
+            let oldServer = cluster.members[old],
+            let database = cluster.databases[target]
+        else { return }
+        self.logger.info(
+            "failover begins",
+            metadata: ["db.cluster": "\(id)", "db.writer": "\(old)", "db.promoting": "\(target)"]
+        )
         let proxies = self.state.withLockedValue { $0.proxies[id] ?? [] }
         for proxy in proxies { proxy.targetFailingOver() }
         // Read-only endpoints leave the reader being promoted: for another reader, or they wait for one.
@@ -204,11 +239,16 @@ package final class ClusterRuntime: Service {
             try await cluster.replication?.rebuild(old, from: target)
             try await oldServer.start()
         } catch {
-            self.logger.error("the old writer did not come back as a reader", metadata: ["db.instance": "\(old)", "error": "\(error)"])
+            self.logger.error(
+                "the old writer did not come back as a reader",
+                metadata: ["db.instance": "\(old)", "error": "\(error)"]
+            )
         }
         await self.moveReaderEndpoints(of: id, avoiding: [])
         self.account.completeClusterFailover(id)
-        if let writer = self.writer(of: id), cluster.members[writer]?.isRunning == false { self.instanceWentDown(writer, stopped: true) }
+        if let writer = self.writer(of: id), cluster.members[writer]?.isRunning == false {
+            self.instanceWentDown(writer, stopped: true)
+        }
     }
 
     /// Sleeps `seconds`; false when the sandbox is shutting down.

@@ -13,14 +13,24 @@ public struct HTTPListener: ListeningService {
     private let application: any Service
 
     /// Serves `responder` on `host:port` (0: ephemeral) once run.
-    public init<Responder: HTTPResponder>(responder: Responder, host: String, port: Int = 0, serverName: String = "CloudSandbox", logger: Logger)
+    public init<Responder: HTTPResponder>(
+        responder: Responder,
+        host: String,
+        port: Int = 0,
+        serverName: String = "CloudSandbox",
+        logger: Logger
+    )
     where Responder.Context: RequestContext, Responder.Context.Source == ApplicationRequestContextSource {
         var quiet = logger
         quiet.logLevel = max(logger.logLevel, .warning)
         let listening = self.listening
         self.host = host
-        self.application = Application(responder: responder, configuration: .init(address: .hostname(host, port: port), serverName: serverName),
-                                       onServerRunning: { channel in listening.succeed(channel.localAddress?.port ?? 0) }, logger: quiet)
+        self.application = Application(
+            responder: responder,
+            configuration: .init(address: .hostname(host, port: port), serverName: serverName),
+            onServerRunning: { channel in listening.succeed(channel.localAddress?.port ?? 0) },
+            logger: quiet
+        )
     }
 
     /// The bound port (0 until it listens).

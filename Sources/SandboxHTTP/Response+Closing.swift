@@ -27,7 +27,9 @@ extension Request {
     /// The whole body, refused (`HTTPError(.contentTooLarge)`) as soon as it is known to exceed `limit`: before
     /// reading any of it when its declared length does, else once `limit` bytes have arrived.
     public mutating func collectBody(within limit: Int) async throws -> ByteBuffer {
-        if let declared = self.headers[.contentLength].flatMap(Int.init), declared > limit { throw HTTPError(.contentTooLarge) }
+        if let declared = self.headers[.contentLength].flatMap(Int.init), declared > limit {
+            throw HTTPError(.contentTooLarge)
+        }
         return try await self.collectBody(upTo: limit)
     }
 }

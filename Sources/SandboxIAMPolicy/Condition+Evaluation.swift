@@ -35,7 +35,8 @@ extension Condition {
         case .stringEqualsIgnoreCase, .stringNotEqualsIgnoreCase: return policy.lowercased() == request.lowercased()
         case .stringLike, .stringNotLike, .arnLike, .arnNotLike: return Wildcard.matches(policy, request)
         case .bool: return policy.lowercased() == request.lowercased()
-        case .numericEquals, .numericNotEquals, .numericLessThan, .numericLessThanEquals, .numericGreaterThan, .numericGreaterThanEquals:
+        case .numericEquals, .numericNotEquals, .numericLessThan, .numericLessThanEquals, .numericGreaterThan,
+            .numericGreaterThanEquals:
             guard let p = Double(policy), let r = Double(request) else { return false }
             return Self.compare(op, r, p)
         case .dateEquals, .dateNotEquals, .dateLessThan, .dateLessThanEquals, .dateGreaterThan, .dateGreaterThanEquals:
@@ -60,7 +61,9 @@ extension Condition {
     private static func date(_ text: String) -> Double? {
         if let epoch = Double(text) { return epoch }
         let formatter = ISO8601DateFormatter()
-        for options: ISO8601DateFormatter.Options in [[.withInternetDateTime], [.withInternetDateTime, .withFractionalSeconds], [.withFullDate]] {
+        for options: ISO8601DateFormatter.Options in [
+            [.withInternetDateTime], [.withInternetDateTime, .withFractionalSeconds], [.withFullDate],
+        ] {
             formatter.formatOptions = options
             if let date = formatter.date(from: text) { return date.timeIntervalSince1970 }
         }
@@ -75,7 +78,8 @@ public struct CIDR: Sendable, Equatable {
 
     public init?(_ text: String) {
         let parts = text.split(separator: "/", maxSplits: 1)
-        guard let first = parts.first, let address = Self.parse(String(first)) else { return nil }  // "" and "/" split to nothing
+        // "" and "/" split to nothing
+        guard let first = parts.first, let address = Self.parse(String(first)) else { return nil }
         let prefix = parts.count == 2 ? Int(parts[1]) : 32
         guard let prefix, (0...32).contains(prefix) else { return nil }
         self.prefix = prefix

@@ -11,7 +11,10 @@ public struct PolicyDocument: Sendable, Equatable {
 
 /// One statement: effect, what it covers (actions, resources, principals, each possibly negated) and conditions.
 public struct Statement: Sendable, Equatable {
-    public enum Effect: String, Sendable { case allow = "Allow", deny = "Deny" }
+    public enum Effect: String, Sendable {
+        case allow = "Allow"
+        case deny = "Deny"
+    }
 
     /// A list of patterns, or its complement (`NotAction`, `NotResource`, `NotPrincipal`).
     public struct Patterns<Element: Sendable & Equatable>: Sendable, Equatable {
@@ -30,8 +33,14 @@ public struct Statement: Sendable, Equatable {
     public var principals: Patterns<Principal>?
     public var conditions: [Condition]
 
-    public init(sid: String? = nil, effect: Effect, actions: Patterns<String>, resources: Patterns<String>? = nil,
-                principals: Patterns<Principal>? = nil, conditions: [Condition] = []) {
+    public init(
+        sid: String? = nil,
+        effect: Effect,
+        actions: Patterns<String>,
+        resources: Patterns<String>? = nil,
+        principals: Patterns<Principal>? = nil,
+        conditions: [Condition] = []
+    ) {
         self.sid = sid
         self.effect = effect
         self.actions = actions
@@ -53,7 +62,10 @@ public enum Principal: Sendable, Equatable {
 
 /// One operator/key/values test of a statement's Condition block.
 public struct Condition: Sendable, Equatable {
-    public enum SetQualifier: String, Sendable { case forAnyValue = "ForAnyValue", forAllValues = "ForAllValues" }
+    public enum SetQualifier: String, Sendable {
+        case forAnyValue = "ForAnyValue"
+        case forAllValues = "ForAllValues"
+    }
 
     public var qualifier: SetQualifier?
     public var conditionOperator: ConditionOperator
@@ -61,7 +73,13 @@ public struct Condition: Sendable, Equatable {
     public var key: String
     public var values: [String]
 
-    public init(qualifier: SetQualifier? = nil, _ conditionOperator: ConditionOperator, ifExists: Bool = false, key: String, values: [String]) {
+    public init(
+        qualifier: SetQualifier? = nil,
+        _ conditionOperator: ConditionOperator,
+        ifExists: Bool = false,
+        key: String,
+        values: [String]
+    ) {
         self.qualifier = qualifier
         self.conditionOperator = conditionOperator
         self.ifExists = ifExists
@@ -71,28 +89,47 @@ public struct Condition: Sendable, Equatable {
 
     /// `ForAnyValue:StringLike`, `StringEqualsIfExists`, ... as written in a policy.
     public var operatorName: String {
-        (self.qualifier.map { $0.rawValue + ":" } ?? "") + self.conditionOperator.rawValue + (self.ifExists ? "IfExists" : "")
+        (self.qualifier.map { $0.rawValue + ":" } ?? "") + self.conditionOperator.rawValue
+            + (self.ifExists ? "IfExists" : "")
     }
 }
 
 /// The condition operators IAM supports.
 public enum ConditionOperator: String, Sendable, CaseIterable {
-    case stringEquals = "StringEquals", stringNotEquals = "StringNotEquals"
-    case stringEqualsIgnoreCase = "StringEqualsIgnoreCase", stringNotEqualsIgnoreCase = "StringNotEqualsIgnoreCase"
-    case stringLike = "StringLike", stringNotLike = "StringNotLike"
-    case numericEquals = "NumericEquals", numericNotEquals = "NumericNotEquals", numericLessThan = "NumericLessThan"
-    case numericLessThanEquals = "NumericLessThanEquals", numericGreaterThan = "NumericGreaterThan"
+    case stringEquals = "StringEquals"
+    case stringNotEquals = "StringNotEquals"
+    case stringEqualsIgnoreCase = "StringEqualsIgnoreCase"
+    case stringNotEqualsIgnoreCase = "StringNotEqualsIgnoreCase"
+    case stringLike = "StringLike"
+    case stringNotLike = "StringNotLike"
+    case numericEquals = "NumericEquals"
+    case numericNotEquals = "NumericNotEquals"
+    case numericLessThan = "NumericLessThan"
+    case numericLessThanEquals = "NumericLessThanEquals"
+    case numericGreaterThan = "NumericGreaterThan"
     case numericGreaterThanEquals = "NumericGreaterThanEquals"
-    case dateEquals = "DateEquals", dateNotEquals = "DateNotEquals", dateLessThan = "DateLessThan"
-    case dateLessThanEquals = "DateLessThanEquals", dateGreaterThan = "DateGreaterThan", dateGreaterThanEquals = "DateGreaterThanEquals"
-    case bool = "Bool", binaryEquals = "BinaryEquals"
-    case ipAddress = "IpAddress", notIpAddress = "NotIpAddress"
-    case arnEquals = "ArnEquals", arnLike = "ArnLike", arnNotEquals = "ArnNotEquals", arnNotLike = "ArnNotLike"
+    case dateEquals = "DateEquals"
+    case dateNotEquals = "DateNotEquals"
+    case dateLessThan = "DateLessThan"
+    case dateLessThanEquals = "DateLessThanEquals"
+    case dateGreaterThan = "DateGreaterThan"
+    case dateGreaterThanEquals = "DateGreaterThanEquals"
+    case bool = "Bool"
+    case binaryEquals = "BinaryEquals"
+    case ipAddress = "IpAddress"
+    case notIpAddress = "NotIpAddress"
+    case arnEquals = "ArnEquals"
+    case arnLike = "ArnLike"
+    case arnNotEquals = "ArnNotEquals"
+    case arnNotLike = "ArnNotLike"
     case null = "Null"
 
     /// Negated operators hold when no value matches, and also when the key is missing.
     public var isNegated: Bool {
-        [.stringNotEquals, .stringNotEqualsIgnoreCase, .stringNotLike, .numericNotEquals, .dateNotEquals, .notIpAddress,
-         .arnNotEquals, .arnNotLike].contains(self)
+        [
+            .stringNotEquals, .stringNotEqualsIgnoreCase, .stringNotLike, .numericNotEquals, .dateNotEquals,
+            .notIpAddress,
+            .arnNotEquals, .arnNotLike,
+        ].contains(self)
     }
 }

@@ -18,7 +18,9 @@ public struct EvaluationResult: Sendable, Equatable, CustomStringConvertible {
         public var index: Int
         public var sid: String?
         public var effect: Statement.Effect
-        public var description: String { "\(self.policy) statement \(self.sid ?? "#\(self.index + 1)") (\(self.effect.rawValue))" }
+        public var description: String {
+            "\(self.policy) statement \(self.sid ?? "#\(self.index + 1)") (\(self.effect.rawValue))"
+        }
     }
 
     public var decision: Decision
@@ -50,8 +52,12 @@ public enum PolicyEvaluator {
         case required
     }
 
-    public static func evaluate(_ context: RequestContext, identityPolicies: [NamedPolicy],
-                                resourcePolicy: NamedPolicy? = nil, resourcePolicyRole: ResourcePolicyRole = .either) -> EvaluationResult {
+    public static func evaluate(
+        _ context: RequestContext,
+        identityPolicies: [NamedPolicy],
+        resourcePolicy: NamedPolicy? = nil,
+        resourcePolicyRole: ResourcePolicyRole = .either
+    ) -> EvaluationResult {
         var identityAllows: [EvaluationResult.MatchedStatement] = []
         var resourceAllows: [EvaluationResult.MatchedStatement] = []
         var delegations: [EvaluationResult.MatchedStatement] = []
@@ -61,7 +67,12 @@ public enum PolicyEvaluator {
             for (index, statement) in policy.document.statements.enumerated() {
                 let scope = statement.scope(for: context, asResourcePolicy: isResourcePolicy)
                 guard scope != .none else { continue }
-                let match = EvaluationResult.MatchedStatement(policy: policy.name, index: index, sid: statement.sid, effect: statement.effect)
+                let match = EvaluationResult.MatchedStatement(
+                    policy: policy.name,
+                    index: index,
+                    sid: statement.sid,
+                    effect: statement.effect
+                )
                 switch (statement.effect, scope, isResourcePolicy) {
                 case (.deny, _, _): denies.append(match)
                 case (.allow, .principal, false): identityAllows.append(match)
@@ -77,7 +88,9 @@ public enum PolicyEvaluator {
         case .either:
             allows = identityAllows + resourceAllows
         case .required:
-            allows = !resourceAllows.isEmpty ? resourceAllows : (delegations.isEmpty || identityAllows.isEmpty ? [] : delegations + identityAllows)
+            allows =
+                !resourceAllows.isEmpty
+                ? resourceAllows : (delegations.isEmpty || identityAllows.isEmpty ? [] : delegations + identityAllows)
         }
         if !allows.isEmpty { return EvaluationResult(decision: .allowed, matchedStatements: allows) }
         return EvaluationResult(decision: .implicitDeny, matchedStatements: [])
@@ -106,7 +119,8 @@ extension Statement {
         if asResourcePolicy {
             guard let principals = self.principals else { return .none }
             let best = principals.items.map { $0.scope(for: context) }
-            let matched = best.contains(.principal) ? StatementScope.principal : best.contains(.account) ? .account : .none
+            let matched =
+                best.contains(.principal) ? StatementScope.principal : best.contains(.account) ? .account : .none
             if principals.negated {
                 guard matched == .none else { return .none }
             } else {
@@ -128,7 +142,9 @@ extension Principal {
         case .federated: return .none
         case let .aws(value):
             guard let caller = context.principalARN else { return .none }
-            let account = value.allSatisfy(\.isNumber) ? value : value.hasSuffix(":root") ? RequestContext.account(of: value) : nil
+            let account =
+                value.allSatisfy(\.isNumber)
+                ? value : value.hasSuffix(":root") ? RequestContext.account(of: value) : nil
             if let account { return RequestContext.account(of: caller) == account ? .account : .none }
             return value == caller || value == RequestContext.roleARN(of: caller) ? .principal : .none
         }

@@ -9,13 +9,21 @@ public struct RequestContext: Sendable, Equatable {
     /// Context keys (case-insensitive names), each possibly multi-valued.
     public var keys: [String: [String]]
 
-    public init(principalARN: String? = nil, servicePrincipal: String? = nil, action: String, resource: String, keys: [String: [String]] = [:]) {
+    public init(
+        principalARN: String? = nil,
+        servicePrincipal: String? = nil,
+        action: String,
+        resource: String,
+        keys: [String: [String]] = [:]
+    ) {
         self.principalARN = principalARN
         self.servicePrincipal = servicePrincipal
         self.action = action
         self.resource = resource
         self.keys = Dictionary(keys.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { $0 + $1 })
-        if let principalARN, self.keys["aws:principalarn"] == nil { self.keys["aws:principalarn"] = [Self.roleARN(of: principalARN)] }
+        if let principalARN, self.keys["aws:principalarn"] == nil {
+            self.keys["aws:principalarn"] = [Self.roleARN(of: principalARN)]
+        }
     }
 
     public func values(of key: String) -> [String]? { self.keys[key.lowercased()] }

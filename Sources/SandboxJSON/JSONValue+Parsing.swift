@@ -43,15 +43,23 @@ private struct JSONParser {
         case UInt8(ascii: "{"): return try self.nested { parser throws(JSONValue.ParseError) in try parser.object() }
         case UInt8(ascii: "["): return try self.nested { parser throws(JSONValue.ParseError) in try parser.array() }
         case UInt8(ascii: "\""): return .string(try self.string())
-        case UInt8(ascii: "t"): try self.literal("true"); return .bool(true)
-        case UInt8(ascii: "f"): try self.literal("false"); return .bool(false)
-        case UInt8(ascii: "n"): try self.literal("null"); return .null
+        case UInt8(ascii: "t"):
+            try self.literal("true")
+            return .bool(true)
+        case UInt8(ascii: "f"):
+            try self.literal("false")
+            return .bool(false)
+        case UInt8(ascii: "n"):
+            try self.literal("null")
+            return .null
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try self.number()
         default: throw self.error("unexpected character '\(Unicode.Scalar(byte))'")
         }
     }
 
-    private mutating func nested(_ body: (inout JSONParser) throws(JSONValue.ParseError) -> JSONValue) throws(JSONValue.ParseError) -> JSONValue {
+    private mutating func nested(
+        _ body: (inout JSONParser) throws(JSONValue.ParseError) -> JSONValue
+    ) throws(JSONValue.ParseError) -> JSONValue {
         self.depth += 1
         defer { self.depth -= 1 }
         guard self.depth <= Self.maxDepth else { throw self.error("nested deeper than \(Self.maxDepth)") }
@@ -62,7 +70,10 @@ private struct JSONParser {
         self.index += 1
         var members: [String: JSONValue] = [:]
         self.skipWhitespace()
-        if self.peek == UInt8(ascii: "}") { self.index += 1; return .object(members) }
+        if self.peek == UInt8(ascii: "}") {
+            self.index += 1
+            return .object(members)
+        }
         while true {
             self.skipWhitespace()
             guard self.peek == UInt8(ascii: "\"") else { throw self.error("expected a member name in quotes") }
@@ -74,7 +85,9 @@ private struct JSONParser {
             self.skipWhitespace()
             switch self.peek {
             case UInt8(ascii: ","): self.index += 1
-            case UInt8(ascii: "}"): self.index += 1; return .object(members)
+            case UInt8(ascii: "}"):
+                self.index += 1
+                return .object(members)
             default: throw self.error("expected ',' or '}' in an object")
             }
         }
@@ -84,13 +97,18 @@ private struct JSONParser {
         self.index += 1
         var values: [JSONValue] = []
         self.skipWhitespace()
-        if self.peek == UInt8(ascii: "]") { self.index += 1; return .array(values) }
+        if self.peek == UInt8(ascii: "]") {
+            self.index += 1
+            return .array(values)
+        }
         while true {
             values.append(try self.value())
             self.skipWhitespace()
             switch self.peek {
             case UInt8(ascii: ","): self.index += 1
-            case UInt8(ascii: "]"): self.index += 1; return .array(values)
+            case UInt8(ascii: "]"):
+                self.index += 1
+                return .array(values)
             default: throw self.error("expected ',' or ']' in an array")
             }
         }
@@ -101,17 +119,23 @@ private struct JSONParser {
         self.index += 1
         let start = self.index
         // The common case: no escape, so the bytes are the string.
-        while let byte = self.peek, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\"), byte >= 0x20 { self.index += 1 }
+        while let byte = self.peek, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\"), byte >= 0x20 {
+            self.index += 1
+        }
         var text = self.bytes[start..<self.index].map { $0 }
         while true {
             guard let byte = self.peek else { throw self.error("unterminated string") }
             self.index += 1
             switch byte {
             case UInt8(ascii: "\""):
-                guard let string = String(validating: text, as: UTF8.self) else { throw self.error("a string that is not UTF-8") }
+                guard let string = String(validating: text, as: UTF8.self) else {
+                    throw self.error("a string that is not UTF-8")
+                }
                 return string
             case UInt8(ascii: "\\"): try self.escape(into: &text)
-            case 0..<0x20: self.index -= 1; throw self.error("a control character in a string")
+            case 0..<0x20:
+                self.index -= 1
+                throw self.error("a control character in a string")
             default: text.append(byte)
             }
         }
@@ -130,12 +154,16 @@ private struct JSONParser {
         case UInt8(ascii: "u"):
             var scalar = try self.hex4()
             if (0xD800..<0xDC00).contains(scalar) {
-                guard self.peek == UInt8(ascii: "\\"), self.index + 1 < self.bytes.count, self.bytes[self.index + 1] == UInt8(ascii: "u") else {
+                guard self.peek == UInt8(ascii: "\\"), self.index + 1 < self.bytes.count,
+                    self.bytes[self.index + 1] == UInt8(ascii: "u")
+                else {
                     throw self.error("a lone UTF-16 surrogate in \\u escapes")
                 }
                 self.index += 2
                 let low = try self.hex4()
-                guard (0xDC00..<0xE000).contains(low) else { throw self.error("a lone UTF-16 surrogate in \\u escapes") }
+                guard (0xDC00..<0xE000).contains(low) else {
+                    throw self.error("a lone UTF-16 surrogate in \\u escapes")
+                }
                 scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
             } else if (0xDC00..<0xE000).contains(scalar) {
                 throw self.error("a lone UTF-16 surrogate in \\u escapes")
@@ -199,7 +227,9 @@ private struct JSONParser {
 
     private mutating func literal(_ word: StaticString) throws(JSONValue.ParseError) {
         let expected = UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount)
-        guard self.index + expected.count <= self.bytes.count, self.bytes[self.index..<self.index + expected.count].elementsEqual(expected) else {
+        guard self.index + expected.count <= self.bytes.count,
+            self.bytes[self.index..<self.index + expected.count].elementsEqual(expected)
+        else {
             throw self.error("unexpected word (expected \(word))")
         }
         self.index += expected.count
@@ -211,5 +241,7 @@ private struct JSONParser {
 
     private var peek: UInt8? { self.index < self.bytes.count ? self.bytes[self.index] : nil }
 
-    private func error(_ reason: String) -> JSONValue.ParseError { JSONValue.ParseError(offset: self.index, reason: reason) }
+    private func error(_ reason: String) -> JSONValue.ParseError {
+        JSONValue.ParseError(offset: self.index, reason: reason)
+    }
 }

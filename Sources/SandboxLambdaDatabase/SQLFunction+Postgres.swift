@@ -6,25 +6,48 @@ extension SQLFunction {
     /// Runs the statements on a PostgreSQL target (an RDS Proxy for PostgreSQL, a postgres instance): a statement with
     /// parameters through the extended protocol (`$1`, `$2` … bound as text, typed by the server, as drivers bind
     /// them), one without as a simple query; answers the last one's rows.
-    func runOnPostgres(_ event: JSONValue, auth: DatabaseConnector.Auth, context: LambdaContext) async throws -> JSONValue {
+    func runOnPostgres(
+        _ event: JSONValue,
+        auth: DatabaseConnector.Auth,
+        context: LambdaContext
+    ) async throws -> JSONValue {
         let connection = try await self.loggedIn(context) { timeout in
-            try await context.database.connectPostgres(self.target, user: self.user, auth: auth, database: self.database, tls: self.tls, timeout: timeout)
+            try await context.database.connectPostgres(
+                self.target,
+                user: self.user,
+                auth: auth,
+                database: self.database,
+                tls: self.tls,
+                timeout: timeout
+            )
         }
         var last = PostgresResultJSON()
         var failure: FunctionError?
         for statement in self.statements {
-            let messages: [FrontendMessage] = if statement.parameters.isEmpty {
-                [.query(statement.sql)]
-            } else {
-                [.parse(statement: "", query: statement.sql, parameterTypes: []),
-                 .bind(portal: "", statement: "", parameterFormats: [], parameters: statement.parameters.map { Self.text(at: $0, in: event) }, resultFormats: []),
-                 .describe(.portal, name: ""), .execute(portal: "", maxRows: 0), .sync]
-            }
+            let messages: [FrontendMessage] =
+                if statement.parameters.isEmpty {
+                    [.query(statement.sql)]
+                } else {
+                    [
+                        .parse(statement: "", query: statement.sql, parameterTypes: []),
+                        .bind(
+                            portal: "",
+                            statement: "",
+                            parameterFormats: [],
+                            parameters: statement.parameters.map { Self.text(at: $0, in: event) },
+                            resultFormats: []
+                        ),
+                        .describe(.portal, name: ""), .execute(portal: "", maxRows: 0), .sync,
+                    ]
+                }
             do {
                 let result = PostgresQueryResult(try await connection.exchange(messages))
                 if let error = result.error {
                     context.logger.error("statement failed: ERROR \(error.sqlState): \(error.message)")
-                    failure = FunctionError(errorType: "DatabaseError", errorMessage: "ERROR \(error.sqlState): \(error.message)")
+                    failure = FunctionError(
+                        errorType: "DatabaseError",
+                        errorMessage: "ERROR \(error.sqlState): \(error.message)"
+                    )
                     break
                 }
                 last = PostgresResultJSON(result)
@@ -60,8 +83,14 @@ struct PostgresResultJSON {
 
     var json: JSONValue {
         let rows = self.result.rows.map { fields in
-            JSONValue.object(Dictionary(zip(self.result.columns, fields).map { ($0.name, Self.json($1, type: PostgresType(rawValue: $0.typeOID))) },
-                                        uniquingKeysWith: { first, _ in first }))
+            JSONValue.object(
+                Dictionary(
+                    zip(self.result.columns, fields).map {
+                        ($0.name, Self.json($1, type: PostgresType(rawValue: $0.typeOID)))
+                    },
+                    uniquingKeysWith: { first, _ in first }
+                )
+            )
         }
         return ["rows": .array(rows), "affectedRows": .int(self.result.affectedRows)]
     }

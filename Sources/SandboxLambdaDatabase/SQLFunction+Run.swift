@@ -7,34 +7,57 @@ extension SQLFunction {
     /// Runs the function for `event`: logs in to its target (MySQL or PostgreSQL, as the target speaks), runs its
     /// statements, answers the last one's rows.
     /// The function's `DB_TLS=false` turns TLS off. This is the `SQLFunction.Runner` a sandbox gives Lambda.
-    @Sendable public static func run(_ function: SQLFunction, event: JSONValue, context: LambdaContext, secret: SecretReader) async throws -> JSONValue {
+    @Sendable public static func run(
+        _ function: SQLFunction,
+        event: JSONValue,
+        context: LambdaContext,
+        secret: SecretReader
+    ) async throws -> JSONValue {
         try await function.run(event, context: context, secret: secret)
     }
 
     func run(_ event: JSONValue, context: LambdaContext, secret: SecretReader) async throws -> JSONValue {
         var function = self
-        if let tls = context.environment["DB_TLS"] { function.tls = !["false", "0", "no", "off"].contains(tls.lowercased()) }
+        if let tls = context.environment["DB_TLS"] {
+            function.tls = !["false", "0", "no", "off"].contains(tls.lowercased())
+        }
         return try await function.connectAndRun(event, context: context, secret: secret)
     }
 
-    private func connectAndRun(_ event: JSONValue, context: LambdaContext, secret: SecretReader) async throws -> JSONValue {
+    private func connectAndRun(
+        _ event: JSONValue,
+        context: LambdaContext,
+        secret: SecretReader
+    ) async throws -> JSONValue {
         let auth: DatabaseConnector.Auth
         switch self.auth {
         case .iam: auth = .iam
         case let .secret(id):
             let text = try await secret(id, context)
             guard let password = (try? JSONValue(parsing: Array(text.utf8)))?["password"]?.stringValue else {
-                throw FunctionError(errorType: "SecretFormatError", errorMessage: "secret \(id) is not JSON with a \"password\"")
+                throw FunctionError(
+                    errorType: "SecretFormatError",
+                    errorMessage: "secret \(id) is not JSON with a \"password\""
+                )
             }
             auth = .password(password)
         }
         let how = self.auth == .iam ? "an IAM token" : "the password of the secret"
-        context.logger.info("connecting to \(self.target) as \(self.user) with \(how)\(self.tls ? " over TLS" : " without TLS")")
+        context.logger.info(
+            "connecting to \(self.target) as \(self.user) with \(how)\(self.tls ? " over TLS" : " without TLS")"
+        )
         if (try? context.databases.resolve(self.target))?.engine == .postgres {
             return try await self.runOnPostgres(event, auth: auth, context: context)
         }
         let connection = try await self.loggedIn(context) { timeout in
-            try await context.database.connect(self.target, user: self.user, auth: auth, database: self.database, tls: self.tls, timeout: timeout)
+            try await context.database.connect(
+                self.target,
+                user: self.user,
+                auth: auth,
+                database: self.database,
+                tls: self.tls,
+                timeout: timeout
+            )
         }
         let result = await self.execute(on: connection, event: event, logger: context)
         await connection.close()
@@ -42,16 +65,26 @@ extension SQLFunction {
     }
 
     /// Logs in with `connect` (given how long it may take); a failure is the function's DatabaseConnectionError.
-    func loggedIn<Connection>(_ context: LambdaContext, _ connect: (TimeInterval) async throws -> Connection) async throws -> Connection {
+    func loggedIn<Connection>(
+        _ context: LambdaContext,
+        _ connect: (TimeInterval) async throws -> Connection
+    ) async throws -> Connection {
         do {
             return try await connect(min(5, max(0.1, context.remainingTime - 0.2)))
         } catch {
             context.logger.error("connection to \(self.target) failed: \(error)")
-            throw FunctionError(errorType: "DatabaseConnectionError", errorMessage: "cannot connect to \(self.target) as \(self.user): \(error)")
+            throw FunctionError(
+                errorType: "DatabaseConnectionError",
+                errorMessage: "cannot connect to \(self.target) as \(self.user): \(error)"
+            )
         }
     }
 
-    private func execute(on connection: MySQLConnection, event: JSONValue, logger context: LambdaContext) async -> Result<MySQLQueryResultJSON, FunctionError> {
+    private func execute(
+        on connection: MySQLConnection,
+        event: JSONValue,
+        logger context: LambdaContext
+    ) async -> Result<MySQLQueryResultJSON, FunctionError> {
         var last = MySQLQueryResultJSON.empty
         for statement in self.statements {
             let values = statement.parameters.map { Self.lookup($0, in: event) }
@@ -106,7 +139,12 @@ struct MySQLQueryResultJSON {
     init(_ result: MySQLQueryResult) {
         let columns = result.columns
         self.rows = result.rows.map { row in
-            .object(Dictionary(zip(columns.map(\.name), zip(columns, row).map { Self.json($1, type: $0.type) }), uniquingKeysWith: { first, _ in first }))
+            .object(
+                Dictionary(
+                    zip(columns.map(\.name), zip(columns, row).map { Self.json($1, type: $0.type) }),
+                    uniquingKeysWith: { first, _ in first }
+                )
+            )
         }
         self.affectedRows = result.affectedRows
     }

@@ -21,7 +21,11 @@ public final class DeadlineTimer: Sendable {
     /// Runs `action` once `delay` has passed, unless cancelled first.
     @discardableResult
     public func schedule(in delay: Duration, _ action: @escaping @Sendable () -> Void) -> Token {
-        let deadline = NIODeadline.now() + .nanoseconds(Int64(delay.components.seconds) * 1_000_000_000 + delay.components.attoseconds / 1_000_000_000)
+        let deadline =
+            NIODeadline.now()
+            + .nanoseconds(
+                Int64(delay.components.seconds) * 1_000_000_000 + delay.components.attoseconds / 1_000_000_000
+            )
         let (id, arm) = self.queue.withLockedValue { $0.add(Int64(deadline.uptimeNanoseconds), action) }
         if let arm { self.arm(arm) }
         return Token(id: id)

@@ -10,7 +10,10 @@ public enum LoopLocalListeners {
     private static let ports = NIOLockedValueBox<[String: [ObjectIdentifier: Int]]>([:])
 
     public static func register(host: String, port: Int, _ listeners: [(any EventLoop, Int)]) {
-        let byLoop = Dictionary(listeners.map { (ObjectIdentifier($0.0), $0.1) }, uniquingKeysWith: { first, _ in first })
+        let byLoop = Dictionary(
+            listeners.map { (ObjectIdentifier($0.0), $0.1) },
+            uniquingKeysWith: { first, _ in first }
+        )
         Self.ports.withLockedValue { $0["\(host):\(port)"] = byLoop }
     }
 

@@ -23,7 +23,10 @@ public final class Readiness<Value: Sendable>: Sendable {
     /// Waits for the value and returns it, or throws the failure; a waiting task that is cancelled gets `CancellationError`.
     public var value: Value {
         get async throws {
-            let id = self.state.withLockedValue { state in defer { state.nextWaiter += 1 }; return state.nextWaiter }
+            let id = self.state.withLockedValue { state in
+                defer { state.nextWaiter += 1 }
+                return state.nextWaiter
+            }
             return try await withTaskCancellationHandler {
                 try await withCheckedThrowingContinuation { continuation in
                     let known = self.state.withLockedValue { state -> Result<Value, any Error>? in

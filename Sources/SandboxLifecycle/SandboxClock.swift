@@ -8,8 +8,11 @@ public protocol SandboxClock: Sendable {
     var now: ContinuousClock.Instant { get }
     /// Runs `action` on `eventLoop` once the clock reaches `deadline`, unless cancelled first.
     @discardableResult
-    func schedule(at deadline: ContinuousClock.Instant, on eventLoop: any EventLoop,
-                  _ action: @escaping @Sendable () -> Void) -> ClockTimer
+    func schedule(
+        at deadline: ContinuousClock.Instant,
+        on eventLoop: any EventLoop,
+        _ action: @escaping @Sendable () -> Void
+    ) -> ClockTimer
 }
 
 /// An action a clock holds until its deadline.
@@ -43,8 +46,11 @@ public struct SystemClock: SandboxClock {
 
     public var now: ContinuousClock.Instant { .now }
 
-    public func schedule(at deadline: ContinuousClock.Instant, on eventLoop: any EventLoop,
-                         _ action: @escaping @Sendable () -> Void) -> ClockTimer {
+    public func schedule(
+        at deadline: ContinuousClock.Instant,
+        on eventLoop: any EventLoop,
+        _ action: @escaping @Sendable () -> Void
+    ) -> ClockTimer {
         let scheduled = eventLoop.scheduleTask(in: TimeAmount(deadline - .now)) { action() }
         return ClockTimer { scheduled.cancel() }
     }
@@ -77,8 +83,11 @@ public final class ManualClock: SandboxClock {
     /// Actions waiting for the clock.
     public var pendingCount: Int { self.state.withLockedValue { $0.pending.count } }
 
-    public func schedule(at deadline: ContinuousClock.Instant, on eventLoop: any EventLoop,
-                         _ action: @escaping @Sendable () -> Void) -> ClockTimer {
+    public func schedule(
+        at deadline: ContinuousClock.Instant,
+        on eventLoop: any EventLoop,
+        _ action: @escaping @Sendable () -> Void
+    ) -> ClockTimer {
         let (id, due) = self.state.withLockedValue { state in
             defer { state.nextID += 1 }
             guard deadline > state.now else { return (state.nextID, true) }
@@ -93,7 +102,9 @@ public final class ManualClock: SandboxClock {
     public func advance(by duration: Duration) {
         let due = self.state.withLockedValue { state in
             state.now += duration
-            let due = state.pending.filter { $0.value.deadline <= state.now }.sorted { ($0.value.deadline, $0.key) < ($1.value.deadline, $1.key) }
+            let due = state.pending.filter { $0.value.deadline <= state.now }.sorted {
+                ($0.value.deadline, $0.key) < ($1.value.deadline, $1.key)
+            }
             for (id, _) in due { state.pending[id] = nil }
             return due.map(\.value)
         }

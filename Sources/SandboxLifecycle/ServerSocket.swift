@@ -14,7 +14,11 @@ public final class ServerSocket<ID: Hashable & Comparable & Sendable>: Sendable 
     public var localAddress: SocketAddress { self.channel.localAddress! }
     public var port: Int { self.localAddress.port ?? 0 }
 
-    private init(channel: any Channel, connections: NIOLockedValueBox<[ID: any Channel]>, abort: @escaping @Sendable (any Channel) -> Void) {
+    private init(
+        channel: any Channel,
+        connections: NIOLockedValueBox<[ID: any Channel]>,
+        abort: @escaping @Sendable (any Channel) -> Void
+    ) {
         (self.channel, self.connections, self.abort) = (channel, connections, abort)
     }
 
@@ -22,7 +26,10 @@ public final class ServerSocket<ID: Hashable & Comparable & Sendable>: Sendable 
     /// `accept` installs the protocol's handlers and says whether the connection is kept by `id` (a refused one is not).
     /// `abort` closes a connection at once, for `kill(_:)` (through TLS without waiting on its close_notify).
     public static func bind(
-        host: String, port: Int, front: ConnectionFront?, nextID: @escaping @Sendable () -> ID,
+        host: String,
+        port: Int,
+        front: ConnectionFront?,
+        nextID: @escaping @Sendable () -> ID,
         accept: @escaping @Sendable (_ child: any Channel, _ id: ID) throws -> Bool,
         abort: @escaping @Sendable (any Channel) -> Void = { $0.close(promise: nil) },
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
@@ -38,7 +45,8 @@ public final class ServerSocket<ID: Hashable & Comparable & Sendable>: Sendable 
                     let id = nextID()
                     guard try accept(child, id) else { return }
                     connections.withLockedValue { $0[id] = child }
-                    child.closeFuture.whenComplete { _ in _ = connections.withLockedValue { $0.removeValue(forKey: id) } }
+                    child.closeFuture.whenComplete { _ in _ = connections.withLockedValue { $0.removeValue(forKey: id) }
+                    }
                 }
             }
             .bind(host: host, port: port).get()

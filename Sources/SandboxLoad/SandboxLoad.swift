@@ -1,8 +1,8 @@
-import SandboxSigV4
 import Foundation
-import SandboxMySQLNIO
 import NIOCore
 import NIOPosix
+import SandboxMySQLNIO
+import SandboxSigV4
 
 /// `make bench`'s load client. `LOAD_MODE=idle`: opens LOAD_COUNT TLS password clients, prints `held N`, keeps
 /// them until a line arrives on stdin, then closes them. `LOAD_MODE=churn`: LOAD_COUNT connect–log in–quit
@@ -45,10 +45,16 @@ struct SandboxLoad {
         try await withThrowingTaskGroup(of: Int.self) { group in
             func start(_ index: Int) {
                 group.addTask {
-                    if index % 20 == 19 { await Self.abandon(settings.password); return 2 }
+                    if index % 20 == 19 {
+                        await Self.abandon(settings.password)
+                        return 2
+                    }
                     do {
-                        let connection = index % 4 == 0 ? try await Self.iamLogin(settings) : try await Self.passwordLogin(settings, tls: false)
-                        if index % 10 == 0 { _ = try await connection.query("SELECT 1") }  // borrows a target connection
+                        let connection =
+                            index % 4 == 0
+                            ? try await Self.iamLogin(settings) : try await Self.passwordLogin(settings, tls: false)
+                        // borrows a target connection
+                        if index % 10 == 0 { _ = try await connection.query("SELECT 1") }
                         try await connection.quit().get()
                         return 0
                     } catch {
@@ -56,14 +62,20 @@ struct SandboxLoad {
                     }
                 }
             }
-            while next < min(settings.concurrency, settings.count) { start(next); next += 1 }
+            while next < min(settings.concurrency, settings.count) {
+                start(next)
+                next += 1
+            }
             for try await outcome in group {
                 switch outcome {
                 case 0: counts.ok += 1
                 case 1: counts.failed += 1
                 default: counts.abandoned += 1
                 }
-                if next < settings.count { start(next); next += 1 }
+                if next < settings.count {
+                    start(next)
+                    next += 1
+                }
             }
         }
         print("cycles \(settings.count) ok \(counts.ok) failed \(counts.failed) abandoned \(counts.abandoned)")
@@ -73,20 +85,31 @@ struct SandboxLoad {
         var trust = settings.tls
         trust.serverHostname = settings.password.endpoint
         return try await MySQLConnection.connect(
-            host: settings.password.host, port: settings.password.port,
+            host: settings.password.host,
+            port: settings.password.port,
             configuration: .init(username: settings.user, password: settings.secret, tls: tls ? .required : .disabled),
-            tls: tls ? trust : nil, loginTimeout: .seconds(30))
+            tls: tls ? trust : nil,
+            loginTimeout: .seconds(30)
+        )
     }
 
     static func iamLogin(_ settings: LoadSettings) async throws -> MySQLConnection {
         var trust = settings.tls
         trust.serverHostname = settings.iam.endpoint
-        let token = RDSAuthToken.generate(host: settings.iam.endpoint, port: 3306, region: "us-east-1", user: settings.user,
-                                          credentials: settings.credentials)
+        let token = RDSAuthToken.generate(
+            host: settings.iam.endpoint,
+            port: 3306,
+            region: "us-east-1",
+            user: settings.user,
+            credentials: settings.credentials
+        )
         return try await MySQLConnection.connect(
-            host: settings.iam.host, port: settings.iam.port,
+            host: settings.iam.host,
+            port: settings.iam.port,
             configuration: .init(username: settings.user, password: token, authPlugin: .clearPassword, tls: .required),
-            tls: trust, loginTimeout: .seconds(30))
+            tls: trust,
+            loginTimeout: .seconds(30)
+        )
     }
 
     /// Connects, reads the greeting, sends the first three bytes of a packet header, and hangs up.

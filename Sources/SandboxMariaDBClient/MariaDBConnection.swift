@@ -33,9 +33,20 @@ public final class MariaDBConnection: @unchecked Sendable {
         /// Whether the clear-text plugin may send the password (MYSQL_ENABLE_CLEARTEXT_PLUGIN), as IAM logins need.
         public var enableClearText = true
 
-        public init(host: String, port: Int, user: String, password: String, database: String? = nil, tls: Bool = false,
-                    caFile: String? = nil, authPlugin: String? = nil, serverPublicKeyFile: String? = nil,
-                    connectTimeout: UInt32 = 10, readTimeout: UInt32 = 30, bindAddress: String? = nil) {
+        public init(
+            host: String,
+            port: Int,
+            user: String,
+            password: String,
+            database: String? = nil,
+            tls: Bool = false,
+            caFile: String? = nil,
+            authPlugin: String? = nil,
+            serverPublicKeyFile: String? = nil,
+            connectTimeout: UInt32 = 10,
+            readTimeout: UInt32 = 30,
+            bindAddress: String? = nil
+        ) {
             self.bindAddress = bindAddress
             self.host = host
             self.port = port
@@ -65,9 +76,12 @@ public final class MariaDBConnection: @unchecked Sendable {
 
     public init(_ options: Options) throws(MariaDBError) {
         Self.pluginsLoaded
-        guard let handle = mysql_init(nil) else { throw MariaDBError(code: 2008, sqlState: "HY000", message: "out of memory") }
+        guard let handle = mysql_init(nil) else {
+            throw MariaDBError(code: 2008, sqlState: "HY000", message: "out of memory")
+        }
         self.handle = handle
-        var connectTimeout = options.connectTimeout, readTimeout = options.readTimeout
+        var connectTimeout = options.connectTimeout
+        var readTimeout = options.readTimeout
         mysql_options(handle, MYSQL_OPT_CONNECT_TIMEOUT, &connectTimeout)
         mysql_options(handle, MYSQL_OPT_READ_TIMEOUT, &readTimeout)
         var yes: my_bool = 1
@@ -84,9 +98,19 @@ public final class MariaDBConnection: @unchecked Sendable {
         if let address = options.bindAddress { address.withCString { _ = mysql_options(handle, MYSQL_OPT_BIND, $0) } }
         var maxPacket = options.maxAllowedPacket
         mysql_options(handle, MYSQL_OPT_MAX_ALLOWED_PACKET, &maxPacket)
-        if let key = options.serverPublicKeyFile { key.withCString { _ = mysql_options(handle, MYSQL_SERVER_PUBLIC_KEY, $0) } }
-        let connected = mysql_real_connect(handle, options.host, options.user, options.password, options.database,
-                                           UInt32(options.port), nil, 0)
+        if let key = options.serverPublicKeyFile {
+            key.withCString { _ = mysql_options(handle, MYSQL_SERVER_PUBLIC_KEY, $0) }
+        }
+        let connected = mysql_real_connect(
+            handle,
+            options.host,
+            options.user,
+            options.password,
+            options.database,
+            UInt32(options.port),
+            nil,
+            0
+        )
         // On failure `deinit` closes the handle: every stored property is set by now.
         guard connected != nil else { throw MariaDBError(handle) }
     }
@@ -106,8 +130,15 @@ public final class MariaDBConnection: @unchecked Sendable {
         guard mysql_real_query(self.handle, sql, UInt(sql.utf8.count)) == 0 else { throw MariaDBError(self.handle) }
         guard let result = mysql_store_result(self.handle) else {
             // No result set: a statement without one, or a failure (a lost connection also clears the field count).
-            guard mysql_errno(self.handle) == 0, mysql_field_count(self.handle) == 0 else { throw MariaDBError(self.handle) }
-            return MariaDBResult(columns: [], bytes: [], affectedRows: mysql_affected_rows(self.handle), insertID: mysql_insert_id(self.handle))
+            guard mysql_errno(self.handle) == 0, mysql_field_count(self.handle) == 0 else {
+                throw MariaDBError(self.handle)
+            }
+            return MariaDBResult(
+                columns: [],
+                bytes: [],
+                affectedRows: mysql_affected_rows(self.handle),
+                insertID: mysql_insert_id(self.handle)
+            )
         }
         defer { mysql_free_result(result) }
         let count = Int(mysql_num_fields(result))
@@ -116,9 +147,11 @@ public final class MariaDBConnection: @unchecked Sendable {
         var rows: [[[UInt8]?]] = []
         while let row = mysql_fetch_row(result) {
             let lengths = mysql_fetch_lengths(result)!
-            rows.append((0..<count).map { index in
-                row[index].map { Array(UnsafeRawBufferPointer(start: $0, count: Int(lengths[index]))) }
-            })
+            rows.append(
+                (0..<count).map { index in
+                    row[index].map { Array(UnsafeRawBufferPointer(start: $0, count: Int(lengths[index]))) }
+                }
+            )
         }
         return MariaDBResult(columns: columns, bytes: rows, affectedRows: 0, insertID: 0)
     }
@@ -191,7 +224,11 @@ public struct MariaDBError: Error, Sendable, Equatable, CustomStringConvertible 
     }
 
     init(_ handle: UnsafeMutablePointer<MYSQL>) {
-        self.init(code: mysql_errno(handle), sqlState: String(cString: mysql_sqlstate(handle)), message: String(cString: mysql_error(handle)))
+        self.init(
+            code: mysql_errno(handle),
+            sqlState: String(cString: mysql_sqlstate(handle)),
+            message: String(cString: mysql_error(handle))
+        )
     }
 
     public var description: String { "ERROR \(self.code) (\(self.sqlState)): \(self.message)" }
@@ -212,6 +249,9 @@ public enum MariaDB {
 
 extension MariaDBConnection.Options: RedactedWhenRendered {
     public var renderedFields: KeyValuePairs<String, Any> {
-        ["host": self.host, "port": self.port, "user": self.user, "password": Redacted(), "database": self.database as Any, "tls": self.tls]
+        [
+            "host": self.host, "port": self.port, "user": self.user, "password": Redacted(),
+            "database": self.database as Any, "tls": self.tls,
+        ]
     }
 }

@@ -13,8 +13,11 @@ final class MariaDBStatement {
     deinit { mysql_stmt_close(self.statement) }
 
     private var error: MariaDBError {
-        MariaDBError(code: mysql_stmt_errno(self.statement), sqlState: String(cString: mysql_stmt_sqlstate(self.statement)),
-                     message: String(cString: mysql_stmt_error(self.statement)))
+        MariaDBError(
+            code: mysql_stmt_errno(self.statement),
+            sqlState: String(cString: mysql_stmt_sqlstate(self.statement)),
+            message: String(cString: mysql_stmt_error(self.statement))
+        )
     }
 
     func execute(_ parameters: [String?]) throws(MariaDBError) -> MariaDBResult {
@@ -25,7 +28,10 @@ final class MariaDBStatement {
             return buffer
         }
         let nulls = UnsafeMutablePointer<my_bool>.allocate(capacity: max(parameters.count, 1))
-        defer { buffers.forEach { $0?.deallocate() }; nulls.deallocate() }
+        defer {
+            for buffer in buffers { buffer?.deallocate() }
+            nulls.deallocate()
+        }
         var binds = [MYSQL_BIND](repeating: MYSQL_BIND(), count: parameters.count)
         for (index, parameter) in parameters.enumerated() {
             nulls[index] = buffers[index] == nil ? 1 : 0
@@ -41,8 +47,12 @@ final class MariaDBStatement {
 
     private func fetchAll() throws(MariaDBError) -> MariaDBResult {
         guard let metadata = mysql_stmt_result_metadata(self.statement) else {
-            return MariaDBResult(columns: [], bytes: [], affectedRows: mysql_stmt_affected_rows(self.statement),
-                                 insertID: mysql_stmt_insert_id(self.statement))
+            return MariaDBResult(
+                columns: [],
+                bytes: [],
+                affectedRows: mysql_stmt_affected_rows(self.statement),
+                insertID: mysql_stmt_insert_id(self.statement)
+            )
         }
         defer { mysql_free_result(metadata) }
         let count = Int(mysql_num_fields(metadata))
@@ -52,7 +62,11 @@ final class MariaDBStatement {
         let buffers = (0..<count).map { _ in UnsafeMutablePointer<CChar>.allocate(capacity: capacity) }
         let lengths = UnsafeMutablePointer<UInt>.allocate(capacity: max(count, 1))
         let nulls = UnsafeMutablePointer<my_bool>.allocate(capacity: max(count, 1))
-        defer { buffers.forEach { $0.deallocate() }; lengths.deallocate(); nulls.deallocate() }
+        defer {
+            for buffer in buffers { buffer.deallocate() }
+            lengths.deallocate()
+            nulls.deallocate()
+        }
         var binds = [MYSQL_BIND](repeating: MYSQL_BIND(), count: count)
         for index in 0..<count {
             binds[index].buffer_type = MYSQL_TYPE_STRING
@@ -61,7 +75,9 @@ final class MariaDBStatement {
             binds[index].length = lengths + index
             binds[index].is_null = nulls + index
         }
-        guard mysql_stmt_bind_result(self.statement, &binds) == 0, mysql_stmt_store_result(self.statement) == 0 else { throw self.error }
+        guard mysql_stmt_bind_result(self.statement, &binds) == 0, mysql_stmt_store_result(self.statement) == 0 else {
+            throw self.error
+        }
         var rows: [[[UInt8]?]] = []
         while true {
             let status = mysql_stmt_fetch(self.statement)
@@ -69,7 +85,10 @@ final class MariaDBStatement {
             guard status == 0 || status == MYSQL_DATA_TRUNCATED else { throw self.error }
             var row: [[UInt8]?] = []
             for index in 0..<count {
-                guard nulls[index] == 0 else { row.append(nil); continue }
+                guard nulls[index] == 0 else {
+                    row.append(nil)
+                    continue
+                }
                 let length = Int(lengths[index])
                 guard length > capacity else {
                     row.append(Array(UnsafeRawBufferPointer(start: buffers[index], count: length)))

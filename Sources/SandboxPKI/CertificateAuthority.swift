@@ -13,7 +13,11 @@ public struct CertificateAuthority: Sendable {
     /// The CA certificate as PEM: what clients put in their CA bundle.
     public var certificatePEM: String { (try? self.certificate.serializeAsPEM().pemString) ?? "" }
 
-    public init(commonName: String, organization: String = "CloudSandbox", validFor: TimeInterval = 10 * 365 * 86_400) throws {
+    public init(
+        commonName: String,
+        organization: String = "CloudSandbox",
+        validFor: TimeInterval = 10 * 365 * 86_400
+    ) throws {
         let key = P256.Signing.PrivateKey()
         let name = try DistinguishedName {
             CountryName("US")
@@ -22,22 +26,31 @@ public struct CertificateAuthority: Sendable {
         }
         let now = Date()
         self.certificate = try Certificate(
-            version: .v3, serialNumber: Certificate.SerialNumber(), publicKey: .init(key.publicKey),
-            notValidBefore: now.addingTimeInterval(-3600), notValidAfter: now.addingTimeInterval(validFor),
-            issuer: name, subject: name,
+            version: .v3,
+            serialNumber: Certificate.SerialNumber(),
+            publicKey: .init(key.publicKey),
+            notValidBefore: now.addingTimeInterval(-3600),
+            notValidAfter: now.addingTimeInterval(validFor),
+            issuer: name,
+            subject: name,
             extensions: try Certificate.Extensions {
                 Critical(BasicConstraints.isCertificateAuthority(maxPathLength: nil))
                 Critical(KeyUsage(keyCertSign: true, cRLSign: true))
                 SubjectKeyIdentifier(hash: .init(key.publicKey))
             },
-            issuerPrivateKey: .init(key))
+            issuerPrivateKey: .init(key)
+        )
         self.commonName = commonName
         self.privateKey = key
     }
 
     /// Issues a server certificate whose SANs carry `dnsNames` (wildcards allowed) and `ipAddresses`.
-    public func issueServerCertificate(commonName: String, dnsNames: [String], ipAddresses: [String],
-                                       validFor: TimeInterval = 365 * 86_400) throws -> IssuedCertificate {
+    public func issueServerCertificate(
+        commonName: String,
+        dnsNames: [String],
+        ipAddresses: [String],
+        validFor: TimeInterval = 365 * 86_400
+    ) throws -> IssuedCertificate {
         let key = P256.Signing.PrivateKey()
         var names = dnsNames.map { GeneralName.dnsName($0) }
         for address in ipAddresses {
@@ -46,20 +59,32 @@ public struct CertificateAuthority: Sendable {
         }
         let now = Date()
         let leaf = try Certificate(
-            version: .v3, serialNumber: Certificate.SerialNumber(), publicKey: .init(key.publicKey),
-            notValidBefore: now.addingTimeInterval(-3600), notValidAfter: now.addingTimeInterval(validFor),
+            version: .v3,
+            serialNumber: Certificate.SerialNumber(),
+            publicKey: .init(key.publicKey),
+            notValidBefore: now.addingTimeInterval(-3600),
+            notValidAfter: now.addingTimeInterval(validFor),
             issuer: self.certificate.subject,
-            subject: try DistinguishedName { OrganizationName("CloudSandbox"); CommonName(commonName) },
+            subject: try DistinguishedName {
+                OrganizationName("CloudSandbox")
+                CommonName(commonName)
+            },
             extensions: try Certificate.Extensions {
                 Critical(BasicConstraints.notCertificateAuthority)
                 Critical(KeyUsage(digitalSignature: true, keyEncipherment: true))
                 try ExtendedKeyUsage([.serverAuth])
                 SubjectAlternativeNames(names)
-                AuthorityKeyIdentifier(keyIdentifier: try self.certificate.extensions.subjectKeyIdentifier?.keyIdentifier)
+                AuthorityKeyIdentifier(
+                    keyIdentifier: try self.certificate.extensions.subjectKeyIdentifier?.keyIdentifier
+                )
             },
-            issuerPrivateKey: .init(self.privateKey))
-        return IssuedCertificate(certificatePEM: try leaf.serializeAsPEM().pemString,
-                                 privateKeyPEM: key.pemRepresentation, issuerPEM: self.certificatePEM)
+            issuerPrivateKey: .init(self.privateKey)
+        )
+        return IssuedCertificate(
+            certificatePEM: try leaf.serializeAsPEM().pemString,
+            privateKeyPEM: key.pemRepresentation,
+            issuerPEM: self.certificatePEM
+        )
     }
 
     private static func ipv4Bytes(_ address: String) -> [UInt8]? {
@@ -80,7 +105,8 @@ public enum PKIError: Error, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .invalidIPAddress(address): "'\(address)' is not an IPv4 address; certificate IP SANs take dotted quads"
+        case let .invalidIPAddress(address):
+            "'\(address)' is not an IPv4 address; certificate IP SANs take dotted quads"
         }
     }
 }

@@ -6,7 +6,9 @@ extension IssuedCertificate {
         let chain = try NIOSSLCertificate.fromPEMBytes(Array((self.certificatePEM + "\n" + self.issuerPEM).utf8))
         let key = try NIOSSLPrivateKey(bytes: Array(self.privateKeyPEM.utf8), format: .pem)
         var configuration = TLSConfiguration.makeServerConfiguration(
-            certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
+            certificateChain: chain.map { .certificate($0) },
+            privateKey: .privateKey(key)
+        )
         configuration.minimumTLSVersion = .tlsv12
         configuration.curves = TLSConfiguration.classicalGroups
         return configuration

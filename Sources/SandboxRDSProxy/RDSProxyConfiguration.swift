@@ -1,12 +1,12 @@
 import Foundation
-import SandboxAWSCore
 import Logging
+import NIOCore
+import NIOSSL
+import SandboxAWSCore
+import SandboxAudit
 import SandboxLifecycle
 import SandboxMySQLNIO
 import SandboxMySQLWire
-import NIOCore
-import NIOSSL
-import SandboxAudit
 
 /// Everything one RDS Proxy runs with: its control-plane record (auth entries, TLS, timeouts, pool settings),
 /// where it listens, its target, the account it reads secrets from as its role, and its TLS identity.
@@ -24,8 +24,14 @@ public struct RDSProxyConfiguration: Sendable {
         /// The proxy ENI's loopback alias to connect from (security groups see the proxy).
         public var sourceAddress: String?
 
-        public init(instanceID: String? = nil, host: String, port: Int, maxConnections: Int = 151, tls: MySQLConnection.TLS? = nil,
-                    sourceAddress: String? = nil) {
+        public init(
+            instanceID: String? = nil,
+            host: String,
+            port: Int,
+            maxConnections: Int = 151,
+            tls: MySQLConnection.TLS? = nil,
+            sourceAddress: String? = nil
+        ) {
             self.instanceID = instanceID
             self.host = host
             self.port = port
@@ -64,10 +70,21 @@ public struct RDSProxyConfiguration: Sendable {
     public var otherTargets: (@Sendable () -> [Target])?
     public var logger: Logger
 
-    public init(record: DBProxyRecord, account: AccountState, host: String, port: Int = 0, virtualPort: Int = 3306, target: Target,
-                tls: TLSConfiguration?, maxClientConnections: Int = 4_000, targetConnectTimeout: TimeAmount = .seconds(5),
-                connectionFront: ConnectionFront? = nil, reachability: (@Sendable (Target) -> String?)? = nil, healthCheckInterval: Duration = .seconds(10),
-                logger: Logger = SandboxLogging.defaultLogger(label: "cloudsandbox.rdsproxy")) {
+    public init(
+        record: DBProxyRecord,
+        account: AccountState,
+        host: String,
+        port: Int = 0,
+        virtualPort: Int = 3306,
+        target: Target,
+        tls: TLSConfiguration?,
+        maxClientConnections: Int = 4_000,
+        targetConnectTimeout: TimeAmount = .seconds(5),
+        connectionFront: ConnectionFront? = nil,
+        reachability: (@Sendable (Target) -> String?)? = nil,
+        healthCheckInterval: Duration = .seconds(10),
+        logger: Logger = SandboxLogging.defaultLogger(label: "cloudsandbox.rdsproxy")
+    ) {
         self.reachability = reachability
         self.healthCheckInterval = healthCheckInterval
         self.record = record
@@ -86,8 +103,16 @@ public struct RDSProxyConfiguration: Sendable {
 
 /// The errors RDS Proxy answers with, in its words.
 extension ErrorPacket {
-    public static let proxyRequiresTLS = ErrorPacket(code: 3159, sqlState: "HY000", message: "This RDS Proxy requires TLS connections.")
-    public static let borrowTimeout = ErrorPacket(code: 9501, sqlState: "HY000", message: "Timed-out waiting to acquire database connection")
+    public static let proxyRequiresTLS = ErrorPacket(
+        code: 3159,
+        sqlState: "HY000",
+        message: "This RDS Proxy requires TLS connections."
+    )
+    public static let borrowTimeout = ErrorPacket(
+        code: 9501,
+        sqlState: "HY000",
+        message: "Timed-out waiting to acquire database connection"
+    )
     public static func proxyConnectionsExceeded(_ limit: Int) -> ErrorPacket {
         ErrorPacket(code: 1040, sqlState: "HY000", message: "Number simultaneous connections exceeded (\(limit))")
     }
@@ -103,17 +128,25 @@ extension RDSProxyConfiguration {
     /// many of its connections pinned sessions hold.
     func borrowTimeoutReason(pinned: Int) -> String {
         let group = self.record.targetGroup
-        return "no target connection within ConnectionBorrowTimeout (\(group.connectionBorrowTimeout) s): all \(self.poolLimit) the pool may open "
+        return
+            "no target connection within ConnectionBorrowTimeout (\(group.connectionBorrowTimeout) s): all \(self.poolLimit) the pool may open "
             + "(MaxConnectionsPercent \(group.maxConnectionsPercent)% of max_connections \(self.target.maxConnections)) are in use"
-            + (pinned == 0 ? "" : "; \(pinned) of them held by pinned client sessions, each to its own connection until it disconnects (see the pinning log lines)")
+            + (pinned == 0
+                ? ""
+                : "; \(pinned) of them held by pinned client sessions, each to its own connection until it disconnects (see the pinning log lines)")
     }
 
     /// The clients of `sessions` idle longer than IdleClientTimeout, each recorded in `audit` as closed.
     func idleClients<ID>(_ sessions: [ID: ContinuousClock.Instant?], audit: ProxyAudit) -> [ID] {
-        let limit = self.record.idleClientTimeout, now = self.clock.now
+        let limit = self.record.idleClientTimeout
+        let now = self.clock.now
         let idle = sessions.filter { _, since in since.map { now - $0 > .seconds(limit) } ?? false }.map(\.key)
         for id in idle {
-            audit.record(user: "-", outcome: "closed", reason: "client connection \(id) closed: idle longer than IdleClientTimeout (\(limit) s)")
+            audit.record(
+                user: "-",
+                outcome: "closed",
+                reason: "client connection \(id) closed: idle longer than IdleClientTimeout (\(limit) s)"
+            )
         }
         return idle
     }

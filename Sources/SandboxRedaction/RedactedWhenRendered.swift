@@ -12,7 +12,8 @@ extension RedactedWhenRendered {
 
     /// `Name(field: value, secret: <redacted>)`, as Swift prints a struct.
     public var description: String {
-        "\(Self.self)(" + self.renderedFields.map { "\($0.key): \(String(reflecting: $0.value))" }.joined(separator: ", ") + ")"
+        "\(Self.self)("
+            + self.renderedFields.map { "\($0.key): \(String(reflecting: $0.value))" }.joined(separator: ", ") + ")"
     }
 
     public var debugDescription: String { self.description }

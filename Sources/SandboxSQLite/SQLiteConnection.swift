@@ -72,7 +72,9 @@ public final class SQLiteConnection<Value: SQLiteValueConvertible> {
     }
 
     /// A transaction that has read (holding a snapshot) and not written yet.
-    public var hasReadOnlySnapshot: Bool { self.isInTransaction && sqlite3_txn_state(self.handle, "main") == SQLITE_TXN_READ }
+    public var hasReadOnlySnapshot: Bool {
+        self.isInTransaction && sqlite3_txn_state(self.handle, "main") == SQLITE_TXN_READ
+    }
 
     /// Runs every statement in `sql` (binding `parameters` to the last one); returns the last one's result.
     @discardableResult
@@ -82,7 +84,10 @@ public final class SQLiteConnection<Value: SQLiteValueConvertible> {
         var result = Result(columns: [], rows: [], changes: 0, lastInsertRowID: 0)
         while !remaining.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             let (statement, tail) = try self.prepare(remaining)
-            guard let statement else { remaining = tail; continue }
+            guard let statement else {
+                remaining = tail
+                continue
+            }
             let last = tail.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
             if last, remaining == sql {  // one statement: kept for the next time this text comes
                 if self.prepared.count >= Self.preparedLimit { self.finalizePrepared() }
@@ -133,13 +138,17 @@ public final class SQLiteConnection<Value: SQLiteValueConvertible> {
         let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
         for (index, value) in parameters.enumerated() {
             let position = Int32(index + 1)
-            let code: Int32 = switch value.sqliteValue {
-            case .null: sqlite3_bind_null(statement, position)
-            case let .integer(v): sqlite3_bind_int64(statement, position, v)
-            case let .double(v): sqlite3_bind_double(statement, position, v)
-            case let .text(v): sqlite3_bind_text(statement, position, v, -1, transient)
-            case let .bytes(v): v.withUnsafeBytes { sqlite3_bind_blob(statement, position, $0.baseAddress, Int32($0.count), transient) }
-            }
+            let code: Int32 =
+                switch value.sqliteValue {
+                case .null: sqlite3_bind_null(statement, position)
+                case let .integer(v): sqlite3_bind_int64(statement, position, v)
+                case let .double(v): sqlite3_bind_double(statement, position, v)
+                case let .text(v): sqlite3_bind_text(statement, position, v, -1, transient)
+                case let .bytes(v):
+                    v.withUnsafeBytes {
+                        sqlite3_bind_blob(statement, position, $0.baseAddress, Int32($0.count), transient)
+                    }
+                }
             guard code == SQLITE_OK else { throw self.failure(code) }
         }
     }
@@ -154,13 +163,20 @@ public final class SQLiteConnection<Value: SQLiteValueConvertible> {
             rows.append((0..<Int32(columns.count)).map { Value(sqlite: Self.value(statement, $0)) })
         }
         let changes = sqlite3_stmt_readonly(statement) == 0 ? Int(sqlite3_changes(self.handle)) : 0
-        return Result(columns: columns, rows: rows, changes: changes, lastInsertRowID: sqlite3_last_insert_rowid(self.handle))
+        return Result(
+            columns: columns,
+            rows: rows,
+            changes: changes,
+            lastInsertRowID: sqlite3_last_insert_rowid(self.handle)
+        )
     }
 
     private static func columns(of statement: OpaquePointer) -> [Column] {
         (0..<sqlite3_column_count(statement)).map { index in
-            Column(name: String(cString: sqlite3_column_name(statement, index)),
-                   declaredType: sqlite3_column_decltype(statement, index).map { String(cString: $0) })
+            Column(
+                name: String(cString: sqlite3_column_name(statement, index)),
+                declaredType: sqlite3_column_decltype(statement, index).map { String(cString: $0) }
+            )
         }
     }
 

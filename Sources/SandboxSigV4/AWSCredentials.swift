@@ -15,7 +15,10 @@ public struct AWSCredentials: Sendable, Hashable {
 
 extension AWSCredentials: RedactedWhenRendered {
     public var renderedFields: KeyValuePairs<String, Any> {
-        ["accessKeyID": self.accessKeyID, "secretAccessKey": Redacted(), "sessionToken": Redacted(self.sessionToken) as Any]
+        [
+            "accessKeyID": self.accessKeyID, "secretAccessKey": Redacted(),
+            "sessionToken": Redacted(self.sessionToken) as Any,
+        ]
     }
 }
 
@@ -53,7 +56,12 @@ public struct CredentialScope: Sendable, Hashable, CustomStringConvertible {
             start = utf8.index(after: index)
         }
         parts.append(text[start...])
-        guard parts.count == 5, parts[4] == "aws4_request", parts[1].utf8.count == 8, !parts[0].isEmpty else { return nil }
-        return (String(parts[0]), CredentialScope(date: String(parts[1]), region: String(parts[2]), service: String(parts[3])))
+        guard parts.count == 5, parts[4] == "aws4_request", parts[1].utf8.count == 8, !parts[0].isEmpty else {
+            return nil
+        }
+        return (
+            String(parts[0]),
+            CredentialScope(date: String(parts[1]), region: String(parts[2]), service: String(parts[3]))
+        )
     }
 }

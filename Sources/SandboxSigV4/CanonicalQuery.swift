@@ -28,8 +28,9 @@ struct CanonicalQuery {
         self.order.sort { a, b in
             let (left, right) = (self.pairs[a], self.pairs[b])
             let names = (self.bytes[left.name], self.bytes[right.name])
-            return names.0.elementsEqual(names.1) ? self.bytes[left.value].lexicographicallyPrecedes(self.bytes[right.value])
-                                                  : names.0.lexicographicallyPrecedes(names.1)
+            return names.0.elementsEqual(names.1)
+                ? self.bytes[left.value].lexicographicallyPrecedes(self.bytes[right.value])
+                : names.0.lexicographicallyPrecedes(names.1)
         }
     }
 
@@ -41,7 +42,9 @@ struct CanonicalQuery {
         while index < part.endIndex {
             var byte = part[index]
             if byte == UInt8(ascii: "%") {
-                guard index + 2 < part.endIndex, let high = SigV4Encoding.hexValue(part[index + 1]), let low = SigV4Encoding.hexValue(part[index + 2]) else {
+                guard index + 2 < part.endIndex, let high = SigV4Encoding.hexValue(part[index + 1]),
+                    let low = SigV4Encoding.hexValue(part[index + 2])
+                else {
                     return self.appendEncodedAsItCame(part, from: start)
                 }
                 byte = high << 4 | low
@@ -58,9 +61,14 @@ struct CanonicalQuery {
         SigV4Encoding.uriEncode(part, into: &self.bytes)
     }
 
-    private mutating func appendEncodedPastASCII(_ part: Slice<UnsafeBufferPointer<UInt8>>, from start: Int, scratch: inout [UInt8]) {
+    private mutating func appendEncodedPastASCII(
+        _ part: Slice<UnsafeBufferPointer<UInt8>>,
+        from start: Int,
+        scratch: inout [UInt8]
+    ) {
         scratch.removeAll(keepingCapacity: true)
-        guard SigV4Encoding.percentDecode(part, into: &scratch), String(validating: scratch, as: UTF8.self) != nil else {
+        guard SigV4Encoding.percentDecode(part, into: &scratch), String(validating: scratch, as: UTF8.self) != nil
+        else {
             return self.appendEncodedAsItCame(part, from: start)
         }
         self.bytes.removeSubrange(start...)

@@ -12,7 +12,13 @@ public struct SigV4Request: Sendable {
     public var headers: [(name: String, value: String)]
     public var body: [UInt8]
 
-    public init(method: String, path: String, query: String = "", headers: [(name: String, value: String)], body: [UInt8] = []) {
+    public init(
+        method: String,
+        path: String,
+        query: String = "",
+        headers: [(name: String, value: String)],
+        body: [UInt8] = []
+    ) {
         self.method = method
         self.path = path
         self.query = query
@@ -33,7 +39,12 @@ public enum CanonicalRequest {
     }
 
     /// Appends the canonical headers block and the signed-headers list for `names` (lower-case), sorted.
-    static func writeHeaders(_ request: SigV4Request, signed names: [String], block: inout [UInt8], signed: inout [UInt8]) {
+    static func writeHeaders(
+        _ request: SigV4Request,
+        signed names: [String],
+        block: inout [UInt8],
+        signed: inout [UInt8]
+    ) {
         let sorted = names.sorted()
         for name in sorted {
             block += name.utf8
@@ -59,14 +70,23 @@ public enum CanonicalRequest {
 
     /// The canonical request as UTF-8, built in one buffer: what is hashed for the string to sign. `query` is the
     /// request's query when the caller has parsed it; `excludingQuery` names a pair left out (a presigned signature).
-    static func bytes(_ request: SigV4Request, signedHeaders: [String], payloadHash: String,
-                      query: CanonicalQuery? = nil, excludingQuery: String? = nil) -> [UInt8] {
+    static func bytes(
+        _ request: SigV4Request,
+        signedHeaders: [String],
+        payloadHash: String,
+        query: CanonicalQuery? = nil,
+        excludingQuery: String? = nil
+    ) -> [UInt8] {
         let newline = UInt8(ascii: "\n")
         var out: [UInt8] = []
         out.reserveCapacity(1024)
         out += request.method.utf8.map { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") ? $0 - 32 : $0 }
         out.append(newline)
-        if request.path.isEmpty { out.append(UInt8(ascii: "/")) } else { SigV4Encoding.uriEncode(request.path.utf8, keepSlash: true, into: &out) }
+        if request.path.isEmpty {
+            out.append(UInt8(ascii: "/"))
+        } else {
+            SigV4Encoding.uriEncode(request.path.utf8, keepSlash: true, into: &out)
+        }
         out.append(newline)
         (query ?? CanonicalQuery(request.query)).write(excluding: excludingQuery, into: &out)
         out.append(newline)

@@ -16,7 +16,14 @@ public enum RDSAuthToken {
         public var expiresAt: Date
         public var sessionToken: String?
 
-        public init(accessKeyID: String, region: String, user: String, endpoint: String, expiresAt: Date, sessionToken: String?) {
+        public init(
+            accessKeyID: String,
+            region: String,
+            user: String,
+            endpoint: String,
+            expiresAt: Date,
+            sessionToken: String?
+        ) {
             self.accessKeyID = accessKeyID
             self.region = region
             self.user = user
@@ -27,11 +34,25 @@ public enum RDSAuthToken {
     }
 
     /// The token botocore's `generate_db_auth_token` makes for these inputs.
-    public static func generate(host: String, port: Int, region: String, user: String, credentials: AWSCredentials,
-                                date: Date = Date(), goStyle: Bool = false) -> String {
+    public static func generate(
+        host: String,
+        port: Int,
+        region: String,
+        user: String,
+        credentials: AWSCredentials,
+        date: Date = Date(),
+        goStyle: Bool = false
+    ) -> String {
         let endpoint = "\(host):\(port)"
-        let query = SigV4Signer.presignedQuery(host: endpoint, query: [("Action", "connect"), ("DBUser", user)], credentials: credentials,
-                                               region: region, service: "rds-db", date: date, expires: Self.lifetime)
+        let query = SigV4Signer.presignedQuery(
+            host: endpoint,
+            query: [("Action", "connect"), ("DBUser", user)],
+            credentials: credentials,
+            region: region,
+            service: "rds-db",
+            date: date,
+            expires: Self.lifetime
+        )
         return endpoint + (goStyle ? "?" : "/?") + query
     }
 
@@ -39,7 +60,11 @@ public enum RDSAuthToken {
     /// Action is `connect`. The caller checks the endpoint, user and region against what it serves.
     public static func verify(_ token: String, using verifier: SigV4Verifier) throws(SigV4Failure) -> Claims {
         guard let mark = token.utf8.firstIndex(of: UInt8(ascii: "?")) else {
-            throw SigV4Failure(.malformed, code: "InvalidToken", "not an RDS auth token: no query string (is the token truncated?)")
+            throw SigV4Failure(
+                .malformed,
+                code: "InvalidToken",
+                "not an RDS auth token: no query string (is the token truncated?)"
+            )
         }
         var endpoint = String(token[..<mark])
         if endpoint.hasSuffix("/") { endpoint.removeLast() }
@@ -51,14 +76,23 @@ public enum RDSAuthToken {
         let request = SigV4Request(method: "GET", path: "/", query: query, headers: [("host", endpoint)])
         let verified = try verifier.verify(request, query: parsed, service: "rds-db")
         let expires = Int(parsed.value("X-Amz-Expires") ?? "") ?? Self.lifetime
-        return Claims(accessKeyID: verified.accessKeyID, region: verified.scope.region, user: user, endpoint: endpoint,
-                      expiresAt: verified.signedAt.addingTimeInterval(TimeInterval(expires)), sessionToken: verified.sessionToken)
+        return Claims(
+            accessKeyID: verified.accessKeyID,
+            region: verified.scope.region,
+            user: user,
+            endpoint: endpoint,
+            expiresAt: verified.signedAt.addingTimeInterval(TimeInterval(expires)),
+            sessionToken: verified.sessionToken
+        )
     }
 }
 
 extension RDSAuthToken.Claims: RedactedWhenRendered {
     public var renderedFields: KeyValuePairs<String, Any> {
-        ["accessKeyID": self.accessKeyID, "region": self.region, "user": self.user, "endpoint": self.endpoint, "expiresAt": self.expiresAt,
-         "sessionToken": Redacted(self.sessionToken) as Any]
+        [
+            "accessKeyID": self.accessKeyID, "region": self.region, "user": self.user, "endpoint": self.endpoint,
+            "expiresAt": self.expiresAt,
+            "sessionToken": Redacted(self.sessionToken) as Any,
+        ]
     }
 }

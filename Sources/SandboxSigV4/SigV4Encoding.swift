@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -32,8 +33,10 @@ public enum SigV4Encoding {
     /// RFC 3986's unreserved characters, by byte.
     private static let unreserved: [Bool] = (0...255).map { byte in
         switch UInt8(byte) {
-        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-             UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"): true
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"),
+            UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+            true
         default: false
         }
     }
@@ -44,7 +47,9 @@ public enum SigV4Encoding {
     /// result that is not UTF-8 leaves the text as it was.
     public static func decode(_ text: some StringProtocol, plusIsSpace: Bool = false) -> String {
         let utf8 = text.utf8
-        guard utf8.contains(where: { $0 == UInt8(ascii: "%") || (plusIsSpace && $0 == UInt8(ascii: "+")) }) else { return String(text) }
+        guard utf8.contains(where: { $0 == UInt8(ascii: "%") || (plusIsSpace && $0 == UInt8(ascii: "+")) }) else {
+            return String(text)
+        }
         var out: [UInt8] = []
         out.reserveCapacity(utf8.count)
         guard Self.percentDecode(utf8, plusIsSpace: plusIsSpace, into: &out) else { return String(text) }
@@ -52,14 +57,19 @@ public enum SigV4Encoding {
     }
 
     /// Appends the percent-decoding of `text` (and `+` as space when `plusIsSpace`); `false` when an escape is malformed.
-    static func percentDecode(_ text: some Collection<UInt8>, plusIsSpace: Bool = false, into out: inout [UInt8]) -> Bool {
+    static func percentDecode(
+        _ text: some Collection<UInt8>,
+        plusIsSpace: Bool = false,
+        into out: inout [UInt8]
+    ) -> Bool {
         var iterator = text.makeIterator()
         while let byte = iterator.next() {
             guard byte == UInt8(ascii: "%") else {
                 out.append(plusIsSpace && byte == UInt8(ascii: "+") ? UInt8(ascii: " ") : byte)
                 continue
             }
-            guard let high = iterator.next().flatMap(Self.hexValue), let low = iterator.next().flatMap(Self.hexValue) else { return false }
+            guard let high = iterator.next().flatMap(Self.hexValue), let low = iterator.next().flatMap(Self.hexValue)
+            else { return false }
             out.append(high << 4 | low)
         }
         return true
@@ -78,9 +88,13 @@ public enum SigV4Encoding {
     public static func queryPairs(_ query: String, plusIsSpace: Bool = false) -> [(String, String)] {
         // Split on bytes: `&` and `=` are ASCII, and walking a String by Character is slow.
         query.utf8.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true).map { item in
-            guard let equals = item.firstIndex(of: UInt8(ascii: "=")) else { return (decode(Substring(item), plusIsSpace: plusIsSpace), "") }
-            return (decode(Substring(item[..<equals]), plusIsSpace: plusIsSpace),
-                    decode(Substring(item[item.index(after: equals)...]), plusIsSpace: plusIsSpace))
+            guard let equals = item.firstIndex(of: UInt8(ascii: "=")) else {
+                return (decode(Substring(item), plusIsSpace: plusIsSpace), "")
+            }
+            return (
+                decode(Substring(item[..<equals]), plusIsSpace: plusIsSpace),
+                decode(Substring(item[item.index(after: equals)...]), plusIsSpace: plusIsSpace)
+            )
         }
     }
 
@@ -114,8 +128,9 @@ public enum SigV4Encoding {
             return value
         }
         guard let year = number(0..<4), let month = number(4..<6), let day = number(6..<8), let hour = number(9..<11),
-              let minute = number(11..<13), let second = number(13..<15),
-              (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61 else { return nil }
+            let minute = number(11..<13), let second = number(13..<15),
+            (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
+        else { return nil }
         var parts = tm()
         parts.tm_year = year - 1900
         parts.tm_mon = month - 1

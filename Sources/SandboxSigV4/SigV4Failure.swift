@@ -19,8 +19,11 @@ public struct SigV4Failure: Error, Sendable, Equatable, CustomStringConvertible 
     public var description: String { "\(self.code): \(self.message)" }
 
     static func mismatch() -> Self {
-        .init(.signatureMismatch, code: "SignatureDoesNotMatch",
-              "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.")
+        .init(
+            .signatureMismatch,
+            code: "SignatureDoesNotMatch",
+            "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details."
+        )
     }
     static func unknownKey() -> Self {
         .init(.unknownAccessKey, code: "InvalidClientTokenId", "The security token included in the request is invalid.")

@@ -27,7 +27,10 @@ public enum SigV4Signer {
     private static let keys = SigningKeyCache()
 
     public static func stringToSign(amzDate: String, scope: CredentialScope, canonicalRequest: String) -> String {
-        String(decoding: Self.stringToSign(amzDate: amzDate, scope: scope, canonicalRequest: Array(canonicalRequest.utf8)), as: UTF8.self)
+        String(
+            decoding: Self.stringToSign(amzDate: amzDate, scope: scope, canonicalRequest: Array(canonicalRequest.utf8)),
+            as: UTF8.self
+        )
     }
 
     /// The string to sign as UTF-8: algorithm, date, scope and the hex SHA-256 of the canonical request.
@@ -45,7 +48,10 @@ public enum SigV4Signer {
     }
 
     public static func signature(secret: String, scope: CredentialScope, stringToSign: String) -> String {
-        String(decoding: Self.signature(secret: secret, scope: scope, stringToSign: Array(stringToSign.utf8)), as: UTF8.self)
+        String(
+            decoding: Self.signature(secret: secret, scope: scope, stringToSign: Array(stringToSign.utf8)),
+            as: UTF8.self
+        )
     }
 
     /// The signature's lower-case hex digits.
@@ -63,22 +69,45 @@ public enum SigV4Signer {
 
     /// The Authorization header for `request`, signing every header it carries except `unsignedHeaders`.
     /// The request must carry `x-amz-date` (or `date` is used for the scope and string to sign).
-    public static func authorization(for request: SigV4Request, credentials: AWSCredentials, region: String, service: String,
-                                     date: Date) -> String {
+    public static func authorization(
+        for request: SigV4Request,
+        credentials: AWSCredentials,
+        region: String,
+        service: String,
+        date: Date
+    ) -> String {
         let amzDate = request.header("x-amz-date") ?? SigV4Encoding.amzDate(date)
         let scope = CredentialScope(date: String(amzDate.prefix(8)), region: region, service: service)
         let names = Set(request.headers.map { $0.name.lowercased() }).subtracting(Self.unsignedHeaders)
-        let canonical = CanonicalRequest.bytes(request, signedHeaders: Array(names), payloadHash: CanonicalRequest.payloadHash(request))
-        let signature = String(decoding: Self.signature(secret: credentials.secretAccessKey, scope: scope,
-                                                        stringToSign: Self.stringToSign(amzDate: amzDate, scope: scope, canonicalRequest: canonical)),
-                               as: UTF8.self)
-        return "\(Self.algorithm) Credential=\(credentials.accessKeyID)/\(scope), SignedHeaders=\(names.sorted().joined(separator: ";")), Signature=\(signature)"
+        let canonical = CanonicalRequest.bytes(
+            request,
+            signedHeaders: Array(names),
+            payloadHash: CanonicalRequest.payloadHash(request)
+        )
+        let signature = String(
+            decoding: Self.signature(
+                secret: credentials.secretAccessKey,
+                scope: scope,
+                stringToSign: Self.stringToSign(amzDate: amzDate, scope: scope, canonicalRequest: canonical)
+            ),
+            as: UTF8.self
+        )
+        return
+            "\(Self.algorithm) Credential=\(credentials.accessKeyID)/\(scope), SignedHeaders=\(names.sorted().joined(separator: ";")), Signature=\(signature)"
     }
 
     /// The query string of a presigned GET for `host` (signing only the host header, empty payload), with the
     /// parameters in the order botocore writes them.
-    public static func presignedQuery(host: String, path: String = "/", query: [(String, String)], credentials: AWSCredentials,
-                                      region: String, service: String, date: Date, expires: Int) -> String {
+    public static func presignedQuery(
+        host: String,
+        path: String = "/",
+        query: [(String, String)],
+        credentials: AWSCredentials,
+        region: String,
+        service: String,
+        date: Date,
+        expires: Int
+    ) -> String {
         let amzDate = SigV4Encoding.amzDate(date)
         let scope = CredentialScope(date: String(amzDate.prefix(8)), region: region, service: service)
         var items = query
@@ -88,11 +117,16 @@ public enum SigV4Signer {
         items.append(("X-Amz-Expires", String(expires)))
         if let token = credentials.sessionToken { items.append(("X-Amz-Security-Token", token)) }
         items.append(("X-Amz-SignedHeaders", "host"))
-        let raw = items.map { "\(SigV4Encoding.uriEncode($0.0))=\(SigV4Encoding.uriEncode($0.1))" }.joined(separator: "&")
+        let raw = items.map { "\(SigV4Encoding.uriEncode($0.0))=\(SigV4Encoding.uriEncode($0.1))" }.joined(
+            separator: "&"
+        )
         let request = SigV4Request(method: "GET", path: path, query: raw, headers: [("host", host)])
         let canonical = CanonicalRequest.bytes(request, signedHeaders: ["host"], payloadHash: Self.emptyPayloadHash)
-        let signature = Self.signature(secret: credentials.secretAccessKey, scope: scope,
-                                       stringToSign: Self.stringToSign(amzDate: amzDate, scope: scope, canonicalRequest: canonical))
+        let signature = Self.signature(
+            secret: credentials.secretAccessKey,
+            scope: scope,
+            stringToSign: Self.stringToSign(amzDate: amzDate, scope: scope, canonicalRequest: canonical)
+        )
         return raw + "&X-Amz-Signature=" + String(decoding: signature, as: UTF8.self)
     }
 

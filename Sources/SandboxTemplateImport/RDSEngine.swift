@@ -31,5 +31,6 @@ enum RDSEngine {
         }
     }
 
-    static let notModelled = "is not modelled (the sandbox runs MySQL and PostgreSQL: mysql, mariadb, postgres, aurora-mysql, aurora-postgresql)"
+    static let notModelled =
+        "is not modelled (the sandbox runs MySQL and PostgreSQL: mysql, mariadb, postgres, aurora-mysql, aurora-postgresql)"
 }

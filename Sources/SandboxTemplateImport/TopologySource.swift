@@ -1,5 +1,5 @@
-import SandboxTopology
 import Foundation
+import SandboxTopology
 import SandboxVirtualNetwork
 import Yams
 
@@ -7,7 +7,9 @@ import Yams
 /// or `terraform show -json` output — telling them apart by their content.
 public enum TopologySource {
     public enum Format: String, Sendable {
-        case topology, cloudFormation = "CloudFormation/SAM template", terraform = "Terraform JSON"
+        case topology
+        case cloudFormation = "CloudFormation/SAM template"
+        case terraform = "Terraform JSON"
     }
 
     /// Where the operator host (this machine's 127.0.0.1) sits in an imported network.
@@ -20,10 +22,16 @@ public enum TopologySource {
 
         /// `FUNCTION`, `SUBNET:SG,SG`, `outside`.
         public init(parsing text: String) {
-            if text == "outside" { self = .outside; return }
+            if text == "outside" {
+                self = .outside
+                return
+            }
             let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
             if parts.count == 2 || text.hasPrefix("subnet-") {
-                self = .subnet(parts[0], securityGroups: parts.count == 2 ? parts[1].split(separator: ",").map(String.init) : [])
+                self = .subnet(
+                    parts[0],
+                    securityGroups: parts.count == 2 ? parts[1].split(separator: ",").map(String.init) : []
+                )
             } else {
                 self = .function(text)
             }
@@ -41,8 +49,14 @@ public enum TopologySource {
         /// Set on every imported function (a support engineer pointing the code at the sandbox's CA bundle).
         public var environment: [String: String]
 
-        public init(parameters: [String: String] = [:], operatorPlacement: OperatorPlacement = .firstFunction, stackName: String? = nil,
-                    region: String = "us-east-1", accountId: String = "123456789012", environment: [String: String] = [:]) {
+        public init(
+            parameters: [String: String] = [:],
+            operatorPlacement: OperatorPlacement = .firstFunction,
+            stackName: String? = nil,
+            region: String = "us-east-1",
+            accountId: String = "123456789012",
+            environment: [String: String] = [:]
+        ) {
             self.environment = environment
             self.parameters = parameters
             self.operatorPlacement = operatorPlacement
@@ -75,18 +89,37 @@ public enum TopologySource {
         switch self.detect(node) {
         case .topology:
             let (topology, base) = try TopologyLoader.load(path: path)
-            return Loaded(topology: topology, baseDirectory: base, format: .topology, warnings: [], operatorNote: nil, file: url.path)
+            return Loaded(
+                topology: topology,
+                baseDirectory: base,
+                format: .topology,
+                warnings: [],
+                operatorNote: nil,
+                file: url.path
+            )
         case .cloudFormation:
             return try self.importTemplate(url, options: options)
         case .terraform:
             var reader = TemplateReader()
             var importer = TerraformImporter(file: url, region: options.region)
             var topology = try importer.importDocument(try reader.read(node!, file: url.path))
-            let note = try self.placeOperator(&topology, placements: importer.functionPlacements, options.operatorPlacement, file: url.path)
+            let note = try self.placeOperator(
+                &topology,
+                placements: importer.functionPlacements,
+                options.operatorPlacement,
+                file: url.path
+            )
             self.setEnvironment(&topology, options.environment)
             try self.validate(topology, file: url.path)
-            return Loaded(topology: topology, baseDirectory: url.deletingLastPathComponent(), format: .terraform, warnings: importer.warnings, operatorNote: note,
-                          file: url.path, functionSources: importer.builder.functionSources)
+            return Loaded(
+                topology: topology,
+                baseDirectory: url.deletingLastPathComponent(),
+                format: .terraform,
+                warnings: importer.warnings,
+                operatorNote: note,
+                file: url.path,
+                functionSources: importer.builder.functionSources
+            )
         }
     }
 
@@ -97,13 +130,21 @@ public enum TopologySource {
     private static func detect(_ node: Node?) -> Format {
         guard case let .mapping(mapping)? = node else { return .topology }
         let keys = Set(mapping.keys.compactMap(\.string))
-        if keys.contains("format_version") && (keys.contains("values") || keys.contains("planned_values")) { return .terraform }
-        if keys.contains("Resources") || keys.contains("AWSTemplateFormatVersion") || keys.contains("Transform") { return .cloudFormation }
+        if keys.contains("format_version") && (keys.contains("values") || keys.contains("planned_values")) {
+            return .terraform
+        }
+        if keys.contains("Resources") || keys.contains("AWSTemplateFormatVersion") || keys.contains("Transform") {
+            return .cloudFormation
+        }
         return .topology
     }
 
     private static func importTemplate(_ url: URL, options: Options) throws -> Loaded {
-        let session = ImportSession(region: options.region, accountId: options.accountId, parameters: options.parameters)
+        let session = ImportSession(
+            region: options.region,
+            accountId: options.accountId,
+            parameters: options.parameters
+        )
         let name = options.stackName ?? url.deletingPathExtension().lastPathComponent
         let root = try CloudFormationStack(file: url, name: name, prefix: "", given: [:], parent: nil, session: session)
         for key in options.parameters.keys where try root.parameter(key) == nil {
@@ -114,11 +155,23 @@ public enum TopologySource {
         try importer.importStacks(stacks)
         var (topology, unfinished) = importer.builder.build()
         for warning in unfinished { session.add(warning) }
-        let note = try self.placeOperator(&topology, placements: importer.functionPlacements, options.operatorPlacement, file: url.path)
+        let note = try self.placeOperator(
+            &topology,
+            placements: importer.functionPlacements,
+            options.operatorPlacement,
+            file: url.path
+        )
         self.setEnvironment(&topology, options.environment)
         try self.validate(topology, file: url.path)
-        return Loaded(topology: topology, baseDirectory: url.deletingLastPathComponent(), format: .cloudFormation, warnings: session.warnings,
-                      operatorNote: note, file: url.path, functionSources: importer.builder.functionSources)
+        return Loaded(
+            topology: topology,
+            baseDirectory: url.deletingLastPathComponent(),
+            format: .cloudFormation,
+            warnings: session.warnings,
+            operatorNote: note,
+            file: url.path,
+            functionSources: importer.builder.functionSources
+        )
     }
 
     private static func setEnvironment(_ topology: inout Topology, _ environment: [String: String]) {
@@ -130,8 +183,12 @@ public enum TopologySource {
         }
     }
 
-    private static func placeOperator(_ topology: inout Topology, placements: [(name: String, vpc: Topology.Function.VPC)],
-                                       _ choice: OperatorPlacement, file: String) throws -> String? {
+    private static func placeOperator(
+        _ topology: inout Topology,
+        placements: [(name: String, vpc: Topology.Function.VPC)],
+        _ choice: OperatorPlacement,
+        file: String
+    ) throws -> String? {
         guard topology.network != nil else { return nil }
         switch choice {
         case .outside:
@@ -139,19 +196,29 @@ public enum TopologySource {
             return "The operator host (this machine) is outside every VPC."
         case let .subnet(subnet, groups):
             topology.network?.operatorHost = .init(subnet: subnet, securityGroups: groups)
-            return "The operator host (this machine) sits in \(subnet) with \(groups.isEmpty ? "no security group" : groups.joined(separator: ", "))."
+            return
+                "The operator host (this machine) sits in \(subnet) with \(groups.isEmpty ? "no security group" : groups.joined(separator: ", "))."
         case .firstFunction, .function:
             let wanted: String? = if case let .function(name) = choice { name } else { nil }
             guard let placement = placements.first(where: { wanted == nil || $0.name == wanted }) else {
                 if let wanted {
-                    throw ImportError(file: file, path: "--operator", "no function named \(wanted) is attached to a VPC; the attached ones are "
-                                      + (placements.isEmpty ? "none" : placements.map(\.name).joined(separator: ", ")))
+                    throw ImportError(
+                        file: file,
+                        path: "--operator",
+                        "no function named \(wanted) is attached to a VPC; the attached ones are "
+                            + (placements.isEmpty ? "none" : placements.map(\.name).joined(separator: ", "))
+                    )
                 }
                 topology.network?.operatorHost = .init()
-                return "No function is attached to a VPC, so the operator host (this machine) is outside every VPC; --operator SUBNET:SG,SG places it."
+                return
+                    "No function is attached to a VPC, so the operator host (this machine) is outside every VPC; --operator SUBNET:SG,SG places it."
             }
-            topology.network?.operatorHost = .init(subnet: placement.vpc.subnets.first, securityGroups: placement.vpc.securityGroups)
-            return "The operator host (this machine) takes the network placement of function \(placement.name): \(placement.vpc.subnets.first ?? "") with "
+            topology.network?.operatorHost = .init(
+                subnet: placement.vpc.subnets.first,
+                securityGroups: placement.vpc.securityGroups
+            )
+            return
+                "The operator host (this machine) takes the network placement of function \(placement.name): \(placement.vpc.subnets.first ?? "") with "
                 + "\(placement.vpc.securityGroups.joined(separator: ", ")) (--operator FUNCTION, SUBNET:SG,SG or outside changes it)."
         }
     }

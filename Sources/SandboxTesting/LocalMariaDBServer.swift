@@ -1,5 +1,6 @@
 import Foundation
 import SandboxPKI
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -20,32 +21,54 @@ public final class LocalMariaDBServer: Sendable {  // immutable after start; sto
     }
 
     public static func start(ca: CertificateAuthority) throws -> LocalMariaDBServer {
-        for tool in ["/usr/sbin/mariadbd", "/usr/bin/mariadb-install-db", "/usr/bin/mariadb"] where !FileManager.default.isExecutableFile(atPath: tool) {
-            throw Unavailable(description: "\(tool) is missing; install mariadb-server (make deps) to run against a real server")
+        for tool in ["/usr/sbin/mariadbd", "/usr/bin/mariadb-install-db", "/usr/bin/mariadb"]
+        where !FileManager.default.isExecutableFile(atPath: tool) {
+            throw Unavailable(
+                description: "\(tool) is missing; install mariadb-server (make deps) to run against a real server"
+            )
         }
         let directory = NSTemporaryDirectory() + "cloudsandbox-mariadbd-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let certificate = try ca.issueServerCertificate(commonName: "mariadb", dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"])
+        let certificate = try ca.issueServerCertificate(
+            commonName: "mariadb",
+            dnsNames: ["localhost"],
+            ipAddresses: ["127.0.0.1"]
+        )
         try certificate.certificatePEM.write(toFile: "\(directory)/cert.pem", atomically: true, encoding: .utf8)
         try certificate.privateKeyPEM.write(toFile: "\(directory)/key.pem", atomically: true, encoding: .utf8)
         try ca.certificatePEM.write(toFile: "\(directory)/ca.pem", atomically: true, encoding: .utf8)
-        let install = try Self.run("/usr/bin/mariadb-install-db", ["--no-defaults", "--datadir=\(directory)/data", "--user=\(NSUserName())",
-                                                                  "--auth-root-authentication-method=socket", "--skip-test-db"])
-        guard install == 0 else { throw Unavailable(description: "mariadb-install-db failed (\(install)); a working mariadb-server is needed") }
+        let install = try Self.run(
+            "/usr/bin/mariadb-install-db",
+            [
+                "--no-defaults", "--datadir=\(directory)/data", "--user=\(NSUserName())",
+                "--auth-root-authentication-method=socket", "--skip-test-db",
+            ]
+        )
+        guard install == 0 else {
+            throw Unavailable(description: "mariadb-install-db failed (\(install)); a working mariadb-server is needed")
+        }
         let port = LoopbackPort.free()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/sbin/mariadbd")
-        process.arguments = ["--no-defaults", "--datadir=\(directory)/data", "--socket=\(directory)/sock", "--port=\(port)",
-                             "--bind-address=127.0.0.1", "--user=\(NSUserName())", "--pid-file=\(directory)/pid", "--log-error=\(directory)/error.log",
-                             "--skip-log-bin", "--innodb-buffer-pool-size=16M", "--ssl-cert=\(directory)/cert.pem",
-                             "--ssl-key=\(directory)/key.pem", "--ssl-ca=\(directory)/ca.pem"]
+        process.arguments = [
+            "--no-defaults", "--datadir=\(directory)/data", "--socket=\(directory)/sock", "--port=\(port)",
+            "--bind-address=127.0.0.1", "--user=\(NSUserName())", "--pid-file=\(directory)/pid",
+            "--log-error=\(directory)/error.log",
+            "--skip-log-bin", "--innodb-buffer-pool-size=16M", "--ssl-cert=\(directory)/cert.pem",
+            "--ssl-key=\(directory)/key.pem", "--ssl-ca=\(directory)/ca.pem",
+        ]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
         let server = LocalMariaDBServer(port: port, directory: directory, process: process)
-        let setup = "CREATE USER 'native'@'%' IDENTIFIED BY 'native-pw'; CREATE DATABASE app; GRANT ALL ON app.* TO 'native'@'%';"
+        let setup =
+            "CREATE USER 'native'@'%' IDENTIFIED BY 'native-pw'; CREATE DATABASE app; GRANT ALL ON app.* TO 'native'@'%';"
         for _ in 0..<100 {
-            if try Self.run("/usr/bin/mariadb", ["--no-defaults", "--socket=\(directory)/sock", "-uroot", "-e", setup]) == 0 { return server }
+            if try Self.run("/usr/bin/mariadb", ["--no-defaults", "--socket=\(directory)/sock", "-uroot", "-e", setup])
+                == 0
+            {
+                return server
+            }
             guard process.isRunning else { break }
             Thread.sleep(forTimeInterval: 0.2)
         }

@@ -29,20 +29,31 @@ public enum Pgbench {
 
     /// Runs pgbench for `seconds` with `clients` (`selectOnly`: `-S`), as `target.user`; `-n`: no vacuum.
     public static func run(_ target: Psql.Target, selectOnly: Bool, clients: Int, seconds: Int) throws -> Figures {
-        let arguments = ["pgbench", "-n", "-h", target.host, "-p", String(target.port), "-U", target.user, "-c", String(clients), "-j", String(min(clients, 2)),
-                         "-T", String(seconds), "--max-tries=10"] + (selectOnly ? ["-S"] : []) + [target.database]
+        let arguments =
+            [
+                "pgbench", "-n", "-h", target.host, "-p", String(target.port), "-U", target.user, "-c", String(clients),
+                "-j", String(min(clients, 2)),
+                "-T", String(seconds), "--max-tries=10",
+            ] + (selectOnly ? ["-S"] : []) + [target.database]
         let result = try Subprocess.run(arguments, environment: Psql.environment(target))
         guard result.status == 0 || result.stdout.contains("number of transactions actually processed") else {
             throw Failure(description: "pgbench failed: \(result.stdout)\(result.stderr)")
         }
         func number(after label: String) -> Double? {
             guard let line = result.stdout.split(separator: "\n").first(where: { $0.contains(label) }),
-                  let range = line.range(of: label) else { return nil }
+                let range = line.range(of: label)
+            else { return nil }
             return line[range.upperBound...].split(whereSeparator: { " /(".contains($0) }).first.flatMap { Double($0) }
         }
-        guard let processed = number(after: "number of transactions actually processed: "), let tps = number(after: "tps = ") else {
+        guard let processed = number(after: "number of transactions actually processed: "),
+            let tps = number(after: "tps = ")
+        else {
             throw Failure(description: "cannot read pgbench's report: \(result.stdout)\(result.stderr)")
         }
-        return Figures(transactions: Int(processed), perSecond: tps, failed: Int(number(after: "number of failed transactions: ") ?? 0))
+        return Figures(
+            transactions: Int(processed),
+            perSecond: tps,
+            failed: Int(number(after: "number of failed transactions: ") ?? 0)
+        )
     }
 }

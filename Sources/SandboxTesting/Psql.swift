@@ -15,8 +15,16 @@ public enum Psql {
         public var rootCertificate: String?
         public var options: String?
 
-        public init(host: String, port: Int, user: String, password: String, database: String, sslMode: String = "disable",
-                    rootCertificate: String? = nil, options: String? = nil) {
+        public init(
+            host: String,
+            port: Int,
+            user: String,
+            password: String,
+            database: String,
+            sslMode: String = "disable",
+            rootCertificate: String? = nil,
+            options: String? = nil
+        ) {
             (self.host, self.port, self.user, self.password, self.database) = (host, port, user, password, database)
             (self.sslMode, self.rootCertificate, self.options) = (sslMode, rootCertificate, options)
         }
@@ -44,7 +52,9 @@ public enum Psql {
     }
 
     private static func arguments(_ target: Target, _ commands: [String]) -> [String] {
-        ["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", target.host, "-p", String(target.port),
-         "-U", target.user, "-d", target.database] + commands.flatMap { ["-c", $0] }
+        [
+            "psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", target.host, "-p", String(target.port),
+            "-U", target.user, "-d", target.database,
+        ] + commands.flatMap { ["-c", $0] }
     }
 }

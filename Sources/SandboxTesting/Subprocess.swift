@@ -1,5 +1,6 @@
 import Foundation
 import NIOConcurrencyHelpers
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -20,18 +21,28 @@ public enum Subprocess {
     public struct SpawnError: Error, CustomStringConvertible {
         public var arguments: [String]
         public var code: Int32
-        public var description: String { "cannot run \(self.arguments.joined(separator: " ")): \(String(cString: strerror(self.code)))" }
+        public var description: String {
+            "cannot run \(self.arguments.joined(separator: " ")): \(String(cString: strerror(self.code)))"
+        }
     }
 
     /// Runs `arguments` (looked up on PATH) and waits. Blocking: see `runOffThread` from async code.
     /// stderr is drained on its own thread so a chatty stderr cannot fill its pipe while stdout is read.
     public static func run(_ arguments: [String], environment: [String: String]? = nil) throws -> Result {
-        let (outRead, outWrite) = try self.pipe(), (errRead, errWrite) = try self.pipe()
-        let spawned = Swift.Result { try self.spawn(arguments, environment: environment ?? ProcessInfo.processInfo.environment,
-                                                    stdout: outWrite, stderr: errWrite) }
+        let (outRead, outWrite) = try self.pipe()
+        let (errRead, errWrite) = try self.pipe()
+        let spawned = Swift.Result {
+            try self.spawn(
+                arguments,
+                environment: environment ?? ProcessInfo.processInfo.environment,
+                stdout: outWrite,
+                stderr: errWrite
+            )
+        }
         close(outWrite)
         close(errWrite)
-        let out = FileHandle(fileDescriptor: outRead, closeOnDealloc: true), err = FileHandle(fileDescriptor: errRead, closeOnDealloc: true)
+        let out = FileHandle(fileDescriptor: outRead, closeOnDealloc: true)
+        let err = FileHandle(fileDescriptor: errRead, closeOnDealloc: true)
         let pid = try spawned.get()
         let stderrData = LockedData()
         let drained = DispatchSemaphore(value: 0)
@@ -41,12 +52,16 @@ public enum Subprocess {
         }
         let stdout = out.readDataToEndOfFile()
         drained.wait()
-        return Result(status: self.wait(pid), stdout: String(decoding: stdout, as: UTF8.self),
-                      stderr: String(decoding: stderrData.get(), as: UTF8.self))
+        return Result(
+            status: self.wait(pid),
+            stdout: String(decoding: stdout, as: UTF8.self),
+            stderr: String(decoding: stderrData.get(), as: UTF8.self)
+        )
     }
 
     /// `run` on a GCD thread, so the Swift cooperative pool stays free for the servers under test.
-    public static func runOffThread(_ arguments: [String], environment: [String: String]? = nil) async throws -> Result {
+    public static func runOffThread(_ arguments: [String], environment: [String: String]? = nil) async throws -> Result
+    {
         try await self.offThread { try run(arguments, environment: environment) }
     }
 
@@ -66,7 +81,12 @@ public enum Subprocess {
         return (fds[0], fds[1])
     }
 
-    private static func spawn(_ arguments: [String], environment: [String: String], stdout: Int32, stderr: Int32) throws -> pid_t {
+    private static func spawn(
+        _ arguments: [String],
+        environment: [String: String],
+        stdout: Int32,
+        stderr: Int32
+    ) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -82,7 +102,8 @@ public enum Subprocess {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
-        var none = sigset_t(), defaults = sigset_t()
+        var none = sigset_t()
+        var defaults = sigset_t()
         sigemptyset(&none)
         sigemptyset(&defaults)
         sigaddset(&defaults, SIGPIPE)

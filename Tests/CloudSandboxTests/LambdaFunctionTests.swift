@@ -1,12 +1,13 @@
-import SandboxAWSCore
 import CloudSandbox
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
+import SandboxAWSCore
 import SandboxLambda
 import SandboxTesting
 import XCTest
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 
 /// Functions of all three kinds through the Lambda service: context and credentials, warm reuse, errors,
 /// timeouts, throttling, processes that crash, hang, never poll or answer too much; the sandbox stays up.
@@ -14,36 +15,40 @@ final class LambdaFunctionTests: XCTestCase {
     struct Oops: Error {}
 
     static let yaml = """
-    iam:
-      roles:
-        - name: fn-role
-          trustPolicy: {Version: "2012-10-17", Statement: [{Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: "sts:AssumeRole"}]}
-    functions:
-      - {name: context, role: fn-role, handler: context}
-      - {name: fails, role: fn-role, handler: fails}
-      - {name: sleeps, role: fn-role, handler: sleeps, timeout: 1}
-      - {name: single, role: fn-role, handler: slow, reservedConcurrency: 1}
-      - {name: echo, role: fn-role, builtin: {echo: {}}}
-      - {name: py-raises, role: fn-role, timeout: 10, command: [python3, -m, awslambdaric, faulty.raises], workingDirectory: ../Fixtures/lambda/python}
-      - {name: py-exits, role: fn-role, timeout: 10, command: [python3, -m, awslambdaric, faulty.exits], workingDirectory: ../Fixtures/lambda/python}
-      - {name: py-exits-later, role: fn-role, timeout: 10, command: [python3, -m, awslambdaric, faulty.exits_later], workingDirectory: ../Fixtures/lambda/python}
-      - {name: py-chatty, role: fn-role, timeout: 10, command: [python3, -m, awslambdaric, faulty.chatty], workingDirectory: ../Fixtures/lambda/python}
-      - {name: py-hangs, role: fn-role, timeout: 4, command: [python3, -m, awslambdaric, faulty.hangs], workingDirectory: ../Fixtures/lambda/python}
-      - {name: py-oversized, role: fn-role, timeout: 10, command: [python3, -m, awslambdaric, faulty.oversized], workingDirectory: ../Fixtures/lambda/python}
-      - {name: never-polls, role: fn-role, timeout: 1, command: [sleep, "30"]}
-    apis:
-      - name: errors
-        routes:
-          - {route: "GET /v1", function: echo, payloadFormatVersion: "1.0"}
-          - {route: "GET /fails", function: fails}
-          - {route: "GET /slow", function: sleeps, timeoutInMillis: 300}
-          - {route: "POST /echo", function: echo}
-    """
+        iam:
+          roles:
+            - name: fn-role
+              trustPolicy: {Version: "2012-10-17", Statement: [{Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: "sts:AssumeRole"}]}
+        functions:
+          - {name: context, role: fn-role, handler: context}
+          - {name: fails, role: fn-role, handler: fails}
+          - {name: sleeps, role: fn-role, handler: sleeps, timeout: 1}
+          - {name: single, role: fn-role, handler: slow, reservedConcurrency: 1}
+          - {name: echo, role: fn-role, builtin: {echo: {}}}
+          - {name: py-raises, role: fn-role, timeout: 10, command: [python3, -m, awslambdaric, faulty.raises], workingDirectory: ../Fixtures/lambda/python}
+          - {name: py-exits, role: fn-role, timeout: 10, command: [python3, -m, awslambdaric, faulty.exits], workingDirectory: ../Fixtures/lambda/python}
+          - {name: py-exits-later, role: fn-role, timeout: 10, command: [python3, -m, awslambdaric, faulty.exits_later], workingDirectory: ../Fixtures/lambda/python}
+          - {name: py-chatty, role: fn-role, timeout: 10, command: [python3, -m, awslambdaric, faulty.chatty], workingDirectory: ../Fixtures/lambda/python}
+          - {name: py-hangs, role: fn-role, timeout: 4, command: [python3, -m, awslambdaric, faulty.hangs], workingDirectory: ../Fixtures/lambda/python}
+          - {name: py-oversized, role: fn-role, timeout: 10, command: [python3, -m, awslambdaric, faulty.oversized], workingDirectory: ../Fixtures/lambda/python}
+          - {name: never-polls, role: fn-role, timeout: 1, command: [sleep, "30"]}
+        apis:
+          - name: errors
+            routes:
+              - {route: "GET /v1", function: echo, payloadFormatVersion: "1.0"}
+              - {route: "GET /fails", function: fails}
+              - {route: "GET /slow", function: sleeps, timeoutInMillis: 300}
+              - {route: "POST /echo", function: echo}
+        """
 
     static let handlers: [String: LambdaHandler] = [
         "context": { event, context in
-            ["function": .string(context.functionName), "keyPrefix": .string(String(context.credentials.accessKeyID.prefix(4))),
-             "region": .string(context.environment["AWS_REGION"] ?? ""), "remaining": .bool(context.remainingTime > 0), "event": event]
+            [
+                "function": .string(context.functionName),
+                "keyPrefix": .string(String(context.credentials.accessKeyID.prefix(4))),
+                "region": .string(context.environment["AWS_REGION"] ?? ""),
+                "remaining": .bool(context.remainingTime > 0), "event": event,
+            ]
         },
         "fails": { _, _ in throw Oops() },
         "sleeps": { _, _ in
@@ -62,22 +67,39 @@ final class LambdaFunctionTests: XCTestCase {
 
     private func start() async throws -> Sandbox {
         let topology = try TopologyLoader.parse(Self.yaml)
-        return try await Sandbox.start(topology, baseDirectory: TopologyTests.root.appendingPathComponent("Sandbox"), handlers: Self.handlers)
+        return try await Sandbox.start(
+            topology,
+            baseDirectory: TopologyTests.root.appendingPathComponent("Sandbox"),
+            handlers: Self.handlers
+        )
     }
 
     private func json(_ result: InvokeResult) throws -> JSONValue { try JSONValue(parsing: result.payload) }
-    private func message(_ result: InvokeResult) -> String { (try? JSONValue(parsing: result.payload))?["errorMessage"]?.stringValue ?? "" }
+    private func message(_ result: InvokeResult) -> String {
+        (try? JSONValue(parsing: result.payload))?["errorMessage"]?.stringValue ?? ""
+    }
 
     func testSwiftFunctionsContextErrorsTimeoutsAndThrottling() async throws {
         try await withSandbox(try await self.start()) { sandbox in
             let lambda = sandbox.lambda
             let first = try await lambda.invoke("context", payload: Array(#"{"a":1}"#.utf8), tail: true)
             XCTAssertNil(first.functionError)
-            XCTAssertEqual(try self.json(first), ["function": "context", "keyPrefix": "ASIA", "region": "us-east-1", "remaining": true, "event": ["a": 1]])
+            XCTAssertEqual(
+                try self.json(first),
+                [
+                    "function": "context", "keyPrefix": "ASIA", "region": "us-east-1", "remaining": true,
+                    "event": ["a": 1],
+                ]
+            )
             let tail = String(decoding: Data(base64Encoded: try XCTUnwrap(first.logResult)) ?? Data(), as: UTF8.self)
             XCTAssertTrue(tail.contains("START RequestId: \(first.requestID)") && tail.contains("Init Duration"), tail)
             let warm = try await lambda.invoke("context", payload: [], tail: true)
-            XCTAssertFalse(String(decoding: Data(base64Encoded: warm.logResult ?? "") ?? Data(), as: UTF8.self).contains("Init Duration"), "the second invoke is warm")
+            XCTAssertFalse(
+                String(decoding: Data(base64Encoded: warm.logResult ?? "") ?? Data(), as: UTF8.self).contains(
+                    "Init Duration"
+                ),
+                "the second invoke is warm"
+            )
 
             let failed = try await lambda.invoke("fails", payload: [])
             XCTAssertEqual(failed.functionError, "Unhandled")
@@ -108,11 +130,21 @@ final class LambdaFunctionTests: XCTestCase {
     func testBadRequestsAreRefusedWithLambdasErrors() async throws {
         try await withSandbox(try await self.start()) { sandbox in
             let lambda = sandbox.lambda
-            await self.assertRefused(.invalidRequestContentException, 400) { _ = try await lambda.invoke("echo", payload: Array("{nope".utf8)) }
-            await self.assertRefused(.requestTooLargeException, 413) { _ = try await lambda.invoke("echo", payload: [UInt8](repeating: 0x20, count: 6 * 1024 * 1024 + 1)) }
-            await self.assertRefused(.resourceNotFoundException, 404) { _ = try await lambda.invoke("nope", payload: []) }
-            await self.assertRefused(.validationException, 400) { _ = try await lambda.update("echo", .init(timeout: 901)) }
-            await self.assertRefused(.invalidParameterValueException, 400) { _ = try await lambda.update("echo", .init(roleARN: "arn:aws:iam::123456789012:role/missing")) }
+            await self.assertRefused(.invalidRequestContentException, 400) {
+                _ = try await lambda.invoke("echo", payload: Array("{nope".utf8))
+            }
+            await self.assertRefused(.requestTooLargeException, 413) {
+                _ = try await lambda.invoke("echo", payload: [UInt8](repeating: 0x20, count: 6 * 1024 * 1024 + 1))
+            }
+            await self.assertRefused(.resourceNotFoundException, 404) {
+                _ = try await lambda.invoke("nope", payload: [])
+            }
+            await self.assertRefused(.validationException, 400) {
+                _ = try await lambda.update("echo", .init(timeout: 901))
+            }
+            await self.assertRefused(.invalidParameterValueException, 400) {
+                _ = try await lambda.update("echo", .init(roleARN: "arn:aws:iam::123456789012:role/missing"))
+            }
             let echoed = try await lambda.invoke("echo", payload: Array("[1,2]".utf8))
             XCTAssertEqual(try self.json(echoed), [1, 2], "refusals left the function as it was")
         }
@@ -136,7 +168,11 @@ final class LambdaFunctionTests: XCTestCase {
             XCTAssertEqual(body["requestId"], .string(chatty.requestID))
             XCTAssertEqual(body["keyPrefix"], "ASIA")
             XCTAssertEqual(body["remaining"], true)
-            XCTAssertTrue(String(decoding: Data(base64Encoded: chatty.logResult ?? "") ?? Data(), as: UTF8.self).contains("garbage"))
+            XCTAssertTrue(
+                String(decoding: Data(base64Encoded: chatty.logResult ?? "") ?? Data(), as: UTF8.self).contains(
+                    "garbage"
+                )
+            )
 
             let hung = try await lambda.invoke("py-hangs", payload: [])
             XCTAssertTrue(self.message(hung).hasSuffix("Task timed out after 4.00 seconds"), self.message(hung))
@@ -147,9 +183,14 @@ final class LambdaFunctionTests: XCTestCase {
 
             let answered = try await lambda.invoke("py-exits-later", payload: [])
             XCTAssertEqual(try self.json(answered), "answered, then gone")
-            try await waitUntil("the idle process has exited") { await lambda.warmEnvironments(of: "py-exits-later") == 0 }
+            try await waitUntil("the idle process has exited") {
+                await lambda.warmEnvironments(of: "py-exits-later") == 0
+            }
             let replaced = try await lambda.invoke("py-exits-later", payload: [])
-            XCTAssertNil(replaced.functionError, "an environment that died while idle is replaced, not invoked: \(self.message(replaced))")
+            XCTAssertNil(
+                replaced.functionError,
+                "an environment that died while idle is replaced, not invoked: \(self.message(replaced))"
+            )
 
             let still = try await lambda.invoke("py-chatty", payload: [])
             XCTAssertNil(still.functionError, "after all that, functions still run")
@@ -161,15 +202,22 @@ final class LambdaFunctionTests: XCTestCase {
     /// Every retired or crashed process instance gives back its pipe, its Runtime API socket and its process.
     func testColdStartsLeaveNoDescriptorsBehind() async throws {
         try await withSandbox(try await self.start()) { sandbox in
-            func descriptors() -> Int { (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count) ?? 0 }
+            func descriptors() -> Int {
+                (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count) ?? 0
+            }
             _ = try await sandbox.lambda.invoke("py-chatty", payload: [])
             let before = descriptors()
             for round in 1...8 {
-                _ = try await sandbox.lambda.update("py-chatty", .init(memorySize: 128 + round))  // retires the warm instance
+                // retires the warm instance
+                _ = try await sandbox.lambda.update("py-chatty", .init(memorySize: 128 + round))
                 _ = try await sandbox.lambda.invoke("py-chatty", payload: [])
                 _ = try await sandbox.lambda.invoke("py-exits", payload: [])  // an instance that dies mid-invocation
             }
-            XCTAssertLessThanOrEqual(descriptors() - before, 4, "16 instances came and went; their descriptors must not stay open")
+            XCTAssertLessThanOrEqual(
+                descriptors() - before,
+                4,
+                "16 instances came and went; their descriptors must not stay open"
+            )
         }
     }
 
@@ -183,7 +231,10 @@ final class LambdaFunctionTests: XCTestCase {
                 request.httpBody = body
                 let (data, response) = try await URLSession.shared.data(for: request)
                 let http = response as! HTTPURLResponse
-                return (http.statusCode, String(decoding: data, as: UTF8.self), http.value(forHTTPHeaderField: "apigw-requestid"))
+                return (
+                    http.statusCode, String(decoding: data, as: UTF8.self),
+                    http.value(forHTTPHeaderField: "apigw-requestid")
+                )
             }
             let notFound = try await call("GET", "/nothing")
             XCTAssertEqual(notFound.0, 404)
@@ -205,11 +256,20 @@ final class LambdaFunctionTests: XCTestCase {
             XCTAssertEqual(tooBigForTheAPI.0, 413)
             let echoed = try await call("POST", "/echo", body: Data("hi".utf8))
             XCTAssertEqual(echoed.0, 200)
-            XCTAssertTrue(echoed.1.contains(#""body":"hi""#) && echoed.1.contains(#""routeKey":"POST /echo""#), echoed.1)
+            XCTAssertTrue(
+                echoed.1.contains(#""body":"hi""#) && echoed.1.contains(#""routeKey":"POST /echo""#),
+                echoed.1
+            )
         }
     }
 
-    private func assertRefused(_ code: AWSErrorCode, _ status: Int, _ body: () async throws -> Void, file: StaticString = #filePath, line: UInt = #line) async {
+    private func assertRefused(
+        _ code: AWSErrorCode,
+        _ status: Int,
+        _ body: () async throws -> Void,
+        file: StaticString = #filePath,
+        line: UInt = #line
+    ) async {
         do {
             try await body()
             XCTFail("expected \(code)", file: file, line: line)

@@ -11,7 +11,9 @@ import XCTest
 /// middle of a connect confuse neither it nor another function.
 final class ProcessFunctionIsolationTests: XCTestCase {
     private func topology() throws -> (Topology, URL) {
-        var (topology, folder) = try TopologyLoader.load(path: TopologyTests.root.appendingPathComponent("Sandbox/default.yaml").path)
+        var (topology, folder) = try TopologyLoader.load(
+            path: TopologyTests.root.appendingPathComponent("Sandbox/default.yaml").path
+        )
         let python = try XCTUnwrap(topology.functions?.first { $0.name == "items-python" })
         for launcher in ["on", "off"] {
             var view = python
@@ -31,13 +33,29 @@ final class ProcessFunctionIsolationTests: XCTestCase {
         return try JSONValue(parsing: result.payload)
     }
 
-    private func assertChildSharesTheView(_ answer: JSONValue, _ name: String, file: StaticString = #filePath, line: UInt = #line) {
+    private func assertChildSharesTheView(
+        _ answer: JSONValue,
+        _ name: String,
+        file: StaticString = #filePath,
+        line: UInt = #line
+    ) {
         let eni = answer["eni"]?.stringValue
         XCTAssertNotNil(eni, "\(name): \(answer)", file: file, line: line)
         XCTAssertNotEqual(eni, "127.0.0.1", file: file, line: line)
-        XCTAssertEqual(answer["child_source"]?.stringValue, eni, "\(name): the child connects from the function's ENI: \(answer)", file: file, line: line)
-        XCTAssertEqual(answer["child_greeting_protocol"]?.numberValue, 10, "\(name): the child reached the proxy (protocol 10 greeting): \(answer)",
-                       file: file, line: line)
+        XCTAssertEqual(
+            answer["child_source"]?.stringValue,
+            eni,
+            "\(name): the child connects from the function's ENI: \(answer)",
+            file: file,
+            line: line
+        )
+        XCTAssertEqual(
+            answer["child_greeting_protocol"]?.numberValue,
+            10,
+            "\(name): the child reached the proxy (protocol 10 greeting): \(answer)",
+            file: file,
+            line: line
+        )
     }
 
     func testAFunctionStartsWithNoSignalBlockedAndItsChildrenShareItsNetworkView() async throws {

@@ -1,13 +1,16 @@
 import CloudSandbox
 import Foundation
-@testable import SandboxLambda
 import XCTest
+
+@testable import SandboxLambda
 
 /// What a process function needs before it can run, found at start: the preload library (found or compiled
 /// into a cache from the C source the package ships), its code folder and its program; each missing piece named.
 final class ProcessFunctionSetupTests: XCTestCase {
     private func temporaryFolder() throws -> URL {
-        let folder = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("cloudsandbox-setup-\(UUID().uuidString.prefix(8))")
+        let folder = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent(
+            "cloudsandbox-setup-\(UUID().uuidString.prefix(8))"
+        )
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         addTeardownBlock { try? FileManager.default.removeItem(at: folder) }
         return folder
@@ -32,7 +35,9 @@ final class ProcessFunctionSetupTests: XCTestCase {
         XCTAssertTrue(reason.contains("no C compiler") && reason.contains("CLOUDSANDBOX_PRELOAD"), reason)
         let error = try XCTUnwrap(noCompiler.functionError)
         XCTAssertEqual(error.errorType, "Sandbox.PreloadUnavailable")
-        let missing = PreloadLibrary.locate(environment: ["CLOUDSANDBOX_PRELOAD": cache.appendingPathComponent("nope.so").path])
+        let missing = PreloadLibrary.locate(environment: [
+            "CLOUDSANDBOX_PRELOAD": cache.appendingPathComponent("nope.so").path
+        ])
         guard case let .unavailable(why) = missing else { return XCTFail("\(missing)") }
         XCTAssertTrue(why.contains("nope.so") && why.contains("unset it"), why)
     }
@@ -50,23 +55,30 @@ final class ProcessFunctionSetupTests: XCTestCase {
             ("workingDirectory: no-such-folder", "functions[0].workingDirectory", "is not a folder"),
             ("command: [no-such-program-xyz]", "functions[0].command", "is not on PATH"),
             ("command: [./plain]", "functions[0].command", "\(folder.path)/plain is not executable; `chmod +x` it"),
-            ("command: [./bootstrap]", "functions[0].command",
-             "bootstrap is not a program this machine (Linux, x86-64) runs: `file` would say: ELF 64-bit LSB executable, ARM aarch64; build it for linux/amd64"),
+            (
+                "command: [./bootstrap]", "functions[0].command",
+                "bootstrap is not a program this machine (Linux, x86-64) runs: `file` would say: ELF 64-bit LSB executable, ARM aarch64; build it for linux/amd64"
+            ),
         ]
         for (line, key, reason) in cases {
             let file = folder.appendingPathComponent("topology.yaml")
-            let yaml = "region: us-east-1\niam:\n  roles:\n    - name: fn-role\n      trustPolicy: {Version: \"2012-10-17\", Statement: [{Effect: Allow, "
+            let yaml =
+                "region: us-east-1\niam:\n  roles:\n    - name: fn-role\n      trustPolicy: {Version: \"2012-10-17\", Statement: [{Effect: Allow, "
                 + "Principal: {Service: lambda.amazonaws.com}, Action: \"sts:AssumeRole\"}]}\nfunctions:\n  - name: fn\n    role: fn-role\n"
                 + "    command: [python3, -m, awslambdaric, app.handler]\n    \(line)\n"
-            try yaml.replacingOccurrences(of: "command: [python3, -m, awslambdaric, app.handler]\n    command:", with: "workingDirectory: .\n    command:")
-                .write(to: file, atomically: true, encoding: .utf8)
+            try yaml.replacingOccurrences(
+                of: "command: [python3, -m, awslambdaric, app.handler]\n    command:",
+                with: "workingDirectory: .\n    command:"
+            )
+            .write(to: file, atomically: true, encoding: .utf8)
             XCTAssertThrowsError(try TopologyLoader.load(path: file.path)) { error in
                 let text = "\(error)"
                 XCTAssertTrue(text.hasPrefix("topology \(key) in \(file.path) (line "), text)
                 XCTAssertTrue(text.contains(reason), text)
             }
         }
-        XCTAssertThrowsError(try TopologyLoader.load(path: folder.appendingPathComponent("missing.yaml").path)) { error in
+        XCTAssertThrowsError(try TopologyLoader.load(path: folder.appendingPathComponent("missing.yaml").path)) {
+            error in
             XCTAssertTrue("\(error)".contains("cannot read the file"), "\(error)")
         }
     }
@@ -76,16 +88,40 @@ final class ProcessFunctionSetupTests: XCTestCase {
     func testAGo1xHandlerIsTheFolderExecutableOrSaysWhyNot() throws {
         let folder = try self.temporaryFolder()
         let environment = ["CLOUDSANDBOX_CACHE": folder.appendingPathComponent("cache").path, "PATH": "/usr/bin:/bin"]
-        guard case let .unrunnable(empty) = GoFunctionBuild.resolve(folder: folder, handler: "main", environment: environment) else { return XCTFail() }
-        XCTAssertTrue(empty.contains("its handler 'main' is not in the code folder") && empty.contains("CGO_ENABLED=0 go build -o main"), empty)
+        guard
+            case let .unrunnable(empty) = GoFunctionBuild.resolve(
+                folder: folder,
+                handler: "main",
+                environment: environment
+            )
+        else { return XCTFail() }
+        XCTAssertTrue(
+            empty.contains("its handler 'main' is not in the code folder")
+                && empty.contains("CGO_ENABLED=0 go build -o main"),
+            empty
+        )
         try Data("package main\nfunc main() {}\n".utf8).write(to: folder.appendingPathComponent("main.go"))
-        guard case let .unrunnable(noGo) = GoFunctionBuild.resolve(folder: folder, handler: "main", environment: ["PATH": folder.path]) else { return XCTFail() }
+        guard
+            case let .unrunnable(noGo) = GoFunctionBuild.resolve(
+                folder: folder,
+                handler: "main",
+                environment: ["PATH": folder.path]
+            )
+        else { return XCTFail() }
         XCTAssertTrue(noGo.contains("`go` is not on PATH") && noGo.contains("golang-go"), noGo)
         try Data("#!/bin/sh\n".utf8).write(to: folder.appendingPathComponent("main"))
-        guard case let .unrunnable(mode) = GoFunctionBuild.resolve(folder: folder, handler: "main", environment: environment) else { return XCTFail() }
+        guard
+            case let .unrunnable(mode) = GoFunctionBuild.resolve(
+                folder: folder,
+                handler: "main",
+                environment: environment
+            )
+        else { return XCTFail() }
         XCTAssertTrue(mode.contains("main is not executable; `chmod +x` it"), mode)
         chmod(folder.appendingPathComponent("main").path, 0o755)
-        XCTAssertEqual(GoFunctionBuild.resolve(folder: folder, handler: "main", environment: environment),
-                       .executable(path: folder.appendingPathComponent("main").path, built: nil))
+        XCTAssertEqual(
+            GoFunctionBuild.resolve(folder: folder, handler: "main", environment: environment),
+            .executable(path: folder.appendingPathComponent("main").path, built: nil)
+        )
     }
 }

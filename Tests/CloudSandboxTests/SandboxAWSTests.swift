@@ -9,8 +9,10 @@ final class SandboxAWSTests: XCTestCase {
     static func aws(_ arguments: [String], as name: String, in endpoints: Endpoints) async throws -> Subprocess.Result {
         let environment = try Self.environment(as: name, in: endpoints)
         // --endpoint-url, not AWS_ENDPOINT_URL: aws CLI v1 replaces an unset --endpoint-url for rds in us-east-1.
-        return try await Subprocess.runOffThread(["aws", "--endpoint-url", environment["AWS_ENDPOINT_URL"]!, "--output", "json"] + arguments,
-                                                 environment: environment)
+        return try await Subprocess.runOffThread(
+            ["aws", "--endpoint-url", environment["AWS_ENDPOINT_URL"]!, "--output", "json"] + arguments,
+            environment: environment
+        )
     }
 
     /// This process's environment with `name`'s credentials, the region and the endpoint (for boto3) and no other AWS
@@ -30,37 +32,78 @@ final class SandboxAWSTests: XCTestCase {
     }
 
     func testDefaultTopologyPrincipalsKeysAndSecrets() async throws {
-        let (topology, base) = try TopologyLoader.load(path: TopologyTests.root.appendingPathComponent("Sandbox/default.yaml").path)
+        let (topology, base) = try TopologyLoader.load(
+            path: TopologyTests.root.appendingPathComponent("Sandbox/default.yaml").path
+        )
         try await withSandbox(topology, baseDirectory: base) { sandbox in
             let endpoints = sandbox.endpoints
             XCTAssertEqual(endpoints.aws?.accountId, "123456789012")
-            XCTAssertEqual(endpoints.credentials.map { $0.keys.sorted() }, ["app-role", "developer", "password-function-role", "proxy-role", "root"])
-            XCTAssertNotNil(endpoints.credentials?["proxy-role"]?.sessionToken, "role credentials are session credentials")
+            XCTAssertEqual(
+                endpoints.credentials.map { $0.keys.sorted() },
+                ["app-role", "developer", "password-function-role", "proxy-role", "root"]
+            )
+            XCTAssertNotNil(
+                endpoints.credentials?["proxy-role"]?.sessionToken,
+                "role credentials are session credentials"
+            )
 
             let identity = try await Self.aws(["sts", "get-caller-identity"], as: "proxy-role", in: endpoints)
             try XCTSkipIf(identity.status == 127, "the aws CLI is not installed; run `make deps`")
-            XCTAssertTrue(identity.stdout.contains("arn:aws:sts::123456789012:assumed-role/proxy-role/cloudsandbox"), identity.stdout + identity.stderr)
+            XCTAssertTrue(
+                identity.stdout.contains("arn:aws:sts::123456789012:assumed-role/proxy-role/cloudsandbox"),
+                identity.stdout + identity.stderr
+            )
 
-            let read = try await Self.aws(["secretsmanager", "get-secret-value", "--secret-id", "app-db/app"], as: "proxy-role", in: endpoints)
+            let read = try await Self.aws(
+                ["secretsmanager", "get-secret-value", "--secret-id", "app-db/app"],
+                as: "proxy-role",
+                in: endpoints
+            )
             XCTAssertEqual(read.status, 0, read.stderr)
-            let secret = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(read.stdout.utf8)) as? [String: Any])?["SecretString"] as? String)
+            let secret = try XCTUnwrap(
+                (try JSONSerialization.jsonObject(with: Data(read.stdout.utf8)) as? [String: Any])?["SecretString"]
+                    as? String
+            )
             let value = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(secret.utf8)) as? [String: Any])
             let database = try XCTUnwrap(endpoints.databases["app-db"])
             XCTAssertEqual(value["password"] as? String, database.users["app"])
             XCTAssertEqual(value["port"] as? Int, database.port)
             XCTAssertEqual(value["host"] as? String, database.endpoint)
 
-            let developer = try await Self.aws(["secretsmanager", "get-secret-value", "--secret-id", "app-db/admin"], as: "developer", in: endpoints)
+            let developer = try await Self.aws(
+                ["secretsmanager", "get-secret-value", "--secret-id", "app-db/admin"],
+                as: "developer",
+                in: endpoints
+            )
             XCTAssertEqual(developer.status, 0, developer.stderr)
-            let denied = try await Self.aws(["secretsmanager", "get-secret-value", "--secret-id", "app-db/app"], as: "app-role", in: endpoints)
-            XCTAssertTrue(denied.stderr.contains("(AccessDeniedException)") && denied.stderr.contains("assumed-role/app-role/cloudsandbox is not authorized to perform: secretsmanager:GetSecretValue"),
-                          denied.stderr)
+            let denied = try await Self.aws(
+                ["secretsmanager", "get-secret-value", "--secret-id", "app-db/app"],
+                as: "app-role",
+                in: endpoints
+            )
+            XCTAssertTrue(
+                denied.stderr.contains("(AccessDeniedException)")
+                    && denied.stderr.contains(
+                        "assumed-role/app-role/cloudsandbox is not authorized to perform: secretsmanager:GetSecretValue"
+                    ),
+                denied.stderr
+            )
 
             let instances = try await Self.aws(["rds", "describe-db-instances"], as: "root", in: endpoints)
             XCTAssertEqual(instances.status, 0, instances.stderr)
-            XCTAssertTrue(instances.stdout.contains("\"Port\": \(database.port)") && instances.stdout.contains(database.endpoint), instances.stdout)
-            let key = try await Self.aws(["kms", "describe-key", "--key-id", "alias/app-secrets"], as: "root", in: endpoints)
-            XCTAssertTrue(key.stdout.contains("\"Description\": \"Encrypts the database credentials\""), key.stdout + key.stderr)
+            XCTAssertTrue(
+                instances.stdout.contains("\"Port\": \(database.port)") && instances.stdout.contains(database.endpoint),
+                instances.stdout
+            )
+            let key = try await Self.aws(
+                ["kms", "describe-key", "--key-id", "alias/app-secrets"],
+                as: "root",
+                in: endpoints
+            )
+            XCTAssertTrue(
+                key.stdout.contains("\"Description\": \"Encrypts the database credentials\""),
+                key.stdout + key.stderr
+            )
         }
     }
 }

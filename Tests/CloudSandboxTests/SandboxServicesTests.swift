@@ -1,8 +1,9 @@
-@testable import CloudSandbox
 import Logging
 import NIOConcurrencyHelpers
 import SandboxLifecycle
 import XCTest
+
+@testable import CloudSandbox
 
 /// The sandbox's one service group: start order, reverse stop order, and what a failure does.
 final class SandboxServicesTests: XCTestCase {
@@ -37,16 +38,24 @@ final class SandboxServicesTests: XCTestCase {
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         let events = self.events
-        return SandboxServices(resources: HeldResource(name: "resources") { events.withLockedValue { $0.append("released") } }, logger: logger)
+        return SandboxServices(
+            resources: HeldResource(name: "resources") { events.withLockedValue { $0.append("released") } },
+            logger: logger
+        )
     }
 
-    private func recorder(_ name: String, bindError: Crash? = nil) -> Recorder { Recorder(name: name, events: self.events, bindError: bindError) }
+    private func recorder(_ name: String, bindError: Crash? = nil) -> Recorder {
+        Recorder(name: name, events: self.events, bindError: bindError)
+    }
 
     func testServicesStopInTheReverseOrderOfTheirStartAndResourcesLast() async throws {
         let services = self.services()
         for name in ["database", "proxy", "api"] { try await services.start(self.recorder(name), name: name) }
         await services.shutdown()
-        XCTAssertEqual(self.events.withLockedValue { $0 }, ["start database", "start proxy", "start api", "stop api", "stop proxy", "stop database", "released"])
+        XCTAssertEqual(
+            self.events.withLockedValue { $0 },
+            ["start database", "start proxy", "start api", "stop api", "stop proxy", "stop database", "released"]
+        )
         XCTAssertNil(services.failure)
     }
 
@@ -73,13 +82,18 @@ final class SandboxServicesTests: XCTestCase {
 
     func testAServiceThatFailsWhileRunningTakesTheRestDownAndIsKeptAsTheFailure() async throws {
         let services = self.services()
-        let database = self.recorder("database"), proxy = self.recorder("proxy"), api = self.recorder("api")
+        let database = self.recorder("database")
+        let proxy = self.recorder("proxy")
+        let api = self.recorder("api")
         for server in [database, proxy, api] { try await services.start(server, name: server.name) }
         proxy.crash.succeed(())
         let failure = try await services.untilStopped()
         XCTAssertEqual(failure as? Crash, Crash(service: "proxy"))
         XCTAssertEqual(services.failure as? Crash, Crash(service: "proxy"))
-        XCTAssertEqual(self.events.withLockedValue { $0 }, ["start database", "start proxy", "start api", "stop proxy", "stop api", "stop database", "released"])
+        XCTAssertEqual(
+            self.events.withLockedValue { $0 },
+            ["start database", "start proxy", "start api", "stop proxy", "stop api", "stop database", "released"]
+        )
         await services.shutdown()
     }
 

@@ -25,12 +25,25 @@ final class SandboxTestingLibraryTests: XCTestCase {
 
     func testLoginsAsARoleAndRefusalsWithTheirReason() async throws {
         try await withSandbox(file: Self.defaultTopology) { sandbox in
-            let connection = await assertLogin(sandbox, through: "app-proxy", as: .iam(role: "app-role", user: "app"), database: "app")
+            let connection = await assertLogin(
+                sandbox,
+                through: "app-proxy",
+                as: .iam(role: "app-role", user: "app"),
+                database: "app"
+            )
             let user = try connection.map { try $0.query("SELECT CURRENT_USER()").rows }
             XCTAssertEqual(user?.first?.first??.hasPrefix("app@"), true)
-            let reason = await assertLoginRefused(1045, sandbox, through: "app-proxy", as: .iam(role: "password-function-role", user: "app"))
+            let reason = await assertLoginRefused(
+                1045,
+                sandbox,
+                through: "app-proxy",
+                as: .iam(role: "password-function-role", user: "app")
+            )
             XCTAssertTrue(reason?.contains("rds-db:connect") ?? false, reason ?? "no reason logged")
-            XCTAssertTrue(sandbox.explanation(proxy: "app-proxy").contains("app refused"), sandbox.explanation(proxy: "app-proxy"))
+            XCTAssertTrue(
+                sandbox.explanation(proxy: "app-proxy").contains("app refused"),
+                sandbox.explanation(proxy: "app-proxy")
+            )
             await assertMySQLError(3159, explainedBy: sandbox) {
                 _ = try await sandbox.connect(through: "app-proxy", as: .iam(role: "app-role", user: "app"), tls: false)
             }
@@ -45,7 +58,14 @@ final class SandboxTestingLibraryTests: XCTestCase {
             await assertTargetHealth(sandbox, proxy: "app-proxy", .available)
             let body = await assertRoute(sandbox, "app-api", "GET", "/iam", status: 200, bodyContains: "/iam")
             XCTAssertNotNil(body)
-            await assertRoute(sandbox, "app-api", "GET", "/nowhere/at/all", status: 200, bodyContains: "/nowhere/at/all")  // the echo route
+            await assertRoute(
+                sandbox,
+                "app-api",
+                "GET",
+                "/nowhere/at/all",
+                status: 200,
+                bodyContains: "/nowhere/at/all"
+            )  // the echo route
         }
     }
 }

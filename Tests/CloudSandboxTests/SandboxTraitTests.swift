@@ -8,9 +8,19 @@ import Testing
 struct SandboxTraitTests {
     @Test func aTestGetsItsSandboxAndLogsInAsARole() async throws {
         let sandbox = try #require(Sandbox.current)
-        let connection = await assertLogin(sandbox, through: "app-proxy", as: .iam(role: "app-role", user: "app"), database: "app")
+        let connection = await assertLogin(
+            sandbox,
+            through: "app-proxy",
+            as: .iam(role: "app-role", user: "app"),
+            database: "app"
+        )
         #expect(connection != nil)
-        let reason = await assertLoginRefused(1045, sandbox, through: "app-proxy", as: .iam(role: "password-function-role", user: "app"))
+        let reason = await assertLoginRefused(
+            1045,
+            sandbox,
+            through: "app-proxy",
+            as: .iam(role: "password-function-role", user: "app")
+        )
         #expect(reason?.contains("rds-db:connect") == true)
     }
 
@@ -18,10 +28,15 @@ struct SandboxTraitTests {
         let sandbox = try #require(Sandbox.current)
         await withKnownIssue {
             await assertMySQLError(3159, explainedBy: sandbox) {  // it is 1045: the role may not rds-db:connect
-                _ = try await sandbox.connect(through: "app-proxy", as: .iam(role: "password-function-role", user: "app"))
+                _ = try await sandbox.connect(
+                    through: "app-proxy",
+                    as: .iam(role: "password-function-role", user: "app")
+                )
             }
         } matching: { issue in
-            issue.comments.contains { $0.rawValue.contains("got ERROR 1045") && $0.rawValue.contains("proxy app-proxy: app refused") }
+            issue.comments.contains {
+                $0.rawValue.contains("got ERROR 1045") && $0.rawValue.contains("proxy app-proxy: app refused")
+            }
         }
     }
 }

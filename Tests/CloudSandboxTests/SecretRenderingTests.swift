@@ -1,11 +1,11 @@
-import SandboxAWSCore
-import SandboxSigV4
 import CloudSandbox
 import Foundation
+import SandboxAWSCore
 import SandboxMariaDBClient
 import SandboxMySQLWire
-import SandboxScriptedMySQL
 import SandboxScenarios
+import SandboxScriptedMySQL
+import SandboxSigV4
 import XCTest
 
 /// Values that hold secrets never render them: interpolated, described, dumped or reflected, each shows its other
@@ -15,9 +15,20 @@ final class SecretRenderingTests: XCTestCase {
 
     func testSecretCarriersRenderRedacted() {
         let carriers: [(value: Any, shows: String)] = [
-            (AWSCredentials(accessKeyID: "AKIAEXAMPLE", secretAccessKey: Self.secret, sessionToken: Self.secret), "AKIAEXAMPLE"),
-            (RDSAuthToken.Claims(accessKeyID: "AKIAEXAMPLE", region: "us-east-1", user: "app", endpoint: "db:3306", expiresAt: Date(),
-                                 sessionToken: Self.secret), "db:3306"),
+            (
+                AWSCredentials(accessKeyID: "AKIAEXAMPLE", secretAccessKey: Self.secret, sessionToken: Self.secret),
+                "AKIAEXAMPLE"
+            ),
+            (
+                RDSAuthToken.Claims(
+                    accessKeyID: "AKIAEXAMPLE",
+                    region: "us-east-1",
+                    user: "app",
+                    endpoint: "db:3306",
+                    expiresAt: Date(),
+                    sessionToken: Self.secret
+                ), "db:3306"
+            ),
             (MySQLClientConfiguration(username: "app", password: Self.secret), "app"),
             (AuthProof.cleartext(Self.secret), "cleartext"),
             (AuthProof.scramble(plugin: .nativePassword, response: Array(Self.secret.utf8), nonce: []), "scramble"),
@@ -25,14 +36,24 @@ final class SecretRenderingTests: XCTestCase {
             (MySQLUser(name: "app", password: Self.secret), "app"),
             (MariaDBConnection.Options(host: "127.0.0.1", port: 3306, user: "app", password: Self.secret), "127.0.0.1"),
             (Topology.DatabaseInstance.User(name: "app", password: Self.secret), "app"),
-            (try! JSONDecoder().decode(Endpoints.Credentials.self, from: Data(
-                #"{"accessKeyId": "AKIAEXAMPLE", "secretAccessKey": "\#(Self.secret)", "sessionToken": "\#(Self.secret)"}"#.utf8)), "AKIAEXAMPLE"),
+            (
+                try! JSONDecoder().decode(
+                    Endpoints.Credentials.self,
+                    from: Data(
+                        #"{"accessKeyId": "AKIAEXAMPLE", "secretAccessKey": "\#(Self.secret)", "sessionToken": "\#(Self.secret)"}"#
+                            .utf8
+                    )
+                ), "AKIAEXAMPLE"
+            ),
             (ConnectProbe(target: "proxy", user: "app", password: Self.secret), "proxy"),
         ]
         for (value, shows) in carriers {
             var dumped = ""
             dump(value, to: &dumped)
-            let renderings = ["\(value)", String(describing: value), String(reflecting: value), dumped, "\([value])", "\(Optional(value) as Any)"]
+            let renderings = [
+                "\(value)", String(describing: value), String(reflecting: value), dumped, "\([value])",
+                "\(Optional(value) as Any)",
+            ]
             for text in renderings {
                 XCTAssertFalse(text.contains(Self.secret), "\(type(of: value)) rendered its secret: \(text)")
                 XCTAssertTrue(text.contains(shows), "\(type(of: value)) shows its other fields: \(text)")

@@ -7,14 +7,21 @@ import XCTest
 final class ShellTests: XCTestCase {
     func testTheShellThroughTmux() async throws {
         let executable = try XCTUnwrap(SandboxCLITests.executable, "build the sandbox executable first (swift build)")
-        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux") else { throw XCTSkip("tmux is not installed (make deps installs it)") }
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux") else {
+            throw XCTSkip("tmux is not installed (make deps installs it)")
+        }
         let session = "cloudsandbox-\(UUID().uuidString.prefix(8))"
         let endpoints = NSTemporaryDirectory() + "\(session).json"
         let topology = TopologyTests.root.appendingPathComponent("Sandbox/default.yaml").path
         let tmux = { (arguments: [String]) in try await Subprocess.runOffThread(["tmux"] + arguments) }
-        _ = try await tmux(["new-session", "-d", "-s", session, "-x", "200", "-y", "80", "\(executable) shell \(topology) --endpoints-file \(endpoints); sleep 60"])
+        _ = try await tmux([
+            "new-session", "-d", "-s", session, "-x", "200", "-y", "80",
+            "\(executable) shell \(topology) --endpoints-file \(endpoints); sleep 60",
+        ])
         defer { _ = try? Subprocess.run(["tmux", "kill-session", "-t", session]) }
-        func screen() async throws -> String { try await tmux(["capture-pane", "-t", session, "-p", "-S", "-200"]).stdout }
+        func screen() async throws -> String {
+            try await tmux(["capture-pane", "-t", session, "-p", "-S", "-200"]).stdout
+        }
         func waitFor(_ text: String) async throws {
             for _ in 0..<150 {
                 if try await screen().contains(text) { return }
@@ -36,9 +43,9 @@ final class ShellTests: XCTestCase {
         try await type("sql app-proxy --user app --as password-function-role -e 'SELECT 1'", "Enter")
         try await waitFor("ERROR 1045 (28000): Access denied for user 'app'@'%'")
         try await type("fail", "Tab")
-        try await waitFor("sandbox> failover")   // completed (capture-pane drops the trailing space)
+        try await waitFor("sandbox> failover")  // completed (capture-pane drops the trailing space)
         try await type("C-u")
-        try await type("Up", "Up", "Enter")    // history: two lines back, the typo again
+        try await type("Up", "Up", "Enter")  // history: two lines back, the typo again
         try await waitFor("did you mean describe?\nsandbox> sql app-proxy --user app --as password-function-role")
         var shown = ""
         for _ in 0..<50 {
@@ -49,6 +56,9 @@ final class ShellTests: XCTestCase {
         XCTAssertEqual(shown.components(separatedBy: "unknown command 'descirbe'").count, 3, shown)
         try await type("exit", "Enter")
         try await waitFor("stopped")
-        XCTAssertFalse(FileManager.default.fileExists(atPath: endpoints), "the shell stops the sandbox it started and removes its endpoints file")
+        XCTAssertFalse(
+            FileManager.default.fileExists(atPath: endpoints),
+            "the shell stops the sandbox it started and removes its endpoints file"
+        )
     }
 }

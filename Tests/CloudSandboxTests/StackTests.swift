@@ -10,12 +10,16 @@ import XCTest
 final class StackTests: XCTestCase {
     /// Starts the default topology and runs a Python scenario of Fixtures/lambda against its endpoints file.
     private func scenario(_ script: String) async throws -> (Sandbox, Subprocess.Result) {
-        let (topology, base) = try TopologyLoader.load(path: TopologyTests.root.appendingPathComponent("Sandbox/default.yaml").path)
+        let (topology, base) = try TopologyLoader.load(
+            path: TopologyTests.root.appendingPathComponent("Sandbox/default.yaml").path
+        )
         let sandbox = try await Sandbox.start(topology, baseDirectory: base)
         let file = sandbox.stateDirectory.appendingPathComponent("endpoints.json").path
         try sandbox.endpoints.write(to: file)
-        let result = try await Subprocess.runOffThread(["python3", TopologyTests.root.appendingPathComponent("Fixtures/lambda/\(script)").path],
-                                                       environment: ProcessInfo.processInfo.environment.merging(["ENDPOINTS": file]) { _, new in new })
+        let result = try await Subprocess.runOffThread(
+            ["python3", TopologyTests.root.appendingPathComponent("Fixtures/lambda/\(script)").path],
+            environment: ProcessInfo.processInfo.environment.merging(["ENDPOINTS": file]) { _, new in new }
+        )
         return (sandbox, result)
     }
 
@@ -33,9 +37,19 @@ final class StackTests: XCTestCase {
         XCTAssertTrue(logins.contains { $0.user == "app" && $0.reason.contains("rds-db:connect") }, "\(logins)")
         XCTAssertTrue(iamLog.contains("1045") && iamLog.contains("Access denied for user 'app'"), iamLog)
         XCTAssertTrue(iamLog.contains("3159") && iamLog.contains("This RDS Proxy requires TLS connections"), iamLog)
-        XCTAssertTrue(denials.contains { $0.source == "items-password" && $0.explanations.contains { $0.code == "ENI_SG_RULES_MISMATCH" } }, "\(denials)")
+        XCTAssertTrue(
+            denials.contains {
+                $0.source == "items-password" && $0.explanations.contains { $0.code == "ENI_SG_RULES_MISMATCH" }
+            },
+            "\(denials)"
+        )
         XCTAssertTrue(passwordLog.contains("timed out"), passwordLog)
-        XCTAssertTrue(denials.contains { $0.source == "function items-python" && $0.explanations.contains { $0.code == "NO_PATH" } }, "\(denials)")
+        XCTAssertTrue(
+            denials.contains {
+                $0.source == "function items-python" && $0.explanations.contains { $0.code == "NO_PATH" }
+            },
+            "\(denials)"
+        )
         XCTAssertTrue(pythonLog.contains("OperationalError") && pythonLog.contains("2003"), pythonLog)
         XCTAssertFalse((iamLog + passwordLog + pythonLog).contains("X-Amz-Signature="), "tokens never reach the log")
     }

@@ -6,14 +6,20 @@ import XCTest
 /// `sandbox graph`: the default topology's paths with the blocked ones and why, as DOT, and as SVG through dot.
 final class TopologyGraphTests: XCTestCase {
     func testTheDefaultTopologysPathsAndPicture() throws {
-        let (topology, _) = try TopologyLoader.load(path: TopologyTests.root.appendingPathComponent("Sandbox/default.yaml").path)
+        let (topology, _) = try TopologyLoader.load(
+            path: TopologyTests.root.appendingPathComponent("Sandbox/default.yaml").path
+        )
         let graph = try TopologyGraph(topology)
         let blocked = graph.paths.filter { $0.blocked != nil }
         XCTAssertEqual(blocked.map { "\($0.from) → \($0.to)" }, ["batch-job → app-db", "batch-job → app-proxy"])
         XCTAssertTrue(blocked.allSatisfy { $0.blocked?.hasPrefix("ENI_SG_RULES_MISMATCH: ") == true }, "\(blocked)")
         XCTAssertTrue(graph.paths.contains(Self.open("items-iam", "app-proxy", "tcp/3306")))
         XCTAssertTrue(graph.paths.contains(Self.open("app-proxy", "app-db", "tcp/3306")))
-        XCTAssertTrue(graph.paths.contains(Self.open("items-password", "aws:secretsmanager", "tcp/443 through vpce-secrets (private DNS)")))
+        XCTAssertTrue(
+            graph.paths.contains(
+                Self.open("items-password", "aws:secretsmanager", "tcp/443 through vpce-secrets (private DNS)")
+            )
+        )
         XCTAssertTrue(graph.paths.contains(Self.open("api:app-api", "items-iam", "GET /iam")))
         let dot = graph.dot
         XCTAssertTrue(dot.hasPrefix("digraph topology {"))
@@ -30,7 +36,9 @@ final class TopologyGraphTests: XCTestCase {
 
     func testTheCommandDrawsSVGWithGraphviz() async throws {
         let executable = try XCTUnwrap(SandboxCLITests.executable, "build the sandbox executable first (swift build)")
-        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/dot") else { throw XCTSkip("Graphviz's dot is not installed (make deps installs it)") }
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/dot") else {
+            throw XCTSkip("Graphviz's dot is not installed (make deps installs it)")
+        }
         let file = NSTemporaryDirectory() + "cloudsandbox-graph-\(UUID().uuidString.prefix(8)).svg"
         defer { try? FileManager.default.removeItem(atPath: file) }
         let topology = TopologyTests.root.appendingPathComponent("Sandbox/default.yaml").path
@@ -41,8 +49,13 @@ final class TopologyGraphTests: XCTestCase {
         XCTAssertTrue(svg.contains("<svg") && svg.contains("RDS Proxy app&#45;proxy"), String(svg.prefix(500)))
         let listed = try await Subprocess.runOffThread([executable, "graph", topology, "--paths"])
         XCTAssertEqual(listed.status, 1, "a blocked path exits 1")
-        XCTAssertTrue(listed.stdout.contains("blocked batch-job → app-db tcp/3306: ENI_SG_RULES_MISMATCH"), listed.stdout)
+        XCTAssertTrue(
+            listed.stdout.contains("blocked batch-job → app-db tcp/3306: ENI_SG_RULES_MISMATCH"),
+            listed.stdout
+        )
     }
 
-    static func open(_ from: String, _ to: String, _ label: String) -> TopologyGraph.Path { .init(from: from, to: to, label: label, blocked: nil) }
+    static func open(_ from: String, _ to: String, _ label: String) -> TopologyGraph.Path {
+        .init(from: from, to: to, label: label, blocked: nil)
+    }
 }

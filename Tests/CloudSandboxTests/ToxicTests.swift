@@ -22,7 +22,9 @@ final class ToxicTests: XCTestCase {
         try await NetworkEnforcementTests.libmariadb(self.sandbox, from: "fn", connectTimeout: timeout)
     }
 
-    func add(_ toxic: Toxic, _ scope: FaultScope = .listener("app-db")) { self.sandbox.network!.faults.add(toxic, to: scope) }
+    func add(_ toxic: Toxic, _ scope: FaultScope = .listener("app-db")) {
+        self.sandbox.network!.faults.add(toxic, to: scope)
+    }
 
     func timed<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> (T, TimeInterval) {
         let start = Date()
@@ -52,10 +54,18 @@ final class ToxicTests: XCTestCase {
     }
 
     func testSlicerCutsDataButKeepsIt() async throws {
-        self.add(Toxic(name: "slices", .slicer(averageSize: 3, sizeVariation: 2, delayMicroseconds: 100), stream: .downstream))
+        self.add(
+            Toxic(
+                name: "slices",
+                .slicer(averageSize: 3, sizeVariation: 2, delayMicroseconds: 100),
+                stream: .downstream
+            )
+        )
         self.add(Toxic(name: "slices-up", .slicer(averageSize: 1), stream: .upstream))
         let connection = try await self.connect()
-        let rows = try await MariaDB.offload { try connection.query("SELECT hex(zeroblob(300)) AS x, 'intact' AS y").rows }
+        let rows = try await MariaDB.offload {
+            try connection.query("SELECT hex(zeroblob(300)) AS x, 'intact' AS y").rows
+        }
         XCTAssertEqual(rows, [[String(repeating: "0", count: 600), "intact"]])
     }
 
@@ -103,7 +113,9 @@ final class ToxicTests: XCTestCase {
         self.add(Toxic(name: "linger", .slowClose(milliseconds: 600)))
         let database = try XCTUnwrap(self.sandbox.database("app-db"))
         async let failure: Void = MariaDB.offload { _ = try connection.query("SELECT SLEEP(3)") }
-        try await waitUntil("the SLEEP reached the database") { database.queryLog.running.contains { $0.statement.contains("SLEEP(3)") } }
+        try await waitUntil("the SLEEP reached the database") {
+            database.queryLog.running.contains { $0.statement.contains("SLEEP(3)") }
+        }
         let killed = ContinuousClock.now
         XCTAssertTrue(database.kill(connectionID: UInt32(id)))
         do {
@@ -113,7 +125,11 @@ final class ToxicTests: XCTestCase {
             XCTAssertEqual(error.code, 2013, "\(error)")
         }
         // A lower bound only: the close may come later on a loaded machine, never sooner.
-        XCTAssertGreaterThanOrEqual(ContinuousClock.now - killed, .milliseconds(580), "the 600 ms slow close (less a timer's slack)")
+        XCTAssertGreaterThanOrEqual(
+            ContinuousClock.now - killed,
+            .milliseconds(580),
+            "the 600 ms slow close (less a timer's slack)"
+        )
     }
 
     func testDownResetsOpenAndNewConnectionsUntilUp() async throws {

@@ -1,5 +1,5 @@
-import SandboxAWSCore
 import SandboxAPIGateway
+import SandboxAWSCore
 import XCTest
 
 /// API Gateway's route selection: the most specific route wins, greedy variables and ANY come last, `$default`
@@ -10,8 +10,13 @@ final class RouteTableTests: XCTestCase {
     }
 
     func testMostSpecificRouteWins() throws {
-        let table = try self.table(["$default", "ANY /{proxy+}", "GET /items/{id}", "GET /items/special", "ANY /items/{id}", "GET /items", "POST /items"])
-        func route(_ method: String, _ path: String) -> String? { table.match(method: method, path: path)?.route.routeKey }
+        let table = try self.table([
+            "$default", "ANY /{proxy+}", "GET /items/{id}", "GET /items/special", "ANY /items/{id}", "GET /items",
+            "POST /items",
+        ])
+        func route(_ method: String, _ path: String) -> String? {
+            table.match(method: method, path: path)?.route.routeKey
+        }
         XCTAssertEqual(route("GET", "/items"), "GET /items")
         XCTAssertEqual(route("POST", "/items"), "POST /items")
         XCTAssertEqual(route("GET", "/items/special"), "GET /items/special")
@@ -32,8 +37,14 @@ final class RouteTableTests: XCTestCase {
 
     func testBadRouteKeysSayWhatToChange() {
         XCTAssertThrowsError(try RouteKey("/items")) { XCTAssertTrue("\($0)".contains("METHOD /path"), "\($0)") }
-        XCTAssertThrowsError(try RouteKey("FETCH /items")) { XCTAssertTrue("\($0)".contains("'FETCH' is not a method"), "\($0)") }
-        XCTAssertThrowsError(try RouteKey("GET /{proxy+}/x")) { XCTAssertTrue("\($0)".contains("must be the last segment"), "\($0)") }
-        XCTAssertThrowsError(try self.table(["GET /a", "GET /a"])) { XCTAssertTrue("\($0)".contains("defined twice"), "\($0)") }
+        XCTAssertThrowsError(try RouteKey("FETCH /items")) {
+            XCTAssertTrue("\($0)".contains("'FETCH' is not a method"), "\($0)")
+        }
+        XCTAssertThrowsError(try RouteKey("GET /{proxy+}/x")) {
+            XCTAssertTrue("\($0)".contains("must be the last segment"), "\($0)")
+        }
+        XCTAssertThrowsError(try self.table(["GET /a", "GET /a"])) {
+            XCTAssertTrue("\($0)".contains("defined twice"), "\($0)")
+        }
     }
 }

@@ -1,9 +1,10 @@
 import Foundation
 import Logging
-@testable import SandboxAudit
 import SandboxTesting
 import Synchronization
 import XCTest
+
+@testable import SandboxAudit
 
 /// The audit log on its own: what the handler records (only tagged decisions, secrets redacted), queries, the
 /// state file shared with the sqlite3 CLI, and a second sandbox refused on a file in use.
@@ -13,17 +14,32 @@ final class AuditLogTests: XCTestCase {
         defer { log.close() }
         let logger = Logger(label: "test") { _ in AuditLogHandler(log) }
         logger.info("HTTP API listening")  // not a decision
-        logger.info("login refused", metadata: ["mysql.password": "hunter2"].adding(decision: .login, subject: "app", outcome: "refused",
-                                                                                      reason: "the IAM token is for another host"))
-        logger.debug("token seen https://db:3306/?Action=connect&X-Amz-Credential=AKIA/x&X-Amz-Signature=abcdef",
-                     metadata: Logger.Metadata().adding(decision: .login, subject: "app", outcome: "accepted"))
-        logger.debug("connection admitted", metadata: Logger.Metadata().adding(decision: .connection, subject: "a → b:3306", outcome: "accepted"))
+        logger.info(
+            "login refused",
+            metadata: ["mysql.password": "hunter2"].adding(
+                decision: .login,
+                subject: "app",
+                outcome: "refused",
+                reason: "the IAM token is for another host"
+            )
+        )
+        logger.debug(
+            "token seen https://db:3306/?Action=connect&X-Amz-Credential=AKIA/x&X-Amz-Signature=abcdef",
+            metadata: Logger.Metadata().adding(decision: .login, subject: "app", outcome: "accepted")
+        )
+        logger.debug(
+            "connection admitted",
+            metadata: Logger.Metadata().adding(decision: .connection, subject: "a → b:3306", outcome: "accepted")
+        )
         let events = log.events()
         XCTAssertEqual(events.map(\.kind), [.login, .login, .connection])
         XCTAssertEqual(events.map(\.id), [1, 2, 3])
         XCTAssertEqual(events[0].reason, "the IAM token is for another host")
         XCTAssertEqual(events[0].details["mysql.password"], "<redacted>")
-        XCTAssertEqual(events[1].details["message"], "token seen https://db:3306/?Action=connect&X-Amz-Credential=<redacted>&X-Amz-Signature=<redacted>")
+        XCTAssertEqual(
+            events[1].details["message"],
+            "token seen https://db:3306/?Action=connect&X-Amz-Credential=<redacted>&X-Amz-Signature=<redacted>"
+        )
         XCTAssertEqual(events[0].component, "AuditTests", "the module without the package prefix")
         XCTAssertEqual(log.events(.init(kind: .login, outcome: "refused")).map(\.id), [1])
         XCTAssertEqual(log.events(.init(after: 1, containing: "a → b")).map(\.id), [3])
@@ -36,11 +52,28 @@ final class AuditLogTests: XCTestCase {
         let console = ConsoleRecorder()
         var logger = Logger(label: "test") { _ in SandboxLogHandler(console: console, audit: log) }
         logger.logLevel = .info
-        logger.decide(.login, subject: "app", outcome: "accepted", "login accepted", metadata: ["mysql.user": "app", "token": "secret-token"])
-        logger.decide(.login, subject: "app", outcome: "refused", reason: "the IAM token expired", level: .info, "login refused")
+        logger.decide(
+            .login,
+            subject: "app",
+            outcome: "accepted",
+            "login accepted",
+            metadata: ["mysql.user": "app", "token": "secret-token"]
+        )
+        logger.decide(
+            .login,
+            subject: "app",
+            outcome: "refused",
+            reason: "the IAM token expired",
+            level: .info,
+            "login refused"
+        )
         logger.debug("a per-request line")  // below the console's level: not formatted, not recorded
         let events = log.events()
-        XCTAssertEqual(events.map(\.outcome), ["accepted", "refused"], "a decision is recorded whatever the console's level")
+        XCTAssertEqual(
+            events.map(\.outcome),
+            ["accepted", "refused"],
+            "a decision is recorded whatever the console's level"
+        )
         XCTAssertEqual(events[0].details["mysql.user"], "app")
         XCTAssertEqual(events[0].details["token"], "<redacted>")
         XCTAssertEqual(events[0].details["message"], "login accepted")
@@ -55,7 +88,9 @@ final class AuditLogTests: XCTestCase {
     func testTheOldestEventsGoPastTheCapacity() throws {
         let log = try AuditLog(capacity: 20)
         defer { log.close() }
-        for index in 1...55 { log.record(AuditEvent(component: "T", kind: .request, subject: "\(index)", outcome: "200", reason: "")) }
+        for index in 1...55 {
+            log.record(AuditEvent(component: "T", kind: .request, subject: "\(index)", outcome: "200", reason: ""))
+        }
         let ids = log.events().map(\.id)
         XCTAssertEqual(ids.last, 55)
         XCTAssertTrue((20...22).contains(ids.count), "\(ids)")
@@ -80,17 +115,42 @@ final class AuditLogTests: XCTestCase {
         let path = Self.temporaryStateFile()
         defer { Self.remove(path) }
         let log = try AuditLog(path: path)
-        log.record(AuditEvent(component: "RDSProxy", kind: .login, subject: "app", outcome: "refused", reason: "no rds-db:connect"))
+        log.record(
+            AuditEvent(
+                component: "RDSProxy",
+                kind: .login,
+                subject: "app",
+                outcome: "refused",
+                reason: "no rds-db:connect"
+            )
+        )
         XCTAssertThrowsError(try AuditLog(path: path)) { error in
-            XCTAssertTrue("\(error)".contains("is in use by another sandbox (pid \(getpid())); stop it with `sandbox down` or choose another --state"), "\(error)")
+            XCTAssertTrue(
+                "\(error)".contains(
+                    "is in use by another sandbox (pid \(getpid())); stop it with `sandbox down` or choose another --state"
+                ),
+                "\(error)"
+            )
         }
         log.flush()
         let cli = try Subprocess.run(["sqlite3", path, "SELECT component, kind, subject, outcome, reason FROM events"])
         XCTAssertEqual(cli.stdout, "RDSProxy|login|app|refused|no rds-db:connect\n", cli.stderr)
-        log.record(AuditEvent(component: "RDSProxy", kind: .login, subject: "app", outcome: "accepted", reason: "written at close"))
+        log.record(
+            AuditEvent(
+                component: "RDSProxy",
+                kind: .login,
+                subject: "app",
+                outcome: "accepted",
+                reason: "written at close"
+            )
+        )
         log.close()
         let again = try AuditLog(path: path)
-        XCTAssertEqual(again.events().map(\.reason), ["no rds-db:connect", "written at close"], "a stopped sandbox's file is reopened with its events")
+        XCTAssertEqual(
+            again.events().map(\.reason),
+            ["no rds-db:connect", "written at close"],
+            "a stopped sandbox's file is reopened with its events"
+        )
         again.record(AuditEvent(component: "T", kind: .request, subject: "after reopening", outcome: "200", reason: ""))
         XCTAssertEqual(again.events().map(\.id), [1, 2, 3], "ids go on from the file's")
         again.close()
@@ -107,7 +167,9 @@ final class AuditLogTests: XCTestCase {
             group.addTask { await log.run() }
             group.addTask { await log.run() }
             defer { group.cancelAll() }
-            for index in 1...3 { log.record(AuditEvent(component: "T", kind: .request, subject: "\(index)", outcome: "200", reason: "")) }
+            for index in 1...3 {
+                log.record(AuditEvent(component: "T", kind: .request, subject: "\(index)", outcome: "200", reason: ""))
+            }
             try await waitUntil("the sqlite3 CLI sees three events") {
                 try await Subprocess.runOffThread(["sqlite3", path, "SELECT COUNT(*) FROM events"]).stdout == "3\n"
             }
@@ -122,14 +184,23 @@ final class AuditLogTests: XCTestCase {
         defer { log.close() }
         let reason = String(repeating: "r", count: 1_024)
         let count = AuditLog.queueLimit / 1_024 + 10
-        for index in 1...count { log.record(AuditEvent(component: "T", kind: .request, subject: "\(index)", outcome: "200", reason: reason)) }
-        let written = Int(try Subprocess.run(["sqlite3", path, "SELECT COUNT(*) FROM events"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+        for index in 1...count {
+            log.record(AuditEvent(component: "T", kind: .request, subject: "\(index)", outcome: "200", reason: reason))
+        }
+        let written =
+            Int(
+                try Subprocess.run(["sqlite3", path, "SELECT COUNT(*) FROM events"]).stdout.trimmingCharacters(
+                    in: .whitespacesAndNewlines
+                )
+            ) ?? 0
         XCTAssertGreaterThan(written, 0, "written once the queue passed \(AuditLog.queueLimit) bytes")
         XCTAssertLessThan(count - written, AuditLog.queueLimit / 1_024, "what is still queued fits the bound")
         XCTAssertEqual(log.events(.init(limit: 1)).map(\.id), [Int64(count)], "a read writes the rest first")
     }
 
-    private static func temporaryStateFile() -> String { NSTemporaryDirectory() + "audit-\(UUID().uuidString.prefix(8)).db" }
+    private static func temporaryStateFile() -> String {
+        NSTemporaryDirectory() + "audit-\(UUID().uuidString.prefix(8)).db"
+    }
 
     private static func remove(_ path: String) {
         for suffix in ["", "-wal", "-shm", ".lock"] { try? FileManager.default.removeItem(atPath: path + suffix) }

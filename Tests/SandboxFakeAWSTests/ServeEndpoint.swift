@@ -1,6 +1,6 @@
+import Logging
 import SandboxAWSCore
 import SandboxFakeAWS
-import Logging
 import SandboxLifecycle
 import XCTest
 

@@ -6,10 +6,22 @@ import XCTest
 /// slashes unescaped), and errors that say where and why instead of a crash on hostile input.
 final class JSONValueTests: XCTestCase {
     func testParsesEveryKindOfValue() throws {
-        let value = try JSONValue(parsing: Array(#" { "a": [1, -2, 3.5, 1e3, -0, true, false, null], "b": {"c": "d\n\"é\" \u00e9 \ud83d\ude00 \/"} } "#.utf8))
-        XCTAssertEqual(value, ["a": [1, -2, .double(3.5), .double(1000), 0, true, false, nil], "b": ["c": "d\n\"é\" é 😀 /"]])
+        let value = try JSONValue(
+            parsing: Array(
+                #" { "a": [1, -2, 3.5, 1e3, -0, true, false, null], "b": {"c": "d\n\"é\" \u00e9 \ud83d\ude00 \/"} } "#
+                    .utf8
+            )
+        )
+        XCTAssertEqual(
+            value,
+            ["a": [1, -2, .double(3.5), .double(1000), 0, true, false, nil], "b": ["c": "d\n\"é\" é 😀 /"]]
+        )
         XCTAssertEqual(try JSONValue(parsing: Array("9223372036854775807".utf8)), .int(.max))
-        XCTAssertEqual(try JSONValue(parsing: Array("9223372036854775808".utf8)), .double(9223372036854775808), "past Int64: a double")
+        XCTAssertEqual(
+            try JSONValue(parsing: Array("9223372036854775808".utf8)),
+            .double(9_223_372_036_854_775_808),
+            "past Int64: a double"
+        )
         XCTAssertEqual(try JSONValue(parsing: Array(#""""#.utf8)), "")
     }
 
@@ -23,7 +35,11 @@ final class JSONValueTests: XCTestCase {
         ]
         for value in values {
             XCTAssertEqual(value.text, String(decoding: try encoder.encode(value), as: UTF8.self), "\(value)")
-            XCTAssertEqual(try JSONValue(parsing: value.bytes), value.intValue.map { _ in value.normalizedNumber } ?? value, "round trip of \(value)")
+            XCTAssertEqual(
+                try JSONValue(parsing: value.bytes),
+                value.intValue.map { _ in value.normalizedNumber } ?? value,
+                "round trip of \(value)"
+            )
         }
         XCTAssertEqual(JSONValue.double(.nan).text, "null")
     }
@@ -46,20 +62,33 @@ final class JSONValueTests: XCTestCase {
         ]
         for (text, offset, reason) in cases {
             XCTAssertThrowsError(try JSONValue(parsing: Array(text.utf8)), text) { error in
-                XCTAssertEqual(error as? JSONValue.ParseError, JSONValue.ParseError(offset: offset, reason: reason), text)
+                XCTAssertEqual(
+                    error as? JSONValue.ParseError,
+                    JSONValue.ParseError(offset: offset, reason: reason),
+                    text
+                )
             }
         }
-        XCTAssertThrowsError(try JSONValue(parsing: [0x22, 0xFF, 0x22])) { XCTAssertEqual(($0 as? JSONValue.ParseError)?.reason, "a string that is not UTF-8") }
-        XCTAssertNoThrow(try JSONValue(parsing: Array((String(repeating: "[", count: 512) + String(repeating: "]", count: 512)).utf8)))
-        XCTAssertThrowsError(try JSONValue(parsing: Array(String(repeating: "[", count: 100_000).utf8)), "deep nesting is refused, not a stack overflow") {
+        XCTAssertThrowsError(try JSONValue(parsing: [0x22, 0xFF, 0x22])) {
+            XCTAssertEqual(($0 as? JSONValue.ParseError)?.reason, "a string that is not UTF-8")
+        }
+        XCTAssertNoThrow(
+            try JSONValue(
+                parsing: Array((String(repeating: "[", count: 512) + String(repeating: "]", count: 512)).utf8)
+            )
+        )
+        XCTAssertThrowsError(
+            try JSONValue(parsing: Array(String(repeating: "[", count: 100_000).utf8)),
+            "deep nesting is refused, not a stack overflow"
+        ) {
             XCTAssertEqual(($0 as? JSONValue.ParseError)?.reason, "nested deeper than 512")
         }
     }
 }
 
-private extension JSONValue {
+extension JSONValue {
     /// An integral double reads back as an int: the text has no fraction.
-    var normalizedNumber: JSONValue {
+    fileprivate var normalizedNumber: JSONValue {
         if case let .double(value) = self, value.rounded() == value, abs(value) < 1e15 { return .int(Int64(value)) }
         return self
     }

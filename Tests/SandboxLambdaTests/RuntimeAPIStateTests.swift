@@ -1,9 +1,13 @@
-@testable import SandboxLambda
 import XCTest
+
+@testable import SandboxLambda
 
 /// The Runtime API of one instance as a value: polls, invocations, answers, init errors, exits, stops.
 final class RuntimeAPIStateTests: XCTestCase {
-    private let boom = FunctionError(errorType: "Runtime.ExitError", errorMessage: "Runtime exited with error: exit status 1")
+    private let boom = FunctionError(
+        errorType: "Runtime.ExitError",
+        errorMessage: "Runtime exited with error: exit status 1"
+    )
 
     func testFirstPollInitializesThenInvocationsAlternateWithPolls() {
         var state = RuntimeAPIState()
@@ -36,7 +40,10 @@ final class RuntimeAPIStateTests: XCTestCase {
         _ = state.nextPolled()
         _ = state.invocationArrived("a")
         XCTAssertEqual(state.ended(self.boom), .complete(.crashed(self.boom)))
-        XCTAssertEqual(state.invocationArrived("b"), .complete(.crashed(FunctionError(errorType: "Runtime.ExitError", errorMessage: "the runtime is gone"))))
+        XCTAssertEqual(
+            state.invocationArrived("b"),
+            .complete(.crashed(FunctionError(errorType: "Runtime.ExitError", errorMessage: "the runtime is gone")))
+        )
     }
 
     func testStopIsATimeoutForTheInvocationInFlight() {

@@ -1,5 +1,6 @@
-@testable import SandboxLifecycle
 import XCTest
+
+@testable import SandboxLifecycle
 
 /// The deadline queue as a value: what is due when, and when the one timer must be armed.
 final class DeadlineQueueTests: XCTestCase {

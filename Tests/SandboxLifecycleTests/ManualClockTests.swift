@@ -13,7 +13,9 @@ final class ManualClockTests: XCTestCase {
         let start = clock.now
         clock.schedule(at: start + .seconds(2), on: loop) { ran.withLockedValue { $0.append("b") } }
         clock.schedule(at: start + .seconds(1), on: loop) { ran.withLockedValue { $0.append("a") } }
-        let cancelled = clock.schedule(at: start + .seconds(1), on: loop) { ran.withLockedValue { $0.append("cancelled") } }
+        let cancelled = clock.schedule(at: start + .seconds(1), on: loop) {
+            ran.withLockedValue { $0.append("cancelled") }
+        }
         cancelled.cancel()
         XCTAssertEqual(clock.pendingCount, 2)
         clock.advance(by: .milliseconds(999))

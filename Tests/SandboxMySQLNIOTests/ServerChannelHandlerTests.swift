@@ -4,8 +4,8 @@ import NIOCore
 import NIOEmbedded
 import NIOSSL
 import NIOTLS
-import SandboxMySQLWire
 import SandboxLifecycle
+import SandboxMySQLWire
 import SandboxPKI
 import XCTest
 
@@ -64,15 +64,32 @@ final class ServerChannelHandlerTests: XCTestCase {
         }
     }
 
-    func start(refusal: ErrorPacket? = nil, tls: NIOSSLContext? = nil, maxPacketSize: Int = 1 << 20) throws -> (EmbeddedChannel, Session) {
+    func start(
+        refusal: ErrorPacket? = nil,
+        tls: NIOSSLContext? = nil,
+        maxPacketSize: Int = 1 << 20
+    ) throws -> (EmbeddedChannel, Session) {
         let channel = EmbeddedChannel()
         let session = Session(eventLoop: channel.eventLoop, refusal: refusal)
-        let setup = MySQLSessionSetup(machine: .init(connectionID: 7, defaultAuthPlugin: .nativePassword, tlsAvailable: tls != nil),
-                                      tls: tls, session: session, maxPacketSize: maxPacketSize)
+        let setup = MySQLSessionSetup(
+            machine: .init(connectionID: 7, defaultAuthPlugin: .nativePassword, tlsAvailable: tls != nil),
+            tls: tls,
+            session: session,
+            maxPacketSize: maxPacketSize
+        )
         let info = MySQLConnectionInfo(id: 7, remoteAddress: nil, localAddress: nil)
-        try channel.pipeline.syncOperations.addHandler(MySQLServerChannelHandler(setup: setup, info: info, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })))
+        try channel.pipeline.syncOperations.addHandler(
+            MySQLServerChannelHandler(
+                setup: setup,
+                info: info,
+                logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
+            )
+        )
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 3306)).wait()
-        let greeting = try XCTUnwrap(try channel.readOutbound(as: ByteBuffer.self), "the greeting is written on connect")
+        let greeting = try XCTUnwrap(
+            try channel.readOutbound(as: ByteBuffer.self),
+            "the greeting is written on connect"
+        )
         XCTAssertEqual(greeting.getInteger(at: 4, as: UInt8.self), 10, "protocol version 10")
         return (channel, session)
     }
@@ -87,8 +104,12 @@ final class ServerChannelHandlerTests: XCTestCase {
 
     static var login: ByteBuffer {
         Self.framed(1) {
-            HandshakeResponse41(capabilities: .clientDefault, username: "app", authResponse: Array(repeating: 7, count: 20),
-                                authPluginName: "mysql_native_password").encode(into: &$0)
+            HandshakeResponse41(
+                capabilities: .clientDefault,
+                username: "app",
+                authResponse: Array(repeating: 7, count: 20),
+                authPluginName: "mysql_native_password"
+            ).encode(into: &$0)
         }
     }
 
@@ -109,7 +130,11 @@ final class ServerChannelHandlerTests: XCTestCase {
         try channel.writeInbound(login)
         var reply = try XCTUnwrap(try channel.readOutbound(as: ByteBuffer.self))
         reply.moveReaderIndex(forwardBy: 4)
-        XCTAssertEqual(try ErrorPacket.decode(from: &reply).code, 1045, "the session's refusal, once the packet is whole")
+        XCTAssertEqual(
+            try ErrorPacket.decode(from: &reply).code,
+            1045,
+            "the session's refusal, once the packet is whole"
+        )
         XCTAssertFalse(channel.isActive, "a refused login closes")
         XCTAssertEqual(session.state.withLockedValue { $0.closed }, 1)
     }
@@ -139,14 +164,21 @@ final class ServerChannelHandlerTests: XCTestCase {
         let issued = try ca.issueServerCertificate(commonName: "db", dnsNames: ["db.local"], ipAddresses: [])
         let (server, _) = try self.start(tls: try NIOSSLContext(configuration: issued.serverTLSConfiguration()))
         var clientConfiguration = TLSConfiguration.makeClientConfiguration()
-        clientConfiguration.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(Array(ca.certificatePEM.utf8)))
+        clientConfiguration.trustRoots = .certificates(
+            try NIOSSLCertificate.fromPEMBytes(Array(ca.certificatePEM.utf8))
+        )
         let client = EmbeddedChannel()
         let handshake = TLSHandshakeRecorder()
         try client.pipeline.syncOperations.addHandlers([
-            try NIOSSLClientHandler(context: NIOSSLContext(configuration: clientConfiguration), serverHostname: "db.local"), handshake,
+            try NIOSSLClientHandler(
+                context: NIOSSLContext(configuration: clientConfiguration),
+                serverHostname: "db.local"
+            ), handshake,
         ])
         try client.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 3306)).wait()
-        var first = Self.framed(1) { HandshakeResponse41.encodeSSLRequest(capabilities: CapabilityFlags.clientDefault.union(.ssl), into: &$0) }
+        var first = Self.framed(1) {
+            HandshakeResponse41.encodeSSLRequest(capabilities: CapabilityFlags.clientDefault.union(.ssl), into: &$0)
+        }
         while let hello = try client.readOutbound(as: ByteBuffer.self) {
             var hello = hello
             first.writeBuffer(&hello)

@@ -7,13 +7,18 @@ final class AuthPluginTests: XCTestCase {
 
     func testNativePasswordGoldenVector() {
         // The published vector (DESIGN.md §5): scramble 2d3e…5553, password "spam".
-        XCTAssertEqual(hex(MySQLAuthPlugin.nativeScramble(password: "spam", nonce: self.nonce)), "73b8f04b3aa57c46b9849050abc03a0f8fad51a3")
+        XCTAssertEqual(
+            hex(MySQLAuthPlugin.nativeScramble(password: "spam", nonce: self.nonce)),
+            "73b8f04b3aa57c46b9849050abc03a0f8fad51a3"
+        )
     }
 
     func testCachingSHA2GoldenVector() {
         // Computed independently with Python's hashlib: SHA256(pw) XOR SHA256(SHA256(SHA256(pw)) + nonce).
-        XCTAssertEqual(hex(MySQLAuthPlugin.cachingSHA2Scramble(password: "spam", nonce: self.nonce)),
-                       "d0db74807af77da1b7765bec3d600949ffa71a1c0423b800f7daba1ef31e85a8")
+        XCTAssertEqual(
+            hex(MySQLAuthPlugin.cachingSHA2Scramble(password: "spam", nonce: self.nonce)),
+            "d0db74807af77da1b7765bec3d600949ffa71a1c0423b800f7daba1ef31e85a8"
+        )
     }
 
     func testEmptyPasswordSendsNothingAndClearPasswordEndsWithNUL() {
@@ -22,7 +27,11 @@ final class AuthPluginTests: XCTestCase {
     }
 
     func testProofsMatchOnlyTheRightPassword() {
-        let proof = AuthProof.scramble(plugin: .cachingSHA2Password, response: MySQLAuthPlugin.cachingSHA2Scramble(password: "pw", nonce: self.nonce), nonce: self.nonce)
+        let proof = AuthProof.scramble(
+            plugin: .cachingSHA2Password,
+            response: MySQLAuthPlugin.cachingSHA2Scramble(password: "pw", nonce: self.nonce),
+            nonce: self.nonce
+        )
         XCTAssertTrue(proof.matches(password: "pw"))
         XCTAssertFalse(proof.matches(password: "pW"))
         XCTAssertFalse(AuthProof.cleartext("pw").matches(password: "pw2"))

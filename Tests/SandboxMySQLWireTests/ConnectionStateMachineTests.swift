@@ -1,5 +1,5 @@
-import SandboxMySQLWire
 import NIOCore
+import SandboxMySQLWire
 import XCTest
 
 /// The client and server state machines talking to each other as plain values, no sockets: every plugin
@@ -17,21 +17,42 @@ final class ConnectionStateMachineTests: XCTestCase {
         var loginError: MySQLClientError?
         var serverClosed = false
 
-        init(plugin: MySQLAuthPlugin, clientPlugin: MySQLAuthPlugin = .cachingSHA2Password, clientPassword: String = "pw",
-             tls: Bool = false, rsa: CachingSHA2RSA.KeyPair? = nil, allowClear: Bool = false,
-             serverCapabilities: CapabilityFlags = .serverDefault) {
-            self.server = ServerConnectionStateMachine(configuration: .init(
-                connectionID: 1, capabilities: serverCapabilities, tlsAvailable: tls, allowsCleartextWithoutTLS: allowClear, rsaKey: rsa))
-            self.client = ClientConnectionStateMachine(configuration: .init(
-                username: "u", password: clientPassword, authPlugin: clientPlugin, tls: tls ? .required : .disabled,
-                allowsCleartextWithoutTLS: allowClear))
+        init(
+            plugin: MySQLAuthPlugin,
+            clientPlugin: MySQLAuthPlugin = .cachingSHA2Password,
+            clientPassword: String = "pw",
+            tls: Bool = false,
+            rsa: CachingSHA2RSA.KeyPair? = nil,
+            allowClear: Bool = false,
+            serverCapabilities: CapabilityFlags = .serverDefault
+        ) {
+            self.server = ServerConnectionStateMachine(
+                configuration: .init(
+                    connectionID: 1,
+                    capabilities: serverCapabilities,
+                    tlsAvailable: tls,
+                    allowsCleartextWithoutTLS: allowClear,
+                    rsaKey: rsa
+                )
+            )
+            self.client = ClientConnectionStateMachine(
+                configuration: .init(
+                    username: "u",
+                    password: clientPassword,
+                    authPlugin: clientPlugin,
+                    tls: tls ? .required : .disabled,
+                    allowsCleartextWithoutTLS: allowClear
+                )
+            )
             self.userPlugin = plugin
         }
 
         mutating func toClient(_ action: ServerConnectionStateMachine.Action) {
             switch action {
-            case let .write(packets): packets.forEach { self.feedClient($0) }
-            case let .writeAndClose(packets): packets.forEach { self.feedClient($0) }; self.serverClosed = true
+            case let .write(packets): for packet in packets { self.feedClient(packet) }
+            case let .writeAndClose(packets):
+                for packet in packets { self.feedClient(packet) }
+                self.serverClosed = true
             case .startTLS: break
             case let .askAuthMethod(request):
                 XCTAssertEqual(request.username, "u")
@@ -40,10 +61,12 @@ final class ConnectionStateMachineTests: XCTestCase {
                 if case .scramble(.cachingSHA2Password, _, _) = proof, !self.fastCache {
                     return self.toClient(self.server.verdictReceived(.fullAuthenticationRequired))
                 }
-                let verdict: AuthVerdict = proof.matches(password: self.password) ? .accepted
+                let verdict: AuthVerdict =
+                    proof.matches(password: self.password)
+                    ? .accepted
                     : .rejected(.accessDenied(user: "u", host: "h", usingPassword: true))
                 self.toClient(self.server.verdictReceived(verdict))
-            case let .authenticated(_, packets): packets.forEach { self.feedClient($0) }
+            case let .authenticated(_, packets): for packet in packets { self.feedClient(packet) }
             case .execute, .close, .none: break
             }
         }
@@ -54,7 +77,7 @@ final class ConnectionStateMachineTests: XCTestCase {
 
         mutating func toServer(_ action: ClientConnectionStateMachine.Action) {
             switch action {
-            case let .write(packets): packets.forEach { self.toClient(self.server.packetReceived($0)) }
+            case let .write(packets): for packet in packets { self.toClient(self.server.packetReceived(packet)) }
             case let .writeSSLRequestAndStartTLS(packet):
                 XCTAssertEqual(self.server.packetReceived(packet), .startTLS)
                 self.tlsUp = true
@@ -71,24 +94,40 @@ final class ConnectionStateMachineTests: XCTestCase {
 
     /// A client without CLIENT_PLUGIN_AUTH (node `mysql`) logging in as a caching_sha2 user: MySQL 8's 1251.
     func testOldClientAndAnSHA2UserGet1251() throws {
-        var server = ServerConnectionStateMachine(configuration: .init(connectionID: 1, capabilities: .serverDefault, tlsAvailable: false))
+        var server = ServerConnectionStateMachine(
+            configuration: .init(connectionID: 1, capabilities: .serverDefault, tlsAvailable: false)
+        )
         _ = server.connected()
-        let old = HandshakeResponse41(capabilities: [.protocol41, .secureConnection, .longPassword], username: "node", authResponse: Array(repeating: 1, count: 20))
+        let old = HandshakeResponse41(
+            capabilities: [.protocol41, .secureConnection, .longPassword],
+            username: "node",
+            authResponse: Array(repeating: 1, count: 20)
+        )
         var payload = ByteBuffer()
         old.encode(into: &payload)
-        guard case .askAuthMethod = server.packetReceived(MySQLPacket(sequenceID: 1, payload: payload)) else { return XCTFail("the server looks the user up") }
-        guard case let .writeAndClose(packets) = server.authMethodDetermined(.success(.cachingSHA2Password)) else { return XCTFail("refused") }
+        guard case .askAuthMethod = server.packetReceived(MySQLPacket(sequenceID: 1, payload: payload)) else {
+            return XCTFail("the server looks the user up")
+        }
+        guard case let .writeAndClose(packets) = server.authMethodDetermined(.success(.cachingSHA2Password)) else {
+            return XCTFail("refused")
+        }
         var error = try XCTUnwrap(packets.first).payload
         XCTAssertEqual(error.getInteger(at: error.readerIndex, as: UInt8.self), 0xFF)
         let decoded = try ErrorPacket.decode(from: &error)
         XCTAssertEqual(decoded, .authProtocolUnsupported)
         XCTAssertEqual(decoded.code, 1251)
         XCTAssertEqual(decoded.sqlState, "08004")
-        var native = ServerConnectionStateMachine(configuration: .init(connectionID: 2, capabilities: .serverDefault, tlsAvailable: false))
+        var native = ServerConnectionStateMachine(
+            configuration: .init(connectionID: 2, capabilities: .serverDefault, tlsAvailable: false)
+        )
         _ = native.connected()
         old.encode(into: &payload)
-        guard case .askAuthMethod = native.packetReceived(MySQLPacket(sequenceID: 1, payload: payload)) else { return XCTFail() }
-        guard case .verify = native.authMethodDetermined(.success(.nativePassword)) else { return XCTFail("a native user is verified as before") }
+        guard case .askAuthMethod = native.packetReceived(MySQLPacket(sequenceID: 1, payload: payload)) else {
+            return XCTFail()
+        }
+        guard case .verify = native.authMethodDetermined(.success(.nativePassword)) else {
+            return XCTFail("a native user is verified as before")
+        }
     }
 
     /// Found by `make fuzz` (FuzzClientPackets): a result's column count of 2^64 - 1 trapped converting to Int.
@@ -99,7 +138,8 @@ final class ConnectionStateMachineTests: XCTestCase {
         XCTAssertTrue(pair.loggedIn)
         _ = pair.client.send(.query("SELECT 1"))
         let count = ByteBuffer(bytes: [0xFE, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF])
-        guard case let .commandFailed(error) = pair.client.packetReceived(MySQLPacket(sequenceID: 1, payload: count)) else {
+        guard case let .commandFailed(error) = pair.client.packetReceived(MySQLPacket(sequenceID: 1, payload: count))
+        else {
             return XCTFail("the command fails")
         }
         XCTAssertEqual(error, .protocolViolation("malformed column count"))
@@ -120,7 +160,9 @@ final class ConnectionStateMachineTests: XCTestCase {
             pair.client = ClientConnectionStateMachine(configuration: configuration)
             pair.run()
             XCTAssertEqual(pair.loggedIn, logsIn, "\(plugin)")
-            if !logsIn { XCTAssertEqual(pair.loginError?.serverError?.code, 1251, "\(String(describing: pair.loginError))") }
+            if !logsIn {
+                XCTAssertEqual(pair.loginError?.serverError?.code, 1251, "\(String(describing: pair.loginError))")
+            }
         }
     }
 
@@ -184,11 +226,14 @@ final class ConnectionStateMachineTests: XCTestCase {
     }
 
     func testRequireSecureTransportRefusesPlainClients() {
-        var server = ServerConnectionStateMachine(configuration: .init(connectionID: 1, tlsAvailable: true, insecureTransportError: .insecureTransport))
+        var server = ServerConnectionStateMachine(
+            configuration: .init(connectionID: 1, tlsAvailable: true, insecureTransportError: .insecureTransport)
+        )
         _ = server.connected()
         var response = ByteBuffer()
         HandshakeResponse41(capabilities: .clientDefault, username: "u", authResponse: []).encode(into: &response)
-        guard case let .writeAndClose(packets) = server.packetReceived(MySQLPacket(sequenceID: 1, payload: response)) else {
+        guard case let .writeAndClose(packets) = server.packetReceived(MySQLPacket(sequenceID: 1, payload: response))
+        else {
             return XCTFail("expected an error and close")
         }
         var payload = packets[0].payload
@@ -199,14 +244,24 @@ final class ConnectionStateMachineTests: XCTestCase {
         var pair = Pair(plugin: .nativePassword, clientPlugin: .nativePassword)
         pair.run()
         XCTAssertTrue(pair.loggedIn)
-        guard case let .write(packets) = pair.server.packetReceived(MySQLPacket(sequenceID: 0, payload: ByteBuffer(bytes: [0x99]))) else {
+        guard
+            case let .write(packets) = pair.server.packetReceived(
+                MySQLPacket(sequenceID: 0, payload: ByteBuffer(bytes: [0x99]))
+            )
+        else {
             return XCTFail("unknown command should be answered, not closed")
         }
         XCTAssertEqual(packets[0].firstByte, 0xFF)
         XCTAssertEqual(packets[0].sequenceID, 1)
-        XCTAssertEqual(pair.server.packetReceived(MySQLPacket(sequenceID: 0, payload: ByteBuffer(bytes: [0x0E]))),
-                       .write([MySQLPacket(sequenceID: 1, payload: ByteBuffer(hex: "00000002000000"))]))
-        guard case .writeAndClose = pair.server.packetReceived(MySQLPacket(sequenceID: 4, payload: ByteBuffer(bytes: [0x0E]))) else {
+        XCTAssertEqual(
+            pair.server.packetReceived(MySQLPacket(sequenceID: 0, payload: ByteBuffer(bytes: [0x0E]))),
+            .write([MySQLPacket(sequenceID: 1, payload: ByteBuffer(hex: "00000002000000"))])
+        )
+        guard
+            case .writeAndClose = pair.server.packetReceived(
+                MySQLPacket(sequenceID: 4, payload: ByteBuffer(bytes: [0x0E]))
+            )
+        else {
             return XCTFail("a command with sequence id 4 is out of order")
         }
     }
@@ -232,14 +287,24 @@ final class ConnectionStateMachineTests: XCTestCase {
             XCTAssertTrue(pair.loggedIn)
             XCTAssertEqual(pair.client.deprecateEOF, deprecateEOF)
             for (params, columns) in [(2, 3), (0, 1), (1, 0), (0, 0)] {
-                guard case let .write(command) = pair.client.send(.statementPrepare("SELECT ?")) else { return XCTFail() }
+                guard case let .write(command) = pair.client.send(.statementPrepare("SELECT ?")) else {
+                    return XCTFail()
+                }
                 _ = pair.server.packetReceived(command[0])
                 let statement = PreparedStatement(
-                    id: 9, parameters: (0..<params).map { _ in ColumnDefinition41(name: "?", type: .varString) },
-                    columns: (0..<columns).map { ColumnDefinition41(name: "c\($0)", type: .longlong) })
-                guard case let .write(packets) = pair.server.commandCompleted(.prepared(statement)) else { return XCTFail() }
+                    id: 9,
+                    parameters: (0..<params).map { _ in ColumnDefinition41(name: "?", type: .varString) },
+                    columns: (0..<columns).map { ColumnDefinition41(name: "c\($0)", type: .longlong) }
+                )
+                guard case let .write(packets) = pair.server.commandCompleted(.prepared(statement)) else {
+                    return XCTFail()
+                }
                 let actions = packets.map { pair.client.packetReceived($0) }
-                XCTAssertEqual(actions.last, .commandCompleted(.prepared(statement)), "deprecateEOF \(deprecateEOF), \(params)/\(columns)")
+                XCTAssertEqual(
+                    actions.last,
+                    .commandCompleted(.prepared(statement)),
+                    "deprecateEOF \(deprecateEOF), \(params)/\(columns)"
+                )
                 XCTAssertTrue(actions.dropLast().allSatisfy { $0 == .none })
             }
         }

@@ -1,6 +1,6 @@
 import Foundation
-import SandboxMySQLWire
 import NIOCore
+import SandboxMySQLWire
 import SandboxTesting
 import XCTest
 
@@ -22,11 +22,13 @@ final class FuzzTests: XCTestCase {
     }
 
     func testRandomAndMutatedInputNeverCrashes() {
-        var generator = SplitMix64(seed: 0xC10D5A4D)
+        var generator = SplitMix64(seed: 0xC10D_5A4D)
         for iteration in 0..<3_000 {
             var input: [UInt8]
             if iteration % 3 == 0 || Self.corpus.isEmpty {
-                input = (0..<Int.random(in: 0...64, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+                input = (0..<Int.random(in: 0...64, using: &generator)).map { _ in
+                    UInt8.random(in: 0...255, using: &generator)
+                }
             } else {
                 input = Self.corpus[iteration % Self.corpus.count]
                 for _ in 0..<Int.random(in: 1...4, using: &generator) where !input.isEmpty {
@@ -48,12 +50,18 @@ final class FuzzTests: XCTestCase {
         var stream = ByteBuffer(bytes: payload)
         for _ in 0..<8 { guard (try? framer.nextPacket(from: &stream)) != nil else { break } }
         // As each decoder's input.
-        var a = ByteBuffer(bytes: payload); _ = try? HandshakeResponse41.decode(from: &a)
-        var b = ByteBuffer(bytes: payload); _ = try? HandshakeV10.decode(from: &b)
-        var c = ByteBuffer(bytes: payload); _ = try? MySQLCommand.decode(from: &c) { _ in .init(parameterCount: 3) }
-        var d = ByteBuffer(bytes: payload); _ = try? OKPacket.decode(from: &d)
-        var e = ByteBuffer(bytes: payload); _ = try? ColumnDefinition41.decode(from: &e)
-        var f = ByteBuffer(bytes: payload); _ = try? BinaryRow.decode(from: &f, columns: [ColumnDefinition41(name: "x", type: .datetime)])
+        var a = ByteBuffer(bytes: payload)
+        _ = try? HandshakeResponse41.decode(from: &a)
+        var b = ByteBuffer(bytes: payload)
+        _ = try? HandshakeV10.decode(from: &b)
+        var c = ByteBuffer(bytes: payload)
+        _ = try? MySQLCommand.decode(from: &c) { _ in .init(parameterCount: 3) }
+        var d = ByteBuffer(bytes: payload)
+        _ = try? OKPacket.decode(from: &d)
+        var e = ByteBuffer(bytes: payload)
+        _ = try? ColumnDefinition41.decode(from: &e)
+        var f = ByteBuffer(bytes: payload)
+        _ = try? BinaryRow.decode(from: &f, columns: [ColumnDefinition41(name: "x", type: .datetime)])
         // As the server's view of a client: handshake phase, then command phase.
         var server = ServerConnectionStateMachine(configuration: .init(connectionID: 1, tlsAvailable: true))
         _ = server.connected()

@@ -1,13 +1,18 @@
-import SandboxMySQLWire
 import NIOCore
+import SandboxMySQLWire
 import XCTest
 
 final class HandshakeMessageTests: XCTestCase {
     let nonce = Array("abcdefghijklmnopqrst".utf8)
 
     func testGreetingHasTwentyByteNonceWithDataLength21AndBitZeroSet() throws {
-        let greeting = HandshakeV10(serverVersion: "8.0.36", connectionID: 7, nonce: self.nonce,
-                                    capabilities: .serverDefault, authPluginName: "caching_sha2_password")
+        let greeting = HandshakeV10(
+            serverVersion: "8.0.36",
+            connectionID: 7,
+            nonce: self.nonce,
+            capabilities: .serverDefault,
+            authPluginName: "caching_sha2_password"
+        )
         var buffer = ByteBuffer()
         greeting.encode(into: &buffer)
         let raw = Array(buffer.readableBytesView)
@@ -24,16 +29,24 @@ final class HandshakeMessageTests: XCTestCase {
     func testHandshakeResponseRoundTripsByCapabilities() throws {
         var flags = CapabilityFlags.clientDefault
         flags.insert(.connectWithDB)
-        let response = HandshakeResponse41(capabilities: flags, username: "app", authResponse: Array(repeating: 7, count: 32),
-                                           database: "shop", authPluginName: "caching_sha2_password",
-                                           connectAttributes: ["_client_name": "libmariadb", "_os": "Linux"])
+        let response = HandshakeResponse41(
+            capabilities: flags,
+            username: "app",
+            authResponse: Array(repeating: 7, count: 32),
+            database: "shop",
+            authPluginName: "caching_sha2_password",
+            connectAttributes: ["_client_name": "libmariadb", "_os": "Linux"]
+        )
         var buffer = ByteBuffer()
         response.encode(into: &buffer)
         XCTAssertEqual(try HandshakeResponse41.decode(from: &buffer), response)
 
         // The same response from a client without CONNECT_WITH_DB or attributes (fixed-length auth data).
-        let old = HandshakeResponse41(capabilities: [.protocol41, .secureConnection, .longPassword], username: "node",
-                                      authResponse: Array(repeating: 1, count: 20))
+        let old = HandshakeResponse41(
+            capabilities: [.protocol41, .secureConnection, .longPassword],
+            username: "node",
+            authResponse: Array(repeating: 1, count: 20)
+        )
         var oldBuffer = ByteBuffer()
         old.encode(into: &oldBuffer)
         let decoded = try HandshakeResponse41.decode(from: &oldBuffer)
@@ -60,9 +73,16 @@ final class HandshakeMessageTests: XCTestCase {
         for length in 0..<full.readableBytes {
             var prefix = full.getSlice(at: 0, length: length)!
             if length < required {
-                XCTAssertThrowsError(try HandshakeResponse41.decode(from: &prefix), "\(length) of \(full.readableBytes) bytes")
+                XCTAssertThrowsError(
+                    try HandshakeResponse41.decode(from: &prefix),
+                    "\(length) of \(full.readableBytes) bytes"
+                )
             } else {
-                XCTAssertEqual(try HandshakeResponse41.decode(from: &prefix).authResponse, [1, 2, 3], "\(length) bytes")
+                XCTAssertEqual(
+                    try HandshakeResponse41.decode(from: &prefix).authResponse,
+                    [1, 2, 3],
+                    "\(length) bytes"
+                )
             }
         }
     }
@@ -86,9 +106,11 @@ final class HandshakeMessageTests: XCTestCase {
     }
 
     func testBinaryRowRoundTrip() throws {
-        let columns = [ColumnDefinition41(name: "i", type: .longlong), ColumnDefinition41(name: "d", type: .double),
-                       ColumnDefinition41(name: "s", type: .varString), ColumnDefinition41(name: "n", type: .varString),
-                       ColumnDefinition41(name: "t", type: .datetime)]
+        let columns = [
+            ColumnDefinition41(name: "i", type: .longlong), ColumnDefinition41(name: "d", type: .double),
+            ColumnDefinition41(name: "s", type: .varString), ColumnDefinition41(name: "n", type: .varString),
+            ColumnDefinition41(name: "t", type: .datetime),
+        ]
         let row: [MySQLValue] = [.integer(-5), .double(2.5), .text("héllo"), .null, .text("2024-02-29 13:14:15")]
         var buffer = ByteBuffer()
         BinaryRow.encode(row, columns: columns, into: &buffer)

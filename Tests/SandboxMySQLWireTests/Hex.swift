@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 
 func hex(_ bytes: some Sequence<UInt8>) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
@@ -17,5 +18,3 @@ extension ByteBuffer {
     init(hex: String) { self.init(bytes: bytes(hex: hex)) }
     var hexString: String { hex(self.readableBytesView) }
 }
-
-import Foundation

@@ -1,5 +1,5 @@
-import SandboxMySQLWire
 import NIOCore
+import SandboxMySQLWire
 import XCTest
 
 final class PacketFramerTests: XCTestCase {
@@ -54,8 +54,10 @@ final class PacketFramerTests: XCTestCase {
     }
 
     func testLengthEncodedIntegerBoundaries() {
-        let cases: [(UInt64, String)] = [(0, "00"), (250, "fa"), (251, "fcfb00"), (65_535, "fcffff"), (65_536, "fd000001"),
-                                         (16_777_215, "fdffffff"), (16_777_216, "fe0000000100000000")]
+        let cases: [(UInt64, String)] = [
+            (0, "00"), (250, "fa"), (251, "fcfb00"), (65_535, "fcffff"), (65_536, "fd000001"),
+            (16_777_215, "fdffffff"), (16_777_216, "fe0000000100000000"),
+        ]
         for (value, expected) in cases {
             var buffer = ByteBuffer()
             buffer.writeLengthEncodedInteger(value)

@@ -26,8 +26,15 @@ final class ServerStateMachineTests: XCTestCase {
         return try self.frame(.authenticationResponse(body))
     }
 
-    private func startup(_ machine: inout PostgresServerStateMachine, user: String = "app") -> PostgresServerStateMachine.Startup? {
-        guard case let .askAuthMethod(startup) = machine.frameReceived(self.opening(.startup(minor: 0, parameters: [("user", user), ("database", "items")]))) else {
+    private func startup(
+        _ machine: inout PostgresServerStateMachine,
+        user: String = "app"
+    ) -> PostgresServerStateMachine.Startup? {
+        guard
+            case let .askAuthMethod(startup) = machine.frameReceived(
+                self.opening(.startup(minor: 0, parameters: [("user", user), ("database", "items")]))
+            )
+        else {
             return nil
         }
         return startup
@@ -43,7 +50,9 @@ final class ServerStateMachineTests: XCTestCase {
     }
 
     private func serverFirst(_ action: PostgresServerStateMachine.Action) throws -> [UInt8] {
-        guard case let .write(messages) = action, messages.count == 1, case let .authentication(.saslContinue(data))? = messages.first else {
+        guard case let .write(messages) = action, messages.count == 1,
+            case let .authentication(.saslContinue(data))? = messages.first
+        else {
             throw XCTSkip("no server-first message: \(action)")
         }
         return data
@@ -54,7 +63,9 @@ final class ServerStateMachineTests: XCTestCase {
         var machine = self.machine()
         let startup = try XCTUnwrap(self.startup(&machine))
         XCTAssertEqual(machine.authMethodDetermined(.success(.trust)), .verify(startup, .trusted))
-        guard case .authenticated = machine.verdictReceived(.accepted(parameters: self.parameters)) else { throw XCTSkip("not logged in") }
+        guard case .authenticated = machine.verdictReceived(.accepted(parameters: self.parameters)) else {
+            throw XCTSkip("not logged in")
+        }
         return machine
     }
 
@@ -65,22 +76,39 @@ final class ServerStateMachineTests: XCTestCase {
         XCTAssertFalse(machine.isReadyForFrame, "nothing is read until TLS is up")
         XCTAssertEqual(machine.tlsEstablished(), .none)
         let startup = try XCTUnwrap(self.startup(&machine))
-        XCTAssertEqual(startup, .init(user: "app", database: "items", parameters: ["user": "app", "database": "items"], isTLS: true))
+        XCTAssertEqual(
+            startup,
+            .init(user: "app", database: "items", parameters: ["user": "app", "database": "items"], isTLS: true)
+        )
         let verifier = SCRAMSHA256Verifier(password: "s3cret", salt: Array("0123456789abcdef".utf8))
-        XCTAssertEqual(machine.authMethodDetermined(.success(.scram(verifier, serverNonce: "SERVERNONCE"))),
-                       .write([.authentication(.sasl(mechanisms: ["SCRAM-SHA-256"]))]))
+        XCTAssertEqual(
+            machine.authMethodDetermined(.success(.scram(verifier, serverNonce: "SERVERNONCE"))),
+            .write([.authentication(.sasl(mechanisms: ["SCRAM-SHA-256"]))])
+        )
         XCTAssertFalse(machine.expectsUntypedMessage)
         var client = SCRAMClientExchange(password: "s3cret", clientNonce: "CLIENTNONCE")
-        let serverFirst = try self.serverFirst(machine.frameReceived(try self.frame(.authenticationResponse(Self.saslInitial(client)))))
+        let serverFirst = try self.serverFirst(
+            machine.frameReceived(try self.frame(.authenticationResponse(Self.saslInitial(client))))
+        )
         let clientFinal = try client.receiveServerFirst(serverFirst)
-        XCTAssertEqual(machine.frameReceived(try self.frame(.authenticationResponse(ByteBuffer(bytes: clientFinal)))), .verify(startup, .scram(nil)))
-        guard case let .authenticated(session, messages) = machine.verdictReceived(.accepted(parameters: self.parameters)),
-              case let .authentication(.saslFinal(serverFinal)) = messages.first else { return XCTFail("not logged in") }
+        XCTAssertEqual(
+            machine.frameReceived(try self.frame(.authenticationResponse(ByteBuffer(bytes: clientFinal)))),
+            .verify(startup, .scram(nil))
+        )
+        guard
+            case let .authenticated(session, messages) = machine.verdictReceived(.accepted(parameters: self.parameters)),
+            case let .authentication(.saslFinal(serverFinal)) = messages.first
+        else { return XCTFail("not logged in") }
         XCTAssertTrue(client.verifyServerFinal(serverFinal), "the server proves it holds the verifier")
         XCTAssertEqual(session, startup)
-        XCTAssertEqual(Array(messages.dropFirst()), [.authentication(.ok), .parameterStatus(name: "server_version", value: "15.8"),
-                                                     .parameterStatus(name: "client_encoding", value: "UTF8"),
-                                                     .backendKeyData(processID: 7, secretKey: 99), .readyForQuery(.idle)])
+        XCTAssertEqual(
+            Array(messages.dropFirst()),
+            [
+                .authentication(.ok), .parameterStatus(name: "server_version", value: "15.8"),
+                .parameterStatus(name: "client_encoding", value: "UTF8"),
+                .backendKeyData(processID: 7, secretKey: 99), .readyForQuery(.idle),
+            ]
+        )
     }
 
     func testAWrongSCRAMPasswordAndAnUnknownUserFailTheSameWay() throws {
@@ -89,9 +117,14 @@ final class ServerStateMachineTests: XCTestCase {
             let startup = try XCTUnwrap(self.startup(&machine))
             _ = machine.authMethodDetermined(.success(.scram(verifier, serverNonce: "N1")))
             var client = SCRAMClientExchange(password: "wrong", clientNonce: "C1")
-            let serverFirst = try self.serverFirst(machine.frameReceived(try self.frame(.authenticationResponse(Self.saslInitial(client)))))
+            let serverFirst = try self.serverFirst(
+                machine.frameReceived(try self.frame(.authenticationResponse(Self.saslInitial(client))))
+            )
             let final = try client.receiveServerFirst(serverFirst)
-            XCTAssertEqual(machine.frameReceived(try self.frame(.authenticationResponse(ByteBuffer(bytes: final)))), .verify(startup, .scram(.wrongProof)))
+            XCTAssertEqual(
+                machine.frameReceived(try self.frame(.authenticationResponse(ByteBuffer(bytes: final)))),
+                .verify(startup, .scram(.wrongProof))
+            )
             let refusal = PostgresError(.fatal, "28P01", "password authentication failed for user \"app\"")
             XCTAssertEqual(machine.verdictReceived(.rejected(refusal)), .writeAndClose([.error(refusal)]))
         }
@@ -100,9 +133,15 @@ final class ServerStateMachineTests: XCTestCase {
     func testMD5AndCleartextHandTheDelegateWhatTheClientSent() throws {
         var machine = self.machine()
         let startup = try XCTUnwrap(self.startup(&machine))
-        XCTAssertEqual(machine.authMethodDetermined(.success(.md5(salt: [1, 2, 3, 4]))), .write([.authentication(.md5Password(salt: [1, 2, 3, 4]))]))
+        XCTAssertEqual(
+            machine.authMethodDetermined(.success(.md5(salt: [1, 2, 3, 4]))),
+            .write([.authentication(.md5Password(salt: [1, 2, 3, 4]))])
+        )
         let answer = MD5Password.response(user: "app", password: "pw", salt: [1, 2, 3, 4])
-        XCTAssertEqual(machine.frameReceived(try self.password(answer)), .verify(startup, .md5(response: answer, salt: [1, 2, 3, 4])))
+        XCTAssertEqual(
+            machine.frameReceived(try self.password(answer)),
+            .verify(startup, .md5(response: answer, salt: [1, 2, 3, 4]))
+        )
 
         var plain = self.machine()
         let plainStartup = try XCTUnwrap(self.startup(&plain))
@@ -112,25 +151,52 @@ final class ServerStateMachineTests: XCTestCase {
 
     func testOpeningRefusalsInPostgreSQLsWords() throws {
         var machine = self.machine(tls: false)
-        XCTAssertEqual(machine.frameReceived(self.opening(.sslRequest)), .refuseEncryption, "no TLS: N, and the client may go on")
+        XCTAssertEqual(
+            machine.frameReceived(self.opening(.sslRequest)),
+            .refuseEncryption,
+            "no TLS: N, and the client may go on"
+        )
         XCTAssertEqual(machine.frameReceived(self.opening(.gssEncryptionRequest)), .refuseEncryption)
-        XCTAssertEqual(machine.frameReceived(self.opening(.startup(minor: 0, parameters: [("database", "items")]))),
-                       .writeAndClose([.error(PostgresError(.fatal, "28000", "no PostgreSQL user name specified in startup packet"))]))
+        XCTAssertEqual(
+            machine.frameReceived(self.opening(.startup(minor: 0, parameters: [("database", "items")]))),
+            .writeAndClose([
+                .error(PostgresError(.fatal, "28000", "no PostgreSQL user name specified in startup packet"))
+            ])
+        )
 
         var old = self.machine()
         var version2 = ByteBuffer()
         version2.writeInteger(Int32(2 << 16))
-        XCTAssertEqual(old.frameReceived(PostgresFrame(type: nil, body: version2)),
-                       .writeAndClose([.error(PostgresError(.fatal, "0A000", "unsupported frontend protocol 2.0: server supports 3.0 to 3.0"))]))
+        XCTAssertEqual(
+            old.frameReceived(PostgresFrame(type: nil, body: version2)),
+            .writeAndClose([
+                .error(PostgresError(.fatal, "0A000", "unsupported frontend protocol 2.0: server supports 3.0 to 3.0"))
+            ])
+        )
 
         var cancel = self.machine()
-        XCTAssertEqual(cancel.frameReceived(self.opening(.cancel(processID: 7, secretKey: 99))), .cancel(processID: 7, secretKey: 99))
+        XCTAssertEqual(
+            cancel.frameReceived(self.opening(.cancel(processID: 7, secretKey: 99))),
+            .cancel(processID: 7, secretKey: 99)
+        )
 
-        var worded = PostgresServerStateMachine(configuration: .init(tlsAvailable: true, processID: 1, secretKey: 1, unsupportedVersion: { _, _ in
-            PostgresError(.fatal, "08P01", "Feature not supported: RDS Proxy supports only version 3.0 of the PostgreSQL messaging protocol.")
-        }))
+        var worded = PostgresServerStateMachine(
+            configuration: .init(
+                tlsAvailable: true,
+                processID: 1,
+                secretKey: 1,
+                unsupportedVersion: { _, _ in
+                    PostgresError(
+                        .fatal,
+                        "08P01",
+                        "Feature not supported: RDS Proxy supports only version 3.0 of the PostgreSQL messaging protocol."
+                    )
+                }
+            )
+        )
         guard case let .writeAndClose(messages) = worded.frameReceived(PostgresFrame(type: nil, body: version2)),
-              case let .error(error)? = messages.first else { return XCTFail("not refused") }
+            case let .error(error)? = messages.first
+        else { return XCTFail("not refused") }
         XCTAssertTrue(error.message.hasPrefix("Feature not supported: RDS Proxy"))
     }
 
@@ -138,50 +204,114 @@ final class ServerStateMachineTests: XCTestCase {
         var machine = try self.loggedIn()
         XCTAssertEqual(machine.frameReceived(try self.frame(.query("BEGIN"))), .execute(.simpleQuery("BEGIN")))
         XCTAssertFalse(machine.isReadyForFrame)
-        XCTAssertEqual(machine.commandCompleted(.completed([.commandComplete(tag: "BEGIN")], .inTransaction)),
-                       .write([.commandComplete(tag: "BEGIN"), .readyForQuery(.inTransaction)]))
+        XCTAssertEqual(
+            machine.commandCompleted(.completed([.commandComplete(tag: "BEGIN")], .inTransaction)),
+            .write([.commandComplete(tag: "BEGIN"), .readyForQuery(.inTransaction)])
+        )
         _ = machine.frameReceived(try self.frame(.query("SELECT nope")))
         let error = PostgresError(.error, "42703", "column \"nope\" does not exist")
-        XCTAssertEqual(machine.commandCompleted(.failed(error, .failed)), .write([.error(error), .readyForQuery(.failed)]))
-        XCTAssertEqual(machine.frameReceived(PostgresFrame(type: UInt8(ascii: "x"), body: ByteBuffer())),
-                       .writeAndClose([.error(PostgresError(.fatal, "08P01", "invalid frontend message type 120"))]))
+        XCTAssertEqual(
+            machine.commandCompleted(.failed(error, .failed)),
+            .write([.error(error), .readyForQuery(.failed)])
+        )
+        XCTAssertEqual(
+            machine.frameReceived(PostgresFrame(type: UInt8(ascii: "x"), body: ByteBuffer())),
+            .writeAndClose([.error(PostgresError(.fatal, "08P01", "invalid frontend message type 120"))])
+        )
         XCTAssertEqual(machine.frameReceived(try self.frame(.sync)), .none, "closed")
     }
 
     func testExtendedProtocolKeepsStatementsAndPortalsAndSkipsToSyncAfterAnError() throws {
         var machine = try self.loggedIn()
         let columns = [BackendMessage.Column(name: "id", typeOID: 23, typeSize: 4)]
-        XCTAssertEqual(machine.frameReceived(try self.frame(.parse(statement: "s1", query: "SELECT id FROM t WHERE id = $1", parameterTypes: []))),
-                       .execute(.parse(query: "SELECT id FROM t WHERE id = $1", parameterTypes: [])))
-        XCTAssertEqual(machine.commandCompleted(.parsed(.init(parameterTypes: [23], columns: columns))), .write([.parseComplete]))
-        XCTAssertEqual(machine.frameReceived(try self.frame(.describe(.statement, name: "s1"))),
-                       .write([.parameterDescription(typeOIDs: [23]), .rowDescription(columns)]))
-        XCTAssertEqual(machine.frameReceived(try self.frame(.bind(portal: "", statement: "s1", parameterFormats: [0], parameters: [Array("5".utf8)], resultFormats: [1]))),
-                       .write([.bindComplete]))
+        XCTAssertEqual(
+            machine.frameReceived(
+                try self.frame(.parse(statement: "s1", query: "SELECT id FROM t WHERE id = $1", parameterTypes: []))
+            ),
+            .execute(.parse(query: "SELECT id FROM t WHERE id = $1", parameterTypes: []))
+        )
+        XCTAssertEqual(
+            machine.commandCompleted(.parsed(.init(parameterTypes: [23], columns: columns))),
+            .write([.parseComplete])
+        )
+        XCTAssertEqual(
+            machine.frameReceived(try self.frame(.describe(.statement, name: "s1"))),
+            .write([.parameterDescription(typeOIDs: [23]), .rowDescription(columns)])
+        )
+        XCTAssertEqual(
+            machine.frameReceived(
+                try self.frame(
+                    .bind(
+                        portal: "",
+                        statement: "s1",
+                        parameterFormats: [0],
+                        parameters: [Array("5".utf8)],
+                        resultFormats: [1]
+                    )
+                )
+            ),
+            .write([.bindComplete])
+        )
         var binary = columns
         binary[0].format = 1
-        XCTAssertEqual(machine.frameReceived(try self.frame(.describe(.portal, name: ""))), .write([.rowDescription(binary)]))
-        let execution = PostgresServerStateMachine.Execution(query: "SELECT id FROM t WHERE id = $1", parameterTypes: [23], parameters: [Array("5".utf8)],
-                                                             parameterFormats: [0], columns: binary, maxRows: 0)
-        XCTAssertEqual(machine.frameReceived(try self.frame(.execute(portal: "", maxRows: 0))), .execute(.execute(execution)))
-        XCTAssertEqual(machine.commandCompleted(.completed([.dataRow([[0, 0, 0, 5]]), .commandComplete(tag: "SELECT 1")], .idle)),
-                       .write([.dataRow([[0, 0, 0, 5]]), .commandComplete(tag: "SELECT 1")]))
+        XCTAssertEqual(
+            machine.frameReceived(try self.frame(.describe(.portal, name: ""))),
+            .write([.rowDescription(binary)])
+        )
+        let execution = PostgresServerStateMachine.Execution(
+            query: "SELECT id FROM t WHERE id = $1",
+            parameterTypes: [23],
+            parameters: [Array("5".utf8)],
+            parameterFormats: [0],
+            columns: binary,
+            maxRows: 0
+        )
+        XCTAssertEqual(
+            machine.frameReceived(try self.frame(.execute(portal: "", maxRows: 0))),
+            .execute(.execute(execution))
+        )
+        XCTAssertEqual(
+            machine.commandCompleted(
+                .completed([.dataRow([[0, 0, 0, 5]]), .commandComplete(tag: "SELECT 1")], .idle)
+            ),
+            .write([.dataRow([[0, 0, 0, 5]]), .commandComplete(tag: "SELECT 1")])
+        )
         XCTAssertEqual(machine.frameReceived(try self.frame(.sync)), .write([.readyForQuery(.idle)]))
 
         // A Bind with the wrong count is refused before the delegate sees it; the rest up to Sync is skipped.
-        XCTAssertEqual(machine.frameReceived(try self.frame(.bind(portal: "", statement: "s1", parameterFormats: [], parameters: [], resultFormats: []))),
-                       .write([.error(PostgresError(.error, "08P01", "bind message supplies 0 parameters, but prepared statement \"s1\" requires 1"))]))
+        XCTAssertEqual(
+            machine.frameReceived(
+                try self.frame(
+                    .bind(portal: "", statement: "s1", parameterFormats: [], parameters: [], resultFormats: [])
+                )
+            ),
+            .write([
+                .error(
+                    PostgresError(
+                        .error,
+                        "08P01",
+                        "bind message supplies 0 parameters, but prepared statement \"s1\" requires 1"
+                    )
+                )
+            ])
+        )
         XCTAssertEqual(machine.frameReceived(try self.frame(.execute(portal: "", maxRows: 0))), .none)
         XCTAssertEqual(machine.frameReceived(try self.frame(.sync)), .write([.readyForQuery(.idle)]))
-        XCTAssertEqual(machine.frameReceived(try self.frame(.parse(statement: "s1", query: "SELECT 1", parameterTypes: []))),
-                       .write([.error(PostgresError(.error, "42P05", "prepared statement \"s1\" already exists"))]))
+        XCTAssertEqual(
+            machine.frameReceived(try self.frame(.parse(statement: "s1", query: "SELECT 1", parameterTypes: []))),
+            .write([.error(PostgresError(.error, "42P05", "prepared statement \"s1\" already exists"))])
+        )
         XCTAssertEqual(machine.frameReceived(try self.frame(.sync)), .write([.readyForQuery(.idle)]))
         XCTAssertEqual(machine.frameReceived(try self.frame(.close(.statement, name: "s1"))), .write([.closeComplete]))
-        XCTAssertEqual(machine.frameReceived(try self.frame(.describe(.statement, name: "s1"))),
-                       .write([.error(PostgresError(.error, "26000", "prepared statement \"s1\" does not exist"))]))
+        XCTAssertEqual(
+            machine.frameReceived(try self.frame(.describe(.statement, name: "s1"))),
+            .write([.error(PostgresError(.error, "26000", "prepared statement \"s1\" does not exist"))])
+        )
         XCTAssertEqual(machine.frameReceived(try self.frame(.sync)), .write([.readyForQuery(.idle)]))
-        XCTAssertEqual(machine.frameReceived(try self.frame(.execute(portal: "gone", maxRows: 0))),
-                       .write([.error(PostgresError(.error, "34000", "portal \"gone\" does not exist"))]))
+        XCTAssertEqual(
+            machine.frameReceived(try self.frame(.execute(portal: "gone", maxRows: 0))),
+            .write([.error(PostgresError(.error, "34000", "portal \"gone\" does not exist"))])
+        )
         XCTAssertEqual(machine.frameReceived(try self.frame(.terminate)), .close)
     }
 }

@@ -1,6 +1,6 @@
-import SandboxAWSCore
 import CloudSandbox
 import Foundation
+import SandboxAWSCore
 import SandboxMariaDBClient
 import SandboxTesting
 import SandboxVirtualNetwork
@@ -13,16 +13,33 @@ final class ProxyNetworkTests: XCTestCase {
         var topology = ProxyFixture.topology()
         topology.databases[0].subnet = "subnet-b"
         topology.databases[0].securityGroups = [dbGroup]
-        topology.proxies = [.init(name: "net-proxy", role: "proxy-role", auth: [.init(secret: "app-db/app")], target: "app-db",
-                                  subnets: ["subnet-a"], securityGroups: [proxyGroup])]
+        topology.proxies = [
+            .init(
+                name: "net-proxy",
+                role: "proxy-role",
+                auth: [.init(secret: "app-db/app")],
+                target: "app-db",
+                subnets: ["subnet-a"],
+                securityGroups: [proxyGroup]
+            )
+        ]
         topology.network = NetworkSpec(
-            vpcs: [.init(id: "vpc-app", cidr: "10.0.0.0/16",
-                         subnets: [.init(id: "subnet-a", cidr: "10.0.1.0/24"), .init(id: "subnet-b", cidr: "10.0.2.0/24")],
-                         securityGroups: [.init(id: "sg-db", ingress: [.init(ports: 3306, source: "sg-proxy")]),
-                                          .init(id: "sg-proxy", ingress: [.init(ports: 3306, source: "sg-function")]),
-                                          .init(id: "sg-shared", ingress: [.init(ports: 3306, source: "sg-function")]),
-                                          .init(id: "sg-function")])],
-            hosts: [.init(id: "fn", subnet: "subnet-a", securityGroups: ["sg-function"])], deniedConnections: .reset)
+            vpcs: [
+                .init(
+                    id: "vpc-app",
+                    cidr: "10.0.0.0/16",
+                    subnets: [.init(id: "subnet-a", cidr: "10.0.1.0/24"), .init(id: "subnet-b", cidr: "10.0.2.0/24")],
+                    securityGroups: [
+                        .init(id: "sg-db", ingress: [.init(ports: 3306, source: "sg-proxy")]),
+                        .init(id: "sg-proxy", ingress: [.init(ports: 3306, source: "sg-function")]),
+                        .init(id: "sg-shared", ingress: [.init(ports: 3306, source: "sg-function")]),
+                        .init(id: "sg-function"),
+                    ]
+                )
+            ],
+            hosts: [.init(id: "fn", subnet: "subnet-a", securityGroups: ["sg-function"])],
+            deniedConnections: .reset
+        )
         return topology
     }
 
@@ -30,8 +47,18 @@ final class ProxyNetworkTests: XCTestCase {
         let proxy = sandbox.endpoints.proxies!["net-proxy"]!
         let bind = host.map { sandbox.endpoints.hosts![$0]!.loopback }
         return try await MariaDB.offload {
-            try MariaDBConnection(.init(host: proxy.host, port: proxy.port, user: "app", password: "app-Passw0rd", database: "app",
-                                        connectTimeout: 3, readTimeout: 3, bindAddress: bind))
+            try MariaDBConnection(
+                .init(
+                    host: proxy.host,
+                    port: proxy.port,
+                    user: "app",
+                    password: "app-Passw0rd",
+                    database: "app",
+                    connectTimeout: 3,
+                    readTimeout: 3,
+                    bindAddress: bind
+                )
+            )
         }
     }
 
@@ -67,8 +94,12 @@ final class ProxyNetworkTests: XCTestCase {
             let target = try XCTUnwrap(sandbox.account.dbProxy(named: "net-proxy")?.targets.first)
             XCTAssertEqual(target.state, .unavailable)
             XCTAssertEqual(target.reason, .unreachable)
-            XCTAssertTrue(target.healthDescription?.contains("sg-shared admits tcp/3306 only from sg-function; net-proxy is 10.0.1.5 in sg-shared") ?? false,
-                          target.healthDescription ?? "")
+            XCTAssertTrue(
+                target.healthDescription?.contains(
+                    "sg-shared admits tcp/3306 only from sg-function; net-proxy is 10.0.1.5 in sg-shared"
+                ) ?? false,
+                target.healthDescription ?? ""
+            )
             let client = try await self.connect(sandbox, from: "fn")
             do {
                 _ = try await MariaDB.offload { try client.query("SELECT 1") }
@@ -76,7 +107,11 @@ final class ProxyNetworkTests: XCTestCase {
             } catch let error as MariaDBError {
                 XCTAssertEqual(error.code, 9501, "\(error)")
             }
-            XCTAssertEqual(sandbox.network?.deniedConnections.last?.source, "net-proxy", "the database's listener dropped the proxy")
+            XCTAssertEqual(
+                sandbox.network?.deniedConnections.last?.source,
+                "net-proxy",
+                "the database's listener dropped the proxy"
+            )
         }
     }
 }

@@ -13,19 +13,33 @@ final class ProxyPoolTests: XCTestCase {
     /// The proxies' timers' time (the borrow timeout): moved by the tests, never waited for.
     let clock = ManualClock()
 
-    override func setUp() async throws { self.sandbox = try await Sandbox.start(ProxyFixture.topology(), clock: self.clock) }
+    override func setUp() async throws {
+        self.sandbox = try await Sandbox.start(ProxyFixture.topology(), clock: self.clock)
+    }
     override func tearDown() async throws { await self.sandbox?.shutdown() }
 
-    func client(_ proxy: String = "iam-proxy") async throws -> MySQLConnection { try await Self.client(self.sandbox, proxy) }
+    func client(_ proxy: String = "iam-proxy") async throws -> MySQLConnection {
+        try await Self.client(self.sandbox, proxy)
+    }
 
     static func client(_ sandbox: Sandbox, _ proxy: String = "iam-proxy") async throws -> MySQLConnection {
         let endpoint = sandbox.endpoints.proxies![proxy]!
-        let tls = try MySQLConnection.TLS.trusting(caPEM: String(contentsOfFile: endpoint.caBundle, encoding: .utf8), serverHostname: endpoint.endpoint)
+        let tls = try MySQLConnection.TLS.trusting(
+            caPEM: String(contentsOfFile: endpoint.caBundle, encoding: .utf8),
+            serverHostname: endpoint.endpoint
+        )
         let password = proxy == "iam-proxy" ? ProxyFixture.token(sandbox) : "app-Passw0rd"
         return try await MySQLConnection.connect(
-            host: endpoint.host, port: endpoint.port,
-            configuration: .init(username: "app", password: password, database: "app", tls: proxy == "iam-proxy" ? .required : .disabled),
-            tls: proxy == "iam-proxy" ? tls : nil)
+            host: endpoint.host,
+            port: endpoint.port,
+            configuration: .init(
+                username: "app",
+                password: password,
+                database: "app",
+                tls: proxy == "iam-proxy" ? .required : .disabled
+            ),
+            tls: proxy == "iam-proxy" ? tls : nil
+        )
     }
 
     func testAThousandClientsOverTheBackendPool() async throws {
@@ -74,7 +88,9 @@ final class ProxyPoolTests: XCTestCase {
         XCTAssertEqual(executed.rows, [[.integer(42)]])
         try await waitUntil("a prepared statement pins") { await proxy.statistics().pinnedClients == 2 }
         await b.close()
-        try await waitUntil("a pinned client's connection goes when it does") { await proxy.statistics().pinnedClients == 1 }
+        try await waitUntil("a pinned client's connection goes when it does") {
+            await proxy.statistics().pinnedClients == 1
+        }
     }
 
     func testTrackedSessionStateFollowsTheClient() async throws {
@@ -93,12 +109,27 @@ final class ProxyPoolTests: XCTestCase {
 
     func testBorrowTimeoutAndClientLimit() async throws {
         // pw-proxy: 5% of max_connections 20 = one backend connection, 1 s borrow timeout, 3 clients at most.
-        let holder = try await ProxyFixture.connect(self.sandbox, proxy: "pw-proxy", password: "app-Passw0rd", tls: false)
-        _ = try await MariaDB.offload { _ = try holder.query("BEGIN"); return try holder.query("SELECT 1") }
-        let waiter = try await ProxyFixture.connect(self.sandbox, proxy: "pw-proxy", password: "app-Passw0rd", tls: false)
+        let holder = try await ProxyFixture.connect(
+            self.sandbox,
+            proxy: "pw-proxy",
+            password: "app-Passw0rd",
+            tls: false
+        )
+        _ = try await MariaDB.offload {
+            _ = try holder.query("BEGIN")
+            return try holder.query("SELECT 1")
+        }
+        let waiter = try await ProxyFixture.connect(
+            self.sandbox,
+            proxy: "pw-proxy",
+            password: "app-Passw0rd",
+            tls: false
+        )
         let waiting = Task { try await MariaDB.offload { try waiter.query("SELECT 2") } }
         let proxy = try XCTUnwrap(self.sandbox.proxy("pw-proxy"))
-        try await waitUntil("the second client waits for the only target connection") { await proxy.statistics().borrowWaits == 1 }
+        try await waitUntil("the second client waits for the only target connection") {
+            await proxy.statistics().borrowWaits == 1
+        }
         self.clock.advance(by: .milliseconds(999))
         let early = await proxy.statistics().borrowTimeouts
         XCTAssertEqual(early, 0, "not before ConnectionBorrowTimeout (1 s) has passed")
@@ -110,7 +141,12 @@ final class ProxyPoolTests: XCTestCase {
             XCTAssertEqual(error.code, 9501)
             XCTAssertEqual(error.message, "Timed-out waiting to acquire database connection")
         }
-        let third = try await ProxyFixture.connect(self.sandbox, proxy: "pw-proxy", password: "app-Passw0rd", tls: false)
+        let third = try await ProxyFixture.connect(
+            self.sandbox,
+            proxy: "pw-proxy",
+            password: "app-Passw0rd",
+            tls: false
+        )
         defer { withExtendedLifetime(third) {} }
         do {
             _ = try await ProxyFixture.connect(self.sandbox, proxy: "pw-proxy", password: "app-Passw0rd", tls: false)
@@ -127,16 +163,27 @@ final class ProxyPoolTests: XCTestCase {
         let proxy = try XCTUnwrap(self.sandbox.proxy("pw-proxy"))
         let before = await proxy.statistics().clientConnections
         do {  // the client goes away (its handle closed) with a transaction open
-            let vanishing = try await ProxyFixture.connect(self.sandbox, proxy: "pw-proxy", password: "app-Passw0rd", tls: false)
+            let vanishing = try await ProxyFixture.connect(
+                self.sandbox,
+                proxy: "pw-proxy",
+                password: "app-Passw0rd",
+                tls: false
+            )
             _ = try await MariaDB.offload {
                 _ = try vanishing.query("CREATE TABLE v (id INT)")
                 _ = try vanishing.query("BEGIN")
                 return try vanishing.query("INSERT INTO v VALUES (1)")
             }
         }
-        try await waitUntil("the proxy noticed the client left") { await proxy.statistics().clientConnections == before }
+        try await waitUntil("the proxy noticed the client left") {
+            await proxy.statistics().clientConnections == before
+        }
         let next = try await ProxyFixture.connect(self.sandbox, proxy: "pw-proxy", password: "app-Passw0rd", tls: false)
-        XCTAssertEqual(try next.query("SELECT COUNT(*) FROM v").rows, [["0"]], "the uncommitted insert went with its connection")
+        XCTAssertEqual(
+            try next.query("SELECT COUNT(*) FROM v").rows,
+            [["0"]],
+            "the uncommitted insert went with its connection"
+        )
     }
 }
 
@@ -144,5 +191,9 @@ final class ProxyPoolTests: XCTestCase {
 final class ManagedCounter: @unchecked Sendable {
     private let lock = NSLock()
     private(set) var maximum = 0
-    func observe(_ value: Int) { self.lock.lock(); self.maximum = max(self.maximum, value); self.lock.unlock() }
+    func observe(_ value: Int) {
+        self.lock.lock()
+        self.maximum = max(self.maximum, value)
+        self.lock.unlock()
+    }
 }

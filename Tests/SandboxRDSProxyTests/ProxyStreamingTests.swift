@@ -1,8 +1,8 @@
 import CloudSandbox
-import SandboxMySQLNIO
-import SandboxMySQLWire
 import NIOConcurrencyHelpers
 import NIOCore
+import SandboxMySQLNIO
+import SandboxMySQLWire
 import SandboxRDSProxy
 import SandboxTesting
 import XCTest
@@ -13,7 +13,11 @@ import XCTest
 final class ProxyStreamingTests: XCTestCase {
     /// A client (our connection, relaying what the proxy sends) that stops reading until `readOn()`.
     final class SlowReader: MySQLRelayTarget {
-        struct State { var bytes = 0; var paused = true; var resume: (@Sendable () -> Void)? }
+        struct State {
+            var bytes = 0
+            var paused = true
+            var resume: (@Sendable () -> Void)?
+        }
         let deprecateEOF = true
         let state = NIOLockedValueBox(State())
         var bytes: Int { self.state.withLockedValue { $0.bytes } }
@@ -43,12 +47,26 @@ final class ProxyStreamingTests: XCTestCase {
     /// What the writer may legitimately hold for a stalled client: its high-water mark, plus what one read cycle
     /// of the target connection delivers after the pause is asked for (NIO finishes the cycle's reads), plus one
     /// packet framed across the cycle's start (a 10 KB row and its header) and one TLS record decrypted across it.
-    private static let queueBound = MySQLResponseWriter.highWater + MySQLConnection.maxBytesPerReadCycle + (10_000 + 64) + (16_384 + 256)
-    private let login = MySQLClientConfiguration(username: "app", password: "app-Passw0rd", database: "app", tls: .disabled)
+    private static let queueBound =
+        MySQLResponseWriter.highWater + MySQLConnection.maxBytesPerReadCycle + (10_000 + 64) + (16_384 + 256)
+    private let login = MySQLClientConfiguration(
+        username: "app",
+        password: "app-Passw0rd",
+        database: "app",
+        tls: .disabled
+    )
 
     private func start() async throws -> Sandbox {
         var topology = ProxyFixture.topology()
-        topology.proxies?.append(.init(name: "stream-proxy", role: "proxy-role", auth: [.init(secret: "app-db/app")], target: "app-db", requireTLS: false))
+        topology.proxies?.append(
+            .init(
+                name: "stream-proxy",
+                role: "proxy-role",
+                auth: [.init(secret: "app-db/app")],
+                target: "app-db",
+                requireTLS: false
+            )
+        )
         return try await Sandbox.start(topology)
     }
 
@@ -56,12 +74,20 @@ final class ProxyStreamingTests: XCTestCase {
     /// maximum, 32 MB here) and hold a stalled client's whole result in the kernel.
     private func connect(_ sandbox: Sandbox) async throws -> MySQLConnection {
         let endpoint = try XCTUnwrap(sandbox.endpoints.proxies?["stream-proxy"])
-        let connection = try await MySQLConnection.connect(host: endpoint.host, port: endpoint.port, configuration: self.login)
+        let connection = try await MySQLConnection.connect(
+            host: endpoint.host,
+            port: endpoint.port,
+            configuration: self.login
+        )
         try await connection.channel.setOption(ChannelOptions.socketOption(.so_rcvbuf), value: 64 * 1024).get()
         return connection
     }
 
-    private static func startRelay(_ client: MySQLConnection, _ reader: SlowReader, rows: Int) -> Task<ResponseRelay.End, any Error> {
+    private static func startRelay(
+        _ client: MySQLConnection,
+        _ reader: SlowReader,
+        rows: Int
+    ) -> Task<ResponseRelay.End, any Error> {
         let command = MySQLCommand.query(QueryText(Self.bigSelect(rows: rows)))
         return Task { try await client.relay(command, to: reader) }
     }
@@ -92,8 +118,16 @@ final class ProxyStreamingTests: XCTestCase {
             let largestQueue = try await self.settle(reader, proxy)
             let total = rows * 10_000
             XCTAssertGreaterThan(reader.bytes, 0, "the first packets arrived")
-            XCTAssertLessThan(reader.bytes, total / 2, "the client stopped reading: most of the result is still at the target")
-            XCTAssertLessThanOrEqual(largestQueue, Self.queueBound, "the proxy queues a bounded amount for a stalled client")
+            XCTAssertLessThan(
+                reader.bytes,
+                total / 2,
+                "the client stopped reading: most of the result is still at the target"
+            )
+            XCTAssertLessThanOrEqual(
+                largestQueue,
+                Self.queueBound,
+                "the proxy queues a bounded amount for a stalled client"
+            )
             // Another client is served meanwhile.
             let other = try await self.connect(sandbox)
             let one = try await other.query("SELECT 1")
@@ -124,7 +158,11 @@ final class ProxyStreamingTests: XCTestCase {
             let relay = Self.startRelay(client, reader, rows: 6_400)
             _ = try await self.settle(reader, proxy)
             let database = try XCTUnwrap(sandbox.endpoints.databases["app-db"])
-            let admin = try await MySQLConnection.connect(host: database.host, port: database.port, configuration: self.login)
+            let admin = try await MySQLConnection.connect(
+                host: database.host,
+                port: database.port,
+                configuration: self.login
+            )
             _ = try await admin.query("KILL \(id)")
             reader.readOn()
             do {

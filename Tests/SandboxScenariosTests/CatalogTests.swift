@@ -27,7 +27,11 @@ final class CatalogTests: XCTestCase {
         XCTAssertFalse(clean.isBroken, clean.text)
         let (postgres, postgresBase) = try TopologyLoader.load(path: "Sandbox/postgres.yaml")
         let cleanPostgres = try await diagnosis.run(postgres, baseDirectory: postgresBase)
-        XCTAssertEqual(cleanPostgres.findings, [], "the PostgreSQL stack's paths are checked on 5432: \(cleanPostgres.text)")
+        XCTAssertEqual(
+            cleanPostgres.findings,
+            [],
+            "the PostgreSQL stack's paths are checked on 5432: \(cleanPostgres.text)"
+        )
         let diagnosable = catalog.entries.filter { $0.undiagnosable == nil }
         XCTAssertGreaterThanOrEqual(diagnosable.count, 12)
         for entry in diagnosable {
@@ -43,22 +47,39 @@ final class CatalogTests: XCTestCase {
     /// docs/misconfigurations.md is the catalog's Markdown: regenerate it with `sandbox scenario docs`.
     func testTheDocsPageIsTheCatalog() throws {
         let page = try String(contentsOfFile: "docs/misconfigurations.md", encoding: .utf8)
-        XCTAssertEqual(page, try Catalog.load(folder: Self.folder).markdown,
-                       "docs/misconfigurations.md is stale: run `swift run sandbox scenario docs > docs/misconfigurations.md`")
+        XCTAssertEqual(
+            page,
+            try Catalog.load(folder: Self.folder).markdown,
+            "docs/misconfigurations.md is stale: run `swift run sandbox scenario docs > docs/misconfigurations.md`"
+        )
     }
 
     func testBadCatalogFilesNameTheFileAndLine() throws {
         let base = FileManager.default.currentDirectoryPath + "/Sandbox/default.yaml"
-        let good = "id: x\ntitle: t\ncustomerSees: s\nbase: \(base)\nprobe: {invoke: items-iam}\nsymptom: {contains: [x]}\nfixText: f\n"
+        let good =
+            "id: x\ntitle: t\ncustomerSees: s\nbase: \(base)\nprobe: {invoke: items-iam}\nsymptom: {contains: [x]}\nfixText: f\n"
         let cases: [(String, Int?, String)] = [
             ("id: x\ntitel: t\n", 2, "titel is not a key of the entry; did you mean title?"),
             (good, 1, "an entry has a fix (edits of the topology) or a fixedProbe"),
-            (good + "fix:\n  - set: proxies[nope].role\n    value: r\n", 9, "fix: set proxies[nope].role: no element nope; there are app-proxy"),
-            (good + "fix:\n  - set: databasez\n    value: []\n", nil, "databasez: is not a key of the topology; did you mean databases?"),
-            (good + "break:\n  - remove: apis\n  - remove: functions[items-iam]\nfix:\n  - set: region\n    value: us-east-1\n", nil, "probe names an unknown function items-iam"),
+            (
+                good + "fix:\n  - set: proxies[nope].role\n    value: r\n", 9,
+                "fix: set proxies[nope].role: no element nope; there are app-proxy"
+            ),
+            (
+                good + "fix:\n  - set: databasez\n    value: []\n", nil,
+                "databasez: is not a key of the topology; did you mean databases?"
+            ),
+            (
+                good
+                    + "break:\n  - remove: apis\n  - remove: functions[items-iam]\nfix:\n  - set: region\n    value: us-east-1\n",
+                nil, "probe names an unknown function items-iam"
+            ),
             (good + "fix:\n  - set: region\n", 9, "set needs a value"),
-            (good.replacingOccurrences(of: "{invoke: items-iam}", with: "{invoke: items-iam, targetHealth: p}") + "fixedProbe: {invoke: x}\n", 5,
-             "probe has exactly one of invoke, call, connect, targetHealth, reach"),
+            (
+                good.replacingOccurrences(of: "{invoke: items-iam}", with: "{invoke: items-iam, targetHealth: p}")
+                    + "fixedProbe: {invoke: x}\n", 5,
+                "probe has exactly one of invoke, call, connect, targetHealth, reach"
+            ),
             ("id: [unclosed\n", nil, "is not valid YAML"),
         ]
         for (text, line, reason) in cases {

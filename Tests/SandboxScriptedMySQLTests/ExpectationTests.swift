@@ -10,7 +10,10 @@ final class ExpectationTests: XCTestCase {
         let server = try await TestServer.start()
         addTeardownBlock { await server.shutdown() }
         var expectations = StatementExpectations()
-        expectations.expect(.prefix("SELECT balance FROM accounts"), answer: .rows(columns: ["balance"], rows: [["100"]]))
+        expectations.expect(
+            .prefix("SELECT balance FROM accounts"),
+            answer: .rows(columns: ["balance"], rows: [["100"]])
+        )
         expectations.expect(.regex("^update accounts set balance"), answer: .ok(affectedRows: 1))
         expectations.expect(.exact("SELECT COUNT(*) FROM users"))  // runs for real
         expectations.expect(.exact("COMMIT"))
@@ -20,13 +23,22 @@ final class ExpectationTests: XCTestCase {
         let balance = try await MariaDB.offload { try db.query("SELECT balance FROM accounts WHERE id = 7").rows }
         XCTAssertEqual(balance, [["100"]])
         let refused = await assertMySQLError(1105, "HY000") { _ = try db.query("DELETE FROM accounts") }
-        XCTAssertTrue(refused?.message.contains("the next expected is a statement matching /^update accounts set balance/") ?? false, "\(refused?.message ?? "")")
-        let updated = try await MariaDB.offload { try db.query("UPDATE accounts SET balance = 90 WHERE id = 7").affectedRows }
+        XCTAssertTrue(
+            refused?.message.contains("the next expected is a statement matching /^update accounts set balance/")
+                ?? false,
+            "\(refused?.message ?? "")"
+        )
+        let updated = try await MariaDB.offload {
+            try db.query("UPDATE accounts SET balance = 90 WHERE id = 7").affectedRows
+        }
         XCTAssertEqual(updated, 1)
         let users = try await MariaDB.offload { try db.query("SELECT COUNT(*) FROM users").rows }
         XCTAssertEqual(users, [["3"]], "an expectation without an answer executes the statement")
 
-        XCTAssertEqual(server.expectationFailures, ["expected 'COMMIT', not received", "received 'DELETE FROM accounts', not expected"])
+        XCTAssertEqual(
+            server.expectationFailures,
+            ["expected 'COMMIT', not received", "received 'DELETE FROM accounts', not expected"]
+        )
         _ = try await MariaDB.offload { try db.query("COMMIT") }
         XCTAssertEqual(server.expectationFailures, ["received 'DELETE FROM accounts', not expected"])
     }
@@ -36,14 +48,24 @@ final class ExpectationTests: XCTestCase {
         addTeardownBlock { await server.shutdown() }
         var expectations = StatementExpectations(order: .anyOrder, strict: false)
         expectations.expect(.exact("SELECT 1"), times: 2)
-        expectations.expect(.exact("SELECT 2"), answer: .error(code: 1213, sqlState: "40001", message: "Deadlock found when trying to get lock; try restarting transaction"))
+        expectations.expect(
+            .exact("SELECT 2"),
+            answer: .error(
+                code: 1213,
+                sqlState: "40001",
+                message: "Deadlock found when trying to get lock; try restarting transaction"
+            )
+        )
         server.expect(expectations)
         let db = try await server.mariadb("native", "native-pw")
         await assertMySQLError(1213, "40001") { _ = try db.query("SELECT 2") }
         _ = try await MariaDB.offload { try db.query("SELECT 1") }
         let other = try await MariaDB.offload { try db.query("SELECT 3").rows }
         XCTAssertEqual(other, [["3"]], "not strict: what nothing expects runs as usual")
-        XCTAssertEqual(server.expectationFailures, ["expected 'SELECT 1' 1 more time(s), not received", "received 'SELECT 3', not expected"])
+        XCTAssertEqual(
+            server.expectationFailures,
+            ["expected 'SELECT 1' 1 more time(s), not received", "received 'SELECT 3', not expected"]
+        )
         _ = try await MariaDB.offload { try db.query("SELECT 1") }
         XCTAssertEqual(server.expectationFailures, ["received 'SELECT 3', not expected"])
     }
@@ -56,7 +78,9 @@ final class ExpectationTests: XCTestCase {
         expectations.expect(.exact("SELECT COUNT(*) FROM users"))
         server.expect(expectations)
         let db = try await server.mariadb("native", "native-pw")
-        _ = try await MariaDB.offload { try db.query("INSERT INTO users (name, email) VALUES ('dora', 'dora@example.com')") }
+        _ = try await MariaDB.offload {
+            try db.query("INSERT INTO users (name, email) VALUES ('dora', 'dora@example.com')")
+        }
         let count = try await MariaDB.offload { try db.query("SELECT COUNT(*) FROM users").rows }
         XCTAssertEqual(count, [["4"]])
         assertExpectationsMet(server)

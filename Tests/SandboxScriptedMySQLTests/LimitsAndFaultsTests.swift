@@ -26,7 +26,10 @@ final class LimitsAndFaultsTests: XCTestCase {
         let server = try await TestServer.start { $0.requireSecureTransport = true }
         addTeardownBlock { await server.shutdown() }
         let error = await assertMySQLError(3159, "HY000") { _ = try await server.mariadb("native", "native-pw") }
-        XCTAssertEqual(error?.message, "Connections using insecure transport are prohibited while --require_secure_transport=ON.")
+        XCTAssertEqual(
+            error?.message,
+            "Connections using insecure transport are prohibited while --require_secure_transport=ON."
+        )
         _ = try await server.mariadb("native", "native-pw", tls: true, caFile: TestServer.caFile)
     }
 
@@ -41,7 +44,9 @@ final class LimitsAndFaultsTests: XCTestCase {
         // query sent meanwhile may still be read and answered.
         let closed = victim.channel.eventLoop.makePromise(of: Void.self)
         victim.channel.closeFuture.cascade(to: closed)
-        let deadline = victim.channel.eventLoop.scheduleTask(in: .seconds(5)) { closed.fail(MySQLClientError.timedOut("the killed connection did not close")) }
+        let deadline = victim.channel.eventLoop.scheduleTask(in: .seconds(5)) {
+            closed.fail(MySQLClientError.timedOut("the killed connection did not close"))
+        }
         try await closed.futureResult.get()
         deadline.cancel()
         do {
@@ -59,7 +64,9 @@ final class LimitsAndFaultsTests: XCTestCase {
         try await server.start()
         XCTAssertEqual(server.port, port)
         let again = try await server.mariadb("native", "native-pw")
-        let rows = try await MariaDB.offload { try again.query("SELECT email FROM users WHERE email LIKE 'surv%'").rows }
+        let rows = try await MariaDB.offload {
+            try again.query("SELECT email FROM users WHERE email LIKE 'surv%'").rows
+        }
         XCTAssertEqual(rows, [["survives@example.com"]], "data outlives a restart")
     }
 
@@ -70,7 +77,9 @@ final class LimitsAndFaultsTests: XCTestCase {
         let db = try await server.mariadb("native", "native-pw")
         _ = try await MariaDB.offload { try db.query("CREATE TABLE inventory (sku TEXT)") }
         // times: 1 — the first read is a deadlock, the retry succeeds.
-        await assertMySQLError(1213, "40001") { _ = try await MariaDB.offload { try db.query("SELECT * FROM inventory") } }
+        await assertMySQLError(1213, "40001") {
+            _ = try await MariaDB.offload { try db.query("SELECT * FROM inventory") }
+        }
         let retry = try await MariaDB.offload { try db.query("SELECT * FROM inventory") }
         XCTAssertEqual(retry.rows, [])
         let answer = try await MariaDB.offload { try db.query("SELECT   answer") }
@@ -87,7 +96,15 @@ final class LimitsAndFaultsTests: XCTestCase {
     func testRulesAddedFromSwiftWithCounts() async throws {
         let server = try await TestServer.start()
         addTeardownBlock { await server.shutdown() }
-        server.addRule(.error(.regex("^update users"), code: 1205, sqlState: "HY000", message: "Lock wait timeout exceeded; try restarting transaction", times: .count(2)))
+        server.addRule(
+            .error(
+                .regex("^update users"),
+                code: 1205,
+                sqlState: "HY000",
+                message: "Lock wait timeout exceeded; try restarting transaction",
+                times: .count(2)
+            )
+        )
         let db = try await server.ours("native", "native-pw", plugin: .nativePassword)
         for _ in 0..<2 {
             do {
@@ -106,7 +123,8 @@ final class LimitsAndFaultsTests: XCTestCase {
         let server = try await TestServer.start { $0.maxPacketSize = 1 << 20 }
         addTeardownBlock { await server.shutdown() }
         let bystander = try await server.mariadb("native", "native-pw")
-        let host = server.host, port = server.port
+        let host = server.host
+        let port = server.port
 
         // Garbage instead of a handshake response: "Bad handshake" and a closed connection.
         let garbage = try await MariaDB.offload { () -> ([UInt8], Bool) in
@@ -142,7 +160,11 @@ final class LimitsAndFaultsTests: XCTestCase {
     func testOurClientFailsCleanlyWhenNothingListens() async throws {
         // Port 1 on loopback: refused at once. The client must throw, not leave its login promise pending.
         do {
-            _ = try await MySQLConnection.connect(host: "127.0.0.1", port: 1, configuration: .init(username: "u", password: "p", tls: .disabled))
+            _ = try await MySQLConnection.connect(
+                host: "127.0.0.1",
+                port: 1,
+                configuration: .init(username: "u", password: "p", tls: .disabled)
+            )
             XCTFail("nothing listens on port 1")
         } catch {
             XCTAssertFalse(error is MySQLClientError, "a connect error, not a protocol one: \(error)")

@@ -50,7 +50,9 @@ final class LoginTests: XCTestCase {
         XCTAssertEqual(denied?.message, "Access denied for user 'native'@'127.0.0.1' (using password: YES)")
         await assertMySQLError(1049, "42000") { _ = try await server.mariadb("native", "native-pw", database: "nope") }
         // A CA bundle that did not sign the server's certificate fails verification on the client (2026).
-        await assertMySQLError(2026) { _ = try await server.mariadb("native", "native-pw", tls: true, caFile: TestServer.otherCAFile) }
+        await assertMySQLError(2026) {
+            _ = try await server.mariadb("native", "native-pw", tls: true, caFile: TestServer.otherCAFile)
+        }
     }
 }
 

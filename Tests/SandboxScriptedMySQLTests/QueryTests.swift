@@ -25,7 +25,9 @@ final class QueryTests: XCTestCase {
     }
 
     func testDDLAndDMLWithAffectedRowsAndLastInsertID() async throws {
-        try await self.query("CREATE TABLE `notes` (`id` INT NOT NULL AUTO_INCREMENT, `body` TEXT, PRIMARY KEY (`id`)) ENGINE=InnoDB")
+        try await self.query(
+            "CREATE TABLE `notes` (`id` INT NOT NULL AUTO_INCREMENT, `body` TEXT, PRIMARY KEY (`id`)) ENGINE=InnoDB"
+        )
         let insert = try await self.query("INSERT INTO notes (body) VALUES ('a'), ('b'), ('it\\'s')")
         XCTAssertEqual(insert.affectedRows, 3)
         XCTAssertEqual(insert.insertID, 3)
@@ -57,8 +59,13 @@ final class QueryTests: XCTestCase {
         let comment = try await self.query("select @@version_comment limit 1")
         XCTAssertEqual(comment.rows, [["CloudSandbox scripted MySQL"]])
         try await self.query("SET NAMES utf8mb4")
-        let row = try await self.query("SELECT DATABASE(), VERSION(), @@session.transaction_isolation, @@max_allowed_packet")
-        XCTAssertEqual(row.columns, ["DATABASE()", "VERSION()", "@@session.transaction_isolation", "@@max_allowed_packet"])
+        let row = try await self.query(
+            "SELECT DATABASE(), VERSION(), @@session.transaction_isolation, @@max_allowed_packet"
+        )
+        XCTAssertEqual(
+            row.columns,
+            ["DATABASE()", "VERSION()", "@@session.transaction_isolation", "@@max_allowed_packet"]
+        )
         XCTAssertEqual(row.rows, [["app", "8.0.36", "REPEATABLE-READ", "67108864"]])
         let id = try await self.query("SELECT CONNECTION_ID()")
         XCTAssertEqual(id.rows, [[String(self.db.connectionID)]])
@@ -82,7 +89,9 @@ final class QueryTests: XCTestCase {
 
     func testErrorsCarryMySQLCodesAndTheConnectionSurvives() async throws {
         await assertMySQLError(1146, "42S02") { try await self.query("SELECT * FROM nope") }
-        await assertMySQLError(1062, "23000") { try await self.query("INSERT INTO users (email) VALUES ('ada@example.com')") }
+        await assertMySQLError(1062, "23000") {
+            try await self.query("INSERT INTO users (email) VALUES ('ada@example.com')")
+        }
         await assertMySQLError(1064, "42000") { try await self.query("SELEKT 1") }
         await assertMySQLError(1049, "42000") { try await self.query("USE nowhere") }
         await assertMySQLError(1193, "HY000") { try await self.query("SELECT @@no_such_variable") }
@@ -95,7 +104,8 @@ final class QueryTests: XCTestCase {
     /// on the blocking pool: the client sees one complete answer, the log one statement.
     func testALongReadMovesOffTheEventLoopAndCompletes() async throws {
         self.server.queryLog.clear()
-        let long = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200000) SELECT COUNT(*), SUM(i) FROM n"
+        let long =
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200000) SELECT COUNT(*), SUM(i) FROM n"
         let answer = try await self.query(long)
         XCTAssertEqual(answer.rows, [["200000", "20000100000"]])
         let short = try await self.query("SELECT 1 + 1")

@@ -17,8 +17,10 @@ final class RealMariaDBTests: XCTestCase {
 
         // Plain: the client starts with caching_sha2_password and is switched to mysql_native_password.
         let plain = try await MySQLConnection.connect(
-            host: "127.0.0.1", port: server.port,
-            configuration: .init(username: "native", password: "native-pw", database: "app", tls: .disabled))
+            host: "127.0.0.1",
+            port: server.port,
+            configuration: .init(username: "native", password: "native-pw", database: "app", tls: .disabled)
+        )
         XCTAssertTrue(plain.greeting.serverVersion.contains("MariaDB"), plain.greeting.serverVersion)
         _ = try await plain.query("CREATE TABLE t (id INT AUTO_INCREMENT PRIMARY KEY, name VARCHAR(20))")
         let insert = try await plain.query("INSERT INTO t (name) VALUES ('a'), ('b')")
@@ -30,9 +32,17 @@ final class RealMariaDBTests: XCTestCase {
 
         // TLS, verifying the certificate against our CA and the IP address dialled.
         let tls = try await MySQLConnection.connect(
-            host: "127.0.0.1", port: server.port,
-            configuration: .init(username: "native", password: "native-pw", database: "app", authPlugin: .nativePassword, tls: .required),
-            tls: try .trusting(caPEM: TestServer.ca.certificatePEM))
+            host: "127.0.0.1",
+            port: server.port,
+            configuration: .init(
+                username: "native",
+                password: "native-pw",
+                database: "app",
+                authPlugin: .nativePassword,
+                tls: .required
+            ),
+            tls: try .trusting(caPEM: TestServer.ca.certificatePEM)
+        )
         let cipher = try await tls.query("SHOW SESSION STATUS LIKE 'Ssl_cipher'")
         XCTAssertFalse(cipher.textRows.first?[1]?.isEmpty ?? true, "\(cipher.textRows)")
         let rows = try await tls.query("SELECT name FROM t ORDER BY id")
@@ -40,8 +50,11 @@ final class RealMariaDBTests: XCTestCase {
         await tls.close()
 
         do {
-            _ = try await MySQLConnection.connect(host: "127.0.0.1", port: server.port,
-                                                  configuration: .init(username: "native", password: "wrong", tls: .disabled))
+            _ = try await MySQLConnection.connect(
+                host: "127.0.0.1",
+                port: server.port,
+                configuration: .init(username: "native", password: "wrong", tls: .disabled)
+            )
             XCTFail("wrong password must fail")
         } catch let error as MySQLClientError {
             XCTAssertEqual(error.serverError?.code, 1045)

@@ -21,11 +21,20 @@ struct TestServer {
         MySQLUser(name: "clear", password: "clear-pw", plugin: .clearPassword),
     ]
 
-    static func start(_ tweak: (inout ScriptedMySQLConfiguration) -> Void = { _ in }) async throws -> ScriptedMySQLServer {
-        let certificate = try ca.issueServerCertificate(commonName: "db", dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"])
+    static func start(
+        _ tweak: (inout ScriptedMySQLConfiguration) -> Void = { _ in }
+    ) async throws -> ScriptedMySQLServer {
+        let certificate = try ca.issueServerCertificate(
+            commonName: "db",
+            dnsNames: ["localhost"],
+            ipAddresses: ["127.0.0.1"]
+        )
         let seed = try String(contentsOf: fixtures.appendingPathComponent("sql/app.sql"), encoding: .utf8)
-        var configuration = ScriptedMySQLConfiguration(users: users, seedSQL: [("app", seed)],
-                                                       tls: try certificate.serverTLSConfiguration())
+        var configuration = ScriptedMySQLConfiguration(
+            users: users,
+            seedSQL: [("app", seed)],
+            tls: try certificate.serverTLSConfiguration()
+        )
         tweak(&configuration)
         let server = try ScriptedMySQLServer(configuration: configuration)
         try await server.start()
@@ -40,18 +49,46 @@ struct TestServer {
 }
 
 extension ScriptedMySQLServer {
-    func mariadb(_ user: String, _ password: String, database: String? = "app", tls: Bool = false, caFile: String? = nil,
-                 plugin: String? = nil) async throws -> MariaDBConnection {
-        let options = MariaDBConnection.Options(host: self.host, port: self.port, user: user, password: password,
-                                                database: database, tls: tls, caFile: caFile, authPlugin: plugin)
+    func mariadb(
+        _ user: String,
+        _ password: String,
+        database: String? = "app",
+        tls: Bool = false,
+        caFile: String? = nil,
+        plugin: String? = nil
+    ) async throws -> MariaDBConnection {
+        let options = MariaDBConnection.Options(
+            host: self.host,
+            port: self.port,
+            user: user,
+            password: password,
+            database: database,
+            tls: tls,
+            caFile: caFile,
+            authPlugin: plugin
+        )
         return try await MariaDB.offload { try MariaDBConnection(options) }
     }
 
-    func ours(_ user: String, _ password: String, database: String? = "app", plugin: MySQLAuthPlugin = .cachingSHA2Password,
-              tls: Bool = false) async throws -> MySQLConnection {
-        let configuration = MySQLClientConfiguration(username: user, password: password, database: database,
-                                                     authPlugin: plugin, tls: tls ? .required : .disabled)
-        return try await MySQLConnection.connect(host: self.host, port: self.port, configuration: configuration,
-                                                 tls: tls ? try .trusting(caPEM: TestServer.ca.certificatePEM) : nil)
+    func ours(
+        _ user: String,
+        _ password: String,
+        database: String? = "app",
+        plugin: MySQLAuthPlugin = .cachingSHA2Password,
+        tls: Bool = false
+    ) async throws -> MySQLConnection {
+        let configuration = MySQLClientConfiguration(
+            username: user,
+            password: password,
+            database: database,
+            authPlugin: plugin,
+            tls: tls ? .required : .disabled
+        )
+        return try await MySQLConnection.connect(
+            host: self.host,
+            port: self.port,
+            configuration: configuration,
+            tls: tls ? try .trusting(caPEM: TestServer.ca.certificatePEM) : nil
+        )
     }
 }

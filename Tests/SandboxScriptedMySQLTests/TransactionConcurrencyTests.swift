@@ -1,8 +1,9 @@
 import SandboxMySQLNIO
 import SandboxMySQLWire
-@testable import SandboxScriptedMySQL
 import SandboxTesting
 import XCTest
+
+@testable import SandboxScriptedMySQL
 
 /// Concurrent transactions as InnoDB users see them: a writer waits for the writing transaction ahead of it
 /// (never a false deadlock), gives up after innodb_lock_wait_timeout with 1205, proceeds when the holder is
@@ -26,7 +27,9 @@ final class TransactionConcurrencyTests: XCTestCase {
         _ = try await b.query("SELECT n FROM counters WHERE id = 2")
         _ = try await a.query("UPDATE counters SET n = n + 1 WHERE id = 1")
         let waiting = Task { try await b.query("UPDATE counters SET n = n + 1 WHERE id = 2") }
-        try await waitUntil("b's UPDATE waits for a's lock") { server.queryLog.running.contains { $0.connectionID == b.greeting.connectionID } }
+        try await waitUntil("b's UPDATE waits for a's lock") {
+            server.queryLog.running.contains { $0.connectionID == b.greeting.connectionID }
+        }
         let reader = try await server.ours("native", "native-pw", plugin: .nativePassword)
         let seen = try await reader.query("SELECT n FROM counters ORDER BY id")
         XCTAssertEqual(seen.textRows, [["0"], ["0"]], "an autocommit read does not wait and sees only commits")
@@ -66,7 +69,9 @@ final class TransactionConcurrencyTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(ContinuousClock.now - started, .milliseconds(950))
         _ = try await b.query("SET innodb_lock_wait_timeout = 30")
         let waiting = Task { try await b.query("UPDATE counters SET n = 1 WHERE id = 2") }
-        try await waitUntil("b's UPDATE waits for a's lock") { server.queryLog.running.contains { $0.connectionID == b.greeting.connectionID } }
+        try await waitUntil("b's UPDATE waits for a's lock") {
+            server.queryLog.running.contains { $0.connectionID == b.greeting.connectionID }
+        }
         XCTAssertTrue(server.kill(connectionID: a.greeting.connectionID), "the holder is killed")
         _ = try await waiting.value
         let rows = try await b.query("SELECT n FROM counters ORDER BY id")

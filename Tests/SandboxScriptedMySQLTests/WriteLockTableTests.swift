@@ -1,5 +1,6 @@
-@testable import SandboxScriptedMySQL
 import XCTest
+
+@testable import SandboxScriptedMySQL
 
 /// The write-lock table as a value: grants, queues in order, hands over on release, finds real cycles only.
 final class WriteLockTableTests: XCTestCase {
@@ -24,6 +25,10 @@ final class WriteLockTableTests: XCTestCase {
         XCTAssertEqual(table.request("b", session: 1), .queued, "1 waits for 2: no cycle yet")
         XCTAssertEqual(table.request("a", session: 2), .deadlock, "2 waiting for 1 would close the cycle")
         XCTAssertEqual(table.request("a", session: 3), .queued, "a third session just waits")
-        XCTAssertEqual(table.release(session: 2), [.init(schema: "b", session: 1)], "the victim rolls back and 1 proceeds")
+        XCTAssertEqual(
+            table.release(session: 2),
+            [.init(schema: "b", session: 1)],
+            "the victim rolls back and 1 proceeds"
+        )
     }
 }

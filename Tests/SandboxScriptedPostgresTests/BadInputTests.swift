@@ -15,25 +15,37 @@ final class BadInputTests: XCTestCase {
 
     private static func startup(_ parameters: [(String, String)]) -> [UInt8] {
         var out = ByteBuffer()
-        PostgresMessageFramer.write(type: nil, body: OpeningMessage.startup(minor: 0, parameters: parameters).body(), into: &out)
+        PostgresMessageFramer.write(
+            type: nil,
+            body: OpeningMessage.startup(minor: 0, parameters: parameters).body(),
+            into: &out
+        )
         return Array(out.readableBytesView)
     }
 
     /// The server's messages in `bytes` (after an optional one-byte SSL answer).
     private static func messages(_ bytes: [UInt8]) -> [(type: UInt8, body: ByteBuffer)] {
-        var buffer = ByteBuffer(bytes: bytes), out: [(UInt8, ByteBuffer)] = []
-        while buffer.readableBytes >= 5, let type = buffer.readInteger(as: UInt8.self), let length = buffer.readInteger(as: Int32.self),
-              let body = buffer.readSlice(length: Int(length) - 4) {
+        var buffer = ByteBuffer(bytes: bytes)
+        var out: [(UInt8, ByteBuffer)] = []
+        while buffer.readableBytes >= 5, let type = buffer.readInteger(as: UInt8.self),
+            let length = buffer.readInteger(as: Int32.self),
+            let body = buffer.readSlice(length: Int(length) - 4)
+        {
             out.append((type, body))
         }
         return out
     }
 
     private static func errors(_ bytes: [UInt8]) -> [PostgresError] {
-        self.messages(bytes).filter { $0.type == UInt8(ascii: "E") }.compactMap { try? PostgresError(parsingFields: $0.body) }
+        self.messages(bytes).filter { $0.type == UInt8(ascii: "E") }.compactMap {
+            try? PostgresError(parsingFields: $0.body)
+        }
     }
 
-    private func exchange(_ server: ScriptedPostgresServer, _ bytes: [UInt8]) throws -> (errors: [PostgresError], closed: Bool) {
+    private func exchange(
+        _ server: ScriptedPostgresServer,
+        _ bytes: [UInt8]
+    ) throws -> (errors: [PostgresError], closed: Bool) {
         let socket = try RawSocket(host: server.host, port: server.port, timeout: 5)
         socket.send(bytes)
         let (answer, closed) = socket.readAll()
@@ -41,7 +53,9 @@ final class BadInputTests: XCTestCase {
     }
 
     func testMalformedOpeningsAndMessagesAreRefusedAndTheServerGoesOn() async throws {
-        let server = try await PostgresTestServer.start { $0.users.append(PostgresUser(name: "trusty", password: "t", method: .password)) }
+        let server = try await PostgresTestServer.start {
+            $0.users.append(PostgresUser(name: "trusty", password: "t", method: .password))
+        }
         defer { Task { await server.shutdown() } }
 
         var version2 = ByteBuffer()
@@ -71,19 +85,27 @@ final class BadInputTests: XCTestCase {
         FrontendMessage.authenticationResponse(password).write(into: &login)
         socket.send(Self.startup([("user", "trusty"), ("database", "items")]) + Array(login.readableBytesView))
         var pipeline = ByteBuffer()
-        for message: FrontendMessage in [.parse(statement: "", query: "SELECT name FROM items WHERE id = $1", parameterTypes: []),
-                                          .bind(portal: "", statement: "", parameterFormats: [], parameters: [], resultFormats: []),
-                                          .execute(portal: "", maxRows: 0), .sync, .query("SELECT 1")] {
+        for message: FrontendMessage in [
+            .parse(statement: "", query: "SELECT name FROM items WHERE id = $1", parameterTypes: []),
+            .bind(portal: "", statement: "", parameterFormats: [], parameters: [], resultFormats: []),
+            .execute(portal: "", maxRows: 0), .sync, .query("SELECT 1"),
+        ] {
             message.write(into: &pipeline)
         }
         pipeline.writeBytes([UInt8(ascii: "x"), 0, 0, 0, 4])
         socket.send(Array(pipeline.readableBytesView))
         let (answer, closed) = socket.readAll()
-        XCTAssertEqual(Self.errors(answer).map(\.message), [
-            "bind message supplies 0 parameters, but prepared statement \"\" requires 1",
-            "invalid frontend message type 120",
-        ])
-        XCTAssertTrue(Self.messages(answer).contains { $0.type == UInt8(ascii: "D") }, "the SELECT 1 between them was answered")
+        XCTAssertEqual(
+            Self.errors(answer).map(\.message),
+            [
+                "bind message supplies 0 parameters, but prepared statement \"\" requires 1",
+                "invalid frontend message type 120",
+            ]
+        )
+        XCTAssertTrue(
+            Self.messages(answer).contains { $0.type == UInt8(ascii: "D") },
+            "the SELECT 1 between them was answered"
+        )
         XCTAssertTrue(closed)
 
         let still = try await server.psql("scram", "scram-pw", ["SELECT count(*) FROM items"])

@@ -10,7 +10,11 @@ final class RealClientTests: XCTestCase {
         let server = try await PostgresTestServer.start()
         defer { Task { await server.shutdown() } }
         for (user, password) in [("scram", "scram-pw"), ("md5user", "md5-pw"), ("clear", "clear-pw")] {
-            let result = try await server.psql(user, password, ["SELECT name FROM items WHERE in_stock ORDER BY name", "SELECT current_user"])
+            let result = try await server.psql(
+                user,
+                password,
+                ["SELECT name FROM items WHERE in_stock ORDER BY name", "SELECT current_user"]
+            )
             XCTAssertEqual(result.status, 0, "\(user): \(result.stderr)")
             XCTAssertEqual(result.stdout.split(separator: "\n"), ["apple", "plum", Substring(user)], user)
         }
@@ -21,26 +25,44 @@ final class RealClientTests: XCTestCase {
     func testPsqlListsTheTablesWithBackslashDt() async throws {
         let server = try await PostgresTestServer.start()
         defer { Task { await server.shutdown() } }
-        let result = try await server.psql("md5user", "md5-pw", [
-            "\\dt", "SELECT c.relname FROM pg_catalog.pg_class c WHERE c.relkind = 'r' AND c.relname !~ '^v' AND c.relname ~ 'e' ORDER BY 1",
-        ])
+        let result = try await server.psql(
+            "md5user",
+            "md5-pw",
+            [
+                "\\dt",
+                "SELECT c.relname FROM pg_catalog.pg_class c WHERE c.relkind = 'r' AND c.relname !~ '^v' AND c.relname ~ 'e' ORDER BY 1",
+            ]
+        )
         XCTAssertEqual(result.status, 0, result.stderr)
-        XCTAssertEqual(result.stdout.split(separator: "\n"), ["public|items|table|scram", "public|visits|table|scram", "items"])
+        XCTAssertEqual(
+            result.stdout.split(separator: "\n"),
+            ["public|items|table|scram", "public|visits|table|scram", "items"]
+        )
     }
 
     func testPsqlOverVerifiedTLSSeesTheSessionAndTheTypes() async throws {
         let server = try await PostgresTestServer.start { $0.requireTLS = true }
         defer { Task { await server.shutdown() } }
-        let result = try await server.psql("scram", "scram-pw", sslmode: "verify-full", [
-            "SHOW ssl", "SELECT price, in_stock, tags FROM items WHERE name = 'apple'",
-            "BEGIN", "INSERT INTO items (name, price) VALUES ('kiwi', 4) RETURNING id, name", "ROLLBACK",
-            "SELECT count(*) FROM items",
-        ])
+        let result = try await server.psql(
+            "scram",
+            "scram-pw",
+            sslmode: "verify-full",
+            [
+                "SHOW ssl", "SELECT price, in_stock, tags FROM items WHERE name = 'apple'",
+                "BEGIN", "INSERT INTO items (name, price) VALUES ('kiwi', 4) RETURNING id, name", "ROLLBACK",
+                "SELECT count(*) FROM items",
+            ]
+        )
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertEqual(result.stdout.split(separator: "\n"), ["on", "1.25|t|{\"colour\": \"red\"}", "4|kiwi", "3"])
         let plain = try await server.psql("scram", "scram-pw", sslmode: "disable", ["SELECT 1"])
         XCTAssertNotEqual(plain.status, 0)
-        XCTAssertTrue(plain.stderr.contains("no pg_hba.conf entry for host \"127.0.0.1\", user \"scram\", database \"items\", no encryption"), plain.stderr)
+        XCTAssertTrue(
+            plain.stderr.contains(
+                "no pg_hba.conf entry for host \"127.0.0.1\", user \"scram\", database \"items\", no encryption"
+            ),
+            plain.stderr
+        )
     }
 
     func testRefusalsInPostgreSQLsWords() async throws {
@@ -55,7 +77,10 @@ final class RealClientTests: XCTestCase {
         let sql = try await server.psql("scram", "scram-pw", ["SELECT nope FROM items"])
         XCTAssertTrue(sql.stderr.contains("column \"nope\" does not exist"), sql.stderr)
         let duplicate = try await server.psql("scram", "scram-pw", ["INSERT INTO items (name) VALUES ('apple')"])
-        XCTAssertTrue(duplicate.stderr.contains("duplicate key value violates unique constraint \"items_name_key\""), duplicate.stderr)
+        XCTAssertTrue(
+            duplicate.stderr.contains("duplicate key value violates unique constraint \"items_name_key\""),
+            duplicate.stderr
+        )
         // One connection allowed: a second, while the first sleeps, gets 53300. (The connections above are gone first:
         // psql exits before the server has seen its socket close.)
         try await waitUntil("the earlier connections are closed") { server.connectionCount == 0 }
@@ -69,11 +94,18 @@ final class RealClientTests: XCTestCase {
     func testPythonDriversReadAndWriteWithParameters() async throws {
         let server = try await PostgresTestServer.start()
         defer { Task { await server.shutdown() } }
-        for (driver, user, password, tls) in [("psycopg2", "scram", "scram-pw", true), ("pg8000", "md5user", "md5-pw", false), ("pg8000", "scram", "scram-pw", true),
-                                                 ("asyncpg", "scram", "scram-pw", true), ("asyncpg", "clear", "clear-pw", false)] {
+        for (driver, user, password, tls) in [
+            ("psycopg2", "scram", "scram-pw", true), ("pg8000", "md5user", "md5-pw", false),
+            ("pg8000", "scram", "scram-pw", true),
+            ("asyncpg", "scram", "scram-pw", true), ("asyncpg", "clear", "clear-pw", false),
+        ] {
             let answer = try await server.python(driver, user, password, tls: tls)
             let ok = try XCTUnwrap(answer["ok"] as? [String: Any], "\(driver): \(answer)")
-            XCTAssertEqual(ok["rows"] as? [[String]], [["apple", "Decimal:1.25", "bool:True"], ["pear", "Decimal:2.50", "bool:False"]], driver)
+            XCTAssertEqual(
+                ok["rows"] as? [[String]],
+                [["apple", "Decimal:1.25", "bool:True"], ["pear", "Decimal:2.50", "bool:False"]],
+                driver
+            )
             XCTAssertEqual(ok["application_name"] as? String, "items-\(driver)")
             XCTAssertNotNil(ok["new_id"] as? Int)
         }

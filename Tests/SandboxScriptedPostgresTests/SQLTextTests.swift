@@ -1,12 +1,18 @@
-@testable import SandboxScriptedPostgres
 import XCTest
+
+@testable import SandboxScriptedPostgres
 
 /// The scanner the scripted backend splits and translates statements with, read over UTF-8 bytes as PostgreSQL's is.
 final class SQLTextTests: XCTestCase {
     func testStatementsSplitOnlyOnSemicolonsOutsideStringsCommentsAndDollarQuotes() {
-        let statements = PostgresSQLText.statements("SELECT 'a;b', \"x;\"\"y\", $1, $$c;'d$$ FROM tëst -- e;\n; /* f; */ SELECT E'g\\'h;'; ;")
+        let statements = PostgresSQLText.statements(
+            "SELECT 'a;b', \"x;\"\"y\", $1, $$c;'d$$ FROM tëst -- e;\n; /* f; */ SELECT E'g\\'h;'; ;"
+        )
         XCTAssertEqual(statements.count, 2)
-        XCTAssertEqual(statements[0].significant.map(\.text), ["SELECT", "'a;b'", ",", "\"x;\"\"y\"", ",", "$1", ",", "'c;''d'", "FROM", "tëst"])
+        XCTAssertEqual(
+            statements[0].significant.map(\.text),
+            ["SELECT", "'a;b'", ",", "\"x;\"\"y\"", ",", "$1", ",", "'c;''d'", "FROM", "tëst"]
+        )
         XCTAssertEqual(statements[0].significant[5].kind, .parameter(1))
         XCTAssertEqual(statements[1].significant.map(\.text), ["SELECT", "'g''h;'"])
     }

@@ -1,6 +1,7 @@
-@testable import SandboxSigV4
 import SandboxTesting
 import XCTest
+
+@testable import SandboxSigV4
 
 /// The canonical query parsed once on bytes is the one SigV4 defines: each part decoded, encoded again, sorted.
 final class CanonicalQueryTests: XCTestCase {
@@ -9,7 +10,11 @@ final class CanonicalQueryTests: XCTestCase {
         SigV4Encoding.queryPairs(raw)
             .filter { $0.0 != excluding }
             .map { (SigV4Encoding.uriEncode($0.0), SigV4Encoding.uriEncode($0.1)) }
-            .sorted { $0.0 == $1.0 ? Array($0.1.utf8).lexicographicallyPrecedes(Array($1.1.utf8)) : Array($0.0.utf8).lexicographicallyPrecedes(Array($1.0.utf8)) }
+            .sorted {
+                $0.0 == $1.0
+                    ? Array($0.1.utf8).lexicographicallyPrecedes(Array($1.1.utf8))
+                    : Array($0.0.utf8).lexicographicallyPrecedes(Array($1.0.utf8))
+            }
             .map { "\($0.0)=\($0.1)" }.joined(separator: "&")
     }
 
@@ -20,11 +25,18 @@ final class CanonicalQueryTests: XCTestCase {
     }
 
     func testEdgeCasesMatchTheDefinition() {
-        let cases = ["", "&&", "a", "a=", "=x", "b=2&a=1&a=0", "a=%2f%2F/", "s=a b+c", "x=%E2%98%83&y=☃", "bad=100%", "bad=%zz&ok=%41",
-                     "notutf8=%FF%FE", "half=%C3", "eq=a=b=c", "X-Amz-Signature=abc&X-Amz-Date=20150830T123600Z"]
+        let cases = [
+            "", "&&", "a", "a=", "=x", "b=2&a=1&a=0", "a=%2f%2F/", "s=a b+c", "x=%E2%98%83&y=☃", "bad=100%",
+            "bad=%zz&ok=%41",
+            "notutf8=%FF%FE", "half=%C3", "eq=a=b=c", "X-Amz-Signature=abc&X-Amz-Date=20150830T123600Z",
+        ]
         for raw in cases {
             XCTAssertEqual(self.canonical(raw), self.reference(raw), raw)
-            XCTAssertEqual(self.canonical(raw, excluding: "X-Amz-Signature"), self.reference(raw, excluding: "X-Amz-Signature"), raw)
+            XCTAssertEqual(
+                self.canonical(raw, excluding: "X-Amz-Signature"),
+                self.reference(raw, excluding: "X-Amz-Signature"),
+                raw
+            )
         }
         let query = CanonicalQuery("a=1&b=%2F%20x&a=2&bad=%zz")
         XCTAssertEqual(query.value("a"), "1", "the first pair of a name is its value")
@@ -35,9 +47,12 @@ final class CanonicalQueryTests: XCTestCase {
 
     func testRandomQueriesMatchTheDefinition() {
         var random = SplitMix64(seed: 0x5167_4E34)
-        let alphabet = ["a", "B", "%", "2", "F", "f", "C3", "A9", "=", "&", "+", " ", "é", "~", "/", "%2", "%FF", "%41", "-", "."]
+        let alphabet = [
+            "a", "B", "%", "2", "F", "f", "C3", "A9", "=", "&", "+", " ", "é", "~", "/", "%2", "%FF", "%41", "-", ".",
+        ]
         for _ in 0..<3_000 {
-            let raw = (0..<Int.random(in: 0...24, using: &random)).map { _ in alphabet.randomElement(using: &random)! }.joined()
+            let raw = (0..<Int.random(in: 0...24, using: &random)).map { _ in alphabet.randomElement(using: &random)! }
+                .joined()
             XCTAssertEqual(self.canonical(raw), self.reference(raw), raw)
         }
     }

@@ -1,16 +1,18 @@
-import SandboxTopology
 import Foundation
+import SandboxTopology
 import XCTest
 import Yams
 
 /// docs/topology.md shows every key of the model, and only keys it has: its example decodes with no unknown key,
 /// and every stored property of every model type is set in at least one place.
 final class TopologyReferenceTests: XCTestCase {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
 
     func testTheReferenceShowsEveryKeyOfTheModel() throws {
         let page = try String(contentsOf: Self.root.appendingPathComponent("docs/topology.md"), encoding: .utf8)
-        let start = try XCTUnwrap(page.range(of: "```yaml\n")), end = try XCTUnwrap(page.range(of: "\n```", range: start.upperBound..<page.endIndex))
+        let start = try XCTUnwrap(page.range(of: "```yaml\n"))
+        let end = try XCTUnwrap(page.range(of: "\n```", range: start.upperBound..<page.endIndex))
         let example = String(page[start.upperBound..<end.lowerBound])
         let topology = try YAMLDecoder().decode(Topology.self, from: example)
         XCTAssertEqual(UnknownKeys.find(in: example, for: topology), [], "docs/topology.md shows keys the model lacks")
@@ -31,7 +33,11 @@ final class TopologyReferenceTests: XCTestCase {
         case .collection:
             for child in mirror.children { self.collect(child.value, into: &fields) }
         case .dictionary:
-            for pair in mirror.children { Mirror(reflecting: pair.value).children.dropFirst().forEach { self.collect($0.value, into: &fields) } }
+            for pair in mirror.children {
+                for child in Mirror(reflecting: pair.value).children.dropFirst() {
+                    self.collect(child.value, into: &fields)
+                }
+            }
         case .struct:
             let type = String(reflecting: Swift.type(of: value))
             for child in mirror.children {

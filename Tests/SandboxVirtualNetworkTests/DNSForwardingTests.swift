@@ -8,7 +8,8 @@ import XCTest
 final class DNSForwardingTests: XCTestCase {
     func testTheTableGivesEachInFlightQueryItsOwnIdAndSettlesItOnce() {
         var table = DNSForwardTable<String>(limit: 2, firstID: 0xFFFF)
-        let first = table.forward(id: 7, client: "a"), second = table.forward(id: 7, client: "b")
+        let first = table.forward(id: 7, client: "a")
+        let second = table.forward(id: 7, client: "b")
         XCTAssertEqual(first, 0xFFFF)
         XCTAssertEqual(second, 0, "ids wrap around")
         XCTAssertNil(table.forward(id: 9, client: "c"), "at the limit a query is refused, not queued")
@@ -21,8 +22,11 @@ final class DNSForwardingTests: XCTestCase {
 
     func testAnUnknownNameIsAskedUpstreamAndASilentUpstreamGivesServerFailure() async throws {
         let upstream = try UDPSocket()
-        let responder = try await DNSResponder(host: "127.0.0.1", forwarder: try .init(ipAddress: "127.0.0.1", port: upstream.port),
-                                               forwardTimeout: .milliseconds(300)) { $0 == "db.sandbox.example" ? "127.0.0.9" : nil }
+        let responder = try await DNSResponder(
+            host: "127.0.0.1",
+            forwarder: try .init(ipAddress: "127.0.0.1", port: upstream.port),
+            forwardTimeout: .milliseconds(300)
+        ) { $0 == "db.sandbox.example" ? "127.0.0.9" : nil }
         addTeardownBlock { await responder.close() }
         let client = try UDPSocket()
         // A sandbox name is answered here; the upstream hears nothing of it.
@@ -32,7 +36,11 @@ final class DNSForwardingTests: XCTestCase {
         // Another name goes upstream under the responder's own id, and the answer comes back under the client's.
         try client.send(Self.query("api.partner.example", id: 0x2222), port: responder.port)
         let asked = try XCTUnwrap(upstream.receive(), "the upstream got the query")
-        XCTAssertEqual(Array(asked[12...]), Array(Self.query("api.partner.example", id: 0)[12...]), "the question as the client sent it")
+        XCTAssertEqual(
+            Array(asked[12...]),
+            Array(Self.query("api.partner.example", id: 0)[12...]),
+            "the question as the client sent it"
+        )
         var answer = asked
         answer[2] |= 0x80
         answer[3] = 0x80
@@ -47,23 +55,40 @@ final class DNSForwardingTests: XCTestCase {
     }
 
     func testTheForwarderIsALoopbackAddressAndPortOrTheSystemsLoopbackNameserver() throws {
-        XCTAssertEqual(try DNSForwarder("127.0.0.53:5353", path: "network.dnsForwarder"), try DNSForwarder("127.0.0.53:5353", path: "x"))
+        XCTAssertEqual(
+            try DNSForwarder("127.0.0.53:5353", path: "network.dnsForwarder"),
+            try DNSForwarder("127.0.0.53:5353", path: "x")
+        )
         let conf = FileManager.default.temporaryDirectory.appendingPathComponent("resolv-\(UUID().uuidString).conf")
         addTeardownBlock { try? FileManager.default.removeItem(at: conf) }
-        try "search example\nnameserver ::1\nnameserver 127.0.0.53\nnameserver 192.0.2.53\n".write(to: conf, atomically: true, encoding: .utf8)
+        try "search example\nnameserver ::1\nnameserver 127.0.0.53\nnameserver 192.0.2.53\n".write(
+            to: conf,
+            atomically: true,
+            encoding: .utf8
+        )
         let system = try DNSForwarder("system", path: "network.dnsForwarder", resolvConf: conf.path)
         XCTAssertEqual([system.host, String(system.port)], ["127.0.0.53", "53"], "the first IPv4 nameserver")
         try "nameserver 192.0.2.53\n".write(to: conf, atomically: true, encoding: .utf8)
         XCTAssertThrowsError(try DNSForwarder("system", path: "network.dnsForwarder", resolvConf: conf.path)) { error in
-            XCTAssertTrue("\(error)".contains("'system' is 192.0.2.53") && "\(error)".contains("run a local forwarder"), "\(error)")
+            XCTAssertTrue(
+                "\(error)".contains("'system' is 192.0.2.53") && "\(error)".contains("run a local forwarder"),
+                "\(error)"
+            )
         }
-        for (text, reason) in [("127.0.0.2", "write \"a.b.c.d:port\""), ("resolver:53", "is not a DNS server"), ("127.0.0.2:0", "is not a DNS server"),
-                               ("192.0.2.53:53", "is not on loopback")] {
+        for (text, reason) in [
+            ("127.0.0.2", "write \"a.b.c.d:port\""), ("resolver:53", "is not a DNS server"),
+            ("127.0.0.2:0", "is not a DNS server"),
+            ("192.0.2.53:53", "is not on loopback"),
+        ] {
             XCTAssertThrowsError(try DNSForwarder(text, path: "network.dnsForwarder")) { error in
-                XCTAssertTrue("\(error)".hasPrefix("network.dnsForwarder: '\(text)'") && "\(error)".contains(reason), "\(error)")
+                XCTAssertTrue(
+                    "\(error)".hasPrefix("network.dnsForwarder: '\(text)'") && "\(error)".contains(reason),
+                    "\(error)"
+                )
             }
         }
-        XCTAssertThrowsError(try DNSForwarder("system", path: "network.dnsForwarder", resolvConf: "/nonexistent")) { error in
+        XCTAssertThrowsError(try DNSForwarder("system", path: "network.dnsForwarder", resolvConf: "/nonexistent")) {
+            error in
             XCTAssertTrue("\(error)".contains("lists no IPv4 nameserver"), "\(error)")
         }
     }
@@ -82,12 +107,22 @@ private final class UDPSocket {
 
     init() throws {
         let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
-        var address = sockaddr_in(sin_family: sa_family_t(AF_INET), sin_port: 0, sin_addr: in_addr(s_addr: inet_addr("127.0.0.1")), sin_zero: (0, 0, 0, 0, 0, 0, 0, 0))
+        var address = sockaddr_in(
+            sin_family: sa_family_t(AF_INET),
+            sin_port: 0,
+            sin_addr: in_addr(s_addr: inet_addr("127.0.0.1")),
+            sin_zero: (0, 0, 0, 0, 0, 0, 0, 0)
+        )
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
+            }
         }
-        guard fd >= 0, bound else { close(fd); throw POSIXError(.EADDRNOTAVAIL) }
+        guard fd >= 0, bound else {
+            close(fd)
+            throw POSIXError(.EADDRNOTAVAIL)
+        }
         self.fd = fd
         self.port = Int(UInt16(bigEndian: address.sin_port))
     }
@@ -95,10 +130,16 @@ private final class UDPSocket {
     deinit { close(self.fd) }
 
     func send(_ bytes: [UInt8], port: Int) throws {
-        var address = sockaddr_in(sin_family: sa_family_t(AF_INET), sin_port: UInt16(port).bigEndian, sin_addr: in_addr(s_addr: inet_addr("127.0.0.1")),
-                                  sin_zero: (0, 0, 0, 0, 0, 0, 0, 0))
+        var address = sockaddr_in(
+            sin_family: sa_family_t(AF_INET),
+            sin_port: UInt16(port).bigEndian,
+            sin_addr: in_addr(s_addr: inet_addr("127.0.0.1")),
+            sin_zero: (0, 0, 0, 0, 0, 0, 0, 0)
+        )
         let sent = withUnsafePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { sendto(self.fd, bytes, bytes.count, 0, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                sendto(self.fd, bytes, bytes.count, 0, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard sent == bytes.count else { throw POSIXError(.EIO) }
     }

@@ -19,15 +19,25 @@ final class DNSQueryTests: XCTestCase {
         XCTAssertEqual(query.type, DNSQuery.typeA)
         let answer = query.answer(address: "127.81.120.13", ttl: 5)
         let questionEnd = bytes.count - 11
-        XCTAssertEqual(Array(answer[0..<12]), [0xBE, 0xEF, 0x85, 0x80, 0, 1, 0, 1, 0, 0, 0, 0], "id, QR AA RD, RA, NOERROR, one answer")
+        XCTAssertEqual(
+            Array(answer[0..<12]),
+            [0xBE, 0xEF, 0x85, 0x80, 0, 1, 0, 1, 0, 0, 0, 0],
+            "id, QR AA RD, RA, NOERROR, one answer"
+        )
         XCTAssertEqual(Array(answer[12..<questionEnd]), Array(bytes[12..<questionEnd]), "the question echoed")
         XCTAssertEqual(Array(answer[questionEnd...]), [0xC0, 0x0C, 0, 1, 0, 1, 0, 0, 0, 5, 0, 4, 127, 81, 120, 13])
     }
 
     func testOtherTypesOfAKnownNameHaveNoRecordsAndUnknownNamesAreNXDOMAIN() throws {
-        let aaaa = try XCTUnwrap(DNSQuery(self.query("db.example", type: DNSQuery.typeAAAA))).answer(address: "127.0.0.9", ttl: 1)
+        let aaaa = try XCTUnwrap(DNSQuery(self.query("db.example", type: DNSQuery.typeAAAA))).answer(
+            address: "127.0.0.9",
+            ttl: 1
+        )
         XCTAssertEqual(Array(aaaa[2..<8]), [0x85, 0x80, 0, 1, 0, 0], "NOERROR, no answer")
-        let unknown = try XCTUnwrap(DNSQuery(self.query("elsewhere.example", type: DNSQuery.typeA))).answer(address: nil, ttl: 1)
+        let unknown = try XCTUnwrap(DNSQuery(self.query("elsewhere.example", type: DNSQuery.typeA))).answer(
+            address: nil,
+            ttl: 1
+        )
         XCTAssertEqual(Array(unknown[2..<8]), [0x85, 0x83, 0, 1, 0, 0], "NXDOMAIN")
     }
 
@@ -39,7 +49,10 @@ final class DNSQueryTests: XCTestCase {
         update[2] = 5 << 3
         var noQuestion = good
         noQuestion[5] = 0
-        for bad in [[], Array(good.prefix(11)), Array(good.prefix(20)), response, update, noQuestion, Array(repeating: 0xFF, count: 40)] {
+        for bad in [
+            [], Array(good.prefix(11)), Array(good.prefix(20)), response, update, noQuestion,
+            Array(repeating: 0xFF, count: 40),
+        ] {
             XCTAssertNil(DNSQuery(bad), "\(bad)")
         }
     }

@@ -1,7 +1,7 @@
-import SandboxAWSCore
-import SandboxFakeAWS
 import Foundation
 import Hummingbird
+import SandboxAWSCore
+import SandboxFakeAWS
 
 /// `GET /sandbox/clusters` on the AWS endpoint's port: each cluster's status, writer and members (what `sandbox
 /// failover` prints); `POST /sandbox/clusters/{id}/failover[?target=INSTANCE]` begins a failover as
@@ -12,9 +12,13 @@ struct ClusterAPI: Sendable {
 
     func install(on router: Router<AWSRequestContext>) {
         router.get("/sandbox/clusters") { _, _ in
-            Response.json(Dictionary(uniqueKeysWithValues: self.clusters.compactMap { self.account.dbCluster($0) }.map {
-                ($0.identifier, ClusterSummary($0))
-            }))
+            Response.json(
+                Dictionary(
+                    uniqueKeysWithValues: self.clusters.compactMap { self.account.dbCluster($0) }.map {
+                        ($0.identifier, ClusterSummary($0))
+                    }
+                )
+            )
         }
         router.post("/sandbox/clusters/:cluster/failover") { request, context in
             let id = context.parameters.get("cluster") ?? ""
@@ -23,7 +27,10 @@ struct ClusterAPI: Sendable {
                 let (cluster, promoting) = try self.account.beginClusterFailover(id, target: target)
                 return Response.json(ClusterSummary(cluster, promoting: promoting))
             } catch {
-                return Response.json(ControlError(code: error.code.rawValue, message: error.message), status: .init(code: error.status))
+                return Response.json(
+                    ControlError(code: error.code.rawValue, message: error.message),
+                    status: .init(code: error.status)
+                )
             }
         }
     }

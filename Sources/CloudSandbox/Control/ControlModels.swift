@@ -1,5 +1,5 @@
-import SandboxAWSCore
 import Foundation
+import SandboxAWSCore
 import SandboxRDSProxy
 
 /// What the control APIs answer and the `sandbox` command reads: one Codable type per answer, shared by both.
@@ -126,10 +126,13 @@ public struct ControlMessage: Codable, Sendable, Equatable {
 public enum ControlJSON {
     public static func encoder(pretty: Bool = true) -> JSONEncoder {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+        encoder.outputFormatting =
+            pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
         return encoder
     }
 
     /// `value` as the text the `sandbox` command prints.
-    public static func text(_ value: some Encodable) throws -> String { String(decoding: try Self.encoder().encode(value), as: UTF8.self) }
+    public static func text(_ value: some Encodable) throws -> String {
+        String(decoding: try Self.encoder().encode(value), as: UTF8.self)
+    }
 }

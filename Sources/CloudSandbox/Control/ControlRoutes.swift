@@ -1,9 +1,9 @@
-import SandboxAWSCore
-import SandboxFakeAWS
 import Hummingbird
+import SandboxAWSCore
+import SandboxAudit
+import SandboxFakeAWS
 import SandboxLambda
 import SandboxRDSProxy
-import SandboxAudit
 import SandboxScriptedMySQL
 import SandboxVirtualNetwork
 
@@ -17,14 +17,30 @@ struct ControlRoutes: Sendable {
     let describe: DescribeAPI
     let audit: AuditAPI
 
-    init(topology: Topology, endpoints: @escaping @Sendable () -> Endpoints, network: VirtualNetwork?, databases: [String: Endpoints.Database],
-         proxyEndpoints: [String: Endpoints.Proxy], faults: SandboxFaults, proxies: [String: RDSProxyServer],
-         postgresProxies: [String: PostgresProxyServer] = [:], clusters: [String], account: AccountState, lambda: LambdaService, audit: AuditLog) {
+    init(
+        topology: Topology,
+        endpoints: @escaping @Sendable () -> Endpoints,
+        network: VirtualNetwork?,
+        databases: [String: Endpoints.Database],
+        proxyEndpoints: [String: Endpoints.Proxy],
+        faults: SandboxFaults,
+        proxies: [String: RDSProxyServer],
+        postgresProxies: [String: PostgresProxyServer] = [:],
+        clusters: [String],
+        account: AccountState,
+        lambda: LambdaService,
+        audit: AuditLog
+    ) {
         self.audit = AuditAPI(audit: audit)
         self.logs = FunctionLogsAPI(lambda: lambda)
         self.describe = DescribeAPI(topology: topology, endpoints: endpoints, account: account)
-        let listeners = databases.mapValues { ToxiproxyAPI.Listener(listen: "\($0.host):\($0.port)", upstream: $0.endpoint) }
-            .merging(proxyEndpoints.mapValues { .init(listen: "\($0.host):\($0.port)", upstream: $0.endpoint) }) { first, _ in first }
+        let listeners = databases.mapValues {
+            ToxiproxyAPI.Listener(listen: "\($0.host):\($0.port)", upstream: $0.endpoint)
+        }
+        .merging(proxyEndpoints.mapValues { .init(listen: "\($0.host):\($0.port)", upstream: $0.endpoint) }) {
+            first,
+            _ in first
+        }
         self.toxiproxy = network.map { network in
             ToxiproxyAPI(network: network, listeners: listeners, setDown: faults.setDown)
         }

@@ -1,7 +1,7 @@
-import SandboxAWSCore
-import SandboxFakeAWS
 import Foundation
 import Hummingbird
+import SandboxAWSCore
+import SandboxFakeAWS
 import SandboxLambda
 
 /// `GET /sandbox/functions` and `GET /sandbox/functions/NAME/logs` on the AWS endpoint's port: each function's
@@ -15,8 +15,13 @@ struct FunctionLogsAPI: Sendable {
             var functions: [String: FunctionSummary] = [:]
             for (name, definition) in await self.lambda.functions {
                 let placement = await self.lambda.placement(of: name)
-                functions[name] = FunctionSummary(kind: definition.code.kind, role: definition.roleARN, timeout: definition.timeout,
-                                                  eni: placement?.eniID, vpc: placement?.vpcID ?? "outside every VPC")
+                functions[name] = FunctionSummary(
+                    kind: definition.code.kind,
+                    role: definition.roleARN,
+                    timeout: definition.timeout,
+                    eni: placement?.eniID,
+                    vpc: placement?.vpcID ?? "outside every VPC"
+                )
             }
             return Response.json(functions)
         }

@@ -14,7 +14,9 @@ public struct SandboxDescription: Codable, Sendable, Equatable {
 
     /// The parts `sandbox describe WHAT` shows, by the name on its command line.
     public enum Section: String, CaseIterable, Sendable {
-        case proxies, targets, secrets, roles, securityGroups = "security-groups", functions, apis
+        case proxies, targets, secrets, roles
+        case securityGroups = "security-groups"
+        case functions, apis
 
         /// Its member's name in the JSON answer (`securityGroups`).
         var key: String { self == .securityGroups ? "securityGroups" : self.rawValue }
@@ -74,15 +76,16 @@ public struct SandboxDescription: Codable, Sendable, Equatable {
     public func json(_ section: Section?) throws -> String {
         let encoder = ControlJSON.encoder()
         guard let section else { return String(decoding: try encoder.encode(self), as: UTF8.self) }
-        let data = switch section {
-        case .proxies: try encoder.encode([section.key: self.proxies])
-        case .targets: try encoder.encode([section.key: self.targets])
-        case .secrets: try encoder.encode([section.key: self.secrets])
-        case .roles: try encoder.encode([section.key: self.roles])
-        case .securityGroups: try encoder.encode([section.key: self.securityGroups])
-        case .functions: try encoder.encode([section.key: self.functions])
-        case .apis: try encoder.encode([section.key: self.apis])
-        }
+        let data =
+            switch section {
+            case .proxies: try encoder.encode([section.key: self.proxies])
+            case .targets: try encoder.encode([section.key: self.targets])
+            case .secrets: try encoder.encode([section.key: self.secrets])
+            case .roles: try encoder.encode([section.key: self.roles])
+            case .securityGroups: try encoder.encode([section.key: self.securityGroups])
+            case .functions: try encoder.encode([section.key: self.functions])
+            case .apis: try encoder.encode([section.key: self.apis])
+            }
         return String(decoding: data, as: UTF8.self)
     }
 
@@ -91,39 +94,78 @@ public struct SandboxDescription: Codable, Sendable, Equatable {
     public func text(only: Section? = nil, width: Int? = nil) -> String {
         func section(_ title: String, _ entries: [String: [(String, String)]]) -> [String] {
             guard !entries.isEmpty, only == nil || only?.key == title else { return [] }
-            return ["\(title):"] + entries.keys.sorted().flatMap { name in
-                ["  \(name)"] + TextTable([], rows: entries[name]!.sorted { $0.0 < $1.0 }.map { [$0.0, $0.1] }, indent: 4).lines(width: width)
-            }
+            return ["\(title):"]
+                + entries.keys.sorted().flatMap { name in
+                    ["  \(name)"]
+                        + TextTable([], rows: entries[name]!.sorted { $0.0 < $1.0 }.map { [$0.0, $0.1] }, indent: 4)
+                        .lines(width: width)
+                }
         }
         let targetLine = { (target: TargetStatus) in
-            [target.description.map { "description=\($0)" }, "instance=\(target.instance)", target.reason.map { "reason=\($0)" }, "state=\(target.state)"]
-                .compactMap { $0 }.joined(separator: " ")
+            [
+                target.description.map { "description=\($0)" }, "instance=\(target.instance)",
+                target.reason.map { "reason=\($0)" }, "state=\(target.state)",
+            ]
+            .compactMap { $0 }.joined(separator: " ")
         }
-        return (section("proxies", self.proxies.mapValues { proxy in
-            [("endpoint", proxy.endpoint), ("target", proxy.target), ("requireTLS", "\(proxy.requireTLS)"),
-             ("idleClientTimeout", "\(proxy.idleClientTimeout)"), ("role", proxy.role),
-             ("auth", proxy.auth.map { "clientPasswordAuthType=\($0.clientPasswordAuthType) iamAuth=\($0.iamAuth) secret=\($0.secret)" }
-                 .joined(separator: "; ")),
-             ("targets", proxy.targets.map(targetLine).joined(separator: "; "))]
-        }) + section("secrets", self.secrets.mapValues { [("arn", $0.arn), ("kmsKey", $0.kmsKey)] })
-            + section("roles", self.roles.mapValues {
-                [("arn", $0.arn), ("managedPolicies", $0.managedPolicies.joined(separator: "; ")), ("inlinePolicies", $0.inlinePolicies.joined(separator: "; "))]
-            })
-            + section("securityGroups", self.securityGroups.mapValues {
-                [("vpc", $0.vpc), ("ingress", $0.ingress.joined(separator: "; ")), ("egress", $0.egress.joined(separator: "; "))]
-            })
-            + section("functions", self.functions.mapValues {
-                [("arn", $0.arn), ("role", $0.role), ("kind", $0.kind), ("timeout", $0.timeout.rounded() == $0.timeout ? "\(Int($0.timeout))" : "\($0.timeout)"), ("placement", $0.placement),
-                 ("database", $0.database)]
-            })
+        return
+            (section(
+                "proxies",
+                self.proxies.mapValues { proxy in
+                    [
+                        ("endpoint", proxy.endpoint), ("target", proxy.target), ("requireTLS", "\(proxy.requireTLS)"),
+                        ("idleClientTimeout", "\(proxy.idleClientTimeout)"), ("role", proxy.role),
+                        (
+                            "auth",
+                            proxy.auth.map {
+                                "clientPasswordAuthType=\($0.clientPasswordAuthType) iamAuth=\($0.iamAuth) secret=\($0.secret)"
+                            }
+                            .joined(separator: "; ")
+                        ),
+                        ("targets", proxy.targets.map(targetLine).joined(separator: "; ")),
+                    ]
+                }
+            ) + section("secrets", self.secrets.mapValues { [("arn", $0.arn), ("kmsKey", $0.kmsKey)] })
+            + section(
+                "roles",
+                self.roles.mapValues {
+                    [
+                        ("arn", $0.arn), ("managedPolicies", $0.managedPolicies.joined(separator: "; ")),
+                        ("inlinePolicies", $0.inlinePolicies.joined(separator: "; ")),
+                    ]
+                }
+            )
+            + section(
+                "securityGroups",
+                self.securityGroups.mapValues {
+                    [
+                        ("vpc", $0.vpc), ("ingress", $0.ingress.joined(separator: "; ")),
+                        ("egress", $0.egress.joined(separator: "; ")),
+                    ]
+                }
+            )
+            + section(
+                "functions",
+                self.functions.mapValues {
+                    [
+                        ("arn", $0.arn), ("role", $0.role), ("kind", $0.kind),
+                        ("timeout", $0.timeout.rounded() == $0.timeout ? "\(Int($0.timeout))" : "\($0.timeout)"),
+                        ("placement", $0.placement),
+                        ("database", $0.database),
+                    ]
+                }
+            )
             + section("apis", self.apis.mapValues { [("url", $0.url), ("routes", $0.routes.joined(separator: "; "))] }))
             .joined(separator: "\n")
     }
 
     /// `sandbox describe targets`: a table with a row per proxy target.
     public var targetTable: TextTable {
-        TextTable(["proxy", "target", "state", "reason", "description"], rows: self.targets.sorted { $0.key < $1.key }.flatMap { proxy, list in
-            list.map { [proxy, $0.instance, $0.state, $0.reason ?? "-", $0.description ?? ""] }
-        })
+        TextTable(
+            ["proxy", "target", "state", "reason", "description"],
+            rows: self.targets.sorted { $0.key < $1.key }.flatMap { proxy, list in
+                list.map { [proxy, $0.instance, $0.state, $0.reason ?? "-", $0.description ?? ""] }
+            }
+        )
     }
 }

@@ -1,8 +1,8 @@
-import SandboxAWSCore
-import SandboxFakeAWS
 import Foundation
 import Hummingbird
 import NIOCore
+import SandboxAWSCore
+import SandboxFakeAWS
 import SandboxJSON
 import SandboxVirtualNetwork
 
@@ -10,7 +10,10 @@ import SandboxVirtualNetwork
 /// "proxy" named by its id; toxics apply to all its connections, or with `?source=<host>` to one path.
 /// Toxiproxy's own clients and `sandbox toxic` use it.
 struct ToxiproxyAPI: Sendable {
-    struct Listener: Sendable { var listen: String; var upstream: String }
+    struct Listener: Sendable {
+        var listen: String
+        var upstream: String
+    }
 
     let network: VirtualNetwork
     let listeners: [String: Listener]
@@ -18,7 +21,10 @@ struct ToxiproxyAPI: Sendable {
 
     func install(on router: Router<AWSRequestContext>) {
         router.get("/proxies") { _, _ in
-            Response.json(Dictionary(uniqueKeysWithValues: self.listeners.keys.map { ($0, self.proxy($0)) }), pretty: false)
+            Response.json(
+                Dictionary(uniqueKeysWithValues: self.listeners.keys.map { ($0, self.proxy($0)) }),
+                pretty: false
+            )
         }
         router.get("/proxies/:proxy") { _, context in
             Response.json(self.proxy(try self.name(context)), pretty: false)
@@ -26,12 +32,17 @@ struct ToxiproxyAPI: Sendable {
         router.post("/proxies/:proxy") { request, context in
             let name = try self.name(context)
             let body = try await self.body(request)
-            guard let enabled = body["enabled"]?.boolValue else { throw Self.error(.badRequest, "send {\"enabled\": true|false}") }
+            guard let enabled = body["enabled"]?.boolValue else {
+                throw Self.error(.badRequest, "send {\"enabled\": true|false}")
+            }
             await self.setDown(name, !enabled)
             return Response.json(self.proxy(name), pretty: false)
         }
         router.get("/proxies/:proxy/toxics") { request, context in
-            Response.json(self.network.faults.toxics(in: self.scope(try self.name(context), request)).map(\.toxiproxy), pretty: false)
+            Response.json(
+                self.network.faults.toxics(in: self.scope(try self.name(context), request)).map(\.toxiproxy),
+                pretty: false
+            )
         }
         router.post("/proxies/:proxy/toxics") { request, context in
             let scope = self.scope(try self.name(context), request)
@@ -55,14 +66,21 @@ struct ToxiproxyAPI: Sendable {
     }
 
     private func proxy(_ name: String) -> JSONValue {
-        ["name": .string(name), "listen": .string(self.listeners[name]?.listen ?? ""), "upstream": .string(self.listeners[name]?.upstream ?? ""),
-         "enabled": .bool(!self.network.faults.isDown(name)), "toxics": .array(self.network.faults.toxics(in: .listener(name)).map(\.toxiproxy))]
+        [
+            "name": .string(name), "listen": .string(self.listeners[name]?.listen ?? ""),
+            "upstream": .string(self.listeners[name]?.upstream ?? ""),
+            "enabled": .bool(!self.network.faults.isDown(name)),
+            "toxics": .array(self.network.faults.toxics(in: .listener(name)).map(\.toxiproxy)),
+        ]
     }
 
     private func name(_ context: AWSRequestContext) throws -> String {
         let name = context.parameters.get("proxy") ?? ""
         guard self.listeners[name] != nil else {
-            throw Self.error(.notFound, "proxy not found: the sandbox's are \(self.listeners.keys.sorted().joined(separator: ", "))")
+            throw Self.error(
+                .notFound,
+                "proxy not found: the sandbox's are \(self.listeners.keys.sorted().joined(separator: ", "))"
+            )
         }
         return name
     }
@@ -80,8 +98,9 @@ struct ToxiproxyAPI: Sendable {
         return object
     }
 
-
-    private static func error(_ status: HTTPResponse.Status, _ message: String) -> APIError { APIError(status: status, message: message) }
+    private static func error(_ status: HTTPResponse.Status, _ message: String) -> APIError {
+        APIError(status: status, message: message)
+    }
 
     /// Toxiproxy's error shape: `{"error": "...", "status": N}`.
     struct APIError: HTTPResponseError {
@@ -89,7 +108,11 @@ struct ToxiproxyAPI: Sendable {
         var message: String
 
         func response(from request: Request, context: some RequestContext) throws -> Response {
-            .json(["error": .string(self.message), "status": .int(Int64(self.status.code))] as JSONValue, status: self.status, pretty: false)
+            .json(
+                ["error": .string(self.message), "status": .int(Int64(self.status.code))] as JSONValue,
+                status: self.status,
+                pretty: false
+            )
         }
     }
 }

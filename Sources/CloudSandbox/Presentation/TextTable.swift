@@ -20,8 +20,10 @@ public struct TextTable: Sendable, Equatable {
         if let width, fixed + widths[columns - 1] > width { widths[columns - 1] = max(16, width - fixed) }
         return all.flatMap { row in
             let cells = (0..<columns).map { $0 < row.count ? row[$0] : "" }
-            let prefix = String(repeating: " ", count: self.indent)
-                + zip(cells.dropLast(), widths).map { $0.padding(toLength: $1 + 2, withPad: " ", startingAt: 0) }.joined()
+            let prefix =
+                String(repeating: " ", count: self.indent)
+                + zip(cells.dropLast(), widths).map { $0.padding(toLength: $1 + 2, withPad: " ", startingAt: 0) }
+                .joined()
             let wrapped = Self.wrap(cells[columns - 1], width: widths[columns - 1])
             return wrapped.enumerated().map { index, piece in
                 let line = (index == 0 ? prefix : String(repeating: " ", count: prefix.count)) + piece
@@ -36,7 +38,8 @@ public struct TextTable: Sendable, Equatable {
     /// `text` cut into pieces of at most `width` characters, at spaces where it can be.
     static func wrap(_ text: String, width: Int) -> [String] {
         guard text.count > width, width > 0 else { return [text] }
-        var pieces: [String] = [], line = ""
+        var pieces: [String] = []
+        var line = ""
         for word in text.split(separator: " ", omittingEmptySubsequences: false) {
             var word = Substring(word)
             while !word.isEmpty {

@@ -12,11 +12,15 @@ public struct LoopbackAddressBlock: Sendable, Equatable {
     /// Reserves a free block in 127.64.0.0/10 (away from 127.0.0.1 and the usual 127.0.x hosts).
     public static func reserve() throws(TopologyError) -> LoopbackAddressBlock {
         for _ in 0..<1_000 {
-            let a = UInt8.random(in: 64...127), b = UInt8.random(in: 0...255)
+            let a = UInt8.random(in: 64...127)
+            let b = UInt8.random(in: 0...255)
             let key = UInt16(a) << 8 | UInt16(b)
             if Self.taken.withLockedValue({ $0.insert(key).inserted }) { return LoopbackAddressBlock(a: a, b: b) }
         }
-        throw TopologyError(path: "loopback", "no free 127.x.y.0/24 block is left in this process; shut down sandboxes you no longer use")
+        throw TopologyError(
+            path: "loopback",
+            "no free 127.x.y.0/24 block is left in this process; shut down sandboxes you no longer use"
+        )
     }
 
     public func release() {

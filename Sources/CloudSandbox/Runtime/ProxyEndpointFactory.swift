@@ -1,6 +1,6 @@
-import SandboxClusterFailover
-import SandboxAWSCore
 import Foundation
+import SandboxAWSCore
+import SandboxClusterFailover
 import SandboxRDSProxy
 import SandboxVirtualNetwork
 
@@ -10,16 +10,25 @@ import SandboxVirtualNetwork
 /// from the proxy's ENI, as RDS Proxy's do.
 enum ProxyEndpointFactory {
     /// `endsAlone`: an endpoint created while the sandbox runs, which its deletion stops.
-    static func start(_ record: DBProxyEndpointRecord, of proxy: RDSProxyServer, host: String,
-                      context: ProxyFactory.Context, endsAlone: Bool = false) async throws -> (RDSProxyServer, Endpoints.ProxyEndpoint) {
+    static func start(
+        _ record: DBProxyEndpointRecord,
+        of proxy: RDSProxyServer,
+        host: String,
+        context: ProxyFactory.Context,
+        endsAlone: Bool = false
+    ) async throws -> (RDSProxyServer, Endpoints.ProxyEndpoint) {
         let clusterID = proxy.configuration.record.trackedCluster
         var target = proxy.target
         if record.targetRole == .readOnly, let clusterID, let cluster = context.clusters.clusters[clusterID],
-           let reader = context.clusters.readers(of: clusterID).first, let database = cluster.databases[reader] {
+            let reader = context.clusters.readers(of: clusterID).first, let database = cluster.databases[reader]
+        {
             target = ClusterRuntime.target(target, movedTo: reader, database)
         }
-        let certificate = try context.certificates.proxyCA.issueServerCertificate(commonName: record.endpoint, dnsNames: [record.endpoint],
-                                                                                  ipAddresses: [host])
+        let certificate = try context.certificates.proxyCA.issueServerCertificate(
+            commonName: record.endpoint,
+            dnsNames: [record.endpoint],
+            ipAddresses: [host]
+        )
         var configuration = proxy.configuration
         configuration.host = host
         configuration.port = 0
@@ -35,11 +44,17 @@ enum ProxyEndpointFactory {
         }
         let server = try RDSProxyServer(configuration: configuration)
         if let clusterID { context.clusters.attach(server, to: clusterID, role: record.targetRole) }
-        if record.targetRole == .readOnly, target.instanceID == proxy.target.instanceID { server.targetFailingOver() }  // no reader up yet
+        // no reader up yet
+        if record.targetRole == .readOnly, target.instanceID == proxy.target.instanceID { server.targetFailingOver() }
         try await context.services.start(server, name: "proxy endpoint \(record.name)", endsAlone: endsAlone)
         context.account.setProxyEndpointStatus(record.name, .available)
-        let described = Endpoints.ProxyEndpoint(endpoint: record.endpoint, host: host, port: server.port, targetRole: record.targetRole.rawValue,
-                                                eni: context.network?.model.eni(owner: record.name).map(Endpoints.Interface.init))
+        let described = Endpoints.ProxyEndpoint(
+            endpoint: record.endpoint,
+            host: host,
+            port: server.port,
+            targetRole: record.targetRole.rawValue,
+            eni: context.network?.model.eni(owner: record.name).map(Endpoints.Interface.init)
+        )
         return (server, described)
     }
 }

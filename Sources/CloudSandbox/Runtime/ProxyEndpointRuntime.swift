@@ -1,7 +1,7 @@
-import SandboxAWSCore
 import Foundation
 import Logging
 import NIOConcurrencyHelpers
+import SandboxAWSCore
 import SandboxRDSProxy
 import ServiceLifecycle
 
@@ -57,18 +57,35 @@ final class ProxyEndpointRuntime: Service {
 
     private func start(_ record: DBProxyEndpointRecord) async {
         guard let proxy = self.proxies[record.proxyName] else { return }
-        let index = self.state.withLockedValue { state in defer { state.placed += 1 }; return state.placed }
+        let index = self.state.withLockedValue { state in
+            defer { state.placed += 1 }
+            return state.placed
+        }
         do {
             let host = try self.context.block.address(try NetworkPlan.proxyEndpointHost(self.context.topology, index))
             if let network = self.context.network {
-                _ = try network.attach(owner: record.name, subnet: record.subnetIDs[0], securityGroups: record.securityGroupIDs, loopback: host,
-                                       path: "CreateDBProxyEndpoint \(record.name)")
+                _ = try network.attach(
+                    owner: record.name,
+                    subnet: record.subnetIDs[0],
+                    securityGroups: record.securityGroupIDs,
+                    loopback: host,
+                    path: "CreateDBProxyEndpoint \(record.name)"
+                )
             }
-            let (server, _) = try await ProxyEndpointFactory.start(record, of: proxy, host: host, context: self.context, endsAlone: true)
+            let (server, _) = try await ProxyEndpointFactory.start(
+                record,
+                of: proxy,
+                host: host,
+                context: self.context,
+                endsAlone: true
+            )
             self.state.withLockedValue { $0.servers[record.name] = server }
         } catch {
             // The endpoint cannot listen (a subnet or group the network does not have, no address left): it goes.
-            self.context.logger.warning("proxy endpoint not started", metadata: ["rdsproxy.endpoint": "\(record.name)", "error": "\(error)"])
+            self.context.logger.warning(
+                "proxy endpoint not started",
+                metadata: ["rdsproxy.endpoint": "\(record.name)", "error": "\(error)"]
+            )
             self.context.network?.detach(owner: record.name)
             self.context.account.setProxyEndpointStatus(record.name, .incompatibleNetwork)
         }

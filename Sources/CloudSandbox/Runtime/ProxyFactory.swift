@@ -1,9 +1,9 @@
-import SandboxClusterFailover
-import SandboxAWSCore
 import Foundation
 import Logging
-import SandboxLifecycle
 import NIOSSL
+import SandboxAWSCore
+import SandboxClusterFailover
+import SandboxLifecycle
 import SandboxPKI
 import SandboxRDSProxy
 import SandboxVirtualNetwork
@@ -28,9 +28,14 @@ enum ProxyFactory {
     }
 
     /// Why the network keeps proxy `name`'s ENI from a target's instance on `port` (nil: the path exists).
-    static func reachability(from name: String, in network: VirtualNetwork, port: Int) -> @Sendable (RDSProxyConfiguration.Target) -> String? {
+    static func reachability(
+        from name: String,
+        in network: VirtualNetwork,
+        port: Int
+    ) -> @Sendable (RDSProxyConfiguration.Target) -> String? {
         { target in
-            target.instanceID.flatMap { NetworkPlan.analyze(network.model, from: name, to: $0, port: port) }.flatMap { result in
+            target.instanceID.flatMap { NetworkPlan.analyze(network.model, from: name, to: $0, port: port) }.flatMap {
+                result in
                 result.isReachable ? nil : result.explanations.map(\.text).joined(separator: "; ")
             }
         }
@@ -57,11 +62,15 @@ enum ProxyFactory {
         let instance = context.topology.instances.first { $0.id == targetID }!
         let engine = instance.resolvedEngine
         let auth = try spec.auth.enumerated().map { a, entry throws(TopologyError) -> [String: String] in
-            guard let arn = entry.secret.hasPrefix("arn:") ? entry.secret : account.secretARN(named: entry.secret) else {
+            guard let arn = entry.secret.hasPrefix("arn:") ? entry.secret : account.secretARN(named: entry.secret)
+            else {
                 throw TopologyError(path: "\(path).auth[\(a)].secret", "no secret '\(entry.secret)' exists")
             }
             let type = entry.clientPasswordAuthType ?? (engine == .postgres ? .scramSHA256 : .nativePassword)
-            return ["AuthScheme": "SECRETS", "SecretArn": arn, "IAMAuth": (entry.iamAuth ?? .disabled).rawValue, "ClientPasswordAuthType": type.rawValue]
+            return [
+                "AuthScheme": "SECRETS", "SecretArn": arn, "IAMAuth": (entry.iamAuth ?? .disabled).rawValue,
+                "ClientPasswordAuthType": type.rawValue,
+            ]
         }
         var pool: [String: String] = [:]
         if let group = spec.targetGroup {
@@ -69,39 +78,81 @@ enum ProxyFactory {
             pool["MaxIdleConnectionsPercent"] = group.maxIdleConnectionsPercent.map(String.init)
             pool["ConnectionBorrowTimeout"] = group.connectionBorrowTimeout.map(String.init)
             pool["InitQuery"] = group.initQuery
-            for (i, filter) in (group.sessionPinningFilters ?? []).enumerated() { pool["SessionPinningFilters.member.\(i + 1)"] = filter }
+            for (i, filter) in (group.sessionPinningFilters ?? []).enumerated() {
+                pool["SessionPinningFilters.member.\(i + 1)"] = filter
+            }
         }
         let record: DBProxyRecord
         do throws(AWSError) {
-            record = try account.createDBProxy(name: spec.name, engineFamily: engine.family, roleARN: roleARN, auth: auth, requireTLS: spec.requireTLS ?? false,
-                                               idleClientTimeout: spec.idleClientTimeout, subnets: spec.subnets ?? ["subnet-sandbox"],
-                                               securityGroups: spec.securityGroups ?? [], pool: pool, targets: cluster == nil ? [targetID] : [],
-                                               trackedCluster: cluster?.spec.id, resourceID: spec.resourceId)
+            record = try account.createDBProxy(
+                name: spec.name,
+                engineFamily: engine.family,
+                roleARN: roleARN,
+                auth: auth,
+                requireTLS: spec.requireTLS ?? false,
+                idleClientTimeout: spec.idleClientTimeout,
+                subnets: spec.subnets ?? ["subnet-sandbox"],
+                securityGroups: spec.securityGroups ?? [],
+                pool: pool,
+                targets: cluster == nil ? [targetID] : [],
+                trackedCluster: cluster?.spec.id,
+                resourceID: spec.resourceId
+            )
         } catch {
             throw TopologyError(path: path, "\(error.code): \(error.message)")
         }
         let wildcard = "*." + record.endpoint.split(separator: ".").dropFirst().joined(separator: ".")
-        let certificate = try context.certificates.proxyCA.issueServerCertificate(commonName: record.endpoint, dnsNames: [record.endpoint, wildcard],
-                                                                                  ipAddresses: [host])
+        let certificate = try context.certificates.proxyCA.issueServerCertificate(
+            commonName: record.endpoint,
+            dnsNames: [record.endpoint, wildcard],
+            ipAddresses: [host]
+        )
         let database = context.databases[targetID]!
         // A cluster's proxy dials the cluster endpoint's name, which every member's certificate carries.
         let targetName = cluster?.endpoint ?? database.endpoint
-        let targetTLS = try database.caBundle.map { _ in try ClientTLS.trusting(caPEM: context.certificates.rdsCA.certificatePEM, serverHostname: targetName) }
-        return Prepared(record: record, certificate: try certificate.serverTLSConfiguration(), targetID: targetID, cluster: cluster, database: database,
-                        instance: instance, targetTLS: targetTLS)
+        let targetTLS = try database.caBundle.map { _ in
+            try ClientTLS.trusting(caPEM: context.certificates.rdsCA.certificatePEM, serverHostname: targetName)
+        }
+        return Prepared(
+            record: record,
+            certificate: try certificate.serverTLSConfiguration(),
+            targetID: targetID,
+            cluster: cluster,
+            database: database,
+            instance: instance,
+            targetTLS: targetTLS
+        )
     }
 
     /// A proxy's run-time configuration, for either engine (`port`: 3306 or 5432 in its VPC): its target (a cluster's
     /// writer), listening on its ENI with the network's rules, health-checking what the network lets it reach and, in
     /// front of a cluster, its readers too (DescribeDBProxyTargets' READ_ONLY rows).
-    static func configuration(of spec: Topology.Proxy, _ prepared: Prepared, host: String, port: Int, context: Context) -> RDSProxyConfiguration {
-        let network = context.network, name = spec.name
+    static func configuration(
+        of spec: Topology.Proxy,
+        _ prepared: Prepared,
+        host: String,
+        port: Int,
+        context: Context
+    ) -> RDSProxyConfiguration {
+        let network = context.network
+        let name = spec.name
         var configuration = RDSProxyConfiguration(
-            record: prepared.record, account: context.account, host: host, virtualPort: port,
-            target: .init(instanceID: prepared.targetID, host: prepared.database.host, port: prepared.database.port,
-                          maxConnections: prepared.instance.maxConnections ?? (port == 5432 ? 100 : 151), tls: prepared.targetTLS,
-                          sourceAddress: network == nil ? nil : host),
-            tls: prepared.certificate, maxClientConnections: spec.maxClientConnections ?? 4_000, logger: context.logger)
+            record: prepared.record,
+            account: context.account,
+            host: host,
+            virtualPort: port,
+            target: .init(
+                instanceID: prepared.targetID,
+                host: prepared.database.host,
+                port: prepared.database.port,
+                maxConnections: prepared.instance.maxConnections ?? (port == 5432 ? 100 : 151),
+                tls: prepared.targetTLS,
+                sourceAddress: network == nil ? nil : host
+            ),
+            tls: prepared.certificate,
+            maxClientConnections: spec.maxClientConnections ?? 4_000,
+            logger: context.logger
+        )
         configuration.clock = context.clock
         if let network {
             configuration.connectionFront = { channel in try network.admit(channel, to: name, port: port) }
@@ -109,7 +160,8 @@ enum ProxyFactory {
             configuration.reachability = Self.reachability(from: name, in: network, port: port)
         }
         if let cluster = prepared.cluster {
-            let clusters = context.clusters, base = configuration.target
+            let clusters = context.clusters
+            let base = configuration.target
             configuration.otherTargets = {
                 let writer = clusters.writer(of: cluster.spec.id)
                 return cluster.spec.instances.map(\.id).filter { $0 != writer }.compactMap { id in
@@ -121,8 +173,13 @@ enum ProxyFactory {
     }
 
     /// Starts the proxy and its additional endpoints (each in `endpointServers`), as services of the sandbox.
-    static func start(_ spec: Topology.Proxy, index: Int, host: String, context: Context,
-                      endpointServers: inout [String: RDSProxyServer]) async throws -> (RDSProxyServer, Endpoints.Proxy) {
+    static func start(
+        _ spec: Topology.Proxy,
+        index: Int,
+        host: String,
+        context: Context,
+        endpointServers: inout [String: RDSProxyServer]
+    ) async throws -> (RDSProxyServer, Endpoints.Proxy) {
         let path = "proxies[\(index)]"
         let account = context.account
         let prepared = try Self.prepare(spec, path: path, host: host, context: context)
@@ -133,21 +190,39 @@ enum ProxyFactory {
         let server = try RDSProxyServer(configuration: configuration)
         if let cluster { context.clusters.attach(server, to: cluster.spec.id) }
         try await context.services.start(server, name: "proxy \(spec.name)")
-        var endpoint = Endpoints.Proxy(endpoint: record.endpoint, host: host, port: server.port, requireTLS: record.requireTLS,
-                                       iamAuth: record.auth.contains { $0.iamAuth == "REQUIRED" }, resourceId: record.resourceID,
-                                       caBundle: context.certificates.proxyBundlePath, eni: network?.model.eni(owner: name).map(Endpoints.Interface.init))
-        for (offset, (path, owner, endpointSpec)) in context.topology.placedProxyEndpoints.enumerated() where owner.name == spec.name {
-            let listener = try network?.model.eni(owner: endpointSpec.name)?.loopback
+        var endpoint = Endpoints.Proxy(
+            endpoint: record.endpoint,
+            host: host,
+            port: server.port,
+            requireTLS: record.requireTLS,
+            iamAuth: record.auth.contains { $0.iamAuth == "REQUIRED" },
+            resourceId: record.resourceID,
+            caBundle: context.certificates.proxyBundlePath,
+            eni: network?.model.eni(owner: name).map(Endpoints.Interface.init)
+        )
+        for (offset, (path, owner, endpointSpec)) in context.topology.placedProxyEndpoints.enumerated()
+        where owner.name == spec.name {
+            let listener =
+                try network?.model.eni(owner: endpointSpec.name)?.loopback
                 ?? context.block.address(try NetworkPlan.proxyEndpointHost(context.topology, offset))
             let created: DBProxyEndpointRecord
             do throws(AWSError) {
-                created = try account.createDBProxyEndpoint(proxy: record.name, name: endpointSpec.name, targetRole: endpointSpec.targetRole ?? .readWrite,
-                                                            subnets: endpointSpec.subnets ?? spec.subnets ?? ["subnet-sandbox"],
-                                                            securityGroups: endpointSpec.securityGroups ?? [])
+                created = try account.createDBProxyEndpoint(
+                    proxy: record.name,
+                    name: endpointSpec.name,
+                    targetRole: endpointSpec.targetRole ?? .readWrite,
+                    subnets: endpointSpec.subnets ?? spec.subnets ?? ["subnet-sandbox"],
+                    securityGroups: endpointSpec.securityGroups ?? []
+                )
             } catch {
                 throw TopologyError(path: path, "\(error.code): \(error.message)")
             }
-            let (endpointServer, described) = try await ProxyEndpointFactory.start(created, of: server, host: listener, context: context)
+            let (endpointServer, described) = try await ProxyEndpointFactory.start(
+                created,
+                of: server,
+                host: listener,
+                context: context
+            )
             endpointServers[created.name] = endpointServer
             endpoint.endpoints = (endpoint.endpoints ?? [:]).merging([created.name: described]) { $1 }
         }

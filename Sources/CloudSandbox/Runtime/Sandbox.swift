@@ -1,13 +1,13 @@
-import SandboxClusterFailover
+import Foundation
+import Logging
 import SandboxAPIGateway
 import SandboxAWSCore
+@_exported import SandboxAudit
+import SandboxClusterFailover
 import SandboxFakeAWS
-import Foundation
 import SandboxLambda
-import Logging
 import SandboxMySQLWire
 import SandboxRDSProxy
-@_exported import SandboxAudit
 import SandboxScriptedMySQL
 import SandboxScriptedPostgres
 import SandboxVirtualNetwork
@@ -38,9 +38,23 @@ public final class Sandbox: Sendable {
     let proxyEndpoints: ProxyEndpointRuntime
     private let services: SandboxServices
 
-    init(topology: Topology, endpoints: Endpoints, stateDirectory: URL, account: AccountState, aws: AWSEndpoint, audit: AuditLog,
-         network: VirtualNetwork?, lambda: LambdaService, instances: [String: ScriptedMySQLServer], proxies: [String: RDSProxyServer],
-         postgres: PostgresServers, apis: [String: HTTPAPIServer], clusters: ClusterRuntime, proxyEndpoints: ProxyEndpointRuntime, services: SandboxServices) {
+    init(
+        topology: Topology,
+        endpoints: Endpoints,
+        stateDirectory: URL,
+        account: AccountState,
+        aws: AWSEndpoint,
+        audit: AuditLog,
+        network: VirtualNetwork?,
+        lambda: LambdaService,
+        instances: [String: ScriptedMySQLServer],
+        proxies: [String: RDSProxyServer],
+        postgres: PostgresServers,
+        apis: [String: HTTPAPIServer],
+        clusters: ClusterRuntime,
+        proxyEndpoints: ProxyEndpointRuntime,
+        services: SandboxServices
+    ) {
         self.topology = topology
         self.endpoints = endpoints
         self.stateDirectory = stateDirectory
@@ -64,14 +78,24 @@ public final class Sandbox: Sendable {
     /// sandbox closes it at shutdown) besides `logger` (by default `SandboxLogging.defaultLogger()`: warning and
     /// above, or `SANDBOX_LOG_LEVEL`). The proxies' idle-client timeout, health checks and borrow timeout read
     /// `clock`: a test passes a `ManualClock` and advances it instead of waiting.
-    public static func start(_ topology: Topology, baseDirectory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
-                             stateDirectory: URL? = nil, handlers: [String: LambdaHandler] = [:],
-                             logger: Logger? = nil, audit: AuditLog? = nil, clock: any SandboxClock = SystemClock()) async throws -> Sandbox {
+    public static func start(
+        _ topology: Topology,
+        baseDirectory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
+        stateDirectory: URL? = nil,
+        handlers: [String: LambdaHandler] = [:],
+        logger: Logger? = nil,
+        audit: AuditLog? = nil,
+        clock: any SandboxClock = SystemClock()
+    ) async throws -> Sandbox {
         let audit = try audit ?? AuditLog()
         var logger = logger ?? SandboxLogging.defaultLogger()
         logger.handler = SandboxLogHandler(console: logger.handler, audit: audit)
         let owns = stateDirectory == nil
-        let state = stateDirectory ?? URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("cloudsandbox-\(UUID().uuidString.prefix(8))")
+        let state =
+            stateDirectory
+            ?? URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent(
+                "cloudsandbox-\(UUID().uuidString.prefix(8))"
+            )
         let block: LoopbackAddressBlock
         do {
             try topology.validate()
@@ -82,15 +106,26 @@ public final class Sandbox: Sendable {
             throw error
         }
         // From here on, all the sandbox holds is released by its services, in the reverse order of their start.
-        let services = SandboxServices(resources: HeldResource(name: "addresses, audit log, state directory") {
-            block.release()
-            audit.close()
-            if owns { try? FileManager.default.removeItem(at: state) }
-        }, logger: logger)
+        let services = SandboxServices(
+            resources: HeldResource(name: "addresses, audit log, state directory") {
+                block.release()
+                audit.close()
+                if owns { try? FileManager.default.removeItem(at: state) }
+            },
+            logger: logger
+        )
         await services.run(audit, name: "audit log writer")
         do {
-            let assembly = SandboxAssembly(topology: topology, baseDirectory: baseDirectory, stateDirectory: state, block: block,
-                                           services: services, audit: audit, clock: clock, logger: logger)
+            let assembly = SandboxAssembly(
+                topology: topology,
+                baseDirectory: baseDirectory,
+                stateDirectory: state,
+                block: block,
+                services: services,
+                audit: audit,
+                clock: clock,
+                logger: logger
+            )
             return try await assembly.start(handlers: handlers)
         } catch {
             await services.shutdown()
@@ -109,7 +144,8 @@ public final class Sandbox: Sendable {
     /// A cluster's writer taken down fails over after the cluster's detection time.
     public func setDown(_ id: String, _ down: Bool) async {
         let proxies = self.proxies.merging(self.proxyEndpoints.servers) { own, _ in own }
-        await SandboxFaults(network: self.network, instances: self.instances, proxies: proxies, clusters: self.clusters).setDown(id, down)
+        await SandboxFaults(network: self.network, instances: self.instances, proxies: proxies, clusters: self.clusters)
+            .setDown(id, down)
     }
 
     /// FailoverDBCluster: promotes `target` (else the first reader) as the API does; the failover then runs on
@@ -122,12 +158,15 @@ public final class Sandbox: Sendable {
     /// cluster endpoint (which follows the writer once its TTL has passed after a failover); nil for other names.
     public func resolve(_ name: String) -> String? {
         if let address = self.clusters.resolve(name) ?? self.proxyEndpoints.address(of: name) { return address }
-        return self.endpoints.databases.values.first { $0.endpoint == name }?.host ?? self.endpoints.proxies?.values.first { $0.endpoint == name }?.host
+        return self.endpoints.databases.values.first { $0.endpoint == name }?.host
+            ?? self.endpoints.proxies?.values.first { $0.endpoint == name }?.host
     }
 
     /// The transactions the last failover of `cluster` lost: committed on the old writer, not yet applied on the
     /// reader it promoted (only with `replicaLagSeconds`; none with a shared volume).
-    public func lostTransactions(of cluster: String) -> [CommittedTransaction] { self.clusters.lostTransactions(of: cluster) }
+    public func lostTransactions(of cluster: String) -> [CommittedTransaction] {
+        self.clusters.lostTransactions(of: cluster)
+    }
 
     /// The current writer of `cluster`.
     public func writer(of cluster: String) -> String? { self.clusters.writer(of: cluster) }

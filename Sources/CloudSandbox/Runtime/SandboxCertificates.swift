@@ -14,11 +14,19 @@ struct SandboxCertificates: Sendable {
     let functionTrustPath: String
 
     /// Where Debian/Ubuntu, Fedora/RHEL and Alpine keep the system's roots.
-    static let systemRoots = ["/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt", "/etc/ssl/cert.pem"]
+    static let systemRoots = [
+        "/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt", "/etc/ssl/cert.pem",
+    ]
 
     init(region: String, directory: URL) throws {
-        self.rdsCA = try CertificateAuthority(commonName: "CloudSandbox RDS \(region) Root CA", organization: "CloudSandbox RDS")
-        self.proxyCA = try CertificateAuthority(commonName: "CloudSandbox Amazon Root CA 1", organization: "CloudSandbox Amazon")
+        self.rdsCA = try CertificateAuthority(
+            commonName: "CloudSandbox RDS \(region) Root CA",
+            organization: "CloudSandbox RDS"
+        )
+        self.proxyCA = try CertificateAuthority(
+            commonName: "CloudSandbox Amazon Root CA 1",
+            organization: "CloudSandbox Amazon"
+        )
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         self.rdsBundlePath = directory.appendingPathComponent("rds-ca-bundle.pem").path
         self.proxyBundlePath = directory.appendingPathComponent("proxy-ca-bundle.pem").path
@@ -33,7 +41,10 @@ struct SandboxCertificates: Sendable {
     /// The variables that point a process function's "system" trust at `functionTrustPath` (OpenSSL and Go, Python's
     /// requests and botocore) and add the proxy CA to Node's; a function's own values win.
     var functionTrustVariables: [String: String] {
-        ["SSL_CERT_FILE": self.functionTrustPath, "REQUESTS_CA_BUNDLE": self.functionTrustPath, "AWS_CA_BUNDLE": self.functionTrustPath,
-         "NODE_EXTRA_CA_CERTS": self.proxyBundlePath]
+        [
+            "SSL_CERT_FILE": self.functionTrustPath, "REQUESTS_CA_BUNDLE": self.functionTrustPath,
+            "AWS_CA_BUNDLE": self.functionTrustPath,
+            "NODE_EXTRA_CA_CERTS": self.proxyBundlePath,
+        ]
     }
 }

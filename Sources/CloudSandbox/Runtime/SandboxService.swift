@@ -18,8 +18,16 @@ public struct SandboxService: Service {
     /// Called once the sandbox is up, before the endpoints file is written.
     public let onReady: @Sendable (Sandbox) -> Void
 
-    public init(topology: Topology, baseDirectory: URL, stateDirectory: URL?, endpointsFile: String?, topologyPath: String? = nil,
-                auditFile: String? = nil, logger: Logger, onReady: @escaping @Sendable (Sandbox) -> Void = { _ in }) {
+    public init(
+        topology: Topology,
+        baseDirectory: URL,
+        stateDirectory: URL?,
+        endpointsFile: String?,
+        topologyPath: String? = nil,
+        auditFile: String? = nil,
+        logger: Logger,
+        onReady: @escaping @Sendable (Sandbox) -> Void = { _ in }
+    ) {
         self.auditFile = auditFile
         self.topologyPath = topologyPath
         self.topology = topology
@@ -31,14 +39,22 @@ public struct SandboxService: Service {
     }
 
     public func run() async throws {
-        let sandbox = try await Sandbox.start(self.topology, baseDirectory: self.baseDirectory, stateDirectory: self.stateDirectory,
-                                              logger: self.logger, audit: try self.auditFile.map { try AuditLog(path: $0) })
+        let sandbox = try await Sandbox.start(
+            self.topology,
+            baseDirectory: self.baseDirectory,
+            stateDirectory: self.stateDirectory,
+            logger: self.logger,
+            audit: try self.auditFile.map { try AuditLog(path: $0) }
+        )
         self.onReady(sandbox)
         if let endpointsFile {
             try? FileManager.default.removeItem(atPath: endpointsFile)
             var endpoints = sandbox.endpoints
-            endpoints.process = .init(pid: ProcessInfo.processInfo.processIdentifier, started: ISO8601DateFormatter().string(from: Date()),
-                                      topology: self.topologyPath ?? "")
+            endpoints.process = .init(
+                pid: ProcessInfo.processInfo.processIdentifier,
+                started: ISO8601DateFormatter().string(from: Date()),
+                topology: self.topologyPath ?? ""
+            )
             try endpoints.write(to: endpointsFile)
             self.logger.info("endpoints written", metadata: ["sandbox.endpoints_file": "\(endpointsFile)"])
         }

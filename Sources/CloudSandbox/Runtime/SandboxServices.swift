@@ -19,7 +19,9 @@ final class SandboxServices: Sendable {
     init(resources: HeldResource, logger: Logger) {
         var quiet = logger
         quiet.logLevel = max(logger.logLevel, .warning)
-        let group = ServiceGroup(configuration: .init(services: [Self.configuration(resources, name: resources.name)], logger: quiet))
+        let group = ServiceGroup(
+            configuration: .init(services: [Self.configuration(resources, name: resources.name)], logger: quiet)
+        )
         let stopped = self.stopped
         self.group = group
         self.logger = logger
@@ -76,9 +78,19 @@ final class SandboxServices: Sendable {
         await self.running.value
     }
 
-    private static func configuration(_ service: some Service, name: String, endsAlone: Bool = false) -> ServiceGroupConfiguration.ServiceConfiguration {
-        let whenItEnds: ServiceGroupConfiguration.ServiceConfiguration.TerminationBehavior = endsAlone ? .ignore : .gracefullyShutdownGroup
-        return .init(service: service, successTerminationBehavior: whenItEnds, failureTerminationBehavior: whenItEnds, serviceName: name)
+    private static func configuration(
+        _ service: some Service,
+        name: String,
+        endsAlone: Bool = false
+    ) -> ServiceGroupConfiguration.ServiceConfiguration {
+        let whenItEnds: ServiceGroupConfiguration.ServiceConfiguration.TerminationBehavior =
+            endsAlone ? .ignore : .gracefullyShutdownGroup
+        return .init(
+            service: service,
+            successTerminationBehavior: whenItEnds,
+            failureTerminationBehavior: whenItEnds,
+            serviceName: name
+        )
     }
 }
 

@@ -9,7 +9,12 @@ public struct HTTPAPIDefinition: Sendable, Equatable {
         /// The integration timeout (50...30,000 ms; default 30,000).
         public var timeoutInMillis: Int
 
-        public init(routeKey: String, function: String, payloadFormatVersion: String = "2.0", timeoutInMillis: Int = 30_000) {
+        public init(
+            routeKey: String,
+            function: String,
+            payloadFormatVersion: String = "2.0",
+            timeoutInMillis: Int = 30_000
+        ) {
             self.routeKey = routeKey
             self.function = function
             self.payloadFormatVersion = payloadFormatVersion

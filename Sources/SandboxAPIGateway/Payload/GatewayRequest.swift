@@ -1,7 +1,7 @@
-import SandboxAWSCore
-import SandboxSigV4
 import Foundation
+import SandboxAWSCore
 import SandboxLambda
+import SandboxSigV4
 
 /// An HTTP request as the API's listener received it: what both payload formats are built from.
 public struct GatewayRequest: Sendable {
@@ -16,8 +16,16 @@ public struct GatewayRequest: Sendable {
     public var requestID: String
     public var time: Date
 
-    public init(method: String, rawPath: String, rawQueryString: String, headers: [(name: String, value: String)], body: [UInt8],
-                sourceIP: String, requestID: String, time: Date) {
+    public init(
+        method: String,
+        rawPath: String,
+        rawQueryString: String,
+        headers: [(name: String, value: String)],
+        body: [UInt8],
+        sourceIP: String,
+        requestID: String,
+        time: Date
+    ) {
         self.method = method
         self.rawPath = rawPath
         self.rawQueryString = rawQueryString
@@ -44,7 +52,11 @@ public struct GatewayRequest: Sendable {
     /// Whether the body travels as text; otherwise it is base64 and `isBase64Encoded` is true.
     var bodyIsText: Bool {
         let type = (self.header("content-type") ?? "").lowercased()
-        if type.hasPrefix("text/") || ["json", "xml", "javascript", "x-www-form-urlencoded"].contains(where: type.contains) { return true }
+        if type.hasPrefix("text/")
+            || ["json", "xml", "javascript", "x-www-form-urlencoded"].contains(where: type.contains)
+        {
+            return true
+        }
         return type.isEmpty && String(validating: self.body, as: UTF8.self) != nil
     }
 
@@ -63,7 +75,8 @@ public struct GatewayRequest: Sendable {
 
     var bodyValue: (JSONValue, Bool) {
         if self.body.isEmpty { return (.null, false) }
-        return self.bodyIsText ? (.string(String(decoding: self.body, as: UTF8.self)), false) : (.string(Data(self.body).base64EncodedString()), true)
+        return self.bodyIsText
+            ? (.string(String(decoding: self.body, as: UTF8.self)), false)
+            : (.string(Data(self.body).base64EncodedString()), true)
     }
 }
-

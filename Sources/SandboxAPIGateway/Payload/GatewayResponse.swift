@@ -14,17 +14,25 @@ public struct GatewayResponse: Sendable, Equatable {
     }
 
     public static func == (lhs: GatewayResponse, rhs: GatewayResponse) -> Bool {
-        lhs.status == rhs.status && lhs.body == rhs.body && lhs.headers.map { "\($0.0):\($0.1)" } == rhs.headers.map { "\($0.0):\($0.1)" }
+        lhs.status == rhs.status && lhs.body == rhs.body
+            && lhs.headers.map { "\($0.0):\($0.1)" } == rhs.headers.map { "\($0.0):\($0.1)" }
     }
 
     /// API Gateway's own answers: `{"message":"Not Found"}` and the like.
     public static func message(_ status: Int, _ text: String) -> GatewayResponse {
-        GatewayResponse(status: status, headers: [("content-type", "application/json")], body: Array(#"{"message":"\#(text)"}"#.utf8))
+        GatewayResponse(
+            status: status,
+            headers: [("content-type", "application/json")],
+            body: Array(#"{"message":"\#(text)"}"#.utf8)
+        )
     }
 
     /// `{statusCode, headers, multiValueHeaders, cookies, body, isBase64Encoded}` → the response.
-    static func proxyResponse(_ object: [String: JSONValue], cookies: Bool) throws(MalformedResponse) -> GatewayResponse {
-        guard let status = object["statusCode"]?.intValue ?? object["statusCode"]?.stringValue.flatMap(Int.init), (100...599).contains(status) else {
+    static func proxyResponse(_ object: [String: JSONValue], cookies: Bool) throws(MalformedResponse) -> GatewayResponse
+    {
+        guard let status = object["statusCode"]?.intValue ?? object["statusCode"]?.stringValue.flatMap(Int.init),
+            (100...599).contains(status)
+        else {
             throw MalformedResponse(reason: "statusCode is missing or not an HTTP status")
         }
         var headers: [(String, String)] = []
@@ -34,13 +42,17 @@ public struct GatewayResponse: Sendable, Equatable {
         for (name, values) in (object["multiValueHeaders"]?.objectValue ?? [:]).sorted(by: { $0.key < $1.key }) {
             if case let .array(items) = values { headers += items.map { (name, $0.stringValue ?? $0.text) } }
         }
-        if cookies, case let .array(items)? = object["cookies"] { headers += items.compactMap(\.stringValue).map { ("set-cookie", $0) } }
+        if cookies, case let .array(items)? = object["cookies"] {
+            headers += items.compactMap(\.stringValue).map { ("set-cookie", $0) }
+        }
         var body: [UInt8] = []
         switch object["body"] {
         case nil, .null?: break
         case let .string(text)?:
             if object["isBase64Encoded"] == .bool(true) {
-                guard let data = Data(base64Encoded: text) else { throw MalformedResponse(reason: "isBase64Encoded is true but body is not base64") }
+                guard let data = Data(base64Encoded: text) else {
+                    throw MalformedResponse(reason: "isBase64Encoded is true but body is not base64")
+                }
                 body = Array(data)
             } else {
                 body = Array(text.utf8)

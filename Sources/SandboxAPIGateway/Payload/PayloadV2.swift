@@ -3,7 +3,13 @@ import SandboxLambda
 
 /// Payload format 2.0: the event API Gateway sends a Lambda proxy integration, and how it reads the answer.
 public enum PayloadV2 {
-    public static func event(_ request: GatewayRequest, match: RouteTable.Match, api: HTTPAPIDefinition, accountID: String, region: String) -> JSONValue {
+    public static func event(
+        _ request: GatewayRequest,
+        match: RouteTable.Match,
+        api: HTTPAPIDefinition,
+        accountID: String,
+        region: String
+    ) -> JSONValue {
         var headers: [String: String] = [:]
         var cookies: [JSONValue] = []
         for (name, value) in request.headers {
@@ -21,10 +27,13 @@ public enum PayloadV2 {
             "rawQueryString": .string(request.rawQueryString), "headers": .object(headers.mapValues(JSONValue.string)),
             "requestContext": [
                 "accountId": .string(accountID), "apiId": .string(api.id), "domainName": .string(domain),
-                "domainPrefix": .string(api.id), "requestId": .string(request.requestID), "routeKey": .string(match.key.description),
+                "domainPrefix": .string(api.id), "requestId": .string(request.requestID),
+                "routeKey": .string(match.key.description),
                 "stage": "$default", "time": .string(request.clfTime), "timeEpoch": .int(request.epochMillis),
-                "http": ["method": .string(request.method), "path": .string(path), "protocol": "HTTP/1.1",
-                         "sourceIp": .string(request.sourceIP), "userAgent": .string(request.header("user-agent") ?? "")],
+                "http": [
+                    "method": .string(request.method), "path": .string(path), "protocol": "HTTP/1.1",
+                    "sourceIp": .string(request.sourceIP), "userAgent": .string(request.header("user-agent") ?? ""),
+                ],
             ],
         ]
         let (body, base64) = request.bodyValue
@@ -35,7 +44,9 @@ public enum PayloadV2 {
         for (name, value) in request.queryPairs { query[name] = query[name].map { "\($0),\(value)" } ?? value }
         if !query.isEmpty { event["queryStringParameters"] = .object(query.mapValues(JSONValue.string)) }
         if !match.pathParameters.isEmpty {
-            event["pathParameters"] = .object(match.pathParameters.mapValues { .string(GatewayRequest.percentDecoded($0)) })
+            event["pathParameters"] = .object(
+                match.pathParameters.mapValues { .string(GatewayRequest.percentDecoded($0)) }
+            )
         }
         return .object(event)
     }
@@ -43,7 +54,10 @@ public enum PayloadV2 {
     /// The HTTP response for a function's answer. Without `statusCode`, valid JSON is a 200 `application/json`
     /// response whose body is the answer; anything else malformed is a 502. `answer` is `payload` already parsed,
     /// when the function returned it in process.
-    public static func response(_ payload: [UInt8], answer: JSONValue? = nil) throws(MalformedResponse) -> GatewayResponse {
+    public static func response(
+        _ payload: [UInt8],
+        answer: JSONValue? = nil
+    ) throws(MalformedResponse) -> GatewayResponse {
         guard let value = answer ?? (try? JSONValue(parsing: payload)) else {
             throw MalformedResponse(reason: "the function's response is not JSON")
         }

@@ -1,4 +1,5 @@
 import SandboxAWSCore
+
 /// An API's routes in the order API Gateway tries them: the most specific match wins, `$default` catches the rest.
 public struct RouteTable: Sendable {
     public struct Match: Sendable, Equatable {

@@ -1,12 +1,12 @@
-import SandboxAWSCore
 import Foundation
 import Hummingbird
-import SandboxLambda
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
+import SandboxAWSCore
 import SandboxAudit
 import SandboxHTTP
+import SandboxLambda
 import SandboxLifecycle
 
 /// One HTTP API listening on its own loopback address: routes each request, builds the event in the route's
@@ -23,10 +23,25 @@ public struct HTTPAPIServer: ListeningService {
     public var listening: Readiness<Int> { self.listener.listening }
 
     /// Serves `definition` on `host` (an ephemeral port) once run; throws when a route key is malformed.
-    public init(_ definition: HTTPAPIDefinition, lambda: LambdaService, host: String, accountID: String, region: String, logger: Logger) throws {
-        let gateway = Gateway(definition: definition, table: try RouteTable(definition.routes), lambda: lambda, accountID: accountID,
-                              region: region, logger: logger)
-        let responder = CallbackResponder<PeerRequestContext> { request, context in await gateway.respond(request, context: context) }
+    public init(
+        _ definition: HTTPAPIDefinition,
+        lambda: LambdaService,
+        host: String,
+        accountID: String,
+        region: String,
+        logger: Logger
+    ) throws {
+        let gateway = Gateway(
+            definition: definition,
+            table: try RouteTable(definition.routes),
+            lambda: lambda,
+            accountID: accountID,
+            region: region,
+            logger: logger
+        )
+        let responder = CallbackResponder<PeerRequestContext> { request, context in
+            await gateway.respond(request, context: context)
+        }
         self.definition = definition
         self.gateway = gateway
         self.listener = HTTPListener(responder: responder, host: host, logger: logger)
@@ -68,16 +83,22 @@ struct Gateway: Sendable {
         let requestID = Self.requestID()
         var request = request
         guard Self.requestLineAndHeaderSize(request) <= Self.maxRequestLineAndHeaders else {
-            return Self.response(.message(431, "Request Header Fields Too Large"), requestID: requestID).closingConnection(context.channel)
+            return Self.response(.message(431, "Request Header Fields Too Large"), requestID: requestID)
+                .closingConnection(context.channel)
         }
         let body: ByteBuffer
         do {
             body = try await request.collectBody(within: Self.maxBody)
         } catch {
             // API Gateway's 10 MB payload limit: refused at once, the rest of the body never read.
-            return Self.response(.message(413, "Request Entity Too Large"), requestID: requestID).closingConnection(context.channel)
+            return Self.response(.message(413, "Request Entity Too Large"), requestID: requestID).closingConnection(
+                context.channel
+            )
         }
-        return Self.response(await self.answer(request, body: body, context: context, requestID: requestID), requestID: requestID)
+        return Self.response(
+            await self.answer(request, body: body, context: context, requestID: requestID),
+            requestID: requestID
+        )
     }
 
     /// The bytes of the request line (method, target, version) and of the header values, as the quota counts them.
@@ -90,37 +111,81 @@ struct Gateway: Sendable {
         var headers: HTTPFields = [.init("apigw-requestid")!: requestID]
         for (name, value) in answer.headers {
             guard let field = HTTPFields.Element.Name(name) else { continue }
-            if headers[field] == nil || name.lowercased() == "set-cookie" { headers.append(.init(name: field, value: value)) } else { headers[field] = value }
+            if headers[field] == nil || name.lowercased() == "set-cookie" {
+                headers.append(.init(name: field, value: value))
+            } else {
+                headers[field] = value
+            }
         }
-        return Response(status: .init(code: answer.status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: answer.body)))
+        return Response(
+            status: .init(code: answer.status),
+            headers: headers,
+            body: .init(byteBuffer: ByteBuffer(bytes: answer.body))
+        )
     }
 
-    private func answer(_ request: Request, body: ByteBuffer, context: PeerRequestContext, requestID: String) async -> GatewayResponse {
+    private func answer(
+        _ request: Request,
+        body: ByteBuffer,
+        context: PeerRequestContext,
+        requestID: String
+    ) async -> GatewayResponse {
         let gatewayRequest = GatewayRequest(
-            method: request.method.rawValue, rawPath: request.uri.path, rawQueryString: request.uri.query ?? "",
-            headers: request.headers.map { ($0.name.rawName, $0.value) } + (request.head.authority.map { [("host", $0)] } ?? []),
-            body: Array(body.readableBytesView), sourceIP: context.remoteAddress?.ipAddress ?? "127.0.0.1", requestID: requestID, time: Date())
+            method: request.method.rawValue,
+            rawPath: request.uri.path,
+            rawQueryString: request.uri.query ?? "",
+            headers: request.headers.map { ($0.name.rawName, $0.value) }
+                + (request.head.authority.map { [("host", $0)] } ?? []),
+            body: Array(body.readableBytesView),
+            sourceIP: context.remoteAddress?.ipAddress ?? "127.0.0.1",
+            requestID: requestID,
+            time: Date()
+        )
         guard let match = self.table.match(method: gatewayRequest.method, path: gatewayRequest.rawPath) else {
             self.log(gatewayRequest, route: nil, status: 404, why: "no route matches")
             return .message(404, "Not Found")
         }
         let v1 = match.route.payloadFormatVersion == "1.0"
-        let event = v1 ? PayloadV1.event(gatewayRequest, match: match, api: self.definition, accountID: self.accountID, region: self.region)
-            : PayloadV2.event(gatewayRequest, match: match, api: self.definition, accountID: self.accountID, region: self.region)
-        let source = "arn:aws:execute-api:\(self.region):\(self.accountID):\(self.definition.id)/$default/\(gatewayRequest.method)\(gatewayRequest.rawPath)"
+        let event =
+            v1
+            ? PayloadV1.event(
+                gatewayRequest,
+                match: match,
+                api: self.definition,
+                accountID: self.accountID,
+                region: self.region
+            )
+            : PayloadV2.event(
+                gatewayRequest,
+                match: match,
+                api: self.definition,
+                accountID: self.accountID,
+                region: self.region
+            )
+        let source =
+            "arn:aws:execute-api:\(self.region):\(self.accountID):\(self.definition.id)/$default/\(gatewayRequest.method)\(gatewayRequest.rawPath)"
         let outcome = await self.invoke(match.route, event: event, sourceARN: source)
         let response: GatewayResponse
         let why: String
         switch outcome {
         case .timedOut:
-            (response, why) = (.message(503, "Service Unavailable"), "the integration timed out after \(match.route.timeoutInMillis) ms")
+            (response, why) = (
+                .message(503, "Service Unavailable"),
+                "the integration timed out after \(match.route.timeoutInMillis) ms"
+            )
         case let .refused(error):
             (response, why) = (.message(500, "Internal Server Error"), "Lambda refused the invocation: \(error)")
         case let .invoked(result) where result.functionError != nil:
-            (response, why) = (.message(502, "Internal Server Error"), "the function failed: \(String(decoding: result.payload.prefix(300), as: UTF8.self))")
+            (response, why) = (
+                .message(502, "Internal Server Error"),
+                "the function failed: \(String(decoding: result.payload.prefix(300), as: UTF8.self))"
+            )
         case let .invoked(result):
             do throws(MalformedResponse) {
-                response = v1 ? try PayloadV1.response(result.payload, answer: result.answer) : try PayloadV2.response(result.payload, answer: result.answer)
+                response =
+                    v1
+                    ? try PayloadV1.response(result.payload, answer: result.answer)
+                    : try PayloadV2.response(result.payload, answer: result.answer)
                 why = "ok"
             } catch {
                 (response, why) = (.message(502, "Internal Server Error"), "malformed Lambda proxy response: \(error)")
@@ -140,11 +205,22 @@ struct Gateway: Sendable {
     /// API's timer); the invocation itself runs in the server's task group, so it outlives a request that timed out.
     private func invoke(_ route: HTTPAPIDefinition.Route, event: JSONValue, sourceARN: String) async -> Outcome {
         let outcome = Readiness<Outcome>()
-        let deadline = self.deadlines.schedule(in: .milliseconds(Int64(route.timeoutInMillis))) { outcome.succeed(.timedOut) }
+        let deadline = self.deadlines.schedule(in: .milliseconds(Int64(route.timeoutInMillis))) {
+            outcome.succeed(.timedOut)
+        }
         let (lambda, deadlines) = (self.lambda, self.deadlines)
         let added = self.invocations.add {
             do throws(AWSError) {
-                outcome.succeed(.invoked(try await lambda.invoke(route.function, event: event, asService: "apigateway.amazonaws.com", sourceARN: sourceARN)))
+                outcome.succeed(
+                    .invoked(
+                        try await lambda.invoke(
+                            route.function,
+                            event: event,
+                            asService: "apigateway.amazonaws.com",
+                            sourceARN: sourceARN
+                        )
+                    )
+                )
             } catch {
                 outcome.succeed(.refused(error))
             }
@@ -158,16 +234,30 @@ struct Gateway: Sendable {
     }
 
     private func log(_ request: GatewayRequest, route: String?, status: Int, why: String) {
-        let entry = AccessLogEntry(method: request.method, path: request.rawPath, route: route, status: status, reason: why)
+        let entry = AccessLogEntry(
+            method: request.method,
+            path: request.rawPath,
+            route: route,
+            status: status,
+            reason: why
+        )
         self.accessLog.withLockedValue { log in
             log.append(entry)
             if log.count > 200 { log.removeFirst(log.count - 200) }
         }
-        self.logger.decide(.request, subject: "\(self.definition.name) \(request.method) \(request.rawPath)", outcome: "\(status)",
-                           reason: "\(route.map { "route \($0): " } ?? "no route: ")\(why)", "HTTP API request", metadata: [
-                               "apigw.api": "\(self.definition.name)", "apigw.request_id": "\(request.requestID)", "apigw.route": "\(route ?? "-")",
-                               "http.method": "\(request.method)", "http.path": "\(request.rawPath)", "http.status": "\(status)", "apigw.reason": "\(why)",
-                           ])
+        self.logger.decide(
+            .request,
+            subject: "\(self.definition.name) \(request.method) \(request.rawPath)",
+            outcome: "\(status)",
+            reason: "\(route.map { "route \($0): " } ?? "no route: ")\(why)",
+            "HTTP API request",
+            metadata: [
+                "apigw.api": "\(self.definition.name)", "apigw.request_id": "\(request.requestID)",
+                "apigw.route": "\(route ?? "-")",
+                "http.method": "\(request.method)", "http.path": "\(request.rawPath)", "http.status": "\(status)",
+                "apigw.reason": "\(why)",
+            ]
+        )
     }
 
     /// `RL2XYiwjPHcEMEQ=`-style ids.

@@ -24,18 +24,29 @@ public struct RouteKey: Sendable, Equatable, CustomStringConvertible {
         self.isDefault = false
         let parts = text.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[1].hasPrefix("/") else {
-            throw RouteKeyError(key: text, reason: "a route key is `$default` or `METHOD /path` (GET /items, ANY /{proxy+})")
+            throw RouteKeyError(
+                key: text,
+                reason: "a route key is `$default` or `METHOD /path` (GET /items, ANY /{proxy+})"
+            )
         }
         let method = String(parts[0])
         guard ["ANY", "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"].contains(method) else {
-            throw RouteKeyError(key: text, reason: "'\(method)' is not a method: use ANY, GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS")
+            throw RouteKeyError(
+                key: text,
+                reason: "'\(method)' is not a method: use ANY, GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS"
+            )
         }
         self.method = method == "ANY" ? nil : method
         let pieces = parts[1].split(separator: "/").map(String.init)
         var segments: [Segment] = []
         for (index, piece) in pieces.enumerated() {
             if piece.hasPrefix("{"), piece.hasSuffix("+}") {
-                guard index == pieces.count - 1 else { throw RouteKeyError(key: text, reason: "a greedy variable {\(piece.dropFirst().dropLast(2))+} must be the last segment") }
+                guard index == pieces.count - 1 else {
+                    throw RouteKeyError(
+                        key: text,
+                        reason: "a greedy variable {\(piece.dropFirst().dropLast(2))+} must be the last segment"
+                    )
+                }
                 segments.append(.greedy(String(piece.dropFirst().dropLast(2))))
             } else if piece.hasPrefix("{"), piece.hasSuffix("}") {
                 segments.append(.parameter(String(piece.dropFirst().dropLast())))

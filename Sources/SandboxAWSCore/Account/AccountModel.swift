@@ -1,7 +1,7 @@
-import SandboxSigV4
 import Foundation
 import SandboxIAMPolicy
 import SandboxRedaction
+import SandboxSigV4
 
 /// An IAM user with its policies.
 struct IAMUser: Sendable {
@@ -72,6 +72,9 @@ struct Secret: Sendable {
 
 extension Secret.Version: RedactedWhenRendered {
     var renderedFields: KeyValuePairs<String, Any> {
-        ["id": self.id, "string": Redacted(self.string) as Any, "binary": Redacted(self.binary) as Any, "stages": self.stages, "created": self.created]
+        [
+            "id": self.id, "string": Redacted(self.string) as Any, "binary": Redacted(self.binary) as Any,
+            "stages": self.stages, "created": self.created,
+        ]
     }
 }

@@ -17,13 +17,19 @@ extension AccountState {
     /// else the first reader) is a reader of it. The cluster is `failing-over` until `completeClusterFailover`.
     /// Returns the record and the instance to promote.
     @discardableResult
-    public func beginClusterFailover(_ id: String, target: String?) throws(AWSError) -> (cluster: DBClusterRecord, target: String) {
+    public func beginClusterFailover(
+        _ id: String,
+        target: String?
+    ) throws(AWSError) -> (cluster: DBClusterRecord, target: String) {
         let begun = try self.withState { (data: inout Data) throws(AWSError) -> (DBClusterRecord, String) in
             guard var cluster = data.dbClusters[id] else {
                 throw AWSError.dbClusterNotFound(id)
             }
             guard cluster.status == .available else {
-                throw AWSError(.invalidDBClusterStateFault, "DBCluster \(id) is \(cluster.status), not available; wait for the failover under way to finish.")
+                throw AWSError(
+                    .invalidDBClusterStateFault,
+                    "DBCluster \(id) is \(cluster.status), not available; wait for the failover under way to finish."
+                )
             }
             let readers = cluster.members.filter { !$0.isWriter }.map(\.instanceIdentifier)
             let chosen: String
@@ -33,12 +39,18 @@ extension AccountState {
                 }
                 guard readers.contains(target) else {
                     let why = cluster.writer == target ? "is already the writer" : "is not a member of the cluster"
-                    throw AWSError(.invalidDBInstanceState, "DB instance \(target) \(why) of DBCluster \(id); name one of its readers: \(readers.joined(separator: ", ")).")
+                    throw AWSError(
+                        .invalidDBInstanceState,
+                        "DB instance \(target) \(why) of DBCluster \(id); name one of its readers: \(readers.joined(separator: ", "))."
+                    )
                 }
                 chosen = target
             } else {
                 guard let first = readers.first else {
-                    throw AWSError(.invalidDBClusterStateFault, "DBCluster \(id) has no reader to fail over to; add a reader instance to the cluster first.")
+                    throw AWSError(
+                        .invalidDBClusterStateFault,
+                        "DBCluster \(id) has no reader to fail over to; add a reader instance to the cluster first."
+                    )
                 }
                 chosen = first
             }
@@ -54,7 +66,9 @@ extension AccountState {
     public func setClusterWriter(_ id: String, writer: String) {
         try? self.withState { (data: inout Data) throws(AWSError) in
             guard var cluster = data.dbClusters[id] else { return }
-            for index in cluster.members.indices { cluster.members[index].isWriter = cluster.members[index].instanceIdentifier == writer }
+            for index in cluster.members.indices {
+                cluster.members[index].isWriter = cluster.members[index].instanceIdentifier == writer
+            }
             data.dbClusters[id] = cluster
         }
     }

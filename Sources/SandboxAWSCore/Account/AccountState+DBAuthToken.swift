@@ -21,8 +21,13 @@ extension AccountState {
     /// this region, for the audience's endpoint and for `user`; then rds-db:connect on `dbuser:<resource id>/<user>`
     /// for its principal. Success: the principal and the decision, in words; failure: why, for the audit (never the
     /// token).
-    public func checkDBAuthToken(_ token: String, user: String, at audience: DBAuthTokenAudience, sourceIP: String?,
-                                 logger: Logger) -> Result<String, DBAuthTokenRefusal> {
+    public func checkDBAuthToken(
+        _ token: String,
+        user: String,
+        at audience: DBAuthTokenAudience,
+        sourceIP: String?,
+        logger: Logger
+    ) -> Result<String, DBAuthTokenRefusal> {
         let now = Date()
         let verifier = SigV4Verifier(lookup: { self.secretCredentials(for: $0, now: now) }, now: { now })
         let claims: RDSAuthToken.Claims
@@ -30,22 +35,39 @@ extension AccountState {
             claims = try RDSAuthToken.verify(token, using: verifier)
         } catch {
             var reason = "\(error.reason.rawValue): \(error.message)"
-            if error.reason == .unknownAccessKey, let key = Self.accessKey(in: token), self.keyStatus(key, now: now) == .expired {
+            if error.reason == .unknownAccessKey, let key = Self.accessKey(in: token),
+                self.keyStatus(key, now: now) == .expired
+            {
                 reason = "the token was signed with expired session credentials (\(key))"
             }
             return .failure(.init("IAM token refused: \(reason)"))
         }
-        guard claims.region == self.region else { return .failure(.init("IAM token is for region \(claims.region), the \(audience.kind) is in \(self.region)")) }
+        guard claims.region == self.region else {
+            return .failure(
+                .init("IAM token is for region \(claims.region), the \(audience.kind) is in \(self.region)")
+            )
+        }
         let (host, port) = Self.split(claims.endpoint)
         guard host == audience.endpoint, let port, audience.ports.contains(port) else {
             let shown = audience.ports.min().map { "\(audience.endpoint):\($0)" } ?? audience.endpoint
-            return .failure(.init("IAM token was made for \(claims.endpoint), not this \(audience.kind) endpoint (\(shown))"))
+            return .failure(
+                .init("IAM token was made for \(claims.endpoint), not this \(audience.kind) endpoint (\(shown))")
+            )
         }
-        guard claims.user == user else { return .failure(.init("IAM token was made for DB user '\(claims.user)', not '\(user)'")) }
+        guard claims.user == user else {
+            return .failure(.init("IAM token was made for DB user '\(claims.user)', not '\(user)'"))
+        }
         let resource = "arn:aws:rds-db:\(self.region):\(self.accountID):dbuser:\(audience.resourceID)/\(user)"
         do throws(AWSError) {
-            let (principal, result) = try self.evaluateDBConnect(accessKeyID: claims.accessKeyID, resource: resource, sourceIP: sourceIP, logger: logger)
-            guard result.isAllowed else { return .failure(.init("\(principal) is not allowed rds-db:connect on \(resource): \(result)")) }
+            let (principal, result) = try self.evaluateDBConnect(
+                accessKeyID: claims.accessKeyID,
+                resource: resource,
+                sourceIP: sourceIP,
+                logger: logger
+            )
+            guard result.isAllowed else {
+                return .failure(.init("\(principal) is not allowed rds-db:connect on \(resource): \(result)"))
+            }
             return .success("IAM token of \(principal), \(result)")
         } catch {
             return .failure(.init("IAM token's key cannot be resolved: \(error)"))

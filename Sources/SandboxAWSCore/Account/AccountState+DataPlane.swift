@@ -1,7 +1,7 @@
-import SandboxSigV4
 import Foundation
-import SandboxIAMPolicy
 import Logging
+import SandboxIAMPolicy
+import SandboxSigV4
 
 /// What the sandbox's data planes (the RDS Proxy) ask of the account, through the same policy evaluation as
 /// the API: a service acting as a role, reading a secret as that role, IAM database authentication.
@@ -31,16 +31,30 @@ extension AccountState {
         }
         let context = RequestContext(servicePrincipal: service, action: "sts:AssumeRole", resource: role.arn)
         let trust = try IAMService.parse(role.trustPolicy, kind: .trust)
-        guard PolicyEvaluator.evaluate(context, identityPolicies: [], resourcePolicy: NamedPolicy(name: "trust-policy", document: trust)).isAllowed else {
-            throw AWSError(.accessDenied, "\(service) is not authorized to perform: sts:AssumeRole on resource: \(role.arn): its trust policy does not name \(service)")
+        guard
+            PolicyEvaluator.evaluate(
+                context,
+                identityPolicies: [],
+                resourcePolicy: NamedPolicy(name: "trust-policy", document: trust)
+            ).isAllowed
+        else {
+            throw AWSError(
+                .accessDenied,
+                "\(service) is not authorized to perform: sts:AssumeRole on resource: \(role.arn): its trust policy does not name \(service)"
+            )
         }
         return self.read { self.caller(role, session: session, accessKeyID: "", data: $0) }
     }
 
     /// `service` (e.g. lambda.amazonaws.com) assumes `roleARN` and gets session credentials for the code it runs,
     /// as Lambda hands AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN to a function.
-    public func serviceCredentials(role roleARN: String, service: String, session: String, duration: TimeInterval = 3600,
-                                   now: Date = Date()) throws(AWSError) -> (credentials: AWSCredentials, expires: Date) {
+    public func serviceCredentials(
+        role roleARN: String,
+        service: String,
+        session: String,
+        duration: TimeInterval = 3600,
+        now: Date = Date()
+    ) throws(AWSError) -> (credentials: AWSCredentials, expires: Date) {
         let caller = try self.serviceSession(role: roleARN, service: service, session: session)
         let roleName = String(caller.arn.split(separator: "/").dropFirst().first ?? "")
         return try self.issueSession(role: roleName, session: session, duration: duration, now: now)
@@ -53,27 +67,58 @@ extension AccountState {
 
     /// GetSecretValue (AWSCURRENT) as `caller`, with everything the API checks: identity and resource policies,
     /// deletion, and kms:Decrypt through Secrets Manager for a customer key.
-    public func secretValue(_ secretID: String, as caller: Caller, logger: Logger, now: Date = Date()) throws(AWSError) -> String {
-        let service = SecretsManagerService(account: self, authorizer: Authorizer(logger: logger, requestKeys: ["aws:SecureTransport": ["true"]]))
-        let output = try service.handle(.getSecretValue, SecretsManagerInput(secretID: secretID), caller: caller, now: now)
+    public func secretValue(
+        _ secretID: String,
+        as caller: Caller,
+        logger: Logger,
+        now: Date = Date()
+    ) throws(AWSError) -> String {
+        let service = SecretsManagerService(
+            account: self,
+            authorizer: Authorizer(logger: logger, requestKeys: ["aws:SecureTransport": ["true"]])
+        )
+        let output = try service.handle(
+            .getSecretValue,
+            SecretsManagerInput(secretID: secretID),
+            caller: caller,
+            now: now
+        )
         guard let value = (output as? SecretValue)?.secretString else {
-            throw AWSError(.invalidRequestException, "Secret \(secretID) holds binary data, not the JSON {\"username\", \"password\"} a proxy reads.")
+            throw AWSError(
+                .invalidRequestException,
+                "Secret \(secretID) holds binary data, not the JSON {\"username\", \"password\"} a proxy reads."
+            )
         }
         return value
     }
 
     /// GetSecretValue as the principal of `accessKeyID` (a function reading a secret with its role's session).
-    public func secretValue(_ secretID: String, accessKeyID: String, logger: Logger, now: Date = Date()) throws(AWSError) -> String {
+    public func secretValue(
+        _ secretID: String,
+        accessKeyID: String,
+        logger: Logger,
+        now: Date = Date()
+    ) throws(AWSError) -> String {
         try self.secretValue(secretID, as: try self.caller(accessKeyID: accessKeyID), logger: logger, now: now)
     }
 
     /// `rds-db:connect` for the principal of `accessKeyID` on `resource` (`arn:aws:rds-db:…:dbuser:<id>/<user>`):
     /// the caller's ARN and the evaluation with its deciding statements.
-    public func evaluateDBConnect(accessKeyID: String, resource: String, sourceIP: String?, logger: Logger) throws(AWSError) -> (principal: String, result: EvaluationResult) {
+    public func evaluateDBConnect(
+        accessKeyID: String,
+        resource: String,
+        sourceIP: String?,
+        logger: Logger
+    ) throws(AWSError) -> (principal: String, result: EvaluationResult) {
         let caller = try self.caller(accessKeyID: accessKeyID)
         var keys = ["aws:SecureTransport": ["true"]]
         if let sourceIP { keys["aws:SourceIp"] = [sourceIP] }
-        let result = Authorizer(logger: logger).evaluate(caller, action: "rds-db:connect", resource: resource, keys: keys)
+        let result = Authorizer(logger: logger).evaluate(
+            caller,
+            action: "rds-db:connect",
+            resource: resource,
+            keys: keys
+        )
         return (caller.arn, result)
     }
 
@@ -87,9 +132,16 @@ extension AccountState {
     public func dbInstance(_ id: String) -> DBInstanceRecord? { self.read { $0.dbInstances[id] } }
 
     /// Records a target's health as the proxy sees it (DescribeDBProxyTargets reports it).
-    public func setTargetHealth(proxy: String, instance: String, state: TargetHealthState, reason: TargetHealthReason?, description: String?) {
+    public func setTargetHealth(
+        proxy: String,
+        instance: String,
+        state: TargetHealthState,
+        reason: TargetHealthReason?,
+        description: String?
+    ) {
         try? self.withState { (data: inout Data) throws(AWSError) in
-            guard let index = data.proxies[proxy]?.targets.firstIndex(where: { $0.instanceIdentifier == instance }) else { return }
+            guard let index = data.proxies[proxy]?.targets.firstIndex(where: { $0.instanceIdentifier == instance })
+            else { return }
             data.proxies[proxy]?.targets[index].state = state
             data.proxies[proxy]?.targets[index].reason = reason
             data.proxies[proxy]?.targets[index].healthDescription = description
@@ -98,19 +150,42 @@ extension AccountState {
 
     /// Creates a proxy from the topology (validated as CreateDBProxy and ModifyDBProxyTargetGroup validate)
     /// and registers its targets: DB instances, or the cluster it tracks.
-    public func createDBProxy(name: String, engineFamily: String = "MYSQL", roleARN: String, auth: [[String: String]], requireTLS: Bool,
-                              idleClientTimeout: Int?, subnets: [String], securityGroups: [String], pool: [String: String],
-                              targets: [String], trackedCluster: String? = nil, resourceID: String? = nil) throws(AWSError) -> DBProxyRecord {
-        var form = ["DBProxyName": name, "EngineFamily": engineFamily, "RoleArn": roleARN, "RequireTLS": String(requireTLS)]
+    public func createDBProxy(
+        name: String,
+        engineFamily: String = "MYSQL",
+        roleARN: String,
+        auth: [[String: String]],
+        requireTLS: Bool,
+        idleClientTimeout: Int?,
+        subnets: [String],
+        securityGroups: [String],
+        pool: [String: String],
+        targets: [String],
+        trackedCluster: String? = nil,
+        resourceID: String? = nil
+    ) throws(AWSError) -> DBProxyRecord {
+        var form = [
+            "DBProxyName": name, "EngineFamily": engineFamily, "RoleArn": roleARN, "RequireTLS": String(requireTLS),
+        ]
         if let idleClientTimeout { form["IdleClientTimeout"] = String(idleClientTimeout) }
         for (index, subnet) in subnets.enumerated() { form["VpcSubnetIds.member.\(index + 1)"] = subnet }
         for (index, group) in securityGroups.enumerated() { form["VpcSecurityGroupIds.member.\(index + 1)"] = group }
-        for (index, entry) in auth.enumerated() { for (key, value) in entry { form["Auth.member.\(index + 1).\(key)"] = value } }
+        for (index, entry) in auth.enumerated() {
+            for (key, value) in entry { form["Auth.member.\(index + 1).\(key)"] = value }
+        }
         let resourceID = resourceID ?? "prx-" + IDs.hex(17)
         let request = try QueryForm(values: form).decode(RDSInputs.CreateDBProxy.self, style: .invalidParameterValue)
-        var proxy = try RDSProxyInput.create(request, resourceID: resourceID, arn: "arn:aws:rds:\(self.region):\(self.accountID):db-proxy:\(resourceID)",
-                                             account: self, now: Date())
-        let poolConfig = try QueryForm(values: pool).decode(RDSInputs.ConnectionPoolConfig.self, style: .invalidParameterValue)
+        var proxy = try RDSProxyInput.create(
+            request,
+            resourceID: resourceID,
+            arn: "arn:aws:rds:\(self.region):\(self.accountID):db-proxy:\(resourceID)",
+            account: self,
+            now: Date()
+        )
+        let poolConfig = try QueryForm(values: pool).decode(
+            RDSInputs.ConnectionPoolConfig.self,
+            style: .invalidParameterValue
+        )
         try RDSProxyInput.modifyPool(&proxy.targetGroup, poolConfig, now: Date())
         let unregistered = proxy
         return try self.withState { (data: inout Data) throws(AWSError) -> DBProxyRecord in
@@ -118,7 +193,12 @@ extension AccountState {
                 throw AWSError.dbProxyAlreadyExists(unregistered.name)
             }
             var created = unregistered
-            _ = try RDSService.register(instances: targets, clusters: trackedCluster.map { [$0] } ?? [], to: &created, data: data)
+            _ = try RDSService.register(
+                instances: targets,
+                clusters: trackedCluster.map { [$0] } ?? [],
+                to: &created,
+                data: data
+            )
             data.proxies[created.name] = created
             return created
         }

@@ -1,7 +1,7 @@
-import SandboxSigV4
 import Foundation
-import SandboxIAMPolicy
 import NIOConcurrencyHelpers
+import SandboxIAMPolicy
+import SandboxSigV4
 
 /// Everything one sandbox account holds: IAM users and roles, managed policies, access keys, secrets.
 /// All mutation happens inside `withState`, under one lock, so no request sees half a change.
@@ -42,13 +42,18 @@ public final class AccountState: Sendable {
         self.region = region
         self.rdsEndpointSuffix = IDs.lowerCase(12)
         self.defaultVpcID = "vpc-" + IDs.hex(17)
-        self.rootCredentials = AWSCredentials(accessKeyID: IDs.accessKeyID(prefix: "AKIA"), secretAccessKey: IDs.secret())
+        self.rootCredentials = AWSCredentials(
+            accessKeyID: IDs.accessKeyID(prefix: "AKIA"),
+            secretAccessKey: IDs.secret()
+        )
         let root = AccessKey(credentials: self.rootCredentials, owner: .root)
         self.data.withLockedValue { $0.accessKeys[root.credentials.accessKeyID] = root }
     }
 
     func withState<T>(_ body: (inout Data) throws(AWSError) -> T) throws(AWSError) -> T {
-        let result: Result<T, AWSError> = self.data.withLockedValue { data in Result { () throws(AWSError) -> T in try body(&data) } }
+        let result: Result<T, AWSError> = self.data.withLockedValue { data in
+            Result { () throws(AWSError) -> T in try body(&data) }
+        }
         return try result.get()
     }
 
@@ -71,8 +76,14 @@ public final class AccountState: Sendable {
             }
             switch key.owner {
             case .root:
-                return Caller(kind: .root, arn: "arn:aws:iam::\(self.accountID):root", userID: self.accountID, accessKeyID: accessKeyID,
-                              account: self.accountID, policies: [.allowEverything])
+                return Caller(
+                    kind: .root,
+                    arn: "arn:aws:iam::\(self.accountID):root",
+                    userID: self.accountID,
+                    accessKeyID: accessKeyID,
+                    account: self.accountID,
+                    policies: [.allowEverything]
+                )
             case let .user(name):
                 guard let user = data.users[name] else { throw AWSError.invalidSecurityToken }
                 return self.caller(user, accessKeyID: accessKeyID, data: data)
@@ -91,12 +102,19 @@ public final class AccountState: Sendable {
         let local = arn.hasPrefix(prefix) ? arn.dropFirst(prefix.count) : ""
         let name = String(local.split(separator: "/").last ?? "")
         let found: Caller? = self.read { data in
-            if local.hasPrefix("user/"), let user = data.users[name] { return self.caller(user, accessKeyID: "", data: data) }
-            if local.hasPrefix("role/"), let role = data.roles[name] { return self.caller(role, session: nil, accessKeyID: "", data: data) }
+            if local.hasPrefix("user/"), let user = data.users[name] {
+                return self.caller(user, accessKeyID: "", data: data)
+            }
+            if local.hasPrefix("role/"), let role = data.roles[name] {
+                return self.caller(role, session: nil, accessKeyID: "", data: data)
+            }
             return nil
         }
         guard let found else {
-            throw AWSError(.noSuchEntity, "The user or role \(arn) cannot be found: PolicySourceArn must name a user or role of account \(self.accountID).")
+            throw AWSError(
+                .noSuchEntity,
+                "The user or role \(arn) cannot be found: PolicySourceArn must name a user or role of account \(self.accountID)."
+            )
         }
         return found
     }
@@ -110,42 +128,82 @@ public final class AccountState: Sendable {
             return data.keys[local.hasPrefix("key/") ? String(local.dropFirst(4)) : local]
         }
         guard let found else {
-            throw AWSError(.notFoundException, local.hasPrefix("alias/")
-                ? "Alias \(prefix)\(local) is not found." : "Key '\(prefix)key/\(local.replacingOccurrences(of: "key/", with: ""))' does not exist", status: 400)
+            throw AWSError(
+                .notFoundException,
+                local.hasPrefix("alias/")
+                    ? "Alias \(prefix)\(local) is not found."
+                    : "Key '\(prefix)key/\(local.replacingOccurrences(of: "key/", with: ""))' does not exist",
+                status: 400
+            )
         }
         return found
     }
 
     /// Session credentials for `role` (what AssumeRole returns once the trust policy allowed the caller; what a
     /// service hands to the function or proxy it runs as that role).
-    func issueSession(role roleName: String, session: String, duration: TimeInterval, now: Date) throws(AWSError) -> (credentials: AWSCredentials, expires: Date) {
-        let credentials = AWSCredentials(accessKeyID: IDs.accessKeyID(prefix: "ASIA"), secretAccessKey: IDs.secret(), sessionToken: IDs.sessionToken())
+    func issueSession(
+        role roleName: String,
+        session: String,
+        duration: TimeInterval,
+        now: Date
+    ) throws(AWSError) -> (credentials: AWSCredentials, expires: Date) {
+        let credentials = AWSCredentials(
+            accessKeyID: IDs.accessKeyID(prefix: "ASIA"),
+            secretAccessKey: IDs.secret(),
+            sessionToken: IDs.sessionToken()
+        )
         let expires = now.addingTimeInterval(duration)
         try self.withState { (data: inout Data) throws(AWSError) in
             guard data.roles[roleName] != nil else { throw AWSError.noSuchRole(roleName) }
-            data.accessKeys[credentials.accessKeyID] = AccessKey(credentials: credentials, owner: .session(role: roleName, session: session, expires: expires))
+            data.accessKeys[credentials.accessKeyID] = AccessKey(
+                credentials: credentials,
+                owner: .session(role: roleName, session: session, expires: expires)
+            )
         }
         return (credentials, expires)
     }
 
     /// A user as a principal, with its identity policies.
     private func caller(_ user: IAMUser, accessKeyID: String, data: Data) -> Caller {
-        Caller(kind: .user, arn: user.arn, userID: user.id, accessKeyID: accessKeyID, account: self.accountID,
-               policies: self.policies(prefix: "user/\(user.name)", inline: user.inlinePolicies, attached: user.attachedPolicies, data: data))
+        Caller(
+            kind: .user,
+            arn: user.arn,
+            userID: user.id,
+            accessKeyID: accessKeyID,
+            account: self.accountID,
+            policies: self.policies(
+                prefix: "user/\(user.name)",
+                inline: user.inlinePolicies,
+                attached: user.attachedPolicies,
+                data: data
+            )
+        )
     }
 
     /// A session of `role` (`assumed-role/<role>/<session>`), or with no session the role itself, as the policy
     /// simulator evaluates it; with the role's identity policies.
     func caller(_ role: IAMRole, session: String?, accessKeyID: String, data: Data) -> Caller {
-        Caller(kind: .assumedRole, arn: session.map { "arn:aws:sts::\(self.accountID):assumed-role/\(role.name)/\($0)" } ?? role.arn,
-               userID: session.map { "\(role.id):\($0)" } ?? role.id, accessKeyID: accessKeyID, account: self.accountID,
-               policies: self.policies(prefix: "role/\(role.name)", inline: role.inlinePolicies, attached: role.attachedPolicies, data: data))
+        Caller(
+            kind: .assumedRole,
+            arn: session.map { "arn:aws:sts::\(self.accountID):assumed-role/\(role.name)/\($0)" } ?? role.arn,
+            userID: session.map { "\(role.id):\($0)" } ?? role.id,
+            accessKeyID: accessKeyID,
+            account: self.accountID,
+            policies: self.policies(
+                prefix: "role/\(role.name)",
+                inline: role.inlinePolicies,
+                attached: role.attachedPolicies,
+                data: data
+            )
+        )
     }
 
     private func policies(prefix: String, inline: [String: String], attached: [String], data: Data) -> [NamedPolicy] {
         var result: [NamedPolicy] = []
         for (name, json) in inline.sorted(by: { $0.key < $1.key }) {
-            if let document = self.document(json) { result.append(NamedPolicy(name: "\(prefix)/inline/\(name)", document: document)) }
+            if let document = self.document(json) {
+                result.append(NamedPolicy(name: "\(prefix)/inline/\(name)", document: document))
+            }
         }
         for arn in attached {
             if let managed = data.managedPolicies[arn], let document = self.document(managed.document) {
@@ -183,10 +241,13 @@ package enum IDs {
     /// Foundation's `UUID()`, which opens /dev/urandom each time on Linux.
     package static func requestID() -> String {
         var random = SystemRandomNumberGenerator()
-        let high = (random.next() as UInt64) & 0xFFFF_FFFF_FFFF_0FFF | 0x4000, low = (random.next() as UInt64) & 0x3FFF_FFFF_FFFF_FFFF | 0x8000_0000_0000_0000
+        let high = (random.next() as UInt64) & 0xFFFF_FFFF_FFFF_0FFF | 0x4000
+        let low = (random.next() as UInt64) & 0x3FFF_FFFF_FFFF_FFFF | 0x8000_0000_0000_0000
         var text = [UInt8](repeating: 0x2D, count: 36)
         var at = 0
-        for (index, nibble) in (0..<32).map({ $0 < 16 ? high >> (60 - 4 * $0) & 0xF : low >> (60 - 4 * ($0 - 16)) & 0xF }).enumerated() {
+        for (index, nibble) in (0..<32).map({
+            $0 < 16 ? high >> (60 - 4 * $0) & 0xF : low >> (60 - 4 * ($0 - 16)) & 0xF
+        }).enumerated() {
             if index == 8 || index == 12 || index == 16 || index == 20 { at += 1 }
             text[at] = UInt8(nibble < 10 ? 0x30 + nibble : 0x57 + nibble)
             at += 1

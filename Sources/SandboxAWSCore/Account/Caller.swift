@@ -1,6 +1,6 @@
-import SandboxSigV4
 import Foundation
 import SandboxIAMPolicy
+import SandboxSigV4
 
 /// The authenticated principal of a request.
 public struct Caller: Sendable, Equatable {

@@ -20,16 +20,28 @@ public struct AWSError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String { "\(self.code): \(self.message)" }
 
     /// `User: ARN is not authorized to perform: ACTION on resource: ARN`, as AWS words it.
-    public static func accessDenied(principal: String, action: String, resource: String, json: Bool, reason: String? = nil) -> AWSError {
-        AWSError(json ? .accessDeniedException : .accessDenied, "User: \(principal) is not authorized to perform: \(action) on resource: \(resource)" + (reason.map { " \($0)" } ?? ""),
-                 status: json ? 400 : 403)
+    public static func accessDenied(
+        principal: String,
+        action: String,
+        resource: String,
+        json: Bool,
+        reason: String? = nil
+    ) -> AWSError {
+        AWSError(
+            json ? .accessDeniedException : .accessDenied,
+            "User: \(principal) is not authorized to perform: \(action) on resource: \(resource)"
+                + (reason.map { " \($0)" } ?? ""),
+            status: json ? 400 : 403
+        )
     }
 
     public static func invalidAction(_ action: String, service: String) -> AWSError {
         AWSError(.invalidAction, "Could not find operation \(action) for \(service)")
     }
 
-    package static func bodyTooLarge(limit: Int) -> AWSError { AWSError(.requestEntityTooLarge, "Request body is larger than \(limit) bytes.") }
+    package static func bodyTooLarge(limit: Int) -> AWSError {
+        AWSError(.requestEntityTooLarge, "Request body is larger than \(limit) bytes.")
+    }
 
     public static func missingParameter(_ name: String) -> AWSError {
         AWSError(.missingParameter, "The request must contain the parameter \(name)")
@@ -43,8 +55,11 @@ public struct AWSError: Error, Sendable, Equatable, CustomStringConvertible {
     /// `<ErrorResponse><Error><Type/><Code/><Message/></Error><RequestId/></ErrorResponse>` (query services).
     public func xmlBody(requestID: String, namespace: String) -> [UInt8] {
         let type = self.status >= 500 ? "Receiver" : "Sender"
-        return Array(("<ErrorResponse xmlns=\"\(namespace)\"><Error><Type>\(type)</Type><Code>\(XML.escape(self.code.rawValue))</Code>"
-            + "<Message>\(XML.escape(self.message))</Message></Error><RequestId>\(requestID)</RequestId></ErrorResponse>").utf8)
+        return Array(
+            ("<ErrorResponse xmlns=\"\(namespace)\"><Error><Type>\(type)</Type><Code>\(XML.escape(self.code.rawValue))</Code>"
+                + "<Message>\(XML.escape(self.message))</Message></Error><RequestId>\(requestID)</RequestId></ErrorResponse>")
+                .utf8
+        )
     }
 }
 
@@ -67,7 +82,9 @@ public enum XML {
 
     /// `<ActionResponse xmlns=...><ActionResult>body</ActionResult><ResponseMetadata>...</ResponseMetadata></ActionResponse>`
     public static func response(action: String, namespace: String, result: String, requestID: String) -> [UInt8] {
-        Array(("<\(action)Response xmlns=\"\(namespace)\"><\(action)Result>\(result)</\(action)Result>"
-            + "<ResponseMetadata><RequestId>\(requestID)</RequestId></ResponseMetadata></\(action)Response>").utf8)
+        Array(
+            ("<\(action)Response xmlns=\"\(namespace)\"><\(action)Result>\(result)</\(action)Result>"
+                + "<ResponseMetadata><RequestId>\(requestID)</RequestId></ResponseMetadata></\(action)Response>").utf8
+        )
     }
 }

@@ -66,7 +66,10 @@ public enum AWSErrorCode: String, Sendable, CaseIterable, CustomStringConvertibl
     public var status: Int {
         switch self {
         case .invalidClientTokenId: 403
-        case .dbClusterNotFoundFault, .dbInstanceNotFound, .dbProxyEndpointNotFoundFault, .dbProxyNotFoundFault, .dbProxyTargetGroupNotFoundFault, .dbProxyTargetNotFoundFault, .noSuchEntity, .notFoundException, .resourceNotFoundException: 404
+        case .dbClusterNotFoundFault, .dbInstanceNotFound, .dbProxyEndpointNotFoundFault, .dbProxyNotFoundFault,
+            .dbProxyTargetGroupNotFoundFault, .dbProxyTargetNotFoundFault, .noSuchEntity, .notFoundException,
+            .resourceNotFoundException:
+            404
         case .deleteConflict, .entityAlreadyExists, .resourceConflictException: 409
         case .requestEntityTooLarge, .requestTooLargeException: 413
         case .tooManyRequestsException: 429

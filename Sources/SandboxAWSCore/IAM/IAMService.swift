@@ -9,7 +9,9 @@ struct IAMService: Sendable {
 
     func handle(_ action: IAMOperation, _ form: QueryForm, caller: Caller) throws(AWSError) -> String {
         typealias Shapes = IAMShapes
-        func input<Input: Decodable>(_ type: Input.Type) throws(AWSError) -> Input { try form.decode(type, style: .validationError) }
+        func input<Input: Decodable>(_ type: Input.Type) throws(AWSError) -> Input {
+            try form.decode(type, style: .validationError)
+        }
         func authorize(_ resource: String) throws(AWSError) {
             try self.authorizer.authorize(caller, action: action.action, resource: resource, json: false)
         }
@@ -18,12 +20,19 @@ struct IAMService: Sendable {
         case .simulatePrincipalPolicy:
             let request = try input(Shapes.SimulatePrincipalPolicyInput.self)
             try authorize(request.policySourceArn)
-            result = try self.simulate(request, principal: try self.account.principal(arn: request.policySourceArn), authorizer: self.authorizer)
+            result = try self.simulate(
+                request,
+                principal: try self.account.principal(arn: request.policySourceArn),
+                authorizer: self.authorizer
+            )
         case .createRole:
             let request = try input(Shapes.CreateRoleInput.self)
             try authorize(self.arn("role", request.roleName))
-            let role = try self.account.addRole(name: request.roleName, trustPolicy: request.assumeRolePolicyDocument,
-                                                maxSessionDuration: request.maxSessionDuration ?? 3600)
+            let role = try self.account.addRole(
+                name: request.roleName,
+                trustPolicy: request.assumeRolePolicyDocument,
+                maxSessionDuration: request.maxSessionDuration ?? 3600
+            )
             result = Shapes.RoleResult(role: .init(role))
         case .createPolicy:
             let request = try input(Shapes.CreatePolicyInput.self)
@@ -39,18 +48,28 @@ struct IAMService: Sendable {
             let request = try input(Shapes.CreateAccessKeyInput.self)
             try authorize(self.arn("user", request.userName))
             let key = try self.account.createAccessKey(userName: request.userName)
-            result = Shapes.AccessKeyResult(accessKey: .init(userName: request.userName, accessKeyId: key.accessKeyID, secretAccessKey: key.secretAccessKey))
+            result = Shapes.AccessKeyResult(
+                accessKey: .init(
+                    userName: request.userName,
+                    accessKeyId: key.accessKeyID,
+                    secretAccessKey: key.secretAccessKey
+                )
+            )
         case .getPolicy:
             let request = try input(Shapes.PolicyARNInput.self)
             try authorize(request.policyArn)
-            guard let managed = self.account.read({ $0.managedPolicies[request.policyArn] }) else { throw AWSError.noSuchPolicy(request.policyArn) }
+            guard let managed = self.account.read({ $0.managedPolicies[request.policyArn] }) else {
+                throw AWSError.noSuchPolicy(request.policyArn)
+            }
             result = Shapes.PolicyResult(policy: .init(policyName: managed.name, arn: request.policyArn))
         case .listRoles:
             _ = try input(Shapes.ListRolesInput.self)
             try authorize("*")
-            result = Shapes.RolesResult(roles: self.account.read { $0.roles.values.sorted { $0.name < $1.name }.map(Shapes.Role.init) })
+            result = Shapes.RolesResult(
+                roles: self.account.read { $0.roles.values.sorted { $0.name < $1.name }.map(Shapes.Role.init) }
+            )
         case .getRole, .deleteRole, .listAttachedRolePolicies, .updateAssumeRolePolicy, .putRolePolicy, .getRolePolicy,
-             .deleteRolePolicy, .attachRolePolicy, .detachRolePolicy:
+            .deleteRolePolicy, .attachRolePolicy, .detachRolePolicy:
             result = try self.handleRole(action, form, authorize: authorize)
         }
         return try QueryXMLEncoder.encode(result)
@@ -58,10 +77,19 @@ struct IAMService: Sendable {
 
     /// The operations on one existing role: the request read, authorized on the role's ARN, then carried out
     /// under the account's lock.
-    private func handleRole(_ action: IAMOperation, _ form: QueryForm, authorize: (String) throws(AWSError) -> Void) throws(AWSError) -> any Encodable {
+    private func handleRole(
+        _ action: IAMOperation,
+        _ form: QueryForm,
+        authorize: (String) throws(AWSError) -> Void
+    ) throws(AWSError) -> any Encodable {
         typealias Shapes = IAMShapes
-        func input<Input: Decodable>(_ type: Input.Type) throws(AWSError) -> Input { try form.decode(type, style: .validationError) }
-        var roleName = "", policyName = "", policyArn = "", document = ""
+        func input<Input: Decodable>(_ type: Input.Type) throws(AWSError) -> Input {
+            try form.decode(type, style: .validationError)
+        }
+        var roleName = ""
+        var policyName = ""
+        var policyArn = ""
+        var document = ""
         switch action {
         case .getRole, .deleteRole: roleName = try input(Shapes.RoleNameInput.self).roleName
         case .listAttachedRolePolicies: roleName = try input(Shapes.ListAttachedRolePoliciesInput.self).roleName
@@ -96,14 +124,24 @@ struct IAMService: Sendable {
             case .putRolePolicy:
                 data.roles[roleName]?.inlinePolicies[policyName] = document
             case .getRolePolicy:
-                guard let document = role.inlinePolicies[policyName] else { throw AWSError.noSuchRolePolicy(policyName) }
-                return Shapes.RolePolicyResult(roleName: roleName, policyName: policyName, policyDocument: SigV4URLEncoding.encode(document))
+                guard let document = role.inlinePolicies[policyName] else {
+                    throw AWSError.noSuchRolePolicy(policyName)
+                }
+                return Shapes.RolePolicyResult(
+                    roleName: roleName,
+                    policyName: policyName,
+                    policyDocument: SigV4URLEncoding.encode(document)
+                )
             case .deleteRolePolicy:
-                guard data.roles[roleName]?.inlinePolicies.removeValue(forKey: policyName) != nil else { throw AWSError.noSuchRolePolicy(policyName) }
+                guard data.roles[roleName]?.inlinePolicies.removeValue(forKey: policyName) != nil else {
+                    throw AWSError.noSuchRolePolicy(policyName)
+                }
             case .listAttachedRolePolicies:
-                return Shapes.AttachedPoliciesResult(attachedPolicies: role.attachedPolicies.map { arn in
-                    Shapes.AttachedPolicy(policyName: data.managedPolicies[arn]?.name, policyArn: arn)
-                })
+                return Shapes.AttachedPoliciesResult(
+                    attachedPolicies: role.attachedPolicies.map { arn in
+                        Shapes.AttachedPolicy(policyName: data.managedPolicies[arn]?.name, policyArn: arn)
+                    }
+                )
             default:  // AttachRolePolicy, DetachRolePolicy
                 guard data.managedPolicies[policyArn] != nil else { throw AWSError.noSuchPolicy(policyArn) }
                 data.roles[roleName]?.attachedPolicies.removeAll { $0 == policyArn }
@@ -113,12 +151,18 @@ struct IAMService: Sendable {
         }
     }
 
-    private func arn(_ kind: String, _ name: String) -> String { "arn:aws:iam::\(self.account.accountID):\(kind)/\(name)" }
+    private func arn(_ kind: String, _ name: String) -> String {
+        "arn:aws:iam::\(self.account.accountID):\(kind)/\(name)"
+    }
 }
 
 /// IAM returns policy documents URL-encoded inside its XML.
 enum SigV4URLEncoding {
     static func encode(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")) ?? text
+        text.addingPercentEncoding(
+            withAllowedCharacters: CharacterSet(
+                charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~"
+            )
+        ) ?? text
     }
 }

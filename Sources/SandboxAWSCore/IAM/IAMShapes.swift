@@ -3,16 +3,41 @@ import Foundation
 /// IAM's requests and results, as its API model names their members. Inputs list every member AWS accepts; what
 /// the sandbox does not model (paths, tags, permissions boundaries) is accepted and not kept.
 enum IAMShapes {
-    struct Tag: Decodable { var key: String; var value: String }
+    struct Tag: Decodable {
+        var key: String
+        var value: String
+    }
 
     struct RoleNameInput: Decodable { var roleName: String }
-    struct RolePolicyInput: Decodable { var roleName: String; var policyName: String }
-    struct AttachedPolicyInput: Decodable { var roleName: String; var policyArn: String }
-    struct PutRolePolicyInput: Decodable { var roleName: String; var policyName: String; var policyDocument: String }
-    struct UpdateAssumeRolePolicyInput: Decodable { var roleName: String; var policyDocument: String }
+    struct RolePolicyInput: Decodable {
+        var roleName: String
+        var policyName: String
+    }
+    struct AttachedPolicyInput: Decodable {
+        var roleName: String
+        var policyArn: String
+    }
+    struct PutRolePolicyInput: Decodable {
+        var roleName: String
+        var policyName: String
+        var policyDocument: String
+    }
+    struct UpdateAssumeRolePolicyInput: Decodable {
+        var roleName: String
+        var policyDocument: String
+    }
     struct PolicyARNInput: Decodable { var policyArn: String }
-    struct ListAttachedRolePoliciesInput: Decodable { var roleName: String; var pathPrefix: String?; var marker: String?; var maxItems: Int? }
-    struct ListRolesInput: Decodable { var pathPrefix: String?; var marker: String?; var maxItems: Int? }
+    struct ListAttachedRolePoliciesInput: Decodable {
+        var roleName: String
+        var pathPrefix: String?
+        var marker: String?
+        var maxItems: Int?
+    }
+    struct ListRolesInput: Decodable {
+        var pathPrefix: String?
+        var marker: String?
+        var maxItems: Int?
+    }
     struct CreateAccessKeyInput: Decodable { var userName: String }
 
     struct CreateRoleInput: Decodable {
@@ -41,7 +66,11 @@ enum IAMShapes {
     }
 
     struct SimulatePrincipalPolicyInput: Decodable {
-        struct ContextEntry: Decodable { var contextKeyName: String; var contextKeyValues: [String]; var contextKeyType: String? }
+        struct ContextEntry: Decodable {
+            var contextKeyName: String
+            var contextKeyValues: [String]
+            var contextKeyType: String?
+        }
 
         var policySourceArn: String
         var actionNames: [String]
@@ -75,24 +104,54 @@ enum IAMShapes {
     }
 
     struct RoleResult: Encodable { var role: Role }
-    struct RolesResult: Encodable { var roles: [Role]; var isTruncated = false }
+    struct RolesResult: Encodable {
+        var roles: [Role]
+        var isTruncated = false
+    }
 
-    struct Policy: Encodable { var policyName: String; var arn: String; var defaultVersionId = "v1" }
+    struct Policy: Encodable {
+        var policyName: String
+        var arn: String
+        var defaultVersionId = "v1"
+    }
     struct PolicyResult: Encodable { var policy: Policy }
 
-    struct User: Encodable { var userName: String; var userId: String; var arn: String; var path = "/" }
+    struct User: Encodable {
+        var userName: String
+        var userId: String
+        var arn: String
+        var path = "/"
+    }
     struct UserResult: Encodable { var user: User }
 
-    struct AccessKey: Encodable { var userName: String; var accessKeyId: String; var status = "Active"; var secretAccessKey: String }
+    struct AccessKey: Encodable {
+        var userName: String
+        var accessKeyId: String
+        var status = "Active"
+        var secretAccessKey: String
+    }
     struct AccessKeyResult: Encodable { var accessKey: AccessKey }
 
-    struct RolePolicyResult: Encodable { var roleName: String; var policyName: String; var policyDocument: String }
+    struct RolePolicyResult: Encodable {
+        var roleName: String
+        var policyName: String
+        var policyDocument: String
+    }
 
-    struct AttachedPolicy: Encodable { var policyName: String?; var policyArn: String }
-    struct AttachedPoliciesResult: Encodable { var attachedPolicies: [AttachedPolicy]; var isTruncated = false }
+    struct AttachedPolicy: Encodable {
+        var policyName: String?
+        var policyArn: String
+    }
+    struct AttachedPoliciesResult: Encodable {
+        var attachedPolicies: [AttachedPolicy]
+        var isTruncated = false
+    }
 
     struct EvaluationResult: Encodable {
-        struct Statement: Encodable { var sourcePolicyId: String; var sourcePolicyType: String }
+        struct Statement: Encodable {
+            var sourcePolicyId: String
+            var sourcePolicyType: String
+        }
 
         var evalActionName: String
         var evalResourceName: String
@@ -101,7 +160,10 @@ enum IAMShapes {
         var missingContextValues: [String] = []
     }
 
-    struct EvaluationResults: Encodable { var evaluationResults: [EvaluationResult]; var isTruncated = false }
+    struct EvaluationResults: Encodable {
+        var evaluationResults: [EvaluationResult]
+        var isTruncated = false
+    }
 
     /// Operations that answer nothing besides their request id.
     struct Empty: Encodable {}

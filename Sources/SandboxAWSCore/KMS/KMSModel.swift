@@ -2,9 +2,17 @@ import Foundation
 
 /// KMS's operations (`X-Amz-Target: TrentService.<Operation>`) that the sandbox serves.
 enum KMSOperation: String, Sendable, CaseIterable {
-    case createKey = "CreateKey", listKeys = "ListKeys", listAliases = "ListAliases", describeKey = "DescribeKey"
-    case getKeyPolicy = "GetKeyPolicy", putKeyPolicy = "PutKeyPolicy", enableKey = "EnableKey", disableKey = "DisableKey"
-    case createAlias = "CreateAlias", encrypt = "Encrypt", decrypt = "Decrypt"
+    case createKey = "CreateKey"
+    case listKeys = "ListKeys"
+    case listAliases = "ListAliases"
+    case describeKey = "DescribeKey"
+    case getKeyPolicy = "GetKeyPolicy"
+    case putKeyPolicy = "PutKeyPolicy"
+    case enableKey = "EnableKey"
+    case disableKey = "DisableKey"
+    case createAlias = "CreateAlias"
+    case encrypt = "Encrypt"
+    case decrypt = "Decrypt"
 
     /// The IAM action it is authorized as.
     var action: String { "kms:\(self.rawValue)" }
@@ -25,9 +33,16 @@ struct KMSInput: Decodable, Sendable {
     var encryptionContext: [String: String]?
 
     enum CodingKeys: String, CodingKey {
-        case keyID = "KeyId", targetKeyID = "TargetKeyId", aliasName = "AliasName", description = "Description", policy = "Policy"
-        case policyName = "PolicyName", bypassPolicyLockoutSafetyCheck = "BypassPolicyLockoutSafetyCheck", plaintext = "Plaintext"
-        case ciphertextBlob = "CiphertextBlob", encryptionContext = "EncryptionContext"
+        case keyID = "KeyId"
+        case targetKeyID = "TargetKeyId"
+        case aliasName = "AliasName"
+        case description = "Description"
+        case policy = "Policy"
+        case policyName = "PolicyName"
+        case bypassPolicyLockoutSafetyCheck = "BypassPolicyLockoutSafetyCheck"
+        case plaintext = "Plaintext"
+        case ciphertextBlob = "CiphertextBlob"
+        case encryptionContext = "EncryptionContext"
     }
 }
 
@@ -49,15 +64,27 @@ struct KMSKeyMetadata: Encodable, Sendable {
     var multiRegion = false
 
     enum CodingKeys: String, CodingKey {
-        case awsAccountID = "AWSAccountId", keyID = "KeyId", arn = "Arn", creationDate = "CreationDate", enabled = "Enabled"
-        case description = "Description", keyUsage = "KeyUsage", keyState = "KeyState", origin = "Origin", keyManager = "KeyManager"
-        case customerMasterKeySpec = "CustomerMasterKeySpec", keySpec = "KeySpec", encryptionAlgorithms = "EncryptionAlgorithms"
+        case awsAccountID = "AWSAccountId"
+        case keyID = "KeyId"
+        case arn = "Arn"
+        case creationDate = "CreationDate"
+        case enabled = "Enabled"
+        case description = "Description"
+        case keyUsage = "KeyUsage"
+        case keyState = "KeyState"
+        case origin = "Origin"
+        case keyManager = "KeyManager"
+        case customerMasterKeySpec = "CustomerMasterKeySpec"
+        case keySpec = "KeySpec"
+        case encryptionAlgorithms = "EncryptionAlgorithms"
         case multiRegion = "MultiRegion"
     }
 
     init(_ key: KMSKey, account: String) {
         (self.awsAccountID, self.keyID, self.arn, self.creationDate) = (account, key.id, key.arn, key.created)
-        (self.enabled, self.description, self.keyState) = (key.enabled, key.description, key.enabled ? "Enabled" : "Disabled")
+        (self.enabled, self.description, self.keyState) = (
+            key.enabled, key.description, key.enabled ? "Enabled" : "Disabled"
+        )
     }
 }
 
@@ -72,13 +99,19 @@ struct KMSKeyList: Encodable, Sendable {
         var keyID: String
         var keyArn: String
 
-        enum CodingKeys: String, CodingKey { case keyID = "KeyId", keyArn = "KeyArn" }
+        enum CodingKeys: String, CodingKey {
+            case keyID = "KeyId"
+            case keyArn = "KeyArn"
+        }
     }
 
     var keys: [Entry]
     var truncated = false
 
-    enum CodingKeys: String, CodingKey { case keys = "Keys", truncated = "Truncated" }
+    enum CodingKeys: String, CodingKey {
+        case keys = "Keys"
+        case truncated = "Truncated"
+    }
 }
 
 struct KMSAliasList: Encodable, Sendable {
@@ -87,20 +120,30 @@ struct KMSAliasList: Encodable, Sendable {
         var aliasArn: String
         var targetKeyID: String
 
-        enum CodingKeys: String, CodingKey { case aliasName = "AliasName", aliasArn = "AliasArn", targetKeyID = "TargetKeyId" }
+        enum CodingKeys: String, CodingKey {
+            case aliasName = "AliasName"
+            case aliasArn = "AliasArn"
+            case targetKeyID = "TargetKeyId"
+        }
     }
 
     var aliases: [Entry]
     var truncated = false
 
-    enum CodingKeys: String, CodingKey { case aliases = "Aliases", truncated = "Truncated" }
+    enum CodingKeys: String, CodingKey {
+        case aliases = "Aliases"
+        case truncated = "Truncated"
+    }
 }
 
 struct KMSKeyPolicy: Encodable, Sendable {
     var policy: String
     var policyName = "default"
 
-    enum CodingKeys: String, CodingKey { case policy = "Policy", policyName = "PolicyName" }
+    enum CodingKeys: String, CodingKey {
+        case policy = "Policy"
+        case policyName = "PolicyName"
+    }
 }
 
 /// Encrypt's and Decrypt's answers: the key, and the blob or the plaintext (base64).
@@ -111,6 +154,9 @@ struct KMSCryptoAnswer: Encodable, Sendable {
     var encryptionAlgorithm = "SYMMETRIC_DEFAULT"
 
     enum CodingKeys: String, CodingKey {
-        case keyID = "KeyId", ciphertextBlob = "CiphertextBlob", plaintext = "Plaintext", encryptionAlgorithm = "EncryptionAlgorithm"
+        case keyID = "KeyId"
+        case ciphertextBlob = "CiphertextBlob"
+        case plaintext = "Plaintext"
+        case encryptionAlgorithm = "EncryptionAlgorithm"
     }
 }

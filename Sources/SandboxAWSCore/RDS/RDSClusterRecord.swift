@@ -27,8 +27,18 @@ public struct DBClusterRecord: Sendable, Equatable {
     public var members: [Member]
     public var created: Date
 
-    public init(identifier: String, engineVersion: String, endpoint: String, readerEndpoint: String, port: Int, masterUsername: String,
-                databaseName: String?, members: [String], region: String, accountID: String) {
+    public init(
+        identifier: String,
+        engineVersion: String,
+        endpoint: String,
+        readerEndpoint: String,
+        port: Int,
+        masterUsername: String,
+        databaseName: String?,
+        members: [String],
+        region: String,
+        accountID: String
+    ) {
         self.identifier = identifier
         self.engineVersion = engineVersion
         self.endpoint = endpoint

@@ -15,7 +15,10 @@ extension AWSError {
     }
 
     static func dbProxyAlreadyExists(_ name: String) -> AWSError {
-        AWSError(.dbProxyAlreadyExistsFault, "Cannot create the DBProxy because a DBProxy with the name \(name) already exists.")
+        AWSError(
+            .dbProxyAlreadyExistsFault,
+            "Cannot create the DBProxy because a DBProxy with the name \(name) already exists."
+        )
     }
 
     static func dbProxyEndpointNotFound(_ name: String) -> AWSError {
@@ -23,7 +26,10 @@ extension AWSError {
     }
 
     static func dbProxyEndpointAlreadyExists(_ name: String) -> AWSError {
-        AWSError(.dbProxyEndpointAlreadyExistsFault, "A DBProxyEndpoint with the name \(name) already exists; endpoint names are unique in the account and region.")
+        AWSError(
+            .dbProxyEndpointAlreadyExistsFault,
+            "A DBProxyEndpoint with the name \(name) already exists; endpoint names are unique in the account and region."
+        )
     }
 
     static func dbProxyTargetAlreadyRegistered(_ why: String) -> AWSError {

@@ -5,9 +5,15 @@ enum RDSInputs {
     enum FilterMember: QueryMemberName { static let name = "Filter" }
     enum ValueMember: QueryMemberName { static let name = "Value" }
 
-    struct Tag: Decodable { var key: String?; var value: String? }
+    struct Tag: Decodable {
+        var key: String?
+        var value: String?
+    }
     typealias Tags = NamedMemberList<Tag, TagMember>
-    struct Filter: Decodable { var name: String; var values: NamedMemberList<String, ValueMember> }
+    struct Filter: Decodable {
+        var name: String
+        var values: NamedMemberList<String, ValueMember>
+    }
     typealias Filters = NamedMemberList<Filter, FilterMember>
 
     struct UserAuthConfig: Decodable {
@@ -49,7 +55,12 @@ enum RDSInputs {
 
     struct DBProxyName: Decodable { var dbProxyName: String }
 
-    struct DescribeDBProxies: Decodable { var dbProxyName: String?; var filters: Filters; var marker: String?; var maxRecords: Int? }
+    struct DescribeDBProxies: Decodable {
+        var dbProxyName: String?
+        var filters: Filters
+        var marker: String?
+        var maxRecords: Int?
+    }
 
     struct TargetGroupRequest: Decodable {
         var dbProxyName: String
@@ -81,7 +92,12 @@ enum RDSInputs {
         var dbClusterIdentifiers: [String]
     }
 
-    struct DescribeDBInstances: Decodable { var dbInstanceIdentifier: String?; var filters: Filters; var maxRecords: Int?; var marker: String? }
+    struct DescribeDBInstances: Decodable {
+        var dbInstanceIdentifier: String?
+        var filters: Filters
+        var maxRecords: Int?
+        var marker: String?
+    }
 
     struct DescribeDBClusters: Decodable {
         var dbClusterIdentifier: String?
@@ -91,7 +107,10 @@ enum RDSInputs {
         var includeShared: Bool?
     }
 
-    struct FailoverDBCluster: Decodable { var dbClusterIdentifier: String; var targetDBInstanceIdentifier: String? }
+    struct FailoverDBCluster: Decodable {
+        var dbClusterIdentifier: String
+        var targetDBInstanceIdentifier: String?
+    }
 
     struct DeleteDBCluster: Decodable {
         var dbClusterIdentifier: String

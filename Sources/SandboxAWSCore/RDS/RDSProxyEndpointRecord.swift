@@ -2,7 +2,8 @@ import Foundation
 
 /// CreateDBProxyEndpoint's `TargetRole`: READ_WRITE endpoints reach the writer, READ_ONLY ones a cluster's readers.
 public enum DBProxyEndpointTargetRole: String, Sendable, Codable, CaseIterable {
-    case readWrite = "READ_WRITE", readOnly = "READ_ONLY"
+    case readWrite = "READ_WRITE"
+    case readOnly = "READ_ONLY"
 }
 
 /// DescribeDBProxyEndpoints' `Status`.

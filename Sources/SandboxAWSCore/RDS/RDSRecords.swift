@@ -19,9 +19,20 @@ public struct DBInstanceRecord: Sendable, Equatable {
     public var iamAuthenticationEnabled: Bool
     public var created: Date
 
-    public init(identifier: String, engine: String = "mysql", engineVersion: String, instanceClass: String = "db.t3.micro", address: String,
-                port: Int, masterUsername: String, dbName: String? = nil, region: String, accountID: String,
-                vpcSecurityGroupIDs: [String] = [], iamAuthenticationEnabled: Bool = false) {
+    public init(
+        identifier: String,
+        engine: String = "mysql",
+        engineVersion: String,
+        instanceClass: String = "db.t3.micro",
+        address: String,
+        port: Int,
+        masterUsername: String,
+        dbName: String? = nil,
+        region: String,
+        accountID: String,
+        vpcSecurityGroupIDs: [String] = [],
+        iamAuthenticationEnabled: Bool = false
+    ) {
         self.identifier = identifier
         self.engine = engine
         self.engineVersion = engineVersion

@@ -32,15 +32,27 @@ enum RDSResults {
         var targetConnectionNetworkType = "IPV4"
 
         init(_ proxy: DBProxyRecord) {
-            (self.dbProxyName, self.dbProxyArn, self.status, self.engineFamily) = (proxy.name, proxy.arn, proxy.status.rawValue, proxy.engineFamily)
-            (self.vpcId, self.vpcSecurityGroupIds, self.vpcSubnetIds) = (proxy.vpcID, proxy.securityGroupIDs, proxy.subnetIDs)
+            (self.dbProxyName, self.dbProxyArn, self.status, self.engineFamily) = (
+                proxy.name, proxy.arn, proxy.status.rawValue, proxy.engineFamily
+            )
+            (self.vpcId, self.vpcSecurityGroupIds, self.vpcSubnetIds) = (
+                proxy.vpcID, proxy.securityGroupIDs, proxy.subnetIDs
+            )
             self.defaultAuthScheme = proxy.defaultAuthScheme
             self.auth = proxy.auth.map { entry in
-                UserAuthConfigInfo(description: entry.description, userName: entry.userName, authScheme: entry.authScheme, secretArn: entry.secretARN,
-                                   iamAuth: entry.iamAuth, clientPasswordAuthType: entry.clientPasswordAuthType)
+                UserAuthConfigInfo(
+                    description: entry.description,
+                    userName: entry.userName,
+                    authScheme: entry.authScheme,
+                    secretArn: entry.secretARN,
+                    iamAuth: entry.iamAuth,
+                    clientPasswordAuthType: entry.clientPasswordAuthType
+                )
             }
             (self.roleArn, self.endpoint, self.requireTLS) = (proxy.roleARN, proxy.endpoint, proxy.requireTLS)
-            (self.idleClientTimeout, self.debugLogging, self.createdDate, self.updatedDate) = (proxy.idleClientTimeout, proxy.debugLogging, proxy.created, proxy.updated)
+            (self.idleClientTimeout, self.debugLogging, self.createdDate, self.updatedDate) = (
+                proxy.idleClientTimeout, proxy.debugLogging, proxy.created, proxy.updated
+            )
         }
     }
 
@@ -70,19 +82,34 @@ enum RDSResults {
         var clusterCreateTime: Date
 
         enum CodingKeys: String, CodingKey {
-            case dbClusterIdentifier, dbClusterArn, status, engine, engineVersion, engineMode, endpoint, readerEndpoint, port, masterUsername
+            case dbClusterIdentifier, dbClusterArn, status, engine, engineVersion, engineMode, endpoint, readerEndpoint,
+                port, masterUsername
             case databaseName, dbClusterMembers, iamDatabaseAuthenticationEnabled, clusterCreateTime
-            case dbClusterResourceId = "DbClusterResourceId", multiAZ = "MultiAZ"
+            case dbClusterResourceId = "DbClusterResourceId"
+            case multiAZ = "MultiAZ"
         }
 
         init(_ cluster: DBClusterRecord) {
-            (self.dbClusterIdentifier, self.dbClusterArn, self.dbClusterResourceId) = (cluster.identifier, cluster.arn, cluster.resourceID)
-            (self.status, self.engine, self.engineVersion) = (cluster.status.rawValue, cluster.engine, cluster.engineVersion)
+            (self.dbClusterIdentifier, self.dbClusterArn, self.dbClusterResourceId) = (
+                cluster.identifier, cluster.arn, cluster.resourceID
+            )
+            (self.status, self.engine, self.engineVersion) = (
+                cluster.status.rawValue, cluster.engine, cluster.engineVersion
+            )
             (self.endpoint, self.readerEndpoint, self.port) = (cluster.endpoint, cluster.readerEndpoint, cluster.port)
-            (self.masterUsername, self.databaseName, self.multiAZ) = (cluster.masterUsername, cluster.databaseName, cluster.members.count > 1)
-            self.dbClusterMembers = XMLList("DBClusterMember", cluster.members.map { member in
-                DBClusterMember(dbInstanceIdentifier: member.instanceIdentifier, isClusterWriter: member.isWriter, promotionTier: member.promotionTier)
-            })
+            (self.masterUsername, self.databaseName, self.multiAZ) = (
+                cluster.masterUsername, cluster.databaseName, cluster.members.count > 1
+            )
+            self.dbClusterMembers = XMLList(
+                "DBClusterMember",
+                cluster.members.map { member in
+                    DBClusterMember(
+                        dbInstanceIdentifier: member.instanceIdentifier,
+                        isClusterWriter: member.isWriter,
+                        promotionTier: member.promotionTier
+                    )
+                }
+            )
             self.clusterCreateTime = cluster.created
         }
     }
@@ -108,14 +135,22 @@ enum RDSResults {
         init(_ proxy: DBProxyRecord) {
             let group = proxy.targetGroup
             (self.dbProxyName, self.targetGroupName, self.targetGroupArn) = (proxy.name, group.name, group.arn)
-            self.connectionPoolConfig = .init(maxConnectionsPercent: group.maxConnectionsPercent, maxIdleConnectionsPercent: group.maxIdleConnectionsPercent,
-                                              connectionBorrowTimeout: group.connectionBorrowTimeout, sessionPinningFilters: group.sessionPinningFilters,
-                                              initQuery: group.initQuery)
+            self.connectionPoolConfig = .init(
+                maxConnectionsPercent: group.maxConnectionsPercent,
+                maxIdleConnectionsPercent: group.maxIdleConnectionsPercent,
+                connectionBorrowTimeout: group.connectionBorrowTimeout,
+                sessionPinningFilters: group.sessionPinningFilters,
+                initQuery: group.initQuery
+            )
             (self.createdDate, self.updatedDate) = (group.created, group.updated)
         }
     }
 
-    struct TargetHealth: Encodable { var state: String; var reason: String?; var description: String? }
+    struct TargetHealth: Encodable {
+        var state: String
+        var reason: String?
+        var description: String?
+    }
 
     struct DBProxyTarget: Encodable {
         var targetArn: String?
@@ -133,15 +168,32 @@ enum RDSResults {
         static func rows(of proxy: DBProxyRecord, only: [String]? = nil, data: AccountState.Data) -> [DBProxyTarget] {
             let cluster = proxy.trackedCluster.flatMap { data.dbClusters[$0] }
             let tracked = cluster.map { cluster in
-                DBProxyTarget(targetArn: cluster.arn, endpoint: cluster.endpoint, trackedClusterId: cluster.identifier, rdsResourceId: cluster.identifier,
-                              port: cluster.port, type: "TRACKED_CLUSTER")
+                DBProxyTarget(
+                    targetArn: cluster.arn,
+                    endpoint: cluster.endpoint,
+                    trackedClusterId: cluster.identifier,
+                    rdsResourceId: cluster.identifier,
+                    port: cluster.port,
+                    type: "TRACKED_CLUSTER"
+                )
             }
             let rows = proxy.targets.filter { only?.contains($0.instanceIdentifier) ?? true }.map { target in
                 let instance = data.dbInstances[target.instanceIdentifier]
-                return DBProxyTarget(targetArn: instance?.arn, endpoint: instance?.address, trackedClusterId: cluster?.identifier,
-                                     rdsResourceId: target.instanceIdentifier, port: instance?.port, type: "RDS_INSTANCE",
-                                     role: cluster.map { $0.writer == target.instanceIdentifier ? "READ_WRITE" : "READ_ONLY" } ?? "READ_WRITE",
-                                     targetHealth: .init(state: target.state.rawValue, reason: target.reason?.rawValue, description: target.healthDescription))
+                return DBProxyTarget(
+                    targetArn: instance?.arn,
+                    endpoint: instance?.address,
+                    trackedClusterId: cluster?.identifier,
+                    rdsResourceId: target.instanceIdentifier,
+                    port: instance?.port,
+                    type: "RDS_INSTANCE",
+                    role: cluster.map { $0.writer == target.instanceIdentifier ? "READ_WRITE" : "READ_ONLY" }
+                        ?? "READ_WRITE",
+                    targetHealth: .init(
+                        state: target.state.rawValue,
+                        reason: target.reason?.rawValue,
+                        description: target.healthDescription
+                    )
+                )
             }
             return (tracked.map { [$0] } ?? []) + rows
         }
@@ -162,9 +214,15 @@ enum RDSResults {
         var endpointNetworkType = "IPV4"
 
         init(_ endpoint: DBProxyEndpointRecord) {
-            (self.dbProxyEndpointName, self.dbProxyEndpointArn, self.dbProxyName) = (endpoint.name, endpoint.arn, endpoint.proxyName)
-            (self.status, self.vpcId, self.vpcSecurityGroupIds) = (endpoint.status.rawValue, endpoint.vpcID, endpoint.securityGroupIDs)
-            (self.vpcSubnetIds, self.endpoint, self.createdDate) = (endpoint.subnetIDs, endpoint.endpoint, endpoint.created)
+            (self.dbProxyEndpointName, self.dbProxyEndpointArn, self.dbProxyName) = (
+                endpoint.name, endpoint.arn, endpoint.proxyName
+            )
+            (self.status, self.vpcId, self.vpcSecurityGroupIds) = (
+                endpoint.status.rawValue, endpoint.vpcID, endpoint.securityGroupIDs
+            )
+            (self.vpcSubnetIds, self.endpoint, self.createdDate) = (
+                endpoint.subnetIDs, endpoint.endpoint, endpoint.created
+            )
             (self.targetRole, self.isDefault) = (endpoint.targetRole.rawValue, false)
         }
 
@@ -173,15 +231,28 @@ enum RDSResults {
             self.dbProxyEndpointName = "default"
             self.dbProxyEndpointArn = proxy.arn.replacingOccurrences(of: ":db-proxy:", with: ":db-proxy-endpoint:")
             (self.dbProxyName, self.status, self.vpcId) = (proxy.name, proxy.status.rawValue, proxy.vpcID)
-            (self.vpcSecurityGroupIds, self.vpcSubnetIds, self.endpoint, self.createdDate) = (proxy.securityGroupIDs, proxy.subnetIDs, proxy.endpoint, proxy.created)
+            (self.vpcSecurityGroupIds, self.vpcSubnetIds, self.endpoint, self.createdDate) = (
+                proxy.securityGroupIDs, proxy.subnetIDs, proxy.endpoint, proxy.created
+            )
             (self.targetRole, self.isDefault) = (DBProxyEndpointTargetRole.readWrite.rawValue, true)
         }
     }
 
     struct DBInstance: Encodable {
-        struct Endpoint: Encodable { var address: String; var port: Int; var hostedZoneId = "Z2R2ITUGPM61AM" }
-        struct VpcSecurityGroupMembership: Encodable { var vpcSecurityGroupId: String; var status = "active" }
-        struct DBSubnetGroup: Encodable { var dbSubnetGroupName = "default"; var vpcId: String; var subnetGroupStatus = "Complete" }
+        struct Endpoint: Encodable {
+            var address: String
+            var port: Int
+            var hostedZoneId = "Z2R2ITUGPM61AM"
+        }
+        struct VpcSecurityGroupMembership: Encodable {
+            var vpcSecurityGroupId: String
+            var status = "active"
+        }
+        struct DBSubnetGroup: Encodable {
+            var dbSubnetGroupName = "default"
+            var vpcId: String
+            var subnetGroupStatus = "Complete"
+        }
 
         var dbInstanceIdentifier: String
         var dbInstanceClass: String
@@ -210,21 +281,36 @@ enum RDSResults {
         var deletionProtection = false
 
         enum CodingKeys: String, CodingKey {
-            case dbInstanceIdentifier, dbInstanceClass, engine, dbInstanceStatus, masterUsername, endpoint, allocatedStorage, instanceCreateTime
-            case backupRetentionPeriod, vpcSecurityGroups, availabilityZone, dbSubnetGroup, engineVersion, autoMinorVersionUpgrade
-            case publiclyAccessible, storageType, storageEncrypted, dbInstanceArn, iamDatabaseAuthenticationEnabled, deletionProtection
-            case dbName = "DBName", multiAZ = "MultiAZ", dbInstancePort = "DbInstancePort", dbiResourceId = "DbiResourceId"
+            case dbInstanceIdentifier, dbInstanceClass, engine, dbInstanceStatus, masterUsername, endpoint,
+                allocatedStorage, instanceCreateTime
+            case backupRetentionPeriod, vpcSecurityGroups, availabilityZone, dbSubnetGroup, engineVersion,
+                autoMinorVersionUpgrade
+            case publiclyAccessible, storageType, storageEncrypted, dbInstanceArn, iamDatabaseAuthenticationEnabled,
+                deletionProtection
+            case dbName = "DBName"
+            case multiAZ = "MultiAZ"
+            case dbInstancePort = "DbInstancePort"
+            case dbiResourceId = "DbiResourceId"
             case caCertificateIdentifier = "CACertificateIdentifier"
         }
 
         init(_ instance: DBInstanceRecord, vpcID: String) {
-            (self.dbInstanceIdentifier, self.dbInstanceClass, self.engine) = (instance.identifier, instance.instanceClass, instance.engine)
+            (self.dbInstanceIdentifier, self.dbInstanceClass, self.engine) = (
+                instance.identifier, instance.instanceClass, instance.engine
+            )
             (self.masterUsername, self.dbName) = (instance.masterUsername, instance.dbName)
             self.endpoint = Endpoint(address: instance.address, port: instance.port)
             self.instanceCreateTime = instance.created
-            self.vpcSecurityGroups = XMLList("VpcSecurityGroupMembership", instance.vpcSecurityGroupIDs.map { VpcSecurityGroupMembership(vpcSecurityGroupId: $0) })
-            (self.availabilityZone, self.dbSubnetGroup, self.engineVersion) = (instance.availabilityZone, DBSubnetGroup(vpcId: vpcID), instance.engineVersion)
-            (self.dbiResourceId, self.dbInstanceArn, self.iamDatabaseAuthenticationEnabled) = (instance.resourceID, instance.arn, instance.iamAuthenticationEnabled)
+            self.vpcSecurityGroups = XMLList(
+                "VpcSecurityGroupMembership",
+                instance.vpcSecurityGroupIDs.map { VpcSecurityGroupMembership(vpcSecurityGroupId: $0) }
+            )
+            (self.availabilityZone, self.dbSubnetGroup, self.engineVersion) = (
+                instance.availabilityZone, DBSubnetGroup(vpcId: vpcID), instance.engineVersion
+            )
+            (self.dbiResourceId, self.dbInstanceArn, self.iamDatabaseAuthenticationEnabled) = (
+                instance.resourceID, instance.arn, instance.iamAuthenticationEnabled
+            )
         }
     }
 

@@ -11,11 +11,20 @@ struct RDSService: Sendable {
         try QueryXMLEncoder.encode(try self.result(action, form, caller: caller, now: now))
     }
 
-    private func result(_ action: RDSOperation, _ form: QueryForm, caller: Caller, now: Date) throws(AWSError) -> any Encodable {
-        func input<Input: Decodable>(_ type: Input.Type) throws(AWSError) -> Input { try form.decode(type, style: .invalidParameterValue) }
+    private func result(
+        _ action: RDSOperation,
+        _ form: QueryForm,
+        caller: Caller,
+        now: Date
+    ) throws(AWSError) -> any Encodable {
+        func input<Input: Decodable>(_ type: Input.Type) throws(AWSError) -> Input {
+            try form.decode(type, style: .invalidParameterValue)
+        }
         switch action {
-        case .createDBProxy: return try self.createProxy(try input(RDSInputs.CreateDBProxy.self), caller: caller, now: now)
-        case .describeDBInstances: return try self.describeInstances(try input(RDSInputs.DescribeDBInstances.self), caller: caller)
+        case .createDBProxy:
+            return try self.createProxy(try input(RDSInputs.CreateDBProxy.self), caller: caller, now: now)
+        case .describeDBInstances:
+            return try self.describeInstances(try input(RDSInputs.DescribeDBInstances.self), caller: caller)
         case .describeDBClusters:
             let request = try input(RDSInputs.DescribeDBClusters.self)
             let clusters: [DBClusterRecord]
@@ -27,11 +36,18 @@ struct RDSService: Sendable {
                 try self.authorize(caller, action, resource: "*")
                 clusters = self.account.read { $0.dbClusters.values.sorted { $0.identifier < $1.identifier } }
             }
-            return RDSResults.DBClustersResult(dbClusters: XMLList("DBCluster", clusters.map(RDSResults.DBCluster.init)))
+            return RDSResults.DBClustersResult(
+                dbClusters: XMLList("DBCluster", clusters.map(RDSResults.DBCluster.init))
+            )
         case .failoverDBCluster:
             let request = try input(RDSInputs.FailoverDBCluster.self)
             let id = request.dbClusterIdentifier
-            try self.authorize(caller, action, resource: self.account.dbCluster(id)?.arn ?? "arn:aws:rds:\(self.account.region):\(self.account.accountID):cluster:\(id)")
+            try self.authorize(
+                caller,
+                action,
+                resource: self.account.dbCluster(id)?.arn
+                    ?? "arn:aws:rds:\(self.account.region):\(self.account.accountID):cluster:\(id)"
+            )
             let (cluster, _) = try self.account.beginClusterFailover(id, target: request.targetDBInstanceIdentifier)
             return RDSResults.DBClusterResult(dbCluster: .init(cluster))
         case .deleteDBCluster:
@@ -39,20 +55,26 @@ struct RDSService: Sendable {
             guard let cluster = self.account.dbCluster(id) else { throw AWSError.dbClusterNotFound(id) }
             try self.authorize(caller, action, resource: cluster.arn)
             // The sandbox's clusters always hold their instances, and there is no DeleteDBInstance to remove them.
-            throw AWSError(.invalidDBClusterStateFault, "Cluster cannot be deleted, it still contains DB instances in non-deleting state: \(cluster.members.map(\.instanceIdentifier).joined(separator: ", ")).")
+            throw AWSError(
+                .invalidDBClusterStateFault,
+                "Cluster cannot be deleted, it still contains DB instances in non-deleting state: \(cluster.members.map(\.instanceIdentifier).joined(separator: ", "))."
+            )
         case .createDBProxyEndpoint, .describeDBProxyEndpoints, .modifyDBProxyEndpoint, .deleteDBProxyEndpoint:
             return try self.handleEndpoint(action, form, caller: caller, now: now)
         case .describeDBProxies:
             let request = try input(RDSInputs.DescribeDBProxies.self)
             try self.authorize(caller, action, resource: "*")
-            let proxies = try request.dbProxyName.map { name throws(AWSError) in [try self.proxy(name)] }
+            let proxies =
+                try request.dbProxyName.map { name throws(AWSError) in [try self.proxy(name)] }
                 ?? self.account.read { $0.proxies.values.sorted { $0.created < $1.created } }
             return RDSResults.DBProxiesResult(dbProxies: proxies.map(RDSResults.DBProxy.init))
         case .modifyDBProxy:
             let request = try input(RDSInputs.ModifyDBProxy.self)
             let name = request.dbProxyName
             try self.authorize(caller, action, resource: try self.proxy(name).arn)
-            if let role = request.roleArn { try self.authorizer.authorize(caller, action: "iam:PassRole", resource: role, json: false) }
+            if let role = request.roleArn {
+                try self.authorizer.authorize(caller, action: "iam:PassRole", resource: role, json: false)
+            }
             return try self.account.withState { (data: inout AccountState.Data) throws(AWSError) -> any Encodable in
                 guard var proxy = data.proxies[name] else { throw .dbProxyNotFound(name) }
                 try RDSProxyInput.modify(&proxy, request, now: now)
@@ -74,9 +96,18 @@ struct RDSService: Sendable {
             }
         case .describeDBProxyTargetGroups, .describeDBProxyTargets:
             let request = try input(RDSInputs.TargetGroupRequest.self)
-            let proxy = try self.targetGroupProxy(request.dbProxyName, group: request.targetGroupName, action, caller: caller)
-            if action == .describeDBProxyTargetGroups { return RDSResults.TargetGroupsResult(targetGroups: [.init(proxy)]) }
-            return self.account.read { RDSResults.TargetsResult(targets: RDSResults.DBProxyTarget.rows(of: proxy, data: $0)) }
+            let proxy = try self.targetGroupProxy(
+                request.dbProxyName,
+                group: request.targetGroupName,
+                action,
+                caller: caller
+            )
+            if action == .describeDBProxyTargetGroups {
+                return RDSResults.TargetGroupsResult(targetGroups: [.init(proxy)])
+            }
+            return self.account.read {
+                RDSResults.TargetsResult(targets: RDSResults.DBProxyTarget.rows(of: proxy, data: $0))
+            }
         case .modifyDBProxyTargetGroup:
             let request = try input(RDSInputs.ModifyDBProxyTargetGroup.self)
             let name = request.dbProxyName
@@ -102,22 +133,36 @@ struct RDSService: Sendable {
                 }
                 let added = try Self.register(instances: instances, clusters: clusters, to: &proxy, data: data)
                 data.proxies[name] = proxy
-                return RDSResults.RegisteredTargetsResult(dbProxyTargets: RDSResults.DBProxyTarget.rows(of: proxy, only: added, data: data))
+                return RDSResults.RegisteredTargetsResult(
+                    dbProxyTargets: RDSResults.DBProxyTarget.rows(of: proxy, only: added, data: data)
+                )
             }
         }
     }
 
     /// The proxy `name`, authorized for `action`, whose target group is `group` (the only one, `default`).
-    private func targetGroupProxy(_ name: String, group: String?, _ action: RDSOperation, caller: Caller) throws(AWSError) -> DBProxyRecord {
+    private func targetGroupProxy(
+        _ name: String,
+        group: String?,
+        _ action: RDSOperation,
+        caller: Caller
+    ) throws(AWSError) -> DBProxyRecord {
         let proxy = try self.proxy(name)
         try self.authorize(caller, action, resource: proxy.arn)
         if let group, group != proxy.targetGroup.name {
-            throw AWSError(.dbProxyTargetGroupNotFoundFault, "DBProxy \(name) has no target group \(group); its target group is named default.")
+            throw AWSError(
+                .dbProxyTargetGroupNotFoundFault,
+                "DBProxy \(name) has no target group \(group); its target group is named default."
+            )
         }
         return proxy
     }
 
-    private func createProxy(_ request: RDSInputs.CreateDBProxy, caller: Caller, now: Date) throws(AWSError) -> RDSResults.DBProxyResult {
+    private func createProxy(
+        _ request: RDSInputs.CreateDBProxy,
+        caller: Caller,
+        now: Date
+    ) throws(AWSError) -> RDSResults.DBProxyResult {
         let resourceID = "prx-" + IDs.hex(17)
         let arn = "arn:aws:rds:\(self.account.region):\(self.account.accountID):db-proxy:\(resourceID)"
         try self.authorize(caller, .createDBProxy, resource: arn)
@@ -126,14 +171,20 @@ struct RDSService: Sendable {
         try self.account.withState { (data: inout AccountState.Data) throws(AWSError) in
             guard data.proxies[proxy.name] == nil else { throw .dbProxyAlreadyExists(proxy.name) }
             guard data.proxies.count < 20 else {
-                throw AWSError(.dbProxyQuotaExceededFault, "Your quota of DB proxies (20) is reached; delete one first.")
+                throw AWSError(
+                    .dbProxyQuotaExceededFault,
+                    "Your quota of DB proxies (20) is reached; delete one first."
+                )
             }
             data.proxies[proxy.name] = proxy
         }
         return RDSResults.DBProxyResult(dbProxy: .init(proxy))
     }
 
-    private func describeInstances(_ request: RDSInputs.DescribeDBInstances, caller: Caller) throws(AWSError) -> RDSResults.DBInstancesResult {
+    private func describeInstances(
+        _ request: RDSInputs.DescribeDBInstances,
+        caller: Caller
+    ) throws(AWSError) -> RDSResults.DBInstancesResult {
         let instances: [DBInstanceRecord]
         if let id = request.dbInstanceIdentifier {
             guard let found = self.account.read({ $0.dbInstances[id] }) else { throw AWSError.dbInstanceNotFound(id) }
@@ -144,7 +195,9 @@ struct RDSService: Sendable {
             instances = self.account.read { $0.dbInstances.values.sorted { $0.identifier < $1.identifier } }
         }
         let vpcID = self.account.defaultVpcID
-        return RDSResults.DBInstancesResult(dbInstances: XMLList("DBInstance", instances.map { RDSResults.DBInstance($0, vpcID: vpcID) }))
+        return RDSResults.DBInstancesResult(
+            dbInstances: XMLList("DBInstance", instances.map { RDSResults.DBInstance($0, vpcID: vpcID) })
+        )
     }
 
     func proxy(_ name: String) throws(AWSError) -> DBProxyRecord {

@@ -23,15 +23,20 @@ package enum AWSJSON {
     }
 
     private static func describe(_ error: DecodingError) -> String {
-        let (context, expected): (DecodingError.Context, String?) = switch error {
-        case let .typeMismatch(type, context): (context, "\(type)")
-        case let .valueNotFound(type, context): (context, "\(type)")
-        case let .keyNotFound(_, context), let .dataCorrupted(context): (context, nil)
-        @unknown default: (DecodingError.Context(codingPath: [], debugDescription: ""), nil)
-        }
-        let path = String(context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().dropFirst())
+        let (context, expected): (DecodingError.Context, String?) =
+            switch error {
+            case let .typeMismatch(type, context): (context, "\(type)")
+            case let .valueNotFound(type, context): (context, "\(type)")
+            case let .keyNotFound(_, context), let .dataCorrupted(context): (context, nil)
+            @unknown default: (DecodingError.Context(codingPath: [], debugDescription: ""), nil)
+            }
+        let path = String(
+            context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().dropFirst()
+        )
         guard !path.isEmpty else { return "The request body is not a JSON object." }
-        if let expected { return "\(path) must be a \(expected.replacingOccurrences(of: "Swift.", with: "")); fix the request's JSON." }
+        if let expected {
+            return "\(path) must be a \(expected.replacingOccurrences(of: "Swift.", with: "")); fix the request's JSON."
+        }
         return "\(path) is not valid: \(context.debugDescription)"
     }
 }

@@ -1,5 +1,5 @@
-import SandboxSigV4
 import Foundation
+import SandboxSigV4
 
 /// One request to the AWS endpoint, collected: what SigV4 verification and the services read.
 public struct AWSRequest: Sendable {
@@ -11,7 +11,14 @@ public struct AWSRequest: Sendable {
     /// The caller's address (for aws:SourceIp).
     public var sourceIP: String?
 
-    package init(method: String, path: String, query: String, headers: [(name: String, value: String)], body: [UInt8], sourceIP: String? = nil) {
+    package init(
+        method: String,
+        path: String,
+        query: String,
+        headers: [(name: String, value: String)],
+        body: [UInt8],
+        sourceIP: String? = nil
+    ) {
         self.method = method
         self.path = path
         self.query = query
@@ -20,7 +27,9 @@ public struct AWSRequest: Sendable {
         self.sourceIP = sourceIP
     }
 
-    public var sigV4: SigV4Request { SigV4Request(method: self.method, path: self.path, query: self.query, headers: self.headers, body: self.body) }
+    public var sigV4: SigV4Request {
+        SigV4Request(method: self.method, path: self.path, query: self.query, headers: self.headers, body: self.body)
+    }
 
     public func header(_ name: String) -> String? { self.sigV4.header(name) }
 
@@ -32,7 +41,8 @@ public struct AWSRequest: Sendable {
 
     /// The service named by the Authorization header's credential scope (before verification: for error shapes only).
     public var scopeService: String? {
-        guard let authorization = self.header("authorization"), let start = authorization.range(of: "Credential=") else { return nil }
+        guard let authorization = self.header("authorization"), let start = authorization.range(of: "Credential=")
+        else { return nil }
         let parts = authorization[start.upperBound...].prefix { $0 != "," && $0 != " " }.split(separator: "/")
         return parts.count == 5 ? String(parts[3]) : nil
     }

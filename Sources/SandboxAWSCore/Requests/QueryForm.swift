@@ -17,7 +17,8 @@ public struct QueryForm: Sendable {
 
     /// The form of `text` (`a=1&b=2`, `+` for space).
     public init(_ text: String) {
-        var values: [String: String] = [:], repeated: [String] = []
+        var values: [String: String] = [:]
+        var repeated: [String] = []
         for (name, value) in SigV4Encoding.queryPairs(text, plusIsSpace: true) {
             if values.updateValue(value, forKey: name) != nil, !repeated.contains(name) { repeated.append(name) }
         }
@@ -71,8 +72,11 @@ enum QueryFormFailure: Error {
         case let .notA(kind, parameter, value):
             return QueryForm.refusal(style, "Value '\(value)' for parameter \(parameter) is not \(kind).")
         case let .badIndex(list, indices):
-            return QueryForm.refusal(style, "The members of \(list) are numbered \(indices.map(String.init).joined(separator: ", ")): "
-                                     + "number them 1, 2, 3 … without gaps.")
+            return QueryForm.refusal(
+                style,
+                "The members of \(list) are numbered \(indices.map(String.init).joined(separator: ", ")): "
+                    + "number them 1, 2, 3 … without gaps."
+            )
         }
     }
 }

@@ -30,7 +30,9 @@ final class QueryFormReader: Sendable {
             indices.insert(index)
         }
         if indices.isEmpty, self.value(list) != nil { return 0 }
-        guard indices == Set(1...max(1, indices.count)) || indices.isEmpty else { throw .badIndex(list, indices: indices.sorted()) }
+        guard indices == Set(1...max(1, indices.count)) || indices.isEmpty else {
+            throw .badIndex(list, indices: indices.sorted())
+        }
         return indices.count
     }
 }
@@ -76,7 +78,9 @@ struct QueryFormDecoder: Decoder {
 
     func bool() throws(QueryFormFailure) -> Bool {
         let text = try self.text()
-        guard let value = Bool(text.lowercased()) else { throw .notA("true or false", parameter: self.path, value: text) }
+        guard let value = Bool(text.lowercased()) else {
+            throw .notA("true or false", parameter: self.path, value: text)
+        }
         return value
     }
 
@@ -85,12 +89,22 @@ struct QueryFormDecoder: Decoder {
         var codingPath: [any CodingKey] { self.decoder.codingPath }
         var allKeys: [Key] {
             let prefix = self.decoder.path.isEmpty ? "" : self.decoder.path + "."
-            let names = Set(self.decoder.reader.values.keys.filter { $0.hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count).prefix { $0 != "." }) })
-            return names.compactMap { Key(stringValue: $0) ?? Key(stringValue: $0.prefix(1).lowercased() + $0.dropFirst()) }
+            let names = Set(
+                self.decoder.reader.values.keys.filter { $0.hasPrefix(prefix) }.map {
+                    String($0.dropFirst(prefix.count).prefix { $0 != "." })
+                }
+            )
+            return names.compactMap {
+                Key(stringValue: $0) ?? Key(stringValue: $0.prefix(1).lowercased() + $0.dropFirst())
+            }
         }
 
         func child(_ key: Key) -> QueryFormDecoder {
-            QueryFormDecoder(reader: self.decoder.reader, path: self.decoder.name(key.stringValue), codingPath: self.codingPath + [key])
+            QueryFormDecoder(
+                reader: self.decoder.reader,
+                path: self.decoder.name(key.stringValue),
+                codingPath: self.codingPath + [key]
+            )
         }
 
         func contains(_ key: Key) -> Bool { self.decoder.reader.contains(self.decoder.name(key.stringValue)) }
@@ -114,10 +128,15 @@ struct QueryFormDecoder: Decoder {
             if type is any QueryFormList.Type || self.contains(key) { return try T(from: child) }
             throw QueryFormFailure.missing(child.path)
         }
-        func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws -> KeyedDecodingContainer<NestedKey> {
+        func nestedContainer<NestedKey: CodingKey>(
+            keyedBy type: NestedKey.Type,
+            forKey key: Key
+        ) throws -> KeyedDecodingContainer<NestedKey> {
             try self.child(key).container(keyedBy: type)
         }
-        func nestedUnkeyedContainer(forKey key: Key) throws -> any UnkeyedDecodingContainer { try self.child(key).unkeyedContainer() }
+        func nestedUnkeyedContainer(forKey key: Key) throws -> any UnkeyedDecodingContainer {
+            try self.child(key).unkeyedContainer()
+        }
         func superDecoder() throws -> any Decoder { self.decoder }
         func superDecoder(forKey key: Key) throws -> any Decoder { self.child(key) }
     }
@@ -156,10 +175,14 @@ struct QueryFormDecoder: Decoder {
         mutating func decode(_ type: Double.Type) throws -> Double { try self.next().scalar("a number") }
         mutating func decode(_ type: Float.Type) throws -> Float { try self.next().scalar("a number") }
         mutating func decode<T: Decodable>(_ type: T.Type) throws -> T { try T(from: self.next()) }
-        mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<NestedKey> {
+        mutating func nestedContainer<NestedKey: CodingKey>(
+            keyedBy type: NestedKey.Type
+        ) throws -> KeyedDecodingContainer<NestedKey> {
             try self.next().container(keyedBy: type)
         }
-        mutating func nestedUnkeyedContainer() throws -> any UnkeyedDecodingContainer { try self.next().unkeyedContainer() }
+        mutating func nestedUnkeyedContainer() throws -> any UnkeyedDecodingContainer {
+            try self.next().unkeyedContainer()
+        }
         mutating func superDecoder() throws -> any Decoder { self.next() }
     }
 
@@ -194,7 +217,8 @@ extension Array: QueryFormList {}
 /// the model spells otherwise (`DbiResourceId`) give their coding key as AWS spells it, which stays as it is.
 enum QueryName {
     static func of(_ key: String) -> String {
-        for acronym in ["db", "iam"] where key.hasPrefix(acronym) && key.dropFirst(acronym.count).first?.isUppercase == true {
+        for acronym in ["db", "iam"]
+        where key.hasPrefix(acronym) && key.dropFirst(acronym.count).first?.isUppercase == true {
             return acronym.uppercased() + key.dropFirst(acronym.count)
         }
         return key.prefix(1).uppercased() + key.dropFirst()

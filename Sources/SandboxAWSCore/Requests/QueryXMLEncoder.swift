@@ -91,7 +91,9 @@ private struct QueryXMLEncoding: Encoder {
     var codingPath: [any CodingKey] = []
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
-    func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> { KeyedEncodingContainer(Keyed(node: self.node)) }
+    func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
+        KeyedEncodingContainer(Keyed(node: self.node))
+    }
     func unkeyedContainer() -> any UnkeyedEncodingContainer {
         if self.node.members == nil { self.node.members = [] }
         return Unkeyed(node: self.node)
@@ -117,15 +119,22 @@ private struct QueryXMLEncoding: Encoder {
         mutating func encode(_ value: UInt16, forKey key: Key) { self.set(String(value), key) }
         mutating func encode(_ value: UInt32, forKey key: Key) { self.set(String(value), key) }
         mutating func encode(_ value: UInt64, forKey key: Key) { self.set(String(value), key) }
-        mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws { try self.node.child(QueryXMLEncoder.element(key)).encode(value) }
-        mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
+        mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
+            try self.node.child(QueryXMLEncoder.element(key)).encode(value)
+        }
+        mutating func nestedContainer<NestedKey: CodingKey>(
+            keyedBy keyType: NestedKey.Type,
+            forKey key: Key
+        ) -> KeyedEncodingContainer<NestedKey> {
             KeyedEncodingContainer(Keyed<NestedKey>(node: self.node.child(QueryXMLEncoder.element(key))))
         }
         mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
             QueryXMLEncoding(node: self.node.child(QueryXMLEncoder.element(key))).unkeyedContainer()
         }
         mutating func superEncoder() -> any Encoder { QueryXMLEncoding(node: self.node) }
-        mutating func superEncoder(forKey key: Key) -> any Encoder { QueryXMLEncoding(node: self.node.child(QueryXMLEncoder.element(key))) }
+        mutating func superEncoder(forKey key: Key) -> any Encoder {
+            QueryXMLEncoding(node: self.node.child(QueryXMLEncoder.element(key)))
+        }
     }
 
     struct Unkeyed: UnkeyedEncodingContainer {
@@ -137,10 +146,14 @@ private struct QueryXMLEncoding: Encoder {
         mutating func encode(_ value: String) { self.node.member().text = value }
         mutating func encode(_ value: Bool) { self.node.member().text = value ? "true" : "false" }
         mutating func encode(_ value: Int) { self.node.member().text = String(value) }
-        mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
+        mutating func nestedContainer<NestedKey: CodingKey>(
+            keyedBy keyType: NestedKey.Type
+        ) -> KeyedEncodingContainer<NestedKey> {
             KeyedEncodingContainer(Keyed<NestedKey>(node: self.node.member()))
         }
-        mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer { QueryXMLEncoding(node: self.node.member()).unkeyedContainer() }
+        mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer {
+            QueryXMLEncoding(node: self.node.member()).unkeyedContainer()
+        }
         mutating func superEncoder() -> any Encoder { QueryXMLEncoding(node: self.node.member()) }
     }
 

@@ -13,8 +13,14 @@ enum STSShapes {
     /// Every member AWS accepts; the sandbox acts on the role, the session name and the duration.
     struct AssumeRoleInput: Decodable {
         struct PolicyARN: Decodable { var arn: String? }
-        struct Tag: Decodable { var key: String; var value: String }
-        struct ProvidedContext: Decodable { var providerArn: String?; var contextAssertion: String? }
+        struct Tag: Decodable {
+            var key: String
+            var value: String
+        }
+        struct ProvidedContext: Decodable {
+            var providerArn: String?
+            var contextAssertion: String?
+        }
 
         var roleArn: String
         var roleSessionName: String

@@ -15,5 +15,7 @@ public struct DatabaseSecretFields: Decodable, Sendable, Equatable {
 }
 
 extension DatabaseSecretFields: RedactedWhenRendered {
-    public var renderedFields: KeyValuePairs<String, Any> { ["username": self.username as Any, "password": Redacted(self.password) as Any] }
+    public var renderedFields: KeyValuePairs<String, Any> {
+        ["username": self.username as Any, "password": Redacted(self.password) as Any]
+    }
 }

@@ -16,10 +16,16 @@ public struct PasswordOptions: Sendable, Codable, Equatable {
     public var generateStringKey: String?
 
     enum CodingKeys: String, CodingKey {
-        case passwordLength = "PasswordLength", excludeCharacters = "ExcludeCharacters", excludeNumbers = "ExcludeNumbers"
-        case excludePunctuation = "ExcludePunctuation", excludeUppercase = "ExcludeUppercase", excludeLowercase = "ExcludeLowercase"
-        case includeSpace = "IncludeSpace", requireEachIncludedType = "RequireEachIncludedType"
-        case secretStringTemplate = "SecretStringTemplate", generateStringKey = "GenerateStringKey"
+        case passwordLength = "PasswordLength"
+        case excludeCharacters = "ExcludeCharacters"
+        case excludeNumbers = "ExcludeNumbers"
+        case excludePunctuation = "ExcludePunctuation"
+        case excludeUppercase = "ExcludeUppercase"
+        case excludeLowercase = "ExcludeLowercase"
+        case includeSpace = "IncludeSpace"
+        case requireEachIncludedType = "RequireEachIncludedType"
+        case secretStringTemplate = "SecretStringTemplate"
+        case generateStringKey = "GenerateStringKey"
     }
 
     public init(passwordLength: Int? = nil, excludeCharacters: String? = nil, excludePunctuation: Bool? = nil) {
@@ -52,8 +58,11 @@ public struct PasswordOptions: Sendable, Codable, Equatable {
         let password = try self.password()
         guard let template = self.secretStringTemplate else { return password }
         guard let key = self.generateStringKey, !key.isEmpty,
-              var object = (try? JSONValue(parsing: Array(template.utf8)))?.objectValue else {
-            throw Self.invalid("SecretStringTemplate must be a JSON object and GenerateStringKey must name the key to add.")
+            var object = (try? JSONValue(parsing: Array(template.utf8)))?.objectValue
+        else {
+            throw Self.invalid(
+                "SecretStringTemplate must be a JSON object and GenerateStringKey must name the key to add."
+            )
         }
         object[key] = .string(password)
         return JSONValue.object(object).text

@@ -3,11 +3,21 @@ import SandboxRedaction
 
 /// Secrets Manager's operations (`X-Amz-Target: secretsmanager.<Operation>`).
 enum SecretsManagerOperation: String, Sendable, CaseIterable {
-    case createSecret = "CreateSecret", getRandomPassword = "GetRandomPassword", listSecrets = "ListSecrets"
-    case getSecretValue = "GetSecretValue", putSecretValue = "PutSecretValue", updateSecret = "UpdateSecret"
-    case describeSecret = "DescribeSecret", deleteSecret = "DeleteSecret", restoreSecret = "RestoreSecret"
-    case putResourcePolicy = "PutResourcePolicy", getResourcePolicy = "GetResourcePolicy", deleteResourcePolicy = "DeleteResourcePolicy"
-    case rotateSecret = "RotateSecret", cancelRotateSecret = "CancelRotateSecret", tagResource = "TagResource"
+    case createSecret = "CreateSecret"
+    case getRandomPassword = "GetRandomPassword"
+    case listSecrets = "ListSecrets"
+    case getSecretValue = "GetSecretValue"
+    case putSecretValue = "PutSecretValue"
+    case updateSecret = "UpdateSecret"
+    case describeSecret = "DescribeSecret"
+    case deleteSecret = "DeleteSecret"
+    case restoreSecret = "RestoreSecret"
+    case putResourcePolicy = "PutResourcePolicy"
+    case getResourcePolicy = "GetResourcePolicy"
+    case deleteResourcePolicy = "DeleteResourcePolicy"
+    case rotateSecret = "RotateSecret"
+    case cancelRotateSecret = "CancelRotateSecret"
+    case tagResource = "TagResource"
 
     /// The IAM action it is authorized as.
     var action: String { "secretsmanager:\(self.rawValue)" }
@@ -37,11 +47,22 @@ struct SecretsManagerInput: Decodable, Sendable {
     var rotationRules: SecretRotationRules?
 
     enum CodingKeys: String, CodingKey {
-        case name = "Name", secretID = "SecretId", clientRequestToken = "ClientRequestToken", kmsKeyID = "KmsKeyId"
-        case description = "Description", secretString = "SecretString", secretBinary = "SecretBinary", tags = "Tags"
-        case versionID = "VersionId", versionStage = "VersionStage", versionStages = "VersionStages"
-        case forceDeleteWithoutRecovery = "ForceDeleteWithoutRecovery", recoveryWindowInDays = "RecoveryWindowInDays"
-        case resourcePolicy = "ResourcePolicy", rotationLambdaARN = "RotationLambdaARN", rotationRules = "RotationRules"
+        case name = "Name"
+        case secretID = "SecretId"
+        case clientRequestToken = "ClientRequestToken"
+        case kmsKeyID = "KmsKeyId"
+        case description = "Description"
+        case secretString = "SecretString"
+        case secretBinary = "SecretBinary"
+        case tags = "Tags"
+        case versionID = "VersionId"
+        case versionStage = "VersionStage"
+        case versionStages = "VersionStages"
+        case forceDeleteWithoutRecovery = "ForceDeleteWithoutRecovery"
+        case recoveryWindowInDays = "RecoveryWindowInDays"
+        case resourcePolicy = "ResourcePolicy"
+        case rotationLambdaARN = "RotationLambdaARN"
+        case rotationRules = "RotationRules"
     }
 
     /// Whether it carries a secret value (string or binary).
@@ -52,7 +73,10 @@ struct SecretTag: Codable, Sendable {
     var key: String
     var value: String?
 
-    enum CodingKeys: String, CodingKey { case key = "Key", value = "Value" }
+    enum CodingKeys: String, CodingKey {
+        case key = "Key"
+        case value = "Value"
+    }
 }
 
 struct SecretRotationRules: Codable, Sendable {
@@ -61,7 +85,9 @@ struct SecretRotationRules: Codable, Sendable {
     var duration: String?
 
     enum CodingKeys: String, CodingKey {
-        case automaticallyAfterDays = "AutomaticallyAfterDays", scheduleExpression = "ScheduleExpression", duration = "Duration"
+        case automaticallyAfterDays = "AutomaticallyAfterDays"
+        case scheduleExpression = "ScheduleExpression"
+        case duration = "Duration"
     }
 }
 
@@ -74,11 +100,17 @@ struct SecretReference: Encodable, Sendable {
     var deletionDate: Date?
 
     enum CodingKeys: String, CodingKey {
-        case arn = "ARN", name = "Name", versionID = "VersionId", versionStages = "VersionStages", deletionDate = "DeletionDate"
+        case arn = "ARN"
+        case name = "Name"
+        case versionID = "VersionId"
+        case versionStages = "VersionStages"
+        case deletionDate = "DeletionDate"
     }
 
     init(_ secret: Secret, versionID: String? = nil, versionStages: [String]? = nil, deletionDate: Date? = nil) {
-        (self.arn, self.name, self.versionID, self.versionStages, self.deletionDate) = (secret.arn, secret.name, versionID, versionStages, deletionDate)
+        (self.arn, self.name, self.versionID, self.versionStages, self.deletionDate) = (
+            secret.arn, secret.name, versionID, versionStages, deletionDate
+        )
     }
 }
 
@@ -93,8 +125,13 @@ struct SecretValue: Encodable, Sendable {
     var secretBinary: Data?
 
     enum CodingKeys: String, CodingKey {
-        case arn = "ARN", name = "Name", versionID = "VersionId", versionStages = "VersionStages", createdDate = "CreatedDate"
-        case secretString = "SecretString", secretBinary = "SecretBinary"
+        case arn = "ARN"
+        case name = "Name"
+        case versionID = "VersionId"
+        case versionStages = "VersionStages"
+        case createdDate = "CreatedDate"
+        case secretString = "SecretString"
+        case secretBinary = "SecretBinary"
     }
 }
 
@@ -113,9 +150,17 @@ struct SecretDescription: Encodable, Sendable {
     var tags: [SecretTag]
 
     enum CodingKeys: String, CodingKey {
-        case arn = "ARN", name = "Name", description = "Description", kmsKeyID = "KmsKeyId", createdDate = "CreatedDate"
-        case deletedDate = "DeletedDate", rotationEnabled = "RotationEnabled", rotationLambdaARN = "RotationLambdaARN"
-        case rotationRules = "RotationRules", versionIDsToStages = "VersionIdsToStages", tags = "Tags"
+        case arn = "ARN"
+        case name = "Name"
+        case description = "Description"
+        case kmsKeyID = "KmsKeyId"
+        case createdDate = "CreatedDate"
+        case deletedDate = "DeletedDate"
+        case rotationEnabled = "RotationEnabled"
+        case rotationLambdaARN = "RotationLambdaARN"
+        case rotationRules = "RotationRules"
+        case versionIDsToStages = "VersionIdsToStages"
+        case tags = "Tags"
     }
 
     init(_ secret: Secret) {
@@ -128,9 +173,16 @@ struct SecretDescription: Encodable, Sendable {
         self.rotationEnabled = secret.rotation != nil
         self.rotationLambdaARN = secret.rotation?.lambdaARN
         self.rotationRules = secret.rotation.map {
-            SecretRotationRules(automaticallyAfterDays: $0.automaticallyAfterDays, scheduleExpression: $0.scheduleExpression, duration: $0.duration)
+            SecretRotationRules(
+                automaticallyAfterDays: $0.automaticallyAfterDays,
+                scheduleExpression: $0.scheduleExpression,
+                duration: $0.duration
+            )
         }
-        self.versionIDsToStages = Dictionary(secret.versions.map { ($0.id, $0.stages) }, uniquingKeysWith: { first, _ in first })
+        self.versionIDsToStages = Dictionary(
+            secret.versions.map { ($0.id, $0.stages) },
+            uniquingKeysWith: { first, _ in first }
+        )
         self.tags = secret.tags.sorted { $0.key < $1.key }.map { SecretTag(key: $0.key, value: $0.value) }
     }
 }
@@ -152,19 +204,27 @@ struct SecretResourcePolicy: Encodable, Sendable {
     var name: String
     var resourcePolicy: String?
 
-    enum CodingKeys: String, CodingKey { case arn = "ARN", name = "Name", resourcePolicy = "ResourcePolicy" }
+    enum CodingKeys: String, CodingKey {
+        case arn = "ARN"
+        case name = "Name"
+        case resourcePolicy = "ResourcePolicy"
+    }
 }
 
 extension SecretsManagerInput: RedactedWhenRendered {
     var renderedFields: KeyValuePairs<String, Any> {
-        ["name": self.name as Any, "secretID": self.secretID as Any, "versionID": self.versionID as Any,
-         "secretString": Redacted(self.secretString) as Any, "secretBinary": Redacted(self.secretBinary) as Any]
+        [
+            "name": self.name as Any, "secretID": self.secretID as Any, "versionID": self.versionID as Any,
+            "secretString": Redacted(self.secretString) as Any, "secretBinary": Redacted(self.secretBinary) as Any,
+        ]
     }
 }
 
 extension SecretValue: RedactedWhenRendered {
     var renderedFields: KeyValuePairs<String, Any> {
-        ["arn": self.arn, "versionID": self.versionID, "versionStages": self.versionStages,
-         "secretString": Redacted(self.secretString) as Any, "secretBinary": Redacted(self.secretBinary) as Any]
+        [
+            "arn": self.arn, "versionID": self.versionID, "versionStages": self.versionStages,
+            "secretString": Redacted(self.secretString) as Any, "secretBinary": Redacted(self.secretBinary) as Any,
+        ]
     }
 }

@@ -9,20 +9,39 @@ extension SecretsManagerService {
         let refused = AWSError(.accessDeniedException, "Access to KMS is not allowed")
         let key: KMSKey
         do { key = try self.account.kmsKey(reference) } catch {
-            self.authorizer.logger.info("KMS key of secret not found", metadata: ["aws.secret": "\(secret.arn)", "kms.key": "\(reference)"])
+            self.authorizer.logger.info(
+                "KMS key of secret not found",
+                metadata: ["aws.secret": "\(secret.arn)", "kms.key": "\(reference)"]
+            )
             throw refused
         }
-        let keys = ["kms:ViaService": ["secretsmanager.\(self.account.region).amazonaws.com"], "kms:CallerAccount": [caller.account],
-                    "kms:EncryptionContext:SecretARN": [secret.arn], "kms:EncryptionContext:SecretVersionId": [version]]
+        let keys = [
+            "kms:ViaService": ["secretsmanager.\(self.account.region).amazonaws.com"],
+            "kms:CallerAccount": [caller.account],
+            "kms:EncryptionContext:SecretARN": [secret.arn], "kms:EncryptionContext:SecretVersionId": [version],
+        ]
         do throws(AWSError) {
-            try self.authorizer.authorize(caller, action: action, resource: key.arn, resourcePolicy: .keyPolicy(key.policy), keys: keys, json: true)
+            try self.authorizer.authorize(
+                caller,
+                action: action,
+                resource: key.arn,
+                resourcePolicy: .keyPolicy(key.policy),
+                keys: keys,
+                json: true
+            )
         } catch {
             throw refused
         }
         guard key.enabled else {
             throw action == "kms:Decrypt"
-                ? AWSError(.decryptionFailure, "Secrets Manager can't decrypt the protected secret text using the provided KMS key: \(key.arn) is disabled.")
-                : AWSError(.encryptionFailure, "Secrets Manager can't encrypt the protected secret text using the provided KMS key: \(key.arn) is disabled.")
+                ? AWSError(
+                    .decryptionFailure,
+                    "Secrets Manager can't decrypt the protected secret text using the provided KMS key: \(key.arn) is disabled."
+                )
+                : AWSError(
+                    .encryptionFailure,
+                    "Secrets Manager can't encrypt the protected secret text using the provided KMS key: \(key.arn) is disabled."
+                )
         }
     }
 

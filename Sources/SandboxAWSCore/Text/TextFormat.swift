@@ -14,7 +14,8 @@ public enum TextFormat {
         for _ in 0..<places { scale *= 10 }
         let scaled = (abs(value) * scale).rounded()
         guard value.isFinite, scaled < 9e18 else { return "\(value)" }
-        let units = Int(scaled), divisor = Int(scale)
+        let units = Int(scaled)
+        let divisor = Int(scale)
         let text = places == 0 ? "\(units)" : "\(units / divisor).\(Self.padded(units % divisor, places))"
         return value < 0 && units > 0 ? "-" + text : text
     }

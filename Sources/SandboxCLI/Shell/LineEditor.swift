@@ -23,37 +23,66 @@ final class LineEditor {
         raw.c_lflag &= ~tcflag_t(ECHO | ICANON | ISIG)
         tcsetattr(STDIN_FILENO, TCSAFLUSH, &raw)
         defer { tcsetattr(STDIN_FILENO, TCSAFLUSH, &original) }
-        var line: [Character] = [], cursor = 0, recalled = self.history.count
-        func redraw() { self.write("\r\u{1B}[K" + prompt + String(line) + (cursor < line.count ? "\u{1B}[\(line.count - cursor)D" : "")) }
+        var line: [Character] = []
+        var cursor = 0
+        var recalled = self.history.count
+        func redraw() {
+            self.write(
+                "\r\u{1B}[K" + prompt + String(line) + (cursor < line.count ? "\u{1B}[\(line.count - cursor)D" : "")
+            )
+        }
         redraw()
         while let byte = self.readByte() {
             switch byte {
             case 13, 10:
                 self.write("\r\n")
                 let text = String(line)
-                if !text.trimmingCharacters(in: .whitespaces).isEmpty, self.history.last != text { self.history.append(text) }
+                if !text.trimmingCharacters(in: .whitespaces).isEmpty, self.history.last != text {
+                    self.history.append(text)
+                }
                 return text
-            case 3: line = []; cursor = 0; self.write("^C\r\n"); redraw()
-            case 21: line.removeFirst(cursor); cursor = 0; redraw()
-            case 4 where line.isEmpty: self.write("\r\n"); return nil
+            case 3:
+                line = []
+                cursor = 0
+                self.write("^C\r\n")
+                redraw()
+            case 21:
+                line.removeFirst(cursor)
+                cursor = 0
+                redraw()
+            case 4 where line.isEmpty:
+                self.write("\r\n")
+                return nil
             case 127, 8:
-                if cursor > 0 { line.remove(at: cursor - 1); cursor -= 1; redraw() }
+                if cursor > 0 {
+                    line.remove(at: cursor - 1)
+                    cursor -= 1
+                    redraw()
+                }
             case 9:
                 let text = String(line[..<cursor])
                 let options = self.complete(text)
                 let word = text.split(separator: " ", omittingEmptySubsequences: false).last.map(String.init) ?? ""
                 if options.count == 1, let only = options.first {
                     let added = Array(only.dropFirst(word.count)) + [" "]
-                    line.insert(contentsOf: added, at: cursor); cursor += added.count; redraw()
+                    line.insert(contentsOf: added, at: cursor)
+                    cursor += added.count
+                    redraw()
                 } else if options.count > 1 {
-                    self.write("\r\n" + options.joined(separator: "  ") + "\r\n"); redraw()
+                    self.write("\r\n" + options.joined(separator: "  ") + "\r\n")
+                    redraw()
                 }
             case 27:
                 guard self.readByte() == 91, let key = self.readByte() else { continue }
                 switch key {
-                case 65 where recalled > 0: recalled -= 1; line = Array(self.history[recalled]); cursor = line.count
+                case 65 where recalled > 0:
+                    recalled -= 1
+                    line = Array(self.history[recalled])
+                    cursor = line.count
                 case 66 where recalled < self.history.count:
-                    recalled += 1; line = recalled < self.history.count ? Array(self.history[recalled]) : []; cursor = line.count
+                    recalled += 1
+                    line = recalled < self.history.count ? Array(self.history[recalled]) : []
+                    cursor = line.count
                 case 67 where cursor < line.count: cursor += 1
                 case 68 where cursor > 0: cursor -= 1
                 case 72: cursor = 0
@@ -62,7 +91,9 @@ final class LineEditor {
                 }
                 redraw()
             case 32...126:
-                line.insert(Character(UnicodeScalar(byte)), at: cursor); cursor += 1; redraw()
+                line.insert(Character(UnicodeScalar(byte)), at: cursor)
+                cursor += 1
+                redraw()
             default:
                 continue
             }

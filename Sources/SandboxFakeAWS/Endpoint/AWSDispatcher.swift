@@ -1,9 +1,9 @@
-import SandboxAWSCore
-import SandboxSigV4
 import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import SandboxAWSCore
+import SandboxSigV4
 
 /// Hands an authenticated request (`SigV4Middleware` verified it) to its service, and its answer or error to
 /// `AWSResponses`.
@@ -15,8 +15,11 @@ struct AWSDispatcher: Sendable {
 
     func respond(to request: Request, context: AWSRequestContext) async -> Response {
         guard let verified = context.aws else {
-            return self.responses.error(AWSError(.internalFailure, "The request was not authenticated."),
-                                        form: .json, requestID: IDs.requestID())
+            return self.responses.error(
+                AWSError(.internalFailure, "The request was not authenticated."),
+                form: .json,
+                requestID: IDs.requestID()
+            )
         }
         let (awsRequest, call) = (verified.request, verified.call)
         do {
@@ -25,7 +28,11 @@ struct AWSDispatcher: Sendable {
                 let answer = try await service.respond(to: awsRequest, call: call)
                 var headers: HTTPFields = [.init("x-amzn-RequestId")!: call.requestID]
                 for (name, value) in answer.headers { headers[.init(name)!] = value }
-                response = Response(status: .init(code: answer.status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: answer.body)))
+                response = Response(
+                    status: .init(code: answer.status),
+                    headers: headers,
+                    body: .init(byteBuffer: ByteBuffer(bytes: answer.body))
+                )
             } else {
                 response = try self.handle(awsRequest, call: call)
             }
@@ -39,7 +46,10 @@ struct AWSDispatcher: Sendable {
 
     /// A query or JSON protocol request, answered by its service.
     private func handle(_ request: AWSRequest, call: AWSCall) throws(AWSError) -> Response {
-        let answer = try AWSServiceRouter(account: self.account, restServices: Array(self.restServices.keys)).answer(request, call: call)
+        let answer = try AWSServiceRouter(account: self.account, restServices: Array(self.restServices.keys)).answer(
+            request,
+            call: call
+        )
         return AWSResponses.body(answer.body, contentType: answer.contentType, requestID: call.requestID)
     }
 }

@@ -1,13 +1,13 @@
-import SandboxAWSCore
-import SandboxSigV4
 import Foundation
 import Hummingbird
 import Logging
-import SandboxHTTP
-import SandboxAudit
-import SandboxLifecycle
 import NIOConcurrencyHelpers
 import NIOCore
+import SandboxAWSCore
+import SandboxAudit
+import SandboxHTTP
+import SandboxLifecycle
+import SandboxSigV4
 import ServiceLifecycle
 
 /// One HTTP endpoint for every fake AWS service (like LocalStack's edge port). Every request is verified
@@ -28,17 +28,29 @@ public struct AWSEndpoint: ListeningService {
     /// Serves `account` on `host:port` (port 0: ephemeral) once run.
     /// `routes` adds the sandbox's own APIs beside AWS's `/` (as LocalStack serves its internals on its edge port);
     /// `restServices` are REST-protocol services (Lambda, API Gateway) by signing name, served on every other path.
-    public init(account: AccountState, host: String = "127.0.0.1", port: Int = 0,
-                clock: @escaping @Sendable () -> Date = { Date() }, logger: Logger = SandboxLogging.defaultLogger(label: "cloudsandbox.aws"),
-                restServices: [String: any RESTService] = [:],
-                routes: (Router<AWSRequestContext>) -> Void = { _ in }) {
+    public init(
+        account: AccountState,
+        host: String = "127.0.0.1",
+        port: Int = 0,
+        clock: @escaping @Sendable () -> Date = { Date() },
+        logger: Logger = SandboxLogging.defaultLogger(label: "cloudsandbox.aws"),
+        restServices: [String: any RESTService] = [:],
+        routes: (Router<AWSRequestContext>) -> Void = { _ in }
+    ) {
         let responses = AWSResponses(logger: logger)
         var dispatcher = AWSDispatcher(account: account, responses: responses)
         dispatcher.restServices = restServices
         let router = Router(context: AWSRequestContext.self)
         routes(router)
         // AWS's routes, behind SigV4; the sandbox's own (above) are not signed.
-        let aws = router.group().add(middleware: SigV4Middleware(account: account, clock: clock, responses: responses, restServices: Set(restServices.keys)))
+        let aws = router.group().add(
+            middleware: SigV4Middleware(
+                account: account,
+                clock: clock,
+                responses: responses,
+                restServices: Set(restServices.keys)
+            )
+        )
         for method in [HTTPRequest.Method.get, .post] {
             aws.on("/", method: method) { [dispatcher] request, context in
                 await dispatcher.respond(to: request, context: context)

@@ -1,10 +1,10 @@
-import SandboxAWSCore
-import SandboxSigV4
 import Foundation
 import Hummingbird
 import Logging
-import SandboxHTTP
 import NIOCore
+import SandboxAWSCore
+import SandboxHTTP
+import SandboxSigV4
 
 /// SigV4 verification and caller resolution for every AWS request, as Hummingbird middleware: the body is
 /// collected within its protocol's limit, the signature recomputed and checked, the region checked, the caller's
@@ -22,7 +22,11 @@ struct SigV4Middleware: RouterMiddleware {
     static let maxBody = 7 * 1024 * 1024
     static let maxServiceBody = 2 * 1024 * 1024
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(
+        _ request: Request,
+        context: Context,
+        next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
         let requestID = IDs.requestID()
         var request = request
         let isJSON = request.headers[.init("X-Amz-Target")!] != nil
@@ -30,24 +34,39 @@ struct SigV4Middleware: RouterMiddleware {
         do {
             body = try await request.collectBody(within: Self.maxBody)
         } catch {
-            return self.responses.error(AWSError.bodyTooLarge(limit: Self.maxBody),
-                                        form: isJSON ? .json : .query(service: nil), requestID: requestID).closingConnection(context.channel)
+            return self.responses.error(
+                AWSError.bodyTooLarge(limit: Self.maxBody),
+                form: isJSON ? .json : .query(service: nil),
+                requestID: requestID
+            ).closingConnection(context.channel)
         }
         var headers = request.headers.map { (name: $0.name.rawName, value: $0.value) }
         if let authority = request.head.authority { headers.append((name: "host", value: authority)) }
-        var awsRequest = AWSRequest(method: request.method.rawValue, path: request.uri.path, query: request.uri.query ?? "",
-                                    headers: headers, body: Array(body.readableBytesView))
+        var awsRequest = AWSRequest(
+            method: request.method.rawValue,
+            path: request.uri.path,
+            query: request.uri.query ?? "",
+            headers: headers,
+            body: Array(body.readableBytesView)
+        )
         awsRequest.sourceIP = context.remoteAddress?.ipAddress
-        let isREST = awsRequest.scopeService.map { self.restServices.contains($0) } == true && !isJSON && awsRequest.path != "/"
+        let isREST =
+            awsRequest.scopeService.map { self.restServices.contains($0) } == true && !isJSON && awsRequest.path != "/"
         let form: AWSResponses.Form = isREST ? .rest : isJSON ? .json : .query(service: awsRequest.scopeService)
         guard isREST || awsRequest.body.count <= Self.maxServiceBody else {
-            return self.responses.error(AWSError.bodyTooLarge(limit: Self.maxServiceBody),
-                                        form: form, requestID: requestID)
+            return self.responses.error(
+                AWSError.bodyTooLarge(limit: Self.maxServiceBody),
+                form: form,
+                requestID: requestID
+            )
         }
         do {
             var context = context
-            context.aws = AWSRequestContext.Verified(request: awsRequest, call: try self.authenticate(awsRequest, json: isREST || isJSON, requestID: requestID),
-                                                     form: form)
+            context.aws = AWSRequestContext.Verified(
+                request: awsRequest,
+                call: try self.authenticate(awsRequest, json: isREST || isJSON, requestID: requestID),
+                form: form
+            )
             return try await next(request, context)
         } catch let error as AWSError {
             self.responses.audit(awsRequest, requestID: requestID, refusal: error)
@@ -67,25 +86,44 @@ struct SigV4Middleware: RouterMiddleware {
             throw Self.translate(error, json: isJSON)
         }
         if verified.scope.service != "iam", verified.scope.region != account.region {
-            throw AWSError(isJSON ? .invalidSignatureException : .signatureDoesNotMatch, "Credential should be scoped to a valid region. This sandbox serves \(account.region), not '\(verified.scope.region)'.", status: 400)
+            throw AWSError(
+                isJSON ? .invalidSignatureException : .signatureDoesNotMatch,
+                "Credential should be scoped to a valid region. This sandbox serves \(account.region), not '\(verified.scope.region)'.",
+                status: 400
+            )
         }
         let caller = try account.caller(accessKeyID: verified.accessKeyID)
-        var keys = ["aws:SecureTransport": ["false"], "aws:CurrentTime": [ISO8601DateFormatter().string(from: now)],
-                    "aws:EpochTime": [String(Int(now.timeIntervalSince1970))], "aws:RequestedRegion": [verified.scope.region]]
+        var keys = [
+            "aws:SecureTransport": ["false"], "aws:CurrentTime": [ISO8601DateFormatter().string(from: now)],
+            "aws:EpochTime": [String(Int(now.timeIntervalSince1970))], "aws:RequestedRegion": [verified.scope.region],
+        ]
         if let source = request.sourceIP { keys["aws:SourceIp"] = [source] }
-        return AWSCall(caller: caller, service: verified.scope.service, requestID: requestID, now: now,
-                       authorizer: Authorizer(logger: self.responses.logger, requestKeys: keys))
+        return AWSCall(
+            caller: caller,
+            service: verified.scope.service,
+            requestID: requestID,
+            now: now,
+            authorizer: Authorizer(logger: self.responses.logger, requestKeys: keys)
+        )
     }
 
     /// SigV4 failures in the form each protocol's clients expect.
     static func translate(_ failure: SigV4Failure, json: Bool) -> AWSError {
         switch failure.reason {
         case .unknownAccessKey, .invalidSessionToken:
-            return AWSError(json ? .unrecognizedClientException : .invalidClientTokenId, failure.message, status: json ? 400 : 403)
+            return AWSError(
+                json ? .unrecognizedClientException : .invalidClientTokenId,
+                failure.message,
+                status: json ? 400 : 403
+            )
         case .missingAuthentication:
             return AWSError(.missingAuthenticationTokenException, failure.message, status: json ? 400 : 403)
         case .signatureMismatch, .dateSkew, .wrongRegion, .wrongService, .malformed:
-            return AWSError(json ? .invalidSignatureException : .signatureDoesNotMatch, failure.message, status: json ? 400 : 403)
+            return AWSError(
+                json ? .invalidSignatureException : .signatureDoesNotMatch,
+                failure.message,
+                status: json ? 400 : 403
+            )
         case .expired:
             return AWSError(json ? .expiredTokenException : .expiredToken, failure.message, status: json ? 400 : 403)
         case .incompleteSignature:

@@ -1,5 +1,5 @@
-import SandboxAWSCore
 import Foundation
+import SandboxAWSCore
 
 /// The Lambda REST API (2015-03-31) on the AWS endpoint: Invoke, GetFunction, GetFunctionConfiguration,
 /// ListFunctions, UpdateFunctionConfiguration and the concurrency calls, each authorized with IAM.
@@ -27,9 +27,13 @@ public struct LambdaAPI: RESTService {
             return try await self.invoke(name, arn: arn, request: request, call: call)
         case ("GET", ""):
             try call.authorize("lambda:GetFunction", on: arn)
-            var document: [String: JSONValue] = ["Configuration": try await self.service.configuration(of: name),
-                                                 "Code": ["RepositoryType": "S3", "Location": .string("\(request.header("host") ?? "")/code/\(name)")]]
-            if let reserved = try await self.service.reservedConcurrency(of: name) { document["Concurrency"] = ["ReservedConcurrentExecutions": .int(Int64(reserved))] }
+            var document: [String: JSONValue] = [
+                "Configuration": try await self.service.configuration(of: name),
+                "Code": ["RepositoryType": "S3", "Location": .string("\(request.header("host") ?? "")/code/\(name)")],
+            ]
+            if let reserved = try await self.service.reservedConcurrency(of: name) {
+                document["Concurrency"] = ["ReservedConcurrentExecutions": .int(Int64(reserved))]
+            }
             return .json(JSONValue.object(document))
         case ("GET", "configuration"):
             try call.authorize("lambda:GetFunctionConfiguration", on: arn)
@@ -41,7 +45,9 @@ public struct LambdaAPI: RESTService {
             return .json(try await self.service.update(name, change))
         case ("PUT", "concurrency"):
             try call.authorize("lambda:PutFunctionConcurrency", on: arn)
-            guard let value = try Self.body(request)["ReservedConcurrentExecutions"]?.intValue else { throw AWSError.missingParameter("ReservedConcurrentExecutions") }
+            guard let value = try Self.body(request)["ReservedConcurrentExecutions"]?.intValue else {
+                throw AWSError.missingParameter("ReservedConcurrentExecutions")
+            }
             try await self.service.setReservedConcurrency(name, value)
             return .json(["ReservedConcurrentExecutions": value])
         case ("GET", "concurrency"):
@@ -57,14 +63,26 @@ public struct LambdaAPI: RESTService {
         case ("POST", "policy"):
             try call.authorize("lambda:AddPermission", on: arn)
             let body = try Self.body(request)
-            guard let sid = body["StatementId"]?.stringValue, let action = body["Action"]?.stringValue, let principal = body["Principal"]?.stringValue else {
+            guard let sid = body["StatementId"]?.stringValue, let action = body["Action"]?.stringValue,
+                let principal = body["Principal"]?.stringValue
+            else {
                 throw AWSError.missingParameter("StatementId, Action and Principal")
             }
-            let permission = LambdaService.Permission(statementID: sid, action: action, principal: principal, sourceARN: body["SourceArn"]?.stringValue)
+            let permission = LambdaService.Permission(
+                statementID: sid,
+                action: action,
+                principal: principal,
+                sourceARN: body["SourceArn"]?.stringValue
+            )
             try await self.service.addPermission(name, permission)
-            let statement = LambdaService.document([permission], resource: arn)["Statement"].flatMap { if case let .array(s) = $0 { s.first } else { nil } }
-            return RESTResponse(status: 201, headers: [("Content-Type", "application/json")],
-                                body: (["Statement": .string(statement?.text ?? "{}")] as JSONValue).bytes)
+            let statement = LambdaService.document([permission], resource: arn)["Statement"].flatMap {
+                if case let .array(s) = $0 { s.first } else { nil }
+            }
+            return RESTResponse(
+                status: 201,
+                headers: [("Content-Type", "application/json")],
+                body: (["Statement": .string(statement?.text ?? "{}")] as JSONValue).bytes
+            )
         case ("DELETE", let sub) where sub == "policy" && parts.count == 5:
             try call.authorize("lambda:RemovePermission", on: arn)
             try await self.service.removePermission(name, statementID: parts[4])
@@ -78,14 +96,29 @@ public struct LambdaAPI: RESTService {
         }
     }
 
-    private func invoke(_ name: String, arn: String, request: AWSRequest, call: AWSCall) async throws(AWSError) -> RESTResponse {
+    private func invoke(
+        _ name: String,
+        arn: String,
+        request: AWSRequest,
+        call: AWSCall
+    ) async throws(AWSError) -> RESTResponse {
         try call.authorize("lambda:InvokeFunction", on: arn)
         let typeName = request.header("x-amz-invocation-type") ?? "RequestResponse"
         guard let type = InvocationType(rawValue: typeName) else {
-            throw AWSError(.invalidParameterValueException, "Unsupported invocation type \(typeName): use RequestResponse, Event or DryRun")
+            throw AWSError(
+                .invalidParameterValueException,
+                "Unsupported invocation type \(typeName): use RequestResponse, Event or DryRun"
+            )
         }
-        let result = try await self.service.invoke(name, payload: request.body, type: type, tail: request.header("x-amz-log-type") == "Tail")
-        var headers: [(name: String, value: String)] = [("Content-Type", "application/json"), ("X-Amz-Executed-Version", "$LATEST")]
+        let result = try await self.service.invoke(
+            name,
+            payload: request.body,
+            type: type,
+            tail: request.header("x-amz-log-type") == "Tail"
+        )
+        var headers: [(name: String, value: String)] = [
+            ("Content-Type", "application/json"), ("X-Amz-Executed-Version", "$LATEST"),
+        ]
         if let error = result.functionError { headers.append(("X-Amz-Function-Error", error)) }
         if let log = result.logResult { headers.append(("X-Amz-Log-Result", log)) }
         return RESTResponse(status: result.status, headers: headers, body: result.payload)
@@ -98,10 +131,15 @@ public struct LambdaAPI: RESTService {
         change.timeout = body["Timeout"]?.intValue.map(Double.init)
         change.memorySize = body["MemorySize"]?.intValue
         change.handler = body["Handler"]?.stringValue
-        if let variables = body["Environment"]?["Variables"]?.objectValue { change.environment = variables.compactMapValues(\.stringValue) }
+        if let variables = body["Environment"]?["Variables"]?.objectValue {
+            change.environment = variables.compactMapValues(\.stringValue)
+        }
         if let vpc = body["VpcConfig"] {
-            let subnets = Self.strings(vpc["SubnetIds"]), groups = Self.strings(vpc["SecurityGroupIds"])
-            change.vpc = .some(subnets.isEmpty ? nil : FunctionDefinition.VPCConfig(subnetIDs: subnets, securityGroupIDs: groups))
+            let subnets = Self.strings(vpc["SubnetIds"])
+            let groups = Self.strings(vpc["SecurityGroupIds"])
+            change.vpc = .some(
+                subnets.isEmpty ? nil : FunctionDefinition.VPCConfig(subnetIDs: subnets, securityGroupIDs: groups)
+            )
         }
         return change
     }
@@ -114,14 +152,21 @@ public struct LambdaAPI: RESTService {
     private static func body(_ request: AWSRequest) throws(AWSError) -> JSONValue {
         guard !request.body.isEmpty else { return [:] }
         guard let value = try? JSONValue(parsing: request.body), value.objectValue != nil else {
-            throw AWSError(.invalidRequestContentException, "Could not parse request body into json: the body is not a JSON object")
+            throw AWSError(
+                .invalidRequestContentException,
+                "Could not parse request body into json: the body is not a JSON object"
+            )
         }
         return value
     }
 
     private static func unknown(_ request: AWSRequest) -> AWSError {
-        AWSError(.unknownOperationException, "Lambda has no operation \(request.method) \(request.path) in this sandbox "
-            + "(Invoke, GetFunction, GetFunctionConfiguration, ListFunctions, UpdateFunctionConfiguration, Put/Get/DeleteFunctionConcurrency, "
-            + "AddPermission, RemovePermission, GetPolicy)", status: 404)
+        AWSError(
+            .unknownOperationException,
+            "Lambda has no operation \(request.method) \(request.path) in this sandbox "
+                + "(Invoke, GetFunction, GetFunctionConfiguration, ListFunctions, UpdateFunctionConfiguration, Put/Get/DeleteFunctionConcurrency, "
+                + "AddPermission, RemovePermission, GetPolicy)",
+            status: 404
+        )
     }
 }

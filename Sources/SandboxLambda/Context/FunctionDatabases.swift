@@ -1,5 +1,5 @@
-import SandboxSigV4
 import Foundation
+import SandboxSigV4
 
 /// A database or proxy a function can dial: its DNS name, where it listens here, and the CA that signed it.
 public struct DatabaseTarget: Sendable, Equatable {
@@ -38,7 +38,8 @@ public struct FunctionDatabases: Sendable {
     public let credentials: AWSCredentials
     public let region: String
 
-    public init(targets: [String: DatabaseTarget], sourceAddress: String?, credentials: AWSCredentials, region: String) {
+    public init(targets: [String: DatabaseTarget], sourceAddress: String?, credentials: AWSCredentials, region: String)
+    {
         self.targets = targets
         self.sourceAddress = sourceAddress
         self.credentials = credentials
@@ -52,7 +53,10 @@ public struct FunctionDatabases: Sendable {
     /// The target named `name`; the error lists the names there are.
     public func resolve(_ name: String) throws(UnknownTarget) -> DatabaseTarget {
         guard let resolved = self.targets[name] else {
-            throw UnknownTarget(description: "no database or proxy '\(name)' in this sandbox; known: \(self.targets.keys.sorted().joined(separator: ", "))")
+            throw UnknownTarget(
+                description:
+                    "no database or proxy '\(name)' in this sandbox; known: \(self.targets.keys.sorted().joined(separator: ", "))"
+            )
         }
         return resolved
     }
@@ -60,6 +64,12 @@ public struct FunctionDatabases: Sendable {
     /// The token `generate_db_auth_token` would make for `target` on its engine's port (3306 or 5432) with the role's credentials.
     public func authToken(for target: String, user: String) throws(UnknownTarget) -> String {
         let resolved = try self.resolve(target)
-        return RDSAuthToken.generate(host: resolved.endpoint, port: resolved.engine.port, region: self.region, user: user, credentials: self.credentials)
+        return RDSAuthToken.generate(
+            host: resolved.endpoint,
+            port: resolved.engine.port,
+            region: self.region,
+            user: user,
+            credentials: self.credentials
+        )
     }
 }

@@ -1,6 +1,6 @@
-import SandboxSigV4
 import Foundation
 import Logging
+import SandboxSigV4
 
 /// What a Swift handler gets beside its event, as the Lambda runtimes' context objects carry it.
 public struct LambdaContext: Sendable {

@@ -1,7 +1,7 @@
-import SandboxAWSCore
 import Foundation
 import Logging
 import NIOConcurrencyHelpers
+import SandboxAWSCore
 
 /// The log lines of one invocation (START, what the code printed or logged, END, REPORT): LogType Tail returns
 /// its last 4 KB, `sandbox logs` the latest invocations'; the sandbox's log gets every line with the function's name
@@ -20,7 +20,10 @@ final class InvocationLog: Sendable {
 
     func append(_ line: String) {
         self.entries.withLockedValue { $0.append(line) }
-        self.logger.debug("\(line)", metadata: ["lambda.function": "\(self.function)", "lambda.request_id": "\(self.requestID)"])
+        self.logger.debug(
+            "\(line)",
+            metadata: ["lambda.function": "\(self.function)", "lambda.request_id": "\(self.requestID)"]
+        )
     }
 
     /// Its lines so far, oldest first.
@@ -43,10 +46,20 @@ struct InvocationLogHandler: LogHandler {
         set { self.metadata[key] = newValue }
     }
 
-    func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String, function: String, line: UInt) {
+    func log(
+        level: Logger.Level,
+        message: Logger.Message,
+        metadata: Logger.Metadata?,
+        source: String,
+        file: String,
+        function: String,
+        line: UInt
+    ) {
         let stamp = LambdaTimestamp.string(from: Date())
         let extra = (metadata ?? [:]).merging(self.metadata) { first, _ in first }
-        let suffix = extra.isEmpty ? "" : " " + extra.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+        let suffix =
+            extra.isEmpty
+            ? "" : " " + extra.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
         self.log.append("\(stamp)\t\(self.log.requestID)\t\(level.rawValue.uppercased())\t\(message)\(suffix)")
     }
 }

@@ -1,5 +1,5 @@
-import SandboxAWSCore
 import Foundation
+import SandboxAWSCore
 
 /// GetFunctionConfiguration's document and the changes UpdateFunctionConfiguration / PutFunctionConcurrency make.
 extension LambdaService {
@@ -12,8 +12,14 @@ extension LambdaService {
         public var environment: [String: String]?
         /// `.some(nil)` moves the function out of every VPC.
         public var vpc: FunctionDefinition.VPCConfig??
-        public init(roleARN: String? = nil, timeout: Double? = nil, memorySize: Int? = nil, handler: String? = nil,
-                    environment: [String: String]? = nil, vpc: FunctionDefinition.VPCConfig?? = nil) {
+        public init(
+            roleARN: String? = nil,
+            timeout: Double? = nil,
+            memorySize: Int? = nil,
+            handler: String? = nil,
+            environment: [String: String]? = nil,
+            vpc: FunctionDefinition.VPCConfig?? = nil
+        ) {
             self.roleARN = roleARN
             self.timeout = timeout
             self.memorySize = memorySize
@@ -35,13 +41,19 @@ extension LambdaService {
         var slot = self.slots[name]!
         if let timeout = change.timeout {
             guard (1...900).contains(timeout) else {
-                throw AWSError(.validationException, "1 validation error detected: Value '\(Int(timeout))' at 'timeout' failed to satisfy constraint: Member must have value \(timeout < 1 ? "greater than or equal to 1" : "less than or equal to 900")")
+                throw AWSError(
+                    .validationException,
+                    "1 validation error detected: Value '\(Int(timeout))' at 'timeout' failed to satisfy constraint: Member must have value \(timeout < 1 ? "greater than or equal to 1" : "less than or equal to 900")"
+                )
             }
             slot.definition.timeout = timeout
         }
         if let memory = change.memorySize {
             guard (128...10_240).contains(memory) else {
-                throw AWSError(.validationException, "1 validation error detected: Value '\(memory)' at 'memorySize' failed to satisfy constraint: Member must have value \(memory < 128 ? "greater than or equal to 128" : "less than or equal to 10240")")
+                throw AWSError(
+                    .validationException,
+                    "1 validation error detected: Value '\(memory)' at 'memorySize' failed to satisfy constraint: Member must have value \(memory < 128 ? "greater than or equal to 128" : "less than or equal to 10240")"
+                )
             }
             slot.definition.memorySize = memory
         }
@@ -67,7 +79,10 @@ extension LambdaService {
     public func setReservedConcurrency(_ reference: String, _ value: Int?) throws(AWSError) {
         let name = try self.slotName(reference)
         if let value, !(0...Self.accountConcurrency).contains(value) {
-            throw AWSError(.invalidParameterValueException, "Specified ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [0].")
+            throw AWSError(
+                .invalidParameterValueException,
+                "Specified ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [0]."
+            )
         }
         self.slots[name]?.definition.reservedConcurrency = value
     }
@@ -83,16 +98,23 @@ extension LambdaService {
         let definition = slot.definition
         var object: [String: JSONValue] = [
             "FunctionName": .string(definition.name), "FunctionArn": .string(self.arn(of: definition.name)),
-            "Runtime": .string(definition.runtime), "Role": .string(definition.roleARN), "Handler": .string(definition.handler),
-            "Timeout": .int(Int64(definition.timeout)), "MemorySize": .int(Int64(definition.memorySize)), "Version": "$LATEST",
-            "LastModified": .string(Self.lastModified(slot.lastModified)), "CodeSize": 0, "CodeSha256": .string(definition.code.kind),
-            "Description": .string("\(definition.code.kind) function"), "State": "Active", "LastUpdateStatus": "Successful",
+            "Runtime": .string(definition.runtime), "Role": .string(definition.roleARN),
+            "Handler": .string(definition.handler),
+            "Timeout": .int(Int64(definition.timeout)), "MemorySize": .int(Int64(definition.memorySize)),
+            "Version": "$LATEST",
+            "LastModified": .string(Self.lastModified(slot.lastModified)), "CodeSize": 0,
+            "CodeSha256": .string(definition.code.kind),
+            "Description": .string("\(definition.code.kind) function"), "State": "Active",
+            "LastUpdateStatus": "Successful",
             "PackageType": "Zip", "Architectures": ["x86_64"],
             "Environment": ["Variables": .object(definition.environment.mapValues(JSONValue.string))],
         ]
         if let vpc = definition.vpc {
-            object["VpcConfig"] = ["SubnetIds": .array(vpc.subnetIDs.map(JSONValue.string)), "SecurityGroupIds": .array(vpc.securityGroupIDs.map(JSONValue.string)),
-                                   "VpcId": .string(slot.placement.vpcID ?? "")]
+            object["VpcConfig"] = [
+                "SubnetIds": .array(vpc.subnetIDs.map(JSONValue.string)),
+                "SecurityGroupIds": .array(vpc.securityGroupIDs.map(JSONValue.string)),
+                "VpcId": .string(slot.placement.vpcID ?? ""),
+            ]
         }
         return .object(object)
     }

@@ -1,9 +1,9 @@
-import SandboxAWSCore
-import SandboxSigV4
 import Foundation
-import SandboxIAMPolicy
 import Logging
+import SandboxAWSCore
+import SandboxIAMPolicy
 import SandboxLifecycle
+import SandboxSigV4
 
 /// The Lambda service of a sandbox: its functions, their warm instances, concurrency and timeouts. Invoke
 /// assumes the execution role as lambda.amazonaws.com for each cold start and hands the function its session.
@@ -40,10 +40,17 @@ public actor LambdaService {
         public var sqlRunner: SQLFunction.Runner?
         public var logger: Logger
 
-        public init(account: AccountState, awsEndpoint: String, targets: [String: DatabaseTarget],
-                    place: @escaping @Sendable (String, FunctionDefinition.VPCConfig?) throws(AWSError) -> Placement,
-                    processNetwork: ProcessNetwork? = nil, awsAccess: @escaping @Sendable (String, String) -> String? = { _, _ in nil },
-                    deniedConnectionsReset: Bool = false, sqlRunner: SQLFunction.Runner? = nil, logger: Logger) {
+        public init(
+            account: AccountState,
+            awsEndpoint: String,
+            targets: [String: DatabaseTarget],
+            place: @escaping @Sendable (String, FunctionDefinition.VPCConfig?) throws(AWSError) -> Placement,
+            processNetwork: ProcessNetwork? = nil,
+            awsAccess: @escaping @Sendable (String, String) -> String? = { _, _ in nil },
+            deniedConnectionsReset: Bool = false,
+            sqlRunner: SQLFunction.Runner? = nil,
+            logger: Logger
+        ) {
             self.awsAccess = awsAccess
             self.deniedConnectionsReset = deniedConnectionsReset
             self.sqlRunner = sqlRunner
@@ -132,16 +139,24 @@ public actor LambdaService {
     public func placement(of name: String) -> Placement? { self.slots[name]?.placement }
 
     /// The latest log lines of every invocation of `name` (at most 500).
-    public func logs(of name: String) -> [String] { Array((self.slots[name]?.recentLogs ?? []).suffix(Self.keptLogLines)) }
+    public func logs(of name: String) -> [String] {
+        Array((self.slots[name]?.recentLogs ?? []).suffix(Self.keptLogLines))
+    }
     static let keptLogLines = 500
 
     /// How many warm environments of `name` could take an invoke now: idle and still alive (one whose process
     /// exited while idle no longer counts).
-    public func warmEnvironments(of name: String) -> Int { self.slots[name]?.idle.filter(\.instance.isUsable).count ?? 0 }
+    public func warmEnvironments(of name: String) -> Int {
+        self.slots[name]?.idle.filter(\.instance.isUsable).count ?? 0
+    }
 
     func checkRole(_ roleARN: String) throws(AWSError) {
         do throws(AWSError) {
-            _ = try self.environment.account.serviceSession(role: roleARN, service: "lambda.amazonaws.com", session: "validation")
+            _ = try self.environment.account.serviceSession(
+                role: roleARN,
+                service: "lambda.amazonaws.com",
+                session: "validation"
+            )
         } catch {
             throw AWSError.roleCannotBeAssumed(error.message)
         }

@@ -37,7 +37,14 @@ public struct SQLFunction: Sendable, Equatable {
     public var tls: Bool
     public var statements: [Statement]
 
-    public init(target: String, user: String, auth: Auth, database: String? = nil, tls: Bool = true, statements: [Statement]) {
+    public init(
+        target: String,
+        user: String,
+        auth: Auth,
+        database: String? = nil,
+        tls: Bool = true,
+        statements: [Statement]
+    ) {
         self.target = target
         self.user = user
         self.auth = auth
@@ -52,7 +59,8 @@ extension SQLFunction {
     public typealias SecretReader = @Sendable (_ secretID: String, LambdaContext) async throws -> String
     /// What runs a built-in SQL function: `SandboxLambdaDatabase`'s `SQLFunction.run`, given to the Lambda service by
     /// whoever starts it, so that Lambda itself needs no MySQL client.
-    public typealias Runner = @Sendable (SQLFunction, _ event: JSONValue, LambdaContext, SecretReader) async throws -> JSONValue
+    public typealias Runner =
+        @Sendable (SQLFunction, _ event: JSONValue, LambdaContext, SecretReader) async throws -> JSONValue
 }
 
 extension BuiltinFunction {
@@ -64,7 +72,10 @@ extension BuiltinFunction {
         case let .sql(function):
             guard let sql else {
                 return { _, _ in
-                    throw FunctionError(errorType: "Runtime.Unavailable", errorMessage: "this Lambda service was started without a runner for built-in SQL functions")
+                    throw FunctionError(
+                        errorType: "Runtime.Unavailable",
+                        errorMessage: "this Lambda service was started without a runner for built-in SQL functions"
+                    )
                 }
             }
             return { event, context in try await sql(function, event, context, secret) }

@@ -25,8 +25,18 @@ public struct FunctionDefinition: Sendable {
     public var reservedConcurrency: Int?
     public var code: FunctionCode
 
-    public init(name: String, runtime: String = "provided.al2023", handler: String = "bootstrap", memorySize: Int = 128, timeout: Double = 3,
-                environment: [String: String] = [:], roleARN: String, vpc: VPCConfig? = nil, reservedConcurrency: Int? = nil, code: FunctionCode) {
+    public init(
+        name: String,
+        runtime: String = "provided.al2023",
+        handler: String = "bootstrap",
+        memorySize: Int = 128,
+        timeout: Double = 3,
+        environment: [String: String] = [:],
+        roleARN: String,
+        vpc: VPCConfig? = nil,
+        reservedConcurrency: Int? = nil,
+        code: FunctionCode
+    ) {
         self.name = name
         self.runtime = runtime
         self.handler = handler

@@ -16,12 +16,17 @@ public struct FunctionError: Error, Sendable, Equatable {
 
     /// A thrown Swift error, named by its type.
     public init(_ error: any Error) {
-        if let error = error as? FunctionError { self = error; return }
+        if let error = error as? FunctionError {
+            self = error
+            return
+        }
         self.init(errorType: String(describing: type(of: error)), errorMessage: String(describing: error))
     }
 
     public var payload: JSONValue {
-        var object: [String: JSONValue] = ["errorType": .string(self.errorType), "errorMessage": .string(self.errorMessage)]
+        var object: [String: JSONValue] = [
+            "errorType": .string(self.errorType), "errorMessage": .string(self.errorMessage),
+        ]
         if !self.stackTrace.isEmpty { object[self.traceKey] = .array(self.stackTrace.map(JSONValue.string)) }
         return .object(object)
     }

@@ -5,12 +5,19 @@ enum BuildTool {
     /// `name` itself when it has a slash, else the first executable of that name on `path`.
     static func executable(_ name: String, path: String) -> String? {
         if name.contains("/") { return FileManager.default.isExecutableFile(atPath: name) ? name : nil }
-        return path.split(separator: ":").map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+        return path.split(separator: ":").map { "\($0)/\(name)" }.first {
+            FileManager.default.isExecutableFile(atPath: $0)
+        }
     }
 
     /// Its exit status and what it printed (standard output and error together). The tools start no daemon, so
     /// waiting on Foundation's Process is safe here.
-    static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil, directory: URL? = nil) -> (Int32, String) {
+    static func run(
+        _ executable: String,
+        _ arguments: [String],
+        environment: [String: String]? = nil,
+        directory: URL? = nil
+    ) -> (Int32, String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments

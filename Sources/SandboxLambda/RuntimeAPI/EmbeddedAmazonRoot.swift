@@ -10,14 +10,20 @@ public enum EmbeddedAmazonRoot {
     public static func files(in folder: String?, environment: [String: String], shipped: Bool = true) -> [String] {
         let named = environment.keys.sorted().compactMap { key -> String? in
             guard let value = environment[key], value.lowercased().hasSuffix(".pem") else { return nil }
-            return value.hasPrefix("/") ? value : folder.map { URL(fileURLWithPath: $0).appendingPathComponent(value).path }
+            return value.hasPrefix("/")
+                ? value : folder.map { URL(fileURLWithPath: $0).appendingPathComponent(value).path }
         }
-        let inFolder = folder.map { folder in
-            ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).sorted().filter { $0.lowercased().hasSuffix(".pem") }
+        let inFolder =
+            folder.map { folder in
+                ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).sorted().filter {
+                    $0.lowercased().hasSuffix(".pem")
+                }
                 .map { URL(fileURLWithPath: folder).appendingPathComponent($0).path }
-        } ?? []
+            } ?? []
         var seen = Set<String>()
-        return (named + (shipped ? inFolder : [])).filter { seen.insert(URL(fileURLWithPath: $0).standardizedFileURL.path).inserted && self.holdsAmazonRoot($0) }
+        return (named + (shipped ? inFolder : [])).filter {
+            seen.insert(URL(fileURLWithPath: $0).standardizedFileURL.path).inserted && self.holdsAmazonRoot($0)
+        }
     }
 
     /// What the log and `sandbox diagnose` say of `file` in `function`'s code.
@@ -33,7 +39,9 @@ public enum EmbeddedAmazonRoot {
     static func holdsAmazonRoot(_ path: String) -> Bool {
         guard let handle = FileHandle(forReadingAtPath: path) else { return false }
         defer { try? handle.close() }
-        guard let data = try? handle.read(upToCount: 1 << 20), let text = String(data: data, encoding: .utf8) else { return false }
+        guard let data = try? handle.read(upToCount: 1 << 20), let text = String(data: data, encoding: .utf8) else {
+            return false
+        }
         let marker = Data("Amazon Root CA".utf8)
         return text.components(separatedBy: "-----BEGIN CERTIFICATE-----").dropFirst().contains { block in
             let body = block.components(separatedBy: "-----END CERTIFICATE-----")[0].filter { !$0.isWhitespace }

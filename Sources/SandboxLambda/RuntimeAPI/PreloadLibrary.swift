@@ -24,25 +24,46 @@ public enum PreloadLibrary: Sendable, Equatable {
     /// How the absence shows in a process function's failed start.
     public var functionError: FunctionError? {
         guard case let .unavailable(reason) = self else { return nil }
-        return FunctionError(errorType: "Sandbox.PreloadUnavailable", errorMessage: "process functions need libSandboxPreload.so to resolve the "
-            + "sandbox's DNS names and leave from their ENI, and it is missing: \(reason)")
+        return FunctionError(
+            errorType: "Sandbox.PreloadUnavailable",
+            errorMessage: "process functions need libSandboxPreload.so to resolve the "
+                + "sandbox's DNS names and leave from their ENI, and it is missing: \(reason)"
+        )
     }
 
     static func locate(environment: [String: String]) -> PreloadLibrary {
         if let explicit = environment["CLOUDSANDBOX_PRELOAD"], !explicit.isEmpty {
             guard FileManager.default.isReadableFile(atPath: explicit) else {
-                return .unavailable(reason: "CLOUDSANDBOX_PRELOAD names \(explicit), which does not exist; unset it to let the sandbox build the library")
+                return .unavailable(
+                    reason:
+                        "CLOUDSANDBOX_PRELOAD names \(explicit), which does not exist; unset it to let the sandbox build the library"
+                )
             }
             return .available(path: explicit)
         }
-        guard let (source, name) = SteeringCompiler.cachedName("libSandboxPreload", suffix: ".so", sources: ["SandboxPreload.c", "SandboxSteering.h"]) else {
-            return .unavailable(reason: "the C source (resources SandboxPreload.c and SandboxSteering.h of CloudSandbox's SandboxLambda target) is not "
-                + "beside the build; rebuild, or set CLOUDSANDBOX_PRELOAD to a built libSandboxPreload.so")
+        guard
+            let (source, name) = SteeringCompiler.cachedName(
+                "libSandboxPreload",
+                suffix: ".so",
+                sources: ["SandboxPreload.c", "SandboxSteering.h"]
+            )
+        else {
+            return .unavailable(
+                reason:
+                    "the C source (resources SandboxPreload.c and SandboxSteering.h of CloudSandbox's SandboxLambda target) is not "
+                    + "beside the build; rebuild, or set CLOUDSANDBOX_PRELOAD to a built libSandboxPreload.so"
+            )
         }
         let library = self.cacheDirectory(environment).appendingPathComponent(name)
         if FileManager.default.fileExists(atPath: library.path) { return .available(path: library.path) }
-        switch SteeringCompiler.compile(source: source, into: library, flags: ["-shared", "-fPIC"], libraries: ["-ldl"], override: "CLOUDSANDBOX_PRELOAD",
-                                       environment: environment) {
+        switch SteeringCompiler.compile(
+            source: source,
+            into: library,
+            flags: ["-shared", "-fPIC"],
+            libraries: ["-ldl"],
+            override: "CLOUDSANDBOX_PRELOAD",
+            environment: environment
+        ) {
         case let .success(path): return .available(path: path)
         case let .failure(failure): return .unavailable(reason: failure.reason)
         }
@@ -50,7 +71,9 @@ public enum PreloadLibrary: Sendable, Equatable {
 
     static func cacheDirectory(_ environment: [String: String]) -> URL {
         if let explicit = environment["CLOUDSANDBOX_CACHE"], !explicit.isEmpty { return URL(fileURLWithPath: explicit) }
-        if let xdg = environment["XDG_CACHE_HOME"], !xdg.isEmpty { return URL(fileURLWithPath: xdg).appendingPathComponent("cloudsandbox") }
+        if let xdg = environment["XDG_CACHE_HOME"], !xdg.isEmpty {
+            return URL(fileURLWithPath: xdg).appendingPathComponent("cloudsandbox")
+        }
         let home = environment["HOME"].map { URL(fileURLWithPath: $0) } ?? FileManager.default.temporaryDirectory
         return home.appendingPathComponent(".cache/cloudsandbox")
     }

@@ -1,7 +1,7 @@
-import SandboxAWSCore
 import Foundation
 import Logging
 import NIOConcurrencyHelpers
+import SandboxAWSCore
 import SandboxHTTP
 import SandboxLifecycle
 
@@ -37,33 +37,62 @@ final class ProcessFunctionInstance: FunctionInstance {
 
     /// Starts the Runtime API and the process, and returns once the process polled for its first invocation.
     /// `runtimeAPIs` runs its Runtime API listener (Lambda's, as a child of its service).
-    static func start(_ code: ProcessCode, function: String, environment: [String: String], network: ProcessNetwork, source: String?,
-                      log: InvocationLog, initTimeout: Double, runtimeAPIs: BackgroundWork, logger: Logger) async throws -> ProcessFunctionInstance {
+    static func start(
+        _ code: ProcessCode,
+        function: String,
+        environment: [String: String],
+        network: ProcessNetwork,
+        source: String?,
+        log: InvocationLog,
+        initTimeout: Double,
+        runtimeAPIs: BackgroundWork,
+        logger: Logger
+    ) async throws -> ProcessFunctionInstance {
         let instance = ProcessFunctionInstance(function: function)
         instance.core.withLockedValue { $0.log = log }
-        let running = try await ChildService(HTTPListener(responder: RuntimeAPIRoutes.router(for: instance).buildResponder(),
-                                                          host: network.runtimeAPIHost, logger: logger), on: runtimeAPIs, logger: logger)
+        let running = try await ChildService(
+            HTTPListener(
+                responder: RuntimeAPIRoutes.router(for: instance).buildResponder(),
+                host: network.runtimeAPIHost,
+                logger: logger
+            ),
+            on: runtimeAPIs,
+            logger: logger
+        )
         let listener = running.service
         instance.listener.withLockedValue { $0 = running }
-        var variables = environment.merging(network.variables(source: source)) { _, steering in steering }.merging(network.trust) { own, _ in own }
+        var variables = environment.merging(network.variables(source: source)) { _, steering in steering }.merging(
+            network.trust
+        ) { own, _ in own }
         variables["AWS_LAMBDA_RUNTIME_API"] = "\(listener.host):\(listener.port)"
         let inherited = ProcessInfo.processInfo.environment
-        for key in ["PATH", "HOME", "PYTHONPATH", "VIRTUAL_ENV", "NODE_PATH"] where variables[key] == nil { variables[key] = inherited[key] }
+        for key in ["PATH", "HOME", "PYTHONPATH", "VIRTUAL_ENV", "NODE_PATH"] where variables[key] == nil {
+            variables[key] = inherited[key]
+        }
         let directory = code.workingDirectory ?? FileManager.default.currentDirectoryPath
         variables["LAMBDA_TASK_ROOT"] = directory
         // The function's own CLOUDSANDBOX_LAUNCHER=off runs it without interception (the preload library alone).
-        let launcher = variables["CLOUDSANDBOX_LAUNCHER"] == "off"
-            ? ProcessLauncher.unavailable(reason: "the function's environment sets CLOUDSANDBOX_LAUNCHER=off") : network.launcher()
-        if case let .unavailable(reason) = launcher, let program = code.command.first.flatMap({ StaticProgram.resolve($0, directory: directory, path: variables["PATH"] ?? "") }),
-           StaticProgram.isStaticallyLinked(program) {
+        let launcher =
+            variables["CLOUDSANDBOX_LAUNCHER"] == "off"
+            ? ProcessLauncher.unavailable(reason: "the function's environment sets CLOUDSANDBOX_LAUNCHER=off")
+            : network.launcher()
+        if case let .unavailable(reason) = launcher,
+            let program = code.command.first.flatMap({
+                StaticProgram.resolve($0, directory: directory, path: variables["PATH"] ?? "")
+            }),
+            StaticProgram.isStaticallyLinked(program)
+        {
             await running.stop()
             try? instance.output.fileHandleForReading.close()
             try? instance.output.fileHandleForWriting.close()
-            throw FunctionError(errorType: "Sandbox.InterceptionUnavailable", errorMessage: "\(program) is statically linked: it resolves names and "
-                + "connects without libc, so the preload library cannot steer it and only the sandbox's launcher can, which is unavailable "
-                + "(\(reason)). Started, it would ask this machine's nameserver for the sandbox's names and dial ports nothing listens on, so "
-                + "the sandbox does not start it. Let the launcher run (Linux 5.9 or later, seccomp user notification allowed, "
-                + "CLOUDSANDBOX_LAUNCHER unset)")
+            throw FunctionError(
+                errorType: "Sandbox.InterceptionUnavailable",
+                errorMessage: "\(program) is statically linked: it resolves names and "
+                    + "connects without libc, so the preload library cannot steer it and only the sandbox's launcher can, which is unavailable "
+                    + "(\(reason)). Started, it would ask this machine's nameserver for the sandbox's names and dial ports nothing listens on, so "
+                    + "the sandbox does not start it. Let the launcher run (Linux 5.9 or later, seccomp user notification allowed, "
+                    + "CLOUDSANDBOX_LAUNCHER unset)"
+            )
         }
         do {
             try instance.launch(code, variables: variables, directory: directory, launcher: launcher.path)
@@ -71,11 +100,19 @@ final class ProcessFunctionInstance: FunctionInstance {
             await running.stop()
             try? instance.output.fileHandleForReading.close()
             try? instance.output.fileHandleForWriting.close()
-            throw FunctionError(errorType: "Runtime.InvalidEntrypoint", errorMessage: "cannot run \(code.command.joined(separator: " ")): \(error)")
+            throw FunctionError(
+                errorType: "Runtime.InvalidEntrypoint",
+                errorMessage: "cannot run \(code.command.joined(separator: " ")): \(error)"
+            )
         }
-        enum Start: Sendable { case initialized(FunctionError?), timedOut }
+        enum Start: Sendable {
+            case initialized(FunctionError?)
+            case timedOut
+        }
         let failure: FunctionError? = await withTaskGroup(of: Start.self) { group in
-            group.addTask { .initialized(await withCheckedContinuation { continuation in instance.waitForInit(continuation) }) }
+            group.addTask {
+                .initialized(await withCheckedContinuation { continuation in instance.waitForInit(continuation) })
+            }
             group.addTask {
                 try? await Task.sleep(for: .milliseconds(Int64(initTimeout * 1000)))
                 return .timedOut
@@ -84,8 +121,11 @@ final class ProcessFunctionInstance: FunctionInstance {
             group.cancelAll()
             if case .timedOut = first { instance.run(instance.core.withLockedValue { $0.state.ended(nil) }) }
             if case let .initialized(error) = first { return error }
-            return FunctionError(errorType: "Runtime.Unknown", errorMessage: "the runtime did not poll /2018-06-01/runtime/invocation/next within "
-                + "\(String(format: "%.2f", initTimeout)) seconds; a process function must run a Runtime API client (awslambdaric, a custom bootstrap)")
+            return FunctionError(
+                errorType: "Runtime.Unknown",
+                errorMessage: "the runtime did not poll /2018-06-01/runtime/invocation/next within "
+                    + "\(String(format: "%.2f", initTimeout)) seconds; a process function must run a Runtime API client (awslambdaric, a custom bootstrap)"
+            )
         }
         if let failure {
             await instance.stop()
@@ -97,7 +137,9 @@ final class ProcessFunctionInstance: FunctionInstance {
     /// Starts `code`'s command under `launcher` (which supervises its connects) when there is one, else through env.
     private func launch(_ code: ProcessCode, variables: [String: String], directory: String, launcher: String?) throws {
         let command = PythonInterpreter.command(code.command, environment: ProcessInfo.processInfo.environment)
-        guard !command.isEmpty else { throw FunctionError(errorType: "Runtime.InvalidEntrypoint", errorMessage: "command is empty") }
+        guard !command.isEmpty else {
+            throw FunctionError(errorType: "Runtime.InvalidEntrypoint", errorMessage: "command is empty")
+        }
         self.process.executableURL = URL(fileURLWithPath: launcher ?? "/usr/bin/env")
         self.process.arguments = command
         self.process.environment = variables
@@ -107,8 +149,12 @@ final class ProcessFunctionInstance: FunctionInstance {
         self.process.standardError = output
         self.process.standardInput = FileHandle.nullDevice
         self.process.terminationHandler = { [weak self] process in
-            let status = process.terminationReason == .uncaughtSignal ? "signal \(process.terminationStatus)" : "exit status \(process.terminationStatus)"
-            self?.exited(FunctionError(errorType: "Runtime.ExitError", errorMessage: "Runtime exited with error: \(status)"))
+            let status =
+                process.terminationReason == .uncaughtSignal
+                ? "signal \(process.terminationStatus)" : "exit status \(process.terminationStatus)"
+            self?.exited(
+                FunctionError(errorType: "Runtime.ExitError", errorMessage: "Runtime exited with error: \(status)")
+            )
         }
         try SpawnSignalMask.unblocked { try self.process.run() }
         try? output.fileHandleForWriting.close()
@@ -132,7 +178,9 @@ final class ProcessFunctionInstance: FunctionInstance {
             }
             self.outputLock.withLock {
                 // Nothing pending after a wake-up: a drain took it, or the pipe's end (every writer gone).
-                if self.readPending() == 0, descriptor.revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 { ended = true }
+                if self.readPending() == 0, descriptor.revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 {
+                    ended = true
+                }
             }
         }
         self.outputLock.withLock {
@@ -185,7 +233,13 @@ final class ProcessFunctionInstance: FunctionInstance {
         switch phase {
         case .initializing: break
         case .ready: continuation.resume(returning: nil)
-        case .dead: continuation.resume(returning: FunctionError(errorType: "Runtime.ExitError", errorMessage: "the runtime ended before it polled for an invocation"))
+        case .dead:
+            continuation.resume(
+                returning: FunctionError(
+                    errorType: "Runtime.ExitError",
+                    errorMessage: "the runtime ended before it polled for an invocation"
+                )
+            )
         }
     }
 
@@ -271,10 +325,16 @@ final class ProcessFunctionInstance: FunctionInstance {
             for _ in 0..<20 where self.process.isRunning { try? await Task.sleep(for: .milliseconds(25)) }
             if self.process.isRunning { kill(self.process.processIdentifier, SIGKILL) }
         }
-        let poller = self.core.withLockedValue { core in defer { core.poller = nil }; return core.poller }
+        let poller = self.core.withLockedValue { core in
+            defer { core.poller = nil }
+            return core.poller
+        }
         poller?.resume(returning: nil)
         await self.outputClosed(within: .seconds(1))
-        let listener = self.listener.withLockedValue { listener in defer { listener = nil }; return listener }
+        let listener = self.listener.withLockedValue { listener in
+            defer { listener = nil }
+            return listener
+        }
         await listener?.stop()
     }
 
@@ -291,7 +351,10 @@ final class ProcessFunctionInstance: FunctionInstance {
         switch action {
         case let .complete(outcome): self.complete(outcome)
         case let .failInit(error):
-            let waiter = self.core.withLockedValue { core in defer { core.initWaiter = nil }; return core.initWaiter }
+            let waiter = self.core.withLockedValue { core in
+                defer { core.initWaiter = nil }
+                return core.initWaiter
+            }
             waiter?.resume(returning: error)
         default: break
         }
@@ -299,7 +362,10 @@ final class ProcessFunctionInstance: FunctionInstance {
 
     private func complete(_ outcome: InvocationOutcome) {
         let continuation = self.core.withLockedValue { core in
-            defer { core.outcome = nil; core.invocations = [:] }
+            defer {
+                core.outcome = nil
+                core.invocations = [:]
+            }
             return core.outcome
         }
         continuation?.resume(returning: outcome)

@@ -24,24 +24,44 @@ public enum ProcessLauncher: Sendable, Equatable {
     /// What a sandbox says at start while it is unavailable.
     public var warning: String? {
         guard case let .unavailable(reason) = self else { return nil }
-        return "process functions that bypass libc (static Go binaries) will not resolve the sandbox's names or reach its listeners: \(reason)"
+        return
+            "process functions that bypass libc (static Go binaries) will not resolve the sandbox's names or reach its listeners: \(reason)"
     }
 
     static func locate(environment: [String: String]) -> ProcessLauncher {
         if let explicit = environment["CLOUDSANDBOX_LAUNCHER"], !explicit.isEmpty {
             if explicit == "off" { return .unavailable(reason: "CLOUDSANDBOX_LAUNCHER=off") }
             guard FileManager.default.isExecutableFile(atPath: explicit) else {
-                return .unavailable(reason: "CLOUDSANDBOX_LAUNCHER names \(explicit), which is not an executable; unset it to let the sandbox build the launcher")
+                return .unavailable(
+                    reason:
+                        "CLOUDSANDBOX_LAUNCHER names \(explicit), which is not an executable; unset it to let the sandbox build the launcher"
+                )
             }
             return self.tried(explicit)
         }
-        guard let (source, name) = SteeringCompiler.cachedName("sandbox-launch", suffix: "", sources: ["SandboxLaunch.c", "SandboxSteering.h"]) else {
-            return .unavailable(reason: "the C source (resources SandboxLaunch.c and SandboxSteering.h of CloudSandbox's SandboxLambda target) is not "
-                + "beside the build; rebuild, or set CLOUDSANDBOX_LAUNCHER to a built sandbox-launch")
+        guard
+            let (source, name) = SteeringCompiler.cachedName(
+                "sandbox-launch",
+                suffix: "",
+                sources: ["SandboxLaunch.c", "SandboxSteering.h"]
+            )
+        else {
+            return .unavailable(
+                reason:
+                    "the C source (resources SandboxLaunch.c and SandboxSteering.h of CloudSandbox's SandboxLambda target) is not "
+                    + "beside the build; rebuild, or set CLOUDSANDBOX_LAUNCHER to a built sandbox-launch"
+            )
         }
         let launcher = PreloadLibrary.cacheDirectory(environment).appendingPathComponent(name)
         if FileManager.default.isExecutableFile(atPath: launcher.path) { return self.tried(launcher.path) }
-        switch SteeringCompiler.compile(source: source, into: launcher, flags: [], libraries: ["-lpthread"], override: "CLOUDSANDBOX_LAUNCHER", environment: environment) {
+        switch SteeringCompiler.compile(
+            source: source,
+            into: launcher,
+            flags: [],
+            libraries: ["-lpthread"],
+            override: "CLOUDSANDBOX_LAUNCHER",
+            environment: environment
+        ) {
         case let .success(path): return self.tried(path)
         case let .failure(failure): return .unavailable(reason: failure.reason)
         }
@@ -64,7 +84,11 @@ public enum ProcessLauncher: Sendable, Equatable {
         let printed = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         guard process.terminationStatus == 0, printed.isEmpty else {
-            return .unavailable(reason: printed.isEmpty ? "\(launcher) true exited with status \(process.terminationStatus)" : printed.trimmingCharacters(in: .whitespacesAndNewlines))
+            return .unavailable(
+                reason: printed.isEmpty
+                    ? "\(launcher) true exited with status \(process.terminationStatus)"
+                    : printed.trimmingCharacters(in: .whitespacesAndNewlines)
+            )
         }
         return .available(path: launcher)
     }

@@ -29,9 +29,18 @@ public struct ProcessNetwork: Sendable {
     /// `address:port` of the sandbox's DNS responder, where the launcher sends DNS queries.
     public var dns: String?
 
-    public init(preload: @escaping @Sendable () -> PreloadLibrary = { PreloadLibrary.shared }, hosts: [String: String], hostsFile: String? = nil,
-                ports: [String: Int], runtimeAPIHost: String, blackHole: String? = nil, dropped: @escaping @Sendable (String) -> [String] = { _ in [] },
-                trust: [String: String] = [:], launcher: @escaping @Sendable () -> ProcessLauncher = { ProcessLauncher.shared }, dns: String? = nil) {
+    public init(
+        preload: @escaping @Sendable () -> PreloadLibrary = { PreloadLibrary.shared },
+        hosts: [String: String],
+        hostsFile: String? = nil,
+        ports: [String: Int],
+        runtimeAPIHost: String,
+        blackHole: String? = nil,
+        dropped: @escaping @Sendable (String) -> [String] = { _ in [] },
+        trust: [String: String] = [:],
+        launcher: @escaping @Sendable () -> ProcessLauncher = { ProcessLauncher.shared },
+        dns: String? = nil
+    ) {
         self.preload = preload
         self.launcher = launcher
         self.dns = dns
@@ -47,8 +56,12 @@ public struct ProcessNetwork: Sendable {
     /// The variables the preload library and the launcher read.
     func variables(source: String?) -> [String: String] {
         var variables = [
-            "CLOUDSANDBOX_HOSTS": self.hosts.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ","),
-            "CLOUDSANDBOX_PORTS": self.ports.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ","),
+            "CLOUDSANDBOX_HOSTS": self.hosts.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(
+                separator: ","
+            ),
+            "CLOUDSANDBOX_PORTS": self.ports.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(
+                separator: ","
+            ),
         ]
         if let blackHole, let source {
             variables["CLOUDSANDBOX_BLACKHOLE"] = blackHole

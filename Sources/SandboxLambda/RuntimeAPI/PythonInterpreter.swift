@@ -10,7 +10,8 @@ enum PythonInterpreter {
     /// `command` with a bare `python3` replaced by `CLOUDSANDBOX_PYTHON`'s interpreter, when that is set.
     static func command(_ command: [String], environment: [String: String]) -> [String] {
         guard let first = command.first, self.bareNames.contains(first),
-              let interpreter = environment["CLOUDSANDBOX_PYTHON"], !interpreter.isEmpty else { return command }
+            let interpreter = environment["CLOUDSANDBOX_PYTHON"], !interpreter.isEmpty
+        else { return command }
         return [interpreter] + command.dropFirst()
     }
 }

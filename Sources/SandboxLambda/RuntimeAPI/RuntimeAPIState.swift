@@ -53,7 +53,11 @@ struct RuntimeAPIState: Sendable {
     }
 
     mutating func invocationArrived(_ id: String) -> Action {
-        guard self.phase != .dead else { return .complete(.crashed(FunctionError(errorType: "Runtime.ExitError", errorMessage: "the runtime is gone"))) }
+        guard self.phase != .dead else {
+            return .complete(
+                .crashed(FunctionError(errorType: "Runtime.ExitError", errorMessage: "the runtime is gone"))
+            )
+        }
         if self.pollParked {
             self.pollParked = false
             self.current = id
@@ -85,7 +89,9 @@ struct RuntimeAPIState: Sendable {
         guard let error else {
             self.current = nil
             self.queued = nil
-            return phase == .initializing ? .failInit(FunctionError(errorType: "Sandbox.Timedout", errorMessage: "initialization stopped")) : .complete(.timedOut)
+            return phase == .initializing
+                ? .failInit(FunctionError(errorType: "Sandbox.Timedout", errorMessage: "initialization stopped"))
+                : .complete(.timedOut)
         }
         if phase == .initializing { return .failInit(error) }
         return self.current == nil && self.queued == nil ? .none : self.dying(error)

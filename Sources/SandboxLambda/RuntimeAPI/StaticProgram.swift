@@ -5,7 +5,9 @@ import Foundation
 enum StaticProgram {
     /// `command`'s program, found as exec would find it (relative to `directory` with a slash, else on `path`).
     static func resolve(_ program: String, directory: String, path: String) -> String? {
-        if program.contains("/") { return URL(fileURLWithPath: program, relativeTo: URL(fileURLWithPath: directory, isDirectory: true)).path }
+        if program.contains("/") {
+            return URL(fileURLWithPath: program, relativeTo: URL(fileURLWithPath: directory, isDirectory: true)).path
+        }
         return BuildTool.executable(program, path: path)
     }
 
@@ -15,13 +17,18 @@ enum StaticProgram {
         guard let handle = FileHandle(forReadingAtPath: path) else { return false }
         defer { try? handle.close() }
         guard let header = try? handle.read(upToCount: 64).map([UInt8].init), header.count == 64,
-              header.starts(with: [0x7F, 0x45, 0x4C, 0x46, 2, 1]) else { return false }
+            header.starts(with: [0x7F, 0x45, 0x4C, 0x46, 2, 1])
+        else { return false }
         let type = Self.integer(header, at: 16, size: 2)
         guard type == 2 || type == 3 else { return false }
-        let offset = Self.integer(header, at: 32, size: 8), size = Self.integer(header, at: 54, size: 2), count = Self.integer(header, at: 56, size: 2)
+        let offset = Self.integer(header, at: 32, size: 8)
+        let size = Self.integer(header, at: 54, size: 2)
+        let count = Self.integer(header, at: 56, size: 2)
         guard size >= 4, count > 0, count <= 4096, (try? handle.seek(toOffset: offset)) != nil,
-              let table = try? handle.read(upToCount: Int(size * count)).map([UInt8].init), table.count == Int(size * count) else { return false }
-        return !(0..<Int(count)).contains { Self.integer(table, at: $0 * Int(size), size: 4) == 3 }    // PT_INTERP
+            let table = try? handle.read(upToCount: Int(size * count)).map([UInt8].init),
+            table.count == Int(size * count)
+        else { return false }
+        return !(0..<Int(count)).contains { Self.integer(table, at: $0 * Int(size), size: 4) == 3 }  // PT_INTERP
     }
 
     private static func integer(_ bytes: [UInt8], at offset: Int, size: Int) -> UInt64 {

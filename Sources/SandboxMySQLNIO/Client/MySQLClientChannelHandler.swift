@@ -1,7 +1,7 @@
-import SandboxMySQLWire
 import NIOCore
 import NIOSSL
 import NIOTLS
+import SandboxMySQLWire
 
 /// Runs a `ClientConnectionStateMachine` on a channel: completes the login promise, then one queued
 /// command at a time, its response assembled or relayed to a target. `run(_:)` is the only place with side
@@ -41,8 +41,11 @@ final class MySQLClientChannelHandler: ChannelDuplexHandler {
     private var readPaused = false
     private var readPending = false
 
-    init(configuration: MySQLClientConfiguration, login: EventLoopPromise<HandshakeV10>,
-         makeTLSHandler: @escaping () throws -> NIOSSLClientHandler) {
+    init(
+        configuration: MySQLClientConfiguration,
+        login: EventLoopPromise<HandshakeV10>,
+        makeTLSHandler: @escaping () throws -> NIOSSLClientHandler
+    ) {
         self.machine = ClientConnectionStateMachine(configuration: configuration)
         self.login = login
         self.makeTLSHandler = makeTLSHandler
@@ -102,7 +105,9 @@ final class MySQLClientChannelHandler: ChannelDuplexHandler {
         switch action {
         case let .write(packets):
             var out = context.channel.allocator.buffer(capacity: 256)
-            for packet in packets { MySQLPacketFramer.write(payload: packet.payload, sequenceID: packet.sequenceID, into: &out) }
+            for packet in packets {
+                MySQLPacketFramer.write(payload: packet.payload, sequenceID: packet.sequenceID, into: &out)
+            }
             context.writeAndFlush(self.wrapOutboundOut(out), promise: nil)
         case let .writeSSLRequestAndStartTLS(packet):
             self.run(.write([packet]), context: context)
@@ -152,7 +157,10 @@ final class MySQLClientChannelHandler: ChannelDuplexHandler {
         let payloads = self.relayed
         self.relayed.removeAll(keepingCapacity: true)
         let resume = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-        switch target.send(payloads, resume: { resume.eventLoop.execute { resume.value.0.resumeReading(context: resume.value.1) } }) {
+        switch target.send(
+            payloads,
+            resume: { resume.eventLoop.execute { resume.value.0.resumeReading(context: resume.value.1) } }
+        ) {
         case .more: return true
         case .paused:
             self.readPaused = true

@@ -1,8 +1,8 @@
-import SandboxMySQLWire
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import NIOSSL
+import SandboxMySQLWire
 import SandboxPKI
 
 /// An async MySQL client connection: TLS, any of the three auth plugins, queries and prepared statements.
@@ -28,8 +28,13 @@ public final class MySQLConnection: Sendable {
 
     /// Connects and logs in; throws `MySQLClientError` (with the server's ERR packet) or a NIO/TLS error.
     public static func connect(
-        host: String, port: Int, configuration: MySQLClientConfiguration, tls: TLS? = nil,
-        sourceAddress: SocketAddress? = nil, connectTimeout: TimeAmount = .seconds(10), loginTimeout: TimeAmount? = nil,
+        host: String,
+        port: Int,
+        configuration: MySQLClientConfiguration,
+        tls: TLS? = nil,
+        sourceAddress: SocketAddress? = nil,
+        connectTimeout: TimeAmount = .seconds(10),
+        loginTimeout: TimeAmount? = nil,
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> MySQLConnection {
         let sslContext = try tls.map { try $0.sslContext() }
@@ -43,7 +48,10 @@ public final class MySQLConnection: Sendable {
             .connectTimeout(connectTimeout)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelOption(.maxMessagesPerRead, value: Self.maxMessagesPerRead)
-            .channelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 2048, maximum: Self.maxReadSize))
+            .channelOption(
+                .recvAllocator,
+                value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 2048, maximum: Self.maxReadSize)
+            )
         if let sourceAddress { bootstrap = bootstrap.bind(to: sourceAddress) }
         let initialized = bootstrap.channelInitializer { channel in
             channel.eventLoop.makeCompletedFuture {
@@ -55,18 +63,23 @@ public final class MySQLConnection: Sendable {
             }
         }
         // An address connects at once; a name goes through NIO's resolver (getaddrinfo on a thread of its own).
-        let connecting = if let address = try? SocketAddress(ipAddress: host, port: port) {
-            initialized.connect(to: address)
-        } else {
-            initialized.connect(host: host, port: port)
-        }
+        let connecting =
+            if let address = try? SocketAddress(ipAddress: host, port: port) {
+                initialized.connect(to: address)
+            } else {
+                initialized.connect(host: host, port: port)
+            }
         connecting.whenFailure { login.fail($0) }  // no connection: the login promise must not be left pending
         // Connected, then logged in, on the channel's event loop: the caller resumes once, with the answer.
         let loggedIn = connecting.flatMap { channel -> EventLoopFuture<MySQLConnection> in
             channel.closeFuture.whenComplete { _ in login.fail(MySQLClientError.connectionClosed) }
             if let loginTimeout {
                 let timer = channel.eventLoop.scheduleTask(in: loginTimeout) {
-                    login.fail(MySQLClientError.timedOut("waiting for the server's greeting and login answer after \(loginTimeout.nanoseconds / 1_000_000) ms"))
+                    login.fail(
+                        MySQLClientError.timedOut(
+                            "waiting for the server's greeting and login answer after \(loginTimeout.nanoseconds / 1_000_000) ms"
+                        )
+                    )
                 }
                 login.futureResult.whenComplete { _ in timer.cancel() }
             }
@@ -94,7 +107,10 @@ public final class MySQLConnection: Sendable {
     }
 
     /// `relay(_:to:)` without suspending: the future completes (on this connection's event loop) when it ends.
-    public func startRelay(_ command: MySQLCommand, to target: any MySQLRelayTarget) -> EventLoopFuture<ResponseRelay.End> {
+    public func startRelay(
+        _ command: MySQLCommand,
+        to target: any MySQLRelayTarget
+    ) -> EventLoopFuture<ResponseRelay.End> {
         let promise = self.channel.eventLoop.makePromise(of: ResponseRelay.End.self)
         self.enqueue(.init(command: command, reply: .relay(target, promise)))
         return promise.futureResult
@@ -122,8 +138,13 @@ public final class MySQLConnection: Sendable {
         return statement
     }
 
-    public func execute(_ statement: PreparedStatement, _ parameters: [MySQLValue] = []) async throws -> MySQLQueryResult {
-        try MySQLQueryResult(try await self.send(.statementExecute(.init(statementID: statement.id, parameters: parameters))))
+    public func execute(
+        _ statement: PreparedStatement,
+        _ parameters: [MySQLValue] = []
+    ) async throws -> MySQLQueryResult {
+        try MySQLQueryResult(
+            try await self.send(.statementExecute(.init(statementID: statement.id, parameters: parameters)))
+        )
     }
 
     public func closeStatement(_ statement: PreparedStatement) async throws {
@@ -158,9 +179,15 @@ public struct MySQLQueryResult: Sendable, Equatable {
     init(_ result: ClientConnectionStateMachine.CommandResult) throws {
         switch result {
         case let .ok(ok):
-            self.columns = []; self.rows = []; self.affectedRows = ok.affectedRows; self.lastInsertID = ok.lastInsertID
+            self.columns = []
+            self.rows = []
+            self.affectedRows = ok.affectedRows
+            self.lastInsertID = ok.lastInsertID
         case let .resultSet(set):
-            self.columns = set.columns; self.rows = set.rows; self.affectedRows = 0; self.lastInsertID = 0
+            self.columns = set.columns
+            self.rows = set.rows
+            self.affectedRows = 0
+            self.lastInsertID = 0
         case .prepared, .none:
             throw MySQLClientError.protocolViolation("expected rows or OK")
         }

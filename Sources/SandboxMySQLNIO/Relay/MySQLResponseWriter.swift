@@ -1,6 +1,6 @@
-import SandboxMySQLWire
 import NIOConcurrencyHelpers
 import NIOCore
+import SandboxMySQLWire
 
 /// Writes a response that a session relays from elsewhere to its client as the packets arrive, numbering
 /// them on from the command. Backpressure: once more than `highWater` bytes are queued and not yet written
@@ -36,7 +36,9 @@ public final class MySQLResponseWriter: MySQLRelayTarget {
         var out = self.channel.allocator.buffer(capacity: size)
         let demand = self.state.withLockedValue { state -> RelayDemand in
             guard !state.gone else { return .gone }
-            for payload in payloads { state.sequenceID = MySQLPacketFramer.write(payload: payload, sequenceID: state.sequenceID, into: &out) }
+            for payload in payloads {
+                state.sequenceID = MySQLPacketFramer.write(payload: payload, sequenceID: state.sequenceID, into: &out)
+            }
             state.queued += out.readableBytes
             guard state.queued > Self.highWater else { return .more }
             state.resume = resume
@@ -46,7 +48,11 @@ public final class MySQLResponseWriter: MySQLRelayTarget {
         let written = out.readableBytes
         let promise = self.channel.eventLoop.makePromise(of: Void.self)
         promise.futureResult.whenComplete { result in
-            if case .failure = result { self.written(written, clientGone: true) } else { self.written(written, clientGone: false) }
+            if case .failure = result {
+                self.written(written, clientGone: true)
+            } else {
+                self.written(written, clientGone: false)
+            }
         }
         self.channel.writeAndFlush(out, promise: promise)
         return demand

@@ -1,9 +1,9 @@
 import Logging
-import SandboxLifecycle
-import SandboxMySQLWire
 import NIOCore
 import NIOSSL
 import NIOTLS
+import SandboxLifecycle
+import SandboxMySQLWire
 
 /// Runs a `ServerConnectionStateMachine` on a channel. `run(_:)` is the only place with side effects.
 /// While a command runs, reading stops once 64 KB wait behind it (a client flooding the connection is held
@@ -64,7 +64,9 @@ final class MySQLServerChannelHandler: ChannelDuplexHandler {
     }
 
     func read(context: ChannelHandlerContext) {
-        if self.readGate.read(busy: !self.machine.isReadyForPacket, buffered: self.inbound.readableBytes) { context.read() }
+        if self.readGate.read(busy: !self.machine.isReadyForPacket, buffered: self.inbound.readableBytes) {
+            context.read()
+        }
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
@@ -90,14 +92,19 @@ final class MySQLServerChannelHandler: ChannelDuplexHandler {
             } catch {
                 self.logger.info("malformed packet stream, closing", metadata: ["mysql.error": "\(error)"])
                 let reply = Self.framingError(error)
-                self.run(.writeAndClose([MySQLPacket(sequenceID: 0, payload: .build { reply.encode(into: &$0) })]), context: context)
+                self.run(
+                    .writeAndClose([MySQLPacket(sequenceID: 0, payload: .build { reply.encode(into: &$0) })]),
+                    context: context
+                )
                 return
             }
             guard let packet else { break }
             self.run(self.machine.packetReceived(packet), context: context)
         }
         self.keepUnframed(context: context)
-        if self.readGate.release(busy: !self.machine.isReadyForPacket, buffered: self.inbound.readableBytes) { context.read() }
+        if self.readGate.release(busy: !self.machine.isReadyForPacket, buffered: self.inbound.readableBytes) {
+            context.read()
+        }
     }
 
     /// Lets go of what is framed: nothing kept when all is, else the rest in a buffer of this handler's own.
@@ -121,7 +128,10 @@ final class MySQLServerChannelHandler: ChannelDuplexHandler {
         case let .writeAndClose(packets):
             if let error = packets.first.flatMap({ $0.firstByte == 0xFF ? $0 : nil }) {
                 var payload = error.payload
-                self.logger.info("refused", metadata: ["mysql.error": "\((try? ErrorPacket.decode(from: &payload))?.description ?? "")"])
+                self.logger.info(
+                    "refused",
+                    metadata: ["mysql.error": "\((try? ErrorPacket.decode(from: &payload))?.description ?? "")"]
+                )
             }
             self.write(packets, context: context)
             context.close(promise: nil)
@@ -137,15 +147,22 @@ final class MySQLServerChannelHandler: ChannelDuplexHandler {
             self.write(packets, context: context)
         case let .execute(command):
             let session = self.setup.session
-            let writer = MySQLResponseWriter(channel: context.channel, firstSequenceID: self.machine.nextSequenceID,
-                                             deprecateEOF: self.machine.deprecateEOF)
+            let writer = MySQLResponseWriter(
+                channel: context.channel,
+                firstSequenceID: self.machine.nextSequenceID,
+                deprecateEOF: self.machine.deprecateEOF
+            )
             if let started = session.startExecute(command, writer: writer) {
                 started.hop(to: context.eventLoop).assumeIsolated().whenSuccess { response in
                     self.run(self.machine.commandCompleted(response), context: context)
                     self.drain(context: context)
                 }
             } else {
-                self.runOffLoop(context: context, { await session.execute(command, writer: writer) }) { $0.machine.commandCompleted($1) }
+                self.runOffLoop(
+                    context: context,
+                    { await session.execute(command, writer: writer) },
+                    then: { $0.machine.commandCompleted($1) }
+                )
             }
         case .close:
             context.close(promise: nil)
@@ -156,7 +173,8 @@ final class MySQLServerChannelHandler: ChannelDuplexHandler {
 
     /// Runs `work` off the event loop, then feeds its answer to the machine back on the loop.
     private func runOffLoop<T: Sendable>(
-        context: ChannelHandlerContext, _ work: @escaping @Sendable () async -> T,
+        context: ChannelHandlerContext,
+        _ work: @escaping @Sendable () async -> T,
         then event: @escaping (MySQLServerChannelHandler, T) -> ServerConnectionStateMachine.Action
     ) {
         let promise = context.eventLoop.makePromise(of: T.self)
@@ -183,7 +201,9 @@ final class MySQLServerChannelHandler: ChannelDuplexHandler {
     private func write(_ packets: [MySQLPacket], context: ChannelHandlerContext) {
         guard !packets.isEmpty else { return }
         var out = context.channel.allocator.buffer(capacity: packets.reduce(0) { $0 + $1.payload.readableBytes + 4 })
-        for packet in packets { MySQLPacketFramer.write(payload: packet.payload, sequenceID: packet.sequenceID, into: &out) }
+        for packet in packets {
+            MySQLPacketFramer.write(payload: packet.payload, sequenceID: packet.sequenceID, into: &out)
+        }
         context.writeAndFlush(self.wrapOutboundOut(out), promise: nil)
     }
 

@@ -1,11 +1,11 @@
 import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+import NIOSSL
 import SandboxLifecycle
 import SandboxMySQLWire
 import SandboxPKI
-import NIOConcurrencyHelpers
-import NIOCore
-import NIOSSL
-import NIOPosix
 
 /// A listening MySQL server socket: accepts connections and runs one `MySQLServerChannelHandler` each.
 /// A failing connection never affects the others or the listener.
@@ -19,23 +19,47 @@ public final class MySQLServerListener: Sendable {
     private init(socket: ServerSocket<UInt32>) { self.socket = socket }
 
     public static func bind(
-        host: String, port: Int, factory: any MySQLServerSessionFactory, front: ConnectionFront? = nil,
+        host: String,
+        port: Int,
+        factory: any MySQLServerSessionFactory,
+        front: ConnectionFront? = nil,
         connectionIDs: (@Sendable () -> UInt32)? = nil,
-        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, logger: Logger
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        logger: Logger
     ) async throws -> MySQLServerListener {
         let counter = NIOLockedValueBox<UInt32>(0)
-        let nextID = connectionIDs ?? { counter.withLockedValue { $0 &+= 1; return $0 } }
-        let socket = try await ServerSocket<UInt32>.bind(host: host, port: port, front: front, nextID: nextID, accept: { child, id in
-            let info = MySQLConnectionInfo(id: id, remoteAddress: child.remoteAddress, localAddress: child.localAddress)
-            switch factory.accept(info) {
-            case let .failure(error):
-                try child.pipeline.syncOperations.addHandler(RefusingHandler(error: error))
-                return false
-            case let .success(setup):
-                try child.pipeline.syncOperations.addHandler(MySQLServerChannelHandler(setup: setup, info: info, logger: logger))
-                return true
+        let nextID =
+            connectionIDs ?? {
+                counter.withLockedValue {
+                    $0 &+= 1
+                    return $0
+                }
             }
-        }, abort: { $0.closeAbruptly() }, group: group)
+        let socket = try await ServerSocket<UInt32>.bind(
+            host: host,
+            port: port,
+            front: front,
+            nextID: nextID,
+            accept: { child, id in
+                let info = MySQLConnectionInfo(
+                    id: id,
+                    remoteAddress: child.remoteAddress,
+                    localAddress: child.localAddress
+                )
+                switch factory.accept(info) {
+                case let .failure(error):
+                    try child.pipeline.syncOperations.addHandler(RefusingHandler(error: error))
+                    return false
+                case let .success(setup):
+                    try child.pipeline.syncOperations.addHandler(
+                        MySQLServerChannelHandler(setup: setup, info: info, logger: logger)
+                    )
+                    return true
+                }
+            },
+            abort: { $0.closeAbruptly() },
+            group: group
+        )
         return MySQLServerListener(socket: socket)
     }
 
@@ -64,6 +88,8 @@ private final class RefusingHandler: ChannelInboundHandler {
     func channelActive(context: ChannelHandlerContext) {
         var out = context.channel.allocator.buffer(capacity: 64)
         MySQLPacketFramer.write(payload: .build { self.error.encode(into: &$0) }, sequenceID: 0, into: &out)
-        context.writeAndFlush(self.wrapOutboundOut(out)).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+        context.writeAndFlush(self.wrapOutboundOut(out)).assumeIsolated().whenComplete { _ in
+            context.close(promise: nil)
+        }
     }
 }

@@ -1,7 +1,7 @@
 import Logging
-import SandboxMySQLWire
 import NIOCore
 import NIOSSL
+import SandboxMySQLWire
 
 /// Where a server connection comes from.
 public struct MySQLConnectionInfo: Sendable {
@@ -50,7 +50,8 @@ extension MySQLServerSession {
         await self.execute(command)
     }
 
-    public func startExecute(_ command: MySQLCommand, writer: MySQLResponseWriter) -> EventLoopFuture<CommandResponse>? { nil }
+    public func startExecute(_ command: MySQLCommand, writer: MySQLResponseWriter) -> EventLoopFuture<CommandResponse>?
+    { nil }
 
     public func failed(_ error: any Error) {}
 }
@@ -63,8 +64,12 @@ public struct MySQLSessionSetup: Sendable {
     /// Like `max_allowed_packet`: larger packets are refused with 1153.
     public var maxPacketSize: Int
 
-    public init(machine: ServerConnectionStateMachine.Configuration, tls: NIOSSLContext?, session: any MySQLServerSession,
-                maxPacketSize: Int = 64 * 1024 * 1024) {
+    public init(
+        machine: ServerConnectionStateMachine.Configuration,
+        tls: NIOSSLContext?,
+        session: any MySQLServerSession,
+        maxPacketSize: Int = 64 * 1024 * 1024
+    ) {
         self.machine = machine
         self.tls = tls
         self.session = session

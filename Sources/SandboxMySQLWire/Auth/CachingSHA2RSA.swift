@@ -1,5 +1,5 @@
-import _CryptoExtras
 import Foundation
+import _CryptoExtras
 
 /// caching_sha2_password's RSA exchange: the password (with its NUL) XOR the nonce, under RSA-OAEP (SHA-1).
 public enum CachingSHA2RSA {

@@ -48,4 +48,3 @@ public enum MySQLAuthPlugin: String, Sendable, CaseIterable, Codable {
         return (0..<20).map { UInt8(0x21 + (words[$0 / 8] >> (8 * UInt64($0 % 8)) & 0xFF) % 94) }
     }
 }
-

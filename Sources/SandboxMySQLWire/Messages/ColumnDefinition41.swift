@@ -13,15 +13,24 @@ public struct ColumnDefinition41: Sendable, Equatable {
     public var flags: ColumnFlags
     public var decimals: UInt8
 
-    public init(name: String, type: MySQLColumnType, schema: String = "", table: String = "",
-                flags: ColumnFlags = [], columnLength: UInt32? = nil, decimals: UInt8 = 0) {
+    public init(
+        name: String,
+        type: MySQLColumnType,
+        schema: String = "",
+        table: String = "",
+        flags: ColumnFlags = [],
+        columnLength: UInt32? = nil,
+        decimals: UInt8 = 0
+    ) {
         self.schema = schema
         self.table = table
         self.originalTable = table
         self.name = name
         self.originalName = name
-        let isBinary = [.tiny, .short, .long, .longlong, .int24, .float, .double, .newdecimal, .decimal,
-                        .date, .datetime, .timestamp, .time, .year, .blob, .null].contains(type)
+        let isBinary = [
+            .tiny, .short, .long, .longlong, .int24, .float, .double, .newdecimal, .decimal,
+            .date, .datetime, .timestamp, .time, .year, .blob, .null,
+        ].contains(type)
         self.characterSet = isBinary ? 63 : 45
         self.columnLength = columnLength ?? (isBinary ? 20 : 1024)
         self.type = type
@@ -47,16 +56,22 @@ public struct ColumnDefinition41: Sendable, Equatable {
 
     public static func decode(from buffer: inout ByteBuffer) throws(MySQLProtocolError) -> ColumnDefinition41 {
         guard buffer.readLengthEncodedString() != nil,
-              let schema = buffer.readLengthEncodedString(), let table = buffer.readLengthEncodedString(),
-              let originalTable = buffer.readLengthEncodedString(), let name = buffer.readLengthEncodedString(),
-              let originalName = buffer.readLengthEncodedString(), buffer.readLengthEncodedInteger() != nil,
-              let charset = buffer.readMySQLInteger(as: UInt16.self),
-              let length = buffer.readMySQLInteger(as: UInt32.self), let rawType = buffer.readInteger(as: UInt8.self),
-              let flags = buffer.readMySQLInteger(as: UInt16.self), let decimals = buffer.readInteger(as: UInt8.self)
+            let schema = buffer.readLengthEncodedString(), let table = buffer.readLengthEncodedString(),
+            let originalTable = buffer.readLengthEncodedString(), let name = buffer.readLengthEncodedString(),
+            let originalName = buffer.readLengthEncodedString(), buffer.readLengthEncodedInteger() != nil,
+            let charset = buffer.readMySQLInteger(as: UInt16.self),
+            let length = buffer.readMySQLInteger(as: UInt32.self), let rawType = buffer.readInteger(as: UInt8.self),
+            let flags = buffer.readMySQLInteger(as: UInt16.self), let decimals = buffer.readInteger(as: UInt8.self)
         else { throw .truncated("column definition") }
-        var column = ColumnDefinition41(name: name, type: MySQLColumnType(rawValue: rawType) ?? .varString,
-                                        schema: schema, table: table, flags: ColumnFlags(rawValue: flags),
-                                        columnLength: length, decimals: decimals)
+        var column = ColumnDefinition41(
+            name: name,
+            type: MySQLColumnType(rawValue: rawType) ?? .varString,
+            schema: schema,
+            table: table,
+            flags: ColumnFlags(rawValue: flags),
+            columnLength: length,
+            decimals: decimals
+        )
         column.originalTable = originalTable
         column.originalName = originalName
         column.characterSet = charset

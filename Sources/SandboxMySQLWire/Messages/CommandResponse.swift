@@ -26,7 +26,12 @@ public struct ResultSet: Sendable, Equatable {
     public var status: ServerStatus
     public var warnings: UInt16
 
-    public init(columns: [ColumnDefinition41], rows: [[MySQLValue]], status: ServerStatus = .autocommit, warnings: UInt16 = 0) {
+    public init(
+        columns: [ColumnDefinition41],
+        rows: [[MySQLValue]],
+        status: ServerStatus = .autocommit,
+        warnings: UInt16 = 0
+    ) {
         self.columns = columns
         self.rows = rows
         self.status = status
@@ -57,31 +62,44 @@ extension CommandResponse {
         case let .ok(ok): return [ByteBuffer.build { ok.encode(into: &$0) }]
         case let .error(error): return [ByteBuffer.build { error.encode(into: &$0) }]
         case .noResponse, .relayed: return []
-        case let .closeConnection(error): return error.map { error in [ByteBuffer.build { error.encode(into: &$0) }] } ?? []
+        case let .closeConnection(error):
+            return error.map { error in [ByteBuffer.build { error.encode(into: &$0) }] } ?? []
         case let .resultSet(set), let .binaryResultSet(set):
             let binary = if case .binaryResultSet = self { true } else { false }
             var out = [ByteBuffer.build { $0.writeLengthEncodedInteger(UInt64(set.columns.count)) }]
             out += set.columns.map { column in ByteBuffer.build { column.encode(into: &$0) } }
             if !deprecateEOF { out.append(eof(status: set.status)) }
             for row in set.rows {
-                out.append(ByteBuffer.build { binary ? BinaryRow.encode(row, columns: set.columns, into: &$0) : TextRow.encode(row, into: &$0) })
+                out.append(
+                    ByteBuffer.build {
+                        binary ? BinaryRow.encode(row, columns: set.columns, into: &$0) : TextRow.encode(row, into: &$0)
+                    }
+                )
             }
-            out.append(deprecateEOF
-                ? ByteBuffer.build { OKPacket(status: set.status, warnings: set.warnings).encode(into: &$0, asEOF: true) }
-                : eof(status: set.status, warnings: set.warnings))
+            out.append(
+                deprecateEOF
+                    ? ByteBuffer.build {
+                        OKPacket(status: set.status, warnings: set.warnings).encode(into: &$0, asEOF: true)
+                    }
+                    : eof(status: set.status, warnings: set.warnings)
+            )
             return out
         case let .fieldList(columns):
-            return columns.map { column in ByteBuffer.build { column.encode(into: &$0) } } + [deprecateEOF
-                ? ByteBuffer.build { OKPacket().encode(into: &$0, asEOF: true) } : eof(status: .autocommit)]
+            return columns.map { column in ByteBuffer.build { column.encode(into: &$0) } } + [
+                deprecateEOF
+                    ? ByteBuffer.build { OKPacket().encode(into: &$0, asEOF: true) } : eof(status: .autocommit)
+            ]
         case let .prepared(statement):
-            var out = [ByteBuffer.build {
-                $0.writeInteger(UInt8(0))
-                $0.writeMySQLInteger(statement.id)
-                $0.writeMySQLInteger(UInt16(statement.columns.count))
-                $0.writeMySQLInteger(UInt16(statement.parameters.count))
-                $0.writeInteger(UInt8(0))
-                $0.writeMySQLInteger(UInt16(0))
-            }]
+            var out = [
+                ByteBuffer.build {
+                    $0.writeInteger(UInt8(0))
+                    $0.writeMySQLInteger(statement.id)
+                    $0.writeMySQLInteger(UInt16(statement.columns.count))
+                    $0.writeMySQLInteger(UInt16(statement.parameters.count))
+                    $0.writeInteger(UInt8(0))
+                    $0.writeMySQLInteger(UInt16(0))
+                }
+            ]
             for block in [statement.parameters, statement.columns] where !block.isEmpty {
                 out += block.map { column in ByteBuffer.build { column.encode(into: &$0) } }
                 if !deprecateEOF { out.append(eof(status: .autocommit)) }

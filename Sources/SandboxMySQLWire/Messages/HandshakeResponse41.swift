@@ -11,9 +11,16 @@ public struct HandshakeResponse41: Sendable, Equatable {
     public var authPluginName: String?
     public var connectAttributes: [String: String]
 
-    public init(capabilities: CapabilityFlags, maxPacketSize: UInt32 = 16_777_216, characterSet: UInt8 = 45,
-                username: String, authResponse: [UInt8], database: String? = nil, authPluginName: String? = nil,
-                connectAttributes: [String: String] = [:]) {
+    public init(
+        capabilities: CapabilityFlags,
+        maxPacketSize: UInt32 = 16_777_216,
+        characterSet: UInt8 = 45,
+        username: String,
+        authResponse: [UInt8],
+        database: String? = nil,
+        authPluginName: String? = nil,
+        connectAttributes: [String: String] = [:]
+    ) {
         self.capabilities = capabilities
         self.maxPacketSize = maxPacketSize
         self.characterSet = characterSet
@@ -28,8 +35,11 @@ public struct HandshakeResponse41: Sendable, Equatable {
     public static let sslRequestLength = 32
 
     /// Writes only the 32-byte fixed part, which is the SSLRequest when `.ssl` is set.
-    public static func encodeSSLRequest(capabilities: CapabilityFlags, characterSet: UInt8 = 45,
-                                        into buffer: inout ByteBuffer) {
+    public static func encodeSSLRequest(
+        capabilities: CapabilityFlags,
+        characterSet: UInt8 = 45,
+        into buffer: inout ByteBuffer
+    ) {
         buffer.writeMySQLInteger(capabilities.union(.ssl).rawValue)
         buffer.writeMySQLInteger(UInt32(16_777_216))
         buffer.writeInteger(characterSet)
@@ -69,11 +79,13 @@ public struct HandshakeResponse41: Sendable, Equatable {
     /// Parses the response field by field as the client's own capability flags say.
     public static func decode(from buffer: inout ByteBuffer) throws(MySQLProtocolError) -> HandshakeResponse41 {
         guard let rawCaps = buffer.readMySQLInteger(as: UInt32.self),
-              let maxPacket = buffer.readMySQLInteger(as: UInt32.self),
-              let charset = buffer.readInteger(as: UInt8.self), buffer.readableBytes >= 23
+            let maxPacket = buffer.readMySQLInteger(as: UInt32.self),
+            let charset = buffer.readInteger(as: UInt8.self), buffer.readableBytes >= 23
         else { throw .truncated("handshake response") }
         let caps = CapabilityFlags(rawValue: rawCaps)
-        guard caps.contains(.protocol41) else { throw .malformed("handshake response: client lacks CLIENT_PROTOCOL_41") }
+        guard caps.contains(.protocol41) else {
+            throw .malformed("handshake response: client lacks CLIENT_PROTOCOL_41")
+        }
         buffer.moveReaderIndex(forwardBy: 23)
         guard let username = buffer.readNullTerminatedString() else { throw .truncated("handshake response user name") }
         let auth: [UInt8]
@@ -81,12 +93,15 @@ public struct HandshakeResponse41: Sendable, Equatable {
             guard var data = buffer.readLengthEncodedBytes() else { throw .truncated("handshake response auth data") }
             auth = data.readBytes(length: data.readableBytes)!
         } else if caps.contains(.secureConnection) {
-            guard let length = buffer.readInteger(as: UInt8.self), let data = buffer.readBytes(length: Int(length)) else {
+            guard let length = buffer.readInteger(as: UInt8.self), let data = buffer.readBytes(length: Int(length))
+            else {
                 throw .truncated("handshake response auth data")
             }
             auth = data
         } else {
-            guard let string = buffer.readNullTerminatedString() else { throw .truncated("handshake response auth data") }
+            guard let string = buffer.readNullTerminatedString() else {
+                throw .truncated("handshake response auth data")
+            }
             auth = Array(string.utf8)
         }
         var database: String?
@@ -108,8 +123,15 @@ public struct HandshakeResponse41: Sendable, Equatable {
                 attributes[key] = value
             }
         }
-        return HandshakeResponse41(capabilities: caps, maxPacketSize: maxPacket, characterSet: charset,
-                                   username: username, authResponse: auth, database: database,
-                                   authPluginName: plugin, connectAttributes: attributes)
+        return HandshakeResponse41(
+            capabilities: caps,
+            maxPacketSize: maxPacket,
+            characterSet: charset,
+            username: username,
+            authResponse: auth,
+            database: database,
+            authPluginName: plugin,
+            connectAttributes: attributes
+        )
     }
 }

@@ -11,8 +11,15 @@ public struct HandshakeV10: Sendable, Equatable {
     public var status: ServerStatus
     public var authPluginName: String
 
-    public init(serverVersion: String, connectionID: UInt32, nonce: [UInt8], capabilities: CapabilityFlags,
-                characterSet: UInt8 = 45, status: ServerStatus = .autocommit, authPluginName: String) {
+    public init(
+        serverVersion: String,
+        connectionID: UInt32,
+        nonce: [UInt8],
+        capabilities: CapabilityFlags,
+        characterSet: UInt8 = 45,
+        status: ServerStatus = .autocommit,
+        authPluginName: String
+    ) {
         self.serverVersion = serverVersion
         self.connectionID = connectionID
         self.nonce = nonce
@@ -44,9 +51,9 @@ public struct HandshakeV10: Sendable, Equatable {
         guard let version = buffer.readInteger(as: UInt8.self) else { throw .truncated("handshake") }
         guard version == 10 else { throw .malformed("handshake: protocol version \(version), expected 10") }
         guard let serverVersion = buffer.readNullTerminatedString(),
-              let connectionID = buffer.readMySQLInteger(as: UInt32.self),
-              let part1 = buffer.readBytes(length: 8), buffer.readInteger(as: UInt8.self) != nil,
-              let capsLow = buffer.readMySQLInteger(as: UInt16.self)
+            let connectionID = buffer.readMySQLInteger(as: UInt32.self),
+            let part1 = buffer.readBytes(length: 8), buffer.readInteger(as: UInt8.self) != nil,
+            let capsLow = buffer.readMySQLInteger(as: UInt16.self)
         else { throw .truncated("handshake") }
         let charset = buffer.readInteger(as: UInt8.self) ?? 0
         let status = buffer.readMySQLInteger(as: UInt16.self) ?? 0
@@ -63,9 +70,17 @@ public struct HandshakeV10: Sendable, Equatable {
             nonce += part2
             if nonce.last == 0 { nonce.removeLast() }
         }
-        let plugin = capabilities.contains(.pluginAuth) ? (buffer.readNullTerminatedString() ?? buffer.readRemainingString()) : ""
-        return HandshakeV10(serverVersion: serverVersion, connectionID: connectionID, nonce: nonce,
-                            capabilities: capabilities, characterSet: charset,
-                            status: ServerStatus(rawValue: status), authPluginName: plugin)
+        let plugin =
+            capabilities.contains(.pluginAuth)
+            ? (buffer.readNullTerminatedString() ?? buffer.readRemainingString()) : ""
+        return HandshakeV10(
+            serverVersion: serverVersion,
+            connectionID: connectionID,
+            nonce: nonce,
+            capabilities: capabilities,
+            characterSet: charset,
+            status: ServerStatus(rawValue: status),
+            authPluginName: plugin
+        )
     }
 }

@@ -39,14 +39,25 @@ public enum MySQLCommand: Sendable, Equatable {
     }
 
     public enum Code: UInt8 {
-        case quit = 0x01, initDB = 0x02, query = 0x03, fieldList = 0x04, ping = 0x0E, changeUser = 0x11
-        case statementPrepare = 0x16, statementExecute = 0x17, statementClose = 0x19, statementReset = 0x1A
-        case setOption = 0x1B, resetConnection = 0x1F
+        case quit = 0x01
+        case initDB = 0x02
+        case query = 0x03
+        case fieldList = 0x04
+        case ping = 0x0E
+        case changeUser = 0x11
+        case statementPrepare = 0x16
+        case statementExecute = 0x17
+        case statementClose = 0x19
+        case statementReset = 0x1A
+        case setOption = 0x1B
+        case resetConnection = 0x1F
     }
 
     /// The statement id of a COM_STMT_EXECUTE, read before the rest so its parameter count can be looked up.
     public static func peekExecuteStatementID(_ payload: ByteBuffer) -> UInt32? {
-        guard payload.getInteger(at: payload.readerIndex, as: UInt8.self) == Code.statementExecute.rawValue else { return nil }
+        guard payload.getInteger(at: payload.readerIndex, as: UInt8.self) == Code.statementExecute.rawValue else {
+            return nil
+        }
         return payload.getInteger(at: payload.readerIndex + 1, endianness: .little, as: UInt32.self)
     }
 }

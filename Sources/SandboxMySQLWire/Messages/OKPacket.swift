@@ -8,8 +8,13 @@ public struct OKPacket: Sendable, Equatable {
     public var warnings: UInt16
     public var info: String
 
-    public init(affectedRows: UInt64 = 0, lastInsertID: UInt64 = 0, status: ServerStatus = .autocommit,
-                warnings: UInt16 = 0, info: String = "") {
+    public init(
+        affectedRows: UInt64 = 0,
+        lastInsertID: UInt64 = 0,
+        status: ServerStatus = .autocommit,
+        warnings: UInt16 = 0,
+        info: String = ""
+    ) {
         self.affectedRows = affectedRows
         self.lastInsertID = lastInsertID
         self.status = status
@@ -28,12 +33,17 @@ public struct OKPacket: Sendable, Equatable {
 
     public static func decode(from buffer: inout ByteBuffer) throws(MySQLProtocolError) -> OKPacket {
         guard let header = buffer.readInteger(as: UInt8.self), header == 0x00 || header == 0xFE,
-              let affected = buffer.readLengthEncodedInteger(), let lastID = buffer.readLengthEncodedInteger()
+            let affected = buffer.readLengthEncodedInteger(), let lastID = buffer.readLengthEncodedInteger()
         else { throw .truncated("OK packet") }
         let status = buffer.readMySQLInteger(as: UInt16.self) ?? 0
         let warnings = buffer.readMySQLInteger(as: UInt16.self) ?? 0
-        return OKPacket(affectedRows: affected, lastInsertID: lastID, status: ServerStatus(rawValue: status),
-                        warnings: warnings, info: buffer.readRemainingString())
+        return OKPacket(
+            affectedRows: affected,
+            lastInsertID: lastID,
+            status: ServerStatus(rawValue: status),
+            warnings: warnings,
+            info: buffer.readRemainingString()
+        )
     }
 }
 
@@ -56,7 +66,8 @@ public struct EOFPacket: Sendable, Equatable {
     /// The status and warnings a result set ends with: a classic EOF, or with CLIENT_DEPRECATE_EOF an OK packet
     /// headed 0xFE.
     /// A malformed end reads as far as it goes (missing fields are 0).
-    public static func endStatus(of payload: ByteBuffer, deprecateEOF: Bool) -> (status: ServerStatus, warnings: UInt16) {
+    public static func endStatus(of payload: ByteBuffer, deprecateEOF: Bool) -> (status: ServerStatus, warnings: UInt16)
+    {
         var ok = payload
         if deprecateEOF, let decoded = try? OKPacket.decode(from: &ok) { return (decoded.status, decoded.warnings) }
         var payload = payload  // decoding the OK above may have read part of it: start again

@@ -59,7 +59,7 @@ extension ByteBuffer {
     package mutating func readLengthEncodedBytes() -> ByteBuffer? {
         let save = self.readerIndex
         guard let length = self.readLengthEncodedInteger(), length <= UInt64(self.readableBytes),
-              let slice = self.readSlice(length: Int(length))
+            let slice = self.readSlice(length: Int(length))
         else {
             self.moveReaderIndex(to: save)
             return nil

@@ -20,9 +20,9 @@ public struct MySQLPacketFramer: Sendable {
     public mutating func nextPacket(from buffer: inout ByteBuffer) throws(MySQLProtocolError) -> MySQLPacket? {
         while true {
             guard buffer.readableBytes >= 4,
-                  let low = buffer.getInteger(at: buffer.readerIndex, endianness: .little, as: UInt16.self),
-                  let high = buffer.getInteger(at: buffer.readerIndex + 2, as: UInt8.self),
-                  let sequenceID = buffer.getInteger(at: buffer.readerIndex + 3, as: UInt8.self)
+                let low = buffer.getInteger(at: buffer.readerIndex, endianness: .little, as: UInt16.self),
+                let high = buffer.getInteger(at: buffer.readerIndex + 2, as: UInt8.self),
+                let sequenceID = buffer.getInteger(at: buffer.readerIndex + 3, as: UInt8.self)
             else { return nil }
             let length = Int(low) | Int(high) << 16
             let accumulated = self.partial?.readableBytes ?? 0

@@ -29,10 +29,16 @@ public struct MySQLClientConfiguration: Sendable {
     /// text even over TLS (2059); MariaDB Connector/C always sends it.
     public var enablesCleartextPlugin = true
 
-    public init(username: String, password: String, database: String? = nil,
-                authPlugin: MySQLAuthPlugin = .cachingSHA2Password, tls: TLSMode = .preferred,
-                serverPublicKeyPEM: String? = nil, allowsCleartextWithoutTLS: Bool = false,
-                connectAttributes: [String: String] = ["_client_name": "CloudSandbox"]) {
+    public init(
+        username: String,
+        password: String,
+        database: String? = nil,
+        authPlugin: MySQLAuthPlugin = .cachingSHA2Password,
+        tls: TLSMode = .preferred,
+        serverPublicKeyPEM: String? = nil,
+        allowsCleartextWithoutTLS: Bool = false,
+        connectAttributes: [String: String] = ["_client_name": "CloudSandbox"]
+    ) {
         self.username = username
         self.password = password
         self.database = database
@@ -59,9 +65,12 @@ public enum MySQLClientError: Error, Sendable, Equatable, CustomStringConvertibl
     public var description: String {
         switch self {
         case let .server(error): error.description
-        case .tlsUnavailable: "the server does not offer TLS but the client requires it; set tls to .preferred or enable TLS on the server"
-        case .cleartextRefused: "the server asked for a cleartext password on a connection without TLS; connect with TLS or set allowsCleartextWithoutTLS"
-        case .cleartextPluginDisabled: "ERROR 2059 (HY000): Authentication plugin 'mysql_clear_password' cannot be loaded: plugin not enabled"
+        case .tlsUnavailable:
+            "the server does not offer TLS but the client requires it; set tls to .preferred or enable TLS on the server"
+        case .cleartextRefused:
+            "the server asked for a cleartext password on a connection without TLS; connect with TLS or set allowsCleartextWithoutTLS"
+        case .cleartextPluginDisabled:
+            "ERROR 2059 (HY000): Authentication plugin 'mysql_clear_password' cannot be loaded: plugin not enabled"
         case let .protocolViolation(what): "protocol violation: \(what)"
         case .connectionClosed: "the server closed the connection"
         case let .timedOut(what): "timed out \(what)"
@@ -77,6 +86,9 @@ public enum MySQLClientError: Error, Sendable, Equatable, CustomStringConvertibl
 
 extension MySQLClientConfiguration: RedactedWhenRendered {
     public var renderedFields: KeyValuePairs<String, Any> {
-        ["username": self.username, "password": Redacted(), "database": self.database as Any, "authPlugin": self.authPlugin, "tls": self.tls]
+        [
+            "username": self.username, "password": Redacted(), "database": self.database as Any,
+            "authPlugin": self.authPlugin, "tls": self.tls,
+        ]
     }
 }

@@ -62,7 +62,8 @@ public struct ClientConnectionStateMachine {
         self.nextSequenceID = packet.sequenceID &+ packet.frameCount
         switch self.state {
         case .awaitingGreeting: return self.greetingReceived(packet)
-        case let .authenticating(greeting, plugin, awaitingKey): return self.authPacketReceived(packet, greeting, plugin, awaitingKey)
+        case let .authenticating(greeting, plugin, awaitingKey):
+            return self.authPacketReceived(packet, greeting, plugin, awaitingKey)
         case .awaitingResponse(let greeting, let kind, var partial):
             // The state lets go of the partial result first, so appending a row does not copy all earlier ones.
             self.state = .failed
@@ -70,13 +71,18 @@ public struct ClientConnectionStateMachine {
         case .relaying(let greeting, var relay):
             do {
                 let action = try relay.packetReceived(packet.payload)
-                if case .finished = action { self.state = .ready(greeting) } else { self.state = .relaying(greeting, relay) }
+                if case .finished = action {
+                    self.state = .ready(greeting)
+                } else {
+                    self.state = .relaying(greeting, relay)
+                }
                 return .relayed(action)
             } catch {
                 self.state = .failed
                 return .commandFailed(.protocolViolation("\(error)"))
             }
-        case .upgradingTLS, .ready, .failed: return self.loginFail(.protocolViolation("unexpected packet from the server"))
+        case .upgradingTLS, .ready, .failed:
+            return self.loginFail(.protocolViolation("unexpected packet from the server"))
         }
     }
 
@@ -88,7 +94,9 @@ public struct ClientConnectionStateMachine {
 
     /// Sends a command; the response arrives through `packetReceived`.
     public mutating func send(_ command: MySQLCommand) -> Action {
-        guard case let .ready(greeting) = self.state else { return .commandFailed(.protocolViolation("connection is not ready for a command")) }
+        guard case let .ready(greeting) = self.state else {
+            return .commandFailed(.protocolViolation("connection is not ready for a command"))
+        }
         self.nextSequenceID = 0
         let packet = self.packet(.build { command.encode(into: &$0) })
         switch command {
@@ -105,7 +113,9 @@ public struct ClientConnectionStateMachine {
     /// Sends a command whose response is passed on packet by packet (`.relayed` actions) instead of assembled,
     /// rewritten where needed for a client that does (or does not) want CLIENT_DEPRECATE_EOF.
     public mutating func relay(_ command: MySQLCommand, clientDeprecatesEOF: Bool) -> Action {
-        guard case let .ready(greeting) = self.state else { return .commandFailed(.protocolViolation("connection is not ready for a command")) }
+        guard case let .ready(greeting) = self.state else {
+            return .commandFailed(.protocolViolation("connection is not ready for a command"))
+        }
         self.nextSequenceID = 0
         let kind: ResponseRelay.Kind
         switch command {
@@ -114,7 +124,10 @@ public struct ClientConnectionStateMachine {
             return .commandFailed(.protocolViolation("only commands answered by rows or OK are relayed"))
         default: kind = .simple
         }
-        self.state = .relaying(greeting, ResponseRelay(kind: kind, serverDeprecatesEOF: self.deprecateEOF, clientDeprecatesEOF: clientDeprecatesEOF))
+        self.state = .relaying(
+            greeting,
+            ResponseRelay(kind: kind, serverDeprecatesEOF: self.deprecateEOF, clientDeprecatesEOF: clientDeprecatesEOF)
+        )
         return .write([self.packet(.build { command.encode(into: &$0) })])
     }
 
@@ -136,21 +149,32 @@ public struct ClientConnectionStateMachine {
 
     private mutating func greetingReceived(_ packet: MySQLPacket) -> Action {
         var payload = packet.payload
-        if packet.firstByte == 0xFF, let error = try? ErrorPacket.decode(from: &payload) { return self.loginFail(.server(error)) }
-        guard let greeting = try? HandshakeV10.decode(from: &payload) else { return self.loginFail(.protocolViolation("bad greeting")) }
+        if packet.firstByte == 0xFF, let error = try? ErrorPacket.decode(from: &payload) {
+            return self.loginFail(.server(error))
+        }
+        guard let greeting = try? HandshakeV10.decode(from: &payload) else {
+            return self.loginFail(.protocolViolation("bad greeting"))
+        }
         var wanted = CapabilityFlags.clientDefault
         if self.configuration.database != nil { wanted.insert(.connectWithDB) }
-        if !self.configuration.pluginAuth { wanted.subtract([.pluginAuth, .pluginAuthLenencClientData, .connectAttrs]) }
+        if !self.configuration.pluginAuth {
+            wanted.subtract([.pluginAuth, .pluginAuthLenencClientData, .connectAttrs])
+        }
         self.capabilities = wanted.intersection(greeting.capabilities).union([.protocol41, .longPassword])
         let serverTLS = greeting.capabilities.contains(.ssl)
         switch self.configuration.tls {
         case .required where !serverTLS: return self.loginFail(.tlsUnavailable)
-        case .required, .preferred where serverTLS:
+        case .required,
+            .preferred where serverTLS:
             self.capabilities.insert(.ssl)
             self.state = .upgradingTLS(greeting)
-            return .writeSSLRequestAndStartTLS(self.packet(.build {
-                HandshakeResponse41.encodeSSLRequest(capabilities: self.capabilities, into: &$0)
-            }))
+            return .writeSSLRequestAndStartTLS(
+                self.packet(
+                    .build {
+                        HandshakeResponse41.encodeSSLRequest(capabilities: self.capabilities, into: &$0)
+                    }
+                )
+            )
         default:
             return .write([self.handshakeResponse(greeting)])
         }
@@ -160,15 +184,23 @@ public struct ClientConnectionStateMachine {
         let plugin = self.configuration.pluginAuth ? self.configuration.authPlugin : .nativePassword
         self.state = .authenticating(greeting, plugin: plugin, awaitingKey: false)
         let response = HandshakeResponse41(
-            capabilities: self.capabilities, username: self.configuration.username,
-            authResponse: plugin == .clearPassword ? [] : plugin.authResponse(password: self.configuration.password, nonce: greeting.nonce),
-            database: self.configuration.database, authPluginName: plugin.rawValue,
-            connectAttributes: self.configuration.connectAttributes)
+            capabilities: self.capabilities,
+            username: self.configuration.username,
+            authResponse: plugin == .clearPassword
+                ? [] : plugin.authResponse(password: self.configuration.password, nonce: greeting.nonce),
+            database: self.configuration.database,
+            authPluginName: plugin.rawValue,
+            connectAttributes: self.configuration.connectAttributes
+        )
         return self.packet(.build { response.encode(into: &$0) })
     }
 
-    private mutating func authPacketReceived(_ packet: MySQLPacket, _ greeting: HandshakeV10,
-                                             _ plugin: MySQLAuthPlugin, _ awaitingKey: Bool) -> Action {
+    private mutating func authPacketReceived(
+        _ packet: MySQLPacket,
+        _ greeting: HandshakeV10,
+        _ plugin: MySQLAuthPlugin,
+        _ awaitingKey: Bool
+    ) -> Action {
         var payload = packet.payload
         switch packet.firstByte {
         case 0x00:
@@ -179,11 +211,13 @@ public struct ClientConnectionStateMachine {
         case 0xFE:
             payload.moveReaderIndex(forwardBy: 1)
             guard let name = payload.readNullTerminatedString() ?? Optional(payload.readRemainingString()),
-                  let switched = MySQLAuthPlugin(rawValue: name)
+                let switched = MySQLAuthPlugin(rawValue: name)
             else { return self.loginFail(.protocolViolation("server asked for an unsupported auth plugin")) }
             var nonce = payload.readRemainingBytesDroppingNUL()
             if nonce.isEmpty { nonce = greeting.nonce }
-            if switched == .clearPassword, !self.configuration.enablesCleartextPlugin { return self.loginFail(.cleartextPluginDisabled) }
+            if switched == .clearPassword, !self.configuration.enablesCleartextPlugin {
+                return self.loginFail(.cleartextPluginDisabled)
+            }
             if switched == .clearPassword, !self.isTLS, !self.configuration.allowsCleartextWithoutTLS {
                 return self.loginFail(.cleartextRefused)
             }
@@ -217,8 +251,12 @@ public struct ClientConnectionStateMachine {
     }
 
     private mutating func sendEncryptedPassword(publicKeyPEM: String, _ greeting: HandshakeV10) -> Action {
-        guard let cipher = try? CachingSHA2RSA.encrypt(password: self.configuration.password, nonce: greeting.nonce,
-                                                       publicKeyPEM: publicKeyPEM)
+        guard
+            let cipher = try? CachingSHA2RSA.encrypt(
+                password: self.configuration.password,
+                nonce: greeting.nonce,
+                publicKeyPEM: publicKeyPEM
+            )
         else { return self.loginFail(.protocolViolation("server sent an unusable RSA public key")) }
         self.state = .authenticating(greeting, plugin: .cachingSHA2Password, awaitingKey: false)
         return .write([self.packet(.build { $0.writeBytes(cipher) })])
@@ -231,8 +269,12 @@ public struct ClientConnectionStateMachine {
 
     // MARK: Command responses
 
-    private mutating func responsePacketReceived(_ packet: MySQLPacket, _ greeting: HandshakeV10,
-                                                 _ kind: ResponseKind, _ partial: inout Partial) -> Action {
+    private mutating func responsePacketReceived(
+        _ packet: MySQLPacket,
+        _ greeting: HandshakeV10,
+        _ kind: ResponseKind,
+        _ partial: inout Partial
+    ) -> Action {
         var payload = packet.payload
         let finish = { (result: CommandResult) -> Action in .commandCompleted(result) }
         // No column definition (lenenc "def"), text row (lenenc values) or binary row (0x00) starts with 0xFF.
@@ -251,21 +293,36 @@ public struct ClientConnectionStateMachine {
                     return finish(.ok(try OKPacket.decode(from: &payload)))
                 }
                 // MySQL's tables hold at most 4,096 columns; a larger count (up to 2^64) is a broken or hostile server.
-                guard let count = payload.readLengthEncodedInteger(), count > 0, count <= 4_096 else { throw MySQLProtocolError.malformed("column count") }
+                guard let count = payload.readLengthEncodedInteger(), count > 0, count <= 4_096 else {
+                    throw MySQLProtocolError.malformed("column count")
+                }
                 partial.columnCount = Int(count)
             } else if partial.columns.count < partial.columnCount {
                 partial.columns.append(try ColumnDefinition41.decode(from: &payload))
             } else if !self.deprecateEOF, !partial.sawColumnsEOF {
-                guard EOFPacket.isEOF(packet) else { throw MySQLProtocolError.unexpectedPacket("missing EOF after columns") }
+                guard EOFPacket.isEOF(packet) else {
+                    throw MySQLProtocolError.unexpectedPacket("missing EOF after columns")
+                }
                 partial.sawColumnsEOF = true
             } else if EOFPacket.isEOF(packet) {
                 self.state = .ready(greeting)
                 let end = EOFPacket.endStatus(of: packet.payload, deprecateEOF: self.deprecateEOF)
-                return finish(.resultSet(ResultSet(columns: partial.columns, rows: partial.rows, status: end.status, warnings: end.warnings)))
+                return finish(
+                    .resultSet(
+                        ResultSet(
+                            columns: partial.columns,
+                            rows: partial.rows,
+                            status: end.status,
+                            warnings: end.warnings
+                        )
+                    )
+                )
             } else {
-                partial.rows.append(kind == .binaryRows
-                    ? try BinaryRow.decode(from: &payload, columns: partial.columns)
-                    : try TextRow.decode(from: &payload, columnCount: partial.columnCount))
+                partial.rows.append(
+                    kind == .binaryRows
+                        ? try BinaryRow.decode(from: &payload, columns: partial.columns)
+                        : try TextRow.decode(from: &payload, columnCount: partial.columnCount)
+                )
             }
         } catch {
             self.state = .failed
@@ -277,12 +334,17 @@ public struct ClientConnectionStateMachine {
 
     /// COM_STMT_PREPARE_OK, then the parameter definitions and the column definitions, each block followed
     /// by an EOF unless CLIENT_DEPRECATE_EOF was negotiated.
-    private mutating func prepareResponsePacketReceived(_ payload: inout ByteBuffer, _ packet: MySQLPacket,
-                                                        _ greeting: HandshakeV10, _ partial: Partial) throws -> Action {
+    private mutating func prepareResponsePacketReceived(
+        _ payload: inout ByteBuffer,
+        _ packet: MySQLPacket,
+        _ greeting: HandshakeV10,
+        _ partial: Partial
+    ) throws -> Action {
         var partial = partial
         guard var statement = partial.prepared else {
             guard payload.readInteger(as: UInt8.self) == 0x00, let id = payload.readMySQLInteger(as: UInt32.self),
-                  let columns = payload.readMySQLInteger(as: UInt16.self), let params = payload.readMySQLInteger(as: UInt16.self)
+                let columns = payload.readMySQLInteger(as: UInt16.self),
+                let params = payload.readMySQLInteger(as: UInt16.self)
             else { throw MySQLProtocolError.truncated("COM_STMT_PREPARE_OK") }
             partial.prepared = PreparedStatement(id: id, parameters: [], columns: [])
             partial.parameterCount = Int(params)
@@ -292,12 +354,16 @@ public struct ClientConnectionStateMachine {
         if statement.parameters.count < partial.parameterCount {
             statement.parameters.append(try ColumnDefinition41.decode(from: &payload))
         } else if self.eofFollows(partial.parameterCount), !partial.sawParametersEOF {
-            guard EOFPacket.isEOF(packet) else { throw MySQLProtocolError.unexpectedPacket("missing EOF after parameters") }
+            guard EOFPacket.isEOF(packet) else {
+                throw MySQLProtocolError.unexpectedPacket("missing EOF after parameters")
+            }
             partial.sawParametersEOF = true
         } else if statement.columns.count < partial.columnCount {
             statement.columns.append(try ColumnDefinition41.decode(from: &payload))
         } else {
-            guard EOFPacket.isEOF(packet) else { throw MySQLProtocolError.unexpectedPacket("missing EOF after columns") }
+            guard EOFPacket.isEOF(packet) else {
+                throw MySQLProtocolError.unexpectedPacket("missing EOF after columns")
+            }
             partial.sawColumnsEOF = true
         }
         partial.prepared = statement
@@ -309,7 +375,8 @@ public struct ClientConnectionStateMachine {
 
     private mutating func prepareProgress(_ greeting: HandshakeV10, _ partial: Partial) -> Action {
         let statement = partial.prepared!
-        let done = statement.parameters.count == partial.parameterCount
+        let done =
+            statement.parameters.count == partial.parameterCount
             && (!self.eofFollows(partial.parameterCount) || partial.sawParametersEOF)
             && statement.columns.count == partial.columnCount
             && (!self.eofFollows(partial.columnCount) || partial.sawColumnsEOF)

@@ -24,7 +24,11 @@ public struct ResponseRelay: Sendable {
         case finished(ByteBuffer, End)
     }
 
-    enum Phase: Sendable { case first, columns(remaining: Int), columnsEOF, rows }
+    enum Phase: Sendable {
+        case first
+        case columns(remaining: Int)
+        case columnsEOF, rows
+    }
 
     public let kind: Kind
     public let serverDeprecatesEOF: Bool
@@ -77,7 +81,9 @@ public struct ResponseRelay: Sendable {
         case .rows:
             guard EOFPacket.isEOF(payload) else { return .forward(payload) }
             let end = EOFPacket.endStatus(of: payload, deprecateEOF: self.serverDeprecatesEOF)
-            guard self.serverDeprecatesEOF != self.clientDeprecatesEOF else { return self.ended(payload, status: end.status) }
+            guard self.serverDeprecatesEOF != self.clientDeprecatesEOF else {
+                return self.ended(payload, status: end.status)
+            }
             let rewritten = ByteBuffer.build {
                 if self.clientDeprecatesEOF {
                     OKPacket(status: end.status, warnings: end.warnings).encode(into: &$0, asEOF: true)

@@ -10,9 +10,16 @@ public struct ServerAuthRequest: Sendable, Equatable {
     /// True when this login comes from COM_CHANGE_USER on an established connection.
     public var isChangeUser: Bool
 
-    public init(username: String, database: String? = nil, clientCapabilities: CapabilityFlags = .clientDefault,
-                clientPluginName: String? = nil, connectAttributes: [String: String] = [:], characterSet: UInt8 = 45,
-                isTLS: Bool = false, isChangeUser: Bool = false) {
+    public init(
+        username: String,
+        database: String? = nil,
+        clientCapabilities: CapabilityFlags = .clientDefault,
+        clientPluginName: String? = nil,
+        connectAttributes: [String: String] = [:],
+        characterSet: UInt8 = 45,
+        isTLS: Bool = false,
+        isChangeUser: Bool = false
+    ) {
         self.username = username
         self.database = database
         self.clientCapabilities = clientCapabilities

@@ -21,11 +21,17 @@ public struct ServerConnectionStateMachine {
         /// The client's host as errors name it ('user'@'host').
         public var clientHost: String
 
-        public init(serverVersion: String = "8.0.36", connectionID: UInt32, clientHost: String = "%",
-                    capabilities: CapabilityFlags = .serverDefault,
-                    defaultAuthPlugin: MySQLAuthPlugin = .cachingSHA2Password, tlsAvailable: Bool = false,
-                    insecureTransportError: ErrorPacket? = nil, allowsCleartextWithoutTLS: Bool = false,
-                    rsaKey: CachingSHA2RSA.KeyPair? = nil) {
+        public init(
+            serverVersion: String = "8.0.36",
+            connectionID: UInt32,
+            clientHost: String = "%",
+            capabilities: CapabilityFlags = .serverDefault,
+            defaultAuthPlugin: MySQLAuthPlugin = .cachingSHA2Password,
+            tlsAvailable: Bool = false,
+            insecureTransportError: ErrorPacket? = nil,
+            allowsCleartextWithoutTLS: Bool = false,
+            rsaKey: CachingSHA2RSA.KeyPair? = nil
+        ) {
             self.serverVersion = serverVersion
             self.connectionID = connectionID
             self.capabilities = capabilities
@@ -103,10 +109,13 @@ public struct ServerConnectionStateMachine {
         self.state = .greeted
         var capabilities = self.configuration.capabilities
         if self.configuration.tlsAvailable { capabilities.insert(.ssl) } else { capabilities.remove(.ssl) }
-        let greeting = HandshakeV10(serverVersion: self.configuration.serverVersion,
-                                    connectionID: self.configuration.connectionID, nonce: self.nonce,
-                                    capabilities: capabilities,
-                                    authPluginName: self.configuration.defaultAuthPlugin.rawValue)
+        let greeting = HandshakeV10(
+            serverVersion: self.configuration.serverVersion,
+            connectionID: self.configuration.connectionID,
+            nonce: self.nonce,
+            capabilities: capabilities,
+            authPluginName: self.configuration.defaultAuthPlugin.rawValue
+        )
         self.nextSequenceID = 0
         return .write([self.packet(.build { greeting.encode(into: &$0) })])
     }
@@ -146,9 +155,16 @@ public struct ServerConnectionStateMachine {
         case let .success(found): plugin = found
         }
         if plugin == .clearPassword, !self.isTLS, !self.configuration.allowsCleartextWithoutTLS {
-            return self.fail(.accessDenied(user: request.username, host: self.configuration.clientHost, usingPassword: !initialResponse.isEmpty))
+            return self.fail(
+                .accessDenied(
+                    user: request.username,
+                    host: self.configuration.clientHost,
+                    usingPassword: !initialResponse.isEmpty
+                )
+            )
         }
-        let clientPlugin = request.clientPluginName.flatMap(MySQLAuthPlugin.init(rawValue:))
+        let clientPlugin =
+            request.clientPluginName.flatMap(MySQLAuthPlugin.init(rawValue:))
             ?? (request.clientCapabilities.contains(.pluginAuth) ? nil : .nativePassword)
         if clientPlugin == plugin, plugin != .clearPassword {
             return self.proofReceived(request, plugin: plugin, response: initialResponse)
@@ -158,12 +174,16 @@ public struct ServerConnectionStateMachine {
             return self.fail(.authProtocolUnsupported)
         }
         self.state = .awaitingSwitchResponse(request, plugin)
-        return .write([self.packet(.build {
-            $0.writeInteger(UInt8(0xFE))
-            $0.writeNullTerminatedString(plugin.rawValue)
-            $0.writeBytes(self.nonce)
-            $0.writeInteger(UInt8(0))
-        })])
+        return .write([
+            self.packet(
+                .build {
+                    $0.writeInteger(UInt8(0xFE))
+                    $0.writeNullTerminatedString(plugin.rawValue)
+                    $0.writeBytes(self.nonce)
+                    $0.writeInteger(UInt8(0))
+                }
+            )
+        ])
     }
 
     public mutating func verdictReceived(_ verdict: AuthVerdict) -> Action {
@@ -182,7 +202,9 @@ public struct ServerConnectionStateMachine {
             return self.fail(error)
         case .fullAuthenticationRequired:
             guard plugin == .cachingSHA2Password, !self.fullAuthWasUsed else {
-                return self.fail(.accessDenied(user: request.username, host: self.configuration.clientHost, usingPassword: true))
+                return self.fail(
+                    .accessDenied(user: request.username, host: self.configuration.clientHost, usingPassword: true)
+                )
             }
             self.fullAuthWasUsed = true
             self.state = .awaitingFullAuth(request)
@@ -239,14 +261,23 @@ public struct ServerConnectionStateMachine {
             return self.fail(error)
         }
         let request = ServerAuthRequest(
-            username: response.username, database: response.database, clientCapabilities: response.capabilities,
-            clientPluginName: response.authPluginName, connectAttributes: response.connectAttributes,
-            characterSet: response.characterSet, isTLS: self.isTLS)
+            username: response.username,
+            database: response.database,
+            clientCapabilities: response.capabilities,
+            clientPluginName: response.authPluginName,
+            connectAttributes: response.connectAttributes,
+            characterSet: response.characterSet,
+            isTLS: self.isTLS
+        )
         self.state = .awaitingMethod(request, initialResponse: response.authResponse)
         return .askAuthMethod(request)
     }
 
-    private mutating func proofReceived(_ request: ServerAuthRequest, plugin: MySQLAuthPlugin, response: [UInt8]) -> Action {
+    private mutating func proofReceived(
+        _ request: ServerAuthRequest,
+        plugin: MySQLAuthPlugin,
+        response: [UInt8]
+    ) -> Action {
         self.state = .awaitingVerdict(request, plugin)
         switch plugin {
         case .clearPassword:
@@ -264,16 +295,30 @@ public struct ServerConnectionStateMachine {
         let bytes = payload.readBytes(length: payload.readableBytes) ?? []
         if self.isTLS {
             self.state = .awaitingVerdict(request, .cachingSHA2Password)
-            return .verify(request, .cleartext(String(decoding: bytes.last == 0 ? bytes.dropLast() : bytes[...], as: UTF8.self)))
+            return .verify(
+                request,
+                .cleartext(String(decoding: bytes.last == 0 ? bytes.dropLast() : bytes[...], as: UTF8.self))
+            )
         }
         guard let key = self.configuration.rsaKey else {
-            return self.fail(.accessDenied(user: request.username, host: self.configuration.clientHost, usingPassword: true))
+            return self.fail(
+                .accessDenied(user: request.username, host: self.configuration.clientHost, usingPassword: true)
+            )
         }
         if bytes == [0x02] {
-            return .write([self.packet(.build { $0.writeInteger(UInt8(0x01)); $0.writeString(key.publicKeyPEM) })])
+            return .write([
+                self.packet(
+                    .build {
+                        $0.writeInteger(UInt8(0x01))
+                        $0.writeString(key.publicKeyPEM)
+                    }
+                )
+            ])
         }
         guard let password = CachingSHA2RSA.decrypt(bytes, nonce: self.nonce, key: key) else {
-            return self.fail(.accessDenied(user: request.username, host: self.configuration.clientHost, usingPassword: true))
+            return self.fail(
+                .accessDenied(user: request.username, host: self.configuration.clientHost, usingPassword: true)
+            )
         }
         self.state = .awaitingVerdict(request, .cachingSHA2Password)
         return .verify(request, .cleartext(password))
@@ -289,7 +334,9 @@ public struct ServerConnectionStateMachine {
         do {
             command = try MySQLCommand.decode(from: &payload) { self.statements[$0] }
         } catch {
-            if error.code == 1047 || error.code == 1243 { return .write([self.packet(.build { error.encode(into: &$0) })]) }
+            if error.code == 1047 || error.code == 1243 {
+                return .write([self.packet(.build { error.encode(into: &$0) })])
+            }
             return self.fail(error)
         }
         switch command {
@@ -300,9 +347,15 @@ public struct ServerConnectionStateMachine {
             return .write([self.packet(.build { OKPacket(status: .autocommit).encode(into: &$0) })])
         case let .changeUser(change):
             let request = ServerAuthRequest(
-                username: change.username, database: change.database, clientCapabilities: session.clientCapabilities,
-                clientPluginName: change.authPluginName, connectAttributes: session.connectAttributes,
-                characterSet: UInt8(truncatingIfNeeded: change.characterSet), isTLS: self.isTLS, isChangeUser: true)
+                username: change.username,
+                database: change.database,
+                clientCapabilities: session.clientCapabilities,
+                clientPluginName: change.authPluginName,
+                connectAttributes: session.connectAttributes,
+                characterSet: UInt8(truncatingIfNeeded: change.characterSet),
+                isTLS: self.isTLS,
+                isChangeUser: true
+            )
             self.fullAuthWasUsed = false
             self.state = .awaitingMethod(request, initialResponse: change.authResponse)
             return .askAuthMethod(request)

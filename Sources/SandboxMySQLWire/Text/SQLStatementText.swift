@@ -5,15 +5,23 @@ package enum SQLStatementText {
     /// Splits at `separator` outside quotes and parentheses: `a = 1, b = 'x,y'` → the two assignments, trimmed.
     /// A blank last piece is dropped.
     package static func splitTopLevel(_ text: String, on separator: Character = ",") -> [String] {
-        var parts: [String] = [], current = "", depth = 0
+        var parts: [String] = []
+        var current = ""
+        var depth = 0
         var quote: Character?
         for char in text {
             if let open = quote {
                 if char == open { quote = nil }
             } else if char == "'" || char == "\"" || char == "`" {
                 quote = char
-            } else if char == "(" { depth += 1 } else if char == ")" { depth -= 1 } else if char == separator, depth == 0 {
-                parts.append(current); current = ""; continue
+            } else if char == "(" {
+                depth += 1
+            } else if char == ")" {
+                depth -= 1
+            } else if char == separator, depth == 0 {
+                parts.append(current)
+                current = ""
+                continue
             }
             current.append(char)
         }

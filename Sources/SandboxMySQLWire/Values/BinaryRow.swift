@@ -14,9 +14,12 @@ public enum BinaryRow {
         }
     }
 
-    public static func decode(from buffer: inout ByteBuffer, columns: [ColumnDefinition41]) throws(MySQLProtocolError) -> [MySQLValue] {
+    public static func decode(
+        from buffer: inout ByteBuffer,
+        columns: [ColumnDefinition41]
+    ) throws(MySQLProtocolError) -> [MySQLValue] {
         guard buffer.readInteger(as: UInt8.self) == 0x00,
-              let bitmap = buffer.readBytes(length: (columns.count + 7 + 2) / 8)
+            let bitmap = buffer.readBytes(length: (columns.count + 7 + 2) / 8)
         else { throw .truncated("binary row") }
         var values: [MySQLValue] = []
         for (index, column) in columns.enumerated() {
@@ -59,7 +62,11 @@ public enum BinaryRow {
         }
     }
 
-    public static func decodeValue(from buffer: inout ByteBuffer, type: MySQLColumnType, unsigned: Bool) throws(MySQLProtocolError) -> MySQLValue {
+    public static func decodeValue(
+        from buffer: inout ByteBuffer,
+        type: MySQLColumnType,
+        unsigned: Bool
+    ) throws(MySQLProtocolError) -> MySQLValue {
         func need<T>(_ value: T?) throws(MySQLProtocolError) -> T {
             guard let value else { throw .truncated("binary value of type \(type)") }
             return value
@@ -93,7 +100,10 @@ public enum BinaryRow {
     /// "YYYY-MM-DD[ HH:MM:SS[.ffffff]]" as the binary protocol's length-prefixed date/time.
     static func encodeDateTime(_ text: String, into buffer: inout ByteBuffer) {
         let parts = text.split(whereSeparator: { "- :.T".contains($0) }).map { Int($0) ?? 0 }
-        guard parts.count >= 3 else { buffer.writeInteger(UInt8(0)); return }
+        guard parts.count >= 3 else {
+            buffer.writeInteger(UInt8(0))
+            return
+        }
         let micro = parts.count > 6 ? parts[6] : 0
         let length: UInt8 = micro != 0 ? 11 : parts.count > 3 ? 7 : 4
         buffer.writeInteger(length)
@@ -111,8 +121,10 @@ public enum BinaryRow {
             throw .truncated("binary date")
         }
         let year = body.readMySQLInteger(as: UInt16.self) ?? 0
-        let month = body.readInteger(as: UInt8.self) ?? 0, day = body.readInteger(as: UInt8.self) ?? 0
-        let hour = body.readInteger(as: UInt8.self) ?? 0, minute = body.readInteger(as: UInt8.self) ?? 0
+        let month = body.readInteger(as: UInt8.self) ?? 0
+        let day = body.readInteger(as: UInt8.self) ?? 0
+        let hour = body.readInteger(as: UInt8.self) ?? 0
+        let minute = body.readInteger(as: UInt8.self) ?? 0
         let second = body.readInteger(as: UInt8.self) ?? 0
         let date = "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
         return dateOnly ? date : "\(date) \(pad(hour, 2)):\(pad(minute, 2)):\(pad(second, 2))"
@@ -125,7 +137,8 @@ public enum BinaryRow {
         let negative = (body.readInteger(as: UInt8.self) ?? 0) == 1
         let days = body.readMySQLInteger(as: UInt32.self) ?? 0
         let hour = UInt32(body.readInteger(as: UInt8.self) ?? 0) + days * 24
-        let minute = body.readInteger(as: UInt8.self) ?? 0, second = body.readInteger(as: UInt8.self) ?? 0
+        let minute = body.readInteger(as: UInt8.self) ?? 0
+        let second = body.readInteger(as: UInt8.self) ?? 0
         return "\(negative ? "-" : "")\(pad(hour, 2)):\(pad(minute, 2)):\(pad(second, 2))"
     }
 

@@ -12,7 +12,10 @@ public enum TextRow {
         }
     }
 
-    public static func decode(from buffer: inout ByteBuffer, columnCount: Int) throws(MySQLProtocolError) -> [MySQLValue] {
+    public static func decode(
+        from buffer: inout ByteBuffer,
+        columnCount: Int
+    ) throws(MySQLProtocolError) -> [MySQLValue] {
         var values: [MySQLValue] = []
         values.reserveCapacity(columnCount)
         for _ in 0..<columnCount {

@@ -8,12 +8,22 @@ extension PostgresClientConnection {
     /// runs, ends with 57014.
     public func cancel() async throws {
         guard let address = self.channel.remoteAddress else { throw PostgresClientError.connectionClosed }
-        try await Self.sendCancel(to: address, processID: self.processID, secretKey: self.secretKey, group: self.channel.eventLoop)
+        try await Self.sendCancel(
+            to: address,
+            processID: self.processID,
+            secretKey: self.secretKey,
+            group: self.channel.eventLoop
+        )
     }
 
     /// Sends a CancelRequest for `processID` and `secretKey` to `address` (from `sourceAddress` when given) and closes.
-    public static func sendCancel(to address: SocketAddress, processID: Int32, secretKey: Int32, sourceAddress: SocketAddress? = nil,
-                                  group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws {
+    public static func sendCancel(
+        to address: SocketAddress,
+        processID: Int32,
+        secretKey: Int32,
+        sourceAddress: SocketAddress? = nil,
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) async throws {
         var bootstrap = ClientBootstrap(group: group).connectTimeout(.seconds(5))
         if let sourceAddress { bootstrap = bootstrap.bind(to: sourceAddress) }
         let channel = try await bootstrap.connect(to: address).get()

@@ -25,7 +25,11 @@ final class PostgresClientChannelHandler: ChannelInboundHandler {
     private var current: (promise: EventLoopPromise<[BackendMessage]>, received: [BackendMessage])?
     private var context: ChannelHandlerContext?
 
-    init(configuration: PostgresClientStateMachine.Configuration, login: EventLoopPromise<Login>, makeTLS: @escaping () throws -> NIOSSLClientHandler) {
+    init(
+        configuration: PostgresClientStateMachine.Configuration,
+        login: EventLoopPromise<Login>,
+        makeTLS: @escaping () throws -> NIOSSLClientHandler
+    ) {
         self.machine = PostgresClientStateMachine(configuration: configuration)
         (self.login, self.makeTLS) = (login, makeTLS)
     }
@@ -48,7 +52,9 @@ final class PostgresClientChannelHandler: ChannelInboundHandler {
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if case .handshakeCompleted = event as? TLSUserEvent { self.run(self.machine.tlsEstablished(), context: context) }
+        if case .handshakeCompleted = event as? TLSUserEvent {
+            self.run(self.machine.tlsEstablished(), context: context)
+        }
         context.fireUserInboundEventTriggered(event)
     }
 
@@ -68,7 +74,11 @@ final class PostgresClientChannelHandler: ChannelInboundHandler {
         do {
             while context.channel.isActive, let frame = try self.framer.nextFrame(from: &self.inbound) {
                 let message = try BackendMessage(frame)
-                if self.loggedIn { self.received(message, context: context) } else { self.run(self.machine.messageReceived(message), context: context) }
+                if self.loggedIn {
+                    self.received(message, context: context)
+                } else {
+                    self.run(self.machine.messageReceived(message), context: context)
+                }
             }
         } catch {
             self.errorCaught(context: context, error: PostgresClientError.protocolViolation(error))
@@ -77,7 +87,9 @@ final class PostgresClientChannelHandler: ChannelInboundHandler {
     }
 
     func send(_ messages: [FrontendMessage], promise: EventLoopPromise<[BackendMessage]>) {
-        guard let context = self.context, context.channel.isActive else { return promise.fail(PostgresClientError.connectionClosed) }
+        guard let context = self.context, context.channel.isActive else {
+            return promise.fail(PostgresClientError.connectionClosed)
+        }
         self.queue.append((messages, promise))
         self.sendNext(context: context)
     }

@@ -37,7 +37,8 @@ public final class PostgresClientConnection: Sendable {
     public let secretKey: Int32
     private let handler: NIOLoopBound<PostgresClientChannelHandler>
 
-    private init(channel: any Channel, handler: PostgresClientChannelHandler, login: PostgresClientChannelHandler.Login) {
+    private init(channel: any Channel, handler: PostgresClientChannelHandler, login: PostgresClientChannelHandler.Login)
+    {
         self.channel = channel
         self.handler = NIOLoopBound(handler, eventLoop: channel.eventLoop)
         (self.parameters, self.processID, self.secretKey) = (login.parameters, login.processID, login.secretKey)
@@ -45,8 +46,12 @@ public final class PostgresClientConnection: Sendable {
 
     /// Connects and logs in; throws `PostgresClientError` (with the server's ErrorResponse) or a NIO/TLS error.
     public static func connect(
-        host: String, port: Int, configuration: PostgresClientStateMachine.Configuration, tls: ClientTLS? = nil,
-        sourceAddress: SocketAddress? = nil, connectTimeout: TimeAmount = .seconds(10),
+        host: String,
+        port: Int,
+        configuration: PostgresClientStateMachine.Configuration,
+        tls: ClientTLS? = nil,
+        sourceAddress: SocketAddress? = nil,
+        connectTimeout: TimeAmount = .seconds(10),
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> PostgresClientConnection {
         let sslContext = try tls.map { try $0.sslContext() }
@@ -68,11 +73,12 @@ public final class PostgresClientConnection: Sendable {
                 try channel.pipeline.syncOperations.addHandler(handler)
             }
         }
-        let connecting = if let address = try? SocketAddress(ipAddress: host, port: port) {
-            initialized.connect(to: address)
-        } else {
-            initialized.connect(host: host, port: port)
-        }
+        let connecting =
+            if let address = try? SocketAddress(ipAddress: host, port: port) {
+                initialized.connect(to: address)
+            } else {
+                initialized.connect(host: host, port: port)
+            }
         connecting.whenFailure { login.fail($0) }
         let loggedIn = connecting.flatMap { channel -> EventLoopFuture<PostgresClientConnection> in
             channel.closeFuture.whenComplete { _ in login.fail(PostgresClientError.connectionClosed) }

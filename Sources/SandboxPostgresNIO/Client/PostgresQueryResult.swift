@@ -22,7 +22,9 @@ public struct PostgresQueryResult: Sendable, Equatable {
 
     /// The rows the command changed (INSERT, UPDATE, DELETE and MERGE tags); 0 for others.
     public var affectedRows: Int64 {
-        guard let words = self.tag?.split(separator: " "), let verb = words.first, ["INSERT", "UPDATE", "DELETE", "MERGE"].contains(verb) else { return 0 }
+        guard let words = self.tag?.split(separator: " "), let verb = words.first,
+            ["INSERT", "UPDATE", "DELETE", "MERGE"].contains(verb)
+        else { return 0 }
         return Int64(words.last ?? "") ?? 0
     }
 

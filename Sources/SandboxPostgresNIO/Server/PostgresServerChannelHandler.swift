@@ -1,8 +1,8 @@
 import Logging
-import SandboxLifecycle
 import NIOCore
 import NIOSSL
 import NIOTLS
+import SandboxLifecycle
 import SandboxPostgresWire
 
 /// Runs a `PostgresServerStateMachine` on a channel. `run(_:)` is the only place with side effects. While a command
@@ -23,7 +23,12 @@ final class PostgresServerChannelHandler: ChannelInboundHandler {
     /// Replies written since the last flush: flushed once when `drain` has fed all it can (one write for a pipeline).
     private var unflushed = false
 
-    init(setup: PostgresSessionSetup, info: PostgresConnectionInfo, cancel: @escaping @Sendable (Int32, Int32) -> Void, logger: Logger) {
+    init(
+        setup: PostgresSessionSetup,
+        info: PostgresConnectionInfo,
+        cancel: @escaping @Sendable (Int32, Int32) -> Void,
+        logger: Logger
+    ) {
         self.setup = setup
         self.machine = PostgresServerStateMachine(configuration: setup.machine)
         self.framer = PostgresMessageFramer(untyped: true, maxMessageSize: setup.maxMessageSize)
@@ -43,7 +48,9 @@ final class PostgresServerChannelHandler: ChannelInboundHandler {
     }
 
     func read(context: ChannelHandlerContext) {
-        if self.readGate.read(busy: !self.machine.isReadyForFrame, buffered: self.inbound.readableBytes) { context.read() }
+        if self.readGate.read(busy: !self.machine.isReadyForFrame, buffered: self.inbound.readableBytes) {
+            context.read()
+        }
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
@@ -77,7 +84,9 @@ final class PostgresServerChannelHandler: ChannelInboundHandler {
         }
         self.inbound.discardReadBytes()
         self.flushIfNeeded(context: context)
-        if self.readGate.release(busy: !self.machine.isReadyForFrame, buffered: self.inbound.readableBytes) { context.read() }
+        if self.readGate.release(busy: !self.machine.isReadyForFrame, buffered: self.inbound.readableBytes) {
+            context.read()
+        }
     }
 
     private func run(_ action: PostgresServerStateMachine.Action, context: ChannelHandlerContext) {
@@ -86,7 +95,9 @@ final class PostgresServerChannelHandler: ChannelInboundHandler {
         case let .write(messages):
             self.write(messages, context: context)
         case let .writeAndClose(messages):
-            if case let .error(error)? = messages.first { self.logger.info("refused", metadata: ["postgres.error": "\(error)"]) }
+            if case let .error(error)? = messages.first {
+                self.logger.info("refused", metadata: ["postgres.error": "\(error)"])
+            }
             self.write(messages, context: context)
             self.flushIfNeeded(context: context)
             context.close(promise: nil)
@@ -130,7 +141,10 @@ final class PostgresServerChannelHandler: ChannelInboundHandler {
     private func startTLS(context: ChannelHandlerContext) {
         // Bytes behind an SSLRequest were sent before the server said S: in the clear (CVE-2021-23214). Refused.
         guard let tls = self.setup.tls, self.inbound.readableBytes == 0 else {
-            self.write([.error(PostgresError(.fatal, "08P01", "received unencrypted data after SSL request"))], context: context)
+            self.write(
+                [.error(PostgresError(.fatal, "08P01", "received unencrypted data after SSL request"))],
+                context: context
+            )
             self.flushIfNeeded(context: context)
             return context.close(promise: nil)
         }

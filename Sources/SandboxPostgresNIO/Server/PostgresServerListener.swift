@@ -1,8 +1,8 @@
 import Logging
 import NIOCore
 import NIOPosix
-import SandboxPKI
 import SandboxLifecycle
+import SandboxPKI
 
 /// A listening PostgreSQL server socket: accepts connections and runs one `PostgresServerChannelHandler` each.
 /// A failing connection never affects the others or the listener.
@@ -16,17 +16,39 @@ public final class PostgresServerListener: Sendable {
 
     /// `processIDs` numbers the connections (BackendKeyData's process id); each gets a random secret key.
     public static func bind(
-        host: String, port: Int, factory: any PostgresServerSessionFactory, front: ConnectionFront? = nil,
+        host: String,
+        port: Int,
+        factory: any PostgresServerSessionFactory,
+        front: ConnectionFront? = nil,
         processIDs: @escaping @Sendable () -> Int32,
-        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, logger: Logger
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        logger: Logger
     ) async throws -> PostgresServerListener {
-        let socket = try await ServerSocket<Int32>.bind(host: host, port: port, front: front, nextID: processIDs, accept: { child, processID in
-            let info = PostgresConnectionInfo(processID: processID, secretKey: Int32.random(in: .min ... .max),
-                                              remoteAddress: child.remoteAddress, localAddress: child.localAddress, eventLoop: child.eventLoop)
-            let handler = PostgresServerChannelHandler(setup: factory.accept(info), info: info, cancel: factory.cancel, logger: logger)
-            try child.pipeline.syncOperations.addHandler(handler)
-            return true
-        }, abort: { $0.closeAbruptly() }, group: group)
+        let socket = try await ServerSocket<Int32>.bind(
+            host: host,
+            port: port,
+            front: front,
+            nextID: processIDs,
+            accept: { child, processID in
+                let info = PostgresConnectionInfo(
+                    processID: processID,
+                    secretKey: Int32.random(in: .min ... .max),
+                    remoteAddress: child.remoteAddress,
+                    localAddress: child.localAddress,
+                    eventLoop: child.eventLoop
+                )
+                let handler = PostgresServerChannelHandler(
+                    setup: factory.accept(info),
+                    info: info,
+                    cancel: factory.cancel,
+                    logger: logger
+                )
+                try child.pipeline.syncOperations.addHandler(handler)
+                return true
+            },
+            abort: { $0.closeAbruptly() },
+            group: group
+        )
         return PostgresServerListener(socket: socket)
     }
 

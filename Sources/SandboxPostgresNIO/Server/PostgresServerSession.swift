@@ -28,9 +28,14 @@ public struct PostgresConnectionInfo: Sendable {
 public protocol PostgresServerSession: AnyObject, Sendable {
     /// How `startup.user` must authenticate, or the FATAL that refuses the connection (too many clients, no TLS, an
     /// unknown database). On the connection's event loop: a decision from what the session holds.
-    func authMethod(for startup: PostgresServerStateMachine.Startup) -> Result<PostgresServerStateMachine.AuthMethod, PostgresError>
+    func authMethod(
+        for startup: PostgresServerStateMachine.Startup
+    ) -> Result<PostgresServerStateMachine.AuthMethod, PostgresError>
     /// Whether `credential` logs `startup.user` in; on the event loop.
-    func verify(_ startup: PostgresServerStateMachine.Startup, _ credential: PostgresServerStateMachine.Credential) -> PostgresServerStateMachine.Verdict
+    func verify(
+        _ startup: PostgresServerStateMachine.Startup,
+        _ credential: PostgresServerStateMachine.Credential
+    ) -> PostgresServerStateMachine.Verdict
     /// The login succeeded.
     func authenticated(_ startup: PostgresServerStateMachine.Startup)
     /// A command's result when the session can give it at once on the event loop (a short read), or nil: then
@@ -38,7 +43,10 @@ public protocol PostgresServerSession: AnyObject, Sendable {
     func executeAtOnce(_ command: PostgresServerStateMachine.Command) -> PostgresServerStateMachine.CommandResult?
     /// A command started at once without suspending (a proxy's relay on a connection it can take now), its result
     /// due on any event loop; nil: `execute(_:)` runs it.
-    func startExecute(_ command: PostgresServerStateMachine.Command, on eventLoop: any EventLoop) -> EventLoopFuture<PostgresServerStateMachine.CommandResult>?
+    func startExecute(
+        _ command: PostgresServerStateMachine.Command,
+        on eventLoop: any EventLoop
+    ) -> EventLoopFuture<PostgresServerStateMachine.CommandResult>?
     func execute(_ command: PostgresServerStateMachine.Command) async -> PostgresServerStateMachine.CommandResult
     /// The connection failed before it closed (a TLS handshake the client gave up, a reset).
     func failed(_ error: any Error)
@@ -48,8 +56,13 @@ public protocol PostgresServerSession: AnyObject, Sendable {
 
 extension PostgresServerSession {
     public func failed(_ error: any Error) {}
-    public func executeAtOnce(_ command: PostgresServerStateMachine.Command) -> PostgresServerStateMachine.CommandResult? { nil }
-    public func startExecute(_ command: PostgresServerStateMachine.Command, on eventLoop: any EventLoop) -> EventLoopFuture<PostgresServerStateMachine.CommandResult>? {
+    public func executeAtOnce(
+        _ command: PostgresServerStateMachine.Command
+    ) -> PostgresServerStateMachine.CommandResult? { nil }
+    public func startExecute(
+        _ command: PostgresServerStateMachine.Command,
+        on eventLoop: any EventLoop
+    ) -> EventLoopFuture<PostgresServerStateMachine.CommandResult>? {
         nil
     }
 }
@@ -62,8 +75,12 @@ public struct PostgresSessionSetup: Sendable {
     /// Larger messages are refused (FATAL 08P01) and the connection closed.
     public var maxMessageSize: Int
 
-    public init(machine: PostgresServerStateMachine.Configuration, tls: NIOSSLContext?, session: any PostgresServerSession,
-                maxMessageSize: Int = 64 * 1024 * 1024) {
+    public init(
+        machine: PostgresServerStateMachine.Configuration,
+        tls: NIOSSLContext?,
+        session: any PostgresServerSession,
+        maxMessageSize: Int = 64 * 1024 * 1024
+    ) {
         (self.machine, self.tls, self.session, self.maxMessageSize) = (machine, tls, session, maxMessageSize)
     }
 }

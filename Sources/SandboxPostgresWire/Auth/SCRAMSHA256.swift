@@ -21,11 +21,15 @@ public struct SCRAMSHA256Verifier: Sendable, Equatable {
     public init?(stored text: String) {
         let parts = text.split(separator: "$")
         guard parts.count == 3, parts[0] == "SCRAM-SHA-256" else { return nil }
-        let head = parts[1].split(separator: ":"), keys = parts[2].split(separator: ":")
+        let head = parts[1].split(separator: ":")
+        let keys = parts[2].split(separator: ":")
         guard head.count == 2, keys.count == 2, let iterations = Int(head[0]), iterations > 0,
-              let salt = Data(base64Encoded: String(head[1])), let stored = Data(base64Encoded: String(keys[0])),
-              let server = Data(base64Encoded: String(keys[1])), stored.count == 32, server.count == 32 else { return nil }
-        (self.salt, self.iterations, self.storedKey, self.serverKey) = (Array(salt), iterations, Array(stored), Array(server))
+            let salt = Data(base64Encoded: String(head[1])), let stored = Data(base64Encoded: String(keys[0])),
+            let server = Data(base64Encoded: String(keys[1])), stored.count == 32, server.count == 32
+        else { return nil }
+        (self.salt, self.iterations, self.storedKey, self.serverKey) = (
+            Array(salt), iterations, Array(stored), Array(server)
+        )
     }
 
     /// PostgreSQL's stored form.
@@ -45,7 +49,8 @@ public enum SCRAMError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case let .malformed(what): "malformed SCRAM message: \(what)"
-        case .channelBindingUnsupported: "the client asked for channel binding (SCRAM-SHA-256-PLUS), which this server does not offer"
+        case .channelBindingUnsupported:
+            "the client asked for channel binding (SCRAM-SHA-256-PLUS), which this server does not offer"
         case .nonceMismatch: "the client's final message does not carry the nonce of this exchange"
         case .wrongProof: "the client's proof does not match the password"
         case .outOfOrder: "a SCRAM message arrived out of order"
@@ -82,10 +87,17 @@ public struct SCRAMServerExchange: Sendable {
             throw .malformed("gs2 header \"\(fields[0]),\(fields[1])\"")
         }
         let bare = String(fields[2])
-        guard let clientNonce = SCRAM.attribute("r", in: bare), !clientNonce.isEmpty else { throw .malformed("client-first-message without a nonce") }
+        guard let clientNonce = SCRAM.attribute("r", in: bare), !clientNonce.isEmpty else {
+            throw .malformed("client-first-message without a nonce")
+        }
         let nonce = clientNonce + self.serverNonce
         let serverFirst = "r=\(nonce),s=\(Data(self.verifier.salt).base64EncodedString()),i=\(self.verifier.iterations)"
-        self.state = .awaitingClientFinal(clientFirstBare: bare, serverFirst: serverFirst, nonce: nonce, binding: "\(fields[0]),\(fields[1]),")
+        self.state = .awaitingClientFinal(
+            clientFirstBare: bare,
+            serverFirst: serverFirst,
+            nonce: nonce,
+            binding: "\(fields[0]),\(fields[1]),"
+        )
         return Array(serverFirst.utf8)
     }
 
@@ -99,7 +111,9 @@ public struct SCRAMServerExchange: Sendable {
             throw .malformed("client-final-message: channel binding data does not match the gs2 header")
         }
         guard SCRAM.attribute("r", in: withoutProof) == nonce else { throw .nonceMismatch }
-        guard let proof = Data(base64Encoded: String(text[proofRange.upperBound...])), proof.count == 32 else { throw .malformed("client proof") }
+        guard let proof = Data(base64Encoded: String(text[proofRange.upperBound...])), proof.count == 32 else {
+            throw .malformed("client proof")
+        }
         let authMessage = Array("\(bare),\(serverFirst),\(withoutProof)".utf8)
         let signature = SCRAM.hmac(self.verifier.storedKey, authMessage)
         let clientKey = zip(proof, signature).map { $0 ^ $1 }
@@ -125,11 +139,14 @@ public struct SCRAMClientExchange: Sendable {
 
     public mutating func receiveServerFirst(_ data: [UInt8]) throws(SCRAMError) -> [UInt8] {
         let serverFirst = String(decoding: data, as: UTF8.self)
-        guard let nonce = SCRAM.attribute("r", in: serverFirst), nonce.hasPrefix(self.clientNonce), nonce.count > self.clientNonce.count else {
+        guard let nonce = SCRAM.attribute("r", in: serverFirst), nonce.hasPrefix(self.clientNonce),
+            nonce.count > self.clientNonce.count
+        else {
             throw .nonceMismatch
         }
         guard let salt = SCRAM.attribute("s", in: serverFirst).flatMap({ Data(base64Encoded: $0) }),
-              let iterations = SCRAM.attribute("i", in: serverFirst).flatMap(Int.init), iterations > 0 else {
+            let iterations = SCRAM.attribute("i", in: serverFirst).flatMap(Int.init), iterations > 0
+        else {
             throw .malformed("server-first-message \"\(serverFirst.prefix(80))\"")
         }
         let salted = SCRAM.saltedPassword(self.password, salt: Array(salt), iterations: iterations)
@@ -144,7 +161,8 @@ public struct SCRAMClientExchange: Sendable {
 
     /// Whether the server-final message proves the server holds the verifier.
     public func verifyServerFinal(_ data: [UInt8]) -> Bool {
-        String(decoding: data, as: UTF8.self) == "v=\(Data(SCRAM.hmac(self.serverKey, self.authMessage)).base64EncodedString())"
+        String(decoding: data, as: UTF8.self)
+            == "v=\(Data(SCRAM.hmac(self.serverKey, self.authMessage)).base64EncodedString())"
     }
 }
 
@@ -160,11 +178,13 @@ enum SCRAM {
     static func saltedPassword(_ password: [UInt8], salt: [UInt8], iterations: Int) -> [UInt8] {
         var key = password.count > SHA256.blockByteCount ? Array(SHA256.hash(data: password)) : password
         key += [UInt8](repeating: 0, count: SHA256.blockByteCount - key.count)
-        var inner = SHA256(), outer = SHA256()
+        var inner = SHA256()
+        var outer = SHA256()
         inner.update(data: key.map { $0 ^ 0x36 })
         outer.update(data: key.map { $0 ^ 0x5C })
         func hmac(_ message: [UInt8]) -> [UInt8] {
-            var innerHash = inner, outerHash = outer
+            var innerHash = inner
+            var outerHash = outer
             innerHash.update(data: message)
             outerHash.update(data: Array(innerHash.finalize()))
             return Array(outerHash.finalize())
@@ -180,6 +200,8 @@ enum SCRAM {
 
     /// The value of attribute `name` (`r`, `s`, `i`, `c`, `p`) in a comma-separated SCRAM message.
     static func attribute(_ name: Character, in message: String) -> String? {
-        message.split(separator: ",", omittingEmptySubsequences: false).first { $0.first == name && $0.dropFirst().first == "=" }.map { String($0.dropFirst(2)) }
+        message.split(separator: ",", omittingEmptySubsequences: false).first {
+            $0.first == name && $0.dropFirst().first == "="
+        }.map { String($0.dropFirst(2)) }
     }
 }

@@ -31,7 +31,8 @@ public struct PostgresMessageFramer: Sendable {
     public mutating func nextFrame(from buffer: inout ByteBuffer) throws(PostgresProtocolError) -> PostgresFrame? {
         let header = self.untyped ? 4 : 5
         guard buffer.readableBytes >= header,
-              let length = buffer.getInteger(at: buffer.readerIndex + header - 4, as: Int32.self) else { return nil }
+            let length = buffer.getInteger(at: buffer.readerIndex + header - 4, as: Int32.self)
+        else { return nil }
         let limit = self.untyped ? Self.maxStartupSize : self.maxMessageSize
         guard length >= 4 else { throw .badLength(Int(length)) }
         guard Int(length) - 4 <= limit else { throw .messageTooLarge(size: Int(length) - 4, limit: limit) }

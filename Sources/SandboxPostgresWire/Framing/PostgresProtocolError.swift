@@ -11,7 +11,8 @@ public enum PostgresProtocolError: Error, Equatable, Sendable, CustomStringConve
 
     public var description: String {
         switch self {
-        case let .messageTooLarge(size, limit): "message of \(size) bytes is larger than the limit (\(limit)); send smaller statements"
+        case let .messageTooLarge(size, limit):
+            "message of \(size) bytes is larger than the limit (\(limit)); send smaller statements"
         case let .badLength(length): "invalid message length \(length)"
         case let .truncated(what): "truncated \(what)"
         case let .malformed(what): "malformed \(what)"

@@ -11,8 +11,12 @@ public enum BackendMessage: Sendable, Equatable {
         case saslFinal(data: [UInt8])
     }
 
-    /// The transaction status ReadyForQuery reports.
-    public enum TransactionStatus: UInt8, Sendable { case idle = 73, inTransaction = 84, failed = 69 }  // I, T, E
+    /// The transaction status ReadyForQuery reports (I, T, E).
+    public enum TransactionStatus: UInt8, Sendable {
+        case idle = 73
+        case inTransaction = 84
+        case failed = 69
+    }
 
     public struct Column: Sendable, Equatable {
         public var name: String
@@ -73,15 +77,23 @@ public enum BackendMessage: Sendable, Equatable {
             switch authentication {
             case .ok: body.writeInteger(Int32(0))
             case .cleartextPassword: body.writeInteger(Int32(3))
-            case let .md5Password(salt): body.writeInteger(Int32(5)); body.writeBytes(salt)
+            case let .md5Password(salt):
+                body.writeInteger(Int32(5))
+                body.writeBytes(salt)
             case let .sasl(mechanisms):
                 body.writeInteger(Int32(10))
                 for mechanism in mechanisms { body.writePostgresString(mechanism) }
                 body.writeInteger(UInt8(0))
-            case let .saslContinue(data): body.writeInteger(Int32(11)); body.writeBytes(data)
-            case let .saslFinal(data): body.writeInteger(Int32(12)); body.writeBytes(data)
+            case let .saslContinue(data):
+                body.writeInteger(Int32(11))
+                body.writeBytes(data)
+            case let .saslFinal(data):
+                body.writeInteger(Int32(12))
+                body.writeBytes(data)
             }
-        case let .parameterStatus(name, value): body.writePostgresString(name); body.writePostgresString(value)
+        case let .parameterStatus(name, value):
+            body.writePostgresString(name)
+            body.writePostgresString(value)
         case let .backendKeyData(process, secret): body.writeMultipleIntegers(process, secret)
         case let .readyForQuery(status): body.writeInteger(status.rawValue)
         case let .error(error), let .notice(error): error.writeFields(into: &body)
@@ -89,12 +101,24 @@ public enum BackendMessage: Sendable, Equatable {
             body.writeInteger(Int16(columns.count))
             for column in columns {
                 body.writePostgresString(column.name)
-                body.writeMultipleIntegers(column.tableOID, column.attributeNumber, column.typeOID, column.typeSize, column.typeModifier, column.format)
+                body.writeMultipleIntegers(
+                    column.tableOID,
+                    column.attributeNumber,
+                    column.typeOID,
+                    column.typeSize,
+                    column.typeModifier,
+                    column.format
+                )
             }
         case let .dataRow(values):
             body.writeInteger(Int16(values.count))
             for value in values {
-                if let value { body.writeInteger(Int32(value.count)); body.writeBytes(value) } else { body.writeInteger(Int32(-1)) }
+                if let value {
+                    body.writeInteger(Int32(value.count))
+                    body.writeBytes(value)
+                } else {
+                    body.writeInteger(Int32(-1))
+                }
             }
         case let .commandComplete(tag): body.writePostgresString(tag)
         case let .parameterDescription(types):
@@ -121,7 +145,9 @@ extension BackendMessage {
             return value
         }
         func string() throws(PostgresProtocolError) -> String {
-            guard let value = body.readPostgresString() else { throw .malformed("\(name) message: a string is not terminated") }
+            guard let value = body.readPostgresString() else {
+                throw .malformed("\(name) message: a string is not terminated")
+            }
             return value
         }
         func rest() -> [UInt8] { body.readBytes(length: body.readableBytes) ?? [] }
@@ -137,12 +163,17 @@ extension BackendMessage {
                 self = .authentication(.sasl(mechanisms: mechanisms))
             case 11: self = .authentication(.saslContinue(data: rest()))
             case 12: self = .authentication(.saslFinal(data: rest()))
-            case let code: throw .unexpectedMessage("authentication request \(code) (only cleartext, MD5 and SCRAM-SHA-256 are supported)")
+            case let code:
+                throw .unexpectedMessage(
+                    "authentication request \(code) (only cleartext, MD5 and SCRAM-SHA-256 are supported)"
+                )
             }
         case UInt8(ascii: "S"): self = .parameterStatus(name: try string(), value: try string())
         case UInt8(ascii: "K"): self = .backendKeyData(processID: try int32(), secretKey: try int32())
         case UInt8(ascii: "Z"):
-            guard let raw = body.readInteger(as: UInt8.self), let status = TransactionStatus(rawValue: raw) else { throw .malformed("ReadyForQuery status") }
+            guard let raw = body.readInteger(as: UInt8.self), let status = TransactionStatus(rawValue: raw) else {
+                throw .malformed("ReadyForQuery status")
+            }
             self = .readyForQuery(status)
         case UInt8(ascii: "E"): self = .error(try PostgresError(parsingFields: body))
         case UInt8(ascii: "N"): self = .notice(try PostgresError(parsingFields: body))
@@ -150,7 +181,9 @@ extension BackendMessage {
             var columns: [Column] = []
             for _ in 0..<max(0, Int(try int16())) {
                 let columnName = try string()
-                let (table, attribute, oid, size, modifier, format) = (try int32(), try int16(), try int32(), try int16(), try int32(), try int16())
+                let (table, attribute, oid, size, modifier, format) = (
+                    try int32(), try int16(), try int32(), try int16(), try int32(), try int16()
+                )
                 var column = Column(name: columnName, typeOID: oid, typeSize: size, format: format)
                 (column.tableOID, column.attributeNumber, column.typeModifier) = (table, attribute, modifier)
                 columns.append(column)
@@ -160,7 +193,10 @@ extension BackendMessage {
             var values: [[UInt8]?] = []
             for _ in 0..<max(0, Int(try int16())) {
                 let length = try int32()
-                if length < 0 { values.append(nil); continue }
+                if length < 0 {
+                    values.append(nil)
+                    continue
+                }
                 guard let value = body.readBytes(length: Int(length)) else { throw .truncated("DataRow value") }
                 values.append(value)
             }

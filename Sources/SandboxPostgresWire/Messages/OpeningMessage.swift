@@ -19,7 +19,9 @@ public enum OpeningMessage: Sendable, Equatable {
     /// its own words (RDS Proxy: "supports only version 3.0").
     public init(parsing body: ByteBuffer) throws(OpeningMessageError) {
         var body = body
-        guard let code = body.readInteger(as: Int32.self) else { throw .protocolViolation(.truncated("startup packet")) }
+        guard let code = body.readInteger(as: Int32.self) else {
+            throw .protocolViolation(.truncated("startup packet"))
+        }
         switch code {
         case Self.sslRequestCode: self = .sslRequest
         case Self.gssEncryptionRequestCode: self = .gssEncryptionRequest
@@ -29,13 +31,18 @@ public enum OpeningMessage: Sendable, Equatable {
             }
             self = .cancel(processID: process, secretKey: secret)
         default:
-            let major = UInt16(truncatingIfNeeded: code >> 16), minor = UInt16(truncatingIfNeeded: code)
+            let major = UInt16(truncatingIfNeeded: code >> 16)
+            let minor = UInt16(truncatingIfNeeded: code)
             guard major == 3 else { throw .unsupportedVersion(major: major, minor: minor) }
             var parameters: [(String, String)] = []
             while true {
-                guard let name = body.readPostgresString() else { throw .protocolViolation(.malformed("startup packet: a parameter name is not terminated")) }
+                guard let name = body.readPostgresString() else {
+                    throw .protocolViolation(.malformed("startup packet: a parameter name is not terminated"))
+                }
                 if name.isEmpty { break }
-                guard let value = body.readPostgresString() else { throw .protocolViolation(.malformed("startup packet: the value of \(name) is not terminated")) }
+                guard let value = body.readPostgresString() else {
+                    throw .protocolViolation(.malformed("startup packet: the value of \(name) is not terminated"))
+                }
                 parameters.append((name, value))
             }
             self = .startup(minor: minor, parameters: parameters)

@@ -18,8 +18,16 @@ public struct PostgresClientStateMachine: Sendable {
         public var parameters: [(String, String)]
         public var tls: TLSMode
 
-        public init(user: String, password: String?, database: String?, parameters: [(String, String)] = [], tls: TLSMode = .disable) {
-            (self.user, self.password, self.database, self.parameters, self.tls) = (user, password, database, parameters, tls)
+        public init(
+            user: String,
+            password: String?,
+            database: String?,
+            parameters: [(String, String)] = [],
+            tls: TLSMode = .disable
+        ) {
+            (self.user, self.password, self.database, self.parameters, self.tls) = (
+                user, password, database, parameters, tls
+            )
         }
     }
 
@@ -124,9 +132,17 @@ public struct PostgresClientStateMachine: Sendable {
             return .write(.authenticationResponse(Self.passwordBody(password)))
         case let (.authenticating, .authentication(.md5Password(salt))):
             guard let password = self.configuration.password else { return self.fail(.passwordRequired) }
-            return .write(.authenticationResponse(Self.passwordBody(MD5Password.response(user: self.configuration.user, password: password, salt: salt))))
+            return .write(
+                .authenticationResponse(
+                    Self.passwordBody(
+                        MD5Password.response(user: self.configuration.user, password: password, salt: salt)
+                    )
+                )
+            )
         case let (.authenticating, .authentication(.sasl(mechanisms))):
-            guard mechanisms.contains("SCRAM-SHA-256") else { return self.fail(.unsupportedAuthentication("SASL mechanisms \(mechanisms)")) }
+            guard mechanisms.contains("SCRAM-SHA-256") else {
+                return self.fail(.unsupportedAuthentication("SASL mechanisms \(mechanisms)"))
+            }
             guard let password = self.configuration.password else { return self.fail(.passwordRequired) }
             let exchange = SCRAMClientExchange(password: password, clientNonce: self.clientNonce)
             self.state = .authenticating(exchange)
@@ -159,7 +175,9 @@ public struct PostgresClientStateMachine: Sendable {
             self.state = .ready
             return .ready(parameters: self.parameters, processID: self.key.0, secretKey: self.key.1)
         default:
-            return self.fail(.protocolViolation("unexpected \(Character(UnicodeScalar(message.type))) message during login"))
+            return self.fail(
+                .protocolViolation("unexpected \(Character(UnicodeScalar(message.type))) message during login")
+            )
         }
     }
 

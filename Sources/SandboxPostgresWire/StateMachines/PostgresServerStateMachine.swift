@@ -17,11 +17,23 @@ public struct PostgresServerStateMachine: Sendable {
         /// The FATAL a startup message without `user` gets.
         public var missingUser: PostgresError
 
-        public init(tlsAvailable: Bool, processID: Int32, secretKey: Int32,
-                    unsupportedVersion: @escaping @Sendable (UInt16, UInt16) -> PostgresError = { major, minor in
-                        PostgresError(.fatal, "0A000", "unsupported frontend protocol \(major).\(minor): server supports 3.0 to 3.0")
-                    },
-                    missingUser: PostgresError = PostgresError(.fatal, "28000", "no PostgreSQL user name specified in startup packet")) {
+        public init(
+            tlsAvailable: Bool,
+            processID: Int32,
+            secretKey: Int32,
+            unsupportedVersion: @escaping @Sendable (UInt16, UInt16) -> PostgresError = { major, minor in
+                PostgresError(
+                    .fatal,
+                    "0A000",
+                    "unsupported frontend protocol \(major).\(minor): server supports 3.0 to 3.0"
+                )
+            },
+            missingUser: PostgresError = PostgresError(
+                .fatal,
+                "28000",
+                "no PostgreSQL user name specified in startup packet"
+            )
+        ) {
             (self.tlsAvailable, self.processID, self.secretKey) = (tlsAvailable, processID, secretKey)
             (self.unsupportedVersion, self.missingUser) = (unsupportedVersion, missingUser)
         }
@@ -88,7 +100,14 @@ public struct PostgresServerStateMachine: Sendable {
         public var columns: [BackendMessage.Column]
         public var maxRows: Int32
 
-        public init(query: String, parameterTypes: [Int32], parameters: [[UInt8]?], parameterFormats: [Int16], columns: [BackendMessage.Column], maxRows: Int32) {
+        public init(
+            query: String,
+            parameterTypes: [Int32],
+            parameters: [[UInt8]?],
+            parameterFormats: [Int16],
+            columns: [BackendMessage.Column],
+            maxRows: Int32
+        ) {
             (self.query, self.parameterTypes, self.parameters, self.parameterFormats, self.columns, self.maxRows) =
                 (query, parameterTypes, parameters, parameterFormats, columns, maxRows)
         }
@@ -252,7 +271,9 @@ public struct PostgresServerStateMachine: Sendable {
             var messages: [BackendMessage] = finalData.map { [.authentication(.saslFinal(data: $0))] } ?? []
             messages.append(.authentication(.ok))
             messages += parameters.map { .parameterStatus(name: $0.0, value: $0.1) }
-            messages.append(.backendKeyData(processID: self.configuration.processID, secretKey: self.configuration.secretKey))
+            messages.append(
+                .backendKeyData(processID: self.configuration.processID, secretKey: self.configuration.secretKey)
+            )
             messages.append(.readyForQuery(.idle))
             self.state = .idle(startup)
             return .authenticated(startup, messages)
@@ -297,8 +318,10 @@ public struct PostgresServerStateMachine: Sendable {
             opening = try OpeningMessage(parsing: frame.body)
         } catch {
             switch error {
-            case let .unsupportedVersion(major, minor): return self.fail(self.configuration.unsupportedVersion(major, minor))
-            case let .protocolViolation(error): return self.fail(.fatal, "08P01", "invalid startup packet layout: \(error)")
+            case let .unsupportedVersion(major, minor):
+                return self.fail(self.configuration.unsupportedVersion(major, minor))
+            case let .protocolViolation(error):
+                return self.fail(.fatal, "08P01", "invalid startup packet layout: \(error)")
             }
         }
         switch opening {
@@ -339,7 +362,10 @@ public struct PostgresServerStateMachine: Sendable {
                     return self.fail(.fatal, "08P01", "client selected an invalid SASL authentication mechanism")
                 }
                 // An unknown user gets a verifier no password matches (random keys), so the proof fails.
-                var exchange = SCRAMServerExchange(verifier: verifier ?? Self.unmatchableVerifier(nonce), serverNonce: nonce)
+                var exchange = SCRAMServerExchange(
+                    verifier: verifier ?? Self.unmatchableVerifier(nonce),
+                    serverNonce: nonce
+                )
                 do {
                     let serverFirst = try exchange.receiveClientFirst(data)
                     self.state = .awaitingSCRAMFinal(startup, exchange)
@@ -354,7 +380,11 @@ public struct PostgresServerStateMachine: Sendable {
         }
     }
 
-    private mutating func scramFinalReceived(_ frame: PostgresFrame, _ startup: Startup, _ exchange: SCRAMServerExchange) -> Action {
+    private mutating func scramFinalReceived(
+        _ frame: PostgresFrame,
+        _ startup: Startup,
+        _ exchange: SCRAMServerExchange
+    ) -> Action {
         guard frame.type == UInt8(ascii: "p") else {
             return self.fail(.fatal, "08P01", "expected SASL response, got message type \(frame.type ?? 0)")
         }
@@ -410,33 +440,54 @@ public struct PostgresServerStateMachine: Sendable {
             }
             let required = statement.description.parameterTypes.count
             guard parameters.count == required else {
-                return self.extendedError("08P01", "bind message supplies \(parameters.count) parameters, but prepared statement \"\(name)\" requires \(required)")
+                return self.extendedError(
+                    "08P01",
+                    "bind message supplies \(parameters.count) parameters, but prepared statement \"\(name)\" requires \(required)"
+                )
             }
             let columns = statement.description.columns ?? []
             guard resultFormats.count <= 1 || resultFormats.count == columns.count else {
-                return self.extendedError("08P01", "bind message has \(resultFormats.count) result formats but query has \(columns.count) columns")
+                return self.extendedError(
+                    "08P01",
+                    "bind message has \(resultFormats.count) result formats but query has \(columns.count) columns"
+                )
             }
             guard (formats + resultFormats).allSatisfy({ $0 == 0 || $0 == 1 }) else {
-                return self.extendedError("22023", "unsupported format code: \((formats + resultFormats).first { $0 != 0 && $0 != 1 }!)")
+                return self.extendedError(
+                    "22023",
+                    "unsupported format code: \((formats + resultFormats).first { $0 != 0 && $0 != 1 }!)"
+                )
             }
             let formatted = columns.enumerated().map { index, column in
                 var column = column
                 column.format = resultFormats.isEmpty ? 0 : resultFormats[resultFormats.count == 1 ? 0 : index]
                 return column
             }
-            let execution = Execution(query: statement.query, parameterTypes: statement.description.parameterTypes, parameters: parameters,
-                                      parameterFormats: formats, columns: formatted, maxRows: 0)
+            let execution = Execution(
+                query: statement.query,
+                parameterTypes: statement.description.parameterTypes,
+                parameters: parameters,
+                parameterFormats: formats,
+                columns: formatted,
+                maxRows: 0
+            )
             self.portals[portal] = Portal(statement: statement, execution: execution)
             return .write([.bindComplete])
         case let .describe(.statement, name):
             guard let statement = self.statements[name] else {
                 return self.extendedError("26000", "prepared statement \"\(name)\" does not exist")
             }
-            return .write([.parameterDescription(typeOIDs: statement.description.parameterTypes),
-                           statement.description.columns.map { .rowDescription($0) } ?? .noData])
+            return .write([
+                .parameterDescription(typeOIDs: statement.description.parameterTypes),
+                statement.description.columns.map { .rowDescription($0) } ?? .noData,
+            ])
         case let .describe(.portal, name):
-            guard let portal = self.portals[name] else { return self.extendedError("34000", "portal \"\(name)\" does not exist") }
-            return .write([portal.statement.description.columns == nil ? .noData : .rowDescription(portal.execution.columns)])
+            guard let portal = self.portals[name] else {
+                return self.extendedError("34000", "portal \"\(name)\" does not exist")
+            }
+            return .write([
+                portal.statement.description.columns == nil ? .noData : .rowDescription(portal.execution.columns)
+            ])
         case let .execute(name, maxRows):
             guard var execution = self.portals[name]?.execution else {
                 return self.extendedError("34000", "portal \"\(name)\" does not exist")
@@ -464,9 +515,14 @@ public struct PostgresServerStateMachine: Sendable {
             return self.fail(.fatal, "08P01", "unexpected password message after authentication")
         case let .unsupported(type):
             switch type {
-            case UInt8(ascii: "d"), UInt8(ascii: "c"): return .none  // CopyData/CopyDone outside COPY: ignored, as PostgreSQL does
+            // CopyData/CopyDone outside COPY: ignored, as PostgreSQL does
+            case UInt8(ascii: "d"), UInt8(ascii: "c"): return .none
             case UInt8(ascii: "f"): return self.extendedError("08P01", "unexpected CopyFail message outside COPY")
-            default: return self.extendedError("0A000", "the fast-path function call interface is not supported by this server; call the function in a query")
+            default:
+                return self.extendedError(
+                    "0A000",
+                    "the fast-path function call interface is not supported by this server; call the function in a query"
+                )
             }
         }
     }

@@ -20,10 +20,14 @@ extension ProxyAuthenticator {
             }
             return .success(.clearPassword)
         }
-        let plugin: MySQLAuthPlugin = login.entry.clientPasswordAuthType == "MYSQL_CACHING_SHA2_PASSWORD" ? .cachingSHA2Password : .nativePassword
+        let plugin: MySQLAuthPlugin =
+            login.entry.clientPasswordAuthType == "MYSQL_CACHING_SHA2_PASSWORD" ? .cachingSHA2Password : .nativePassword
         if plugin != .nativePassword, !request.clientCapabilities.contains(.pluginAuth) {
-            self.refuse(request.username, "ClientPasswordAuthType \(login.entry.clientPasswordAuthType ?? "") needs a client with authentication plugins; "
-                        + "this one (no CLIENT_PLUGIN_AUTH) sends only mysql_native_password scrambles: 1251")
+            self.refuse(
+                request.username,
+                "ClientPasswordAuthType \(login.entry.clientPasswordAuthType ?? "") needs a client with authentication plugins; "
+                    + "this one (no CLIENT_PLUGIN_AUTH) sends only mysql_native_password scrambles: 1251"
+            )
         }
         return .success(plugin)
     }
@@ -42,7 +46,9 @@ extension ProxyAuthenticator {
             }
             return self.checkToken(token, user: user, sourceIP: sourceIP) ? .accepted : denied
         }
-        if case .scramble(.cachingSHA2Password, _, _) = proof, !self.fastAuthCache.withLockedValue({ $0.contains(user) }) {
+        if case .scramble(.cachingSHA2Password, _, _) = proof,
+            !self.fastAuthCache.withLockedValue({ $0.contains(user) })
+        {
             return .fullAuthenticationRequired
         }
         guard self.checkPassword(login, matches: { proof.matches(password: $0) }) else { return denied }

@@ -1,10 +1,10 @@
-import SandboxAWSCore
-import SandboxPostgresWire
-import SandboxSigV4
 import Foundation
 import Logging
 import NIOConcurrencyHelpers
+import SandboxAWSCore
 import SandboxAudit
+import SandboxPostgresWire
+import SandboxSigV4
 
 /// Client authentication as RDS Proxy does it, for either engine: IAM tokens (REQUIRED entries) checked as AWS checks
 /// them and authorized with rds-db:connect on the proxy's resource id, or passwords checked against the secrets.
@@ -24,8 +24,15 @@ final class ProxyAuthenticator: Sendable {
     let audit: ProxyAudit
     private let logger: Logger
 
-    init(record: DBProxyRecord, endpoint: String? = nil, account: AccountState, credentials: ProxyCredentials, virtualPort: Int, audit: ProxyAudit,
-         logger: Logger) {
+    init(
+        record: DBProxyRecord,
+        endpoint: String? = nil,
+        account: AccountState,
+        credentials: ProxyCredentials,
+        virtualPort: Int,
+        audit: ProxyAudit,
+        logger: Logger
+    ) {
         self.record = record
         self.endpoint = endpoint ?? record.endpoint
         self.account = account
@@ -44,24 +51,35 @@ final class ProxyAuthenticator: Sendable {
     /// Why no login exists for `user`, for the audit.
     func noLoginReason(_ user: String) -> String {
         let unusable = self.credentials.snapshot.failures.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }
-        return "no secret registered with the proxy has the username '\(user)'" + (unusable.isEmpty ? "" : "; secrets it cannot use: " + unusable.joined(separator: "; "))
+        return "no secret registered with the proxy has the username '\(user)'"
+            + (unusable.isEmpty ? "" : "; secrets it cannot use: " + unusable.joined(separator: "; "))
     }
 
     /// Whether a password the client proved (`matches` checks a candidate) is `login`'s, reading the secrets again for
     /// a rotated one; the decision goes to the audit.
     func checkPassword(_ login: ProxyCredentials.Login, matches: (String) -> Bool) -> Bool {
-        guard matches(login.password) || self.credentials.refresh().logins[login.username].map({ matches($0.password) }) == true else {
+        guard
+            matches(login.password)
+                || self.credentials.refresh().logins[login.username].map({ matches($0.password) }) == true
+        else {
             self.refuse(login.username, "the password does not match the secret \(login.entry.secretARN ?? "")")
             return false
         }
-        self.audit.record(user: login.username, outcome: "accepted", reason: "password of \(login.entry.secretARN ?? "")")
+        self.audit.record(
+            user: login.username,
+            outcome: "accepted",
+            reason: "password of \(login.entry.secretARN ?? "")"
+        )
         return true
     }
 
     /// Whether `token` is a good IAM token for `user` at this proxy (see `verifyToken`); the decision goes to the audit.
     func checkToken(_ token: String, user: String, sourceIP: String?) -> Bool {
         guard token.contains("X-Amz-") else {
-            self.refuse(user, "IAMAuth is REQUIRED for '\(user)': the client sent a password (or other text), not an IAM auth token")
+            self.refuse(
+                user,
+                "IAMAuth is REQUIRED for '\(user)': the client sent a password (or other text), not an IAM auth token"
+            )
             return false
         }
         return self.verifyToken(token, user: user, sourceIP: sourceIP)
@@ -69,8 +87,12 @@ final class ProxyAuthenticator: Sendable {
 
     /// The token checked as RDS checks one (`AccountState.checkDBAuthToken`) for this proxy's endpoint and resource id.
     private func verifyToken(_ token: String, user: String, sourceIP: String?) -> Bool {
-        let audience = DBAuthTokenAudience(endpoint: self.endpoint, ports: [self.virtualPort, self.realPort.withLockedValue { $0 }],
-                                           resourceID: self.record.resourceID, kind: "proxy")
+        let audience = DBAuthTokenAudience(
+            endpoint: self.endpoint,
+            ports: [self.virtualPort, self.realPort.withLockedValue { $0 }],
+            resourceID: self.record.resourceID,
+            kind: "proxy"
+        )
         switch self.account.checkDBAuthToken(token, user: user, at: audience, sourceIP: sourceIP, logger: self.logger) {
         case let .success(accepted):
             self.audit.record(user: user, outcome: "accepted", reason: accepted)
@@ -109,9 +131,17 @@ public final class ProxyAudit: Sendable {
     func record(user: String, outcome: String, reason: String) {
         self.entries.withLockedValue { entries in
             entries.append(Entry(user: user, outcome: outcome, reason: reason))
-            if entries.count >= 2 * Self.kept { entries.removeFirst(entries.count - Self.kept) }  // trimmed once per 1,000 logins
+            // trimmed once per 1,000 logins
+            if entries.count >= 2 * Self.kept { entries.removeFirst(entries.count - Self.kept) }
         }
-        self.logger.decide(.login, subject: user, outcome: outcome, reason: reason, level: outcome == "accepted" ? .debug : .info, "login \(outcome)",
-                           metadata: ["mysql.user": "\(user)", "rdsproxy.reason": "\(reason)"])
+        self.logger.decide(
+            .login,
+            subject: user,
+            outcome: outcome,
+            reason: reason,
+            level: outcome == "accepted" ? .debug : .info,
+            "login \(outcome)",
+            metadata: ["mysql.user": "\(user)", "rdsproxy.reason": "\(reason)"]
+        )
     }
 }

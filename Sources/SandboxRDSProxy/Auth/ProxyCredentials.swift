@@ -1,7 +1,7 @@
-import SandboxAWSCore
 import Foundation
 import Logging
 import NIOConcurrencyHelpers
+import SandboxAWSCore
 import SandboxRedaction
 
 /// The database logins the proxy holds: each auth entry's secret, read with GetSecretValue as the proxy's
@@ -39,16 +39,24 @@ final class ProxyCredentials: Sendable {
         var snapshot = Snapshot()
         let caller: Caller
         do throws(AWSError) {
-            caller = try self.account.serviceSession(role: self.record.roleARN, service: "rds.amazonaws.com", session: "rds-proxy-\(self.record.name)")
+            caller = try self.account.serviceSession(
+                role: self.record.roleARN,
+                service: "rds.amazonaws.com",
+                session: "rds-proxy-\(self.record.name)"
+            )
         } catch {
-            for entry in self.record.auth { snapshot.failures[entry.secretARN ?? ""] = "the proxy cannot assume \(self.record.roleARN): \(error)" }
+            for entry in self.record.auth {
+                snapshot.failures[entry.secretARN ?? ""] = "the proxy cannot assume \(self.record.roleARN): \(error)"
+            }
             return self.store(snapshot)
         }
         for entry in self.record.auth {
             guard let arn = entry.secretARN else { continue }
             do throws(AWSError) {
                 let text = try self.account.secretValue(arn, as: caller, logger: self.logger)
-                guard let fields = DatabaseSecretFields(json: text), let username = fields.username, let password = fields.password else {
+                guard let fields = DatabaseSecretFields(json: text), let username = fields.username,
+                    let password = fields.password
+                else {
                     snapshot.failures[arn] = "the secret is not JSON with \"username\" and \"password\""
                     continue
                 }
@@ -68,7 +76,10 @@ final class ProxyCredentials: Sendable {
 
     private func store(_ snapshot: Snapshot) -> Snapshot {
         for (secret, reason) in snapshot.failures {
-            self.logger.warning("secret unusable", metadata: ["rdsproxy.secret": "\(secret)", "rdsproxy.reason": "\(reason)"])
+            self.logger.warning(
+                "secret unusable",
+                metadata: ["rdsproxy.secret": "\(secret)", "rdsproxy.reason": "\(reason)"]
+            )
         }
         self.current.withLockedValue { $0 = snapshot }
         return snapshot
@@ -76,5 +87,7 @@ final class ProxyCredentials: Sendable {
 }
 
 extension ProxyCredentials.Login: RedactedWhenRendered {
-    var renderedFields: KeyValuePairs<String, Any> { ["username": self.username, "password": Redacted(), "entry": self.entry] }
+    var renderedFields: KeyValuePairs<String, Any> {
+        ["username": self.username, "password": Redacted(), "entry": self.entry]
+    }
 }

@@ -55,7 +55,10 @@ final class BackendPool<Connection: PooledConnection>: Sendable {
 
     private enum Effect {
         case open(BackendPoolState.ConnectionID, user: String, on: (any EventLoop)?)
-        case resume(CheckedContinuation<BackendLease<Connection>, any Error>?, Result<BackendLease<Connection>, any Error>)
+        case resume(
+            CheckedContinuation<BackendLease<Connection>, any Error>?,
+            Result<BackendLease<Connection>, any Error>
+        )
         case close(BackendPoolState.ConnectionID, Connection?)
     }
 
@@ -68,9 +71,12 @@ final class BackendPool<Connection: PooledConnection>: Sendable {
     /// The borrow timeout's time.
     private let clock: any SandboxClock
 
-    init(_ configuration: BackendPoolState.Configuration, clock: any SandboxClock = SystemClock(),
-         eventLoop: any EventLoop = MultiThreadedEventLoopGroup.singleton.any(),
-         open: @escaping @Sendable (_ user: String, _ eventLoop: (any EventLoop)?) async throws -> Connection) {
+    init(
+        _ configuration: BackendPoolState.Configuration,
+        clock: any SandboxClock = SystemClock(),
+        eventLoop: any EventLoop = MultiThreadedEventLoopGroup.singleton.any(),
+        open: @escaping @Sendable (_ user: String, _ eventLoop: (any EventLoop)?) async throws -> Connection
+    ) {
         self.inner = NIOLockedValueBox(Inner(machine: BackendPoolState(configuration)))
         (self.opens, self.requestOpen) = AsyncStream.makeStream()
         self.open = open
@@ -124,7 +130,9 @@ final class BackendPool<Connection: PooledConnection>: Sendable {
     func borrowIdle(user: String, on eventLoop: (any EventLoop)? = nil) -> BackendLease<Connection>? {
         self.inner.withLockedValue { inner in
             let leases = inner.leases
-            let id = inner.machine.lendIdle(user: user) { id in eventLoop.map { leases[id]?.connection.eventLoop === $0 } ?? true }
+            let id = inner.machine.lendIdle(user: user) { id in
+                eventLoop.map { leases[id]?.connection.eventLoop === $0 } ?? true
+            }
             return id.flatMap { leases[$0] }
         }
     }
@@ -146,17 +154,26 @@ final class BackendPool<Connection: PooledConnection>: Sendable {
         self.requestOpen.finish()
     }
 
-    private func dispatch(error: (any Error)? = nil, _ event: (inout Inner) -> (request: BackendPoolState.RequestID?, actions: [BackendPoolState.Action])) {
+    private func dispatch(
+        error: (any Error)? = nil,
+        _ event: (inout Inner) -> (request: BackendPoolState.RequestID?, actions: [BackendPoolState.Action])
+    ) {
         let effects = self.inner.withLockedValue { inner -> [Effect] in
             let (failed, actions) = event(&inner)
             var effects: [Effect] = []
             if let failed {
                 inner.loops[failed] = nil
-                effects.append(.resume(inner.waiting.removeValue(forKey: failed), .failure(error ?? BackendPoolState.Failure.shutDown)))
+                effects.append(
+                    .resume(
+                        inner.waiting.removeValue(forKey: failed),
+                        .failure(error ?? BackendPoolState.Failure.shutDown)
+                    )
+                )
             }
             for action in actions {
                 switch action {
-                case let .open(id, user, request): effects.append(.open(id, user: user, on: request.flatMap { inner.loops[$0] }))
+                case let .open(id, user, request):
+                    effects.append(.open(id, user: user, on: request.flatMap { inner.loops[$0] }))
                 case let .lease(request, id):
                     inner.loops[request] = nil
                     effects.append(.resume(inner.waiting.removeValue(forKey: request), .success(inner.leases[id]!)))
@@ -178,7 +195,10 @@ final class BackendPool<Connection: PooledConnection>: Sendable {
             case let .open(id, user, loop): self.requestOpen.yield((id, user, loop))
             case let .resume(continuation, result): continuation?.resume(with: result)
             case let .close(id, connection):
-                guard let connection else { self.dispatch { $0.machine.closed(id) }; continue }
+                guard let connection else {
+                    self.dispatch { $0.machine.closed(id) }
+                    continue
+                }
                 connection.quit().whenComplete { _ in self.dispatch { $0.machine.closed(id) } }
             }
         }

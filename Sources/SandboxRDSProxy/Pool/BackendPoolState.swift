@@ -37,8 +37,15 @@ struct BackendPoolState: Sendable {
         var opened = 0
     }
 
-    private enum Phase: Equatable { case opening(for: RequestID?), idle, lent, closing }
-    private struct Waiter { var id: RequestID; var user: String; var deadline: ContinuousClock.Instant }
+    private enum Phase: Equatable {
+        case opening(for: RequestID?)
+        case idle, lent, closing
+    }
+    private struct Waiter {
+        var id: RequestID
+        var user: String
+        var deadline: ContinuousClock.Instant
+    }
 
     let configuration: Configuration
     private var connections: [ConnectionID: (user: String, phase: Phase, generation: Int)] = [:]
@@ -55,16 +62,25 @@ struct BackendPoolState: Sendable {
     private var counts = (borrowWaits: 0, borrowTimeouts: 0, opened: 0)
 
     init(_ configuration: Configuration) {
-        self.configuration = Configuration(maxConnections: max(1, configuration.maxConnections), maxIdle: max(0, configuration.maxIdle),
-                                           borrowTimeout: configuration.borrowTimeout)
+        self.configuration = Configuration(
+            maxConnections: max(1, configuration.maxConnections),
+            maxIdle: max(0, configuration.maxIdle),
+            borrowTimeout: configuration.borrowTimeout
+        )
     }
 
     var isTargetDown: Bool { self.targetIsDown }
 
     var metrics: Metrics {
-        Metrics(open: self.connections.count, idle: self.idle.count, borrowed: self.connections.values.count { $0.phase == .lent },
-                waiting: self.waiters.count, borrowWaits: self.counts.borrowWaits, borrowTimeouts: self.counts.borrowTimeouts,
-                opened: self.counts.opened)
+        Metrics(
+            open: self.connections.count,
+            idle: self.idle.count,
+            borrowed: self.connections.values.count { $0.phase == .lent },
+            waiting: self.waiters.count,
+            borrowWaits: self.counts.borrowWaits,
+            borrowTimeouts: self.counts.borrowTimeouts,
+            opened: self.counts.opened
+        )
     }
 
     var isDrained: Bool { self.shutDown && self.connections.isEmpty }
@@ -79,7 +95,8 @@ struct BackendPoolState: Sendable {
         }
         var actions: [Action] = []
         if self.connections.count >= self.configuration.maxConnections, !self.idle.isEmpty {
-            actions.append(self.retire(self.idle.removeFirst()))  // another user's idle connection makes room once it is closed
+            // another user's idle connection makes room once it is closed
+            actions.append(self.retire(self.idle.removeFirst()))
         }
         if self.connections.count < self.configuration.maxConnections, !self.targetIsDown {
             return actions + [self.open(user, for: request)]
@@ -90,7 +107,9 @@ struct BackendPoolState: Sendable {
     /// An idle connection of `user`, lent at once (one that `preferred` picks, if any), or nil (then `borrow`).
     mutating func lendIdle(user: String, preferred: (ConnectionID) -> Bool = { _ in true }) -> ConnectionID? {
         let mine = self.idle.indices.filter { self.connections[self.idle[$0]]?.user == user }
-        guard !self.shutDown, let index = mine.first(where: { preferred(self.idle[$0]) }) ?? mine.first else { return nil }
+        guard !self.shutDown, let index = mine.first(where: { preferred(self.idle[$0]) }) ?? mine.first else {
+            return nil
+        }
         let id = self.idle.remove(at: index)
         self.connections[id]?.phase = .lent
         return id
@@ -124,8 +143,12 @@ struct BackendPoolState: Sendable {
 
     /// The open failed: the runner fails the request it was for (returned) with the error it got. While the target
     /// is down (or the open went to the old one) the request waits instead, and `request` is nil.
-    mutating func openFailed(_ id: ConnectionID, now: ContinuousClock.Instant) -> (request: RequestID?, actions: [Action]) {
-        guard let connection = self.connections.removeValue(forKey: id), case let .opening(request) = connection.phase else { return (nil, []) }
+    mutating func openFailed(
+        _ id: ConnectionID,
+        now: ContinuousClock.Instant
+    ) -> (request: RequestID?, actions: [Action]) {
+        guard let connection = self.connections.removeValue(forKey: id), case let .opening(request) = connection.phase
+        else { return (nil, []) }
         if let request, self.targetIsDown || connection.generation != self.generation {
             return (nil, self.borrowAgain(request, user: connection.user, now: now))
         }
@@ -218,7 +241,9 @@ struct BackendPoolState: Sendable {
 
     /// A request whose connection went to the old target: a new open, or a wait while the target is down or full.
     private mutating func borrowAgain(_ request: RequestID, user: String, now: ContinuousClock.Instant) -> [Action] {
-        guard !self.targetIsDown, self.connections.count < self.configuration.maxConnections else { return self.wait(request, user: user, now: now) }
+        guard !self.targetIsDown, self.connections.count < self.configuration.maxConnections else {
+            return self.wait(request, user: user, now: now)
+        }
         return [self.open(user, for: request)]
     }
 
@@ -238,7 +263,8 @@ struct BackendPoolState: Sendable {
 
     /// A slot freed up: open a connection for the first waiter (of any user).
     private mutating func serveWaiterWithNewConnection() -> [Action] {
-        guard !self.waiters.isEmpty, !self.targetIsDown, self.connections.count < self.configuration.maxConnections else { return [] }
+        guard !self.waiters.isEmpty, !self.targetIsDown, self.connections.count < self.configuration.maxConnections
+        else { return [] }
         let waiter = self.waiters.removeFirst()
         return [self.open(waiter.user, for: waiter.id)]
     }

@@ -11,7 +11,8 @@ enum PostgresPinning {
         let words = Self.leadingWords(bytes, count: 3)
         switch words.first ?? "" {
         case "SET":
-            if words.dropFirst().first == "LOCAL" || words.dropFirst().first == "TRANSACTION" { return nil }  // ends with the transaction
+            // ends with the transaction
+            if words.dropFirst().first == "LOCAL" || words.dropFirst().first == "TRANSACTION" { return nil }
             return "SET statement"
         case "RESET": return "RESET statement"
         case "DISCARD": return "DISCARD statement"
@@ -28,13 +29,15 @@ enum PostgresPinning {
     }
 
     private static let functions: [(name: [UInt8], reason: String)] = [
-        ("set_config(", "set_config() call"), ("nextval(", "sequence function nextval()"), ("setval(", "sequence function setval()"),
+        ("set_config(", "set_config() call"), ("nextval(", "sequence function nextval()"),
+        ("setval(", "sequence function setval()"),
         ("pg_advisory", "advisory lock function"), ("pg_try_advisory", "advisory lock function"),
     ].map { (Array($0.0.utf8), $0.1) }
 
     /// The first `count` words (letters, digits, `_`), upper-cased.
     private static func leadingWords(_ bytes: String.UTF8View, count: Int) -> [String] {
-        var words: [String] = [], word: [UInt8] = []
+        var words: [String] = []
+        var word: [UInt8] = []
         for byte in bytes {
             if byte.isWordByte {
                 word.append(byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z") ? byte - 32 : byte)
@@ -52,12 +55,17 @@ enum PostgresPinning {
     private static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
         guard haystack.count >= needle.count else { return false }
         return (0...(haystack.count - needle.count)).contains { start in
-            needle.indices.allSatisfy { (haystack[start + $0] | (haystack[start + $0].isLetter ? 0x20 : 0)) == needle[$0] }
+            needle.indices.allSatisfy {
+                (haystack[start + $0] | (haystack[start + $0].isLetter ? 0x20 : 0)) == needle[$0]
+            }
         }
     }
 }
 
-private extension UInt8 {
-    var isLetter: Bool { (self | 0x20) >= UInt8(ascii: "a") && (self | 0x20) <= UInt8(ascii: "z") }
-    var isWordByte: Bool { self.isLetter || (self >= UInt8(ascii: "0") && self <= UInt8(ascii: "9")) || self == UInt8(ascii: "_") || self >= 0x80 }
+extension UInt8 {
+    fileprivate var isLetter: Bool { (self | 0x20) >= UInt8(ascii: "a") && (self | 0x20) <= UInt8(ascii: "z") }
+    fileprivate var isWordByte: Bool {
+        self.isLetter || (self >= UInt8(ascii: "0") && self <= UInt8(ascii: "9")) || self == UInt8(ascii: "_")
+            || self >= 0x80
+    }
 }

@@ -38,8 +38,10 @@ public final class PostgresProxyServer: PostgresServerSessionFactory, ListeningS
 
     /// The startup parameters RDS Proxy accepts from a PostgreSQL client, lower-cased (names are case-insensitive, and
     /// lib/pq sends `datestyle`); any other is refused.
-    static let acceptedStartupParameters: Set<String> = ["user", "database", "application_name", "client_encoding", "datestyle", "timezone",
-                                                         "extra_float_digits", "search_path"]
+    static let acceptedStartupParameters: Set<String> = [
+        "user", "database", "application_name", "client_encoding", "datestyle", "timezone",
+        "extra_float_digits", "search_path",
+    ]
 
     public init(configuration: RDSProxyConfiguration) throws {
         self.configuration = configuration
@@ -50,28 +52,53 @@ public final class PostgresProxyServer: PostgresServerSessionFactory, ListeningS
         self.audit = audit
         let credentials = ProxyCredentials(record: record, account: configuration.account, logger: logger)
         self.credentials = credentials
-        self.authenticator = ProxyAuthenticator(record: record, endpoint: configuration.endpointName, account: configuration.account,
-                                                credentials: credentials, virtualPort: configuration.virtualPort, audit: audit, logger: logger)
+        self.authenticator = ProxyAuthenticator(
+            record: record,
+            endpoint: configuration.endpointName,
+            account: configuration.account,
+            credentials: credentials,
+            virtualPort: configuration.virtualPort,
+            audit: audit,
+            logger: logger
+        )
         self.tlsContext = try configuration.tls.map { try NIOSSLContext(configuration: $0) }
         let group = record.targetGroup
         let currentTarget = CurrentTarget(configuration)
         let timeout = configuration.targetConnectTimeout
         let state = self.state
         // A health check's login also learns the target's ParameterStatus values (server_version, ...) for clients.
-        let health = TargetHealthChecks(configuration: configuration, credentials: credentials, login: { target, login in
-            let connection = try await Self.connect(target, login: login, database: "postgres", timeout: timeout)
-            state.withLockedValue { $0.targetParameters = connection.parameters }
-            await connection.close()
-        }, authFailure: { error in
-            guard let refusal = (error as? PostgresClientError)?.serverError, refusal.sqlState.hasPrefix("28") else { return nil }
-            return refusal.message
-        })
-        self.pool = BackendPool(.init(maxConnections: configuration.poolLimit, maxIdle: configuration.idlePoolLimit,
-                                      borrowTimeout: .seconds(group.connectionBorrowTimeout)), clock: configuration.clock) { key, eventLoop in
+        let health = TargetHealthChecks(
+            configuration: configuration,
+            credentials: credentials,
+            login: { target, login in
+                let connection = try await Self.connect(target, login: login, database: "postgres", timeout: timeout)
+                state.withLockedValue { $0.targetParameters = connection.parameters }
+                await connection.close()
+            },
+            authFailure: { error in
+                guard let refusal = (error as? PostgresClientError)?.serverError, refusal.sqlState.hasPrefix("28")
+                else { return nil }
+                return refusal.message
+            }
+        )
+        self.pool = BackendPool(
+            .init(
+                maxConnections: configuration.poolLimit,
+                maxIdle: configuration.idlePoolLimit,
+                borrowTimeout: .seconds(group.connectionBorrowTimeout)
+            ),
+            clock: configuration.clock
+        ) { key, eventLoop in
             let (user, database) = Self.split(key)
             // Each new target connection reads the secrets again: a rotated password is picked up here.
             guard let login = credentials.refresh().logins[user] else { throw ProxyFailure.noCredentials(user) }
-            let connection = try await Self.connect(currentTarget.value, login: login, database: database, timeout: timeout, on: eventLoop)
+            let connection = try await Self.connect(
+                currentTarget.value,
+                login: login,
+                database: database,
+                timeout: timeout,
+                on: eventLoop
+            )
             state.withLockedValue { $0.targetParameters = connection.parameters }
             // The target group's InitQuery runs on every connection the proxy opens (SET statements among them).
             if let initQuery = group.initQuery {
@@ -118,8 +145,18 @@ public final class PostgresProxyServer: PostgresServerSessionFactory, ListeningS
         let listener: PostgresServerListener
         do {
             listener = try await PostgresServerListener.bind(
-                host: self.configuration.host, port: self.configuration.port, factory: self, front: self.configuration.connectionFront,
-                processIDs: { [state] in state.withLockedValue { $0.nextProcessID += 1; return $0.nextProcessID } }, logger: self.configuration.logger)
+                host: self.configuration.host,
+                port: self.configuration.port,
+                factory: self,
+                front: self.configuration.connectionFront,
+                processIDs: { [state] in
+                    state.withLockedValue {
+                        $0.nextProcessID += 1
+                        return $0.nextProcessID
+                    }
+                },
+                logger: self.configuration.logger
+            )
         } catch {
             self.listening.fail(error)
             throw error
@@ -128,11 +165,16 @@ public final class PostgresProxyServer: PostgresServerSessionFactory, ListeningS
         self.state.withLockedValue { $0.listener = listener }
         await self.checkTargetHealth()
         self.listening.succeed(listener.port)
-        await self.loop.serve(pool: self.pool, idleClientTimeout: self.configuration.record.idleClientTimeout,
-                              clock: self.configuration.clock, tick: {
-            self.closeIdleClients()
-            await self.following.checkWhenDue()
-        }, closeListener: { await listener.close() })
+        await self.loop.serve(
+            pool: self.pool,
+            idleClientTimeout: self.configuration.record.idleClientTimeout,
+            clock: self.configuration.clock,
+            tick: {
+                self.closeIdleClients()
+                await self.following.checkWhenDue()
+            },
+            closeListener: { await listener.close() }
+        )
     }
 
     /// Ends `run()` and waits until it has closed everything.
@@ -143,11 +185,22 @@ public final class PostgresProxyServer: PostgresServerSessionFactory, ListeningS
     public func accept(_ connection: PostgresConnectionInfo) -> PostgresSessionSetup {
         let session = PostgresProxySession(server: self, info: connection)
         let machine = PostgresServerStateMachine.Configuration(
-            tlsAvailable: self.tlsContext != nil, processID: connection.processID, secretKey: connection.secretKey,
+            tlsAvailable: self.tlsContext != nil,
+            processID: connection.processID,
+            secretKey: connection.secretKey,
             unsupportedVersion: { _, _ in
-                PostgresError(.fatal, "08P01", "Feature not supported: RDS Proxy supports only version 3.0 of the PostgreSQL messaging protocol.")
+                PostgresError(
+                    .fatal,
+                    "08P01",
+                    "Feature not supported: RDS Proxy supports only version 3.0 of the PostgreSQL messaging protocol."
+                )
             },
-            missingUser: PostgresError(.fatal, "28000", "A user name is missing from the connection startup packet. Provide a user name for this connection."))
+            missingUser: PostgresError(
+                .fatal,
+                "28000",
+                "A user name is missing from the connection startup packet. Provide a user name for this connection."
+            )
+        )
         return PostgresSessionSetup(machine: machine, tls: self.tlsContext, session: session)
     }
 
@@ -177,29 +230,51 @@ public final class PostgresProxyServer: PostgresServerSessionFactory, ListeningS
     /// Client and database connection counts, pinning and borrow waits.
     public func statistics() -> RDSProxyServer.Statistics {
         let pool = self.pool.metrics
-        return .init(clientConnections: self.state.withLockedValue { $0.sessions.count }, databaseConnections: pool.open,
-                     idleDatabaseConnections: pool.idle, pinnedClients: self.metrics.pinned, borrowWaits: pool.borrowWaits,
-                     borrowTimeouts: pool.borrowTimeouts, queuedClientBytes: 0)
+        return .init(
+            clientConnections: self.state.withLockedValue { $0.sessions.count },
+            databaseConnections: pool.open,
+            idleDatabaseConnections: pool.idle,
+            pinnedClients: self.metrics.pinned,
+            borrowWaits: pool.borrowWaits,
+            borrowTimeouts: pool.borrowTimeouts,
+            queuedClientBytes: 0
+        )
     }
 
     /// A request that got "Timed-out waiting to acquire database connection.", with the limits that made it wait.
     func auditBorrowTimeout(user: String) {
-        self.audit.record(user: user, outcome: "refused", reason: self.configuration.borrowTimeoutReason(pinned: self.metrics.pinned))
+        self.audit.record(
+            user: user,
+            outcome: "refused",
+            reason: self.configuration.borrowTimeoutReason(pinned: self.metrics.pinned)
+        )
     }
 
     private func closeIdleClients() {
-        let (listener, sessions) = self.state.withLockedValue { state in (state.listener, state.sessions.mapValues(\.idleSince)) }
+        let (listener, sessions) = self.state.withLockedValue { state in
+            (state.listener, state.sessions.mapValues(\.idleSince))
+        }
         for id in self.configuration.idleClients(sessions, audit: self.audit) { listener?.kill(processID: id) }
     }
 
     /// A connection to the target as `login`, from the proxy's ENI, into `database` (nil: the user's name).
-    static func connect(_ target: RDSProxyConfiguration.Target, login: ProxyCredentials.Login, database: String?, timeout: TimeAmount,
-                        on eventLoop: (any EventLoop)? = nil) async throws -> PostgresClientConnection {
+    static func connect(
+        _ target: RDSProxyConfiguration.Target,
+        login: ProxyCredentials.Login,
+        database: String?,
+        timeout: TimeAmount,
+        on eventLoop: (any EventLoop)? = nil
+    ) async throws -> PostgresClientConnection {
         func connect(to port: Int) async throws -> PostgresClientConnection {
             try await PostgresClientConnection.connect(
-                host: target.host, port: port, configuration: .init(user: login.username, password: login.password, database: database),
-                tls: target.tls, sourceAddress: try target.sourceAddress.map { try SocketAddress(ipAddress: $0, port: 0) }, connectTimeout: timeout,
-                group: eventLoop ?? MultiThreadedEventLoopGroup.singleton)
+                host: target.host,
+                port: port,
+                configuration: .init(user: login.username, password: login.password, database: database),
+                tls: target.tls,
+                sourceAddress: try target.sourceAddress.map { try SocketAddress(ipAddress: $0, port: 0) },
+                connectTimeout: timeout,
+                group: eventLoop ?? MultiThreadedEventLoopGroup.singleton
+            )
         }
         // An in-process target listening on the caller's loop too takes the connection there (see LoopLocalListeners); a
         // listener that is gone (its server left without stopping) falls back to the target's own port. A refusal is final.

@@ -40,37 +40,79 @@ final class PostgresProxySession: PostgresServerSession, Sendable {
 
     func authMethod(for startup: Machine.Startup) -> Result<Machine.AuthMethod, PostgresError> {
         if let options = startup.parameters["options"] {
-            self.server.audit.record(user: startup.user, outcome: "refused", reason: "the client sent the startup parameter options (\(options)), which "
-                                     + "RDS Proxy does not support: drop it, and set what it sets in the target group's InitQuery or with SET")
-            return .failure(PostgresError(.fatal, "0A000", "Feature not supported: RDS Proxy currently doesn't support command-line options."))
+            self.server.audit.record(
+                user: startup.user,
+                outcome: "refused",
+                reason: "the client sent the startup parameter options (\(options)), which "
+                    + "RDS Proxy does not support: drop it, and set what it sets in the target group's InitQuery or with SET"
+            )
+            return .failure(
+                PostgresError(
+                    .fatal,
+                    "0A000",
+                    "Feature not supported: RDS Proxy currently doesn't support command-line options."
+                )
+            )
         }
-        if let replication = startup.parameters["replication"], !["false", "off", "0", "no"].contains(replication.lowercased()) {
-            return .failure(PostgresError(.fatal, "0A000", "Feature not supported: RDS Proxy currently doesn't support streaming replication mode."))
+        if let replication = startup.parameters["replication"],
+            !["false", "off", "0", "no"].contains(replication.lowercased())
+        {
+            return .failure(
+                PostgresError(
+                    .fatal,
+                    "0A000",
+                    "Feature not supported: RDS Proxy currently doesn't support streaming replication mode."
+                )
+            )
         }
-        if let option = startup.parameters.keys.sorted().first(where: { !PostgresProxyServer.acceptedStartupParameters.contains($0.lowercased()) }) {
-            return .failure(PostgresError(.fatal, "0A000", "Feature not supported: RDS Proxy currently doesn't support the option \(option)."))
+        if let option = startup.parameters.keys.sorted().first(where: {
+            !PostgresProxyServer.acceptedStartupParameters.contains($0.lowercased())
+        }) {
+            return .failure(
+                PostgresError(
+                    .fatal,
+                    "0A000",
+                    "Feature not supported: RDS Proxy currently doesn't support the option \(option)."
+                )
+            )
         }
         if self.server.configuration.record.requireTLS, !startup.isTLS {
-            self.server.audit.record(user: startup.user, outcome: "refused", reason: "RequireTLS is on and the client connected without TLS (sslmode=disable)")
+            self.server.audit.record(
+                user: startup.user,
+                outcome: "refused",
+                reason: "RequireTLS is on and the client connected without TLS (sslmode=disable)"
+            )
             return .failure(PostgresError(.fatal, "08P01", "This RDS Proxy requires TLS connections."))
         }
         guard self.server.admit(self, processID: self.info.processID) else {
             let limit = self.server.configuration.maxClientConnections
-            return .failure(PostgresError(.fatal, "53300", "The maximum number of client connections to the proxy exceeded \(limit)."))
+            return .failure(
+                PostgresError(
+                    .fatal,
+                    "53300",
+                    "The maximum number of client connections to the proxy exceeded \(limit)."
+                )
+            )
         }
         self.state.withLockedValue { $0.admitted = true }
         return self.server.authenticator.postgresMethod(for: startup)
     }
 
     func verify(_ startup: Machine.Startup, _ credential: Machine.Credential) -> Machine.Verdict {
-        if let error = self.server.authenticator.postgresVerify(startup, credential, sourceIP: self.info.remoteAddress?.ipAddress) {
+        if let error = self.server.authenticator.postgresVerify(
+            startup,
+            credential,
+            sourceIP: self.info.remoteAddress?.ipAddress
+        ) {
             return .rejected(error)
         }
         // The target's own parameters, then what this client asked for at startup.
         var parameters = self.server.targetParameters
         parameters["session_authorization"] = startup.user
         for name in ["application_name", "client_encoding", "DateStyle", "TimeZone"] {
-            if let value = startup.parameters.first(where: { $0.key.lowercased() == name.lowercased() })?.value { parameters[name] = value }
+            if let value = startup.parameters.first(where: { $0.key.lowercased() == name.lowercased() })?.value {
+                parameters[name] = value
+            }
         }
         return .accepted(parameters: parameters.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
     }
@@ -105,7 +147,10 @@ final class PostgresProxySession: PostgresServerSession, Sendable {
 
     /// A command on the connection the client holds, or on an idle one taken at once (preferably on the client's own
     /// event loop): no suspension and no thread hop on the common path.
-    func startExecute(_ command: Machine.Command, on eventLoop: any EventLoop) -> EventLoopFuture<Machine.CommandResult>? {
+    func startExecute(
+        _ command: Machine.Command,
+        on eventLoop: any EventLoop
+    ) -> EventLoopFuture<Machine.CommandResult>? {
         let (held, key) = self.state.withLockedValue { ($0.held, $0.key) }
         let lease: PostgresBackendLease
         if let held {
@@ -120,7 +165,8 @@ final class PostgresProxySession: PostgresServerSession, Sendable {
         }
         let wasHeld = self.started()
         self.state.withLockedValue { $0.running = lease }
-        return lease.connection.send(Self.messages(for: command)).map { .success($0) }.recover { .failure($0) }.map { answer in
+        return lease.connection.send(Self.messages(for: command)).map { .success($0) }.recover { .failure($0) }.map {
+            answer in
             self.answered(command, on: lease, wasHeld: wasHeld, answer)
         }
     }
@@ -130,12 +176,20 @@ final class PostgresProxySession: PostgresServerSession, Sendable {
     private static func messages(for command: Machine.Command) -> [FrontendMessage] {
         switch command {
         case let .simpleQuery(text): [.query(text)]
-        case let .parse(query, types): [.parse(statement: "", query: query, parameterTypes: types), .describe(.statement, name: ""), .sync]
+        case let .parse(query, types):
+            [.parse(statement: "", query: query, parameterTypes: types), .describe(.statement, name: ""), .sync]
         case let .execute(execution):
-            [.parse(statement: "", query: execution.query, parameterTypes: execution.parameterTypes),
-             .bind(portal: "", statement: "", parameterFormats: execution.parameterFormats, parameters: execution.parameters,
-                   resultFormats: execution.columns.map(\.format)),
-             .execute(portal: "", maxRows: 0), .sync]
+            [
+                .parse(statement: "", query: execution.query, parameterTypes: execution.parameterTypes),
+                .bind(
+                    portal: "",
+                    statement: "",
+                    parameterFormats: execution.parameterFormats,
+                    parameters: execution.parameters,
+                    resultFormats: execution.columns.map(\.format)
+                ),
+                .execute(portal: "", maxRows: 0), .sync,
+            ]
         }
     }
 
@@ -154,8 +208,12 @@ final class PostgresProxySession: PostgresServerSession, Sendable {
     }
 
     /// The client's answer from the target's, and the connection kept or given back.
-    private func answered(_ command: Machine.Command, on lease: PostgresBackendLease, wasHeld: Bool,
-                          _ answer: Result<[BackendMessage], any Error>) -> Machine.CommandResult {
+    private func answered(
+        _ command: Machine.Command,
+        on lease: PostgresBackendLease,
+        wasHeld: Bool,
+        _ answer: Result<[BackendMessage], any Error>
+    ) -> Machine.CommandResult {
         defer { self.finished() }
         let messages: [BackendMessage]
         switch answer {
@@ -170,22 +228,32 @@ final class PostgresProxySession: PostgresServerSession, Sendable {
         }
         guard case let .readyForQuery(status)? = messages.last else {
             self.settle(lease, status: .idle, pinReason: nil, reusable: false)
-            return .terminate([.error(PostgresError(.fatal, "08P01", "Request returned an error: the database answered without ReadyForQuery."))])
+            return .terminate([
+                .error(
+                    PostgresError(
+                        .fatal,
+                        "08P01",
+                        "Request returned an error: the database answered without ReadyForQuery."
+                    )
+                )
+            ])
         }
         let body = messages.dropLast()
         let failure = body.lazy.compactMap { if case let .error(error) = $0 { error } else { nil } }.first
-        let pinReason: String? = switch command {
-        case .parse: nil
-        case let .simpleQuery(sql): failure == nil ? PostgresPinning.reason(for: sql) : nil
-        case let .execute(execution): failure == nil ? PostgresPinning.reason(for: execution.query) : nil
-        }
+        let pinReason: String? =
+            switch command {
+            case .parse: nil
+            case let .simpleQuery(sql): failure == nil ? PostgresPinning.reason(for: sql) : nil
+            case let .execute(execution): failure == nil ? PostgresPinning.reason(for: execution.query) : nil
+            }
         self.settle(lease, status: status, pinReason: pinReason, reusable: true)
         switch command {
         case .simpleQuery:
             return .completed(Array(body), status)
         case .parse:
             if let failure { return .failed(failure, status) }
-            var types: [Int32] = [], columns: [BackendMessage.Column]?
+            var types: [Int32] = []
+            var columns: [BackendMessage.Column]?
             for message in body {
                 if case let .parameterDescription(oids) = message { types = oids }
                 if case let .rowDescription(described) = message { columns = described }
@@ -201,10 +269,15 @@ final class PostgresProxySession: PostgresServerSession, Sendable {
     /// target connection its command runs on now; nothing when none runs.
     func cancelRunning(_ secretKey: Int32) async {
         guard secretKey == self.info.secretKey, let lease = self.state.withLockedValue({ $0.running }),
-              let address = lease.connection.channel.remoteAddress else { return }
+            let address = lease.connection.channel.remoteAddress
+        else { return }
         let source = try? self.server.target.sourceAddress.map { try SocketAddress(ipAddress: $0, port: 0) }
-        try? await PostgresClientConnection.sendCancel(to: address, processID: lease.connection.processID, secretKey: lease.connection.secretKey,
-                                                       sourceAddress: source ?? nil)
+        try? await PostgresClientConnection.sendCancel(
+            to: address,
+            processID: lease.connection.processID,
+            secretKey: lease.connection.secretKey,
+            sourceAddress: source ?? nil
+        )
     }
 
     /// The held connection, or one borrowed for this command.
@@ -217,29 +290,50 @@ final class PostgresProxySession: PostgresServerSession, Sendable {
             self.server.auditBorrowTimeout(user: user)
             return .failure(PostgresError(.error, "08000", "Timed-out waiting to acquire database connection."))
         } catch let error as PostgresClientError {
-            return .failure(PostgresError(.error, error.serverError?.sqlState ?? "08006", "Request returned an error: \(error.serverError?.message ?? "\(error)")"))
+            return .failure(
+                PostgresError(
+                    .error,
+                    error.serverError?.sqlState ?? "08006",
+                    "Request returned an error: \(error.serverError?.message ?? "\(error)")"
+                )
+            )
         } catch {
             return .failure(PostgresError(.error, "08006", "Request returned an error: \(error)"))
         }
     }
 
     /// After a command: keep the connection (an open transaction, a pin) or give it back.
-    private func settle(_ lease: PostgresBackendLease, status: BackendMessage.TransactionStatus, pinReason: String?, reusable: Bool) {
+    private func settle(
+        _ lease: PostgresBackendLease,
+        status: BackendMessage.TransactionStatus,
+        pinReason: String?,
+        reusable: Bool
+    ) {
         let decision = self.state.withLockedValue { state -> LeaseDecision in
             if let pinReason, state.pinReason == nil {
                 state.pinReason = pinReason
-                self.logger.info("""
+                self.logger.info(
+                    """
                     The client session was pinned to the database connection [dbConnection=\(lease.id)] for the remainder of the session. \
                     The proxy can't reuse this connection until the session ends. Reason: \(pinReason). \
                     Consider moving session configuration to the proxy's initialization query.
-                    """)
+                    """
+                )
             }
-            let decision = LeaseDecision.after(reusable: reusable, clientGone: state.closed, pinned: state.pinReason != nil, inTransaction: status != .idle)
+            let decision = LeaseDecision.after(
+                reusable: reusable,
+                clientGone: state.closed,
+                pinned: state.pinReason != nil,
+                inTransaction: status != .idle
+            )
             state.held = decision == .hold ? lease : nil
             return decision
         }
         if case let .giveBack(reusable) = decision { self.server.pool.giveBack(lease, reusable: reusable) }
-        self.server.metrics.update(pinned: self.state.withLockedValue { $0.pinReason != nil }, session: UInt32(bitPattern: self.info.processID))
+        self.server.metrics.update(
+            pinned: self.state.withLockedValue { $0.pinReason != nil },
+            session: UInt32(bitPattern: self.info.processID)
+        )
     }
 
     func closed() {

@@ -9,8 +9,13 @@ final class ProxyRunLoop: Sendable {
     private let stopping = Readiness<Void>()
     private let finished = Readiness<Void>()
 
-    func serve<Connection>(pool: BackendPool<Connection>, idleClientTimeout: Int, clock: any SandboxClock,
-                           tick: @escaping @Sendable () async -> Void, closeListener: @Sendable () async -> Void) async {
+    func serve<Connection>(
+        pool: BackendPool<Connection>,
+        idleClientTimeout: Int,
+        clock: any SandboxClock,
+        tick: @escaping @Sendable () async -> Void,
+        closeListener: @Sendable () async -> Void
+    ) async {
         let interval = Duration.milliseconds(Int(min(1, TimeInterval(idleClientTimeout) / 4) * 1000))
         let eventLoop = MultiThreadedEventLoopGroup.singleton.next()
         await withDiscardingTaskGroup { group in

@@ -11,13 +11,25 @@ extension RDSProxyServer {
     }
 
     /// The checks a MySQL proxy runs: a login with the secret; 1045 is the secret's credentials refused.
-    static func healthChecks(_ configuration: RDSProxyConfiguration, credentials: ProxyCredentials) -> TargetHealthChecks {
-        TargetHealthChecks(configuration: configuration, credentials: credentials, login: { target, login in
-            let connection = try await Self.connect(target, login: login, timeout: configuration.targetConnectTimeout)
-            await connection.close()
-        }, authFailure: { error in
-            if case let MySQLClientError.server(refusal) = error, refusal.code == 1045 { return refusal.message }
-            return nil
-        })
+    static func healthChecks(
+        _ configuration: RDSProxyConfiguration,
+        credentials: ProxyCredentials
+    ) -> TargetHealthChecks {
+        TargetHealthChecks(
+            configuration: configuration,
+            credentials: credentials,
+            login: { target, login in
+                let connection = try await Self.connect(
+                    target,
+                    login: login,
+                    timeout: configuration.targetConnectTimeout
+                )
+                await connection.close()
+            },
+            authFailure: { error in
+                if case let MySQLClientError.server(refusal) = error, refusal.code == 1045 { return refusal.message }
+                return nil
+            }
+        )
     }
 }

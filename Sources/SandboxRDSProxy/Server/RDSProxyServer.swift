@@ -1,13 +1,13 @@
-import SandboxAWSCore
 import Foundation
 import Logging
-import SandboxMySQLNIO
-import SandboxMySQLWire
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import NIOSSL
+import SandboxAWSCore
 import SandboxLifecycle
+import SandboxMySQLNIO
+import SandboxMySQLWire
 
 /// An RDS Proxy: a MySQL listener that authenticates clients as RDS Proxy does and multiplexes them over a
 /// bounded pool of connections to its target, logged in with the secrets it reads as its role.
@@ -53,24 +53,46 @@ public final class RDSProxyServer: MySQLServerSessionFactory, ListeningService, 
         if let endpoint = configuration.endpointName { logger[metadataKey: "rdsproxy.endpoint"] = "\(endpoint)" }
         self.audit = ProxyAudit(logger: logger)
         self.credentials = ProxyCredentials(record: record, account: configuration.account, logger: logger)
-        self.authenticator = ProxyAuthenticator(record: record, endpoint: configuration.endpointName, account: configuration.account, credentials: self.credentials,
-                                                virtualPort: configuration.virtualPort, audit: self.audit, logger: logger)
+        self.authenticator = ProxyAuthenticator(
+            record: record,
+            endpoint: configuration.endpointName,
+            account: configuration.account,
+            credentials: self.credentials,
+            virtualPort: configuration.virtualPort,
+            audit: self.audit,
+            logger: logger
+        )
         self.tlsContext = try configuration.tls.map { try NIOSSLContext(configuration: $0) }
         self.excludeVariableSets = record.targetGroup.sessionPinningFilters.contains("EXCLUDE_VARIABLE_SETS")
         let group = record.targetGroup
         let credentials = self.credentials
         let currentTarget = CurrentTarget(configuration)
         let timeout = configuration.targetConnectTimeout
-        self.pool = BackendPool(.init(maxConnections: configuration.poolLimit, maxIdle: configuration.idlePoolLimit,
-                                      borrowTimeout: .seconds(group.connectionBorrowTimeout)), clock: configuration.clock) { user, eventLoop in
+        self.pool = BackendPool(
+            .init(
+                maxConnections: configuration.poolLimit,
+                maxIdle: configuration.idlePoolLimit,
+                borrowTimeout: .seconds(group.connectionBorrowTimeout)
+            ),
+            clock: configuration.clock
+        ) { user, eventLoop in
             // Each new target connection reads the secrets again: a rotated password is picked up here.
             guard let login = credentials.refresh().logins[user] else { throw ProxyFailure.noCredentials(user) }
             let target = currentTarget.value
-            let connection = try await Self.connectRetryingWhileFull(target, login: login, timeout: timeout, on: eventLoop)
+            let connection = try await Self.connectRetryingWhileFull(
+                target,
+                login: login,
+                timeout: timeout,
+                on: eventLoop
+            )
             if let initQuery = group.initQuery { _ = try await connection.query(initQuery) }
             return connection
         }
-        self.following = TargetFollower(current: currentTarget, health: Self.healthChecks(configuration, credentials: self.credentials), gate: self.pool)
+        self.following = TargetFollower(
+            current: currentTarget,
+            health: Self.healthChecks(configuration, credentials: self.credentials),
+            gate: self.pool
+        )
     }
 
     public var port: Int { self.state.withLockedValue { $0.listener?.port } ?? self.configuration.port }
@@ -100,8 +122,13 @@ public final class RDSProxyServer: MySQLServerSessionFactory, ListeningService, 
         defer { self.loop.finish() }
         let listener: MySQLServerListener
         do {
-            listener = try await MySQLServerListener.bind(host: self.configuration.host, port: self.configuration.port, factory: self,
-                                                          front: self.configuration.connectionFront, logger: self.configuration.logger)
+            listener = try await MySQLServerListener.bind(
+                host: self.configuration.host,
+                port: self.configuration.port,
+                factory: self,
+                front: self.configuration.connectionFront,
+                logger: self.configuration.logger
+            )
         } catch {
             self.listening.fail(error)
             throw error
@@ -110,11 +137,16 @@ public final class RDSProxyServer: MySQLServerSessionFactory, ListeningService, 
         self.state.withLockedValue { $0.listener = listener }
         await self.checkTargetHealth()
         self.listening.succeed(listener.port)
-        await self.loop.serve(pool: self.pool, idleClientTimeout: self.configuration.record.idleClientTimeout,
-                              clock: self.configuration.clock, tick: {
-            self.closeIdleClients()
-            await self.following.checkWhenDue()
-        }, closeListener: { await listener.close() })
+        await self.loop.serve(
+            pool: self.pool,
+            idleClientTimeout: self.configuration.record.idleClientTimeout,
+            clock: self.configuration.clock,
+            tick: {
+                self.closeIdleClients()
+                await self.following.checkWhenDue()
+            },
+            closeListener: { await listener.close() }
+        )
     }
 
     /// Ends `run()` and waits until it has closed everything (an endpoint deleted while the sandbox runs).
@@ -129,13 +161,21 @@ public final class RDSProxyServer: MySQLServerSessionFactory, ListeningService, 
             return true
         }
         guard admitted else {
-            connection.logger(from: self.configuration.logger).info("client refused: the proxy's connection limit is reached", metadata: ["rdsproxy.limit": "\(limit)"])
+            connection.logger(from: self.configuration.logger).info(
+                "client refused: the proxy's connection limit is reached",
+                metadata: ["rdsproxy.limit": "\(limit)"]
+            )
             return .failure(.proxyConnectionsExceeded(limit))
         }
         let machine = ServerConnectionStateMachine.Configuration(
-            serverVersion: "8.0.28", connectionID: connection.id, clientHost: "%", defaultAuthPlugin: .nativePassword,
-            tlsAvailable: self.tlsContext != nil, insecureTransportError: self.configuration.record.requireTLS ? .proxyRequiresTLS : nil,
-            rsaKey: Self.rsaKey)
+            serverVersion: "8.0.28",
+            connectionID: connection.id,
+            clientHost: "%",
+            defaultAuthPlugin: .nativePassword,
+            tlsAvailable: self.tlsContext != nil,
+            insecureTransportError: self.configuration.record.requireTLS ? .proxyRequiresTLS : nil,
+            rsaKey: Self.rsaKey
+        )
         return .success(MySQLSessionSetup(machine: machine, tls: self.tlsContext, session: session))
     }
 
@@ -148,9 +188,15 @@ public final class RDSProxyServer: MySQLServerSessionFactory, ListeningService, 
     public func statistics() async -> Statistics {
         let pool = self.pool.metrics
         let sessions = self.state.withLockedValue { Array($0.sessions.values) }
-        return Statistics(clientConnections: sessions.count, databaseConnections: pool.open,
-                          idleDatabaseConnections: pool.idle, pinnedClients: self.metrics.pinned, borrowWaits: pool.borrowWaits,
-                          borrowTimeouts: pool.borrowTimeouts, queuedClientBytes: sessions.reduce(0) { $0 + $1.queuedBytes })
+        return Statistics(
+            clientConnections: sessions.count,
+            databaseConnections: pool.open,
+            idleDatabaseConnections: pool.idle,
+            pinnedClients: self.metrics.pinned,
+            borrowWaits: pool.borrowWaits,
+            borrowTimeouts: pool.borrowTimeouts,
+            queuedClientBytes: sessions.reduce(0) { $0 + $1.queuedBytes }
+        )
     }
 
     /// Closes every client connection (a listener taken down); the proxy keeps accepting.
@@ -163,21 +209,37 @@ public final class RDSProxyServer: MySQLServerSessionFactory, ListeningService, 
 
     /// A request that got 9501, with the pool's limits that made it wait.
     func auditBorrowTimeout(user: String) {
-        self.audit.record(user: user, outcome: "refused", reason: self.configuration.borrowTimeoutReason(pinned: self.metrics.pinned))
+        self.audit.record(
+            user: user,
+            outcome: "refused",
+            reason: self.configuration.borrowTimeoutReason(pinned: self.metrics.pinned)
+        )
     }
 
     private func closeIdleClients() {
-        let (listener, sessions) = self.state.withLockedValue { state in (state.listener, state.sessions.mapValues(\.idleSince)) }
+        let (listener, sessions) = self.state.withLockedValue { state in
+            (state.listener, state.sessions.mapValues(\.idleSince))
+        }
         for id in self.configuration.idleClients(sessions, audit: self.audit) {
-            self.configuration.logger.info("closing idle client", metadata: ["mysql.connection_id": "\(id)", "rdsproxy.idle_client_timeout": "\(self.configuration.record.idleClientTimeout)"])
+            self.configuration.logger.info(
+                "closing idle client",
+                metadata: [
+                    "mysql.connection_id": "\(id)",
+                    "rdsproxy.idle_client_timeout": "\(self.configuration.record.idleClientTimeout)",
+                ]
+            )
             listener?.kill(connectionID: id)
         }
     }
 
     /// `connect`, retried for up to a second while the target answers 1040: a connection the pool just closed
     /// may still count on the target's side for a moment.
-    static func connectRetryingWhileFull(_ target: RDSProxyConfiguration.Target, login: ProxyCredentials.Login,
-                                         timeout: TimeAmount, on eventLoop: (any EventLoop)? = nil) async throws -> MySQLConnection {
+    static func connectRetryingWhileFull(
+        _ target: RDSProxyConfiguration.Target,
+        login: ProxyCredentials.Login,
+        timeout: TimeAmount,
+        on eventLoop: (any EventLoop)? = nil
+    ) async throws -> MySQLConnection {
         for _ in 0..<20 {
             do {
                 return try await Self.connect(target, login: login, timeout: timeout, on: eventLoop)
@@ -189,13 +251,25 @@ public final class RDSProxyServer: MySQLServerSessionFactory, ListeningService, 
     }
 
     /// A connection to the target as `login`, from the proxy's ENI.
-    static func connect(_ target: RDSProxyConfiguration.Target, login: ProxyCredentials.Login, timeout: TimeAmount,
-                        on eventLoop: (any EventLoop)? = nil) async throws -> MySQLConnection {
+    static func connect(
+        _ target: RDSProxyConfiguration.Target,
+        login: ProxyCredentials.Login,
+        timeout: TimeAmount,
+        on eventLoop: (any EventLoop)? = nil
+    ) async throws -> MySQLConnection {
         try await MySQLConnection.connect(
-            host: target.host, port: target.port,
-            configuration: .init(username: login.username, password: login.password, tls: target.tls == nil ? .disabled : .required),
-            tls: target.tls, sourceAddress: try target.sourceAddress.map { try SocketAddress(ipAddress: $0, port: 0) }, connectTimeout: timeout,
-            group: eventLoop ?? MultiThreadedEventLoopGroup.singleton)
+            host: target.host,
+            port: target.port,
+            configuration: .init(
+                username: login.username,
+                password: login.password,
+                tls: target.tls == nil ? .disabled : .required
+            ),
+            tls: target.tls,
+            sourceAddress: try target.sourceAddress.map { try SocketAddress(ipAddress: $0, port: 0) },
+            connectTimeout: timeout,
+            group: eventLoop ?? MultiThreadedEventLoopGroup.singleton
+        )
     }
 }
 

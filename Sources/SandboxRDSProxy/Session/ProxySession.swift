@@ -1,10 +1,10 @@
 import Foundation
 import Logging
-import SandboxMySQLNIO
-import SandboxMySQLWire
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOSSL
+import SandboxMySQLNIO
+import SandboxMySQLWire
 
 /// One client connection to the proxy: authenticates it (IAM or secret password), then runs each command on a
 /// backend connection borrowed for that statement, or held for a transaction, or pinned until the client leaves.
@@ -78,10 +78,13 @@ final class ProxySession: MySQLServerSession, Sendable {
     /// no replay of session state. Saves the thread hops of the async path on the common case. A prepared
     /// statement's execute starts at once on the connection its session is pinned to.
     func startExecute(_ command: MySQLCommand, writer: MySQLResponseWriter) -> EventLoopFuture<CommandResponse>? {
-        let (held, user, wanted, pinned) = self.state.withLockedValue { ($0.held, $0.user, $0.wanted, $0.pinReason != nil) }
+        let (held, user, wanted, pinned) = self.state.withLockedValue {
+            ($0.held, $0.user, $0.wanted, $0.pinReason != nil)
+        }
         let effect: StatementEffect
         switch command {
-        case let .query(sql): effect = StatementEffect.of(sql.text, excludeVariableSets: self.server.excludeVariableSets)
+        case let .query(sql):
+            effect = StatementEffect.of(sql.text, excludeVariableSets: self.server.excludeVariableSets)
         case .statementExecute where held != nil && pinned: effect = StatementEffect()
         default: return nil
         }
@@ -96,8 +99,13 @@ final class ProxySession: MySQLServerSession, Sendable {
             }
             lease = idle
         }
-        self.state.withLockedValue { $0.busy = true; $0.lastActive = self.server.configuration.clock.now; $0.relaying = writer }
-        return lease.connection.startRelay(command, to: writer).map { .success($0) }.recover { .failure($0) }.map { outcome in
+        self.state.withLockedValue {
+            $0.busy = true
+            $0.lastActive = self.server.configuration.clock.now
+            $0.relaying = writer
+        }
+        return lease.connection.startRelay(command, to: writer).map { .success($0) }.recover { .failure($0) }.map {
+            outcome in
             defer { self.finishCommand() }
             return self.relayed(outcome, lease: lease, held: held, effect: effect)
         }
@@ -106,7 +114,10 @@ final class ProxySession: MySQLServerSession, Sendable {
     /// Runs a command on a target connection; rows and OKs of queries and executes are relayed to `writer`
     /// as they arrive (when there is one), everything else is assembled and answered.
     private func execute(_ command: MySQLCommand, relayingTo writer: MySQLResponseWriter?) async -> CommandResponse {
-        self.state.withLockedValue { $0.busy = true; $0.lastActive = self.server.configuration.clock.now }
+        self.state.withLockedValue {
+            $0.busy = true
+            $0.lastActive = self.server.configuration.clock.now
+        }
         defer { self.finishCommand() }
         var effect = StatementEffect()
         switch command {
@@ -124,7 +135,11 @@ final class ProxySession: MySQLServerSession, Sendable {
             return .error(.unknownStatement(id, in: "mysqld_stmt_reset"))
         case .resetConnection:
             let held = self.state.withLockedValue { state -> MySQLBackendLease? in
-                defer { state.held = nil; state.pinReason = nil; state.wanted = SessionState(database: state.wanted.database) }
+                defer {
+                    state.held = nil
+                    state.pinReason = nil
+                    state.wanted = SessionState(database: state.wanted.database)
+                }
                 return state.held
             }
             if let held { self.server.pool.giveBack(held, reusable: false) }
@@ -136,7 +151,11 @@ final class ProxySession: MySQLServerSession, Sendable {
         return await self.run(command, effect: effect, writer: writer)
     }
 
-    private func run(_ command: MySQLCommand, effect: StatementEffect, writer: MySQLResponseWriter?) async -> CommandResponse {
+    private func run(
+        _ command: MySQLCommand,
+        effect: StatementEffect,
+        writer: MySQLResponseWriter?
+    ) async -> CommandResponse {
         let (held, user, wanted) = self.state.withLockedValue { ($0.held, $0.user, $0.wanted) }
         let lease: MySQLBackendLease
         if let held {
@@ -150,7 +169,12 @@ final class ProxySession: MySQLServerSession, Sendable {
         if let writer, Self.isRelayed(command) {
             self.state.withLockedValue { $0.relaying = writer }
             do {
-                return self.relayed(.success(try await lease.connection.relay(command, to: writer)), lease: lease, held: held, effect: effect)
+                return self.relayed(
+                    .success(try await lease.connection.relay(command, to: writer)),
+                    lease: lease,
+                    held: held,
+                    effect: effect
+                )
             } catch {
                 return self.relayed(.failure(error), lease: lease, held: held, effect: effect)
             }
@@ -164,12 +188,23 @@ final class ProxySession: MySQLServerSession, Sendable {
             succeeded = true
             self.track(effect, on: lease)
         } catch let error as MySQLClientError {
-            if case let .server(packet) = error { response = .error(packet) } else { response = .closeConnection(nil); reusable = false }
+            if case let .server(packet) = error {
+                response = .error(packet)
+            } else {
+                response = .closeConnection(nil)
+                reusable = false
+            }
         } catch {
             response = .closeConnection(nil)
             reusable = false
         }
-        self.settle(lease, effect: effect, inTransaction: status?.contains(.inTransaction) ?? (held != nil), reusable: reusable, ok: succeeded)
+        self.settle(
+            lease,
+            effect: effect,
+            inTransaction: status?.contains(.inTransaction) ?? (held != nil),
+            reusable: reusable,
+            ok: succeeded
+        )
         return response
     }
 
@@ -183,8 +218,12 @@ final class ProxySession: MySQLServerSession, Sendable {
 
     /// After a relayed response (or the connection lost during it): settles the connection and answers the
     /// server machine (`.relayed`, or close when the response could not be completed).
-    private func relayed(_ outcome: Result<ResponseRelay.End, any Error>, lease: MySQLBackendLease, held: MySQLBackendLease?,
-                         effect: StatementEffect) -> CommandResponse {
+    private func relayed(
+        _ outcome: Result<ResponseRelay.End, any Error>,
+        lease: MySQLBackendLease,
+        held: MySQLBackendLease?,
+        effect: StatementEffect
+    ) -> CommandResponse {
         self.state.withLockedValue { $0.relaying = nil }
         switch outcome {
         case let .success(.ok(status)):
@@ -205,18 +244,31 @@ final class ProxySession: MySQLServerSession, Sendable {
         if let database = effect.database { lease.state.database = database }
     }
 
-    private static func assembled(_ result: ClientConnectionStateMachine.CommandResult, for command: MySQLCommand) -> (CommandResponse, ServerStatus?) {
+    private static func assembled(
+        _ result: ClientConnectionStateMachine.CommandResult,
+        for command: MySQLCommand
+    ) -> (CommandResponse, ServerStatus?) {
         switch result {
         case let .ok(ok): (.ok(ok), ok.status)
         case let .resultSet(set):
-            if case .statementExecute = command { (.binaryResultSet(set), set.status) } else { (.resultSet(set), set.status) }
+            if case .statementExecute = command {
+                (.binaryResultSet(set), set.status)
+            } else {
+                (.resultSet(set), set.status)
+            }
         case let .prepared(statement): (.prepared(statement), nil)
         case .none: (.noResponse, nil)
         }
     }
 
     /// After a statement: keep the connection (transaction, pin) or give it back; track what the client set.
-    private func settle(_ lease: MySQLBackendLease, effect: StatementEffect, inTransaction: Bool, reusable: Bool, ok: Bool) {
+    private func settle(
+        _ lease: MySQLBackendLease,
+        effect: StatementEffect,
+        inTransaction: Bool,
+        reusable: Bool,
+        ok: Bool
+    ) {
         let decision = self.state.withLockedValue { state -> LeaseDecision in
             if ok {
                 state.wanted.variables.merge(effect.changes) { _, new in new }
@@ -226,7 +278,12 @@ final class ProxySession: MySQLServerSession, Sendable {
                 state.pinReason = reason
                 self.logger.debug("client pinned", metadata: ["rdsproxy.pin_reason": "\(reason)"])
             }
-            let decision = LeaseDecision.after(reusable: reusable, clientGone: state.closed, pinned: state.pinReason != nil, inTransaction: inTransaction)
+            let decision = LeaseDecision.after(
+                reusable: reusable,
+                clientGone: state.closed,
+                pinned: state.pinReason != nil,
+                inTransaction: inTransaction
+            )
             state.held = decision == .hold ? lease : nil
             return decision
         }
@@ -236,7 +293,10 @@ final class ProxySession: MySQLServerSession, Sendable {
 
     /// A connection in the client's state. An idle connection the target has dropped meanwhile is discarded
     /// and replaced once, so a restarted or failed-over target costs a client nothing between transactions.
-    private enum Borrowed { case lease(MySQLBackendLease), refused(CommandResponse) }
+    private enum Borrowed {
+        case lease(MySQLBackendLease)
+        case refused(CommandResponse)
+    }
 
     private func borrow(user: String, wanted: SessionState, on eventLoop: (any EventLoop)?) async -> Borrowed {
         for attempt in 0..<2 {
@@ -286,25 +346,39 @@ final class ProxySession: MySQLServerSession, Sendable {
     }
 
     private func finishCommand() {
-        self.state.withLockedValue { $0.busy = false; $0.lastActive = self.server.configuration.clock.now }
+        self.state.withLockedValue {
+            $0.busy = false
+            $0.lastActive = self.server.configuration.clock.now
+        }
     }
 
     /// A TLS handshake the client broke off goes to the audit: a client that distrusts the proxy's certificate
     /// only closes the connection (or sends an alert). The client is named where the network knows its address.
     func failed(_ error: any Error) {
         guard case let .handshakeFailed(cause) = error as? NIOSSLError else { return }
-        let client = self.info.remoteAddress?.ipAddress.flatMap { self.server.configuration.peerName?($0) }.map { "the client (\($0))" } ?? "the client"
-        self.server.audit.record(user: "-", outcome: "refused", reason: "TLS handshake failed: \(client) broke it off after the proxy's certificate "
-            + "(\(cause)); a client that does not trust the certificate's CA does this. The proxy's certificate chains to the sandbox's proxy CA "
-            + "(in AWS, Amazon Root CA 1): verify it with the proxy CA bundle (${proxy-ca-bundle} in a function's environment, the endpoints "
-            + "file's proxy caBundle) or a function's system store, which the sandbox extends; not the RDS instance CA bundle, and not an "
-            + "AmazonRootCA1.pem shipped with the code")
+        let client =
+            self.info.remoteAddress?.ipAddress.flatMap { self.server.configuration.peerName?($0) }.map {
+                "the client (\($0))"
+            } ?? "the client"
+        self.server.audit.record(
+            user: "-",
+            outcome: "refused",
+            reason: "TLS handshake failed: \(client) broke it off after the proxy's certificate "
+                + "(\(cause)); a client that does not trust the certificate's CA does this. The proxy's certificate chains to the sandbox's proxy CA "
+                + "(in AWS, Amazon Root CA 1): verify it with the proxy CA bundle (${proxy-ca-bundle} in a function's environment, the endpoints "
+                + "file's proxy caBundle) or a function's system store, which the sandbox extends; not the RDS instance CA bundle, and not an "
+                + "AmazonRootCA1.pem shipped with the code"
+        )
     }
 
     func closed() {
         if let user = self.state.withLockedValue({ $0.awaitingToken }) {
-            self.server.audit.record(user: user, outcome: "refused", reason: "the client closed the connection when asked for mysql_clear_password (the IAM token): "
-                                     + "a client that does not enable the clear-text plugin does this")
+            self.server.audit.record(
+                user: user,
+                outcome: "refused",
+                reason: "the client closed the connection when asked for mysql_clear_password (the IAM token): "
+                    + "a client that does not enable the clear-text plugin does this"
+            )
         }
         let held = self.state.withLockedValue { state -> MySQLBackendLease? in
             state.closed = true

@@ -15,7 +15,9 @@ public struct Catalog: Sendable {
         for name in names.sorted() where name.hasSuffix(".yaml") {
             let file = (folder as NSString).appendingPathComponent(name)
             let entry = try CatalogEntry.load(file: file)
-            guard name == "\(entry.id).yaml" else { throw CatalogError(file: file, line: 1, "the file of entry '\(entry.id)' is named \(entry.id).yaml") }
+            guard name == "\(entry.id).yaml" else {
+                throw CatalogError(file: file, line: 1, "the file of entry '\(entry.id)' is named \(entry.id).yaml")
+            }
             entries.append(entry)
         }
         return Catalog(entries: entries.sorted { $0.id < $1.id })
@@ -36,7 +38,9 @@ extension CatalogEntry {
     /// Applies the break and the fix to the base topology and checks that both load and that the probe names
     /// what they have; refusals name the catalog file and line.
     public func topologies() throws(CatalogError) -> ScenarioTopologies {
-        guard let text = try? String(contentsOfFile: self.base, encoding: .utf8), let base = try? Yams.compose(yaml: text) else {
+        guard let text = try? String(contentsOfFile: self.base, encoding: .utf8),
+            let base = try? Yams.compose(yaml: text)
+        else {
             throw CatalogError(file: self.file, line: nil, "base \(self.base) cannot be read as YAML")
         }
         let broken = try self.apply(self.breaks, to: base, what: "break")
@@ -44,7 +48,11 @@ extension CatalogEntry {
         let brokenTopology = try self.load(broken, what: "break")
         let fixedTopology = try self.load(fixed, what: "fix")
         try self.checkProbeNames(in: brokenTopology)
-        return ScenarioTopologies(broken: brokenTopology, fixed: fixedTopology, baseDirectory: URL(fileURLWithPath: self.base).deletingLastPathComponent())
+        return ScenarioTopologies(
+            broken: brokenTopology,
+            fixed: fixedTopology,
+            baseDirectory: URL(fileURLWithPath: self.base).deletingLastPathComponent()
+        )
     }
 
     private func apply(_ edits: [TopologyEdit], to node: Node, what: String) throws(CatalogError) -> Node {
@@ -53,7 +61,11 @@ extension CatalogEntry {
             do throws(TopologyEdit.Failure) {
                 node = try edit.applied(to: node)
             } catch {
-                throw CatalogError(file: self.file, line: edit.line, "\(what): \(edit.operation.rawValue) \(edit.path): \(error.reason)")
+                throw CatalogError(
+                    file: self.file,
+                    line: edit.line,
+                    "\(what): \(edit.operation.rawValue) \(edit.path): \(error.reason)"
+                )
             }
         }
         return node
@@ -63,7 +75,11 @@ extension CatalogEntry {
         do {
             return try TopologyLoader.parse(try Yams.serialize(node: node), source: self.base)
         } catch let error as TopologyError {
-            throw CatalogError(file: self.file, line: nil, "the topology after the \(what) is refused: \(error.path): \(error.reason)")
+            throw CatalogError(
+                file: self.file,
+                line: nil,
+                "the topology after the \(what) is refused: \(error.path): \(error.reason)"
+            )
         } catch {
             throw CatalogError(file: self.file, line: nil, "the topology after the \(what) cannot be written: \(error)")
         }
@@ -75,15 +91,23 @@ extension CatalogEntry {
         let endpoints = (topology.proxies ?? []).flatMap { ($0.endpoints ?? []).map(\.name) }
         let targets = proxies + endpoints + topology.databases.map(\.id) + (topology.clusters ?? []).map(\.id)
         let hosts = (topology.network?.hosts ?? []).map(\.id) + functions
-        let missing: String? = switch self.probe {
-        case let .invoke(function, _): functions.contains(function) ? nil : "function \(function); functions: \(functions.joined(separator: ", "))"
-        case let .call(api, _): api.map { name in (topology.apis ?? []).contains { $0.name == name } ? nil : "API \(name)" } ?? nil
-        case let .targetHealth(proxy): proxies.contains(proxy) ? nil : "proxy \(proxy); proxies: \(proxies.joined(separator: ", "))"
-        case let .connect(probe):
-            !targets.contains(probe.target) ? "target \(probe.target); targets: \(targets.joined(separator: ", "))"
-                : probe.from.flatMap { hosts.contains($0) ? nil : "host \($0); hosts: \(hosts.joined(separator: ", "))" }
-        case .reach: nil
-        }
+        let missing: String? =
+            switch self.probe {
+            case let .invoke(function, _):
+                functions.contains(function)
+                    ? nil : "function \(function); functions: \(functions.joined(separator: ", "))"
+            case let .call(api, _):
+                api.map { name in (topology.apis ?? []).contains { $0.name == name } ? nil : "API \(name)" } ?? nil
+            case let .targetHealth(proxy):
+                proxies.contains(proxy) ? nil : "proxy \(proxy); proxies: \(proxies.joined(separator: ", "))"
+            case let .connect(probe):
+                !targets.contains(probe.target)
+                    ? "target \(probe.target); targets: \(targets.joined(separator: ", "))"
+                    : probe.from.flatMap {
+                        hosts.contains($0) ? nil : "host \($0); hosts: \(hosts.joined(separator: ", "))"
+                    }
+            case .reach: nil
+            }
         if let missing { throw CatalogError(file: self.file, line: nil, "probe names an unknown \(missing)") }
     }
 }

@@ -18,19 +18,30 @@ public struct CatalogError: Error, Sendable, Equatable, CustomStringConvertible 
 }
 
 extension CatalogEntry {
-    static let keys = ["id", "title", "customerSees", "base", "break", "probe", "symptom", "explanation", "fix", "fixedProbe", "fixText", "undiagnosable", "templateForm",
-                       "noTemplateForm"]
+    static let keys = [
+        "id", "title", "customerSees", "base", "break", "probe", "symptom", "explanation", "fix", "fixedProbe",
+        "fixText", "undiagnosable", "templateForm",
+        "noTemplateForm",
+    ]
 
     /// Reads a catalog file; unknown keys, missing fields and malformed values are refused with their line.
     public static func load(file: String) throws(CatalogError) -> CatalogEntry {
-        guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { throw CatalogError(file: file, line: nil, "cannot read the file; check the path") }
+        guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+            throw CatalogError(file: file, line: nil, "cannot read the file; check the path")
+        }
         return try self.parse(text, file: file)
     }
 
     public static func parse(_ text: String, file: String) throws(CatalogError) -> CatalogEntry {
         let root: Node
         do {
-            guard let node = try Yams.compose(yaml: text) else { throw CatalogError(file: file, line: nil, "is empty; write an entry (see Sandbox/misconfigurations/README.md)") }
+            guard let node = try Yams.compose(yaml: text) else {
+                throw CatalogError(
+                    file: file,
+                    line: nil,
+                    "is empty; write an entry (see Sandbox/misconfigurations/README.md)"
+                )
+            }
             root = node
         } catch let error as CatalogError {
             throw error
@@ -41,20 +52,33 @@ extension CatalogEntry {
         let entry = try reader.mapping(root, "the entry", keys: Self.keys)
         let base = try reader.string(entry, "base")
         guard entry["fix"] != nil || entry["fixedProbe"] != nil else {
-            throw CatalogError(file: file, line: root.mark?.line, "an entry has a fix (edits of the topology) or a fixedProbe (what the client does instead), or both")
+            throw CatalogError(
+                file: file,
+                line: root.mark?.line,
+                "an entry has a fix (edits of the topology) or a fixedProbe (what the client does instead), or both"
+            )
         }
         let folder = URL(fileURLWithPath: file).deletingLastPathComponent()
         return CatalogEntry(
-            id: try reader.string(entry, "id"), title: try reader.string(entry, "title"), customerSees: try reader.string(entry, "customerSees"),
+            id: try reader.string(entry, "id"),
+            title: try reader.string(entry, "title"),
+            customerSees: try reader.string(entry, "customerSees"),
             base: URL(fileURLWithPath: base, relativeTo: folder).standardizedFileURL.path,
-            breaks: try reader.edits(entry, "break"), probe: try reader.probe(try reader.required(entry, "probe")),
-            symptom: try reader.symptom(try reader.required(entry, "symptom")), explanation: try reader.strings(entry, "explanation"),
+            breaks: try reader.edits(entry, "break"),
+            probe: try reader.probe(try reader.required(entry, "probe")),
+            symptom: try reader.symptom(try reader.required(entry, "symptom")),
+            explanation: try reader.strings(entry, "explanation"),
             fixes: try reader.edits(entry, "fix"),
             fixedProbe: try entry["fixedProbe"].map { (node) throws(CatalogError) in try reader.probe(node) },
             fixText: try reader.string(entry, "fixText"),
-            undiagnosable: try reader.optionalString(entry, "undiagnosable") ?? (entry["break"] == nil ? "the mistake is in the client, not the topology" : nil),
-            templateForm: try entry["templateForm"].map { (node) throws(CatalogError) in try reader.templateForm(node, folder: folder) },
-            noTemplateForm: try reader.optionalString(entry, "noTemplateForm"), file: file)
+            undiagnosable: try reader.optionalString(entry, "undiagnosable")
+                ?? (entry["break"] == nil ? "the mistake is in the client, not the topology" : nil),
+            templateForm: try entry["templateForm"].map { (node) throws(CatalogError) in
+                try reader.templateForm(node, folder: folder)
+            },
+            noTemplateForm: try reader.optionalString(entry, "noTemplateForm"),
+            file: file
+        )
     }
 }
 
@@ -62,15 +86,21 @@ extension CatalogEntry {
 struct NodeReader {
     let file: String
 
-    func fail(_ node: Node?, _ reason: String) -> CatalogError { CatalogError(file: self.file, line: node?.mark?.line, reason) }
+    func fail(_ node: Node?, _ reason: String) -> CatalogError {
+        CatalogError(file: self.file, line: node?.mark?.line, reason)
+    }
 
     /// A mapping whose keys are all in `keys`.
     func mapping(_ node: Node, _ what: String, keys: [String]) throws(CatalogError) -> Node.Mapping {
-        guard case let .mapping(mapping) = node else { throw self.fail(node, "\(what) must be a mapping with \(keys.joined(separator: ", "))") }
+        guard case let .mapping(mapping) = node else {
+            throw self.fail(node, "\(what) must be a mapping with \(keys.joined(separator: ", "))")
+        }
         for key in mapping.keys {
             let name = key.string ?? "\(key)"
             guard keys.contains(name) else {
-                let hint = UnknownKeys.nearest(to: name, in: keys).map { "did you mean \($0)?" } ?? "the keys are \(keys.joined(separator: ", "))"
+                let hint =
+                    UnknownKeys.nearest(to: name, in: keys).map { "did you mean \($0)?" }
+                    ?? "the keys are \(keys.joined(separator: ", "))"
                 throw self.fail(key, "\(name) is not a key of \(what); \(hint)")
             }
         }
@@ -78,7 +108,9 @@ struct NodeReader {
     }
 
     func required(_ mapping: Node.Mapping, _ key: String) throws(CatalogError) -> Node {
-        guard let node = mapping[key] else { throw CatalogError(file: self.file, line: mapping.mark?.line, "\(key) is missing; add it") }
+        guard let node = mapping[key] else {
+            throw CatalogError(file: self.file, line: mapping.mark?.line, "\(key) is missing; add it")
+        }
         return node
     }
 
@@ -121,30 +153,53 @@ struct NodeReader {
     func templateForm(_ node: Node, folder: URL) throws(CatalogError) -> CatalogEntry.TemplateForm {
         let form = try self.mapping(node, "templateForm", keys: ["base", "break"])
         guard form["break"] != nil else { throw self.fail(node, "templateForm needs break: the edits of the template") }
-        return CatalogEntry.TemplateForm(base: URL(fileURLWithPath: try self.string(form, "base"), relativeTo: folder).standardizedFileURL.path,
-                                         breaks: try self.edits(form, "break"))
+        return CatalogEntry.TemplateForm(
+            base: URL(fileURLWithPath: try self.string(form, "base"), relativeTo: folder).standardizedFileURL.path,
+            breaks: try self.edits(form, "break")
+        )
     }
 
     /// The edits under `key`; none when it is absent (a mistake on the client's side leaves the topology as it is).
     func edits(_ mapping: Node.Mapping, _ key: String) throws(CatalogError) -> [TopologyEdit] {
         guard let node = mapping[key] else { return [] }
         guard case let .sequence(sequence) = node, !sequence.isEmpty else {
-            throw self.fail(node, "\(key) must be a list of edits: - set: PATH / value: …, - remove: PATH, - append: PATH / value: …")
+            throw self.fail(
+                node,
+                "\(key) must be a list of edits: - set: PATH / value: …, - remove: PATH, - append: PATH / value: …"
+            )
         }
         var edits: [TopologyEdit] = []
         for element in sequence {
-            let edit = try self.mapping(element, "an edit", keys: TopologyEdit.Operation.allCases.map(\.rawValue) + ["value"])
+            let edit = try self.mapping(
+                element,
+                "an edit",
+                keys: TopologyEdit.Operation.allCases.map(\.rawValue) + ["value"]
+            )
             let operations = TopologyEdit.Operation.allCases.filter { edit[$0.rawValue] != nil }
-            guard operations.count == 1, let operation = operations.first else { throw self.fail(element, "an edit has exactly one of set, remove, append") }
+            guard operations.count == 1, let operation = operations.first else {
+                throw self.fail(element, "an edit has exactly one of set, remove, append")
+            }
             let value = try edit["value"].map { (node) throws(CatalogError) -> String in
                 // Yams writes a scalar without its tag: a value with `!Ref X` (a template form's) is written by hand.
                 if TaggedYAML.hasLocalTag(node) { return TaggedYAML.flowText(node) }
-                do { return try Yams.serialize(node: node) } catch { throw self.fail(node, "value cannot be written back as YAML: \(error)") }
+                do { return try Yams.serialize(node: node) } catch {
+                    throw self.fail(node, "value cannot be written back as YAML: \(error)")
+                }
             }
             guard (operation == .remove) == (value == nil) else {
-                throw self.fail(element, operation == .remove ? "remove takes no value" : "\(operation.rawValue) needs a value")
+                throw self.fail(
+                    element,
+                    operation == .remove ? "remove takes no value" : "\(operation.rawValue) needs a value"
+                )
             }
-            edits.append(TopologyEdit(operation, try self.string(edit, operation.rawValue), value: value, line: element.mark?.line))
+            edits.append(
+                TopologyEdit(
+                    operation,
+                    try self.string(edit, operation.rawValue),
+                    value: value,
+                    line: element.mark?.line
+                )
+            )
         }
         return edits
     }
@@ -153,32 +208,51 @@ struct NodeReader {
         let kinds = ["invoke", "call", "connect", "targetHealth", "reach"]
         let probe = try self.mapping(node, "probe", keys: kinds + ["event", "api"])
         let given = kinds.filter { probe[$0] != nil }
-        guard given.count == 1, let kind = given.first else { throw self.fail(node, "probe has exactly one of \(kinds.joined(separator: ", "))") }
+        guard given.count == 1, let kind = given.first else {
+            throw self.fail(node, "probe has exactly one of \(kinds.joined(separator: ", "))")
+        }
         switch kind {
-        case "invoke": return .invoke(function: try self.string(probe, "invoke"), event: try self.optionalString(probe, "event") ?? #"{"rawPath": "/scenario"}"#)
+        case "invoke":
+            return .invoke(
+                function: try self.string(probe, "invoke"),
+                event: try self.optionalString(probe, "event") ?? #"{"rawPath": "/scenario"}"#
+            )
         case "call": return .call(api: try self.optionalString(probe, "api"), route: try self.string(probe, "call"))
         case "targetHealth": return .targetHealth(proxy: try self.string(probe, "targetHealth"))
         case "reach":
             let reach = try self.mapping(try self.required(probe, "reach"), "reach", keys: ["from", "to", "port"])
-            return .reach(from: try self.string(reach, "from"), to: try self.string(reach, "to"), port: try self.int(reach, "port") ?? 3306)
+            return .reach(
+                from: try self.string(reach, "from"),
+                to: try self.string(reach, "to"),
+                port: try self.int(reach, "port") ?? 3306
+            )
         default:
             return .connect(try self.connect(try self.required(probe, "connect")))
         }
     }
 
     private func connect(_ node: Node) throws(CatalogError) -> ConnectProbe {
-        let keys = ["target", "user", "iamRole", "password", "tls", "caBundle", "clearText", "tokenHost", "tokenPort", "tokenRegion", "tokenAgeSeconds", "from",
-                    "clients", "inTransaction", "idleSeconds", "sql", "database", "failover", "resolveOnce", "legacyClient", "options"]
+        let keys = [
+            "target", "user", "iamRole", "password", "tls", "caBundle", "clearText", "tokenHost", "tokenPort",
+            "tokenRegion", "tokenAgeSeconds", "from",
+            "clients", "inTransaction", "idleSeconds", "sql", "database", "failover", "resolveOnce", "legacyClient",
+            "options",
+        ]
         let connect = try self.mapping(node, "connect", keys: keys)
         var probe = ConnectProbe(target: try self.string(connect, "target"), user: try self.string(connect, "user"))
         probe.iamRole = try self.optionalString(connect, "iamRole")
         probe.password = try self.optionalString(connect, "password")
-        guard (probe.iamRole == nil) != (probe.password == nil) else { throw self.fail(node, "connect has exactly one of iamRole (an IAM token) and password") }
+        guard (probe.iamRole == nil) != (probe.password == nil) else {
+            throw self.fail(node, "connect has exactly one of iamRole (an IAM token) and password")
+        }
         probe.tls = try self.bool(connect, "tls") ?? true
         probe.clearText = try self.bool(connect, "clearText") ?? true
         if let bundle = try self.optionalString(connect, "caBundle") {
             guard let value = ConnectProbe.CABundle(rawValue: bundle) else {
-                throw self.fail(connect["caBundle"], "caBundle is one of \(ConnectProbe.CABundle.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw self.fail(
+                    connect["caBundle"],
+                    "caBundle is one of \(ConnectProbe.CABundle.allCases.map(\.rawValue).joined(separator: ", "))"
+                )
             }
             probe.caBundle = value
         }
@@ -188,7 +262,9 @@ struct NodeReader {
         probe.tokenAgeSeconds = try self.int(connect, "tokenAgeSeconds").map(Double.init)
         probe.from = try self.optionalString(connect, "from")
         probe.clients = try self.int(connect, "clients") ?? 1
-        guard (1...1_000).contains(probe.clients) else { throw self.fail(connect["clients"], "clients is between 1 and 1000") }
+        guard (1...1_000).contains(probe.clients) else {
+            throw self.fail(connect["clients"], "clients is between 1 and 1000")
+        }
         probe.inTransaction = try self.bool(connect, "inTransaction") ?? false
         probe.idleSeconds = try self.int(connect, "idleSeconds").map(Double.init)
         probe.sql = try self.optionalString(connect, "sql")
@@ -201,11 +277,21 @@ struct NodeReader {
     }
 
     func symptom(_ node: Node) throws(CatalogError) -> Symptom {
-        let symptom = try self.mapping(node, "symptom", keys: ["mysqlError", "httpStatus", "targetState", "targetReason", "contains"])
-        let result = Symptom(mysqlError: try self.int(symptom, "mysqlError").map(UInt32.init), httpStatus: try self.int(symptom, "httpStatus"),
-                             targetState: try self.optionalString(symptom, "targetState"), targetReason: try self.optionalString(symptom, "targetReason"),
-                             contains: try self.strings(symptom, "contains"))
-        guard result != Symptom() else { throw self.fail(node, "symptom names at least one of mysqlError, httpStatus, targetState, contains") }
+        let symptom = try self.mapping(
+            node,
+            "symptom",
+            keys: ["mysqlError", "httpStatus", "targetState", "targetReason", "contains"]
+        )
+        let result = Symptom(
+            mysqlError: try self.int(symptom, "mysqlError").map(UInt32.init),
+            httpStatus: try self.int(symptom, "httpStatus"),
+            targetState: try self.optionalString(symptom, "targetState"),
+            targetReason: try self.optionalString(symptom, "targetReason"),
+            contains: try self.strings(symptom, "contains")
+        )
+        guard result != Symptom() else {
+            throw self.fail(node, "symptom names at least one of mysqlError, httpStatus, targetState, contains")
+        }
         return result
     }
 }

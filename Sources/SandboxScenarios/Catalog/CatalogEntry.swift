@@ -41,9 +41,23 @@ public struct CatalogEntry: Sendable, Equatable {
         public var breaks: [TopologyEdit]
     }
 
-    public init(id: String, title: String, customerSees: String, base: String, breaks: [TopologyEdit], probe: Probe, symptom: Symptom,
-                explanation: [String], fixes: [TopologyEdit], fixedProbe: Probe? = nil, fixText: String,
-                undiagnosable: String? = nil, templateForm: TemplateForm? = nil, noTemplateForm: String? = nil, file: String) {
+    public init(
+        id: String,
+        title: String,
+        customerSees: String,
+        base: String,
+        breaks: [TopologyEdit],
+        probe: Probe,
+        symptom: Symptom,
+        explanation: [String],
+        fixes: [TopologyEdit],
+        fixedProbe: Probe? = nil,
+        fixText: String,
+        undiagnosable: String? = nil,
+        templateForm: TemplateForm? = nil,
+        noTemplateForm: String? = nil,
+        file: String
+    ) {
         self.templateForm = templateForm
         self.noTemplateForm = noTemplateForm
         self.id = id
@@ -74,7 +88,13 @@ public struct Symptom: Sendable, Equatable, CustomStringConvertible {
     /// Phrases of the text the customer sees.
     public var contains: [String]
 
-    public init(mysqlError: UInt32? = nil, httpStatus: Int? = nil, targetState: String? = nil, targetReason: String? = nil, contains: [String] = []) {
+    public init(
+        mysqlError: UInt32? = nil,
+        httpStatus: Int? = nil,
+        targetState: String? = nil,
+        targetReason: String? = nil,
+        contains: [String] = []
+    ) {
         self.mysqlError = mysqlError
         self.httpStatus = httpStatus
         self.targetState = targetState
@@ -86,10 +106,18 @@ public struct Symptom: Sendable, Equatable, CustomStringConvertible {
     public func mismatch(_ observation: Observation) -> String? {
         var differences: [String] = []
         if observation.succeeded { differences.append("the probe succeeded") }
-        if let code = self.mysqlError, observation.mysqlError != code { differences.append("MySQL error \(observation.mysqlError.map(String.init) ?? "none"), not \(code)") }
-        if let status = self.httpStatus, observation.httpStatus != status { differences.append("HTTP \(observation.httpStatus.map(String.init) ?? "none"), not \(status)") }
-        if let state = self.targetState, observation.targetState != state { differences.append("target \(observation.targetState ?? "none"), not \(state)") }
-        if let reason = self.targetReason, observation.targetReason != reason { differences.append("reason \(observation.targetReason ?? "none"), not \(reason)") }
+        if let code = self.mysqlError, observation.mysqlError != code {
+            differences.append("MySQL error \(observation.mysqlError.map(String.init) ?? "none"), not \(code)")
+        }
+        if let status = self.httpStatus, observation.httpStatus != status {
+            differences.append("HTTP \(observation.httpStatus.map(String.init) ?? "none"), not \(status)")
+        }
+        if let state = self.targetState, observation.targetState != state {
+            differences.append("target \(observation.targetState ?? "none"), not \(state)")
+        }
+        if let reason = self.targetReason, observation.targetReason != reason {
+            differences.append("reason \(observation.targetReason ?? "none"), not \(reason)")
+        }
         for phrase in self.contains where !observation.text.contains(phrase) { differences.append("no '\(phrase)'") }
         return differences.isEmpty ? nil : differences.joined(separator: "; ")
     }
@@ -98,7 +126,9 @@ public struct Symptom: Sendable, Equatable, CustomStringConvertible {
         var parts: [String] = []
         if let code = self.mysqlError { parts.append("MySQL error \(code)") }
         if let status = self.httpStatus { parts.append("HTTP \(status)") }
-        if let state = self.targetState { parts.append("target \(state)" + (self.targetReason.map { " (\($0))" } ?? "")) }
+        if let state = self.targetState {
+            parts.append("target \(state)" + (self.targetReason.map { " (\($0))" } ?? ""))
+        }
         parts += self.contains.map { "'\($0)'" }
         return parts.joined(separator: ", ")
     }

@@ -21,12 +21,17 @@ public enum TaggedYAML {
         case let .scalar(scalar):
             let text = scalar.string
             if scalar.style == .plain, text.isEmpty, tag.isEmpty { return "null" }
-            let special = text.isEmpty || text.contains(where: { ",[]{}#&*!|>'\"%@`:\n".contains($0) }) || text.first == " " || text.last == " "
+            let special =
+                text.isEmpty || text.contains(where: { ",[]{}#&*!|>'\"%@`:\n".contains($0) }) || text.first == " "
+                || text.last == " "
             guard scalar.style != .plain || special else { return tag + text }
-            let escaped = text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "\n", with: "\\n")
+            let escaped = text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+                .replacingOccurrences(of: "\n", with: "\\n")
             return tag + "\"" + escaped + "\""
         case let .sequence(sequence): return tag + "[" + sequence.map(Self.flowText).joined(separator: ", ") + "]"
-        case let .mapping(mapping): return tag + "{" + mapping.map { "\(Self.flowText($0.key)): \(Self.flowText($0.value))" }.joined(separator: ", ") + "}"
+        case let .mapping(mapping):
+            return tag + "{"
+                + mapping.map { "\(Self.flowText($0.key)): \(Self.flowText($0.value))" }.joined(separator: ", ") + "}"
         case .alias: return "null"
         }
     }

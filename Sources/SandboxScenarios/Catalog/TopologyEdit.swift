@@ -48,11 +48,15 @@ public struct TopologyEdit: Sendable, Equatable {
             if !key.isEmpty { steps.append(.key(String(key))) }
             rest = rest.dropFirst(key.count)
             while rest.first == "[" {
-                guard let close = rest.firstIndex(of: "]") else { throw Failure(path: self.path, reason: "an unclosed [") }
+                guard let close = rest.firstIndex(of: "]") else {
+                    throw Failure(path: self.path, reason: "an unclosed [")
+                }
                 steps.append(.element(String(rest[rest.index(after: rest.startIndex)..<close])))
                 rest = rest[rest.index(after: close)...]
             }
-            guard rest.isEmpty, !(key.isEmpty && steps.isEmpty) else { throw Failure(path: self.path, reason: "write keys with dots and elements as [index] or [id]") }
+            guard rest.isEmpty, !(key.isEmpty && steps.isEmpty) else {
+                throw Failure(path: self.path, reason: "write keys with dots and elements as [index] or [id]")
+            }
         }
         return steps
     }
@@ -62,7 +66,9 @@ public struct TopologyEdit: Sendable, Equatable {
             switch self.operation {
             case .set: return try self.required()
             case .append:
-                guard case var .sequence(sequence) = node else { throw Failure(path: prefix, reason: "is not a list to append to") }
+                guard case var .sequence(sequence) = node else {
+                    throw Failure(path: prefix, reason: "is not a list to append to")
+                }
                 sequence.append(try self.required())
                 return .sequence(sequence)
             case .remove: throw Failure(path: prefix, reason: "cannot remove the whole topology")
@@ -75,7 +81,9 @@ public struct TopologyEdit: Sendable, Equatable {
             var pairs = Array(mapping)
             let index = pairs.firstIndex { $0.key.string == key }
             if rest.isEmpty, self.operation == .remove {
-                guard let index else { throw Failure(path: here, reason: "is not in the topology; keys there: \(Self.keys(of: mapping))") }
+                guard let index else {
+                    throw Failure(path: here, reason: "is not in the topology; keys there: \(Self.keys(of: mapping))")
+                }
                 pairs.remove(at: index)
             } else if let index {
                 pairs[index].value = try self.apply(rest, to: pairs[index].value, at: here)
@@ -93,7 +101,11 @@ public struct TopologyEdit: Sendable, Equatable {
             guard let index = Self.index(of: selector, in: nodes) else {
                 throw Failure(path: here, reason: "no element \(selector); there are \(Self.names(of: nodes))")
             }
-            if rest.isEmpty, self.operation == .remove { nodes.remove(at: index) } else { nodes[index] = try self.apply(rest, to: nodes[index], at: here) }
+            if rest.isEmpty, self.operation == .remove {
+                nodes.remove(at: index)
+            } else {
+                nodes[index] = try self.apply(rest, to: nodes[index], at: here)
+            }
             return .sequence(Node.Sequence(nodes, sequence.tag, sequence.style, sequence.mark))
         case (.key, _):
             throw Failure(path: prefix, reason: "is not a mapping")
@@ -115,9 +127,13 @@ public struct TopologyEdit: Sendable, Equatable {
     }
 
     private static func names(of nodes: [Node]) -> String {
-        let names = nodes.enumerated().map { index, node in ["id", "name", "alias"].lazy.compactMap { node[$0]?.string }.first ?? "[\(index)]" }
+        let names = nodes.enumerated().map { index, node in
+            ["id", "name", "alias"].lazy.compactMap { node[$0]?.string }.first ?? "[\(index)]"
+        }
         return names.isEmpty ? "none" : names.joined(separator: ", ")
     }
 
-    private static func keys(of mapping: Node.Mapping) -> String { mapping.keys.compactMap(\.string).joined(separator: ", ") }
+    private static func keys(of mapping: Node.Mapping) -> String {
+        mapping.keys.compactMap(\.string).joined(separator: ", ")
+    }
 }

@@ -11,12 +11,17 @@ extension Endpoints {
     /// password, over TLS verified with the probe's CA bundle (or unverified without one), the probe's startup
     /// `options`, from the operator host or another host; into `probe.database`, else `postgres`.
     public func connectPostgres(_ probe: ConnectProbe, timeout: UInt32 = 5) async throws -> PostgresClientConnection {
-        guard let target = self.address(of: probe.target) else { throw ProbeFailure("no proxy, instance or cluster '\(probe.target)' in the sandbox") }
+        guard let target = self.address(of: probe.target) else {
+            throw ProbeFailure("no proxy, instance or cluster '\(probe.target)' in the sandbox")
+        }
         let password = try self.password(for: probe, endpoint: target.endpoint, defaultPort: 5432)
         var tls: ClientTLS?
         if probe.tls {
             if let file = self.caFile(for: probe, target: target) {
-                tls = try ClientTLS.trusting(caPEM: String(contentsOfFile: file, encoding: .utf8), serverHostname: target.endpoint)
+                tls = try ClientTLS.trusting(
+                    caPEM: String(contentsOfFile: file, encoding: .utf8),
+                    serverHostname: target.endpoint
+                )
             } else {
                 var unverified = TLSConfiguration.makeClientConfiguration()
                 unverified.certificateVerification = .none
@@ -24,10 +29,18 @@ extension Endpoints {
             }
         }
         return try await PostgresClientConnection.connect(
-            host: target.host, port: target.port,
-            configuration: .init(user: probe.user, password: password, database: probe.database ?? "postgres", parameters: probe.options.map { [("options", $0)] } ?? []),
-            tls: tls, sourceAddress: try probe.from.map { try SocketAddress(ipAddress: self.loopback(of: $0), port: 0) },
-            connectTimeout: .seconds(Int64(timeout)))
+            host: target.host,
+            port: target.port,
+            configuration: .init(
+                user: probe.user,
+                password: password,
+                database: probe.database ?? "postgres",
+                parameters: probe.options.map { [("options", $0)] } ?? []
+            ),
+            tls: tls,
+            sourceAddress: try probe.from.map { try SocketAddress(ipAddress: self.loopback(of: $0), port: 0) },
+            connectTimeout: .seconds(Int64(timeout))
+        )
     }
 }
 

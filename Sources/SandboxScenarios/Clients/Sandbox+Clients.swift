@@ -1,7 +1,7 @@
-import SandboxSigV4
 import CloudSandbox
 import Foundation
 import SandboxMariaDBClient
+import SandboxSigV4
 
 /// How an application logs in through an RDS Proxy.
 public enum ProxyLogin: Sendable, CustomStringConvertible {
@@ -29,15 +29,29 @@ extension Sandbox {
     /// An RDS auth token for `user` on proxy `proxy`, signed with `role`'s credentials (for the proxy's DNS name and
     /// its engine's port, 3306 or 5432, as an SDK signs it); nil when the proxy or the role's credentials are unknown.
     public func authToken(proxy: String, role: String, user: String, date: Date = Date()) -> String? {
-        guard let found = self.endpoints.proxies?[proxy], let credentials = self.endpoints.credentials?[role] else { return nil }
+        guard let found = self.endpoints.proxies?[proxy], let credentials = self.endpoints.credentials?[role] else {
+            return nil
+        }
         let port = found.engineFamily == "POSTGRESQL" ? 5432 : 3306
-        return RDSAuthToken.generate(host: found.endpoint, port: port, region: self.topology.region, user: user, credentials: credentials.awsCredentials, date: date)
+        return RDSAuthToken.generate(
+            host: found.endpoint,
+            port: port,
+            region: self.topology.region,
+            user: user,
+            credentials: credentials.awsCredentials,
+            date: date
+        )
     }
 
     /// A libmariadb connection through proxy `proxy` as `login`, from this machine (the operator host), verifying
     /// the proxy's certificate with its CA bundle when `tls`.
-    public func connect(through proxy: String, as login: ProxyLogin, database: String? = nil, tls: Bool = true,
-                        timeout: UInt32 = 5) async throws -> MariaDBConnection {
+    public func connect(
+        through proxy: String,
+        as login: ProxyLogin,
+        database: String? = nil,
+        tls: Bool = true,
+        timeout: UInt32 = 5
+    ) async throws -> MariaDBConnection {
         var probe = ConnectProbe(target: proxy, user: login.user, tls: tls, caBundle: tls ? .matching : .none)
         switch login {
         case let .iam(role, _): probe.iamRole = role
@@ -47,11 +61,18 @@ extension Sandbox {
     }
 
     /// A libmariadb connection configured as `probe` says (see `Endpoints.connect`).
-    public func connect(_ probe: ConnectProbe, database: String? = nil, timeout: UInt32 = 5, host: String? = nil) async throws -> MariaDBConnection {
+    public func connect(
+        _ probe: ConnectProbe,
+        database: String? = nil,
+        timeout: UInt32 = 5,
+        host: String? = nil
+    ) async throws -> MariaDBConnection {
         try await self.endpoints.connect(probe, database: database, timeout: timeout, host: host)
     }
 
-    func password(for probe: ConnectProbe, endpoint: String) throws(MariaDBError) -> String { try self.endpoints.password(for: probe, endpoint: endpoint) }
+    func password(for probe: ConnectProbe, endpoint: String) throws(MariaDBError) -> String {
+        try self.endpoints.password(for: probe, endpoint: endpoint)
+    }
 
     func address(of name: String) -> Endpoints.Address? { self.endpoints.address(of: name) }
 
@@ -76,9 +97,12 @@ extension Sandbox {
             }
         }
         for denial in (self.network?.deniedConnections ?? []).suffix(count) {
-            lines.append("network: \(denial.source) → \(denial.destination):\(denial.port) dropped: "
-                         + denial.explanations.map { "\($0.code): \($0.text)" }.joined(separator: "; "))
+            lines.append(
+                "network: \(denial.source) → \(denial.destination):\(denial.port) dropped: "
+                    + denial.explanations.map { "\($0.code): \($0.text)" }.joined(separator: "; ")
+            )
         }
-        return lines.isEmpty ? "the sandbox recorded no login decision and no dropped connection" : lines.joined(separator: "\n")
+        return lines.isEmpty
+            ? "the sandbox recorded no login decision and no dropped connection" : lines.joined(separator: "\n")
     }
 }

@@ -24,8 +24,13 @@ struct DatabasePath: Sendable, Equatable {
     static func all(in topology: Topology) -> [DatabasePath] {
         (topology.functions ?? []).compactMap { function in
             guard let settings = function.database else { return nil }
-            return DatabasePath(function: function, target: settings.target, user: settings.user,
-                                auth: settings.secret.map { .secret($0) } ?? .iam, tls: settings.tls)
+            return DatabasePath(
+                function: function,
+                target: settings.target,
+                user: settings.user,
+                auth: settings.secret.map { .secret($0) } ?? .iam,
+                tls: settings.tls
+            )
         }
     }
 }
@@ -51,7 +56,9 @@ extension Topology {
     /// The statements of a role's policies (inline and managed), as JSON objects.
     func statements(ofRole name: String) -> [[String: JSONValue]] {
         guard let role = self.iam?.roles?.first(where: { $0.name == name }) else { return [] }
-        let managed = (role.managedPolicies ?? []).compactMap { policy in self.iam?.policies?.first { $0.name == policy }?.document }
+        let managed = (role.managedPolicies ?? []).compactMap { policy in
+            self.iam?.policies?.first { $0.name == policy }?.document
+        }
         return (Array((role.policies ?? [:]).values) + managed).flatMap { document -> [[String: JSONValue]] in
             guard let statement = (try? JSONValue(parsing: Array(document.text.utf8)))?["Statement"] else { return [] }
             if let one = statement.objectValue { return [one] }
@@ -61,9 +68,15 @@ extension Topology {
 
     /// The username a secret (a name, or an ARN with or without its suffix) holds, as written in the topology.
     func username(inSecret name: String) -> String? {
-        guard let secret = self.secrets?.first(where: { secret in
-            name == secret.name || name.hasSuffix(":secret:\(secret.name)") || name.range(of: ":secret:\(NSRegularExpression.escapedPattern(for: secret.name))-[A-Za-z0-9]{6}$", options: .regularExpression) != nil
-        }) else { return nil }
+        guard
+            let secret = self.secrets?.first(where: { secret in
+                name == secret.name || name.hasSuffix(":secret:\(secret.name)")
+                    || name.range(
+                        of: ":secret:\(NSRegularExpression.escapedPattern(for: secret.name))-[A-Za-z0-9]{6}$",
+                        options: .regularExpression
+                    ) != nil
+            })
+        else { return nil }
         if let database = secret.database { return database.user }
         guard let text = secret.value?.text else { return nil }
         return (try? JSONValue(parsing: Array(text.utf8)))?["username"]?.stringValue

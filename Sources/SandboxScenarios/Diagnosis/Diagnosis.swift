@@ -12,7 +12,10 @@ public struct Diagnosis: Sendable {
     public var catalog: Catalog
     public var logger: Logger
 
-    public init(catalog: Catalog, logger: Logger = Logger(label: "cloudsandbox.diagnose", factory: { _ in SwiftLogNoOpLogHandler() })) {
+    public init(
+        catalog: Catalog,
+        logger: Logger = Logger(label: "cloudsandbox.diagnose", factory: { _ in SwiftLogNoOpLogHandler() })
+    ) {
         self.catalog = catalog
         self.logger = logger
     }
@@ -29,19 +32,33 @@ public struct Diagnosis: Sendable {
     public func run(_ loaded: TopologySource.Loaded) async throws -> DiagnosisReport {
         let origin = DiagnosisChecks.Origin(file: loaded.file, functions: loaded.functionSources)
         var report = try await self.run(loaded.topology, baseDirectory: loaded.baseDirectory, origin: origin)
-        report.findings = loaded.warnings.filter(\.breaksAPath).map { warning in
-            Finding(id: "template-broken-reference", title: "The template refers to something it does not define",
-                    subject: "\(warning.resource) (\(warning.type)) in \(loaded.file)", evidence: [warning.message],
-                    fix: "Define what it names in the stack (or state), or correct the reference.")
-        } + report.findings
+        report.findings =
+            loaded.warnings.filter(\.breaksAPath).map { warning in
+                Finding(
+                    id: "template-broken-reference",
+                    title: "The template refers to something it does not define",
+                    subject: "\(warning.resource) (\(warning.type)) in \(loaded.file)",
+                    evidence: [warning.message],
+                    fix: "Define what it names in the stack (or state), or correct the reference."
+                )
+            } + report.findings
         return report
     }
 
-    private func run(_ topology: Topology, baseDirectory: URL, origin: DiagnosisChecks.Origin?) async throws -> DiagnosisReport {
+    private func run(
+        _ topology: Topology,
+        baseDirectory: URL,
+        origin: DiagnosisChecks.Origin?
+    ) async throws -> DiagnosisReport {
         var topology = topology
         topology.network?.deniedConnections = .reset
         let sandbox = try await Sandbox.start(topology, baseDirectory: baseDirectory, logger: self.logger)
-        var checks = DiagnosisChecks(topology: topology, baseDirectory: baseDirectory, sandbox: sandbox, catalog: self.catalog)
+        var checks = DiagnosisChecks(
+            topology: topology,
+            baseDirectory: baseDirectory,
+            sandbox: sandbox,
+            catalog: self.catalog
+        )
         checks.origin = origin
         let paths = await checks.tryPaths()
         checks.checkNetwork()
@@ -53,13 +70,16 @@ public struct Diagnosis: Sendable {
         checks.checkAPIs()
         checks.checkObservedRefusals()
         checks.explainRemaining(paths)
-        let audit = sandbox.audit.events(AuditQuery(limit: 5_000)).filter { ["refused", "denied"].contains($0.outcome) }.suffix(60)
+        let audit = sandbox.audit.events(AuditQuery(limit: 5_000)).filter {
+            ["refused", "denied"].contains($0.outcome)
+        }.suffix(60)
             .map { "\($0.kind.rawValue) \($0.subject) \($0.outcome): \($0.reason)" }
         let secrets = sandbox.account.secretStrings + topology.instances.flatMap { $0.users.map(\.password) }
         await sandbox.shutdown()
         let notChecked = self.catalog.entries.compactMap { entry in entry.undiagnosable.map { "\(entry.id): \($0)" } }
         // What a function printed or a client was told goes into a report others read: no secret value survives.
-        return DiagnosisReport(findings: checks.findings, paths: paths, notChecked: notChecked, audit: Array(audit)).redacting(secrets)
+        return DiagnosisReport(findings: checks.findings, paths: paths, notChecked: notChecked, audit: Array(audit))
+            .redacting(secrets)
     }
 }
 
@@ -93,11 +113,20 @@ struct DiagnosisChecks {
         let entry = self.catalog.entry(id)
         var evidence = evidence
         for path in self.failedPaths(of: subject) { evidence.append("tried: \(path)") }
-        self.findings.append(Finding(id: id, title: entry?.title ?? id, subject: subject, evidence: evidence,
-                                     fix: entry?.fixText ?? "see the evidence"))
+        self.findings.append(
+            Finding(
+                id: id,
+                title: entry?.title ?? id,
+                subject: subject,
+                evidence: evidence,
+                fix: entry?.fixText ?? "see the evidence"
+            )
+        )
     }
 
     private func failedPaths(of subject: String) -> [String] {
-        self.failedFunctions.filter { subject.contains("function \($0.key) ") || subject.hasSuffix("function \($0.key)") }.map { "\($0.key) failed: \($0.value.prefix(300))" }
+        self.failedFunctions.filter {
+            subject.contains("function \($0.key) ") || subject.hasSuffix("function \($0.key)")
+        }.map { "\($0.key) failed: \($0.value.prefix(300))" }
     }
 }

@@ -11,12 +11,19 @@ extension DiagnosisChecks {
             for listener in [proxy.name] + (proxy.endpoints ?? []).map(\.name) {
                 for entry in self.sandbox.proxy(listener)?.audit.all ?? [] where entry.outcome == "refused" {
                     guard let denial = entry.reason.range(of: " is not allowed rds-db:connect on "),
-                          let role = Self.role(in: String(entry.reason[..<denial.lowerBound])) else { continue }
-                    let function = self.topology.functions?.first { ($0.role.split(separator: "/").last.map(String.init) ?? $0.role) == role }
+                        let role = Self.role(in: String(entry.reason[..<denial.lowerBound]))
+                    else { continue }
+                    let function = self.topology.functions?.first {
+                        ($0.role.split(separator: "/").last.map(String.init) ?? $0.role) == role
+                    }
                     let subject = "function \(function?.name ?? role) → proxy \(proxy.name)"
                     guard !self.findings.contains(where: { $0.subject == subject }) else { continue }
-                    self.classifyConnectDenial(role: role, user: entry.user, subject: subject,
-                                               evidence: ["\(listener) refused \(entry.user) while the paths were tried: \(entry.reason)"])
+                    self.classifyConnectDenial(
+                        role: role,
+                        user: entry.user,
+                        subject: subject,
+                        evidence: ["\(listener) refused \(entry.user) while the paths were tried: \(entry.reason)"]
+                    )
                 }
             }
         }

@@ -13,12 +13,17 @@ extension DiagnosisChecks {
                 let id = Self.secretFailure(reason)
                 found[id, default: []].append("\(arn): \(reason)")
             }
-            for (id, evidence) in found.sorted(by: { $0.key < $1.key }) { self.add(id, "proxy \(proxy.name) (role \(proxy.role))", evidence) }
-            if let health = self.targetHealth[proxy.name], health.targetReason == "AUTH_FAILURE", health.text.contains("Database authentication failed") {
+            for (id, evidence) in found.sorted(by: { $0.key < $1.key }) {
+                self.add(id, "proxy \(proxy.name) (role \(proxy.role))", evidence)
+            }
+            if let health = self.targetHealth[proxy.name], health.targetReason == "AUTH_FAILURE",
+                health.text.contains("Database authentication failed")
+            {
                 self.add("secret-password-changed-outside", "proxy \(proxy.name) → \(proxy.target)", [health.text])
             }
         }
-        for (function, observed) in self.failedFunctions.sorted(by: { $0.key < $1.key }) where observed.contains("Access to KMS is not allowed") {
+        for (function, observed) in self.failedFunctions.sorted(by: { $0.key < $1.key })
+        where observed.contains("Access to KMS is not allowed") {
             self.add("secret-without-kms-decrypt", "function \(function) (its role reading its secret)", [observed])
         }
     }

@@ -13,7 +13,13 @@ public struct DiagnosisDocument: Sendable {
     public var warnings: [String]
     public var generated: Date
 
-    public init(source: String, report: DiagnosisReport, topology: Topology, warnings: [String] = [], generated: Date = Date()) throws(TopologyError) {
+    public init(
+        source: String,
+        report: DiagnosisReport,
+        topology: Topology,
+        warnings: [String] = [],
+        generated: Date = Date()
+    ) throws(TopologyError) {
         self.source = source
         self.report = report
         self.warnings = warnings
@@ -36,27 +42,50 @@ public struct DiagnosisDocument: Sendable {
     /// The whole report as one HTML page; `svg` is the picture drawn (nil: its DOT source is shown instead).
     public func html(svg: String?) -> String {
         func e(_ text: String) -> String { Self.escape(text) }
-        var body = ["<h1>sandbox diagnose: \(e(self.source))</h1>", "<p class=summary>\(e(self.summary)) · \(e(self.date))</p>", "<h2>Topology</h2>"]
+        var body = [
+            "<h1>sandbox diagnose: \(e(self.source))</h1>", "<p class=summary>\(e(self.summary)) · \(e(self.date))</p>",
+            "<h2>Topology</h2>",
+        ]
         if let svg, let start = svg.range(of: "<svg") {
             body.append("<div class=graph>\(svg[start.lowerBound...])</div>")
         } else {
-            body.append("<p>Graphviz's dot was not found (apt-get install graphviz); the picture's DOT source:</p><pre>\(e(self.graph.dot))</pre>")
+            body.append(
+                "<p>Graphviz's dot was not found (apt-get install graphviz); the picture's DOT source:</p><pre>\(e(self.graph.dot))</pre>"
+            )
         }
-        body.append("<p class=legend><span class=bad>red, dashed</span>: blocked by the network or failed when tried; <span class=good>green</span>: open.</p>")
+        body.append(
+            "<p class=legend><span class=bad>red, dashed</span>: blocked by the network or failed when tried; <span class=good>green</span>: open.</p>"
+        )
         body.append("<h2>Findings</h2>")
         if self.report.findings.isEmpty { body.append("<p class=good>No misconfiguration found.</p>") }
         for finding in self.report.findings {
-            body.append("<section class=finding><h3><code>\(e(finding.id))</code> \(e(finding.title))</h3><p class=subject>\(e(finding.subject))</p><ul>"
-                        + finding.evidence.map { "<li>\(e($0))</li>" }.joined() + "</ul><p class=fix><b>Fix:</b> \(e(finding.fix))</p></section>")
+            body.append(
+                "<section class=finding><h3><code>\(e(finding.id))</code> \(e(finding.title))</h3><p class=subject>\(e(finding.subject))</p><ul>"
+                    + finding.evidence.map { "<li>\(e($0))</li>" }.joined()
+                    + "</ul><p class=fix><b>Fix:</b> \(e(finding.fix))</p></section>"
+            )
         }
-        body.append("<h2>Paths tried</h2><table><tr><th></th><th>path</th><th>what happened</th></tr>"
-                    + self.report.paths.map { path in
-                        "<tr class=\(path.works ? "ok" : "fail")><td>\(path.works ? "ok" : "FAIL")</td><td>\(e(path.path))</td><td><code>\(e(String(path.observed.prefix(600))))</code></td></tr>"
-                    }.joined() + "</table>")
-        body.append("<h2>Refused while the paths were tried</h2>" + (self.report.audit.isEmpty ? "<p>Nothing.</p>" : "<pre>\(e(self.report.audit.joined(separator: "\n")))</pre>"))
-        body.append("<h2>Import warnings</h2>" + (self.warnings.isEmpty ? "<p>None.</p>" : "<ul>" + self.warnings.map { "<li>\(e($0))</li>" }.joined() + "</ul>"))
+        body.append(
+            "<h2>Paths tried</h2><table><tr><th></th><th>path</th><th>what happened</th></tr>"
+                + self.report.paths.map { path in
+                    "<tr class=\(path.works ? "ok" : "fail")><td>\(path.works ? "ok" : "FAIL")</td><td>\(e(path.path))</td><td><code>\(e(String(path.observed.prefix(600))))</code></td></tr>"
+                }.joined() + "</table>"
+        )
+        body.append(
+            "<h2>Refused while the paths were tried</h2>"
+                + (self.report.audit.isEmpty
+                    ? "<p>Nothing.</p>" : "<pre>\(e(self.report.audit.joined(separator: "\n")))</pre>")
+        )
+        body.append(
+            "<h2>Import warnings</h2>"
+                + (self.warnings.isEmpty
+                    ? "<p>None.</p>" : "<ul>" + self.warnings.map { "<li>\(e($0))</li>" }.joined() + "</ul>")
+        )
         if !self.report.notChecked.isEmpty {
-            body.append("<h2>Not checked from a topology</h2><ul>" + self.report.notChecked.map { "<li>\(e($0))</li>" }.joined() + "</ul>")
+            body.append(
+                "<h2>Not checked from a topology</h2><ul>" + self.report.notChecked.map { "<li>\(e($0))</li>" }.joined()
+                    + "</ul>"
+            )
         }
         return """
             <!DOCTYPE html>
@@ -89,16 +118,29 @@ public struct DiagnosisDocument: Sendable {
             lines += ["", "**Fix:** \(finding.fix)", ""]
         }
         lines += ["", "## Paths tried", "", "| | path | what happened |", "|---|---|---|"]
-        lines += self.report.paths.map { "| \($0.works ? "ok" : "**FAIL**") | \(Self.inline($0.path)) | \(Self.inline(String($0.observed.prefix(300)))) |" }
-        lines += ["", "## Topology", "", "Blocked or failed paths are red and dashed.", "", "```dot", self.graph.dot, "```", ""]
-        lines += ["## Refused while the paths were tried", "", self.report.audit.isEmpty ? "Nothing." : "```\n\(self.report.audit.joined(separator: "\n"))\n```", ""]
-        lines += ["## Import warnings", ""] + (self.warnings.isEmpty ? ["None."] : self.warnings.map { "- \(Self.inline($0))" }) + [""]
-        if !self.report.notChecked.isEmpty { lines += ["## Not checked from a topology", ""] + self.report.notChecked.map { "- \($0)" } + [""] }
+        lines += self.report.paths.map {
+            "| \($0.works ? "ok" : "**FAIL**") | \(Self.inline($0.path)) | \(Self.inline(String($0.observed.prefix(300)))) |"
+        }
+        lines += [
+            "", "## Topology", "", "Blocked or failed paths are red and dashed.", "", "```dot", self.graph.dot, "```",
+            "",
+        ]
+        lines += [
+            "## Refused while the paths were tried", "",
+            self.report.audit.isEmpty ? "Nothing." : "```\n\(self.report.audit.joined(separator: "\n"))\n```", "",
+        ]
+        lines +=
+            ["## Import warnings", ""]
+            + (self.warnings.isEmpty ? ["None."] : self.warnings.map { "- \(Self.inline($0))" }) + [""]
+        if !self.report.notChecked.isEmpty {
+            lines += ["## Not checked from a topology", ""] + self.report.notChecked.map { "- \($0)" } + [""]
+        }
         return lines.joined(separator: "\n")
     }
 
     static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;")
             .replacingOccurrences(of: "\"", with: "&quot;")
     }
 

@@ -47,8 +47,17 @@ public struct DiagnosisReport: Sendable, Codable, Equatable {
     func redacting(_ secrets: [String]) -> DiagnosisReport {
         func clean(_ text: String) -> String { Redaction.redact(text, secrets: secrets) }
         var report = self
-        report.findings = self.findings.map { var finding = $0; finding.evidence = finding.evidence.map(clean); finding.subject = clean(finding.subject); return finding }
-        report.paths = self.paths.map { var path = $0; path.observed = clean(path.observed); return path }
+        report.findings = self.findings.map {
+            var finding = $0
+            finding.evidence = finding.evidence.map(clean)
+            finding.subject = clean(finding.subject)
+            return finding
+        }
+        report.paths = self.paths.map {
+            var path = $0
+            path.observed = clean(path.observed)
+            return path
+        }
         report.audit = self.audit.map(clean)
         return report
     }
@@ -59,7 +68,9 @@ public struct DiagnosisReport: Sendable, Codable, Equatable {
     /// For people: the paths, then each finding with its evidence and fix.
     public var text: String {
         var lines = ["paths tried:"]
-        lines += self.paths.map { "  \($0.works ? "ok  " : "FAIL") \($0.path)" + ($0.works ? "" : ": \($0.observed.prefix(240))") }
+        lines += self.paths.map {
+            "  \($0.works ? "ok  " : "FAIL") \($0.path)" + ($0.works ? "" : ": \($0.observed.prefix(240))")
+        }
         if self.findings.isEmpty {
             lines.append("no misconfiguration found")
         } else {
@@ -70,7 +81,10 @@ public struct DiagnosisReport: Sendable, Codable, Equatable {
                 lines.append("    fix: \(finding.fix)")
             }
         }
-        if !self.notChecked.isEmpty { lines.append("not checked from a topology:"); lines += self.notChecked.map { "  \($0)" } }
+        if !self.notChecked.isEmpty {
+            lines.append("not checked from a topology:")
+            lines += self.notChecked.map { "  \($0)" }
+        }
         return lines.joined(separator: "\n")
     }
 }

@@ -13,7 +13,11 @@ extension Probe {
             do {
                 let result = try await sandbox.lambda.invoke(function, payload: Array(event.utf8))
                 let text = String(decoding: result.payload, as: UTF8.self)
-                return Observation(succeeded: result.functionError == nil && result.status == 200, text: text, httpStatus: result.status)
+                return Observation(
+                    succeeded: result.functionError == nil && result.status == 200,
+                    text: text,
+                    httpStatus: result.status
+                )
             } catch {
                 return Observation(succeeded: false, text: "\(error.code): \(error.message)", httpStatus: error.status)
             }
@@ -29,15 +33,27 @@ extension Probe {
                 return Observation(succeeded: false, text: "\(error)")
             }
         case let .connect(probe):
-            if sandbox.endpoints.address(of: probe.target)?.postgres == true { return await Self.connectPostgres(probe, in: sandbox, timeout: timeout) }
-            if probe.legacyClient || !probe.clearText { return await Self.connectWithOwnClient(probe, in: sandbox, timeout: timeout) }
-            if let cluster = probe.failover { return await Self.connect(probe, acrossFailoverOf: cluster, in: sandbox, timeout: timeout) }
+            if sandbox.endpoints.address(of: probe.target)?.postgres == true {
+                return await Self.connectPostgres(probe, in: sandbox, timeout: timeout)
+            }
+            if probe.legacyClient || !probe.clearText {
+                return await Self.connectWithOwnClient(probe, in: sandbox, timeout: timeout)
+            }
+            if let cluster = probe.failover {
+                return await Self.connect(probe, acrossFailoverOf: cluster, in: sandbox, timeout: timeout)
+            }
             return await Self.connect(probe, in: sandbox, timeout: timeout)
         case let .targetHealth(proxy):
-            guard let server = sandbox.proxy(proxy) else { return Observation(succeeded: false, text: "no proxy '\(proxy)' in this sandbox") }
+            guard let server = sandbox.proxy(proxy) else {
+                return Observation(succeeded: false, text: "no proxy '\(proxy)' in this sandbox")
+            }
             let health = await server.checkTargetHealth()
-            return Observation(succeeded: health.state == .available, text: health.text, targetState: health.state.rawValue,
-                               targetReason: health.reason?.rawValue)
+            return Observation(
+                succeeded: health.state == .available,
+                text: health.text,
+                targetState: health.state.rawValue,
+                targetReason: health.reason?.rawValue
+            )
         case let .reach(from, to, port):
             guard let result = sandbox.reach(from: from, to: to, port: port) else {
                 return Observation(succeeded: false, text: "no network path to analyse from \(from) to \(to)")
@@ -55,7 +71,9 @@ extension Probe {
             for _ in 0..<max(1, min(probe.clients, 1_000)) {
                 let connection = try await sandbox.connect(probe, timeout: timeout)
                 connections.append(connection)
-                _ = try await MariaDB.offload { try connection.query(probe.inTransaction ? "BEGIN" : probe.sql ?? "SELECT 1") }
+                _ = try await MariaDB.offload {
+                    try connection.query(probe.inTransaction ? "BEGIN" : probe.sql ?? "SELECT 1")
+                }
                 if probe.inTransaction { _ = try await MariaDB.offload { try connection.query("SELECT 1") } }
             }
             if let idle = probe.idleSeconds {
@@ -63,7 +81,11 @@ extension Probe {
                 for connection in connections { _ = try await MariaDB.offload { try connection.query("SELECT 1") } }
             }
             let sql = probe.sql ?? "SELECT 1"
-            return Observation(succeeded: true, text: connections.count == 1 ? "connected; \(sql) answered" : "\(connections.count) clients connected; \(sql) answered")
+            return Observation(
+                succeeded: true,
+                text: connections.count == 1
+                    ? "connected; \(sql) answered" : "\(connections.count) clients connected; \(sql) answered"
+            )
         } catch let error as MariaDBError {
             let which = probe.clients > 1 ? "a client of \(probe.clients) (\(connections.count) connected): " : ""
             return Observation(succeeded: false, text: "\(which)\(error)", mysqlError: error.code)
@@ -75,7 +97,11 @@ extension Probe {
     /// `probe.clients` PostgreSQL clients log in one after another and stay connected, each running its statement (in
     /// a transaction it keeps open when `inTransaction`); the first refusal is the observation, as psql prints it
     /// after its prefix (`FATAL:  …`, `ERROR:  …`) with the SQLSTATE.
-    private static func connectPostgres(_ probe: ConnectProbe, in sandbox: Sandbox, timeout: UInt32) async -> Observation {
+    private static func connectPostgres(
+        _ probe: ConnectProbe,
+        in sandbox: Sandbox,
+        timeout: UInt32
+    ) async -> Observation {
         let sql = probe.sql ?? "SELECT 1"
         var connections: [PostgresClientConnection] = []
         defer { for connection in connections { _ = connection.quit() } }
@@ -85,15 +111,26 @@ extension Probe {
                 connections.append(connection)
                 for statement in probe.inTransaction ? ["BEGIN", sql] : [sql] {
                     if let error = try await connection.run(statement).error {
-                        let which = probe.clients > 1 ? "a client of \(probe.clients) (\(connections.count) connected): " : ""
-                        return Observation(succeeded: false, text: "\(which)\(error.severity.rawValue):  \(error.message) (SQLSTATE \(error.sqlState))")
+                        let which =
+                            probe.clients > 1 ? "a client of \(probe.clients) (\(connections.count) connected): " : ""
+                        return Observation(
+                            succeeded: false,
+                            text: "\(which)\(error.severity.rawValue):  \(error.message) (SQLSTATE \(error.sqlState))"
+                        )
                     }
                 }
             }
-            return Observation(succeeded: true, text: connections.count == 1 ? "connected; \(sql) answered" : "\(connections.count) clients connected; \(sql) answered")
+            return Observation(
+                succeeded: true,
+                text: connections.count == 1
+                    ? "connected; \(sql) answered" : "\(connections.count) clients connected; \(sql) answered"
+            )
         } catch let error as PostgresClientError {
             guard let refusal = error.serverError else { return Observation(succeeded: false, text: "\(error)") }
-            return Observation(succeeded: false, text: "\(refusal.severity.rawValue):  \(refusal.message) (SQLSTATE \(refusal.sqlState))")
+            return Observation(
+                succeeded: false,
+                text: "\(refusal.severity.rawValue):  \(refusal.message) (SQLSTATE \(refusal.sqlState))"
+            )
         } catch {
             return Observation(succeeded: false, text: "\(error)")
         }
@@ -101,7 +138,12 @@ extension Probe {
 
     /// Logs in through the target's name and runs the statement; fails the cluster over and waits until its name
     /// answers the new writer (at most 30 s); logs in again (to the first address when `resolveOnce`) and runs it.
-    private static func connect(_ probe: ConnectProbe, acrossFailoverOf cluster: String, in sandbox: Sandbox, timeout: UInt32) async -> Observation {
+    private static func connect(
+        _ probe: ConnectProbe,
+        acrossFailoverOf cluster: String,
+        in sandbox: Sandbox,
+        timeout: UInt32
+    ) async -> Observation {
         let sql = probe.sql ?? "SELECT 1"
         guard let name = sandbox.address(of: probe.target)?.endpoint, let first = sandbox.resolve(name) else {
             return Observation(succeeded: false, text: "\(probe.target) has no name the sandbox resolves")
@@ -112,7 +154,8 @@ extension Probe {
             _ = try await MariaDB.offload { try before.query(sql) }
             try sandbox.failover(cluster: cluster)
             stage = "after the failover"
-            let clock = ContinuousClock(), deadline = clock.now + .seconds(30)
+            let clock = ContinuousClock()
+            let deadline = clock.now + .seconds(30)
             while sandbox.resolve(name) == first, clock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
             let host = probe.resolveOnce ? first : sandbox.resolve(name) ?? first
             let after = try await sandbox.connect(probe, timeout: timeout, host: host)

@@ -78,9 +78,20 @@ public struct ConnectProbe: Sendable, Equatable, RedactedWhenRendered {
     /// PostgreSQL: the startup packet's `options` (`-c search_path=app`), as libpq's `options` or PGOPTIONS send it.
     public var options: String?
 
-    public init(target: String, user: String, iamRole: String? = nil, password: String? = nil, tls: Bool = true, caBundle: CABundle = .matching,
-                clearText: Bool = true, tokenHost: String? = nil, tokenPort: Int? = nil, tokenRegion: String? = nil, tokenAgeSeconds: Double? = nil,
-                from: String? = nil) {
+    public init(
+        target: String,
+        user: String,
+        iamRole: String? = nil,
+        password: String? = nil,
+        tls: Bool = true,
+        caBundle: CABundle = .matching,
+        clearText: Bool = true,
+        tokenHost: String? = nil,
+        tokenPort: Int? = nil,
+        tokenRegion: String? = nil,
+        tokenAgeSeconds: Double? = nil,
+        from: String? = nil
+    ) {
         self.target = target
         self.user = user
         self.iamRole = iamRole
@@ -97,16 +108,25 @@ public struct ConnectProbe: Sendable, Equatable, RedactedWhenRendered {
 
     /// Its fields for `dump` and the like, the password redacted (`description` says what the probe does).
     public var renderedFields: KeyValuePairs<String, Any> {
-        ["target": self.target, "user": self.user, "iamRole": self.iamRole as Any, "password": Redacted(self.password) as Any, "tls": self.tls,
-         "caBundle": self.caBundle, "from": self.from as Any]
+        [
+            "target": self.target, "user": self.user, "iamRole": self.iamRole as Any,
+            "password": Redacted(self.password) as Any, "tls": self.tls,
+            "caBundle": self.caBundle, "from": self.from as Any,
+        ]
     }
 
     public var description: String {
-        "\(self.target) as \(self.user)" + (self.iamRole.map { " with an IAM token signed as \($0)" } ?? " with a password")
-            + (self.legacyClient ? " (a driver without authentication plugins)" : "") + (self.clearText ? "" : " (the clear-text plugin not enabled)")
-            + (self.tls ? "" : " without TLS") + (self.from.map { " from \($0)" } ?? "") + (self.clients > 1 ? ", \(self.clients) clients at once" : "")
-            + (self.inTransaction ? " each in a transaction" : "") + (self.idleSeconds.map { ", idle \($0) s between queries" } ?? "")
-            + (self.failover.map { ", again after \($0) fails over" + (self.resolveOnce ? " to the address it resolved first" : "") } ?? "")
+        "\(self.target) as \(self.user)"
+            + (self.iamRole.map { " with an IAM token signed as \($0)" } ?? " with a password")
+            + (self.legacyClient ? " (a driver without authentication plugins)" : "")
+            + (self.clearText ? "" : " (the clear-text plugin not enabled)")
+            + (self.tls ? "" : " without TLS") + (self.from.map { " from \($0)" } ?? "")
+            + (self.clients > 1 ? ", \(self.clients) clients at once" : "")
+            + (self.inTransaction ? " each in a transaction" : "")
+            + (self.idleSeconds.map { ", idle \($0) s between queries" } ?? "")
+            + (self.failover.map {
+                ", again after \($0) fails over" + (self.resolveOnce ? " to the address it resolved first" : "")
+            } ?? "")
     }
 }
 
@@ -119,7 +139,14 @@ public struct Observation: Sendable, Equatable {
     public var targetState: String?
     public var targetReason: String?
 
-    public init(succeeded: Bool, text: String, mysqlError: UInt32? = nil, httpStatus: Int? = nil, targetState: String? = nil, targetReason: String? = nil) {
+    public init(
+        succeeded: Bool,
+        text: String,
+        mysqlError: UInt32? = nil,
+        httpStatus: Int? = nil,
+        targetState: String? = nil,
+        targetReason: String? = nil
+    ) {
         self.succeeded = succeeded
         self.text = text
         self.mysqlError = mysqlError

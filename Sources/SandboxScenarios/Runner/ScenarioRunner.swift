@@ -1,7 +1,7 @@
 import CloudSandbox
 import Foundation
-import SandboxLambda
 import Logging
+import SandboxLambda
 
 /// What running a catalog entry showed: the symptom on the broken topology, the sandbox's explanation, and the
 /// probe on the fixed one.
@@ -22,34 +22,65 @@ public struct ScenarioRunner: Sendable {
     public var timeout: UInt32
     public var logger: Logger
 
-    public init(timeout: UInt32 = 5, logger: Logger = Logger(label: "cloudsandbox.scenario", factory: { _ in SwiftLogNoOpLogHandler() })) {
+    public init(
+        timeout: UInt32 = 5,
+        logger: Logger = Logger(label: "cloudsandbox.scenario", factory: { _ in SwiftLogNoOpLogHandler() })
+    ) {
         self.timeout = timeout
         self.logger = logger
     }
 
     /// Starts the broken topology, probes it and explains; then the fixed one, and probes it again.
     /// `progress` hears each stage as it happens (the CLI prints them).
-    public func run(_ entry: CatalogEntry, progress: @Sendable (String) -> Void = { _ in }) async throws -> ScenarioReport {
+    public func run(
+        _ entry: CatalogEntry,
+        progress: @Sendable (String) -> Void = { _ in }
+    ) async throws -> ScenarioReport {
         let started = Date()
         let topologies = try entry.topologies()
         var failures: [String] = []
         progress("broken: \(entry.title)\n  \(entry.probe)")
-        let (symptom, explanation) = try await self.probe(entry.probe, topologies.broken, base: topologies.baseDirectory, explain: true)
+        let (symptom, explanation) = try await self.probe(
+            entry.probe,
+            topologies.broken,
+            base: topologies.baseDirectory,
+            explain: true
+        )
         progress("  the customer sees: \(symptom.text)")
-        progress("  the sandbox explains:\n" + explanation.split(separator: "\n").map { "    \($0)" }.joined(separator: "\n"))
-        if let mismatch = entry.symptom.mismatch(symptom) { failures.append("symptom: expected \(entry.symptom), but \(mismatch): \(symptom.text)") }
+        progress(
+            "  the sandbox explains:\n" + explanation.split(separator: "\n").map { "    \($0)" }.joined(separator: "\n")
+        )
+        if let mismatch = entry.symptom.mismatch(symptom) {
+            failures.append("symptom: expected \(entry.symptom), but \(mismatch): \(symptom.text)")
+        }
         for phrase in entry.explanation where !explanation.contains(phrase) {
             failures.append("explanation: no '\(phrase)' in:\n\(explanation)")
         }
         progress("fix: \(entry.fixText)")
-        let (fixed, _) = try await self.probe(entry.fixedProbe ?? entry.probe, topologies.fixed, base: topologies.baseDirectory, explain: false)
+        let (fixed, _) = try await self.probe(
+            entry.fixedProbe ?? entry.probe,
+            topologies.fixed,
+            base: topologies.baseDirectory,
+            explain: false
+        )
         progress("  then: \(fixed.succeeded ? "works" : "still fails"): \(fixed.text.prefix(300))")
         if !fixed.succeeded { failures.append("fix: the probe still fails: \(fixed.text)") }
-        return ScenarioReport(id: entry.id, symptom: symptom, explanation: explanation, fixed: fixed, failures: failures,
-                              seconds: Date().timeIntervalSince(started))
+        return ScenarioReport(
+            id: entry.id,
+            symptom: symptom,
+            explanation: explanation,
+            fixed: fixed,
+            failures: failures,
+            seconds: Date().timeIntervalSince(started)
+        )
     }
 
-    private func probe(_ probe: Probe, _ topology: Topology, base: URL, explain: Bool) async throws -> (Observation, String) {
+    private func probe(
+        _ probe: Probe,
+        _ topology: Topology,
+        base: URL,
+        explain: Bool
+    ) async throws -> (Observation, String) {
         let sandbox = try await Sandbox.start(topology, baseDirectory: base, logger: self.logger)
         let observation = await probe.run(in: sandbox, timeout: self.timeout)
         let explanation = explain ? await sandbox.explanationWithTargetHealth() : ""
@@ -81,7 +112,8 @@ extension ScenarioRunner {
             var next = 0
             func startNext() {
                 guard next < entries.count else { return }
-                let index = next, entry = entries[index]
+                let index = next
+                let entry = entries[index]
                 next += 1
                 group.addTask { (index, try await self.run(entry)) }
             }

@@ -1,12 +1,13 @@
-import SandboxMySQLWire
 import Foundation
+import SandboxMySQLWire
 
 /// Rewrites a MySQL CREATE TABLE: AUTO_INCREMENT columns become SQLite's `INTEGER PRIMARY KEY AUTOINCREMENT`,
 /// KEY/INDEX clauses become CREATE INDEX statements, column and table options SQLite lacks are dropped.
 enum CreateTableTranslator {
     static func translate(_ sql: String) -> String {
         let chars = Array(sql)
-        guard let open = chars.firstIndex(of: "("), let close = SQLText.matchingParenthesis(in: chars, from: open) else { return sql }
+        guard let open = chars.firstIndex(of: "("), let close = SQLText.matchingParenthesis(in: chars, from: open)
+        else { return sql }
         let head = String(chars[..<open]).trimmingCharacters(in: .whitespaces)
         let tableName = head.split(separator: " ").last.map(String.init) ?? "t"
         let bareTable = tableName.trimmingCharacters(in: CharacterSet(charactersIn: "\""))
@@ -22,10 +23,14 @@ enum CreateTableTranslator {
                 definitions.append(Self.stripIndexLengths(Self.dropUsing(definition)))
             } else if upper.hasPrefix("UNIQUE") {
                 definitions.append("UNIQUE (\(Self.columnList(definition).joined(separator: ", ")))")
-            } else if upper.hasPrefix("KEY") || upper.hasPrefix("INDEX") || upper.hasPrefix("FULLTEXT") || upper.hasPrefix("SPATIAL") {
+            } else if upper.hasPrefix("KEY") || upper.hasPrefix("INDEX") || upper.hasPrefix("FULLTEXT")
+                || upper.hasPrefix("SPATIAL")
+            {
                 let columns = Self.columnList(definition)
                 let name = "\(bareTable)_\(columns.joined(separator: "_").replacingOccurrences(of: "\"", with: ""))_idx"
-                indexes.append("CREATE INDEX IF NOT EXISTS \"\(name)\" ON \(tableName) (\(columns.joined(separator: ", ")))")
+                indexes.append(
+                    "CREATE INDEX IF NOT EXISTS \"\(name)\" ON \(tableName) (\(columns.joined(separator: ", ")))"
+                )
             } else if upper.hasPrefix("CONSTRAINT") || upper.hasPrefix("FOREIGN KEY") || upper.hasPrefix("CHECK") {
                 definitions.append(definition)
             } else {
@@ -33,7 +38,11 @@ enum CreateTableTranslator {
                 if column.range(of: #"(?i)\bAUTO_INCREMENT\b"#, options: .regularExpression) != nil {
                     let name = String(column.split(separator: " ").first ?? "")
                     autoIncrementColumn = name
-                    column = column.replacingOccurrences(of: #"(?i)\bAUTO_INCREMENT\b|\bPRIMARY\s+KEY\b"#, with: "", options: .regularExpression)
+                    column = column.replacingOccurrences(
+                        of: #"(?i)\bAUTO_INCREMENT\b|\bPRIMARY\s+KEY\b"#,
+                        with: "",
+                        options: .regularExpression
+                    )
                     let rest = column.split(separator: " ").dropFirst(2).joined(separator: " ")
                     column = "\(name) INTEGER PRIMARY KEY AUTOINCREMENT \(rest)".trimmingCharacters(in: .whitespaces)
                 }
@@ -50,9 +59,14 @@ enum CreateTableTranslator {
     /// The column names in a key definition's parentheses, index lengths removed.
     private static func columnList(_ definition: String) -> [String] {
         let chars = Array(definition)
-        guard let open = chars.firstIndex(of: "("), let close = SQLText.matchingParenthesis(in: chars, from: open) else { return [] }
+        guard let open = chars.firstIndex(of: "("), let close = SQLText.matchingParenthesis(in: chars, from: open)
+        else { return [] }
         return SQLStatementText.splitTopLevel(String(chars[(open + 1)..<close])).map {
-            Self.stripIndexLengths($0).replacingOccurrences(of: #"(?i)\s+(ASC|DESC)$"#, with: "", options: .regularExpression)
+            Self.stripIndexLengths($0).replacingOccurrences(
+                of: #"(?i)\s+(ASC|DESC)$"#,
+                with: "",
+                options: .regularExpression
+            )
         }
     }
 
@@ -66,7 +80,8 @@ enum CreateTableTranslator {
 
     private static let columnOptionPatterns = [
         #"(?i)\bUNSIGNED\b"#, #"(?i)\bZEROFILL\b"#, #"(?i)\bCHARACTER\s+SET\s+\w+"#, #"(?i)\bCHARSET\s+\w+"#,
-        #"(?i)\bCOLLATE\s+\w+"#, #"(?i)\bCOMMENT\s+'(?:[^']|'')*'"#, #"(?i)\bON\s+UPDATE\s+CURRENT_TIMESTAMP(\s*\(\s*\d*\s*\))?"#,
+        #"(?i)\bCOLLATE\s+\w+"#, #"(?i)\bCOMMENT\s+'(?:[^']|'')*'"#,
+        #"(?i)\bON\s+UPDATE\s+CURRENT_TIMESTAMP(\s*\(\s*\d*\s*\))?"#,
         #"(?i)\bINVISIBLE\b"#, #"(?i)\bVISIBLE\b"#,
     ]
 
@@ -75,7 +90,13 @@ enum CreateTableTranslator {
         for pattern in Self.columnOptionPatterns {
             column = column.replacingOccurrences(of: pattern, with: "", options: .regularExpression)
         }
-        column = column.replacingOccurrences(of: #"(?i)\b(ENUM|SET)\s*\((?:[^()']|'(?:[^']|'')*')*\)"#, with: "TEXT", options: .regularExpression)
-        return column.replacingOccurrences(of: #"\s+"#, with: " ", options: .regularExpression).trimmingCharacters(in: .whitespaces)
+        column = column.replacingOccurrences(
+            of: #"(?i)\b(ENUM|SET)\s*\((?:[^()']|'(?:[^']|'')*')*\)"#,
+            with: "TEXT",
+            options: .regularExpression
+        )
+        return column.replacingOccurrences(of: #"\s+"#, with: " ", options: .regularExpression).trimmingCharacters(
+            in: .whitespaces
+        )
     }
 }

@@ -47,7 +47,9 @@ enum MySQLToSQLite {
         (#"(?i)\bFOR\s+UPDATE(\s+(NOWAIT|SKIP\s+LOCKED))?\b"#, ""),
     ].map { (Self.regex($0), $1) }
     /// Session functions and system variables, which become literals the session supplies.
-    private static let sessionToken = Self.regex(#"(?i)@@(?:session\.|global\.|local\.)?[a-z_][a-z0-9_]*|\b(?:DATABASE|SCHEMA|VERSION|CONNECTION_ID|LAST_INSERT_ID|USER|CURRENT_USER|SESSION_USER|SYSTEM_USER|FOUND_ROWS|ROW_COUNT)\s*\(\s*\)|\bCURRENT_USER\b"#)
+    private static let sessionToken = Self.regex(
+        #"(?i)@@(?:session\.|global\.|local\.)?[a-z_][a-z0-9_]*|\b(?:DATABASE|SCHEMA|VERSION|CONNECTION_ID|LAST_INSERT_ID|USER|CURRENT_USER|SESSION_USER|SYSTEM_USER|FOUND_ROWS|ROW_COUNT)\s*\(\s*\)|\bCURRENT_USER\b"#
+    )
     private static let truncate = Self.regex(#"(?i)^\s*TRUNCATE\s+(TABLE\s+)?"#)
     private static let alterPosition = Self.regex(#"(?i)\s+(AFTER\s+"?[\w]+"?|FIRST)\s*$"#)
     private static let alterAttributes = Self.regex(#"(?i)\bUNSIGNED\b|\bZEROFILL\b"#)
@@ -79,6 +81,10 @@ enum MySQLToSQLite {
 extension NSRegularExpression {
     /// Every match in `text` replaced by `template` (`$1` names a group).
     func replace(in text: String, with template: String) -> String {
-        self.stringByReplacingMatches(in: text, range: NSRange(location: 0, length: (text as NSString).length), withTemplate: template)
+        self.stringByReplacingMatches(
+            in: text,
+            range: NSRange(location: 0, length: (text as NSString).length),
+            withTemplate: template
+        )
     }
 }

@@ -16,7 +16,12 @@ enum SQLText {
         var code = ""
         let chars = Array(sql)
         var index = 0
-        func flush() { if !code.isEmpty { result.append(.code(code)); code = "" } }
+        func flush() {
+            if !code.isEmpty {
+                result.append(.code(code))
+                code = ""
+            }
+        }
         while index < chars.count {
             let char = chars[index]
             let next: Character? = index + 1 < chars.count ? chars[index + 1] : nil
@@ -26,17 +31,32 @@ enum SQLText {
                 index += 1
                 while index < chars.count {
                     if chars[index] == "\\", char != "`", index + 1 < chars.count {
-                        content.append(chars[index]); content.append(chars[index + 1]); index += 2; continue
+                        content.append(chars[index])
+                        content.append(chars[index + 1])
+                        index += 2
+                        continue
                     }
                     if chars[index] == char {
-                        if index + 1 < chars.count, chars[index + 1] == char { content.append(char); content.append(char); index += 2; continue }
+                        if index + 1 < chars.count, chars[index + 1] == char {
+                            content.append(char)
+                            content.append(char)
+                            index += 2
+                            continue
+                        }
                         break
                     }
-                    content.append(chars[index]); index += 1
+                    content.append(chars[index])
+                    index += 1
                 }
                 index += 1
-                result.append(char == "`" ? .identifier(content) : .string(char == "\"" ? content.replacingOccurrences(of: "'", with: "''") : content))
-            } else if char == "#" || (char == "-" && next == "-" && (index + 2 >= chars.count || chars[index + 2].isWhitespace)) {
+                result.append(
+                    char == "`"
+                        ? .identifier(content)
+                        : .string(char == "\"" ? content.replacingOccurrences(of: "'", with: "''") : content)
+                )
+            } else if char == "#"
+                || (char == "-" && next == "-" && (index + 2 >= chars.count || chars[index + 2].isWhitespace))
+            {
                 while index < chars.count, chars[index] != "\n" { index += 1 }
                 code.append(" ")
             } else if char == "/", next == "*" {
@@ -44,11 +64,15 @@ enum SQLText {
                 index += isHint ? 3 : 2
                 if isHint { while index < chars.count, chars[index].isNumber { index += 1 } }
                 var inner = ""
-                while index + 1 < chars.count, !(chars[index] == "*" && chars[index + 1] == "/") { inner.append(chars[index]); index += 1 }
+                while index + 1 < chars.count, !(chars[index] == "*" && chars[index + 1] == "/") {
+                    inner.append(chars[index])
+                    index += 1
+                }
                 index += 2
                 code.append(isHint ? inner : " ")
             } else {
-                code.append(char); index += 1
+                code.append(char)
+                index += 1
             }
         }
         flush()
@@ -71,7 +95,10 @@ enum SQLText {
         var out = ""
         var iterator = content.makeIterator()
         while let char = iterator.next() {
-            guard char == "\\", let escaped = iterator.next() else { out.append(char); continue }
+            guard char == "\\", let escaped = iterator.next() else {
+                out.append(char)
+                continue
+            }
             switch escaped {
             case "n": out.append("\n")
             case "t": out.append("\t")
@@ -87,7 +114,10 @@ enum SQLText {
     /// The statement with comments removed, whitespace collapsed and trailing semicolons dropped.
     static func normalized(_ sql: String) -> String {
         var text = sql.trimmingCharacters(in: .whitespacesAndNewlines)
-        while text.hasSuffix(";") { text.removeLast(); text = text.trimmingCharacters(in: .whitespacesAndNewlines) }
+        while text.hasSuffix(";") {
+            text.removeLast()
+            text = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
         return text
     }
 
@@ -101,12 +131,14 @@ enum SQLText {
     static func isWrite(_ sql: String) -> Bool {
         let words = Self.leadingWords(sql, count: 1)
         switch words.first ?? "" {
-        case "INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER", "TRUNCATE", "RENAME", "LOAD": return true
+        case "INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER", "TRUNCATE", "RENAME", "LOAD":
+            return true
         case "SELECT", "WITH":
             // Most reads have neither word: no normalizing pass for them.
             guard Self.containsIgnoringCase(sql, "FOR") || Self.containsIgnoringCase(sql, "LOCK") else { return false }
             let upper = Self.normalized(sql).uppercased()
-            return upper.contains(" FOR UPDATE") || upper.contains(" LOCK IN SHARE MODE") || upper.contains(" FOR SHARE")
+            return upper.contains(" FOR UPDATE") || upper.contains(" LOCK IN SHARE MODE")
+                || upper.contains(" FOR SHARE")
         default: return false
         }
     }
@@ -119,7 +151,9 @@ enum SQLText {
             case let .string(content): "'\(content)'"
             }
         }.joined()
-        return code.split(whereSeparator: { $0.isWhitespace || $0 == "(" || $0 == ";" || $0 == "=" }).prefix(count).map(String.init)
+        return code.split(whereSeparator: { $0.isWhitespace || $0 == "(" || $0 == ";" || $0 == "=" }).prefix(count).map(
+            String.init
+        )
     }
 
     /// The index just past the parenthesis that closes the one at `open`, outside quotes.
@@ -128,8 +162,15 @@ enum SQLText {
         var quote: Character?
         for index in open..<chars.count {
             let char = chars[index]
-            if let open = quote { if char == open { quote = nil }; continue }
-            if char == "'" || char == "\"" { quote = char } else if char == "(" { depth += 1 } else if char == ")" {
+            if let open = quote {
+                if char == open { quote = nil }
+                continue
+            }
+            if char == "'" || char == "\"" {
+                quote = char
+            } else if char == "(" {
+                depth += 1
+            } else if char == ")" {
                 depth -= 1
                 if depth == 0 { return index }
             }
@@ -141,12 +182,18 @@ enum SQLText {
 extension SQLText {
     /// Splits a script (e.g. a .sql fixture) into statements on `;` outside quotes and comments.
     static func statements(_ script: String) -> [String] {
-        var statements: [String] = [], current = ""
+        var statements: [String] = []
+        var current = ""
         for segment in segments(script) {
             switch segment {
             case let .code(code):
                 for char in code {
-                    if char == ";" { statements.append(current); current = "" } else { current.append(char) }
+                    if char == ";" {
+                        statements.append(current)
+                        current = ""
+                    } else {
+                        current.append(char)
+                    }
                 }
             case let .string(content): current += "'\(content)'"
             case let .identifier(name): current += "`\(name)`"

@@ -17,8 +17,12 @@ struct StatementShape: Sendable {
     static func of(_ sql: String) -> StatementShape {
         if let known = Self.cache[sql] { return known }
         let rawWords = SQLText.leadingWordsPreservingCase(sql)
-        let shape = StatementShape(rawWords: rawWords, words: rawWords.map { $0.uppercased() }, isWrite: SQLText.isWrite(sql),
-                                   sleeps: SQLText.containsIgnoringCase(sql, "SLEEP("))
+        let shape = StatementShape(
+            rawWords: rawWords,
+            words: rawWords.map { $0.uppercased() },
+            isWrite: SQLText.isWrite(sql),
+            sleeps: SQLText.containsIgnoringCase(sql, "SLEEP(")
+        )
         Self.cache.keep(shape, for: sql)
         return shape
     }

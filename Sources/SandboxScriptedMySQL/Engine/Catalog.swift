@@ -43,7 +43,8 @@ final class Catalog: Sendable {
     }
 
     static func isValidName(_ name: String) -> Bool {
-        !name.isEmpty && name.count <= 64 && name.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "$" || $0 == "-" }
+        !name.isEmpty && name.count <= 64
+            && name.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "$" || $0 == "-" }
             && !systemSchemas.contains(name.lowercased())
     }
 }

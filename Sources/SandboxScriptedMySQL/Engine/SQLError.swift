@@ -19,12 +19,18 @@ enum SQLError {
         ErrorPacket(code: 1146, sqlState: "42S02", message: "Table '\(database).\(table)' doesn't exist")
     }
     static func notSupported(_ what: String) -> ErrorPacket {
-        ErrorPacket(code: 1235, sqlState: "42000",
-                    message: "This version of MySQL doesn't yet support '\(what)'; declare it in the sandbox topology instead")
+        ErrorPacket(
+            code: 1235,
+            sqlState: "42000",
+            message: "This version of MySQL doesn't yet support '\(what)'; declare it in the sandbox topology instead"
+        )
     }
     /// What an Aurora reader (or a server with read_only=ON) answers a statement that changes data.
-    static let readOnly = ErrorPacket(code: 1290, sqlState: "HY000",
-                                      message: "The MySQL server is running with the --read-only option so it cannot execute this statement")
+    static let readOnly = ErrorPacket(
+        code: 1290,
+        sqlState: "HY000",
+        message: "The MySQL server is running with the --read-only option so it cannot execute this statement"
+    )
 
     static func unknownThread(_ id: UInt64) -> ErrorPacket {
         ErrorPacket(code: 1094, sqlState: "HY000", message: "Unknown thread id: \(id)")
@@ -55,14 +61,24 @@ enum SQLError {
             return ErrorPacket(code: 1048, sqlState: "23000", message: "Column '\(name)' cannot be null")
         }
         if message.contains("FOREIGN KEY constraint failed") {
-            return ErrorPacket(code: 1452, sqlState: "23000", message: "Cannot add or update a child row: a foreign key constraint fails")
+            return ErrorPacket(
+                code: 1452,
+                sqlState: "23000",
+                message: "Cannot add or update a child row: a foreign key constraint fails"
+            )
         }
-        if message.contains("syntax error") || message.contains("unrecognized token") || message.contains("incomplete input") {
+        if message.contains("syntax error") || message.contains("unrecognized token")
+            || message.contains("incomplete input")
+        {
             return .syntaxError(near: message)
         }
         switch failure.code & 0xFF {
         case SQLITE_BUSY, SQLITE_LOCKED:
-            return ErrorPacket(code: 1213, sqlState: "40001", message: "Deadlock found when trying to get lock; try restarting transaction")
+            return ErrorPacket(
+                code: 1213,
+                sqlState: "40001",
+                message: "Deadlock found when trying to get lock; try restarting transaction"
+            )
         case SQLITE_INTERRUPT:
             return .queryInterrupted
         default:

@@ -16,7 +16,9 @@ extension SQLSession {
         let database = self.database
         let result = self.run(sql, parameters: parameters, words: words, rawWords: rawWords)
         if case .failure = result { return result }
-        if changesData, self.server.reportsCommits { self.uncommitted.append(.init(database: database, sql: sql, parameters: parameters)) }
+        if changesData, self.server.reportsCommits {
+            self.uncommitted.append(.init(database: database, sql: sql, parameters: parameters))
+        }
         if first == "ROLLBACK", !words.contains("TO") {
             self.uncommitted.removeAll()
         } else if !self.anyTransactionOpen, !self.uncommitted.isEmpty {
@@ -51,14 +53,17 @@ extension SQLSession {
                 return try self.dropDatabase(rawWords)
             case "KILL":
                 guard let id = words.last.flatMap({ UInt64($0) }) else { throw .syntaxError(near: sql) }
-                guard id <= UInt64(UInt32.max), self.server.kill(connectionID: UInt32(id)) else { throw SQLError.unknownThread(id) }
+                guard id <= UInt64(UInt32.max), self.server.kill(connectionID: UInt32(id)) else {
+                    throw SQLError.unknownThread(id)
+                }
                 return .done
             case "FLUSH":
                 if words.contains("PRIVILEGES") { self.server.flushPrivileges() }
                 return .done
             case "LOCK", "UNLOCK": return .done
-            case "CREATE" where words.dropFirst().first == "USER", "GRANT", "REVOKE", "ALTER" where words.dropFirst().first == "USER",
-                 "DROP" where words.dropFirst().first == "USER":
+            case "CREATE" where words.dropFirst().first == "USER", "GRANT", "REVOKE",
+                "ALTER" where words.dropFirst().first == "USER",
+                "DROP" where words.dropFirst().first == "USER":
                 throw SQLError.notSupported(words.prefix(2).joined(separator: " "))
             default:
                 return try self.runOnSQLite(sql, parameters: parameters, words: words)
@@ -68,11 +73,18 @@ extension SQLSession {
         }
     }
 
-    private func runOnSQLite(_ sql: String, parameters: [MySQLValue], words: [String]) throws(ErrorPacket) -> StatementResult {
+    private func runOnSQLite(
+        _ sql: String,
+        parameters: [MySQLValue],
+        words: [String]
+    ) throws(ErrorPacket) -> StatementResult {
         var renames: [String: String] = [:]
         var unknown: [String] = []
         let translated = MySQLToSQLite.translate(sql) { token in
-            guard let literal = self.literal(for: token) else { unknown.append(token); return nil }
+            guard let literal = self.literal(for: token) else {
+                unknown.append(token)
+                return nil
+            }
             renames[literal] = token
             return literal
         }
@@ -104,8 +116,11 @@ extension SQLSession {
         self.lastFoundRows = result.rows.count
         let columns = result.columns.enumerated().map { index, column in
             let name = renames[column.name] ?? column.name
-            return ColumnDefinition41(name: name, type: ColumnTypeMapping.columnType(declared: column.declaredType, sample: result.rows.first?[index]),
-                                      schema: self.database ?? "")
+            return ColumnDefinition41(
+                name: name,
+                type: ColumnTypeMapping.columnType(declared: column.declaredType, sample: result.rows.first?[index]),
+                schema: self.database ?? ""
+            )
         }
         return .rows(columns: columns, rows: result.rows)
     }
@@ -113,7 +128,9 @@ extension SQLSession {
     /// The literal that replaces a session function or system variable in a statement.
     func literal(for token: String) -> String? {
         let upper = token.uppercased().replacingOccurrences(of: " ", with: "")
-        func quoted(_ text: String?) -> String { text.map { "'\($0.replacingOccurrences(of: "'", with: "''"))'" } ?? "NULL" }
+        func quoted(_ text: String?) -> String {
+            text.map { "'\($0.replacingOccurrences(of: "'", with: "''"))'" } ?? "NULL"
+        }
         switch upper {
         case "DATABASE()", "SCHEMA()": return quoted(self.database)
         case "VERSION()": return quoted(self.variables["version"])
@@ -126,11 +143,12 @@ extension SQLSession {
         default:
             guard token.hasPrefix("@@") else { return nil }
             let name = Self.variableName(token)
-            let value: String? = switch name {
-            case "autocommit": self.autocommit ? "1" : "0"
-            case "read_only", "innodb_read_only": self.server.isReadOnly ? "1" : "0"
-            default: self.variables[name]
-            }
+            let value: String? =
+                switch name {
+                case "autocommit": self.autocommit ? "1" : "0"
+                case "read_only", "innodb_read_only": self.server.isReadOnly ? "1" : "0"
+                default: self.variables[name]
+                }
             guard let value else { return nil }
             return SystemVariables.isNumeric(value) ? value : quoted(value)
         }
@@ -155,7 +173,9 @@ extension SQLSession {
 
     static func unquote(_ text: String) -> String {
         var name = SQLText.normalized(text).trimmingCharacters(in: .whitespaces)
-        if let first = name.first, "`'\"".contains(first), name.last == first, name.count >= 2 { name = String(name.dropFirst().dropLast()) }
+        if let first = name.first, "`'\"".contains(first), name.last == first, name.count >= 2 {
+            name = String(name.dropFirst().dropLast())
+        }
         return name
     }
 
@@ -171,7 +191,9 @@ extension SQLSession {
     }
 
     private func endTransaction(_ verb: String) throws(ErrorPacket) -> StatementResult {
-        guard let database, let connection = try? self.connection(for: database), connection.isInTransaction else { return .done }
+        guard let database, let connection = try? self.connection(for: database), connection.isInTransaction else {
+            return .done
+        }
         do { try connection.execute(verb) } catch { throw SQLError.from(error, database: database) }
         return .done
     }
@@ -195,8 +217,13 @@ extension SQLSession {
     private func dropDatabase(_ words: [String]) throws(ErrorPacket) -> StatementResult {
         guard words.count >= 3, let raw = words.last else { throw .syntaxError(near: words.joined(separator: " ")) }
         let name = Self.unquote(raw)
-        if self.database == name { self.close(); self.database = nil }
-        guard self.catalog.drop(name) || words.map({ $0.uppercased() }).contains("EXISTS") else { throw SQLError.cannotDropDatabase(name) }
+        if self.database == name {
+            self.close()
+            self.database = nil
+        }
+        guard self.catalog.drop(name) || words.map({ $0.uppercased() }).contains("EXISTS") else {
+            throw SQLError.cannotDropDatabase(name)
+        }
         return .ok(affectedRows: 0, lastInsertID: 0, info: "")
     }
 }

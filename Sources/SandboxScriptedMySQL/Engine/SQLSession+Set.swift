@@ -8,20 +8,32 @@ extension SQLSession {
         body = String(body.dropFirst(3)).trimmingCharacters(in: .whitespaces)
         let upper = body.uppercased()
         if upper.hasPrefix("NAMES") || upper.hasPrefix("CHARACTER SET") || upper.hasPrefix("CHARSET") {
-            let charset = Self.unquote(String(body.split(separator: " ").dropFirst(upper.hasPrefix("CHARACTER") ? 2 : 1).first ?? "utf8mb4"))
-            for name in ["character_set_client", "character_set_connection", "character_set_results"] { self.variables[name] = charset }
+            let charset = Self.unquote(
+                String(body.split(separator: " ").dropFirst(upper.hasPrefix("CHARACTER") ? 2 : 1).first ?? "utf8mb4")
+            )
+            for name in ["character_set_client", "character_set_connection", "character_set_results"] {
+                self.variables[name] = charset
+            }
             return .done
         }
-        if let range = upper.range(of: "TRANSACTION"), upper[..<range.lowerBound].split(separator: " ").allSatisfy({ ["SESSION", "GLOBAL", "LOCAL"].contains($0) }) {
+        if let range = upper.range(of: "TRANSACTION"),
+            upper[..<range.lowerBound].split(separator: " ").allSatisfy({ ["SESSION", "GLOBAL", "LOCAL"].contains($0) })
+        {
             if let level = upper.range(of: "ISOLATION LEVEL ") {
-                let value = upper[level.upperBound...].split(separator: ",").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+                let value =
+                    upper[level.upperBound...].split(separator: ",").first.map {
+                        $0.trimmingCharacters(in: .whitespaces)
+                    } ?? ""
                 self.variables["transaction_isolation"] = value.replacingOccurrences(of: " ", with: "-")
             }
             return .done
         }
         for assignment in SQLStatementText.splitTopLevel(body) {
             guard let equals = assignment.firstIndex(of: "=") else { throw .syntaxError(near: assignment) }
-            var name = assignment[..<equals].trimmingCharacters(in: .whitespaces).replacingOccurrences(of: ":", with: "")
+            var name = assignment[..<equals].trimmingCharacters(in: .whitespaces).replacingOccurrences(
+                of: ":",
+                with: ""
+            )
             let value = Self.unquote(String(assignment[assignment.index(after: equals)...]))
             if name.hasPrefix("@"), !name.hasPrefix("@@") { continue }  // user variables are accepted and not stored
             for scope in ["SESSION ", "GLOBAL ", "LOCAL ", "PERSIST "] where name.uppercased().hasPrefix(scope) {

@@ -7,7 +7,10 @@ import SandboxMySQLWire
 /// `@unchecked Sendable`: it owns SQLite connection handles, and the protocol's state machine never lets two
 /// commands of one connection overlap, so one command at a time touches it, whichever thread runs it.
 final class SQLSession: @unchecked Sendable {
-    struct Prepared { var sql: String; var parameterCount: Int }
+    struct Prepared {
+        var sql: String
+        var parameterCount: Int
+    }
 
     let connectionID: UInt32
     let catalog: Catalog
@@ -75,11 +78,18 @@ final class SQLSession: @unchecked Sendable {
         if let open = self.connections[database] { return open }
         guard self.catalog.exists(database) else { throw .unknownDatabase(database) }
         do {
-            let connection = try SQLiteConnection(path: self.catalog.path(of: database), functions: SQLiteFunctions.register(on:))
+            let connection = try SQLiteConnection(
+                path: self.catalog.path(of: database),
+                functions: SQLiteFunctions.register(on:)
+            )
             self.connections[database] = connection
             return connection
         } catch {
-            throw ErrorPacket(code: 1105, sqlState: "HY000", message: "cannot open database '\(database)': \(error.message)")
+            throw ErrorPacket(
+                code: 1105,
+                sqlState: "HY000",
+                message: "cannot open database '\(database)': \(error.message)"
+            )
         }
     }
 

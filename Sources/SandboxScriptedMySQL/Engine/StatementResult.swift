@@ -10,8 +10,10 @@ enum StatementResult {
 
     /// Text columns named `names` holding `rows`.
     static func table(_ names: [String], _ rows: [[String?]]) -> StatementResult {
-        .rows(columns: names.map { ColumnDefinition41(name: $0, type: .varString) },
-              rows: rows.map { $0.map { $0.map(MySQLValue.text) ?? .null } })
+        .rows(
+            columns: names.map { ColumnDefinition41(name: $0, type: .varString) },
+            rows: rows.map { $0.map { $0.map(MySQLValue.text) ?? .null } }
+        )
     }
 }
 
@@ -23,7 +25,11 @@ enum ColumnTypeMapping {
             if declared.contains("DATETIME") || declared.contains("TIMESTAMP") { return .datetime }
             if declared.hasPrefix("DATE") { return .date }
             if declared.hasPrefix("TIME") { return .time }
-            if declared.contains("CHAR") || declared.contains("TEXT") || declared.contains("CLOB") || declared.contains("JSON") { return .varString }
+            if declared.contains("CHAR") || declared.contains("TEXT") || declared.contains("CLOB")
+                || declared.contains("JSON")
+            {
+                return .varString
+            }
             if declared.contains("BLOB") || declared.contains("BINARY") { return .blob }
             if declared.contains("REAL") || declared.contains("FLOA") || declared.contains("DOUB") { return .double }
             if declared.contains("DEC") || declared.contains("NUM") { return .newdecimal }

@@ -58,7 +58,9 @@ final class WriteLocks: Sendable {
     func release(session: UInt32) {
         let wake: [(CheckedContinuation<Outcome, Never>, Outcome)] = self.state.withLockedValue { state in
             var wake: [(CheckedContinuation<Outcome, Never>, Outcome)] = []
-            if let schema = state.table.waiting[session], let own = state.waiters.removeValue(forKey: .init(schema: schema, session: session)) {
+            if let schema = state.table.waiting[session],
+                let own = state.waiters.removeValue(forKey: .init(schema: schema, session: session))
+            {
                 wake.append((own, .timedOut))
             }
             for key in state.table.release(session: session) {

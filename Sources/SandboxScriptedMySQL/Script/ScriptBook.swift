@@ -1,6 +1,6 @@
 import Foundation
-import SandboxMySQLWire
 import NIOConcurrencyHelpers
+import SandboxMySQLWire
 
 /// The server's rules, consulted in order, with how many uses each has left; and the test's expectations, which
 /// come first when set.
@@ -31,13 +31,16 @@ final class ScriptBook: Sendable {
     func take(for statement: String) -> ScriptRule.Response? {
         if let answer = self.expectations.withLockedValue({ $0?.take(statement) }) { return .init(answer: answer) }
         guard !self.rules.withLockedValue({ $0.isEmpty }) else { return nil }
-        let normalized = self.normalized[statement] ?? {
-            let text = ScriptRule.normalize(statement)
-            self.normalized.keep(text, for: statement)
-            return text
-        }()
+        let normalized =
+            self.normalized[statement]
+            ?? {
+                let text = ScriptRule.normalize(statement)
+                self.normalized.keep(text, for: statement)
+                return text
+            }()
         return self.rules.withLockedValue { rules in
-            guard let index = rules.firstIndex(where: { ($0.remaining ?? 1) > 0 && $0.matcher.matches(normalized) }) else { return nil }
+            guard let index = rules.firstIndex(where: { ($0.remaining ?? 1) > 0 && $0.matcher.matches(normalized) })
+            else { return nil }
             if let remaining = rules[index].remaining { rules[index].remaining = remaining - 1 }
             return rules[index].rule.response
         }

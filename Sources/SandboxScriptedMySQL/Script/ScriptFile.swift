@@ -19,9 +19,20 @@ public enum ScriptFile {
     struct Document: Decodable { var rules: [Entry] }
 
     struct Entry: Decodable {
-        struct MatchSpec: Decodable { var exact: String?; var prefix: String?; var regex: String? }
-        struct RowsSpec: Decodable { var columns: [String]; var rows: [[String?]] }
-        struct ErrorSpec: Decodable { var code: UInt16; var sqlState: String?; var message: String }
+        struct MatchSpec: Decodable {
+            var exact: String?
+            var prefix: String?
+            var regex: String?
+        }
+        struct RowsSpec: Decodable {
+            var columns: [String]
+            var rows: [[String?]]
+        }
+        struct ErrorSpec: Decodable {
+            var code: UInt16
+            var sqlState: String?
+            var message: String
+        }
         struct OKSpec: Decodable { var affectedRows: UInt64? }
 
         var match: MatchSpec
@@ -49,7 +60,9 @@ public enum ScriptFile {
         do {
             document = try YAMLDecoder().decode(Document.self, from: text)
         } catch {
-            throw Failure(description: "\(source): not a script (expected `rules:` with match/answer entries): \(error)")
+            throw Failure(
+                description: "\(source): not a script (expected `rules:` with match/answer entries): \(error)"
+            )
         }
         return try document.rules.enumerated().map { index, entry in
             let label = "\(source): rule \(index + 1)"
@@ -64,9 +77,14 @@ public enum ScriptFile {
                 match = .regex(regex)
             default: throw Failure(description: "\(label): match needs exactly one of exact, prefix or regex")
             }
-            let answers = [entry.rows != nil, entry.error != nil, entry.ok != nil, entry.drop == true].filter { $0 }.count
-            guard answers <= 1 else { throw Failure(description: "\(label): give at most one of rows, error, ok, drop") }
-            guard answers == 1 || entry.delay != nil else { throw Failure(description: "\(label): give an answer (rows, error, ok, drop) or a delay") }
+            let answers = [entry.rows != nil, entry.error != nil, entry.ok != nil, entry.drop == true].filter { $0 }
+                .count
+            guard answers <= 1 else {
+                throw Failure(description: "\(label): give at most one of rows, error, ok, drop")
+            }
+            guard answers == 1 || entry.delay != nil else {
+                throw Failure(description: "\(label): give an answer (rows, error, ok, drop) or a delay")
+            }
             let answer: ScriptRule.Response.Answer
             if let rows = entry.rows {
                 guard rows.rows.allSatisfy({ $0.count == rows.columns.count }) else {
@@ -75,7 +93,10 @@ public enum ScriptFile {
                 answer = .rows(columns: rows.columns, rows: rows.rows)
             } else if let error = entry.error {
                 guard !(2000..<3000).contains(error.code) else {
-                    throw Failure(description: "\(label): error codes 2000-2999 are client-side; a server cannot send \(error.code)")
+                    throw Failure(
+                        description:
+                            "\(label): error codes 2000-2999 are client-side; a server cannot send \(error.code)"
+                    )
                 }
                 answer = .error(code: error.code, sqlState: error.sqlState ?? "HY000", message: error.message)
             } else if let ok = entry.ok {
@@ -85,9 +106,14 @@ public enum ScriptFile {
             } else {
                 answer = .execute
             }
-            if let times = entry.times, times < 1 { throw Failure(description: "\(label): times must be 1 or more (omit it for always)") }
-            return ScriptRule(match: match, response: .init(delay: entry.delay, answer: answer),
-                              times: entry.times.map { .count($0) } ?? .always)
+            if let times = entry.times, times < 1 {
+                throw Failure(description: "\(label): times must be 1 or more (omit it for always)")
+            }
+            return ScriptRule(
+                match: match,
+                response: .init(delay: entry.delay, answer: answer),
+                times: entry.times.map { .count($0) } ?? .always
+            )
         }
     }
 }

@@ -47,8 +47,18 @@ public struct ScriptRule: Sendable, Codable, Equatable {
         self.times = times
     }
 
-    public static func error(_ match: Match, code: UInt16, sqlState: String, message: String, times: Times = .always) -> Self {
-        .init(match: match, response: .init(answer: .error(code: code, sqlState: sqlState, message: message)), times: times)
+    public static func error(
+        _ match: Match,
+        code: UInt16,
+        sqlState: String,
+        message: String,
+        times: Times = .always
+    ) -> Self {
+        .init(
+            match: match,
+            response: .init(answer: .error(code: code, sqlState: sqlState, message: message)),
+            times: times
+        )
     }
     public static func rows(_ match: Match, columns: [String], rows: [[String?]], times: Times = .always) -> Self {
         .init(match: match, response: .init(answer: .rows(columns: columns, rows: rows)), times: times)
@@ -84,7 +94,8 @@ struct ScriptMatcher: Sendable {
         switch match {
         case let .exact(text): self.compiled = .exact(ScriptRule.normalize(text))
         case let .prefix(text): self.compiled = .prefix(ScriptRule.normalize(text))
-        case let .regex(pattern): self.compiled = .regex(try? NSRegularExpression(pattern: pattern, options: [.caseInsensitive]))
+        case let .regex(pattern):
+            self.compiled = .regex(try? NSRegularExpression(pattern: pattern, options: [.caseInsensitive]))
         }
     }
 
@@ -94,7 +105,8 @@ struct ScriptMatcher: Sendable {
         switch self.compiled {
         case let .exact(text): return text == statement
         case let .prefix(text): return statement.hasPrefix(text)
-        case let .regex(expression): return expression?.firstMatch(in: statement, range: NSRange(statement.startIndex..., in: statement)) != nil
+        case let .regex(expression):
+            return expression?.firstMatch(in: statement, range: NSRange(statement.startIndex..., in: statement)) != nil
         }
     }
 }

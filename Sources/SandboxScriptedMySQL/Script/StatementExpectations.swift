@@ -31,7 +31,11 @@ public struct StatementExpectations: Sendable {
     }
 
     /// Expects a statement `times` times, answered with `answer` (the real execution by default).
-    public mutating func expect(_ match: ScriptRule.Match, answer: ScriptRule.Response.Answer = .execute, times: Int = 1) {
+    public mutating func expect(
+        _ match: ScriptRule.Match,
+        answer: ScriptRule.Response.Answer = .execute,
+        times: Int = 1
+    ) {
         self.expected.append((Expectation(match: match, answer: answer, times: times), max(1, times)))
     }
 
@@ -48,13 +52,21 @@ public struct StatementExpectations: Sendable {
         }
         self.unexpected.append(statement)
         guard self.strict else { return nil }
-        let next = self.expected.first.map { "; the next expected is \($0.expectation)" } ?? "; every expectation was already met"
-        return .error(code: 1105, sqlState: "HY000", message: "CloudSandbox: '\(statement.prefix(200))' was not expected\(next)")
+        let next =
+            self.expected.first.map { "; the next expected is \($0.expectation)" }
+            ?? "; every expectation was already met"
+        return .error(
+            code: 1105,
+            sqlState: "HY000",
+            message: "CloudSandbox: '\(statement.prefix(200))' was not expected\(next)"
+        )
     }
 
     /// What was expected and did not come (with how many times), and what came unexpected; empty when all went as expected.
     public var failures: [String] {
-        self.expected.map { "expected \($0.expectation)\($0.expectation.times > 1 ? " \($0.remaining) more time(s)" : ""), not received" }
+        self.expected.map {
+            "expected \($0.expectation)\($0.expectation.times > 1 ? " \($0.remaining) more time(s)" : ""), not received"
+        }
             + self.unexpected.map { "received '\($0.prefix(200))', not expected" }
     }
 }

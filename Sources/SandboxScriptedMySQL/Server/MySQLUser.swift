@@ -20,18 +20,22 @@ public struct MySQLUser: Sendable, Codable, Equatable {
     public func admits(host address: String) -> Bool {
         if self.host == "%" { return true }
         if self.host == "localhost", address.hasPrefix("127.") { return true }
-        let regex = "^" + self.host.map { char -> String in
-            switch char {
-            case "%": ".*"
-            case "_": "."
-            case ".": "\\."
-            default: String(char)
-            }
-        }.joined() + "$"
+        let regex =
+            "^"
+            + self.host.map { char -> String in
+                switch char {
+                case "%": ".*"
+                case "_": "."
+                case ".": "\\."
+                default: String(char)
+                }
+            }.joined() + "$"
         return address.range(of: regex, options: .regularExpression) != nil
     }
 }
 
 extension MySQLUser: RedactedWhenRendered {
-    public var renderedFields: KeyValuePairs<String, Any> { ["name": self.name, "password": Redacted(), "plugin": self.plugin, "host": self.host] }
+    public var renderedFields: KeyValuePairs<String, Any> {
+        ["name": self.name, "password": Redacted(), "plugin": self.plugin, "host": self.host]
+    }
 }

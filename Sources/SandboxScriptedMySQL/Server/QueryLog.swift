@@ -48,7 +48,9 @@ public final class QueryLog: Sendable {
 
     /// A statement arrived on `connectionID` (a connection runs one at a time); `record` ends it.
     func started(_ statement: String, connectionID: UInt32, user: String) {
-        self.inFlight.withLockedValue { $0[connectionID] = Running(connectionID: connectionID, user: user, statement: statement, since: .now) }
+        self.inFlight.withLockedValue {
+            $0[connectionID] = Running(connectionID: connectionID, user: user, statement: statement, since: .now)
+        }
     }
 
     /// The statement on `connectionID` was answered, or its connection closed.

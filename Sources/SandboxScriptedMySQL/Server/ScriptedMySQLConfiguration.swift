@@ -1,10 +1,10 @@
 import Logging
+import NIOPosix
+import NIOSSL
 import SandboxAudit
 import SandboxLifecycle
 import SandboxMySQLNIO
 import SandboxMySQLWire
-import NIOPosix
-import NIOSSL
 
 /// How a scripted MySQL server starts.
 public struct ScriptedMySQLConfiguration: Sendable {
@@ -41,12 +41,26 @@ public struct ScriptedMySQLConfiguration: Sendable {
     public var threadPool: NIOThreadPool?
     public var logger: Logger
 
-    public init(host: String = "127.0.0.1", port: Int = 0, serverVersion: String = "8.0.36", users: [MySQLUser] = [],
-                databases: [String] = [], seedSQL: [(database: String, sql: String)] = [], maxConnections: Int = 151,
-                requireSecureTransport: Bool = false, tls: TLSConfiguration? = nil, rules: [ScriptRule] = [],
-                defaultAuthPlugin: MySQLAuthPlugin = .cachingSHA2Password, cachingSHA2RequiresFullAuthFirst: Bool = true,
-                dataDirectory: String? = nil, volume: StorageVolume? = nil, readOnly: Bool = false, maxPacketSize: Int = 64 * 1024 * 1024, connectionFront: ConnectionFront? = nil,
-                logger: Logger = SandboxLogging.defaultLogger(label: "cloudsandbox.mysql")) {
+    public init(
+        host: String = "127.0.0.1",
+        port: Int = 0,
+        serverVersion: String = "8.0.36",
+        users: [MySQLUser] = [],
+        databases: [String] = [],
+        seedSQL: [(database: String, sql: String)] = [],
+        maxConnections: Int = 151,
+        requireSecureTransport: Bool = false,
+        tls: TLSConfiguration? = nil,
+        rules: [ScriptRule] = [],
+        defaultAuthPlugin: MySQLAuthPlugin = .cachingSHA2Password,
+        cachingSHA2RequiresFullAuthFirst: Bool = true,
+        dataDirectory: String? = nil,
+        volume: StorageVolume? = nil,
+        readOnly: Bool = false,
+        maxPacketSize: Int = 64 * 1024 * 1024,
+        connectionFront: ConnectionFront? = nil,
+        logger: Logger = SandboxLogging.defaultLogger(label: "cloudsandbox.mysql")
+    ) {
         self.host = host
         self.port = port
         self.serverVersion = serverVersion

@@ -20,7 +20,12 @@ extension ScriptedMySQLServer {
         let error: ErrorPacket? = await self.runBlocking {
             let session = self.state.withLockedValue { state -> SQLSession in
                 if let applier = state.applier { return applier }
-                let applier = SQLSession(connectionID: 0, catalog: self.catalog, server: self, variables: self.defaultVariables)
+                let applier = SQLSession(
+                    connectionID: 0,
+                    catalog: self.catalog,
+                    server: self,
+                    variables: self.defaultVariables
+                )
                 state.applier = applier
                 return applier
             }
@@ -43,7 +48,9 @@ extension ScriptedMySQLServer {
     /// after the transactions ahead of it end): a consistent point to copy its volume from.
     public func withWritesPaused(_ body: @Sendable () throws -> Void) async throws {
         let session = UInt32.max  // never a connection id
-        for schema in self.catalog.schemas { _ = await self.writeLocks.acquire(schema, session: session, timeout: .seconds(30)) }
+        for schema in self.catalog.schemas {
+            _ = await self.writeLocks.acquire(schema, session: session, timeout: .seconds(30))
+        }
         defer { self.writeLocks.release(session: session) }
         try body()
     }

@@ -1,12 +1,12 @@
 import Foundation
 import Logging
-import SandboxMySQLNIO
-import SandboxMySQLWire
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import NIOSSL
 import SandboxLifecycle
+import SandboxMySQLNIO
+import SandboxMySQLWire
 
 /// A MySQL-compatible server that real clients log into unmodified: users and auth plugins, real SQL on
 /// SQLite, scripted answers/errors/delays/drops, a query log, connection limits, TLS, kill, stop and restart.
@@ -52,8 +52,10 @@ public final class ScriptedMySQLServer: MySQLServerSessionFactory, ServerControl
     func refuse(_ reason: String) { self.recentRefusals.record(reason) }
 
     func refusedWrite(connectionID: UInt32) {
-        self.refuse("a write on connection \(connectionID) refused with 1290: this instance is a reader (innodb_read_only); "
-                    + "a client still on the address of a writer that failed over, or writing through a read-only proxy endpoint?")
+        self.refuse(
+            "a write on connection \(connectionID) refused with 1290: this instance is a reader (innodb_read_only); "
+                + "a client still on the address of a writer that failed over, or writing through a read-only proxy endpoint?"
+        )
     }
 
     /// One RSA key per process: generating a 2048-bit key takes tens of milliseconds.
@@ -96,20 +98,32 @@ public final class ScriptedMySQLServer: MySQLServerSessionFactory, ServerControl
         }
         let port = self.state.withLockedValue { $0.boundPort } ?? self.configuration.port
         let volume = self.volume
-        let listener = try await MySQLServerListener.bind(host: self.configuration.host, port: port, factory: self,
-                                                          front: self.configuration.connectionFront,
-                                                          connectionIDs: { volume.nextConnectionID() }, logger: self.configuration.logger)
+        let listener = try await MySQLServerListener.bind(
+            host: self.configuration.host,
+            port: port,
+            factory: self,
+            front: self.configuration.connectionFront,
+            connectionIDs: { volume.nextConnectionID() },
+            logger: self.configuration.logger
+        )
         self.state.withLockedValue {
             $0.listener = listener
             $0.boundPort = listener.port
         }
-        self.configuration.logger.info("scripted MySQL listening", metadata: ["mysql.address": "\(self.configuration.host):\(listener.port)"])
+        self.configuration.logger.info(
+            "scripted MySQL listening",
+            metadata: ["mysql.address": "\(self.configuration.host):\(listener.port)"]
+        )
     }
 
     /// Stops listening and drops every connection; data stays for `start()` (a restart on the same port).
     public func stop() async {
-        let (listener, observer) = self.state.withLockedValue { state -> (MySQLServerListener?, (@Sendable () -> Void)?) in
-            defer { state.listener = nil; state.fastAuthCache.removeAll() }
+        let (listener, observer) = self.state.withLockedValue {
+            state -> (MySQLServerListener?, (@Sendable () -> Void)?) in
+            defer {
+                state.listener = nil
+                state.fastAuthCache.removeAll()
+            }
             return (state.listener, state.listener == nil ? nil : state.stopObserver)
         }
         await listener?.close()
@@ -190,7 +204,9 @@ public final class ScriptedMySQLServer: MySQLServerSessionFactory, ServerControl
         public var database: String
         public var statement: String
         public var error: ErrorPacket
-        public var description: String { "seed SQL for '\(self.database)' failed at `\(self.statement.prefix(120))`: \(self.error)" }
+        public var description: String {
+            "seed SQL for '\(self.database)' failed at `\(self.statement.prefix(120))`: \(self.error)"
+        }
     }
 
     // MARK: Internal
@@ -216,20 +232,40 @@ public final class ScriptedMySQLServer: MySQLServerSessionFactory, ServerControl
             return (true, state.requireSecureTransport)
         }
         guard admitted else {
-            self.refuse("a connection from \(connection.remoteHost) refused with 1040: max_connections (\(self.configuration.maxConnections)) reached, "
-                        + "\(self.connectionCount) connections open")
-            self.configuration.logger.info("connection refused: max_connections reached",
-                                           metadata: ["mysql.max_connections": "\(self.configuration.maxConnections)"])
+            self.refuse(
+                "a connection from \(connection.remoteHost) refused with 1040: max_connections (\(self.configuration.maxConnections)) reached, "
+                    + "\(self.connectionCount) connections open"
+            )
+            self.configuration.logger.info(
+                "connection refused: max_connections reached",
+                metadata: ["mysql.max_connections": "\(self.configuration.maxConnections)"]
+            )
             return .failure(.tooManyConnections)
         }
-        let sql = SQLSession(connectionID: connection.id, catalog: self.catalog, server: self, variables: self.defaultVariables)
+        let sql = SQLSession(
+            connectionID: connection.id,
+            catalog: self.catalog,
+            server: self,
+            variables: self.defaultVariables
+        )
         let machine = ServerConnectionStateMachine.Configuration(
-            serverVersion: self.configuration.serverVersion, connectionID: connection.id, clientHost: connection.remoteHost,
-            defaultAuthPlugin: self.configuration.defaultAuthPlugin, tlsAvailable: self.tlsContext != nil,
-            insecureTransportError: requireTLS ? .insecureTransport : nil, rsaKey: self.rsaKey)
+            serverVersion: self.configuration.serverVersion,
+            connectionID: connection.id,
+            clientHost: connection.remoteHost,
+            defaultAuthPlugin: self.configuration.defaultAuthPlugin,
+            tlsAvailable: self.tlsContext != nil,
+            insecureTransportError: requireTLS ? .insecureTransport : nil,
+            rsaKey: self.rsaKey
+        )
         let session = ScriptedSession(server: self, info: connection, sql: sql)
-        return .success(MySQLSessionSetup(machine: machine, tls: self.tlsContext, session: session,
-                                          maxPacketSize: self.configuration.maxPacketSize))
+        return .success(
+            MySQLSessionSetup(
+                machine: machine,
+                tls: self.tlsContext,
+                session: session,
+                maxPacketSize: self.configuration.maxPacketSize
+            )
+        )
     }
 
     func sessionClosed(_ id: UInt32) {
@@ -238,7 +274,8 @@ public final class ScriptedMySQLServer: MySQLServerSessionFactory, ServerControl
 
     func user(named name: String) -> MySQLUser? { self.state.withLockedValue { $0.users[name] } }
     func isFastAuthCached(_ name: String) -> Bool {
-        !self.configuration.cachingSHA2RequiresFullAuthFirst || self.state.withLockedValue { $0.fastAuthCache.contains(name) }
+        !self.configuration.cachingSHA2RequiresFullAuthFirst
+            || self.state.withLockedValue { $0.fastAuthCache.contains(name) }
     }
     func cacheFastAuth(_ name: String) { _ = self.state.withLockedValue { $0.fastAuthCache.insert(name) } }
     public func flushPrivileges() { self.state.withLockedValue { $0.fastAuthCache.removeAll() } }

@@ -1,9 +1,9 @@
 import Foundation
 import Logging
-import SandboxMySQLNIO
-import SandboxMySQLWire
 import NIOCore
 import NIOPosix
+import SandboxMySQLNIO
+import SandboxMySQLWire
 
 /// One connection to the scripted server: checks logins against the server's users, consults the script
 /// for each statement, runs the rest on SQLite (on the server's thread pool), and logs every statement.
@@ -25,14 +25,18 @@ final class ScriptedSession: MySQLServerSession, Sendable {
             return .success(self.server.configuration.defaultAuthPlugin)
         }
         if !request.clientCapabilities.contains(.pluginAuth), user.plugin != .nativePassword {
-            self.server.refuse("\(user.name) logs in with \(user.plugin.rawValue); the client (no CLIENT_PLUGIN_AUTH, a driver without authentication "
-                               + "plugins) sends only a mysql_native_password scramble: 1251")
+            self.server.refuse(
+                "\(user.name) logs in with \(user.plugin.rawValue); the client (no CLIENT_PLUGIN_AUTH, a driver without authentication "
+                    + "plugins) sends only a mysql_native_password scramble: 1251"
+            )
         }
         return .success(user.plugin)
     }
 
     func verify(_ request: ServerAuthRequest, proof: AuthProof) -> AuthVerdict {
-        let denied = AuthVerdict.rejected(.accessDenied(user: request.username, host: self.info.remoteHost, usingPassword: proof.usesPassword))
+        let denied = AuthVerdict.rejected(
+            .accessDenied(user: request.username, host: self.info.remoteHost, usingPassword: proof.usesPassword)
+        )
         guard let user = self.server.user(named: request.username), user.admits(host: self.info.remoteHost) else {
             self.logger.info("login refused: no such account", metadata: ["mysql.user": "\(request.username)"])
             return denied
@@ -62,7 +66,10 @@ final class ScriptedSession: MySQLServerSession, Sendable {
     func execute(_ command: MySQLCommand) async -> CommandResponse {
         switch command {
         case let .initDB(name):
-            do throws(ErrorPacket) { try self.sql.use(name); return .ok(OKPacket(status: self.sql.status)) } catch { return .error(error) }
+            do throws(ErrorPacket) {
+                try self.sql.use(name)
+                return .ok(OKPacket(status: self.sql.status))
+            } catch { return .error(error) }
         case let .query(text):
             return await self.run(BinaryLiterals.text(of: text), parameters: [], kind: .query)
         case let .statementPrepare(text):
@@ -81,7 +88,9 @@ final class ScriptedSession: MySQLServerSession, Sendable {
             self.sql.reset(variables: self.server.defaultVariables)
             return .ok(OKPacket(status: self.sql.status))
         case let .fieldList(table):
-            guard case let .rows(columns, _) = await self.onPool({ self.sql.execute("SELECT * FROM `\(table)` LIMIT 0") }) else {
+            guard
+                case let .rows(columns, _) = await self.onPool({ self.sql.execute("SELECT * FROM `\(table)` LIMIT 0") })
+            else {
                 return .error(SQLError.unknownTable(self.sql.database ?? "", table))
             }
             return .fieldList(columns)
@@ -94,7 +103,9 @@ final class ScriptedSession: MySQLServerSession, Sendable {
     /// then any open transaction is rolled back and the SQLite connections closed.
     func closed() {
         self.server.sessionClosed(self.info.id)
-        let locks = self.server.writeLocks, log = self.server.queryLog, id = self.info.id
+        let locks = self.server.writeLocks
+        let log = self.server.queryLog
+        let id = self.info.id
         self.server.startBlocking {
             self.lock.withLock { self.sql.close() }
             log.ended(connectionID: id)
@@ -115,7 +126,12 @@ final class ScriptedSession: MySQLServerSession, Sendable {
             if let refusal = await self.takeWriteLock(for: text) {
                 response = refusal
             } else {
-                let (answer, open) = await self.onPool { (self.encode(self.sql.execute(text, parameters: parameters), binary: binary), self.sql.anyTransactionOpen) }
+                let (answer, open) = await self.onPool {
+                    (
+                        self.encode(self.sql.execute(text, parameters: parameters), binary: binary),
+                        self.sql.anyTransactionOpen
+                    )
+                }
                 if !open { self.server.writeLocks.release(session: self.info.id) }
                 response = answer
             }
@@ -133,8 +149,18 @@ final class ScriptedSession: MySQLServerSession, Sendable {
     }
 
     private func record(_ text: String, kind: QueryLog.Entry.Kind, _ response: CommandResponse, scripted: Bool) {
-        self.server.queryLog.record(.init(connectionID: self.info.id, user: self.sql.user, database: self.sql.database, kind: kind,
-                                          statement: text, outcome: Self.outcome(response), scripted: scripted, date: Date()))
+        self.server.queryLog.record(
+            .init(
+                connectionID: self.info.id,
+                user: self.sql.user,
+                database: self.sql.database,
+                kind: kind,
+                statement: text,
+                outcome: Self.outcome(response),
+                scripted: scripted,
+                date: Date()
+            )
+        )
     }
 
     /// About a millisecond of SQLite work: what a statement may run on an event loop before it moves to the pool.
@@ -153,9 +179,13 @@ final class ScriptedSession: MySQLServerSession, Sendable {
             (text, parameters, kind) = (statement.sql, execute.parameters, .execute)
         default: return nil
         }
-        guard self.server.script.isEmpty, case let shape = StatementShape.of(text), !shape.isWrite, !shape.sleeps else { return nil }
+        guard self.server.script.isEmpty, case let shape = StatementShape.of(text), !shape.isWrite, !shape.sleeps else {
+            return nil
+        }
         let outcome = self.lock.withLock { () -> (CommandResponse, open: Bool)? in
-            let result = self.sql.withInstructionBudget(Self.inlineBudget) { self.sql.execute(text, parameters: parameters) }
+            let result = self.sql.withInstructionBudget(Self.inlineBudget) {
+                self.sql.execute(text, parameters: parameters)
+            }
             if case let .failure(error) = result, error == .queryInterrupted { return nil }
             return (self.encode(result, binary: kind == .execute), self.sql.anyTransactionOpen)
         }
@@ -169,17 +199,35 @@ final class ScriptedSession: MySQLServerSession, Sendable {
     /// writing transaction ahead of it up to innodb_lock_wait_timeout (1205), and a real cycle is a deadlock (1213,
     /// the transaction rolled back). Reads never wait.
     private func takeWriteLock(for text: String) async -> CommandResponse? {
-        guard let schema = self.sql.database, !self.server.isReadOnly, StatementShape.of(text).isWrite else { return nil }  // a reader answers 1290
+        guard let schema = self.sql.database, !self.server.isReadOnly, StatementShape.of(text).isWrite else {
+            return nil
+        }  // a reader answers 1290
         let seconds = Double(self.sql.variables["innodb_lock_wait_timeout"] ?? "") ?? 50
-        switch await self.server.writeLocks.acquire(schema, session: self.info.id, timeout: .milliseconds(Int64(max(0, seconds) * 1000))) {
+        switch await self.server.writeLocks.acquire(
+            schema,
+            session: self.info.id,
+            timeout: .milliseconds(Int64(max(0, seconds) * 1000))
+        ) {
         case .granted:
             return nil
         case .timedOut:
-            return .error(ErrorPacket(code: 1205, sqlState: "HY000", message: "Lock wait timeout exceeded; try restarting transaction"))
+            return .error(
+                ErrorPacket(
+                    code: 1205,
+                    sqlState: "HY000",
+                    message: "Lock wait timeout exceeded; try restarting transaction"
+                )
+            )
         case .deadlock:
             await self.onPool { self.sql.rollbackAll() }
             self.server.writeLocks.release(session: self.info.id)
-            return .error(ErrorPacket(code: 1213, sqlState: "40001", message: "Deadlock found when trying to get lock; try restarting transaction"))
+            return .error(
+                ErrorPacket(
+                    code: 1213,
+                    sqlState: "40001",
+                    message: "Deadlock found when trying to get lock; try restarting transaction"
+                )
+            )
         }
     }
 
@@ -190,11 +238,16 @@ final class ScriptedSession: MySQLServerSession, Sendable {
         }
         var columns: [ColumnDefinition41] = []
         let words = SQLText.leadingWords(text, count: 1)
-        if ["SELECT", "INSERT", "UPDATE", "DELETE", "REPLACE", "WITH"].contains(words.first ?? ""), let connection = try? self.sql.connection() {
+        if ["SELECT", "INSERT", "UPDATE", "DELETE", "REPLACE", "WITH"].contains(words.first ?? ""),
+            let connection = try? self.sql.connection()
+        {
             let translated = MySQLToSQLite.translate(text) { self.sql.literal(for: $0) }
             do {
                 columns = try connection.describe(translated).columns.map {
-                    ColumnDefinition41(name: $0.name, type: ColumnTypeMapping.columnType(declared: $0.declaredType, sample: nil))
+                    ColumnDefinition41(
+                        name: $0.name,
+                        type: ColumnTypeMapping.columnType(declared: $0.declaredType, sample: nil)
+                    )
                 }
             } catch {
                 return .error(SQLError.from(error, database: self.sql.database ?? ""))
@@ -203,8 +256,18 @@ final class ScriptedSession: MySQLServerSession, Sendable {
         let id = self.sql.nextStatementID
         self.sql.nextStatementID &+= 1
         self.sql.prepared[id] = .init(sql: text, parameterCount: parameterCount)
-        self.server.queryLog.record(.init(connectionID: self.info.id, user: self.sql.user, database: self.sql.database, kind: .prepare,
-                                          statement: text, outcome: .ok(affectedRows: 0), scripted: false, date: Date()))
+        self.server.queryLog.record(
+            .init(
+                connectionID: self.info.id,
+                user: self.sql.user,
+                database: self.sql.database,
+                kind: .prepare,
+                statement: text,
+                outcome: .ok(affectedRows: 0),
+                scripted: false,
+                date: Date()
+            )
+        )
         let parameters = (0..<parameterCount).map { _ in ColumnDefinition41(name: "?", type: .varString) }
         return .prepared(PreparedStatement(id: id, parameters: parameters, columns: columns))
     }

@@ -43,8 +43,13 @@ public final class StorageVolume: Sendable {
         for name in self.catalog.schemas { self.catalog.drop(name) }
         for name in source.catalog.schemas {
             do {
-                let connection = try SQLiteConnection(path: source.catalog.path(of: name), functions: SQLiteFunctions.register(on:))
-                _ = try connection.execute("VACUUM INTO '\(self.catalog.path(of: name).replacingOccurrences(of: "'", with: "''"))'")
+                let connection = try SQLiteConnection(
+                    path: source.catalog.path(of: name),
+                    functions: SQLiteFunctions.register(on:)
+                )
+                _ = try connection.execute(
+                    "VACUUM INTO '\(self.catalog.path(of: name).replacingOccurrences(of: "'", with: "''"))'"
+                )
             } catch {
                 throw SQLError.from(error, database: name)
             }

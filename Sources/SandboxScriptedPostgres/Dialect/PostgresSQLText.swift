@@ -34,7 +34,8 @@ struct PostgresSQLText {
 
     /// The statements of a Query message, each without its `;` and trimmed; empty ones dropped.
     static func statements(_ sql: String) -> [PostgresSQLText] {
-        var statements: [PostgresSQLText] = [], current: [Token] = []
+        var statements: [PostgresSQLText] = []
+        var current: [Token] = []
         for token in PostgresSQLText(sql).tokens {
             if token.kind == .symbol, token.text == ";" {
                 statements.append(PostgresSQLText(tokens: current))
@@ -89,28 +90,42 @@ struct PostgresSQLText {
             } else if c == UInt8(ascii: "/"), next == UInt8(ascii: "*") {
                 var depth = 0
                 repeat {
-                    if s[i] == UInt8(ascii: "/"), i + 1 < s.count, s[i + 1] == UInt8(ascii: "*") { depth += 1; i += 2 }
-                    else if s[i] == UInt8(ascii: "*"), i + 1 < s.count, s[i + 1] == UInt8(ascii: "/") { depth -= 1; i += 2 }
-                    else { i += 1 }
+                    if s[i] == UInt8(ascii: "/"), i + 1 < s.count, s[i + 1] == UInt8(ascii: "*") {
+                        depth += 1
+                        i += 2
+                    } else if s[i] == UInt8(ascii: "*"), i + 1 < s.count, s[i + 1] == UInt8(ascii: "/") {
+                        depth -= 1
+                        i += 2
+                    } else {
+                        i += 1
+                    }
                 } while depth > 0 && i < s.count
                 tokens.append(Token(kind: .space, text: " "))
             } else if c.isSpace {
                 let start = i
                 while i < s.count, s[i].isSpace { i += 1 }
-                tokens.append(Token(kind: .space, text: i - start == 1 && c == UInt8(ascii: " ") ? " " : string(s[start..<i])))
+                tokens.append(
+                    Token(kind: .space, text: i - start == 1 && c == UInt8(ascii: " ") ? " " : string(s[start..<i]))
+                )
             } else if c == .quote || ((c == UInt8(ascii: "E") || c == UInt8(ascii: "e")) && next == .quote) {
                 let escapes = c != .quote
                 i += escapes ? 2 : 1
                 var body: [UInt8] = []
                 while i < s.count {
                     if s[i] == .quote {
-                        if i + 1 < s.count, s[i + 1] == .quote { body.append(.quote); i += 2; continue }
+                        if i + 1 < s.count, s[i + 1] == .quote {
+                            body.append(.quote)
+                            i += 2
+                            continue
+                        }
                         i += 1
                         break
                     }
                     if escapes, s[i] == UInt8(ascii: "\\"), i + 1 < s.count {
                         let e = s[i + 1]
-                        body.append(e == UInt8(ascii: "n") ? 10 : e == UInt8(ascii: "t") ? 9 : e == UInt8(ascii: "r") ? 13 : e)
+                        body.append(
+                            e == UInt8(ascii: "n") ? 10 : e == UInt8(ascii: "t") ? 9 : e == UInt8(ascii: "r") ? 13 : e
+                        )
                         i += 2
                         continue
                     }
@@ -123,7 +138,10 @@ struct PostgresSQLText {
                 i += 1
                 while i < s.count {
                     if s[i] == UInt8(ascii: "\"") {
-                        if i + 1 < s.count, s[i + 1] == UInt8(ascii: "\"") { i += 2; continue }
+                        if i + 1 < s.count, s[i + 1] == UInt8(ascii: "\"") {
+                            i += 2
+                            continue
+                        }
                         i += 1
                         break
                     }
@@ -140,7 +158,10 @@ struct PostgresSQLText {
                 i = end + 1
                 var body: [UInt8] = []
                 while i < s.count {
-                    if s[i] == UInt8(ascii: "$"), i + tag.count <= s.count, s[i..<i + tag.count].elementsEqual(tag) { i += tag.count; break }
+                    if s[i] == UInt8(ascii: "$"), i + tag.count <= s.count, s[i..<i + tag.count].elementsEqual(tag) {
+                        i += tag.count
+                        break
+                    }
                     body.append(s[i])
                     i += 1
                 }
@@ -151,7 +172,9 @@ struct PostgresSQLText {
                 tokens.append(Token(kind: .word, text: string(s[start..<i])))
             } else if c.isDigit || (c == UInt8(ascii: ".") && next?.isDigit == true) {
                 let start = i
-                while i < s.count, s[i].isDigit || s[i] == UInt8(ascii: ".") || s[i] == UInt8(ascii: "e") || s[i] == UInt8(ascii: "E") { i += 1 }
+                while i < s.count,
+                    s[i].isDigit || s[i] == UInt8(ascii: ".") || s[i] == UInt8(ascii: "e") || s[i] == UInt8(ascii: "E")
+                { i += 1 }
                 tokens.append(Token(kind: .number, text: string(s[start..<i])))
             } else if c == UInt8(ascii: ":"), next == UInt8(ascii: ":") {
                 tokens.append(Token(kind: .symbol, text: "::"))
@@ -176,13 +199,14 @@ struct PostgresSQLText {
     }
 }
 
-private extension UInt8 {
-    static let quote = UInt8(ascii: "'")
-    var isDigit: Bool { self >= UInt8(ascii: "0") && self <= UInt8(ascii: "9") }
+extension UInt8 {
+    fileprivate static let quote = UInt8(ascii: "'")
+    fileprivate var isDigit: Bool { self >= UInt8(ascii: "0") && self <= UInt8(ascii: "9") }
     /// A letter, `_`, or any byte of a multi-byte UTF-8 character (PostgreSQL's `ident_start`).
-    var isWordStart: Bool {
-        (self | 0x20) >= UInt8(ascii: "a") && (self | 0x20) <= UInt8(ascii: "z") || self == UInt8(ascii: "_") || self >= 0x80
+    fileprivate var isWordStart: Bool {
+        (self | 0x20) >= UInt8(ascii: "a") && (self | 0x20) <= UInt8(ascii: "z") || self == UInt8(ascii: "_")
+            || self >= 0x80
     }
     /// PostgreSQL's whitespace: space, tab, newline, carriage return, form feed, vertical tab.
-    var isSpace: Bool { self == 32 || (self >= 9 && self <= 13) }
+    fileprivate var isSpace: Bool { self == 32 || (self >= 9 && self <= 13) }
 }

@@ -15,7 +15,9 @@ struct PostgresToSQLite {
             while i < tokens.count, tokens[i].kind == .space { i += 1 }
             return i < tokens.count ? i : nil
         }
-        func literal(_ text: String) -> PostgresSQLText.Token { .init(kind: .string, text: "'" + text.replacingOccurrences(of: "'", with: "''") + "'") }
+        func literal(_ text: String) -> PostgresSQLText.Token {
+            .init(kind: .string, text: "'" + text.replacingOccurrences(of: "'", with: "''") + "'")
+        }
         func previousSignificant(before position: Int) -> Int? {
             var i = position - 1
             while i >= 0, tokens[i].kind == .space { i -= 1 }
@@ -24,12 +26,16 @@ struct PostgresToSQLite {
         /// Whether the expression from `start` to `end` is a whole item of a SELECT list (`SELECT x,` … `x FROM`), at the
         /// SELECT's own parenthesis depth: PostgreSQL names its column after a session function, SQLite after the literal.
         func isSelectItem(_ start: Int, _ end: Int) -> Bool {
-            guard let before = previousSignificant(before: start), tokens[before].text == "," || ["SELECT", "DISTINCT"].contains(tokens[before].upper) else {
+            guard let before = previousSignificant(before: start),
+                tokens[before].text == "," || ["SELECT", "DISTINCT"].contains(tokens[before].upper)
+            else {
                 return false
             }
             let after = nextSignificant(after: end)
-            guard after.map({ tokens[$0].text == "," || tokens[$0].upper == "FROM" || tokens[$0].text == ";" }) ?? true else { return false }
-            var depth = 0, selectDepth: Int?
+            guard after.map({ tokens[$0].text == "," || tokens[$0].upper == "FROM" || tokens[$0].text == ";" }) ?? true
+            else { return false }
+            var depth = 0
+            var selectDepth: Int?
             for i in 0..<start {
                 if tokens[i].text == "(" { depth += 1 } else if tokens[i].text == ")" { depth -= 1 }
                 if tokens[i].upper == "SELECT" { selectDepth = depth }
@@ -39,21 +45,34 @@ struct PostgresToSQLite {
         /// A session function's value as a literal, named as PostgreSQL names its column when it is a select item.
         func sessionValue(_ value: String, from start: Int, to end: Int) -> [PostgresSQLText.Token] {
             guard isSelectItem(start, end) else { return [literal(value)] }
-            return [literal(value), .init(kind: .space, text: " "), .init(kind: .word, text: "AS"), .init(kind: .space, text: " "),
-                    .init(kind: .quotedIdentifier, text: "\"\(tokens[start].text.lowercased())\"")]
+            return [
+                literal(value), .init(kind: .space, text: " "), .init(kind: .word, text: "AS"),
+                .init(kind: .space, text: " "),
+                .init(kind: .quotedIdentifier, text: "\"\(tokens[start].text.lowercased())\""),
+            ]
         }
         if statement.leadingWords(1) == ["TRUNCATE"] {
-            tokens = PostgresSQLText("DELETE FROM ").tokens + tokens.drop { $0.upper == "TRUNCATE" || $0.upper == "TABLE" || $0.kind == .space }
+            tokens =
+                PostgresSQLText("DELETE FROM ").tokens
+                + tokens.drop { $0.upper == "TRUNCATE" || $0.upper == "TABLE" || $0.kind == .space }
         }
         while index < tokens.count {
             let token = tokens[index]
             switch token.kind {
             case let .parameter(n):
                 out.append(.init(kind: .symbol, text: "?\(n)"))
-            case .symbol where token.text == "~" || (token.text == "!" && nextSignificant(after: index).map { tokens[$0].text == "~" } == true):
+            case .symbol
+            where token.text == "~"
+                || (token.text == "!" && nextSignificant(after: index).map { tokens[$0].text == "~" } == true):
                 // PostgreSQL's regular-expression match (`~`, `!~`) as SQLite's REGEXP (PostgresCatalog registers it);
                 // a `~` with no operand before it is the bitwise NOT, left as it is.
-                guard token.text == "!" || previousSignificant(before: index).map({ [.word, .number, .string, .quotedIdentifier].contains(tokens[$0].kind) || tokens[$0].text == ")" }) == true else {
+                guard
+                    token.text == "!"
+                        || previousSignificant(before: index).map({
+                            [.word, .number, .string, .quotedIdentifier].contains(tokens[$0].kind)
+                                || tokens[$0].text == ")"
+                        }) == true
+                else {
                     out.append(token)
                     index += 1
                     continue
@@ -67,12 +86,16 @@ struct PostgresToSQLite {
                 while i < tokens.count, tokens[i].kind == .word || tokens[i].kind == .quotedIdentifier {
                     let word = tokens[i].upper
                     i += 1
-                    if ["DOUBLE", "CHARACTER", "TIMESTAMP", "TIME"].contains(word), let n = nextSignificant(after: i - 1),
-                       ["PRECISION", "VARYING", "WITH", "WITHOUT"].contains(tokens[n].upper) {
+                    if ["DOUBLE", "CHARACTER", "TIMESTAMP", "TIME"].contains(word),
+                        let n = nextSignificant(after: i - 1),
+                        ["PRECISION", "VARYING", "WITH", "WITHOUT"].contains(tokens[n].upper)
+                    {
                         i = n
                         continue
                     }
-                    if ["WITH", "WITHOUT", "TIME"].contains(word), let n = nextSignificant(after: i - 1), ["TIME", "ZONE"].contains(tokens[n].upper) {
+                    if ["WITH", "WITHOUT", "TIME"].contains(word), let n = nextSignificant(after: i - 1),
+                        ["TIME", "ZONE"].contains(tokens[n].upper)
+                    {
                         i = n
                         continue
                     }
@@ -89,7 +112,8 @@ struct PostgresToSQLite {
                 switch token.upper {
                 case "SERIAL", "SERIAL4", "BIGSERIAL", "SERIAL8", "SMALLSERIAL", "SERIAL2":
                     out.append(.init(kind: .word, text: "INTEGER"))
-                case "GENERATED" where nextSignificant(after: index).map({ ["ALWAYS", "BY"].contains(tokens[$0].upper) }) == true:
+                case "GENERATED"
+                where nextSignificant(after: index).map({ ["ALWAYS", "BY"].contains(tokens[$0].upper) }) == true:
                     // `<type> GENERATED {ALWAYS | BY DEFAULT} AS IDENTITY`: the column becomes INTEGER (a rowid alias).
                     var i = index
                     while i < tokens.count, tokens[i].upper != "IDENTITY" { i += 1 }
@@ -102,15 +126,19 @@ struct PostgresToSQLite {
                     continue
                 case "ILIKE": out.append(.init(kind: .word, text: "LIKE"))
                 case "CASCADE", "RESTRICT": break
-                case "CURRENT_USER", "SESSION_USER", "CURRENT_ROLE", "CURRENT_SCHEMA", "CURRENT_DATABASE", "CURRENT_CATALOG":
-                    let value = switch token.upper {
-                    case "CURRENT_SCHEMA": "public"
-                    case "CURRENT_DATABASE", "CURRENT_CATALOG": self.database
-                    default: self.user
-                    }
+                case "CURRENT_USER", "SESSION_USER", "CURRENT_ROLE", "CURRENT_SCHEMA", "CURRENT_DATABASE",
+                    "CURRENT_CATALOG":
+                    let value =
+                        switch token.upper {
+                        case "CURRENT_SCHEMA": "public"
+                        case "CURRENT_DATABASE", "CURRENT_CATALOG": self.database
+                        default: self.user
+                        }
                     // With empty parentheses (current_database(), current_schema()) the call is one item.
                     var end = index
-                    if let open = nextSignificant(after: index), tokens[open].text == "(", let close = nextSignificant(after: open), tokens[close].text == ")" {
+                    if let open = nextSignificant(after: index), tokens[open].text == "(",
+                        let close = nextSignificant(after: open), tokens[close].text == ")"
+                    {
                         end = close
                     }
                     out += sessionValue(value, from: index, to: end)
@@ -119,8 +147,11 @@ struct PostgresToSQLite {
                 case "DEFAULT":
                     // SQLite takes a function call as a default only in parentheses.
                     out.append(token)
-                    if let name = nextSignificant(after: index), tokens[name].kind == .word, let open = nextSignificant(after: name), tokens[open].text == "(" {
-                        var depth = 0, i = open
+                    if let name = nextSignificant(after: index), tokens[name].kind == .word,
+                        let open = nextSignificant(after: name), tokens[open].text == "("
+                    {
+                        var depth = 0
+                        var i = open
                         repeat {
                             if tokens[i].text == "(" { depth += 1 } else if tokens[i].text == ")" { depth -= 1 }
                             i += 1
@@ -137,9 +168,12 @@ struct PostgresToSQLite {
                 case "TIMESTAMP", "TIME":
                     // `timestamp with time zone` → TIMESTAMPTZ; `without time zone` → the bare name.
                     if let with = nextSignificant(after: index), ["WITH", "WITHOUT"].contains(tokens[with].upper),
-                       let time = nextSignificant(after: with), tokens[time].upper == "TIME",
-                       let zone = nextSignificant(after: time), tokens[zone].upper == "ZONE" {
-                        out.append(.init(kind: .word, text: tokens[with].upper == "WITH" ? token.text + "TZ" : token.text))
+                        let time = nextSignificant(after: with), tokens[time].upper == "TIME",
+                        let zone = nextSignificant(after: time), tokens[zone].upper == "ZONE"
+                    {
+                        out.append(
+                            .init(kind: .word, text: tokens[with].upper == "WITH" ? token.text + "TZ" : token.text)
+                        )
                         index = zone + 1
                         continue
                     }

@@ -10,7 +10,9 @@ enum ParameterTyping {
     static func tables(in statement: PostgresSQLText) -> [String] {
         let tokens = statement.significant
         return tokens.indices.compactMap { index in
-            guard ["FROM", "JOIN", "INTO", "UPDATE"].contains(tokens[index].upper), index + 1 < tokens.count else { return nil }
+            guard ["FROM", "JOIN", "INTO", "UPDATE"].contains(tokens[index].upper), index + 1 < tokens.count else {
+                return nil
+            }
             let name = tokens[index + 1]
             guard name.kind == .word || name.kind == .quotedIdentifier else { return nil }
             return name.text.trimmingQuotes.lowercased()
@@ -18,7 +20,11 @@ enum ParameterTyping {
     }
 
     /// For each of `count` parameters, the type of the column it meets (by `columnType`), or nil.
-    static func infer(_ statement: PostgresSQLText, count: Int, columnType: (String) -> PostgresType?) -> [PostgresType?] {
+    static func infer(
+        _ statement: PostgresSQLText,
+        count: Int,
+        columnType: (String) -> PostgresType?
+    ) -> [PostgresType?] {
         var types = [PostgresType?](repeating: nil, count: count)
         let tokens = statement.significant
         func assign(_ number: Int, _ type: PostgresType?) {
@@ -44,8 +50,11 @@ enum ParameterTyping {
             if after > index + 1, after < tokens.count { assign(number, column(tokens[after])) }
         }
         // INSERT INTO t (a, b) VALUES ($1, $2), ($3, $4): by position.
-        if let into = tokens.firstIndex(where: { $0.upper == "INTO" }), into + 2 < tokens.count, tokens[into + 2].text == "(" {
-            var columns: [Token] = [], index = into + 3
+        if let into = tokens.firstIndex(where: { $0.upper == "INTO" }), into + 2 < tokens.count,
+            tokens[into + 2].text == "("
+        {
+            var columns: [Token] = []
+            var index = into + 3
             while index < tokens.count, tokens[index].text != ")" {
                 if tokens[index].text != "," { columns.append(tokens[index]) }
                 index += 1
@@ -53,7 +62,8 @@ enum ParameterTyping {
             var position = 0
             for token in tokens[index...] {
                 switch token.kind {
-                case let .parameter(number) where !columns.isEmpty: assign(number, column(columns[position % columns.count]))
+                case let .parameter(number) where !columns.isEmpty:
+                    assign(number, column(columns[position % columns.count]))
                 default: break
                 }
                 if token.text == "," { position += 1 } else if token.text == "(" { position = 0 }

@@ -29,24 +29,60 @@ enum PostgresCatalog {
     static func install(owner: String) -> (OpaquePointer) -> Void {
         { handle in
             let ownerBox = Unmanaged.passRetained(owner as NSString).toOpaque()
-            sqlite3_create_function_v2(handle, "pg_get_userbyid", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, ownerBox, { context, _, _ in
-                let owner = Unmanaged<NSString>.fromOpaque(sqlite3_user_data(context)!).takeUnretainedValue() as String
-                sqlite3_result_text(context, owner, -1, unsafeBitCast(-1, to: sqlite3_destructor_type.self))
-            }, nil, nil, { Unmanaged<NSString>.fromOpaque($0!).release() })
-            sqlite3_create_function_v2(handle, "pg_table_is_visible", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nil, { context, _, _ in
-                sqlite3_result_int(context, 1)
-            }, nil, nil, nil)
+            sqlite3_create_function_v2(
+                handle,
+                "pg_get_userbyid",
+                1,
+                SQLITE_UTF8 | SQLITE_DETERMINISTIC,
+                ownerBox,
+                { context, _, _ in
+                    let owner =
+                        Unmanaged<NSString>.fromOpaque(sqlite3_user_data(context)!).takeUnretainedValue() as String
+                    sqlite3_result_text(context, owner, -1, unsafeBitCast(-1, to: sqlite3_destructor_type.self))
+                },
+                nil,
+                nil,
+                { Unmanaged<NSString>.fromOpaque($0!).release() }
+            )
+            sqlite3_create_function_v2(
+                handle,
+                "pg_table_is_visible",
+                1,
+                SQLITE_UTF8 | SQLITE_DETERMINISTIC,
+                nil,
+                { context, _, _ in
+                    sqlite3_result_int(context, 1)
+                },
+                nil,
+                nil,
+                nil
+            )
             // `x REGEXP p` calls regexp(p, x): PostgreSQL's `~` (and `!~` as NOT REGEXP); NULL when either is NULL.
-            sqlite3_create_function_v2(handle, "regexp", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nil, { context, _, arguments in
-                guard let pattern = sqlite3_value_text(arguments![0]), let subject = sqlite3_value_text(arguments![1]) else {
-                    return sqlite3_result_null(context)
-                }
-                let text = String(cString: subject)
-                guard let expression = try? NSRegularExpression(pattern: String(cString: pattern)) else {
-                    return sqlite3_result_error(context, "invalid regular expression", -1)
-                }
-                sqlite3_result_int(context, expression.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) == nil ? 0 : 1)
-            }, nil, nil, nil)
+            sqlite3_create_function_v2(
+                handle,
+                "regexp",
+                2,
+                SQLITE_UTF8 | SQLITE_DETERMINISTIC,
+                nil,
+                { context, _, arguments in
+                    guard let pattern = sqlite3_value_text(arguments![0]),
+                        let subject = sqlite3_value_text(arguments![1])
+                    else {
+                        return sqlite3_result_null(context)
+                    }
+                    let text = String(cString: subject)
+                    guard let expression = try? NSRegularExpression(pattern: String(cString: pattern)) else {
+                        return sqlite3_result_error(context, "invalid regular expression", -1)
+                    }
+                    sqlite3_result_int(
+                        context,
+                        expression.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) == nil ? 0 : 1
+                    )
+                },
+                nil,
+                nil,
+                nil
+            )
             for view in Self.views { sqlite3_exec(handle, view, nil, nil, nil) }
         }
     }

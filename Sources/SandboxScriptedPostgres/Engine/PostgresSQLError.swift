@@ -1,5 +1,5 @@
-import Foundation
 import CSandboxSQLite
+import Foundation
 import SandboxPostgresWire
 import SandboxSQLite
 
@@ -25,12 +25,20 @@ enum PostgresSQLError {
             let table = parts.first?.split(separator: ".").first.map(String.init) ?? "t"
             let names = parts.compactMap { $0.split(separator: ".").last.map(String.init) }
             let primary = names == ["id"]
-            return PostgresError(.error, "23505", "duplicate key value violates unique constraint \"\(table)_\(primary ? "pkey" : names.joined(separator: "_") + "_key")\"",
-                                 detail: "Key (\(names.joined(separator: ", ")))=(…) already exists.")
+            return PostgresError(
+                .error,
+                "23505",
+                "duplicate key value violates unique constraint \"\(table)_\(primary ? "pkey" : names.joined(separator: "_") + "_key")\"",
+                detail: "Key (\(names.joined(separator: ", ")))=(…) already exists."
+            )
         }
         if let column = after("NOT NULL constraint failed: ") {
             let parts = column.split(separator: ".")
-            return PostgresError(.error, "23502", "null value in column \"\(parts.last ?? "")\" of relation \"\(parts.first ?? "")\" violates not-null constraint")
+            return PostgresError(
+                .error,
+                "23502",
+                "null value in column \"\(parts.last ?? "")\" of relation \"\(parts.first ?? "")\" violates not-null constraint"
+            )
         }
         if message.hasPrefix("FOREIGN KEY constraint failed") {
             return PostgresError(.error, "23503", "insert or update on table violates foreign key constraint")
@@ -39,14 +47,23 @@ enum PostgresSQLError {
             return PostgresError(.error, "23514", "new row violates check constraint \"\(check)\"")
         }
         if let name = after("table "), name.hasSuffix(" already exists") {
-            return PostgresError(.error, "42P07", "relation \"\(Self.bare(String(name.dropLast(" already exists".count))))\" already exists")
+            return PostgresError(
+                .error,
+                "42P07",
+                "relation \"\(Self.bare(String(name.dropLast(" already exists".count))))\" already exists"
+            )
         }
         if let near = after("near \""), let end = near.firstIndex(of: "\"") {
             return PostgresError(.error, "42601", "syntax error at or near \"\(near[..<end])\"")
         }
         if message.hasPrefix("no such function: ") {
-            return PostgresError(.error, "42883", "function \(message.dropFirst("no such function: ".count).lowercased())() does not exist",
-                                 hint: "No function matches the given name and argument types. You might need to add explicit type casts.")
+            return PostgresError(
+                .error,
+                "42883",
+                "function \(message.dropFirst("no such function: ".count).lowercased())() does not exist",
+                hint:
+                    "No function matches the given name and argument types. You might need to add explicit type casts."
+            )
         }
         switch failure.code & 0xFF {
         case SQLITE_BUSY, SQLITE_LOCKED:
@@ -61,6 +78,8 @@ enum PostgresSQLError {
     }
 
     private static func bare(_ name: String) -> String {
-        (name.split(separator: ".").last.map(String.init) ?? name).trimmingCharacters(in: CharacterSet(charactersIn: "\"` "))
+        (name.split(separator: ".").last.map(String.init) ?? name).trimmingCharacters(
+            in: CharacterSet(charactersIn: "\"` ")
+        )
     }
 }

@@ -33,12 +33,22 @@ final class PostgresSQLSession: @unchecked Sendable {
     /// Whether the server is a reader now (a promotion changes it under open sessions).
     let readOnly: @Sendable () -> Bool
 
-    init(path: String, user: String, database: String, settings: SessionSettings, readOnly: @escaping @Sendable () -> Bool,
-         functions: @escaping (OpaquePointer) -> Void) throws(PostgresError) {
+    init(
+        path: String,
+        user: String,
+        database: String,
+        settings: SessionSettings,
+        readOnly: @escaping @Sendable () -> Bool,
+        functions: @escaping (OpaquePointer) -> Void
+    ) throws(PostgresError) {
         do {
             self.connection = try SQLiteConnection(path: path, functions: functions)
         } catch {
-            throw PostgresError(.fatal, "58030", "could not open the data of database \"\(database)\": \(error.message)")
+            throw PostgresError(
+                .fatal,
+                "58030",
+                "could not open the data of database \"\(database)\": \(error.message)"
+            )
         }
         self.translator = PostgresToSQLite(user: user, database: database)
         (self.settings, self.readOnly) = (settings, readOnly)
@@ -75,14 +85,18 @@ final class PostgresSQLSession: @unchecked Sendable {
 
     /// `run` within an instruction budget (nil: none); nil when the statement ran over it, with the transaction as
     /// it was (only reads are run so: SQLite rolls nothing back for an interrupted read).
-    func run(_ statement: PostgresSQLText, parameters: [SQLiteValue] = [], within budget: Int32?) throws(PostgresError) -> Outcome? {
+    func run(
+        _ statement: PostgresSQLText,
+        parameters: [SQLiteValue] = [],
+        within budget: Int32?
+    ) throws(PostgresError) -> Outcome? {
         guard let budget else { return try self.run(statement, parameters: parameters) }
         let transaction = self.transaction
         self.connection.instructionBudget = budget
         defer { self.connection.instructionBudget = nil }
         do {
             return try self.run(statement, parameters: parameters)
-        } catch where error.sqlState == PostgresSQLError.interrupted {
+        } catch  where error.sqlState == PostgresSQLError.interrupted {
             self.transaction = transaction
             return nil
         }
@@ -91,8 +105,14 @@ final class PostgresSQLSession: @unchecked Sendable {
     func run(_ statement: PostgresSQLText, parameters: [SQLiteValue] = []) throws(PostgresError) -> Outcome {
         let words = statement.leadingWords(3)
         let verb = words.first ?? ""
-        if self.transaction == .failed, !["ROLLBACK", "ABORT", "COMMIT", "END"].contains(verb), !(verb == "ROLLBACK" && words.dropFirst().first == "TO") {
-            throw PostgresError(.error, "25P02", "current transaction is aborted, commands ignored until end of transaction block")
+        if self.transaction == .failed, !["ROLLBACK", "ABORT", "COMMIT", "END"].contains(verb),
+            !(verb == "ROLLBACK" && words.dropFirst().first == "TO")
+        {
+            throw PostgresError(
+                .error,
+                "25P02",
+                "current transaction is aborted, commands ignored until end of transaction block"
+            )
         }
         do {
             return try self.dispatch(statement, words: words, parameters: parameters)
@@ -102,7 +122,11 @@ final class PostgresSQLSession: @unchecked Sendable {
         }
     }
 
-    private func dispatch(_ statement: PostgresSQLText, words: [String], parameters: [SQLiteValue]) throws(PostgresError) -> Outcome {
+    private func dispatch(
+        _ statement: PostgresSQLText,
+        words: [String],
+        parameters: [SQLiteValue]
+    ) throws(PostgresError) -> Outcome {
         switch words.first ?? "" {
         case "BEGIN", "START":
             if self.transaction == .idle {
@@ -127,25 +151,47 @@ final class PostgresSQLSession: @unchecked Sendable {
         case "SHOW": return try self.show(statement)
         case "RESET":
             let name = statement.significant.dropFirst().first?.text ?? ""
-            if name.uppercased() == "ALL" { return Outcome(columns: nil, tag: "RESET", reported: self.settings.resetAll()) }
+            if name.uppercased() == "ALL" {
+                return Outcome(columns: nil, tag: "RESET", reported: self.settings.resetAll())
+            }
             return Outcome(columns: nil, tag: "RESET", reported: [try self.settings.reset(name)].compactMap { $0 })
         case "DISCARD":
-            return Outcome(columns: nil, tag: "DISCARD \(words.dropFirst().first ?? "ALL")", reported: self.settings.resetAll())
+            return Outcome(
+                columns: nil,
+                tag: "DISCARD \(words.dropFirst().first ?? "ALL")",
+                reported: self.settings.resetAll()
+            )
         case "LISTEN", "UNLISTEN", "NOTIFY", "DEALLOCATE", "LOAD", "CHECKPOINT", "VACUUM", "ANALYZE":
-            return Outcome(columns: nil, tag: words.first == "DEALLOCATE" && words.dropFirst().first == "ALL" ? "DEALLOCATE ALL" : words[0])
+            return Outcome(
+                columns: nil,
+                tag: words.first == "DEALLOCATE" && words.dropFirst().first == "ALL" ? "DEALLOCATE ALL" : words[0]
+            )
         case "CREATE" where ["EXTENSION", "SCHEMA"].contains(words.dropFirst().first ?? ""):
             return Outcome(columns: nil, tag: "CREATE \(words[1])")
         case "COPY":
-            throw PostgresError(.error, "0A000", "COPY is not supported by the scripted PostgreSQL backend", hint: "Load the rows with INSERT statements.")
+            throw PostgresError(
+                .error,
+                "0A000",
+                "COPY is not supported by the scripted PostgreSQL backend",
+                hint: "Load the rows with INSERT statements."
+            )
         case "PREPARE", "EXECUTE":
-            throw PostgresError(.error, "0A000", "SQL-level \(words[0]) is not supported by the scripted PostgreSQL backend",
-                                hint: "Use the extended query protocol (your driver's parameterised queries).")
+            throw PostgresError(
+                .error,
+                "0A000",
+                "SQL-level \(words[0]) is not supported by the scripted PostgreSQL backend",
+                hint: "Use the extended query protocol (your driver's parameterised queries)."
+            )
         default:
             return try self.query(statement, verb: words.first ?? "", parameters: parameters)
         }
     }
 
-    private func query(_ statement: PostgresSQLText, verb: String, parameters: [SQLiteValue]) throws(PostgresError) -> Outcome {
+    private func query(
+        _ statement: PostgresSQLText,
+        verb: String,
+        parameters: [SQLiteValue]
+    ) throws(PostgresError) -> Outcome {
         if self.readOnly(), ["INSERT", "UPDATE", "DELETE", "CREATE", "DROP", "ALTER", "TRUNCATE"].contains(verb) {
             throw PostgresError(.error, "25006", "cannot execute \(verb) in a read-only transaction")
         }
@@ -155,18 +201,22 @@ final class PostgresSQLSession: @unchecked Sendable {
         } catch {
             throw PostgresSQLError.from(error)
         }
-        let columns = result.columns.isEmpty ? nil : result.columns.enumerated().map { index, column in
-            ColumnTyping.column(column, sample: result.rows.lazy.map { $0[index] }.first { $0 != .null })
-        }
+        let columns =
+            result.columns.isEmpty
+            ? nil
+            : result.columns.enumerated().map { index, column in
+                ColumnTyping.column(column, sample: result.rows.lazy.map { $0[index] }.first { $0 != .null })
+            }
         let count = columns == nil ? result.changes : result.rows.count
-        let tag: String = switch verb {
-        case "INSERT": "INSERT 0 \(count)"
-        case "UPDATE", "DELETE", "MERGE": "\(verb) \(count)"
-        case "CREATE", "DROP", "ALTER":
-            "\(verb) \(statement.leadingWords(3).dropFirst().first { ["TABLE", "INDEX", "VIEW", "SEQUENCE", "TRIGGER", "DATABASE"].contains($0) } ?? "TABLE")"
-        case "TRUNCATE": "TRUNCATE TABLE"
-        default: "SELECT \(result.rows.count)"
-        }
+        let tag: String =
+            switch verb {
+            case "INSERT": "INSERT 0 \(count)"
+            case "UPDATE", "DELETE", "MERGE": "\(verb) \(count)"
+            case "CREATE", "DROP", "ALTER":
+                "\(verb) \(statement.leadingWords(3).dropFirst().first { ["TABLE", "INDEX", "VIEW", "SEQUENCE", "TRIGGER", "DATABASE"].contains($0) } ?? "TABLE")"
+            case "TRUNCATE": "TRUNCATE TABLE"
+            default: "SELECT \(result.rows.count)"
+            }
         return Outcome(columns: columns, rows: result.rows, tag: tag)
     }
 
@@ -175,7 +225,11 @@ final class PostgresSQLSession: @unchecked Sendable {
     func parameterTypes(_ statement: PostgresSQLText, count: Int) -> [PostgresType?] {
         var declared: [String: PostgresType] = [:]
         for table in ParameterTyping.tables(in: statement) {
-            guard let info = try? self.connection.execute("PRAGMA table_info(\"\(table.replacingOccurrences(of: "\"", with: "\"\""))\")") else { continue }
+            guard
+                let info = try? self.connection.execute(
+                    "PRAGMA table_info(\"\(table.replacingOccurrences(of: "\"", with: "\"\""))\")"
+                )
+            else { continue }
             for row in info.rows {
                 guard row.count > 2, case let .text(name) = row[1], case let .text(type) = row[2] else { continue }
                 declared[name.lowercased()] = declared[name.lowercased()] ?? PostgresType(declared: type)
@@ -190,16 +244,25 @@ final class PostgresSQLSession: @unchecked Sendable {
         switch words.first ?? "" {
         case "SHOW":
             let name = statement.significant.dropFirst().first?.text.lowercased() ?? ""
-            return (0, name == "all" ? [Column(name: "name", type: .text), Column(name: "setting", type: .text)] : [Column(name: name, type: .text)])
-        case "BEGIN", "START", "COMMIT", "END", "ROLLBACK", "ABORT", "SAVEPOINT", "RELEASE", "SET", "RESET", "DISCARD", "LISTEN", "UNLISTEN",
-             "NOTIFY", "DEALLOCATE", "LOAD", "CHECKPOINT", "VACUUM", "ANALYZE", "COPY", "PREPARE", "EXECUTE":
+            return (
+                0,
+                name == "all"
+                    ? [Column(name: "name", type: .text), Column(name: "setting", type: .text)]
+                    : [Column(name: name, type: .text)]
+            )
+        case "BEGIN", "START", "COMMIT", "END", "ROLLBACK", "ABORT", "SAVEPOINT", "RELEASE", "SET", "RESET", "DISCARD",
+            "LISTEN", "UNLISTEN",
+            "NOTIFY", "DEALLOCATE", "LOAD", "CHECKPOINT", "VACUUM", "ANALYZE", "COPY", "PREPARE", "EXECUTE":
             return (0, nil)
         case "CREATE" where ["EXTENSION", "SCHEMA"].contains(words.dropFirst().first ?? ""):
             return (0, nil)
         default:
             do {
                 let described = try self.connection.describe(self.translator.translate(statement))
-                return (described.parameterCount, described.columns.isEmpty ? nil : described.columns.map { ColumnTyping.column($0, sample: nil) })
+                return (
+                    described.parameterCount,
+                    described.columns.isEmpty ? nil : described.columns.map { ColumnTyping.column($0, sample: nil) }
+                )
             } catch {
                 throw PostgresSQLError.from(error)
             }
@@ -212,10 +275,13 @@ final class PostgresSQLSession: @unchecked Sendable {
         var tokens = Array(statement.significant.dropFirst())
         if let scope = tokens.first?.upper, scope == "SESSION" || scope == "LOCAL" {
             tokens.removeFirst()
-            if tokens.first?.upper == "CHARACTERISTICS" || tokens.first?.upper == "AUTHORIZATION" { return Outcome(columns: nil, tag: "SET") }
+            if tokens.first?.upper == "CHARACTERISTICS" || tokens.first?.upper == "AUTHORIZATION" {
+                return Outcome(columns: nil, tag: "SET")
+            }
         }
         if tokens.first?.upper == "TRANSACTION" { return Outcome(columns: nil, tag: "SET") }
-        var name: String, valueTokens: ArraySlice<PostgresSQLText.Token>
+        var name: String
+        var valueTokens: ArraySlice<PostgresSQLText.Token>
         if tokens.count >= 2, tokens[0].upper == "TIME", tokens[1].upper == "ZONE" {
             (name, valueTokens) = ("TimeZone", tokens.dropFirst(2))
         } else if tokens.count >= 2, tokens[0].upper == "NAMES" {
@@ -229,17 +295,24 @@ final class PostgresSQLSession: @unchecked Sendable {
         if valueTokens.first?.upper == "DEFAULT" {
             return Outcome(columns: nil, tag: "SET", reported: [try self.settings.reset(name)].compactMap { $0 })
         }
-        let value = valueTokens.map { $0.kind == .string ? $0.text.trimmingQuotes : $0.text }.joined(separator: valueTokens.contains { $0.text == "," } ? "" : " ")
-            .replacingOccurrences(of: ",", with: ", ")
+        let value = valueTokens.map { $0.kind == .string ? $0.text.trimmingQuotes : $0.text }.joined(
+            separator: valueTokens.contains { $0.text == "," } ? "" : " "
+        )
+        .replacingOccurrences(of: ",", with: ", ")
         return Outcome(columns: nil, tag: "SET", reported: [try self.settings.set(name, value)].compactMap { $0 })
     }
 
     private func show(_ statement: PostgresSQLText) throws(PostgresError) -> Outcome {
         let tokens = Array(statement.significant.dropFirst())
-        let name = tokens.count >= 2 && tokens[0].upper == "TIME" && tokens[1].upper == "ZONE" ? "TimeZone" : (tokens.first?.text.trimmingQuotes ?? "")
+        let name =
+            tokens.count >= 2 && tokens[0].upper == "TIME" && tokens[1].upper == "ZONE"
+            ? "TimeZone" : (tokens.first?.text.trimmingQuotes ?? "")
         if name.lowercased() == "all" {
-            return Outcome(columns: [Column(name: "name", type: .text), Column(name: "setting", type: .text)],
-                           rows: self.settings.all.map { [.text($0.0), .text($0.1)] }, tag: "SHOW")
+            return Outcome(
+                columns: [Column(name: "name", type: .text), Column(name: "setting", type: .text)],
+                rows: self.settings.all.map { [.text($0.0), .text($0.1)] },
+                tag: "SHOW"
+            )
         }
         guard let value = self.settings[name] else { throw SessionSettings.unrecognized(name) }
         return Outcome(columns: [Column(name: name.lowercased(), type: .text)], rows: [[.text(value)]], tag: "SHOW")
@@ -253,7 +326,9 @@ final class PostgresSQLSession: @unchecked Sendable {
 extension String {
     /// Without the quotes of a string literal or quoted identifier ('a''b' → a'b).
     var trimmingQuotes: String {
-        guard self.count >= 2, let first = self.first, first == "'" || first == "\"", self.last == first else { return self }
+        guard self.count >= 2, let first = self.first, first == "'" || first == "\"", self.last == first else {
+            return self
+        }
         return String(self.dropFirst().dropLast()).replacingOccurrences(of: "\(first)\(first)", with: "\(first)")
     }
 }

@@ -20,14 +20,25 @@ public struct PostgresUser: Sendable {
     public var rdsIAM: Bool
     let verifier: SCRAMSHA256Verifier
 
-    public init(name: String, password: String, method: Method = .scramSHA256, superuser: Bool = false, rdsIAM: Bool = false) {
-        (self.name, self.password, self.method, self.superuser, self.rdsIAM) = (name, password, method, superuser, rdsIAM)
-        self.verifier = SCRAMSHA256Verifier(password: password, salt: (0..<16).map { _ in UInt8.random(in: 0 ... 255) })
+    public init(
+        name: String,
+        password: String,
+        method: Method = .scramSHA256,
+        superuser: Bool = false,
+        rdsIAM: Bool = false
+    ) {
+        (self.name, self.password, self.method, self.superuser, self.rdsIAM) = (
+            name, password, method, superuser, rdsIAM
+        )
+        self.verifier = SCRAMSHA256Verifier(password: password, salt: (0..<16).map { _ in UInt8.random(in: 0...255) })
     }
 }
 
 extension PostgresUser: RedactedWhenRendered {
     public var renderedFields: KeyValuePairs<String, Any> {
-        ["name": self.name, "password": Redacted(), "method": self.method.rawValue, "superuser": self.superuser, "rdsIAM": self.rdsIAM]
+        [
+            "name": self.name, "password": Redacted(), "method": self.method.rawValue, "superuser": self.superuser,
+            "rdsIAM": self.rdsIAM,
+        ]
     }
 }

@@ -28,7 +28,8 @@ public struct ScriptedPostgresConfiguration: Sendable {
     public var iamTokenCheck: IAMTokenCheck?
     public var logger: Logger
 
-    public typealias IAMTokenCheck = @Sendable (_ user: String, _ token: String, _ sourceIP: String?) -> Result<Void, IAMTokenRefusal>
+    public typealias IAMTokenCheck =
+        @Sendable (_ user: String, _ token: String, _ sourceIP: String?) -> Result<Void, IAMTokenRefusal>
 
     /// Why an IAM auth token was refused (for the instance's refusals, never the client).
     public struct IAMTokenRefusal: Error, Sendable {
@@ -36,12 +37,27 @@ public struct ScriptedPostgresConfiguration: Sendable {
         public init(_ reason: String) { self.reason = reason }
     }
 
-    public init(host: String = "127.0.0.1", port: Int = 0, serverVersion: String = "15.8", users: [PostgresUser] = [],
-                databases: [String] = [], seedSQL: [(database: String, sql: String)] = [], tls: TLSConfiguration? = nil,
-                requireTLS: Bool = false, maxConnections: Int = 100, readOnly: Bool = false, dataDirectory: String? = nil,
-                connectionFront: ConnectionFront? = nil, logger: Logger = Logger(label: "scripted-postgres")) {
-        (self.host, self.port, self.serverVersion, self.users, self.databases, self.seedSQL) = (host, port, serverVersion, users, databases, seedSQL)
-        (self.tls, self.requireTLS, self.maxConnections, self.readOnly, self.dataDirectory) = (tls, requireTLS, maxConnections, readOnly, dataDirectory)
+    public init(
+        host: String = "127.0.0.1",
+        port: Int = 0,
+        serverVersion: String = "15.8",
+        users: [PostgresUser] = [],
+        databases: [String] = [],
+        seedSQL: [(database: String, sql: String)] = [],
+        tls: TLSConfiguration? = nil,
+        requireTLS: Bool = false,
+        maxConnections: Int = 100,
+        readOnly: Bool = false,
+        dataDirectory: String? = nil,
+        connectionFront: ConnectionFront? = nil,
+        logger: Logger = Logger(label: "scripted-postgres")
+    ) {
+        (self.host, self.port, self.serverVersion, self.users, self.databases, self.seedSQL) = (
+            host, port, serverVersion, users, databases, seedSQL
+        )
+        (self.tls, self.requireTLS, self.maxConnections, self.readOnly, self.dataDirectory) = (
+            tls, requireTLS, maxConnections, readOnly, dataDirectory
+        )
         (self.connectionFront, self.logger) = (connectionFront, logger)
     }
 }

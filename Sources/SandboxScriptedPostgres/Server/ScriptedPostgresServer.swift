@@ -55,7 +55,9 @@ public final class ScriptedPostgresServer: PostgresServerSessionFactory, Startab
             self.directory = URL(fileURLWithPath: path)
             self.ownsDirectory = false
         } else {
-            self.directory = FileManager.default.temporaryDirectory.appendingPathComponent("scripted-postgres-\(UUID().uuidString)")
+            self.directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "scripted-postgres-\(UUID().uuidString)"
+            )
             self.ownsDirectory = true
         }
         try FileManager.default.createDirectory(at: self.directory, withIntermediateDirectories: true)
@@ -88,14 +90,26 @@ public final class ScriptedPostgresServer: PostgresServerSessionFactory, Startab
         let host = self.configuration.host
         func bind(_ port: Int, on group: any EventLoopGroup) async throws -> PostgresServerListener {
             try await PostgresServerListener.bind(
-                host: host, port: port, factory: self, front: self.configuration.connectionFront,
-                processIDs: { [state] in state.withLockedValue { $0.nextProcessID += 1; return $0.nextProcessID } },
-                group: group, logger: self.configuration.logger)
+                host: host,
+                port: port,
+                factory: self,
+                front: self.configuration.connectionFront,
+                processIDs: { [state] in
+                    state.withLockedValue {
+                        $0.nextProcessID += 1
+                        return $0.nextProcessID
+                    }
+                },
+                group: group,
+                logger: self.configuration.logger
+            )
         }
         let listener = try await bind(self.port, on: MultiThreadedEventLoopGroup.singleton)
         var loopListeners: [(any EventLoop, PostgresServerListener)] = []
         do {
-            for loop in MultiThreadedEventLoopGroup.singleton.makeIterator() { loopListeners.append((loop, try await bind(0, on: loop))) }
+            for loop in MultiThreadedEventLoopGroup.singleton.makeIterator() {
+                loopListeners.append((loop, try await bind(0, on: loop)))
+            }
         } catch {
             // Nothing half-started: the listeners bound so far close with the failure.
             for bound in [listener] + loopListeners.map(\.1) { await bound.close() }
@@ -107,12 +121,16 @@ public final class ScriptedPostgresServer: PostgresServerSessionFactory, Startab
             $0.boundPort = listener.port
         }
         LoopLocalListeners.register(host: host, port: listener.port, loopListeners.map { ($0.0, $0.1.port) })
-        self.configuration.logger.info("scripted PostgreSQL listening", metadata: ["postgres.address": "\(host):\(listener.port)"])
+        self.configuration.logger.info(
+            "scripted PostgreSQL listening",
+            metadata: ["postgres.address": "\(host):\(listener.port)"]
+        )
     }
 
     /// Stops listening and drops every connection; data stays for `start()`.
     public func stop() async {
-        let (listeners, port, observer) = self.state.withLockedValue { state -> ([PostgresServerListener], Int?, (@Sendable () -> Void)?) in
+        let (listeners, port, observer) = self.state.withLockedValue {
+            state -> ([PostgresServerListener], Int?, (@Sendable () -> Void)?) in
             defer { (state.listener, state.loopListeners) = (nil, []) }
             return (state.listeners, state.listener?.port, state.listener == nil ? nil : state.stopObserver)
         }
@@ -165,7 +183,12 @@ public final class ScriptedPostgresServer: PostgresServerSessionFactory, Startab
     public func load(sql: String, into database: String) async throws {
         self.state.withLockedValue { _ = $0.databases.insert(database) }
         try await self.blockingPool.runIfActive {
-            let session = try self.openSQL(user: "postgres", database: database, processID: 0, settings: self.sessionSettings(user: "postgres", tls: false))
+            let session = try self.openSQL(
+                user: "postgres",
+                database: database,
+                processID: 0,
+                settings: self.sessionSettings(user: "postgres", tls: false)
+            )
             for statement in PostgresSQLText.statements(sql) { _ = try session.run(statement) }
         }
     }
@@ -173,9 +196,16 @@ public final class ScriptedPostgresServer: PostgresServerSessionFactory, Startab
     // MARK: Sessions
 
     public func accept(_ connection: PostgresConnectionInfo) -> PostgresSessionSetup {
-        let machine = PostgresServerStateMachine.Configuration(tlsAvailable: self.tlsContext != nil, processID: connection.processID,
-                                                               secretKey: connection.secretKey)
-        return PostgresSessionSetup(machine: machine, tls: self.tlsContext, session: ScriptedPostgresSession(server: self, info: connection))
+        let machine = PostgresServerStateMachine.Configuration(
+            tlsAvailable: self.tlsContext != nil,
+            processID: connection.processID,
+            secretKey: connection.secretKey
+        )
+        return PostgresSessionSetup(
+            machine: machine,
+            tls: self.tlsContext,
+            session: ScriptedPostgresSession(server: self, info: connection)
+        )
     }
 
     public func cancel(processID: Int32, secretKey: Int32) {
@@ -209,18 +239,45 @@ public final class ScriptedPostgresServer: PostgresServerSessionFactory, Startab
 
     /// The run-time parameters a session of `user` starts with (before its startup parameters).
     func sessionSettings(user: String, tls: Bool) -> SessionSettings {
-        SessionSettings(serverVersion: self.configuration.serverVersion, user: user, superuser: self.user(named: user)?.superuser ?? (user == "postgres"),
-                        maxConnections: self.configuration.maxConnections, port: self.port, tls: tls, readOnly: self.isReadOnly)
+        SessionSettings(
+            serverVersion: self.configuration.serverVersion,
+            user: user,
+            superuser: self.user(named: user)?.superuser ?? (user == "postgres"),
+            maxConnections: self.configuration.maxConnections,
+            port: self.port,
+            tls: tls,
+            readOnly: self.isReadOnly
+        )
     }
 
     /// `database`'s SQLite file, opened for one session with `settings`.
-    func openSQL(user: String, database: String, processID: Int32, settings: SessionSettings) throws(PostgresError) -> PostgresSQLSession {
+    func openSQL(
+        user: String,
+        database: String,
+        processID: Int32,
+        settings: SessionSettings
+    ) throws(PostgresError) -> PostgresSQLSession {
         let path = self.directory.appendingPathComponent("\(database).sqlite").path
         let readOnly: @Sendable () -> Bool = { [state] in state.withLockedValue { $0.readOnly } }
-        let functions = PostgresFunctions.register(version: self.configuration.serverVersion, processID: processID, readOnly: readOnly)
-        let catalog = PostgresCatalog.install(owner: self.configuration.users.first { $0.superuser }?.name ?? self.configuration.users.first?.name ?? user)
-        return try PostgresSQLSession(path: path, user: user, database: database, settings: settings, readOnly: readOnly,
-                                      functions: { functions($0); catalog($0) })
+        let functions = PostgresFunctions.register(
+            version: self.configuration.serverVersion,
+            processID: processID,
+            readOnly: readOnly
+        )
+        let catalog = PostgresCatalog.install(
+            owner: self.configuration.users.first { $0.superuser }?.name ?? self.configuration.users.first?.name ?? user
+        )
+        return try PostgresSQLSession(
+            path: path,
+            user: user,
+            database: database,
+            settings: settings,
+            readOnly: readOnly,
+            functions: {
+                functions($0)
+                catalog($0)
+            }
+        )
     }
 
     /// Runs blocking SQLite work off the event loops and the cooperative pool.

@@ -16,8 +16,17 @@ enum PostgresTime {
     static func text(microseconds: Int64, zone: Bool) -> String {
         let (days, rest) = Self.floorDivide(microseconds, 86_400_000_000)
         let (year, month, day) = Self.civil(days + epochDays)
-        let seconds = rest / 1_000_000, fraction = rest % 1_000_000
-        var text = String(format: "%04d-%02d-%02d %02d:%02d:%02d", year, month, day, seconds / 3600, seconds / 60 % 60, seconds % 60)
+        let seconds = rest / 1_000_000
+        let fraction = rest % 1_000_000
+        var text = String(
+            format: "%04d-%02d-%02d %02d:%02d:%02d",
+            year,
+            month,
+            day,
+            seconds / 3600,
+            seconds / 60 % 60,
+            seconds % 60
+        )
         if fraction != 0 {
             var digits = String(format: "%06d", fraction)
             while digits.hasSuffix("0") { digits.removeLast() }
@@ -53,7 +62,9 @@ enum PostgresTime {
         guard let year = number(4), skip("-"), let month = number(2), skip("-"), let day = number(2) else { return nil }
         var micros = (Self.days(year: year, month: month, day: day) - epochDays) * 86_400_000_000
         guard index < scalars.count, skip(" ") || skip("T") else { return micros }
-        guard let hour = number(2), skip(":"), let minute = number(2), skip(":"), let second = number(2) else { return nil }
+        guard let hour = number(2), skip(":"), let minute = number(2), skip(":"), let second = number(2) else {
+            return nil
+        }
         micros += ((hour * 60 + minute) * 60 + second) * 1_000_000
         if skip(".") {
             var scale: Int64 = 100_000
@@ -84,13 +95,21 @@ enum PostgresTime {
     static func uuidText(_ bytes: [UInt8]) -> String {
         let hex = Hex.string(bytes)
         let parts = [0..<8, 8..<12, 12..<16, 16..<20, 20..<32].map { range in
-            String(hex[hex.index(hex.startIndex, offsetBy: range.lowerBound)..<hex.index(hex.startIndex, offsetBy: range.upperBound)])
+            String(
+                hex[
+                    hex.index(
+                        hex.startIndex,
+                        offsetBy: range.lowerBound
+                    )..<hex.index(hex.startIndex, offsetBy: range.upperBound)
+                ]
+            )
         }
         return parts.joined(separator: "-")
     }
 
     private static func floorDivide(_ a: Int64, _ b: Int64) -> (Int64, Int64) {
-        let q = a / b, r = a % b
+        let q = a / b
+        let r = a % b
         return r < 0 ? (q - 1, r + b) : (q, r)
     }
 

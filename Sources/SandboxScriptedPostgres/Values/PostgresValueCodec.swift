@@ -11,7 +11,9 @@ enum PostgresValueCodec {
     static func encode(_ value: SQLiteValue, as type: PostgresType, modifier: Int32 = -1, format: Int16) -> [UInt8]? {
         if case .null = value { return nil }
         var value = value
-        if type == .numeric, modifier >= 4, let scaled = Self.scaled(value, scale: Int((modifier - 4) & 0xFFFF)) { value = .text(scaled) }
+        if type == .numeric, modifier >= 4, let scaled = Self.scaled(value, scale: Int((modifier - 4) & 0xFFFF)) {
+            value = .text(scaled)
+        }
         if format == 1, let binary = self.binary(value, as: type) { return binary }
         return Array(self.text(value, as: type).utf8)
     }
@@ -62,7 +64,8 @@ enum PostgresValueCodec {
             return Array(self.text(value, as: .text).utf8)
         case .jsonb: return [1] + Array(self.text(value, as: .text).utf8)
         case .uuid: return PostgresTime.uuidBytes(self.text(value, as: .text))
-        case .timestamptz, .timestamp: return PostgresTime.microseconds(self.text(value, as: .text)).map { Self.bigEndian($0) }
+        case .timestamptz, .timestamp:
+            return PostgresTime.microseconds(self.text(value, as: .text)).map { Self.bigEndian($0) }
         case .date: return PostgresTime.days(self.text(value, as: .text)).map { Self.bigEndian($0) }
         case .numeric: return PostgresNumeric.binary(self.text(value, as: .text))
         default: return Array(self.text(value, as: .text).utf8)
@@ -78,10 +81,14 @@ enum PostgresValueCodec {
             let text = String(decoding: bytes, as: UTF8.self)
             switch type {
             case .int2, .int4, .int8, .oid:
-                guard let value = Int64(text.trimmingCharacters(in: .whitespaces)) else { throw Self.invalid(type, text) }
+                guard let value = Int64(text.trimmingCharacters(in: .whitespaces)) else {
+                    throw Self.invalid(type, text)
+                }
                 return .integer(value)
             case .float4, .float8:
-                guard let value = Double(text.trimmingCharacters(in: .whitespaces)) else { throw Self.invalid(type, text) }
+                guard let value = Double(text.trimmingCharacters(in: .whitespaces)) else {
+                    throw Self.invalid(type, text)
+                }
                 return .double(value)
             case .bool:
                 guard let value = Self.truth(text) else { throw Self.invalid(type, text) }
@@ -95,21 +102,45 @@ enum PostgresValueCodec {
         }
         func fixed(_ count: Int) throws(PostgresError) {
             guard bytes.count == count else {
-                throw PostgresError(.error, "08P01", "incorrect binary data format in bind parameter: \(bytes.count) bytes for \(type)")
+                throw PostgresError(
+                    .error,
+                    "08P01",
+                    "incorrect binary data format in bind parameter: \(bytes.count) bytes for \(type)"
+                )
             }
         }
         switch type {
-        case .int2: try fixed(2); return .integer(Int64(Int16(bitPattern: UInt16(bytes[0]) << 8 | UInt16(bytes[1]))))
-        case .int4, .oid: try fixed(4); return .integer(Int64(Int32(bitPattern: Self.unsigned(bytes))))
-        case .int8: try fixed(8); return .integer(Int64(bitPattern: Self.unsigned(bytes)))
-        case .float4: try fixed(4); return .double(Double(Float(bitPattern: Self.unsigned(bytes))))
-        case .float8: try fixed(8); return .double(Double(bitPattern: Self.unsigned(bytes)))
-        case .bool: try fixed(1); return .integer(bytes[0] == 0 ? 0 : 1)
+        case .int2:
+            try fixed(2)
+            return .integer(Int64(Int16(bitPattern: UInt16(bytes[0]) << 8 | UInt16(bytes[1]))))
+        case .int4, .oid:
+            try fixed(4)
+            return .integer(Int64(Int32(bitPattern: Self.unsigned(bytes))))
+        case .int8:
+            try fixed(8)
+            return .integer(Int64(bitPattern: Self.unsigned(bytes)))
+        case .float4:
+            try fixed(4)
+            return .double(Double(Float(bitPattern: Self.unsigned(bytes))))
+        case .float8:
+            try fixed(8)
+            return .double(Double(bitPattern: Self.unsigned(bytes)))
+        case .bool:
+            try fixed(1)
+            return .integer(bytes[0] == 0 ? 0 : 1)
         case .bytea: return .bytes(bytes)
         case .jsonb: return .text(String(decoding: bytes.dropFirst(), as: UTF8.self))
-        case .uuid: try fixed(16); return .text(PostgresTime.uuidText(bytes))
-        case .timestamptz, .timestamp: try fixed(8); return .text(PostgresTime.text(microseconds: Int64(bitPattern: Self.unsigned(bytes)), zone: type == .timestamptz))
-        case .date: try fixed(4); return .text(PostgresTime.text(days: Int32(bitPattern: Self.unsigned(bytes))))
+        case .uuid:
+            try fixed(16)
+            return .text(PostgresTime.uuidText(bytes))
+        case .timestamptz, .timestamp:
+            try fixed(8)
+            return .text(
+                PostgresTime.text(microseconds: Int64(bitPattern: Self.unsigned(bytes)), zone: type == .timestamptz)
+            )
+        case .date:
+            try fixed(4)
+            return .text(PostgresTime.text(days: Int32(bitPattern: Self.unsigned(bytes))))
         case .numeric:
             guard let text = PostgresNumeric.text(bytes) else { throw Self.invalid(type, "binary numeric") }
             return .text(text)

@@ -5,15 +5,20 @@ enum SAMPolicyTemplates {
         let statement: String
         switch name {
         case "AWSSecretsManagerGetSecretValuePolicy":
-            statement = #"{"Effect":"Allow","Action":["secretsmanager:GetSecretValue"],"Resource":"\#(parameter("SecretArn"))"}"#
+            statement =
+                #"{"Effect":"Allow","Action":["secretsmanager:GetSecretValue"],"Resource":"\#(parameter("SecretArn"))"}"#
         case "KMSDecryptPolicy":
-            statement = #"{"Effect":"Allow","Action":"kms:Decrypt","Resource":"arn:aws:kms:\#(region):\#(account):key/\#(parameter("KeyId"))"}"#
+            statement =
+                #"{"Effect":"Allow","Action":"kms:Decrypt","Resource":"arn:aws:kms:\#(region):\#(account):key/\#(parameter("KeyId"))"}"#
         case "LambdaInvokePolicy":
-            statement = #"{"Effect":"Allow","Action":["lambda:InvokeFunction"],"Resource":"arn:aws:lambda:\#(region):\#(account):function:\#(parameter("FunctionName"))*"}"#
+            statement =
+                #"{"Effect":"Allow","Action":["lambda:InvokeFunction"],"Resource":"arn:aws:lambda:\#(region):\#(account):function:\#(parameter("FunctionName"))*"}"#
         case "SSMParameterReadPolicy":
-            statement = #"{"Effect":"Allow","Action":["ssm:DescribeParameters","ssm:GetParameters","ssm:GetParameter","ssm:GetParametersByPath"],"Resource":"arn:aws:ssm:\#(region):\#(account):parameter/\#(parameter("ParameterName"))"}"#
+            statement =
+                #"{"Effect":"Allow","Action":["ssm:DescribeParameters","ssm:GetParameters","ssm:GetParameter","ssm:GetParametersByPath"],"Resource":"arn:aws:ssm:\#(region):\#(account):parameter/\#(parameter("ParameterName"))"}"#
         case "VPCAccessPolicy":
-            statement = #"{"Effect":"Allow","Action":["ec2:CreateNetworkInterface","ec2:DeleteNetworkInterface","ec2:DescribeNetworkInterfaces"],"Resource":"*"}"#
+            statement =
+                #"{"Effect":"Allow","Action":["ec2:CreateNetworkInterface","ec2:DeleteNetworkInterface","ec2:DescribeNetworkInterfaces"],"Resource":"*"}"#
         default:
             return nil
         }

@@ -18,7 +18,9 @@ extension TopologyBuilder {
     /// A member of `cluster`, in the cluster's subnet group and security groups.
     mutating func addMember(_ id: String, to cluster: String) {
         guard var entry = self.clusters[cluster] else { return }
-        entry.cluster.instances.append(.init(id: id, subnet: self.firstSubnet(ofGroup: entry.subnetGroup), securityGroups: entry.securityGroups))
+        entry.cluster.instances.append(
+            .init(id: id, subnet: self.firstSubnet(ofGroup: entry.subnetGroup), securityGroups: entry.securityGroups)
+        )
         self.clusters[cluster] = entry
     }
 
@@ -62,27 +64,36 @@ extension TopologyBuilder {
         var topology = topology
         var warnings: [ImportWarning] = []
         topology.clusters = self.clusterOrder.compactMap { self.clusters[$0]?.cluster }.nilIfEmpty
-        topology.proxies = self.proxyOrder.compactMap { name -> Topology.Proxy? in
-            guard let (proxy, untargeted) = self.proxies[name] else { return nil }
-            guard !proxy.target.isEmpty else {
-                warnings.append(untargeted)
-                return nil
-            }
-            return proxy
-        }.nilIfEmpty
+        topology.proxies =
+            self.proxyOrder.compactMap { name -> Topology.Proxy? in
+                guard let (proxy, untargeted) = self.proxies[name] else { return nil }
+                guard !proxy.target.isEmpty else {
+                    warnings.append(untargeted)
+                    return nil
+                }
+                return proxy
+            }.nilIfEmpty
         // A route to a function no stack defines is left out, and said: a client's path is missing.
         let functions = Set((topology.functions ?? []).map(\.name))
-        topology.apis = self.apiOrder.compactMap { id -> Topology.API? in
-            guard var api = self.apis[id] else { return nil }
-            api.routes = api.routes.filter { route in
-                guard !functions.contains(route.function) else { return true }
-                let (resource, type) = self.routeOrigins["\(id) \(route.route)"] ?? (id, "route")
-                warnings.append(ImportWarning(resource: resource, type: type, "route \(route.route) targets function \(route.function), which no loaded stack "
-                                              + "or state defines; the route is left out (clients calling it get 404)", breaksAPath: true))
-                return false
-            }
-            return api
-        }.filter { !$0.routes.isEmpty }.nilIfEmpty
+        topology.apis =
+            self.apiOrder.compactMap { id -> Topology.API? in
+                guard var api = self.apis[id] else { return nil }
+                api.routes = api.routes.filter { route in
+                    guard !functions.contains(route.function) else { return true }
+                    let (resource, type) = self.routeOrigins["\(id) \(route.route)"] ?? (id, "route")
+                    warnings.append(
+                        ImportWarning(
+                            resource: resource,
+                            type: type,
+                            "route \(route.route) targets function \(route.function), which no loaded stack "
+                                + "or state defines; the route is left out (clients calling it get 404)",
+                            breaksAPath: true
+                        )
+                    )
+                    return false
+                }
+                return api
+            }.filter { !$0.routes.isEmpty }.nilIfEmpty
         topology.secrets = topology.secrets?.map { secret in
             var secret = secret
             secret.kmsKey = secret.kmsKey.map(self.keyReference)

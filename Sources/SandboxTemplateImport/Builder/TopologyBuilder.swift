@@ -40,18 +40,26 @@ struct TopologyBuilder {
     mutating func addVPC(_ id: String, cidr: String) {
         if self.vpcs[id] == nil { self.vpcOrder.append(id) }
         // A template's VPC has a main route table with only its local route: what reaches AWS is what its routes say.
-        var vpc = NetworkSpec.VPC(id: id, cidr: cidr, subnets: self.vpcs[id]?.subnets ?? [], securityGroups: self.vpcs[id]?.securityGroups)
+        var vpc = NetworkSpec.VPC(
+            id: id,
+            cidr: cidr,
+            subnets: self.vpcs[id]?.subnets ?? [],
+            securityGroups: self.vpcs[id]?.securityGroups
+        )
         vpc.routing = self.vpcs[id]?.routing ?? NetworkSpec.Routing()
         self.vpcs[id] = vpc
     }
 
     mutating func addSubnet(_ id: String, vpc: String, cidr: String, az: String?) {
         self.subnetVPC[id] = vpc
-        self.vpcs[vpc, default: .init(id: vpc, cidr: "10.0.0.0/16", subnets: [])].subnets.append(.init(id: id, cidr: cidr, az: az))
+        self.vpcs[vpc, default: .init(id: vpc, cidr: "10.0.0.0/16", subnets: [])].subnets.append(
+            .init(id: id, cidr: cidr, az: az)
+        )
         if !self.vpcOrder.contains(vpc) { self.vpcOrder.append(vpc) }
     }
 
-    mutating func addSecurityGroup(_ id: String, vpc: String?, ingress: [NetworkSpec.Rule], egress: [NetworkSpec.Rule]?) {
+    mutating func addSecurityGroup(_ id: String, vpc: String?, ingress: [NetworkSpec.Rule], egress: [NetworkSpec.Rule]?)
+    {
         guard let vpc = vpc ?? self.vpcOrder.first else { return }
         self.groupVPC[id] = vpc
         var groups = self.vpcs[vpc]?.securityGroups ?? []
@@ -77,7 +85,9 @@ struct TopologyBuilder {
 
     mutating func addRoute(table: String, destination: String, target: String) {
         guard let vpc = self.routeTableVPC[table] else { return }
-        self.withRouteTable(table, vpc: vpc) { $0.routes = ($0.routes ?? []) + [.init(destination: destination, target: target)] }
+        self.withRouteTable(table, vpc: vpc) {
+            $0.routes = ($0.routes ?? []) + [.init(destination: destination, target: target)]
+        }
     }
 
     mutating func addInternetGateway(_ id: String, vpc: String) { self.withRouting(vpc) { $0.internetGateway = id } }
@@ -88,11 +98,27 @@ struct TopologyBuilder {
     }
 
     /// An interface endpoint (`com.amazonaws.<region>.secretsmanager` → secretsmanager) in its first subnet.
-    mutating func addInterfaceEndpoint(_ id: String, vpc: String, serviceName: String, subnets: [String], securityGroups: [String], privateDns: Bool) {
+    mutating func addInterfaceEndpoint(
+        _ id: String,
+        vpc: String,
+        serviceName: String,
+        subnets: [String],
+        securityGroups: [String],
+        privateDns: Bool
+    ) {
         guard let subnet = subnets.first else { return }
         let service = serviceName.split(separator: ".").last.map(String.init) ?? serviceName
         self.withRouting(vpc) {
-            $0.endpoints = ($0.endpoints ?? []) + [.init(id: id, service: service, subnet: subnet, securityGroups: securityGroups, privateDns: privateDns)]
+            $0.endpoints =
+                ($0.endpoints ?? []) + [
+                    .init(
+                        id: id,
+                        service: service,
+                        subnet: subnet,
+                        securityGroups: securityGroups,
+                        privateDns: privateDns
+                    )
+                ]
         }
     }
 
@@ -116,7 +142,9 @@ struct TopologyBuilder {
 
     mutating func addRole(_ role: Topology.Role) {
         var iam = self.topology.iam ?? .init()
-        if let index = self.roleIndex[role.name] { iam.roles?[index] = role } else {
+        if let index = self.roleIndex[role.name] {
+            iam.roles?[index] = role
+        } else {
             self.roleIndex[role.name] = iam.roles?.count ?? 0
             iam.roles = (iam.roles ?? []) + [role]
         }
@@ -132,7 +160,8 @@ struct TopologyBuilder {
 
     mutating func addManagedPolicy(_ name: String, document: String) {
         var iam = self.topology.iam ?? .init()
-        iam.policies = (iam.policies ?? []).filter { $0.name != name } + [.init(name: name, document: JSONText(document))]
+        iam.policies =
+            (iam.policies ?? []).filter { $0.name != name } + [.init(name: name, document: JSONText(document))]
         self.topology.iam = iam
     }
 
@@ -145,7 +174,9 @@ struct TopologyBuilder {
             let name = arn.split(separator: "/").last.map(String.init) ?? arn
             self.changeRole(role) { $0.policies = ($0.policies ?? [:]).merging([name: JSONText(document)]) { $1 } }
         } else {
-            warn("the AWS managed policy \(arn) is not modelled; the role does not get its permissions (add them as an inline policy if the path needs them)")
+            warn(
+                "the AWS managed policy \(arn) is not modelled; the role does not get its permissions (add them as an inline policy if the path needs them)"
+            )
         }
     }
 
@@ -174,7 +205,9 @@ struct TopologyBuilder {
     }
 
     mutating func changeSecret(arn: String, _ change: (inout Topology.Secret) -> Void) {
-        guard let name = self.secretNames[arn], let index = self.topology.secrets?.firstIndex(where: { $0.name == name }) else { return }
+        guard let name = self.secretNames[arn],
+            let index = self.topology.secrets?.firstIndex(where: { $0.name == name })
+        else { return }
         change(&self.topology.secrets![index])
     }
 
@@ -187,7 +220,8 @@ struct TopologyBuilder {
         var vpcs = self.vpcs
         for pending in self.pendingRules {
             guard let vpc = self.groupVPC[pending.group], var groups = vpcs[vpc]?.securityGroups,
-                  let index = groups.firstIndex(where: { $0.id == pending.group }) else { continue }
+                let index = groups.firstIndex(where: { $0.id == pending.group })
+            else { continue }
             if pending.ingress {
                 groups[index].ingress = (groups[index].ingress ?? []) + [pending.rule]
             } else {

@@ -33,9 +33,20 @@ final class CloudFormationStack {
     private var children: [String: CloudFormationStack] = [:]
     private var inProgress: [String] = []
 
-    init(file: URL, name: String, prefix: String, given: [String: TemplateValue], parent: CloudFormationStack?, session: ImportSession) throws {
+    init(
+        file: URL,
+        name: String,
+        prefix: String,
+        given: [String: TemplateValue],
+        parent: CloudFormationStack?,
+        session: ImportSession
+    ) throws {
         guard let text = try? String(contentsOf: file, encoding: .utf8) else {
-            throw ImportError(file: file.path, path: "(file)", "cannot be read; check the path (nested stacks name local templates relative to the parent)")
+            throw ImportError(
+                file: file.path,
+                path: "(file)",
+                "cannot be read; check the path (nested stacks name local templates relative to the parent)"
+            )
         }
         var reader = TemplateReader()
         let template = try reader.read(text, file: file.path)
@@ -49,24 +60,39 @@ final class CloudFormationStack {
         self.lines = reader.lines
         self.transforms = template["Transform"]?.strings ?? []
         guard let resources = template["Resources"]?.map, !resources.isEmpty else {
-            throw ImportError(file: file.path, path: "Resources", "is missing or empty; a template declares at least one resource")
+            throw ImportError(
+                file: file.path,
+                path: "Resources",
+                "is missing or empty; a template declares at least one resource"
+            )
         }
         let globals = template["Globals"]?["Function"]?.map ?? [:]
         var parsed: [String: Resource] = [:]
         for (id, value) in resources {
             guard let type = value["Type"]?.string else {
-                throw ImportError(file: file.path, path: "Resources.\(id).Type", "is missing; give the resource type", line: reader.lines["Resources.\(id)"])
+                throw ImportError(
+                    file: file.path,
+                    path: "Resources.\(id).Type",
+                    "is missing; give the resource type",
+                    line: reader.lines["Resources.\(id)"]
+                )
             }
             var properties = value["Properties"] ?? .map([:])
             if type == "AWS::Serverless::Function" { properties = Self.merge(globals: globals, into: properties) }
             parsed[id] = Resource(type: type, properties: properties, condition: value["Condition"]?.string)
         }
         self.resources = parsed
-        self.order = parsed.keys.sorted { (reader.lines["Resources.\($0)"] ?? 0, $0) < (reader.lines["Resources.\($1)"] ?? 0, $1) }
+        self.order = parsed.keys.sorted {
+            (reader.lines["Resources.\($0)"] ?? 0, $0) < (reader.lines["Resources.\($1)"] ?? 0, $1)
+        }
         for key in given.keys where template["Parameters"]?[key] == nil {
             let known = (template["Parameters"]?.map ?? [:]).keys.sorted()
-            throw ImportError(file: file.path, path: "Parameters", "the template has no parameter \(key)"
-                              + (known.isEmpty ? "" : "; its parameters are \(known.joined(separator: ", "))"))
+            throw ImportError(
+                file: file.path,
+                path: "Parameters",
+                "the template has no parameter \(key)"
+                    + (known.isEmpty ? "" : "; its parameters are \(known.joined(separator: ", "))")
+            )
         }
         session.stacks.append(self)
     }
@@ -115,13 +141,21 @@ final class CloudFormationStack {
             var value: TemplateValue
             if let given = self.given[name], let parent = self.parent {
                 // The parent's `Parameters` property of this stack's resource, evaluated there.
-                value = try parent.resolve(given, at: "Resources.\(self.prefix.split(separator: ".").last ?? "").Properties.Parameters.\(name)") ?? .null
+                value =
+                    try parent.resolve(
+                        given,
+                        at: "Resources.\(self.prefix.split(separator: ".").last ?? "").Properties.Parameters.\(name)"
+                    ) ?? .null
             } else if let text = self.parent == nil ? self.session.parameters[name] : nil {
                 value = .string(text)
             } else if let fallback = declaration["Default"] {
                 value = fallback
             } else {
-                throw self.error(path, "has no Default and no value was given; pass --param \(name)=VALUE" + (self.parent == nil ? "" : " (or set it in the parent's Parameters)"))
+                throw self.error(
+                    path,
+                    "has no Default and no value was given; pass --param \(name)=VALUE"
+                        + (self.parent == nil ? "" : " (or set it in the parent's Parameters)")
+                )
             }
             if type.hasPrefix("List<") || type == "CommaDelimitedList", let text = value.string {
                 value = .list(text.split(separator: ",").map { .string($0.trimmingCharacters(in: .whitespaces)) })
@@ -132,9 +166,14 @@ final class CloudFormationStack {
                     throw self.error(path, "'\(text)' is not a number, and the parameter's Type is \(type)")
                 }
                 if let allowed = declaration["AllowedValues"]?.strings, !allowed.isEmpty, !allowed.contains(text) {
-                    throw self.error(path, "'\(text)' is not one of its AllowedValues: \(allowed.joined(separator: ", "))")
+                    throw self.error(
+                        path,
+                        "'\(text)' is not one of its AllowedValues: \(allowed.joined(separator: ", "))"
+                    )
                 }
-                if let pattern = declaration["AllowedPattern"]?.string, text.range(of: "^(?:\(pattern))$", options: .regularExpression) == nil {
+                if let pattern = declaration["AllowedPattern"]?.string,
+                    text.range(of: "^(?:\(pattern))$", options: .regularExpression) == nil
+                {
                     throw self.error(path, "'\(text)' does not match its AllowedPattern \(pattern)")
                 }
             }
@@ -148,8 +187,11 @@ final class CloudFormationStack {
         if let value = self.conditionValues[name] { return value }
         guard let expression = self.template["Conditions"]?[name] else {
             let known = (self.template["Conditions"]?.map ?? [:]).keys.sorted()
-            throw self.error(path, "names condition \(name), which the template does not declare"
-                             + (known.isEmpty ? "" : "; its conditions are \(known.joined(separator: ", "))"))
+            throw self.error(
+                path,
+                "names condition \(name), which the template does not declare"
+                    + (known.isEmpty ? "" : "; its conditions are \(known.joined(separator: ", "))")
+            )
         }
         let key = "Conditions.\(name)"
         let value = try self.guarding(key) { try self.truth(of: expression, at: key) }
@@ -159,7 +201,10 @@ final class CloudFormationStack {
 
     func mapping(_ name: String, _ top: String, _ second: String, at path: String) throws -> TemplateValue {
         guard let value = self.template["Mappings"]?[name]?[top]?[second] else {
-            throw self.error(path, "Fn::FindInMap finds nothing at \(name).\(top).\(second); check the Mappings section")
+            throw self.error(
+                path,
+                "Fn::FindInMap finds nothing at \(name).\(top).\(second); check the Mappings section"
+            )
         }
         return value
     }
@@ -175,7 +220,9 @@ final class CloudFormationStack {
     func properties(_ id: String) throws -> [String: TemplateValue] {
         if let done = self.resolvedProperties[id] { return done }
         let path = "Resources.\(id).Properties"
-        let value = try self.guarding("Resources.\(id)") { try self.resolve(self.resources[id]?.properties ?? .map([:]), at: path) }
+        let value = try self.guarding("Resources.\(id)") {
+            try self.resolve(self.resources[id]?.properties ?? .map([:]), at: path)
+        }
         let properties = value?.map ?? [:]
         self.resolvedProperties[id] = properties
         return properties
@@ -184,20 +231,31 @@ final class CloudFormationStack {
     /// The nested stack of an AWS::Serverless::Application or AWS::CloudFormation::Stack with a local template.
     func nested(_ id: String) throws -> CloudFormationStack? {
         if let child = self.children[id] { return child }
-        guard let resource = self.resources[id], ["AWS::Serverless::Application", "AWS::CloudFormation::Stack"].contains(resource.type),
-              try self.includes(id) else { return nil }
+        guard let resource = self.resources[id],
+            ["AWS::Serverless::Application", "AWS::CloudFormation::Stack"].contains(resource.type),
+            try self.includes(id)
+        else { return nil }
         let key = resource.type == "AWS::Serverless::Application" ? "Location" : "TemplateURL"
         let child = try self.guarding("Resources.\(id)") { () throws -> CloudFormationStack? in
             let location = try self.resolve(resource.properties[key] ?? .null, at: "Resources.\(id).Properties.\(key)")
             guard let path = location?.string, !path.hasPrefix("https://"), !path.hasPrefix("s3://") else {
-                self.session.warn(self.prefix + id, resource.type, "\(key) is not a local template file, so the nested stack is not loaded; "
-                                  + "give the path of its template (relative to this one)")
+                self.session.warn(
+                    self.prefix + id,
+                    resource.type,
+                    "\(key) is not a local template file, so the nested stack is not loaded; "
+                        + "give the path of its template (relative to this one)"
+                )
                 return nil
             }
             let parameters = resource.properties["Parameters"]?.map ?? [:]
-            return try CloudFormationStack(file: URL(fileURLWithPath: path, relativeTo: self.file.deletingLastPathComponent()).standardizedFileURL,
-                                           name: "\(self.name)-\(id)", prefix: "\(self.prefix)\(id).", given: parameters, parent: self,
-                                           session: self.session)
+            return try CloudFormationStack(
+                file: URL(fileURLWithPath: path, relativeTo: self.file.deletingLastPathComponent()).standardizedFileURL,
+                name: "\(self.name)-\(id)",
+                prefix: "\(self.prefix)\(id).",
+                given: parameters,
+                parent: self,
+                session: self.session
+            )
         }
         self.children[id] = child
         return child
@@ -207,7 +265,11 @@ final class CloudFormationStack {
     func output(_ name: String, at path: String) throws -> TemplateValue {
         guard let output = self.template["Outputs"]?[name] else {
             let known = (self.template["Outputs"]?.map ?? [:]).keys.sorted()
-            throw self.error(path, "the nested stack has no output \(name)" + (known.isEmpty ? "" : "; its outputs are \(known.joined(separator: ", "))"))
+            throw self.error(
+                path,
+                "the nested stack has no output \(name)"
+                    + (known.isEmpty ? "" : "; its outputs are \(known.joined(separator: ", "))")
+            )
         }
         let key = "Outputs.\(name)"
         return try self.guarding(key) { try self.resolve(output["Value"] ?? .null, at: "\(key).Value") ?? .null }
@@ -218,11 +280,15 @@ final class CloudFormationStack {
         for stack in self.session.stacks {
             for (output, declaration) in stack.template["Outputs"]?.map ?? [:] {
                 guard let export = declaration["Export"]?["Name"],
-                      try stack.resolve(export, at: "Outputs.\(output).Export.Name")?.string == name else { continue }
+                    try stack.resolve(export, at: "Outputs.\(output).Export.Name")?.string == name
+                else { continue }
                 return try stack.output(output, at: path)
             }
         }
-        throw self.error(path, "Fn::ImportValue names \(name), which no loaded stack exports; load the stack that exports it as a nested stack")
+        throw self.error(
+            path,
+            "Fn::ImportValue names \(name), which no loaded stack exports; load the stack that exports it as a nested stack"
+        )
     }
 
     /// Every nested stack, loaded (so `Fn::ImportValue` sees their exports).

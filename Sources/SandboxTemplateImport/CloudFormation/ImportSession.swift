@@ -40,7 +40,14 @@ final class ImportSession {
     static func uuid(_ seed: String) -> String {
         let hex = Self.id(seed, count: 32)
         let parts = [0..<8, 8..<12, 12..<16, 16..<20, 20..<32].map { range in
-            String(hex[hex.index(hex.startIndex, offsetBy: range.lowerBound)..<hex.index(hex.startIndex, offsetBy: range.upperBound)])
+            String(
+                hex[
+                    hex.index(
+                        hex.startIndex,
+                        offsetBy: range.lowerBound
+                    )..<hex.index(hex.startIndex, offsetBy: range.upperBound)
+                ]
+            )
         }
         return parts.joined(separator: "-")
     }

@@ -8,7 +8,9 @@ extension CloudFormationStack {
         case let .string(text):
             return .string(try self.dynamicReferences(in: text, at: path))
         case let .list(items):
-            return .list(try items.enumerated().compactMap { try self.resolve($0.element, at: "\(path)[\($0.offset)]") })
+            return .list(
+                try items.enumerated().compactMap { try self.resolve($0.element, at: "\(path)[\($0.offset)]") }
+            )
         case .null:
             return .null
         case let .map(entries):
@@ -29,7 +31,9 @@ extension CloudFormationStack {
 
     private func call(_ name: String, _ argument: TemplateValue, at path: String) throws -> TemplateValue? {
         let arguments = { (count: Int) throws -> [TemplateValue] in
-            guard let list = argument.list, list.count >= count else { throw self.error(path, "\(name) takes a list of \(count) arguments") }
+            guard let list = argument.list, list.count >= count else {
+                throw self.error(path, "\(name) takes a list of \(count) arguments")
+            }
             return list
         }
         switch name {
@@ -40,7 +44,9 @@ extension CloudFormationStack {
             let attribute = try list.dropFirst().map { try self.text($0, at: path) }.joined(separator: ".")
             return try self.getAtt(try self.text(list[0], at: path), attribute, at: path)
         case "Fn::Sub":
-            if let template = argument.string { return .string(try self.substitute(template, variables: [:], at: path)) }
+            if let template = argument.string {
+                return .string(try self.substitute(template, variables: [:], at: path))
+            }
             let list = try arguments(2)
             var variables: [String: TemplateValue] = [:]
             for (key, value) in list[1].map ?? [:] { variables[key] = try self.resolve(value, at: "\(path)[1].\(key)") }
@@ -48,13 +54,22 @@ extension CloudFormationStack {
         case "Fn::Join":
             let list = try arguments(2)
             let items = try self.resolve(list[1], at: path)?.items ?? []
-            return .string(try items.map { guard let text = $0.string else { throw self.error(path, "Fn::Join joins text values") }; return text }
-                .joined(separator: try self.text(list[0], at: path)))
+            return .string(
+                try items.map {
+                    guard let text = $0.string else { throw self.error(path, "Fn::Join joins text values") }
+                    return text
+                }
+                .joined(separator: try self.text(list[0], at: path))
+            )
         case "Fn::Select":
             let list = try arguments(2)
-            guard let index = try self.resolve(list[0], at: path)?.int else { throw self.error(path, "Fn::Select's index must be a number") }
+            guard let index = try self.resolve(list[0], at: path)?.int else {
+                throw self.error(path, "Fn::Select's index must be a number")
+            }
             let items = try self.resolve(list[1], at: path)?.items ?? []
-            guard items.indices.contains(index) else { throw self.error(path, "Fn::Select index \(index) is outside the list of \(items.count)") }
+            guard items.indices.contains(index) else {
+                throw self.error(path, "Fn::Select index \(index) is outside the list of \(items.count)")
+            }
             return items[index]
         case "Fn::Split":
             let list = try arguments(2)
@@ -62,12 +77,20 @@ extension CloudFormationStack {
             return .list(try self.text(list[1], at: path).components(separatedBy: separator).map(TemplateValue.string))
         case "Fn::If":
             let list = try arguments(3)
-            return try self.resolve(list[try self.condition(try self.text(list[0], at: path), at: path) ? 1 : 2], at: path)
+            return try self.resolve(
+                list[try self.condition(try self.text(list[0], at: path), at: path) ? 1 : 2],
+                at: path
+            )
         case "Fn::Equals", "Fn::And", "Fn::Or", "Fn::Not", "Condition":
             return .string(try self.truth(of: .map([name: argument]), at: path) ? "true" : "false")
         case "Fn::FindInMap":
             let list = try arguments(3)
-            return try self.mapping(try self.text(list[0], at: path), try self.text(list[1], at: path), try self.text(list[2], at: path), at: path)
+            return try self.mapping(
+                try self.text(list[0], at: path),
+                try self.text(list[1], at: path),
+                try self.text(list[2], at: path),
+                at: path
+            )
         case "Fn::ImportValue":
             return try self.importValue(try self.text(argument, at: path), at: path)
         case "Fn::Base64":
@@ -76,7 +99,9 @@ extension CloudFormationStack {
             return .list(["a", "b", "c"].map { .string(self.session.region + $0) })
         case "Fn::Cidr":
             let list = try arguments(3)
-            guard let count = try self.resolve(list[1], at: path)?.int, let bits = try self.resolve(list[2], at: path)?.int else {
+            guard let count = try self.resolve(list[1], at: path)?.int,
+                let bits = try self.resolve(list[2], at: path)?.int
+            else {
                 throw self.error(path, "Fn::Cidr takes [ipBlock, count, cidrBits] with numbers for count and cidrBits")
             }
             let block = try self.text(list[0], at: path)
@@ -96,7 +121,9 @@ extension CloudFormationStack {
     /// A condition expression's truth: `Fn::Equals`, `Fn::And`, `Fn::Or`, `Fn::Not`, `{Condition: Name}`.
     func truth(of expression: TemplateValue, at path: String) throws -> Bool {
         guard let (name, argument) = expression.intrinsic else {
-            guard let text = try self.resolve(expression, at: path)?.string, ["true", "false"].contains(text.lowercased()) else {
+            guard let text = try self.resolve(expression, at: path)?.string,
+                ["true", "false"].contains(text.lowercased())
+            else {
                 throw self.error(path, "a condition must be Fn::Equals, Fn::And, Fn::Or, Fn::Not or a Condition")
             }
             return text.lowercased() == "true"
@@ -113,7 +140,9 @@ extension CloudFormationStack {
             guard operands.count == 1 else { throw self.error(path, "Fn::Not takes a list of one condition") }
             return try !self.truth(of: operands[0], at: path)
         default:
-            guard let text = try self.resolve(expression, at: path)?.string else { throw self.error(path, "\(name) is not a condition") }
+            guard let text = try self.resolve(expression, at: path)?.string else {
+                throw self.error(path, "\(name) is not a condition")
+            }
             return text.lowercased() == "true"
         }
     }
@@ -125,7 +154,9 @@ extension CloudFormationStack {
         case "AWS::AccountId": return .string(self.session.accountId)
         case "AWS::StackName": return .string(self.name)
         case "AWS::StackId":
-            return .string("arn:aws:cloudformation:\(self.session.region):\(self.session.accountId):stack/\(self.name)/\(ImportSession.uuid(self.name))")
+            return .string(
+                "arn:aws:cloudformation:\(self.session.region):\(self.session.accountId):stack/\(self.name)/\(ImportSession.uuid(self.name))"
+            )
         case "AWS::Partition": return .string("aws")
         case "AWS::URLSuffix": return .string("amazonaws.com")
         case "AWS::NotificationARNs": return .list([])
@@ -133,9 +164,15 @@ extension CloudFormationStack {
         default: break
         }
         if let value = try self.parameter(name) { return value }
-        if self.resources[name] != nil || self.implicitResource(name) != nil { return try self.refValue(of: name, at: path) }
-        throw self.error(path, "Ref names \(name), which is not a parameter, pseudo parameter or resource of \(self.file.lastPathComponent)"
-                         + (Self.nearest(name, in: Array(self.resources.keys) + ((self.template["Parameters"]?.map ?? [:]).keys)).map { "; did you mean \($0)?" } ?? ""))
+        if self.resources[name] != nil || self.implicitResource(name) != nil {
+            return try self.refValue(of: name, at: path)
+        }
+        throw self.error(
+            path,
+            "Ref names \(name), which is not a parameter, pseudo parameter or resource of \(self.file.lastPathComponent)"
+                + (Self.nearest(name, in: Array(self.resources.keys) + ((self.template["Parameters"]?.map ?? [:]).keys))
+                    .map { "; did you mean \($0)?" } ?? "")
+        )
     }
 
     /// `Fn::Sub`: `${Name}` (Ref), `${Resource.Attribute}` (GetAtt), `${!Literal}`.
@@ -144,10 +181,15 @@ extension CloudFormationStack {
         var rest = Substring(template)
         while let open = rest.range(of: "${") {
             result += rest[..<open.lowerBound]
-            guard let close = rest[open.upperBound...].firstIndex(of: "}") else { throw self.error(path, "Fn::Sub has an unclosed ${") }
+            guard let close = rest[open.upperBound...].firstIndex(of: "}") else {
+                throw self.error(path, "Fn::Sub has an unclosed ${")
+            }
             let name = String(rest[open.upperBound..<close])
             rest = rest[rest.index(after: close)...]
-            if name.hasPrefix("!") { result += "${\(name.dropFirst())}"; continue }
+            if name.hasPrefix("!") {
+                result += "${\(name.dropFirst())}"
+                continue
+            }
             let value: TemplateValue?
             if let given = variables[name] {
                 value = given
@@ -170,12 +212,18 @@ extension CloudFormationStack {
         var rest = Substring(text)
         while let open = rest.range(of: "{{resolve:") {
             result += rest[..<open.lowerBound]
-            guard let close = rest[open.upperBound...].range(of: "}}") else { throw self.error(path, "a dynamic reference is not closed with }}") }
+            guard let close = rest[open.upperBound...].range(of: "}}") else {
+                throw self.error(path, "a dynamic reference is not closed with }}")
+            }
             let reference = String(rest[open.upperBound..<close.lowerBound])
             rest = rest[close.upperBound...]
             let parts = reference.components(separatedBy: ":")
             guard parts.first == "secretsmanager" else {
-                self.session.warn(self.prefix + path, "dynamic reference", "{{resolve:\(parts.first ?? "")…}} is not resolved; only Secrets Manager references are")
+                self.session.warn(
+                    self.prefix + path,
+                    "dynamic reference",
+                    "{{resolve:\(parts.first ?? "")…}} is not resolved; only Secrets Manager references are"
+                )
                 result += "{{resolve:\(reference)}}"
                 continue
             }
@@ -184,9 +232,15 @@ extension CloudFormationStack {
             let id = parts[1..<(1 + arnParts)].joined(separator: ":")
             let key = parts.count > 2 + arnParts ? parts[2 + arnParts] : ""
             guard let secret = try self.session.secretValue(id) else {
-                throw self.error(path, "{{resolve:secretsmanager:\(id)…}} names a secret no loaded stack declares; declare it (AWS::SecretsManager::Secret) in the template")
+                throw self.error(
+                    path,
+                    "{{resolve:secretsmanager:\(id)…}} names a secret no loaded stack declares; declare it (AWS::SecretsManager::Secret) in the template"
+                )
             }
-            if key.isEmpty { result += secret; continue }
+            if key.isEmpty {
+                result += secret
+                continue
+            }
             guard let field = TemplateValue(json: secret)?[key]?.string else {
                 throw self.error(path, "the secret \(id) has no JSON key \(key)")
             }
@@ -199,8 +253,10 @@ extension CloudFormationStack {
     static func cidrs(in block: String, count: Int, hostBits: Int) -> [String]? {
         let parts = block.split(separator: "/")
         let octets = parts.first?.split(separator: ".").compactMap { UInt32($0) } ?? []
-        guard parts.count == 2, let prefix = Int(parts[1]), octets.count == 4, (1...32).contains(hostBits), 32 - hostBits >= prefix, count > 0,
-              count <= 1 << (32 - hostBits - prefix) else {
+        guard parts.count == 2, let prefix = Int(parts[1]), octets.count == 4, (1...32).contains(hostBits),
+            32 - hostBits >= prefix, count > 0,
+            count <= 1 << (32 - hostBits - prefix)
+        else {
             return nil
         }
         let base = octets.reduce(0) { $0 << 8 | $1 } & (prefix == 0 ? 0 : ~UInt32(0) << (32 - prefix))
@@ -212,6 +268,7 @@ extension CloudFormationStack {
 
     static func nearest(_ name: String, in candidates: [String]) -> String? {
         let lower = name.lowercased()
-        return candidates.first { $0.lowercased() == lower } ?? candidates.first { $0.lowercased().hasPrefix(lower) || lower.hasPrefix($0.lowercased()) }
+        return candidates.first { $0.lowercased() == lower }
+            ?? candidates.first { $0.lowercased().hasPrefix(lower) || lower.hasPrefix($0.lowercased()) }
     }
 }

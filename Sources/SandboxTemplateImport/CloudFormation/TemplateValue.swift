@@ -24,7 +24,8 @@ indirect enum TemplateValue: Equatable, Sendable {
     /// The intrinsic function this value calls (a map of one `Ref`, `Condition` or `Fn::` key), with its argument.
     var intrinsic: (name: String, argument: TemplateValue)? {
         guard let map = self.map, map.count == 1, let (key, value) = map.first,
-              key == "Ref" || key == "Condition" || key.hasPrefix("Fn::") else { return nil }
+            key == "Ref" || key == "Condition" || key.hasPrefix("Fn::")
+        else { return nil }
         return (key, value)
     }
 
@@ -63,18 +64,26 @@ struct TemplateReader {
     private(set) var lines: [String: Int] = [:]
 
     static let shortForms: [String: String] = [
-        "!Ref": "Ref", "!Condition": "Condition", "!Sub": "Fn::Sub", "!GetAtt": "Fn::GetAtt", "!Join": "Fn::Join", "!Select": "Fn::Select",
-        "!Split": "Fn::Split", "!If": "Fn::If", "!Equals": "Fn::Equals", "!And": "Fn::And", "!Or": "Fn::Or", "!Not": "Fn::Not",
-        "!FindInMap": "Fn::FindInMap", "!ImportValue": "Fn::ImportValue", "!Base64": "Fn::Base64", "!GetAZs": "Fn::GetAZs",
-        "!Cidr": "Fn::Cidr", "!Transform": "Fn::Transform", "!Length": "Fn::Length", "!ToJsonString": "Fn::ToJsonString",
+        "!Ref": "Ref", "!Condition": "Condition", "!Sub": "Fn::Sub", "!GetAtt": "Fn::GetAtt", "!Join": "Fn::Join",
+        "!Select": "Fn::Select",
+        "!Split": "Fn::Split", "!If": "Fn::If", "!Equals": "Fn::Equals", "!And": "Fn::And", "!Or": "Fn::Or",
+        "!Not": "Fn::Not",
+        "!FindInMap": "Fn::FindInMap", "!ImportValue": "Fn::ImportValue", "!Base64": "Fn::Base64",
+        "!GetAZs": "Fn::GetAZs",
+        "!Cidr": "Fn::Cidr", "!Transform": "Fn::Transform", "!Length": "Fn::Length",
+        "!ToJsonString": "Fn::ToJsonString",
     ]
 
     mutating func read(_ text: String, file: String) throws -> TemplateValue {
-        guard let node = try Self.compose(text, file: file) else { throw ImportError(file: file, path: "(document)", "is empty") }
+        guard let node = try Self.compose(text, file: file) else {
+            throw ImportError(file: file, path: "(document)", "is empty")
+        }
         return try self.read(node, file: file)
     }
 
-    mutating func read(_ node: Node, file: String) throws -> TemplateValue { try self.convert(node, path: "", file: file) }
+    mutating func read(_ node: Node, file: String) throws -> TemplateValue {
+        try self.convert(node, path: "", file: file)
+    }
 
     /// The YAML (or JSON) document of `text`; nil when it is empty.
     static func compose(_ text: String, file: String) throws -> Node? {
@@ -90,9 +99,15 @@ struct TemplateReader {
         let value: TemplateValue
         switch node {
         case let .scalar(scalar):
-            value = scalar.style == .plain && ["", "~", "null", "Null", "NULL"].contains(scalar.string) ? .null : .string(scalar.string)
+            value =
+                scalar.style == .plain && ["", "~", "null", "Null", "NULL"].contains(scalar.string)
+                ? .null : .string(scalar.string)
         case let .sequence(sequence):
-            value = .list(try sequence.enumerated().map { try self.convert($0.element, path: "\(path)[\($0.offset)]", file: file) })
+            value = .list(
+                try sequence.enumerated().map {
+                    try self.convert($0.element, path: "\(path)[\($0.offset)]", file: file)
+                }
+            )
         case let .mapping(mapping):
             var entries: [String: TemplateValue] = [:]
             for (key, child) in mapping {
@@ -107,11 +122,18 @@ struct TemplateReader {
         }
         guard tag.hasPrefix("!") else { return value }
         guard let function = Self.shortForms[tag] else {
-            throw ImportError(file: file, path: path, "\(tag) is not a CloudFormation intrinsic function", line: node.mark?.line)
+            throw ImportError(
+                file: file,
+                path: path,
+                "\(tag) is not a CloudFormation intrinsic function",
+                line: node.mark?.line
+            )
         }
         // `!GetAtt Resource.Attribute` is the dotted short form of `[Resource, Attribute]`.
         if function == "Fn::GetAtt", let text = value.string, let dot = text.firstIndex(of: ".") {
-            return .map([function: .list([.string(String(text[..<dot])), .string(String(text[text.index(after: dot)...]))])])
+            return .map([
+                function: .list([.string(String(text[..<dot])), .string(String(text[text.index(after: dot)...]))])
+            ])
         }
         return .map([function: value])
     }

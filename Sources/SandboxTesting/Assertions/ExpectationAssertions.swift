@@ -4,6 +4,10 @@ import SandboxScriptedMySQL
 public func assertExpectationsMet(_ server: ScriptedMySQLServer, file: StaticString = #filePath, line: UInt = #line) {
     let failures = server.expectationFailures
     if !failures.isEmpty {
-        recordFailure("the database did not see what the test expected:\n" + failures.joined(separator: "\n"), file: file, line: line)
+        recordFailure(
+            "the database did not see what the test expected:\n" + failures.joined(separator: "\n"),
+            file: file,
+            line: line
+        )
     }
 }

@@ -6,7 +6,12 @@ import XCTest
 func recordFailure(_ message: String, file: StaticString, line: UInt) {
     if Test.current != nil {
         let path = String(describing: file)
-        let location = SourceLocation(fileID: "SandboxTesting/\((path as NSString).lastPathComponent)", filePath: path, line: Int(line), column: 1)
+        let location = SourceLocation(
+            fileID: "SandboxTesting/\((path as NSString).lastPathComponent)",
+            filePath: path,
+            line: Int(line),
+            column: 1
+        )
         Issue.record(Comment(rawValue: message), sourceLocation: location)
     } else {
         XCTFail(message, file: file, line: line)

@@ -1,5 +1,5 @@
-import SandboxMariaDBClient
 import NIOConcurrencyHelpers
+import SandboxMariaDBClient
 import SandboxRedaction
 
 /// Writes a workload's rows with libmariadb as an application does: a connection per client, opened to wherever
@@ -17,7 +17,14 @@ public struct MySQLRowWriter: Sendable {
     public var address: @Sendable () -> String?
     private let connections = NIOLockedValueBox<[Int: MariaDBConnection]>([:])
 
-    public init(port: Int, user: String, password: String, database: String, table: String, address: @escaping @Sendable () -> String?) {
+    public init(
+        port: Int,
+        user: String,
+        password: String,
+        database: String,
+        table: String,
+        address: @escaping @Sendable () -> String?
+    ) {
         self.port = port
         self.user = user
         self.password = password
@@ -33,8 +40,17 @@ public struct MySQLRowWriter: Sendable {
                 var connection = self.connections.withLockedValue { $0[row.client] }
                 if connection == nil {
                     guard let host = self.address() else { throw Failure(description: "no address") }
-                    connection = try MariaDBConnection(.init(host: host, port: self.port, user: self.user, password: self.password,
-                                                             database: self.database, connectTimeout: 2, readTimeout: 15))
+                    connection = try MariaDBConnection(
+                        .init(
+                            host: host,
+                            port: self.port,
+                            user: self.user,
+                            password: self.password,
+                            database: self.database,
+                            connectTimeout: 2,
+                            readTimeout: 15
+                        )
+                    )
                     self.connections.withLockedValue { $0[row.client] = connection }
                 }
                 _ = try connection!.query("INSERT INTO \(self.table) (client, seq) VALUES (\(row.client), \(row.seq))")
@@ -48,9 +64,13 @@ public struct MySQLRowWriter: Sendable {
     /// Every row the table holds, read from `host`.
     public func stored(host: String) async throws -> [RowID] {
         try await MariaDB.offload {
-            let connection = try MariaDBConnection(.init(host: host, port: self.port, user: self.user, password: self.password, database: self.database))
+            let connection = try MariaDBConnection(
+                .init(host: host, port: self.port, user: self.user, password: self.password, database: self.database)
+            )
             return try connection.query("SELECT client, seq FROM \(self.table)").rows.compactMap { row in
-                guard let client = row[0].flatMap({ Int($0) }), let seq = row[1].flatMap({ Int($0) }) else { return nil }
+                guard let client = row[0].flatMap({ Int($0) }), let seq = row[1].flatMap({ Int($0) }) else {
+                    return nil
+                }
                 return RowID(client: client, seq: seq)
             }
         }

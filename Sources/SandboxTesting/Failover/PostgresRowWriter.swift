@@ -19,9 +19,18 @@ public struct PostgresRowWriter: Sendable {
     public var address: @Sendable () -> String?
     private let connections = NIOLockedValueBox<[Int: PostgresClientConnection]>([:])
 
-    public init(port: Int, user: String, password: String, database: String, table: String, tls: ClientTLS? = nil,
-                address: @escaping @Sendable () -> String?) {
-        (self.port, self.user, self.password, self.database, self.table, self.tls, self.address) = (port, user, password, database, table, tls, address)
+    public init(
+        port: Int,
+        user: String,
+        password: String,
+        database: String,
+        table: String,
+        tls: ClientTLS? = nil,
+        address: @escaping @Sendable () -> String?
+    ) {
+        (self.port, self.user, self.password, self.database, self.table, self.tls, self.address) = (
+            port, user, password, database, table, tls, address
+        )
     }
 
     /// Inserts `row`, connecting first if this client has no connection.
@@ -29,7 +38,9 @@ public struct PostgresRowWriter: Sendable {
         let connection = try await self.connection(for: row.client)
         let answer: [BackendMessage]
         do {
-            answer = try await connection.query("INSERT INTO \(self.table) (client, seq) VALUES (\(row.client), \(row.seq))")
+            answer = try await connection.query(
+                "INSERT INTO \(self.table) (client, seq) VALUES (\(row.client), \(row.seq))"
+            )
         } catch {
             self.connections.withLockedValue { $0[row.client] = nil }
             throw WriteFailure(description: "PostgreSQL connection")
@@ -53,7 +64,9 @@ public struct PostgresRowWriter: Sendable {
         }
         await connection.close()
         return result.textRows.compactMap { row in
-            guard row.count == 2, let client = row[0].flatMap({ Int($0) }), let seq = row[1].flatMap({ Int($0) }) else { return nil }
+            guard row.count == 2, let client = row[0].flatMap({ Int($0) }), let seq = row[1].flatMap({ Int($0) }) else {
+                return nil
+            }
             return RowID(client: client, seq: seq)
         }
     }
@@ -66,15 +79,22 @@ public struct PostgresRowWriter: Sendable {
             self.connections.withLockedValue { $0[client] = connection }
             return connection
         } catch let error as PostgresClientError {
-            throw WriteFailure(description: error.serverError.map { "PostgreSQL \($0.sqlState)" } ?? "PostgreSQL connection")
+            throw WriteFailure(
+                description: error.serverError.map { "PostgreSQL \($0.sqlState)" } ?? "PostgreSQL connection"
+            )
         } catch {
             throw WriteFailure(description: "PostgreSQL connection")
         }
     }
 
     private func connect(_ host: String) async throws -> PostgresClientConnection {
-        try await PostgresClientConnection.connect(host: host, port: self.port, configuration: .init(user: self.user, password: self.password, database: self.database),
-                                                   tls: self.tls, connectTimeout: .seconds(2))
+        try await PostgresClientConnection.connect(
+            host: host,
+            port: self.port,
+            configuration: .init(user: self.user, password: self.password, database: self.database),
+            tls: self.tls,
+            connectTimeout: .seconds(2)
+        )
     }
 }
 

@@ -27,8 +27,14 @@ public struct WriteWorkload: Sendable {
     public var retryDelay: Duration
     public var maxWritesPerClient: Int
 
-    public init(clients: Int, firstClient: Int = 0, duration: Duration, pause: Duration = .milliseconds(5), retryDelay: Duration = .milliseconds(50),
-                maxWritesPerClient: Int = 100_000) {
+    public init(
+        clients: Int,
+        firstClient: Int = 0,
+        duration: Duration,
+        pause: Duration = .milliseconds(5),
+        retryDelay: Duration = .milliseconds(50),
+        maxWritesPerClient: Int = 100_000
+    ) {
         self.clients = clients
         self.firstClient = firstClient
         self.duration = duration
@@ -40,8 +46,12 @@ public struct WriteWorkload: Sendable {
     /// Runs the clients side by side. `write` stores the row (or throws what the client saw, which `describe` names);
     /// `during`, if given, runs meanwhile (the failover) and is awaited. Events are timed from `start` (now by
     /// default; pass the instant something else measured from, to compare their times).
-    public func run(startingAt start: ContinuousClock.Instant = .now, write: @escaping @Sendable (RowID) async throws -> Void,
-                    describe: @escaping @Sendable (any Error) -> String, during: (@Sendable () async throws -> Void)? = nil) async throws -> [Event] {
+    public func run(
+        startingAt start: ContinuousClock.Instant = .now,
+        write: @escaping @Sendable (RowID) async throws -> Void,
+        describe: @escaping @Sendable (any Error) -> String,
+        during: (@Sendable () async throws -> Void)? = nil
+    ) async throws -> [Event] {
         let clock = ContinuousClock()
         let events = NIOLockedValueBox<[Event]>([])
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -54,13 +64,17 @@ public struct WriteWorkload: Sendable {
                         let row = RowID(client: client, seq: seq)
                         do {
                             try await write(row)
-                            events.withLockedValue { $0.append(Event(row: row, at: clock.now - start, outcome: .acknowledged)) }
+                            events.withLockedValue {
+                                $0.append(Event(row: row, at: clock.now - start, outcome: .acknowledged))
+                            }
                             seq += 1
                             try await Task.sleep(for: self.pause)
                         } catch is CancellationError {
                             return
                         } catch {
-                            events.withLockedValue { $0.append(Event(row: row, at: clock.now - start, outcome: .failed(describe(error)))) }
+                            events.withLockedValue {
+                                $0.append(Event(row: row, at: clock.now - start, outcome: .failed(describe(error))))
+                            }
                             try await Task.sleep(for: self.retryDelay)
                         }
                     }

@@ -1,6 +1,6 @@
 import CloudSandbox
-import SandboxTemplateImport
 import Foundation
+import SandboxTemplateImport
 import Testing
 
 /// Swift Testing's way to a sandbox per test: `@Test(.sandbox(file: "Sandbox/default.yaml"))` starts one for the
@@ -13,8 +13,13 @@ public struct SandboxTrait: TestTrait, SuiteTrait, TestScoping {
 
     @TaskLocal static var running: Sandbox?
 
-    public func provideScope(for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void) async throws {
-        guard testCase != nil || !test.isSuite else { return try await function() }  // a suite: each of its tests gets one
+    public func provideScope(
+        for test: Test,
+        testCase: Test.Case?,
+        performing function: @Sendable () async throws -> Void
+    ) async throws {
+        // a suite: each of its tests gets one
+        guard testCase != nil || !test.isSuite else { return try await function() }
         let sandbox = try await self.start()
         do {
             try await SandboxTrait.$running.withValue(sandbox) { try await function() }
@@ -28,7 +33,10 @@ public struct SandboxTrait: TestTrait, SuiteTrait, TestScoping {
 
 extension Trait where Self == SandboxTrait {
     /// A sandbox of `topology` for the test.
-    public static func sandbox(_ topology: Topology, baseDirectory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)) -> SandboxTrait {
+    public static func sandbox(
+        _ topology: Topology,
+        baseDirectory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+    ) -> SandboxTrait {
         SandboxTrait { try await Sandbox.start(topology, baseDirectory: baseDirectory) }
     }
 

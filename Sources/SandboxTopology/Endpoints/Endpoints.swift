@@ -1,6 +1,6 @@
-import SandboxSigV4
 import Foundation
 import SandboxRedaction
+import SandboxSigV4
 import SandboxVirtualNetwork
 
 /// Where everything in a running sandbox listens: the JSON endpoints file outside clients read.
@@ -23,8 +23,16 @@ public struct Endpoints: Sendable, Codable, Equatable {
         /// The port the instance serves in its VPC (3306 or 5432), which clients name in IAM tokens.
         public var servicePort: Int { self.engine == "postgres" ? 5432 : 3306 }
 
-        package init(host: String, port: Int, endpoint: String, caBundle: String? = nil, tls: String, users: [String: String], eni: Interface? = nil,
-                     engine: String? = nil) {
+        package init(
+            host: String,
+            port: Int,
+            endpoint: String,
+            caBundle: String? = nil,
+            tls: String,
+            users: [String: String],
+            eni: Interface? = nil,
+            engine: String? = nil
+        ) {
             self.engine = engine
             self.host = host
             self.port = port
@@ -72,8 +80,18 @@ public struct Endpoints: Sendable, Codable, Equatable {
         /// The port the proxy serves in its VPC (3306 or 5432), which clients name in IAM tokens.
         public var servicePort: Int { self.engineFamily == "POSTGRESQL" ? 5432 : 3306 }
 
-        package init(endpoint: String, host: String, port: Int, requireTLS: Bool, iamAuth: Bool, resourceId: String, caBundle: String, eni: Interface? = nil,
-                     endpoints: [String: ProxyEndpoint]? = nil, engineFamily: String? = nil) {
+        package init(
+            endpoint: String,
+            host: String,
+            port: Int,
+            requireTLS: Bool,
+            iamAuth: Bool,
+            resourceId: String,
+            caBundle: String,
+            eni: Interface? = nil,
+            endpoints: [String: ProxyEndpoint]? = nil,
+            engineFamily: String? = nil
+        ) {
             self.engineFamily = engineFamily
             self.endpoint = endpoint
             self.host = host
@@ -138,7 +156,11 @@ public struct Endpoints: Sendable, Codable, Equatable {
 
         /// The keys as a signer takes them.
         public var awsCredentials: AWSCredentials {
-            AWSCredentials(accessKeyID: self.accessKeyId, secretAccessKey: self.secretAccessKey, sessionToken: self.sessionToken)
+            AWSCredentials(
+                accessKeyID: self.accessKeyId,
+                secretAccessKey: self.secretAccessKey,
+                sessionToken: self.sessionToken
+            )
         }
 
         package init(_ credentials: AWSCredentials, expires: Date? = nil) {
@@ -224,8 +246,13 @@ public struct Endpoints: Sendable, Codable, Equatable {
     public var proxies: [String: Proxy]?
     public var clusters: [String: Cluster]?
 
-    public init(databases: [String: Database] = [:], aws: AWS? = nil, credentials: [String: Credentials]? = nil,
-                hosts: [String: Interface]? = nil, operatorHost: OperatorHost? = nil) {
+    public init(
+        databases: [String: Database] = [:],
+        aws: AWS? = nil,
+        credentials: [String: Credentials]? = nil,
+        hosts: [String: Interface]? = nil,
+        operatorHost: OperatorHost? = nil
+    ) {
         self.databases = databases
         self.aws = aws
         self.credentials = credentials
@@ -235,9 +262,15 @@ public struct Endpoints: Sendable, Codable, Equatable {
 
     /// Adds the network's view: the hosts' interfaces and where the operator host sits.
     package mutating func describe(_ model: NetworkModel, hosts: [NetworkSpec.Host]) {
-        self.hosts = Dictionary(uniqueKeysWithValues: hosts.compactMap { host in model.eni(owner: host.id).map { (host.id, Interface($0)) } })
-        self.operatorHost = OperatorHost(source: "127.0.0.1", placement: model.operatorENI.map { "\($0.subnet) in \($0.securityGroups.joined(separator: ", "))" }
-            ?? "outside the VPC (rules see \(model.operatorPublicAddress))")
+        self.hosts = Dictionary(
+            uniqueKeysWithValues: hosts.compactMap { host in model.eni(owner: host.id).map { (host.id, Interface($0)) }
+            }
+        )
+        self.operatorHost = OperatorHost(
+            source: "127.0.0.1",
+            placement: model.operatorENI.map { "\($0.subnet) in \($0.securityGroups.joined(separator: ", "))" }
+                ?? "outside the VPC (rules see \(model.operatorPublicAddress))"
+        )
     }
 
     /// Writes the file atomically, readable only by its owner (it holds passwords).
@@ -257,7 +290,10 @@ public struct Endpoints: Sendable, Codable, Equatable {
 
 extension Endpoints.Credentials: RedactedWhenRendered {
     public var renderedFields: KeyValuePairs<String, Any> {
-        ["accessKeyId": self.accessKeyId, "secretAccessKey": Redacted(), "sessionToken": Redacted(self.sessionToken) as Any,
-         "expiration": self.expiration as Any]
+        [
+            "accessKeyId": self.accessKeyId, "secretAccessKey": Redacted(),
+            "sessionToken": Redacted(self.sessionToken) as Any,
+            "expiration": self.expiration as Any,
+        ]
     }
 }

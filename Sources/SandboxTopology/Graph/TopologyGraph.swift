@@ -36,22 +36,49 @@ public struct TopologyGraph: Sendable {
             guard let model else { return Path(from: from, to: to, label: "tcp/\(port)", blocked: nil) }
             guard let result = NetworkPlan.analyze(model, from: from, to: to, port: port) else {
                 let outside = model.eni(owner: from) == nil && from != "operator"
-                return Path(from: from, to: to, label: "tcp/\(port)", blocked: outside ? "NO_PATH: \(from) is outside every VPC; \(to) has only a private address" : nil)
+                return Path(
+                    from: from,
+                    to: to,
+                    label: "tcp/\(port)",
+                    blocked: outside ? "NO_PATH: \(from) is outside every VPC; \(to) has only a private address" : nil
+                )
             }
-            return Path(from: from, to: to, label: "tcp/\(port)", blocked: result.isReachable ? nil : result.explanations.map(\.description).joined(separator: "; "))
+            return Path(
+                from: from,
+                to: to,
+                label: "tcp/\(port)",
+                blocked: result.isReachable ? nil : result.explanations.map(\.description).joined(separator: "; ")
+            )
         }
         var paths: [Path] = []
         for api in topology.apis ?? [] {
-            for route in api.routes { paths.append(Path(from: "api:\(api.name)", to: route.function, label: route.route, blocked: nil)) }
+            for route in api.routes {
+                paths.append(Path(from: "api:\(api.name)", to: route.function, label: route.route, blocked: nil))
+            }
         }
         for function in topology.functions ?? [] {
             if let target = function.databaseTarget { paths.append(tcp(function.name, target)) }
             if function.readsSecrets, let model {
                 let eni = model.eni(owner: function.name)
-                let access = model.access(from: eni, toService: "secretsmanager", name: ServiceAccess.endpointName("secretsmanager", region: topology.region))
+                let access = model.access(
+                    from: eni,
+                    toService: "secretsmanager",
+                    name: ServiceAccess.endpointName("secretsmanager", region: topology.region)
+                )
                 switch access {
-                case let .open(how): paths.append(Path(from: function.name, to: "aws:secretsmanager", label: "tcp/443 \(how)", blocked: nil))
-                case let .blocked(why): paths.append(Path(from: function.name, to: "aws:secretsmanager", label: "tcp/443", blocked: why.map(\.description).joined(separator: "; ")))
+                case let .open(how):
+                    paths.append(
+                        Path(from: function.name, to: "aws:secretsmanager", label: "tcp/443 \(how)", blocked: nil)
+                    )
+                case let .blocked(why):
+                    paths.append(
+                        Path(
+                            from: function.name,
+                            to: "aws:secretsmanager",
+                            label: "tcp/443",
+                            blocked: why.map(\.description).joined(separator: "; ")
+                        )
+                    )
                 }
             }
         }
@@ -59,9 +86,12 @@ public struct TopologyGraph: Sendable {
             let writer = topology.clusters?.first { $0.id == proxy.target }?.instances.first?.id ?? proxy.target
             paths.append(tcp(proxy.name, writer))
         }
-        let clients = (topology.network?.hosts ?? []).map(\.id) + (topology.network?.operatorHost != nil ? ["operator"] : [])
+        let clients =
+            (topology.network?.hosts ?? []).map(\.id) + (topology.network?.operatorHost != nil ? ["operator"] : [])
         for client in clients {
-            for target in topology.instances.map(\.id) + (topology.proxies ?? []).map(\.name) { paths.append(tcp(client, target)) }
+            for target in topology.instances.map(\.id) + (topology.proxies ?? []).map(\.name) {
+                paths.append(tcp(client, target))
+            }
         }
         return paths
     }
@@ -78,29 +108,46 @@ public struct TopologyGraph: Sendable {
 
     /// Graphviz DOT: `dot -Tsvg` draws it.
     public var dot: String {
-        var lines = ["digraph topology {", "  rankdir=LR; compound=true; fontname=\"Helvetica\";",
-                     "  node [fontname=\"Helvetica\", fontsize=11]; edge [fontname=\"Helvetica\", fontsize=9];"]
+        var lines = [
+            "digraph topology {", "  rankdir=LR; compound=true; fontname=\"Helvetica\";",
+            "  node [fontname=\"Helvetica\", fontsize=11]; edge [fontname=\"Helvetica\", fontsize=9];",
+        ]
         var placed = Set<String>()
         for vpc in self.topology.network?.vpcs ?? [] {
-            lines.append("  subgraph \(Self.id("cluster_\(vpc.id)")) { label=\(Self.quoted("\(vpc.id) \(vpc.cidr)")); style=rounded; color=\"#888888\";")
+            lines.append(
+                "  subgraph \(Self.id("cluster_\(vpc.id)")) { label=\(Self.quoted("\(vpc.id) \(vpc.cidr)")); style=rounded; color=\"#888888\";"
+            )
             for subnet in vpc.subnets {
-                let members = ((self.model?.operatorENI.map { [$0] } ?? []) + (self.model?.enis ?? [])).filter { $0.subnet == subnet.id }
-                lines.append("    subgraph \(Self.id("cluster_\(subnet.id)")) { label=\(Self.quoted("\(subnet.id) \(subnet.cidr)")); style=dashed;")
+                let members = ((self.model?.operatorENI.map { [$0] } ?? []) + (self.model?.enis ?? [])).filter {
+                    $0.subnet == subnet.id
+                }
+                lines.append(
+                    "    subgraph \(Self.id("cluster_\(subnet.id)")) { label=\(Self.quoted("\(subnet.id) \(subnet.cidr)")); style=dashed;"
+                )
                 lines.append("      \(Self.id("subnet:\(subnet.id)")) [shape=point, style=invis];")
                 for eni in members {
-                    lines.append("      \(self.node(eni.owner, detail: "\(eni.privateIP) \(eni.securityGroups.joined(separator: ","))"))")
+                    lines.append(
+                        "      \(self.node(eni.owner, detail: "\(eni.privateIP) \(eni.securityGroups.joined(separator: ","))"))"
+                    )
                     placed.insert(eni.owner)
                 }
                 lines.append("    }")
             }
             lines.append("  }")
         }
-        var outside = self.topology.instances.map(\.id) + (self.topology.proxies ?? []).map(\.name) + (self.topology.functions ?? []).map(\.name)
+        var outside =
+            self.topology.instances.map(\.id) + (self.topology.proxies ?? []).map(\.name)
+            + (self.topology.functions ?? []).map(\.name)
         outside += self.paths.flatMap { [$0.from, $0.to] }
         for name in outside where placed.insert(name).inserted { lines.append("  \(self.node(name, detail: nil))") }
         for path in self.paths {
-            let style = path.blocked.map { "color=\"#c0392b\", fontcolor=\"#c0392b\", style=dashed, label=\(Self.quoted("\(path.label) ✗ \(Self.code(of: $0))")), tooltip=\(Self.quoted($0))" }
-                ?? (path.from.hasPrefix("api:") ? "color=\"#555555\", label=\(Self.quoted(path.label))" : "color=\"#27ae60\", label=\(Self.quoted(path.label))")
+            let style =
+                path.blocked.map {
+                    "color=\"#c0392b\", fontcolor=\"#c0392b\", style=dashed, label=\(Self.quoted("\(path.label) ✗ \(Self.code(of: $0))")), tooltip=\(Self.quoted($0))"
+                }
+                ?? (path.from.hasPrefix("api:")
+                    ? "color=\"#555555\", label=\(Self.quoted(path.label))"
+                    : "color=\"#27ae60\", label=\(Self.quoted(path.label))")
             lines.append("  \(Self.id(path.from)) -> \(Self.id(path.to)) [\(style)];")
         }
         lines.append("}")
@@ -118,7 +165,9 @@ public struct TopologyGraph: Sendable {
             (shape, label) = ("cylinder", name)
         } else if (self.topology.proxies ?? []).contains(where: { $0.name == name }) {
             (shape, label) = ("box3d", "RDS Proxy \(name)")
-        } else if let proxy = (self.topology.proxies ?? []).first(where: { ($0.endpoints ?? []).contains { $0.name == name } }) {
+        } else if let proxy = (self.topology.proxies ?? []).first(where: {
+            ($0.endpoints ?? []).contains { $0.name == name }
+        }) {
             (shape, label) = ("box3d", "endpoint \(name) of \(proxy.name)")
         } else if (self.topology.functions ?? []).contains(where: { $0.name == name }) {
             (shape, label) = ("component", "λ \(name)")
@@ -135,5 +184,7 @@ public struct TopologyGraph: Sendable {
     private static func id(_ name: String) -> String { self.quoted(name) }
 
     /// A DOT string, quotes escaped (labels keep their `\n` line breaks).
-    private static func quoted(_ text: String) -> String { "\"" + text.replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
+    private static func quoted(_ text: String) -> String {
+        "\"" + text.replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    }
 }

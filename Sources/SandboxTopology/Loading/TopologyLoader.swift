@@ -40,7 +40,10 @@ public enum TopologyLoader {
             throw TopologyError(path: Self.describe(context.codingPath), context.debugDescription)
         } catch let DecodingError.dataCorrupted(context) {
             let allowed = context.codingPath.last.flatMap { Self.allowedValues[$0.stringValue] }
-            throw TopologyError(path: Self.describe(context.codingPath), context.debugDescription + (allowed.map { "; use one of \($0.joined(separator: ", "))" } ?? ""))
+            throw TopologyError(
+                path: Self.describe(context.codingPath),
+                context.debugDescription + (allowed.map { "; use one of \($0.joined(separator: ", "))" } ?? "")
+            )
         } catch {
             throw TopologyError(path: source, "is not valid YAML: \(error)")
         }
@@ -53,14 +56,21 @@ public enum TopologyLoader {
     static func refuseUnknownKeys(in text: String, for topology: Topology) throws {
         let findings = UnknownKeys.find(in: text, for: topology)
         guard let first = findings.first else { return }
-        var reason = "is not a key of the topology" + (first.nearest.map { "; did you mean \($0)?" } ?? "; the keys there are \(first.known.joined(separator: ", "))")
+        var reason =
+            "is not a key of the topology"
+            + (first.nearest.map { "; did you mean \($0)?" }
+                ?? "; the keys there are \(first.known.joined(separator: ", "))")
         if ["AWSTemplateFormatVersion", "Resources", "Transform"].contains(first.path) {
             reason += " (this is a CloudFormation/SAM template, not a topology)"
         } else if ["format_version", "values", "planned_values"].contains(first.path) {
             reason += " (this is Terraform JSON, not a topology)"
         }
         if findings.count > 1 {
-            reason += "; also unknown: " + findings.dropFirst().map { "\($0.path)" + ($0.line.map { " (line \($0))" } ?? "") }.joined(separator: ", ")
+            reason +=
+                "; also unknown: "
+                + findings.dropFirst().map { "\($0.path)" + ($0.line.map { " (line \($0))" } ?? "") }.joined(
+                    separator: ", "
+                )
         }
         throw TopologyError(path: first.path, reason, line: first.line)
     }
@@ -85,7 +95,11 @@ public enum TopologyLoader {
         for token in path.split(whereSeparator: { $0 == "." || $0 == "[" }) {
             let next: Node?
             if token.hasSuffix("]"), let index = Int(token.dropLast()) {
-                if case let .sequence(sequence) = node, sequence.indices.contains(index) { next = sequence[index] } else { next = nil }
+                if case let .sequence(sequence) = node, sequence.indices.contains(index) {
+                    next = sequence[index]
+                } else {
+                    next = nil
+                }
             } else {
                 next = node[String(token)]
             }
@@ -97,6 +111,8 @@ public enum TopologyLoader {
     }
 
     private static func describe(_ path: [any CodingKey]) -> String {
-        path.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().trimmingCharacters(in: CharacterSet(charactersIn: "."))
+        path.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().trimmingCharacters(
+            in: CharacterSet(charactersIn: ".")
+        )
     }
 }

@@ -14,7 +14,9 @@ extension JSONText: FreeFormYAML {}
 
 /// GenerateSecretString's options keep Secrets Manager's names: `PasswordLength`.
 extension PasswordOptions: RenamedYAMLKeys {
-    public static func yamlKey(for property: String) -> String { property.prefix(1).uppercased() + property.dropFirst() }
+    public static func yamlKey(for property: String) -> String {
+        property.prefix(1).uppercased() + property.dropFirst()
+    }
 }
 
 /// Finds the keys of a YAML document that the decoded model has no field for (a typo such as `databasez:`, or
@@ -34,7 +36,8 @@ public enum UnknownKeys {
 
         public var description: String {
             "\(self.path)\(self.line.map { " (line \($0))" } ?? ""): unknown key"
-                + (self.nearest.map { "; did you mean \($0)?" } ?? "; known keys here: \(self.known.joined(separator: ", "))")
+                + (self.nearest.map { "; did you mean \($0)?" }
+                    ?? "; known keys here: \(self.known.joined(separator: ", "))")
         }
     }
 
@@ -57,25 +60,38 @@ public enum UnknownKeys {
                 self.walk(element, child.value, path: "\(path)[\(index)]", into: &findings)
             }
         case let (.dictionary, .mapping(mapping)):
-            let values = Dictionary(mirror.children.compactMap { pair -> (String, Any)? in
-                let entry = Array(Mirror(reflecting: pair.value).children)
-                guard entry.count == 2 else { return nil }
-                return ("\(entry[0].value)", entry[1].value)
-            }, uniquingKeysWith: { first, _ in first })
+            let values = Dictionary(
+                mirror.children.compactMap { pair -> (String, Any)? in
+                    let entry = Array(Mirror(reflecting: pair.value).children)
+                    guard entry.count == 2 else { return nil }
+                    return ("\(entry[0].value)", entry[1].value)
+                },
+                uniquingKeysWith: { first, _ in first }
+            )
             for (key, child) in mapping {
                 guard let name = key.string, let decoded = values[name] else { continue }
                 self.walk(child, decoded, path: self.join(path, name), into: &findings)
             }
         case let (.struct, .mapping(mapping)), let (.class, .mapping(mapping)):
             let rename = (type(of: value) as? RenamedYAMLKeys.Type)?.yamlKey(for:) ?? { $0 }
-            let fields = Dictionary(mirror.children.compactMap { child in child.label.map { (rename($0), child.value) } }, uniquingKeysWith: { first, _ in first })
+            let fields = Dictionary(
+                mirror.children.compactMap { child in child.label.map { (rename($0), child.value) } },
+                uniquingKeysWith: { first, _ in first }
+            )
             for (key, child) in mapping {
                 guard let name = key.string else { continue }
                 if let field = fields[name] {
                     self.walk(child, field, path: self.join(path, name), into: &findings)
                 } else {
                     let known = fields.keys.sorted()
-                    findings.append(Finding(path: self.join(path, name), line: key.mark?.line, nearest: self.nearest(to: name, in: known), known: known))
+                    findings.append(
+                        Finding(
+                            path: self.join(path, name),
+                            line: key.mark?.line,
+                            nearest: self.nearest(to: name, in: known),
+                            known: known
+                        )
+                    )
                 }
             }
         default:
@@ -94,7 +110,8 @@ public enum UnknownKeys {
 
     /// Levenshtein distance.
     private static func distance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
+        let a = Array(a)
+        let b = Array(b)
         var previous = Array(0...b.count)
         for (i, x) in a.enumerated() {
             var current = [i + 1]

@@ -42,8 +42,13 @@ extension Topology {
         public var policies: [String: JSONText]?
         public var managedPolicies: [String]?
         public var maxSessionDuration: Int?
-        public init(name: String, trustPolicy: JSONText, policies: [String: JSONText]? = nil, managedPolicies: [String]? = nil,
-                    maxSessionDuration: Int? = nil) {
+        public init(
+            name: String,
+            trustPolicy: JSONText,
+            policies: [String: JSONText]? = nil,
+            managedPolicies: [String]? = nil,
+            maxSessionDuration: Int? = nil
+        ) {
             self.name = name
             self.trustPolicy = trustPolicy
             self.policies = policies
@@ -93,8 +98,16 @@ extension Topology {
         /// fixes them so policies and proxies naming the ARN find the secret.
         public var arnSuffix: String?
 
-        public init(name: String, description: String? = nil, kmsKey: String? = nil, value: JSONText? = nil, generate: PasswordOptions? = nil,
-                    database: DatabaseUser? = nil, resourcePolicy: JSONText? = nil, arnSuffix: String? = nil) {
+        public init(
+            name: String,
+            description: String? = nil,
+            kmsKey: String? = nil,
+            value: JSONText? = nil,
+            generate: PasswordOptions? = nil,
+            database: DatabaseUser? = nil,
+            resourcePolicy: JSONText? = nil,
+            arnSuffix: String? = nil
+        ) {
             self.arnSuffix = arnSuffix
             self.name = name
             self.description = description

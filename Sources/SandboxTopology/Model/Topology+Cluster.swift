@@ -27,8 +27,13 @@ extension Topology {
             public var rebootSeconds: Double?
             /// How long the cluster endpoint's name still resolves to the old writer after a promotion (its DNS TTL).
             public var dnsTTLSeconds: Double?
-            public init(profile: Profile? = nil, detectionSeconds: Double? = nil, promotionSeconds: Double? = nil, rebootSeconds: Double? = nil,
-                        dnsTTLSeconds: Double? = nil) {
+            public init(
+                profile: Profile? = nil,
+                detectionSeconds: Double? = nil,
+                promotionSeconds: Double? = nil,
+                rebootSeconds: Double? = nil,
+                dnsTTLSeconds: Double? = nil
+            ) {
                 self.profile = profile
                 self.detectionSeconds = detectionSeconds
                 self.promotionSeconds = promotionSeconds
@@ -46,16 +51,23 @@ extension Topology {
             /// The timings in effect: what is written, else the profile's (fast: 0.2, 0.3, 0.3 s and a 1 s TTL;
             /// aws: 10, 15, 10 s and AWS's 5 s TTL).
             public var timings: Timings {
-                let base = self.profile == .aws ? Timings(detection: 10, promotion: 15, reboot: 10, dnsTTL: 5)
-                                                : Timings(detection: 0.2, promotion: 0.3, reboot: 0.3, dnsTTL: 1)
-                return Timings(detection: self.detectionSeconds ?? base.detection, promotion: self.promotionSeconds ?? base.promotion,
-                               reboot: self.rebootSeconds ?? base.reboot, dnsTTL: self.dnsTTLSeconds ?? base.dnsTTL)
+                let base =
+                    self.profile == .aws
+                    ? Timings(detection: 10, promotion: 15, reboot: 10, dnsTTL: 5)
+                    : Timings(detection: 0.2, promotion: 0.3, reboot: 0.3, dnsTTL: 1)
+                return Timings(
+                    detection: self.detectionSeconds ?? base.detection,
+                    promotion: self.promotionSeconds ?? base.promotion,
+                    reboot: self.rebootSeconds ?? base.reboot,
+                    dnsTTL: self.dnsTTLSeconds ?? base.dnsTTL
+                )
             }
         }
 
         /// RDS's `Engine` for a cluster: Aurora MySQL (members speak MySQL on 3306) or Aurora PostgreSQL (5432).
         public enum Engine: String, Sendable, Codable, CaseIterable {
-            case auroraMySQL = "aurora-mysql", auroraPostgreSQL = "aurora-postgresql"
+            case auroraMySQL = "aurora-mysql"
+            case auroraPostgreSQL = "aurora-postgresql"
 
             /// What each member speaks.
             public var instanceEngine: DatabaseInstance.Engine { self == .auroraPostgreSQL ? .postgres : .mysql }
@@ -81,9 +93,21 @@ extension Topology {
         /// it promotes.
         public var replicaLagSeconds: Double?
 
-        public init(id: String, engine: Engine? = nil, engineVersion: String? = nil, users: [DatabaseInstance.User], databases: [String]? = nil,
-                    schema: String? = nil, schemaDatabase: String? = nil, script: String? = nil, maxConnections: Int? = nil,
-                    tls: DatabaseInstance.TLSMode? = nil, instances: [Member], failover: Failover? = nil, replicaLagSeconds: Double? = nil) {
+        public init(
+            id: String,
+            engine: Engine? = nil,
+            engineVersion: String? = nil,
+            users: [DatabaseInstance.User],
+            databases: [String]? = nil,
+            schema: String? = nil,
+            schemaDatabase: String? = nil,
+            script: String? = nil,
+            maxConnections: Int? = nil,
+            tls: DatabaseInstance.TLSMode? = nil,
+            instances: [Member],
+            failover: Failover? = nil,
+            replicaLagSeconds: Double? = nil
+        ) {
             self.replicaLagSeconds = replicaLagSeconds
             self.id = id
             self.engine = engine
@@ -108,9 +132,20 @@ extension Topology {
         /// Each member as an instance with the cluster's users, schemas and settings.
         package var memberInstances: [DatabaseInstance] {
             self.instances.map { member in
-                DatabaseInstance(id: member.id, engine: self.engine.map(\.instanceEngine), engineVersion: self.engineVersion, users: self.users, databases: self.databases,
-                                 schema: self.schema, schemaDatabase: self.schemaDatabase, script: self.script,
-                                 maxConnections: self.maxConnections, tls: self.tls, subnet: member.subnet, securityGroups: member.securityGroups)
+                DatabaseInstance(
+                    id: member.id,
+                    engine: self.engine.map(\.instanceEngine),
+                    engineVersion: self.engineVersion,
+                    users: self.users,
+                    databases: self.databases,
+                    schema: self.schema,
+                    schemaDatabase: self.schemaDatabase,
+                    script: self.script,
+                    maxConnections: self.maxConnections,
+                    tls: self.tls,
+                    subnet: member.subnet,
+                    securityGroups: member.securityGroups
+                )
             }
         }
     }

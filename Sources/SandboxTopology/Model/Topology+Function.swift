@@ -52,8 +52,15 @@ extension Topology {
             public var database: String?
             public var tls: Bool?
             public var statements: [Statement]
-            public init(target: String, user: String, auth: Auth, secret: String? = nil, database: String? = nil, tls: Bool? = nil,
-                        statements: [Statement]) {
+            public init(
+                target: String,
+                user: String,
+                auth: Auth,
+                secret: String? = nil,
+                database: String? = nil,
+                tls: Bool? = nil,
+                statements: [Statement]
+            ) {
                 self.target = target
                 self.user = user
                 self.auth = auth
@@ -79,7 +86,10 @@ extension Topology {
                     return
                 }
                 let container = try decoder.container(keyedBy: CodingKeys.self)
-                self.init(sql: try container.decode(String.self, forKey: .sql), parameters: try container.decodeIfPresent([String].self, forKey: .parameters))
+                self.init(
+                    sql: try container.decode(String.self, forKey: .sql),
+                    parameters: try container.decodeIfPresent([String].self, forKey: .parameters)
+                )
             }
         }
 
@@ -101,9 +111,20 @@ extension Topology {
         public var workingDirectory: String?
         public var builtin: Builtin?
 
-        public init(name: String, runtime: String? = nil, handler: String? = nil, memorySize: Int? = nil, timeout: Double? = nil, role: String,
-                    environment: [String: String]? = nil, vpc: VPC? = nil, reservedConcurrency: Int? = nil, command: [String]? = nil,
-                    workingDirectory: String? = nil, builtin: Builtin? = nil) {
+        public init(
+            name: String,
+            runtime: String? = nil,
+            handler: String? = nil,
+            memorySize: Int? = nil,
+            timeout: Double? = nil,
+            role: String,
+            environment: [String: String]? = nil,
+            vpc: VPC? = nil,
+            reservedConcurrency: Int? = nil,
+            command: [String]? = nil,
+            workingDirectory: String? = nil,
+            builtin: Builtin? = nil
+        ) {
             self.name = name
             self.runtime = runtime
             self.handler = handler
@@ -127,7 +148,12 @@ extension Topology {
             public var function: String
             public var payloadFormatVersion: String?
             public var timeoutInMillis: Int?
-            public init(route: String, function: String, payloadFormatVersion: String? = nil, timeoutInMillis: Int? = nil) {
+            public init(
+                route: String,
+                function: String,
+                payloadFormatVersion: String? = nil,
+                timeoutInMillis: Int? = nil
+            ) {
                 self.route = route
                 self.function = function
                 self.payloadFormatVersion = payloadFormatVersion

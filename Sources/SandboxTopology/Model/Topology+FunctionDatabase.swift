@@ -19,11 +19,18 @@ extension Topology.Function {
     /// naming one (`DB_SECRET`, `SECRET_ARN`); TLS is off when a key naming TLS or SSL says false.
     public var database: DatabaseSettings? {
         if let sql = self.builtin?.sql {
-            return DatabaseSettings(target: sql.target, user: sql.user, secret: sql.auth == .secret ? sql.secret ?? "" : nil, tls: sql.tls ?? true)
+            return DatabaseSettings(
+                target: sql.target,
+                user: sql.user,
+                secret: sql.auth == .secret ? sql.secret ?? "" : nil,
+                tls: sql.tls ?? true
+            )
         }
         let environment = (self.environment ?? [:]).sorted { $0.key < $1.key }
         let hostKeys = environment.filter { Self.keyNames($0.key, ["HOST", "ENDPOINT", "ADDRESS"]) }
-        guard let target = (hostKeys + environment).lazy.compactMap({ Self.endpointName(in: $0.value) }).first else { return nil }
+        guard let target = (hostKeys + environment).lazy.compactMap({ Self.endpointName(in: $0.value) }).first else {
+            return nil
+        }
         let user = environment.first { key, _ in
             let upper = key.uppercased()
             return upper == "USER" || upper == "USERNAME" || upper.hasSuffix("_USER") || upper.hasSuffix("_USERNAME")
@@ -44,12 +51,16 @@ extension Topology.Function {
     /// Whether `key` has one of `words` as an underscore-separated part (`DB_HOST`, `PROXY_ENDPOINT`, `SecretArn`).
     private static func keyNames(_ key: String, _ words: [String]) -> Bool {
         let upper = key.uppercased()
-        return words.contains { word in upper.split(separator: "_").contains { $0.hasPrefix(word) || $0.hasSuffix(word) } }
+        return words.contains { word in
+            upper.split(separator: "_").contains { $0.hasPrefix(word) || $0.hasSuffix(word) }
+        }
     }
 
     /// `NAME` of a value `${proxy:NAME}`, `${database:NAME}`, `${cluster:NAME}` or `${cluster-ro:NAME}`.
     private static func endpointName(in value: String) -> String? {
-        guard value.hasSuffix("}"), let kind = ["${proxy:", "${database:", "${cluster:", "${cluster-ro:"].first(where: value.hasPrefix) else { return nil }
+        guard value.hasSuffix("}"),
+            let kind = ["${proxy:", "${database:", "${cluster:", "${cluster-ro:"].first(where: value.hasPrefix)
+        else { return nil }
         return String(value.dropFirst(kind.count).dropLast())
     }
 }

@@ -51,7 +51,8 @@ extension Topology.Function.ManagedRuntime {
         } else {
             return nil
         }
-        return "runtime \(runtime) needs \(client), which the sandbox does not ship; give the function a `command` that starts its "
+        return
+            "runtime \(runtime) needs \(client), which the sandbox does not ship; give the function a `command` that starts its "
             + "Runtime API client (as a provided.al2023 `bootstrap` would), or bind a Swift handler"
     }
 }

@@ -6,13 +6,17 @@ extension Topology {
         public struct Auth: Sendable, Codable, Equatable {
             /// UserAuthConfig's IAMAuth.
             public enum IAMAuth: String, Sendable, Codable, CaseIterable {
-                case disabled = "DISABLED", required = "REQUIRED", enabled = "ENABLED"
+                case disabled = "DISABLED"
+                case required = "REQUIRED"
+                case enabled = "ENABLED"
             }
 
             /// UserAuthConfig's ClientPasswordAuthType: what clients speak to the proxy (MySQL's or PostgreSQL's).
             public enum ClientPasswordAuthType: String, Sendable, Codable, CaseIterable {
-                case nativePassword = "MYSQL_NATIVE_PASSWORD", cachingSHA2Password = "MYSQL_CACHING_SHA2_PASSWORD"
-                case scramSHA256 = "POSTGRES_SCRAM_SHA_256", md5 = "POSTGRES_MD5"
+                case nativePassword = "MYSQL_NATIVE_PASSWORD"
+                case cachingSHA2Password = "MYSQL_CACHING_SHA2_PASSWORD"
+                case scramSHA256 = "POSTGRES_SCRAM_SHA_256"
+                case md5 = "POSTGRES_MD5"
 
                 /// The engine family it belongs to.
                 public var family: String { self.rawValue.hasPrefix("POSTGRES") ? "POSTGRESQL" : "MYSQL" }
@@ -24,7 +28,8 @@ extension Topology {
             public var iamAuth: IAMAuth?
             /// MYSQL_NATIVE_PASSWORD, or POSTGRES_SCRAM_SHA_256 for a PostgreSQL target, by default.
             public var clientPasswordAuthType: ClientPasswordAuthType?
-            public init(secret: String, iamAuth: IAMAuth? = nil, clientPasswordAuthType: ClientPasswordAuthType? = nil) {
+            public init(secret: String, iamAuth: IAMAuth? = nil, clientPasswordAuthType: ClientPasswordAuthType? = nil)
+            {
                 self.secret = secret
                 self.iamAuth = iamAuth
                 self.clientPasswordAuthType = clientPasswordAuthType
@@ -38,8 +43,13 @@ extension Topology {
             public var connectionBorrowTimeout: Int?
             public var initQuery: String?
             public var sessionPinningFilters: [String]?
-            public init(maxConnectionsPercent: Int? = nil, maxIdleConnectionsPercent: Int? = nil, connectionBorrowTimeout: Int? = nil,
-                        initQuery: String? = nil, sessionPinningFilters: [String]? = nil) {
+            public init(
+                maxConnectionsPercent: Int? = nil,
+                maxIdleConnectionsPercent: Int? = nil,
+                connectionBorrowTimeout: Int? = nil,
+                initQuery: String? = nil,
+                sessionPinningFilters: [String]? = nil
+            ) {
                 self.maxConnectionsPercent = maxConnectionsPercent
                 self.maxIdleConnectionsPercent = maxIdleConnectionsPercent
                 self.connectionBorrowTimeout = connectionBorrowTimeout
@@ -58,7 +68,12 @@ extension Topology {
             /// proxy's by default.
             public var subnets: [String]?
             public var securityGroups: [String]?
-            public init(name: String, targetRole: DBProxyEndpointTargetRole? = nil, subnets: [String]? = nil, securityGroups: [String]? = nil) {
+            public init(
+                name: String,
+                targetRole: DBProxyEndpointTargetRole? = nil,
+                subnets: [String]? = nil,
+                securityGroups: [String]? = nil
+            ) {
                 self.name = name
                 self.targetRole = targetRole
                 self.subnets = subnets
@@ -88,9 +103,21 @@ extension Topology {
         /// Endpoints besides the proxy's own.
         public var endpoints: [Endpoint]?
 
-        public init(name: String, role: String, auth: [Auth], target: String, requireTLS: Bool? = nil, idleClientTimeout: Int? = nil,
-                    targetGroup: TargetGroup? = nil, subnets: [String]? = nil, securityGroups: [String]? = nil, maxClientConnections: Int? = nil,
-                    resourceId: String? = nil, endpoints: [Endpoint]? = nil, engineFamily: String? = nil) {
+        public init(
+            name: String,
+            role: String,
+            auth: [Auth],
+            target: String,
+            requireTLS: Bool? = nil,
+            idleClientTimeout: Int? = nil,
+            targetGroup: TargetGroup? = nil,
+            subnets: [String]? = nil,
+            securityGroups: [String]? = nil,
+            maxClientConnections: Int? = nil,
+            resourceId: String? = nil,
+            endpoints: [Endpoint]? = nil,
+            engineFamily: String? = nil
+        ) {
             self.engineFamily = engineFamily
             self.endpoints = endpoints
             self.resourceId = resourceId

@@ -23,9 +23,19 @@ public struct Topology: Sendable, Codable, Equatable {
     /// API Gateway HTTP APIs routing to the functions.
     public var apis: [API]?
 
-    public init(region: String = "us-east-1", accountId: String? = nil, databases: [DatabaseInstance] = [], clusters: [Cluster]? = nil,
-                iam: IAM? = nil, kmsKeys: [KMSKey]? = nil, secrets: [Secret]? = nil, network: NetworkSpec? = nil, proxies: [Proxy]? = nil,
-                functions: [Function]? = nil, apis: [API]? = nil) {
+    public init(
+        region: String = "us-east-1",
+        accountId: String? = nil,
+        databases: [DatabaseInstance] = [],
+        clusters: [Cluster]? = nil,
+        iam: IAM? = nil,
+        kmsKeys: [KMSKey]? = nil,
+        secrets: [Secret]? = nil,
+        network: NetworkSpec? = nil,
+        proxies: [Proxy]? = nil,
+        functions: [Function]? = nil,
+        apis: [API]? = nil
+    ) {
         self.clusters = clusters
         self.functions = functions
         self.apis = apis
@@ -53,7 +63,8 @@ public struct Topology: Sendable, Codable, Equatable {
 
         /// How a PostgreSQL user logs in (`pg_hba.conf`'s method).
         public enum PostgresMethod: String, Sendable, Codable, CaseIterable {
-            case scramSHA256 = "scram-sha-256", md5, password
+            case scramSHA256 = "scram-sha-256"
+            case md5, password
         }
 
         public enum TLSMode: String, Sendable, Codable, CaseIterable {
@@ -76,8 +87,14 @@ public struct Topology: Sendable, Codable, Equatable {
             public var roles: [String]?
             public var host: String?
 
-            public init(name: String, password: String, plugin: MySQLAuthPlugin? = nil, method: PostgresMethod? = nil, roles: [String]? = nil,
-                        host: String? = nil) {
+            public init(
+                name: String,
+                password: String,
+                plugin: MySQLAuthPlugin? = nil,
+                method: PostgresMethod? = nil,
+                roles: [String]? = nil,
+                host: String? = nil
+            ) {
                 self.roles = roles
                 self.name = name
                 self.password = password
@@ -125,9 +142,22 @@ public struct Topology: Sendable, Codable, Equatable {
         /// The port the instance serves in its VPC (what security group rules name); here it listens on an ephemeral one.
         public var port: Int { self.resolvedEngine.port }
 
-        public init(id: String, engine: Engine? = nil, engineVersion: String? = nil, users: [User], databases: [String]? = nil, schema: String? = nil,
-                    schemaDatabase: String? = nil, script: String? = nil, maxConnections: Int? = nil, tls: TLSMode? = nil,
-                    subnet: String? = nil, securityGroups: [String]? = nil, external: External? = nil, iamDatabaseAuthentication: Bool? = nil) {
+        public init(
+            id: String,
+            engine: Engine? = nil,
+            engineVersion: String? = nil,
+            users: [User],
+            databases: [String]? = nil,
+            schema: String? = nil,
+            schemaDatabase: String? = nil,
+            script: String? = nil,
+            maxConnections: Int? = nil,
+            tls: TLSMode? = nil,
+            subnet: String? = nil,
+            securityGroups: [String]? = nil,
+            external: External? = nil,
+            iamDatabaseAuthentication: Bool? = nil
+        ) {
             self.iamDatabaseAuthentication = iamDatabaseAuthentication
             self.engine = engine
             self.external = external
@@ -147,7 +177,9 @@ public struct Topology: Sendable, Codable, Equatable {
 }
 
 extension Topology {
-    private enum CodingKeys: String, CodingKey { case region, accountId, databases, clusters, iam, kmsKeys, secrets, network, proxies, functions, apis }
+    private enum CodingKeys: String, CodingKey {
+        case region, accountId, databases, clusters, iam, kmsKeys, secrets, network, proxies, functions, apis
+    }
 
     /// `region` defaults to us-east-1 and `databases` to none, as in a minimal YAML file.
     public init(from decoder: any Decoder) throws {
@@ -168,7 +200,10 @@ extension Topology {
 
 extension Topology.DatabaseInstance.User: RedactedWhenRendered {
     public var renderedFields: KeyValuePairs<String, Any> {
-        ["name": self.name, "password": Redacted(), "plugin": self.plugin as Any, "method": self.method as Any, "roles": self.roles as Any,
-         "host": self.host as Any]
+        [
+            "name": self.name, "password": Redacted(), "plugin": self.plugin as Any, "method": self.method as Any,
+            "roles": self.roles as Any,
+            "host": self.host as Any,
+        ]
     }
 }

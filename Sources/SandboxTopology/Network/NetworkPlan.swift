@@ -7,26 +7,45 @@ public enum NetworkPlan {
     /// then functions (whether in a VPC or not), then APIs, then proxy endpoints.
     package static func hostNumber(_ n: Int) throws(TopologyError) -> Int {
         guard 10 + n <= 254 else {
-            throw TopologyError(path: "network", "a sandbox's /24 of loopback aliases holds 245 interfaces and this topology needs more; split it")
+            throw TopologyError(
+                path: "network",
+                "a sandbox's /24 of loopback aliases holds 245 interfaces and this topology needs more; split it"
+            )
         }
         return 10 + n
     }
 
     /// The network model with every ENI attached (nil without a network); `loopback` gives each ENI's alias
     /// from its host number (nil in a static analysis).
-    public static func model(for topology: Topology, loopback: (Int) -> String?) throws(TopologyError) -> NetworkModel? {
+    public static func model(for topology: Topology, loopback: (Int) -> String?) throws(TopologyError) -> NetworkModel?
+    {
         guard let spec = topology.network else {
-            for (path, database) in topology.placedInstances where database.subnet != nil || database.securityGroups != nil {
-                throw TopologyError(path: "\(path).subnet", "names a subnet but the topology has no network; add network.vpcs or drop it")
+            for (path, database) in topology.placedInstances
+            where database.subnet != nil || database.securityGroups != nil {
+                throw TopologyError(
+                    path: "\(path).subnet",
+                    "names a subnet but the topology has no network; add network.vpcs or drop it"
+                )
             }
-            for (index, proxy) in (topology.proxies ?? []).enumerated() where proxy.subnets != nil || proxy.securityGroups != nil {
-                throw TopologyError(path: "proxies[\(index)].subnets", "names subnets but the topology has no network; add network.vpcs or drop them")
+            for (index, proxy) in (topology.proxies ?? []).enumerated()
+            where proxy.subnets != nil || proxy.securityGroups != nil {
+                throw TopologyError(
+                    path: "proxies[\(index)].subnets",
+                    "names subnets but the topology has no network; add network.vpcs or drop them"
+                )
             }
-            for (path, _, endpoint) in topology.placedProxyEndpoints where endpoint.subnets != nil || endpoint.securityGroups != nil {
-                throw TopologyError(path: "\(path).subnets", "names subnets but the topology has no network; add network.vpcs or drop them")
+            for (path, _, endpoint) in topology.placedProxyEndpoints
+            where endpoint.subnets != nil || endpoint.securityGroups != nil {
+                throw TopologyError(
+                    path: "\(path).subnets",
+                    "names subnets but the topology has no network; add network.vpcs or drop them"
+                )
             }
             for (index, function) in (topology.functions ?? []).enumerated() where function.vpc != nil {
-                throw TopologyError(path: "functions[\(index)].vpc", "names subnets but the topology has no network; add network.vpcs or drop it")
+                throw TopologyError(
+                    path: "functions[\(index)].vpc",
+                    "names subnets but the topology has no network; add network.vpcs or drop it"
+                )
             }
             return nil
         }
@@ -34,40 +53,82 @@ public enum NetworkPlan {
             var model = try NetworkModel(spec)
             for (index, (path, database)) in topology.placedInstances.enumerated() where database.external == nil {
                 guard let subnet = database.subnet else {
-                    throw NetworkSpecError(path: "\(path).subnet", "is missing: with a network, every instance sits in a subnet")
+                    throw NetworkSpecError(
+                        path: "\(path).subnet",
+                        "is missing: with a network, every instance sits in a subnet"
+                    )
                 }
-                _ = try model.attach(owner: database.id, subnet: subnet, securityGroups: database.securityGroups ?? [],
-                                     loopback: loopback(try Self.host(index)), path: path)
+                _ = try model.attach(
+                    owner: database.id,
+                    subnet: subnet,
+                    securityGroups: database.securityGroups ?? [],
+                    loopback: loopback(try Self.host(index)),
+                    path: path
+                )
             }
             for (index, host) in (spec.hosts ?? []).enumerated() {
-                guard model.eni(owner: host.id) == nil else { throw NetworkSpecError(path: "network.hosts[\(index)].id", "'\(host.id)' is already taken") }
-                _ = try model.attach(owner: host.id, subnet: host.subnet, securityGroups: host.securityGroups,
-                                     loopback: loopback(try Self.host(topology.instances.count + index)), path: "network.hosts[\(index)]")
+                guard model.eni(owner: host.id) == nil else {
+                    throw NetworkSpecError(path: "network.hosts[\(index)].id", "'\(host.id)' is already taken")
+                }
+                _ = try model.attach(
+                    owner: host.id,
+                    subnet: host.subnet,
+                    securityGroups: host.securityGroups,
+                    loopback: loopback(try Self.host(topology.instances.count + index)),
+                    path: "network.hosts[\(index)]"
+                )
             }
             let before = topology.instances.count + (spec.hosts ?? []).count
             for (index, proxy) in (topology.proxies ?? []).enumerated() {
                 guard let subnet = proxy.subnets?.first else {
-                    throw NetworkSpecError(path: "proxies[\(index)].subnets", "is missing: with a network, a proxy needs subnets for its ENIs")
+                    throw NetworkSpecError(
+                        path: "proxies[\(index)].subnets",
+                        "is missing: with a network, a proxy needs subnets for its ENIs"
+                    )
                 }
-                guard model.eni(owner: proxy.name) == nil else { throw NetworkSpecError(path: "proxies[\(index)].name", "'\(proxy.name)' is already taken") }
-                _ = try model.attach(owner: proxy.name, subnet: subnet, securityGroups: proxy.securityGroups ?? [],
-                                     loopback: loopback(try Self.host(before + index)), path: "proxies[\(index)]")
+                guard model.eni(owner: proxy.name) == nil else {
+                    throw NetworkSpecError(path: "proxies[\(index)].name", "'\(proxy.name)' is already taken")
+                }
+                _ = try model.attach(
+                    owner: proxy.name,
+                    subnet: subnet,
+                    securityGroups: proxy.securityGroups ?? [],
+                    loopback: loopback(try Self.host(before + index)),
+                    path: "proxies[\(index)]"
+                )
             }
             let functionsStart = before + (topology.proxies ?? []).count
             for (index, function) in (topology.functions ?? []).enumerated() {
                 guard let vpc = function.vpc else { continue }
-                guard model.eni(owner: function.name) == nil else { throw NetworkSpecError(path: "functions[\(index)].name", "'\(function.name)' is already taken") }
-                _ = try model.attach(owner: function.name, subnet: vpc.subnets[0], securityGroups: vpc.securityGroups,
-                                     loopback: loopback(try Self.host(functionsStart + index)), path: "functions[\(index)].vpc")
+                guard model.eni(owner: function.name) == nil else {
+                    throw NetworkSpecError(path: "functions[\(index)].name", "'\(function.name)' is already taken")
+                }
+                _ = try model.attach(
+                    owner: function.name,
+                    subnet: vpc.subnets[0],
+                    securityGroups: vpc.securityGroups,
+                    loopback: loopback(try Self.host(functionsStart + index)),
+                    path: "functions[\(index)].vpc"
+                )
             }
             for (index, (path, proxy, endpoint)) in topology.placedProxyEndpoints.enumerated() {
                 // The proxy's subnets and groups unless the endpoint names its own (CreateDBProxyEndpoint's defaults).
                 guard let subnet = endpoint.subnets?.first ?? proxy.subnets?.first else {
-                    throw NetworkSpecError(path: "\(path).subnets", "is missing: with a network, an endpoint needs subnets for its ENIs")
+                    throw NetworkSpecError(
+                        path: "\(path).subnets",
+                        "is missing: with a network, an endpoint needs subnets for its ENIs"
+                    )
                 }
-                guard model.eni(owner: endpoint.name) == nil else { throw NetworkSpecError(path: "\(path).name", "'\(endpoint.name)' is already taken") }
-                _ = try model.attach(owner: endpoint.name, subnet: subnet, securityGroups: endpoint.securityGroups ?? proxy.securityGroups ?? [],
-                                     loopback: loopback(try Self.host(try Self.proxyEndpointIndex(topology, index))), path: path)
+                guard model.eni(owner: endpoint.name) == nil else {
+                    throw NetworkSpecError(path: "\(path).name", "'\(endpoint.name)' is already taken")
+                }
+                _ = try model.attach(
+                    owner: endpoint.name,
+                    subnet: subnet,
+                    securityGroups: endpoint.securityGroups ?? proxy.securityGroups ?? [],
+                    loopback: loopback(try Self.host(try Self.proxyEndpointIndex(topology, index))),
+                    path: path
+                )
             }
             return model
         } catch {
@@ -77,7 +138,9 @@ public enum NetworkPlan {
 
     /// The host number of function `index`'s alias, and of API `index`'s listener.
     package static func functionHost(_ topology: Topology, _ index: Int) throws(TopologyError) -> Int {
-        try Self.hostNumber(topology.instances.count + (topology.network?.hosts ?? []).count + (topology.proxies ?? []).count + index)
+        try Self.hostNumber(
+            topology.instances.count + (topology.network?.hosts ?? []).count + (topology.proxies ?? []).count + index
+        )
     }
 
     package static func apiHost(_ topology: Topology, _ index: Int) throws(TopologyError) -> Int {
@@ -92,17 +155,25 @@ public enum NetworkPlan {
 
     /// The interface number of proxy endpoint `index`, before `hostNumber` turns it into a host number.
     private static func proxyEndpointIndex(_ topology: Topology, _ index: Int) -> Int {
-        topology.instances.count + (topology.network?.hosts ?? []).count + (topology.proxies ?? []).count + (topology.functions ?? []).count
+        topology.instances.count + (topology.network?.hosts ?? []).count + (topology.proxies ?? []).count
+            + (topology.functions ?? []).count
             + (topology.apis ?? []).count + index
     }
 
     /// `hostNumber` as a network error, inside the attaching loop.
     private static func host(_ n: Int) throws(NetworkSpecError) -> Int {
-        do throws(TopologyError) { return try Self.hostNumber(n) } catch { throw NetworkSpecError(path: error.path, error.reason) }
+        do throws(TopologyError) { return try Self.hostNumber(n) } catch {
+            throw NetworkSpecError(path: error.path, error.reason)
+        }
     }
 
     /// The analysis from `source` (an ENI owner or `operator`) to `destination`'s ENI; nil when either is unknown.
-    public static func analyze(_ model: NetworkModel, from source: String, to destination: String, port: Int) -> Reachability? {
+    public static func analyze(
+        _ model: NetworkModel,
+        from source: String,
+        to destination: String,
+        port: Int
+    ) -> Reachability? {
         guard let target = model.eni(owner: destination) else { return nil }
         let origin: NetworkEndpoint
         if source == "operator" {

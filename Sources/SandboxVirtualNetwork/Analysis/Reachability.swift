@@ -43,6 +43,7 @@ public struct Reachability: Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         let hop = "\(self.source) → \(self.destination.owner) \(self.protocol.rawValue)/\(self.port)"
-        return self.isReachable ? "path found: \(hop)" : "no path: \(hop)\n" + self.explanations.map { "  \($0)" }.joined(separator: "\n")
+        return self.isReachable
+            ? "path found: \(hop)" : "no path: \(hop)\n" + self.explanations.map { "  \($0)" }.joined(separator: "\n")
     }
 }

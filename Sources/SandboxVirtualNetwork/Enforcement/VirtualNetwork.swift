@@ -32,20 +32,44 @@ public final class VirtualNetwork: Sendable {
     public var model: NetworkModel { self.state.withLockedValue { $0 } }
 
     /// Attaches an ENI (see `NetworkModel.attach`).
-    public func attach(owner: String, subnet: String, securityGroups: [String], loopback: String, path: String) throws(NetworkSpecError) -> ENI {
+    public func attach(
+        owner: String,
+        subnet: String,
+        securityGroups: [String],
+        loopback: String,
+        path: String
+    ) throws(NetworkSpecError) -> ENI {
         let result: Result<ENI, NetworkSpecError> = self.state.withLockedValue { model in
             Result { () throws(NetworkSpecError) -> ENI in
-                try model.attach(owner: owner, subnet: subnet, securityGroups: securityGroups, loopback: loopback, path: path)
+                try model.attach(
+                    owner: owner,
+                    subnet: subnet,
+                    securityGroups: securityGroups,
+                    loopback: loopback,
+                    path: path
+                )
             }
         }
         return try result.get()
     }
 
     /// Replaces `owner`'s ENI (see `NetworkModel.reattach`): all or nothing.
-    public func reattach(owner: String, subnet: String, securityGroups: [String], loopback: String, path: String) throws(NetworkSpecError) -> ENI {
+    public func reattach(
+        owner: String,
+        subnet: String,
+        securityGroups: [String],
+        loopback: String,
+        path: String
+    ) throws(NetworkSpecError) -> ENI {
         let result: Result<ENI, NetworkSpecError> = self.state.withLockedValue { model in
             Result { () throws(NetworkSpecError) -> ENI in
-                try model.reattach(owner: owner, subnet: subnet, securityGroups: securityGroups, loopback: loopback, path: path)
+                try model.reattach(
+                    owner: owner,
+                    subnet: subnet,
+                    securityGroups: securityGroups,
+                    loopback: loopback,
+                    path: path
+                )
             }
         }
         return try result.get()
@@ -67,16 +91,36 @@ public final class VirtualNetwork: Sendable {
         let model = self.model
         guard let destination = model.eni(owner: owner) else { return nil }
         let outsider = self.outside.withLockedValue { $0[loopback] }
-        return !self.verdict(model, from: model.endpoint(forPeer: loopback), outsider: outsider, to: destination, port: port,
-                             sourcePort: PortRange.ephemeral.lower).isReachable
+        return !self.verdict(
+            model,
+            from: model.endpoint(forPeer: loopback),
+            outsider: outsider,
+            to: destination,
+            port: port,
+            sourcePort: PortRange.ephemeral.lower
+        ).isReachable
     }
 
     /// The analysis, where something outside every VPC has no path at all.
-    private func verdict(_ model: NetworkModel, from source: NetworkEndpoint, outsider: String?, to destination: ENI, port: Int, sourcePort: Int) -> Reachability {
+    private func verdict(
+        _ model: NetworkModel,
+        from source: NetworkEndpoint,
+        outsider: String?,
+        to destination: ENI,
+        port: Int,
+        sourcePort: Int
+    ) -> Reachability {
         var verdict = model.analyze(from: source, to: destination, port: port, sourcePort: sourcePort)
         if let outsider {
-            verdict.explanations = [.init(code: "NO_PATH", direction: nil, components: [outsider, destination.vpc],
-                                          text: "\(outsider) runs outside every VPC: \(destination.owner)'s private address \(destination.privateIP) in \(destination.vpc) has no route from it; attach it to subnets of \(destination.vpc) (VpcConfig) with a security group \(destination.owner) admits")]
+            verdict.explanations = [
+                .init(
+                    code: "NO_PATH",
+                    direction: nil,
+                    components: [outsider, destination.vpc],
+                    text:
+                        "\(outsider) runs outside every VPC: \(destination.owner)'s private address \(destination.privateIP) in \(destination.vpc) has no route from it; attach it to subnets of \(destination.vpc) (VpcConfig) with a security group \(destination.owner) admits"
+                )
+            ]
         }
         return verdict
     }
@@ -91,10 +135,18 @@ public final class VirtualNetwork: Sendable {
         let eni = model.eni(loopback: source)
         let access = model.access(from: eni, toService: service, name: name)
         if case let .blocked(why) = access {
-            self.denials.withLockedValue { $0.append(Denial(source: eni?.owner ?? source, destination: name, port: 443, explanations: why)) }
-            self.logger.decide(.connection, subject: "\(eni?.owner ?? source) → \(name):443", outcome: "denied",
-                               reason: why.map(\.description).joined(separator: " | "), level: .notice, "AWS call denied by the virtual network",
-                               metadata: ["net.source": "\(eni?.owner ?? source)", "net.destination": "\(name)"])
+            self.denials.withLockedValue {
+                $0.append(Denial(source: eni?.owner ?? source, destination: name, port: 443, explanations: why))
+            }
+            self.logger.decide(
+                .connection,
+                subject: "\(eni?.owner ?? source) → \(name):443",
+                outcome: "denied",
+                reason: why.map(\.description).joined(separator: " | "),
+                level: .notice,
+                "AWS call denied by the virtual network",
+                metadata: ["net.source": "\(eni?.owner ?? source)", "net.destination": "\(name)"]
+            )
         }
         return access
     }
@@ -121,22 +173,53 @@ public final class VirtualNetwork: Sendable {
             return false
         }
         let outsider = self.outside.withLockedValue { $0[peer?.ipAddress ?? ""] }
-        let verdict = self.verdict(model, from: source, outsider: outsider, to: destination, port: port, sourcePort: peer?.port ?? PortRange.ephemeral.lower)
+        let verdict = self.verdict(
+            model,
+            from: source,
+            outsider: outsider,
+            to: destination,
+            port: port,
+            sourcePort: peer?.port ?? PortRange.ephemeral.lower
+        )
         guard verdict.isReachable else {
-            let denial = Denial(source: outsider ?? sourceName, destination: owner, port: port, explanations: verdict.explanations)
-            self.denials.withLockedValue { $0.append(denial); if $0.count > 1_000 { $0.removeFirst() } }
+            let denial = Denial(
+                source: outsider ?? sourceName,
+                destination: owner,
+                port: port,
+                explanations: verdict.explanations
+            )
+            self.denials.withLockedValue {
+                $0.append(denial)
+                if $0.count > 1_000 { $0.removeFirst() }
+            }
             let explanation = verdict.explanations.map(\.description).joined(separator: " | ")
-            self.logger.decide(.connection, subject: "\(outsider ?? sourceName) → \(owner):\(port)", outcome: "denied", reason: explanation,
-                               level: .notice, "connection denied by the virtual network", metadata: [
-                                   "net.source": "\(source)", "net.destination": "\(owner)", "net.port": "\(port)", "net.explanation": "\(explanation)",
-                               ])
+            self.logger.decide(
+                .connection,
+                subject: "\(outsider ?? sourceName) → \(owner):\(port)",
+                outcome: "denied",
+                reason: explanation,
+                level: .notice,
+                "connection denied by the virtual network",
+                metadata: [
+                    "net.source": "\(source)", "net.destination": "\(owner)", "net.port": "\(port)",
+                    "net.explanation": "\(explanation)",
+                ]
+            )
             try channel.pipeline.syncOperations.addHandler(
-                DeniedConnectionHandler(reset: model.deniedConnections == .reset, holdLimit: self.dropHoldLimit))
+                DeniedConnectionHandler(reset: model.deniedConnections == .reset, holdLimit: self.dropHoldLimit)
+            )
             return false
         }
-        try channel.pipeline.syncOperations.addHandler(ToxicHandler(table: self.faults, source: sourceName, destination: owner))
-        self.logger.decide(.connection, subject: "\(outsider ?? sourceName) → \(owner):\(port)", outcome: "accepted",
-                           reason: verdict.explanations.map(\.description).joined(separator: " | "), "connection admitted by the virtual network")
+        try channel.pipeline.syncOperations.addHandler(
+            ToxicHandler(table: self.faults, source: sourceName, destination: owner)
+        )
+        self.logger.decide(
+            .connection,
+            subject: "\(outsider ?? sourceName) → \(owner):\(port)",
+            outcome: "accepted",
+            reason: verdict.explanations.map(\.description).joined(separator: " | "),
+            "connection admitted by the virtual network"
+        )
         return true
     }
 }

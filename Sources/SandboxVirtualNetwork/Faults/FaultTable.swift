@@ -36,7 +36,8 @@ public final class FaultTable: Sendable {
     func toxics(from source: String, to destination: String) -> [Toxic] {
         self.state.withLockedValue { state in
             guard !state.toxics.isEmpty else { return [] }  // most sandboxes: no lookups per read and write
-            return (state.toxics[.listener(destination)] ?? []) + (state.toxics[.path(from: source, to: destination)] ?? [])
+            return (state.toxics[.listener(destination)] ?? [])
+                + (state.toxics[.path(from: source, to: destination)] ?? [])
         }
     }
 

@@ -10,7 +10,10 @@ final class ToxicHandler: ChannelDuplexHandler {
     typealias OutboundOut = ByteBuffer
 
     /// Per direction: when the last scheduled piece goes out, and how many bytes have passed.
-    private struct Lane { var next = NIODeadline.uptimeNanoseconds(0); var bytes = 0 }
+    private struct Lane {
+        var next = NIODeadline.uptimeNanoseconds(0)
+        var bytes = 0
+    }
 
     private let table: FaultTable
     private let source: String
@@ -52,12 +55,17 @@ final class ToxicHandler: ChannelDuplexHandler {
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        if self.passesUntouched(self.unwrapOutboundIn(data), .downstream) { return context.writeAndFlush(data, promise: promise) }
+        if self.passesUntouched(self.unwrapOutboundIn(data), .downstream) {
+            return context.writeAndFlush(data, promise: promise)
+        }
         let loop = context.eventLoop.assumeIsolated()
         let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
         var pieces: [(ByteBuffer, TimeAmount)] = []
         self.pass(self.unwrapOutboundIn(data), .downstream, context: context) { pieces.append(($0, $1)) }
-        guard !pieces.isEmpty else { promise?.succeed(); return }  // a timeout toxic swallowed the data
+        guard !pieces.isEmpty else {
+            promise?.succeed()
+            return
+        }  // a timeout toxic swallowed the data
         // The write's promise goes with its last piece: it completes when the bytes are written (backpressure).
         for (index, (piece, delay)) in pieces.enumerated() {
             let piecePromise = index == pieces.count - 1 ? promise : nil
@@ -65,7 +73,10 @@ final class ToxicHandler: ChannelDuplexHandler {
                 context.writeAndFlush(NIOAny(piece), promise: piecePromise)
             } else {
                 loop.scheduleTask(in: delay) {
-                    guard bound.value.channel.isActive else { piecePromise?.fail(ChannelError.ioOnClosedChannel); return }
+                    guard bound.value.channel.isActive else {
+                        piecePromise?.fail(ChannelError.ioOnClosedChannel)
+                        return
+                    }
                     bound.value.writeAndFlush(NIOAny(piece), promise: piecePromise)
                 }
             }
@@ -79,7 +90,9 @@ final class ToxicHandler: ChannelDuplexHandler {
         }
         guard let delay = delays.max(), delay > 0 else { return context.close(mode: mode, promise: promise) }
         let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
-        context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(Int64(delay))) { bound.value.close(mode: mode, promise: promise) }
+        context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(Int64(delay))) {
+            bound.value.close(mode: mode, promise: promise)
+        }
     }
 
     /// Whether `buffer` goes on as it came (counted): no toxic applies to its stream and nothing delayed is still
@@ -92,16 +105,23 @@ final class ToxicHandler: ChannelDuplexHandler {
 
     /// Runs one chunk through the stream's toxics: `deliver` each piece after its delay from now (nothing when
     /// a timeout toxic stops the data).
-    private func pass(_ buffer: ByteBuffer, _ stream: Toxic.Stream, context: ChannelHandlerContext,
-                      deliver: (ByteBuffer, TimeAmount) -> Void) {
+    private func pass(
+        _ buffer: ByteBuffer,
+        _ stream: Toxic.Stream,
+        context: ChannelHandlerContext,
+        deliver: (ByteBuffer, TimeAmount) -> Void
+    ) {
         let toxics = self.active(stream)
         self.startTimers(context: context, toxics)
-        if toxics.contains(where: { if case .timeout = $0.kind { return true } else { return false } }) { return }  // data stops
+        // data stops
+        if toxics.contains(where: { if case .timeout = $0.kind { return true } else { return false } }) { return }
         var buffer = buffer
         var lane = self.lanes[stream]!
         var closeAfter = false
         for case let .limitData(bytes) in toxics.map(\.kind) where lane.bytes + buffer.readableBytes >= bytes {
-            buffer = buffer.getSlice(at: buffer.readerIndex, length: max(0, min(buffer.readableBytes, bytes - lane.bytes))) ?? ByteBuffer()
+            buffer =
+                buffer.getSlice(at: buffer.readerIndex, length: max(0, min(buffer.readableBytes, bytes - lane.bytes)))
+                ?? ByteBuffer()
             closeAfter = true
         }
         lane.bytes += buffer.readableBytes
@@ -118,7 +138,8 @@ final class ToxicHandler: ChannelDuplexHandler {
             for toxic in toxics {
                 switch toxic.kind {
                 case let .latency(milliseconds, jitter):
-                    delay = delay + .milliseconds(Int64(milliseconds + (jitter > 0 ? Int.random(in: -jitter...jitter) : 0)))
+                    delay =
+                        delay + .milliseconds(Int64(milliseconds + (jitter > 0 ? Int.random(in: -jitter...jitter) : 0)))
                 case let .bandwidth(rate) where rate > 0:
                     delay = delay + .nanoseconds(Int64(piece.readableBytes) * 1_000_000_000 / Int64(rate * 1024))
                 default: break
@@ -157,7 +178,9 @@ final class ToxicHandler: ChannelDuplexHandler {
                 context.eventLoop.scheduleTask(in: .milliseconds(Int64(milliseconds))) { channel.close(promise: nil) }
             case let .resetPeer(milliseconds):
                 self.timers.insert(toxic.name)
-                context.eventLoop.scheduleTask(in: .milliseconds(Int64(milliseconds))) { DeniedConnectionHandler.resetConnection(channel) }
+                context.eventLoop.scheduleTask(in: .milliseconds(Int64(milliseconds))) {
+                    DeniedConnectionHandler.resetConnection(channel)
+                }
             default: break
             }
         }

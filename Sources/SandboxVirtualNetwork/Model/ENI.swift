@@ -11,5 +11,7 @@ public struct ENI: Sendable, Equatable, CustomStringConvertible {
     /// The 127.x.y.z address its listeners bind and its clients dial from (nil in a static analysis).
     public var loopback: String?
 
-    public var description: String { "\(self.owner) (\(self.privateIP) in \(self.subnet), \(self.securityGroups.joined(separator: ", ")))" }
+    public var description: String {
+        "\(self.owner) (\(self.privateIP) in \(self.subnet), \(self.securityGroups.joined(separator: ", ")))"
+    }
 }

@@ -31,8 +31,10 @@ public struct IPv4Block: Sendable, Hashable, CustomStringConvertible {
     /// Parses `a.b.c.d/n`; the address must be the block's network address (as AWS requires).
     public init?(_ text: String) {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 2, let address = IPv4Address(String(parts[0])), let prefix = Int(parts[1]), (0...32).contains(prefix),
-              address.value & Self.mask(prefix) == address.value else { return nil }
+        guard parts.count == 2, let address = IPv4Address(String(parts[0])), let prefix = Int(parts[1]),
+            (0...32).contains(prefix),
+            address.value & Self.mask(prefix) == address.value
+        else { return nil }
         self.network = address
         self.prefix = prefix
     }
@@ -43,7 +45,9 @@ public struct IPv4Block: Sendable, Hashable, CustomStringConvertible {
     public var size: UInt64 { UInt64(1) << UInt64(32 - self.prefix) }
     public var last: IPv4Address { IPv4Address(self.network.value | ~Self.mask(self.prefix)) }
 
-    public func contains(_ address: IPv4Address) -> Bool { address.value & Self.mask(self.prefix) == self.network.value }
+    public func contains(_ address: IPv4Address) -> Bool {
+        address.value & Self.mask(self.prefix) == self.network.value
+    }
     public func contains(_ block: IPv4Block) -> Bool { block.prefix >= self.prefix && self.contains(block.network) }
     public func overlaps(_ other: IPv4Block) -> Bool { self.contains(other.network) || other.contains(self.network) }
 

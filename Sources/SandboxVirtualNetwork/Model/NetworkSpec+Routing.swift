@@ -9,7 +9,12 @@ extension NetworkSpec {
         /// Interface VPC endpoints (AWS PrivateLink) for AWS services.
         public var endpoints: [InterfaceEndpoint]?
 
-        public init(internetGateway: String? = nil, natGateways: [NATGateway]? = nil, routeTables: [RouteTable]? = nil, endpoints: [InterfaceEndpoint]? = nil) {
+        public init(
+            internetGateway: String? = nil,
+            natGateways: [NATGateway]? = nil,
+            routeTables: [RouteTable]? = nil,
+            endpoints: [InterfaceEndpoint]? = nil
+        ) {
             self.internetGateway = internetGateway
             self.natGateways = natGateways
             self.routeTables = routeTables

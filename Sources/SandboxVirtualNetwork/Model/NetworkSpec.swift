@@ -13,8 +13,13 @@ public struct NetworkSpec: Sendable, Codable, Equatable {
     /// NXDOMAIN, and no query leaves the sandbox.
     public var dnsForwarder: String?
 
-    public init(vpcs: [VPC], hosts: [Host]? = nil, operatorHost: OperatorHost? = nil, deniedConnections: DeniedConnectionMode? = nil,
-                dnsForwarder: String? = nil) {
+    public init(
+        vpcs: [VPC],
+        hosts: [Host]? = nil,
+        operatorHost: OperatorHost? = nil,
+        deniedConnections: DeniedConnectionMode? = nil,
+        dnsForwarder: String? = nil
+    ) {
         self.vpcs = vpcs
         self.hosts = hosts
         self.operatorHost = operatorHost
@@ -33,8 +38,14 @@ public struct NetworkSpec: Sendable, Codable, Equatable {
         /// How it reaches AWS's endpoints; not modelled when absent.
         public var routing: Routing?
 
-        public init(id: String, cidr: String, subnets: [Subnet], securityGroups: [SecurityGroup]? = nil, networkAcls: [NetworkACL]? = nil,
-                    routing: Routing? = nil) {
+        public init(
+            id: String,
+            cidr: String,
+            subnets: [Subnet],
+            securityGroups: [SecurityGroup]? = nil,
+            networkAcls: [NetworkACL]? = nil,
+            routing: Routing? = nil
+        ) {
             self.routing = routing
             self.id = id
             self.cidr = cidr
@@ -74,7 +85,12 @@ public struct NetworkSpec: Sendable, Codable, Equatable {
         public var ports: PortText?
         public var source: String?
         public var destination: String?
-        public init(protocol: IPProtocol? = .tcp, ports: PortText? = nil, source: String? = nil, destination: String? = nil) {
+        public init(
+            protocol: IPProtocol? = .tcp,
+            ports: PortText? = nil,
+            source: String? = nil,
+            destination: String? = nil
+        ) {
             self.protocol = `protocol`
             self.ports = ports
             self.source = source
@@ -145,7 +161,11 @@ public struct PortText: Sendable, Codable, Equatable, ExpressibleByIntegerLitera
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
-        if let number = try? container.decode(Int.self) { self.text = String(number) } else { self.text = try container.decode(String.self) }
+        if let number = try? container.decode(Int.self) {
+            self.text = String(number)
+        } else {
+            self.text = try container.decode(String.self)
+        }
     }
 
     public func encode(to encoder: any Encoder) throws {

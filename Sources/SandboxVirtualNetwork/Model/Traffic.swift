@@ -25,10 +25,17 @@ public struct PortRange: Sendable, Hashable, CustomStringConvertible {
 
     /// `3306`, `3306-3310` or `all`; nil when malformed, out of 0...65535 or out of order.
     public init?(_ text: String) {
-        if text == "all" || text == "-1" { self = .all; return }
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard (1...2).contains(parts.count), let lower = parts[0], let upper = parts.last!, (0...65_535).contains(lower),
-              (0...65_535).contains(upper), lower <= upper else { return nil }
+        if text == "all" || text == "-1" {
+            self = .all
+            return
+        }
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false).map {
+            Int($0.trimmingCharacters(in: .whitespaces))
+        }
+        guard (1...2).contains(parts.count), let lower = parts[0], let upper = parts.last!,
+            (0...65_535).contains(lower),
+            (0...65_535).contains(upper), lower <= upper
+        else { return nil }
         self.init(lower, upper)
     }
 

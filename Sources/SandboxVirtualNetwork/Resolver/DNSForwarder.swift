@@ -14,18 +14,27 @@ public struct DNSForwarder: Sendable, Equatable {
             let lines = ((try? String(contentsOfFile: resolvConf, encoding: .utf8)) ?? "").split(separator: "\n")
             let servers = lines.compactMap { line -> String? in
                 let words = line.split(whereSeparator: \.isWhitespace)
-                return words.count >= 2 && words[0] == "nameserver" && IPv4Address(String(words[1])) != nil ? String(words[1]) : nil
+                return words.count >= 2 && words[0] == "nameserver" && IPv4Address(String(words[1])) != nil
+                    ? String(words[1]) : nil
             }
             guard let first = servers.first else {
-                throw NetworkSpecError(path: path, "'system' names this machine's nameserver, and \(resolvConf) lists no IPv4 nameserver; give one as \"a.b.c.d:53\"")
+                throw NetworkSpecError(
+                    path: path,
+                    "'system' names this machine's nameserver, and \(resolvConf) lists no IPv4 nameserver; give one as \"a.b.c.d:53\""
+                )
             }
             try Self.requireLoopback(first, said: "'system' is \(first) (\(resolvConf))", path: path)
             (self.host, self.port) = (first, 53)
             return
         }
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count == 2, IPv4Address(String(parts[0])) != nil, let port = Int(parts[1]), (1...65_535).contains(port) else {
-            throw NetworkSpecError(path: path, "'\(text)' is not a DNS server; write \"a.b.c.d:port\" (an IPv4 address and port), or system")
+        guard parts.count == 2, IPv4Address(String(parts[0])) != nil, let port = Int(parts[1]),
+            (1...65_535).contains(port)
+        else {
+            throw NetworkSpecError(
+                path: path,
+                "'\(text)' is not a DNS server; write \"a.b.c.d:port\" (an IPv4 address and port), or system"
+            )
         }
         try Self.requireLoopback(String(parts[0]), said: "'\(text)' is", path: path)
         (self.host, self.port) = (String(parts[0]), port)
@@ -34,7 +43,10 @@ public struct DNSForwarder: Sendable, Equatable {
     /// The resolver sends from a loopback address, so its upstream must be on loopback too.
     private static func requireLoopback(_ host: String, said: String, path: String) throws(NetworkSpecError) {
         guard !host.hasPrefix("127.") else { return }
-        throw NetworkSpecError(path: path, "\(said) not on loopback: the sandbox's resolver sends from a loopback address, which cannot reach it; "
-            + "run a local forwarder (systemd-resolved, dnsmasq) and name it, as \"127.0.0.53:53\"")
+        throw NetworkSpecError(
+            path: path,
+            "\(said) not on loopback: the sandbox's resolver sends from a loopback address, which cannot reach it; "
+                + "run a local forwarder (systemd-resolved, dnsmasq) and name it, as \"127.0.0.53:53\""
+        )
     }
 }

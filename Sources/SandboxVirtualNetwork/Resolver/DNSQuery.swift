@@ -16,8 +16,11 @@ public struct DNSQuery: Sendable, Equatable {
     /// The first question of a standard query, or nil for anything else (a response, another opcode, a truncated or
     /// compressed question).
     public init?(_ bytes: [UInt8]) {
-        guard bytes.count >= 12, bytes[2] & 0x80 == 0, (bytes[2] >> 3) & 0x0F == 0, bytes[4] == 0, bytes[5] >= 1 else { return nil }
-        var labels: [String] = [], index = 12
+        guard bytes.count >= 12, bytes[2] & 0x80 == 0, (bytes[2] >> 3) & 0x0F == 0, bytes[4] == 0, bytes[5] >= 1 else {
+            return nil
+        }
+        var labels: [String] = []
+        var index = 12
         while true {
             guard index < bytes.count else { return nil }
             let length = Int(bytes[index])
@@ -36,7 +39,10 @@ public struct DNSQuery: Sendable, Equatable {
 
     /// SERVFAIL with the question: what a client gets when a forwarded query finds no upstream answer in time.
     public func serverFailure() -> [UInt8] {
-        [UInt8(self.id >> 8), UInt8(self.id & 0xFF), 0x80 | (self.recursionDesired ? 0x01 : 0), 0x82, 0, 1, 0, 0, 0, 0, 0, 0] + self.question
+        [
+            UInt8(self.id >> 8), UInt8(self.id & 0xFF), 0x80 | (self.recursionDesired ? 0x01 : 0), 0x82, 0, 1, 0, 0, 0,
+            0, 0, 0,
+        ] + self.question
     }
 
     /// The id of a DNS message's header, and whether the message is a response (QR set); nil for less than a header.
@@ -58,13 +64,17 @@ public struct DNSQuery: Sendable, Equatable {
         let octets = address.map { $0.split(separator: ".").compactMap { UInt8($0) } }
         let known = octets?.count == 4
         let record = known && self.type == Self.typeA
-        var bytes: [UInt8] = [UInt8(self.id >> 8), UInt8(self.id & 0xFF),
-                              0x84 | (self.recursionDesired ? 0x01 : 0), 0x80 | (known ? 0 : 3),  // QR AA [RD], RA, NOERROR / NXDOMAIN
-                              0, 1, 0, record ? 1 : 0, 0, 0, 0, 0]
+        var bytes: [UInt8] = [
+            UInt8(self.id >> 8), UInt8(self.id & 0xFF),
+            0x84 | (self.recursionDesired ? 0x01 : 0), 0x80 | (known ? 0 : 3),  // QR AA [RD], RA, NOERROR / NXDOMAIN
+            0, 1, 0, record ? 1 : 0, 0, 0, 0, 0,
+        ]
         bytes += self.question
         if record, let octets {
             bytes += [0xC0, 0x0C, 0, 1, 0, 1]  // the question's name, type A, class IN
-            bytes += [UInt8(ttl >> 24), UInt8((ttl >> 16) & 0xFF), UInt8((ttl >> 8) & 0xFF), UInt8(ttl & 0xFF), 0, 4] + octets
+            bytes +=
+                [UInt8(ttl >> 24), UInt8((ttl >> 16) & 0xFF), UInt8((ttl >> 8) & 0xFF), UInt8(ttl & 0xFF), 0, 4]
+                + octets
         }
         return bytes
     }

@@ -11,12 +11,19 @@ public final class DNSResponder: Sendable {
     public let port: Int
     private let channel: any Channel
 
-    public init(host: String, ttl: UInt32 = 1, forwarder: SocketAddress? = nil, forwardTimeout: TimeAmount = .seconds(2),
-                resolve: @escaping @Sendable (String) -> String?) async throws {
+    public init(
+        host: String,
+        ttl: UInt32 = 1,
+        forwarder: SocketAddress? = nil,
+        forwardTimeout: TimeAmount = .seconds(2),
+        resolve: @escaping @Sendable (String) -> String?
+    ) async throws {
         self.channel = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(Handler(ttl: ttl, forwarder: forwarder, timeout: forwardTimeout, resolve: resolve))
+                    try channel.pipeline.syncOperations.addHandler(
+                        Handler(ttl: ttl, forwarder: forwarder, timeout: forwardTimeout, resolve: resolve)
+                    )
                 }
             }
             .bind(host: host, port: 0).get()
@@ -37,7 +44,12 @@ public final class DNSResponder: Sendable {
         let resolve: @Sendable (String) -> String?
         var forwarded = DNSForwardTable<(client: SocketAddress, query: DNSQuery)>()
 
-        init(ttl: UInt32, forwarder: SocketAddress?, timeout: TimeAmount, resolve: @escaping @Sendable (String) -> String?) {
+        init(
+            ttl: UInt32,
+            forwarder: SocketAddress?,
+            timeout: TimeAmount,
+            resolve: @escaping @Sendable (String) -> String?
+        ) {
             (self.ttl, self.forwarder, self.timeout, self.resolve) = (ttl, forwarder, timeout, resolve)
         }
 
@@ -50,7 +62,11 @@ public final class DNSResponder: Sendable {
             guard let query = DNSQuery(bytes) else { return }
             let address = self.resolve(query.name)
             guard address == nil, let forwarder = self.forwarder else {
-                return Self.send(query.answer(address: address, ttl: self.ttl), to: envelope.remoteAddress, on: context.channel)
+                return Self.send(
+                    query.answer(address: address, ttl: self.ttl),
+                    to: envelope.remoteAddress,
+                    on: context.channel
+                )
             }
             guard let upstream = self.forwarded.forward(id: query.id, client: (envelope.remoteAddress, query)) else {
                 return Self.send(query.serverFailure(), to: envelope.remoteAddress, on: context.channel)
@@ -65,13 +81,18 @@ public final class DNSResponder: Sendable {
         }
 
         private func upstreamAnswered(_ bytes: [UInt8], context: ChannelHandlerContext) {
-            guard let header = DNSQuery.header(of: bytes), header.isResponse, let pending = self.forwarded.settle(header.id) else { return }
+            guard let header = DNSQuery.header(of: bytes), header.isResponse,
+                let pending = self.forwarded.settle(header.id)
+            else { return }
             Self.send(DNSQuery.message(bytes, withID: pending.id), to: pending.client.client, on: context.channel)
         }
 
         /// Through the channel, not a handler's context: a deadline may fire after the handler is gone.
         private static func send(_ bytes: [UInt8], to address: SocketAddress, on channel: any Channel) {
-            channel.writeAndFlush(AddressedEnvelope(remoteAddress: address, data: channel.allocator.buffer(bytes: bytes)), promise: nil)
+            channel.writeAndFlush(
+                AddressedEnvelope(remoteAddress: address, data: channel.allocator.buffer(bytes: bytes)),
+                promise: nil
+            )
         }
     }
 }
