@@ -19,7 +19,7 @@ PYTHON_PACKAGES := boto3 awscli awslambdaric PyMySQL pg8000 psycopg2-binary asyn
 export PATH := $(PYTHON_ENV)/bin:$(PATH)
 export CLOUDSANDBOX_PYTHON := $(PYTHON_ENV)/bin/python3
 
-.PHONY: deps build run test tsan bench fuzz docs clean
+.PHONY: deps build run test lint format tsan bench fuzz docs clean
 
 # Installs the Debian packages of $(1) that are missing.
 define install_missing
@@ -49,10 +49,19 @@ run: deps
 # it reuses what the first build made.
 # The two share the scratch folder, so neither may reuse the other's cached build plan (SwiftPM would run the wrong
 # package's tests): --disable-build-manifest-caching.
-test: deps
+test: deps lint
 	tools/check-stand-in-app.sh
 	$(SWIFT) test --disable-build-manifest-caching
 	$(SWIFT) test --package-path Fixtures/Downstream --scratch-path $(CURDIR)/.build --disable-build-manifest-caching
+
+# One style, kept by swift-format (in the toolchain) with .swift-format: `make format` rewrites the tree, `make lint`
+# (part of `make test`) fails on any difference.
+FORMATTED := Sources Tests Fuzz Package.swift
+lint:
+	$(SWIFT) format lint --strict --recursive --parallel $(FORMATTED)
+
+format:
+	$(SWIFT) format format --in-place --recursive --parallel $(FORMATTED)
 
 # The suite under ThreadSanitizer (not in CI, for time), in a build folder of its own; a data race fails the run.
 tsan: deps
