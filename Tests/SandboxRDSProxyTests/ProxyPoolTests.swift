@@ -1,5 +1,7 @@
 import CloudSandbox
 import Foundation
+import NIOPosix
+import SandboxLifecycle
 import SandboxMariaDBClient
 import SandboxMySQLNIO
 import SandboxMySQLWire
@@ -184,6 +186,22 @@ final class ProxyPoolTests: XCTestCase {
             [["0"]],
             "the uncommitted insert went with its connection"
         )
+    }
+
+    func testTheTargetIsDialedOnTheClientsLoopAndFallsBackWhenThatListenerIsGone() async throws {
+        let database = try XCTUnwrap(self.sandbox.endpoints.databases["app-db"])
+        let loops = Array(MultiThreadedEventLoopGroup.singleton.makeIterator())
+        for loop in loops {
+            XCTAssertNotNil(
+                LoopLocalListeners.port(host: database.host, port: database.port, on: loop),
+                "the instance listens once more on each event loop"
+            )
+        }
+        // Every loop listener gone (a port nothing listens on): target connections open on the instance's own port.
+        LoopLocalListeners.register(host: database.host, port: database.port, loops.map { ($0, 1) })
+        let client = try await self.client("pw-proxy")
+        let rows = try await client.query("SELECT 42").textRows
+        XCTAssertEqual(rows, [["42"]])
     }
 }
 

@@ -257,19 +257,31 @@ public final class RDSProxyServer: MySQLServerSessionFactory, ListeningService, 
         timeout: TimeAmount,
         on eventLoop: (any EventLoop)? = nil
     ) async throws -> MySQLConnection {
-        try await MySQLConnection.connect(
-            host: target.host,
-            port: target.port,
-            configuration: .init(
-                username: login.username,
-                password: login.password,
-                tls: target.tls == nil ? .disabled : .required
-            ),
-            tls: target.tls,
-            sourceAddress: try target.sourceAddress.map { try SocketAddress(ipAddress: $0, port: 0) },
-            connectTimeout: timeout,
-            group: eventLoop ?? MultiThreadedEventLoopGroup.singleton
-        )
+        func connect(to port: Int) async throws -> MySQLConnection {
+            try await MySQLConnection.connect(
+                host: target.host,
+                port: port,
+                configuration: .init(
+                    username: login.username,
+                    password: login.password,
+                    tls: target.tls == nil ? .disabled : .required
+                ),
+                tls: target.tls,
+                sourceAddress: try target.sourceAddress.map { try SocketAddress(ipAddress: $0, port: 0) },
+                connectTimeout: timeout,
+                group: eventLoop ?? MultiThreadedEventLoopGroup.singleton
+            )
+        }
+        // An in-process target listening on the caller's loop too takes the connection there (see LoopLocalListeners);
+        // a listener that is gone falls back to the target's own port. A refusal is final.
+        if let port = eventLoop.flatMap({ LoopLocalListeners.port(host: target.host, port: target.port, on: $0) }) {
+            do {
+                return try await connect(to: port)
+            } catch let MySQLClientError.server(refusal) {
+                throw MySQLClientError.server(refusal)
+            } catch {}
+        }
+        return try await connect(to: target.port)
     }
 }
 

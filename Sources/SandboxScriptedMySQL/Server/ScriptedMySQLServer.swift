@@ -32,6 +32,9 @@ public final class ScriptedMySQLServer: MySQLServerSessionFactory, ServerControl
 
     struct State {
         var listener: MySQLServerListener?
+        /// One more listener per event loop of the group, each accepting onto its own loop (see `LoopLocalListeners`).
+        var loopListeners: [MySQLServerListener] = []
+        var listeners: [MySQLServerListener] { (self.listener.map { [$0] } ?? []) + self.loopListeners }
         var boundPort: Int?
         var sessions = 0
         var fastAuthCache: Set<String> = []
@@ -88,7 +91,7 @@ public final class ScriptedMySQLServer: MySQLServerSessionFactory, ServerControl
     public var port: Int { self.state.withLockedValue { $0.boundPort } ?? self.configuration.port }
     public var isRunning: Bool { self.state.withLockedValue { $0.listener != nil } }
     public var connectionCount: Int { self.state.withLockedValue { $0.sessions } }
-    public var connectionIDs: [UInt32] { self.state.withLockedValue { $0.listener?.connectionIDs } ?? [] }
+    public var connectionIDs: [UInt32] { self.state.withLockedValue { $0.listeners.flatMap(\.connectionIDs) } }
 
     /// Creates schemas and runs seed SQL (first start on the volume only), then listens.
     public func start() async throws {
@@ -97,19 +100,35 @@ public final class ScriptedMySQLServer: MySQLServerSessionFactory, ServerControl
             for (database, sql) in self.configuration.seedSQL { try self.apply(sql: sql, to: database) }
         }
         let port = self.state.withLockedValue { $0.boundPort } ?? self.configuration.port
-        let volume = self.volume
-        let listener = try await MySQLServerListener.bind(
-            host: self.configuration.host,
-            port: port,
-            factory: self,
-            front: self.configuration.connectionFront,
-            connectionIDs: { volume.nextConnectionID() },
-            logger: self.configuration.logger
-        )
+        let (volume, host) = (self.volume, self.configuration.host)
+        func bind(_ port: Int, on group: any EventLoopGroup) async throws -> MySQLServerListener {
+            try await MySQLServerListener.bind(
+                host: host,
+                port: port,
+                factory: self,
+                front: self.configuration.connectionFront,
+                connectionIDs: { volume.nextConnectionID() },
+                group: group,
+                logger: self.configuration.logger
+            )
+        }
+        let listener = try await bind(port, on: MultiThreadedEventLoopGroup.singleton)
+        var loopListeners: [(any EventLoop, MySQLServerListener)] = []
+        do {
+            for loop in MultiThreadedEventLoopGroup.singleton.makeIterator() {
+                loopListeners.append((loop, try await bind(0, on: loop)))
+            }
+        } catch {
+            // Nothing half-started: the listeners bound so far close with the failure.
+            for bound in [listener] + loopListeners.map(\.1) { await bound.close() }
+            throw error
+        }
         self.state.withLockedValue {
             $0.listener = listener
+            $0.loopListeners = loopListeners.map(\.1)
             $0.boundPort = listener.port
         }
+        LoopLocalListeners.register(host: host, port: listener.port, loopListeners.map { ($0.0, $0.1.port) })
         self.configuration.logger.info(
             "scripted MySQL listening",
             metadata: ["mysql.address": "\(self.configuration.host):\(listener.port)"]
@@ -118,15 +137,16 @@ public final class ScriptedMySQLServer: MySQLServerSessionFactory, ServerControl
 
     /// Stops listening and drops every connection; data stays for `start()` (a restart on the same port).
     public func stop() async {
-        let (listener, observer) = self.state.withLockedValue {
-            state -> (MySQLServerListener?, (@Sendable () -> Void)?) in
+        let (listeners, port, observer) = self.state.withLockedValue {
+            state -> ([MySQLServerListener], Int?, (@Sendable () -> Void)?) in
             defer {
-                state.listener = nil
+                (state.listener, state.loopListeners) = (nil, [])
                 state.fastAuthCache.removeAll()
             }
-            return (state.listener, state.listener == nil ? nil : state.stopObserver)
+            return (state.listeners, state.listener?.port, state.listener == nil ? nil : state.stopObserver)
         }
-        await listener?.close()
+        if let port { LoopLocalListeners.remove(host: self.configuration.host, port: port) }
+        for listener in listeners { await listener.close() }
         observer?()
     }
 
@@ -160,11 +180,11 @@ public final class ScriptedMySQLServer: MySQLServerSessionFactory, ServerControl
     /// Closes one connection, as `KILL <id>` does.
     @discardableResult
     public func kill(connectionID: UInt32) -> Bool {
-        self.state.withLockedValue { $0.listener }?.kill(connectionID: connectionID) ?? false
+        self.state.withLockedValue { $0.listeners }.contains { $0.kill(connectionID: connectionID) }
     }
 
     public func killAll() async {
-        await self.state.withLockedValue { $0.listener }?.killAll()
+        for listener in self.state.withLockedValue({ $0.listeners }) { await listener.killAll() }
     }
 
     public func addRule(_ rule: ScriptRule) { self.script.add(rule) }
