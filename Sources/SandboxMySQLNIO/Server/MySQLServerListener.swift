@@ -93,3 +93,5 @@ private final class RefusingHandler: ChannelInboundHandler {
         }
     }
 }
+
+extension MySQLServerListener: BoundListener {}

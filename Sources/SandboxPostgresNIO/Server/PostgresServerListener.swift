@@ -65,3 +65,5 @@ public final class PostgresServerListener: Sendable {
     /// Stops listening and closes every connection.
     public func close() async { await self.socket.close() }
 }
+
+extension PostgresServerListener: BoundListener {}

@@ -276,15 +276,13 @@ public final class PostgresProxyServer: PostgresServerSessionFactory, ListeningS
                 group: eventLoop ?? MultiThreadedEventLoopGroup.singleton
             )
         }
-        // An in-process target listening on the caller's loop too takes the connection there (see LoopLocalListeners); a
-        // listener that is gone (its server left without stopping) falls back to the target's own port. A refusal is final.
-        if let port = eventLoop.flatMap({ LoopLocalListeners.port(host: target.host, port: target.port, on: $0) }) {
-            do {
-                return try await connect(to: port)
-            } catch let error as PostgresClientError {
-                throw error
-            } catch {}
-        }
-        return try await connect(to: target.port)
+        // An in-process target listening on the caller's loop too takes the connection there.
+        return try await LoopLocalListeners.connect(
+            host: target.host,
+            port: target.port,
+            on: eventLoop,
+            isRefusal: { $0 is PostgresClientError },
+            connect(to:)
+        )
     }
 }

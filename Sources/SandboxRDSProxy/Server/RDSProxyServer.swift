@@ -272,16 +272,14 @@ public final class RDSProxyServer: MySQLServerSessionFactory, ListeningService, 
                 group: eventLoop ?? MultiThreadedEventLoopGroup.singleton
             )
         }
-        // An in-process target listening on the caller's loop too takes the connection there (see LoopLocalListeners);
-        // a listener that is gone falls back to the target's own port. A refusal is final.
-        if let port = eventLoop.flatMap({ LoopLocalListeners.port(host: target.host, port: target.port, on: $0) }) {
-            do {
-                return try await connect(to: port)
-            } catch let MySQLClientError.server(refusal) {
-                throw MySQLClientError.server(refusal)
-            } catch {}
-        }
-        return try await connect(to: target.port)
+        // An in-process target listening on the caller's loop too takes the connection there.
+        return try await LoopLocalListeners.connect(
+            host: target.host,
+            port: target.port,
+            on: eventLoop,
+            isRefusal: { if case MySQLClientError.server = $0 { true } else { false } },
+            connect(to:)
+        )
     }
 }
 

@@ -112,23 +112,14 @@ public final class ScriptedMySQLServer: MySQLServerSessionFactory, ServerControl
                 logger: self.configuration.logger
             )
         }
-        let listener = try await bind(port, on: MultiThreadedEventLoopGroup.singleton)
-        var loopListeners: [(any EventLoop, MySQLServerListener)] = []
-        do {
-            for loop in MultiThreadedEventLoopGroup.singleton.makeIterator() {
-                loopListeners.append((loop, try await bind(0, on: loop)))
-            }
-        } catch {
-            // Nothing half-started: the listeners bound so far close with the failure.
-            for bound in [listener] + loopListeners.map(\.1) { await bound.close() }
-            throw error
+        let (listener, loopListeners) = try await LoopLocalListeners.bind(host: host, port: port) {
+            try await bind($0, on: $1)
         }
         self.state.withLockedValue {
             $0.listener = listener
-            $0.loopListeners = loopListeners.map(\.1)
+            $0.loopListeners = loopListeners
             $0.boundPort = listener.port
         }
-        LoopLocalListeners.register(host: host, port: listener.port, loopListeners.map { ($0.0, $0.1.port) })
         self.configuration.logger.info(
             "scripted MySQL listening",
             metadata: ["mysql.address": "\(self.configuration.host):\(listener.port)"]
