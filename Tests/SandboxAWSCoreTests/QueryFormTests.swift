@@ -15,7 +15,10 @@ final class QueryFormTests: XCTestCase {
         var ids: [String]
         var entries: [Entry]
         var pool: Pool?
-        struct Pool: Decodable, Equatable { var maxPercent: Int? }
+        struct Pool: Decodable, Equatable {
+            var maxPercent: Int?
+            var initQuery: String?
+        }
     }
 
     func decode(_ text: String, style: QueryForm.ErrorStyle = .validationError) throws(AWSError) -> Input {
@@ -49,6 +52,11 @@ final class QueryFormTests: XCTestCase {
             )
         )
         XCTAssertEqual(try self.decode("Name=n&Ids=").ids, [], "an empty list is `Name=`")
+        XCTAssertEqual(
+            try self.decode("Name=n&Pool.InitQuery=").pool?.initQuery,
+            "",
+            "an optional member given empty is empty"
+        )
     }
 
     func testBadFormsGetTheServicesErrors() {
@@ -84,7 +92,10 @@ final class QueryFormTests: XCTestCase {
             AWSError(.validationError, "The members of Ids are numbered 1, 3: number them 1, 2, 3 … without gaps.")
         )
         XCTAssertEqual(self.refusal("Name=n&Ids.member.0=a")?.code, .validationError)
-        XCTAssertEqual(self.refusal("Name=n&Ids.member.x=a")?.code, .validationError)
+        XCTAssertEqual(
+            self.refusal("Name=n&Ids.member.x=a"),
+            AWSError(.validationError, "The members of Ids are numbered x: number them 1, 2, 3 … without gaps.")
+        )
         XCTAssertEqual(self.refusal("Name=n&Ids.member.1=a&Ids.member.1.Extra=b")?.code, .unknownParameter)
     }
 

@@ -63,7 +63,7 @@ public struct QueryForm: Sendable {
 enum QueryFormFailure: Error {
     case missing(String)
     case notA(String, parameter: String, value: String)
-    case badIndex(String, indices: [Int])
+    case badIndex(String, numbers: [String])
 
     func error(_ style: QueryForm.ErrorStyle) -> AWSError {
         switch self {
@@ -71,10 +71,10 @@ enum QueryFormFailure: Error {
             return .missingParameter(name)
         case let .notA(kind, parameter, value):
             return QueryForm.refusal(style, "Value '\(value)' for parameter \(parameter) is not \(kind).")
-        case let .badIndex(list, indices):
+        case let .badIndex(list, numbers):
             return QueryForm.refusal(
                 style,
-                "The members of \(list) are numbered \(indices.map(String.init).joined(separator: ", ")): "
+                "The members of \(list) are numbered \(numbers.joined(separator: ", ")): "
                     + "number them 1, 2, 3 … without gaps."
             )
         }

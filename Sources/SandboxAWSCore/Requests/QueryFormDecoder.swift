@@ -26,12 +26,12 @@ final class QueryFormReader: Sendable {
         var indices = Set<Int>()
         for key in self.values.keys where key.hasPrefix(prefix) {
             let number = key.dropFirst(prefix.count).prefix { $0 != "." }
-            guard let index = Int(number) else { throw .badIndex(list, indices: []) }
+            guard let index = Int(number) else { throw .badIndex(list, numbers: [String(number)]) }
             indices.insert(index)
         }
         if indices.isEmpty, self.value(list) != nil { return 0 }
         guard indices == Set(1...max(1, indices.count)) || indices.isEmpty else {
-            throw .badIndex(list, indices: indices.sorted())
+            throw .badIndex(list, numbers: indices.sorted().map(String.init))
         }
         return indices.count
     }
@@ -111,6 +111,10 @@ struct QueryFormDecoder: Decoder {
         func decodeNil(forKey key: Key) throws -> Bool { !self.contains(key) }
         func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool { try self.child(key).bool() }
         func decode(_ type: String.Type, forKey key: Key) throws -> String { try self.child(key).text() }
+        /// An optional member given empty is empty (`InitQuery=` clears the init query), not missing.
+        func decodeIfPresent(_ type: String.Type, forKey key: Key) throws -> String? {
+            self.decoder.reader.value(self.decoder.name(key.stringValue))
+        }
         func decode(_ type: Int.Type, forKey key: Key) throws -> Int { try self.child(key).scalar("an integer") }
         func decode(_ type: Double.Type, forKey key: Key) throws -> Double { try self.child(key).scalar("a number") }
         func decode(_ type: Int8.Type, forKey key: Key) throws -> Int8 { try self.child(key).scalar("an integer") }
