@@ -3,6 +3,7 @@ import Logging
 import NIOPosix
 import SandboxAWSCore
 import SandboxClusterFailover
+import SandboxLifecycle
 import SandboxScriptedMySQL
 import SandboxScriptedPostgres
 import SandboxVirtualNetwork
@@ -23,6 +24,7 @@ enum ClusterFactory {
         baseDirectory: URL,
         threadPool: NIOThreadPool,
         services: SandboxServices,
+        clock: any SandboxClock,
         logger: Logger,
         started: inout [String: ScriptedMySQLServer],
         startedPostgres: inout [String: ScriptedPostgresServer]
@@ -106,6 +108,7 @@ enum ClusterFactory {
                     lag: .milliseconds(Int64(lag * 1000)),
                     members: mysqlMembers,
                     writer: cluster.instances[0].id,
+                    clock: clock,
                     logger: logger
                 ) : nil
         }

@@ -76,8 +76,8 @@ public final class Sandbox: Sendable {
     /// Relative file paths in the topology are resolved against `baseDirectory`; `handlers` are the Swift
     /// functions that topology functions name in `handler`. Decisions go to `audit` (in memory when absent; the
     /// sandbox closes it at shutdown) besides `logger` (by default `SandboxLogging.defaultLogger()`: warning and
-    /// above, or `SANDBOX_LOG_LEVEL`). The proxies' idle-client timeout, health checks and borrow timeout read
-    /// `clock`: a test passes a `ManualClock` and advances it instead of waiting.
+    /// above, or `SANDBOX_LOG_LEVEL`). The proxies' idle-client timeout, health checks and borrow timeout, and
+    /// clusters' replication lag, read `clock`: a test passes a `ManualClock` and advances it instead of waiting.
     public static func start(
         _ topology: Topology,
         baseDirectory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath),

@@ -22,7 +22,7 @@ struct SandboxAssembly {
     var block: LoopbackAddressBlock
     var services: SandboxServices
     var audit: AuditLog
-    /// The proxies' timers' time.
+    /// The time of the proxies' timers and of clusters' replication lag.
     var clock: any SandboxClock
     var logger: Logger
 
@@ -93,6 +93,7 @@ struct SandboxAssembly {
                 baseDirectory: self.baseDirectory,
                 threadPool: threadPool,
                 services: services,
+                clock: self.clock,
                 logger: logger,
                 started: &instances,
                 startedPostgres: &postgresInstances
