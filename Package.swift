@@ -391,7 +391,7 @@ let package = Package(
         .testTarget(
             name: "SandboxLifecycleTests",
             dependencies: [
-                "SandboxLifecycle", .product(name: "NIOEmbedded", package: "swift-nio"),
+                "SandboxLifecycle", "SandboxTesting", .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]

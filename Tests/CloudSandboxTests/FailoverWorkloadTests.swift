@@ -51,9 +51,13 @@ final class FailoverWorkloadTests: XCTestCase {
         }
     }
 
-    private static func failover(_ sandbox: Sandbox, after delay: Duration) -> @Sendable () async throws -> Void {
+    /// FailoverDBCluster once the workload is under way: the writer has taken `count` of its inserts.
+    private static func failover(_ sandbox: Sandbox, afterWrites count: Int) -> @Sendable () async throws -> Void {
         {
-            try await Task.sleep(for: delay)
+            let writer = try XCTUnwrap(sandbox.database("orders-1"))
+            try await waitUntil("orders-1 has taken \(count) of the workload's inserts") {
+                writer.queryLog.statements.lazy.filter { $0.hasPrefix("INSERT INTO writes") }.count >= count
+            }
             try sandbox.failover(cluster: "orders")
         }
     }
@@ -72,7 +76,7 @@ final class FailoverWorkloadTests: XCTestCase {
             let events = try await WriteWorkload(clients: 4, duration: .seconds(3)).run(
                 write: Self.httpWriter(url),
                 describe: { "\($0)" },
-                during: Self.failover(sandbox, after: .milliseconds(800))
+                during: Self.failover(sandbox, afterWrites: 30)
             )
 
             let report = WorkloadReport(events: events, stored: try await self.stored(sandbox))
@@ -121,7 +125,7 @@ final class FailoverWorkloadTests: XCTestCase {
                 describe: { "\($0)" }
             )
             async let promoted: Void = {
-                try await Self.failover(sandbox, after: .milliseconds(600))()
+                try await Self.failover(sandbox, afterWrites: 30)()
                 try await waitUntil("orders-2 is promoted", every: .milliseconds(5)) {
                     sandbox.writer(of: "orders") == "orders-2"
                 }
@@ -196,7 +200,7 @@ final class FailoverWorkloadTests: XCTestCase {
             let events = try await WriteWorkload(clients: 4, duration: .milliseconds(2_500)).run(
                 write: Self.httpWriter(url),
                 describe: { "\($0)" },
-                during: Self.failover(sandbox, after: .seconds(1))
+                during: Self.failover(sandbox, afterWrites: 30)
             )
             let stored = try await self.stored(sandbox)
             let report = WorkloadReport(events: events, stored: stored)

@@ -2,6 +2,7 @@ import NIOConcurrencyHelpers
 import NIOEmbedded
 import NIOPosix
 import SandboxLifecycle
+import SandboxTesting
 import XCTest
 
 /// A clock a test moves: actions run when it passes their deadline, in deadline order, and not before.
@@ -42,7 +43,7 @@ final class ManualClockTests: XCTestCase {
         let clock = ManualClock()
         let sleeper = Task { try await clock.sleep(until: clock.now + .seconds(1), on: loop) }
         let cancelled = Task { try await clock.sleep(until: clock.now + .seconds(60), on: loop) }
-        try await waitUntil(clock) { $0.pendingCount == 2 }
+        try await waitUntil("both sleepers are waiting on the clock") { clock.pendingCount == 2 }
         clock.advance(by: .seconds(1))
         try await sleeper.value
         cancelled.cancel()
@@ -52,10 +53,4 @@ final class ManualClockTests: XCTestCase {
         } catch is CancellationError {}
         XCTAssertEqual(clock.pendingCount, 0, "the cancelled sleep's action is dropped")
     }
-}
-
-/// Waits, bounded, until `condition` holds of `clock` (the sleeping tasks have registered).
-private func waitUntil(_ clock: ManualClock, _ condition: (ManualClock) -> Bool) async throws {
-    for _ in 0..<10_000 where !condition(clock) { try await Task.sleep(for: .milliseconds(1)) }
-    XCTAssertTrue(condition(clock), "the sleepers registered within 10,000 looks")
 }
