@@ -9,7 +9,8 @@ import SandboxTesting
 /// Requests per second over HTTP at 1 and 16 connections (Debian's `wrk`, keep-alive), each beside anchors measured
 /// in the same run on the same loopback: nginx serving a static JSON file, and a Hummingbird hello route on the
 /// listener every sandbox server uses. Then the HTTP API: a route with no match (404, no function), the built-in echo
-/// function, a built-in SQL function through the proxy, and the AWS endpoint refusing an unsigned request.
+/// function, a built-in SQL function through the proxy (logging in per invocation, and keeping its connection), and
+/// the AWS endpoint refusing an unsigned request.
 enum HTTPBench {
     static let duration = 3
 
@@ -31,6 +32,13 @@ enum HTTPBench {
         for index in (topology.functions ?? []).indices where topology.functions?[index].builtin?.sql != nil {
             topology.functions?[index].builtin?.sql?.statements = [.init(sql: "SELECT 1")]
         }
+        // The password function again, keeping its connection across warm invocations as customers' code does.
+        if var kept = topology.functions?.first(where: { $0.name == "items-password" }) {
+            kept.name = "items-password-kept"
+            kept.builtin?.sql?.keepConnection = true
+            topology.functions?.append(kept)
+            topology.apis?[0].routes.insert(.init(route: "GET /password-kept", function: kept.name), at: 0)
+        }
         let sandbox = try await Sandbox.start(topology, baseDirectory: base, logger: logger)
         try await withSandbox(sandbox) { sandbox in
             let api = sandbox.endpoints.apis!["app-api"]!.url
@@ -39,7 +47,14 @@ enum HTTPBench {
                 ("Hummingbird hello route (anchor)", hello.service.url + "/hello"),
                 ("HTTP API, no route matches (404)", api + "/"),
                 ("HTTP API → built-in echo", api + "/anything"),
-                ("HTTP API → built-in SQL `SELECT 1` via the proxy (password)", api + "/password"),
+                (
+                    "HTTP API → built-in SQL `SELECT 1` via the proxy (password, a login per invocation)",
+                    api + "/password"
+                ),
+                (
+                    "HTTP API → built-in SQL `SELECT 1` via the proxy (password, connection kept)",
+                    api + "/password-kept"
+                ),
                 ("AWS endpoint, unsigned request (403)", sandbox.endpoints.aws.map { $0.endpoint + "/" }),
             ]
             var report = Report([

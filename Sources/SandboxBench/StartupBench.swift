@@ -3,7 +3,7 @@ import Foundation
 import Logging
 import SandboxTesting
 
-/// Starting the default topology: the memory an idle default sandbox takes and 50 running side by side (each
+/// Starting the default topology: the memory an idle default sandbox takes and 200 running side by side (each
 /// measured in a fresh process), the time to every endpoint listening (median of 5), and 20 sandboxes started and
 /// stopped one after another.
 enum StartupBench {
@@ -12,7 +12,7 @@ enum StartupBench {
         let start = { try await Sandbox.start(topology, baseDirectory: base, logger: logger) }
         let clock = ContinuousClock()
         // Memory in fresh processes of this bench: in this one, memory earlier parts freed would hold a new sandbox.
-        for part in ["one", "fifty"] {
+        for part in ["one", "many"] {
             let child = try await Subprocess.runOffThread(
                 [Self.executable],
                 environment: ProcessInfo.processInfo.environment.merging(["BENCH_CHILD": part]) { $1 }
@@ -45,7 +45,7 @@ enum StartupBench {
     }
 
     /// `BENCH_CHILD=one`: the resident memory the first idle default sandbox of a fresh process takes (with the
-    /// process's one-time costs: code pages, event loops, thread pools) and a second beside it; `fifty`: 50 more
+    /// process's one-time costs: code pages, event loops, thread pools) and a second beside it; `many`: `sideBySide` more
     /// beside a first one. Printed as one line for the parent.
     static func child(_ part: String, logger: Logger) async throws {
         let (topology, base) = try TopologyLoader.load(path: "Sandbox/default.yaml")
@@ -58,7 +58,7 @@ enum StartupBench {
         var others: [Sandbox] = []
         let clock = ContinuousClock()
         let began = clock.now
-        for _ in 0..<(part == "one" ? 1 : 50) { others.append(try await start()) }
+        for _ in 0..<(part == "one" ? 1 : Self.sideBySide) { others.append(try await start()) }
         let startSeconds = Measure.seconds(clock.now - began)
         try await settle()
         let withOthers = ProxyBench.residentKiB()
@@ -71,11 +71,16 @@ enum StartupBench {
             )
         } else {
             print(
-                "50 side by side in one process (beside a first): started in \(format(startSeconds)) s (\(format(startSeconds * 1000 / 50)) ms each), "
-                    + "\(mib(withOthers - withFirst)) MiB resident for all, \(format(Double(withOthers - withFirst) / 1024 / 50)) MiB each"
+                "\(Self.sideBySide) side by side in one process (beside a first): started in \(format(startSeconds)) s "
+                    + "(\(format(startSeconds * 1000 / Double(Self.sideBySide))) ms each), "
+                    + "\(mib(withOthers - withFirst)) MiB resident for all, "
+                    + "\(format(Double(withOthers - withFirst) / 1024 / Double(Self.sideBySide))) MiB each"
             )
         }
     }
+
+    /// How many sandboxes the memory figure starts beside a first one.
+    static let sideBySide = 200
 
     /// This bench's own executable, run again for the memory figures.
     static var executable: String { URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path }

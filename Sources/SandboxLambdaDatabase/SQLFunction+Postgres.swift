@@ -8,19 +8,9 @@ extension SQLFunction {
     /// them), one without as a simple query; answers the last one's rows.
     func runOnPostgres(
         _ event: JSONValue,
-        auth: DatabaseConnector.Auth,
+        on connection: PostgresClientConnection,
         context: LambdaContext
-    ) async throws -> JSONValue {
-        let connection = try await self.loggedIn(context) { timeout in
-            try await context.database.connectPostgres(
-                self.target,
-                user: self.user,
-                auth: auth,
-                database: self.database,
-                tls: self.tls,
-                timeout: timeout
-            )
-        }
+    ) async -> Result<JSONValue, FunctionError> {
         var last = PostgresResultJSON()
         var failure: FunctionError?
         for statement in self.statements {
@@ -57,9 +47,8 @@ extension SQLFunction {
                 break
             }
         }
-        await connection.close()
-        if let failure { throw failure }
-        return last.json
+        if let failure { return .failure(failure) }
+        return .success(last.json)
     }
 
     /// A parameter as PostgreSQL's text format (nil: NULL, for a missing path too).

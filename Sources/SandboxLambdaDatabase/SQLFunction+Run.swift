@@ -2,6 +2,7 @@ import Foundation
 import SandboxLambda
 import SandboxMySQLNIO
 import SandboxMySQLWire
+import SandboxPostgresNIO
 
 extension SQLFunction {
     /// Runs the function for `event`: logs in to its target (MySQL or PostgreSQL, as the target speaks), runs its
@@ -29,6 +30,51 @@ extension SQLFunction {
         context: LambdaContext,
         secret: SecretReader
     ) async throws -> JSONValue {
+        if (try? context.databases.resolve(self.target))?.engine == .postgres {
+            let connection = try await self.connection(context, secret: secret, kept: \.postgres) { auth, timeout in
+                try await context.database.connectPostgres(
+                    self.target,
+                    user: self.user,
+                    auth: auth,
+                    database: self.database,
+                    tls: self.tls,
+                    timeout: timeout
+                )
+            }
+            let result = await self.runOnPostgres(event, on: connection, context: context)
+            await self.keepOrClose(.postgres(connection), usable: connection.isActive, in: context)
+            return try result.get()
+        }
+        let connection = try await self.connection(context, secret: secret, kept: \.mysql) { auth, timeout in
+            try await context.database.connect(
+                self.target,
+                user: self.user,
+                auth: auth,
+                database: self.database,
+                tls: self.tls,
+                timeout: timeout
+            )
+        }
+        let result = await self.execute(on: connection, event: event, logger: context)
+        await self.keepOrClose(.mysql(connection), usable: connection.channel.isActive, in: context)
+        return try result.get().json
+    }
+
+    /// The connection an earlier invocation kept, or a new login with `connect` (given the credentials and how long
+    /// it may take).
+    private func connection<Connection>(
+        _ context: LambdaContext,
+        secret: SecretReader,
+        kept: KeyPath<KeptSQLConnection, Connection?>,
+        connect: (DatabaseConnector.Auth, TimeInterval) async throws -> Connection
+    ) async throws -> Connection {
+        if let connection = await self.kept(in: context)?[keyPath: kept] { return connection }
+        let auth = try await self.auth(context, secret: secret)
+        return try await self.loggedIn(context) { timeout in try await connect(auth, timeout) }
+    }
+
+    /// How the function logs in: a token from the role, or the secret's password (read as the role now).
+    private func auth(_ context: LambdaContext, secret: SecretReader) async throws -> DatabaseConnector.Auth {
         let auth: DatabaseConnector.Auth
         switch self.auth {
         case .iam: auth = .iam
@@ -46,22 +92,33 @@ extension SQLFunction {
         context.logger.info(
             "connecting to \(self.target) as \(self.user) with \(how)\(self.tls ? " over TLS" : " without TLS")"
         )
-        if (try? context.databases.resolve(self.target))?.engine == .postgres {
-            return try await self.runOnPostgres(event, auth: auth, context: context)
+        return auth
+    }
+
+    /// Where a kept connection lives in the execution environment's globals.
+    private var keptKey: String { "sql \(self.target) \(self.user) \(self.database ?? "")" }
+
+    /// The connection an earlier invocation of this environment kept, when the function keeps one and it is open.
+    private func kept(in context: LambdaContext) async -> KeptSQLConnection? {
+        guard self.keepsConnection, let kept = context.globals.take(self.keptKey) as? KeptSQLConnection else {
+            return nil
         }
-        let connection = try await self.loggedIn(context) { timeout in
-            try await context.database.connect(
-                self.target,
-                user: self.user,
-                auth: auth,
-                database: self.database,
-                tls: self.tls,
-                timeout: timeout
-            )
+        guard kept.isOpen else {
+            context.logger.info("the kept connection to \(self.target) was closed; logging in again")
+            await kept.close()
+            return nil
         }
-        let result = await self.execute(on: connection, event: event, logger: context)
-        await connection.close()
-        return try result.get().json
+        return kept
+    }
+
+    /// Keeps the connection for the environment's next invocation when the function keeps one and it is still
+    /// usable; closes it otherwise.
+    private func keepOrClose(_ connection: KeptSQLConnection, usable: Bool, in context: LambdaContext) async {
+        if self.keepsConnection, usable {
+            await context.globals.keep(self.keptKey, connection)
+        } else {
+            await connection.close()
+        }
     }
 
     /// Logs in with `connect` (given how long it may take); a failure is the function's DatabaseConnectionError.
@@ -167,6 +224,29 @@ struct MySQLQueryResultJSON {
         case let .double(number): .double(number)
         case let .text(text): .string(text)
         case let .bytes(bytes): .string(String(decoding: bytes, as: UTF8.self))
+        }
+    }
+}
+
+/// A connection the built-in SQL function keeps in its execution environment.
+enum KeptSQLConnection: KeptResource {
+    case mysql(MySQLConnection)
+    case postgres(PostgresClientConnection)
+
+    var mysql: MySQLConnection? { if case let .mysql(connection) = self { connection } else { nil } }
+    var postgres: PostgresClientConnection? { if case let .postgres(connection) = self { connection } else { nil } }
+
+    var isOpen: Bool {
+        switch self {
+        case let .mysql(connection): connection.channel.isActive
+        case let .postgres(connection): connection.isActive
+        }
+    }
+
+    func close() async {
+        switch self {
+        case let .mysql(connection): await connection.close()
+        case let .postgres(connection): await connection.close()
         }
     }
 }

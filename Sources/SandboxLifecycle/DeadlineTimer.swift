@@ -4,7 +4,8 @@ import NIOPosix
 
 /// Runs actions at deadlines (a function's timeout, an integration's) with one timer armed on one event loop for
 /// all of them: scheduling or cancelling a deadline costs a lock, not a timer of its own or a wake-up of another
-/// thread. Actions run on the event loop and must be short (resume a continuation, stop an instance).
+/// thread. Actions run on the event loop and must be short (resume a continuation, stop an instance). Time is the
+/// clock's: a test's `ManualClock` makes deadlines pass when it is advanced.
 public final class DeadlineTimer: Sendable {
     /// A scheduled action, to cancel.
     public struct Token: Sendable, Hashable {
@@ -12,21 +13,25 @@ public final class DeadlineTimer: Sendable {
     }
 
     private let eventLoop: any EventLoop
+    private let clock: any SandboxClock
+    /// Deadlines are kept as nanoseconds since this instant of the clock.
+    private let origin: ContinuousClock.Instant
     private let queue = NIOLockedValueBox(DeadlineQueue<@Sendable () -> Void>())
 
-    public init(eventLoop: any EventLoop = MultiThreadedEventLoopGroup.singleton.next()) {
+    public init(
+        eventLoop: any EventLoop = MultiThreadedEventLoopGroup.singleton.next(),
+        clock: any SandboxClock = SystemClock()
+    ) {
         self.eventLoop = eventLoop
+        self.clock = clock
+        self.origin = clock.now
     }
 
     /// Runs `action` once `delay` has passed, unless cancelled first.
     @discardableResult
     public func schedule(in delay: Duration, _ action: @escaping @Sendable () -> Void) -> Token {
-        let deadline =
-            NIODeadline.now()
-            + .nanoseconds(
-                Int64(delay.components.seconds) * 1_000_000_000 + delay.components.attoseconds / 1_000_000_000
-            )
-        let (id, arm) = self.queue.withLockedValue { $0.add(Int64(deadline.uptimeNanoseconds), action) }
+        let deadline = self.nanoseconds(at: self.clock.now + delay)
+        let (id, arm) = self.queue.withLockedValue { $0.add(deadline, action) }
         if let arm { self.arm(arm) }
         return Token(id: id)
     }
@@ -40,12 +45,19 @@ public final class DeadlineTimer: Sendable {
     /// Deadlines pending.
     public var pending: Int { self.queue.withLockedValue { $0.count } }
 
-    private func arm(_ at: Int64) {
-        self.eventLoop.scheduleTask(deadline: NIODeadline.uptimeNanoseconds(UInt64(max(at, 0)))) { self.fire() }
+    private func nanoseconds(at instant: ContinuousClock.Instant) -> Int64 {
+        let elapsed = instant - self.origin
+        return elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000
     }
 
-    private func fire() {
-        let (due, next) = self.queue.withLockedValue { $0.expire(now: Int64(NIODeadline.now().uptimeNanoseconds)) }
+    private func arm(_ at: Int64) {
+        self.clock.schedule(at: self.origin + .nanoseconds(at), on: self.eventLoop) { self.fire(armedFor: at) }
+    }
+
+    /// The clock says `armedFor` has come (even if reading it again rounds a nanosecond short).
+    private func fire(armedFor: Int64) {
+        let now = max(self.nanoseconds(at: self.clock.now), armedFor)
+        let (due, next) = self.queue.withLockedValue { $0.expire(now: now) }
         for action in due { action() }
         if let next { self.arm(next) }
     }

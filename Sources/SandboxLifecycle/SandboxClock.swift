@@ -1,5 +1,6 @@
 import NIOConcurrencyHelpers
 import NIOCore
+import NIOPosix
 
 /// Time as the sandbox's timers read it (a proxy's idle clients, health checks and borrow timeout): the system's
 /// (`SystemClock`), or a `ManualClock` a test moves by hand, so a timeout is tested without waiting for it.
@@ -37,6 +38,14 @@ extension SandboxClock {
             timer.withLockedValue { $0?.cancel() }
             promise.fail(CancellationError())
         }
+    }
+}
+
+extension SandboxClock {
+    /// Returns once `duration` has passed on the clock (its timer on one of the process's event loops); throws
+    /// `CancellationError` if the task is cancelled first.
+    public func sleep(for duration: Duration) async throws {
+        try await self.sleep(until: self.now + duration, on: MultiThreadedEventLoopGroup.singleton.any())
     }
 }
 

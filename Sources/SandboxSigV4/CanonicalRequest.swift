@@ -123,8 +123,6 @@ public enum CanonicalRequest {
         }
     }
 
-    private static let hexDigits = Array("0123456789abcdef".utf8)
-
     static func hex(_ digest: some Sequence<UInt8>) -> String {
         var out: [UInt8] = []
         Self.writeHex(digest, into: &out)
@@ -134,8 +132,13 @@ public enum CanonicalRequest {
     /// Appends lower-case hex digits of `digest`.
     static func writeHex(_ digest: some Sequence<UInt8>, into out: inout [UInt8]) {
         for byte in digest {
-            out.append(Self.hexDigits[Int(byte >> 4)])
-            out.append(Self.hexDigits[Int(byte & 0x0F)])
+            out.append(Self.lowerHex(byte >> 4))
+            out.append(Self.lowerHex(byte & 0x0F))
         }
+    }
+
+    @inline(__always)
+    private static func lowerHex(_ nibble: UInt8) -> UInt8 {
+        nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") - 10 + nibble
     }
 }

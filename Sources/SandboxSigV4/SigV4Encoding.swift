@@ -21,18 +21,20 @@ public enum SigV4Encoding {
 
     @inline(__always)
     static func uriEncode(_ byte: UInt8, keepSlash: Bool = false, into out: inout [UInt8]) {
-        if Self.unreserved[Int(byte)] || (keepSlash && byte == UInt8(ascii: "/")) {
+        if Self.isUnreserved(byte) || (keepSlash && byte == UInt8(ascii: "/")) {
             out.append(byte)
         } else {
             out.append(UInt8(ascii: "%"))
-            out.append(Self.upperHex[Int(byte >> 4)])
-            out.append(Self.upperHex[Int(byte & 0x0F)])
+            out.append(Self.upperHex(byte >> 4))
+            out.append(Self.upperHex(byte & 0x0F))
         }
     }
 
-    /// RFC 3986's unreserved characters, by byte.
-    private static let unreserved: [Bool] = (0...255).map { byte in
-        switch UInt8(byte) {
+    /// RFC 3986's unreserved characters (a switch, not a table: a global table costs a lazy-initialization check
+    /// per byte).
+    @inline(__always)
+    static func isUnreserved(_ byte: UInt8) -> Bool {
+        switch byte {
         case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
             UInt8(ascii: "0")...UInt8(ascii: "9"),
             UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
@@ -41,7 +43,10 @@ public enum SigV4Encoding {
         }
     }
 
-    private static let upperHex = Array("0123456789ABCDEF".utf8)
+    @inline(__always)
+    private static func upperHex(_ nibble: UInt8) -> UInt8 {
+        nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "A") - 10 + nibble
+    }
 
     /// Percent-decoding (and `+` as space when `plusIsSpace`, as in form bodies); a malformed escape or a
     /// result that is not UTF-8 leaves the text as it was.

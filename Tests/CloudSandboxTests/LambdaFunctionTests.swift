@@ -65,13 +65,31 @@ final class LambdaFunctionTests: XCTestCase {
     /// `single`'s first invocation says it has started and holds its unit of concurrency until the test lets it go.
     static let held = (started: AsyncStream.makeStream(of: Void.self), released: AsyncStream.makeStream(of: Void.self))
 
+    /// Functions' and integrations' timeouts read this clock: the tests advance it instead of waiting.
+    let clock = ManualClock()
+
     private func start() async throws -> Sandbox {
         let topology = try TopologyLoader.parse(Self.yaml)
         return try await Sandbox.start(
             topology,
             baseDirectory: TopologyTests.root.appendingPathComponent("Sandbox"),
-            handlers: Self.handlers
+            handlers: Self.handlers,
+            clock: self.clock
         )
+    }
+
+    /// Invokes `name` and, once the invocation runs (its timeout armed), moves the clock past `timeout`.
+    private func invokeTimingOut(
+        _ name: String,
+        after timeout: Duration,
+        on lambda: LambdaService
+    ) async throws
+        -> InvokeResult
+    {
+        let invoked = Task { try await lambda.invoke(name, payload: []) }
+        try await waitUntil("\(name) runs") { await lambda.invocationsRunning == 1 }
+        self.clock.advance(by: timeout)
+        return try await invoked.value
     }
 
     private func json(_ result: InvokeResult) throws -> JSONValue { try JSONValue(parsing: result.payload) }
@@ -105,7 +123,7 @@ final class LambdaFunctionTests: XCTestCase {
             XCTAssertEqual(failed.functionError, "Unhandled")
             XCTAssertEqual(try self.json(failed)["errorType"], "Oops")
 
-            let slept = try await lambda.invoke("sleeps", payload: [])
+            let slept = try await self.invokeTimingOut("sleeps", after: .seconds(1), on: lambda)
             XCTAssertEqual(slept.functionError, "Unhandled")
             XCTAssertTrue(self.message(slept).hasSuffix("Task timed out after 1.00 seconds"), self.message(slept))
 
@@ -174,11 +192,16 @@ final class LambdaFunctionTests: XCTestCase {
                 )
             )
 
-            let hung = try await lambda.invoke("py-hangs", payload: [])
+            let hung = try await self.invokeTimingOut("py-hangs", after: .seconds(4), on: lambda)
             XCTAssertTrue(self.message(hung).hasSuffix("Task timed out after 4.00 seconds"), self.message(hung))
             let oversized = try await lambda.invoke("py-oversized", payload: [])
             XCTAssertEqual(try self.json(oversized)["errorType"], "Function.ResponseSizeTooLarge")
-            let silent = try await lambda.invoke("never-polls", payload: [])
+            // Its runtime never polls: the init timeout is the only timer it adds to the clock.
+            let (clock, timers) = (self.clock, self.clock.pendingCount)
+            let starting = Task { try await lambda.invoke("never-polls", payload: []) }
+            try await waitUntil("the init timeout is armed") { clock.pendingCount > timers }
+            self.clock.advance(by: .seconds(1))
+            let silent = try await starting.value
             XCTAssertTrue(self.message(silent).contains("did not poll"), self.message(silent))
 
             let answered = try await lambda.invoke("py-exits-later", payload: [])
@@ -247,9 +270,15 @@ final class LambdaFunctionTests: XCTestCase {
             XCTAssertEqual(malformed.1, #"{"message":"Internal Server Error"}"#)
             let failed = try await call("GET", "/fails")
             XCTAssertEqual(failed.0, 502)
-            let slow = try await call("GET", "/slow")
+            // The integration gives up at 300 ms; the function runs on to its own timeout of 1 s, as in AWS.
+            let slowCall = Task { try await call("GET", "/slow") }
+            try await waitUntil("the slow function runs") { await sandbox.lambda.invocationsRunning == 1 }
+            self.clock.advance(by: .milliseconds(300))
+            let slow = try await slowCall.value
             XCTAssertEqual(slow.0, 503)
             XCTAssertEqual(slow.1, #"{"message":"Service Unavailable"}"#)
+            self.clock.advance(by: .milliseconds(700))
+            try await waitUntil("the function timed out") { await sandbox.lambda.invocationsRunning == 0 }
             let tooBigForLambda = try await call("POST", "/echo", body: Data(repeating: 0x61, count: 7 * 1024 * 1024))
             XCTAssertEqual(tooBigForLambda.0, 500, "an event over 6 MB is refused by Lambda")
             let tooBigForTheAPI = try await call("POST", "/echo", body: Data(repeating: 0x61, count: 11 * 1024 * 1024))

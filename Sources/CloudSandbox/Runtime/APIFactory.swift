@@ -3,6 +3,7 @@ import Logging
 import SandboxAPIGateway
 import SandboxAWSCore
 import SandboxLambda
+import SandboxLifecycle
 
 /// Starts the topology's HTTP APIs, each on its own loopback address, in front of the Lambda service.
 enum APIFactory {
@@ -12,6 +13,7 @@ enum APIFactory {
         block: LoopbackAddressBlock,
         account: AccountState,
         services: SandboxServices,
+        clock: any SandboxClock,
         logger: Logger
     ) async throws -> [String: HTTPAPIServer] {
         var servers: [String: HTTPAPIServer] = [:]
@@ -49,6 +51,7 @@ enum APIFactory {
                 host: try block.address(try NetworkPlan.apiHost(topology, index)),
                 accountID: account.accountID,
                 region: account.region,
+                clock: clock,
                 logger: logger
             )
             try await services.start(server, name: "HTTP API \(api.name)")

@@ -96,6 +96,7 @@ enum FunctionFactory {
             },
             deniedConnectionsReset: network?.model.deniedConnections == .reset,
             sqlRunner: SQLFunction.run,
+            clock: context.clock,
             logger: context.logger
         )
         let service = LambdaService(environment: environment)
@@ -249,7 +250,8 @@ enum FunctionFactory {
                             auth: sql.auth == .iam ? .iam : .secret(sql.secret ?? ""),
                             database: sql.database,
                             tls: sql.tls ?? true,
-                            statements: sql.statements.map { .init(sql: $0.sql, parameters: $0.parameters ?? []) }
+                            statements: sql.statements.map { .init(sql: $0.sql, parameters: $0.parameters ?? []) },
+                            keepsConnection: sql.keepConnection ?? false
                         )
                     )
                 )

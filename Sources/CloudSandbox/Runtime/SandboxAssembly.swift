@@ -22,7 +22,7 @@ struct SandboxAssembly {
     var block: LoopbackAddressBlock
     var services: SandboxServices
     var audit: AuditLog
-    /// The time of the proxies' timers and of clusters' replication lag.
+    /// The time of the proxies' timers, clusters' replication lag, functions' and integrations' timeouts.
     var clock: any SandboxClock
     var logger: Logger
 
@@ -166,6 +166,7 @@ struct SandboxAssembly {
             block: block,
             account: account,
             services: services,
+            clock: self.clock,
             logger: logger
         )
         let faults = SandboxFaults(network: network, instances: instances, proxies: proxies, clusters: clusters)

@@ -60,7 +60,7 @@ public struct APIGatewayV2API: RESTService {
             "apiId": .string(api.definition.id), "name": .string(api.definition.name), "protocolType": "HTTP",
             "apiEndpoint": .string(api.endpoint), "routeSelectionExpression": "$request.method $request.path",
             "apiKeySelectionExpression": "$request.header.x-api-key", "disableExecuteApiEndpoint": false,
-            "createdDate": .string(ISO8601DateFormatter().string(from: api.created)),
+            "createdDate": .string(AWSTimestamp.string(api.created, fractionalSeconds: false)),
         ]
     }
 

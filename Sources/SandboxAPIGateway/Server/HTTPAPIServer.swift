@@ -22,13 +22,15 @@ public struct HTTPAPIServer: ListeningService {
     public var port: Int { self.listener.port }
     public var listening: Readiness<Int> { self.listener.listening }
 
-    /// Serves `definition` on `host` (an ephemeral port) once run; throws when a route key is malformed.
+    /// Serves `definition` on `host` (an ephemeral port) once run; integration timeouts read `clock`. Throws when a
+    /// route key is malformed.
     public init(
         _ definition: HTTPAPIDefinition,
         lambda: LambdaService,
         host: String,
         accountID: String,
         region: String,
+        clock: any SandboxClock = SystemClock(),
         logger: Logger
     ) throws {
         let gateway = Gateway(
@@ -37,7 +39,8 @@ public struct HTTPAPIServer: ListeningService {
             lambda: lambda,
             accountID: accountID,
             region: region,
-            logger: logger
+            logger: logger,
+            deadlines: DeadlineTimer(clock: clock)
         )
         let responder = CallbackResponder<PeerRequestContext> { request, context in
             await gateway.respond(request, context: context)
@@ -76,7 +79,7 @@ struct Gateway: Sendable {
     /// Invocations, run by the server's task group (one that outlives its request's integration timeout runs on, as in AWS).
     let invocations = BackgroundWork()
     /// Integration timeouts: one deadline per request on a shared timer.
-    let deadlines = DeadlineTimer()
+    let deadlines: DeadlineTimer
     let accessLog = NIOLockedValueBox<[AccessLogEntry]>([])
 
     func respond(_ request: Request, context: PeerRequestContext) async -> Response {

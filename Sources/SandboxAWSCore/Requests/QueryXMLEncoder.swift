@@ -81,11 +81,6 @@ struct XMLList<Element: Encodable>: Encodable, XMLNamedList {
 protocol XMLNamedList { var memberName: String { get } }
 
 /// Timestamps as the query protocol writes them: ISO 8601 in UTC with milliseconds (`2026-12-07T04:18:21.123Z`).
-enum AWSTimestamp {
-    private static let style = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
-    static func string(_ date: Date) -> String { date.formatted(Self.style) }
-}
-
 private struct QueryXMLEncoding: Encoder {
     let node: QueryXMLEncoder.Node
     var codingPath: [any CodingKey] = []

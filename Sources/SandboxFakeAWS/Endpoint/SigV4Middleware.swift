@@ -94,7 +94,7 @@ struct SigV4Middleware: RouterMiddleware {
         }
         let caller = try account.caller(accessKeyID: verified.accessKeyID)
         var keys = [
-            "aws:SecureTransport": ["false"], "aws:CurrentTime": [ISO8601DateFormatter().string(from: now)],
+            "aws:SecureTransport": ["false"], "aws:CurrentTime": [AWSTimestamp.string(now, fractionalSeconds: false)],
             "aws:EpochTime": [String(Int(now.timeIntervalSince1970))], "aws:RequestedRegion": [verified.scope.region],
         ]
         if let source = request.sourceIP { keys["aws:SourceIp"] = [source] }

@@ -19,6 +19,8 @@ public struct LambdaContext: Sendable {
     /// The databases and proxies it may dial, from its ENI (security groups apply): `SandboxLambdaDatabase`'s
     /// `context.database` connects to them.
     public let databases: FunctionDatabases
+    /// What the execution environment keeps between its warm invocations (a connection in a global).
+    public let globals: ExecutionEnvironmentGlobals
 
     public var remainingTime: TimeInterval { max(0, self.deadline.timeIntervalSinceNow) }
 }

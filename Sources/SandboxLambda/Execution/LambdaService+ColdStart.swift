@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import SandboxAWSCore
+import SandboxLifecycle
 import SandboxSigV4
 
 /// Why an execution environment could not be made: Lambda refused the invoke, or the code failed to start.
@@ -37,6 +38,7 @@ extension LambdaService {
             region: self.region
         )
         let logger = self.environment.logger
+        let globals = ExecutionEnvironmentGlobals()
         let makeContext: @Sendable (Invocation, Logger) -> LambdaContext = { invocation, invocationLogger in
             LambdaContext(
                 requestID: invocation.requestID,
@@ -47,17 +49,19 @@ extension LambdaService {
                 environment: environment,
                 credentials: session.credentials,
                 logger: invocationLogger,
-                databases: databases
+                databases: databases,
+                globals: globals
             )
         }
         switch definition.code {
         case let .swift(handler):
-            return SwiftFunctionInstance(handler: handler, context: makeContext)
+            return SwiftFunctionInstance(handler: handler, context: makeContext, globals: globals)
         case let .builtin(builtin):
             let awsAccess = self.environment.awsAccess
             let source = placement.sourceAddress
             let region = self.region
             let reset = self.environment.deniedConnectionsReset
+            let clock = self.environment.clock
             let handler = builtin.handler(sql: self.environment.sqlRunner) { secretID, context in
                 if let blocked = awsAccess(source, "secretsmanager") {
                     let host = "secretsmanager.\(region).amazonaws.com"
@@ -78,7 +82,7 @@ extension LambdaService {
                     }
                     // As in a VPC without a route to the service: the SDK's connect waits until the function times out.
                     context.logger.error("GetSecretValue \(secretID): connecting to \(host):443 does not answer")
-                    try await Task.sleep(until: .now + .seconds(max(0, context.deadline.timeIntervalSinceNow) + 5))
+                    try await clock.sleep(for: .milliseconds(Int64((definition.timeout + 5) * 1000)))
                 }
                 do throws(AWSError) {
                     return try account.secretValue(
@@ -91,7 +95,7 @@ extension LambdaService {
                     throw FunctionError(errorType: error.code.rawValue, errorMessage: error.message)
                 }
             }
-            return SwiftFunctionInstance(handler: handler, context: makeContext)
+            return SwiftFunctionInstance(handler: handler, context: makeContext, globals: globals)
         case let .process(code):
             guard var network = self.environment.processNetwork else {
                 throw .initError(
@@ -124,6 +128,7 @@ extension LambdaService {
                     source: placement.sourceAddress,
                     log: log,
                     initTimeout: min(10, definition.timeout),
+                    clock: self.environment.clock,
                     runtimeAPIs: self.runtimeAPIs,
                     logger: logger
                 )

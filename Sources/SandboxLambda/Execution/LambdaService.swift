@@ -38,6 +38,8 @@ public actor LambdaService {
         public var deniedConnectionsReset: Bool
         /// Runs built-in SQL functions (`SandboxLambdaDatabase`'s `SQLFunction.run`); without one they fail with Runtime.Unavailable.
         public var sqlRunner: SQLFunction.Runner?
+        /// The time of functions' timeouts and their runtimes' init timeout.
+        public var clock: any SandboxClock
         public var logger: Logger
 
         public init(
@@ -49,8 +51,10 @@ public actor LambdaService {
             awsAccess: @escaping @Sendable (String, String) -> String? = { _, _ in nil },
             deniedConnectionsReset: Bool = false,
             sqlRunner: SQLFunction.Runner? = nil,
+            clock: any SandboxClock = SystemClock(),
             logger: Logger
         ) {
+            self.clock = clock
             self.awsAccess = awsAccess
             self.deniedConnectionsReset = deniedConnectionsReset
             self.sqlRunner = sqlRunner
@@ -96,11 +100,12 @@ public actor LambdaService {
     var busy: [Int: any FunctionInstance] = [:]
     var nextBusyID = 0
     /// Functions' timeouts.
-    let deadlines = DeadlineTimer()
+    let deadlines: DeadlineTimer
     private var stopped = false
 
     public init(environment: Environment) {
         self.environment = environment
+        self.deadlines = DeadlineTimer(clock: environment.clock)
     }
 
     /// Sets AWS_ENDPOINT_URL for instances started from now on (the endpoint starts after the service).
@@ -146,6 +151,9 @@ public actor LambdaService {
 
     /// How many warm environments of `name` could take an invoke now: idle and still alive (one whose process
     /// exited while idle no longer counts).
+    /// Invocations under way, each with its timeout armed (a test advancing a `ManualClock` waits for this first).
+    public var invocationsRunning: Int { self.busy.count }
+
     public func warmEnvironments(of name: String) -> Int {
         self.slots[name]?.idle.filter(\.instance.isUsable).count ?? 0
     }

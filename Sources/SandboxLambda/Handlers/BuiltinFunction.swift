@@ -11,7 +11,9 @@ public enum BuiltinFunction: Sendable, Equatable {
 /// The built-in SQL handler: log in to `target` as `user` (an IAM token from the execution role, or the password
 /// of a secret read with GetSecretValue as the role), run `statements` in order, return the last one's rows:
 /// `{"rows": [{column: value}], "affectedRows": n}`. The function's `DB_TLS=false` turns TLS off (a misconfiguration
-/// to reproduce).
+/// to reproduce). With `keepsConnection` the connection stays open in the execution environment and serves its next
+/// warm invocations, as customers' code keeping it in a global does; without it each invocation logs in (and so
+/// sees a revoked `rds-db:connect` or a rotated password at once).
 public struct SQLFunction: Sendable, Equatable {
     public enum Auth: Sendable, Equatable {
         case iam
@@ -36,6 +38,8 @@ public struct SQLFunction: Sendable, Equatable {
     public var database: String?
     public var tls: Bool
     public var statements: [Statement]
+    /// Keep the connection for the environment's next invocations instead of logging in on each.
+    public var keepsConnection: Bool
 
     public init(
         target: String,
@@ -43,7 +47,8 @@ public struct SQLFunction: Sendable, Equatable {
         auth: Auth,
         database: String? = nil,
         tls: Bool = true,
-        statements: [Statement]
+        statements: [Statement],
+        keepsConnection: Bool = false
     ) {
         self.target = target
         self.user = user
@@ -51,6 +56,7 @@ public struct SQLFunction: Sendable, Equatable {
         self.database = database
         self.tls = tls
         self.statements = statements
+        self.keepsConnection = keepsConnection
     }
 }
 

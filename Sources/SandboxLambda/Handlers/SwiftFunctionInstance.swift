@@ -3,7 +3,8 @@ import Logging
 import NIOConcurrencyHelpers
 
 /// An execution environment for a Swift closure (registered or built-in). A timeout cannot stop Swift code, so
-/// the running task is cancelled and abandoned: its answer, if it ever comes, is dropped with the instance.
+/// the running task is cancelled and abandoned: its answer, if it ever comes, is dropped with the instance. What
+/// the closure keeps in its context's globals is closed when the environment stops.
 final class SwiftFunctionInstance: FunctionInstance {
     private struct Running {
         var task: Task<Void, Never>?
@@ -13,10 +14,16 @@ final class SwiftFunctionInstance: FunctionInstance {
     private let handler: LambdaHandler
     private let context: @Sendable (Invocation, Logger) -> LambdaContext
     private let running = NIOLockedValueBox(Running())
+    private let globals: ExecutionEnvironmentGlobals
 
-    init(handler: @escaping LambdaHandler, context: @escaping @Sendable (Invocation, Logger) -> LambdaContext) {
+    init(
+        handler: @escaping LambdaHandler,
+        context: @escaping @Sendable (Invocation, Logger) -> LambdaContext,
+        globals: ExecutionEnvironmentGlobals
+    ) {
         self.handler = handler
         self.context = context
+        self.globals = globals
     }
 
     var isUsable: Bool { true }
@@ -44,6 +51,7 @@ final class SwiftFunctionInstance: FunctionInstance {
         let task = self.running.withLockedValue { $0.task }
         self.finish(.timedOut)
         task?.cancel()
+        await self.globals.end()
     }
 
     private func finish(_ outcome: InvocationOutcome) {

@@ -45,6 +45,7 @@ final class ProcessFunctionInstance: FunctionInstance {
         source: String?,
         log: InvocationLog,
         initTimeout: Double,
+        clock: any SandboxClock,
         runtimeAPIs: BackgroundWork,
         logger: Logger
     ) async throws -> ProcessFunctionInstance {
@@ -114,7 +115,7 @@ final class ProcessFunctionInstance: FunctionInstance {
                 .initialized(await withCheckedContinuation { continuation in instance.waitForInit(continuation) })
             }
             group.addTask {
-                try? await Task.sleep(for: .milliseconds(Int64(initTimeout * 1000)))
+                try? await clock.sleep(for: .milliseconds(Int64(initTimeout * 1000)))
                 return .timedOut
             }
             let first = await group.next() ?? .timedOut

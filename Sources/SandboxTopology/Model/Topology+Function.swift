@@ -40,7 +40,9 @@ extension Topology {
         }
 
         /// The built-in SQL handler: log in to `target` (a proxy or instance) as `user` with `auth: iam` or
-        /// `auth: secret` (`secret` names it), run `statements`, return the last one's rows.
+        /// `auth: secret` (`secret` names it), run `statements`, return the last one's rows. `keepConnection: true`
+        /// keeps the connection for the execution environment's warm invocations (customers' code keeping it in a
+        /// global); by default each invocation logs in.
         public struct SQL: Sendable, Codable, Equatable {
             /// How the handler logs in: an IAM token from the execution role, or the password of `secret`.
             public enum Auth: String, Sendable, Codable, CaseIterable { case iam, secret }
@@ -52,6 +54,7 @@ extension Topology {
             public var database: String?
             public var tls: Bool?
             public var statements: [Statement]
+            public var keepConnection: Bool?
             public init(
                 target: String,
                 user: String,
@@ -59,7 +62,8 @@ extension Topology {
                 secret: String? = nil,
                 database: String? = nil,
                 tls: Bool? = nil,
-                statements: [Statement]
+                statements: [Statement],
+                keepConnection: Bool? = nil
             ) {
                 self.target = target
                 self.user = user
@@ -68,6 +72,7 @@ extension Topology {
                 self.database = database
                 self.tls = tls
                 self.statements = statements
+                self.keepConnection = keepConnection
             }
         }
 
