@@ -10,8 +10,8 @@ public struct CertificateAuthority: Sendable {
     public let certificate: Certificate
     private let privateKey: P256.Signing.PrivateKey
 
-    /// The CA certificate as PEM: what clients put in their CA bundle.
-    public var certificatePEM: String { (try? self.certificate.serializeAsPEM().pemString) ?? "" }
+    /// The CA certificate as PEM: what clients put in their CA bundle (serialized once, here).
+    public let certificatePEM: String
 
     public init(
         commonName: String,
@@ -42,6 +42,7 @@ public struct CertificateAuthority: Sendable {
         )
         self.commonName = commonName
         self.privateKey = key
+        self.certificatePEM = try self.certificate.serializeAsPEM().pemString
     }
 
     /// Issues a server certificate whose SANs carry `dnsNames` (wildcards allowed) and `ipAddresses`.

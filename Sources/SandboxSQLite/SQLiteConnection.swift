@@ -40,7 +40,8 @@ public final class SQLiteConnection<Value: SQLiteValueConvertible> {
         self.handle = handle
         sqlite3_busy_timeout(handle, 10_000)
         functions(handle)
-        _ = try? self.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF; PRAGMA foreign_keys=ON")
+        // synchronous=OFF first: switching a new file to WAL would otherwise sync it to disk under the default FULL.
+        _ = try? self.execute("PRAGMA synchronous=OFF; PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON")
     }
 
     deinit {

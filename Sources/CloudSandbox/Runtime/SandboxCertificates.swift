@@ -30,13 +30,24 @@ struct SandboxCertificates: Sendable {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         self.rdsBundlePath = directory.appendingPathComponent("rds-ca-bundle.pem").path
         self.proxyBundlePath = directory.appendingPathComponent("proxy-ca-bundle.pem").path
-        try self.rdsCA.certificatePEM.write(toFile: self.rdsBundlePath, atomically: true, encoding: .utf8)
-        try self.proxyCA.certificatePEM.write(toFile: self.proxyBundlePath, atomically: true, encoding: .utf8)
+        // Written in place, not atomically (a rename and an fsync each): the folder is the sandbox's own and nothing
+        // reads these files before the sandbox has started.
+        try self.rdsCA.certificatePEM.write(toFile: self.rdsBundlePath, atomically: false, encoding: .utf8)
+        try self.proxyCA.certificatePEM.write(toFile: self.proxyBundlePath, atomically: false, encoding: .utf8)
         self.functionTrustPath = directory.appendingPathComponent("function-trust-bundle.pem").path
-        let roots = Self.systemRoots.lazy.compactMap { try? String(contentsOfFile: $0, encoding: .utf8) }.first ?? ""
-        try (roots + (roots.hasSuffix("\n") || roots.isEmpty ? "" : "\n") + self.proxyCA.certificatePEM)
-            .write(toFile: self.functionTrustPath, atomically: true, encoding: .utf8)
+        try (Self.systemRootsPEM + Data(self.proxyCA.certificatePEM.utf8)).write(
+            to: URL(fileURLWithPath: self.functionTrustPath)
+        )
     }
+
+    /// This machine's roots (ending in a newline), read once per process.
+    private static let systemRootsPEM: Data = {
+        guard var roots = Self.systemRoots.lazy.compactMap({ FileManager.default.contents(atPath: $0) }).first else {
+            return Data()
+        }
+        if let last = roots.last, last != UInt8(ascii: "\n") { roots.append(UInt8(ascii: "\n")) }
+        return roots
+    }()
 
     /// The variables that point a process function's "system" trust at `functionTrustPath` (OpenSSL and Go, Python's
     /// requests and botocore) and add the proxy CA to Node's; a function's own values win.
