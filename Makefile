@@ -55,10 +55,13 @@ test: deps lint
 	$(SWIFT) test --package-path Fixtures/Downstream --scratch-path $(CURDIR)/.build --disable-build-manifest-caching
 
 # One style, kept by swift-format (in the toolchain) with .swift-format: `make format` rewrites the tree, `make lint`
-# (part of `make test`) fails on any difference.
+# (part of `make test`) fails on any difference, and on a line over 120 characters (swift-format does not break string
+# literals or comments: split those by hand).
 FORMATTED := Sources Tests Fuzz Package.swift
 lint:
 	$(SWIFT) format lint --strict --recursive --parallel $(FORMATTED)
+	@long=$$(find $(FORMATTED) -name '*.swift' -exec awk 'length > 120 { print FILENAME ":" FNR }' {} +); \
+	if [ -n "$$long" ]; then echo "$$long"; echo "these lines are over 120 characters: split them"; exit 1; fi
 
 format:
 	$(SWIFT) format format --in-place --recursive --parallel $(FORMATTED)

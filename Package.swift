@@ -26,7 +26,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
     ],
     targets: [
-        // JSONValue: the one JSON value type of the package (events, payloads, policy documents, control answers). No I/O.
+        // JSONValue: the one JSON value type of the package (events, payloads, policy documents, control answers). No
+        // I/O.
         .target(name: "SandboxJSON"),
         // RedactedWhenRendered: types that hold secrets render them as <redacted> (print, dump, logs, XCTest). No I/O.
         .target(name: "SandboxRedaction"),
@@ -41,7 +42,8 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
-        // What every server needs to run as a swift-service-lifecycle Service: readiness, deadlines, and running one on its own.
+        // What every server needs to run as a swift-service-lifecycle Service: readiness, deadlines, and running one on
+        // its own.
         .target(
             name: "SandboxLifecycle",
             dependencies: [
@@ -75,7 +77,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // Serving HTTP as a sandbox Service: a Hummingbird listener that binds in run(), and connection-closing answers.
+        // Serving HTTP as a sandbox Service: a Hummingbird listener that binds in run(), and connection-closing
+        // answers.
         .target(
             name: "SandboxHTTP",
             dependencies: [
@@ -86,7 +89,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
-        // The AWS endpoint: one SigV4-verified HTTP listener dispatching to IAM, STS, KMS, Secrets Manager, RDS and the REST services.
+        // The AWS endpoint: one SigV4-verified HTTP listener dispatching to IAM, STS, KMS, Secrets Manager, RDS and the
+        // REST services.
         .target(
             name: "SandboxFakeAWS",
             dependencies: [
@@ -110,7 +114,8 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
-        // PostgreSQL protocol (v3): framing, messages, SCRAM-SHA-256 and MD5 math, the server's state machine. No sockets.
+        // PostgreSQL protocol (v3): framing, messages, SCRAM-SHA-256 and MD5 math, the server's state machine. No
+        // sockets.
         .target(
             name: "SandboxPostgresWire",
             dependencies: [
@@ -160,7 +165,8 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
-        // The scripted PostgreSQL backend: SCRAM/MD5/cleartext accounts, SQLite-backed SQL in PostgreSQL's dialect, query log, limits.
+        // The scripted PostgreSQL backend: SCRAM/MD5/cleartext accounts, SQLite-backed SQL in PostgreSQL's dialect,
+        // query log, limits.
         .target(
             name: "SandboxScriptedPostgres",
             dependencies: [
@@ -176,7 +182,8 @@ let package = Package(
         .systemLibrary(name: "CSandboxMariaDB", pkgConfig: "libmariadb", providers: [.apt(["libmariadb-dev"])]),
         // A thin Swift wrapper over MariaDB Connector/C: the independent real client.
         .target(name: "SandboxMariaDBClient", dependencies: ["CSandboxMariaDB", "SandboxRedaction"]),
-        // The virtual VPC: subnets, security groups, ACLs, ENIs on loopback aliases, enforcement on accept, reachability, toxics.
+        // The virtual VPC: subnets, security groups, ACLs, ENIs on loopback aliases, enforcement on accept,
+        // reachability, toxics.
         .target(
             name: "SandboxVirtualNetwork",
             dependencies: [
@@ -201,11 +208,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // Lambda: functions (Swift closures, built-in handlers, Runtime API processes), instances, concurrency, timeouts, the REST API.
-        // The C sources of the library preloaded into process functions (names, ports, source addresses) and of the
-        // launcher that supervises their connect calls (for programs that bypass libc) are resources, compiled on
-        // first use into a per-user cache (PreloadLibrary, ProcessLauncher), so dependents need no build step; so
-        // is the Runtime API client Node.js functions run with (NodeRuntime).
+        // Lambda: functions (Swift closures, built-in handlers, Runtime API processes), instances, concurrency,
+        // timeouts, the REST API. The C sources of the library preloaded into process functions (names, ports, source
+        // addresses) and of the launcher that supervises their connect calls (for programs that bypass libc) are
+        // resources, compiled on first use into a per-user cache (PreloadLibrary, ProcessLauncher), so dependents need
+        // no build step; so is the Runtime API client Node.js functions run with (NodeRuntime).
         .target(
             name: "SandboxLambda",
             dependencies: [
@@ -296,7 +303,8 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        // CloudFormation/SAM templates (intrinsics, nested stacks) and Terraform JSON into a topology; `sandbox up PATH` tells them apart.
+        // CloudFormation/SAM templates (intrinsics, nested stacks) and Terraform JSON into a topology; `sandbox up
+        // PATH` tells them apart.
         .target(
             name: "SandboxTemplateImport",
             dependencies: [
@@ -305,7 +313,8 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
-        // Clients against a running sandbox (a login as a role, a route), probes, and the misconfiguration catalog with its runner.
+        // Clients against a running sandbox (a login as a role, a route), probes, and the misconfiguration catalog with
+        // its runner.
         .target(
             name: "SandboxScenarios",
             dependencies: [
@@ -329,8 +338,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // Helpers for tests (ours and users'): a throwaway real MariaDB server, a seeded random generator, subprocesses.
-        // For tests of this stack: a sandbox per test, assertions that carry the sandbox's explanation, failover workloads.
+        // Helpers for tests (ours and users'): a throwaway real MariaDB server, a seeded random generator,
+        // subprocesses. For tests of this stack: a sandbox per test, assertions that carry the sandbox's explanation,
+        // failover workloads.
         .target(
             name: "SandboxTesting",
             dependencies: [

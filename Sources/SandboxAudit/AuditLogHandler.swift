@@ -3,9 +3,10 @@ import Logging
 import NIOConcurrencyHelpers
 import SandboxRedaction
 
-/// Records into an `AuditLog` every log message marked as a decision in its metadata (`Logger.Metadata.adding(decision:…)`,
-/// what `Logger.decide` logs on a logger that is not a sandbox's): for components run on their own with a logger
-/// of the user's. A sandbox's own logger records decisions typed (`SandboxLogHandler`).
+/// Records into an `AuditLog` every log message marked as a decision in its metadata
+/// (`Logger.Metadata.adding(decision:…)`, what `Logger.decide` logs on a logger that is not a sandbox's): for
+/// components run on their own with a logger of the user's. A sandbox's own logger records decisions typed
+/// (`SandboxLogHandler`).
 public struct AuditLogHandler: LogHandler {
     public var metadata: Logger.Metadata = [:]
     public var logLevel: Logger.Level = .debug

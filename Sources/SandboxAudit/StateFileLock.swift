@@ -16,7 +16,8 @@ struct StateFileLock: Sendable {
         guard descriptor >= 0 else {
             throw AuditLog.Failure(
                 description:
-                    "the state file \(path) cannot be locked (\(String(cString: strerror(errno)))); choose another --state"
+                    "the state file \(path) cannot be locked (\(String(cString: strerror(errno)))); choose another "
+                    + "--state"
             )
         }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {

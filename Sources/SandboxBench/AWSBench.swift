@@ -23,8 +23,10 @@ enum AWSBench {
             document: try PolicyDocument.parse(
                 #"""
                 {"Version":"2012-10-17","Statement":[
-                  {"Effect":"Allow","Action":["secretsmanager:GetSecretValue","kms:Decrypt"],"Resource":"*","Condition":{"StringEquals":{"aws:RequestedRegion":"us-east-1"}}},
-                  {"Effect":"Allow","Action":"rds-db:connect","Resource":"arn:aws:rds-db:us-east-1:123456789012:dbuser:prx-*/app"},
+                  {"Effect":"Allow","Action":["secretsmanager:GetSecretValue","kms:Decrypt"],"Resource":"*",
+                   "Condition":{"StringEquals":{"aws:RequestedRegion":"us-east-1"}}},
+                  {"Effect":"Allow","Action":"rds-db:connect",
+                   "Resource":"arn:aws:rds-db:us-east-1:123456789012:dbuser:prx-*/app"},
                   {"Effect":"Deny","Action":"*","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}
                 """#
             )

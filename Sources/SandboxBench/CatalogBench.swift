@@ -17,7 +17,8 @@ enum CatalogBench {
         }
         report.print()
         print(
-            "\n\(catalog.entries.count) entries one at a time: \(format(total)) s in all, \(format(total / Double(max(1, catalog.entries.count)))) s per entry on average"
+            "\n\(catalog.entries.count) entries one at a time: \(format(total)) s in all, "
+                + "\(format(total / Double(max(1, catalog.entries.count)))) s per entry on average"
         )
         var parallel = Report(["entries at once", "wall s", "speed-up over 1 at a time", "all hold"])
         var one: Double?
@@ -42,7 +43,8 @@ enum CatalogBench {
             if found.ids != [entry.id] { print("diagnose \(entry.id): found \(found.ids)") }
         }
         print(
-            "\nsandbox diagnose on \(seconds.count) broken topologies: median \(format(Measure.median(seconds))) s, slowest \(format(seconds.max())) s"
+            "\nsandbox diagnose on \(seconds.count) broken topologies: median \(format(Measure.median(seconds))) "
+                + "s, slowest \(format(seconds.max())) s"
         )
     }
 }

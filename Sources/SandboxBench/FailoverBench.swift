@@ -33,7 +33,8 @@ enum FailoverBench {
         report.print()
         print(
             "downtime through the proxy / straight to the endpoint (shared storage): \(ratios.joined(separator: ", "))"
-                + " (promotion \(format(timings.promotion)) s, reboot \(format(timings.reboot)) s, DNS TTL \(format(timings.dnsTTL)) s)"
+                + " (promotion \(format(timings.promotion)) s, reboot \(format(timings.reboot)) s, DNS TTL "
+                + "\(format(timings.dnsTTL)) s)"
         )
     }
 
@@ -42,7 +43,8 @@ enum FailoverBench {
         var stall: Double
     }
 
-    /// The cluster's engine, its topology and the client its writers use (libmariadb, or the PostgreSQL protocol over TLS).
+    /// The cluster's engine, its topology and the client its writers use (libmariadb, or the PostgreSQL protocol over
+    /// TLS).
     private enum Engine {
         case mysql, postgres
 

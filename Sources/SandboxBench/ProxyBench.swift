@@ -14,7 +14,8 @@ enum ProxyBench {
     static var roles: Topology.IAM {
         let trust = { (service: String) in
             JSONText(
-                #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"\#(service)"},"Action":"sts:AssumeRole"}]}"#
+                #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"\#(service)"},"#
+                    + #""Action":"sts:AssumeRole"}]}"#
             )
         }
         return .init(roles: [
@@ -22,16 +23,20 @@ enum ProxyBench {
                 name: "proxy-role",
                 trustPolicy: trust("rds.amazonaws.com"),
                 policies: [
-                    "read":
-                        #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"secretsmanager:GetSecretValue","Resource":"*"}]}"#
+                    "read": JSONText(
+                        #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","#
+                            + #""Action":"secretsmanager:GetSecretValue","Resource":"*"}]}"#
+                    )
                 ]
             ),
             .init(
                 name: "app-role",
                 trustPolicy: trust("lambda.amazonaws.com"),
                 policies: [
-                    "connect":
-                        #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"rds-db:connect","Resource":"*"}]}"#
+                    "connect": JSONText(
+                        #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"rds-db:connect","#
+                            + #""Resource":"*"}]}"#
+                    )
                 ]
             ),
         ])
@@ -126,7 +131,8 @@ enum ProxyBench {
             ])
             report.print()
             print(
-                "logins per second through the proxy: password \(format(passwordLogins)), IAM token over TLS \(format(iamLogins)) (ratio \(format(iamLogins / passwordLogins)))"
+                "logins per second through the proxy: password \(format(passwordLogins)), IAM token over TLS "
+                    + "\(format(iamLogins)) (ratio \(format(iamLogins / passwordLogins)))"
             )
         }
     }

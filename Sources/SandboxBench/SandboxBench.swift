@@ -20,9 +20,10 @@ struct SandboxBench {
         var password: String
     }
 
-    /// `BENCH_ONLY=queries,sysbench,startup,network,http,proxy,postgres,stream,scale,lambda,interception,failover,aws,catalog,sandboxes` (any of
-    /// them) runs those parts alone; `BENCH_QUICK=1` the headline parts (`quickParts`); `SCALE_CLIENTS` and
-    /// `SCALE_CYCLES` make the scale part smaller; `FAILOVER_PROFILE=aws` takes Aurora-like failover timings.
+    /// `BENCH_ONLY=` a comma-separated list of parts (queries, sysbench, startup, network, http, proxy, postgres,
+    /// stream, scale, lambda, interception, failover, aws, catalog, sandboxes) runs those parts alone; `BENCH_QUICK=1`
+    /// the headline parts (`quickParts`); `SCALE_CLIENTS` and `SCALE_CYCLES` make the scale part smaller;
+    /// `FAILOVER_PROFILE=aws` takes Aurora-like failover timings.
     static func main() async throws {
         let environment = ProcessInfo.processInfo.environment
         let quiet = {

@@ -5,8 +5,8 @@ import Logging
 import SandboxTesting
 
 /// 10,000 idle TLS clients through one proxy, three rounds, and 100,000 connect/disconnect cycles (mixed IAM and
-/// password, some with a query, every 20th abandoned mid-handshake), driven by SandboxLoad in its own process. Figures are this
-/// process's (the proxy's): resident memory, descriptors and target connections before, while held and after;
+/// password, some with a query, every 20th abandoned mid-handshake), driven by SandboxLoad in its own process. Figures
+/// are this process's (the proxy's): resident memory, descriptors and target connections before, while held and after;
 /// after each round `malloc_trim` tells memory the allocator kept (it gives it back) from memory still in use.
 enum ScaleBench {
     struct Sample {
@@ -19,7 +19,8 @@ enum ScaleBench {
 
     static func run(logger: Logger, idleClients: Int = 10_000, rounds: Int = 3, cycles: Int = 100_000) async throws {
         let trust =
-            #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"SERVICE"},"Action":"sts:AssumeRole"}]}"#
+            #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"SERVICE"},"#
+            + #""Action":"sts:AssumeRole"}]}"#
         let allow = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ACTION","Resource":"*"}]}"#
         let topology = Topology(
             databases: [
@@ -136,15 +137,19 @@ enum ScaleBench {
             Self.trimMalloc()
             let trimmed = ProxyBench.residentKiB()
             print(
-                "\n\(cycles) connect/disconnect cycles (every 4th IAM over TLS, every 10th with a query, every 20th abandoned mid-handshake): \(outcome.trimmingCharacters(in: .whitespacesAndNewlines)), "
+                "\n\(cycles) connect/disconnect cycles (every 4th IAM over TLS, every 10th with a query, every "
+                    + "20th abandoned mid-handshake): \(outcome.trimmingCharacters(in: .whitespacesAndNewlines)), "
                     + "\(format(Double(cycles) / seconds)) per second"
             )
             print(
-                "  descriptors \(before.descriptors) → \(after.descriptors), target connections \(before.targets) → \(after.targets) "
-                    + "(\(after.idleTargets) of them idle in the pools, within MaxIdleConnectionsPercent: 2 descriptors each), client connections left \(after.clients)"
+                "  descriptors \(before.descriptors) → \(after.descriptors), target connections \(before.targets) "
+                    + "→ \(after.targets) "
+                    + "(\(after.idleTargets) of them idle in the pools, within MaxIdleConnectionsPercent: 2 "
+                    + "descriptors each), client connections left \(after.clients)"
             )
             print(
-                "  resident memory \(mib(before.residentKiB)) → \(mib(after.residentKiB)) MiB (\(format(Double(after.residentKiB) / Double(before.residentKiB))) of before), "
+                "  resident memory \(mib(before.residentKiB)) → \(mib(after.residentKiB)) MiB "
+                    + "(\(format(Double(after.residentKiB) / Double(before.residentKiB))) of before), "
                     + "\(mib(trimmed)) MiB after malloc_trim"
             )
         }

@@ -32,7 +32,8 @@ enum StartupBench {
             await sandbox.shutdown()
         }
         print(
-            "default topology, Sandbox.start until every endpoint listens: median \(format(Measure.median(samples))) ms (of 5: "
+            "default topology, Sandbox.start until every endpoint listens: median "
+                + "\(format(Measure.median(samples))) ms (of 5: "
                 + samples.map { format($0) }.joined(separator: ", ") + ")"
         )
 
@@ -40,13 +41,14 @@ enum StartupBench {
         for _ in 0..<20 { try await start().shutdown() }
         let sequenceSeconds = Measure.seconds(clock.now - sequence)
         print(
-            "20 started and stopped in sequence: \(format(sequenceSeconds)) s, \(format(sequenceSeconds * 1000 / 20)) ms each"
+            "20 started and stopped in sequence: \(format(sequenceSeconds)) s, "
+                + "\(format(sequenceSeconds * 1000 / 20)) ms each"
         )
     }
 
     /// `BENCH_CHILD=one`: the resident memory the first idle default sandbox of a fresh process takes (with the
-    /// process's one-time costs: code pages, event loops, thread pools) and a second beside it; `many`: `sideBySide` more
-    /// beside a first one. Printed as one line for the parent.
+    /// process's one-time costs: code pages, event loops, thread pools) and a second beside it; `many`: `sideBySide`
+    /// more beside a first one. Printed as one line for the parent.
     static func child(_ part: String, logger: Logger) async throws {
         let (topology, base) = try TopologyLoader.load(path: "Sandbox/default.yaml")
         let start = { try await Sandbox.start(topology, baseDirectory: base, logger: logger) }
@@ -66,7 +68,8 @@ enum StartupBench {
         let mib = { (kib: Int) in format(Double(kib) / 1024) }
         if part == "one" {
             print(
-                "one idle default sandbox, fresh process: \(mib(withFirst - empty)) MiB resident (the first, with the process's one-time costs), "
+                "one idle default sandbox, fresh process: \(mib(withFirst - empty)) MiB resident (the first, with "
+                    + "the process's one-time costs), "
                     + "\(mib(withOthers - withFirst)) MiB for a second beside it"
             )
         } else {

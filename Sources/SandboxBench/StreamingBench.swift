@@ -11,13 +11,16 @@ enum StreamingBench {
     static let rows = 1_000_000
     /// MariaDB stops a recursive CTE after max_recursive_iterations (1,000 by default since 10.6).
     static let sql =
-        "SET SESSION max_recursive_iterations = \(rows + 1); WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < \(rows)) SELECT i, REPEAT('x', 1000) FROM n"
+        "SET SESSION max_recursive_iterations = \(rows + 1); WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + "
+        + "1 FROM n WHERE i < \(rows)) SELECT i, REPEAT('x', 1000) FROM n"
 
     static func run(real: LocalMariaDBServer, logger: Logger) async throws {
         let role =
-            #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"rds.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#
+            #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"rds.amazonaws.com"},"#
+            + #""Action":"sts:AssumeRole"}]}"#
         let read =
-            #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"secretsmanager:GetSecretValue","Resource":"*"}]}"#
+            #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"secretsmanager:GetSecretValue","#
+            + #""Resource":"*"}]}"#
         let topology = Topology(
             databases: [
                 .init(
@@ -63,7 +66,8 @@ enum StreamingBench {
             ])
             report.print()
             print(
-                "proxy / direct time: \(format(proxied.seconds / direct.seconds)) (resident memory before: \(baseline / 1024) MiB)"
+                "proxy / direct time: \(format(proxied.seconds / direct.seconds)) (resident memory before: "
+                    + "\(baseline / 1024) MiB)"
             )
         }
     }
@@ -76,7 +80,8 @@ enum StreamingBench {
         password: String
     ) async throws -> (seconds: Double, peakKiB: Int) {
         let command =
-            "/usr/bin/mariadb --no-defaults --quick --batch --skip-column-names --skip-ssl -h \(host) -P \(port) -u \(user) app "
+            "/usr/bin/mariadb --no-defaults --quick --batch --skip-column-names --skip-ssl -h \(host) -P \(port) "
+            + "-u \(user) app "
             + "-e \"\(Self.sql)\" | /usr/bin/wc -c"
         let done = NIOLockedValueBox(false)
         let clock = ContinuousClock()

@@ -12,7 +12,8 @@ struct DescribeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "describe",
         abstract:
-            "Describe a running sandbox's proxies (with target health), secrets, roles, security groups, functions and APIs."
+            "Describe a running sandbox's proxies (with target health), secrets, roles, security groups, functions "
+            + "and APIs."
     )
 
     @Argument(help: "Only this: proxies, targets, secrets, roles, security-groups, functions or apis.") var what:
@@ -24,7 +25,8 @@ struct DescribeCommand: AsyncParsableCommand {
         let section = try self.what.map { what in
             guard let section = SandboxDescription.Section(rawValue: what) else {
                 throw ValidationError(
-                    "'\(what)' is not something to describe; use one of \(SandboxDescription.Section.allCases.map(\.rawValue).sorted().joined(separator: ", "))"
+                    "'\(what)' is not something to describe; use one of "
+                        + "\(SandboxDescription.Section.allCases.map(\.rawValue).sorted().joined(separator: ", "))"
                 )
             }
             return section

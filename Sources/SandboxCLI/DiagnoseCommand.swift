@@ -10,7 +10,8 @@ struct DiagnoseCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "diagnose",
         abstract:
-            "Find the catalog's misconfigurations in a topology: static checks and every path tried live. Exits 1 when something is broken."
+            "Find the catalog's misconfigurations in a topology: static checks and every path tried live. Exits 1 "
+            + "when something is broken."
     )
 
     @Argument(help: "A topology file.") var topology: String

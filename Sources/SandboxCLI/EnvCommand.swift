@@ -15,8 +15,10 @@ struct EnvCommand: AsyncParsableCommand {
     @Option(name: .customLong("as"), help: "The user or role whose credentials to export (default: root).")
     var principal: String = "root"
     @Option(
-        help:
-            "An instance for the mariadb client (MYSQL_HOST, MYSQL_TCP_PORT, MYSQL_PWD) or psql (PGHOST, PGPORT, PGUSER, PGPASSWORD, PGSSLROOTCERT)."
+        help: ArgumentHelp(
+            "An instance for the mariadb client (MYSQL_HOST, MYSQL_TCP_PORT, MYSQL_PWD) or psql (PGHOST, PGPORT, "
+                + "PGUSER, PGPASSWORD, PGSSLROOTCERT)."
+        )
     )
     var database: String?
     @Option(help: "The instance's user whose password to export (default: its only user).") var dbUser: String?
@@ -46,7 +48,8 @@ struct EnvCommand: AsyncParsableCommand {
         if let database {
             guard let instance = endpoints.databases[database] else {
                 throw ValidationError(
-                    "no instance '\(database)'; the sandbox has: \(endpoints.databases.keys.sorted().joined(separator: ", "))"
+                    "no instance '\(database)'; the sandbox has: "
+                        + "\(endpoints.databases.keys.sorted().joined(separator: ", "))"
                 )
             }
             let users = instance.users.keys.sorted()

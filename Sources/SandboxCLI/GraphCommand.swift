@@ -9,7 +9,8 @@ struct GraphCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "graph",
         abstract:
-            "Draw the topology and its open and blocked paths (Graphviz DOT, or SVG with --svg); --paths lists them, exiting 1 when one is blocked."
+            "Draw the topology and its open and blocked paths (Graphviz DOT, or SVG with --svg); --paths lists "
+            + "them, exiting 1 when one is blocked."
     )
 
     @Argument(help: "The topology file.") var topology: String = "Sandbox/default.yaml"

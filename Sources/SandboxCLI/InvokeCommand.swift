@@ -59,7 +59,8 @@ struct InvokeCommand: AsyncParsableCommand {
         guard http?.statusCode == 200 else {
             FileHandle.standardError.write(
                 Data(
-                    "\(http?.value(forHTTPHeaderField: "x-amzn-ErrorType") ?? "Error") (\(http?.statusCode ?? 0)): \(text)\n"
+                    ("\(http?.value(forHTTPHeaderField: "x-amzn-ErrorType") ?? "Error") (\(http?.statusCode ?? 0)): "
+                        + "\(text)\n")
                         .utf8
                 )
             )

@@ -31,7 +31,8 @@ struct LogCommand: AsyncParsableCommand {
     func validate() throws {
         if let kind, AuditEvent.Kind(rawValue: kind) == nil {
             throw ValidationError(
-                "--kind \(kind) is not a kind of decision; use one of \(AuditEvent.Kind.allCases.map(\.rawValue).joined(separator: ", "))"
+                "--kind \(kind) is not a kind of decision; use one of "
+                    + "\(AuditEvent.Kind.allCases.map(\.rawValue).joined(separator: ", "))"
             )
         }
     }

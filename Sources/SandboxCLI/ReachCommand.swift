@@ -19,8 +19,10 @@ struct ReachCommand: ParsableCommand {
     @Option(help: "The topology file (YAML).")
     var topology: String = "Sandbox/default.yaml"
     @Flag(
-        help:
-            "JSON: {reachable, source, destination, protocol, port, explanations: [{code, direction, components, text}]}."
+        help: ArgumentHelp(
+            "JSON: {reachable, source, destination, protocol, port, explanations: [{code, direction, components, "
+                + "text}]}."
+        )
     )
     var json = false
     @OptionGroup var importing: TopologyArguments

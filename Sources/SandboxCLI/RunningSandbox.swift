@@ -19,14 +19,16 @@ struct RunningSandbox: ParsableArguments {
     func endpoints() throws -> Endpoints {
         guard FileManager.default.fileExists(atPath: self.path) else {
             throw ValidationError(
-                "no sandbox is running here: no endpoints file at \(self.path); start one with `sandbox up`, or point --endpoints-file at it"
+                "no sandbox is running here: no endpoints file at \(self.path); start one with `sandbox up`, or "
+                    + "point --endpoints-file at it"
             )
         }
         do {
             return try Endpoints.read(from: self.path)
         } catch {
             throw ValidationError(
-                "cannot read the endpoints file \(self.path) (\(error)); is the sandbox up (`sandbox up`), or is it elsewhere (--endpoints-file)?"
+                "cannot read the endpoints file \(self.path) (\(error)); is the sandbox up (`sandbox up`), or is "
+                    + "it elsewhere (--endpoints-file)?"
             )
         }
     }

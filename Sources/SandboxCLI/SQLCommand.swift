@@ -29,7 +29,8 @@ struct SQLCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sql",
         abstract:
-            "Run statements through a proxy or on an instance of the running sandbox, as a role (IAM token) or with a password."
+            "Run statements through a proxy or on an instance of the running sandbox, as a role (IAM token) or "
+            + "with a password."
     )
 
     @Argument(help: "A proxy name, instance id or cluster id.") var target: String

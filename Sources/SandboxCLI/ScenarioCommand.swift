@@ -44,7 +44,8 @@ struct ScenarioCommand: AsyncParsableCommand {
     struct Run: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract:
-                "Show an entry's symptom as the customer sees it, the sandbox's explanation, then the fix working. Exits 1 when the entry does not hold."
+                "Show an entry's symptom as the customer sees it, the sandbox's explanation, then the fix working. "
+                + "Exits 1 when the entry does not hold."
         )
         @Argument(help: "The entry's id (`sandbox scenario list`).") var id: String
         @OptionGroup var catalog: CatalogOption

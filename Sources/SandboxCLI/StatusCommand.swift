@@ -95,7 +95,8 @@ struct DownCommand: AsyncParsableCommand {
         let endpoints = try self.sandbox.endpoints()
         guard let process = endpoints.process else {
             throw ValidationError(
-                "\(self.sandbox.path) was not written by `sandbox up` (no process in it); stop that sandbox where it runs"
+                "\(self.sandbox.path) was not written by `sandbox up` (no process in it); stop that sandbox where "
+                    + "it runs"
             )
         }
         guard kill(process.pid, 0) == 0 else {

@@ -12,7 +12,8 @@ struct TopologyArguments: ParsableArguments {
     @Option(
         name: .customLong("operator"),
         help: ArgumentHelp(
-            "Where this machine sits in an imported network: a function's name, SUBNET:SG,SG, or outside (default: the first VPC function's placement).",
+            "Where this machine sits in an imported network: a function's name, SUBNET:SG,SG, or outside (default: "
+                + "the first VPC function's placement).",
             valueName: "PLACEMENT"
         )
     )
@@ -21,7 +22,8 @@ struct TopologyArguments: ParsableArguments {
     @Option(
         name: .customLong("function-env"),
         help: ArgumentHelp(
-            "An environment variable set on every imported function, K=V (repeatable), e.g. DB_CA_BUNDLE='${proxy-ca-bundle}'.",
+            "An environment variable set on every imported function, K=V (repeatable), e.g. "
+                + "DB_CA_BUNDLE='${proxy-ca-bundle}'.",
             valueName: "K=V"
         )
     )

@@ -48,8 +48,10 @@ struct ToxicCommand: AsyncParsableCommand {
         @Argument(help: "The database id.") var listener: String
         @Argument(help: "The toxic type.") var type: String
         @Argument(
-            help:
-                "Attributes as key=value (latency=300 jitter=20, rate=64, delay=500, timeout=1000, bytes=2048, average_size=8)."
+            help: ArgumentHelp(
+                "Attributes as key=value (latency=300 jitter=20, rate=64, delay=500, timeout=1000, bytes=2048, "
+                    + "average_size=8)."
+            )
         )
         var attributes: [String] = []
         @Option(help: "upstream (client to server) or downstream.") var stream: String = "downstream"

@@ -27,8 +27,10 @@ struct UpCommand: AsyncParsableCommand {
     var stateDirectory: String = ".sandbox"
 
     @Option(
-        help:
-            "The audit log's SQLite file (in memory when absent), readable with the sqlite3 CLI while the sandbox runs; one sandbox at a time."
+        help: ArgumentHelp(
+            "The audit log's SQLite file (in memory when absent), readable with the sqlite3 CLI while the sandbox "
+                + "runs; one sandbox at a time."
+        )
     )
     var state: String?
 

@@ -7,7 +7,8 @@ import SandboxTopology
 /// the process functions' resolver reads) and its read-only proxy endpoints.
 extension ClusterRuntime {
     /// Makes `id`'s endpoint resolve to `writer` and its reader endpoint to its first reader now, writing `hostsFile`
-    /// (replaced whole) before `resolve(_:)` answers so: a process never resolves an older answer than the sandbox gives.
+    /// (replaced whole) before `resolve(_:)` answers so: a process never resolves an older answer than the sandbox
+    /// gives.
     func publish(_ id: String, endpointTo writer: String) {
         guard let cluster = self.clusters[id] else { return }
         let current = self.writer(of: id) ?? writer

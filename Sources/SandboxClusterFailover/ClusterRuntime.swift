@@ -81,7 +81,8 @@ package final class ClusterRuntime: Service {
         self.state = NIOLockedValueBox(State(writers: clusters.mapValues { $0.spec.instances[0].id }))
         (self.requests, self.request) = AsyncStream.makeStream()
         for (id, cluster) in clusters { self.publish(id, endpointTo: cluster.spec.instances[0].id) }
-        // A writer that stops outside a failover (a crash) is noticed when it stops, as Aurora's health checks notice it.
+        // A writer that stops outside a failover (a crash) is noticed when it stops, as Aurora's health checks notice
+        // it.
         for (id, server) in clusters.values.flatMap(\.members) {
             server.setStopObserver { [weak self] in self?.instanceWentDown(id, stopped: true) }
         }
@@ -228,7 +229,8 @@ package final class ClusterRuntime: Service {
         promoted.setReadOnly(false)
         oldServer.setReadOnly(true)
         self.state.withLockedValue { $0.writers[id] = target }
-        // The reader endpoint's answer changes now; the cluster endpoint's still names the old writer until the TTL passes.
+        // The reader endpoint's answer changes now; the cluster endpoint's still names the old writer until the TTL
+        // passes.
         self.publish(id, endpointTo: old)
         self.request.yield(.promoted(cluster: id))
         self.account.setClusterWriter(id, writer: target)

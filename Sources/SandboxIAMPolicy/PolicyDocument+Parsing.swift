@@ -63,7 +63,8 @@ extension PolicyDocument {
         let actions = try Self.patterns(item, "Action", "NotAction", index: index, required: true)!
         for action in actions.items where action != "*" && !action.contains(":") {
             throw MalformedPolicyDocument(
-                "Statement \(index + 1): Action '\(action)' must be written service:action (e.g. secretsmanager:GetSecretValue)."
+                "Statement \(index + 1): Action '\(action)' must be written service:action (e.g. "
+                    + "secretsmanager:GetSecretValue)."
             )
         }
         let resources = try Self.patterns(item, "Resource", "NotResource", index: index, required: kind == .identity)
@@ -129,7 +130,8 @@ extension PolicyDocument {
         if value.stringValue == "*" { return [.everyone] }
         guard let map = value.objectValue else {
             throw MalformedPolicyDocument(
-                "Statement \(index + 1): Principal must be \"*\" or an object like {\"Service\": \"rds.amazonaws.com\"}."
+                "Statement \(index + 1): Principal must be \"*\" or an object like {\"Service\": "
+                    + "\"rds.amazonaws.com\"}."
             )
         }
         var result: [Principal] = []

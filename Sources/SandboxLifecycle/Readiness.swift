@@ -20,7 +20,8 @@ public final class Readiness<Value: Sendable>: Sendable {
     /// The outcome, nil while it is not known yet.
     public var result: Result<Value, any Error>? { self.state.withLockedValue { $0.result } }
 
-    /// Waits for the value and returns it, or throws the failure; a waiting task that is cancelled gets `CancellationError`.
+    /// Waits for the value and returns it, or throws the failure; a waiting task that is cancelled gets
+    /// `CancellationError`.
     public var value: Value {
         get async throws {
             let id = self.state.withLockedValue { state in

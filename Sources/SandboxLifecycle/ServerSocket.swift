@@ -23,8 +23,8 @@ public final class ServerSocket<ID: Hashable & Comparable & Sendable>: Sendable 
     }
 
     /// Binds and accepts. For each connection `front` runs first (false: withheld, a security group dropping it), then
-    /// `accept` installs the protocol's handlers and says whether the connection is kept by `id` (a refused one is not).
-    /// `abort` closes a connection at once, for `kill(_:)` (through TLS without waiting on its close_notify).
+    /// `accept` installs the protocol's handlers and says whether the connection is kept by `id` (a refused one is
+    /// not). `abort` closes a connection at once, for `kill(_:)` (through TLS without waiting on its close_notify).
     public static func bind(
         host: String,
         port: Int,

@@ -7,7 +7,8 @@ import SandboxSigV4
 /// `make bench`'s load client. `LOAD_MODE=idle`: opens LOAD_COUNT TLS password clients, prints `held N`, keeps
 /// them until a line arrives on stdin, then closes them. `LOAD_MODE=churn`: LOAD_COUNT connect–log in–quit
 /// cycles, LOAD_CONCURRENCY at a time: every 4th with an IAM token over TLS, the rest with the password, every
-/// 10th running a query, every 20th abandoned mid-handshake; prints `cycles N ok N failed N abandoned N`. Talks to loopback only.
+/// 10th running a query, every 20th abandoned mid-handshake; prints `cycles N ok N failed N abandoned N`. Talks to
+/// loopback only.
 @main
 struct SandboxLoad {
     static func main() async throws {

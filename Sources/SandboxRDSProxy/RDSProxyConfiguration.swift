@@ -129,11 +129,14 @@ extension RDSProxyConfiguration {
     func borrowTimeoutReason(pinned: Int) -> String {
         let group = self.record.targetGroup
         return
-            "no target connection within ConnectionBorrowTimeout (\(group.connectionBorrowTimeout) s): all \(self.poolLimit) the pool may open "
-            + "(MaxConnectionsPercent \(group.maxConnectionsPercent)% of max_connections \(self.target.maxConnections)) are in use"
+            "no target connection within ConnectionBorrowTimeout (\(group.connectionBorrowTimeout) s): all "
+            + "\(self.poolLimit) the pool may open "
+            + "(MaxConnectionsPercent \(group.maxConnectionsPercent)% of max_connections "
+            + "\(self.target.maxConnections)) are in use"
             + (pinned == 0
                 ? ""
-                : "; \(pinned) of them held by pinned client sessions, each to its own connection until it disconnects (see the pinning log lines)")
+                : "; \(pinned) of them held by pinned client sessions, each to its own connection until it "
+                    + "disconnects (see the pinning log lines)")
     }
 
     /// The clients of `sessions` idle longer than IdleClientTimeout, each recorded in `audit` as closed.

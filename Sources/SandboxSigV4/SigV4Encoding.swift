@@ -61,7 +61,8 @@ public enum SigV4Encoding {
         return String(validating: out, as: UTF8.self) ?? String(text)
     }
 
-    /// Appends the percent-decoding of `text` (and `+` as space when `plusIsSpace`); `false` when an escape is malformed.
+    /// Appends the percent-decoding of `text` (and `+` as space when `plusIsSpace`); `false` when an escape is
+    /// malformed.
     static func percentDecode(
         _ text: some Collection<UInt8>,
         plusIsSpace: Bool = false,

@@ -22,7 +22,8 @@ public struct SigV4Failure: Error, Sendable, Equatable, CustomStringConvertible 
         .init(
             .signatureMismatch,
             code: "SignatureDoesNotMatch",
-            "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details."
+            "The request signature we calculated does not match the signature you provided. Check your AWS Secret "
+                + "Access Key and signing method. Consult the service documentation for details."
         )
     }
     static func unknownKey() -> Self {

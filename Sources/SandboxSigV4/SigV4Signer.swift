@@ -93,7 +93,8 @@ public enum SigV4Signer {
             as: UTF8.self
         )
         return
-            "\(Self.algorithm) Credential=\(credentials.accessKeyID)/\(scope), SignedHeaders=\(names.sorted().joined(separator: ";")), Signature=\(signature)"
+            "\(Self.algorithm) Credential=\(credentials.accessKeyID)/\(scope), "
+            + "SignedHeaders=\(names.sorted().joined(separator: ";")), Signature=\(signature)"
     }
 
     /// The query string of a presigned GET for `host` (signing only the host header, empty payload), with the

@@ -87,7 +87,8 @@ public struct SigV4Verifier: Sendable {
             throw SigV4Failure(
                 .dateSkew,
                 code: "SignatureDoesNotMatch",
-                "Signature expired: \(amzDate) is now earlier or later than \(SigV4Encoding.amzDate(self.now())) by more than 15 minutes; fix the client's clock"
+                "Signature expired: \(amzDate) is now earlier or later than \(SigV4Encoding.amzDate(self.now())) "
+                    + "by more than 15 minutes; fix the client's clock"
             )
         }
         let names = signedHeaders.split(separator: ";").map { String($0).lowercased() }
@@ -120,7 +121,8 @@ public struct SigV4Verifier: Sendable {
             let signature = query.encodedValue("X-Amz-Signature")
         else {
             throw .incomplete(
-                "A presigned request needs X-Amz-Algorithm=\(SigV4Signer.algorithm), X-Amz-Credential, X-Amz-Date, X-Amz-Expires, X-Amz-SignedHeaders and X-Amz-Signature."
+                "A presigned request needs X-Amz-Algorithm=\(SigV4Signer.algorithm), X-Amz-Credential, X-Amz-Date, "
+                    + "X-Amz-Expires, X-Amz-SignedHeaders and X-Amz-Signature."
             )
         }
         guard let date = SigV4Encoding.parseAmzDate(amzDate), let expires = Int(expiresText),
@@ -179,7 +181,8 @@ public struct SigV4Verifier: Sendable {
     ) throws(SigV4Failure) -> Verified {
         guard let (accessKeyID, scope) = CredentialScope.parseCredential(credential) else {
             throw .incomplete(
-                "Credential should be scoped to a valid region, service and date: AKID/yyyymmdd/region/service/aws4_request"
+                "Credential should be scoped to a valid region, service and date: "
+                    + "AKID/yyyymmdd/region/service/aws4_request"
             )
         }
         if let region, scope.region != region {
@@ -200,7 +203,8 @@ public struct SigV4Verifier: Sendable {
             throw SigV4Failure(
                 .malformed,
                 code: "SignatureDoesNotMatch",
-                "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '\(scope.date)' != '\(amzDate.prefix(8))'"
+                "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: "
+                    + "'\(scope.date)' != '\(amzDate.prefix(8))'"
             )
         }
         guard let credentials = self.lookup(accessKeyID) else { throw .unknownKey() }

@@ -3,7 +3,8 @@ import SandboxTopology
 /// RDS's `Engine` and `EngineFamily` values as a template or a Terraform state writes them, and what the sandbox
 /// runs for each (nil: not modelled; the importer leaves the resource out with a warning).
 enum RDSEngine {
-    /// A DB instance's engine: mysql and mariadb run as MySQL (nil in the topology, its default), postgres as PostgreSQL.
+    /// A DB instance's engine: mysql and mariadb run as MySQL (nil in the topology, its default), postgres as
+    /// PostgreSQL.
     static func instance(_ engine: String?) -> Topology.DatabaseInstance.Engine?? {
         switch engine ?? "mysql" {
         case "mysql", "mariadb": .some(nil)
@@ -32,5 +33,6 @@ enum RDSEngine {
     }
 
     static let notModelled =
-        "is not modelled (the sandbox runs MySQL and PostgreSQL: mysql, mariadb, postgres, aurora-mysql, aurora-postgresql)"
+        "is not modelled (the sandbox runs MySQL and PostgreSQL: mysql, mariadb, postgres, aurora-mysql, "
+        + "aurora-postgresql)"
 }

@@ -197,7 +197,8 @@ public enum TopologySource {
         case let .subnet(subnet, groups):
             topology.network?.operatorHost = .init(subnet: subnet, securityGroups: groups)
             return
-                "The operator host (this machine) sits in \(subnet) with \(groups.isEmpty ? "no security group" : groups.joined(separator: ", "))."
+                "The operator host (this machine) sits in \(subnet) with "
+                + "\(groups.isEmpty ? "no security group" : groups.joined(separator: ", "))."
         case .firstFunction, .function:
             let wanted: String? = if case let .function(name) = choice { name } else { nil }
             guard let placement = placements.first(where: { wanted == nil || $0.name == wanted }) else {
@@ -211,15 +212,18 @@ public enum TopologySource {
                 }
                 topology.network?.operatorHost = .init()
                 return
-                    "No function is attached to a VPC, so the operator host (this machine) is outside every VPC; --operator SUBNET:SG,SG places it."
+                    "No function is attached to a VPC, so the operator host (this machine) is outside every VPC; "
+                    + "--operator SUBNET:SG,SG places it."
             }
             topology.network?.operatorHost = .init(
                 subnet: placement.vpc.subnets.first,
                 securityGroups: placement.vpc.securityGroups
             )
             return
-                "The operator host (this machine) takes the network placement of function \(placement.name): \(placement.vpc.subnets.first ?? "") with "
-                + "\(placement.vpc.securityGroups.joined(separator: ", ")) (--operator FUNCTION, SUBNET:SG,SG or outside changes it)."
+                "The operator host (this machine) takes the network placement of function \(placement.name): "
+                + "\(placement.vpc.subnets.first ?? "") with "
+                + "\(placement.vpc.securityGroups.joined(separator: ", ")) (--operator FUNCTION, SUBNET:SG,SG or "
+                + "outside changes it)."
         }
     }
 

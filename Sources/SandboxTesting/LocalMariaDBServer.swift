@@ -62,7 +62,8 @@ public final class LocalMariaDBServer: Sendable {  // immutable after start; sto
         try process.run()
         let server = LocalMariaDBServer(port: port, directory: directory, process: process)
         let setup =
-            "CREATE USER 'native'@'%' IDENTIFIED BY 'native-pw'; CREATE DATABASE app; GRANT ALL ON app.* TO 'native'@'%';"
+            "CREATE USER 'native'@'%' IDENTIFIED BY 'native-pw'; CREATE DATABASE app; GRANT ALL ON app.* TO "
+            + "'native'@'%';"
         for _ in 0..<100 {
             if try Self.run("/usr/bin/mariadb", ["--no-defaults", "--socket=\(directory)/sock", "-uroot", "-e", setup])
                 == 0

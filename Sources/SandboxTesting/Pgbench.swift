@@ -17,14 +17,17 @@ public enum Pgbench {
     /// pgbench's four tables at scale 1 (1 branch, 10 tellers, 100,000 accounts), in SQL both PostgreSQL and the
     /// scripted backend run.
     public static let tablesSQL = """
-        DROP TABLE IF EXISTS pgbench_history; DROP TABLE IF EXISTS pgbench_tellers; DROP TABLE IF EXISTS pgbench_accounts; DROP TABLE IF EXISTS pgbench_branches;
+        DROP TABLE IF EXISTS pgbench_history; DROP TABLE IF EXISTS pgbench_tellers; DROP TABLE IF EXISTS
+            pgbench_accounts; DROP TABLE IF EXISTS pgbench_branches;
         CREATE TABLE pgbench_branches (bid INT PRIMARY KEY, bbalance INT, filler CHAR(88));
         CREATE TABLE pgbench_tellers (tid INT PRIMARY KEY, bid INT, tbalance INT, filler CHAR(84));
         CREATE TABLE pgbench_accounts (aid INT PRIMARY KEY, bid INT, abalance INT, filler CHAR(84));
         CREATE TABLE pgbench_history (tid INT, bid INT, aid INT, delta INT, mtime TIMESTAMP, filler CHAR(22));
         INSERT INTO pgbench_branches VALUES (1, 0, '');
-        WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < 10) INSERT INTO pgbench_tellers SELECT n, 1, 0, '' FROM s;
-        WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < 100000) INSERT INTO pgbench_accounts SELECT n, 1, 0, '' FROM s;
+        WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < 10) INSERT INTO pgbench_tellers
+            SELECT n, 1, 0, '' FROM s;
+        WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < 100000) INSERT INTO
+            pgbench_accounts SELECT n, 1, 0, '' FROM s;
         """
 
     /// Runs pgbench for `seconds` with `clients` (`selectOnly`: `-S`), as `target.user`; `-n`: no vacuum.

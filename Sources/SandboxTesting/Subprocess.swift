@@ -97,7 +97,8 @@ public enum Subprocess {
         let argv = (["/usr/bin/env"] + arguments).map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { for pointer in argv + envp { free(pointer) } }
-        // The child starts as from a shell: no signal blocked (a GCD or concurrency thread blocks nearly all, and pgbench's
+        // The child starts as from a shell: no signal blocked (a GCD or concurrency thread blocks nearly all, and
+        // pgbench's
         // -T waits for a SIGALRM), and SIGPIPE, which this process ignores, back to its default.
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)

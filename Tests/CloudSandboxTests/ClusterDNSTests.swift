@@ -46,8 +46,8 @@ final class ClusterDNSTests: XCTestCase {
             try await waitUntil("the cluster is available") {
                 sandbox.account.dbCluster("orders")?.status == .available
             }
-            // Within the TTL the name still answers the old writer, now a reader: the write is refused. What the sandbox
-            // resolves before and after the call brackets what the function saw.
+            // Within the TTL the name still answers the old writer, now a reader: the write is refused. What the
+            // sandbox resolves before and after the call brackets what the function saw.
             let staleBefore = sandbox.resolve(cluster.endpoint) == first
             let during = try await self.write(sandbox, seq: 2)
             if staleBefore, sandbox.resolve(cluster.endpoint) == first {

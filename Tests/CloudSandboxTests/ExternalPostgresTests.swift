@@ -11,9 +11,11 @@ final class ExternalPostgresTests: XCTestCase {
         let server = try await Subprocess.offThread { try LocalPostgresServer.start() }
         defer { server.stop() }
         let trust =
-            #"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "rds.amazonaws.com"}, "Action": "sts:AssumeRole"}]}"#
+            #"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "#
+            + #""rds.amazonaws.com"}, "Action": "sts:AssumeRole"}]}"#
         let read =
-            #"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": "*"}]}"#
+            #"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "#
+            + #""secretsmanager:GetSecretValue", "Resource": "*"}]}"#
         let topology = try TopologyLoader.parse(
             """
             databases:
@@ -25,7 +27,8 @@ final class ExternalPostgresTests: XCTestCase {
             iam:
               roles: [{name: proxy-role, trustPolicy: \(trust), policies: {read: \(read)}}]
             secrets: [{name: real-pg/app, database: {instance: real-pg, user: \(server.user)}}]
-            proxies: [{name: real-proxy, role: proxy-role, auth: [{secret: real-pg/app}], target: real-pg, requireTLS: true}]
+            proxies: [{name: real-proxy, role: proxy-role, auth: [{secret: real-pg/app}], target: real-pg, \
+            requireTLS: true}]
             """
         )
         try await withSandbox(

@@ -209,8 +209,8 @@ final class FailoverWorkloadTests: XCTestCase {
             )
             let acknowledged = Set(events.filter { $0.outcome == .acknowledged }.map(\.row))
             XCTAssertFalse(report.lost.isEmpty, "a lag of 0.5 s at this rate loses a tail: \(report)")
-            // Lost: acknowledged, committed only in the dropped tail (a row whose first attempt failed but committed there, and
-            // whose retry was acknowledged by the new writer, is stored and so not lost).
+            // Lost: acknowledged, committed only in the dropped tail (a row whose first attempt failed but committed
+            // there, and whose retry was acknowledged by the new writer, is stored and so not lost).
             XCTAssertEqual(
                 Set(report.lost),
                 lostRows.intersection(acknowledged).subtracting(stored),

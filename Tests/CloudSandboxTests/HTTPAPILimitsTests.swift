@@ -12,7 +12,8 @@ final class HTTPAPILimitsTests: XCTestCase {
         iam:
           roles:
             - name: fn-role
-              trustPolicy: {Version: "2012-10-17", Statement: [{Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: "sts:AssumeRole"}]}
+              trustPolicy: {Version: "2012-10-17", Statement: [{Effect: Allow, Principal: {Service: \
+        lambda.amazonaws.com}, Action: "sts:AssumeRole"}]}
         functions:
           - {name: echo, role: fn-role, builtin: {echo: {}}}
         apis:
@@ -30,7 +31,8 @@ final class HTTPAPILimitsTests: XCTestCase {
     ) async throws -> (status: String, body: String, seconds: String) {
         let upload = chunked ? "-T - -X POST -H 'Transfer-Encoding: chunked' -H 'Expect:'" : "--data-binary @-"
         let script =
-            "head -c \(megabytes * 1024 * 1024) /dev/zero | curl -sS --max-time 60 -o /dev/stdout -w '\\n%{http_code} %{time_total}' "
+            "head -c \(megabytes * 1024 * 1024) /dev/zero | curl -sS --max-time 60 -o /dev/stdout -w "
+            + "'\\n%{http_code} %{time_total}' "
             + "-H 'Content-Type: application/octet-stream' \(upload) \(url)/echo"
         let result = try await Subprocess.runOffThread(["sh", "-c", script])
         let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false)

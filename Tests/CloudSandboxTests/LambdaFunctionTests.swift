@@ -18,19 +18,26 @@ final class LambdaFunctionTests: XCTestCase {
         iam:
           roles:
             - name: fn-role
-              trustPolicy: {Version: "2012-10-17", Statement: [{Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: "sts:AssumeRole"}]}
+              trustPolicy: {Version: "2012-10-17", Statement: [{Effect: Allow, Principal: {Service: \
+        lambda.amazonaws.com}, Action: "sts:AssumeRole"}]}
         functions:
           - {name: context, role: fn-role, handler: context}
           - {name: fails, role: fn-role, handler: fails}
           - {name: sleeps, role: fn-role, handler: sleeps, timeout: 1}
           - {name: single, role: fn-role, handler: slow, reservedConcurrency: 1}
           - {name: echo, role: fn-role, builtin: {echo: {}}}
-          - {name: py-raises, role: fn-role, timeout: 10, command: [python3, -m, awslambdaric, faulty.raises], workingDirectory: ../Fixtures/lambda/python}
-          - {name: py-exits, role: fn-role, timeout: 10, command: [python3, -m, awslambdaric, faulty.exits], workingDirectory: ../Fixtures/lambda/python}
-          - {name: py-exits-later, role: fn-role, timeout: 10, command: [python3, -m, awslambdaric, faulty.exits_later], workingDirectory: ../Fixtures/lambda/python}
-          - {name: py-chatty, role: fn-role, timeout: 10, command: [python3, -m, awslambdaric, faulty.chatty], workingDirectory: ../Fixtures/lambda/python}
-          - {name: py-hangs, role: fn-role, timeout: 4, command: [python3, -m, awslambdaric, faulty.hangs], workingDirectory: ../Fixtures/lambda/python}
-          - {name: py-oversized, role: fn-role, timeout: 10, command: [python3, -m, awslambdaric, faulty.oversized], workingDirectory: ../Fixtures/lambda/python}
+          - {name: py-raises, role: fn-role, timeout: 10, command: [python3, -m, awslambdaric, faulty.raises], \
+        workingDirectory: ../Fixtures/lambda/python}
+          - {name: py-exits, role: fn-role, timeout: 10, command: [python3, -m, awslambdaric, faulty.exits], \
+        workingDirectory: ../Fixtures/lambda/python}
+          - {name: py-exits-later, role: fn-role, timeout: 10, command: [python3, -m, awslambdaric, \
+        faulty.exits_later], workingDirectory: ../Fixtures/lambda/python}
+          - {name: py-chatty, role: fn-role, timeout: 10, command: [python3, -m, awslambdaric, faulty.chatty], \
+        workingDirectory: ../Fixtures/lambda/python}
+          - {name: py-hangs, role: fn-role, timeout: 4, command: [python3, -m, awslambdaric, faulty.hangs], \
+        workingDirectory: ../Fixtures/lambda/python}
+          - {name: py-oversized, role: fn-role, timeout: 10, command: [python3, -m, awslambdaric, \
+        faulty.oversized], workingDirectory: ../Fixtures/lambda/python}
           - {name: never-polls, role: fn-role, timeout: 1, command: [sleep, "30"]}
         apis:
           - name: errors

@@ -12,16 +12,25 @@ final class NodeFunctionTests: XCTestCase {
         iam:
           roles:
             - name: fn-role
-              trustPolicy: {Version: "2012-10-17", Statement: [{Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: "sts:AssumeRole"}]}
+              trustPolicy: {Version: "2012-10-17", Statement: [{Effect: Allow, Principal: {Service: \
+        lambda.amazonaws.com}, Action: "sts:AssumeRole"}]}
         functions:
-          - {name: node-async, role: fn-role, runtime: nodejs20.x, handler: index.handler, timeout: 10, workingDirectory: ../Fixtures/lambda/node}
-          - {name: node-callback, role: fn-role, runtime: nodejs18.x, handler: callback.handler, timeout: 10, workingDirectory: ../Fixtures/lambda/node}
-          - {name: node-esm, role: fn-role, runtime: nodejs22.x, handler: esm.handler, timeout: 10, workingDirectory: ../Fixtures/lambda/node}
-          - {name: node-throws, role: fn-role, runtime: nodejs20.x, handler: callback.throws, timeout: 10, workingDirectory: ../Fixtures/lambda/node}
-          - {name: node-callback-error, role: fn-role, runtime: nodejs20.x, handler: callback.callsBackWithError, timeout: 10, workingDirectory: ../Fixtures/lambda/node}
-          - {name: node-no-export, role: fn-role, runtime: nodejs20.x, handler: index.nope, timeout: 10, workingDirectory: ../Fixtures/lambda/node}
-          - {name: node-no-module, role: fn-role, runtime: nodejs20.x, handler: nothere.handler, timeout: 10, workingDirectory: ../Fixtures/lambda/node}
-          - {name: node-load-throws, role: fn-role, runtime: nodejs20.x, handler: throws-at-load.handler, timeout: 10, workingDirectory: ../Fixtures/lambda/node}
+          - {name: node-async, role: fn-role, runtime: nodejs20.x, handler: index.handler, timeout: 10, \
+        workingDirectory: ../Fixtures/lambda/node}
+          - {name: node-callback, role: fn-role, runtime: nodejs18.x, handler: callback.handler, timeout: 10, \
+        workingDirectory: ../Fixtures/lambda/node}
+          - {name: node-esm, role: fn-role, runtime: nodejs22.x, handler: esm.handler, timeout: 10, \
+        workingDirectory: ../Fixtures/lambda/node}
+          - {name: node-throws, role: fn-role, runtime: nodejs20.x, handler: callback.throws, timeout: 10, \
+        workingDirectory: ../Fixtures/lambda/node}
+          - {name: node-callback-error, role: fn-role, runtime: nodejs20.x, handler: callback.callsBackWithError, \
+        timeout: 10, workingDirectory: ../Fixtures/lambda/node}
+          - {name: node-no-export, role: fn-role, runtime: nodejs20.x, handler: index.nope, timeout: 10, \
+        workingDirectory: ../Fixtures/lambda/node}
+          - {name: node-no-module, role: fn-role, runtime: nodejs20.x, handler: nothere.handler, timeout: 10, \
+        workingDirectory: ../Fixtures/lambda/node}
+          - {name: node-load-throws, role: fn-role, runtime: nodejs20.x, handler: throws-at-load.handler, timeout: \
+        10, workingDirectory: ../Fixtures/lambda/node}
         apis:
           - name: node-api
             routes: [{route: "GET /node", function: node-async}]

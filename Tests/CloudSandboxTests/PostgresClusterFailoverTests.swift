@@ -69,7 +69,8 @@ final class PostgresClusterFailoverTests: XCTestCase {
             XCTAssertEqual(fields["host"] as? String, cluster.endpoint)
             XCTAssertEqual(fields["port"] as? Int, first.port)
 
-            // One volume: the writer's commit is on the reader at once; the reader refuses writes as a hot standby does.
+            // One volume: the writer's commit is on the reader at once; the reader refuses writes as a hot standby
+            // does.
             let onWriter = try Self.writer(port: first.port, bundle: first.caBundle, name: cluster.endpoint) {
                 first.host
             }
@@ -118,7 +119,8 @@ final class PostgresClusterFailoverTests: XCTestCase {
                 "only statements in flight on the old writer fail, and the clients stay connected: \(report)"
             )
 
-            // The old writer comes back as a reader: a client that kept its address meets 25006; the new writer takes writes.
+            // The old writer comes back as a reader: a client that kept its address meets 25006; the new writer takes
+            // writes.
             try await waitUntil("the cluster is available") {
                 sandbox.account.dbCluster("orders")?.status == .available
             }

@@ -19,7 +19,8 @@ final class PostgresStackTests: XCTestCase {
         var (topology, base) = try TopologyLoader.load(
             path: TopologyTests.root.appendingPathComponent("Sandbox/postgres.yaml").path
         )
-        // The built-in SQL function with a statement PostgreSQL refuses: the error, with its SQLSTATE, is the function's.
+        // The built-in SQL function with a statement PostgreSQL refuses: the error, with its SQLSTATE, is the
+        // function's.
         var broken = try XCTUnwrap(topology.functions?.first { $0.name == "items-iam" })
         broken.name = "items-broken"
         broken.builtin?.sql?.statements = [.init(sql: "SELECT * FROM missing_table WHERE id = $1", parameters: ["id"])]
@@ -49,7 +50,8 @@ final class PostgresStackTests: XCTestCase {
         // What `sandbox proxy` reads: the PostgreSQL proxy's connections and login decisions, beside the MySQL ones.
         let (statusData, _) = try await URLSession.shared.data(from: URL(string: "\(sandbox.aws.url)/sandbox/proxies")!)
         let status = try JSONSerialization.jsonObject(with: statusData) as? [String: Any]
-        // From this machine (the operator host): psql to the instance with its password, and to the proxy with an IAM token.
+        // From this machine (the operator host): psql to the instance with its password, and to the proxy with an IAM
+        // token.
         let database = try XCTUnwrap(sandbox.endpoints.databases["items-db"])
         let proxy = try XCTUnwrap(sandbox.endpoints.proxies?["items-proxy"])
         let direct = try await Psql.run(
@@ -90,10 +92,12 @@ final class PostgresStackTests: XCTestCase {
         let executable = try XCTUnwrap(SandboxCLITests.executable, "build the sandbox executable first (swift build)")
         let shell = try await Subprocess.runOffThread([
             "bash", "-c",
-            #"eval "$("$0" env --database items-db --db-user admin --endpoints-file "$1")" && psql -X -A -t -d items -c 'SELECT current_user'"#,
+            #"eval "$("$0" env --database items-db --db-user admin --endpoints-file "$1")" && psql -X -A -t -d "#
+                + #"items -c 'SELECT current_user'"#,
             executable, file,
         ])
-        // `sandbox sql` on the PostgreSQL proxy: an IAM token signed as app-role; a password where IAM is required is refused.
+        // `sandbox sql` on the PostgreSQL proxy: an IAM token signed as app-role; a password where IAM is required is
+        // refused.
         let sql = try await Subprocess.runOffThread([
             executable, "sql", "items-proxy", "--user", "app", "--as", "app-role", "--database", "items",
             "-e", "SELECT current_user, count(*) FROM visits", "--endpoints-file", file,
@@ -167,10 +171,12 @@ extension PostgresStackTests {
     /// password; a token made for another endpoint is refused. The instance's refusals say why, never with the token.
     func testIAMDatabaseAuthenticationStraightToTheInstanceForMembersOfRDSIAM() async throws {
         let trust = JSONText(
-            #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#
+            #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","#
+                + #""Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#
         )
         let connect = JSONText(
-            #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"rds-db:connect","Resource":"arn:aws:rds-db:us-east-1:*:dbuser:*/*"}]}"#
+            #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"rds-db:connect","#
+                + #""Resource":"arn:aws:rds-db:us-east-1:*:dbuser:*/*"}]}"#
         )
         let topology = Topology(
             databases: [
@@ -259,10 +265,12 @@ extension PostgresStackTests {
     /// (here: registered as port 1, which nothing serves) costs a refused connect and the target's own port serves.
     func testTheProxyFallsBackToTheTargetsPortWhenItsLoopListenerIsGone() async throws {
         let trust = JSONText(
-            #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"rds.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#
+            #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"rds.amazonaws.com"},"#
+                + #""Action":"sts:AssumeRole"}]}"#
         )
         let read = JSONText(
-            #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"secretsmanager:GetSecretValue","Resource":"*"}]}"#
+            #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"secretsmanager:GetSecretValue","#
+                + #""Resource":"*"}]}"#
         )
         let topology = Topology(
             databases: [

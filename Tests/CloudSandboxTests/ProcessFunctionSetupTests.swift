@@ -45,7 +45,8 @@ final class ProcessFunctionSetupTests: XCTestCase {
     /// A wrong code folder or a program not on PATH is refused when the topology loads, naming the file, key and line.
     func testAMissingFolderOrProgramIsNamedAtStart() throws {
         let folder = try self.temporaryFolder()
-        // A program copied without its mode, and one built for another machine (an aarch64 ELF header, as `GOARCH=arm64` leaves it).
+        // A program copied without its mode, and one built for another machine (an aarch64 ELF header, as
+        // `GOARCH=arm64` leaves it).
         try Data("#!/bin/sh\n".utf8).write(to: folder.appendingPathComponent("plain"))
         var elf: [UInt8] = [0x7F, 0x45, 0x4C, 0x46, 2, 1, 1, 0] + [UInt8](repeating: 0, count: 8) + [2, 0, 183, 0]
         elf += [UInt8](repeating: 0, count: 44)
@@ -57,14 +58,17 @@ final class ProcessFunctionSetupTests: XCTestCase {
             ("command: [./plain]", "functions[0].command", "\(folder.path)/plain is not executable; `chmod +x` it"),
             (
                 "command: [./bootstrap]", "functions[0].command",
-                "bootstrap is not a program this machine (Linux, x86-64) runs: `file` would say: ELF 64-bit LSB executable, ARM aarch64; build it for linux/amd64"
+                "bootstrap is not a program this machine (Linux, x86-64) runs: `file` would say: ELF 64-bit LSB "
+                    + "executable, ARM aarch64; build it for linux/amd64"
             ),
         ]
         for (line, key, reason) in cases {
             let file = folder.appendingPathComponent("topology.yaml")
             let yaml =
-                "region: us-east-1\niam:\n  roles:\n    - name: fn-role\n      trustPolicy: {Version: \"2012-10-17\", Statement: [{Effect: Allow, "
-                + "Principal: {Service: lambda.amazonaws.com}, Action: \"sts:AssumeRole\"}]}\nfunctions:\n  - name: fn\n    role: fn-role\n"
+                "region: us-east-1\niam:\n  roles:\n    - name: fn-role\n      trustPolicy: {Version: "
+                + "\"2012-10-17\", Statement: [{Effect: Allow, "
+                + "Principal: {Service: lambda.amazonaws.com}, Action: \"sts:AssumeRole\"}]}\nfunctions:\n  - "
+                + "name: fn\n    role: fn-role\n"
                 + "    command: [python3, -m, awslambdaric, app.handler]\n    \(line)\n"
             try yaml.replacingOccurrences(
                 of: "command: [python3, -m, awslambdaric, app.handler]\n    command:",

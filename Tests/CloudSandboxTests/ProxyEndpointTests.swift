@@ -79,8 +79,8 @@ final class ProxyEndpointTests: XCTestCase {
             XCTAssertEqual(listed.map { $0["Endpoint"] as? String }, [proxy.endpoint, reader.endpoint])
             XCTAssertEqual(sandbox.proxy("orders-reader")?.target.instanceID, "orders-2")
 
-            // Failover promotes orders-2: the read-only endpoint leaves it, waits for a reader, and reaches orders-1 once
-            // it is back as one; the roles in DescribeDBProxyTargets follow.
+            // Failover promotes orders-2: the read-only endpoint leaves it, waits for a reader, and reaches orders-1
+            // once it is back as one; the roles in DescribeDBProxyTargets follow.
             try sandbox.failover(cluster: "orders")
             try await waitUntil("the cluster is available") {
                 sandbox.account.dbCluster("orders")?.status == .available

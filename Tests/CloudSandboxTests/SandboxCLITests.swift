@@ -36,7 +36,8 @@ final class SandboxCLITests: XCTestCase {
         XCTAssertEqual(blocked.status, 1)
         XCTAssertTrue(
             blocked.stdout.contains(
-                "ENI_SG_RULES_MISMATCH: sg-db admits tcp/3306 only from sg-proxy, sg-function, sg-operator; batch-job is 10.0.1.6 in sg-batch"
+                "ENI_SG_RULES_MISMATCH: sg-db admits tcp/3306 only from sg-proxy, sg-function, sg-operator; "
+                    + "batch-job is 10.0.1.6 in sg-batch"
             ),
             blocked.stdout
         )
@@ -51,7 +52,8 @@ final class SandboxCLITests: XCTestCase {
         XCTAssertNotEqual(unknown.status, 0)
         XCTAssertTrue(
             unknown.stderr.contains(
-                "its interfaces belong to: vpce-secrets, app-db, app-function, batch-job, app-proxy, items-iam, items-password, items-python, items-go, operator"
+                "its interfaces belong to: vpce-secrets, app-db, app-function, batch-job, app-proxy, items-iam, "
+                    + "items-password, items-python, items-go, operator"
             ),
             unknown.stderr
         )
@@ -257,7 +259,8 @@ final class SandboxCLITests: XCTestCase {
             XCTAssertEqual(status.status, 0, status.stderr)
             XCTAssertTrue(
                 status.stdout.contains(
-                    "the password does not match the secret arn:aws:secretsmanager:us-east-1:123456789012:secret:app-db/admin"
+                    "the password does not match the secret "
+                        + "arn:aws:secretsmanager:us-east-1:123456789012:secret:app-db/admin"
                 ),
                 status.stdout
             )

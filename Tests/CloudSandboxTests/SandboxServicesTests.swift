@@ -9,7 +9,8 @@ import XCTest
 final class SandboxServicesTests: XCTestCase {
     struct Crash: Error, Equatable { var service: String }
 
-    /// A server that records what happens to it; it fails to bind with `bindError`, and ends with `Crash` once `crash` completes.
+    /// A server that records what happens to it; it fails to bind with `bindError`, and ends with `Crash` once `crash`
+    /// completes.
     struct Recorder: ListeningService {
         let name: String
         let events: NIOLockedValueBox<[String]>

@@ -40,7 +40,8 @@ final class SecretRenderingTests: XCTestCase {
                 try! JSONDecoder().decode(
                     Endpoints.Credentials.self,
                     from: Data(
-                        #"{"accessKeyId": "AKIAEXAMPLE", "secretAccessKey": "\#(Self.secret)", "sessionToken": "\#(Self.secret)"}"#
+                        (#"{"accessKeyId": "AKIAEXAMPLE", "secretAccessKey": "\#(Self.secret)", "#
+                            + #""sessionToken": "\#(Self.secret)"}"#)
                             .utf8
                     )
                 ), "AKIAEXAMPLE"

@@ -31,11 +31,14 @@ final class TopologyTests: XCTestCase {
     func testBadAWSSectionsNameThePathAndTheFix() {
         let db = "databases:\n  - id: db\n    users: [{name: app, password: pw}]\n"
         let trust =
-            #"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"Service":"rds.amazonaws.com"},"Action":"sts:AssumeRole"}}"#
+            #"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"Service":"rds.amazonaws.com"},"#
+            + #""Action":"sts:AssumeRole"}}"#
         let cases: [(String, String, String)] = [
             ("accountId: \"12345\"\n", "accountId", "12 digits"),
             (
-                "iam:\n  roles:\n    - name: r\n      trustPolicy: '{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"sts:AssumeRole\"}}'\n",
+                "iam:\n  roles:\n    - name: r\n      trustPolicy: "
+                    + "'{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\","
+                    + "\"Action\":\"sts:AssumeRole\"}}'\n",
                 "iam.roles[0].trustPolicy", "MalformedPolicyDocument"
             ),
             (
@@ -47,7 +50,8 @@ final class TopologyTests: XCTestCase {
                 "iam.roles[0].name", "used twice"
             ),
             (
-                "iam:\n  users:\n    - name: u\n      policies:\n        p: {Version: \"2012-10-17\", Statement: {Effect: Allow, Action: GetSecretValue, Resource: \"*\"}}\n",
+                "iam:\n  users:\n    - name: u\n      policies:\n        p: {Version: \"2012-10-17\", Statement: "
+                    + "{Effect: Allow, Action: GetSecretValue, Resource: \"*\"}}\n",
                 "iam.users[0].policies.p", "MalformedPolicyDocument"
             ),
             ("kmsKeys: [{alias: aws/mine}]\n", "kmsKeys[0].alias", "aws/"),
@@ -60,23 +64,28 @@ final class TopologyTests: XCTestCase {
             ),
             (
                 db
-                    + "network:\n  vpcs: [{id: vpc-a, cidr: 10.0.0.0/16, subnets: [{id: subnet-a, cidr: 10.0.1.0/24}]}]\n",
+                    + "network:\n  vpcs: [{id: vpc-a, cidr: 10.0.0.0/16, subnets: [{id: subnet-a, cidr: "
+                    + "10.0.1.0/24}]}]\n",
                 "databases[0].subnet", "every instance sits in a subnet"
             ),
             (
-                "network:\n  vpcs: [{id: vpc-a, cidr: 10.0.0.0/16, subnets: [], securityGroups: [{id: sg-a, ingress: [{ports: \"3310-3306\", source: vpc}]}]}]\n",
+                "network:\n  vpcs: [{id: vpc-a, cidr: 10.0.0.0/16, subnets: [], securityGroups: [{id: sg-a, "
+                    + "ingress: [{ports: \"3310-3306\", source: vpc}]}]}]\n",
                 "network.vpcs[0].securityGroups[0].ingress[0].ports", "lower bound first"
             ),
             (
-                "network:\n  vpcs: [{id: vpc-a, cidr: 10.0.0.0/16, subnets: []}]\n  hosts: [{id: h, subnet: subnet-z, securityGroups: []}]\n",
+                "network:\n  vpcs: [{id: vpc-a, cidr: 10.0.0.0/16, subnets: []}]\n  hosts: [{id: h, subnet: "
+                    + "subnet-z, securityGroups: []}]\n",
                 "network.hosts[0].subnet", "not a subnet"
             ),
             (
-                "databases:\n  - id: ext\n    users: [{name: a, password: b}]\n    external: {host: 10.0.0.5, port: 3306}\n",
+                "databases:\n  - id: ext\n    users: [{name: a, password: b}]\n    external: {host: 10.0.0.5, "
+                    + "port: 3306}\n",
                 "databases[0].external", "127.0.0.0/8"
             ),
             (
-                "databases:\n  - id: ext\n    users: [{name: a, password: b}]\n    schema: x.sql\n    schemaDatabase: app\n    external: {host: 127.0.0.1, port: 3306}\n",
+                "databases:\n  - id: ext\n    users: [{name: a, password: b}]\n    schema: x.sql\n    "
+                    + "schemaDatabase: app\n    external: {host: 127.0.0.1, port: 3306}\n",
                 "databases[0].schema", "external server keeps its own"
             ),
         ]
@@ -98,7 +107,8 @@ final class TopologyTests: XCTestCase {
             ("databases:\n  - id: DB_1\n    users: [{name: a, password: b}]\n", "databases[0].id", "lower-case"),
             ("databases:\n  - id: db\n    users: []\n", "databases[0].users", "at least one user"),
             (
-                "databases:\n  - id: db\n    users: [{name: a, password: b}]\n  - id: db\n    users: [{name: a, password: b}]\n",
+                "databases:\n  - id: db\n    users: [{name: a, password: b}]\n  - id: db\n    users: [{name: a, "
+                    + "password: b}]\n",
                 "databases[1].id", "used twice"
             ),
             (
@@ -115,7 +125,8 @@ final class TopologyTests: XCTestCase {
                 "clusters[0].instances", "at least one instance"
             ),
             (
-                "databases:\n  - id: c\n    users: [{name: a, password: b}]\nclusters:\n  - id: c\n    users: [{name: a, password: b}]\n    instances: [{id: c-1}]\n",
+                "databases:\n  - id: c\n    users: [{name: a, password: b}]\nclusters:\n  - id: c\n    users: "
+                    + "[{name: a, password: b}]\n    instances: [{id: c-1}]\n",
                 "clusters[0].id", "already an instance or cluster id"
             ),
             (
@@ -123,7 +134,8 @@ final class TopologyTests: XCTestCase {
                 "clusters[0].instances[1].id", "used twice"
             ),
             (
-                "clusters:\n  - id: c\n    users: [{name: a, password: b}]\n    instances: [{id: c-1}]\n    failover: {promotionSeconds: -1}\n",
+                "clusters:\n  - id: c\n    users: [{name: a, password: b}]\n    instances: [{id: c-1}]\n    "
+                    + "failover: {promotionSeconds: -1}\n",
                 "clusters[0].failover.promotionSeconds", "0 to 3600"
             ),
             (
@@ -131,7 +143,8 @@ final class TopologyTests: XCTestCase {
                 "clusters[0].instances[0].subnet", "no network"
             ),
             (
-                "databases:\n  - id: pg\n    engine: postgres\n    users: [{name: a, password: b, plugin: mysql_native_password}]\n",
+                "databases:\n  - id: pg\n    engine: postgres\n    users: [{name: a, password: b, plugin: "
+                    + "mysql_native_password}]\n",
                 "databases[0].users[0].plugin", "method: scram-sha-256, md5 or password"
             ),
             (
@@ -143,23 +156,38 @@ final class TopologyTests: XCTestCase {
                 "databases[0].engine", "mysql, postgres"
             ),
             (
-                "databases:\n  - id: pg\n    engine: postgres\n    users: [{name: a, password: b}]\niam:\n  roles: [{name: r, trustPolicy: {Version: \"2012-10-17\", Statement: [{Effect: Allow, Principal: {Service: rds.amazonaws.com}, Action: \"sts:AssumeRole\"}]}}]\nsecrets: [{name: s, database: {instance: pg, user: a}}]\nproxies: [{name: p, role: r, auth: [{secret: s}], target: pg, engineFamily: MYSQL}]\n",
+                "databases:\n  - id: pg\n    engine: postgres\n    users: [{name: a, password: b}]\niam:\n  roles: "
+                    + "[{name: r, trustPolicy: {Version: \"2012-10-17\", Statement: [{Effect: Allow, Principal: "
+                    + "{Service: rds.amazonaws.com}, Action: \"sts:AssumeRole\"}]}}]\nsecrets: [{name: s, "
+                    + "database: {instance: pg, user: a}}]\nproxies: [{name: p, role: r, auth: [{secret: "
+                    + "s}], target: pg, engineFamily: MYSQL}]\n",
                 "proxies[0].engineFamily", "databases[0].engine: postgres"
             ),
             (
-                "databases:\n  - id: pg\n    engine: postgres\n    users: [{name: a, password: b}]\niam:\n  roles: [{name: r, trustPolicy: {Version: \"2012-10-17\", Statement: [{Effect: Allow, Principal: {Service: rds.amazonaws.com}, Action: \"sts:AssumeRole\"}]}}]\nsecrets: [{name: s, database: {instance: pg, user: a}}]\nproxies: [{name: p, role: r, auth: [{secret: s, clientPasswordAuthType: MYSQL_NATIVE_PASSWORD}], target: pg}]\n",
+                "databases:\n  - id: pg\n    engine: postgres\n    users: [{name: a, password: b}]\niam:\n  roles: "
+                    + "[{name: r, trustPolicy: {Version: \"2012-10-17\", Statement: [{Effect: Allow, Principal: "
+                    + "{Service: rds.amazonaws.com}, Action: \"sts:AssumeRole\"}]}}]\nsecrets: [{name: s, "
+                    + "database: {instance: pg, user: a}}]\nproxies: [{name: p, role: r, auth: [{secret: "
+                    + "s, clientPasswordAuthType: MYSQL_NATIVE_PASSWORD}], target: pg}]\n",
                 "proxies[0].auth[0].clientPasswordAuthType", "POSTGRES_SCRAM_SHA_256 or POSTGRES_MD5"
             ),
             (
-                "clusters:\n  - id: c\n    engine: aurora-postgresql\n    replicaLagSeconds: 0.5\n    users: [{name: a, password: b}]\n    instances: [{id: c-1}]\n",
+                "clusters:\n  - id: c\n    engine: aurora-postgresql\n    replicaLagSeconds: 0.5\n    users: "
+                    + "[{name: a, password: b}]\n    instances: [{id: c-1}]\n",
                 "clusters[0].replicaLagSeconds", "aurora-mysql clusters"
             ),
             (
-                "clusters:\n  - id: c\n    engine: aurora-postgresql\n    users: [{name: a, password: b, plugin: mysql_native_password}]\n    instances: [{id: c-1}]\n",
+                "clusters:\n  - id: c\n    engine: aurora-postgresql\n    users: [{name: a, password: b, plugin: "
+                    + "mysql_native_password}]\n    instances: [{id: c-1}]\n",
                 "clusters[0].users[0].plugin", "method: scram-sha-256"
             ),
             (
-                "clusters:\n  - id: c\n    engine: aurora-postgresql\n    users: [{name: a, password: b}]\n    instances: [{id: c-1}]\niam:\n  roles: [{name: r, trustPolicy: {Version: \"2012-10-17\", Statement: [{Effect: Allow, Principal: {Service: rds.amazonaws.com}, Action: \"sts:AssumeRole\"}]}}]\nsecrets: [{name: s, database: {instance: c, user: a}}]\nproxies: [{name: p, role: r, auth: [{secret: s}], target: c, engineFamily: MYSQL}]\n",
+                "clusters:\n  - id: c\n    engine: aurora-postgresql\n    users: [{name: a, password: b}]\n    "
+                    + "instances: [{id: c-1}]\niam:\n  roles: [{name: r, trustPolicy: {Version: \"2012-10-17\", "
+                    + "Statement: [{Effect: Allow, Principal: {Service: rds.amazonaws.com}, Action: "
+                    + "\"sts:AssumeRole\"}]}}]\nsecrets: [{name: s, database: {instance: c, user: "
+                    + "a}}]\nproxies: [{name: p, role: r, auth: [{secret: s}], target: c, "
+                    + "engineFamily: MYSQL}]\n",
                 "proxies[0].engineFamily", "clusters[0].engine: aurora-postgresql"
             ),
         ]
@@ -174,7 +202,8 @@ final class TopologyTests: XCTestCase {
 
     func testErrorsNameTheLine() {
         let yaml =
-            "region: us-east-1\nnetwork:\n  vpcs:\n    - id: vpc-a\n      cidr: 10.0.0.0/16\n      subnets:\n        - id: subnet-a\n          cidr: 10.9.0.0/24\n"
+            "region: us-east-1\nnetwork:\n  vpcs:\n    - id: vpc-a\n      cidr: 10.0.0.0/16\n      subnets:\n      "
+            + "  - id: subnet-a\n          cidr: 10.9.0.0/24\n"
         XCTAssertThrowsError(try TopologyLoader.parse(yaml)) { error in
             XCTAssertEqual((error as? TopologyError)?.line, 8, "\(error)")
             XCTAssertTrue(
@@ -197,12 +226,15 @@ final class TopologyTests: XCTestCase {
                 "topology databases[0].users[0].plugn (line 3): is not a key of the topology; did you mean plugin?"
             ),
             (
-                "network:\n  vpcs:\n    - id: v\n      cidr: 10.0.0.0/16\n      subnets: [{id: s, cidr: 10.0.1.0/24}]\n      securityGroups:\n        - id: g\n          ingres: []\n",
-                "topology network.vpcs[0].securityGroups[0].ingres (line 8): is not a key of the topology; did you mean ingress?"
+                "network:\n  vpcs:\n    - id: v\n      cidr: 10.0.0.0/16\n      subnets: [{id: s, cidr: "
+                    + "10.0.1.0/24}]\n      securityGroups:\n        - id: g\n          ingres: []\n",
+                "topology network.vpcs[0].securityGroups[0].ingres (line 8): is not a key of the topology; did you "
+                    + "mean ingress?"
             ),
             (
                 "AWSTemplateFormatVersion: '2010-09-09'\nResources: {}\n",
-                "topology AWSTemplateFormatVersion (line 1): is not a key of the topology; the keys there are accountId, apis"
+                "topology AWSTemplateFormatVersion (line 1): is not a key of the topology; the keys there are "
+                    + "accountId, apis"
             ),
         ]
         for (yaml, starts) in cases {
@@ -231,7 +263,10 @@ final class TopologyTests: XCTestCase {
         // Free-form structure (a policy document) and dictionaries (environment) are not checked against the model.
         XCTAssertNoThrow(
             try TopologyLoader.parse(
-                "iam:\n  roles:\n    - name: r\n      trustPolicy: {Version: '2012-10-17', Statement: [{Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: 'sts:AssumeRole'}]}\n      policies: {p: {Version: '2012-10-17', Statement: {Effect: Allow, Action: 's3:*', Resource: '*'}}}\n"
+                "iam:\n  roles:\n    - name: r\n      trustPolicy: {Version: '2012-10-17', Statement: [{Effect: "
+                    + "Allow, Principal: {Service: lambda.amazonaws.com}, Action: 'sts:AssumeRole'}]}\n      "
+                    + "policies: {p: {Version: '2012-10-17', Statement: {Effect: Allow, Action: 's3:*', "
+                    + "Resource: '*'}}}\n"
             )
         )
     }

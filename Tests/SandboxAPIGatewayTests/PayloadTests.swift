@@ -86,7 +86,8 @@ final class PayloadTests: XCTestCase {
         XCTAssertEqual(string.body, Array(#""hello""#.utf8), "valid JSON without statusCode is the body as it is")
         let full = try PayloadV2.response(
             Array(
-                #"{"statusCode":201,"headers":{"x-a":"1"},"cookies":["a=1","b=2"],"body":"aGk=","isBase64Encoded":true}"#
+                (#"{"statusCode":201,"headers":{"x-a":"1"},"cookies":["a=1","b=2"],"body":"aGk=","#
+                    + #""isBase64Encoded":true}"#)
                     .utf8
             )
         )

@@ -37,7 +37,8 @@ final class QueryFormTests: XCTestCase {
     func testListsStructuresAndScalarsAsBotocoreSendsThem() throws {
         let input = try self.decode(
             "Action=X&Version=1&Name=n&Count=3&Enabled=TRUE&Ids.member.2=b&Ids.member.1=a"
-                + "&Entries.member.1.Key=k&Entries.member.1.Values.member.1=v&Entries.member.2.Key=e&Entries.member.2.Values="
+                + "&Entries.member.1.Key=k&Entries.member.1.Values.member.1=v"
+                + "&Entries.member.2.Key=e&Entries.member.2.Values="
                 + "&Pool.MaxPercent=50"
         )
         XCTAssertEqual(
@@ -150,7 +151,8 @@ final class QueryFormTests: XCTestCase {
         XCTAssertEqual(
             xml,
             "<Name>a&lt;b</Name><Port>3306</Port><Created>1970-01-01T00:00:00.000Z</Created>"
-                + "<Groups><member>sg-1</member></Groups><Members><member><Id>m</Id><Healthy>true</Healthy></member></Members>"
+                + "<Groups><member>sg-1</member></Groups><Members><member><Id>m</Id><Healthy>true</Healthy></"
+                + "member></Members>"
                 + "<Instances><DBInstance><Id>i</Id><Healthy>false</Healthy></DBInstance></Instances><None></None>"
         )
     }

@@ -127,7 +127,8 @@ final class AuditLogTests: XCTestCase {
         XCTAssertThrowsError(try AuditLog(path: path)) { error in
             XCTAssertTrue(
                 "\(error)".contains(
-                    "is in use by another sandbox (pid \(getpid())); stop it with `sandbox down` or choose another --state"
+                    "is in use by another sandbox (pid \(getpid())); stop it with `sandbox down` or choose another "
+                        + "--state"
                 ),
                 "\(error)"
             )

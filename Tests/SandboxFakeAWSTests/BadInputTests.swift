@@ -225,7 +225,8 @@ final class BadInputTests: XCTestCase {
         let endpoint = try await self.serve(AWSEndpoint(account: account, clock: { clock.now }))
         let root = account.rootCredentials
         let trust =
-            #"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"AWS":"123456789012"},"Action":"sts:AssumeRole"}}"#
+            #"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"AWS":"123456789012"},"#
+            + #""Action":"sts:AssumeRole"}}"#
         let create =
             "Action=CreateRole&RoleName=r&AssumeRolePolicyDocument=" + trust.addingPercentEncoding(
                 withAllowedCharacters: .alphanumerics

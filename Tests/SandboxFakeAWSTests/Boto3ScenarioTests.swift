@@ -72,7 +72,9 @@ final class Boto3ScenarioTests: XCTestCase {
         XCTAssertEqual(denied.code, "AccessDeniedException")
         XCTAssertTrue(
             denied.message.hasPrefix(
-                "User: arn:aws:sts::123456789012:assumed-role/no-perm-role/batch is not authorized to perform: secretsmanager:GetSecretValue on resource: arn:aws:secretsmanager:us-east-1:123456789012:secret:db-creds-"
+                "User: arn:aws:sts::123456789012:assumed-role/no-perm-role/batch is not authorized to perform: "
+                    + "secretsmanager:GetSecretValue on resource: "
+                    + "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-creds-"
             ),
             denied.message
         )
@@ -201,7 +203,8 @@ final class KMSAndRDSScenarioTests: XCTestCase {
         let role = try await Boto3ScenarioTests.run(
             [
                 "aws", "iam", "create-role", "--role-name", "proxy-role", "--assume-role-policy-document",
-                #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"rds.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#,
+                #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","#
+                    + #""Principal":{"Service":"rds.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#,
             ],
             endpoint: endpoint
         )
@@ -212,7 +215,8 @@ final class KMSAndRDSScenarioTests: XCTestCase {
                 "aws", "rds", "create-db-proxy", "--db-proxy-name", "cli-proxy", "--engine-family", "MYSQL",
                 "--role-arn", "arn:aws:iam::123456789012:role/proxy-role", "--vpc-subnet-ids", "subnet-1", "subnet-2",
                 "--auth",
-                "AuthScheme=SECRETS,SecretArn=arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf,IAMAuth=DISABLED",
+                "AuthScheme=SECRETS,SecretArn=arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf,"
+                    + "IAMAuth=DISABLED",
                 "--require-tls", "--output", "json",
             ],
             endpoint: endpoint

@@ -13,11 +13,13 @@ final class PolicyEvaluationTests: XCTestCase {
     func testExplicitDenyBeatsAllowBeatsImplicitDeny() throws {
         let allow = try policy(
             "read",
-            #"{"Version":"2012-10-17","Statement":{"Sid":"Read","Effect":"Allow","Action":"secretsmanager:GetSecretValue","Resource":"*"}}"#
+            #"{"Version":"2012-10-17","Statement":{"Sid":"Read","Effect":"Allow","#
+                + #""Action":"secretsmanager:GetSecretValue","Resource":"*"}}"#
         )
         let deny = try policy(
             "guard",
-            #"{"Version":"2012-10-17","Statement":[{"Sid":"NoProd","Effect":"Deny","Action":"secretsmanager:*","Resource":"arn:aws:secretsmanager:*:*:secret:db-*"}]}"#
+            #"{"Version":"2012-10-17","Statement":[{"Sid":"NoProd","Effect":"Deny","Action":"secretsmanager:*","#
+                + #""Resource":"arn:aws:secretsmanager:*:*:secret:db-*"}]}"#
         )
         let context = RequestContext(
             principalARN: self.role,
@@ -44,7 +46,8 @@ final class PolicyEvaluationTests: XCTestCase {
             #"""
             {"Version":"2012-10-17","Statement":[
               {"Effect":"Allow","NotAction":"iam:*","NotResource":"arn:aws:s3:::private/*"},
-              {"Sid":"TLSOnly","Effect":"Deny","Action":"*","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}
+              {"Sid":"TLSOnly","Effect":"Deny","Action":"*","Resource":"*",
+               "Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}
             """#
         )
         func decide(_ action: String, _ resource: String, tls: String) -> EvaluationResult.Decision {
@@ -67,12 +70,15 @@ final class PolicyEvaluationTests: XCTestCase {
     func testResourcePolicyPrincipalsAndAccountDelegation() throws {
         let named = try policy(
             "secret-policy",
-            #"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:role/app-role"},"Action":"secretsmanager:GetSecretValue","Resource":"*"}}"#,
+            #"{"Version":"2012-10-17","Statement":{"Effect":"Allow","#
+                + #""Principal":{"AWS":"arn:aws:iam::123456789012:role/app-role"},"#
+                + #""Action":"secretsmanager:GetSecretValue","Resource":"*"}}"#,
             kind: .resource
         )
         let account = try policy(
             "secret-policy",
-            #"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"AWS":"123456789012"},"Action":"secretsmanager:GetSecretValue","Resource":"*"}}"#,
+            #"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"AWS":"123456789012"},"#
+                + #""Action":"secretsmanager:GetSecretValue","Resource":"*"}}"#,
             kind: .resource
         )
         let context = RequestContext(
@@ -104,22 +110,28 @@ final class PolicyEvaluationTests: XCTestCase {
     func testKeyPolicyMustAllowDirectlyOrByDelegation() throws {
         let delegating = try policy(
             "key-policy",
-            #"{"Version":"2012-10-17","Statement":{"Sid":"Enable IAM User Permissions","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"kms:*","Resource":"*"}}"#,
+            #"{"Version":"2012-10-17","Statement":{"Sid":"Enable IAM User "#
+                + #"Permissions","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"#
+                + #""Action":"kms:*","Resource":"*"}}"#,
             kind: .resource
         )
         let naming = try policy(
             "key-policy",
-            #"{"Version":"2012-10-17","Statement":{"Sid":"AppDecrypts","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:role/app-role"},"Action":"kms:Decrypt","Resource":"*"}}"#,
+            #"{"Version":"2012-10-17","Statement":{"Sid":"AppDecrypts","Effect":"Allow","#
+                + #""Principal":{"AWS":"arn:aws:iam::123456789012:role/app-role"},"Action":"kms:Decrypt","#
+                + #""Resource":"*"}}"#,
             kind: .resource
         )
         let silent = try policy(
             "key-policy",
-            #"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:role/admin"},"Action":"kms:*","Resource":"*"}}"#,
+            #"{"Version":"2012-10-17","Statement":{"Effect":"Allow","#
+                + #""Principal":{"AWS":"arn:aws:iam::123456789012:role/admin"},"Action":"kms:*","Resource":"*"}}"#,
             kind: .resource
         )
         let identity = try policy(
             "role/app-role/inline/kms",
-            #"{"Version":"2012-10-17","Statement":{"Sid":"Decrypt","Effect":"Allow","Action":"kms:Decrypt","Resource":"*"}}"#
+            #"{"Version":"2012-10-17","Statement":{"Sid":"Decrypt","Effect":"Allow","Action":"kms:Decrypt","#
+                + #""Resource":"*"}}"#
         )
         let key = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
         let context = RequestContext(principalARN: self.role, action: "kms:Decrypt", resource: key)
@@ -156,7 +168,8 @@ final class PolicyEvaluationTests: XCTestCase {
     func testTrustPolicyForAServicePrincipal() throws {
         let trust = try policy(
             "trust",
-            #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"rds.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#,
+            #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"rds.amazonaws.com"},"#
+                + #""Action":"sts:AssumeRole"}]}"#,
             kind: .trust
         )
         let rds = RequestContext(
@@ -194,11 +207,13 @@ final class PolicyEvaluationTests: XCTestCase {
                 .identity, "service:action"
             ),
             (
-                #"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s:A","NotAction":"s:B","Resource":"*"}}"#,
+                #"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s:A","NotAction":"s:B","#
+                    + #""Resource":"*"}}"#,
                 .identity, "both Action and NotAction"
             ),
             (
-                #"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":"*","Action":"s:A","Resource":"*"}}"#,
+                #"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":"*","Action":"s:A","#
+                    + #""Resource":"*"}}"#,
                 .identity, "should not specify a principal"
             ),
             (
@@ -206,7 +221,8 @@ final class PolicyEvaluationTests: XCTestCase {
                 "must name a Principal"
             ),
             (
-                #"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s:A","Resource":"*","Condition":{"StringSorta":{"k":"v"}}}}"#,
+                #"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s:A","Resource":"*","#
+                    + #""Condition":{"StringSorta":{"k":"v"}}}}"#,
                 .identity, "Invalid Condition type : StringSorta"
             ),
             (

@@ -66,7 +66,8 @@ final class DeadlineQueueTests: XCTestCase {
     func testTheTimerRunsWhatIsDueAndNotWhatWasCancelled() async throws {
         let timer = DeadlineTimer()
         let ran = AsyncStream<String>.makeStream()
-        // The cancelled deadline lies far beyond the due one: cancelling it always comes first, however slow the machine.
+        // The cancelled deadline lies far beyond the due one: cancelling it always comes first, however slow the
+        // machine.
         let cancelled = timer.schedule(in: .seconds(60)) { ran.continuation.yield("cancelled") }
         timer.schedule(in: .milliseconds(10)) { ran.continuation.yield("due") }
         XCTAssertTrue(timer.cancel(cancelled))

@@ -95,8 +95,9 @@ final class ServerStateMachineTests: XCTestCase {
             machine.frameReceived(try self.frame(.authenticationResponse(ByteBuffer(bytes: clientFinal)))),
             .verify(startup, .scram(nil))
         )
+        let verdict = machine.verdictReceived(.accepted(parameters: self.parameters))
         guard
-            case let .authenticated(session, messages) = machine.verdictReceived(.accepted(parameters: self.parameters)),
+            case let .authenticated(session, messages) = verdict,
             case let .authentication(.saslFinal(serverFinal)) = messages.first
         else { return XCTFail("not logged in") }
         XCTAssertTrue(client.verifyServerFinal(serverFinal), "the server proves it holds the verifier")
@@ -189,7 +190,8 @@ final class ServerStateMachineTests: XCTestCase {
                     PostgresError(
                         .fatal,
                         "08P01",
-                        "Feature not supported: RDS Proxy supports only version 3.0 of the PostgreSQL messaging protocol."
+                        "Feature not supported: RDS Proxy supports only version 3.0 of the PostgreSQL messaging "
+                            + "protocol."
                     )
                 }
             )

@@ -52,14 +52,16 @@ struct PostgresProxyFixture {
         try await database.start()
         let account = AccountState()
         let trust = { (service: String) in
-            #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"\#(service)"},"Action":"sts:AssumeRole"}]}"#
+            #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"\#(service)"},"#
+                + #""Action":"sts:AssumeRole"}]}"#
         }
         let proxyRole = try account.createRole(
             name: "proxy-role",
             trustPolicy: trust("rds.amazonaws.com"),
             inlinePolicies: [
                 "read":
-                    #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"secretsmanager:GetSecretValue","Resource":"*"}]}"#
+                    #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","#
+                    + #""Action":"secretsmanager:GetSecretValue","Resource":"*"}]}"#
             ]
         )
         try account.createRole(
@@ -67,7 +69,8 @@ struct PostgresProxyFixture {
             trustPolicy: trust("lambda.amazonaws.com"),
             inlinePolicies: [
                 "connect":
-                    #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"rds-db:connect","Resource":"arn:aws:rds-db:us-east-1:123456789012:dbuser:prx-*/app"}]}"#
+                    #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"rds-db:connect","#
+                    + #""Resource":"arn:aws:rds-db:us-east-1:123456789012:dbuser:prx-*/app"}]}"#
             ]
         )
         var auth: [[String: String]] = []

@@ -30,7 +30,8 @@ final class PostgresProxyTests: XCTestCase {
             let result = try await fixture.psql(user, password, sslMode: "disable", ["SELECT current_user"])
             XCTAssertEqual(result.stdout, "\(user)\n", "\(user): \(result.stderr)")
         }
-        // Python drivers as functions use them: psycopg2 (libpq) with the password, pg8000 and asyncpg with an IAM token over TLS.
+        // Python drivers as functions use them: psycopg2 (libpq) with the password, pg8000 and asyncpg with an IAM
+        // token over TLS.
         for (driver, user, password, tls) in [
             ("psycopg2", "admin", "admin-pw", false), ("pg8000", "app", fixture.token(), true),
             ("pg8000", "legacy", "legacy-pw", false),
@@ -78,7 +79,8 @@ final class PostgresProxyTests: XCTestCase {
             ("legacy", "nope", "disable", nil, "The password that was provided for the role legacy is wrong."),
             (
                 "nobody", "x", "disable", nil,
-                "This RDS proxy has no credentials for the role nobody. Check the credentials for this role and try again."
+                "This RDS proxy has no credentials for the role nobody. Check the credentials for this role and "
+                    + "try again."
             ),
             (
                 "admin", "admin-pw", "disable", "-c search_path=other",
@@ -128,7 +130,8 @@ final class PostgresProxyTests: XCTestCase {
         let temporary = try await fixture.connect("admin", "admin-pw")
         _ = try await temporary.query("CREATE TEMPORARY TABLE scratch (n INT)")
         XCTAssertEqual(fixture.proxy.statistics().pinnedClients, 2, "a temporary table pins")
-        // Each pinned session holds one of the pool's two connections: nobody else gets one, within ConnectionBorrowTimeout.
+        // Each pinned session holds one of the pool's two connections: nobody else gets one, within
+        // ConnectionBorrowTimeout.
         let starved = try await extended.query("SELECT count(*) FROM items")
         XCTAssertEqual(
             starved,
@@ -166,16 +169,18 @@ final class PostgresProxyTests: XCTestCase {
 }
 
 extension PostgresProxyTests {
-    /// A client's CancelRequest (its BackendKeyData from the proxy) reaches the target connection its statement runs on:
-    /// the statement ends with 57014, and the client's session goes on.
+    /// A client's CancelRequest (its BackendKeyData from the proxy) reaches the target connection its statement runs
+    /// on: the statement ends with 57014, and the client's session goes on.
     func testACancelRequestIsRelayedToTheTargetConnection() async throws {
         let fixture = try await PostgresProxyFixture.start()
         defer { Task { await fixture.stop() } }
         let client = try await fixture.connect("admin", "admin-pw")
-        // Long enough to outlast any wait for the cancel (seconds), bounded: it ends by itself if the cancel never comes.
+        // Long enough to outlast any wait for the cancel (seconds), bounded: it ends by itself if the cancel never
+        // comes.
         let long = Task {
             try await client.query(
-                "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 20000000) SELECT count(*) FROM n"
+                "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 20000000) SELECT "
+                    + "count(*) FROM n"
             )
         }
         // The cancel is a no-op until the statement runs on a target connection: send it until the statement has ended.

@@ -42,7 +42,8 @@ final class ProxyStreamingTests: XCTestCase {
 
     /// Rows of 10 KB (tests run debug builds: rows are what costs).
     private static func bigSelect(rows: Int) -> String {
-        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < \(rows)) SELECT i, REPEAT('x', 10000) FROM n"
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < \(rows)) SELECT i, REPEAT('x', "
+            + "10000) FROM n"
     }
     /// What the writer may legitimately hold for a stalled client: its high-water mark, plus what one read cycle
     /// of the target connection delivers after the pause is asked for (NIO finishes the cycle's reads), plus one

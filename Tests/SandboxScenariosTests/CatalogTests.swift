@@ -57,7 +57,8 @@ final class CatalogTests: XCTestCase {
     func testBadCatalogFilesNameTheFileAndLine() throws {
         let base = FileManager.default.currentDirectoryPath + "/Sandbox/default.yaml"
         let good =
-            "id: x\ntitle: t\ncustomerSees: s\nbase: \(base)\nprobe: {invoke: items-iam}\nsymptom: {contains: [x]}\nfixText: f\n"
+            "id: x\ntitle: t\ncustomerSees: s\nbase: \(base)\nprobe: {invoke: items-iam}\nsymptom: {contains: "
+            + "[x]}\nfixText: f\n"
         let cases: [(String, Int?, String)] = [
             ("id: x\ntitel: t\n", 2, "titel is not a key of the entry; did you mean title?"),
             (good, 1, "an entry has a fix (edits of the topology) or a fixedProbe"),
@@ -71,7 +72,8 @@ final class CatalogTests: XCTestCase {
             ),
             (
                 good
-                    + "break:\n  - remove: apis\n  - remove: functions[items-iam]\nfix:\n  - set: region\n    value: us-east-1\n",
+                    + "break:\n  - remove: apis\n  - remove: functions[items-iam]\nfix:\n  - set: region\n    "
+                    + "value: us-east-1\n",
                 nil, "probe names an unknown function items-iam"
             ),
             (good + "fix:\n  - set: region\n", 9, "set needs a value"),

@@ -105,7 +105,8 @@ final class QueryTests: XCTestCase {
     func testALongReadMovesOffTheEventLoopAndCompletes() async throws {
         self.server.queryLog.clear()
         let long =
-            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200000) SELECT COUNT(*), SUM(i) FROM n"
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200000) SELECT COUNT(*), "
+            + "SUM(i) FROM n"
         let answer = try await self.query(long)
         XCTAssertEqual(answer.rows, [["200000", "20000100000"]])
         let short = try await self.query("SELECT 1 + 1")

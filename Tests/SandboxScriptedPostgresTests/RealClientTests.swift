@@ -20,8 +20,8 @@ final class RealClientTests: XCTestCase {
         }
     }
 
-    /// psql's `\dt` reads pg_catalog (pg_class, pg_namespace, pg_am, `!~`, pg_get_userbyid()): the app's tables, owned by
-    /// the database's first user, and no index.
+    /// psql's `\dt` reads pg_catalog (pg_class, pg_namespace, pg_am, `!~`, pg_get_userbyid()): the app's tables, owned
+    /// by the database's first user, and no index.
     func testPsqlListsTheTablesWithBackslashDt() async throws {
         let server = try await PostgresTestServer.start()
         defer { Task { await server.shutdown() } }
@@ -30,7 +30,8 @@ final class RealClientTests: XCTestCase {
             "md5-pw",
             [
                 "\\dt",
-                "SELECT c.relname FROM pg_catalog.pg_class c WHERE c.relkind = 'r' AND c.relname !~ '^v' AND c.relname ~ 'e' ORDER BY 1",
+                "SELECT c.relname FROM pg_catalog.pg_class c WHERE c.relkind = 'r' AND c.relname !~ '^v' AND "
+                    + "c.relname ~ 'e' ORDER BY 1",
             ]
         )
         XCTAssertEqual(result.status, 0, result.stderr)

@@ -21,7 +21,8 @@ final class RDSAuthTokenTests: XCTestCase {
         XCTAssertEqual(
             token,
             "prod-instance.us-east-1.rds.amazonaws.com:3306/?Action=connect&DBUser=someusername"
-                + "&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=akid%2F20161107%2Fus-east-1%2Frds-db%2Faws4_request"
+                + "&X-Amz-Algorithm=AWS4-HMAC-SHA256"
+                + "&X-Amz-Credential=akid%2F20161107%2Fus-east-1%2Frds-db%2Faws4_request"
                 + "&X-Amz-Date=20161107T173933Z&X-Amz-Expires=900&X-Amz-SignedHeaders=host"
                 + "&X-Amz-Signature=d1138cdbc0ca63eec012ec0fc6c2267e03642168f5884a7795320d4c18374c61"
         )
@@ -105,9 +106,11 @@ final class RDSAuthTokenTests: XCTestCase {
     func testTokenMadeByBoto3Verifies() throws {
         let script = """
             import boto3
-            client = boto3.client('rds', region_name='eu-west-1', aws_access_key_id='AKIASANDBOX', aws_secret_access_key='sandbox/secret+key',
+            client = boto3.client('rds', region_name='eu-west-1', aws_access_key_id='AKIASANDBOX', \
+            aws_secret_access_key='sandbox/secret+key',
                                   aws_session_token='session-token/+=')
-            print(client.generate_db_auth_token(DBHostname='db.proxy-abc.eu-west-1.rds.amazonaws.com', Port=3306, DBUsername='lambda_user'))
+            print(client.generate_db_auth_token(DBHostname='db.proxy-abc.eu-west-1.rds.amazonaws.com', Port=3306, \
+            DBUsername='lambda_user'))
             """
         let result = try Subprocess.run(["python3", "-c", script])
         try XCTSkipIf(result.stderr.contains("No module named 'boto3'"), "boto3 is not installed; run `make deps`")

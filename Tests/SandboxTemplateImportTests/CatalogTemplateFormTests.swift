@@ -59,13 +59,16 @@ final class CatalogTemplateFormTests: XCTestCase {
         }
         let diagnosable = catalog.entries.filter { $0.undiagnosable == nil && $0.noTemplateForm == nil }
         print(
-            "template forms: \(forms.count) of \(diagnosable.count) diagnosable entries (\(catalog.entries.count) in the catalog); "
-                + "each found: \(found.filter { $0.1.contains($0.0) }.count); healthy base: \(healthy.findings.count) findings, \(healthy.paths.count) paths ok"
+            "template forms: \(forms.count) of \(diagnosable.count) diagnosable entries (\(catalog.entries.count) "
+                + "in the catalog); "
+                + "each found: \(found.filter { $0.1.contains($0.0) }.count); healthy base: "
+                + "\(healthy.findings.count) findings, \(healthy.paths.count) paths ok"
         )
         XCTAssertEqual(
             forms.count,
             diagnosable.count,
-            "every diagnosable entry has a template form: \(Set(diagnosable.map(\.id)).subtracting(forms.map(\.id)).sorted())"
+            "every diagnosable entry has a template form: "
+                + "\(Set(diagnosable.map(\.id)).subtracting(forms.map(\.id)).sorted())"
         )
     }
 
@@ -80,31 +83,41 @@ final class CatalogTemplateFormTests: XCTestCase {
                     .set,
                     "Resources.ReportsFunction",
                     value: """
-                        {Type: "AWS::Serverless::Function", Properties: {FunctionName: reports, CodeUri: reports/, Handler: app.handler, Runtime: python3.12,
-                         Events: {Reports: {Type: HttpApi, Properties: {ApiId: {Ref: OrdersApi}, Method: GET, Path: /reports}}}}}
+                        {Type: "AWS::Serverless::Function", Properties: {FunctionName: reports, CodeUri: reports/, \
+                        Handler: app.handler, Runtime: python3.12,
+                         Events: {Reports: {Type: HttpApi, Properties: {ApiId: {Ref: OrdersApi}, Method: GET, \
+                        Path: /reports}}}}}
                         """
                 ),
                 TopologyEdit(
                     .set,
                     "Resources.LegacyIntegration",
                     value: """
-                        {Type: "AWS::ApiGatewayV2::Integration", Properties: {ApiId: {Ref: OrdersApi}, IntegrationType: AWS_PROXY, PayloadFormatVersion: "2.0",
-                         IntegrationUri: {"Fn::Sub": "arn:aws:lambda:${AWS::Region}:${AWS::AccountId}:function:orders-legacy"}}}
+                        {Type: "AWS::ApiGatewayV2::Integration", Properties: {ApiId: {Ref: OrdersApi}, \
+                        IntegrationType: AWS_PROXY, PayloadFormatVersion: "2.0",
+                         IntegrationUri: {"Fn::Sub": \
+                        "arn:aws:lambda:${AWS::Region}:${AWS::AccountId}:function:orders-legacy"}}}
                         """
                 ),
                 TopologyEdit(
                     .set,
                     "Resources.LegacyRoute",
                     value: """
-                        {Type: "AWS::ApiGatewayV2::Route", Properties: {ApiId: {Ref: OrdersApi}, RouteKey: GET /legacy, Target: {"Fn::Sub": "integrations/${LegacyIntegration}"}}}
+                        {Type: "AWS::ApiGatewayV2::Route", Properties: {ApiId: {Ref: OrdersApi}, RouteKey: GET \
+                        /legacy, Target: {"Fn::Sub": "integrations/${LegacyIntegration}"}}}
                         """
                 ),
             ],
             base: base,
             diagnosis: Diagnosis(catalog: try Catalog.load(folder: Self.catalog))
         )
-        let found = report.findings.map {
-            "\($0.id) \($0.subject.replacingOccurrences(of: #"\.form-[A-Z0-9]{8}"#, with: "FORM", options: .regularExpression))"
+        let found = report.findings.map { finding in
+            let subject = finding.subject.replacingOccurrences(
+                of: #"\.form-[A-Z0-9]{8}"#,
+                with: "FORM",
+                options: .regularExpression
+            )
+            return "\(finding.id) \(subject)"
         }
         XCTAssertEqual(
             found.map {

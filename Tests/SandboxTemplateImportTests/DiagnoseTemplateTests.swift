@@ -24,7 +24,8 @@ final class DiagnoseTemplateTests: XCTestCase {
             healthy.text
         )
 
-        // The handler reads DATABASE_URL, and the role's rds-db:connect names an Aurora cluster's resource id, not the proxy's.
+        // The handler reads DATABASE_URL, and the role's rds-db:connect names an Aurora cluster's resource id, not the
+        // proxy's.
         var topology = loaded.topology
         let index = try XCTUnwrap(topology.functions?.firstIndex { $0.name == "items-dev" })
         topology.functions?[index].environment = [
@@ -58,8 +59,8 @@ final class DiagnoseTemplateTests: XCTestCase {
             broken.findings.first?.subject ?? ""
         )
 
-        // The ticket's report: the failing path marked in the picture, the finding, the paths, the refusals (tools/diagnose-report.sh
-        // opens one in headless Chromium).
+        // The ticket's report: the failing path marked in the picture, the finding, the paths, the refusals
+        // (tools/diagnose-report.sh opens one in headless Chromium).
         let document = try DiagnosisDocument(
             source: "template.yaml",
             report: broken,

@@ -26,7 +26,8 @@ final class TemplateImportTests: XCTestCase {
         let topology = loaded.topology
         let proxy = try XCTUnwrap(topology.proxies?.first)
         XCTAssertEqual(proxy.auth.first?.iamAuth, .required)
-        // !Select [6, !Split [":", !GetAtt Proxy.DBProxyArn]] in the nested stack's output is the prx- id the proxy gets.
+        // !Select [6, !Split [":", !GetAtt Proxy.DBProxyArn]] in the nested stack's output is the prx- id the proxy
+        // gets.
         let role = try XCTUnwrap(topology.iam?.roles?.first { $0.name.contains("ItemsFunctionRole") })
         XCTAssertTrue(
             role.policies?.values.contains { $0.text.contains("dbuser:\(proxy.resourceId ?? "?")/app") } ?? false,
@@ -55,7 +56,8 @@ final class TemplateImportTests: XCTestCase {
                 "\(logins)"
             )
 
-            // The AWS::RDS::DBProxyEndpoint listens on its own name: IAM tokens are made for that name, not the proxy's.
+            // The AWS::RDS::DBProxyEndpoint listens on its own name: IAM tokens are made for that name, not the
+            // proxy's.
             XCTAssertEqual(proxy.endpoints?.map(\.name), ["items-admin"])
             let admin = try await sandbox.connect(
                 through: "items-admin",
@@ -256,7 +258,8 @@ final class TemplateImportTests: XCTestCase {
         XCTAssertEqual(
             loaded.warnings.map(\.description),
             [
-                "NodeFunction (AWS::Serverless::Function): property SnapStart is not modelled and has no effect in the sandbox",
+                "NodeFunction (AWS::Serverless::Function): property SnapStart is not modelled and has no effect in "
+                    + "the sandbox",
                 "Queue (AWS::SQS::Queue): this resource type is not modelled by the sandbox and is left out",
             ]
         )
@@ -282,8 +285,8 @@ final class TemplateImportTests: XCTestCase {
         }
     }
 
-    /// Aurora PostgreSQL and an RDS Proxy for PostgreSQL from a template: the cluster runs as aurora-postgresql, the proxy
-    /// speaks PostgreSQL, and psql logs in through it with the master secret's password over verified TLS.
+    /// Aurora PostgreSQL and an RDS Proxy for PostgreSQL from a template: the cluster runs as aurora-postgresql, the
+    /// proxy speaks PostgreSQL, and psql logs in through it with the master secret's password over verified TLS.
     func testAuroraPostgreSQLBehindAProxyFromATemplate() async throws {
         let template = try self.write(
             """
@@ -292,17 +295,22 @@ final class TemplateImportTests: XCTestCase {
                 Type: AWS::IAM::Role
                 Properties:
                   RoleName: proxy-role
-                  AssumeRolePolicyDocument: {Version: "2012-10-17", Statement: [{Effect: Allow, Principal: {Service: rds.amazonaws.com}, Action: "sts:AssumeRole"}]}
-                  Policies: [{PolicyName: secrets, PolicyDocument: {Version: "2012-10-17", Statement: [{Effect: Allow, Action: "secretsmanager:GetSecretValue", Resource: "*"}]}}]
+                  AssumeRolePolicyDocument: {Version: "2012-10-17", Statement: [{Effect: Allow, Principal: \
+            {Service: rds.amazonaws.com}, Action: "sts:AssumeRole"}]}
+                  Policies: [{PolicyName: secrets, PolicyDocument: {Version: "2012-10-17", Statement: [{Effect: \
+            Allow, Action: "secretsmanager:GetSecretValue", Resource: "*"}]}}]
               Cluster:
                 Type: AWS::RDS::DBCluster
-                Properties: {DBClusterIdentifier: items, Engine: aurora-postgresql, EngineVersion: "15.4", MasterUsername: master, ManageMasterUserPassword: true, DatabaseName: items}
+                Properties: {DBClusterIdentifier: items, Engine: aurora-postgresql, EngineVersion: "15.4", \
+            MasterUsername: master, ManageMasterUserPassword: true, DatabaseName: items}
               Writer:
                 Type: AWS::RDS::DBInstance
-                Properties: {DBClusterIdentifier: !Ref Cluster, Engine: aurora-postgresql, DBInstanceIdentifier: items-1, DBInstanceClass: db.r6g.large}
+                Properties: {DBClusterIdentifier: !Ref Cluster, Engine: aurora-postgresql, DBInstanceIdentifier: \
+            items-1, DBInstanceClass: db.r6g.large}
               Reader:
                 Type: AWS::RDS::DBInstance
-                Properties: {DBClusterIdentifier: !Ref Cluster, Engine: aurora-postgresql, DBInstanceIdentifier: items-2, DBInstanceClass: db.r6g.large}
+                Properties: {DBClusterIdentifier: !Ref Cluster, Engine: aurora-postgresql, DBInstanceIdentifier: \
+            items-2, DBInstanceClass: db.r6g.large}
               Proxy:
                 Type: AWS::RDS::DBProxy
                 Properties:
@@ -310,13 +318,15 @@ final class TemplateImportTests: XCTestCase {
                   EngineFamily: POSTGRESQL
                   RoleArn: !GetAtt ProxyRole.Arn
                   RequireTLS: true
-                  Auth: [{AuthScheme: SECRETS, SecretArn: !GetAtt Cluster.MasterUserSecret.SecretArn, IAMAuth: DISABLED, ClientPasswordAuthType: POSTGRES_SCRAM_SHA_256}]
+                  Auth: [{AuthScheme: SECRETS, SecretArn: !GetAtt Cluster.MasterUserSecret.SecretArn, IAMAuth: \
+            DISABLED, ClientPasswordAuthType: POSTGRES_SCRAM_SHA_256}]
               TargetGroup:
                 Type: AWS::RDS::DBProxyTargetGroup
                 Properties: {DBProxyName: !Ref Proxy, TargetGroupName: default, DBClusterIdentifiers: [!Ref Cluster]}
               Legacy:
                 Type: AWS::RDS::DBInstance
-                Properties: {DBInstanceIdentifier: legacy, Engine: oracle-ee, MasterUsername: admin, MasterUserPassword: x}
+                Properties: {DBInstanceIdentifier: legacy, Engine: oracle-ee, MasterUsername: admin, \
+            MasterUserPassword: x}
             """
         )
         let loaded = try TopologySource.load(path: template)
@@ -352,7 +362,8 @@ final class TemplateImportTests: XCTestCase {
     /// engine the sandbox does not run is left out with a warning.
     func testPostgreSQLFromATerraformState() throws {
         func resource(_ type: String, _ name: String, _ values: String) -> String {
-            #"{"address": "\#(type).\#(name)", "mode": "managed", "type": "\#(type)", "name": "\#(name)", "values": \#(values)}"#
+            #"{"address": "\#(type).\#(name)", "mode": "managed", "type": "\#(type)", "name": "\#(name)", "#
+                + #""values": \#(values)}"#
         }
         let state = try self.write(
             #"{"format_version": "1.0", "terraform_version": "1.9.8", "values": {"root_module": {"resources": ["#
@@ -360,7 +371,8 @@ final class TemplateImportTests: XCTestCase {
                     resource(
                         "aws_rds_cluster",
                         "items",
-                        #"{"cluster_identifier": "items", "engine": "aurora-postgresql", "master_username": "master", "master_password": "m-Passw0rd"}"#
+                        #"{"cluster_identifier": "items", "engine": "aurora-postgresql", "master_username": "#
+                            + #""master", "master_password": "m-Passw0rd"}"#
                     ),
                     resource(
                         "aws_rds_cluster_instance",
@@ -370,7 +382,8 @@ final class TemplateImportTests: XCTestCase {
                     resource(
                         "aws_db_instance",
                         "reports",
-                        #"{"identifier": "reports", "engine": "postgres", "username": "admin", "password": "r-Passw0rd", "iam_database_authentication_enabled": true}"#
+                        #"{"identifier": "reports", "engine": "postgres", "username": "admin", "password": "#
+                            + #""r-Passw0rd", "iam_database_authentication_enabled": true}"#
                     ),
                     resource(
                         "aws_db_instance",
@@ -395,24 +408,30 @@ final class TemplateImportTests: XCTestCase {
     func testBadTemplatesNameTheFileLineAndFix() throws {
         let cases: [(String, [String: String], String)] = [
             (
-                "Resources:\n  Role:\n    Type: AWS::IAM::Role\n    Properties:\n      RoleName: !Ref Stge\nParameters:\n  Stage: {Type: String, Default: dev}\n",
+                "Resources:\n  Role:\n    Type: AWS::IAM::Role\n    Properties:\n      RoleName: !Ref "
+                    + "Stge\nParameters:\n  Stage: {Type: String, Default: dev}\n",
                 [:],
-                ":5: Resources.Role.Properties.RoleName.Ref: Ref names Stge, which is not a parameter, pseudo parameter or resource of t.yaml"
+                ":5: Resources.Role.Properties.RoleName.Ref: Ref names Stge, which is not a parameter, pseudo "
+                    + "parameter or resource of t.yaml"
             ),
             (
-                "Parameters:\n  Size: {Type: Number}\nResources:\n  Key: {Type: AWS::KMS::Key, Properties: {Description: !Ref Size}}\n",
+                "Parameters:\n  Size: {Type: Number}\nResources:\n  Key: {Type: AWS::KMS::Key, Properties: "
+                    + "{Description: !Ref Size}}\n",
                 ["Size": "large"], ":2: Parameters.Size: 'large' is not a number, and the parameter's Type is Number"
             ),
             (
-                "Parameters:\n  Stage: {Type: String, AllowedValues: [dev, prod]}\nResources:\n  Key: {Type: AWS::KMS::Key, Properties: {Description: !Ref Stage}}\n",
+                "Parameters:\n  Stage: {Type: String, AllowedValues: [dev, prod]}\nResources:\n  Key: {Type: "
+                    + "AWS::KMS::Key, Properties: {Description: !Ref Stage}}\n",
                 ["Stage": "test"], "Parameters.Stage: 'test' is not one of its AllowedValues: dev, prod"
             ),
             (
-                "Parameters:\n  Stage: {Type: String}\nResources:\n  Key: {Type: AWS::KMS::Key, Properties: {Description: !Ref Stage}}\n",
+                "Parameters:\n  Stage: {Type: String}\nResources:\n  Key: {Type: AWS::KMS::Key, Properties: "
+                    + "{Description: !Ref Stage}}\n",
                 [:], "Parameters.Stage: has no Default and no value was given; pass --param Stage=VALUE"
             ),
             (
-                "Resources:\n  A:\n    Type: AWS::IAM::Role\n    Properties:\n      RoleName: !GetAtt B.Arn\n  B:\n    Type: AWS::IAM::Role\n    Properties:\n      RoleName: !GetAtt A.Arn\n",
+                "Resources:\n  A:\n    Type: AWS::IAM::Role\n    Properties:\n      RoleName: !GetAtt B.Arn\n  "
+                    + "B:\n    Type: AWS::IAM::Role\n    Properties:\n      RoleName: !GetAtt A.Arn\n",
                 [:], "Properties.RoleName → Resources."
             ),
             (

@@ -152,7 +152,8 @@ final class ReachabilityTests: XCTestCase {
         XCTAssertEqual(
             self.reach(stateless, "app-proxy", "app-db").explanations.map(\.text),
             [
-                "acl-b on subnet-b blocks outbound the reply (tcp/32768) to 10.0.1.4: no rule matches, so the final * rule denies it"
+                "acl-b on subnet-b blocks outbound the reply (tcp/32768) to 10.0.1.4: no rule matches, so the "
+                    + "final * rule denies it"
             ]
         )
     }

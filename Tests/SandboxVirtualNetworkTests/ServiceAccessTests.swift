@@ -77,7 +77,8 @@ final class ServiceAccessTests: XCTestCase {
         XCTAssertEqual(why.map(\.code), ["NO_ROUTE"])
         XCTAssertTrue(
             why[0].text.contains(
-                "rtb-priv (subnet-app) has no route to 0.0.0.0/0 (a NAT gateway) and vpc-a has no secretsmanager interface endpoint"
+                "rtb-priv (subnet-app) has no route to 0.0.0.0/0 (a NAT gateway) and vpc-a has no secretsmanager "
+                    + "interface endpoint"
             ),
             why[0].text
         )

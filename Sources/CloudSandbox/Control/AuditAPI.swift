@@ -18,7 +18,8 @@ struct AuditAPI: Sendable {
                 return Response.json(
                     ControlMessage(
                         message:
-                            "no kind '\(kind)'; use one of \(AuditEvent.Kind.allCases.map(\.rawValue).joined(separator: ", "))"
+                            "no kind '\(kind)'; use one of "
+                            + "\(AuditEvent.Kind.allCases.map(\.rawValue).joined(separator: ", "))"
                     ),
                     status: .badRequest
                 )

@@ -5,7 +5,8 @@ import SandboxFakeAWS
 import SandboxVirtualNetwork
 
 /// `GET /sandbox/describe` on the AWS endpoint's port: what `sandbox describe` prints — proxies, their targets with
-/// health (also by proxy under `targets`), secrets, roles, security groups, functions and APIs, by name. ARNs and settings only, never a secret value.
+/// health (also by proxy under `targets`), secrets, roles, security groups, functions and APIs, by name. ARNs and
+/// settings only, never a secret value.
 struct DescribeAPI: Sendable {
     let topology: Topology
     let endpoints: @Sendable () -> Endpoints

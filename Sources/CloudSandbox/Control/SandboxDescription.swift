@@ -118,7 +118,8 @@ public struct SandboxDescription: Codable, Sendable, Equatable {
                         (
                             "auth",
                             proxy.auth.map {
-                                "clientPasswordAuthType=\($0.clientPasswordAuthType) iamAuth=\($0.iamAuth) secret=\($0.secret)"
+                                "clientPasswordAuthType=\($0.clientPasswordAuthType) iamAuth=\($0.iamAuth) "
+                                    + "secret=\($0.secret)"
                             }
                             .joined(separator: "; ")
                         ),

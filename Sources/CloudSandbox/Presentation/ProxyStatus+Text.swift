@@ -20,7 +20,8 @@ extension ProxyStatus {
                 ],
                 [
                     "borrowing",
-                    "\(stats.borrowWaits) waited, \(stats.borrowTimeouts) timed out (9501), \(stats.queuedClientBytes) bytes queued for clients",
+                    "\(stats.borrowWaits) waited, \(stats.borrowTimeouts) timed out (9501), "
+                        + "\(stats.queuedClientBytes) bytes queued for clients",
                 ],
             ],
             indent: 2

@@ -9,7 +9,8 @@ import SandboxScriptedPostgres
 import SandboxVirtualNetwork
 
 /// Turns a topology's cluster (aurora-mysql or aurora-postgresql) into running members registered with RDS: the writer
-/// first, then the readers on its port, on one shared volume or (aurora-mysql with asynchronous replication) each on its own.
+/// first, then the readers on its port, on one shared volume or (aurora-mysql with asynchronous replication) each on
+/// its own.
 enum ClusterFactory {
     /// Starts a cluster's members (the writer first, then the readers on its port) on one shared volume, or each on
     /// its own with asynchronous replication, and registers the cluster with RDS. Each member started is in

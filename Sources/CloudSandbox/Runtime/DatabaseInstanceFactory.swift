@@ -110,7 +110,8 @@ enum DatabaseInstanceFactory {
         .serverTLSConfiguration()
     }
 
-    /// Starts one scripted instance, as a service of the sandbox, and registers it with RDS (DescribeDBInstances, proxy targets).
+    /// Starts one scripted instance, as a service of the sandbox, and registers it with RDS (DescribeDBInstances, proxy
+    /// targets).
     static func start(
         _ spec: Topology.DatabaseInstance,
         path: String,

@@ -28,7 +28,8 @@ enum FunctionFactory {
             }
         )
         let targets = self.targets(context)
-        // Each server: its name in the VPC, its alias, its port in the VPC (3306, or 5432 for PostgreSQL) and the port it listens on.
+        // Each server: its name in the VPC, its alias, its port in the VPC (3306, or 5432 for PostgreSQL) and the port
+        // it listens on.
         let owners =
             context.databases.map { ($0.key, $0.value.endpoint, $0.value.host, $0.value.servicePort, $0.value.port) }
             + context.proxies.map { ($0.key, $0.value.endpoint, $0.value.host, $0.value.servicePort, $0.value.port) }
@@ -59,9 +60,10 @@ enum FunctionFactory {
             } : nil
         if let dns {
             await context.services.hold("DNS responder") { await dns.close() }
-            context.logger.debug(
-                "functions' DNS: the sandbox's names, and \(forwarder.map { "other names forwarded to \($0)" } ?? "NXDOMAIN for other names (network.dnsForwarder forwards them)")"
-            )
+            let others =
+                forwarder.map { "other names forwarded to \($0)" }
+                ?? "NXDOMAIN for other names (network.dnsForwarder forwards them)"
+            context.logger.debug("functions' DNS: the sandbox's names, and \(others)")
         }
         let environment = LambdaService.Environment(
             account: context.account,
@@ -289,7 +291,8 @@ enum FunctionFactory {
                 }
                 throw TopologyError(
                     path: "\(path).handler",
-                    "no Swift handler '\(name)' is registered; pass it in Sandbox.start(handlers:) or give the function `builtin` or `command`"
+                    "no Swift handler '\(name)' is registered; pass it in Sandbox.start(handlers:) or give the "
+                        + "function `builtin` or `command`"
                 )
             }
             code = .swift(handler)
@@ -315,7 +318,8 @@ enum FunctionFactory {
     }
 
     /// `${proxy:NAME}` (a proxy or proxy endpoint), `${database:ID}` (an instance or cluster), `${cluster:ID}` and
-    /// `${cluster-ro:ID}` (a cluster's reader endpoint) → their DNS names; `${proxy-ca-bundle}`, `${rds-ca-bundle}` → the CA files.
+    /// `${cluster-ro:ID}` (a cluster's reader endpoint) → their DNS names; `${proxy-ca-bundle}`, `${rds-ca-bundle}` →
+    /// the CA files.
     static func substitute(_ value: String, _ context: Context) -> String {
         var result = value.replacingOccurrences(of: "${proxy-ca-bundle}", with: context.certificates.proxyBundlePath)
             .replacingOccurrences(of: "${rds-ca-bundle}", with: context.certificates.rdsBundlePath)
@@ -345,9 +349,12 @@ struct CodeNotBound: Error, CustomStringConvertible {
     var unbound: Topology.Function.Unbound
 
     var description: String {
-        "function \(self.function) (\(self.unbound.logicalId)) has no code the sandbox can run: \(self.unbound.reason). Bind code to it: "
-            + "pass a Swift handler named '\(self.unbound.logicalId)' in Sandbox.start(handlers:), or write the topology out with "
-            + "`sandbox import` and give the function `builtin` (echo, sql) or `command` (a Runtime API process such as "
+        "function \(self.function) (\(self.unbound.logicalId)) has no code the sandbox can run: "
+            + "\(self.unbound.reason). Bind code to it: "
+            + "pass a Swift handler named '\(self.unbound.logicalId)' in Sandbox.start(handlers:), or write the "
+            + "topology out with "
+            + "`sandbox import` and give the function `builtin` (echo, sql) or `command` (a Runtime API process "
+            + "such as "
             + "`[python3, -m, awslambdaric, app.handler]`)"
     }
 }

@@ -5,7 +5,8 @@ import SandboxScriptedPostgres
 import SandboxVirtualNetwork
 
 /// Turns a topology's `engine: postgres` instance (or an aurora-postgresql cluster's member) into a running scripted
-/// PostgreSQL server on its ENI, serving 5432 in its VPC, registered with RDS so a proxy of family POSTGRESQL can target it.
+/// PostgreSQL server on its ENI, serving 5432 in its VPC, registered with RDS so a proxy of family POSTGRESQL can
+/// target it.
 enum PostgresInstanceFactory {
     static func start(
         _ spec: Topology.DatabaseInstance,

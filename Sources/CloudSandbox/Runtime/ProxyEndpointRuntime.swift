@@ -7,7 +7,8 @@ import ServiceLifecycle
 
 /// The proxies' additional endpoints on the data plane: the topology's, started with their proxies, and those that
 /// CreateDBProxyEndpoint adds while the sandbox runs. As a `Service` of the sandbox, it starts a listener (a service
-/// of the sandbox's own) for each endpoint created and stops the listener of each one deleted; a renamed endpoint is both.
+/// of the sandbox's own) for each endpoint created and stops the listener of each one deleted; a renamed endpoint is
+/// both.
 final class ProxyEndpointRuntime: Service {
     private struct State {
         var servers: [String: RDSProxyServer]
@@ -41,7 +42,8 @@ final class ProxyEndpointRuntime: Service {
     /// What the account's runner calls: the change is carried out by `run()`, in order.
     func enqueue(_ change: DBProxyEndpointChange) { self.change.yield(change) }
 
-    /// Carries out endpoint changes, in order, until graceful shutdown or cancellation (the listeners stop with the sandbox).
+    /// Carries out endpoint changes, in order, until graceful shutdown or cancellation (the listeners stop with the
+    /// sandbox).
     func run() async throws {
         let changes = self.changes
         await cancelWhenGracefulShutdown {

@@ -4,8 +4,8 @@ import SandboxRDSProxy
 import SandboxTopology
 
 extension ProxyFactory {
-    /// Starts an RDS Proxy for PostgreSQL (its target is a postgres instance or an aurora-postgresql cluster) on its ENI,
-    /// serving 5432 in its VPC.
+    /// Starts an RDS Proxy for PostgreSQL (its target is a postgres instance or an aurora-postgresql cluster) on its
+    /// ENI, serving 5432 in its VPC.
     static func startPostgres(
         _ spec: Topology.Proxy,
         index: Int,

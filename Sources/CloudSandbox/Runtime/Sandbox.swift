@@ -171,7 +171,8 @@ public final class Sandbox: Sendable {
     /// The current writer of `cluster`.
     public func writer(of cluster: String) -> String? { self.clusters.writer(of: cluster) }
 
-    /// The RDS Proxy `name`, or the listener of its additional endpoint `name` (statistics, audit of logins, target health).
+    /// The RDS Proxy `name`, or the listener of its additional endpoint `name` (statistics, audit of logins, target
+    /// health).
     public func proxy(_ name: String) -> RDSProxyServer? { self.proxies[name] ?? self.proxyEndpoints.server(name) }
 
     /// The HTTP API `name` (its URL, its definition).

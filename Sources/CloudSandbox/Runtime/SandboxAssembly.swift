@@ -33,7 +33,8 @@ struct SandboxAssembly {
             directory: self.stateDirectory.appendingPathComponent("certs")
         )
         let account = AccountState(accountID: topology.accountId ?? "123456789012", region: topology.region)
-        // The instances' blocking SQLite work (lock waits, SLEEP()) runs on the sandbox's own threads, stopped after them.
+        // The instances' blocking SQLite work (lock waits, SLEEP()) runs on the sandbox's own threads, stopped after
+        // them.
         let threadPool = ScriptedMySQLServer.startedPool()
         await services.hold("SQL thread pool") { try? await threadPool.shutdownGracefully() }
         let network = try NetworkPlan.model(for: topology, loopback: { try? block.address($0) })

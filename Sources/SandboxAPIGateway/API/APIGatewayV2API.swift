@@ -32,7 +32,8 @@ public struct APIGatewayV2API: RESTService {
         guard request.method == "GET", parts.count >= 2, parts[0] == "v2", parts[1] == "apis" else {
             throw AWSError(
                 .notFoundException,
-                "apigatewayv2 \(request.method) \(request.path) is not served here (GetApis, GetApi, GetRoutes, GetStages, GetIntegrations)"
+                "apigatewayv2 \(request.method) \(request.path) is not served here (GetApis, GetApi, GetRoutes, "
+                    + "GetStages, GetIntegrations)"
             )
         }
         try call.authorize(

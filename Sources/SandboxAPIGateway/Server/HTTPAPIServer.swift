@@ -76,7 +76,8 @@ struct Gateway: Sendable {
     let accountID: String
     let region: String
     let logger: Logger
-    /// Invocations, run by the server's task group (one that outlives its request's integration timeout runs on, as in AWS).
+    /// Invocations, run by the server's task group (one that outlives its request's integration timeout runs on, as in
+    /// AWS).
     let invocations = BackgroundWork()
     /// Integration timeouts: one deadline per request on a shared timer.
     let deadlines: DeadlineTimer
@@ -166,7 +167,8 @@ struct Gateway: Sendable {
                 region: self.region
             )
         let source =
-            "arn:aws:execute-api:\(self.region):\(self.accountID):\(self.definition.id)/$default/\(gatewayRequest.method)\(gatewayRequest.rawPath)"
+            "arn:aws:execute-api:\(self.region):\(self.accountID):\(self.definition.id)/$default/"
+            + "\(gatewayRequest.method)\(gatewayRequest.rawPath)"
         let outcome = await self.invoke(match.route, event: event, sourceARN: source)
         let response: GatewayResponse
         let why: String

@@ -41,7 +41,8 @@ extension AccountState {
                     let why = cluster.writer == target ? "is already the writer" : "is not a member of the cluster"
                     throw AWSError(
                         .invalidDBInstanceState,
-                        "DB instance \(target) \(why) of DBCluster \(id); name one of its readers: \(readers.joined(separator: ", "))."
+                        "DB instance \(target) \(why) of DBCluster \(id); name one of its readers: "
+                            + "\(readers.joined(separator: ", "))."
                     )
                 }
                 chosen = target

@@ -40,7 +40,8 @@ extension AccountState {
         else {
             throw AWSError(
                 .accessDenied,
-                "\(service) is not authorized to perform: sts:AssumeRole on resource: \(role.arn): its trust policy does not name \(service)"
+                "\(service) is not authorized to perform: sts:AssumeRole on resource: \(role.arn): its trust "
+                    + "policy does not name \(service)"
             )
         }
         return self.read { self.caller(role, session: session, accessKeyID: "", data: $0) }

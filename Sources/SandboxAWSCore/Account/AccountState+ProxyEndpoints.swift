@@ -44,7 +44,8 @@ extension AccountState {
                         ?? "DBProxy \(proxyName) targets a DB instance, not an Aurora DB cluster"
                     throw AWSError(
                         .invalidParameterCombination,
-                        "A READ_ONLY endpoint routes to a cluster's reader instances, and \(what). Add a reader, or create the endpoint with TargetRole READ_WRITE."
+                        "A READ_ONLY endpoint routes to a cluster's reader instances, and \(what). Add a reader, "
+                            + "or create the endpoint with TargetRole READ_WRITE."
                     )
                 }
             }
@@ -119,7 +120,8 @@ extension AccountState {
         return new
     }
 
-    /// Deletes an endpoint (DeleteDBProxyEndpoint), or every endpoint of `proxy` (DeleteDBProxy); returns what was removed.
+    /// Deletes an endpoint (DeleteDBProxyEndpoint), or every endpoint of `proxy` (DeleteDBProxy); returns what was
+    /// removed.
     func deleteDBProxyEndpoints(
         named name: String? = nil,
         proxy: String? = nil

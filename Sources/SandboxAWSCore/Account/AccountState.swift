@@ -113,7 +113,8 @@ public final class AccountState: Sendable {
         guard let found else {
             throw AWSError(
                 .noSuchEntity,
-                "The user or role \(arn) cannot be found: PolicySourceArn must name a user or role of account \(self.accountID)."
+                "The user or role \(arn) cannot be found: PolicySourceArn must name a user or role of account "
+                    + "\(self.accountID)."
             )
         }
         return found

@@ -56,8 +56,9 @@ public struct AWSError: Error, Sendable, Equatable, CustomStringConvertible {
     public func xmlBody(requestID: String, namespace: String) -> [UInt8] {
         let type = self.status >= 500 ? "Receiver" : "Sender"
         return Array(
-            ("<ErrorResponse xmlns=\"\(namespace)\"><Error><Type>\(type)</Type><Code>\(XML.escape(self.code.rawValue))</Code>"
-                + "<Message>\(XML.escape(self.message))</Message></Error><RequestId>\(requestID)</RequestId></ErrorResponse>")
+            ("<ErrorResponse xmlns=\"\(namespace)\"><Error><Type>\(type)</Type>"
+                + "<Code>\(XML.escape(self.code.rawValue))</Code><Message>\(XML.escape(self.message))</Message></Error>"
+                + "<RequestId>\(requestID)</RequestId></ErrorResponse>")
                 .utf8
         )
     }
@@ -80,7 +81,8 @@ public enum XML {
         return out
     }
 
-    /// `<ActionResponse xmlns=...><ActionResult>body</ActionResult><ResponseMetadata>...</ResponseMetadata></ActionResponse>`
+    /// `<ActionResponse xmlns=...><ActionResult>body</ActionResult>`, then `<ResponseMetadata>...</ResponseMetadata>`
+    /// and `</ActionResponse>`.
     public static func response(action: String, namespace: String, result: String, requestID: String) -> [UInt8] {
         Array(
             ("<\(action)Response xmlns=\"\(namespace)\"><\(action)Result>\(result)</\(action)Result>"

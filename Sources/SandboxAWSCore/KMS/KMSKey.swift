@@ -13,7 +13,8 @@ struct KMSKey: Sendable {
 
     /// The policy a key gets when CreateKey names none: the account's root, which delegates to IAM policies.
     static func defaultPolicy(account: String) -> String {
-        #"{"Version":"2012-10-17","Id":"key-default-1","Statement":[{"Sid":"Enable IAM User Permissions","Effect":"Allow","#
+        #"{"Version":"2012-10-17","Id":"key-default-1","Statement":[{"Sid":"Enable IAM User "#
+            + #"Permissions","Effect":"Allow","#
             + #""Principal":{"AWS":"arn:aws:iam::\#(account):root"},"Action":"kms:*","Resource":"*"}]}"#
     }
 }

@@ -174,7 +174,8 @@ struct KMSService: Sendable {
         {
             throw AWSError(
                 .malformedPolicyDocumentException,
-                "The new key policy will not allow you to update the key policy in the future. Add a statement allowing \(caller.arn) kms:PutKeyPolicy, or set BypassPolicyLockoutSafetyCheck."
+                "The new key policy will not allow you to update the key policy in the future. Add a statement "
+                    + "allowing \(caller.arn) kms:PutKeyPolicy, or set BypassPolicyLockoutSafetyCheck."
             )
         }
         return json
@@ -190,7 +191,8 @@ struct KMSService: Sendable {
         guard let value, !value.isEmpty else {
             throw AWSError(
                 .validationException,
-                "1 validation error detected: Value null at '\(name.prefix(1).lowercased() + name.dropFirst())' failed to satisfy constraint: Member must not be null"
+                "1 validation error detected: Value null at '\(name.prefix(1).lowercased() + name.dropFirst())' "
+                    + "failed to satisfy constraint: Member must not be null"
             )
         }
         return value

@@ -28,7 +28,8 @@ extension AWSError {
     static func dbProxyEndpointAlreadyExists(_ name: String) -> AWSError {
         AWSError(
             .dbProxyEndpointAlreadyExistsFault,
-            "A DBProxyEndpoint with the name \(name) already exists; endpoint names are unique in the account and region."
+            "A DBProxyEndpoint with the name \(name) already exists; endpoint names are unique in the account and "
+                + "region."
         )
     }
 

@@ -97,7 +97,8 @@ enum RDSProxyInput {
         }
         guard maxIdle <= maxConnections else {
             throw Self.invalid(
-                "MaxIdleConnectionsPercent (\(maxIdle)) can't be greater than MaxConnectionsPercent (\(maxConnections))."
+                "MaxIdleConnectionsPercent (\(maxIdle)) can't be greater than MaxConnectionsPercent "
+                    + "(\(maxConnections))."
             )
         }
         if let value = config.connectionBorrowTimeout {
@@ -128,7 +129,8 @@ enum RDSProxyInput {
             !name.hasSuffix("-")
         else {
             throw Self.invalid(
-                "\(parameter) '\(name)' is not valid: use 1 to 63 letters, digits or hyphens, starting with a letter, with no two hyphens in a row and no trailing hyphen."
+                "\(parameter) '\(name)' is not valid: use 1 to 63 letters, digits or hyphens, starting with a "
+                    + "letter, with no two hyphens in a row and no trailing hyphen."
             )
         }
         return name.lowercased()
@@ -146,7 +148,8 @@ enum RDSProxyInput {
             }
             guard let secret = fields.secretArn, secret.hasPrefix("arn:aws:secretsmanager:") else {
                 throw Self.invalid(
-                    "\(at).SecretArn must be the ARN of a Secrets Manager secret holding the database user's credentials."
+                    "\(at).SecretArn must be the ARN of a Secrets Manager secret holding the database user's "
+                        + "credentials."
                 )
             }
             let iam = fields.iamAuth ?? "DISABLED"
@@ -160,7 +163,8 @@ enum RDSProxyInput {
             let client = fields.clientPasswordAuthType ?? allowed[0]
             guard allowed.contains(client) else {
                 throw Self.invalid(
-                    "\(at).ClientPasswordAuthType \(client) doesn't match the proxy's engine family \(family); use one of \(allowed.joined(separator: ", "))."
+                    "\(at).ClientPasswordAuthType \(client) doesn't match the proxy's engine family \(family); use "
+                        + "one of \(allowed.joined(separator: ", "))."
                 )
             }
             return .init(

@@ -24,7 +24,8 @@ extension RDSService {
         if let cluster = clusters.first {
             guard proxy.targets.isEmpty else {
                 throw AWSError.dbProxyTargetAlreadyRegistered(
-                    "DBProxy \(proxy.name) already has targets; deregister them before registering DB cluster \(cluster)."
+                    "DBProxy \(proxy.name) already has targets; deregister them before registering DB cluster "
+                        + "\(cluster)."
                 )
             }
             let members = data.dbClusters[cluster]?.members.map(\.instanceIdentifier) ?? []

@@ -57,7 +57,8 @@ struct RDSService: Sendable {
             // The sandbox's clusters always hold their instances, and there is no DeleteDBInstance to remove them.
             throw AWSError(
                 .invalidDBClusterStateFault,
-                "Cluster cannot be deleted, it still contains DB instances in non-deleting state: \(cluster.members.map(\.instanceIdentifier).joined(separator: ", "))."
+                "Cluster cannot be deleted, it still contains DB instances in non-deleting state: "
+                    + "\(cluster.members.map(\.instanceIdentifier).joined(separator: ", "))."
             )
         case .createDBProxyEndpoint, .describeDBProxyEndpoints, .modifyDBProxyEndpoint, .deleteDBProxyEndpoint:
             return try self.handleEndpoint(action, form, caller: caller, now: now)

@@ -41,7 +41,8 @@ public struct AWSCall: Sendable {
         self.authorizer = authorizer
     }
 
-    /// Throws AWS's AccessDeniedException (HTTP 403, as REST services answer it) unless `caller` may do `action` on `resource`.
+    /// Throws AWS's AccessDeniedException (HTTP 403, as REST services answer it) unless `caller` may do `action` on
+    /// `resource`.
     public func authorize(_ action: String, on resource: String) throws(AWSError) {
         do throws(AWSError) {
             try self.authorizer.authorize(self.caller, action: action, resource: resource, json: true)

@@ -35,7 +35,8 @@ struct STSService: Sendable {
         guard session.range(of: #"^[\w+=,.@-]{2,64}$"#, options: .regularExpression) != nil else {
             throw AWSError(
                 .validationError,
-                "1 validation error detected: Value '\(session)' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*"
+                "1 validation error detected: Value '\(session)' at 'roleSessionName' failed to satisfy "
+                    + "constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*"
             )
         }
         let duration = input.durationSeconds ?? 3600

@@ -36,11 +36,13 @@ extension SecretsManagerService {
             throw action == "kms:Decrypt"
                 ? AWSError(
                     .decryptionFailure,
-                    "Secrets Manager can't decrypt the protected secret text using the provided KMS key: \(key.arn) is disabled."
+                    "Secrets Manager can't decrypt the protected secret text using the provided KMS key: "
+                        + "\(key.arn) is disabled."
                 )
                 : AWSError(
                     .encryptionFailure,
-                    "Secrets Manager can't encrypt the protected secret text using the provided KMS key: \(key.arn) is disabled."
+                    "Secrets Manager can't encrypt the protected secret text using the provided KMS key: "
+                        + "\(key.arn) is disabled."
                 )
         }
     }

@@ -38,7 +38,8 @@ struct SecretsManagerService: Sendable {
         case .createSecret:
             guard let name = input.name, !name.isEmpty else { throw Self.invalid("Name is required.") }
             let arn =
-                "arn:aws:secretsmanager:\(self.account.region):\(self.account.accountID):secret:\(name)-\(IDs.suffix(6))"
+                "arn:aws:secretsmanager:\(self.account.region):\(self.account.accountID):secret:"
+                + "\(name)-\(IDs.suffix(6))"
             try self.authorizer.authorize(caller, action: operation.action, resource: arn, json: true)
             let versionID = input.clientRequestToken ?? UUID().uuidString.lowercased()
             let keyARN = self.keyARN(input.kmsKeyID)

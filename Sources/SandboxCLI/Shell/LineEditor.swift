@@ -1,8 +1,8 @@
 import Foundation
 
 /// A small line editor for the shell on a terminal: the cursor keys, history (up/down), Home/End, backspace, Tab
-/// completion, Ctrl-U (erase to the start), Ctrl-C (drop the line) / Ctrl-D (end on an empty line), in raw mode only while a line is read.
-/// Without a terminal it reads plain lines.
+/// completion, Ctrl-U (erase to the start), Ctrl-C (drop the line) / Ctrl-D (end on an empty line), in raw mode only
+/// while a line is read. Without a terminal it reads plain lines.
 final class LineEditor {
     private var history: [String] = []
     private let complete: (String) -> [String]

@@ -35,7 +35,8 @@ struct ShellCommand: AsyncParsableCommand {
             try sandbox.endpoints.write(to: self.sandbox.path)
             started = sandbox
             print(
-                "started \(self.topology) (endpoints file \(self.sandbox.path)); `help` lists the commands, `exit` stops it"
+                "started \(self.topology) (endpoints file \(self.sandbox.path)); `help` lists the commands, `exit` "
+                    + "stops it"
             )
         } else {
             print(

@@ -88,7 +88,8 @@ struct SigV4Middleware: RouterMiddleware {
         if verified.scope.service != "iam", verified.scope.region != account.region {
             throw AWSError(
                 isJSON ? .invalidSignatureException : .signatureDoesNotMatch,
-                "Credential should be scoped to a valid region. This sandbox serves \(account.region), not '\(verified.scope.region)'.",
+                "Credential should be scoped to a valid region. This sandbox serves \(account.region), not "
+                    + "'\(verified.scope.region)'.",
                 status: 400
             )
         }

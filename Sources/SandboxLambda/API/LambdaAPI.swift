@@ -164,7 +164,8 @@ public struct LambdaAPI: RESTService {
         AWSError(
             .unknownOperationException,
             "Lambda has no operation \(request.method) \(request.path) in this sandbox "
-                + "(Invoke, GetFunction, GetFunctionConfiguration, ListFunctions, UpdateFunctionConfiguration, Put/Get/DeleteFunctionConcurrency, "
+                + "(Invoke, GetFunction, GetFunctionConfiguration, ListFunctions, UpdateFunctionConfiguration, "
+                + "Put/Get/DeleteFunctionConcurrency, "
                 + "AddPermission, RemovePermission, GetPolicy)",
             status: 404
         )

@@ -29,8 +29,8 @@ public struct DatabaseTarget: Sendable, Equatable {
 }
 
 /// What a function may dial and as whom: the sandbox's databases and proxies, the function's own loopback alias
-/// (its ENI, or an address outside every VPC) and its execution role's credentials. `SandboxLambdaDatabase` connects with it
-/// (`context.database`), as code in AWS would.
+/// (its ENI, or an address outside every VPC) and its execution role's credentials. `SandboxLambdaDatabase` connects
+/// with it (`context.database`), as code in AWS would.
 public struct FunctionDatabases: Sendable {
     /// Targets by proxy name, instance id and DNS name.
     public let targets: [String: DatabaseTarget]
@@ -55,13 +55,15 @@ public struct FunctionDatabases: Sendable {
         guard let resolved = self.targets[name] else {
             throw UnknownTarget(
                 description:
-                    "no database or proxy '\(name)' in this sandbox; known: \(self.targets.keys.sorted().joined(separator: ", "))"
+                    "no database or proxy '\(name)' in this sandbox; known: "
+                    + "\(self.targets.keys.sorted().joined(separator: ", "))"
             )
         }
         return resolved
     }
 
-    /// The token `generate_db_auth_token` would make for `target` on its engine's port (3306 or 5432) with the role's credentials.
+    /// The token `generate_db_auth_token` would make for `target` on its engine's port (3306 or 5432) with the role's
+    /// credentials.
     public func authToken(for target: String, user: String) throws(UnknownTarget) -> String {
         let resolved = try self.resolve(target)
         return RDSAuthToken.generate(

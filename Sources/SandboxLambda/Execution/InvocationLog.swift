@@ -73,6 +73,7 @@ enum LambdaTimestamp {
         let millis = Int((date.timeIntervalSince1970 - Double(seconds)) * 1000)
         let pad = TextFormat.padded
         return "\(pad(Int(parts.tm_year) + 1900, 4))-\(pad(Int(parts.tm_mon) + 1, 2))-\(pad(Int(parts.tm_mday), 2))T"
-            + "\(pad(Int(parts.tm_hour), 2)):\(pad(Int(parts.tm_min), 2)):\(pad(Int(parts.tm_sec), 2)).\(pad(millis, 3))Z"
+            + "\(pad(Int(parts.tm_hour), 2)):\(pad(Int(parts.tm_min), 2)):"
+            + "\(pad(Int(parts.tm_sec), 2)).\(pad(millis, 3))Z"
     }
 }

@@ -112,7 +112,8 @@ extension LambdaService {
                 )
                 throw .initError(missing)
             }
-            // A process's AWS calls leave for the one sandbox endpoint: unanswered when its ENI cannot reach Secrets Manager.
+            // A process's AWS calls leave for the one sandbox endpoint: unanswered when its ENI cannot reach Secrets
+            // Manager.
             if self.environment.awsAccess(placement.sourceAddress, "secretsmanager") != nil,
                 let url = URL(string: self.environment.awsEndpoint), let host = url.host, let port = url.port
             {
@@ -149,7 +150,8 @@ extension LambdaService {
             "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": String(definition.memorySize),
             "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST", "AWS_LAMBDA_LOG_GROUP_NAME": "/aws/lambda/\(definition.name)",
             "AWS_LAMBDA_LOG_STREAM_NAME":
-                "\(Self.streamDate())/[$LATEST]\(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""))",
+                "\(Self.streamDate())/"
+                + "[$LATEST]\(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""))",
             "AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand", "AWS_EXECUTION_ENV": "AWS_Lambda_\(definition.runtime)",
             "AWS_ACCESS_KEY_ID": credentials.accessKeyID, "AWS_SECRET_ACCESS_KEY": credentials.secretAccessKey,
             "AWS_SESSION_TOKEN": credentials.sessionToken ?? "", "_HANDLER": definition.handler,

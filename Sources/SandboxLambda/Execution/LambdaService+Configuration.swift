@@ -43,7 +43,9 @@ extension LambdaService {
             guard (1...900).contains(timeout) else {
                 throw AWSError(
                     .validationException,
-                    "1 validation error detected: Value '\(Int(timeout))' at 'timeout' failed to satisfy constraint: Member must have value \(timeout < 1 ? "greater than or equal to 1" : "less than or equal to 900")"
+                    "1 validation error detected: Value '\(Int(timeout))' at 'timeout' failed to satisfy "
+                        + "constraint: Member must have value "
+                        + "\(timeout < 1 ? "greater than or equal to 1" : "less than or equal to 900")"
                 )
             }
             slot.definition.timeout = timeout
@@ -52,7 +54,9 @@ extension LambdaService {
             guard (128...10_240).contains(memory) else {
                 throw AWSError(
                     .validationException,
-                    "1 validation error detected: Value '\(memory)' at 'memorySize' failed to satisfy constraint: Member must have value \(memory < 128 ? "greater than or equal to 128" : "less than or equal to 10240")"
+                    "1 validation error detected: Value '\(memory)' at 'memorySize' failed to satisfy constraint: "
+                        + "Member must have value "
+                        + "\(memory < 128 ? "greater than or equal to 128" : "less than or equal to 10240")"
                 )
             }
             slot.definition.memorySize = memory
@@ -81,7 +85,8 @@ extension LambdaService {
         if let value, !(0...Self.accountConcurrency).contains(value) {
             throw AWSError(
                 .invalidParameterValueException,
-                "Specified ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [0]."
+                "Specified ReservedConcurrentExecutions for function decreases account's "
+                    + "UnreservedConcurrentExecution below its minimum value of [0]."
             )
         }
         self.slots[name]?.definition.reservedConcurrency = value

@@ -124,7 +124,8 @@ extension LambdaService {
                     throw refusal
                 case let .initError(failure):
                     log.append(
-                        "\(LambdaTimestamp.string(from: Date()))\t\(requestID)\tINIT_REPORT failed: \(failure.errorType): \(failure.errorMessage)"
+                        "\(LambdaTimestamp.string(from: Date()))\t\(requestID)\tINIT_REPORT failed: "
+                            + "\(failure.errorType): \(failure.errorMessage)"
                     )
                     self.remember(name, log)
                     return Self.failure(failure, log, requestID, tail: tail)
@@ -172,7 +173,8 @@ extension LambdaService {
             await self.release(name, reusable ? instance : nil)
         case let .error(error):
             log.append(
-                "\(LambdaTimestamp.string(from: Date()))\t\(requestID)\tERROR\t\(error.errorType): \(error.errorMessage)"
+                "\(LambdaTimestamp.string(from: Date()))\t\(requestID)\tERROR\t\(error.errorType): "
+                    + "\(error.errorMessage)"
             )
             result = InvokeResult(
                 status: 200,
@@ -195,7 +197,8 @@ extension LambdaService {
             await self.release(name, nil)
         case .timedOut:
             let message =
-                "\(LambdaTimestamp.string(from: Date())) \(requestID) Task timed out after \(TextFormat.fixed(timeout)) seconds"
+                "\(LambdaTimestamp.string(from: Date())) \(requestID) Task timed out after "
+                + "\(TextFormat.fixed(timeout)) seconds"
             log.append(message)
             result = InvokeResult(
                 status: 200,
@@ -207,7 +210,8 @@ extension LambdaService {
         }
         log.append("END RequestId: \(requestID)")
         log.append(
-            "REPORT RequestId: \(requestID)\tDuration: \(TextFormat.fixed(millis)) ms\tBilled Duration: \(Int(millis.rounded(.up))) ms"
+            "REPORT RequestId: \(requestID)\tDuration: \(TextFormat.fixed(millis)) ms\tBilled Duration: "
+                + "\(Int(millis.rounded(.up))) ms"
                 + "\tMemory Size: \(definition.memorySize) MB"
                 + (initMillis.map { "\tInit Duration: \(TextFormat.fixed($0)) ms" } ?? "")
         )
@@ -236,7 +240,9 @@ extension LambdaService {
 
     /// X-Amzn-Trace-Id's root: `Root=1-<epoch seconds, hex>-<24 hex digits>`, the digits from the request id.
     static func traceID(_ requestID: String) -> String {
-        "Root=1-\(String(Int(Date().timeIntervalSince1970), radix: 16))-\(String(decoding: requestID.utf8.lazy.filter { $0 != UInt8(ascii: "-") }.prefix(24), as: UTF8.self))"
+        let epoch = String(Int(Date().timeIntervalSince1970), radix: 16)
+        let digits = requestID.utf8.lazy.filter { $0 != UInt8(ascii: "-") }.prefix(24)
+        return "Root=1-\(epoch)-\(String(decoding: digits, as: UTF8.self))"
     }
 
     /// Gives back the unit of concurrency, and the instance to the warm pool when it may be reused.

@@ -32,13 +32,15 @@ extension LambdaService {
         guard permission.statementID.range(of: #"^[a-zA-Z0-9_-]{1,100}$"#, options: .regularExpression) != nil else {
             throw AWSError(
                 .validationException,
-                "1 validation error detected: Value '\(permission.statementID)' at 'statementId' failed to satisfy constraint: Member must satisfy regular expression pattern: ([a-zA-Z0-9-_]+)"
+                "1 validation error detected: Value '\(permission.statementID)' at 'statementId' failed to satisfy "
+                    + "constraint: Member must satisfy regular expression pattern: ([a-zA-Z0-9-_]+)"
             )
         }
         guard !(self.slots[name]?.permissions.contains { $0.statementID == permission.statementID } ?? false) else {
             throw AWSError(
                 .resourceConflictException,
-                "The statement id (\(permission.statementID)) provided already exists. Please provide a new statement id, or remove the existing statement."
+                "The statement id (\(permission.statementID)) provided already exists. Please provide a new "
+                    + "statement id, or remove the existing statement."
             )
         }
         self.slots[name]?.permissions.append(permission)
@@ -98,7 +100,9 @@ extension LambdaService {
         guard allowed else {
             throw AWSError(
                 .accessDeniedException,
-                "\(service) is not authorized to perform: lambda:InvokeFunction on resource: \(arn) for \(sourceARN): the function's resource-based policy has no statement that allows it (AddPermission)",
+                "\(service) is not authorized to perform: lambda:InvokeFunction on resource: \(arn) for "
+                    + "\(sourceARN): the function's resource-based policy has no statement that allows it "
+                    + "(AddPermission)",
                 status: 403
             )
         }

@@ -33,10 +33,11 @@ public actor LambdaService {
         /// Why a function leaving from `source` cannot reach AWS's `service` endpoint (no NAT gateway, no interface
         /// endpoint, an endpoint's security group); nil when it can.
         public var awsAccess: @Sendable (_ source: String, _ service: String) -> String?
-        /// Whether the network resets denied connections (`sandbox diagnose`) instead of dropping them: then an AWS call
-        /// `awsAccess` blocks fails at once instead of waiting until the function times out.
+        /// Whether the network resets denied connections (`sandbox diagnose`) instead of dropping them: then an AWS
+        /// call `awsAccess` blocks fails at once instead of waiting until the function times out.
         public var deniedConnectionsReset: Bool
-        /// Runs built-in SQL functions (`SandboxLambdaDatabase`'s `SQLFunction.run`); without one they fail with Runtime.Unavailable.
+        /// Runs built-in SQL functions (`SandboxLambdaDatabase`'s `SQLFunction.run`); without one they fail with
+        /// Runtime.Unavailable.
         public var sqlRunner: SQLFunction.Runner?
         /// The time of functions' timeouts and their runtimes' init timeout.
         public var clock: any SandboxClock

@@ -28,10 +28,14 @@ public enum EmbeddedAmazonRoot {
 
     /// What the log and `sandbox diagnose` say of `file` in `function`'s code.
     public static func explanation(function: String, file: String) -> String {
-        "function \(function) ships \(URL(fileURLWithPath: file).lastPathComponent), which holds Amazon Root CA: in AWS it verifies RDS Proxy's "
-            + "certificate; in the sandbox the proxy's certificate chains to the sandbox's proxy CA, so a TLS configuration built from that file "
-            + "alone fails the handshake (x509: certificate signed by unknown authority). Read the CA file's path from the environment and set it "
-            + "to ${proxy-ca-bundle} in the topology (or the template's parameter), or trust the system store (go-sql-driver tls=true, Node's and "
+        "function \(function) ships \(URL(fileURLWithPath: file).lastPathComponent), which holds Amazon Root CA: "
+            + "in AWS it verifies RDS Proxy's "
+            + "certificate; in the sandbox the proxy's certificate chains to the sandbox's proxy CA, so a TLS "
+            + "configuration built from that file "
+            + "alone fails the handshake (x509: certificate signed by unknown authority). Read the CA file's path "
+            + "from the environment and set it "
+            + "to ${proxy-ca-bundle} in the topology (or the template's parameter), or trust the system store "
+            + "(go-sql-driver tls=true, Node's and "
             + "Python's defaults), which the sandbox extends with its proxy CA"
     }
 

@@ -21,7 +21,8 @@ public enum GoFunctionBuild {
         if FileManager.default.fileExists(atPath: given.path) {
             return .unrunnable(
                 reason:
-                    "\(given.path) is not executable; `chmod +x` it, or build it as `sam build` does (`\(sam)` in the folder)"
+                    "\(given.path) is not executable; `chmod +x` it, or build it as `sam build` does (`\(sam)` in "
+                    + "the folder)"
             )
         }
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).sorted()
@@ -29,14 +30,17 @@ public enum GoFunctionBuild {
         guard !sources.isEmpty else {
             return .unrunnable(
                 reason:
-                    "its handler '\(handler)' is not in the code folder \(folder.path), and the folder holds no Go sources to build "
-                    + "it from; build it as `sam build` does (`\(sam)`), or point the function's code at the folder that has it"
+                    "its handler '\(handler)' is not in the code folder \(folder.path), and the folder holds no Go "
+                    + "sources to build "
+                    + "it from; build it as `sam build` does (`\(sam)`), or point the function's code at the "
+                    + "folder that has it"
             )
         }
         guard let go = BuildTool.executable("go", path: environment["PATH"] ?? "") else {
             return .unrunnable(
                 reason:
-                    "its handler '\(handler)' is not in \(folder.path), which holds Go sources, and `go` is not on PATH to build them; "
+                    "its handler '\(handler)' is not in \(folder.path), which holds Go sources, and `go` is not on "
+                    + "PATH to build them; "
                     + "install Go (golang-go) or build it as `sam build` does (`\(sam)`)"
             )
         }
@@ -49,7 +53,8 @@ public enum GoFunctionBuild {
         let output = PreloadLibrary.cacheDirectory(environment).appendingPathComponent("go1.x-\(hash)")
             .appendingPathComponent(handler)
         let said =
-            "built from \(sources.joined(separator: ", ")) in \(folder.path) as `sam build` builds go1.x (CGO_ENABLED=0 go build) into \(output.path)"
+            "built from \(sources.joined(separator: ", ")) in \(folder.path) as `sam build` builds go1.x "
+            + "(CGO_ENABLED=0 go build) into \(output.path)"
         if FileManager.default.isExecutableFile(atPath: output.path) {
             return .executable(path: output.path, built: said)
         }
@@ -62,7 +67,8 @@ public enum GoFunctionBuild {
         ).map {
             .unrunnable(
                 reason:
-                    "\($0); fix the build, or build it as `sam build` does (`\(sam)`) and put `\(handler)` in the folder"
+                    "\($0); fix the build, or build it as `sam build` does (`\(sam)`) and put `\(handler)` in the "
+                    + "folder"
             )
         } ?? .executable(path: output.path, built: said)
     }
@@ -91,7 +97,8 @@ public enum GoFunctionBuild {
             )
         } catch {
             return
-                "cannot create \(output.deletingLastPathComponent().path) (\(error.localizedDescription)); set CLOUDSANDBOX_CACHE to a writable folder"
+                "cannot create \(output.deletingLastPathComponent().path) (\(error.localizedDescription)); set "
+                + "CLOUDSANDBOX_CACHE to a writable folder"
         }
         var environment = environment
         environment["CGO_ENABLED"] = "0"
@@ -114,7 +121,8 @@ public enum GoFunctionBuild {
         guard status == 0 else {
             try? FileManager.default.removeItem(at: partial)
             return
-                "`go build` in \(folder.path) failed (status \(status)\(modules ? "" : ", GOPATH mode: no go.mod")): \(printed.suffix(1500))"
+                "`go build` in \(folder.path) failed (status "
+                + "\(status)\(modules ? "" : ", GOPATH mode: no go.mod")): \(printed.suffix(1500))"
         }
         guard rename(partial.path, output.path) == 0 else {
             let reason = String(cString: strerror(errno))

@@ -36,7 +36,8 @@ public enum PreloadLibrary: Sendable, Equatable {
             guard FileManager.default.isReadableFile(atPath: explicit) else {
                 return .unavailable(
                     reason:
-                        "CLOUDSANDBOX_PRELOAD names \(explicit), which does not exist; unset it to let the sandbox build the library"
+                        "CLOUDSANDBOX_PRELOAD names \(explicit), which does not exist; unset it to let the sandbox "
+                        + "build the library"
                 )
             }
             return .available(path: explicit)
@@ -50,7 +51,8 @@ public enum PreloadLibrary: Sendable, Equatable {
         else {
             return .unavailable(
                 reason:
-                    "the C source (resources SandboxPreload.c and SandboxSteering.h of CloudSandbox's SandboxLambda target) is not "
+                    "the C source (resources SandboxPreload.c and SandboxSteering.h of CloudSandbox's "
+                    + "SandboxLambda target) is not "
                     + "beside the build; rebuild, or set CLOUDSANDBOX_PRELOAD to a built libSandboxPreload.so"
             )
         }

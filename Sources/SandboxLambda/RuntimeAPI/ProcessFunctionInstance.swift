@@ -89,9 +89,12 @@ final class ProcessFunctionInstance: FunctionInstance {
             throw FunctionError(
                 errorType: "Sandbox.InterceptionUnavailable",
                 errorMessage: "\(program) is statically linked: it resolves names and "
-                    + "connects without libc, so the preload library cannot steer it and only the sandbox's launcher can, which is unavailable "
-                    + "(\(reason)). Started, it would ask this machine's nameserver for the sandbox's names and dial ports nothing listens on, so "
-                    + "the sandbox does not start it. Let the launcher run (Linux 5.9 or later, seccomp user notification allowed, "
+                    + "connects without libc, so the preload library cannot steer it and only the sandbox's "
+                    + "launcher can, which is unavailable "
+                    + "(\(reason)). Started, it would ask this machine's nameserver for the sandbox's names and "
+                    + "dial ports nothing listens on, so "
+                    + "the sandbox does not start it. Let the launcher run (Linux 5.9 or later, seccomp user "
+                    + "notification allowed, "
                     + "CLOUDSANDBOX_LAUNCHER unset)"
             )
         }
@@ -125,7 +128,8 @@ final class ProcessFunctionInstance: FunctionInstance {
             return FunctionError(
                 errorType: "Runtime.Unknown",
                 errorMessage: "the runtime did not poll /2018-06-01/runtime/invocation/next within "
-                    + "\(String(format: "%.2f", initTimeout)) seconds; a process function must run a Runtime API client (awslambdaric, a custom bootstrap)"
+                    + "\(String(format: "%.2f", initTimeout)) seconds; a process function must run a Runtime API "
+                    + "client (awslambdaric, a custom bootstrap)"
             )
         }
         if let failure {

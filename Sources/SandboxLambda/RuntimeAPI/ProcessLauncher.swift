@@ -25,7 +25,8 @@ public enum ProcessLauncher: Sendable, Equatable {
     public var warning: String? {
         guard case let .unavailable(reason) = self else { return nil }
         return
-            "process functions that bypass libc (static Go binaries) will not resolve the sandbox's names or reach its listeners: \(reason)"
+            "process functions that bypass libc (static Go binaries) will not resolve the sandbox's names or reach "
+            + "its listeners: \(reason)"
     }
 
     static func locate(environment: [String: String]) -> ProcessLauncher {
@@ -34,7 +35,8 @@ public enum ProcessLauncher: Sendable, Equatable {
             guard FileManager.default.isExecutableFile(atPath: explicit) else {
                 return .unavailable(
                     reason:
-                        "CLOUDSANDBOX_LAUNCHER names \(explicit), which is not an executable; unset it to let the sandbox build the launcher"
+                        "CLOUDSANDBOX_LAUNCHER names \(explicit), which is not an executable; unset it to let the "
+                        + "sandbox build the launcher"
                 )
             }
             return self.tried(explicit)
@@ -48,7 +50,8 @@ public enum ProcessLauncher: Sendable, Equatable {
         else {
             return .unavailable(
                 reason:
-                    "the C source (resources SandboxLaunch.c and SandboxSteering.h of CloudSandbox's SandboxLambda target) is not "
+                    "the C source (resources SandboxLaunch.c and SandboxSteering.h of CloudSandbox's SandboxLambda "
+                    + "target) is not "
                     + "beside the build; rebuild, or set CLOUDSANDBOX_LAUNCHER to a built sandbox-launch"
             )
         }

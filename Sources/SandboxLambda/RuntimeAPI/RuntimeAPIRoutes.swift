@@ -38,7 +38,8 @@ enum RuntimeAPIRoutes {
                 let error = FunctionError(
                     errorType: "Function.ResponseSizeTooLarge",
                     errorMessage:
-                        "Response payload size exceeded maximum allowed payload size (\(LambdaService.maxPayload) bytes)."
+                        "Response payload size exceeded maximum allowed payload size (\(LambdaService.maxPayload) "
+                        + "bytes)."
                 )
                 _ = instance.answer(id, .error(error))
                 return Self.json(
@@ -60,7 +61,8 @@ enum RuntimeAPIRoutes {
         return router
     }
 
-    /// The runtime's error document (`errorMessage`, `errorType`, `stackTrace` or Node's `trace`), or what it sent instead.
+    /// The runtime's error document (`errorMessage`, `errorType`, `stackTrace` or Node's `trace`), or what it sent
+    /// instead.
     private static func functionError(_ request: Request) async -> FunctionError {
         var request = request
         let type = request.headers[.init("Lambda-Runtime-Function-Error-Type")!]

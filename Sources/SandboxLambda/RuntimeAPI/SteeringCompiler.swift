@@ -25,7 +25,8 @@ enum SteeringCompiler {
             return .failure(
                 Failure(
                     reason:
-                        "cannot create the cache folder \(directory.path) (\(error.localizedDescription)); set CLOUDSANDBOX_CACHE to a writable folder"
+                        "cannot create the cache folder \(directory.path) (\(error.localizedDescription)); set "
+                        + "CLOUDSANDBOX_CACHE to a writable folder"
                 )
             )
         }
@@ -37,7 +38,8 @@ enum SteeringCompiler {
             return .failure(
                 Failure(
                     reason:
-                        "no C compiler to build it from its source (looked for \(candidates.joined(separator: ", ")) on PATH); "
+                        "no C compiler to build it from its source (looked for "
+                        + "\(candidates.joined(separator: ", ")) on PATH); "
                         + "put the Swift toolchain's clang on PATH, install gcc, or set \(override) to a built one"
                 )
             )
@@ -50,7 +52,8 @@ enum SteeringCompiler {
             return .failure(
                 Failure(
                     reason:
-                        "\(compiler) \(arguments.joined(separator: " ")) failed (status \(status)): \(printed.suffix(2000)); "
+                        "\(compiler) \(arguments.joined(separator: " ")) failed (status \(status)): "
+                        + "\(printed.suffix(2000)); "
                         + "set CC to a working C compiler or \(override) to a built one"
                 )
             )
@@ -61,7 +64,8 @@ enum SteeringCompiler {
             return .failure(
                 Failure(
                     reason:
-                        "cannot move the built file to \(output.path): \(reason); set CLOUDSANDBOX_CACHE to a writable folder"
+                        "cannot move the built file to \(output.path): \(reason); set CLOUDSANDBOX_CACHE to a "
+                        + "writable folder"
                 )
             )
         }

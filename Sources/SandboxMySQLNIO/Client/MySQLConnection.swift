@@ -77,7 +77,8 @@ public final class MySQLConnection: Sendable {
                 let timer = channel.eventLoop.scheduleTask(in: loginTimeout) {
                     login.fail(
                         MySQLClientError.timedOut(
-                            "waiting for the server's greeting and login answer after \(loginTimeout.nanoseconds / 1_000_000) ms"
+                            "waiting for the server's greeting and login answer after "
+                                + "\(loginTimeout.nanoseconds / 1_000_000) ms"
                         )
                     )
                 }

@@ -91,7 +91,8 @@ extension ErrorPacket {
             code: 1064,
             sqlState: "42000",
             message:
-                "You have an error in your SQL syntax; check the manual that corresponds to your MySQL server version for the right syntax to use near '\(near.prefix(80))'"
+                "You have an error in your SQL syntax; check the manual that corresponds to your MySQL server "
+                + "version for the right syntax to use near '\(near.prefix(80))'"
         )
     }
     public static let queryInterrupted = Self(code: 1317, sqlState: "70100", message: "Query execution was interrupted")

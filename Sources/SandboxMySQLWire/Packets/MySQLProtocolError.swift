@@ -9,7 +9,8 @@ public enum MySQLProtocolError: Error, Equatable, Sendable, CustomStringConverti
     public var description: String {
         switch self {
         case let .packetTooLarge(size, limit):
-            "packet of \(size) bytes is larger than max_allowed_packet (\(limit)); send smaller statements or raise the limit"
+            "packet of \(size) bytes is larger than max_allowed_packet (\(limit)); send smaller statements or "
+                + "raise the limit"
         case let .outOfSequence(expected, received):
             "packet out of order: expected sequence id \(expected), received \(received)"
         case let .truncated(what): "truncated \(what)"

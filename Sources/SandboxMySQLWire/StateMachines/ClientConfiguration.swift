@@ -66,9 +66,11 @@ public enum MySQLClientError: Error, Sendable, Equatable, CustomStringConvertibl
         switch self {
         case let .server(error): error.description
         case .tlsUnavailable:
-            "the server does not offer TLS but the client requires it; set tls to .preferred or enable TLS on the server"
+            "the server does not offer TLS but the client requires it; set tls to .preferred or enable TLS on the "
+                + "server"
         case .cleartextRefused:
-            "the server asked for a cleartext password on a connection without TLS; connect with TLS or set allowsCleartextWithoutTLS"
+            "the server asked for a cleartext password on a connection without TLS; connect with TLS or set "
+                + "allowsCleartextWithoutTLS"
         case .cleartextPluginDisabled:
             "ERROR 2059 (HY000): Authentication plugin 'mysql_clear_password' cannot be loaded: plugin not enabled"
         case let .protocolViolation(what): "protocol violation: \(what)"

@@ -170,7 +170,8 @@ public struct ServerConnectionStateMachine {
             return self.proofReceived(request, plugin: plugin, response: initialResponse)
         }
         guard request.clientCapabilities.contains(.pluginAuth) else {
-            // Old-style clients (node `mysql`) cannot switch plugins: MySQL 8 answers 1251 for a user of another plugin.
+            // Old-style clients (node `mysql`) cannot switch plugins: MySQL 8 answers 1251 for a user of another
+            // plugin.
             return self.fail(.authProtocolUnsupported)
         }
         self.state = .awaitingSwitchResponse(request, plugin)

@@ -34,7 +34,9 @@ public struct SCRAMSHA256Verifier: Sendable, Equatable {
 
     /// PostgreSQL's stored form.
     public var stored: String {
-        "SCRAM-SHA-256$\(self.iterations):\(Data(self.salt).base64EncodedString())$\(Data(self.storedKey).base64EncodedString()):\(Data(self.serverKey).base64EncodedString())"
+        "SCRAM-SHA-256$\(self.iterations):"
+            + "\(Data(self.salt).base64EncodedString())$\(Data(self.storedKey).base64EncodedString()):"
+            + "\(Data(self.serverKey).base64EncodedString())"
     }
 }
 
@@ -79,7 +81,8 @@ public struct SCRAMServerExchange: Sendable {
     public mutating func receiveClientFirst(_ data: [UInt8]) throws(SCRAMError) -> [UInt8] {
         guard case .awaitingClientFirst = self.state else { throw .outOfOrder }
         let text = String(decoding: data, as: UTF8.self)
-        // gs2-header: "n,," (no channel binding), "y,," (the client could, and thinks the server cannot), "p=...,," (binding).
+        // gs2-header: "n,," (no channel binding), "y,," (the client could, and thinks the server cannot), "p=...,,"
+        // (binding).
         let fields = text.split(separator: ",", maxSplits: 2, omittingEmptySubsequences: false)
         guard fields.count == 3 else { throw .malformed("client-first-message \"\(text.prefix(60))\"") }
         if fields[0].hasPrefix("p=") { throw .channelBindingUnsupported }

@@ -442,7 +442,8 @@ public struct PostgresServerStateMachine: Sendable {
             guard parameters.count == required else {
                 return self.extendedError(
                     "08P01",
-                    "bind message supplies \(parameters.count) parameters, but prepared statement \"\(name)\" requires \(required)"
+                    "bind message supplies \(parameters.count) parameters, but prepared statement \"\(name)\" "
+                        + "requires \(required)"
                 )
             }
             let columns = statement.description.columns ?? []
@@ -521,7 +522,8 @@ public struct PostgresServerStateMachine: Sendable {
             default:
                 return self.extendedError(
                     "0A000",
-                    "the fast-path function call interface is not supported by this server; call the function in a query"
+                    "the fast-path function call interface is not supported by this server; call the function in a "
+                        + "query"
                 )
             }
         }

@@ -68,8 +68,8 @@ public struct PostgresType: RawRepresentable, Hashable, Sendable, CustomStringCo
         }
     }
 
-    /// The type a column declared as `declared` has (`SERIAL`, `varchar(80)`, `TIMESTAMPTZ`, `double precision`), or nil
-    /// when the name is not one of these.
+    /// The type a column declared as `declared` has (`SERIAL`, `varchar(80)`, `TIMESTAMPTZ`, `double precision`), or
+    /// nil when the name is not one of these.
     public init?(declared: String) {
         let base =
             declared.lowercased().split(separator: "(").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""

@@ -25,7 +25,8 @@ extension ProxyAuthenticator {
         if plugin != .nativePassword, !request.clientCapabilities.contains(.pluginAuth) {
             self.refuse(
                 request.username,
-                "ClientPasswordAuthType \(login.entry.clientPasswordAuthType ?? "") needs a client with authentication plugins; "
+                "ClientPasswordAuthType \(login.entry.clientPasswordAuthType ?? "") needs a client with "
+                    + "authentication plugins; "
                     + "this one (no CLIENT_PLUGIN_AUTH) sends only mysql_native_password scrambles: 1251"
             )
         }

@@ -14,7 +14,8 @@ extension ProxyAuthenticator {
                 PostgresError(
                     .fatal,
                     "28000",
-                    "This RDS proxy has no credentials for the role \(user). Check the credentials for this role and try again."
+                    "This RDS proxy has no credentials for the role \(user). Check the credentials for this role "
+                        + "and try again."
                 )
             )
         }

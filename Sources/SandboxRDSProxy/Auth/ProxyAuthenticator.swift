@@ -73,7 +73,8 @@ final class ProxyAuthenticator: Sendable {
         return true
     }
 
-    /// Whether `token` is a good IAM token for `user` at this proxy (see `verifyToken`); the decision goes to the audit.
+    /// Whether `token` is a good IAM token for `user` at this proxy (see `verifyToken`); the decision goes to the
+    /// audit.
     func checkToken(_ token: String, user: String, sourceIP: String?) -> Bool {
         guard token.contains("X-Amz-") else {
             self.refuse(

@@ -37,8 +37,8 @@ final class BackendLease<Connection: PooledConnection>: Sendable {
 
 /// Runs a `BackendPoolState`: `dispatch(_:)` feeds it one event and is the only place with side effects.
 /// Opens run as child tasks of `run()` (the proxy runs it for its lifetime); closes are NIO futures and the
-/// borrow timer an action of the proxy's clock on an event loop, so nothing runs loose. A borrow is cancellable. A borrower
-/// may name its client's event loop: a new connection opens on it and idle ones on it are preferred, so a
+/// borrow timer an action of the proxy's clock on an event loop, so nothing runs loose. A borrow is cancellable. A
+/// borrower may name its client's event loop: a new connection opens on it and idle ones on it are preferred, so a
 /// relayed answer goes from target to client without changing threads.
 final class BackendPool<Connection: PooledConnection>: Sendable {
     typealias Metrics = BackendPoolState.Metrics

@@ -131,7 +131,8 @@ struct BackendPoolState: Sendable {
     mutating func opened(_ id: ConnectionID, now: ContinuousClock.Instant) -> [Action] {
         guard let connection = self.connections[id], case let .opening(request) = connection.phase else { return [] }
         guard connection.generation == self.generation else {
-            // Opened to the target that failed over: closed; its request waits for (or opens) a connection to the new one.
+            // Opened to the target that failed over: closed; its request waits for (or opens) a connection to the new
+            // one.
             let user = connection.user
             var actions = [self.retire(id)]
             if let request { actions += self.borrowAgain(request, user: user, now: now) }

@@ -44,7 +44,8 @@ final class PostgresProxySession: PostgresServerSession, Sendable {
                 user: startup.user,
                 outcome: "refused",
                 reason: "the client sent the startup parameter options (\(options)), which "
-                    + "RDS Proxy does not support: drop it, and set what it sets in the target group's InitQuery or with SET"
+                    + "RDS Proxy does not support: drop it, and set what it sets in the target group's InitQuery "
+                    + "or with SET"
             )
             return .failure(
                 PostgresError(
@@ -220,8 +221,9 @@ final class PostgresProxySession: PostgresServerSession, Sendable {
         case let .success(answered): messages = answered
         case let .failure(error):
             self.settle(lease, status: .idle, pinReason: nil, reusable: false)
-            // A connection borrowed for this command held nothing of the client's: the client stays (its next command gets
-            // another, as after a failover). One that held its transaction or pinned state ends the session with it.
+            // A connection borrowed for this command held nothing of the client's: the client stays (its next command
+            // gets another, as after a failover). One that held its transaction or pinned state ends the session with
+            // it.
             let message = "Request returned an error: the database connection was lost (\(error))."
             if !wasHeld { return .failed(PostgresError(.error, "08006", message), .idle) }
             return .terminate([.error(PostgresError(.fatal, "08006", message))])
@@ -314,7 +316,8 @@ final class PostgresProxySession: PostgresServerSession, Sendable {
                 state.pinReason = pinReason
                 self.logger.info(
                     """
-                    The client session was pinned to the database connection [dbConnection=\(lease.id)] for the remainder of the session. \
+                    The client session was pinned to the database connection [dbConnection=\(lease.id)] for the \
+                    remainder of the session. \
                     The proxy can't reuse this connection until the session ends. Reason: \(pinReason). \
                     Consider moving session configuration to the proxy's initialization query.
                     """

@@ -130,7 +130,8 @@ final class TargetHealthChecks: Sendable {
                     state: .unavailable,
                     reason: .authFailure,
                     description:
-                        "Database authentication failed for user \(login.username) with the credentials in \(login.entry.secretARN ?? "its secret"): \(refusal)"
+                        "Database authentication failed for user \(login.username) with the credentials in "
+                        + "\(login.entry.secretARN ?? "its secret"): \(refusal)"
                 )
             }
             return TargetHealth(

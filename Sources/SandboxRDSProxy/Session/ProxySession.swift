@@ -364,9 +364,12 @@ final class ProxySession: MySQLServerSession, Sendable {
             user: "-",
             outcome: "refused",
             reason: "TLS handshake failed: \(client) broke it off after the proxy's certificate "
-                + "(\(cause)); a client that does not trust the certificate's CA does this. The proxy's certificate chains to the sandbox's proxy CA "
-                + "(in AWS, Amazon Root CA 1): verify it with the proxy CA bundle (${proxy-ca-bundle} in a function's environment, the endpoints "
-                + "file's proxy caBundle) or a function's system store, which the sandbox extends; not the RDS instance CA bundle, and not an "
+                + "(\(cause)); a client that does not trust the certificate's CA does this. The proxy's "
+                + "certificate chains to the sandbox's proxy CA "
+                + "(in AWS, Amazon Root CA 1): verify it with the proxy CA bundle (${proxy-ca-bundle} in a "
+                + "function's environment, the endpoints "
+                + "file's proxy caBundle) or a function's system store, which the sandbox extends; not the RDS "
+                + "instance CA bundle, and not an "
                 + "AmazonRootCA1.pem shipped with the code"
         )
     }

@@ -6,7 +6,8 @@ extension Catalog {
     public var markdown: String {
         var lines = [
             "# Misconfigurations", "",
-            "Generated from `Sandbox/misconfigurations/` by `sandbox scenario docs`; a test keeps it equal to the catalog.",
+            "Generated from `Sandbox/misconfigurations/` by `sandbox scenario docs`; a test keeps it equal to the "
+                + "catalog.",
             "Run one with `sandbox scenario run ID`; find them in a topology with `sandbox diagnose FILE`.", "",
         ]
         lines += self.entries.map { "- [\($0.id)](#\($0.id)): \($0.title)" }
@@ -38,7 +39,8 @@ extension Catalog {
             )
             if let reason = entry.noTemplateForm { lines += ["", "No template holds it: \(reason)."] }
             if let form = entry.templateForm {
-                // The base's path in the repository (Sandbox/templates/… or Fixtures/templates/…), never the checkout's.
+                // The base's path in the repository (Sandbox/templates/… or Fixtures/templates/…), never the
+                // checkout's.
                 let base =
                     ["/Sandbox/", "/Fixtures/"].lazy.compactMap { folder in
                         form.base.range(of: folder, options: .backwards).map {

@@ -25,7 +25,8 @@ extension Endpoints {
                 code: 2005,
                 sqlState: "HY000",
                 message:
-                    "no proxy, instance or cluster '\(probe.target)' in the sandbox; it has \(known.joined(separator: ", "))"
+                    "no proxy, instance or cluster '\(probe.target)' in the sandbox; it has "
+                    + "\(known.joined(separator: ", "))"
             )
         }
         let password = try self.password(for: probe, endpoint: target.endpoint)

@@ -6,9 +6,9 @@ import SandboxPKI
 import SandboxPostgresNIO
 
 extension Endpoints {
-    /// A PostgreSQL connection configured as `probe` says, with the sandbox's client (as libpq behaves): to an RDS Proxy
-    /// for PostgreSQL or a postgres instance, with an IAM token (signed as the probe asks, for 5432 by default) or a
-    /// password, over TLS verified with the probe's CA bundle (or unverified without one), the probe's startup
+    /// A PostgreSQL connection configured as `probe` says, with the sandbox's client (as libpq behaves): to an RDS
+    /// Proxy for PostgreSQL or a postgres instance, with an IAM token (signed as the probe asks, for 5432 by default)
+    /// or a password, over TLS verified with the probe's CA bundle (or unverified without one), the probe's startup
     /// `options`, from the operator host or another host; into `probe.database`, else `postgres`.
     public func connectPostgres(_ probe: ConnectProbe, timeout: UInt32 = 5) async throws -> PostgresClientConnection {
         guard let target = self.address(of: probe.target) else {

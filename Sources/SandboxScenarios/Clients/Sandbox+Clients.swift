@@ -77,8 +77,8 @@ extension Sandbox {
     func address(of name: String) -> Endpoints.Address? { self.endpoints.address(of: name) }
 
     /// What the sandbox can say about a failure: the latest login decisions of the proxies (or of `proxy`) with
-    /// their reasons, the instances' refused connections, the APIs' failed requests with why, and the connections the network dropped with its
-    /// explanation. Never a password or token.
+    /// their reasons, the instances' refused connections, the APIs' failed requests with why, and the connections the
+    /// network dropped with its explanation. Never a password or token.
     public func explanation(proxy: String? = nil, last count: Int = 5) -> String {
         var lines: [String] = []
         for name in proxy.map({ [$0] }) ?? (self.endpoints.proxies?.keys.sorted() ?? []) {

@@ -132,7 +132,8 @@ extension DiagnosisChecks {
             guard let resourceID = self.sandbox.account.dbInstance(instance.id)?.resourceID else { continue }
             for user in instance.users where user.roles?.contains("rds_iam") != true {
                 let resource =
-                    "arn:aws:rds-db:\(self.topology.region):\(self.sandbox.account.accountID):dbuser:\(resourceID)/\(user.name)"
+                    "arn:aws:rds-db:\(self.topology.region):\(self.sandbox.account.accountID):dbuser:\(resourceID)/"
+                    + "\(user.name)"
                 let allowed = (self.sandbox.endpoints.credentials ?? [:]).sorted { $0.key < $1.key }.compactMap {
                     role,
                     credentials -> String? in
@@ -151,8 +152,10 @@ extension DiagnosisChecks {
                     "postgres-iam-user-without-rds-iam",
                     "instance \(instance.id) user \(user.name)",
                     [
-                        "IAM database authentication is enabled on \(instance.id) and \(principal) may rds-db:connect as \(user.name)",
-                        "\(user.name) is not a member of rds_iam: the instance takes its IAM tokens as a wrong password (GRANT rds_iam TO \(user.name))",
+                        "IAM database authentication is enabled on \(instance.id) and \(principal) may "
+                            + "rds-db:connect as \(user.name)",
+                        "\(user.name) is not a member of rds_iam: the instance takes its IAM tokens as a wrong "
+                            + "password (GRANT rds_iam TO \(user.name))",
                     ]
                 )
             }
@@ -221,7 +224,8 @@ extension DiagnosisChecks {
                         "password-user-without-secret",
                         subject,
                         [
-                            "\(path.function.name) logs in as \(user); no auth entry of \(proxy.name) has a secret for \(user)"
+                            "\(path.function.name) logs in as \(user); no auth entry of \(proxy.name) has a secret "
+                                + "for \(user)"
                         ]
                     )
                 } else if entries.allSatisfy({ $0.iamAuth == .required }) {
@@ -229,7 +233,8 @@ extension DiagnosisChecks {
                         "password-where-iam-required",
                         subject,
                         [
-                            "\(path.function.name) sends \(user)'s password; \(proxy.name)'s entry for \(user) has IAMAuth REQUIRED"
+                            "\(path.function.name) sends \(user)'s password; \(proxy.name)'s entry for \(user) has "
+                                + "IAMAuth REQUIRED"
                         ]
                     )
                 }
@@ -240,7 +245,9 @@ extension DiagnosisChecks {
                         "concurrency-exhausts-max-connections",
                         subject,
                         [
-                            "\(path.function.name) connects to \(instance.id) directly with up to \(path.function.reservedConcurrency.map(String.init) ?? "1000 (the account's default)") concurrent executions; max_connections is \(limit)"
+                            "\(path.function.name) connects to \(instance.id) directly with up to "
+                                + (path.function.reservedConcurrency.map(String.init) ?? "1000 (the account's default)")
+                                + " concurrent executions; max_connections is \(limit)"
                         ]
                     )
                 }

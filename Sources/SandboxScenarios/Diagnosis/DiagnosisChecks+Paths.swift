@@ -32,7 +32,8 @@ extension DiagnosisChecks {
                 )
                 routed.insert(route.function)
                 guard !observation.succeeded, self.failedFunctions[route.function] == nil else { continue }
-                // The route answers what API Gateway does (502, "Internal Server Error"); the function's own error says why.
+                // The route answers what API Gateway does (502, "Internal Server Error"); the function's own error says
+                // why.
                 let direct = await Probe.invoke(function: route.function, event: #"{"rawPath": "/diagnose"}"#).run(
                     in: self.sandbox
                 )
@@ -112,7 +113,8 @@ extension DiagnosisChecks {
                         subject: subject,
                         evidence: [observed],
                         fix:
-                            "Point CodeUri (or Code, or filename) at the function's code folder, relative to the template."
+                            "Point CodeUri (or Code, or filename) at the function's code folder, relative to the "
+                            + "template."
                     )
                 )
             } else if let id = Self.runtimeFindings.first(where: { observed.contains($0.key) })?.value {
@@ -134,7 +136,8 @@ extension DiagnosisChecks {
                         subject: subject,
                         evidence: [observed],
                         fix:
-                            "Make Handler name a module of the code folder (module.function) and ship what it imports with it."
+                            "Make Handler name a module of the code folder (module.function) and ship what it "
+                            + "imports with it."
                     )
                 )
             } else {

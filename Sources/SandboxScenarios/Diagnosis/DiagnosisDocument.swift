@@ -50,17 +50,20 @@ public struct DiagnosisDocument: Sendable {
             body.append("<div class=graph>\(svg[start.lowerBound...])</div>")
         } else {
             body.append(
-                "<p>Graphviz's dot was not found (apt-get install graphviz); the picture's DOT source:</p><pre>\(e(self.graph.dot))</pre>"
+                "<p>Graphviz's dot was not found (apt-get install graphviz); the picture's DOT "
+                    + "source:</p><pre>\(e(self.graph.dot))</pre>"
             )
         }
         body.append(
-            "<p class=legend><span class=bad>red, dashed</span>: blocked by the network or failed when tried; <span class=good>green</span>: open.</p>"
+            "<p class=legend><span class=bad>red, dashed</span>: blocked by the network or failed when tried; "
+                + "<span class=good>green</span>: open.</p>"
         )
         body.append("<h2>Findings</h2>")
         if self.report.findings.isEmpty { body.append("<p class=good>No misconfiguration found.</p>") }
         for finding in self.report.findings {
             body.append(
-                "<section class=finding><h3><code>\(e(finding.id))</code> \(e(finding.title))</h3><p class=subject>\(e(finding.subject))</p><ul>"
+                "<section class=finding><h3><code>\(e(finding.id))</code> \(e(finding.title))</h3><p "
+                    + "class=subject>\(e(finding.subject))</p><ul>"
                     + finding.evidence.map { "<li>\(e($0))</li>" }.joined()
                     + "</ul><p class=fix><b>Fix:</b> \(e(finding.fix))</p></section>"
             )
@@ -68,7 +71,8 @@ public struct DiagnosisDocument: Sendable {
         body.append(
             "<h2>Paths tried</h2><table><tr><th></th><th>path</th><th>what happened</th></tr>"
                 + self.report.paths.map { path in
-                    "<tr class=\(path.works ? "ok" : "fail")><td>\(path.works ? "ok" : "FAIL")</td><td>\(e(path.path))</td><td><code>\(e(String(path.observed.prefix(600))))</code></td></tr>"
+                    "<tr class=\(path.works ? "ok" : "fail")><td>\(path.works ? "ok" : "FAIL")</td><td>"
+                        + "\(e(path.path))</td><td><code>\(e(String(path.observed.prefix(600))))</code></td></tr>"
                 }.joined() + "</table>"
         )
         body.append(
@@ -91,15 +95,18 @@ public struct DiagnosisDocument: Sendable {
             <!DOCTYPE html>
             <html lang="en"><head><meta charset="utf-8"><title>sandbox diagnose: \(e(self.source))</title>
             <style>
-            body { font: 14px/1.45 -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; margin: 2em auto; max-width: 1100px; color: #222; padding: 0 1em; }
+            body { font: 14px/1.45 -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; margin: 2em auto;
+                max-width: 1100px; color: #222; padding: 0 1em; }
             h1 { font-size: 1.5em; } h2 { border-bottom: 1px solid #ddd; padding-bottom: .2em; margin-top: 1.6em; }
             .summary { color: #555; } .good { color: #27ae60; } .bad { color: #c0392b; }
             .graph svg { max-width: 100%; height: auto; border: 1px solid #eee; }
             .finding { border-left: 4px solid #c0392b; background: #fdf3f2; padding: .4em 1em; margin: 1em 0; }
             .finding h3 { margin: .3em 0; font-size: 1.05em; } .subject { font-family: monospace; color: #444; }
-            table { border-collapse: collapse; width: 100%; } td, th { border: 1px solid #ddd; padding: .3em .5em; vertical-align: top; text-align: left; }
+            table { border-collapse: collapse; width: 100%; } td, th { border: 1px solid #ddd; padding: .3em .5em;
+                vertical-align: top; text-align: left; }
             tr.fail td:first-child { color: #c0392b; font-weight: bold; } tr.ok td:first-child { color: #27ae60; }
-            code, pre { font-size: 12px; white-space: pre-wrap; word-break: break-word; } pre { background: #f6f6f6; padding: .6em; }
+            code, pre { font-size: 12px; white-space: pre-wrap; word-break: break-word; } pre { background:
+                #f6f6f6; padding: .6em; }
             </style></head>
             <body>
             \(body.joined(separator: "\n"))
@@ -119,7 +126,8 @@ public struct DiagnosisDocument: Sendable {
         }
         lines += ["", "## Paths tried", "", "| | path | what happened |", "|---|---|---|"]
         lines += self.report.paths.map {
-            "| \($0.works ? "ok" : "**FAIL**") | \(Self.inline($0.path)) | \(Self.inline(String($0.observed.prefix(300)))) |"
+            "| \($0.works ? "ok" : "**FAIL**") | \(Self.inline($0.path)) | "
+                + "\(Self.inline(String($0.observed.prefix(300)))) |"
         }
         lines += [
             "", "## Topology", "", "Blocked or failed paths are red and dashed.", "", "```dot", self.graph.dot, "```",

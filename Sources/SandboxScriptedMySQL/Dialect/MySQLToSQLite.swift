@@ -48,7 +48,9 @@ enum MySQLToSQLite {
     ].map { (Self.regex($0), $1) }
     /// Session functions and system variables, which become literals the session supplies.
     private static let sessionToken = Self.regex(
-        #"(?i)@@(?:session\.|global\.|local\.)?[a-z_][a-z0-9_]*|\b(?:DATABASE|SCHEMA|VERSION|CONNECTION_ID|LAST_INSERT_ID|USER|CURRENT_USER|SESSION_USER|SYSTEM_USER|FOUND_ROWS|ROW_COUNT)\s*\(\s*\)|\bCURRENT_USER\b"#
+        #"(?i)@@(?:session\.|global\.|local\.)?[a-z_][a-z0-9_]*|\b(?:DATABASE|SCHEMA|VERSION|CONNECTION_ID|"#
+            + #"LAST_INSERT_ID|USER|CURRENT_USER|SESSION_USER|SYSTEM_USER|FOUND_ROWS|ROW_COUNT)\s*\(\s*\)|"#
+            + #"\bCURRENT_USER\b"#
     )
     private static let truncate = Self.regex(#"(?i)^\s*TRUNCATE\s+(TABLE\s+)?"#)
     private static let alterPosition = Self.regex(#"(?i)\s+(AFTER\s+"?[\w]+"?|FIRST)\s*$"#)

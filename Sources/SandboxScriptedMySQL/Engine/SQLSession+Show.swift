@@ -16,7 +16,8 @@ extension SQLSession {
             let connection = try self.connection()
             let rows = try self.query(
                 connection,
-                "SELECT name, type FROM sqlite_master WHERE type IN ('table','view') AND name NOT LIKE 'sqlite_%' ORDER BY name"
+                "SELECT name, type FROM sqlite_master WHERE type IN ('table','view') AND name NOT LIKE 'sqlite_%' "
+                    + "ORDER BY name"
             )
             let names = rows.compactMap { $0.first?.textValue }.filter { pattern?($0) ?? true }
             if words.contains("FULL") {

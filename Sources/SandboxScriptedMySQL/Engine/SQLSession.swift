@@ -39,7 +39,8 @@ final class SQLSession: @unchecked Sendable {
 
     /// The SQLite connection of the current schema; with none selected, an empty in-memory one, so that
     /// `SELECT 1` works and naming a table fails with "No database selected".
-    /// Runs `body` with every SQLite statement limited to `budget` instructions (see `SQLiteConnection.instructionBudget`).
+    /// Runs `body` with every SQLite statement limited to `budget` instructions (see
+    /// `SQLiteConnection.instructionBudget`).
     func withInstructionBudget<T>(_ budget: Int32, _ body: () -> T) -> T {
         self.instructionBudget = budget
         defer {

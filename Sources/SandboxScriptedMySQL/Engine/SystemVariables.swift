@@ -6,7 +6,8 @@ enum SystemVariables {
             "version_compile_machine": "x86_64", "port": String(port), "hostname": "cloudsandbox", "server_id": "1",
             "max_allowed_packet": "67108864", "net_buffer_length": "16384", "autocommit": "1",
             "sql_mode":
-                "ONLY_FULL_GROUP_BY,STRICT_TRANS_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION",
+                "ONLY_FULL_GROUP_BY,STRICT_TRANS_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,"
+                + "NO_ENGINE_SUBSTITUTION",
             "transaction_isolation": "REPEATABLE-READ", "tx_isolation": "REPEATABLE-READ",
             "transaction_read_only": "0", "tx_read_only": "0", "read_only": "0", "innodb_read_only": "0",
             "character_set_client": "utf8mb4", "character_set_connection": "utf8mb4",

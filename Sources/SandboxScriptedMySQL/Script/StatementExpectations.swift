@@ -62,7 +62,8 @@ public struct StatementExpectations: Sendable {
         )
     }
 
-    /// What was expected and did not come (with how many times), and what came unexpected; empty when all went as expected.
+    /// What was expected and did not come (with how many times), and what came unexpected; empty when all went as
+    /// expected.
     public var failures: [String] {
         self.expected.map {
             "expected \($0.expectation)\($0.expectation.times > 1 ? " \($0.remaining) more time(s)" : ""), not received"

@@ -57,7 +57,8 @@ public final class ScriptedMySQLServer: MySQLServerSessionFactory, ServerControl
     func refusedWrite(connectionID: UInt32) {
         self.refuse(
             "a write on connection \(connectionID) refused with 1290: this instance is a reader (innodb_read_only); "
-                + "a client still on the address of a writer that failed over, or writing through a read-only proxy endpoint?"
+                + "a client still on the address of a writer that failed over, or writing through a read-only "
+                + "proxy endpoint?"
         )
     }
 
@@ -199,7 +200,8 @@ public final class ScriptedMySQLServer: MySQLServerSessionFactory, ServerControl
         self.state.withLockedValue { $0.requireSecureTransport = required }
     }
 
-    /// Like an Aurora reader (innodb_read_only): statements that change data get 1290; a promoted reader is set writable.
+    /// Like an Aurora reader (innodb_read_only): statements that change data get 1290; a promoted reader is set
+    /// writable.
     public func setReadOnly(_ readOnly: Bool) {
         self.state.withLockedValue { $0.readOnly = readOnly }
     }
@@ -244,7 +246,8 @@ public final class ScriptedMySQLServer: MySQLServerSessionFactory, ServerControl
         }
         guard admitted else {
             self.refuse(
-                "a connection from \(connection.remoteHost) refused with 1040: max_connections (\(self.configuration.maxConnections)) reached, "
+                "a connection from \(connection.remoteHost) refused with 1040: max_connections "
+                    + "(\(self.configuration.maxConnections)) reached, "
                     + "\(self.connectionCount) connections open"
             )
             self.configuration.logger.info(

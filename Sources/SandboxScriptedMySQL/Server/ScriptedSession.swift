@@ -26,7 +26,8 @@ final class ScriptedSession: MySQLServerSession, Sendable {
         }
         if !request.clientCapabilities.contains(.pluginAuth), user.plugin != .nativePassword {
             self.server.refuse(
-                "\(user.name) logs in with \(user.plugin.rawValue); the client (no CLIENT_PLUGIN_AUTH, a driver without authentication "
+                "\(user.name) logs in with \(user.plugin.rawValue); the client (no CLIENT_PLUGIN_AUTH, a driver "
+                    + "without authentication "
                     + "plugins) sends only a mysql_native_password scramble: 1251"
             )
         }

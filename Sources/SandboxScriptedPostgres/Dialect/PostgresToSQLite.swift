@@ -23,8 +23,9 @@ struct PostgresToSQLite {
             while i >= 0, tokens[i].kind == .space { i -= 1 }
             return i >= 0 ? i : nil
         }
-        /// Whether the expression from `start` to `end` is a whole item of a SELECT list (`SELECT x,` … `x FROM`), at the
-        /// SELECT's own parenthesis depth: PostgreSQL names its column after a session function, SQLite after the literal.
+        /// Whether the expression from `start` to `end` is a whole item of a SELECT list (`SELECT x,` … `x FROM`), at
+        /// the SELECT's own parenthesis depth: PostgreSQL names its column after a session function, SQLite after the
+        /// literal.
         func isSelectItem(_ start: Int, _ end: Int) -> Bool {
             guard let before = previousSignificant(before: start),
                 tokens[before].text == "," || ["SELECT", "DISTINCT"].contains(tokens[before].upper)
@@ -121,7 +122,8 @@ struct PostgresToSQLite {
                     index = i + 1
                     continue
                 case "PG_CATALOG" where nextSignificant(after: index).map({ tokens[$0].text == "." }) == true:
-                    // `pg_catalog.pg_class`, `pg_catalog.pg_get_userbyid(…)`: the catalog's views and functions are unqualified here.
+                    // `pg_catalog.pg_class`, `pg_catalog.pg_get_userbyid(…)`: the catalog's views and functions are
+                    // unqualified here.
                     index = (nextSignificant(after: index) ?? index) + 1
                     continue
                 case "ILIKE": out.append(.init(kind: .word, text: "LIKE"))

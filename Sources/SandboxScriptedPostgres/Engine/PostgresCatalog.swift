@@ -16,13 +16,15 @@ enum PostgresCatalog {
         UNION ALL SELECT \(publicNamespace), 'public', 10 UNION ALL SELECT 13000, 'information_schema', 10
         """,
         """
-        CREATE TEMP VIEW pg_class AS SELECT rowid + \(firstObjectID) AS oid, name AS relname, \(publicNamespace) AS relnamespace,
+        CREATE TEMP VIEW pg_class AS SELECT rowid + \(firstObjectID) AS oid, name AS relname, \(publicNamespace)
+            AS relnamespace,
         CASE type WHEN 'table' THEN 'r' WHEN 'view' THEN 'v' ELSE 'i' END AS relkind, 10 AS relowner,
         CASE type WHEN 'table' THEN 2 WHEN 'index' THEN 403 ELSE 0 END AS relam, 'p' AS relpersistence, -1 AS reltuples
         FROM main.sqlite_schema WHERE type IN ('table', 'view', 'index') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'
         """,
         "CREATE TEMP VIEW pg_am AS SELECT 2 AS oid, 'heap' AS amname UNION ALL SELECT 403, 'btree'",
-        "CREATE TEMP VIEW pg_description AS SELECT 0 AS objoid, 0 AS classoid, 0 AS objsubid, '' AS description WHERE 0",
+        "CREATE TEMP VIEW pg_description AS SELECT 0 AS objoid, 0 AS classoid, 0 AS objsubid, '' AS description "
+            + "WHERE 0",
     ]
 
     /// Registers the functions and creates the views on a new connection.

@@ -2,7 +2,8 @@ import CSandboxSQLite
 import Foundation
 
 /// PostgreSQL functions SQLite lacks, registered on every connection: now(), gen_random_uuid(), version(), pg_sleep(),
-/// pg_backend_pid(), statement_timestamp() and pg_is_in_recovery() (true on a reader: an Aurora replica is a hot standby).
+/// pg_backend_pid(), statement_timestamp() and pg_is_in_recovery() (true on a reader: an Aurora replica is a hot
+/// standby).
 enum PostgresFunctions {
     static func register(
         version: String,

@@ -28,7 +28,8 @@ enum PostgresSQLError {
             return PostgresError(
                 .error,
                 "23505",
-                "duplicate key value violates unique constraint \"\(table)_\(primary ? "pkey" : names.joined(separator: "_") + "_key")\"",
+                "duplicate key value violates unique constraint "
+                    + "\"\(table)_\(primary ? "pkey" : names.joined(separator: "_") + "_key")\"",
                 detail: "Key (\(names.joined(separator: ", ")))=(…) already exists."
             )
         }
@@ -37,7 +38,8 @@ enum PostgresSQLError {
             return PostgresError(
                 .error,
                 "23502",
-                "null value in column \"\(parts.last ?? "")\" of relation \"\(parts.first ?? "")\" violates not-null constraint"
+                "null value in column \"\(parts.last ?? "")\" of relation \"\(parts.first ?? "")\" violates "
+                    + "not-null constraint"
             )
         }
         if message.hasPrefix("FOREIGN KEY constraint failed") {

@@ -187,6 +187,9 @@ final class PostgresSQLSession: @unchecked Sendable {
         }
     }
 
+    /// The object kinds a CREATE, DROP or ALTER command tag names.
+    private static let objectKinds: Set<String> = ["TABLE", "INDEX", "VIEW", "SEQUENCE", "TRIGGER", "DATABASE"]
+
     private func query(
         _ statement: PostgresSQLText,
         verb: String,
@@ -213,7 +216,7 @@ final class PostgresSQLSession: @unchecked Sendable {
             case "INSERT": "INSERT 0 \(count)"
             case "UPDATE", "DELETE", "MERGE": "\(verb) \(count)"
             case "CREATE", "DROP", "ALTER":
-                "\(verb) \(statement.leadingWords(3).dropFirst().first { ["TABLE", "INDEX", "VIEW", "SEQUENCE", "TRIGGER", "DATABASE"].contains($0) } ?? "TABLE")"
+                "\(verb) \(statement.leadingWords(3).dropFirst().first { Self.objectKinds.contains($0) } ?? "TABLE")"
             case "TRUNCATE": "TRUNCATE TABLE"
             default: "SELECT \(result.rows.count)"
             }

@@ -31,7 +31,8 @@ final class ScriptedPostgresSession: PostgresServerSession, Sendable {
                 PostgresError(
                     .fatal,
                     "28000",
-                    "no pg_hba.conf entry for host \"\(self.info.remoteHost)\", user \"\(startup.user)\", database \"\(startup.database)\", no encryption"
+                    "no pg_hba.conf entry for host \"\(self.info.remoteHost)\", user \"\(startup.user)\", database "
+                        + "\"\(startup.database)\", no encryption"
                 )
             )
         }
@@ -40,7 +41,8 @@ final class ScriptedPostgresSession: PostgresServerSession, Sendable {
                 PostgresError(
                     .fatal,
                     "28000",
-                    "no pg_hba.conf entry for replication connection from host \"\(self.info.remoteHost)\", user \"\(startup.user)\""
+                    "no pg_hba.conf entry for replication connection from host \"\(self.info.remoteHost)\", user "
+                        + "\"\(startup.user)\""
                 )
             )
         }
@@ -105,8 +107,10 @@ final class ScriptedPostgresSession: PostgresServerSession, Sendable {
     private func checkToken(_ token: String, user: PostgresUser) -> Bool {
         guard let check = self.server.configuration.iamTokenCheck else {
             self.server.refuse(
-                "login as \(user.name) refused: \(user.name) is a member of rds_iam, but IAM database authentication is not enabled "
-                    + "on this instance (IAMDatabaseAuthenticationEnabled: false); enable it, or revoke rds_iam to log in with the password"
+                "login as \(user.name) refused: \(user.name) is a member of rds_iam, but IAM database "
+                    + "authentication is not enabled "
+                    + "on this instance (IAMDatabaseAuthenticationEnabled: false); enable it, or revoke rds_iam to "
+                    + "log in with the password"
             )
             return false
         }
@@ -123,7 +127,8 @@ final class ScriptedPostgresSession: PostgresServerSession, Sendable {
         let refusal = "login as \(user.name) refused: the password (\(user.method.rawValue)) is not \(user.name)'s"
         if user.rdsIAM {
             return refusal
-                + "; \(user.name) is a member of rds_iam, which logs in with an IAM token only over TLS (sslmode=require)"
+                + "; \(user.name) is a member of rds_iam, which logs in with an IAM token only over TLS "
+                + "(sslmode=require)"
         }
         guard self.server.configuration.iamTokenCheck != nil else { return refusal }
         return refusal

@@ -17,16 +17,23 @@ enum AWSManagedPolicies {
 
     private static let documents: [String: String] = [
         "AWSLambdaBasicExecutionRole":
-            #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["logs:CreateLogGroup","logs:CreateLogStream","logs:PutLogEvents"],"Resource":"*"}]}"#,
+            #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["logs:CreateLogGroup","#
+            + #""logs:CreateLogStream","logs:PutLogEvents"],"Resource":"*"}]}"#,
         "AWSLambdaVPCAccessExecutionRole":
-            #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["logs:CreateLogGroup","logs:CreateLogStream","logs:PutLogEvents","ec2:CreateNetworkInterface","ec2:DescribeNetworkInterfaces","ec2:DeleteNetworkInterface","ec2:AssignPrivateIpAddresses","ec2:UnassignPrivateIpAddresses"],"Resource":"*"}]}"#,
+            #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["logs:CreateLogGroup","#
+            + #""logs:CreateLogStream","logs:PutLogEvents","ec2:CreateNetworkInterface","#
+            + #""ec2:DescribeNetworkInterfaces","ec2:DeleteNetworkInterface","#
+            + #""ec2:AssignPrivateIpAddresses","ec2:UnassignPrivateIpAddresses"],"Resource":"*"}]}"#,
         "SecretsManagerReadWrite":
-            #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["secretsmanager:*","kms:Decrypt","kms:DescribeKey","rds:DescribeDBInstances","rds:DescribeDBClusters"],"Resource":"*"}]}"#,
+            #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["secretsmanager:*","kms:Decrypt","#
+            + #""kms:DescribeKey","rds:DescribeDBInstances","rds:DescribeDBClusters"],"Resource":"*"}]}"#,
         "AmazonRDSReadOnlyAccess":
-            #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["rds:Describe*","rds:ListTagsForResource"],"Resource":"*"}]}"#,
+            #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["rds:Describe*","#
+            + #""rds:ListTagsForResource"],"Resource":"*"}]}"#,
         "AmazonRDSFullAccess":
             #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["rds:*"],"Resource":"*"}]}"#,
         "AWSLambda_ReadOnlyAccess":
-            #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["lambda:Get*","lambda:List*"],"Resource":"*"}]}"#,
+            #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["lambda:Get*","lambda:List*"],"#
+            + #""Resource":"*"}]}"#,
     ]
 }

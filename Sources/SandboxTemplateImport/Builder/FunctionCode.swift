@@ -43,7 +43,8 @@ enum FunctionCode {
                 folder == nil
                 ? "its code (\(written)) is not a local folder"
                 : Topology.Function.ManagedRuntime.missingClientReason(runtime: runtime)
-                    ?? "runtime \(runtime.isEmpty ? "(none)" : runtime) is not one the sandbox runs (python3.x, nodejs18.x-22.x, go1.x, provided.*)"
+                    ?? "runtime \(runtime.isEmpty ? "(none)" : runtime) is not one the sandbox runs (python3.x, "
+                    + "nodejs18.x-22.x, go1.x, provided.*)"
             function.builtin = .init(unbound: .init(logicalId: logicalId, reason: why))
         }
     }

@@ -6,19 +6,25 @@ enum SAMPolicyTemplates {
         switch name {
         case "AWSSecretsManagerGetSecretValuePolicy":
             statement =
-                #"{"Effect":"Allow","Action":["secretsmanager:GetSecretValue"],"Resource":"\#(parameter("SecretArn"))"}"#
+                #"{"Effect":"Allow","Action":["secretsmanager:GetSecretValue"],"#
+                + #""Resource":"\#(parameter("SecretArn"))"}"#
         case "KMSDecryptPolicy":
             statement =
-                #"{"Effect":"Allow","Action":"kms:Decrypt","Resource":"arn:aws:kms:\#(region):\#(account):key/\#(parameter("KeyId"))"}"#
+                #"{"Effect":"Allow","Action":"kms:Decrypt","#
+                + #""Resource":"arn:aws:kms:\#(region):\#(account):key/\#(parameter("KeyId"))"}"#
         case "LambdaInvokePolicy":
             statement =
-                #"{"Effect":"Allow","Action":["lambda:InvokeFunction"],"Resource":"arn:aws:lambda:\#(region):\#(account):function:\#(parameter("FunctionName"))*"}"#
+                #"{"Effect":"Allow","Action":["lambda:InvokeFunction"],"#
+                + #""Resource":"arn:aws:lambda:\#(region):\#(account):function:\#(parameter("FunctionName"))*"}"#
         case "SSMParameterReadPolicy":
             statement =
-                #"{"Effect":"Allow","Action":["ssm:DescribeParameters","ssm:GetParameters","ssm:GetParameter","ssm:GetParametersByPath"],"Resource":"arn:aws:ssm:\#(region):\#(account):parameter/\#(parameter("ParameterName"))"}"#
+                #"{"Effect":"Allow","Action":["ssm:DescribeParameters","ssm:GetParameters","ssm:GetParameter","#
+                + #""ssm:GetParametersByPath"],"#
+                + #""Resource":"arn:aws:ssm:\#(region):\#(account):parameter/\#(parameter("ParameterName"))"}"#
         case "VPCAccessPolicy":
             statement =
-                #"{"Effect":"Allow","Action":["ec2:CreateNetworkInterface","ec2:DeleteNetworkInterface","ec2:DescribeNetworkInterfaces"],"Resource":"*"}"#
+                #"{"Effect":"Allow","Action":["ec2:CreateNetworkInterface","ec2:DeleteNetworkInterface","#
+                + #""ec2:DescribeNetworkInterfaces"],"Resource":"*"}"#
         default:
             return nil
         }

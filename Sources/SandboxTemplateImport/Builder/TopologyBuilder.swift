@@ -175,7 +175,8 @@ struct TopologyBuilder {
             self.changeRole(role) { $0.policies = ($0.policies ?? [:]).merging([name: JSONText(document)]) { $1 } }
         } else {
             warn(
-                "the AWS managed policy \(arn) is not modelled; the role does not get its permissions (add them as an inline policy if the path needs them)"
+                "the AWS managed policy \(arn) is not modelled; the role does not get its permissions (add them as "
+                    + "an inline policy if the path needs them)"
             )
         }
     }

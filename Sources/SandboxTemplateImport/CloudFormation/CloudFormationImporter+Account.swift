@@ -105,9 +105,9 @@ extension CloudFormationImporter {
             guard let secret = properties["SecretId"]?.string, let target = properties["TargetId"]?.string else {
                 throw item.stack.error(path, "an attachment needs SecretId and TargetId")
             }
-            // RDS's form: the secret then holds the instance's (or cluster's) endpoint, port and engine, as RDS writes it.
-            // The attachment adds those and changes no credential: a secret whose password is not the database user's
-            // (typed in twice and changed in one place, or missing) keeps what it holds.
+            // RDS's form: the secret then holds the instance's (or cluster's) endpoint, port and engine, as RDS writes
+            // it. The attachment adds those and changes no credential: a secret whose password is not the database
+            // user's (typed in twice and changed in one place, or missing) keeps what it holds.
             let users =
                 self.builder.clusters[target]?.cluster.users ?? self.builder.topology.databases.first {
                     $0.id == target

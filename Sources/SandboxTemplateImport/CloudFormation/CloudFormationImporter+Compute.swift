@@ -75,7 +75,8 @@ extension CloudFormationImporter {
                 self.session.warn(
                     item.label,
                     item.type,
-                    "ProtocolType \(properties["ProtocolType"]?.string ?? "") is not modelled (HTTP is); the API is left out"
+                    "ProtocolType \(properties["ProtocolType"]?.string ?? "") is not modelled (HTTP is); the API "
+                        + "is left out"
                 )
                 return
             }
@@ -190,7 +191,8 @@ extension CloudFormationImporter {
     private mutating func samRole(for item: Item, _ properties: [String: TemplateValue]) throws -> String {
         let role = try item.stack.physicalName("\(item.id)Role")
         let trust =
-            #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#
+            #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","#
+            + #""Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#
         self.builder.addRole(.init(name: role, trustPolicy: JSONText(trust)))
         let session = self.session
         let warn = { (message: String) in session.warn(item.label, item.type, message) }

@@ -97,7 +97,8 @@ extension CloudFormationImporter {
                 self.session.warn(
                     item.label,
                     item.type,
-                    "EngineFamily \(properties["EngineFamily"]?.string ?? "") is not modelled (MYSQL and POSTGRESQL are); the proxy is left out"
+                    "EngineFamily \(properties["EngineFamily"]?.string ?? "") is not modelled (MYSQL and "
+                        + "POSTGRESQL are); the proxy is left out"
                 )
                 return
             }

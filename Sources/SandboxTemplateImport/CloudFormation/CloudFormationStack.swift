@@ -287,7 +287,8 @@ final class CloudFormationStack {
         }
         throw self.error(
             path,
-            "Fn::ImportValue names \(name), which no loaded stack exports; load the stack that exports it as a nested stack"
+            "Fn::ImportValue names \(name), which no loaded stack exports; load the stack that exports it as a "
+                + "nested stack"
         )
     }
 

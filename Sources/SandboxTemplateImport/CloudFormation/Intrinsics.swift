@@ -155,7 +155,8 @@ extension CloudFormationStack {
         case "AWS::StackName": return .string(self.name)
         case "AWS::StackId":
             return .string(
-                "arn:aws:cloudformation:\(self.session.region):\(self.session.accountId):stack/\(self.name)/\(ImportSession.uuid(self.name))"
+                "arn:aws:cloudformation:\(self.session.region):\(self.session.accountId):stack/\(self.name)/"
+                    + "\(ImportSession.uuid(self.name))"
             )
         case "AWS::Partition": return .string("aws")
         case "AWS::URLSuffix": return .string("amazonaws.com")
@@ -169,7 +170,8 @@ extension CloudFormationStack {
         }
         throw self.error(
             path,
-            "Ref names \(name), which is not a parameter, pseudo parameter or resource of \(self.file.lastPathComponent)"
+            "Ref names \(name), which is not a parameter, pseudo parameter or resource of "
+                + "\(self.file.lastPathComponent)"
                 + (Self.nearest(name, in: Array(self.resources.keys) + ((self.template["Parameters"]?.map ?? [:]).keys))
                     .map { "; did you mean \($0)?" } ?? "")
         )
@@ -227,14 +229,16 @@ extension CloudFormationStack {
                 result += "{{resolve:\(reference)}}"
                 continue
             }
-            // secretsmanager:ID[:SecretString[:json-key[:version-stage[:version-id]]]]; an ARN ID has colons of its own.
+            // secretsmanager:ID[:SecretString[:json-key[:version-stage[:version-id]]]]; an ARN ID has colons of its
+            // own.
             let arnParts = parts.count > 7 && parts[1] == "arn" ? 7 : 1
             let id = parts[1..<(1 + arnParts)].joined(separator: ":")
             let key = parts.count > 2 + arnParts ? parts[2 + arnParts] : ""
             guard let secret = try self.session.secretValue(id) else {
                 throw self.error(
                     path,
-                    "{{resolve:secretsmanager:\(id)…}} names a secret no loaded stack declares; declare it (AWS::SecretsManager::Secret) in the template"
+                    "{{resolve:secretsmanager:\(id)…}} names a secret no loaded stack declares; declare it "
+                        + "(AWS::SecretsManager::Secret) in the template"
                 )
             }
             if key.isEmpty {

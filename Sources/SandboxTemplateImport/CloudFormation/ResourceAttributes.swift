@@ -80,7 +80,8 @@ extension CloudFormationStack {
         case "AWS::IAM::ManagedPolicy": return .string("arn:aws:iam::\(account):policy/\(name)")
         case "AWS::Serverless::Application", "AWS::CloudFormation::Stack":
             return .string(
-                "arn:aws:cloudformation:\(region):\(account):stack/\(self.name)-\(id)/\(ImportSession.uuid(self.name + id))"
+                "arn:aws:cloudformation:\(region):\(account):stack/\(self.name)-\(id)/"
+                    + "\(ImportSession.uuid(self.name + id))"
             )
         case "AWS::RDS::DBProxyTargetGroup":
             return .string(
@@ -91,7 +92,8 @@ extension CloudFormationStack {
     }
 
     func secretARN(_ id: String) throws -> String {
-        "arn:aws:secretsmanager:\(self.session.region):\(self.session.accountId):secret:\(try self.physicalName(id))-\(self.secretSuffix(id))"
+        "arn:aws:secretsmanager:\(self.session.region):\(self.session.accountId):secret:"
+            + "\(try self.physicalName(id))-\(self.secretSuffix(id))"
     }
 
     func secretSuffix(_ id: String) -> String {
@@ -143,7 +145,8 @@ extension CloudFormationStack {
                 ("AWS::RDS::DBCluster", "MasterUserSecret.SecretArn"):
                 // The secret RDS keeps the master password in (ManageMasterUserPassword), named as the import names it.
                 try self.properties(id)["ManageMasterUserPassword"]?.bool == true
-                    ? "arn:aws:secretsmanager:\(region):\(account):secret:\(ImportSession.managedSecretName(ofType: type, named: name))"
+                    ? "arn:aws:secretsmanager:\(region):\(account):secret:"
+                        + "\(ImportSession.managedSecretName(ofType: type, named: name))"
                     : nil
             case ("AWS::RDS::DBCluster", "ReadEndpoint.Address"): "${cluster-ro:\(name)}"
             case ("AWS::RDS::DBInstance", "DBInstanceArn"): "arn:aws:rds:\(region):\(account):db:\(name)"

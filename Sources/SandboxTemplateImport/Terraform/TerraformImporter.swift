@@ -401,7 +401,8 @@ struct TerraformImporter {
         guard let family = RDSEngine.proxyFamily(r.string("engine_family")) else {
             self.warn(
                 r,
-                "engine_family \(r.string("engine_family") ?? "") is not modelled (MYSQL and POSTGRESQL are); the proxy is left out"
+                "engine_family \(r.string("engine_family") ?? "") is not modelled (MYSQL and POSTGRESQL are); the "
+                    + "proxy is left out"
             )
             return
         }
@@ -474,7 +475,8 @@ struct TerraformImporter {
     }
 
     private mutating func finish() -> Topology {
-        // The endpoints Terraform recorded become the sandbox's own names, longest first (a proxy's is not a prefix of another's).
+        // The endpoints Terraform recorded become the sandbox's own names, longest first (a proxy's is not a prefix of
+        // another's).
         let names = self.endpoints.keys.sorted { $0.count > $1.count }
         let endpoints = self.endpoints
         self.builder.topology.functions = self.builder.topology.functions?.map { function in

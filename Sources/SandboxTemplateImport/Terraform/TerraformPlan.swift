@@ -110,8 +110,8 @@ struct TerraformPlan {
                 path: []
             )
             let documents = missing.filter { Self.documents.contains($0.attribute) }
-            // A document computed from what apply learns cannot be rebuilt: an entry of a block (an inline policy) is left
-            // out, or the whole resource when the document is its own.
+            // A document computed from what apply learns cannot be rebuilt: an entry of a block (an inline policy) is
+            // left out, or the whole resource when the document is its own.
             if let whole = documents.first(where: { !$0.path.contains(".") }) {
                 self.warnings.append(
                     ImportWarning(
@@ -143,7 +143,8 @@ struct TerraformPlan {
                     ImportWarning(
                         resource: address,
                         type: instance.type,
-                        "its \(value.path) is known only after apply and refers to nothing the plan resolves\(Self.uses(value)); it stays empty"
+                        "its \(value.path) is known only after apply and refers to nothing the plan "
+                            + "resolves\(Self.uses(value)); it stays empty"
                     )
                 )
             }
@@ -344,7 +345,8 @@ struct TerraformPlan {
             case ("aws_rds_cluster", "arn"): "arn:aws:rds:\(region):\(account):cluster:\(name("cluster_identifier"))"
             case ("aws_lambda_function", "arn"): "arn:aws:lambda:\(region):\(account):function:\(name("function_name"))"
             case ("aws_lambda_function", "invoke_arn"):
-                "arn:aws:apigateway:\(region):lambda:path/2015-03-31/functions/arn:aws:lambda:\(region):\(account):function:\(name("function_name"))/invocations"
+                "arn:aws:apigateway:\(region):lambda:path/2015-03-31/functions/arn:aws:lambda:\(region):\(account):"
+                    + "function:\(name("function_name"))/invocations"
             case ("aws_apigatewayv2_api", "id"): Self.alphanumeric(digest, 10)
             case ("aws_apigatewayv2_api", "api_endpoint"):
                 "https://\(Self.alphanumeric(digest, 10)).execute-api.\(region).amazonaws.com"
@@ -381,7 +383,8 @@ struct TerraformPlan {
     }
 
     private static func leftOut(_ document: Missing, _ consequence: String) -> String {
-        "its \(document.path) is computed from values known only after apply\(self.uses(document)), \(consequence); import the state after "
+        "its \(document.path) is computed from values known only after apply\(self.uses(document)), "
+            + "\(consequence); import the state after "
             + "`terraform apply`, or write the document with values known when planning (names, wildcards)"
     }
 

@@ -6,8 +6,8 @@ import SandboxRedaction
 
 /// Writes a workload's rows over the PostgreSQL protocol as an application does: a connection per client (SCRAM or
 /// MD5, TLS when `tls` is given), opened to wherever `address()` says at that moment (a DNS lookup of an endpoint),
-/// dropped after any error so the next attempt connects again. Errors are named `PostgreSQL <SQLSTATE>`, or `PostgreSQL connection` when the
-/// connection itself failed.
+/// dropped after any error so the next attempt connects again. Errors are named `PostgreSQL <SQLSTATE>`, or `PostgreSQL
+/// connection` when the connection itself failed.
 public struct PostgresRowWriter: Sendable {
     public var port: Int
     public var user: String

@@ -87,7 +87,8 @@ public struct WriteWorkload: Sendable {
     }
 }
 
-/// What a client saw when a write failed, named as the workload records it (`MySQL 1290`, `PostgreSQL 25006`, `HTTP 502`).
+/// What a client saw when a write failed, named as the workload records it (`MySQL 1290`, `PostgreSQL 25006`, `HTTP
+/// 502`).
 public struct WriteFailure: Error, CustomStringConvertible {
     public var description: String
     public init(description: String) { self.description = description }

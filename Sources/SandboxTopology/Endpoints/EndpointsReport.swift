@@ -15,13 +15,15 @@ public struct EndpointsReport: Sendable {
         }
         for (id, cluster) in (endpoints.clusters ?? [:]).sorted(by: { $0.key < $1.key }) {
             lines.append(
-                "  cluster \(id): writer \(cluster.writer), readers \(cluster.members.filter { $0 != cluster.writer }.joined(separator: ", ")); "
+                "  cluster \(id): writer \(cluster.writer), readers "
+                    + "\(cluster.members.filter { $0 != cluster.writer }.joined(separator: ", ")); "
                     + "\(cluster.endpoint), \(cluster.readerEndpoint); fail over with `sandbox failover \(id)`"
             )
         }
         for (name, proxy) in (endpoints.proxies ?? [:]).sorted(by: { $0.key < $1.key }) {
             lines.append(
-                "  proxy \(name): \(proxy.host):\(proxy.port)  (\(proxy.endpoint), \(proxy.resourceId), TLS \(proxy.requireTLS ? "required" : "optional")"
+                "  proxy \(name): \(proxy.host):\(proxy.port)  (\(proxy.endpoint), \(proxy.resourceId), TLS "
+                    + "\(proxy.requireTLS ? "required" : "optional")"
                     + (proxy.iamAuth ? ", IAM auth" : "") + "; CA bundle \(proxy.caBundle))"
             )
         }
@@ -42,14 +44,16 @@ public struct EndpointsReport: Sendable {
                     separator: "/"
                 )
                 lines.append(
-                    "    \(route):  curl -s \(parts[0] == "ANY" || parts[0] == "GET" ? "" : "-X \(parts[0]) ")\(api.url)/\(path)"
+                    "    \(route):  curl -s "
+                        + "\(parts[0] == "ANY" || parts[0] == "GET" ? "" : "-X \(parts[0]) ")\(api.url)/\(path)"
                 )
             }
         }
         if let aws = endpoints.aws {
             lines.append("  AWS endpoint: \(aws.endpoint)  (region \(aws.region), account \(aws.accountId))")
             lines.append(
-                "    credentials: \((endpoints.credentials ?? [:]).keys.sorted().joined(separator: ", ")) (keys in the endpoints file)"
+                "    credentials: \((endpoints.credentials ?? [:]).keys.sorted().joined(separator: ", ")) (keys in "
+                    + "the endpoints file)"
             )
         }
         self.text = lines.joined(separator: "\n") + "\n"

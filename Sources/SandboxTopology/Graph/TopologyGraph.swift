@@ -115,20 +115,21 @@ public struct TopologyGraph: Sendable {
         var placed = Set<String>()
         for vpc in self.topology.network?.vpcs ?? [] {
             lines.append(
-                "  subgraph \(Self.id("cluster_\(vpc.id)")) { label=\(Self.quoted("\(vpc.id) \(vpc.cidr)")); style=rounded; color=\"#888888\";"
+                "  subgraph \(Self.id("cluster_\(vpc.id)")) { label=\(Self.quoted("\(vpc.id) \(vpc.cidr)")); "
+                    + "style=rounded; color=\"#888888\";"
             )
             for subnet in vpc.subnets {
                 let members = ((self.model?.operatorENI.map { [$0] } ?? []) + (self.model?.enis ?? [])).filter {
                     $0.subnet == subnet.id
                 }
                 lines.append(
-                    "    subgraph \(Self.id("cluster_\(subnet.id)")) { label=\(Self.quoted("\(subnet.id) \(subnet.cidr)")); style=dashed;"
+                    "    subgraph \(Self.id("cluster_\(subnet.id)")) { "
+                        + "label=\(Self.quoted("\(subnet.id) \(subnet.cidr)")); style=dashed;"
                 )
                 lines.append("      \(Self.id("subnet:\(subnet.id)")) [shape=point, style=invis];")
                 for eni in members {
-                    lines.append(
-                        "      \(self.node(eni.owner, detail: "\(eni.privateIP) \(eni.securityGroups.joined(separator: ","))"))"
-                    )
+                    let detail = "\(eni.privateIP) \(eni.securityGroups.joined(separator: ","))"
+                    lines.append("      \(self.node(eni.owner, detail: detail))")
                     placed.insert(eni.owner)
                 }
                 lines.append("    }")
@@ -143,7 +144,8 @@ public struct TopologyGraph: Sendable {
         for path in self.paths {
             let style =
                 path.blocked.map {
-                    "color=\"#c0392b\", fontcolor=\"#c0392b\", style=dashed, label=\(Self.quoted("\(path.label) ✗ \(Self.code(of: $0))")), tooltip=\(Self.quoted($0))"
+                    "color=\"#c0392b\", fontcolor=\"#c0392b\", style=dashed, "
+                        + "label=\(Self.quoted("\(path.label) ✗ \(Self.code(of: $0))")), tooltip=\(Self.quoted($0))"
                 }
                 ?? (path.from.hasPrefix("api:")
                     ? "color=\"#555555\", label=\(Self.quoted(path.label))"

@@ -1,7 +1,7 @@
 extension Topology {
     /// An Aurora-style cluster: instances on one shared volume (a write committed on the writer is on every
-    /// reader), the first the writer and the others readers (1290 or 25006 for writes), a cluster endpoint that follows the
-    /// writer, and failover (FailoverDBCluster, or the writer going down) that promotes a reader.
+    /// reader), the first the writer and the others readers (1290 or 25006 for writes), a cluster endpoint that follows
+    /// the writer, and failover (FailoverDBCluster, or the writer going down) that promotes a reader.
     public struct Cluster: Sendable, Codable, Equatable {
         /// One instance of the cluster and where it sits in the network.
         public struct Member: Sendable, Codable, Equatable {

@@ -14,8 +14,8 @@ extension Topology.Function {
     }
 
     /// The database login its configuration names, or nil. For a process function: the target is a value that names
-    /// an endpoint (`${proxy:NAME}`, `${database:ID}`, `${cluster:ID}`, `${cluster-ro:ID}`), from a key naming a host or
-    /// an endpoint first; the user a key ending in USER or USERNAME (`DB_USER`, `MYSQL_USERNAME`); the secret a key
+    /// an endpoint (`${proxy:NAME}`, `${database:ID}`, `${cluster:ID}`, `${cluster-ro:ID}`), from a key naming a host
+    /// or an endpoint first; the user a key ending in USER or USERNAME (`DB_USER`, `MYSQL_USERNAME`); the secret a key
     /// naming one (`DB_SECRET`, `SECRET_ARN`); TLS is off when a key naming TLS or SSL says false.
     public var database: DatabaseSettings? {
         if let sql = self.builtin?.sql {

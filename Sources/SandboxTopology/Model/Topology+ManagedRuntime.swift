@@ -2,7 +2,8 @@ extension Topology.Function {
     /// A Lambda runtime the sandbox runs from the function's code folder alone, as Lambda's managed runtimes do: a
     /// function on one needs no `command`, only its `runtime`, its `handler` and its code folder (`workingDirectory`).
     public enum ManagedRuntime: String, Sendable, Equatable {
-        /// `nodejs18.x`, `nodejs20.x`, `nodejs22.x`: `node` with the sandbox's Runtime API client, handler `file.export`.
+        /// `nodejs18.x`, `nodejs20.x`, `nodejs22.x`: `node` with the sandbox's Runtime API client, handler
+        /// `file.export`.
         case nodejs
         /// `go1.x`: the handler names the executable in the code folder (as `sam build` leaves it), built from the
         /// folder's Go sources when it is not there.
@@ -52,7 +53,8 @@ extension Topology.Function.ManagedRuntime {
             return nil
         }
         return
-            "runtime \(runtime) needs \(client), which the sandbox does not ship; give the function a `command` that starts its "
+            "runtime \(runtime) needs \(client), which the sandbox does not ship; give the function a `command` "
+            + "that starts its "
             + "Runtime API client (as a provided.al2023 `bootstrap` would), or bind a Swift handler"
     }
 }

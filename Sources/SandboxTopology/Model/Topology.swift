@@ -83,7 +83,8 @@ public struct Topology: Sendable, Codable, Equatable {
             public var plugin: MySQLAuthPlugin?
             /// PostgreSQL: the method (scram-sha-256 by default).
             public var method: PostgresMethod?
-            /// PostgreSQL: roles granted (`rds_iam`: the user logs in with IAM auth tokens over TLS, as `GRANT rds_iam`).
+            /// PostgreSQL: roles granted (`rds_iam`: the user logs in with IAM auth tokens over TLS, as `GRANT
+            /// rds_iam`).
             public var roles: [String]?
             public var host: String?
 
@@ -118,8 +119,8 @@ public struct Topology: Sendable, Codable, Equatable {
         public var script: String?
         public var maxConnections: Int?
         public var tls: TLSMode?
-        /// RDS's `IAMDatabaseAuthenticationEnabled` (PostgreSQL): members of rds_iam log in with IAM auth tokens made for
-        /// the instance's endpoint, authorized by `rds-db:connect` on its `db-…` resource id.
+        /// RDS's `IAMDatabaseAuthenticationEnabled` (PostgreSQL): members of rds_iam log in with IAM auth tokens made
+        /// for the instance's endpoint, authorized by `rds-db:connect` on its `db-…` resource id.
         public var iamDatabaseAuthentication: Bool?
         /// With a network: the subnet of the instance's ENI and its security groups.
         public var subnet: String?
@@ -139,7 +140,8 @@ public struct Topology: Sendable, Codable, Equatable {
 
         /// The engine, mysql when not given.
         public var resolvedEngine: Engine { self.engine ?? .mysql }
-        /// The port the instance serves in its VPC (what security group rules name); here it listens on an ephemeral one.
+        /// The port the instance serves in its VPC (what security group rules name); here it listens on an ephemeral
+        /// one.
         public var port: Int { self.resolvedEngine.port }
 
         public init(

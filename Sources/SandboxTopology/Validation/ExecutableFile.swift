@@ -57,7 +57,8 @@ struct ExecutableFile {
             file.description.map { "`file` would say: \($0)" } ?? "it is neither an ELF executable nor a #! script"
         return
             "\(path) is not a program this machine (Linux, \(Self.machines[Self.hostMachine] ?? "?")) runs: \(what); "
-            + "build it for linux/\(Self.hostMachine == 183 ? "arm64" : "amd64") (as `GOOS=linux GOARCH=\(Self.hostMachine == 183 ? "arm64" : "amd64") go build` does for Go)"
+            + "build it for linux/\(Self.hostMachine == 183 ? "arm64" : "amd64") (as `GOOS=linux "
+            + "GOARCH=\(Self.hostMachine == 183 ? "arm64" : "amd64") go build` does for Go)"
     }
 
     private static let machines: [UInt16: String] = [

@@ -91,7 +91,8 @@ extension Topology {
             guard sources == 1 else {
                 throw TopologyError(
                     path: path,
-                    "give exactly one of value (literal), generate (GenerateSecretString options) or database (instance and user)"
+                    "give exactly one of value (literal), generate (GenerateSecretString options) or database "
+                        + "(instance and user)"
                 )
             }
             if let key = secret.kmsKey, !key.hasPrefix("arn:"),
@@ -120,7 +121,8 @@ extension Topology {
                 guard users.contains(where: { $0.name == user.user }) else {
                     throw TopologyError(
                         path: "\(path).database.user",
-                        "'\(user.user)' is not a user of \(user.instance); its users are \(users.map(\.name).joined(separator: ", "))"
+                        "'\(user.user)' is not a user of \(user.instance); its users are "
+                            + "\(users.map(\.name).joined(separator: ", "))"
                     )
                 }
             }
@@ -137,7 +139,8 @@ extension Topology {
         guard unique.insert(name).inserted else {
             throw TopologyError(
                 path: path,
-                "'\(name)' is used twice (users and roles share one namespace here, and 'root' is the account's own credentials)"
+                "'\(name)' is used twice (users and roles share one namespace here, and 'root' is the account's "
+                    + "own credentials)"
             )
         }
     }
@@ -180,7 +183,8 @@ extension Topology {
             else {
                 throw TopologyError(
                     path: "\(path).name",
-                    "'\(proxy.name)' is not a proxy name: 1-63 letters, digits and single hyphens, starting with a letter"
+                    "'\(proxy.name)' is not a proxy name: 1-63 letters, digits and single hyphens, starting with a "
+                        + "letter"
                 )
             }
             guard names.insert(proxy.name).inserted else {
@@ -189,7 +193,8 @@ extension Topology {
             guard proxy.role.hasPrefix("arn:") || roles.contains(proxy.role) else {
                 throw TopologyError(
                     path: "\(path).role",
-                    "'\(proxy.role)' is not a role under iam.roles; declare it (trusting rds.amazonaws.com) or give its ARN"
+                    "'\(proxy.role)' is not a role under iam.roles; declare it (trusting rds.amazonaws.com) or "
+                        + "give its ARN"
                 )
             }
             guard
@@ -219,8 +224,8 @@ extension Topology {
         try self.validateProxyEndpoints(proxyNames: names)
     }
 
-    /// A proxy speaks its target's engine: an `engineFamily` or a ClientPasswordAuthType of the other engine is refused,
-    /// naming the target's `engine`.
+    /// A proxy speaks its target's engine: an `engineFamily` or a ClientPasswordAuthType of the other engine is
+    /// refused, naming the target's `engine`.
     private func checkEngineFamily(of proxy: Proxy, at path: String) throws(TopologyError) {
         let placed = self.placedInstances.first { $0.1.id == proxy.target }
         let cluster = self.clusters?.enumerated().first { $0.element.id == proxy.target }
@@ -234,7 +239,8 @@ extension Topology {
             throw TopologyError(
                 path: "\(path).engineFamily",
                 "\(family) does not match its target \(proxy.target) (\(engineKey), family \(engine.family)); "
-                    + "one proxy serves one engine: drop engineFamily or target a \(family == "POSTGRESQL" ? "postgres" : "mysql") instance"
+                    + "one proxy serves one engine: drop engineFamily or target a "
+                    + "\(family == "POSTGRESQL" ? "postgres" : "mysql") instance"
             )
         }
         for (a, auth) in proxy.auth.enumerated() {
@@ -242,7 +248,11 @@ extension Topology {
             throw TopologyError(
                 path: "\(path).auth[\(a)].clientPasswordAuthType",
                 "\(type.rawValue) is for \(type.family) and the target \(proxy.target) "
-                    + "is \(engine.rawValue) (\(engineKey)); use \(engine == .postgres ? "POSTGRES_SCRAM_SHA_256 or POSTGRES_MD5" : "MYSQL_NATIVE_PASSWORD or MYSQL_CACHING_SHA2_PASSWORD")"
+                    + "is \(engine.rawValue) (\(engineKey)); use "
+                    + (engine == .postgres
+                        ? "POSTGRES_SCRAM_SHA_256 or POSTGRES_MD5"
+                        : "MYSQL_NATIVE_PASSWORD or "
+                            + "MYSQL_CACHING_SHA2_PASSWORD")
             )
         }
     }
@@ -256,7 +266,8 @@ extension Topology {
             else {
                 throw TopologyError(
                     path: "\(path).name",
-                    "'\(endpoint.name)' is not an endpoint name: 1-63 letters, digits and single hyphens, starting with a letter"
+                    "'\(endpoint.name)' is not an endpoint name: 1-63 letters, digits and single hyphens, starting "
+                        + "with a letter"
                 )
             }
             guard !proxyNames.contains(endpoint.name), names.insert(endpoint.name).inserted else {
@@ -269,13 +280,15 @@ extension Topology {
                 guard let cluster = self.clusters?.first(where: { $0.id == proxy.target }) else {
                     throw TopologyError(
                         path: "\(path).targetRole",
-                        "READ_ONLY routes to a cluster's readers, and proxy \(proxy.name) targets DB instance \(proxy.target); target a cluster or use READ_WRITE"
+                        "READ_ONLY routes to a cluster's readers, and proxy \(proxy.name) targets DB instance "
+                            + "\(proxy.target); target a cluster or use READ_WRITE"
                     )
                 }
                 guard cluster.instances.count > 1 else {
                     throw TopologyError(
                         path: "\(path).targetRole",
-                        "READ_ONLY routes to a cluster's readers, and cluster \(cluster.id) has only its writer; add a reader instance or use READ_WRITE"
+                        "READ_ONLY routes to a cluster's readers, and cluster \(cluster.id) has only its writer; "
+                            + "add a reader instance or use READ_WRITE"
                     )
                 }
             }

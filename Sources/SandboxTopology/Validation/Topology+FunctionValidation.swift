@@ -26,7 +26,8 @@ extension Topology {
             guard kinds == 1 || function.handler != nil else {
                 throw TopologyError(
                     path: path,
-                    "has no code: add `builtin` (echo or sql), `command` (a Runtime API process) or a Swift `handler` name"
+                    "has no code: add `builtin` (echo or sql), `command` (a Runtime API process) or a Swift "
+                        + "`handler` name"
                 )
             }
             if let command = function.command, command.isEmpty {
@@ -137,7 +138,8 @@ extension Topology {
                 )
             }
             if function.managedRuntime == .go, let handler = function.handler {
-                // A missing executable is built from the folder's sources when the sandbox starts, or the function says why it cannot run.
+                // A missing executable is built from the folder's sources when the sandbox starts, or the function says
+                // why it cannot run.
                 if let problem = ExecutableFile.problem(at: directory.appendingPathComponent(handler).path) {
                     throw TopologyError(path: "\(path).handler", problem)
                 }

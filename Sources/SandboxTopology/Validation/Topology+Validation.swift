@@ -41,7 +41,8 @@ extension Topology {
                 else {
                     throw TopologyError(
                         path: "\(path).external",
-                        "'\(external.host):\(external.port)' is not a loopback address and port; the sandbox only talks to 127.0.0.0/8"
+                        "'\(external.host):\(external.port)' is not a loopback address and port; the sandbox only "
+                            + "talks to 127.0.0.0/8"
                     )
                 }
                 let runOnly = [
@@ -131,8 +132,10 @@ extension Topology {
                 throw TopologyError(
                     path: "\(owner).users[\(index)].roles",
                     postgres
-                        ? "'\(role)' is not a role the sandbox knows; the one with a meaning here is rds_iam (log in with IAM tokens)"
-                        : "are PostgreSQL roles and this instance's engine is mysql; drop them, or give engine: postgres"
+                        ? "'\(role)' is not a role the sandbox knows; the one with a meaning here is rds_iam (log "
+                            + "in with IAM tokens)"
+                        : "are PostgreSQL roles and this instance's engine is mysql; drop them, or give engine: "
+                            + "postgres"
                 )
             }
         }
@@ -146,7 +149,8 @@ extension Topology {
         if database.script != nil {
             throw TopologyError(
                 path: "\(path).script",
-                "is not supported for engine postgres yet; drop it (the scripted PostgreSQL backend runs the schema's SQL)"
+                "is not supported for engine postgres yet; drop it (the scripted PostgreSQL backend runs the "
+                    + "schema's SQL)"
             )
         }
     }
@@ -158,7 +162,8 @@ extension Topology {
         else {
             throw TopologyError(
                 path: path,
-                "'\(id)' is not a \(kind) identifier: use 1-63 lower-case letters, digits and single hyphens, starting with a letter"
+                "'\(id)' is not a \(kind) identifier: use 1-63 lower-case letters, digits and single hyphens, "
+                    + "starting with a letter"
             )
         }
     }

@@ -16,6 +16,7 @@ public struct TopologyError: Error, CustomStringConvertible, Equatable {
     }
 
     public var description: String {
-        "topology \(self.path)\(self.file.map { " in \($0)" } ?? "")\(self.line.map { " (line \($0))" } ?? ""): \(self.reason)"
+        "topology \(self.path)\(self.file.map { " in \($0)" } ?? "")\(self.line.map { " (line \($0))" } ?? ""): "
+            + "\(self.reason)"
     }
 }

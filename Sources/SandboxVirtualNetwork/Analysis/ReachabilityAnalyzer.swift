@@ -34,7 +34,8 @@ extension NetworkModel {
                         direction: nil,
                         components: [from.vpc, destination.vpc],
                         text:
-                            "\(from.owner) is in \(from.vpc) and \(destination.owner) in \(destination.vpc); the sandbox has no peering or transit between VPCs"
+                            "\(from.owner) is in \(from.vpc) and \(destination.owner) in \(destination.vpc); the "
+                            + "sandbox has no peering or transit between VPCs"
                     )
                 )
                 return result
@@ -50,9 +51,11 @@ extension NetworkModel {
                         direction: "egress",
                         components: from.securityGroups,
                         text:
-                            "\(Self.list(from.securityGroups)) allow\(from.securityGroups.count == 1 ? "s" : "") \(service) out "
+                            "\(Self.list(from.securityGroups)) allow\(from.securityGroups.count == 1 ? "s" : "") "
+                            + "\(service) out "
                             + (rules.isEmpty ? "to nowhere" : "only to \(Self.list(rules.map(\.peer.description)))")
-                            + "; \(destination.owner) is \(destination.privateIP) in \(Self.list(destination.securityGroups))"
+                            + "; \(destination.owner) is \(destination.privateIP) in "
+                            + "\(Self.list(destination.securityGroups))"
                     )
                 )
             }
@@ -102,7 +105,8 @@ extension NetworkModel {
             switch source {
             case let .eni(from):
                 who =
-                    "\(from.owner) is \(from.privateIP) in \(from.securityGroups.isEmpty ? "no security group" : Self.list(from.securityGroups))"
+                    "\(from.owner) is \(from.privateIP) in "
+                    + "\(from.securityGroups.isEmpty ? "no security group" : Self.list(from.securityGroups))"
             case let .outside(address): who = "the operator host is outside the VPC (as \(address))"
             }
             result.explanations.append(
@@ -111,7 +115,8 @@ extension NetworkModel {
                     direction: "ingress",
                     components: destination.securityGroups,
                     text:
-                        "\(Self.list(destination.securityGroups)) admit\(destination.securityGroups.count == 1 ? "s" : "") \(service) "
+                        "\(Self.list(destination.securityGroups)) "
+                        + "admit\(destination.securityGroups.count == 1 ? "s" : "") \(service) "
                         + (rules.isEmpty ? "from nowhere" : "only from \(Self.list(rules.map(\.peer.description)))")
                         + "; \(who)"
                 )

@@ -118,7 +118,10 @@ public final class VirtualNetwork: Sendable {
                     direction: nil,
                     components: [outsider, destination.vpc],
                     text:
-                        "\(outsider) runs outside every VPC: \(destination.owner)'s private address \(destination.privateIP) in \(destination.vpc) has no route from it; attach it to subnets of \(destination.vpc) (VpcConfig) with a security group \(destination.owner) admits"
+                        "\(outsider) runs outside every VPC: \(destination.owner)'s private address "
+                        + "\(destination.privateIP) in \(destination.vpc) has no route from it; attach it to "
+                        + "subnets of \(destination.vpc) (VpcConfig) with a security group "
+                        + "\(destination.owner) admits"
                 )
             ]
         }

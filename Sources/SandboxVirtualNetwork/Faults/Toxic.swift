@@ -7,7 +7,8 @@ public struct Toxic: Sendable, Equatable {
         case bandwidth(kilobytesPerSecond: Int)
         /// Delays the close of the connection by `milliseconds`.
         case slowClose(milliseconds: Int)
-        /// Stops all data and closes the connection after `milliseconds` (0: never closes; data stops while the toxic lasts).
+        /// Stops all data and closes the connection after `milliseconds` (0: never closes; data stops while the toxic
+        /// lasts).
         case timeout(milliseconds: Int)
         /// Resets the connection (TCP RST) after `milliseconds` (0: at once).
         case resetPeer(milliseconds: Int)

@@ -130,7 +130,8 @@ extension NetworkModel {
                             direction: nil,
                             components: [endpoint.id],
                             text:
-                                "private DNS resolves \(name) to \(endpoint.id) (\(eni.privateIP)); the connection waits until the client times out"
+                                "private DNS resolves \(name) to \(endpoint.id) (\(eni.privateIP)); the connection "
+                                + "waits until the client times out"
                         )
                     ]
                 )
@@ -165,7 +166,9 @@ extension NetworkModel {
                     direction: nil,
                     components: [table.id, route.target],
                     text:
-                        "\(table.id) sends 0.0.0.0/0 to \(route.target), but \(source.owner)'s interface has no public IP address (a Lambda function's never has); route through a NAT gateway in a public subnet"
+                        "\(table.id) sends 0.0.0.0/0 to \(route.target), but \(source.owner)'s interface has no "
+                        + "public IP address (a Lambda function's never has); route through a NAT gateway in a "
+                        + "public subnet"
                 )
             ])
         }
@@ -178,7 +181,8 @@ extension NetworkModel {
                     direction: nil,
                     components: [route.target, natSubnet],
                     text:
-                        "\(route.target) is in \(natSubnet), whose route table has no route to 0.0.0.0/0 through the internet gateway"
+                        "\(route.target) is in \(natSubnet), whose route table has no route to 0.0.0.0/0 through "
+                        + "the internet gateway"
                 )
             ])
         }

@@ -180,7 +180,8 @@ extension NetworkModel {
         guard let block = IPv4Block(text), prefixes.contains(block.prefix) else {
             throw NetworkSpecError(
                 path: path,
-                "'\(text)' is not a CIDR block with a /\(prefixes.lowerBound)-/\(prefixes.upperBound) prefix whose address is the network's (e.g. 10.0.1.0/24)"
+                "'\(text)' is not a CIDR block with a /\(prefixes.lowerBound)-/\(prefixes.upperBound) prefix whose "
+                    + "address is the network's (e.g. 10.0.1.0/24)"
             )
         }
         return block

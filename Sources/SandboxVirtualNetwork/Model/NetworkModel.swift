@@ -84,7 +84,8 @@ public struct NetworkModel: Sendable {
         guard let home = self.subnets[subnet] else {
             throw NetworkSpecError(
                 path: "\(path).subnet",
-                "'\(subnet)' is not a subnet of the network; subnets: \(self.subnets.keys.sorted().joined(separator: ", "))"
+                "'\(subnet)' is not a subnet of the network; subnets: "
+                    + "\(self.subnets.keys.sorted().joined(separator: ", "))"
             )
         }
         for (index, group) in securityGroups.enumerated() where self.groups[group]?.vpc != home.vpc {

@@ -20,7 +20,8 @@ public struct DNSForwarder: Sendable, Equatable {
             guard let first = servers.first else {
                 throw NetworkSpecError(
                     path: path,
-                    "'system' names this machine's nameserver, and \(resolvConf) lists no IPv4 nameserver; give one as \"a.b.c.d:53\""
+                    "'system' names this machine's nameserver, and \(resolvConf) lists no IPv4 nameserver; give "
+                        + "one as \"a.b.c.d:53\""
                 )
             }
             try Self.requireLoopback(first, said: "'system' is \(first) (\(resolvConf))", path: path)
