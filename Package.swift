@@ -418,6 +418,26 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "SandboxPostgresNIOTests",
+            dependencies: [
+                "SandboxPostgresNIO", "SandboxPostgresWire", "SandboxPKI",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "SandboxPKITests",
+            dependencies: [
+                "SandboxPKI", .product(name: "X509", package: "swift-certificates"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
+        .testTarget(name: "SandboxSQLiteTests", dependencies: ["SandboxSQLite", "CSandboxSQLite"]),
+        .testTarget(name: "SandboxRedactionTests", dependencies: ["SandboxRedaction"]),
+        .testTarget(
             name: "SandboxFakeAWSTests",
             dependencies: [
                 "SandboxFakeAWS", "SandboxAWSCore", "SandboxSigV4", "SandboxLifecycle", "SandboxTesting",

@@ -40,7 +40,7 @@ public struct ClientTLS: Sendable {
         configuration.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(Array(caPEM.utf8)))
         // Classical ECDHE only: BoringSSL's default also makes a post-quantum (ML-KEM) key share for every login,
         // most of a loopback handshake's key-exchange work.
-        configuration.curves = [.x25519, .secp256r1, .secp384r1]
+        configuration.curves = TLSConfiguration.classicalGroups
         return ClientTLS(configuration: configuration, serverHostname: serverHostname)
     }
 }
