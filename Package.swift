@@ -435,6 +435,12 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
+        .testTarget(
+            name: "SandboxLambdaDatabaseTests",
+            dependencies: [
+                "SandboxLambdaDatabase", "SandboxLambda", "SandboxJSON", "SandboxMySQLWire", "SandboxPostgresWire",
+            ]
+        ),
         .testTarget(name: "SandboxSQLiteTests", dependencies: ["SandboxSQLite", "CSandboxSQLite"]),
         .testTarget(name: "SandboxRedactionTests", dependencies: ["SandboxRedaction"]),
         .testTarget(
