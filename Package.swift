@@ -436,6 +436,13 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "SandboxHTTPTests",
+            dependencies: [
+                "SandboxHTTP", "SandboxTesting", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
             name: "SandboxLambdaDatabaseTests",
             dependencies: [
                 "SandboxLambdaDatabase", "SandboxLambda", "SandboxJSON", "SandboxMySQLWire", "SandboxPostgresWire",
