@@ -39,8 +39,8 @@ struct AuditStore: @unchecked Sendable {
             """
         var insert: OpaquePointer?
         let sql =
-            "INSERT INTO events (id, at, component, kind, subject, outcome, reason, details) VALUES (?, ?, ?, ?, "
-            + "?, ?, ?, ?)"
+            "INSERT INTO events (id, at, component, kind, subject, outcome, reason, details) "
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
         guard sqlite3_exec(handle, schema, nil, nil, nil) == SQLITE_OK,
             sqlite3_prepare_v2(handle, sql, -1, &insert, nil) == SQLITE_OK, let insert
         else {

@@ -39,6 +39,7 @@ public struct HTTPAPIServer: ListeningService {
             lambda: lambda,
             accountID: accountID,
             region: region,
+            sourceARNPrefix: "arn:aws:execute-api:\(region):\(accountID):\(definition.id)/$default/",
             logger: logger,
             deadlines: DeadlineTimer(clock: clock)
         )
@@ -75,6 +76,8 @@ struct Gateway: Sendable {
     let lambda: LambdaService
     let accountID: String
     let region: String
+    /// The invocations' source ARN up to the method and path: `arn:aws:execute-api:REGION:ACCOUNT:API/$default/`.
+    let sourceARNPrefix: String
     let logger: Logger
     /// Invocations, run by the server's task group (one that outlives its request's integration timeout runs on, as in
     /// AWS).
@@ -166,9 +169,7 @@ struct Gateway: Sendable {
                 accountID: self.accountID,
                 region: self.region
             )
-        let source =
-            "arn:aws:execute-api:\(self.region):\(self.accountID):\(self.definition.id)/$default/"
-            + "\(gatewayRequest.method)\(gatewayRequest.rawPath)"
+        let source = "\(self.sourceARNPrefix)\(gatewayRequest.method)\(gatewayRequest.rawPath)"
         let outcome = await self.invoke(match.route, event: event, sourceARN: source)
         let response: GatewayResponse
         let why: String

@@ -72,8 +72,8 @@ enum LambdaTimestamp {
         gmtime_r(&seconds, &parts)
         let millis = Int((date.timeIntervalSince1970 - Double(seconds)) * 1000)
         let pad = TextFormat.padded
+        let (hour, minute, second) = (pad(Int(parts.tm_hour), 2), pad(Int(parts.tm_min), 2), pad(Int(parts.tm_sec), 2))
         return "\(pad(Int(parts.tm_year) + 1900, 4))-\(pad(Int(parts.tm_mon) + 1, 2))-\(pad(Int(parts.tm_mday), 2))T"
-            + "\(pad(Int(parts.tm_hour), 2)):\(pad(Int(parts.tm_min), 2)):"
-            + "\(pad(Int(parts.tm_sec), 2)).\(pad(millis, 3))Z"
+            + "\(hour):\(minute):\(second).\(pad(millis, 3))Z"
     }
 }

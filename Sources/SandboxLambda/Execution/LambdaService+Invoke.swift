@@ -210,9 +210,8 @@ extension LambdaService {
         }
         log.append("END RequestId: \(requestID)")
         log.append(
-            "REPORT RequestId: \(requestID)\tDuration: \(TextFormat.fixed(millis)) ms\tBilled Duration: "
-                + "\(Int(millis.rounded(.up))) ms"
-                + "\tMemory Size: \(definition.memorySize) MB"
+            "REPORT RequestId: \(requestID)\tDuration: \(TextFormat.fixed(millis)) ms"
+                + "\tBilled Duration: \(Int(millis.rounded(.up))) ms\tMemory Size: \(definition.memorySize) MB"
                 + (initMillis.map { "\tInit Duration: \(TextFormat.fixed($0)) ms" } ?? "")
         )
         self.remember(name, log)

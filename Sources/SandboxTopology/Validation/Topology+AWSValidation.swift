@@ -251,8 +251,7 @@ extension Topology {
                     + "is \(engine.rawValue) (\(engineKey)); use "
                     + (engine == .postgres
                         ? "POSTGRES_SCRAM_SHA_256 or POSTGRES_MD5"
-                        : "MYSQL_NATIVE_PASSWORD or "
-                            + "MYSQL_CACHING_SHA2_PASSWORD")
+                        : "MYSQL_NATIVE_PASSWORD or MYSQL_CACHING_SHA2_PASSWORD")
             )
         }
     }
